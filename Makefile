@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is installed by them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CB := $(VENV)/bin/citybridge
+SYSTEM_PACKAGES := chromium gettext fonts-wqy-zenhei poppler-utils
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: demo test test-suite system venv messages lint bench clean
+
+demo: system venv  ## set up, load the demo data, print the sign-in, serve on http://127.0.0.1:8000 with a worker
+	$(CB) demo
+
+test: system venv  ## the whole test suite, browser tests included
+	$(CB) manage compilemessages --verbosity 0 --ignore=.venv
+	$(VENV)/bin/pytest -q
+
+test-suite:  ## the suite alone (CI calls it again on PostgreSQL)
+	$(VENV)/bin/pytest -q
+
+system:  ## Debian packages the project needs (root; skipped when present)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+messages: venv  ## refresh every app's zh_Hans catalogue after changing UI strings
+	for app in src/citybridge/*/locale; do \
+	  (cd $$(dirname $$app) && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=$(CURDIR)/src:$(CURDIR) \
+	   $(CURDIR)/$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete); done
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv  ## every benchmark under bench/, printing its figures
+	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf var/ $(VENV)

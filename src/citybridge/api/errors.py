@@ -1,0 +1,99 @@
+"""One error format for the whole API: {"detail": str, "errors": [{"field": str, "message": str}]}, in the request's language."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+def _pydantic_message(error: dict) -> str:
+    """Pydantic's English messages, re-worded through gettext so they reach the user in their language."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("string_too_long", "too_long"):
+        return _("Ensure this value has at most %(max)s characters.") % {"max": ctx.get("max_length", "?")}
+    if kind in ("string_too_short", "too_short"):
+        return _("Ensure this value has at least %(min)s characters.") % {"min": ctx.get("min_length", "?")}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("float_parsing", "float_type", "decimal_parsing"):
+        return _("Enter a number.")
+    if kind in ("string_type",):
+        return _("Enter text.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Enter true or false.")
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        return _("Enter a valid date (YYYY-MM-DD).")
+    if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
+        return _("Enter a valid date and time.")
+    if kind in ("literal_error", "enum"):
+        return _("Select a valid choice. Allowed: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind == "extra_forbidden":
+        return _("This field is not allowed.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _("Ensure this value is at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt", "?"))}
+    if kind in ("less_than_equal", "less_than"):
+        return _("Ensure this value is at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt", "?"))}
+    if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
+        return _("The request body is not valid JSON of the expected shape.")
+    if kind in ("list_type",):
+        return _("Enter a list.")
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return _("Enter a valid value.")
+
+
+def _field(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    return ".".join(parts) or "__all__"
+
+
+def django_validation_errors(exc: DjangoValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"field": "__all__" if field == "__all__" else field, "message": message}
+            for field, msgs in exc.message_dict.items()
+            for message in msgs
+        ]
+    return [{"field": "__all__", "message": m} for m in exc.messages]
+
+
+def install(api: NinjaAPI) -> None:
+    def respond(request, status: int, detail: str, errors: list | None = None):
+        return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+    @api.exception_handler(NinjaValidationError)
+    def _invalid(request, exc):
+        errors = [{"field": _field(e.get("loc", ())), "message": _pydantic_message(e)} for e in exc.errors]
+        return respond(request, 422, _("The request has invalid fields."), errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def _invalid_model(request, exc):
+        return respond(request, 422, _("The request has invalid fields."), django_validation_errors(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return respond(request, 401, _("Sign in or send a valid API token."))
+
+    @api.exception_handler(PermissionDenied)
+    def _forbidden(request, exc):
+        return respond(request, 403, _("You do not have permission to do this."))
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def _does_not_exist(request, exc):
+        return respond(request, 404, _("Not found."))
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        return respond(request, exc.status_code, str(exc))

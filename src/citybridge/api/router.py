@@ -1,0 +1,29 @@
+"""Assembles the API at /api/v1/ from the routers each app defines in its own api.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from citybridge.academy.api import router as academy_router
+from citybridge.cities.api import router as cities_router
+from citybridge.core.api import router as core_router
+
+from .auth import API_AUTH
+from .errors import install
+
+api = NinjaAPI(
+    title="CityBridge API",
+    version="1.0.0",
+    description="Organisations, people and both programs' records. Authenticate with a personal access token "
+    "(`Authorization: Bearer cb_…`, created on your profile page) or the browser session.",
+    auth=API_AUTH,
+    urls_namespace="api-1.0.0",
+    docs_url="/docs",
+    throttle=[AnonRateThrottle(settings.CITYBRIDGE_API_RATES[0]), AuthRateThrottle(settings.CITYBRIDGE_API_RATES[1])],
+)
+install(api)
+api.add_router("/", core_router)
+api.add_router("/academy/", academy_router)
+api.add_router("/cities/", cities_router)

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from modeltranslation.admin import TranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApiToken, Organisation, Person, RoleMembership, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ("name", "type", "country", "parent")
+    list_filter = ("type", "country")
+    search_fields = ("name_en", "name_zh_hans", "short_name_en")
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ("__str__", "title", "organisation")
+    search_fields = ("search_name",)
+    list_select_related = ("organisation",)
+
+
+class RoleMembershipInline(admin.TabularInline):
+    model = RoleMembership
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ("email",)
+    list_display = ("email", "is_active", "is_staff", "last_login")
+    search_fields = ("email",)
+    fieldsets = (
+        (None, {"fields": ("email", "password", "person", "preferred_language")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    inlines = [RoleMembershipInline]
+    raw_id_fields = ("person",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_hash",)

@@ -1,0 +1,230 @@
+"""API for organisations and people: /api/v1/organisations, /api/v1/people."""
+
+
+from typing import Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ConfigDict
+
+from . import selectors, services
+from .countries import COUNTRIES
+from .models import Organisation, OrganisationType, Person
+
+router = Router(tags=["core"])
+
+OrgType = Literal[tuple(OrganisationType.values)]  # type: ignore[valid-type]
+Country = Literal[tuple(code for code, _ in COUNTRIES)]  # type: ignore[valid-type]
+Language = Literal["en", "zh-hans"]
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Pagination(PageNumberPagination):
+    """?page=N&page_size=M (at most 200); answers {"items": [...], "count": N}."""
+
+    def __init__(self, **kwargs):
+        super().__init__(page_size=50, max_page_size=200, **kwargs)
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    name_zh_hans: str
+    short_name_en: str
+    short_name_zh_hans: str
+    type: str
+    country: str
+    province_en: str
+    province_zh_hans: str
+    city_en: str
+    city_zh_hans: str
+    website: str
+    parent_id: int | None
+
+    @staticmethod
+    def resolve_name(obj: Organisation) -> str:
+        return obj.display_name()
+
+    @staticmethod
+    def resolve_name_zh_hans(obj: Organisation) -> str:
+        return obj.name_zh_hans or ""
+
+    @staticmethod
+    def resolve_short_name_zh_hans(obj: Organisation) -> str:
+        return obj.short_name_zh_hans or ""
+
+    @staticmethod
+    def resolve_province_zh_hans(obj: Organisation) -> str:
+        return obj.province_zh_hans or ""
+
+    @staticmethod
+    def resolve_city_zh_hans(obj: Organisation) -> str:
+        return obj.city_zh_hans or ""
+
+
+class OrganisationPatch(Strict):
+    name_en: str | None = Field(None, max_length=200)
+    name_zh_hans: str | None = Field(None, max_length=200)
+    short_name_en: str | None = Field(None, max_length=50)
+    short_name_zh_hans: str | None = Field(None, max_length=50)
+    type: OrgType | None = None
+    country: Country | None = None
+    province_en: str | None = Field(None, max_length=100)
+    province_zh_hans: str | None = Field(None, max_length=100)
+    city_en: str | None = Field(None, max_length=100)
+    city_zh_hans: str | None = Field(None, max_length=100)
+    website: str | None = Field(None, max_length=300)
+    parent_id: int | None = None
+
+
+class OrganisationIn(OrganisationPatch):
+    type: OrgType
+    country: Country
+
+
+def _org_fields(request: HttpRequest, payload: OrganisationPatch) -> dict:
+    data = payload.model_dump(exclude_unset=True)
+    if "parent_id" in data:
+        parent_id = data.pop("parent_id")
+        data["parent"] = get_object_or_404(Organisation, pk=parent_id) if parent_id else None
+    return {k: ("" if v is None and k != "parent" else v) for k, v in data.items()}
+
+
+@router.get("/organisations", response=list[OrganisationOut])
+@paginate(Pagination)
+def list_organisations(request: HttpRequest, q: str = Query("", max_length=100), type: OrgType | None = None,
+                       country: Country | None = None):
+    """Search by name in either language (`q`), filter by `type` and `country`."""
+    return selectors.organisation_list(user=request.auth, q=q, type=type or "", country=country or "")
+
+
+@router.post("/organisations", response={201: OrganisationOut})
+def create_organisation(request: HttpRequest, payload: OrganisationIn):
+    return 201, services.organisation_create(actor=request.auth, **_org_fields(request, payload))
+
+
+@router.get("/organisations/{int:pk}", response=OrganisationOut)
+def get_organisation(request: HttpRequest, pk: int):
+    return selectors.organisation_get(user=request.auth, pk=pk)
+
+
+@router.patch("/organisations/{int:pk}", response=OrganisationOut)
+def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch):
+    org = selectors.organisation_get(user=request.auth, pk=pk)
+    return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(request, payload))
+
+
+@router.delete("/organisations/{int:pk}", response={204: None})
+def delete_organisation(request: HttpRequest, pk: int):
+    services.organisation_delete(actor=request.auth, organisation=selectors.organisation_get(user=request.auth, pk=pk))
+    return 204, None
+
+
+# --------------------------------------------------------------------------- people
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    family_name_en: str
+    given_name_en: str
+    family_name_zh_hans: str
+    given_name_zh_hans: str
+    title_en: str
+    title_zh_hans: str
+    organisation_id: int | None
+    organisation_name: str | None
+    preferred_language: str
+    #: contact details: only for staff, the person, and coordinators of their organisation; null otherwise
+    email: str | None
+    phone: str | None
+    notes: str | None
+
+    @staticmethod
+    def resolve_name(obj: Person) -> str:
+        return obj.display_name()
+
+    @staticmethod
+    def resolve_organisation_name(obj: Person) -> str | None:
+        return obj.organisation.display_name() if obj.organisation_id else None
+
+    @staticmethod
+    def _contact(obj: Person, context, field: str):
+        request = context["request"]
+        return getattr(obj, field) if request.auth.has_perm("core.view_person_contact", obj) else None
+
+    @staticmethod
+    def resolve_email(obj: Person, context) -> str | None:
+        return PersonOut._contact(obj, context, "email")
+
+    @staticmethod
+    def resolve_phone(obj: Person, context) -> str | None:
+        return PersonOut._contact(obj, context, "phone")
+
+    @staticmethod
+    def resolve_notes(obj: Person, context) -> str | None:
+        return PersonOut._contact(obj, context, "notes")
+
+
+for _f in ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en", "title_zh_hans"):
+    setattr(PersonOut, f"resolve_{_f}", staticmethod(lambda obj, _f=_f: getattr(obj, _f) or ""))
+
+
+class PersonPatch(Strict):
+    family_name_en: str | None = Field(None, max_length=100)
+    given_name_en: str | None = Field(None, max_length=100)
+    family_name_zh_hans: str | None = Field(None, max_length=100)
+    given_name_zh_hans: str | None = Field(None, max_length=100)
+    title_en: str | None = Field(None, max_length=200)
+    title_zh_hans: str | None = Field(None, max_length=200)
+    organisation_id: int | None = None
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=40)
+    preferred_language: Language | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+
+def _person_fields(payload: PersonPatch) -> dict:
+    data = payload.model_dump(exclude_unset=True)
+    if "organisation_id" in data:
+        org_id = data.pop("organisation_id")
+        data["organisation"] = get_object_or_404(Organisation, pk=org_id) if org_id else None
+    return {k: ("" if v is None and k != "organisation" else v) for k, v in data.items()}
+
+
+@router.get("/people", response=list[PersonOut])
+@paginate(Pagination)
+def list_people(request: HttpRequest, q: str = Query("", max_length=100), organisation: int | None = None):
+    """Search by name in either language (`q`); filter by `organisation` id."""
+    return selectors.person_list(user=request.auth, q=q, organisation=organisation)
+
+
+@router.post("/people", response={201: PersonOut})
+def create_person(request: HttpRequest, payload: PersonPatch):
+    return 201, services.person_create(actor=request.auth, **_person_fields(payload))
+
+
+@router.get("/people/{int:pk}", response=PersonOut)
+def get_person(request: HttpRequest, pk: int):
+    return selectors.person_get(user=request.auth, pk=pk)
+
+
+@router.patch("/people/{int:pk}", response=PersonOut)
+def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
+    person = selectors.person_get(user=request.auth, pk=pk)
+    return services.person_update(actor=request.auth, person=person, **_person_fields(payload))
+
+
+@router.delete("/people/{int:pk}", response={204: None})
+def delete_person(request: HttpRequest, pk: int):
+    services.person_delete(actor=request.auth, person=selectors.person_get(user=request.auth, pk=pk))
+    return 204, None

@@ -1,0 +1,112 @@
+"""Demo data for the foundation: the real organisations named in the program texts (shared/seeds/).
+
+Chinese names are given only where they are certain (several appear in the seeds themselves); otherwise empty.
+Idempotent: run it again and it updates the same rows.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .models import Organisation, Person, Role, RoleMembership, User
+
+# key, name_en, name_zh, short_en, short_zh, type, country, province_en, province_zh, city_en, city_zh, website, parent
+ORGANISATIONS = [
+    ("juccce", "Joint US-China Collaboration on Clean Energy", "", "JUCCCE", "聚思", "ngo", "CN",
+     "Shanghai", "上海", "Shanghai", "上海", "https://www.juccce.org", None),
+    ("mohurd", "Ministry of Housing and Urban-Rural Development", "中华人民共和国住房和城乡建设部", "MOHURD", "住建部",
+     "ministry", "CN", "Beijing", "北京", "Beijing", "北京", "", None),
+    ("namc", "National Academy for Mayors of China", "全国市长研修学院", "NAMC", "", "academy", "CN",
+     "Beijing", "北京", "Beijing", "北京", "", "mohurd"),
+    ("cod", "Central Organization Department", "中共中央组织部", "", "中组部", "ministry", "CN",
+     "Beijing", "北京", "Beijing", "北京", "", None),
+    ("celap", "China Executive Leadership Academy Pudong", "中国浦东干部学院", "CELAP", "", "academy", "CN",
+     "Shanghai", "上海", "Shanghai", "上海", "", None),
+    ("cag", "Chinese Academy of Governance", "国家行政学院", "", "", "academy", "CN",
+     "Beijing", "北京", "Beijing", "北京", "", None),
+    ("ndrc", "National Development and Reform Commission", "国家发展和改革委员会", "NDRC", "国家发改委", "ministry", "CN",
+     "Beijing", "北京", "Beijing", "北京", "", None),
+    ("doe", "US Department of Energy", "美国能源部", "DOE", "", "ministry", "US", "", "", "Washington, DC", "华盛顿",
+     "https://www.energy.gov", None),
+    ("epa", "US Environmental Protection Agency", "美国国家环境保护局", "EPA", "", "ministry", "US", "", "",
+     "Washington, DC", "华盛顿", "https://www.epa.gov", None),
+    ("worldbank", "World Bank", "世界银行", "", "", "international", "ZZ", "", "", "Washington, DC", "华盛顿",
+     "https://www.worldbank.org", None),
+    ("lbnl", "Lawrence Berkeley National Laboratory", "劳伦斯伯克利国家实验室", "Berkeley Lab", "", "research_lab", "US",
+     "California", "加利福尼亚州", "Berkeley", "伯克利", "https://www.lbl.gov", "doe"),
+    ("iclei", "ICLEI – Local Governments for Sustainability", "", "ICLEI", "", "international", "ZZ", "", "", "", "",
+     "https://iclei.org", None),
+    ("efchina", "Energy Foundation China", "能源基金会", "", "", "ngo", "CN", "Beijing", "北京", "Beijing", "北京",
+     "https://www.efchina.org", None),
+    ("asiasociety", "Asia Society", "亚洲协会", "", "", "ngo", "US", "New York", "纽约州", "New York", "纽约", "", None),
+    ("bayarea", "Bay Area Council", "", "", "", "ngo", "US", "California", "加利福尼亚州", "San Francisco", "旧金山", "",
+     None),
+    ("cacoti", "California-China Office of Trade and Investment", "", "", "", "ministry", "US", "California",
+     "加利福尼亚州", "", "", "", None),
+    ("mckinsey", "McKinsey & Company", "麦肯锡公司", "McKinsey", "麦肯锡", "company", "US", "", "", "", "", "", None),
+    ("philips", "Philips Lighting", "飞利浦照明", "", "", "company", "NL", "", "", "", "", "", None),
+    ("covanta", "Covanta", "", "", "", "company", "US", "", "", "", "", "", None),
+    ("arup", "Arup", "奥雅纳", "", "", "company", "GB", "", "", "London", "伦敦", "", None),
+    ("ase", "Alliance to Save Energy", "", "", "", "ngo", "US", "", "", "Washington, DC", "华盛顿", "", None),
+    ("wwf", "WWF", "世界自然基金会", "", "", "ngo", "ZZ", "", "", "", "", "", None),
+    ("bsr", "BSR", "", "", "", "ngo", "US", "", "", "", "", "", None),
+    ("shuion", "Shui On Land", "瑞安房地产", "", "", "company", "CN", "Shanghai", "上海", "Shanghai", "上海", "", None),
+    ("owenscorning", "Owens Corning", "欧文斯科宁", "", "", "company", "US", "", "", "", "", "", None),
+    ("ge", "GE", "通用电气", "", "", "company", "US", "", "", "", "", "", None),
+    ("columbia", "Columbia University", "哥伦比亚大学", "", "", "university", "US", "New York", "纽约州", "New York",
+     "纽约", "", None),
+    ("tongji", "Tongji University", "同济大学", "", "", "university", "CN", "Shanghai", "上海", "Shanghai", "上海", "",
+     None),
+    ("nyc", "City of New York", "纽约市政府", "NYC", "", "city_government", "US", "New York", "纽约州", "New York",
+     "纽约", "", None),
+    ("seoul", "Seoul Metropolitan Government", "首尔特别市政府", "", "", "city_government", "KR", "", "", "Seoul", "首尔", "",
+     None),
+    ("gla", "Greater London Authority", "大伦敦政府", "", "", "city_government", "GB", "", "", "London", "伦敦", "", None),
+    ("chinadaily", "China Daily", "中国日报", "", "", "media", "CN", "Beijing", "北京", "Beijing", "北京", "", None),
+    ("chinadialogue", "China Dialogue", "中外对话", "", "", "media", "ZZ", "", "", "", "", "", None),
+    ("cbn", "China Business News", "第一财经", "", "", "media", "CN", "Shanghai", "上海", "Shanghai", "上海", "", None),
+]
+
+# key, family_en, given_en, family_zh, given_zh, title_en, title_zh, organisation key
+PEOPLE = [
+    ("liu", "Liu", "Peggy", "刘", "佩琪", "Founder and Chair", "创始人、主席", "juccce"),
+    ("hammer", "Hammer", "Steve", "海默", "史蒂夫", "Professor; director of the mayoral training program",
+     "教授，市长培训项目负责人", "columbia"),
+]
+
+DEMO_PASSWORD = "citybridge-demo-2026"
+DEMO_USERS = [
+    ("staff@citybridge.local", Role.PROGRAM_STAFF, None, "Program staff"),
+    ("namc@citybridge.local", Role.ACADEMY_COORDINATOR, "namc", "Academy coordinator (NAMC)"),
+]
+
+
+@transaction.atomic
+def load(stdout=None) -> dict[str, Organisation]:
+    orgs: dict[str, Organisation] = {}
+    for key, name_en, name_zh, short_en, short_zh, type_, country, prov_en, prov_zh, city_en, city_zh, web, parent in (
+        ORGANISATIONS
+    ):
+        org, _ = Organisation.objects.update_or_create(
+            name_en=name_en, country=country,
+            defaults=dict(name=name_en, name_zh_hans=name_zh or None, short_name_en=short_en,
+                          short_name_zh_hans=short_zh, type=type_, province_en=prov_en, province_zh_hans=prov_zh,
+                          city_en=city_en, city_zh_hans=city_zh, website=web,
+                          parent=orgs.get(parent) if parent else None),
+        )
+        orgs[key] = org
+    for _key, fam_en, giv_en, fam_zh, giv_zh, title_en, title_zh, org_key in PEOPLE:
+        Person.objects.update_or_create(
+            family_name_en=fam_en, given_name_en=giv_en, organisation=orgs[org_key],
+            defaults=dict(family_name=fam_en, family_name_zh_hans=fam_zh, given_name_zh_hans=giv_zh,
+                          title_en=title_en, title_zh_hans=title_zh),
+        )
+    for email, role, org_key, _label in DEMO_USERS:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, is_staff=(role == Role.PROGRAM_STAFF),
+                                            is_superuser=(role == Role.PROGRAM_STAFF))
+        RoleMembership.objects.get_or_create(user=user, role=role, organisation=orgs.get(org_key) if org_key else None)
+    if stdout:
+        stdout.write(f"core: {len(orgs)} organisations, {len(PEOPLE)} people, {len(DEMO_USERS)} demo users")
+    return orgs

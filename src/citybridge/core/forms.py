@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Person
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True}))
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Sends the reset e-mail from the background worker, in the language the user asked in."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from django.utils.translation import get_language
+
+        from .tasks import send_templated_email
+
+        ctx = {k: v for k, v in context.items() if k not in ("user",)}
+        ctx["user_email"] = context["user"].email
+        send_templated_email.enqueue(
+            subject_template=subject_template_name, body_template=email_template_name, context=ctx,
+            to=[to_email], language=get_language() or "en",
+        )
+
+
+def _bilingual_labels(form: forms.ModelForm, labels: dict[str, str]) -> None:
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
+            "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bilingual_labels(self, {
+            "name_en": _("Name (English)"), "name_zh_hans": _("Name (Chinese)"),
+            "short_name_en": _("Short name (English)"), "short_name_zh_hans": _("Short name (Chinese)"),
+            "province_en": _("Province or state (English)"), "province_zh_hans": _("Province or state (Chinese)"),
+            "city_en": _("City (English)"), "city_zh_hans": _("City (Chinese)"),
+        })
+        self.fields["parent"].queryset = Organisation.objects.only("id", "name_en", "name_zh_hans")
+        self.fields["name_en"].required = False
+
+    def validate_unique(self):
+        """Uniqueness (same name and country) is checked by the service, with its own message."""
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en",
+            "title_zh_hans", "organisation", "email", "phone", "preferred_language", "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _bilingual_labels(self, {
+            "family_name_en": _("Family name (English)"), "given_name_en": _("Given name (English)"),
+            "family_name_zh_hans": _("Family name (Chinese)"), "given_name_zh_hans": _("Given name (Chinese)"),
+            "title_en": _("Title or position (English)"), "title_zh_hans": _("Title or position (Chinese)"),
+        })
+        self.fields["organisation"].queryset = Organisation.objects.only("id", "name_en", "name_zh_hans")
+        self.fields["family_name_en"].required = False
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)

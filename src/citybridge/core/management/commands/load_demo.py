@@ -1,0 +1,29 @@
+"""Load the demo data of every CityBridge app (each app's `demo.load`), then print the sign-ins."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo sign-ins."
+
+    def handle(self, *args, **options):
+        for config in apps.get_app_configs():
+            if not config.name.startswith("citybridge."):
+                continue
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            module.load(stdout=self.stdout)
+        from citybridge.core.demo import DEMO_PASSWORD, DEMO_USERS
+
+        self.stdout.write("\nSign in at http://127.0.0.1:8000/accounts/login/ with:")
+        for email, _role, _org, label in DEMO_USERS:
+            self.stdout.write(f"  {label:32} {email}  /  {DEMO_PASSWORD}")

@@ -1,0 +1,326 @@
+"""Core tables: organisations, people, users and their role memberships, API tokens, worker heartbeats."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from .countries import COUNTRIES
+
+
+def is_chinese(language: str | None = None) -> bool:
+    return (language or get_language() or "en").lower().startswith("zh")
+
+
+# --------------------------------------------------------------------------- roles
+
+
+class Role(models.TextChoices):
+    PROGRAM_STAFF = "program_staff", _("Program staff")
+    ACADEMY_COORDINATOR = "academy_coordinator", _("Academy coordinator")
+    LECTURER = "lecturer", _("Lecturer")
+    TRANSLATOR = "translator", _("Translator")
+    CITY_COORDINATOR = "city_coordinator", _("City coordinator")
+    EXPERT = "expert", _("Expert")
+    SOLUTION_PROVIDER = "solution_provider", _("Solution provider")
+    PARTNER = "partner", _("Partner")
+
+
+#: which scope each role needs: "organisation", "city" or None (global within its kind of work)
+ROLE_SCOPE = {
+    Role.PROGRAM_STAFF: None,
+    Role.ACADEMY_COORDINATOR: "organisation",
+    Role.LECTURER: None,
+    Role.TRANSLATOR: None,
+    Role.CITY_COORDINATOR: "city",
+    Role.EXPERT: None,
+    Role.SOLUTION_PROVIDER: "organisation",
+    Role.PARTNER: "organisation",
+}
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+class OrganisationType(models.TextChoices):
+    MINISTRY = "ministry", _("National ministry or department")
+    ACADEMY = "academy", _("Training academy")
+    CITY_GOVERNMENT = "city_government", _("City government")
+    SOE = "soe", _("State-owned enterprise")
+    COMPANY = "company", _("Company")
+    NGO = "ngo", _("NGO")
+    UNIVERSITY = "university", _("University")
+    INTERNATIONAL = "international", _("International organisation")
+    RESEARCH_LAB = "research_lab", _("Research lab")
+    MEDIA = "media", _("Media outlet")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrganisationQuerySet:
+        """Organisations are public records inside the platform: every signed-in user sees them."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self
+
+    def search(self, q: str) -> OrganisationQuerySet:
+        q = (q or "").strip()
+        if not q:
+            return self
+        return self.filter(
+            Q(name_en__icontains=q)
+            | Q(name_zh_hans__icontains=q)
+            | Q(short_name_en__icontains=q)
+            | Q(short_name_zh_hans__icontains=q)
+        )
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    type = models.CharField(_("type"), max_length=20, choices=OrganisationType.choices)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
+    province = models.CharField(_("province or state"), max_length=100, blank=True)
+    city = models.CharField(pgettext_lazy("place", "city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # history: registered in translation.py, after the per-language columns exist
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en", "id"]
+        indexes = [models.Index(fields=["type", "country"])]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        if is_chinese(language):
+            return self.name_zh_hans or self.name_en or ""
+        return self.name_en or self.name_zh_hans or ""
+
+
+# --------------------------------------------------------------------------- people
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PersonQuerySet:
+        """Staff see everyone; others see themselves and the people of organisations they are scoped to."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_program_staff:
+            return self
+        cond = Q(pk=user.person_id) if user.person_id else Q(pk__in=[])
+        org_ids = user.scoped_organisation_ids()
+        if org_ids:
+            cond |= Q(organisation_id__in=org_ids)
+        return self.filter(cond)
+
+    def search(self, q: str) -> PersonQuerySet:
+        q = (q or "").strip()
+        if not q:
+            return self
+        cond = Q()
+        for field in ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "search_name"):
+            cond |= Q(**{f"{field}__icontains": q})
+        return self.filter(cond)
+
+
+class Person(models.Model):
+    """Anyone the programs deal with; most never sign in. Names as each language writes them."""
+
+    #: fields that are personal data, for privacy export and erasure
+    PERSONAL_DATA_FIELDS = ("email", "phone", "notes")
+
+    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    title = models.CharField(_("title or position"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")], default="en"
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    #: both languages' full names, for search ("张伟 Zhang Wei")
+    search_name = models.CharField(max_length=420, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # history: registered in translation.py, after the per-language columns exist
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["family_name_en", "given_name_en", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def full_name_en(self) -> str:
+        return " ".join(p for p in (self.given_name_en, self.family_name_en) if p)
+
+    def full_name_zh(self) -> str:
+        return f"{self.family_name_zh_hans or ''}{self.given_name_zh_hans or ''}"
+
+    def display_name(self, language: str | None = None) -> str:
+        if is_chinese(language):
+            return self.full_name_zh() or self.full_name_en()
+        return self.full_name_en() or self.full_name_zh()
+
+    def save(self, *args, **kwargs):
+        self.search_name = f"{self.full_name_zh()} {self.full_name_en()}".strip()
+        super().save(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- users
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        if not email:
+            raise ValueError("e-mail is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """Signs in with e-mail. `is_staff` is Django admin access only; program roles live in RoleMembership."""
+
+    username = None
+    email = models.EmailField(_("e-mail"), unique=True)
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")], blank=True
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    # Role lookups are cached per request on the instance.
+    @property
+    def memberships(self) -> list[RoleMembership]:
+        cache = getattr(self, "_memberships_cache", None)
+        if cache is None:
+            cache = list(self.role_memberships.all()) if self.pk else []
+            self._memberships_cache = cache
+        return cache
+
+    def has_role(self, role: str) -> bool:
+        return self.is_active and (self.is_superuser or any(m.role == role for m in self.memberships))
+
+    @property
+    def is_program_staff(self) -> bool:
+        return self.is_active and (self.is_superuser or any(m.role == Role.PROGRAM_STAFF for m in self.memberships))
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.memberships}
+
+    def scoped_organisation_ids(self, role: str | None = None) -> set[int]:
+        return {m.organisation_id for m in self.memberships if m.organisation_id and (role is None or m.role == role)}
+
+    def scoped_city_ids(self) -> set[int]:
+        return {m.city_id for m in self.memberships if m.city_id}
+
+
+class RoleMembership(models.Model):
+    """A user's role, scoped to an organisation (academy, company, partner) or a city where the role needs it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    city = models.ForeignKey(
+        "cities.City", verbose_name=pgettext_lazy("place", "city"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role membership")
+        verbose_name_plural = _("role memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation", "city"], name="core_rolemembership_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                name="core_rolemembership_scope",
+                condition=(
+                    Q(role__in=["academy_coordinator", "solution_provider", "partner"],
+                      organisation__isnull=False, city__isnull=True)
+                    | Q(role="city_coordinator", city__isnull=False, organisation__isnull=True)
+                    | Q(role__in=["program_staff", "lecturer", "translator", "expert"],
+                        organisation__isnull=True, city__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organisation or self.city
+        return f"{self.get_role_display()}" + (f" — {scope}" if scope else "")
+
+
+class ApiToken(models.Model):
+    """A personal access token. Only its SHA-256 is stored; the secret is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class WorkerHeartbeat(models.Model):
+    """Written every few seconds by each running `citybridge worker`; read by /healthz."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_seen = models.DateTimeField(default=timezone.now)

@@ -1,0 +1,56 @@
+"""Permissions as `rules` predicates. Object scope for lists lives in each model's `visible_to(user)`."""
+
+from __future__ import annotations
+
+import rules
+
+from .models import Role
+
+
+@rules.predicate
+def is_program_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_program_staff)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+@rules.predicate
+def scoped_to_organisation(user, organisation) -> bool:
+    """Academy coordinators, partners and solution providers manage their own organisation's record."""
+    if organisation is None or not is_signed_in(user):
+        return False
+    return organisation.pk in user.scoped_organisation_ids()
+
+
+@rules.predicate
+def is_own_person(user, person) -> bool:
+    return bool(person is not None and is_signed_in(user) and user.person_id == person.pk)
+
+
+@rules.predicate
+def can_see_person_in_scope(user, person) -> bool:
+    return bool(person is not None and person.organisation_id and scoped_to_organisation(user, person.organisation))
+
+
+def has_role(role: Role):
+    @rules.predicate(name=f"has_role_{role}")
+    def _has(user) -> bool:
+        return bool(is_signed_in(user) and user.has_role(role))
+
+    return _has
+
+
+rules.add_perm("core.view_organisation", is_signed_in)
+rules.add_perm("core.add_organisation", is_program_staff)
+rules.add_perm("core.change_organisation", is_program_staff | scoped_to_organisation)
+rules.add_perm("core.delete_organisation", is_program_staff)
+
+rules.add_perm("core.view_person", is_program_staff | is_own_person | can_see_person_in_scope)
+rules.add_perm("core.add_person", is_program_staff)
+rules.add_perm("core.change_person", is_program_staff | is_own_person)
+rules.add_perm("core.delete_person", is_program_staff)
+#: e-mail, phone and notes: staff, the person themself, and coordinators of their organisation
+rules.add_perm("core.view_person_contact", is_program_staff | is_own_person | can_see_person_in_scope)

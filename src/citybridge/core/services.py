@@ -1,0 +1,150 @@
+"""Every write to core tables. Keyword-only arguments; validate, run in a transaction, record history."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .auth import hash_token, new_token_secret
+from .models import ApiToken, Organisation, Person, User
+
+ORGANISATION_FIELDS = (
+    "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
+    "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
+)
+PERSON_FIELDS = (
+    "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en", "title_zh_hans",
+    "organisation", "email", "phone", "preferred_language", "notes",
+)
+
+
+def require(actor, perm: str, obj=None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(instance, name, "" if value is None and name not in ("parent", "organisation") else value)
+
+
+def _validate_organisation(org: Organisation) -> None:
+    if not (org.name_en or org.name_zh_hans):
+        raise ValidationError({"name_en": _("Give the name in at least one language.")})
+    org.full_clean(exclude=["name"])
+    names = [n for n in (org.name_en, org.name_zh_hans) if n]
+    same_name = Q()
+    for n in names:
+        same_name |= Q(name_en__iexact=n) | Q(name_zh_hans__iexact=n)
+    clash = Organisation.objects.filter(same_name, country=org.country).exclude(pk=org.pk).first()
+    if clash:
+        raise ValidationError(
+            {"name_en": _("An organisation with this name already exists in this country: %(name)s.")
+             % {"name": clash.display_name()}}
+        )
+    ancestor, seen = org.parent, set()
+    while ancestor is not None:
+        if ancestor.pk == org.pk or ancestor.pk in seen:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent.")})
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, **fields) -> Organisation:
+    require(actor, "core.add_organisation")
+    org = Organisation()
+    _apply(org, fields, ORGANISATION_FIELDS)
+    org.name = org.name_en or org.name_zh_hans
+    _validate_organisation(org)
+    org.save()
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
+    require(actor, "core.change_organisation", organisation)
+    _apply(organisation, fields, ORGANISATION_FIELDS)
+    _validate_organisation(organisation)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_delete(*, actor: User, organisation: Organisation) -> None:
+    require(actor, "core.delete_organisation", organisation)
+    organisation.delete()
+
+
+def _validate_person(person: Person) -> None:
+    if not (person.family_name_en or person.family_name_zh_hans):
+        raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
+    person.full_clean(exclude=["family_name"])
+
+
+@transaction.atomic
+def person_create(*, actor: User, **fields) -> Person:
+    require(actor, "core.add_person")
+    person = Person()
+    _apply(person, fields, PERSON_FIELDS)
+    person.family_name = person.family_name_en or person.family_name_zh_hans
+    _validate_person(person)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, **fields) -> Person:
+    require(actor, "core.change_person", person)
+    if not actor.is_program_staff:
+        fields.pop("organisation", None)  # only staff move people between organisations
+    _apply(person, fields, PERSON_FIELDS)
+    _validate_person(person)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_delete(*, actor: User, person: Person) -> None:
+    require(actor, "core.delete_person", person)
+    person.delete()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal access token; returns it and the secret, which is never stored or shown again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name.")})
+    if len(name) > 100:
+        raise ValidationError({"name": _("Ensure this value has at most 100 characters.")})
+    if actor.api_tokens.filter(revoked_at__isnull=True).count() >= 20:
+        raise ValidationError({"name": _("You already have 20 active tokens; revoke one first.")})
+    secret = new_token_secret()
+    token = ApiToken.objects.create(user=actor, name=name, prefix=secret[:10], key_hash=hash_token(secret))
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> None:
+    if token.user_id != actor.pk:
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def user_set_language(*, actor: User, language: str) -> None:
+    if language not in ("en", "zh-hans"):
+        raise ValidationError({"language": _("Unknown language.")})
+    if actor.is_authenticated and actor.preferred_language != language:
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])

@@ -1,0 +1,283 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from . import selectors, services
+from .countries import COUNTRIES
+from .forms import ApiTokenForm, EmailAuthenticationForm, OrganisationForm, PersonForm, QueuedPasswordResetForm
+from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+
+PAGE_SIZE = 50
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
+    """The page of rows and a query string without `page`, for the pagination links."""
+    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+# --------------------------------------------------------------------------- sign-in, language
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().preferred_language
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.SESSION_COOKIE_SECURE)
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language (cookie) plus the signed-in user's saved preference."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(actor=request.user, language=language)
+    return django_set_language(request)
+
+
+# --------------------------------------------------------------------------- profile and tokens
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    new_secret = None
+    form = ApiTokenForm()
+    if request.method == "POST":
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                _token, new_secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+                form = ApiTokenForm()
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    tokens = request.user.api_tokens.all()
+    memberships = request.user.role_memberships.select_related("organisation", "city")
+    return render(request, "core/profile.html", {
+        "form": form, "tokens": tokens, "new_secret": new_secret, "memberships": memberships,
+    })
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("profile")
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    type_ = request.GET.get("type", "") if request.GET.get("type") in OrganisationType.values else ""
+    country = request.GET.get("country", "") if request.GET.get("country") in dict(COUNTRIES) else ""
+    qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country)
+    return render(request, "core/organisation_list.html", {
+        **paginate(request, qs), "q": q, "type": type_, "country": country,
+        "types": OrganisationType.choices, "countries": COUNTRIES,
+        "can_add": request.user.has_perm("core.add_organisation"),
+    })
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        org = selectors.organisation_get(user=request.user, pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404
+    people = selectors.person_list(user=request.user, organisation=org.pk)[:100]
+    return render(request, "core/organisation_detail.html", {
+        "org": org, "children": org.children.all(), "people": people,
+        "can_change": request.user.has_perm("core.change_organisation", org),
+        "can_delete": request.user.has_perm("core.delete_organisation", org),
+    })
+
+
+def _save_form(request, form, write, success_message: str):
+    """Validate the form, call the service; service errors land on the form. Returns the object or None."""
+    if not form.is_valid():
+        return None
+    try:
+        obj = write(**form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, success_message)
+    return obj
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("core.add_organisation"):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST":
+        org = _save_form(request, form, lambda **f: services.organisation_create(actor=request.user, **f),
+                         _("The organisation was created."))
+        if org:
+            return redirect("organisation-detail", pk=org.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New organisation")})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("core.change_organisation", org):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST":
+        saved = _save_form(request, form,
+                           lambda **f: services.organisation_update(actor=request.user, organisation=org, **f),
+                           _("The organisation was saved."))
+        if saved:
+            return redirect("organisation-detail", pk=org.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")})
+
+
+@login_required
+@require_POST
+def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation, pk=pk)
+    services.organisation_delete(actor=request.user, organisation=org)
+    messages.success(request, _("The organisation was deleted."))
+    return redirect("organisation-list")
+
+
+# --------------------------------------------------------------------------- people
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    qs = selectors.person_list(user=request.user, q=q)
+    return render(request, "core/person_list.html", {
+        **paginate(request, qs), "q": q, "can_add": request.user.has_perm("core.add_person"),
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = selectors.person_get(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404
+    return render(request, "core/person_detail.html", {
+        "person": person,
+        "show_contact": request.user.has_perm("core.view_person_contact", person),
+        "can_change": request.user.has_perm("core.change_person", person),
+        "can_delete": request.user.has_perm("core.delete_person", person),
+    })
+
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("core.add_person"):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST":
+        person = _save_form(request, form, lambda **f: services.person_create(actor=request.user, **f),
+                            _("The person was created."))
+        if person:
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("New person")})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    if not request.user.has_perm("core.change_person", person):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=person)
+    if not request.user.is_program_staff:
+        form.fields.pop("organisation")
+    if request.method == "POST":
+        saved = _save_form(request, form,
+                           lambda **f: services.person_update(actor=request.user, person=person, **f),
+                           _("The person was saved."))
+        if saved:
+            return redirect("person-detail", pk=person.pk)
+    return render(request, "core/form.html", {"form": form, "title": _("Edit person")})
+
+
+@login_required
+@require_POST
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    services.person_delete(actor=request.user, person=person)
+    messages.success(request, _("The person was deleted."))
+    return redirect("person-list")
+
+
+# --------------------------------------------------------------------------- health
+
+
+WORKER_STALE_AFTER = timedelta(seconds=30)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database reachable and a worker seen in the last 30 seconds. 200 when both hold, else 503."""
+    body: dict = {"database": {"ok": False}, "worker": {"ok": False, "last_seen": None}}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = {"ok": True, "vendor": connection.vendor}
+        beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
+        if beat:
+            age = (timezone.now() - beat.last_seen).total_seconds()
+            body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
+                              "age_seconds": round(age, 1), "name": beat.name}
+    except Exception as exc:  # report, never raise: this is what monitoring reads
+        body["database"]["error"] = exc.__class__.__name__
+    body["ok"] = body["database"]["ok"] and body["worker"]["ok"]
+    return JsonResponse(body, status=200 if body["ok"] else 503)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

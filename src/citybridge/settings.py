@@ -1,0 +1,251 @@
+"""CityBridge settings: every environment variable is declared once, here, with its type and default.
+
+`citybridge manage diffsettings` shows the result; `docs/deploy.md` lists the variables for production.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent  # src/citybridge
+PROJECT_ROOT = BASE_DIR.parent.parent  # the repository
+VAR_DIR = Path(os.environ.get("CITYBRIDGE_VAR_DIR", PROJECT_ROOT / "var"))
+
+_TRUE = {"1", "true", "yes", "on"}
+
+#: name -> (type, default, help). The only place a variable is declared.
+VARIABLES: dict[str, tuple[type, object, str]] = {
+    "CITYBRIDGE_DEBUG": (bool, False, "Django debug pages; never in production"),
+    "CITYBRIDGE_SECRET_KEY": (str, "", "empty = a key generated once under var/secret_key"),
+    "CITYBRIDGE_DATABASE_URL": (str, "", "e.g. postgres://user:pass@host/db; empty = SQLite under var/"),
+    "CITYBRIDGE_ALLOWED_HOSTS": (list, ["127.0.0.1", "localhost"], "comma-separated host names"),
+    "CITYBRIDGE_CSRF_TRUSTED_ORIGINS": (list, [], "comma-separated origins, e.g. https://citybridge.example.org"),
+    "CITYBRIDGE_SECURE": (bool, False, "HTTPS-only cookies, HSTS and SSL redirect (production)"),
+    "CITYBRIDGE_EMAIL_URL": (str, "console:", "console: or smtp://user:pass@host:587"),
+    "CITYBRIDGE_DEFAULT_FROM_EMAIL": (str, "CityBridge <noreply@citybridge.local>", "sender of e-mails"),
+    "CITYBRIDGE_TASKS_IMMEDIATE": (bool, False, "run background tasks inline (tests)"),
+    "CITYBRIDGE_MEDIA_ROOT": (str, "", "uploaded files; empty = var/media"),
+    "CITYBRIDGE_STATIC_MANIFEST": (bool, False, "hashed, compressed static files (run collectstatic first)"),
+    "CITYBRIDGE_LOG_LEVEL": (str, "INFO", "root log level"),
+}
+
+
+def env(name: str):
+    kind, default, _help = VARIABLES[name]
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if kind is bool:
+        return raw.strip().lower() in _TRUE
+    if kind is list:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return kind(raw)
+
+
+
+
+def _local_secret_key() -> str:
+    """A key generated once per installation under var/ (demo, single machine); production sets the variable."""
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env("CITYBRIDGE_DEBUG")
+SECRET_KEY = env("CITYBRIDGE_SECRET_KEY") or _local_secret_key()
+ALLOWED_HOSTS = env("CITYBRIDGE_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env("CITYBRIDGE_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "modeltranslation",  # before admin
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "citybridge.core",
+    "citybridge.api",
+    "citybridge.cities",
+    "citybridge.academy",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "citybridge.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "citybridge.urls"
+WSGI_APPLICATION = "citybridge.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "citybridge.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+_db_url = env("CITYBRIDGE_DATABASE_URL")
+if _db_url:
+    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "citybridge.sqlite3",
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "citybridge.core.auth.EmailBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling (django-axes): 5 failures per e-mail and address lock for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Languages: English and Simplified Chinese; the choice persists in a cookie.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("CITYBRIDGE_MEDIA_ROOT") or VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env("CITYBRIDGE_STATIC_MANIFEST")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not env("CITYBRIDGE_STATIC_MANIFEST")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+#: largest file any import accepts (bytes); larger uploads get a clear error.
+CITYBRIDGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# E-mail: the console in the demo, SMTP in production.
+_email = env("CITYBRIDGE_EMAIL_URL")
+if _email.startswith("smtp"):
+    from urllib.parse import unquote, urlparse
+
+    _u = urlparse(_email)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _u.hostname, _u.port or 587
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = unquote(_u.username or ""), unquote(_u.password or "")
+    EMAIL_USE_TLS = True
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("CITYBRIDGE_DEFAULT_FROM_EMAIL")
+
+# Background tasks: django-tasks with the database backend; `citybridge worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env("CITYBRIDGE_TASKS_IMMEDIATE")
+        else "django_tasks_db.DatabaseBackend",
+        "ENQUEUE_ON_COMMIT": False,
+    }
+}
+
+# Security: sessions, CSRF, headers. The production values switch on with CITYBRIDGE_SECURE.
+SECURE = env("CITYBRIDGE_SECURE")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SECURE_SSL_REDIRECT = SECURE
+SECURE_HSTS_SECONDS = 31536000 if SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+SECURE_HSTS_PRELOAD = SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+SILENCED_SYSTEM_CHECKS = ["axes.W003"]  # our EmailBackend sits after AxesStandaloneBackend, as axes requires
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("CITYBRIDGE_LOG_LEVEL")},
+}
+
+#: API rate limits (anonymous, signed-in) per client
+CITYBRIDGE_API_RATES = ("60/m", "1200/m")
+
+# Program rules (DOMAIN.md); defaults here, a deployment overrides them in its own settings module.
+CITYBRIDGE_RULES: dict[str, object] = {}

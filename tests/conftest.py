@@ -1,0 +1,120 @@
+"""Fixtures shared by every app's tests: users per role, clients (browser session and API token), Playwright."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role=None, organisation=None, city=None, email=None, person=None) -> User with that membership."""
+    from citybridge.core.models import RoleMembership, User
+
+    counter = {"n": 0}
+
+    def _make(role: str | None = None, *, organisation=None, city=None, email: str | None = None, person=None,
+              password: str = "correct-horse-battery", **extra):
+        counter["n"] += 1
+        email = email or f"{role or 'user'}{counter['n']}@example.org"
+        user = User.objects.create_user(email, password, person=person, **extra)
+        if role:
+            RoleMembership.objects.create(user=user, role=role, organisation=organisation, city=city)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def organisation(db):
+    from citybridge.core.models import Organisation
+
+    return Organisation.objects.create(name="Test Academy", name_en="Test Academy", name_zh_hans="测试学院",
+                                       type="academy", country="CN")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("program_staff", email="staff@example.org")
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> django.test.Client signed in as that user (None = anonymous)."""
+    from django.test import Client
+
+    def _client(user=None, language: str = "en"):
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        if user is not None:
+            client.force_login(user, backend="citybridge.core.auth.EmailBackend")
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def api_for(db):
+    """api_for(user, language="en") -> a client whose requests carry a fresh personal access token (or none)."""
+    from django.test import Client
+
+    from citybridge.core.services import api_token_create
+
+    def _api(user=None, language: str = "en"):
+        headers = {"HTTP_ACCEPT_LANGUAGE": language}
+        if user is not None:
+            _token, secret = api_token_create(actor=user, name="test")
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+        return Client(**headers)
+
+    return _api
+
+
+# --------------------------------------------------------------------------- browser (Playwright + Debian's Chromium)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page; every request it makes is recorded in page.requested_urls (to check nothing leaves 127.0.0.1)."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.requested_urls = []
+    pg.on("request", lambda request: pg.requested_urls.append(request.url))
+    pg.base_url = live_server.url
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login():
+    """login(page, user, password="correct-horse-battery") signs in through the real form."""
+
+    def _login(pg, user, password: str = "correct-horse-battery"):
+        pg.goto(pg.base_url + "/accounts/login/")
+        pg.fill("#id_username", user.email)
+        pg.fill("#id_password", password)
+        pg.click("form button[type=submit]")
+        pg.wait_for_load_state("networkidle")
+
+    return _login
