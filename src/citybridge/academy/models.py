@@ -1,0 +1,502 @@
+"""Government Training tables: academies, curriculum, courses, sessions, officials, enrolment, attendance,
+external training, certificates, the per-official per-year compliance summary and the impact snapshot."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from citybridge.core.models import Organisation, Person, is_chinese
+
+
+def _bilingual(obj, field: str, language: str | None = None) -> str:
+    en = getattr(obj, f"{field}_en", "") or ""
+    zh = getattr(obj, f"{field}_zh_hans", "") or ""
+    return (zh or en) if is_chinese(language) else (en or zh)
+
+
+# --------------------------------------------------------------------------- choices
+
+
+class Position(models.TextChoices):
+    MAYOR = "mayor", _("Mayor")
+    VICE_MAYOR = "vice_mayor", _("Vice mayor")
+    BUREAU_OFFICER = "bureau_officer", _("Central-government bureau officer")
+    SOE_EXECUTIVE = "soe_executive", _("SOE executive")
+    OTHER = "other", pgettext_lazy("position", "Other")
+
+
+class Motivation(models.TextChoices):
+    MANDATORY = "mandatory", _("Mandatory training requirement")
+    FIVE_YEAR_PLAN = "five_year_plan", _("Five-Year-Plan metric")
+    LOCAL_GROWTH = "local_growth", _("Local growth")
+    DIFFERENTIATION = "differentiation", _("Differentiation")
+    COMMUNITY_HEALTH = "community_health", _("Community health")
+
+
+class SessionFormat(models.TextChoices):
+    LECTURE = "lecture", _("Classroom lecture")
+    SITE_VISIT = "site_visit", _("Site visit")
+    WORKSHOP = "workshop", _("Workshop")
+    DINNER = "dinner", _("Dinner")
+    LUNCH = "lunch", _("Lunch")
+    EXHIBITION = "exhibition", _("Exhibition")
+
+
+class CourseStatus(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    OPEN = "open", _("Open for enrolment")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: allowed status changes
+COURSE_TRANSITIONS = {
+    CourseStatus.PLANNING: {CourseStatus.OPEN, CourseStatus.CANCELLED},
+    CourseStatus.OPEN: {CourseStatus.PLANNING, CourseStatus.RUNNING, CourseStatus.CANCELLED},
+    CourseStatus.RUNNING: {CourseStatus.COMPLETED, CourseStatus.CANCELLED},
+    CourseStatus.COMPLETED: set(),
+    CourseStatus.CANCELLED: set(),
+}
+
+
+class EnrolmentStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+# --------------------------------------------------------------------------- scope helpers
+
+
+def _academy_ids(user) -> set[int]:
+    return user.scoped_organisation_ids("academy_coordinator")
+
+
+def _is_lecturer(user) -> bool:
+    return bool(user.person_id) and user.has_role("lecturer")
+
+
+# --------------------------------------------------------------------------- academies and curriculum
+
+
+class AcademyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AcademyQuerySet:
+        return self if getattr(user, "is_authenticated", False) else self.none()
+
+
+class Academy(models.Model):
+    """The academy profile of an organisation of type "academy"."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="academy",
+        limit_choices_to={"type": "academy"},
+    )
+    official = models.BooleanField(_("official training academy"), default=True,
+                                   help_text=_("One of the official academies whose classes fulfil the requirement."))
+    managed_by_program = models.BooleanField(_("managed by the program"), default=False)
+    history = HistoricalRecords()
+
+    objects = AcademyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("academy")
+        verbose_name_plural = _("academies")
+        ordering = ["organisation__name_en", "id"]
+
+    def __str__(self) -> str:
+        return self.organisation.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return self.organisation.display_name(language)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    motivations = models.JSONField(_("why officials care"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return _bilingual(self, "name", language)
+
+    def motivation_labels(self) -> list[str]:
+        labels = dict(Motivation.choices)
+        return [str(labels[m]) for m in self.motivations if m in labels]
+
+
+class Module(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    objectives = models.TextField(_("objectives"), blank=True, max_length=4000)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="modules", blank=True)
+    days = models.PositiveSmallIntegerField(_("length in days"))
+    formats = models.JSONField(_("formats"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["title_en", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return _bilingual(self, "title", language)
+
+    def format_labels(self) -> list[str]:
+        labels = dict(SessionFormat.choices)
+        return [str(labels[f]) for f in self.formats if f in labels]
+
+
+# --------------------------------------------------------------------------- courses and sessions
+
+
+class CourseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CourseQuerySet:
+        """Staff: all. Academy coordinators: their academies' courses. Lecturers: courses they teach a session in."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        cond = Q(academy__organisation_id__in=_academy_ids(user))
+        if _is_lecturer(user):
+            cond |= Exists(Session.objects.filter(course=OuterRef("pk"), lecturer_id=user.person_id))
+        return self.filter(cond)
+
+
+class Course(models.Model):
+    academy = models.ForeignKey(Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNING)
+    modules = models.ManyToManyField(Module, through="CourseModule", verbose_name=_("modules"), related_name="courses")
+    timezone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["-start_date", "id"]
+        indexes = [models.Index(fields=["academy", "status"]), models.Index(fields=["status", "end_date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="academy_course_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return _bilingual(self, "title", language)
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+class CourseModule(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_modules")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="course_modules")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "module"], name="academy_coursemodule_unique")]
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SessionQuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        cond = Q(course__academy__organisation_id__in=_academy_ids(user))
+        if _is_lecturer(user):
+            cond |= Q(lecturer_id=user.person_id)
+        return self.filter(cond)
+
+
+class Session(models.Model):
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+    format = models.CharField(_("format"), max_length=20, choices=SessionFormat.choices, default=SessionFormat.LECTURE)
+    module = models.ForeignKey(Module, verbose_name=_("module"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="sessions")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    lecturer = models.ForeignKey(Person, verbose_name=_("lecturer"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="lectures")
+    site = models.CharField(_("site"), max_length=200, blank=True)
+    partner = models.ForeignKey(Organisation, verbose_name=_("partner"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="hosted_sessions")
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "start_time", "id"]
+        indexes = [models.Index(fields=["course", "date"]), models.Index(fields=["lecturer", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="academy_session_times"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.start_time:%H:%M} {self.display_title()}"
+
+    def display_title(self, language: str | None = None) -> str:
+        if self.title_en or self.title_zh_hans:
+            return _bilingual(self, "title", language)
+        if self.module_id:
+            return self.module.display_name(language)
+        return str(self.get_format_display())
+
+
+# --------------------------------------------------------------------------- officials
+
+
+class Jurisdiction(models.Model):
+    """A city, district, county or province an official leads. Its population is kept with dates."""
+
+    name = models.CharField(_("name"), max_length=200)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="CN")
+
+    class Meta:
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+        ordering = ["province_en", "name_en", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return _bilingual(self, "name", language)
+
+
+class JurisdictionPopulation(models.Model):
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="populations")
+    population = models.PositiveBigIntegerField(_("population"))
+    valid_from = models.DateField(_("valid from"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("population figure")
+        verbose_name_plural = _("population figures")
+        ordering = ["jurisdiction", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "valid_from"], name="academy_population_unique"),
+        ]
+
+
+class OfficialQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OfficialQuerySet:
+        """Staff: all. Coordinators: officials with an enrolment at their academy. Lecturers: officials confirmed in a
+        course where they teach (names only: views and API drop everything else for them)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        cond = Q(pk__in=[])
+        ids = _academy_ids(user)
+        if ids:
+            cond |= Exists(Enrolment.objects.filter(official=OuterRef("pk"),
+                                                    course__academy__organisation_id__in=ids))
+        if _is_lecturer(user):
+            cond |= Exists(Enrolment.objects.filter(
+                official=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED,
+                course__sessions__lecturer_id=user.person_id))
+        return self.filter(cond)
+
+
+class OfficialProfile(models.Model):
+    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="official")
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("jurisdiction led"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="officials")
+    #: for filtering: the jurisdiction's province, or the organisation's
+    province = models.CharField(_("province"), max_length=100, blank=True, db_index=True)
+    company = models.ForeignKey(Organisation, verbose_name=_("company"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="executives")
+    company_employees = models.PositiveIntegerField(_("company employees"), null=True, blank=True)
+    service_start = models.DateField(_("service began"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = OfficialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["person__family_name_en", "id"]
+        indexes = [models.Index(fields=["position"])]
+
+    def __str__(self) -> str:
+        return self.person.display_name()
+
+
+# --------------------------------------------------------------------------- enrolment and attendance
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EnrolmentQuerySet:
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        cond = Q(course__academy__organisation_id__in=_academy_ids(user))
+        if _is_lecturer(user):
+            cond |= Q(status=EnrolmentStatus.CONFIRMED) & Exists(
+                Session.objects.filter(course=OuterRef("course"), lecturer_id=user.person_id))
+        return self.filter(cond)
+
+
+class Enrolment(models.Model):
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments")
+    official = models.ForeignKey(OfficialProfile, verbose_name=_("official"), on_delete=models.CASCADE,
+                                 related_name="enrolments")
+    status = models.CharField(_("status"), max_length=20, choices=EnrolmentStatus.choices,
+                              default=EnrolmentStatus.CONFIRMED)
+    # what the official led when enrolling: the impact figures count this, not today's profile
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    company = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    company_employees = models.PositiveIntegerField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["enrolled_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "official"], name="academy_enrolment_unique")]
+        indexes = [models.Index(fields=["official", "status"]), models.Index(fields=["course", "status"])]
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    official = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("status"), max_length=10, choices=AttendanceStatus.choices)
+    recorded_at = models.DateTimeField(auto_now=True)
+    recorded_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["official", "session"], name="academy_attendance_unique")]
+        indexes = [models.Index(fields=["session"])]
+
+
+class ExternalTraining(models.Model):
+    """Training taken at another academy or institution; counts towards compliance when evidence is attached."""
+
+    official = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE, related_name="external_training")
+    provider = models.CharField(_("provider"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    days = models.PositiveSmallIntegerField(_("training days"))
+    evidence = models.FileField(_("evidence"), upload_to="academy/evidence/%Y/", blank=True)
+    evidence_reference = models.CharField(_("evidence reference"), max_length=200, blank=True,
+                                          help_text=_("For example the number of the other academy's certificate."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("external training")
+        verbose_name_plural = _("external training")
+        ordering = ["-start_date", "id"]
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence) or bool(self.evidence_reference.strip())
+
+
+class Certificate(models.Model):
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="certificate")
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    training_days = models.PositiveSmallIntegerField(_("training days"))
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at", "id"]
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+# --------------------------------------------------------------------------- stored summaries
+
+
+class TrainingYear(models.Model):
+    """A calendar year whose summary rows exist for every official (see services.compliance_prepare_year)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    prepared_at = models.DateTimeField(auto_now_add=True)
+
+
+class TrainingSummary(models.Model):
+    """Training days of one official in one calendar year, kept up to date by the services.
+
+    "Who is behind" sorts these rows instead of counting attendance on every request."""
+
+    official = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE, related_name="summaries")
+    year = models.PositiveSmallIntegerField()
+    academy_days = models.PositiveSmallIntegerField(default=0)
+    external_days = models.PositiveSmallIntegerField(default=0)
+    total_days = models.PositiveSmallIntegerField(default=0)
+    required_days = models.PositiveSmallIntegerField(default=12)
+    shortfall = models.PositiveSmallIntegerField(default=12)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
+        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind")]
+
+
+class ImpactSnapshot(models.Model):
+    """The impact report computed from records, cached until a write that changes it marks it stale."""
+
+    key = models.CharField(max_length=20, unique=True, default="all")
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=True)

@@ -1,0 +1,37 @@
+"""Per-language columns (django-modeltranslation), then history, so historical rows keep both languages."""
+
+from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as register_history
+
+from .models import Course, Jurisdiction, Module, Session, Topic
+
+
+@register(Topic)
+class TopicTranslation(TranslationOptions):
+    fields = ("name", "description")
+
+
+@register(Module)
+class ModuleTranslation(TranslationOptions):
+    fields = ("title", "objectives")
+
+
+@register(Course)
+class CourseTranslation(TranslationOptions):
+    fields = ("title", "location")
+
+
+@register(Session)
+class SessionTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Jurisdiction)
+class JurisdictionTranslation(TranslationOptions):
+    fields = ("name", "province")
+
+
+register_history(Topic, app=__package__)
+register_history(Module, app=__package__)
+register_history(Course, app=__package__)
+register_history(Session, app=__package__)
