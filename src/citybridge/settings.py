@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "ninja",  # its Swagger UI templates and static files, served locally
     "axes",
     "django_tasks",
     "django_tasks_db",

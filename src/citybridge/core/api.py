@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
 
@@ -35,40 +35,26 @@ class Pagination(PageNumberPagination):
 
 
 class OrganisationOut(Schema):
+    """Per-language columns are null where that language's text is not known."""
+
     id: int
     name: str
-    name_en: str
-    name_zh_hans: str
-    short_name_en: str
-    short_name_zh_hans: str
+    name_en: str | None
+    name_zh_hans: str | None
+    short_name_en: str | None
+    short_name_zh_hans: str | None
     type: str
     country: str
-    province_en: str
-    province_zh_hans: str
-    city_en: str
-    city_zh_hans: str
+    province_en: str | None
+    province_zh_hans: str | None
+    city_en: str | None
+    city_zh_hans: str | None
     website: str
     parent_id: int | None
 
     @staticmethod
     def resolve_name(obj: Organisation) -> str:
         return obj.display_name()
-
-    @staticmethod
-    def resolve_name_zh_hans(obj: Organisation) -> str:
-        return obj.name_zh_hans or ""
-
-    @staticmethod
-    def resolve_short_name_zh_hans(obj: Organisation) -> str:
-        return obj.short_name_zh_hans or ""
-
-    @staticmethod
-    def resolve_province_zh_hans(obj: Organisation) -> str:
-        return obj.province_zh_hans or ""
-
-    @staticmethod
-    def resolve_city_zh_hans(obj: Organisation) -> str:
-        return obj.city_zh_hans or ""
 
 
 class OrganisationPatch(Strict):
@@ -91,7 +77,7 @@ class OrganisationIn(OrganisationPatch):
     country: Country
 
 
-def _org_fields(request: HttpRequest, payload: OrganisationPatch) -> dict:
+def _org_fields(payload: OrganisationPatch) -> dict:
     data = payload.model_dump(exclude_unset=True)
     if "parent_id" in data:
         parent_id = data.pop("parent_id")
@@ -109,7 +95,7 @@ def list_organisations(request: HttpRequest, q: str = Query("", max_length=100),
 
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request: HttpRequest, payload: OrganisationIn):
-    return 201, services.organisation_create(actor=request.auth, **_org_fields(request, payload))
+    return Status(201, services.organisation_create(actor=request.auth, **_org_fields(payload)))
 
 
 @router.get("/organisations/{int:pk}", response=OrganisationOut)
@@ -120,13 +106,13 @@ def get_organisation(request: HttpRequest, pk: int):
 @router.patch("/organisations/{int:pk}", response=OrganisationOut)
 def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch):
     org = selectors.organisation_get(user=request.auth, pk=pk)
-    return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(request, payload))
+    return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(payload))
 
 
 @router.delete("/organisations/{int:pk}", response={204: None})
 def delete_organisation(request: HttpRequest, pk: int):
     services.organisation_delete(actor=request.auth, organisation=selectors.organisation_get(user=request.auth, pk=pk))
-    return 204, None
+    return Status(204, None)
 
 
 # --------------------------------------------------------------------------- people
@@ -135,12 +121,12 @@ def delete_organisation(request: HttpRequest, pk: int):
 class PersonOut(Schema):
     id: int
     name: str
-    family_name_en: str
-    given_name_en: str
-    family_name_zh_hans: str
-    given_name_zh_hans: str
-    title_en: str
-    title_zh_hans: str
+    family_name_en: str | None
+    given_name_en: str | None
+    family_name_zh_hans: str | None
+    given_name_zh_hans: str | None
+    title_en: str | None
+    title_zh_hans: str | None
     organisation_id: int | None
     organisation_name: str | None
     preferred_language: str
@@ -175,10 +161,6 @@ class PersonOut(Schema):
         return PersonOut._contact(obj, context, "notes")
 
 
-for _f in ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en", "title_zh_hans"):
-    setattr(PersonOut, f"resolve_{_f}", staticmethod(lambda obj, _f=_f: getattr(obj, _f) or ""))
-
-
 class PersonPatch(Strict):
     family_name_en: str | None = Field(None, max_length=100)
     given_name_en: str | None = Field(None, max_length=100)
@@ -210,7 +192,7 @@ def list_people(request: HttpRequest, q: str = Query("", max_length=100), organi
 
 @router.post("/people", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonPatch):
-    return 201, services.person_create(actor=request.auth, **_person_fields(payload))
+    return Status(201, services.person_create(actor=request.auth, **_person_fields(payload)))
 
 
 @router.get("/people/{int:pk}", response=PersonOut)
@@ -227,4 +209,4 @@ def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
 @router.delete("/people/{int:pk}", response={204: None})
 def delete_person(request: HttpRequest, pk: int):
     services.person_delete(actor=request.auth, person=selectors.person_get(user=request.auth, pk=pk))
-    return 204, None
+    return Status(204, None)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,16 @@ def _bilingual_labels(form: forms.ModelForm, labels: dict[str, str]) -> None:
             form.fields[name].label = label
 
 
+def _https_urls(field, **kwargs):
+    """URLs typed without a scheme get https:// (Django 6's default, chosen now)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class OrganisationForm(forms.ModelForm):
+    formfield_callback = _https_urls
+
     class Meta:
         model = Organisation
         fields = [

@@ -1,0 +1,95 @@
+import json
+
+import pytest
+
+from citybridge.core.models import Organisation
+
+
+def post(client, url, body, **kw):
+    return client.post(url, data=json.dumps(body) if not isinstance(body, str) else body,
+                       content_type="application/json", **kw)
+
+
+def test_crud_and_search_in_both_languages(api_for, staff):
+    api = api_for(staff)
+    r = post(api, "/api/v1/organisations", {"name_en": "China Executive Leadership Academy Pudong",
+                                            "name_zh_hans": "中国浦东干部学院", "type": "academy", "country": "CN"})
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert api.get("/api/v1/organisations?q=浦东").json()["count"] == 1
+    assert api.get("/api/v1/organisations?q=pudong").json()["count"] == 1
+    assert api.get("/api/v1/organisations?type=ngo").json()["count"] == 0
+    r = api.patch(f"/api/v1/organisations/{pk}", data=json.dumps({"short_name_en": "CELAP"}),
+                  content_type="application/json")
+    assert r.status_code == 200 and r.json()["short_name_en"] == "CELAP"
+    assert api.delete(f"/api/v1/organisations/{pk}").status_code == 204
+    assert api.get(f"/api/v1/organisations/{pk}").status_code == 404
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"name_en": "A", "type": "academy"}, "country"),
+    ({"name_en": "A", "type": "bank", "country": "CN"}, "type"),
+    ({"name_en": 12, "type": "academy", "country": "CN"}, "name_en"),
+    ({"name_en": "x" * 201, "type": "academy", "country": "CN"}, "name_en"),
+    ({"name_en": "A", "type": "academy", "country": "CN", "admin": True}, "admin"),
+    ({"name_en": "A", "type": "academy", "country": "CN", "website": "javascript:alert(1)"}, "website"),
+])
+def test_bad_bodies_get_422_with_field_errors(api_for, staff, body, field):
+    r = post(api_for(staff), "/api/v1/organisations", body)
+    assert r.status_code == 422
+    payload = r.json()
+    assert payload["detail"] and field in {e["field"] for e in payload["errors"]}
+    assert Organisation.objects.count() == 0
+
+
+def test_malformed_json_is_422_not_500(api_for, staff):
+    r = post(api_for(staff), "/api/v1/organisations", "{not json")
+    assert r.status_code in (400, 422)
+    assert "detail" in r.json()
+
+
+def test_errors_come_in_the_request_language(api_for, staff):
+    api = api_for(staff, language="zh-hans")
+    r = post(api, "/api/v1/organisations", {"name_en": "A", "type": "academy"})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "请求中有无效字段。"
+    assert r.json()["errors"][0]["message"] == "此字段为必填项。"
+    post(api, "/api/v1/organisations", {"name_en": "Dup", "type": "academy", "country": "CN"})
+    r = post(api, "/api/v1/organisations", {"name_en": "dup", "type": "academy", "country": "CN"})
+    assert r.status_code == 422 and "该国家已有同名机构" in r.json()["errors"][0]["message"]
+
+
+def test_anonymous_and_bad_token_get_401(db, client_for):
+    assert client_for(None).get("/api/v1/organisations").status_code == 401
+    r = client_for(None).get("/api/v1/people", HTTP_AUTHORIZATION="Bearer cb_nonsense")
+    assert r.status_code == 401 and r.json()["detail"]
+
+
+def test_session_writes_need_csrf(staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff, backend="citybridge.core.auth.EmailBackend")
+    assert client.get("/api/v1/organisations").status_code == 200
+    r = post(client, "/api/v1/organisations", {"name_en": "A", "type": "academy", "country": "CN"})
+    assert r.status_code in (401, 403)
+
+
+def test_contact_details_only_for_permitted_users(api_for, staff, make_user, organisation):
+    from citybridge.core.services import person_create
+
+    person = person_create(actor=staff, family_name_en="Wang", email="wang@example.org", phone="123",
+                           organisation=organisation)
+    assert api_for(staff).get(f"/api/v1/people/{person.pk}").json()["email"] == "wang@example.org"
+    coordinator = make_user("academy_coordinator", organisation=organisation)
+    assert api_for(coordinator).get(f"/api/v1/people/{person.pk}").json()["phone"] == "123"
+    lecturer = make_user("lecturer")
+    assert api_for(lecturer).get(f"/api/v1/people/{person.pk}").status_code == 404
+    assert api_for(lecturer).get("/api/v1/people").json()["count"] == 0
+
+
+def test_openapi_and_docs_are_local(db, client_for):
+    spec = client_for(None).get("/api/v1/openapi.json")
+    assert spec.status_code == 200 and "/api/v1/organisations" in spec.json()["paths"]
+    docs = client_for(None).get("/api/v1/docs").content.decode()
+    assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
