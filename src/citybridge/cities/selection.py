@@ -112,10 +112,19 @@ class AttributeBound:
         return f"bound:{self.attribute}={self.value}@{scope}"
 
 
+def province_cap(cons: Constraints, group: str) -> int | None:
+    cap = cons.max_per_province
+    if cap is None or isinstance(cap, int):
+        return cap
+    return cap.get(group)
+
+
 @dataclass(frozen=True)
 class Constraints:
     counts: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_COUNTS))
-    max_per_province: int | None = None
+    # an int caps every province of every group; a mapping caps only the groups it names
+    # (e.g. {"CN": 2}: California is a single "province", so a cap rarely makes sense there)
+    max_per_province: int | Mapping[str, int] | None = None
     bounds: tuple[AttributeBound, ...] = ()
     must_include: frozenset[str] = frozenset()
     must_exclude: frozenset[str] = frozenset()
@@ -332,16 +341,14 @@ def _score_matrix(request: SelectionRequest) -> _Scored:
                 matrix[rows_arr, k] = 0.0
                 continue
             if request.missing == "impute_peers" and (~have).any():
+                group_median = float(np.median(col[have]))
+                by_size: dict[str, list[float]] = defaultdict(list)
+                for pos in np.nonzero(have)[0]:
+                    by_size[cands[rows[pos]].size_class].append(float(col[pos]))
+                medians = {size: float(np.median(vals)) for size, vals in by_size.items()}
                 for pos in np.nonzero(~have)[0]:
                     i = rows[pos]
-                    peers = [
-                        filled[j, k]
-                        for j in rows
-                        if cands[j].size_class == cands[i].size_class and not math.isnan(filled[j, k])
-                    ]
-                    if not peers:
-                        peers = [x for x in col if not math.isnan(x)]
-                    filled[i, k] = float(np.median(peers))
+                    filled[i, k] = medians.get(cands[i].size_class, group_median)
                     imputed_mask[i, k] = True
                 col = filled[rows_arr, k]
                 have = ~np.isnan(col)
@@ -399,14 +406,14 @@ class _Model:
                 self.model.add(self.x[i] == 0)
         for group, n in counts.items():
             add(self.model.add(sum(self.x[i] for i in by_group.get(group, [])) == n), f"count:{group}")
-        if constraints.max_per_province is not None:
-            by_prov: dict[tuple[str, str], list[int]] = defaultdict(list)
-            for i, c in enumerate(cands):
-                if c.province:
-                    by_prov[(c.group, c.province)].append(i)
-            for (_g, _p), rows in by_prov.items():
-                if len(rows) > constraints.max_per_province:
-                    add(self.model.add(sum(self.x[i] for i in rows) <= constraints.max_per_province), "max_per_province")
+        by_prov: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i, c in enumerate(cands):
+            if c.province:
+                by_prov[(c.group, c.province)].append(i)
+        for (g, _p), rows in by_prov.items():
+            cap = province_cap(constraints, g)
+            if cap is not None and len(rows) > cap:
+                add(self.model.add(sum(self.x[i] for i in rows) <= cap), "max_per_province")
         for b in constraints.bounds:
             rows = [
                 i
@@ -487,8 +494,8 @@ def explain_infeasibility(cands: list[Candidate], constraints: Constraints) -> l
     wrong_group = sorted(c.id for c in cands if c.id in inc and c.group not in counts)
     if wrong_group:
         conflicts.append(Conflict("must_include_outside_groups", ["must_include", "counts"], {"ids": wrong_group}))
-    cap = constraints.max_per_province
     for group, n in sorted(counts.items()):
+        cap = province_cap(constraints, group)
         pool = [c for c in by_group.get(group, []) if c.id not in exc]
         incl = [c for c in by_group.get(group, []) if c.id in inc]
         if len(pool) < n:
@@ -607,8 +614,10 @@ def select_cohort(request: SelectionRequest) -> SelectionResult:
     for group, n in cons.counts.items():
         if not isinstance(n, int) or n < 0:
             raise SelectionError("invalid_count", group=group, count=str(n))
-    if cons.max_per_province is not None and cons.max_per_province < 0:
-        raise SelectionError("invalid_province_cap", cap=cons.max_per_province)
+    caps = cons.max_per_province
+    for cap in ([caps] if isinstance(caps, int) else list((caps or {}).values())):
+        if not isinstance(cap, int) or cap < 0:
+            raise SelectionError("invalid_province_cap", cap=str(cap))
     for b in cons.bounds:
         if b.attribute not in ATTRIBUTES:
             raise SelectionError("unknown_attribute", attribute=b.attribute)
@@ -742,9 +751,10 @@ def _swap_blocker(
     if c_out.id in cons.must_include:
         return "must_include"
     after = (chosen - {out}) | {into}
-    if cons.max_per_province is not None and c_in.province:
+    cap = province_cap(cons, c_in.group)
+    if cap is not None and c_in.province:
         n = sum(1 for i in after if cands[i].group == c_in.group and cands[i].province == c_in.province)
-        if n > cons.max_per_province:
+        if n > cap:
             return "max_per_province"
     for b in cons.bounds:
         n = sum(

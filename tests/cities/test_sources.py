@@ -1,0 +1,178 @@
+"""Source readers, Chinese-name choice and the alias table, against the real datasets."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from citybridge.cities import sources
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def geo():
+    return sources.read_geonames()
+
+
+@pytest.fixture(scope="module")
+def aliases():
+    return sources.read_aliases()
+
+
+@pytest.mark.parametrize(
+    ("alternates", "expected"),
+    [
+        (["Shenzhen", "宝安", "寶安", "新安", "深圳", "深圳市"], "深圳"),  # the one with an admin form wins
+        (["長春", "長春市", "长春", "长春市"], "长春"),  # traditional forms are not simplified
+        (["成都", "天府", "成都市"], "成都"),
+        (["吕梁市"], "吕梁"),  # suffix dropped when two characters remain
+        (["石家荘", "石家荘市", "石家庄", "石家庄市"], "石家庄"),  # Japanese shinjitai is not GB 2312
+        (["菲尔莫尔", "菲爾莫爾"], "菲尔莫尔"),
+        (["舊金山", "聖地牙哥"], ""),  # only traditional: no simplified name
+        (["Zhefang", "Lu-hsi"], ""),
+        (["门头沟"], "门头沟"),
+    ],
+)
+def test_pick_chinese_name(alternates, expected):
+    assert sources.pick_chinese_name(alternates) == expected
+
+
+def test_geonames_counts_and_provinces(geo):
+    counts = Counter(g.country for g in geo)
+    assert counts == {"US": 452, "CN": 2106}
+    assert all(g.population >= 15000 for g in geo)
+    assert all(g.province_en for g in geo), "every admin1 code has a province name"
+    by_name = {(g.country, g.name_en): g for g in geo}
+    assert by_name[("CN", "Chongming")].province_en == "Shanghai"  # no admin1 in GeoNames: nearest city's
+    assert by_name[("CN", "Anqing")].province_en == "Anhui"
+    assert by_name[("CN", "Anqing")].name_zh == "安庆"
+    assert by_name[("CN", "Beijing")].name_zh == "北京"
+    assert by_name[("US", "Hayward")].province_en == "California"
+    assert by_name[("US", "San Francisco")].name_zh == "旧金山"  # curated over GeoNames' 三藩市
+    assert by_name[("CN", "Hami")].name_zh == "哈密"  # CEADs name over GeoNames' 哈密地
+
+
+def test_alias_table_is_well_formed(aliases, geo):
+    ids = {g.geonames_id for g in geo}
+    for alias in aliases.values():
+        assert alias.source in set(sources.iter_sources())
+        if alias.geonames_id is not None:
+            assert alias.geonames_id in ids, alias
+        else:
+            assert alias.note, f"an unmatched alias says why: {alias}"
+    per_source = Counter((a.source, a.geonames_id) for a in aliases.values() if a.geonames_id)
+    dupes = [(k, v) for k, v in per_source.items() if v > 1]
+    assert not dupes, "two names of one source must not map to the same city"
+
+
+def test_alias_examples_from_the_issue(aliases, geo):
+    by_id = {g.geonames_id: g for g in geo}
+    anqing = by_id[aliases[("ceads", "安徽安庆")].geonames_id]
+    assert (anqing.name_en, anqing.province_en) == ("Anqing", "Anhui")
+    hayward = by_id[aliases[("cdp2021_emissions", "City of Hayward, CA")].geonames_id]
+    assert (hayward.name_en, hayward.province_en) == ("Hayward", "California")
+    assert by_id[aliases[("nangini2019", "Zhaozhuang")].geonames_id].name_en == "Zaozhuang"
+    assert aliases[("nangini2019", "Heilongjiang")].geonames_id is None
+
+
+def test_every_ceads_city_has_an_alias_and_matches(aliases, geo):
+    names = {v.city for v in sources.read_ceads()}
+    assert len(names) == 290
+    report = sources.match(sources.SOURCE_CEADS, names, aliases, {g.geonames_id for g in geo})
+    assert len(report.matched) == 290 and report.unmatched == []
+
+
+def test_match_reports_unmatched_with_reason(aliases, geo):
+    ids = {g.geonames_id for g in geo}
+    report = sources.match(sources.SOURCE_NANGINI, ["Hong Kong", "Atlantis", "Beijing"], aliases, ids)
+    assert report.matched == {"Beijing": aliases[("nangini2019", "Beijing")].geonames_id}
+    assert report.unmatched == ["Atlantis", "Hong Kong"]
+    assert report.unmatched_reason["Atlantis"] == "no alias"
+    assert "1 matched, 2 unmatched" in report.summary()
+
+
+def test_ceads_reader_reproduces_the_published_workbook_exactly():
+    """Independent read of the shared original: per city sums (Mt) equal the bundled reader's, x 10**6."""
+    wb = openpyxl.load_workbook(SHARED / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
+    ws = wb["emission vector"]
+    expected: dict[str, Decimal] = Counter()
+    n = 0
+    for _id, city, _year, emission in list(ws.iter_rows(values_only=True))[1:]:
+        expected[city] += Decimal(repr(emission))
+        n += 1
+    wb.close()
+    got_mt: dict[str, Decimal] = Counter()
+    got_t: dict[str, Decimal] = Counter()
+    values = sources.read_ceads()
+    for v in values:
+        got_mt[v.city] += v.emission_mt
+        got_t[v.city] += v.emission_t
+    assert len(values) == n == 3929
+    assert got_mt == expected
+    assert {k: v / sources.MILLION for k, v in got_t.items()} == expected
+    # one figure checked by hand against the workbook: Anqing 2019 = 30.42722139398105 Mt
+    anqing = next(v for v in values if v.city == "安徽安庆" and v.year == 2019)
+    assert anqing.emission_t == Decimal("30427221.39398105")
+
+
+def test_cdp_and_nangini_extracts_are_verbatim_rows_of_the_originals():
+    for bundled, original in [
+        ("cdp2021_citywide_emissions_ca_cn.csv", "cdp2021_citywide_emissions.csv"),
+        ("cdp2021_city_reduction_targets_ca_cn.csv", "cdp2021_city_reduction_targets.csv"),
+        ("nangini2019_ca_cn.csv", "nangini2019_343_cities.csv"),
+    ]:
+        with (sources.DATA_DIR / bundled).open(encoding="utf-8", newline="") as fh:
+            ours = list(csv.reader(fh))
+        with (SHARED / original).open(encoding="utf-8", newline="") as fh:
+            theirs = list(csv.reader(fh))
+        assert ours[0] == theirs[0]
+        theirs_rows = {tuple(r) for r in theirs[1:]}
+        assert all(tuple(r) in theirs_rows for r in ours[1:]), bundled
+
+
+def test_cdp_emissions_units_and_sum(aliases, geo):
+    rows = sources.read_cdp_emissions()
+    hayward = next(r for r in rows if r.organization == "City of Hayward, CA")
+    assert hayward.scope1_t == Decimal("797588.59") and hayward.accounting_year == 2019
+    assert hayward.scope2_t == Decimal("13093")
+    # sum of Scope 1 over matched California cities equals the original file's column sum
+    ids = {g.geonames_id for g in geo}
+    report = sources.match(sources.SOURCE_CDP_EMISSIONS, [r.organization for r in rows], aliases, ids)
+    ours = sum(r.scope1_t for r in rows if r.organization in report.matched and r.scope1_t is not None)
+    with (SHARED / "cdp2021_citywide_emissions.csv").open(encoding="utf-8", newline="") as fh:
+        theirs = sum(
+            Decimal(r[sources.CDP_S1])
+            for r in csv.DictReader(fh)
+            if r["Organization"] in report.matched and r[sources.CDP_S1]
+        )
+    assert ours == theirs > 0
+
+
+def test_cdp_targets_parse(aliases):
+    rows = sources.read_cdp_targets()
+    sf = [t for t in rows if t.organization == "City of San Francisco, CA" and t.base_year == 1990]
+    assert sf and sf[0].reduction_pct == Decimal("61") and sf[0].target_year == 2030
+    assert sf[0].base_year_emissions_t == Decimal("7872144.5")
+
+
+def test_nangini_units_are_per_row():
+    rows = {r.name: r for r in sources.read_nangini()}
+    assert rows["Beijing"].scope1_unit == "tCO2" and rows["Beijing"].scope1_source == "PKU"
+    assert rows["Hayward"].scope1_unit == "tCO2-eq"
+    assert rows["Hayward"].scope1_t == Decimal("861854")
+    assert len([r for r in rows.values() if r.country == "China"]) == 84
+
+
+def test_zh_name_table_covers_ceads_cities():
+    with (sources.DATA_DIR / "zh_names.csv").open(encoding="utf-8") as fh:
+        table = {int(r["geonames_id"]): r["name_zh"] for r in csv.DictReader(fh)}
+    aliases = sources.read_aliases()
+    assert table[aliases[("ceads", "安徽安庆")].geonames_id] == "安庆"
+    assert table[aliases[("cdp2021_emissions", "City of San Francisco, CA")].geonames_id] == "旧金山"
+    assert all(sources._is_simplified(v) for v in table.values())
