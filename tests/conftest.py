@@ -114,7 +114,7 @@ def login():
         pg.goto(pg.base_url + "/accounts/login/")
         pg.fill("#id_username", user.email)
         pg.fill("#id_password", password)
-        pg.click("form button[type=submit]")
+        pg.click("main form button[type=submit]")
         pg.wait_for_load_state("networkidle")
 
     return _login

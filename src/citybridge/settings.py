@@ -66,7 +66,6 @@ CSRF_TRUSTED_ORIGINS = env("CITYBRIDGE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +81,7 @@ INSTALLED_APPS = [
     "citybridge.api",
     "citybridge.cities",
     "citybridge.academy",
+    "django.contrib.admin",  # after our apps, so our registration/ templates win over the admin's
 ]
 
 MIDDLEWARE = [

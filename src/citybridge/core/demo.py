@@ -89,7 +89,7 @@ def load(stdout=None) -> dict[str, Organisation]:
     ):
         org, _ = Organisation.objects.update_or_create(
             name_en=name_en, country=country,
-            defaults=dict(name=name_en, name_zh_hans=name_zh or None, short_name_en=short_en,
+            defaults=dict(name_zh_hans=name_zh or None, short_name_en=short_en,
                           short_name_zh_hans=short_zh, type=type_, province_en=prov_en, province_zh_hans=prov_zh,
                           city_en=city_en, city_zh_hans=city_zh, website=web,
                           parent=orgs.get(parent) if parent else None),
@@ -98,7 +98,7 @@ def load(stdout=None) -> dict[str, Organisation]:
     for _key, fam_en, giv_en, fam_zh, giv_zh, title_en, title_zh, org_key in PEOPLE:
         Person.objects.update_or_create(
             family_name_en=fam_en, given_name_en=giv_en, organisation=orgs[org_key],
-            defaults=dict(family_name=fam_en, family_name_zh_hans=fam_zh, given_name_zh_hans=giv_zh,
+            defaults=dict(family_name_zh_hans=fam_zh, given_name_zh_hans=giv_zh,
                           title_en=title_en, title_zh_hans=title_zh),
         )
     for email, role, org_key, _label in DEMO_USERS:

@@ -63,7 +63,6 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
     require(actor, "core.add_organisation")
     org = Organisation()
     _apply(org, fields, ORGANISATION_FIELDS)
-    org.name = org.name_en or org.name_zh_hans
     _validate_organisation(org)
     org.save()
     return org
@@ -95,7 +94,6 @@ def person_create(*, actor: User, **fields) -> Person:
     require(actor, "core.add_person")
     person = Person()
     _apply(person, fields, PERSON_FIELDS)
-    person.family_name = person.family_name_en or person.family_name_zh_hans
     _validate_person(person)
     person.save()
     return person

@@ -55,8 +55,8 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "core/email/password_reset_email.txt"
+    subject_template_name = "core/email/password_reset_subject.txt"
 
 
 @require_POST
