@@ -228,6 +228,9 @@ class CourseModule(models.Model):
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["course", "module"], name="academy_coursemodule_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.module_id}"
+
 
 class SessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> SessionQuerySet:
@@ -313,6 +316,9 @@ class JurisdictionPopulation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "valid_from"], name="academy_population_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.valid_from}: {self.population}"
 
 
 class OfficialQuerySet(models.QuerySet):
@@ -403,6 +409,9 @@ class Enrolment(models.Model):
         constraints = [models.UniqueConstraint(fields=["course", "official"], name="academy_enrolment_unique")]
         indexes = [models.Index(fields=["official", "status"]), models.Index(fields=["course", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.official_id} @ {self.course_id} ({self.status})"
+
 
 class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
@@ -416,6 +425,9 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["official", "session"], name="academy_attendance_unique")]
         indexes = [models.Index(fields=["session"])]
+
+    def __str__(self) -> str:
+        return f"{self.official_id} @ {self.session_id}: {self.status}"
 
 
 class ExternalTraining(models.Model):
@@ -439,6 +451,9 @@ class ExternalTraining(models.Model):
         verbose_name_plural = _("external training")
         ordering = ["-start_date", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.title}"
+
     @property
     def has_evidence(self) -> bool:
         return bool(self.evidence) or bool(self.evidence_reference.strip())
@@ -459,6 +474,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "id"]
 
+    def __str__(self) -> str:
+        return self.code
+
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
@@ -472,6 +490,10 @@ class TrainingYear(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     prepared_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.year)
+
 
 
 class TrainingSummary(models.Model):
@@ -492,6 +514,9 @@ class TrainingSummary(models.Model):
         constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
         indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind")]
 
+    def __str__(self) -> str:
+        return f"{self.official_id} {self.year}: {self.total_days}"
+
 
 class ImpactSnapshot(models.Model):
     """The impact report computed from records, cached until a write that changes it marks it stale."""
@@ -500,3 +525,7 @@ class ImpactSnapshot(models.Model):
     data = models.JSONField(default=dict)
     computed_at = models.DateTimeField(null=True, blank=True)
     stale = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.key
+

@@ -1,7 +1,740 @@
+"""Government Training pages. Thin: parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from citybridge.core.views import paginate
+
+from . import selectors, services
+from .certificate import normalise_code
+from .forms import (
+    ATTENDANCE_CHOICES,
+    CourseForm,
+    EnrolForm,
+    ExternalTrainingForm,
+    ModuleForm,
+    OfficialForm,
+    RevokeForm,
+    RosterForm,
+    SessionForm,
+    StatusForm,
+    TopicForm,
+)
+from .ics import CalendarSession, timetable_ics
+from .messages import problem_message
+from .models import (
+    COURSE_TRANSITIONS,
+    Academy,
+    Certificate,
+    Course,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+    ExternalTraining,
+    Module,
+    OfficialProfile,
+    Position,
+    Session,
+    Topic,
+)
+from .roster import template_xlsx
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return list(exc.messages)
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
+
+
+def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
+    try:
+        course = selectors.course_get(user=request.user, pk=pk)
+    except Course.DoesNotExist:
+        raise Http404
+    if not request.user.has_perm(perm, course):
+        raise PermissionDenied
+    return course
+
+
+def _official(request: HttpRequest, pk: int, perm: str = "academy.view_official") -> OfficialProfile:
+    try:
+        official = selectors.official_get(user=request.user, pk=pk)
+    except OfficialProfile.DoesNotExist:
+        raise Http404
+    if not request.user.has_perm(perm, official):
+        raise PermissionDenied
+    return official
+
+
+# --------------------------------------------------------------------------- home, curriculum, academies
 
 
 @login_required
-def index(request):
-    return render(request, "academy/index.html")
+def index(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
+    qs = selectors.course_list(user=request.user, status=status)
+    user = request.user
+    addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
+    return render(request, "academy/index.html", {
+        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices,
+        "can_add_course": bool(addable),
+        "can_see_compliance": user.has_perm("academy.view_compliance"),
+        "can_see_impact": user.has_perm("academy.view_impact"),
+        "can_add_official": user.has_perm("academy.add_official"),
+        "my_sessions": selectors.lecturer_sessions(user=user)[:50] if user.has_role("lecturer") else [],
+    })
+
+
+@login_required
+def curriculum(request: HttpRequest) -> HttpResponse:
+    return render(request, "academy/curriculum.html", {
+        "topics": selectors.topic_list(user=request.user),
+        "modules": selectors.module_list(user=request.user),
+        "can_manage": request.user.has_perm("academy.manage_curriculum"),
+    })
+
+
+def _staff_form(request, form_cls, initial, write, title, success, redirect_to):
+    if not request.user.has_perm("academy.manage_curriculum"):
+        raise PermissionDenied
+    form = form_cls(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+            messages.success(request, success)
+            return redirect(redirect_to)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": title,
+                                                 "cancel_url": reverse("academy:curriculum")})
+
+
+@login_required
+def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    topic = get_object_or_404(Topic, pk=pk) if pk else None
+    initial = {}
+    if topic:
+        initial = {k: getattr(topic, k) for k in ("slug", "name_en", "name_zh_hans", "description_en",
+                                                   "description_zh_hans", "motivations", "order")}
+    return _staff_form(
+        request, TopicForm, initial,
+        lambda d: services.topic_save(actor=request.user, topic=topic, **d),
+        _("Edit topic") if topic else _("New topic"), _("The topic was saved."), "academy:curriculum")
+
+
+@login_required
+def module_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    module = get_object_or_404(Module, pk=pk) if pk else None
+    initial = {}
+    if module:
+        initial = {k: getattr(module, k) for k in ("title_en", "title_zh_hans", "objectives_en",
+                                                    "objectives_zh_hans", "days", "formats")}
+        initial["topics"] = list(module.topics.all())
+    return _staff_form(
+        request, ModuleForm, initial,
+        lambda d: services.module_save(actor=request.user, module=module, **d),
+        _("Edit module") if module else _("New module"), _("The module was saved."), "academy:curriculum")
+
+
+@login_required
+def academies(request: HttpRequest) -> HttpResponse:
+    can_manage = request.user.has_perm("academy.manage_curriculum")
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        academy = get_object_or_404(Academy, pk=request.POST.get("academy"))
+        services.academy_save(actor=request.user, organisation=academy.organisation,
+                              official=bool(request.POST.get("official")),
+                              managed_by_program=bool(request.POST.get("managed_by_program")))
+        messages.success(request, _("The academy was saved."))
+        return redirect("academy:academies")
+    rows = list(selectors.academy_list(user=request.user))
+    coordinators: dict[int, list[str]] = {}
+    if can_manage:
+        from citybridge.core.models import RoleMembership
+
+        for m in RoleMembership.objects.filter(role="academy_coordinator").select_related("user"):
+            coordinators.setdefault(m.organisation_id, []).append(m.user.email)
+    for a in rows:
+        a.coordinator_emails = coordinators.get(a.organisation_id, [])
+    return render(request, "academy/academies.html", {
+        "academies": rows, "can_manage": can_manage,
+        "managed_count": sum(1 for a in rows if a.managed_by_program),
+        "official_count": sum(1 for a in rows if a.official),
+    })
+
+
+# --------------------------------------------------------------------------- courses
+
+
+def _addable_academies(user):
+    ids = [a.pk for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
+    return Academy.objects.filter(pk__in=ids).select_related("organisation")
+
+
+@login_required
+def course_create(request: HttpRequest) -> HttpResponse:
+    academies_qs = _addable_academies(request.user)
+    if not academies_qs.exists():
+        raise PermissionDenied
+    form = CourseForm(request.POST or None, academies=academies_qs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        academy = data.pop("academy")
+        modules = data.pop("modules")
+        try:
+            course = services.course_create(actor=request.user, academy=academy, modules=modules, **data)
+            messages.success(request, _("The course was created."))
+            return redirect("academy:course", pk=course.pk)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": _("New course"),
+                                                 "cancel_url": reverse("academy:index")})
+
+
+@login_required
+def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course")
+    initial = {k: getattr(course, k) for k in ("title_en", "title_zh_hans", "start_date", "end_date",
+                                               "location_en", "location_zh_hans")}
+    initial["academy"] = course.academy
+    initial["modules"] = list(course.modules.all())
+    form = CourseForm(request.POST or None, initial=initial, academies=Academy.objects.filter(pk=course.academy_id))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("academy")
+        modules = data.pop("modules")
+        try:
+            services.course_update(actor=request.user, course=course, modules=modules, **data)
+            messages.success(request, _("The course was saved."))
+            return redirect("academy:course", pk=course.pk)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": _("Edit course"),
+                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk)
+    user = request.user
+    can_manage = user.has_perm("academy.manage_course", course)
+    enrolments = list(selectors.course_enrolments(course=course))
+    if not can_manage:  # lecturers: names of the confirmed class only
+        enrolments = [e for e in enrolments if e.status == EnrolmentStatus.CONFIRMED]
+    problems = services.course_problems(course) if can_manage else []
+    q = request.GET.get("q", "")[:100]
+    candidates = []
+    if can_manage and q:
+        enrolled = {e.official_id for e in enrolments}
+        candidates = [o for o in selectors.official_list(user=user, q=q)[:20] if o.pk not in enrolled]
+        if user.is_program_staff is False and not candidates:
+            candidates = []
+    counts = {s: sum(1 for e in enrolments if e.status == s) for s in EnrolmentStatus.values}
+    return render(request, "academy/course_detail.html", {
+        "course": course, "can_manage": can_manage,
+        "sessions": selectors.course_sessions(course=course),
+        "course_modules": selectors.course_modules(course=course),
+        "enrolments": enrolments, "counts": counts,
+        "problems": [(p.severity, problem_message(p)) for p in problems],
+        "next_statuses": [(s, CourseStatus(s).label) for s in sorted(COURSE_TRANSITIONS[course.status])]
+        if can_manage else [],
+        "q": q, "candidates": candidates,
+        "show_contact": can_manage,
+        "is_completed": course.status == CourseStatus.COMPLETED,
+    })
+
+
+@login_required
+@require_POST
+def course_status(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course")
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Select a valid status."))
+    else:
+        try:
+            services.course_set_status(actor=request.user, course=course, status=form.cleaned_data["status"])
+            messages.success(request, _("The course status was changed."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    return redirect("academy:course", pk=course.pk)
+
+
+@login_required
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course")
+    form = SessionForm(request.POST or None, course=course, initial={"date": course.start_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_save(actor=request.user, course=course, **form.cleaned_data)
+            messages.success(request, _("The session was added."))
+            return redirect("academy:course", pk=course.pk)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": _("New session"),
+                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
+
+
+@login_required
+@require_POST
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    course = _course(request, session.course_id, "academy.manage_course")
+    try:
+        services.session_delete(actor=request.user, session=session)
+        messages.success(request, _("The session was deleted."))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:course", pk=course.pk)
+
+
+@login_required
+def course_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk)
+    host = request.get_host().split(":")[0] or "citybridge"
+    items = []
+    for s in selectors.course_sessions(course=course):
+        desc = []
+        if s.lecturer_id:
+            desc.append(_("Lecturer: %(name)s") % {"name": s.lecturer.display_name()})
+        if s.partner_id:
+            desc.append(_("Partner: %(name)s") % {"name": s.partner.display_name()})
+        items.append(CalendarSession(
+            uid=f"academy-session-{s.pk}@{host}", day=s.date, start=s.start_time, end=s.end_time,
+            summary=f"{s.display_title()} · {s.get_format_display()}", location=s.site or course.location or "",
+            description="\n".join(desc)))
+    data = timetable_ics(items, calendar_name=course.display_name(), tz=course.timezone)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.ics"'
+    return response
+
+
+# --------------------------------------------------------------------------- enrolment
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course")
+    form = EnrolForm(request.POST)
+    if form.is_valid():
+        try:
+            official = selectors.official_list(user=request.user).get(pk=form.cleaned_data["official"])
+        except OfficialProfile.DoesNotExist:
+            raise Http404
+        try:
+            e = services.enrolment_create(actor=request.user, course=course, official=official,
+                                          waitlist=form.cleaned_data["waitlist"])
+            if e.status == EnrolmentStatus.WAITLISTED:
+                messages.success(request, _("%(name)s was put on the waitlist.") % {"name": official.person})
+            else:
+                messages.success(request, _("%(name)s was enrolled.") % {"name": official.person})
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    return redirect("academy:course", pk=course.pk)
+
+
+def _enrolment(request, pk) -> Enrolment:
+    enrolment = get_object_or_404(Enrolment.objects.select_related("course", "official__person"), pk=pk)
+    _course(request, enrolment.course_id, "academy.manage_course")
+    return enrolment
+
+
+@login_required
+@require_POST
+def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk)
+    try:
+        promoted = services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
+        messages.success(request, _("%(name)s was withdrawn.") % {"name": enrolment.official.person})
+        if promoted:
+            messages.success(request, _("%(name)s moved from the waitlist into the class.")
+                             % {"name": promoted.official.person})
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:course", pk=enrolment.course_id)
+
+
+@login_required
+@require_POST
+def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment(request, pk)
+    try:
+        services.enrolment_confirm(actor=request.user, enrolment=enrolment)
+        messages.success(request, _("%(name)s was enrolled.") % {"name": enrolment.official.person})
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:course", pk=enrolment.course_id)
+
+
+@login_required
+def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course") if pk else None
+    if course is None and not request.user.has_perm("academy.add_official"):
+        raise PermissionDenied
+    form = RosterForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        from django.conf import settings
+
+        limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+        data = upload.read(limit + 1)
+        report = services.roster_import(actor=request.user, data=data, filename=upload.name, course=course,
+                                        overflow_to_waitlist=form.cleaned_data["overflow_to_waitlist"])
+        if report.ok:
+            messages.success(request, _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
+                             % {"rows": report.created + report.matched, "created": report.created,
+                                "matched": report.matched})
+            return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
+        status = 422
+    return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report},
+                  status=status)
+
+
+@login_required
+def roster_template(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.add_official"):
+        raise PermissionDenied
+    response = HttpResponse(template_xlsx(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="citybridge-roster-template.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------- attendance
+
+
+@login_required
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course")
+    all_sessions = list(course.sessions.select_related("module"))
+    weeks = max(1, (course.days + 6) // 7)
+    try:
+        week = min(max(int(request.GET.get("week", "1")), 1), weeks)
+    except ValueError:
+        week = 1
+    first = course.start_date + timedelta(days=7 * (week - 1))
+    sessions = [s for s in all_sessions if first <= s.date < first + timedelta(days=7)]
+    if request.method == "POST":
+        marks = []
+        valid_sessions = {s.pk for s in sessions}
+        for key, value in request.POST.items():
+            if not key.startswith("m-"):
+                continue
+            try:
+                _m, off, sid = key.split("-")
+                off, sid = int(off), int(sid)
+            except ValueError:
+                continue
+            if sid in valid_sessions:
+                marks.append(services.Mark(off, sid, value))
+        try:
+            n = services.attendance_record(actor=request.user, course=course, marks=marks)
+            messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": n})
+            return redirect(f"{reverse('academy:attendance', args=[course.pk])}?week={week}")
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
+    rows = selectors.attendance_grid(course=course, sessions=sessions)
+    days = []
+    for s in sessions:
+        if not days or days[-1]["date"] != s.date:
+            days.append({"date": s.date, "sessions": []})
+        days[-1]["sessions"].append(s)
+    grid = [{"enrolment": r.enrolment, "cells": [(s, r.marks.get(s.pk, "")) for s in sessions]} for r in rows]
+    return render(request, "academy/attendance.html", {
+        "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
+        "week": week, "weeks": range(1, weeks + 1), "first": first, "last": first + timedelta(days=6),
+        "can_record": course.status in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED),
+    })
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+@login_required
+@require_POST
+def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    course = _course(request, pk, "academy.manage_course")
+    try:
+        issued, skipped = services.certificate_issue_all(actor=request.user, course=course)
+        messages.success(request, _("%(issued)s certificates issued; %(skipped)s officials without a training day "
+                                    "were skipped.") % {"issued": issued, "skipped": skipped})
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:course", pk=course.pk)
+
+
+def _certificate(request, pk) -> Certificate:
+    cert = get_object_or_404(Certificate.objects.select_related(
+        "enrolment__course__academy__organisation", "enrolment__official__person"), pk=pk)
+    _course(request, cert.enrolment.course_id, "academy.manage_course")
+    return cert
+
+
+@login_required
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = _certificate(request, pk)
+    url = request.build_absolute_uri(reverse("academy:verify-code", args=[cert.code]))
+    response = HttpResponse(services.certificate_pdf(cert, url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{cert.code}.pdf"'
+    return response
+
+
+@login_required
+def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = _certificate(request, pk)
+    if not request.user.has_perm("academy.revoke_certificate", cert):
+        raise PermissionDenied
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(actor=request.user, certificate=cert, reason=form.cleaned_data["reason"])
+            messages.success(request, _("The certificate was revoked."))
+            return redirect("academy:course", pk=cert.enrolment.course_id)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": _("Revoke certificate %(code)s")
+                                                 % {"code": cert.code},
+                                                 "cancel_url": reverse("academy:course",
+                                                                       args=[cert.enrolment.course_id])})
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public: anyone holding a code can confirm a certificate (name, course, academy, dates, validity)."""
+    typed = code or request.GET.get("code", "")
+    typed = typed[:40]
+    normal = normalise_code(typed) if typed else None
+    cert = selectors.certificate_by_code(normal) if normal else None
+    return render(request, "academy/verify.html", {
+        "typed": typed, "certificate": cert, "malformed": bool(typed) and normal is None,
+        "not_found": bool(normal) and cert is None,
+    }, status=404 if typed and cert is None else 200)
+
+
+# --------------------------------------------------------------------------- officials
+
+
+@login_required
+def official_list(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_program_staff or request.user.has_perm("academy.view_compliance")):
+        raise PermissionDenied
+    q = request.GET.get("q", "")[:100]
+    return render(request, "academy/official_list.html", {
+        **paginate(request, selectors.official_list(user=request.user, q=q)), "q": q,
+        "can_add": request.user.has_perm("academy.add_official"),
+    })
+
+
+@login_required
+def official_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.add_official"):
+        raise PermissionDenied
+    form = OfficialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            official = services.official_create_with_person(actor=request.user, **d)
+            messages.success(request, _("The official was created."))
+            return redirect("academy:official", pk=official.pk)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": _("New official"),
+                                                 "cancel_url": reverse("academy:officials")})
+
+
+@login_required
+def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    official = _official(request, pk)
+    form = ExternalTrainingForm()
+    can_change = request.user.has_perm("academy.change_official", official)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = ExternalTrainingForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.external_training_create(actor=request.user, official=official, **form.cleaned_data)
+                messages.success(request, _("The external training was recorded."))
+                return redirect("academy:official", pk=official.pk)
+            except ValidationError as exc:
+                _form_error(form, exc)
+    history = selectors.official_history(official=official)
+    return render(request, "academy/official_detail.html", {
+        "official": official, "person": official.person, "history": history,
+        "show_contact": request.user.has_perm("academy.view_official_contact", official),
+        "can_change": can_change, "form": form,
+        "rules": services.compliance_rules(),
+    }, status=422 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def external_training_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(ExternalTraining, pk=pk)
+    official = _official(request, record.official_id, "academy.change_official")
+    services.external_training_delete(actor=request.user, record=record)
+    messages.success(request, _("The external training was deleted."))
+    return redirect("academy:official", pk=official.pk)
+
+
+# --------------------------------------------------------------------------- who is behind
+
+
+def _behind_params(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        if not 1990 <= year <= today.year + 1:
+            year = today.year
+    except ValueError:
+        year = today.year
+
+    def int_or_none(name):
+        try:
+            return int(request.GET.get(name, "")) or None
+        except ValueError:
+            return None
+
+    position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
+    return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
+            "province": request.GET.get("province", "")[:100], "position": position}
+
+
+def _behind_queryset(request, params):
+    if not request.user.has_perm("academy.view_compliance"):
+        raise PermissionDenied
+    services.compliance_prepare_year(year=params["year"])
+    return selectors.behind_list(user=request.user, **params)
+
+
+@login_required
+def behind(request: HttpRequest) -> HttpResponse:
+    params = _behind_params(request)
+    qs = _behind_queryset(request, params)
+    page = paginate(request, qs)
+    rows = selectors.behind_rows(list(page["page_obj"].object_list))
+    return render(request, "academy/behind.html", {
+        **page, "rows": rows, **params, "positions": Position.choices,
+        **selectors.behind_filter_choices(user=request.user),
+        "years": range(timezone.localdate().year, timezone.localdate().year - 10, -1),
+        "rules": services.compliance_rules(),
+    })
+
+
+@login_required
+def behind_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    params = _behind_params(request)
+    qs = _behind_queryset(request, params)[:20000]
+    summaries = list(qs)
+    rows = selectors.behind_rows(summaries)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Who is behind"))
+    header = [_("Name (English)"), _("Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
+              _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
+              _("Days in window"), _("Window requirement"), _("Behind pace in window")]
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for h in header:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = Font(bold=True)
+        cells.append(c)
+    ws.append(cells)
+    for r in rows:
+        s, o = r.summary, r.summary.official
+        w = r.window
+        ws.append([
+            o.person.full_name_en(), o.person.full_name_zh(), o.get_position_display(),
+            o.person.organisation.display_name() if o.person.organisation_id else "", o.province, s.year,
+            s.total_days, s.required_days, s.shortfall,
+            f"{w.window.start} – {w.window.end - timedelta(days=1)}" if w else "", w.days if w else None,
+            w.required if w else None, w.behind_pace if w else None,
+        ])
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="behind-{params["year"]}.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------- impact
+
+
+def _impact_specs(ctx) -> dict:
+    data = ctx["data"]
+    years = [{"year": y, "officials": f["officials"], "population": f["population"]}
+             for y, f in data["by_year"].items()]
+    cumulative = [{"year": y, "officials": f["officials"], "population": f["population"] / 1e6}
+                  for y, f in data["cumulative_by_year"].items()]
+    academies = [{"academy": ctx["academy_names"].get(k, k), "officials": f["officials"]}
+                 for k, f in data["by_academy"].items()]
+    topics = [{"topic": ctx["topic_names"].get(k, k), "officials": f["officials"]} for k, f in data["by_topic"].items()]
+    base = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container", "height": 240}
+    return {
+        "by_year": {**base, "data": {"values": years}, "mark": "bar",
+                    "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
+                                 "y": {"field": "officials", "type": "quantitative",
+                                       "title": _("Officials trained")}}},
+        "cumulative": {**base, "data": {"values": cumulative}, "mark": {"type": "line", "point": True},
+                       "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
+                                    "y": {"field": "population", "type": "quantitative",
+                                          "title": _("Population led (millions, cumulative)")}}},
+        "by_academy": {**base, "data": {"values": academies}, "mark": "bar",
+                       "encoding": {"y": {"field": "academy", "type": "nominal", "title": _("Academy"),
+                                          "sort": "-x"},
+                                    "x": {"field": "officials", "type": "quantitative",
+                                          "title": _("Officials trained")}}},
+        "by_topic": {**base, "data": {"values": topics}, "mark": "bar",
+                     "encoding": {"y": {"field": "topic", "type": "nominal", "title": _("Topic"), "sort": "-x"},
+                                  "x": {"field": "officials", "type": "quantitative",
+                                        "title": _("Officials trained")}}},
+    }
+
+
+@login_required
+def impact(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.view_impact"):
+        raise PermissionDenied
+    ctx = selectors.impact_dashboard()
+    data = ctx["data"]
+    return render(request, "academy/impact.html", {
+        **ctx, "total": data["total"], "specs": _impact_specs(ctx),
+        "by_year": sorted(data["by_year"].items()),
+        "by_academy": sorted(((ctx["academy_names"].get(k, k), f) for k, f in data["by_academy"].items()),
+                             key=lambda kv: -kv[1]["officials"]),
+        "by_topic": sorted(((ctx["topic_names"].get(k, k), f) for k, f in data["by_topic"].items()),
+                           key=lambda kv: -kv[1]["officials"]),
+    })
+

@@ -1,0 +1,220 @@
+"""Reads for Government Training screens and the API: scoped by visible_to(user), related rows in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from citybridge.core.models import Organisation
+
+from . import compliance as comp
+from .models import (
+    Academy,
+    Attendance,
+    Certificate,
+    Course,
+    CourseModule,
+    Enrolment,
+    EnrolmentStatus,
+    ExternalTraining,
+    Module,
+    OfficialProfile,
+    Session,
+    Topic,
+    TrainingSummary,
+)
+from .services import compliance_inputs, compliance_rules, impact_current
+
+
+def academy_list(*, user) -> QuerySet[Academy]:
+    return Academy.objects.visible_to(user).select_related("organisation")
+
+
+def topic_list(*, user) -> QuerySet[Topic]:
+    return Topic.objects.all() if getattr(user, "is_authenticated", False) else Topic.objects.none()
+
+
+def module_list(*, user) -> QuerySet[Module]:
+    if not getattr(user, "is_authenticated", False):
+        return Module.objects.none()
+    return Module.objects.prefetch_related("topics")
+
+
+def course_list(*, user, status: str = "", academy: int | None = None) -> QuerySet[Course]:
+    qs = Course.objects.visible_to(user).select_related("academy__organisation").annotate(
+        confirmed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)))
+    if status:
+        qs = qs.filter(status=status)
+    if academy:
+        qs = qs.filter(academy_id=academy)
+    return qs
+
+
+def course_get(*, user, pk: int) -> Course:
+    return Course.objects.visible_to(user).select_related("academy__organisation").get(pk=pk)
+
+
+def course_sessions(*, course: Course) -> QuerySet[Session]:
+    return course.sessions.select_related("module", "lecturer", "partner")
+
+
+def course_modules(*, course: Course) -> QuerySet[CourseModule]:
+    return course.course_modules.select_related("module").prefetch_related("module__topics")
+
+
+def course_enrolments(*, course: Course) -> QuerySet[Enrolment]:
+    return course.enrolments.select_related(
+        "official__person__organisation", "official__jurisdiction", "certificate").order_by(
+        "status", "official__person__family_name_en", "official__person__family_name_zh_hans", "id")
+
+
+def lecturer_sessions(*, user) -> QuerySet[Session]:
+    if not user.person_id:
+        return Session.objects.none()
+    return Session.objects.filter(lecturer_id=user.person_id).select_related("course__academy__organisation",
+                                                                               "module")
+
+
+# --------------------------------------------------------------------------- officials
+
+
+def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
+    qs = OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction")
+    q = (q or "").strip()
+    if q:
+        cond = Q()
+        for f in ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "search_name"):
+            cond |= Q(**{f"person__{f}__icontains": q})
+        qs = qs.filter(cond)
+    return qs.order_by("person__family_name_en", "person__family_name_zh_hans", "id")
+
+
+def official_get(*, user, pk: int) -> OfficialProfile:
+    return OfficialProfile.objects.visible_to(user).select_related(
+        "person__organisation", "jurisdiction", "company").get(pk=pk)
+
+
+@dataclass
+class OfficialHistory:
+    compliance: comp.OfficialCompliance
+    enrolments: list[Enrolment]
+    external: list[ExternalTraining]
+    days_by_course: dict[int, int]
+
+
+def official_history(*, official: OfficialProfile, as_of: date | None = None) -> OfficialHistory:
+    rules = compliance_rules()
+    as_of = as_of or timezone.localdate()
+    inp = compliance_inputs([official.pk])[official.pk]
+    result = comp.official_compliance(inp, as_of, rules)
+    enrolments = list(official.enrolments.select_related("course__academy__organisation", "certificate").order_by(
+        "-course__start_date"))
+    credited = set(comp.credited_days(inp.marks, rules.day_rule))
+    days_by_course: dict[int, int] = {}
+    if enrolments:
+        dates_of: dict[int, set[date]] = {}
+        for cid, d in Session.objects.filter(course_id__in=[e.course_id for e in enrolments]).values_list(
+                "course_id", "date"):
+            dates_of.setdefault(cid, set()).add(d)
+        for e in enrolments:
+            days_by_course[e.course_id] = len(credited & dates_of.get(e.course_id, set()))
+    external = list(official.external_training.all())
+    return OfficialHistory(result, enrolments, external, days_by_course)
+
+
+# --------------------------------------------------------------------------- who is behind
+
+
+def behind_list(*, user, year: int, academy: int | None = None, organisation: int | None = None,
+                province: str = "", position: str = "", include_on_track: bool = False) -> QuerySet[TrainingSummary]:
+    """Stored per-year summaries, most days short first. Officials the user may not see are left out."""
+    qs = TrainingSummary.objects.filter(year=year).select_related(
+        "official__person__organisation", "official__jurisdiction")
+    if not user.is_program_staff:
+        ids = user.scoped_organisation_ids("academy_coordinator")
+        qs = qs.filter(Exists(Enrolment.objects.filter(official=OuterRef("official"),
+                                                       course__academy__organisation_id__in=ids)))
+    if not include_on_track:
+        qs = qs.filter(shortfall__gt=0)
+    if academy:
+        qs = qs.filter(Exists(Enrolment.objects.filter(official=OuterRef("official"), course__academy_id=academy)))
+    if organisation:
+        qs = qs.filter(official__person__organisation_id=organisation)
+    if province:
+        qs = qs.filter(official__province=province)
+    if position:
+        qs = qs.filter(official__position=position)
+    return qs.order_by("-shortfall", "official_id")
+
+
+@dataclass
+class BehindRow:
+    summary: TrainingSummary
+    window: comp.WindowCompliance | None
+
+
+def behind_rows(summaries: list[TrainingSummary], as_of: date | None = None) -> list[BehindRow]:
+    """The current 5-year window for the officials on one page (4 queries for the page, not per row)."""
+    as_of = as_of or timezone.localdate()
+    rules = compliance_rules()
+    inputs = compliance_inputs([s.official_id for s in summaries]) if summaries else {}
+    rows = []
+    for s in summaries:
+        inp = inputs[s.official_id]
+        window = None
+        if inp.service_start and inp.service_start <= as_of:
+            credited = comp.credited_days(inp.marks, rules.day_rule)
+            window = comp.window_compliance(inp.service_start, as_of, credited, inp.external, rules)[-1]
+        rows.append(BehindRow(s, window))
+    return rows
+
+
+def behind_filter_choices(*, user) -> dict:
+    academies = academy_list(user=user)
+    if not user.is_program_staff:
+        academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
+    provinces = (OfficialProfile.objects.exclude(province="").values_list("province", flat=True).distinct()
+                 .order_by("province"))
+    organisations = Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).filter(
+        Exists(OfficialProfile.objects.filter(person__organisation=OuterRef("pk")))).order_by("name_en")[:500]
+    return {"academies": list(academies), "provinces": list(provinces[:200]), "organisations": list(organisations)}
+
+
+# --------------------------------------------------------------------------- attendance grid
+
+
+@dataclass
+class GridRow:
+    enrolment: Enrolment
+    marks: dict[int, str]  # session id -> status
+
+
+def attendance_grid(*, course: Course, sessions: list[Session]) -> list[GridRow]:
+    enrolments = list(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).select_related(
+        "official__person").order_by("official__person__family_name_en", "official__person__family_name_zh_hans",
+                                     "id"))
+    marks: dict[int, dict[int, str]] = {}
+    for off, sid, st in Attendance.objects.filter(session__in=[s.pk for s in sessions]).values_list(
+            "official_id", "session_id", "status"):
+        marks.setdefault(off, {})[sid] = st
+    return [GridRow(e, marks.get(e.official_id, {})) for e in enrolments]
+
+
+# --------------------------------------------------------------------------- certificates and impact
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    return Certificate.objects.select_related("enrolment__course__academy__organisation",
+                                              "enrolment__official__person").filter(code=code).first()
+
+
+def impact_dashboard() -> dict:
+    snap = impact_current()
+    data = snap.data
+    academies = {str(a.pk): a.display_name() for a in Academy.objects.select_related("organisation")}
+    topics = {str(t.pk): t.display_name() for t in Topic.objects.all()}
+    return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics}
+
