@@ -1,12 +1,27 @@
-"""City registry (Program 2). The foundation defines City so role memberships can scope to it."""
+"""City registry, sourced indicators, expressions of interest and cohort-selection runs (Program 2).
+
+The foundation defines City so role memberships can scope to it.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from citybridge.core.models import is_chinese
+
+
+def _bilingual(obj, field: str, language: str | None = None) -> str:
+    en = getattr(obj, f"{field}_en", "") or ""
+    zh = getattr(obj, f"{field}_zh_hans", "") or ""
+    return (zh or en) if is_chinese(language) else (en or zh)
+
+
+def _is_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_program_staff)
 
 
 class CityQuerySet(models.QuerySet):
@@ -15,6 +30,23 @@ class CityQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self
+
+
+class ClimateZone(models.TextChoices):
+    SEVERE_COLD = "severe_cold", _("Severe cold")
+    COLD = "cold", _("Cold")
+    HOT_SUMMER_COLD_WINTER = "hot_summer_cold_winter", _("Hot summer, cold winter")
+    HOT_SUMMER_WARM_WINTER = "hot_summer_warm_winter", _("Hot summer, warm winter")
+    TEMPERATE = "temperate", _("Temperate")
+
+
+class SizeClass(models.TextChoices):
+    MEGACITY = "megacity", _("Megacity (10 million or more)")
+    VERY_LARGE = "very_large", _("Very large (5–10 million)")
+    LARGE = "large", _("Large (1–5 million)")
+    MEDIUM = "medium", _("Medium (0.5–1 million)")
+    SMALL = "small", _("Small (100,000–500,000)")
+    TOWN = "town", _("Town (under 100,000)")
 
 
 class City(models.Model):
@@ -26,6 +58,8 @@ class City(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     timezone = models.CharField(_("time zone"), max_length=50, blank=True)
+    size_class = models.CharField(_("size class"), max_length=20, choices=SizeClass.choices, blank=True)
+    climate_zone = models.CharField(_("climate zone"), max_length=30, choices=ClimateZone.choices, blank=True)
 
     objects = CityQuerySet.as_manager()
 
@@ -33,6 +67,7 @@ class City(models.Model):
         verbose_name = pgettext_lazy("place", "city")
         verbose_name_plural = _("cities")
         ordering = ["country", "name_en", "id"]
+        indexes = [models.Index(fields=["country", "population"])]
 
     def __str__(self) -> str:
         return self.display_name()
@@ -41,3 +76,234 @@ class City(models.Model):
         if is_chinese(language):
             return self.name_zh_hans or self.name_en or ""
         return self.name_en or self.name_zh_hans or ""
+
+    def display_province(self, language: str | None = None) -> str:
+        return _bilingual(self, "province", language)
+
+    @property
+    def group(self) -> str:
+        """Cohort group: "CA" for California, "CN" for China."""
+        return "CA" if self.country == "US" else "CN"
+
+
+class DataSource(models.Model):
+    """A dataset figures come from, with the citation the publisher asks for."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    citation = models.TextField(_("citation"))
+    licence = models.CharField(_("licence and terms"), max_length=200, blank=True)
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return _bilingual(self, "name", language)
+
+
+class IndicatorCategory(models.TextChoices):
+    EMISSIONS = "emissions", _("Emissions")
+    DEMOGRAPHY = "demography", _("Population and land")
+    ECONOMY = "economy", _("Economy")
+    CLIMATE = "climate", _("Climate")
+    TARGETS = "targets", _("Targets and ambition")
+
+
+class IndicatorDefinition(models.Model):
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    category = models.CharField(_("category"), max_length=20, choices=IndicatorCategory.choices)
+    higher_is_better = models.BooleanField(_("higher is better"))
+    is_derived = models.BooleanField(_("derived"), default=False)
+    default_weight = models.FloatField(_("default weight"), default=0.0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["category", "code"]
+
+    def __str__(self) -> str:
+        return self.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return _bilingual(self, "name", language)
+
+
+class DerivedIndicator(models.Model):
+    """How a derived indicator is computed from others: its provenance, never typed in."""
+
+    class Formula(models.TextChoices):
+        PER_CAPITA = "per_capita", _("Per capita")
+        PER_GDP = "per_gdp", _("Per unit of GDP")
+        TREND = "trend", _("Average annual change over N years")
+        ANNUAL_RATE = "annual_rate", _("Average annual reduction implied by a target")
+
+    indicator = models.OneToOneField(IndicatorDefinition, on_delete=models.CASCADE, related_name="derivation")
+    formula = models.CharField(_("formula"), max_length=20, choices=Formula.choices)
+    numerator = models.ForeignKey(IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True,
+                                  blank=True)
+    denominator = models.ForeignKey(IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True,
+                                    blank=True)
+    years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
+    scale = models.FloatField(_("scale factor"), default=1.0)
+
+    class Meta:
+        verbose_name = _("derived indicator")
+        verbose_name_plural = _("derived indicators")
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def visible_to(self, user) -> IndicatorValueQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self
+
+
+class IndicatorValue(models.Model):
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(IndicatorDefinition, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    value = models.FloatField(_("value"))
+    unit = models.CharField(_("unit"), max_length=40)
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="values")
+    method = models.CharField(_("method"), max_length=300, blank=True)
+    #: for derived values: the inputs used, e.g. [{"indicator": "ceads_co2", "year": 2014, "value": …}]
+    inputs = models.JSONField(_("inputs"), default=list, blank=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator__code", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "indicator", "year", "source"], name="cities_value_unique"),
+        ]
+        indexes = [models.Index(fields=["indicator", "year"])]
+
+    def display_method(self, language: str | None = None) -> str:
+        return _bilingual(self, "method", language)
+
+
+class ReportedTarget(models.Model):
+    """An emission-reduction target as the city reported it to CDP in 2021 (self-reported, unverified)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="reported_targets")
+    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="targets")
+    row_key = models.CharField(max_length=64)
+    target_type = models.CharField(_("type of target"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=300, blank=True)
+    base_year = models.PositiveSmallIntegerField(_("base year"), null=True, blank=True)
+    base_year_emissions_t = models.FloatField(_("base-year emissions (tCO2e)"), null=True, blank=True)
+    reduction_pct = models.FloatField(_("reduction (%)"), null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("reported target")
+        verbose_name_plural = _("reported targets")
+        ordering = ["target_year", "id"]
+        constraints = [models.UniqueConstraint(fields=["source", "row_key"], name="cities_target_row_unique")]
+
+
+# --------------------------------------------------------------------------- candidate pool
+
+
+class DataAvailable(models.TextChoices):
+    GHG_INVENTORY = "ghg_inventory", _("A community GHG inventory")
+    ENERGY = "energy", _("Energy-use statistics")
+    TRANSPORT = "transport", _("Transport data")
+    BUILDINGS = "buildings", _("Building stock data")
+    WASTE = "waste", _("Waste data")
+    TARGETS = "targets", _("Adopted reduction targets")
+
+
+class InterestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted into the pool")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ExpressionOfInterestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ExpressionOfInterestQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if _is_staff(user):
+            return self
+        cities = user.scoped_city_ids() if user.has_role("city_coordinator") else set()
+        return self.filter(Q(city_id__in=cities) | Q(submitted_by=user))
+
+
+class ExpressionOfInterest(models.Model):
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="expressions_of_interest")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    contact_name = models.CharField(_("contact name"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"))
+    motivation = models.TextField(_("motivation"))
+    existing_plans = models.TextField(_("existing climate plans"), blank=True)
+    data_available = models.JSONField(_("data available"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=InterestStatus.choices,
+                              default=InterestStatus.SUBMITTED)
+
+    objects = ExpressionOfInterestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("expression of interest")
+        verbose_name_plural = _("expressions of interest")
+        ordering = ["-submitted_at", "-id"]
+
+
+class CandidateCity(models.Model):
+    """A city in the candidate pool: it applied (expression of interest) or staff added it."""
+
+    class Origin(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        STAFF = "staff", _("Added by staff")
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="candidacy")
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("candidate city")
+        verbose_name_plural = _("candidate cities")
+        ordering = ["city__country", "city__name_en"]
+
+
+# --------------------------------------------------------------------------- selection runs
+
+
+class SelectionRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SelectionRunQuerySet:
+        return self if _is_staff(user) else self.none()
+
+
+class SelectionRun(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    parameters = models.JSONField(_("parameters"))
+    result = models.JSONField(_("result"))
+    feasible = models.BooleanField(_("feasible"))
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = SelectionRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("selection run")
+        verbose_name_plural = _("selection runs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name

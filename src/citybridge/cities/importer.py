@@ -1,0 +1,287 @@
+"""`citybridge import cities`: the registry from GeoNames and the indicator values from the bundled datasets.
+
+Idempotent: cities are matched on their GeoNames id and updated in place; the values and targets of each
+source are replaced as a whole inside one transaction (all rows or none).  Derived values are recomputed
+from the imported ones, each with the inputs it used.  Called through :func:`services.cities_import`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import catalogue, sources
+from .models import (
+    City,
+    DataSource,
+    DerivedIndicator,
+    IndicatorDefinition,
+    IndicatorValue,
+    ReportedTarget,
+)
+from .selection import size_class
+
+METHOD_CEADS = (
+    "CEADs territorial CO2 (energy and industrial processes), prefecture-level city; Mt × 10⁶ = t. Not a GPC inventory.",
+    "CEADs 属地二氧化碳排放（能源活动与工业过程），地级市范围；百万吨 × 10⁶ = 吨。不是 GPC 清单。",
+)
+METHOD_GEONAMES = ("Population recorded by GeoNames.", "GeoNames 记录的人口。")
+METHOD_CDP = (
+    "Self-reported to CDP (2021), unverified; protocol: {protocol}.",
+    "2021 年向 CDP 自行报告，未经核实；核算方法：{protocol}。",
+)
+METHOD_NANGINI = ("As compiled by Nangini et al. (2019); source: {src}.", "Nangini 等（2019）整理；原始来源：{src}。")
+
+
+@dataclass
+class ImportReport:
+    cities_created: int = 0
+    cities_updated: int = 0
+    values: dict[str, int] = field(default_factory=dict)
+    targets: int = 0
+    matches: list[sources.MatchReport] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"cities: {self.cities_created} created, {self.cities_updated} updated"]
+        for m in self.matches:
+            out.append(m.summary())
+            for name in m.unmatched:
+                out.append(f"  unmatched: {name} ({m.unmatched_reason.get(name, '')})")
+        for code, n in sorted(self.values.items()):
+            out.append(f"values {code}: {n}")
+        out.append(f"CDP targets: {self.targets}")
+        return out
+
+
+def _ensure_catalogue() -> tuple[dict[str, DataSource], dict[str, IndicatorDefinition]]:
+    srcs = {}
+    for s in catalogue.SOURCES:
+        obj, _ = DataSource.objects.update_or_create(
+            code=s.code,
+            defaults={"name": s.name_en, "name_en": s.name_en, "name_zh_hans": s.name_zh, "citation": s.citation,
+                      "licence": s.licence, "url": s.url},
+        )
+        srcs[s.code] = obj
+    inds = {}
+    for d in catalogue.INDICATORS:
+        obj, _ = IndicatorDefinition.objects.update_or_create(
+            code=d.code,
+            defaults={"name": d.name_en, "name_en": d.name_en, "name_zh_hans": d.name_zh, "unit": d.unit,
+                      "category": d.category, "higher_is_better": d.higher_is_better,
+                      "description": d.description_en, "description_en": d.description_en,
+                      "description_zh_hans": d.description_zh, "is_derived": d.derivation is not None,
+                      "default_weight": d.default_weight},
+        )
+        inds[d.code] = obj
+    for d in catalogue.INDICATORS:
+        if d.derivation:
+            formula, num, den, years, scale = d.derivation
+            DerivedIndicator.objects.update_or_create(
+                indicator=inds[d.code],
+                defaults={"formula": formula, "numerator": inds.get(num) if num else None,
+                          "denominator": inds.get(den) if den else None, "years": years, "scale": scale},
+            )
+    return srcs, inds
+
+
+def _import_registry(report: ImportReport) -> dict[int, City]:
+    geo = sources.read_geonames()
+    existing = {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False)}
+    new, changed = [], []
+    fields = ["name", "name_en", "name_zh_hans", "country", "province", "province_en", "province_zh_hans",
+              "population", "latitude", "longitude", "timezone", "size_class", "climate_zone"]
+    for g in geo:
+        values = {
+            "name": g.name_en, "name_en": g.name_en, "name_zh_hans": g.name_zh or None, "country": g.country,
+            "province": g.province_en, "province_en": g.province_en, "province_zh_hans": g.province_zh,
+            "population": g.population, "latitude": g.latitude, "longitude": g.longitude, "timezone": g.timezone,
+            "size_class": size_class(g.population), "climate_zone": g.climate_zone,
+        }
+        city = existing.get(g.geonames_id)
+        if city is None:
+            new.append(City(geonames_id=g.geonames_id, **values))
+        elif any(getattr(city, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(city, k, v)
+            changed.append(city)
+    City.objects.bulk_create(new, batch_size=500)
+    City.objects.bulk_update(changed, fields, batch_size=500)
+    report.cities_created, report.cities_updated = len(new), len(changed)
+    return {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False)}
+
+
+class _Values:
+    def __init__(self, inds: dict[str, IndicatorDefinition]):
+        self.inds = inds
+        self.rows: dict[str, list[IndicatorValue]] = defaultdict(list)
+
+    def add(self, source: DataSource, city: City, code: str, year, value, unit: str | None = None,
+            method: tuple[str, str] = ("", ""), inputs: list | None = None) -> IndicatorValue | None:
+        if value is None:
+            return None
+        v = float(value)
+        if math.isnan(v) or math.isinf(v):
+            return None
+        row = IndicatorValue(
+            city=city, indicator=self.inds[code], year=year, value=v, unit=unit or self.inds[code].unit,
+            source=source, method=method[0], method_en=method[0], method_zh_hans=method[1], inputs=inputs or [],
+        )
+        self.rows[source.code].append(row)
+        return row
+
+
+def import_all(stdout=None) -> ImportReport:
+    """Runs inside the caller's transaction (services.cities_import)."""
+    report = ImportReport()
+    srcs, inds = _ensure_catalogue()
+    cities = _import_registry(report)
+    ids = set(cities)
+    aliases = sources.read_aliases()
+    vals = _Values(inds)
+
+    for gid, city in cities.items():
+        vals.add(srcs["geonames"], city, "population", None, city.population, method=METHOD_GEONAMES)
+
+    ceads = sources.read_ceads()
+    m = sources.match(sources.SOURCE_CEADS, [v.city for v in ceads], aliases, ids)
+    report.matches.append(m)
+    for v in ceads:
+        if v.city in m.matched:
+            vals.add(srcs["ceads"], cities[m.matched[v.city]], "ceads_co2", v.year, v.emission_t, "tCO2",
+                     METHOD_CEADS)
+
+    cdp = sources.read_cdp_emissions()
+    m = sources.match(sources.SOURCE_CDP_EMISSIONS, [r.organization for r in cdp], aliases, ids)
+    report.matches.append(m)
+    for r in cdp:
+        if r.organization not in m.matched:
+            continue
+        city = cities[m.matched[r.organization]]
+        method = tuple(t.format(protocol=r.protocol or "—") for t in METHOD_CDP)
+        vals.add(srcs["cdp2021_emissions"], city, "cdp_scope1", r.accounting_year, r.scope1_t, "tCO2e", method)
+        vals.add(srcs["cdp2021_emissions"], city, "cdp_scope2", r.accounting_year, r.scope2_t, "tCO2e", method)
+        vals.add(srcs["cdp2021_emissions"], city, "cdp_population", r.population_year, r.population, "people",
+                 method)
+
+    nangini = sources.read_nangini()
+    m = sources.match(sources.SOURCE_NANGINI, [r.name for r in nangini], aliases, ids)
+    report.matches.append(m)
+    src = srcs["nangini2019"]
+    for r in nangini:
+        if r.name not in m.matched:
+            continue
+        city = cities[m.matched[r.name]]
+        method = tuple(t.format(src=r.scope1_source or "—") for t in METHOD_NANGINI)
+        unit = "tCO2e" if r.scope1_unit == "tCO2-eq" else "tCO2"
+        vals.add(src, city, "nangini_scope1", r.emission_year, r.scope1_t, unit, method)
+        vals.add(src, city, "nangini_population", r.population_year, r.population, "people", method)
+        vals.add(src, city, "nangini_area", None, r.area_km2, "km2", method)
+        if r.gdp_pku_10k_rmb is not None:
+            vals.add(src, city, "nangini_gdp_cny", None, r.gdp_pku_10k_rmb * Decimal(10_000), "CNY", method)
+        vals.add(src, city, "hdd", None, r.hdd_15_5, "°C·day", method)
+        vals.add(src, city, "cdd", None, r.cdd_23, "°C·day", method)
+        vals.add(src, city, "household_size", None, r.household_size, "people/household", method)
+
+    targets = sources.read_cdp_targets()
+    m = sources.match(sources.SOURCE_CDP_TARGETS, [t.organization for t in targets], aliases, ids)
+    report.matches.append(m)
+    target_rows = []
+    for i, t in enumerate(targets):
+        if t.organization not in m.matched:
+            continue
+        target_rows.append(ReportedTarget(
+            city=cities[m.matched[t.organization]], source=srcs["cdp2021_targets"], row_key=str(i + 1),
+            target_type=t.target_type, sector=t.sector[:300], base_year=t.base_year,
+            base_year_emissions_t=float(t.base_year_emissions_t) if t.base_year_emissions_t is not None else None,
+            reduction_pct=float(t.reduction_pct) if t.reduction_pct is not None else None,
+            target_year=t.target_year, description=t.description,
+        ))
+
+    _derive(vals, srcs["derived"], target_rows)
+
+    for code in ("geonames", "ceads", "cdp2021_emissions", "nangini2019", "derived"):
+        IndicatorValue.objects.filter(source=srcs[code]).delete()
+        IndicatorValue.objects.bulk_create(vals.rows[code], batch_size=1000)
+        report.values[code] = len(vals.rows[code])
+    ReportedTarget.objects.filter(source=srcs["cdp2021_targets"]).delete()
+    ReportedTarget.objects.bulk_create(target_rows, batch_size=500)
+    report.targets = len(target_rows)
+    if stdout is not None:
+        for line in report.lines():
+            stdout.write(line + "\n")
+    return report
+
+
+def _inp(v: IndicatorValue) -> dict:
+    return {"indicator": v.indicator.code, "year": v.year, "value": v.value, "unit": v.unit,
+            "source": v.source.code}
+
+
+def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -> None:
+    by: dict[tuple[str, int], list[IndicatorValue]] = defaultdict(list)
+    for rows in list(vals.rows.values()):
+        for v in rows:
+            by[(v.indicator.code, v.city.pk)].append(v)
+
+    # trend: compound average annual change over the last N years of the series
+    for (code, _city_id), series in list(by.items()):
+        if code != "ceads_co2":
+            continue
+        years = {v.year: v for v in series}
+        last = max(years)
+        first = years.get(last - 5)
+        if first is None or first.value <= 0:
+            continue
+        rate = ((years[last].value / first.value) ** (1 / 5) - 1) * 100
+        vals.add(derived, first.city, "ceads_co2_trend_5y", last, rate, "%/year",
+                 ("Compound average annual change of CEADs CO2 from {a} to {b}.".format(a=last - 5, b=last),
+                  "{a} 年至 {b} 年 CEADs 二氧化碳排放的复合年均变化率。".format(a=last - 5, b=last)),
+                 [_inp(first), _inp(years[last])])
+
+    def ratio(num_code: str, den_code: str, out_code: str, scale: float, unit_fn, text: tuple[str, str]):
+        for (code, city_id), nums in list(by.items()):
+            if code != num_code:
+                continue
+            dens = by.get((den_code, city_id), [])
+            for n in nums:
+                # same source, same year if the denominator has years, else the undated denominator
+                d = next((d for d in dens if d.source_id == n.source_id and d.year == n.year), None) or next(
+                    (d for d in dens if d.source_id == n.source_id and d.year is None), None
+                ) or next((d for d in dens if d.source_id == n.source_id), None)
+                if d is None or d.value <= 0:
+                    continue
+                vals.add(derived, n.city, out_code, n.year, n.value / d.value * scale, unit_fn(n), text,
+                         [_inp(n), _inp(d)])
+
+    ratio("nangini_scope1", "nangini_population", "nangini_scope1_per_capita", 1.0, lambda n: f"{n.unit}/person",
+          ("Scope-1 emissions ÷ population, both from Nangini et al. (2019).",
+           "范围一排放 ÷ 人口，均来自 Nangini 等（2019）。"))
+    ratio("nangini_scope1", "nangini_gdp_cny", "nangini_co2_per_gdp", 1_000_000.0,
+          lambda n: f"{n.unit}/million CNY",
+          ("Scope-1 CO2 ÷ GDP (PKU) × 10⁶, both from Nangini et al. (2019).",
+           "范围一二氧化碳排放 ÷ 地区生产总值（北京大学数据）× 10⁶，均来自 Nangini 等（2019）。"))
+    ratio("cdp_scope1", "cdp_population", "cdp_scope1_per_capita", 1.0, lambda n: "tCO2e/person",
+          ("Scope-1 emissions ÷ population, both as reported to CDP (2021).",
+           "范围一排放 ÷ 人口，均为向 CDP 报告的数据（2021）。"))
+
+    # target ambition: highest average annual reduction of base-year absolute targets
+    best: dict[int, ReportedTarget] = {}
+    for t in targets:
+        if (t.target_type != "Base year emissions (absolute) target" or t.reduction_pct is None
+                or not t.base_year or not t.target_year or t.target_year <= t.base_year):
+            continue
+        rate = t.reduction_pct / (t.target_year - t.base_year)
+        cur = best.get(t.city.pk)
+        if cur is None or rate > cur.reduction_pct / (cur.target_year - cur.base_year):
+            best[t.city.pk] = t
+    for t in best.values():
+        rate = t.reduction_pct / (t.target_year - t.base_year)
+        vals.add(derived, t.city, "cdp_target_annual_rate", t.target_year, rate, "%/year",
+                 ("{p:g}% below {b} by {y} (base-year absolute target reported to CDP), ÷ {n} years.".format(
+                     p=t.reduction_pct, b=t.base_year, y=t.target_year, n=t.target_year - t.base_year),
+                  "到 {y} 年比 {b} 年减少 {p:g}%（向 CDP 报告的基准年绝对量目标），÷ {n} 年。".format(
+                     p=t.reduction_pct, b=t.base_year, y=t.target_year, n=t.target_year - t.base_year)),
+                 [{"indicator": "cdp_target", "base_year": t.base_year, "target_year": t.target_year,
+                   "reduction_pct": t.reduction_pct, "source": "cdp2021_targets"}])

@@ -1,0 +1,12 @@
+"""`citybridge import cities`: GeoNames registry + CEADs, CDP 2021 and Nangini 2019 indicators (idempotent)."""
+
+from django.core.management.base import BaseCommand
+
+from citybridge.cities.services import cities_import
+
+
+class Command(BaseCommand):
+    help = "Import California and Chinese cities (GeoNames) and their indicators from the bundled datasets."
+
+    def handle(self, *args, **options):
+        cities_import(stdout=self.stdout)

@@ -1,0 +1,321 @@
+"""Every write in the cities app: import, expressions of interest, candidate pool, selection runs.
+
+Keyword-only arguments; validate, check permission, run in a transaction (history is recorded by
+django-simple-history on the models registered in translation.py).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from citybridge.core.services import require
+
+from . import importer, selection
+from .messages import conflict_message, error_message
+from .models import (
+    CandidateCity,
+    City,
+    DataAvailable,
+    ExpressionOfInterest,
+    IndicatorDefinition,
+    IndicatorValue,
+    InterestStatus,
+    SelectionRun,
+    SizeClass,
+    ClimateZone,
+)
+
+GROUPS = ("CA", "CN")
+MAX_TEXT = 5000
+MAX_PERTURBATIONS = 500
+
+
+# --------------------------------------------------------------------------- import
+
+
+@transaction.atomic
+def cities_import(*, stdout=None) -> importer.ImportReport:
+    """Import the registry and every bundled dataset: all rows or none; safe to run again."""
+    return importer.import_all(stdout=stdout)
+
+
+# --------------------------------------------------------------------------- expressions of interest
+
+
+def _clean_text(value: Any, field: str, *, required: bool, max_length: int) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError({field: _("Enter text.")})
+    value = value.strip()
+    if required and not value:
+        raise ValidationError({field: _("This field is required.")})
+    if len(value) > max_length:
+        raise ValidationError({field: _("Ensure this value has at most %(max)s characters.") % {"max": max_length}})
+    return value
+
+
+@transaction.atomic
+def expression_of_interest_submit(*, actor, city: City, contact_name: str, contact_email: str, motivation: str,
+                                  existing_plans: str = "", data_available: list[str] | None = None
+                                  ) -> ExpressionOfInterest:
+    require(actor, "cities.submit_interest", city)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for field, required, max_length, raw in (
+        ("contact_name", True, 200, contact_name),
+        ("contact_email", True, 254, contact_email),
+        ("motivation", True, MAX_TEXT, motivation),
+        ("existing_plans", False, MAX_TEXT, existing_plans),
+    ):
+        try:
+            values[field] = _clean_text(raw, field, required=required, max_length=max_length)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if "contact_email" not in errors:
+        try:
+            validate_email(values["contact_email"])
+        except ValidationError:
+            errors["contact_email"] = _("Enter a valid e-mail address.")
+    data = data_available or []
+    if not isinstance(data, list) or any(d not in DataAvailable.values for d in data):
+        errors["data_available"] = _("Select valid choices from the list.")
+    if errors:
+        raise ValidationError(errors)
+    if ExpressionOfInterest.objects.filter(city=city, status=InterestStatus.SUBMITTED).exists():
+        raise ValidationError({"city": _("This city already has an expression of interest waiting for review.")})
+    eoi = ExpressionOfInterest.objects.create(city=city, submitted_by=actor, data_available=sorted(set(data)),
+                                              **values)
+    return eoi
+
+
+@transaction.atomic
+def expression_of_interest_review(*, actor, interest: ExpressionOfInterest, status: str) -> ExpressionOfInterest:
+    """Staff accept (the city joins the candidate pool) or mark withdrawn."""
+    require(actor, "cities.review_interest", interest)
+    if status not in (InterestStatus.ACCEPTED, InterestStatus.WITHDRAWN):
+        raise ValidationError({"status": _("Select a valid choice.")})
+    interest.status = status
+    interest.save(update_fields=["status"])
+    if status == InterestStatus.ACCEPTED:
+        CandidateCity.objects.get_or_create(city=interest.city,
+                                            defaults={"origin": CandidateCity.Origin.APPLIED, "added_by": actor})
+    return interest
+
+
+@transaction.atomic
+def candidate_add(*, actor, city: City) -> CandidateCity:
+    require(actor, "cities.manage_pool")
+    candidate, _created = CandidateCity.objects.get_or_create(
+        city=city, defaults={"origin": CandidateCity.Origin.STAFF, "added_by": actor})
+    return candidate
+
+
+@transaction.atomic
+def candidate_remove(*, actor, city: City) -> None:
+    require(actor, "cities.manage_pool")
+    CandidateCity.objects.filter(city=city).delete()
+
+
+# --------------------------------------------------------------------------- selection runs
+
+
+def _int(value: Any, field: str, *, minimum: int = 0, maximum: int = 10_000, allow_none: bool = False) -> int | None:
+    if value in (None, "") and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError({field: _("Enter a whole number.")})
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Enter a whole number.")})
+    if number < minimum:
+        raise ValidationError({field: _("Ensure this value is at least %(limit)s.") % {"limit": minimum}})
+    if number > maximum:
+        raise ValidationError({field: _("Ensure this value is at most %(limit)s.") % {"limit": maximum}})
+    return number
+
+
+def clean_parameters(raw: dict) -> dict:
+    """Validate and normalise the parameters of a run (the form and the API both come through here)."""
+    p: dict[str, Any] = {}
+    pool = raw.get("pool", "candidates")
+    if pool not in ("candidates", "all"):
+        raise ValidationError({"pool": _("Select a valid choice.")})
+    p["pool"] = pool
+    criteria = raw.get("criteria")
+    if not isinstance(criteria, list) or not criteria:
+        raise ValidationError({"criteria": _("Choose at least one criterion.")})
+    known = {d.code: d for d in IndicatorDefinition.objects.all()}
+    clean = []
+    for i, c in enumerate(criteria):
+        if not isinstance(c, dict) or c.get("code") not in known:
+            raise ValidationError({f"criteria.{i}": _("Unknown indicator.")})
+        weight = c.get("weight")
+        if isinstance(weight, bool):
+            raise ValidationError({f"criteria.{i}": _("Enter a number.")})
+        try:
+            weight = float(weight)
+        except (TypeError, ValueError):
+            raise ValidationError({f"criteria.{i}": _("Enter a number.")})
+        if not math.isfinite(weight):
+            raise ValidationError({f"criteria.{i}": _("Enter a number.")})
+        if weight < 0:
+            raise ValidationError({f"criteria.{i}": error_message(
+                "negative_weight", {"criterion": known[c["code"]].display_name(), "weight": weight})})
+        hib = c.get("higher_is_better", known[c["code"]].higher_is_better)
+        if not isinstance(hib, bool):
+            raise ValidationError({f"criteria.{i}": _("Enter true or false.")})
+        clean.append({"code": c["code"], "weight": weight, "higher_is_better": hib})
+    p["criteria"] = clean
+    normalisation = raw.get("normalisation", "minmax")
+    if normalisation not in selection.NORMALISATIONS:
+        raise ValidationError({"normalisation": _("Select a valid choice.")})
+    p["normalisation"] = normalisation
+    missing = raw.get("missing", "exclude")
+    if missing not in selection.MISSING_POLICIES:
+        raise ValidationError({"missing": _("Select a valid choice.")})
+    p["missing"] = missing
+    counts = raw.get("counts", {"CA": 10, "CN": 10})
+    if not isinstance(counts, dict) or set(counts) - set(GROUPS):
+        raise ValidationError({"counts": _("Give the number of California and Chinese cities.")})
+    p["counts"] = {g: _int(counts.get(g, 0), f"counts.{g}", maximum=500) for g in GROUPS}
+    if sum(p["counts"].values()) == 0:
+        raise ValidationError({"counts": _("Select at least one city.")})
+    p["max_per_province_cn"] = _int(raw.get("max_per_province_cn"), "max_per_province_cn", minimum=1, maximum=500,
+                                    allow_none=True)
+    bounds = []
+    for i, b in enumerate(raw.get("bounds") or []):
+        if not isinstance(b, dict):
+            raise ValidationError({f"bounds.{i}": _("Enter a valid value.")})
+        attribute = b.get("attribute")
+        choices = {"size_class": SizeClass.values, "climate_zone": ClimateZone.values}.get(attribute)
+        if choices is None or b.get("value") not in choices:
+            raise ValidationError({f"bounds.{i}": _("Select a valid choice.")})
+        group = b.get("group") or None
+        if group not in (None, *GROUPS):
+            raise ValidationError({f"bounds.{i}": _("Select a valid choice.")})
+        lo = _int(b.get("min"), f"bounds.{i}.min", maximum=500, allow_none=True)
+        hi = _int(b.get("max"), f"bounds.{i}.max", maximum=500, allow_none=True)
+        if lo is None and hi is None:
+            continue
+        bounds.append({"attribute": attribute, "value": b["value"], "group": group, "min": lo, "max": hi})
+    p["bounds"] = bounds
+    for key in ("must_include", "must_exclude"):
+        ids = raw.get(key) or []
+        if not isinstance(ids, list):
+            raise ValidationError({key: _("Enter a list.")})
+        p[key] = sorted({_int(x, key, minimum=1, maximum=2**31) for x in ids})
+    p["perturbations"] = _int(raw.get("perturbations", 200), "perturbations", maximum=MAX_PERTURBATIONS)
+    p["seed"] = _int(raw.get("seed", 0), "seed", maximum=2**31)
+    return p
+
+
+def _pool_cities(pool: str) -> list[City]:
+    qs = City.objects.filter(country__in=("US", "CN"))
+    if pool == "candidates":
+        qs = qs.filter(candidacy__isnull=False)
+    return list(qs.only("id", "name_en", "name_zh_hans", "country", "province_en", "size_class", "climate_zone"))
+
+
+def build_request(params: dict) -> tuple[selection.SelectionRequest, dict[str, dict]]:
+    cities = _pool_cities(params["pool"])
+    codes = [c["code"] for c in params["criteria"]]
+    latest: dict[tuple[int, str], tuple[int, float]] = {}
+    ids = [c.pk for c in cities]
+    rows = IndicatorValue.objects.filter(indicator__code__in=codes)
+    if params["pool"] == "candidates":
+        rows = rows.filter(city_id__in=ids)
+    for city_id, code, year, value in rows.values_list("city_id", "indicator__code", "year", "value"):
+        key = (city_id, code)
+        y = year or 0
+        if key not in latest or y > latest[key][0]:
+            latest[key] = (y, value)
+    candidates = []
+    labels: dict[str, dict] = {}
+    for c in cities:
+        candidates.append(selection.Candidate(
+            id=str(c.pk), group=c.group,
+            values={code: (latest[(c.pk, code)][1] if (c.pk, code) in latest else None) for code in codes},
+            province=c.province_en or "", size_class=c.size_class, climate_zone=c.climate_zone,
+            label=c.name_en or "",
+        ))
+        labels[str(c.pk)] = {"en": c.display_name("en"), "zh": c.display_name("zh-hans"),
+                             "province_en": c.province_en or "", "province_zh": c.province_zh_hans or ""}
+    bounds = tuple(selection.AttributeBound(b["attribute"], b["value"], b["min"], b["max"], b["group"])
+                   for b in params["bounds"])
+    cons = selection.Constraints(
+        counts=params["counts"],
+        max_per_province={"CN": params["max_per_province_cn"]} if params["max_per_province_cn"] else None,
+        bounds=bounds,
+        must_include=frozenset(str(i) for i in params["must_include"]),
+        must_exclude=frozenset(str(i) for i in params["must_exclude"]),
+    )
+    crit = [selection.Criterion(c["code"], c["weight"], c["higher_is_better"]) for c in params["criteria"]]
+    return selection.SelectionRequest(candidates, crit, cons, normalisation=params["normalisation"],
+                                      missing=params["missing"], perturbations=params["perturbations"],
+                                      seed=params["seed"]), labels
+
+
+def _label_map(labels: dict[str, dict]) -> dict[str, str]:
+    from citybridge.core.models import is_chinese
+
+    key = "zh" if is_chinese() else "en"
+    return {k: v[key] for k, v in labels.items()}
+
+
+def compute_selection(params: dict) -> dict:
+    """Run the engine for clean parameters; raise ValidationError (translated) on bad input or infeasibility."""
+    request, labels = build_request(params)
+    names = {d.code: d.display_name() for d in IndicatorDefinition.objects.filter(
+        code__in=[c["code"] for c in params["criteria"]])}
+    t0 = time.perf_counter()
+    try:
+        result = selection.select_cohort(request)
+    except selection.SelectionError as exc:
+        shown = dict(exc.params)
+        if "criterion" in shown:
+            shown["criterion"] = names.get(shown["criterion"], shown["criterion"])
+        raise ValidationError({"__all__": error_message(exc.code, shown, _label_map(labels))})
+    if not result.feasible:
+        messages = [conflict_message(c.code, c.params, c.constraints, _label_map(labels)) for c in result.conflicts]
+        raise ValidationError({"__all__": [_("The constraints cannot all be met.")] + messages})
+    data = result.to_dict()
+    data["labels"] = {cid: labels[cid] for cid in set(data["scores"]) & set(labels)}
+    # keep the stored result small: scores of the selected, runners-up and robustness-tracked cities only
+    keep = set(data["selected"]) | {r["id"] for r in data["runners_up"]} | set(data["robustness"])
+    data["pool_size"] = len(request.candidates)
+    data["scored_count"] = len(data["scores"])
+    data["scores"] = {k: v for k, v in data["scores"].items() if k in keep}
+    data["labels"] = {k: v for k, v in data["labels"].items() if k in keep}
+    data["seconds"] = time.perf_counter() - t0
+    return data
+
+
+@transaction.atomic
+def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "") -> SelectionRun:
+    require(actor, "cities.run_selection")
+    name = _clean_text(name, "name", required=True, max_length=200)
+    notes = _clean_text(notes, "notes", required=False, max_length=MAX_TEXT)
+    params = clean_parameters(parameters)
+    result = compute_selection(params)
+    return SelectionRun.objects.create(name=name, created_by=actor, parameters=params, result=result,
+                                       feasible=True, notes=notes)
+
+
+@transaction.atomic
+def selection_run_delete(*, actor, run: SelectionRun) -> None:
+    require(actor, "cities.run_selection")
+    run.delete()
+
+
+def ensure_staff(actor) -> None:
+    if not actor.has_perm("cities.run_selection"):
+        raise PermissionDenied(_("You do not have permission to do this."))
