@@ -206,7 +206,7 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
 @transaction.atomic
 def course_set_status(*, actor: User, course: Course, status: str) -> Course:
     require(actor, "academy.manage_course", course)
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    passed, course = course, Course.objects.select_for_update().get(pk=course.pk)
     if status not in COURSE_TRANSITIONS.get(course.status, set()):
         raise ValidationError({"status": _("A course cannot go from “%(old)s” to “%(new)s”.") % {
             "old": course.get_status_display(), "new": dict(CourseStatus.choices).get(status, status)}})
@@ -214,7 +214,7 @@ def course_set_status(*, actor: User, course: Course, status: str) -> Course:
         _raise_problems([p for p in _course_problems(course) if p.code != "course.class_over_max"], "status")
     if status == CourseStatus.COMPLETED and course.end_date > timezone.localdate():
         raise ValidationError({"status": _("A course can be completed only after its last day.")})
-    course.status = status
+    course.status = passed.status = status
     course.save(update_fields=["status", "updated_at"])
     impact_mark_stale()
     return course
@@ -912,7 +912,8 @@ def certificate_issue_all(*, actor: User, course: Course) -> tuple[int, int]:
     """Issue to every confirmed official with at least one training day; returns (issued, skipped)."""
     require(actor, "academy.manage_course", course)
     issued = skipped = 0
-    for enrolment in course.enrolments.filter(status=EnrolmentStatus.CONFIRMED).select_related("official__person"):
+    for enrolment in Enrolment.objects.filter(course_id=course.pk, status=EnrolmentStatus.CONFIRMED).select_related(
+            "course", "official__person"):
         try:
             certificate_issue(actor=actor, enrolment=enrolment)
             issued += 1
