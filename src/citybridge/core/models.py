@@ -102,7 +102,7 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_en", "id"]
-        indexes = [models.Index(fields=["type", "country"])]
+        indexes = [models.Index(fields=["type", "country"]), models.Index(fields=["name_en", "id"], name="core_org_name_idx")]
 
     def __str__(self) -> str:
         return self.display_name()
@@ -133,10 +133,7 @@ class PersonQuerySet(models.QuerySet):
         q = (q or "").strip()
         if not q:
             return self
-        cond = Q()
-        for field in ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "search_name"):
-            cond |= Q(**{f"{field}__icontains": q})
-        return self.filter(cond)
+        return self.filter(search_name__icontains=q)
 
 
 class Person(models.Model):
@@ -158,7 +155,7 @@ class Person(models.Model):
         _("preferred language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")], default="en"
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
-    #: both languages' full names, for search ("张伟 Zhang Wei")
+    #: both languages' full names, for search ("张伟 Wei Zhang"); kept up to date by save()
     search_name = models.CharField(max_length=420, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,6 +167,7 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["family_name_en", "given_name_en", "id"]
+        indexes = [models.Index(fields=["family_name_en", "given_name_en", "id"], name="core_person_name_idx")]
 
     def __str__(self) -> str:
         return self.display_name()
