@@ -1,3 +1,287 @@
-from ninja import Router
+"""API for the city registry and cohort selection: /api/v1/cities/…"""
+
+
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from citybridge.core.api import Pagination, Strict
+
+from . import selectors, services
+from .models import City, ExpressionOfInterest, SelectionRun
 
 router = Router(tags=["cities"])
+
+
+class CityOut(Schema):
+    id: int
+    geonames_id: int | None
+    name: str
+    name_en: str | None
+    name_zh_hans: str | None
+    country: str
+    province_en: str | None
+    province_zh_hans: str | None
+    population: int | None
+    latitude: float | None
+    longitude: float | None
+    timezone: str
+    size_class: str
+    climate_zone: str
+
+    @staticmethod
+    def resolve_name(obj: City) -> str:
+        return obj.display_name()
+
+
+class ValueOut(Schema):
+    indicator: str
+    indicator_name: str
+    year: int | None
+    value: float
+    unit: str
+    source: str
+    method: str
+    inputs: list
+
+    @staticmethod
+    def resolve_indicator(obj) -> str:
+        return obj.indicator.code
+
+    @staticmethod
+    def resolve_indicator_name(obj) -> str:
+        return obj.indicator.display_name()
+
+    @staticmethod
+    def resolve_source(obj) -> str:
+        return obj.source.code
+
+    @staticmethod
+    def resolve_method(obj) -> str:
+        return obj.display_method()
+
+
+class TargetOut(Schema):
+    target_type: str
+    sector: str
+    base_year: int | None
+    base_year_emissions_t: float | None
+    reduction_pct: float | None
+    target_year: int | None
+
+
+class PeerOut(Schema):
+    id: int
+    name: str
+    population: int | None
+
+    @staticmethod
+    def resolve_name(obj: City) -> str:
+        return obj.display_name()
+
+
+class SourceOut(Schema):
+    code: str
+    name: str
+    citation: str
+    licence: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.display_name()
+
+
+class ProfileOut(Schema):
+    city: CityOut
+    key_figures: list[ValueOut]
+    emissions_trend_mt: list[dict]
+    targets: list[TargetOut]
+    peers: list[PeerOut]
+    sources: list[SourceOut]
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    unit: str
+    category: str
+    higher_is_better: bool
+    is_derived: bool
+    default_weight: float
+    description: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.display_name()
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        from .models import _bilingual
+
+        return _bilingual(obj, "description")
+
+
+@router.get("/cities", response=list[CityOut])
+@paginate(Pagination)
+def list_cities(request: HttpRequest, q: str = Query("", max_length=100), country: Literal["US", "CN"] | None = None):
+    """California (`US`) and Chinese (`CN`) cities above 15,000 people, largest first; `q` searches both languages."""
+    return selectors.city_list(user=request.auth, q=q, country=country or "")
+
+
+@router.get("/cities/{int:pk}", response=ProfileOut)
+def get_city(request: HttpRequest, pk: int):
+    """The city profile: key figures with source, year and method; the CEADs trend; CDP targets; peers."""
+    city = selectors.city_get(user=request.auth, pk=pk)
+    p = selectors.city_profile(user=request.auth, city=city)
+    return {"city": city, "key_figures": [f.value for f in p.figures], "emissions_trend_mt": p.trend,
+            "targets": p.targets, "peers": p.peers, "sources": p.sources}
+
+
+@router.get("/cities/{int:pk}/values", response=list[ValueOut])
+@paginate(Pagination)
+def list_city_values(request: HttpRequest, pk: int):
+    city = selectors.city_get(user=request.auth, pk=pk)
+    return selectors.city_values(user=request.auth, city=city)
+
+
+@router.get("/indicators", response=list[IndicatorOut])
+def list_indicators(request: HttpRequest):
+    return list(selectors.indicator_list())
+
+
+# --------------------------------------------------------------------------- expressions of interest
+
+DataChoice = Literal["ghg_inventory", "energy", "transport", "buildings", "waste", "targets"]
+
+
+class InterestIn(Strict):
+    city_id: int
+    contact_name: str = Field(..., max_length=200)
+    contact_email: str = Field(..., max_length=254)
+    motivation: str = Field(..., max_length=5000)
+    existing_plans: str = Field("", max_length=5000)
+    data_available: list[DataChoice] = []
+
+
+class InterestOut(Schema):
+    id: int
+    city_id: int
+    contact_name: str
+    contact_email: str
+    motivation: str
+    existing_plans: str
+    data_available: list[str]
+    status: str
+    submitted_at: str
+
+    @staticmethod
+    def resolve_submitted_at(obj: ExpressionOfInterest) -> str:
+        return obj.submitted_at.isoformat()
+
+
+@router.get("/interests", response=list[InterestOut])
+@paginate(Pagination)
+def list_interests(request: HttpRequest):
+    return selectors.interest_list(user=request.auth)
+
+
+@router.post("/interests", response={201: InterestOut})
+def create_interest(request: HttpRequest, payload: InterestIn):
+    data = payload.model_dump()
+    city = get_object_or_404(City.objects.visible_to(request.auth), pk=data.pop("city_id"))
+    return Status(201, services.expression_of_interest_submit(actor=request.auth, city=city, **data))
+
+
+# --------------------------------------------------------------------------- selection runs
+
+
+class CriterionIn(Strict):
+    code: str = Field(..., max_length=60)
+    weight: float
+    higher_is_better: bool | None = None
+
+
+class BoundIn(Strict):
+    attribute: Literal["size_class", "climate_zone"]
+    value: str = Field(..., max_length=40)
+    group: Literal["CA", "CN"] | None = None
+    min: int | None = Field(None, ge=0, le=500)
+    max: int | None = Field(None, ge=0, le=500)
+
+
+class CountsIn(Strict):
+    CA: int = Field(10, ge=0, le=500)
+    CN: int = Field(10, ge=0, le=500)
+
+
+class RunIn(Strict):
+    name: str = Field(..., max_length=200)
+    notes: str = Field("", max_length=5000)
+    pool: Literal["candidates", "all"] = "candidates"
+    criteria: list[CriterionIn]
+    normalisation: Literal["minmax", "rank"] = "minmax"
+    missing: Literal["exclude", "penalise", "impute_peers"] = "exclude"
+    counts: CountsIn = CountsIn()
+    max_per_province_cn: int | None = Field(None, ge=1, le=500)
+    bounds: list[BoundIn] = []
+    must_include: list[int] = []
+    must_exclude: list[int] = []
+    perturbations: int = Field(200, ge=0, le=500)
+    seed: int = Field(0, ge=0)
+
+
+class RunSummaryOut(Schema):
+    id: int
+    name: str
+    created_at: str
+    feasible: bool
+
+    @staticmethod
+    def resolve_created_at(obj: SelectionRun) -> str:
+        return obj.created_at.isoformat()
+
+
+class RunOut(RunSummaryOut):
+    parameters: dict
+    result: dict
+    notes: str
+
+
+def _staff(request) -> None:
+    if not request.auth.has_perm("cities.view_selection"):
+        raise PermissionDenied
+
+
+@router.get("/selection-runs", response=list[RunSummaryOut])
+@paginate(Pagination)
+def list_runs(request: HttpRequest):
+    _staff(request)
+    return selectors.run_list(user=request.auth)
+
+
+@router.post("/selection-runs", response={201: RunOut})
+def create_run(request: HttpRequest, payload: RunIn):
+    """Compute an exact selection and save it with its parameters. Errors are 422 with a translated message."""
+    data = payload.model_dump()
+    name, notes = data.pop("name"), data.pop("notes")
+    for c in data["criteria"]:
+        if c["higher_is_better"] is None:
+            c.pop("higher_is_better")
+    run = services.selection_run_create(actor=request.auth, name=name, notes=notes, parameters=data)
+    return Status(201, run)
+
+
+@router.get("/selection-runs/compare", response=dict)
+def compare_runs(request: HttpRequest, a: int, b: int):
+    _staff(request)
+    return selectors.compare_runs(selectors.run_get(user=request.auth, pk=a), selectors.run_get(user=request.auth, pk=b))
+
+
+@router.get("/selection-runs/{int:pk}", response=RunOut)
+def get_run(request: HttpRequest, pk: int):
+    _staff(request)
+    return selectors.run_get(user=request.auth, pk=pk)

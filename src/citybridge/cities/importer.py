@@ -141,7 +141,7 @@ def import_all(stdout=None) -> ImportReport:
     aliases = sources.read_aliases()
     vals = _Values(inds)
 
-    for gid, city in cities.items():
+    for city in cities.values():
         vals.add(srcs["geonames"], city, "population", None, city.population, method=METHOD_GEONAMES)
 
     ceads = sources.read_ceads()
@@ -236,8 +236,8 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
             continue
         rate = ((years[last].value / first.value) ** (1 / 5) - 1) * 100
         vals.add(derived, first.city, "ceads_co2_trend_5y", last, rate, "%/year",
-                 ("Compound average annual change of CEADs CO2 from {a} to {b}.".format(a=last - 5, b=last),
-                  "{a} 年至 {b} 年 CEADs 二氧化碳排放的复合年均变化率。".format(a=last - 5, b=last)),
+                 (f"Compound average annual change of CEADs CO2 from {last - 5} to {last}.",
+                  f"{last - 5} 年至 {last} 年 CEADs 二氧化碳排放的复合年均变化率。"),
                  [_inp(first), _inp(years[last])])
 
     def ratio(num_code: str, den_code: str, out_code: str, scale: float, unit_fn, text: tuple[str, str]):
@@ -279,9 +279,7 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
     for t in best.values():
         rate = t.reduction_pct / (t.target_year - t.base_year)
         vals.add(derived, t.city, "cdp_target_annual_rate", t.target_year, rate, "%/year",
-                 ("{p:g}% below {b} by {y} (base-year absolute target reported to CDP), ÷ {n} years.".format(
-                     p=t.reduction_pct, b=t.base_year, y=t.target_year, n=t.target_year - t.base_year),
-                  "到 {y} 年比 {b} 年减少 {p:g}%（向 CDP 报告的基准年绝对量目标），÷ {n} 年。".format(
-                     p=t.reduction_pct, b=t.base_year, y=t.target_year, n=t.target_year - t.base_year)),
+                 (f"{t.reduction_pct:g}% below {t.base_year} by {t.target_year} (base-year absolute target reported to CDP), ÷ {t.target_year - t.base_year} years.",
+                  f"到 {t.target_year} 年比 {t.base_year} 年减少 {t.reduction_pct:g}%（向 CDP 报告的基准年绝对量目标），÷ {t.target_year - t.base_year} 年。"),
                  [{"indicator": "cdp_target", "base_year": t.base_year, "target_year": t.target_year,
                    "reduction_pct": t.reduction_pct, "source": "cdp2021_targets"}])

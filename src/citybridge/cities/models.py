@@ -159,6 +159,9 @@ class DerivedIndicator(models.Model):
         verbose_name = _("derived indicator")
         verbose_name_plural = _("derived indicators")
 
+    def __str__(self) -> str:
+        return f"{self.indicator.code} ({self.formula})"
+
 
 class IndicatorValueQuerySet(models.QuerySet):
     def visible_to(self, user) -> IndicatorValueQuerySet:
@@ -189,6 +192,9 @@ class IndicatorValue(models.Model):
         ]
         indexes = [models.Index(fields=["indicator", "year"])]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id}@{self.city_id} {self.year}: {self.value} {self.unit}"
+
     def display_method(self, language: str | None = None) -> str:
         return _bilingual(self, "method", language)
 
@@ -212,6 +218,9 @@ class ReportedTarget(models.Model):
         verbose_name_plural = _("reported targets")
         ordering = ["target_year", "id"]
         constraints = [models.UniqueConstraint(fields=["source", "row_key"], name="cities_target_row_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.city_id}: {self.target_type} {self.target_year}"
 
 
 # --------------------------------------------------------------------------- candidate pool
@@ -262,6 +271,9 @@ class ExpressionOfInterest(models.Model):
         verbose_name_plural = _("expressions of interest")
         ordering = ["-submitted_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.city_id}: {self.contact_name}"
+
 
 class CandidateCity(models.Model):
     """A city in the candidate pool: it applied (expression of interest) or staff added it."""
@@ -279,6 +291,9 @@ class CandidateCity(models.Model):
         verbose_name = _("candidate city")
         verbose_name_plural = _("candidate cities")
         ordering = ["city__country", "city__name_en"]
+
+    def __str__(self) -> str:
+        return str(self.city_id)
 
 
 # --------------------------------------------------------------------------- selection runs

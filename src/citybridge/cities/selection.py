@@ -482,7 +482,6 @@ def explain_infeasibility(cands: list[Candidate], constraints: Constraints) -> l
     """Counting arguments that name conflicting constraints, then a minimal conflicting
     set of constraint families from CP-SAT when no counting argument applies."""
     conflicts: list[Conflict] = []
-    ids = {c.id for c in cands}
     counts = constraints.counts
     inc, exc = constraints.must_include, constraints.must_exclude
     both = sorted(inc & exc)

@@ -22,6 +22,7 @@ from .messages import conflict_message, error_message
 from .models import (
     CandidateCity,
     City,
+    ClimateZone,
     DataAvailable,
     ExpressionOfInterest,
     IndicatorDefinition,
@@ -29,7 +30,6 @@ from .models import (
     InterestStatus,
     SelectionRun,
     SizeClass,
-    ClimateZone,
 )
 
 GROUPS = ("CA", "CN")

@@ -3,7 +3,15 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from .models import CandidateCity, City, DataSource, ExpressionOfInterest, IndicatorDefinition, IndicatorValue, SelectionRun
+from .models import (
+    CandidateCity,
+    City,
+    DataSource,
+    ExpressionOfInterest,
+    IndicatorDefinition,
+    IndicatorValue,
+    SelectionRun,
+)
 
 
 @register(City)

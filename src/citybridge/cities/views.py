@@ -1,7 +1,205 @@
+"""Pages: city registry and profiles, expressions of interest, candidate pool, cohort selection runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from citybridge.core.views import paginate
+
+from . import charts, exports, selectors, services
+from .forms import InterestForm, PoolAddForm, SelectionForm
+from .models import City, ExpressionOfInterest, InterestStatus, SelectionRun, SizeClass
+
+
+def _city_or_404(request, pk: int) -> City:
+    try:
+        return selectors.city_get(user=request.user, pk=pk)
+    except City.DoesNotExist:
+        raise Http404
 
 
 @login_required
-def index(request):
-    return render(request, "cities/index.html")
+def index(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    country = request.GET.get("country", "") if request.GET.get("country") in ("US", "CN") else ""
+    size = request.GET.get("size", "") if request.GET.get("size") in SizeClass.values else ""
+    qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size)
+    return render(request, "cities/index.html", {
+        **paginate(request, qs), "q": q, "country": country, "size": size, "sizes": SizeClass.choices,
+        "can_select": request.user.has_perm("cities.run_selection"),
+    })
+
+
+@login_required
+def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    city = _city_or_404(request, pk)
+    profile = selectors.city_profile(user=request.user, city=city)
+    return render(request, "cities/city_detail.html", {
+        "city": city, "profile": profile, "trend_spec": charts.trend_spec(profile.trend) if profile.trend else None,
+        "can_submit": request.user.has_perm("cities.submit_interest", city),
+        "can_manage_pool": request.user.has_perm("cities.manage_pool"),
+    })
+
+
+@login_required
+def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
+    city = _city_or_404(request, pk)
+    if not request.user.has_perm("cities.submit_interest", city):
+        raise PermissionDenied
+    form = InterestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expression_of_interest_submit(actor=request.user, city=city, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The expression of interest was submitted."))
+            return redirect("cities:city", pk=city.pk)
+    return render(request, "cities/interest_form.html", {"form": form, "city": city})
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def interest_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.interest_list(user=request.user)
+    return render(request, "cities/interest_list.html", {
+        **paginate(request, qs), "can_review": request.user.has_perm("cities.review_interest"),
+    })
+
+
+@login_required
+@require_POST
+def interest_review(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("cities.review_interest"):
+        raise PermissionDenied
+    interest = get_object_or_404(ExpressionOfInterest, pk=pk)
+    try:
+        services.expression_of_interest_review(actor=request.user, interest=interest,
+                                               status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The expression of interest was updated."))
+    return redirect("cities:interests")
+
+
+@login_required
+def pool(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("cities.manage_pool"):
+        raise PermissionDenied
+    form = PoolAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        city = City.objects.filter(pk=form.cleaned_data["city"]).first()
+        if city is None:
+            form.add_error("city", _("No city has this id."))
+        else:
+            services.candidate_add(actor=request.user, city=city)
+            messages.success(request, _("%(city)s was added to the candidate pool.") % {"city": city.display_name()})
+            return redirect("cities:pool")
+    return render(request, "cities/pool.html", {**paginate(request, selectors.candidate_pool(user=request.user)),
+                                                "form": form})
+
+
+@login_required
+@require_POST
+def pool_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("cities.manage_pool"):
+        raise PermissionDenied
+    city = _city_or_404(request, pk)
+    if request.POST.get("action") == "remove":
+        services.candidate_remove(actor=request.user, city=city)
+        messages.success(request, _("%(city)s was removed from the candidate pool.") % {"city": city.display_name()})
+    else:
+        services.candidate_add(actor=request.user, city=city)
+        messages.success(request, _("%(city)s was added to the candidate pool.") % {"city": city.display_name()})
+    return redirect("cities:city", pk=city.pk)
+
+
+@login_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("cities.run_selection"):
+        raise PermissionDenied
+    indicators = selectors.indicators_with_data()
+    form = SelectionForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            params = form.parameters()
+            run = services.selection_run_create(actor=request.user, name=form.cleaned_data["name"],
+                                                parameters=params, notes=form.cleaned_data.get("notes", ""))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The selection was computed and saved."))
+            return redirect("cities:run", pk=run.pk)
+    return render(request, "cities/run_list.html", {
+        **paginate(request, selectors.run_list(user=request.user)), "form": form,
+    })
+
+
+def _run_or_404(request, pk: int) -> SelectionRun:
+    if not request.user.has_perm("cities.view_selection"):
+        raise PermissionDenied
+    try:
+        return selectors.run_get(user=request.user, pk=pk)
+    except SelectionRun.DoesNotExist:
+        raise Http404
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    report = exports.run_report(run)
+    return render(request, "cities/run_detail.html", {
+        "run": run, "report": report, "history": selectors.run_history(run=run)[:20],
+        "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk)[:20],
+    })
+
+
+@login_required
+def run_compare(request: HttpRequest) -> HttpResponse:
+    try:
+        a_id, b_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        raise Http404
+    a, b = _run_or_404(request, a_id), _run_or_404(request, b_id)
+    cmp = selectors.compare_runs(a, b)
+    lang = "zh" if request.LANGUAGE_CODE.startswith("zh") else "en"
+    name = lambda cid: cmp["labels"].get(cid, {}).get(lang, cid)  # noqa: E731
+    return render(request, "cities/run_compare.html", {
+        "a": a, "b": b, "cmp": cmp, "both": [name(i) for i in cmp["both"]],
+        "only_a": [name(i) for i in cmp["only_a"]], "only_b": [name(i) for i in cmp["only_b"]],
+    })
+
+
+@login_required
+def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    response = HttpResponse(exports.run_xlsx(run),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}.xlsx"'
+    return response
+
+
+@login_required
+def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    response = HttpResponse(exports.run_pdf(run), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}-memo.pdf"'
+    return response
+
+
+def interest_status_choices():
+    return InterestStatus.choices

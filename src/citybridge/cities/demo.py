@@ -1,0 +1,61 @@
+"""Demo data for the climate collaborative: the real registry and indicators, a candidate pool of the cities
+with reported data, a city-coordinator demo user, and one saved selection run. Idempotent."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from citybridge.core.models import Role, RoleMembership, User
+
+from . import services
+from .models import CandidateCity, City, SelectionRun
+
+DEMO_PASSWORD = "citybridge-demo-2026"
+COORDINATOR_EMAIL = "hayward@citybridge.local"
+RUN_NAME = "Demo: default criteria, 10 + 10"
+
+
+def default_parameters() -> dict:
+    return {
+        "pool": "candidates",
+        "criteria": [
+            {"code": "ceads_co2_trend_5y", "weight": 2},
+            {"code": "nangini_scope1_per_capita", "weight": 1},
+            {"code": "cdp_scope1_per_capita", "weight": 1},
+            {"code": "cdp_target_annual_rate", "weight": 2},
+            {"code": "population", "weight": 1},
+        ],
+        "normalisation": "minmax",
+        "missing": "penalise",
+        "counts": {"CA": 10, "CN": 10},
+        "max_per_province_cn": 2,
+        "bounds": [],
+        "must_include": [],
+        "must_exclude": [],
+        "perturbations": 200,
+        "seed": 0,
+    }
+
+
+@transaction.atomic
+def load(stdout=None) -> None:
+    services.cities_import(stdout=None)
+    # pool: California cities that reported to CDP or appear in Nangini; Chinese cities in Nangini (which
+    # also have CEADs or PKU figures): the cities the collaborative has data on
+    with_data = City.objects.annotate(
+        n=Count("indicator_values", filter=Q(indicator_values__source__code__in=["cdp2021_emissions", "nangini2019"]))
+    ).filter(n__gt=0)
+    for city in with_data:
+        CandidateCity.objects.get_or_create(city=city, defaults={"origin": CandidateCity.Origin.STAFF})
+    staff = User.objects.filter(email="staff@citybridge.local").first()
+    hayward = City.objects.filter(country="US", name_en="Hayward").first()
+    if hayward:
+        user = User.objects.filter(email=COORDINATOR_EMAIL).first() or User.objects.create_user(
+            COORDINATOR_EMAIL, DEMO_PASSWORD)
+        RoleMembership.objects.get_or_create(user=user, role=Role.CITY_COORDINATOR, city=hayward)
+    if staff and not SelectionRun.objects.filter(name=RUN_NAME).exists():
+        services.selection_run_create(actor=staff, name=RUN_NAME, parameters=default_parameters())
+    if stdout:
+        stdout.write(f"cities: {City.objects.count()} cities, {CandidateCity.objects.count()} candidates, "
+                     f"{SelectionRun.objects.count()} selection runs")

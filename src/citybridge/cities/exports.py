@@ -1,0 +1,245 @@
+"""A selection run as a report for the page, an XLSX workbook (openpyxl) and a bilingual PDF memo (reportlab)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from citybridge.core.models import is_chinese
+
+from .models import IndicatorDefinition, SelectionRun
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+@dataclass
+class Row:
+    id: str
+    name: str
+    province: str
+    score: float
+    rank: int
+    robustness: float | None
+    contributions: list[dict]
+    top_reason: str
+
+
+@dataclass
+class Report:
+    groups: list[tuple[str, list[Row]]]
+    criteria: list[dict]
+    runners_up: list[dict]
+    notes: list[str]
+    objective: float
+    pool_size: int
+    excluded: int
+    imputed: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _names(codes: list[str], language: str | None = None) -> dict[str, str]:
+    return {d.code: d.display_name(language) for d in IndicatorDefinition.objects.filter(code__in=codes)}
+
+
+def run_report(run: SelectionRun, language: str | None = None) -> Report:
+    res, params = run.result, run.parameters
+    zh = is_chinese(language)
+    labels = res.get("labels", {})
+    codes = [c["code"] for c in params["criteria"]]
+    names = _names(codes, language)
+
+    def label(cid: str) -> str:
+        entry = labels.get(cid, {})
+        return (entry.get("zh") if zh else entry.get("en")) or entry.get("en") or cid
+
+    def province(cid: str) -> str:
+        entry = labels.get(cid, {})
+        return (entry.get("province_zh") if zh else entry.get("province_en")) or entry.get("province_en", "")
+
+    rob = res.get("robustness", {})
+    groups = []
+    for group in ("CA", "CN"):
+        rows = []
+        for cid in res["selected"]:
+            s = res["scores"][cid]
+            if s["group"] != group:
+                continue
+            contribs = [{"code": c["criterion"], "name": names.get(c["criterion"], c["criterion"]),
+                         "raw": c["raw"], "normalised": c["normalised"], "weighted": c["weighted"],
+                         "imputed": c["imputed"], "missing": c["missing"]} for c in s["contributions"]]
+            top = max(contribs, key=lambda c: c["weighted"]) if contribs else None
+            rows.append(Row(cid, label(cid), province(cid), s["score"], s["rank_in_group"], rob.get(cid),
+                            contribs, top["name"] if top else ""))
+        if rows or params["counts"].get(group):
+            groups.append((group, rows))
+    criteria = [{"code": c["code"], "name": names.get(c["code"], c["code"]), "input_weight": c["weight"],
+                 "weight": res["weights"].get(c["code"], 0.0), "higher_is_better": c["higher_is_better"]}
+                for c in params["criteria"]]
+    runners = []
+    for r in res.get("runners_up", []):
+        runners.append({**r, "name": label(r["id"]), "province": province(r["id"]),
+                        "displaced": [label(x) for x in r["would_displace"]], "robustness": rob.get(r["id"]),
+                        "blocking_label": _constraint(r["blocking_constraint"]) if r["blocking_constraint"] else ""})
+    notes = []
+    if res.get("weights_normalised"):
+        notes.append(_("The weights you gave add up to %(sum)s; they were divided by that sum so that they add up "
+                       "to 1.") % {"sum": f"{res['weight_sum_input']:g}"})
+    notes.append({"minmax": _("Normalisation: min–max within each group (1 = best value in the group)."),
+                  "rank": _("Normalisation: rank within each group (1 = best, 0 = worst).")}[params["normalisation"]])
+    notes.append({"exclude": _("Missing values: cities lacking any criterion were excluded."),
+                  "penalise": _("Missing values: a missing value scored as the worst (0)."),
+                  "impute_peers": _("Missing values: imputed as the median of peers of the same size class in the "
+                                    "same group.")}[params["missing"]])
+    notes.append(_("Exact optimum by integer programming (OR-Tools CP-SAT); robustness from %(n)s perturbations "
+                   "of the weights by up to ±20%% (seed %(seed)s).") % {"n": res["perturbations"],
+                                                                        "seed": res["seed"]})
+    warnings = [_("“%(criterion)s” has no data in group %(group)s, so it does not distinguish cities there.") % {
+        "criterion": names.get(w["criterion"], w["criterion"]), "group": w["group"]}
+        for w in res.get("warnings", []) if w.get("code") == "criterion_no_data_in_group"]
+    return Report(groups, criteria, runners, notes, res["objective"], res.get("pool_size", 0),
+                  len(res.get("excluded_for_missing", {})), len(res.get("imputed", {})), warnings)
+
+
+def _constraint(key: str) -> str:
+    from .messages import constraint_label
+
+    return constraint_label(key)
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def run_xlsx(run: SelectionRun) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    report = run_report(run)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Selection"
+    bold = Font(bold=True)
+    ws.append([run.name])
+    ws["A1"].font = bold
+    ws.append([_("Created"), run.created_at.strftime("%Y-%m-%d %H:%M UTC")])
+    ws.append([_("Objective (sum of scores)"), round(report.objective, 6)])
+    ws.append([_("Cities in the pool"), report.pool_size])
+    for n in report.notes:
+        ws.append([n])
+    ws.append([])
+    header = [_("Group"), _("City"), _("Province or state"), _("Score"), _("Rank in group"), _("Robustness")]
+    header += [c["name"] for c in report.criteria]
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for group, rows in report.groups:
+        for r in rows:
+            by = {c["code"]: c["weighted"] for c in r.contributions}
+            ws.append([group, r.name, r.province, round(r.score, 6), r.rank,
+                       r.robustness if r.robustness is not None else "",
+                       *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
+    ws2 = wb.create_sheet("Criteria")
+    ws2.append([_("Indicator"), _("Weight given"), _("Weight used"), _("Direction")])
+    for c in report.criteria:
+        ws2.append([c["name"], c["input_weight"], round(c["weight"], 6),
+                    _("Higher is better") if c["higher_is_better"] else _("Lower is better")])
+    ws3 = wb.create_sheet("Runners-up")
+    ws3.append([_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
+                _("Binding constraint"), _("Robustness")])
+    for r in report.runners_up:
+        ws3.append([r["group"], r["name"], round(r["score"], 6),
+                    round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
+                    ", ".join(r["displaced"]), r["blocking_label"],
+                    r["robustness"] if r["robustness"] is not None else ""])
+    ws4 = wb.create_sheet("Parameters")
+    import json
+
+    ws4.append([json.dumps(run.parameters, ensure_ascii=False)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF memo (bilingual)
+
+
+def _register_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "WQY" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("WQY", CJK_FONT, subfontIndex=0))
+    return "WQY"
+
+
+def run_pdf(run: SelectionRun) -> bytes:
+    """A two-language memo: every heading and sentence in English, then in Chinese."""
+    from xml.sax.saxutils import escape
+
+    from django.utils import translation
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _register_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13, wordWrap="CJK")
+    h1 = ParagraphStyle("h1", parent=body, fontSize=15, leading=20, spaceAfter=6)
+    h2 = ParagraphStyle("h2", parent=body, fontSize=11, leading=16, spaceBefore=8, spaceAfter=4)
+    reports = {}
+    for lang in ("en", "zh-hans"):
+        with translation.override(lang):
+            reports[lang] = (run_report(run, lang), {
+                "title": _("Cohort selection memo"),
+                "selected": _("Selected cities"),
+                "runners": _("Runners-up and what would bring them in"),
+                "method": _("Method"),
+                "criteria": _("Criteria and weights"),
+                "city": _("City"), "score": _("Score"), "robust": _("Robustness"), "reason": _("Largest contribution"),
+                "gain": _("Score gain needed to enter"), "displace": _("Would displace"),
+                "constraint": _("Binding constraint"),
+            })
+    en, zh = reports["en"], reports["zh-hans"]
+    story = [Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
+             Paragraph(escape(f"{run.name} — {run.created_at:%Y-%m-%d}"), body), Spacer(1, 4 * mm)]
+
+    def both(key: str):
+        story.append(Paragraph(escape(f"{en[1][key]} / {zh[1][key]}"), h2))
+
+    both("selected")
+    for (group, rows), (_g, rows_zh) in zip(en[0].groups, zh[0].groups, strict=True):
+        data = [[Paragraph(escape(f"{en[1][k]} / {zh[1][k]}"), body) for k in ("city", "score", "robust", "reason")]]
+        for r, rz in zip(rows, rows_zh, strict=True):
+            data.append([Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({group})"), body),
+                         f"{r.score:.3f}", f"{r.robustness:.0%}" if r.robustness is not None else "—",
+                         Paragraph(escape(f"{r.top_reason} / {rz.top_reason}"), body)])
+        t = Table(data, colWidths=[55 * mm, 20 * mm, 25 * mm, 75 * mm], repeatRows=1)
+        t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [t, Spacer(1, 3 * mm)]
+    both("runners")
+    data = [[f"{en[1]['city']} / {zh[1]['city']}", f"{en[1]['gain']} / {zh[1]['gain']}",
+             f"{en[1]['displace']} / {zh[1]['displace']}", f"{en[1]['constraint']} / {zh[1]['constraint']}"]]
+    for r, rz in zip(en[0].runners_up, zh[0].runners_up, strict=True):
+        data.append([Paragraph(escape(f"{r['name']} {rz['name'] if rz['name'] != r['name'] else ''}"), body),
+                     f"{r['gain_needed']:.4f}" if r["gain_needed"] is not None else "—",
+                     Paragraph(escape(", ".join(r["displaced"])), body),
+                     Paragraph(escape(" / ".join(x for x in (r["blocking_label"], rz["blocking_label"]) if x)), body)])
+    t = Table([[Paragraph(escape(str(c)), body) if isinstance(c, str) else c for c in row] for row in data],
+              colWidths=[45 * mm, 35 * mm, 45 * mm, 50 * mm], repeatRows=1)
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story.append(t)
+    both("criteria")
+    for c, cz in zip(en[0].criteria, zh[0].criteria, strict=True):
+        story.append(Paragraph(escape(f"{c['name']} / {cz['name']}: {c['weight']:.3f}"), body))
+    both("method")
+    for n, nz in zip(en[0].notes, zh[0].notes, strict=True):
+        story.append(Paragraph(escape(n), body))
+        story.append(Paragraph(escape(nz), body))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                      bottomMargin=15 * mm, title=run.name).build(story)
+    return buf.getvalue()

@@ -1,0 +1,123 @@
+"""Forms: parse input only; the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ClimateZone, DataAvailable, SizeClass
+
+
+class InterestForm(forms.Form):
+    contact_name = forms.CharField(label=_("Contact name"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
+    motivation = forms.CharField(label=_("Why does your city want to join?"), widget=forms.Textarea(attrs={"rows": 4}),
+                                 max_length=5000)
+    existing_plans = forms.CharField(label=_("Existing climate plans and targets"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    data_available = forms.MultipleChoiceField(label=_("Data your city has"), choices=DataAvailable.choices,
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+
+
+class PoolAddForm(forms.Form):
+    city = forms.IntegerField(label=_("City (id)"), min_value=1)
+
+
+NORMALISATION_CHOICES = [
+    ("minmax", _("Min–max: (value − lowest) ÷ (highest − lowest), within each group")),
+    ("rank", _("Rank: position within the group, from worst (0) to best (1)")),
+]
+MISSING_CHOICES = [
+    ("exclude", _("Exclude cities that lack any criterion")),
+    ("penalise", _("Penalise: a missing value scores as the worst")),
+    ("impute_peers", _("Impute: the median of peers of the same size class")),
+]
+POOL_CHOICES = [
+    ("candidates", _("The candidate pool (cities that applied or that staff added)")),
+    ("all", _("Every city in the registry")),
+]
+
+
+class SelectionForm(forms.Form):
+    name = forms.CharField(label=_("Name of this run"), max_length=200)
+    pool = forms.ChoiceField(label=_("Candidates"), choices=POOL_CHOICES, initial="candidates")
+    normalisation = forms.ChoiceField(label=_("Normalisation"), choices=NORMALISATION_CHOICES, initial="minmax")
+    missing = forms.ChoiceField(label=_("Missing values"), choices=MISSING_CHOICES, initial="penalise")
+    count_ca = forms.IntegerField(label=_("California cities"), min_value=0, max_value=500, initial=10)
+    count_cn = forms.IntegerField(label=_("Chinese cities"), min_value=0, max_value=500, initial=10)
+    max_per_province_cn = forms.IntegerField(label=_("At most this many Chinese cities per province"), min_value=1,
+                                             max_value=500, required=False, initial=2)
+    must_include = forms.CharField(label=_("Must include (city ids, comma-separated)"), required=False,
+                                   max_length=2000)
+    must_exclude = forms.CharField(label=_("Must exclude (city ids, comma-separated)"), required=False,
+                                   max_length=2000)
+    perturbations = forms.IntegerField(label=_("Weight perturbations for robustness (±20%)"), min_value=0,
+                                       max_value=500, initial=200)
+    seed = forms.IntegerField(label=_("Random seed"), min_value=0, initial=0)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            max_length=5000)
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        for ind in self.indicators:
+            self.fields[f"weight_{ind.code}"] = forms.FloatField(
+                label=ind.display_name(), required=False, initial=ind.default_weight,
+                help_text=_("Higher is better") if ind.higher_is_better else _("Lower is better"))
+        for size, label in SizeClass.choices:
+            for group in ("CA", "CN"):
+                self.fields[f"min_{size}_{group}"] = forms.IntegerField(
+                    label=_("At least this many “%(size)s” cities in %(group)s") % {"size": label, "group": group},
+                    min_value=0, max_value=500, required=False)
+        for zone, label in ClimateZone.choices:
+            self.fields[f"max_{zone}_CN"] = forms.IntegerField(
+                label=_("At most this many Chinese cities in the “%(zone)s” climate zone") % {"zone": label},
+                min_value=0, max_value=500, required=False)
+
+    def weight_fields(self):
+        return [self[f"weight_{ind.code}"] for ind in self.indicators]
+
+    def size_fields(self):
+        return [self[name] for name in self.fields if name.startswith("min_")]
+
+    def climate_fields(self):
+        return [self[name] for name in self.fields if name.startswith("max_") and name.endswith("_CN")
+                and name != "max_per_province_cn"]
+
+    def _ids(self, name: str) -> list[int]:
+        text = self.cleaned_data.get(name) or ""
+        out = []
+        for part in text.replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit():
+                raise forms.ValidationError({name: _("Enter city ids separated by commas.")})
+            out.append(int(part))
+        return out
+
+    def parameters(self) -> dict:
+        d = self.cleaned_data
+        criteria = []
+        for ind in self.indicators:
+            w = d.get(f"weight_{ind.code}")
+            if w is None or w == 0:
+                continue  # a negative weight goes on to the service, which refuses it with a clear message
+            criteria.append({"code": ind.code, "weight": w, "higher_is_better": ind.higher_is_better})
+        bounds = []
+        for size, _label in SizeClass.choices:
+            for group in ("CA", "CN"):
+                v = d.get(f"min_{size}_{group}")
+                if v:
+                    bounds.append({"attribute": "size_class", "value": size, "group": group, "min": v})
+        for zone, _label in ClimateZone.choices:
+            v = d.get(f"max_{zone}_CN")
+            if v is not None:
+                bounds.append({"attribute": "climate_zone", "value": zone, "group": "CN", "max": v})
+        return {
+            "pool": d["pool"], "criteria": criteria, "normalisation": d["normalisation"], "missing": d["missing"],
+            "counts": {"CA": d["count_ca"], "CN": d["count_cn"]},
+            "max_per_province_cn": d.get("max_per_province_cn"), "bounds": bounds,
+            "must_include": self._ids("must_include"), "must_exclude": self._ids("must_exclude"),
+            "perturbations": d["perturbations"], "seed": d["seed"],
+        }

@@ -1,0 +1,173 @@
+"""Reads for the cities screens and API, scoped by visible_to(user), related rows loaded in one pass."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from .models import (
+    CandidateCity,
+    City,
+    DataSource,
+    ExpressionOfInterest,
+    IndicatorDefinition,
+    IndicatorValue,
+    ReportedTarget,
+    SelectionRun,
+)
+
+#: indicators shown as key figures on a profile, in this order
+KEY_FIGURES = (
+    "population", "ceads_co2", "ceads_co2_trend_5y", "cdp_scope1", "cdp_scope2", "cdp_scope1_per_capita",
+    "nangini_scope1", "nangini_scope1_per_capita", "nangini_co2_per_gdp", "cdp_target_annual_rate", "hdd", "cdd",
+    "household_size", "nangini_area",
+)
+
+
+def city_list(*, user, q: str = "", country: str = "", size_class: str = "") -> QuerySet[City]:
+    qs = City.objects.visible_to(user)
+    if q:
+        qs = qs.filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q) | Q(province_en__icontains=q)
+                       | Q(province_zh_hans__icontains=q))
+    if country:
+        qs = qs.filter(country=country)
+    if size_class:
+        qs = qs.filter(size_class=size_class)
+    return qs.order_by("-population", "id")
+
+
+def city_get(*, user, pk: int) -> City:
+    return City.objects.visible_to(user).get(pk=pk)
+
+
+@dataclass
+class KeyFigure:
+    indicator: IndicatorDefinition
+    value: IndicatorValue
+
+
+@dataclass
+class CityProfile:
+    city: City
+    figures: list[KeyFigure]
+    trend: list[dict]
+    targets: list[ReportedTarget]
+    peers: list[City]
+    sources: list[DataSource]
+    candidate: bool
+    interests: list[ExpressionOfInterest] = field(default_factory=list)
+
+
+def _latest(values: list[IndicatorValue]) -> dict[str, IndicatorValue]:
+    out: dict[str, IndicatorValue] = {}
+    for v in values:
+        cur = out.get(v.indicator.code)
+        if cur is None or (v.year or 0) > (cur.year or 0):
+            out[v.indicator.code] = v
+    return out
+
+
+def city_profile(*, user, city: City) -> CityProfile:
+    values = list(
+        IndicatorValue.objects.filter(city=city).select_related("indicator", "source").order_by("year", "id")
+    )
+    latest = _latest(values)
+    figures = [KeyFigure(latest[c].indicator, latest[c]) for c in KEY_FIGURES if c in latest]
+    trend = [{"year": v.year, "value": v.value / 1_000_000} for v in values if v.indicator.code == "ceads_co2"]
+    targets = list(ReportedTarget.objects.filter(city=city).select_related("source"))
+    peers = city_peers(city=city)
+    used = {v.source_id: v.source for v in values}
+    for t in targets:
+        used[t.source_id] = t.source
+    interests = list(ExpressionOfInterest.objects.visible_to(user).filter(city=city)[:5])
+    return CityProfile(
+        city=city, figures=figures, trend=trend, targets=targets, peers=peers,
+        sources=sorted(used.values(), key=lambda s: s.code),
+        candidate=CandidateCity.objects.filter(city=city).exists(), interests=interests,
+    )
+
+
+def city_peers(*, city: City, limit: int = 6) -> list[City]:
+    """Cities of the same group, size class and climate zone, nearest in population (log scale)."""
+    qs = City.objects.filter(country=city.country, size_class=city.size_class).exclude(pk=city.pk)
+    if city.climate_zone:
+        qs = qs.filter(climate_zone=city.climate_zone)
+    pop = city.population or 1
+    lo, hi = pop / 3, pop * 3
+    cands = list(qs.filter(population__gte=lo, population__lte=hi).only(
+        "id", "name_en", "name_zh_hans", "population", "province_en", "province_zh_hans", "country"))
+    cands.sort(key=lambda c: (abs(math.log((c.population or 1) / pop)), c.pk))
+    return cands[:limit]
+
+
+def indicator_list() -> QuerySet[IndicatorDefinition]:
+    return IndicatorDefinition.objects.select_related("derivation__numerator", "derivation__denominator")
+
+
+def indicators_with_data() -> list[IndicatorDefinition]:
+    """Indicators that have at least one value, with the number of cities per group that have one."""
+    from django.db.models import Count
+
+    inds = list(indicator_list().annotate(
+        ca=Count("values__city", filter=Q(values__city__country="US"), distinct=True),
+        cn=Count("values__city", filter=Q(values__city__country="CN"), distinct=True),
+    ))
+    return [i for i in inds if i.ca or i.cn]
+
+
+def city_values(*, user, city: City) -> QuerySet[IndicatorValue]:
+    return (IndicatorValue.objects.visible_to(user).filter(city=city)
+            .select_related("indicator", "source").order_by("indicator__code", "year"))
+
+
+def interest_list(*, user) -> QuerySet[ExpressionOfInterest]:
+    return ExpressionOfInterest.objects.visible_to(user).select_related("city")
+
+
+def interest_get(*, user, pk: int) -> ExpressionOfInterest:
+    return interest_list(user=user).get(pk=pk)
+
+
+def candidate_pool(*, user) -> QuerySet[CandidateCity]:
+    if not user.has_perm("cities.manage_pool"):
+        return CandidateCity.objects.none()
+    return CandidateCity.objects.select_related("city")
+
+
+def run_list(*, user) -> QuerySet[SelectionRun]:
+    return SelectionRun.objects.visible_to(user).select_related("created_by").defer("result")
+
+
+def run_get(*, user, pk: int) -> SelectionRun:
+    return SelectionRun.objects.visible_to(user).select_related("created_by").get(pk=pk)
+
+
+def run_history(*, run: SelectionRun):
+    return run.history.select_related("history_user").order_by("-history_date")
+
+
+def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:
+    sa, sb = set(a.result["selected"]), set(b.result["selected"])
+    labels = {**a.result.get("labels", {}), **b.result.get("labels", {})}
+    pa, pb = a.parameters, b.parameters
+    weights_a = {c["code"]: c["weight"] for c in pa["criteria"]}
+    weights_b = {c["code"]: c["weight"] for c in pb["criteria"]}
+    changed = []
+    for key in sorted(set(pa) | set(pb)):
+        if key == "criteria":
+            continue
+        if pa.get(key) != pb.get(key):
+            changed.append({"key": key, "a": pa.get(key), "b": pb.get(key)})
+    return {
+        "both": sorted(sa & sb, key=lambda i: labels.get(i, {}).get("en", i)),
+        "only_a": sorted(sa - sb, key=lambda i: labels.get(i, {}).get("en", i)),
+        "only_b": sorted(sb - sa, key=lambda i: labels.get(i, {}).get("en", i)),
+        "labels": labels,
+        "weights": [{"code": c, "a": weights_a.get(c), "b": weights_b.get(c)}
+                    for c in sorted(set(weights_a) | set(weights_b))],
+        "changed": changed,
+        "objective_a": a.result["objective"],
+        "objective_b": b.result["objective"],
+    }
