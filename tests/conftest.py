@@ -95,12 +95,15 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh page; every request it makes is recorded in page.requested_urls (to check nothing leaves 127.0.0.1)."""
+    """A fresh page; its requests are recorded in page.requested_urls (to check nothing leaves 127.0.0.1)
+    and its failed responses in page.failed_responses."""
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     pg.requested_urls = []
+    pg.failed_responses = []  # (status, url) of every response >= 400: a missing stylesheet fails a test
     pg.on("request", lambda request: pg.requested_urls.append(request.url))
+    pg.on("response", lambda r: r.status >= 400 and pg.failed_responses.append((r.status, r.url)))
     pg.base_url = live_server.url
     yield pg
     context.close()

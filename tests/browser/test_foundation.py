@@ -36,7 +36,9 @@ def test_sign_in_switch_to_chinese_create_and_find_an_organisation(page, login, 
     # the language choice persisted across pages, and nothing was loaded from another host
     assert "新建机构" in page.content()
     hosts = {urlparse(u).hostname for u in page.requested_urls if u.startswith("http")}
-    assert hosts == {"localhost"} or hosts <= {"127.0.0.1", "localhost"}, hosts
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    assert not page.failed_responses, page.failed_responses
+    assert page.evaluate("getComputedStyle(document.querySelector('nav a.brand')).fontWeight") == "700"  # CSS loaded
 
 
 def test_api_docs_render_from_local_files(page):
