@@ -1,3 +1,604 @@
-from ninja import Router
+"""Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from citybridge.core.api import Pagination, Strict
+
+from . import selectors, services
+from .certificate import normalise_code
+from .models import (
+    Academy,
+    AttendanceStatus,
+    Course,
+    CourseStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Module,
+    Motivation,
+    OfficialProfile,
+    Position,
+    SessionFormat,
+    Topic,
+)
 
 router = Router(tags=["academy"])
+
+StatusLit = Literal[tuple(CourseStatus.values)]  # type: ignore[valid-type]
+PositionLit = Literal[tuple(Position.values)]  # type: ignore[valid-type]
+FormatLit = Literal[tuple(SessionFormat.values)]  # type: ignore[valid-type]
+MotivationLit = Literal[tuple(Motivation.values)]  # type: ignore[valid-type]
+MarkLit = Literal[tuple([""] + list(AttendanceStatus.values))]  # type: ignore[valid-type]
+
+
+def _course(request, pk: int, perm: str = "academy.view_course") -> Course:
+    course = selectors.course_get(user=request.auth, pk=pk)
+    if not request.auth.has_perm(perm, course):
+        raise PermissionDenied
+    return course
+
+
+# --------------------------------------------------------------------------- curriculum
+
+
+class AcademyOut(Schema):
+    id: int
+    organisation_id: int
+    name: str
+    official: bool
+    managed_by_program: bool
+
+    @staticmethod
+    def resolve_name(obj: Academy) -> str:
+        return obj.display_name()
+
+
+class TopicOut(Schema):
+    id: int
+    slug: str
+    name: str
+    name_en: str
+    name_zh_hans: str
+    motivations: list[str]
+
+    @staticmethod
+    def resolve_name(obj: Topic) -> str:
+        return obj.display_name()
+
+    @staticmethod
+    def resolve_name_zh_hans(obj: Topic) -> str:
+        return obj.name_zh_hans or ""
+
+    @staticmethod
+    def resolve_name_en(obj: Topic) -> str:
+        return obj.name_en or ""
+
+
+class TopicIn(Strict):
+    slug: str = Field(..., max_length=60)
+    name_en: str = Field("", max_length=200)
+    name_zh_hans: str = Field("", max_length=200)
+    description_en: str = Field("", max_length=2000)
+    description_zh_hans: str = Field("", max_length=2000)
+    motivations: list[MotivationLit] = []
+    order: int = Field(0, ge=0, le=1000)
+
+
+class ModuleOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    title_zh_hans: str
+    days: int
+    formats: list[str]
+    topic_ids: list[int]
+
+    @staticmethod
+    def resolve_title(obj: Module) -> str:
+        return obj.display_name()
+
+    @staticmethod
+    def resolve_title_en(obj: Module) -> str:
+        return obj.title_en or ""
+
+    @staticmethod
+    def resolve_title_zh_hans(obj: Module) -> str:
+        return obj.title_zh_hans or ""
+
+    @staticmethod
+    def resolve_topic_ids(obj: Module) -> list[int]:
+        return [t.pk for t in obj.topics.all()]
+
+
+class ModuleIn(Strict):
+    title_en: str = Field("", max_length=200)
+    title_zh_hans: str = Field("", max_length=200)
+    objectives_en: str = Field("", max_length=4000)
+    objectives_zh_hans: str = Field("", max_length=4000)
+    days: int = Field(..., ge=0, le=365)
+    formats: list[FormatLit] = []
+    topic_ids: list[int] = []
+
+
+@router.get("/academies", response=list[AcademyOut])
+def list_academies(request: HttpRequest):
+    return selectors.academy_list(user=request.auth)
+
+
+@router.get("/topics", response=list[TopicOut])
+def list_topics(request: HttpRequest):
+    return selectors.topic_list(user=request.auth)
+
+
+@router.post("/topics", response={201: TopicOut})
+def create_topic(request: HttpRequest, payload: TopicIn):
+    return 201, services.topic_save(actor=request.auth, **payload.model_dump())
+
+
+@router.get("/modules", response=list[ModuleOut])
+def list_modules(request: HttpRequest):
+    return selectors.module_list(user=request.auth)
+
+
+@router.post("/modules", response={201: ModuleOut})
+def create_module(request: HttpRequest, payload: ModuleIn):
+    data = payload.model_dump()
+    topics = list(Topic.objects.filter(pk__in=data.pop("topic_ids")))
+    return 201, services.module_save(actor=request.auth, topics=topics, **data)
+
+
+# --------------------------------------------------------------------------- courses and sessions
+
+
+class CourseOut(Schema):
+    id: int
+    academy_id: int
+    title: str
+    title_en: str
+    title_zh_hans: str
+    start_date: date
+    end_date: date
+    location: str
+    status: str
+    confirmed: int | None = None
+
+    @staticmethod
+    def resolve_title(obj: Course) -> str:
+        return obj.display_name()
+
+    @staticmethod
+    def resolve_title_en(obj: Course) -> str:
+        return obj.title_en or ""
+
+    @staticmethod
+    def resolve_title_zh_hans(obj: Course) -> str:
+        return obj.title_zh_hans or ""
+
+    @staticmethod
+    def resolve_location(obj: Course) -> str:
+        return obj.location or ""
+
+
+class CourseIn(Strict):
+    academy_id: int
+    title_en: str = Field("", max_length=200)
+    title_zh_hans: str = Field("", max_length=200)
+    start_date: date
+    end_date: date
+    location_en: str = Field("", max_length=200)
+    location_zh_hans: str = Field("", max_length=200)
+    module_ids: list[int] = []
+
+
+class CoursePatch(Strict):
+    title_en: str | None = Field(None, max_length=200)
+    title_zh_hans: str | None = Field(None, max_length=200)
+    start_date: date | None = None
+    end_date: date | None = None
+    location_en: str | None = Field(None, max_length=200)
+    location_zh_hans: str | None = Field(None, max_length=200)
+    module_ids: list[int] | None = None
+
+
+class StatusIn(Strict):
+    status: StatusLit
+
+
+class ProblemOut(Schema):
+    code: str
+    severity: str
+    message: str
+
+
+class SessionOut(Schema):
+    id: int
+    date: date
+    start_time: time
+    end_time: time
+    format: str
+    module_id: int | None
+    title: str
+    lecturer_id: int | None
+    lecturer_name: str | None
+    site: str
+    partner_id: int | None
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.display_title()
+
+    @staticmethod
+    def resolve_lecturer_name(obj) -> str | None:
+        return obj.lecturer.display_name() if obj.lecturer_id else None
+
+
+class SessionIn(Strict):
+    date: date
+    start_time: time
+    end_time: time
+    format: FormatLit = "lecture"
+    module_id: int | None = None
+    title_en: str = Field("", max_length=200)
+    title_zh_hans: str = Field("", max_length=200)
+    lecturer_id: int | None = None
+    site: str = Field("", max_length=200)
+    partner_id: int | None = None
+
+
+@router.get("/courses", response=list[CourseOut])
+@paginate(Pagination)
+def list_courses(request: HttpRequest, status: StatusLit | None = None, academy: int | None = None):
+    return selectors.course_list(user=request.auth, status=status or "", academy=academy)
+
+
+def _modules(ids) -> list[Module]:
+    found = {m.pk: m for m in Module.objects.filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        raise ValidationError({"module_ids": _("Unknown module: %(ids)s.") % {"ids": ", ".join(map(str, missing))}})
+    return [found[i] for i in ids]
+
+
+@router.post("/courses", response={201: CourseOut})
+def create_course(request: HttpRequest, payload: CourseIn):
+    data = payload.model_dump()
+    academy = get_object_or_404(Academy, pk=data.pop("academy_id"))
+    modules = _modules(data.pop("module_ids"))
+    return 201, services.course_create(actor=request.auth, academy=academy, modules=modules, **data)
+
+
+@router.get("/courses/{int:pk}", response=CourseOut)
+def get_course(request: HttpRequest, pk: int):
+    return _course(request, pk)
+
+
+@router.patch("/courses/{int:pk}", response=CourseOut)
+def update_course(request: HttpRequest, pk: int, payload: CoursePatch):
+    course = _course(request, pk, "academy.manage_course")
+    data = payload.model_dump(exclude_unset=True)
+    modules = _modules(data.pop("module_ids")) if data.get("module_ids") is not None else None
+    data.pop("module_ids", None)
+    return services.course_update(actor=request.auth, course=course, modules=modules, **data)
+
+
+@router.post("/courses/{int:pk}/status", response=CourseOut)
+def set_course_status(request: HttpRequest, pk: int, payload: StatusIn):
+    course = _course(request, pk, "academy.manage_course")
+    return services.course_set_status(actor=request.auth, course=course, status=payload.status)
+
+
+@router.get("/courses/{int:pk}/checks", response=list[ProblemOut])
+def course_checks(request: HttpRequest, pk: int):
+    """The course rules' errors and warnings (length, rest days, class size), in the request's language."""
+    from .messages import problem_message
+
+    course = _course(request, pk, "academy.manage_course")
+    return [{"code": p.code, "severity": str(p.severity), "message": problem_message(p)}
+            for p in services.course_problems(course)]
+
+
+@router.get("/courses/{int:pk}/sessions", response=list[SessionOut])
+def list_sessions(request: HttpRequest, pk: int):
+    return selectors.course_sessions(course=_course(request, pk))
+
+
+@router.post("/courses/{int:pk}/sessions", response={201: SessionOut})
+def create_session(request: HttpRequest, pk: int, payload: SessionIn):
+    from citybridge.core.models import Organisation, Person
+
+    course = _course(request, pk, "academy.manage_course")
+    data = payload.model_dump()
+    data["module"] = get_object_or_404(Module, pk=data["module_id"]) if data["module_id"] else None
+    data["lecturer"] = get_object_or_404(Person, pk=data["lecturer_id"]) if data["lecturer_id"] else None
+    data["partner"] = get_object_or_404(Organisation, pk=data["partner_id"]) if data["partner_id"] else None
+    for k in ("module_id", "lecturer_id", "partner_id"):
+        data.pop(k)
+    return 201, services.session_save(actor=request.auth, course=course, **data)
+
+
+# --------------------------------------------------------------------------- enrolment and attendance
+
+
+class EnrolmentOut(Schema):
+    id: int
+    official_id: int
+    name: str
+    status: str | None = None
+    position: str | None = None
+    email: str | None = None
+
+
+class EnrolIn(Strict):
+    official_id: int
+    waitlist: bool = False
+
+
+class RosterReportOut(Schema):
+    ok: bool
+    created: int
+    matched: int
+    enrolled: int
+    waitlisted: int
+    errors: list[dict]
+
+
+class MarkIn(Strict):
+    official_id: int
+    session_id: int
+    status: MarkLit
+
+
+class AttendanceIn(Strict):
+    marks: list[MarkIn] = Field(..., max_length=20000)
+
+
+class AttendanceOut(Schema):
+    changed: int
+
+
+def _enrolment_out(e: Enrolment, full: bool) -> dict:
+    out = {"id": e.pk, "official_id": e.official_id, "name": e.official.person.display_name()}
+    if full:
+        out.update(status=e.status, position=e.position, email=e.official.person.email)
+    return out
+
+
+@router.get("/courses/{int:pk}/enrolments", response=list[EnrolmentOut])
+def list_enrolments(request: HttpRequest, pk: int):
+    """Coordinators and staff: everything. Lecturers: names of the confirmed class, nothing else."""
+    course = _course(request, pk)
+    full = request.auth.has_perm("academy.manage_course", course)
+    rows = selectors.course_enrolments(course=course)
+    if not full:
+        rows = rows.filter(status=EnrolmentStatus.CONFIRMED)
+    return [_enrolment_out(e, full) for e in rows]
+
+
+@router.post("/courses/{int:pk}/enrolments", response={201: EnrolmentOut})
+def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
+    course = _course(request, pk, "academy.manage_course")
+    official = get_object_or_404(selectors.official_list(user=request.auth), pk=payload.official_id)
+    e = services.enrolment_create(actor=request.auth, course=course, official=official, waitlist=payload.waitlist)
+    return 201, _enrolment_out(e, True)
+
+
+@router.post("/enrolments/{int:pk}/withdraw", response=EnrolmentOut)
+def withdraw(request: HttpRequest, pk: int):
+    e = get_object_or_404(Enrolment.objects.select_related("official__person", "course"), pk=pk)
+    _course(request, e.course_id, "academy.manage_course")
+    services.enrolment_withdraw(actor=request.auth, enrolment=e)
+    return _enrolment_out(e, True)
+
+
+@router.post("/courses/{int:pk}/roster", response={200: RosterReportOut, 422: RosterReportOut})
+def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
+    """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
+    course = _course(request, pk, "academy.manage_course")
+    limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    report = services.roster_import(actor=request.auth, data=file.read(limit + 1), filename=file.name or "",
+                                    course=course, overflow_to_waitlist=overflow_to_waitlist)
+    return (200 if report.ok else 422), report.__dict__
+
+
+@router.put("/courses/{int:pk}/attendance", response=AttendanceOut)
+def record_attendance(request: HttpRequest, pk: int, payload: AttendanceIn):
+    course = _course(request, pk, "academy.manage_course")
+    marks = [services.Mark(m.official_id, m.session_id, m.status) for m in payload.marks]
+    return {"changed": services.attendance_record(actor=request.auth, course=course, marks=marks)}
+
+
+# --------------------------------------------------------------------------- officials and compliance
+
+
+class OfficialOut(Schema):
+    id: int
+    name: str
+    position: str
+    organisation_id: int | None
+    jurisdiction: str | None
+    province: str
+    #: contact details and service dates: staff and the official's academy coordinators only; null otherwise
+    email: str | None = None
+    phone: str | None = None
+    service_start: date | None = None
+
+    @staticmethod
+    def resolve_name(obj: OfficialProfile) -> str:
+        return obj.person.display_name()
+
+    @staticmethod
+    def resolve_organisation_id(obj: OfficialProfile) -> int | None:
+        return obj.person.organisation_id
+
+    @staticmethod
+    def resolve_jurisdiction(obj: OfficialProfile) -> str | None:
+        return obj.jurisdiction.display_name() if obj.jurisdiction_id else None
+
+    @staticmethod
+    def resolve_email(obj: OfficialProfile) -> str | None:
+        return obj.person.email if selectors.contact_visible(obj) else None
+
+    @staticmethod
+    def resolve_phone(obj: OfficialProfile) -> str | None:
+        return obj.person.phone if selectors.contact_visible(obj) else None
+
+    @staticmethod
+    def resolve_service_start(obj: OfficialProfile) -> date | None:
+        return obj.service_start if selectors.contact_visible(obj) else None
+
+
+class YearOut(Schema):
+    year: int
+    academy_days: int
+    external_days: int
+    total: int
+    required: int
+    shortfall: int
+
+
+class WindowOut(Schema):
+    start: date
+    end: date
+    days: int
+    required: int
+    status: str
+    behind_pace: int
+
+
+class OfficialDetailOut(OfficialOut):
+    years: list[YearOut]
+    windows: list[WindowOut]
+
+
+class OfficialIn(Strict):
+    family_name_en: str = Field("", max_length=100)
+    given_name_en: str = Field("", max_length=100)
+    family_name_zh_hans: str = Field("", max_length=100)
+    given_name_zh_hans: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    position: PositionLit
+    jurisdiction: str = Field("", max_length=200)
+    province: str = Field("", max_length=100)
+    population: int | None = Field(None, ge=0)
+    population_date: date | None = None
+    company_employees: int | None = Field(None, ge=0)
+    service_start: date | None = None
+
+
+class BehindOut(Schema):
+    official_id: int
+    name: str
+    position: str
+    province: str
+    year: int
+    total_days: int
+    required_days: int
+    shortfall: int
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.official.person.display_name()
+
+    @staticmethod
+    def resolve_position(obj) -> str:
+        return obj.official.position
+
+    @staticmethod
+    def resolve_province(obj) -> str:
+        return obj.official.province
+
+
+@router.get("/officials", response=list[OfficialOut])
+@paginate(Pagination)
+def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
+    if not request.auth.has_perm("academy.view_compliance"):
+        raise PermissionDenied
+    return selectors.official_list(user=request.auth, q=q)
+
+
+@router.post("/officials", response={201: OfficialOut})
+def create_official(request: HttpRequest, payload: OfficialIn):
+    o = services.official_create_with_person(actor=request.auth, **payload.model_dump())
+    return 201, selectors.official_get(user=request.auth, pk=o.pk)
+
+
+@router.get("/officials/{int:pk}", response=OfficialDetailOut)
+def get_official(request: HttpRequest, pk: int):
+    o = selectors.official_get(user=request.auth, pk=pk)
+    if not request.auth.has_perm("academy.view_official", o):
+        raise PermissionDenied
+    h = selectors.official_history(official=o).compliance
+    out = OfficialOut.from_orm(o).model_dump()
+    out["years"] = [{"year": y.year, "academy_days": y.academy_days, "external_days": y.external_days,
+                     "total": y.total, "required": y.required, "shortfall": y.shortfall} for y in h.history]
+    out["windows"] = [{"start": w.window.start, "end": w.window.end, "days": w.days, "required": w.required,
+                       "status": str(w.status), "behind_pace": w.behind_pace} for w in h.windows]
+    return out
+
+
+@router.get("/behind", response=list[BehindOut])
+@paginate(Pagination)
+def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
+                  academy: int | None = None, organisation: int | None = None,
+                  province: str = Query("", max_length=100), position: PositionLit | None = None):
+    """Officials sorted by the training days still missing in `year` (default: this year)."""
+    if not request.auth.has_perm("academy.view_compliance"):
+        raise PermissionDenied
+    year = year or timezone.localdate().year
+    services.compliance_prepare_year(year=year)
+    qs = selectors.behind_list(user=request.auth, year=year, academy=academy, organisation=organisation,
+                               province=province, position=position or "")
+    return qs
+
+
+@router.get("/impact")
+def impact(request: HttpRequest):
+    """The impact figures computed from records (total, by year, cumulative, by academy, by topic)."""
+    if not request.auth.has_perm("academy.view_impact"):
+        raise PermissionDenied
+    ctx = selectors.impact_dashboard()
+    return {"computed_at": ctx["snapshot"].computed_at, **ctx["data"],
+            "academy_names": ctx["academy_names"], "topic_names": ctx["topic_names"]}
+
+
+class VerifyOut(Schema):
+    code: str
+    valid: bool
+    name: str
+    course: str
+    academy: str
+    start_date: date
+    end_date: date
+    training_days: int
+
+
+@router.get("/certificates/{code}", response=VerifyOut, auth=None)
+def verify_certificate(request: HttpRequest, code: str):
+    """Public: confirm a certificate by its verification code."""
+    from django.http import Http404
+
+    normal = normalise_code(code[:40])
+    cert = selectors.certificate_by_code(normal) if normal else None
+    if cert is None:
+        raise Http404
+    e = cert.enrolment
+    person = e.official.person
+    return {"code": cert.code, "valid": cert.is_valid,
+            "name": f"{person.full_name_zh()} {person.full_name_en()}".strip(),
+            "course": e.course.display_name(), "academy": e.course.academy.display_name(),
+            "start_date": e.course.start_date, "end_date": e.course.end_date, "training_days": cert.training_days}

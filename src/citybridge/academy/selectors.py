@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from citybridge.core.models import Organisation
@@ -81,8 +81,23 @@ def lecturer_sessions(*, user) -> QuerySet[Session]:
 # --------------------------------------------------------------------------- officials
 
 
+def _with_contact_flag(qs: QuerySet[OfficialProfile], user) -> QuerySet[OfficialProfile]:
+    """Annotate `contact_ok`: may this user see the official's contact details and service dates (one pass)?"""
+    if user.is_program_staff:
+        return qs.annotate(contact_ok=Value(True, output_field=BooleanField()))
+    ids = user.scoped_organisation_ids("academy_coordinator")
+    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(official=OuterRef("pk"),
+                                                                  course__academy__organisation_id__in=ids)))
+
+
+def contact_visible(official: OfficialProfile) -> bool:
+    """Read the flag set by official_list / official_get; False when the object was loaded another way."""
+    return bool(getattr(official, "contact_ok", False))
+
+
 def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
-    qs = OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction")
+    qs = _with_contact_flag(
+        OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction"), user)
     q = (q or "").strip()
     if q:
         cond = Q()
@@ -93,8 +108,8 @@ def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
 
 
 def official_get(*, user, pk: int) -> OfficialProfile:
-    return OfficialProfile.objects.visible_to(user).select_related(
-        "person__organisation", "jurisdiction", "company").get(pk=pk)
+    return _with_contact_flag(OfficialProfile.objects.visible_to(user).select_related(
+        "person__organisation", "jurisdiction", "company"), user).get(pk=pk)
 
 
 @dataclass
