@@ -1,0 +1,77 @@
+"""`citybridge import cities` against the real bundled data: sums reproduced exactly, idempotent, reported."""
+
+from __future__ import annotations
+
+import io
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from citybridge.cities import sources
+from citybridge.cities.models import City, IndicatorValue, ReportedTarget
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def _fsum(qs) -> float:
+    return math.fsum(qs.values_list("value", flat=True))
+
+
+@pytest.mark.django_db
+def test_import_reproduces_source_sums_and_is_idempotent():
+    out = io.StringIO()
+    call_command("import_cities", stdout=out)
+    text = out.getvalue()
+    assert "cities: 2558 created, 0 updated" in text
+    assert "ceads: 290 matched, 0 unmatched" in text
+    assert "unmatched: Hong Kong (Hong Kong SAR is outside the mainland-China registry)" in text
+    assert City.objects.filter(country="US").count() == 452 and City.objects.filter(country="CN").count() == 2106
+
+    # CEADs: the DB total equals the published workbook's total (Mt x 10^6), value for value
+    wb = openpyxl.load_workbook(SHARED / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
+    expected = [float(Decimal(repr(r[3])) * 1_000_000) for r in list(wb["emission vector"].iter_rows(values_only=True))[1:]]
+    wb.close()
+    ceads = IndicatorValue.objects.filter(indicator__code="ceads_co2")
+    assert ceads.count() == 3929
+    assert _fsum(ceads) == math.fsum(expected)
+    assert set(ceads.values_list("unit", flat=True)) == {"tCO2"}
+    anqing = City.objects.get(country="CN", name_en="Anqing", province_en="Anhui")
+    assert anqing.name_zh_hans == "安庆"
+    assert ceads.get(city=anqing, year=2019).value == 30427221.39398105
+
+    # CDP: Scope 1 of matched California cities equals the original column's sum for those organisations
+    rows = sources.read_cdp_emissions()
+    aliases = sources.read_aliases()
+    matched = {a.source_name for a in aliases.values() if a.source == "cdp2021_emissions" and a.geonames_id}
+    assert _fsum(IndicatorValue.objects.filter(indicator__code="cdp_scope1")) == math.fsum(
+        float(r.scope1_t) for r in rows if r.organization in matched and r.scope1_t is not None)
+    hayward = City.objects.get(country="US", name_en="Hayward")
+    assert IndicatorValue.objects.get(city=hayward, indicator__code="cdp_scope1").value == 797588.59
+
+    # Nangini: Scope 1 of matched cities equals the original's sum for them
+    nangini_matched = {a.source_name for a in aliases.values() if a.source == "nangini2019" and a.geonames_id}
+    assert _fsum(IndicatorValue.objects.filter(indicator__code="nangini_scope1")) == math.fsum(
+        float(r.scope1_t) for r in sources.read_nangini() if r.name in nangini_matched and r.scope1_t is not None)
+
+    # derived values carry their inputs; one recomputed by hand
+    trend = IndicatorValue.objects.get(city=anqing, indicator__code="ceads_co2_trend_5y")
+    v2014, v2019 = (ceads.get(city=anqing, year=y).value for y in (2014, 2019))
+    assert trend.value == pytest.approx(((v2019 / v2014) ** 0.2 - 1) * 100)
+    assert [i["year"] for i in trend.inputs] == [2014, 2019] and trend.source.code == "derived"
+    per_capita = IndicatorValue.objects.get(city=hayward, indicator__code="cdp_scope1_per_capita")
+    assert per_capita.value == pytest.approx(797588.59 / 160197) and per_capita.unit == "tCO2e/person"
+    assert ReportedTarget.objects.filter(city=hayward).count() == 2
+
+    before = (City.objects.count(), IndicatorValue.objects.count(), ReportedTarget.objects.count(),
+              _fsum(IndicatorValue.objects.all()))
+    ids = dict(City.objects.values_list("geonames_id", "id"))
+    out2 = io.StringIO()
+    call_command("import_cities", stdout=out2)
+    assert "cities: 0 created, 0 updated" in out2.getvalue()
+    assert (City.objects.count(), IndicatorValue.objects.count(), ReportedTarget.objects.count(),
+            _fsum(IndicatorValue.objects.all())) == before
+    assert dict(City.objects.values_list("geonames_id", "id")) == ids

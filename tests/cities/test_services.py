@@ -1,0 +1,107 @@
+"""Services: expressions of interest and selection runs; bad input gives translated errors and saves nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from citybridge.cities import services
+from citybridge.cities.models import CandidateCity, ExpressionOfInterest, SelectionRun
+
+GOOD = {"contact_name": "A. Planner", "contact_email": "climate@hayward-ca.gov", "motivation": "Peer learning.",
+        "existing_plans": "Climate Action Plan 2009", "data_available": ["ghg_inventory", "targets"]}
+
+
+def test_coordinator_submits_for_own_city_only(coordinator, small_registry):
+    eoi = services.expression_of_interest_submit(actor=coordinator, city=small_registry["Hayward"], **GOOD)
+    assert eoi.data_available == ["ghg_inventory", "targets"] and eoi.history.count() == 1
+    with pytest.raises(PermissionDenied):
+        services.expression_of_interest_submit(actor=coordinator, city=small_registry["Oakland"], **GOOD)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"motivation": "  "}, "motivation"),
+        ({"contact_email": "not-an-email"}, "contact_email"),
+        ({"data_available": ["gossip"]}, "data_available"),
+        ({"contact_name": "x" * 201}, "contact_name"),
+        ({"motivation": 42}, "motivation"),
+    ],
+)
+def test_malformed_interest_is_refused_in_both_languages_and_nothing_saved(coordinator, small_registry, change,
+                                                                           field):
+    for lang in ("en", "zh-hans"):
+        with translation.override(lang), pytest.raises(ValidationError) as exc:
+            services.expression_of_interest_submit(actor=coordinator, city=small_registry["Hayward"],
+                                                   **{**GOOD, **change})
+        assert field in exc.value.message_dict
+        if lang == "zh-hans":
+            assert any("\u4e00" <= ch <= "\u9fff" for m in exc.value.message_dict[field] for ch in m)
+    assert ExpressionOfInterest.objects.count() == 0
+
+
+def test_accepting_an_interest_puts_the_city_in_the_pool(staff, coordinator, small_registry):
+    CandidateCity.objects.filter(city=small_registry["Hayward"]).delete()
+    eoi = services.expression_of_interest_submit(actor=coordinator, city=small_registry["Hayward"], **GOOD)
+    with pytest.raises(PermissionDenied):
+        services.expression_of_interest_review(actor=coordinator, interest=eoi, status="accepted")
+    services.expression_of_interest_review(actor=staff, interest=eoi, status="accepted")
+    assert CandidateCity.objects.get(city=small_registry["Hayward"]).origin == "applied"
+
+
+def params(**over):
+    p = {"pool": "candidates", "criteria": [{"code": "population", "weight": 3}, {"code": "ceads_co2", "weight": 1}],
+         "normalisation": "minmax", "missing": "penalise", "counts": {"CA": 2, "CN": 2},
+         "max_per_province_cn": None, "bounds": [], "must_include": [], "must_exclude": [], "perturbations": 20,
+         "seed": 1}
+    p.update(over)
+    return p
+
+
+def test_selection_run_saved_with_parameters_result_and_history(staff, small_registry):
+    run = services.selection_run_create(actor=staff, name="Test", parameters=params())
+    res = run.result
+    names = {res["labels"][cid]["en"] for cid in res["selected"]}
+    # CA: population only discriminates (ceads has no CA data) -> San Jose, Oakland
+    # CN: 0.75*pop + 0.25*(lower CO2 better): Beijing 0.75 + 0; Hefei 0.75*0.14 + 0.25*1; Anqing 0 + 0.25*0.76
+    assert names == {"San Jose", "Oakland", "Beijing", "Hefei"}
+    assert res["weights_normalised"] and res["weight_sum_input"] == 4
+    assert res["weights"] == {"population": 0.75, "ceads_co2": 0.25}
+    assert {w["group"] for w in res["warnings"]} == {"CA"}
+    assert run.history.count() == 1 and run.parameters["counts"] == {"CA": 2, "CN": 2}
+
+
+def test_province_cap_changes_the_chinese_choice(staff, small_registry):
+    run = services.selection_run_create(actor=staff, name="Cap", parameters=params(max_per_province_cn=1))
+    names = {run.result["labels"][cid]["en"] for cid in run.result["selected"]}
+    assert {"Hefei", "Anqing"} & names != {"Hefei", "Anqing"}
+
+
+@pytest.mark.parametrize(
+    ("over", "needle_en", "needle_zh"),
+    [
+        ({"criteria": [{"code": "population", "weight": -1}]}, "negative", "负"),
+        ({"criteria": [{"code": "nangini_area", "weight": 1}]}, "No city in the pool has data", "没有"),
+        ({"counts": {"CA": 5, "CN": 2}}, "only 3 are eligible", "3"),
+        ({"must_include": ["__HAY__"], "must_exclude": ["__HAY__"]}, "both required and excluded", "既"),
+        ({"criteria": []}, "at least one criterion", "至少"),
+        ({"normalisation": "zscore"}, "valid choice", "有效"),
+    ],
+)
+def test_bad_selection_input_is_refused_bilingually_and_nothing_saved(staff, small_registry, over, needle_en,
+                                                                      needle_zh):
+    hay = small_registry["Hayward"].pk
+    over = {k: ([hay if x == "__HAY__" else x for x in v] if isinstance(v, list) and k.startswith("must") else v)
+            for k, v in over.items()}
+    for lang, needle in (("en", needle_en), ("zh-hans", needle_zh)):
+        with translation.override(lang), pytest.raises(ValidationError) as exc:
+            services.selection_run_create(actor=staff, name="Bad", parameters=params(**over))
+        assert needle in " ".join(exc.value.messages)
+    assert SelectionRun.objects.count() == 0
+
+
+def test_only_staff_can_run_a_selection(coordinator, small_registry):
+    with pytest.raises(PermissionDenied):
+        services.selection_run_create(actor=coordinator, name="x", parameters=params())
