@@ -163,7 +163,7 @@ def test_verify_page(world, client_for):
     assert r.status_code == 404 and "not a valid verification code" in r.content.decode()
     services.certificate_revoke(actor=world["staff"], certificate=world["cert"], reason="error")
     zh = client_for(None, "zh-hans").get(f"/academy/verify/{world['cert'].code}/").content.decode()
-    assert "已撤销" in zh
+    assert "此证书已被撤销。" in zh
 
 
 def test_ics_download(world, client_for):
