@@ -120,3 +120,14 @@ def test_list_pages_and_endpoints_use_a_constant_number_of_queries(staff, client
     for url, limit in (("/organisations/", 8), ("/people/", 8), ("/api/v1/organisations", 6), ("/api/v1/people", 6)):
         with django_assert_max_num_queries(limit):
             assert (client if url.startswith("/o") or url.startswith("/p") else api).get(url).status_code == 200
+
+
+def test_staff_see_who_changed_an_organisation(client_for, staff, make_user):
+    client = client_for(staff)
+    client.post("/organisations/new/", ORG)
+    org = Organisation.objects.get()
+    client.post(f"/organisations/{org.pk}/edit/", {**ORG, "website": "https://www.worldbank.org"})
+    html = client.get(f"/organisations/{org.pk}/").content.decode()
+    assert "Change history" in html and html.count(staff.email) >= 2
+    lecturer_html = client_for(make_user("lecturer")).get(f"/organisations/{org.pk}/").content.decode()
+    assert "Change history" not in lecturer_html

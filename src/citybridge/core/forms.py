@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import models
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, Person

@@ -6,9 +6,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .countries import COUNTRIES
@@ -172,6 +171,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.display_name()
 
+    def save(self, *args, **kwargs):
+        self.search_name = f"{self.full_name_zh()} {self.full_name_en()}".strip()
+        super().save(*args, **kwargs)
+
     def full_name_en(self) -> str:
         return " ".join(p for p in (self.given_name_en, self.family_name_en) if p)
 
@@ -182,10 +185,6 @@ class Person(models.Model):
         if is_chinese(language):
             return self.full_name_zh() or self.full_name_en()
         return self.full_name_en() or self.full_name_zh()
-
-    def save(self, *args, **kwargs):
-        self.search_name = f"{self.full_name_zh()} {self.full_name_en()}".strip()
-        super().save(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------- users
@@ -312,6 +311,9 @@ class ApiToken(models.Model):
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
@@ -322,3 +324,6 @@ class WorkerHeartbeat(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     last_seen = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name

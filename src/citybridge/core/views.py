@@ -122,8 +122,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Organisation.DoesNotExist:
         raise Http404
     people = selectors.person_list(user=request.user, organisation=org.pk)[:100]
+    history = org.history.select_related("history_user")[:10] if request.user.is_program_staff else []
     return render(request, "core/organisation_detail.html", {
-        "org": org, "children": org.children.all(), "people": people,
+        "org": org, "children": org.children.all(), "people": people, "history": history,
         "can_change": request.user.has_perm("core.change_organisation", org),
         "can_delete": request.user.has_perm("core.delete_organisation", org),
     })
