@@ -1,6 +1,5 @@
 """Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
 
-from __future__ import annotations
 
 from datetime import date, time
 from typing import Literal
@@ -543,12 +542,11 @@ def get_official(request: HttpRequest, pk: int):
     if not request.auth.has_perm("academy.view_official", o):
         raise PermissionDenied
     h = selectors.official_history(official=o).compliance
-    out = OfficialOut.from_orm(o).model_dump()
-    out["years"] = [{"year": y.year, "academy_days": y.academy_days, "external_days": y.external_days,
-                     "total": y.total, "required": y.required, "shortfall": y.shortfall} for y in h.history]
-    out["windows"] = [{"start": w.window.start, "end": w.window.end, "days": w.days, "required": w.required,
-                       "status": str(w.status), "behind_pace": w.behind_pace} for w in h.windows]
-    return out
+    o.years = [{"year": y.year, "academy_days": y.academy_days, "external_days": y.external_days,
+                "total": y.total, "required": y.required, "shortfall": y.shortfall} for y in h.history]
+    o.windows = [{"start": w.window.start, "end": w.window.end, "days": w.days, "required": w.required,
+                  "status": str(w.status), "behind_pace": w.behind_pace} for w in h.windows]
+    return o
 
 
 @router.get("/behind", response=list[BehindOut])

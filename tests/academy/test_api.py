@@ -1,0 +1,154 @@
+"""API: scope per role, contact details, bad input as 422 in the user's language, never a 500."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from citybridge.academy import services
+from citybridge.academy.models import Course, Enrolment
+
+from .conftest import fill_timetable
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(staff, coordinator, other_coordinator, lecturer, make_user, course, make_official):
+    fill_timetable(course, lecturer_person=lecturer.person)
+    o1 = make_official()
+    services.enrolment_create(actor=staff, course=course, official=o1)
+    return {"staff": staff, "coordinator": coordinator, "other_coordinator": other_coordinator,
+            "lecturer": lecturer, "translator": make_user("translator"), "course": course, "o1": o1}
+
+
+def get(api_for, user, url, language="en"):
+    return api_for(user, language).get(f"/api/v1/academy{url}")
+
+
+@pytest.mark.parametrize("role,courses", [("staff", 1), ("coordinator", 1), ("other_coordinator", 0),
+                                          ("lecturer", 1), ("translator", 0)])
+def test_course_list_scoped(world, api_for, role, courses):
+    r = get(api_for, world[role], "/courses")
+    assert r.status_code == 200 and r.json()["count"] == courses
+
+
+@pytest.mark.parametrize("role,status", [("staff", 200), ("coordinator", 200), ("other_coordinator", 404),
+                                         ("lecturer", 200), ("translator", 404), (None, 401)])
+def test_enrolments_scope_and_fields(world, api_for, role, status):
+    r = get(api_for, world[role] if role else None, f"/courses/{world['course'].pk}/enrolments")
+    assert r.status_code == status
+    if status == 200:
+        row = r.json()[0]
+        assert row["name"] == world["o1"].person.display_name()
+        if role == "lecturer":
+            assert row["email"] is None and row["status"] is None
+        else:
+            assert row["email"] == world["o1"].person.email
+
+
+@pytest.mark.parametrize("role,status,email", [("staff", 200, True), ("coordinator", 200, True),
+                                               ("other_coordinator", 404, None), ("lecturer", 403, None)])
+def test_official_detail(world, api_for, role, status, email):
+    r = get(api_for, world[role], f"/officials/{world['o1'].pk}")
+    assert r.status_code == status
+    if status == 200:
+        body = r.json()
+        assert body["email"] == world["o1"].person.email and body["service_start"] == "2015-01-01"
+        assert {"years", "windows"} <= set(body)
+
+
+@pytest.mark.parametrize("role,status", [("staff", 200), ("coordinator", 200), ("lecturer", 403),
+                                         ("translator", 403)])
+def test_behind_and_impact_roles(world, api_for, role, status):
+    assert get(api_for, world[role], "/behind?year=2025").status_code == status
+    assert get(api_for, world[role], "/impact").status_code == (200 if role == "staff" else 403)
+
+
+def test_behind_sorted_by_shortfall(world, api_for, make_official, staff):
+    o2 = make_official()
+    services.enrolment_create(actor=staff, course=world["course"], official=o2)
+    sessions = list(world["course"].sessions.all())
+    services.attendance_record(actor=staff, course=world["course"],
+                               marks=[services.Mark(o2.pk, s.pk, "present") for s in sessions[:10]])
+    items = get(api_for, staff, "/behind?year=2025").json()["items"]
+    assert [(i["official_id"], i["shortfall"]) for i in items] == [(world["o1"].pk, 12), (o2.pk, 7)]
+
+
+def test_wrong_roles_cannot_write(world, api_for):
+    url = f"/api/v1/academy/courses/{world['course'].pk}/sessions"
+    body = json.dumps({"date": "2025-03-04", "start_time": "14:00", "end_time": "15:00"})
+    for role, status in (("lecturer", 403), ("other_coordinator", 404), ("translator", 404)):
+        r = api_for(world[role]).post(url, body, content_type="application/json")
+        assert r.status_code == status
+    r = api_for(world["coordinator"]).post(url, body, content_type="application/json")
+    assert r.status_code == 201
+
+
+def test_bad_course_is_422_in_chinese(world, api_for, academy):
+    body = json.dumps({"academy_id": academy.pk, "title_en": "X", "start_date": "2025-03-10",
+                       "end_date": "2025-03-01"})
+    r = api_for(world["coordinator"], "zh-hans").post("/api/v1/academy/courses", body,
+                                                      content_type="application/json")
+    assert r.status_code == 422
+    assert "早于" in r.json()["errors"][0]["message"]
+    assert Course.objects.count() == 1
+
+
+def test_unknown_field_and_bad_date_rejected(world, api_for, academy):
+    body = json.dumps({"academy_id": academy.pk, "title_en": "X", "start_date": "2025-02-30",
+                       "end_date": "2025-03-01", "colour": "red"})
+    r = api_for(world["staff"]).post("/api/v1/academy/courses", body, content_type="application/json")
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} >= {"start_date", "colour"}
+
+
+def test_56th_enrolment_refused_over_api(world, api_for, make_official, staff):
+    course = world["course"]
+    for _ in range(54):
+        services.enrolment_create(actor=staff, course=course, official=make_official())
+    extra = make_official()
+    r = api_for(staff).post(f"/api/v1/academy/courses/{course.pk}/enrolments",
+                            json.dumps({"official_id": extra.pk}), content_type="application/json")
+    assert r.status_code == 422 and "full" in r.json()["errors"][0]["message"]
+    assert not Enrolment.objects.filter(official=extra).exists()
+
+
+def test_roster_over_api(world, api_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"/api/v1/academy/courses/{world['course'].pk}/roster"
+    bad = SimpleUploadedFile("r.csv", b"")
+    r = api_for(world["coordinator"], "zh-hans").post(url, {"file": bad})
+    assert r.status_code == 422 and r.json()["errors"][0]["message"] == "文件为空。"
+    good = SimpleUploadedFile("r.csv", "姓（中文）,名（中文）,职务\n王,芳,市长\n".encode())
+    r = api_for(world["coordinator"]).post(url, {"file": good})
+    assert r.status_code == 200 and r.json()["enrolled"] == 1
+
+
+def test_attendance_put(world, api_for):
+    course = world["course"]
+    s = course.sessions.filter(date=date(2025, 3, 3))
+    body = {"marks": [{"official_id": world["o1"].pk, "session_id": x.pk, "status": "present"} for x in s]}
+    r = api_for(world["coordinator"]).put(f"/api/v1/academy/courses/{course.pk}/attendance", json.dumps(body),
+                                          content_type="application/json")
+    assert r.status_code == 200 and r.json() == {"changed": 2}
+    body["marks"][0]["status"] = "sleeping"
+    r = api_for(world["coordinator"]).put(f"/api/v1/academy/courses/{course.pk}/attendance", json.dumps(body),
+                                          content_type="application/json")
+    assert r.status_code == 422
+
+
+def test_public_verification(world, api_for, staff):
+    course = world["course"]
+    Course.objects.filter(pk=course.pk).update(status="running")
+    services.attendance_record(actor=staff, course=course, marks=[
+        services.Mark(world["o1"].pk, s.pk, "present") for s in course.sessions.all()])
+    course.refresh_from_db()
+    services.course_set_status(actor=staff, course=course, status="completed")
+    cert = services.certificate_issue(actor=staff, enrolment=Enrolment.objects.get(official=world["o1"]))
+    r = api_for(None).get(f"/api/v1/academy/certificates/{cert.code}")
+    assert r.status_code == 200 and r.json()["valid"] and r.json()["training_days"] == 12
+    assert api_for(None).get("/api/v1/academy/certificates/NOPE").status_code == 404
