@@ -43,10 +43,9 @@ def _https_urls(field, **kwargs):
 
 
 class OrganisationForm(forms.ModelForm):
-    formfield_callback = _https_urls
-
     class Meta:
         model = Organisation
+        formfield_callback = _https_urls
         fields = [
             "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
             "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
