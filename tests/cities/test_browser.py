@@ -1,0 +1,31 @@
+"""In a real browser: the emissions chart renders from vendored Vega, and a selection is run from the form in Chinese."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_profile_chart_and_selection_in_chinese(page, login, make_user, small_registry):
+    user = make_user("program_staff", email="officer@example.org")
+    login(page, user)
+    page.goto(page.base_url + f"/cities/{small_registry['Anqing'].pk}/")
+    page.wait_for_selector("[data-vega-spec='chart-trend'] svg", timeout=10_000)
+    assert page.locator("[data-vega-spec='chart-trend'] svg .mark-line path").count() == 1
+
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
+    page.goto(page.base_url + "/cities/selection/")
+    page.fill("#id_name", "浏览器测试")
+    page.fill("#id_count_ca", "2")
+    page.fill("#id_count_cn", "2")
+    page.fill("#id_perturbations", "10")
+    page.fill("#id_max_per_province_cn", "")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "浏览器测试"
+    assert "入选城市及原因" in page.content() and "北京" in page.content()
+
+    hosts = {urlparse(u).hostname for u in page.requested_urls if u.startswith("http")}
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
