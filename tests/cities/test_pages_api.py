@@ -78,6 +78,8 @@ def test_coordinator_gets_403_on_staff_pages_and_other_cities(coordinator, clien
                 f"/cities/{small_registry['Oakland'].pk}/interest/"):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/cities/{small_registry['Oakland'].pk}/pool/").status_code == 403
+    assert client.post(f"/cities/selection/{run.pk}/rerun/").status_code == 403
+    assert SelectionRun.objects.count() == 1
     assert client.get(f"/cities/{small_registry['Hayward'].pk}/interest/").status_code == 200
     assert client.get(f"/cities/{small_registry['Hayward'].pk}/").status_code == 200
 
@@ -152,6 +154,10 @@ def test_api_profile_interest_and_run(staff, coordinator, api_for, small_registr
                               content_type="application/json")
     assert unknown_field.status_code == 422
     assert ExpressionOfInterest.objects.count() == 0
+    services.expression_of_interest_submit(actor=staff, city=small_registry["Oakland"], contact_name="O",
+                                           contact_email="o@example.org", motivation="m")
+    assert capi.get("/api/v1/cities/interests").json()["count"] == 0  # another city's: not visible
+    assert api.get("/api/v1/cities/interests").json()["count"] == 1
 
     created = api.post("/api/v1/cities/selection-runs", json.dumps({
         "name": "API run", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 1, "CN": 1},

@@ -105,3 +105,11 @@ def test_bad_selection_input_is_refused_bilingually_and_nothing_saved(staff, sma
 def test_only_staff_can_run_a_selection(coordinator, small_registry):
     with pytest.raises(PermissionDenied):
         services.selection_run_create(actor=coordinator, name="x", parameters=params())
+
+
+def test_rerun_reproduces_the_saved_result(staff, small_registry):
+    first = services.selection_run_create(actor=staff, name="Base", parameters=params(perturbations=30, seed=5))
+    again = services.selection_run_rerun(actor=staff, run=first)
+    assert again.pk != first.pk and again.name == "Base (re-run)"
+    for key in ("selected", "objective", "robustness", "runners_up", "weights"):
+        assert again.result[key] == first.result[key], key

@@ -20,7 +20,7 @@ class InterestForm(forms.Form):
 
 
 class PoolAddForm(forms.Form):
-    city = forms.IntegerField(label=_("City (id)"), min_value=1)
+    city = forms.IntegerField(label=_("City (id)"), min_value=1, max_value=2**31 - 1)
 
 
 NORMALISATION_CHOICES = [

@@ -311,6 +311,14 @@ def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "")
 
 
 @transaction.atomic
+def selection_run_rerun(*, actor, run: SelectionRun) -> SelectionRun:
+    """Recompute a saved run from its stored parameters (same seed): the result is reproduced on the current data."""
+    require(actor, "cities.run_selection")
+    name = _("%(name)s (re-run)") % {"name": run.name}
+    return selection_run_create(actor=actor, name=name[:200], parameters=run.parameters, notes=run.notes)
+
+
+@transaction.atomic
 def selection_run_delete(*, actor, run: SelectionRun) -> None:
     require(actor, "cities.run_selection")
     run.delete()

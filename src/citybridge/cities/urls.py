@@ -14,6 +14,7 @@ urlpatterns = [
     path("selection/", views.run_list, name="runs"),
     path("selection/compare/", views.run_compare, name="compare"),
     path("selection/<int:pk>/", views.run_detail, name="run"),
+    path("selection/<int:pk>/rerun/", views.run_rerun, name="run-rerun"),
     path("selection/<int:pk>/export.xlsx", views.run_xlsx, name="run-xlsx"),
     path("selection/<int:pk>/memo.pdf", views.run_pdf, name="run-pdf"),
 ]

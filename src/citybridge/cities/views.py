@@ -169,6 +169,19 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run_or_404(request, pk)
+    try:
+        new = services.selection_run_rerun(actor=request.user, run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cities:run", pk=run.pk)
+    messages.success(request, _("The run was recomputed from its saved parameters."))
+    return redirect("cities:run", pk=new.pk)
+
+
+@login_required
 def run_compare(request: HttpRequest) -> HttpResponse:
     try:
         a_id, b_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
