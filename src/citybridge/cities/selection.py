@@ -37,7 +37,9 @@ Method
    cities it would displace, and the constraint that blocks a simple swap with the weakest
    selected city of its group, if any; robustness as the share of seeded perturbations of
    the weights (each weight multiplied by a factor uniform in [1 - r, 1 + r], default
-   r = 0.2, then re-normalised) in which each city stays selected; for infeasible requests,
+   r = 0.2, then re-normalised) in which each city stays selected (re-solved on a model
+   reduced to the candidates that can be optimal under some such weighting, with the same
+   objective coefficients, so the answers are those of the full model); for infeasible requests,
    counting arguments that name the conflicting constraints, confirmed by a minimal
    conflicting set of constraint families found with CP-SAT (deletion filter).
 """
@@ -376,8 +378,18 @@ class _Model:
     """The CP-SAT model with one enforcement literal per constraint family (used for
     conflict detection); for normal solves every family literal is fixed to true."""
 
-    def __init__(self, cands: list[Candidate], constraints: Constraints, with_families: bool = False):
+    def __init__(
+        self,
+        cands: list[Candidate],
+        constraints: Constraints,
+        with_families: bool = False,
+        original_index: list[int] | None = None,
+        original_n: int | None = None,
+    ):
         self.cands = cands
+        # a reduced model keeps the full model's tie-break coefficients, so both have the same optimum
+        self.original_index = original_index if original_index is not None else list(range(len(cands)))
+        self.original_n = original_n if original_n is not None else len(cands)
         self.model = cp_model.CpModel()
         self.x = [self.model.new_bool_var(f"x{i}") for i in range(len(cands))]
         self.families: dict[str, Any] = {}
@@ -434,9 +446,13 @@ class _Model:
                 add(self.model.add(self.x[index[cid]] == 0), "must_exclude")
 
     def set_objective(self, scores: np.ndarray) -> None:
-        n = len(self.cands)
+        """scores: one per candidate of this model."""
+        n = self.original_n
         tie_factor = self.total * n + 1
-        coef = [int(round(float(s) * SCORE_SCALE)) * tie_factor + (n - 1 - i) for i, s in enumerate(scores)]
+        coef = [
+            int(round(float(s) * SCORE_SCALE)) * tie_factor + (n - 1 - orig)
+            for s, orig in zip(scores, self.original_index, strict=True)
+        ]
         self.model.clear_objective()
         self.model.maximize(cp_model.LinearExpr.weighted_sum(self.x, coef))
 
@@ -823,20 +839,64 @@ def _robustness(
     counts: dict[str, int] = defaultdict(int)
     # Measured on 2,558 candidates x 12 criteria: warm-start hints made each re-solve
     # slower (84 ms vs 58 ms), disabling presolve made it faster (47 ms), so the
-    # perturbation re-solves run cold and without presolve on the same model.
+    # perturbation re-solves run cold and without presolve, on a model reduced to the
+    # candidates that can be optimal under some perturbation (see _perturbation_keep).
+    keep = _perturbation_keep(request, sc, w)
+    reduced = _Model([sc.cands[i] for i in keep], request.constraints, original_index=keep,
+                     original_n=len(sc.cands))
+    sub = sc.matrix[keep]
     for _ in range(request.perturbations):
         factors = np.array([1.0 + rng.uniform(-r, r) for _ in range(len(w))])
         wp = w * factors
         wp = wp / wp.sum()
-        model.set_objective(sc.matrix @ wp)
-        picked = model.solve(request.time_limit_s, presolve=False)
+        reduced.set_objective(sub @ wp)
+        picked = reduced.solve(request.time_limit_s, presolve=False)
         if picked is None:  # cannot happen: the feasible set does not depend on weights
             raise SelectionError("solver_failed", status="INFEASIBLE")
-        for i in picked:
-            counts[sc.ids[i]] += 1
-    model.set_objective(sc.matrix @ w)
+        for p in picked:
+            counts[sc.ids[keep[p]]] += 1
     all_ids = tracked | set(counts)
     return {cid: counts[cid] / request.perturbations for cid in sorted(all_ids)}
+
+
+def _perturbation_keep(request: SelectionRequest, sc: _Scored, w: np.ndarray) -> list[int]:
+    """Indices of the candidates that can be in an optimum for some perturbed weighting.
+
+    Candidate *j* robustly beats *i* when, for every weighting with factors in [1 - r, 1 + r],
+    its score is higher by more than the rounding of the scaled objective (2 / SCORE_SCALE):
+    the smallest difference is (sum_k w_k d_k - r sum_k w_k |d_k|) / (1 + r) with d = n_j - n_i.
+    If *i* has at least N (its group's count) such rivals with the same group, province, size
+    class and climate zone (so that swapping them never breaks a constraint), none of them
+    excluded and *i* not required, then in any selection containing *i* one of those rivals is
+    unselected and swapping it in strictly improves the objective: *i* is never optimal and
+    is left out of the perturbation model.  Groups outside the counts and must-exclude
+    candidates are left out too (always 0).
+    """
+    cons = request.constraints
+    r = request.perturbation_range
+    margin = 2.0 / SCORE_SCALE
+    cells: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
+    keep: list[int] = []
+    for i, c in enumerate(sc.cands):
+        if c.group not in cons.counts or c.id in cons.must_exclude:
+            continue
+        cells[(c.group, c.province, c.size_class, c.climate_zone)].append(i)
+    for (group, *_rest), rows in cells.items():
+        need = cons.counts[group]
+        if len(rows) <= need:
+            keep.extend(rows)
+            continue
+        m = sc.matrix[rows]
+        beats = np.zeros(len(rows), dtype=int)
+        chunk = max(1, 2_000_000 // max(1, len(rows) * m.shape[1]))
+        for start in range(0, len(rows), chunk):
+            d = m[None, :, :] - m[start : start + chunk, None, :]  # d[i, j] = n_j - n_i
+            worst = (d @ w - r * (np.abs(d) @ w)) / (1 + r)
+            beats[start : start + chunk] = (worst > margin).sum(axis=1)
+        for pos, i in enumerate(rows):
+            if beats[pos] < need or sc.cands[i].id in cons.must_include:
+                keep.append(i)
+    return sorted(keep)
 
 
 # --------------------------------------------------------------------------- helpers for callers
