@@ -49,14 +49,16 @@ def test_staff_sees_every_page_and_download(staff, client_for, small_registry, r
         assert client.get(url).status_code == 200, url
     xlsx = client.get(f"/cities/selection/{run.pk}/export.xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert wb.sheetnames == ["Selection", "Criteria", "Runners-up", "Parameters"]
+    assert wb.sheetnames == ["Selection", "Criteria", "Runners-up", "Sources", "Parameters"]
+    cited = " ".join(str(r[1]) for r in wb["Sources"].iter_rows(values_only=True))
+    assert "Shan, Y. et al. (2022)" in cited and "GeoNames" in cited
     cities_in_sheet = {r[1] for r in wb["Selection"].iter_rows(values_only=True) if r[0] in ("CA", "CN")}
     assert len(cities_in_sheet) == 4
     pdf = client.get(f"/cities/selection/{run.pk}/memo.pdf")
     assert pdf.content.startswith(b"%PDF")
     text = pdf_text(pdf.content, tmp_path)
     assert "Cohort selection memo" in text and "城市遴选备忘录" in text  # both languages, CJK font embedded
-    assert "北京" in text and "Beijing" in text
+    assert "北京" in text and "Beijing" in text and "Science Bulletin" in text
 
 
 def test_profile_shows_figures_with_source_year_and_chart(staff, client_for, small_registry):

@@ -173,3 +173,18 @@ INDICATORS: tuple[IndicatorDef, ...] = (
 )
 
 INDICATOR_BY_CODE = {i.code: i for i in INDICATORS}
+
+
+def sources_for(code: str) -> list[str]:
+    """The data sources an indicator's values come from (derived ones: the sources of their inputs)."""
+    if code == "population":
+        return ["geonames"]
+    if code.startswith("ceads_"):
+        return ["ceads"]
+    if code == "cdp_target_annual_rate":
+        return ["cdp2021_targets"]
+    if code.startswith("cdp_"):
+        return ["cdp2021_emissions"]
+    if code.startswith("nangini_") or code in ("hdd", "cdd", "household_size"):
+        return ["nangini2019"]
+    return []

@@ -37,6 +37,7 @@ class Report:
     excluded: int
     imputed: int
     warnings: list[str] = field(default_factory=list)
+    sources: list = field(default_factory=list)
 
 
 def _names(codes: list[str], language: str | None = None) -> dict[str, str]:
@@ -98,8 +99,13 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     warnings = [_("“%(criterion)s” has no data in group %(group)s, so it does not distinguish cities there.") % {
         "criterion": names.get(w["criterion"], w["criterion"]), "group": w["group"]}
         for w in res.get("warnings", []) if w.get("code") == "criterion_no_data_in_group"]
+    from .catalogue import sources_for
+    from .models import DataSource
+
+    source_codes = {"geonames"} | {code for c in codes for code in sources_for(c)}
+    sources = list(DataSource.objects.filter(code__in=source_codes).order_by("code"))
     return Report(groups, criteria, runners, notes, res["objective"], res.get("pool_size", 0),
-                  len(res.get("excluded_for_missing", {})), len(res.get("imputed", {})), warnings)
+                  len(res.get("excluded_for_missing", {})), len(res.get("imputed", {})), warnings, sources)
 
 
 def _constraint(key: str) -> str:
@@ -152,6 +158,10 @@ def run_xlsx(run: SelectionRun) -> bytes:
                     round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
                     ", ".join(r["displaced"]), r["blocking_label"],
                     r["robustness"] if r["robustness"] is not None else ""])
+    ws5 = wb.create_sheet("Sources")
+    ws5.append([_("Source"), _("Citation"), _("Licence and terms")])
+    for src in report.sources:
+        ws5.append([src.display_name(), src.citation, src.licence])
     ws4 = wb.create_sheet("Parameters")
     import json
 
@@ -199,7 +209,7 @@ def run_pdf(run: SelectionRun) -> bytes:
                 "criteria": _("Criteria and weights"),
                 "city": _("City"), "score": _("Score"), "robust": _("Robustness"), "reason": _("Largest contribution"),
                 "gain": _("Score gain needed to enter"), "displace": _("Would displace"),
-                "constraint": _("Binding constraint"),
+                "constraint": _("Binding constraint"), "sources": _("Sources"),
             })
     en, zh = reports["en"], reports["zh-hans"]
     story = [Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
@@ -239,6 +249,9 @@ def run_pdf(run: SelectionRun) -> bytes:
     for n, nz in zip(en[0].notes, zh[0].notes, strict=True):
         story.append(Paragraph(escape(n), body))
         story.append(Paragraph(escape(nz), body))
+    both("sources")
+    for src in en[0].sources:
+        story.append(Paragraph(escape(f"{src.display_name('en')} / {src.display_name('zh-hans')}: {src.citation}"), body))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
                       bottomMargin=15 * mm, title=run.name).build(story)
