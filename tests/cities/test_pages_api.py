@@ -131,6 +131,12 @@ def test_selection_form_runs_and_reports_bad_input(staff, client_for, small_regi
     too_many = zh.post("/cities/selection/", {**base, "count_cn": 7})
     assert too_many.status_code == 200 and "只有 3 个符合条件" in too_many.content.decode()
     assert SelectionRun.objects.count() == 1
+    other = services.selection_run_create(actor=staff, name="Only CO2", parameters={
+        **SelectionRun.objects.get().parameters, "criteria": [{"code": "ceads_co2", "weight": 1}]})
+    cmp = client.get(f"/cities/selection/compare/?a={run.pk}&b={other.pk}")
+    rows = cmp.context["cmp"]["rows"]
+    assert {r["name"] for r in rows if r["in_a"] and not r["in_b"]} == set(cmp.context["only_a"])
+    assert "Side by side" in cmp.content.decode()
 
 
 def test_api_profile_interest_and_run(staff, coordinator, api_for, small_registry):

@@ -160,7 +160,19 @@ def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:
             continue
         if pa.get(key) != pb.get(key):
             changed.append({"key": key, "a": pa.get(key), "b": pb.get(key)})
+    rows = []
+    for cid in sorted(sa | sb, key=lambda i: (a.result["scores"].get(i, b.result["scores"].get(i, {})).get("group", ""),
+                                               labels.get(i, {}).get("en", i))):
+        sc_a, sc_b = a.result["scores"].get(cid), b.result["scores"].get(cid)
+        rows.append({
+            "id": cid, "labels": labels.get(cid, {}), "group": (sc_a or sc_b or {}).get("group", ""),
+            "in_a": cid in sa, "in_b": cid in sb,
+            "score_a": sc_a["score"] if sc_a else None, "score_b": sc_b["score"] if sc_b else None,
+            "rank_a": sc_a["rank_in_group"] if sc_a else None, "rank_b": sc_b["rank_in_group"] if sc_b else None,
+            "robustness_a": a.result.get("robustness", {}).get(cid), "robustness_b": b.result.get("robustness", {}).get(cid),
+        })
     return {
+        "rows": rows,
         "both": sorted(sa & sb, key=lambda i: labels.get(i, {}).get("en", i)),
         "only_a": sorted(sa - sb, key=lambda i: labels.get(i, {}).get("en", i)),
         "only_b": sorted(sb - sa, key=lambda i: labels.get(i, {}).get("en", i)),

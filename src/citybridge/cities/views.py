@@ -191,6 +191,8 @@ def run_compare(request: HttpRequest) -> HttpResponse:
     cmp = selectors.compare_runs(a, b)
     lang = "zh" if request.LANGUAGE_CODE.startswith("zh") else "en"
     name = lambda cid: cmp["labels"].get(cid, {}).get(lang, cid)  # noqa: E731
+    for row in cmp["rows"]:
+        row["name"] = name(row["id"])
     return render(request, "cities/run_compare.html", {
         "a": a, "b": b, "cmp": cmp, "both": [name(i) for i in cmp["both"]],
         "only_a": [name(i) for i in cmp["only_a"]], "only_b": [name(i) for i in cmp["only_b"]],
