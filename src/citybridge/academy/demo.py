@@ -204,7 +204,7 @@ def load(stdout=None) -> None:
 
     lecturer = hammer
     today = timezone.localdate()
-    for n, (en, zh, ai, start, status, mods) in enumerate(COURSES):
+    for en, zh, ai, start, status, mods in COURSES:
         academy = academies[ai]
         course = Course.objects.create(
             academy=academy, title=en, title_en=en, title_zh_hans=zh, start_date=start,

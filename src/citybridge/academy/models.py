@@ -332,12 +332,10 @@ class OfficialQuerySet(models.QuerySet):
         cond = Q(pk__in=[])
         ids = _academy_ids(user)
         if ids:
-            cond |= Exists(Enrolment.objects.filter(official=OuterRef("pk"),
-                                                    course__academy__organisation_id__in=ids))
+            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id"))
         if _is_lecturer(user):
-            cond |= Exists(Enrolment.objects.filter(
-                official=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED,
-                course__sessions__lecturer_id=user.person_id))
+            cond |= Q(pk__in=Enrolment.objects.filter(
+                status=EnrolmentStatus.CONFIRMED, course__sessions__lecturer_id=user.person_id).values("official_id"))
         return self.filter(cond)
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from citybridge.core.models import Organisation, Person, User
 
@@ -549,11 +549,15 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
     for i in range(0, len(emails), 500):
         for p in Person.objects.filter(email__in=emails[i:i + 500]).select_related("official"):
             by_email[p.email.lower()] = p
+    # candidates: family AND given name both among the file's (a narrow set even with common surnames)
     fam_en = {r.family_name_en for r in rows if r.family_name_en}
+    giv_en = {r.given_name_en for r in rows if r.family_name_en}
     fam_zh = {r.family_name_zh for r in rows if r.family_name_zh}
+    giv_zh = {r.given_name_zh for r in rows if r.family_name_zh}
     by_name: dict[tuple, Person] = {}
     if fam_en or fam_zh:
-        qs = Person.objects.filter(Q(family_name_en__in=fam_en) | Q(family_name_zh_hans__in=fam_zh)).select_related(
+        qs = Person.objects.filter(Q(family_name_en__in=fam_en, given_name_en__in=giv_en)
+                                   | Q(family_name_zh_hans__in=fam_zh, given_name_zh_hans__in=giv_zh)).select_related(
             "official")
         for p in qs.iterator(chunk_size=2000):
             en, zh = _name_index_key(p.family_name_en, p.given_name_en, p.family_name_zh_hans, p.given_name_zh_hans)
@@ -567,6 +571,12 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
     updated_profiles: list[OfficialProfile] = []
     officials_for_rows: list[tuple[object, OfficialProfile]] = []
     jur_cache: dict[tuple[str, str], Jurisdiction] = {}
+    jur_names = {r.jurisdiction for r in rows if r.jurisdiction}
+    jur_index: dict[str, list[Jurisdiction]] = defaultdict(list)
+    if jur_names:
+        for j in Jurisdiction.objects.filter(Q(name_en__in=jur_names) | Q(name_zh_hans__in=jur_names)):
+            for n in {j.name_en, j.name_zh_hans} - {None, ""}:
+                jur_index[n].append(j)
     populations: list[tuple[Jurisdiction, int, date]] = []
     today = timezone.localdate()
     for r in rows:
@@ -576,12 +586,17 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
         if person is None:
             en, zh = _name_index_key(r.family_name_en, r.given_name_en, r.family_name_zh, r.given_name_zh)
             oid = org.pk if org else None
-            person = (by_name.get(("zh", zh, oid)) if zh else None) or (by_name.get(("en", en, oid)) if en else None)
+            person = None
+            for candidate in ((by_name.get(("zh", zh, oid)) if zh else None),
+                              (by_name.get(("en", en, oid)) if en else None)):
+                if candidate is not None and _same_names(candidate, en, zh):
+                    person = candidate
+                    break
         jurisdiction = None
         if r.jurisdiction:
             key = (r.jurisdiction, r.province)
             if key not in jur_cache:
-                jur_cache[key] = jurisdiction_get_or_create(name=r.jurisdiction, province=r.province)
+                jur_cache[key] = _jurisdiction_lookup(jur_index, r.jurisdiction, r.province)
             jurisdiction = jur_cache[key]
             if r.population is not None:
                 populations.append((jurisdiction, r.population, r.population_date or today))
@@ -634,8 +649,9 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
     if new_profiles:
         bulk_create_with_history(new_profiles, OfficialProfile, batch_size=500)
     if updated_profiles:
-        for p in updated_profiles:
-            p.save()
+        bulk_update_with_history(updated_profiles, OfficialProfile, ["position", "jurisdiction", "company",
+                                                                     "company_employees", "service_start",
+                                                                     "province"], batch_size=500)
     for jurisdiction, population, valid_from in populations:
         JurisdictionPopulation.objects.update_or_create(
             jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population})
@@ -682,6 +698,23 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
         report.waitlisted = overflow
         compliance_refresh(official_ids=[p.pk for p in profiles], years=_course_years(course))
         impact_mark_stale()
+
+
+def _same_names(person: Person, en: str, zh: str) -> bool:
+    """A name match in one language counts only when the other language does not contradict it."""
+    p_en, p_zh = _name_index_key(person.family_name_en, person.given_name_en, person.family_name_zh_hans,
+                                 person.given_name_zh_hans)
+    return not ((en and p_en and en != p_en) or (zh and p_zh and zh != p_zh))
+
+
+def _jurisdiction_lookup(index: dict[str, list[Jurisdiction]], name: str, province: str) -> Jurisdiction:
+    province_l = province.lower()
+    for j in index.get(name, []):
+        if not province or province_l in ((j.province_en or "").lower(), (j.province_zh_hans or "").lower()):
+            return j
+    j = jurisdiction_get_or_create(name=name, province=province)
+    index[name].append(j)
+    return j
 
 
 def _already(profile):
@@ -799,8 +832,9 @@ def compliance_inputs(official_ids: Iterable[int], *, course_id: int | None = No
     sessions_of: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for sid, cid, d in Session.objects.filter(course_id__in=all_courses).values_list("id", "course_id", "date"):
         sessions_of[cid].append((sid, d))
-    marks = {(o, s): st for o, s, st in Attendance.objects.filter(
-        official_id__in=ids, session__course_id__in=all_courses).values_list("official_id", "session_id", "status")}
+    # by official only (the unique index starts with it); marks of other courses' sessions are simply not looked up
+    marks = {(o, s): st for o, s, st in Attendance.objects.filter(official_id__in=ids).values_list(
+        "official_id", "session_id", "status")}
     external: dict[int, list[comp.ExternalTraining]] = defaultdict(list)
     if course_id is None:
         for rec in ExternalTraining.objects.filter(official_id__in=ids).only(
@@ -817,31 +851,38 @@ def compliance_inputs(official_ids: Iterable[int], *, course_id: int | None = No
 
 
 def compliance_refresh(*, official_ids: Iterable[int], years: Iterable[int] | None = None) -> None:
-    """Recompute the stored per-year summaries of these officials (years: those given plus the prepared ones)."""
+    """Recompute the stored per-year summaries of these officials.
+
+    Rows are written for the prepared years (every official has one there), the years given (a write touched them)
+    and every year in which the official has a training day; existing rows of other years are brought up to date
+    too, so a removed mark can take a year back to zero."""
     ids = list(dict.fromkeys(official_ids))
     if not ids:
         return
     rules = compliance_rules()
     prepared = set(TrainingYear.objects.values_list("year", flat=True))
-    years = set(years or ()) | prepared
+    given = set(years or ())
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
         inputs = compliance_inputs(chunk)
-        existing = {(s.official_id, s.year): s for s in TrainingSummary.objects.filter(official_id__in=chunk,
-                                                                                      year__in=years)}
+        existing = {(s.official_id, s.year): s for s in TrainingSummary.objects.filter(official_id__in=chunk)}
+        existing_years: dict[int, set[int]] = defaultdict(set)
+        for off, y in existing:
+            existing_years[off].add(y)
         create, update = [], []
         for off, inp in inputs.items():
             credited = comp.credited_days(inp.marks, rules.day_rule)
-            for y in years:
-                if inp.service_start and inp.service_start.year > y and not any(d.year == y for d in credited):
+            trained_years = {d.year for d in comp.all_training_dates(credited, inp.external, rules)}
+            for y in sorted(prepared | given | trained_years | existing_years[off]):
+                serving = not (inp.service_start and inp.service_start.year > y)
+                if not serving and y not in trained_years and (off, y) not in existing:
                     continue
                 yc = comp.year_compliance(y, credited, inp.external, rules)
                 row = existing.get((off, y))
                 values = dict(academy_days=yc.academy_days, external_days=yc.external_days, total_days=yc.total,
                               required_days=yc.required, shortfall=yc.shortfall)
                 if row is None:
-                    if y in prepared or yc.total:
-                        create.append(TrainingSummary(official_id=off, year=y, **values))
+                    create.append(TrainingSummary(official_id=off, year=y, **values))
                 elif any(getattr(row, k) != v for k, v in values.items()):
                     for k, v in values.items():
                         setattr(row, k, v)
