@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import citybridge.core.converters  # noqa: F401  (registers <id:…>)
 from citybridge.api.router import api
 from citybridge.core import views
 
@@ -19,17 +20,17 @@ urlpatterns = [
     path("accounts/password-change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password-change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/profile/", views.profile, name="profile"),
-    path("accounts/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("accounts/tokens/<id:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/new/", views.organisation_create, name="organisation-create"),
-    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
-    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
-    path("organisations/<int:pk>/delete/", views.organisation_delete, name="organisation-delete"),
+    path("organisations/<id:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<id:pk>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("organisations/<id:pk>/delete/", views.organisation_delete, name="organisation-delete"),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
-    path("people/<int:pk>/", views.person_detail, name="person-detail"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
-    path("people/<int:pk>/delete/", views.person_delete, name="person-delete"),
+    path("people/<id:pk>/", views.person_detail, name="person-detail"),
+    path("people/<id:pk>/edit/", views.person_edit, name="person-edit"),
+    path("people/<id:pk>/delete/", views.person_delete, name="person-delete"),
     path("academy/", include("citybridge.academy.urls")),
     path("cities/", include("citybridge.cities.urls")),
     path("api/v1/", api.urls),

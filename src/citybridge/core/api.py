@@ -1,7 +1,7 @@
 """API for organisations and people: /api/v1/organisations, /api/v1/people."""
 
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -10,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
 
 from . import selectors, services
+from .converters import MAX_ID
 from .countries import COUNTRIES
 from .models import Organisation, OrganisationType, Person
 
@@ -24,8 +25,16 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+#: a database id in a query or body: bounded so no number can overflow the database's integer
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
 class Pagination(PageNumberPagination):
     """?page=N&page_size=M (at most 200); answers {"items": [...], "count": N}."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=200)
 
     def __init__(self, **kwargs):
         super().__init__(page_size=50, max_page_size=200, **kwargs)
@@ -69,7 +78,7 @@ class OrganisationPatch(Strict):
     city_en: str | None = Field(None, max_length=100)
     city_zh_hans: str | None = Field(None, max_length=100)
     website: str | None = Field(None, max_length=300)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class OrganisationIn(OrganisationPatch):
@@ -98,18 +107,18 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
     return Status(201, services.organisation_create(actor=request.auth, **_org_fields(payload)))
 
 
-@router.get("/organisations/{int:pk}", response=OrganisationOut)
+@router.get("/organisations/{id:pk}", response=OrganisationOut)
 def get_organisation(request: HttpRequest, pk: int):
     return selectors.organisation_get(user=request.auth, pk=pk)
 
 
-@router.patch("/organisations/{int:pk}", response=OrganisationOut)
+@router.patch("/organisations/{id:pk}", response=OrganisationOut)
 def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch):
     org = selectors.organisation_get(user=request.auth, pk=pk)
     return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(payload))
 
 
-@router.delete("/organisations/{int:pk}", response={204: None})
+@router.delete("/organisations/{id:pk}", response={204: None})
 def delete_organisation(request: HttpRequest, pk: int):
     services.organisation_delete(actor=request.auth, organisation=selectors.organisation_get(user=request.auth, pk=pk))
     return Status(204, None)
@@ -168,7 +177,7 @@ class PersonPatch(Strict):
     given_name_zh_hans: str | None = Field(None, max_length=100)
     title_en: str | None = Field(None, max_length=200)
     title_zh_hans: str | None = Field(None, max_length=200)
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
     preferred_language: Language | None = None
@@ -185,7 +194,7 @@ def _person_fields(payload: PersonPatch) -> dict:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(Pagination)
-def list_people(request: HttpRequest, q: str = Query("", max_length=100), organisation: int | None = None):
+def list_people(request: HttpRequest, q: str = Query("", max_length=100), organisation: Id | None = None):
     """Search by name in either language (`q`); filter by `organisation` id."""
     return selectors.person_list(user=request.auth, q=q, organisation=organisation)
 
@@ -195,18 +204,18 @@ def create_person(request: HttpRequest, payload: PersonPatch):
     return Status(201, services.person_create(actor=request.auth, **_person_fields(payload)))
 
 
-@router.get("/people/{int:pk}", response=PersonOut)
+@router.get("/people/{id:pk}", response=PersonOut)
 def get_person(request: HttpRequest, pk: int):
     return selectors.person_get(user=request.auth, pk=pk)
 
 
-@router.patch("/people/{int:pk}", response=PersonOut)
+@router.patch("/people/{id:pk}", response=PersonOut)
 def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
     person = selectors.person_get(user=request.auth, pk=pk)
     return services.person_update(actor=request.auth, person=person, **_person_fields(payload))
 
 
-@router.delete("/people/{int:pk}", response={204: None})
+@router.delete("/people/{id:pk}", response={204: None})
 def delete_person(request: HttpRequest, pk: int):
     services.person_delete(actor=request.auth, person=selectors.person_get(user=request.auth, pk=pk))
     return Status(204, None)

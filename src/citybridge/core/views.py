@@ -272,13 +272,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --------------------------------------------------------------------------- errors
 
 
+def _api_error(request, status: int, detail: str) -> JsonResponse | None:
+    """Under /api/ every answer is JSON in the API's one error format, even when no route matched."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": []}, status=status)
+    return None
+
+
 def error_403(request, exception=None):
-    return render(request, "403.html", status=403)
+    return _api_error(request, 403, _("You do not have permission to do this.")) or render(request, "403.html", status=403)
 
 
 def error_404(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, _("Not found.")) or render(request, "404.html", status=404)
 
 
 def error_500(request):
-    return render(request, "500.html", status=500)
+    return _api_error(request, 500, _("Something went wrong")) or render(request, "500.html", status=500)
