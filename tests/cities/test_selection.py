@@ -453,3 +453,13 @@ def test_pruned_perturbation_model_gives_the_same_robustness_as_the_full_model()
             counts[sc.ids[i]] = counts.get(sc.ids[i], 0) + 1
     expected = {cid: n / 25 for cid, n in counts.items()}
     assert {k: v for k, v in result.robustness.items() if v} == expected
+
+
+def test_figure_format():
+    from citybridge.cities.templatetags.cities_format import figure
+
+    assert figure(88155426.789) == "88,155,427"
+    assert figure(4.0021) == "4.00"
+    assert figure(-1.11852) == "-1.12"
+    assert figure(0.012345) == "0.0123"
+    assert figure(None) == "—" and figure(0) == "0"
