@@ -89,3 +89,14 @@ def test_tokens_are_stored_hashed_and_revocable(staff):
     assert user_for_token(secret) == staff
     services.api_token_revoke(actor=staff, token=token)
     assert user_for_token(secret) is None
+
+
+def test_a_role_is_held_once_per_scope(make_user, organisation):
+    from django.db import IntegrityError, transaction
+
+    user = make_user("program_staff")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleMembership.objects.create(user=user, role="program_staff")
+    RoleMembership.objects.create(user=user, role="partner", organisation=organisation)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RoleMembership.objects.create(user=user, role="partner", organisation=organisation)

@@ -274,10 +274,13 @@ class RoleMembership(models.Model):
         verbose_name = _("role membership")
         verbose_name_plural = _("role memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "organisation", "city"], name="core_rolemembership_unique",
-                nulls_distinct=False,
-            ),
+            # one membership per user, role and scope (three partial indexes: SQLite has no NULLS NOT DISTINCT)
+            models.UniqueConstraint(fields=["user", "role", "organisation"], condition=Q(organisation__isnull=False),
+                                    name="core_rolemembership_unique_org"),
+            models.UniqueConstraint(fields=["user", "role", "city"], condition=Q(city__isnull=False),
+                                    name="core_rolemembership_unique_city"),
+            models.UniqueConstraint(fields=["user", "role"], condition=Q(organisation__isnull=True, city__isnull=True),
+                                    name="core_rolemembership_unique_global"),
             models.CheckConstraint(
                 name="core_rolemembership_scope",
                 condition=(
