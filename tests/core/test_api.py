@@ -93,3 +93,10 @@ def test_openapi_and_docs_are_local(db, client_for):
     assert spec.status_code == 200 and "/api/v1/organisations" in spec.json()["paths"]
     docs = client_for(None).get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower()
+
+
+def test_me_tells_who_is_calling_and_their_scope(api_for, make_user, organisation):
+    coordinator = make_user("academy_coordinator", organisation=organisation)
+    body = api_for(coordinator).get("/api/v1/me").json()
+    assert body["email"] == coordinator.email and not body["is_program_staff"]
+    assert body["roles"] == [{"role": "academy_coordinator", "organisation_id": organisation.pk, "city_id": None}]

@@ -48,6 +48,7 @@ PAGES = [
 ]
 
 API = [
+    ("get", "/api/v1/me", SIGNED_IN),
     ("get", "/api/v1/organisations", SIGNED_IN),
     ("get", "/api/v1/organisations/{other}", SIGNED_IN),
     ("post", "/api/v1/organisations", STAFF_ONLY),

@@ -40,6 +40,34 @@ class Pagination(PageNumberPagination):
         super().__init__(page_size=50, max_page_size=200, **kwargs)
 
 
+# --------------------------------------------------------------------------- the caller
+
+
+class MembershipOut(Schema):
+    role: str
+    organisation_id: int | None
+    city_id: int | None
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    preferred_language: str
+    person_id: int | None
+    is_program_staff: bool
+    roles: list[MembershipOut]
+
+    @staticmethod
+    def resolve_roles(obj) -> list:
+        return obj.memberships
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest):
+    """The signed-in user (or the token's owner) and their roles with scope."""
+    return request.auth
+
+
 # --------------------------------------------------------------------------- organisations
 
 
