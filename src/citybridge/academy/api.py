@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -142,7 +142,7 @@ def list_topics(request: HttpRequest):
 
 @router.post("/topics", response={201: TopicOut})
 def create_topic(request: HttpRequest, payload: TopicIn):
-    return 201, services.topic_save(actor=request.auth, **payload.model_dump())
+    return Status(201, services.topic_save(actor=request.auth, **payload.model_dump()))
 
 
 @router.get("/modules", response=list[ModuleOut])
@@ -154,7 +154,7 @@ def list_modules(request: HttpRequest):
 def create_module(request: HttpRequest, payload: ModuleIn):
     data = payload.model_dump()
     topics = list(Topic.objects.filter(pk__in=data.pop("topic_ids")))
-    return 201, services.module_save(actor=request.auth, topics=topics, **data)
+    return Status(201, services.module_save(actor=request.auth, topics=topics, **data))
 
 
 # --------------------------------------------------------------------------- courses and sessions
@@ -277,7 +277,7 @@ def create_course(request: HttpRequest, payload: CourseIn):
     data = payload.model_dump()
     academy = get_object_or_404(Academy, pk=data.pop("academy_id"))
     modules = _modules(data.pop("module_ids"))
-    return 201, services.course_create(actor=request.auth, academy=academy, modules=modules, **data)
+    return Status(201, services.course_create(actor=request.auth, academy=academy, modules=modules, **data))
 
 
 @router.get("/courses/{int:pk}", response=CourseOut)
@@ -326,7 +326,7 @@ def create_session(request: HttpRequest, pk: int, payload: SessionIn):
     data["partner"] = get_object_or_404(Organisation, pk=data["partner_id"]) if data["partner_id"] else None
     for k in ("module_id", "lecturer_id", "partner_id"):
         data.pop(k)
-    return 201, services.session_save(actor=request.auth, course=course, **data)
+    return Status(201, services.session_save(actor=request.auth, course=course, **data))
 
 
 # --------------------------------------------------------------------------- enrolment and attendance
@@ -392,7 +392,7 @@ def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
     course = _course(request, pk, "academy.manage_course")
     official = get_object_or_404(selectors.official_list(user=request.auth), pk=payload.official_id)
     e = services.enrolment_create(actor=request.auth, course=course, official=official, waitlist=payload.waitlist)
-    return 201, _enrolment_out(e, True)
+    return Status(201, _enrolment_out(e, True))
 
 
 @router.post("/enrolments/{int:pk}/withdraw", response=EnrolmentOut)
@@ -410,7 +410,7 @@ def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...),
     limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
     report = services.roster_import(actor=request.auth, data=file.read(limit + 1), filename=file.name or "",
                                     course=course, overflow_to_waitlist=overflow_to_waitlist)
-    return (200 if report.ok else 422), report.__dict__
+    return Status(200 if report.ok else 422, report.__dict__)
 
 
 @router.put("/courses/{int:pk}/attendance", response=AttendanceOut)
@@ -533,7 +533,7 @@ def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
 @router.post("/officials", response={201: OfficialOut})
 def create_official(request: HttpRequest, payload: OfficialIn):
     o = services.official_create_with_person(actor=request.auth, **payload.model_dump())
-    return 201, selectors.official_get(user=request.auth, pk=o.pk)
+    return Status(201, selectors.official_get(user=request.auth, pk=o.pk))
 
 
 @router.get("/officials/{int:pk}", response=OfficialDetailOut)
