@@ -152,3 +152,43 @@ def test_public_verification(world, api_for, staff):
     r = api_for(None).get(f"/api/v1/academy/certificates/{cert.code}")
     assert r.status_code == 200 and r.json()["valid"] and r.json()["training_days"] == 12
     assert api_for(None).get("/api/v1/academy/certificates/NOPE").status_code == 404
+
+
+WRITES = [
+    ("post", "/topics", {"slug": "x", "name_en": "X"}),
+    ("post", "/modules", {"title_en": "M", "days": 3}),
+    ("post", "/officials", {"family_name_en": "X", "position": "mayor"}),
+    ("post", "/courses/{course}/status", {"status": "cancelled"}),
+    ("patch", "/courses/{course}", {"title_en": "Renamed"}),
+    ("post", "/courses/{course}/enrolments", {"official_id": 0}),
+    ("put", "/courses/{course}/attendance", {"marks": []}),
+    ("get", "/courses/{course}/checks", None),
+]
+
+
+@pytest.mark.parametrize("method,path,body", WRITES, ids=[f"{m}-{p}" for m, p, _b in WRITES])
+@pytest.mark.parametrize("role", ["lecturer", "translator", "other_coordinator"])
+def test_api_writes_refused_for_wrong_roles(world, api_for, method, path, body, role):
+    url = "/api/v1/academy" + path.format(course=world["course"].pk)
+    client = api_for(world[role])
+    kwargs = {"content_type": "application/json"} if body is not None else {}
+    r = getattr(client, method)(url, json.dumps(body), **kwargs) if body is not None else client.get(url)
+    assert r.status_code in (403, 404), (url, role, r.status_code)
+    world["course"].refresh_from_db()
+    assert world["course"].title_en == "Energy Smart Cities" and world["course"].status == "open"
+
+
+def test_staff_creates_curriculum_over_api(world, api_for):
+    staff = api_for(world["staff"])
+    t = staff.post("/api/v1/academy/topics", json.dumps({"slug": "urban-heat", "name_en": "Urban heat",
+                                                         "name_zh_hans": "城市热岛", "motivations": ["community_health"]}),
+                   content_type="application/json")
+    assert t.status_code == 201
+    m = staff.post("/api/v1/academy/modules", json.dumps({"title_en": "Cool cities", "days": 7,
+                                                          "topic_ids": [t.json()["id"]]}),
+                   content_type="application/json")
+    assert m.status_code == 422 and "2 to 6 days" in m.json()["errors"][0]["message"]
+    m = staff.post("/api/v1/academy/modules", json.dumps({"title_en": "Cool cities", "days": 3,
+                                                          "topic_ids": [t.json()["id"]]}),
+                   content_type="application/json")
+    assert m.status_code == 201 and m.json()["topic_ids"] == [t.json()["id"]]

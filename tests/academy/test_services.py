@@ -244,3 +244,33 @@ def test_impact_snapshot_goes_stale_and_recomputes(staff, course, make_official)
     services.course_set_status(actor=staff, course=course, status="completed")
     total = services.impact_current().data["total"]
     assert (total["officials"], total["jurisdictions"], total["population"]) == (2, 1, 3_000_000)
+
+
+def test_refresh_without_years_writes_the_years_trained(staff, course, make_official):
+    """Regression: a refresh with no year given and no prepared year still stores the years with training."""
+    sessions = fill_timetable(course)
+    o = make_official()
+    services.enrolment_create(actor=staff, course=course, official=o)
+    Attendance.objects.bulk_create([Attendance(official=o, session=s, status="present") for s in sessions])
+    TrainingSummary.objects.all().delete()
+    services.compliance_refresh(official_ids=[o.pk])
+    assert list(TrainingSummary.objects.filter(official=o).values_list("year", "total_days")) == [(2025, 12)]
+
+
+def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinator):
+    o = services.official_create_with_person(
+        actor=coordinator, family_name_zh_hans="王", given_name_zh_hans="芳", position="mayor",
+        jurisdiction="镇江", province="江苏", population=3_210_000, population_date=date(2020, 11, 1),
+        service_start=date(2019, 1, 1))
+    assert o.jurisdiction.name_zh_hans == "镇江" and o.province == "江苏"
+    assert o.jurisdiction.populations.get().population == 3_210_000
+    with pytest.raises(ValidationError):
+        services.official_create_with_person(actor=coordinator, position="mayor")  # no name
+    with pytest.raises(ValidationError):
+        services.official_create_with_person(actor=coordinator, family_name_en="X", position="mayor",
+                                             population=5)  # population without jurisdiction
+
+
+def test_lecturer_cannot_add_officials(lecturer):
+    with pytest.raises(PermissionDenied):
+        services.official_create_with_person(actor=lecturer, family_name_en="X", position="mayor")
