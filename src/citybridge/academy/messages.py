@@ -99,6 +99,12 @@ def roster_message(err: RosterError) -> str:
         return _("A population is given but no jurisdiction: add the jurisdiction the official leads.")
     if code == "roster.duplicate_in_file":
         return _("This official already appears on line %(first_line)s of the file.") % p
+    if code == "attendance.no_sessions":
+        return _("The header row has no session columns: download the attendance sheet again and fill that one.")
+    if code == "attendance.bad_official":
+        return _("“%(value)s” in the first column is not an official's number from the downloaded sheet.") % p
+    if code == "attendance.bad_status":
+        return _("“%(value)s” is not an attendance status: write present, late, excused or absent.") % p
     if code == "roster.already_enrolled":
         return _("%(name)s is already enrolled in this course.") % p
     return code

@@ -546,8 +546,8 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
     # existing people: by e-mail, then by name + organisation
     emails = [r.email.lower() for r in rows if r.email]
     by_email: dict[str, Person] = {}
-    for i in range(0, len(emails), 500):
-        for p in Person.objects.filter(email__in=emails[i:i + 500]).select_related("official"):
+    for i in range(0, len(emails), 5000):
+        for p in Person.objects.filter(email__in=emails[i:i + 5000]).select_related("official"):
             by_email[p.email.lower()] = p
     # candidates: family AND given name both among the file's (a narrow set even with common surnames)
     fam_en = {r.family_name_en for r in rows if r.family_name_en}
@@ -776,6 +776,28 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
     if create or update or delete:
         compliance_refresh(official_ids=list(changed), years=years)
     return len(create) + len(update) + len(delete)
+
+
+def attendance_import(*, actor: User, course: Course, data: bytes) -> ImportReport:
+    """Marks from a filled-in attendance sheet: all or nothing, with a per-line report in the user's language."""
+    from .attendance_sheet import parse_attendance_xlsx
+
+    require(actor, "academy.manage_course", course)
+    max_bytes = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    parsed = parse_attendance_xlsx(data, max_bytes=max_bytes)
+    report = ImportReport(ok=False)
+    for e in parsed.errors:
+        report.errors.append({"line": e.line, "column": "", "message": roster_message(e)})  # type: ignore[arg-type]
+    if report.errors:
+        return report
+    try:
+        report.enrolled = attendance_record(actor=actor, course=course,
+                                            marks=[Mark(o, s, st) for o, s, st in parsed.marks])
+    except ValidationError as exc:
+        report.errors += [{"line": None, "column": "", "message": m} for m in exc.messages]
+        return report
+    report.ok = True
+    return report
 
 
 # --------------------------------------------------------------------------- external training

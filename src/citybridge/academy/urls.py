@@ -21,6 +21,7 @@ urlpatterns = [
     path("courses/<int:pk>/enrol/", views.enrol, name="enrol"),
     path("courses/<int:pk>/roster/", views.roster_import, name="course-roster"),
     path("courses/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("courses/<int:pk>/attendance.xlsx", views.attendance_sheet, name="attendance-sheet"),
     path("courses/<int:pk>/certificates/", views.certificates_issue, name="certificates-issue"),
     path("enrolments/<int:pk>/withdraw/", views.enrolment_withdraw, name="enrolment-withdraw"),
     path("enrolments/<int:pk>/confirm/", views.enrolment_confirm, name="enrolment-confirm"),

@@ -475,6 +475,41 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@login_required
+def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the course's attendance as a pre-filled XLSX. POST: import a filled-in sheet (all or nothing)."""
+    from .attendance_sheet import SheetOfficial, SheetSession, attendance_xlsx
+
+    course = _course(request, pk, "academy.manage_course")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose the filled-in attendance sheet to upload."))
+            return redirect("academy:attendance", pk=course.pk)
+        from django.conf import settings
+
+        limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+        report = services.attendance_import(actor=request.user, course=course, data=upload.read(limit + 1))
+        if report.ok:
+            messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": report.enrolled})
+        else:
+            for e in report.errors[:50]:
+                line = e["line"]
+                messages.error(request, (_("Line %(line)s: %(message)s") % {"line": line, "message": e["message"]})
+                               if line else e["message"])
+        return redirect("academy:attendance", pk=course.pk)
+    sessions = list(course.sessions.select_related("module"))
+    rows = selectors.attendance_grid(course=course, sessions=sessions)
+    data = attendance_xlsx(
+        [SheetOfficial(r.enrolment.official_id, r.enrolment.official.person.display_name()) for r in rows],
+        [SheetSession(s.pk, s.date, s.start_time, s.display_title()) for s in sessions],
+        {(r.enrolment.official_id, sid): st for r in rows for sid, st in r.marks.items()},
+        title=course.display_name())
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="attendance-{course.pk}.xlsx"'
+    return response
+
+
 # --------------------------------------------------------------------------- certificates
 
 
