@@ -36,6 +36,38 @@ SESSIONS_PER_DAY = 2
 COURSE_DAYS = 14  # 12 training days + 2 rest days
 
 
+def _raw_insert(model, rows: list[dict]) -> None:
+    """INSERT rows (dicts of attname -> value) with every other column at its default: minutes faster than
+    building ORM objects for 200,000 people, and the same rows."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    fields = [f for f in model._meta.concrete_fields]
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        elif f.has_default():
+            defaults[f.attname] = f.get_default()
+        elif f.null:
+            defaults[f.attname] = None
+        else:
+            defaults[f.attname] = ""
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    values = [[r.get(f.attname, defaults[f.attname]) for f in fields] for r in rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES ({marks})', values)
+
+
+def _reset_sequences(models) -> None:
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
 def _insert_attendance(rows: list[tuple]) -> None:
     """Plain executemany: 2 million ORM objects would take minutes; the table is the same."""
     table = Attendance._meta.db_table
@@ -87,29 +119,32 @@ def generate(*, officials: int = 200_000, attendance: int = 2_000_000, seed: int
     t = _time.perf_counter()
     positions = ["mayor", "vice_mayor", "bureau_officer", "soe_executive", "other"]
     weights = [2, 4, 2, 1, 1]
-    batch = 10_000
+    next_person = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    next_profile = (OfficialProfile.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     official_ids: list[int] = []
+    batch = 20_000
     for start in range(0, officials, batch):
-        people = []
-        profiles = []
+        people, profiles = [], []
         for i in range(start, min(officials, start + batch)):
             (fz, fe), (gz, ge) = rnd.choice(SURNAMES), rnd.choice(GIVEN)
             gov = governments[i % len(governments)]
-            p = Person(family_name=fe, family_name_en=fe, given_name_en=f"{ge}{i}", family_name_zh_hans=fz,
-                       given_name_zh_hans=f"{gz}{i}", email=f"o{i}@bench.example.cn", organisation=gov,
-                       search_name=f"{fz}{gz}{i} {ge}{i} {fe}")
-            people.append(p)
-        Person.objects.bulk_create(people, batch_size=2000)
-        for p in people:
+            pid = next_person + i
+            people.append({"id": pid, "family_name": fe, "family_name_en": fe, "given_name_en": f"{ge}{i}",
+                           "family_name_zh_hans": fz, "given_name_zh_hans": f"{gz}{i}",
+                           "email": f"o{i}@bench.example.cn", "organisation_id": gov.pk,
+                           "search_name": f"{fz}{gz}{i} {ge}{i} {fe}", "preferred_language": "zh-hans"})
             pos = rnd.choices(positions, weights)[0]
             j = rnd.choice(jurisdictions) if pos in ("mayor", "vice_mayor") else None
             company = rnd.choice(companies) if pos == "soe_executive" else None
-            profiles.append(OfficialProfile(
-                person=p, position=pos, jurisdiction=j, province=j.province_en if j else p.organisation.province_en,
-                company=company, company_employees=rnd.randint(1, 500) * 1000 if company else None,
-                service_start=date(rnd.randint(1995, today.year - 1), rnd.randint(1, 12), 1)))
-        OfficialProfile.objects.bulk_create(profiles, batch_size=2000)
-        official_ids += [pr.pk for pr in profiles]
+            profiles.append({
+                "id": next_profile + i, "person_id": pid, "position": pos, "jurisdiction_id": j.pk if j else None,
+                "province": j.province_en if j else gov.province_en, "company_id": company.pk if company else None,
+                "company_employees": rnd.randint(1, 500) * 1000 if company else None,
+                "service_start": date(rnd.randint(1995, today.year - 1), rnd.randint(1, 12), 1)})
+            official_ids.append(next_profile + i)
+        _raw_insert(Person, people)
+        _raw_insert(OfficialProfile, profiles)
+    _reset_sequences([Person, OfficialProfile])
     _log(stdout, f"  {officials} officials {(_time.perf_counter() - t):.1f}s")
 
     t = _time.perf_counter()
