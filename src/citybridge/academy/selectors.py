@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
-from citybridge.core.models import Organisation
+from citybridge.core.models import Organisation, is_chinese
 
 from . import compliance as comp
 from .models import (
@@ -195,9 +195,13 @@ def behind_filter_choices(*, user) -> dict:
         academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
     provinces = (OfficialProfile.objects.exclude(province="").values_list("province", flat=True).distinct()
                  .order_by("province"))
-    organisations = Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).filter(
-        Exists(OfficialProfile.objects.filter(person__organisation=OuterRef("pk")))).order_by("name_en")[:500]
-    return {"academies": list(academies), "provinces": list(provinces[:200]), "organisations": list(organisations)}
+    zh = is_chinese()
+    organisations = [
+        (pk, (name_zh or name_en) if zh else (name_en or name_zh))
+        for pk, name_en, name_zh in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
+        .filter(Exists(OfficialProfile.objects.filter(person__organisation=OuterRef("pk"))))
+        .order_by("name_en").values_list("pk", "name_en", "name_zh_hans")[:500]]
+    return {"academies": list(academies), "provinces": list(provinces[:200]), "organisations": organisations}
 
 
 # --------------------------------------------------------------------------- attendance grid
