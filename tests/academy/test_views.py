@@ -216,3 +216,37 @@ def test_behind_pages_without_counting(staff, make_official, client_for):
     second = c.get("/academy/behind/?year=2025&position=mayor&page=2").content.decode()
     assert len(links.findall(second)) == 1 and "page=1" in second and "page=3" not in second
     assert "position=mayor" in second  # filters kept in the links
+
+
+def test_official_edit_by_coordinator_not_by_others(world, client_for):
+    from citybridge.academy.models import OfficialProfile
+
+    url = f"/academy/officials/{world['o1'].pk}/edit/"
+    assert client_for(world["lecturer"]).get(url).status_code == 403
+    assert client_for(world["other_coordinator"]).get(url).status_code == 404
+    data = {"family_name_en": "Official1", "given_name_en": "Test", "family_name_zh_hans": "官",
+            "given_name_zh_hans": "员", "position": "vice_mayor", "jurisdiction": "扬州", "province": "江苏",
+            "population": "4560000", "population_date": "2020-11-01", "service_start": "2014-07-01",
+            "email": "new@example.cn"}
+    r = client_for(world["coordinator"]).post(url, data)
+    assert r.status_code == 302
+    o = OfficialProfile.objects.select_related("person", "jurisdiction").get(pk=world["o1"].pk)
+    assert (o.position, o.jurisdiction.name_zh_hans, o.person.email) == ("vice_mayor", "扬州", "new@example.cn")
+    assert o.history.count() >= 2
+    r = client_for(world["coordinator"], "zh-hans").post(url, {**data, "population": "5", "jurisdiction": ""})
+    assert r.status_code == 200 and "所辖的地区" in r.content.decode()
+
+
+def test_upload_over_the_limit_is_refused_cleanly(world, client_for, course, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from citybridge.academy.models import Course
+    from citybridge.core.models import Person
+
+    settings.CITYBRIDGE_MAX_UPLOAD_BYTES = 1000
+    Course.objects.filter(pk=course.pk).update(status="open")
+    before = Person.objects.count()
+    big = SimpleUploadedFile("big.csv", b"Family name,Position\n" + b"Zhang,mayor\n" * 200)
+    r = client_for(world["coordinator"]).post(f"/academy/courses/{course.pk}/roster/", {"file": big})
+    assert r.status_code == 422 and "too large" in r.content.decode()
+    assert Person.objects.count() == before

@@ -339,6 +339,41 @@ def official_update(*, actor: User, official: OfficialProfile, **fields) -> Offi
     return official
 
 
+@transaction.atomic
+def official_update_with_person(
+    *, actor: User, official: OfficialProfile, family_name_en: str = "", given_name_en: str = "",
+    family_name_zh_hans: str = "", given_name_zh_hans: str = "", organisation: Organisation | None = None,
+    email: str = "", phone: str = "", position: str, jurisdiction: str = "", province: str = "",
+    population: int | None = None, population_date: date | None = None, company: Organisation | None = None,
+    company_employees: int | None = None, service_start: date | None = None,
+) -> OfficialProfile:
+    """The official's page form: names and contact on the person, the rest on the profile, in one transaction."""
+    require(actor, "academy.change_official", official)
+    if not ((family_name_en or "").strip() or (family_name_zh_hans or "").strip()):
+        raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
+    person = official.person
+    email = (email or "").strip()
+    if email and Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+        raise ValidationError({"email": _("A person with this e-mail address already exists.")})
+    if population is not None and not (jurisdiction or "").strip():
+        raise ValidationError({"jurisdiction": _("A population is given but no jurisdiction: add the jurisdiction "
+                                                 "the official leads.")})
+    person.family_name_en, person.given_name_en = (family_name_en or "").strip(), (given_name_en or "").strip()
+    person.family_name_zh_hans = (family_name_zh_hans or "").strip() or None
+    person.given_name_zh_hans = (given_name_zh_hans or "").strip() or None
+    person.family_name = person.family_name_en or person.family_name_zh_hans
+    if actor.is_program_staff:
+        person.organisation = organisation
+    person.email, person.phone = email, (phone or "").strip()
+    person.full_clean(exclude=["family_name"])
+    person.save()
+    j = jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
+    if j is not None and population is not None:
+        population_record(jurisdiction=j, population=population, valid_from=population_date or timezone.localdate())
+    return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
+                           company_employees=company_employees, service_start=service_start)
+
+
 def _official_write(official: OfficialProfile, fields: dict) -> None:
     unknown = set(fields) - set(OFFICIAL_FIELDS)
     if unknown:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("officials/new/", views.official_create, name="official-create"),
     path("officials/import/", views.roster_import, name="officials-import"),
     path("officials/<int:pk>/", views.official_detail, name="official"),
+    path("officials/<int:pk>/edit/", views.official_edit, name="official-edit"),
     path("external-training/<int:pk>/delete/", views.external_training_delete, name="external-delete"),
     path("behind/", views.behind, name="behind"),
     path("behind.xlsx", views.behind_export, name="behind-export"),

@@ -631,6 +631,33 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    official = _official(request, pk, "academy.change_official")
+    person = official.person
+    j = official.jurisdiction
+    initial = {
+        "family_name_en": person.family_name_en, "given_name_en": person.given_name_en,
+        "family_name_zh_hans": person.family_name_zh_hans, "given_name_zh_hans": person.given_name_zh_hans,
+        "organisation": person.organisation, "email": person.email, "phone": person.phone,
+        "position": official.position, "jurisdiction": j.display_name() if j else "",
+        "province": (j.province_en or j.province_zh_hans) if j else "", "company": official.company,
+        "company_employees": official.company_employees, "service_start": official.service_start,
+    }
+    form = OfficialForm(request.POST or None, initial=initial)
+    if not request.user.is_program_staff:
+        form.fields.pop("organisation")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.official_update_with_person(actor=request.user, official=official, **form.cleaned_data)
+            messages.success(request, _("The official was saved."))
+            return redirect("academy:official", pk=official.pk)
+        except ValidationError as exc:
+            _form_error(form, exc)
+    return render(request, "academy/form.html", {"form": form, "title": _("Edit official"),
+                                                 "cancel_url": reverse("academy:official", args=[official.pk])})
+
+
+@login_required
 @require_POST
 def external_training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(ExternalTraining, pk=pk)
