@@ -49,9 +49,10 @@ def test_not_a_sheet(data, code):
 
 @pytest.mark.django_db
 def test_import_through_the_page(staff, course, make_official, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from citybridge.academy import services
     from citybridge.academy.models import Attendance, Course, TrainingSummary
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .conftest import fill_timetable
 

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from icalendar import Calendar
 
@@ -11,7 +11,7 @@ def test_timetable_round_trip():
                         "Shanghai", "Lecturer: 李明"),
         CalendarSession("s1@cb", date(2025, 3, 3), time(9, 0), time(12, 0), "能源总体规划 Energy master planning"),
     ]
-    data = timetable_ics(sessions, calendar_name="能源智慧城市 2025", stamp=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    data = timetable_ics(sessions, calendar_name="能源智慧城市 2025", stamp=datetime(2025, 1, 1, tzinfo=UTC))
     cal = Calendar.from_ical(data)
     assert str(cal["x-wr-calname"]) == "能源智慧城市 2025"
     events = [c for c in cal.walk("VEVENT")]
@@ -19,7 +19,7 @@ def test_timetable_round_trip():
     first = events[0]
     start = first.decoded("dtstart")
     assert start.isoformat() == "2025-03-03T09:00:00+08:00"
-    assert start.astimezone(timezone.utc).hour == 1
+    assert start.astimezone(UTC).hour == 1
     assert str(events[1]["summary"]) == "现场考察 Site visit: Covanta"
     assert str(events[1]["description"]) == "Lecturer: 李明"
     assert b"TZID=Asia/Shanghai" in data and b"BEGIN:VTIMEZONE" in data

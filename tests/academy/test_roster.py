@@ -120,7 +120,7 @@ def test_duplicate_email_inside_file():
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls", "roster.xls_not_supported"),
         (b"not a zip at all", "r.xlsx", "roster.not_spreadsheet"),
         (b"PK\x03\x04garbage", "r.xlsx", "roster.not_spreadsheet"),
-        ("Hello world\nthis is a letter\n".encode(), "r.csv", "roster.no_known_columns"),
+        (b"Hello world\nthis is a letter\n", "r.csv", "roster.no_known_columns"),
     ],
 )
 def test_file_level_errors(data, name, code):
@@ -139,7 +139,7 @@ def test_too_large_and_too_many_rows():
 def test_header_only_missing_and_unknown_columns():
     res = parse_roster(rows_to_csv([]), "r.csv", today=TODAY)
     assert codes(res) == [("roster.no_rows", None, None)]
-    res = parse_roster("Family name,Colour\nZhang,red\n".encode(), "r.csv", today=TODAY)
+    res = parse_roster(b"Family name,Colour\nZhang,red\n", "r.csv", today=TODAY)
     assert [e.code for e in res.errors] == ["roster.missing_column", "roster.unknown_columns"]
     assert res.errors[0].column == "position" and res.errors[1].params == {"found": "Colour"}
 
