@@ -53,3 +53,33 @@ def small_registry(catalogue):
 @pytest.fixture
 def coordinator(make_user, small_registry):
     return make_user("city_coordinator", city=small_registry["Hayward"], email="coord@example.org")
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run the transaction.on_commit callbacks (the task enqueue) of the block, as a real commit would; the
+    test settings' ImmediateBackend then computes queued selection runs inline."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def create_run(on_commit):
+    """services.selection_run_create through the real path: queued, enqueued on commit, computed."""
+    from citybridge.cities import services
+
+    def create(**kwargs):
+        with on_commit():
+            run = services.selection_run_create(**kwargs)
+        run.refresh_from_db()
+        return run
+
+    return create
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Chinese leaves Chinese active in the thread; start every test from the default language."""
+    from django.utils import translation
+
+    yield
+    translation.activate("en")

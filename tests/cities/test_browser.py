@@ -29,3 +29,32 @@ def test_profile_chart_and_selection_in_chinese(page, login, make_user, small_re
 
     hosts = {urlparse(u).hostname for u in page.requested_urls if u.startswith("http")}
     assert hosts <= {"127.0.0.1", "localhost"}, hosts
+
+
+def test_queued_run_page_polls_until_the_worker_finishes(page, login, make_user, small_registry):
+    """With a queue nobody works on, the run page shows "queued" and polls (htmx, every 2 s, no inline script);
+    when a worker computes the run, the page reloads by itself and shows the result."""
+    from django.test import override_settings
+
+    from citybridge.cities import services
+    from citybridge.cities.models import SelectionRun
+
+    user = make_user("program_staff", email="poller@example.org")
+    login(page, user)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        page.goto(page.base_url + "/cities/selection/")
+        page.fill("#id_name", "Polled run")
+        page.fill("#id_count_ca", "2")
+        page.fill("#id_count_cn", "2")
+        page.fill("#id_perturbations", "10")
+        page.fill("#id_max_per_province_cn", "")
+        page.click("main form[method=post] button[type=submit]")
+        page.wait_for_selector("#run-status[data-status=queued]")
+        run = SelectionRun.objects.get(name="Polled run")
+        assert run.status == "queued"
+        with page.expect_response(lambda r: r.url.endswith(f"/cities/selection/{run.pk}/status/"), timeout=5_000):
+            pass  # htmx asks for the state fragment
+        services.selection_run_execute(run_id=run.pk)
+        page.wait_for_selector("text=Selected cities and why", timeout=10_000)
+    assert page.locator("#run-status").count() == 0
+    assert "Beijing" in page.content()

@@ -26,8 +26,8 @@ def run_params():
 
 
 @pytest.fixture
-def run(staff, small_registry):
-    return services.selection_run_create(actor=staff, name="Baseline", parameters=run_params())
+def run(staff, small_registry, create_run):
+    return create_run(actor=staff, name="Baseline", parameters=run_params())
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
@@ -115,14 +115,16 @@ def test_interest_form_errors_in_chinese_and_nothing_saved(coordinator, client_f
     assert ok.status_code == 302 and ExpressionOfInterest.objects.get().data_available == ["energy"]
 
 
-def test_selection_form_runs_and_reports_bad_input(staff, client_for, small_registry):
+def test_selection_form_runs_and_reports_bad_input(staff, client_for, small_registry, on_commit, create_run):
     client = client_for(staff)
     base = {"name": "Form run", "pool": "candidates", "normalisation": "minmax", "missing": "penalise",
             "count_ca": 2, "count_cn": 2, "perturbations": 5, "seed": 0, "weight_population": 2,
             "weight_ceads_co2": 2}
-    response = client.post("/cities/selection/", base)
+    with on_commit():
+        response = client.post("/cities/selection/", base)
     assert response.status_code == 302
     run = SelectionRun.objects.get()
+    assert run.status == "done"
     assert "weights you gave add up to 4" in client.get(response["Location"]).content.decode()
     assert run.result["weights"] == {"population": 0.5, "ceads_co2": 0.5}
     zh = client_for(staff, language="zh-hans")
@@ -131,7 +133,7 @@ def test_selection_form_runs_and_reports_bad_input(staff, client_for, small_regi
     too_many = zh.post("/cities/selection/", {**base, "count_cn": 7})
     assert too_many.status_code == 200 and "只有 3 个符合条件" in too_many.content.decode()
     assert SelectionRun.objects.count() == 1
-    other = services.selection_run_create(actor=staff, name="Only CO2", parameters={
+    other = create_run(actor=staff, name="Only CO2", parameters={
         **SelectionRun.objects.get().parameters, "criteria": [{"code": "ceads_co2", "weight": 1}]})
     cmp = client.get(f"/cities/selection/compare/?a={run.pk}&b={other.pk}")
     rows = cmp.context["cmp"]["rows"]
@@ -139,7 +141,7 @@ def test_selection_form_runs_and_reports_bad_input(staff, client_for, small_regi
     assert "Side by side" in cmp.content.decode()
 
 
-def test_api_profile_interest_and_run(staff, coordinator, api_for, small_registry):
+def test_api_profile_interest_and_run(staff, coordinator, api_for, small_registry, on_commit):
     api = api_for(staff)
     bj = small_registry["Beijing"]
     profile = api.get(f"/api/v1/cities/cities/{bj.pk}").json()
@@ -167,11 +169,14 @@ def test_api_profile_interest_and_run(staff, coordinator, api_for, small_registr
     assert capi.get("/api/v1/cities/interests").json()["count"] == 0  # another city's: not visible
     assert api.get("/api/v1/cities/interests").json()["count"] == 1
 
-    created = api.post("/api/v1/cities/selection-runs", json.dumps({
-        "name": "API run", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 1, "CN": 1},
-        "perturbations": 5}), content_type="application/json")
-    assert created.status_code == 201
-    body = created.json()
+    with on_commit():
+        created = api.post("/api/v1/cities/selection-runs", json.dumps({
+            "name": "API run", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 1, "CN": 1},
+            "perturbations": 5}), content_type="application/json")
+    assert created.status_code == 202
+    assert created.json()["status"] == "queued"  # answered before the commit that enqueues it
+    body = api.get(f"/api/v1/cities/selection-runs/{created.json()['id']}").json()
+    assert body["status"] == "done" and body["feasible"] is True and body["errors"] == []
     assert len(body["result"]["selected"]) == 2 and body["parameters"]["missing"] == "exclude"
     infeasible = api_for(staff, language="zh-hans").post("/api/v1/cities/selection-runs", json.dumps({
         "name": "Too many", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 9, "CN": 1}}),
@@ -209,3 +214,23 @@ def test_list_pages_and_endpoints_use_a_constant_number_of_queries(staff, client
         with django_assert_max_num_queries(limit):
             response = (api if url.startswith("/api") else client).get(url)
             assert response.status_code == 200, url
+
+
+def test_cdp_target_types_are_translated_when_they_are_cdp_categories(staff, client_for, api_for, small_registry):
+    from citybridge.cities.models import DataSource, ReportedTarget
+
+    hayward = small_registry["Hayward"]
+    src, _ = DataSource.objects.get_or_create(code="cdp2021_targets", defaults={"name": "CDP targets"})
+    ReportedTarget.objects.create(city=hayward, source=src, row_key="1", target_type="Base year intensity target",
+                                  base_year=2005, reduction_pct=30, target_year=2030)
+    ReportedTarget.objects.create(city=hayward, source=src, row_key="2", target_type="A home-grown kind of target",
+                                  target_year=2040)
+    url = f"/cities/{hayward.pk}/"
+    assert "Base year intensity target" in client_for(staff).get(url).content.decode()
+    zh = client_for(staff, language="zh-hans").get(url).content.decode()
+    assert "基准年强度目标" in zh and "Base year intensity target" not in zh
+    assert "A home-grown kind of target" in zh  # not a CDP category: shown as reported
+    targets = api_for(staff, language="zh-hans").get(f"/api/v1/cities/cities/{hayward.pk}").json()["targets"]
+    assert [(t["target_type"], t["target_type_label"]) for t in targets] == [
+        ("Base year intensity target", "基准年强度目标"),
+        ("A home-grown kind of target", "A home-grown kind of target")]

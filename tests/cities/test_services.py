@@ -60,8 +60,8 @@ def params(**over):
     return p
 
 
-def test_selection_run_saved_with_parameters_result_and_history(staff, small_registry):
-    run = services.selection_run_create(actor=staff, name="Test", parameters=params())
+def test_selection_run_saved_with_parameters_result_and_history(staff, small_registry, create_run):
+    run = create_run(actor=staff, name="Test", parameters=params())
     res = run.result
     names = {res["labels"][cid]["en"] for cid in res["selected"]}
     # CA: population only discriminates (ceads has no CA data) -> San Jose, Oakland
@@ -70,11 +70,14 @@ def test_selection_run_saved_with_parameters_result_and_history(staff, small_reg
     assert res["weights_normalised"] and res["weight_sum_input"] == 4
     assert res["weights"] == {"population": 0.75, "ceads_co2": 0.25}
     assert {w["group"] for w in res["warnings"]} == {"CA"}
-    assert run.history.count() == 1 and run.parameters["counts"] == {"CA": 2, "CN": 2}
+    assert run.status == "done" and run.feasible is True and run.error == {}
+    # created (queued), taken (running), finished (done)
+    assert [h.status for h in run.history.order_by("history_id")] == ["queued", "running", "done"]
+    assert run.parameters["counts"] == {"CA": 2, "CN": 2}
 
 
-def test_province_cap_changes_the_chinese_choice(staff, small_registry):
-    run = services.selection_run_create(actor=staff, name="Cap", parameters=params(max_per_province_cn=1))
+def test_province_cap_changes_the_chinese_choice(staff, small_registry, create_run):
+    run = create_run(actor=staff, name="Cap", parameters=params(max_per_province_cn=1))
     names = {run.result["labels"][cid]["en"] for cid in run.result["selected"]}
     assert {"Hefei", "Anqing"} & names != {"Hefei", "Anqing"}
 
@@ -107,9 +110,11 @@ def test_only_staff_can_run_a_selection(coordinator, small_registry):
         services.selection_run_create(actor=coordinator, name="x", parameters=params())
 
 
-def test_rerun_reproduces_the_saved_result(staff, small_registry):
-    first = services.selection_run_create(actor=staff, name="Base", parameters=params(perturbations=30, seed=5))
-    again = services.selection_run_rerun(actor=staff, run=first)
+def test_rerun_reproduces_the_saved_result(staff, small_registry, create_run, on_commit):
+    first = create_run(actor=staff, name="Base", parameters=params(perturbations=30, seed=5))
+    with on_commit():
+        again = services.selection_run_rerun(actor=staff, run=first)
+    again.refresh_from_db()
     assert again.pk != first.pk and again.name == "Base (re-run)"
     for key in ("selected", "objective", "robustness", "runners_up", "weights"):
         assert again.result[key] == first.result[key], key

@@ -43,6 +43,26 @@ def test_pick_chinese_name(alternates, expected):
     assert sources.pick_chinese_name(alternates) == expected
 
 
+def test_traditional_only_names_are_converted_offline():
+    convert = sources.simplified_converter()
+    assert convert is not None, "opencc-purepy is a dependency"
+    assert convert("臺北") == "台北" and convert("廣州") == "广州"
+    assert sources.pick_chinese_name(["舊金山", "聖地牙哥"], convert) == "旧金山"
+    assert sources.pick_chinese_name(["Santa Rosa", "聖羅莎"], convert) == "圣罗莎"
+    # a simplified name listed in GeoNames is still preferred to a converted one
+    assert sources.pick_chinese_name(["長春市", "长春"], convert) == "长春"
+    # Japanese forms that the tables leave outside GB 2312 still fall out
+    assert sources.pick_chinese_name(["Zhefang", "Lu-hsi"], convert) == ""
+
+
+def test_geonames_names_converted_where_only_traditional_is_listed(geo):
+    by_name = {(g.country, g.name_en): g for g in geo}
+    assert by_name[("US", "Santa Rosa")].name_zh == "圣罗莎"  # GeoNames lists only 聖羅莎
+    assert by_name[("US", "Palm Springs")].name_zh == "棕榈泉"  # 棕櫚泉
+    assert by_name[("US", "San Francisco")].name_zh == "旧金山"  # zh_names.csv still comes first
+    assert all(sources._is_simplified(g.name_zh) for g in geo if g.name_zh)
+
+
 def test_geonames_counts_and_provinces(geo):
     counts = Counter(g.country for g in geo)
     assert counts == {"US": 452, "CN": 2106}

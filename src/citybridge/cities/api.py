@@ -3,13 +3,14 @@
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from citybridge.core.api import Pagination, Strict
+from citybridge.core.api import Id, Pagination, Strict
 
 from . import selectors, services
 from .models import City, ExpressionOfInterest, SelectionRun
@@ -67,6 +68,12 @@ class ValueOut(Schema):
 
 class TargetOut(Schema):
     target_type: str
+    target_type_label: str
+
+    @staticmethod
+    def resolve_target_type_label(obj) -> str:
+        """CDP's category in the request's language (the reported text when it is not one of CDP's)."""
+        return obj.display_target_type()
     sector: str
     base_year: int | None
     base_year_emissions_t: float | None
@@ -132,7 +139,7 @@ def list_cities(request: HttpRequest, q: str = Query("", max_length=100), countr
     return selectors.city_list(user=request.auth, q=q, country=country or "")
 
 
-@router.get("/cities/{int:pk}", response=ProfileOut)
+@router.get("/cities/{id:pk}", response=ProfileOut)
 def get_city(request: HttpRequest, pk: int):
     """The city profile: key figures with source, year and method; the CEADs trend; CDP targets; peers."""
     city = selectors.city_get(user=request.auth, pk=pk)
@@ -141,7 +148,7 @@ def get_city(request: HttpRequest, pk: int):
             "targets": p.targets, "peers": p.peers, "sources": p.sources}
 
 
-@router.get("/cities/{int:pk}/values", response=list[ValueOut])
+@router.get("/cities/{id:pk}/values", response=list[ValueOut])
 @paginate(Pagination)
 def list_city_values(request: HttpRequest, pk: int):
     city = selectors.city_get(user=request.auth, pk=pk)
@@ -159,7 +166,7 @@ DataChoice = Literal["ghg_inventory", "energy", "transport", "buildings", "waste
 
 
 class InterestIn(Strict):
-    city_id: int
+    city_id: Id
     contact_name: str = Field(..., max_length=200)
     contact_email: str = Field(..., max_length=254)
     motivation: str = Field(..., max_length=5000)
@@ -228,8 +235,8 @@ class RunIn(Strict):
     counts: CountsIn = CountsIn()
     max_per_province_cn: int | None = Field(None, ge=1, le=500)
     bounds: list[BoundIn] = []
-    must_include: list[int] = []
-    must_exclude: list[int] = []
+    must_include: list[Id] = Field([], max_length=500)
+    must_exclude: list[Id] = Field([], max_length=500)
     perturbations: int = Field(200, ge=0, le=500)
     seed: int = Field(0, ge=0)
 
@@ -238,7 +245,8 @@ class RunSummaryOut(Schema):
     id: int
     name: str
     created_at: str
-    feasible: bool
+    status: Literal["queued", "running", "done", "failed"]
+    feasible: bool | None
 
     @staticmethod
     def resolve_created_at(obj: SelectionRun) -> str:
@@ -246,9 +254,27 @@ class RunSummaryOut(Schema):
 
 
 class RunOut(RunSummaryOut):
+    """``result`` is empty until ``status`` is "done"; ``errors`` (in the request's language) say why a
+    "failed" run could not be computed."""
+
+    started_at: str | None
+    finished_at: str | None
     parameters: dict
     result: dict
+    errors: list[str]
     notes: str
+
+    @staticmethod
+    def resolve_started_at(obj: SelectionRun) -> str | None:
+        return obj.started_at.isoformat() if obj.started_at else None
+
+    @staticmethod
+    def resolve_finished_at(obj: SelectionRun) -> str | None:
+        return obj.finished_at.isoformat() if obj.finished_at else None
+
+    @staticmethod
+    def resolve_errors(obj: SelectionRun) -> list[str]:
+        return obj.error_messages()
 
 
 def _staff(request) -> None:
@@ -263,25 +289,31 @@ def list_runs(request: HttpRequest):
     return selectors.run_list(user=request.auth)
 
 
-@router.post("/selection-runs", response={201: RunOut})
+@router.post("/selection-runs", response={202: RunOut})
 def create_run(request: HttpRequest, payload: RunIn):
-    """Compute an exact selection and save it with its parameters. Errors are 422 with a translated message."""
+    """Validate and queue a selection run; it is computed in the background (poll `GET selection-runs/{id}`
+    until `status` is "done" or "failed"). Bad input and constraints that provably conflict are refused at
+    once: 422 with a translated message, nothing saved."""
     data = payload.model_dump()
     name, notes = data.pop("name"), data.pop("notes")
     for c in data["criteria"]:
         if c["higher_is_better"] is None:
             c.pop("higher_is_better")
     run = services.selection_run_create(actor=request.auth, name=name, notes=notes, parameters=data)
-    return Status(201, run)
+    return Status(202, run)
 
 
 @router.get("/selection-runs/compare", response=dict)
-def compare_runs(request: HttpRequest, a: int, b: int):
+def compare_runs(request: HttpRequest, a: Id, b: Id):
     _staff(request)
-    return selectors.compare_runs(selectors.run_get(user=request.auth, pk=a), selectors.run_get(user=request.auth, pk=b))
+    run_a, run_b = selectors.run_get(user=request.auth, pk=a), selectors.run_get(user=request.auth, pk=b)
+    if not (run_a.is_done and run_b.is_done):
+        raise ValidationError({"__all__": _("Only finished runs can be compared.")})
+    return selectors.compare_runs(run_a, run_b)
 
 
-@router.get("/selection-runs/{int:pk}", response=RunOut)
+@router.get("/selection-runs/{id:pk}", response=RunOut)
 def get_run(request: HttpRequest, pk: int):
+    """A run with its state ("queued", "running", "done", "failed") and, once done, its result."""
     _staff(request)
     return selectors.run_get(user=request.auth, pk=pk)

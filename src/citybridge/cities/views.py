@@ -14,7 +14,7 @@ from citybridge.core.views import paginate
 
 from . import charts, exports, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
-from .models import City, ExpressionOfInterest, InterestStatus, SelectionRun, SizeClass
+from .models import City, ExpressionOfInterest, InterestStatus, RunStatus, SelectionRun, SizeClass
 
 
 def _city_or_404(request, pk: int) -> City:
@@ -142,7 +142,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("The selection was computed and saved."))
+            messages.success(request, _("The selection was saved and is being computed in the background."))
             return redirect("cities:run", pk=run.pk)
     return render(request, "cities/run_list.html", {
         **paginate(request, selectors.run_list(user=request.user)), "form": form,
@@ -158,14 +158,32 @@ def _run_or_404(request, pk: int) -> SelectionRun:
         raise Http404
 
 
+def _done_run_or_404(request, pk: int) -> SelectionRun:
+    run = _run_or_404(request, pk)
+    if not run.is_done:
+        raise Http404
+    return run
+
+
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
-    report = exports.run_report(run)
     return render(request, "cities/run_detail.html", {
-        "run": run, "report": report, "history": selectors.run_history(run=run)[:20],
-        "other_runs": selectors.run_list(user=request.user).exclude(pk=run.pk)[:20],
+        "run": run, "report": exports.run_report(run) if run.is_done else None,
+        "history": selectors.run_history(run=run)[:20],
+        "other_runs": selectors.run_list(user=request.user).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
     })
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The state fragment the run page polls (htmx, every 2 s) while the run is queued or running; once it
+    is finished, htmx is told to reload the page, which then shows the result or the error."""
+    run = _run_or_404(request, pk)
+    response = render(request, "cities/_run_status.html", {"run": run})
+    if run.is_finished and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -177,17 +195,18 @@ def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cities:run", pk=run.pk)
-    messages.success(request, _("The run was recomputed from its saved parameters."))
+    messages.success(request, _("The run was queued again with its saved parameters."))
     return redirect("cities:run", pk=new.pk)
 
 
 @login_required
 def run_compare(request: HttpRequest) -> HttpResponse:
-    try:
-        a_id, b_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
+    a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
+    if not (a_id.isascii() and a_id.isdigit() and len(a_id) <= 18 and b_id.isascii() and b_id.isdigit()
+            and len(b_id) <= 18):
         raise Http404
-    a, b = _run_or_404(request, a_id), _run_or_404(request, b_id)
+    a_id, b_id = int(a_id), int(b_id)
+    a, b = _done_run_or_404(request, a_id), _done_run_or_404(request, b_id)
     cmp = selectors.compare_runs(a, b)
     lang = "zh" if request.LANGUAGE_CODE.startswith("zh") else "en"
     name = lambda cid: cmp["labels"].get(cid, {}).get(lang, cid)  # noqa: E731
@@ -201,7 +220,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(request, pk)
+    run = _done_run_or_404(request, pk)
     response = HttpResponse(exports.run_xlsx(run),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}.xlsx"'
@@ -210,7 +229,7 @@ def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(request, pk)
+    run = _done_run_or_404(request, pk)
     response = HttpResponse(exports.run_pdf(run), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}-memo.pdf"'
     return response
