@@ -61,7 +61,9 @@ PAGES = {
         staff=200, coordinator=200, other_coordinator=404, lecturer=200, other_lecturer=404)),
     "officials": (lambda w: "/academy/officials/", dict(staff=200, coordinator=200, lecturer=403, translator=403)),
     "officials-import": (lambda w: "/academy/officials/import/", dict(staff=200, coordinator=200, lecturer=403)),
-    "official-create": (lambda w: "/academy/officials/new/", dict(staff=200, coordinator=200, lecturer=403)),
+    "official-create": (lambda w: "/academy/officials/new/", dict(staff=200, coordinator=403, lecturer=403)),
+    "official-create-in-course": (lambda w: f"/academy/officials/new/?course={w['course'].pk}", dict(
+        staff=200, coordinator=200, other_coordinator=404, lecturer=403)),
     "official": (lambda w: f"/academy/officials/{w['o1'].pk}/", dict(
         staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404, anonymous=302)),
     "behind": (lambda w: "/academy/behind/", dict(staff=200, coordinator=200, other_coordinator=200,
@@ -250,3 +252,14 @@ def test_upload_over_the_limit_is_refused_cleanly(world, client_for, course, set
     r = client_for(world["coordinator"]).post(f"/academy/courses/{course.pk}/roster/", {"file": big})
     assert r.status_code == 422 and "too large" in r.content.decode()
     assert Person.objects.count() == before
+
+
+def test_coordinator_adds_a_new_official_to_their_open_course(coordinator, course, client_for):
+    from citybridge.academy.models import Enrolment
+
+    r = client_for(coordinator).post(f"/academy/officials/new/?course={course.pk}", {
+        "family_name_zh_hans": "赵", "given_name_zh_hans": "敏", "position": "mayor", "service_start": "2020-01-01"})
+    assert r.status_code == 302 and r.url == f"/academy/courses/{course.pk}/"
+    e = Enrolment.objects.get(course=course)
+    assert e.official.person.full_name_zh() == "赵敏" and e.status == "confirmed"
+    assert client_for(coordinator).get(f"/academy/officials/{e.official_id}/").status_code == 200

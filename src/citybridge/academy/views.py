@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -246,8 +247,6 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if can_manage and q:
         enrolled = {e.official_id for e in enrolments}
         candidates = [o for o in selectors.official_list(user=user, q=q)[:20] if o.pk not in enrolled]
-        if user.is_program_staff is False and not candidates:
-            candidates = []
     counts = {s: sum(1 for e in enrolments if e.status == s) for s in EnrolmentStatus.values}
     return render(request, "academy/course_detail.html", {
         "course": course, "can_manage": can_manage,
@@ -590,19 +589,32 @@ def official_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def official_create(request: HttpRequest) -> HttpResponse:
+    """Staff add officials anywhere; coordinators add them to one of their courses (?course=…), so that the new
+    official is enrolled at their academy and stays visible to them."""
     if not request.user.has_perm("academy.add_official"):
         raise PermissionDenied
+    course = None
+    if request.GET.get("course", "").isdigit():
+        course = _course(request, int(request.GET["course"]), "academy.manage_course")
+    elif not request.user.is_program_staff:
+        raise PermissionDenied
     form = OfficialForm(request.POST or None)
+    if not request.user.is_program_staff:
+        form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         try:
-            official = services.official_create_with_person(actor=request.user, **d)
+            with transaction.atomic():
+                official = services.official_create_with_person(actor=request.user, **form.cleaned_data)
+                if course is not None:
+                    services.enrolment_create(actor=request.user, course=course, official=official)
             messages.success(request, _("The official was created."))
+            if course is not None:
+                return redirect("academy:course", pk=course.pk)
             return redirect("academy:official", pk=official.pk)
         except ValidationError as exc:
             _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("New official"),
-                                                 "cancel_url": reverse("academy:officials")})
+    cancel = reverse("academy:course", args=[course.pk]) if course else reverse("academy:officials")
+    return render(request, "academy/form.html", {"form": form, "title": _("New official"), "cancel_url": cancel})
 
 
 @login_required
