@@ -192,3 +192,37 @@ def test_staff_creates_curriculum_over_api(world, api_for):
                                                           "topic_ids": [t.json()["id"]]}),
                    content_type="application/json")
     assert m.status_code == 201 and m.json()["topic_ids"] == [t.json()["id"]]
+
+
+def test_more_writes_and_their_wrong_roles(world, api_for, staff):
+    course, o1 = world["course"], world["o1"]
+    session = course.sessions.first()
+    # external training: coordinator yes (with evidence), lecturer no
+    body = json.dumps({"provider": "CAG", "title": "Governance", "start_date": "2024-05-06",
+                       "end_date": "2024-05-10", "days": 5, "evidence_reference": "CAG-1"})
+    url = f"/api/v1/academy/officials/{o1.pk}/external-training"
+    assert api_for(world["lecturer"]).post(url, body, content_type="application/json").status_code == 403
+    assert api_for(world["other_coordinator"]).post(url, body, content_type="application/json").status_code == 404
+    r = api_for(world["coordinator"]).post(url, body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["has_evidence"]
+    no_evidence = json.dumps({**json.loads(body), "evidence_reference": ""})
+    assert api_for(world["coordinator"]).post(url, no_evidence, content_type="application/json").status_code == 422
+    # certificates: refused before completion; lecturer may not issue
+    cert_url = f"/api/v1/academy/courses/{course.pk}/certificates"
+    assert api_for(world["coordinator"]).post(cert_url).status_code == 422
+    assert api_for(world["lecturer"]).post(cert_url).status_code == 403
+    # sessions: lecturer may not delete, coordinator may
+    assert api_for(world["lecturer"]).delete(f"/api/v1/academy/sessions/{session.pk}").status_code == 403
+    assert api_for(world["coordinator"]).delete(f"/api/v1/academy/sessions/{session.pk}").status_code == 204
+    # complete, issue, revoke (staff only)
+    Course.objects.filter(pk=course.pk).update(status="running")
+    services.attendance_record(actor=staff, course=Course.objects.get(pk=course.pk), marks=[
+        services.Mark(o1.pk, s.pk, "present") for s in course.sessions.all()])
+    services.course_set_status(actor=staff, course=Course.objects.get(pk=course.pk), status="completed")
+    assert api_for(world["coordinator"]).post(cert_url).json() == {"issued": 1, "skipped": 0}
+    cert = Enrolment.objects.get(official=o1).certificate
+    revoke = f"/api/v1/academy/certificates/{cert.pk}/revoke"
+    reason = json.dumps({"reason": "duplicate"})
+    assert api_for(world["coordinator"]).post(revoke, reason, content_type="application/json").status_code == 403
+    r = api_for(staff).post(revoke, reason, content_type="application/json")
+    assert r.status_code == 200 and r.json()["valid"] is False

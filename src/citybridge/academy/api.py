@@ -600,3 +600,85 @@ def verify_certificate(request: HttpRequest, code: str):
             "name": f"{person.full_name_zh()} {person.full_name_en()}".strip(),
             "course": e.course.display_name(), "academy": e.course.academy.display_name(),
             "start_date": e.course.start_date, "end_date": e.course.end_date, "training_days": cert.training_days}
+
+
+# --------------------------------------------------------------------------- more writes
+
+
+class IssuedOut(Schema):
+    issued: int
+    skipped: int
+
+
+class RevokeIn(Strict):
+    reason: str = Field(..., max_length=500)
+
+
+class CertificateOut(Schema):
+    id: int
+    code: str
+    training_days: int
+    valid: bool
+
+    @staticmethod
+    def resolve_valid(obj) -> bool:
+        return obj.is_valid
+
+
+class ExternalIn(Strict):
+    provider: str = Field(..., max_length=200)
+    title: str = Field(..., max_length=200)
+    start_date: date
+    end_date: date
+    days: int = Field(..., ge=1, le=366)
+    evidence_reference: str = Field("", max_length=200)
+
+
+class ExternalOut(Schema):
+    id: int
+    provider: str
+    title: str
+    start_date: date
+    end_date: date
+    days: int
+    has_evidence: bool
+
+
+@router.delete("/sessions/{int:pk}", response={204: None})
+def delete_session(request: HttpRequest, pk: int):
+    from .models import Session
+
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    _course(request, session.course_id, "academy.manage_course")
+    services.session_delete(actor=request.auth, session=session)
+    return Status(204, None)
+
+
+@router.post("/courses/{int:pk}/certificates", response=IssuedOut)
+def issue_certificates(request: HttpRequest, pk: int):
+    """Issue certificates to every confirmed official with at least one training day (completed courses)."""
+    course = _course(request, pk, "academy.manage_course")
+    if course.status != CourseStatus.COMPLETED:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        raise ValidationError(_("Certificates are issued once the course is completed."))
+    issued, skipped = services.certificate_issue_all(actor=request.auth, course=course)
+    return {"issued": issued, "skipped": skipped}
+
+
+@router.post("/certificates/{int:pk}/revoke", response=CertificateOut)
+def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn):
+    from .models import Certificate
+
+    cert = get_object_or_404(Certificate.objects.select_related("enrolment"), pk=pk)
+    _course(request, cert.enrolment.course_id)
+    return services.certificate_revoke(actor=request.auth, certificate=cert, reason=payload.reason)
+
+
+@router.post("/officials/{int:pk}/external-training", response={201: ExternalOut})
+def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
+    """Training taken elsewhere; give `evidence_reference` (e.g. the other academy's certificate number)."""
+    official = selectors.official_get(user=request.auth, pk=pk)
+    return Status(201, services.external_training_create(actor=request.auth, official=official,
+                                                         **payload.model_dump()))
