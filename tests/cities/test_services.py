@@ -118,3 +118,17 @@ def test_rerun_reproduces_the_saved_result(staff, small_registry, create_run, on
     assert again.pk != first.pk and again.name == "Base (re-run)"
     for key in ("selected", "objective", "robustness", "runners_up", "weights"):
         assert again.result[key] == first.result[key], key
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_building_a_request_takes_a_constant_number_of_queries(small_registry, catalogue, extra,
+                                                               django_assert_max_num_queries):
+    from citybridge.cities.models import City
+
+    for i in range(extra):
+        City.objects.create(geonames_id=8_000_000 + i, name=f"X{i}", name_en=f"X{i}", name_zh_hans=f"城{i}",
+                            country="CN", province_en="Anhui", province_zh_hans="安徽", size_class="town")
+    clean = services.clean_parameters(params(pool="all"))
+    with django_assert_max_num_queries(2):  # the cities, then their values (labels need no extra query)
+        request, labels = services.build_request(clean)
+    assert len(request.candidates) == 6 + extra and labels[str(small_registry["Anqing"].pk)]["province_zh"] == "安徽"

@@ -245,7 +245,8 @@ def _pool_cities(pool: str) -> list[City]:
     qs = City.objects.filter(country__in=("US", "CN"))
     if pool == "candidates":
         qs = qs.filter(candidacy__isnull=False)
-    return list(qs.only("id", "name_en", "name_zh_hans", "country", "province_en", "size_class", "climate_zone"))
+    return list(qs.only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans", "size_class",
+                        "climate_zone"))
 
 
 def build_request(params: dict) -> tuple[selection.SelectionRequest, dict[str, dict]]:
