@@ -15,7 +15,7 @@ LIMITS = {
     "/academy/": 8,
     "/academy/courses/{course}/": 12,
     "/academy/courses/{course}/attendance/": 7,
-    "/academy/behind/?year=2025": 17,
+    "/academy/behind/?year=2025": 18,
     "/academy/officials/": 7,
     "/academy/impact/": 6,
     "/api/v1/academy/courses": 4,

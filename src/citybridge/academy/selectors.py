@@ -20,6 +20,7 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     ExternalTraining,
+    Jurisdiction,
     Module,
     OfficialProfile,
     Session,
@@ -193,15 +194,19 @@ def behind_filter_choices(*, user) -> dict:
     academies = academy_list(user=user)
     if not user.is_program_staff:
         academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
-    provinces = (OfficialProfile.objects.exclude(province="").values_list("province", flat=True).distinct()
-                 .order_by("province"))
+    # an official's province comes from their jurisdiction or organisation: list those (small tables), not the
+    # distinct values of 200,000 profiles
+    provinces = sorted(
+        {p for p in Jurisdiction.objects.values_list("province_en", flat=True).distinct() if p}
+        | {p for p in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).values_list(
+            "province_en", flat=True).distinct() if p})
     zh = is_chinese()
+    # the kinds of organisation officials work for (checking which ones have officials costs a scan of all of them)
     organisations = [
         (pk, (name_zh or name_en) if zh else (name_en or name_zh))
         for pk, name_en, name_zh in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
-        .filter(Exists(OfficialProfile.objects.filter(person__organisation=OuterRef("pk"))))
         .order_by("name_en").values_list("pk", "name_en", "name_zh_hans")[:500]]
-    return {"academies": list(academies), "provinces": list(provinces[:200]), "organisations": organisations}
+    return {"academies": list(academies), "provinces": provinces[:200], "organisations": organisations}
 
 
 # --------------------------------------------------------------------------- attendance grid
