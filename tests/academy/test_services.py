@@ -274,3 +274,16 @@ def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinat
 def test_lecturer_cannot_add_officials(lecturer):
     with pytest.raises(PermissionDenied):
         services.official_create_with_person(actor=lecturer, family_name_en="X", position="mayor")
+
+
+def test_prepare_training_year_command(make_official):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_official(service_start=date(2010, 1, 1))
+    out = StringIO()
+    call_command("prepare_training_year", "--year", "2024", stdout=out)
+    assert out.getvalue().strip() == "2024: 1 summary rows added"
+    call_command("prepare_training_year", "--year", "2024", stdout=out)
+    assert TrainingSummary.objects.filter(year=2024).count() == 1
