@@ -249,5 +249,8 @@ LOGGING = {
 #: API rate limits (anonymous, signed-in) per client
 CITYBRIDGE_API_RATES = ("60/m", "1200/m")
 
-# Program rules (DOMAIN.md); defaults here, a deployment overrides them in its own settings module.
-CITYBRIDGE_RULES: dict[str, object] = {}
+# Program rules (DOMAIN.md). Empty = the defaults in academy/course_rules.py (CourseRules) and
+# academy/compliance.py (ComplianceRules); a deployment overrides single values in its own settings module,
+# e.g. {"class_max": 60, "course_length_severity": "error"}. Unknown keys fail loudly.
+CITYBRIDGE_ACADEMY_COURSE_RULES: dict[str, object] = {}
+CITYBRIDGE_ACADEMY_COMPLIANCE_RULES: dict[str, object] = {}

@@ -160,7 +160,7 @@ WRITES = [
     ("post", "/officials", {"family_name_en": "X", "position": "mayor"}),
     ("post", "/courses/{course}/status", {"status": "cancelled"}),
     ("patch", "/courses/{course}", {"title_en": "Renamed"}),
-    ("post", "/courses/{course}/enrolments", {"official_id": 0}),
+    ("post", "/courses/{course}/enrolments", {"official_id": 999999}),
     ("put", "/courses/{course}/attendance", {"marks": []}),
     ("get", "/courses/{course}/checks", None),
 ]

@@ -13,7 +13,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from citybridge.core.api import Pagination, Strict
+from citybridge.core.api import Id, Pagination, Strict
 
 from . import selectors, services
 from .certificate import normalise_code
@@ -127,7 +127,7 @@ class ModuleIn(Strict):
     objectives_zh_hans: str = Field("", max_length=4000)
     days: int = Field(..., ge=0, le=365)
     formats: list[FormatLit] = []
-    topic_ids: list[int] = []
+    topic_ids: list[Id] = Field([], max_length=50)
 
 
 @router.get("/academies", response=list[AcademyOut])
@@ -190,14 +190,14 @@ class CourseOut(Schema):
 
 
 class CourseIn(Strict):
-    academy_id: int
+    academy_id: Id
     title_en: str = Field("", max_length=200)
     title_zh_hans: str = Field("", max_length=200)
     start_date: date
     end_date: date
     location_en: str = Field("", max_length=200)
     location_zh_hans: str = Field("", max_length=200)
-    module_ids: list[int] = []
+    module_ids: list[Id] = Field([], max_length=50)
 
 
 class CoursePatch(Strict):
@@ -247,17 +247,17 @@ class SessionIn(Strict):
     start_time: time
     end_time: time
     format: FormatLit = "lecture"
-    module_id: int | None = None
+    module_id: Id | None = None
     title_en: str = Field("", max_length=200)
     title_zh_hans: str = Field("", max_length=200)
-    lecturer_id: int | None = None
+    lecturer_id: Id | None = None
     site: str = Field("", max_length=200)
-    partner_id: int | None = None
+    partner_id: Id | None = None
 
 
 @router.get("/courses", response=list[CourseOut])
 @paginate(Pagination)
-def list_courses(request: HttpRequest, status: StatusLit | None = None, academy: int | None = None):
+def list_courses(request: HttpRequest, status: StatusLit | None = None, academy: Id | None = None):
     return selectors.course_list(user=request.auth, status=status or "", academy=academy)
 
 
@@ -280,12 +280,12 @@ def create_course(request: HttpRequest, payload: CourseIn):
     return Status(201, services.course_create(actor=request.auth, academy=academy, modules=modules, **data))
 
 
-@router.get("/courses/{int:pk}", response=CourseOut)
+@router.get("/courses/{id:pk}", response=CourseOut)
 def get_course(request: HttpRequest, pk: int):
     return _course(request, pk)
 
 
-@router.patch("/courses/{int:pk}", response=CourseOut)
+@router.patch("/courses/{id:pk}", response=CourseOut)
 def update_course(request: HttpRequest, pk: int, payload: CoursePatch):
     course = _course(request, pk, "academy.manage_course")
     data = payload.model_dump(exclude_unset=True)
@@ -294,13 +294,13 @@ def update_course(request: HttpRequest, pk: int, payload: CoursePatch):
     return services.course_update(actor=request.auth, course=course, modules=modules, **data)
 
 
-@router.post("/courses/{int:pk}/status", response=CourseOut)
+@router.post("/courses/{id:pk}/status", response=CourseOut)
 def set_course_status(request: HttpRequest, pk: int, payload: StatusIn):
     course = _course(request, pk, "academy.manage_course")
     return services.course_set_status(actor=request.auth, course=course, status=payload.status)
 
 
-@router.get("/courses/{int:pk}/checks", response=list[ProblemOut])
+@router.get("/courses/{id:pk}/checks", response=list[ProblemOut])
 def course_checks(request: HttpRequest, pk: int):
     """The course rules' errors and warnings (length, rest days, class size), in the request's language."""
     from .messages import problem_message
@@ -310,12 +310,12 @@ def course_checks(request: HttpRequest, pk: int):
             for p in services.course_problems(course)]
 
 
-@router.get("/courses/{int:pk}/sessions", response=list[SessionOut])
+@router.get("/courses/{id:pk}/sessions", response=list[SessionOut])
 def list_sessions(request: HttpRequest, pk: int):
     return selectors.course_sessions(course=_course(request, pk))
 
 
-@router.post("/courses/{int:pk}/sessions", response={201: SessionOut})
+@router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, pk: int, payload: SessionIn):
     from citybridge.core.models import Organisation, Person
 
@@ -342,7 +342,7 @@ class EnrolmentOut(Schema):
 
 
 class EnrolIn(Strict):
-    official_id: int
+    official_id: Id
     waitlist: bool = False
 
 
@@ -356,8 +356,8 @@ class RosterReportOut(Schema):
 
 
 class MarkIn(Strict):
-    official_id: int
-    session_id: int
+    official_id: Id
+    session_id: Id
     status: MarkLit
 
 
@@ -376,7 +376,7 @@ def _enrolment_out(e: Enrolment, full: bool) -> dict:
     return out
 
 
-@router.get("/courses/{int:pk}/enrolments", response=list[EnrolmentOut])
+@router.get("/courses/{id:pk}/enrolments", response=list[EnrolmentOut])
 def list_enrolments(request: HttpRequest, pk: int):
     """Coordinators and staff: everything. Lecturers: names of the confirmed class, nothing else."""
     course = _course(request, pk)
@@ -387,7 +387,7 @@ def list_enrolments(request: HttpRequest, pk: int):
     return [_enrolment_out(e, full) for e in rows]
 
 
-@router.post("/courses/{int:pk}/enrolments", response={201: EnrolmentOut})
+@router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
 def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
     course = _course(request, pk, "academy.manage_course")
     official = get_object_or_404(selectors.official_list(user=request.auth), pk=payload.official_id)
@@ -395,7 +395,7 @@ def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
     return Status(201, _enrolment_out(e, True))
 
 
-@router.post("/enrolments/{int:pk}/withdraw", response=EnrolmentOut)
+@router.post("/enrolments/{id:pk}/withdraw", response=EnrolmentOut)
 def withdraw(request: HttpRequest, pk: int):
     e = get_object_or_404(Enrolment.objects.select_related("official__person", "course"), pk=pk)
     _course(request, e.course_id, "academy.manage_course")
@@ -403,7 +403,7 @@ def withdraw(request: HttpRequest, pk: int):
     return _enrolment_out(e, True)
 
 
-@router.post("/courses/{int:pk}/roster", response={200: RosterReportOut, 422: RosterReportOut})
+@router.post("/courses/{id:pk}/roster", response={200: RosterReportOut, 422: RosterReportOut})
 def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
     course = _course(request, pk, "academy.manage_course")
@@ -413,7 +413,7 @@ def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...),
     return Status(200 if report.ok else 422, report.__dict__)
 
 
-@router.put("/courses/{int:pk}/attendance", response=AttendanceOut)
+@router.put("/courses/{id:pk}/attendance", response=AttendanceOut)
 def record_attendance(request: HttpRequest, pk: int, payload: AttendanceIn):
     course = _course(request, pk, "academy.manage_course")
     marks = [services.Mark(m.official_id, m.session_id, m.status) for m in payload.marks]
@@ -493,9 +493,9 @@ class OfficialIn(Strict):
     position: PositionLit
     jurisdiction: str = Field("", max_length=200)
     province: str = Field("", max_length=100)
-    population: int | None = Field(None, ge=0)
+    population: int | None = Field(None, ge=0, le=2_000_000_000)
     population_date: date | None = None
-    company_employees: int | None = Field(None, ge=0)
+    company_employees: int | None = Field(None, ge=0, le=100_000_000)
     service_start: date | None = None
 
 
@@ -536,7 +536,7 @@ def create_official(request: HttpRequest, payload: OfficialIn):
     return Status(201, selectors.official_get(user=request.auth, pk=o.pk))
 
 
-@router.get("/officials/{int:pk}", response=OfficialDetailOut)
+@router.get("/officials/{id:pk}", response=OfficialDetailOut)
 def get_official(request: HttpRequest, pk: int):
     o = selectors.official_get(user=request.auth, pk=pk)
     if not request.auth.has_perm("academy.view_official", o):
@@ -552,7 +552,7 @@ def get_official(request: HttpRequest, pk: int):
 @router.get("/behind", response=list[BehindOut])
 @paginate(Pagination)
 def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
-                  academy: int | None = None, organisation: int | None = None,
+                  academy: Id | None = None, organisation: Id | None = None,
                   province: str = Query("", max_length=100), position: PositionLit | None = None):
     """Officials sorted by the training days still missing in `year` (default: this year)."""
     if not request.auth.has_perm("academy.view_compliance"):
@@ -644,7 +644,7 @@ class ExternalOut(Schema):
     has_evidence: bool
 
 
-@router.delete("/sessions/{int:pk}", response={204: None})
+@router.delete("/sessions/{id:pk}", response={204: None})
 def delete_session(request: HttpRequest, pk: int):
     from .models import Session
 
@@ -654,7 +654,7 @@ def delete_session(request: HttpRequest, pk: int):
     return Status(204, None)
 
 
-@router.post("/courses/{int:pk}/certificates", response=IssuedOut)
+@router.post("/courses/{id:pk}/certificates", response=IssuedOut)
 def issue_certificates(request: HttpRequest, pk: int):
     """Issue certificates to every confirmed official with at least one training day (completed courses)."""
     course = _course(request, pk, "academy.manage_course")
@@ -667,7 +667,7 @@ def issue_certificates(request: HttpRequest, pk: int):
     return {"issued": issued, "skipped": skipped}
 
 
-@router.post("/certificates/{int:pk}/revoke", response=CertificateOut)
+@router.post("/certificates/{id:pk}/revoke", response=CertificateOut)
 def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn):
     from .models import Certificate
 
@@ -676,7 +676,7 @@ def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn):
     return services.certificate_revoke(actor=request.auth, certificate=cert, reason=payload.reason)
 
 
-@router.post("/officials/{int:pk}/external-training", response={201: ExternalOut})
+@router.post("/officials/{id:pk}/external-training", response={201: ExternalOut})
 def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
     """Training taken elsewhere; give `evidence_reference` (e.g. the other academy's certificate number)."""
     official = selectors.official_get(user=request.auth, pk=pk)

@@ -99,12 +99,14 @@ class OfficialForm(forms.Form):
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     jurisdiction = forms.CharField(label=_("Jurisdiction led"), max_length=200, required=False)
     province = forms.CharField(label=_("Province"), max_length=100, required=False)
-    population = forms.IntegerField(label=_("Population of the jurisdiction"), min_value=0, required=False)
+    population = forms.IntegerField(label=_("Population of the jurisdiction"), min_value=0, max_value=2_000_000_000,
+                                    required=False)
     population_date = forms.DateField(label=_("Population as of"), widget=DATE, required=False)
     company = forms.ModelChoiceField(label=_("Company (SOE executives)"),
                                      queryset=Organisation.objects.filter(type__in=["soe", "company"]),
                                      required=False)
-    company_employees = forms.IntegerField(label=_("Company employees"), min_value=0, required=False)
+    company_employees = forms.IntegerField(label=_("Company employees"), min_value=0, max_value=100_000_000,
+                                           required=False)
     service_start = forms.DateField(label=_("Service began"), widget=DATE, required=False)
 
 

@@ -177,14 +177,18 @@ def parse_date(value: Any) -> date | None:
 _UNITS = {"万": 10_000, "亿": 100_000_000, "k": 1_000, "m": 1_000_000, "million": 1_000_000}
 
 
+#: no jurisdiction or company counts more people than this; larger numbers are typing errors (and would overflow)
+MAX_COUNT = 2_000_000_000
+
+
 def parse_count(value: Any) -> int | None:
-    """A non-negative whole number ("3,210,000", "321万", "1.2亿", 3210000.0). Empty -> None; else ValueError."""
+    """A whole number 0..MAX_COUNT ("3,210,000", "321万", "1.2亿", 3210000.0). Empty -> None; else ValueError."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
-        if value < 0 or (isinstance(value, float) and not value.is_integer()):
+        if not 0 <= value <= MAX_COUNT or (isinstance(value, float) and not value.is_integer()):
             raise ValueError(value)
         return int(value)
     s = unicodedata.normalize("NFKC", str(value)).strip().lower().replace(",", "").replace(" ", "")
@@ -192,7 +196,7 @@ def parse_count(value: Any) -> int | None:
     if not m:
         raise ValueError(value)
     n = float(m[1]) * _UNITS.get(m[2] or "", 1)
-    if m[2] is None and "." in m[1] and not n.is_integer():
+    if (m[2] is None and "." in m[1] and not n.is_integer()) or n > MAX_COUNT:
         raise ValueError(value)
     return round(n)
 

@@ -57,11 +57,11 @@ from .roster import parse_roster
 
 
 def course_rules() -> cr.CourseRules:
-    return cr.CourseRules.from_mapping(getattr(settings, "CITYBRIDGE_ACADEMY_COURSE_RULES", None))
+    return cr.CourseRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COURSE_RULES)
 
 
 def compliance_rules() -> comp.ComplianceRules:
-    return comp.ComplianceRules.from_mapping(getattr(settings, "CITYBRIDGE_ACADEMY_COMPLIANCE_RULES", None))
+    return comp.ComplianceRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COMPLIANCE_RULES)
 
 
 def require(actor, perm: str, obj=None) -> None:
