@@ -222,6 +222,7 @@ TASKS = {
 
 # Security: sessions, CSRF, headers. The production values switch on with CITYBRIDGE_SECURE.
 SECURE = env("CITYBRIDGE_SECURE")
+SESSION_ENGINE = "citybridge.core.sessions"  # database sessions; malformed cookies count as no session
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 14 * 24 * 3600

@@ -100,3 +100,11 @@ def test_me_tells_who_is_calling_and_their_scope(api_for, make_user, organisatio
     body = api_for(coordinator).get("/api/v1/me").json()
     assert body["email"] == coordinator.email and not body["is_program_staff"]
     assert body["roles"] == [{"role": "academy_coordinator", "organisation_id": organisation.pk, "city_id": None}]
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00defghijkl", "x" * 5000, "'; DROP TABLE x; --"])
+def test_malformed_session_cookie_is_no_session_not_an_error(db, client_for, cookie):
+    client = client_for(None)
+    client.cookies["sessionid"] = cookie
+    assert client.get("/api/v1/me").status_code == 401
+    assert client.get("/organisations/").status_code == 302
