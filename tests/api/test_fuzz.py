@@ -24,7 +24,21 @@ def error_format(ctx, response, case):
         assert isinstance(body.get("detail"), str) and isinstance(body.get("errors", []), list), body
 
 
-def test_no_operation_answers_with_a_server_error(db, staff_token):
+@pytest.fixture
+def keep_test_connection():
+    """Schemathesis calls the raw WSGI app, whose request signals would close the test's database connection
+    (PostgreSQL); Django's own test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_no_operation_answers_with_a_server_error(db, staff_token, keep_test_connection):
     from citybridge.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
