@@ -108,8 +108,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     type_ = request.GET.get("type", "") if request.GET.get("type") in OrganisationType.values else ""
     country = request.GET.get("country", "") if request.GET.get("country") in dict(COUNTRIES) else ""
     qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country)
+    page = paginate(request, qs)
+    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
+    type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
+    for org in page["page_obj"].object_list:
+        org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
     return render(request, "core/organisation_list.html", {
-        **paginate(request, qs), "q": q, "type": type_, "country": country,
+        **page, "q": q, "type": type_, "country": country,
         "types": OrganisationType.choices, "countries": COUNTRIES,
         "can_add": request.user.has_perm("core.add_organisation"),
     })
