@@ -115,7 +115,6 @@ def topic_save(*, actor: User, topic: Topic | None = None, slug: str, name_en: s
     topic = topic or Topic()
     topic.slug = (slug or "").strip()
     topic.name_en, topic.name_zh_hans = data["name_en"], data["name_zh_hans"]
-    topic.name = topic.name_en or topic.name_zh_hans
     topic.description_en, topic.description_zh_hans = description_en or "", description_zh_hans or ""
     topic.motivations = _validate_motivations(motivations)
     topic.order = order
@@ -138,7 +137,6 @@ def module_save(*, actor: User, module: Module | None = None, title_en: str = ""
         raise ValidationError({"formats": _("Unknown format: %(value)s.") % {"value": ", ".join(bad)}})
     module = module or Module()
     module.title_en, module.title_zh_hans = data["title_en"], data["title_zh_hans"]
-    module.title = module.title_en or module.title_zh_hans
     module.objectives_en, module.objectives_zh_hans = objectives_en or "", objectives_zh_hans or ""
     module.days = days
     module.formats = formats
@@ -188,8 +186,6 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
     for k, v in fields.items():
         setattr(course, k, _clean_str(v) if v is not None or k in ("start_date", "end_date") else "")
     _bilingual_required({"title_en": course.title_en, "title_zh_hans": course.title_zh_hans}, "title")
-    course.title = course.title_en or course.title_zh_hans
-    course.location = course.location_en or course.location_zh_hans or ""
     problems = cr.check_course_dates(course.start_date, course.end_date, course_rules())
     if course.pk:
         problems += [p for p in _course_problems(course) if p.code == "session.outside_course"]
@@ -240,7 +236,6 @@ def session_save(*, actor: User, course: Course, session: Session | None = None,
         raise ValidationError(_("This session belongs to another course."))
     for k, v in fields.items():
         setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site")) else "")
-    session.title = session.title_en or session.title_zh_hans or ""
     if session.date and not (course.start_date <= session.date <= course.end_date):
         raise ValidationError({"date": _("The date must be within the course (%(start)s – %(end)s).") % {
             "start": course.start_date, "end": course.end_date}})
@@ -361,7 +356,6 @@ def official_update_with_person(
     person.family_name_en, person.given_name_en = (family_name_en or "").strip(), (given_name_en or "").strip()
     person.family_name_zh_hans = (family_name_zh_hans or "").strip() or None
     person.given_name_zh_hans = (given_name_zh_hans or "").strip() or None
-    person.family_name = person.family_name_en or person.family_name_zh_hans
     if actor.is_program_staff:
         person.organisation = organisation
     person.email, person.phone = email, (phone or "").strip()
