@@ -317,16 +317,19 @@ def list_sessions(request: HttpRequest, pk: int):
 
 @router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, pk: int, payload: SessionIn):
+    course = _course(request, pk, "academy.manage_course")
+    return Status(201, services.session_save(actor=request.auth, course=course, **_session_fields(payload)))
+
+
+def _session_fields(payload: SessionIn) -> dict:
     from citybridge.core.models import Organisation, Person
 
-    course = _course(request, pk, "academy.manage_course")
     data = payload.model_dump()
-    data["module"] = get_object_or_404(Module, pk=data["module_id"]) if data["module_id"] else None
-    data["lecturer"] = get_object_or_404(Person, pk=data["lecturer_id"]) if data["lecturer_id"] else None
-    data["partner"] = get_object_or_404(Organisation, pk=data["partner_id"]) if data["partner_id"] else None
-    for k in ("module_id", "lecturer_id", "partner_id"):
-        data.pop(k)
-    return Status(201, services.session_save(actor=request.auth, course=course, **data))
+    module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
+    data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
+    data["lecturer"] = get_object_or_404(Person, pk=lecturer_id) if lecturer_id else None
+    data["partner"] = get_object_or_404(Organisation, pk=partner_id) if partner_id else None
+    return data
 
 
 # --------------------------------------------------------------------------- enrolment and attendance
@@ -642,6 +645,16 @@ class ExternalOut(Schema):
     end_date: date
     days: int
     has_evidence: bool
+
+
+@router.put("/sessions/{id:pk}", response=SessionOut)
+def update_session(request: HttpRequest, pk: int, payload: SessionIn):
+    """Replace a session's date, times, format, module, title, lecturer, site and partner."""
+    from .models import Session
+
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    course = _course(request, session.course_id, "academy.manage_course")
+    return services.session_save(actor=request.auth, course=course, session=session, **_session_fields(payload))
 
 
 @router.delete("/sessions/{id:pk}", response={204: None})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("courses/<id:pk>/edit/", views.course_edit, name="course-edit"),
     path("courses/<id:pk>/status/", views.course_status, name="course-status"),
     path("courses/<id:pk>/sessions/new/", views.session_create, name="session-create"),
+    path("sessions/<id:pk>/edit/", views.session_edit, name="session-edit"),
     path("sessions/<id:pk>/delete/", views.session_delete, name="session-delete"),
     path("courses/<id:pk>/timetable.ics", views.course_ics, name="course-ics"),
     path("courses/<id:pk>/enrol/", views.enrol, name="enrol"),
