@@ -344,9 +344,23 @@ def official_update_with_person(
 ) -> OfficialProfile:
     """The official's page form: names and contact on the person, the rest on the profile, in one transaction."""
     require(actor, "academy.change_official", official)
+    _official_person_save(
+        official.person, family_name_en=family_name_en, given_name_en=given_name_en,
+        family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans,
+        organisation=organisation if actor.is_program_staff else official.person.organisation, email=email,
+        phone=phone, jurisdiction=jurisdiction, population=population)
+    j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
+                               population_date=population_date)
+    return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
+                           company_employees=company_employees, service_start=service_start)
+
+
+def _official_person_save(person: Person, *, family_name_en: str, given_name_en: str, family_name_zh_hans: str,
+                          given_name_zh_hans: str, organisation: Organisation | None, email: str, phone: str,
+                          jurisdiction: str, population: int | None) -> Person:
+    """Validate and save an official's person record (names in both languages, organisation, contact)."""
     if not ((family_name_en or "").strip() or (family_name_zh_hans or "").strip()):
         raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
-    person = official.person
     email = (email or "").strip()
     if email and Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
         raise ValidationError({"email": _("A person with this e-mail address already exists.")})
@@ -356,16 +370,20 @@ def official_update_with_person(
     person.family_name_en, person.given_name_en = (family_name_en or "").strip(), (given_name_en or "").strip()
     person.family_name_zh_hans = (family_name_zh_hans or "").strip() or None
     person.given_name_zh_hans = (given_name_zh_hans or "").strip() or None
-    if actor.is_program_staff:
-        person.organisation = organisation
+    person.organisation = organisation
     person.email, person.phone = email, (phone or "").strip()
     person.full_clean(exclude=["family_name"])
     person.save()
+    return person
+
+
+def _official_jurisdiction(*, jurisdiction: str, province: str, population: int | None,
+                           population_date: date | None) -> Jurisdiction | None:
+    """The jurisdiction an official leads (found or created), with its population recorded when given."""
     j = jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
     if j is not None and population is not None:
         population_record(jurisdiction=j, population=population, valid_from=population_date or timezone.localdate())
-    return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
-                           company_employees=company_employees, service_start=service_start)
+    return j
 
 
 def _official_write(official: OfficialProfile, fields: dict) -> None:
@@ -390,24 +408,12 @@ def official_create_with_person(
 ) -> OfficialProfile:
     """A new person with an official profile (academy coordinators may add officials; core people are staff's)."""
     require(actor, "academy.add_official")
-    if not ((family_name_en or "").strip() or (family_name_zh_hans or "").strip()):
-        raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
-    email = (email or "").strip()
-    if email and Person.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": _("A person with this e-mail address already exists.")})
-    if population is not None and not (jurisdiction or "").strip():
-        raise ValidationError({"jurisdiction": _("A population is given but no jurisdiction: add the jurisdiction "
-                                                 "the official leads.")})
-    person = Person(
-        family_name=(family_name_en or family_name_zh_hans).strip(), family_name_en=(family_name_en or "").strip(),
-        given_name_en=(given_name_en or "").strip(), family_name_zh_hans=(family_name_zh_hans or "").strip() or None,
-        given_name_zh_hans=(given_name_zh_hans or "").strip() or None, organisation=organisation, email=email,
-        phone=(phone or "").strip())
-    person.full_clean(exclude=["family_name"])
-    person.save()
-    j = jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
-    if j is not None and population is not None:
-        population_record(jurisdiction=j, population=population, valid_from=population_date or timezone.localdate())
+    person = _official_person_save(
+        Person(), family_name_en=family_name_en, given_name_en=given_name_en,
+        family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans, organisation=organisation,
+        email=email, phone=phone, jurisdiction=jurisdiction, population=population)
+    j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
+                               population_date=population_date)
     return official_create(actor=actor, person=person, position=position, jurisdiction=j, company=company,
                            company_employees=company_employees, service_start=service_start)
 

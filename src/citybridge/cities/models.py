@@ -12,16 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from citybridge.core.models import is_chinese
+from citybridge.core.rules import is_program_staff
 
 
 def _bilingual(obj, field: str, language: str | None = None) -> str:
     en = getattr(obj, f"{field}_en", "") or ""
     zh = getattr(obj, f"{field}_zh_hans", "") or ""
     return (zh or en) if is_chinese(language) else (en or zh)
-
-
-def _is_staff(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_program_staff)
 
 
 class CityQuerySet(models.QuerySet):
@@ -260,7 +257,7 @@ class ExpressionOfInterestQuerySet(models.QuerySet):
     def visible_to(self, user) -> ExpressionOfInterestQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        if _is_staff(user):
+        if is_program_staff(user):
             return self
         cities = user.scoped_city_ids() if user.has_role("city_coordinator") else set()
         return self.filter(Q(city_id__in=cities) | Q(submitted_by=user))
@@ -316,7 +313,7 @@ class CandidateCity(models.Model):
 
 class SelectionRunQuerySet(models.QuerySet):
     def visible_to(self, user) -> SelectionRunQuerySet:
-        return self if _is_staff(user) else self.none()
+        return self if is_program_staff(user) else self.none()
 
 
 class RunStatus(models.TextChoices):
