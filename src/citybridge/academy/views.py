@@ -280,37 +280,27 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk, "academy.manage_course")
-    form = SessionForm(request.POST or None, course=course, initial={"date": course.start_date})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_save(actor=request.user, course=course, **form.cleaned_data)
-            messages.success(request, _("The session was added."))
-            return redirect("academy:course", pk=course.pk)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("New session"),
-                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
-
-
-@login_required
-def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
-    course = _course(request, session.course_id, "academy.manage_course")
-    initial = {"date": session.date, "start_time": session.start_time, "end_time": session.end_time,
-               "format": session.format, "module": session.module_id, "title_en": session.title_en,
-               "title_zh_hans": session.title_zh_hans, "lecturer": session.lecturer_id, "site": session.site,
-               "partner": session.partner_id}
+def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | None = None) -> HttpResponse:
+    """A new session of course `course_pk`, or session `pk` edited: the same form and the same service."""
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk) if pk else None
+    course = _course(request, session.course_id if session else course_pk, "academy.manage_course")
+    if session:
+        initial = {"date": session.date, "start_time": session.start_time, "end_time": session.end_time,
+                   "format": session.format, "module": session.module_id, "title_en": session.title_en,
+                   "title_zh_hans": session.title_zh_hans, "lecturer": session.lecturer_id, "site": session.site,
+                   "partner": session.partner_id}
+    else:
+        initial = {"date": course.start_date}
     form = SessionForm(request.POST or None, course=course, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_save(actor=request.user, course=course, session=session, **form.cleaned_data)
-            messages.success(request, _("The session was saved."))
+            messages.success(request, _("The session was saved.") if session else _("The session was added."))
             return redirect("academy:course", pk=course.pk)
         except ValidationError as exc:
             _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("Edit session"),
+    return render(request, "academy/form.html", {"form": form,
+                                                 "title": _("Edit session") if session else _("New session"),
                                                  "cancel_url": reverse("academy:course", args=[course.pk])})
 
 
