@@ -1,0 +1,34 @@
+"""Every write to Government Training tables. Keyword-only arguments; validate, check permission, one transaction.
+
+The compliance summary (TrainingSummary) and the impact snapshot are maintained here, by the same writes that
+change what they are computed from.
+
+One module per entity; import from the package (`from citybridge.academy import services`).
+"""
+
+from ._common import compliance_rules, course_rules, require  # noqa: F401
+from .attendance import Mark, attendance_import, attendance_record  # noqa: F401
+from .certificates import (  # noqa: F401
+    certificate_issue,
+    certificate_issue_all,
+    certificate_pdf,
+    certificate_revoke,
+    course_training_days,
+)
+from .courses import COURSE_FIELDS, course_create, course_problems, course_set_status, course_update  # noqa: F401
+from .curriculum import academy_save, module_save, topic_save  # noqa: F401
+from .enrolment import enrolment_confirm, enrolment_create, enrolment_withdraw  # noqa: F401
+from .external_training import external_training_create, external_training_delete  # noqa: F401
+from .impact import impact_current, impact_mark_stale, impact_refresh, impact_trainings  # noqa: F401
+from .officials import (  # noqa: F401
+    OFFICIAL_FIELDS,
+    jurisdiction_get_or_create,
+    official_create,
+    official_create_with_person,
+    official_update,
+    official_update_with_person,
+    population_record,
+)
+from .roster_import import ImportReport, roster_import  # noqa: F401
+from .sessions import SESSION_FIELDS, session_delete, session_save  # noqa: F401
+from .summaries import compliance_inputs, compliance_prepare_year, compliance_refresh  # noqa: F401

@@ -1,0 +1,170 @@
+"""Officials, their jurisdictions and population figures."""
+
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citybridge.core.models import Organisation, Person, User
+
+from ..models import (
+    Jurisdiction,
+    JurisdictionPopulation,
+    OfficialProfile,
+    Position,
+)
+from ._common import require
+from .impact import impact_mark_stale
+from .summaries import _add_prepared_years, compliance_refresh
+
+
+def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = "CN") -> Jurisdiction:
+    """Match by name in either language within the province (either language); create otherwise."""
+    name, province = (name or "").strip(), (province or "").strip()
+    is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
+    qs = Jurisdiction.objects.filter(Q(name_en__iexact=name) | Q(name_zh_hans=name), country=country)
+    if province:
+        qs = qs.filter(Q(province_en__iexact=province) | Q(province_zh_hans=province))
+    found = qs.first()
+    if found:
+        return found
+    prov_zh = any("\u4e00" <= ch <= "\u9fff" for ch in province)
+    return Jurisdiction.objects.create(
+        name=name, name_en="" if is_zh else name, name_zh_hans=name if is_zh else "",
+        province=province, province_en="" if prov_zh else province, province_zh_hans=province if prov_zh else "",
+        country=country)
+
+
+def population_record(*, jurisdiction: Jurisdiction, population: int, valid_from: date, source: str = "") -> None:
+    JurisdictionPopulation.objects.update_or_create(
+        jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population, "source": source})
+    impact_mark_stale()
+
+
+OFFICIAL_FIELDS = ("position", "jurisdiction", "company", "company_employees", "service_start")
+
+
+def _official_province(official: OfficialProfile) -> str:
+    if official.jurisdiction_id:
+        j = official.jurisdiction
+        return j.province_en or j.province_zh_hans or ""
+    org = official.person.organisation if official.person_id else None
+    return (org.province_en or org.province_zh_hans or "") if org else ""
+
+
+def _validate_official(official: OfficialProfile) -> None:
+    if official.position not in Position.values:
+        raise ValidationError({"position": _("Select a valid position.")})
+    if official.service_start and official.service_start > timezone.localdate():
+        raise ValidationError({"service_start": _("The date service began cannot be in the future.")})
+    if official.company_id and official.company.type not in ("soe", "company"):
+        raise ValidationError({"company": _("The company must be an organisation of type company or SOE.")})
+
+
+@transaction.atomic
+def official_create(*, actor: User, person: Person, **fields) -> OfficialProfile:
+    require(actor, "academy.add_official")
+    if OfficialProfile.objects.filter(person=person).exists():
+        raise ValidationError({"person": _("This person already has an official profile.")})
+    official = OfficialProfile(person=person)
+    _official_write(official, fields)
+    _add_prepared_years([official])
+    return official
+
+
+@transaction.atomic
+def official_update(*, actor: User, official: OfficialProfile, **fields) -> OfficialProfile:
+    require(actor, "academy.change_official", official)
+    _official_write(official, fields)
+    compliance_refresh(official_ids=[official.pk])
+    return official
+
+
+@transaction.atomic
+def official_update_with_person(
+    *, actor: User, official: OfficialProfile, family_name_en: str = "", given_name_en: str = "",
+    family_name_zh_hans: str = "", given_name_zh_hans: str = "", organisation: Organisation | None = None,
+    email: str = "", phone: str = "", position: str, jurisdiction: str = "", province: str = "",
+    population: int | None = None, population_date: date | None = None, company: Organisation | None = None,
+    company_employees: int | None = None, service_start: date | None = None,
+) -> OfficialProfile:
+    """The official's page form: names and contact on the person, the rest on the profile, in one transaction."""
+    require(actor, "academy.change_official", official)
+    _official_person_save(
+        official.person, family_name_en=family_name_en, given_name_en=given_name_en,
+        family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans,
+        organisation=organisation if actor.is_program_staff else official.person.organisation, email=email,
+        phone=phone, jurisdiction=jurisdiction, population=population)
+    j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
+                               population_date=population_date)
+    return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
+                           company_employees=company_employees, service_start=service_start)
+
+
+def _official_person_save(person: Person, *, family_name_en: str, given_name_en: str, family_name_zh_hans: str,
+                          given_name_zh_hans: str, organisation: Organisation | None, email: str, phone: str,
+                          jurisdiction: str, population: int | None) -> Person:
+    """Validate and save an official's person record (names in both languages, organisation, contact)."""
+    if not ((family_name_en or "").strip() or (family_name_zh_hans or "").strip()):
+        raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
+    email = (email or "").strip()
+    if email and Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+        raise ValidationError({"email": _("A person with this e-mail address already exists.")})
+    if population is not None and not (jurisdiction or "").strip():
+        raise ValidationError({"jurisdiction": _("A population is given but no jurisdiction: add the jurisdiction "
+                                                 "the official leads.")})
+    person.family_name_en, person.given_name_en = (family_name_en or "").strip(), (given_name_en or "").strip()
+    person.family_name_zh_hans = (family_name_zh_hans or "").strip() or None
+    person.given_name_zh_hans = (given_name_zh_hans or "").strip() or None
+    person.organisation = organisation
+    person.email, person.phone = email, (phone or "").strip()
+    person.full_clean(exclude=["family_name"])
+    person.save()
+    return person
+
+
+def _official_jurisdiction(*, jurisdiction: str, province: str, population: int | None,
+                           population_date: date | None) -> Jurisdiction | None:
+    """The jurisdiction an official leads (found or created), with its population recorded when given."""
+    j = jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
+    if j is not None and population is not None:
+        population_record(jurisdiction=j, population=population, valid_from=population_date or timezone.localdate())
+    return j
+
+
+def _official_write(official: OfficialProfile, fields: dict) -> None:
+    unknown = set(fields) - set(OFFICIAL_FIELDS)
+    if unknown:
+        raise ValidationError({n: _("This field cannot be set.") for n in sorted(unknown)})
+    for k, v in fields.items():
+        setattr(official, k, v)
+    _validate_official(official)
+    official.province = _official_province(official)
+    official.full_clean(exclude=["person"])
+    official.save()
+
+
+@transaction.atomic
+def official_create_with_person(
+    *, actor: User, family_name_en: str = "", given_name_en: str = "", family_name_zh_hans: str = "",
+    given_name_zh_hans: str = "", organisation: Organisation | None = None, email: str = "", phone: str = "",
+    position: str, jurisdiction: str = "", province: str = "", population: int | None = None,
+    population_date: date | None = None, company: Organisation | None = None, company_employees: int | None = None,
+    service_start: date | None = None,
+) -> OfficialProfile:
+    """A new person with an official profile (academy coordinators may add officials; core people are staff's)."""
+    require(actor, "academy.add_official")
+    person = _official_person_save(
+        Person(), family_name_en=family_name_en, given_name_en=given_name_en,
+        family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans, organisation=organisation,
+        email=email, phone=phone, jurisdiction=jurisdiction, population=population)
+    j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
+                               population_date=population_date)
+    return official_create(actor=actor, person=person, position=position, jurisdiction=j, company=company,
+                           company_employees=company_employees, service_start=service_start)

@@ -1,0 +1,69 @@
+"""Sessions of a course."""
+
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from citybridge.core.models import User
+
+from .. import course_rules as cr
+from ..models import (
+    Course,
+    CourseStatus,
+    EnrolmentStatus,
+    Session,
+)
+from ._common import _clean_str, _raise_problems, course_rules, require
+from .summaries import compliance_refresh
+
+SESSION_FIELDS = ("date", "start_time", "end_time", "format", "module", "title_en", "title_zh_hans", "lecturer",
+                  "site", "partner")
+
+
+@transaction.atomic
+def session_save(*, actor: User, course: Course, session: Session | None = None, **fields) -> Session:
+    require(actor, "academy.manage_course", course)
+    if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
+        raise ValidationError(_("A completed or cancelled course cannot be changed."))
+    unknown = set(fields) - set(SESSION_FIELDS)
+    if unknown:
+        raise ValidationError({n: _("This field cannot be set.") for n in sorted(unknown)})
+    session = session or Session(course=course)
+    if session.course_id != course.pk:
+        raise ValidationError(_("This session belongs to another course."))
+    for k, v in fields.items():
+        setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site")) else "")
+    if session.date and not (course.start_date <= session.date <= course.end_date):
+        raise ValidationError({"date": _("The date must be within the course (%(start)s – %(end)s).") % {
+            "start": course.start_date, "end": course.end_date}})
+    if session.start_time and session.end_time and session.end_time <= session.start_time:
+        raise ValidationError({"end_time": _("The session must end after it starts.")})
+    if session.module_id and not course.course_modules.filter(module_id=session.module_id).exists():
+        raise ValidationError({"module": _("This module is not part of the course.")})
+    session.full_clean(exclude=["title", "course"])
+    other_dates = list(course.sessions.exclude(pk=session.pk).values_list("date", flat=True))
+    _raise_problems(cr.check_rest_days(course.start_date, course.end_date, other_dates + [session.date],
+                                       course_rules()), "date")
+    session.save()
+    _refresh_course_officials(course, years={session.date.year})
+    return session
+
+
+@transaction.atomic
+def session_delete(*, actor: User, session: Session) -> None:
+    course = session.course
+    require(actor, "academy.manage_course", course)
+    if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
+        raise ValidationError(_("A completed or cancelled course cannot be changed."))
+    year = session.date.year
+    session.delete()
+    _refresh_course_officials(course, years={year})
+
+
+def _refresh_course_officials(course: Course, years: set[int]) -> None:
+    ids = list(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).values_list("official_id", flat=True))
+    if ids:
+        compliance_refresh(official_ids=ids, years=years)
