@@ -38,7 +38,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 messages: venv  ## refresh every app's zh_Hans catalogue after changing UI strings
 	for app in src/citybridge/*/locale; do \
 	  (cd $$(dirname $$app) && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=$(CURDIR)/src:$(CURDIR) \
-	   $(CURDIR)/$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete); done
+	   $(CURDIR)/$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete --no-location); done
 
 lint: venv
 	$(VENV)/bin/ruff check .
