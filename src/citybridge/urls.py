@@ -31,6 +31,8 @@ urlpatterns = [
     path("people/<id:pk>/", views.person_detail, name="person-detail"),
     path("people/<id:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<id:pk>/delete/", views.person_delete, name="person-delete"),
+    path("people/<id:pk>/export/", views.person_export, name="person-export"),
+    path("people/<id:pk>/erase/", views.person_erase, name="person-erase"),
     path("academy/", include("citybridge.academy.urls")),
     path("cities/", include("citybridge.cities.urls")),
     path("api/v1/", api.urls),

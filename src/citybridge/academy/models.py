@@ -100,7 +100,7 @@ class Academy(models.Model):
     """The academy profile of an organisation of type "academy"."""
 
     organisation = models.OneToOneField(
-        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="academy",
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="academy",
         limit_choices_to={"type": "academy"},
     )
     official = models.BooleanField(_("official training academy"), default=True,
@@ -254,10 +254,10 @@ class Session(models.Model):
                                related_name="sessions")
     title = models.CharField(_("title"), max_length=200, blank=True)
     lecturer = models.ForeignKey(Person, verbose_name=_("lecturer"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="lectures")
+                                 on_delete=models.PROTECT, related_name="lectures")
     site = models.CharField(_("site"), max_length=200, blank=True)
     partner = models.ForeignKey(Organisation, verbose_name=_("partner"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="hosted_sessions")
+                                on_delete=models.PROTECT, related_name="hosted_sessions")
 
     objects = SessionQuerySet.as_manager()
 
@@ -340,14 +340,15 @@ class OfficialQuerySet(models.QuerySet):
 
 
 class OfficialProfile(models.Model):
-    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="official")
+    # PROTECT here and below: a training record is never cascaded away; a person's data goes by a privacy erase
+    person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="official")
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("jurisdiction led"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="officials")
     #: for filtering: the jurisdiction's province, or the organisation's
     province = models.CharField(_("province"), max_length=100, blank=True, db_index=True)
     company = models.ForeignKey(Organisation, verbose_name=_("company"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="executives")
+                                on_delete=models.PROTECT, related_name="executives")
     company_employees = models.PositiveIntegerField(_("company employees"), null=True, blank=True)
     service_start = models.DateField(_("service began"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -383,8 +384,8 @@ class EnrolmentQuerySet(models.QuerySet):
 
 
 class Enrolment(models.Model):
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments")
-    official = models.ForeignKey(OfficialProfile, verbose_name=_("official"), on_delete=models.CASCADE,
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrolments")
+    official = models.ForeignKey(OfficialProfile, verbose_name=_("official"), on_delete=models.PROTECT,
                                  related_name="enrolments")
     status = models.CharField(_("status"), max_length=20, choices=EnrolmentStatus.choices,
                               default=EnrolmentStatus.CONFIRMED)
@@ -392,7 +393,7 @@ class Enrolment(models.Model):
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
     jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    company = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    company = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     company_employees = models.PositiveIntegerField(null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -413,7 +414,7 @@ class Enrolment(models.Model):
 
 class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
-    official = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE, related_name="attendance")
+    official = models.ForeignKey(OfficialProfile, on_delete=models.PROTECT, related_name="attendance")
     status = models.CharField(_("status"), max_length=10, choices=AttendanceStatus.choices)
     recorded_at = models.DateTimeField(auto_now=True)
     recorded_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -431,7 +432,7 @@ class Attendance(models.Model):
 class ExternalTraining(models.Model):
     """Training taken at another academy or institution; counts towards compliance when evidence is attached."""
 
-    official = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE, related_name="external_training")
+    official = models.ForeignKey(OfficialProfile, on_delete=models.PROTECT, related_name="external_training")
     provider = models.CharField(_("provider"), max_length=200)
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("first day"))
@@ -458,7 +459,7 @@ class ExternalTraining(models.Model):
 
 
 class Certificate(models.Model):
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.CASCADE, related_name="certificate")
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="certificate")
     code = models.CharField(_("verification code"), max_length=24, unique=True)
     training_days = models.PositiveSmallIntegerField(_("training days"))
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ApiToken, Organisation, Person, RoleMembership, User
+from .models import ApiToken, AuditEvent, Organisation, Person, RoleMembership, User
 
 
 @admin.register(Organisation)
@@ -44,3 +44,20 @@ class UserAdmin(BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_hash",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by services, never edited."""
+
+    list_display = ("created_at", "actor", "action", "target_type", "target_id")
+    list_filter = ("action", "target_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

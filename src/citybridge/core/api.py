@@ -3,13 +3,15 @@
 
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .converters import MAX_ID
 from .countries import COUNTRIES
 from .models import Organisation, OrganisationType, Person
@@ -142,14 +144,31 @@ def get_organisation(request: HttpRequest, pk: int):
 
 @router.patch("/organisations/{id:pk}", response=OrganisationOut)
 def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch):
+    """Program staff change every field. Users scoped to the organisation (partners, solution providers, academy
+    coordinators) change only `short_name_en`, `short_name_zh_hans` and `website`; another field with a new value is
+    a 422 naming it."""
     org = selectors.organisation_get(user=request.auth, pk=pk)
     return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(payload))
 
 
 @router.delete("/organisations/{id:pk}", response={204: None})
 def delete_organisation(request: HttpRequest, pk: int):
-    services.organisation_delete(actor=request.auth, organisation=selectors.organisation_get(user=request.auth, pk=pk))
+    org = selectors.organisation_get(user=request.auth, pk=pk)
+    with _refused_as_409():
+        services.organisation_delete(actor=request.auth, organisation=org)
     return Status(204, None)
+
+
+class _refused_as_409:
+    """A delete refused because records depend on the target: 409 Conflict, the account in `detail`."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if isinstance(exc, services.DeleteRefused):
+            raise HttpError(409, exc.messages[0]) from exc
+        return False
 
 
 # --------------------------------------------------------------------------- people
@@ -245,5 +264,34 @@ def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
 
 @router.delete("/people/{id:pk}", response={204: None})
 def delete_person(request: HttpRequest, pk: int):
-    services.person_delete(actor=request.auth, person=selectors.person_get(user=request.auth, pk=pk))
+    person = selectors.person_get(user=request.auth, pk=pk)
+    with _refused_as_409():
+        services.person_delete(actor=request.auth, person=person)
     return Status(204, None)
+
+
+def _privacy_person(request: HttpRequest, pk: int) -> Person:
+    if not request.auth.has_perm("core.privacy_person"):
+        raise PermissionDenied
+    return selectors.person_get(user=request.auth, pk=pk)
+
+
+@router.get("/people/{id:pk}/export", response=dict)
+def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"] = "json"):
+    """Privacy export (program staff): everything held about the person — person, user account (no password), role
+    memberships, official profile, enrolments, attendance, external training, certificates, history.
+    `?format=xlsx` answers a workbook. Each export is recorded in the audit log."""
+    person = _privacy_person(request, pk)
+    if format == "xlsx":
+        response = HttpResponse(privacy.person_export_xlsx(actor=request.auth, person=person),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.xlsx"'
+        return response
+    return privacy.person_export(actor=request.auth, person=person, format="json")
+
+
+@router.post("/people/{id:pk}/erase", response=PersonOut)
+def erase_person(request: HttpRequest, pk: int):
+    """Privacy erase (program staff): names replaced by a placeholder, e-mail, phone, notes and title cleared, also
+    in the change history; the user account deactivated. Training records and figures are kept."""
+    return privacy.person_erase(actor=request.auth, person=_privacy_person(request, pk))

@@ -43,6 +43,8 @@ def _https_urls(field, **kwargs):
 
 
 class OrganisationForm(forms.ModelForm):
+    """`fields`: the subset this user may change (services.organisation_fields_for); the others are not shown."""
+
     class Meta:
         model = Organisation
         formfield_callback = _https_urls
@@ -51,16 +53,21 @@ class OrganisationForm(forms.ModelForm):
             "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in [n for n in self.fields if n not in fields]:
+                del self.fields[name]
         _bilingual_labels(self, {
             "name_en": _("Name (English)"), "name_zh_hans": _("Name (Chinese)"),
             "short_name_en": _("Short name (English)"), "short_name_zh_hans": _("Short name (Chinese)"),
             "province_en": _("Province or state (English)"), "province_zh_hans": _("Province or state (Chinese)"),
             "city_en": _("City (English)"), "city_zh_hans": _("City (Chinese)"),
         })
-        self.fields["parent"].queryset = Organisation.objects.only("id", "name_en", "name_zh_hans")
-        self.fields["name_en"].required = False
+        if "parent" in self.fields:
+            self.fields["parent"].queryset = Organisation.objects.only("id", "name_en", "name_zh_hans")
+        if "name_en" in self.fields:
+            self.fields["name_en"].required = False
 
     def validate_unique(self):
         """Uniqueness (same name and country) is checked by the service, with its own message."""
@@ -88,3 +95,11 @@ class PersonForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: the names, e-mail, phone and notes of this person are removed everywhere, including "
+                "the change history, and cannot be restored."),
+        required=True,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +117,8 @@ class Organisation(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> PersonQuerySet:
-        """Staff see everyone; others see themselves and the people of organisations they are scoped to."""
+        """Staff see everyone; others see themselves, the people of organisations they are scoped to, and the
+        people an app grants them personal-data access to (academy: officials enrolled at their academy)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if user.is_program_staff:
@@ -126,13 +127,53 @@ class PersonQuerySet(models.QuerySet):
         org_ids = user.scoped_organisation_ids()
         if org_ids:
             cond |= Q(organisation_id__in=org_ids)
+        granted = _granted(user)
+        if granted is not None:
+            cond |= granted
         return self.filter(cond)
+
+    def personal_data_condition(self, user) -> Q:
+        """Who may read a person's e-mail, phone and notes (one rule for pages, API and exports).
+
+        Program staff: everyone. The person: themself. People whose data an app restricts (officials): only whom
+        that app grants it to (coordinators of an academy where the official has a non-withdrawn enrolment).
+        Other people: also the users scoped to their organisation."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return Q(pk__in=[])
+        if user.is_program_staff:
+            return ~Q(pk__in=[])
+        from .privacy import registry
+
+        cond = Q(pk=user.person_id) if user.person_id else Q(pk__in=[])
+        org_ids = user.scoped_organisation_ids()
+        if org_ids:
+            in_scope = Q(organisation_id__in=org_ids)
+            for restricted in registry.restricted_conditions():
+                in_scope &= ~restricted
+            cond |= in_scope
+        granted = _granted(user)
+        if granted is not None:
+            cond |= granted
+        return cond
+
+    def with_personal_data_access(self, user) -> PersonQuerySet:
+        """Annotates `personal_data_visible` (bool) on each row, from personal_data_condition(user)."""
+        if getattr(user, "is_authenticated", False) and user.is_active and user.is_program_staff:
+            return self.annotate(personal_data_visible=Value(True, output_field=BooleanField()))
+        return self.annotate(personal_data_visible=ExpressionWrapper(
+            self.personal_data_condition(user), output_field=BooleanField()))
 
     def search(self, q: str) -> PersonQuerySet:
         q = (q or "").strip()
         if not q:
             return self
         return self.filter(search_name__icontains=q)
+
+
+def _granted(user) -> Q | None:
+    from .privacy import registry
+
+    return registry.granted_condition(user)
 
 
 class Person(models.Model):
@@ -154,6 +195,8 @@ class Person(models.Model):
         _("preferred language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")], default="en"
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    #: set by a privacy erase (core.privacy.person_erase): names replaced, personal data cleared
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     #: both languages' full names, for search ("张伟 Wei Zhang"); kept up to date by save()
     search_name = models.CharField(max_length=420, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,7 +256,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail"), unique=True)
     person = models.OneToOneField(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="user"
     )
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")], blank=True
@@ -261,11 +304,12 @@ class RoleMembership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    # PROTECT: deleting an organisation or city must not silently take people's roles (and their history) with it
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.CASCADE
+        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT
     )
     city = models.ForeignKey(
-        "cities.City", verbose_name=pgettext_lazy("place", "city"), null=True, blank=True, on_delete=models.CASCADE
+        "cities.City", verbose_name=pgettext_lazy("place", "city"), null=True, blank=True, on_delete=models.PROTECT
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -330,3 +374,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditAction(models.TextChoices):
+    PRIVACY_EXPORT = "privacy_export", _("Personal data exported")
+    PRIVACY_ERASE = "privacy_erase", _("Personal data erased")
+
+
+class AuditEvent(models.Model):
+    """Who did what to whom, for actions that must be accountable (privacy requests). Never holds erased data."""
+
+    actor = models.ForeignKey(User, verbose_name=_("actor"), null=True, on_delete=models.PROTECT,
+                              related_name="audit_events")
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    target_type = models.CharField(_("target type"), max_length=100)
+    target_id = models.PositiveBigIntegerField(_("target id"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="core_audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

@@ -52,5 +52,21 @@ rules.add_perm("core.view_person", is_program_staff | is_own_person | can_see_pe
 rules.add_perm("core.add_person", is_program_staff)
 rules.add_perm("core.change_person", is_program_staff | is_own_person)
 rules.add_perm("core.delete_person", is_program_staff)
-#: e-mail, phone and notes: staff, the person themself, and coordinators of their organisation
-rules.add_perm("core.view_person_contact", is_program_staff | is_own_person | can_see_person_in_scope)
+@rules.predicate
+def may_read_personal_data(user, person) -> bool:
+    """One rule with the lists: PersonQuerySet.personal_data_condition (selectors annotate it per row)."""
+    if person is None or not is_signed_in(user):
+        return False
+    annotated = getattr(person, "personal_data_visible", None)
+    if annotated is not None:
+        return bool(annotated)
+    from .models import Person
+
+    return Person.objects.filter(pk=person.pk).filter(Person.objects.personal_data_condition(user)).exists()
+
+
+#: e-mail, phone and notes: staff, the person themself, and — for people no app restricts — users scoped to their
+#: organisation; officials' only for the coordinators of an academy where they have a non-withdrawn enrolment
+rules.add_perm("core.view_person_contact", is_program_staff | is_own_person | may_read_personal_data)
+#: privacy requests: export everything held about a person, erase it
+rules.add_perm("core.privacy_person", is_program_staff)

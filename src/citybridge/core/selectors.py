@@ -17,7 +17,7 @@ def organisation_list(*, user, q: str = "", type: str = "", country: str = "") -
 
 
 def person_list(*, user, q: str = "", organisation: int | None = None) -> QuerySet[Person]:
-    qs = Person.objects.visible_to(user).search(q).select_related("organisation")
+    qs = Person.objects.visible_to(user).search(q).select_related("organisation").with_personal_data_access(user)
     if organisation:
         qs = qs.filter(organisation_id=organisation)
     return qs
@@ -28,4 +28,4 @@ def organisation_get(*, user, pk: int) -> Organisation:
 
 
 def person_get(*, user, pk: int) -> Person:
-    return Person.objects.visible_to(user).select_related("organisation").get(pk=pk)
+    return Person.objects.visible_to(user).select_related("organisation").with_personal_data_access(user).get(pk=pk)

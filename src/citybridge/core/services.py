@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .auth import hash_token, new_token_secret
 from .models import ApiToken, Organisation, Person, User
@@ -15,6 +16,10 @@ ORGANISATION_FIELDS = (
     "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
     "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
 )
+#: what users scoped to an organisation (partners, solution providers, academy coordinators) may change on its
+#: record: how it is written short and where to find it. Its name, type, country, place and parent organisation
+#: are its identity and place in the hierarchy, and are program staff's to change.
+ORGANISATION_SELF_SERVICE_FIELDS = ("short_name_en", "short_name_zh_hans", "website")
 PERSON_FIELDS = (
     "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en", "title_zh_hans",
     "organisation", "email", "phone", "preferred_language", "notes",
@@ -24,6 +29,60 @@ PERSON_FIELDS = (
 def require(actor, perm: str, obj=None) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
+
+
+# --------------------------------------------------------------------------- refused deletes
+
+
+class DeleteRefused(ValidationError):
+    """A delete that would take records others depend on. `dependants` is [(label, count)]; the API answers 409."""
+
+    def __init__(self, message: str, dependants: list[tuple[str, int]]):
+        super().__init__(message, code="protected")
+        self.dependants = dependants
+
+
+_NOT_DEPENDING = (models.SET_NULL, models.SET_DEFAULT, models.DO_NOTHING)
+
+
+def dependants(obj, depth: int = 4) -> list[tuple[str, int]]:
+    """What depends on `obj` and would be deleted with it or blocks its deletion: [(model's plural name, count)],
+    following reverse relations (not those that only set null) `depth` levels down. Computed summaries, which the
+    registry marks as derived, are left out."""
+    from .privacy import registry
+
+    derived = registry.derived_models()
+    counts: dict[type, int] = {}
+
+    def walk(model, queryset, level: int) -> None:
+        for rel in model._meta.related_objects:
+            if rel.many_to_many or rel.on_delete in _NOT_DEPENDING:
+                continue
+            child_model = rel.related_model
+            if child_model._meta.label in derived:
+                continue
+            children = child_model._base_manager.filter(**{f"{rel.field.name}__in": queryset.values("pk")})
+            n = children.count()
+            if n:
+                counts[child_model] = counts.get(child_model, 0) + n
+                if level < depth:
+                    walk(child_model, children, level + 1)
+
+    walk(type(obj), type(obj)._base_manager.filter(pk=obj.pk), 1)
+    return [(str(m._meta.verbose_name_plural), n) for m, n in counts.items()]
+
+
+def _delete_or_refuse(obj, message: str) -> None:
+    """Delete `obj`, or raise DeleteRefused with `message` % {"records": "enrolments: 3, certificates: 1"} when
+    records with history depend on it (on_delete=PROTECT, Django's ProtectedError / RestrictedError)."""
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except (ProtectedError, RestrictedError):
+        found = dependants(obj)
+        sep = pgettext("list separator", ", ")
+        records = sep.join(_("%(name)s: %(count)s") % {"name": name, "count": n} for name, n in found)
+        raise DeleteRefused(message % {"records": records}, found) from None
 
 
 def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
@@ -68,19 +127,40 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
     return org
 
 
+def organisation_fields_for(actor: User) -> tuple[str, ...]:
+    """The fields of an organisation's record this user may change (forms and API show the same set)."""
+    return ORGANISATION_FIELDS if actor.is_program_staff else ORGANISATION_SELF_SERVICE_FIELDS
+
+
 @transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
     require(actor, "core.change_organisation", organisation)
+    allowed = organisation_fields_for(actor)
+    if allowed != ORGANISATION_FIELDS:
+        current = Organisation.objects.get(pk=organisation.pk)
+        changed = {name for name in set(fields) - set(allowed)
+                   if name in ORGANISATION_FIELDS and _differs(getattr(current, name), fields[name])}
+        if changed:
+            raise ValidationError({name: _("Only program staff can change this field.") for name in sorted(changed)})
+        fields = {k: v for k, v in fields.items() if k in allowed or k not in ORGANISATION_FIELDS}
     _apply(organisation, fields, ORGANISATION_FIELDS)
     _validate_organisation(organisation)
     organisation.save()
     return organisation
 
 
+def _differs(old, new) -> bool:
+    if isinstance(new, str):
+        new = new.strip()
+    if old is None or new is None:
+        return (old or None) != (new or None)
+    return old != new
+
+
 @transaction.atomic
 def organisation_delete(*, actor: User, organisation: Organisation) -> None:
     require(actor, "core.delete_organisation", organisation)
-    organisation.delete()
+    _delete_or_refuse(organisation, _("This organisation cannot be deleted: %(records)s depend on it."))
 
 
 def _validate_person(person: Person) -> None:
@@ -113,7 +193,8 @@ def person_update(*, actor: User, person: Person, **fields) -> Person:
 @transaction.atomic
 def person_delete(*, actor: User, person: Person) -> None:
     require(actor, "core.delete_person", person)
-    person.delete()
+    _delete_or_refuse(person, _("This person cannot be deleted: %(records)s. Use a privacy erase to remove their "
+                                "personal data."))
 
 
 @transaction.atomic

@@ -16,9 +16,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .countries import COUNTRIES
-from .forms import ApiTokenForm, EmailAuthenticationForm, OrganisationForm, PersonForm, QueuedPasswordResetForm
+from .forms import (
+    ApiTokenForm,
+    EmailAuthenticationForm,
+    EraseForm,
+    OrganisationForm,
+    PersonForm,
+    QueuedPasswordResetForm,
+)
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
 
 PAGE_SIZE = 50
@@ -166,7 +173,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk)
     if not request.user.has_perm("core.change_organisation", org):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=org)
+    form = OrganisationForm(request.POST or None, instance=org,
+                            fields=services.organisation_fields_for(request.user))
     if request.method == "POST":
         saved = _save_form(request, form,
                            lambda **f: services.organisation_update(actor=request.user, organisation=org, **f),
@@ -180,7 +188,11 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk)
-    services.organisation_delete(actor=request.user, organisation=org)
+    try:
+        services.organisation_delete(actor=request.user, organisation=org)
+    except services.DeleteRefused as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("organisation-detail", pk=org.pk)
     messages.success(request, _("The organisation was deleted."))
     return redirect("organisation-list")
 
@@ -208,6 +220,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_contact": request.user.has_perm("core.view_person_contact", person),
         "can_change": request.user.has_perm("core.change_person", person),
         "can_delete": request.user.has_perm("core.delete_person", person),
+        "can_privacy": request.user.has_perm("core.privacy_person"),
     })
 
 
@@ -245,9 +258,48 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    services.person_delete(actor=request.user, person=person)
+    try:
+        services.person_delete(actor=request.user, person=person)
+    except services.DeleteRefused as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("person-detail", pk=person.pk)
     messages.success(request, _("The person was deleted."))
     return redirect("person-list")
+
+
+def _privacy_person(request: HttpRequest, pk: int) -> Person:
+    if not request.user.has_perm("core.privacy_person"):
+        raise PermissionDenied
+    return get_object_or_404(Person, pk=pk)
+
+
+@login_required
+@require_POST
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A privacy export (POST: it is recorded in the audit log). ?format=xlsx for a workbook, else JSON."""
+    person = _privacy_person(request, pk)
+    if request.POST.get("format") == "xlsx":
+        body = privacy.person_export_xlsx(actor=request.user, person=person)
+        content_type, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    else:
+        body = privacy.person_export_json(actor=request.user, person=person)
+        content_type, ext = "application/json", "json"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.{ext}"'
+    return response
+
+
+@login_required
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    """A privacy erase: GET asks for confirmation, POST anonymises the person."""
+    person = _privacy_person(request, pk)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy.person_erase(actor=request.user, person=person)
+        messages.success(request, _("The personal data of this person was erased. Their training records were "
+                                    "kept without their name."))
+        return redirect("person-detail", pk=person.pk)
+    return render(request, "core/person_erase.html", {"person": person, "form": form})
 
 
 # --------------------------------------------------------------------------- health
