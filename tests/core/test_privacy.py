@@ -1,0 +1,135 @@
+"""Privacy requests (PIPL / CCPA): export everything held about a person, erase it without losing records."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from citybridge.academy.models import Attendance, Certificate, Enrolment, TrainingSummary
+from citybridge.core.models import AuditEvent, Person, User
+
+NAMES = ("Zhang", "Wei", "张", "伟")
+
+
+@pytest.fixture
+def account(training, make_user):
+    return make_user("lecturer", person=training.person, email="zhang.wei@hangzhou.gov.cn")
+
+
+def test_export_holds_the_training_record_and_no_password(training, account, api_for):
+    r = api_for(training.staff).get(f"/api/v1/people/{training.person.pk}/export")
+    assert r.status_code == 200, r.content
+    sections = r.json()["sections"]
+    assert sections["person"][0]["email"] == "zhang.wei@hangzhou.gov.cn"
+    assert sections["person"][0]["family_name_zh_hans"] == "张"
+    assert sections["user_account"][0]["email"] == account.email and "password" not in sections["user_account"][0]
+    assert [m["role"] for m in sections["role_memberships"]] == ["lecturer"]
+    assert sections["official_profile"][0]["position"] == "mayor"
+    assert sections["enrolments"][0]["course"] == "Energy Smart Cities"
+    assert len(sections["attendance"]) == 5
+    assert sections["certificates"][0]["code"] == training.certificate.code
+    assert sections["training_summaries"][0]["total_days"] == 5
+    assert sections["person_history"], "history rows about the person are part of the export"
+    assert "password" not in r.content.decode()
+    event = AuditEvent.objects.get()
+    assert (event.actor, event.action, event.target_type, event.target_id) == (
+        training.staff, "privacy_export", "core.person", training.person.pk)
+    assert event.details["format"] == "json" and event.details["sections"]["attendance"] == 5
+
+
+def test_xlsx_export_neutralises_formulas(training, api_for):
+    Person.objects.filter(pk=training.person.pk).update(notes='=HYPERLINK("http://evil","x")')
+    r = api_for(training.staff).get(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert {"person", "enrolments", "attendance", "certificates"} <= set(wb.sheetnames)
+    values = [c.value for ws in wb for row_ in ws.iter_rows() for c in row_ if isinstance(c.value, str)]
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in values
+    assert not any(v[:1] in "=+-@" for v in values)
+    assert training.certificate.code in values
+
+
+def test_page_export_is_a_post_for_staff(training, client_for):
+    client = client_for(training.staff)
+    page = client.get(f"/people/{training.person.pk}/").content.decode()
+    assert f"/people/{training.person.pk}/export/" in page and f"/people/{training.person.pk}/erase/" in page
+    assert client.get(f"/people/{training.person.pk}/export/").status_code == 405
+    r = client.post(f"/people/{training.person.pk}/export/", {"format": "json"})
+    assert r.status_code == 200 and json.loads(r.content)["sections"]["enrolments"]
+    assert AuditEvent.objects.filter(action="privacy_export").count() == 1
+
+
+def _summaries():
+    return list(TrainingSummary.objects.order_by("official_id", "year").values_list(
+        "official_id", "year", "academy_days", "external_days", "total_days", "shortfall"))
+
+
+def test_erase_keeps_records_and_figures_and_removes_the_name_everywhere(training, account, api_for, client_for):
+    person = training.person
+    Person.objects.get(pk=person.pk).save()  # a second history row
+    before = _summaries()
+    assert before and before[0][4] == 5
+    r = api_for(training.staff).post(f"/api/v1/people/{person.pk}/erase")
+    assert r.status_code == 200, r.content
+    assert r.json()["name"] == f"Erased person #{person.pk}"
+
+    fresh = Person.objects.get(pk=person.pk)
+    assert fresh.family_name_en == f"Erased person #{person.pk}" and fresh.family_name_zh_hans == f"已删除的个人 #{person.pk}"
+    assert (fresh.given_name_en, fresh.given_name_zh_hans, fresh.email, fresh.phone, fresh.notes) == ("",) * 5
+    assert fresh.erased_at is not None and fresh.display_name("zh-hans") == f"已删除的个人 #{person.pk}"
+    # nothing of the name or the contact left in the table, its history or the search column
+    for hist in Person.history.filter(id=person.pk):
+        text = json.dumps({f.attname: str(getattr(hist, f.attname)) for f in hist._meta.fields}, ensure_ascii=False)
+        assert not any(n in text for n in NAMES) and "hangzhou.gov.cn" not in text and "morning" not in text
+    raw = json.dumps(list(Person.objects.filter(pk=person.pk).values()), default=str, ensure_ascii=False)
+    assert not any(n in raw for n in NAMES) and "hangzhou.gov.cn" not in raw
+    assert not Person.objects.search("Zhang").exists() and not Person.objects.search("张伟").exists()
+    # records and figures kept
+    assert Enrolment.objects.count() == 1 and Attendance.objects.count() == 5 and Certificate.objects.count() == 1
+    assert _summaries() == before
+    # the certificate still verifies, without the name
+    verify = client_for(None).get(f"/academy/verify/{training.certificate.code}/").content.decode()
+    assert "This certificate is valid." in verify and "Erased person" not in verify
+    assert not any(n in verify for n in ("Zhang", "张伟"))
+    # the sign-in is closed
+    account.refresh_from_db()
+    assert not account.is_active and not account.has_usable_password() and "hangzhou" not in account.email
+    # audited, without the erased values
+    event = AuditEvent.objects.get(action="privacy_erase")
+    assert event.actor == training.staff and event.target_id == person.pk
+    assert event.details["enrolments_kept"] == 1 and event.details["user_deactivated"] == 1
+    assert not any(n in json.dumps(event.details, ensure_ascii=False) for n in NAMES)
+
+
+def test_erase_page_asks_for_confirmation(training, client_for):
+    client = client_for(training.staff)
+    url = f"/people/{training.person.pk}/erase/"
+    assert client.get(url).status_code == 200
+    r = client.post(url, {})
+    assert r.status_code == 200 and Person.objects.get(pk=training.person.pk).erased_at is None
+    r = client.post(url, {"confirm": "on"})
+    assert r.status_code == 302 and Person.objects.get(pk=training.person.pk).erased_at is not None
+    assert AuditEvent.objects.filter(action="privacy_erase").count() == 1
+
+
+@pytest.mark.parametrize("who", ["coordinator_a", "coordinator_b", "partner", "provider"])
+def test_non_staff_cannot_export_or_erase(training, api_for, client_for, who):
+    user = getattr(training, who)
+    pk = training.person.pk
+    api = api_for(user)
+    assert api.get(f"/api/v1/people/{pk}/export").status_code in (403, 404)
+    assert api.post(f"/api/v1/people/{pk}/erase").status_code in (403, 404)
+    client = client_for(user)
+    assert client.post(f"/people/{pk}/export/", {"format": "json"}).status_code in (403, 404)
+    assert client.get(f"/people/{pk}/erase/").status_code in (403, 404)
+    assert client.post(f"/people/{pk}/erase/", {"confirm": "on"}).status_code in (403, 404)
+    assert "/erase/" not in client.get(f"/people/{pk}/").content.decode()
+    assert Person.objects.get(pk=pk).erased_at is None and not AuditEvent.objects.exists()
+
+
+def test_anonymous_cannot_export(training, api_for):
+    assert api_for(None).get(f"/api/v1/people/{training.person.pk}/export").status_code == 401
+    assert User.objects.filter(is_active=False).count() == 0
