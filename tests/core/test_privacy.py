@@ -74,7 +74,7 @@ def test_erase_keeps_records_and_figures_and_removes_the_name_everywhere(trainin
     assert before and before[0][4] == 5
     r = api_for(training.staff).post(f"/api/v1/people/{person.pk}/erase")
     assert r.status_code == 200, r.content
-    assert r.json()["name"] == f"Erased person #{person.pk}"
+    assert r.json()["name"] == f"Erased person #{person.pk}" and r.json()["erased_at"]
 
     fresh = Person.objects.get(pk=person.pk)
     assert fresh.family_name_en == f"Erased person #{person.pk}" and fresh.family_name_zh_hans == f"已删除的个人 #{person.pk}"

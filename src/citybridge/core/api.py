@@ -1,6 +1,6 @@
 """API for organisations and people: /api/v1/organisations, /api/v1/people."""
 
-
+from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -186,6 +186,8 @@ class PersonOut(Schema):
     organisation_id: int | None
     organisation_name: str | None
     preferred_language: str
+    #: set when a privacy erase anonymised the person
+    erased_at: datetime | None
     #: contact details: only for staff, the person, and coordinators of their organisation; null otherwise
     email: str | None
     phone: str | None
