@@ -6,7 +6,7 @@ CB := $(VENV)/bin/citybridge
 SYSTEM_PACKAGES := chromium gettext fonts-wqy-zenhei poppler-utils
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: demo test test-suite system venv messages lint bench clean
+.PHONY: demo test test-suite system venv messages lint bench bench-quick mutation lock clean
 
 demo: system venv  ## set up, load the demo data, print the sign-in, serve on http://127.0.0.1:8000 with a worker
 	$(CB) demo
@@ -28,23 +28,38 @@ system:  ## Debian packages the project needs (root; skipped when present)
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# requirements.lock: what production installs (no test tools); requirements-dev.lock: that plus the test tools.
+# Both pin exact versions with hashes; `make lock` regenerates them from pyproject.toml.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
+
+lock:  ## regenerate both lock files (exact pins + hashes) from pyproject.toml
+	$(PY) -m pip install -q pip-tools
+	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 messages: venv  ## refresh every app's zh_Hans catalogue after changing UI strings
 	for app in src/citybridge/*/locale; do \
 	  (cd $$(dirname $$app) && DJANGO_SETTINGS_MODULE=tests.settings PYTHONPATH=$(CURDIR)/src:$(CURDIR) \
 	   $(CURDIR)/$(VENV)/bin/django-admin makemessages -l zh_Hans --no-obsolete --no-location); done
 
-lint: venv
+lint: venv  ## ruff: lint rules, formatting, and type annotations on public functions
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-bench: venv  ## every benchmark under bench/, printing its figures
-	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+BENCHES := $(filter-out bench/harness.py bench/__init__.py,$(wildcard bench/*.py))
+
+bench: venv  ## every benchmark under bench/, printing its figures beside their floors
+	for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || exit 1; done
+
+bench-quick: venv  ## the benchmarks at small sizes (CI): fails on an error, never on a time
+	for b in $(BENCHES); do echo "== $$b"; BENCH_QUICK=1 $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf var/ $(VENV)

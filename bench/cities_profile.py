@@ -4,13 +4,13 @@
 
 Builds a throw-away SQLite database (tests.settings, under a temporary directory), runs the real
 `import cities`, signs in a program-staff user and times GET /cities/<id>/ for the cities with the most
-data (CEADs 1997-2019 series, Nangini, CDP). Prints median and 95th percentile; not a unit test.
+data (CEADs 1997-2019 series, Nangini, CDP). Prints median and 95th percentile beside a bare signed-in page measured
+in the same run; not a unit test.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -28,6 +28,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.harness import Table, install_bare_page, timed  # noqa: E402
+
 
 def main() -> None:
     call_command("migrate", verbosity=0)
@@ -41,18 +43,16 @@ def main() -> None:
     RoleMembership.objects.create(user=user, role="program_staff")
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
+    bare = install_bare_page()
+    floor = timed(lambda: client.get(bare))
+    table = Table("City profile (real registry)")
+    table.row("floor: bare signed-in page", floor)
     names = [("CN", "Beijing"), ("CN", "Anqing"), ("US", "Los Angeles"), ("US", "Hayward")]
     for country, name in names:
         city = City.objects.filter(country=country, name_en=name).order_by("-population").first()
         for url in (f"/cities/{city.pk}/", f"/api/v1/cities/cities/{city.pk}"):
-            assert client.get(url).status_code == 200
-            times = []
-            for _ in range(50):
-                t = time.perf_counter()
-                client.get(url)
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
-            print(f"{url:32s} {name:12s} median {statistics.median(times):6.1f} ms   p95 {times[47]:6.1f} ms")
+            assert client.get(url).status_code == 200, url
+            table.row(f"{url} ({name})", timed(lambda url=url: client.get(url)), "bare page", floor)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
 """Benchmark: organisation and people lists (page and API) with 10,000 people and 2,000 organisations on SQLite.
 
-Prints p50/p95 per route and the query count at two table sizes. Run: .venv/bin/python bench/core_lists.py
+Prints median/p95 per route beside a bare signed-in page measured in the same run, and the query count at two
+table sizes (it must not grow). Run: .venv/bin/python bench/core_lists.py (BENCH_QUICK=1: 1,000 people, as CI does).
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,10 +26,11 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from bench.harness import QUICK, Table, install_bare_page, timed  # noqa: E402
 from citybridge.core.models import Organisation, OrganisationType, Person, RoleMembership, User  # noqa: E402
 from citybridge.core.services import api_token_create  # noqa: E402
 
-N_ORGS, N_PEOPLE, RUNS = 2_000, 10_000, 200
+N_ORGS, N_PEOPLE = (400, 2_000) if QUICK else (2_000, 10_000)
 FAMILY_ZH = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_ZH = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"]
 
@@ -51,18 +52,15 @@ def populate(n_orgs: int, n_people: int) -> None:
     Person.objects.bulk_create(people, batch_size=2000)
 
 
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    client.get(url)  # warm
-    times = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
+def measure(client: Client, url: str):
+    def get():
         response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, (url, response.status_code)
+
+    timing = timed(get)
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * len(times)) - 1], len(ctx.captured_queries)
+    return timing, len(ctx.captured_queries)
 
 
 def main() -> None:
@@ -76,23 +74,23 @@ def main() -> None:
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     routes = [(browser, "/organisations/"), (browser, "/people/"), (browser, "/people/?q=王"),
               (browser, "/organisations/?q=机构1&type=academy"), (api, "/api/v1/organisations"),
-              (api, "/api/v1/people"), (api, "/api/v1/people?q=Given99"), (api, "/api/v1/people?page=150")]
+              (api, "/api/v1/people"), (api, "/api/v1/people?q=Given99"), (api, f"/api/v1/people?page={N_PEOPLE // 50 - 10}")]
 
     populate(200, 1_000)
-    small = {url: measure(c, url)[2] for c, url in routes}
+    small = {url: measure(c, url)[1] for c, url in routes}
     Person.objects.all().delete()
     Organisation.objects.all().delete()
     t0 = time.perf_counter()
     populate(N_ORGS, N_PEOPLE)
     print(f"generated {N_ORGS:,} organisations and {N_PEOPLE:,} people in {time.perf_counter() - t0:.1f} s (SQLite)")
-    print(f"{'route':45} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'queries@1k':>11}")
-    worst = 0.0
+    bare = install_bare_page()
+    floor = timed(lambda: browser.get(bare))
+    table = Table(f"Organisation and people lists ({N_PEOPLE:,} people, SQLite)")
+    table.row("floor: bare signed-in page", floor)
     for client, url in routes:
-        p50, p95, queries = measure(client, url)
-        worst = max(worst, p95)
-        print(f"{url:45} {p50:8.1f} {p95:8.1f} {queries:8d} {small[url]:11d}")
-        assert queries == small[url], f"query count grows with rows on {url}"
-    print(f"worst p95: {worst:.1f} ms (target < 50 ms)")
+        timing, queries = measure(client, url)
+        table.row(f"{url} ({queries} queries)", timing, "bare page", floor)
+        assert queries == small[url], f"query count grows with rows on {url}: {small[url]} -> {queries}"
 
 
 if __name__ == "__main__":

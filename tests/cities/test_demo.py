@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import time
 
 import pytest
 from django.core.management import call_command
@@ -32,10 +31,8 @@ def test_demo_runs_once_in_full_then_skips_the_unchanged_import(make_user, monke
         return real_import(stdout=stdout)
 
     monkeypatch.setattr(importer, "import_all", spy)
-    t0 = time.perf_counter()
     demo.load()
-    elapsed = time.perf_counter() - t0
-    assert calls == [] and elapsed < 1.0, elapsed
+    assert calls == []  # the import is skipped (its speed is bench/'s business, not a test's)
     assert (City.objects.count(), IndicatorValue.objects.count(), CandidateCity.objects.count(),
             SelectionRun.objects.count()) == before
 

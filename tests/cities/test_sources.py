@@ -12,7 +12,8 @@ import pytest
 
 from citybridge.cities import sources
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+#: verbatim copies of the published originals (tests/fixtures/shared_data/README.md); CEADs ships verbatim in the package
+SHARED = Path(__file__).resolve().parents[1] / "fixtures" / "shared_data"
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +120,7 @@ def test_match_reports_unmatched_with_reason(aliases, geo):
 
 def test_ceads_reader_reproduces_the_published_workbook_exactly():
     """Independent read of the shared original: per city sums (Mt) equal the bundled reader's, x 10**6."""
-    wb = openpyxl.load_workbook(SHARED / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
+    wb = openpyxl.load_workbook(sources.DATA_DIR / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
     ws = wb["emission vector"]
     expected: dict[str, Decimal] = Counter()
     n = 0
@@ -196,3 +197,14 @@ def test_zh_name_table_covers_ceads_cities():
     assert table[aliases[("ceads", "安徽安庆")].geonames_id] == "安庆"
     assert table[aliases[("cdp2021_emissions", "City of San Francisco, CA")].geonames_id] == "旧金山"
     assert all(sources._is_simplified(v) for v in table.values())
+
+
+def test_fixture_originals_are_unedited():
+    """The copies the tests compare against are the published bytes (sha256 listed in their README)."""
+    import hashlib
+    import re
+
+    listed = dict(re.findall(r"^\| `([^`]+\.csv)` \| ([0-9a-f]{64}) \|", (SHARED / "README.md").read_text(), re.M))
+    assert len(listed) == 3
+    for name, digest in listed.items():
+        assert hashlib.sha256((SHARED / name).read_bytes()).hexdigest() == digest, name
