@@ -255,7 +255,8 @@ class RunSummaryOut(Schema):
 
 class RunOut(RunSummaryOut):
     """``result`` is empty until ``status`` is "done"; ``errors`` (in the request's language) say why a
-    "failed" run could not be computed."""
+    "failed" run could not be computed; ``stuck`` is true for a "running" run whose worker's lease expired
+    (the worker died): the worker's reaper marks it "failed", and it can be re-run."""
 
     started_at: str | None
     finished_at: str | None
@@ -263,6 +264,19 @@ class RunOut(RunSummaryOut):
     result: dict
     errors: list[str]
     notes: str
+    lease_expires_at: str | None
+    stuck: bool
+
+    @staticmethod
+    def resolve_lease_expires_at(obj: SelectionRun) -> str | None:
+        """Until when the worker computing a "running" run holds it (renewed while it computes)."""
+        expiry = obj.lease_expiry if obj.status == "running" else None
+        return expiry.isoformat() if expiry else None
+
+    @staticmethod
+    def resolve_stuck(obj: SelectionRun) -> bool:
+        """True for a "running" run whose lease expired (its worker died): it will be marked "failed"."""
+        return obj.is_stuck
 
     @staticmethod
     def resolve_started_at(obj: SelectionRun) -> str | None:

@@ -51,7 +51,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,15 @@ DEFAULT_COUNTS: Mapping[str, int] = {"CA": 10, "CN": 10}
 
 
 # --------------------------------------------------------------------------- errors
+
+
+#: called between solver calls of a long computation (each bounded by its time limit), so the caller can show
+#: progress or renew a claim on the work; it may raise to abandon the computation
+Progress = Callable[[], None]
+
+
+def _no_progress() -> None:
+    return None
 
 
 class SelectionError(ValueError):
@@ -494,14 +503,15 @@ class _Model:
 # --------------------------------------------------------------------------- infeasibility
 
 
-def explain_infeasibility(cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
+def explain_infeasibility(cands: list[Candidate], constraints: Constraints,
+                          progress: Progress = _no_progress) -> list[Conflict]:
     """Counting arguments that name conflicting constraints, then a minimal conflicting
     set of constraint families from CP-SAT when no counting argument applies."""
     conflicts = counting_conflicts(cands, constraints)
     if conflicts:
         return conflicts
     # no counting argument: minimal conflicting set of families (deletion filter)
-    core = _minimal_conflict(cands, constraints)
+    core = _minimal_conflict(cands, constraints, progress)
     return [Conflict("constraints_conflict", core, {})] if core else []
 
 
@@ -595,11 +605,13 @@ def counting_conflicts(cands: list[Candidate], constraints: Constraints) -> list
     return conflicts
 
 
-def _minimal_conflict(cands: list[Candidate], constraints: Constraints) -> list[str]:
+def _minimal_conflict(cands: list[Candidate], constraints: Constraints,
+                      progress: Progress = _no_progress) -> list[str]:
     m = _Model(cands, constraints, with_families=True)
     names = sorted(m.families)
 
     def feasible(active: set[str]) -> bool:
+        progress()
         model = m.model.clone()
         for name in names:
             lit = model.get_bool_var_from_proto_index(m.families[name].index)
@@ -664,7 +676,8 @@ def precheck(request: SelectionRequest) -> list[Conflict]:
     return counting_conflicts(sc.cands, cons)
 
 
-def select_cohort(request: SelectionRequest) -> SelectionResult:
+def select_cohort(request: SelectionRequest, *, progress: Progress = _no_progress) -> SelectionResult:
+    """Score, solve, explain. ``progress`` is called between solver calls (see Progress)."""
     weights, weight_sum, weights_normalised = _validate(request)
     cons = request.constraints
     sc = _score_matrix(request)
@@ -703,7 +716,7 @@ def select_cohort(request: SelectionRequest) -> SelectionResult:
 
     if dropped_inc:
         conflict = Conflict("must_include_missing_data", ["must_include", "missing:exclude"], {"ids": dropped_inc})
-        return base_result(conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc)))
+        return base_result(conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc), progress))
 
     # ranks within group
     group_rank: dict[str, int] = {}
@@ -751,16 +764,17 @@ def select_cohort(request: SelectionRequest) -> SelectionResult:
         return base_result(
             scores=scored,
             imputed=imputed,
-            conflicts=explain_infeasibility(sc.cands, cons),
+            conflicts=explain_infeasibility(sc.cands, cons, progress),
             solve_seconds=solve_seconds,
         )
     objective = math.fsum(float(scores[i]) for i in chosen)
     selected = [sc.ids[i] for i in sorted(chosen, key=lambda j: (sc.cands[j].group, -scores[j], j))]
 
-    runners = _runners_up(request, sc, scores, model, chosen, objective)
+    progress()
+    runners = _runners_up(request, sc, scores, model, chosen, objective, progress)
 
     t1 = time.perf_counter()
-    robustness = _robustness(request, sc, w, model, chosen, runners)
+    robustness = _robustness(request, sc, w, model, chosen, runners, progress)
     robustness_seconds = time.perf_counter() - t1
 
     return base_result(
@@ -811,6 +825,7 @@ def _runners_up(
     model: _Model,
     chosen: list[int],
     objective: float,
+    progress: Progress = _no_progress,
 ) -> list[RunnerUp]:
     cons = request.constraints
     chosen_set = set(chosen)
@@ -827,6 +842,7 @@ def _runners_up(
             if cand.id in cons.must_exclude:
                 out.append(RunnerUp(cand.id, group, float(scores[i]), gap, _id(sc, weakest), None, [], "must_exclude", "must_exclude"))
                 continue
+            progress()
             forced = model.solve(request.time_limit_s, hint=None, fixed={i: 1})
             if forced is None:
                 out.append(
@@ -854,6 +870,7 @@ def _robustness(
     model: _Model,
     chosen: list[int],
     runners: list[RunnerUp],
+    progress: Progress = _no_progress,
 ) -> dict[str, float]:
     tracked = {sc.ids[i] for i in chosen} | {r.id for r in runners}
     if request.perturbations == 0:
@@ -870,6 +887,7 @@ def _robustness(
                      original_n=len(sc.cands))
     sub = sc.matrix[keep]
     for _ in range(request.perturbations):
+        progress()
         factors = np.array([1.0 + rng.uniform(-r, r) for _ in range(len(w))])
         wp = w * factors
         wp = wp / wp.sum()

@@ -183,3 +183,8 @@ def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:
         "objective_a": a.result["objective"],
         "objective_b": b.result["objective"],
     }
+
+
+def run_stuck_count(*, now=None) -> int:
+    """Runs still marked running whose worker's lease has expired (for /healthz; reading changes nothing)."""
+    return SelectionRun.objects.stuck(now).count()
