@@ -54,24 +54,32 @@ MAX_PERTURBATIONS = 500
 # --------------------------------------------------------------------------- import
 
 
+def cities_import(*, actor, stdout=None) -> importer.ImportReport:
+    """Import the registry and every bundled dataset on behalf of ``actor`` (permission cities.import_registry):
+    all rows or none; safe to run again."""
+    require(actor, "cities.import_registry")
+    return _import_registry(stdout=stdout)
+
+
 @transaction.atomic
-def cities_import(*, stdout=None) -> importer.ImportReport:
-    """Import the registry and every bundled dataset: all rows or none; safe to run again. Always runs in
-    full, and records the fingerprint of what it imported."""
+def _import_registry(*, stdout=None) -> importer.ImportReport:
+    """The import itself, with no permission check: for the console (`citybridge import cities`, whose operator
+    already holds the server) and the demo loader only; anything reachable from a request calls cities_import.
+    Always runs in full, and records the fingerprint of what it imported."""
     report = importer.import_all(stdout=stdout)
     ImportRecord.objects.update_or_create(name=importer.FINGERPRINT_NAME,
                                           defaults={"fingerprint": importer.fingerprint()})
     return report
 
 
-def cities_import_if_changed(*, stdout=None) -> importer.ImportReport | None:
-    """The demo's import: skipped (None) when the recorded fingerprint matches the bundled files, code and
-    package versions and the registry is there; otherwise a full import."""
+def _import_registry_if_changed(*, stdout=None) -> importer.ImportReport | None:
+    """The demo's import (no permission check, like _import_registry): skipped (None) when the recorded fingerprint
+    matches the bundled files, code and package versions and the registry is there; otherwise a full import."""
     record = ImportRecord.objects.filter(name=importer.FINGERPRINT_NAME).first()
     if record and record.fingerprint == importer.fingerprint() and City.objects.filter(
             geonames_id__isnull=False).exists():
         return None
-    return cities_import(stdout=stdout)
+    return _import_registry(stdout=stdout)
 
 
 # --------------------------------------------------------------------------- expressions of interest
