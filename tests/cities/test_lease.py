@@ -58,6 +58,7 @@ def test_dead_worker_run_is_shown_stuck_reaped_failed_and_offered_again(staff, c
     assert "停止响应" in zh
     body = api.get(f"/api/v1/cities/selection-runs/{run.pk}").json()
     assert body["status"] == "running" and body["stuck"] is True and body["lease_expires_at"]
+    assert "its worker stopped responding" in client.get("/cities/selection/").content.decode()
     assert SelectionRun.objects.get(pk=run.pk).status == "running"
 
     # /healthz says so: 503, with the count
