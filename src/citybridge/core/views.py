@@ -306,11 +306,29 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 WORKER_STALE_AFTER = timedelta(seconds=30)
+#: a django-tasks database task still RUNNING after this long counts as stuck (its worker most likely died)
+TASK_STUCK_AFTER = timedelta(hours=1)
+
+
+def _stuck_work() -> dict:
+    """Counts of stuck work: each app's leased work whose lease expired, and database tasks RUNNING too long."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import count_stuck_work
+
+    now = timezone.now()
+    stuck = count_stuck_work(now)
+    stuck["tasks"] = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING,
+                                                 started_at__lt=now - TASK_STUCK_AFTER).count()
+    return stuck
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database reachable and a worker seen in the last 30 seconds. 200 when both hold, else 503."""
-    body: dict = {"database": {"ok": False}, "worker": {"ok": False, "last_seen": None}}
+    """Database reachable, a worker seen in the last 30 seconds and no stuck work (leases expired, tasks
+    running too long). 200 when all hold, else 503; the JSON says which."""
+    body: dict = {"database": {"ok": False}, "worker": {"ok": False, "last_seen": None},
+                  "stuck": {"ok": False, "counts": {}}}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -320,9 +338,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
             age = (timezone.now() - beat.last_seen).total_seconds()
             body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
                               "age_seconds": round(age, 1), "name": beat.name}
+        counts = _stuck_work()
+        body["stuck"] = {"ok": not any(counts.values()), "counts": counts}
     except Exception as exc:  # report, never raise: this is what monitoring reads
         body["database"]["error"] = exc.__class__.__name__
-    body["ok"] = body["database"]["ok"] and body["worker"]["ok"]
+    body["ok"] = body["database"]["ok"] and body["worker"]["ok"] and body["stuck"]["ok"]
     return JsonResponse(body, status=200 if body["ok"] else 503)
 
 
