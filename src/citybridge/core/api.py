@@ -3,11 +3,13 @@
 
 from typing import Annotated, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
+
+from citybridge.api.versioning import etag, expected_version, stale_as
 
 from . import selectors, services
 from .converters import MAX_ID
@@ -27,6 +29,8 @@ class Strict(Schema):
 
 #: a database id in a query or body: bounded so no number can overflow the database's integer
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: the version an edit started from (also accepted as `If-Match: "<version>"`); returned as `version` and `ETag`
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Pagination(PageNumberPagination):
@@ -88,6 +92,7 @@ class OrganisationOut(Schema):
     city_zh_hans: str | None
     website: str
     parent_id: int | None
+    version: int
 
     @staticmethod
     def resolve_name(obj: Organisation) -> str:
@@ -107,6 +112,7 @@ class OrganisationPatch(Strict):
     city_zh_hans: str | None = Field(None, max_length=100)
     website: str | None = Field(None, max_length=300)
     parent_id: Id | None = None
+    version: Version | None = None
 
 
 class OrganisationIn(OrganisationPatch):
@@ -116,6 +122,7 @@ class OrganisationIn(OrganisationPatch):
 
 def _org_fields(payload: OrganisationPatch) -> dict:
     data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
     if "parent_id" in data:
         parent_id = data.pop("parent_id")
         data["parent"] = get_object_or_404(Organisation, pk=parent_id) if parent_id else None
@@ -136,14 +143,22 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
 
 
 @router.get("/organisations/{id:pk}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, pk: int):
-    return selectors.organisation_get(user=request.auth, pk=pk)
+def get_organisation(request: HttpRequest, pk: int, response: HttpResponse):
+    org = selectors.organisation_get(user=request.auth, pk=pk)
+    etag(response, org)
+    return org
 
 
 @router.patch("/organisations/{id:pk}", response=OrganisationOut)
-def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch):
+def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch, response: HttpResponse):
+    """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current values."""
     org = selectors.organisation_get(user=request.auth, pk=pk)
-    return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(payload))
+    with stale_as(OrganisationOut, request):
+        org = services.organisation_update(actor=request.auth, organisation=org,
+                                           expected_version=expected_version(request, payload.version),
+                                           **_org_fields(payload))
+    etag(response, org)
+    return org
 
 
 @router.delete("/organisations/{id:pk}", response={204: None})
@@ -171,6 +186,7 @@ class PersonOut(Schema):
     email: str | None
     phone: str | None
     notes: str | None
+    version: int
 
     @staticmethod
     def resolve_name(obj: Person) -> str:
@@ -210,10 +226,12 @@ class PersonPatch(Strict):
     phone: str | None = Field(None, max_length=40)
     preferred_language: Language | None = None
     notes: str | None = Field(None, max_length=5000)
+    version: Version | None = None
 
 
 def _person_fields(payload: PersonPatch) -> dict:
     data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
     if "organisation_id" in data:
         org_id = data.pop("organisation_id")
         data["organisation"] = get_object_or_404(Organisation, pk=org_id) if org_id else None
@@ -233,14 +251,22 @@ def create_person(request: HttpRequest, payload: PersonPatch):
 
 
 @router.get("/people/{id:pk}", response=PersonOut)
-def get_person(request: HttpRequest, pk: int):
-    return selectors.person_get(user=request.auth, pk=pk)
+def get_person(request: HttpRequest, pk: int, response: HttpResponse):
+    person = selectors.person_get(user=request.auth, pk=pk)
+    etag(response, person)
+    return person
 
 
 @router.patch("/people/{id:pk}", response=PersonOut)
-def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
+def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response: HttpResponse):
+    """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current values."""
     person = selectors.person_get(user=request.auth, pk=pk)
-    return services.person_update(actor=request.auth, person=person, **_person_fields(payload))
+    with stale_as(PersonOut, request):
+        person = services.person_update(actor=request.auth, person=person,
+                                        expected_version=expected_version(request, payload.version),
+                                        **_person_fields(payload))
+    etag(response, person)
+    return person
 
 
 @router.delete("/people/{id:pk}", response={204: None})

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import VersionedForm
 from .models import Organisation, Person
 
 
@@ -42,7 +43,7 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Organisation
         formfield_callback = _https_urls
@@ -66,7 +67,7 @@ class OrganisationForm(forms.ModelForm):
         """Uniqueness (same name and country) is checked by the service, with its own message."""
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .auth import hash_token, new_token_secret
+from .concurrency import claim_version
 from .models import ApiToken, Organisation, Person, User
 
 ORGANISATION_FIELDS = (
@@ -69,8 +70,10 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, expected_version: int | None = None,
+                        **fields) -> Organisation:
     require(actor, "core.change_organisation", organisation)
+    claim_version(organisation, expected_version)
     _apply(organisation, fields, ORGANISATION_FIELDS)
     _validate_organisation(organisation)
     organisation.save()
@@ -100,8 +103,9 @@ def person_create(*, actor: User, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **fields) -> Person:
+def person_update(*, actor: User, person: Person, expected_version: int | None = None, **fields) -> Person:
     require(actor, "core.change_person", person)
+    claim_version(person, expected_version)
     if not actor.is_program_staff:
         fields.pop("organisation", None)  # only staff move people between organisations
     _apply(person, fields, PERSON_FIELDS)
