@@ -82,6 +82,8 @@ def test_organisation_page_stale_save_is_refused_with_current_values(client_for,
     body = r.content.decode()
     assert r.status_code == 409 and message in body
     assert "NAMC" in body and "Mine" in body  # theirs beside mine
+    assert body.count('class="stale-value"') == 2  # only the fields that differ: short name and website
+    assert ("其他人保存的值：NAMC" if language == "zh-hans" else "Saved by someone else: NAMC") in body
     assert 'name="version" value="2"' in body  # saving again after review goes through
     organisation.refresh_from_db()
     assert (organisation.short_name_en, organisation.website, organisation.version) == ("NAMC", "", 2)
