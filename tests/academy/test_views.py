@@ -230,12 +230,14 @@ def test_official_edit_by_coordinator_not_by_others(world, client_for):
             "given_name_zh_hans": "员", "position": "vice_mayor", "jurisdiction": "扬州", "province": "江苏",
             "population": "4560000", "population_date": "2020-11-01", "service_start": "2014-07-01",
             "email": "new@example.cn"}
-    r = client_for(world["coordinator"]).post(url, data)
+    o = OfficialProfile.objects.select_related("person").get(pk=world["o1"].pk)
+    r = client_for(world["coordinator"]).post(url, {**data, "version": o.version, "person_version": o.person.version})
     assert r.status_code == 302
     o = OfficialProfile.objects.select_related("person", "jurisdiction").get(pk=world["o1"].pk)
     assert (o.position, o.jurisdiction.name_zh_hans, o.person.email) == ("vice_mayor", "扬州", "new@example.cn")
     assert o.history.count() >= 2
-    r = client_for(world["coordinator"], "zh-hans").post(url, {**data, "population": "5", "jurisdiction": ""})
+    r = client_for(world["coordinator"], "zh-hans").post(url, {**data, "population": "5", "jurisdiction": "",
+                                                               "version": o.version, "person_version": o.person.version})
     assert r.status_code == 200 and "所辖的地区" in r.content.decode()
 
 

@@ -6,14 +6,15 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from citybridge.core.api import Id, Pagination, Strict
+from citybridge.api.versioning import etag, expected_version, stale_as
+from citybridge.core.api import Id, Pagination, Strict, Version
 
 from . import selectors, services
 from .certificate import normalise_code
@@ -57,6 +58,7 @@ class AcademyOut(Schema):
     name: str
     official: bool
     managed_by_program: bool
+    version: int
 
     @staticmethod
     def resolve_name(obj: Academy) -> str:
@@ -70,6 +72,7 @@ class TopicOut(Schema):
     name_en: str
     name_zh_hans: str
     motivations: list[str]
+    version: int
 
     @staticmethod
     def resolve_name(obj: Topic) -> str:
@@ -102,6 +105,7 @@ class ModuleOut(Schema):
     days: int
     formats: list[str]
     topic_ids: list[int]
+    version: int
 
     @staticmethod
     def resolve_title(obj: Module) -> str:
@@ -170,6 +174,7 @@ class CourseOut(Schema):
     end_date: date
     location: str
     status: str
+    version: int
     confirmed: int | None = None
 
     @staticmethod
@@ -208,6 +213,8 @@ class CoursePatch(Strict):
     location_en: str | None = Field(None, max_length=200)
     location_zh_hans: str | None = Field(None, max_length=200)
     module_ids: list[int] | None = None
+    #: the version you read (or send `If-Match: "<version>"`)
+    version: Version | None = None
 
 
 class StatusIn(Strict):
@@ -232,6 +239,7 @@ class SessionOut(Schema):
     lecturer_name: str | None
     site: str
     partner_id: int | None
+    version: int
 
     @staticmethod
     def resolve_title(obj) -> str:
@@ -253,6 +261,8 @@ class SessionIn(Strict):
     lecturer_id: Id | None = None
     site: str = Field("", max_length=200)
     partner_id: Id | None = None
+    #: replacing a session: the version you read (or send `If-Match: "<version>"`); ignored when adding one
+    version: Version | None = None
 
 
 @router.get("/courses", response=list[CourseOut])
@@ -281,17 +291,25 @@ def create_course(request: HttpRequest, payload: CourseIn):
 
 
 @router.get("/courses/{id:pk}", response=CourseOut)
-def get_course(request: HttpRequest, pk: int):
-    return _course(request, pk)
+def get_course(request: HttpRequest, pk: int, response: HttpResponse):
+    course = _course(request, pk)
+    etag(response, course)
+    return course
 
 
 @router.patch("/courses/{id:pk}", response=CourseOut)
-def update_course(request: HttpRequest, pk: int, payload: CoursePatch):
+def update_course(request: HttpRequest, pk: int, payload: CoursePatch, response: HttpResponse):
+    """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current course."""
     course = _course(request, pk, "academy.manage_course")
     data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
     modules = _modules(data.pop("module_ids")) if data.get("module_ids") is not None else None
     data.pop("module_ids", None)
-    return services.course_update(actor=request.auth, course=course, modules=modules, **data)
+    with stale_as(CourseOut, request):
+        course = services.course_update(actor=request.auth, course=course, modules=modules,
+                                        expected_version=expected_version(request, payload.version), **data)
+    etag(response, course)
+    return course
 
 
 @router.post("/courses/{id:pk}/status", response=CourseOut)
@@ -325,6 +343,7 @@ def _session_fields(payload: SessionIn) -> dict:
     from citybridge.core.models import Organisation, Person
 
     data = payload.model_dump()
+    data.pop("version", None)
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
     data["lecturer"] = get_object_or_404(Person, pk=lecturer_id) if lecturer_id else None
@@ -433,6 +452,7 @@ class OfficialOut(Schema):
     organisation_id: int | None
     jurisdiction: str | None
     province: str
+    version: int
     #: contact details and service dates: staff and the official's academy coordinators only; null otherwise
     email: str | None = None
     phone: str | None = None
@@ -540,10 +560,11 @@ def create_official(request: HttpRequest, payload: OfficialIn):
 
 
 @router.get("/officials/{id:pk}", response=OfficialDetailOut)
-def get_official(request: HttpRequest, pk: int):
+def get_official(request: HttpRequest, pk: int, response: HttpResponse):
     o = selectors.official_get(user=request.auth, pk=pk)
     if not request.auth.has_perm("academy.view_official", o):
         raise PermissionDenied
+    etag(response, o)
     h = selectors.official_history(official=o).compliance
     o.years = [{"year": y.year, "academy_days": y.academy_days, "external_days": y.external_days,
                 "total": y.total, "required": y.required, "shortfall": y.shortfall} for y in h.history]
@@ -648,13 +669,19 @@ class ExternalOut(Schema):
 
 
 @router.put("/sessions/{id:pk}", response=SessionOut)
-def update_session(request: HttpRequest, pk: int, payload: SessionIn):
-    """Replace a session's date, times, format, module, title, lecturer, site and partner."""
+def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: HttpResponse):
+    """Replace a session's date, times, format, module, title, lecturer, site and partner. Send the `version` you
+    read (body or `If-Match`); a stale one is answered 409 with the current session."""
     from .models import Session
 
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
     course = _course(request, session.course_id, "academy.manage_course")
-    return services.session_save(actor=request.auth, course=course, session=session, **_session_fields(payload))
+    with stale_as(SessionOut, request):
+        session = services.session_save(actor=request.auth, course=course, session=session,
+                                         expected_version=expected_version(request, payload.version),
+                                         **_session_fields(payload))
+    etag(response, session)
+    return session
 
 
 @router.delete("/sessions/{id:pk}", response={204: None})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.core.concurrency import VersionedForm
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -21,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class TopicForm(forms.Form):
+class TopicForm(VersionedForm):
     slug = forms.SlugField(label=_("Code"), max_length=60)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
@@ -34,7 +35,7 @@ class TopicForm(forms.Form):
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)
 
 
-class ModuleForm(forms.Form):
+class ModuleForm(VersionedForm):
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
     objectives_en = forms.CharField(label=_("Objectives (English)"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -48,7 +49,7 @@ class ModuleForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
 
 
-class CourseForm(forms.Form):
+class CourseForm(VersionedForm):
     academy = forms.ModelChoiceField(label=_("Academy"), queryset=None)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
@@ -64,7 +65,7 @@ class CourseForm(forms.Form):
         self.fields["academy"].queryset = academies
 
 
-class SessionForm(forms.Form):
+class SessionForm(VersionedForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Starts"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends"), widget=TIME)
@@ -87,7 +88,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=CourseStatus.choices)
 
 
-class OfficialForm(forms.Form):
+class OfficialForm(VersionedForm):
     family_name_en = forms.CharField(label=_("Family name (English)"), max_length=100, required=False)
     given_name_en = forms.CharField(label=_("Given name (English)"), max_length=100, required=False)
     family_name_zh_hans = forms.CharField(label=_("Family name (Chinese)"), max_length=100, required=False)
@@ -108,6 +109,13 @@ class OfficialForm(forms.Form):
     company_employees = forms.IntegerField(label=_("Company employees"), min_value=0, max_value=100_000_000,
                                            required=False)
     service_start = forms.DateField(label=_("Service began"), widget=DATE, required=False)
+
+    def __init__(self, *args, person_version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person_version is not None:  # the official's page also edits the person: their version travels too
+            self.fields["person_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
+                                                               max_value=2**31 - 1, initial=person_version,
+                                                               required=False)
 
 
 class EnrolForm(forms.Form):

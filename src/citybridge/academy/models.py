@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from citybridge.core.concurrency import Versioned
 from citybridge.core.models import Organisation, Person, is_chinese
 
 
@@ -96,7 +97,7 @@ class AcademyQuerySet(models.QuerySet):
         return self if getattr(user, "is_authenticated", False) else self.none()
 
 
-class Academy(models.Model):
+class Academy(Versioned):
     """The academy profile of an organisation of type "academy"."""
 
     organisation = models.OneToOneField(
@@ -122,7 +123,7 @@ class Academy(models.Model):
         return self.organisation.display_name(language)
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
@@ -145,7 +146,7 @@ class Topic(models.Model):
         return [str(labels[m]) for m in self.motivations if m in labels]
 
 
-class Module(models.Model):
+class Module(Versioned):
     title = models.CharField(_("title"), max_length=200)
     objectives = models.TextField(_("objectives"), blank=True, max_length=4000)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="modules", blank=True)
@@ -185,7 +186,7 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(cond)
 
 
-class Course(models.Model):
+class Course(Versioned):
     academy = models.ForeignKey(Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("first day"))
@@ -244,7 +245,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(cond)
 
 
-class Session(models.Model):
+class Session(Versioned):
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"))
@@ -339,7 +340,7 @@ class OfficialQuerySet(models.QuerySet):
         return self.filter(cond)
 
 
-class OfficialProfile(models.Model):
+class OfficialProfile(Versioned):
     # PROTECT here and below: a training record is never cascaded away; a person's data goes by a privacy erase
     person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="official")
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.views import paginate
 
 from . import selectors, services
@@ -63,6 +64,27 @@ def _form_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc)
+
+
+def _save(form, write) -> bool:
+    """Call `write(data)` with the form's data, plus the `expected_version` an edit started from. Errors land on the
+    form; a stale edit keeps the user's input and shows the saved values beside it."""
+    data = form.data_without_version()
+    if "version" in form.fields:
+        data["expected_version"] = form.expected_version
+    try:
+        write(data)
+        return True
+    except StaleEdit as exc:
+        form.show_stale(exc, current_values(exc.instance, form.fields))
+    except ValidationError as exc:
+        _form_error(form, exc)
+    return False
+
+
+def _form_page(request, form, title, cancel_url) -> HttpResponse:
+    return render(request, "academy/form.html", {"form": form, "title": title, "cancel_url": cancel_url},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
@@ -113,19 +135,14 @@ def curriculum(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _staff_form(request, form_cls, initial, write, title, success, redirect_to):
+def _staff_form(request, form_cls, initial, write, title, success, redirect_to, version=None):
     if not request.user.has_perm("academy.manage_curriculum"):
         raise PermissionDenied
-    form = form_cls(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            write(form.cleaned_data)
-            messages.success(request, success)
-            return redirect(redirect_to)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": title,
-                                                 "cancel_url": reverse("academy:curriculum")})
+    form = form_cls(request.POST or None, initial=initial, version=version)
+    if request.method == "POST" and form.is_valid() and _save(form, write):
+        messages.success(request, success)
+        return redirect(redirect_to)
+    return _form_page(request, form, title, reverse("academy:curriculum"))
 
 
 @login_required
@@ -138,7 +155,8 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _staff_form(
         request, TopicForm, initial,
         lambda d: services.topic_save(actor=request.user, topic=topic, **d),
-        _("Edit topic") if topic else _("New topic"), _("The topic was saved."), "academy:curriculum")
+        _("Edit topic") if topic else _("New topic"), _("The topic was saved."), "academy:curriculum",
+        version=topic.version if topic else None)
 
 
 @login_required
@@ -152,7 +170,8 @@ def module_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _staff_form(
         request, ModuleForm, initial,
         lambda d: services.module_save(actor=request.user, module=module, **d),
-        _("Edit module") if module else _("New module"), _("The module was saved."), "academy:curriculum")
+        _("Edit module") if module else _("New module"), _("The module was saved."), "academy:curriculum",
+        version=module.version if module else None)
 
 
 @login_required
@@ -162,10 +181,19 @@ def academies(request: HttpRequest) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         academy = get_object_or_404(Academy, pk=request.POST.get("academy"))
-        services.academy_save(actor=request.user, organisation=academy.organisation,
-                              official=bool(request.POST.get("official")),
-                              managed_by_program=bool(request.POST.get("managed_by_program")))
-        messages.success(request, _("The academy was saved."))
+        version = request.POST.get("version", "")
+        try:
+            services.academy_save(actor=request.user, organisation=academy.organisation,
+                                  official=bool(request.POST.get("official")),
+                                  managed_by_program=bool(request.POST.get("managed_by_program")),
+                                  expected_version=int(version) if version.isdigit() else None)
+            messages.success(request, _("The academy was saved."))
+        except StaleEdit:
+            messages.error(request, _("Someone else saved this academy while you were editing it; its saved values "
+                                      "are shown below. Review them and save again."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
         return redirect("academy:academies")
     rows = list(selectors.academy_list(user=request.user))
     coordinators: dict[int, list[str]] = {}
@@ -218,19 +246,17 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                "location_en", "location_zh_hans")}
     initial["academy"] = course.academy
     initial["modules"] = list(course.modules.all())
-    form = CourseForm(request.POST or None, initial=initial, academies=Academy.objects.filter(pk=course.academy_id))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    form = CourseForm(request.POST or None, initial=initial, academies=Academy.objects.filter(pk=course.academy_id),
+                      version=course.version)
+
+    def write(data):
         data.pop("academy")
-        modules = data.pop("modules")
-        try:
-            services.course_update(actor=request.user, course=course, modules=modules, **data)
-            messages.success(request, _("The course was saved."))
-            return redirect("academy:course", pk=course.pk)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("Edit course"),
-                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
+        services.course_update(actor=request.user, course=course, modules=data.pop("modules"), **data)
+
+    if request.method == "POST" and form.is_valid() and _save(form, write):
+        messages.success(request, _("The course was saved."))
+        return redirect("academy:course", pk=course.pk)
+    return _form_page(request, form, _("Edit course"), reverse("academy:course", args=[course.pk]))
 
 
 @login_required
@@ -291,17 +317,14 @@ def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | N
                    "partner": session.partner_id}
     else:
         initial = {"date": course.start_date}
-    form = SessionForm(request.POST or None, course=course, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_save(actor=request.user, course=course, session=session, **form.cleaned_data)
-            messages.success(request, _("The session was saved.") if session else _("The session was added."))
-            return redirect("academy:course", pk=course.pk)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form,
-                                                 "title": _("Edit session") if session else _("New session"),
-                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
+    form = SessionForm(request.POST or None, course=course, initial=initial,
+                       version=session.version if session else None)
+    if request.method == "POST" and form.is_valid() and _save(
+            form, lambda d: services.session_save(actor=request.user, course=course, session=session, **d)):
+        messages.success(request, _("The session was saved.") if session else _("The session was added."))
+        return redirect("academy:course", pk=course.pk)
+    return _form_page(request, form, _("Edit session") if session else _("New session"),
+                      reverse("academy:course", args=[course.pk]))
 
 
 @login_required
@@ -652,12 +675,10 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=422 if request.method == "POST" else 200)
 
 
-@login_required
-def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    official = _official(request, pk, "academy.change_official")
+def _official_initial(official: OfficialProfile) -> dict:
     person = official.person
     j = official.jurisdiction
-    initial = {
+    return {
         "family_name_en": person.family_name_en, "given_name_en": person.given_name_en,
         "family_name_zh_hans": person.family_name_zh_hans, "given_name_zh_hans": person.given_name_zh_hans,
         "organisation": person.organisation, "email": person.email, "phone": person.phone,
@@ -665,18 +686,30 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "province": (j.province_en or j.province_zh_hans) if j else "", "company": official.company,
         "company_employees": official.company_employees, "service_start": official.service_start,
     }
-    form = OfficialForm(request.POST or None, initial=initial)
+
+
+@login_required
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    official = _official(request, pk, "academy.change_official")
+    form = OfficialForm(request.POST or None, initial=_official_initial(official), version=official.version,
+                        person_version=official.person.version)
     if not request.user.is_program_staff:
         form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
+        data = form.data_without_version()
         try:
-            services.official_update_with_person(actor=request.user, official=official, **form.cleaned_data)
+            services.official_update_with_person(actor=request.user, official=official,
+                                                 expected_version=form.expected_version,
+                                                 expected_person_version=data.pop("person_version", None), **data)
             messages.success(request, _("The official was saved."))
             return redirect("academy:official", pk=official.pk)
+        except StaleEdit:
+            fresh = OfficialProfile.objects.select_related("person", "jurisdiction").get(pk=official.pk)
+            form.show_stale(StaleEdit(fresh, form.expected_version), _official_initial(fresh))
+            form.data["person_version"] = fresh.person.version
         except ValidationError as exc:
             _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("Edit official"),
-                                                 "cancel_url": reverse("academy:official", args=[official.pk])})
+    return _form_page(request, form, _("Edit official"), reverse("academy:official", args=[official.pk]))
 
 
 @login_required

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import VersionedForm
 from .models import Organisation, Person
 
 
@@ -42,7 +43,7 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     """`fields`: the subset this user may change (services.organisation_fields_for); the others are not shown."""
 
     class Meta:
@@ -56,7 +57,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
         if fields is not None:
-            for name in [n for n in self.fields if n not in fields]:
+            for name in [n for n in self.fields if n not in fields and n != "version"]:
                 del self.fields[name]
         _bilingual_labels(self, {
             "name_en": _("Name (English)"), "name_zh_hans": _("Name (Chinese)"),
@@ -73,7 +74,7 @@ class OrganisationForm(forms.ModelForm):
         """Uniqueness (same name and country) is checked by the service, with its own message."""
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [

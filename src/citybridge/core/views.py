@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from . import privacy, selectors, services
+from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
 from .forms import (
     ApiTokenForm,
@@ -147,7 +148,13 @@ def _save_form(request, form, write, success_message: str):
     if not form.is_valid():
         return None
     try:
-        obj = write(**form.cleaned_data)
+        if "version" in form.fields:  # an edit: the version it started from goes to the service
+            obj = write(expected_version=form.expected_version, **form.data_without_version())
+        else:
+            obj = write(**form.cleaned_data)
+    except StaleEdit as exc:
+        form.show_stale(exc, current_values(exc.instance, form.fields))
+        return None
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
@@ -181,7 +188,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                            _("The organisation was saved."))
         if saved:
             return redirect("organisation-detail", pk=org.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")})
+    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 @login_required
@@ -251,7 +259,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                            _("The person was saved."))
         if saved:
             return redirect("person-detail", pk=person.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit person")})
+    return render(request, "core/form.html", {"form": form, "title": _("Edit person")},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citybridge.core.concurrency import claim_version
 from citybridge.core.models import User
 
 from .. import course_rules as cr
@@ -48,10 +49,12 @@ def course_create(*, actor: User, academy: Academy, modules: Iterable[Module] = 
 
 
 @transaction.atomic
-def course_update(*, actor: User, course: Course, modules: Iterable[Module] | None = None, **fields) -> Course:
+def course_update(*, actor: User, course: Course, modules: Iterable[Module] | None = None,
+                  expected_version: int | None = None, **fields) -> Course:
     require(actor, "academy.manage_course", course)
     if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled course cannot be changed."))
+    claim_version(course, expected_version)
     return _course_write(course, fields, modules)
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citybridge.core.concurrency import bump_version, claim_version
 from citybridge.core.models import Organisation, Person, User
 
 from ..models import (
@@ -48,6 +49,8 @@ def population_record(*, jurisdiction: Jurisdiction, population: int, valid_from
 
 
 OFFICIAL_FIELDS = ("position", "jurisdiction", "company", "company_employees", "service_start")
+#: official_update called by official_update_with_person, which has checked the version already
+_CLAIMED = object()
 
 
 def _official_province(official: OfficialProfile) -> str:
@@ -79,8 +82,11 @@ def official_create(*, actor: User, person: Person, **fields) -> OfficialProfile
 
 
 @transaction.atomic
-def official_update(*, actor: User, official: OfficialProfile, **fields) -> OfficialProfile:
+def official_update(*, actor: User, official: OfficialProfile, expected_version: int | None = None,
+                    **fields) -> OfficialProfile:
     require(actor, "academy.change_official", official)
+    if expected_version is not _CLAIMED:
+        claim_version(official, expected_version)
     _official_write(official, fields)
     compliance_refresh(official_ids=[official.pk])
     return official
@@ -92,10 +98,19 @@ def official_update_with_person(
     family_name_zh_hans: str = "", given_name_zh_hans: str = "", organisation: Organisation | None = None,
     email: str = "", phone: str = "", position: str, jurisdiction: str = "", province: str = "",
     population: int | None = None, population_date: date | None = None, company: Organisation | None = None,
-    company_employees: int | None = None, service_start: date | None = None,
+    company_employees: int | None = None, service_start: date | None = None, expected_version: int | None = None,
+    expected_person_version: int | None = None,
 ) -> OfficialProfile:
-    """The official's page form: names and contact on the person, the rest on the profile, in one transaction."""
+    """The official's page form: names and contact on the person, the rest on the profile, in one transaction.
+
+    `expected_version` is the profile's; the person's (`expected_person_version`) is checked when given, and the
+    person's version moves on either way, so an edit of the person's own page started before is refused."""
     require(actor, "academy.change_official", official)
+    claim_version(official, expected_version)
+    if expected_person_version is not None:
+        claim_version(official.person, expected_person_version)
+    else:
+        bump_version(official.person)
     _official_person_save(
         official.person, family_name_en=family_name_en, given_name_en=given_name_en,
         family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans,
@@ -104,7 +119,8 @@ def official_update_with_person(
     j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
                                population_date=population_date)
     return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
-                           company_employees=company_employees, service_start=service_start)
+                           company_employees=company_employees, service_start=service_start,
+                           expected_version=_CLAIMED)
 
 
 def _official_person_save(person: Person, *, family_name_en: str, given_name_en: str, family_name_zh_hans: str,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from citybridge.core.concurrency import claim_version
 from citybridge.core.models import User
 
 from .. import course_rules as cr
@@ -24,7 +25,9 @@ SESSION_FIELDS = ("date", "start_time", "end_time", "format", "module", "title_e
 
 
 @transaction.atomic
-def session_save(*, actor: User, course: Course, session: Session | None = None, **fields) -> Session:
+def session_save(*, actor: User, course: Course, session: Session | None = None, expected_version: int | None = None,
+                 **fields) -> Session:
+    """A new session (`session` None) or an edit, which needs the `expected_version` it started from."""
     require(actor, "academy.manage_course", course)
     if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled course cannot be changed."))
@@ -34,6 +37,8 @@ def session_save(*, actor: User, course: Course, session: Session | None = None,
     session = session or Session(course=course)
     if session.course_id != course.pk:
         raise ValidationError(_("This session belongs to another course."))
+    if session.pk:
+        claim_version(session, expected_version)
     for k, v in fields.items():
         setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site")) else "")
     if session.date and not (course.start_date <= session.date <= course.end_date):
