@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -29,6 +30,8 @@ class EmailAuthenticationForm(AuthenticationForm):
         email = self.cleaned_data.get("username")
         if not email or not self.cleaned_data.get("password"):
             return super().clean()
+        if self.request is not None and not AxesProxyHandler.is_allowed(self.request, {"username": email}):
+            return super().clean()  # the address is locked: django-axes refuses, and no account gate is spent
         if not account_attempt_allowed(email):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
