@@ -130,6 +130,27 @@ def test_per_account_cooloff_grows_and_success_clears_it(make_user, client_for):
     assert cache.get(_account_keys("someone@example.org")[0]) is None
 
 
+def test_a_browser_that_signed_in_before_skips_the_account_cooloff(make_user, client_for):
+    """A guesser who keeps the account's cool-off busy does not keep the real user out of their own browser."""
+    make_user(email="someone@example.org")
+    make_user(email="other@example.org")
+    own_browser, other_browser = client_for(None), client_for(None)
+    assert sign_in(own_browser, "someone@example.org", PASSWORD).status_code == 302
+    own_browser.post("/accounts/logout/")
+    assert sign_in(other_browser, "other@example.org", PASSWORD).status_code == 302  # a cookie for another account
+    other_browser.post("/accounts/logout/")
+    for i in range(5):
+        sign_in(client_for(None), "someone@example.org", "wrong", REMOTE_ADDR=f"198.51.100.{i}")
+    assert sign_in(client_for(None), "someone@example.org", PASSWORD).status_code == 429
+    assert sign_in(other_browser, "someone@example.org", PASSWORD).status_code == 429
+    own_browser.cookies["citybridge_device"] = own_browser.cookies["citybridge_device"].value + "x"  # forged
+    assert sign_in(own_browser, "someone@example.org", PASSWORD).status_code == 429
+    from citybridge.core.auth import device_cookie_value
+
+    own_browser.cookies["citybridge_device"] = device_cookie_value("Someone@example.org")
+    assert sign_in(own_browser, "someone@example.org", PASSWORD).status_code == 302
+
+
 def test_axes_uses_the_project_client_address():
     from django.conf import settings
 

@@ -92,7 +92,8 @@ def account_attempt_allowed(email: str) -> bool:
 
     After the allowed failures the account is behind a gate: one attempt per cool-off (15 s doubling to 1 min).
     `cache.add` is atomic, so parallel guesses cannot all pass when a cool-off ends. A refused attempt checks no
-    password, counts nothing and does not extend the cool-off: the real user waits at most a minute.
+    password, counts nothing and does not extend the cool-off. A browser that signed in to the account before
+    skips the gate (is_known_device), so the real user is not kept out even by a guesser who keeps it busy.
     """
     failures_key, gate_key = _account_keys(email)
     failures = cache.get(failures_key, 0)
@@ -112,6 +113,32 @@ def account_failure(email: str) -> None:
 
 def account_success(email: str) -> None:
     cache.delete_many(list(_account_keys(email)))
+
+
+#: a browser that signed in to an account before skips that account's cool-off ("device cookie", OWASP), so a
+#: guesser keeping the cool-off busy cannot keep the real user out; the per-address lock still applies to it.
+DEVICE_COOKIE = "citybridge_device"
+DEVICE_COOKIE_AGE = 180 * 24 * 3600
+_DEVICE_SALT = "citybridge.core.auth.device"
+
+
+def device_cookie_value(email: str) -> str:
+    from django.core import signing
+
+    return signing.dumps(hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32], salt=_DEVICE_SALT)
+
+
+def is_known_device(request, email: str) -> bool:
+    from django.core import signing
+
+    value = getattr(request, "COOKIES", {}).get(DEVICE_COOKIE, "")
+    if not value or len(value) > 200:
+        return False
+    try:
+        digest = signing.loads(value, salt=_DEVICE_SALT, max_age=DEVICE_COOKIE_AGE)
+    except signing.BadSignature:
+        return False
+    return secrets.compare_digest(str(digest), hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32])
 
 
 # --------------------------------------------------------------------------- password-reset request limits

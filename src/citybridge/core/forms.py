@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .auth import account_attempt_allowed, account_failure, account_success, normalise_email
+from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
 from .models import Organisation, Person
 
 
@@ -32,7 +32,7 @@ class EmailAuthenticationForm(AuthenticationForm):
             return super().clean()
         if self.request is not None and not AxesProxyHandler.is_allowed(self.request, {"username": email}):
             return super().clean()  # the address is locked: django-axes refuses, and no account gate is spent
-        if not account_attempt_allowed(email):
+        if not is_known_device(self.request, email) and not account_attempt_allowed(email):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             cleaned = super().clean()

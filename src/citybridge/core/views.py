@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import privacy, selectors, services
-from .auth import password_reset_allowed
+from . import auth, privacy, selectors, services
 from .countries import COUNTRIES
 from .forms import (
     ApiTokenForm,
@@ -55,6 +54,9 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        response.set_cookie(auth.DEVICE_COOKIE, auth.device_cookie_value(form.get_user().email),
+                            max_age=auth.DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
         language = form.get_user().preferred_language
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
@@ -77,7 +79,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "core/email/password_reset_subject.txt"
 
     def form_valid(self, form):
-        if not password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
+        if not auth.password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 
