@@ -162,6 +162,13 @@ LOGOUT_REDIRECT_URL = "home"
 # The client's address: REMOTE_ADDR, or X-Forwarded-For read from the right when REMOTE_ADDR is one of these
 # proxies (core/middleware.py client_ip). Used by the sign-in lock and the API rate limits.
 CITYBRIDGE_TRUSTED_PROXIES = env("CITYBRIDGE_TRUSTED_PROXIES")
+for _proxy in CITYBRIDGE_TRUSTED_PROXIES:  # a typo fails at start-up, not on the first request
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ValueError(f"CITYBRIDGE_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR range") from None
 
 # A cache every web worker and node shares (rate limits, sign-in cool-offs): the database by default (table
 # created by core's migration 0005), Redis for scale-out (needs the `redis` package).
