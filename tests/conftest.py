@@ -11,6 +11,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and sign-in cool-offs count in the cache: every test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(role=None, organisation=None, city=None, email=None, person=None) -> User with that membership."""

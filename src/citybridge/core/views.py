@@ -6,17 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import privacy, selectors, services
+from . import auth, privacy, selectors, services
 from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
 from .forms import (
@@ -27,6 +27,7 @@ from .forms import (
     PersonForm,
     QueuedPasswordResetForm,
 )
+from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
 
 PAGE_SIZE = 50
@@ -54,17 +55,34 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        response.set_cookie(auth.DEVICE_COOKIE, auth.device_cookie_value(form.get_user().email),
+                            max_age=auth.DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
         language = form.get_user().preferred_language
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.SESSION_COOKIE_SECURE)
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429  # the account's cool-off (core/auth.py); the page says to wait
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the reset e-mail. Requests are limited per client address and per e-mail address; over the limit
+    the answer is the same "check your e-mail" page, sent or not, so it reveals nothing about accounts."""
+
     form_class = QueuedPasswordResetForm
     email_template_name = "core/email/password_reset_email.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not auth.password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_POST

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_protect_records_privacy'),
+        ('core', '0005_cache_table'),
     ]
 
     operations = [
