@@ -4,7 +4,6 @@
 from datetime import date, time
 from typing import Literal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -14,6 +13,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from citybridge.core.api import Id, Pagination, Strict
+from citybridge.core.files import check_upload
 
 from . import selectors, services
 from .certificate import normalise_code
@@ -410,8 +410,8 @@ def withdraw(request: HttpRequest, pk: int):
 def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
     course = _course(request, pk, "academy.manage_course")
-    limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-    report = services.roster_import(actor=request.auth, data=file.read(limit + 1), filename=file.name or "",
+    check_upload(file, kinds=("xlsx", "csv"))
+    report = services.roster_import(actor=request.auth, data=file.read(), filename=file.name or "",
                                     course=course, overflow_to_waitlist=overflow_to_waitlist)
     return Status(200 if report.ok else 422, report.__dict__)
 

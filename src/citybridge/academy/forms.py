@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -120,6 +121,10 @@ class RosterForm(forms.Form):
     overflow_to_waitlist = forms.BooleanField(label=_("Put officials beyond the class size on the waitlist"),
                                               required=False)
 
+    def clean_file(self):
+        check_upload(self.cleaned_data["file"], kinds=("xlsx", "csv"))
+        return self.cleaned_data["file"]
+
 
 class ExternalTrainingForm(forms.Form):
     provider = forms.CharField(label=_("Provider"), max_length=200)
@@ -129,6 +134,12 @@ class ExternalTrainingForm(forms.Form):
     days = forms.IntegerField(label=_("Training days"), min_value=1, max_value=366)
     evidence = forms.FileField(label=_("Evidence (file)"), required=False)
     evidence_reference = forms.CharField(label=_("Evidence reference"), max_length=200, required=False)
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            check_upload(evidence, kinds=("pdf", "png", "jpeg", "docx", "xlsx"))
+        return evidence
 
 
 class RevokeForm(forms.Form):
