@@ -13,10 +13,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from citybridge.core.api import Id, Pagination, Strict
-from citybridge.core.files import check_upload
 
 from . import selectors, services
 from .certificate import normalise_code
+from .forms import check_roster_upload
 from .models import (
     Academy,
     AttendanceStatus,
@@ -410,7 +410,7 @@ def withdraw(request: HttpRequest, pk: int):
 def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
     course = _course(request, pk, "academy.manage_course")
-    check_upload(file, kinds=("xlsx", "csv"))
+    check_roster_upload(file)
     report = services.roster_import(actor=request.auth, data=file.read(), filename=file.name or "",
                                     course=course, overflow_to_waitlist=overflow_to_waitlist)
     return Status(200 if report.ok else 422, report.__dict__)

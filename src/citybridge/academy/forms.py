@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core.files import check_upload
@@ -122,8 +123,19 @@ class RosterForm(forms.Form):
                                               required=False)
 
     def clean_file(self):
-        check_upload(self.cleaned_data["file"], kinds=("xlsx", "csv"))
+        check_roster_upload(self.cleaned_data["file"])
         return self.cleaned_data["file"]
+
+
+def check_roster_upload(upload) -> None:
+    """Size, type (XLSX or CSV by content) and ZIP bounds, before the roster parser opens the file."""
+    try:
+        check_upload(upload, kinds=("xlsx", "csv"))
+    except ValidationError as exc:
+        if exc.code == "type":
+            raise ValidationError(_("This file is not a spreadsheet. Upload an XLSX or CSV file (the template is "
+                                    "one)."), code="type")
+        raise
 
 
 class ExternalTrainingForm(forms.Form):

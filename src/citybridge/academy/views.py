@@ -417,6 +417,8 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                                 "matched": report.matched})
             return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
         status = 422
+    elif request.method == "POST":
+        status = 422
     return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report},
                   status=status)
 
