@@ -143,7 +143,7 @@ def upload_limit() -> int:
 
 
 def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):g}"
+    return f"{n / (1024 * 1024):.1f}".removesuffix(".0")
 
 
 def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
