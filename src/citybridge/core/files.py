@@ -142,10 +142,6 @@ def upload_limit() -> int:
     return settings.CITYBRIDGE_MAX_UPLOAD_BYTES
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".removesuffix(".0")
-
-
 def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
     """Refuse an upload that is too large, not of one of ``kinds`` by content, or a ZIP bomb; return its kind.
 
@@ -154,6 +150,7 @@ def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
     """
     from django.conf import settings
     from django.core.exceptions import ValidationError
+    from django.template.defaultfilters import filesizeformat
     from django.utils.translation import gettext as _
 
     kinds = tuple(kinds)
@@ -165,7 +162,7 @@ def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
     if not size:
         raise ValidationError(_("The file is empty."), code="empty")
     if size > limit:
-        raise ValidationError(_("The file is larger than the limit of %(max)s MB.") % {"max": _mb(limit)},
+        raise ValidationError(_("The file is too large; the limit is %(max)s.") % {"max": filesizeformat(limit)},
                               code="too_large")
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
@@ -190,8 +187,8 @@ def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
                 raise ValidationError(_("The file is compressed more than %(max)s to 1; it cannot be opened "
                                         "safely.") % params, code=code)
             if code == "unzipped_too_large":
-                raise ValidationError(_("The file unpacks to more than %(max)s MB; it cannot be opened safely.")
-                                      % {"max": _mb(params["max"])}, code=code)
+                raise ValidationError(_("The file unpacks to more than %(max)s; it cannot be opened safely.")
+                                      % {"max": filesizeformat(params["max"])}, code=code)
     else:
         for k in kinds:
             if head.startswith(_MAGIC.get(k, (b"\0\0\0\0invalid",))):
