@@ -190,10 +190,7 @@ def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
                 raise ValidationError(_("The file unpacks to more than %(max)s; it cannot be opened safely.")
                                       % {"max": filesizeformat(params["max"])}, code=code)
     else:
-        for k in kinds:
-            if head.startswith(_MAGIC.get(k, (b"\0\0\0\0invalid",))):
-                kind = k
-                break
+        kind = next((k for k in kinds if any(head.startswith(m) for m in _MAGIC.get(k, ()))), None)
         if kind is None and "csv" in kinds and not head.startswith(_BINARY_MAGIC):
             kind = "csv"  # the CSV reader reports what is wrong inside
     if kind is None:
