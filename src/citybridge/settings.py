@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "citybridge.core.middleware.SecurityHeadersMiddleware",
+    "citybridge.core.input_guard.ControlCharacterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -228,6 +229,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 #: largest file any import accepts (bytes); larger uploads get a clear error.
 CITYBRIDGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# ZIP containers (XLSX, PPTX, DOCX) are bounded before they are parsed (core/files.py)
+CITYBRIDGE_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+CITYBRIDGE_MAX_ZIP_MEMBERS = 2000
+CITYBRIDGE_MAX_ZIP_RATIO = 100
 
 # E-mail: the console in the demo, SMTP in production.
 _email = env("CITYBRIDGE_EMAIL_URL")

@@ -4,7 +4,6 @@
 from datetime import date, time
 from typing import Literal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -18,6 +17,7 @@ from citybridge.core.api import Id, Pagination, Strict, Version
 
 from . import selectors, services
 from .certificate import normalise_code
+from .forms import check_roster_upload
 from .models import (
     Academy,
     AttendanceStatus,
@@ -429,8 +429,8 @@ def withdraw(request: HttpRequest, pk: int):
 def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
     course = _course(request, pk, "academy.manage_course")
-    limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-    report = services.roster_import(actor=request.auth, data=file.read(limit + 1), filename=file.name or "",
+    check_roster_upload(file)
+    report = services.roster_import(actor=request.auth, data=file.read(), filename=file.name or "",
                                     course=course, overflow_to_waitlist=overflow_to_waitlist)
     return Status(200 if report.ok else 422, report.__dict__)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -128,6 +130,21 @@ class RosterForm(forms.Form):
     overflow_to_waitlist = forms.BooleanField(label=_("Put officials beyond the class size on the waitlist"),
                                               required=False)
 
+    def clean_file(self):
+        check_roster_upload(self.cleaned_data["file"])
+        return self.cleaned_data["file"]
+
+
+def check_roster_upload(upload) -> None:
+    """Size, type (XLSX or CSV by content) and ZIP bounds, before the roster parser opens the file."""
+    try:
+        check_upload(upload, kinds=("xlsx", "csv"))
+    except ValidationError as exc:
+        if exc.code == "type":
+            raise ValidationError(_("This file is not a spreadsheet. Upload an XLSX or CSV file (the template is "
+                                    "one)."), code="type")
+        raise
+
 
 class ExternalTrainingForm(forms.Form):
     provider = forms.CharField(label=_("Provider"), max_length=200)
@@ -137,6 +154,12 @@ class ExternalTrainingForm(forms.Form):
     days = forms.IntegerField(label=_("Training days"), min_value=1, max_value=366)
     evidence = forms.FileField(label=_("Evidence (file)"), required=False)
     evidence_reference = forms.CharField(label=_("Evidence reference"), max_length=200, required=False)
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            check_upload(evidence, kinds=("pdf", "png", "jpeg", "docx", "xlsx"))
+        return evidence
 
 
 class RevokeForm(forms.Form):

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from citybridge.core.files import has_control_characters, xlsx_bytes  # plain Python, no Django
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 
@@ -361,6 +363,10 @@ def parse_roster(
     today = today or date.today()
     for line, raw in body:
         cells = {k: (raw[p] if p < len(raw) else None) for k, p in index.items()}
+        bad = [RosterError("roster.control_characters", line, k) for k, v in cells.items() if has_control_characters(v)]
+        if bad:
+            result.errors.extend(bad)
+            continue
         row, errs = _parse_row(line, cells, today)
         result.errors.extend(errs)
         if errs:
@@ -493,9 +499,7 @@ def template_xlsx() -> bytes:
     for r, (en, zh) in enumerate(lines, start=1):
         info.cell(row=r, column=1, value=en)
         info.cell(row=r, column=2, value=zh)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
 
 
 def rows_to_csv(rows: Iterable[dict[str, Any]]) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
+from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
 from citybridge.core.views import paginate
 
 from . import selectors, services
@@ -357,9 +357,7 @@ def course_ics(request: HttpRequest, pk: int) -> HttpResponse:
             summary=f"{s.display_title()} · {s.get_format_display()}", location=s.site or course.location or "",
             description="\n".join(desc)))
     data = timetable_ics(items, calendar_name=course.display_name(), tz=course.timezone)
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.ics"'
-    return response
+    return file_response(data, f"course-{course.pk}.ics", "text/calendar; charset=utf-8")
 
 
 # --------------------------------------------------------------------------- enrolment
@@ -432,11 +430,8 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     report = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        from django.conf import settings
-
-        limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-        data = upload.read(limit + 1)
+        upload = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
+        data = upload.read()
         report = services.roster_import(actor=request.user, data=data, filename=upload.name, course=course,
                                         overflow_to_waitlist=form.cleaned_data["overflow_to_waitlist"])
         if report.ok:
@@ -444,6 +439,8 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                              % {"rows": report.created + report.matched, "created": report.created,
                                 "matched": report.matched})
             return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
+        status = 422
+    elif request.method == "POST":
         status = 422
     return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report},
                   status=status)
@@ -453,10 +450,7 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def roster_template(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("academy.add_official"):
         raise PermissionDenied
-    response = HttpResponse(template_xlsx(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="citybridge-roster-template.xlsx"'
-    return response
+    return file_response(template_xlsx(), "citybridge-roster-template.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- attendance
@@ -518,10 +512,13 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         if upload is None:
             messages.error(request, _("Choose the filled-in attendance sheet to upload."))
             return redirect("academy:attendance", pk=course.pk)
-        from django.conf import settings
-
-        limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-        report = services.attendance_import(actor=request.user, course=course, data=upload.read(limit + 1))
+        try:
+            check_upload(upload, kinds=("xlsx",))
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+            return redirect("academy:attendance", pk=course.pk)
+        report = services.attendance_import(actor=request.user, course=course, data=upload.read())
         if report.ok:
             messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": report.enrolled})
         else:
@@ -537,9 +534,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         [SheetSession(s.pk, s.date, s.start_time, s.display_title()) for s in sessions],
         {(r.enrolment.official_id, sid): st for r in rows for sid, st in r.marks.items()},
         title=course.display_name())
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="attendance-{course.pk}.xlsx"'
-    return response
+    return file_response(data, f"attendance-{course.pk}.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- certificates
@@ -570,9 +565,7 @@ def _certificate(request, pk) -> Certificate:
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     cert = _certificate(request, pk)
     url = request.build_absolute_uri(reverse("academy:verify-code", args=[cert.code]))
-    response = HttpResponse(services.certificate_pdf(cert, url), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{cert.code}.pdf"'
-    return response
+    return file_response(services.certificate_pdf(cert, url), f"certificate-{cert.code}.pdf", "application/pdf")
 
 
 @login_required
@@ -795,26 +788,21 @@ def behind_export(request: HttpRequest) -> HttpResponse:
 
     cells = []
     for h in header:
-        c = WriteOnlyCell(ws, value=h)
+        c = WriteOnlyCell(ws, value=safe_cell(h))
         c.font = Font(bold=True)
         cells.append(c)
     ws.append(cells)
     for r in rows:
         s, o = r.summary, r.summary.official
         w = r.window
-        ws.append([
+        append(ws, [
             o.person.full_name_en(), o.person.full_name_zh(), o.get_position_display(),
             o.person.organisation.display_name() if o.person.organisation_id else "", o.province, s.year,
             s.total_days, s.required_days, s.shortfall,
             f"{w.window.start} – {w.window.end - timedelta(days=1)}" if w else "", w.days if w else None,
             w.required if w else None, w.behind_pace if w else None,
         ])
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="behind-{params["year"]}.xlsx"'
-    return response
+    return file_response(xlsx_bytes(wb), f"behind-{params['year']}.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- impact

@@ -16,6 +16,7 @@ from citybridge.api.versioning import etag, expected_version, stale_as
 from . import privacy, selectors, services
 from .converters import MAX_ID
 from .countries import COUNTRIES
+from .files import XLSX, file_response
 from .models import Organisation, OrganisationType, Person
 
 router = Router(tags=["core"])
@@ -311,10 +312,8 @@ def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"]
     `?format=xlsx` answers a workbook. Each export is recorded in the audit log."""
     person = _privacy_person(request, pk)
     if format == "xlsx":
-        response = HttpResponse(privacy.person_export_xlsx(actor=request.auth, person=person),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.xlsx"'
-        return response
+        return file_response(privacy.person_export_xlsx(actor=request.auth, person=person),
+                             f"person-{person.pk}-export.xlsx", XLSX)
     return privacy.person_export(actor=request.auth, person=person, format="json")
 
 

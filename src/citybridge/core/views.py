@@ -19,6 +19,7 @@ from django.views.i18n import set_language as django_set_language
 from . import auth, privacy, selectors, services
 from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
+from .files import XLSX, file_response
 from .forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -307,13 +308,11 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = _privacy_person(request, pk)
     if request.POST.get("format") == "xlsx":
         body = privacy.person_export_xlsx(actor=request.user, person=person)
-        content_type, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+        content_type, ext = XLSX, "xlsx"
     else:
         body = privacy.person_export_json(actor=request.user, person=person)
         content_type, ext = "application/json", "json"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.{ext}"'
-    return response
+    return file_response(body, f"person-{person.pk}-export.{ext}", content_type)
 
 
 @login_required

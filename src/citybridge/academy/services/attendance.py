@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citybridge.core.files import upload_limit
 from citybridge.core.models import User
 
 from ..messages import roster_message
@@ -84,7 +84,7 @@ def attendance_import(*, actor: User, course: Course, data: bytes) -> ImportRepo
     from ..attendance_sheet import parse_attendance_xlsx
 
     require(actor, "academy.manage_course", course)
-    max_bytes = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    max_bytes = upload_limit()
     parsed = parse_attendance_xlsx(data, max_bytes=max_bytes)
     report = ImportReport(ok=False)
     for e in parsed.errors:

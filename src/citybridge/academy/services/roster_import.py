@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from citybridge.core.files import upload_limit
 from citybridge.core.models import Organisation, Person, User
 
 from .. import course_rules as cr
@@ -58,7 +58,7 @@ def roster_import(*, actor: User, data: bytes, filename: str, course: Course | N
         require(actor, "academy.manage_course", course)
     else:
         require(actor, "academy.add_official")
-    max_bytes = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+    max_bytes = upload_limit()
     parsed = parse_roster(data, filename, max_bytes=max_bytes, today=timezone.localdate())
     report = ImportReport(ok=False)
 
