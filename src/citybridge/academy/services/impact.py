@@ -1,10 +1,14 @@
-"""The impact snapshot."""
+"""The impact snapshot: marked stale by the writes that change its inputs, recomputed by a background task.
+
+``impact_refresh`` is a helper for the task, the demo and the generator (no request reaches it); pages and the
+API only read the stored snapshot (selectors.impact_dashboard)."""
 
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.utils import timezone
 
 from .. import impact as impact_engine
@@ -18,8 +22,19 @@ from ..models import (
 )
 
 
+def _enqueue_refresh() -> None:
+    from ..tasks import refresh_impact
+
+    refresh_impact.enqueue()
+
+
 def impact_mark_stale() -> None:
-    ImpactSnapshot.objects.filter(stale=False).update(stale=True)
+    """Mark the snapshot stale and, once the write commits, ask the worker to recompute it. A snapshot already
+    stale has a refresh queued (or running: a refresh claims the snapshot before computing, so a write during the
+    computation marks it stale again and queues another)."""
+    changed = ImpactSnapshot.objects.filter(stale=False).update(stale=True)
+    if changed or not ImpactSnapshot.objects.filter(key="all").exists():
+        transaction.on_commit(_enqueue_refresh)
 
 
 def _figures_json(f: impact_engine.ImpactFigures) -> dict:
@@ -45,7 +60,9 @@ def impact_trainings() -> list[impact_engine.Training]:
 
 
 def impact_refresh() -> ImpactSnapshot:
-    """Compute the impact report from records and store it."""
+    """Compute the impact report from records and store it (a helper: the task calls it)."""
+    # claim first: a write that commits while this computes sets stale again (and queues another refresh)
+    ImpactSnapshot.objects.filter(key="all", stale=True).update(stale=False)
     figures = [impact_engine.PopulationFigure(j, d, p) for j, d, p in
                JurisdictionPopulation.objects.values_list("jurisdiction_id", "valid_from", "population")]
     report = impact_engine.impact_report(impact_trainings(), figures)
@@ -57,12 +74,11 @@ def impact_refresh() -> ImpactSnapshot:
         "by_topic": {str(k): _figures_json(v) for k, v in report.by_topic.items()},
     }
     snap, _c = ImpactSnapshot.objects.update_or_create(
-        key="all", defaults={"data": data, "computed_at": timezone.now(), "stale": False})
+        key="all", defaults={"data": data, "computed_at": timezone.now()}, create_defaults={
+            "data": data, "computed_at": timezone.now(), "stale": False})
     return snap
 
 
-def impact_current() -> ImpactSnapshot:
-    snap = ImpactSnapshot.objects.filter(key="all").first()
-    if snap is None or snap.stale:
-        snap = impact_refresh()
-    return snap
+def impact_current() -> ImpactSnapshot | None:
+    """The stored snapshot as it is (never recomputed here; None before the first computation)."""
+    return ImpactSnapshot.objects.filter(key="all").first()
