@@ -20,7 +20,8 @@ Rules (defaults from the program's seed texts, configurable per deployment throu
   shown but count toward no window (windows start when service begins).
 * The annual total and the 5-year window count **the same dates**: every credited date, whatever ``as_of`` (the
   service layer only accepts marks for sessions that have begun, so there are no future marks to disagree on).
-* "At risk" in a window (``window_standing``): even doing exactly the annual requirement in the year looked at and
+* "At risk" in a window (``window_standing``, counting the window's days up to the end of the year looked at): even
+  doing exactly the annual requirement in the year looked at and
   in every later calendar year the window reaches would leave the window short; ``gap`` is the days still missing.
 
 Which sessions are "scheduled for" an official is decided by the service layer (see
@@ -325,7 +326,7 @@ class WindowStanding:
     """One year's view of its 5-year window, time-independent so it can be stored (TrainingSummary)."""
 
     window: ServiceWindow
-    days: int  # training days in the window (every credited date inside it)
+    days: int  # training days in the window up to the end of the year looked at
     required: int  # window_required_days
     capacity: int  # days the annual pace still adds: this year's shortfall + the annual figure per later year
     gap: int  # days the window would still lack at the annual pace (0: reachable); > 0 means "at risk"
@@ -347,7 +348,9 @@ def window_standing(
 ) -> WindowStanding | None:
     """The window in force in ``year`` and whether the annual pace reaches it.
 
-    ``dates`` are all training dates (``all_training_dates``). Capacity = the days still missing in ``year`` (the
+    ``dates`` are all training dates (``all_training_dates``); the window's days are those up to 31 December of
+    ``year`` (the same dates the annual totals up to that year count; a past year's row does not see later years).
+    Capacity = the days still missing in ``year`` (the
     annual figure minus the year's total, at least 0) + the annual figure for every later calendar year that
     contains a day of the window, without pro-rating (so "at risk" is never raised on a window that the annual pace
     could still just reach). Gap = required - days - capacity, at least 0."""
@@ -358,7 +361,7 @@ def window_standing(
     if w is None:
         return None
     dates = list(dates)
-    days = sum(1 for d in dates if w.start <= d < w.end)
+    days = sum(1 for d in dates if w.start <= d < w.end and d.year <= year)
     in_year = sum(1 for d in dates if d.year == year)
     last_year = (w.end - timedelta(days=1)).year
     capacity = max(0, rules.annual_required_days - in_year) + rules.annual_required_days * max(0, last_year - year)

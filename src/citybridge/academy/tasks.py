@@ -16,7 +16,7 @@ def prepare_training_year(*, year: int) -> int:
 @task()
 def refresh_impact() -> str | None:
     """Recompute the stored impact snapshot from records (queued by services.impact_mark_stale)."""
-    from .services import impact_refresh
+    from .services.impact import impact_refresh_if_stale
 
-    snap = impact_refresh()
-    return snap.computed_at.isoformat() if snap.computed_at else None
+    snap = impact_refresh_if_stale()
+    return snap.computed_at.isoformat() if snap and snap.computed_at else None

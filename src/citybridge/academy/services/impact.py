@@ -29,12 +29,19 @@ def _enqueue_refresh() -> None:
 
 
 def impact_mark_stale() -> None:
-    """Mark the snapshot stale and, once the write commits, ask the worker to recompute it. A snapshot already
-    stale has a refresh queued (or running: a refresh claims the snapshot before computing, so a write during the
-    computation marks it stale again and queues another)."""
-    changed = ImpactSnapshot.objects.filter(stale=False).update(stale=True)
-    if changed or not ImpactSnapshot.objects.filter(key="all").exists():
-        transaction.on_commit(_enqueue_refresh)
+    """Mark the snapshot stale and, once the write commits, ask the worker to recompute it (one task per
+    transaction; a task finding the snapshot fresh does nothing, so a lost or failed task is made good by the next
+    write, and a write during a computation -- which claims the snapshot first -- gets its own refresh)."""
+    ImpactSnapshot.objects.filter(stale=False).update(stale=True)
+    transaction.on_commit(_enqueue_refresh)
+
+
+def impact_refresh_if_stale() -> ImpactSnapshot | None:
+    """The task's body: recompute unless another run already did since the last change."""
+    snap = ImpactSnapshot.objects.filter(key="all").first()
+    if snap is not None and not snap.stale:
+        return snap
+    return impact_refresh()
 
 
 def _figures_json(f: impact_engine.ImpactFigures) -> dict:

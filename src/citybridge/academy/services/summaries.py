@@ -61,7 +61,8 @@ def summary_values(year: int, inp: comp.OfficialInput, rules: comp.ComplianceRul
         if year_dates:
             detail["year"] = _sources(year_dates, sources)
         if ws and ws.days:
-            detail["window"] = _sources([d for d in dates if ws.window.start <= d < ws.window.end], sources)
+            detail["window"] = _sources([d for d in dates if ws.window.start <= d < ws.window.end and d.year <= year],
+                                        sources)
     values["detail"] = detail
     return values
 
