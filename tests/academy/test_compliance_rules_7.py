@@ -168,7 +168,13 @@ def test_window_standing_hand_worked():
     """Service began 2023-07-01 (window 2023-07-01 – 2028-06-30). In 2025: 20 days in the window so far, 4 of them
     in 2025. Capacity at the annual pace = (12 - 4) for 2025 + 12 × 3 (2026, 2027, 2028) = 44; 20 + 44 = 64 < 78:
     at risk, 14 short."""
-    dates = [D(2023, 9, i) for i in range(1, 17)] + [D(2025, 2, i) for i in range(1, 5)]
+    marks = [comp.SessionMark(D(2023, 9, i), "present") for i in range(1, 17) for _s in range(2)]
+    marks += [comp.SessionMark(D(2025, 3, 3), st) for st in ("present", "absent", None, "excused")]  # 1 of 4
+    ext = [comp.ExternalTraining(D(2025, 2, 1), D(2025, 2, 4), 4)]
+    dates = comp.all_training_dates(comp.credited_days(marks), ext)
+    assert len(dates) == 20 and D(2025, 3, 3) not in dates
+    assert comp.year_compliance(2025, comp.credited_days(marks), ext).shortfall == 8
+    assert comp.window_standing(D(2023, 7, 1), 2024, dates).gap == 2  # 16 + 12 + 4 × 12 = 76
     ws = comp.window_standing(D(2023, 7, 1), 2025, dates)
     assert (ws.window.start, ws.window.end, ws.days, ws.capacity, ws.gap) == (
         D(2023, 7, 1), D(2028, 7, 1), 20, 44, 14)
