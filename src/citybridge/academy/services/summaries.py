@@ -75,23 +75,25 @@ def _required(year: int, service_start: date | None) -> bool:
     return comp.required_in_year(year, service_start, comp.ComplianceRules(annual_required_days=1)) > 0
 
 
-def compliance_refresh(*, official_ids: Iterable[int], years: Iterable[int] | None = None) -> None:
+def compliance_refresh(*, official_ids: Iterable[int], years: Iterable[int] | None = None,
+                       only_years: bool = False) -> None:
     """Recompute the stored per-year summaries of these officials (a helper: the calling service checked the actor).
 
     A row exists for every year the official is required to train in (from the year service began) that is
     prepared, given (a write touched it) or has a training day; rows of other years -- a year before a corrected
     service start -- are deleted, and existing rows are brought up to date, so a removed mark can take a year back to
-    zero."""
+    zero. ``only_years``: compute and write the years given and nothing else (preparing a year)."""
     ids = list(dict.fromkeys(official_ids))
     if not ids:
         return
     rules = compliance_rules()
-    prepared = set(TrainingYear.objects.values_list("year", flat=True))
+    prepared = set() if only_years else set(TrainingYear.objects.values_list("year", flat=True))
     given = set(years or ())
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
         inputs = compliance_inputs(chunk)
-        existing = {(s.official_id, s.year): s for s in TrainingSummary.objects.filter(official_id__in=chunk)}
+        rows = TrainingSummary.objects.filter(official_id__in=chunk)
+        existing = {(s.official_id, s.year): s for s in (rows.filter(year__in=given) if only_years else rows)}
         existing_years: dict[int, set[int]] = defaultdict(set)
         for off, y in existing:
             existing_years[off].add(y)
@@ -100,7 +102,7 @@ def compliance_refresh(*, official_ids: Iterable[int], years: Iterable[int] | No
             credited = comp.credited_days(inp.marks, rules.day_rule)
             dates = comp.all_training_dates(credited, inp.external, rules)
             sources = comp.day_sources(inp.marks, inp.external, rules) if dates else {}
-            trained_years = {d.year for d in dates}
+            trained_years = set() if only_years else {d.year for d in dates}
             for y in sorted(prepared | given | trained_years | existing_years[off]):
                 row = existing.get((off, y))
                 if not _required(y, inp.service_start):
@@ -148,15 +150,18 @@ def compliance_prepare_year(*, year: int) -> int:
     trained = set(TrainingSummary.objects.filter(total_days__gt=0).values_list("official_id", flat=True).distinct())
     qs = OfficialProfile.objects.filter(Q(service_start__isnull=True) | Q(service_start__lte=date(year, 12, 31)))
     rows, refresh = [], []
+    zero: dict[date | None, dict] = {}  # the zero figures depend only on the service start
     for pk, start in qs.values_list("pk", "service_start").iterator(chunk_size=5000):
         if pk in have:
             continue
         if pk in trained:
             refresh.append(pk)
         else:
-            rows.append(TrainingSummary(official_id=pk, year=year, **_zero_values(year, start, rules)))
+            if start not in zero:
+                zero[start] = _zero_values(year, start, rules)
+            rows.append(TrainingSummary(official_id=pk, year=year, **zero[start]))
     TrainingSummary.objects.bulk_create(rows, batch_size=2000)
-    compliance_refresh(official_ids=refresh, years=[year])
+    compliance_refresh(official_ids=refresh, years=[year], only_years=True)
     TrainingYear.objects.create(year=year)
     return len(rows) + len(refresh)
 
