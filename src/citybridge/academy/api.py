@@ -531,6 +531,12 @@ class BehindOut(Schema):
     total_days: int
     required_days: int
     shortfall: int
+    window_start: date | None
+    window_end: date | None  # exclusive
+    window_days: int
+    window_required: int
+    window_gap: int
+    behind_days: int
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -577,24 +583,43 @@ def get_official(request: HttpRequest, pk: int, response: HttpResponse):
 @paginate(Pagination)
 def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
                   academy: Id | None = None, organisation: Id | None = None,
-                  province: str = Query("", max_length=100), position: PositionLit | None = None):
-    """Officials sorted by the training days still missing in `year` (default: this year)."""
+                  province: str = Query("", max_length=100), position: PositionLit | None = None,
+                  rule: Literal["any", "annual", "window", "both"] = "any"):
+    """Officials behind on the annual rule, at risk in the 5-year window, or both, most days missing first, in
+    `year` (default: this year). A year not prepared yet answers 409 (staff: POST /behind/prepare)."""
     if not request.auth.has_perm("academy.view_compliance"):
         raise PermissionDenied
     year = year or timezone.localdate().year
-    services.compliance_prepare_year(year=year)
+    if not selectors.training_year_prepared(year):
+        from django.utils.translation import gettext as _
+        from ninja.errors import HttpError
+
+        raise HttpError(409, _("The training year %(year)s has not been prepared yet.") % {"year": year})
     qs = selectors.behind_list(user=request.auth, year=year, academy=academy, organisation=organisation,
-                               province=province, position=position or "")
+                               province=province, position=position or "", rule=rule)
     return qs
+
+
+class PrepareIn(Strict):
+    year: int = Field(..., ge=1990, le=2100)
+
+
+@router.post("/behind/prepare", response={202: dict})
+def prepare_behind_year(request: HttpRequest, payload: PrepareIn):
+    """Program staff: queue the preparation of a training year (done by the background worker)."""
+    services.training_year_request(actor=request.auth, year=payload.year)
+    return Status(202, {"year": payload.year, "queued": True})
 
 
 @router.get("/impact")
 def impact(request: HttpRequest):
-    """The impact figures computed from records (total, by year, cumulative, by academy, by topic)."""
+    """The impact figures computed from records (total, by year, cumulative, by academy, by topic), as last
+    computed by the background worker; `stale` is true while a change is being taken into account."""
     if not request.auth.has_perm("academy.view_impact"):
         raise PermissionDenied
     ctx = selectors.impact_dashboard()
-    return {"computed_at": ctx["snapshot"].computed_at, **ctx["data"],
+    snap = ctx["snapshot"]
+    return {"computed_at": snap.computed_at if snap else None, "stale": ctx["updating"], **ctx["data"],
             "academy_names": ctx["academy_names"], "topic_names": ctx["topic_names"]}
 
 

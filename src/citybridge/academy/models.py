@@ -508,11 +508,22 @@ class TrainingSummary(models.Model):
     total_days = models.PositiveSmallIntegerField(default=0)
     required_days = models.PositiveSmallIntegerField(default=12)
     shortfall = models.PositiveSmallIntegerField(default=12)
+    # the 5-year window in force on 1 January of the year (or when service began), see compliance.window_standing
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)  # exclusive
+    window_days = models.PositiveSmallIntegerField(default=0)
+    window_required = models.PositiveSmallIntegerField(default=0)
+    window_gap = models.PositiveSmallIntegerField(default=0)  # > 0: at risk (the annual pace cannot reach it)
+    behind_days = models.PositiveSmallIntegerField(default=0)  # shortfall + window_gap: the "either rule" sort key
+    # where the days come from, for the explanation on the page: {"year"|"window": {"courses"|"external": {id: n}}}
+    detail = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
-        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind")]
+        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind"),
+                   models.Index(fields=["year", "-behind_days", "official"], name="academy_summary_any"),
+                   models.Index(fields=["year", "-window_gap", "official"], name="academy_summary_window")]
 
     def __str__(self) -> str:
         return f"{self.official_id} {self.year}: {self.total_days}"

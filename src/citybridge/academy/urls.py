@@ -39,5 +39,6 @@ urlpatterns = [
     path("external-training/<id:pk>/delete/", views.external_training_delete, name="external-delete"),
     path("behind/", views.behind, name="behind"),
     path("behind.xlsx", views.behind_export, name="behind-export"),
+    path("behind/prepare/", views.behind_prepare, name="behind-prepare"),
     path("impact/", views.impact, name="impact"),
 ]

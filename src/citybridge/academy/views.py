@@ -722,7 +722,7 @@ def _behind_params(request):
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
-        if not 1990 <= year <= today.year + 1:
+        if year not in services.preparable_years(today):
             year = today.year
     except ValueError:
         year = today.year
@@ -734,15 +734,23 @@ def _behind_params(request):
             return None
 
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
+    rule = request.GET.get("rule", "any") if request.GET.get("rule") in selectors.BEHIND_RULES else "any"
     return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
-            "province": request.GET.get("province", "")[:100], "position": position}
+            "province": request.GET.get("province", "")[:100], "position": position, "rule": rule}
 
 
 def _behind_queryset(request, params):
+    """Read only: a year nobody prepared yet lists nothing (the page says so and offers staff to prepare it)."""
     if not request.user.has_perm("academy.view_compliance"):
         raise PermissionDenied
-    services.compliance_prepare_year(year=params["year"])
+    if not selectors.training_year_prepared(params["year"]):
+        return None
     return selectors.behind_list(user=request.user, **params)
+
+
+def _behind_rule_choices():
+    return [("any", _("Behind on either rule")), ("annual", _("Behind this year")),
+            ("window", _("At risk in the 5-year window")), ("both", _("Behind on both rules"))]
 
 
 @login_required
@@ -756,18 +764,37 @@ def behind(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     size = 50
-    chunk = list(qs[(number - 1) * size:number * size + 1])
+    chunk = list(qs[(number - 1) * size:number * size + 1]) if qs is not None else []
     rows = selectors.behind_rows(chunk[:size])
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
     return render(request, "academy/behind.html", {
         "rows": rows, "page_number": number, "has_next": len(chunk) > size, "has_previous": number > 1,
         "querystring_without_page": f"{query.urlencode()}&" if query else "",
-        **params, "positions": Position.choices,
+        **params, "positions": Position.choices, "rules_choices": _behind_rule_choices(),
+        "prepared": qs is not None, "can_prepare": request.user.is_program_staff,
         **selectors.behind_filter_choices(user=request.user),
-        "years": range(timezone.localdate().year, timezone.localdate().year - 10, -1),
-        "rules": services.compliance_rules(),
+        "years": range(today.year + 1, today.year - 10, -1),
+        "rules": selectors.compliance_rules(),
     })
+
+
+@login_required
+@require_POST
+def behind_prepare(request: HttpRequest) -> HttpResponse:
+    """Staff ask for a year's summaries; the background worker prepares them."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    try:
+        services.training_year_request(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("academy:behind")
+    messages.success(request, _("The year %(year)s is being prepared; reload the page in a minute.") % {"year": year})
+    return redirect(f"{reverse('academy:behind')}?year={year}")
 
 
 @login_required
@@ -776,14 +803,14 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     from openpyxl.styles import Font
 
     params = _behind_params(request)
-    qs = _behind_queryset(request, params)[:20000]
-    summaries = list(qs)
+    qs = _behind_queryset(request, params)
+    summaries = list(qs[:20000]) if qs is not None else []
     rows = selectors.behind_rows(summaries)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Who is behind"))
     header = [_("Name (English)"), _("Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
               _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
-              _("Days in window"), _("Window requirement"), _("Behind pace in window")]
+              _("Days in window"), _("Window requirement"), _("Window gap at the annual pace")]
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
@@ -794,13 +821,13 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     ws.append(cells)
     for r in rows:
         s, o = r.summary, r.summary.official
-        w = r.window
         append(ws, [
             o.person.full_name_en(), o.person.full_name_zh(), o.get_position_display(),
             o.person.organisation.display_name() if o.person.organisation_id else "", o.province, s.year,
             s.total_days, s.required_days, s.shortfall,
-            f"{w.window.start} – {w.window.end - timedelta(days=1)}" if w else "", w.days if w else None,
-            w.required if w else None, w.behind_pace if w else None,
+            f"{s.window_start} – {r.window_last_day}" if s.window_start else "",
+            s.window_days if s.window_start else None, s.window_required if s.window_start else None,
+            s.window_gap if s.window_start else None,
         ])
     return file_response(xlsx_bytes(wb), f"behind-{params['year']}.xlsx", XLSX)
 
@@ -843,7 +870,7 @@ def _impact_specs(ctx) -> dict:
 def impact(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("academy.view_impact"):
         raise PermissionDenied
-    ctx = selectors.impact_dashboard()
+    ctx = selectors.impact_dashboard()  # the stored snapshot; the worker recomputes it after a change
     data = ctx["data"]
     return render(request, "academy/impact.html", {
         **ctx, "total": data["total"], "specs": _impact_specs(ctx),

@@ -31,4 +31,10 @@ from .officials import (  # noqa: F401
 )
 from .roster_import import ImportReport, roster_import  # noqa: F401
 from .sessions import SESSION_FIELDS, session_delete, session_save  # noqa: F401
-from .summaries import compliance_inputs, compliance_prepare_year, compliance_refresh  # noqa: F401
+from .summaries import (  # noqa: F401
+    compliance_inputs,
+    compliance_prepare_year,
+    compliance_refresh,
+    preparable_years,
+    training_year_request,
+)

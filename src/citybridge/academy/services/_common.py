@@ -9,17 +9,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from .. import compliance as comp
 from .. import course_rules as cr
+from ..compliance_data import compliance_rules  # noqa: F401  (re-exported: services import it from here)
 from ..messages import problem_message
 
 
 def course_rules() -> cr.CourseRules:
     return cr.CourseRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COURSE_RULES)
-
-
-def compliance_rules() -> comp.ComplianceRules:
-    return comp.ComplianceRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COMPLIANCE_RULES)
 
 
 def require(actor, perm: str, obj=None) -> None:
