@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
-
-
-@task()
-def send_templated_email(*, subject_template: str, body_template: str, context: dict, to: list[str],
-                         language: str = "en") -> int:
-    with translation.override(language):
-        subject = "".join(render_to_string(subject_template, context).splitlines())
-        body = render_to_string(body_template, context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-
 
 # --------------------------------------------------------------------------- stuck work (leases)
 
@@ -52,6 +42,27 @@ def reap_stuck_work(now: datetime | None = None) -> dict[str, int]:
     """Called by `citybridge worker` when it starts and then periodically: every registered reaper runs."""
     now = now or timezone.now()
     return {name: work.reap(now) for name, work in sorted(STUCK_WORK.items())}
+
+
+#: a django-tasks database task still RUNNING after this long is stuck (its worker most likely died)
+TASK_STUCK_AFTER = timedelta(hours=1)
+
+
+def _stuck_tasks(now: datetime):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - TASK_STUCK_AFTER)
+
+
+def _reap_stuck_tasks(now: datetime) -> int:
+    """A dead worker's task never finishes: mark it failed so /healthz recovers and the work can be enqueued again."""
+    from django_tasks.base import TaskResultStatus
+
+    return _stuck_tasks(now).update(status=TaskResultStatus.FAILED, finished_at=now)
+
+
+register_stuck_work("tasks", count=lambda now: _stuck_tasks(now).count(), reap=_reap_stuck_tasks)
 
 
 @task()

@@ -30,6 +30,7 @@ from .forms import (
 )
 from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+from .tasks import count_stuck_work
 
 PAGE_SIZE = 50
 
@@ -332,23 +333,6 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 WORKER_STALE_AFTER = timedelta(seconds=30)
-#: a django-tasks database task still RUNNING after this long counts as stuck (its worker most likely died)
-TASK_STUCK_AFTER = timedelta(hours=1)
-
-
-def _stuck_work() -> dict:
-    """Counts of stuck work: each app's leased work whose lease expired, and database tasks RUNNING too long."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import count_stuck_work
-
-    now = timezone.now()
-    stuck = count_stuck_work(now)
-    stuck["tasks"] = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING,
-                                                 started_at__lt=now - TASK_STUCK_AFTER).count()
-    return stuck
-
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database reachable, a worker seen in the last 30 seconds and no stuck work (leases expired, tasks
@@ -364,7 +348,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             age = (timezone.now() - beat.last_seen).total_seconds()
             body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
                               "age_seconds": round(age, 1), "name": beat.name}
-        counts = _stuck_work()
+        counts = count_stuck_work()
         body["stuck"] = {"ok": not any(counts.values()), "counts": counts}
     except Exception as exc:  # report, never raise: this is what monitoring reads
         body["database"]["error"] = exc.__class__.__name__
