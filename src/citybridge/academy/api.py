@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -327,9 +328,20 @@ def _session_fields(payload: SessionIn) -> dict:
     data = payload.model_dump()
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
-    data["lecturer"] = get_object_or_404(Person, pk=lecturer_id) if lecturer_id else None
-    data["partner"] = get_object_or_404(Organisation, pk=partner_id) if partner_id else None
+    # an unknown id gets the same answer as a person who is not a lecturer: the service checks both
+    data["lecturer"] = _or_invalid(Person.objects.filter(pk=lecturer_id).first(), "lecturer_id", _(
+        "Select a lecturer: a person with a lecturer's account.")) if lecturer_id else None
+    data["partner"] = _or_invalid(Organisation.objects.filter(pk=partner_id).first(), "partner_id", _(
+        "Select a partner organisation (not a training academy).")) if partner_id else None
     return data
+
+
+def _or_invalid(obj, field: str, message: str):
+    if obj is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: message})
+    return obj
 
 
 # --------------------------------------------------------------------------- enrolment and attendance
@@ -500,6 +512,8 @@ class OfficialIn(Strict):
     population_date: date | None = None
     company_employees: int | None = Field(None, ge=0, le=100_000_000)
     service_start: date | None = None
+    #: the course to enrol the new official in (required for academy coordinators)
+    course_id: Id | None = None
 
 
 class BehindOut(Schema):
@@ -535,7 +549,10 @@ def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
 
 @router.post("/officials", response={201: OfficialOut})
 def create_official(request: HttpRequest, payload: OfficialIn):
-    o = services.official_create_with_person(actor=request.auth, **payload.model_dump())
+    data = payload.model_dump()
+    course_id = data.pop("course_id")
+    course = _course(request, course_id, "academy.manage_course") if course_id else None
+    o = services.official_create_with_person(actor=request.auth, course=course, **data)
     return Status(201, selectors.official_get(user=request.auth, pk=o.pk))
 
 
@@ -671,11 +688,6 @@ def delete_session(request: HttpRequest, pk: int):
 def issue_certificates(request: HttpRequest, pk: int):
     """Issue certificates to every confirmed official with at least one training day (completed courses)."""
     course = _course(request, pk, "academy.manage_course")
-    if course.status != CourseStatus.COMPLETED:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError(_("Certificates are issued once the course is completed."))
     issued, skipped = services.certificate_issue_all(actor=request.auth, course=course)
     return {"issued": issued, "skipped": skipped}
 

@@ -87,8 +87,9 @@ def _with_contact_flag(qs: QuerySet[OfficialProfile], user) -> QuerySet[Official
     if user.is_program_staff:
         return qs.annotate(contact_ok=Value(True, output_field=BooleanField()))
     ids = user.scoped_organisation_ids("academy_coordinator")
-    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(official=OuterRef("pk"),
-                                                                  course__academy__organisation_id__in=ids)))
+    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(
+        official=OuterRef("pk"), course__academy__organisation_id__in=ids).exclude(
+        status=EnrolmentStatus.WITHDRAWN)))
 
 
 def contact_visible(official: OfficialProfile) -> bool:

@@ -30,5 +30,11 @@ from .officials import (  # noqa: F401
     population_record,
 )
 from .roster_import import ImportReport, roster_import  # noqa: F401
-from .sessions import SESSION_FIELDS, session_delete, session_save  # noqa: F401
+from .sessions import (  # noqa: F401
+    SESSION_FIELDS,
+    session_delete,
+    session_lecturer_choices,
+    session_partner_choices,
+    session_save,
+)
 from .summaries import compliance_inputs, compliance_prepare_year, compliance_refresh  # noqa: F401
