@@ -1,7 +1,7 @@
 """Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
 
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
 
 from django.conf import settings
@@ -384,10 +384,11 @@ class AttendanceOut(Schema):
     changed: int
 
 
-def _enrolment_out(e: Enrolment, full: bool) -> dict:
+def _enrolment_out(e: Enrolment, full: bool, staff: bool = False) -> dict:
     out = {"id": e.pk, "official_id": e.official_id, "name": e.official.person.display_name()}
-    if full:
-        out.update(status=e.status, position=e.position, email=e.official.person.email)
+    if full:  # a withdrawn official's contact is no longer the coordinator's to see
+        out.update(status=e.status, position=e.position,
+                   email=e.official.person.email if staff or e.status != EnrolmentStatus.WITHDRAWN else None)
     return out
 
 
@@ -399,7 +400,7 @@ def list_enrolments(request: HttpRequest, pk: int):
     rows = selectors.course_enrolments(course=course)
     if not full:
         rows = rows.filter(status=EnrolmentStatus.CONFIRMED)
-    return [_enrolment_out(e, full) for e in rows]
+    return [_enrolment_out(e, full, request.auth.is_program_staff) for e in rows]
 
 
 @router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
@@ -707,3 +708,80 @@ def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
     official = selectors.official_get(user=request.auth, pk=pk)
     return Status(201, services.external_training_create(actor=request.auth, official=official,
                                                          **payload.model_dump()))
+
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+class DuplicateOfficialOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation_id: int | None
+
+
+class DuplicateOut(Schema):
+    id: int
+    reason: str
+    course_id: int | None
+    created_at: datetime
+    new_official: DuplicateOfficialOut | None
+    existing_official: DuplicateOfficialOut
+
+    @staticmethod
+    def resolve_new_official(obj) -> dict | None:
+        return _dup_official(obj.new_official) if obj.new_official_id else None
+
+    @staticmethod
+    def resolve_existing_official(obj) -> dict:
+        return _dup_official(obj.existing_official)
+
+
+class DuplicateResolvedOut(Schema):
+    id: int
+    resolution: str
+    resolved_at: datetime | None
+
+
+def _dup_official(o: OfficialProfile) -> dict:
+    return {"id": o.pk, "name": o.person.display_name(), "email": o.person.email,
+            "organisation_id": o.person.organisation_id}
+
+
+def _duplicate(request, pk: int):
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return get_object_or_404(selectors.duplicate_list(user=request.auth), pk=pk)
+
+
+@router.get("/duplicates", response=list[DuplicateOut])
+@paginate(Pagination)
+def list_duplicates(request: HttpRequest):
+    """Open possible duplicates found by coordinators' imports (program staff only)."""
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return selectors.duplicate_list(user=request.auth)
+
+
+@router.post("/duplicates/{id:pk}/dismiss", response=DuplicateResolvedOut)
+def dismiss_duplicate(request: HttpRequest, pk: int):
+    return services.duplicate_dismiss(actor=request.auth, duplicate=_duplicate(request, pk))
+
+
+@router.post("/duplicates/{id:pk}/merge", response=DuplicateResolvedOut)
+def merge_duplicate(request: HttpRequest, pk: int):
+    """Move the new official's enrolments, attendance and external training onto the existing official."""
+    dup = _duplicate(request, pk)
+    services.duplicate_merge(actor=request.auth, duplicate=dup)
+    dup.refresh_from_db()
+    return dup
+
+
+@router.delete("/external-training/{id:pk}", response={204: None})
+def delete_external_training(request: HttpRequest, pk: int):
+    from .models import ExternalTraining
+
+    record = get_object_or_404(ExternalTraining, pk=pk)
+    selectors.official_get(user=request.auth, pk=record.official_id)  # out of scope: 404
+    services.external_training_delete(actor=request.auth, record=record)
+    return Status(204, None)

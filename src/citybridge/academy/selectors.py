@@ -23,6 +23,7 @@ from .models import (
     Jurisdiction,
     Module,
     OfficialProfile,
+    PossibleDuplicate,
     Session,
     Topic,
     TrainingSummary,
@@ -245,3 +246,12 @@ def impact_dashboard() -> dict:
     topics = {str(t.pk): t.display_name() for t in Topic.objects.all()}
     return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics}
 
+
+# --------------------------------------------------------------------------- possible duplicates
+
+
+def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
+    """Open possible duplicates (program staff only), both officials loaded in one pass."""
+    return PossibleDuplicate.objects.visible_to(user).open().select_related(
+        "new_official__person__organisation", "existing_official__person__organisation", "course").order_by(
+        "created_at", "id")

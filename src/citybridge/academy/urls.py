@@ -40,4 +40,7 @@ urlpatterns = [
     path("behind/", views.behind, name="behind"),
     path("behind.xlsx", views.behind_export, name="behind-export"),
     path("impact/", views.impact, name="impact"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<id:pk>/merge/", views.duplicate_resolve, {"action": "merge"}, name="duplicate-merge"),
+    path("duplicates/<id:pk>/dismiss/", views.duplicate_resolve, {"action": "dismiss"}, name="duplicate-dismiss"),
 ]

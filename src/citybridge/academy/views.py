@@ -832,3 +832,32 @@ def impact(request: HttpRequest) -> HttpResponse:
                            key=lambda kv: -kv[1]["officials"]),
     })
 
+
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return render(request, "academy/duplicates.html", paginate(request, selectors.duplicate_list(user=request.user)))
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    dup = get_object_or_404(selectors.duplicate_list(user=request.user), pk=pk)
+    try:
+        if action == "merge":
+            services.duplicate_merge(actor=request.user, duplicate=dup)
+            messages.success(request, _("The two officials were merged."))
+        else:
+            services.duplicate_dismiss(actor=request.user, duplicate=dup)
+            messages.success(request, _("The possible duplicate was dismissed."))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:duplicates")
