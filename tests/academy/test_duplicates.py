@@ -20,6 +20,15 @@ from citybridge.academy.roster import rows_to_csv
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Chinese leaves the thread's language active; later tests call services directly."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(staff, coordinator, other_coordinator, other_academy, course, make_official):
     o1 = make_official()

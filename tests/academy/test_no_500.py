@@ -19,6 +19,15 @@ from .conftest import fill_timetable
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Chinese leaves the thread's language active; later tests call services directly."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(staff, coordinator, course, make_official):
     sessions = fill_timetable(course)

@@ -13,6 +13,15 @@ from citybridge.core.models import Organisation
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Chinese leaves the thread's language active; later tests call services directly."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(staff, coordinator, lecturer, course, make_official):
     return {"coordinator": coordinator, "lecturer": lecturer, "course": course,

@@ -30,7 +30,7 @@ from ..models import (
     OfficialProfile,
     PossibleDuplicate,
 )
-from ..roster import parse_roster
+from ..roster import RosterError, parse_roster
 from ._common import check_dates, course_rules, require
 from .enrolment import _course_years, _snapshot
 from .impact import impact_mark_stale
@@ -198,20 +198,23 @@ def _match(actor, rows, err) -> list[_Item]:
             item.person = _by_name(by_name, r, org_ids.get(r.organisation))  # has nobody yet
         if item.person is not None:
             if item.person.pk in first_line:  # two rows naming the same person
-                from ..roster import RosterError
-
                 err(r.line, "", roster_message(RosterError("roster.duplicate_in_file", r.line, None,
                                                            {"first_line": first_line[item.person.pk]})))
                 continue
             first_line[item.person.pk] = r.line
-        elif outside_email or outside_name:
-            other = outside_email.get(r.email.lower()) if r.email else None
-            if other is not None:
-                item.duplicate = (other.official, DuplicateReason.EMAIL)
-            elif (other := _by_name(outside_name, r, None)) is not None:
-                item.duplicate = (other.official, DuplicateReason.NAME)
+        else:
+            item.duplicate = _outside_match(outside_email, outside_name, r)
         items.append(item)
     return items
+
+
+def _outside_match(by_email: dict[str, Person], by_name: dict[tuple, Person], r):
+    """(official, reason) when the row may be an official the actor does not see; None otherwise."""
+    other = by_email.get(r.email.lower()) if r.email else None
+    if other is not None:
+        return other.official, DuplicateReason.EMAIL
+    other = _by_name(by_name, r, None)
+    return (other.official, DuplicateReason.NAME) if other is not None else None
 
 
 def _organisation_ids(names: set[str]) -> dict[str, int]:
