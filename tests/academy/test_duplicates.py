@@ -113,3 +113,17 @@ def test_merge_refusal_in_chinese(world, api_for, staff):
     r = api_for(staff, "zh-hans").post(f"/api/v1/academy/duplicates/{world['dup'].pk}/merge")
     assert r.status_code == 422
     assert any("\u4e00" <= ch <= "\u9fff" for ch in r.json()["errors"][0]["message"])
+
+
+@pytest.mark.parametrize("n", [2, 20])
+@pytest.mark.parametrize("path,limit", [("/academy/duplicates/", 8), ("/api/v1/academy/duplicates", 4)])
+def test_duplicate_lists_query_count_does_not_grow(n, path, limit, staff, make_official, client_for, api_for,
+                                                  django_assert_max_num_queries):
+    for _i in range(n):
+        PossibleDuplicate.objects.create(new_official=make_official(), existing_official=make_official(),
+                                         reason="name")
+    client = api_for(staff) if path.startswith("/api/") else client_for(staff)
+    client.get(path)  # warm the session and the permission caches
+    with django_assert_max_num_queries(limit):
+        r = client.get(path)
+    assert r.status_code == 200

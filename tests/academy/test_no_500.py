@@ -64,12 +64,16 @@ def test_roster_naming_the_same_person_twice(world, client_for, api_for, how):
     assert not Enrolment.objects.filter(course=course).exists()
 
 
-def test_attendance_page_of_a_year_9999_course(world, client_for):
+def test_attendance_page_of_a_year_9999_course(world, client_for, api_for):
     c = Course.objects.create(academy=world["course"].academy, title="Far", title_en="Far",
                               start_date=date(9999, 12, 20), end_date=date(9999, 12, 31), status="open")
     for week in ("1", "2"):
         assert client_for(world["coordinator"]).get(f"/academy/courses/{c.pk}/attendance/?week={week}"
                                                     ).status_code == 200
+    for url in (f"/academy/courses/{c.pk}/", f"/academy/courses/{c.pk}/timetable.ics",
+                f"/academy/courses/{c.pk}/attendance.xlsx"):
+        assert client_for(world["coordinator"]).get(url).status_code == 200, url
+    assert api_for(world["coordinator"]).get(f"/api/v1/academy/courses/{c.pk}/checks").status_code == 200
 
 
 def test_coordinator_create_official_api_needs_a_course_and_creates_nothing_without(world, api_for):

@@ -46,6 +46,7 @@ def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = 
 
 
 def population_record(*, jurisdiction: Jurisdiction, population: int, valid_from: date, source: str = "") -> None:
+    check_dates(population_date=valid_from)
     JurisdictionPopulation.objects.update_or_create(
         jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population, "source": source})
     impact_mark_stale()
