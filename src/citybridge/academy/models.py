@@ -323,8 +323,8 @@ class JurisdictionPopulation(models.Model):
 
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user) -> OfficialQuerySet:
-        """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers: officials confirmed in a
-        course where they teach (names only: views and API drop everything else for them)."""
+        """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers:
+        officials confirmed in a course where they teach (names only: views and API drop everything else for them)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_program_staff:

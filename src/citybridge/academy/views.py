@@ -833,7 +833,6 @@ def impact(request: HttpRequest) -> HttpResponse:
     })
 
 
-
 # --------------------------------------------------------------------------- possible duplicates (program staff)
 
 
