@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -127,3 +128,16 @@ def test_duplicate_lists_query_count_does_not_grow(n, path, limit, staff, make_o
     with django_assert_max_num_queries(limit):
         r = client.get(path)
     assert r.status_code == 200
+
+
+def test_coordinator_adding_one_official_with_an_outside_email(world, api_for, make_official):
+    """No "this e-mail already exists" oracle: a new official is created and staff get a possible duplicate."""
+    o1 = make_official()
+    services.enrolment_create(actor=world["staff"], course=world["course"], official=o1)
+    body = {"family_name_en": "Typed", "position": "mayor", "email": o1.person.email,
+            "course_id": world["other_course"].pk}
+    r = api_for(world["other"]).post("/api/v1/academy/officials", json.dumps(body), content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["id"] != o1.pk and o1.person.full_name_zh() not in r.content.decode()
+    assert PossibleDuplicate.objects.filter(new_official_id=r.json()["id"], existing_official=o1,
+                                            reason="email").exists()
