@@ -262,18 +262,18 @@ def test_refresh_without_years_writes_the_years_trained(staff, course, make_offi
     assert list(TrainingSummary.objects.filter(official=o).values_list("year", "total_days")) == [(2025, 12)]
 
 
-def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinator):
+def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinator, course):
     o = services.official_create_with_person(
-        actor=coordinator, family_name_zh_hans="王", given_name_zh_hans="芳", position="mayor",
+        actor=coordinator, course=course, family_name_zh_hans="王", given_name_zh_hans="芳", position="mayor",
         jurisdiction="镇江", province="江苏", population=3_210_000, population_date=date(2020, 11, 1),
         service_start=date(2019, 1, 1))
     assert o.jurisdiction.name_zh_hans == "镇江" and o.province == "江苏"
     assert o.jurisdiction.populations.get().population == 3_210_000
     with pytest.raises(ValidationError):
-        services.official_create_with_person(actor=coordinator, position="mayor")  # no name
+        services.official_create_with_person(actor=coordinator, course=course, position="mayor")  # no name
     with pytest.raises(ValidationError):
-        services.official_create_with_person(actor=coordinator, family_name_en="X", position="mayor",
-                                             population=5)  # population without jurisdiction
+        services.official_create_with_person(actor=coordinator, course=course, family_name_en="X",
+                                             position="mayor", population=5)  # population without jurisdiction
 
 
 def test_lecturer_cannot_add_officials(lecturer):

@@ -1,13 +1,14 @@
 """Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
 
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -346,9 +347,20 @@ def _session_fields(payload: SessionIn) -> dict:
     data.pop("version", None)
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
-    data["lecturer"] = get_object_or_404(Person, pk=lecturer_id) if lecturer_id else None
-    data["partner"] = get_object_or_404(Organisation, pk=partner_id) if partner_id else None
+    # an unknown id gets the same answer as a person who is not a lecturer: the service checks both
+    data["lecturer"] = _or_invalid(Person.objects.filter(pk=lecturer_id).first(), "lecturer_id", _(
+        "Select a lecturer: a person with a lecturer's account.")) if lecturer_id else None
+    data["partner"] = _or_invalid(Organisation.objects.filter(pk=partner_id).first(), "partner_id", _(
+        "Select a partner organisation (not a training academy).")) if partner_id else None
     return data
+
+
+def _or_invalid(obj, field: str, message: str):
+    if obj is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: message})
+    return obj
 
 
 # --------------------------------------------------------------------------- enrolment and attendance
@@ -391,10 +403,11 @@ class AttendanceOut(Schema):
     changed: int
 
 
-def _enrolment_out(e: Enrolment, full: bool) -> dict:
+def _enrolment_out(e: Enrolment, full: bool, staff: bool = False) -> dict:
     out = {"id": e.pk, "official_id": e.official_id, "name": e.official.person.display_name()}
-    if full:
-        out.update(status=e.status, position=e.position, email=e.official.person.email)
+    if full:  # a withdrawn official's contact is no longer the coordinator's to see
+        out.update(status=e.status, position=e.position,
+                   email=e.official.person.email if staff or e.status != EnrolmentStatus.WITHDRAWN else None)
     return out
 
 
@@ -406,7 +419,7 @@ def list_enrolments(request: HttpRequest, pk: int):
     rows = selectors.course_enrolments(course=course)
     if not full:
         rows = rows.filter(status=EnrolmentStatus.CONFIRMED)
-    return [_enrolment_out(e, full) for e in rows]
+    return [_enrolment_out(e, full, request.auth.is_program_staff) for e in rows]
 
 
 @router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
@@ -520,6 +533,8 @@ class OfficialIn(Strict):
     population_date: date | None = None
     company_employees: int | None = Field(None, ge=0, le=100_000_000)
     service_start: date | None = None
+    #: the course to enrol the new official in (required for academy coordinators)
+    course_id: Id | None = None
 
 
 class BehindOut(Schema):
@@ -561,7 +576,10 @@ def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
 
 @router.post("/officials", response={201: OfficialOut})
 def create_official(request: HttpRequest, payload: OfficialIn):
-    o = services.official_create_with_person(actor=request.auth, **payload.model_dump())
+    data = payload.model_dump()
+    course_id = data.pop("course_id")
+    course = _course(request, course_id, "academy.manage_course") if course_id else None
+    o = services.official_create_with_person(actor=request.auth, course=course, **data)
     return Status(201, selectors.official_get(user=request.auth, pk=o.pk))
 
 
@@ -723,11 +741,6 @@ def delete_session(request: HttpRequest, pk: int):
 def issue_certificates(request: HttpRequest, pk: int):
     """Issue certificates to every confirmed official with at least one training day (completed courses)."""
     course = _course(request, pk, "academy.manage_course")
-    if course.status != CourseStatus.COMPLETED:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError(_("Certificates are issued once the course is completed."))
     issued, skipped = services.certificate_issue_all(actor=request.auth, course=course)
     return {"issued": issued, "skipped": skipped}
 
@@ -747,3 +760,80 @@ def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
     official = selectors.official_get(user=request.auth, pk=pk)
     return Status(201, services.external_training_create(actor=request.auth, official=official,
                                                          **payload.model_dump()))
+
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+class DuplicateOfficialOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation_id: int | None
+
+
+class DuplicateOut(Schema):
+    id: int
+    reason: str
+    course_id: int | None
+    created_at: datetime
+    new_official: DuplicateOfficialOut | None
+    existing_official: DuplicateOfficialOut
+
+    @staticmethod
+    def resolve_new_official(obj) -> dict | None:
+        return _dup_official(obj.new_official) if obj.new_official_id else None
+
+    @staticmethod
+    def resolve_existing_official(obj) -> dict:
+        return _dup_official(obj.existing_official)
+
+
+class DuplicateResolvedOut(Schema):
+    id: int
+    resolution: str
+    resolved_at: datetime | None
+
+
+def _dup_official(o: OfficialProfile) -> dict:
+    return {"id": o.pk, "name": o.person.display_name(), "email": o.person.email,
+            "organisation_id": o.person.organisation_id}
+
+
+def _duplicate(request, pk: int):
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return get_object_or_404(selectors.duplicate_list(user=request.auth), pk=pk)
+
+
+@router.get("/duplicates", response=list[DuplicateOut])
+@paginate(Pagination)
+def list_duplicates(request: HttpRequest):
+    """Open possible duplicates found by coordinators' imports (program staff only)."""
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return selectors.duplicate_list(user=request.auth)
+
+
+@router.post("/duplicates/{id:pk}/dismiss", response=DuplicateResolvedOut)
+def dismiss_duplicate(request: HttpRequest, pk: int):
+    return services.duplicate_dismiss(actor=request.auth, duplicate=_duplicate(request, pk))
+
+
+@router.post("/duplicates/{id:pk}/merge", response=DuplicateResolvedOut)
+def merge_duplicate(request: HttpRequest, pk: int):
+    """Move the new official's enrolments, attendance and external training onto the existing official."""
+    dup = _duplicate(request, pk)
+    services.duplicate_merge(actor=request.auth, duplicate=dup)
+    dup.refresh_from_db()
+    return dup
+
+
+@router.delete("/external-training/{id:pk}", response={204: None})
+def delete_external_training(request: HttpRequest, pk: int):
+    from .models import ExternalTraining
+
+    record = get_object_or_404(ExternalTraining, pk=pk)
+    selectors.official_get(user=request.auth, pk=record.official_id)  # out of scope: 404
+    services.external_training_delete(actor=request.auth, record=record)
+    return Status(204, None)

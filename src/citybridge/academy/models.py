@@ -324,16 +324,17 @@ class JurisdictionPopulation(models.Model):
 
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user) -> OfficialQuerySet:
-        """Staff: all. Coordinators: officials with an enrolment at their academy. Lecturers: officials confirmed in a
-        course where they teach (names only: views and API drop everything else for them)."""
+        """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers:
+        officials confirmed in a course where they teach (names only: views and API drop everything else for them)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_program_staff:
             return self
         cond = Q(pk__in=[])
         ids = _academy_ids(user)
-        if ids:
-            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id"))
+        if ids:  # a withdrawn enrolment no longer gives access to the official
+            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).exclude(
+                status=EnrolmentStatus.WITHDRAWN).values("official_id"))
         if _is_lecturer(user):
             cond |= Q(pk__in=Enrolment.objects.filter(
                 status=EnrolmentStatus.CONFIRMED, course__sessions__lecturer_id=user.person_id).values("official_id"))
@@ -540,3 +541,55 @@ class ImpactSnapshot(models.Model):
     def __str__(self) -> str:
         return self.key
 
+
+# --------------------------------------------------------------------------- possible duplicates
+
+
+class DuplicateReason(models.TextChoices):
+    EMAIL = "email", _("Same e-mail address")
+    NAME = "name", _("Same name")
+
+
+class DuplicateResolution(models.TextChoices):
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class PossibleDuplicateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PossibleDuplicateQuerySet:
+        """Program staff only: a coordinator never learns that someone outside their academy matched."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_program_staff:
+            return self.none()
+        return self
+
+    def open(self) -> PossibleDuplicateQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class PossibleDuplicate(models.Model):
+    """A coordinator's import row that may be an official outside their academy: imported as a new official and
+    left here for program staff to merge or dismiss."""
+
+    new_official = models.ForeignKey(OfficialProfile, verbose_name=_("new official"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="possible_duplicates")
+    existing_official = models.ForeignKey(OfficialProfile, verbose_name=_("existing official"),
+                                          on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=DuplicateReason.choices)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=10, choices=DuplicateResolution.choices, blank=True)
+    resolved_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.new_official_id} ~ {self.existing_official_id} ({self.reason})"

@@ -25,6 +25,7 @@ from .models import (
     Jurisdiction,
     Module,
     OfficialProfile,
+    PossibleDuplicate,
     Session,
     Topic,
     TrainingSummary,
@@ -89,8 +90,9 @@ def _with_contact_flag(qs: QuerySet[OfficialProfile], user) -> QuerySet[Official
     if user.is_program_staff:
         return qs.annotate(contact_ok=Value(True, output_field=BooleanField()))
     ids = user.scoped_organisation_ids("academy_coordinator")
-    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(official=OuterRef("pk"),
-                                                                  course__academy__organisation_id__in=ids)))
+    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(
+        official=OuterRef("pk"), course__academy__organisation_id__in=ids).exclude(
+        status=EnrolmentStatus.WITHDRAWN)))
 
 
 def contact_visible(official: OfficialProfile) -> bool:
@@ -283,3 +285,13 @@ def impact_dashboard() -> dict:
     topics = {str(t.pk): t.display_name() for t in Topic.objects.all()}
     return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics,
             "updating": snap is None or snap.stale, "computed": bool(snap and snap.computed_at)}
+
+
+# --------------------------------------------------------------------------- possible duplicates
+
+
+def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
+    """Open possible duplicates (program staff only), both officials loaded in one pass."""
+    return PossibleDuplicate.objects.visible_to(user).open().select_related(
+        "new_official__person__organisation", "existing_official__person__organisation", "course").order_by(
+        "created_at", "id")

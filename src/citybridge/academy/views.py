@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -466,7 +465,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         week = 1
     first = course.start_date + timedelta(days=7 * (week - 1))
-    sessions = [s for s in all_sessions if first <= s.date < first + timedelta(days=7)]
+    sessions = [s for s in all_sessions if 0 <= (s.date - first).days < 7]
     if request.method == "POST":
         marks = []
         valid_sessions = {s.pk for s in sessions}
@@ -496,7 +495,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     grid = [{"enrolment": r.enrolment, "cells": [(s, r.marks.get(s.pk, "")) for s in sessions]} for r in rows]
     return render(request, "academy/attendance.html", {
         "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
-        "week": week, "weeks": range(1, weeks + 1), "first": first, "last": first + timedelta(days=6),
+        "week": week, "weeks": range(1, weeks + 1), "first": first,
+        "last": first + timedelta(days=min(6, (date.max - first).days)),
         "can_record": course.status in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED),
     })
 
@@ -629,10 +629,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
         form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                official = services.official_create_with_person(actor=request.user, **form.cleaned_data)
-                if course is not None:
-                    services.enrolment_create(actor=request.user, course=course, official=official)
+            official = services.official_create_with_person(actor=request.user, course=course, **form.cleaned_data)
             messages.success(request, _("The official was created."))
             if course is not None:
                 return redirect("academy:course", pk=course.pk)
@@ -649,7 +646,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExternalTrainingForm()
     can_change = request.user.has_perm("academy.change_official", official)
     if request.method == "POST":
-        if not can_change:
+        if not request.user.has_perm("academy.add_external_training", official):
             raise PermissionDenied
         form = ExternalTrainingForm(request.POST, request.FILES)
         if form.is_valid():
@@ -710,6 +707,8 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def external_training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(ExternalTraining, pk=pk)
     official = _official(request, record.official_id, "academy.change_official")
+    if not request.user.has_perm("academy.delete_external_training", record):
+        raise PermissionDenied
     services.external_training_delete(actor=request.user, record=record)
     messages.success(request, _("The external training was deleted."))
     return redirect("academy:official", pk=official.pk)
@@ -881,3 +880,31 @@ def impact(request: HttpRequest) -> HttpResponse:
                            key=lambda kv: -kv[1]["officials"]),
     })
 
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return render(request, "academy/duplicates.html", paginate(request, selectors.duplicate_list(user=request.user)))
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    dup = get_object_or_404(selectors.duplicate_list(user=request.user), pk=pk)
+    try:
+        if action == "merge":
+            services.duplicate_merge(actor=request.user, duplicate=dup)
+            messages.success(request, _("The two officials were merged."))
+        else:
+            services.duplicate_dismiss(actor=request.user, duplicate=dup)
+            messages.success(request, _("The possible duplicate was dismissed."))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:duplicates")

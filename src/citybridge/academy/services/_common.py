@@ -36,3 +36,14 @@ def _bilingual_required(data: dict, base: str, label_field: str | None = None) -
 
 def _clean_str(v):
     return v.strip() if isinstance(v, str) else v
+
+
+def check_dates(**dates) -> None:
+    """Refuse dates outside the sane range (core.validators) with a translated message per field."""
+    from citybridge.core.validators import MAX_DATE, MIN_DATE, date_in_range
+
+    bad = {name: _("Enter a date between %(min)s and %(max)s.") % {"min": MIN_DATE.isoformat(),
+                                                                     "max": MAX_DATE.isoformat()}
+           for name, value in dates.items() if not date_in_range(value)}
+    if bad:
+        raise ValidationError(bad)

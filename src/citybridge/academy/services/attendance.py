@@ -45,7 +45,13 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
     allowed = set(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).values_list("official_id", flat=True))
     errors = []
     today = timezone.localdate()
+    seen: set[tuple[int, int]] = set()
     for m in marks:
+        if (m.official_id, m.session_id) in seen:
+            errors.append(_("Official %(official)s is marked twice for session %(session)s.")
+                          % {"official": m.official_id, "session": m.session_id})
+            continue
+        seen.add((m.official_id, m.session_id))
         if m.session_id not in sessions:
             errors.append(_("Session %(id)s is not part of this course.") % {"id": m.session_id})
         elif m.official_id not in allowed:
