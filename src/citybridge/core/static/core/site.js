@@ -14,6 +14,8 @@ function citybridgeScopeFields(select) {
   form.querySelectorAll("[data-scope-fieldset]").forEach(function (fieldset) {
     fieldset.hidden = fieldset.getAttribute("data-scope-fieldset") !== scope;
   });
+  // the no-JS search forms (GET) keep the chosen role across the reload
+  document.querySelectorAll("[data-role-copy]").forEach(function (input) { input.value = select.value; });
   form.querySelectorAll("[data-scope-none]").forEach(function (el) { el.hidden = !(option && option.value && !scope); });
 }
 document.addEventListener("change", function (event) {
