@@ -254,3 +254,19 @@ def test_api_add_to_a_person_without_sign_in_is_422(staff, api_for):
     r = api_for(staff).post(f"/api/v1/people/{person.pk}/roles", json.dumps({"role": "expert"}),
                             content_type="application/json")
     assert r.status_code == 422
+
+
+def test_delete_confirmation_pages_ask_first_and_refuse_non_staff(staff, make_user, organisation, client_for):
+    person = Person.objects.create(family_name="Sun", family_name_en="Sun", organisation=organisation)
+    client = client_for(staff, language="zh-hans")
+    for url, title in ((f"/organisations/{organisation.pk}/delete/", "删除此机构？"),
+                       (f"/people/{person.pk}/delete/", "删除此人员？")):
+        page = client.get(url)
+        assert page.status_code == 200 and title in page.content.decode()
+        assert 'class="outline secondary' in page.content.decode()  # the delete button is not the primary one
+    assert Person.objects.filter(pk=person.pk).exists()
+    expert = make_user("expert")
+    assert client_for(expert).get(f"/organisations/{organisation.pk}/delete/").status_code == 403
+    assert client_for(expert).get(f"/people/{person.pk}/delete/").status_code == 404  # not in their scope
+    partner = make_user("partner", organisation=organisation)
+    assert client_for(partner).get(f"/people/{person.pk}/delete/").status_code == 403  # seen, not theirs to delete
