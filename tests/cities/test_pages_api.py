@@ -1,4 +1,5 @@
-"""Pages and API: right role works, wrong role gets 403, bad input gives bilingual errors, query counts pinned."""
+"""Pages and API: the right role works; a wrong role gets 403 on pages and lists and 404 on objects outside its
+scope; bad input gives bilingual errors; query counts pinned."""
 
 from __future__ import annotations
 
@@ -72,28 +73,51 @@ def test_profile_shows_figures_with_source_year_and_chart(staff, client_for, sma
     assert peers == []  # Hefei is large, Anqing medium: no peer of the same size class
 
 
-def test_coordinator_gets_403_on_staff_pages_and_other_cities(coordinator, client_for, small_registry, run):
+def test_coordinator_gets_403_on_staff_pages_and_404_on_runs_they_cannot_see(coordinator, client_for, api_for,
+                                                                              small_registry, run):
     client = client_for(coordinator)
-    for url in ("/cities/pool/", "/cities/selection/", f"/cities/selection/{run.pk}/",
-                f"/cities/selection/{run.pk}/export.xlsx", f"/cities/selection/{run.pk}/memo.pdf",
-                f"/cities/selection/compare/?a={run.pk}&b={run.pk}",
-                f"/cities/{small_registry['Oakland'].pk}/interest/"):
+    # pages that are not an object: 403; a city they can see but not act on: 403
+    for url in ("/cities/pool/", "/cities/selection/", f"/cities/{small_registry['Oakland'].pk}/interest/"):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/cities/{small_registry['Oakland'].pk}/pool/").status_code == 403
-    assert client.post(f"/cities/selection/{run.pk}/rerun/").status_code == 403
+    # runs are outside a coordinator's scope: 404, exactly as for a run that does not exist
+    for url in (f"/cities/selection/{run.pk}/", f"/cities/selection/{run.pk}/status/",
+                f"/cities/selection/{run.pk}/export.xlsx", f"/cities/selection/{run.pk}/memo.pdf",
+                f"/cities/selection/compare/?a={run.pk}&b={run.pk}"):
+        assert client.get(url).status_code == 404, url
+        assert client.get(url.replace(str(run.pk), str(run.pk + 1000))).status_code == 404, url
+    assert client.post(f"/cities/selection/{run.pk}/rerun/").status_code == 404
+    api = api_for(coordinator)
+    assert api.get(f"/api/v1/cities/selection-runs/{run.pk}").status_code == 404
+    assert api.get(f"/api/v1/cities/selection-runs/compare?a={run.pk}&b={run.pk}").status_code == 404
     assert SelectionRun.objects.count() == 1
     assert client.get(f"/cities/{small_registry['Hayward'].pk}/interest/").status_code == 200
     assert client.get(f"/cities/{small_registry['Hayward'].pk}/").status_code == 200
+    assert client.get("/cities/999999/").status_code == 404
+
+
+def test_interest_review_is_404_outside_scope_and_403_for_a_visible_one(make_user, coordinator, client_for,
+                                                                        small_registry):
+    own = services.expression_of_interest_submit(
+        actor=coordinator, city=small_registry["Hayward"], contact_name="A", contact_email="a@example.org",
+        motivation="m")
+    other = make_user("city_coordinator", city=small_registry["Oakland"], email="oak@example.org")
+    theirs = services.expression_of_interest_submit(
+        actor=other, city=small_registry["Oakland"], contact_name="B", contact_email="b@example.org", motivation="m")
+    client = client_for(coordinator)
+    assert client.post(f"/cities/interests/{theirs.pk}/review/", {"status": "accepted"}).status_code == 404
+    assert client.post(f"/cities/interests/{own.pk}/review/", {"status": "accepted"}).status_code == 403
+    assert set(ExpressionOfInterest.objects.values_list("status", flat=True)) == {"submitted"}
 
 
 @pytest.mark.parametrize("role", ["lecturer", "expert", "translator"])
 def test_other_roles_cannot_run_or_see_selections(make_user, client_for, api_for, run, role):
     user = make_user(role)
     assert client_for(user).get("/cities/selection/").status_code == 403
-    assert client_for(user).get(f"/cities/selection/{run.pk}/").status_code == 403
+    assert client_for(user).get(f"/cities/selection/{run.pk}/").status_code == 404
     api = api_for(user)
     assert api.get("/api/v1/cities/selection-runs").status_code == 403
-    assert api.get(f"/api/v1/cities/selection-runs/{run.pk}").status_code == 403
+    assert api.get(f"/api/v1/cities/selection-runs/{run.pk}").status_code == 404
     assert api.post("/api/v1/cities/selection-runs", json.dumps({"name": "x", "criteria": [{"code": "population",
                     "weight": 1}]}), content_type="application/json").status_code == 403
 

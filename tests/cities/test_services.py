@@ -132,3 +132,17 @@ def test_building_a_request_takes_a_constant_number_of_queries(small_registry, c
     with django_assert_max_num_queries(2):  # the cities, then their values (labels need no extra query)
         request, labels = services.build_request(clean)
     assert len(request.candidates) == 6 + extra and labels[str(small_registry["Anqing"].pk)]["province_zh"] == "安徽"
+
+
+def test_import_takes_an_actor_and_only_staff_may_run_it(staff, coordinator, monkeypatch, db):
+    from citybridge.cities import importer
+    from citybridge.cities.models import ImportRecord
+
+    calls = []
+    monkeypatch.setattr(importer, "import_all", lambda stdout=None: calls.append(1) or importer.ImportReport())
+    monkeypatch.setattr(importer, "fingerprint", lambda: "f" * 64)
+    with pytest.raises(PermissionDenied):
+        services.cities_import(actor=coordinator)
+    assert calls == [] and not ImportRecord.objects.exists()
+    services.cities_import(actor=staff)
+    assert calls == [1] and ImportRecord.objects.get().fingerprint == "f" * 64

@@ -123,7 +123,7 @@ def test_conflict_only_the_solver_finds_fails_the_run_with_a_bilingual_error(sta
 
 def test_unexpected_error_in_the_task_fails_the_run_without_losing_it(staff, small_registry, create_run,
                                                                        monkeypatch, caplog):
-    def boom(request):
+    def boom(request, **kwargs):
         raise RuntimeError("solver crashed")
 
     monkeypatch.setattr(selection, "select_cohort", boom)

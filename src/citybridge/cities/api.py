@@ -5,7 +5,6 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -199,7 +198,7 @@ def list_interests(request: HttpRequest):
 @router.post("/interests", response={201: InterestOut})
 def create_interest(request: HttpRequest, payload: InterestIn):
     data = payload.model_dump()
-    city = get_object_or_404(City.objects.visible_to(request.auth), pk=data.pop("city_id"))
+    city = selectors.city_get(user=request.auth, pk=data.pop("city_id"))
     return Status(201, services.expression_of_interest_submit(actor=request.auth, city=city, **data))
 
 
@@ -255,7 +254,8 @@ class RunSummaryOut(Schema):
 
 class RunOut(RunSummaryOut):
     """``result`` is empty until ``status`` is "done"; ``errors`` (in the request's language) say why a
-    "failed" run could not be computed."""
+    "failed" run could not be computed; ``stuck`` is true for a "running" run whose worker's lease expired
+    (the worker died): the worker's reaper marks it "failed", and it can be re-run."""
 
     started_at: str | None
     finished_at: str | None
@@ -263,6 +263,19 @@ class RunOut(RunSummaryOut):
     result: dict
     errors: list[str]
     notes: str
+    lease_expires_at: str | None
+    stuck: bool
+
+    @staticmethod
+    def resolve_lease_expires_at(obj: SelectionRun) -> str | None:
+        """Until when the worker computing a "running" run holds it (renewed while it computes)."""
+        expiry = obj.lease_expiry if obj.status == "running" else None
+        return expiry.isoformat() if expiry else None
+
+    @staticmethod
+    def resolve_stuck(obj: SelectionRun) -> bool:
+        """True for a "running" run whose lease expired (its worker died): it will be marked "failed"."""
+        return obj.is_stuck
 
     @staticmethod
     def resolve_started_at(obj: SelectionRun) -> str | None:
@@ -305,7 +318,7 @@ def create_run(request: HttpRequest, payload: RunIn):
 
 @router.get("/selection-runs/compare", response=dict)
 def compare_runs(request: HttpRequest, a: Id, b: Id):
-    _staff(request)
+    """Runs outside the caller's scope are 404, like missing ones."""
     run_a, run_b = selectors.run_get(user=request.auth, pk=a), selectors.run_get(user=request.auth, pk=b)
     if not (run_a.is_done and run_b.is_done):
         raise ValidationError({"__all__": _("Only finished runs can be compared.")})
@@ -315,5 +328,4 @@ def compare_runs(request: HttpRequest, a: Id, b: Id):
 @router.get("/selection-runs/{id:pk}", response=RunOut)
 def get_run(request: HttpRequest, pk: int):
     """A run with its state ("queued", "running", "done", "failed") and, once done, its result."""
-    _staff(request)
     return selectors.run_get(user=request.auth, pk=pk)

@@ -41,7 +41,7 @@ def default_parameters() -> dict:
 @transaction.atomic
 def load(stdout=None) -> None:
     # the import is skipped when nothing it reads has changed since the last one (a fingerprint)
-    imported = services.cities_import_if_changed(stdout=None)
+    imported = services._import_registry_if_changed(stdout=None)
     if imported is not None or not CandidateCity.objects.exists():
         # pool: California cities that reported to CDP or appear in Nangini; Chinese cities in Nangini (which
         # also have CEADs or PKU figures): the cities the collaborative has data on

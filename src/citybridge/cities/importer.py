@@ -2,7 +2,7 @@
 
 Idempotent: cities are matched on their GeoNames id and updated in place; the values and targets of each
 source are replaced as a whole inside one transaction (all rows or none).  Derived values are recomputed
-from the imported ones, each with the inputs it used.  Called through :func:`services.cities_import`.
+from the imported ones, each with the inputs it used.  Called through :func:`services._import_registry`.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class _Values:
 
 
 def import_all(stdout=None) -> ImportReport:
-    """Runs inside the caller's transaction (services.cities_import)."""
+    """Runs inside the caller's transaction (services._import_registry)."""
     report = ImportReport()
     srcs, inds = _ensure_catalogue()
     cities = _import_registry(report)

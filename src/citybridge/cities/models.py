@@ -5,9 +5,12 @@ The foundation defines City so role memberships can scope to it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -311,9 +314,22 @@ class CandidateCity(models.Model):
 # --------------------------------------------------------------------------- selection runs
 
 
+#: how long a worker's claim on a run lasts without renewal; the worker renews it while it computes (at most
+#: every RUN_LEASE_RENEW_EVERY), so a run whose lease has expired was left by a worker that died or hung
+RUN_LEASE = timedelta(seconds=120)
+RUN_LEASE_RENEW_EVERY = timedelta(seconds=20)
+
+
 class SelectionRunQuerySet(models.QuerySet):
     def visible_to(self, user) -> SelectionRunQuerySet:
         return self if is_program_staff(user) else self.none()
+
+    def stuck(self, now=None) -> SelectionRunQuerySet:
+        """Runs marked running whose worker's lease has expired (a run claimed before leases existed counts
+        from its start)."""
+        now = now or timezone.now()
+        return self.filter(status=RunStatus.RUNNING).filter(
+            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=now - RUN_LEASE))
 
 
 class RunStatus(models.TextChoices):
@@ -339,6 +355,9 @@ class SelectionRun(models.Model):
     feasible = models.BooleanField(_("feasible"), null=True, blank=True)
     error = models.JSONField(_("error"), default=dict, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    #: the worker computing the run ("host:pid:token") and until when its claim holds (renewed while it computes)
+    lease_owner = models.CharField(_("lease owner"), max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
 
     objects = SelectionRunQuerySet.as_manager()
 
@@ -357,6 +376,20 @@ class SelectionRun(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == RunStatus.DONE
+
+    @property
+    def lease_expiry(self):
+        """When the worker's claim on a running run ends (a run claimed before leases existed: from its start)."""
+        if self.lease_expires_at is not None:
+            return self.lease_expires_at
+        return self.started_at + RUN_LEASE if self.started_at else None
+
+    @property
+    def is_stuck(self) -> bool:
+        """Running, but the worker's lease has expired: the worker died or hung. Reading it changes nothing;
+        the worker's reaper (services.selection_runs_reap) or a re-run marks it failed."""
+        expiry = self.lease_expiry
+        return self.status == RunStatus.RUNNING and expiry is not None and expiry < timezone.now()
 
     def error_messages(self, language: str | None = None) -> list[str]:
         """The stored error in the active language (English if that one is missing)."""

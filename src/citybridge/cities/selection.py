@@ -50,8 +50,8 @@ import dataclasses
 import math
 import random
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +66,15 @@ DEFAULT_COUNTS: Mapping[str, int] = {"CA": 10, "CN": 10}
 
 
 # --------------------------------------------------------------------------- errors
+
+
+#: called between solver calls of a long computation (each bounded by its time limit), so the caller can show
+#: progress or renew a claim on the work; it may raise to abandon the computation
+Progress = Callable[[], None]
+
+
+def _no_progress() -> None:
+    return None
 
 
 class SelectionError(ValueError):
@@ -494,112 +503,132 @@ class _Model:
 # --------------------------------------------------------------------------- infeasibility
 
 
-def explain_infeasibility(cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
+def explain_infeasibility(cands: list[Candidate], constraints: Constraints,
+                          progress: Progress = _no_progress) -> list[Conflict]:
     """Counting arguments that name conflicting constraints, then a minimal conflicting
     set of constraint families from CP-SAT when no counting argument applies."""
     conflicts = counting_conflicts(cands, constraints)
     if conflicts:
         return conflicts
     # no counting argument: minimal conflicting set of families (deletion filter)
-    core = _minimal_conflict(cands, constraints)
+    core = _minimal_conflict(cands, constraints, progress)
     return [Conflict("constraints_conflict", core, {})] if core else []
 
 
 def counting_conflicts(cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
-    """The conflicts a counting argument proves, without solving (cheap: linear in the pool)."""
-    conflicts: list[Conflict] = []
-    counts = constraints.counts
-    inc, exc = constraints.must_include, constraints.must_exclude
-    both = sorted(inc & exc)
-    if both:
-        conflicts.append(Conflict("include_exclude_overlap", ["must_include", "must_exclude"], {"ids": both}))
+    """The conflicts a counting argument proves, without solving (cheap: linear in the pool).
+
+    In this order: include/exclude lists, then per group (sorted) its count and province cap, then each
+    attribute bound, then the sums of minima per group and attribute."""
     by_group: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
         by_group[c.group].append(c)
-    wrong_group = sorted(c.id for c in cands if c.id in inc and c.group not in counts)
-    if wrong_group:
-        conflicts.append(Conflict("must_include_outside_groups", ["must_include", "counts"], {"ids": wrong_group}))
-    for group, n in sorted(counts.items()):
-        cap = province_cap(constraints, group)
-        pool = [c for c in by_group.get(group, []) if c.id not in exc]
-        incl = [c for c in by_group.get(group, []) if c.id in inc]
-        if len(pool) < n:
-            conflicts.append(
-                Conflict(
-                    "pool_too_small",
-                    [f"count:{group}"] + (["must_exclude"] if any(c.group == group and c.id in exc for c in cands) else []),
-                    {"group": group, "pool": len(pool), "required": n},
-                )
-            )
-        if len(incl) > n:
-            conflicts.append(
-                Conflict("must_include_exceeds_count", ["must_include", f"count:{group}"], {"group": group, "included": len(incl), "required": n})
-            )
-        if cap is not None:
-            per_prov: dict[str, int] = defaultdict(int)
-            unprovinced = 0
-            for c in pool:
-                if c.province:
-                    per_prov[c.province] += 1
-                else:
-                    unprovinced += 1
-            reachable = sum(min(cap, k) for k in per_prov.values()) + unprovinced
-            if reachable < n and len(pool) >= n:
-                conflicts.append(
-                    Conflict(
-                        "province_cap_too_tight",
-                        ["max_per_province", f"count:{group}"],
-                        {"group": group, "cap": cap, "provinces": len(per_prov), "reachable": reachable, "required": n},
-                    )
-                )
-            inc_prov: dict[str, list[str]] = defaultdict(list)
-            for c in incl:
-                if c.province:
-                    inc_prov[c.province].append(c.id)
-            for prov, lst in sorted(inc_prov.items()):
-                if len(lst) > cap:
-                    conflicts.append(
-                        Conflict(
-                            "must_include_exceeds_province_cap",
-                            ["must_include", "max_per_province"],
-                            {"group": group, "province": prov, "ids": sorted(lst), "cap": cap},
-                        )
-                    )
-    # attribute bounds
+    conflicts = _include_exclude_conflicts(cands, constraints)
+    for group, n in sorted(constraints.counts.items()):
+        conflicts += _group_count_conflicts(group, n, by_group.get(group, []), constraints)
     for b in constraints.bounds:
-        groups = [b.group] if b.group else sorted(counts)
-        members = [c for c in cands if getattr(c, b.attribute) == b.value and c.group in groups]
-        avail = [c for c in members if c.id not in exc]
-        incl = [c for c in members if c.id in inc]
-        required = sum(counts.get(g, 0) for g in groups)
-        if b.min is not None and b.min > len(avail):
-            conflicts.append(Conflict("bound_min_unreachable", [b.key()], {"bound": b.key(), "min": b.min, "available": len(avail)}))
-        if b.min is not None and b.min > required:
-            conflicts.append(Conflict("bound_min_exceeds_count", [b.key()] + [f"count:{g}" for g in groups], {"bound": b.key(), "min": b.min, "required": required}))
-        if b.max is not None and len(incl) > b.max:
-            conflicts.append(Conflict("must_include_exceeds_bound", ["must_include", b.key()], {"bound": b.key(), "max": b.max, "ids": sorted(c.id for c in incl)}))
-        if b.min is not None and b.max is not None and b.min > b.max:
-            conflicts.append(Conflict("bound_min_above_max", [b.key()], {"bound": b.key(), "min": b.min, "max": b.max}))
-    # sums of minima per attribute and group
-    for group, n in sorted(counts.items()):
-        for attr in ATTRIBUTES:
-            mins = [b for b in constraints.bounds if b.attribute == attr and b.group == group and b.min]
-            if mins and sum(b.min for b in mins) > n:
-                conflicts.append(
-                    Conflict(
-                        "bound_mins_exceed_count",
-                        [b.key() for b in mins] + [f"count:{group}"],
-                        {"group": group, "attribute": attr, "sum_of_minima": sum(b.min for b in mins), "required": n},
-                    )
-                )
+        conflicts += _bound_conflicts(b, cands, constraints)
+    conflicts += _bound_minima_conflicts(constraints)
     return conflicts
 
 
-def _minimal_conflict(cands: list[Candidate], constraints: Constraints) -> list[str]:
+def _include_exclude_conflicts(cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
+    """A city both included and excluded; an included city outside every counted group."""
+    inc, exc = constraints.must_include, constraints.must_exclude
+    conflicts = []
+    both = sorted(inc & exc)
+    if both:
+        conflicts.append(Conflict("include_exclude_overlap", ["must_include", "must_exclude"], {"ids": both}))
+    wrong_group = sorted(c.id for c in cands if c.id in inc and c.group not in constraints.counts)
+    if wrong_group:
+        conflicts.append(Conflict("must_include_outside_groups", ["must_include", "counts"], {"ids": wrong_group}))
+    return conflicts
+
+
+def _group_count_conflicts(group: str, n: int, members: list[Candidate], constraints: Constraints) -> list[Conflict]:
+    """One group's count against its pool (after exclusions), its must-include list and its province cap."""
+    inc, exc = constraints.must_include, constraints.must_exclude
+    pool = [c for c in members if c.id not in exc]
+    incl = [c for c in members if c.id in inc]
+    conflicts = []
+    if len(pool) < n:
+        excluded_some = len(pool) < len(members)
+        conflicts.append(Conflict("pool_too_small", [f"count:{group}"] + (["must_exclude"] if excluded_some else []),
+                                  {"group": group, "pool": len(pool), "required": n}))
+    if len(incl) > n:
+        conflicts.append(Conflict("must_include_exceeds_count", ["must_include", f"count:{group}"],
+                                  {"group": group, "included": len(incl), "required": n}))
+    cap = province_cap(constraints, group)
+    if cap is not None:
+        conflicts += _province_cap_conflicts(group, n, cap, pool, incl)
+    return conflicts
+
+
+def _province_cap_conflicts(group: str, n: int, cap: int, pool: list[Candidate],
+                            incl: list[Candidate]) -> list[Conflict]:
+    """The cap leaves fewer than n reachable cities (a city without a province is not capped); more included
+    cities in one province than the cap allows."""
+    conflicts = []
+    per_prov = Counter(c.province for c in pool if c.province)
+    reachable = sum(min(cap, k) for k in per_prov.values()) + sum(1 for c in pool if not c.province)
+    if reachable < n <= len(pool):
+        conflicts.append(Conflict("province_cap_too_tight", ["max_per_province", f"count:{group}"],
+                                  {"group": group, "cap": cap, "provinces": len(per_prov), "reachable": reachable,
+                                   "required": n}))
+    inc_prov: dict[str, list[str]] = defaultdict(list)
+    for c in incl:
+        if c.province:
+            inc_prov[c.province].append(c.id)
+    for prov, ids in sorted(inc_prov.items()):
+        if len(ids) > cap:
+            conflicts.append(Conflict("must_include_exceeds_province_cap", ["must_include", "max_per_province"],
+                                      {"group": group, "province": prov, "ids": sorted(ids), "cap": cap}))
+    return conflicts
+
+
+def _bound_conflicts(b: AttributeBound, cands: list[Candidate], constraints: Constraints) -> list[Conflict]:
+    """One attribute bound against the cities that have the attribute value, the counts and the include list."""
+    counts, inc, exc = constraints.counts, constraints.must_include, constraints.must_exclude
+    groups = [b.group] if b.group else sorted(counts)
+    members = [c for c in cands if getattr(c, b.attribute) == b.value and c.group in groups]
+    available = sum(1 for c in members if c.id not in exc)
+    incl = sorted(c.id for c in members if c.id in inc)
+    required = sum(counts.get(g, 0) for g in groups)
+    key = b.key()
+    conflicts = []
+    if b.min is not None and b.min > available:
+        conflicts.append(Conflict("bound_min_unreachable", [key], {"bound": key, "min": b.min, "available": available}))
+    if b.min is not None and b.min > required:
+        conflicts.append(Conflict("bound_min_exceeds_count", [key] + [f"count:{g}" for g in groups],
+                                  {"bound": key, "min": b.min, "required": required}))
+    if b.max is not None and len(incl) > b.max:
+        conflicts.append(Conflict("must_include_exceeds_bound", ["must_include", key],
+                                  {"bound": key, "max": b.max, "ids": incl}))
+    if b.min is not None and b.max is not None and b.min > b.max:
+        conflicts.append(Conflict("bound_min_above_max", [key], {"bound": key, "min": b.min, "max": b.max}))
+    return conflicts
+
+
+def _bound_minima_conflicts(constraints: Constraints) -> list[Conflict]:
+    """Per group and attribute, group-specific minima that add up to more than the group's count."""
+    conflicts = []
+    for group, n in sorted(constraints.counts.items()):
+        for attr in ATTRIBUTES:
+            mins = [b for b in constraints.bounds if b.attribute == attr and b.group == group and b.min]
+            total = sum(b.min for b in mins)
+            if mins and total > n:
+                conflicts.append(Conflict("bound_mins_exceed_count", [b.key() for b in mins] + [f"count:{group}"],
+                                          {"group": group, "attribute": attr, "sum_of_minima": total, "required": n}))
+    return conflicts
+
+
+def _minimal_conflict(cands: list[Candidate], constraints: Constraints,
+                      progress: Progress = _no_progress) -> list[str]:
     m = _Model(cands, constraints, with_families=True)
     names = sorted(m.families)
 
     def feasible(active: set[str]) -> bool:
+        progress()
         model = m.model.clone()
         for name in names:
             lit = model.get_bool_var_from_proto_index(m.families[name].index)
@@ -664,7 +693,8 @@ def precheck(request: SelectionRequest) -> list[Conflict]:
     return counting_conflicts(sc.cands, cons)
 
 
-def select_cohort(request: SelectionRequest) -> SelectionResult:
+def select_cohort(request: SelectionRequest, *, progress: Progress = _no_progress) -> SelectionResult:
+    """Score, solve, explain. ``progress`` is called between solver calls (see Progress)."""
     weights, weight_sum, weights_normalised = _validate(request)
     cons = request.constraints
     sc = _score_matrix(request)
@@ -703,7 +733,7 @@ def select_cohort(request: SelectionRequest) -> SelectionResult:
 
     if dropped_inc:
         conflict = Conflict("must_include_missing_data", ["must_include", "missing:exclude"], {"ids": dropped_inc})
-        return base_result(conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc)))
+        return base_result(conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc), progress))
 
     # ranks within group
     group_rank: dict[str, int] = {}
@@ -751,16 +781,17 @@ def select_cohort(request: SelectionRequest) -> SelectionResult:
         return base_result(
             scores=scored,
             imputed=imputed,
-            conflicts=explain_infeasibility(sc.cands, cons),
+            conflicts=explain_infeasibility(sc.cands, cons, progress),
             solve_seconds=solve_seconds,
         )
     objective = math.fsum(float(scores[i]) for i in chosen)
     selected = [sc.ids[i] for i in sorted(chosen, key=lambda j: (sc.cands[j].group, -scores[j], j))]
 
-    runners = _runners_up(request, sc, scores, model, chosen, objective)
+    progress()
+    runners = _runners_up(request, sc, scores, model, chosen, objective, progress)
 
     t1 = time.perf_counter()
-    robustness = _robustness(request, sc, w, model, chosen, runners)
+    robustness = _robustness(request, sc, w, model, chosen, runners, progress)
     robustness_seconds = time.perf_counter() - t1
 
     return base_result(
@@ -811,6 +842,7 @@ def _runners_up(
     model: _Model,
     chosen: list[int],
     objective: float,
+    progress: Progress = _no_progress,
 ) -> list[RunnerUp]:
     cons = request.constraints
     chosen_set = set(chosen)
@@ -827,6 +859,7 @@ def _runners_up(
             if cand.id in cons.must_exclude:
                 out.append(RunnerUp(cand.id, group, float(scores[i]), gap, _id(sc, weakest), None, [], "must_exclude", "must_exclude"))
                 continue
+            progress()
             forced = model.solve(request.time_limit_s, hint=None, fixed={i: 1})
             if forced is None:
                 out.append(
@@ -854,6 +887,7 @@ def _robustness(
     model: _Model,
     chosen: list[int],
     runners: list[RunnerUp],
+    progress: Progress = _no_progress,
 ) -> dict[str, float]:
     tracked = {sc.ids[i] for i in chosen} | {r.id for r in runners}
     if request.perturbations == 0:
@@ -870,6 +904,7 @@ def _robustness(
                      original_n=len(sc.cands))
     sub = sc.matrix[keep]
     for _ in range(request.perturbations):
+        progress()
         factors = np.array([1.0 + rng.uniform(-r, r) for _ in range(len(w))])
         wp = w * factors
         wp = wp / wp.sum()

@@ -1,4 +1,7 @@
-"""Reads for the cities screens and API, scoped by visible_to(user), related rows loaded in one pass."""
+"""Reads for the cities screens and API, scoped by visible_to(user), related rows loaded in one pass.
+
+Every object is fetched through an ``<entity>_get(*, user, pk)`` here, which raises Http404 when the object is
+missing or outside the user's scope: a user never learns that an object they cannot see exists (404, not 403)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from .models import (
     CandidateCity,
@@ -38,8 +42,15 @@ def city_list(*, user, q: str = "", country: str = "", size_class: str = "") -> 
     return qs.order_by("-population", "id")
 
 
+def _get(queryset: QuerySet, pk):
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def city_get(*, user, pk: int) -> City:
-    return City.objects.visible_to(user).get(pk=pk)
+    return _get(City.objects.visible_to(user), pk)
 
 
 @dataclass
@@ -127,7 +138,7 @@ def interest_list(*, user) -> QuerySet[ExpressionOfInterest]:
 
 
 def interest_get(*, user, pk: int) -> ExpressionOfInterest:
-    return interest_list(user=user).get(pk=pk)
+    return _get(interest_list(user=user), pk)
 
 
 def candidate_pool(*, user) -> QuerySet[CandidateCity]:
@@ -141,7 +152,15 @@ def run_list(*, user) -> QuerySet[SelectionRun]:
 
 
 def run_get(*, user, pk: int) -> SelectionRun:
-    return SelectionRun.objects.visible_to(user).select_related("created_by").get(pk=pk)
+    return _get(SelectionRun.objects.visible_to(user).select_related("created_by"), pk)
+
+
+def done_run_get(*, user, pk: int) -> SelectionRun:
+    """A run the user can see that has a result (exports, comparison); Http404 otherwise."""
+    run = run_get(user=user, pk=pk)
+    if not run.is_done:
+        raise Http404
+    return run
 
 
 def run_history(*, run: SelectionRun):
@@ -183,3 +202,8 @@ def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:
         "objective_a": a.result["objective"],
         "objective_b": b.result["objective"],
     }
+
+
+def run_stuck_count(*, now=None) -> int:
+    """Runs still marked running whose worker's lease has expired (for /healthz; reading changes nothing)."""
+    return SelectionRun.objects.stuck(now).count()

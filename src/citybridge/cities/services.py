@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -25,6 +28,8 @@ from citybridge.core.services import require
 from . import importer, selection
 from .messages import conflict_message, error_message
 from .models import (
+    RUN_LEASE,
+    RUN_LEASE_RENEW_EVERY,
     CandidateCity,
     City,
     ClimateZone,
@@ -49,24 +54,32 @@ MAX_PERTURBATIONS = 500
 # --------------------------------------------------------------------------- import
 
 
+def cities_import(*, actor, stdout=None) -> importer.ImportReport:
+    """Import the registry and every bundled dataset on behalf of ``actor`` (permission cities.import_registry):
+    all rows or none; safe to run again."""
+    require(actor, "cities.import_registry")
+    return _import_registry(stdout=stdout)
+
+
 @transaction.atomic
-def cities_import(*, stdout=None) -> importer.ImportReport:
-    """Import the registry and every bundled dataset: all rows or none; safe to run again. Always runs in
-    full, and records the fingerprint of what it imported."""
+def _import_registry(*, stdout=None) -> importer.ImportReport:
+    """The import itself, with no permission check: for the console (`citybridge import cities`, whose operator
+    already holds the server) and the demo loader only; anything reachable from a request calls cities_import.
+    Always runs in full, and records the fingerprint of what it imported."""
     report = importer.import_all(stdout=stdout)
     ImportRecord.objects.update_or_create(name=importer.FINGERPRINT_NAME,
                                           defaults={"fingerprint": importer.fingerprint()})
     return report
 
 
-def cities_import_if_changed(*, stdout=None) -> importer.ImportReport | None:
-    """The demo's import: skipped (None) when the recorded fingerprint matches the bundled files, code and
-    package versions and the registry is there; otherwise a full import."""
+def _import_registry_if_changed(*, stdout=None) -> importer.ImportReport | None:
+    """The demo's import (no permission check, like _import_registry): skipped (None) when the recorded fingerprint
+    matches the bundled files, code and package versions and the registry is there; otherwise a full import."""
     record = ImportRecord.objects.filter(name=importer.FINGERPRINT_NAME).first()
     if record and record.fingerprint == importer.fingerprint() and City.objects.filter(
             geonames_id__isnull=False).exists():
         return None
-    return cities_import(stdout=stdout)
+    return _import_registry(stdout=stdout)
 
 
 # --------------------------------------------------------------------------- expressions of interest
@@ -348,12 +361,12 @@ def precheck_selection(params: dict) -> None:
         raise _conflict_failure(conflicts, labels).validation_error()
 
 
-def _solve(params: dict) -> dict:
+def _solve(params: dict, progress: selection.Progress | None = None) -> dict:
     """Run the engine for clean parameters; raise SelectionFailed on bad input or infeasibility."""
     request, labels = build_request(params)
     t0 = time.perf_counter()
     try:
-        result = selection.select_cohort(request)
+        result = selection.select_cohort(request, progress=progress or (lambda: None))
     except selection.SelectionError as exc:
         raise _error_failure(exc, params, labels)
     if not result.feasible:
@@ -397,17 +410,71 @@ def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "",
     return run
 
 
-def selection_run_execute(*, run_id: int) -> SelectionRun | None:
-    """The background task's body: "queued" → "running" → "done" (result) or "failed" (error in every
-    language). A run that is not queued (already taken, or deleted) is left alone."""
+class LeaseLost(Exception):
+    """This worker's claim on a run was taken away (it expired and the run was reaped): stop computing it."""
+
+
+class _Lease:
+    """A worker's claim on a running run: it expires at ``lease_expires_at`` unless renewed. ``renew`` is the
+    engine's progress callback: at most every RUN_LEASE_RENEW_EVERY it pushes the expiry forward (a plain UPDATE,
+    so renewals do not fill the run's history) and raises LeaseLost when the run is no longer ours."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.renewed_at = timezone.now()
+
+    def expiry(self, now):
+        return now + RUN_LEASE
+
+    def renew(self) -> None:
+        now = timezone.now()
+        if now - self.renewed_at < RUN_LEASE_RENEW_EVERY:
+            return
+        held = SelectionRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING, lease_owner=self.owner).update(
+            lease_expires_at=self.expiry(now))
+        if not held:
+            raise LeaseLost
+        self.renewed_at = now
+
+
+def _claim(run_id: int) -> tuple[SelectionRun | None, _Lease | None]:
+    """queued → running, with a lease for this worker; (run, None) when the run is not queued."""
     with transaction.atomic():
         run = SelectionRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status != RunStatus.QUEUED:
-            return run
-        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+            return run, None
+        lease = _Lease(run_id)
+        run.status, run.started_at = RunStatus.RUNNING, lease.renewed_at
+        run.lease_owner, run.lease_expires_at = lease.owner, lease.expiry(lease.renewed_at)
+        run.save(update_fields=["status", "started_at", "lease_owner", "lease_expires_at"])
+    return run, lease
+
+
+def _finish(run: SelectionRun, lease: _Lease) -> SelectionRun:
+    """Store the outcome, unless the lease was lost meanwhile (the run was reaped: its stored state stays)."""
+    with transaction.atomic():
+        current = SelectionRun.objects.select_for_update().filter(pk=run.pk).first()
+        if current is None or current.status != RunStatus.RUNNING or current.lease_owner != lease.owner:
+            logger.warning("selection run %s: lease lost before it finished; result dropped", run.pk)
+            return current
+        run.finished_at, run.lease_expires_at = timezone.now(), None
+        run.save(update_fields=["status", "result", "feasible", "error", "finished_at", "lease_expires_at"])
+    return run
+
+
+def selection_run_execute(*, run_id: int) -> SelectionRun | None:
+    """The background task's body: "queued" → "running" (with a lease, renewed while the engine works) →
+    "done" (result) or "failed" (error in every language). A run that is not queued (already taken, or
+    deleted) is left alone; a run whose lease was taken away (reaped as stuck) is abandoned."""
+    run, lease = _claim(run_id)
+    if lease is None:
+        return run
     try:
-        run.result = _solve(run.parameters)
+        run.result = _solve(run.parameters, progress=lease.renew)
+    except LeaseLost:
+        logger.warning("selection run %s: lease lost while computing; abandoned", run_id)
+        return SelectionRun.objects.filter(pk=run_id).first()
     except SelectionFailed as exc:
         run.status, run.feasible, run.error = RunStatus.FAILED, (False if exc.infeasible else None), exc.by_language()
     except Exception:
@@ -417,14 +484,43 @@ def selection_run_execute(*, run_id: int) -> SelectionRun | None:
         run.status, run.feasible, run.error = RunStatus.FAILED, None, failure.by_language()
     else:
         run.status, run.feasible, run.error = RunStatus.DONE, True, {}
-    run.finished_at = timezone.now()
-    run.save(update_fields=["status", "result", "feasible", "error", "finished_at"])
-    return run
+    return _finish(run, lease)
+
+
+def _stuck_failure() -> SelectionFailed:
+    return SelectionFailed(lambda: [_("The worker computing this selection stopped before it finished (it no "
+                                      "longer renewed its lease). Re-run it with the same parameters.")],
+                           infeasible=False)
+
+
+def selection_runs_reap(*, now=None, run_id: int | None = None) -> int:
+    """Mark failed every running run whose worker's lease has expired (the worker died or hung), with a
+    reason in every language, so it can be re-run. Called by the worker when it starts and periodically
+    (core.tasks.reap_stuck_work), and for one run before it is re-run. Returns how many were marked."""
+    now = now or timezone.now()
+    stuck = SelectionRun.objects.stuck(now)
+    if run_id is not None:
+        stuck = stuck.filter(pk=run_id)
+    error = _stuck_failure().by_language()
+    reaped = 0
+    for pk in list(stuck.values_list("pk", flat=True)):
+        with transaction.atomic():
+            run = SelectionRun.objects.stuck(now).select_for_update().filter(pk=pk).first()
+            if run is None:  # renewed or finished meanwhile
+                continue
+            logger.warning("selection run %s: lease of %s expired at %s; marked failed", run.pk,
+                           run.lease_owner or "?", run.lease_expires_at)
+            run.status, run.feasible, run.error, run.finished_at = RunStatus.FAILED, None, error, now
+            run.lease_expires_at = None
+            run.save(update_fields=["status", "feasible", "error", "finished_at", "lease_expires_at"])
+            reaped += 1
+    return reaped
 
 
 def selection_run_rerun(*, actor, run: SelectionRun) -> SelectionRun:
     """Recompute a saved run from its stored parameters (same seed): the result is reproduced on the current data."""
     require(actor, "cities.run_selection")
+    selection_runs_reap(run_id=run.pk)  # a stuck original is marked failed now, not left "running"
     name = _("%(name)s (re-run)") % {"name": run.name}
     return selection_run_create(actor=actor, name=name[:200], parameters=run.parameters, notes=run.notes)
 

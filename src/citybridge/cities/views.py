@@ -6,22 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.files import XLSX, file_response
 from citybridge.core.views import paginate
 
 from . import charts, exports, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
-from .models import City, ExpressionOfInterest, InterestStatus, RunStatus, SelectionRun, SizeClass
+from .models import InterestStatus, RunStatus, SizeClass
 
-
-def _city_or_404(request, pk: int) -> City:
-    try:
-        return selectors.city_get(user=request.user, pk=pk)
-    except City.DoesNotExist:
-        raise Http404
+# Objects are fetched first, through the scoped selectors (Http404 outside the user's scope), and the permission
+# to act on them is checked after: 403 only for an object the user can see but may not change.
 
 
 @login_required
@@ -38,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    city = _city_or_404(request, pk)
+    city = selectors.city_get(user=request.user, pk=pk)
     profile = selectors.city_profile(user=request.user, city=city)
     return render(request, "cities/city_detail.html", {
         "city": city, "profile": profile, "trend_spec": charts.trend_spec(profile.trend) if profile.trend else None,
@@ -49,7 +46,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
-    city = _city_or_404(request, pk)
+    city = selectors.city_get(user=request.user, pk=pk)
     if not request.user.has_perm("cities.submit_interest", city):
         raise PermissionDenied
     form = InterestForm(request.POST or None)
@@ -83,9 +80,9 @@ def interest_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def interest_review(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = selectors.interest_get(user=request.user, pk=pk)
     if not request.user.has_perm("cities.review_interest"):
         raise PermissionDenied
-    interest = get_object_or_404(ExpressionOfInterest, pk=pk)
     try:
         services.expression_of_interest_review(actor=request.user, interest=interest,
                                                status=request.POST.get("status", ""))
@@ -102,8 +99,9 @@ def pool(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PoolAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        city = City.objects.filter(pk=form.cleaned_data["city"]).first()
-        if city is None:
+        try:
+            city = selectors.city_get(user=request.user, pk=form.cleaned_data["city"])
+        except Http404:
             form.add_error("city", _("No city has this id."))
         else:
             services.candidate_add(actor=request.user, city=city)
@@ -116,9 +114,9 @@ def pool(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pool_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    city = selectors.city_get(user=request.user, pk=pk)
     if not request.user.has_perm("cities.manage_pool"):
         raise PermissionDenied
-    city = _city_or_404(request, pk)
     if request.POST.get("action") == "remove":
         services.candidate_remove(actor=request.user, city=city)
         messages.success(request, _("%(city)s was removed from the candidate pool.") % {"city": city.display_name()})
@@ -149,25 +147,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _run_or_404(request, pk: int) -> SelectionRun:
-    if not request.user.has_perm("cities.view_selection"):
-        raise PermissionDenied
-    try:
-        return selectors.run_get(user=request.user, pk=pk)
-    except SelectionRun.DoesNotExist:
-        raise Http404
-
-
-def _done_run_or_404(request, pk: int) -> SelectionRun:
-    run = _run_or_404(request, pk)
-    if not run.is_done:
-        raise Http404
-    return run
-
-
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(request, pk)
+    run = selectors.run_get(user=request.user, pk=pk)
     return render(request, "cities/run_detail.html", {
         "run": run, "report": exports.run_report(run) if run.is_done else None,
         "history": selectors.run_history(run=run)[:20],
@@ -179,7 +161,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The state fragment the run page polls (htmx, every 2 s) while the run is queued or running; once it
     is finished, htmx is told to reload the page, which then shows the result or the error."""
-    run = _run_or_404(request, pk)
+    run = selectors.run_get(user=request.user, pk=pk)
     response = render(request, "cities/_run_status.html", {"run": run})
     if run.is_finished and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
@@ -189,7 +171,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(request, pk)
+    run = selectors.run_get(user=request.user, pk=pk)
     try:
         new = services.selection_run_rerun(actor=request.user, run=run)
     except ValidationError as exc:
@@ -206,7 +188,8 @@ def run_compare(request: HttpRequest) -> HttpResponse:
             and len(b_id) <= 18):
         raise Http404
     a_id, b_id = int(a_id), int(b_id)
-    a, b = _done_run_or_404(request, a_id), _done_run_or_404(request, b_id)
+    a, b = (selectors.done_run_get(user=request.user, pk=a_id),
+            selectors.done_run_get(user=request.user, pk=b_id))
     cmp = selectors.compare_runs(a, b)
     lang = "zh" if request.LANGUAGE_CODE.startswith("zh") else "en"
     name = lambda cid: cmp["labels"].get(cid, {}).get(lang, cid)  # noqa: E731
@@ -220,19 +203,14 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _done_run_or_404(request, pk)
-    response = HttpResponse(exports.run_xlsx(run),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}.xlsx"'
-    return response
+    run = selectors.done_run_get(user=request.user, pk=pk)
+    return file_response(exports.run_xlsx(run), f"selection-{run.pk}.xlsx", XLSX)
 
 
 @login_required
 def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _done_run_or_404(request, pk)
-    response = HttpResponse(exports.run_pdf(run), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}-memo.pdf"'
-    return response
+    run = selectors.done_run_get(user=request.user, pk=pk)
+    return file_response(exports.run_pdf(run), f"selection-{run.pk}-memo.pdf", "application/pdf")
 
 
 def interest_status_choices():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .auth import hash_token, new_token_secret
+from .concurrency import claim_version
 from .models import ApiToken, Organisation, Person, User
 
 ORGANISATION_FIELDS = (
@@ -133,8 +134,10 @@ def organisation_fields_for(actor: User) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, expected_version: int | None = None,
+                        **fields) -> Organisation:
     require(actor, "core.change_organisation", organisation)
+    claim_version(organisation, expected_version)
     allowed = organisation_fields_for(actor)
     if allowed != ORGANISATION_FIELDS:
         current = Organisation.objects.get(pk=organisation.pk)
@@ -180,8 +183,9 @@ def person_create(*, actor: User, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **fields) -> Person:
+def person_update(*, actor: User, person: Person, expected_version: int | None = None, **fields) -> Person:
     require(actor, "core.change_person", person)
+    claim_version(person, expected_version)
     if not actor.is_program_staff:
         fields.pop("organisation", None)  # only staff move people between organisations
     _apply(person, fields, PERSON_FIELDS)
@@ -290,8 +294,9 @@ def role_membership_remove(*, actor: User, membership) -> None:
 @transaction.atomic
 def user_create_for_person(*, actor: User, person: Person, email: str = "", language: str = "",
                            site_url: str = "") -> User:
-    """Create a sign-in for a person who has none. The account starts with no usable password; the person receives
-    an e-mail with a link to choose one (the password-reset flow). The task takes the user's id, never a token."""
+    """Create a sign-in for a person who has none. The account starts with a random password nobody knows; the
+    person receives an e-mail with a link to choose one (the password-reset flow). The task takes the user's id,
+    never a token."""
     from django.core.validators import validate_email
 
     from .tasks import send_account_created_email
@@ -312,6 +317,9 @@ def user_create_for_person(*, actor: User, person: Person, email: str = "", lang
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Another sign-in already uses this e-mail address.")})
     language = language if language in ("en", "zh-hans") else (person.preferred_language or "en")
-    user = User.objects.create_user(email, None, person=person, preferred_language=language)
+    # a random password nobody knows (not an unusable one): "Forgot your password?" then works for them too
+    import secrets
+
+    user = User.objects.create_user(email, secrets.token_urlsafe(32), person=person, preferred_language=language)
     transaction.on_commit(lambda: send_account_created_email.enqueue(user_id=user.pk, site_url=site_url))
     return user

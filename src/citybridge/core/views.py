@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import privacy, selectors, services
+from . import auth, privacy, selectors, services
+from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
+from .files import XLSX, file_response
 from .forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -27,7 +29,9 @@ from .forms import (
     PersonForm,
     QueuedPasswordResetForm,
 )
+from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+from .tasks import count_stuck_work
 
 PAGE_SIZE = 50
 
@@ -54,17 +58,34 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        response.set_cookie(auth.DEVICE_COOKIE, auth.device_cookie_value(form.get_user().email),
+                            max_age=auth.DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
         language = form.get_user().preferred_language
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.SESSION_COOKIE_SECURE)
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429  # the account's cool-off (core/auth.py); the page says to wait
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the reset e-mail. Requests are limited per client address and per e-mail address; over the limit
+    the answer is the same "check your e-mail" page, sent or not, so it reveals nothing about accounts."""
+
     form_class = QueuedPasswordResetForm
     email_template_name = "core/email/password_reset_email.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not auth.password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_POST
@@ -148,7 +169,13 @@ def _save_form(request, form, write, success_message: str):
     if not form.is_valid():
         return None
     try:
-        obj = write(**form.cleaned_data)
+        if "version" in form.fields:  # an edit: the version it started from goes to the service
+            obj = write(expected_version=form.expected_version, **form.data_without_version())
+        else:
+            obj = write(**form.cleaned_data)
+    except StaleEdit as exc:
+        form.show_stale(exc, current_values(exc.instance, form.fields))
+        return None
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
@@ -182,7 +209,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                            _("The organisation was saved."))
         if saved:
             return redirect("organisation-detail", pk=org.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")})
+    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 @login_required
@@ -265,7 +293,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                            _("The person was saved."))
         if saved:
             return redirect("person-detail", pk=person.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit person")})
+    return render(request, "core/form.html", {"form": form, "title": _("Edit person")},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 @login_required
@@ -307,13 +336,11 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = _privacy_person(request, pk)
     if request.POST.get("format") == "xlsx":
         body = privacy.person_export_xlsx(actor=request.user, person=person)
-        content_type, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+        content_type, ext = XLSX, "xlsx"
     else:
         body = privacy.person_export_json(actor=request.user, person=person)
         content_type, ext = "application/json", "json"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.{ext}"'
-    return response
+    return file_response(body, f"person-{person.pk}-export.{ext}", content_type)
 
 
 @login_required
@@ -334,10 +361,11 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 WORKER_STALE_AFTER = timedelta(seconds=30)
 
-
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database reachable and a worker seen in the last 30 seconds. 200 when both hold, else 503."""
-    body: dict = {"database": {"ok": False}, "worker": {"ok": False, "last_seen": None}}
+    """Database reachable, a worker seen in the last 30 seconds and no stuck work (leases expired, tasks
+    running too long). 200 when all hold, else 503; the JSON says which."""
+    body: dict = {"database": {"ok": False}, "worker": {"ok": False, "last_seen": None},
+                  "stuck": {"ok": False, "counts": {}}}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -347,9 +375,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
             age = (timezone.now() - beat.last_seen).total_seconds()
             body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
                               "age_seconds": round(age, 1), "name": beat.name}
+        counts = count_stuck_work()
+        body["stuck"] = {"ok": not any(counts.values()), "counts": counts}
     except Exception as exc:  # report, never raise: this is what monitoring reads
         body["database"]["error"] = exc.__class__.__name__
-    body["ok"] = body["database"]["ok"] and body["worker"]["ok"]
+    body["ok"] = body["database"]["ok"] and body["worker"]["ok"] and body["stuck"]["ok"]
     return JsonResponse(body, status=200 if body["ok"] else 503)
 
 

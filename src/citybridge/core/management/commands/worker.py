@@ -1,7 +1,9 @@
-"""`citybridge worker`: django-tasks-db's worker plus a heartbeat row that /healthz reads."""
+"""`citybridge worker`: django-tasks-db's worker plus a heartbeat row that /healthz reads, and a reaper that
+marks failed the work of dead workers (expired leases, core.tasks.reap_stuck_work)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -11,17 +13,28 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 HEARTBEAT_SECONDS = 5
+#: every this many beats (and at start) the worker reaps work whose lease expired (a dead worker's runs)
+REAP_EVERY_BEATS = 6
+
+logger = logging.getLogger(__name__)
 
 
 def _beat(name: str, stop: threading.Event) -> None:
     from citybridge.core.models import WorkerHeartbeat
+    from citybridge.core.tasks import reap_stuck_work
 
+    beats = 0
     while not stop.is_set():
         try:
             close_old_connections()
             WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
+            if beats % REAP_EVERY_BEATS == 0:
+                reaped = {k: v for k, v in reap_stuck_work().items() if v}
+                if reaped:
+                    logger.warning("marked failed, lease expired: %s", reaped)
         except Exception:  # the database may be briefly unavailable; try again on the next beat
-            pass
+            logger.debug("heartbeat or reaper failed", exc_info=True)
+        beats += 1
         stop.wait(HEARTBEAT_SECONDS)
 
 
