@@ -50,13 +50,14 @@ file_mutation.MutationVisitor._skip_node_and_children = _skip_unless_only_atomic
 def summary() -> int:
     subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], check=True, stdout=subprocess.DEVNULL)
     stats = json.loads(Path("mutants/mutmut-cicd-stats.json").read_text())
-    tested = stats["total"] - stats.get("skipped", 0) - stats.get("not_checked", 0)
-    survived = stats["survived"] + stats.get("no_tests", 0)
-    rate = 100 * survived / tested if tested else 0.0
-    print(f"mutants: {stats['total']}  killed: {stats['killed']}  survived: {stats['survived']}  "
-          f"no tests: {stats.get('no_tests', 0)}  timeout: {stats.get('timeout', 0)}  "
-          f"suspicious: {stats.get('suspicious', 0)}")
-    print(f"survival rate: {rate:.1f}% ({survived}/{tested})")
+    survived = stats["survived"] + stats["no_tests"]
+    checked = survived + stats["killed"] + stats["timeout"] + stats["suspicious"] + stats["segfault"]
+    print(f"mutants: {stats['total']}  checked: {checked}  killed: {stats['killed']}  survived: {stats['survived']}  "
+          f"no tests: {stats['no_tests']}  timeout: {stats['timeout']}  suspicious: {stats['suspicious']}")
+    if not checked:
+        print("no mutant was checked: see mutmut's output above (the unmutated tests must pass first)")
+        return 1
+    print(f"survival rate: {100 * survived / checked:.1f}% ({survived}/{checked}; survived + no tests)")
     return 0
 
 
