@@ -493,6 +493,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             days.append({"date": s.date, "sessions": []})
         days[-1]["sessions"].append(s)
     grid = [{"enrolment": r.enrolment, "cells": [(s, r.marks.get(s.pk, "")) for s in sessions]} for r in rows]
+    today = timezone.localdate()
+    for s in sessions:
+        s.future = s.date > today  # the service refuses marks for these: shown disabled
+    for d in days:
+        d["future"] = d["date"] > today
     return render(request, "academy/attendance.html", {
         "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
         "week": week, "weeks": range(1, weeks + 1), "first": first,
