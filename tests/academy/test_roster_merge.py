@@ -136,3 +136,26 @@ def test_api_dry_run_then_apply(coordinator, course, o1, api_for):
     assert _state(o1)[2] == before[2]  # not confirmed: not applied
     r = api.post(url + "?apply_changes=all", {"file": SimpleUploadedFile("r.csv", data)})
     assert r.status_code == 200 and r.json()["skipped"] == 2 and _state(o1)[2] == "+86 512 0000 1111"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_preview_and_confirm_in_chinese_in_a_browser(page, login, coordinator, course, o1, tmp_path):
+    login(page, coordinator)
+    page.goto(page.base_url + f"/academy/courses/{course.pk}/roster/")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(_file(o1, phone="+86 512 0000 1111", position="副市长"))
+    page.set_input_files("#id_file", str(roster))
+    page.click("button:has-text('检查文件')")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("table.roster-preview-rows tbody tr")
+    assert rows.count() == 2 and "已报名" in rows.nth(0).inner_text() and "新学员" in rows.nth(1).inner_text()
+    page.screenshot(path="/tmp/attend-shots/roster-preview-zh.png", full_page=True)
+    page.uncheck("input[value='2:position']")
+    page.click("button:has-text('确认导入')")
+    page.wait_for_load_state("networkidle")
+    assert "已更新 1 项变动信息" in page.content()
+    assert _state(o1)[2:] == ("+86 512 0000 1111", "mayor")
+    assert Enrolment.objects.filter(course=course).count() == 2
