@@ -112,3 +112,16 @@ def test_a_class_of_55_marked_for_a_day_in_under_a_minute(page, login, staff, co
     with page.expect_navigation():
         page.select_option("#language-select", "zh-hans")
     page.screenshot(path="/tmp/attend-shots/attendance-zh.png", full_page=False)
+
+
+def test_a_full_week_of_a_full_class_is_one_post(staff, coordinator, course, make_official, client_for):
+    """55 officials x 24 sessions: more cells than Django's 1,000-field limit, sent as one packed field."""
+    officials, sessions = _class(course, staff, make_official, 55)
+    for day in range(1, 6):
+        sessions += [Session.objects.create(course=course, date=course.start_date + timedelta(days=day),
+                                            start_time=time(8 + 2 * i), end_time=time(9 + 2 * i), title=f"S{i}")
+                     for i in range(4)]
+    packed = ";".join(f"m-{o.pk}-{s.pk}=present" for o in officials for s in sessions)
+    r = client_for(coordinator).post(f"/academy/courses/{course.pk}/attendance/", {"marks": packed}, follow=True)
+    assert r.status_code == 200 and "Attendance saved (1320 changes)" in r.content.decode()
+    assert Attendance.objects.filter(status="present").count() == 1320

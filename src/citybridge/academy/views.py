@@ -498,7 +498,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         marks = []
         valid_sessions = {s.pk for s in sessions}
-        for key, value in request.POST.items():
+        # the grid's script sends the changed cells as one field, "m-<official>-<session>=<status>;…", so that a
+        # week of a full class stays under the request's field limit; without the script, one field per cell
+        packed = [p.partition("=") for p in request.POST.get("marks", "").split(";") if p]
+        for key, value in [(k, v) for k, _eq, v in packed] + list(request.POST.items()):
             if not key.startswith("m-"):
                 continue
             try:

@@ -69,14 +69,31 @@
     });
   });
 
-  // send only what changed: an unchanged cell is not a mark (and a week of 55 officials stays one small POST)
+  // send only what changed (an unchanged cell is not a mark), packed into one field so that a week of a full
+  // class (55 officials x 24 sessions) stays within the server's limit on the number of fields
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.querySelector || !form.querySelector("[data-attendance-grid]")) return;
-    Array.prototype.forEach.call(form.querySelectorAll("[data-attendance-grid] select"), function (s) {
+    var packed = [];
+    Array.prototype.forEach.call(form.querySelectorAll("[data-attendance-grid] select:not([disabled])"), function (s) {
       var initial = "";
       Array.prototype.forEach.call(s.options, function (o) { if (o.defaultSelected) initial = o.value; });
-      if (s.value === initial) s.disabled = true;
+      if (s.value !== initial) packed.push(s.name + "=" + s.value);
+      s.disabled = true;
+      s.setAttribute("data-sent", "");
+    });
+    var field = form.querySelector("input[name=marks]") || document.createElement("input");
+    field.type = "hidden";
+    field.name = "marks";
+    field.value = packed.join(";");
+    form.appendChild(field);
+  });
+
+  // coming back to the page from the history: the cells can be edited again
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-attendance-grid] select[data-sent]"), function (s) {
+      s.disabled = false;
+      s.removeAttribute("data-sent");
     });
   });
 
