@@ -121,6 +121,15 @@ def test_page_upload_preview_confirm(coordinator, course, o1, client_for):
     assert "已报名" in zh.content.decode() and "确认导入" in zh.content.decode()
 
 
+def test_officials_import_without_a_course_previews_then_imports(staff, client_for):
+    client = client_for(staff)
+    r = client.post("/academy/officials/import/", {"file": SimpleUploadedFile("r.csv", rows_to_csv([NEW]))})
+    assert r.status_code == 200 and not Person.objects.filter(email="nina@example.cn").exists()
+    upload = RosterUpload.objects.get(course=None)
+    r = client.post("/academy/officials/import/", {"upload": upload.pk, "sha256": upload.sha256})
+    assert r.status_code == 302 and Person.objects.filter(email="nina@example.cn").exists()
+
+
 def test_api_dry_run_then_apply(coordinator, course, o1, api_for):
     api = api_for(coordinator)
     url = f"/api/v1/academy/courses/{course.pk}/roster"
