@@ -63,10 +63,15 @@ def test_import_by_another_academy_creates_a_new_official_and_reveals_nothing(wo
                                                              given_name_en=p.given_name_en)
     upload = SimpleUploadedFile("r.csv", row)
     if how == "page":
-        r = client_for(world["other"]).post(f"/academy/courses/{world['other_course'].pk}/roster/", {"file": upload},
-                                            follow=True)
+        url = f"/academy/courses/{world['other_course'].pk}/roster/"
+        r = client_for(world["other"]).post(url, {"file": upload})  # the preview, then the confirmation
         assert r.status_code == 200
         text = r.content.decode()
+        from citybridge.academy.models import RosterUpload
+
+        upload = RosterUpload.objects.get()
+        r = client_for(world["other"]).post(url, {"upload": upload.pk, "sha256": upload.sha256}, follow=True)
+        text += r.content.decode()
         assert "1 new, 0 already known" in text
     else:
         r = api_for(world["other"]).post(f"/api/v1/academy/courses/{world['other_course'].pk}/roster",
