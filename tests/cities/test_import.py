@@ -27,10 +27,16 @@ def test_import_reproduces_source_sums_and_is_idempotent():
     out = io.StringIO()
     call_command("import_cities", stdout=out)
     text = out.getvalue()
-    assert "cities: 2558 created, 0 updated" in text
+    # 452 California cities + 326 Chinese entries of prefectures.csv (4 municipalities, 292 prefecture-level
+    # cities, 24 seats of autonomous prefectures/leagues/regions, 4 province-administered county-level cities and
+    # 2 former prefecture-level cities, all with CEADs or prefecture status); the other 1,780 Chinese GeoNames
+    # places above 15,000 (districts such as 浦东新, counties, towns) are folded into them
+    assert "cities: 778 created, 0 updated" in text
+    assert "Chinese GeoNames places folded into their prefecture city: 1780" in text
+    assert "override 吴忠 Wuzhong population: 7202654 -> 1382713" in text
     assert "ceads: 290 matched, 0 unmatched" in text
     assert "unmatched: Hong Kong (Hong Kong SAR is outside the mainland-China registry)" in text
-    assert City.objects.filter(country="US").count() == 452 and City.objects.filter(country="CN").count() == 2106
+    assert City.objects.filter(country="US").count() == 452 and City.objects.filter(country="CN").count() == 326
 
     # CEADs: the DB total equals the published workbook's total (Mt x 10^6), value for value
     wb = openpyxl.load_workbook(sources.DATA_DIR / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)

@@ -31,7 +31,7 @@ KEY_FIGURES = (
 
 
 def city_list(*, user, q: str = "", country: str = "", size_class: str = "") -> QuerySet[City]:
-    qs = City.objects.visible_to(user)
+    qs = City.objects.visible_to(user).listed()
     if q:
         qs = qs.filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q) | Q(province_en__icontains=q)
                        | Q(province_zh_hans__icontains=q))

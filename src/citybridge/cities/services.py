@@ -255,7 +255,7 @@ def clean_parameters(raw: dict) -> dict:
 
 
 def _pool_cities(pool: str) -> list[City]:
-    qs = City.objects.filter(country__in=("US", "CN"))
+    qs = City.objects.listed().filter(country__in=("US", "CN"))
     if pool == "candidates":
         qs = qs.filter(candidacy__isnull=False)
     return list(qs.only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans", "size_class",
