@@ -81,6 +81,7 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     runners = []
     for r in res.get("runners_up", []):
         runners.append({**r, "name": label(r["id"]), "province": province(r["id"]),
+                        "group_name": _group_name(r.get("group", "")),
                         "displaced": [label(x) for x in r["would_displace"]], "robustness": rob.get(r["id"]),
                         "blocking_label": _constraint(r["blocking_constraint"]) if r["blocking_constraint"] else ""})
     notes = []
@@ -96,9 +97,21 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     notes.append(_("Exact optimum by integer programming (OR-Tools CP-SAT); robustness from %(n)s perturbations "
                    "of the weights by up to ±20%% (seed %(seed)s).") % {"n": res["perturbations"],
                                                                         "seed": res["seed"]})
-    warnings = [_("“%(criterion)s” has no data in group %(group)s, so it does not distinguish cities there.") % {
-        "criterion": names.get(w["criterion"], w["criterion"]), "group": w["group"]}
-        for w in res.get("warnings", []) if w.get("code") == "criterion_no_data_in_group"]
+    if params.get("min_reporting"):
+        notes.append(_("A criterion reported by fewer than %(n)s cities of a group was left out for that group.")
+                     % {"n": params["min_reporting"]})
+    from .labels import group_label
+
+    warnings = []
+    for w in res.get("warnings", []):
+        crit, group = names.get(w.get("criterion"), w.get("criterion")), group_label(w.get("group", ""))
+        if w.get("code") == "criterion_no_data_in_group":
+            warnings.append(_("“%(criterion)s” has no data in %(group)s, so it does not distinguish cities there.")
+                            % {"criterion": crit, "group": group})
+        elif w.get("code") == "criterion_left_out_in_group":
+            warnings.append(_("“%(criterion)s” was left out for %(group)s: only %(reporting)s cities there report "
+                              "it (fewer than %(min)s).") % {"criterion": crit, "group": group,
+                                                             "reporting": w["reporting"], "min": w["min_reporting"]})
     from .catalogue import sources_for
     from .models import DataSource
 
@@ -106,6 +119,12 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     sources = list(DataSource.objects.filter(code__in=source_codes).order_by("code"))
     return Report(groups, criteria, runners, notes, res["objective"], res.get("pool_size", 0),
                   len(res.get("excluded_for_missing", {})), len(res.get("imputed", {})), warnings, sources)
+
+
+def _group_name(group: str) -> str:
+    from .labels import group_label
+
+    return group_label(group)
 
 
 def _constraint(key: str) -> str:
@@ -142,7 +161,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     for group, rows in report.groups:
         for r in rows:
             by = {c["code"]: c["weighted"] for c in r.contributions}
-            ws.append([group, r.name, r.province, round(r.score, 6), r.rank,
+            ws.append([_group_name(group), r.name, r.province, round(r.score, 6), r.rank,
                        r.robustness if r.robustness is not None else "",
                        *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
     ws2 = wb.create_sheet("Criteria")
@@ -154,7 +173,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     ws3.append([_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
                 _("Binding constraint"), _("Robustness")])
     for r in report.runners_up:
-        ws3.append([r["group"], r["name"], round(r["score"], 6),
+        ws3.append([r["group_name"], r["name"], round(r["score"], 6),
                     round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
                     ", ".join(r["displaced"]), r["blocking_label"],
                     r["robustness"] if r["robustness"] is not None else ""])
