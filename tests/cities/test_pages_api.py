@@ -53,7 +53,7 @@ def test_staff_sees_every_page_and_download(staff, client_for, small_registry, r
     assert wb.sheetnames == ["Selection", "Criteria", "Runners-up", "Sources", "Parameters"]
     cited = " ".join(str(r[1]) for r in wb["Sources"].iter_rows(values_only=True))
     assert "Shan, Y. et al. (2022)" in cited and "GeoNames" in cited
-    cities_in_sheet = {r[1] for r in wb["Selection"].iter_rows(values_only=True) if r[0] in ("CA", "CN")}
+    cities_in_sheet = {r[1] for r in wb["Selection"].iter_rows(values_only=True) if r[0] in ("California", "China")}
     assert len(cities_in_sheet) == 4
     pdf = client.get(f"/cities/selection/{run.pk}/memo.pdf")
     assert pdf.content.startswith(b"%PDF")

@@ -182,9 +182,10 @@ def run_xlsx(run: SelectionRun) -> bytes:
     for src in report.sources:
         ws5.append([src.display_name(), src.citation, src.licence])
     ws4 = wb.create_sheet("Parameters")
-    import json
+    from .labels import parameter_rows
 
-    ws4.append([json.dumps(run.parameters, ensure_ascii=False)])
+    for row in parameter_rows(run.parameters):
+        ws4.append([row["name"], row["value"]])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

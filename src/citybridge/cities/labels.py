@@ -59,10 +59,10 @@ def population_basis(value: dict | None) -> str:
     """"Population used: <source>, <year>, <area>" for a per-person value's denominator (its ``inputs`` entry)."""
     if not value:
         return ""
-    from .models import DataSource
+    from .catalogue import SOURCES
 
-    src = DataSource.objects.filter(code=value.get("source", "")).first()
-    source = src.display_name() if src else value.get("source", "")
+    src = next((s for s in SOURCES if s.code == value.get("source")), None)
+    source = (src.name_zh if is_chinese() else src.name_en) if src else value.get("source", "")
     year = value.get("year") or _("year not stated")
     return _("Population used: %(source)s, %(year)s, %(area)s (%(indicator)s).") % {
         "source": source, "year": year, "area": population_area_label(value.get("area", "")),
@@ -120,12 +120,12 @@ def parameter_name(key: str) -> str:
 def _city_names(ids: list, city_names: dict[str, str] | None) -> str:
     if not ids:
         return _("none")
-    if city_names is None:
+    found = dict(city_names or {})
+    unknown = [int(i) for i in ids if str(i) not in found and str(i).isdigit()]
+    if unknown:
         from .models import City
 
-        found = {str(c.pk): c.display_name() for c in City.objects.filter(pk__in=[int(i) for i in ids])}
-    else:
-        found = city_names
+        found.update({str(c.pk): c.display_name() for c in City.objects.filter(pk__in=unknown)})
     return ", ".join(found.get(str(i), _("city no longer in the registry")) for i in ids)
 
 
@@ -205,3 +205,24 @@ def history_lines(records) -> list[dict[str, str]]:
         out.append({"date": rec.history_date, "who": person_label(rec.history_user) if rec.history_user_id else
                     _("the system"), "what": what})
     return out
+
+
+def city_population_note(city) -> str:
+    """"whole prefecture, 2020" / "area and year not stated by the source" for a city's registry population."""
+    if not city.population_area and not city.population_year:
+        return _("area and year not stated by the source")
+    year = city.population_year or _("year not stated")
+    return _("%(area)s, %(year)s") % {"area": population_area_label(city.population_area), "year": year}
+
+
+def figure_note(value) -> str:
+    """For a key figure: what its population covers (population values) or which population it was divided by
+    (per-person values)."""
+    code = value.indicator.code
+    if code.endswith("per_capita"):
+        den = next((i for i in value.inputs or [] if "population" in str(i.get("indicator", ""))), None)
+        return population_basis(den)
+    if "population" in code:
+        year = value.year or _("year not stated")
+        return _("Covers: %(area)s; year: %(year)s.") % {"area": population_area_label(value.area), "year": year}
+    return ""
