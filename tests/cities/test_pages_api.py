@@ -60,6 +60,7 @@ def test_staff_sees_every_page_and_download(staff, client_for, small_registry, r
     text = pdf_text(pdf.content, tmp_path)
     assert "Cohort selection memo" in text and "城市遴选备忘录" in text  # both languages, CJK font embedded
     assert "北京" in text and "Beijing" in text and "Science Bulletin" in text
+    assert "(California / 加州)" in text and "(China / 中国)" in text and "(CA)" not in text
 
 
 def test_profile_shows_figures_with_source_year_and_chart(staff, client_for, small_registry):

@@ -232,6 +232,13 @@ def run_pdf(run: SelectionRun) -> bytes:
                 "constraint": _("Binding constraint"), "sources": _("Sources"),
             })
     en, zh = reports["en"], reports["zh-hans"]
+    groups = {}
+    for group, _rows in en[0].groups:
+        names = []
+        for lang in ("en", "zh-hans"):
+            with translation.override(lang):
+                names.append(_group_name(group))
+        groups[group] = " / ".join(dict.fromkeys(names))
     story = [Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
              Paragraph(escape(f"{run.name} — {run.created_at:%Y-%m-%d}"), body), Spacer(1, 4 * mm)]
 
@@ -242,7 +249,7 @@ def run_pdf(run: SelectionRun) -> bytes:
     for (group, rows), (_g, rows_zh) in zip(en[0].groups, zh[0].groups, strict=True):
         data = [[Paragraph(escape(f"{en[1][k]} / {zh[1][k]}"), body) for k in ("city", "score", "robust", "reason")]]
         for r, rz in zip(rows, rows_zh, strict=True):
-            data.append([Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({group})"), body),
+            data.append([Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({groups[group]})"), body),
                          f"{r.score:.3f}", f"{r.robustness:.0%}" if r.robustness is not None else "—",
                          Paragraph(escape(f"{r.top_reason} / {rz.top_reason}"), body)])
         t = Table(data, colWidths=[55 * mm, 20 * mm, 25 * mm, 75 * mm], repeatRows=1)

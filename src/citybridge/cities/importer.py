@@ -208,7 +208,13 @@ def _fold_stale(report: ImportReport, listed: set[int]) -> None:
     by_pk = {t.pk: t for t in targets}
     in_runs = _run_city_ids()
     for city in stale:
-        target = by_pk[sources.fold_target(city.latitude, city.longitude, codes.get(city.province_en, ""), keyed)]
+        target_pk = None
+        if city.latitude is not None and city.longitude is not None:
+            target_pk = sources.fold_target(city.latitude, city.longitude, codes.get(city.province_en, ""), keyed)
+        if target_pk is None:  # no coordinates or no listed city in its province: left as it is, reported
+            report.overrides.append(f"stale row kept, no city to fold it into: {city.name_en} ({city.geonames_id})")
+            continue
+        target = by_pk[target_pk]
         for m in RoleMembership.objects.filter(city=city):
             if RoleMembership.objects.filter(user_id=m.user_id, role=m.role, city=target).exists():
                 m.delete()  # the person already holds the role for the city it folds into
