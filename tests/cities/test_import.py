@@ -145,3 +145,12 @@ def test_import_folds_stale_district_rows_without_losing_references(make_user):
     assert s.year == 2010 and s.inputs[1]["value"] == 10465994 and s.inputs[1]["area"] == "prefecture"
     assert not ceads_pc.filter(city=anshan).exists()  # Anshan has only city-proper populations
     assert not ceads_pc.filter(city=wuzhong).exists()  # 2020 census, CEADs ends in 2019
+    assert ceads_pc.count() == 8  # Dalian, Haikou, Shanghai, Suzhou, Xiamen, Zhangjiakou 2010; Xi'an 2015; Nanjing 2017
+
+    # a second import changes nothing: the archived row stays archived, nothing else is stale
+    out2 = io.StringIO()
+    call_command("import_cities", stdout=out2)
+    assert "cities: 0 created, 0 updated" in out2.getvalue()
+    assert "stale rows: 0 deleted, 0 archived, 0 references moved" in out2.getvalue()
+    pudong.refresh_from_db()
+    assert pudong.merged_into == shanghai

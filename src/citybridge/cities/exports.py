@@ -90,7 +90,7 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
                        "to 1.") % {"sum": f"{res['weight_sum_input']:g}"})
     notes.append({"minmax": _("Normalisation: min–max within each group (1 = best value in the group)."),
                   "rank": _("Normalisation: rank within each group (1 = best, 0 = worst).")}[params["normalisation"]])
-    notes.append({"exclude": _("Missing values: cities lacking any criterion were excluded."),
+    notes.append({"exclude": _("Missing values: cities lacking any criterion with a weight above 0 were excluded."),
                   "penalise": _("Missing values: a missing value scored as the worst (0)."),
                   "impute_peers": _("Missing values: imputed as the median of peers of the same size class in the "
                                     "same group.")}[params["missing"]])

@@ -52,15 +52,15 @@ for (source, name), alias in sorted(read_aliases().items()):
     code = code or c["admin1code"] or ""
     if name in MUNI:
         level, note = "municipality", ""
-    elif name in UNITS:
-        level, note = "prefecture_unit", "seat of the prefecture-level unit"
+    elif name in UNITS:  # the seat keeps its own name (GeoNames / zh_names.csv); the unit is named in the note
+        level, note = "prefecture_unit", f"seat of the prefecture-level unit {short} (CEADs {name})"
     elif name in COUNTY:
         level, note = "county_level_city", "administered directly by the province"
     elif name in FORMER:
         level, note = "former_prefecture_city", FORMER[name]
     else:
         level, note = "prefecture_city", ""
-    rows.append([alias.geonames_id, short.removesuffix("州") if name == "湖北恩施州" else short, "", code, level, note])
+    rows.append([alias.geonames_id, "" if level == "prefecture_unit" else short, "", code, level, note])
 for code, names in MISSING.items():
     for n in names:
         hits = sorted((c for c in raw.values() if c["admin1code"] == code
