@@ -363,6 +363,10 @@ def _score_matrix(request: SelectionRequest) -> _Scored:
         for k, crit in enumerate(request.criteria):
             col = filled[rows_arr, k]
             have = ~np.isnan(col)
+            if crit.code not in weighted:  # weight 0: not used, so nothing to warn about
+                matrix[rows_arr, k] = 0.0
+                missing_mask[rows_arr, k] = False
+                continue
             if (group, crit.code) in left_out:
                 warnings.append({"code": "criterion_left_out_in_group", "criterion": crit.code, "group": group,
                                  "reporting": reporting[(group, crit.code)], "min_reporting": request.min_reporting})
