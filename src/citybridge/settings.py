@@ -30,6 +30,8 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
     "CITYBRIDGE_MEDIA_ROOT": (str, "", "uploaded files; empty = var/media"),
     "CITYBRIDGE_STATIC_MANIFEST": (bool, False, "hashed, compressed static files (run collectstatic first)"),
     "CITYBRIDGE_LOG_LEVEL": (str, "INFO", "root log level"),
+    "CITYBRIDGE_TRUSTED_PROXIES": (list, [], "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed"),
+    "CITYBRIDGE_CACHE_URL": (str, "", "shared cache; empty = the database, redis://host:6379/0 for Redis"),
 }
 
 
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "citybridge.core.middleware.SecurityHeadersMiddleware",
+    "citybridge.core.input_guard.ControlCharacterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -157,11 +160,42 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling (django-axes): 5 failures per e-mail and address lock for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# The client's address: REMOTE_ADDR, or X-Forwarded-For read from the right when REMOTE_ADDR is one of these
+# proxies (core/middleware.py client_ip). Used by the sign-in lock and the API rate limits.
+CITYBRIDGE_TRUSTED_PROXIES = env("CITYBRIDGE_TRUSTED_PROXIES")
+for _proxy in CITYBRIDGE_TRUSTED_PROXIES:  # a typo fails at start-up, not on the first request
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ValueError(f"CITYBRIDGE_TRUSTED_PROXIES: {_proxy!r} is not an IP address or CIDR range") from None
+
+# A cache every web worker and node shares (rate limits, sign-in cool-offs): the database by default (table
+# created by core's migration 0005), Redis for scale-out (needs the `redis` package).
+_cache_url = env("CITYBRIDGE_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+    if _cache_url.startswith(("redis://", "rediss://", "unix://"))
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "citybridge_cache"}
+}
+
+# Sign-in throttling (docs/deploy.md, "Sign-in lock"). E-mails are lower-cased before anything counts them.
+# 1. django-axes locks an *address* for 15 minutes after 10 failed sign-ins from it (whatever the accounts), so
+#    nobody can lock an account out from their own address and a guesser at one address is stopped.
+# 2. Per account, whatever the address, after 5 failures each further attempt waits a cool-off that doubles from
+#    15 seconds up to 1 minute (core/auth.py): a distributed guesser gets about one guess a minute, while the real
+#    user is at worst asked to wait a minute, never locked out.
+AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "citybridge.core.auth.axes_username"
+AXES_CLIENT_IP_CALLABLE = "citybridge.core.middleware.client_ip"
+#: per-account soft lock: (failures allowed before the cool-off, first cool-off seconds, longest cool-off seconds)
+CITYBRIDGE_LOGIN_ACCOUNT_COOLOFF = (5, 15, 60)
+#: password-reset requests: (requests, seconds) per client address and per e-mail address asked for
+CITYBRIDGE_PASSWORD_RESET_LIMITS = {"address": (10, 3600), "email": (3, 3600)}
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -195,6 +229,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 #: largest file any import accepts (bytes); larger uploads get a clear error.
 CITYBRIDGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# ZIP containers (XLSX, PPTX, DOCX) are bounded before they are parsed (core/files.py)
+CITYBRIDGE_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+CITYBRIDGE_MAX_ZIP_MEMBERS = 2000
+CITYBRIDGE_MAX_ZIP_RATIO = 100
 
 # E-mail: the console in the demo, SMTP in production.
 _email = env("CITYBRIDGE_EMAIL_URL")
@@ -247,7 +285,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("CITYBRIDGE_LOG_LEVEL")},
 }
 
-#: API rate limits (anonymous, signed-in) per client
+#: API rate limits (anonymous per client address, signed-in per user), counted in the shared cache
 CITYBRIDGE_API_RATES = ("60/m", "1200/m")
 
 # Program rules (DOMAIN.md). Empty = the defaults in academy/course_rules.py (CourseRules) and

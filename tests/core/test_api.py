@@ -19,7 +19,7 @@ def test_crud_and_search_in_both_languages(api_for, staff):
     assert api.get("/api/v1/organisations?q=浦东").json()["count"] == 1
     assert api.get("/api/v1/organisations?q=pudong").json()["count"] == 1
     assert api.get("/api/v1/organisations?type=ngo").json()["count"] == 0
-    r = api.patch(f"/api/v1/organisations/{pk}", data=json.dumps({"short_name_en": "CELAP"}),
+    r = api.patch(f"/api/v1/organisations/{pk}", data=json.dumps({"short_name_en": "CELAP", "version": 1}),
                   content_type="application/json")
     assert r.status_code == 200 and r.json()["short_name_en"] == "CELAP"
     assert api.delete(f"/api/v1/organisations/{pk}").status_code == 204

@@ -89,7 +89,7 @@ def test_partner_cannot_change_identity_through_api(training, api_for, field, va
     other = Organisation.objects.create(name="P", name_en="Parent", type="ministry", country="CN")
     if field == "parent_id":
         value = other.pk
-    r = api_for(training.partner).patch(f"/api/v1/organisations/{org.pk}", data=json.dumps({field: value}),
+    r = api_for(training.partner).patch(f"/api/v1/organisations/{org.pk}", data=json.dumps({field: value, "version": org.version}),
                                         content_type="application/json")
     assert r.status_code == 422, r.content
     assert field.removesuffix("_id") in {e["field"] for e in r.json()["errors"]}
@@ -101,7 +101,7 @@ def test_partner_cannot_change_identity_through_api(training, api_for, field, va
 def test_partner_changes_website_and_short_names_through_api(training, api_for):
     org = training.city_gov
     body = {"website": "https://www.hangzhou.gov.cn", "short_name_en": "Hangzhou", "short_name_zh_hans": "杭州",
-            "name_en": "Hangzhou Municipal Government"}  # unchanged identity fields are accepted
+            "name_en": "Hangzhou Municipal Government", "version": org.version}  # unchanged identity fields accepted
     r = api_for(training.partner).patch(f"/api/v1/organisations/{org.pk}", data=json.dumps(body),
                                         content_type="application/json")
     assert r.status_code == 200, r.content
@@ -117,7 +117,7 @@ def test_partner_page_form_shows_only_contact_fields_and_post_cannot_change_iden
     assert 'name="name_en"' not in form and 'name="type"' not in form and 'name="parent"' not in form
     r = client.post(f"/organisations/{org.pk}/edit/", {
         "website": "https://hz.example.cn", "short_name_en": "HZ", "short_name_zh_hans": "",
-        "name_en": "Hijacked", "type": "company", "country": "US"})
+        "name_en": "Hijacked", "type": "company", "country": "US", "version": org.version})
     assert r.status_code == 302
     org.refresh_from_db()
     assert org.website == "https://hz.example.cn" and org.name_en == "Hangzhou Municipal Government"
@@ -128,9 +128,12 @@ def test_service_refuses_identity_change_by_non_staff(training):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        services.organisation_update(actor=training.provider, organisation=training.city_gov, type="company")
+        services.organisation_update(actor=training.provider, organisation=training.city_gov,
+                                     expected_version=training.city_gov.version, type="company")
     assert "type" in exc.value.message_dict
-    staff_org = services.organisation_update(actor=training.staff, organisation=training.city_gov, type="ministry")
+    org = Organisation.objects.get(pk=training.city_gov.pk)
+    staff_org = services.organisation_update(actor=training.staff, organisation=org, expected_version=org.version,
+                                             type="ministry")
     assert staff_org.type == "ministry"
 
 

@@ -93,6 +93,8 @@ def test_api(world, api_for, role, method, template, allowed):
     url = _url(template, world)
     body = BODIES.get(url, {"notes": "x"} if "people" in url else {"website": "https://example.org"})
     kwargs = {"data": json.dumps(body), "content_type": "application/json"} if method in ("post", "patch") else {}
+    if method == "patch":
+        kwargs["HTTP_IF_MATCH"] = '"1"'  # the version the edit started from
     response = getattr(api_for(user), method)(url, **kwargs)
     if role is None:
         assert response.status_code == 401

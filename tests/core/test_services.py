@@ -50,7 +50,7 @@ def test_parent_cycle_is_refused(staff):
     a = services.organisation_create(actor=staff, **org_fields())
     b = services.organisation_create(actor=staff, name_en="Child", type="academy", country="CN", parent=a)
     with pytest.raises(ValidationError):
-        services.organisation_update(actor=staff, organisation=a, parent=b)
+        services.organisation_update(actor=staff, organisation=a, parent=b, expected_version=a.version)
 
 
 def test_non_staff_cannot_create_or_delete(make_user, organisation):
@@ -60,7 +60,8 @@ def test_non_staff_cannot_create_or_delete(make_user, organisation):
     with pytest.raises(PermissionDenied):
         services.organisation_delete(actor=coordinator, organisation=organisation)
     # but may edit their own academy's record
-    services.organisation_update(actor=coordinator, organisation=organisation, website="https://example.org")
+    services.organisation_update(actor=coordinator, organisation=organisation, website="https://example.org",
+                                 expected_version=organisation.version)
 
 
 def test_person_names_and_invalid_email(staff):

@@ -1,22 +1,24 @@
 """Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
 
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from citybridge.core.api import Id, Pagination, Strict
+from citybridge.api.versioning import etag, expected_version, stale_as
+from citybridge.core.api import Id, Pagination, Strict, Version
 
 from . import selectors, services
 from .certificate import normalise_code
+from .forms import check_roster_upload
 from .models import (
     Academy,
     AttendanceStatus,
@@ -57,6 +59,7 @@ class AcademyOut(Schema):
     name: str
     official: bool
     managed_by_program: bool
+    version: int
 
     @staticmethod
     def resolve_name(obj: Academy) -> str:
@@ -70,6 +73,7 @@ class TopicOut(Schema):
     name_en: str
     name_zh_hans: str
     motivations: list[str]
+    version: int
 
     @staticmethod
     def resolve_name(obj: Topic) -> str:
@@ -102,6 +106,7 @@ class ModuleOut(Schema):
     days: int
     formats: list[str]
     topic_ids: list[int]
+    version: int
 
     @staticmethod
     def resolve_title(obj: Module) -> str:
@@ -170,6 +175,7 @@ class CourseOut(Schema):
     end_date: date
     location: str
     status: str
+    version: int
     confirmed: int | None = None
 
     @staticmethod
@@ -208,6 +214,8 @@ class CoursePatch(Strict):
     location_en: str | None = Field(None, max_length=200)
     location_zh_hans: str | None = Field(None, max_length=200)
     module_ids: list[int] | None = None
+    #: the version you read (or send `If-Match: "<version>"`)
+    version: Version | None = None
 
 
 class StatusIn(Strict):
@@ -232,6 +240,7 @@ class SessionOut(Schema):
     lecturer_name: str | None
     site: str
     partner_id: int | None
+    version: int
 
     @staticmethod
     def resolve_title(obj) -> str:
@@ -253,6 +262,8 @@ class SessionIn(Strict):
     lecturer_id: Id | None = None
     site: str = Field("", max_length=200)
     partner_id: Id | None = None
+    #: replacing a session: the version you read (or send `If-Match: "<version>"`); ignored when adding one
+    version: Version | None = None
 
 
 @router.get("/courses", response=list[CourseOut])
@@ -281,17 +292,25 @@ def create_course(request: HttpRequest, payload: CourseIn):
 
 
 @router.get("/courses/{id:pk}", response=CourseOut)
-def get_course(request: HttpRequest, pk: int):
-    return _course(request, pk)
+def get_course(request: HttpRequest, pk: int, response: HttpResponse):
+    course = _course(request, pk)
+    etag(response, course)
+    return course
 
 
 @router.patch("/courses/{id:pk}", response=CourseOut)
-def update_course(request: HttpRequest, pk: int, payload: CoursePatch):
+def update_course(request: HttpRequest, pk: int, payload: CoursePatch, response: HttpResponse):
+    """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current course."""
     course = _course(request, pk, "academy.manage_course")
     data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
     modules = _modules(data.pop("module_ids")) if data.get("module_ids") is not None else None
     data.pop("module_ids", None)
-    return services.course_update(actor=request.auth, course=course, modules=modules, **data)
+    with stale_as(CourseOut, request):
+        course = services.course_update(actor=request.auth, course=course, modules=modules,
+                                        expected_version=expected_version(request, payload.version), **data)
+    etag(response, course)
+    return course
 
 
 @router.post("/courses/{id:pk}/status", response=CourseOut)
@@ -325,11 +344,23 @@ def _session_fields(payload: SessionIn) -> dict:
     from citybridge.core.models import Organisation, Person
 
     data = payload.model_dump()
+    data.pop("version", None)
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
-    data["lecturer"] = get_object_or_404(Person, pk=lecturer_id) if lecturer_id else None
-    data["partner"] = get_object_or_404(Organisation, pk=partner_id) if partner_id else None
+    # an unknown id gets the same answer as a person who is not a lecturer: the service checks both
+    data["lecturer"] = _or_invalid(Person.objects.filter(pk=lecturer_id).first(), "lecturer_id", _(
+        "Select a lecturer: a person with a lecturer's account.")) if lecturer_id else None
+    data["partner"] = _or_invalid(Organisation.objects.filter(pk=partner_id).first(), "partner_id", _(
+        "Select a partner organisation (not a training academy).")) if partner_id else None
     return data
+
+
+def _or_invalid(obj, field: str, message: str):
+    if obj is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: message})
+    return obj
 
 
 # --------------------------------------------------------------------------- enrolment and attendance
@@ -372,10 +403,11 @@ class AttendanceOut(Schema):
     changed: int
 
 
-def _enrolment_out(e: Enrolment, full: bool) -> dict:
+def _enrolment_out(e: Enrolment, full: bool, staff: bool = False) -> dict:
     out = {"id": e.pk, "official_id": e.official_id, "name": e.official.person.display_name()}
-    if full:
-        out.update(status=e.status, position=e.position, email=e.official.person.email)
+    if full:  # a withdrawn official's contact is no longer the coordinator's to see
+        out.update(status=e.status, position=e.position,
+                   email=e.official.person.email if staff or e.status != EnrolmentStatus.WITHDRAWN else None)
     return out
 
 
@@ -387,7 +419,7 @@ def list_enrolments(request: HttpRequest, pk: int):
     rows = selectors.course_enrolments(course=course)
     if not full:
         rows = rows.filter(status=EnrolmentStatus.CONFIRMED)
-    return [_enrolment_out(e, full) for e in rows]
+    return [_enrolment_out(e, full, request.auth.is_program_staff) for e in rows]
 
 
 @router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
@@ -410,8 +442,8 @@ def withdraw(request: HttpRequest, pk: int):
 def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
     course = _course(request, pk, "academy.manage_course")
-    limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-    report = services.roster_import(actor=request.auth, data=file.read(limit + 1), filename=file.name or "",
+    check_roster_upload(file)
+    report = services.roster_import(actor=request.auth, data=file.read(), filename=file.name or "",
                                     course=course, overflow_to_waitlist=overflow_to_waitlist)
     return Status(200 if report.ok else 422, report.__dict__)
 
@@ -433,6 +465,7 @@ class OfficialOut(Schema):
     organisation_id: int | None
     jurisdiction: str | None
     province: str
+    version: int
     #: contact details and service dates: staff and the official's academy coordinators only; null otherwise
     email: str | None = None
     phone: str | None = None
@@ -500,6 +533,8 @@ class OfficialIn(Strict):
     population_date: date | None = None
     company_employees: int | None = Field(None, ge=0, le=100_000_000)
     service_start: date | None = None
+    #: the course to enrol the new official in (required for academy coordinators)
+    course_id: Id | None = None
 
 
 class BehindOut(Schema):
@@ -511,6 +546,12 @@ class BehindOut(Schema):
     total_days: int
     required_days: int
     shortfall: int
+    window_start: date | None
+    window_end: date | None  # exclusive
+    window_days: int
+    window_required: int
+    window_gap: int
+    behind_days: int
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -535,15 +576,19 @@ def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
 
 @router.post("/officials", response={201: OfficialOut})
 def create_official(request: HttpRequest, payload: OfficialIn):
-    o = services.official_create_with_person(actor=request.auth, **payload.model_dump())
+    data = payload.model_dump()
+    course_id = data.pop("course_id")
+    course = _course(request, course_id, "academy.manage_course") if course_id else None
+    o = services.official_create_with_person(actor=request.auth, course=course, **data)
     return Status(201, selectors.official_get(user=request.auth, pk=o.pk))
 
 
 @router.get("/officials/{id:pk}", response=OfficialDetailOut)
-def get_official(request: HttpRequest, pk: int):
+def get_official(request: HttpRequest, pk: int, response: HttpResponse):
     o = selectors.official_get(user=request.auth, pk=pk)
     if not request.auth.has_perm("academy.view_official", o):
         raise PermissionDenied
+    etag(response, o)
     h = selectors.official_history(official=o).compliance
     o.years = [{"year": y.year, "academy_days": y.academy_days, "external_days": y.external_days,
                 "total": y.total, "required": y.required, "shortfall": y.shortfall} for y in h.history]
@@ -556,24 +601,43 @@ def get_official(request: HttpRequest, pk: int):
 @paginate(Pagination)
 def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
                   academy: Id | None = None, organisation: Id | None = None,
-                  province: str = Query("", max_length=100), position: PositionLit | None = None):
-    """Officials sorted by the training days still missing in `year` (default: this year)."""
+                  province: str = Query("", max_length=100), position: PositionLit | None = None,
+                  rule: Literal["any", "annual", "window", "both"] = "any"):
+    """Officials behind on the annual rule, at risk in the 5-year window, or both, most days missing first, in
+    `year` (default: this year). A year not prepared yet answers 409 (staff: POST /behind/prepare)."""
     if not request.auth.has_perm("academy.view_compliance"):
         raise PermissionDenied
     year = year or timezone.localdate().year
-    services.compliance_prepare_year(year=year)
+    if not selectors.training_year_prepared(year):
+        from django.utils.translation import gettext as _
+        from ninja.errors import HttpError
+
+        raise HttpError(409, _("The training year %(year)s has not been prepared yet.") % {"year": year})
     qs = selectors.behind_list(user=request.auth, year=year, academy=academy, organisation=organisation,
-                               province=province, position=position or "")
+                               province=province, position=position or "", rule=rule)
     return qs
+
+
+class PrepareIn(Strict):
+    year: int = Field(..., ge=1990, le=2100)
+
+
+@router.post("/behind/prepare", response={202: dict})
+def prepare_behind_year(request: HttpRequest, payload: PrepareIn):
+    """Program staff: queue the preparation of a training year (done by the background worker)."""
+    services.training_year_request(actor=request.auth, year=payload.year)
+    return Status(202, {"year": payload.year, "queued": True})
 
 
 @router.get("/impact")
 def impact(request: HttpRequest):
-    """The impact figures computed from records (total, by year, cumulative, by academy, by topic)."""
+    """The impact figures computed from records (total, by year, cumulative, by academy, by topic), as last
+    computed by the background worker; `stale` is true while a change is being taken into account."""
     if not request.auth.has_perm("academy.view_impact"):
         raise PermissionDenied
     ctx = selectors.impact_dashboard()
-    return {"computed_at": ctx["snapshot"].computed_at, **ctx["data"],
+    snap = ctx["snapshot"]
+    return {"computed_at": snap.computed_at if snap else None, "stale": ctx["updating"], **ctx["data"],
             "academy_names": ctx["academy_names"], "topic_names": ctx["topic_names"]}
 
 
@@ -648,13 +712,19 @@ class ExternalOut(Schema):
 
 
 @router.put("/sessions/{id:pk}", response=SessionOut)
-def update_session(request: HttpRequest, pk: int, payload: SessionIn):
-    """Replace a session's date, times, format, module, title, lecturer, site and partner."""
+def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: HttpResponse):
+    """Replace a session's date, times, format, module, title, lecturer, site and partner. Send the `version` you
+    read (body or `If-Match`); a stale one is answered 409 with the current session."""
     from .models import Session
 
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
     course = _course(request, session.course_id, "academy.manage_course")
-    return services.session_save(actor=request.auth, course=course, session=session, **_session_fields(payload))
+    with stale_as(SessionOut, request):
+        session = services.session_save(actor=request.auth, course=course, session=session,
+                                         expected_version=expected_version(request, payload.version),
+                                         **_session_fields(payload))
+    etag(response, session)
+    return session
 
 
 @router.delete("/sessions/{id:pk}", response={204: None})
@@ -671,11 +741,6 @@ def delete_session(request: HttpRequest, pk: int):
 def issue_certificates(request: HttpRequest, pk: int):
     """Issue certificates to every confirmed official with at least one training day (completed courses)."""
     course = _course(request, pk, "academy.manage_course")
-    if course.status != CourseStatus.COMPLETED:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError(_("Certificates are issued once the course is completed."))
     issued, skipped = services.certificate_issue_all(actor=request.auth, course=course)
     return {"issued": issued, "skipped": skipped}
 
@@ -695,3 +760,80 @@ def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
     official = selectors.official_get(user=request.auth, pk=pk)
     return Status(201, services.external_training_create(actor=request.auth, official=official,
                                                          **payload.model_dump()))
+
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+class DuplicateOfficialOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation_id: int | None
+
+
+class DuplicateOut(Schema):
+    id: int
+    reason: str
+    course_id: int | None
+    created_at: datetime
+    new_official: DuplicateOfficialOut | None
+    existing_official: DuplicateOfficialOut
+
+    @staticmethod
+    def resolve_new_official(obj) -> dict | None:
+        return _dup_official(obj.new_official) if obj.new_official_id else None
+
+    @staticmethod
+    def resolve_existing_official(obj) -> dict:
+        return _dup_official(obj.existing_official)
+
+
+class DuplicateResolvedOut(Schema):
+    id: int
+    resolution: str
+    resolved_at: datetime | None
+
+
+def _dup_official(o: OfficialProfile) -> dict:
+    return {"id": o.pk, "name": o.person.display_name(), "email": o.person.email,
+            "organisation_id": o.person.organisation_id}
+
+
+def _duplicate(request, pk: int):
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return get_object_or_404(selectors.duplicate_list(user=request.auth), pk=pk)
+
+
+@router.get("/duplicates", response=list[DuplicateOut])
+@paginate(Pagination)
+def list_duplicates(request: HttpRequest):
+    """Open possible duplicates found by coordinators' imports (program staff only)."""
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return selectors.duplicate_list(user=request.auth)
+
+
+@router.post("/duplicates/{id:pk}/dismiss", response=DuplicateResolvedOut)
+def dismiss_duplicate(request: HttpRequest, pk: int):
+    return services.duplicate_dismiss(actor=request.auth, duplicate=_duplicate(request, pk))
+
+
+@router.post("/duplicates/{id:pk}/merge", response=DuplicateResolvedOut)
+def merge_duplicate(request: HttpRequest, pk: int):
+    """Move the new official's enrolments, attendance and external training onto the existing official."""
+    dup = _duplicate(request, pk)
+    services.duplicate_merge(actor=request.auth, duplicate=dup)
+    dup.refresh_from_db()
+    return dup
+
+
+@router.delete("/external-training/{id:pk}", response={204: None})
+def delete_external_training(request: HttpRequest, pk: int):
+    from .models import ExternalTraining
+
+    record = get_object_or_404(ExternalTraining, pk=pk)
+    selectors.official_get(user=request.auth, pk=record.official_id)  # out of scope: 404
+    services.external_training_delete(actor=request.auth, record=record)
+    return Status(204, None)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
+from citybridge.core.files import append, has_control_characters, xlsx_bytes  # plain Python, no Django
+
 STATUS_ALIASES = {
     "present": "present", "p": "present", "出席": "present", "到": "present", "✓": "present",
     "late": "late", "l": "late", "迟到": "late",
@@ -61,12 +63,12 @@ def attendance_xlsx(officials: list[SheetOfficial], sessions: list[SheetSession]
     wb = Workbook()
     ws = wb.active
     ws.title = "Attendance 考勤"
-    ws.append(["Official ID / 学员编号", "Name / 姓名"]
-              + [f"{s.day.isoformat()} {s.start:%H:%M} {s.title} · #{s.id}" for s in sessions])
+    append(ws, ["Official ID / 学员编号", "Name / 姓名"]
+           + [f"{s.day.isoformat()} {s.start:%H:%M} {s.title} · #{s.id}" for s in sessions])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for o in officials:
-        ws.append([o.id, o.name] + [marks.get((o.id, s.id), "") for s in sessions])
+        append(ws, [o.id, o.name] + [marks.get((o.id, s.id), "") for s in sessions])
     ws.freeze_panes = "C2"
     ws.column_dimensions["B"].width = 24
     if sessions and officials:
@@ -77,15 +79,13 @@ def attendance_xlsx(officials: list[SheetOfficial], sessions: list[SheetSession]
 
         dv.add(f"C2:{get_column_letter(2 + len(sessions))}{1 + len(officials)}")
     info = wb.create_sheet("Instructions 说明")
-    info.append(["Write present, late, excused or absent (or P/L/E/A). Leave a cell empty to keep it as it is. "
-                 "Do not change the first column or the header row.",
-                 "填写 present、late、excused 或 absent（或 P/L/E/A，或 出席/迟到/请假/缺席）。留空表示不修改。"
-                 "请勿修改第一列和标题行。"])
+    append(info, ["Write present, late, excused or absent (or P/L/E/A). Leave a cell empty to keep it as it is. "
+                  "Do not change the first column or the header row.",
+                  "填写 present、late、excused 或 absent（或 P/L/E/A，或 出席/迟到/请假/缺席）。留空表示不修改。"
+                  "请勿修改第一列和标题行。"])
     if title:
-        info.append([title])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        append(info, [title])
+    return xlsx_bytes(wb)
 
 
 def parse_attendance_xlsx(data: bytes, *, max_bytes: int = 5 * 1024 * 1024) -> SheetResult:
@@ -122,6 +122,9 @@ def parse_attendance_xlsx(data: bytes, *, max_bytes: int = 5 * 1024 * 1024) -> S
             return result
         for line, row in enumerate(rows, start=2):
             if not row or all(v is None or str(v).strip() == "" for v in row):
+                continue
+            if any(has_control_characters(v) for v in row):
+                result.errors.append(SheetError("roster.control_characters", line))
                 continue
             m = _OFFICIAL_RE.match(str(row[0] if row[0] is not None else "").replace(".0", ""))
             if not m:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.core.concurrency import VersionedForm
+from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -21,7 +24,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class TopicForm(forms.Form):
+class TopicForm(VersionedForm):
     slug = forms.SlugField(label=_("Code"), max_length=60)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
@@ -34,7 +37,7 @@ class TopicForm(forms.Form):
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)
 
 
-class ModuleForm(forms.Form):
+class ModuleForm(VersionedForm):
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
     objectives_en = forms.CharField(label=_("Objectives (English)"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -48,7 +51,7 @@ class ModuleForm(forms.Form):
                                             widget=forms.CheckboxSelectMultiple)
 
 
-class CourseForm(forms.Form):
+class CourseForm(VersionedForm):
     academy = forms.ModelChoiceField(label=_("Academy"), queryset=None)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
@@ -64,7 +67,7 @@ class CourseForm(forms.Form):
         self.fields["academy"].queryset = academies
 
 
-class SessionForm(forms.Form):
+class SessionForm(VersionedForm):
     date = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Starts"), widget=TIME)
     end_time = forms.TimeField(label=_("Ends"), widget=TIME)
@@ -79,15 +82,17 @@ class SessionForm(forms.Form):
     def __init__(self, *args, course=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.filter(course_modules__course=course)
-        self.fields["lecturer"].queryset = Person.objects.filter(user__role_memberships__role="lecturer").distinct()
-        self.fields["partner"].queryset = Organisation.objects.exclude(type="academy")
+        from .services import session_lecturer_choices, session_partner_choices
+
+        self.fields["lecturer"].queryset = session_lecturer_choices()
+        self.fields["partner"].queryset = session_partner_choices(course)
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=CourseStatus.choices)
 
 
-class OfficialForm(forms.Form):
+class OfficialForm(VersionedForm):
     family_name_en = forms.CharField(label=_("Family name (English)"), max_length=100, required=False)
     given_name_en = forms.CharField(label=_("Given name (English)"), max_length=100, required=False)
     family_name_zh_hans = forms.CharField(label=_("Family name (Chinese)"), max_length=100, required=False)
@@ -109,6 +114,13 @@ class OfficialForm(forms.Form):
                                            required=False)
     service_start = forms.DateField(label=_("Service began"), widget=DATE, required=False)
 
+    def __init__(self, *args, person_version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person_version is not None:  # the official's page also edits the person: their version travels too
+            self.fields["person_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
+                                                               max_value=2**31 - 1, initial=person_version,
+                                                               required=False)
+
 
 class EnrolForm(forms.Form):
     official = forms.IntegerField(label=_("Official"), widget=forms.HiddenInput)
@@ -120,6 +132,21 @@ class RosterForm(forms.Form):
     overflow_to_waitlist = forms.BooleanField(label=_("Put officials beyond the class size on the waitlist"),
                                               required=False)
 
+    def clean_file(self):
+        check_roster_upload(self.cleaned_data["file"])
+        return self.cleaned_data["file"]
+
+
+def check_roster_upload(upload) -> None:
+    """Size, type (XLSX or CSV by content) and ZIP bounds, before the roster parser opens the file."""
+    try:
+        check_upload(upload, kinds=("xlsx", "csv"))
+    except ValidationError as exc:
+        if exc.code == "type":
+            raise ValidationError(_("This file is not a spreadsheet. Upload an XLSX or CSV file (the template is "
+                                    "one)."), code="type")
+        raise
+
 
 class ExternalTrainingForm(forms.Form):
     provider = forms.CharField(label=_("Provider"), max_length=200)
@@ -129,6 +156,12 @@ class ExternalTrainingForm(forms.Form):
     days = forms.IntegerField(label=_("Training days"), min_value=1, max_value=366)
     evidence = forms.FileField(label=_("Evidence (file)"), required=False)
     evidence_reference = forms.CharField(label=_("Evidence reference"), max_length=200, required=False)
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence:
+            check_upload(evidence, kinds=("pdf", "png", "jpeg", "docx", "xlsx"))
+        return evidence
 
 
 class RevokeForm(forms.Form):

@@ -97,6 +97,11 @@ def roster_message(err: RosterError) -> str:
         return _("“%(column)s” is longer than %(max)s characters.") % {**p, "column": col}
     if code == "roster.population_without_jurisdiction":
         return _("A population is given but no jurisdiction: add the jurisdiction the official leads.")
+    if code == "roster.control_characters":
+        if col:
+            return _("“%(column)s” contains control characters (invisible characters such as NUL); remove them.") % {
+                "column": col}
+        return _("This line contains control characters (invisible characters such as NUL); remove them.")
     if code == "roster.duplicate_in_file":
         return _("This official already appears on line %(first_line)s of the file.") % p
     if code == "attendance.no_sessions":

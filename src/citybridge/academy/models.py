@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from citybridge.core.concurrency import Versioned
 from citybridge.core.models import Organisation, Person, is_chinese
 
 
@@ -96,7 +97,7 @@ class AcademyQuerySet(models.QuerySet):
         return self if getattr(user, "is_authenticated", False) else self.none()
 
 
-class Academy(models.Model):
+class Academy(Versioned):
     """The academy profile of an organisation of type "academy"."""
 
     organisation = models.OneToOneField(
@@ -122,7 +123,7 @@ class Academy(models.Model):
         return self.organisation.display_name(language)
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     slug = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
@@ -145,7 +146,7 @@ class Topic(models.Model):
         return [str(labels[m]) for m in self.motivations if m in labels]
 
 
-class Module(models.Model):
+class Module(Versioned):
     title = models.CharField(_("title"), max_length=200)
     objectives = models.TextField(_("objectives"), blank=True, max_length=4000)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="modules", blank=True)
@@ -185,7 +186,7 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(cond)
 
 
-class Course(models.Model):
+class Course(Versioned):
     academy = models.ForeignKey(Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("first day"))
@@ -244,7 +245,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(cond)
 
 
-class Session(models.Model):
+class Session(Versioned):
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"))
@@ -323,23 +324,24 @@ class JurisdictionPopulation(models.Model):
 
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user) -> OfficialQuerySet:
-        """Staff: all. Coordinators: officials with an enrolment at their academy. Lecturers: officials confirmed in a
-        course where they teach (names only: views and API drop everything else for them)."""
+        """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers:
+        officials confirmed in a course where they teach (names only: views and API drop everything else for them)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_program_staff:
             return self
         cond = Q(pk__in=[])
         ids = _academy_ids(user)
-        if ids:
-            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id"))
+        if ids:  # a withdrawn enrolment no longer gives access to the official
+            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).exclude(
+                status=EnrolmentStatus.WITHDRAWN).values("official_id"))
         if _is_lecturer(user):
             cond |= Q(pk__in=Enrolment.objects.filter(
                 status=EnrolmentStatus.CONFIRMED, course__sessions__lecturer_id=user.person_id).values("official_id"))
         return self.filter(cond)
 
 
-class OfficialProfile(models.Model):
+class OfficialProfile(Versioned):
     # PROTECT here and below: a training record is never cascaded away; a person's data goes by a privacy erase
     person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="official")
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
@@ -507,11 +509,22 @@ class TrainingSummary(models.Model):
     total_days = models.PositiveSmallIntegerField(default=0)
     required_days = models.PositiveSmallIntegerField(default=12)
     shortfall = models.PositiveSmallIntegerField(default=12)
+    # the 5-year window in force on 1 January of the year (or when service began), see compliance.window_standing
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)  # exclusive
+    window_days = models.PositiveSmallIntegerField(default=0)
+    window_required = models.PositiveSmallIntegerField(default=0)
+    window_gap = models.PositiveSmallIntegerField(default=0)  # > 0: at risk (the annual pace cannot reach it)
+    behind_days = models.PositiveSmallIntegerField(default=0)  # shortfall + window_gap: the "either rule" sort key
+    # where the days come from, for the explanation on the page: {"year"|"window": {"courses"|"external": {id: n}}}
+    detail = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
-        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind")]
+        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind"),
+                   models.Index(fields=["year", "-behind_days", "official"], name="academy_summary_any"),
+                   models.Index(fields=["year", "-window_gap", "official"], name="academy_summary_window")]
 
     def __str__(self) -> str:
         return f"{self.official_id} {self.year}: {self.total_days}"
@@ -528,3 +541,55 @@ class ImpactSnapshot(models.Model):
     def __str__(self) -> str:
         return self.key
 
+
+# --------------------------------------------------------------------------- possible duplicates
+
+
+class DuplicateReason(models.TextChoices):
+    EMAIL = "email", _("Same e-mail address")
+    NAME = "name", _("Same name")
+
+
+class DuplicateResolution(models.TextChoices):
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class PossibleDuplicateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PossibleDuplicateQuerySet:
+        """Program staff only: a coordinator never learns that someone outside their academy matched."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_program_staff:
+            return self.none()
+        return self
+
+    def open(self) -> PossibleDuplicateQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class PossibleDuplicate(models.Model):
+    """A coordinator's import row that may be an official outside their academy: imported as a new official and
+    left here for program staff to merge or dismiss."""
+
+    new_official = models.ForeignKey(OfficialProfile, verbose_name=_("new official"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="possible_duplicates")
+    existing_official = models.ForeignKey(OfficialProfile, verbose_name=_("existing official"),
+                                          on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=DuplicateReason.choices)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=10, choices=DuplicateResolution.choices, blank=True)
+    resolved_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.new_official_id} ~ {self.existing_official_id} ({self.reason})"

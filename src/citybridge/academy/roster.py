@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from citybridge.core.files import has_control_characters, xlsx_bytes  # plain Python, no Django
+from citybridge.core.validators import date_in_range
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 
@@ -361,6 +364,10 @@ def parse_roster(
     today = today or date.today()
     for line, raw in body:
         cells = {k: (raw[p] if p < len(raw) else None) for k, p in index.items()}
+        bad = [RosterError("roster.control_characters", line, k) for k, v in cells.items() if has_control_characters(v)]
+        if bad:
+            result.errors.extend(bad)
+            continue
         row, errs = _parse_row(line, cells, today)
         result.errors.extend(errs)
         if errs:
@@ -420,7 +427,7 @@ def _parse_row(line: int, cells: dict[str, Any], today: date) -> tuple[RosterRow
         if d is not None and d > today:
             errs.append(RosterError("roster.date_in_future", line, key, {"value": d.isoformat()}))
             continue
-        if d is not None and d.year < 1949:
+        if not date_in_range(d):  # the bounds every date input shares (core.validators)
             errs.append(RosterError("roster.bad_date", line, key, {"value": d.isoformat()}))
             continue
         setattr(row, key, d)
@@ -493,9 +500,7 @@ def template_xlsx() -> bytes:
     for r, (en, zh) in enumerate(lines, start=1):
         info.cell(row=r, column=1, value=en)
         info.cell(row=r, column=2, value=zh)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx_bytes(wb)
 
 
 def rows_to_csv(rows: Iterable[dict[str, Any]]) -> bytes:

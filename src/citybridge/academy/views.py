@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.concurrency import StaleEdit, current_values
+from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
 from citybridge.core.views import paginate
 
 from . import selectors, services
@@ -63,6 +63,27 @@ def _form_error(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc)
+
+
+def _save(form, write) -> bool:
+    """Call `write(data)` with the form's data, plus the `expected_version` an edit started from. Errors land on the
+    form; a stale edit keeps the user's input and shows the saved values beside it."""
+    data = form.data_without_version()
+    if "version" in form.fields:
+        data["expected_version"] = form.expected_version
+    try:
+        write(data)
+        return True
+    except StaleEdit as exc:
+        form.show_stale(exc, current_values(exc.instance, form.fields))
+    except ValidationError as exc:
+        _form_error(form, exc)
+    return False
+
+
+def _form_page(request, form, title, cancel_url) -> HttpResponse:
+    return render(request, "academy/form.html", {"form": form, "title": title, "cancel_url": cancel_url},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
@@ -113,19 +134,14 @@ def curriculum(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _staff_form(request, form_cls, initial, write, title, success, redirect_to):
+def _staff_form(request, form_cls, initial, write, title, success, redirect_to, version=None):
     if not request.user.has_perm("academy.manage_curriculum"):
         raise PermissionDenied
-    form = form_cls(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            write(form.cleaned_data)
-            messages.success(request, success)
-            return redirect(redirect_to)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": title,
-                                                 "cancel_url": reverse("academy:curriculum")})
+    form = form_cls(request.POST or None, initial=initial, version=version)
+    if request.method == "POST" and form.is_valid() and _save(form, write):
+        messages.success(request, success)
+        return redirect(redirect_to)
+    return _form_page(request, form, title, reverse("academy:curriculum"))
 
 
 @login_required
@@ -138,7 +154,8 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _staff_form(
         request, TopicForm, initial,
         lambda d: services.topic_save(actor=request.user, topic=topic, **d),
-        _("Edit topic") if topic else _("New topic"), _("The topic was saved."), "academy:curriculum")
+        _("Edit topic") if topic else _("New topic"), _("The topic was saved."), "academy:curriculum",
+        version=topic.version if topic else None)
 
 
 @login_required
@@ -152,7 +169,8 @@ def module_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _staff_form(
         request, ModuleForm, initial,
         lambda d: services.module_save(actor=request.user, module=module, **d),
-        _("Edit module") if module else _("New module"), _("The module was saved."), "academy:curriculum")
+        _("Edit module") if module else _("New module"), _("The module was saved."), "academy:curriculum",
+        version=module.version if module else None)
 
 
 @login_required
@@ -162,10 +180,19 @@ def academies(request: HttpRequest) -> HttpResponse:
         if not can_manage:
             raise PermissionDenied
         academy = get_object_or_404(Academy, pk=request.POST.get("academy"))
-        services.academy_save(actor=request.user, organisation=academy.organisation,
-                              official=bool(request.POST.get("official")),
-                              managed_by_program=bool(request.POST.get("managed_by_program")))
-        messages.success(request, _("The academy was saved."))
+        version = request.POST.get("version", "")
+        try:
+            services.academy_save(actor=request.user, organisation=academy.organisation,
+                                  official=bool(request.POST.get("official")),
+                                  managed_by_program=bool(request.POST.get("managed_by_program")),
+                                  expected_version=int(version) if version.isdigit() else None)
+            messages.success(request, _("The academy was saved."))
+        except StaleEdit:
+            messages.error(request, _("Someone else saved this academy while you were editing it; its saved values "
+                                      "are shown below. Review them and save again."))
+        except ValidationError as exc:
+            for m in _errors(exc):
+                messages.error(request, m)
         return redirect("academy:academies")
     rows = list(selectors.academy_list(user=request.user))
     coordinators: dict[int, list[str]] = {}
@@ -218,19 +245,17 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                "location_en", "location_zh_hans")}
     initial["academy"] = course.academy
     initial["modules"] = list(course.modules.all())
-    form = CourseForm(request.POST or None, initial=initial, academies=Academy.objects.filter(pk=course.academy_id))
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    form = CourseForm(request.POST or None, initial=initial, academies=Academy.objects.filter(pk=course.academy_id),
+                      version=course.version)
+
+    def write(data):
         data.pop("academy")
-        modules = data.pop("modules")
-        try:
-            services.course_update(actor=request.user, course=course, modules=modules, **data)
-            messages.success(request, _("The course was saved."))
-            return redirect("academy:course", pk=course.pk)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("Edit course"),
-                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
+        services.course_update(actor=request.user, course=course, modules=data.pop("modules"), **data)
+
+    if request.method == "POST" and form.is_valid() and _save(form, write):
+        messages.success(request, _("The course was saved."))
+        return redirect("academy:course", pk=course.pk)
+    return _form_page(request, form, _("Edit course"), reverse("academy:course", args=[course.pk]))
 
 
 @login_required
@@ -291,17 +316,14 @@ def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | N
                    "partner": session.partner_id}
     else:
         initial = {"date": course.start_date}
-    form = SessionForm(request.POST or None, course=course, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_save(actor=request.user, course=course, session=session, **form.cleaned_data)
-            messages.success(request, _("The session was saved.") if session else _("The session was added."))
-            return redirect("academy:course", pk=course.pk)
-        except ValidationError as exc:
-            _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form,
-                                                 "title": _("Edit session") if session else _("New session"),
-                                                 "cancel_url": reverse("academy:course", args=[course.pk])})
+    form = SessionForm(request.POST or None, course=course, initial=initial,
+                       version=session.version if session else None)
+    if request.method == "POST" and form.is_valid() and _save(
+            form, lambda d: services.session_save(actor=request.user, course=course, session=session, **d)):
+        messages.success(request, _("The session was saved.") if session else _("The session was added."))
+        return redirect("academy:course", pk=course.pk)
+    return _form_page(request, form, _("Edit session") if session else _("New session"),
+                      reverse("academy:course", args=[course.pk]))
 
 
 @login_required
@@ -334,9 +356,7 @@ def course_ics(request: HttpRequest, pk: int) -> HttpResponse:
             summary=f"{s.display_title()} · {s.get_format_display()}", location=s.site or course.location or "",
             description="\n".join(desc)))
     data = timetable_ics(items, calendar_name=course.display_name(), tz=course.timezone)
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.ics"'
-    return response
+    return file_response(data, f"course-{course.pk}.ics", "text/calendar; charset=utf-8")
 
 
 # --------------------------------------------------------------------------- enrolment
@@ -409,11 +429,8 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     report = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        from django.conf import settings
-
-        limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-        data = upload.read(limit + 1)
+        upload = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
+        data = upload.read()
         report = services.roster_import(actor=request.user, data=data, filename=upload.name, course=course,
                                         overflow_to_waitlist=form.cleaned_data["overflow_to_waitlist"])
         if report.ok:
@@ -421,6 +438,8 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                              % {"rows": report.created + report.matched, "created": report.created,
                                 "matched": report.matched})
             return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
+        status = 422
+    elif request.method == "POST":
         status = 422
     return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report},
                   status=status)
@@ -430,10 +449,7 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def roster_template(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("academy.add_official"):
         raise PermissionDenied
-    response = HttpResponse(template_xlsx(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="citybridge-roster-template.xlsx"'
-    return response
+    return file_response(template_xlsx(), "citybridge-roster-template.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- attendance
@@ -449,7 +465,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         week = 1
     first = course.start_date + timedelta(days=7 * (week - 1))
-    sessions = [s for s in all_sessions if first <= s.date < first + timedelta(days=7)]
+    sessions = [s for s in all_sessions if 0 <= (s.date - first).days < 7]
     if request.method == "POST":
         marks = []
         valid_sessions = {s.pk for s in sessions}
@@ -479,7 +495,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     grid = [{"enrolment": r.enrolment, "cells": [(s, r.marks.get(s.pk, "")) for s in sessions]} for r in rows]
     return render(request, "academy/attendance.html", {
         "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
-        "week": week, "weeks": range(1, weeks + 1), "first": first, "last": first + timedelta(days=6),
+        "week": week, "weeks": range(1, weeks + 1), "first": first,
+        "last": first + timedelta(days=min(6, (date.max - first).days)),
         "can_record": course.status in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED),
     })
 
@@ -495,10 +512,13 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         if upload is None:
             messages.error(request, _("Choose the filled-in attendance sheet to upload."))
             return redirect("academy:attendance", pk=course.pk)
-        from django.conf import settings
-
-        limit = getattr(settings, "CITYBRIDGE_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
-        report = services.attendance_import(actor=request.user, course=course, data=upload.read(limit + 1))
+        try:
+            check_upload(upload, kinds=("xlsx",))
+        except ValidationError as exc:
+            for m in exc.messages:
+                messages.error(request, m)
+            return redirect("academy:attendance", pk=course.pk)
+        report = services.attendance_import(actor=request.user, course=course, data=upload.read())
         if report.ok:
             messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": report.enrolled})
         else:
@@ -514,9 +534,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         [SheetSession(s.pk, s.date, s.start_time, s.display_title()) for s in sessions],
         {(r.enrolment.official_id, sid): st for r in rows for sid, st in r.marks.items()},
         title=course.display_name())
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="attendance-{course.pk}.xlsx"'
-    return response
+    return file_response(data, f"attendance-{course.pk}.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- certificates
@@ -547,9 +565,7 @@ def _certificate(request, pk) -> Certificate:
 def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     cert = _certificate(request, pk)
     url = request.build_absolute_uri(reverse("academy:verify-code", args=[cert.code]))
-    response = HttpResponse(services.certificate_pdf(cert, url), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{cert.code}.pdf"'
-    return response
+    return file_response(services.certificate_pdf(cert, url), f"certificate-{cert.code}.pdf", "application/pdf")
 
 
 @login_required
@@ -613,10 +629,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
         form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                official = services.official_create_with_person(actor=request.user, **form.cleaned_data)
-                if course is not None:
-                    services.enrolment_create(actor=request.user, course=course, official=official)
+            official = services.official_create_with_person(actor=request.user, course=course, **form.cleaned_data)
             messages.success(request, _("The official was created."))
             if course is not None:
                 return redirect("academy:course", pk=course.pk)
@@ -633,7 +646,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExternalTrainingForm()
     can_change = request.user.has_perm("academy.change_official", official)
     if request.method == "POST":
-        if not can_change:
+        if not request.user.has_perm("academy.add_external_training", official):
             raise PermissionDenied
         form = ExternalTrainingForm(request.POST, request.FILES)
         if form.is_valid():
@@ -652,12 +665,10 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=422 if request.method == "POST" else 200)
 
 
-@login_required
-def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    official = _official(request, pk, "academy.change_official")
+def _official_initial(official: OfficialProfile) -> dict:
     person = official.person
     j = official.jurisdiction
-    initial = {
+    return {
         "family_name_en": person.family_name_en, "given_name_en": person.given_name_en,
         "family_name_zh_hans": person.family_name_zh_hans, "given_name_zh_hans": person.given_name_zh_hans,
         "organisation": person.organisation, "email": person.email, "phone": person.phone,
@@ -665,18 +676,30 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "province": (j.province_en or j.province_zh_hans) if j else "", "company": official.company,
         "company_employees": official.company_employees, "service_start": official.service_start,
     }
-    form = OfficialForm(request.POST or None, initial=initial)
+
+
+@login_required
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    official = _official(request, pk, "academy.change_official")
+    form = OfficialForm(request.POST or None, initial=_official_initial(official), version=official.version,
+                        person_version=official.person.version)
     if not request.user.is_program_staff:
         form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
+        data = form.data_without_version()
         try:
-            services.official_update_with_person(actor=request.user, official=official, **form.cleaned_data)
+            services.official_update_with_person(actor=request.user, official=official,
+                                                 expected_version=form.expected_version,
+                                                 expected_person_version=data.pop("person_version", None), **data)
             messages.success(request, _("The official was saved."))
             return redirect("academy:official", pk=official.pk)
+        except StaleEdit:
+            fresh = OfficialProfile.objects.select_related("person", "jurisdiction").get(pk=official.pk)
+            form.show_stale(StaleEdit(fresh, form.expected_version), _official_initial(fresh))
+            form.data["person_version"] = fresh.person.version
         except ValidationError as exc:
             _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("Edit official"),
-                                                 "cancel_url": reverse("academy:official", args=[official.pk])})
+    return _form_page(request, form, _("Edit official"), reverse("academy:official", args=[official.pk]))
 
 
 @login_required
@@ -684,6 +707,8 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def external_training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(ExternalTraining, pk=pk)
     official = _official(request, record.official_id, "academy.change_official")
+    if not request.user.has_perm("academy.delete_external_training", record):
+        raise PermissionDenied
     services.external_training_delete(actor=request.user, record=record)
     messages.success(request, _("The external training was deleted."))
     return redirect("academy:official", pk=official.pk)
@@ -696,7 +721,7 @@ def _behind_params(request):
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
-        if not 1990 <= year <= today.year + 1:
+        if year not in services.preparable_years(today):
             year = today.year
     except ValueError:
         year = today.year
@@ -708,15 +733,23 @@ def _behind_params(request):
             return None
 
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
+    rule = request.GET.get("rule", "any") if request.GET.get("rule") in selectors.BEHIND_RULES else "any"
     return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
-            "province": request.GET.get("province", "")[:100], "position": position}
+            "province": request.GET.get("province", "")[:100], "position": position, "rule": rule}
 
 
 def _behind_queryset(request, params):
+    """Read only: a year nobody prepared yet lists nothing (the page says so and offers staff to prepare it)."""
     if not request.user.has_perm("academy.view_compliance"):
         raise PermissionDenied
-    services.compliance_prepare_year(year=params["year"])
+    if not selectors.training_year_prepared(params["year"]):
+        return None
     return selectors.behind_list(user=request.user, **params)
+
+
+def _behind_rule_choices():
+    return [("any", _("Behind on either rule")), ("annual", _("Behind this year")),
+            ("window", _("At risk in the 5-year window")), ("both", _("Behind on both rules"))]
 
 
 @login_required
@@ -730,18 +763,37 @@ def behind(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     size = 50
-    chunk = list(qs[(number - 1) * size:number * size + 1])
+    chunk = list(qs[(number - 1) * size:number * size + 1]) if qs is not None else []
     rows = selectors.behind_rows(chunk[:size])
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
     return render(request, "academy/behind.html", {
         "rows": rows, "page_number": number, "has_next": len(chunk) > size, "has_previous": number > 1,
         "querystring_without_page": f"{query.urlencode()}&" if query else "",
-        **params, "positions": Position.choices,
+        **params, "positions": Position.choices, "rules_choices": _behind_rule_choices(),
+        "prepared": qs is not None, "can_prepare": request.user.is_program_staff,
         **selectors.behind_filter_choices(user=request.user),
-        "years": range(timezone.localdate().year, timezone.localdate().year - 10, -1),
-        "rules": services.compliance_rules(),
+        "years": range(today.year + 1, today.year - 10, -1),
+        "rules": selectors.compliance_rules(),
     })
+
+
+@login_required
+@require_POST
+def behind_prepare(request: HttpRequest) -> HttpResponse:
+    """Staff ask for a year's summaries; the background worker prepares them."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    try:
+        services.training_year_request(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("academy:behind")
+    messages.success(request, _("The year %(year)s is being prepared; reload the page in a minute.") % {"year": year})
+    return redirect(f"{reverse('academy:behind')}?year={year}")
 
 
 @login_required
@@ -750,38 +802,33 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     from openpyxl.styles import Font
 
     params = _behind_params(request)
-    qs = _behind_queryset(request, params)[:20000]
-    summaries = list(qs)
+    qs = _behind_queryset(request, params)
+    summaries = list(qs[:20000]) if qs is not None else []
     rows = selectors.behind_rows(summaries)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Who is behind"))
     header = [_("Name (English)"), _("Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
               _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
-              _("Days in window"), _("Window requirement"), _("Behind pace in window")]
+              _("Days in window"), _("Window requirement"), _("Window gap at the annual pace")]
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
     for h in header:
-        c = WriteOnlyCell(ws, value=h)
+        c = WriteOnlyCell(ws, value=safe_cell(h))
         c.font = Font(bold=True)
         cells.append(c)
     ws.append(cells)
     for r in rows:
         s, o = r.summary, r.summary.official
-        w = r.window
-        ws.append([
+        append(ws, [
             o.person.full_name_en(), o.person.full_name_zh(), o.get_position_display(),
             o.person.organisation.display_name() if o.person.organisation_id else "", o.province, s.year,
             s.total_days, s.required_days, s.shortfall,
-            f"{w.window.start} – {w.window.end - timedelta(days=1)}" if w else "", w.days if w else None,
-            w.required if w else None, w.behind_pace if w else None,
+            f"{s.window_start} – {r.window_last_day}" if s.window_start else "",
+            s.window_days if s.window_start else None, s.window_required if s.window_start else None,
+            s.window_gap if s.window_start else None,
         ])
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="behind-{params["year"]}.xlsx"'
-    return response
+    return file_response(xlsx_bytes(wb), f"behind-{params['year']}.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- impact
@@ -822,7 +869,7 @@ def _impact_specs(ctx) -> dict:
 def impact(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("academy.view_impact"):
         raise PermissionDenied
-    ctx = selectors.impact_dashboard()
+    ctx = selectors.impact_dashboard()  # the stored snapshot; the worker recomputes it after a change
     data = ctx["data"]
     return render(request, "academy/impact.html", {
         **ctx, "total": data["total"], "specs": _impact_specs(ctx),
@@ -833,3 +880,31 @@ def impact(request: HttpRequest) -> HttpResponse:
                            key=lambda kv: -kv[1]["officials"]),
     })
 
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return render(request, "academy/duplicates.html", paginate(request, selectors.duplicate_list(user=request.user)))
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    dup = get_object_or_404(selectors.duplicate_list(user=request.user), pk=pk)
+    try:
+        if action == "merge":
+            services.duplicate_merge(actor=request.user, duplicate=dup)
+            messages.success(request, _("The two officials were merged."))
+        else:
+            services.duplicate_dismiss(actor=request.user, duplicate=dup)
+            messages.success(request, _("The possible duplicate was dismissed."))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:duplicates")

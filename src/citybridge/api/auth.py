@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from citybridge.core.auth import user_for_token
+from citybridge.core.middleware import client_ip
 
 
 class TokenAuth(HttpBearer):
@@ -17,3 +19,18 @@ class TokenAuth(HttpBearer):
 
 #: token first (scripts), then the browser session (which checks CSRF on writes)
 API_AUTH = [TokenAuth(), SessionAuth()]
+
+
+class ClientAnonRateThrottle(AnonRateThrottle):
+    """Anonymous requests, counted per client address as `client_ip` finds it: X-Forwarded-For counts only when a
+    trusted proxy sent it, so a forged header does not give a fresh allowance. Counted in the shared cache."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class ClientAuthRateThrottle(AuthRateThrottle):
+    """Signed-in requests, counted per user (anonymous ones per client address, as above)."""
+
+    def get_ident(self, request):
+        return client_ip(request)

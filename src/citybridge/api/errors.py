@@ -10,6 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from citybridge.core.concurrency import StaleEdit
+
 
 def _pydantic_message(error: dict) -> str:
     """Pydantic's English messages, re-worded through gettext so they reach the user in their language."""
@@ -73,6 +75,16 @@ def install(api: NinjaAPI) -> None:
     def _invalid(request, exc):
         errors = [{"field": _field(e.get("loc", ())), "message": _pydantic_message(e)} for e in exc.errors]
         return respond(request, 422, _("The request has invalid fields."), errors)
+
+    @api.exception_handler(StaleEdit)
+    def _stale(request, exc):
+        detail = _("Someone else saved this record after the version you sent (%(sent)s). Its current values, at "
+                   "version %(version)s, are in “current”: review them and send your change again.") % {
+            "sent": exc.expected, "version": exc.current_version}
+        response = api.create_response(request, {"detail": detail, "errors": [],
+                                                 "current": getattr(exc, "representation", None)}, status=409)
+        response["ETag"] = f'"{exc.current_version}"'
+        return response
 
     @api.exception_handler(DjangoValidationError)
     def _invalid_model(request, exc):

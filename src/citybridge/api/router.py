@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from ninja import NinjaAPI
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from citybridge.academy.api import router as academy_router
 from citybridge.cities.api import router as cities_router
 from citybridge.core.api import router as core_router
 
-from .auth import API_AUTH
+from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
 from .errors import install
 
 api = NinjaAPI(
@@ -21,7 +20,8 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api-1.0.0",
     docs_url="/docs",
-    throttle=[AnonRateThrottle(settings.CITYBRIDGE_API_RATES[0]), AuthRateThrottle(settings.CITYBRIDGE_API_RATES[1])],
+    throttle=[ClientAnonRateThrottle(settings.CITYBRIDGE_API_RATES[0]),
+              ClientAuthRateThrottle(settings.CITYBRIDGE_API_RATES[1])],
 )
 install(api)
 api.add_router("/", core_router)

@@ -140,55 +140,55 @@ def run_xlsx(run: SelectionRun) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from citybridge.core.files import append, xlsx_bytes
+
     report = run_report(run)
     wb = Workbook()
     ws = wb.active
     ws.title = "Selection"
     bold = Font(bold=True)
-    ws.append([run.name])
+    append(ws, [run.name])
     ws["A1"].font = bold
-    ws.append([_("Created"), run.created_at.strftime("%Y-%m-%d %H:%M UTC")])
-    ws.append([_("Objective (sum of scores)"), round(report.objective, 6)])
-    ws.append([_("Cities in the pool"), report.pool_size])
+    append(ws, [_("Created"), run.created_at.strftime("%Y-%m-%d %H:%M UTC")])
+    append(ws, [_("Objective (sum of scores)"), round(report.objective, 6)])
+    append(ws, [_("Cities in the pool"), report.pool_size])
     for n in report.notes:
-        ws.append([n])
-    ws.append([])
+        append(ws, [n])
+    append(ws, [])
     header = [_("Group"), _("City"), _("Province or state"), _("Score"), _("Rank in group"), _("Robustness")]
     header += [c["name"] for c in report.criteria]
-    ws.append(header)
+    append(ws, header)
     for cell in ws[ws.max_row]:
         cell.font = bold
     for group, rows in report.groups:
         for r in rows:
             by = {c["code"]: c["weighted"] for c in r.contributions}
-            ws.append([_group_name(group), r.name, r.province, round(r.score, 6), r.rank,
-                       r.robustness if r.robustness is not None else "",
-                       *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
+            append(ws, [_group_name(group), r.name, r.province, round(r.score, 6), r.rank,
+                        r.robustness if r.robustness is not None else "",
+                        *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
     ws2 = wb.create_sheet("Criteria")
-    ws2.append([_("Indicator"), _("Weight given"), _("Weight used"), _("Direction")])
+    append(ws2, [_("Indicator"), _("Weight given"), _("Weight used"), _("Direction")])
     for c in report.criteria:
-        ws2.append([c["name"], c["input_weight"], round(c["weight"], 6),
-                    _("Higher is better") if c["higher_is_better"] else _("Lower is better")])
+        append(ws2, [c["name"], c["input_weight"], round(c["weight"], 6),
+                     _("Higher is better") if c["higher_is_better"] else _("Lower is better")])
     ws3 = wb.create_sheet("Runners-up")
-    ws3.append([_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
-                _("Binding constraint"), _("Robustness")])
+    append(ws3, [_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
+                 _("Binding constraint"), _("Robustness")])
     for r in report.runners_up:
-        ws3.append([r["group_name"], r["name"], round(r["score"], 6),
-                    round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
-                    ", ".join(r["displaced"]), r["blocking_label"],
-                    r["robustness"] if r["robustness"] is not None else ""])
+        append(ws3, [r["group_name"], r["name"], round(r["score"], 6),
+                     round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
+                     ", ".join(r["displaced"]), r["blocking_label"],
+                     r["robustness"] if r["robustness"] is not None else ""])
     ws5 = wb.create_sheet("Sources")
-    ws5.append([_("Source"), _("Citation"), _("Licence and terms")])
+    append(ws5, [_("Source"), _("Citation"), _("Licence and terms")])
     for src in report.sources:
-        ws5.append([src.display_name(), src.citation, src.licence])
+        append(ws5, [src.display_name(), src.citation, src.licence])
     ws4 = wb.create_sheet("Parameters")
     from .labels import parameter_rows
 
     for row in parameter_rows(run.parameters):
-        ws4.append([row["name"], row["value"]])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        append(ws4, [row["name"], row["value"]])
+    return xlsx_bytes(wb)
 
 
 # --------------------------------------------------------------------------- PDF memo (bilingual)

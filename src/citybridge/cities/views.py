@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.files import XLSX, file_response
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
@@ -212,18 +213,13 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.done_run_get(user=request.user, pk=pk)
-    response = HttpResponse(exports.run_xlsx(run),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}.xlsx"'
-    return response
+    return file_response(exports.run_xlsx(run), f"selection-{run.pk}.xlsx", XLSX)
 
 
 @login_required
 def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.done_run_get(user=request.user, pk=pk)
-    response = HttpResponse(exports.run_pdf(run), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="selection-{run.pk}-memo.pdf"'
-    return response
+    return file_response(exports.run_pdf(run), f"selection-{run.pk}-memo.pdf", "application/pdf")
 
 
 def interest_status_choices():

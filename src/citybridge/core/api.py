@@ -11,9 +11,12 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
 
+from citybridge.api.versioning import etag, expected_version, stale_as
+
 from . import privacy, selectors, services
 from .converters import MAX_ID
 from .countries import COUNTRIES
+from .files import XLSX, file_response
 from .models import Organisation, OrganisationType, Person
 
 router = Router(tags=["core"])
@@ -29,6 +32,8 @@ class Strict(Schema):
 
 #: a database id in a query or body: bounded so no number can overflow the database's integer
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: the version an edit started from (also accepted as `If-Match: "<version>"`); returned as `version` and `ETag`
+Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Pagination(PageNumberPagination):
@@ -90,6 +95,7 @@ class OrganisationOut(Schema):
     city_zh_hans: str | None
     website: str
     parent_id: int | None
+    version: int
 
     @staticmethod
     def resolve_name(obj: Organisation) -> str:
@@ -109,6 +115,7 @@ class OrganisationPatch(Strict):
     city_zh_hans: str | None = Field(None, max_length=100)
     website: str | None = Field(None, max_length=300)
     parent_id: Id | None = None
+    version: Version | None = None
 
 
 class OrganisationIn(OrganisationPatch):
@@ -118,6 +125,7 @@ class OrganisationIn(OrganisationPatch):
 
 def _org_fields(payload: OrganisationPatch) -> dict:
     data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
     if "parent_id" in data:
         parent_id = data.pop("parent_id")
         data["parent"] = get_object_or_404(Organisation, pk=parent_id) if parent_id else None
@@ -138,17 +146,25 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn):
 
 
 @router.get("/organisations/{id:pk}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, pk: int):
-    return selectors.organisation_get(user=request.auth, pk=pk)
+def get_organisation(request: HttpRequest, pk: int, response: HttpResponse):
+    org = selectors.organisation_get(user=request.auth, pk=pk)
+    etag(response, org)
+    return org
 
 
 @router.patch("/organisations/{id:pk}", response=OrganisationOut)
-def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch):
+def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch, response: HttpResponse):
     """Program staff change every field. Users scoped to the organisation (partners, solution providers, academy
     coordinators) change only `short_name_en`, `short_name_zh_hans` and `website`; another field with a new value is
-    a 422 naming it."""
+    a 422 naming it. Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current
+    values."""
     org = selectors.organisation_get(user=request.auth, pk=pk)
-    return services.organisation_update(actor=request.auth, organisation=org, **_org_fields(payload))
+    with stale_as(OrganisationOut, request):
+        org = services.organisation_update(actor=request.auth, organisation=org,
+                                           expected_version=expected_version(request, payload.version),
+                                           **_org_fields(payload))
+    etag(response, org)
+    return org
 
 
 @router.delete("/organisations/{id:pk}", response={204: None})
@@ -192,6 +208,7 @@ class PersonOut(Schema):
     email: str | None
     phone: str | None
     notes: str | None
+    version: int
 
     @staticmethod
     def resolve_name(obj: Person) -> str:
@@ -231,10 +248,12 @@ class PersonPatch(Strict):
     phone: str | None = Field(None, max_length=40)
     preferred_language: Language | None = None
     notes: str | None = Field(None, max_length=5000)
+    version: Version | None = None
 
 
 def _person_fields(payload: PersonPatch) -> dict:
     data = payload.model_dump(exclude_unset=True)
+    data.pop("version", None)
     if "organisation_id" in data:
         org_id = data.pop("organisation_id")
         data["organisation"] = get_object_or_404(Organisation, pk=org_id) if org_id else None
@@ -254,14 +273,22 @@ def create_person(request: HttpRequest, payload: PersonPatch):
 
 
 @router.get("/people/{id:pk}", response=PersonOut)
-def get_person(request: HttpRequest, pk: int):
-    return selectors.person_get(user=request.auth, pk=pk)
+def get_person(request: HttpRequest, pk: int, response: HttpResponse):
+    person = selectors.person_get(user=request.auth, pk=pk)
+    etag(response, person)
+    return person
 
 
 @router.patch("/people/{id:pk}", response=PersonOut)
-def update_person(request: HttpRequest, pk: int, payload: PersonPatch):
+def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response: HttpResponse):
+    """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current values."""
     person = selectors.person_get(user=request.auth, pk=pk)
-    return services.person_update(actor=request.auth, person=person, **_person_fields(payload))
+    with stale_as(PersonOut, request):
+        person = services.person_update(actor=request.auth, person=person,
+                                        expected_version=expected_version(request, payload.version),
+                                        **_person_fields(payload))
+    etag(response, person)
+    return person
 
 
 @router.delete("/people/{id:pk}", response={204: None})
@@ -285,10 +312,8 @@ def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"]
     `?format=xlsx` answers a workbook. Each export is recorded in the audit log."""
     person = _privacy_person(request, pk)
     if format == "xlsx":
-        response = HttpResponse(privacy.person_export_xlsx(actor=request.auth, person=person),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.xlsx"'
-        return response
+        return file_response(privacy.person_export_xlsx(actor=request.auth, person=person),
+                             f"person-{person.pk}-export.xlsx", XLSX)
     return privacy.person_export(actor=request.auth, person=person, format="json")
 
 

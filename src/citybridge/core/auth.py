@@ -1,21 +1,40 @@
-"""Sign-in by e-mail (case-insensitive) and API token authentication."""
+"""Sign-in by e-mail (case-insensitive), its per-account cool-off, password-reset request limits and API token
+authentication. Counters live in Django's cache, which every worker shares (settings.CACHES)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
 from django.utils import timezone
 
 TOKEN_PREFIX = "cb_"
+
+
+def normalise_email(value) -> str:
+    """The one form of an e-mail every sign-in counter and lookup uses: stripped and lower-cased."""
+    return str(value or "").strip().lower()
+
+
+def axes_username(request, credentials=None) -> str:
+    """AXES_USERNAME_CALLABLE: django-axes counts `Staff@X` and `staff@x ` as the same account."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        value = credentials.get(field) or credentials.get("email")
+    else:
+        data = getattr(request, "data", None) or getattr(request, "POST", {})
+        value = data.get(field)
+    return normalise_email(value)
 
 
 class EmailBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         from .models import User
 
-        email = (username or kwargs.get("email") or "").strip().lower()
+        email = normalise_email(username or kwargs.get("email"))
         if not email or password is None:
             return None
         try:
@@ -53,3 +72,94 @@ def user_for_token(secret: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --------------------------------------------------------------------------- per-account sign-in cool-off
+
+
+def _account_keys(email: str) -> tuple[str, str]:
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    return f"signin:failures:{digest}", f"signin:gate:{digest}"
+
+
+def _cooloff_seconds(failures: int) -> int:
+    free, first, longest = settings.CITYBRIDGE_LOGIN_ACCOUNT_COOLOFF
+    return min(first * 2 ** max(failures - free, 0), longest)
+
+
+def account_attempt_allowed(email: str) -> bool:
+    """Whether a sign-in attempt for this account may be checked now, from any address.
+
+    After the allowed failures the account is behind a gate: one attempt per cool-off (15 s doubling to 1 min).
+    `cache.add` is atomic, so parallel guesses cannot all pass when a cool-off ends. A refused attempt checks no
+    password, counts nothing and does not extend the cool-off. A browser that signed in to the account before
+    skips the gate (is_known_device), so the real user is not kept out even by a guesser who keeps it busy.
+    """
+    failures_key, gate_key = _account_keys(email)
+    failures = cache.get(failures_key, 0)
+    if failures < settings.CITYBRIDGE_LOGIN_ACCOUNT_COOLOFF[0]:
+        return True
+    return cache.add(gate_key, 1, timeout=_cooloff_seconds(failures))
+
+
+def account_failure(email: str) -> None:
+    """Record a failed sign-in for the account; failures are forgotten 15 minutes after the last one."""
+    failures_key, gate_key = _account_keys(email)
+    failures = cache.get(failures_key, 0) + 1
+    cache.set(failures_key, failures, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
+    if failures >= settings.CITYBRIDGE_LOGIN_ACCOUNT_COOLOFF[0]:
+        cache.set(gate_key, 1, timeout=_cooloff_seconds(failures))
+
+
+def account_success(email: str) -> None:
+    cache.delete_many(list(_account_keys(email)))
+
+
+#: a browser that signed in to an account before skips that account's cool-off ("device cookie", OWASP), so a
+#: guesser keeping the cool-off busy cannot keep the real user out; the per-address lock still applies to it.
+DEVICE_COOKIE = "citybridge_device"
+DEVICE_COOKIE_AGE = 180 * 24 * 3600
+_DEVICE_SALT = "citybridge.core.auth.device"
+
+
+def device_cookie_value(email: str) -> str:
+    from django.core import signing
+
+    return signing.dumps(hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32], salt=_DEVICE_SALT)
+
+
+def is_known_device(request, email: str) -> bool:
+    from django.core import signing
+
+    value = getattr(request, "COOKIES", {}).get(DEVICE_COOKIE, "")
+    if not value or len(value) > 200:
+        return False
+    try:
+        digest = signing.loads(value, salt=_DEVICE_SALT, max_age=DEVICE_COOKIE_AGE)
+    except signing.BadSignature:
+        return False
+    return secrets.compare_digest(str(digest), hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32])
+
+
+# --------------------------------------------------------------------------- password-reset request limits
+
+
+def _count(key: str, limit: int, seconds: int) -> bool:
+    """One more request under `key` in a fixed window; True while within `limit`."""
+    cache.add(key, 0, timeout=seconds)
+    try:
+        n = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds)
+        n = 1
+    return n <= limit
+
+
+def password_reset_allowed(*, address: str, email: str) -> bool:
+    """Counts a password-reset request per client address and per e-mail asked for (whether or not an account
+    has it, so the answer reveals nothing); False when either is over settings.CITYBRIDGE_PASSWORD_RESET_LIMITS."""
+    limits = settings.CITYBRIDGE_PASSWORD_RESET_LIMITS
+    digest = hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    by_address = _count(f"reset:address:{address}", *limits["address"])
+    by_email = _count(f"reset:email:{digest}", *limits["email"])
+    return by_address and by_email

@@ -1,32 +1,71 @@
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
+from .concurrency import VersionedForm
 from .models import Organisation, Person
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    """Sign-in by e-mail. The e-mail is normalised (stripped, lower-cased) before django-axes or the per-account
+    cool-off sees it, so changing its letter case gives a guesser no fresh attempts."""
+
     username = forms.EmailField(label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autofocus": True}))
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("Too many attempts for this account. Sign-in is paused for up to a minute: please wait "
+                       "and try again, or reset your password."),
+    }
+
+    def clean_username(self):
+        return normalise_email(self.cleaned_data["username"])
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        if self.request is not None and not AxesProxyHandler.is_allowed(self.request, {"username": email}):
+            return super().clean()  # the address is locked: django-axes refuses, and no account gate is spent
+        if not is_known_device(self.request, email) and not account_attempt_allowed(email):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError as exc:
+            if exc.code == "invalid_login" and not getattr(self.request, "axes_locked_out", False):
+                account_failure(email)
+            raise
+        account_success(email)
+        return cleaned
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Sends the reset e-mail from the background worker, in the language the user asked in."""
+    """Queues the reset e-mail for the background worker, in the language the user asked in.
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    The task gets the user's id, never a token or link (task arguments are stored in clear and shown in the
+    admin): it makes the token itself when it sends the e-mail."""
+
+    def clean_email(self):
+        return normalise_email(self.cleaned_data["email"])
+
+    def save(self, domain_override=None, subject_template_name=None, email_template_name=None, use_https=False,
+             token_generator=None, from_email=None, request=None, html_email_template_name=None,
+             extra_email_context=None):
+        from django.contrib.sites.shortcuts import get_current_site
         from django.utils.translation import get_language
 
-        from .tasks import send_templated_email
+        from .tasks import send_password_reset_email
 
-        ctx = {k: v for k, v in context.items() if k not in ("user",)}
-        ctx["user_email"] = context["user"].email
-        send_templated_email.enqueue(
-            subject_template=subject_template_name, body_template=email_template_name, context=ctx,
-            to=[to_email], language=get_language() or "en",
-        )
+        domain = domain_override or get_current_site(request).domain
+        for user in self.get_users(self.cleaned_data["email"]):
+            send_password_reset_email.enqueue(user_id=user.pk, domain=domain, use_https=use_https,
+                                              language=get_language() or "en")
 
 
 def _bilingual_labels(form: forms.ModelForm, labels: dict[str, str]) -> None:
@@ -42,7 +81,7 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     """`fields`: the subset this user may change (services.organisation_fields_for); the others are not shown."""
 
     class Meta:
@@ -56,7 +95,7 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
         if fields is not None:
-            for name in [n for n in self.fields if n not in fields]:
+            for name in [n for n in self.fields if n not in fields and n != "version"]:
                 del self.fields[name]
         _bilingual_labels(self, {
             "name_en": _("Name (English)"), "name_zh_hans": _("Name (Chinese)"),
@@ -73,7 +112,7 @@ class OrganisationForm(forms.ModelForm):
         """Uniqueness (same name and country) is checked by the service, with its own message."""
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [

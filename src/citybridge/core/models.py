@@ -10,6 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .concurrency import Versioned
 from .countries import COUNTRIES
 
 
@@ -79,7 +80,7 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=OrganisationType.choices)
@@ -176,7 +177,7 @@ def _granted(user) -> Q | None:
     return registry.granted_condition(user)
 
 
-class Person(models.Model):
+class Person(Versioned):
     """Anyone the programs deal with; most never sign in. Names as each language writes them."""
 
     #: fields that are personal data, for privacy export and erasure

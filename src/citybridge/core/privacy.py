@@ -17,7 +17,6 @@ run in one transaction and write a `core.AuditEvent` that never holds the erased
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -205,23 +204,11 @@ def person_export_json(*, actor, person) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
-def _safe_cell(value):
-    """Spreadsheet cells never start a formula: text beginning with = + - @ (or tab / CR) gets an apostrophe.
-    Control characters other than tab and newline are dropped.
-    (Private until core/files.py offers the shared helper.)"""
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | float):
-        return value
-    text = "".join(ch for ch in str(value) if ch in "\t\n" or ord(ch) >= 32)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 def person_export_xlsx(*, actor, person) -> bytes:
     """The same export as an XLSX workbook: one sheet per section, a header row, one row per record."""
     from openpyxl import Workbook
+
+    from .files import append, xlsx_bytes
 
     data = person_export(actor=actor, person=person, format="xlsx")
     wb = Workbook()
@@ -231,12 +218,10 @@ def person_export_xlsx(*, actor, person) -> bytes:
         headers: list[str] = []
         for r in rows:
             headers += [k for k in r if k not in headers]
-        ws.append([_safe_cell(h) for h in headers])
+        append(ws, headers)
         for r in rows:
-            ws.append([_safe_cell(r.get(h)) for h in headers])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            append(ws, [r.get(h) for h in headers])
+    return xlsx_bytes(wb)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from .auth import hash_token, new_token_secret
+from .concurrency import claim_version
 from .models import ApiToken, Organisation, Person, User
 
 ORGANISATION_FIELDS = (
@@ -133,8 +134,10 @@ def organisation_fields_for(actor: User) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **fields) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, expected_version: int | None = None,
+                        **fields) -> Organisation:
     require(actor, "core.change_organisation", organisation)
+    claim_version(organisation, expected_version)
     allowed = organisation_fields_for(actor)
     if allowed != ORGANISATION_FIELDS:
         current = Organisation.objects.get(pk=organisation.pk)
@@ -180,8 +183,9 @@ def person_create(*, actor: User, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor: User, person: Person, **fields) -> Person:
+def person_update(*, actor: User, person: Person, expected_version: int | None = None, **fields) -> Person:
     require(actor, "core.change_person", person)
+    claim_version(person, expected_version)
     if not actor.is_program_staff:
         fields.pop("organisation", None)  # only staff move people between organisations
     _apply(person, fields, PERSON_FIELDS)

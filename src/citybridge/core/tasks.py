@@ -1,26 +1,17 @@
-"""Background jobs. They take plain values (ids, strings) and call services or Django's mail API."""
+"""Background jobs. They take plain values (ids, strings) and call services or Django's mail API; never a secret
+(a token, a link with a token, a password): task arguments are stored in clear and shown in the admin."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
-
-
-@task()
-def send_templated_email(*, subject_template: str, body_template: str, context: dict, to: list[str],
-                         language: str = "en") -> int:
-    with translation.override(language):
-        subject = "".join(render_to_string(subject_template, context).splitlines())
-        body = render_to_string(body_template, context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-
 
 # --------------------------------------------------------------------------- stuck work (leases)
 
@@ -51,3 +42,50 @@ def reap_stuck_work(now: datetime | None = None) -> dict[str, int]:
     """Called by `citybridge worker` when it starts and then periodically: every registered reaper runs."""
     now = now or timezone.now()
     return {name: work.reap(now) for name, work in sorted(STUCK_WORK.items())}
+
+
+#: a django-tasks database task still RUNNING after this long is stuck (its worker most likely died)
+TASK_STUCK_AFTER = timedelta(hours=1)
+
+
+def _stuck_tasks(now: datetime):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - TASK_STUCK_AFTER)
+
+
+def _reap_stuck_tasks(now: datetime) -> int:
+    """A dead worker's task never finishes: mark it failed so /healthz recovers and the work can be enqueued again."""
+    from django_tasks.base import TaskResultStatus
+
+    return _stuck_tasks(now).update(status=TaskResultStatus.FAILED, finished_at=now)
+
+
+register_stuck_work("tasks", count=lambda now: _stuck_tasks(now).count(), reap=_reap_stuck_tasks)
+
+
+@task()
+def send_password_reset_email(*, user_id: int, domain: str, use_https: bool = False, language: str = "en") -> int:
+    """The password-reset e-mail. It takes the user's id and makes the token here, at sending time: a token never
+    travels as a task argument (those are stored in clear in the task table). The token is Django's default,
+    which a password change, a successful reset or a new sign-in invalidates."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_usable_password() or not user.email:
+        return 0
+    context = {
+        "user_email": user.email,
+        "domain": domain,
+        "protocol": "https" if use_https else "http",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    with translation.override(language):
+        subject = "".join(render_to_string("core/email/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("core/email/password_reset_email.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

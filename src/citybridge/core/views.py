@@ -6,18 +6,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import privacy, selectors, services
+from . import auth, privacy, selectors, services
+from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
+from .files import XLSX, file_response
 from .forms import (
     ApiTokenForm,
     EmailAuthenticationForm,
@@ -26,7 +28,9 @@ from .forms import (
     PersonForm,
     QueuedPasswordResetForm,
 )
+from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+from .tasks import count_stuck_work
 
 PAGE_SIZE = 50
 
@@ -53,17 +57,34 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        response.set_cookie(auth.DEVICE_COOKIE, auth.device_cookie_value(form.get_user().email),
+                            max_age=auth.DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
         language = form.get_user().preferred_language
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.SESSION_COOKIE_SECURE)
         return response
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429  # the account's cool-off (core/auth.py); the page says to wait
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Asks for the reset e-mail. Requests are limited per client address and per e-mail address; over the limit
+    the answer is the same "check your e-mail" page, sent or not, so it reveals nothing about accounts."""
+
     form_class = QueuedPasswordResetForm
     email_template_name = "core/email/password_reset_email.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not auth.password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @require_POST
@@ -147,7 +168,13 @@ def _save_form(request, form, write, success_message: str):
     if not form.is_valid():
         return None
     try:
-        obj = write(**form.cleaned_data)
+        if "version" in form.fields:  # an edit: the version it started from goes to the service
+            obj = write(expected_version=form.expected_version, **form.data_without_version())
+        else:
+            obj = write(**form.cleaned_data)
+    except StaleEdit as exc:
+        form.show_stale(exc, current_values(exc.instance, form.fields))
+        return None
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
@@ -181,7 +208,8 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                            _("The organisation was saved."))
         if saved:
             return redirect("organisation-detail", pk=org.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")})
+    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 @login_required
@@ -251,7 +279,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                            _("The person was saved."))
         if saved:
             return redirect("person-detail", pk=person.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit person")})
+    return render(request, "core/form.html", {"form": form, "title": _("Edit person")},
+                  status=409 if getattr(form, "stale", False) else 200)
 
 
 @login_required
@@ -280,13 +309,11 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
     person = _privacy_person(request, pk)
     if request.POST.get("format") == "xlsx":
         body = privacy.person_export_xlsx(actor=request.user, person=person)
-        content_type, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+        content_type, ext = XLSX, "xlsx"
     else:
         body = privacy.person_export_json(actor=request.user, person=person)
         content_type, ext = "application/json", "json"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-export.{ext}"'
-    return response
+    return file_response(body, f"person-{person.pk}-export.{ext}", content_type)
 
 
 @login_required
@@ -306,23 +333,6 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 WORKER_STALE_AFTER = timedelta(seconds=30)
-#: a django-tasks database task still RUNNING after this long counts as stuck (its worker most likely died)
-TASK_STUCK_AFTER = timedelta(hours=1)
-
-
-def _stuck_work() -> dict:
-    """Counts of stuck work: each app's leased work whose lease expired, and database tasks RUNNING too long."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import count_stuck_work
-
-    now = timezone.now()
-    stuck = count_stuck_work(now)
-    stuck["tasks"] = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING,
-                                                 started_at__lt=now - TASK_STUCK_AFTER).count()
-    return stuck
-
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database reachable, a worker seen in the last 30 seconds and no stuck work (leases expired, tasks
@@ -338,7 +348,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             age = (timezone.now() - beat.last_seen).total_seconds()
             body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
                               "age_seconds": round(age, 1), "name": beat.name}
-        counts = _stuck_work()
+        counts = count_stuck_work()
         body["stuck"] = {"ok": not any(counts.values()), "counts": counts}
     except Exception as exc:  # report, never raise: this is what monitoring reads
         body["database"]["error"] = exc.__class__.__name__

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citybridge.core.concurrency import claim_version
 from citybridge.core.models import User
 
 from .. import course_rules as cr
@@ -22,7 +23,7 @@ from ..models import (
     EnrolmentStatus,
     Module,
 )
-from ._common import _bilingual_required, _clean_str, _raise_problems, course_rules, require
+from ._common import _bilingual_required, _clean_str, _raise_problems, check_dates, course_rules, require
 from .impact import impact_mark_stale
 
 COURSE_FIELDS = ("title_en", "title_zh_hans", "start_date", "end_date", "location_en", "location_zh_hans", "timezone")
@@ -48,10 +49,12 @@ def course_create(*, actor: User, academy: Academy, modules: Iterable[Module] = 
 
 
 @transaction.atomic
-def course_update(*, actor: User, course: Course, modules: Iterable[Module] | None = None, **fields) -> Course:
+def course_update(*, actor: User, course: Course, modules: Iterable[Module] | None = None,
+                  expected_version: int | None = None, **fields) -> Course:
     require(actor, "academy.manage_course", course)
     if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled course cannot be changed."))
+    claim_version(course, expected_version)
     return _course_write(course, fields, modules)
 
 
@@ -62,6 +65,7 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
     for k, v in fields.items():
         setattr(course, k, _clean_str(v) if v is not None or k in ("start_date", "end_date") else "")
     _bilingual_required({"title_en": course.title_en, "title_zh_hans": course.title_zh_hans}, "title")
+    check_dates(start_date=course.start_date, end_date=course.end_date)
     problems = cr.check_course_dates(course.start_date, course.end_date, course_rules())
     if course.pk:
         problems += [p for p in _course_problems(course) if p.code == "session.outside_course"]

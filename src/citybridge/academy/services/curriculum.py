@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, User
 
 from .. import course_rules as cr
@@ -24,10 +25,14 @@ from ._common import _bilingual_required, _clean_str, _raise_problems, course_ru
 
 @transaction.atomic
 def academy_save(*, actor: User, organisation: Organisation, official: bool = True,
-                 managed_by_program: bool = False) -> Academy:
+                 managed_by_program: bool = False, expected_version: int | None = None) -> Academy:
+    """Creates the organisation's academy profile, or edits it (then `expected_version` is needed)."""
     require(actor, "academy.manage_curriculum")
     if organisation.type != "academy":
         raise ValidationError({"organisation": _("Only an organisation of type “training academy” can be an academy.")})
+    existing = Academy.objects.filter(organisation=organisation).first()
+    if existing is not None:
+        claim_version(existing, expected_version)
     academy, _created = Academy.objects.update_or_create(
         organisation=organisation, defaults={"official": official, "managed_by_program": managed_by_program})
     return academy
@@ -43,8 +48,11 @@ def _validate_motivations(values) -> list[str]:
 
 @transaction.atomic
 def topic_save(*, actor: User, topic: Topic | None = None, slug: str, name_en: str = "", name_zh_hans: str = "",
-               description_en: str = "", description_zh_hans: str = "", motivations=(), order: int = 0) -> Topic:
+               description_en: str = "", description_zh_hans: str = "", motivations=(), order: int = 0,
+               expected_version: int | None = None) -> Topic:
     require(actor, "academy.manage_curriculum")
+    if topic is not None and topic.pk:
+        claim_version(topic, expected_version)
     data = {"name_en": _clean_str(name_en), "name_zh_hans": _clean_str(name_zh_hans)}
     _bilingual_required(data, "name")
     topic = topic or Topic()
@@ -61,8 +69,10 @@ def topic_save(*, actor: User, topic: Topic | None = None, slug: str, name_en: s
 @transaction.atomic
 def module_save(*, actor: User, module: Module | None = None, title_en: str = "", title_zh_hans: str = "",
                 objectives_en: str = "", objectives_zh_hans: str = "", days: int | None = None,
-                formats=(), topics: Iterable[Topic] = ()) -> Module:
+                formats=(), topics: Iterable[Topic] = (), expected_version: int | None = None) -> Module:
     require(actor, "academy.manage_curriculum")
+    if module is not None and module.pk:
+        claim_version(module, expected_version)
     data = {"title_en": _clean_str(title_en), "title_zh_hans": _clean_str(title_zh_hans)}
     _bilingual_required(data, "title")
     _raise_problems(cr.check_module_length(days, course_rules()), "days")

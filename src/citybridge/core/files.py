@@ -1,0 +1,200 @@
+"""Files in and out: every export cell goes through ``safe_cell``, every upload through ``check_upload``.
+
+Out: ``safe_cell`` neutralises formula-like text (OWASP CSV injection) and strips control characters;
+``append`` / ``xlsx_bytes`` / ``csv_bytes`` write workbooks and CSV through it; ``file_response`` is the one
+download response. In: ``check_upload`` bounds size and type (by content, never by name) and, for ZIP containers
+(XLSX, PPTX, DOCX), the members, uncompressed size and ratio read from the central directory, before any parser
+opens the file.
+
+``safe_cell``, ``append``, ``xlsx_bytes``, ``csv_bytes`` and ``zip_problem`` are plain Python so engines can use
+them; Django is imported only inside ``check_upload`` and ``file_response``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from typing import Any
+
+# refused on input: C0 controls except tab, newline and carriage return, and DEL (core/input_guard.py, imports)
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# stripped on output: C0 controls except tab and newline, and DEL (openpyxl refuses most of them)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+
+def has_control_characters(value: Any) -> bool:
+    return isinstance(value, str) and CONTROL_RE.search(value) is not None
+
+
+# --------------------------------------------------------------------------- out
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell value that a spreadsheet shows as the text it is: never a formula, no control characters.
+
+    Text beginning with ``= + - @`` (or a tab / carriage return) gets a leading ``'``; numbers, dates and
+    text that is just a number ("-12.5") pass unchanged. Idempotent.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(("\t", "\r")) and value.lstrip("\t\r")[:1] in ("=", "+", "-", "@"):
+        return "'" + _CONTROL_RE.sub("", value)
+    value = _CONTROL_RE.sub("", value)
+    if value.startswith(_FORMULA_START) and not _NUMBER_RE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    """``safe_cell`` over a row; openpyxl cells (e.g. a styled ``WriteOnlyCell``) get their value made safe."""
+    out = []
+    for v in values:
+        if hasattr(v, "value") and hasattr(v, "font"):
+            v.value = safe_cell(v.value)
+            out.append(v)
+        else:
+            out.append(safe_cell(v))
+    return out
+
+
+def append(ws, values: Iterable[Any]) -> None:
+    """``ws.append`` through ``safe_cell`` (also for write-only sheets)."""
+    ws.append(safe_row(values))
+
+
+def xlsx_bytes(wb) -> bytes:
+    """Save a workbook; every text cell of a regular sheet is passed through ``safe_cell`` first (cells written
+    with ``ws.cell(...)`` included). Write-only sheets cannot be read back: fill them with ``append``."""
+    if not getattr(wb, "write_only", False):
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        cell.value = safe_cell(cell.value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = True) -> bytes:
+    """CSV in UTF-8 (with a BOM by default, so Excel reads Chinese correctly), every cell through ``safe_cell``."""
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    for row in rows:
+        w.writerow(["" if v is None else safe_cell(v) for v in row])
+    return buf.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
+def file_response(content: bytes, filename: str, content_type: str):
+    """A download: ``Content-Disposition: attachment`` with an ASCII fallback and the RFC 6266 UTF-8 name."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, _CONTROL_RE.sub("", filename))
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --------------------------------------------------------------------------- in
+
+ZIP_KINDS = {"xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml", "docx": "word/document.xml"}
+_MAGIC = {"pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",), "jpeg": (b"\xff\xd8\xff",)}
+_BINARY_MAGIC = (b"PK\x03\x04", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"\x7fELF", b"MZ")
+_SMALL_MEMBER = 1024 * 1024  # a member this small may compress well beyond the ratio without harm
+
+
+def zip_problem(fileobj, *, kind: str, max_unzipped: int, max_members: int, max_ratio: int
+                ) -> tuple[str, dict] | None:
+    """Why a ZIP container must not be opened, from its central directory only (nothing is inflated):
+    ``(code, params)`` or None. zipfile never returns more than a member's declared size, so these bounds hold."""
+    try:
+        with zipfile.ZipFile(fileobj) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "not_type", {}
+    if len(infos) > max_members:
+        return "too_many_members", {"max": max_members}
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > _SMALL_MEMBER and info.file_size > max_ratio * max(info.compress_size, 1):
+            return "ratio", {"max": max_ratio}
+    if total > max_unzipped:
+        return "unzipped_too_large", {"max": max_unzipped}
+    if ZIP_KINDS[kind] not in {i.filename for i in infos}:
+        return "not_type", {}
+    return None
+
+
+def upload_limit() -> int:
+    from django.conf import settings
+
+    return settings.CITYBRIDGE_MAX_UPLOAD_BYTES
+
+
+def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
+    """Refuse an upload that is too large, not of one of ``kinds`` by content, or a ZIP bomb; return its kind.
+
+    ``kinds``: "xlsx", "pptx", "docx" (ZIP-based OOXML), "pdf", "png", "jpeg", "csv" (any text file).
+    Raises a ``ValidationError`` with a translated message naming the limit. Leaves the file at position 0.
+    """
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.template.defaultfilters import filesizeformat
+    from django.utils.translation import gettext as _
+
+    kinds = tuple(kinds)
+    limit = upload_limit()
+    size = getattr(uploaded_file, "size", None)
+    if size is None:
+        uploaded_file.seek(0, io.SEEK_END)
+        size = uploaded_file.tell()
+    if not size:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if size > limit:
+        raise ValidationError(_("The file is too large; the limit is %(max)s.") % {"max": filesizeformat(limit)},
+                              code="too_large")
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    kind = None
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        for k in kinds:
+            if k not in ZIP_KINDS:
+                continue
+            problem = zip_problem(
+                uploaded_file, kind=k, max_members=settings.CITYBRIDGE_MAX_ZIP_MEMBERS,
+                max_unzipped=settings.CITYBRIDGE_MAX_UNZIPPED_BYTES, max_ratio=settings.CITYBRIDGE_MAX_ZIP_RATIO)
+            uploaded_file.seek(0)
+            if problem is None:
+                kind = k
+                break
+            code, params = problem
+            if code == "too_many_members":
+                raise ValidationError(_("The file holds more than %(max)s parts; it cannot be opened safely.")
+                                      % params, code=code)
+            if code == "ratio":
+                raise ValidationError(_("The file is compressed more than %(max)s to 1; it cannot be opened "
+                                        "safely.") % params, code=code)
+            if code == "unzipped_too_large":
+                raise ValidationError(_("The file unpacks to more than %(max)s; it cannot be opened safely.")
+                                      % {"max": filesizeformat(params["max"])}, code=code)
+    else:
+        kind = next((k for k in kinds if any(head.startswith(m) for m in _MAGIC.get(k, ()))), None)
+        if kind is None and "csv" in kinds and not head.startswith(_BINARY_MAGIC):
+            kind = "csv"  # the CSV reader reports what is wrong inside
+    if kind is None:
+        names = ", ".join(k.upper() for k in kinds)
+        raise ValidationError(_("The file is not of an accepted type (%(kinds)s).") % {"kinds": names},
+                              code="type")
+    return kind
