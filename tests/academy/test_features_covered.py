@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 def _form(course, **over):
     data = {"academy": course.academy_id, "title_en": course.title_en, "title_zh_hans": course.title_zh_hans or "",
             "start_date": course.start_date.isoformat(), "end_date": course.end_date.isoformat(),
-            "location_en": "", "location_zh_hans": ""}
+            "location_en": "", "location_zh_hans": "",
+            "version": Course.objects.get(pk=course.pk).version}  # the version the edit started from
     data.update(over)
     return data
 
@@ -70,6 +71,7 @@ def test_course_edit_page_wrong_roles(client_for, course, lecturer, other_coordi
 
 
 def _patch(api_for, user, course, body, language="en"):
+    body = {"version": Course.objects.get(pk=course.pk).version, **body}
     return api_for(user, language).patch(f"/api/v1/academy/courses/{course.pk}", body,
                                          content_type="application/json")
 
@@ -189,11 +191,12 @@ def test_delete_external_training_needs_post(client_for, coordinator, external):
 def test_staff_saves_an_academy_on_the_page(client_for, staff, academy):
     client = client_for(staff)
     assert client.get("/academy/academies/").status_code == 200
-    r = client.post("/academy/academies/", {"academy": academy.pk, "managed_by_program": "on"})
+    r = client.post("/academy/academies/", {"academy": academy.pk, "managed_by_program": "on",
+                                            "version": Academy.objects.get(pk=academy.pk).version})
     assert r.status_code == 302 and r.url == "/academy/academies/"
     a = Academy.objects.get(pk=academy.pk)
     assert (a.official, a.managed_by_program) == (False, True)
-    client.post("/academy/academies/", {"academy": academy.pk, "official": "on"})
+    client.post("/academy/academies/", {"academy": academy.pk, "official": "on", "version": a.version})
     a.refresh_from_db()
     assert (a.official, a.managed_by_program) == (True, False)
     assert Academy.objects.count() == 1

@@ -150,37 +150,37 @@ def test_course_create_needs_add_course(other_coordinator, lecturer, academy):
 
 def test_course_update_needs_manage_course(other_coordinator, lecturer, course):
     for actor in (other_coordinator, lecturer):
-        refused(PermissionDenied, services.course_update, actor=actor, course=course, title_en="Changed")
+        refused(PermissionDenied, services.course_update, actor=actor, course=course, expected_version=course.version, title_en="Changed")
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled"])
 def test_completed_or_cancelled_course_cannot_be_edited(staff, course, status):
     _set_status(course, status)
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, title_en="Changed")
+    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, title_en="Changed")
     assert "cannot be changed" in " ".join(exc.messages)
     assert Course.objects.get(pk=course.pk).title_en == "Energy Smart Cities"
 
 
 def test_course_update_unknown_field(staff, course):
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, status="completed")
+    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, status="completed")
     assert "status" in exc.message_dict
     assert Course.objects.get(pk=course.pk).status == "open"
 
 
 def test_course_update_needs_a_title(staff, course):
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, title_en="",
+    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, title_en="",
                   title_zh_hans="")
     assert "title_en" in exc.message_dict
 
 
 def test_course_update_end_before_start(staff, course):
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, end_date=date(2025, 3, 1))
+    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, end_date=date(2025, 3, 1))
     assert "end_date" in exc.message_dict
 
 
 def test_course_update_cannot_strand_sessions(staff, course):
     fill_timetable(course)
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, end_date=date(2025, 3, 14))
+    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, end_date=date(2025, 3, 14))
     assert "end_date" in exc.message_dict
     assert Course.objects.get(pk=course.pk).end_date == date(2025, 3, 16)
 
@@ -512,7 +512,9 @@ def test_official_update_refusals(staff, make_official, organisation, change, fi
         change = {"service_start": timezone.localdate() + timedelta(days=30)}
     elif change == "company":
         change = {"company": organisation}  # type "academy"
-    exc = refused(ValidationError, services.official_update, actor=staff, official=make_official(), **change)
+    official = make_official()
+    exc = refused(ValidationError, services.official_update, actor=staff, official=official,
+                  expected_version=official.version, **change)
     assert field in exc.message_dict
 
 
@@ -527,7 +529,8 @@ def test_official_update_needs_change_official(other_coordinator, lecturer, make
 def test_official_with_person_duplicate_email(staff, make_official):
     a, b = make_official(), make_official()
     exc = refused(ValidationError, services.official_update_with_person, actor=staff, official=b,
-                  family_name_en="B", email=a.person.email.upper(), position="mayor")
+                  family_name_en="B", email=a.person.email.upper(), position="mayor", expected_version=b.version,
+                  expected_person_version=b.person.version)
     assert "email" in exc.message_dict
 
 
