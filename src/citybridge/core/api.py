@@ -300,9 +300,10 @@ def delete_person(request: HttpRequest, pk: int):
 
 
 def _privacy_person(request: HttpRequest, pk: int) -> Person:
+    person = selectors.person_get(user=request.auth, pk=pk)  # outside scope: 404
     if not request.auth.has_perm("core.privacy_person"):
         raise PermissionDenied
-    return selectors.person_get(user=request.auth, pk=pk)
+    return person
 
 
 @router.get("/people/{id:pk}/export", response=dict)
