@@ -6,13 +6,13 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Pagination, Strict, Version
 
@@ -286,7 +286,7 @@ def _modules(ids) -> list[Module]:
 @router.post("/courses", response={201: CourseOut})
 def create_course(request: HttpRequest, payload: CourseIn):
     data = payload.model_dump()
-    academy = get_object_or_404(Academy, pk=data.pop("academy_id"))
+    academy = body_ref(selectors.academy_get, "academy_id", data.pop("academy_id"), user=request.auth)
     modules = _modules(data.pop("module_ids"))
     return Status(201, services.course_create(actor=request.auth, academy=academy, modules=modules, **data))
 
@@ -337,16 +337,17 @@ def list_sessions(request: HttpRequest, pk: int):
 @router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, pk: int, payload: SessionIn):
     course = _course(request, pk, "academy.manage_course")
-    return Status(201, services.session_save(actor=request.auth, course=course, **_session_fields(payload)))
+    return Status(201, services.session_save(actor=request.auth, course=course,
+                                             **_session_fields(payload, request.auth)))
 
 
-def _session_fields(payload: SessionIn) -> dict:
+def _session_fields(payload: SessionIn, user) -> dict:
     from citybridge.core.models import Organisation, Person
 
     data = payload.model_dump()
     data.pop("version", None)
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
-    data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
+    data["module"] = body_ref(selectors.module_get, "module_id", module_id, user=user) if module_id else None
     # an unknown id gets the same answer as a person who is not a lecturer: the service checks both
     data["lecturer"] = _or_invalid(Person.objects.filter(pk=lecturer_id).first(), "lecturer_id", _(
         "Select a lecturer: a person with a lecturer's account.")) if lecturer_id else None
@@ -428,14 +429,14 @@ def list_enrolments(request: HttpRequest, pk: int):
 @router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
 def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
     course = _course(request, pk, "academy.manage_course")
-    official = get_object_or_404(selectors.official_list(user=request.auth), pk=payload.official_id)
+    official = body_ref(selectors.official_get, "official_id", payload.official_id, user=request.auth)
     e = services.enrolment_create(actor=request.auth, course=course, official=official, waitlist=payload.waitlist)
     return Status(201, _enrolment_out(e, True))
 
 
 @router.post("/enrolments/{id:pk}/withdraw", response=EnrolmentOut)
 def withdraw(request: HttpRequest, pk: int):
-    e = get_object_or_404(Enrolment.objects.select_related("official__person", "course"), pk=pk)
+    e = selectors.enrolment_get(user=request.auth, pk=pk)
     _course(request, e.course_id, "academy.manage_course")
     services.enrolment_withdraw(actor=request.auth, enrolment=e)
     return _enrolment_out(e, True)
@@ -726,23 +727,19 @@ class ExternalOut(Schema):
 def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: HttpResponse):
     """Replace a session's date, times, format, module, title, lecturer, site and partner. Send the `version` you
     read (body or `If-Match`); a stale one is answered 409 with the current session."""
-    from .models import Session
-
-    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    session = selectors.session_get(user=request.auth, pk=pk)
     course = _course(request, session.course_id, "academy.manage_course")
     with stale_as(SessionOut, request):
         session = services.session_save(actor=request.auth, course=course, session=session,
                                          expected_version=expected_version(request, payload.version),
-                                         **_session_fields(payload))
+                                         **_session_fields(payload, request.auth))
     etag(response, session)
     return session
 
 
 @router.delete("/sessions/{id:pk}", response={204: None})
 def delete_session(request: HttpRequest, pk: int):
-    from .models import Session
-
-    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    session = selectors.session_get(user=request.auth, pk=pk)
     _course(request, session.course_id, "academy.manage_course")
     services.session_delete(actor=request.auth, session=session)
     return Status(204, None)
@@ -758,9 +755,7 @@ def issue_certificates(request: HttpRequest, pk: int):
 
 @router.post("/certificates/{id:pk}/revoke", response=CertificateOut)
 def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn):
-    from .models import Certificate
-
-    cert = get_object_or_404(Certificate.objects.select_related("enrolment"), pk=pk)
+    cert = selectors.certificate_get(user=request.auth, pk=pk)
     _course(request, cert.enrolment.course_id)
     return services.certificate_revoke(actor=request.auth, certificate=cert, reason=payload.reason)
 
@@ -812,9 +807,10 @@ def _dup_official(o: OfficialProfile) -> dict:
 
 
 def _duplicate(request, pk: int):
+    dup = selectors.duplicate_get(user=request.auth, pk=pk)
     if not request.auth.has_perm("academy.manage_duplicates"):
         raise PermissionDenied
-    return get_object_or_404(selectors.duplicate_list(user=request.auth), pk=pk)
+    return dup
 
 
 @router.get("/duplicates", response=list[DuplicateOut])
@@ -842,9 +838,6 @@ def merge_duplicate(request: HttpRequest, pk: int):
 
 @router.delete("/external-training/{id:pk}", response={204: None})
 def delete_external_training(request: HttpRequest, pk: int):
-    from .models import ExternalTraining
-
-    record = get_object_or_404(ExternalTraining, pk=pk)
-    selectors.official_get(user=request.auth, pk=record.official_id)  # out of scope: 404
+    record = selectors.external_training_get(user=request.auth, pk=pk)
     services.external_training_delete(actor=request.auth, record=record)
     return Status(204, None)

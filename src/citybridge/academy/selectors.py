@@ -1,4 +1,8 @@
-"""Reads for Government Training screens and the API: scoped by visible_to(user), related rows in one pass."""
+"""Reads for Government Training screens and the API: scoped by visible_to(user), related rows in one pass.
+
+Every object is fetched through an ``<entity>_get(*, user, pk)`` here, which raises Http404 when the object is
+missing or outside the user's scope (404, never 403: a user does not learn that an object they cannot see exists).
+``course_get`` and ``official_get`` raise the model's DoesNotExist, which the views and the API also answer 404."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.http import Http404
 from django.utils import timezone
 
 from citybridge.core.models import Organisation, is_chinese
@@ -33,8 +38,22 @@ from .models import (
 )
 
 
+def _get(queryset: QuerySet, pk):
+    try:
+        obj = queryset.filter(pk=pk).first()
+    except (TypeError, ValueError):  # not an id at all (a form's or a body's value): not found either
+        obj = None
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def academy_list(*, user) -> QuerySet[Academy]:
     return Academy.objects.visible_to(user).select_related("organisation")
+
+
+def academy_get(*, user, pk: int) -> Academy:
+    return _get(academy_list(user=user), pk)
 
 
 def topic_list(*, user) -> QuerySet[Topic]:
@@ -45,6 +64,14 @@ def module_list(*, user) -> QuerySet[Module]:
     if not getattr(user, "is_authenticated", False):
         return Module.objects.none()
     return Module.objects.prefetch_related("topics")
+
+
+def topic_get(*, user, pk: int) -> Topic:
+    return _get(topic_list(user=user), pk)
+
+
+def module_get(*, user, pk: int) -> Module:
+    return _get(module_list(user=user), pk)
 
 
 def course_list(*, user, status: str = "", academy: int | None = None) -> QuerySet[Course]:
@@ -59,6 +86,20 @@ def course_list(*, user, status: str = "", academy: int | None = None) -> QueryS
 
 def course_get(*, user, pk: int) -> Course:
     return Course.objects.visible_to(user).select_related("academy__organisation").get(pk=pk)
+
+
+def session_get(*, user, pk: int) -> Session:
+    return _get(Session.objects.visible_to(user).select_related("course"), pk)
+
+
+def enrolment_get(*, user, pk: int) -> Enrolment:
+    return _get(Enrolment.objects.visible_to(user).select_related("course", "official__person"), pk)
+
+
+def certificate_get(*, user, pk: int) -> Certificate:
+    """A certificate of an enrolment the user can see."""
+    return _get(Certificate.objects.filter(enrolment__in=Enrolment.objects.visible_to(user)).select_related(
+        "enrolment__course__academy__organisation", "enrolment__official__person"), pk)
 
 
 def course_sessions(*, course: Course) -> QuerySet[Session]:
@@ -115,6 +156,11 @@ def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
 def official_get(*, user, pk: int) -> OfficialProfile:
     return _with_contact_flag(OfficialProfile.objects.visible_to(user).select_related(
         "person__organisation", "jurisdiction", "company"), user).get(pk=pk)
+
+
+def external_training_get(*, user, pk: int) -> ExternalTraining:
+    """External training of an official the user can see."""
+    return _get(ExternalTraining.objects.filter(official__in=OfficialProfile.objects.visible_to(user)), pk)
 
 
 @dataclass
@@ -306,3 +352,8 @@ def roster_upload(*, user, pk, course=None):
     except (TypeError, ValueError):
         return None
     return RosterUpload.objects.filter(pk=pk, created_by=user, course=course).first()
+
+
+def duplicate_get(*, user, pk: int) -> PossibleDuplicate:
+    """An open possible duplicate (program staff only; anyone else gets Http404)."""
+    return _get(duplicate_list(user=user), pk)

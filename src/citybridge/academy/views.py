@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,12 +43,8 @@ from .models import (
     CourseStatus,
     Enrolment,
     EnrolmentStatus,
-    ExternalTraining,
-    Module,
     OfficialProfile,
     Position,
-    Session,
-    Topic,
 )
 from .roster import template_xlsx
 
@@ -146,7 +142,7 @@ def _staff_form(request, form_cls, initial, write, title, success, redirect_to, 
 
 @login_required
 def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    topic = get_object_or_404(Topic, pk=pk) if pk else None
+    topic = selectors.topic_get(user=request.user, pk=pk) if pk else None
     initial = {}
     if topic:
         initial = {k: getattr(topic, k) for k in ("slug", "name_en", "name_zh_hans", "description_en",
@@ -160,7 +156,7 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def module_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    module = get_object_or_404(Module, pk=pk) if pk else None
+    module = selectors.module_get(user=request.user, pk=pk) if pk else None
     initial = {}
     if module:
         initial = {k: getattr(module, k) for k in ("title_en", "title_zh_hans", "objectives_en",
@@ -179,7 +175,7 @@ def academies(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
-        academy = get_object_or_404(Academy, pk=request.POST.get("academy"))
+        academy = selectors.academy_get(user=request.user, pk=request.POST.get("academy"))
         version = request.POST.get("version", "")
         try:
             services.academy_save(actor=request.user, organisation=academy.organisation,
@@ -307,7 +303,7 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | None = None) -> HttpResponse:
     """A new session of course `course_pk`, or session `pk` edited: the same form and the same service."""
-    session = get_object_or_404(Session.objects.select_related("course"), pk=pk) if pk else None
+    session = selectors.session_get(user=request.user, pk=pk) if pk else None
     course = _course(request, session.course_id if session else course_pk, "academy.manage_course")
     if session:
         initial = {"date": session.date, "start_time": session.start_time, "end_time": session.end_time,
@@ -329,7 +325,7 @@ def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | N
 @login_required
 @require_POST
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    session = selectors.session_get(user=request.user, pk=pk)
     course = _course(request, session.course_id, "academy.manage_course")
     try:
         services.session_delete(actor=request.user, session=session)
@@ -386,7 +382,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _enrolment(request, pk) -> Enrolment:
-    enrolment = get_object_or_404(Enrolment.objects.select_related("course", "official__person"), pk=pk)
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
     _course(request, enrolment.course_id, "academy.manage_course")
     return enrolment
 
@@ -592,8 +588,7 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _certificate(request, pk) -> Certificate:
-    cert = get_object_or_404(Certificate.objects.select_related(
-        "enrolment__course__academy__organisation", "enrolment__official__person"), pk=pk)
+    cert = selectors.certificate_get(user=request.user, pk=pk)
     _course(request, cert.enrolment.course_id, "academy.manage_course")
     return cert
 
@@ -742,7 +737,7 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def external_training_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_object_or_404(ExternalTraining, pk=pk)
+    record = selectors.external_training_get(user=request.user, pk=pk)
     official = _official(request, record.official_id, "academy.change_official")
     if not request.user.has_perm("academy.delete_external_training", record):
         raise PermissionDenied
@@ -931,9 +926,9 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def duplicate_resolve(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    dup = selectors.duplicate_get(user=request.user, pk=pk)
     if not request.user.has_perm("academy.manage_duplicates"):
         raise PermissionDenied
-    dup = get_object_or_404(selectors.duplicate_list(user=request.user), pk=pk)
     try:
         if action == "merge":
             services.duplicate_merge(actor=request.user, duplicate=dup)

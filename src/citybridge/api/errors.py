@@ -67,6 +67,20 @@ def django_validation_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": "__all__", "message": m} for m in exc.messages]
 
 
+def body_ref(get, field: str, pk, *, user):
+    """Resolve an id sent in a request body through a scoped selector ``get(*, user, pk)``.
+
+    The rule for ids in bodies (docs/architecture.md): one that does not exist or is outside the user's scope is a
+    422 naming the field, the same answer either way (ids in the path are a 404). No id, no object."""
+    if pk is None:
+        return None
+    try:
+        return get(user=user, pk=pk)
+    except (Http404, ObjectDoesNotExist):
+        raise DjangoValidationError(
+            {field: _("Select a valid choice. That choice is not one of the available choices.")}) from None
+
+
 def install(api: NinjaAPI) -> None:
     def respond(request, status: int, detail: str, errors: list | None = None):
         return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)

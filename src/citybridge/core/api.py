@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ConfigDict
 
+from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 
 from . import privacy, selectors, services
@@ -123,12 +123,12 @@ class OrganisationIn(OrganisationPatch):
     country: Country
 
 
-def _org_fields(payload: OrganisationPatch) -> dict:
+def _org_fields(payload: OrganisationPatch, user) -> dict:
     data = payload.model_dump(exclude_unset=True)
     data.pop("version", None)
     if "parent_id" in data:
         parent_id = data.pop("parent_id")
-        data["parent"] = get_object_or_404(Organisation, pk=parent_id) if parent_id else None
+        data["parent"] = body_ref(selectors.organisation_get, "parent_id", parent_id, user=user)
     return {k: ("" if v is None and k != "parent" else v) for k, v in data.items()}
 
 
@@ -142,7 +142,7 @@ def list_organisations(request: HttpRequest, q: str = Query("", max_length=100),
 
 @router.post("/organisations", response={201: OrganisationOut})
 def create_organisation(request: HttpRequest, payload: OrganisationIn):
-    return Status(201, services.organisation_create(actor=request.auth, **_org_fields(payload)))
+    return Status(201, services.organisation_create(actor=request.auth, **_org_fields(payload, request.auth)))
 
 
 @router.get("/organisations/{id:pk}", response=OrganisationOut)
@@ -162,7 +162,7 @@ def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatc
     with stale_as(OrganisationOut, request):
         org = services.organisation_update(actor=request.auth, organisation=org,
                                            expected_version=expected_version(request, payload.version),
-                                           **_org_fields(payload))
+                                           **_org_fields(payload, request.auth))
     etag(response, org)
     return org
 
@@ -251,12 +251,12 @@ class PersonPatch(Strict):
     version: Version | None = None
 
 
-def _person_fields(payload: PersonPatch) -> dict:
+def _person_fields(payload: PersonPatch, user) -> dict:
     data = payload.model_dump(exclude_unset=True)
     data.pop("version", None)
     if "organisation_id" in data:
         org_id = data.pop("organisation_id")
-        data["organisation"] = get_object_or_404(Organisation, pk=org_id) if org_id else None
+        data["organisation"] = body_ref(selectors.organisation_get, "organisation_id", org_id, user=user)
     return {k: ("" if v is None and k != "organisation" else v) for k, v in data.items()}
 
 
@@ -269,7 +269,7 @@ def list_people(request: HttpRequest, q: str = Query("", max_length=100), organi
 
 @router.post("/people", response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonPatch):
-    return Status(201, services.person_create(actor=request.auth, **_person_fields(payload)))
+    return Status(201, services.person_create(actor=request.auth, **_person_fields(payload, request.auth)))
 
 
 @router.get("/people/{id:pk}", response=PersonOut)
@@ -286,7 +286,7 @@ def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response:
     with stale_as(PersonOut, request):
         person = services.person_update(actor=request.auth, person=person,
                                         expected_version=expected_version(request, payload.version),
-                                        **_person_fields(payload))
+                                        **_person_fields(payload, request.auth))
     etag(response, person)
     return person
 
@@ -300,9 +300,10 @@ def delete_person(request: HttpRequest, pk: int):
 
 
 def _privacy_person(request: HttpRequest, pk: int) -> Person:
+    person = selectors.person_get(user=request.auth, pk=pk)  # outside scope: 404
     if not request.auth.has_perm("core.privacy_person"):
         raise PermissionDenied
-    return selectors.person_get(user=request.auth, pk=pk)
+    return person
 
 
 @router.get("/people/{id:pk}/export", response=dict)
@@ -381,15 +382,14 @@ def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn):
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from citybridge.cities.models import City
+    from citybridge.cities.selectors import city_get
 
     person = _roles_person(request, pk)
     account = getattr(person, "user", None)
     if account is None:
         raise ValidationError({"role": _("This person has no sign-in yet; create one first.")})
-    organisation = (get_object_or_404(Organisation.objects.visible_to(request.auth), pk=payload.organisation_id)
-                    if payload.organisation_id else None)
-    city = get_object_or_404(City.objects.visible_to(request.auth), pk=payload.city_id) if payload.city_id else None
+    organisation = body_ref(selectors.organisation_get, "organisation_id", payload.organisation_id, user=request.auth)
+    city = body_ref(city_get, "city_id", payload.city_id, user=request.auth)
     membership = services.role_membership_add(actor=request.auth, user=account, role=payload.role,
                                               organisation=organisation, city=city)
     return Status(201, selectors.role_membership_get(user=request.auth, person=person, pk=membership.pk))

@@ -1,10 +1,14 @@
-"""Reads shaped for screens and the API: scoped by visible_to(user), related rows loaded in one pass."""
+"""Reads shaped for screens and the API: scoped by visible_to(user), related rows loaded in one pass.
+
+Every object is fetched through an ``<entity>_get(*, user, pk)`` here, which raises Http404 when the object is
+missing or outside the user's scope (404, never 403)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
-from .models import Organisation, Person
+from .models import ApiToken, Organisation, Person
 
 
 def organisation_list(*, user, q: str = "", type: str = "", country: str = "") -> QuerySet[Organisation]:
@@ -23,12 +27,29 @@ def person_list(*, user, q: str = "", organisation: int | None = None) -> QueryS
     return qs
 
 
+def _get(queryset: QuerySet, pk):
+    try:
+        obj = queryset.filter(pk=pk).first()
+    except (TypeError, ValueError):  # not an id at all (a form's or a body's value): not found either
+        obj = None
+    if obj is None:
+        raise Http404
+    return obj
+
+
 def organisation_get(*, user, pk: int) -> Organisation:
-    return Organisation.objects.visible_to(user).select_related("parent").get(pk=pk)
+    return _get(Organisation.objects.visible_to(user).select_related("parent"), pk)
 
 
 def person_get(*, user, pk: int) -> Person:
-    return Person.objects.visible_to(user).select_related("organisation").with_personal_data_access(user).get(pk=pk)
+    return _get(Person.objects.visible_to(user).select_related("organisation").with_personal_data_access(user), pk)
+
+
+def api_token_get(*, user, pk: int) -> ApiToken:
+    """One of the user's own API tokens; another user's token is not found."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return _get(ApiToken.objects.filter(user=user), pk)
 
 
 def role_memberships_for_person(*, user, person: Person):

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from .forms import (
     QueuedPasswordResetForm,
 )
 from .middleware import client_ip
-from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+from .models import Organisation, OrganisationType, Person, WorkerHeartbeat
 from .tasks import count_stuck_work
 
 PAGE_SIZE = 50
@@ -122,7 +122,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = selectors.api_token_get(user=request.user, pk=pk)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("profile")
@@ -198,7 +198,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Organisation, pk=pk)
+    org = selectors.organisation_get(user=request.user, pk=pk)
     if not request.user.has_perm("core.change_organisation", org):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=org,
@@ -281,7 +281,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk)
+    person = selectors.person_get(user=request.user, pk=pk)
     if not request.user.has_perm("core.change_person", person):
         raise PermissionDenied
     form = PersonForm(request.POST or None, instance=person)
@@ -324,9 +324,10 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _privacy_person(request: HttpRequest, pk: int) -> Person:
+    person = selectors.person_get(user=request.user, pk=pk)
     if not request.user.has_perm("core.privacy_person"):
         raise PermissionDenied
-    return get_object_or_404(Person, pk=pk)
+    return person
 
 
 @login_required

@@ -1,0 +1,156 @@
+"""One way to fetch an object (issue #8): every URL with an id, walked from the URLconf, answers 404 to a user who
+cannot see the object: never 403 (which would say that it exists) and never a 500.
+
+Objects with a scope (courses, sessions, enrolments, certificates, officials, external training, people, API
+tokens) are real objects of academy A, asked for by the coordinator of academy B. Objects every signed-in user sees
+(organisations, curriculum, cities) or only staff see (possible duplicates, selection runs) are asked for by an id
+that does not exist: a view that checked a permission before fetching would answer 403 there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, time
+
+import pytest
+from django.urls import URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+MISSING = 10**17
+METHODS = ("get", "post", "put", "patch", "delete")
+
+# (route pattern, kind of object its ids name), first match wins; a new URL with an id must be added here
+KINDS = [
+    (r"^accounts/tokens/", "token"),
+    (r"people/<id:pk>/roles/<id:membership", "membership"),
+    (r"^(api/v1/)?people/", "person"),
+    (r"^(api/v1/)?organisations/", None),
+    (r"^academy/curriculum/", None),
+    (r"^(api/v1/)?academy/courses/<id:(course_)?pk>", "course"),
+    (r"^(api/v1/)?academy/sessions/", "session"),
+    (r"^(api/v1/)?academy/enrolments/", "enrolment"),
+    (r"^(api/v1/)?academy/certificates/<id:", "certificate"),
+    (r"^(api/v1/)?academy/officials/", "official"),
+    (r"^(api/v1/)?academy/external-training/", "external"),
+    (r"^(api/v1/)?academy/duplicates/", None),
+    (r"^(api/v1/)?cities/", None),
+]
+ID = re.compile(r"<id:(\w+)>")
+
+
+def _routes():
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, route)
+            else:
+                yield route
+    seen = []
+    for route in walk(get_resolver().url_patterns):
+        # only routes whose every parameter is an id (not /verify/<code>/, not the password-reset link)
+        if ID.search(route) and not re.sub(ID, "", route).count("<") and route not in seen:
+            seen.append(route)
+    return seen
+
+
+def _kind(route):
+    for pattern, kind in KINDS:
+        if re.search(pattern, route):
+            return kind
+    raise AssertionError(f"{route}: say in KINDS which object its id names")
+
+
+@pytest.fixture
+def objects(make_user, staff):
+    from citybridge.academy.models import (
+        Academy,
+        Certificate,
+        Course,
+        Enrolment,
+        ExternalTraining,
+        OfficialProfile,
+        Session,
+    )
+    from citybridge.core.models import ApiToken, Organisation, Person, RoleMembership
+
+    def academy(name):
+        org = Organisation.objects.create(name=name, name_en=name, type="academy", country="CN")
+        return Academy.objects.create(organisation=org)
+
+    a, b = academy("Academy A"), academy("Academy B")
+    course = Course.objects.create(academy=a, title="C", title_en="C", start_date=date(2025, 3, 3),
+                                   end_date=date(2025, 3, 7), status="open")
+    session = Session.objects.create(course=course, date=course.start_date, start_time=time(9), end_time=time(12),
+                                     title_en="S")
+    person = Person.objects.create(family_name="Li", family_name_en="Li")
+    official = OfficialProfile.objects.create(person=person, position="mayor", service_start=date(2015, 1, 1))
+    enrolment = Enrolment.objects.create(course=course, official=official, position="mayor")
+    account = make_user("partner", organisation=a.organisation, person=person)
+    token = ApiToken.objects.create(user=staff, name="t", prefix="cb_x", key_hash="0" * 64)
+    return {
+        "outsider": make_user("academy_coordinator", organisation=b.organisation),
+        "course": course.pk, "session": session.pk, "enrolment": enrolment.pk, "official": official.pk,
+        "person": person.pk, "token": token.pk,
+        "certificate": Certificate.objects.create(enrolment=enrolment, code="CB-TEST", training_days=1).pk,
+        "external": ExternalTraining.objects.create(official=official, provider="P", title="T", days=1,
+                                                    start_date=date(2024, 1, 1), end_date=date(2024, 1, 1)).pk,
+        "membership": (person.pk, RoleMembership.objects.get(user=account).pk),
+    }
+
+
+def _url(route, ids):
+    names = ID.findall(route)
+    values = list(ids) if isinstance(ids, tuple) else [ids] * len(names)
+    for name, value in zip(names, values, strict=True):
+        route = route.replace(f"<id:{name}>", str(value))
+    return "/" + route
+
+
+# valid bodies for the endpoints that check the body before the object: the lookup is what is tested
+BODIES = {
+    "courses/<id:pk>/status": {"status": "cancelled"},
+    "courses/<id:pk>/attendance": {"marks": []},
+    "certificates/<id:pk>/revoke": {"reason": "Test"},
+    "officials/<id:pk>/external-training": {"provider": "P", "title": "T", "start_date": "2024-01-01",
+                                            "end_date": "2024-01-01", "days": 1, "evidence_reference": "R"},
+}
+
+
+def _ask(client, method, url, api, route=""):
+    if api and route.endswith("/roster") and method == "post":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(url, {"file": SimpleUploadedFile("r.xlsx", b"PK", content_type="application/zip")})
+    if api and method in ("post", "put", "patch"):
+        body = next((v for k, v in BODIES.items() if route.endswith(k)), {})
+        return getattr(client, method)(url, json.dumps(body), content_type="application/json", HTTP_IF_MATCH='"1"')
+    return getattr(client, method)(url)
+
+
+def test_every_url_with_an_id_answers_404_outside_scope(objects, client_for, api_for):
+    user = objects["outsider"]
+    page, api = client_for(user), api_for(user)
+    routes = _routes()
+    assert len(routes) > 50  # the walk found the URLconf
+    problems = []
+    for route in routes:
+        kind = _kind(route)
+        is_api = route.startswith("api/")
+        client = api if is_api else page
+        url = _url(route, objects[kind] if kind else MISSING)
+        statuses = {}
+        for method in METHODS:
+            status = _ask(client, method, url, is_api, route).status_code
+            if status == 422 and is_api:
+                # a body refused before the object is looked up is fine when no object at all gets the same answer
+                missing = _ask(client, method, _url(route, (MISSING,) * len(ID.findall(route))), True,
+                               route).status_code
+                status = "422 (body)" if missing == 422 else status
+            statuses[method] = status
+        refused = {m: s for m, s in statuses.items() if s not in (404, 405, "422 (body)")}
+        if refused or 404 not in statuses.values():
+            problems.append(f"{url}: {statuses}")
+    assert not problems, "\n".join(problems)
