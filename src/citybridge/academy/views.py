@@ -818,7 +818,7 @@ def _impact_specs(ctx) -> dict:
                  for k, f in data["by_academy"].items()]
     topics = [{"topic": ctx["topic_names"].get(k, k), "officials": f["officials"]} for k, f in data["by_topic"].items()]
     base = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container", "height": 240}
-    return {
+    specs = {
         "by_year": {**base, "data": {"values": years}, "mark": "bar",
                     "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
                                  "y": {"field": "officials", "type": "quantitative",
@@ -837,6 +837,13 @@ def _impact_specs(ctx) -> dict:
                                   "x": {"field": "officials", "type": "quantitative",
                                         "title": _("Officials trained")}}},
     }
+    # the chart's accessible name (charts.js puts it on the container as its aria-label)
+    for key, description in (("by_year", _("Officials trained by year")),
+                             ("cumulative", _("Population led, cumulative")),
+                             ("by_academy", _("Officials trained by academy")),
+                             ("by_topic", _("Officials trained by topic"))):
+        specs[key]["description"] = description
+    return specs
 
 
 @login_required
