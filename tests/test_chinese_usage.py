@@ -37,3 +37,15 @@ def test_a_timetable_day_in_both_languages():
         assert template.render(Context({"d": date(2026, 12, 7)})) == "12月7日 周一"
     with translation.override("en"):
         assert template.render(Context({"d": date(2026, 12, 7)})) == "Mon 7 Dec"
+
+
+@pytest.mark.parametrize(("code", "zh"), [
+    ("people", "人"), ("%/year", "%/年"), ("tCO2/person", "吨二氧化碳/人"), ("km2", "平方公里"), ("°C·day", "摄氏度·日"),
+    ("something else", "something else"),
+])
+def test_units_in_chinese(code, zh):
+    template = Template("{% load cities_format %}{{ u|unit }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"u": code})) == zh
+    with translation.override("en"):
+        assert template.render(Context({"u": "km2"})) == "km²"
