@@ -20,7 +20,7 @@ def test_behind_export_in_chinese(staff, client_for):
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["培训未达标"]
     header = [c.value for c in wb.active[1]]
-    assert header[:4] == ["名称（英文）", "名称（中文）", "职务", "机构"]
+    assert header[:4] == ["姓名（英文）", "姓名（中文）", "职务", "机构"]
 
 
 @pytest.mark.django_db

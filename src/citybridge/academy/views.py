@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
@@ -781,7 +782,7 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.behind_rows(summaries)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Who is behind"))
-    header = [_("Name (English)"), _("Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
+    header = [pgettext("person", "Name (English)"), pgettext("person", "Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
               _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
               _("Days in window"), _("Window requirement"), _("Behind pace in window")]
     from openpyxl.cell import WriteOnlyCell
