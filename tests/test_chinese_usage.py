@@ -49,3 +49,12 @@ def test_units_in_chinese(code, zh):
         assert template.render(Context({"u": code})) == zh
     with translation.override("en"):
         assert template.render(Context({"u": "km2"})) == "km²"
+
+
+def test_provinces_written_in_english_are_shown_in_chinese():
+    template = Template("{% load academy_tags %}{{ p|province_name }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"p": "Jiangsu"})) == "江苏"
+        assert template.render(Context({"p": "California"})) == "California"
+    with translation.override("en"):
+        assert template.render(Context({"p": "Jiangsu"})) == "Jiangsu"

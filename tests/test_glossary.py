@@ -131,3 +131,4 @@ def test_shared_words_take_the_meaning_of_their_screen():
         assert pgettext("person", "Name") == "姓名"
         assert translation.gettext("Name") == "名称"
         assert translation.gettext("Organisation") == "机构"
+        assert translation.gettext("Sign out") != translation.gettext("Withdraw")  # both on the course page

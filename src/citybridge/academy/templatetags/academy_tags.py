@@ -26,3 +26,14 @@ def short_day(value) -> str:
     if (get_language() or "").lower().startswith("zh"):
         return f"{date_format(value, 'MONTH_DAY_FORMAT')} {_WEEKDAYS_ZH[value.weekday()]}"
     return date_format(value, "D j M")
+
+
+@register.filter
+def province_name(value) -> str:
+    """A Chinese province written in English (“Jiangsu”) in Chinese on a Chinese page (江苏); anything else as it is."""
+    if not value or not (get_language() or "").lower().startswith("zh"):
+        return value or ""
+    from citybridge.cities.sources import CN_PROVINCES  # plain data, no Django models
+
+    names = {en.lower(): zh for en, zh in CN_PROVINCES.values()}
+    return names.get(str(value).strip().lower(), value)
