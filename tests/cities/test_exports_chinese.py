@@ -18,3 +18,10 @@ def test_selection_xlsx_in_chinese(staff, client_for, small_registry, create_run
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["遴选结果", "指标", "候补城市", "数据来源", "参数"]
     assert [c.value for c in wb["指标"][1]] == ["指标", "给定权重", "实际权重", "方向"]
+
+
+@pytest.mark.django_db
+def test_city_page_uses_full_width_punctuation(staff, client_for, small_registry):
+    city = small_registry["Beijing"]
+    html = client_for(staff, language="zh-hans").get(f"/cities/{city.pk}/").content.decode()
+    assert "，中国" in html and "规模等级：" in html and "时区：" in html
