@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from django import template
-from django.utils.translation import pgettext_lazy
 
 register = template.Library()
 
@@ -28,22 +27,33 @@ def figure(value) -> str:
     return f"{x:,.{digits}f}"
 
 
-#: the catalogue's unit codes in the reader's language (docs/glossary.md: 人, %/年, 吨二氧化碳/人, 平方公里, 摄氏度·日)
-UNITS = {
-    "people": pgettext_lazy("unit", "people"),
-    "people/household": pgettext_lazy("unit", "people/household"),
-    "%/year": pgettext_lazy("unit", "%/year"),
-    "km2": pgettext_lazy("unit", "km²"),
-    "tCO2": pgettext_lazy("unit", "tCO2"),
-    "tCO2e": pgettext_lazy("unit", "tCO2e"),
-    "tCO2/person": pgettext_lazy("unit", "tCO2/person"),
-    "tCO2e/person": pgettext_lazy("unit", "tCO2e/person"),
-    "tCO2/million CNY": pgettext_lazy("unit", "tCO2/million CNY"),
-    "°C·day": pgettext_lazy("unit", "°C·day"),
-}
+@register.filter
+def unit(value) -> str:
+    """A stored unit ("tCO2/person", "km2", "%/year" …) in the reader's language."""
+    from citybridge.cities.labels import unit_label
+
+    return unit_label(str(value or ""))
 
 
 @register.filter
-def unit(value) -> str:
-    """A unit code as words in the page's language; an unknown code as it is."""
-    return str(UNITS.get(value, value or ""))
+def population_note(city) -> str:
+    """What a city's population covers and its year, e.g. "whole prefecture, 2020"."""
+    from citybridge.cities.labels import city_population_note
+
+    return city_population_note(city)
+
+
+@register.filter
+def words(values) -> str:
+    """The "data available" codes of an expression of interest as words."""
+    from citybridge.cities.labels import data_available_labels
+
+    return ", ".join(data_available_labels(list(values or [])))
+
+
+@register.filter
+def person(user) -> str:
+    """A user's name (never the e-mail)."""
+    from citybridge.cities.labels import person_label
+
+    return person_label(user)
