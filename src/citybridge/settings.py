@@ -202,6 +202,7 @@ AXES_VERBOSE = False
 # Languages: English and Simplified Chinese; the choice persists in a cookie.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+FORMAT_MODULE_PATH = ["citybridge.formats"]  # zh_Hans: 2026年11月28日, 12月7日
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "zh-hans")}
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

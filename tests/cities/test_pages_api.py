@@ -133,7 +133,7 @@ def test_interest_form_errors_in_chinese_and_nothing_saved(coordinator, client_f
     url = f"/cities/{small_registry['Hayward'].pk}/interest/"
     response = client.post(url, {"contact_name": "", "contact_email": "nope", "motivation": ""})
     html = response.content.decode()
-    assert response.status_code == 200 and "有效的 Email 地址" in html and "此字段为必填项" in html
+    assert response.status_code == 200 and "有效的电子邮箱地址" in html and "此字段为必填项" in html
     assert ExpressionOfInterest.objects.count() == 0
     ok = client.post(url, {"contact_name": "A", "contact_email": "a@example.org", "motivation": "Peers",
                            "data_available": ["energy"]})

@@ -45,11 +45,18 @@ def test_xlsx_export_neutralises_formulas(training, api_for):
     r = api_for(training.staff).get(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
-    assert {"person", "enrolments", "attendance", "certificates"} <= set(wb.sheetnames)
+    assert {"Person", "Enrolments", "Attendance", "Certificates"} <= set(wb.sheetnames)
     values = [c.value for ws in wb for row_ in ws.iter_rows() for c in row_ if isinstance(c.value, str)]
     assert "'=HYPERLINK(\"http://evil\",\"x\")" in values
     assert not any(v[:1] in "=+-@" for v in values)
     assert training.certificate.code in values
+
+
+def test_xlsx_export_in_chinese(training, api_for):
+    r = api_for(training.staff, language="zh-hans").get(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert {"人员", "报名记录", "考勤", "证书", "修改记录"} <= set(wb.sheetnames)
+    assert [c.value for c in wb["人员"][1]][:3] == ["编号", "姓（英文）", "名（英文）"]
 
 
 def test_page_export_is_a_post_for_staff(training, client_for):

@@ -50,7 +50,7 @@ class SessionFormat(models.TextChoices):
 class CourseStatus(models.TextChoices):
     PLANNING = "planning", _("Planning")
     OPEN = "open", _("Open for enrolment")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("course status", "Running")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -68,7 +68,7 @@ COURSE_TRANSITIONS = {
 class EnrolmentStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("Waitlisted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("enrolment status", "Withdrawn")
 
 
 class AttendanceStatus(models.TextChoices):

@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy
 
-from citybridge.core.privacy import PrivacyPart, plain, registry, row
+from citybridge.core.privacy import EXPORT_LABELS, PrivacyPart, plain, registry, row
 
 from .models import (
     Attendance,
@@ -88,6 +89,27 @@ def erase(person) -> dict[str, int]:
         "external_training_kept": ExternalTraining.objects.filter(official=official).count(),
     }
 
+
+EXPORT_LABELS.update({
+    "official_profile": gettext_lazy("Official"), "enrolments": gettext_lazy("Enrolments"), "attendance":
+    gettext_lazy("Attendance"), "external_training": gettext_lazy("Training elsewhere"), "certificates":
+    gettext_lazy("Certificates"), "training_summaries": gettext_lazy("Training days by year"),
+    "position": gettext_lazy("Position"), "province": gettext_lazy("Province"), "company_employees":
+    gettext_lazy("Company employees"), "service_start": gettext_lazy("Service began"), "jurisdiction":
+    gettext_lazy("Jurisdiction led"), "company": gettext_lazy("Company (SOE executives)"), "course_id":
+    gettext_lazy("Course (ID)"), "course": gettext_lazy("Course"), "academy": gettext_lazy("Academy"), "status":
+    gettext_lazy("Status"), "enrolled_at": gettext_lazy("Enrolled on"), "withdrawn_at": gettext_lazy("Withdrew on"),
+    "first_day": gettext_lazy("First day"), "last_day": gettext_lazy("Last day"), "session_id":
+    gettext_lazy("Session (ID)"), "date": gettext_lazy("Date"), "starts": gettext_lazy("Starts"), "recorded_at":
+    gettext_lazy("Recorded"), "provider": gettext_lazy("Provider"), "title": gettext_lazy("Title"), "start_date":
+    gettext_lazy("First day"), "end_date": gettext_lazy("Last day"), "days": gettext_lazy("Training days"),
+    "evidence_reference": gettext_lazy("Evidence reference"), "evidence_file": gettext_lazy("Evidence (file)"),
+    "code": gettext_lazy("Verification code"), "training_days": gettext_lazy("Training days"), "issued_at":
+    gettext_lazy("Issued"), "revoked_at": gettext_lazy("Revoked"), "revoked_reason":
+    gettext_lazy("Reason for revocation"), "year": gettext_lazy("Year"), "academy_days": gettext_lazy("At academies"),
+    "external_days": gettext_lazy("External"), "total_days": gettext_lazy("Total"), "required_days":
+    gettext_lazy("Required"), "shortfall": gettext_lazy("Shortfall"),
+})
 
 registry.register(PrivacyPart(
     key="academy", export=export, erase=erase, restricted=restricted, granted=granted,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
@@ -839,7 +840,7 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.behind_rows(summaries)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Who is behind"))
-    header = [_("Name (English)"), _("Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
+    header = [pgettext("person", "Name (English)"), pgettext("person", "Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
               _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
               _("Days in window"), _("Window requirement"), _("Window gap at the annual pace")]
     from openpyxl.cell import WriteOnlyCell
@@ -876,7 +877,7 @@ def _impact_specs(ctx) -> dict:
                  for k, f in data["by_academy"].items()]
     topics = [{"topic": ctx["topic_names"].get(k, k), "officials": f["officials"]} for k, f in data["by_topic"].items()]
     base = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container", "height": 240}
-    return {
+    specs = {
         "by_year": {**base, "data": {"values": years}, "mark": "bar",
                     "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
                                  "y": {"field": "officials", "type": "quantitative",
@@ -895,6 +896,13 @@ def _impact_specs(ctx) -> dict:
                                   "x": {"field": "officials", "type": "quantitative",
                                         "title": _("Officials trained")}}},
     }
+    # the chart's accessible name (charts.js puts it on the container as its aria-label)
+    for key, description in (("by_year", _("Officials trained by year")),
+                             ("cumulative", _("Population led, cumulative")),
+                             ("by_academy", _("Officials trained by academy")),
+                             ("by_topic", _("Officials trained by topic"))):
+        specs[key]["description"] = description
+    return specs
 
 
 @login_required

@@ -47,9 +47,21 @@ def _pydantic_message(error: dict) -> str:
         return _("The request body is not valid JSON of the expected shape.")
     if kind in ("list_type",):
         return _("Enter a list.")
-    if kind == "value_error" and ctx.get("error"):
+    if kind in ("url_parsing", "url_type", "url_scheme", "url_syntax_violation"):
+        return _("Enter a valid URL.")
+    if kind in ("uuid_parsing", "uuid_type", "string_pattern_mismatch", "time_parsing", "time_type"):
+        return _("Enter a valid value.")
+    if kind == "value_error" and "email" in str(ctx.get("reason", ctx.get("error", ""))).lower() + kind:
+        return _("Enter a valid e-mail address.")
+    if kind == "value_error" and ctx.get("error") and not _is_pydantic_english(ctx["error"]):
         return str(ctx["error"])
     return _("Enter a valid value.")
+
+
+def _is_pydantic_english(error) -> bool:
+    """A ValueError raised inside pydantic or a library (English), not one of our own translated messages."""
+    return not isinstance(error, DjangoValidationError) and type(error).__module__.split(".")[0] in (
+        "pydantic", "pydantic_core", "email_validator")
 
 
 def _field(loc) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 
 from citybridge.academy.api import router as academy_router
@@ -13,10 +14,11 @@ from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
 from .errors import install
 
 api = NinjaAPI(
-    title="CityBridge API",
+    title=gettext_lazy("CityBridge API"),  # lazy: the docs page and schema speak the request's language
     version="1.0.0",
-    description="Organisations, people and both programs' records. Authenticate with a personal access token "
-    "(`Authorization: Bearer cb_…`, created on your profile page) or the browser session.",
+    description=gettext_lazy("Organisations, people and both programs' records. Authenticate with a personal access "
+                             "token (`Authorization: Bearer cb_…`, created on your profile page) or the browser "
+                             "session."),
     auth=API_AUTH,
     urls_namespace="api-1.0.0",
     docs_url="/docs",

@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from citybridge.core.models import is_chinese
 
@@ -145,7 +146,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     report = run_report(run)
     wb = Workbook()
     ws = wb.active
-    ws.title = "Selection"
+    ws.title = pgettext("sheet name", "Selection")
     bold = Font(bold=True)
     append(ws, [run.name])
     ws["A1"].font = bold
@@ -166,12 +167,12 @@ def run_xlsx(run: SelectionRun) -> bytes:
             append(ws, [_group_name(group), r.name, r.province, round(r.score, 6), r.rank,
                         r.robustness if r.robustness is not None else "",
                         *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
-    ws2 = wb.create_sheet("Criteria")
+    ws2 = wb.create_sheet(pgettext("sheet name", "Criteria"))
     append(ws2, [_("Indicator"), _("Weight given"), _("Weight used"), _("Direction")])
     for c in report.criteria:
         append(ws2, [c["name"], c["input_weight"], round(c["weight"], 6),
                      _("Higher is better") if c["higher_is_better"] else _("Lower is better")])
-    ws3 = wb.create_sheet("Runners-up")
+    ws3 = wb.create_sheet(pgettext("sheet name", "Runners-up"))
     append(ws3, [_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
                  _("Binding constraint"), _("Robustness")])
     for r in report.runners_up:
@@ -179,11 +180,11 @@ def run_xlsx(run: SelectionRun) -> bytes:
                      round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
                      ", ".join(r["displaced"]), r["blocking_label"],
                      r["robustness"] if r["robustness"] is not None else ""])
-    ws5 = wb.create_sheet("Sources")
+    ws5 = wb.create_sheet(pgettext("sheet name", "Sources"))
     append(ws5, [_("Source"), _("Citation"), _("Licence and terms")])
     for src in report.sources:
         append(ws5, [src.display_name(), src.citation, src.licence])
-    ws4 = wb.create_sheet("Parameters")
+    ws4 = wb.create_sheet(pgettext("sheet name", "Parameters"))
     from .labels import parameter_rows
 
     for row in parameter_rows(run.parameters):

@@ -287,7 +287,7 @@ class DataAvailable(models.TextChoices):
 class InterestStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted into the pool")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("expression of interest status", "Withdrawn")
 
 
 class ExpressionOfInterestQuerySet(models.QuerySet):
@@ -368,7 +368,7 @@ class SelectionRunQuerySet(models.QuerySet):
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("computation state", "Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

@@ -52,6 +52,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
     The task gets the user's id, never a token or link (task arguments are stored in clear and shown in the
     admin): it makes the token itself when it sends the e-mail."""
 
+    email = forms.EmailField(label=_("E-mail"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
     def clean_email(self):
         return normalise_email(self.cleaned_data["email"])
 

@@ -116,6 +116,13 @@ class Organisation(Versioned):
 # --------------------------------------------------------------------------- people
 
 
+#: two-character Chinese surnames (复姓), written family-first like any Chinese name
+CHINESE_COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 钟离 闾丘 独孤 南宫 万俟 端木 申屠 西门"
+    " 呼延 澹台 公冶 太史 濮阳 淳于 单于 赫连 拓跋".split()
+)
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user) -> PersonQuerySet:
         """Staff see everyone; others see themselves, the people of organisations they are scoped to, and the
@@ -223,7 +230,13 @@ class Person(Versioned):
         return " ".join(p for p in (self.given_name_en, self.family_name_en) if p)
 
     def full_name_zh(self) -> str:
-        return f"{self.family_name_zh_hans or ''}{self.given_name_zh_hans or ''}"
+        """Chinese usage: a Chinese name family-first with no space (张伟); a Western name written in Chinese
+        characters given name · family name (史蒂夫·海默). A family name of one character, or a two-character
+        Chinese compound surname, is Chinese; a longer transliterated family name is Western."""
+        family, given = self.family_name_zh_hans or "", self.given_name_zh_hans or ""
+        if family and given and len(family) > 1 and family not in CHINESE_COMPOUND_SURNAMES:
+            return f"{given}·{family}"
+        return f"{family}{given}"
 
     def display_name(self, language: str | None = None) -> str:
         if is_chinese(language):

@@ -25,11 +25,33 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 ERASED_NAME_EN = "Erased person #{id}"
 ERASED_NAME_ZH = "已删除的个人 #{id}"
 
 Rows = list[dict]
+
+#: XLSX only (the JSON keeps its keys): a section's or a column's key in the reader's language. Each app adds its
+#: own (academy/privacy.py); an unknown key is shown as it is.
+EXPORT_LABELS: dict[str, object] = {
+    "person": gettext_lazy("Person"), "user_account": gettext_lazy("User account"), "role_memberships":
+    gettext_lazy("Roles"), "api_tokens": gettext_lazy("Personal access tokens"), "person_history":
+    gettext_lazy("Change history"),
+    "id": gettext_lazy("ID"), "family_name_en": gettext_lazy("Family name (English)"), "given_name_en":
+    gettext_lazy("Given name (English)"), "family_name_zh_hans": gettext_lazy("Family name (Chinese)"),
+    "given_name_zh_hans": gettext_lazy("Given name (Chinese)"), "title_en": gettext_lazy("Title or position (English)"),
+    "title_zh_hans": gettext_lazy("Title or position (Chinese)"), "organisation_id": gettext_lazy("Organisation (ID)"),
+    "organisation": gettext_lazy("Organisation"), "email": gettext_lazy("E-mail"), "phone": gettext_lazy("Phone"),
+    "preferred_language": gettext_lazy("Preferred language"), "notes": gettext_lazy("Notes"),
+    "created_at": gettext_lazy("Created"), "updated_at": gettext_lazy("Last changed"), "erased_at":
+    gettext_lazy("Erased"), "first_name": gettext_lazy("Given name"), "last_name": gettext_lazy("Family name"),
+    "is_active": gettext_lazy("Account active"), "date_joined": gettext_lazy("Account created"), "last_login":
+    gettext_lazy("Last sign-in"), "role": gettext_lazy("Role"), "city_id": gettext_lazy("City (ID)"),
+    "name": gettext_lazy("Name"), "prefix": gettext_lazy("Starts with"), "last_used_at": gettext_lazy("Last used"),
+    "revoked_at": gettext_lazy("Revoked"), "history_date": gettext_lazy("When"), "history_type":
+    gettext_lazy("What"), "changed_by": gettext_lazy("Who"),
+}
 
 
 @dataclass(frozen=True)
@@ -214,11 +236,11 @@ def person_export_xlsx(*, actor, person) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     for name, rows in data["sections"].items():
-        ws = wb.create_sheet(title=name[:31])
+        ws = wb.create_sheet(title=str(EXPORT_LABELS.get(name, name))[:31])
         headers: list[str] = []
         for r in rows:
             headers += [k for k in r if k not in headers]
-        append(ws, headers)
+        append(ws, [str(EXPORT_LABELS.get(h, h)) for h in headers])
         for r in rows:
             append(ws, [r.get(h) for h in headers])
     return xlsx_bytes(wb)

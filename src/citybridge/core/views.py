@@ -29,6 +29,7 @@ from .forms import (
     PersonForm,
     QueuedPasswordResetForm,
 )
+from .history import history_lines
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat
 from .tasks import count_stuck_work
@@ -156,7 +157,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Organisation.DoesNotExist:
         raise Http404
     people = selectors.person_list(user=request.user, organisation=org.pk)[:100]
-    history = org.history.select_related("history_user")[:10] if request.user.is_program_staff else []
+    history = (history_lines(Organisation, org.history.select_related("history_user__person"))
+               if request.user.is_program_staff else [])
     return render(request, "core/organisation_detail.html", {
         "org": org, "children": org.children.all(), "people": people, "history": history,
         "can_change": request.user.has_perm("core.change_organisation", org),

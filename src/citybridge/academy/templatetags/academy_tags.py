@@ -1,6 +1,8 @@
 """Number formatting for figures: 12,345,678 in English, 12,345,678 in Chinese too (digits grouped by thousands)."""
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -11,3 +13,27 @@ def thousands(value) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return ""
+
+
+_WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+@register.filter
+def short_day(value) -> str:
+    """A day of a timetable: “12月7日 周一” in Chinese, “Mon 7 Dec” in English."""
+    if not value:
+        return ""
+    if (get_language() or "").lower().startswith("zh"):
+        return f"{date_format(value, 'MONTH_DAY_FORMAT')} {_WEEKDAYS_ZH[value.weekday()]}"
+    return date_format(value, "D j M")
+
+
+@register.filter
+def province_name(value) -> str:
+    """A Chinese province written in English (“Jiangsu”) in Chinese on a Chinese page (江苏); anything else as it is."""
+    if not value or not (get_language() or "").lower().startswith("zh"):
+        return value or ""
+    from citybridge.cities.sources import CN_PROVINCES  # plain data, no Django models
+
+    names = {en.lower(): zh for en, zh in CN_PROVINCES.values()}
+    return names.get(str(value).strip().lower(), value)

@@ -6,8 +6,16 @@
       var source = document.getElementById(el.dataset.vegaSpec);
       if (!source || el.dataset.rendered) return;
       el.dataset.rendered = "1";
-      vegaEmbed(el, JSON.parse(source.textContent), {
+      var spec = JSON.parse(source.textContent);
+      // the chart's own words in the page's language: the actions menu (core/_chart_i18n.html) and its label
+      var words = document.getElementById("chart-i18n");
+      if (spec.description && !el.hasAttribute("aria-label")) {
+        el.setAttribute("role", "img");
+        el.setAttribute("aria-label", spec.description);
+      }
+      vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
+        i18n: words ? JSON.parse(words.textContent) : undefined,
         ast: true,
         expr: vega.expressionInterpreter,
         renderer: "svg",

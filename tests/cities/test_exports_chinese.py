@@ -1,0 +1,27 @@
+"""A Chinese user's workbook is Chinese: sheet names and headers."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from .test_pages_api import run_params
+
+
+@pytest.mark.django_db
+def test_selection_xlsx_in_chinese(staff, client_for, small_registry, create_run):
+    run = create_run(actor=staff, name="试算", parameters=run_params())
+    r = client_for(staff, language="zh-hans").get(f"/cities/selection/{run.pk}/export.xlsx")
+    assert r.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["遴选结果", "指标", "候补城市", "数据来源", "参数"]
+    assert [c.value for c in wb["指标"][1]] == ["指标", "给定权重", "实际权重", "方向"]
+
+
+@pytest.mark.django_db
+def test_city_page_uses_full_width_punctuation(staff, client_for, small_registry):
+    city = small_registry["Beijing"]
+    html = client_for(staff, language="zh-hans").get(f"/cities/{city.pk}/").content.decode()
+    assert "，中国" in html and "规模等级：" in html and "时区：" in html

@@ -1,0 +1,60 @@
+"""Chinese that reads as native: names in Chinese order, dates as Chinese readers write them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import formats, translation
+
+from citybridge.core.models import Person
+
+
+@pytest.mark.parametrize(("family_zh", "given_zh", "family_en", "given_en", "shown"), [
+    ("张", "伟", "Zhang", "Wei", "张伟"),  # Chinese: family first, no space
+    ("欧阳", "修", "Ouyang", "Xiu", "欧阳修"),  # compound surname stays Chinese
+    ("海默", "史蒂夫", "Hammer", "Steve", "史蒂夫·海默"),  # Western name in Chinese: given · family
+    ("", "", "Hammer", "Steve", "Steve Hammer"),  # only English names: shown as written
+])
+def test_names_follow_chinese_usage(family_zh, given_zh, family_en, given_en, shown):
+    person = Person(family_name_zh_hans=family_zh, given_name_zh_hans=given_zh, family_name_en=family_en,
+                    given_name_en=given_en)
+    assert person.display_name("zh-hans") == shown
+
+
+def test_dates_in_the_chinese_ui():
+    with translation.override("zh-hans"):
+        assert formats.date_format(date(2026, 11, 28)) == "2026年11月28日"
+        assert formats.date_format(date(2026, 9, 5), "MONTH_DAY_FORMAT") == "9月5日"
+        assert formats.date_format(datetime(2026, 11, 28, 9, 5), "DATETIME_FORMAT") == "2026年11月28日 09:05"
+        assert Template("{{ d }}").render(Context({"d": date(2026, 11, 28)})) == "2026年11月28日"
+
+
+def test_a_timetable_day_in_both_languages():
+    template = Template("{% load academy_tags %}{{ d|short_day }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"d": date(2026, 12, 7)})) == "12月7日 周一"
+    with translation.override("en"):
+        assert template.render(Context({"d": date(2026, 12, 7)})) == "Mon 7 Dec"
+
+
+@pytest.mark.parametrize(("code", "zh"), [
+    ("people", "人"), ("%/year", "%/年"), ("tCO2/person", "吨二氧化碳/人"), ("km2", "平方公里"), ("°C·day", "摄氏度·日"),
+    ("something else", "something else"),
+])
+def test_units_in_chinese(code, zh):
+    template = Template("{% load cities_format %}{{ u|unit }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"u": code})) == zh
+    with translation.override("en"):
+        assert template.render(Context({"u": "km2"})) == "km²"
+
+
+def test_provinces_written_in_english_are_shown_in_chinese():
+    template = Template("{% load academy_tags %}{{ p|province_name }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"p": "Jiangsu"})) == "江苏"
+        assert template.render(Context({"p": "California"})) == "California"
+    with translation.override("en"):
+        assert template.render(Context({"p": "Jiangsu"})) == "Jiangsu"
