@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
+from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.views import paginate
 
 from . import selectors, services
@@ -114,10 +115,14 @@ def _official(request: HttpRequest, pk: int, perm: str = "academy.view_official"
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
     qs = selectors.course_list(user=request.user, status=status)
+    qs, sort = sort_queryset(request, qs, {
+        "title": localized("title"), "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
+        "dates": ("start_date", "end_date"), "status": ("status",), "confirmed": ("confirmed",),
+    }, "-dates")
     user = request.user
     addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
     return render(request, "academy/index.html", {
-        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices,
+        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices, "sort": sort,
         "can_add_course": bool(addable),
         "can_see_compliance": user.has_perm("academy.view_compliance"),
         "can_see_impact": user.has_perm("academy.view_impact"),
@@ -607,8 +612,13 @@ def official_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_program_staff or request.user.has_perm("academy.view_compliance")):
         raise PermissionDenied
     q = request.GET.get("q", "")[:100]
+    qs, sort = sort_queryset(request, selectors.official_list(user=request.user, q=q), {
+        "name": tuple(f"person__{f}" for f in localized("family_name", "given_name")), "position": ("position",),
+        "organisation": tuple(f"person__organisation__{f}" for f in localized("name")),
+        "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
+    }, "name")
     return render(request, "academy/official_list.html", {
-        **paginate(request, selectors.official_list(user=request.user, q=q)), "q": q,
+        **paginate(request, qs), "q": q, "sort": sort,
         "can_add": request.user.has_perm("academy.add_official"),
     })
 
@@ -745,10 +755,18 @@ def _behind_queryset(request, params):
     return selectors.behind_list(user=request.user, **params)
 
 
+BEHIND_SORTS = {
+    "official": ("official__person__family_name_en", "official__person__given_name_en"),
+    "position": ("official__position",), "organisation": ("official__person__organisation__name_en",),
+    "province": ("official__province",), "days": ("total_days",), "shortfall": ("shortfall",),
+}
+
+
 @login_required
 def behind(request: HttpRequest) -> HttpResponse:
     params = _behind_params(request)
-    qs = _behind_queryset(request, params)
+    qs, sort = sort_queryset(request, _behind_queryset(request, params), BEHIND_SORTS, "-shortfall",
+                             tiebreaker="official_id")
     # no COUNT(*): at 200,000 officials a filtered count costs more than the page itself; fetch one row more
     # than a page to know whether there is a next one
     try:
@@ -761,7 +779,7 @@ def behind(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "academy/behind.html", {
-        "rows": rows, "page_number": number, "has_next": len(chunk) > size, "has_previous": number > 1,
+        "rows": rows, "page_number": number, "sort": sort, "has_next": len(chunk) > size, "has_previous": number > 1,
         "querystring_without_page": f"{query.urlencode()}&" if query else "",
         **params, "positions": Position.choices,
         **selectors.behind_filter_choices(user=request.user),

@@ -28,6 +28,7 @@ from .forms import (
     PersonForm,
     QueuedPasswordResetForm,
 )
+from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
 
@@ -135,13 +136,17 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     type_ = request.GET.get("type", "") if request.GET.get("type") in OrganisationType.values else ""
     country = request.GET.get("country", "") if request.GET.get("country") in dict(COUNTRIES) else ""
     qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country)
+    qs, sort = sort_queryset(request, qs, {
+        "name": localized("name"), "type": ("type",), "country": ("country",),
+        "parent": tuple(f"parent__{f}" for f in localized("name")),
+    }, "name")
     page = paginate(request, qs)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
     return render(request, "core/organisation_list.html", {
-        **page, "q": q, "type": type_, "country": country,
+        **page, "q": q, "type": type_, "country": country, "sort": sort,
         "types": OrganisationType.choices, "countries": COUNTRIES,
         "can_add": request.user.has_perm("core.add_organisation"),
     })
@@ -231,8 +236,12 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = selectors.person_list(user=request.user, q=q)
+    qs, sort = sort_queryset(request, qs, {
+        "name": localized("family_name", "given_name"), "title": localized("title"),
+        "organisation": tuple(f"organisation__{f}" for f in localized("name")),
+    }, "name")
     return render(request, "core/person_list.html", {
-        **paginate(request, qs), "q": q, "can_add": request.user.has_perm("core.add_person"),
+        **paginate(request, qs), "q": q, "sort": sort, "can_add": request.user.has_perm("core.add_person"),
     })
 
 
