@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core import provinces
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
 from citybridge.core.listing import localized, sort_queryset
@@ -745,7 +746,8 @@ def _behind_params(request):
 
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
     return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
-            "province": request.GET.get("province", "")[:100], "position": position}
+            "province": request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else "",
+            "position": position}
 
 
 def _behind_queryset(request, params):
@@ -758,7 +760,7 @@ def _behind_queryset(request, params):
 BEHIND_SORTS = {
     "official": ("official__person__family_name_en", "official__person__given_name_en"),
     "position": ("official__position",), "organisation": ("official__person__organisation__name_en",),
-    "province": ("official__province",), "days": ("total_days",), "shortfall": ("shortfall",),
+    "province": ("official__province_code", "official__province"), "days": ("total_days",), "shortfall": ("shortfall",),
 }
 
 
@@ -782,7 +784,7 @@ def behind(request: HttpRequest) -> HttpResponse:
         "rows": rows, "page_number": number, "sort": sort, "has_next": len(chunk) > size, "has_previous": number > 1,
         "querystring_without_page": f"{query.urlencode()}&" if query else "",
         **params, "positions": Position.choices,
-        **selectors.behind_filter_choices(user=request.user),
+        **selectors.behind_filter_choices(user=request.user), "province_choices": [provinces.grouped_choices()[0]],
         "years": range(timezone.localdate().year, timezone.localdate().year - 10, -1),
         "rules": services.compliance_rules(),
     })

@@ -15,6 +15,8 @@ from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
+from citybridge.core.provinces import province_code
+
 from . import catalogue, sources
 from .models import (
     City,
@@ -122,13 +124,14 @@ def _import_registry(report: ImportReport) -> dict[int, City]:
     existing = {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False)}
     new, changed = [], []
     fields = ["name", "name_en", "name_zh_hans", "country", "province", "province_en", "province_zh_hans",
-              "population", "latitude", "longitude", "timezone", "size_class", "climate_zone"]
+              "population", "latitude", "longitude", "timezone", "size_class", "climate_zone", "province_code"]
     for g in geo:
         values = {
             "name": g.name_en, "name_en": g.name_en, "name_zh_hans": g.name_zh or None, "country": g.country,
             "province": g.province_en, "province_en": g.province_en, "province_zh_hans": g.province_zh,
             "population": g.population, "latitude": g.latitude, "longitude": g.longitude, "timezone": g.timezone,
             "size_class": size_class(g.population), "climate_zone": g.climate_zone,
+            "province_code": province_code(g.province_en, g.country) or province_code(g.province_zh, g.country),
         }
         city = existing.get(g.geonames_id)
         if city is None:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.views import paginate
@@ -27,13 +28,15 @@ def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     country = request.GET.get("country", "") if request.GET.get("country") in ("US", "CN") else ""
     size = request.GET.get("size", "") if request.GET.get("size") in SizeClass.values else ""
-    qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size)
+    province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
+    qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size, province=province)
     qs, sort = sort_queryset(request, qs, {
         "name": localized("name"), "province": localized("province"), "population": ("population",),
         "size": ("size_class",), "climate": ("climate_zone",),
     }, "-population")
     return render(request, "cities/index.html", {
-        **paginate(request, qs), "q": q, "sort": sort, "country": country, "size": size, "sizes": SizeClass.choices,
+        **paginate(request, qs), "q": q, "sort": sort, "province": province,
+        "province_choices": provinces.grouped_choices(), "country": country, "size": size, "sizes": SizeClass.choices,
         "can_select": request.user.has_perm("cities.run_selection"),
     })
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import provinces
 from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
 from .concurrency import VersionedForm
 from .models import Organisation, Person
@@ -81,6 +82,19 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+def province_field(instance=None, label=None) -> forms.ChoiceField:
+    """A select of the controlled list (China's provinces, the US states), grouped by country, in the page's
+    language. A province written before the list existed and not on it is named in the help text (it is kept)."""
+    field = forms.ChoiceField(label=label or _("Province or state"), required=False,
+                              choices=[("", "—"), *provinces.grouped_choices()])
+    if instance is not None and not instance.province_code:
+        legacy = getattr(instance, "province_en", None) or getattr(instance, "province_zh_hans", None) or ""
+        if legacy:
+            field.help_text = _("Recorded as “%(text)s”, which is not on the list: it is kept until you choose one.") % {
+                "text": legacy}
+    return field
+
+
 class OrganisationForm(VersionedForm, forms.ModelForm):
     """`fields`: the subset this user may change (services.organisation_fields_for); the others are not shown."""
 
@@ -89,11 +103,13 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         formfield_callback = _https_urls
         fields = [
             "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
-            "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
+            "province_code", "city_en", "city_zh_hans", "website", "parent",
         ]
 
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if "province_code" in self.fields:
+            self.fields["province_code"] = province_field(self.instance)
         if fields is not None:
             for name in [n for n in self.fields if n not in fields and n != "version"]:
                 del self.fields[name]

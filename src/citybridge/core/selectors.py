@@ -7,8 +7,11 @@ from django.db.models import QuerySet
 from .models import Organisation, Person
 
 
-def organisation_list(*, user, q: str = "", type: str = "", country: str = "") -> QuerySet[Organisation]:
+def organisation_list(*, user, q: str = "", type: str = "", country: str = "",
+                      province: str = "") -> QuerySet[Organisation]:
     qs = Organisation.objects.visible_to(user).search(q).select_related("parent")
+    if province:
+        qs = qs.filter(province_code=province)
     if type:
         qs = qs.filter(type=type)
     if country:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import auth, privacy, selectors, services
+from . import auth, privacy, provinces, selectors, services
 from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
 from .files import XLSX, file_response
@@ -135,9 +135,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     type_ = request.GET.get("type", "") if request.GET.get("type") in OrganisationType.values else ""
     country = request.GET.get("country", "") if request.GET.get("country") in dict(COUNTRIES) else ""
-    qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country)
+    province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
+    qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country, province=province)
     qs, sort = sort_queryset(request, qs, {
-        "name": localized("name"), "type": ("type",), "country": ("country",),
+        "name": localized("name"), "type": ("type",), "country": ("country",), "province": localized("province"),
         "parent": tuple(f"parent__{f}" for f in localized("name")),
     }, "name")
     page = paginate(request, qs)
@@ -146,7 +147,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
     return render(request, "core/organisation_list.html", {
-        **page, "q": q, "type": type_, "country": country, "sort": sort,
+        **page, "q": q, "type": type_, "country": country, "sort": sort, "province": province,
+        "province_choices": provinces.grouped_choices(),
         "types": OrganisationType.choices, "countries": COUNTRIES,
         "can_add": request.user.has_perm("core.add_organisation"),
     })

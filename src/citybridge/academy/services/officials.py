@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import bump_version, claim_version
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.provinces import province_code
 
 from ..models import (
     Jurisdiction,
@@ -30,8 +31,10 @@ def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = 
     name, province = (name or "").strip(), (province or "").strip()
     is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
     qs = Jurisdiction.objects.filter(Q(name_en__iexact=name) | Q(name_zh_hans=name), country=country)
-    if province:
-        qs = qs.filter(Q(province_en__iexact=province) | Q(province_zh_hans=province))
+    if province:  # "Hebei", "河北省" and "Hebei Province" are one province (core.provinces)
+        code = province_code(province, country)
+        same = Q(province_en__iexact=province) | Q(province_zh_hans=province)
+        qs = qs.filter(same | Q(province_code=code) if code else same)
     found = qs.first()
     if found:
         return found

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from citybridge.core import provinces
 from citybridge.core.files import upload_limit
 from citybridge.core.models import Organisation, Person, User
 
@@ -201,6 +202,7 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
             profile.service_start = r.service_start
         profile.province = (jurisdiction.province_en or jurisdiction.province_zh_hans) if jurisdiction else (
             r.province or (org.province_en if org else "") or "")
+        provinces.fill_code(profile, "province")  # bulk writes skip save()
         officials_for_rows.append((r, profile))
     if report.errors:
         return
@@ -215,7 +217,7 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> Non
     if updated_profiles:
         bulk_update_with_history(updated_profiles, OfficialProfile, ["position", "jurisdiction", "company",
                                                                      "company_employees", "service_start",
-                                                                     "province"], batch_size=500)
+                                                                     "province", "province_code"], batch_size=500)
     for jurisdiction, population, valid_from in populations:
         JurisdictionPopulation.objects.update_or_create(
             jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population})
