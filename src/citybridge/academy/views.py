@@ -39,7 +39,6 @@ from .forms import (
 from .ics import CalendarSession, timetable_ics
 from .messages import problem_message
 from .models import (
-    COURSE_TRANSITIONS,
     Academy,
     Certificate,
     Course,
@@ -286,8 +285,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "course_modules": selectors.course_modules(course=course),
         "enrolments": enrolments, "counts": counts,
         "problems": [(p.severity, problem_message(p)) for p in problems],
-        "next_statuses": [(s, CourseStatus(s).label) for s in sorted(COURSE_TRANSITIONS[course.status])]
-        if can_manage else [],
+        "next_statuses": [(s, CourseStatus(s).label)
+                          for s in services.course_next_statuses(actor=user, course=course)] if can_manage else [],
+        "reopening": course.status == CourseStatus.CANCELLED,
         "q": q, "candidates": candidates,
         "show_contact": can_manage,
         "is_completed": course.status == CourseStatus.COMPLETED,
@@ -303,8 +303,10 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Select a valid status."))
     else:
         try:
+            reopened = course.status == CourseStatus.CANCELLED
             services.course_set_status(actor=request.user, course=course, status=form.cleaned_data["status"])
-            messages.success(request, _("The course status was changed."))
+            messages.success(request, _("The course was reopened and is in planning again.") if reopened
+                             else _("The course status was changed."))
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
@@ -589,6 +591,10 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             _form_error(form, exc)
     return render(request, "academy/form.html", {"form": form, "title": _("Revoke certificate %(code)s")
                                                  % {"code": cert.code},
+                                                 "submit_label": _("Revoke the certificate"),
+                                                 "submit_class": "outline secondary",
+                                                 "confirm_message": _("Revoke this certificate? Verification will "
+                                                                      "show it as revoked; this cannot be undone."),
                                                  "cancel_url": reverse("academy:course",
                                                                        args=[cert.enrolment.course_id])})
 

@@ -13,6 +13,7 @@ from . import provinces
 from .auth import hash_token, new_token_secret
 from .concurrency import claim_version
 from .models import ApiToken, Organisation, Person, User
+from .validation import ErrorCollector
 
 ORGANISATION_FIELDS = (
     "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
@@ -118,9 +119,12 @@ def apply_province_code(obj, code: str | None, *, text_fields=("province_en", "p
 
 
 def _validate_organisation(org: Organisation) -> None:
+    errors = ErrorCollector()  # every problem at once, each on its field
     if not (org.name_en or org.name_zh_hans):
-        raise ValidationError({"name_en": _("Give the name in at least one language.")})
-    org.full_clean(exclude=["name"])
+        errors.add("name_en", _("Give the name in at least one language."))
+    with errors.check():
+        org.full_clean(exclude=["name"])
+    errors.raise_if_any()
     names = [n for n in (org.name_en, org.name_zh_hans) if n]
     same_name = Q()
     for n in names:

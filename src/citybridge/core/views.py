@@ -31,6 +31,7 @@ from .forms import (
 from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+from .validation import add_to_form
 
 PAGE_SIZE = 50
 
@@ -182,7 +183,7 @@ def _save_form(request, form, write, success_message: str):
         form.show_stale(exc, current_values(exc.instance, form.fields))
         return None
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_to_form(form, exc)
         return None
     messages.success(request, success_message)
     return obj

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from citybridge.core.concurrency import bump_version, claim_version
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.provinces import province_code
+from citybridge.core.validation import ErrorCollector
 
 from ..models import (
     Jurisdiction,
@@ -65,12 +66,14 @@ def _official_province(official: OfficialProfile) -> str:
 
 
 def _validate_official(official: OfficialProfile) -> None:
+    errors = ErrorCollector()  # every problem at once, each on its field
     if official.position not in Position.values:
-        raise ValidationError({"position": _("Select a valid position.")})
+        errors.add("position", _("Select a valid position."))
     if official.service_start and official.service_start > timezone.localdate():
-        raise ValidationError({"service_start": _("The date service began cannot be in the future.")})
+        errors.add("service_start", _("The date service began cannot be in the future."))
     if official.company_id and official.company.type not in ("soe", "company"):
-        raise ValidationError({"company": _("The company must be an organisation of type company or SOE.")})
+        errors.add("company", _("The company must be an organisation of type company or SOE."))
+    errors.raise_if_any()
 
 
 @transaction.atomic
