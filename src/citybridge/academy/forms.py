@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from citybridge.core import provinces
 from citybridge.core.concurrency import VersionedForm
 from citybridge.core.files import check_upload
+from citybridge.core.forms import ProvinceChoiceField
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -103,7 +104,7 @@ class OfficialForm(VersionedForm):
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     jurisdiction = forms.CharField(label=_("Jurisdiction led"), max_length=200, required=False)
     #: a code of the controlled list (core.provinces); the service receives the province's English name
-    province = forms.ChoiceField(label=_("Province"), required=False)
+    province = ProvinceChoiceField(label=_("Province"), required=False)
     population = forms.IntegerField(label=_("Population of the jurisdiction"), min_value=0, max_value=2_000_000_000,
                                     required=False)
     population_date = forms.DateField(label=_("Population as of"), widget=DATE, required=False)

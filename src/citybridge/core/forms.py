@@ -82,10 +82,18 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+class ProvinceChoiceField(forms.ChoiceField):
+    """A select of province codes that also takes a name as typed ("江苏", "Hebei Province"): mapped to its code."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return provinces.province_code(value) or value if value else value
+
+
 def province_field(instance=None, label=None) -> forms.ChoiceField:
     """A select of the controlled list (China's provinces, the US states), grouped by country, in the page's
     language. A province written before the list existed and not on it is named in the help text (it is kept)."""
-    field = forms.ChoiceField(label=label or _("Province or state"), required=False,
+    field = ProvinceChoiceField(label=label or _("Province or state"), required=False,
                               choices=[("", "—"), *provinces.grouped_choices()])
     if instance is not None and not instance.province_code:
         legacy = getattr(instance, "province_en", None) or getattr(instance, "province_zh_hans", None) or ""
