@@ -135,6 +135,14 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
     def validate_unique(self):
         """Uniqueness (same name and country) is checked by the service, with its own message."""
 
+    def clean(self):
+        """The service's name rule checked here too, so that it shows with the other fields' errors at once."""
+        data = super().clean()
+        if "name_en" in self.fields and not (data.get("name_en") or data.get("name_zh_hans")) \
+                and "name_en" not in self.errors:
+            self.add_error("name_en", _("Give the name in at least one language."))
+        return data
+
 
 class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
