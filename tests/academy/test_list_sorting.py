@@ -46,3 +46,22 @@ def test_courses_sort_by_title_and_keep_the_status_filter(client_for, staff, row
     assert "能源智慧城市" in html and "零废弃" not in html
     assert 'href="?sort=title&amp;status=open"' in html
     assert '<input type="hidden" name="sort" value="-title">' in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_who_is_behind_filters_one_province_however_it_was_written(client_for, staff, make_official, course,
+                                                                   language):
+    from citybridge.academy.models import Enrolment, Jurisdiction
+
+    en = Jurisdiction.objects.create(name="Shijiazhuang", name_en="Shijiazhuang", province_en="Hebei Province")
+    zh = Jurisdiction.objects.create(name="保定", name_zh_hans="保定", province_zh_hans="河北省")
+    other = Jurisdiction.objects.create(name="Hefei", name_en="Hefei", province_en="Anhui")
+    officials = [make_official(jurisdiction=j, province=j.province_en or j.province_zh_hans) for j in (en, zh, other)]
+    for o in officials:
+        Enrolment.objects.create(course=course, official=o, status="confirmed", position=o.position)
+    assert [o.province_code for o in officials] == ["CN-HE", "CN-HE", "CN-AH"]
+    html = client_for(staff, language).get("/academy/behind/", {"province": "CN-HE",
+                                                                "year": course.start_date.year}).content.decode()
+    assert f'/academy/officials/{officials[0].pk}/' in html and f'/academy/officials/{officials[1].pk}/' in html
+    assert f'/academy/officials/{officials[2].pk}/' not in html
+    assert ("河北省" if language == "zh-hans" else ">Hebei<") in html
