@@ -68,14 +68,15 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
     errors = ErrorCollector()  # every problem at once, each on its field
     with errors.check():
         _bilingual_required({"title_en": course.title_en, "title_zh_hans": course.title_zh_hans}, "title")
-    with errors.check():
-        course.full_clean(exclude=["title", "location", "modules", "status"])
-    if course.start_date and course.end_date and not errors.has("start_date") and not errors.has("end_date"):
+    if course.start_date and course.end_date:
         problems = cr.check_course_dates(course.start_date, course.end_date, course_rules())
         if course.pk:
             problems += [p for p in _course_problems(course) if p.code == "session.outside_course"]
         with errors.check():
             _raise_problems(problems, "end_date")
+    with errors.check():  # the dates constraint is reported above in words, not by its name
+        course.full_clean(exclude=["title", "location", "modules", "status"],
+                          validate_constraints=not errors.has("end_date"))
     errors.raise_if_any()
     course.save()
     if modules is not None:
@@ -85,7 +86,6 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
     return course
 
 
-@transaction.atomic
 def course_next_statuses(*, actor: User, course: Course) -> list[str]:
     """The statuses this user may move the course to: the transitions, and for program staff the reopening of a
     cancelled course (cancelled → planning)."""
@@ -95,6 +95,7 @@ def course_next_statuses(*, actor: User, course: Course) -> list[str]:
     return sorted(allowed)
 
 
+@transaction.atomic
 def course_set_status(*, actor: User, course: Course, status: str) -> Course:
     require(actor, "academy.manage_course", course)
     passed, course = course, Course.objects.select_for_update().get(pk=course.pk)
