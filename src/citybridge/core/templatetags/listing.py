@@ -21,7 +21,7 @@ def _query(request, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, label, key, numeric=False):
+def sort_header(context, label, key):
     """A `<th>` with a link that sorts by `key`; the current column shows ▲ / ▼ and `aria-sort`.
 
     A second click reverses the direction; any other column starts ascending. The link keeps the filters and
