@@ -6,8 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.core import provinces
 from citybridge.core.concurrency import VersionedForm
 from citybridge.core.files import check_upload
+from citybridge.core.forms import ProvinceChoiceField
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -103,7 +105,8 @@ class OfficialForm(VersionedForm):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     jurisdiction = forms.CharField(label=_("Jurisdiction led"), max_length=200, required=False)
-    province = forms.CharField(label=_("Province"), max_length=100, required=False)
+    #: a code of the controlled list (core.provinces); the service receives the province's English name
+    province = ProvinceChoiceField(label=_("Province"), required=False)
     population = forms.IntegerField(label=_("Population of the jurisdiction"), min_value=0, max_value=2_000_000_000,
                                     required=False)
     population_date = forms.DateField(label=_("Population as of"), widget=DATE, required=False)
@@ -116,10 +119,23 @@ class OfficialForm(VersionedForm):
 
     def __init__(self, *args, person_version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["province"].choices = [("", "—"), *provinces.choices("CN")]
+        written = self.initial.get("province") or ""
+        if written and written not in provinces.BY_CODE:
+            self.initial["province"] = provinces.province_code(written, "CN")
+            if not self.initial["province"]:
+                self.fields["province"].help_text = _(
+                    "Recorded as “%(text)s”, which is not on the list: it is kept until you choose one.") % {
+                    "text": written}
         if person_version is not None:  # the official's page also edits the person: their version travels too
             self.fields["person_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
                                                                max_value=2**31 - 1, initial=person_version,
                                                                required=False)
+
+
+    def clean_province(self) -> str:
+        code = self.cleaned_data.get("province") or ""
+        return provinces.BY_CODE[code].name_en if code else ""
 
 
 class EnrolForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from citybridge.core import provinces
 from citybridge.core.concurrency import Versioned
 from citybridge.core.models import Organisation, Person, is_chinese
 
@@ -290,6 +291,7 @@ class Jurisdiction(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     province = models.CharField(_("province"), max_length=100, blank=True)
+    province_code = provinces.code_field()
     country = models.CharField(_("country"), max_length=2, default="CN")
 
     class Meta:
@@ -299,6 +301,10 @@ class Jurisdiction(models.Model):
 
     def __str__(self) -> str:
         return self.display_name()
+
+    def save(self, *args, **kwargs):
+        provinces.fill_code(self, "province_en", "province_zh_hans", "province", kwargs=kwargs)
+        super().save(*args, **kwargs)
 
     def display_name(self, language: str | None = None) -> str:
         return _bilingual(self, "name", language)
@@ -349,6 +355,7 @@ class OfficialProfile(Versioned):
                                      on_delete=models.SET_NULL, related_name="officials")
     #: for filtering: the jurisdiction's province, or the organisation's
     province = models.CharField(_("province"), max_length=100, blank=True, db_index=True)
+    province_code = provinces.code_field()
     company = models.ForeignKey(Organisation, verbose_name=_("company"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="executives")
     company_employees = models.PositiveIntegerField(_("company employees"), null=True, blank=True)
@@ -367,6 +374,13 @@ class OfficialProfile(Versioned):
 
     def __str__(self) -> str:
         return self.person.display_name()
+
+    def save(self, *args, **kwargs):
+        provinces.fill_code(self, "province", kwargs=kwargs)
+        super().save(*args, **kwargs)
+
+    def display_province(self, language: str | None = None) -> str:
+        return provinces.province_name(self.province_code, language) or self.province
 
 
 # --------------------------------------------------------------------------- enrolment and attendance

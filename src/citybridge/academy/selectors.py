@@ -228,8 +228,8 @@ def behind_list(*, user, year: int, academy: int | None = None, organisation: in
         qs = qs.filter(official_id__in=Enrolment.objects.filter(course__academy_id=academy).values("official_id"))
     if organisation:
         qs = qs.filter(official__person__organisation_id=organisation)
-    if province:
-        qs = qs.filter(official__province=province)
+    if province:  # a code of core.provinces: "Hebei" and "河北省" are one province
+        qs = qs.filter(official__province_code=province)
     if position:
         qs = qs.filter(official__position=position)
     return qs.order_by(f"-{key}", "official_id")

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from citybridge.core import provinces
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
+from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.views import paginate
 
 from . import selectors, services
@@ -37,7 +39,6 @@ from .forms import (
 from .ics import CalendarSession, timetable_ics
 from .messages import problem_message
 from .models import (
-    COURSE_TRANSITIONS,
     Academy,
     Certificate,
     Course,
@@ -110,10 +111,14 @@ def _official(request: HttpRequest, pk: int, perm: str = "academy.view_official"
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
     qs = selectors.course_list(user=request.user, status=status)
+    qs, sort = sort_queryset(request, qs, {
+        "title": localized("title"), "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
+        "dates": ("start_date", "end_date"), "status": ("status",), "confirmed": ("confirmed",),
+    }, "-dates")
     user = request.user
     addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
     return render(request, "academy/index.html", {
-        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices,
+        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices, "sort": sort,
         "can_add_course": bool(addable),
         "can_see_compliance": user.has_perm("academy.view_compliance"),
         "can_see_impact": user.has_perm("academy.view_impact"),
@@ -276,8 +281,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "course_modules": selectors.course_modules(course=course),
         "enrolments": enrolments, "counts": counts,
         "problems": [(p.severity, problem_message(p)) for p in problems],
-        "next_statuses": [(s, CourseStatus(s).label) for s in sorted(COURSE_TRANSITIONS[course.status])]
-        if can_manage else [],
+        "next_statuses": [(s, CourseStatus(s).label)
+                          for s in services.course_next_statuses(actor=user, course=course)] if can_manage else [],
+        "reopening": course.status == CourseStatus.CANCELLED,
         "q": q, "candidates": candidates,
         "show_contact": can_manage,
         "is_completed": course.status == CourseStatus.COMPLETED,
@@ -293,8 +299,10 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Select a valid status."))
     else:
         try:
+            reopened = course.status == CourseStatus.CANCELLED
             services.course_set_status(actor=request.user, course=course, status=form.cleaned_data["status"])
-            messages.success(request, _("The course status was changed."))
+            messages.success(request, _("The course was reopened and is in planning again.") if reopened
+                             else _("The course status was changed."))
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
@@ -616,6 +624,10 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             _form_error(form, exc)
     return render(request, "academy/form.html", {"form": form, "title": _("Revoke certificate %(code)s")
                                                  % {"code": cert.code},
+                                                 "submit_label": _("Revoke the certificate"),
+                                                 "submit_class": "outline secondary",
+                                                 "confirm_message": _("Revoke this certificate? Verification will "
+                                                                      "show it as revoked; this cannot be undone."),
                                                  "cancel_url": reverse("academy:course",
                                                                        args=[cert.enrolment.course_id])})
 
@@ -640,8 +652,13 @@ def official_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_program_staff or request.user.has_perm("academy.view_compliance")):
         raise PermissionDenied
     q = request.GET.get("q", "")[:100]
+    qs, sort = sort_queryset(request, selectors.official_list(user=request.user, q=q), {
+        "name": tuple(f"person__{f}" for f in localized("family_name", "given_name")), "position": ("position",),
+        "organisation": tuple(f"person__organisation__{f}" for f in localized("name")),
+        "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
+    }, "name")
     return render(request, "academy/official_list.html", {
-        **paginate(request, selectors.official_list(user=request.user, q=q)), "q": q,
+        **paginate(request, qs), "q": q, "sort": sort,
         "can_add": request.user.has_perm("academy.add_official"),
     })
 
@@ -768,7 +785,8 @@ def _behind_params(request):
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
     rule = request.GET.get("rule", "any") if request.GET.get("rule") in selectors.BEHIND_RULES else "any"
     return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
-            "province": request.GET.get("province", "")[:100], "position": position, "rule": rule}
+            "province": request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else "",
+            "position": position, "rule": rule}
 
 
 def _behind_queryset(request, params):
@@ -785,10 +803,20 @@ def _behind_rule_choices():
             ("window", _("At risk in the 5-year window")), ("both", _("Behind on both rules"))]
 
 
+BEHIND_SORTS = {
+    "official": ("official__person__family_name_en", "official__person__given_name_en"),
+    "position": ("official__position",), "organisation": ("official__person__organisation__name_en",),
+    "province": ("official__province_code", "official__province"), "days": ("total_days",), "shortfall": ("shortfall",),
+    "gap": ("window_gap",),
+}
+
+
 @login_required
 def behind(request: HttpRequest) -> HttpResponse:
     params = _behind_params(request)
-    qs = _behind_queryset(request, params)
+    qs, sort = _behind_queryset(request, params), ""
+    if qs is not None and request.GET.get("sort"):  # else the rule's own order, which its index serves
+        qs, sort = sort_queryset(request, qs, BEHIND_SORTS, "-shortfall", tiebreaker="official_id")
     # no COUNT(*): at 200,000 officials a filtered count costs more than the page itself; fetch one row more
     # than a page to know whether there is a next one
     try:
@@ -802,11 +830,11 @@ def behind(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     today = timezone.localdate()
     return render(request, "academy/behind.html", {
-        "rows": rows, "page_number": number, "has_next": len(chunk) > size, "has_previous": number > 1,
+        "rows": rows, "page_number": number, "sort": sort, "has_next": len(chunk) > size, "has_previous": number > 1,
         "querystring_without_page": f"{query.urlencode()}&" if query else "",
         **params, "positions": Position.choices, "rules_choices": _behind_rule_choices(),
         "prepared": qs is not None, "can_prepare": request.user.is_program_staff,
-        **selectors.behind_filter_choices(user=request.user),
+        **selectors.behind_filter_choices(user=request.user), "province_choices": [provinces.grouped_choices()[0]],
         "years": range(today.year + 1, today.year - 10, -1),
         "rules": selectors.compliance_rules(),
     })

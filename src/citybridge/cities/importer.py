@@ -15,6 +15,8 @@ from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 
+from citybridge.core.provinces import province_code
+
 from . import catalogue, sources
 from .models import (
     City,
@@ -138,7 +140,8 @@ def _import_registry(report: ImportReport) -> dict[int, City]:
     new, changed = [], []
     fields = ["name", "name_en", "name_zh_hans", "country", "province", "province_en", "province_zh_hans",
               "population", "latitude", "longitude", "timezone", "size_class", "climate_zone", "admin_level",
-              "population_area", "population_year", "merged_into"]
+              "population_area", "population_year", "merged_into",
+              "province_code"]
     for g in geo:
         values = {
             "name": g.name_en, "name_en": g.name_en, "name_zh_hans": g.name_zh or None, "country": g.country,
@@ -146,6 +149,7 @@ def _import_registry(report: ImportReport) -> dict[int, City]:
             "population": g.population, "latitude": g.latitude, "longitude": g.longitude, "timezone": g.timezone,
             "size_class": size_class(g.population), "climate_zone": g.climate_zone, "admin_level": g.admin_level,
             "population_area": g.population_area, "population_year": g.population_year, "merged_into": None,
+            "province_code": province_code(g.province_en, g.country) or province_code(g.province_zh, g.country),
         }
         city = existing.get(g.geonames_id)
         if city is None:

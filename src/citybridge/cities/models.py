@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from citybridge.core import provinces
 from citybridge.core.models import is_chinese
 from citybridge.core.rules import is_program_staff
 
@@ -77,6 +78,7 @@ class City(models.Model):
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2)
     province = models.CharField(_("province or state"), max_length=100, blank=True)
+    province_code = provinces.code_field()
     population = models.PositiveBigIntegerField(_("population"), null=True, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
@@ -103,6 +105,10 @@ class City(models.Model):
 
     def __str__(self) -> str:
         return self.display_name()
+
+    def save(self, *args, **kwargs):
+        provinces.fill_code(self, "province_en", "province_zh_hans", kwargs=kwargs)
+        super().save(*args, **kwargs)
 
     def display_name(self, language: str | None = None) -> str:
         if is_chinese(language):

@@ -31,8 +31,10 @@ KEY_FIGURES = (
 )
 
 
-def city_list(*, user, q: str = "", country: str = "", size_class: str = "") -> QuerySet[City]:
+def city_list(*, user, q: str = "", country: str = "", size_class: str = "", province: str = "") -> QuerySet[City]:
     qs = City.objects.visible_to(user).listed()
+    if province:  # a code of core.provinces
+        qs = qs.filter(province_code=province)
     if q:
         qs = qs.filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q) | Q(province_en__icontains=q)
                        | Q(province_zh_hans__icontains=q))

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
@@ -26,9 +28,15 @@ def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     country = request.GET.get("country", "") if request.GET.get("country") in ("US", "CN") else ""
     size = request.GET.get("size", "") if request.GET.get("size") in SizeClass.values else ""
-    qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size)
+    province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
+    qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size, province=province)
+    qs, sort = sort_queryset(request, qs, {
+        "name": localized("name"), "province": localized("province"), "population": ("population",),
+        "size": ("size_class",), "climate": ("climate_zone",),
+    }, "-population")
     return render(request, "cities/index.html", {
-        **paginate(request, qs), "q": q, "country": country, "size": size, "sizes": SizeClass.choices,
+        **paginate(request, qs), "q": q, "sort": sort, "province": province,
+        "province_choices": provinces.grouped_choices(), "country": country, "size": size, "sizes": SizeClass.choices,
         "can_select": request.user.has_perm("cities.run_selection"),
     })
 
@@ -71,9 +79,12 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def interest_list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.interest_list(user=request.user)
+    qs, sort = sort_queryset(request, selectors.interest_list(user=request.user), {
+        "city": tuple(f"city__{f}" for f in localized("name")), "submitted": ("submitted_at",),
+        "contact": ("contact_name",), "status": ("status",),
+    }, "-submitted")
     return render(request, "cities/interest_list.html", {
-        **paginate(request, qs), "can_review": request.user.has_perm("cities.review_interest"),
+        **paginate(request, qs), "sort": sort, "can_review": request.user.has_perm("cities.review_interest"),
     })
 
 
@@ -107,8 +118,11 @@ def pool(request: HttpRequest) -> HttpResponse:
             services.candidate_add(actor=request.user, city=city)
             messages.success(request, _("%(city)s was added to the candidate pool.") % {"city": city.display_name()})
             return redirect("cities:pool")
-    return render(request, "cities/pool.html", {**paginate(request, selectors.candidate_pool(user=request.user)),
-                                                "form": form})
+    qs, sort = sort_queryset(request, selectors.candidate_pool(user=request.user), {
+        "city": tuple(f"city__{f}" for f in localized("name")),
+        "province": tuple(f"city__{f}" for f in localized("province")), "origin": ("origin",), "added": ("added_at",),
+    }, "city")
+    return render(request, "cities/pool.html", {**paginate(request, qs), "form": form, "sort": sort})
 
 
 @login_required
@@ -131,6 +145,9 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("cities.run_selection"):
         raise PermissionDenied
     indicators = selectors.indicators_with_data()
+    run_qs, sort = sort_queryset(request, selectors.run_list(user=request.user), {
+        "name": ("name",), "created": ("created_at",), "by": ("created_by__email",), "state": ("status",),
+    }, "-created")
     form = SelectionForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +160,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The selection was saved and is being computed in the background."))
             return redirect("cities:run", pk=run.pk)
     return render(request, "cities/run_list.html", {
-        **paginate(request, selectors.run_list(user=request.user)), "form": form,
+        **paginate(request, run_qs), "form": form, "sort": sort,
     })
 
 

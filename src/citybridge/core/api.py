@@ -91,6 +91,7 @@ class OrganisationOut(Schema):
     country: str
     province_en: str | None
     province_zh_hans: str | None
+    province_code: str
     city_en: str | None
     city_zh_hans: str | None
     website: str
@@ -111,6 +112,7 @@ class OrganisationPatch(Strict):
     country: Country | None = None
     province_en: str | None = Field(None, max_length=100)
     province_zh_hans: str | None = Field(None, max_length=100)
+    province_code: str | None = Field(None, max_length=5, description="core.provinces code, e.g. CN-HE, US-CA")
     city_en: str | None = Field(None, max_length=100)
     city_zh_hans: str | None = Field(None, max_length=100)
     website: str | None = Field(None, max_length=300)

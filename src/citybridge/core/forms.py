@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import provinces
 from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
 from .concurrency import VersionedForm
 from .models import Organisation, Person
@@ -85,6 +86,27 @@ def _https_urls(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+class ProvinceChoiceField(forms.ChoiceField):
+    """A select of province codes that also takes a name as typed ("江苏", "Hebei Province"): mapped to its code."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return provinces.province_code(value) or value if value else value
+
+
+def province_field(instance=None, label=None) -> forms.ChoiceField:
+    """A select of the controlled list (China's provinces, the US states), grouped by country, in the page's
+    language. A province written before the list existed and not on it is named in the help text (it is kept)."""
+    field = ProvinceChoiceField(label=label or _("Province or state"), required=False,
+                              choices=[("", "—"), *provinces.grouped_choices()])
+    if instance is not None and not instance.province_code:
+        legacy = getattr(instance, "province_en", None) or getattr(instance, "province_zh_hans", None) or ""
+        if legacy:
+            field.help_text = _("Recorded as “%(text)s”, which is not on the list: it is kept until you choose one.") % {
+                "text": legacy}
+    return field
+
+
 class OrganisationForm(VersionedForm, forms.ModelForm):
     """`fields`: the subset this user may change (services.organisation_fields_for); the others are not shown."""
 
@@ -93,11 +115,13 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         formfield_callback = _https_urls
         fields = [
             "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
-            "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
+            "province_code", "city_en", "city_zh_hans", "website", "parent",
         ]
 
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if "province_code" in self.fields:
+            self.fields["province_code"] = province_field(self.instance)
         if fields is not None:
             for name in [n for n in self.fields if n not in fields and n != "version"]:
                 del self.fields[name]
@@ -114,6 +138,14 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
 
     def validate_unique(self):
         """Uniqueness (same name and country) is checked by the service, with its own message."""
+
+    def clean(self):
+        """The service's name rule checked here too, so that it shows with the other fields' errors at once."""
+        data = super().clean()
+        if "name_en" in self.fields and not (data.get("name_en") or data.get("name_zh_hans")) \
+                and "name_en" not in self.errors:
+            self.add_error("name_en", _("Give the name in at least one language."))
+        return data
 
 
 class PersonForm(VersionedForm, forms.ModelForm):

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import provinces
 from .concurrency import Versioned
 from .countries import COUNTRIES
 
@@ -86,6 +87,7 @@ class Organisation(Versioned):
     type = models.CharField(_("type"), max_length=20, choices=OrganisationType.choices)
     country = models.CharField(_("country"), max_length=2, choices=COUNTRIES)
     province = models.CharField(_("province or state"), max_length=100, blank=True)
+    province_code = provinces.code_field()
     city = models.CharField(pgettext_lazy("place", "city"), max_length=100, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     parent = models.ForeignKey(
@@ -106,6 +108,15 @@ class Organisation(Versioned):
 
     def __str__(self) -> str:
         return self.display_name()
+
+    def save(self, *args, **kwargs):
+        provinces.fill_code(self, "province_en", "province_zh_hans", kwargs=kwargs)
+        super().save(*args, **kwargs)
+
+    def display_province(self, language: str | None = None) -> str:
+        return provinces.province_name(self.province_code, language) or (
+            (self.province_zh_hans or self.province_en) if is_chinese(language) else
+            (self.province_en or self.province_zh_hans)) or ""
 
     def display_name(self, language: str | None = None) -> str:
         if is_chinese(language):

@@ -11,8 +11,11 @@ from django.http import Http404
 from .models import ApiToken, Organisation, Person
 
 
-def organisation_list(*, user, q: str = "", type: str = "", country: str = "") -> QuerySet[Organisation]:
+def organisation_list(*, user, q: str = "", type: str = "", country: str = "",
+                      province: str = "") -> QuerySet[Organisation]:
     qs = Organisation.objects.visible_to(user).search(q).select_related("parent")
+    if province:
+        qs = qs.filter(province_code=province)
     if type:
         qs = qs.filter(type=type)
     if country:

@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from . import provinces
 from .auth import hash_token, new_token_secret
 from .concurrency import claim_version
 from .models import ApiToken, Organisation, Person, User
+from .validation import ErrorCollector
 
 ORGANISATION_FIELDS = (
     "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
-    "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent",
+    "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent", "province_code",
 )
 #: what users scoped to an organisation (partners, solution providers, academy coordinators) may change on its
 #: record: how it is written short and where to find it. Its name, type, country, place and parent organisation
@@ -96,10 +98,33 @@ def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
         setattr(instance, name, "" if value is None and name not in ("parent", "organisation") else value)
 
 
+def apply_province_code(obj, code: str | None, *, text_fields=("province_en", "province_zh_hans")) -> None:
+    """A code from the controlled list (`core.provinces`) writes the province in both languages; no code clears a
+    province the list knows and keeps a text it does not know (nothing written before the list existed is lost).
+    `obj.country`, when the model has one, must be the province's country."""
+    code = (code or "").strip().upper()
+    if code:
+        province = provinces.BY_CODE.get(code)
+        if province is None:
+            raise ValidationError({"province_code": _("Choose a province or state from the list.")})
+        if getattr(obj, "country", "") and province.country != obj.country:
+            raise ValidationError({"province_code": _("This province or state is not in the chosen country.")})
+        obj.province_code = code
+        for name in text_fields:
+            setattr(obj, name, province.name_zh_hans if name.endswith("_zh_hans") else province.name_en)
+    elif obj.province_code:
+        obj.province_code = ""
+        for name in text_fields:
+            setattr(obj, name, "")
+
+
 def _validate_organisation(org: Organisation) -> None:
+    errors = ErrorCollector()  # every problem at once, each on its field
     if not (org.name_en or org.name_zh_hans):
-        raise ValidationError({"name_en": _("Give the name in at least one language.")})
-    org.full_clean(exclude=["name"])
+        errors.add("name_en", _("Give the name in at least one language."))
+    with errors.check():
+        org.full_clean(exclude=["name"])
+    errors.raise_if_any()
     names = [n for n in (org.name_en, org.name_zh_hans) if n]
     same_name = Q()
     for n in names:
@@ -122,7 +147,10 @@ def _validate_organisation(org: Organisation) -> None:
 def organisation_create(*, actor: User, **fields) -> Organisation:
     require(actor, "core.add_organisation")
     org = Organisation()
+    code = fields.pop("province_code", None)
     _apply(org, fields, ORGANISATION_FIELDS)
+    if code is not None:
+        apply_province_code(org, code)
     _validate_organisation(org)
     org.save()
     return org
@@ -146,7 +174,10 @@ def organisation_update(*, actor: User, organisation: Organisation, expected_ver
         if changed:
             raise ValidationError({name: _("Only program staff can change this field.") for name in sorted(changed)})
         fields = {k: v for k, v in fields.items() if k in allowed or k not in ORGANISATION_FIELDS}
+    code = fields.pop("province_code", None)
     _apply(organisation, fields, ORGANISATION_FIELDS)
+    if code is not None:
+        apply_province_code(organisation, code)
     _validate_organisation(organisation)
     organisation.save()
     return organisation

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from . import auth, privacy, selectors, services
+from . import auth, privacy, provinces, selectors, services
 from .concurrency import StaleEdit, current_values
 from .countries import COUNTRIES
 from .files import XLSX, file_response
@@ -30,9 +30,11 @@ from .forms import (
     QueuedPasswordResetForm,
 )
 from .history import history_lines
+from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat
 from .tasks import count_stuck_work
+from .validation import add_to_form
 
 PAGE_SIZE = 50
 
@@ -137,14 +139,20 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     type_ = request.GET.get("type", "") if request.GET.get("type") in OrganisationType.values else ""
     country = request.GET.get("country", "") if request.GET.get("country") in dict(COUNTRIES) else ""
-    qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country)
+    province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
+    qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country, province=province)
+    qs, sort = sort_queryset(request, qs, {
+        "name": localized("name"), "type": ("type",), "country": ("country",), "province": localized("province"),
+        "parent": tuple(f"parent__{f}" for f in localized("name")),
+    }, "name")
     page = paginate(request, qs)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
     return render(request, "core/organisation_list.html", {
-        **page, "q": q, "type": type_, "country": country,
+        **page, "q": q, "type": type_, "country": country, "sort": sort, "province": province,
+        "province_choices": provinces.grouped_choices(),
         "types": OrganisationType.choices, "countries": COUNTRIES,
         "can_add": request.user.has_perm("core.add_organisation"),
     })
@@ -179,7 +187,7 @@ def _save_form(request, form, write, success_message: str):
         form.show_stale(exc, current_values(exc.instance, form.fields))
         return None
     except ValidationError as exc:
-        form.add_error(None, exc)
+        add_to_form(form, exc)
         return None
     messages.success(request, success_message)
     return obj
@@ -248,8 +256,12 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = selectors.person_list(user=request.user, q=q)
+    qs, sort = sort_queryset(request, qs, {
+        "name": localized("family_name", "given_name"), "title": localized("title"),
+        "organisation": tuple(f"organisation__{f}" for f in localized("name")),
+    }, "name")
     return render(request, "core/person_list.html", {
-        **paginate(request, qs), "q": q, "can_add": request.user.has_perm("core.add_person"),
+        **paginate(request, qs), "q": q, "sort": sort, "can_add": request.user.has_perm("core.add_person"),
     })
 
 

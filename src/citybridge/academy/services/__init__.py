@@ -15,7 +15,14 @@ from .certificates import (  # noqa: F401
     certificate_revoke,
     course_training_days,
 )
-from .courses import COURSE_FIELDS, course_create, course_problems, course_set_status, course_update  # noqa: F401
+from .courses import (  # noqa: F401
+    COURSE_FIELDS,
+    course_create,
+    course_next_statuses,
+    course_problems,
+    course_set_status,
+    course_update,
+)
 from .curriculum import academy_save, module_save, topic_save  # noqa: F401
 from .duplicates import duplicate_dismiss, duplicate_merge  # noqa: F401
 from .enrolment import enrolment_confirm, enrolment_create, enrolment_withdraw  # noqa: F401

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import User
+from citybridge.core.validation import ErrorCollector
 
 from .. import course_rules as cr
 from ..models import (
@@ -64,13 +65,21 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
         raise ValidationError({n: _("This field cannot be set.") for n in sorted(unknown)})
     for k, v in fields.items():
         setattr(course, k, _clean_str(v) if v is not None or k in ("start_date", "end_date") else "")
-    _bilingual_required({"title_en": course.title_en, "title_zh_hans": course.title_zh_hans}, "title")
-    check_dates(start_date=course.start_date, end_date=course.end_date)
-    problems = cr.check_course_dates(course.start_date, course.end_date, course_rules())
-    if course.pk:
-        problems += [p for p in _course_problems(course) if p.code == "session.outside_course"]
-    _raise_problems(problems, "end_date")
-    course.full_clean(exclude=["title", "location", "modules", "status"])
+    errors = ErrorCollector()  # every problem at once, each on its field
+    with errors.check():
+        _bilingual_required({"title_en": course.title_en, "title_zh_hans": course.title_zh_hans}, "title")
+    with errors.check():
+        check_dates(start_date=course.start_date, end_date=course.end_date)
+    if course.start_date and course.end_date and not (errors.has("start_date") or errors.has("end_date")):
+        problems = cr.check_course_dates(course.start_date, course.end_date, course_rules())
+        if course.pk:
+            problems += [p for p in _course_problems(course) if p.code == "session.outside_course"]
+        with errors.check():
+            _raise_problems(problems, "end_date")
+    with errors.check():  # the dates constraint is reported above in words, not by its name
+        course.full_clean(exclude=["title", "location", "modules", "status"],
+                          validate_constraints=not errors.has("end_date"))
+    errors.raise_if_any()
     course.save()
     if modules is not None:
         course.course_modules.all().delete()
@@ -79,11 +88,22 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
     return course
 
 
+def course_next_statuses(*, actor: User, course: Course) -> list[str]:
+    """The statuses this user may move the course to: the transitions, and for program staff the reopening of a
+    cancelled course (cancelled → planning)."""
+    allowed = set(COURSE_TRANSITIONS.get(course.status, set()))
+    if course.status == CourseStatus.CANCELLED and actor.is_program_staff:
+        allowed.add(CourseStatus.PLANNING)
+    return sorted(allowed)
+
+
 @transaction.atomic
 def course_set_status(*, actor: User, course: Course, status: str) -> Course:
     require(actor, "academy.manage_course", course)
     passed, course = course, Course.objects.select_for_update().get(pk=course.pk)
-    if status not in COURSE_TRANSITIONS.get(course.status, set()):
+    if course.status == CourseStatus.CANCELLED and status == CourseStatus.PLANNING and not actor.is_program_staff:
+        raise ValidationError({"status": _("Only program staff can reopen a cancelled course.")})
+    if status not in course_next_statuses(actor=actor, course=course):
         raise ValidationError({"status": _("A course cannot go from “%(old)s” to “%(new)s”.") % {
             "old": course.get_status_display(), "new": dict(CourseStatus.choices).get(status, status)}})
     if status in (CourseStatus.OPEN, CourseStatus.RUNNING):

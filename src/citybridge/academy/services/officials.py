@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import bump_version, claim_version
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.provinces import province_code
+from citybridge.core.validation import ErrorCollector
 
 from ..models import (
     Course,
@@ -34,8 +36,10 @@ def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = 
     name, province = (name or "").strip(), (province or "").strip()
     is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
     qs = Jurisdiction.objects.filter(Q(name_en__iexact=name) | Q(name_zh_hans=name), country=country)
-    if province:
-        qs = qs.filter(Q(province_en__iexact=province) | Q(province_zh_hans=province))
+    if province:  # "Hebei", "河北省" and "Hebei Province" are one province (core.provinces)
+        code = province_code(province, country)
+        same = Q(province_en__iexact=province) | Q(province_zh_hans=province)
+        qs = qs.filter(same | Q(province_code=code) if code else same)
     found = qs.first()
     if found:
         return found
@@ -67,13 +71,16 @@ def _official_province(official: OfficialProfile) -> str:
 
 
 def _validate_official(official: OfficialProfile) -> None:
+    errors = ErrorCollector()  # every problem at once, each on its field
     if official.position not in Position.values:
-        raise ValidationError({"position": _("Select a valid position.")})
-    check_dates(service_start=official.service_start)
+        errors.add("position", _("Select a valid position."))
+    with errors.check():
+        check_dates(service_start=official.service_start)
     if official.service_start and official.service_start > timezone.localdate():
-        raise ValidationError({"service_start": _("The date service began cannot be in the future.")})
+        errors.add("service_start", _("The date service began cannot be in the future."))
     if official.company_id and official.company.type not in ("soe", "company"):
-        raise ValidationError({"company": _("The company must be an organisation of type company or SOE.")})
+        errors.add("company", _("The company must be an organisation of type company or SOE."))
+    errors.raise_if_any()
 
 
 @transaction.atomic

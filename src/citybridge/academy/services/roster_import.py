@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from citybridge.core import provinces
 from citybridge.core.files import upload_limit
 from citybridge.core.models import Organisation, Person, User
 
@@ -467,6 +468,7 @@ def _apply_row(profile: OfficialProfile, r, org, jurisdiction, company) -> None:
         profile.service_start = r.service_start
     profile.province = (jurisdiction.province_en or jurisdiction.province_zh_hans) if jurisdiction else (
         r.province or (org.province_en if org else "") or "")
+    provinces.fill_code(profile, "province")  # bulk writes skip save()
 
 
 # --------------------------------------------------------------------------- write
@@ -485,7 +487,8 @@ def _write(plan: _Plan) -> None:
         bulk_update_with_history(plan.updated_people, Person, ["email", "phone", "organisation"], batch_size=500)
     if plan.updated_profiles:
         bulk_update_with_history(plan.updated_profiles, OfficialProfile, [
-            "position", "jurisdiction", "company", "company_employees", "service_start", "province"], batch_size=500)
+            "position", "jurisdiction", "company", "company_employees", "service_start", "province",
+            "province_code"], batch_size=500)
     for jurisdiction, population, valid_from in plan.populations:
         JurisdictionPopulation.objects.update_or_create(
             jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.validation import ErrorCollector
 
 from .. import course_rules as cr
 from ..models import (
@@ -65,16 +66,21 @@ def session_save(*, actor: User, course: Course, session: Session | None = None,
         claim_version(session, expected_version)
     for k, v in fields.items():
         setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site")) else "")
-    check_dates(date=session.date)
-    _check_lecturer_and_partner(course, session)
+    errors = ErrorCollector()  # every problem at once, each on its field
+    with errors.check():
+        check_dates(date=session.date)
+    with errors.check():
+        _check_lecturer_and_partner(course, session)
     if session.date and not (course.start_date <= session.date <= course.end_date):
-        raise ValidationError({"date": _("The date must be within the course (%(start)s – %(end)s).") % {
-            "start": course.start_date, "end": course.end_date}})
+        errors.add("date", _("The date must be within the course (%(start)s – %(end)s).") % {
+            "start": course.start_date, "end": course.end_date})
     if session.start_time and session.end_time and session.end_time <= session.start_time:
-        raise ValidationError({"end_time": _("The session must end after it starts.")})
+        errors.add("end_time", _("The session must end after it starts."))
     if session.module_id and not course.course_modules.filter(module_id=session.module_id).exists():
-        raise ValidationError({"module": _("This module is not part of the course.")})
-    session.full_clean(exclude=["title", "course"])
+        errors.add("module", _("This module is not part of the course."))
+    with errors.check():
+        session.full_clean(exclude=["title", "course"])
+    errors.raise_if_any()
     other_dates = list(course.sessions.exclude(pk=session.pk).values_list("date", flat=True))
     _raise_problems(cr.check_rest_days(course.start_date, course.end_date, other_dates + [session.date],
                                        course_rules()), "date")

@@ -1,0 +1,55 @@
+"""`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links."""
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from citybridge.core.listing import SORT_PARAM, page_window
+
+register = template.Library()
+
+
+def _query(request, **changes) -> str:
+    params = request.GET.copy()
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, label, key):
+    """A `<th>` with a link that sorts by `key`; the current column shows ▲ / ▼ and `aria-sort`.
+
+    A second click reverses the direction; any other column starts ascending. The link keeps the filters and
+    drops `page` (a new order starts at page one).
+    """
+    request = context["request"]
+    current = context.get("sort") or ""
+    active = current.removeprefix("-") == key
+    descending = active and current.startswith("-")
+    target = (key if descending else f"-{key}") if active else key
+    href = "?" + _query(request, **{SORT_PARAM: target, "page": None})
+    if active:
+        arrow = "▼" if descending else "▲"
+        state = _("sorted descending") if descending else _("sorted ascending")
+        aria = "descending" if descending else "ascending"
+        return format_html(
+            '<th scope="col" aria-sort="{}"><a href="{}" class="sort-link active">{} <span aria-hidden="true">{}'
+            '</span><span class="visually-hidden">({})</span></a></th>', aria, href, label, arrow, state)
+    return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """`?…&page=N` keeping every other query parameter (filters, sort)."""
+    return "?" + _query(context["request"], page=str(number))
+
+
+@register.filter
+def page_numbers(page_obj, radius=2):
+    """The window of page numbers around `page_obj.number`."""
+    return page_window(page_obj.number, page_obj.paginator.num_pages, int(radius))

@@ -1,0 +1,49 @@
+"""Collect every validation error of a write, then raise them together: a form shows all its problems at once,
+each beside its field, instead of one per submit."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class ErrorCollector:
+    """`with errors.check(): …` runs a check and keeps its ValidationError; `errors.raise_if_any()` raises one
+    ValidationError holding all of them (field → messages; messages without a field under `__all__`)."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list] = {}
+
+    def add(self, field: str | None, message) -> None:
+        self.errors.setdefault(field or NON_FIELD_ERRORS, []).append(message)
+
+    def merge(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errs in exc.error_dict.items():
+                self.errors.setdefault(field, []).extend(errs)
+        else:
+            self.errors.setdefault(NON_FIELD_ERRORS, []).extend(exc.error_list)
+
+    @contextmanager
+    def check(self):
+        try:
+            yield
+        except ValidationError as exc:
+            self.merge(exc)
+
+    def has(self, field: str) -> bool:
+        return field in self.errors
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def add_to_form(form, exc: ValidationError) -> None:
+    """A service's errors onto the form: each beside its field, the rest (and fields the form does not show) at
+    the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc)
