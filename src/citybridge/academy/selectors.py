@@ -423,12 +423,26 @@ def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) 
                 .order_by("course__end_date", "course_id", "id")[:limit])
 
 
-def impact_filter_choices(*, user) -> dict:
-    """Academies the user may pick, topics, provinces (as on the who-is-behind page), years with courses."""
+def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
     years = sorted({d.year for d in Course.objects.filter(status=CourseStatus.COMPLETED).dates("end_date", "year")},
                    reverse=True)
+    # the provinces the who-is-behind page offers (jurisdictions' and employers'), without the models' ordering
+    # in the DISTINCT
+    provinces = sorted(
+        (set(Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct())
+         | set(Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).order_by().values_list(
+             "province_en", flat=True).distinct())) - {"", None})
+    return years, provinces[:200]
+
+
+def impact_filter_choices(*, user, snapshot: ImpactSnapshot | None = None) -> dict:
+    """Academies the user may pick, topics, provinces (as on the who-is-behind page), years with completed
+    courses; years and provinces are kept in the shared cache until the snapshot is next computed."""
+    version = snapshot.computed_at.timestamp() if snapshot and snapshot.computed_at else 0
+    years, provinces = cache.get_or_set(f"academy:impact:choices:{version}", _impact_years_and_provinces,
+                                        IMPACT_CACHE_SECONDS)
     return {"academies": list(impact_academies(user=user)), "topics": list(Topic.objects.all()),
-            "provinces": behind_filter_choices(user=user)["provinces"], "years": years}
+            "provinces": provinces, "years": years}
 
 
 # --------------------------------------------------------------------------- possible duplicates
