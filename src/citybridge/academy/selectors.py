@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -406,9 +407,9 @@ def impact_dashboard(flt: ImpactFilter | None = None) -> dict:
 IMPACT_EXPORT_ROWS = 100_000
 
 
-def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) -> list[Enrolment]:
+def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) -> Iterator[Enrolment]:
     """The training records behind the filtered figures (confirmed in a completed course), with the names an
-    export shows, in course order; at most ``limit`` (the export says when it stopped)."""
+    export shows, in course order, streamed; at most ``limit`` (the export says when it stopped)."""
     rows = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, course__status=CourseStatus.COMPLETED)
     if flt.year is not None:
         rows = rows.filter(course__end_date__year=flt.year)
@@ -419,8 +420,8 @@ def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) 
                                                               module__topics=flt.topic)))
     if flt.province:
         rows = rows.filter(official__province=flt.province)
-    return list(rows.select_related("course__academy__organisation", "official__person", "jurisdiction", "company")
-                .order_by("course__end_date", "course_id", "id")[:limit])
+    return rows.select_related("course__academy__organisation", "official__person", "jurisdiction", "company").order_by(
+        "course__end_date", "course_id", "id")[:limit].iterator(chunk_size=2000)
 
 
 def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
