@@ -397,11 +397,13 @@ def impact_dashboard(flt: ImpactFilter | None = None) -> dict:
         data = snap.data if snap and snap.data else empty
     else:
         data = _impact_filtered(flt, snap)
-    academies = {str(a.pk): a.display_name() for a in Academy.objects.select_related("organisation")}
-    topics = {str(t.pk): t.display_name() for t in Topic.objects.all()}
+    academy_rows = list(Academy.objects.select_related("organisation"))
+    topic_rows = list(Topic.objects.all())
+    academies = {str(a.pk): a.display_name() for a in academy_rows}
+    topics = {str(t.pk): t.display_name() for t in topic_rows}
     return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics,
             "updating": snap is None or snap.stale, "computed": bool(snap and snap.computed_at),
-            "filter": flt or ImpactFilter()}
+            "filter": flt or ImpactFilter(), "academy_rows": academy_rows, "topic_rows": topic_rows}
 
 
 IMPACT_EXPORT_ROWS = 100_000
@@ -436,14 +438,19 @@ def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
     return years, provinces[:200]
 
 
-def impact_filter_choices(*, user, snapshot: ImpactSnapshot | None = None) -> dict:
-    """Academies the user may pick, topics, provinces (as on the who-is-behind page), years with completed
-    courses; years and provinces are kept in the shared cache until the snapshot is next computed."""
+def impact_filter_choices(*, user, dashboard: dict) -> dict:
+    """For the dashboard (impact_dashboard's result): academies the user may pick, topics, provinces (as on the
+    who-is-behind page), years with completed courses; years and provinces are kept in the shared cache until the
+    snapshot is next computed."""
+    snapshot = dashboard["snapshot"]
     version = snapshot.computed_at.timestamp() if snapshot and snapshot.computed_at else 0
     years, provinces = cache.get_or_set(f"academy:impact:choices:{version}", _impact_years_and_provinces,
                                         IMPACT_CACHE_SECONDS)
-    return {"academies": list(impact_academies(user=user)), "topics": list(Topic.objects.all()),
-            "provinces": provinces, "years": years}
+    academies = dashboard["academy_rows"]
+    if not getattr(user, "is_program_staff", False):
+        own = user.scoped_organisation_ids("academy_coordinator")
+        academies = [a for a in academies if a.organisation_id in own]
+    return {"academies": academies, "topics": dashboard["topic_rows"], "provinces": provinces, "years": years}
 
 
 # --------------------------------------------------------------------------- possible duplicates

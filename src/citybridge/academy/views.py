@@ -866,7 +866,7 @@ def impact(request: HttpRequest) -> HttpResponse:
         "by_topic": sorted(((ctx["topic_names"].get(k, k), f) for k, f in data["by_topic"].items()),
                            key=lambda kv: -kv[1]["officials"]),
         **{f"choice_{k}": v for k, v in selectors.impact_filter_choices(
-            user=request.user, snapshot=ctx["snapshot"]).items()},
+            user=request.user, dashboard=ctx).items()},
         "selected_academy": flt.academies[0] if flt.academies and len(flt.academies) == 1 else None,
         "can_pick_any_academy": request.user.is_program_staff,
         "export_query": f"?{query}" if query else "",
