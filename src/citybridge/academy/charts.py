@@ -61,10 +61,11 @@ def impact_chart_sheet(ctx: dict, *, title: str, subtitle: str) -> dict:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 16},
         "vconcat": [{"hconcat": charts[:2]}, {"hconcat": charts[2:]}],
-        "background": "white", "padding": 16,
+        "background": "white", "padding": 16, "autosize": {"type": "pad"},
         "config": {"font": CJK_FONT, "title": {"font": CJK_FONT}, "axis": {"labelFont": CJK_FONT,
                                                                            "titleFont": CJK_FONT,
-                                                                           "labelLimit": 220}},
+                                                                           "labelLimit": 220},
+                   "axisX": {"labelAngle": 0}},
     }
 
 
