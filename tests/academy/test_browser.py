@@ -57,6 +57,9 @@ def test_coordinator_course_roster_attendance_behind_certificate(page, login, ma
     page.set_input_files("#id_file", str(roster))
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
+    assert page.locator("table.roster-preview-rows tbody tr[data-outcome=new]").count() == 2
+    page.click("button:has-text('Confirm the import')")
+    page.wait_for_load_state("networkidle")
     assert "Imported 2 officials" in page.content()
     assert page.url == course_url
 

@@ -126,7 +126,7 @@ def test_correcting_the_service_start_removes_the_year_no_longer_required(staff,
     o = make_official(service_start=D(2015, 1, 1))
     services.compliance_prepare_year(year=2024)
     assert TrainingSummary.objects.get(official=o, year=2024).shortfall == 12
-    services.official_update(actor=staff, official=o, service_start=D(2025, 1, 1))
+    services.official_update(actor=staff, official=o, service_start=D(2025, 1, 1), expected_version=o.version)
     assert not TrainingSummary.objects.filter(official=o, year=2024).exists()
     qs = selectors.behind_list(user=staff, year=2024)
     assert o.pk not in {s.official_id for s in qs}

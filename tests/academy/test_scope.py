@@ -63,10 +63,15 @@ def test_import_by_another_academy_creates_a_new_official_and_reveals_nothing(wo
                                                              given_name_en=p.given_name_en)
     upload = SimpleUploadedFile("r.csv", row)
     if how == "page":
-        r = client_for(world["other"]).post(f"/academy/courses/{world['other_course'].pk}/roster/", {"file": upload},
-                                            follow=True)
+        url = f"/academy/courses/{world['other_course'].pk}/roster/"
+        r = client_for(world["other"]).post(url, {"file": upload})  # the preview, then the confirmation
         assert r.status_code == 200
         text = r.content.decode()
+        from citybridge.academy.models import RosterUpload
+
+        upload = RosterUpload.objects.get()
+        r = client_for(world["other"]).post(url, {"upload": upload.pk, "sha256": upload.sha256}, follow=True)
+        text += r.content.decode()
         assert "1 new, 0 already known" in text
     else:
         r = api_for(world["other"]).post(f"/api/v1/academy/courses/{world['other_course'].pk}/roster",
@@ -167,6 +172,12 @@ def test_coordinator_manages_evidence_of_own_official(world, client_for, api_for
     assert api_for(world["coordinator"]).delete(f"/api/v1/academy/external-training/{rec.pk}").status_code == 204
 
 
+def _versions(official: OfficialProfile) -> dict:
+    """The hidden fields an edit form carries: the versions the edit started from (no lost updates)."""
+    official = OfficialProfile.objects.select_related("person").get(pk=official.pk)
+    return {"version": official.version, "person_version": official.person.version}
+
+
 def test_coordinator_cannot_edit_a_person_who_is_someone_elses_record(world, client_for, make_user, staff):
     """The official's person is also a partner's user account: the coordinator may not rewrite their contact."""
     partner_person = Person.objects.create(family_name="Partner", family_name_en="Partner", given_name_en="Pat",
@@ -176,17 +187,20 @@ def test_coordinator_cannot_edit_a_person_who_is_someone_elses_record(world, cli
     services.enrolment_create(actor=staff, course=world["course"], official=official)
     form = {"family_name_en": "Partner", "given_name_en": "Pat", "email": "attacker@evil.example",
             "phone": "+1 555", "position": "other"}
-    r = client_for(world["coordinator"]).post(f"/academy/officials/{official.pk}/edit/", form)
+    r = client_for(world["coordinator"]).post(f"/academy/officials/{official.pk}/edit/",
+                                              dict(form, **_versions(official)))
     assert r.status_code == 200 and "only program staff" in r.content.decode()
     partner_person.refresh_from_db()
     assert partner_person.email == "pat@partner.example"
     # the profile alone (same names and contact) may still be saved
     r = client_for(world["coordinator"]).post(f"/academy/officials/{official.pk}/edit/",
-                                              dict(form, email="pat@partner.example", position="mayor"))
+                                              dict(form, email="pat@partner.example", position="mayor",
+                                                   **_versions(official)))
     assert r.status_code == 302
     assert OfficialProfile.objects.get(pk=official.pk).position == "mayor"
     # staff may
-    r = client_for(staff).post(f"/academy/officials/{official.pk}/edit/", dict(form, email="new@partner.example"))
+    r = client_for(staff).post(f"/academy/officials/{official.pk}/edit/",
+                               dict(form, email="new@partner.example", **_versions(official)))
     assert r.status_code == 302
     partner_person.refresh_from_db()
     assert partner_person.email == "new@partner.example"
@@ -195,6 +209,6 @@ def test_coordinator_cannot_edit_a_person_who_is_someone_elses_record(world, cli
 def test_coordinator_edits_own_official_person(world, client_for):
     o1 = world["o1"]
     form = {"family_name_en": o1.person.family_name_en, "given_name_en": "Changed", "email": "new@example.cn",
-            "phone": "1", "position": "mayor"}
+            "phone": "1", "position": "mayor", **_versions(o1)}
     assert client_for(world["coordinator"]).post(f"/academy/officials/{o1.pk}/edit/", form).status_code == 302
     assert Person.objects.get(pk=o1.person_id).email == "new@example.cn"

@@ -201,10 +201,11 @@ def test_roster_import_creates_and_enrols(coordinator, course):
     assert o.province == "Jiangsu" and o.jurisdiction.display_name() == "Zhenjiang"
     assert JurisdictionPopulation.objects.get().population == 3_210_000
     assert o.person.history.count() == 1  # history written by the bulk import
-    # the same file again: people are matched, and both are already enrolled -> nothing written
+    # the same file again: people are matched, already enrolled -> reported and skipped, nothing written (issue #9)
     again = services.roster_import(actor=coordinator, data=_csv([ROW]), filename="r.csv", course=course)
-    assert not again.ok and "already enrolled" in again.errors[0]["message"]
-    assert Person.objects.count() == 2
+    assert again.ok and (again.created, again.skipped, again.enrolled) == (0, 1, 0)
+    assert again.rows[0]["outcome"] == "already_enrolled"
+    assert Person.objects.count() == 2 and Enrolment.objects.count() == 2
 
 
 def test_roster_import_is_atomic_and_reports_in_chinese(coordinator, course):

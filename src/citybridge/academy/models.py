@@ -593,3 +593,20 @@ class PossibleDuplicate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.new_official_id} ~ {self.existing_official_id} ({self.reason})"
+
+
+class RosterUpload(models.Model):
+    """A roster file between its preview and its confirmation, kept in the database (any web node may answer the
+    confirmation); the bytes are checked against their hash before they are imported. Removed once imported, and
+    after a day."""
+
+    created_by = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    overflow_to_waitlist = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.sha256[:12]})"

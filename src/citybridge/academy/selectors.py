@@ -263,7 +263,7 @@ class GridRow:
 
 def attendance_grid(*, course: Course, sessions: list[Session]) -> list[GridRow]:
     enrolments = list(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).select_related(
-        "official__person").order_by("official__person__family_name_en", "official__person__family_name_zh_hans",
+        "official__person__organisation", "official__jurisdiction").order_by("official__person__family_name_en", "official__person__family_name_zh_hans",
                                      "id"))
     marks: dict[int, dict[int, str]] = {}
     for off, sid, st in Attendance.objects.filter(session__in=[s.pk for s in sessions]).values_list(
@@ -461,3 +461,14 @@ def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
     return PossibleDuplicate.objects.visible_to(user).open().select_related(
         "new_official__person__organisation", "existing_official__person__organisation", "course").order_by(
         "created_at", "id")
+
+
+def roster_upload(*, user, pk, course=None):
+    """A roster previewed by this user for this course (or for no course), or None."""
+    from .models import RosterUpload
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return RosterUpload.objects.filter(pk=pk, created_by=user, course=course).first()

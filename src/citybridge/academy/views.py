@@ -422,27 +422,56 @@ def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Upload → preview (per row: new, already enrolled, changed details, errors; nothing imported) → confirm."""
     course = _course(request, pk, "academy.manage_course") if pk else None
     if course is None and not request.user.has_perm("academy.add_official"):
         raise PermissionDenied
+    if request.method == "POST" and "upload" in request.POST:
+        return _roster_confirm(request, course)
     form = RosterForm(request.POST or None, request.FILES or None)
-    report = None
+    report = upload = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
-        data = upload.read()
-        report = services.roster_import(actor=request.user, data=data, filename=upload.name, course=course,
-                                        overflow_to_waitlist=form.cleaned_data["overflow_to_waitlist"])
+        file = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
+        data = file.read()
+        overflow = form.cleaned_data["overflow_to_waitlist"]
+        report = services.roster_import(actor=request.user, data=data, filename=file.name, course=course,
+                                        overflow_to_waitlist=overflow, dry_run=True)
         if report.ok:
-            messages.success(request, _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
-                             % {"rows": report.created + report.matched, "created": report.created,
-                                "matched": report.matched})
-            return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
-        status = 422
+            upload = services.roster_upload_store(actor=request.user, data=data, filename=file.name, course=course,
+                                                  overflow_to_waitlist=overflow)
+        else:
+            status = 422
     elif request.method == "POST":
         status = 422
-    return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report},
-                  status=status)
+    return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report,
+                                                          "upload": upload}, status=status)
+
+
+def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
+    upload = selectors.roster_upload(user=request.user, pk=request.POST["upload"], course=course)
+    if upload is None:
+        messages.error(request, _("This preview has expired or was already imported: upload the file again."))
+        return redirect(request.path)
+    confirmed = set(request.POST.getlist("change"))
+    try:
+        report = services.roster_upload_confirm(actor=request.user, upload=upload,
+                                                sha256=request.POST.get("sha256", ""), apply_changes=confirmed)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect(request.path)
+    if not report.ok:
+        return render(request, "academy/roster_import.html", {"form": RosterForm(), "course": course,
+                                                              "report": report}, status=422)
+    messages.success(request, _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
+                     % {"rows": report.created + report.matched, "created": report.created,
+                        "matched": report.matched})
+    applied = sum(1 for row in report.rows for c in row["changes"] if c["key"] in confirmed)
+    if report.skipped or applied:
+        messages.info(request, _("%(skipped)s already enrolled (left as they were); %(changes)s changed details "
+                                 "applied.") % {"skipped": report.skipped, "changes": applied})
+    return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
 
 
 @login_required
@@ -469,7 +498,10 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         marks = []
         valid_sessions = {s.pk for s in sessions}
-        for key, value in request.POST.items():
+        # the grid's script sends the changed cells as one field, "m-<official>-<session>=<status>;…", so that a
+        # week of a full class stays under the request's field limit; without the script, one field per cell
+        packed = [p.partition("=") for p in request.POST.get("marks", "").split(";") if p]
+        for key, value in [(k, v) for k, _eq, v in packed] + list(request.POST.items()):
             if not key.startswith("m-"):
                 continue
             try:
@@ -493,6 +525,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             days.append({"date": s.date, "sessions": []})
         days[-1]["sessions"].append(s)
     grid = [{"enrolment": r.enrolment, "cells": [(s, r.marks.get(s.pk, "")) for s in sessions]} for r in rows]
+    today = timezone.localdate()
+    for s in sessions:
+        s.future = s.date > today  # the service refuses marks for these: shown disabled
+    for d in days:
+        d["future"] = d["date"] > today
     return render(request, "academy/attendance.html", {
         "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
         "week": week, "weeks": range(1, weeks + 1), "first": first,

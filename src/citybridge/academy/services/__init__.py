@@ -30,7 +30,13 @@ from .officials import (  # noqa: F401
     official_update_with_person,
     population_record,
 )
-from .roster_import import ImportReport, roster_import  # noqa: F401
+from .roster_import import (  # noqa: F401
+    ALL_CHANGES,
+    ImportReport,
+    roster_import,
+    roster_upload_confirm,
+    roster_upload_store,
+)
 from .sessions import (  # noqa: F401
     SESSION_FIELDS,
     session_delete,

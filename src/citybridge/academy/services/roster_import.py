@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -28,7 +31,9 @@ from ..models import (
     Jurisdiction,
     JurisdictionPopulation,
     OfficialProfile,
+    Position,
     PossibleDuplicate,
+    RosterUpload,
 )
 from ..roster import RosterError, parse_roster
 from ._common import check_dates, course_rules, require
@@ -46,6 +51,10 @@ class ImportReport:
     matched: int = 0
     enrolled: int = 0
     waitlisted: int = 0
+    skipped: int = 0  # rows already enrolled in the course: reported, left as they are
+    # per row, in line order: {"line", "name", "outcome": new | known | already_enrolled | error, "message",
+    # "changes": [{"key": "<line>:<field>", "field", "label", "old", "new"}]} (changes: in the actor's scope only)
+    rows: list[dict] = field(default_factory=list)
 
 
 def _name_index_key(family_en, given_en, family_zh, given_zh) -> tuple[str, str]:
@@ -54,9 +63,21 @@ def _name_index_key(family_en, given_en, family_zh, given_zh) -> tuple[str, str]
     return en, zh
 
 
+#: `apply_changes` value that accepts every change the preview would show (the API's "apply_changes=all")
+ALL_CHANGES = "all"
+#: the details of a known official a re-uploaded roster may change, once confirmed
+CHANGE_FIELDS = ("email", "phone", "position", "organisation", "jurisdiction")
+
+
 def roster_import(*, actor: User, data: bytes, filename: str, course: Course | None = None,
-                  overflow_to_waitlist: bool = False) -> ImportReport:
-    """All rows or none. Matches existing people by e-mail, then by name (either language) and organisation."""
+                  overflow_to_waitlist: bool = False, dry_run: bool = False,
+                  apply_changes: Collection[str] | str = ()) -> ImportReport:
+    """All rows or none. Matches existing people by e-mail, then by name (either language) and organisation.
+
+    Rows already enrolled in `course` are reported and skipped. Changed details of a known official (those in
+    CHANGE_FIELDS, and only those the actor may change) are reported and applied only when their key
+    ("<line>:<field>") is in `apply_changes` (or it is ALL_CHANGES). `dry_run`: the same work, rolled back -- the
+    report says what confirming would do, and nothing is written."""
     if course is not None:
         require(actor, "academy.manage_course", course)
     else:
@@ -73,21 +94,72 @@ def roster_import(*, actor: User, data: bytes, filename: str, course: Course | N
 
         err(e.line, column_label(e.column), roster_message(e))
     if report.errors:
+        _report_rows(report, [])
         return report
+    items: list[_Item] = []
     try:
         with transaction.atomic():
-            _roster_write(actor, parsed.rows, course, overflow_to_waitlist, report, err)
-            if report.errors:
+            items = _roster_write(actor, parsed.rows, course, overflow_to_waitlist, report, err, apply_changes)
+            if report.errors or dry_run:
                 raise _Rollback
     except _Rollback:
-        report.created = report.matched = report.enrolled = report.waitlisted = 0
-        return report
-    report.ok = True
+        if report.errors:
+            report.created = report.matched = report.enrolled = report.waitlisted = report.skipped = 0
+    report.ok = not report.errors
+    _report_rows(report, items)
     return report
 
 
 class _Rollback(Exception):
     pass
+
+
+def _row_name(r) -> str:
+    zh = f"{r.family_name_zh}{r.given_name_zh}".strip()
+    en = f"{r.given_name_en} {r.family_name_en}".strip()
+    return (zh or en) if (get_language() or "").startswith("zh") else (en or zh)
+
+
+def _report_rows(report: ImportReport, items: list[_Item]) -> None:
+    """The per-row report: each row's outcome and changes, and the rows with errors."""
+    rows = {i.row.line: {"line": i.row.line, "name": _row_name(i.row), "outcome": i.outcome, "message": "",
+                         "changes": i.changes} for i in items}
+    for e in report.errors:
+        if e["line"] is not None:
+            row = rows.setdefault(e["line"], {"line": e["line"], "name": "", "changes": []})
+            row.update(outcome="error", message=(row.get("message") + " " if row.get("message") else "")
+                       + e["message"])
+    report.rows = [rows[k] for k in sorted(rows)]
+
+
+def roster_upload_store(*, actor: User, data: bytes, filename: str, course: Course | None = None,
+                        overflow_to_waitlist: bool = False) -> RosterUpload:
+    """Keep a previewed roster for its confirmation (in the database: any web node may receive the confirmation).
+    Uploads older than a day are removed on the way."""
+    if course is not None:
+        require(actor, "academy.manage_course", course)
+    else:
+        require(actor, "academy.add_official")
+    RosterUpload.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return RosterUpload.objects.create(created_by=actor, course=course, filename=filename[:255], data=data,
+                                       sha256=hashlib.sha256(data).hexdigest(),
+                                       overflow_to_waitlist=overflow_to_waitlist)
+
+
+def roster_upload_confirm(*, actor: User, upload: RosterUpload, sha256: str,
+                          apply_changes: Collection[str] | str = ()) -> ImportReport:
+    """Import a previewed roster: the same bytes (checked against the hash shown with the preview), the changes
+    the actor confirmed. The stored upload is removed once imported."""
+    data = bytes(upload.data)
+    if upload.created_by_id != actor.pk:
+        raise ValidationError(_("This preview is not yours: upload the file again."))
+    if sha256 != upload.sha256 or hashlib.sha256(data).hexdigest() != upload.sha256:
+        raise ValidationError(_("The file is not the one previewed: upload it again."))
+    report = roster_import(actor=actor, data=data, filename=upload.filename, course=upload.course,
+                           overflow_to_waitlist=upload.overflow_to_waitlist, apply_changes=apply_changes)
+    if report.ok:
+        upload.delete()
+    return report
 
 
 @dataclass
@@ -99,6 +171,8 @@ class _Item:
     duplicate: tuple[OfficialProfile, str] | None = None  # an out-of-scope official it may be (staff review it)
     profile: OfficialProfile | None = None
     editable: bool = True
+    outcome: str = "new"  # new | known | already_enrolled
+    changes: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -108,19 +182,21 @@ class _Plan:
     new_people: list[Person] = field(default_factory=list)
     new_profiles: list[OfficialProfile] = field(default_factory=list)
     updated_profiles: list[OfficialProfile] = field(default_factory=list)
+    updated_people: list[Person] = field(default_factory=list)
     populations: list[tuple[Jurisdiction, int, date]] = field(default_factory=list)
 
 
-def _roster_write(actor, rows, course, overflow_to_waitlist, report, err) -> None:
+def _roster_write(actor, rows, course, overflow_to_waitlist, report, err, apply_changes=()) -> list[_Item]:
     """match → resolve → write → enrol; any error leaves report.errors set and the caller rolls back."""
     items = _match(actor, rows, err)
     if report.errors:
-        return
-    plan = _resolve(items, _Lookups(rows), actor, report)
+        return items
+    plan = _resolve(items, _Lookups(rows), actor, report, apply_changes)
     _write(plan)
     _record_duplicates(actor, items, course)
     if course is not None:
         _enrol(course, items, overflow_to_waitlist, report, err)
+    return items
 
 
 # --------------------------------------------------------------------------- match
@@ -284,7 +360,7 @@ class _Lookups:
         return self.jur_cache[key]
 
 
-def _resolve(items: list[_Item], lookups: _Lookups, actor, report) -> _Plan:
+def _resolve(items: list[_Item], lookups: _Lookups, actor, report, apply_changes=()) -> _Plan:
     """The profile each row becomes: the matched one (updated when the actor may), or a new person and profile."""
     plan = _Plan()
     today = timezone.localdate()
@@ -296,7 +372,10 @@ def _resolve(items: list[_Item], lookups: _Lookups, actor, report) -> _Plan:
             plan.populations.append((jurisdiction, r.population, r.population_date or today))
         if item.person is not None:
             report.matched += 1
+            item.outcome = "known"
             _resolve_matched(item, actor, plan)
+            if item.editable:
+                jurisdiction = _changes(item, actor, org, jurisdiction, apply_changes, plan)
         else:
             report.created += 1
             _resolve_new(item, org, plan)
@@ -311,12 +390,56 @@ def _resolve_matched(item: _Item, actor, plan: _Plan) -> None:
     if profile is None:
         profile = OfficialProfile(person=person, position=r.position)
         plan.new_profiles.append(profile)
-    elif actor.has_perm("academy.change_official", profile):
-        profile.position = r.position
+    elif actor.has_perm("academy.change_official", profile):  # position: a change, applied when confirmed
         plan.updated_profiles.append(profile)
     else:  # enrol them as they are; their profile is another academy's to keep
         item.editable = False
     item.profile = profile
+
+
+def _changes(item: _Item, actor, org, jurisdiction, apply_changes, plan: _Plan):
+    """Record the row's differences from the known official the actor may change (`item.changes`) and apply the
+    confirmed ones. Returns the jurisdiction the profile keeps."""
+    person, profile, r = item.person, item.profile, item.row
+    found: list[tuple[str, str, str, object]] = []  # field, old, new, value to set
+    if profile.pk is not None:
+        if r.position and r.position != profile.position:
+            found.append(("position", Position(profile.position).label if profile.position else "",
+                          Position(r.position).label, r.position))
+        if jurisdiction is not None and jurisdiction.pk != profile.jurisdiction_id:
+            old = profile.jurisdiction.display_name() if profile.jurisdiction_id else ""
+            found.append(("jurisdiction", old, jurisdiction.display_name(), jurisdiction))
+    email, phone = (r.email or "").strip(), (r.phone or "").strip()
+    contact = [("email", person.email or "", email)] if email and email.lower() != (person.email or "").lower() else []
+    if phone and phone != (person.phone or "").strip():
+        contact.append(("phone", person.phone or "", phone))
+    if contact and (actor.has_perm("academy.change_official_person", profile) if profile.pk is not None
+                    else actor.is_program_staff):
+        found += [(f, old, new, new) for f, old, new in contact]
+    if org is not None and org.pk != person.organisation_id and actor.is_program_staff:  # as on the official's page
+        found.append(("organisation", person.organisation.display_name() if person.organisation_id else "",
+                      org.display_name(), org))
+    person_changed = False
+    for name, old, new, value in found:
+        key = f"{r.line}:{name}"
+        item.changes.append({"key": key, "field": name, "label": _change_label(name), "old": old, "new": new})
+        if not (apply_changes == ALL_CHANGES or key in apply_changes):
+            continue
+        if name == "jurisdiction":
+            profile.jurisdiction = value
+        elif name == "position":
+            profile.position = value
+        else:
+            setattr(person, name, value)
+            person_changed = True
+    if person_changed:
+        plan.updated_people.append(person)
+    return profile.jurisdiction if profile.pk is not None else jurisdiction
+
+
+def _change_label(name: str) -> str:
+    return {"email": _("E-mail"), "phone": _("Phone"), "position": _("Position"), "organisation": _("Organisation"),
+            "jurisdiction": _("Jurisdiction")}[name]
 
 
 def _resolve_new(item: _Item, org: Organisation | None, plan: _Plan) -> None:
@@ -358,6 +481,8 @@ def _write(plan: _Plan) -> None:
                 profile.person_id = profile.person.pk
     if plan.new_profiles:
         bulk_create_with_history(plan.new_profiles, OfficialProfile, batch_size=500)
+    if plan.updated_people:
+        bulk_update_with_history(plan.updated_people, Person, ["email", "phone", "organisation"], batch_size=500)
     if plan.updated_profiles:
         bulk_update_with_history(plan.updated_profiles, OfficialProfile, [
             "position", "jurisdiction", "company", "company_employees", "service_start", "province"], batch_size=500)
@@ -390,8 +515,9 @@ def _enrol(course, items: list[_Item], overflow_to_waitlist: bool, report, err) 
     for item in items:
         profile = item.profile
         e = existing.get(profile.pk)
-        if e is not None and e.status != EnrolmentStatus.WITHDRAWN:
-            err(item.row.line, "", roster_message(_already(profile)))
+        if e is not None and e.status != EnrolmentStatus.WITHDRAWN:  # reported, left as it is
+            item.outcome = "already_enrolled"
+            report.skipped += 1
             continue
         status = EnrolmentStatus.CONFIRMED
         if confirmed >= limit:
@@ -438,8 +564,3 @@ def _jurisdiction_lookup(index: dict[str, list[Jurisdiction]], name: str, provin
     index[name].append(j)
     return j
 
-
-def _already(profile):
-    from ..roster import RosterError
-
-    return RosterError("roster.already_enrolled", params={"name": profile.person.display_name()})
