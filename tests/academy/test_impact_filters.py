@@ -198,3 +198,10 @@ def test_pdf_has_the_labels(impact_world, coordinator, client_for, language, wor
         text = subprocess.run(["pdftotext", f.name, "-"], capture_output=True, check=True, text=True).stdout
     for w in words:
         assert w in text, (w, text)
+
+
+def test_out_of_range_filters_are_refused_or_ignored(impact_world, staff, api_for, client_for):
+    for query in ("?year=99999", "?academy=99999999999999999999", "?topic=0", f"?province={'x' * 101}"):
+        assert api_for(staff).get(f"/api/v1/academy/impact{query}").status_code == 422
+        assert client_for(staff).get(f"/academy/impact/{query}").status_code == 200  # ignored by the page
+    assert 'data-figure="officials">4<' in client_for(staff).get("/academy/impact/?year=99999").content.decode()

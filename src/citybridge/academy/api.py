@@ -641,8 +641,8 @@ def prepare_behind_year(request: HttpRequest, payload: PrepareIn):
 
 
 @router.get("/impact")
-def impact(request: HttpRequest, year: int | None = None, academy: int | None = None, topic: int | None = None,
-           province: str = ""):
+def impact(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
+           academy: Id | None = None, topic: Id | None = None, province: str = Query("", max_length=100)):
     """The impact figures computed from records (total, by year, cumulative, by academy, by topic). Unfiltered:
     as last computed by the background worker; `stale` is true while a change is being taken into account.
     Filtered by `year`, `academy`, `topic`, `province`: computed from records (cached a few minutes). A
