@@ -104,6 +104,30 @@ def main() -> int:
               floor_page)
     table.row("impact API", timed(lambda: get(cs, "/api/v1/academy/impact")), "bare page", floor_page)
 
+    from django.core.cache import cache
+
+    from citybridge.academy.models import Course
+
+    first = Course.objects.filter(status="completed").order_by("academy_id", "-end_date").values_list(
+        "academy_id", "end_date").first()
+    one = f"/academy/impact/?academy={first[0]}&year={first[1].year}" if first else "/academy/impact/?year=2020"
+
+    def uncached(c, url):
+        cache.clear()  # the figures for the filter are computed from records (first visit after a change)
+        return get(c, url)
+
+    table.row("impact dashboard, one academy + year, computed", timed(lambda: uncached(cs, one)), "bare page",
+              floor_page)
+    table.row("impact dashboard, one academy + year, cached", timed(lambda: get(cs, one)), "bare page", floor_page)
+    table.row("impact dashboard, coordinator (own academy), computed",
+              timed(lambda: uncached(cc, "/academy/impact/")), "bare page", floor_page)
+    table.row("impact dashboard, all academies, one year, computed",
+              timed(lambda: uncached(cs, f"/academy/impact/?year={first[1].year if first else 2020}")),
+              "bare page", floor_page)
+    for fmt in ("xlsx", "png", "pdf"):
+        table.row(f"impact export {fmt}, one academy + year",
+                  timed(lambda fmt=fmt: get(cs, one.replace("/impact/", f"/impact.{fmt}")), repeat=3, warmup=1))
+
     def cold_impact():  # the background task's work after a change (pages only read the snapshot)
         from citybridge.academy.models import ImpactSnapshot
         from citybridge.academy.services.impact import impact_refresh_if_stale

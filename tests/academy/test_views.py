@@ -71,8 +71,10 @@ PAGES = {
     "behind": (lambda w: "/academy/behind/", dict(staff=200, coordinator=200, other_coordinator=200,
                                                   lecturer=403, translator=403, anonymous=302)),
     "behind-export": (lambda w: "/academy/behind.xlsx", dict(staff=200, coordinator=200, lecturer=403)),
-    "impact": (lambda w: "/academy/impact/", dict(staff=200, coordinator=403, lecturer=403, translator=403,
-                                                  anonymous=302)),
+    "impact": (lambda w: "/academy/impact/", dict(staff=200, coordinator=200, other_coordinator=200, lecturer=403,
+                                                  translator=403, anonymous=302)),
+    "impact-export": (lambda w: "/academy/impact.xlsx", dict(staff=200, coordinator=200, lecturer=403,
+                                                             translator=403, anonymous=302)),
     "certificate": (lambda w: f"/academy/certificates/{w['cert'].pk}/pdf/", dict(
         staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404, anonymous=302)),
     "revoke": (lambda w: f"/academy/certificates/{w['cert'].pk}/revoke/", dict(

@@ -90,7 +90,7 @@ rules.add_perm("academy.change_official", is_program_staff | coordinates_officia
 #: e-mail, phone, service dates: staff and the coordinators of the official's academies
 rules.add_perm("academy.view_official_contact", is_program_staff | coordinates_official)
 rules.add_perm("academy.view_compliance", is_program_staff | is_academy_coordinator)
-rules.add_perm("academy.view_impact", is_program_staff)
+rules.add_perm("academy.view_impact", is_program_staff | is_academy_coordinator)  # coordinators: their own
 rules.add_perm("academy.revoke_certificate", is_program_staff)
 rules.add_perm("academy.change_official_person", may_edit_official_person)
 rules.add_perm("academy.add_external_training", is_program_staff | coordinates_official)  # obj: the official

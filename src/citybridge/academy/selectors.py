@@ -6,9 +6,13 @@ missing or outside the user's scope (404, never 403: a user does not learn that 
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +20,7 @@ from django.utils import timezone
 from citybridge.core.models import Organisation, is_chinese
 
 from . import compliance as comp
+from . import impact as impact_engine
 from .compliance_data import compliance_inputs, compliance_rules
 from .models import (
     Academy,
@@ -23,11 +28,13 @@ from .models import (
     Certificate,
     Course,
     CourseModule,
+    CourseStatus,
     Enrolment,
     EnrolmentStatus,
     ExternalTraining,
     ImpactSnapshot,
     Jurisdiction,
+    JurisdictionPopulation,
     Module,
     OfficialProfile,
     PossibleDuplicate,
@@ -319,18 +326,177 @@ def certificate_by_code(code: str) -> Certificate | None:
                                               "enrolment__official__person").filter(code=code).first()
 
 
-def impact_dashboard() -> dict:
-    """The stored snapshot as last computed by the background task (never recomputed on a read). ``snapshot`` is
-    None before the first computation; ``updating`` says a write has changed the records since."""
+IMPACT_ZERO = {k: 0 for k in ("officials", "population", "jurisdictions", "companies", "company_employees",
+                               "jurisdictions_without_population")}
+#: filtered figures are recomputed from records at most this often per filter (the key also changes with every
+#: snapshot refresh and every write that marks it stale)
+IMPACT_CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class ImpactFilter:
+    """What the impact figures are narrowed to. ``academies`` is None for every academy; a coordinator's filter
+    always names their academies (impact_filter_for sees to it)."""
+
+    year: int | None = None
+    academies: tuple[int, ...] | None = None
+    topic: int | None = None
+    province: str = ""
+
+    @property
+    def is_everything(self) -> bool:
+        return self.year is None and self.academies is None and self.topic is None and not self.province
+
+
+def impact_academies(*, user) -> QuerySet[Academy]:
+    """The academies whose figures the user may see: staff every one, a coordinator theirs."""
+    qs = academy_list(user=user)
+    if not getattr(user, "is_program_staff", False):
+        qs = qs.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
+    return qs
+
+
+def impact_filter_for(*, user, year: int | None = None, academy: int | None = None, topic: int | None = None,
+                      province: str = "") -> ImpactFilter:
+    """The filter the user may have: a coordinator is held to their own academies (asking for another one gives
+    their own figures, never the other academy's)."""
+    if getattr(user, "is_program_staff", False):
+        academies = (academy,) if academy else None
+    else:
+        own = sorted(impact_academies(user=user).values_list("pk", flat=True))
+        academies = (academy,) if academy in own else tuple(own)
+    return ImpactFilter(year=year, academies=academies, topic=topic, province=(province or "")[:100])
+
+
+def impact_trainings(flt: ImpactFilter | None = None) -> list[impact_engine.Training]:
+    """The engine's training records: one per official per completed course they were confirmed in, narrowed to
+    the filter (2 queries + 1 for topics)."""
+    courses = Course.objects.filter(status=CourseStatus.COMPLETED)
+    if flt is not None:
+        if flt.year is not None:
+            courses = courses.filter(end_date__year=flt.year)
+        if flt.academies is not None:
+            courses = courses.filter(academy_id__in=flt.academies)
+        if flt.topic is not None:
+            courses = courses.filter(Exists(CourseModule.objects.filter(course_id=OuterRef("pk"),
+                                                                        module__topics=flt.topic)))
+    topics_of: dict[int, set[int]] = defaultdict(set)
+    for course_id, topic_id in CourseModule.objects.filter(course__in=courses).values_list(
+            "course_id", "module__topics"):
+        if topic_id:
+            topics_of[course_id].add(topic_id)
+    frozen = {k: frozenset(v) for k, v in topics_of.items()}
+    empty: frozenset[int] = frozenset()
+    rows = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, course__in=courses)
+    if flt is not None and flt.province:
+        rows = rows.filter(official__province=flt.province)
+    return [impact_engine.Training(off, end, academy, course, frozen.get(course, empty), pos, jur, comp_, size)
+            for off, end, academy, course, pos, jur, comp_, size in rows.values_list(
+                "official_id", "course__end_date", "course__academy_id", "course_id", "position", "jurisdiction_id",
+                "company_id", "company_employees").iterator(chunk_size=20000)]
+
+
+def impact_population_figures() -> list[impact_engine.PopulationFigure]:
+    return [impact_engine.PopulationFigure(j, d, p) for j, d, p in
+            JurisdictionPopulation.objects.values_list("jurisdiction_id", "valid_from", "population")]
+
+
+def _figures_json(f: impact_engine.ImpactFigures) -> dict:
+    return {"officials": f.officials, "population": f.population, "jurisdictions": f.jurisdictions,
+            "companies": f.companies, "company_employees": f.company_employees,
+            "jurisdictions_without_population": f.jurisdictions_without_population}
+
+
+def impact_report_data(report: impact_engine.ImpactReport) -> dict:
+    """The engine's report as stored in the snapshot (and the filtered cache): JSON with string keys."""
+    return {
+        "total": _figures_json(report.total),
+        "by_year": {str(k): _figures_json(v) for k, v in report.by_year.items()},
+        "cumulative_by_year": {str(k): _figures_json(v) for k, v in report.cumulative_by_year.items()},
+        "by_academy": {str(k): _figures_json(v) for k, v in report.by_academy.items()},
+        "by_topic": {str(k): _figures_json(v) for k, v in report.by_topic.items()},
+    }
+
+
+def _impact_filtered(flt: ImpactFilter, snap: ImpactSnapshot | None) -> dict:
+    """Figures for a filter, computed from records by the engine and kept in the shared cache (no database write
+    besides the cache's own); the key changes whenever the snapshot is refreshed or marked stale."""
+    version = f"{snap.computed_at.timestamp() if snap and snap.computed_at else 0}-{int(bool(snap and snap.stale))}"
+    raw = f"{version}|{flt.year}|{','.join(map(str, flt.academies or ())) if flt.academies is not None else '*'}|" \
+          f"{flt.topic}|{flt.province}"
+    key = "academy:impact:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+    data = cache.get(key)
+    if data is None:
+        report = impact_engine.impact_report(impact_trainings(flt), impact_population_figures())
+        data = impact_report_data(report)
+        cache.set(key, data, IMPACT_CACHE_SECONDS)
+    return data
+
+
+def impact_dashboard(flt: ImpactFilter | None = None) -> dict:
+    """The impact figures. Unfiltered: the stored snapshot as last computed by the background task (never
+    recomputed on a read). Filtered: computed from records through the engine, cached per filter. ``snapshot``
+    is None before the first computation; ``updating`` says a write has changed the records since."""
     snap = ImpactSnapshot.objects.filter(key="all").first()
-    zero = {k: 0 for k in ("officials", "population", "jurisdictions", "companies", "company_employees",
-                           "jurisdictions_without_population")}
-    data = snap.data if snap and snap.data else {"total": zero, "by_year": {}, "cumulative_by_year": {},
-                                                  "by_academy": {}, "by_topic": {}}
-    academies = {str(a.pk): a.display_name() for a in Academy.objects.select_related("organisation")}
-    topics = {str(t.pk): t.display_name() for t in Topic.objects.all()}
+    empty = {"total": IMPACT_ZERO, "by_year": {}, "cumulative_by_year": {}, "by_academy": {}, "by_topic": {}}
+    if flt is None or flt.is_everything:
+        data = snap.data if snap and snap.data else empty
+    else:
+        data = _impact_filtered(flt, snap)
+    academy_rows = list(Academy.objects.select_related("organisation"))
+    topic_rows = list(Topic.objects.all())
+    academies = {str(a.pk): a.display_name() for a in academy_rows}
+    topics = {str(t.pk): t.display_name() for t in topic_rows}
     return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics,
-            "updating": snap is None or snap.stale, "computed": bool(snap and snap.computed_at)}
+            "updating": snap is None or snap.stale, "computed": bool(snap and snap.computed_at),
+            "filter": flt or ImpactFilter(), "academy_rows": academy_rows, "topic_rows": topic_rows}
+
+
+IMPACT_EXPORT_ROWS = 100_000
+
+
+def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) -> Iterator[Enrolment]:
+    """The training records behind the filtered figures (confirmed in a completed course), with the names an
+    export shows, in course order, streamed; at most ``limit`` (the export says when it stopped)."""
+    rows = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, course__status=CourseStatus.COMPLETED)
+    if flt.year is not None:
+        rows = rows.filter(course__end_date__year=flt.year)
+    if flt.academies is not None:
+        rows = rows.filter(course__academy_id__in=flt.academies)
+    if flt.topic is not None:
+        rows = rows.filter(Exists(CourseModule.objects.filter(course_id=OuterRef("course_id"),
+                                                              module__topics=flt.topic)))
+    if flt.province:
+        rows = rows.filter(official__province=flt.province)
+    return rows.select_related("course__academy__organisation", "official__person", "jurisdiction", "company").order_by(
+        "course__end_date", "course_id", "id")[:limit].iterator(chunk_size=2000)
+
+
+def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
+    years = sorted({d.year for d in Course.objects.filter(status=CourseStatus.COMPLETED).dates("end_date", "year")},
+                   reverse=True)
+    # the provinces the who-is-behind page offers (jurisdictions' and employers'), without the models' ordering
+    # in the DISTINCT
+    provinces = sorted(
+        (set(Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct())
+         | set(Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).order_by().values_list(
+             "province_en", flat=True).distinct())) - {"", None})
+    return years, provinces[:200]
+
+
+def impact_filter_choices(*, user, dashboard: dict) -> dict:
+    """For the dashboard (impact_dashboard's result): academies the user may pick, topics, provinces (as on the
+    who-is-behind page), years with completed courses; years and provinces are kept in the shared cache until the
+    snapshot is next computed."""
+    snapshot = dashboard["snapshot"]
+    version = snapshot.computed_at.timestamp() if snapshot and snapshot.computed_at else 0
+    years, provinces = cache.get_or_set(f"academy:impact:choices:{version}", _impact_years_and_provinces,
+                                        IMPACT_CACHE_SECONDS)
+    academies = dashboard["academy_rows"]
+    if not getattr(user, "is_program_staff", False):
+        own = user.scoped_organisation_ids("academy_coordinator")
+        academies = [a for a in academies if a.organisation_id in own]
+    return {"academies": academies, "topics": dashboard["topic_rows"], "provinces": provinces, "years": years}
 
 
 # --------------------------------------------------------------------------- possible duplicates

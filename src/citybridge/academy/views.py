@@ -21,7 +21,7 @@ from citybridge.core.files import XLSX, append, check_upload, file_response, saf
 from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.views import paginate
 
-from . import selectors, services
+from . import charts, impact_exports, selectors, services
 from .certificate import normalise_code
 from .forms import (
     ATTENDANCE_CHOICES,
@@ -895,58 +895,55 @@ def behind_export(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- impact
 
 
-def _impact_specs(ctx) -> dict:
-    data = ctx["data"]
-    years = [{"year": y, "officials": f["officials"], "population": f["population"]}
-             for y, f in data["by_year"].items()]
-    cumulative = [{"year": y, "officials": f["officials"], "population": f["population"] / 1e6}
-                  for y, f in data["cumulative_by_year"].items()]
-    academies = [{"academy": ctx["academy_names"].get(k, k), "officials": f["officials"]}
-                 for k, f in data["by_academy"].items()]
-    topics = [{"topic": ctx["topic_names"].get(k, k), "officials": f["officials"]} for k, f in data["by_topic"].items()]
-    base = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": "container", "height": 240}
-    specs = {
-        "by_year": {**base, "data": {"values": years}, "mark": "bar",
-                    "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
-                                 "y": {"field": "officials", "type": "quantitative",
-                                       "title": _("Officials trained")}}},
-        "cumulative": {**base, "data": {"values": cumulative}, "mark": {"type": "line", "point": True},
-                       "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
-                                    "y": {"field": "population", "type": "quantitative",
-                                          "title": _("Population led (millions, cumulative)")}}},
-        "by_academy": {**base, "data": {"values": academies}, "mark": "bar",
-                       "encoding": {"y": {"field": "academy", "type": "nominal", "title": _("Academy"),
-                                          "sort": "-x"},
-                                    "x": {"field": "officials", "type": "quantitative",
-                                          "title": _("Officials trained")}}},
-        "by_topic": {**base, "data": {"values": topics}, "mark": "bar",
-                     "encoding": {"y": {"field": "topic", "type": "nominal", "title": _("Topic"), "sort": "-x"},
-                                  "x": {"field": "officials", "type": "quantitative",
-                                        "title": _("Officials trained")}}},
-    }
-    # the chart's accessible name (charts.js puts it on the container as its aria-label)
-    for key, description in (("by_year", _("Officials trained by year")),
-                             ("cumulative", _("Population led, cumulative")),
-                             ("by_academy", _("Officials trained by academy")),
-                             ("by_topic", _("Officials trained by topic"))):
-        specs[key]["description"] = description
-    return specs
+def _impact_filter(request: HttpRequest) -> selectors.ImpactFilter:
+    """The filter from the query string, held to what the user may see (a coordinator: their academies)."""
+    if not request.user.has_perm("academy.view_impact"):
+        raise PermissionDenied
+
+    def int_or_none(name, low=1, high=10**9):
+        try:
+            value = int(request.GET.get(name, ""))
+        except ValueError:
+            return None
+        return value if low <= value <= high else None
+
+    return selectors.impact_filter_for(
+        user=request.user, year=int_or_none("year", 1990, 2100), academy=int_or_none("academy"),
+        topic=int_or_none("topic"), province=request.GET.get("province", ""))
 
 
 @login_required
 def impact(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("academy.view_impact"):
-        raise PermissionDenied
-    ctx = selectors.impact_dashboard()  # the stored snapshot; the worker recomputes it after a change
+    flt = _impact_filter(request)
+    # unfiltered: the stored snapshot (the worker recomputes it after a change); filtered: from records, cached
+    ctx = selectors.impact_dashboard(flt)
     data = ctx["data"]
+    query = request.GET.urlencode()
     return render(request, "academy/impact.html", {
-        **ctx, "total": data["total"], "specs": _impact_specs(ctx),
+        **ctx, "total": data["total"], "specs": charts.impact_specs(ctx),
         "by_year": sorted(data["by_year"].items()),
         "by_academy": sorted(((ctx["academy_names"].get(k, k), f) for k, f in data["by_academy"].items()),
                              key=lambda kv: -kv[1]["officials"]),
         "by_topic": sorted(((ctx["topic_names"].get(k, k), f) for k, f in data["by_topic"].items()),
                            key=lambda kv: -kv[1]["officials"]),
+        **{f"choice_{k}": v for k, v in selectors.impact_filter_choices(
+            user=request.user, dashboard=ctx).items()},
+        "selected_academy": flt.academies[0] if flt.academies and len(flt.academies) == 1 else None,
+        "can_pick_any_academy": request.user.is_program_staff,
+        "export_query": f"?{query}" if query else "",
     })
+
+
+@login_required
+def impact_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    flt = _impact_filter(request)
+    ctx = selectors.impact_dashboard(flt)
+    name = f"impact-{flt.year or 'all'}"
+    if fmt == "xlsx":
+        return file_response(impact_exports.impact_xlsx(ctx, flt), f"{name}.xlsx", XLSX)
+    if fmt == "png":
+        return file_response(impact_exports.impact_png(ctx, flt), f"{name}.png", "image/png")
+    return file_response(impact_exports.impact_pdf(ctx, flt), f"{name}.pdf", "application/pdf")
 
 
 # --------------------------------------------------------------------------- possible duplicates (program staff)
