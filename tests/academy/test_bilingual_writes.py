@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from citybridge.academy import services
+from citybridge.academy.services import officials
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -31,6 +32,6 @@ def test_module_keeps_both_titles_in_either_interface_language(staff, language):
 @pytest.mark.parametrize("name,province,en,zh", [("Taiyuan", "Shanxi", "Taiyuan", ""), ("太原", "山西", "", "太原")])
 def test_new_jurisdiction_lands_in_the_column_of_its_script(db, language, name, province, en, zh):
     with translation.override(language):
-        j = services.jurisdiction_get_or_create(name=name, province=province)
+        j = officials._jurisdiction_get_or_create(name=name, province=province)
     j.refresh_from_db()
     assert (j.name_en or "", j.name_zh_hans or "") == (en, zh)

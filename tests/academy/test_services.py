@@ -16,6 +16,7 @@ from citybridge.academy.models import (
     OfficialProfile,
     TrainingSummary,
 )
+from citybridge.academy.services import officials
 from citybridge.core.models import Person
 
 from .conftest import fill_timetable
@@ -236,7 +237,7 @@ def test_impact_snapshot_goes_stale_and_recomputes(staff, course, make_official,
     from citybridge.academy.models import Jurisdiction
 
     j = Jurisdiction.objects.create(name="Zhenjiang", name_en="Zhenjiang", province_en="Jiangsu")
-    services.population_record(jurisdiction=j, population=3_000_000, valid_from=date(2010, 1, 1))
+    officials._population_record(jurisdiction=j, population=3_000_000, valid_from=date(2010, 1, 1))
     mayor = make_official(jurisdiction=j)
     vice = make_official(position="vice_mayor", jurisdiction=j)
     with django_capture_on_commit_callbacks(execute=True):

@@ -11,14 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from citybridge.core import provinces
 from citybridge.core.concurrency import Versioned
-from citybridge.core.models import Organisation, Person, is_chinese
-
-
-def _bilingual(obj, field: str, language: str | None = None) -> str:
-    en = getattr(obj, f"{field}_en", "") or ""
-    zh = getattr(obj, f"{field}_zh_hans", "") or ""
-    return (zh or en) if is_chinese(language) else (en or zh)
-
+from citybridge.core.models import Organisation, Person, bilingual
 
 # --------------------------------------------------------------------------- choices
 
@@ -140,7 +133,7 @@ class Topic(Versioned):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _bilingual(self, "name", language)
+        return bilingual(self, "name", language)
 
     def motivation_labels(self) -> list[str]:
         labels = dict(Motivation.choices)
@@ -164,7 +157,7 @@ class Module(Versioned):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _bilingual(self, "title", language)
+        return bilingual(self, "title", language)
 
     def format_labels(self) -> list[str]:
         labels = dict(SessionFormat.choices)
@@ -214,7 +207,7 @@ class Course(Versioned):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _bilingual(self, "title", language)
+        return bilingual(self, "title", language)
 
     @property
     def days(self) -> int:
@@ -277,7 +270,7 @@ class Session(Versioned):
 
     def display_title(self, language: str | None = None) -> str:
         if self.title_en or self.title_zh_hans:
-            return _bilingual(self, "title", language)
+            return bilingual(self, "title", language)
         if self.module_id:
             return self.module.display_name(language)
         return str(self.get_format_display())
@@ -307,7 +300,7 @@ class Jurisdiction(models.Model):
         super().save(*args, **kwargs)
 
     def display_name(self, language: str | None = None) -> str:
-        return _bilingual(self, "name", language)
+        return bilingual(self, "name", language)
 
 
 class JurisdictionPopulation(models.Model):

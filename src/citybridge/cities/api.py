@@ -134,9 +134,9 @@ class IndicatorOut(Schema):
 
     @staticmethod
     def resolve_description(obj) -> str:
-        from .models import _bilingual
+        from citybridge.core.models import bilingual
 
-        return _bilingual(obj, "description")
+        return bilingual(obj, "description")
 
 
 @router.get("/cities", response=list[CityOut])

@@ -15,14 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from citybridge.core import provinces
-from citybridge.core.models import is_chinese
+from citybridge.core.models import bilingual, is_chinese
 from citybridge.core.rules import is_program_staff
-
-
-def _bilingual(obj, field: str, language: str | None = None) -> str:
-    en = getattr(obj, f"{field}_en", "") or ""
-    zh = getattr(obj, f"{field}_zh_hans", "") or ""
-    return (zh or en) if is_chinese(language) else (en or zh)
 
 
 class CityQuerySet(models.QuerySet):
@@ -116,7 +110,7 @@ class City(models.Model):
         return self.name_en or self.name_zh_hans or ""
 
     def display_province(self, language: str | None = None) -> str:
-        return _bilingual(self, "province", language)
+        return bilingual(self, "province", language)
 
     @property
     def group(self) -> str:
@@ -142,7 +136,7 @@ class DataSource(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _bilingual(self, "name", language)
+        return bilingual(self, "name", language)
 
 
 class IndicatorCategory(models.TextChoices):
@@ -172,7 +166,7 @@ class IndicatorDefinition(models.Model):
         return self.display_name()
 
     def display_name(self, language: str | None = None) -> str:
-        return _bilingual(self, "name", language)
+        return bilingual(self, "name", language)
 
 
 class DerivedIndicator(models.Model):
@@ -236,7 +230,7 @@ class IndicatorValue(models.Model):
         return f"{self.indicator_id}@{self.city_id} {self.year}: {self.value} {self.unit}"
 
     def display_method(self, language: str | None = None) -> str:
-        return _bilingual(self, "method", language)
+        return bilingual(self, "method", language)
 
 
 #: CDP's fixed answers to "Type of target" (2021 cities questionnaire): shown translated; any other text as given

@@ -19,6 +19,13 @@ def is_chinese(language: str | None = None) -> bool:
     return (language or get_language() or "en").lower().startswith("zh")
 
 
+def bilingual(obj, field: str, language: str | None = None) -> str:
+    """`obj.<field>_en` / `obj.<field>_zh_hans` in the requested (or active) language, else the other one."""
+    en = getattr(obj, f"{field}_en", "") or ""
+    zh = getattr(obj, f"{field}_zh_hans", "") or ""
+    return (zh or en) if is_chinese(language) else (en or zh)
+
+
 # --------------------------------------------------------------------------- roles
 
 

@@ -30,7 +30,8 @@ PERSON_FIELDS = (
 
 
 def require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
+    """Every service's permission check: `PermissionDenied` (translated) unless `actor` has `perm` on `obj`."""
+    if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
 
 

@@ -30,12 +30,10 @@ from .external_training import external_training_create, external_training_delet
 from .impact import impact_current, impact_mark_stale, impact_refresh, impact_trainings  # noqa: F401
 from .officials import (  # noqa: F401
     OFFICIAL_FIELDS,
-    jurisdiction_get_or_create,
     official_create,
     official_create_with_person,
     official_update,
     official_update_with_person,
-    population_record,
 )
 from .roster_import import (  # noqa: F401
     ALL_CHANGES,

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from citybridge.core.services import require  # noqa: F401  (the one permission check; modules import it from here)
 
 from .. import course_rules as cr
 from ..compliance_data import compliance_rules  # noqa: F401  (re-exported: services import it from here)
@@ -16,11 +18,6 @@ from ..messages import problem_message
 
 def course_rules() -> cr.CourseRules:
     return cr.CourseRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COURSE_RULES)
-
-
-def require(actor, perm: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _raise_problems(problems: Iterable[cr.Problem], field_name: str = "__all__") -> None:

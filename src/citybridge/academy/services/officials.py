@@ -31,7 +31,7 @@ from .impact import impact_mark_stale
 from .summaries import _add_prepared_years, compliance_refresh
 
 
-def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = "CN") -> Jurisdiction:
+def _jurisdiction_get_or_create(*, name: str, province: str = "", country: str = "CN") -> Jurisdiction:
     """Match by name in either language within the province (either language); create otherwise."""
     name, province = (name or "").strip(), (province or "").strip()
     is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
@@ -50,7 +50,7 @@ def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = 
         country=country)
 
 
-def population_record(*, jurisdiction: Jurisdiction, population: int, valid_from: date, source: str = "") -> None:
+def _population_record(*, jurisdiction: Jurisdiction, population: int, valid_from: date, source: str = "") -> None:
     check_dates(population_date=valid_from)
     JurisdictionPopulation.objects.update_or_create(
         jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population, "source": source})
@@ -187,9 +187,9 @@ def _official_person_save(person: Person, *, actor: User, family_name_en: str, g
 def _official_jurisdiction(*, jurisdiction: str, province: str, population: int | None,
                            population_date: date | None) -> Jurisdiction | None:
     """The jurisdiction an official leads (found or created), with its population recorded when given."""
-    j = jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
+    j = _jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
     if j is not None and population is not None:
-        population_record(jurisdiction=j, population=population, valid_from=population_date or timezone.localdate())
+        _population_record(jurisdiction=j, population=population, valid_from=population_date or timezone.localdate())
     return j
 
 

@@ -40,7 +40,7 @@ from ..roster import RosterError, parse_roster
 from ._common import check_dates, course_rules, require
 from .enrolment import _course_years, _snapshot
 from .impact import impact_mark_stale
-from .officials import jurisdiction_get_or_create
+from .officials import _jurisdiction_get_or_create
 from .summaries import _add_prepared_years, compliance_refresh
 
 
@@ -563,7 +563,7 @@ def _jurisdiction_lookup(index: dict[str, list[Jurisdiction]], name: str, provin
     for j in index.get(name, []):
         if not province or province_l in ((j.province_en or "").lower(), (j.province_zh_hans or "").lower()):
             return j
-    j = jurisdiction_get_or_create(name=name, province=province)
+    j = _jurisdiction_get_or_create(name=name, province=province)
     index[name].append(j)
     return j
 
