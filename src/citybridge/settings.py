@@ -35,7 +35,7 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
 }
 
 
-def env(name: str):
+def env(name: str) -> str | bool | list[str]:
     kind, default, _help = VARIABLES[name]
     raw = os.environ.get(name)
     if raw is None or raw == "":

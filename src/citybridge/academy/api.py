@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +23,21 @@ from .forms import check_roster_upload
 from .models import (
     Academy,
     AttendanceStatus,
+    Certificate,
     Course,
     CourseStatus,
     Enrolment,
     EnrolmentStatus,
+    ExternalTraining,
     Module,
     Motivation,
     OfficialProfile,
     Position,
+    PossibleDuplicate,
+    Session,
     SessionFormat,
     Topic,
+    TrainingSummary,
 )
 
 router = Router(tags=["academy"])
@@ -136,27 +142,27 @@ class ModuleIn(Strict):
 
 
 @router.get("/academies", response=list[AcademyOut])
-def list_academies(request: HttpRequest):
+def list_academies(request: HttpRequest) -> QuerySet[Academy]:
     return selectors.academy_list(user=request.auth)
 
 
 @router.get("/topics", response=list[TopicOut])
-def list_topics(request: HttpRequest):
+def list_topics(request: HttpRequest) -> QuerySet[Topic]:
     return selectors.topic_list(user=request.auth)
 
 
 @router.post("/topics", response={201: TopicOut})
-def create_topic(request: HttpRequest, payload: TopicIn):
+def create_topic(request: HttpRequest, payload: TopicIn) -> Status[Topic]:
     return Status(201, services.topic_save(actor=request.auth, **payload.model_dump()))
 
 
 @router.get("/modules", response=list[ModuleOut])
-def list_modules(request: HttpRequest):
+def list_modules(request: HttpRequest) -> QuerySet[Module]:
     return selectors.module_list(user=request.auth)
 
 
 @router.post("/modules", response={201: ModuleOut})
-def create_module(request: HttpRequest, payload: ModuleIn):
+def create_module(request: HttpRequest, payload: ModuleIn) -> Status[Module]:
     data = payload.model_dump()
     topics = list(Topic.objects.filter(pk__in=data.pop("topic_ids")))
     return Status(201, services.module_save(actor=request.auth, topics=topics, **data))
@@ -268,7 +274,7 @@ class SessionIn(Strict):
 
 @router.get("/courses", response=list[CourseOut])
 @paginate(Pagination)
-def list_courses(request: HttpRequest, status: StatusLit | None = None, academy: Id | None = None):
+def list_courses(request: HttpRequest, status: StatusLit | None = None, academy: Id | None = None) -> QuerySet[Course]:
     return selectors.course_list(user=request.auth, status=status or "", academy=academy)
 
 
@@ -284,7 +290,7 @@ def _modules(ids) -> list[Module]:
 
 
 @router.post("/courses", response={201: CourseOut})
-def create_course(request: HttpRequest, payload: CourseIn):
+def create_course(request: HttpRequest, payload: CourseIn) -> Status[Course]:
     data = payload.model_dump()
     academy = body_ref(selectors.academy_get, "academy_id", data.pop("academy_id"), user=request.auth)
     modules = _modules(data.pop("module_ids"))
@@ -292,14 +298,14 @@ def create_course(request: HttpRequest, payload: CourseIn):
 
 
 @router.get("/courses/{id:pk}", response=CourseOut)
-def get_course(request: HttpRequest, pk: int, response: HttpResponse):
+def get_course(request: HttpRequest, pk: int, response: HttpResponse) -> Course:
     course = _course(request, pk)
     etag(response, course)
     return course
 
 
 @router.patch("/courses/{id:pk}", response=CourseOut)
-def update_course(request: HttpRequest, pk: int, payload: CoursePatch, response: HttpResponse):
+def update_course(request: HttpRequest, pk: int, payload: CoursePatch, response: HttpResponse) -> Course:
     """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current course."""
     course = _course(request, pk, "academy.manage_course")
     data = payload.model_dump(exclude_unset=True)
@@ -314,13 +320,13 @@ def update_course(request: HttpRequest, pk: int, payload: CoursePatch, response:
 
 
 @router.post("/courses/{id:pk}/status", response=CourseOut)
-def set_course_status(request: HttpRequest, pk: int, payload: StatusIn):
+def set_course_status(request: HttpRequest, pk: int, payload: StatusIn) -> Course:
     course = _course(request, pk, "academy.manage_course")
     return services.course_set_status(actor=request.auth, course=course, status=payload.status)
 
 
 @router.get("/courses/{id:pk}/checks", response=list[ProblemOut])
-def course_checks(request: HttpRequest, pk: int):
+def course_checks(request: HttpRequest, pk: int) -> list[dict]:
     """The course rules' errors and warnings (length, rest days, class size), in the request's language."""
     from .messages import problem_message
 
@@ -330,12 +336,12 @@ def course_checks(request: HttpRequest, pk: int):
 
 
 @router.get("/courses/{id:pk}/sessions", response=list[SessionOut])
-def list_sessions(request: HttpRequest, pk: int):
+def list_sessions(request: HttpRequest, pk: int) -> QuerySet[Session]:
     return selectors.course_sessions(course=_course(request, pk))
 
 
 @router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
-def create_session(request: HttpRequest, pk: int, payload: SessionIn):
+def create_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status[Session]:
     course = _course(request, pk, "academy.manage_course")
     return Status(201, services.session_save(actor=request.auth, course=course,
                                              **_session_fields(payload, request.auth)))
@@ -416,7 +422,7 @@ def _enrolment_out(e: Enrolment, full: bool, staff: bool = False) -> dict:
 
 
 @router.get("/courses/{id:pk}/enrolments", response=list[EnrolmentOut])
-def list_enrolments(request: HttpRequest, pk: int):
+def list_enrolments(request: HttpRequest, pk: int) -> list[dict]:
     """Coordinators and staff: everything. Lecturers: names of the confirmed class, nothing else."""
     course = _course(request, pk)
     full = request.auth.has_perm("academy.manage_course", course)
@@ -427,7 +433,7 @@ def list_enrolments(request: HttpRequest, pk: int):
 
 
 @router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
-def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
+def enrol(request: HttpRequest, pk: int, payload: EnrolIn) -> Status[dict]:
     course = _course(request, pk, "academy.manage_course")
     official = body_ref(selectors.official_get, "official_id", payload.official_id, user=request.auth)
     e = services.enrolment_create(actor=request.auth, course=course, official=official, waitlist=payload.waitlist)
@@ -435,7 +441,7 @@ def enrol(request: HttpRequest, pk: int, payload: EnrolIn):
 
 
 @router.post("/enrolments/{id:pk}/withdraw", response=EnrolmentOut)
-def withdraw(request: HttpRequest, pk: int):
+def withdraw(request: HttpRequest, pk: int) -> dict:
     e = selectors.enrolment_get(user=request.auth, pk=pk)
     _course(request, e.course_id, "academy.manage_course")
     services.enrolment_withdraw(actor=request.auth, enrolment=e)
@@ -444,7 +450,7 @@ def withdraw(request: HttpRequest, pk: int):
 
 @router.post("/courses/{id:pk}/roster", response={200: RosterReportOut, 422: RosterReportOut})
 def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False,  # noqa: B008
-                  dry_run: bool = False, apply_changes: str = ""):
+                  dry_run: bool = False, apply_changes: str = "") -> Status[dict]:
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language.
 
     Rows already enrolled are reported and skipped. `dry_run=true`: the preview -- per row new / known /
@@ -461,7 +467,7 @@ def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...),
 
 
 @router.put("/courses/{id:pk}/attendance", response=AttendanceOut)
-def record_attendance(request: HttpRequest, pk: int, payload: AttendanceIn):
+def record_attendance(request: HttpRequest, pk: int, payload: AttendanceIn) -> dict:
     course = _course(request, pk, "academy.manage_course")
     marks = [services.Mark(m.official_id, m.session_id, m.status) for m in payload.marks]
     return {"changed": services.attendance_record(actor=request.auth, course=course, marks=marks)}
@@ -580,14 +586,14 @@ class BehindOut(Schema):
 
 @router.get("/officials", response=list[OfficialOut])
 @paginate(Pagination)
-def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
+def list_officials(request: HttpRequest, q: str = Query("", max_length=100)) -> QuerySet[OfficialProfile]:
     if not request.auth.has_perm("academy.view_compliance"):
         raise PermissionDenied
     return selectors.official_list(user=request.auth, q=q)
 
 
 @router.post("/officials", response={201: OfficialOut})
-def create_official(request: HttpRequest, payload: OfficialIn):
+def create_official(request: HttpRequest, payload: OfficialIn) -> Status[OfficialProfile]:
     data = payload.model_dump()
     course_id = data.pop("course_id")
     course = _course(request, course_id, "academy.manage_course") if course_id else None
@@ -596,7 +602,7 @@ def create_official(request: HttpRequest, payload: OfficialIn):
 
 
 @router.get("/officials/{id:pk}", response=OfficialDetailOut)
-def get_official(request: HttpRequest, pk: int, response: HttpResponse):
+def get_official(request: HttpRequest, pk: int, response: HttpResponse) -> OfficialProfile:
     o = selectors.official_get(user=request.auth, pk=pk)
     if not request.auth.has_perm("academy.view_official", o):
         raise PermissionDenied
@@ -614,7 +620,7 @@ def get_official(request: HttpRequest, pk: int, response: HttpResponse):
 def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
                   academy: Id | None = None, organisation: Id | None = None,
                   province: str = Query("", max_length=100), position: PositionLit | None = None,
-                  rule: Literal["any", "annual", "window", "both"] = "any"):
+                  rule: Literal["any", "annual", "window", "both"] = "any") -> QuerySet[TrainingSummary]:
     """Officials behind on the annual rule, at risk in the 5-year window, or both, most days missing first, in
     `year` (default: this year). A year not prepared yet answers 409 (staff: POST /behind/prepare)."""
     if not request.auth.has_perm("academy.view_compliance"):
@@ -635,7 +641,7 @@ class PrepareIn(Strict):
 
 
 @router.post("/behind/prepare", response={202: dict})
-def prepare_behind_year(request: HttpRequest, payload: PrepareIn):
+def prepare_behind_year(request: HttpRequest, payload: PrepareIn) -> Status[dict]:
     """Program staff: queue the preparation of a training year (done by the background worker)."""
     services.training_year_request(actor=request.auth, year=payload.year)
     return Status(202, {"year": payload.year, "queued": True})
@@ -643,7 +649,7 @@ def prepare_behind_year(request: HttpRequest, payload: PrepareIn):
 
 @router.get("/impact")
 def impact(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
-           academy: Id | None = None, topic: Id | None = None, province: str = Query("", max_length=100)):
+           academy: Id | None = None, topic: Id | None = None, province: str = Query("", max_length=100)) -> dict:
     """The impact figures computed from records (total, by year, cumulative, by academy, by topic). Unfiltered:
     as last computed by the background worker; `stale` is true while a change is being taken into account.
     Filtered by `year`, `academy`, `topic`, `province`: computed from records (cached a few minutes). A
@@ -673,7 +679,7 @@ class VerifyOut(Schema):
 
 
 @router.get("/certificates/{code}", response=VerifyOut, auth=None)
-def verify_certificate(request: HttpRequest, code: str):
+def verify_certificate(request: HttpRequest, code: str) -> dict:
     """Public: confirm a certificate by its verification code."""
     from django.http import Http404
 
@@ -732,7 +738,7 @@ class ExternalOut(Schema):
 
 
 @router.put("/sessions/{id:pk}", response=SessionOut)
-def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: HttpResponse):
+def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: HttpResponse) -> Session:
     """Replace a session's date, times, format, module, title, lecturer, site and partner. Send the `version` you
     read (body or `If-Match`); a stale one is answered 409 with the current session."""
     session = selectors.session_get(user=request.auth, pk=pk)
@@ -746,7 +752,7 @@ def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: 
 
 
 @router.delete("/sessions/{id:pk}", response={204: None})
-def delete_session(request: HttpRequest, pk: int):
+def delete_session(request: HttpRequest, pk: int) -> Status[None]:
     session = selectors.session_get(user=request.auth, pk=pk)
     _course(request, session.course_id, "academy.manage_course")
     services.session_delete(actor=request.auth, session=session)
@@ -754,7 +760,7 @@ def delete_session(request: HttpRequest, pk: int):
 
 
 @router.post("/courses/{id:pk}/certificates", response=IssuedOut)
-def issue_certificates(request: HttpRequest, pk: int):
+def issue_certificates(request: HttpRequest, pk: int) -> dict:
     """Issue certificates to every confirmed official with at least one training day (completed courses)."""
     course = _course(request, pk, "academy.manage_course")
     issued, skipped = services.certificate_issue_all(actor=request.auth, course=course)
@@ -762,14 +768,14 @@ def issue_certificates(request: HttpRequest, pk: int):
 
 
 @router.post("/certificates/{id:pk}/revoke", response=CertificateOut)
-def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn):
+def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn) -> Certificate:
     cert = selectors.certificate_get(user=request.auth, pk=pk)
     _course(request, cert.enrolment.course_id)
     return services.certificate_revoke(actor=request.auth, certificate=cert, reason=payload.reason)
 
 
 @router.post("/officials/{id:pk}/external-training", response={201: ExternalOut})
-def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
+def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn) -> Status[ExternalTraining]:
     """Training taken elsewhere; give `evidence_reference` (e.g. the other academy's certificate number)."""
     official = selectors.official_get(user=request.auth, pk=pk)
     return Status(201, services.external_training_create(actor=request.auth, official=official,
@@ -823,7 +829,7 @@ def _duplicate(request, pk: int):
 
 @router.get("/duplicates", response=list[DuplicateOut])
 @paginate(Pagination)
-def list_duplicates(request: HttpRequest):
+def list_duplicates(request: HttpRequest) -> QuerySet[PossibleDuplicate]:
     """Open possible duplicates found by coordinators' imports (program staff only)."""
     if not request.auth.has_perm("academy.manage_duplicates"):
         raise PermissionDenied
@@ -831,12 +837,12 @@ def list_duplicates(request: HttpRequest):
 
 
 @router.post("/duplicates/{id:pk}/dismiss", response=DuplicateResolvedOut)
-def dismiss_duplicate(request: HttpRequest, pk: int):
+def dismiss_duplicate(request: HttpRequest, pk: int) -> PossibleDuplicate:
     return services.duplicate_dismiss(actor=request.auth, duplicate=_duplicate(request, pk))
 
 
 @router.post("/duplicates/{id:pk}/merge", response=DuplicateResolvedOut)
-def merge_duplicate(request: HttpRequest, pk: int):
+def merge_duplicate(request: HttpRequest, pk: int) -> PossibleDuplicate:
     """Move the new official's enrolments, attendance and external training onto the existing official."""
     dup = _duplicate(request, pk)
     services.duplicate_merge(actor=request.auth, duplicate=dup)
@@ -845,7 +851,7 @@ def merge_duplicate(request: HttpRequest, pk: int):
 
 
 @router.delete("/external-training/{id:pk}", response={204: None})
-def delete_external_training(request: HttpRequest, pk: int):
+def delete_external_training(request: HttpRequest, pk: int) -> Status[None]:
     record = selectors.external_training_get(user=request.auth, pk=pk)
     services.external_training_delete(actor=request.auth, record=record)
     return Status(204, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core import provinces
@@ -148,7 +149,7 @@ class RosterForm(forms.Form):
     overflow_to_waitlist = forms.BooleanField(label=_("Put officials beyond the class size on the waitlist"),
                                               required=False)
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         check_roster_upload(self.cleaned_data["file"])
         return self.cleaned_data["file"]
 
@@ -173,7 +174,7 @@ class ExternalTrainingForm(forms.Form):
     evidence = forms.FileField(label=_("Evidence (file)"), required=False)
     evidence_reference = forms.CharField(label=_("Evidence reference"), max_length=200, required=False)
 
-    def clean_evidence(self):
+    def clean_evidence(self) -> UploadedFile | None:
         evidence = self.cleaned_data.get("evidence")
         if evidence:
             check_upload(evidence, kinds=("pdf", "png", "jpeg", "docx", "xlsx"))

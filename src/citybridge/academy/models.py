@@ -295,7 +295,7 @@ class Jurisdiction(models.Model):
     def __str__(self) -> str:
         return self.display_name()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         provinces.fill_code(self, "province_en", "province_zh_hans", "province", kwargs=kwargs)
         super().save(*args, **kwargs)
 
@@ -368,7 +368,7 @@ class OfficialProfile(Versioned):
     def __str__(self) -> str:
         return self.person.display_name()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         provinces.fill_code(self, "province", kwargs=kwargs)
         super().save(*args, **kwargs)
 

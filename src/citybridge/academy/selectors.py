@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
@@ -43,6 +44,9 @@ from .models import (
     TrainingSummary,
     TrainingYear,
 )
+
+if TYPE_CHECKING:
+    from .models import RosterUpload
 
 
 def _get(queryset: QuerySet, pk):
@@ -509,7 +513,7 @@ def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
         "created_at", "id")
 
 
-def roster_upload(*, user, pk, course=None):
+def roster_upload(*, user, pk, course=None) -> RosterUpload | None:
     """A roster previewed by this user for this course (or for no course), or None."""
     from .models import RosterUpload
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -79,7 +81,7 @@ def django_validation_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": "__all__", "message": m} for m in exc.messages]
 
 
-def body_ref(get, field: str, pk, *, user):
+def body_ref(get, field: str, pk, *, user) -> Any:
     """Resolve an id sent in a request body through a scoped selector ``get(*, user, pk)``.
 
     The rule for ids in bodies (docs/architecture.md): one that does not exist or is outside the user's scope is a

@@ -4,6 +4,7 @@ the `ETag` on detail and write responses, and the current representation in a 40
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +27,7 @@ def etag(response: HttpResponse, obj) -> None:
 
 
 @contextmanager
-def stale_as(schema, request: HttpRequest):
+def stale_as(schema, request: HttpRequest) -> Iterator[None]:
     """A StaleEdit raised inside leaves with the record's current representation in `schema` (409 `current`)."""
     try:
         yield

@@ -4,6 +4,7 @@
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -12,7 +13,7 @@ from ninja.pagination import paginate
 from citybridge.core.api import Id, Pagination, Strict
 
 from . import selectors, services
-from .models import City, ExpressionOfInterest, SelectionRun
+from .models import City, ExpressionOfInterest, IndicatorDefinition, IndicatorValue, SelectionRun
 
 router = Router(tags=["cities"])
 
@@ -141,14 +142,15 @@ class IndicatorOut(Schema):
 
 @router.get("/cities", response=list[CityOut])
 @paginate(Pagination)
-def list_cities(request: HttpRequest, q: str = Query("", max_length=100), country: Literal["US", "CN"] | None = None):
+def list_cities(request: HttpRequest, q: str = Query("", max_length=100),
+                country: Literal["US", "CN"] | None = None) -> QuerySet[City]:
     """California (`US`) cities above 15,000 people and Chinese (`CN`) municipalities and prefecture-level cities,
     largest first; `q` searches both languages."""
     return selectors.city_list(user=request.auth, q=q, country=country or "")
 
 
 @router.get("/cities/{id:pk}", response=ProfileOut)
-def get_city(request: HttpRequest, pk: int):
+def get_city(request: HttpRequest, pk: int) -> dict:
     """The city profile: key figures with source, year and method; the CEADs trend; CDP targets; peers."""
     city = selectors.city_get(user=request.auth, pk=pk)
     p = selectors.city_profile(user=request.auth, city=city)
@@ -158,13 +160,13 @@ def get_city(request: HttpRequest, pk: int):
 
 @router.get("/cities/{id:pk}/values", response=list[ValueOut])
 @paginate(Pagination)
-def list_city_values(request: HttpRequest, pk: int):
+def list_city_values(request: HttpRequest, pk: int) -> QuerySet[IndicatorValue]:
     city = selectors.city_get(user=request.auth, pk=pk)
     return selectors.city_values(user=request.auth, city=city)
 
 
 @router.get("/indicators", response=list[IndicatorOut])
-def list_indicators(request: HttpRequest):
+def list_indicators(request: HttpRequest) -> list[IndicatorDefinition]:
     return list(selectors.indicator_list())
 
 
@@ -200,12 +202,12 @@ class InterestOut(Schema):
 
 @router.get("/interests", response=list[InterestOut])
 @paginate(Pagination)
-def list_interests(request: HttpRequest):
+def list_interests(request: HttpRequest) -> QuerySet[ExpressionOfInterest]:
     return selectors.interest_list(user=request.auth)
 
 
 @router.post("/interests", response={201: InterestOut})
-def create_interest(request: HttpRequest, payload: InterestIn):
+def create_interest(request: HttpRequest, payload: InterestIn) -> Status[ExpressionOfInterest]:
     data = payload.model_dump()
     city = selectors.city_get(user=request.auth, pk=data.pop("city_id"))
     return Status(201, services.expression_of_interest_submit(actor=request.auth, city=city, **data))
@@ -306,13 +308,13 @@ def _staff(request) -> None:
 
 @router.get("/selection-runs", response=list[RunSummaryOut])
 @paginate(Pagination)
-def list_runs(request: HttpRequest):
+def list_runs(request: HttpRequest) -> QuerySet[SelectionRun]:
     _staff(request)
     return selectors.run_list(user=request.auth)
 
 
 @router.post("/selection-runs", response={202: RunOut})
-def create_run(request: HttpRequest, payload: RunIn):
+def create_run(request: HttpRequest, payload: RunIn) -> Status[SelectionRun]:
     """Validate and queue a selection run; it is computed in the background (poll `GET selection-runs/{id}`
     until `status` is "done" or "failed"). Bad input and constraints that provably conflict are refused at
     once: 422 with a translated message, nothing saved."""
@@ -326,7 +328,7 @@ def create_run(request: HttpRequest, payload: RunIn):
 
 
 @router.get("/selection-runs/compare", response=dict)
-def compare_runs(request: HttpRequest, a: Id, b: Id):
+def compare_runs(request: HttpRequest, a: Id, b: Id) -> dict:
     """Runs outside the caller's scope are 404, like missing ones."""
     run_a, run_b = selectors.run_get(user=request.auth, pk=a), selectors.run_get(user=request.auth, pk=b)
     if not (run_a.is_done and run_b.is_done):
@@ -335,6 +337,6 @@ def compare_runs(request: HttpRequest, a: Id, b: Id):
 
 
 @router.get("/selection-runs/{id:pk}", response=RunOut)
-def get_run(request: HttpRequest, pk: int):
+def get_run(request: HttpRequest, pk: int) -> SelectionRun:
     """A run with its state ("queued", "running", "done", "failed") and, once done, its result."""
     return selectors.run_get(user=request.auth, pk=pk)

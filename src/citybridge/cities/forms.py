@@ -81,13 +81,13 @@ class SelectionForm(forms.Form):
                 label=_("At most this many Chinese cities in the “%(zone)s” climate zone") % {"zone": label},
                 min_value=0, max_value=500, required=False)
 
-    def weight_fields(self):
+    def weight_fields(self) -> list[forms.BoundField]:
         return [self[f"weight_{ind.code}"] for ind in self.indicators]
 
-    def size_fields(self):
+    def size_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("min_")]
 
-    def climate_fields(self):
+    def climate_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("max_") and name.endswith("_CN")
                 and name != "max_per_province_cn"]
 

@@ -5,7 +5,7 @@ The foundation defines City so role memberships can scope to it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -100,7 +100,7 @@ class City(models.Model):
     def __str__(self) -> str:
         return self.display_name()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         provinces.fill_code(self, "province_en", "province_zh_hans", kwargs=kwargs)
         super().save(*args, **kwargs)
 
@@ -412,7 +412,7 @@ class SelectionRun(models.Model):
         return self.status == RunStatus.DONE
 
     @property
-    def lease_expiry(self):
+    def lease_expiry(self) -> datetime | None:
         """When the worker's claim on a running run ends (a run claimed before leases existed: from its start)."""
         if self.lease_expires_at is not None:
             return self.lease_expires_at

@@ -173,7 +173,7 @@ def done_run_get(*, user, pk: int) -> SelectionRun:
     return run
 
 
-def run_history(*, run: SelectionRun):
+def run_history(*, run: SelectionRun) -> QuerySet:
     return run.history.select_related("history_user__person").order_by("-history_date")
 
 

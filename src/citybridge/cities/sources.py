@@ -304,7 +304,8 @@ def fold_target(latitude: float, longitude: float, province_code: str,
     return best[1] if best else None
 
 
-def read_geonames(min_population: int = 15000, *, with_folded: bool = False):
+def read_geonames(min_population: int = 15000, *,
+                  with_folded: bool = False) -> list[GeoCity] | tuple[list[GeoCity], list[GeoCity]]:
     """California cities above ``min_population`` people and the Chinese cities of ``prefectures.csv``, sorted by
     id.  Chinese names: ``prefectures.csv``/``zh_names.csv`` when listed there, else :func:`pick_chinese_name`
     (traditional-only names converted to simplified characters).  With ``with_folded``, also returns the Chinese

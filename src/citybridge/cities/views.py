@@ -239,5 +239,5 @@ def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return file_response(exports.run_pdf(run), f"selection-{run.pk}-memo.pdf", "application/pdf")
 
 
-def interest_status_choices():
+def interest_status_choices() -> list[tuple[str, str]]:
     return InterestStatus.choices

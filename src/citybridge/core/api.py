@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -17,7 +18,7 @@ from . import privacy, selectors, services
 from .converters import MAX_ID
 from .countries import COUNTRIES
 from .files import XLSX, file_response
-from .models import Organisation, OrganisationType, Person
+from .models import Organisation, OrganisationType, Person, RoleMembership, User
 
 router = Router(tags=["core"])
 
@@ -70,7 +71,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut)
-def me(request: HttpRequest):
+def me(request: HttpRequest) -> User:
     """The signed-in user (or the token's owner) and their roles with scope."""
     return request.auth
 
@@ -137,25 +138,26 @@ def _org_fields(payload: OrganisationPatch, user) -> dict:
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(Pagination)
 def list_organisations(request: HttpRequest, q: str = Query("", max_length=100), type: OrgType | None = None,
-                       country: Country | None = None):
+                       country: Country | None = None) -> QuerySet[Organisation]:
     """Search by name in either language (`q`), filter by `type` and `country`."""
     return selectors.organisation_list(user=request.auth, q=q, type=type or "", country=country or "")
 
 
 @router.post("/organisations", response={201: OrganisationOut})
-def create_organisation(request: HttpRequest, payload: OrganisationIn):
+def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Status[Organisation]:
     return Status(201, services.organisation_create(actor=request.auth, **_org_fields(payload, request.auth)))
 
 
 @router.get("/organisations/{id:pk}", response=OrganisationOut)
-def get_organisation(request: HttpRequest, pk: int, response: HttpResponse):
+def get_organisation(request: HttpRequest, pk: int, response: HttpResponse) -> Organisation:
     org = selectors.organisation_get(user=request.auth, pk=pk)
     etag(response, org)
     return org
 
 
 @router.patch("/organisations/{id:pk}", response=OrganisationOut)
-def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch, response: HttpResponse):
+def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch,
+                        response: HttpResponse) -> Organisation:
     """Program staff change every field. Users scoped to the organisation (partners, solution providers, academy
     coordinators) change only `short_name_en`, `short_name_zh_hans` and `website`; another field with a new value is
     a 422 naming it. Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current
@@ -170,7 +172,7 @@ def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatc
 
 
 @router.delete("/organisations/{id:pk}", response={204: None})
-def delete_organisation(request: HttpRequest, pk: int):
+def delete_organisation(request: HttpRequest, pk: int) -> Status[None]:
     org = selectors.organisation_get(user=request.auth, pk=pk)
     with _refused_as_409():
         services.organisation_delete(actor=request.auth, organisation=org)
@@ -221,7 +223,7 @@ class PersonOut(Schema):
         return obj.organisation.display_name() if obj.organisation_id else None
 
     @staticmethod
-    def _contact(obj: Person, context, field: str):
+    def _contact(obj: Person, context, field: str) -> str | None:
         request = context["request"]
         return getattr(obj, field) if request.auth.has_perm("core.view_person_contact", obj) else None
 
@@ -264,25 +266,26 @@ def _person_fields(payload: PersonPatch, user) -> dict:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(Pagination)
-def list_people(request: HttpRequest, q: str = Query("", max_length=100), organisation: Id | None = None):
+def list_people(request: HttpRequest, q: str = Query("", max_length=100),
+                organisation: Id | None = None) -> QuerySet[Person]:
     """Search by name in either language (`q`); filter by `organisation` id."""
     return selectors.person_list(user=request.auth, q=q, organisation=organisation)
 
 
 @router.post("/people", response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonPatch):
+def create_person(request: HttpRequest, payload: PersonPatch) -> Status[Person]:
     return Status(201, services.person_create(actor=request.auth, **_person_fields(payload, request.auth)))
 
 
 @router.get("/people/{id:pk}", response=PersonOut)
-def get_person(request: HttpRequest, pk: int, response: HttpResponse):
+def get_person(request: HttpRequest, pk: int, response: HttpResponse) -> Person:
     person = selectors.person_get(user=request.auth, pk=pk)
     etag(response, person)
     return person
 
 
 @router.patch("/people/{id:pk}", response=PersonOut)
-def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response: HttpResponse):
+def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response: HttpResponse) -> Person:
     """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current values."""
     person = selectors.person_get(user=request.auth, pk=pk)
     with stale_as(PersonOut, request):
@@ -294,7 +297,7 @@ def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response:
 
 
 @router.delete("/people/{id:pk}", response={204: None})
-def delete_person(request: HttpRequest, pk: int):
+def delete_person(request: HttpRequest, pk: int) -> Status[None]:
     person = selectors.person_get(user=request.auth, pk=pk)
     with _refused_as_409():
         services.person_delete(actor=request.auth, person=person)
@@ -309,7 +312,7 @@ def _privacy_person(request: HttpRequest, pk: int) -> Person:
 
 
 @router.get("/people/{id:pk}/export", response=dict)
-def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"] = "json"):
+def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"] = "json") -> dict | HttpResponse:
     """Privacy export (program staff): everything held about the person — person, user account (no password), role
     memberships, official profile, enrolments, attendance, external training, certificates, history.
     `?format=xlsx` answers a workbook. Each export is recorded in the audit log."""
@@ -321,7 +324,7 @@ def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"]
 
 
 @router.post("/people/{id:pk}/erase", response=PersonOut)
-def erase_person(request: HttpRequest, pk: int):
+def erase_person(request: HttpRequest, pk: int) -> Person:
     """Privacy erase (program staff): names replaced by a placeholder, e-mail, phone, notes and title cleared, also
     in the change history; the user account deactivated. Training records and figures are kept."""
     return privacy.person_erase(actor=request.auth, person=_privacy_person(request, pk))
@@ -372,14 +375,14 @@ def _roles_person(request: HttpRequest, pk: int) -> Person:
 
 
 @router.get("/people/{id:pk}/roles", response=list[RoleMembershipOut])
-def list_person_roles(request: HttpRequest, pk: int):
+def list_person_roles(request: HttpRequest, pk: int) -> list[RoleMembership]:
     """The role memberships of the person's sign-in (program staff); empty when they have no sign-in."""
     person = _roles_person(request, pk)
     return list(selectors.role_memberships_for_person(user=request.auth, person=person))
 
 
 @router.post("/people/{id:pk}/roles", response={201: RoleMembershipOut})
-def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn):
+def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn) -> Status[RoleMembership]:
     """Give the person's sign-in a role with the scope it takes (program staff). A wrong kind of scope is a 422."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
@@ -398,7 +401,7 @@ def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn):
 
 
 @router.delete("/people/{id:pk}/roles/{id:membership_id}", response={204: None})
-def remove_person_role(request: HttpRequest, pk: int, membership_id: int):
+def remove_person_role(request: HttpRequest, pk: int, membership_id: int) -> Status[None]:
     """Remove one of the person's roles (program staff). Removing your own last program-staff role is a 422."""
     from django.utils.translation import gettext as _
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .models import User
 
 TOKEN_PREFIX = "cb_"
 
@@ -31,7 +35,7 @@ def axes_username(request, credentials=None) -> str:
 
 
 class EmailBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, **kwargs) -> User | None:
         from .models import User
 
         email = normalise_email(username or kwargs.get("email"))
@@ -55,7 +59,7 @@ def new_token_secret() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def user_for_token(secret: str):
+def user_for_token(secret: str) -> User | None:
     """The active user owning this token, or None. Records when the token was last used (at most once a minute)."""
     from .models import ApiToken
 

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def navigation(request):
+def navigation(request) -> dict[str, list[tuple[str, str]]]:
     """The top navigation; each program's section is listed once its app provides pages."""
     items = [(_("Home"), reverse("home"))]
     user = getattr(request, "user", None)

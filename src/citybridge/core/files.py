@@ -17,7 +17,10 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
 
 # refused on input: C0 controls except tab, newline and carriage return, and DEL (core/input_guard.py, imports)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -94,7 +97,7 @@ def csv_bytes(rows: Iterable[Iterable[Any]], *, bom: bool = True) -> bytes:
     return buf.getvalue().encode("utf-8-sig" if bom else "utf-8")
 
 
-def file_response(content: bytes, filename: str, content_type: str):
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
     """A download: ``Content-Disposition: attachment`` with an ASCII fallback and the RFC 6266 UTF-8 name."""
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header

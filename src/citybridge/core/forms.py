@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -26,10 +28,10 @@ class EmailAuthenticationForm(AuthenticationForm):
                        "and try again, or reset your password."),
     }
 
-    def clean_username(self):
+    def clean_username(self) -> str:
         return normalise_email(self.cleaned_data["username"])
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username")
         if not email or not self.cleaned_data.get("password"):
             return super().clean()
@@ -56,12 +58,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(label=_("E-mail"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
-    def clean_email(self):
+    def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
 
     def save(self, domain_override=None, subject_template_name=None, email_template_name=None, use_https=False,
              token_generator=None, from_email=None, request=None, html_email_template_name=None,
-             extra_email_context=None):
+             extra_email_context=None) -> None:
         from django.contrib.sites.shortcuts import get_current_site
         from django.utils.translation import get_language
 
@@ -89,7 +91,7 @@ def _https_urls(field, **kwargs):
 class ProvinceChoiceField(forms.ChoiceField):
     """A select of province codes that also takes a name as typed ("江苏", "Hebei Province"): mapped to its code."""
 
-    def to_python(self, value):
+    def to_python(self, value) -> str:
         value = super().to_python(value)
         return provinces.province_code(value) or value if value else value
 
@@ -136,10 +138,10 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         if "name_en" in self.fields:
             self.fields["name_en"].required = False
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         """Uniqueness (same name and country) is checked by the service, with its own message."""
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         """The service's name rule checked here too, so that it shows with the other fields' errors at once."""
         data = super().clean()
         if "name_en" in self.fields and not (data.get("name_en") or data.get("name_zh_hans")) \

@@ -116,7 +116,7 @@ class Organisation(Versioned):
     def __str__(self) -> str:
         return self.display_name()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         provinces.fill_code(self, "province_en", "province_zh_hans", kwargs=kwargs)
         super().save(*args, **kwargs)
 
@@ -240,7 +240,7 @@ class Person(Versioned):
     def __str__(self) -> str:
         return self.display_name()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, **kwargs) -> None:
         self.search_name = f"{self.full_name_zh()} {self.full_name_en()}".strip()
         super().save(*args, **kwargs)
 
@@ -268,7 +268,7 @@ class Person(Versioned):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
         if not email:
             raise ValueError("e-mail is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -276,7 +276,7 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)

@@ -21,11 +21,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from .models import Person
 
 ERASED_NAME_EN = "Erased person #{id}"
 ERASED_NAME_ZH = "已删除的个人 #{id}"
@@ -95,7 +99,7 @@ registry = Registry()
 # --------------------------------------------------------------------------- values
 
 
-def plain(value):
+def plain(value) -> str | int | float | bool | None:
     """A JSON-friendly value: dates as ISO 8601, None kept, model instances as their text."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -247,7 +251,7 @@ def person_export_xlsx(*, actor, person) -> bytes:
 
 
 @transaction.atomic
-def person_erase(*, actor, person):
+def person_erase(*, actor, person) -> Person:
     """Anonymise the person everywhere (names, e-mail, phone, notes, title; their history rows; their sign-in),
     keeping every record and figure that depends on them. Returns the refreshed person."""
     from .models import AuditAction, Person

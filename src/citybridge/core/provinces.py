@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import CharField
 
 
 @dataclass(frozen=True)
@@ -149,7 +153,7 @@ def map_values(values) -> tuple[dict[str, str], list[str]]:
     return mapped, unmapped
 
 
-def code_field():
+def code_field() -> CharField:
     """The `province_code` column every model with a province carries (additive: the free text stays). No
     `choices` on the column (the list would be copied into every migration): forms offer `choices()`."""
     from django.db import models

@@ -35,7 +35,7 @@ def can_see_person_in_scope(user, person) -> bool:
     return bool(person is not None and person.organisation_id and scoped_to_organisation(user, person.organisation))
 
 
-def has_role(role: Role):
+def has_role(role: Role) -> rules.Predicate:
     @rules.predicate(name=f"has_role_{role}")
     def _has(user) -> bool:
         return bool(is_signed_in(user) and user.has_role(role))

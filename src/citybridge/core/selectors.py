@@ -5,10 +5,15 @@ missing or outside the user's scope (404, never 403)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .models import ApiToken, Organisation, Person
+
+if TYPE_CHECKING:
+    from .models import RoleMembership
 
 
 def organisation_list(*, user, q: str = "", type: str = "", country: str = "",
@@ -55,7 +60,7 @@ def api_token_get(*, user, pk: int) -> ApiToken:
     return _get(ApiToken.objects.filter(user=user), pk)
 
 
-def role_memberships_for_person(*, user, person: Person):
+def role_memberships_for_person(*, user, person: Person) -> QuerySet[RoleMembership]:
     """The role memberships of the person's sign-in (empty when they have none), scope loaded in one pass."""
     from .models import RoleMembership
 
@@ -63,7 +68,7 @@ def role_memberships_for_person(*, user, person: Person):
             .order_by("role", "id"))
 
 
-def role_membership_get(*, user, person: Person, pk: int):
+def role_membership_get(*, user, person: Person, pk: int) -> RoleMembership:
     """One membership of this person's sign-in; another person's membership is not found (404)."""
     from .models import RoleMembership
 

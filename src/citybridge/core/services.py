@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
@@ -14,6 +16,9 @@ from .auth import hash_token, new_token_secret
 from .concurrency import claim_version
 from .models import ApiToken, Organisation, Person, User
 from .validation import ErrorCollector
+
+if TYPE_CHECKING:
+    from .models import RoleMembership
 
 ORGANISATION_FIELDS = (
     "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
@@ -274,7 +279,7 @@ def _require_program_staff(actor) -> None:
 
 
 @transaction.atomic
-def role_membership_add(*, actor: User, user: User, role: str, organisation=None, city=None):
+def role_membership_add(*, actor: User, user: User, role: str, organisation=None, city=None) -> RoleMembership:
     """Give `user` a role with the scope that role takes (models.ROLE_SCOPE): an organisation for academy
     coordinators, partners and solution providers, a city for city coordinators, none for the others."""
     from .models import ROLE_SCOPE, Role, RoleMembership

@@ -2,6 +2,7 @@
 each beside its field, instead of one per submit."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -25,7 +26,7 @@ class ErrorCollector:
             self.errors.setdefault(NON_FIELD_ERRORS, []).extend(exc.error_list)
 
     @contextmanager
-    def check(self):
+    def check(self) -> Iterator[None]:
         try:
             yield
         except ValidationError as exc:

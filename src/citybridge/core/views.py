@@ -59,7 +59,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
+    def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         response.set_cookie(auth.DEVICE_COOKIE, auth.device_cookie_value(form.get_user().email),
                             max_age=auth.DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
@@ -70,7 +70,7 @@ class LoginView(auth_views.LoginView):
                                 samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.SESSION_COOKIE_SECURE)
         return response
 
-    def form_invalid(self, form):
+    def form_invalid(self, form) -> HttpResponse:
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, "throttled"):
             response.status_code = 429  # the account's cool-off (core/auth.py); the page says to wait
@@ -85,7 +85,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "core/email/password_reset_email.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
 
-    def form_valid(self, form):
+    def form_valid(self, form) -> HttpResponse:
         if not auth.password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
@@ -408,15 +408,15 @@ def _api_error(request, status: int, detail: str) -> JsonResponse | None:
     return None
 
 
-def error_403(request, exception=None):
+def error_403(request, exception=None) -> HttpResponse:
     return _api_error(request, 403, _("You do not have permission to do this.")) or render(request, "403.html", status=403)
 
 
-def error_404(request, exception=None):
+def error_404(request, exception=None) -> HttpResponse:
     return _api_error(request, 404, _("Not found.")) or render(request, "404.html", status=404)
 
 
-def error_500(request):
+def error_500(request) -> HttpResponse:
     """Rendered with no request context and no database: whatever broke may be the database or the session."""
     from django.template import loader
 
@@ -424,11 +424,11 @@ def error_500(request):
         loader.get_template("500.html").render({}), status=500)
 
 
-def error_400(request, exception=None):
+def error_400(request, exception=None) -> HttpResponse:
     return _api_error(request, 400, _("Bad request.")) or render(request, "400.html", status=400)
 
 
-def csrf_failure(request, reason: str = ""):
+def csrf_failure(request, reason: str = "") -> HttpResponse:
     """A form sent without its security token (an old tab, a blocked cookie): say so and what to do."""
     return _api_error(request, 403, _("The security check of this form failed.")) or render(
         request, "403_csrf.html", status=403)

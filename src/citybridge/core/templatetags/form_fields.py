@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
 
 @register.filter
-def accessible(field):
+def accessible(field) -> SafeString:
     ids, attrs = [], {}
     if field.errors:
         ids.append(f"{field.auto_id}_errors")

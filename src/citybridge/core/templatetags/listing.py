@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from citybridge.core.listing import SORT_PARAM, page_window
@@ -21,7 +22,7 @@ def _query(request, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, label, key):
+def sort_header(context, label, key) -> SafeString:
     """A `<th>` with a link that sorts by `key`; the current column shows ▲ / ▼ and `aria-sort`.
 
     A second click reverses the direction; any other column starts ascending. The link keeps the filters and
@@ -44,12 +45,12 @@ def sort_header(context, label, key):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
+def page_url(context, number) -> str:
     """`?…&page=N` keeping every other query parameter (filters, sort)."""
     return "?" + _query(context["request"], page=str(number))
 
 
 @register.filter
-def page_numbers(page_obj, radius=2):
+def page_numbers(page_obj, radius=2) -> list[int]:
     """The window of page numbers around `page_obj.number`."""
     return page_window(page_obj.number, page_obj.paginator.num_pages, int(radius))

@@ -6,12 +6,12 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Generate Government Training benchmark data into the configured database."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--officials", type=int, default=200_000)
         parser.add_argument("--attendance", type=int, default=2_000_000)
         parser.add_argument("--seed", type=int, default=7)
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         from citybridge.academy.generator import generate
 
         result = generate(officials=options["officials"], attendance=options["attendance"], seed=options["seed"],

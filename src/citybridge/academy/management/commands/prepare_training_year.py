@@ -11,13 +11,13 @@ from django.utils import timezone
 class Command(BaseCommand):
     help = "Prepare the per-official training summaries of a calendar year for the 'who is behind' list."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--year", type=int, default=None)
         parser.add_argument("--refresh-all", action="store_true",
                             help="recompute the summaries of every official (window figures included)")
         parser.add_argument("--impact", action="store_true", help="recompute the impact snapshot as well")
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         from citybridge.academy.models import OfficialProfile
         from citybridge.academy.services import compliance_prepare_year, compliance_refresh, impact_refresh
 

@@ -8,6 +8,6 @@ from citybridge.cities.services import _import_registry
 class Command(BaseCommand):
     help = "Import California and Chinese cities (GeoNames) and their indicators from the bundled datasets."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         # the console operator holds the server: the unchecked import, not cities_import(actor=…)
         _import_registry(stdout=self.stdout)

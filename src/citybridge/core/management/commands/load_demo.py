@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo sign-ins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         for config in apps.get_app_configs():
             if not config.name.startswith("citybridge."):
                 continue

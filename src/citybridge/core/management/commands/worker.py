@@ -41,7 +41,7 @@ def _beat(name: str, stop: threading.Event) -> None:
 class Command(DbWorkerCommand):
     help = "Run the background task worker (with a heartbeat for /healthz)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args, **options) -> None:
         name = f"{socket.gethostname()}:{os.getpid()}"
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(name, stop), daemon=True)
