@@ -215,6 +215,7 @@ def test_saving_an_unknown_academy_is_404(client_for, staff, academy):
 
 def test_academy_save_service_creates_once_per_organisation(staff, organisation):
     first = services.academy_save(actor=staff, organisation=organisation, official=False)
-    again = services.academy_save(actor=staff, organisation=organisation, managed_by_program=True)
+    again = services.academy_save(actor=staff, organisation=organisation, managed_by_program=True,
+                                  expected_version=first.version)
     assert first.pk == again.pk and Academy.objects.filter(organisation=organisation).count() == 1
     assert (again.official, again.managed_by_program) == (True, True)

@@ -67,7 +67,7 @@ def test_non_staff_cannot_create_or_delete(make_user, organisation):
 def test_person_names_and_invalid_email(staff):
     p = services.person_create(actor=staff, family_name_en="Hammer", given_name_en="Steve", family_name_zh_hans="海默",
                                given_name_zh_hans="史蒂夫")
-    assert p.display_name("en") == "Steve Hammer" and p.display_name("zh-hans") == "海默史蒂夫"
+    assert p.display_name("en") == "Steve Hammer" and p.display_name("zh-hans") == "史蒂夫·海默"  # a Western name in Chinese
     assert Person.objects.search("海默").get() == p and Person.objects.search("steve").get() == p
     with pytest.raises(ValidationError) as err:
         services.person_create(actor=staff, family_name_en="X", email="not-an-email")
