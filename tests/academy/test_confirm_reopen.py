@@ -84,7 +84,7 @@ def test_withdraw_asks_in_a_dialog_before_posting(page, login, make_user, make_o
     dialog = page.locator("dialog.confirm-dialog")
     assert dialog.is_visible() and "Withdraw this official?" in dialog.inner_text()
     dialog.locator("button[data-confirm-answer=no]").click()  # go back: nothing happens
-    assert page.locator("dialog.confirm-dialog").count() == 0
+    page.locator("dialog.confirm-dialog").wait_for(state="detached")  # the close event removes it
     enrolment.refresh_from_db()
     assert enrolment.status != "withdrawn"
     page.click("button[data-confirm][data-confirm-yes='Withdraw']")

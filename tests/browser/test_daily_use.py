@@ -43,7 +43,7 @@ def test_staff_assign_a_city_coordinator_scope_in_chinese(page, login, world):
     page.goto(page.base_url + f"/people/{person.pk}/")
     page.click("text=角色与登录账号")
     page.wait_for_load_state("networkidle")
-    assert "陈静 的角色" in page.locator("h1").inner_text()
+    assert "陈静的角色" in page.locator("h1").inner_text()
 
     page.select_option("#id_role", "city_coordinator")
     assert page.locator("[data-scope-fieldset=city]").is_visible()
