@@ -163,6 +163,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("wrk is missing: `make bench-system` (or apt-get install wrk) installs it", file=sys.stderr)
         return 1
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` stops gunicorn and removes the data too
     session, token, pages = build()
     browser = {"Cookie": f"sessionid={session}"}
     api = {"Authorization": f"Bearer {token}"}

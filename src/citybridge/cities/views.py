@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.paging import detail_urls
 from citybridge.core.views import paginate
 
 from . import charts, exports, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
-from .models import InterestStatus, RunStatus, SizeClass
+from .models import ClimateZone, InterestStatus, RunStatus, SizeClass
 
 # Objects are fetched first, through the scoped selectors (Http404 outside the user's scope), and the permission
 # to act on them is checked after: 403 only for an object the user can see but may not change.
@@ -27,8 +28,15 @@ def index(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "") if request.GET.get("country") in ("US", "CN") else ""
     size = request.GET.get("size", "") if request.GET.get("size") in SizeClass.values else ""
     qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size)
+    page = paginate(request, qs)
+    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
+    size_labels, zone_labels = dict(SizeClass.choices), dict(ClimateZone.choices)
+    for city in page["page_obj"].object_list:
+        city.size_class_label = size_labels.get(city.size_class, city.size_class)
+        city.climate_zone_label = zone_labels.get(city.climate_zone, city.climate_zone)
+    detail_urls(page["page_obj"].object_list, "cities:city")
     return render(request, "cities/index.html", {
-        **paginate(request, qs), "q": q, "country": country, "size": size, "sizes": SizeClass.choices,
+        **page, "q": q, "country": country, "size": size, "sizes": SizeClass.choices,
         "can_select": request.user.has_perm("cities.run_selection"),
     })
 

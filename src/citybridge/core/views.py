@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,13 +29,17 @@ from .forms import (
 )
 from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
+from .paging import SeekPaginator, detail_urls, options_html
 
 PAGE_SIZE = 50
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
-    """The page of rows and a query string without `page`, for the pagination links."""
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The page of rows and a query string without `page`, for the pagination links.
+
+    `page_obj` is Django's Page (number, paginator.count, num_pages, has_next …); its rows are fetched by
+    core.paging.SeekPaginator, so a deep page costs what the first one does."""
+    page_obj = SeekPaginator(queryset, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     encoded = params.urlencode()
@@ -140,9 +143,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
+    detail_urls(page["page_obj"].object_list, "organisation-detail")
     return render(request, "core/organisation_list.html", {
         **page, "q": q, "type": type_, "country": country,
         "types": OrganisationType.choices, "countries": COUNTRIES,
+        "type_options": options_html(OrganisationType.choices, type_),
+        "country_options": options_html(COUNTRIES, country),
         "can_add": request.user.has_perm("core.add_organisation"),
     })
 
@@ -231,8 +237,10 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = selectors.person_list(user=request.user, q=q)
+    page = paginate(request, qs)
+    detail_urls(page["page_obj"].object_list, "person-detail")
     return render(request, "core/person_list.html", {
-        **paginate(request, qs), "q": q, "can_add": request.user.has_perm("core.add_person"),
+        **page, "q": q, "can_add": request.user.has_perm("core.add_person"),
     })
 
 
