@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
+from citybridge.core.paging import detail_urls
 from citybridge.core.views import paginate
 
 from . import selectors, services
@@ -116,8 +117,14 @@ def index(request: HttpRequest) -> HttpResponse:
     qs = selectors.course_list(user=request.user, status=status)
     user = request.user
     addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
+    page = paginate(request, qs)
+    # status labels translated and the course URL reversed once per page, not once per row
+    status_labels = dict(CourseStatus.choices)
+    for course in page["page_obj"].object_list:
+        course.status_label = status_labels.get(course.status, course.status)
+    detail_urls(page["page_obj"].object_list, "academy:course")
     return render(request, "academy/index.html", {
-        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices,
+        **page, "status": status, "statuses": CourseStatus.choices,
         "can_add_course": bool(addable),
         "can_see_compliance": user.has_perm("academy.view_compliance"),
         "can_see_impact": user.has_perm("academy.view_impact"),
