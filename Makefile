@@ -65,5 +65,12 @@ bench: venv bench-system  ## every benchmark under bench/, printing its figures 
 bench-quick: venv bench-system  ## the benchmarks at small sizes (CI): fails on an error, never on a time
 	for b in $(BENCHES); do echo "== $$b"; BENCH_QUICK=1 $(PY) $$b || exit 1; done
 
+# mutmut 3.8.1 (not in the dev lock yet: pip install mutmut==3.8.1). Scope and pytest arguments: [tool.mutmut] in
+# pyproject.toml; scripts/mutation.py lets mutmut mutate the @transaction.atomic services and prints the rate.
+mutation: venv  ## mutation testing of the academy services: prints the survival rate (fresh run each time)
+	$(CB) manage compilemessages --verbosity 0 --ignore=.venv
+	rm -rf mutants
+	$(PY) scripts/mutation.py --max-children 1
+
 clean:
-	rm -rf var/ $(VENV)
+	rm -rf var/ $(VENV) mutants/

@@ -20,6 +20,17 @@ def _empty_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Chinese activates Chinese for the thread; every test starts (and leaves) in English, so no test
+    passes or fails because of the one run before it."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def make_user(db):
     """make_user(role=None, organisation=None, city=None, email=None, person=None) -> User with that membership."""

@@ -297,3 +297,5 @@ CITYBRIDGE_API_RATES = ("60/m", "1200/m")
 # e.g. {"class_max": 60, "course_length_severity": "error"}. Unknown keys fail loudly.
 CITYBRIDGE_ACADEMY_COURSE_RULES: dict[str, object] = {}
 CITYBRIDGE_ACADEMY_COMPLIANCE_RULES: dict[str, object] = {}
+
+CSRF_FAILURE_VIEW = "citybridge.core.views.csrf_failure"  # the styled page, in the user's language

@@ -33,6 +33,10 @@ urlpatterns = [
     path("people/<id:pk>/delete/", views.person_delete, name="person-delete"),
     path("people/<id:pk>/export/", views.person_export, name="person-export"),
     path("people/<id:pk>/erase/", views.person_erase, name="person-erase"),
+    path("people/<id:pk>/roles/", views.person_roles, name="person-roles"),
+    path("people/<id:pk>/roles/<id:membership_pk>/remove/", views.person_role_remove, name="person-role-remove"),
+    path("people/scope-search/organisations/", views.scope_search_organisations, name="scope-search-organisations"),
+    path("people/scope-search/cities/", views.scope_search_cities, name="scope-search-cities"),
     path("academy/", include("citybridge.academy.urls")),
     path("cities/", include("citybridge.cities.urls")),
     path("api/v1/", api.urls),
@@ -42,3 +46,4 @@ urlpatterns = [
 handler403 = "citybridge.core.views.error_403"
 handler404 = "citybridge.core.views.error_404"
 handler500 = "citybridge.core.views.error_500"
+handler400 = "citybridge.core.views.error_400"

@@ -20,6 +20,8 @@ def world(staff, coordinator, other_coordinator, lecturer, make_user, course, ma
     fill_timetable(course, lecturer_person=lecturer.person)
     o1 = make_official()
     services.enrolment_create(actor=staff, course=course, official=o1)
+    services.compliance_prepare_year(year=2025)  # what the background task does (reads never prepare)
+    services.impact_refresh()
     return {"staff": staff, "coordinator": coordinator, "other_coordinator": other_coordinator,
             "lecturer": lecturer, "translator": make_user("translator"), "course": course, "o1": o1}
 

@@ -201,10 +201,11 @@ def test_roster_import_creates_and_enrols(coordinator, course):
     assert o.province == "Jiangsu" and o.jurisdiction.display_name() == "Zhenjiang"
     assert JurisdictionPopulation.objects.get().population == 3_210_000
     assert o.person.history.count() == 1  # history written by the bulk import
-    # the same file again: people are matched, and both are already enrolled -> nothing written
+    # the same file again: people are matched, already enrolled -> reported and skipped, nothing written (issue #9)
     again = services.roster_import(actor=coordinator, data=_csv([ROW]), filename="r.csv", course=course)
-    assert not again.ok and "already enrolled" in again.errors[0]["message"]
-    assert Person.objects.count() == 2
+    assert again.ok and (again.created, again.skipped, again.enrolled) == (0, 1, 0)
+    assert again.rows[0]["outcome"] == "already_enrolled"
+    assert Person.objects.count() == 2 and Enrolment.objects.count() == 2
 
 
 def test_roster_import_is_atomic_and_reports_in_chinese(coordinator, course):
@@ -229,19 +230,24 @@ def test_roster_over_class_size(coordinator, course):
     assert report.ok and (report.enrolled, report.waitlisted) == (55, 1)
 
 
-def test_impact_snapshot_goes_stale_and_recomputes(staff, course, make_official):
+def test_impact_snapshot_goes_stale_and_recomputes(staff, course, make_official,
+                                                   django_capture_on_commit_callbacks):
+    """The writes mark the snapshot stale and queue the background refresh (run inline by the test backend)."""
     from citybridge.academy.models import Jurisdiction
 
     j = Jurisdiction.objects.create(name="Zhenjiang", name_en="Zhenjiang", province_en="Jiangsu")
     services.population_record(jurisdiction=j, population=3_000_000, valid_from=date(2010, 1, 1))
     mayor = make_official(jurisdiction=j)
     vice = make_official(position="vice_mayor", jurisdiction=j)
-    for o in (mayor, vice):
-        services.enrolment_create(actor=staff, course=course, official=o)
+    with django_capture_on_commit_callbacks(execute=True):
+        for o in (mayor, vice):
+            services.enrolment_create(actor=staff, course=course, official=o)
     assert services.impact_current().data["total"]["officials"] == 0  # course not completed yet
     Course.objects.filter(pk=course.pk).update(status="running")
     course.refresh_from_db()
-    services.course_set_status(actor=staff, course=course, status="completed")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.course_set_status(actor=staff, course=course, status="completed")
+    assert not services.impact_current().stale
     total = services.impact_current().data["total"]
     assert (total["officials"], total["jurisdictions"], total["population"]) == (2, 1, 3_000_000)
 
@@ -257,18 +263,18 @@ def test_refresh_without_years_writes_the_years_trained(staff, course, make_offi
     assert list(TrainingSummary.objects.filter(official=o).values_list("year", "total_days")) == [(2025, 12)]
 
 
-def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinator):
+def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinator, course):
     o = services.official_create_with_person(
-        actor=coordinator, family_name_zh_hans="王", given_name_zh_hans="芳", position="mayor",
+        actor=coordinator, course=course, family_name_zh_hans="王", given_name_zh_hans="芳", position="mayor",
         jurisdiction="镇江", province="江苏", population=3_210_000, population_date=date(2020, 11, 1),
         service_start=date(2019, 1, 1))
     assert o.jurisdiction.name_zh_hans == "镇江" and o.province == "江苏"
     assert o.jurisdiction.populations.get().population == 3_210_000
     with pytest.raises(ValidationError):
-        services.official_create_with_person(actor=coordinator, position="mayor")  # no name
+        services.official_create_with_person(actor=coordinator, course=course, position="mayor")  # no name
     with pytest.raises(ValidationError):
-        services.official_create_with_person(actor=coordinator, family_name_en="X", position="mayor",
-                                             population=5)  # population without jurisdiction
+        services.official_create_with_person(actor=coordinator, course=course, family_name_en="X",
+                                             position="mayor", population=5)  # population without jurisdiction
 
 
 def test_lecturer_cannot_add_officials(lecturer):

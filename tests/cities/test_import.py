@@ -27,10 +27,16 @@ def test_import_reproduces_source_sums_and_is_idempotent():
     out = io.StringIO()
     call_command("import_cities", stdout=out)
     text = out.getvalue()
-    assert "cities: 2558 created, 0 updated" in text
+    # 452 California cities + 326 Chinese entries of prefectures.csv (4 municipalities, 292 prefecture-level
+    # cities, 24 seats of autonomous prefectures/leagues/regions, 4 province-administered county-level cities and
+    # 2 former prefecture-level cities, all with CEADs or prefecture status); the other 1,780 Chinese GeoNames
+    # places above 15,000 (districts such as 浦东新, counties, towns) are folded into them
+    assert "cities: 778 created, 0 updated" in text
+    assert "Chinese GeoNames places folded into their prefecture city: 1780" in text
+    assert "override 吴忠 Wuzhong population: 7202654 -> 1382713" in text
     assert "ceads: 290 matched, 0 unmatched" in text
     assert "unmatched: Hong Kong (Hong Kong SAR is outside the mainland-China registry)" in text
-    assert City.objects.filter(country="US").count() == 452 and City.objects.filter(country="CN").count() == 2106
+    assert City.objects.filter(country="US").count() == 452 and City.objects.filter(country="CN").count() == 326
 
     # CEADs: the DB total equals the published workbook's total (Mt x 10^6), value for value
     wb = openpyxl.load_workbook(sources.DATA_DIR / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
@@ -76,3 +82,75 @@ def test_import_reproduces_source_sums_and_is_idempotent():
     assert (City.objects.count(), IndicatorValue.objects.count(), ReportedTarget.objects.count(),
             _fsum(IndicatorValue.objects.all())) == before
     assert dict(City.objects.values_list("geonames_id", "id")) == ids
+
+
+@pytest.mark.django_db
+def test_import_folds_stale_district_rows_without_losing_references(make_user):
+    """Rows of the earlier (GeoNames-place) registry for Shanghai districts: references move to Shanghai, the row
+    a selection run names is kept archived, the unreferenced one is removed; labelled populations and per-person
+    values of the same source and area."""
+    from citybridge.cities import selectors
+    from citybridge.cities.models import CandidateCity, ExpressionOfInterest, SelectionRun
+    from citybridge.core.models import RoleMembership
+
+    def district(gid, en, zh, pop, lat, lon):
+        return City.objects.create(geonames_id=gid, name=en, name_en=en, name_zh_hans=zh, country="CN",
+                                   province="Shanghai", province_en="Shanghai", province_zh_hans="上海",
+                                   population=pop, latitude=lat, longitude=lon, size_class="large")
+
+    pudong = district(1798524, "Pudong", "浦东新", 5681512, 31.23995, 121.50094)
+    minhang = district(1800480, "Minhang", "闵行", 2716600, 31.10881, 121.37471)
+    coordinator = make_user("city_coordinator", city=pudong)
+    other = make_user("city_coordinator", city=minhang)
+    ExpressionOfInterest.objects.create(city=pudong, submitted_by=coordinator, contact_name="A",
+                                        contact_email="a@example.org", motivation="m")
+    CandidateCity.objects.create(city=pudong, origin="staff")
+    run = SelectionRun.objects.create(name="old", parameters={"must_include": [pudong.pk], "must_exclude": []},
+                                      status="done", result={"selected": [str(pudong.pk)]})
+
+    out = io.StringIO()
+    call_command("import_cities", stdout=out)
+    assert "stale rows: 1 deleted, 1 archived, 4 references moved" in out.getvalue()
+    shanghai = City.objects.get(geonames_id=1796236)
+    pudong.refresh_from_db()
+    assert pudong.merged_into == shanghai  # archived: the old run still names it
+    assert not City.objects.filter(geonames_id=1800480).exists()
+    assert RoleMembership.objects.get(user=coordinator).city == shanghai
+    assert RoleMembership.objects.get(user=other).city == shanghai
+    assert ExpressionOfInterest.objects.get().city == shanghai
+    assert CandidateCity.objects.get().city == shanghai
+    run.refresh_from_db()
+    assert run.parameters["must_include"] == [pudong.pk]
+    staff = make_user("program_staff")
+    assert not selectors.city_list(user=staff, q="Pudong").exists()
+    assert selectors.city_get(user=staff, pk=pudong.pk) == pudong  # old links still open
+    assert shanghai.admin_level == "municipality"
+
+    # populations say what they cover; per-person values divide by a population of the same source and area
+    wuzhong = City.objects.get(geonames_id=1790842)
+    assert (wuzhong.population, wuzhong.population_year, wuzhong.population_area) == (1382713, 2020, "prefecture")
+    pop = IndicatorValue.objects.get(city=wuzhong, indicator__code="population")
+    assert (pop.value, pop.year, pop.area) == (1382713, 2020, "prefecture") and "普查" in pop.method_zh_hans
+    anshan = City.objects.get(geonames_id=2038632)
+    pc = IndicatorValue.objects.get(city=anshan, indicator__code="nangini_scope1_per_capita")
+    num, den = pc.inputs
+    assert den["indicator"] == "nangini_scope1_population" and den["area"] == "city_proper"
+    assert den["value"] == 2449061 and pc.value == pytest.approx(num["value"] / 2449061)
+    assert IndicatorValue.objects.get(city=anshan, indicator__code="nangini_population").area == "city_proper"
+    # CEADs per person only where a whole-prefecture population of the same year exists (Nangini: Suzhou 2010)
+    suzhou = City.objects.get(geonames_id=1886760)
+    ceads_pc = IndicatorValue.objects.filter(indicator__code="ceads_co2_per_capita")
+    assert set(ceads_pc.values_list("area", flat=True)) <= {"prefecture", "municipality"}
+    s = ceads_pc.get(city=suzhou)
+    assert s.year == 2010 and s.inputs[1]["value"] == 10465994 and s.inputs[1]["area"] == "prefecture"
+    assert not ceads_pc.filter(city=anshan).exists()  # Anshan has only city-proper populations
+    assert not ceads_pc.filter(city=wuzhong).exists()  # 2020 census, CEADs ends in 2019
+    assert ceads_pc.count() == 8  # Dalian, Haikou, Shanghai, Suzhou, Xiamen, Zhangjiakou 2010; Xi'an 2015; Nanjing 2017
+
+    # a second import changes nothing: the archived row stays archived, nothing else is stale
+    out2 = io.StringIO()
+    call_command("import_cities", stdout=out2)
+    assert "cities: 0 created, 0 updated" in out2.getvalue()
+    assert "stale rows: 0 deleted, 0 archived, 0 references moved" in out2.getvalue()
+    pudong.refresh_from_db()
+    assert pudong.merged_into == shanghai

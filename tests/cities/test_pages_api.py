@@ -53,13 +53,14 @@ def test_staff_sees_every_page_and_download(staff, client_for, small_registry, r
     assert wb.sheetnames == ["Selection", "Criteria", "Runners-up", "Sources", "Parameters"]
     cited = " ".join(str(r[1]) for r in wb["Sources"].iter_rows(values_only=True))
     assert "Shan, Y. et al. (2022)" in cited and "GeoNames" in cited
-    cities_in_sheet = {r[1] for r in wb["Selection"].iter_rows(values_only=True) if r[0] in ("CA", "CN")}
+    cities_in_sheet = {r[1] for r in wb["Selection"].iter_rows(values_only=True) if r[0] in ("California", "China")}
     assert len(cities_in_sheet) == 4
     pdf = client.get(f"/cities/selection/{run.pk}/memo.pdf")
     assert pdf.content.startswith(b"%PDF")
     text = pdf_text(pdf.content, tmp_path)
     assert "Cohort selection memo" in text and "城市遴选备忘录" in text  # both languages, CJK font embedded
     assert "北京" in text and "Beijing" in text and "Science Bulletin" in text
+    assert "(California / 加州)" in text and "(China / 中国)" in text and "(CA)" not in text
 
 
 def test_profile_shows_figures_with_source_year_and_chart(staff, client_for, small_registry):

@@ -463,3 +463,49 @@ def test_figure_format():
     assert figure(-1.11852) == "-1.12"
     assert figure(0.012345) == "0.0123"
     assert figure(None) == "—" and figure(0) == "0"
+
+
+# ----------------------------------------------------------------- missing values and weights (#9)
+
+
+def test_a_zero_weight_criterion_excludes_nobody():
+    cands = [cand("ca1", "CA", {"a": 1.0}), cand("ca2", "CA", {"a": 2.0}),
+             cand("cn1", "CN", {"a": 3.0, "b": 1.0}), cand("cn2", "CN", {"a": 4.0, "b": 2.0})]
+    r = run(cands, [Criterion("a", 1.0), Criterion("b", 0.0)], missing="exclude")
+    assert r.feasible and r.excluded_for_missing == {}
+    assert set(r.selected) == {"ca2", "cn2"}
+    # a zero-weight criterion without any data is no error either
+    r = run([cand("ca1", "CA", 1.0), cand("cn1", "CN", 2.0)], [Criterion("a", 1.0), Criterion("zz", 0.0)],
+            missing="exclude")
+    assert r.feasible and r.warnings == []  # an unused criterion does not warn either
+
+
+def test_exclude_rule_that_empties_california_is_named():
+    from citybridge.cities.selection import precheck
+
+    cands = [cand(f"ca{i}", "CA", {"a": float(i)}) for i in range(3)]
+    cands += [cand(f"cn{i}", "CN", {"a": float(i), "ceads": float(i)}) for i in range(3)]
+    crit = [Criterion("a", 1.0), Criterion("ceads", 1.0)]
+    req = SelectionRequest(cands, crit, Constraints(counts={"CA": 2, "CN": 2}), missing="exclude", perturbations=0)
+    conflicts = precheck(req)
+    assert conflicts[0].code == "missing_rule_empties_group"
+    assert conflicts[0].constraints == ["missing:exclude", "count:CA"]
+    assert conflicts[0].params == {"group": "CA", "criteria": ["ceads"], "excluded": 3, "remaining": 0, "count": 2}
+    r = select_cohort(req)
+    assert not r.feasible and r.conflicts[0].code == "missing_rule_empties_group"
+
+
+def test_lone_reporter_under_minmax_and_the_min_reporting_alternative():
+    cands = [cand("ca1", "CA", {"a": 1.0, "t": 5.0}), cand("ca2", "CA", {"a": 1.2}), cand("ca3", "CA", {"a": 1.1}),
+             cand("cn1", "CN", {"a": 1.0, "t": 1.0}), cand("cn2", "CN", {"a": 2.0, "t": 2.0})]
+    crit = [Criterion("a", 1.0), Criterion("t", 1.0)]
+    cons = Constraints(counts={"CA": 1, "CN": 1})
+    # penalise + min–max: the lone Californian reporter scores 1 on "t", the others 0 (the worst): it wins
+    r = run(cands, crit, constraints=cons, missing="penalise")
+    assert "ca1" in r.selected
+    # leaving "t" out of groups where fewer than 2 cities report it: California is ranked on "a" alone
+    r = run(cands, crit, constraints=cons, missing="penalise", min_reporting=2)
+    assert set(r.selected) == {"ca2", "cn2"}
+    assert {"code": "criterion_left_out_in_group", "criterion": "t", "group": "CA", "reporting": 1,
+            "min_reporting": 2} in r.warnings
+    assert not any(w.get("group") == "CN" for w in r.warnings)  # both Chinese cities report it

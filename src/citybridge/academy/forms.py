@@ -82,8 +82,10 @@ class SessionForm(VersionedForm):
     def __init__(self, *args, course=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.filter(course_modules__course=course)
-        self.fields["lecturer"].queryset = Person.objects.filter(user__role_memberships__role="lecturer").distinct()
-        self.fields["partner"].queryset = Organisation.objects.exclude(type="academy")
+        from .services import session_lecturer_choices, session_partner_choices
+
+        self.fields["lecturer"].queryset = session_lecturer_choices()
+        self.fields["partner"].queryset = session_partner_choices(course)
 
 
 class StatusForm(forms.Form):

@@ -324,16 +324,17 @@ class JurisdictionPopulation(models.Model):
 
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user) -> OfficialQuerySet:
-        """Staff: all. Coordinators: officials with an enrolment at their academy. Lecturers: officials confirmed in a
-        course where they teach (names only: views and API drop everything else for them)."""
+        """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers:
+        officials confirmed in a course where they teach (names only: views and API drop everything else for them)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_program_staff:
             return self
         cond = Q(pk__in=[])
         ids = _academy_ids(user)
-        if ids:
-            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id"))
+        if ids:  # a withdrawn enrolment no longer gives access to the official
+            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).exclude(
+                status=EnrolmentStatus.WITHDRAWN).values("official_id"))
         if _is_lecturer(user):
             cond |= Q(pk__in=Enrolment.objects.filter(
                 status=EnrolmentStatus.CONFIRMED, course__sessions__lecturer_id=user.person_id).values("official_id"))
@@ -508,11 +509,22 @@ class TrainingSummary(models.Model):
     total_days = models.PositiveSmallIntegerField(default=0)
     required_days = models.PositiveSmallIntegerField(default=12)
     shortfall = models.PositiveSmallIntegerField(default=12)
+    # the 5-year window in force on 1 January of the year (or when service began), see compliance.window_standing
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)  # exclusive
+    window_days = models.PositiveSmallIntegerField(default=0)
+    window_required = models.PositiveSmallIntegerField(default=0)
+    window_gap = models.PositiveSmallIntegerField(default=0)  # > 0: at risk (the annual pace cannot reach it)
+    behind_days = models.PositiveSmallIntegerField(default=0)  # shortfall + window_gap: the "either rule" sort key
+    # where the days come from, for the explanation on the page: {"year"|"window": {"courses"|"external": {id: n}}}
+    detail = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
-        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind")]
+        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind"),
+                   models.Index(fields=["year", "-behind_days", "official"], name="academy_summary_any"),
+                   models.Index(fields=["year", "-window_gap", "official"], name="academy_summary_window")]
 
     def __str__(self) -> str:
         return f"{self.official_id} {self.year}: {self.total_days}"
@@ -529,3 +541,72 @@ class ImpactSnapshot(models.Model):
     def __str__(self) -> str:
         return self.key
 
+
+# --------------------------------------------------------------------------- possible duplicates
+
+
+class DuplicateReason(models.TextChoices):
+    EMAIL = "email", _("Same e-mail address")
+    NAME = "name", _("Same name")
+
+
+class DuplicateResolution(models.TextChoices):
+    MERGED = "merged", _("Merged")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class PossibleDuplicateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PossibleDuplicateQuerySet:
+        """Program staff only: a coordinator never learns that someone outside their academy matched."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_program_staff:
+            return self.none()
+        return self
+
+    def open(self) -> PossibleDuplicateQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class PossibleDuplicate(models.Model):
+    """A coordinator's import row that may be an official outside their academy: imported as a new official and
+    left here for program staff to merge or dismiss."""
+
+    new_official = models.ForeignKey(OfficialProfile, verbose_name=_("new official"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="possible_duplicates")
+    existing_official = models.ForeignKey(OfficialProfile, verbose_name=_("existing official"),
+                                          on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=DuplicateReason.choices)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=10, choices=DuplicateResolution.choices, blank=True)
+    resolved_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = PossibleDuplicateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.new_official_id} ~ {self.existing_official_id} ({self.reason})"
+
+
+class RosterUpload(models.Model):
+    """A roster file between its preview and its confirmation, kept in the database (any web node may answer the
+    confirmation); the bytes are checked against their hash before they are imported. Removed once imported, and
+    after a day."""
+
+    created_by = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    overflow_to_waitlist = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.sha256[:12]})"

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from citybridge.core.files import has_control_characters, xlsx_bytes  # plain Python, no Django
+from citybridge.core.validators import date_in_range
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -426,7 +427,7 @@ def _parse_row(line: int, cells: dict[str, Any], today: date) -> tuple[RosterRow
         if d is not None and d > today:
             errs.append(RosterError("roster.date_in_future", line, key, {"value": d.isoformat()}))
             continue
-        if d is not None and d.year < 1949:
+        if not date_in_range(d):  # the bounds every date input shares (core.validators)
             errs.append(RosterError("roster.bad_date", line, key, {"value": d.isoformat()}))
             continue
         setattr(row, key, d)

@@ -34,7 +34,7 @@ def teaches_in(user, course) -> bool:
 
 @rules.predicate
 def coordinates_official(user, official) -> bool:
-    """The official has an enrolment (any status) in a course of an academy the user coordinates."""
+    """The official has a current (not withdrawn) enrolment in a course of an academy the user coordinates."""
     if official is None or not is_signed_in(user):
         return False
     ids = _coordinated(user)
@@ -42,9 +42,41 @@ def coordinates_official(user, official) -> bool:
         return False
     cache = getattr(official, "_coordinator_orgs", None)
     if cache is None:
-        cache = set(official.enrolments.values_list("course__academy__organisation_id", flat=True))
+        cache = set(official.enrolments.exclude(status="withdrawn").values_list(
+            "course__academy__organisation_id", flat=True))
         official._coordinator_orgs = cache
     return bool(cache & ids)
+
+
+@rules.predicate
+def may_change_record_official(user, record) -> bool:
+    """record: anything with an `official` (external training): who may edit the official may edit it."""
+    return record is not None and bool((is_program_staff | coordinates_official).test(user, record.official))
+
+
+def person_is_shared(person) -> bool:
+    """The person is also someone else's record: a user account, a lecturer, a partner's contact… (anything
+    pointing at them other than their official profile and history)."""
+    if person is None or person.pk is None:
+        return False
+    for rel in person._meta.related_objects:
+        model = rel.related_model
+        if model._meta.label == "academy.OfficialProfile" or model.__name__.startswith("Historical"):
+            continue
+        if model._default_manager.filter(**{rel.field.name: person}).exists():
+            return True
+    return False
+
+
+@rules.predicate
+def may_edit_official_person(user, official) -> bool:
+    """An official's names and contact: staff; a coordinator of the official only while the person is nobody
+    else's record, unless core.change_person allows it."""
+    if official is None or not is_signed_in(user):
+        return False
+    if not (is_program_staff | coordinates_official).test(user, official):
+        return False
+    return not person_is_shared(official.person) or user.has_perm("core.change_person", official.person)
 
 
 rules.add_perm("academy.manage_curriculum", is_program_staff)
@@ -60,3 +92,7 @@ rules.add_perm("academy.view_official_contact", is_program_staff | coordinates_o
 rules.add_perm("academy.view_compliance", is_program_staff | is_academy_coordinator)
 rules.add_perm("academy.view_impact", is_program_staff)
 rules.add_perm("academy.revoke_certificate", is_program_staff)
+rules.add_perm("academy.change_official_person", may_edit_official_person)
+rules.add_perm("academy.add_external_training", is_program_staff | coordinates_official)  # obj: the official
+rules.add_perm("academy.delete_external_training", may_change_record_official)  # obj: the record
+rules.add_perm("academy.manage_duplicates", is_program_staff)

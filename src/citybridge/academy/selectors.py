@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +16,7 @@ from django.utils import timezone
 from citybridge.core.models import Organisation, is_chinese
 
 from . import compliance as comp
+from .compliance_data import compliance_inputs, compliance_rules
 from .models import (
     Academy,
     Attendance,
@@ -25,14 +26,16 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     ExternalTraining,
+    ImpactSnapshot,
     Jurisdiction,
     Module,
     OfficialProfile,
+    PossibleDuplicate,
     Session,
     Topic,
     TrainingSummary,
+    TrainingYear,
 )
-from .services import compliance_inputs, compliance_rules, impact_current
 
 
 def academy_list(*, user) -> QuerySet[Academy]:
@@ -96,8 +99,9 @@ def _with_contact_flag(qs: QuerySet[OfficialProfile], user) -> QuerySet[Official
     if user.is_program_staff:
         return qs.annotate(contact_ok=Value(True, output_field=BooleanField()))
     ids = user.scoped_organisation_ids("academy_coordinator")
-    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(official=OuterRef("pk"),
-                                                                  course__academy__organisation_id__in=ids)))
+    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(
+        official=OuterRef("pk"), course__academy__organisation_id__in=ids).exclude(
+        status=EnrolmentStatus.WITHDRAWN)))
 
 
 def contact_visible(official: OfficialProfile) -> bool:
@@ -153,9 +157,22 @@ def official_history(*, official: OfficialProfile, as_of: date | None = None) ->
 # --------------------------------------------------------------------------- who is behind
 
 
+BEHIND_RULES = ("any", "annual", "window", "both")
+
+
+def training_year_prepared(year: int) -> bool:
+    """Whether every serving official has a summary row for ``year`` (the list is only complete then)."""
+    return TrainingYear.objects.filter(year=year).exists()
+
+
 def behind_list(*, user, year: int, academy: int | None = None, organisation: int | None = None,
-                province: str = "", position: str = "", include_on_track: bool = False) -> QuerySet[TrainingSummary]:
-    """Stored per-year summaries, most days short first. Officials the user may not see are left out."""
+                province: str = "", position: str = "", include_on_track: bool = False,
+                rule: str = "any") -> QuerySet[TrainingSummary]:
+    """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
+
+    ``rule``: "annual" (days short this year, sorted by them), "window" (at risk in the 5-year window, sorted by the
+    window gap), "both" (behind on both), "any" (behind on either; sorted by shortfall + window gap). Each is one
+    walk of a (year, -key, official) index."""
     qs = TrainingSummary.objects.filter(year=year).select_related(
         "official__person__organisation", "official__jurisdiction")
     # "IN (officials enrolled at …)" rather than EXISTS per row: the database reads the academy's enrolments once
@@ -164,8 +181,12 @@ def behind_list(*, user, year: int, academy: int | None = None, organisation: in
         ids = user.scoped_organisation_ids("academy_coordinator")
         qs = qs.filter(official_id__in=Enrolment.objects.filter(
             course__academy__organisation_id__in=ids).values("official_id"))
+    key = {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
     if not include_on_track:
-        qs = qs.filter(shortfall__gt=0)
+        if rule == "both":
+            qs = qs.filter(shortfall__gt=0, window_gap__gt=0)
+        else:
+            qs = qs.filter(**{f"{key}__gt": 0})
     if academy:
         qs = qs.filter(official_id__in=Enrolment.objects.filter(course__academy_id=academy).values("official_id"))
     if organisation:
@@ -174,29 +195,44 @@ def behind_list(*, user, year: int, academy: int | None = None, organisation: in
         qs = qs.filter(official__province=province)
     if position:
         qs = qs.filter(official__position=position)
-    return qs.order_by("-shortfall", "official_id")
+    return qs.order_by(f"-{key}", "official_id")
 
 
 @dataclass
 class BehindRow:
     summary: TrainingSummary
-    window: comp.WindowCompliance | None
+    year_sources: list[tuple[str, int]]  # (course or external training name, days) in the year
+    window_sources: list[tuple[str, int]]  # the same in the window
+
+    @property
+    def window_last_day(self) -> date | None:
+        end = self.summary.window_end
+        return end - timedelta(days=1) if end else None
 
 
-def behind_rows(summaries: list[TrainingSummary], as_of: date | None = None) -> list[BehindRow]:
-    """The current 5-year window for the officials on one page (4 queries for the page, not per row)."""
-    as_of = as_of or timezone.localdate()
-    rules = compliance_rules()
-    inputs = compliance_inputs([s.official_id for s in summaries]) if summaries else {}
-    rows = []
+def behind_rows(summaries: list[TrainingSummary]) -> list[BehindRow]:
+    """The page's rows with the names of the courses and external training their days come from (2 queries for
+    the page, none per row; every figure is read from the stored summary)."""
+    course_ids: set[int] = set()
+    ext_ids: set[int] = set()
     for s in summaries:
-        inp = inputs[s.official_id]
-        window = None
-        if inp.service_start and inp.service_start <= as_of:
-            credited = comp.credited_days(inp.marks, rules.day_rule)
-            window = comp.window_compliance(inp.service_start, as_of, credited, inp.external, rules)[-1]
-        rows.append(BehindRow(s, window))
-    return rows
+        for part in (s.detail or {}).values():
+            course_ids.update(int(k) for k in part.get("courses", {}) if k.isdigit())
+            ext_ids.update(int(k) for k in part.get("external", {}) if k.isdigit())
+    courses = {str(c.pk): f"{c.display_name()} ({c.start_date:%Y-%m-%d})"
+               for c in Course.objects.filter(pk__in=course_ids)} if course_ids else {}
+    externals = {str(e.pk): f"{e.title} ({e.provider})"
+                 for e in ExternalTraining.objects.filter(pk__in=ext_ids).only("title", "provider")} if ext_ids else {}
+
+    def names(part: dict | None) -> list[tuple[str, int]]:
+        if not part:
+            return []
+        out = [(courses.get(k, "?"), n) for k, n in part.get("courses", {}).items()]
+        out += [(externals.get(k, "?"), n) for k, n in part.get("external", {}).items()]
+        return sorted(out, key=lambda kv: -kv[1])
+
+    return [BehindRow(s, names((s.detail or {}).get("year")), names((s.detail or {}).get("window")))
+            for s in summaries]
 
 
 def behind_filter_choices(*, user) -> dict:
@@ -252,7 +288,7 @@ class GridRow:
 
 def attendance_grid(*, course: Course, sessions: list[Session]) -> list[GridRow]:
     enrolments = list(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).select_related(
-        "official__person").order_by("official__person__family_name_en", "official__person__family_name_zh_hans",
+        "official__person__organisation", "official__jurisdiction").order_by("official__person__family_name_en", "official__person__family_name_zh_hans",
                                      "id"))
     marks: dict[int, dict[int, str]] = {}
     for off, sid, st in Attendance.objects.filter(session__in=[s.pk for s in sessions]).values_list(
@@ -270,9 +306,35 @@ def certificate_by_code(code: str) -> Certificate | None:
 
 
 def impact_dashboard() -> dict:
-    snap = impact_current()
-    data = snap.data
+    """The stored snapshot as last computed by the background task (never recomputed on a read). ``snapshot`` is
+    None before the first computation; ``updating`` says a write has changed the records since."""
+    snap = ImpactSnapshot.objects.filter(key="all").first()
+    zero = {k: 0 for k in ("officials", "population", "jurisdictions", "companies", "company_employees",
+                           "jurisdictions_without_population")}
+    data = snap.data if snap and snap.data else {"total": zero, "by_year": {}, "cumulative_by_year": {},
+                                                  "by_academy": {}, "by_topic": {}}
     academies = {str(a.pk): a.display_name() for a in Academy.objects.select_related("organisation")}
     topics = {str(t.pk): t.display_name() for t in Topic.objects.all()}
-    return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics}
+    return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics,
+            "updating": snap is None or snap.stale, "computed": bool(snap and snap.computed_at)}
 
+
+# --------------------------------------------------------------------------- possible duplicates
+
+
+def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
+    """Open possible duplicates (program staff only), both officials loaded in one pass."""
+    return PossibleDuplicate.objects.visible_to(user).open().select_related(
+        "new_official__person__organisation", "existing_official__person__organisation", "course").order_by(
+        "created_at", "id")
+
+
+def roster_upload(*, user, pk, course=None):
+    """A roster previewed by this user for this course (or for no course), or None."""
+    from .models import RosterUpload
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return RosterUpload.objects.filter(pk=pk, created_by=user, course=course).first()

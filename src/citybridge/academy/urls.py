@@ -39,5 +39,9 @@ urlpatterns = [
     path("external-training/<id:pk>/delete/", views.external_training_delete, name="external-delete"),
     path("behind/", views.behind, name="behind"),
     path("behind.xlsx", views.behind_export, name="behind-export"),
+    path("behind/prepare/", views.behind_prepare, name="behind-prepare"),
     path("impact/", views.impact, name="impact"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path("duplicates/<id:pk>/merge/", views.duplicate_resolve, {"action": "merge"}, name="duplicate-merge"),
+    path("duplicates/<id:pk>/dismiss/", views.duplicate_resolve, {"action": "dismiss"}, name="duplicate-dismiss"),
 ]

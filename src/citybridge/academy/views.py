@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -430,27 +429,56 @@ def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Upload → preview (per row: new, already enrolled, changed details, errors; nothing imported) → confirm."""
     course = _course(request, pk, "academy.manage_course") if pk else None
     if course is None and not request.user.has_perm("academy.add_official"):
         raise PermissionDenied
+    if request.method == "POST" and "upload" in request.POST:
+        return _roster_confirm(request, course)
     form = RosterForm(request.POST or None, request.FILES or None)
-    report = None
+    report = upload = None
     status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
-        data = upload.read()
-        report = services.roster_import(actor=request.user, data=data, filename=upload.name, course=course,
-                                        overflow_to_waitlist=form.cleaned_data["overflow_to_waitlist"])
+        file = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
+        data = file.read()
+        overflow = form.cleaned_data["overflow_to_waitlist"]
+        report = services.roster_import(actor=request.user, data=data, filename=file.name, course=course,
+                                        overflow_to_waitlist=overflow, dry_run=True)
         if report.ok:
-            messages.success(request, _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
-                             % {"rows": report.created + report.matched, "created": report.created,
-                                "matched": report.matched})
-            return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
-        status = 422
+            upload = services.roster_upload_store(actor=request.user, data=data, filename=file.name, course=course,
+                                                  overflow_to_waitlist=overflow)
+        else:
+            status = 422
     elif request.method == "POST":
         status = 422
-    return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report},
-                  status=status)
+    return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report,
+                                                          "upload": upload}, status=status)
+
+
+def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
+    upload = selectors.roster_upload(user=request.user, pk=request.POST["upload"], course=course)
+    if upload is None:
+        messages.error(request, _("This preview has expired or was already imported: upload the file again."))
+        return redirect(request.path)
+    confirmed = set(request.POST.getlist("change"))
+    try:
+        report = services.roster_upload_confirm(actor=request.user, upload=upload,
+                                                sha256=request.POST.get("sha256", ""), apply_changes=confirmed)
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+        return redirect(request.path)
+    if not report.ok:
+        return render(request, "academy/roster_import.html", {"form": RosterForm(), "course": course,
+                                                              "report": report}, status=422)
+    messages.success(request, _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
+                     % {"rows": report.created + report.matched, "created": report.created,
+                        "matched": report.matched})
+    applied = sum(1 for row in report.rows for c in row["changes"] if c["key"] in confirmed)
+    if report.skipped or applied:
+        messages.info(request, _("%(skipped)s already enrolled (left as they were); %(changes)s changed details "
+                                 "applied.") % {"skipped": report.skipped, "changes": applied})
+    return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
 
 
 @login_required
@@ -473,11 +501,14 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         week = 1
     first = course.start_date + timedelta(days=7 * (week - 1))
-    sessions = [s for s in all_sessions if first <= s.date < first + timedelta(days=7)]
+    sessions = [s for s in all_sessions if 0 <= (s.date - first).days < 7]
     if request.method == "POST":
         marks = []
         valid_sessions = {s.pk for s in sessions}
-        for key, value in request.POST.items():
+        # the grid's script sends the changed cells as one field, "m-<official>-<session>=<status>;…", so that a
+        # week of a full class stays under the request's field limit; without the script, one field per cell
+        packed = [p.partition("=") for p in request.POST.get("marks", "").split(";") if p]
+        for key, value in [(k, v) for k, _eq, v in packed] + list(request.POST.items()):
             if not key.startswith("m-"):
                 continue
             try:
@@ -501,9 +532,15 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             days.append({"date": s.date, "sessions": []})
         days[-1]["sessions"].append(s)
     grid = [{"enrolment": r.enrolment, "cells": [(s, r.marks.get(s.pk, "")) for s in sessions]} for r in rows]
+    today = timezone.localdate()
+    for s in sessions:
+        s.future = s.date > today  # the service refuses marks for these: shown disabled
+    for d in days:
+        d["future"] = d["date"] > today
     return render(request, "academy/attendance.html", {
         "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
-        "week": week, "weeks": range(1, weeks + 1), "first": first, "last": first + timedelta(days=6),
+        "week": week, "weeks": range(1, weeks + 1), "first": first,
+        "last": first + timedelta(days=min(6, (date.max - first).days)),
         "can_record": course.status in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED),
     })
 
@@ -636,10 +673,7 @@ def official_create(request: HttpRequest) -> HttpResponse:
         form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                official = services.official_create_with_person(actor=request.user, **form.cleaned_data)
-                if course is not None:
-                    services.enrolment_create(actor=request.user, course=course, official=official)
+            official = services.official_create_with_person(actor=request.user, course=course, **form.cleaned_data)
             messages.success(request, _("The official was created."))
             if course is not None:
                 return redirect("academy:course", pk=course.pk)
@@ -656,7 +690,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExternalTrainingForm()
     can_change = request.user.has_perm("academy.change_official", official)
     if request.method == "POST":
-        if not can_change:
+        if not request.user.has_perm("academy.add_external_training", official):
             raise PermissionDenied
         form = ExternalTrainingForm(request.POST, request.FILES)
         if form.is_valid():
@@ -717,6 +751,8 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def external_training_delete(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(ExternalTraining, pk=pk)
     official = _official(request, record.official_id, "academy.change_official")
+    if not request.user.has_perm("academy.delete_external_training", record):
+        raise PermissionDenied
     services.external_training_delete(actor=request.user, record=record)
     messages.success(request, _("The external training was deleted."))
     return redirect("academy:official", pk=official.pk)
@@ -729,7 +765,7 @@ def _behind_params(request):
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
-        if not 1990 <= year <= today.year + 1:
+        if year not in services.preparable_years(today):
             year = today.year
     except ValueError:
         year = today.year
@@ -741,15 +777,23 @@ def _behind_params(request):
             return None
 
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
+    rule = request.GET.get("rule", "any") if request.GET.get("rule") in selectors.BEHIND_RULES else "any"
     return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
-            "province": request.GET.get("province", "")[:100], "position": position}
+            "province": request.GET.get("province", "")[:100], "position": position, "rule": rule}
 
 
 def _behind_queryset(request, params):
+    """Read only: a year nobody prepared yet lists nothing (the page says so and offers staff to prepare it)."""
     if not request.user.has_perm("academy.view_compliance"):
         raise PermissionDenied
-    services.compliance_prepare_year(year=params["year"])
+    if not selectors.training_year_prepared(params["year"]):
+        return None
     return selectors.behind_list(user=request.user, **params)
+
+
+def _behind_rule_choices():
+    return [("any", _("Behind on either rule")), ("annual", _("Behind this year")),
+            ("window", _("At risk in the 5-year window")), ("both", _("Behind on both rules"))]
 
 
 @login_required
@@ -763,18 +807,37 @@ def behind(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     size = 50
-    chunk = list(qs[(number - 1) * size:number * size + 1])
+    chunk = list(qs[(number - 1) * size:number * size + 1]) if qs is not None else []
     rows = selectors.behind_rows(chunk[:size])
     query = request.GET.copy()
     query.pop("page", None)
+    today = timezone.localdate()
     return render(request, "academy/behind.html", {
         "rows": rows, "page_number": number, "has_next": len(chunk) > size, "has_previous": number > 1,
         "querystring_without_page": f"{query.urlencode()}&" if query else "",
-        **params, "positions": Position.choices,
+        **params, "positions": Position.choices, "rules_choices": _behind_rule_choices(),
+        "prepared": qs is not None, "can_prepare": request.user.is_program_staff,
         **selectors.behind_filter_choices(user=request.user),
-        "years": range(timezone.localdate().year, timezone.localdate().year - 10, -1),
-        "rules": services.compliance_rules(),
+        "years": range(today.year + 1, today.year - 10, -1),
+        "rules": selectors.compliance_rules(),
     })
+
+
+@login_required
+@require_POST
+def behind_prepare(request: HttpRequest) -> HttpResponse:
+    """Staff ask for a year's summaries; the background worker prepares them."""
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = 0
+    try:
+        services.training_year_request(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("academy:behind")
+    messages.success(request, _("The year %(year)s is being prepared; reload the page in a minute.") % {"year": year})
+    return redirect(f"{reverse('academy:behind')}?year={year}")
 
 
 @login_required
@@ -783,14 +846,14 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     from openpyxl.styles import Font
 
     params = _behind_params(request)
-    qs = _behind_queryset(request, params)[:20000]
-    summaries = list(qs)
+    qs = _behind_queryset(request, params)
+    summaries = list(qs[:20000]) if qs is not None else []
     rows = selectors.behind_rows(summaries)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Who is behind"))
     header = [_("Name (English)"), _("Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
               _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
-              _("Days in window"), _("Window requirement"), _("Behind pace in window")]
+              _("Days in window"), _("Window requirement"), _("Window gap at the annual pace")]
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
@@ -801,13 +864,13 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     ws.append(cells)
     for r in rows:
         s, o = r.summary, r.summary.official
-        w = r.window
         append(ws, [
             o.person.full_name_en(), o.person.full_name_zh(), o.get_position_display(),
             o.person.organisation.display_name() if o.person.organisation_id else "", o.province, s.year,
             s.total_days, s.required_days, s.shortfall,
-            f"{w.window.start} – {w.window.end - timedelta(days=1)}" if w else "", w.days if w else None,
-            w.required if w else None, w.behind_pace if w else None,
+            f"{s.window_start} – {r.window_last_day}" if s.window_start else "",
+            s.window_days if s.window_start else None, s.window_required if s.window_start else None,
+            s.window_gap if s.window_start else None,
         ])
     return file_response(xlsx_bytes(wb), f"behind-{params['year']}.xlsx", XLSX)
 
@@ -850,7 +913,7 @@ def _impact_specs(ctx) -> dict:
 def impact(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("academy.view_impact"):
         raise PermissionDenied
-    ctx = selectors.impact_dashboard()
+    ctx = selectors.impact_dashboard()  # the stored snapshot; the worker recomputes it after a change
     data = ctx["data"]
     return render(request, "academy/impact.html", {
         **ctx, "total": data["total"], "specs": _impact_specs(ctx),
@@ -861,3 +924,31 @@ def impact(request: HttpRequest) -> HttpResponse:
                            key=lambda kv: -kv[1]["officials"]),
     })
 
+
+# --------------------------------------------------------------------------- possible duplicates (program staff)
+
+
+@login_required
+def duplicates(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    return render(request, "academy/duplicates.html", paginate(request, selectors.duplicate_list(user=request.user)))
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not request.user.has_perm("academy.manage_duplicates"):
+        raise PermissionDenied
+    dup = get_object_or_404(selectors.duplicate_list(user=request.user), pk=pk)
+    try:
+        if action == "merge":
+            services.duplicate_merge(actor=request.user, duplicate=dup)
+            messages.success(request, _("The two officials were merged."))
+        else:
+            services.duplicate_dismiss(actor=request.user, duplicate=dup)
+            messages.success(request, _("The possible duplicate was dismissed."))
+    except ValidationError as exc:
+        for m in _errors(exc):
+            messages.error(request, m)
+    return redirect("academy:duplicates")

@@ -16,8 +16,10 @@ from .models import (
 
 @admin.register(City)
 class CityAdmin(TranslationAdmin):
-    list_display = ("name", "province", "country", "population", "size_class", "climate_zone")
-    list_filter = ("country", "size_class", "climate_zone")
+    list_display = ("name", "province", "country", "admin_level", "population", "population_area", "population_year",
+                    "size_class", "climate_zone", "merged_into")
+    list_filter = ("country", "admin_level", "population_area", "size_class", "climate_zone")
+    raw_id_fields = ("merged_into",)
     search_fields = ("name_en", "name_zh_hans", "province_en", "province_zh_hans")
 
 
@@ -34,7 +36,7 @@ class IndicatorDefinitionAdmin(TranslationAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(admin.ModelAdmin):
-    list_display = ("city", "indicator", "year", "value", "unit", "source")
+    list_display = ("city", "indicator", "year", "value", "unit", "area", "source")
     list_filter = ("indicator", "source")
     list_select_related = ("city", "indicator", "source")
     search_fields = ("city__name_en", "city__name_zh_hans")

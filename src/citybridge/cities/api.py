@@ -27,6 +27,12 @@ class CityOut(Schema):
     province_en: str | None
     province_zh_hans: str | None
     population: int | None
+    #: what the population covers ("city_proper", "prefecture", "municipality"; "" = not stated) and its year
+    population_area: str
+    population_year: int | None
+    #: Chinese cities: "municipality", "prefecture_city", "prefecture_unit", "county_level_city",
+    #: "former_prefecture_city"
+    admin_level: str
     latitude: float | None
     longitude: float | None
     timezone: str
@@ -46,6 +52,8 @@ class ValueOut(Schema):
     unit: str
     source: str
     method: str
+    #: populations and per-person values: the area the population covers ("" = not stated)
+    area: str
     inputs: list
 
     @staticmethod
@@ -134,7 +142,8 @@ class IndicatorOut(Schema):
 @router.get("/cities", response=list[CityOut])
 @paginate(Pagination)
 def list_cities(request: HttpRequest, q: str = Query("", max_length=100), country: Literal["US", "CN"] | None = None):
-    """California (`US`) and Chinese (`CN`) cities above 15,000 people, largest first; `q` searches both languages."""
+    """California (`US`) cities above 15,000 people and Chinese (`CN`) municipalities and prefecture-level cities,
+    largest first; `q` searches both languages."""
     return selectors.city_list(user=request.auth, q=q, country=country or "")
 
 

@@ -73,14 +73,25 @@ class IndicatorDef:
 INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         "population", "Population", "人口", "people", "demography", True,
-        "Population recorded by GeoNames (no year stated by the source).",
-        "GeoNames 记录的人口（来源未注明年份）。", 1.0,
+        "Population recorded by GeoNames. GeoNames states neither the year nor the area (for Chinese cities some "
+        "figures cover the urban core, others the whole prefecture); a figure corrected from a cited source (see "
+        "overrides.csv) carries its year and area.",
+        "GeoNames 记录的人口。GeoNames 未注明年份和统计范围（中国城市有的是市区人口，有的是全市人口）；"
+        "依据注明出处的资料更正的数字（见 overrides.csv）注明年份和范围。", 1.0,
     ),
     IndicatorDef(
         "ceads_co2", "CO2 emissions (CEADs, territorial)", "二氧化碳排放（CEADs，属地核算）", "tCO2", "emissions", False,
         "Territorial CO2 from energy use and industrial processes of the prefecture-level city, as estimated by "
         "CEADs (published in million tonnes, converted to tonnes). Not a GPC inventory.",
         "CEADs 估算的地级市能源活动和工业过程二氧化碳排放（属地核算；原数据单位为百万吨，已换算为吨）。不是 GPC 清单。",
+    ),
+    IndicatorDef(
+        "ceads_co2_per_capita", "CO2 per person (CEADs, prefecture)", "人均二氧化碳排放（CEADs，全市）", "tCO2/person",
+        "emissions", False,
+        "CEADs CO2 of the prefecture divided by a population of the whole prefecture (or municipality) for the "
+        "same year; derived only where such a population exists, never with a city-proper population.",
+        "CEADs 全市二氧化碳排放除以同一年份的全市（或直辖市）人口；仅在有此类人口数据时计算，绝不使用市区人口。",
+        0.0, ("per_capita", "ceads_co2", None, None, 1.0),
     ),
     IndicatorDef(
         "ceads_co2_trend_5y", "CO2 trend over 5 years (CEADs)", "近 5 年二氧化碳排放趋势（CEADs）", "%/year",
@@ -101,11 +112,20 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         "Population of the area covered by the Nangini et al. emission figure.", "Nangini 等排放数据所覆盖区域的人口。",
     ),
     IndicatorDef(
+        "nangini_scope1_population", "Population matching the Scope-1 figure (Nangini 2019)",
+        "与范围一排放对应的人口（Nangini 2019）", "people", "demography", True,
+        "The population Nangini et al. give from the same source as the Scope-1 figure: the PKU urban population "
+        "for Chinese cities (PKU emissions), the population reported to CDP for US cities (CDP emissions).",
+        "Nangini 等给出的、与范围一排放同一来源的人口：中国城市为北京大学数据的城镇人口（北京大学排放数据），"
+        "美国城市为向 CDP 报告的人口（CDP 排放数据）。",
+    ),
+    IndicatorDef(
         "nangini_scope1_per_capita", "Scope-1 emissions per person (Nangini 2019)", "人均范围一排放（Nangini 2019）",
         "tCO2/person", "emissions", False,
-        "Scope-1 emissions divided by the population given in the same dataset.",
-        "范围一排放除以同一数据集中的人口。", 1.0,
-        ("per_capita", "nangini_scope1", "nangini_population", None, 1.0),
+        "Scope-1 emissions divided by the population of the same source and area in the same dataset (PKU urban "
+        "population for PKU emissions, CDP population for CDP emissions).",
+        "范围一排放除以同一数据集中同一来源、同一范围的人口（北京大学排放数据用北京大学城镇人口，CDP 排放数据用 CDP 人口）。", 1.0,
+        ("per_capita", "nangini_scope1", "nangini_scope1_population", None, 1.0),
     ),
     IndicatorDef(
         "nangini_gdp_cny", "GDP (PKU, via Nangini 2019)", "地区生产总值（北京大学数据，经 Nangini 2019）", "CNY",
@@ -179,6 +199,8 @@ def sources_for(code: str) -> list[str]:
     """The data sources an indicator's values come from (derived ones: the sources of their inputs)."""
     if code == "population":
         return ["geonames"]
+    if code == "ceads_co2_per_capita":
+        return ["ceads", "nangini2019", "geonames"]
     if code.startswith("ceads_"):
         return ["ceads"]
     if code == "cdp_target_annual_rate":

@@ -81,6 +81,7 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     runners = []
     for r in res.get("runners_up", []):
         runners.append({**r, "name": label(r["id"]), "province": province(r["id"]),
+                        "group_name": _group_name(r.get("group", "")),
                         "displaced": [label(x) for x in r["would_displace"]], "robustness": rob.get(r["id"]),
                         "blocking_label": _constraint(r["blocking_constraint"]) if r["blocking_constraint"] else ""})
     notes = []
@@ -89,16 +90,28 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
                        "to 1.") % {"sum": f"{res['weight_sum_input']:g}"})
     notes.append({"minmax": _("Normalisation: min–max within each group (1 = best value in the group)."),
                   "rank": _("Normalisation: rank within each group (1 = best, 0 = worst).")}[params["normalisation"]])
-    notes.append({"exclude": _("Missing values: cities lacking any criterion were excluded."),
+    notes.append({"exclude": _("Missing values: cities lacking any criterion with a weight above 0 were excluded."),
                   "penalise": _("Missing values: a missing value scored as the worst (0)."),
                   "impute_peers": _("Missing values: imputed as the median of peers of the same size class in the "
                                     "same group.")}[params["missing"]])
     notes.append(_("Exact optimum by integer programming (OR-Tools CP-SAT); robustness from %(n)s perturbations "
                    "of the weights by up to ±20%% (seed %(seed)s).") % {"n": res["perturbations"],
                                                                         "seed": res["seed"]})
-    warnings = [_("“%(criterion)s” has no data in group %(group)s, so it does not distinguish cities there.") % {
-        "criterion": names.get(w["criterion"], w["criterion"]), "group": w["group"]}
-        for w in res.get("warnings", []) if w.get("code") == "criterion_no_data_in_group"]
+    if params.get("min_reporting"):
+        notes.append(_("A criterion reported by fewer than %(n)s cities of a group was left out for that group.")
+                     % {"n": params["min_reporting"]})
+    from .labels import group_label
+
+    warnings = []
+    for w in res.get("warnings", []):
+        crit, group = names.get(w.get("criterion"), w.get("criterion")), group_label(w.get("group", ""))
+        if w.get("code") == "criterion_no_data_in_group":
+            warnings.append(_("“%(criterion)s” has no data in %(group)s, so it does not distinguish cities there.")
+                            % {"criterion": crit, "group": group})
+        elif w.get("code") == "criterion_left_out_in_group":
+            warnings.append(_("“%(criterion)s” was left out for %(group)s: only %(reporting)s cities there report "
+                              "it (fewer than %(min)s).") % {"criterion": crit, "group": group,
+                                                             "reporting": w["reporting"], "min": w["min_reporting"]})
     from .catalogue import sources_for
     from .models import DataSource
 
@@ -106,6 +119,12 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     sources = list(DataSource.objects.filter(code__in=source_codes).order_by("code"))
     return Report(groups, criteria, runners, notes, res["objective"], res.get("pool_size", 0),
                   len(res.get("excluded_for_missing", {})), len(res.get("imputed", {})), warnings, sources)
+
+
+def _group_name(group: str) -> str:
+    from .labels import group_label
+
+    return group_label(group)
 
 
 def _constraint(key: str) -> str:
@@ -144,7 +163,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     for group, rows in report.groups:
         for r in rows:
             by = {c["code"]: c["weighted"] for c in r.contributions}
-            append(ws, [group, r.name, r.province, round(r.score, 6), r.rank,
+            append(ws, [_group_name(group), r.name, r.province, round(r.score, 6), r.rank,
                         r.robustness if r.robustness is not None else "",
                         *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
     ws2 = wb.create_sheet("Criteria")
@@ -156,7 +175,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     append(ws3, [_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
                  _("Binding constraint"), _("Robustness")])
     for r in report.runners_up:
-        append(ws3, [r["group"], r["name"], round(r["score"], 6),
+        append(ws3, [r["group_name"], r["name"], round(r["score"], 6),
                      round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
                      ", ".join(r["displaced"]), r["blocking_label"],
                      r["robustness"] if r["robustness"] is not None else ""])
@@ -165,9 +184,10 @@ def run_xlsx(run: SelectionRun) -> bytes:
     for src in report.sources:
         append(ws5, [src.display_name(), src.citation, src.licence])
     ws4 = wb.create_sheet("Parameters")
-    import json
+    from .labels import parameter_rows
 
-    append(ws4, [json.dumps(run.parameters, ensure_ascii=False)])
+    for row in parameter_rows(run.parameters):
+        append(ws4, [row["name"], row["value"]])
     return xlsx_bytes(wb)
 
 
@@ -212,6 +232,13 @@ def run_pdf(run: SelectionRun) -> bytes:
                 "constraint": _("Binding constraint"), "sources": _("Sources"),
             })
     en, zh = reports["en"], reports["zh-hans"]
+    groups = {}
+    for group, _rows in en[0].groups:
+        names = []
+        for lang in ("en", "zh-hans"):
+            with translation.override(lang):
+                names.append(_group_name(group))
+        groups[group] = " / ".join(dict.fromkeys(names))
     story = [Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
              Paragraph(escape(f"{run.name} — {run.created_at:%Y-%m-%d}"), body), Spacer(1, 4 * mm)]
 
@@ -222,7 +249,7 @@ def run_pdf(run: SelectionRun) -> bytes:
     for (group, rows), (_g, rows_zh) in zip(en[0].groups, zh[0].groups, strict=True):
         data = [[Paragraph(escape(f"{en[1][k]} / {zh[1][k]}"), body) for k in ("city", "score", "robust", "reason")]]
         for r, rz in zip(rows, rows_zh, strict=True):
-            data.append([Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({group})"), body),
+            data.append([Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({groups[group]})"), body),
                          f"{r.score:.3f}", f"{r.robustness:.0%}" if r.robustness is not None else "—",
                          Paragraph(escape(f"{r.top_reason} / {rz.top_reason}"), body)])
         t = Table(data, colWidths=[55 * mm, 20 * mm, 25 * mm, 75 * mm], repeatRows=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .labels import group_label
 from .models import ClimateZone, DataAvailable, SizeClass
 
 
@@ -43,6 +44,11 @@ class SelectionForm(forms.Form):
     pool = forms.ChoiceField(label=_("Candidates"), choices=POOL_CHOICES, initial="candidates")
     normalisation = forms.ChoiceField(label=_("Normalisation"), choices=NORMALISATION_CHOICES, initial="minmax")
     missing = forms.ChoiceField(label=_("Missing values"), choices=MISSING_CHOICES, initial="penalise")
+    min_reporting = forms.IntegerField(
+        label=_("Leave a criterion out of a group where fewer cities report it than"), min_value=0, max_value=500,
+        required=False, initial=0,
+        help_text=_("0 = never. For example 3: a criterion only one or two cities of a group report does not score "
+                    "that group (a lone reporter would otherwise take the best value and everyone else the worst)."))
     count_ca = forms.IntegerField(label=_("California cities"), min_value=0, max_value=500, initial=10)
     count_cn = forms.IntegerField(label=_("Chinese cities"), min_value=0, max_value=500, initial=10)
     max_per_province_cn = forms.IntegerField(label=_("At most this many Chinese cities per province"), min_value=1,
@@ -67,7 +73,8 @@ class SelectionForm(forms.Form):
         for size, label in SizeClass.choices:
             for group in ("CA", "CN"):
                 self.fields[f"min_{size}_{group}"] = forms.IntegerField(
-                    label=_("At least this many “%(size)s” cities in %(group)s") % {"size": label, "group": group},
+                    label=_("At least this many “%(size)s” cities in %(group)s") % {"size": label,
+                                                                                 "group": group_label(group)},
                     min_value=0, max_value=500, required=False)
         for zone, label in ClimateZone.choices:
             self.fields[f"max_{zone}_CN"] = forms.IntegerField(
@@ -116,6 +123,7 @@ class SelectionForm(forms.Form):
                 bounds.append({"attribute": "climate_zone", "value": zone, "group": "CN", "max": v})
         return {
             "pool": d["pool"], "criteria": criteria, "normalisation": d["normalisation"], "missing": d["missing"],
+            "min_reporting": d.get("min_reporting") or 0,
             "counts": {"CA": d["count_ca"], "CN": d["count_cn"]},
             "max_per_province_cn": d.get("max_per_province_cn"), "bounds": bounds,
             "must_include": self._ids("must_include"), "must_exclude": self._ids("must_exclude"),

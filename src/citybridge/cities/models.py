@@ -31,6 +31,10 @@ class CityQuerySet(models.QuerySet):
             return self.none()
         return self
 
+    def listed(self) -> CityQuerySet:
+        """Cities in the registry (places folded into a prefecture city and kept only for old references are not)."""
+        return self.filter(merged_into__isnull=True)
+
 
 class ClimateZone(models.TextChoices):
     SEVERE_COLD = "severe_cold", _("Severe cold")
@@ -38,6 +42,25 @@ class ClimateZone(models.TextChoices):
     HOT_SUMMER_COLD_WINTER = "hot_summer_cold_winter", _("Hot summer, cold winter")
     HOT_SUMMER_WARM_WINTER = "hot_summer_warm_winter", _("Hot summer, warm winter")
     TEMPERATE = "temperate", _("Temperate")
+
+
+class AdminLevel(models.TextChoices):
+    """What a Chinese registry entry is (``data/cities/prefectures.csv``)."""
+
+    MUNICIPALITY = "municipality", _("Municipality under the central government")
+    PREFECTURE_CITY = "prefecture_city", _("Prefecture-level city")
+    PREFECTURE_UNIT = "prefecture_unit", _("Seat of an autonomous prefecture, league or region")
+    COUNTY_LEVEL_CITY = "county_level_city", _("County-level city administered by the province")
+    FORMER_PREFECTURE_CITY = "former_prefecture_city", _("Former prefecture-level city")
+
+
+class PopulationArea(models.TextChoices):
+    """The area a population figure covers; blank = the source does not say."""
+
+    CITY_PROPER = "city_proper", _("city proper")
+    PREFECTURE = "prefecture", _("whole prefecture")
+    MUNICIPALITY = "municipality", _("whole municipality")
+    REPORTING = "reporting", _("the city's reporting boundary")
 
 
 class SizeClass(models.TextChoices):
@@ -60,6 +83,15 @@ class City(models.Model):
     timezone = models.CharField(_("time zone"), max_length=50, blank=True)
     size_class = models.CharField(_("size class"), max_length=20, choices=SizeClass.choices, blank=True)
     climate_zone = models.CharField(_("climate zone"), max_length=30, choices=ClimateZone.choices, blank=True)
+    admin_level = models.CharField(_("administrative level"), max_length=30, choices=AdminLevel.choices, blank=True)
+    #: the area ``population`` covers (blank: the source does not say) and its year (null: not stated)
+    population_area = models.CharField(_("population covers"), max_length=20, choices=PopulationArea.choices,
+                                       blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    #: a place no longer listed (a district or county folded into its prefecture city) that other records still
+    #: reference: kept, hidden from lists and the selection pool, pointing to the city it was folded into
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="merged_places")
 
     objects = CityQuerySet.as_manager()
 
@@ -178,6 +210,8 @@ class IndicatorValue(models.Model):
     unit = models.CharField(_("unit"), max_length=40)
     source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="values")
     method = models.CharField(_("method"), max_length=300, blank=True)
+    #: populations (and per-person values): the area the population covers (PopulationArea; blank: not stated)
+    area = models.CharField(_("area covered"), max_length=20, choices=PopulationArea.choices, blank=True)
     #: for derived values: the inputs used, e.g. [{"indicator": "ceads_co2", "year": 2014, "value": …}]
     inputs = models.JSONField(_("inputs"), default=list, blank=True)
 

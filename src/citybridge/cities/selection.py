@@ -153,6 +153,10 @@ class SelectionRequest:
     seed: int = 0
     runners_up_per_group: int = 5
     time_limit_s: float = 20.0
+    #: a criterion reported by fewer than this many cities of a group is left out for that group (it then neither
+    #: excludes, penalises nor ranks anyone there); 0 = off.  Avoids a lone reporter taking the best score under
+    #: min–max while every other city of the group gets the worst.
+    min_reporting: int = 0
 
 
 # --------------------------------------------------------------------------- outputs
@@ -313,14 +317,26 @@ def _score_matrix(request: SelectionRequest) -> _Scored:
         x = float(x)
         return None if math.isnan(x) else x
 
+    weighted = {c.code for c in request.criteria if c.weight > 0}
     for code in codes:
-        if not any(val(c, code) is not None for c in request.candidates):
+        if code in weighted and not any(val(c, code) is not None for c in request.candidates):
             raise SelectionError("criterion_no_data", criterion=code)
+
+    # criteria left out per group: too few reporters there (min_reporting)
+    reporting: dict[tuple[str, str], int] = defaultdict(int)
+    for cand in request.candidates:
+        for code in codes:
+            if val(cand, code) is not None:
+                reporting[(cand.group, code)] += 1
+    left_out = {(g, code) for g in {c.group for c in request.candidates} for code in codes
+                if request.min_reporting > 0 and reporting[(g, code)] < request.min_reporting}
 
     excluded: dict[str, list[str]] = {}
     cands: list[Candidate] = []
     for cand in request.candidates:
-        missing = [code for code in codes if val(cand, code) is None]
+        # a criterion of weight 0 (or left out for the group) excludes nobody
+        missing = [code for code in codes if code in weighted and (cand.group, code) not in left_out
+                   and val(cand, code) is None]
         if missing and request.missing == "exclude":
             excluded[cand.id] = missing
         else:
@@ -347,6 +363,16 @@ def _score_matrix(request: SelectionRequest) -> _Scored:
         for k, crit in enumerate(request.criteria):
             col = filled[rows_arr, k]
             have = ~np.isnan(col)
+            if crit.code not in weighted:  # weight 0: not used, so nothing to warn about
+                matrix[rows_arr, k] = 0.0
+                missing_mask[rows_arr, k] = False
+                continue
+            if (group, crit.code) in left_out:
+                warnings.append({"code": "criterion_left_out_in_group", "criterion": crit.code, "group": group,
+                                 "reporting": reporting[(group, crit.code)], "min_reporting": request.min_reporting})
+                matrix[rows_arr, k] = 0.0
+                missing_mask[rows_arr, k] = False
+                continue
             if not have.any():
                 warnings.append({"code": "criterion_no_data_in_group", "criterion": crit.code, "group": group})
                 matrix[rows_arr, k] = 0.0
@@ -679,6 +705,31 @@ def _validate(request: SelectionRequest) -> tuple[dict[str, float], float, bool]
     return weights, weight_sum, weights_normalised
 
 
+def _missing_rule_conflicts(request: SelectionRequest, sc: _Scored) -> list[Conflict]:
+    """Groups that the "exclude" missing-value rule leaves with fewer cities than the cohort needs, naming the
+    criteria that did it (the ones most of the group lacks first) -- instead of a bare "pool too small"."""
+    if request.missing != "exclude" or not sc.excluded:
+        return []
+    remaining: dict[str, int] = defaultdict(int)
+    for c in sc.cands:
+        remaining[c.group] += 1
+    lacking: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    excluded_n: dict[str, int] = defaultdict(int)
+    for c in request.candidates:
+        for code in sc.excluded.get(c.id, []):
+            lacking[c.group][code] += 1
+        if c.id in sc.excluded:
+            excluded_n[c.group] += 1
+    out = []
+    for group, n in sorted(request.constraints.counts.items()):
+        if n and remaining[group] < n and excluded_n[group]:
+            crit = sorted(lacking[group], key=lambda code: (-lacking[group][code], code))
+            out.append(Conflict("missing_rule_empties_group", ["missing:exclude", f"count:{group}"],
+                                {"group": group, "criteria": crit, "excluded": excluded_n[group],
+                                 "remaining": remaining[group], "count": n}))
+    return out
+
+
 def precheck(request: SelectionRequest) -> list[Conflict]:
     """Everything that can be refused before solving: SelectionError for malformed input (negative weights,
     a criterion without data, unknown ids …), and the conflicts counting arguments prove. An empty list does
@@ -687,10 +738,11 @@ def precheck(request: SelectionRequest) -> list[Conflict]:
     sc = _score_matrix(request)
     cons = request.constraints
     dropped_inc = sorted(cid for cid in cons.must_include if cid in sc.excluded)
+    missing_rule = _missing_rule_conflicts(request, sc)
     if dropped_inc:
         conflict = Conflict("must_include_missing_data", ["must_include", "missing:exclude"], {"ids": dropped_inc})
-        return [conflict] + counting_conflicts(sc.cands, _without(cons, dropped_inc))
-    return counting_conflicts(sc.cands, cons)
+        return [conflict] + missing_rule + counting_conflicts(sc.cands, _without(cons, dropped_inc))
+    return missing_rule + counting_conflicts(sc.cands, cons)
 
 
 def select_cohort(request: SelectionRequest, *, progress: Progress = _no_progress) -> SelectionResult:
@@ -734,6 +786,9 @@ def select_cohort(request: SelectionRequest, *, progress: Progress = _no_progres
     if dropped_inc:
         conflict = Conflict("must_include_missing_data", ["must_include", "missing:exclude"], {"ids": dropped_inc})
         return base_result(conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc), progress))
+    missing_rule = _missing_rule_conflicts(request, sc)
+    if missing_rule:
+        return base_result(conflicts=missing_rule + counting_conflicts(sc.cands, cons))
 
     # ranks within group
     group_rank: dict[str, int] = {}

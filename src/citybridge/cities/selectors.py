@@ -24,14 +24,15 @@ from .models import (
 
 #: indicators shown as key figures on a profile, in this order
 KEY_FIGURES = (
-    "population", "ceads_co2", "ceads_co2_trend_5y", "cdp_scope1", "cdp_scope2", "cdp_scope1_per_capita",
-    "nangini_scope1", "nangini_scope1_per_capita", "nangini_co2_per_gdp", "cdp_target_annual_rate", "hdd", "cdd",
+    "population", "ceads_co2", "ceads_co2_per_capita", "ceads_co2_trend_5y", "cdp_scope1", "cdp_scope2",
+    "cdp_population", "cdp_scope1_per_capita", "nangini_scope1", "nangini_scope1_population",
+    "nangini_scope1_per_capita", "nangini_population", "nangini_co2_per_gdp", "cdp_target_annual_rate", "hdd", "cdd",
     "household_size", "nangini_area",
 )
 
 
 def city_list(*, user, q: str = "", country: str = "", size_class: str = "") -> QuerySet[City]:
-    qs = City.objects.visible_to(user)
+    qs = City.objects.visible_to(user).listed()
     if q:
         qs = qs.filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q) | Q(province_en__icontains=q)
                        | Q(province_zh_hans__icontains=q))
@@ -57,6 +58,13 @@ def city_get(*, user, pk: int) -> City:
 class KeyFigure:
     indicator: IndicatorDefinition
     value: IndicatorValue
+
+    @property
+    def note(self) -> str:
+        """What the population covers, or which population (source, year, area) a per-person value used."""
+        from .labels import figure_note
+
+        return figure_note(self.value)
 
 
 @dataclass
@@ -102,7 +110,7 @@ def city_profile(*, user, city: City) -> CityProfile:
 
 def city_peers(*, city: City, limit: int = 6) -> list[City]:
     """Cities of the same group, size class and climate zone, nearest in population (log scale)."""
-    qs = City.objects.filter(country=city.country, size_class=city.size_class).exclude(pk=city.pk)
+    qs = City.objects.listed().filter(country=city.country, size_class=city.size_class).exclude(pk=city.pk)
     if city.climate_zone:
         qs = qs.filter(climate_zone=city.climate_zone)
     pop = city.population or 1
@@ -164,7 +172,7 @@ def done_run_get(*, user, pk: int) -> SelectionRun:
 
 
 def run_history(*, run: SelectionRun):
-    return run.history.select_related("history_user").order_by("-history_date")
+    return run.history.select_related("history_user__person").order_by("-history_date")
 
 
 def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:

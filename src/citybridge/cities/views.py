@@ -14,7 +14,7 @@ from citybridge.core.files import XLSX, file_response
 from citybridge.core.paging import detail_urls
 from citybridge.core.views import paginate
 
-from . import charts, exports, selectors, services
+from . import charts, exports, labels, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
 from .models import ClimateZone, InterestStatus, RunStatus, SizeClass
 
@@ -160,7 +160,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
     return render(request, "cities/run_detail.html", {
         "run": run, "report": exports.run_report(run) if run.is_done else None,
-        "history": selectors.run_history(run=run)[:20],
+        "history": labels.history_lines(selectors.run_history(run=run)[:20]),
+        "parameters": labels.parameter_rows(run.parameters),
         "other_runs": selectors.run_list(user=request.user).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
     })
 
@@ -203,6 +204,14 @@ def run_compare(request: HttpRequest) -> HttpResponse:
     name = lambda cid: cmp["labels"].get(cid, {}).get(lang, cid)  # noqa: E731
     for row in cmp["rows"]:
         row["name"] = name(row["id"])
+        row["group_name"] = labels.group_label(row["group"])
+    city_names = {cid: v.get(lang, cid) for cid, v in cmp["labels"].items()}
+    for w in cmp["weights"]:
+        w["name"] = labels.indicator_label(w["code"])
+    for c in cmp["changed"]:
+        c["name"] = labels.parameter_name(c["key"])
+        c["a_text"] = labels.parameter_value(c["key"], c["a"], city_names) if c["a"] is not None else "—"
+        c["b_text"] = labels.parameter_value(c["key"], c["b"], city_names) if c["b"] is not None else "—"
     return render(request, "cities/run_compare.html", {
         "a": a, "b": b, "cmp": cmp, "both": [name(i) for i in cmp["both"]],
         "only_a": [name(i) for i in cmp["only_a"]], "only_b": [name(i) for i in cmp["only_b"]],

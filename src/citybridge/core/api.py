@@ -329,3 +329,90 @@ def erase_person(request: HttpRequest, pk: int):
     """Privacy erase (program staff): names replaced by a placeholder, e-mail, phone, notes and title cleared, also
     in the change history; the user account deactivated. Training records and figures are kept."""
     return privacy.person_erase(actor=request.auth, person=_privacy_person(request, pk))
+
+
+# --------------------------------------------------------------------------- a person's roles (program staff)
+
+
+class RoleMembershipOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    organisation_id: int | None
+    organisation_name: str | None
+    city_id: int | None
+    city_name: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_role_label(obj) -> str:
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str | None:
+        return obj.organisation.display_name() if obj.organisation_id else None
+
+    @staticmethod
+    def resolve_city_name(obj) -> str | None:
+        return obj.city.display_name() if obj.city_id else None
+
+
+class RoleMembershipIn(Strict):
+    """`organisation_id` for academy coordinators, partners and solution providers; `city_id` for city
+    coordinators; neither for the other roles."""
+
+    #: one of: program_staff, academy_coordinator, lecturer, translator, city_coordinator, expert,
+    #: solution_provider, partner (an unknown role is a 422 naming `role`)
+    role: str = Field(max_length=30)
+    organisation_id: Id | None = None
+    city_id: Id | None = None
+
+
+def _roles_person(request: HttpRequest, pk: int) -> Person:
+    person = selectors.person_get(user=request.auth, pk=pk)  # outside scope: 404
+    if not request.auth.is_program_staff:
+        raise PermissionDenied
+    return person
+
+
+@router.get("/people/{id:pk}/roles", response=list[RoleMembershipOut])
+def list_person_roles(request: HttpRequest, pk: int):
+    """The role memberships of the person's sign-in (program staff); empty when they have no sign-in."""
+    person = _roles_person(request, pk)
+    return list(selectors.role_memberships_for_person(user=request.auth, person=person))
+
+
+@router.post("/people/{id:pk}/roles", response={201: RoleMembershipOut})
+def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn):
+    """Give the person's sign-in a role with the scope it takes (program staff). A wrong kind of scope is a 422."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from citybridge.cities.models import City
+
+    person = _roles_person(request, pk)
+    account = getattr(person, "user", None)
+    if account is None:
+        raise ValidationError({"role": _("This person has no sign-in yet; create one first.")})
+    organisation = (get_object_or_404(Organisation.objects.visible_to(request.auth), pk=payload.organisation_id)
+                    if payload.organisation_id else None)
+    city = get_object_or_404(City.objects.visible_to(request.auth), pk=payload.city_id) if payload.city_id else None
+    membership = services.role_membership_add(actor=request.auth, user=account, role=payload.role,
+                                              organisation=organisation, city=city)
+    return Status(201, selectors.role_membership_get(user=request.auth, person=person, pk=membership.pk))
+
+
+@router.delete("/people/{id:pk}/roles/{id:membership_id}", response={204: None})
+def remove_person_role(request: HttpRequest, pk: int, membership_id: int):
+    """Remove one of the person's roles (program staff). Removing your own last program-staff role is a 422."""
+    from django.utils.translation import gettext as _
+
+    from .models import RoleMembership
+
+    person = _roles_person(request, pk)
+    try:
+        membership = selectors.role_membership_get(user=request.auth, person=person, pk=membership_id)
+    except RoleMembership.DoesNotExist:
+        raise HttpError(404, _("Not found.")) from None
+    services.role_membership_remove(actor=request.auth, membership=membership)
+    return Status(204, None)

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
 from .concurrency import VersionedForm
@@ -142,3 +143,27 @@ class EraseForm(forms.Form):
                 "the change history, and cannot be restored."),
         required=True,
     )
+
+
+class RoleMembershipForm(forms.Form):
+    """A role and its scope. The scope is chosen from search results (radio buttons carrying the id), never typed."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False, widget=forms.RadioSelect)
+    city = forms.ModelChoiceField(label=pgettext_lazy("place", "City"), queryset=Organisation.objects.none(),
+                                  required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from citybridge.cities.models import City
+
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "—"), *Role.choices]
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
+        self.fields["city"].queryset = City.objects.visible_to(user)
+
+
+class AccountCreateForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)

@@ -29,3 +29,41 @@ def organisation_get(*, user, pk: int) -> Organisation:
 
 def person_get(*, user, pk: int) -> Person:
     return Person.objects.visible_to(user).select_related("organisation").with_personal_data_access(user).get(pk=pk)
+
+
+def role_memberships_for_person(*, user, person: Person):
+    """The role memberships of the person's sign-in (empty when they have none), scope loaded in one pass."""
+    from .models import RoleMembership
+
+    return (RoleMembership.objects.filter(user__person=person).select_related("organisation", "city")
+            .order_by("role", "id"))
+
+
+def role_membership_get(*, user, person: Person, pk: int):
+    """One membership of this person's sign-in; another person's membership is not found (404)."""
+    from .models import RoleMembership
+
+    return RoleMembership.objects.select_related("user", "organisation", "city").get(pk=pk, user__person=person)
+
+
+def organisation_search(*, user, q: str, limit: int = 20) -> list[Organisation]:
+    """Organisations whose name (either language, or short name) contains `q`, for choosing a scope."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    return list(Organisation.objects.visible_to(user).search(q).only("id", "name_en", "name_zh_hans", "country")
+                .order_by("name_en", "id")[:limit])
+
+
+def city_search(*, user, q: str, limit: int = 20) -> list:
+    """Cities whose name contains `q` in either language, for choosing a city coordinator's scope."""
+    from django.db.models import Q
+
+    from citybridge.cities.models import City
+
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    return list(City.objects.visible_to(user).filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q))
+                .only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans")
+                .order_by("name_en", "id")[:limit])

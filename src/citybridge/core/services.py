@@ -231,3 +231,95 @@ def user_set_language(*, actor: User, language: str) -> None:
     if actor.is_authenticated and actor.preferred_language != language:
         actor.preferred_language = language
         actor.save(update_fields=["preferred_language"])
+
+
+# --------------------------------------------------------------------------- roles and sign-ins (program staff)
+
+
+def _require_program_staff(actor) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.is_program_staff):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+@transaction.atomic
+def role_membership_add(*, actor: User, user: User, role: str, organisation=None, city=None):
+    """Give `user` a role with the scope that role takes (models.ROLE_SCOPE): an organisation for academy
+    coordinators, partners and solution providers, a city for city coordinators, none for the others."""
+    from .models import ROLE_SCOPE, Role, RoleMembership
+
+    _require_program_staff(actor)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    scope = ROLE_SCOPE[Role(role)]
+    label = Role(role).label
+    if scope == "organisation":
+        if organisation is None:
+            raise ValidationError({"organisation": _("The role “%(role)s” needs an organisation.") % {"role": label}})
+        if city is not None:
+            raise ValidationError({"city": _("The role “%(role)s” takes an organisation, not a city.")
+                                   % {"role": label}})
+    elif scope == "city":
+        if city is None:
+            raise ValidationError({"city": _("The role “%(role)s” needs a city.") % {"role": label}})
+        if organisation is not None:
+            raise ValidationError({"organisation": _("The role “%(role)s” takes a city, not an organisation.")
+                                   % {"role": label}})
+    elif organisation is not None or city is not None:
+        raise ValidationError({"role": _("The role “%(role)s” applies everywhere; do not choose an organisation "
+                                         "or a city.") % {"role": label}})
+    existing = RoleMembership.objects.filter(user=user, role=role, organisation=organisation, city=city)
+    if existing.exists():
+        raise ValidationError({"role": _("This user already has this role with this scope.")})
+    membership = RoleMembership.objects.create(user=user, role=role, organisation=organisation, city=city)
+    user.__dict__.pop("_memberships_cache", None)
+    return membership
+
+
+@transaction.atomic
+def role_membership_remove(*, actor: User, membership) -> None:
+    """Remove a role. Program staff may not remove their own last program-staff role (no one would be left to
+    give it back)."""
+    from .models import Role, RoleMembership
+
+    _require_program_staff(actor)
+    if membership.user_id == actor.pk and membership.role == Role.PROGRAM_STAFF and not actor.is_superuser:
+        others = RoleMembership.objects.filter(user=actor, role=Role.PROGRAM_STAFF).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValidationError(_("You cannot remove your own last program-staff role. Ask another member of "
+                                    "program staff to do it."))
+    membership.delete()
+    membership.user.__dict__.pop("_memberships_cache", None)
+
+
+@transaction.atomic
+def user_create_for_person(*, actor: User, person: Person, email: str = "", language: str = "",
+                           site_url: str = "") -> User:
+    """Create a sign-in for a person who has none. The account starts with a random password nobody knows; the
+    person receives an e-mail with a link to choose one (the password-reset flow). The task takes the user's id,
+    never a token."""
+    from django.core.validators import validate_email
+
+    from .tasks import send_account_created_email
+
+    _require_program_staff(actor)
+    if User.objects.filter(person=person).exists():
+        raise ValidationError({"email": _("This person already has a sign-in.")})
+    if person.erased_at:
+        raise ValidationError({"email": _("The personal data of this person was erased; a sign-in cannot be "
+                                          "created.")})
+    email = (email or person.email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Give an e-mail address.")})
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Another sign-in already uses this e-mail address.")})
+    language = language if language in ("en", "zh-hans") else (person.preferred_language or "en")
+    # a random password nobody knows (not an unusable one): "Forgot your password?" then works for them too
+    import secrets
+
+    user = User.objects.create_user(email, secrets.token_urlsafe(32), person=person, preferred_language=language)
+    transaction.on_commit(lambda: send_account_created_email.enqueue(user_id=user.pk, site_url=site_url))
+    return user

@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
-
-
-@task()
-def send_templated_email(*, subject_template: str, body_template: str, context: dict, to: list[str],
-                         language: str = "en") -> int:
-    with translation.override(language):
-        subject = "".join(render_to_string(subject_template, context).splitlines())
-        body = render_to_string(body_template, context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
-
 
 # --------------------------------------------------------------------------- stuck work (leases)
 
@@ -54,6 +44,27 @@ def reap_stuck_work(now: datetime | None = None) -> dict[str, int]:
     return {name: work.reap(now) for name, work in sorted(STUCK_WORK.items())}
 
 
+#: a django-tasks database task still RUNNING after this long is stuck (its worker most likely died)
+TASK_STUCK_AFTER = timedelta(hours=1)
+
+
+def _stuck_tasks(now: datetime):
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - TASK_STUCK_AFTER)
+
+
+def _reap_stuck_tasks(now: datetime) -> int:
+    """A dead worker's task never finishes: mark it failed so /healthz recovers and the work can be enqueued again."""
+    from django_tasks.base import TaskResultStatus
+
+    return _stuck_tasks(now).update(status=TaskResultStatus.FAILED, finished_at=now)
+
+
+register_stuck_work("tasks", count=lambda now: _stuck_tasks(now).count(), reap=_reap_stuck_tasks)
+
+
 @task()
 def send_password_reset_email(*, user_id: int, domain: str, use_https: bool = False, language: str = "en") -> int:
     """The password-reset e-mail. It takes the user's id and makes the token here, at sending time: a token never
@@ -77,4 +88,28 @@ def send_password_reset_email(*, user_id: int, domain: str, use_https: bool = Fa
     with translation.override(language):
         subject = "".join(render_to_string("core/email/password_reset_subject.txt", context).splitlines())
         body = render_to_string("core/email/password_reset_email.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@task()
+def send_account_created_email(*, user_id: int, site_url: str = "") -> int:
+    """Tell a new user their sign-in exists, with a link to choose a password. The one-time token is made here,
+    from the id, so no secret travels in the task's arguments."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    site_url = (site_url or f"https://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
+    context = {
+        "user_email": user.email, "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user), "site_url": site_url,
+    }
+    with translation.override(user.preferred_language or "en"):
+        subject = "".join(render_to_string("core/email/account_created_subject.txt", context).splitlines())
+        body = render_to_string("core/email/account_created_email.txt", context)
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

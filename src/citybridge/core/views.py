@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,7 @@ from .forms import (
 from .middleware import client_ip
 from .models import ApiToken, Organisation, OrganisationType, Person, WorkerHeartbeat
 from .paging import SeekPaginator, detail_urls, options_html
+from .tasks import count_stuck_work
 
 PAGE_SIZE = 50
 
@@ -218,9 +220,22 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_object_or_404(Organisation, pk=pk)
+    """GET asks for confirmation; POST deletes (or explains what depends on the organisation)."""
+    try:
+        org = selectors.organisation_get(user=request.user, pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    if request.method != "POST":
+        if not request.user.has_perm("core.delete_organisation", org):
+            raise PermissionDenied
+        return render(request, "core/confirm.html", {
+            "title": _("Delete this organisation?"),
+            "question": _("Delete the organisation “%(name)s”?") % {"name": org.display_name()},
+            "consequence": _("This cannot be undone. If people's roles, academies or other records depend on it, "
+                             "the deletion is refused and you are told which."),
+            "action_label": _("Delete organisation"), "cancel_url": reverse("organisation-detail", args=[org.pk]),
+        })
     try:
         services.organisation_delete(actor=request.user, organisation=org)
     except services.DeleteRefused as exc:
@@ -291,9 +306,22 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk)
+    """GET asks for confirmation; POST deletes (or explains what depends on the person)."""
+    try:
+        person = selectors.person_get(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    if request.method != "POST":
+        if not request.user.has_perm("core.delete_person", person):
+            raise PermissionDenied
+        return render(request, "core/confirm.html", {
+            "title": _("Delete this person?"),
+            "question": _("Delete %(name)s?") % {"name": person.display_name()},
+            "consequence": _("This cannot be undone. If training records depend on this person, the deletion is "
+                             "refused; a privacy erase then removes their personal data instead."),
+            "action_label": _("Delete person"), "cancel_url": reverse("person-detail", args=[person.pk]),
+        })
     try:
         services.person_delete(actor=request.user, person=person)
     except services.DeleteRefused as exc:
@@ -340,23 +368,6 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 WORKER_STALE_AFTER = timedelta(seconds=30)
-#: a django-tasks database task still RUNNING after this long counts as stuck (its worker most likely died)
-TASK_STUCK_AFTER = timedelta(hours=1)
-
-
-def _stuck_work() -> dict:
-    """Counts of stuck work: each app's leased work whose lease expired, and database tasks RUNNING too long."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from .tasks import count_stuck_work
-
-    now = timezone.now()
-    stuck = count_stuck_work(now)
-    stuck["tasks"] = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING,
-                                                 started_at__lt=now - TASK_STUCK_AFTER).count()
-    return stuck
-
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database reachable, a worker seen in the last 30 seconds and no stuck work (leases expired, tasks
@@ -372,7 +383,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             age = (timezone.now() - beat.last_seen).total_seconds()
             body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
                               "age_seconds": round(age, 1), "name": beat.name}
-        counts = _stuck_work()
+        counts = count_stuck_work()
         body["stuck"] = {"ok": not any(counts.values()), "counts": counts}
     except Exception as exc:  # report, never raise: this is what monitoring reads
         body["database"]["error"] = exc.__class__.__name__
@@ -399,4 +410,130 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
-    return _api_error(request, 500, _("Something went wrong")) or render(request, "500.html", status=500)
+    """Rendered with no request context and no database: whatever broke may be the database or the session."""
+    from django.template import loader
+
+    return _api_error(request, 500, _("Something went wrong")) or HttpResponse(
+        loader.get_template("500.html").render({}), status=500)
+
+
+def error_400(request, exception=None):
+    return _api_error(request, 400, _("Bad request.")) or render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form sent without its security token (an old tab, a blocked cookie): say so and what to do."""
+    return _api_error(request, 403, _("The security check of this form failed.")) or render(
+        request, "403_csrf.html", status=403)
+
+
+# --------------------------------------------------------------------------- roles and sign-ins (program staff)
+
+
+def _person_for_staff(request: HttpRequest, pk: int) -> Person:
+    """The person, through the scoped selector (outside scope: 404); their roles are program staff's to manage."""
+    try:
+        person = selectors.person_get(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    if not request.user.is_program_staff:
+        raise PermissionDenied
+    return person
+
+
+@login_required
+def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's sign-in and role memberships: add a role with its scope, remove one, create a sign-in."""
+    from .forms import AccountCreateForm, RoleMembershipForm
+    from .models import ROLE_SCOPE, Role
+
+    person = _person_for_staff(request, pk)
+    account = getattr(person, "user", None)  # None: no sign-in yet
+    role_form = RoleMembershipForm(user=request.user, initial={"role": request.GET.get("role", "")})
+    account_form = AccountCreateForm(initial={"email": person.email})
+    if request.method == "POST" and request.POST.get("action") == "account":
+        account_form = AccountCreateForm(request.POST)
+        if account_form.is_valid():
+            try:
+                services.user_create_for_person(actor=request.user, person=person,
+                                                email=account_form.cleaned_data["email"],
+                                                site_url=request.build_absolute_uri("/"))
+            except ValidationError as exc:
+                account_form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("The sign-in was created. An e-mail with a link to choose a password "
+                                            "was sent to %(email)s.") % {"email": account_form.cleaned_data["email"]})
+                return redirect("person-roles", pk=person.pk)
+    elif request.method == "POST" and account is not None:
+        role_form = RoleMembershipForm(request.POST, user=request.user)
+        if role_form.is_valid():
+            data = role_form.cleaned_data
+            scope = ROLE_SCOPE.get(data["role"])
+            try:
+                services.role_membership_add(
+                    actor=request.user, user=account, role=data["role"],
+                    organisation=data["organisation"] if scope == "organisation" else None,
+                    city=data["city"] if scope == "city" else None)
+            except ValidationError as exc:
+                role_form.add_error(None, exc.messages)  # scope errors name fields the page shows as one group
+            else:
+                messages.success(request, _("The role was added."))
+                return redirect("person-roles", pk=person.pk)
+    organisation_q = request.GET.get("organisation_q", "")[:100]
+    city_q = request.GET.get("city_q", "")[:100]
+    return render(request, "core/person_roles.html", {
+        "person": person, "account": account, "role_form": role_form, "account_form": account_form,
+        "memberships": selectors.role_memberships_for_person(user=request.user, person=person),
+        "roles": [(value, label, ROLE_SCOPE[Role(value)] or "") for value, label in Role.choices],
+        "organisation_q": organisation_q, "city_q": city_q,
+        "organisation_options": selectors.organisation_search(user=request.user, q=organisation_q),
+        "city_options": selectors.city_search(user=request.user, q=city_q),
+        "selected_role": request.POST.get("role") or request.GET.get("role", ""),
+    })
+
+
+@login_required
+def person_role_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST removes the role."""
+    person = _person_for_staff(request, pk)
+    from .models import RoleMembership
+
+    try:
+        membership = selectors.role_membership_get(user=request.user, person=person, pk=membership_pk)
+    except RoleMembership.DoesNotExist:
+        raise Http404 from None
+    if request.method == "POST":
+        try:
+            services.role_membership_remove(actor=request.user, membership=membership)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("The role was removed."))
+        return redirect("person-roles", pk=person.pk)
+    return render(request, "core/confirm.html", {
+        "title": _("Remove this role?"),
+        "question": _("Remove the role “%(membership)s” from %(name)s?") % {
+            "membership": str(membership), "name": person.display_name()},
+        "consequence": _("They lose what this role lets them see and do at once. You can add the role again later."),
+        "action_label": _("Remove role"), "cancel_url": reverse("person-roles", args=[person.pk]),
+    })
+
+
+def _scope_options(request: HttpRequest, search, name: str) -> HttpResponse:
+    if not request.user.is_program_staff:
+        raise PermissionDenied
+    q = request.GET.get(f"{name}_q", "")[:100]
+    return render(request, "core/_scope_options.html", {
+        "name": name, "q": q, "options": search(user=request.user, q=q)})
+
+
+@login_required
+def scope_search_organisations(request: HttpRequest) -> HttpResponse:
+    """htmx: organisations matching ?organisation_q= (either language), as radio options."""
+    return _scope_options(request, selectors.organisation_search, "organisation")
+
+
+@login_required
+def scope_search_cities(request: HttpRequest) -> HttpResponse:
+    """htmx: cities matching ?city_q= (either language), as radio options."""
+    return _scope_options(request, selectors.city_search, "city")

@@ -17,6 +17,7 @@ from .certificates import (  # noqa: F401
 )
 from .courses import COURSE_FIELDS, course_create, course_problems, course_set_status, course_update  # noqa: F401
 from .curriculum import academy_save, module_save, topic_save  # noqa: F401
+from .duplicates import duplicate_dismiss, duplicate_merge  # noqa: F401
 from .enrolment import enrolment_confirm, enrolment_create, enrolment_withdraw  # noqa: F401
 from .external_training import external_training_create, external_training_delete  # noqa: F401
 from .impact import impact_current, impact_mark_stale, impact_refresh, impact_trainings  # noqa: F401
@@ -29,6 +30,24 @@ from .officials import (  # noqa: F401
     official_update_with_person,
     population_record,
 )
-from .roster_import import ImportReport, roster_import  # noqa: F401
-from .sessions import SESSION_FIELDS, session_delete, session_save  # noqa: F401
-from .summaries import compliance_inputs, compliance_prepare_year, compliance_refresh  # noqa: F401
+from .roster_import import (  # noqa: F401
+    ALL_CHANGES,
+    ImportReport,
+    roster_import,
+    roster_upload_confirm,
+    roster_upload_store,
+)
+from .sessions import (  # noqa: F401
+    SESSION_FIELDS,
+    session_delete,
+    session_lecturer_choices,
+    session_partner_choices,
+    session_save,
+)
+from .summaries import (  # noqa: F401
+    compliance_inputs,
+    compliance_prepare_year,
+    compliance_refresh,
+    preparable_years,
+    training_year_request,
+)

@@ -9,17 +9,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from .. import compliance as comp
 from .. import course_rules as cr
+from ..compliance_data import compliance_rules  # noqa: F401  (re-exported: services import it from here)
 from ..messages import problem_message
 
 
 def course_rules() -> cr.CourseRules:
     return cr.CourseRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COURSE_RULES)
-
-
-def compliance_rules() -> comp.ComplianceRules:
-    return comp.ComplianceRules.from_mapping(settings.CITYBRIDGE_ACADEMY_COMPLIANCE_RULES)
 
 
 def require(actor, perm: str, obj=None) -> None:
@@ -40,3 +36,14 @@ def _bilingual_required(data: dict, base: str, label_field: str | None = None) -
 
 def _clean_str(v):
     return v.strip() if isinstance(v, str) else v
+
+
+def check_dates(**dates) -> None:
+    """Refuse dates outside the sane range (core.validators) with a translated message per field."""
+    from citybridge.core.validators import MAX_DATE, MIN_DATE, date_in_range
+
+    bad = {name: _("Enter a date between %(min)s and %(max)s.") % {"min": MIN_DATE.isoformat(),
+                                                                     "max": MAX_DATE.isoformat()}
+           for name, value in dates.items() if not date_in_range(value)}
+    if bad:
+        raise ValidationError(bad)

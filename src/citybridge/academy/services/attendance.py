@@ -44,13 +44,23 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
     sessions = {s.pk: s for s in course.sessions.all()}
     allowed = set(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).values_list("official_id", flat=True))
     errors = []
+    today = timezone.localdate()
+    seen: set[tuple[int, int]] = set()
     for m in marks:
+        if (m.official_id, m.session_id) in seen:
+            errors.append(_("Official %(official)s is marked twice for session %(session)s.")
+                          % {"official": m.official_id, "session": m.session_id})
+            continue
+        seen.add((m.official_id, m.session_id))
         if m.session_id not in sessions:
             errors.append(_("Session %(id)s is not part of this course.") % {"id": m.session_id})
         elif m.official_id not in allowed:
             errors.append(_("Official %(id)s is not enrolled in this course.") % {"id": m.official_id})
         elif m.status and m.status not in AttendanceStatus.values:
             errors.append(_("“%(value)s” is not an attendance status.") % {"value": m.status})
+        elif m.status and sessions[m.session_id].date > today:  # only sessions that have begun (removing is fine)
+            errors.append(_("Session %(id)s on %(date)s has not taken place yet: attendance is recorded from the "
+                            "day of the session.") % {"id": m.session_id, "date": sessions[m.session_id].date})
     if errors:
         raise ValidationError(errors[:20])
     existing = {(a.official_id, a.session_id): a for a in Attendance.objects.filter(

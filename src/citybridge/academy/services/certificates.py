@@ -52,8 +52,12 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> Certificate:
 
 
 def certificate_issue_all(*, actor: User, course: Course) -> tuple[int, int]:
-    """Issue to every confirmed official with at least one training day; returns (issued, skipped)."""
+    """Issue to every confirmed official with at least one training day; returns (issued, skipped).
+
+    Refused, before anything is counted, unless the course is completed (the page and the API both call this)."""
     require(actor, "academy.manage_course", course)
+    if course.status != CourseStatus.COMPLETED:
+        raise ValidationError(_("Certificates are issued once the course is completed."))
     issued = skipped = 0
     for enrolment in Enrolment.objects.filter(course_id=course.pk, status=EnrolmentStatus.CONFIRMED).select_related(
             "course", "official__person"):

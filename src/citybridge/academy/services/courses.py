@@ -23,7 +23,7 @@ from ..models import (
     EnrolmentStatus,
     Module,
 )
-from ._common import _bilingual_required, _clean_str, _raise_problems, course_rules, require
+from ._common import _bilingual_required, _clean_str, _raise_problems, check_dates, course_rules, require
 from .impact import impact_mark_stale
 
 COURSE_FIELDS = ("title_en", "title_zh_hans", "start_date", "end_date", "location_en", "location_zh_hans", "timezone")
@@ -65,6 +65,7 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
     for k, v in fields.items():
         setattr(course, k, _clean_str(v) if v is not None or k in ("start_date", "end_date") else "")
     _bilingual_required({"title_en": course.title_en, "title_zh_hans": course.title_zh_hans}, "title")
+    check_dates(start_date=course.start_date, end_date=course.end_date)
     problems = cr.check_course_dates(course.start_date, course.end_date, course_rules())
     if course.pk:
         problems += [p for p in _course_problems(course) if p.code == "session.outside_course"]

@@ -16,7 +16,7 @@ from ..models import (
     ExternalTraining,
     OfficialProfile,
 )
-from ._common import require
+from ._common import check_dates, require
 from .summaries import compliance_refresh
 
 
@@ -24,7 +24,8 @@ from .summaries import compliance_refresh
 def external_training_create(*, actor: User, official: OfficialProfile, provider: str, title: str,
                              start_date: date, end_date: date, days: int, evidence=None,
                              evidence_reference: str = "") -> ExternalTraining:
-    require(actor, "academy.change_official", official)
+    require(actor, "academy.add_external_training", official)
+    check_dates(start_date=start_date, end_date=end_date)
     if end_date < start_date:
         raise ValidationError({"end_date": _("The last day is before the first day.")})
     span = (end_date - start_date).days + 1
@@ -49,7 +50,7 @@ def external_training_create(*, actor: User, official: OfficialProfile, provider
 
 @transaction.atomic
 def external_training_delete(*, actor: User, record: ExternalTraining) -> None:
-    require(actor, "academy.change_official", record.official)
+    require(actor, "academy.delete_external_training", record)
     official_id, years = record.official_id, set(range(record.start_date.year, record.end_date.year + 1))
     record.delete()
     compliance_refresh(official_ids=[official_id], years=years)

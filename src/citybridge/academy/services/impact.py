@@ -1,10 +1,14 @@
-"""The impact snapshot."""
+"""The impact snapshot: marked stale by the writes that change its inputs, recomputed by a background task.
+
+``impact_refresh`` is a helper for the task, the demo and the generator (no request reaches it); pages and the
+API only read the stored snapshot (selectors.impact_dashboard)."""
 
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db import transaction
 from django.utils import timezone
 
 from .. import impact as impact_engine
@@ -18,8 +22,26 @@ from ..models import (
 )
 
 
+def _enqueue_refresh() -> None:
+    from ..tasks import refresh_impact
+
+    refresh_impact.enqueue()
+
+
 def impact_mark_stale() -> None:
+    """Mark the snapshot stale and, once the write commits, ask the worker to recompute it (one task per
+    transaction; a task finding the snapshot fresh does nothing, so a lost or failed task is made good by the next
+    write, and a write during a computation -- which claims the snapshot first -- gets its own refresh)."""
     ImpactSnapshot.objects.filter(stale=False).update(stale=True)
+    transaction.on_commit(_enqueue_refresh)
+
+
+def impact_refresh_if_stale() -> ImpactSnapshot | None:
+    """The task's body: recompute unless another run already did since the last change."""
+    snap = ImpactSnapshot.objects.filter(key="all").first()
+    if snap is not None and not snap.stale:
+        return snap
+    return impact_refresh()
 
 
 def _figures_json(f: impact_engine.ImpactFigures) -> dict:
@@ -45,7 +67,9 @@ def impact_trainings() -> list[impact_engine.Training]:
 
 
 def impact_refresh() -> ImpactSnapshot:
-    """Compute the impact report from records and store it."""
+    """Compute the impact report from records and store it (a helper: the task calls it)."""
+    # claim first: a write that commits while this computes sets stale again (and queues another refresh)
+    ImpactSnapshot.objects.filter(key="all", stale=True).update(stale=False)
     figures = [impact_engine.PopulationFigure(j, d, p) for j, d, p in
                JurisdictionPopulation.objects.values_list("jurisdiction_id", "valid_from", "population")]
     report = impact_engine.impact_report(impact_trainings(), figures)
@@ -57,12 +81,11 @@ def impact_refresh() -> ImpactSnapshot:
         "by_topic": {str(k): _figures_json(v) for k, v in report.by_topic.items()},
     }
     snap, _c = ImpactSnapshot.objects.update_or_create(
-        key="all", defaults={"data": data, "computed_at": timezone.now(), "stale": False})
+        key="all", defaults={"data": data, "computed_at": timezone.now()}, create_defaults={
+            "data": data, "computed_at": timezone.now(), "stale": False})
     return snap
 
 
-def impact_current() -> ImpactSnapshot:
-    snap = ImpactSnapshot.objects.filter(key="all").first()
-    if snap is None or snap.stale:
-        snap = impact_refresh()
-    return snap
+def impact_current() -> ImpactSnapshot | None:
+    """The stored snapshot as it is (never recomputed here; None before the first computation)."""
+    return ImpactSnapshot.objects.filter(key="all").first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,12 +15,16 @@ from citybridge.core.concurrency import bump_version, claim_version
 from citybridge.core.models import Organisation, Person, User
 
 from ..models import (
+    Course,
+    DuplicateReason,
     Jurisdiction,
     JurisdictionPopulation,
     OfficialProfile,
     Position,
+    PossibleDuplicate,
 )
-from ._common import require
+from ._common import check_dates, require
+from .enrolment import enrolment_create
 from .impact import impact_mark_stale
 from .summaries import _add_prepared_years, compliance_refresh
 
@@ -43,6 +47,7 @@ def jurisdiction_get_or_create(*, name: str, province: str = "", country: str = 
 
 
 def population_record(*, jurisdiction: Jurisdiction, population: int, valid_from: date, source: str = "") -> None:
+    check_dates(population_date=valid_from)
     JurisdictionPopulation.objects.update_or_create(
         jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population, "source": source})
     impact_mark_stale()
@@ -64,6 +69,7 @@ def _official_province(official: OfficialProfile) -> str:
 def _validate_official(official: OfficialProfile) -> None:
     if official.position not in Position.values:
         raise ValidationError({"position": _("Select a valid position.")})
+    check_dates(service_start=official.service_start)
     if official.service_start and official.service_start > timezone.localdate():
         raise ValidationError({"service_start": _("The date service began cannot be in the future.")})
     if official.company_id and official.company.type not in ("soe", "company"):
@@ -111,11 +117,18 @@ def official_update_with_person(
         claim_version(official.person, expected_person_version)
     else:
         bump_version(official.person)
-    _official_person_save(
-        official.person, family_name_en=family_name_en, given_name_en=given_name_en,
-        family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans,
+    check_dates(population_date=population_date, service_start=service_start)
+    person_fields = dict(
+        family_name_en=family_name_en, given_name_en=given_name_en, family_name_zh_hans=family_name_zh_hans,
+        given_name_zh_hans=given_name_zh_hans,
         organisation=organisation if actor.is_program_staff else official.person.organisation, email=email,
-        phone=phone, jurisdiction=jurisdiction, population=population)
+        phone=phone)
+    if _person_changes(official.person, person_fields) and not actor.has_perm("academy.change_official_person",
+                                                                              official):
+        raise ValidationError(_("This person is also another record (for example a partner's contact or a user "
+                                "account): only program staff can change their names and contact details."))
+    _official_person_save(official.person, actor=actor, jurisdiction=jurisdiction, population=population,
+                          **person_fields)
     j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
                                population_date=population_date)
     return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
@@ -123,14 +136,33 @@ def official_update_with_person(
                            expected_version=_CLAIMED)
 
 
-def _official_person_save(person: Person, *, family_name_en: str, given_name_en: str, family_name_zh_hans: str,
-                          given_name_zh_hans: str, organisation: Organisation | None, email: str, phone: str,
-                          jurisdiction: str, population: int | None) -> Person:
+def _person_changes(person: Person, fields: dict) -> bool:
+    """Would saving these names, organisation and contact change the person record?"""
+    def norm(v):
+        return (v or "").strip() if isinstance(v, str) or v is None else v
+
+    current = {k: getattr(person, k) for k in fields if k != "organisation"}
+    if fields.get("organisation") != person.organisation:
+        return True
+    return any(norm(current[k]) != norm(v) for k, v in fields.items() if k != "organisation")
+
+
+def _email_scope(actor: User):
+    """Whose e-mail addresses an actor's input is checked against: staff, everyone; a coordinator, only the people
+    in their scope (an address used outside it is never revealed to them)."""
+    from .roster_import import _match_scope
+
+    return _match_scope(actor)
+
+
+def _official_person_save(person: Person, *, actor: User, family_name_en: str, given_name_en: str,
+                          family_name_zh_hans: str, given_name_zh_hans: str, organisation: Organisation | None,
+                          email: str, phone: str, jurisdiction: str, population: int | None) -> Person:
     """Validate and save an official's person record (names in both languages, organisation, contact)."""
     if not ((family_name_en or "").strip() or (family_name_zh_hans or "").strip()):
         raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
     email = (email or "").strip()
-    if email and Person.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
+    if email and _email_scope(actor).filter(email__iexact=email).exclude(pk=person.pk).exists():
         raise ValidationError({"email": _("A person with this e-mail address already exists.")})
     if population is not None and not (jurisdiction or "").strip():
         raise ValidationError({"jurisdiction": _("A population is given but no jurisdiction: add the jurisdiction "
@@ -172,15 +204,40 @@ def official_create_with_person(
     given_name_zh_hans: str = "", organisation: Organisation | None = None, email: str = "", phone: str = "",
     position: str, jurisdiction: str = "", province: str = "", population: int | None = None,
     population_date: date | None = None, company: Organisation | None = None, company_employees: int | None = None,
-    service_start: date | None = None,
+    service_start: date | None = None, course: Course | None = None, waitlist: bool = False,
 ) -> OfficialProfile:
-    """A new person with an official profile (academy coordinators may add officials; core people are staff's)."""
+    """A new person with an official profile, enrolled in `course` when given, in one transaction.
+
+    Academy coordinators add officials only into one of their courses (so that the official stays visible to them);
+    the check comes before anything is written. Core people are staff's."""
     require(actor, "academy.add_official")
+    if course is not None:
+        require(actor, "academy.manage_course", course)
+    elif not actor.is_program_staff:
+        raise PermissionDenied(_("Add the official to one of your courses."))
+    check_dates(population_date=population_date, service_start=service_start)
     person = _official_person_save(
-        Person(), family_name_en=family_name_en, given_name_en=given_name_en,
+        Person(), actor=actor, family_name_en=family_name_en, given_name_en=given_name_en,
         family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans, organisation=organisation,
         email=email, phone=phone, jurisdiction=jurisdiction, population=population)
     j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
                                population_date=population_date)
-    return official_create(actor=actor, person=person, position=position, jurisdiction=j, company=company,
-                           company_employees=company_employees, service_start=service_start)
+    official = official_create(actor=actor, person=person, position=position, jurisdiction=j, company=company,
+                               company_employees=company_employees, service_start=service_start)
+    _flag_outside_email(actor, official, course)
+    if course is not None:
+        enrolment_create(actor=actor, course=course, official=official, waitlist=waitlist)
+    return official
+
+
+def _flag_outside_email(actor: User, official: OfficialProfile, course: Course | None) -> None:
+    """A coordinator's new official whose e-mail an official outside their scope has: a possible duplicate for
+    program staff (the coordinator is told nothing)."""
+    email = official.person.email
+    if actor.is_program_staff or not email:
+        return
+    other = OfficialProfile.objects.filter(person__email__iexact=email).exclude(pk=official.pk).exclude(
+        person__in=_email_scope(actor)).first()
+    if other is not None:
+        PossibleDuplicate.objects.create(new_official=official, existing_official=other,
+                                         reason=DuplicateReason.EMAIL, course=course, created_by=actor)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
-from citybridge.core.models import User
+from citybridge.core.models import Organisation, Person, User
 
 from .. import course_rules as cr
 from ..models import (
@@ -17,8 +18,31 @@ from ..models import (
     EnrolmentStatus,
     Session,
 )
-from ._common import _clean_str, _raise_problems, course_rules, require
+from ._common import _clean_str, _raise_problems, check_dates, course_rules, require
 from .summaries import compliance_refresh
+
+
+def session_lecturer_choices() -> QuerySet[Person]:
+    """Who may teach a session: people whose user account has the lecturer role (the page form and the API)."""
+    return Person.objects.filter(user__role_memberships__role="lecturer", user__is_active=True).distinct()
+
+
+def session_partner_choices(course: Course) -> QuerySet[Organisation]:
+    """Which organisations may host a session of this course: any organisation that is not a training academy."""
+    return Organisation.objects.exclude(type="academy")
+
+
+def _check_lecturer_and_partner(course: Course, session: Session) -> None:
+    """Only re-checked when changed: a lecturer who later lost the role stays on the sessions they taught."""
+    stored = Session.objects.filter(pk=session.pk).values("lecturer_id", "partner_id").first() if session.pk else {}
+    stored = stored or {}
+    if session.lecturer_id and session.lecturer_id != stored.get("lecturer_id") and not \
+            session_lecturer_choices().filter(pk=session.lecturer_id).exists():
+        raise ValidationError({"lecturer": _("Select a lecturer: a person with a lecturer's account.")})
+    if session.partner_id and session.partner_id != stored.get("partner_id") and not \
+            session_partner_choices(course).filter(pk=session.partner_id).exists():
+        raise ValidationError({"partner": _("Select a partner organisation (not a training academy).")})
+
 
 SESSION_FIELDS = ("date", "start_time", "end_time", "format", "module", "title_en", "title_zh_hans", "lecturer",
                   "site", "partner")
@@ -41,6 +65,8 @@ def session_save(*, actor: User, course: Course, session: Session | None = None,
         claim_version(session, expected_version)
     for k, v in fields.items():
         setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site")) else "")
+    check_dates(date=session.date)
+    _check_lecturer_and_partner(course, session)
     if session.date and not (course.start_date <= session.date <= course.end_date):
         raise ValidationError({"date": _("The date must be within the course (%(start)s – %(end)s).") % {
             "start": course.start_date, "end": course.end_date}})

@@ -25,3 +25,35 @@ def figure(value) -> str:
         return "0"
     digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
     return f"{x:,.{digits}f}"
+
+
+@register.filter
+def unit(value) -> str:
+    """A stored unit ("tCO2/person", "km2", "%/year" …) in the reader's language."""
+    from citybridge.cities.labels import unit_label
+
+    return unit_label(str(value or ""))
+
+
+@register.filter
+def population_note(city) -> str:
+    """What a city's population covers and its year, e.g. "whole prefecture, 2020"."""
+    from citybridge.cities.labels import city_population_note
+
+    return city_population_note(city)
+
+
+@register.filter
+def words(values) -> str:
+    """The "data available" codes of an expression of interest as words."""
+    from citybridge.cities.labels import data_available_labels
+
+    return ", ".join(data_available_labels(list(values or [])))
+
+
+@register.filter
+def person(user) -> str:
+    """A user's name (never the e-mail)."""
+    from citybridge.cities.labels import person_label
+
+    return person_label(user)

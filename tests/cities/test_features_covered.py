@@ -1,0 +1,139 @@
+"""Features no test executed before issue #8: adding to and removing from the candidate pool, reviewing
+expressions of interest, re-running a selection. They have pages only (the API has no route for them)."""
+
+from __future__ import annotations
+
+import pytest
+
+from citybridge.cities import services
+from citybridge.cities.models import CandidateCity, ExpressionOfInterest, SelectionRun
+
+from .test_services import GOOD, params
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(response) -> str:
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+# --------------------------------------------------------------------------- candidate pool
+
+
+def test_staff_removes_and_adds_a_city_on_its_page(client_for, staff, small_registry):
+    oakland = small_registry["Oakland"]
+    client = client_for(staff)
+    r = client.post(f"/cities/{oakland.pk}/pool/", {"action": "remove"})
+    assert r.status_code == 302 and r.url == f"/cities/{oakland.pk}/"
+    assert not CandidateCity.objects.filter(city=oakland).exists()
+    assert CandidateCity.objects.count() == 5
+    r = client.post(f"/cities/{oakland.pk}/pool/", {"action": "add"}, follow=True)
+    assert "added to the candidate pool" in _messages(r)
+    candidate = CandidateCity.objects.get(city=oakland)
+    assert (candidate.origin, candidate.added_by) == ("staff", staff)
+    # adding again keeps the one row
+    client.post(f"/cities/{oakland.pk}/pool/", {"action": "add"})
+    assert CandidateCity.objects.filter(city=oakland).count() == 1
+
+
+def test_staff_adds_a_city_by_id_on_the_pool_page(client_for, staff, small_registry):
+    hefei = small_registry["Hefei"]
+    CandidateCity.objects.filter(city=hefei).delete()
+    client = client_for(staff)
+    assert client.get("/cities/pool/").status_code == 200
+    r = client.post("/cities/pool/", {"city": hefei.pk})
+    assert r.status_code == 302 and r.url == "/cities/pool/"
+    assert CandidateCity.objects.filter(city=hefei, origin="staff").exists()
+    r = client.post("/cities/pool/", {"city": 2**31 - 1})
+    assert r.status_code == 200 and "No city has this id" in r.content.decode()
+    assert CandidateCity.objects.count() == 6
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_pool_is_staff_only(client_for, coordinator, small_registry, action):
+    city = small_registry["Hayward"]
+    before = list(CandidateCity.objects.order_by("pk").values_list("pk", "city_id"))
+    assert client_for(coordinator).post(f"/cities/{city.pk}/pool/", {"action": action}).status_code == 403
+    assert client_for(coordinator).post("/cities/pool/", {"city": city.pk}).status_code == 403
+    assert list(CandidateCity.objects.order_by("pk").values_list("pk", "city_id")) == before
+
+
+def test_pool_services(staff, small_registry):
+    city = small_registry["Anqing"]
+    services.candidate_remove(actor=staff, city=city)
+    services.candidate_remove(actor=staff, city=city)  # removing what is not there is harmless
+    assert not CandidateCity.objects.filter(city=city).exists()
+    candidate = services.candidate_add(actor=staff, city=city)
+    assert services.candidate_add(actor=staff, city=city).pk == candidate.pk
+
+
+# --------------------------------------------------------------------------- reviewing expressions of interest
+
+
+@pytest.fixture
+def interest(coordinator, small_registry):
+    CandidateCity.objects.filter(city=small_registry["Hayward"]).delete()
+    return services.expression_of_interest_submit(actor=coordinator, city=small_registry["Hayward"], **GOOD)
+
+
+def test_staff_accepts_an_interest_on_the_page(client_for, staff, interest):
+    client = client_for(staff)
+    page = client.get("/cities/interests/")
+    assert page.status_code == 200 and f"/cities/interests/{interest.pk}/review/" in page.content.decode()
+    r = client.post(f"/cities/interests/{interest.pk}/review/", {"status": "accepted"})
+    assert r.status_code == 302 and r.url == "/cities/interests/"
+    assert ExpressionOfInterest.objects.get(pk=interest.pk).status == "accepted"
+    candidate = CandidateCity.objects.get(city=interest.city)
+    assert (candidate.origin, candidate.added_by) == ("applied", staff)
+
+
+def test_staff_marks_an_interest_withdrawn_and_the_pool_is_untouched(client_for, staff, interest):
+    r = client_for(staff).post(f"/cities/interests/{interest.pk}/review/", {"status": "withdrawn"})
+    assert r.status_code == 302
+    assert ExpressionOfInterest.objects.get(pk=interest.pk).status == "withdrawn"
+    assert not CandidateCity.objects.filter(city=interest.city).exists()
+
+
+def test_a_bad_review_status_is_shown_in_chinese(client_for, staff, interest):
+    r = client_for(staff, "zh-hans").post(f"/cities/interests/{interest.pk}/review/", {"status": "maybe"},
+                                          follow=True)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in _messages(r))
+    assert ExpressionOfInterest.objects.get(pk=interest.pk).status == "submitted"
+
+
+def test_coordinator_sees_the_interest_but_cannot_review_it(client_for, coordinator, interest):
+    client = client_for(coordinator)
+    page = client.get("/cities/interests/")
+    assert page.status_code == 200 and "/review/" not in page.content.decode()
+    assert client.post(f"/cities/interests/{interest.pk}/review/", {"status": "accepted"}).status_code == 403
+    assert ExpressionOfInterest.objects.get(pk=interest.pk).status == "submitted"
+    assert client_for(coordinator).get(f"/cities/interests/{interest.pk}/review/").status_code == 405
+
+
+# --------------------------------------------------------------------------- re-running a selection
+
+
+def test_staff_reruns_a_selection_on_the_page(client_for, staff, small_registry, create_run, on_commit):
+    first = create_run(actor=staff, name="Base", parameters=params(perturbations=20, seed=3))
+    with on_commit():
+        r = client_for(staff).post(f"/cities/selection/{first.pk}/rerun/")
+    again = SelectionRun.objects.exclude(pk=first.pk).get()
+    assert r.status_code == 302 and r.url == f"/cities/selection/{again.pk}/"
+    assert again.name == "Base (re-run)" and again.parameters == first.parameters and again.status == "done"
+    assert again.result["selected"] == first.result["selected"]
+
+
+def test_rerun_in_chinese_names_the_run_in_chinese(client_for, staff, small_registry, create_run, on_commit):
+    first = create_run(actor=staff, name="Base", parameters=params())
+    with on_commit():
+        client_for(staff, "zh-hans").post(f"/cities/selection/{first.pk}/rerun/")
+    again = SelectionRun.objects.exclude(pk=first.pk).get()
+    assert again.name.startswith("Base") and again.name != "Base (re-run)"
+
+
+def test_rerun_is_staff_only_and_post_only(client_for, staff, coordinator, small_registry, create_run):
+    first = create_run(actor=staff, name="Base", parameters=params())
+    assert client_for(coordinator).post(f"/cities/selection/{first.pk}/rerun/").status_code == 403
+    assert client_for(staff).get(f"/cities/selection/{first.pk}/rerun/").status_code == 405
+    assert client_for(staff).post(f"/cities/selection/{first.pk + 1000}/rerun/").status_code == 404
+    assert SelectionRun.objects.count() == 1
