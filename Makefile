@@ -6,7 +6,7 @@ CB := $(VENV)/bin/citybridge
 SYSTEM_PACKAGES := chromium gettext fonts-wqy-zenhei poppler-utils
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: demo test test-suite system venv messages lint bench bench-quick mutation lock clean
+.PHONY: demo test test-suite system bench-system venv messages lint bench bench-quick mutation lock clean
 
 demo: system venv  ## set up, load the demo data, print the sign-in, serve on http://127.0.0.1:8000 with a worker
 	$(CB) demo
@@ -25,6 +25,10 @@ system:  ## Debian packages the project needs (root; skipped when present)
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+bench-system:  ## Debian packages only the benchmarks need (wrk drives bench/load.py; root; skipped when present)
+	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
 
 venv: $(VENV)/.installed
 
@@ -53,12 +57,12 @@ lint: venv  ## ruff: lint rules, formatting, and type annotations on public func
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-BENCHES := $(filter-out bench/harness.py bench/__init__.py,$(wildcard bench/*.py))
+BENCHES := $(filter-out bench/harness.py bench/__init__.py bench/load_settings.py bench/load_wsgi.py,$(wildcard bench/*.py))
 
-bench: venv  ## every benchmark under bench/, printing its figures beside their floors
+bench: venv bench-system  ## every benchmark under bench/, printing its figures beside their floors
 	for b in $(BENCHES); do echo "== $$b"; $(PY) $$b || exit 1; done
 
-bench-quick: venv  ## the benchmarks at small sizes (CI): fails on an error, never on a time
+bench-quick: venv bench-system  ## the benchmarks at small sizes (CI): fails on an error, never on a time
 	for b in $(BENCHES); do echo "== $$b"; BENCH_QUICK=1 $(PY) $$b || exit 1; done
 
 # mutmut (in the dev lock). Scope and pytest arguments: [tool.mutmut] in

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 from django.utils import timezone
 
@@ -86,8 +90,12 @@ def module_get(*, user, pk: int) -> Module:
 
 
 def course_list(*, user, status: str = "", academy: int | None = None) -> QuerySet[Course]:
+    # the confirmed count as a subquery, not a JOIN + GROUP BY over every enrolment: core.paging fetches the page's
+    # keys first and evaluates it for those 50 rows only
+    confirmed = Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED).order_by().values(
+        "course").annotate(n=Count("pk")).values("n")
     qs = Course.objects.visible_to(user).select_related("academy__organisation").annotate(
-        confirmed=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.CONFIRMED)))
+        confirmed=Coalesce(Subquery(confirmed), 0))
     if status:
         qs = qs.filter(status=status)
     if academy:
@@ -287,19 +295,42 @@ def behind_filter_choices(*, user) -> dict:
     academies = academy_list(user=user)
     if not user.is_program_staff:
         academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
+    provinces, organisations = _behind_filter_lists(is_chinese())
+    return {"academies": list(academies), "provinces": provinces, "organisations": organisations}
+
+
+#: the province and organisation drop-downs of "who is behind" are the same for everyone: kept in the shared cache
+#: (every worker reads the same entry), dropped when an organisation or jurisdiction is saved or deleted, and at
+#: most this many seconds old after a bulk write that sends no signal
+BEHIND_FILTERS_TTL = 60
+_BEHIND_FILTERS_KEY = "academy:behind-filters:{}"
+
+
+def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]]]:
+    key = _BEHIND_FILTERS_KEY.format("zh-hans" if zh else "en")
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     # an official's province comes from their jurisdiction or organisation: list those (small tables), not the
-    # distinct values of 200,000 profiles
+    # distinct values of 200,000 profiles; order_by() so the default ordering's columns do not defeat DISTINCT
     provinces = sorted(
-        {p for p in Jurisdiction.objects.values_list("province_en", flat=True).distinct() if p}
-        | {p for p in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).values_list(
-            "province_en", flat=True).distinct() if p})
-    zh = is_chinese()
+        {p for p in Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct() if p}
+        | {p for p in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).order_by()
+           .values_list("province_en", flat=True).distinct() if p})
     # the kinds of organisation officials work for (checking which ones have officials costs a scan of all of them)
     organisations = [
         (pk, (name_zh or name_en) if zh else (name_en or name_zh))
         for pk, name_en, name_zh in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
         .order_by("name_en").values_list("pk", "name_en", "name_zh_hans")[:500]]
-    return {"academies": list(academies), "provinces": provinces[:200], "organisations": organisations}
+    lists = (provinces[:200], organisations)
+    cache.set(key, lists, BEHIND_FILTERS_TTL)
+    return lists
+
+
+@receiver([post_save, post_delete], sender=Organisation)
+@receiver([post_save, post_delete], sender=Jurisdiction)
+def _behind_filters_changed(**kwargs) -> None:
+    cache.delete_many([_BEHIND_FILTERS_KEY.format(code) for code, _name in settings.LANGUAGES])
 
 
 # --------------------------------------------------------------------------- attendance grid

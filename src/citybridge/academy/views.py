@@ -19,6 +19,7 @@ from citybridge.core import provinces
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.files import XLSX, append, check_upload, file_response, safe_cell, xlsx_bytes
 from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.paging import detail_urls
 from citybridge.core.views import paginate
 
 from . import charts, impact_exports, selectors, services
@@ -117,8 +118,14 @@ def index(request: HttpRequest) -> HttpResponse:
     }, "-dates")
     user = request.user
     addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
+    page = paginate(request, qs)
+    # status labels translated and the course URL reversed once per page, not once per row
+    status_labels = dict(CourseStatus.choices)
+    for course in page["page_obj"].object_list:
+        course.status_label = status_labels.get(course.status, course.status)
+    detail_urls(page["page_obj"].object_list, "academy:course")
     return render(request, "academy/index.html", {
-        **paginate(request, qs), "status": status, "statuses": CourseStatus.choices, "sort": sort,
+        **page, "status": status, "statuses": CourseStatus.choices, "sort": sort,
         "can_add_course": bool(addable),
         "can_see_compliance": user.has_perm("academy.view_compliance"),
         "can_see_impact": user.has_perm("academy.view_impact"),

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.paging import detail_urls
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
-from .models import InterestStatus, RunStatus, SizeClass
+from .models import ClimateZone, InterestStatus, RunStatus, SizeClass
 
 # Objects are fetched first, through the scoped selectors (Http404 outside the user's scope), and the permission
 # to act on them is checked after: 403 only for an object the user can see but may not change.
@@ -34,8 +35,15 @@ def index(request: HttpRequest) -> HttpResponse:
         "name": localized("name"), "province": localized("province"), "population": ("population",),
         "size": ("size_class",), "climate": ("climate_zone",),
     }, "-population")
+    page = paginate(request, qs)
+    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
+    size_labels, zone_labels = dict(SizeClass.choices), dict(ClimateZone.choices)
+    for city in page["page_obj"].object_list:
+        city.size_class_label = size_labels.get(city.size_class, city.size_class)
+        city.climate_zone_label = zone_labels.get(city.climate_zone, city.climate_zone)
+    detail_urls(page["page_obj"].object_list, "cities:city")
     return render(request, "cities/index.html", {
-        **paginate(request, qs), "q": q, "sort": sort, "province": province,
+        **page, "q": q, "sort": sort, "province": province,
         "province_choices": provinces.grouped_choices(), "country": country, "size": size, "sizes": SizeClass.choices,
         "can_select": request.user.has_perm("cities.run_selection"),
     })

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -33,6 +32,7 @@ from .history import history_lines
 from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat
+from .paging import SeekPaginator, detail_urls, options_html
 from .tasks import count_stuck_work
 from .validation import add_to_form
 
@@ -40,8 +40,11 @@ PAGE_SIZE = 50
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
-    """The page of rows and a query string without `page`, for the pagination links."""
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The page of rows and a query string without `page`, for the pagination links.
+
+    `page_obj` is Django's Page (number, paginator.count, num_pages, has_next …); its rows are fetched by
+    core.paging.SeekPaginator, so a deep page costs what the first one does."""
+    page_obj = SeekPaginator(queryset, per_page).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     encoded = params.urlencode()
@@ -150,10 +153,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
+    detail_urls(page["page_obj"].object_list, "organisation-detail")
     return render(request, "core/organisation_list.html", {
         **page, "q": q, "type": type_, "country": country, "sort": sort, "province": province,
         "province_choices": provinces.grouped_choices(),
         "types": OrganisationType.choices, "countries": COUNTRIES,
+        "type_options": options_html(OrganisationType.choices, type_),
+        "country_options": options_html(COUNTRIES, country),
         "can_add": request.user.has_perm("core.add_organisation"),
     })
 
@@ -260,8 +266,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "name": localized("family_name", "given_name"), "title": localized("title"),
         "organisation": tuple(f"organisation__{f}" for f in localized("name")),
     }, "name")
+    page = paginate(request, qs)
+    detail_urls(page["page_obj"].object_list, "person-detail")
     return render(request, "core/person_list.html", {
-        **paginate(request, qs), "q": q, "sort": sort, "can_add": request.user.has_perm("core.add_person"),
+        **page, "q": q, "sort": sort, "can_add": request.user.has_perm("core.add_person"),
     })
 
 

@@ -1,0 +1,115 @@
+"""List pages and API lists (issue 9): the same number of queries for 60 rows and for 180, first page and deep
+page alike, and the same rows on a deep page as Django's plain OFFSET gives. Never a time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+#: route -> queries (staff user; a signed-in page also reads the session and the user); a deep page costs the
+#: same number as the first (its keys are a subquery of the page's query, core.paging)
+LIMITS = {
+    "/people/": 5,
+    "/people/?page={last}": 5,
+    "/organisations/": 5,
+    "/organisations/?page={last}": 5,
+    "/cities/": 5,
+    "/cities/?page={last}": 5,
+    "/academy/": 6,
+    "/academy/?page={last}": 6,
+    "/api/v1/people": 4,
+    "/api/v1/people?page={last}": 4,
+    "/api/v1/cities/cities": 3,
+    "/api/v1/cities/cities?page={last}": 3,
+    "/api/v1/academy/courses": 4,
+    "/api/v1/academy/courses?page={last}": 4,
+}
+
+
+def build(n: int) -> None:
+    from citybridge.academy.models import Academy, Course, Enrolment, OfficialProfile
+    from citybridge.cities.models import City
+    from citybridge.core.models import Organisation, Person
+
+    orgs = Organisation.objects.bulk_create([
+        Organisation(name_en=f"Organisation {i:03}", name_zh_hans=f"机构{i}", type="academy" if i % 2 else "ngo",
+                     country="CN" if i % 3 else "US") for i in range(n)])
+    Person.objects.bulk_create([
+        Person(family_name_en=f"Family{i % 7}", given_name_en=f"Given{i:03}", family_name_zh_hans="王",
+               given_name_zh_hans=f"伟{i}", organisation=orgs[i % len(orgs)]) for i in range(n)])
+    City.objects.bulk_create([
+        City(name_en=f"City {i}", name_zh_hans=f"城市{i}", country="CN" if i % 2 else "US", population=1000 * (i % 40),
+             size_class="large" if i % 2 else "", climate_zone="") for i in range(n)])
+    academy = Academy.objects.create(organisation=orgs[1], official=True)
+    courses = Course.objects.bulk_create([
+        Course(academy=academy, title_en=f"Course {i}", title_zh_hans=f"课程{i}", start_date=date(2025, 1, 1)
+               + timedelta(days=i % 30), end_date=date(2025, 2, 1), status="open") for i in range(n)])
+    officials = [OfficialProfile.objects.create(person=p, position="mayor", service_start=date(2015, 1, 1))
+                 for p in Person.objects.order_by("-pk")[:3]]
+    Enrolment.objects.bulk_create([Enrolment(course=c, official=o, position="mayor", status="confirmed")
+                                   for c in courses for o in officials])
+
+
+@pytest.mark.parametrize("path", list(LIMITS))
+def test_query_count_is_the_same_at_two_sizes(path, staff, client_for, api_for):
+    counts = []
+    for n in (60, 180):
+        build(60 if n == 60 else 120)  # 60 rows, then 180
+        url = path.format(last=-(-n // 50))  # the last page: 2, then 4
+        client = api_for(staff) if url.startswith("/api/") else client_for(staff)
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], f"{path}: {counts[0]} queries for 60 rows, {counts[1]} for 180"
+    assert counts[1] == LIMITS[path], f"{path}: {counts[1]} queries, pinned at {LIMITS[path]}"
+
+
+def test_deep_page_has_the_rows_offset_gives(staff):
+    """The seek (keys through the index, then rows by key) answers exactly what LIMIT/OFFSET answers."""
+    from citybridge.core import selectors
+    from citybridge.core.paging import SeekPaginator, seek_slice
+
+    build(130)
+    qs = selectors.person_list(user=staff)
+    for offset in (0, 1, 49, 50, 100, 129, 130):
+        assert [p.pk for p in seek_slice(qs, offset, 50)] == [p.pk for p in qs[offset:offset + 50]]
+    page = SeekPaginator(qs, 50).page(3)
+    assert [p.pk for p in page.object_list] == [p.pk for p in qs[100:130]]
+    assert (page.number, page.paginator.num_pages, page.has_next(), page.paginator.count) == (3, 3, False, 130)
+
+
+def test_course_counts_are_those_of_the_page_rows(staff, client_for):
+    build(60)
+    from citybridge.academy import selectors
+
+    rows = selectors.course_list(user=staff)
+    assert {c.confirmed for c in rows} == {3}
+    response = client_for(staff).get("/academy/?page=2")
+    assert [c.confirmed for c in response.context["page_obj"].object_list] == [3] * 10
+
+
+def test_behind_filter_lists_are_cached_and_dropped_on_write(staff, client_for):
+    from citybridge.core.models import Organisation
+
+    client = client_for(staff)
+    client.get("/academy/behind/")
+    with CaptureQueriesContext(connection) as first:
+        client.get("/academy/behind/")
+    Organisation.objects.create(name_en="Suzhou Government", type="city_government", country="CN",
+                                province_en="Jiangsu")
+    with CaptureQueriesContext(connection) as after_write:
+        response = client.get("/academy/behind/")
+    assert "Jiangsu" in response.context["provinces"]
+    distinct = [q["sql"] for q in after_write.captured_queries if "DISTINCT" in q["sql"] and "province_en" in q["sql"]]
+    assert len(distinct) == 2 and not any("ORDER BY" in sql for sql in distinct)  # read again, index-friendly
+    assert not any("DISTINCT" in q["sql"] and "province_en" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/academy/behind/")
+    assert len(cached.captured_queries) == len(first.captured_queries)
