@@ -56,16 +56,23 @@ def main() -> int:
                 print(msg, flush=True)
 
         generate(officials=OFFICIALS, attendance=ATTENDANCE, stdout=Out())
-    print(f"data: {OfficialProfile.objects.count()} officials, {Attendance.objects.count()} attendance records "
-          f"({connection.vendor})", flush=True)
+    print(
+        f"data: {OfficialProfile.objects.count()} officials, {Attendance.objects.count()} attendance records "
+        f"({connection.vendor})",
+        flush=True,
+    )
 
     staff = User.objects.filter(email="bench-staff@example.org").first() or User.objects.create_superuser(
-        "bench-staff@example.org", "bench-password-123")
+        "bench-staff@example.org", "bench-password-123"
+    )
     coordinator = User.objects.filter(email="bench-coord@example.org").first()
     if coordinator is None:
         coordinator = User.objects.create_user("bench-coord@example.org", "bench-password-123")
-        RoleMembership.objects.create(user=coordinator, role="academy_coordinator",
-                                      organisation=Academy.objects.order_by("pk").first().organisation)
+        RoleMembership.objects.create(
+            user=coordinator,
+            role="academy_coordinator",
+            organisation=Academy.objects.order_by("pk").first().organisation,
+        )
     year = timezone.localdate().year
     bare = install_bare_page()
 
@@ -83,8 +90,11 @@ def main() -> int:
 
     def raw_behind():
         with connection.cursor() as cur:
-            cur.execute("SELECT official_id, total_days, shortfall FROM academy_trainingsummary WHERE year = %s "
-                        "AND shortfall > 0 ORDER BY shortfall DESC, official_id LIMIT 50", [year])
+            cur.execute(
+                "SELECT official_id, total_days, shortfall FROM academy_trainingsummary WHERE year = %s "
+                "AND shortfall > 0 ORDER BY shortfall DESC, official_id LIMIT 50",
+                [year],
+            )
             return cur.fetchall()
 
     floor_page = timed(lambda: get(cs, bare))
@@ -98,35 +108,52 @@ def main() -> int:
         ("behind: first page, filtered (position)", cs, f"/academy/behind/?year={year}&position=vice_mayor"),
     ]:
         table.row(name, timed(lambda c=c, url=url: get(c, url)), "bare page", floor_page)
-    table.row("behind: API first page, staff", timed(lambda: get(cs, f"/api/v1/academy/behind?year={year}")),
-              "raw SQL", floor_sql)
-    table.row("impact dashboard (stored snapshot)", timed(lambda: get(cs, "/academy/impact/")), "bare page",
-              floor_page)
+    table.row(
+        "behind: API first page, staff",
+        timed(lambda: get(cs, f"/api/v1/academy/behind?year={year}")),
+        "raw SQL",
+        floor_sql,
+    )
+    table.row("impact dashboard (stored snapshot)", timed(lambda: get(cs, "/academy/impact/")), "bare page", floor_page)
     table.row("impact API", timed(lambda: get(cs, "/api/v1/academy/impact")), "bare page", floor_page)
 
     from django.core.cache import cache
 
     from citybridge.academy.models import Course
 
-    first = Course.objects.filter(status="completed").order_by("academy_id", "-end_date").values_list(
-        "academy_id", "end_date").first()
+    first = (
+        Course.objects.filter(status="completed")
+        .order_by("academy_id", "-end_date")
+        .values_list("academy_id", "end_date")
+        .first()
+    )
     one = f"/academy/impact/?academy={first[0]}&year={first[1].year}" if first else "/academy/impact/?year=2020"
 
     def uncached(c, url):
         cache.clear()  # the figures for the filter are computed from records (first visit after a change)
         return get(c, url)
 
-    table.row("impact dashboard, one academy + year, computed", timed(lambda: uncached(cs, one)), "bare page",
-              floor_page)
+    table.row(
+        "impact dashboard, one academy + year, computed", timed(lambda: uncached(cs, one)), "bare page", floor_page
+    )
     table.row("impact dashboard, one academy + year, cached", timed(lambda: get(cs, one)), "bare page", floor_page)
-    table.row("impact dashboard, coordinator (own academy), computed",
-              timed(lambda: uncached(cc, "/academy/impact/")), "bare page", floor_page)
-    table.row("impact dashboard, all academies, one year, computed",
-              timed(lambda: uncached(cs, f"/academy/impact/?year={first[1].year if first else 2020}")),
-              "bare page", floor_page)
+    table.row(
+        "impact dashboard, coordinator (own academy), computed",
+        timed(lambda: uncached(cc, "/academy/impact/")),
+        "bare page",
+        floor_page,
+    )
+    table.row(
+        "impact dashboard, all academies, one year, computed",
+        timed(lambda: uncached(cs, f"/academy/impact/?year={first[1].year if first else 2020}")),
+        "bare page",
+        floor_page,
+    )
     for fmt in ("xlsx", "png", "pdf"):
-        table.row(f"impact export {fmt}, one academy + year",
-                  timed(lambda fmt=fmt: get(cs, one.replace("/impact/", f"/impact.{fmt}")), repeat=3, warmup=1))
+        table.row(
+            f"impact export {fmt}, one academy + year",
+            timed(lambda fmt=fmt: get(cs, one.replace("/impact/", f"/impact.{fmt}")), repeat=3, warmup=1),
+        )
 
     def cold_impact():  # the background task's work after a change (pages only read the snapshot)
         from citybridge.academy.models import ImpactSnapshot
@@ -137,11 +164,22 @@ def main() -> int:
 
     table.row("impact recomputed by the worker from all records", timed(cold_impact, repeat=SOLVE_REPEAT, warmup=0))
 
-    rows = [{"family_name_en": "Bench", "given_name_en": f"Import{i}", "family_name_zh": "测",
-             "given_name_zh": f"试{i}", "position": ["mayor", "vice_mayor", "soe_executive", "other"][i % 4],
-             "organisation": f"City {i % 500} Government", "jurisdiction": f"City {i % 2000}" if i % 4 < 2 else "",
-             "province": "", "population": "", "service_start": "2015-03-01",
-             "email": f"import.{i}@bench.example.cn"} for i in range(ROSTER_ROWS)]
+    rows = [
+        {
+            "family_name_en": "Bench",
+            "given_name_en": f"Import{i}",
+            "family_name_zh": "测",
+            "given_name_zh": f"试{i}",
+            "position": ["mayor", "vice_mayor", "soe_executive", "other"][i % 4],
+            "organisation": f"City {i % 500} Government",
+            "jurisdiction": f"City {i % 2000}" if i % 4 < 2 else "",
+            "province": "",
+            "population": "",
+            "service_start": "2015-03-01",
+            "email": f"import.{i}@bench.example.cn",
+        }
+        for i in range(ROSTER_ROWS)
+    ]
     data = rows_to_csv(rows)
 
     def import_rolled_back():
@@ -151,8 +189,9 @@ def main() -> int:
             assert report.ok and report.created == ROSTER_ROWS, report.errors[:3]
             transaction.set_rollback(True)
 
-    table.row(f"roster import, {ROSTER_ROWS:,} rows (rolled back)", timed(import_rolled_back, repeat=SOLVE_REPEAT,
-                                                                          warmup=1))
+    table.row(
+        f"roster import, {ROSTER_ROWS:,} rows (rolled back)", timed(import_rolled_back, repeat=SOLVE_REPEAT, warmup=1)
+    )
     print(f"targets (ms, for reference; a benchmark never fails on a time): {TARGETS}")
     return 0
 

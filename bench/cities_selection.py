@@ -62,8 +62,10 @@ def build_pool():
 
 
 def matrix(cands, crit) -> np.ndarray:
-    return np.array([[c.values.get(k.code) if c.values.get(k.code) is not None else np.nan for k in crit]
-                     for c in cands], dtype=float)
+    return np.array(
+        [[c.values.get(k.code) if c.values.get(k.code) is not None else np.nan for k in crit] for c in cands],
+        dtype=float,
+    )
 
 
 def numpy_floor(m: np.ndarray, crit) -> np.ndarray:
@@ -87,8 +89,11 @@ def main() -> None:
     for missing in ("penalise", "impute_peers"):
         req = selection.SelectionRequest(cands, crit, cons, missing=missing, perturbations=0, runners_up_per_group=0)
         result = {}
-        t = timed(lambda req=req, result=result: result.__setitem__("r", selection.select_cohort(req)),
-                  repeat=SOLVE_REPEAT, warmup=1)
+        t = timed(
+            lambda req=req, result=result: result.__setitem__("r", selection.select_cohort(req)),
+            repeat=SOLVE_REPEAT,
+            warmup=1,
+        )
         table.row(f"[{missing}] exact solve incl. scoring", t, "NumPy pass", floor)
         print(f"    objective {result['r'].objective:.6f}, CP-SAT alone {result['r'].solve_seconds * 1000:.1f} ms")
     n = 5 if QUICK else 200

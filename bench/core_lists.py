@@ -37,16 +37,30 @@ GIVEN_ZH = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋"
 
 def populate(n_orgs: int, n_people: int) -> None:
     types = OrganisationType.values
-    orgs = [Organisation(name=f"Org {i}", name_en=f"Organisation {i}", name_zh_hans=f"机构{i}",
-                         type=types[i % len(types)], country="CN" if i % 3 else "US") for i in range(n_orgs)]
+    orgs = [
+        Organisation(
+            name=f"Org {i}",
+            name_en=f"Organisation {i}",
+            name_zh_hans=f"机构{i}",
+            type=types[i % len(types)],
+            country="CN" if i % 3 else "US",
+        )
+        for i in range(n_orgs)
+    ]
     Organisation.objects.bulk_create(orgs, batch_size=1000)
     ids = list(Organisation.objects.values_list("id", flat=True))
     people = []
     for i in range(n_people):
         fam, giv = FAMILY_ZH[i % len(FAMILY_ZH)], GIVEN_ZH[i % len(GIVEN_ZH)]
-        p = Person(family_name=f"Family{i}", family_name_en=f"Family{i}", given_name_en=f"Given{i}",
-                   family_name_zh_hans=fam, given_name_zh_hans=giv, organisation_id=ids[i % len(ids)],
-                   email=f"p{i}@example.org")
+        p = Person(
+            family_name=f"Family{i}",
+            family_name_en=f"Family{i}",
+            given_name_en=f"Given{i}",
+            family_name_zh_hans=fam,
+            given_name_zh_hans=giv,
+            organisation_id=ids[i % len(ids)],
+            email=f"p{i}@example.org",
+        )
         p.search_name = f"{fam}{giv} Given{i} Family{i}"
         people.append(p)
     Person.objects.bulk_create(people, batch_size=2000)
@@ -72,9 +86,16 @@ def main() -> None:
     browser.force_login(staff, backend="citybridge.core.auth.EmailBackend")
     _token, secret = api_token_create(actor=staff, name="bench")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    routes = [(browser, "/organisations/"), (browser, "/people/"), (browser, "/people/?q=王"),
-              (browser, "/organisations/?q=机构1&type=academy"), (api, "/api/v1/organisations"),
-              (api, "/api/v1/people"), (api, "/api/v1/people?q=Given99"), (api, f"/api/v1/people?page={N_PEOPLE // 50 - 10}")]
+    routes = [
+        (browser, "/organisations/"),
+        (browser, "/people/"),
+        (browser, "/people/?q=王"),
+        (browser, "/organisations/?q=机构1&type=academy"),
+        (api, "/api/v1/organisations"),
+        (api, "/api/v1/people"),
+        (api, "/api/v1/people?q=Given99"),
+        (api, f"/api/v1/people?page={N_PEOPLE // 50 - 10}"),
+    ]
 
     populate(200, 1_000)
     small = {url: measure(c, url)[1] for c, url in routes}

@@ -72,7 +72,8 @@ def install_bare_page() -> str:
     base = importlib.import_module(settings.ROOT_URLCONF)
     module = type(base)("bench_urls")
     module.urlpatterns = [path("bench/bare/", login_required(lambda request: HttpResponse("ok")))] + list(
-        base.urlpatterns)
+        base.urlpatterns
+    )
     for name in ("handler400", "handler403", "handler404", "handler500"):
         if hasattr(base, name):
             setattr(module, name, getattr(base, name))

@@ -59,16 +59,31 @@ def populate_people(n_orgs: int, n_people: int) -> None:
 
     family, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛"
     types = OrganisationType.values
-    Organisation.objects.bulk_create([
-        Organisation(name_en=f"Organisation {i}", name_zh_hans=f"机构{i}", type=types[i % len(types)],
-                     country="CN" if i % 3 else "US") for i in range(n_orgs)], batch_size=1000)
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name_en=f"Organisation {i}",
+                name_zh_hans=f"机构{i}",
+                type=types[i % len(types)],
+                country="CN" if i % 3 else "US",
+            )
+            for i in range(n_orgs)
+        ],
+        batch_size=1000,
+    )
     ids = list(Organisation.objects.values_list("id", flat=True))
     people = []
     for i in range(n_people):
         fam, giv = family[i % len(family)], given[i % len(given)]
-        p = Person(family_name_en=f"Family{i}", given_name_en=f"Given{i}", family_name_zh_hans=fam,
-                   given_name_zh_hans=giv, organisation_id=ids[i % len(ids)], email=f"p{i}@example.org",
-                   title="Deputy Director" if i % 2 else "")
+        p = Person(
+            family_name_en=f"Family{i}",
+            given_name_en=f"Given{i}",
+            family_name_zh_hans=fam,
+            given_name_zh_hans=giv,
+            organisation_id=ids[i % len(ids)],
+            email=f"p{i}@example.org",
+            title="Deputy Director" if i % 2 else "",
+        )
         p.search_name = f"{fam}{giv} Given{i} Family{i}"
         people.append(p)
     Person.objects.bulk_create(people, batch_size=2000)
@@ -99,13 +114,20 @@ def build() -> tuple[str, str, dict[str, int]]:
     client = Client()
     client.force_login(staff, backend="citybridge.core.auth.EmailBackend")
     _token, secret = api_token_create(actor=staff, name="bench-load")
-    pages = {"people": Person.objects.count() // 50, "organisations": Organisation.objects.count() // 50,
-             "courses": Course.objects.count() // 50, "officials": OfficialProfile.objects.count() // 50,
-             "cities": City.objects.count() // 50,
-             "behind": TrainingSummary.objects.filter(shortfall__gt=0).count() // 50}
-    print(f"data: {City.objects.count():,} cities, {OfficialProfile.objects.count():,} officials, "
-          f"{Course.objects.count():,} courses, {Person.objects.count():,} people, "
-          f"{Organisation.objects.count():,} organisations; built in {time.perf_counter() - t0:.0f} s", flush=True)
+    pages = {
+        "people": Person.objects.count() // 50,
+        "organisations": Organisation.objects.count() // 50,
+        "courses": Course.objects.count() // 50,
+        "officials": OfficialProfile.objects.count() // 50,
+        "cities": City.objects.count() // 50,
+        "behind": TrainingSummary.objects.filter(shortfall__gt=0).count() // 50,
+    }
+    print(
+        f"data: {City.objects.count():,} cities, {OfficialProfile.objects.count():,} officials, "
+        f"{Course.objects.count():,} courses, {Person.objects.count():,} people, "
+        f"{Organisation.objects.count():,} organisations; built in {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
     connection.close()
     return client.cookies["sessionid"].value, secret, pages
 
@@ -118,9 +140,23 @@ def free_port() -> int:
 
 def start_gunicorn(port: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "bench.load_wsgi:application", "--bind",
-                             f"127.0.0.1:{port}", "--workers", WORKERS, "--log-level", "warning"],
-                            cwd=ROOT, env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.load_wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            WORKERS,
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     for _ in range(200):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -166,8 +202,13 @@ def wrk(base: str, path: str, headers: dict[str, str], seconds: int, script: str
     out = subprocess.run(args + [base + path], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     m = re.search(r"CB p50=(\d+) p95=(\d+) requests=(\d+) status=(\d+) socket=(\d+)", out)
-    return {"rps": rps, "p50": int(m[1]) / 1000, "p95": int(m[2]) / 1000, "requests": int(m[3]),
-            "errors": int(m[4]) + int(m[5])}
+    return {
+        "rps": rps,
+        "p50": int(m[1]) / 1000,
+        "p95": int(m[2]) / 1000,
+        "requests": int(m[3]),
+        "errors": int(m[4]) + int(m[5]),
+    }
 
 
 def main() -> int:
@@ -221,9 +262,12 @@ def main() -> int:
                 failures.append(f"{path}: HTTP {status}")
         if failures:
             raise SystemExit("routes that do not answer 200: " + "; ".join(failures))
-        print(f"\nLoad: {USERS} users, {WORKERS} gunicorn workers, {SECONDS} s per route, SQLite "
-              f"({os.cpu_count()} CPUs)\n{'route':28} {'path':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-              f"{'% of bare':>9}", flush=True)
+        print(
+            f"\nLoad: {USERS} users, {WORKERS} gunicorn workers, {SECONDS} s per route, SQLite "
+            f"({os.cpu_count()} CPUs)\n{'route':28} {'path':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'% of bare':>9}",
+            flush=True,
+        )
         bare = None
         for name, path, headers in routes:
             settle(base, browser)
@@ -233,8 +277,11 @@ def main() -> int:
             bare = bare or r["rps"]
             if r["errors"]:
                 failures.append(f"{path}: {r['errors']} errors in {r['requests']} requests")
-            print(f"{name:28} {path[:44]:44} {r['rps']:8.0f} {r['p50']:8.1f} {r['p95']:8.1f} "
-                  f"{100 * r['rps'] / bare:8.1f}%", flush=True)
+            print(
+                f"{name:28} {path[:44]:44} {r['rps']:8.0f} {r['p50']:8.1f} {r['p95']:8.1f} "
+                f"{100 * r['rps'] / bare:8.1f}%",
+                flush=True,
+            )
         print(f"targets (for reference; a benchmark never fails on a time): {TARGETS}")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

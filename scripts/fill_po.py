@@ -15,8 +15,11 @@ missing = []
 for entry in po:
     if entry.obsolete:
         continue
-    key = (entry.msgid, entry.msgid_plural) if entry.msgid_plural else (
-        (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid)
+    key = (
+        (entry.msgid, entry.msgid_plural)
+        if entry.msgid_plural
+        else ((entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid)
+    )
     value = table.get(key)
     if value is None:
         if not (entry.msgstr or any(entry.msgstr_plural.values())):

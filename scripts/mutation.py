@@ -26,8 +26,9 @@ def _is_atomic(decorator: cst.Decorator) -> bool:
     d = decorator.decorator
     if isinstance(d, cst.Call):
         d = d.func
-    return (isinstance(d, cst.Attribute) and d.attr.value == "atomic") or (isinstance(d, cst.Name)
-                                                                          and d.value == "atomic")
+    return (isinstance(d, cst.Attribute) and d.attr.value == "atomic") or (
+        isinstance(d, cst.Name) and d.value == "atomic"
+    )
 
 
 _skip = file_mutation.MutationVisitor._skip_node_and_children
@@ -52,8 +53,10 @@ def summary() -> int:
     stats = json.loads(Path("mutants/mutmut-cicd-stats.json").read_text())
     survived = stats["survived"] + stats["no_tests"]
     checked = survived + stats["killed"] + stats["timeout"] + stats["suspicious"] + stats["segfault"]
-    print(f"mutants: {stats['total']}  checked: {checked}  killed: {stats['killed']}  survived: {stats['survived']}  "
-          f"no tests: {stats['no_tests']}  timeout: {stats['timeout']}  suspicious: {stats['suspicious']}")
+    print(
+        f"mutants: {stats['total']}  checked: {checked}  killed: {stats['killed']}  survived: {stats['survived']}  "
+        f"no tests: {stats['no_tests']}  timeout: {stats['timeout']}  suspicious: {stats['suspicious']}"
+    )
     if not checked:
         print("no mutant was checked: see mutmut's output above (the unmutated tests must pass first)")
         return 1

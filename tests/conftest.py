@@ -38,8 +38,16 @@ def make_user(db):
 
     counter = {"n": 0}
 
-    def _make(role: str | None = None, *, organisation=None, city=None, email: str | None = None, person=None,
-              password: str = "correct-horse-battery", **extra):
+    def _make(
+        role: str | None = None,
+        *,
+        organisation=None,
+        city=None,
+        email: str | None = None,
+        person=None,
+        password: str = "correct-horse-battery",
+        **extra,
+    ):
         counter["n"] += 1
         email = email or f"{role or 'user'}{counter['n']}@example.org"
         user = User.objects.create_user(email, password, person=person, **extra)
@@ -54,8 +62,9 @@ def make_user(db):
 def organisation(db):
     from citybridge.core.models import Organisation
 
-    return Organisation.objects.create(name="Test Academy", name_en="Test Academy", name_zh_hans="测试学院",
-                                       type="academy", country="CN")
+    return Organisation.objects.create(
+        name="Test Academy", name_en="Test Academy", name_zh_hans="测试学院", type="academy", country="CN"
+    )
 
 
 @pytest.fixture
@@ -106,8 +115,15 @@ def browser():
     with sync_playwright() as pw:
         instance = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()

@@ -11,15 +11,19 @@ from django.utils import formats, translation
 from citybridge.core.models import Person
 
 
-@pytest.mark.parametrize(("family_zh", "given_zh", "family_en", "given_en", "shown"), [
-    ("张", "伟", "Zhang", "Wei", "张伟"),  # Chinese: family first, no space
-    ("欧阳", "修", "Ouyang", "Xiu", "欧阳修"),  # compound surname stays Chinese
-    ("海默", "史蒂夫", "Hammer", "Steve", "史蒂夫·海默"),  # Western name in Chinese: given · family
-    ("", "", "Hammer", "Steve", "Steve Hammer"),  # only English names: shown as written
-])
+@pytest.mark.parametrize(
+    ("family_zh", "given_zh", "family_en", "given_en", "shown"),
+    [
+        ("张", "伟", "Zhang", "Wei", "张伟"),  # Chinese: family first, no space
+        ("欧阳", "修", "Ouyang", "Xiu", "欧阳修"),  # compound surname stays Chinese
+        ("海默", "史蒂夫", "Hammer", "Steve", "史蒂夫·海默"),  # Western name in Chinese: given · family
+        ("", "", "Hammer", "Steve", "Steve Hammer"),  # only English names: shown as written
+    ],
+)
 def test_names_follow_chinese_usage(family_zh, given_zh, family_en, given_en, shown):
-    person = Person(family_name_zh_hans=family_zh, given_name_zh_hans=given_zh, family_name_en=family_en,
-                    given_name_en=given_en)
+    person = Person(
+        family_name_zh_hans=family_zh, given_name_zh_hans=given_zh, family_name_en=family_en, given_name_en=given_en
+    )
     assert person.display_name("zh-hans") == shown
 
 
@@ -39,10 +43,17 @@ def test_a_timetable_day_in_both_languages():
         assert template.render(Context({"d": date(2026, 12, 7)})) == "Mon 7 Dec"
 
 
-@pytest.mark.parametrize(("code", "zh"), [
-    ("people", "人"), ("%/year", "%/年"), ("tCO2/person", "吨二氧化碳/人"), ("km2", "平方公里"), ("°C·day", "摄氏度·日"),
-    ("something else", "something else"),
-])
+@pytest.mark.parametrize(
+    ("code", "zh"),
+    [
+        ("people", "人"),
+        ("%/year", "%/年"),
+        ("tCO2/person", "吨二氧化碳/人"),
+        ("km2", "平方公里"),
+        ("°C·day", "摄氏度·日"),
+        ("something else", "something else"),
+    ],
+)
 def test_units_in_chinese(code, zh):
     template = Template("{% load cities_format %}{{ u|unit }}")
     with translation.override("zh-hans"):

@@ -19,8 +19,9 @@ HALF_WIDTH = re.compile(rf"{HAN}\s*[,:;?()]|[,:;?()]\s*{HAN}")
 
 
 def entries() -> list[tuple[str, polib.POEntry]]:
-    return [(po.parent.parent.parent.parent.name, e) for po in CATALOGUES for e in polib.pofile(str(po))
-            if not e.obsolete]
+    return [
+        (po.parent.parent.parent.parent.name, e) for po in CATALOGUES for e in polib.pofile(str(po)) if not e.obsolete
+    ]
 
 
 def chinese(entry: polib.POEntry) -> list[str]:
@@ -29,8 +30,9 @@ def chinese(entry: polib.POEntry) -> list[str]:
 
 def _table(section: str) -> list[list[str]]:
     text = GLOSSARY.read_text(encoding="utf-8").split(f"## {section}", 1)[1].split("\n## ", 1)[0]
-    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in text.splitlines()
-            if line.startswith("|")]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")] for line in text.splitlines() if line.startswith("|")
+    ]
     return [r for r in rows[2:]]  # skip header and rule
 
 
@@ -99,10 +101,17 @@ def test_chinese_uses_full_width_punctuation_and_formal_you():
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize(("text", "bad"), [
-    ("上海,中国", True), ("名称(英文)", True), ("是否继续?", True), ("上海，中国", False),
-    ("文件超过 %(max)s 行", False), ("以“Authorization: Bearer <令牌>”发送", False),
-])
+@pytest.mark.parametrize(
+    ("text", "bad"),
+    [
+        ("上海,中国", True),
+        ("名称(英文)", True),
+        ("是否继续?", True),
+        ("上海，中国", False),
+        ("文件超过 %(max)s 行", False),
+        ("以“Authorization: Bearer <令牌>”发送", False),
+    ],
+)
 def test_the_punctuation_check(text, bad):
     assert bool(HALF_WIDTH.search(PLACEHOLDER.sub("X", text))) is bad
 

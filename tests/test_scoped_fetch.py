@@ -48,6 +48,7 @@ def _routes():
                 yield from walk(p.url_patterns, route)
             else:
                 yield route
+
     seen = []
     for route in walk(get_resolver().url_patterns):
         # only routes whose every parameter is an id (not /verify/<code>/, not the password-reset link)
@@ -81,10 +82,12 @@ def objects(make_user, staff):
         return Academy.objects.create(organisation=org)
 
     a, b = academy("Academy A"), academy("Academy B")
-    course = Course.objects.create(academy=a, title="C", title_en="C", start_date=date(2025, 3, 3),
-                                   end_date=date(2025, 3, 7), status="open")
-    session = Session.objects.create(course=course, date=course.start_date, start_time=time(9), end_time=time(12),
-                                     title_en="S")
+    course = Course.objects.create(
+        academy=a, title="C", title_en="C", start_date=date(2025, 3, 3), end_date=date(2025, 3, 7), status="open"
+    )
+    session = Session.objects.create(
+        course=course, date=course.start_date, start_time=time(9), end_time=time(12), title_en="S"
+    )
     person = Person.objects.create(family_name="Li", family_name_en="Li")
     official = OfficialProfile.objects.create(person=person, position="mayor", service_start=date(2015, 1, 1))
     enrolment = Enrolment.objects.create(course=course, official=official, position="mayor")
@@ -92,11 +95,16 @@ def objects(make_user, staff):
     token = ApiToken.objects.create(user=staff, name="t", prefix="cb_x", key_hash="0" * 64)
     return {
         "outsider": make_user("academy_coordinator", organisation=b.organisation),
-        "course": course.pk, "session": session.pk, "enrolment": enrolment.pk, "official": official.pk,
-        "person": person.pk, "token": token.pk,
+        "course": course.pk,
+        "session": session.pk,
+        "enrolment": enrolment.pk,
+        "official": official.pk,
+        "person": person.pk,
+        "token": token.pk,
         "certificate": Certificate.objects.create(enrolment=enrolment, code="CB-TEST", training_days=1).pk,
-        "external": ExternalTraining.objects.create(official=official, provider="P", title="T", days=1,
-                                                    start_date=date(2024, 1, 1), end_date=date(2024, 1, 1)).pk,
+        "external": ExternalTraining.objects.create(
+            official=official, provider="P", title="T", days=1, start_date=date(2024, 1, 1), end_date=date(2024, 1, 1)
+        ).pk,
         "membership": (person.pk, RoleMembership.objects.get(user=account).pk),
     }
 
@@ -114,8 +122,14 @@ BODIES = {
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
     "certificates/<id:pk>/revoke": {"reason": "Test"},
-    "officials/<id:pk>/external-training": {"provider": "P", "title": "T", "start_date": "2024-01-01",
-                                            "end_date": "2024-01-01", "days": 1, "evidence_reference": "R"},
+    "officials/<id:pk>/external-training": {
+        "provider": "P",
+        "title": "T",
+        "start_date": "2024-01-01",
+        "end_date": "2024-01-01",
+        "days": 1,
+        "evidence_reference": "R",
+    },
 }
 
 
@@ -146,8 +160,9 @@ def test_every_url_with_an_id_answers_404_outside_scope(objects, client_for, api
             status = _ask(client, method, url, is_api, route).status_code
             if status == 422 and is_api:
                 # a body refused before the object is looked up is fine when no object at all gets the same answer
-                missing = _ask(client, method, _url(route, (MISSING,) * len(ID.findall(route))), True,
-                               route).status_code
+                missing = _ask(
+                    client, method, _url(route, (MISSING,) * len(ID.findall(route))), True, route
+                ).status_code
                 status = "422 (body)" if missing == 422 else status
             statuses[method] = status
         refused = {m: s for m, s in statuses.items() if s not in (404, 405, "422 (body)")}

@@ -31,8 +31,13 @@ def test_catalogue_is_complete_and_current(app, tmp_path):
     shutil.copytree(SRC / app, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
     django_admin = Path(sys.executable).parent / "django-admin"
-    subprocess.run([str(django_admin), "makemessages", "-l", "zh_Hans", "--no-obsolete", "--verbosity", "0"],
-                   cwd=copy, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(django_admin), "makemessages", "-l", "zh_Hans", "--no-obsolete", "--verbosity", "0"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     fresh = polib.pofile(str(copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     missing = _untranslated(fresh)
     assert not missing, f"{app}: strings without a Chinese translation (run `make messages`, then translate): {missing}"

@@ -35,8 +35,19 @@ def prepare() -> None:
 
 def serve(argv: list[str]) -> int:
     bind = os.environ.get("CITYBRIDGE_BIND", "127.0.0.1:8000")
-    args = [sys.executable, "-m", "gunicorn", "citybridge.wsgi:application", "--bind", bind,
-            "--workers", os.environ.get("CITYBRIDGE_WEB_WORKERS", "3"), "--access-logfile", "-", *argv]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "citybridge.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        os.environ.get("CITYBRIDGE_WEB_WORKERS", "3"),
+        "--access-logfile",
+        "-",
+        *argv,
+    ]
     return subprocess.call(args)
 
 

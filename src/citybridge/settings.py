@@ -30,7 +30,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
     "CITYBRIDGE_MEDIA_ROOT": (str, "", "uploaded files; empty = var/media"),
     "CITYBRIDGE_STATIC_MANIFEST": (bool, False, "hashed, compressed static files (run collectstatic first)"),
     "CITYBRIDGE_LOG_LEVEL": (str, "INFO", "root log level"),
-    "CITYBRIDGE_TRUSTED_PROXIES": (list, [], "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed"),
+    "CITYBRIDGE_TRUSTED_PROXIES": (
+        list,
+        [],
+        "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed",
+    ),
     "CITYBRIDGE_CACHE_URL": (str, "", "shared cache; empty = the database, redis://host:6379/0 for Redis"),
 }
 
@@ -45,8 +49,6 @@ def env(name: str) -> str | bool | list[str]:
     if kind is list:
         return [part.strip() for part in raw.split(",") if part.strip()]
     return kind(raw)
-
-
 
 
 def _local_secret_key() -> str:

@@ -12,9 +12,14 @@ def academy(db):
     from citybridge.academy.models import Academy
     from citybridge.core.models import Organisation
 
-    org = Organisation.objects.create(name="National Academy for Mayors of China",
-                                      name_en="National Academy for Mayors of China", name_zh_hans="全国市长研修学院",
-                                      type="academy", country="CN", province_en="Beijing")
+    org = Organisation.objects.create(
+        name="National Academy for Mayors of China",
+        name_en="National Academy for Mayors of China",
+        name_zh_hans="全国市长研修学院",
+        type="academy",
+        country="CN",
+        province_en="Beijing",
+    )
     return Academy.objects.create(organisation=org, official=True, managed_by_program=True)
 
 
@@ -23,8 +28,13 @@ def other_academy(db):
     from citybridge.academy.models import Academy
     from citybridge.core.models import Organisation
 
-    org = Organisation.objects.create(name="CELAP", name_en="China Executive Leadership Academy Pudong",
-                                      name_zh_hans="中国浦东干部学院", type="academy", country="CN")
+    org = Organisation.objects.create(
+        name="CELAP",
+        name_en="China Executive Leadership Academy Pudong",
+        name_zh_hans="中国浦东干部学院",
+        type="academy",
+        country="CN",
+    )
     return Academy.objects.create(organisation=org, official=True, managed_by_program=True)
 
 
@@ -56,12 +66,19 @@ def make_official(db):
     def _make(position="mayor", service_start=date(2015, 1, 1), jurisdiction=None, organisation=None, **kw):
         counter["n"] += 1
         n = counter["n"]
-        person = Person.objects.create(family_name=f"Official{n}", family_name_en=f"Official{n}",
-                                       given_name_en="Test", family_name_zh_hans="官", given_name_zh_hans=f"员{n}",
-                                       email=f"official{n}@example.cn", phone="+86 10 1234 5678",
-                                       organisation=organisation)
-        return OfficialProfile.objects.create(person=person, position=position, service_start=service_start,
-                                              jurisdiction=jurisdiction, **kw)
+        person = Person.objects.create(
+            family_name=f"Official{n}",
+            family_name_en=f"Official{n}",
+            given_name_en="Test",
+            family_name_zh_hans="官",
+            given_name_zh_hans=f"员{n}",
+            email=f"official{n}@example.cn",
+            phone="+86 10 1234 5678",
+            organisation=organisation,
+        )
+        return OfficialProfile.objects.create(
+            person=person, position=position, service_start=service_start, jurisdiction=jurisdiction, **kw
+        )
 
     return _make
 
@@ -75,9 +92,17 @@ def fill_timetable(course, lecturer_person=None, sessions_per_day=2):
     while d <= course.end_date:
         if (d - course.start_date).days % 7 != 6:
             for i in range(sessions_per_day):
-                out.append(Session.objects.create(
-                    course=course, date=d, start_time=time(9 + 4 * i), end_time=time(12 + 4 * i),
-                    title=f"S{i}", title_en=f"Session {i}", lecturer=lecturer_person))
+                out.append(
+                    Session.objects.create(
+                        course=course,
+                        date=d,
+                        start_time=time(9 + 4 * i),
+                        end_time=time(12 + 4 * i),
+                        title=f"S{i}",
+                        title_en=f"Session {i}",
+                        lecturer=lecturer_person,
+                    )
+                )
         d += timedelta(days=1)
     return out
 
@@ -86,6 +111,12 @@ def fill_timetable(course, lecturer_person=None, sessions_per_day=2):
 def course(academy):
     from citybridge.academy.models import Course
 
-    return Course.objects.create(academy=academy, title="Energy Smart Cities", title_en="Energy Smart Cities",
-                                 title_zh_hans="能源智慧城市", start_date=date(2025, 3, 3), end_date=date(2025, 3, 16),
-                                 status="open")
+    return Course.objects.create(
+        academy=academy,
+        title="Energy Smart Cities",
+        title_en="Energy Smart Cities",
+        title_zh_hans="能源智慧城市",
+        start_date=date(2025, 3, 3),
+        end_date=date(2025, 3, 16),
+        status="open",
+    )

@@ -22,23 +22,40 @@ def world(staff, coordinator, other_coordinator, lecturer, make_user, course, ma
     services.enrolment_create(actor=staff, course=course, official=o1)
     services.compliance_prepare_year(year=2025)  # what the background task does (reads never prepare)
     services.impact_refresh()
-    return {"staff": staff, "coordinator": coordinator, "other_coordinator": other_coordinator,
-            "lecturer": lecturer, "translator": make_user("translator"), "course": course, "o1": o1}
+    return {
+        "staff": staff,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "lecturer": lecturer,
+        "translator": make_user("translator"),
+        "course": course,
+        "o1": o1,
+    }
 
 
 def get(api_for, user, url, language="en"):
     return api_for(user, language).get(f"/api/v1/academy{url}")
 
 
-@pytest.mark.parametrize("role,courses", [("staff", 1), ("coordinator", 1), ("other_coordinator", 0),
-                                          ("lecturer", 1), ("translator", 0)])
+@pytest.mark.parametrize(
+    "role,courses", [("staff", 1), ("coordinator", 1), ("other_coordinator", 0), ("lecturer", 1), ("translator", 0)]
+)
 def test_course_list_scoped(world, api_for, role, courses):
     r = get(api_for, world[role], "/courses")
     assert r.status_code == 200 and r.json()["count"] == courses
 
 
-@pytest.mark.parametrize("role,status", [("staff", 200), ("coordinator", 200), ("other_coordinator", 404),
-                                         ("lecturer", 200), ("translator", 404), (None, 401)])
+@pytest.mark.parametrize(
+    "role,status",
+    [
+        ("staff", 200),
+        ("coordinator", 200),
+        ("other_coordinator", 404),
+        ("lecturer", 200),
+        ("translator", 404),
+        (None, 401),
+    ],
+)
 def test_enrolments_scope_and_fields(world, api_for, role, status):
     r = get(api_for, world[role] if role else None, f"/courses/{world['course'].pk}/enrolments")
     assert r.status_code == status
@@ -51,8 +68,10 @@ def test_enrolments_scope_and_fields(world, api_for, role, status):
             assert row["email"] == world["o1"].person.email
 
 
-@pytest.mark.parametrize("role,status,email", [("staff", 200, True), ("coordinator", 200, True),
-                                               ("other_coordinator", 404, None), ("lecturer", 403, None)])
+@pytest.mark.parametrize(
+    "role,status,email",
+    [("staff", 200, True), ("coordinator", 200, True), ("other_coordinator", 404, None), ("lecturer", 403, None)],
+)
 def test_official_detail(world, api_for, role, status, email):
     r = get(api_for, world[role], f"/officials/{world['o1'].pk}")
     assert r.status_code == status
@@ -62,8 +81,7 @@ def test_official_detail(world, api_for, role, status, email):
         assert {"years", "windows"} <= set(body)
 
 
-@pytest.mark.parametrize("role,status", [("staff", 200), ("coordinator", 200), ("lecturer", 403),
-                                         ("translator", 403)])
+@pytest.mark.parametrize("role,status", [("staff", 200), ("coordinator", 200), ("lecturer", 403), ("translator", 403)])
 def test_behind_and_impact_roles(world, api_for, role, status):
     assert get(api_for, world[role], "/behind?year=2025").status_code == status
     assert get(api_for, world[role], "/impact").status_code == (200 if role in ("staff", "coordinator") else 403)
@@ -73,8 +91,9 @@ def test_behind_sorted_by_shortfall(world, api_for, make_official, staff):
     o2 = make_official()
     services.enrolment_create(actor=staff, course=world["course"], official=o2)
     sessions = list(world["course"].sessions.all())
-    services.attendance_record(actor=staff, course=world["course"],
-                               marks=[services.Mark(o2.pk, s.pk, "present") for s in sessions[:10]])
+    services.attendance_record(
+        actor=staff, course=world["course"], marks=[services.Mark(o2.pk, s.pk, "present") for s in sessions[:10]]
+    )
     items = get(api_for, staff, "/behind?year=2025").json()["items"]
     assert [(i["official_id"], i["shortfall"]) for i in items] == [(world["o1"].pk, 12), (o2.pk, 7)]
 
@@ -90,18 +109,23 @@ def test_wrong_roles_cannot_write(world, api_for):
 
 
 def test_bad_course_is_422_in_chinese(world, api_for, academy):
-    body = json.dumps({"academy_id": academy.pk, "title_en": "X", "start_date": "2025-03-10",
-                       "end_date": "2025-03-01"})
-    r = api_for(world["coordinator"], "zh-hans").post("/api/v1/academy/courses", body,
-                                                      content_type="application/json")
+    body = json.dumps({"academy_id": academy.pk, "title_en": "X", "start_date": "2025-03-10", "end_date": "2025-03-01"})
+    r = api_for(world["coordinator"], "zh-hans").post("/api/v1/academy/courses", body, content_type="application/json")
     assert r.status_code == 422
     assert "早于" in r.json()["errors"][0]["message"]
     assert Course.objects.count() == 1
 
 
 def test_unknown_field_and_bad_date_rejected(world, api_for, academy):
-    body = json.dumps({"academy_id": academy.pk, "title_en": "X", "start_date": "2025-02-30",
-                       "end_date": "2025-03-01", "colour": "red"})
+    body = json.dumps(
+        {
+            "academy_id": academy.pk,
+            "title_en": "X",
+            "start_date": "2025-02-30",
+            "end_date": "2025-03-01",
+            "colour": "red",
+        }
+    )
     r = api_for(world["staff"]).post("/api/v1/academy/courses", body, content_type="application/json")
     assert r.status_code == 422
     assert {e["field"] for e in r.json()["errors"]} >= {"start_date", "colour"}
@@ -112,8 +136,11 @@ def test_56th_enrolment_refused_over_api(world, api_for, make_official, staff):
     for _ in range(54):
         services.enrolment_create(actor=staff, course=course, official=make_official())
     extra = make_official()
-    r = api_for(staff).post(f"/api/v1/academy/courses/{course.pk}/enrolments",
-                            json.dumps({"official_id": extra.pk}), content_type="application/json")
+    r = api_for(staff).post(
+        f"/api/v1/academy/courses/{course.pk}/enrolments",
+        json.dumps({"official_id": extra.pk}),
+        content_type="application/json",
+    )
     assert r.status_code == 422 and "full" in r.json()["errors"][0]["message"]
     assert not Enrolment.objects.filter(official=extra).exists()
 
@@ -134,20 +161,25 @@ def test_attendance_put(world, api_for):
     course = world["course"]
     s = course.sessions.filter(date=date(2025, 3, 3))
     body = {"marks": [{"official_id": world["o1"].pk, "session_id": x.pk, "status": "present"} for x in s]}
-    r = api_for(world["coordinator"]).put(f"/api/v1/academy/courses/{course.pk}/attendance", json.dumps(body),
-                                          content_type="application/json")
+    r = api_for(world["coordinator"]).put(
+        f"/api/v1/academy/courses/{course.pk}/attendance", json.dumps(body), content_type="application/json"
+    )
     assert r.status_code == 200 and r.json() == {"changed": 2}
     body["marks"][0]["status"] = "sleeping"
-    r = api_for(world["coordinator"]).put(f"/api/v1/academy/courses/{course.pk}/attendance", json.dumps(body),
-                                          content_type="application/json")
+    r = api_for(world["coordinator"]).put(
+        f"/api/v1/academy/courses/{course.pk}/attendance", json.dumps(body), content_type="application/json"
+    )
     assert r.status_code == 422
 
 
 def test_public_verification(world, api_for, staff):
     course = world["course"]
     Course.objects.filter(pk=course.pk).update(status="running")
-    services.attendance_record(actor=staff, course=course, marks=[
-        services.Mark(world["o1"].pk, s.pk, "present") for s in course.sessions.all()])
+    services.attendance_record(
+        actor=staff,
+        course=course,
+        marks=[services.Mark(world["o1"].pk, s.pk, "present") for s in course.sessions.all()],
+    )
     course.refresh_from_db()
     services.course_set_status(actor=staff, course=course, status="completed")
     cert = services.certificate_issue(actor=staff, enrolment=Enrolment.objects.get(official=world["o1"]))
@@ -184,17 +216,30 @@ def test_api_writes_refused_for_wrong_roles(world, api_for, method, path, body, 
 
 def test_staff_creates_curriculum_over_api(world, api_for):
     staff = api_for(world["staff"])
-    t = staff.post("/api/v1/academy/topics", json.dumps({"slug": "urban-heat", "name_en": "Urban heat",
-                                                         "name_zh_hans": "城市热岛", "motivations": ["community_health"]}),
-                   content_type="application/json")
+    t = staff.post(
+        "/api/v1/academy/topics",
+        json.dumps(
+            {
+                "slug": "urban-heat",
+                "name_en": "Urban heat",
+                "name_zh_hans": "城市热岛",
+                "motivations": ["community_health"],
+            }
+        ),
+        content_type="application/json",
+    )
     assert t.status_code == 201
-    m = staff.post("/api/v1/academy/modules", json.dumps({"title_en": "Cool cities", "days": 7,
-                                                          "topic_ids": [t.json()["id"]]}),
-                   content_type="application/json")
+    m = staff.post(
+        "/api/v1/academy/modules",
+        json.dumps({"title_en": "Cool cities", "days": 7, "topic_ids": [t.json()["id"]]}),
+        content_type="application/json",
+    )
     assert m.status_code == 422 and "2 to 6 days" in m.json()["errors"][0]["message"]
-    m = staff.post("/api/v1/academy/modules", json.dumps({"title_en": "Cool cities", "days": 3,
-                                                          "topic_ids": [t.json()["id"]]}),
-                   content_type="application/json")
+    m = staff.post(
+        "/api/v1/academy/modules",
+        json.dumps({"title_en": "Cool cities", "days": 3, "topic_ids": [t.json()["id"]]}),
+        content_type="application/json",
+    )
     assert m.status_code == 201 and m.json()["topic_ids"] == [t.json()["id"]]
 
 
@@ -202,8 +247,16 @@ def test_more_writes_and_their_wrong_roles(world, api_for, staff):
     course, o1 = world["course"], world["o1"]
     session = course.sessions.first()
     # external training: coordinator yes (with evidence), lecturer no
-    body = json.dumps({"provider": "CAG", "title": "Governance", "start_date": "2024-05-06",
-                       "end_date": "2024-05-10", "days": 5, "evidence_reference": "CAG-1"})
+    body = json.dumps(
+        {
+            "provider": "CAG",
+            "title": "Governance",
+            "start_date": "2024-05-06",
+            "end_date": "2024-05-10",
+            "days": 5,
+            "evidence_reference": "CAG-1",
+        }
+    )
     url = f"/api/v1/academy/officials/{o1.pk}/external-training"
     assert api_for(world["lecturer"]).post(url, body, content_type="application/json").status_code == 403
     assert api_for(world["other_coordinator"]).post(url, body, content_type="application/json").status_code == 404
@@ -220,8 +273,11 @@ def test_more_writes_and_their_wrong_roles(world, api_for, staff):
     assert api_for(world["coordinator"]).delete(f"/api/v1/academy/sessions/{session.pk}").status_code == 204
     # complete, issue, revoke (staff only)
     Course.objects.filter(pk=course.pk).update(status="running")
-    services.attendance_record(actor=staff, course=Course.objects.get(pk=course.pk), marks=[
-        services.Mark(o1.pk, s.pk, "present") for s in course.sessions.all()])
+    services.attendance_record(
+        actor=staff,
+        course=Course.objects.get(pk=course.pk),
+        marks=[services.Mark(o1.pk, s.pk, "present") for s in course.sessions.all()],
+    )
     services.course_set_status(actor=staff, course=Course.objects.get(pk=course.pk), status="completed")
     assert api_for(world["coordinator"]).post(cert_url).json() == {"issued": 1, "skipped": 0}
     cert = Enrolment.objects.get(official=o1).certificate

@@ -16,10 +16,16 @@ pytestmark = pytest.mark.django_db
 
 def _class(course, staff, make_official, n):
     """n officials (two namesakes told apart by unit and city) and a day of four sessions on the course's first day."""
-    units = [Organisation.objects.create(name=f"Unit {i}", name_en=f"Unit {i}", name_zh_hans=f"单位{i}",
-                                         type="city_government", country="CN") for i in range(2)]
-    cities = [Jurisdiction.objects.create(name=n_, name_en=n_, name_zh_hans=z, province_en="Jiangsu")
-              for n_, z in (("Suzhou", "苏州"), ("Wuxi", "无锡"))]
+    units = [
+        Organisation.objects.create(
+            name=f"Unit {i}", name_en=f"Unit {i}", name_zh_hans=f"单位{i}", type="city_government", country="CN"
+        )
+        for i in range(2)
+    ]
+    cities = [
+        Jurisdiction.objects.create(name=n_, name_en=n_, name_zh_hans=z, province_en="Jiangsu")
+        for n_, z in (("Suzhou", "苏州"), ("Wuxi", "无锡"))
+    ]
     officials = []
     for i in range(n):
         o = make_official(organisation=units[i % 2], jurisdiction=cities[i % 2])
@@ -29,27 +35,39 @@ def _class(course, staff, make_official, n):
             o.person.save()
         enrolment_create(actor=staff, course=course, official=o)
         officials.append(o)
-    sessions = [Session.objects.create(course=course, date=course.start_date, start_time=time(8 + 2 * i),
-                                       end_time=time(9 + 2 * i), title=f"S{i}", title_en=f"Session {i + 1}")
-                for i in range(4)]
+    sessions = [
+        Session.objects.create(
+            course=course,
+            date=course.start_date,
+            start_time=time(8 + 2 * i),
+            end_time=time(9 + 2 * i),
+            title=f"S{i}",
+            title_en=f"Session {i + 1}",
+        )
+        for i in range(4)
+    ]
     return officials, sessions
 
 
-def test_grid_shows_unit_city_legend_and_future_sessions_disabled(staff, coordinator, course, make_official,
-                                                                  client_for):
+def test_grid_shows_unit_city_legend_and_future_sessions_disabled(
+    staff, coordinator, course, make_official, client_for
+):
     future = date.today() + timedelta(days=3)
-    Course.objects.filter(pk=course.pk).update(start_date=date.today() - timedelta(days=1),
-                                               end_date=date.today() + timedelta(days=12))
+    Course.objects.filter(pk=course.pk).update(
+        start_date=date.today() - timedelta(days=1), end_date=date.today() + timedelta(days=12)
+    )
     course.refresh_from_db()
     officials, sessions = _class(course, staff, make_official, 3)
-    later = Session.objects.create(course=course, date=future, start_time=time(9), end_time=time(12), title="L",
-                                   title_en="Later")
+    later = Session.objects.create(
+        course=course, date=future, start_time=time(9), end_time=time(12), title="L", title_en="Later"
+    )
     html = client_for(coordinator).get(f"/academy/courses/{course.pk}/attendance/").content.decode()
     assert html.count("Unit 0 · Suzhou") == 2 and html.count("Unit 1 · Wuxi") == 1
     assert html.count('data-all-present="row"') == 3 and html.count('data-all-present="session"') == 4
     assert f'data-all-present="day" data-day="{course.start_date:%Y-%m-%d}"' in html
-    assert f'data-day="{future:%Y-%m-%d}"' in html and f'data-all-present="day" data-day="{future:%Y-%m-%d}"' \
-        not in html
+    assert (
+        f'data-day="{future:%Y-%m-%d}"' in html and f'data-all-present="day" data-day="{future:%Y-%m-%d}"' not in html
+    )
     later_cell = html.split(f'-{later.pk}" ')[1].split(">")[0]
     assert "disabled" in later_cell
     assert "<kbd>P</kbd> / <kbd>1</kbd>" in html
@@ -60,17 +78,22 @@ def test_grid_shows_unit_city_legend_and_future_sessions_disabled(staff, coordin
 def test_an_unchanged_or_empty_cell_is_not_a_mark(staff, coordinator, course, make_official, client_for):
     officials, sessions = _class(course, staff, make_official, 2)
     o = officials[0]
-    r = client_for(coordinator).post(f"/academy/courses/{course.pk}/attendance/", {
-        f"m-{o.pk}-{sessions[0].pk}": "present", f"m-{o.pk}-{sessions[1].pk}": ""}, follow=True)
+    r = client_for(coordinator).post(
+        f"/academy/courses/{course.pk}/attendance/",
+        {f"m-{o.pk}-{sessions[0].pk}": "present", f"m-{o.pk}-{sessions[1].pk}": ""},
+        follow=True,
+    )
     assert "Attendance saved (1 changes)" in r.content.decode()
     assert list(Attendance.objects.values_list("official_id", "session_id", "status")) == [
-        (o.pk, sessions[0].pk, "present")]
+        (o.pk, sessions[0].pk, "present")
+    ]
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_class_of_55_marked_for_a_day_with_one_bulk_action_and_three_keys(page, login, staff, coordinator, course,
-                                                                             make_official):
+def test_a_class_of_55_marked_for_a_day_with_one_bulk_action_and_three_keys(
+    page, login, staff, coordinator, course, make_official
+):
     officials, sessions = _class(course, staff, make_official, 55)
     login(page, coordinator)
     page.goto(page.base_url + f"/academy/courses/{course.pk}/attendance/")
@@ -98,13 +121,17 @@ def test_a_class_of_55_marked_for_a_day_with_one_bulk_action_and_three_keys(page
     exceptions = {k: v for k, v in marks.items() if v != "present"}
     by_row = {o.pk: i for i, o in enumerate(officials)}
     ids = [int(off(i)[1:]) for i in (4, 6, 53)]
-    assert exceptions == {(ids[0], sessions[1].pk): "late", (ids[1], sessions[2].pk): "absent",
-                          (ids[2], sessions[0].pk): "excused"}, (exceptions, by_row)
+    assert exceptions == {
+        (ids[0], sessions[1].pk): "late",
+        (ids[1], sessions[2].pk): "absent",
+        (ids[2], sessions[0].pk): "excused",
+    }, (exceptions, by_row)
     # the namesakes are told apart by their unit and city
     wang = rows.filter(has_text="Fang Wang")
-    assert wang.count() == 2 and {wang.nth(0).locator(".official-unit").inner_text(),
-                                  wang.nth(1).locator(".official-unit").inner_text()} == {"Unit 0 · Suzhou",
-                                                                                           "Unit 1 · Wuxi"}
+    assert wang.count() == 2 and {
+        wang.nth(0).locator(".official-unit").inner_text(),
+        wang.nth(1).locator(".official-unit").inner_text(),
+    } == {"Unit 0 · Suzhou", "Unit 1 · Wuxi"}
     # a screenshot in Chinese at 1280 px
     with page.expect_navigation():
         page.select_option("#language-select", "zh-hans")
@@ -115,9 +142,16 @@ def test_a_full_week_of_a_full_class_is_one_post(staff, coordinator, course, mak
     """55 officials x 24 sessions: more cells than Django's 1,000-field limit, sent as one packed field."""
     officials, sessions = _class(course, staff, make_official, 55)
     for day in range(1, 6):
-        sessions += [Session.objects.create(course=course, date=course.start_date + timedelta(days=day),
-                                            start_time=time(8 + 2 * i), end_time=time(9 + 2 * i), title=f"S{i}")
-                     for i in range(4)]
+        sessions += [
+            Session.objects.create(
+                course=course,
+                date=course.start_date + timedelta(days=day),
+                start_time=time(8 + 2 * i),
+                end_time=time(9 + 2 * i),
+                title=f"S{i}",
+            )
+            for i in range(4)
+        ]
     packed = ";".join(f"m-{o.pk}-{s.pk}=present" for o in officials for s in sessions)
     r = client_for(coordinator).post(f"/academy/courses/{course.pk}/attendance/", {"marks": packed}, follow=True)
     assert r.status_code == 200 and "Attendance saved (1320 changes)" in r.content.decode()

@@ -63,8 +63,7 @@ def test_import_through_the_page(staff, course, make_official, client_for):
     c = client_for(staff)
     sheet = c.get(f"/academy/courses/{course.pk}/attendance.xlsx").content
     filled = _fill(sheet, {(2, col): "present" for col in range(3, 3 + 24)})
-    r = c.post(f"/academy/courses/{course.pk}/attendance.xlsx",
-               {"file": SimpleUploadedFile("a.xlsx", filled)})
+    r = c.post(f"/academy/courses/{course.pk}/attendance.xlsx", {"file": SimpleUploadedFile("a.xlsx", filled)})
     assert r.status_code == 302
     assert Attendance.objects.filter(official=o).count() == 24
     assert TrainingSummary.objects.get(official=o, year=2025).total_days == 12

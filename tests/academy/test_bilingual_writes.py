@@ -13,8 +13,9 @@ from citybridge.academy.services import officials
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_topic_keeps_both_names_in_either_interface_language(staff, language):
     with translation.override(language):
-        topic = services.topic_save(actor=staff, slug=f"clean-energy-{language}", name_en="Clean energy",
-                                    name_zh_hans="清洁能源")
+        topic = services.topic_save(
+            actor=staff, slug=f"clean-energy-{language}", name_en="Clean energy", name_zh_hans="清洁能源"
+        )
     topic.refresh_from_db()
     assert (topic.name_en, topic.name_zh_hans) == ("Clean energy", "清洁能源")
 
@@ -22,8 +23,9 @@ def test_topic_keeps_both_names_in_either_interface_language(staff, language):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_module_keeps_both_titles_in_either_interface_language(staff, language):
     with translation.override(language):
-        module = services.module_save(actor=staff, title_en="Energy master planning", title_zh_hans="能源总体规划",
-                                      days=3)
+        module = services.module_save(
+            actor=staff, title_en="Energy master planning", title_zh_hans="能源总体规划", days=3
+        )
     module.refresh_from_db()
     assert (module.title_en, module.title_zh_hans) == ("Energy master planning", "能源总体规划")
 

@@ -10,19 +10,25 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROSTER = ("Family name (English) / 姓（英文）,Given name (English) / 名（英文）,Family name (Chinese) / 姓（中文）,"
-          "Given name (Chinese) / 名（中文）,Position / 职务,Service start date / 任职起始日期,E-mail / 电子邮箱\n"
-          "Zhang,Wei,张,伟,副市长,2016-05-01,zhang.wei@example.cn\n"
-          "Li,Na,李,娜,Mayor,2012-01-01,li.na@example.cn\n")
+ROSTER = (
+    "Family name (English) / 姓（英文）,Given name (English) / 名（英文）,Family name (Chinese) / 姓（中文）,"
+    "Given name (Chinese) / 名（中文）,Position / 职务,Service start date / 任职起始日期,E-mail / 电子邮箱\n"
+    "Zhang,Wei,张,伟,副市长,2016-05-01,zhang.wei@example.cn\n"
+    "Li,Na,李,娜,Mayor,2012-01-01,li.na@example.cn\n"
+)
 
 
 def test_coordinator_course_roster_attendance_behind_certificate(page, login, make_user, tmp_path):
     from citybridge.academy.models import Academy, Enrolment
     from citybridge.core.models import Organisation
 
-    org = Organisation.objects.create(name="National Academy for Mayors of China",
-                                      name_en="National Academy for Mayors of China", name_zh_hans="全国市长研修学院",
-                                      type="academy", country="CN")
+    org = Organisation.objects.create(
+        name="National Academy for Mayors of China",
+        name_en="National Academy for Mayors of China",
+        name_zh_hans="全国市长研修学院",
+        type="academy",
+        country="CN",
+    )
     Academy.objects.create(organisation=org, managed_by_program=True)
     coordinator = make_user("academy_coordinator", organisation=org, email="coord@example.org")
     login(page, coordinator)

@@ -13,11 +13,18 @@ from citybridge.academy.certificate import (
 )
 
 DATA = CertificateData(
-    name_en="Zhang Wei", name_zh="张伟",
-    course_en="Energy Smart Cities", course_zh="能源智慧城市",
-    academy_en="National Academy for Mayors of China", academy_zh="全国市长研修学院",
-    start=date(2025, 3, 3), end=date(2025, 3, 21), training_days=16, issued_on=date(2025, 3, 22),
-    code="7KQX-M2PA-RT9C-HW4E", verify_url="https://citybridge.example/verify/7KQX-M2PA-RT9C-HW4E",
+    name_en="Zhang Wei",
+    name_zh="张伟",
+    course_en="Energy Smart Cities",
+    course_zh="能源智慧城市",
+    academy_en="National Academy for Mayors of China",
+    academy_zh="全国市长研修学院",
+    start=date(2025, 3, 3),
+    end=date(2025, 3, 21),
+    training_days=16,
+    issued_on=date(2025, 3, 22),
+    code="7KQX-M2PA-RT9C-HW4E",
+    verify_url="https://citybridge.example/verify/7KQX-M2PA-RT9C-HW4E",
 )
 
 
@@ -38,7 +45,7 @@ def test_codes_are_valid_unique_and_typo_detecting():
         for i in range(len(raw)):
             for ch in ALPHABET[:5]:
                 if ch != raw[i]:
-                    assert normalise_code(raw[:i] + ch + raw[i + 1:]) is None
+                    assert normalise_code(raw[:i] + ch + raw[i + 1 :]) is None
     assert normalise_code("") is None
     assert normalise_code("0000-0000-0000-0000") is None  # 0 is not in the alphabet
 
@@ -49,8 +56,20 @@ def test_pdf_renders_chinese_and_english(tmp_path):
     assert data.startswith(b"%PDF")
     assert b"WenQuanYiZenHei" in data  # the CJK font is embedded (as a subset)
     text = pdf_text(data, tmp_path)
-    for expected in ("结业证书", "Certificate of Completion", "张伟", "Zhang Wei", "全国市长研修学院",
-                     "能源智慧城市", "2025年3月3日", "16", "7KQX-M2PA-RT9C-HW4E", "证书验证码", "3 March 2025", "Verify / 验证"):
+    for expected in (
+        "结业证书",
+        "Certificate of Completion",
+        "张伟",
+        "Zhang Wei",
+        "全国市长研修学院",
+        "能源智慧城市",
+        "2025年3月3日",
+        "16",
+        "7KQX-M2PA-RT9C-HW4E",
+        "证书验证码",
+        "3 March 2025",
+        "Verify / 验证",
+    ):
         assert expected in text, expected
     assert "REVOKED" not in text
 

@@ -134,13 +134,15 @@ def test_window_missed_when_over():
 def test_official_compliance_and_behind_list_order():
     year = 2024
     on_track = OfficialInput(
-        1, D(2022, 1, 1),
+        1,
+        D(2022, 1, 1),
         marks=tuple(m for d in range(1, 15) for m in marks(D(2024, 2, d), "present"))
         + tuple(SessionMark(D(2023, 3, 1) + timedelta(days=i), "present") for i in range(40)),
     )
     # 3 days of attendance, a 4th day only 1 of 3 sessions -> does not count
     behind = OfficialInput(
-        2, D(2022, 1, 1),
+        2,
+        D(2022, 1, 1),
         marks=tuple(m for d in (5, 6, 7) for m in marks(D(2024, 3, d), "present", "absent"))
         + tuple(marks(D(2024, 3, 8), "present", "absent", "absent")),
     )

@@ -22,8 +22,16 @@ pytestmark = pytest.mark.django_db
 
 def _external(o, start, days, staff):
     end = date.fromordinal(start.toordinal() + days - 1)
-    services.external_training_create(actor=staff, official=o, provider="CAG", title=f"T{start}",
-                                      start_date=start, end_date=end, days=days, evidence_reference="REF-1")
+    services.external_training_create(
+        actor=staff,
+        official=o,
+        provider="CAG",
+        title=f"T{start}",
+        start_date=start,
+        end_date=end,
+        days=days,
+        evidence_reference="REF-1",
+    )
 
 
 # 1 ------------------------------------------------------------------------ attended days count, whatever follows
@@ -38,8 +46,7 @@ def test_days_attended_then_withdrawn_then_waitlisted_still_count(staff, course,
     e = services.enrolment_create(actor=staff, course=course, official=o)
     first5 = [s for s in sessions if s.date <= D(2025, 3, 7)]
     assert len(first5) == 10
-    services.attendance_record(actor=staff, course=course, marks=[services.Mark(o.pk, s.pk, "present")
-                                                                  for s in first5])
+    services.attendance_record(actor=staff, course=course, marks=[services.Mark(o.pk, s.pk, "present") for s in first5])
     services.enrolment_withdraw(actor=staff, enrolment=e)
     s = TrainingSummary.objects.get(official=o, year=2025)
     assert (s.total_days, s.shortfall) == (5, 7)  # withdrawn: attended days are real training
@@ -56,8 +63,14 @@ def test_withdrawn_sessions_without_marks_do_not_dilute_a_double_booked_day(staf
     other course scheduled that day has a mark yet -- the withdrawn course's day still counts only through its
     marked session: 1 attended of (1 marked + 2 scheduled in the confirmed course) = 1/3 < 1/2: not a day."""
     fill_timetable(course)
-    other = Course.objects.create(academy=academy, title="Waste", title_en="Waste", start_date=D(2025, 3, 3),
-                                  end_date=D(2025, 3, 16), status="open")
+    other = Course.objects.create(
+        academy=academy,
+        title="Waste",
+        title_en="Waste",
+        start_date=D(2025, 3, 3),
+        end_date=D(2025, 3, 16),
+        status="open",
+    )
     fill_timetable(other)
     o = make_official()
     e = services.enrolment_create(actor=staff, course=course, official=o)
@@ -80,14 +93,19 @@ def test_attendance_for_a_session_after_today_is_refused(staff, academy, make_of
 
     today = timezone.localdate()
     start = date(today.year + 1, 3, 2)
-    course = Course.objects.create(academy=academy, title="Future", title_en="Future", start_date=start,
-                                   end_date=date(today.year + 1, 3, 15), status="open")
+    course = Course.objects.create(
+        academy=academy,
+        title="Future",
+        title_en="Future",
+        start_date=start,
+        end_date=date(today.year + 1, 3, 15),
+        status="open",
+    )
     sessions = fill_timetable(course)
     o = make_official()
     services.enrolment_create(actor=staff, course=course, official=o)
     with pytest.raises(ValidationError) as exc:
-        services.attendance_record(actor=staff, course=course, marks=[services.Mark(o.pk, sessions[0].pk,
-                                                                                    "present")])
+        services.attendance_record(actor=staff, course=course, marks=[services.Mark(o.pk, sessions[0].pk, "present")])
     assert "has not taken place yet" in " ".join(exc.value.messages)
     assert not TrainingSummary.objects.filter(official=o, total_days__gt=0).exists()
 
@@ -112,8 +130,9 @@ def test_training_in_the_year_before_service_requires_nothing(staff, make_offici
     o = make_official(service_start=D(2025, 6, 1))
     _external(o, D(2024, 5, 6), 5, staff)
     assert not TrainingSummary.objects.filter(official=o, year=2024).exists()
-    y2024 = comp.year_compliance(2024, [], [comp.ExternalTraining(D(2024, 5, 6), D(2024, 5, 10), 5)],
-                                 service_start=D(2025, 6, 1))
+    y2024 = comp.year_compliance(
+        2024, [], [comp.ExternalTraining(D(2024, 5, 6), D(2024, 5, 10), 5)], service_start=D(2025, 6, 1)
+    )
     assert (y2024.total, y2024.required, y2024.shortfall) == (5, 0, 0)
     history = selectors.official_history(official=o, as_of=D(2025, 12, 31)).compliance.history
     assert [(y.year, y.total, y.required, y.shortfall) for y in history] == [(2024, 5, 0, 0), (2025, 0, 12, 12)]
@@ -141,14 +160,21 @@ def test_meeting_the_annual_rule_exactly_misses_the_window(staff, make_official)
     The 2024 row already sees it: 36 done + 0 still due in 2024 + 2 × 12 for 2025-2026 = 60 < 78, gap 18.
     Before: the window never reached the list; the official was never shown."""
     o = make_official(service_start=D(2022, 1, 1))
-    keep = make_official(service_start=D(2022, 1, 1))  # 16 a year: 80 by 2026, met (at the annual pace, 2024 looked short)
+    keep = make_official(
+        service_start=D(2022, 1, 1)
+    )  # 16 a year: 80 by 2026, met (at the annual pace, 2024 looked short)
     for y in range(2022, 2027):
         _external(o, D(y, 3, 1), 12, staff)
         _external(keep, D(y, 3, 1), 16, staff)
     s = TrainingSummary.objects.get(official=o, year=2026)
     assert (s.total_days, s.shortfall) == (12, 0)
     assert (s.window_start, s.window_end, s.window_days, s.window_required, s.window_gap) == (
-        D(2022, 1, 1), D(2027, 1, 1), 60, 78, 18)
+        D(2022, 1, 1),
+        D(2027, 1, 1),
+        60,
+        78,
+        18,
+    )
     assert s.behind_days == 18
     s24 = TrainingSummary.objects.get(official=o, year=2024)
     assert (s24.window_days, s24.window_gap) == (36, 18)
@@ -176,7 +202,6 @@ def test_window_standing_hand_worked():
     assert comp.year_compliance(2025, comp.credited_days(marks), ext).shortfall == 8
     assert comp.window_standing(D(2023, 7, 1), 2024, dates).gap == 2  # 16 + 12 + 4 × 12 = 76
     ws = comp.window_standing(D(2023, 7, 1), 2025, dates)
-    assert (ws.window.start, ws.window.end, ws.days, ws.capacity, ws.gap) == (
-        D(2023, 7, 1), D(2028, 7, 1), 20, 44, 14)
+    assert (ws.window.start, ws.window.end, ws.days, ws.capacity, ws.gap) == (D(2023, 7, 1), D(2028, 7, 1), 20, 44, 14)
     assert ws.at_risk and ws.shortfall == 58
     assert comp.window_standing(D(2026, 1, 1), 2025, dates) is None

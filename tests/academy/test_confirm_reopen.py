@@ -24,10 +24,13 @@ def test_staff_reopen_a_cancelled_course_coordinators_cannot(staff, coordinator,
         services.course_set_status(actor=staff, course=course, status="planning")
 
 
-@pytest.mark.parametrize(("language", "reopen", "done"), [
-    ("en", "Reopen the course", "The course was reopened and is in planning again."),
-    ("zh-hans", "重新开放课程", "课程已重新开放，现处于筹备状态。"),
-])
+@pytest.mark.parametrize(
+    ("language", "reopen", "done"),
+    [
+        ("en", "Reopen the course", "The course was reopened and is in planning again."),
+        ("zh-hans", "重新开放课程", "课程已重新开放，现处于筹备状态。"),
+    ],
+)
 def test_reopen_button_and_message(client_for, staff, course, language, reopen, done):
     services.course_set_status(actor=staff, course=course, status="cancelled")
     client = client_for(staff, language)
@@ -41,8 +44,15 @@ def test_reopen_button_and_message(client_for, staff, course, language, reopen, 
 def test_destructive_buttons_are_secondary_and_ask_first(client_for, staff, course, make_official, language):
     from datetime import time
 
-    services.session_save(actor=staff, course=course, date=course.start_date, start_time=time(9), end_time=time(12),
-                          format="lecture", title_en="Opening")
+    services.session_save(
+        actor=staff,
+        course=course,
+        date=course.start_date,
+        start_time=time(9),
+        end_time=time(12),
+        format="lecture",
+        title_en="Opening",
+    )
     services.enrolment_create(actor=staff, course=course, official=make_official())
     html = client_for(staff, language).get(f"/academy/courses/{course.pk}/").content.decode()
     assert "core/confirm" in html and "<script>" not in html  # a static file, no inline script
@@ -74,8 +84,14 @@ def test_withdraw_asks_in_a_dialog_before_posting(page, login, make_user, make_o
 
     org = Organisation.objects.create(name="Academy", name_en="Academy", type="academy", country="CN")
     academy = Academy.objects.create(organisation=org, managed_by_program=True)
-    course = Course.objects.create(academy=academy, title="C", title_en="Course", start_date=date(2030, 3, 3),
-                                   end_date=date(2030, 3, 5), status="open")
+    course = Course.objects.create(
+        academy=academy,
+        title="C",
+        title_en="Course",
+        start_date=date(2030, 3, 3),
+        end_date=date(2030, 3, 5),
+        status="open",
+    )
     staff = make_user("program_staff", email="staff@example.org")
     enrolment = services.enrolment_create(actor=staff, course=course, official=make_official())
     login(page, staff)

@@ -25,7 +25,8 @@ def test_demo_loads_twice_and_is_consistent():
     snap = services.impact_current().data["total"]
     from citybridge.academy.models import Enrolment
 
-    trained = Enrolment.objects.filter(status="confirmed", course__status="completed").values(
-        "official").distinct().count()
+    trained = (
+        Enrolment.objects.filter(status="confirmed", course__status="completed").values("official").distinct().count()
+    )
     assert snap["officials"] == trained > 60
     assert snap["companies"] == 3

@@ -34,16 +34,34 @@ def _language_reset():
 def world(staff, coordinator, other_coordinator, other_academy, course, make_official):
     o1 = make_official()
     services.enrolment_create(actor=staff, course=course, official=o1)
-    other_course = Course.objects.create(academy=other_academy, title="Other", title_en="Other course",
-                                         start_date=date(2025, 4, 7), end_date=date(2025, 4, 20), status="open")
+    other_course = Course.objects.create(
+        academy=other_academy,
+        title="Other",
+        title_en="Other course",
+        start_date=date(2025, 4, 7),
+        end_date=date(2025, 4, 20),
+        status="open",
+    )
     report = services.roster_import(
-        actor=other_coordinator, filename="r.csv", course=other_course,
-        data=rows_to_csv([{"family_name_en": "Someone", "given_name_en": "New", "position": "mayor",
-                           "email": o1.person.email}]))
+        actor=other_coordinator,
+        filename="r.csv",
+        course=other_course,
+        data=rows_to_csv(
+            [{"family_name_en": "Someone", "given_name_en": "New", "position": "mayor", "email": o1.person.email}]
+        ),
+    )
     assert report.ok, report.errors
     dup = PossibleDuplicate.objects.get()
-    return {"staff": staff, "coordinator": coordinator, "other": other_coordinator, "course": course,
-            "other_course": other_course, "o1": o1, "dup": dup, "new": dup.new_official}
+    return {
+        "staff": staff,
+        "coordinator": coordinator,
+        "other": other_coordinator,
+        "course": course,
+        "other_course": other_course,
+        "o1": o1,
+        "dup": dup,
+        "new": dup.new_official,
+    }
 
 
 @pytest.mark.parametrize("role", ["coordinator", "other"])
@@ -64,7 +82,10 @@ def test_staff_list_page_and_api(world, client_for, api_for):
     assert body["count"] == 1
     item = body["items"][0]
     assert (item["reason"], item["existing_official"]["id"], item["new_official"]["id"]) == (
-        "email", world["o1"].pk, world["new"].pk)
+        "email",
+        world["o1"].pk,
+        world["new"].pk,
+    )
 
 
 def test_dismiss_over_api_keeps_both(world, api_for):
@@ -83,11 +104,19 @@ def test_merge_moves_enrolments_attendance_and_external_training(world, client_f
     from citybridge.academy.models import Session
 
     new, o1 = world["new"], world["o1"]
-    s = Session.objects.create(course=world["other_course"], date=date(2025, 4, 7), start_time=time(9),
-                               end_time=time(12))
+    s = Session.objects.create(
+        course=world["other_course"], date=date(2025, 4, 7), start_time=time(9), end_time=time(12)
+    )
     Attendance.objects.create(official=new, session=s, status="present")
-    ExternalTraining.objects.create(official=new, provider="P", title="T", start_date=date(2024, 1, 1),
-                                    end_date=date(2024, 1, 2), days=2, evidence_reference="E")
+    ExternalTraining.objects.create(
+        official=new,
+        provider="P",
+        title="T",
+        start_date=date(2024, 1, 1),
+        end_date=date(2024, 1, 2),
+        days=2,
+        evidence_reference="E",
+    )
     if how == "page":
         r = client_for(world["staff"]).post(f"/academy/duplicates/{world['dup'].pk}/merge/", follow=True)
         assert "were merged" in r.content.decode()
@@ -119,11 +148,11 @@ def test_merge_refusal_in_chinese(world, api_for, staff):
 
 @pytest.mark.parametrize("n", [2, 20])
 @pytest.mark.parametrize("path,limit", [("/academy/duplicates/", 8), ("/api/v1/academy/duplicates", 4)])
-def test_duplicate_lists_query_count_does_not_grow(n, path, limit, staff, make_official, client_for, api_for,
-                                                  django_assert_max_num_queries):
+def test_duplicate_lists_query_count_does_not_grow(
+    n, path, limit, staff, make_official, client_for, api_for, django_assert_max_num_queries
+):
     for _i in range(n):
-        PossibleDuplicate.objects.create(new_official=make_official(), existing_official=make_official(),
-                                         reason="name")
+        PossibleDuplicate.objects.create(new_official=make_official(), existing_official=make_official(), reason="name")
     client = api_for(staff) if path.startswith("/api/") else client_for(staff)
     client.get(path)  # warm the session and the permission caches
     with django_assert_max_num_queries(limit):
@@ -135,10 +164,15 @@ def test_coordinator_adding_one_official_with_an_outside_email(world, api_for, m
     """No "this e-mail already exists" oracle: a new official is created and staff get a possible duplicate."""
     o1 = make_official()
     services.enrolment_create(actor=world["staff"], course=world["course"], official=o1)
-    body = {"family_name_en": "Typed", "position": "mayor", "email": o1.person.email,
-            "course_id": world["other_course"].pk}
+    body = {
+        "family_name_en": "Typed",
+        "position": "mayor",
+        "email": o1.person.email,
+        "course_id": world["other_course"].pk,
+    }
     r = api_for(world["other"]).post("/api/v1/academy/officials", json.dumps(body), content_type="application/json")
     assert r.status_code == 201, r.content
     assert r.json()["id"] != o1.pk and o1.person.full_name_zh() not in r.content.decode()
-    assert PossibleDuplicate.objects.filter(new_official_id=r.json()["id"], existing_official=o1,
-                                            reason="email").exists()
+    assert PossibleDuplicate.objects.filter(
+        new_official_id=r.json()["id"], existing_official=o1, reason="email"
+    ).exists()

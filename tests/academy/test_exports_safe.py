@@ -91,12 +91,14 @@ def test_roster_template_has_no_formula_cells(staff, client_for):
 def test_roster_zip_bomb_is_refused_before_parsing(staff, client_for, api_for, course, bomb, monkeypatch):
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("the bomb was parsed"))
     before = Person.objects.count()
-    r = client_for(staff).post(f"/academy/courses/{course.pk}/roster/",
-                               {"file": SimpleUploadedFile("roster.xlsx", bomb)})
+    r = client_for(staff).post(
+        f"/academy/courses/{course.pk}/roster/", {"file": SimpleUploadedFile("roster.xlsx", bomb)}
+    )
     assert r.status_code == 422
     assert "compressed more than 100 to 1" in r.content.decode()
-    r = api_for(staff, "zh-hans").post(f"/api/v1/academy/courses/{course.pk}/roster",
-                                       {"file": SimpleUploadedFile("roster.xlsx", bomb)})
+    r = api_for(staff, "zh-hans").post(
+        f"/api/v1/academy/courses/{course.pk}/roster", {"file": SimpleUploadedFile("roster.xlsx", bomb)}
+    )
     assert r.status_code == 422
     assert r.json()["errors"][0]["field"] == "__all__" and "100" in r.json()["errors"][0]["message"]
     assert Person.objects.count() == before
@@ -104,8 +106,9 @@ def test_roster_zip_bomb_is_refused_before_parsing(staff, client_for, api_for, c
 
 def test_attendance_zip_bomb_is_refused_before_parsing(staff, client_for, course, bomb, monkeypatch):
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("the bomb was parsed"))
-    r = client_for(staff).post(f"/academy/courses/{course.pk}/attendance.xlsx",
-                               {"file": SimpleUploadedFile("a.xlsx", bomb)}, follow=True)
+    r = client_for(staff).post(
+        f"/academy/courses/{course.pk}/attendance.xlsx", {"file": SimpleUploadedFile("a.xlsx", bomb)}, follow=True
+    )
     assert r.status_code == 200
     assert "compressed more than 100 to 1" in r.content.decode()
 
@@ -116,9 +119,14 @@ def test_roster_rows_with_control_characters_are_row_errors(staff, course):
     before = Person.objects.count()
     report = services.roster_import(actor=staff, data=data, filename="r.csv", course=course)
     assert not report.ok
-    assert report.errors == [{"line": 2, "column": "Family name (English) / 姓（英文）",
-                              "message": "“Family name (English) / 姓（英文）” contains control characters "
-                                         "(invisible characters such as NUL); remove them."}]
+    assert report.errors == [
+        {
+            "line": 2,
+            "column": "Family name (English) / 姓（英文）",
+            "message": "“Family name (English) / 姓（英文）” contains control characters "
+            "(invisible characters such as NUL); remove them.",
+        }
+    ]
     assert Person.objects.count() == before
 
 
@@ -136,8 +144,7 @@ class FakeWorkbook:
         pass
 
 
-def test_attendance_rows_with_control_characters_are_row_errors(staff, client_for, course, make_official,
-                                                                  monkeypatch):
+def test_attendance_rows_with_control_characters_are_row_errors(staff, client_for, course, make_official, monkeypatch):
     sessions = fill_timetable(course)
     o = make_official()
     services.enrolment_create(actor=staff, course=course, official=o)
@@ -148,16 +155,26 @@ def test_attendance_rows_with_control_characters_are_row_errors(staff, client_fo
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: FakeWorkbook(rows))
     report = services.attendance_import(actor=staff, course=course, data=sheet)
     assert not report.ok
-    assert report.errors == [{"line": 2, "column": "", "message": "This line contains control characters "
-                                                                 "(invisible characters such as NUL); remove them."}]
+    assert report.errors == [
+        {
+            "line": 2,
+            "column": "",
+            "message": "This line contains control characters (invisible characters such as NUL); remove them.",
+        }
+    ]
     assert not Attendance.objects.filter(session__in=sessions).exists()
 
 
 def test_external_training_evidence_is_checked_by_content(staff, client_for, make_official):
     o = make_official()
     url = f"/academy/officials/{o.pk}/"
-    form = {"provider": "CELAP", "title": "Low-carbon cities", "start_date": "2024-05-06", "end_date": "2024-05-07",
-            "days": "2"}
+    form = {
+        "provider": "CELAP",
+        "title": "Low-carbon cities",
+        "start_date": "2024-05-06",
+        "end_date": "2024-05-07",
+        "days": "2",
+    }
     r = client_for(staff).post(url, {**form, "evidence": SimpleUploadedFile("cert.pdf", b"<html><script>x")})
     assert r.status_code == 422 and "not of an accepted type" in r.content.decode()
     assert not ExternalTraining.objects.exists()

@@ -16,10 +16,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(course, **over):
-    data = {"academy": course.academy_id, "title_en": course.title_en, "title_zh_hans": course.title_zh_hans or "",
-            "start_date": course.start_date.isoformat(), "end_date": course.end_date.isoformat(),
-            "location_en": "", "location_zh_hans": "",
-            "version": Course.objects.get(pk=course.pk).version}  # the version the edit started from
+    data = {
+        "academy": course.academy_id,
+        "title_en": course.title_en,
+        "title_zh_hans": course.title_zh_hans or "",
+        "start_date": course.start_date.isoformat(),
+        "end_date": course.end_date.isoformat(),
+        "location_en": "",
+        "location_zh_hans": "",
+        "version": Course.objects.get(pk=course.pk).version,
+    }  # the version the edit started from
     data.update(over)
     return data
 
@@ -33,18 +39,21 @@ def test_course_edit_page_shows_the_course_and_saves(client_for, coordinator, co
     url = f"/academy/courses/{course.pk}/edit/"
     page = client.get(url)
     assert page.status_code == 200 and "Energy Smart Cities" in page.content.decode()
-    r = client.post(url, _form(course, title_en="Energy Smart Cities II", location_en="Beijing",
-                               modules=[module.pk]))
+    r = client.post(url, _form(course, title_en="Energy Smart Cities II", location_en="Beijing", modules=[module.pk]))
     assert r.status_code == 302 and r.url == f"/academy/courses/{course.pk}/"
     course.refresh_from_db()
-    assert (course.title_en, course.title_zh_hans, course.location_en) == ("Energy Smart Cities II", "能源智慧城市",
-                                                                           "Beijing")
+    assert (course.title_en, course.title_zh_hans, course.location_en) == (
+        "Energy Smart Cities II",
+        "能源智慧城市",
+        "Beijing",
+    )
     assert list(course.modules.all()) == [module]
 
 
 def test_course_edit_page_refuses_bad_dates_in_chinese_and_keeps_the_course(client_for, coordinator, course):
-    r = client_for(coordinator, "zh-hans").post(f"/academy/courses/{course.pk}/edit/",
-                                                _form(course, title_en="Renamed", end_date="2025-03-01"))
+    r = client_for(coordinator, "zh-hans").post(
+        f"/academy/courses/{course.pk}/edit/", _form(course, title_en="Renamed", end_date="2025-03-01")
+    )
     assert r.status_code == 200
     assert any("\u4e00" <= ch <= "\u9fff" for ch in r.context["form"].errors["end_date"][0])
     assert Course.objects.get(pk=course.pk).title_en == "Energy Smart Cities"
@@ -72,8 +81,7 @@ def test_course_edit_page_wrong_roles(client_for, course, lecturer, other_coordi
 
 def _patch(api_for, user, course, body, language="en"):
     body = {"version": Course.objects.get(pk=course.pk).version, **body}
-    return api_for(user, language).patch(f"/api/v1/academy/courses/{course.pk}", body,
-                                         content_type="application/json")
+    return api_for(user, language).patch(f"/api/v1/academy/courses/{course.pk}", body, content_type="application/json")
 
 
 def test_course_patch_changes_only_the_fields_given(api_for, coordinator, course, staff):
@@ -82,19 +90,21 @@ def test_course_patch_changes_only_the_fields_given(api_for, coordinator, course
     assert r.status_code == 200, r.content
     assert r.json()["title_en"] == "Energy Smart Cities"
     course.refresh_from_db()
-    assert (course.location_en, course.title_zh_hans, course.end_date) == ("Pudong", "能源智慧城市",
-                                                                           date(2025, 3, 16))
+    assert (course.location_en, course.title_zh_hans, course.end_date) == ("Pudong", "能源智慧城市", date(2025, 3, 16))
     assert list(course.modules.all()) == [module]
     r = _patch(api_for, coordinator, course, {"end_date": "2025-03-20"})
     assert r.status_code == 200 and r.json()["end_date"] == "2025-03-20"
     assert list(Course.objects.get(pk=course.pk).modules.all()) == [module]  # modules kept when not given
 
 
-@pytest.mark.parametrize(("body", "needle"), [
-    ({"end_date": "2025-03-01"}, "end_date"),
-    ({"module_ids": [999999]}, "999999"),
-    ({"status": "completed"}, "status"),
-])
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ({"end_date": "2025-03-01"}, "end_date"),
+        ({"module_ids": [999999]}, "999999"),
+        ({"status": "completed"}, "status"),
+    ],
+)
 def test_course_patch_bad_input_is_422_and_nothing_changes(api_for, coordinator, course, body, needle):
     r = _patch(api_for, coordinator, course, body)
     assert r.status_code == 422 and needle in r.content.decode()
@@ -157,9 +167,16 @@ def external(staff, coordinator, course, make_official):
     official = make_official()
     services.enrolment_create(actor=staff, course=course, official=official)  # the coordinator's official
     services.compliance_prepare_year(year=2024)
-    record = services.external_training_create(actor=staff, official=official, provider="CAG", title="Leadership",
-                                               start_date=date(2024, 5, 6), end_date=date(2024, 5, 10), days=5,
-                                               evidence_reference="CAG-2024-0001")
+    record = services.external_training_create(
+        actor=staff,
+        official=official,
+        provider="CAG",
+        title="Leadership",
+        start_date=date(2024, 5, 6),
+        end_date=date(2024, 5, 10),
+        days=5,
+        evidence_reference="CAG-2024-0001",
+    )
     assert TrainingSummary.objects.get(official=official, year=2024).external_days == 5
     return record
 
@@ -191,8 +208,10 @@ def test_delete_external_training_needs_post(client_for, coordinator, external):
 def test_staff_saves_an_academy_on_the_page(client_for, staff, academy):
     client = client_for(staff)
     assert client.get("/academy/academies/").status_code == 200
-    r = client.post("/academy/academies/", {"academy": academy.pk, "managed_by_program": "on",
-                                            "version": Academy.objects.get(pk=academy.pk).version})
+    r = client.post(
+        "/academy/academies/",
+        {"academy": academy.pk, "managed_by_program": "on", "version": Academy.objects.get(pk=academy.pk).version},
+    )
     assert r.status_code == 302 and r.url == "/academy/academies/"
     a = Academy.objects.get(pk=academy.pk)
     assert (a.official, a.managed_by_program) == (False, True)
@@ -215,7 +234,8 @@ def test_saving_an_unknown_academy_is_404(client_for, staff, academy):
 
 def test_academy_save_service_creates_once_per_organisation(staff, organisation):
     first = services.academy_save(actor=staff, organisation=organisation, official=False)
-    again = services.academy_save(actor=staff, organisation=organisation, managed_by_program=True,
-                                  expected_version=first.version)
+    again = services.academy_save(
+        actor=staff, organisation=organisation, managed_by_program=True, expected_version=first.version
+    )
     assert first.pk == again.pk and Academy.objects.filter(organisation=organisation).count() == 1
     assert (again.official, again.managed_by_program) == (True, True)

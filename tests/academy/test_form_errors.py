@@ -9,10 +9,17 @@ import pytest
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_course_form_shows_every_problem_beside_its_field(client_for, staff, academy, language):
-    response = client_for(staff, language).post("/academy/courses/new/", {
-        "academy": academy.pk, "title_en": "", "title_zh_hans": "", "start_date": "2030-05-10",
-        "end_date": "2030-05-01", "location_en": "Room 12 with a long name",
-    })
+    response = client_for(staff, language).post(
+        "/academy/courses/new/",
+        {
+            "academy": academy.pk,
+            "title_en": "",
+            "title_zh_hans": "",
+            "start_date": "2030-05-10",
+            "end_date": "2030-05-01",
+            "location_en": "Room 12 with a long name",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     # the title and the dates are both reported, each beside its field, in one submit
@@ -33,15 +40,27 @@ def test_session_service_collects_field_errors(staff, course):
     from citybridge.academy import services
 
     with pytest.raises(ValidationError) as exc:
-        services.session_save(actor=staff, course=course, date=date(2031, 1, 1), start_time=time(12),
-                              end_time=time(9), format="lecture")
+        services.session_save(
+            actor=staff, course=course, date=date(2031, 1, 1), start_time=time(12), end_time=time(9), format="lecture"
+        )
     assert {"date", "end_time"} <= set(exc.value.message_dict)
 
 
 def test_organisation_form_reports_name_and_website_together(client_for, staff):
-    html = client_for(staff).post("/organisations/new/", {
-        "name_en": "", "name_zh_hans": "", "type": "ngo", "country": "CN", "website": "not a url at all",
-        "city_en": "Shijiazhuang",
-    }).content.decode()
+    html = (
+        client_for(staff)
+        .post(
+            "/organisations/new/",
+            {
+                "name_en": "",
+                "name_zh_hans": "",
+                "type": "ngo",
+                "country": "CN",
+                "website": "not a url at all",
+                "city_en": "Shijiazhuang",
+            },
+        )
+        .content.decode()
+    )
     assert 'id="id_name_en_errors"' in html and 'id="id_website_errors"' in html
     assert 'value="Shijiazhuang"' in html

@@ -102,8 +102,11 @@ APPS = ("academy", "core", "cities")
 
 def snapshot() -> dict:
     """Every row of every table of these apps (history tables included), in primary-key order."""
-    return {m._meta.label: list(m._default_manager.order_by("pk").values())
-            for label in APPS for m in apps.get_app_config(label).get_models()}
+    return {
+        m._meta.label: list(m._default_manager.order_by("pk").values())
+        for label in APPS
+        for m in apps.get_app_config(label).get_models()
+    }
 
 
 def refused(exc_type, call, **kwargs):
@@ -127,8 +130,9 @@ def taught(staff, course, make_official):
     sessions = fill_timetable(course)
     official = make_official()
     enrolment = services.enrolment_create(actor=staff, course=course, official=official)
-    services.attendance_record(actor=staff, course=course,
-                               marks=[services.Mark(official.pk, s.pk, "present") for s in sessions])
+    services.attendance_record(
+        actor=staff, course=course, marks=[services.Mark(official.pk, s.pk, "present") for s in sessions]
+    )
     return {"course": course, "sessions": sessions, "official": official, "enrolment": enrolment}
 
 
@@ -144,43 +148,92 @@ def completed(taught):
 
 def test_course_create_needs_add_course(other_coordinator, lecturer, academy):
     for actor in (other_coordinator, lecturer):
-        refused(PermissionDenied, services.course_create, actor=actor, academy=academy, title_en="X",
-                start_date=date(2025, 3, 3), end_date=date(2025, 3, 16))
+        refused(
+            PermissionDenied,
+            services.course_create,
+            actor=actor,
+            academy=academy,
+            title_en="X",
+            start_date=date(2025, 3, 3),
+            end_date=date(2025, 3, 16),
+        )
 
 
 def test_course_update_needs_manage_course(other_coordinator, lecturer, course):
     for actor in (other_coordinator, lecturer):
-        refused(PermissionDenied, services.course_update, actor=actor, course=course, expected_version=course.version, title_en="Changed")
+        refused(
+            PermissionDenied,
+            services.course_update,
+            actor=actor,
+            course=course,
+            expected_version=course.version,
+            title_en="Changed",
+        )
 
 
 @pytest.mark.parametrize("status", ["completed", "cancelled"])
 def test_completed_or_cancelled_course_cannot_be_edited(staff, course, status):
     _set_status(course, status)
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, title_en="Changed")
+    exc = refused(
+        ValidationError,
+        services.course_update,
+        actor=staff,
+        course=course,
+        expected_version=course.version,
+        title_en="Changed",
+    )
     assert "cannot be changed" in " ".join(exc.messages)
     assert Course.objects.get(pk=course.pk).title_en == "Energy Smart Cities"
 
 
 def test_course_update_unknown_field(staff, course):
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, status="completed")
+    exc = refused(
+        ValidationError,
+        services.course_update,
+        actor=staff,
+        course=course,
+        expected_version=course.version,
+        status="completed",
+    )
     assert "status" in exc.message_dict
     assert Course.objects.get(pk=course.pk).status == "open"
 
 
 def test_course_update_needs_a_title(staff, course):
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, title_en="",
-                  title_zh_hans="")
+    exc = refused(
+        ValidationError,
+        services.course_update,
+        actor=staff,
+        course=course,
+        expected_version=course.version,
+        title_en="",
+        title_zh_hans="",
+    )
     assert "title_en" in exc.message_dict
 
 
 def test_course_update_end_before_start(staff, course):
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, end_date=date(2025, 3, 1))
+    exc = refused(
+        ValidationError,
+        services.course_update,
+        actor=staff,
+        course=course,
+        expected_version=course.version,
+        end_date=date(2025, 3, 1),
+    )
     assert "end_date" in exc.message_dict
 
 
 def test_course_update_cannot_strand_sessions(staff, course):
     fill_timetable(course)
-    exc = refused(ValidationError, services.course_update, actor=staff, course=course, expected_version=course.version, end_date=date(2025, 3, 14))
+    exc = refused(
+        ValidationError,
+        services.course_update,
+        actor=staff,
+        course=course,
+        expected_version=course.version,
+        end_date=date(2025, 3, 14),
+    )
     assert "end_date" in exc.message_dict
     assert Course.objects.get(pk=course.pk).end_date == date(2025, 3, 16)
 
@@ -191,8 +244,13 @@ def test_course_set_status_needs_manage_course(other_coordinator, course):
 
 def test_course_with_errors_cannot_open(staff, academy, settings):
     settings.CITYBRIDGE_ACADEMY_COURSE_RULES = {"course_length_severity": "error"}
-    course = Course.objects.create(academy=academy, title_en="Six weeks", start_date=date(2025, 3, 1),
-                                   end_date=date(2025, 4, 11), status="planning")
+    course = Course.objects.create(
+        academy=academy,
+        title_en="Six weeks",
+        start_date=date(2025, 3, 1),
+        end_date=date(2025, 4, 11),
+        status="planning",
+    )
     exc = refused(ValidationError, services.course_set_status, actor=staff, course=course, status="open")
     assert "status" in exc.message_dict
     assert Course.objects.get(pk=course.pk).status == "planning"
@@ -200,8 +258,13 @@ def test_course_with_errors_cannot_open(staff, academy, settings):
 
 def test_course_cannot_be_completed_before_its_last_day(staff, academy):
     today = timezone.localdate()
-    course = Course.objects.create(academy=academy, title_en="Now", start_date=today - timedelta(days=3),
-                                   end_date=today + timedelta(days=10), status="running")
+    course = Course.objects.create(
+        academy=academy,
+        title_en="Now",
+        start_date=today - timedelta(days=3),
+        end_date=today + timedelta(days=10),
+        status="running",
+    )
     exc = refused(ValidationError, services.course_set_status, actor=staff, course=course, status="completed")
     assert "after its last day" in " ".join(exc.messages)
 
@@ -219,8 +282,14 @@ def test_enrolment_create_needs_manage_course(other_coordinator, lecturer, cours
 def test_no_enrolment_in_a_completed_or_cancelled_course(staff, course, make_official, status):
     _set_status(course, status)
     for waitlist in (False, True):
-        refused(ValidationError, services.enrolment_create, actor=staff, course=course, official=make_official(),
-                waitlist=waitlist)
+        refused(
+            ValidationError,
+            services.enrolment_create,
+            actor=staff,
+            course=course,
+            official=make_official(),
+            waitlist=waitlist,
+        )
 
 
 @pytest.mark.parametrize("waitlist", [False, True])
@@ -228,8 +297,9 @@ def test_enrolling_twice_is_refused(staff, course, make_official, waitlist):
     official = make_official()
     services.enrolment_create(actor=staff, course=course, official=official, waitlist=waitlist)
     for again in (False, True):
-        exc = refused(ValidationError, services.enrolment_create, actor=staff, course=course, official=official,
-                      waitlist=again)
+        exc = refused(
+            ValidationError, services.enrolment_create, actor=staff, course=course, official=official, waitlist=again
+        )
         assert "already enrolled" in " ".join(exc.messages)
     assert Enrolment.objects.filter(course=course, official=official).count() == 1
 
@@ -250,8 +320,9 @@ def test_enrolment_withdraw_needs_manage_course(other_coordinator, staff, course
 def test_withdrawing_twice_is_refused(staff, course, make_official):
     enrolment = services.enrolment_create(actor=staff, course=course, official=make_official())
     services.enrolment_withdraw(actor=staff, enrolment=enrolment)
-    exc = refused(ValidationError, services.enrolment_withdraw, actor=staff,
-                  enrolment=Enrolment.objects.get(pk=enrolment.pk))
+    exc = refused(
+        ValidationError, services.enrolment_withdraw, actor=staff, enrolment=Enrolment.objects.get(pk=enrolment.pk)
+    )
     assert "already withdrawn" in " ".join(exc.messages)
 
 
@@ -346,8 +417,14 @@ def test_revoking_twice_is_refused(staff, completed):
 
 # --------------------------------------------------------------------------- external training
 
-EXTERNAL = {"provider": "CAG", "title": "Leadership", "start_date": date(2024, 5, 6), "end_date": date(2024, 5, 10),
-            "days": 5, "evidence_reference": "CAG-2024-0001"}
+EXTERNAL = {
+    "provider": "CAG",
+    "title": "Leadership",
+    "start_date": date(2024, 5, 6),
+    "end_date": date(2024, 5, 10),
+    "days": 5,
+    "evidence_reference": "CAG-2024-0001",
+}
 
 
 def test_external_training_create_needs_change_official(other_coordinator, lecturer, make_official):
@@ -356,18 +433,27 @@ def test_external_training_create_needs_change_official(other_coordinator, lectu
         refused(PermissionDenied, services.external_training_create, actor=actor, official=official, **EXTERNAL)
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"end_date": date(2024, 5, 5)}, "end_date"),
-    ({"days": 0}, "days"),
-    ({"days": 6}, "days"),
-    ("future", "end_date"),
-], ids=["end_before_start", "zero_days", "too_many_days", "future"])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"end_date": date(2024, 5, 5)}, "end_date"),
+        ({"days": 0}, "days"),
+        ({"days": 6}, "days"),
+        ("future", "end_date"),
+    ],
+    ids=["end_before_start", "zero_days", "too_many_days", "future"],
+)
 def test_external_training_bad_period(staff, make_official, change, field):
     if change == "future":
         today = timezone.localdate()
         change = {"start_date": today - timedelta(days=1), "end_date": today + timedelta(days=1), "days": 1}
-    exc = refused(ValidationError, services.external_training_create, actor=staff, official=make_official(),
-                  **{**EXTERNAL, **change})
+    exc = refused(
+        ValidationError,
+        services.external_training_create,
+        actor=staff,
+        official=make_official(),
+        **{**EXTERNAL, **change},
+    )
     assert field in exc.message_dict
 
 
@@ -393,16 +479,19 @@ def test_no_session_changes_in_a_completed_course(staff, course, status):
     session = fill_timetable(course)[0]
     _set_status(course, status)
     refused(ValidationError, services.session_save, actor=staff, course=course, **SESSION)
-    refused(ValidationError, services.session_save, actor=staff, course=course, session=session,
-            start_time=time(8))
+    refused(ValidationError, services.session_save, actor=staff, course=course, session=session, start_time=time(8))
     refused(ValidationError, services.session_delete, actor=staff, session=Session.objects.get(pk=session.pk))
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"room": "B12"}, "room"),
-    ({"end_time": time(9)}, "end_time"),
-    ("module", "module"),
-], ids=["unknown_field", "ends_before_start", "module_not_in_course"])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"room": "B12"}, "room"),
+        ({"end_time": time(9)}, "end_time"),
+        ("module", "module"),
+    ],
+    ids=["unknown_field", "ends_before_start", "module_not_in_course"],
+)
 def test_session_save_refusals(staff, course, change, field):
     if change == "module":
         change = {"module": services.module_save(actor=staff, title_en="Elsewhere", days=3)}
@@ -411,11 +500,13 @@ def test_session_save_refusals(staff, course, change, field):
 
 
 def test_session_of_another_course_is_refused(staff, course, academy):
-    other = Course.objects.create(academy=academy, title_en="Other", start_date=course.start_date,
-                                  end_date=course.end_date, status="open")
+    other = Course.objects.create(
+        academy=academy, title_en="Other", start_date=course.start_date, end_date=course.end_date, status="open"
+    )
     session = fill_timetable(other)[0]
-    exc = refused(ValidationError, services.session_save, actor=staff, course=course, session=session,
-                  start_time=time(8))
+    exc = refused(
+        ValidationError, services.session_save, actor=staff, course=course, session=session, start_time=time(8)
+    )
     assert "another course" in " ".join(exc.messages)
 
 
@@ -430,8 +521,9 @@ def test_session_delete_needs_manage_course(other_coordinator, lecturer, course)
 
 def test_attendance_needs_manage_course(other_coordinator, taught):
     mark = services.Mark(taught["official"].pk, taught["sessions"][0].pk, "absent")
-    refused(PermissionDenied, services.attendance_record, actor=other_coordinator, course=taught["course"],
-            marks=[mark])
+    refused(
+        PermissionDenied, services.attendance_record, actor=other_coordinator, course=taught["course"], marks=[mark]
+    )
 
 
 def test_no_attendance_before_the_course_opens(staff, taught):
@@ -442,31 +534,47 @@ def test_no_attendance_before_the_course_opens(staff, taught):
 
 
 def test_attendance_for_a_session_of_another_course(staff, taught, academy):
-    other = Course.objects.create(academy=academy, title_en="Other", start_date=date(2025, 3, 3),
-                                  end_date=date(2025, 3, 16), status="open")
+    other = Course.objects.create(
+        academy=academy, title_en="Other", start_date=date(2025, 3, 3), end_date=date(2025, 3, 16), status="open"
+    )
     foreign = fill_timetable(other)[0]
-    refused(ValidationError, services.attendance_record, actor=staff, course=taught["course"],
-            marks=[services.Mark(taught["official"].pk, foreign.pk, "present")])
+    refused(
+        ValidationError,
+        services.attendance_record,
+        actor=staff,
+        course=taught["course"],
+        marks=[services.Mark(taught["official"].pk, foreign.pk, "present")],
+    )
 
 
 def test_waitlisted_official_cannot_be_marked(staff, taught, make_official):
-    waiting = services.enrolment_create(actor=staff, course=taught["course"], official=make_official(),
-                                        waitlist=True)
-    refused(ValidationError, services.attendance_record, actor=staff, course=taught["course"],
-            marks=[services.Mark(waiting.official_id, taught["sessions"][0].pk, "present")])
+    waiting = services.enrolment_create(actor=staff, course=taught["course"], official=make_official(), waitlist=True)
+    refused(
+        ValidationError,
+        services.attendance_record,
+        actor=staff,
+        course=taught["course"],
+        marks=[services.Mark(waiting.official_id, taught["sessions"][0].pk, "present")],
+    )
 
 
 def test_attendance_import_needs_manage_course(other_coordinator, taught):
-    refused(PermissionDenied, services.attendance_import, actor=other_coordinator, course=taught["course"],
-            data=b"not a workbook")
+    refused(
+        PermissionDenied,
+        services.attendance_import,
+        actor=other_coordinator,
+        course=taught["course"],
+        data=b"not a workbook",
+    )
 
 
 # --------------------------------------------------------------------------- curriculum
 
 
 def test_academy_save_refusals(staff, coordinator, academy, organisation):
-    refused(PermissionDenied, services.academy_save, actor=coordinator, organisation=academy.organisation,
-            official=False)
+    refused(
+        PermissionDenied, services.academy_save, actor=coordinator, organisation=academy.organisation, official=False
+    )
     organisation.type = "government"
     organisation.save()
     exc = refused(ValidationError, services.academy_save, actor=staff, organisation=organisation)
@@ -476,8 +584,9 @@ def test_academy_save_refusals(staff, coordinator, academy, organisation):
 def test_topic_save_refusals(staff, coordinator):
     refused(PermissionDenied, services.topic_save, actor=coordinator, slug="energy", name_en="Energy")
     assert "name_en" in refused(ValidationError, services.topic_save, actor=staff, slug="energy").message_dict
-    exc = refused(ValidationError, services.topic_save, actor=staff, slug="energy", name_en="Energy",
-                  motivations=["vanity"])
+    exc = refused(
+        ValidationError, services.topic_save, actor=staff, slug="energy", name_en="Energy", motivations=["vanity"]
+    )
     assert "motivations" in exc.message_dict
 
 
@@ -501,20 +610,30 @@ def test_official_create_refusals(staff, lecturer, make_official):
     assert "person" in exc.message_dict
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"position": "emperor"}, "position"),
-    ("future", "service_start"),
-    ("company", "company"),
-    ({"person": None}, "person"),
-], ids=["position", "future_start", "company_not_a_company", "unknown_field"])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"position": "emperor"}, "position"),
+        ("future", "service_start"),
+        ("company", "company"),
+        ({"person": None}, "person"),
+    ],
+    ids=["position", "future_start", "company_not_a_company", "unknown_field"],
+)
 def test_official_update_refusals(staff, make_official, organisation, change, field):
     if change == "future":
         change = {"service_start": timezone.localdate() + timedelta(days=30)}
     elif change == "company":
         change = {"company": organisation}  # type "academy"
     official = make_official()
-    exc = refused(ValidationError, services.official_update, actor=staff, official=official,
-                  expected_version=official.version, **change)
+    exc = refused(
+        ValidationError,
+        services.official_update,
+        actor=staff,
+        official=official,
+        expected_version=official.version,
+        **change,
+    )
     assert field in exc.message_dict
 
 
@@ -522,15 +641,29 @@ def test_official_update_needs_change_official(other_coordinator, lecturer, make
     official = make_official()
     for actor in (other_coordinator, lecturer):
         refused(PermissionDenied, services.official_update, actor=actor, official=official, position="vice_mayor")
-        refused(PermissionDenied, services.official_update_with_person, actor=actor, official=official,
-                family_name_en="Changed", position="vice_mayor")
+        refused(
+            PermissionDenied,
+            services.official_update_with_person,
+            actor=actor,
+            official=official,
+            family_name_en="Changed",
+            position="vice_mayor",
+        )
 
 
 def test_official_with_person_duplicate_email(staff, make_official):
     a, b = make_official(), make_official()
-    exc = refused(ValidationError, services.official_update_with_person, actor=staff, official=b,
-                  family_name_en="B", email=a.person.email.upper(), position="mayor", expected_version=b.version,
-                  expected_person_version=b.person.version)
+    exc = refused(
+        ValidationError,
+        services.official_update_with_person,
+        actor=staff,
+        official=b,
+        family_name_en="B",
+        email=a.person.email.upper(),
+        position="mayor",
+        expected_version=b.version,
+        expected_person_version=b.person.version,
+    )
     assert "email" in exc.message_dict
 
 
@@ -538,6 +671,7 @@ def test_official_with_person_duplicate_email(staff, make_official):
 
 
 def test_roster_import_needs_permission(other_coordinator, lecturer, course):
-    refused(PermissionDenied, services.roster_import, actor=other_coordinator, data=b"x", filename="r.csv",
-            course=course)
+    refused(
+        PermissionDenied, services.roster_import, actor=other_coordinator, data=b"x", filename="r.csv", course=course
+    )
     refused(PermissionDenied, services.roster_import, actor=lecturer, data=b"x", filename="r.csv")

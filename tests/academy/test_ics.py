@@ -7,8 +7,15 @@ from citybridge.academy.ics import CalendarSession, timetable_ics
 
 def test_timetable_round_trip():
     sessions = [
-        CalendarSession("s2@cb", date(2025, 3, 4), time(14, 0), time(16, 30), "现场考察 Site visit: Covanta",
-                        "Shanghai", "Lecturer: 李明"),
+        CalendarSession(
+            "s2@cb",
+            date(2025, 3, 4),
+            time(14, 0),
+            time(16, 30),
+            "现场考察 Site visit: Covanta",
+            "Shanghai",
+            "Lecturer: 李明",
+        ),
         CalendarSession("s1@cb", date(2025, 3, 3), time(9, 0), time(12, 0), "能源总体规划 Energy master planning"),
     ]
     data = timetable_ics(sessions, calendar_name="能源智慧城市 2025", stamp=datetime(2025, 1, 1, tzinfo=UTC))

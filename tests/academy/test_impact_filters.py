@@ -54,8 +54,7 @@ def impact_world(staff, academy, other_academy, make_official):
     vice_b = make_official(position="vice_mayor", jurisdiction=b, province="Jiangsu")
 
     def course(acad, start, end, modules, people):
-        c = Course.objects.create(academy=acad, title="C", title_en="C", start_date=start, end_date=end,
-                                  status="open")
+        c = Course.objects.create(academy=acad, title="C", title_en="C", start_date=start, end_date=end, status="open")
         for i, m in enumerate(modules):
             CourseModule.objects.create(course=c, module=m, order=i)
         for o in people:
@@ -91,8 +90,7 @@ def test_staff_unfiltered_is_the_snapshot(impact_world, staff, api_for, client_f
     assert 'data-figure="officials">4<' in html and "7,000,000" in html
 
 
-def test_coordinator_sees_only_their_academy(impact_world, coordinator, academy, other_academy, api_for,
-                                             client_for):
+def test_coordinator_sees_only_their_academy(impact_world, coordinator, academy, other_academy, api_for, client_for):
     # their academy: A's mayor (2019: 5M), the executive, B's vice mayor (1M)
     body = api(api_for, coordinator)
     assert body["filter"]["academies"] == [academy.pk]
@@ -105,19 +103,23 @@ def test_coordinator_sees_only_their_academy(impact_world, coordinator, academy,
     html = client_for(coordinator).get(f"/academy/impact/?academy={other_academy.pk}").content.decode()
     assert 'data-figure="officials">3<' in html and "6,000,000" in html
     assert "China Executive Leadership Academy Pudong" not in html  # not offered, not charted
-    ws = load_workbook(io.BytesIO(client_for(coordinator).get(
-        f"/academy/impact.xlsx?academy={other_academy.pk}").content))["Figures"]
+    ws = load_workbook(
+        io.BytesIO(client_for(coordinator).get(f"/academy/impact.xlsx?academy={other_academy.pk}").content)
+    )["Figures"]
     assert [r for r in ws.iter_rows(values_only=True) if r[0] == "Officials trained"][0][1] == 3
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("?year=2022", (3, 7_000_000, 0)),  # A's mayor (6M), B's mayor and vice mayor (B once, 1M)
-    ("?year=2019", (2, 5_000_000, 1)),
-    ("?topic={waste}", (3, 7_000_000, 0)),  # the 2022 courses
-    ("?topic={energy}", (3, 7_000_000, 1)),  # 2019 + the other academy's 2022: A latest at 6M, B 1M
-    ("?province=Jiangsu", (2, 1_000_000, 0)),
-    ("?year=2022&academy={other}", (2, 7_000_000, 0)),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("?year=2022", (3, 7_000_000, 0)),  # A's mayor (6M), B's mayor and vice mayor (B once, 1M)
+        ("?year=2019", (2, 5_000_000, 1)),
+        ("?topic={waste}", (3, 7_000_000, 0)),  # the 2022 courses
+        ("?topic={energy}", (3, 7_000_000, 1)),  # 2019 + the other academy's 2022: A latest at 6M, B 1M
+        ("?province=Jiangsu", (2, 1_000_000, 0)),
+        ("?year=2022&academy={other}", (2, 7_000_000, 0)),
+    ],
+)
 def test_staff_filters_hand_worked(impact_world, staff, other_academy, api_for, query, expected):
     q = query.format(waste=impact_world["waste"].pk, energy=impact_world["energy"].pk, other=other_academy.pk)
     assert headline(api(api_for, staff, q)) == expected
@@ -132,8 +134,9 @@ def test_coordinator_filters_and_reads_write_nothing(impact_world, coordinator, 
     assert ImpactSnapshot.objects.values_list("computed_at", "stale", "data").get() == before
 
 
-def test_a_change_is_seen_by_the_filtered_figures_after_the_refresh(impact_world, staff, coordinator, academy,
-                                                                    api_for, make_official):
+def test_a_change_is_seen_by_the_filtered_figures_after_the_refresh(
+    impact_world, staff, coordinator, academy, api_for, make_official
+):
     assert headline(api(api_for, coordinator, "?year=2019")) == (2, 5_000_000, 1)
     c = Course.objects.filter(academy=academy, end_date__year=2019).get()
     Course.objects.filter(pk=c.pk).update(status="open")
@@ -145,17 +148,28 @@ def test_a_change_is_seen_by_the_filtered_figures_after_the_refresh(impact_world
 
 @pytest.mark.parametrize("role", ["lecturer", "partner", "translator"])
 def test_other_roles_refused(impact_world, role, make_user, lecturer, client_for, api_for):
-    user = lecturer if role == "lecturer" else make_user(role, organisation=Organisation.objects.create(
-        name="P", name_en="P", type="partner", country="CN") if role == "partner" else None)
+    user = (
+        lecturer
+        if role == "lecturer"
+        else make_user(
+            role,
+            organisation=Organisation.objects.create(name="P", name_en="P", type="partner", country="CN")
+            if role == "partner"
+            else None,
+        )
+    )
     for url in ("/academy/impact/", "/academy/impact.xlsx", "/academy/impact.png", "/academy/impact.pdf"):
         assert client_for(user).get(url).status_code in (403, 404)
     assert api_for(user).get("/api/v1/academy/impact").status_code in (403, 404)
 
 
-@pytest.mark.parametrize("language,sheet,header,label", [
-    ("en", "By year", "Officials trained", "Official (Chinese)"),
-    ("zh-hans", "按年度", "受训官员", "官员（中文）"),
-])
+@pytest.mark.parametrize(
+    "language,sheet,header,label",
+    [
+        ("en", "By year", "Officials trained", "Official (Chinese)"),
+        ("zh-hans", "按年度", "受训官员", "官员（中文）"),
+    ],
+)
 def test_xlsx_in_both_languages(impact_world, coordinator, client_for, language, sheet, header, label):
     r = client_for(coordinator, language).get("/academy/impact.xlsx?year=2019")
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
@@ -184,10 +198,13 @@ def test_png_is_a_real_png(impact_world, coordinator, client_for):
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-@pytest.mark.parametrize("language,words", [
-    ("en", ["Impact", "Officials trained by academy", "National Academy for Mayors of China", "Year: 2019"]),
-    ("zh-hans", ["成效", "受训官员", "全国市长研修学院", "年份：2019"]),
-])
+@pytest.mark.parametrize(
+    "language,words",
+    [
+        ("en", ["Impact", "Officials trained by academy", "National Academy for Mayors of China", "Year: 2019"]),
+        ("zh-hans", ["成效", "受训官员", "全国市长研修学院", "年份：2019"]),
+    ],
+)
 def test_pdf_has_the_labels(impact_world, coordinator, client_for, language, words):
     r = client_for(coordinator, language).get("/academy/impact.pdf?year=2019")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"

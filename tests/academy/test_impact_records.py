@@ -39,8 +39,7 @@ def test_hand_worked_impact_from_records(staff, academy, other_academy, make_off
     exec_ = make_official(position="soe_executive", company=soe, company_employees=900)
 
     def course(acad, start, end, modules, people):
-        c = Course.objects.create(academy=acad, title="C", title_en="C", start_date=start, end_date=end,
-                                  status="open")
+        c = Course.objects.create(academy=acad, title="C", title_en="C", start_date=start, end_date=end, status="open")
         for i, m in enumerate(modules):
             CourseModule.objects.create(course=c, module=m, order=i)
         for o in people:
@@ -60,8 +59,14 @@ def test_hand_worked_impact_from_records(staff, academy, other_academy, make_off
     vice_a.save()
 
     data = services.impact_refresh().data
-    assert data["total"] == {"officials": 4, "population": 7_000_000, "jurisdictions": 2, "companies": 1,
-                             "company_employees": 900, "jurisdictions_without_population": 0}
+    assert data["total"] == {
+        "officials": 4,
+        "population": 7_000_000,
+        "jurisdictions": 2,
+        "companies": 1,
+        "company_employees": 900,
+        "jurisdictions_without_population": 0,
+    }
     assert (data["by_year"]["2019"]["officials"], data["by_year"]["2019"]["population"]) == (3, 5_000_000)
     assert (data["by_year"]["2022"]["officials"], data["by_year"]["2022"]["population"]) == (2, 7_000_000)
     assert data["by_academy"][str(academy.pk)]["population"] == 5_000_000

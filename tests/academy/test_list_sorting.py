@@ -17,8 +17,15 @@ KEYS = {
 
 @pytest.fixture
 def rows(course, make_official, academy):
-    Course.objects.create(academy=academy, title="Zero Waste", title_en="Zero Waste", title_zh_hans="零废弃",
-                          start_date=date(2024, 5, 6), end_date=date(2024, 5, 10), status="planning")
+    Course.objects.create(
+        academy=academy,
+        title="Zero Waste",
+        title_en="Zero Waste",
+        title_zh_hans="零废弃",
+        start_date=date(2024, 5, 6),
+        end_date=date(2024, 5, 10),
+        status="planning",
+    )
     for _ in range(3):
         make_official()
 
@@ -49,8 +56,7 @@ def test_courses_sort_by_title_and_keep_the_status_filter(client_for, staff, row
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_who_is_behind_filters_one_province_however_it_was_written(client_for, staff, make_official, course,
-                                                                   language):
+def test_who_is_behind_filters_one_province_however_it_was_written(client_for, staff, make_official, course, language):
     from citybridge.academy.models import Enrolment, Jurisdiction
 
     en = Jurisdiction.objects.create(name="Shijiazhuang", name_en="Shijiazhuang", province_en="Hebei Province")
@@ -63,8 +69,11 @@ def test_who_is_behind_filters_one_province_however_it_was_written(client_for, s
     from citybridge.academy import services
 
     services.compliance_prepare_year(year=course.start_date.year)  # what the background task does
-    html = client_for(staff, language).get("/academy/behind/", {"province": "CN-HE",
-                                                                "year": course.start_date.year}).content.decode()
-    assert f'/academy/officials/{officials[0].pk}/' in html and f'/academy/officials/{officials[1].pk}/' in html
-    assert f'/academy/officials/{officials[2].pk}/' not in html
+    html = (
+        client_for(staff, language)
+        .get("/academy/behind/", {"province": "CN-HE", "year": course.start_date.year})
+        .content.decode()
+    )
+    assert f"/academy/officials/{officials[0].pk}/" in html and f"/academy/officials/{officials[1].pk}/" in html
+    assert f"/academy/officials/{officials[2].pk}/" not in html
     assert ("河北省" if language == "zh-hans" else ">Hebei<") in html

@@ -36,16 +36,20 @@ def build(n, staff, course, make_official, lecturer):
         o = make_official(jurisdiction=j, province="Jiangsu")
         services.enrolment_create(actor=staff, course=course, official=o)
     sessions = list(course.sessions.all()[:4])
-    services.attendance_record(actor=staff, course=course, marks=[
-        services.Mark(e.official_id, s.pk, "present") for e in course.enrolments.all() for s in sessions])
+    services.attendance_record(
+        actor=staff,
+        course=course,
+        marks=[services.Mark(e.official_id, s.pk, "present") for e in course.enrolments.all() for s in sessions],
+    )
     services.compliance_prepare_year(year=2025)  # the background task's work (reads never prepare)
     services.impact_refresh()
 
 
 @pytest.mark.parametrize("n", [3, 30])
 @pytest.mark.parametrize("path", list(LIMITS))
-def test_query_count_does_not_grow(n, path, staff, coordinator, course, make_official, lecturer, client_for,
-                                   api_for, django_assert_max_num_queries):
+def test_query_count_does_not_grow(
+    n, path, staff, coordinator, course, make_official, lecturer, client_for, api_for, django_assert_max_num_queries
+):
     build(n, staff, course, make_official, lecturer)
     url = path.format(course=course.pk)
     user = staff if "impact" in url else coordinator

@@ -40,8 +40,9 @@ def test_behind_for_an_unprepared_year_writes_nothing(staff, coordinator, make_o
     assert 'data-testid="not-prepared"' in html and "Prepare this year" not in html
 
 
-def test_staff_prepare_a_year_through_the_background_task(staff, coordinator, make_official, client_for, api_for,
-                                                          django_capture_on_commit_callbacks):
+def test_staff_prepare_a_year_through_the_background_task(
+    staff, coordinator, make_official, client_for, api_for, django_capture_on_commit_callbacks
+):
     officials = [make_official() for _ in range(3)]
     assert client_for(coordinator).post("/academy/behind/prepare/", {"year": 2025}).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
@@ -59,8 +60,12 @@ def test_staff_prepare_a_year_through_the_background_task(staff, coordinator, ma
     with django_capture_on_commit_callbacks(execute=True):
         r = api_for(staff).post("/api/v1/academy/behind/prepare", {"year": 2024}, content_type="application/json")
     assert r.status_code == 202 and TrainingSummary.objects.filter(year=2024).count() == len(officials)
-    assert api_for(coordinator).post("/api/v1/academy/behind/prepare", {"year": 2023},
-                                     content_type="application/json").status_code == 403
+    assert (
+        api_for(coordinator)
+        .post("/api/v1/academy/behind/prepare", {"year": 2023}, content_type="application/json")
+        .status_code
+        == 403
+    )
 
 
 def test_the_command_prepares_a_year(make_official):
@@ -71,8 +76,9 @@ def test_the_command_prepares_a_year(make_official):
     assert TrainingYear.objects.filter(year=2025).exists() and TrainingSummary.objects.filter(year=2025).count() == 1
 
 
-def test_impact_page_shows_the_stored_snapshot_and_never_recomputes(staff, course, make_official, client_for,
-                                                                    api_for, django_capture_on_commit_callbacks):
+def test_impact_page_shows_the_stored_snapshot_and_never_recomputes(
+    staff, course, make_official, client_for, api_for, django_capture_on_commit_callbacks
+):
     """Before: a GET after a change recomputed the report and saved it."""
     r, writes = _writes(lambda: client_for(staff).get("/academy/impact/"))
     assert r.status_code == 200 and writes == [] and not ImpactSnapshot.objects.exists()

@@ -29,10 +29,18 @@ def xlsx(rows, header=None):
 
 
 GOOD = {
-    "family_name_en": "Zhang", "given_name_en": "Wei", "family_name_zh": "张", "given_name_zh": "伟",
-    "position": "副市长", "organisation": "Zhenjiang Municipal Government", "jurisdiction": "Zhenjiang",
-    "province": "Jiangsu", "population": "321万", "population_date": "2023-12-31",
-    "service_start": "2019/6/1", "email": "zhang.wei@example.cn",
+    "family_name_en": "Zhang",
+    "given_name_en": "Wei",
+    "family_name_zh": "张",
+    "given_name_zh": "伟",
+    "position": "副市长",
+    "organisation": "Zhenjiang Municipal Government",
+    "jurisdiction": "Zhenjiang",
+    "province": "Jiangsu",
+    "population": "321万",
+    "population_date": "2023-12-31",
+    "service_start": "2019/6/1",
+    "email": "zhang.wei@example.cn",
 }
 
 
@@ -61,9 +69,20 @@ def test_values():
 
 
 def test_good_csv_and_xlsx_give_the_same_rows():
-    other = dict(GOOD, family_name_en="Li", given_name_en="Na", family_name_zh="李", given_name_zh="娜",
-                 position="SOE executive", jurisdiction="", population="", population_date="",
-                 company="State Grid", company_size="1,500,000", email="")
+    other = dict(
+        GOOD,
+        family_name_en="Li",
+        given_name_en="Na",
+        family_name_zh="李",
+        given_name_zh="娜",
+        position="SOE executive",
+        jurisdiction="",
+        population="",
+        population_date="",
+        company="State Grid",
+        company_size="1,500,000",
+        email="",
+    )
     for data, name in ((rows_to_csv([GOOD, other]), "r.csv"), (xlsx([GOOD, other]), "r.xlsx")):
         res = parse_roster(data, name, today=TODAY)
         assert res.ok, res.errors

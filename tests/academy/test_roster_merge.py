@@ -13,8 +13,14 @@ from citybridge.core.models import Person
 
 pytestmark = pytest.mark.django_db
 
-NEW = {"family_name_en": "Newcomer", "given_name_en": "Nina", "family_name_zh": "牛", "given_name_zh": "娜",
-       "position": "mayor", "email": "nina@example.cn"}
+NEW = {
+    "family_name_en": "Newcomer",
+    "given_name_en": "Nina",
+    "family_name_zh": "牛",
+    "given_name_zh": "娜",
+    "position": "mayor",
+    "email": "nina@example.cn",
+}
 
 
 @pytest.fixture
@@ -26,8 +32,7 @@ def o1(staff, course, make_official):
 
 def _file(o1, **changes):
     p = o1.person
-    row = {"family_name_en": p.family_name_en, "given_name_en": p.given_name_en, "position": "mayor",
-           "email": p.email}
+    row = {"family_name_en": p.family_name_en, "given_name_en": p.given_name_en, "position": "mayor", "email": p.email}
     row.update(changes)
     return rows_to_csv([row, NEW])
 
@@ -47,14 +52,17 @@ def test_preview_reports_each_row_and_writes_nothing(coordinator, course, o1):
     known, new = report.rows
     assert (known["line"], known["outcome"], new["line"], new["outcome"]) == (2, "already_enrolled", 3, "new")
     assert {c["field"]: (c["old"], c["new"]) for c in known["changes"]} == {
-        "phone": ("+86 10 1234 5678", "+86 512 0000 1111"), "position": ("Mayor", "Vice mayor")}
+        "phone": ("+86 10 1234 5678", "+86 512 0000 1111"),
+        "position": ("Mayor", "Vice mayor"),
+    }
     assert new["changes"] == []
 
 
 def test_confirm_adds_new_rows_skips_enrolled_and_applies_only_confirmed_changes(coordinator, course, o1):
     data = _file(o1, phone="+86 512 0000 1111", position="Vice mayor")
-    report = services.roster_import(actor=coordinator, data=data, filename="r.csv", course=course,
-                                    apply_changes={"2:phone"})
+    report = services.roster_import(
+        actor=coordinator, data=data, filename="r.csv", course=course, apply_changes={"2:phone"}
+    )
     assert report.ok and (report.created, report.skipped, report.enrolled) == (1, 1, 1)
     persons, enrolments, phone, position = _state(o1)
     assert (phone, position) == ("+86 512 0000 1111", "mayor")
@@ -67,27 +75,47 @@ def test_confirm_adds_new_rows_skips_enrolled_and_applies_only_confirmed_changes
 
 
 def test_a_failing_row_still_imports_nothing(coordinator, course, o1):
-    data = rows_to_csv([{"family_name_en": o1.person.family_name_en, "given_name_en": "Test", "position": "mayor",
-                         "email": o1.person.email, "phone": "1"}, NEW, dict(NEW, email="x@example.cn",
-                                                                             family_name_en="Bad",
-                                                                             family_name_zh="坏",
-                                                                             service_start="2999-01-01")])
+    data = rows_to_csv(
+        [
+            {
+                "family_name_en": o1.person.family_name_en,
+                "given_name_en": "Test",
+                "position": "mayor",
+                "email": o1.person.email,
+                "phone": "1",
+            },
+            NEW,
+            dict(NEW, email="x@example.cn", family_name_en="Bad", family_name_zh="坏", service_start="2999-01-01"),
+        ]
+    )
     before = _state(o1)
-    report = services.roster_import(actor=coordinator, data=data, filename="r.csv", course=course,
-                                    apply_changes=services.ALL_CHANGES)
+    report = services.roster_import(
+        actor=coordinator, data=data, filename="r.csv", course=course, apply_changes=services.ALL_CHANGES
+    )
     assert not report.ok and report.rows[-1]["outcome"] == "error" and report.rows[-1]["line"] == 4
     assert _state(o1) == before
 
 
 def test_changes_outside_the_coordinators_scope_are_never_shown(other_coordinator, other_academy, o1):
-    other = Course.objects.create(academy=other_academy, title="Other", title_en="Other",
-                                  start_date=o1.enrolments.get().course.start_date,
-                                  end_date=o1.enrolments.get().course.end_date, status="open")
+    other = Course.objects.create(
+        academy=other_academy,
+        title="Other",
+        title_en="Other",
+        start_date=o1.enrolments.get().course.start_date,
+        end_date=o1.enrolments.get().course.end_date,
+        status="open",
+    )
     before = _state(o1)
     data = _file(o1, phone="+86 512 0000 1111", position="Vice mayor")
     for dry_run in (True, False):
-        report = services.roster_import(actor=other_coordinator, data=data, filename="r.csv", course=other,
-                                        dry_run=dry_run, apply_changes=services.ALL_CHANGES)
+        report = services.roster_import(
+            actor=other_coordinator,
+            data=data,
+            filename="r.csv",
+            course=other,
+            dry_run=dry_run,
+            apply_changes=services.ALL_CHANGES,
+        )
         assert report.ok and [r["outcome"] for r in report.rows] == ["new", "new"]
         assert all(r["changes"] == [] for r in report.rows)
         assert "1234" not in str(report.rows)
@@ -99,8 +127,9 @@ def test_page_upload_preview_confirm(coordinator, course, o1, client_for):
     client = client_for(coordinator)
     url = f"/academy/courses/{course.pk}/roster/"
     before = _state(o1)
-    r = client.post(url, {"file": SimpleUploadedFile("r.csv", _file(o1, phone="+86 512 0000 1111",
-                                                                         position="Vice mayor"))})
+    r = client.post(
+        url, {"file": SimpleUploadedFile("r.csv", _file(o1, phone="+86 512 0000 1111", position="Vice mayor"))}
+    )
     html = r.content.decode()
     assert r.status_code == 200 and "already enrolled" in html and "Newcomer" in html
     assert 'value="2:phone"' in html and "+86 10 1234 5678" in html and "Vice mayor" in html

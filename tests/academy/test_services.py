@@ -26,20 +26,23 @@ pytestmark = pytest.mark.django_db
 
 def test_course_rules_enforced(staff, academy):
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=staff, academy=academy, title_en="X", start_date=date(2025, 3, 10),
-                               end_date=date(2025, 3, 1))
+        services.course_create(
+            actor=staff, academy=academy, title_en="X", start_date=date(2025, 3, 10), end_date=date(2025, 3, 1)
+        )
     assert "before the first day" in str(exc.value)
     # 10 days: a warning by default, so it is created; the page shows the warning
-    c = services.course_create(actor=staff, academy=academy, title_en="Short", start_date=date(2025, 3, 1),
-                               end_date=date(2025, 3, 10))
+    c = services.course_create(
+        actor=staff, academy=academy, title_en="Short", start_date=date(2025, 3, 1), end_date=date(2025, 3, 10)
+    )
     assert [p.code for p in services.course_problems(c)] == ["course.too_short"]
 
 
 def test_course_length_as_error_by_configuration(staff, academy, settings):
     settings.CITYBRIDGE_ACADEMY_COURSE_RULES = {"course_length_severity": "error"}
     with pytest.raises(ValidationError) as exc:
-        services.course_create(actor=staff, academy=academy, title_en="Long", start_date=date(2025, 3, 1),
-                               end_date=date(2025, 4, 11))  # 6 weeks
+        services.course_create(
+            actor=staff, academy=academy, title_en="Long", start_date=date(2025, 3, 1), end_date=date(2025, 4, 11)
+        )  # 6 weeks
     assert "42 days" in str(exc.value)
     assert not Course.objects.exists()
 
@@ -55,15 +58,17 @@ def test_no_rest_day_refused(staff, course):
     fill_timetable(course)
     rest = date(2025, 3, 9)  # day 7 of week 1
     with pytest.raises(ValidationError) as exc:
-        services.session_save(actor=staff, course=course, date=rest, start_time=time(9), end_time=time(11),
-                              format="lecture")
+        services.session_save(
+            actor=staff, course=course, date=rest, start_time=time(9), end_time=time(11), format="lecture"
+        )
     assert "no rest day" in str(exc.value)
 
 
 def test_session_outside_course_refused(staff, course):
     with pytest.raises(ValidationError):
-        services.session_save(actor=staff, course=course, date=date(2025, 4, 1), start_time=time(9),
-                              end_time=time(11), format="lecture")
+        services.session_save(
+            actor=staff, course=course, date=date(2025, 4, 1), start_time=time(9), end_time=time(11), format="lecture"
+        )
 
 
 def test_fifty_sixth_confirmed_refused_and_waitlist(staff, course, make_official):
@@ -106,8 +111,11 @@ def test_attendance_updates_summary(staff, course, make_official):
     assert (s1.total_days, s1.shortfall) == (12, 0)
     assert (s2.total_days, s2.shortfall) == (11, 1)
     # clearing marks reduces the count
-    services.attendance_record(actor=staff, course=course, marks=[
-        services.Mark(o1.pk, s.pk, "") for s in sessions if s.date == date(2025, 3, 4)])
+    services.attendance_record(
+        actor=staff,
+        course=course,
+        marks=[services.Mark(o1.pk, s.pk, "") for s in sessions if s.date == date(2025, 3, 4)],
+    )
     assert TrainingSummary.objects.get(official=o1, year=2025).total_days == 11
     assert Attendance.objects.filter(official=o1).count() == 22
 
@@ -119,8 +127,9 @@ def test_attendance_rejects_unknown_status_and_not_enrolled(staff, course, make_
     with pytest.raises(ValidationError):
         services.attendance_record(actor=staff, course=course, marks=[services.Mark(o.pk, sessions[0].pk, "asleep")])
     with pytest.raises(ValidationError):
-        services.attendance_record(actor=staff, course=course,
-                                   marks=[services.Mark(make_official().pk, sessions[0].pk, "present")])
+        services.attendance_record(
+            actor=staff, course=course, marks=[services.Mark(make_official().pk, sessions[0].pk, "present")]
+        )
     assert not Attendance.objects.exists()
 
 
@@ -128,11 +137,25 @@ def test_external_training_requires_evidence_and_counts(staff, make_official):
     o = make_official()
     services.compliance_prepare_year(year=2024)
     with pytest.raises(ValidationError):
-        services.external_training_create(actor=staff, official=o, provider="CAG", title="Leadership",
-                                          start_date=date(2024, 5, 6), end_date=date(2024, 5, 10), days=5)
-    services.external_training_create(actor=staff, official=o, provider="CAG", title="Leadership",
-                                      start_date=date(2024, 5, 6), end_date=date(2024, 5, 10), days=5,
-                                      evidence_reference="CAG-2024-0001")
+        services.external_training_create(
+            actor=staff,
+            official=o,
+            provider="CAG",
+            title="Leadership",
+            start_date=date(2024, 5, 6),
+            end_date=date(2024, 5, 10),
+            days=5,
+        )
+    services.external_training_create(
+        actor=staff,
+        official=o,
+        provider="CAG",
+        title="Leadership",
+        start_date=date(2024, 5, 6),
+        end_date=date(2024, 5, 10),
+        days=5,
+        evidence_reference="CAG-2024-0001",
+    )
     s = TrainingSummary.objects.get(official=o, year=2024)
     assert (s.external_days, s.total_days, s.shortfall) == (5, 5, 7)
 
@@ -152,8 +175,9 @@ def test_certificates_and_revocation(staff, course, make_official):
     for o in (o1, o2):
         services.enrolment_create(actor=staff, course=course, official=o)
     services.course_set_status(actor=staff, course=course, status="running")
-    services.attendance_record(actor=staff, course=course,
-                               marks=[services.Mark(o1.pk, s.pk, "present") for s in sessions[:6]])
+    services.attendance_record(
+        actor=staff, course=course, marks=[services.Mark(o1.pk, s.pk, "present") for s in sessions[:6]]
+    )
     course.refresh_from_db()
     with pytest.raises(ValidationError):
         services.certificate_issue(actor=staff, enrolment=Enrolment.objects.get(official=o1))
@@ -186,16 +210,29 @@ def _csv(rows):
     return rows_to_csv(rows)
 
 
-ROW = {"family_name_en": "Zhang", "given_name_en": "Wei", "family_name_zh": "张", "given_name_zh": "伟",
-       "position": "mayor", "organisation": "Zhenjiang Municipal Government", "jurisdiction": "Zhenjiang",
-       "province": "Jiangsu", "population": "3210000", "population_date": "2020-11-01",
-       "service_start": "2018-01-01", "email": "zhang@example.cn"}
+ROW = {
+    "family_name_en": "Zhang",
+    "given_name_en": "Wei",
+    "family_name_zh": "张",
+    "given_name_zh": "伟",
+    "position": "mayor",
+    "organisation": "Zhenjiang Municipal Government",
+    "jurisdiction": "Zhenjiang",
+    "province": "Jiangsu",
+    "population": "3210000",
+    "population_date": "2020-11-01",
+    "service_start": "2018-01-01",
+    "email": "zhang@example.cn",
+}
 
 
 def test_roster_import_creates_and_enrols(coordinator, course):
-    report = services.roster_import(actor=coordinator, data=_csv([ROW, dict(ROW, family_name_en="Li", family_name_zh="李",
-                                                                         email="li@example.cn", position="副市长")]),
-                                    filename="r.csv", course=course)
+    report = services.roster_import(
+        actor=coordinator,
+        data=_csv([ROW, dict(ROW, family_name_en="Li", family_name_zh="李", email="li@example.cn", position="副市长")]),
+        filename="r.csv",
+        course=course,
+    )
     assert report.ok, report.errors
     assert (report.created, report.enrolled) == (2, 2)
     o = OfficialProfile.objects.get(person__email="zhang@example.cn")
@@ -212,7 +249,10 @@ def test_roster_import_creates_and_enrols(coordinator, course):
 def test_roster_import_is_atomic_and_reports_in_chinese(coordinator, course):
     from django.utils import translation
 
-    rows = [ROW, dict(ROW, family_name_en="Bad", family_name_zh="坏", email="bad@example.cn", service_start="2019-02-30")]
+    rows = [
+        ROW,
+        dict(ROW, family_name_en="Bad", family_name_zh="坏", email="bad@example.cn", service_start="2019-02-30"),
+    ]
     with translation.override("zh-hans"):
         report = services.roster_import(actor=coordinator, data=_csv(rows), filename="r.csv", course=course)
     assert not report.ok
@@ -226,13 +266,13 @@ def test_roster_over_class_size(coordinator, course):
     report = services.roster_import(actor=coordinator, data=_csv(rows), filename="r.csv", course=course)
     assert not report.ok and "full" in report.errors[0]["message"]
     assert not Person.objects.exists()
-    report = services.roster_import(actor=coordinator, data=_csv(rows), filename="r.csv", course=course,
-                                    overflow_to_waitlist=True)
+    report = services.roster_import(
+        actor=coordinator, data=_csv(rows), filename="r.csv", course=course, overflow_to_waitlist=True
+    )
     assert report.ok and (report.enrolled, report.waitlisted) == (55, 1)
 
 
-def test_impact_snapshot_goes_stale_and_recomputes(staff, course, make_official,
-                                                   django_capture_on_commit_callbacks):
+def test_impact_snapshot_goes_stale_and_recomputes(staff, course, make_official, django_capture_on_commit_callbacks):
     """The writes mark the snapshot stale and queue the background refresh (run inline by the test backend)."""
     from citybridge.academy.models import Jurisdiction
 
@@ -266,16 +306,25 @@ def test_refresh_without_years_writes_the_years_trained(staff, course, make_offi
 
 def test_coordinator_adds_an_official_with_jurisdiction_and_population(coordinator, course):
     o = services.official_create_with_person(
-        actor=coordinator, course=course, family_name_zh_hans="王", given_name_zh_hans="芳", position="mayor",
-        jurisdiction="镇江", province="江苏", population=3_210_000, population_date=date(2020, 11, 1),
-        service_start=date(2019, 1, 1))
+        actor=coordinator,
+        course=course,
+        family_name_zh_hans="王",
+        given_name_zh_hans="芳",
+        position="mayor",
+        jurisdiction="镇江",
+        province="江苏",
+        population=3_210_000,
+        population_date=date(2020, 11, 1),
+        service_start=date(2019, 1, 1),
+    )
     assert o.jurisdiction.name_zh_hans == "镇江" and o.province == "江苏"
     assert o.jurisdiction.populations.get().population == 3_210_000
     with pytest.raises(ValidationError):
         services.official_create_with_person(actor=coordinator, course=course, position="mayor")  # no name
     with pytest.raises(ValidationError):
-        services.official_create_with_person(actor=coordinator, course=course, family_name_en="X",
-                                             position="mayor", population=5)  # population without jurisdiction
+        services.official_create_with_person(
+            actor=coordinator, course=course, family_name_en="X", position="mayor", population=5
+        )  # population without jurisdiction
 
 
 def test_lecturer_cannot_add_officials(lecturer):

@@ -24,15 +24,20 @@ def _language_reset():
 
 @pytest.fixture
 def world(staff, coordinator, lecturer, course, make_official):
-    return {"coordinator": coordinator, "lecturer": lecturer, "course": course,
-            "official": make_official(),
-            "company": Organisation.objects.create(name="Vanke", name_en="Vanke", type="company", country="CN")}
+    return {
+        "coordinator": coordinator,
+        "lecturer": lecturer,
+        "course": course,
+        "official": make_official(),
+        "company": Organisation.objects.create(name="Vanke", name_en="Vanke", type="company", country="CN"),
+    }
 
 
 def _api_session(api_for, user, course, **kw):
     body = {"date": "2025-03-04", "start_time": "09:00", "end_time": "12:00", **kw}
-    return api_for(user).post(f"/api/v1/academy/courses/{course.pk}/sessions", json.dumps(body),
-                              content_type="application/json")
+    return api_for(user).post(
+        f"/api/v1/academy/courses/{course.pk}/sessions", json.dumps(body), content_type="application/json"
+    )
 
 
 def _page_session(client_for, user, course, **kw):
@@ -61,8 +66,7 @@ def test_page_refuses_a_lecturer_who_is_not_a_lecturer(world, client_for):
 def test_a_real_lecturer_and_partner_are_accepted(world, client_for, api_for, how):
     lecturer, company = world["lecturer"].person, world["company"]
     if how == "api":
-        r = _api_session(api_for, world["coordinator"], world["course"], lecturer_id=lecturer.pk,
-                         partner_id=company.pk)
+        r = _api_session(api_for, world["coordinator"], world["course"], lecturer_id=lecturer.pk, partner_id=company.pk)
         assert r.status_code == 201 and r.json()["lecturer_name"] == lecturer.display_name()
     else:
         r = _page_session(client_for, world["coordinator"], world["course"], lecturer=lecturer.pk, partner=company.pk)
@@ -89,8 +93,14 @@ def test_service_refuses_non_lecturer(world):
     from citybridge.academy import services
 
     with pytest.raises(ValidationError):
-        services.session_save(actor=world["coordinator"], course=world["course"], date=world["course"].start_date,
-                              start_time="09:00", end_time="12:00", lecturer=world["official"].person)
+        services.session_save(
+            actor=world["coordinator"],
+            course=world["course"],
+            date=world["course"].start_date,
+            start_time="09:00",
+            end_time="12:00",
+            lecturer=world["official"].person,
+        )
 
 
 # --------------------------------------------------------------------------- certificates

@@ -14,8 +14,10 @@ from citybridge.core.models import Person
 
 from .conftest import fill_timetable
 
-STALE = {"en": "Someone else saved this record while you were editing it.",
-         "zh-hans": "在您编辑期间，其他人保存了此记录。"}
+STALE = {
+    "en": "Someone else saved this record while you were editing it.",
+    "zh-hans": "在您编辑期间，其他人保存了此记录。",
+}
 STALE_API = {"en": "Someone else saved this record after the version you sent", "zh-hans": "在您发送的版本"}
 LANGUAGES = pytest.mark.parametrize("language", ["en", "zh-hans"])
 
@@ -25,9 +27,15 @@ def _json(client, method, url, body, **headers):
 
 
 def _course_form(course, **changes):
-    data = {"academy": course.academy_id, "title_en": course.title_en, "title_zh_hans": course.title_zh_hans,
-            "start_date": course.start_date.isoformat(), "end_date": course.end_date.isoformat(),
-            "location_en": "", "location_zh_hans": ""}
+    data = {
+        "academy": course.academy_id,
+        "title_en": course.title_en,
+        "title_zh_hans": course.title_zh_hans,
+        "start_date": course.start_date.isoformat(),
+        "end_date": course.end_date.isoformat(),
+        "location_en": "",
+        "location_zh_hans": "",
+    }
     data.update(changes)
     return data
 
@@ -38,9 +46,15 @@ def _first_session(course):
 
 
 def _session_form(session, **changes):
-    data = {"date": session.date.isoformat(), "start_time": session.start_time.strftime("%H:%M"),
-            "end_time": session.end_time.strftime("%H:%M"), "format": session.format, "title_en": session.title_en,
-            "title_zh_hans": session.title_zh_hans or "", "site": session.site}
+    data = {
+        "date": session.date.isoformat(),
+        "start_time": session.start_time.strftime("%H:%M"),
+        "end_time": session.end_time.strftime("%H:%M"),
+        "format": session.format,
+        "title_en": session.title_en,
+        "title_zh_hans": session.title_zh_hans or "",
+        "site": session.site,
+    }
     data.update(changes)
     return data
 
@@ -52,16 +66,18 @@ def _session_form(session, **changes):
 def test_course_page_stale_save_is_refused_with_current_values(client_for, coordinator, staff, course, language):
     client = client_for(coordinator, language=language)
     assert 'name="version" value="1"' in client.get(f"/academy/courses/{course.pk}/edit/").content.decode()
-    services.course_update(actor=staff, course=Course.objects.get(pk=course.pk), expected_version=1,
-                           location_en="Beijing")
+    services.course_update(
+        actor=staff, course=Course.objects.get(pk=course.pk), expected_version=1, location_en="Beijing"
+    )
     r = client.post(f"/academy/courses/{course.pk}/edit/", _course_form(course, version=1, title_en="Mine"))
     body = r.content.decode()
     assert r.status_code == 409 and STALE[language] in body
     assert "Beijing" in body and 'value="Mine"' in body and 'name="version" value="2"' in body
     course.refresh_from_db()
     assert (course.title_en, course.location_en, course.version) == ("Energy Smart Cities", "Beijing", 2)
-    r = client.post(f"/academy/courses/{course.pk}/edit/",
-                    _course_form(course, version=2, title_en="Mine", location_en="Beijing"))
+    r = client.post(
+        f"/academy/courses/{course.pk}/edit/", _course_form(course, version=2, title_en="Mine", location_en="Beijing")
+    )
     assert r.status_code == 302
     course.refresh_from_db()
     assert (course.title_en, course.version) == ("Mine", 3)
@@ -101,23 +117,35 @@ def test_session_page_stale_save_is_refused(client_for, coordinator, staff, cour
     session = _first_session(course)
     client = client_for(coordinator, language=language)
     assert 'name="version" value="1"' in client.get(f"/academy/sessions/{session.pk}/edit/").content.decode()
-    services.session_save(actor=staff, course=course, session=Session.objects.get(pk=session.pk),
-                          expected_version=1, **{**_session_fields(session), "site": "Room 101"})
+    services.session_save(
+        actor=staff,
+        course=course,
+        session=Session.objects.get(pk=session.pk),
+        expected_version=1,
+        **{**_session_fields(session), "site": "Room 101"},
+    )
     r = client.post(f"/academy/sessions/{session.pk}/edit/", _session_form(session, version=1, format="workshop"))
     body = r.content.decode()
     assert r.status_code == 409 and STALE[language] in body and "Room 101" in body
     session.refresh_from_db()
     assert (session.format, session.site, session.version) == ("lecture", "Room 101", 2)
-    r = client.post(f"/academy/sessions/{session.pk}/edit/",
-                    _session_form(session, version=2, format="workshop", site="Room 101"))
+    r = client.post(
+        f"/academy/sessions/{session.pk}/edit/", _session_form(session, version=2, format="workshop", site="Room 101")
+    )
     assert r.status_code == 302
     session.refresh_from_db()
     assert (session.format, session.version) == ("workshop", 3)
 
 
 def _session_fields(session):
-    return {"date": session.date, "start_time": session.start_time, "end_time": session.end_time,
-            "format": session.format, "title_en": session.title_en, "site": session.site}
+    return {
+        "date": session.date,
+        "start_time": session.start_time,
+        "end_time": session.end_time,
+        "format": session.format,
+        "title_en": session.title_en,
+        "site": session.site,
+    }
 
 
 @LANGUAGES
@@ -135,8 +163,12 @@ def test_session_api_stale_put_is_409(api_for, coordinator, course, language):
     assert (session.site, session.version) == ("Room 1", 2)
     assert _json(api, "put", url, {**body, "site": "Room 2", "version": 2}).json()["version"] == 3
     # adding a session needs no version
-    new = _json(api, "post", f"/api/v1/academy/courses/{course.pk}/sessions",
-                {**body, "date": "2025-03-04", "start_time": "14:00", "end_time": "15:00"})
+    new = _json(
+        api,
+        "post",
+        f"/api/v1/academy/courses/{course.pk}/sessions",
+        {**body, "date": "2025-03-04", "start_time": "14:00", "end_time": "15:00"},
+    )
     assert new.status_code == 201 and new.json()["version"] == 1
 
 
@@ -145,10 +177,16 @@ def test_session_api_stale_put_is_409(api_for, coordinator, course, language):
 
 def _official_form(official, **changes):
     p = official.person
-    data = {"family_name_en": p.family_name_en, "given_name_en": p.given_name_en or "",
-            "family_name_zh_hans": p.family_name_zh_hans or "", "given_name_zh_hans": p.given_name_zh_hans or "",
-            "email": p.email, "phone": p.phone, "position": official.position,
-            "service_start": official.service_start.isoformat() if official.service_start else ""}
+    data = {
+        "family_name_en": p.family_name_en,
+        "given_name_en": p.given_name_en or "",
+        "family_name_zh_hans": p.family_name_zh_hans or "",
+        "given_name_zh_hans": p.given_name_zh_hans or "",
+        "email": p.email,
+        "phone": p.phone,
+        "position": official.position,
+        "service_start": official.service_start.isoformat() if official.service_start else "",
+    }
     data.update(changes)
     return data
 
@@ -161,19 +199,26 @@ def test_official_page_stale_save_is_refused(client_for, staff, make_official, l
     assert 'name="version" value="1"' in page and 'name="person_version" value="1"' in page
     # someone else saves the official's page first
     services.official_update_with_person(
-        actor=staff, official=OfficialProfile.objects.get(pk=official.pk), expected_version=1,
-        expected_person_version=1, **{**_official_fields(official), "phone": "+86 999"})
-    r = client.post(f"/academy/officials/{official.pk}/edit/",
-                    _official_form(official, version=1, person_version=1, position="vice_mayor"))
+        actor=staff,
+        official=OfficialProfile.objects.get(pk=official.pk),
+        expected_version=1,
+        expected_person_version=1,
+        **{**_official_fields(official), "phone": "+86 999"},
+    )
+    r = client.post(
+        f"/academy/officials/{official.pk}/edit/",
+        _official_form(official, version=1, person_version=1, position="vice_mayor"),
+    )
     body = r.content.decode()
     assert r.status_code == 409 and STALE[language] in body and "+86 999" in body
     assert 'name="version" value="2"' in body and 'name="person_version" value="2"' in body
     official.refresh_from_db()
     official.person.refresh_from_db()
     assert (official.position, official.person.phone, official.version) == ("mayor", "+86 999", 2)
-    r = client.post(f"/academy/officials/{official.pk}/edit/",
-                    _official_form(official, version=2, person_version=2, position="vice_mayor",
-                                   phone="+86 999"))
+    r = client.post(
+        f"/academy/officials/{official.pk}/edit/",
+        _official_form(official, version=2, person_version=2, position="vice_mayor", phone="+86 999"),
+    )
     assert r.status_code == 302
     official.refresh_from_db()
     assert (official.position, official.version) == ("vice_mayor", 3)
@@ -181,18 +226,26 @@ def test_official_page_stale_save_is_refused(client_for, staff, make_official, l
 
 def _official_fields(official):
     p = official.person
-    return {"family_name_en": p.family_name_en, "given_name_en": p.given_name_en, "email": p.email,
-            "phone": p.phone, "position": official.position, "service_start": official.service_start}
+    return {
+        "family_name_en": p.family_name_en,
+        "given_name_en": p.given_name_en,
+        "email": p.email,
+        "phone": p.phone,
+        "position": official.position,
+        "service_start": official.service_start,
+    }
 
 
 def test_official_page_is_stale_after_the_person_was_edited_elsewhere(client_for, staff, make_official):
     official = make_official()
     client = client_for(staff)
     client.get(f"/academy/officials/{official.pk}/edit/")
-    core_services.person_update(actor=staff, person=Person.objects.get(pk=official.person_id), expected_version=1,
-                                title_en="Mayor of Wuhan")
-    r = client.post(f"/academy/officials/{official.pk}/edit/",
-                    _official_form(official, version=1, person_version=1, phone="+86 1"))
+    core_services.person_update(
+        actor=staff, person=Person.objects.get(pk=official.person_id), expected_version=1, title_en="Mayor of Wuhan"
+    )
+    r = client.post(
+        f"/academy/officials/{official.pk}/edit/", _official_form(official, version=1, person_version=1, phone="+86 1")
+    )
     assert r.status_code == 409
     official.person.refresh_from_db()
     assert official.person.phone == "+86 10 1234 5678" and official.person.version == 2
@@ -212,15 +265,25 @@ def test_topic_page_stale_save_is_refused(client_for, staff, language):
     topic = services.topic_save(actor=staff, slug="energy", name_en="Energy")
     client = client_for(staff, language=language)
     assert 'name="version" value="1"' in client.get(f"/academy/curriculum/topics/{topic.pk}/edit/").content.decode()
-    services.topic_save(actor=staff, topic=Topic.objects.get(pk=topic.pk), slug="energy", name_en="Energy",
-                        name_zh_hans="能源", expected_version=1)
+    services.topic_save(
+        actor=staff,
+        topic=Topic.objects.get(pk=topic.pk),
+        slug="energy",
+        name_en="Energy",
+        name_zh_hans="能源",
+        expected_version=1,
+    )
     form = {"slug": "energy", "name_en": "Energy systems", "order": 0, "version": 1}
     r = client.post(f"/academy/curriculum/topics/{topic.pk}/edit/", form)
     assert r.status_code == 409 and STALE[language] in r.content.decode() and "能源" in r.content.decode()
     topic.refresh_from_db()
     assert (topic.name_en, topic.version) == ("Energy", 2)
-    assert client.post(f"/academy/curriculum/topics/{topic.pk}/edit/",
-                       {**form, "version": 2, "name_zh_hans": "能源"}).status_code == 302
+    assert (
+        client.post(
+            f"/academy/curriculum/topics/{topic.pk}/edit/", {**form, "version": 2, "name_zh_hans": "能源"}
+        ).status_code
+        == 302
+    )
     topic.refresh_from_db()
     assert (topic.name_en, topic.version) == ("Energy systems", 3)
 
@@ -229,8 +292,9 @@ def test_module_page_stale_save_is_refused(client_for, staff):
     module = services.module_save(actor=staff, title_en="Planning", days=2)
     client = client_for(staff)
     assert 'name="version" value="1"' in client.get(f"/academy/curriculum/modules/{module.pk}/edit/").content.decode()
-    services.module_save(actor=staff, module=Module.objects.get(pk=module.pk), title_en="Planning", days=3,
-                         expected_version=1)
+    services.module_save(
+        actor=staff, module=Module.objects.get(pk=module.pk), title_en="Planning", days=3, expected_version=1
+    )
     form = {"title_en": "Planning 2", "days": 2, "version": 1}
     r = client.post(f"/academy/curriculum/modules/{module.pk}/edit/", form)
     assert r.status_code == 409 and STALE["en"] in r.content.decode()
@@ -246,8 +310,11 @@ def test_academy_page_stale_save_is_refused(client_for, staff, academy, language
     client = client_for(staff, language=language)
     assert 'name="version" value="1"' in client.get("/academy/academies/").content.decode()
     services.academy_save(actor=staff, organisation=academy.organisation, official=False, expected_version=1)
-    r = client.post("/academy/academies/", {"academy": academy.pk, "official": "1", "managed_by_program": "1",
-                                             "version": 1}, follow=True)
+    r = client.post(
+        "/academy/academies/",
+        {"academy": academy.pk, "official": "1", "managed_by_program": "1", "version": 1},
+        follow=True,
+    )
     expected = {"en": "Someone else saved this academy", "zh-hans": "在您编辑期间，其他人保存了此学院"}[language]
     assert expected in r.content.decode()
     academy.refresh_from_db()
@@ -260,8 +327,9 @@ def test_academy_page_stale_save_is_refused(client_for, staff, academy, language
 def test_editing_without_a_version_is_refused_and_changes_nothing(staff, course):
     session = _first_session(course)
     with pytest.raises(Exception) as caught:
-        services.session_save(actor=staff, course=course, session=session, date=date(2025, 3, 4),
-                              start_time=time(9), end_time=time(10))
+        services.session_save(
+            actor=staff, course=course, session=session, date=date(2025, 3, 4), start_time=time(9), end_time=time(10)
+        )
     assert "version" in caught.value.message_dict
     session.refresh_from_db()
     assert (session.date, session.version) == (date(2025, 3, 3), 1)

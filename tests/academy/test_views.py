@@ -23,62 +23,107 @@ def world(staff, coordinator, other_coordinator, lecturer, make_user, course, ma
         services.enrolment_create(actor=staff, course=course, official=o)
     services.course_set_status(actor=staff, course=course, status="running")
     sessions = list(course.sessions.all())
-    services.attendance_record(actor=staff, course=course, marks=[services.Mark(o1.pk, s.pk, "present")
-                                                                  for s in sessions])
+    services.attendance_record(
+        actor=staff, course=course, marks=[services.Mark(o1.pk, s.pk, "present") for s in sessions]
+    )
     services.course_set_status(actor=staff, course=course, status="completed")
     services.certificate_issue_all(actor=staff, course=course)
     cert = Enrolment.objects.get(official=o1).certificate
     services.compliance_prepare_year(year=2025)  # what the background task does (reads never prepare)
     services.impact_refresh()
     return {
-        "staff": staff, "coordinator": coordinator, "other_coordinator": other_coordinator, "lecturer": lecturer,
-        "other_lecturer": make_user("lecturer"), "translator": make_user("translator"),
-        "course": course, "o1": o1, "o2": o2, "cert": cert, "session": sessions[0],
+        "staff": staff,
+        "coordinator": coordinator,
+        "other_coordinator": other_coordinator,
+        "lecturer": lecturer,
+        "other_lecturer": make_user("lecturer"),
+        "translator": make_user("translator"),
+        "course": course,
+        "o1": o1,
+        "o2": o2,
+        "cert": cert,
+        "session": sessions[0],
     }
 
 
 PAGES = {
     # name: (url builder, {role: expected status})
-    "index": (lambda w: "/academy/", dict(staff=200, coordinator=200, other_coordinator=200, lecturer=200,
-                                          translator=200, anonymous=302)),
+    "index": (
+        lambda w: "/academy/",
+        dict(staff=200, coordinator=200, other_coordinator=200, lecturer=200, translator=200, anonymous=302),
+    ),
     "curriculum": (lambda w: "/academy/curriculum/", dict(staff=200, coordinator=200, lecturer=200, anonymous=302)),
     "topic-create": (lambda w: "/academy/curriculum/topics/new/", dict(staff=200, coordinator=403, lecturer=403)),
-    "module-create": (lambda w: "/academy/curriculum/modules/new/", dict(staff=200, coordinator=403,
-                                                                         lecturer=403)),
+    "module-create": (lambda w: "/academy/curriculum/modules/new/", dict(staff=200, coordinator=403, lecturer=403)),
     "academies": (lambda w: "/academy/academies/", dict(staff=200, coordinator=200, anonymous=302)),
-    "course-create": (lambda w: "/academy/courses/new/", dict(staff=200, coordinator=200, lecturer=403,
-                                                              translator=403)),
-    "course": (lambda w: f"/academy/courses/{w['course'].pk}/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=200, other_lecturer=404, translator=404,
-        anonymous=302)),
-    "course-edit": (lambda w: f"/academy/courses/{w['course'].pk}/edit/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404)),
-    "session-create": (lambda w: f"/academy/courses/{w['course'].pk}/sessions/new/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403)),
-    "attendance": (lambda w: f"/academy/courses/{w['course'].pk}/attendance/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404)),
-    "roster": (lambda w: f"/academy/courses/{w['course'].pk}/roster/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403)),
-    "ics": (lambda w: f"/academy/courses/{w['course'].pk}/timetable.ics", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=200, other_lecturer=404)),
+    "course-create": (
+        lambda w: "/academy/courses/new/",
+        dict(staff=200, coordinator=200, lecturer=403, translator=403),
+    ),
+    "course": (
+        lambda w: f"/academy/courses/{w['course'].pk}/",
+        dict(
+            staff=200,
+            coordinator=200,
+            other_coordinator=404,
+            lecturer=200,
+            other_lecturer=404,
+            translator=404,
+            anonymous=302,
+        ),
+    ),
+    "course-edit": (
+        lambda w: f"/academy/courses/{w['course'].pk}/edit/",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404),
+    ),
+    "session-create": (
+        lambda w: f"/academy/courses/{w['course'].pk}/sessions/new/",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403),
+    ),
+    "attendance": (
+        lambda w: f"/academy/courses/{w['course'].pk}/attendance/",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404),
+    ),
+    "roster": (
+        lambda w: f"/academy/courses/{w['course'].pk}/roster/",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403),
+    ),
+    "ics": (
+        lambda w: f"/academy/courses/{w['course'].pk}/timetable.ics",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=200, other_lecturer=404),
+    ),
     "officials": (lambda w: "/academy/officials/", dict(staff=200, coordinator=200, lecturer=403, translator=403)),
     "officials-import": (lambda w: "/academy/officials/import/", dict(staff=200, coordinator=200, lecturer=403)),
     "official-create": (lambda w: "/academy/officials/new/", dict(staff=200, coordinator=403, lecturer=403)),
-    "official-create-in-course": (lambda w: f"/academy/officials/new/?course={w['course'].pk}", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403)),
-    "official": (lambda w: f"/academy/officials/{w['o1'].pk}/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404, anonymous=302)),
-    "behind": (lambda w: "/academy/behind/", dict(staff=200, coordinator=200, other_coordinator=200,
-                                                  lecturer=403, translator=403, anonymous=302)),
+    "official-create-in-course": (
+        lambda w: f"/academy/officials/new/?course={w['course'].pk}",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403),
+    ),
+    "official": (
+        lambda w: f"/academy/officials/{w['o1'].pk}/",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404, anonymous=302),
+    ),
+    "behind": (
+        lambda w: "/academy/behind/",
+        dict(staff=200, coordinator=200, other_coordinator=200, lecturer=403, translator=403, anonymous=302),
+    ),
     "behind-export": (lambda w: "/academy/behind.xlsx", dict(staff=200, coordinator=200, lecturer=403)),
-    "impact": (lambda w: "/academy/impact/", dict(staff=200, coordinator=200, other_coordinator=200, lecturer=403,
-                                                  translator=403, anonymous=302)),
-    "impact-export": (lambda w: "/academy/impact.xlsx", dict(staff=200, coordinator=200, lecturer=403,
-                                                             translator=403, anonymous=302)),
-    "certificate": (lambda w: f"/academy/certificates/{w['cert'].pk}/pdf/", dict(
-        staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404, anonymous=302)),
-    "revoke": (lambda w: f"/academy/certificates/{w['cert'].pk}/revoke/", dict(
-        staff=200, coordinator=403, other_coordinator=404, lecturer=403)),
+    "impact": (
+        lambda w: "/academy/impact/",
+        dict(staff=200, coordinator=200, other_coordinator=200, lecturer=403, translator=403, anonymous=302),
+    ),
+    "impact-export": (
+        lambda w: "/academy/impact.xlsx",
+        dict(staff=200, coordinator=200, lecturer=403, translator=403, anonymous=302),
+    ),
+    "certificate": (
+        lambda w: f"/academy/certificates/{w['cert'].pk}/pdf/",
+        dict(staff=200, coordinator=200, other_coordinator=404, lecturer=403, translator=404, anonymous=302),
+    ),
+    "revoke": (
+        lambda w: f"/academy/certificates/{w['cert'].pk}/revoke/",
+        dict(staff=200, coordinator=403, other_coordinator=404, lecturer=403),
+    ),
     "template": (lambda w: "/academy/roster-template.xlsx", dict(staff=200, coordinator=200, lecturer=403)),
     "verify": (lambda w: f"/academy/verify/{w['cert'].code}/", dict(anonymous=200, lecturer=200)),
 }
@@ -234,18 +279,28 @@ def test_official_edit_by_coordinator_not_by_others(world, client_for):
     url = f"/academy/officials/{world['o1'].pk}/edit/"
     assert client_for(world["lecturer"]).get(url).status_code == 403
     assert client_for(world["other_coordinator"]).get(url).status_code == 404
-    data = {"family_name_en": "Official1", "given_name_en": "Test", "family_name_zh_hans": "官",
-            "given_name_zh_hans": "员", "position": "vice_mayor", "jurisdiction": "扬州", "province": "江苏",
-            "population": "4560000", "population_date": "2020-11-01", "service_start": "2014-07-01",
-            "email": "new@example.cn"}
+    data = {
+        "family_name_en": "Official1",
+        "given_name_en": "Test",
+        "family_name_zh_hans": "官",
+        "given_name_zh_hans": "员",
+        "position": "vice_mayor",
+        "jurisdiction": "扬州",
+        "province": "江苏",
+        "population": "4560000",
+        "population_date": "2020-11-01",
+        "service_start": "2014-07-01",
+        "email": "new@example.cn",
+    }
     o = OfficialProfile.objects.select_related("person").get(pk=world["o1"].pk)
     r = client_for(world["coordinator"]).post(url, {**data, "version": o.version, "person_version": o.person.version})
     assert r.status_code == 302
     o = OfficialProfile.objects.select_related("person", "jurisdiction").get(pk=world["o1"].pk)
     assert (o.position, o.jurisdiction.name_zh_hans, o.person.email) == ("vice_mayor", "扬州", "new@example.cn")
     assert o.history.count() >= 2
-    r = client_for(world["coordinator"], "zh-hans").post(url, {**data, "population": "5", "jurisdiction": "",
-                                                               "version": o.version, "person_version": o.person.version})
+    r = client_for(world["coordinator"], "zh-hans").post(
+        url, {**data, "population": "5", "jurisdiction": "", "version": o.version, "person_version": o.person.version}
+    )
     assert r.status_code == 200 and "所辖的地区" in r.content.decode()
 
 
@@ -267,8 +322,10 @@ def test_upload_over_the_limit_is_refused_cleanly(world, client_for, course, set
 def test_coordinator_adds_a_new_official_to_their_open_course(coordinator, course, client_for):
     from citybridge.academy.models import Enrolment
 
-    r = client_for(coordinator).post(f"/academy/officials/new/?course={course.pk}", {
-        "family_name_zh_hans": "赵", "given_name_zh_hans": "敏", "position": "mayor", "service_start": "2020-01-01"})
+    r = client_for(coordinator).post(
+        f"/academy/officials/new/?course={course.pk}",
+        {"family_name_zh_hans": "赵", "given_name_zh_hans": "敏", "position": "mayor", "service_start": "2020-01-01"},
+    )
     assert r.status_code == 302 and r.url == f"/academy/courses/{course.pk}/"
     e = Enrolment.objects.get(course=course)
     assert e.official.person.full_name_zh() == "赵敏" and e.status == "confirmed"

@@ -20,7 +20,9 @@ def error_format(ctx, response, case):
         try:
             body = response.json()
         except ValueError:
-            raise AssertionError(f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}")
+            raise AssertionError(
+                f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}"
+            )
         assert isinstance(body.get("detail"), str) and isinstance(body.get("errors", []), list), body
 
 
@@ -47,10 +49,12 @@ def test_no_operation_answers_with_a_server_error(db, staff_token, keep_test_con
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-                  database=None)
+        @settings(
+            max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+        )
         def check(case):
-            case.call_and_validate(headers={"Authorization": f"Bearer {staff_token}"},
-                                   checks=[not_a_server_error, error_format])
+            case.call_and_validate(
+                headers={"Authorization": f"Bearer {staff_token}"}, checks=[not_a_server_error, error_format]
+            )
 
         check()

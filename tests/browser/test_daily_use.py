@@ -23,14 +23,31 @@ def world(db, make_user):
     from citybridge.core.models import Organisation, Person
 
     staff = make_user("program_staff", email="staff@example.org", preferred_language="zh-hans")
-    city = City.objects.create(name="Hangzhou", name_en="Hangzhou", name_zh_hans="杭州", country="CN",
-                               province_en="Zhejiang", province_zh_hans="浙江")
+    city = City.objects.create(
+        name="Hangzhou",
+        name_en="Hangzhou",
+        name_zh_hans="杭州",
+        country="CN",
+        province_en="Zhejiang",
+        province_zh_hans="浙江",
+    )
     City.objects.create(name="Hamburg", name_en="Hamburg", name_zh_hans="汉堡", country="DE")
-    org = Organisation.objects.create(name="Hangzhou Municipal Government", name_en="Hangzhou Municipal Government",
-                                      name_zh_hans="杭州市人民政府", type="city_government", country="CN")
-    person = Person.objects.create(family_name="Chen", family_name_en="Chen", given_name_en="Jing",
-                                   family_name_zh_hans="陈", given_name_zh_hans="静", organisation=org,
-                                   email="chen@example.org")
+    org = Organisation.objects.create(
+        name="Hangzhou Municipal Government",
+        name_en="Hangzhou Municipal Government",
+        name_zh_hans="杭州市人民政府",
+        type="city_government",
+        country="CN",
+    )
+    person = Person.objects.create(
+        family_name="Chen",
+        family_name_en="Chen",
+        given_name_en="Jing",
+        family_name_zh_hans="陈",
+        given_name_zh_hans="静",
+        organisation=org,
+        email="chen@example.org",
+    )
     member = make_user(None, email="chen@example.org", person=person)
     return {"staff": staff, "city": city, "org": org, "person": person, "member": member}
 
@@ -103,8 +120,14 @@ def _check_phone_page(page, url):
 def test_phone_width_in_chinese(page, login, world):
     page.set_viewport_size(PHONE)
     login(page, world["staff"])
-    for url in ("/", "/people/", "/organisations/", f"/people/{world['person'].pk}/",
-                f"/people/{world['person'].pk}/roles/", f"/organisations/{world['org'].pk}/"):
+    for url in (
+        "/",
+        "/people/",
+        "/organisations/",
+        f"/people/{world['person'].pk}/",
+        f"/people/{world['person'].pk}/roles/",
+        f"/organisations/{world['org'].pk}/",
+    ):
         _check_phone_page(page, url)
 
 
@@ -118,14 +141,26 @@ def test_long_unbroken_names_wrap(page, login, world):
     from citybridge.core.models import Organisation, Person
 
     long_name = "A" * 200
-    org = Organisation.objects.create(name=long_name, name_en=long_name, name_zh_hans="长" * 200, type="ngo",
-                                      country="CN")
-    person = Person.objects.create(family_name=long_name, family_name_en=long_name, family_name_zh_hans="长" * 200,
-                                   organisation=org, title_en="B" * 200)
+    org = Organisation.objects.create(
+        name=long_name, name_en=long_name, name_zh_hans="长" * 200, type="ngo", country="CN"
+    )
+    person = Person.objects.create(
+        family_name=long_name,
+        family_name_en=long_name,
+        family_name_zh_hans="长" * 200,
+        organisation=org,
+        title_en="B" * 200,
+    )
     page.set_viewport_size(PHONE)
     login(page, world["staff"])
-    for url in ("/organisations/", f"/organisations/{org.pk}/", "/people/", f"/people/{person.pk}/",
-                f"/people/{person.pk}/roles/", f"/organisations/{org.pk}/delete/"):
+    for url in (
+        "/organisations/",
+        f"/organisations/{org.pk}/",
+        "/people/",
+        f"/people/{person.pk}/",
+        f"/people/{person.pk}/roles/",
+        f"/organisations/{org.pk}/delete/",
+    ):
         page.goto(page.base_url + url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url}: {overflow}px of horizontal scroll"
@@ -163,10 +198,14 @@ def test_screenshots(page, login, world):
     membership = RoleMembership.objects.create(user=world["member"], role="partner", organisation=world["org"])
     login(page, world["staff"])
     pages = {
-        "home": "/", "people": "/people/", "organisations": "/organisations/",
-        "person": f"/people/{world['person'].pk}/", "roles": f"/people/{world['person'].pk}/roles/?city_q=Ha",
+        "home": "/",
+        "people": "/people/",
+        "organisations": "/organisations/",
+        "person": f"/people/{world['person'].pk}/",
+        "roles": f"/people/{world['person'].pk}/roles/?city_q=Ha",
         "role-remove": f"/people/{world['person'].pk}/roles/{membership.pk}/remove/",
-        "org-delete": f"/organisations/{world['org'].pk}/delete/", "404": "/no-such-page/",
+        "org-delete": f"/organisations/{world['org'].pk}/delete/",
+        "404": "/no-such-page/",
     }
     for language in ("zh-hans", "en"):
         page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])

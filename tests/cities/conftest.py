@@ -29,24 +29,58 @@ def small_registry(catalogue):
     ]
     cities = {}
     for gid, en, zh, country, p_en, p_zh, pop, size, climate in rows:
-        city = City.objects.create(geonames_id=gid, name=en, name_en=en, name_zh_hans=zh, country=country,
-                                   province=p_en, province_en=p_en, province_zh_hans=p_zh, population=pop,
-                                   size_class=size, climate_zone=climate, timezone="UTC")
-        IndicatorValue.objects.create(city=city, indicator=inds["population"], year=None, value=pop, unit="people",
-                                      source=srcs["geonames"], method="GeoNames")
+        city = City.objects.create(
+            geonames_id=gid,
+            name=en,
+            name_en=en,
+            name_zh_hans=zh,
+            country=country,
+            province=p_en,
+            province_en=p_en,
+            province_zh_hans=p_zh,
+            population=pop,
+            size_class=size,
+            climate_zone=climate,
+            timezone="UTC",
+        )
+        IndicatorValue.objects.create(
+            city=city,
+            indicator=inds["population"],
+            year=None,
+            value=pop,
+            unit="people",
+            source=srcs["geonames"],
+            method="GeoNames",
+        )
         CandidateCity.objects.create(city=city, origin="staff")
         cities[en] = city
     # CEADs figures (Mt x 10^6) for three Chinese cities, two years each
-    for name, y0, v0, y1, v1 in (("Beijing", 2014, 93.25544946790636, 2019, 88.15542678925796),
-                                 ("Anqing", 2014, 20.39128505895559, 2019, 30.42722139398105),
-                                 ("Hefei", 2014, 30.0, 2019, 33.0)):
+    for name, y0, v0, y1, v1 in (
+        ("Beijing", 2014, 93.25544946790636, 2019, 88.15542678925796),
+        ("Anqing", 2014, 20.39128505895559, 2019, 30.42722139398105),
+        ("Hefei", 2014, 30.0, 2019, 33.0),
+    ):
         for y, v in ((y0, v0), (y1, v1)):
-            IndicatorValue.objects.create(city=cities[name], indicator=inds["ceads_co2"], year=y, value=v * 1e6,
-                                          unit="tCO2", source=srcs["ceads"], method="CEADs")
+            IndicatorValue.objects.create(
+                city=cities[name],
+                indicator=inds["ceads_co2"],
+                year=y,
+                value=v * 1e6,
+                unit="tCO2",
+                source=srcs["ceads"],
+                method="CEADs",
+            )
     # CDP 2021 Scope 1 (tCO2e) for two California cities
     for name, v in (("Hayward", 797588.59), ("San Jose", 4527608.0)):
-        IndicatorValue.objects.create(city=cities[name], indicator=inds["cdp_scope1"], year=2019, value=v,
-                                      unit="tCO2e", source=srcs["cdp2021_emissions"], method="CDP")
+        IndicatorValue.objects.create(
+            city=cities[name],
+            indicator=inds["cdp_scope1"],
+            year=2019,
+            value=v,
+            unit="tCO2e",
+            source=srcs["cdp2021_emissions"],
+            method="CDP",
+        )
     return cities
 
 

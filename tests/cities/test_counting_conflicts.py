@@ -44,13 +44,18 @@ def counting_conflicts_before_refactor(cands: list[Candidate], constraints: Cons
             conflicts.append(
                 Conflict(
                     "pool_too_small",
-                    [f"count:{group}"] + (["must_exclude"] if any(c.group == group and c.id in exc for c in cands) else []),
+                    [f"count:{group}"]
+                    + (["must_exclude"] if any(c.group == group and c.id in exc for c in cands) else []),
                     {"group": group, "pool": len(pool), "required": n},
                 )
             )
         if len(incl) > n:
             conflicts.append(
-                Conflict("must_include_exceeds_count", ["must_include", f"count:{group}"], {"group": group, "included": len(incl), "required": n})
+                Conflict(
+                    "must_include_exceeds_count",
+                    ["must_include", f"count:{group}"],
+                    {"group": group, "included": len(incl), "required": n},
+                )
             )
         if cap is not None:
             per_prov: dict[str, int] = defaultdict(int)
@@ -90,11 +95,25 @@ def counting_conflicts_before_refactor(cands: list[Candidate], constraints: Cons
         incl = [c for c in members if c.id in inc]
         required = sum(counts.get(g, 0) for g in groups)
         if b.min is not None and b.min > len(avail):
-            conflicts.append(Conflict("bound_min_unreachable", [b.key()], {"bound": b.key(), "min": b.min, "available": len(avail)}))
+            conflicts.append(
+                Conflict("bound_min_unreachable", [b.key()], {"bound": b.key(), "min": b.min, "available": len(avail)})
+            )
         if b.min is not None and b.min > required:
-            conflicts.append(Conflict("bound_min_exceeds_count", [b.key()] + [f"count:{g}" for g in groups], {"bound": b.key(), "min": b.min, "required": required}))
+            conflicts.append(
+                Conflict(
+                    "bound_min_exceeds_count",
+                    [b.key()] + [f"count:{g}" for g in groups],
+                    {"bound": b.key(), "min": b.min, "required": required},
+                )
+            )
         if b.max is not None and len(incl) > b.max:
-            conflicts.append(Conflict("must_include_exceeds_bound", ["must_include", b.key()], {"bound": b.key(), "max": b.max, "ids": sorted(c.id for c in incl)}))
+            conflicts.append(
+                Conflict(
+                    "must_include_exceeds_bound",
+                    ["must_include", b.key()],
+                    {"bound": b.key(), "max": b.max, "ids": sorted(c.id for c in incl)},
+                )
+            )
         if b.min is not None and b.max is not None and b.min > b.max:
             conflicts.append(Conflict("bound_min_above_max", [b.key()], {"bound": b.key(), "min": b.min, "max": b.max}))
     # sums of minima per attribute and group
@@ -112,26 +131,38 @@ def counting_conflicts_before_refactor(cands: list[Candidate], constraints: Cons
     return conflicts
 
 
-
 @st.composite
 def cases(draw):
     n = draw(st.integers(0, 12))
-    cands = [Candidate(id=f"c{i}", group=draw(st.sampled_from(["CA", "CN", "XX"])), values={},
-                       province=draw(st.sampled_from(["", "P1", "P2", "P3"])),
-                       size_class=draw(st.sampled_from(["", "small", "large"])),
-                       climate_zone=draw(st.sampled_from(["", "hot", "cold"])))
-             for i in range(n)]
+    cands = [
+        Candidate(
+            id=f"c{i}",
+            group=draw(st.sampled_from(["CA", "CN", "XX"])),
+            values={},
+            province=draw(st.sampled_from(["", "P1", "P2", "P3"])),
+            size_class=draw(st.sampled_from(["", "small", "large"])),
+            climate_zone=draw(st.sampled_from(["", "hot", "cold"])),
+        )
+        for i in range(n)
+    ]
     ids = [c.id for c in cands] + ["unknown"]
     counts = draw(st.dictionaries(st.sampled_from(["CA", "CN"]), st.integers(0, 6)))
     values = {"size_class": ["small", "large"], "climate_zone": ["hot", "cold"], "province": ["P1", "P2"]}
-    bound = st.sampled_from(ATTRIBUTES).flatmap(lambda attr: st.builds(
-        AttributeBound, attribute=st.just(attr), value=st.sampled_from(values[attr]),
-        min=st.one_of(st.none(), st.integers(0, 5)), max=st.one_of(st.none(), st.integers(0, 5)),
-        group=st.sampled_from([None, "CA", "CN"])))
+    bound = st.sampled_from(ATTRIBUTES).flatmap(
+        lambda attr: st.builds(
+            AttributeBound,
+            attribute=st.just(attr),
+            value=st.sampled_from(values[attr]),
+            min=st.one_of(st.none(), st.integers(0, 5)),
+            max=st.one_of(st.none(), st.integers(0, 5)),
+            group=st.sampled_from([None, "CA", "CN"]),
+        )
+    )
     cons = Constraints(
         counts=counts,
-        max_per_province=draw(st.one_of(st.none(), st.integers(1, 3),
-                                        st.dictionaries(st.sampled_from(["CA", "CN"]), st.integers(1, 3)))),
+        max_per_province=draw(
+            st.one_of(st.none(), st.integers(1, 3), st.dictionaries(st.sampled_from(["CA", "CN"]), st.integers(1, 3)))
+        ),
         bounds=tuple(draw(st.lists(bound, max_size=4))),
         must_include=frozenset(draw(st.lists(st.sampled_from(ids), max_size=5))),
         must_exclude=frozenset(draw(st.lists(st.sampled_from(ids), max_size=5))),
@@ -150,47 +181,128 @@ def _c(cid, group, province="", size="", climate=""):
     return Candidate(id=cid, group=group, values={}, province=province, size_class=size, climate_zone=climate)
 
 
-POOL = [_c("a1", "CA", "", "small"), _c("a2", "CA", "", "large"),
-        _c("n1", "CN", "P1", "large", "cold"), _c("n2", "CN", "P1", "small", "cold"), _c("n3", "CN", "P2", "small")]
+POOL = [
+    _c("a1", "CA", "", "small"),
+    _c("a2", "CA", "", "large"),
+    _c("n1", "CN", "P1", "large", "cold"),
+    _c("n2", "CN", "P1", "small", "cold"),
+    _c("n3", "CN", "P2", "small"),
+]
 
 
-@pytest.mark.parametrize(("cons", "expected"), [
-    (Constraints(counts={"CA": 1, "CN": 1}), []),
-    (Constraints(counts={"CA": 1}, must_include=frozenset({"a1"}), must_exclude=frozenset({"a1"})),
-     [Conflict("include_exclude_overlap", ["must_include", "must_exclude"], {"ids": ["a1"]})]),
-    (Constraints(counts={"CA": 1}, must_include=frozenset({"n1"})),
-     [Conflict("must_include_outside_groups", ["must_include", "counts"], {"ids": ["n1"]})]),
-    (Constraints(counts={"CA": 2}, must_exclude=frozenset({"a2"})),
-     [Conflict("pool_too_small", ["count:CA", "must_exclude"], {"group": "CA", "pool": 1, "required": 2})]),
-    (Constraints(counts={"CN": 4}),
-     [Conflict("pool_too_small", ["count:CN"], {"group": "CN", "pool": 3, "required": 4})]),
-    (Constraints(counts={"CA": 1}, must_include=frozenset({"a1", "a2"})),
-     [Conflict("must_include_exceeds_count", ["must_include", "count:CA"], {"group": "CA", "included": 2, "required": 1})]),
-    (Constraints(counts={"CN": 3}, max_per_province={"CN": 1}),
-     [Conflict("province_cap_too_tight", ["max_per_province", "count:CN"],
-               {"group": "CN", "cap": 1, "provinces": 2, "reachable": 2, "required": 3})]),
-    (Constraints(counts={"CA": 2}, max_per_province=1), []),  # cities without a province are not capped
-    (Constraints(counts={"CN": 2}, max_per_province=1, must_include=frozenset({"n1", "n2"})),
-     [Conflict("must_include_exceeds_province_cap", ["must_include", "max_per_province"],
-               {"group": "CN", "province": "P1", "ids": ["n1", "n2"], "cap": 1})]),
-    (Constraints(counts={"CN": 2}, bounds=(AttributeBound("size_class", "large", min=2, group="CN"),)),
-     [Conflict("bound_min_unreachable", ["bound:size_class=large@CN"],
-               {"bound": "bound:size_class=large@CN", "min": 2, "available": 1})]),
-    (Constraints(counts={"CA": 1, "CN": 1}, bounds=(AttributeBound("size_class", "small", min=3),)),
-     [Conflict("bound_min_exceeds_count", ["bound:size_class=small@*", "count:CA", "count:CN"],
-               {"bound": "bound:size_class=small@*", "min": 3, "required": 2})]),
-    (Constraints(counts={"CN": 2}, must_include=frozenset({"n1"}),
-                 bounds=(AttributeBound("climate_zone", "cold", max=0, group="CN"),)),
-     [Conflict("must_include_exceeds_bound", ["must_include", "bound:climate_zone=cold@CN"],
-               {"bound": "bound:climate_zone=cold@CN", "max": 0, "ids": ["n1"]})]),
-    (Constraints(counts={"CN": 2}, bounds=(AttributeBound("size_class", "small", min=2, max=1, group="CN"),)),
-     [Conflict("bound_min_above_max", ["bound:size_class=small@CN"],
-               {"bound": "bound:size_class=small@CN", "min": 2, "max": 1})]),
-    (Constraints(counts={"CN": 2}, bounds=(AttributeBound("province", "P1", min=2, group="CN"),
-                                           AttributeBound("province", "P2", min=1, group="CN"))),
-     [Conflict("bound_mins_exceed_count", ["bound:province=P1@CN", "bound:province=P2@CN", "count:CN"],
-               {"group": "CN", "attribute": "province", "sum_of_minima": 3, "required": 2})]),
-])
+@pytest.mark.parametrize(
+    ("cons", "expected"),
+    [
+        (Constraints(counts={"CA": 1, "CN": 1}), []),
+        (
+            Constraints(counts={"CA": 1}, must_include=frozenset({"a1"}), must_exclude=frozenset({"a1"})),
+            [Conflict("include_exclude_overlap", ["must_include", "must_exclude"], {"ids": ["a1"]})],
+        ),
+        (
+            Constraints(counts={"CA": 1}, must_include=frozenset({"n1"})),
+            [Conflict("must_include_outside_groups", ["must_include", "counts"], {"ids": ["n1"]})],
+        ),
+        (
+            Constraints(counts={"CA": 2}, must_exclude=frozenset({"a2"})),
+            [Conflict("pool_too_small", ["count:CA", "must_exclude"], {"group": "CA", "pool": 1, "required": 2})],
+        ),
+        (
+            Constraints(counts={"CN": 4}),
+            [Conflict("pool_too_small", ["count:CN"], {"group": "CN", "pool": 3, "required": 4})],
+        ),
+        (
+            Constraints(counts={"CA": 1}, must_include=frozenset({"a1", "a2"})),
+            [
+                Conflict(
+                    "must_include_exceeds_count",
+                    ["must_include", "count:CA"],
+                    {"group": "CA", "included": 2, "required": 1},
+                )
+            ],
+        ),
+        (
+            Constraints(counts={"CN": 3}, max_per_province={"CN": 1}),
+            [
+                Conflict(
+                    "province_cap_too_tight",
+                    ["max_per_province", "count:CN"],
+                    {"group": "CN", "cap": 1, "provinces": 2, "reachable": 2, "required": 3},
+                )
+            ],
+        ),
+        (Constraints(counts={"CA": 2}, max_per_province=1), []),  # cities without a province are not capped
+        (
+            Constraints(counts={"CN": 2}, max_per_province=1, must_include=frozenset({"n1", "n2"})),
+            [
+                Conflict(
+                    "must_include_exceeds_province_cap",
+                    ["must_include", "max_per_province"],
+                    {"group": "CN", "province": "P1", "ids": ["n1", "n2"], "cap": 1},
+                )
+            ],
+        ),
+        (
+            Constraints(counts={"CN": 2}, bounds=(AttributeBound("size_class", "large", min=2, group="CN"),)),
+            [
+                Conflict(
+                    "bound_min_unreachable",
+                    ["bound:size_class=large@CN"],
+                    {"bound": "bound:size_class=large@CN", "min": 2, "available": 1},
+                )
+            ],
+        ),
+        (
+            Constraints(counts={"CA": 1, "CN": 1}, bounds=(AttributeBound("size_class", "small", min=3),)),
+            [
+                Conflict(
+                    "bound_min_exceeds_count",
+                    ["bound:size_class=small@*", "count:CA", "count:CN"],
+                    {"bound": "bound:size_class=small@*", "min": 3, "required": 2},
+                )
+            ],
+        ),
+        (
+            Constraints(
+                counts={"CN": 2},
+                must_include=frozenset({"n1"}),
+                bounds=(AttributeBound("climate_zone", "cold", max=0, group="CN"),),
+            ),
+            [
+                Conflict(
+                    "must_include_exceeds_bound",
+                    ["must_include", "bound:climate_zone=cold@CN"],
+                    {"bound": "bound:climate_zone=cold@CN", "max": 0, "ids": ["n1"]},
+                )
+            ],
+        ),
+        (
+            Constraints(counts={"CN": 2}, bounds=(AttributeBound("size_class", "small", min=2, max=1, group="CN"),)),
+            [
+                Conflict(
+                    "bound_min_above_max",
+                    ["bound:size_class=small@CN"],
+                    {"bound": "bound:size_class=small@CN", "min": 2, "max": 1},
+                )
+            ],
+        ),
+        (
+            Constraints(
+                counts={"CN": 2},
+                bounds=(
+                    AttributeBound("province", "P1", min=2, group="CN"),
+                    AttributeBound("province", "P2", min=1, group="CN"),
+                ),
+            ),
+            [
+                Conflict(
+                    "bound_mins_exceed_count",
+                    ["bound:province=P1@CN", "bound:province=P2@CN", "count:CN"],
+                    {"group": "CN", "attribute": "province", "sum_of_minima": 3, "required": 2},
+                )
+            ],
+        ),
+    ],
+)
 def test_one_case_per_conflict(cons, expected):
     assert counting_conflicts(POOL, cons) == expected
     assert counting_conflicts_before_refactor(POOL, cons) == expected

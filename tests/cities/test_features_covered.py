@@ -95,8 +95,7 @@ def test_staff_marks_an_interest_withdrawn_and_the_pool_is_untouched(client_for,
 
 
 def test_a_bad_review_status_is_shown_in_chinese(client_for, staff, interest):
-    r = client_for(staff, "zh-hans").post(f"/cities/interests/{interest.pk}/review/", {"status": "maybe"},
-                                          follow=True)
+    r = client_for(staff, "zh-hans").post(f"/cities/interests/{interest.pk}/review/", {"status": "maybe"}, follow=True)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in _messages(r))
     assert ExpressionOfInterest.objects.get(pk=interest.pk).status == "submitted"
 
@@ -133,7 +132,9 @@ def test_rerun_in_chinese_names_the_run_in_chinese(client_for, staff, small_regi
 
 def test_rerun_is_staff_only_and_post_only(client_for, staff, coordinator, small_registry, create_run):
     first = create_run(actor=staff, name="Base", parameters=params())
-    assert client_for(coordinator).post(f"/cities/selection/{first.pk}/rerun/").status_code == 404  # runs are staff-only: outside scope
+    assert (
+        client_for(coordinator).post(f"/cities/selection/{first.pk}/rerun/").status_code == 404
+    )  # runs are staff-only: outside scope
     assert client_for(staff).get(f"/cities/selection/{first.pk}/rerun/").status_code == 405
     assert client_for(staff).post(f"/cities/selection/{first.pk + 1000}/rerun/").status_code == 404
     assert SelectionRun.objects.count() == 1

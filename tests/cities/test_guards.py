@@ -39,8 +39,11 @@ APPS = ("cities", "core", "academy")
 
 
 def snapshot() -> dict:
-    return {m._meta.label: list(m._default_manager.order_by("pk").values())
-            for label in APPS for m in apps.get_app_config(label).get_models()}
+    return {
+        m._meta.label: list(m._default_manager.order_by("pk").values())
+        for label in APPS
+        for m in apps.get_app_config(label).get_models()
+    }
 
 
 def refused(exc_type, call, **kwargs):
@@ -71,8 +74,9 @@ def test_a_new_interest_is_allowed_once_the_last_one_was_reviewed(staff, coordin
 def test_review_refusals(staff, coordinator, small_registry, status):
     CandidateCity.objects.filter(city=small_registry["Hayward"]).delete()
     eoi = services.expression_of_interest_submit(actor=coordinator, city=small_registry["Hayward"], **GOOD)
-    refused(PermissionDenied, services.expression_of_interest_review, actor=coordinator, interest=eoi,
-            status="accepted")
+    refused(
+        PermissionDenied, services.expression_of_interest_review, actor=coordinator, interest=eoi, status="accepted"
+    )
     exc = refused(ValidationError, services.expression_of_interest_review, actor=staff, interest=eoi, status=status)
     assert "status" in exc.message_dict
     assert ExpressionOfInterest.objects.get(pk=eoi.pk).status == "submitted"
@@ -96,8 +100,10 @@ BAD_PARAMETERS = {
     "weight_bool": ({"criteria": [{"code": "population", "weight": True}]}, "criteria.0"),
     "weight_text": ({"criteria": [{"code": "population", "weight": "heavy"}]}, "criteria.0"),
     "weight_infinite": ({"criteria": [{"code": "population", "weight": float("inf")}]}, "criteria.0"),
-    "higher_is_better_text": ({"criteria": [{"code": "population", "weight": 1, "higher_is_better": "yes"}]},
-                              "criteria.0"),
+    "higher_is_better_text": (
+        {"criteria": [{"code": "population", "weight": 1, "higher_is_better": "yes"}]},
+        "criteria.0",
+    ),
     "missing": ({"missing": "guess"}, "missing"),
     "counts_unknown_group": ({"counts": {"CA": 2, "TX": 2}}, "counts"),
     "counts_zero": ({"counts": {"CA": 0, "CN": 0}}, "counts"),
@@ -109,8 +115,7 @@ BAD_PARAMETERS = {
     "bound_not_dict": ({"bounds": ["large"]}, "bounds.0"),
     "bound_attribute": ({"bounds": [{"attribute": "mayor", "value": "large", "min": 1}]}, "bounds.0"),
     "bound_value": ({"bounds": [{"attribute": "size_class", "value": "huge", "min": 1}]}, "bounds.0"),
-    "bound_group": ({"bounds": [{"attribute": "size_class", "value": "large", "group": "TX", "min": 1}]},
-                    "bounds.0"),
+    "bound_group": ({"bounds": [{"attribute": "size_class", "value": "large", "group": "TX", "min": 1}]}, "bounds.0"),
     "must_include_not_list": ({"must_include": 5}, "must_include"),
     "must_exclude_zero": ({"must_exclude": [0]}, "must_exclude"),
     "perturbations_over_max": ({"perturbations": 10**9}, "perturbations"),

@@ -40,7 +40,9 @@ def test_import_reproduces_source_sums_and_is_idempotent():
 
     # CEADs: the DB total equals the published workbook's total (Mt x 10^6), value for value
     wb = openpyxl.load_workbook(sources.DATA_DIR / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
-    expected = [float(Decimal(repr(r[3])) * 1_000_000) for r in list(wb["emission vector"].iter_rows(values_only=True))[1:]]
+    expected = [
+        float(Decimal(repr(r[3])) * 1_000_000) for r in list(wb["emission vector"].iter_rows(values_only=True))[1:]
+    ]
     wb.close()
     ceads = IndicatorValue.objects.filter(indicator__code="ceads_co2")
     assert ceads.count() == 3929
@@ -55,14 +57,16 @@ def test_import_reproduces_source_sums_and_is_idempotent():
     aliases = sources.read_aliases()
     matched = {a.source_name for a in aliases.values() if a.source == "cdp2021_emissions" and a.geonames_id}
     assert _fsum(IndicatorValue.objects.filter(indicator__code="cdp_scope1")) == math.fsum(
-        float(r.scope1_t) for r in rows if r.organization in matched and r.scope1_t is not None)
+        float(r.scope1_t) for r in rows if r.organization in matched and r.scope1_t is not None
+    )
     hayward = City.objects.get(country="US", name_en="Hayward")
     assert IndicatorValue.objects.get(city=hayward, indicator__code="cdp_scope1").value == 797588.59
 
     # Nangini: Scope 1 of matched cities equals the original's sum for them
     nangini_matched = {a.source_name for a in aliases.values() if a.source == "nangini2019" and a.geonames_id}
     assert _fsum(IndicatorValue.objects.filter(indicator__code="nangini_scope1")) == math.fsum(
-        float(r.scope1_t) for r in sources.read_nangini() if r.name in nangini_matched and r.scope1_t is not None)
+        float(r.scope1_t) for r in sources.read_nangini() if r.name in nangini_matched and r.scope1_t is not None
+    )
 
     # derived values carry their inputs; one recomputed by hand
     trend = IndicatorValue.objects.get(city=anqing, indicator__code="ceads_co2_trend_5y")
@@ -73,14 +77,22 @@ def test_import_reproduces_source_sums_and_is_idempotent():
     assert per_capita.value == pytest.approx(797588.59 / 160197) and per_capita.unit == "tCO2e/person"
     assert ReportedTarget.objects.filter(city=hayward).count() == 2
 
-    before = (City.objects.count(), IndicatorValue.objects.count(), ReportedTarget.objects.count(),
-              _fsum(IndicatorValue.objects.all()))
+    before = (
+        City.objects.count(),
+        IndicatorValue.objects.count(),
+        ReportedTarget.objects.count(),
+        _fsum(IndicatorValue.objects.all()),
+    )
     ids = dict(City.objects.values_list("geonames_id", "id"))
     out2 = io.StringIO()
     call_command("import_cities", stdout=out2)
     assert "cities: 0 created, 0 updated" in out2.getvalue()
-    assert (City.objects.count(), IndicatorValue.objects.count(), ReportedTarget.objects.count(),
-            _fsum(IndicatorValue.objects.all())) == before
+    assert (
+        City.objects.count(),
+        IndicatorValue.objects.count(),
+        ReportedTarget.objects.count(),
+        _fsum(IndicatorValue.objects.all()),
+    ) == before
     assert dict(City.objects.values_list("geonames_id", "id")) == ids
 
 
@@ -94,19 +106,35 @@ def test_import_folds_stale_district_rows_without_losing_references(make_user):
     from citybridge.core.models import RoleMembership
 
     def district(gid, en, zh, pop, lat, lon):
-        return City.objects.create(geonames_id=gid, name=en, name_en=en, name_zh_hans=zh, country="CN",
-                                   province="Shanghai", province_en="Shanghai", province_zh_hans="上海",
-                                   population=pop, latitude=lat, longitude=lon, size_class="large")
+        return City.objects.create(
+            geonames_id=gid,
+            name=en,
+            name_en=en,
+            name_zh_hans=zh,
+            country="CN",
+            province="Shanghai",
+            province_en="Shanghai",
+            province_zh_hans="上海",
+            population=pop,
+            latitude=lat,
+            longitude=lon,
+            size_class="large",
+        )
 
     pudong = district(1798524, "Pudong", "浦东新", 5681512, 31.23995, 121.50094)
     minhang = district(1800480, "Minhang", "闵行", 2716600, 31.10881, 121.37471)
     coordinator = make_user("city_coordinator", city=pudong)
     other = make_user("city_coordinator", city=minhang)
-    ExpressionOfInterest.objects.create(city=pudong, submitted_by=coordinator, contact_name="A",
-                                        contact_email="a@example.org", motivation="m")
+    ExpressionOfInterest.objects.create(
+        city=pudong, submitted_by=coordinator, contact_name="A", contact_email="a@example.org", motivation="m"
+    )
     CandidateCity.objects.create(city=pudong, origin="staff")
-    run = SelectionRun.objects.create(name="old", parameters={"must_include": [pudong.pk], "must_exclude": []},
-                                      status="done", result={"selected": [str(pudong.pk)]})
+    run = SelectionRun.objects.create(
+        name="old",
+        parameters={"must_include": [pudong.pk], "must_exclude": []},
+        status="done",
+        result={"selected": [str(pudong.pk)]},
+    )
 
     out = io.StringIO()
     call_command("import_cities", stdout=out)

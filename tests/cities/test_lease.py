@@ -19,9 +19,19 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def params():
-    return {"pool": "candidates", "criteria": [{"code": "population", "weight": 1}], "normalisation": "minmax",
-            "missing": "penalise", "counts": {"CA": 2, "CN": 2}, "max_per_province_cn": None, "bounds": [],
-            "must_include": [], "must_exclude": [], "perturbations": 5, "seed": 0}
+    return {
+        "pool": "candidates",
+        "criteria": [{"code": "population", "weight": 1}],
+        "normalisation": "minmax",
+        "missing": "penalise",
+        "counts": {"CA": 2, "CN": 2},
+        "max_per_province_cn": None,
+        "bounds": [],
+        "must_include": [],
+        "must_exclude": [],
+        "perturbations": 5,
+        "seed": 0,
+    }
 
 
 @pytest.fixture
@@ -37,8 +47,11 @@ def _as_running(run, *, expires_in: timedelta | None, started_ago=timedelta(minu
     (negative: already expired, the worker died)."""
     now = timezone.now()
     SelectionRun.objects.filter(pk=run.pk).update(
-        status="running", started_at=now - started_ago, lease_owner="dead-host:4242:abcd1234",
-        lease_expires_at=None if expires_in is None else now + expires_in)
+        status="running",
+        started_at=now - started_ago,
+        lease_owner="dead-host:4242:abcd1234",
+        lease_expires_at=None if expires_in is None else now + expires_in,
+    )
     return SelectionRun.objects.get(pk=run.pk)
 
 
@@ -186,8 +199,13 @@ def test_healthz_counts_database_tasks_running_too_long(db, client_for):
     from django_tasks_db.models import DBTaskResult
 
     now = timezone.now()
-    common = {"args_kwargs": {"args": [], "kwargs": {}}, "task_path": "citybridge.cities.tasks.run_selection",
-              "backend_name": "default", "queue_name": "default", "run_after": now}
+    common = {
+        "args_kwargs": {"args": [], "kwargs": {}},
+        "task_path": "citybridge.cities.tasks.run_selection",
+        "backend_name": "default",
+        "queue_name": "default",
+        "run_after": now,
+    }
     DBTaskResult.objects.create(status="RUNNING", started_at=now - timedelta(hours=2), **common)
     DBTaskResult.objects.create(status="RUNNING", started_at=now - timedelta(minutes=2), **common)
     health = _healthz(client_for)

@@ -23,8 +23,9 @@ from citybridge.cities.selection import (
 
 def cand(cid, group, v, province="", size="", climate="", **more):
     values = {"a": v} if not isinstance(v, dict) else v
-    return Candidate(id=cid, group=group, values={**values, **more}, province=province, size_class=size,
-                     climate_zone=climate)
+    return Candidate(
+        id=cid, group=group, values={**values, **more}, province=province, size_class=size, climate_zone=climate
+    )
 
 
 def run(cands, criteria=None, perturbations=0, **kw):
@@ -59,8 +60,12 @@ def test_province_cap_forces_a_lower_scoring_city_in():
 
 def test_lower_is_better_and_rank_normalisation():
     cands = [cand(f"c{i}", "CN", x) for i, x in enumerate([5.0, 1.0, 3.0, 3.0, 9.0])]
-    r = run(cands, [Criterion("a", 1, higher_is_better=False)], constraints=Constraints(counts={"CN": 2}),
-            normalisation="rank")
+    r = run(
+        cands,
+        [Criterion("a", 1, higher_is_better=False)],
+        constraints=Constraints(counts={"CN": 2}),
+        normalisation="rank",
+    )
     assert set(r.selected) == {"c1", "c2"}  # c2 and c3 tie; tie-break prefers input order
     # ranks (1 = worst): 9 -> 1, 5 -> 2, 3,3 -> 3.5, 1 -> 5; normalised (r-1)/4
     assert r.scores["c1"].score == pytest.approx(1.0)
@@ -91,8 +96,9 @@ def test_province_cap_per_group_leaves_other_groups_free():
 
 def test_must_include_and_must_exclude():
     cands = [cand(f"c{i}", "CN", i) for i in range(5)]
-    r = run(cands, constraints=Constraints(counts={"CN": 2}, must_include=frozenset({"c0"}),
-                                           must_exclude=frozenset({"c4"})))
+    r = run(
+        cands, constraints=Constraints(counts={"CN": 2}, must_include=frozenset({"c0"}), must_exclude=frozenset({"c4"}))
+    )
     assert set(r.selected) == {"c0", "c3"}
 
 
@@ -129,16 +135,24 @@ def pool_with_gap():
 
 
 def test_missing_exclude_drops_candidate_and_reports_it():
-    r = run(pool_with_gap(), [Criterion("a", 1), Criterion("b", 1)], constraints=Constraints(counts={"CN": 2}),
-            missing="exclude")
+    r = run(
+        pool_with_gap(),
+        [Criterion("a", 1), Criterion("b", 1)],
+        constraints=Constraints(counts={"CN": 2}),
+        missing="exclude",
+    )
     assert r.excluded_for_missing == {"gap": ["b"]}
     assert "gap" not in r.scores
     assert set(r.selected) == {"full_hi", "peer"}
 
 
 def test_missing_penalise_scores_worst_on_that_criterion():
-    r = run(pool_with_gap(), [Criterion("a", 1), Criterion("b", 1)], constraints=Constraints(counts={"CN": 2}),
-            missing="penalise")
+    r = run(
+        pool_with_gap(),
+        [Criterion("a", 1), Criterion("b", 1)],
+        constraints=Constraints(counts={"CN": 2}),
+        missing="penalise",
+    )
     gap = r.scores["gap"]
     assert gap.contributions[1].missing and gap.contributions[1].normalised == 0.0
     assert gap.score == pytest.approx(0.5 * 0.9)  # a: (9-0)/10 = 0.9
@@ -149,16 +163,20 @@ def test_missing_penalise_scores_worst_on_that_criterion():
 
 def test_missing_impute_from_peers_uses_median_of_same_size_class():
     cands = pool_with_gap() + [cand("other_size", "CN", {"a": 0.0, "b": 100.0}, size="xl")]
-    r = run(cands, [Criterion("a", 1), Criterion("b", 1)], constraints=Constraints(counts={"CN": 2}),
-            missing="impute_peers")
+    r = run(
+        cands, [Criterion("a", 1), Criterion("b", 1)], constraints=Constraints(counts={"CN": 2}), missing="impute_peers"
+    )
     assert r.imputed == {"gap": ["b"]}
     contrib = r.scores["gap"].contributions[1]
     assert contrib.imputed and contrib.raw == pytest.approx(9.0)  # median of 10, 0, 9 (size m only, not 100)
 
 
 def test_criterion_without_data_in_a_group_is_a_warning_not_a_score():
-    cands = [cand("ca1", "CA", {"a": 1.0, "b": None}), cand("ca2", "CA", {"a": 2.0, "b": None}),
-             cand("cn1", "CN", {"a": 1.0, "b": 3.0})]
+    cands = [
+        cand("ca1", "CA", {"a": 1.0, "b": None}),
+        cand("ca2", "CA", {"a": 2.0, "b": None}),
+        cand("cn1", "CN", {"a": 1.0, "b": 3.0}),
+    ]
     r = run(cands, [Criterion("a", 1), Criterion("b", 1)], missing="penalise")
     assert {"code": "criterion_no_data_in_group", "criterion": "b", "group": "CA"} in r.warnings
     assert r.selected_in("CA") == ["ca2"]
@@ -180,8 +198,7 @@ def test_criterion_without_data_in_a_group_is_a_warning_not_a_score():
 )
 def test_bad_criteria_raise_typed_errors(criteria, code):
     with pytest.raises(SelectionError) as exc:
-        select_cohort(SelectionRequest([cand("a", "CN", 1)], criteria, Constraints(counts={"CN": 1}),
-                                       perturbations=0))
+        select_cohort(SelectionRequest([cand("a", "CN", 1)], criteria, Constraints(counts={"CN": 1}), perturbations=0))
     assert exc.value.code == code
     if code == "negative_weight":
         assert exc.value.params == {"criterion": "a", "weight": -0.1}
@@ -215,7 +232,9 @@ def test_pool_smaller_than_n():
 
 def test_must_include_and_exclude_overlap():
     cs = [cand(f"c{i}", "CN", i) for i in range(3)]
-    r = run(cs, constraints=Constraints(counts={"CN": 1}, must_include=frozenset({"c1"}), must_exclude=frozenset({"c1"})))
+    r = run(
+        cs, constraints=Constraints(counts={"CN": 1}, must_include=frozenset({"c1"}), must_exclude=frozenset({"c1"}))
+    )
     assert not r.feasible
     assert "include_exclude_overlap" in codes(r)
 
@@ -360,7 +379,9 @@ def pools(draw):
     counts = {"CA": draw(st.integers(0, 3)), "CN": draw(st.integers(0, 3))}
     cons = Constraints(
         counts=counts,
-        max_per_province=draw(st.one_of(st.none(), st.integers(1, 2), st.fixed_dictionaries({"CN": st.integers(1, 2)}))),
+        max_per_province=draw(
+            st.one_of(st.none(), st.integers(1, 2), st.fixed_dictionaries({"CN": st.integers(1, 2)}))
+        ),
         bounds=tuple(
             draw(
                 st.lists(
@@ -380,7 +401,13 @@ def pools(draw):
         must_exclude=frozenset(draw(st.lists(st.sampled_from(ids), max_size=1))),
     )
     crit = [Criterion("a", draw(st.floats(0.1, 3))), Criterion("b", draw(st.floats(0.1, 3)), draw(st.booleans()))]
-    return cands, crit, cons, draw(st.sampled_from(["minmax", "rank"])), draw(st.sampled_from(["penalise", "impute_peers"]))
+    return (
+        cands,
+        crit,
+        cons,
+        draw(st.sampled_from(["minmax", "rank"])),
+        draw(st.sampled_from(["penalise", "impute_peers"])),
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -429,14 +456,21 @@ def test_pruned_perturbation_model_gives_the_same_robustness_as_the_full_model()
 
     rng = _random.Random(3)
     cands = [
-        Candidate(id=f"c{i}", group="CN" if i % 4 else "CA",
-                  values={"a": rng.random(), "b": rng.random(), "c": rng.choice([None, rng.random()])},
-                  province=f"P{rng.randrange(3)}", size_class=rng.choice(["small", "large"]))
+        Candidate(
+            id=f"c{i}",
+            group="CN" if i % 4 else "CA",
+            values={"a": rng.random(), "b": rng.random(), "c": rng.choice([None, rng.random()])},
+            province=f"P{rng.randrange(3)}",
+            size_class=rng.choice(["small", "large"]),
+        )
         for i in range(120)
     ]
     crit = [Criterion("a", 1), Criterion("b", 2), Criterion("c", 1, False)]
-    cons = Constraints(counts={"CA": 3, "CN": 5}, max_per_province={"CN": 2},
-                       bounds=(AttributeBound("size_class", "large", min=2, group="CN"),))
+    cons = Constraints(
+        counts={"CA": 3, "CN": 5},
+        max_per_province={"CN": 2},
+        bounds=(AttributeBound("size_class", "large", min=2, group="CN"),),
+    )
     req = SelectionRequest(cands, crit, cons, missing="penalise", perturbations=25, seed=11)
     result = select_cohort(req)
     sc = S._score_matrix(req)
@@ -469,14 +503,19 @@ def test_figure_format():
 
 
 def test_a_zero_weight_criterion_excludes_nobody():
-    cands = [cand("ca1", "CA", {"a": 1.0}), cand("ca2", "CA", {"a": 2.0}),
-             cand("cn1", "CN", {"a": 3.0, "b": 1.0}), cand("cn2", "CN", {"a": 4.0, "b": 2.0})]
+    cands = [
+        cand("ca1", "CA", {"a": 1.0}),
+        cand("ca2", "CA", {"a": 2.0}),
+        cand("cn1", "CN", {"a": 3.0, "b": 1.0}),
+        cand("cn2", "CN", {"a": 4.0, "b": 2.0}),
+    ]
     r = run(cands, [Criterion("a", 1.0), Criterion("b", 0.0)], missing="exclude")
     assert r.feasible and r.excluded_for_missing == {}
     assert set(r.selected) == {"ca2", "cn2"}
     # a zero-weight criterion without any data is no error either
-    r = run([cand("ca1", "CA", 1.0), cand("cn1", "CN", 2.0)], [Criterion("a", 1.0), Criterion("zz", 0.0)],
-            missing="exclude")
+    r = run(
+        [cand("ca1", "CA", 1.0), cand("cn1", "CN", 2.0)], [Criterion("a", 1.0), Criterion("zz", 0.0)], missing="exclude"
+    )
     assert r.feasible and r.warnings == []  # an unused criterion does not warn either
 
 
@@ -496,8 +535,13 @@ def test_exclude_rule_that_empties_california_is_named():
 
 
 def test_lone_reporter_under_minmax_and_the_min_reporting_alternative():
-    cands = [cand("ca1", "CA", {"a": 1.0, "t": 5.0}), cand("ca2", "CA", {"a": 1.2}), cand("ca3", "CA", {"a": 1.1}),
-             cand("cn1", "CN", {"a": 1.0, "t": 1.0}), cand("cn2", "CN", {"a": 2.0, "t": 2.0})]
+    cands = [
+        cand("ca1", "CA", {"a": 1.0, "t": 5.0}),
+        cand("ca2", "CA", {"a": 1.2}),
+        cand("ca3", "CA", {"a": 1.1}),
+        cand("cn1", "CN", {"a": 1.0, "t": 1.0}),
+        cand("cn2", "CN", {"a": 2.0, "t": 2.0}),
+    ]
     crit = [Criterion("a", 1.0), Criterion("t", 1.0)]
     cons = Constraints(counts={"CA": 1, "CN": 1})
     # penalise + min–max: the lone Californian reporter scores 1 on "t", the others 0 (the worst): it wins
@@ -506,6 +550,11 @@ def test_lone_reporter_under_minmax_and_the_min_reporting_alternative():
     # leaving "t" out of groups where fewer than 2 cities report it: California is ranked on "a" alone
     r = run(cands, crit, constraints=cons, missing="penalise", min_reporting=2)
     assert set(r.selected) == {"ca2", "cn2"}
-    assert {"code": "criterion_left_out_in_group", "criterion": "t", "group": "CA", "reporting": 1,
-            "min_reporting": 2} in r.warnings
+    assert {
+        "code": "criterion_left_out_in_group",
+        "criterion": "t",
+        "group": "CA",
+        "reporting": 1,
+        "min_reporting": 2,
+    } in r.warnings
     assert not any(w.get("group") == "CN" for w in r.warnings)  # both Chinese cities report it

@@ -9,8 +9,13 @@ from django.utils import translation
 from citybridge.cities import services
 from citybridge.cities.models import CandidateCity, ExpressionOfInterest, SelectionRun
 
-GOOD = {"contact_name": "A. Planner", "contact_email": "climate@hayward-ca.gov", "motivation": "Peer learning.",
-        "existing_plans": "Climate Action Plan 2009", "data_available": ["ghg_inventory", "targets"]}
+GOOD = {
+    "contact_name": "A. Planner",
+    "contact_email": "climate@hayward-ca.gov",
+    "motivation": "Peer learning.",
+    "existing_plans": "Climate Action Plan 2009",
+    "data_available": ["ghg_inventory", "targets"],
+}
 
 
 def test_coordinator_submits_for_own_city_only(coordinator, small_registry):
@@ -30,12 +35,12 @@ def test_coordinator_submits_for_own_city_only(coordinator, small_registry):
         ({"motivation": 42}, "motivation"),
     ],
 )
-def test_malformed_interest_is_refused_in_both_languages_and_nothing_saved(coordinator, small_registry, change,
-                                                                           field):
+def test_malformed_interest_is_refused_in_both_languages_and_nothing_saved(coordinator, small_registry, change, field):
     for lang in ("en", "zh-hans"):
         with translation.override(lang), pytest.raises(ValidationError) as exc:
-            services.expression_of_interest_submit(actor=coordinator, city=small_registry["Hayward"],
-                                                   **{**GOOD, **change})
+            services.expression_of_interest_submit(
+                actor=coordinator, city=small_registry["Hayward"], **{**GOOD, **change}
+            )
         assert field in exc.value.message_dict
         if lang == "zh-hans":
             assert any("\u4e00" <= ch <= "\u9fff" for m in exc.value.message_dict[field] for ch in m)
@@ -52,10 +57,19 @@ def test_accepting_an_interest_puts_the_city_in_the_pool(staff, coordinator, sma
 
 
 def params(**over):
-    p = {"pool": "candidates", "criteria": [{"code": "population", "weight": 3}, {"code": "ceads_co2", "weight": 1}],
-         "normalisation": "minmax", "missing": "penalise", "counts": {"CA": 2, "CN": 2},
-         "max_per_province_cn": None, "bounds": [], "must_include": [], "must_exclude": [], "perturbations": 20,
-         "seed": 1}
+    p = {
+        "pool": "candidates",
+        "criteria": [{"code": "population", "weight": 3}, {"code": "ceads_co2", "weight": 1}],
+        "normalisation": "minmax",
+        "missing": "penalise",
+        "counts": {"CA": 2, "CN": 2},
+        "max_per_province_cn": None,
+        "bounds": [],
+        "must_include": [],
+        "must_exclude": [],
+        "perturbations": 20,
+        "seed": 1,
+    }
     p.update(over)
     return p
 
@@ -93,11 +107,14 @@ def test_province_cap_changes_the_chinese_choice(staff, small_registry, create_r
         ({"normalisation": "zscore"}, "valid choice", "有效"),
     ],
 )
-def test_bad_selection_input_is_refused_bilingually_and_nothing_saved(staff, small_registry, over, needle_en,
-                                                                      needle_zh):
+def test_bad_selection_input_is_refused_bilingually_and_nothing_saved(
+    staff, small_registry, over, needle_en, needle_zh
+):
     hay = small_registry["Hayward"].pk
-    over = {k: ([hay if x == "__HAY__" else x for x in v] if isinstance(v, list) and k.startswith("must") else v)
-            for k, v in over.items()}
+    over = {
+        k: ([hay if x == "__HAY__" else x for x in v] if isinstance(v, list) and k.startswith("must") else v)
+        for k, v in over.items()
+    }
     for lang, needle in (("en", needle_en), ("zh-hans", needle_zh)):
         with translation.override(lang), pytest.raises(ValidationError) as exc:
             services.selection_run_create(actor=staff, name="Bad", parameters=params(**over))
@@ -121,13 +138,22 @@ def test_rerun_reproduces_the_saved_result(staff, small_registry, create_run, on
 
 
 @pytest.mark.parametrize("extra", [0, 30])
-def test_building_a_request_takes_a_constant_number_of_queries(small_registry, catalogue, extra,
-                                                               django_assert_max_num_queries):
+def test_building_a_request_takes_a_constant_number_of_queries(
+    small_registry, catalogue, extra, django_assert_max_num_queries
+):
     from citybridge.cities.models import City
 
     for i in range(extra):
-        City.objects.create(geonames_id=8_000_000 + i, name=f"X{i}", name_en=f"X{i}", name_zh_hans=f"城{i}",
-                            country="CN", province_en="Anhui", province_zh_hans="安徽", size_class="town")
+        City.objects.create(
+            geonames_id=8_000_000 + i,
+            name=f"X{i}",
+            name_en=f"X{i}",
+            name_zh_hans=f"城{i}",
+            country="CN",
+            province_en="Anhui",
+            province_zh_hans="安徽",
+            size_class="town",
+        )
     clean = services.clean_parameters(params(pool="all"))
     with django_assert_max_num_queries(2):  # the cities, then their values (labels need no extra query)
         request, labels = services.build_request(clean)

@@ -222,8 +222,13 @@ def test_prefecture_list_levels_and_counts():
     levels = Counter(p.level for p in prefs.values())
     # 4 municipalities + 292 of the 293 prefecture-level cities of 2020 (三沙 has no GeoNames place above 15,000)
     # + the CEADs units that are not prefecture-level cities, by their seat
-    assert levels == {"municipality": 4, "prefecture_city": 292, "prefecture_unit": 24, "county_level_city": 4,
-                      "former_prefecture_city": 2}
+    assert levels == {
+        "municipality": 4,
+        "prefecture_city": 292,
+        "prefecture_unit": 24,
+        "county_level_city": 4,
+        "former_prefecture_city": 2,
+    }
     names = {p.name_zh for p in prefs.values()}
     assert {"北京", "上海", "天津", "重庆", "吴忠", "固原", "拉萨", "三亚"} <= names
     assert not names & {"浦西", "浦东新", "闵行", "浦东"}
@@ -278,8 +283,20 @@ def test_every_override_row_is_cited_and_matches_the_source_value():
 
 
 def test_override_not_applied_when_the_source_changed():
-    city = sources.GeoCity(1790842, "Wuzhong", "吴忠", "CN", "21", "Ningxia", "宁夏", 1_400_000, 38.0, 106.2,
-                           "Asia/Shanghai", "prefecture_city")
+    city = sources.GeoCity(
+        1790842,
+        "Wuzhong",
+        "吴忠",
+        "CN",
+        "21",
+        "Ningxia",
+        "宁夏",
+        1_400_000,
+        38.0,
+        106.2,
+        "Asia/Shanghai",
+        "prefecture_city",
+    )
     out, lines = sources.apply_overrides([city], sources.read_overrides())
     assert out == [city] and "not applied" in lines[0]
 

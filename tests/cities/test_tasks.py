@@ -15,9 +15,19 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def params(**over):
-    p = {"pool": "candidates", "criteria": [{"code": "population", "weight": 1}], "normalisation": "minmax",
-         "missing": "penalise", "counts": {"CA": 2, "CN": 2}, "max_per_province_cn": None, "bounds": [],
-         "must_include": [], "must_exclude": [], "perturbations": 5, "seed": 0}
+    p = {
+        "pool": "candidates",
+        "criteria": [{"code": "population", "weight": 1}],
+        "normalisation": "minmax",
+        "missing": "penalise",
+        "counts": {"CA": 2, "CN": 2},
+        "max_per_province_cn": None,
+        "bounds": [],
+        "must_include": [],
+        "must_exclude": [],
+        "perturbations": 5,
+        "seed": 0,
+    }
     p.update(over)
     return p
 
@@ -25,18 +35,32 @@ def params(**over):
 def solver_only_conflict():
     """Passes every counting argument (so it is accepted and queued), yet no cohort exists: the only large and
     the only medium Chinese city are both in Anhui, and at most one city per province is allowed."""
-    return params(max_per_province_cn=1, bounds=[
-        {"attribute": "size_class", "value": "large", "group": "CN", "min": 1},
-        {"attribute": "size_class", "value": "medium", "group": "CN", "min": 1}])
+    return params(
+        max_per_province_cn=1,
+        bounds=[
+            {"attribute": "size_class", "value": "large", "group": "CN", "min": 1},
+            {"attribute": "size_class", "value": "medium", "group": "CN", "min": 1},
+        ],
+    )
 
 
-def test_form_run_is_computed_by_the_task_and_the_page_shows_the_result(staff, client_for, small_registry,
-                                                                          on_commit):
+def test_form_run_is_computed_by_the_task_and_the_page_shows_the_result(staff, client_for, small_registry, on_commit):
     client = client_for(staff)
     with on_commit():
-        response = client.post("/cities/selection/", {
-            "name": "Background", "pool": "candidates", "normalisation": "minmax", "missing": "penalise",
-            "count_ca": 2, "count_cn": 2, "perturbations": 5, "seed": 0, "weight_population": 1})
+        response = client.post(
+            "/cities/selection/",
+            {
+                "name": "Background",
+                "pool": "candidates",
+                "normalisation": "minmax",
+                "missing": "penalise",
+                "count_ca": 2,
+                "count_cn": 2,
+                "perturbations": 5,
+                "seed": 0,
+                "weight_population": 1,
+            },
+        )
     run = SelectionRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/cities/selection/{run.pk}/"
     assert run.status == "done" and run.feasible and run.started_at <= run.finished_at
@@ -52,9 +76,13 @@ def test_queued_run_page_polls_and_api_shows_the_state(staff, client_for, api_fo
 
     client, api = client_for(staff), api_for(staff)
     with on_commit():
-        created = api.post("/api/v1/cities/selection-runs", json.dumps({
-            "name": "Queued", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 1, "CN": 1}}),
-            content_type="application/json")
+        created = api.post(
+            "/api/v1/cities/selection-runs",
+            json.dumps(
+                {"name": "Queued", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 1, "CN": 1}}
+            ),
+            content_type="application/json",
+        )
     assert created.status_code == 202
     body = created.json()
     assert body["status"] == "queued" and body["result"] == {} and body["feasible"] is None
@@ -74,8 +102,11 @@ def test_queued_run_page_polls_and_api_shows_the_state(staff, client_for, api_fo
     fragment = client.get(f"/cities/selection/{run_id}/status/", headers={"HX-Request": "true"})
     assert "HX-Refresh" not in fragment and 'hx-trigger="every 2s"' in fragment.content.decode()
     # nothing to export or compare before it is done
-    for url in (f"/cities/selection/{run_id}/export.xlsx", f"/cities/selection/{run_id}/memo.pdf",
-                f"/cities/selection/compare/?a={run_id}&b={run_id}"):
+    for url in (
+        f"/cities/selection/{run_id}/export.xlsx",
+        f"/cities/selection/{run_id}/memo.pdf",
+        f"/cities/selection/compare/?a={run_id}&b={run_id}",
+    ):
         assert client.get(url).status_code == 404, url
     cmp = api.get(f"/api/v1/cities/selection-runs/compare?a={run_id}&b={run_id}")
     assert cmp.status_code == 422 and "finished" in cmp.json()["detail"] + json.dumps(cmp.json()["errors"])
@@ -97,16 +128,20 @@ def test_bad_input_is_still_refused_at_once_and_nothing_is_queued(staff, api_for
     from django_tasks import default_task_backend
 
     with on_commit():
-        response = api_for(staff, language="zh-hans").post("/api/v1/cities/selection-runs", json.dumps({
-            "name": "Too many", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 9, "CN": 1}}),
-            content_type="application/json")
-    assert response.status_code == 422 and any("只有 3 个符合条件" in e["message"]
-                                                for e in response.json()["errors"])
+        response = api_for(staff, language="zh-hans").post(
+            "/api/v1/cities/selection-runs",
+            json.dumps(
+                {"name": "Too many", "criteria": [{"code": "population", "weight": 1}], "counts": {"CA": 9, "CN": 1}}
+            ),
+            content_type="application/json",
+        )
+    assert response.status_code == 422 and any("只有 3 个符合条件" in e["message"] for e in response.json()["errors"])
     assert SelectionRun.objects.count() == 0 and default_task_backend.results == []
 
 
-def test_conflict_only_the_solver_finds_fails_the_run_with_a_bilingual_error(staff, client_for, api_for,
-                                                                              small_registry, create_run):
+def test_conflict_only_the_solver_finds_fails_the_run_with_a_bilingual_error(
+    staff, client_for, api_for, small_registry, create_run
+):
     run = create_run(actor=staff, name="Conflict", parameters=solver_only_conflict())
     assert run.status == "failed" and run.feasible is False and run.result == {}
     assert "cannot all hold together" in " ".join(run.error["en"])
@@ -121,8 +156,9 @@ def test_conflict_only_the_solver_finds_fails_the_run_with_a_bilingual_error(sta
     assert client_for(staff).get(f"/cities/selection/{run.pk}/export.xlsx").status_code == 404
 
 
-def test_unexpected_error_in_the_task_fails_the_run_without_losing_it(staff, small_registry, create_run,
-                                                                       monkeypatch, caplog):
+def test_unexpected_error_in_the_task_fails_the_run_without_losing_it(
+    staff, small_registry, create_run, monkeypatch, caplog
+):
     def boom(request, **kwargs):
         raise RuntimeError("solver crashed")
 

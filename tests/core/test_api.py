@@ -6,34 +6,49 @@ from citybridge.core.models import Organisation
 
 
 def post(client, url, body, **kw):
-    return client.post(url, data=json.dumps(body) if not isinstance(body, str) else body,
-                       content_type="application/json", **kw)
+    return client.post(
+        url, data=json.dumps(body) if not isinstance(body, str) else body, content_type="application/json", **kw
+    )
 
 
 def test_crud_and_search_in_both_languages(api_for, staff):
     api = api_for(staff)
-    r = post(api, "/api/v1/organisations", {"name_en": "China Executive Leadership Academy Pudong",
-                                            "name_zh_hans": "中国浦东干部学院", "type": "academy", "country": "CN"})
+    r = post(
+        api,
+        "/api/v1/organisations",
+        {
+            "name_en": "China Executive Leadership Academy Pudong",
+            "name_zh_hans": "中国浦东干部学院",
+            "type": "academy",
+            "country": "CN",
+        },
+    )
     assert r.status_code == 201, r.content
     pk = r.json()["id"]
     assert api.get("/api/v1/organisations?q=浦东").json()["count"] == 1
     assert api.get("/api/v1/organisations?q=pudong").json()["count"] == 1
     assert api.get("/api/v1/organisations?type=ngo").json()["count"] == 0
-    r = api.patch(f"/api/v1/organisations/{pk}", data=json.dumps({"short_name_en": "CELAP", "version": 1}),
-                  content_type="application/json")
+    r = api.patch(
+        f"/api/v1/organisations/{pk}",
+        data=json.dumps({"short_name_en": "CELAP", "version": 1}),
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["short_name_en"] == "CELAP"
     assert api.delete(f"/api/v1/organisations/{pk}").status_code == 204
     assert api.get(f"/api/v1/organisations/{pk}").status_code == 404
 
 
-@pytest.mark.parametrize("body,field", [
-    ({"name_en": "A", "type": "academy"}, "country"),
-    ({"name_en": "A", "type": "bank", "country": "CN"}, "type"),
-    ({"name_en": 12, "type": "academy", "country": "CN"}, "name_en"),
-    ({"name_en": "x" * 201, "type": "academy", "country": "CN"}, "name_en"),
-    ({"name_en": "A", "type": "academy", "country": "CN", "admin": True}, "admin"),
-    ({"name_en": "A", "type": "academy", "country": "CN", "website": "javascript:alert(1)"}, "website"),
-])
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"name_en": "A", "type": "academy"}, "country"),
+        ({"name_en": "A", "type": "bank", "country": "CN"}, "type"),
+        ({"name_en": 12, "type": "academy", "country": "CN"}, "name_en"),
+        ({"name_en": "x" * 201, "type": "academy", "country": "CN"}, "name_en"),
+        ({"name_en": "A", "type": "academy", "country": "CN", "admin": True}, "admin"),
+        ({"name_en": "A", "type": "academy", "country": "CN", "website": "javascript:alert(1)"}, "website"),
+    ],
+)
 def test_bad_bodies_get_422_with_field_errors(api_for, staff, body, field):
     r = post(api_for(staff), "/api/v1/organisations", body)
     assert r.status_code == 422
@@ -78,8 +93,9 @@ def test_session_writes_need_csrf(staff):
 def test_contact_details_only_for_permitted_users(api_for, staff, make_user, organisation):
     from citybridge.core.services import person_create
 
-    person = person_create(actor=staff, family_name_en="Wang", email="wang@example.org", phone="123",
-                           organisation=organisation)
+    person = person_create(
+        actor=staff, family_name_en="Wang", email="wang@example.org", phone="123", organisation=organisation
+    )
     assert api_for(staff).get(f"/api/v1/people/{person.pk}").json()["email"] == "wang@example.org"
     coordinator = make_user("academy_coordinator", organisation=organisation)
     assert api_for(coordinator).get(f"/api/v1/people/{person.pk}").json()["phone"] == "123"

@@ -7,10 +7,24 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 TEXT = {
-    "en": {400: "Bad request", 403: "Not allowed", 404: "Page not found", 500: "Something went wrong",
-           "csrf": "The form could not be sent", "advice": "What you can do", "home": "Go to the home page"},
-    "zh-hans": {400: "请求无效", 403: "无权访问", 404: "页面未找到", 500: "出错了", "csrf": "表单无法提交",
-                "advice": "您可以这样做", "home": "前往首页"},
+    "en": {
+        400: "Bad request",
+        403: "Not allowed",
+        404: "Page not found",
+        500: "Something went wrong",
+        "csrf": "The form could not be sent",
+        "advice": "What you can do",
+        "home": "Go to the home page",
+    },
+    "zh-hans": {
+        400: "请求无效",
+        403: "无权访问",
+        404: "页面未找到",
+        500: "出错了",
+        "csrf": "表单无法提交",
+        "advice": "您可以这样做",
+        "home": "前往首页",
+    },
 }
 LANGUAGES = list(TEXT)
 
@@ -18,7 +32,7 @@ LANGUAGES = list(TEXT)
 def _page(response) -> str:
     body = response.content.decode()
     assert 'href="/"' in body  # a way home
-    assert '<nav>' in body  # the header
+    assert "<nav>" in body  # the header
     assert 'rel="icon"' in body
     return body
 

@@ -22,8 +22,7 @@ from citybridge.core.files import check_upload, csv_bytes, file_response, safe_c
 
 from .zipbombs import xlsx_bomb
 
-HOSTILE = ['=HYPERLINK("http://x")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", "\t=1+1", "\r=1+1",
-           "=1\x00+1"]
+HOSTILE = ['=HYPERLINK("http://x")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", "\t=1+1", "\r=1+1", "=1\x00+1"]
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +46,25 @@ def test_formula_like_text_is_neutralised(value):
     assert safe_cell(out) == out  # idempotent
 
 
-@pytest.mark.parametrize("value", [-3, 2.5, Decimal("-1.5"), date(2025, 1, 2), datetime(2025, 1, 2, 3, 4), None,
-                                   True, "-12.5", "+86", "Wang Fang", "王芳", "a=b", "", "line\nbreak\ttab"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        -3,
+        2.5,
+        Decimal("-1.5"),
+        date(2025, 1, 2),
+        datetime(2025, 1, 2, 3, 4),
+        None,
+        True,
+        "-12.5",
+        "+86",
+        "Wang Fang",
+        "王芳",
+        "a=b",
+        "",
+        "line\nbreak\ttab",
+    ],
+)
 def test_numbers_dates_and_plain_text_pass_unchanged(value):
     assert safe_cell(value) == value
 
@@ -81,7 +97,8 @@ def test_file_response_names_non_ascii_files():
     cd = r["Content-Disposition"]
     assert cd.startswith("attachment;") and "filename*=utf-8''%E8%80%83%E5%8B%A4%E8%A1%A8%202025.xlsx" in cd
     assert file_response(b"x", "behind-2025.xlsx", "text/plain")["Content-Disposition"] == (
-        'attachment; filename="behind-2025.xlsx"')
+        'attachment; filename="behind-2025.xlsx"'
+    )
 
 
 # --------------------------------------------------------------------------- uploads
@@ -93,7 +110,7 @@ def upload(data: bytes, name: str = "f.xlsx") -> SimpleUploadedFile:
 
 def test_zip_bomb_is_refused_from_the_central_directory_quickly(bomb, monkeypatch):
     assert len(bomb) < 3 * 1024 * 1024
-    assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist()) > 1024 ** 3
+    assert sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(bomb)).infolist()) > 1024**3
     monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("parsed"))
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("a member was inflated"))
     started = time.monotonic()
@@ -129,8 +146,13 @@ def test_type_is_judged_by_content_not_name():
     assert check_upload(upload(b"\x89PNG\r\n\x1a\n...", "a.pdf"), kinds=("pdf", "png")) == "png"
     assert check_upload(upload(b"\xff\xd8\xff\xe0...", "a.jpg"), kinds=("jpeg",)) == "jpeg"
     assert check_upload(upload("姓,名\n王,芳\n".encode(), "r.xlsx"), kinds=("xlsx", "csv")) == "csv"
-    for data, kinds in ((b"<html><script>", ("pdf", "png")), (b"MZ\x90\x00", ("pdf", "csv")), (pdf, ("xlsx", "csv")),
-                        (xlsx, ("docx", "pptx")), (b"PK\x03\x04 truncated", ("xlsx",))):
+    for data, kinds in (
+        (b"<html><script>", ("pdf", "png")),
+        (b"MZ\x90\x00", ("pdf", "csv")),
+        (pdf, ("xlsx", "csv")),
+        (xlsx, ("docx", "pptx")),
+        (b"PK\x03\x04 truncated", ("xlsx",)),
+    ):
         with pytest.raises(ValidationError) as exc:
             check_upload(upload(data, "x.pdf"), kinds=kinds)
         assert exc.value.code == "type"
@@ -140,6 +162,8 @@ def test_type_is_judged_by_content_not_name():
 
 
 def test_engines_stay_free_of_django():
-    code = ("import sys; import citybridge.academy.roster, citybridge.academy.attendance_sheet, citybridge.core.files; "
-            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
+    code = (
+        "import sys; import citybridge.academy.roster, citybridge.academy.attendance_sheet, citybridge.core.files; "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], cwd="src").returncode == 0

@@ -20,9 +20,15 @@ def test_api_refuses_control_characters_with_422_in_the_error_format(staff, api_
     before = Person.objects.count()
     r = post_json(api_for(staff), "/api/v1/people", {"family_name_en": name})
     assert r.status_code == 422
-    assert r.json() == {"detail": "The request contains control characters.",
-                        "errors": [{"field": "family_name_en", "message": "Remove the control characters (invisible "
-                                    "characters such as NUL) from this field."}]}
+    assert r.json() == {
+        "detail": "The request contains control characters.",
+        "errors": [
+            {
+                "field": "family_name_en",
+                "message": "Remove the control characters (invisible characters such as NUL) from this field.",
+            }
+        ],
+    }
     assert Person.objects.count() == before
 
 

@@ -14,8 +14,16 @@ ALLOWED = {"name": ("name_en",), "country": ("country",)}
 
 
 def _orgs(n):
-    return [Organisation.objects.create(name=f"Org {i:03d}", name_en=f"Org {i:03d}", name_zh_hans=f"机构{i:03d}",
-                                        type="ngo", country="CN" if i % 2 else "US") for i in range(n)]
+    return [
+        Organisation.objects.create(
+            name=f"Org {i:03d}",
+            name_en=f"Org {i:03d}",
+            name_zh_hans=f"机构{i:03d}",
+            type="ngo",
+            country="CN" if i % 2 else "US",
+        )
+        for i in range(n)
+    ]
 
 
 def test_page_window_stays_within_the_pages():
@@ -38,8 +46,9 @@ def test_sort_never_passes_raw_input_to_order_by(raw):
 @pytest.mark.django_db
 def test_sort_descending_with_stable_id_tiebreaker():
     orgs = _orgs(4)
-    qs, sort = sort_queryset(RequestFactory().get("/", {"sort": "-country"}), Organisation.objects.all(), ALLOWED,
-                             "name")
+    qs, sort = sort_queryset(
+        RequestFactory().get("/", {"sort": "-country"}), Organisation.objects.all(), ALLOWED, "name"
+    )
     assert sort == "-country"
     assert [o.pk for o in qs] == [orgs[0].pk, orgs[2].pk, orgs[1].pk, orgs[3].pk]  # US first, ties by id
     assert str(qs.query).rstrip().endswith('"core_organisation"."id" ASC')

@@ -41,8 +41,9 @@ def test_script_in_names_is_escaped(client_for, staff):
 
 
 def test_invalid_email_and_over_long_name_on_person_form(client_for, staff):
-    response = client_for(staff).post("/people/new/", {"family_name_en": "x" * 101, "email": "nope",
-                                                        "preferred_language": "en"})
+    response = client_for(staff).post(
+        "/people/new/", {"family_name_en": "x" * 101, "email": "nope", "preferred_language": "en"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "Enter a valid email address." in html and "at most 100" in html
 
@@ -99,17 +100,28 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**env, "DJANGO_SETTINGS_MODULE": "citybridge.settings", "CITYBRIDGE_SECURE": "1",
-           "CITYBRIDGE_SECRET_KEY": "k" * 60 + "-Zq9!vX", "CITYBRIDGE_DEBUG": "0",
-           "CITYBRIDGE_ALLOWED_HOSTS": "citybridge.example.org", "CITYBRIDGE_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "citybridge.cli", "manage", "check", "--deploy", "--fail-level",
-                             "WARNING"], env=env, capture_output=True, text=True)
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "citybridge.settings",
+        "CITYBRIDGE_SECURE": "1",
+        "CITYBRIDGE_SECRET_KEY": "k" * 60 + "-Zq9!vX",
+        "CITYBRIDGE_DEBUG": "0",
+        "CITYBRIDGE_ALLOWED_HOSTS": "citybridge.example.org",
+        "CITYBRIDGE_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "citybridge.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("rows", [5, 60])
-def test_list_pages_and_endpoints_use_a_constant_number_of_queries(staff, client_for, api_for,
-                                                                   django_assert_max_num_queries, rows):
+def test_list_pages_and_endpoints_use_a_constant_number_of_queries(
+    staff, client_for, api_for, django_assert_max_num_queries, rows
+):
     from citybridge.core.models import Person
 
     parent = Organisation.objects.create(name="P", name_en="Parent", type="ministry", country="CN")
@@ -126,7 +138,9 @@ def test_staff_see_who_changed_an_organisation(client_for, staff, make_user):
     client = client_for(staff)
     client.post("/organisations/new/", ORG)
     org = Organisation.objects.get()
-    client.post(f"/organisations/{org.pk}/edit/", {**ORG, "website": "https://www.worldbank.org", "version": org.version})
+    client.post(
+        f"/organisations/{org.pk}/edit/", {**ORG, "website": "https://www.worldbank.org", "version": org.version}
+    )
     html = client.get(f"/organisations/{org.pk}/").content.decode()
     assert "Change history" in html and html.count(staff.email) >= 2
     lecturer_html = client_for(make_user("lecturer")).get(f"/organisations/{org.pk}/").content.decode()

@@ -25,7 +25,8 @@ def _api_person(api, person):
 
 @pytest.mark.parametrize("who", ["partner", "provider"])
 def test_partner_and_provider_of_the_officials_organisation_see_name_title_organisation_only(
-        training, api_for, client_for, who):
+    training, api_for, client_for, who
+):
     user = getattr(training, who)
     row = _api_person(api_for(user), training.person)
     assert row is not None, "the official works for their organisation: they may see the person"
@@ -58,8 +59,9 @@ def test_withdrawn_enrolment_gives_no_personal_data(training, api_for):
 
 
 def test_non_officials_of_the_organisation_keep_their_contact_for_its_members(training, api_for):
-    colleague = Person.objects.create(family_name="Li", family_name_en="Li", organisation=training.city_gov,
-                                      email="li@hangzhou.gov.cn")
+    colleague = Person.objects.create(
+        family_name="Li", family_name_en="Li", organisation=training.city_gov, email="li@hangzhou.gov.cn"
+    )
     assert _api_person(api_for(training.partner), colleague)["email"] == "li@hangzhou.gov.cn"
 
 
@@ -69,8 +71,9 @@ def test_people_list_query_count_does_not_grow(training, api_for, django_assert_
     with django_assert_max_num_queries(8):
         api.get("/api/v1/people")
     for i in range(10):
-        p = Person.objects.create(family_name=f"O{i}", family_name_en=f"O{i}", organisation=training.city_gov,
-                                  email=f"o{i}@x.cn")
+        p = Person.objects.create(
+            family_name=f"O{i}", family_name_en=f"O{i}", organisation=training.city_gov, email=f"o{i}@x.cn"
+        )
         OfficialProfile.objects.create(person=p, position="mayor")
     with django_assert_max_num_queries(8):
         r = api.get("/api/v1/people")
@@ -89,24 +92,41 @@ def test_partner_cannot_change_identity_through_api(training, api_for, field, va
     other = Organisation.objects.create(name="P", name_en="Parent", type="ministry", country="CN")
     if field == "parent_id":
         value = other.pk
-    r = api_for(training.partner).patch(f"/api/v1/organisations/{org.pk}", data=json.dumps({field: value, "version": org.version}),
-                                        content_type="application/json")
+    r = api_for(training.partner).patch(
+        f"/api/v1/organisations/{org.pk}",
+        data=json.dumps({field: value, "version": org.version}),
+        content_type="application/json",
+    )
     assert r.status_code == 422, r.content
     assert field.removesuffix("_id") in {e["field"] for e in r.json()["errors"]}
     fresh = Organisation.objects.get(pk=org.pk)
     assert (fresh.name_en, fresh.type, fresh.parent_id, fresh.country) == (
-        "Hangzhou Municipal Government", "city_government", None, "CN")
+        "Hangzhou Municipal Government",
+        "city_government",
+        None,
+        "CN",
+    )
 
 
 def test_partner_changes_website_and_short_names_through_api(training, api_for):
     org = training.city_gov
-    body = {"website": "https://www.hangzhou.gov.cn", "short_name_en": "Hangzhou", "short_name_zh_hans": "杭州",
-            "name_en": "Hangzhou Municipal Government", "version": org.version}  # unchanged identity fields accepted
-    r = api_for(training.partner).patch(f"/api/v1/organisations/{org.pk}", data=json.dumps(body),
-                                        content_type="application/json")
+    body = {
+        "website": "https://www.hangzhou.gov.cn",
+        "short_name_en": "Hangzhou",
+        "short_name_zh_hans": "杭州",
+        "name_en": "Hangzhou Municipal Government",
+        "version": org.version,
+    }  # unchanged identity fields accepted
+    r = api_for(training.partner).patch(
+        f"/api/v1/organisations/{org.pk}", data=json.dumps(body), content_type="application/json"
+    )
     assert r.status_code == 200, r.content
     org.refresh_from_db()
-    assert (org.website, org.short_name_en, org.short_name_zh_hans) == ("https://www.hangzhou.gov.cn", "Hangzhou", "杭州")
+    assert (org.website, org.short_name_en, org.short_name_zh_hans) == (
+        "https://www.hangzhou.gov.cn",
+        "Hangzhou",
+        "杭州",
+    )
 
 
 def test_partner_page_form_shows_only_contact_fields_and_post_cannot_change_identity(training, client_for):
@@ -115,9 +135,18 @@ def test_partner_page_form_shows_only_contact_fields_and_post_cannot_change_iden
     form = client.get(f"/organisations/{org.pk}/edit/").content.decode()
     assert 'name="website"' in form and 'name="short_name_en"' in form
     assert 'name="name_en"' not in form and 'name="type"' not in form and 'name="parent"' not in form
-    r = client.post(f"/organisations/{org.pk}/edit/", {
-        "website": "https://hz.example.cn", "short_name_en": "HZ", "short_name_zh_hans": "",
-        "name_en": "Hijacked", "type": "company", "country": "US", "version": org.version})
+    r = client.post(
+        f"/organisations/{org.pk}/edit/",
+        {
+            "website": "https://hz.example.cn",
+            "short_name_en": "HZ",
+            "short_name_zh_hans": "",
+            "name_en": "Hijacked",
+            "type": "company",
+            "country": "US",
+            "version": org.version,
+        },
+    )
     assert r.status_code == 302
     org.refresh_from_db()
     assert org.website == "https://hz.example.cn" and org.name_en == "Hangzhou Municipal Government"
@@ -128,12 +157,17 @@ def test_service_refuses_identity_change_by_non_staff(training):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        services.organisation_update(actor=training.provider, organisation=training.city_gov,
-                                     expected_version=training.city_gov.version, type="company")
+        services.organisation_update(
+            actor=training.provider,
+            organisation=training.city_gov,
+            expected_version=training.city_gov.version,
+            type="company",
+        )
     assert "type" in exc.value.message_dict
     org = Organisation.objects.get(pk=training.city_gov.pk)
-    staff_org = services.organisation_update(actor=training.staff, organisation=org, expected_version=org.version,
-                                             type="ministry")
+    staff_org = services.organisation_update(
+        actor=training.staff, organisation=org, expected_version=org.version, type="ministry"
+    )
     assert staff_org.type == "ministry"
 
 

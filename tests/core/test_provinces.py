@@ -12,14 +12,40 @@ from citybridge.core.provinces import PROVINCES, map_values, migrate_codes, prov
 
 #: free text as it is found in the tables (English or Chinese, with and without suffixes)
 MESSY = {
-    "Hebei": "CN-HE", "河北省": "CN-HE", "河北": "CN-HE", "Hebei Province": "CN-HE", " hebei province ": "CN-HE",
-    "Guangxi Zhuang Autonomous Region": "CN-GX", "广西壮族自治区": "CN-GX", "广西": "CN-GX", "Guangxi": "CN-GX",
-    "Beijing": "CN-BJ", "北京市": "CN-BJ", "Beijing Municipality": "CN-BJ", "北京": "CN-BJ",
-    "Inner Mongolia Autonomous Region": "CN-NM", "内蒙古": "CN-NM", "Nei Mongol": "CN-NM",
-    "Xinjiang Uygur Autonomous Region": "CN-XJ", "新疆维吾尔自治区": "CN-XJ", "Ningxia Hui Autonomous Region": "CN-NX",
-    "Tibet": "CN-XZ", "Xizang": "CN-XZ", "西藏自治区": "CN-XZ", "Hong Kong SAR": "CN-HK", "香港特别行政区": "CN-HK",
-    "Macau": "CN-MO", "Shaanxi": "CN-SN", "Shanxi": "CN-SX", "陕西省": "CN-SN", "山西": "CN-SX",
-    "California": "US-CA", "加利福尼亚州": "US-CA", "加州": "US-CA", "CA": "US-CA", "New York": "US-NY",
+    "Hebei": "CN-HE",
+    "河北省": "CN-HE",
+    "河北": "CN-HE",
+    "Hebei Province": "CN-HE",
+    " hebei province ": "CN-HE",
+    "Guangxi Zhuang Autonomous Region": "CN-GX",
+    "广西壮族自治区": "CN-GX",
+    "广西": "CN-GX",
+    "Guangxi": "CN-GX",
+    "Beijing": "CN-BJ",
+    "北京市": "CN-BJ",
+    "Beijing Municipality": "CN-BJ",
+    "北京": "CN-BJ",
+    "Inner Mongolia Autonomous Region": "CN-NM",
+    "内蒙古": "CN-NM",
+    "Nei Mongol": "CN-NM",
+    "Xinjiang Uygur Autonomous Region": "CN-XJ",
+    "新疆维吾尔自治区": "CN-XJ",
+    "Ningxia Hui Autonomous Region": "CN-NX",
+    "Tibet": "CN-XZ",
+    "Xizang": "CN-XZ",
+    "西藏自治区": "CN-XZ",
+    "Hong Kong SAR": "CN-HK",
+    "香港特别行政区": "CN-HK",
+    "Macau": "CN-MO",
+    "Shaanxi": "CN-SN",
+    "Shanxi": "CN-SX",
+    "陕西省": "CN-SN",
+    "山西": "CN-SX",
+    "California": "US-CA",
+    "加利福尼亚州": "US-CA",
+    "加州": "US-CA",
+    "CA": "US-CA",
+    "New York": "US-NY",
     "CN-HE": "CN-HE",
 }
 
@@ -31,8 +57,9 @@ def test_the_list_has_34_chinese_divisions_and_the_us_states_with_both_names():
     assert all(p.name_en and p.name_zh_hans for p in PROVINCES)
     assert len({p.code for p in PROVINCES}) == len(PROVINCES)
     # every name maps back to its own code
-    assert all(province_code(p.name_en, p.country) == p.code == province_code(p.name_zh_hans, p.country)
-               for p in PROVINCES)
+    assert all(
+        province_code(p.name_en, p.country) == p.code == province_code(p.name_zh_hans, p.country) for p in PROVINCES
+    )
 
 
 @pytest.mark.parametrize(("text", "code"), MESSY.items())
@@ -65,8 +92,9 @@ def test_data_migration_codes_rows_and_keeps_every_text():
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_organisation_form_offers_the_list_and_filter_finds_both_spellings(client_for, staff, language):
     a = Organisation.objects.create(name="A", name_en="Alpha Institute", type="ngo", country="CN", province_en="Hebei")
-    b = Organisation.objects.create(name="B", name_en="Beta Institute", type="ngo", country="CN",
-                                    province_zh_hans="河北省")
+    b = Organisation.objects.create(
+        name="B", name_en="Beta Institute", type="ngo", country="CN", province_zh_hans="河北省"
+    )
     Organisation.objects.create(name="C", name_en="Gamma Institute", type="ngo", country="CN", province_en="Anhui")
     assert a.province_code == b.province_code == "CN-HE"
     client = client_for(staff, language)
@@ -90,8 +118,13 @@ def test_saving_a_code_writes_both_names_and_a_wrong_country_is_a_field_error(st
     assert "province_code" in exc.value.message_dict
     # a text the list does not know survives a save without a code
     legacy = Organisation.objects.create(name="L", name_en="Legacy", type="ngo", country="CN", province_en="Atlantis")
-    services.organisation_update(actor=staff, organisation=legacy, expected_version=legacy.version,
-                                 website="https://example.org", province_code="")
+    services.organisation_update(
+        actor=staff,
+        organisation=legacy,
+        expected_version=legacy.version,
+        website="https://example.org",
+        province_code="",
+    )
     legacy.refresh_from_db()
     assert legacy.province_en == "Atlantis" and legacy.province_code == ""
     assert provinces.province_name("CN-HE", "zh-hans") == "河北省"

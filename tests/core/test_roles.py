@@ -23,8 +23,14 @@ def city(db):
 
 @pytest.fixture
 def member(make_user):
-    person = Person.objects.create(family_name="Chen", family_name_en="Chen", given_name_en="Jing",
-                                   family_name_zh_hans="陈", given_name_zh_hans="静", email="chen@example.org")
+    person = Person.objects.create(
+        family_name="Chen",
+        family_name_en="Chen",
+        given_name_en="Jing",
+        family_name_zh_hans="陈",
+        given_name_zh_hans="静",
+        email="chen@example.org",
+    )
     user = make_user(None, email="chen@example.org", person=person)
     return person, user
 
@@ -82,12 +88,14 @@ def test_own_last_program_staff_role_cannot_be_removed(staff, make_user):
         services.role_membership_remove(actor=staff, membership=own)
 
 
-def test_create_sign_in_sends_a_reset_link_and_no_secret_in_task_arguments(staff, django_capture_on_commit_callbacks,
-                                                                           monkeypatch):
+def test_create_sign_in_sends_a_reset_link_and_no_secret_in_task_arguments(
+    staff, django_capture_on_commit_callbacks, monkeypatch
+):
     from citybridge.core import tasks
 
-    person = Person.objects.create(family_name="Wang", family_name_en="Wang", email="wang@example.org",
-                                   preferred_language="zh-hans")
+    person = Person.objects.create(
+        family_name="Wang", family_name_en="Wang", email="wang@example.org", preferred_language="zh-hans"
+    )
     seen = []
     real = tasks.send_account_created_email
 
@@ -122,8 +130,9 @@ def test_the_emailed_link_sets_a_password(staff, client_for, django_capture_on_c
     client = client_for(None)
     r = client.get(link, follow=True)
     assert r.status_code == 200
-    r = client.post(r.redirect_chain[-1][0], {"new_password1": "A-long-new-password-42",
-                                              "new_password2": "A-long-new-password-42"})
+    r = client.post(
+        r.redirect_chain[-1][0], {"new_password1": "A-long-new-password-42", "new_password2": "A-long-new-password-42"}
+    )
     assert r.status_code == 302
     assert User.objects.get(person=person).check_password("A-long-new-password-42")
 
@@ -138,8 +147,9 @@ def test_staff_add_a_partner_role_through_the_page(staff, member, organisation, 
     assert page.status_code == 200 and "添加角色" in page.content.decode()
     options = client.get("/people/scope-search/organisations/", {"organisation_q": "测试"}).content.decode()
     assert f'value="{organisation.pk}"' in options and "测试学院" in options
-    r = client.post(f"/people/{person.pk}/roles/", {"action": "role", "role": "partner",
-                                                     "organisation": organisation.pk})
+    r = client.post(
+        f"/people/{person.pk}/roles/", {"action": "role", "role": "partner", "organisation": organisation.pk}
+    )
     assert r.status_code == 302
     assert user.role_memberships.get().organisation == organisation
     r = client.post(f"/people/{person.pk}/roles/", {"action": "role", "role": "partner"})
@@ -200,8 +210,9 @@ def test_non_staff_are_refused_page_search_and_api(role, make_user, member, orga
     assert client.get("/people/scope-search/organisations/", {"organisation_q": "Test"}).status_code == 403
     api = api_for(user)
     assert api.get(f"/api/v1/people/{person.pk}/roles").status_code == 404
-    r = api.post(f"/api/v1/people/{person.pk}/roles", json.dumps({"role": "program_staff"}),
-                 content_type="application/json")
+    r = api.post(
+        f"/api/v1/people/{person.pk}/roles", json.dumps({"role": "program_staff"}), content_type="application/json"
+    )
     assert r.status_code == 404
     assert not RoleMembership.objects.filter(user=_user).exists()
 
@@ -250,16 +261,19 @@ def test_api_refuses_removing_own_last_staff_role(staff, api_for):
 
 def test_api_add_to_a_person_without_sign_in_is_422(staff, api_for):
     person = Person.objects.create(family_name="Nobody", family_name_en="Nobody")
-    r = api_for(staff).post(f"/api/v1/people/{person.pk}/roles", json.dumps({"role": "expert"}),
-                            content_type="application/json")
+    r = api_for(staff).post(
+        f"/api/v1/people/{person.pk}/roles", json.dumps({"role": "expert"}), content_type="application/json"
+    )
     assert r.status_code == 422
 
 
 def test_delete_confirmation_pages_ask_first_and_refuse_non_staff(staff, make_user, organisation, client_for):
     person = Person.objects.create(family_name="Sun", family_name_en="Sun", organisation=organisation)
     client = client_for(staff, language="zh-hans")
-    for url, title in ((f"/organisations/{organisation.pk}/delete/", "删除此机构？"),
-                       (f"/people/{person.pk}/delete/", "删除此人员？")):
+    for url, title in (
+        (f"/organisations/{organisation.pk}/delete/", "删除此机构？"),
+        (f"/people/{person.pk}/delete/", "删除此人员？"),
+    ):
         page = client.get(url)
         assert page.status_code == 200 and title in page.content.decode()
         assert 'class="outline secondary' in page.content.decode()  # the delete button is not the primary one

@@ -34,8 +34,13 @@ def a_minute_later(email):
 def test_changing_the_letter_case_of_the_email_gives_no_fresh_guesses(make_user, client_for):
     make_user(email="lecturer@example.org")
     client = client_for(None)
-    for variant in ("Lecturer@example.org", "LECTURER@example.org", "lEcturer@example.org", " lecturer@EXAMPLE.org",
-                    "LeCtUrEr@Example.Org"):
+    for variant in (
+        "Lecturer@example.org",
+        "LECTURER@example.org",
+        "lEcturer@example.org",
+        " lecturer@EXAMPLE.org",
+        "LeCtUrEr@Example.Org",
+    ):
         assert sign_in(client, variant, "wrong").status_code == 200
     locked = sign_in(client, "LECTURER@EXAMPLE.ORG", PASSWORD)
     assert locked.status_code == 429 and "Too many attempts" in locked.content.decode()
@@ -75,16 +80,19 @@ def test_forwarded_for_is_ignored_without_trusted_proxies():
 
 
 @override_settings(CITYBRIDGE_TRUSTED_PROXIES=["10.0.0.0/8", "2001:db8::1"])
-@pytest.mark.parametrize("remote,forwarded,expected", [
-    (PROXY, "198.51.100.7", "198.51.100.7"),
-    (PROXY, "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # the client wrote 6.6.6.6 itself: never believed
-    (PROXY, "6.6.6.6, 198.51.100.7, 10.1.1.1", "198.51.100.7"),  # two trusted proxies in a row
-    (PROXY, "not-an-address", PROXY),
-    (PROXY, "6.6.6.6, garbage, 10.1.1.1", "10.1.1.1"),
-    (PROXY, None, PROXY),
-    ("2001:db8::1", "198.51.100.7", "198.51.100.7"),
-    ("203.0.113.9", "198.51.100.7", "203.0.113.9"),  # not a trusted proxy: its header is ignored
-])
+@pytest.mark.parametrize(
+    "remote,forwarded,expected",
+    [
+        (PROXY, "198.51.100.7", "198.51.100.7"),
+        (PROXY, "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # the client wrote 6.6.6.6 itself: never believed
+        (PROXY, "6.6.6.6, 198.51.100.7, 10.1.1.1", "198.51.100.7"),  # two trusted proxies in a row
+        (PROXY, "not-an-address", PROXY),
+        (PROXY, "6.6.6.6, garbage, 10.1.1.1", "10.1.1.1"),
+        (PROXY, None, PROXY),
+        ("2001:db8::1", "198.51.100.7", "198.51.100.7"),
+        ("203.0.113.9", "198.51.100.7", "203.0.113.9"),  # not a trusted proxy: its header is ignored
+    ],
+)
 def test_forwarded_for_is_read_from_the_right_only_behind_a_trusted_proxy(remote, forwarded, expected):
     assert client_ip(_request(remote, forwarded)) == expected
 
@@ -186,8 +194,9 @@ def test_reset_email_carries_a_working_link_made_by_the_task(make_user, client_f
     client = client_for(None)
     form = client.get(link, follow=True)
     assert form.status_code == 200 and form.context["validlink"]
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "a-brand-new-secret-9", "new_password2":
-                                                    "a-brand-new-secret-9"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "a-brand-new-secret-9", "new_password2": "a-brand-new-secret-9"}
+    )
     assert done.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a-brand-new-secret-9")
@@ -218,25 +227,36 @@ def test_links_sent_before_a_reset_are_dead_after_it(make_user, client_for):
 @override_settings(CITYBRIDGE_PASSWORD_RESET_LIMITS={"address": (100, 3600), "email": (2, 3600)})
 def test_reset_requests_are_limited_per_email_with_the_same_answer(make_user, client_for):
     make_user(email="someone@example.org")
-    answers = [client_for(None).post("/accounts/password-reset/", {"email": e}, REMOTE_ADDR=f"198.51.100.{i}")
-               for i, e in enumerate(["someone@example.org", "SOMEONE@example.org", "someone@example.org"])]
+    answers = [
+        client_for(None).post("/accounts/password-reset/", {"email": e}, REMOTE_ADDR=f"198.51.100.{i}")
+        for i, e in enumerate(["someone@example.org", "SOMEONE@example.org", "someone@example.org"])
+    ]
     assert len(mail.outbox) == 2
     assert {(r.status_code, r["Location"]) for r in answers} == {(302, "/accounts/password-reset/done/")}
     unknown = client_for(None).post("/accounts/password-reset/", {"email": "nobody@example.org"})
     assert (unknown.status_code, unknown["Location"]) == (302, "/accounts/password-reset/done/")
 
 
-@override_settings(CITYBRIDGE_PASSWORD_RESET_LIMITS={"address": (3, 3600), "email": (100, 3600)},
-                   CITYBRIDGE_TRUSTED_PROXIES=[PROXY])
+@override_settings(
+    CITYBRIDGE_PASSWORD_RESET_LIMITS={"address": (3, 3600), "email": (100, 3600)}, CITYBRIDGE_TRUSTED_PROXIES=[PROXY]
+)
 def test_reset_requests_are_limited_per_client_address(make_user, client_for):
     for i in range(5):
         make_user(email=f"user{i}@example.org")
     for i in range(5):
-        client_for(None).post("/accounts/password-reset/", {"email": f"user{i}@example.org"}, REMOTE_ADDR=PROXY,
-                              HTTP_X_FORWARDED_FOR=f"7.7.7.{i}, 198.51.100.66")
+        client_for(None).post(
+            "/accounts/password-reset/",
+            {"email": f"user{i}@example.org"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"7.7.7.{i}, 198.51.100.66",
+        )
     assert len(mail.outbox) == 3
-    client_for(None).post("/accounts/password-reset/", {"email": "user4@example.org"}, REMOTE_ADDR=PROXY,
-                          HTTP_X_FORWARDED_FOR="203.0.113.20")
+    client_for(None).post(
+        "/accounts/password-reset/",
+        {"email": "user4@example.org"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="203.0.113.20",
+    )
     assert len(mail.outbox) == 4  # another client behind the same proxy is not affected
 
 

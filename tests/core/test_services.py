@@ -6,8 +6,13 @@ from citybridge.core.models import Organisation, Person, RoleMembership
 
 
 def org_fields(**over):
-    return {"name_en": "National Academy for Mayors of China", "name_zh_hans": "全国市长研修学院",
-            "type": "academy", "country": "CN", **over}
+    return {
+        "name_en": "National Academy for Mayors of China",
+        "name_zh_hans": "全国市长研修学院",
+        "type": "academy",
+        "country": "CN",
+        **over,
+    }
 
 
 def test_staff_creates_organisation_with_history(staff):
@@ -17,8 +22,14 @@ def test_staff_creates_organisation_with_history(staff):
     assert org.history.count() == 1
 
 
-@pytest.mark.parametrize("name_field,name", [("name_en", "national academy for mayors of china"),
-                                              ("name_zh_hans", "全国市长研修学院"), ("name_en", "全国市长研修学院")])
+@pytest.mark.parametrize(
+    "name_field,name",
+    [
+        ("name_en", "national academy for mayors of china"),
+        ("name_zh_hans", "全国市长研修学院"),
+        ("name_en", "全国市长研修学院"),
+    ],
+)
 def test_duplicate_name_in_same_country_is_refused(staff, name_field, name):
     services.organisation_create(actor=staff, **org_fields())
     with pytest.raises(ValidationError) as err:
@@ -60,14 +71,25 @@ def test_non_staff_cannot_create_or_delete(make_user, organisation):
     with pytest.raises(PermissionDenied):
         services.organisation_delete(actor=coordinator, organisation=organisation)
     # but may edit their own academy's record
-    services.organisation_update(actor=coordinator, organisation=organisation, website="https://example.org",
-                                 expected_version=organisation.version)
+    services.organisation_update(
+        actor=coordinator,
+        organisation=organisation,
+        website="https://example.org",
+        expected_version=organisation.version,
+    )
 
 
 def test_person_names_and_invalid_email(staff):
-    p = services.person_create(actor=staff, family_name_en="Hammer", given_name_en="Steve", family_name_zh_hans="海默",
-                               given_name_zh_hans="史蒂夫")
-    assert p.display_name("en") == "Steve Hammer" and p.display_name("zh-hans") == "史蒂夫·海默"  # a Western name in Chinese
+    p = services.person_create(
+        actor=staff,
+        family_name_en="Hammer",
+        given_name_en="Steve",
+        family_name_zh_hans="海默",
+        given_name_zh_hans="史蒂夫",
+    )
+    assert (
+        p.display_name("en") == "Steve Hammer" and p.display_name("zh-hans") == "史蒂夫·海默"
+    )  # a Western name in Chinese
     assert Person.objects.search("海默").get() == p and Person.objects.search("steve").get() == p
     with pytest.raises(ValidationError) as err:
         services.person_create(actor=staff, family_name_en="X", email="not-an-email")

@@ -15,26 +15,47 @@ STALE_ZH = "在您编辑期间，其他人保存了此记录。"
 
 
 def _org_form(org, **changes):
-    data = {"name_en": org.name_en, "name_zh_hans": org.name_zh_hans or "", "short_name_en": "",
-            "short_name_zh_hans": "", "type": org.type, "country": org.country, "province_en": "",
-            "province_zh_hans": "", "city_en": "", "city_zh_hans": "", "website": "", "parent": ""}
+    data = {
+        "name_en": org.name_en,
+        "name_zh_hans": org.name_zh_hans or "",
+        "short_name_en": "",
+        "short_name_zh_hans": "",
+        "type": org.type,
+        "country": org.country,
+        "province_en": "",
+        "province_zh_hans": "",
+        "city_en": "",
+        "city_zh_hans": "",
+        "website": "",
+        "parent": "",
+    }
     data.update(changes)
     return data
 
 
 def _person_form(person, **changes):
-    data = {"family_name_en": person.family_name_en, "given_name_en": person.given_name_en or "",
-            "family_name_zh_hans": person.family_name_zh_hans or "", "given_name_zh_hans": "", "title_en": "",
-            "title_zh_hans": "", "organisation": "", "email": person.email, "phone": "", "preferred_language": "en",
-            "notes": ""}
+    data = {
+        "family_name_en": person.family_name_en,
+        "given_name_en": person.given_name_en or "",
+        "family_name_zh_hans": person.family_name_zh_hans or "",
+        "given_name_zh_hans": "",
+        "title_en": "",
+        "title_zh_hans": "",
+        "organisation": "",
+        "email": person.email,
+        "phone": "",
+        "preferred_language": "en",
+        "notes": "",
+    }
     data.update(changes)
     return data
 
 
 @pytest.fixture
 def person(db):
-    return Person.objects.create(family_name="Li", family_name_en="Li", given_name_en="Wei",
-                                 family_name_zh_hans="李", email="li@example.cn")
+    return Person.objects.create(
+        family_name="Li", family_name_en="Li", given_name_en="Wei", family_name_zh_hans="李", email="li@example.cn"
+    )
 
 
 # --------------------------------------------------------------------------- service
@@ -59,8 +80,9 @@ def test_service_refuses_stale_and_missing_versions(staff, organisation):
 
 def test_a_refused_edit_does_not_bump_the_version(staff, organisation):
     with pytest.raises(ValidationError):
-        services.organisation_update(actor=staff, organisation=organisation, expected_version=1, name_en="",
-                                     name_zh_hans="")
+        services.organisation_update(
+            actor=staff, organisation=organisation, expected_version=1, name_en="", name_zh_hans=""
+        )
     organisation.refresh_from_db()
     assert organisation.version == 1 and organisation.name_en == "Test Academy"
 
@@ -69,16 +91,20 @@ def test_a_refused_edit_does_not_bump_the_version(staff, organisation):
 
 
 @pytest.mark.parametrize("language,message", [("en", STALE_EN), ("zh-hans", STALE_ZH)])
-def test_organisation_page_stale_save_is_refused_with_current_values(client_for, staff, organisation, language,
-                                                                     message):
+def test_organisation_page_stale_save_is_refused_with_current_values(
+    client_for, staff, organisation, language, message
+):
     client = client_for(staff, language=language)
     page = client.get(f"/organisations/{organisation.pk}/edit/")
     assert page.status_code == 200 and 'name="version" value="1"' in page.content.decode()
     # someone else saves first
-    services.organisation_update(actor=staff, organisation=Organisation.objects.get(pk=organisation.pk),
-                                 expected_version=1, short_name_en="NAMC")
-    r = client.post(f"/organisations/{organisation.pk}/edit/",
-                    _org_form(organisation, version=1, short_name_en="Mine", website="https://mine.org"))
+    services.organisation_update(
+        actor=staff, organisation=Organisation.objects.get(pk=organisation.pk), expected_version=1, short_name_en="NAMC"
+    )
+    r = client.post(
+        f"/organisations/{organisation.pk}/edit/",
+        _org_form(organisation, version=1, short_name_en="Mine", website="https://mine.org"),
+    )
     body = r.content.decode()
     assert r.status_code == 409 and message in body
     assert "NAMC" in body and "Mine" in body  # theirs beside mine
@@ -88,8 +114,10 @@ def test_organisation_page_stale_save_is_refused_with_current_values(client_for,
     organisation.refresh_from_db()
     assert (organisation.short_name_en, organisation.website, organisation.version) == ("NAMC", "", 2)
     # review and save again: fresh version, accepted, bumped
-    r = client.post(f"/organisations/{organisation.pk}/edit/",
-                    _org_form(organisation, version=2, short_name_en="Mine", website="https://mine.org"))
+    r = client.post(
+        f"/organisations/{organisation.pk}/edit/",
+        _org_form(organisation, version=2, short_name_en="Mine", website="https://mine.org"),
+    )
     assert r.status_code == 302
     organisation.refresh_from_db()
     assert (organisation.short_name_en, organisation.version) == ("Mine", 3)
@@ -104,8 +132,12 @@ def test_person_page_stale_save_is_refused(client_for, staff, person, language, 
     assert r.status_code == 409 and message in r.content.decode() and "110" in r.content.decode()
     person.refresh_from_db()
     assert (person.title_en or "", person.phone, person.version) == ("", "110", 2)
-    assert client.post(f"/people/{person.pk}/edit/",
-                       _person_form(person, version=2, title_en="Mayor", phone="110")).status_code == 302
+    assert (
+        client.post(
+            f"/people/{person.pk}/edit/", _person_form(person, version=2, title_en="Mayor", phone="110")
+        ).status_code
+        == 302
+    )
     person.refresh_from_db()
     assert (person.title_en, person.version) == ("Mayor", 3)
 
@@ -121,8 +153,10 @@ def _patch(api, url, body, **headers):
     return api.patch(url, data=json.dumps(body), content_type="application/json", **headers)
 
 
-@pytest.mark.parametrize("language,detail", [("en", "Someone else saved this record after the version you sent"),
-                                             ("zh-hans", "在您发送的版本")])
+@pytest.mark.parametrize(
+    "language,detail",
+    [("en", "Someone else saved this record after the version you sent"), ("zh-hans", "在您发送的版本")],
+)
 def test_organisation_api_stale_patch_is_409_with_current(api_for, staff, organisation, language, detail):
     api = api_for(staff, language=language)
     url = f"/api/v1/organisations/{organisation.pk}"

@@ -6,9 +6,11 @@ import io
 import struct
 import zlib
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 b'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-                 b'officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    b'officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
 
 
 def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
@@ -20,13 +22,32 @@ def _zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
         out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size, len(fname), 0))
         out.write(fname)
         out.write(data)
-        central.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(data), size,
-                                  len(fname), 0, 0, 0, 0, 0, offset))
+        central.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(fname),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
         central.write(fname)
     start = out.tell()
     out.write(central.getvalue())
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central.getvalue()),
-                          start, 0))
+    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central.getvalue()), start, 0))
     return out.getvalue()
 
 
@@ -49,5 +70,6 @@ def xlsx_bomb(inflated: int = 1100 * 1024 * 1024) -> bytes:
     for _ in range(n):
         crc = zlib.crc32(chunk, crc)
     sheet = ("xl/worksheets/sheet1.xml", piece * n + b"\x03\x00", crc, n * len(chunk))
-    return _zip([("[Content_Types].xml", *_deflated(CONTENT_TYPES)),
-                 ("xl/workbook.xml", *_deflated(b"<workbook/>")), sheet])
+    return _zip(
+        [("[Content_Types].xml", *_deflated(CONTENT_TYPES)), ("xl/workbook.xml", *_deflated(b"<workbook/>")), sheet]
+    )

@@ -36,23 +36,63 @@ def build(n: int) -> None:
     from citybridge.cities.models import City
     from citybridge.core.models import Organisation, Person
 
-    orgs = Organisation.objects.bulk_create([
-        Organisation(name_en=f"Organisation {i:03}", name_zh_hans=f"机构{i}", type="academy" if i % 2 else "ngo",
-                     country="CN" if i % 3 else "US") for i in range(n)])
-    Person.objects.bulk_create([
-        Person(family_name_en=f"Family{i % 7}", given_name_en=f"Given{i:03}", family_name_zh_hans="王",
-               given_name_zh_hans=f"伟{i}", organisation=orgs[i % len(orgs)]) for i in range(n)])
-    City.objects.bulk_create([
-        City(name_en=f"City {i}", name_zh_hans=f"城市{i}", country="CN" if i % 2 else "US", population=1000 * (i % 40),
-             size_class="large" if i % 2 else "", climate_zone="") for i in range(n)])
+    orgs = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name_en=f"Organisation {i:03}",
+                name_zh_hans=f"机构{i}",
+                type="academy" if i % 2 else "ngo",
+                country="CN" if i % 3 else "US",
+            )
+            for i in range(n)
+        ]
+    )
+    Person.objects.bulk_create(
+        [
+            Person(
+                family_name_en=f"Family{i % 7}",
+                given_name_en=f"Given{i:03}",
+                family_name_zh_hans="王",
+                given_name_zh_hans=f"伟{i}",
+                organisation=orgs[i % len(orgs)],
+            )
+            for i in range(n)
+        ]
+    )
+    City.objects.bulk_create(
+        [
+            City(
+                name_en=f"City {i}",
+                name_zh_hans=f"城市{i}",
+                country="CN" if i % 2 else "US",
+                population=1000 * (i % 40),
+                size_class="large" if i % 2 else "",
+                climate_zone="",
+            )
+            for i in range(n)
+        ]
+    )
     academy = Academy.objects.create(organisation=orgs[1], official=True)
-    courses = Course.objects.bulk_create([
-        Course(academy=academy, title_en=f"Course {i}", title_zh_hans=f"课程{i}", start_date=date(2025, 1, 1)
-               + timedelta(days=i % 30), end_date=date(2025, 2, 1), status="open") for i in range(n)])
-    officials = [OfficialProfile.objects.create(person=p, position="mayor", service_start=date(2015, 1, 1))
-                 for p in Person.objects.order_by("-pk")[:3]]
-    Enrolment.objects.bulk_create([Enrolment(course=c, official=o, position="mayor", status="confirmed")
-                                   for c in courses for o in officials])
+    courses = Course.objects.bulk_create(
+        [
+            Course(
+                academy=academy,
+                title_en=f"Course {i}",
+                title_zh_hans=f"课程{i}",
+                start_date=date(2025, 1, 1) + timedelta(days=i % 30),
+                end_date=date(2025, 2, 1),
+                status="open",
+            )
+            for i in range(n)
+        ]
+    )
+    officials = [
+        OfficialProfile.objects.create(person=p, position="mayor", service_start=date(2015, 1, 1))
+        for p in Person.objects.order_by("-pk")[:3]
+    ]
+    Enrolment.objects.bulk_create(
+        [Enrolment(course=c, official=o, position="mayor", status="confirmed") for c in courses for o in officials]
+    )
 
 
 @pytest.mark.parametrize("path", list(LIMITS))
@@ -79,7 +119,7 @@ def test_deep_page_has_the_rows_offset_gives(staff):
     build(130)
     qs = selectors.person_list(user=staff)
     for offset in (0, 1, 49, 50, 100, 129, 130):
-        assert [p.pk for p in seek_slice(qs, offset, 50)] == [p.pk for p in qs[offset:offset + 50]]
+        assert [p.pk for p in seek_slice(qs, offset, 50)] == [p.pk for p in qs[offset : offset + 50]]
     page = SeekPaginator(qs, 50).page(3)
     assert [p.pk for p in page.object_list] == [p.pk for p in qs[100:130]]
     assert (page.number, page.paginator.num_pages, page.has_next(), page.paginator.count) == (3, 3, False, 130)
@@ -102,8 +142,9 @@ def test_behind_filter_lists_are_cached_and_dropped_on_write(staff, client_for):
     client.get("/academy/behind/")
     with CaptureQueriesContext(connection) as first:
         client.get("/academy/behind/")
-    Organisation.objects.create(name_en="Suzhou Government", type="city_government", country="CN",
-                                province_en="Jiangsu")
+    Organisation.objects.create(
+        name_en="Suzhou Government", type="city_government", country="CN", province_en="Jiangsu"
+    )
     with CaptureQueriesContext(connection) as after_write:
         response = client.get("/academy/behind/")
     assert "Jiangsu" in response.context["provinces"]

@@ -1,6 +1,5 @@
 """Government Training API: /api/v1/academy/… — the same services and selectors as the pages."""
 
-
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -313,8 +312,13 @@ def update_course(request: HttpRequest, pk: int, payload: CoursePatch, response:
     modules = _modules(data.pop("module_ids")) if data.get("module_ids") is not None else None
     data.pop("module_ids", None)
     with stale_as(CourseOut, request):
-        course = services.course_update(actor=request.auth, course=course, modules=modules,
-                                        expected_version=expected_version(request, payload.version), **data)
+        course = services.course_update(
+            actor=request.auth,
+            course=course,
+            modules=modules,
+            expected_version=expected_version(request, payload.version),
+            **data,
+        )
     etag(response, course)
     return course
 
@@ -331,8 +335,10 @@ def course_checks(request: HttpRequest, pk: int) -> list[dict]:
     from .messages import problem_message
 
     course = _course(request, pk, "academy.manage_course")
-    return [{"code": p.code, "severity": str(p.severity), "message": problem_message(p)}
-            for p in services.course_problems(course)]
+    return [
+        {"code": p.code, "severity": str(p.severity), "message": problem_message(p)}
+        for p in services.course_problems(course)
+    ]
 
 
 @router.get("/courses/{id:pk}/sessions", response=list[SessionOut])
@@ -343,8 +349,9 @@ def list_sessions(request: HttpRequest, pk: int) -> QuerySet[Session]:
 @router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status[Session]:
     course = _course(request, pk, "academy.manage_course")
-    return Status(201, services.session_save(actor=request.auth, course=course,
-                                             **_session_fields(payload, request.auth)))
+    return Status(
+        201, services.session_save(actor=request.auth, course=course, **_session_fields(payload, request.auth))
+    )
 
 
 def _session_fields(payload: SessionIn, user) -> dict:
@@ -355,10 +362,24 @@ def _session_fields(payload: SessionIn, user) -> dict:
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = body_ref(selectors.module_get, "module_id", module_id, user=user) if module_id else None
     # an unknown id gets the same answer as a person who is not a lecturer: the service checks both
-    data["lecturer"] = _or_invalid(Person.objects.filter(pk=lecturer_id).first(), "lecturer_id", _(
-        "Select a lecturer: a person with a lecturer's account.")) if lecturer_id else None
-    data["partner"] = _or_invalid(Organisation.objects.filter(pk=partner_id).first(), "partner_id", _(
-        "Select a partner organisation (not a training academy).")) if partner_id else None
+    data["lecturer"] = (
+        _or_invalid(
+            Person.objects.filter(pk=lecturer_id).first(),
+            "lecturer_id",
+            _("Select a lecturer: a person with a lecturer's account."),
+        )
+        if lecturer_id
+        else None
+    )
+    data["partner"] = (
+        _or_invalid(
+            Organisation.objects.filter(pk=partner_id).first(),
+            "partner_id",
+            _("Select a partner organisation (not a training academy)."),
+        )
+        if partner_id
+        else None
+    )
     return data
 
 
@@ -416,8 +437,11 @@ class AttendanceOut(Schema):
 def _enrolment_out(e: Enrolment, full: bool, staff: bool = False) -> dict:
     out = {"id": e.pk, "official_id": e.official_id, "name": e.official.person.display_name()}
     if full:  # a withdrawn official's contact is no longer the coordinator's to see
-        out.update(status=e.status, position=e.position,
-                   email=e.official.person.email if staff or e.status != EnrolmentStatus.WITHDRAWN else None)
+        out.update(
+            status=e.status,
+            position=e.position,
+            email=e.official.person.email if staff or e.status != EnrolmentStatus.WITHDRAWN else None,
+        )
     return out
 
 
@@ -449,8 +473,14 @@ def withdraw(request: HttpRequest, pk: int) -> dict:
 
 
 @router.post("/courses/{id:pk}/roster", response={200: RosterReportOut, 422: RosterReportOut})
-def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...), overflow_to_waitlist: bool = False,  # noqa: B008
-                  dry_run: bool = False, apply_changes: str = "") -> Status[dict]:
+def import_roster(
+    request: HttpRequest,
+    pk: int,
+    file: UploadedFile = File(...),  # noqa: B008
+    overflow_to_waitlist: bool = False,
+    dry_run: bool = False,
+    apply_changes: str = "",
+) -> Status[dict]:
     """Upload an XLSX or CSV roster: all rows or none; errors per line in the request's language.
 
     Rows already enrolled are reported and skipped. `dry_run=true`: the preview -- per row new / known /
@@ -458,11 +488,20 @@ def import_roster(request: HttpRequest, pk: int, file: UploadedFile = File(...),
     Changed details are applied only when named: `apply_changes=all`, or their keys separated by commas."""
     course = _course(request, pk, "academy.manage_course")
     check_roster_upload(file)
-    changes = services.ALL_CHANGES if apply_changes.strip() == services.ALL_CHANGES else {
-        k.strip() for k in apply_changes.split(",") if k.strip()}
-    report = services.roster_import(actor=request.auth, data=file.read(), filename=file.name or "",
-                                    course=course, overflow_to_waitlist=overflow_to_waitlist, dry_run=dry_run,
-                                    apply_changes=changes)
+    changes = (
+        services.ALL_CHANGES
+        if apply_changes.strip() == services.ALL_CHANGES
+        else {k.strip() for k in apply_changes.split(",") if k.strip()}
+    )
+    report = services.roster_import(
+        actor=request.auth,
+        data=file.read(),
+        filename=file.name or "",
+        course=course,
+        overflow_to_waitlist=overflow_to_waitlist,
+        dry_run=dry_run,
+        apply_changes=changes,
+    )
     return Status(200 if report.ok else 422, dict(report.__dict__, dry_run=dry_run))
 
 
@@ -608,19 +647,42 @@ def get_official(request: HttpRequest, pk: int, response: HttpResponse) -> Offic
         raise PermissionDenied
     etag(response, o)
     h = selectors.official_history(official=o).compliance
-    o.years = [{"year": y.year, "academy_days": y.academy_days, "external_days": y.external_days,
-                "total": y.total, "required": y.required, "shortfall": y.shortfall} for y in h.history]
-    o.windows = [{"start": w.window.start, "end": w.window.end, "days": w.days, "required": w.required,
-                  "status": str(w.status), "behind_pace": w.behind_pace} for w in h.windows]
+    o.years = [
+        {
+            "year": y.year,
+            "academy_days": y.academy_days,
+            "external_days": y.external_days,
+            "total": y.total,
+            "required": y.required,
+            "shortfall": y.shortfall,
+        }
+        for y in h.history
+    ]
+    o.windows = [
+        {
+            "start": w.window.start,
+            "end": w.window.end,
+            "days": w.days,
+            "required": w.required,
+            "status": str(w.status),
+            "behind_pace": w.behind_pace,
+        }
+        for w in h.windows
+    ]
     return o
 
 
 @router.get("/behind", response=list[BehindOut])
 @paginate(Pagination)
-def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
-                  academy: Id | None = None, organisation: Id | None = None,
-                  province: str = Query("", max_length=100), position: PositionLit | None = None,
-                  rule: Literal["any", "annual", "window", "both"] = "any") -> QuerySet[TrainingSummary]:
+def who_is_behind(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=1990, le=2100),
+    academy: Id | None = None,
+    organisation: Id | None = None,
+    province: str = Query("", max_length=100),
+    position: PositionLit | None = None,
+    rule: Literal["any", "annual", "window", "both"] = "any",
+) -> QuerySet[TrainingSummary]:
     """Officials behind on the annual rule, at risk in the 5-year window, or both, most days missing first, in
     `year` (default: this year). A year not prepared yet answers 409 (staff: POST /behind/prepare)."""
     if not request.auth.has_perm("academy.view_compliance"):
@@ -631,8 +693,15 @@ def who_is_behind(request: HttpRequest, year: int | None = Query(None, ge=1990, 
         from ninja.errors import HttpError
 
         raise HttpError(409, _("The training year %(year)s has not been prepared yet.") % {"year": year})
-    qs = selectors.behind_list(user=request.auth, year=year, academy=academy, organisation=organisation,
-                               province=province, position=position or "", rule=rule)
+    qs = selectors.behind_list(
+        user=request.auth,
+        year=year,
+        academy=academy,
+        organisation=organisation,
+        province=province,
+        position=position or "",
+        rule=rule,
+    )
     return qs
 
 
@@ -648,8 +717,13 @@ def prepare_behind_year(request: HttpRequest, payload: PrepareIn) -> Status[dict
 
 
 @router.get("/impact")
-def impact(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100),
-           academy: Id | None = None, topic: Id | None = None, province: str = Query("", max_length=100)) -> dict:
+def impact(
+    request: HttpRequest,
+    year: int | None = Query(None, ge=1990, le=2100),
+    academy: Id | None = None,
+    topic: Id | None = None,
+    province: str = Query("", max_length=100),
+) -> dict:
     """The impact figures computed from records (total, by year, cumulative, by academy, by topic). Unfiltered:
     as last computed by the background worker; `stale` is true while a change is being taken into account.
     Filtered by `year`, `academy`, `topic`, `province`: computed from records (cached a few minutes). A
@@ -657,14 +731,22 @@ def impact(request: HttpRequest, year: int | None = Query(None, ge=1990, le=2100
     what was counted."""
     if not request.auth.has_perm("academy.view_impact"):
         raise PermissionDenied
-    flt = selectors.impact_filter_for(user=request.auth, year=year, academy=academy, topic=topic,
-                                      province=province)
+    flt = selectors.impact_filter_for(user=request.auth, year=year, academy=academy, topic=topic, province=province)
     ctx = selectors.impact_dashboard(flt)
     snap = ctx["snapshot"]
-    return {"computed_at": snap.computed_at if snap else None, "stale": ctx["updating"], **ctx["data"],
-            "filter": {"year": flt.year, "academies": list(flt.academies) if flt.academies is not None else None,
-                       "topic": flt.topic, "province": flt.province},
-            "academy_names": ctx["academy_names"], "topic_names": ctx["topic_names"]}
+    return {
+        "computed_at": snap.computed_at if snap else None,
+        "stale": ctx["updating"],
+        **ctx["data"],
+        "filter": {
+            "year": flt.year,
+            "academies": list(flt.academies) if flt.academies is not None else None,
+            "topic": flt.topic,
+            "province": flt.province,
+        },
+        "academy_names": ctx["academy_names"],
+        "topic_names": ctx["topic_names"],
+    }
 
 
 class VerifyOut(Schema):
@@ -689,10 +771,16 @@ def verify_certificate(request: HttpRequest, code: str) -> dict:
         raise Http404
     e = cert.enrolment
     person = e.official.person
-    return {"code": cert.code, "valid": cert.is_valid,
-            "name": f"{person.full_name_zh()} {person.full_name_en()}".strip(),
-            "course": e.course.display_name(), "academy": e.course.academy.display_name(),
-            "start_date": e.course.start_date, "end_date": e.course.end_date, "training_days": cert.training_days}
+    return {
+        "code": cert.code,
+        "valid": cert.is_valid,
+        "name": f"{person.full_name_zh()} {person.full_name_en()}".strip(),
+        "course": e.course.display_name(),
+        "academy": e.course.academy.display_name(),
+        "start_date": e.course.start_date,
+        "end_date": e.course.end_date,
+        "training_days": cert.training_days,
+    }
 
 
 # --------------------------------------------------------------------------- more writes
@@ -744,9 +832,13 @@ def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: 
     session = selectors.session_get(user=request.auth, pk=pk)
     course = _course(request, session.course_id, "academy.manage_course")
     with stale_as(SessionOut, request):
-        session = services.session_save(actor=request.auth, course=course, session=session,
-                                         expected_version=expected_version(request, payload.version),
-                                         **_session_fields(payload, request.auth))
+        session = services.session_save(
+            actor=request.auth,
+            course=course,
+            session=session,
+            expected_version=expected_version(request, payload.version),
+            **_session_fields(payload, request.auth),
+        )
     etag(response, session)
     return session
 
@@ -778,8 +870,7 @@ def revoke_certificate(request: HttpRequest, pk: int, payload: RevokeIn) -> Cert
 def add_external_training(request: HttpRequest, pk: int, payload: ExternalIn) -> Status[ExternalTraining]:
     """Training taken elsewhere; give `evidence_reference` (e.g. the other academy's certificate number)."""
     official = selectors.official_get(user=request.auth, pk=pk)
-    return Status(201, services.external_training_create(actor=request.auth, official=official,
-                                                         **payload.model_dump()))
+    return Status(201, services.external_training_create(actor=request.auth, official=official, **payload.model_dump()))
 
 
 # --------------------------------------------------------------------------- possible duplicates (program staff)
@@ -816,8 +907,12 @@ class DuplicateResolvedOut(Schema):
 
 
 def _dup_official(o: OfficialProfile) -> dict:
-    return {"id": o.pk, "name": o.person.display_name(), "email": o.person.email,
-            "organisation_id": o.person.organisation_id}
+    return {
+        "id": o.pk,
+        "name": o.person.display_name(),
+        "email": o.person.email,
+        "organisation_id": o.person.organisation_id,
+    }
 
 
 def _duplicate(request, pk: int):

@@ -17,10 +17,21 @@ from typing import Any
 from citybridge.core.files import append, has_control_characters, xlsx_bytes  # plain Python, no Django
 
 STATUS_ALIASES = {
-    "present": "present", "p": "present", "出席": "present", "到": "present", "✓": "present",
-    "late": "late", "l": "late", "迟到": "late",
-    "excused": "excused", "e": "excused", "请假": "excused",
-    "absent": "absent", "a": "absent", "缺席": "absent", "✗": "absent",
+    "present": "present",
+    "p": "present",
+    "出席": "present",
+    "到": "present",
+    "✓": "present",
+    "late": "late",
+    "l": "late",
+    "迟到": "late",
+    "excused": "excused",
+    "e": "excused",
+    "请假": "excused",
+    "absent": "absent",
+    "a": "absent",
+    "缺席": "absent",
+    "✗": "absent",
 }
 _SESSION_RE = re.compile(r"#(\d+)\s*$")
 _OFFICIAL_RE = re.compile(r"^\s*#?(\d+)\s*$")
@@ -54,8 +65,9 @@ class SheetResult:
     errors: list[SheetError] = field(default_factory=list)
 
 
-def attendance_xlsx(officials: list[SheetOfficial], sessions: list[SheetSession],
-                    marks: dict[tuple[int, int], str], *, title: str = "") -> bytes:
+def attendance_xlsx(
+    officials: list[SheetOfficial], sessions: list[SheetSession], marks: dict[tuple[int, int], str], *, title: str = ""
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -63,8 +75,11 @@ def attendance_xlsx(officials: list[SheetOfficial], sessions: list[SheetSession]
     wb = Workbook()
     ws = wb.active
     ws.title = "Attendance 考勤"
-    append(ws, ["Official ID / 学员编号", "Name / 姓名"]
-           + [f"{s.day.isoformat()} {s.start:%H:%M} {s.title} · #{s.id}" for s in sessions])
+    append(
+        ws,
+        ["Official ID / 学员编号", "Name / 姓名"]
+        + [f"{s.day.isoformat()} {s.start:%H:%M} {s.title} · #{s.id}" for s in sessions],
+    )
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for o in officials:
@@ -72,17 +87,23 @@ def attendance_xlsx(officials: list[SheetOfficial], sessions: list[SheetSession]
     ws.freeze_panes = "C2"
     ws.column_dimensions["B"].width = 24
     if sessions and officials:
-        dv = DataValidation(type="list", formula1='"present,late,excused,absent"', allow_blank=True,
-                            showErrorMessage=False)
+        dv = DataValidation(
+            type="list", formula1='"present,late,excused,absent"', allow_blank=True, showErrorMessage=False
+        )
         ws.add_data_validation(dv)
         from openpyxl.utils import get_column_letter
 
         dv.add(f"C2:{get_column_letter(2 + len(sessions))}{1 + len(officials)}")
     info = wb.create_sheet("Instructions 说明")
-    append(info, ["Write present, late, excused or absent (or P/L/E/A). Leave a cell empty to keep it as it is. "
-                  "Do not change the first column or the header row.",
-                  "填写 present、late、excused 或 absent（或 P/L/E/A，或 出席/迟到/请假/缺席）。留空表示不修改。"
-                  "请勿修改第一列和标题行。"])
+    append(
+        info,
+        [
+            "Write present, late, excused or absent (or P/L/E/A). Leave a cell empty to keep it as it is. "
+            "Do not change the first column or the header row.",
+            "填写 present、late、excused 或 absent（或 P/L/E/A，或 出席/迟到/请假/缺席）。留空表示不修改。"
+            "请勿修改第一列和标题行。",
+        ],
+    )
     if title:
         append(info, [title])
     return xlsx_bytes(wb)

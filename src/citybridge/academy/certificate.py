@@ -38,7 +38,7 @@ def _check_char(payload: str) -> str:
 
 
 def _group(raw: str) -> str:
-    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 def new_verification_code() -> str:
@@ -93,8 +93,20 @@ def _zh_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _en_date(d: date) -> str:
@@ -149,17 +161,23 @@ def certificate_pdf(data: CertificateData, *, font_path: str = DEFAULT_CJK_FONT)
     y -= 36
     c.setFont(zh, 13)
     c.drawCentredString(
-        cx, y, f"于{_zh_date(data.start)}至{_zh_date(data.end)}在{data.academy_zh or data.academy_en}"
-               f"参加“{data.course_zh or data.course_en}”培训，完成培训{data.training_days}天。",
+        cx,
+        y,
+        f"于{_zh_date(data.start)}至{_zh_date(data.end)}在{data.academy_zh or data.academy_en}"
+        f"参加“{data.course_zh or data.course_en}”培训，完成培训{data.training_days}天。",
     )
     y -= 22
     c.setFont("Helvetica", 11)
     c.drawCentredString(
-        cx, y, f"completed {data.training_days} training days of \u201c{data.course_en or data.course_zh}\u201d",
+        cx,
+        y,
+        f"completed {data.training_days} training days of \u201c{data.course_en or data.course_zh}\u201d",
     )
     y -= 16
     c.drawCentredString(
-        cx, y, f"at {data.academy_en or data.academy_zh}, {_en_date(data.start)} \u2013 {_en_date(data.end)}.",
+        cx,
+        y,
+        f"at {data.academy_en or data.academy_zh}, {_en_date(data.start)} \u2013 {_en_date(data.end)}.",
     )
 
     y -= 44

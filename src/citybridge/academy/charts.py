@@ -19,32 +19,59 @@ _lock = threading.Lock()
 def impact_specs(ctx: dict, *, width: int | str = "container", height: int = 240) -> dict:
     """The four charts: officials by year, population led cumulative, officials by academy, by topic."""
     data = ctx["data"]
-    years = [{"year": y, "officials": f["officials"], "population": f["population"]}
-             for y, f in data["by_year"].items()]
-    cumulative = [{"year": y, "officials": f["officials"], "population": f["population"] / 1e6}
-                  for y, f in data["cumulative_by_year"].items()]
-    academies = [{"academy": ctx["academy_names"].get(k, k), "officials": f["officials"]}
-                 for k, f in data["by_academy"].items()]
+    years = [
+        {"year": y, "officials": f["officials"], "population": f["population"]} for y, f in data["by_year"].items()
+    ]
+    cumulative = [
+        {"year": y, "officials": f["officials"], "population": f["population"] / 1e6}
+        for y, f in data["cumulative_by_year"].items()
+    ]
+    academies = [
+        {"academy": ctx["academy_names"].get(k, k), "officials": f["officials"]} for k, f in data["by_academy"].items()
+    ]
     topics = [{"topic": ctx["topic_names"].get(k, k), "officials": f["officials"]} for k, f in data["by_topic"].items()]
     base = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": width, "height": height}
     specs = {
-        "by_year": {**base, "data": {"values": years}, "mark": "bar",
-                    "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
-                                 "y": {"field": "officials", "type": "quantitative",
-                                       "title": _("Officials trained")}}},
-        "cumulative": {**base, "data": {"values": cumulative}, "mark": {"type": "line", "point": True},
-                       "encoding": {"x": {"field": "year", "type": "ordinal", "title": _("Year")},
-                                    "y": {"field": "population", "type": "quantitative",
-                                          "title": _("Population led (millions, cumulative)")}}},
-        "by_academy": {**base, "data": {"values": academies}, "mark": "bar",
-                       "encoding": {"y": {"field": "academy", "type": "nominal", "title": _("Academy"),
-                                          "sort": "-x"},
-                                    "x": {"field": "officials", "type": "quantitative",
-                                          "title": _("Officials trained")}}},
-        "by_topic": {**base, "data": {"values": topics}, "mark": "bar",
-                     "encoding": {"y": {"field": "topic", "type": "nominal", "title": _("Topic"), "sort": "-x"},
-                                  "x": {"field": "officials", "type": "quantitative",
-                                        "title": _("Officials trained")}}},
+        "by_year": {
+            **base,
+            "data": {"values": years},
+            "mark": "bar",
+            "encoding": {
+                "x": {"field": "year", "type": "ordinal", "title": _("Year")},
+                "y": {"field": "officials", "type": "quantitative", "title": _("Officials trained")},
+            },
+        },
+        "cumulative": {
+            **base,
+            "data": {"values": cumulative},
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {"field": "year", "type": "ordinal", "title": _("Year")},
+                "y": {
+                    "field": "population",
+                    "type": "quantitative",
+                    "title": _("Population led (millions, cumulative)"),
+                },
+            },
+        },
+        "by_academy": {
+            **base,
+            "data": {"values": academies},
+            "mark": "bar",
+            "encoding": {
+                "y": {"field": "academy", "type": "nominal", "title": _("Academy"), "sort": "-x"},
+                "x": {"field": "officials", "type": "quantitative", "title": _("Officials trained")},
+            },
+        },
+        "by_topic": {
+            **base,
+            "data": {"values": topics},
+            "mark": "bar",
+            "encoding": {
+                "y": {"field": "topic", "type": "nominal", "title": _("Topic"), "sort": "-x"},
+                "x": {"field": "officials", "type": "quantitative", "title": _("Officials trained")},
+            },
+        },
     }
     # each chart's accessible name (charts.js puts it on the container as its aria-label; the exports' captions)
     for key, caption in _captions().items():
@@ -53,8 +80,12 @@ def impact_specs(ctx: dict, *, width: int | str = "container", height: int = 240
 
 
 def _captions() -> dict[str, str]:
-    return {"by_year": _("Officials trained by year"), "cumulative": _("Population led, cumulative"),
-            "by_academy": _("Officials trained by academy"), "by_topic": _("Officials trained by topic")}
+    return {
+        "by_year": _("Officials trained by year"),
+        "cumulative": _("Population led, cumulative"),
+        "by_academy": _("Officials trained by academy"),
+        "by_topic": _("Officials trained by topic"),
+    }
 
 
 def impact_chart_sheet(ctx: dict, *, title: str, subtitle: str) -> dict:
@@ -69,11 +100,15 @@ def impact_chart_sheet(ctx: dict, *, title: str, subtitle: str) -> dict:
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "title": {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 16},
         "vconcat": [{"hconcat": charts[:2]}, {"hconcat": charts[2:]}],
-        "background": "white", "padding": 16, "autosize": {"type": "pad"},
-        "config": {"font": CJK_FONT, "title": {"font": CJK_FONT}, "axis": {"labelFont": CJK_FONT,
-                                                                           "titleFont": CJK_FONT,
-                                                                           "labelLimit": 220},
-                   "axisX": {"labelAngle": 0}},
+        "background": "white",
+        "padding": 16,
+        "autosize": {"type": "pad"},
+        "config": {
+            "font": CJK_FONT,
+            "title": {"font": CJK_FONT},
+            "axis": {"labelFont": CJK_FONT, "titleFont": CJK_FONT, "labelLimit": 220},
+            "axisX": {"labelAngle": 0},
+        },
     }
 
 

@@ -79,8 +79,12 @@ class ComplianceRules:
             day["min_fraction"] = Fraction(str(day["min_fraction"]))
         if "counted_statuses" in day:
             day["counted_statuses"] = frozenset(day["counted_statuses"])
-        unknown = set(data) - {"annual_required_days", "window_years", "window_required_days",
-                               "external_requires_evidence"}
+        unknown = set(data) - {
+            "annual_required_days",
+            "window_years",
+            "window_required_days",
+            "external_requires_evidence",
+        }
         if unknown:
             raise ValueError(f"unknown compliance settings: {sorted(unknown)}")
         return cls(day_rule=DayRule(**day), **data)
@@ -217,8 +221,10 @@ def years_compliance(
 ) -> list[YearCompliance]:
     credited = list(credited)
     external = list(external)
-    return [year_compliance(y, credited, external, rules, service_start=service_start)
-            for y in range(first_year, last_year + 1)]
+    return [
+        year_compliance(y, credited, external, rules, service_start=service_start)
+        for y in range(first_year, last_year + 1)
+    ]
 
 
 # --------------------------------------------------------------------------- 5-year windows
@@ -434,8 +440,11 @@ def official_compliance(
     credited = credited_days(official.marks, rules.day_rule)
     ext = list(official.external)
     first_dates = all_training_dates(credited, ext, rules)
-    first_year = min([year] + ([official.service_start.year] if official.service_start else [])
-                     + ([first_dates[0].year] if first_dates else []))
+    first_year = min(
+        [year]
+        + ([official.service_start.year] if official.service_start else [])
+        + ([first_dates[0].year] if first_dates else [])
+    )
     history = tuple(years_compliance(first_year, year, credited, ext, rules, service_start=official.service_start))
     windows: tuple[WindowCompliance, ...] = ()
     if official.service_start:

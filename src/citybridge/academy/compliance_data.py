@@ -39,8 +39,7 @@ def compliance_inputs(official_ids: Iterable[int], *, course_id: int | None = No
         enrol = enrol.filter(course_id=course_id)
     full: dict[int, set[int]] = defaultdict(set)  # every session scheduled
     marked_only: dict[int, set[int]] = defaultdict(set)  # only the sessions with a mark
-    for off, course, status, course_status in enrol.values_list("official_id", "course_id", "status",
-                                                                 "course__status"):
+    for off, course, status, course_status in enrol.values_list("official_id", "course_id", "status", "course__status"):
         if status == EnrolmentStatus.CONFIRMED and course_status != CourseStatus.CANCELLED:
             full[off].add(course)
         else:
@@ -50,20 +49,31 @@ def compliance_inputs(official_ids: Iterable[int], *, course_id: int | None = No
     for sid, cid, d in Session.objects.filter(course_id__in=all_courses).values_list("id", "course_id", "date"):
         sessions_of[cid].append((sid, d))
     # by official only (the unique index starts with it); marks of other courses' sessions are simply not looked up
-    marks = {(o, s): st for o, s, st in Attendance.objects.filter(official_id__in=ids).values_list(
-        "official_id", "session_id", "status")}
+    marks = {
+        (o, s): st
+        for o, s, st in Attendance.objects.filter(official_id__in=ids).values_list(
+            "official_id", "session_id", "status"
+        )
+    }
     external: dict[int, list[comp.ExternalTraining]] = defaultdict(list)
     if course_id is None:
         for rec in ExternalTraining.objects.filter(official_id__in=ids).only(
-                "official_id", "start_date", "end_date", "days", "evidence", "evidence_reference"):
+            "official_id", "start_date", "end_date", "days", "evidence", "evidence_reference"
+        ):
             external[rec.official_id].append(
-                comp.ExternalTraining(rec.start_date, rec.end_date, rec.days, rec.has_evidence, ref=rec.pk))
+                comp.ExternalTraining(rec.start_date, rec.end_date, rec.days, rec.has_evidence, ref=rec.pk)
+            )
     starts = dict(OfficialProfile.objects.filter(pk__in=ids).values_list("pk", "service_start"))
     out = {}
     for off in ids:
-        ms = [comp.SessionMark(d, marks.get((off, sid)), cid)
-              for cid in full.get(off, ()) for sid, d in sessions_of[cid]]
-        ms += [comp.SessionMark(d, marks[(off, sid)], cid)
-               for cid in marked_only.get(off, ()) for sid, d in sessions_of[cid] if (off, sid) in marks]
+        ms = [
+            comp.SessionMark(d, marks.get((off, sid)), cid) for cid in full.get(off, ()) for sid, d in sessions_of[cid]
+        ]
+        ms += [
+            comp.SessionMark(d, marks[(off, sid)], cid)
+            for cid in marked_only.get(off, ())
+            for sid, d in sessions_of[cid]
+            if (off, sid) in marks
+        ]
         out[off] = comp.OfficialInput(off, starts.get(off), tuple(ms), tuple(external.get(off, ())))
     return out

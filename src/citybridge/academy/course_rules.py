@@ -63,8 +63,13 @@ class CourseRules:
 def check_module_length(days: int | None, rules: CourseRules | None = None) -> list[Problem]:
     rules = rules or CourseRules()
     if days is None or days < rules.module_min_days or days > rules.module_max_days:
-        return [Problem("module.length", Severity.ERROR,
-                        {"days": days, "min": rules.module_min_days, "max": rules.module_max_days})]
+        return [
+            Problem(
+                "module.length",
+                Severity.ERROR,
+                {"days": days, "min": rules.module_min_days, "max": rules.module_max_days},
+            )
+        ]
     return []
 
 
@@ -109,9 +114,13 @@ def check_rest_days(
         days = [first + timedelta(days=i) for i in range(7)]
         rest = sum(1 for d in days if d not in busy)
         if rest < rules.rest_days_per_week:
-            problems.append(Problem("course.no_rest_day", rules.rest_day_severity,
-                                    {"week": week + 1, "start": first, "end": days[-1],
-                                     "required": rules.rest_days_per_week}))
+            problems.append(
+                Problem(
+                    "course.no_rest_day",
+                    rules.rest_day_severity,
+                    {"week": week + 1, "start": first, "end": days[-1], "required": rules.rest_days_per_week},
+                )
+            )
     return problems
 
 
@@ -130,9 +139,18 @@ def check_can_confirm(confirmed_now: int, adding: int = 1, rules: CourseRules | 
     rules = rules or CourseRules()
     after = confirmed_now + adding
     if after > rules.class_max:
-        return [Problem("enrolment.class_full", Severity.ERROR,
-                        {"count": confirmed_now, "adding": adding, "max": rules.class_max,
-                         "free": max(0, rules.class_max - confirmed_now)})]
+        return [
+            Problem(
+                "enrolment.class_full",
+                Severity.ERROR,
+                {
+                    "count": confirmed_now,
+                    "adding": adding,
+                    "max": rules.class_max,
+                    "free": max(0, rules.class_max - confirmed_now),
+                },
+            )
+        ]
     return []
 
 
@@ -151,8 +169,13 @@ def check_course(
         problems += check_rest_days(start, end, session_dates, rules)
         total_module_days = sum(module_days)
         if total_module_days > course_days(start, end):
-            problems.append(Problem("course.modules_exceed_length", Severity.WARNING,
-                                    {"module_days": total_module_days, "days": course_days(start, end)}))
+            problems.append(
+                Problem(
+                    "course.modules_exceed_length",
+                    Severity.WARNING,
+                    {"module_days": total_module_days, "days": course_days(start, end)},
+                )
+            )
     if confirmed is not None:
         problems += check_class_size(confirmed, rules)
     return problems

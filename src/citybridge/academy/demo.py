@@ -37,9 +37,19 @@ from .models import (
 TOPICS = [
     ("energy-master-planning", "Energy master planning", "能源总体规划", ["mandatory", "five_year_plan"]),
     ("smart-transportation", "Smart transportation", "智慧交通", ["local_growth", "community_health"]),
-    ("waste-and-water", "Municipal waste and water treatment", "城市垃圾与污水处理", ["five_year_plan", "community_health"]),
+    (
+        "waste-and-water",
+        "Municipal waste and water treatment",
+        "城市垃圾与污水处理",
+        ["five_year_plan", "community_health"],
+    ),
     ("eco-heritage-tourism", "Eco-heritage tourism", "生态遗产旅游", ["local_growth", "differentiation"]),
-    ("climate-resilient-design", "Climate resilient city design", "气候适应型城市设计", ["community_health", "differentiation"]),
+    (
+        "climate-resilient-design",
+        "Climate resilient city design",
+        "气候适应型城市设计",
+        ["community_health", "differentiation"],
+    ),
     ("pollution-reduction", "Pollution reduction", "污染减排", ["five_year_plan", "community_health"]),
     ("green-financing", "Green financing", "绿色金融", ["local_growth"]),
     ("clean-energy", "Clean energy", "清洁能源", ["five_year_plan", "local_growth"]),
@@ -62,13 +72,43 @@ ACADEMIES = [
 
 # English, Chinese, days, formats, topic slugs
 MODULES = [
-    ("Energy Smart Cities", "能源智慧城市", 5, ["lecture", "site_visit", "workshop"], ["energy-master-planning", "clean-energy"]),
+    (
+        "Energy Smart Cities",
+        "能源智慧城市",
+        5,
+        ["lecture", "site_visit", "workshop"],
+        ["energy-master-planning", "clean-energy"],
+    ),
     ("Green Buildings in Practice", "绿色建筑实践", 3, ["lecture", "site_visit"], ["green-buildings"]),
-    ("Waste and Water: From Cost to Resource", "垃圾与污水：变成本为资源", 4, ["lecture", "site_visit", "dinner"], ["waste-and-water", "circular-economy"]),
+    (
+        "Waste and Water: From Cost to Resource",
+        "垃圾与污水：变成本为资源",
+        4,
+        ["lecture", "site_visit", "dinner"],
+        ["waste-and-water", "circular-economy"],
+    ),
     ("Financing the Green City", "绿色城市融资", 2, ["lecture", "workshop"], ["green-financing"]),
-    ("Smart Transportation and Clean Air", "智慧交通与清洁空气", 4, ["lecture", "site_visit"], ["smart-transportation", "pollution-reduction"]),
-    ("Eco-cities and Climate Resilience", "生态城市与气候韧性", 5, ["lecture", "workshop", "exhibition"], ["eco-cities", "climate-resilient-design"]),
-    ("Eco-heritage Tourism", "生态遗产旅游", 3, ["lecture", "site_visit", "lunch"], ["eco-heritage-tourism", "sustainable-lifestyles"]),
+    (
+        "Smart Transportation and Clean Air",
+        "智慧交通与清洁空气",
+        4,
+        ["lecture", "site_visit"],
+        ["smart-transportation", "pollution-reduction"],
+    ),
+    (
+        "Eco-cities and Climate Resilience",
+        "生态城市与气候韧性",
+        5,
+        ["lecture", "workshop", "exhibition"],
+        ["eco-cities", "climate-resilient-design"],
+    ),
+    (
+        "Eco-heritage Tourism",
+        "生态遗产旅游",
+        3,
+        ["lecture", "site_visit", "lunch"],
+        ["eco-heritage-tourism", "sustainable-lifestyles"],
+    ),
 ]
 
 # title en, zh, academy index, start, status, module indexes
@@ -79,21 +119,71 @@ COURSES = [
     ("Low-carbon Cities 2024", "低碳城市 2024", 0, date(2024, 10, 14), "completed", [0, 5, 4]),
 ]
 
-CITIES = [("Zhenjiang", "镇江", "Jiangsu"), ("Yangzhou", "扬州", "Jiangsu"), ("Wuxi", "无锡", "Jiangsu"),
-          ("Baoding", "保定", "Hebei"), ("Tangshan", "唐山", "Hebei"), ("Shenzhen", "深圳", "Guangdong"),
-          ("Zhuhai", "珠海", "Guangdong"), ("Chengdu", "成都", "Sichuan"), ("Mianyang", "绵阳", "Sichuan"),
-          ("Hangzhou", "杭州", "Zhejiang"), ("Ningbo", "宁波", "Zhejiang"), ("Xiamen", "厦门", "Fujian"),
-          ("Qingdao", "青岛", "Shandong"), ("Jinan", "济南", "Shandong"), ("Kunming", "昆明", "Yunnan"),
-          ("Guiyang", "贵阳", "Guizhou"), ("Lanzhou", "兰州", "Gansu"), ("Taiyuan", "太原", "Shanxi")]
-SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
-            ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun"),
-            ("马", "Ma"), ("朱", "Zhu"), ("胡", "Hu"), ("郭", "Guo"), ("何", "He"), ("林", "Lin")]
-GIVEN = [("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("强", "Qiang"),
-         ("磊", "Lei"), ("军", "Jun"), ("洋", "Yang"), ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"),
-         ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("华", "Hua"), ("平", "Ping"), ("刚", "Gang")]
-SOES = [("State Grid Corporation of China", "国家电网有限公司", 1_500_000),
-        ("China Huaneng Group", "中国华能集团有限公司", 130_000),
-        ("China State Construction Engineering", "中国建筑集团有限公司", 380_000)]
+CITIES = [
+    ("Zhenjiang", "镇江", "Jiangsu"),
+    ("Yangzhou", "扬州", "Jiangsu"),
+    ("Wuxi", "无锡", "Jiangsu"),
+    ("Baoding", "保定", "Hebei"),
+    ("Tangshan", "唐山", "Hebei"),
+    ("Shenzhen", "深圳", "Guangdong"),
+    ("Zhuhai", "珠海", "Guangdong"),
+    ("Chengdu", "成都", "Sichuan"),
+    ("Mianyang", "绵阳", "Sichuan"),
+    ("Hangzhou", "杭州", "Zhejiang"),
+    ("Ningbo", "宁波", "Zhejiang"),
+    ("Xiamen", "厦门", "Fujian"),
+    ("Qingdao", "青岛", "Shandong"),
+    ("Jinan", "济南", "Shandong"),
+    ("Kunming", "昆明", "Yunnan"),
+    ("Guiyang", "贵阳", "Guizhou"),
+    ("Lanzhou", "兰州", "Gansu"),
+    ("Taiyuan", "太原", "Shanxi"),
+]
+SURNAMES = [
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("黄", "Huang"),
+    ("赵", "Zhao"),
+    ("吴", "Wu"),
+    ("周", "Zhou"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+    ("马", "Ma"),
+    ("朱", "Zhu"),
+    ("胡", "Hu"),
+    ("郭", "Guo"),
+    ("何", "He"),
+    ("林", "Lin"),
+]
+GIVEN = [
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("娜", "Na"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("强", "Qiang"),
+    ("磊", "Lei"),
+    ("军", "Jun"),
+    ("洋", "Yang"),
+    ("勇", "Yong"),
+    ("艳", "Yan"),
+    ("杰", "Jie"),
+    ("涛", "Tao"),
+    ("明", "Ming"),
+    ("超", "Chao"),
+    ("华", "Hua"),
+    ("平", "Ping"),
+    ("刚", "Gang"),
+]
+SOES = [
+    ("State Grid Corporation of China", "国家电网有限公司", 1_500_000),
+    ("China Huaneng Group", "中国华能集团有限公司", 130_000),
+    ("China State Construction Engineering", "中国建筑集团有限公司", 380_000),
+]
 
 LECTURER_EMAIL = "lecturer@citybridge.local"
 
@@ -102,9 +192,11 @@ def _academy(org_key, en, zh, managed, core_orgs) -> Academy:
     org = core_orgs.get(org_key) if org_key else None
     if org is None:
         org, _c = Organisation.objects.get_or_create(
-            name_en=en, country="CN", defaults={"name": en, "name_zh_hans": zh, "type": "academy"})
-    academy, _c = Academy.objects.update_or_create(organisation=org, defaults={"official": True,
-                                                                                 "managed_by_program": managed})
+            name_en=en, country="CN", defaults={"name": en, "name_zh_hans": zh, "type": "academy"}
+        )
+    academy, _c = Academy.objects.update_or_create(
+        organisation=org, defaults={"official": True, "managed_by_program": managed}
+    )
     return academy
 
 
@@ -115,11 +207,24 @@ def _timetable(course: Course, modules: list[Module], lecturer: Person | None) -
         if day_index % 7 != 6:
             module = modules[mi % len(modules)]
             formats = module.formats or ["lecture"]
-            Session.objects.create(course=course, date=d, start_time=time(9), end_time=time(12), format="lecture",
-                                   module=module, lecturer=lecturer if day_index % 3 == 0 else None)
-            Session.objects.create(course=course, date=d, start_time=time(14), end_time=time(17),
-                                   format=formats[(day_index % len(formats))] if len(formats) > 1 else "lecture",
-                                   module=module, site=course.location_en or "")
+            Session.objects.create(
+                course=course,
+                date=d,
+                start_time=time(9),
+                end_time=time(12),
+                format="lecture",
+                module=module,
+                lecturer=lecturer if day_index % 3 == 0 else None,
+            )
+            Session.objects.create(
+                course=course,
+                date=d,
+                start_time=time(14),
+                end_time=time(17),
+                format=formats[(day_index % len(formats))] if len(formats) > 1 else "lecture",
+                module=module,
+                site=course.location_en or "",
+            )
             used += 1
             if used >= module.days:
                 mi, used = mi + 1, 0
@@ -130,20 +235,27 @@ def _timetable(course: Course, modules: list[Module], lecturer: Person | None) -
 @transaction.atomic
 def load(stdout=None) -> None:
     rnd = random.Random(2009)
-    core_orgs = {k: Organisation.objects.filter(name_en=en).first() for k, en in
-                 (("namc", "National Academy for Mayors of China"),
-                  ("celap", "China Executive Leadership Academy Pudong"), ("cag", "Chinese Academy of Governance"))}
+    core_orgs = {
+        k: Organisation.objects.filter(name_en=en).first()
+        for k, en in (
+            ("namc", "National Academy for Mayors of China"),
+            ("celap", "China Executive Leadership Academy Pudong"),
+            ("cag", "Chinese Academy of Governance"),
+        )
+    }
     academies = [_academy(*a, core_orgs) for a in ACADEMIES]
 
     topics = {}
     for order, (slug, en, zh, motivations) in enumerate(TOPICS):
         topics[slug], _c = Topic.objects.update_or_create(
-            slug=slug, defaults={"name": en, "name_en": en, "name_zh_hans": zh, "motivations": motivations,
-                                 "order": order})
+            slug=slug,
+            defaults={"name": en, "name_en": en, "name_zh_hans": zh, "motivations": motivations, "order": order},
+        )
     modules = []
     for en, zh, days, formats, slugs in MODULES:
-        m, _c = Module.objects.update_or_create(title_en=en, defaults={"title": en, "title_zh_hans": zh,
-                                                                       "days": days, "formats": formats})
+        m, _c = Module.objects.update_or_create(
+            title_en=en, defaults={"title": en, "title_zh_hans": zh, "days": days, "formats": formats}
+        )
         m.topics.set([topics[s] for s in slugs])
         modules.append(m)
 
@@ -166,18 +278,22 @@ def load(stdout=None) -> None:
 
     jurisdictions = []
     for en, zh, prov in CITIES:
-        j, _c = Jurisdiction.objects.get_or_create(name_en=en, country="CN", defaults={
-            "name": en, "name_zh_hans": zh, "province": prov, "province_en": prov})
+        j, _c = Jurisdiction.objects.get_or_create(
+            name_en=en, country="CN", defaults={"name": en, "name_zh_hans": zh, "province": prov, "province_en": prov}
+        )
         city = City.objects.filter(country="CN", name_en=en).exclude(population=None).first()
         if city is not None:
             JurisdictionPopulation.objects.get_or_create(
-                jurisdiction=j, valid_from=date(2010, 1, 1),
-                defaults={"population": city.population, "source": "GeoNames (cities app import)"})
+                jurisdiction=j,
+                valid_from=date(2010, 1, 1),
+                defaults={"population": city.population, "source": "GeoNames (cities app import)"},
+            )
         jurisdictions.append(j)
     soes = []
     for en, zh, employees in SOES:
-        org, _c = Organisation.objects.get_or_create(name_en=en, country="CN", defaults={
-            "name": en, "name_zh_hans": zh, "type": "soe"})
+        org, _c = Organisation.objects.get_or_create(
+            name_en=en, country="CN", defaults={"name": en, "name_zh_hans": zh, "type": "soe"}
+        )
         soes.append((org, employees))
 
     # fictional officials
@@ -193,38 +309,77 @@ def load(stdout=None) -> None:
                 break
         position = rnd.choices(["mayor", "vice_mayor", "bureau_officer", "soe_executive"], [3, 5, 2, 2])[0]
         j = jurisdictions[i % len(jurisdictions)] if position in ("mayor", "vice_mayor") else None
-        company, employees = (rnd.choice(soes) if position == "soe_executive" else (None, None))
+        company, employees = rnd.choice(soes) if position == "soe_executive" else (None, None)
         person = Person.objects.create(
-            family_name=fe, family_name_en=fe, given_name_en=ge + ge2.lower(), family_name_zh_hans=fz,
-            given_name_zh_hans=gz + gz2, email=f"official{i + 1}@demo.citybridge.local",
-            preferred_language="zh-hans")
-        officials.append(OfficialProfile.objects.create(
-            person=person, position=position, jurisdiction=j, company=company, company_employees=employees,
-            province=j.province_en if j else "", service_start=date(rnd.randint(2004, 2022), rnd.randint(1, 12), 1)))
+            family_name=fe,
+            family_name_en=fe,
+            given_name_en=ge + ge2.lower(),
+            family_name_zh_hans=fz,
+            given_name_zh_hans=gz + gz2,
+            email=f"official{i + 1}@demo.citybridge.local",
+            preferred_language="zh-hans",
+        )
+        officials.append(
+            OfficialProfile.objects.create(
+                person=person,
+                position=position,
+                jurisdiction=j,
+                company=company,
+                company_employees=employees,
+                province=j.province_en if j else "",
+                service_start=date(rnd.randint(2004, 2022), rnd.randint(1, 12), 1),
+            )
+        )
 
     lecturer = hammer
     today = timezone.localdate()
     for en, zh, ai, start, status, mods in COURSES:
         academy = academies[ai]
         course = Course.objects.create(
-            academy=academy, title=en, title_en=en, title_zh_hans=zh, start_date=start,
-            end_date=start + timedelta(days=20), status="running",
-            location=academy.organisation.city_en or "", location_en=academy.organisation.city_en or "",
-            location_zh_hans=academy.organisation.city_zh_hans or "")
-        CourseModule.objects.bulk_create([CourseModule(course=course, module=modules[m], order=k)
-                                          for k, m in enumerate(mods)])
+            academy=academy,
+            title=en,
+            title_en=en,
+            title_zh_hans=zh,
+            start_date=start,
+            end_date=start + timedelta(days=20),
+            status="running",
+            location=academy.organisation.city_en or "",
+            location_en=academy.organisation.city_en or "",
+            location_zh_hans=academy.organisation.city_zh_hans or "",
+        )
+        CourseModule.objects.bulk_create(
+            [CourseModule(course=course, module=modules[m], order=k) for k, m in enumerate(mods)]
+        )
         _timetable(course, [modules[m] for m in mods], lecturer)
         klass = rnd.sample(officials, rnd.randint(32, 48))
-        Enrolment.objects.bulk_create([Enrolment(course=course, official=o, status="confirmed", position=o.position,
-                                                 jurisdiction=o.jurisdiction, company=o.company,
-                                                 company_employees=o.company_employees) for o in klass])
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(
+                    course=course,
+                    official=o,
+                    status="confirmed",
+                    position=o.position,
+                    jurisdiction=o.jurisdiction,
+                    company=o.company,
+                    company_employees=o.company_employees,
+                )
+                for o in klass
+            ]
+        )
         marks = []
         for o in klass:
             diligence = rnd.random()
             for s in course.sessions.all():
                 r = rnd.random()
-                status_ = ("present" if r < 0.55 + diligence * 0.4 else "late" if r < 0.9 else
-                           "excused" if r < 0.95 else "absent")
+                status_ = (
+                    "present"
+                    if r < 0.55 + diligence * 0.4
+                    else "late"
+                    if r < 0.9
+                    else "excused"
+                    if r < 0.95
+                    else "absent"
+                )
                 marks.append(Attendance(session=s, official=o, status=status_))
         Attendance.objects.bulk_create(marks, batch_size=2000)
         course.status = status
@@ -232,15 +387,27 @@ def load(stdout=None) -> None:
     # an open course at NAMC in the coming months, with a timetable and a class still filling up
     upcoming_start = today + timedelta(days=(7 - today.weekday()) % 7 + 28)
     course = Course.objects.create(
-        academy=academies[0], title="Climate Action Planning for City Leaders",
-        title_en="Climate Action Planning for City Leaders", title_zh_hans="城市领导者气候行动规划",
-        start_date=upcoming_start, end_date=upcoming_start + timedelta(days=13), status="open",
-        location="Beijing", location_en="Beijing", location_zh_hans="北京")
-    CourseModule.objects.bulk_create([CourseModule(course=course, module=modules[m], order=k)
-                                      for k, m in enumerate([5, 0])])
+        academy=academies[0],
+        title="Climate Action Planning for City Leaders",
+        title_en="Climate Action Planning for City Leaders",
+        title_zh_hans="城市领导者气候行动规划",
+        start_date=upcoming_start,
+        end_date=upcoming_start + timedelta(days=13),
+        status="open",
+        location="Beijing",
+        location_en="Beijing",
+        location_zh_hans="北京",
+    )
+    CourseModule.objects.bulk_create(
+        [CourseModule(course=course, module=modules[m], order=k) for k, m in enumerate([5, 0])]
+    )
     _timetable(course, [modules[5], modules[0]], lecturer)
-    Enrolment.objects.bulk_create([Enrolment(course=course, official=o, status="confirmed", position=o.position,
-                                             jurisdiction=o.jurisdiction) for o in officials[:24]])
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(course=course, official=o, status="confirmed", position=o.position, jurisdiction=o.jurisdiction)
+            for o in officials[:24]
+        ]
+    )
 
     services.compliance_refresh(official_ids=[o.pk for o in officials])
     services.compliance_prepare_year(year=today.year)
@@ -250,5 +417,7 @@ def load(stdout=None) -> None:
             services.certificate_issue_all(actor=staff, course=c)
     services.impact_refresh()
     if stdout:
-        stdout.write(f"academy: {len(academies)} academies, {len(topics)} topics, {len(modules)} modules, "
-                     f"{Course.objects.count()} courses, {len(officials)} officials")
+        stdout.write(
+            f"academy: {len(academies)} academies, {len(topics)} topics, {len(modules)} modules, "
+            f"{Course.objects.count()} courses, {len(officials)} officials"
+        )

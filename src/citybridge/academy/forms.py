@@ -31,27 +31,34 @@ class TopicForm(VersionedForm):
     slug = forms.SlugField(label=_("Code"), max_length=60)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     name_zh_hans = forms.CharField(label=_("Name (Chinese)"), max_length=200, required=False)
-    description_en = forms.CharField(label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 2}),
-                                     required=False, max_length=2000)
-    description_zh_hans = forms.CharField(label=_("Description (Chinese)"), widget=forms.Textarea(attrs={"rows": 2}),
-                                          required=False, max_length=2000)
-    motivations = forms.MultipleChoiceField(label=_("Why officials care"), choices=Motivation.choices,
-                                            widget=forms.CheckboxSelectMultiple, required=False)
+    description_en = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    description_zh_hans = forms.CharField(
+        label=_("Description (Chinese)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    motivations = forms.MultipleChoiceField(
+        label=_("Why officials care"), choices=Motivation.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
     order = forms.IntegerField(label=_("Order"), min_value=0, max_value=1000, initial=0)
 
 
 class ModuleForm(VersionedForm):
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
-    objectives_en = forms.CharField(label=_("Objectives (English)"), widget=forms.Textarea(attrs={"rows": 3}),
-                                    required=False, max_length=4000)
-    objectives_zh_hans = forms.CharField(label=_("Objectives (Chinese)"), widget=forms.Textarea(attrs={"rows": 3}),
-                                         required=False, max_length=4000)
+    objectives_en = forms.CharField(
+        label=_("Objectives (English)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
+    objectives_zh_hans = forms.CharField(
+        label=_("Objectives (Chinese)"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )
     days = forms.IntegerField(label=_("Length in days"), min_value=0, max_value=365)
-    formats = forms.MultipleChoiceField(label=_("Formats"), choices=SessionFormat.choices,
-                                        widget=forms.CheckboxSelectMultiple, required=False)
-    topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=Topic.objects.all(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    formats = forms.MultipleChoiceField(
+        label=_("Formats"), choices=SessionFormat.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class CourseForm(VersionedForm):
@@ -62,8 +69,9 @@ class CourseForm(VersionedForm):
     end_date = forms.DateField(label=_("Last day"), widget=DATE)
     location_en = forms.CharField(label=_("Location (English)"), max_length=200, required=False)
     location_zh_hans = forms.CharField(label=_("Location (Chinese)"), max_length=200, required=False)
-    modules = forms.ModelMultipleChoiceField(label=_("Modules"), queryset=Module.objects.all(), required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    modules = forms.ModelMultipleChoiceField(
+        label=_("Modules"), queryset=Module.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, academies=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,22 +108,25 @@ class OfficialForm(VersionedForm):
     given_name_en = forms.CharField(label=_("Given name (English)"), max_length=100, required=False)
     family_name_zh_hans = forms.CharField(label=_("Family name (Chinese)"), max_length=100, required=False)
     given_name_zh_hans = forms.CharField(label=_("Given name (Chinese)"), max_length=100, required=False)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all(),
-                                          required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all(), required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     jurisdiction = forms.CharField(label=_("Jurisdiction led"), max_length=200, required=False)
     #: a code of the controlled list (core.provinces); the service receives the province's English name
     province = ProvinceChoiceField(label=_("Province"), required=False)
-    population = forms.IntegerField(label=_("Population of the jurisdiction"), min_value=0, max_value=2_000_000_000,
-                                    required=False)
+    population = forms.IntegerField(
+        label=_("Population of the jurisdiction"), min_value=0, max_value=2_000_000_000, required=False
+    )
     population_date = forms.DateField(label=_("Population as of"), widget=DATE, required=False)
-    company = forms.ModelChoiceField(label=_("Company (SOE executives)"),
-                                     queryset=Organisation.objects.filter(type__in=["soe", "company"]),
-                                     required=False)
-    company_employees = forms.IntegerField(label=_("Company employees"), min_value=0, max_value=100_000_000,
-                                           required=False)
+    company = forms.ModelChoiceField(
+        label=_("Company (SOE executives)"),
+        queryset=Organisation.objects.filter(type__in=["soe", "company"]),
+        required=False,
+    )
+    company_employees = forms.IntegerField(
+        label=_("Company employees"), min_value=0, max_value=100_000_000, required=False
+    )
     service_start = forms.DateField(label=_("Service began"), widget=DATE, required=False)
 
     def __init__(self, *args, person_version: int | None = None, **kwargs):
@@ -126,13 +137,12 @@ class OfficialForm(VersionedForm):
             self.initial["province"] = provinces.province_code(written, "CN")
             if not self.initial["province"]:
                 self.fields["province"].help_text = _(
-                    "Recorded as “%(text)s”, which is not on the list: it is kept until you choose one.") % {
-                    "text": written}
+                    "Recorded as “%(text)s”, which is not on the list: it is kept until you choose one."
+                ) % {"text": written}
         if person_version is not None:  # the official's page also edits the person: their version travels too
-            self.fields["person_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
-                                                               max_value=2**31 - 1, initial=person_version,
-                                                               required=False)
-
+            self.fields["person_version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, initial=person_version, required=False
+            )
 
     def clean_province(self) -> str:
         code = self.cleaned_data.get("province") or ""
@@ -146,8 +156,9 @@ class EnrolForm(forms.Form):
 
 class RosterForm(forms.Form):
     file = forms.FileField(label=_("Roster file (XLSX or CSV)"))
-    overflow_to_waitlist = forms.BooleanField(label=_("Put officials beyond the class size on the waitlist"),
-                                              required=False)
+    overflow_to_waitlist = forms.BooleanField(
+        label=_("Put officials beyond the class size on the waitlist"), required=False
+    )
 
     def clean_file(self) -> UploadedFile:
         check_roster_upload(self.cleaned_data["file"])
@@ -160,8 +171,9 @@ def check_roster_upload(upload) -> None:
         check_upload(upload, kinds=("xlsx", "csv"))
     except ValidationError as exc:
         if exc.code == "type":
-            raise ValidationError(_("This file is not a spreadsheet. Upload an XLSX or CSV file (the template is "
-                                    "one)."), code="type")
+            raise ValidationError(
+                _("This file is not a spreadsheet. Upload an XLSX or CSV file (the template is one)."), code="type"
+            )
         raise
 
 

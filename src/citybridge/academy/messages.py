@@ -21,7 +21,9 @@ def problem_message(problem: Problem) -> str:
     code = problem.code
     if code == "module.length":
         return _("A module lasts %(min)s to %(max)s days; this one has %(days)s.") % {
-            **p, "days": p.get("days") if p.get("days") is not None else "–"}
+            **p,
+            "days": p.get("days") if p.get("days") is not None else "–",
+        }
     if code == "course.dates_missing":
         return _("Give the course's first and last day.")
     if code == "course.end_before_start":
@@ -31,8 +33,13 @@ def problem_message(problem: Problem) -> str:
     if code == "course.too_long":
         return _("The course lasts %(days)s days; courses usually last %(min)s to %(max)s days.") % p
     if code == "course.no_rest_day":
-        return _("Week %(week)s (%(start)s – %(end)s) has no rest day: keep at least %(required)s day without "
-                 "sessions each week.") % p
+        return (
+            _(
+                "Week %(week)s (%(start)s – %(end)s) has no rest day: keep at least %(required)s day without "
+                "sessions each week."
+            )
+            % p
+        )
     if code == "session.outside_course":
         return _("A session on %(date)s is outside the course's dates (%(start)s – %(end)s).") % p
     if code == "course.class_over_max":
@@ -40,8 +47,13 @@ def problem_message(problem: Problem) -> str:
     if code == "course.class_under_min":
         return _("Only %(count)s officials are confirmed; a class should have at least %(min)s.") % p
     if code == "enrolment.class_full":
-        return _("The class is full: %(count)s of %(max)s places are taken, so %(adding)s more cannot be confirmed "
-                 "(%(free)s free). Put them on the waitlist instead.") % p
+        return (
+            _(
+                "The class is full: %(count)s of %(max)s places are taken, so %(adding)s more cannot be confirmed "
+                "(%(free)s free). Put them on the waitlist instead."
+            )
+            % p
+        )
     if code == "course.modules_exceed_length":
         return _("The modules add up to %(module_days)s days but the course lasts %(days)s days.") % p
     return code
@@ -83,8 +95,13 @@ def roster_message(err: RosterError) -> str:
     if code == "roster.missing_position":
         return _("The position is missing.")
     if code == "roster.unknown_position":
-        return _("“%(value)s” is not a known position. Use one of: mayor, vice mayor, central-government bureau "
-                 "officer, SOE executive, other.") % p
+        return (
+            _(
+                "“%(value)s” is not a known position. Use one of: mayor, vice mayor, central-government bureau "
+                "officer, SOE executive, other."
+            )
+            % p
+        )
     if code == "roster.bad_date":
         return _("“%(value)s” in “%(column)s” is not a valid date; write it as YYYY-MM-DD.") % {**p, "column": col}
     if code == "roster.date_in_future":
@@ -100,7 +117,8 @@ def roster_message(err: RosterError) -> str:
     if code == "roster.control_characters":
         if col:
             return _("“%(column)s” contains control characters (invisible characters such as NUL); remove them.") % {
-                "column": col}
+                "column": col
+            }
         return _("This line contains control characters (invisible characters such as NUL); remove them.")
     if code == "roster.duplicate_in_file":
         return _("This official already appears on line %(first_line)s of the file.") % p

@@ -95,11 +95,17 @@ class Academy(Versioned):
     """The academy profile of an organisation of type "academy"."""
 
     organisation = models.OneToOneField(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="academy",
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="academy",
         limit_choices_to={"type": "academy"},
     )
-    official = models.BooleanField(_("official training academy"), default=True,
-                                   help_text=_("One of the official academies whose classes fulfil the requirement."))
+    official = models.BooleanField(
+        _("official training academy"),
+        default=True,
+        help_text=_("One of the official academies whose classes fulfil the requirement."),
+    )
     managed_by_program = models.BooleanField(_("managed by the program"), default=False)
     history = HistoricalRecords()
 
@@ -245,14 +251,22 @@ class Session(Versioned):
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
     format = models.CharField(_("format"), max_length=20, choices=SessionFormat.choices, default=SessionFormat.LECTURE)
-    module = models.ForeignKey(Module, verbose_name=_("module"), null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="sessions")
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
     title = models.CharField(_("title"), max_length=200, blank=True)
-    lecturer = models.ForeignKey(Person, verbose_name=_("lecturer"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="lectures")
+    lecturer = models.ForeignKey(
+        Person, verbose_name=_("lecturer"), null=True, blank=True, on_delete=models.PROTECT, related_name="lectures"
+    )
     site = models.CharField(_("site"), max_length=200, blank=True)
-    partner = models.ForeignKey(Organisation, verbose_name=_("partner"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="hosted_sessions")
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_sessions",
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -332,11 +346,17 @@ class OfficialQuerySet(models.QuerySet):
         cond = Q(pk__in=[])
         ids = _academy_ids(user)
         if ids:  # a withdrawn enrolment no longer gives access to the official
-            cond |= Q(pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).exclude(
-                status=EnrolmentStatus.WITHDRAWN).values("official_id"))
+            cond |= Q(
+                pk__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids)
+                .exclude(status=EnrolmentStatus.WITHDRAWN)
+                .values("official_id")
+            )
         if _is_lecturer(user):
-            cond |= Q(pk__in=Enrolment.objects.filter(
-                status=EnrolmentStatus.CONFIRMED, course__sessions__lecturer_id=user.person_id).values("official_id"))
+            cond |= Q(
+                pk__in=Enrolment.objects.filter(
+                    status=EnrolmentStatus.CONFIRMED, course__sessions__lecturer_id=user.person_id
+                ).values("official_id")
+            )
         return self.filter(cond)
 
 
@@ -344,13 +364,25 @@ class OfficialProfile(Versioned):
     # PROTECT here and below: a training record is never cascaded away; a person's data goes by a privacy erase
     person = models.OneToOneField(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="official")
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
-    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("jurisdiction led"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="officials")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction led"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officials",
+    )
     #: for filtering: the jurisdiction's province, or the organisation's
     province = models.CharField(_("province"), max_length=100, blank=True, db_index=True)
     province_code = provinces.code_field()
-    company = models.ForeignKey(Organisation, verbose_name=_("company"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="executives")
+    company = models.ForeignKey(
+        Organisation,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="executives",
+    )
     company_employees = models.PositiveIntegerField(_("company employees"), null=True, blank=True)
     service_start = models.DateField(_("service began"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -388,20 +420,22 @@ class EnrolmentQuerySet(models.QuerySet):
         cond = Q(course__academy__organisation_id__in=_academy_ids(user))
         if _is_lecturer(user):
             cond |= Q(status=EnrolmentStatus.CONFIRMED) & Exists(
-                Session.objects.filter(course=OuterRef("course"), lecturer_id=user.person_id))
+                Session.objects.filter(course=OuterRef("course"), lecturer_id=user.person_id)
+            )
         return self.filter(cond)
 
 
 class Enrolment(models.Model):
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="enrolments")
-    official = models.ForeignKey(OfficialProfile, verbose_name=_("official"), on_delete=models.PROTECT,
-                                 related_name="enrolments")
-    status = models.CharField(_("status"), max_length=20, choices=EnrolmentStatus.choices,
-                              default=EnrolmentStatus.CONFIRMED)
+    official = models.ForeignKey(
+        OfficialProfile, verbose_name=_("official"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.CONFIRMED
+    )
     # what the official led when enrolling: the impact figures count this, not today's profile
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
-    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     company = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     company_employees = models.PositiveIntegerField(null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
@@ -448,8 +482,12 @@ class ExternalTraining(models.Model):
     end_date = models.DateField(_("last day"))
     days = models.PositiveSmallIntegerField(_("training days"))
     evidence = models.FileField(_("evidence"), upload_to="academy/evidence/%Y/", blank=True)
-    evidence_reference = models.CharField(_("evidence reference"), max_length=200, blank=True,
-                                          help_text=_("For example the number of the other academy's certificate."))
+    evidence_reference = models.CharField(
+        _("evidence reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example the number of the other academy's certificate."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
@@ -503,7 +541,6 @@ class TrainingYear(models.Model):
         return str(self.year)
 
 
-
 class TrainingSummary(models.Model):
     """Training days of one official in one calendar year, kept up to date by the services.
 
@@ -529,9 +566,11 @@ class TrainingSummary(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
-        indexes = [models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind"),
-                   models.Index(fields=["year", "-behind_days", "official"], name="academy_summary_any"),
-                   models.Index(fields=["year", "-window_gap", "official"], name="academy_summary_window")]
+        indexes = [
+            models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind"),
+            models.Index(fields=["year", "-behind_days", "official"], name="academy_summary_any"),
+            models.Index(fields=["year", "-window_gap", "official"], name="academy_summary_window"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.official_id} {self.year}: {self.total_days}"
@@ -577,12 +616,20 @@ class PossibleDuplicate(models.Model):
     """A coordinator's import row that may be an official outside their academy: imported as a new official and
     left here for program staff to merge or dismiss."""
 
-    new_official = models.ForeignKey(OfficialProfile, verbose_name=_("new official"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="possible_duplicates")
-    existing_official = models.ForeignKey(OfficialProfile, verbose_name=_("existing official"),
-                                          on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey(Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    new_official = models.ForeignKey(
+        OfficialProfile,
+        verbose_name=_("new official"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="possible_duplicates",
+    )
+    existing_official = models.ForeignKey(
+        OfficialProfile, verbose_name=_("existing official"), on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=10, choices=DuplicateReason.choices)
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
     created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -64,15 +64,24 @@ POSITIONS: dict[str, tuple[str, ...]] = {
     "mayor": ("mayor", "市长", "区长", "县长", "州长"),
     "vice_mayor": ("vice mayor", "vice-mayor", "deputy mayor", "副市长", "副区长", "副县长", "副州长"),
     "bureau_officer": (
-        "central-government bureau officer", "central government bureau officer", "bureau officer",
-        "中央部委司局官员", "中央国家机关司局干部", "部委官员", "司局级干部",
+        "central-government bureau officer",
+        "central government bureau officer",
+        "bureau officer",
+        "中央部委司局官员",
+        "中央国家机关司局干部",
+        "部委官员",
+        "司局级干部",
     ),
     "soe_executive": ("soe executive", "state-owned enterprise executive", "国企高管", "国有企业高管", "国企负责人"),
     "other": ("other", "其他"),
 }
-POSITION_LABELS = {"mayor": ("Mayor", "市长"), "vice_mayor": ("Vice mayor", "副市长"),
-                   "bureau_officer": ("Central-government bureau officer", "中央部委司局官员"),
-                   "soe_executive": ("SOE executive", "国企高管"), "other": ("Other", "其他")}
+POSITION_LABELS = {
+    "mayor": ("Mayor", "市长"),
+    "vice_mayor": ("Vice mayor", "副市长"),
+    "bureau_officer": ("Central-government bureau officer", "中央部委司局官员"),
+    "soe_executive": ("SOE executive", "国企高管"),
+    "other": ("Other", "其他"),
+}
 
 
 def _norm(text: Any) -> str:
@@ -342,8 +351,9 @@ def parse_roster(
         else:
             index[key] = pos
     if not index:
-        result.errors.append(RosterError("roster.no_known_columns", header_line,
-                                         params={"found": ", ".join(unknown[:10])}))
+        result.errors.append(
+            RosterError("roster.no_known_columns", header_line, params={"found": ", ".join(unknown[:10])})
+        )
         return result
     result.columns = [k for k in COLUMN_KEYS if k in index]
     for c in COLUMNS:
@@ -399,8 +409,18 @@ def _text(v: Any) -> str:
 def _parse_row(line: int, cells: dict[str, Any], today: date) -> tuple[RosterRow, list[RosterError]]:
     errs: list[RosterError] = []
     row = RosterRow(line=line)
-    for key in ("family_name_en", "given_name_en", "family_name_zh", "given_name_zh", "organisation",
-                "jurisdiction", "province", "company", "email", "phone"):
+    for key in (
+        "family_name_en",
+        "given_name_en",
+        "family_name_zh",
+        "given_name_zh",
+        "organisation",
+        "jurisdiction",
+        "province",
+        "company",
+        "email",
+        "phone",
+    ):
         value = _text(cells.get(key))
         limit = 100 if "name" in key else 200
         if len(value) > limit:
@@ -473,25 +493,36 @@ def template_xlsx() -> bytes:
         lists.cell(row=r, column=2, value=zh)
     n = len(POSITION_LABELS) + 1
     pos_col = get_column_letter(COLUMN_KEYS.index("position") + 1)
-    dv = DataValidation(type="list", formula1=f"='Lists 选项'!$A$2:$A${n}", allow_blank=True,
-                        showErrorMessage=False)
+    dv = DataValidation(type="list", formula1=f"='Lists 选项'!$A$2:$A${n}", allow_blank=True, showErrorMessage=False)
     ws.add_data_validation(dv)
     dv.add(f"{pos_col}2:{pos_col}{MAX_ROWS + 1}")
 
     info = wb.create_sheet("Instructions 说明")
     lines = [
-        ("One official per row, starting on row 2. Leave the header row as it is.",
-         "每行填写一位学员，从第 2 行开始。请勿修改标题行。"),
-        ("Give the name in English, in Chinese, or both. Position is required.",
-         "姓名可填写英文、中文或两者。职务为必填项。"),
-        ("Positions: " + "; ".join(en for en, _ in POSITION_LABELS.values()),
-         "职务：" + "；".join(zh for _, zh in POSITION_LABELS.values())),
-        ("Dates as YYYY-MM-DD (or a date cell). Numbers may use 万 and 亿.",
-         "日期格式为 YYYY-MM-DD（或日期单元格）。数字可使用“万”“亿”。"),
-        ("Population and its date are for mayors and vice mayors; company and employees for SOE executives.",
-         "辖区人口及其统计日期适用于市长和副市长；企业及员工人数适用于国企高管。"),
-        (f"At most {MAX_ROWS} rows and {MAX_BYTES // (1024 * 1024)} MB. Nothing is imported if any row has an error.",
-         f"最多 {MAX_ROWS} 行、{MAX_BYTES // (1024 * 1024)} MB。任何一行有错误时，整个文件都不会导入。"),
+        (
+            "One official per row, starting on row 2. Leave the header row as it is.",
+            "每行填写一位学员，从第 2 行开始。请勿修改标题行。",
+        ),
+        (
+            "Give the name in English, in Chinese, or both. Position is required.",
+            "姓名可填写英文、中文或两者。职务为必填项。",
+        ),
+        (
+            "Positions: " + "; ".join(en for en, _ in POSITION_LABELS.values()),
+            "职务：" + "；".join(zh for _, zh in POSITION_LABELS.values()),
+        ),
+        (
+            "Dates as YYYY-MM-DD (or a date cell). Numbers may use 万 and 亿.",
+            "日期格式为 YYYY-MM-DD（或日期单元格）。数字可使用“万”“亿”。",
+        ),
+        (
+            "Population and its date are for mayors and vice mayors; company and employees for SOE executives.",
+            "辖区人口及其统计日期适用于市长和副市长；企业及员工人数适用于国企高管。",
+        ),
+        (
+            f"At most {MAX_ROWS} rows and {MAX_BYTES // (1024 * 1024)} MB. Nothing is imported if any row has an error.",
+            f"最多 {MAX_ROWS} 行、{MAX_BYTES // (1024 * 1024)} MB。任何一行有错误时，整个文件都不会导入。",
+        ),
         ("Example row:", "示例："),
         (" | ".join(c.example for c in COLUMNS), ""),
     ]

@@ -42,8 +42,9 @@ def coordinates_official(user, official) -> bool:
         return False
     cache = getattr(official, "_coordinator_orgs", None)
     if cache is None:
-        cache = set(official.enrolments.exclude(status="withdrawn").values_list(
-            "course__academy__organisation_id", flat=True))
+        cache = set(
+            official.enrolments.exclude(status="withdrawn").values_list("course__academy__organisation_id", flat=True)
+        )
         official._coordinator_orgs = cache
     return bool(cache & ids)
 

@@ -92,10 +92,18 @@ def module_get(*, user, pk: int) -> Module:
 def course_list(*, user, status: str = "", academy: int | None = None) -> QuerySet[Course]:
     # the confirmed count as a subquery, not a JOIN + GROUP BY over every enrolment: core.paging fetches the page's
     # keys first and evaluates it for those 50 rows only
-    confirmed = Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED).order_by().values(
-        "course").annotate(n=Count("pk")).values("n")
-    qs = Course.objects.visible_to(user).select_related("academy__organisation").annotate(
-        confirmed=Coalesce(Subquery(confirmed), 0))
+    confirmed = (
+        Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        Course.objects.visible_to(user)
+        .select_related("academy__organisation")
+        .annotate(confirmed=Coalesce(Subquery(confirmed), 0))
+    )
     if status:
         qs = qs.filter(status=status)
     if academy:
@@ -117,8 +125,12 @@ def enrolment_get(*, user, pk: int) -> Enrolment:
 
 def certificate_get(*, user, pk: int) -> Certificate:
     """A certificate of an enrolment the user can see."""
-    return _get(Certificate.objects.filter(enrolment__in=Enrolment.objects.visible_to(user)).select_related(
-        "enrolment__course__academy__organisation", "enrolment__official__person"), pk)
+    return _get(
+        Certificate.objects.filter(enrolment__in=Enrolment.objects.visible_to(user)).select_related(
+            "enrolment__course__academy__organisation", "enrolment__official__person"
+        ),
+        pk,
+    )
 
 
 def course_sessions(*, course: Course) -> QuerySet[Session]:
@@ -131,15 +143,14 @@ def course_modules(*, course: Course) -> QuerySet[CourseModule]:
 
 def course_enrolments(*, course: Course) -> QuerySet[Enrolment]:
     return course.enrolments.select_related(
-        "official__person__organisation", "official__jurisdiction", "certificate").order_by(
-        "status", "official__person__family_name_en", "official__person__family_name_zh_hans", "id")
+        "official__person__organisation", "official__jurisdiction", "certificate"
+    ).order_by("status", "official__person__family_name_en", "official__person__family_name_zh_hans", "id")
 
 
 def lecturer_sessions(*, user) -> QuerySet[Session]:
     if not user.person_id:
         return Session.objects.none()
-    return Session.objects.filter(lecturer_id=user.person_id).select_related("course__academy__organisation",
-                                                                               "module")
+    return Session.objects.filter(lecturer_id=user.person_id).select_related("course__academy__organisation", "module")
 
 
 # --------------------------------------------------------------------------- officials
@@ -150,9 +161,13 @@ def _with_contact_flag(qs: QuerySet[OfficialProfile], user) -> QuerySet[Official
     if user.is_program_staff:
         return qs.annotate(contact_ok=Value(True, output_field=BooleanField()))
     ids = user.scoped_organisation_ids("academy_coordinator")
-    return qs.annotate(contact_ok=Exists(Enrolment.objects.filter(
-        official=OuterRef("pk"), course__academy__organisation_id__in=ids).exclude(
-        status=EnrolmentStatus.WITHDRAWN)))
+    return qs.annotate(
+        contact_ok=Exists(
+            Enrolment.objects.filter(official=OuterRef("pk"), course__academy__organisation_id__in=ids).exclude(
+                status=EnrolmentStatus.WITHDRAWN
+            )
+        )
+    )
 
 
 def contact_visible(official: OfficialProfile) -> bool:
@@ -162,7 +177,8 @@ def contact_visible(official: OfficialProfile) -> bool:
 
 def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
     qs = _with_contact_flag(
-        OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction"), user)
+        OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction"), user
+    )
     q = (q or "").strip()
     if q:
         cond = Q()
@@ -173,8 +189,9 @@ def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
 
 
 def official_get(*, user, pk: int) -> OfficialProfile:
-    return _with_contact_flag(OfficialProfile.objects.visible_to(user).select_related(
-        "person__organisation", "jurisdiction", "company"), user).get(pk=pk)
+    return _with_contact_flag(
+        OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction", "company"), user
+    ).get(pk=pk)
 
 
 def external_training_get(*, user, pk: int) -> ExternalTraining:
@@ -195,14 +212,18 @@ def official_history(*, official: OfficialProfile, as_of: date | None = None) ->
     as_of = as_of or timezone.localdate()
     inp = compliance_inputs([official.pk])[official.pk]
     result = comp.official_compliance(inp, as_of, rules)
-    enrolments = list(official.enrolments.select_related("course__academy__organisation", "certificate").order_by(
-        "-course__start_date"))
+    enrolments = list(
+        official.enrolments.select_related("course__academy__organisation", "certificate").order_by(
+            "-course__start_date"
+        )
+    )
     credited = set(comp.credited_days(inp.marks, rules.day_rule))
     days_by_course: dict[int, int] = {}
     if enrolments:
         dates_of: dict[int, set[date]] = {}
         for cid, d in Session.objects.filter(course_id__in=[e.course_id for e in enrolments]).values_list(
-                "course_id", "date"):
+            "course_id", "date"
+        ):
             dates_of.setdefault(cid, set()).add(d)
         for e in enrolments:
             days_by_course[e.course_id] = len(credited & dates_of.get(e.course_id, set()))
@@ -221,22 +242,32 @@ def training_year_prepared(year: int) -> bool:
     return TrainingYear.objects.filter(year=year).exists()
 
 
-def behind_list(*, user, year: int, academy: int | None = None, organisation: int | None = None,
-                province: str = "", position: str = "", include_on_track: bool = False,
-                rule: str = "any") -> QuerySet[TrainingSummary]:
+def behind_list(
+    *,
+    user,
+    year: int,
+    academy: int | None = None,
+    organisation: int | None = None,
+    province: str = "",
+    position: str = "",
+    include_on_track: bool = False,
+    rule: str = "any",
+) -> QuerySet[TrainingSummary]:
     """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
 
     ``rule``: "annual" (days short this year, sorted by them), "window" (at risk in the 5-year window, sorted by the
     window gap), "both" (behind on both), "any" (behind on either; sorted by shortfall + window gap). Each is one
     walk of a (year, -key, official) index."""
     qs = TrainingSummary.objects.filter(year=year).select_related(
-        "official__person__organisation", "official__jurisdiction")
+        "official__person__organisation", "official__jurisdiction"
+    )
     # "IN (officials enrolled at …)" rather than EXISTS per row: the database reads the academy's enrolments once
     # and then walks the (year, shortfall) index, which keeps the count and the first page fast at 200,000 officials
     if not user.is_program_staff:
         ids = user.scoped_organisation_ids("academy_coordinator")
-        qs = qs.filter(official_id__in=Enrolment.objects.filter(
-            course__academy__organisation_id__in=ids).values("official_id"))
+        qs = qs.filter(
+            official_id__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id")
+        )
     key = {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
     if not include_on_track:
         if rule == "both":
@@ -275,10 +306,19 @@ def behind_rows(summaries: list[TrainingSummary]) -> list[BehindRow]:
         for part in (s.detail or {}).values():
             course_ids.update(int(k) for k in part.get("courses", {}) if k.isdigit())
             ext_ids.update(int(k) for k in part.get("external", {}) if k.isdigit())
-    courses = {str(c.pk): f"{c.display_name()} ({c.start_date:%Y-%m-%d})"
-               for c in Course.objects.filter(pk__in=course_ids)} if course_ids else {}
-    externals = {str(e.pk): f"{e.title} ({e.provider})"
-                 for e in ExternalTraining.objects.filter(pk__in=ext_ids).only("title", "provider")} if ext_ids else {}
+    courses = (
+        {str(c.pk): f"{c.display_name()} ({c.start_date:%Y-%m-%d})" for c in Course.objects.filter(pk__in=course_ids)}
+        if course_ids
+        else {}
+    )
+    externals = (
+        {
+            str(e.pk): f"{e.title} ({e.provider})"
+            for e in ExternalTraining.objects.filter(pk__in=ext_ids).only("title", "provider")
+        }
+        if ext_ids
+        else {}
+    )
 
     def names(part: dict | None) -> list[tuple[str, int]]:
         if not part:
@@ -287,8 +327,7 @@ def behind_rows(summaries: list[TrainingSummary]) -> list[BehindRow]:
         out += [(externals.get(k, "?"), n) for k, n in part.get("external", {}).items()]
         return sorted(out, key=lambda kv: -kv[1])
 
-    return [BehindRow(s, names((s.detail or {}).get("year")), names((s.detail or {}).get("window")))
-            for s in summaries]
+    return [BehindRow(s, names((s.detail or {}).get("year")), names((s.detail or {}).get("window"))) for s in summaries]
 
 
 def behind_filter_choices(*, user) -> dict:
@@ -315,13 +354,22 @@ def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]]]:
     # distinct values of 200,000 profiles; order_by() so the default ordering's columns do not defeat DISTINCT
     provinces = sorted(
         {p for p in Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct() if p}
-        | {p for p in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).order_by()
-           .values_list("province_en", flat=True).distinct() if p})
+        | {
+            p
+            for p in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
+            .order_by()
+            .values_list("province_en", flat=True)
+            .distinct()
+            if p
+        }
+    )
     # the kinds of organisation officials work for (checking which ones have officials costs a scan of all of them)
     organisations = [
         (pk, (name_zh or name_en) if zh else (name_en or name_zh))
         for pk, name_en, name_zh in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
-        .order_by("name_en").values_list("pk", "name_en", "name_zh_hans")[:500]]
+        .order_by("name_en")
+        .values_list("pk", "name_en", "name_zh_hans")[:500]
+    ]
     lists = (provinces[:200], organisations)
     cache.set(key, lists, BEHIND_FILTERS_TTL)
     return lists
@@ -343,12 +391,15 @@ class GridRow:
 
 
 def attendance_grid(*, course: Course, sessions: list[Session]) -> list[GridRow]:
-    enrolments = list(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).select_related(
-        "official__person__organisation", "official__jurisdiction").order_by("official__person__family_name_en", "official__person__family_name_zh_hans",
-                                     "id"))
+    enrolments = list(
+        course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED)
+        .select_related("official__person__organisation", "official__jurisdiction")
+        .order_by("official__person__family_name_en", "official__person__family_name_zh_hans", "id")
+    )
     marks: dict[int, dict[int, str]] = {}
     for off, sid, st in Attendance.objects.filter(session__in=[s.pk for s in sessions]).values_list(
-            "official_id", "session_id", "status"):
+        "official_id", "session_id", "status"
+    ):
         marks.setdefault(off, {})[sid] = st
     return [GridRow(e, marks.get(e.official_id, {})) for e in enrolments]
 
@@ -357,12 +408,24 @@ def attendance_grid(*, course: Course, sessions: list[Session]) -> list[GridRow]
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    return Certificate.objects.select_related("enrolment__course__academy__organisation",
-                                              "enrolment__official__person").filter(code=code).first()
+    return (
+        Certificate.objects.select_related("enrolment__course__academy__organisation", "enrolment__official__person")
+        .filter(code=code)
+        .first()
+    )
 
 
-IMPACT_ZERO = {k: 0 for k in ("officials", "population", "jurisdictions", "companies", "company_employees",
-                               "jurisdictions_without_population")}
+IMPACT_ZERO = {
+    k: 0
+    for k in (
+        "officials",
+        "population",
+        "jurisdictions",
+        "companies",
+        "company_employees",
+        "jurisdictions_without_population",
+    )
+}
 #: filtered figures are recomputed from records at most this often per filter (the key also changes with every
 #: snapshot refresh and every write that marks it stale)
 IMPACT_CACHE_SECONDS = 300
@@ -391,8 +454,9 @@ def impact_academies(*, user) -> QuerySet[Academy]:
     return qs
 
 
-def impact_filter_for(*, user, year: int | None = None, academy: int | None = None, topic: int | None = None,
-                      province: str = "") -> ImpactFilter:
+def impact_filter_for(
+    *, user, year: int | None = None, academy: int | None = None, topic: int | None = None, province: str = ""
+) -> ImpactFilter:
     """The filter the user may have: a coordinator is held to their own academies (asking for another one gives
     their own figures, never the other academy's)."""
     if getattr(user, "is_program_staff", False):
@@ -413,11 +477,13 @@ def impact_trainings(flt: ImpactFilter | None = None) -> list[impact_engine.Trai
         if flt.academies is not None:
             courses = courses.filter(academy_id__in=flt.academies)
         if flt.topic is not None:
-            courses = courses.filter(Exists(CourseModule.objects.filter(course_id=OuterRef("pk"),
-                                                                        module__topics=flt.topic)))
+            courses = courses.filter(
+                Exists(CourseModule.objects.filter(course_id=OuterRef("pk"), module__topics=flt.topic))
+            )
     topics_of: dict[int, set[int]] = defaultdict(set)
     for course_id, topic_id in CourseModule.objects.filter(course__in=courses).values_list(
-            "course_id", "module__topics"):
+        "course_id", "module__topics"
+    ):
         if topic_id:
             topics_of[course_id].add(topic_id)
     frozen = {k: frozenset(v) for k, v in topics_of.items()}
@@ -425,21 +491,37 @@ def impact_trainings(flt: ImpactFilter | None = None) -> list[impact_engine.Trai
     rows = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, course__in=courses)
     if flt is not None and flt.province:
         rows = rows.filter(official__province=flt.province)
-    return [impact_engine.Training(off, end, academy, course, frozen.get(course, empty), pos, jur, comp_, size)
-            for off, end, academy, course, pos, jur, comp_, size in rows.values_list(
-                "official_id", "course__end_date", "course__academy_id", "course_id", "position", "jurisdiction_id",
-                "company_id", "company_employees").iterator(chunk_size=20000)]
+    return [
+        impact_engine.Training(off, end, academy, course, frozen.get(course, empty), pos, jur, comp_, size)
+        for off, end, academy, course, pos, jur, comp_, size in rows.values_list(
+            "official_id",
+            "course__end_date",
+            "course__academy_id",
+            "course_id",
+            "position",
+            "jurisdiction_id",
+            "company_id",
+            "company_employees",
+        ).iterator(chunk_size=20000)
+    ]
 
 
 def impact_population_figures() -> list[impact_engine.PopulationFigure]:
-    return [impact_engine.PopulationFigure(j, d, p) for j, d, p in
-            JurisdictionPopulation.objects.values_list("jurisdiction_id", "valid_from", "population")]
+    return [
+        impact_engine.PopulationFigure(j, d, p)
+        for j, d, p in JurisdictionPopulation.objects.values_list("jurisdiction_id", "valid_from", "population")
+    ]
 
 
 def _figures_json(f: impact_engine.ImpactFigures) -> dict:
-    return {"officials": f.officials, "population": f.population, "jurisdictions": f.jurisdictions,
-            "companies": f.companies, "company_employees": f.company_employees,
-            "jurisdictions_without_population": f.jurisdictions_without_population}
+    return {
+        "officials": f.officials,
+        "population": f.population,
+        "jurisdictions": f.jurisdictions,
+        "companies": f.companies,
+        "company_employees": f.company_employees,
+        "jurisdictions_without_population": f.jurisdictions_without_population,
+    }
 
 
 def impact_report_data(report: impact_engine.ImpactReport) -> dict:
@@ -457,8 +539,10 @@ def _impact_filtered(flt: ImpactFilter, snap: ImpactSnapshot | None) -> dict:
     """Figures for a filter, computed from records by the engine and kept in the shared cache (no database write
     besides the cache's own); the key changes whenever the snapshot is refreshed or marked stale."""
     version = f"{snap.computed_at.timestamp() if snap and snap.computed_at else 0}-{int(bool(snap and snap.stale))}"
-    raw = f"{version}|{flt.year}|{','.join(map(str, flt.academies or ())) if flt.academies is not None else '*'}|" \
-          f"{flt.topic}|{flt.province}"
+    raw = (
+        f"{version}|{flt.year}|{','.join(map(str, flt.academies or ())) if flt.academies is not None else '*'}|"
+        f"{flt.topic}|{flt.province}"
+    )
     key = "academy:impact:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
     data = cache.get(key)
     if data is None:
@@ -482,9 +566,17 @@ def impact_dashboard(flt: ImpactFilter | None = None) -> dict:
     topic_rows = list(Topic.objects.all())
     academies = {str(a.pk): a.display_name() for a in academy_rows}
     topics = {str(t.pk): t.display_name() for t in topic_rows}
-    return {"snapshot": snap, "data": data, "academy_names": academies, "topic_names": topics,
-            "updating": snap is None or snap.stale, "computed": bool(snap and snap.computed_at),
-            "filter": flt or ImpactFilter(), "academy_rows": academy_rows, "topic_rows": topic_rows}
+    return {
+        "snapshot": snap,
+        "data": data,
+        "academy_names": academies,
+        "topic_names": topics,
+        "updating": snap is None or snap.stale,
+        "computed": bool(snap and snap.computed_at),
+        "filter": flt or ImpactFilter(),
+        "academy_rows": academy_rows,
+        "topic_rows": topic_rows,
+    }
 
 
 IMPACT_EXPORT_ROWS = 100_000
@@ -499,23 +591,36 @@ def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) 
     if flt.academies is not None:
         rows = rows.filter(course__academy_id__in=flt.academies)
     if flt.topic is not None:
-        rows = rows.filter(Exists(CourseModule.objects.filter(course_id=OuterRef("course_id"),
-                                                              module__topics=flt.topic)))
+        rows = rows.filter(
+            Exists(CourseModule.objects.filter(course_id=OuterRef("course_id"), module__topics=flt.topic))
+        )
     if flt.province:
         rows = rows.filter(official__province=flt.province)
-    return rows.select_related("course__academy__organisation", "official__person", "jurisdiction", "company").order_by(
-        "course__end_date", "course_id", "id")[:limit].iterator(chunk_size=2000)
+    return (
+        rows.select_related("course__academy__organisation", "official__person", "jurisdiction", "company")
+        .order_by("course__end_date", "course_id", "id")[:limit]
+        .iterator(chunk_size=2000)
+    )
 
 
 def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
-    years = sorted({d.year for d in Course.objects.filter(status=CourseStatus.COMPLETED).dates("end_date", "year")},
-                   reverse=True)
+    years = sorted(
+        {d.year for d in Course.objects.filter(status=CourseStatus.COMPLETED).dates("end_date", "year")}, reverse=True
+    )
     # the provinces the who-is-behind page offers (jurisdictions' and employers'), without the models' ordering
     # in the DISTINCT
     provinces = sorted(
-        (set(Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct())
-         | set(Organisation.objects.filter(type__in=["city_government", "ministry", "soe"]).order_by().values_list(
-             "province_en", flat=True).distinct())) - {"", None})
+        (
+            set(Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct())
+            | set(
+                Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
+                .order_by()
+                .values_list("province_en", flat=True)
+                .distinct()
+            )
+        )
+        - {"", None}
+    )
     return years, provinces[:200]
 
 
@@ -525,8 +630,9 @@ def impact_filter_choices(*, user, dashboard: dict) -> dict:
     snapshot is next computed."""
     snapshot = dashboard["snapshot"]
     version = snapshot.computed_at.timestamp() if snapshot and snapshot.computed_at else 0
-    years, provinces = cache.get_or_set(f"academy:impact:choices:{version}", _impact_years_and_provinces,
-                                        IMPACT_CACHE_SECONDS)
+    years, provinces = cache.get_or_set(
+        f"academy:impact:choices:{version}", _impact_years_and_provinces, IMPACT_CACHE_SECONDS
+    )
     academies = dashboard["academy_rows"]
     if not getattr(user, "is_program_staff", False):
         own = user.scoped_organisation_ids("academy_coordinator")
@@ -539,9 +645,12 @@ def impact_filter_choices(*, user, dashboard: dict) -> dict:
 
 def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
     """Open possible duplicates (program staff only), both officials loaded in one pass."""
-    return PossibleDuplicate.objects.visible_to(user).open().select_related(
-        "new_official__person__organisation", "existing_official__person__organisation", "course").order_by(
-        "created_at", "id")
+    return (
+        PossibleDuplicate.objects.visible_to(user)
+        .open()
+        .select_related("new_official__person__organisation", "existing_official__person__organisation", "course")
+        .order_by("created_at", "id")
+    )
 
 
 def roster_upload(*, user, pk, course=None) -> RosterUpload | None:

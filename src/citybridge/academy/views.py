@@ -81,8 +81,12 @@ def _save(form, write) -> bool:
 
 
 def _form_page(request, form, title, cancel_url) -> HttpResponse:
-    return render(request, "academy/form.html", {"form": form, "title": title, "cancel_url": cancel_url},
-                  status=409 if getattr(form, "stale", False) else 200)
+    return render(
+        request,
+        "academy/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url},
+        status=409 if getattr(form, "stale", False) else 200,
+    )
 
 
 def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
@@ -112,10 +116,18 @@ def _official(request: HttpRequest, pk: int, perm: str = "academy.view_official"
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
     qs = selectors.course_list(user=request.user, status=status)
-    qs, sort = sort_queryset(request, qs, {
-        "title": localized("title"), "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
-        "dates": ("start_date", "end_date"), "status": ("status",), "confirmed": ("confirmed",),
-    }, "-dates")
+    qs, sort = sort_queryset(
+        request,
+        qs,
+        {
+            "title": localized("title"),
+            "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
+            "dates": ("start_date", "end_date"),
+            "status": ("status",),
+            "confirmed": ("confirmed",),
+        },
+        "-dates",
+    )
     user = request.user
     addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
     page = paginate(request, qs)
@@ -124,23 +136,34 @@ def index(request: HttpRequest) -> HttpResponse:
     for course in page["page_obj"].object_list:
         course.status_label = status_labels.get(course.status, course.status)
     detail_urls(page["page_obj"].object_list, "academy:course")
-    return render(request, "academy/index.html", {
-        **page, "status": status, "statuses": CourseStatus.choices, "sort": sort,
-        "can_add_course": bool(addable),
-        "can_see_compliance": user.has_perm("academy.view_compliance"),
-        "can_see_impact": user.has_perm("academy.view_impact"),
-        "can_add_official": user.has_perm("academy.add_official"),
-        "my_sessions": selectors.lecturer_sessions(user=user)[:50] if user.has_role("lecturer") else [],
-    })
+    return render(
+        request,
+        "academy/index.html",
+        {
+            **page,
+            "status": status,
+            "statuses": CourseStatus.choices,
+            "sort": sort,
+            "can_add_course": bool(addable),
+            "can_see_compliance": user.has_perm("academy.view_compliance"),
+            "can_see_impact": user.has_perm("academy.view_impact"),
+            "can_add_official": user.has_perm("academy.add_official"),
+            "my_sessions": selectors.lecturer_sessions(user=user)[:50] if user.has_role("lecturer") else [],
+        },
+    )
 
 
 @login_required
 def curriculum(request: HttpRequest) -> HttpResponse:
-    return render(request, "academy/curriculum.html", {
-        "topics": selectors.topic_list(user=request.user),
-        "modules": selectors.module_list(user=request.user),
-        "can_manage": request.user.has_perm("academy.manage_curriculum"),
-    })
+    return render(
+        request,
+        "academy/curriculum.html",
+        {
+            "topics": selectors.topic_list(user=request.user),
+            "modules": selectors.module_list(user=request.user),
+            "can_manage": request.user.has_perm("academy.manage_curriculum"),
+        },
+    )
 
 
 def _staff_form(request, form_cls, initial, write, title, success, redirect_to, version=None):
@@ -158,13 +181,28 @@ def topic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     topic = selectors.topic_get(user=request.user, pk=pk) if pk else None
     initial = {}
     if topic:
-        initial = {k: getattr(topic, k) for k in ("slug", "name_en", "name_zh_hans", "description_en",
-                                                   "description_zh_hans", "motivations", "order")}
+        initial = {
+            k: getattr(topic, k)
+            for k in (
+                "slug",
+                "name_en",
+                "name_zh_hans",
+                "description_en",
+                "description_zh_hans",
+                "motivations",
+                "order",
+            )
+        }
     return _staff_form(
-        request, TopicForm, initial,
+        request,
+        TopicForm,
+        initial,
         lambda d: services.topic_save(actor=request.user, topic=topic, **d),
-        _("Edit topic") if topic else _("New topic"), _("The topic was saved."), "academy:curriculum",
-        version=topic.version if topic else None)
+        _("Edit topic") if topic else _("New topic"),
+        _("The topic was saved."),
+        "academy:curriculum",
+        version=topic.version if topic else None,
+    )
 
 
 @login_required
@@ -172,14 +210,21 @@ def module_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     module = selectors.module_get(user=request.user, pk=pk) if pk else None
     initial = {}
     if module:
-        initial = {k: getattr(module, k) for k in ("title_en", "title_zh_hans", "objectives_en",
-                                                    "objectives_zh_hans", "days", "formats")}
+        initial = {
+            k: getattr(module, k)
+            for k in ("title_en", "title_zh_hans", "objectives_en", "objectives_zh_hans", "days", "formats")
+        }
         initial["topics"] = list(module.topics.all())
     return _staff_form(
-        request, ModuleForm, initial,
+        request,
+        ModuleForm,
+        initial,
         lambda d: services.module_save(actor=request.user, module=module, **d),
-        _("Edit module") if module else _("New module"), _("The module was saved."), "academy:curriculum",
-        version=module.version if module else None)
+        _("Edit module") if module else _("New module"),
+        _("The module was saved."),
+        "academy:curriculum",
+        version=module.version if module else None,
+    )
 
 
 @login_required
@@ -191,14 +236,22 @@ def academies(request: HttpRequest) -> HttpResponse:
         academy = selectors.academy_get(user=request.user, pk=request.POST.get("academy"))
         version = request.POST.get("version", "")
         try:
-            services.academy_save(actor=request.user, organisation=academy.organisation,
-                                  official=bool(request.POST.get("official")),
-                                  managed_by_program=bool(request.POST.get("managed_by_program")),
-                                  expected_version=int(version) if version.isdigit() else None)
+            services.academy_save(
+                actor=request.user,
+                organisation=academy.organisation,
+                official=bool(request.POST.get("official")),
+                managed_by_program=bool(request.POST.get("managed_by_program")),
+                expected_version=int(version) if version.isdigit() else None,
+            )
             messages.success(request, _("The academy was saved."))
         except StaleEdit:
-            messages.error(request, _("Someone else saved this academy while you were editing it; its saved values "
-                                      "are shown below. Review them and save again."))
+            messages.error(
+                request,
+                _(
+                    "Someone else saved this academy while you were editing it; its saved values "
+                    "are shown below. Review them and save again."
+                ),
+            )
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
@@ -212,11 +265,16 @@ def academies(request: HttpRequest) -> HttpResponse:
             coordinators.setdefault(m.organisation_id, []).append(m.user.email)
     for a in rows:
         a.coordinator_emails = coordinators.get(a.organisation_id, [])
-    return render(request, "academy/academies.html", {
-        "academies": rows, "can_manage": can_manage,
-        "managed_count": sum(1 for a in rows if a.managed_by_program),
-        "official_count": sum(1 for a in rows if a.official),
-    })
+    return render(
+        request,
+        "academy/academies.html",
+        {
+            "academies": rows,
+            "can_manage": can_manage,
+            "managed_count": sum(1 for a in rows if a.managed_by_program),
+            "official_count": sum(1 for a in rows if a.official),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- courses
@@ -243,19 +301,26 @@ def course_create(request: HttpRequest) -> HttpResponse:
             return redirect("academy:course", pk=course.pk)
         except ValidationError as exc:
             _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("New course"),
-                                                 "cancel_url": reverse("academy:index")})
+    return render(
+        request, "academy/form.html", {"form": form, "title": _("New course"), "cancel_url": reverse("academy:index")}
+    )
 
 
 @login_required
 def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk, "academy.manage_course")
-    initial = {k: getattr(course, k) for k in ("title_en", "title_zh_hans", "start_date", "end_date",
-                                               "location_en", "location_zh_hans")}
+    initial = {
+        k: getattr(course, k)
+        for k in ("title_en", "title_zh_hans", "start_date", "end_date", "location_en", "location_zh_hans")
+    }
     initial["academy"] = course.academy
     initial["modules"] = list(course.modules.all())
-    form = CourseForm(request.POST or None, initial=initial, academies=Academy.objects.filter(pk=course.academy_id),
-                      version=course.version)
+    form = CourseForm(
+        request.POST or None,
+        initial=initial,
+        academies=Academy.objects.filter(pk=course.academy_id),
+        version=course.version,
+    )
 
     def write(data):
         data.pop("academy")
@@ -282,19 +347,29 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         enrolled = {e.official_id for e in enrolments}
         candidates = [o for o in selectors.official_list(user=user, q=q)[:20] if o.pk not in enrolled]
     counts = {s: sum(1 for e in enrolments if e.status == s) for s in EnrolmentStatus.values}
-    return render(request, "academy/course_detail.html", {
-        "course": course, "can_manage": can_manage,
-        "sessions": selectors.course_sessions(course=course),
-        "course_modules": selectors.course_modules(course=course),
-        "enrolments": enrolments, "counts": counts,
-        "problems": [(p.severity, problem_message(p)) for p in problems],
-        "next_statuses": [(s, CourseStatus(s).label)
-                          for s in services.course_next_statuses(actor=user, course=course)] if can_manage else [],
-        "reopening": course.status == CourseStatus.CANCELLED,
-        "q": q, "candidates": candidates,
-        "show_contact": can_manage,
-        "is_completed": course.status == CourseStatus.COMPLETED,
-    })
+    return render(
+        request,
+        "academy/course_detail.html",
+        {
+            "course": course,
+            "can_manage": can_manage,
+            "sessions": selectors.course_sessions(course=course),
+            "course_modules": selectors.course_modules(course=course),
+            "enrolments": enrolments,
+            "counts": counts,
+            "problems": [(p.severity, problem_message(p)) for p in problems],
+            "next_statuses": [
+                (s, CourseStatus(s).label) for s in services.course_next_statuses(actor=user, course=course)
+            ]
+            if can_manage
+            else [],
+            "reopening": course.status == CourseStatus.CANCELLED,
+            "q": q,
+            "candidates": candidates,
+            "show_contact": can_manage,
+            "is_completed": course.status == CourseStatus.COMPLETED,
+        },
+    )
 
 
 @login_required
@@ -308,8 +383,12 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             reopened = course.status == CourseStatus.CANCELLED
             services.course_set_status(actor=request.user, course=course, status=form.cleaned_data["status"])
-            messages.success(request, _("The course was reopened and is in planning again.") if reopened
-                             else _("The course status was changed."))
+            messages.success(
+                request,
+                _("The course was reopened and is in planning again.")
+                if reopened
+                else _("The course status was changed."),
+            )
         except ValidationError as exc:
             for m in _errors(exc):
                 messages.error(request, m)
@@ -322,20 +401,33 @@ def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | N
     session = selectors.session_get(user=request.user, pk=pk) if pk else None
     course = _course(request, session.course_id if session else course_pk, "academy.manage_course")
     if session:
-        initial = {"date": session.date, "start_time": session.start_time, "end_time": session.end_time,
-                   "format": session.format, "module": session.module_id, "title_en": session.title_en,
-                   "title_zh_hans": session.title_zh_hans, "lecturer": session.lecturer_id, "site": session.site,
-                   "partner": session.partner_id}
+        initial = {
+            "date": session.date,
+            "start_time": session.start_time,
+            "end_time": session.end_time,
+            "format": session.format,
+            "module": session.module_id,
+            "title_en": session.title_en,
+            "title_zh_hans": session.title_zh_hans,
+            "lecturer": session.lecturer_id,
+            "site": session.site,
+            "partner": session.partner_id,
+        }
     else:
         initial = {"date": course.start_date}
-    form = SessionForm(request.POST or None, course=course, initial=initial,
-                       version=session.version if session else None)
-    if request.method == "POST" and form.is_valid() and _save(
-            form, lambda d: services.session_save(actor=request.user, course=course, session=session, **d)):
+    form = SessionForm(
+        request.POST or None, course=course, initial=initial, version=session.version if session else None
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(form, lambda d: services.session_save(actor=request.user, course=course, session=session, **d))
+    ):
         messages.success(request, _("The session was saved.") if session else _("The session was added."))
         return redirect("academy:course", pk=course.pk)
-    return _form_page(request, form, _("Edit session") if session else _("New session"),
-                      reverse("academy:course", args=[course.pk]))
+    return _form_page(
+        request, form, _("Edit session") if session else _("New session"), reverse("academy:course", args=[course.pk])
+    )
 
 
 @login_required
@@ -363,10 +455,17 @@ def course_ics(request: HttpRequest, pk: int) -> HttpResponse:
             desc.append(_("Lecturer: %(name)s") % {"name": s.lecturer.display_name()})
         if s.partner_id:
             desc.append(_("Partner: %(name)s") % {"name": s.partner.display_name()})
-        items.append(CalendarSession(
-            uid=f"academy-session-{s.pk}@{host}", day=s.date, start=s.start_time, end=s.end_time,
-            summary=f"{s.display_title()} · {s.get_format_display()}", location=s.site or course.location or "",
-            description="\n".join(desc)))
+        items.append(
+            CalendarSession(
+                uid=f"academy-session-{s.pk}@{host}",
+                day=s.date,
+                start=s.start_time,
+                end=s.end_time,
+                summary=f"{s.display_title()} · {s.get_format_display()}",
+                location=s.site or course.location or "",
+                description="\n".join(desc),
+            )
+        )
     data = timetable_ics(items, calendar_name=course.display_name(), tz=course.timezone)
     return file_response(data, f"course-{course.pk}.ics", "text/calendar; charset=utf-8")
 
@@ -385,8 +484,9 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
         except OfficialProfile.DoesNotExist:
             raise Http404
         try:
-            e = services.enrolment_create(actor=request.user, course=course, official=official,
-                                          waitlist=form.cleaned_data["waitlist"])
+            e = services.enrolment_create(
+                actor=request.user, course=course, official=official, waitlist=form.cleaned_data["waitlist"]
+            )
             if e.status == EnrolmentStatus.WAITLISTED:
                 messages.success(request, _("%(name)s was put on the waitlist.") % {"name": official.person})
             else:
@@ -411,8 +511,9 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         promoted = services.enrolment_withdraw(actor=request.user, enrolment=enrolment)
         messages.success(request, _("%(name)s was withdrawn.") % {"name": enrolment.official.person})
         if promoted:
-            messages.success(request, _("%(name)s moved from the waitlist into the class.")
-                             % {"name": promoted.official.person})
+            messages.success(
+                request, _("%(name)s moved from the waitlist into the class.") % {"name": promoted.official.person}
+            )
     except ValidationError as exc:
         for m in _errors(exc):
             messages.error(request, m)
@@ -447,17 +548,28 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         file = form.cleaned_data["file"]  # bounded and typed by RosterForm (check_upload)
         data = file.read()
         overflow = form.cleaned_data["overflow_to_waitlist"]
-        report = services.roster_import(actor=request.user, data=data, filename=file.name, course=course,
-                                        overflow_to_waitlist=overflow, dry_run=True)
+        report = services.roster_import(
+            actor=request.user,
+            data=data,
+            filename=file.name,
+            course=course,
+            overflow_to_waitlist=overflow,
+            dry_run=True,
+        )
         if report.ok:
-            upload = services.roster_upload_store(actor=request.user, data=data, filename=file.name, course=course,
-                                                  overflow_to_waitlist=overflow)
+            upload = services.roster_upload_store(
+                actor=request.user, data=data, filename=file.name, course=course, overflow_to_waitlist=overflow
+            )
         else:
             status = 422
     elif request.method == "POST":
         status = 422
-    return render(request, "academy/roster_import.html", {"form": form, "course": course, "report": report,
-                                                          "upload": upload}, status=status)
+    return render(
+        request,
+        "academy/roster_import.html",
+        {"form": form, "course": course, "report": report, "upload": upload},
+        status=status,
+    )
 
 
 def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
@@ -467,22 +579,32 @@ def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
         return redirect(request.path)
     confirmed = set(request.POST.getlist("change"))
     try:
-        report = services.roster_upload_confirm(actor=request.user, upload=upload,
-                                                sha256=request.POST.get("sha256", ""), apply_changes=confirmed)
+        report = services.roster_upload_confirm(
+            actor=request.user, upload=upload, sha256=request.POST.get("sha256", ""), apply_changes=confirmed
+        )
     except ValidationError as exc:
         for m in _errors(exc):
             messages.error(request, m)
         return redirect(request.path)
     if not report.ok:
-        return render(request, "academy/roster_import.html", {"form": RosterForm(), "course": course,
-                                                              "report": report}, status=422)
-    messages.success(request, _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
-                     % {"rows": report.created + report.matched, "created": report.created,
-                        "matched": report.matched})
+        return render(
+            request,
+            "academy/roster_import.html",
+            {"form": RosterForm(), "course": course, "report": report},
+            status=422,
+        )
+    messages.success(
+        request,
+        _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.")
+        % {"rows": report.created + report.matched, "created": report.created, "matched": report.matched},
+    )
     applied = sum(1 for row in report.rows for c in row["changes"] if c["key"] in confirmed)
     if report.skipped or applied:
-        messages.info(request, _("%(skipped)s already enrolled (left as they were); %(changes)s changed details "
-                                 "applied.") % {"skipped": report.skipped, "changes": applied})
+        messages.info(
+            request,
+            _("%(skipped)s already enrolled (left as they were); %(changes)s changed details applied.")
+            % {"skipped": report.skipped, "changes": applied},
+        )
     return redirect("academy:course", pk=course.pk) if course else redirect("academy:officials")
 
 
@@ -542,12 +664,22 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         s.future = s.date > today  # the service refuses marks for these: shown disabled
     for d in days:
         d["future"] = d["date"] > today
-    return render(request, "academy/attendance.html", {
-        "course": course, "sessions": sessions, "days": days, "grid": grid, "choices": ATTENDANCE_CHOICES,
-        "week": week, "weeks": range(1, weeks + 1), "first": first,
-        "last": first + timedelta(days=min(6, (date.max - first).days)),
-        "can_record": course.status in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED),
-    })
+    return render(
+        request,
+        "academy/attendance.html",
+        {
+            "course": course,
+            "sessions": sessions,
+            "days": days,
+            "grid": grid,
+            "choices": ATTENDANCE_CHOICES,
+            "week": week,
+            "weeks": range(1, weeks + 1),
+            "first": first,
+            "last": first + timedelta(days=min(6, (date.max - first).days)),
+            "can_record": course.status in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED),
+        },
+    )
 
 
 @login_required
@@ -573,8 +705,12 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             for e in report.errors[:50]:
                 line = e["line"]
-                messages.error(request, (_("Line %(line)s: %(message)s") % {"line": line, "message": e["message"]})
-                               if line else e["message"])
+                messages.error(
+                    request,
+                    (_("Line %(line)s: %(message)s") % {"line": line, "message": e["message"]})
+                    if line
+                    else e["message"],
+                )
         return redirect("academy:attendance", pk=course.pk)
     sessions = list(course.sessions.select_related("module"))
     rows = selectors.attendance_grid(course=course, sessions=sessions)
@@ -582,7 +718,8 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         [SheetOfficial(r.enrolment.official_id, r.enrolment.official.person.display_name()) for r in rows],
         [SheetSession(s.pk, s.date, s.start_time, s.display_title()) for s in sessions],
         {(r.enrolment.official_id, sid): st for r in rows for sid, st in r.marks.items()},
-        title=course.display_name())
+        title=course.display_name(),
+    )
     return file_response(data, f"attendance-{course.pk}.xlsx", XLSX)
 
 
@@ -595,8 +732,11 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk, "academy.manage_course")
     try:
         issued, skipped = services.certificate_issue_all(actor=request.user, course=course)
-        messages.success(request, _("%(issued)s certificates issued; %(skipped)s officials without a training day "
-                                    "were skipped.") % {"issued": issued, "skipped": skipped})
+        messages.success(
+            request,
+            _("%(issued)s certificates issued; %(skipped)s officials without a training day were skipped.")
+            % {"issued": issued, "skipped": skipped},
+        )
     except ValidationError as exc:
         for m in _errors(exc):
             messages.error(request, m)
@@ -629,14 +769,20 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("academy:course", pk=cert.enrolment.course_id)
         except ValidationError as exc:
             _form_error(form, exc)
-    return render(request, "academy/form.html", {"form": form, "title": _("Revoke certificate %(code)s")
-                                                 % {"code": cert.code},
-                                                 "submit_label": _("Revoke the certificate"),
-                                                 "submit_class": "outline secondary",
-                                                 "confirm_message": _("Revoke this certificate? Verification will "
-                                                                      "show it as revoked; this cannot be undone."),
-                                                 "cancel_url": reverse("academy:course",
-                                                                       args=[cert.enrolment.course_id])})
+    return render(
+        request,
+        "academy/form.html",
+        {
+            "form": form,
+            "title": _("Revoke certificate %(code)s") % {"code": cert.code},
+            "submit_label": _("Revoke the certificate"),
+            "submit_class": "outline secondary",
+            "confirm_message": _(
+                "Revoke this certificate? Verification will show it as revoked; this cannot be undone."
+            ),
+            "cancel_url": reverse("academy:course", args=[cert.enrolment.course_id]),
+        },
+    )
 
 
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
@@ -645,10 +791,17 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     typed = typed[:40]
     normal = normalise_code(typed) if typed else None
     cert = selectors.certificate_by_code(normal) if normal else None
-    return render(request, "academy/verify.html", {
-        "typed": typed, "certificate": cert, "malformed": bool(typed) and normal is None,
-        "not_found": bool(normal) and cert is None,
-    }, status=404 if typed and cert is None else 200)
+    return render(
+        request,
+        "academy/verify.html",
+        {
+            "typed": typed,
+            "certificate": cert,
+            "malformed": bool(typed) and normal is None,
+            "not_found": bool(normal) and cert is None,
+        },
+        status=404 if typed and cert is None else 200,
+    )
 
 
 # --------------------------------------------------------------------------- officials
@@ -659,15 +812,27 @@ def official_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_program_staff or request.user.has_perm("academy.view_compliance")):
         raise PermissionDenied
     q = request.GET.get("q", "")[:100]
-    qs, sort = sort_queryset(request, selectors.official_list(user=request.user, q=q), {
-        "name": tuple(f"person__{f}" for f in localized("family_name", "given_name")), "position": ("position",),
-        "organisation": tuple(f"person__organisation__{f}" for f in localized("name")),
-        "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
-    }, "name")
-    return render(request, "academy/official_list.html", {
-        **paginate(request, qs), "q": q, "sort": sort,
-        "can_add": request.user.has_perm("academy.add_official"),
-    })
+    qs, sort = sort_queryset(
+        request,
+        selectors.official_list(user=request.user, q=q),
+        {
+            "name": tuple(f"person__{f}" for f in localized("family_name", "given_name")),
+            "position": ("position",),
+            "organisation": tuple(f"person__organisation__{f}" for f in localized("name")),
+            "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
+        },
+        "name",
+    )
+    return render(
+        request,
+        "academy/official_list.html",
+        {
+            **paginate(request, qs),
+            "q": q,
+            "sort": sort,
+            "can_add": request.user.has_perm("academy.add_official"),
+        },
+    )
 
 
 @login_required
@@ -714,40 +879,63 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _form_error(form, exc)
     history = selectors.official_history(official=official)
-    return render(request, "academy/official_detail.html", {
-        "official": official, "person": official.person, "history": history,
-        "show_contact": request.user.has_perm("academy.view_official_contact", official),
-        "can_change": can_change, "form": form,
-        "rules": services.compliance_rules(),
-    }, status=422 if request.method == "POST" else 200)
+    return render(
+        request,
+        "academy/official_detail.html",
+        {
+            "official": official,
+            "person": official.person,
+            "history": history,
+            "show_contact": request.user.has_perm("academy.view_official_contact", official),
+            "can_change": can_change,
+            "form": form,
+            "rules": services.compliance_rules(),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
 
 
 def _official_initial(official: OfficialProfile) -> dict:
     person = official.person
     j = official.jurisdiction
     return {
-        "family_name_en": person.family_name_en, "given_name_en": person.given_name_en,
-        "family_name_zh_hans": person.family_name_zh_hans, "given_name_zh_hans": person.given_name_zh_hans,
-        "organisation": person.organisation, "email": person.email, "phone": person.phone,
-        "position": official.position, "jurisdiction": j.display_name() if j else "",
-        "province": (j.province_en or j.province_zh_hans) if j else "", "company": official.company,
-        "company_employees": official.company_employees, "service_start": official.service_start,
+        "family_name_en": person.family_name_en,
+        "given_name_en": person.given_name_en,
+        "family_name_zh_hans": person.family_name_zh_hans,
+        "given_name_zh_hans": person.given_name_zh_hans,
+        "organisation": person.organisation,
+        "email": person.email,
+        "phone": person.phone,
+        "position": official.position,
+        "jurisdiction": j.display_name() if j else "",
+        "province": (j.province_en or j.province_zh_hans) if j else "",
+        "company": official.company,
+        "company_employees": official.company_employees,
+        "service_start": official.service_start,
     }
 
 
 @login_required
 def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
     official = _official(request, pk, "academy.change_official")
-    form = OfficialForm(request.POST or None, initial=_official_initial(official), version=official.version,
-                        person_version=official.person.version)
+    form = OfficialForm(
+        request.POST or None,
+        initial=_official_initial(official),
+        version=official.version,
+        person_version=official.person.version,
+    )
     if not request.user.is_program_staff:
         form.fields.pop("organisation")
     if request.method == "POST" and form.is_valid():
         data = form.data_without_version()
         try:
-            services.official_update_with_person(actor=request.user, official=official,
-                                                 expected_version=form.expected_version,
-                                                 expected_person_version=data.pop("person_version", None), **data)
+            services.official_update_with_person(
+                actor=request.user,
+                official=official,
+                expected_version=form.expected_version,
+                expected_person_version=data.pop("person_version", None),
+                **data,
+            )
             messages.success(request, _("The official was saved."))
             return redirect("academy:official", pk=official.pk)
         except StaleEdit:
@@ -791,9 +979,14 @@ def _behind_params(request):
 
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
     rule = request.GET.get("rule", "any") if request.GET.get("rule") in selectors.BEHIND_RULES else "any"
-    return {"year": year, "academy": int_or_none("academy"), "organisation": int_or_none("organisation"),
-            "province": request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else "",
-            "position": position, "rule": rule}
+    return {
+        "year": year,
+        "academy": int_or_none("academy"),
+        "organisation": int_or_none("organisation"),
+        "province": request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else "",
+        "position": position,
+        "rule": rule,
+    }
 
 
 def _behind_queryset(request, params):
@@ -806,14 +999,21 @@ def _behind_queryset(request, params):
 
 
 def _behind_rule_choices():
-    return [("any", _("Behind on either rule")), ("annual", _("Behind this year")),
-            ("window", _("At risk in the 5-year window")), ("both", _("Behind on both rules"))]
+    return [
+        ("any", _("Behind on either rule")),
+        ("annual", _("Behind this year")),
+        ("window", _("At risk in the 5-year window")),
+        ("both", _("Behind on both rules")),
+    ]
 
 
 BEHIND_SORTS = {
     "official": ("official__person__family_name_en", "official__person__given_name_en"),
-    "position": ("official__position",), "organisation": ("official__person__organisation__name_en",),
-    "province": ("official__province_code", "official__province"), "days": ("total_days",), "shortfall": ("shortfall",),
+    "position": ("official__position",),
+    "organisation": ("official__person__organisation__name_en",),
+    "province": ("official__province_code", "official__province"),
+    "days": ("total_days",),
+    "shortfall": ("shortfall",),
     "gap": ("window_gap",),
 }
 
@@ -831,20 +1031,32 @@ def behind(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     size = 50
-    chunk = list(qs[(number - 1) * size:number * size + 1]) if qs is not None else []
+    chunk = list(qs[(number - 1) * size : number * size + 1]) if qs is not None else []
     rows = selectors.behind_rows(chunk[:size])
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
-    return render(request, "academy/behind.html", {
-        "rows": rows, "page_number": number, "sort": sort, "has_next": len(chunk) > size, "has_previous": number > 1,
-        "querystring_without_page": f"{query.urlencode()}&" if query else "",
-        **params, "positions": Position.choices, "rules_choices": _behind_rule_choices(),
-        "prepared": qs is not None, "can_prepare": request.user.is_program_staff,
-        **selectors.behind_filter_choices(user=request.user), "province_choices": [provinces.grouped_choices()[0]],
-        "years": range(today.year + 1, today.year - 10, -1),
-        "rules": selectors.compliance_rules(),
-    })
+    return render(
+        request,
+        "academy/behind.html",
+        {
+            "rows": rows,
+            "page_number": number,
+            "sort": sort,
+            "has_next": len(chunk) > size,
+            "has_previous": number > 1,
+            "querystring_without_page": f"{query.urlencode()}&" if query else "",
+            **params,
+            "positions": Position.choices,
+            "rules_choices": _behind_rule_choices(),
+            "prepared": qs is not None,
+            "can_prepare": request.user.is_program_staff,
+            **selectors.behind_filter_choices(user=request.user),
+            "province_choices": [provinces.grouped_choices()[0]],
+            "years": range(today.year + 1, today.year - 10, -1),
+            "rules": selectors.compliance_rules(),
+        },
+    )
 
 
 @login_required
@@ -875,9 +1087,21 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.behind_rows(summaries)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Who is behind"))
-    header = [pgettext("person", "Name (English)"), pgettext("person", "Name (Chinese)"), _("Position"), _("Organisation"), _("Province"),
-              _("Year"), _("Training days"), _("Required"), _("Shortfall"), _("Five-year window"),
-              _("Days in window"), _("Window requirement"), _("Window gap at the annual pace")]
+    header = [
+        pgettext("person", "Name (English)"),
+        pgettext("person", "Name (Chinese)"),
+        _("Position"),
+        _("Organisation"),
+        _("Province"),
+        _("Year"),
+        _("Training days"),
+        _("Required"),
+        _("Shortfall"),
+        _("Five-year window"),
+        _("Days in window"),
+        _("Window requirement"),
+        _("Window gap at the annual pace"),
+    ]
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
@@ -888,14 +1112,24 @@ def behind_export(request: HttpRequest) -> HttpResponse:
     ws.append(cells)
     for r in rows:
         s, o = r.summary, r.summary.official
-        append(ws, [
-            o.person.full_name_en(), o.person.full_name_zh(), o.get_position_display(),
-            o.person.organisation.display_name() if o.person.organisation_id else "", o.province, s.year,
-            s.total_days, s.required_days, s.shortfall,
-            f"{s.window_start} – {r.window_last_day}" if s.window_start else "",
-            s.window_days if s.window_start else None, s.window_required if s.window_start else None,
-            s.window_gap if s.window_start else None,
-        ])
+        append(
+            ws,
+            [
+                o.person.full_name_en(),
+                o.person.full_name_zh(),
+                o.get_position_display(),
+                o.person.organisation.display_name() if o.person.organisation_id else "",
+                o.province,
+                s.year,
+                s.total_days,
+                s.required_days,
+                s.shortfall,
+                f"{s.window_start} – {r.window_last_day}" if s.window_start else "",
+                s.window_days if s.window_start else None,
+                s.window_required if s.window_start else None,
+                s.window_gap if s.window_start else None,
+            ],
+        )
     return file_response(xlsx_bytes(wb), f"behind-{params['year']}.xlsx", XLSX)
 
 
@@ -915,8 +1149,12 @@ def _impact_filter(request: HttpRequest) -> selectors.ImpactFilter:
         return value if low <= value <= high else None
 
     return selectors.impact_filter_for(
-        user=request.user, year=int_or_none("year", 1990, 2100), academy=int_or_none("academy"),
-        topic=int_or_none("topic"), province=request.GET.get("province", ""))
+        user=request.user,
+        year=int_or_none("year", 1990, 2100),
+        academy=int_or_none("academy"),
+        topic=int_or_none("topic"),
+        province=request.GET.get("province", ""),
+    )
 
 
 @login_required
@@ -926,19 +1164,28 @@ def impact(request: HttpRequest) -> HttpResponse:
     ctx = selectors.impact_dashboard(flt)
     data = ctx["data"]
     query = request.GET.urlencode()
-    return render(request, "academy/impact.html", {
-        **ctx, "total": data["total"], "specs": charts.impact_specs(ctx),
-        "by_year": sorted(data["by_year"].items()),
-        "by_academy": sorted(((ctx["academy_names"].get(k, k), f) for k, f in data["by_academy"].items()),
-                             key=lambda kv: -kv[1]["officials"]),
-        "by_topic": sorted(((ctx["topic_names"].get(k, k), f) for k, f in data["by_topic"].items()),
-                           key=lambda kv: -kv[1]["officials"]),
-        **{f"choice_{k}": v for k, v in selectors.impact_filter_choices(
-            user=request.user, dashboard=ctx).items()},
-        "selected_academy": flt.academies[0] if flt.academies and len(flt.academies) == 1 else None,
-        "can_pick_any_academy": request.user.is_program_staff,
-        "export_query": f"?{query}" if query else "",
-    })
+    return render(
+        request,
+        "academy/impact.html",
+        {
+            **ctx,
+            "total": data["total"],
+            "specs": charts.impact_specs(ctx),
+            "by_year": sorted(data["by_year"].items()),
+            "by_academy": sorted(
+                ((ctx["academy_names"].get(k, k), f) for k, f in data["by_academy"].items()),
+                key=lambda kv: -kv[1]["officials"],
+            ),
+            "by_topic": sorted(
+                ((ctx["topic_names"].get(k, k), f) for k, f in data["by_topic"].items()),
+                key=lambda kv: -kv[1]["officials"],
+            ),
+            **{f"choice_{k}": v for k, v in selectors.impact_filter_choices(user=request.user, dashboard=ctx).items()},
+            "selected_academy": flt.academies[0] if flt.academies and len(flt.academies) == 1 else None,
+            "can_pick_any_academy": request.user.is_program_staff,
+            "export_query": f"?{query}" if query else "",
+        },
+    )
 
 
 @login_required

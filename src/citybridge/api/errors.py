@@ -63,7 +63,10 @@ def _pydantic_message(error: dict) -> str:
 def _is_pydantic_english(error) -> bool:
     """A ValueError raised inside pydantic or a library (English), not one of our own translated messages."""
     return not isinstance(error, DjangoValidationError) and type(error).__module__.split(".")[0] in (
-        "pydantic", "pydantic_core", "email_validator")
+        "pydantic",
+        "pydantic_core",
+        "email_validator",
+    )
 
 
 def _field(loc) -> str:
@@ -92,7 +95,8 @@ def body_ref(get, field: str, pk, *, user) -> Any:
         return get(user=user, pk=pk)
     except (Http404, ObjectDoesNotExist):
         raise DjangoValidationError(
-            {field: _("Select a valid choice. That choice is not one of the available choices.")}) from None
+            {field: _("Select a valid choice. That choice is not one of the available choices.")}
+        ) from None
 
 
 def install(api: NinjaAPI) -> None:
@@ -106,11 +110,13 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(StaleEdit)
     def _stale(request, exc):
-        detail = _("Someone else saved this record after the version you sent (%(sent)s). Its current values, at "
-                   "version %(version)s, are in “current”: review them and send your change again.") % {
-            "sent": exc.expected, "version": exc.current_version}
-        response = api.create_response(request, {"detail": detail, "errors": [],
-                                                 "current": getattr(exc, "representation", None)}, status=409)
+        detail = _(
+            "Someone else saved this record after the version you sent (%(sent)s). Its current values, at "
+            "version %(version)s, are in “current”: review them and send your change again."
+        ) % {"sent": exc.expected, "version": exc.current_version}
+        response = api.create_response(
+            request, {"detail": detail, "errors": [], "current": getattr(exc, "representation", None)}, status=409
+        )
         response["ETag"] = f'"{exc.current_version}"'
         return response
 

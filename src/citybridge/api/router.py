@@ -16,14 +16,18 @@ from .errors import install
 api = NinjaAPI(
     title=gettext_lazy("CityBridge API"),  # lazy: the docs page and schema speak the request's language
     version="1.0.0",
-    description=gettext_lazy("Organisations, people and both programs' records. Authenticate with a personal access "
-                             "token (`Authorization: Bearer cb_…`, created on your profile page) or the browser "
-                             "session."),
+    description=gettext_lazy(
+        "Organisations, people and both programs' records. Authenticate with a personal access "
+        "token (`Authorization: Bearer cb_…`, created on your profile page) or the browser "
+        "session."
+    ),
     auth=API_AUTH,
     urls_namespace="api-1.0.0",
     docs_url="/docs",
-    throttle=[ClientAnonRateThrottle(settings.CITYBRIDGE_API_RATES[0]),
-              ClientAuthRateThrottle(settings.CITYBRIDGE_API_RATES[1])],
+    throttle=[
+        ClientAnonRateThrottle(settings.CITYBRIDGE_API_RATES[0]),
+        ClientAuthRateThrottle(settings.CITYBRIDGE_API_RATES[1]),
+    ],
 )
 install(api)
 api.add_router("/", core_router)

@@ -16,8 +16,18 @@ from .models import (
 
 @admin.register(City)
 class CityAdmin(TranslationAdmin):
-    list_display = ("name", "province", "country", "admin_level", "population", "population_area", "population_year",
-                    "size_class", "climate_zone", "merged_into")
+    list_display = (
+        "name",
+        "province",
+        "country",
+        "admin_level",
+        "population",
+        "population_area",
+        "population_year",
+        "size_class",
+        "climate_zone",
+        "merged_into",
+    )
     list_filter = ("country", "admin_level", "population_area", "size_class", "climate_zone")
     raw_id_fields = ("merged_into",)
     search_fields = ("name_en", "name_zh_hans", "province_en", "province_zh_hans")

@@ -1,6 +1,5 @@
 """API for the city registry and cohort selection: /api/v1/cities/…"""
 
-
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -82,6 +81,7 @@ class TargetOut(Schema):
     def resolve_target_type_label(obj) -> str:
         """CDP's category in the request's language (the reported text when it is not one of CDP's)."""
         return obj.display_target_type()
+
     sector: str
     base_year: int | None
     base_year_emissions_t: float | None
@@ -142,8 +142,9 @@ class IndicatorOut(Schema):
 
 @router.get("/cities", response=list[CityOut])
 @paginate(Pagination)
-def list_cities(request: HttpRequest, q: str = Query("", max_length=100),
-                country: Literal["US", "CN"] | None = None) -> QuerySet[City]:
+def list_cities(
+    request: HttpRequest, q: str = Query("", max_length=100), country: Literal["US", "CN"] | None = None
+) -> QuerySet[City]:
     """California (`US`) cities above 15,000 people and Chinese (`CN`) municipalities and prefecture-level cities,
     largest first; `q` searches both languages."""
     return selectors.city_list(user=request.auth, q=q, country=country or "")
@@ -154,8 +155,14 @@ def get_city(request: HttpRequest, pk: int) -> dict:
     """The city profile: key figures with source, year and method; the CEADs trend; CDP targets; peers."""
     city = selectors.city_get(user=request.auth, pk=pk)
     p = selectors.city_profile(user=request.auth, city=city)
-    return {"city": city, "key_figures": [f.value for f in p.figures], "emissions_trend_mt": p.trend,
-            "targets": p.targets, "peers": p.peers, "sources": p.sources}
+    return {
+        "city": city,
+        "key_figures": [f.value for f in p.figures],
+        "emissions_trend_mt": p.trend,
+        "targets": p.targets,
+        "peers": p.peers,
+        "sources": p.sources,
+    }
 
 
 @router.get("/cities/{id:pk}/values", response=list[ValueOut])

@@ -15,11 +15,17 @@ def trend_spec(points: list[dict]) -> dict:
         "data": {"values": points},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"},
-                  "scale": {"zero": False}},
+            "x": {
+                "field": "year",
+                "type": "quantitative",
+                "title": _("Year"),
+                "axis": {"format": "d"},
+                "scale": {"zero": False},
+            },
             "y": {"field": "value", "type": "quantitative", "title": _("Million tonnes CO2")},
-            "tooltip": [{"field": "year", "type": "quantitative", "title": _("Year"), "format": "d"},
-                        {"field": "value", "type": "quantitative", "title": _("Million tonnes CO2"),
-                         "format": ".2f"}],
+            "tooltip": [
+                {"field": "year", "type": "quantitative", "title": _("Year"), "format": "d"},
+                {"field": "value", "type": "quantitative", "title": _("Million tonnes CO2"), "format": ".2f"},
+            ],
         },
     }

@@ -45,20 +45,28 @@ def load(stdout=None) -> None:
     if imported is not None or not CandidateCity.objects.exists():
         # pool: California cities that reported to CDP or appear in Nangini; Chinese cities in Nangini (which
         # also have CEADs or PKU figures): the cities the collaborative has data on
-        with_data = set(City.objects.filter(
-            indicator_values__source__code__in=["cdp2021_emissions", "nangini2019"]).values_list("id", flat=True))
+        with_data = set(
+            City.objects.filter(indicator_values__source__code__in=["cdp2021_emissions", "nangini2019"]).values_list(
+                "id", flat=True
+            )
+        )
         present = set(CandidateCity.objects.values_list("city_id", flat=True))
-        bulk_create_with_history([CandidateCity(city_id=pk, origin=CandidateCity.Origin.STAFF)
-                                  for pk in sorted(with_data - present)], CandidateCity)
+        bulk_create_with_history(
+            [CandidateCity(city_id=pk, origin=CandidateCity.Origin.STAFF) for pk in sorted(with_data - present)],
+            CandidateCity,
+        )
     staff = User.objects.filter(email="staff@citybridge.local").first()
     hayward = City.objects.filter(country="US", name_en="Hayward").first()
     if hayward:
         user = User.objects.filter(email=COORDINATOR_EMAIL).first() or User.objects.create_user(
-            COORDINATOR_EMAIL, DEMO_PASSWORD)
+            COORDINATOR_EMAIL, DEMO_PASSWORD
+        )
         RoleMembership.objects.get_or_create(user=user, role=Role.CITY_COORDINATOR, city=hayward)
     if staff and not SelectionRun.objects.filter(name=RUN_NAME).exists():
         # computed here, not queued: the demo must not depend on a running worker
         services.selection_run_create(actor=staff, name=RUN_NAME, parameters=default_parameters(), background=False)
     if stdout:
-        stdout.write(f"cities: {City.objects.count()} cities, {CandidateCity.objects.count()} candidates, "
-                     f"{SelectionRun.objects.count()} selection runs")
+        stdout.write(
+            f"cities: {City.objects.count()} cities, {CandidateCity.objects.count()} candidates, "
+            f"{SelectionRun.objects.count()} selection runs"
+        )

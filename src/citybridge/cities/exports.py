@@ -68,58 +68,124 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
             s = res["scores"][cid]
             if s["group"] != group:
                 continue
-            contribs = [{"code": c["criterion"], "name": names.get(c["criterion"], c["criterion"]),
-                         "raw": c["raw"], "normalised": c["normalised"], "weighted": c["weighted"],
-                         "imputed": c["imputed"], "missing": c["missing"]} for c in s["contributions"]]
+            contribs = [
+                {
+                    "code": c["criterion"],
+                    "name": names.get(c["criterion"], c["criterion"]),
+                    "raw": c["raw"],
+                    "normalised": c["normalised"],
+                    "weighted": c["weighted"],
+                    "imputed": c["imputed"],
+                    "missing": c["missing"],
+                }
+                for c in s["contributions"]
+            ]
             top = max(contribs, key=lambda c: c["weighted"]) if contribs else None
-            rows.append(Row(cid, label(cid), province(cid), s["score"], s["rank_in_group"], rob.get(cid),
-                            contribs, top["name"] if top else ""))
+            rows.append(
+                Row(
+                    cid,
+                    label(cid),
+                    province(cid),
+                    s["score"],
+                    s["rank_in_group"],
+                    rob.get(cid),
+                    contribs,
+                    top["name"] if top else "",
+                )
+            )
         if rows or params["counts"].get(group):
             groups.append((group, rows))
-    criteria = [{"code": c["code"], "name": names.get(c["code"], c["code"]), "input_weight": c["weight"],
-                 "weight": res["weights"].get(c["code"], 0.0), "higher_is_better": c["higher_is_better"]}
-                for c in params["criteria"]]
+    criteria = [
+        {
+            "code": c["code"],
+            "name": names.get(c["code"], c["code"]),
+            "input_weight": c["weight"],
+            "weight": res["weights"].get(c["code"], 0.0),
+            "higher_is_better": c["higher_is_better"],
+        }
+        for c in params["criteria"]
+    ]
     runners = []
     for r in res.get("runners_up", []):
-        runners.append({**r, "name": label(r["id"]), "province": province(r["id"]),
-                        "group_name": _group_name(r.get("group", "")),
-                        "displaced": [label(x) for x in r["would_displace"]], "robustness": rob.get(r["id"]),
-                        "blocking_label": _constraint(r["blocking_constraint"]) if r["blocking_constraint"] else ""})
+        runners.append(
+            {
+                **r,
+                "name": label(r["id"]),
+                "province": province(r["id"]),
+                "group_name": _group_name(r.get("group", "")),
+                "displaced": [label(x) for x in r["would_displace"]],
+                "robustness": rob.get(r["id"]),
+                "blocking_label": _constraint(r["blocking_constraint"]) if r["blocking_constraint"] else "",
+            }
+        )
     notes = []
     if res.get("weights_normalised"):
-        notes.append(_("The weights you gave add up to %(sum)s; they were divided by that sum so that they add up "
-                       "to 1.") % {"sum": f"{res['weight_sum_input']:g}"})
-    notes.append({"minmax": _("Normalisation: min–max within each group (1 = best value in the group)."),
-                  "rank": _("Normalisation: rank within each group (1 = best, 0 = worst).")}[params["normalisation"]])
-    notes.append({"exclude": _("Missing values: cities lacking any criterion with a weight above 0 were excluded."),
-                  "penalise": _("Missing values: a missing value scored as the worst (0)."),
-                  "impute_peers": _("Missing values: imputed as the median of peers of the same size class in the "
-                                    "same group.")}[params["missing"]])
-    notes.append(_("Exact optimum by integer programming (OR-Tools CP-SAT); robustness from %(n)s perturbations "
-                   "of the weights by up to ±20%% (seed %(seed)s).") % {"n": res["perturbations"],
-                                                                        "seed": res["seed"]})
+        notes.append(
+            _("The weights you gave add up to %(sum)s; they were divided by that sum so that they add up to 1.")
+            % {"sum": f"{res['weight_sum_input']:g}"}
+        )
+    notes.append(
+        {
+            "minmax": _("Normalisation: min–max within each group (1 = best value in the group)."),
+            "rank": _("Normalisation: rank within each group (1 = best, 0 = worst)."),
+        }[params["normalisation"]]
+    )
+    notes.append(
+        {
+            "exclude": _("Missing values: cities lacking any criterion with a weight above 0 were excluded."),
+            "penalise": _("Missing values: a missing value scored as the worst (0)."),
+            "impute_peers": _(
+                "Missing values: imputed as the median of peers of the same size class in the same group."
+            ),
+        }[params["missing"]]
+    )
+    notes.append(
+        _(
+            "Exact optimum by integer programming (OR-Tools CP-SAT); robustness from %(n)s perturbations "
+            "of the weights by up to ±20%% (seed %(seed)s)."
+        )
+        % {"n": res["perturbations"], "seed": res["seed"]}
+    )
     if params.get("min_reporting"):
-        notes.append(_("A criterion reported by fewer than %(n)s cities of a group was left out for that group.")
-                     % {"n": params["min_reporting"]})
+        notes.append(
+            _("A criterion reported by fewer than %(n)s cities of a group was left out for that group.")
+            % {"n": params["min_reporting"]}
+        )
     from .labels import group_label
 
     warnings = []
     for w in res.get("warnings", []):
         crit, group = names.get(w.get("criterion"), w.get("criterion")), group_label(w.get("group", ""))
         if w.get("code") == "criterion_no_data_in_group":
-            warnings.append(_("“%(criterion)s” has no data in %(group)s, so it does not distinguish cities there.")
-                            % {"criterion": crit, "group": group})
+            warnings.append(
+                _("“%(criterion)s” has no data in %(group)s, so it does not distinguish cities there.")
+                % {"criterion": crit, "group": group}
+            )
         elif w.get("code") == "criterion_left_out_in_group":
-            warnings.append(_("“%(criterion)s” was left out for %(group)s: only %(reporting)s cities there report "
-                              "it (fewer than %(min)s).") % {"criterion": crit, "group": group,
-                                                             "reporting": w["reporting"], "min": w["min_reporting"]})
+            warnings.append(
+                _(
+                    "“%(criterion)s” was left out for %(group)s: only %(reporting)s cities there report "
+                    "it (fewer than %(min)s)."
+                )
+                % {"criterion": crit, "group": group, "reporting": w["reporting"], "min": w["min_reporting"]}
+            )
     from .catalogue import sources_for
     from .models import DataSource
 
     source_codes = {"geonames"} | {code for c in codes for code in sources_for(c)}
     sources = list(DataSource.objects.filter(code__in=source_codes).order_by("code"))
-    return Report(groups, criteria, runners, notes, res["objective"], res.get("pool_size", 0),
-                  len(res.get("excluded_for_missing", {})), len(res.get("imputed", {})), warnings, sources)
+    return Report(
+        groups,
+        criteria,
+        runners,
+        notes,
+        res["objective"],
+        res.get("pool_size", 0),
+        len(res.get("excluded_for_missing", {})),
+        len(res.get("imputed", {})),
+        warnings,
+        sources,
+    )
 
 
 def _group_name(group: str) -> str:
@@ -164,22 +230,56 @@ def run_xlsx(run: SelectionRun) -> bytes:
     for group, rows in report.groups:
         for r in rows:
             by = {c["code"]: c["weighted"] for c in r.contributions}
-            append(ws, [_group_name(group), r.name, r.province, round(r.score, 6), r.rank,
-                        r.robustness if r.robustness is not None else "",
-                        *[round(by.get(c["code"], 0.0), 6) for c in report.criteria]])
+            append(
+                ws,
+                [
+                    _group_name(group),
+                    r.name,
+                    r.province,
+                    round(r.score, 6),
+                    r.rank,
+                    r.robustness if r.robustness is not None else "",
+                    *[round(by.get(c["code"], 0.0), 6) for c in report.criteria],
+                ],
+            )
     ws2 = wb.create_sheet(pgettext("sheet name", "Criteria"))
     append(ws2, [_("Indicator"), _("Weight given"), _("Weight used"), _("Direction")])
     for c in report.criteria:
-        append(ws2, [c["name"], c["input_weight"], round(c["weight"], 6),
-                     _("Higher is better") if c["higher_is_better"] else _("Lower is better")])
+        append(
+            ws2,
+            [
+                c["name"],
+                c["input_weight"],
+                round(c["weight"], 6),
+                _("Higher is better") if c["higher_is_better"] else _("Lower is better"),
+            ],
+        )
     ws3 = wb.create_sheet(pgettext("sheet name", "Runners-up"))
-    append(ws3, [_("Group"), _("City"), _("Score"), _("Score gain needed to enter"), _("Would displace"),
-                 _("Binding constraint"), _("Robustness")])
+    append(
+        ws3,
+        [
+            _("Group"),
+            _("City"),
+            _("Score"),
+            _("Score gain needed to enter"),
+            _("Would displace"),
+            _("Binding constraint"),
+            _("Robustness"),
+        ],
+    )
     for r in report.runners_up:
-        append(ws3, [r["group_name"], r["name"], round(r["score"], 6),
-                     round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
-                     ", ".join(r["displaced"]), r["blocking_label"],
-                     r["robustness"] if r["robustness"] is not None else ""])
+        append(
+            ws3,
+            [
+                r["group_name"],
+                r["name"],
+                round(r["score"], 6),
+                round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
+                ", ".join(r["displaced"]),
+                r["blocking_label"],
+                r["robustness"] if r["robustness"] is not None else "",
+            ],
+        )
     ws5 = wb.create_sheet(pgettext("sheet name", "Sources"))
     append(ws5, [_("Source"), _("Citation"), _("Licence and terms")])
     for src in report.sources:
@@ -222,16 +322,24 @@ def run_pdf(run: SelectionRun) -> bytes:
     reports = {}
     for lang in ("en", "zh-hans"):
         with translation.override(lang):
-            reports[lang] = (run_report(run, lang), {
-                "title": _("Cohort selection memo"),
-                "selected": _("Selected cities"),
-                "runners": _("Runners-up and what would bring them in"),
-                "method": _("Method"),
-                "criteria": _("Criteria and weights"),
-                "city": _("City"), "score": _("Score"), "robust": _("Robustness"), "reason": _("Largest contribution"),
-                "gain": _("Score gain needed to enter"), "displace": _("Would displace"),
-                "constraint": _("Binding constraint"), "sources": _("Sources"),
-            })
+            reports[lang] = (
+                run_report(run, lang),
+                {
+                    "title": _("Cohort selection memo"),
+                    "selected": _("Selected cities"),
+                    "runners": _("Runners-up and what would bring them in"),
+                    "method": _("Method"),
+                    "criteria": _("Criteria and weights"),
+                    "city": _("City"),
+                    "score": _("Score"),
+                    "robust": _("Robustness"),
+                    "reason": _("Largest contribution"),
+                    "gain": _("Score gain needed to enter"),
+                    "displace": _("Would displace"),
+                    "constraint": _("Binding constraint"),
+                    "sources": _("Sources"),
+                },
+            )
     en, zh = reports["en"], reports["zh-hans"]
     groups = {}
     for group, _rows in en[0].groups:
@@ -240,8 +348,11 @@ def run_pdf(run: SelectionRun) -> bytes:
             with translation.override(lang):
                 names.append(_group_name(group))
         groups[group] = " / ".join(dict.fromkeys(names))
-    story = [Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
-             Paragraph(escape(f"{run.name} — {run.created_at:%Y-%m-%d}"), body), Spacer(1, 4 * mm)]
+    story = [
+        Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
+        Paragraph(escape(f"{run.name} — {run.created_at:%Y-%m-%d}"), body),
+        Spacer(1, 4 * mm),
+    ]
 
     def both(key: str):
         story.append(Paragraph(escape(f"{en[1][key]} / {zh[1][key]}"), h2))
@@ -250,25 +361,58 @@ def run_pdf(run: SelectionRun) -> bytes:
     for (group, rows), (_g, rows_zh) in zip(en[0].groups, zh[0].groups, strict=True):
         data = [[Paragraph(escape(f"{en[1][k]} / {zh[1][k]}"), body) for k in ("city", "score", "robust", "reason")]]
         for r, rz in zip(rows, rows_zh, strict=True):
-            data.append([Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({groups[group]})"), body),
-                         f"{r.score:.3f}", f"{r.robustness:.0%}" if r.robustness is not None else "—",
-                         Paragraph(escape(f"{r.top_reason} / {rz.top_reason}"), body)])
+            data.append(
+                [
+                    Paragraph(escape(f"{r.name} {rz.name if rz.name != r.name else ''} ({groups[group]})"), body),
+                    f"{r.score:.3f}",
+                    f"{r.robustness:.0%}" if r.robustness is not None else "—",
+                    Paragraph(escape(f"{r.top_reason} / {rz.top_reason}"), body),
+                ]
+            )
         t = Table(data, colWidths=[55 * mm, 20 * mm, 25 * mm, 75 * mm], repeatRows=1)
-        t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), font, 8),
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         story += [t, Spacer(1, 3 * mm)]
     both("runners")
-    data = [[f"{en[1]['city']} / {zh[1]['city']}", f"{en[1]['gain']} / {zh[1]['gain']}",
-             f"{en[1]['displace']} / {zh[1]['displace']}", f"{en[1]['constraint']} / {zh[1]['constraint']}"]]
+    data = [
+        [
+            f"{en[1]['city']} / {zh[1]['city']}",
+            f"{en[1]['gain']} / {zh[1]['gain']}",
+            f"{en[1]['displace']} / {zh[1]['displace']}",
+            f"{en[1]['constraint']} / {zh[1]['constraint']}",
+        ]
+    ]
     for r, rz in zip(en[0].runners_up, zh[0].runners_up, strict=True):
-        data.append([Paragraph(escape(f"{r['name']} {rz['name'] if rz['name'] != r['name'] else ''}"), body),
-                     f"{r['gain_needed']:.4f}" if r["gain_needed"] is not None else "—",
-                     Paragraph(escape(", ".join(r["displaced"])), body),
-                     Paragraph(escape(" / ".join(x for x in (r["blocking_label"], rz["blocking_label"]) if x)), body)])
-    t = Table([[Paragraph(escape(str(c)), body) if isinstance(c, str) else c for c in row] for row in data],
-              colWidths=[45 * mm, 35 * mm, 45 * mm, 50 * mm], repeatRows=1)
-    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 8), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                           ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        data.append(
+            [
+                Paragraph(escape(f"{r['name']} {rz['name'] if rz['name'] != r['name'] else ''}"), body),
+                f"{r['gain_needed']:.4f}" if r["gain_needed"] is not None else "—",
+                Paragraph(escape(", ".join(r["displaced"])), body),
+                Paragraph(escape(" / ".join(x for x in (r["blocking_label"], rz["blocking_label"]) if x)), body),
+            ]
+        )
+    t = Table(
+        [[Paragraph(escape(str(c)), body) if isinstance(c, str) else c for c in row] for row in data],
+        colWidths=[45 * mm, 35 * mm, 45 * mm, 50 * mm],
+        repeatRows=1,
+    )
+    t.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), font, 8),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story.append(t)
     both("criteria")
     for c, cz in zip(en[0].criteria, zh[0].criteria, strict=True):
@@ -279,8 +423,17 @@ def run_pdf(run: SelectionRun) -> bytes:
         story.append(Paragraph(escape(nz), body))
     both("sources")
     for src in en[0].sources:
-        story.append(Paragraph(escape(f"{src.display_name('en')} / {src.display_name('zh-hans')}: {src.citation}"), body))
+        story.append(
+            Paragraph(escape(f"{src.display_name('en')} / {src.display_name('zh-hans')}: {src.citation}"), body)
+        )
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                      bottomMargin=15 * mm, title=run.name).build(story)
+    SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=run.name,
+    ).build(story)
     return buf.getvalue()

@@ -12,12 +12,21 @@ from .models import ClimateZone, DataAvailable, SizeClass
 class InterestForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), max_length=200)
     contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)
-    motivation = forms.CharField(label=_("Why does your city want to join?"), widget=forms.Textarea(attrs={"rows": 4}),
-                                 max_length=5000)
-    existing_plans = forms.CharField(label=_("Existing climate plans and targets"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    data_available = forms.MultipleChoiceField(label=_("Data your city has"), choices=DataAvailable.choices,
-                                               required=False, widget=forms.CheckboxSelectMultiple)
+    motivation = forms.CharField(
+        label=_("Why does your city want to join?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    existing_plans = forms.CharField(
+        label=_("Existing climate plans and targets"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    data_available = forms.MultipleChoiceField(
+        label=_("Data your city has"),
+        choices=DataAvailable.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class PoolAddForm(forms.Form):
@@ -45,41 +54,55 @@ class SelectionForm(forms.Form):
     normalisation = forms.ChoiceField(label=_("Normalisation"), choices=NORMALISATION_CHOICES, initial="minmax")
     missing = forms.ChoiceField(label=_("Missing values"), choices=MISSING_CHOICES, initial="penalise")
     min_reporting = forms.IntegerField(
-        label=_("Leave a criterion out of a group where fewer cities report it than"), min_value=0, max_value=500,
-        required=False, initial=0,
-        help_text=_("0 = never. For example 3: a criterion only one or two cities of a group report does not score "
-                    "that group (a lone reporter would otherwise take the best value and everyone else the worst)."))
+        label=_("Leave a criterion out of a group where fewer cities report it than"),
+        min_value=0,
+        max_value=500,
+        required=False,
+        initial=0,
+        help_text=_(
+            "0 = never. For example 3: a criterion only one or two cities of a group report does not score "
+            "that group (a lone reporter would otherwise take the best value and everyone else the worst)."
+        ),
+    )
     count_ca = forms.IntegerField(label=_("California cities"), min_value=0, max_value=500, initial=10)
     count_cn = forms.IntegerField(label=_("Chinese cities"), min_value=0, max_value=500, initial=10)
-    max_per_province_cn = forms.IntegerField(label=_("At most this many Chinese cities per province"), min_value=1,
-                                             max_value=500, required=False, initial=2)
-    must_include = forms.CharField(label=_("Must include (city ids, comma-separated)"), required=False,
-                                   max_length=2000)
-    must_exclude = forms.CharField(label=_("Must exclude (city ids, comma-separated)"), required=False,
-                                   max_length=2000)
-    perturbations = forms.IntegerField(label=_("Weight perturbations for robustness (±20%)"), min_value=0,
-                                       max_value=500, initial=200)
+    max_per_province_cn = forms.IntegerField(
+        label=_("At most this many Chinese cities per province"), min_value=1, max_value=500, required=False, initial=2
+    )
+    must_include = forms.CharField(label=_("Must include (city ids, comma-separated)"), required=False, max_length=2000)
+    must_exclude = forms.CharField(label=_("Must exclude (city ids, comma-separated)"), required=False, max_length=2000)
+    perturbations = forms.IntegerField(
+        label=_("Weight perturbations for robustness (±20%)"), min_value=0, max_value=500, initial=200
+    )
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, initial=0)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                            max_length=5000)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
     def __init__(self, *args, indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for ind in self.indicators:
             self.fields[f"weight_{ind.code}"] = forms.FloatField(
-                label=ind.display_name(), required=False, initial=ind.default_weight,
-                help_text=_("Higher is better") if ind.higher_is_better else _("Lower is better"))
+                label=ind.display_name(),
+                required=False,
+                initial=ind.default_weight,
+                help_text=_("Higher is better") if ind.higher_is_better else _("Lower is better"),
+            )
         for size, label in SizeClass.choices:
             for group in ("CA", "CN"):
                 self.fields[f"min_{size}_{group}"] = forms.IntegerField(
-                    label=_("At least this many “%(size)s” cities in %(group)s") % {"size": label,
-                                                                                 "group": group_label(group)},
-                    min_value=0, max_value=500, required=False)
+                    label=_("At least this many “%(size)s” cities in %(group)s")
+                    % {"size": label, "group": group_label(group)},
+                    min_value=0,
+                    max_value=500,
+                    required=False,
+                )
         for zone, label in ClimateZone.choices:
             self.fields[f"max_{zone}_CN"] = forms.IntegerField(
                 label=_("At most this many Chinese cities in the “%(zone)s” climate zone") % {"zone": label},
-                min_value=0, max_value=500, required=False)
+                min_value=0,
+                max_value=500,
+                required=False,
+            )
 
     def weight_fields(self) -> list[forms.BoundField]:
         return [self[f"weight_{ind.code}"] for ind in self.indicators]
@@ -88,8 +111,11 @@ class SelectionForm(forms.Form):
         return [self[name] for name in self.fields if name.startswith("min_")]
 
     def climate_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name.startswith("max_") and name.endswith("_CN")
-                and name != "max_per_province_cn"]
+        return [
+            self[name]
+            for name in self.fields
+            if name.startswith("max_") and name.endswith("_CN") and name != "max_per_province_cn"
+        ]
 
     def _ids(self, name: str) -> list[int]:
         text = self.cleaned_data.get(name) or ""
@@ -122,10 +148,16 @@ class SelectionForm(forms.Form):
             if v is not None:
                 bounds.append({"attribute": "climate_zone", "value": zone, "group": "CN", "max": v})
         return {
-            "pool": d["pool"], "criteria": criteria, "normalisation": d["normalisation"], "missing": d["missing"],
+            "pool": d["pool"],
+            "criteria": criteria,
+            "normalisation": d["normalisation"],
+            "missing": d["missing"],
             "min_reporting": d.get("min_reporting") or 0,
             "counts": {"CA": d["count_ca"], "CN": d["count_cn"]},
-            "max_per_province_cn": d.get("max_per_province_cn"), "bounds": bounds,
-            "must_include": self._ids("must_include"), "must_exclude": self._ids("must_exclude"),
-            "perturbations": d["perturbations"], "seed": d["seed"],
+            "max_per_province_cn": d.get("max_per_province_cn"),
+            "bounds": bounds,
+            "must_include": self._ids("must_include"),
+            "must_exclude": self._ids("must_exclude"),
+            "perturbations": d["perturbations"],
+            "seed": d["seed"],
         }

@@ -37,7 +37,10 @@ METHOD_CDP = (
     "Self-reported to CDP (2021), unverified; protocol: {protocol}.",
     "2021 年向 CDP 自行报告，未经核实；核算方法：{protocol}。",
 )
-METHOD_OVERRIDE = ("GeoNames figure corrected (overrides.csv): {source}", "GeoNames 数字已更正（overrides.csv）：{source}")
+METHOD_OVERRIDE = (
+    "GeoNames figure corrected (overrides.csv): {source}",
+    "GeoNames 数字已更正（overrides.csv）：{source}",
+)
 METHOD_NANGINI = ("As compiled by Nangini et al. (2019); source: {src}.", "Nangini 等（2019）整理；原始来源：{src}。")
 
 
@@ -87,10 +90,13 @@ class ImportReport:
     matches: list[sources.MatchReport] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"cities: {self.cities_created} created, {self.cities_updated} updated",
-               f"Chinese GeoNames places folded into their prefecture city: {self.places_folded}",
-               f"stale rows: {self.stale_deleted} deleted, {self.stale_archived} archived, "
-               f"{self.references_moved} references moved", *self.overrides]
+        out = [
+            f"cities: {self.cities_created} created, {self.cities_updated} updated",
+            f"Chinese GeoNames places folded into their prefecture city: {self.places_folded}",
+            f"stale rows: {self.stale_deleted} deleted, {self.stale_archived} archived, "
+            f"{self.references_moved} references moved",
+            *self.overrides,
+        ]
         for m in self.matches:
             out.append(m.summary())
             for name in m.unmatched:
@@ -106,19 +112,33 @@ def _ensure_catalogue() -> tuple[dict[str, DataSource], dict[str, IndicatorDefin
     for s in catalogue.SOURCES:
         obj, _ = DataSource.objects.update_or_create(
             code=s.code,
-            defaults={"name": s.name_en, "name_en": s.name_en, "name_zh_hans": s.name_zh, "citation": s.citation,
-                      "licence": s.licence, "url": s.url},
+            defaults={
+                "name": s.name_en,
+                "name_en": s.name_en,
+                "name_zh_hans": s.name_zh,
+                "citation": s.citation,
+                "licence": s.licence,
+                "url": s.url,
+            },
         )
         srcs[s.code] = obj
     inds = {}
     for d in catalogue.INDICATORS:
         obj, _ = IndicatorDefinition.objects.update_or_create(
             code=d.code,
-            defaults={"name": d.name_en, "name_en": d.name_en, "name_zh_hans": d.name_zh, "unit": d.unit,
-                      "category": d.category, "higher_is_better": d.higher_is_better,
-                      "description": d.description_en, "description_en": d.description_en,
-                      "description_zh_hans": d.description_zh, "is_derived": d.derivation is not None,
-                      "default_weight": d.default_weight},
+            defaults={
+                "name": d.name_en,
+                "name_en": d.name_en,
+                "name_zh_hans": d.name_zh,
+                "unit": d.unit,
+                "category": d.category,
+                "higher_is_better": d.higher_is_better,
+                "description": d.description_en,
+                "description_en": d.description_en,
+                "description_zh_hans": d.description_zh,
+                "is_derived": d.derivation is not None,
+                "default_weight": d.default_weight,
+            },
         )
         inds[d.code] = obj
     for d in catalogue.INDICATORS:
@@ -126,8 +146,13 @@ def _ensure_catalogue() -> tuple[dict[str, DataSource], dict[str, IndicatorDefin
             formula, num, den, years, scale = d.derivation
             DerivedIndicator.objects.update_or_create(
                 indicator=inds[d.code],
-                defaults={"formula": formula, "numerator": inds.get(num) if num else None,
-                          "denominator": inds.get(den) if den else None, "years": years, "scale": scale},
+                defaults={
+                    "formula": formula,
+                    "numerator": inds.get(num) if num else None,
+                    "denominator": inds.get(den) if den else None,
+                    "years": years,
+                    "scale": scale,
+                },
             )
     return srcs, inds
 
@@ -138,17 +163,45 @@ def _import_registry(report: ImportReport) -> dict[int, City]:
     report.places_folded = len(folded)
     existing = {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False)}
     new, changed = [], []
-    fields = ["name", "name_en", "name_zh_hans", "country", "province", "province_en", "province_zh_hans",
-              "population", "latitude", "longitude", "timezone", "size_class", "climate_zone", "admin_level",
-              "population_area", "population_year", "merged_into",
-              "province_code"]
+    fields = [
+        "name",
+        "name_en",
+        "name_zh_hans",
+        "country",
+        "province",
+        "province_en",
+        "province_zh_hans",
+        "population",
+        "latitude",
+        "longitude",
+        "timezone",
+        "size_class",
+        "climate_zone",
+        "admin_level",
+        "population_area",
+        "population_year",
+        "merged_into",
+        "province_code",
+    ]
     for g in geo:
         values = {
-            "name": g.name_en, "name_en": g.name_en, "name_zh_hans": g.name_zh or None, "country": g.country,
-            "province": g.province_en, "province_en": g.province_en, "province_zh_hans": g.province_zh,
-            "population": g.population, "latitude": g.latitude, "longitude": g.longitude, "timezone": g.timezone,
-            "size_class": size_class(g.population), "climate_zone": g.climate_zone, "admin_level": g.admin_level,
-            "population_area": g.population_area, "population_year": g.population_year, "merged_into": None,
+            "name": g.name_en,
+            "name_en": g.name_en,
+            "name_zh_hans": g.name_zh or None,
+            "country": g.country,
+            "province": g.province_en,
+            "province_en": g.province_en,
+            "province_zh_hans": g.province_zh,
+            "population": g.population,
+            "latitude": g.latitude,
+            "longitude": g.longitude,
+            "timezone": g.timezone,
+            "size_class": size_class(g.population),
+            "climate_zone": g.climate_zone,
+            "admin_level": g.admin_level,
+            "population_area": g.population_area,
+            "population_year": g.population_year,
+            "merged_into": None,
             "province_code": province_code(g.province_en, g.country) or province_code(g.province_zh, g.country),
         }
         city = existing.get(g.geonames_id)
@@ -202,8 +255,11 @@ def _fold_stale(report: ImportReport, listed: set[int]) -> None:
 
     from .models import CandidateCity, ExpressionOfInterest
 
-    stale = list(City.objects.filter(country="CN", geonames_id__isnull=False, merged_into__isnull=True)
-                 .exclude(geonames_id__in=listed))
+    stale = list(
+        City.objects.filter(country="CN", geonames_id__isnull=False, merged_into__isnull=True).exclude(
+            geonames_id__in=listed
+        )
+    )
     if not stale:
         return
     targets = list(City.objects.filter(geonames_id__in=listed, country="CN"))
@@ -249,16 +305,34 @@ class _Values:
         self.inds = inds
         self.rows: dict[str, list[IndicatorValue]] = defaultdict(list)
 
-    def add(self, source: DataSource, city: City, code: str, year, value, unit: str | None = None,
-            method: tuple[str, str] = ("", ""), inputs: list | None = None, area: str = "") -> IndicatorValue | None:
+    def add(
+        self,
+        source: DataSource,
+        city: City,
+        code: str,
+        year,
+        value,
+        unit: str | None = None,
+        method: tuple[str, str] = ("", ""),
+        inputs: list | None = None,
+        area: str = "",
+    ) -> IndicatorValue | None:
         if value is None:
             return None
         v = float(value)
         if math.isnan(v) or math.isinf(v):
             return None
         row = IndicatorValue(
-            city=city, indicator=self.inds[code], year=year, value=v, unit=unit or self.inds[code].unit,
-            source=source, method=method[0], method_en=method[0], method_zh_hans=method[1], inputs=inputs or [],
+            city=city,
+            indicator=self.inds[code],
+            year=year,
+            value=v,
+            unit=unit or self.inds[code].unit,
+            source=source,
+            method=method[0],
+            method_en=method[0],
+            method_zh_hans=method[1],
+            inputs=inputs or [],
             area=area,
         )
         self.rows[source.code].append(row)
@@ -280,16 +354,22 @@ def import_all(stdout=None) -> ImportReport:
         method = METHOD_GEONAMES
         if o is not None and city.population_year is not None:
             method = tuple(t.format(source=o.source)[:300] for t in METHOD_OVERRIDE)
-        vals.add(srcs["geonames"], city, "population", city.population_year, city.population, method=method,
-                 area=city.population_area)
+        vals.add(
+            srcs["geonames"],
+            city,
+            "population",
+            city.population_year,
+            city.population,
+            method=method,
+            area=city.population_area,
+        )
 
     ceads = sources.read_ceads()
     m = sources.match(sources.SOURCE_CEADS, [v.city for v in ceads], aliases, ids)
     report.matches.append(m)
     for v in ceads:
         if v.city in m.matched:
-            vals.add(srcs["ceads"], cities[m.matched[v.city]], "ceads_co2", v.year, v.emission_t, "tCO2",
-                     METHOD_CEADS)
+            vals.add(srcs["ceads"], cities[m.matched[v.city]], "ceads_co2", v.year, v.emission_t, "tCO2", METHOD_CEADS)
 
     cdp = sources.read_cdp_emissions()
     m = sources.match(sources.SOURCE_CDP_EMISSIONS, [r.organization for r in cdp], aliases, ids)
@@ -301,8 +381,16 @@ def import_all(stdout=None) -> ImportReport:
         method = tuple(t.format(protocol=r.protocol or "—") for t in METHOD_CDP)
         vals.add(srcs["cdp2021_emissions"], city, "cdp_scope1", r.accounting_year, r.scope1_t, "tCO2e", method)
         vals.add(srcs["cdp2021_emissions"], city, "cdp_scope2", r.accounting_year, r.scope2_t, "tCO2e", method)
-        vals.add(srcs["cdp2021_emissions"], city, "cdp_population", r.population_year, r.population, "people",
-                 method, area="reporting")
+        vals.add(
+            srcs["cdp2021_emissions"],
+            city,
+            "cdp_population",
+            r.population_year,
+            r.population,
+            "people",
+            method,
+            area="reporting",
+        )
 
     nangini = sources.read_nangini()
     m = sources.match(sources.SOURCE_NANGINI, [r.name for r in nangini], aliases, ids)
@@ -315,8 +403,16 @@ def import_all(stdout=None) -> ImportReport:
         method = tuple(t.format(src=r.scope1_source or "—") for t in METHOD_NANGINI)
         unit = "tCO2e" if r.scope1_unit == "tCO2-eq" else "tCO2"
         vals.add(src, city, "nangini_scope1", r.emission_year, r.scope1_t, unit, method)
-        vals.add(src, city, "nangini_population", r.population_year, r.population, "people", method,
-                 area=sources.nangini_population_area(r.population_source))
+        vals.add(
+            src,
+            city,
+            "nangini_population",
+            r.population_year,
+            r.population,
+            "people",
+            method,
+            area=sources.nangini_population_area(r.population_source),
+        )
         pop, pop_year, pop_area = sources.nangini_scope1_population(r)
         vals.add(src, city, "nangini_scope1_population", pop_year, pop, "people", method, area=pop_area)
         vals.add(src, city, "nangini_area", None, r.area_km2, "km2", method)
@@ -333,13 +429,20 @@ def import_all(stdout=None) -> ImportReport:
     for i, t in enumerate(targets):
         if t.organization not in m.matched:
             continue
-        target_rows.append(ReportedTarget(
-            city=cities[m.matched[t.organization]], source=srcs["cdp2021_targets"], row_key=str(i + 1),
-            target_type=t.target_type, sector=t.sector[:300], base_year=t.base_year,
-            base_year_emissions_t=float(t.base_year_emissions_t) if t.base_year_emissions_t is not None else None,
-            reduction_pct=float(t.reduction_pct) if t.reduction_pct is not None else None,
-            target_year=t.target_year, description=t.description,
-        ))
+        target_rows.append(
+            ReportedTarget(
+                city=cities[m.matched[t.organization]],
+                source=srcs["cdp2021_targets"],
+                row_key=str(i + 1),
+                target_type=t.target_type,
+                sector=t.sector[:300],
+                base_year=t.base_year,
+                base_year_emissions_t=float(t.base_year_emissions_t) if t.base_year_emissions_t is not None else None,
+                reduction_pct=float(t.reduction_pct) if t.reduction_pct is not None else None,
+                target_year=t.target_year,
+                description=t.description,
+            )
+        )
 
     _derive(vals, srcs["derived"], target_rows)
 
@@ -379,10 +482,19 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
         if first is None or first.value <= 0:
             continue
         rate = ((years[last].value / first.value) ** (1 / 5) - 1) * 100
-        vals.add(derived, first.city, "ceads_co2_trend_5y", last, rate, "%/year",
-                 (f"Compound average annual change of CEADs CO2 from {last - 5} to {last}.",
-                  f"{last - 5} 年至 {last} 年 CEADs 二氧化碳排放的复合年均变化率。"),
-                 [_inp(first), _inp(years[last])])
+        vals.add(
+            derived,
+            first.city,
+            "ceads_co2_trend_5y",
+            last,
+            rate,
+            "%/year",
+            (
+                f"Compound average annual change of CEADs CO2 from {last - 5} to {last}.",
+                f"{last - 5} 年至 {last} 年 CEADs 二氧化碳排放的复合年均变化率。",
+            ),
+            [_inp(first), _inp(years[last])],
+        )
 
     def ratio(num_code: str, den_code: str, out_code: str, scale: float, unit_fn, text: tuple[str, str]):
         for (code, city_id), nums in list(by.items()):
@@ -391,44 +503,98 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
             dens = by.get((den_code, city_id), [])
             for n in nums:
                 # same source, same year if the denominator has years, else the undated denominator
-                d = next((d for d in dens if d.source_id == n.source_id and d.year == n.year), None) or next(
-                    (d for d in dens if d.source_id == n.source_id and d.year is None), None
-                ) or next((d for d in dens if d.source_id == n.source_id), None)
+                d = (
+                    next((d for d in dens if d.source_id == n.source_id and d.year == n.year), None)
+                    or next((d for d in dens if d.source_id == n.source_id and d.year is None), None)
+                    or next((d for d in dens if d.source_id == n.source_id), None)
+                )
                 if d is None or d.value <= 0:
                     continue
-                vals.add(derived, n.city, out_code, n.year, n.value / d.value * scale, unit_fn(n), text,
-                         [_inp(n), _inp(d)], area=d.area if "population" in den_code else "")
+                vals.add(
+                    derived,
+                    n.city,
+                    out_code,
+                    n.year,
+                    n.value / d.value * scale,
+                    unit_fn(n),
+                    text,
+                    [_inp(n), _inp(d)],
+                    area=d.area if "population" in den_code else "",
+                )
 
-    ratio("nangini_scope1", "nangini_scope1_population", "nangini_scope1_per_capita", 1.0, lambda n: f"{n.unit}/person",
-          ("Scope-1 emissions ÷ the population of the same source and area, both from Nangini et al. (2019).",
-           "范围一排放 ÷ 同一来源、同一范围的人口，均来自 Nangini 等（2019）。"))
-    ratio("nangini_scope1", "nangini_gdp_cny", "nangini_co2_per_gdp", 1_000_000.0,
-          lambda n: f"{n.unit}/million CNY",
-          ("Scope-1 CO2 ÷ GDP (PKU) × 10⁶, both from Nangini et al. (2019).",
-           "范围一二氧化碳排放 ÷ 地区生产总值（北京大学数据）× 10⁶，均来自 Nangini 等（2019）。"))
-    ratio("cdp_scope1", "cdp_population", "cdp_scope1_per_capita", 1.0, lambda n: "tCO2e/person",
-          ("Scope-1 emissions ÷ population, both as reported to CDP (2021).",
-           "范围一排放 ÷ 人口，均为向 CDP 报告的数据（2021）。"))
+    ratio(
+        "nangini_scope1",
+        "nangini_scope1_population",
+        "nangini_scope1_per_capita",
+        1.0,
+        lambda n: f"{n.unit}/person",
+        (
+            "Scope-1 emissions ÷ the population of the same source and area, both from Nangini et al. (2019).",
+            "范围一排放 ÷ 同一来源、同一范围的人口，均来自 Nangini 等（2019）。",
+        ),
+    )
+    ratio(
+        "nangini_scope1",
+        "nangini_gdp_cny",
+        "nangini_co2_per_gdp",
+        1_000_000.0,
+        lambda n: f"{n.unit}/million CNY",
+        (
+            "Scope-1 CO2 ÷ GDP (PKU) × 10⁶, both from Nangini et al. (2019).",
+            "范围一二氧化碳排放 ÷ 地区生产总值（北京大学数据）× 10⁶，均来自 Nangini 等（2019）。",
+        ),
+    )
+    ratio(
+        "cdp_scope1",
+        "cdp_population",
+        "cdp_scope1_per_capita",
+        1.0,
+        lambda n: "tCO2e/person",
+        (
+            "Scope-1 emissions ÷ population, both as reported to CDP (2021).",
+            "范围一排放 ÷ 人口，均为向 CDP 报告的数据（2021）。",
+        ),
+    )
 
     # CEADs per person: only with a population of the whole prefecture (or municipality) for the same year
     for (code, city_id), series in list(by.items()):
         if code != "ceads_co2":
             continue
-        pops = [p for c in ("population", "nangini_population", "cdp_population") for p in by.get((c, city_id), [])
-                if p.area in ("prefecture", "municipality") and p.year is not None and p.value > 0]
+        pops = [
+            p
+            for c in ("population", "nangini_population", "cdp_population")
+            for p in by.get((c, city_id), [])
+            if p.area in ("prefecture", "municipality") and p.year is not None and p.value > 0
+        ]
         for n in series:
             d = next((p for p in pops if p.year == n.year), None)
             if d is None:
                 continue
-            vals.add(derived, n.city, "ceads_co2_per_capita", n.year, n.value / d.value, "tCO2/person",
-                     ("CEADs CO2 of the prefecture ÷ the population of the whole prefecture for the same year.",
-                      "CEADs 全市二氧化碳排放 ÷ 同一年份的全市人口。"), [_inp(n), _inp(d)], area=d.area)
+            vals.add(
+                derived,
+                n.city,
+                "ceads_co2_per_capita",
+                n.year,
+                n.value / d.value,
+                "tCO2/person",
+                (
+                    "CEADs CO2 of the prefecture ÷ the population of the whole prefecture for the same year.",
+                    "CEADs 全市二氧化碳排放 ÷ 同一年份的全市人口。",
+                ),
+                [_inp(n), _inp(d)],
+                area=d.area,
+            )
 
     # target ambition: highest average annual reduction of base-year absolute targets
     best: dict[int, ReportedTarget] = {}
     for t in targets:
-        if (t.target_type != "Base year emissions (absolute) target" or t.reduction_pct is None
-                or not t.base_year or not t.target_year or t.target_year <= t.base_year):
+        if (
+            t.target_type != "Base year emissions (absolute) target"
+            or t.reduction_pct is None
+            or not t.base_year
+            or not t.target_year
+            or t.target_year <= t.base_year
+        ):
             continue
         rate = t.reduction_pct / (t.target_year - t.base_year)
         cur = best.get(t.city.pk)
@@ -436,8 +602,24 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
             best[t.city.pk] = t
     for t in best.values():
         rate = t.reduction_pct / (t.target_year - t.base_year)
-        vals.add(derived, t.city, "cdp_target_annual_rate", t.target_year, rate, "%/year",
-                 (f"{t.reduction_pct:g}% below {t.base_year} by {t.target_year} (base-year absolute target reported to CDP), ÷ {t.target_year - t.base_year} years.",
-                  f"到 {t.target_year} 年比 {t.base_year} 年减少 {t.reduction_pct:g}%（向 CDP 报告的基准年绝对量目标），÷ {t.target_year - t.base_year} 年。"),
-                 [{"indicator": "cdp_target", "base_year": t.base_year, "target_year": t.target_year,
-                   "reduction_pct": t.reduction_pct, "source": "cdp2021_targets"}])
+        vals.add(
+            derived,
+            t.city,
+            "cdp_target_annual_rate",
+            t.target_year,
+            rate,
+            "%/year",
+            (
+                f"{t.reduction_pct:g}% below {t.base_year} by {t.target_year} (base-year absolute target reported to CDP), ÷ {t.target_year - t.base_year} years.",
+                f"到 {t.target_year} 年比 {t.base_year} 年减少 {t.reduction_pct:g}%（向 CDP 报告的基准年绝对量目标），÷ {t.target_year - t.base_year} 年。",
+            ),
+            [
+                {
+                    "indicator": "cdp_target",
+                    "base_year": t.base_year,
+                    "target_year": t.target_year,
+                    "reduction_pct": t.reduction_pct,
+                    "source": "cdp2021_targets",
+                }
+            ],
+        )

@@ -12,7 +12,7 @@ from citybridge.core.models import is_chinese
 
 
 def group_label(group: str) -> str:
-    """"CA" → California, "CN" → China (the cohort groups)."""
+    """ "CA" → California, "CN" → China (the cohort groups)."""
     return {"CA": _("California"), "CN": _("China")}.get(group, group)
 
 
@@ -56,7 +56,7 @@ def population_area_label(area: str) -> str:
 
 
 def population_basis(value: dict | None) -> str:
-    """"Population used: <source>, <year>, <area>" for a per-person value's denominator (its ``inputs`` entry)."""
+    """ "Population used: <source>, <year>, <area>" for a per-person value's denominator (its ``inputs`` entry)."""
     if not value:
         return ""
     from .catalogue import SOURCES
@@ -65,8 +65,11 @@ def population_basis(value: dict | None) -> str:
     source = (src.name_zh if is_chinese() else src.name_en) if src else value.get("source", "")
     year = value.get("year") or _("year not stated")
     return _("Population used: %(source)s, %(year)s, %(area)s (%(indicator)s).") % {
-        "source": source, "year": year, "area": population_area_label(value.get("area", "")),
-        "indicator": indicator_label(value.get("indicator", ""))}
+        "source": source,
+        "year": year,
+        "area": population_area_label(value.get("area", "")),
+        "indicator": indicator_label(value.get("indicator", "")),
+    }
 
 
 def person_label(user) -> str:
@@ -163,8 +166,20 @@ def parameter_value(key: str, value: Any, city_names: dict[str, str] | None = No
 
 
 def parameter_rows(params: dict, city_names: dict[str, str] | None = None) -> list[dict[str, str]]:
-    order = ["pool", "criteria", "normalisation", "missing", "min_reporting", "counts", "max_per_province_cn",
-             "bounds", "must_include", "must_exclude", "perturbations", "seed"]
+    order = [
+        "pool",
+        "criteria",
+        "normalisation",
+        "missing",
+        "min_reporting",
+        "counts",
+        "max_per_province_cn",
+        "bounds",
+        "must_include",
+        "must_exclude",
+        "perturbations",
+        "seed",
+    ]
     keys = [k for k in order if k in params] + sorted(k for k in params if k not in order)
     return [{"name": parameter_name(k), "value": parameter_value(k, params[k], city_names)} for k in keys]
 
@@ -177,8 +192,14 @@ def history_lines(records) -> list[dict[str, str]]:
     from .models import RunStatus
 
     statuses = dict(RunStatus.choices)
-    fields = {"name": _("name"), "notes": _("notes"), "parameters": _("parameters"), "result": _("result"),
-              "error": _("error"), "feasible": _("feasible")}
+    fields = {
+        "name": _("name"),
+        "notes": _("notes"),
+        "parameters": _("parameters"),
+        "result": _("result"),
+        "error": _("error"),
+        "feasible": _("feasible"),
+    }
     records = list(records)
     out = []
     for i, rec in enumerate(records):
@@ -190,8 +211,10 @@ def history_lines(records) -> list[dict[str, str]]:
         else:
             changes = []
             if prev is not None and prev.status != rec.status:
-                changes.append(_("state %(old)s → %(new)s") % {"old": statuses.get(prev.status, prev.status),
-                                                             "new": statuses.get(rec.status, rec.status)})
+                changes.append(
+                    _("state %(old)s → %(new)s")
+                    % {"old": statuses.get(prev.status, prev.status), "new": statuses.get(rec.status, rec.status)}
+                )
             if prev is not None:
                 for f, label in fields.items():
                     if getattr(prev, f, None) != getattr(rec, f, None):
@@ -202,13 +225,18 @@ def history_lines(records) -> list[dict[str, str]]:
                         elif f not in ("result", "error", "feasible"):
                             changes.append(_("%(field)s changed") % {"field": label})
             what = (_("Changed: %(list)s.") % {"list": "; ".join(changes)}) if changes else _("Saved without changes.")
-        out.append({"date": rec.history_date, "who": person_label(rec.history_user) if rec.history_user_id else
-                    _("the system"), "what": what})
+        out.append(
+            {
+                "date": rec.history_date,
+                "who": person_label(rec.history_user) if rec.history_user_id else _("the system"),
+                "what": what,
+            }
+        )
     return out
 
 
 def city_population_note(city) -> str:
-    """"whole prefecture, 2020" / "area and year not stated by the source" for a city's registry population."""
+    """ "whole prefecture, 2020" / "area and year not stated by the source" for a city's registry population."""
     if not city.population_area and not city.population_year:
         return _("area and year not stated by the source")
     year = city.population_year or _("year not stated")

@@ -20,8 +20,11 @@ def _named(params: dict) -> dict:
 def _bound_value(attribute: str, value: str) -> str:
     from .models import ClimateZone, SizeClass
 
-    return str({"size_class": dict(SizeClass.choices), "climate_zone": dict(ClimateZone.choices)}
-               .get(attribute, {}).get(value, value))
+    return str(
+        {"size_class": dict(SizeClass.choices), "climate_zone": dict(ClimateZone.choices)}.get(attribute, {}).get(
+            value, value
+        )
+    )
 
 
 def _ids(params: dict, labels: dict[str, str]) -> str:
@@ -40,16 +43,21 @@ def constraint_label(key: str) -> str:
     if key == "missing:exclude":
         return _("excluding cities with missing values")
     if key.startswith("bound:"):
-        body = key[len("bound:"):]
+        body = key[len("bound:") :]
         attr_value, _sep, group = body.partition("@")
         attribute, _eq, value = attr_value.partition("=")
         names = {"size_class": _("size class"), "climate_zone": _("climate zone"), "province": _("province")}
         value = _bound_value(attribute, value)
         if group == "*":
-            return _("the limit on %(attribute)s “%(value)s”") % {"attribute": names.get(attribute, attribute),
-                                                                  "value": value}
+            return _("the limit on %(attribute)s “%(value)s”") % {
+                "attribute": names.get(attribute, attribute),
+                "value": value,
+            }
         return _("the limit on %(attribute)s “%(value)s” in %(group)s") % {
-            "attribute": names.get(attribute, attribute), "value": value, "group": group_label(group)}
+            "attribute": names.get(attribute, attribute),
+            "value": value,
+            "group": group_label(group),
+        }
     return key
 
 
@@ -81,8 +89,10 @@ def error_message(code: str, params: dict, labels: dict[str, str] | None = None)
     if code in ("invalid_bound", "unknown_attribute"):
         return _("A size-class or climate-zone limit is not valid.")
     if code in ("solver_time_limit", "solver_failed", "negative_perturbations", "invalid_perturbation_range"):
-        return _("The selection could not be computed in the time allowed, or the solver failed; try again or "
-                 "simplify the constraints.")
+        return _(
+            "The selection could not be computed in the time allowed, or the solver failed; try again or "
+            "simplify the constraints."
+        )
     return code
 
 
@@ -96,37 +106,62 @@ def conflict_message(code: str, params: dict, constraints: list[str], labels: di
     if code == "pool_too_small":
         return _("%(group)s needs %(required)s cities but only %(pool)s are eligible in the pool.") % p
     if code == "missing_rule_empties_group":
-        return _("The missing-value rule “exclude cities that lack any criterion” removed %(excluded)s of the "
-                 "cities of %(group)s, leaving %(remaining)s of the %(count)s needed: they lack %(criteria)s. "
-                 "Choose “penalise” or “impute”, remove the criterion, or leave it out of groups where few cities "
-                 "report it.") % {**p, "criteria": ", ".join(f"“{indicator_label(c)}”" for c in p["criteria"])}
+        return _(
+            "The missing-value rule “exclude cities that lack any criterion” removed %(excluded)s of the "
+            "cities of %(group)s, leaving %(remaining)s of the %(count)s needed: they lack %(criteria)s. "
+            "Choose “penalise” or “impute”, remove the criterion, or leave it out of groups where few cities "
+            "report it."
+        ) % {**p, "criteria": ", ".join(f"“{indicator_label(c)}”" for c in p["criteria"])}
     if code == "must_include_exceeds_count":
         return _("%(group)s needs %(required)s cities but %(included)s are required to be included.") % p
     if code == "province_cap_too_tight":
-        return _("With at most %(cap)s per province, %(group)s can reach only %(reachable)s of the "
-                 "%(required)s cities it needs (%(provinces)s provinces in the pool).") % p
+        return (
+            _(
+                "With at most %(cap)s per province, %(group)s can reach only %(reachable)s of the "
+                "%(required)s cities it needs (%(provinces)s provinces in the pool)."
+            )
+            % p
+        )
     if code == "must_include_exceeds_province_cap":
         return _("More cities are required from %(province)s than the limit of %(cap)s per province: %(ids)s.") % {
-            **p, "ids": _ids(p, labels)}
+            **p,
+            "ids": _ids(p, labels),
+        }
     if code == "must_include_missing_data":
-        return _("These required cities lack data for a criterion and are excluded by the missing-value rule: "
-                 "%(ids)s.") % {"ids": _ids(p, labels)}
+        return _(
+            "These required cities lack data for a criterion and are excluded by the missing-value rule: %(ids)s."
+        ) % {"ids": _ids(p, labels)}
     if code == "bound_min_unreachable":
         return _("%(bound)s asks for at least %(min)s cities but only %(available)s are eligible.") % {
-            **p, "bound": constraint_label(p["bound"]).capitalize()}
+            **p,
+            "bound": constraint_label(p["bound"]).capitalize(),
+        }
     if code == "bound_min_exceeds_count":
         return _("%(bound)s asks for at least %(min)s cities, more than the %(required)s to be selected.") % {
-            **p, "bound": constraint_label(p["bound"]).capitalize()}
+            **p,
+            "bound": constraint_label(p["bound"]).capitalize(),
+        }
     if code == "must_include_exceeds_bound":
         return _("%(bound)s allows at most %(max)s cities but more are required: %(ids)s.") % {
-            **p, "bound": constraint_label(p["bound"]).capitalize(), "ids": _ids(p, labels)}
+            **p,
+            "bound": constraint_label(p["bound"]).capitalize(),
+            "ids": _ids(p, labels),
+        }
     if code == "bound_min_above_max":
         return _("%(bound)s has a minimum (%(min)s) above its maximum (%(max)s).") % {
-            **p, "bound": constraint_label(p["bound"]).capitalize()}
+            **p,
+            "bound": constraint_label(p["bound"]).capitalize(),
+        }
     if code == "bound_mins_exceed_count":
-        return _("The minimum numbers per class in %(group)s add up to %(sum_of_minima)s, more than the "
-                 "%(required)s cities to be selected.") % p
+        return (
+            _(
+                "The minimum numbers per class in %(group)s add up to %(sum_of_minima)s, more than the "
+                "%(required)s cities to be selected."
+            )
+            % p
+        )
     if code == "constraints_conflict":
         return _("These constraints cannot all hold together: %(list)s.") % {
-            "list": "; ".join(constraint_label(c) for c in constraints)}
+            "list": "; ".join(constraint_label(c) for c in constraints)
+        }
     return code

@@ -81,13 +81,20 @@ class City(models.Model):
     climate_zone = models.CharField(_("climate zone"), max_length=30, choices=ClimateZone.choices, blank=True)
     admin_level = models.CharField(_("administrative level"), max_length=30, choices=AdminLevel.choices, blank=True)
     #: the area ``population`` covers (blank: the source does not say) and its year (null: not stated)
-    population_area = models.CharField(_("population covers"), max_length=20, choices=PopulationArea.choices,
-                                       blank=True)
+    population_area = models.CharField(
+        _("population covers"), max_length=20, choices=PopulationArea.choices, blank=True
+    )
     population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
     #: a place no longer listed (a district or county folded into its prefecture city) that other records still
     #: reference: kept, hidden from lists and the selection pool, pointing to the city it was folded into
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="merged_places")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_places",
+    )
 
     objects = CityQuerySet.as_manager()
 
@@ -180,10 +187,12 @@ class DerivedIndicator(models.Model):
 
     indicator = models.OneToOneField(IndicatorDefinition, on_delete=models.CASCADE, related_name="derivation")
     formula = models.CharField(_("formula"), max_length=20, choices=Formula.choices)
-    numerator = models.ForeignKey(IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True,
-                                  blank=True)
-    denominator = models.ForeignKey(IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True,
-                                    blank=True)
+    numerator = models.ForeignKey(
+        IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    denominator = models.ForeignKey(
+        IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
     scale = models.FloatField(_("scale factor"), default=1.0)
 
@@ -302,16 +311,16 @@ class ExpressionOfInterestQuerySet(models.QuerySet):
 
 class ExpressionOfInterest(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="expressions_of_interest")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     contact_name = models.CharField(_("contact name"), max_length=200)
     contact_email = models.EmailField(_("contact e-mail"))
     motivation = models.TextField(_("motivation"))
     existing_plans = models.TextField(_("existing climate plans"), blank=True)
     data_available = models.JSONField(_("data available"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=InterestStatus.choices,
-                              default=InterestStatus.SUBMITTED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InterestStatus.choices, default=InterestStatus.SUBMITTED
+    )
 
     objects = ExpressionOfInterestQuerySet.as_manager()
 
@@ -363,7 +372,8 @@ class SelectionRunQuerySet(models.QuerySet):
         from its start)."""
         now = now or timezone.now()
         return self.filter(status=RunStatus.RUNNING).filter(
-            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=now - RUN_LEASE))
+            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=now - RUN_LEASE)
+        )
 
 
 class RunStatus(models.TextChoices):

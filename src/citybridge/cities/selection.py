@@ -328,15 +328,22 @@ def _score_matrix(request: SelectionRequest) -> _Scored:
         for code in codes:
             if val(cand, code) is not None:
                 reporting[(cand.group, code)] += 1
-    left_out = {(g, code) for g in {c.group for c in request.candidates} for code in codes
-                if request.min_reporting > 0 and reporting[(g, code)] < request.min_reporting}
+    left_out = {
+        (g, code)
+        for g in {c.group for c in request.candidates}
+        for code in codes
+        if request.min_reporting > 0 and reporting[(g, code)] < request.min_reporting
+    }
 
     excluded: dict[str, list[str]] = {}
     cands: list[Candidate] = []
     for cand in request.candidates:
         # a criterion of weight 0 (or left out for the group) excludes nobody
-        missing = [code for code in codes if code in weighted and (cand.group, code) not in left_out
-                   and val(cand, code) is None]
+        missing = [
+            code
+            for code in codes
+            if code in weighted and (cand.group, code) not in left_out and val(cand, code) is None
+        ]
         if missing and request.missing == "exclude":
             excluded[cand.id] = missing
         else:
@@ -368,8 +375,15 @@ def _score_matrix(request: SelectionRequest) -> _Scored:
                 missing_mask[rows_arr, k] = False
                 continue
             if (group, crit.code) in left_out:
-                warnings.append({"code": "criterion_left_out_in_group", "criterion": crit.code, "group": group,
-                                 "reporting": reporting[(group, crit.code)], "min_reporting": request.min_reporting})
+                warnings.append(
+                    {
+                        "code": "criterion_left_out_in_group",
+                        "criterion": crit.code,
+                        "group": group,
+                        "reporting": reporting[(group, crit.code)],
+                        "min_reporting": request.min_reporting,
+                    }
+                )
                 matrix[rows_arr, k] = 0.0
                 missing_mask[rows_arr, k] = False
                 continue
@@ -529,8 +543,9 @@ class _Model:
 # --------------------------------------------------------------------------- infeasibility
 
 
-def explain_infeasibility(cands: list[Candidate], constraints: Constraints,
-                          progress: Progress = _no_progress) -> list[Conflict]:
+def explain_infeasibility(
+    cands: list[Candidate], constraints: Constraints, progress: Progress = _no_progress
+) -> list[Conflict]:
     """Counting arguments that name conflicting constraints, then a minimal conflicting
     set of constraint families from CP-SAT when no counting argument applies."""
     conflicts = counting_conflicts(cands, constraints)
@@ -579,36 +594,56 @@ def _group_count_conflicts(group: str, n: int, members: list[Candidate], constra
     conflicts = []
     if len(pool) < n:
         excluded_some = len(pool) < len(members)
-        conflicts.append(Conflict("pool_too_small", [f"count:{group}"] + (["must_exclude"] if excluded_some else []),
-                                  {"group": group, "pool": len(pool), "required": n}))
+        conflicts.append(
+            Conflict(
+                "pool_too_small",
+                [f"count:{group}"] + (["must_exclude"] if excluded_some else []),
+                {"group": group, "pool": len(pool), "required": n},
+            )
+        )
     if len(incl) > n:
-        conflicts.append(Conflict("must_include_exceeds_count", ["must_include", f"count:{group}"],
-                                  {"group": group, "included": len(incl), "required": n}))
+        conflicts.append(
+            Conflict(
+                "must_include_exceeds_count",
+                ["must_include", f"count:{group}"],
+                {"group": group, "included": len(incl), "required": n},
+            )
+        )
     cap = province_cap(constraints, group)
     if cap is not None:
         conflicts += _province_cap_conflicts(group, n, cap, pool, incl)
     return conflicts
 
 
-def _province_cap_conflicts(group: str, n: int, cap: int, pool: list[Candidate],
-                            incl: list[Candidate]) -> list[Conflict]:
+def _province_cap_conflicts(
+    group: str, n: int, cap: int, pool: list[Candidate], incl: list[Candidate]
+) -> list[Conflict]:
     """The cap leaves fewer than n reachable cities (a city without a province is not capped); more included
     cities in one province than the cap allows."""
     conflicts = []
     per_prov = Counter(c.province for c in pool if c.province)
     reachable = sum(min(cap, k) for k in per_prov.values()) + sum(1 for c in pool if not c.province)
     if reachable < n <= len(pool):
-        conflicts.append(Conflict("province_cap_too_tight", ["max_per_province", f"count:{group}"],
-                                  {"group": group, "cap": cap, "provinces": len(per_prov), "reachable": reachable,
-                                   "required": n}))
+        conflicts.append(
+            Conflict(
+                "province_cap_too_tight",
+                ["max_per_province", f"count:{group}"],
+                {"group": group, "cap": cap, "provinces": len(per_prov), "reachable": reachable, "required": n},
+            )
+        )
     inc_prov: dict[str, list[str]] = defaultdict(list)
     for c in incl:
         if c.province:
             inc_prov[c.province].append(c.id)
     for prov, ids in sorted(inc_prov.items()):
         if len(ids) > cap:
-            conflicts.append(Conflict("must_include_exceeds_province_cap", ["must_include", "max_per_province"],
-                                      {"group": group, "province": prov, "ids": sorted(ids), "cap": cap}))
+            conflicts.append(
+                Conflict(
+                    "must_include_exceeds_province_cap",
+                    ["must_include", "max_per_province"],
+                    {"group": group, "province": prov, "ids": sorted(ids), "cap": cap},
+                )
+            )
     return conflicts
 
 
@@ -625,11 +660,17 @@ def _bound_conflicts(b: AttributeBound, cands: list[Candidate], constraints: Con
     if b.min is not None and b.min > available:
         conflicts.append(Conflict("bound_min_unreachable", [key], {"bound": key, "min": b.min, "available": available}))
     if b.min is not None and b.min > required:
-        conflicts.append(Conflict("bound_min_exceeds_count", [key] + [f"count:{g}" for g in groups],
-                                  {"bound": key, "min": b.min, "required": required}))
+        conflicts.append(
+            Conflict(
+                "bound_min_exceeds_count",
+                [key] + [f"count:{g}" for g in groups],
+                {"bound": key, "min": b.min, "required": required},
+            )
+        )
     if b.max is not None and len(incl) > b.max:
-        conflicts.append(Conflict("must_include_exceeds_bound", ["must_include", key],
-                                  {"bound": key, "max": b.max, "ids": incl}))
+        conflicts.append(
+            Conflict("must_include_exceeds_bound", ["must_include", key], {"bound": key, "max": b.max, "ids": incl})
+        )
     if b.min is not None and b.max is not None and b.min > b.max:
         conflicts.append(Conflict("bound_min_above_max", [key], {"bound": key, "min": b.min, "max": b.max}))
     return conflicts
@@ -643,13 +684,17 @@ def _bound_minima_conflicts(constraints: Constraints) -> list[Conflict]:
             mins = [b for b in constraints.bounds if b.attribute == attr and b.group == group and b.min]
             total = sum(b.min for b in mins)
             if mins and total > n:
-                conflicts.append(Conflict("bound_mins_exceed_count", [b.key() for b in mins] + [f"count:{group}"],
-                                          {"group": group, "attribute": attr, "sum_of_minima": total, "required": n}))
+                conflicts.append(
+                    Conflict(
+                        "bound_mins_exceed_count",
+                        [b.key() for b in mins] + [f"count:{group}"],
+                        {"group": group, "attribute": attr, "sum_of_minima": total, "required": n},
+                    )
+                )
     return conflicts
 
 
-def _minimal_conflict(cands: list[Candidate], constraints: Constraints,
-                      progress: Progress = _no_progress) -> list[str]:
+def _minimal_conflict(cands: list[Candidate], constraints: Constraints, progress: Progress = _no_progress) -> list[str]:
     m = _Model(cands, constraints, with_families=True)
     names = sorted(m.families)
 
@@ -690,7 +735,7 @@ def _validate(request: SelectionRequest) -> tuple[dict[str, float], float, bool]
         if not isinstance(n, int) or n < 0:
             raise SelectionError("invalid_count", group=group, count=str(n))
     caps = cons.max_per_province
-    for cap in ([caps] if isinstance(caps, int) else list((caps or {}).values())):
+    for cap in [caps] if isinstance(caps, int) else list((caps or {}).values()):
         if not isinstance(cap, int) or cap < 0:
             raise SelectionError("invalid_province_cap", cap=str(cap))
     for b in cons.bounds:
@@ -724,9 +769,19 @@ def _missing_rule_conflicts(request: SelectionRequest, sc: _Scored) -> list[Conf
     for group, n in sorted(request.constraints.counts.items()):
         if n and remaining[group] < n and excluded_n[group]:
             crit = sorted(lacking[group], key=lambda code: (-lacking[group][code], code))
-            out.append(Conflict("missing_rule_empties_group", ["missing:exclude", f"count:{group}"],
-                                {"group": group, "criteria": crit, "excluded": excluded_n[group],
-                                 "remaining": remaining[group], "count": n}))
+            out.append(
+                Conflict(
+                    "missing_rule_empties_group",
+                    ["missing:exclude", f"count:{group}"],
+                    {
+                        "group": group,
+                        "criteria": crit,
+                        "excluded": excluded_n[group],
+                        "remaining": remaining[group],
+                        "count": n,
+                    },
+                )
+            )
     return out
 
 
@@ -785,7 +840,9 @@ def select_cohort(request: SelectionRequest, *, progress: Progress = _no_progres
 
     if dropped_inc:
         conflict = Conflict("must_include_missing_data", ["must_include", "missing:exclude"], {"ids": dropped_inc})
-        return base_result(conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc), progress))
+        return base_result(
+            conflicts=[conflict] + explain_infeasibility(sc.cands, _without(cons, dropped_inc), progress)
+        )
     missing_rule = _missing_rule_conflicts(request, sc)
     if missing_rule:
         return base_result(conflicts=missing_rule + counting_conflicts(sc.cands, cons))
@@ -866,9 +923,7 @@ def _without(cons: Constraints, ids: Iterable[str]) -> Constraints:
     return dataclasses.replace(cons, must_include=frozenset(cons.must_include - set(ids)))
 
 
-def _swap_blocker(
-    cons: Constraints, cands: list[Candidate], chosen: set[int], out: int, into: int
-) -> str | None:
+def _swap_blocker(cons: Constraints, cands: list[Candidate], chosen: set[int], out: int, into: int) -> str | None:
     """Name the constraint that forbids replacing ``out`` by ``into`` (or None)."""
     c_in, c_out = cands[into], cands[out]
     if c_in.id in cons.must_exclude:
@@ -883,7 +938,9 @@ def _swap_blocker(
             return "max_per_province"
     for b in cons.bounds:
         n = sum(
-            1 for i in after if getattr(cands[i], b.attribute) == b.value and (b.group is None or cands[i].group == b.group)
+            1
+            for i in after
+            if getattr(cands[i], b.attribute) == b.value and (b.group is None or cands[i].group == b.group)
         )
         if (b.min is not None and n < b.min) or (b.max is not None and n > b.max):
             return b.key()
@@ -912,7 +969,19 @@ def _runners_up(
             gap = float(scores[weakest] - scores[i]) if weakest is not None else None
             blocker = _swap_blocker(cons, sc.cands, chosen_set, weakest, i) if weakest is not None else None
             if cand.id in cons.must_exclude:
-                out.append(RunnerUp(cand.id, group, float(scores[i]), gap, _id(sc, weakest), None, [], "must_exclude", "must_exclude"))
+                out.append(
+                    RunnerUp(
+                        cand.id,
+                        group,
+                        float(scores[i]),
+                        gap,
+                        _id(sc, weakest),
+                        None,
+                        [],
+                        "must_exclude",
+                        "must_exclude",
+                    )
+                )
                 continue
             progress()
             forced = model.solve(request.time_limit_s, hint=None, fixed={i: 1})
@@ -955,8 +1024,7 @@ def _robustness(
     # perturbation re-solves run cold and without presolve, on a model reduced to the
     # candidates that can be optimal under some perturbation (see _perturbation_keep).
     keep = _perturbation_keep(request, sc, w)
-    reduced = _Model([sc.cands[i] for i in keep], request.constraints, original_index=keep,
-                     original_n=len(sc.cands))
+    reduced = _Model([sc.cands[i] for i in keep], request.constraints, original_index=keep, original_n=len(sc.cands))
     sub = sc.matrix[keep]
     for _ in range(request.perturbations):
         progress()

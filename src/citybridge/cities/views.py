@@ -31,10 +31,18 @@ def index(request: HttpRequest) -> HttpResponse:
     size = request.GET.get("size", "") if request.GET.get("size") in SizeClass.values else ""
     province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
     qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size, province=province)
-    qs, sort = sort_queryset(request, qs, {
-        "name": localized("name"), "province": localized("province"), "population": ("population",),
-        "size": ("size_class",), "climate": ("climate_zone",),
-    }, "-population")
+    qs, sort = sort_queryset(
+        request,
+        qs,
+        {
+            "name": localized("name"),
+            "province": localized("province"),
+            "population": ("population",),
+            "size": ("size_class",),
+            "climate": ("climate_zone",),
+        },
+        "-population",
+    )
     page = paginate(request, qs)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
     size_labels, zone_labels = dict(SizeClass.choices), dict(ClimateZone.choices)
@@ -42,22 +50,38 @@ def index(request: HttpRequest) -> HttpResponse:
         city.size_class_label = size_labels.get(city.size_class, city.size_class)
         city.climate_zone_label = zone_labels.get(city.climate_zone, city.climate_zone)
     detail_urls(page["page_obj"].object_list, "cities:city")
-    return render(request, "cities/index.html", {
-        **page, "q": q, "sort": sort, "province": province,
-        "province_choices": provinces.grouped_choices(), "country": country, "size": size, "sizes": SizeClass.choices,
-        "can_select": request.user.has_perm("cities.run_selection"),
-    })
+    return render(
+        request,
+        "cities/index.html",
+        {
+            **page,
+            "q": q,
+            "sort": sort,
+            "province": province,
+            "province_choices": provinces.grouped_choices(),
+            "country": country,
+            "size": size,
+            "sizes": SizeClass.choices,
+            "can_select": request.user.has_perm("cities.run_selection"),
+        },
+    )
 
 
 @login_required
 def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     city = selectors.city_get(user=request.user, pk=pk)
     profile = selectors.city_profile(user=request.user, city=city)
-    return render(request, "cities/city_detail.html", {
-        "city": city, "profile": profile, "trend_spec": charts.trend_spec(profile.trend) if profile.trend else None,
-        "can_submit": request.user.has_perm("cities.submit_interest", city),
-        "can_manage_pool": request.user.has_perm("cities.manage_pool"),
-    })
+    return render(
+        request,
+        "cities/city_detail.html",
+        {
+            "city": city,
+            "profile": profile,
+            "trend_spec": charts.trend_spec(profile.trend) if profile.trend else None,
+            "can_submit": request.user.has_perm("cities.submit_interest", city),
+            "can_manage_pool": request.user.has_perm("cities.manage_pool"),
+        },
+    )
 
 
 @login_required
@@ -87,13 +111,26 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def interest_list(request: HttpRequest) -> HttpResponse:
-    qs, sort = sort_queryset(request, selectors.interest_list(user=request.user), {
-        "city": tuple(f"city__{f}" for f in localized("name")), "submitted": ("submitted_at",),
-        "contact": ("contact_name",), "status": ("status",),
-    }, "-submitted")
-    return render(request, "cities/interest_list.html", {
-        **paginate(request, qs), "sort": sort, "can_review": request.user.has_perm("cities.review_interest"),
-    })
+    qs, sort = sort_queryset(
+        request,
+        selectors.interest_list(user=request.user),
+        {
+            "city": tuple(f"city__{f}" for f in localized("name")),
+            "submitted": ("submitted_at",),
+            "contact": ("contact_name",),
+            "status": ("status",),
+        },
+        "-submitted",
+    )
+    return render(
+        request,
+        "cities/interest_list.html",
+        {
+            **paginate(request, qs),
+            "sort": sort,
+            "can_review": request.user.has_perm("cities.review_interest"),
+        },
+    )
 
 
 @login_required
@@ -103,8 +140,9 @@ def interest_review(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("cities.review_interest"):
         raise PermissionDenied
     try:
-        services.expression_of_interest_review(actor=request.user, interest=interest,
-                                               status=request.POST.get("status", ""))
+        services.expression_of_interest_review(
+            actor=request.user, interest=interest, status=request.POST.get("status", "")
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -126,10 +164,17 @@ def pool(request: HttpRequest) -> HttpResponse:
             services.candidate_add(actor=request.user, city=city)
             messages.success(request, _("%(city)s was added to the candidate pool.") % {"city": city.display_name()})
             return redirect("cities:pool")
-    qs, sort = sort_queryset(request, selectors.candidate_pool(user=request.user), {
-        "city": tuple(f"city__{f}" for f in localized("name")),
-        "province": tuple(f"city__{f}" for f in localized("province")), "origin": ("origin",), "added": ("added_at",),
-    }, "city")
+    qs, sort = sort_queryset(
+        request,
+        selectors.candidate_pool(user=request.user),
+        {
+            "city": tuple(f"city__{f}" for f in localized("name")),
+            "province": tuple(f"city__{f}" for f in localized("province")),
+            "origin": ("origin",),
+            "added": ("added_at",),
+        },
+        "city",
+    )
     return render(request, "cities/pool.html", {**paginate(request, qs), "form": form, "sort": sort})
 
 
@@ -153,34 +198,57 @@ def run_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("cities.run_selection"):
         raise PermissionDenied
     indicators = selectors.indicators_with_data()
-    run_qs, sort = sort_queryset(request, selectors.run_list(user=request.user), {
-        "name": ("name",), "created": ("created_at",), "by": ("created_by__email",), "state": ("status",),
-    }, "-created")
+    run_qs, sort = sort_queryset(
+        request,
+        selectors.run_list(user=request.user),
+        {
+            "name": ("name",),
+            "created": ("created_at",),
+            "by": ("created_by__email",),
+            "state": ("status",),
+        },
+        "-created",
+    )
     form = SelectionForm(request.POST or None, indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
             params = form.parameters()
-            run = services.selection_run_create(actor=request.user, name=form.cleaned_data["name"],
-                                                parameters=params, notes=form.cleaned_data.get("notes", ""))
+            run = services.selection_run_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                parameters=params,
+                notes=form.cleaned_data.get("notes", ""),
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("The selection was saved and is being computed in the background."))
             return redirect("cities:run", pk=run.pk)
-    return render(request, "cities/run_list.html", {
-        **paginate(request, run_qs), "form": form, "sort": sort,
-    })
+    return render(
+        request,
+        "cities/run_list.html",
+        {
+            **paginate(request, run_qs),
+            "form": form,
+            "sort": sort,
+        },
+    )
 
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
-    return render(request, "cities/run_detail.html", {
-        "run": run, "report": exports.run_report(run) if run.is_done else None,
-        "history": labels.history_lines(selectors.run_history(run=run)[:20]),
-        "parameters": labels.parameter_rows(run.parameters),
-        "other_runs": selectors.run_list(user=request.user).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
-    })
+    return render(
+        request,
+        "cities/run_detail.html",
+        {
+            "run": run,
+            "report": exports.run_report(run) if run.is_done else None,
+            "history": labels.history_lines(selectors.run_history(run=run)[:20]),
+            "parameters": labels.parameter_rows(run.parameters),
+            "other_runs": selectors.run_list(user=request.user).filter(status=RunStatus.DONE).exclude(pk=run.pk)[:20],
+        },
+    )
 
 
 @login_required
@@ -210,12 +278,12 @@ def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def run_compare(request: HttpRequest) -> HttpResponse:
     a_id, b_id = request.GET.get("a", ""), request.GET.get("b", "")
-    if not (a_id.isascii() and a_id.isdigit() and len(a_id) <= 18 and b_id.isascii() and b_id.isdigit()
-            and len(b_id) <= 18):
+    if not (
+        a_id.isascii() and a_id.isdigit() and len(a_id) <= 18 and b_id.isascii() and b_id.isdigit() and len(b_id) <= 18
+    ):
         raise Http404
     a_id, b_id = int(a_id), int(b_id)
-    a, b = (selectors.done_run_get(user=request.user, pk=a_id),
-            selectors.done_run_get(user=request.user, pk=b_id))
+    a, b = (selectors.done_run_get(user=request.user, pk=a_id), selectors.done_run_get(user=request.user, pk=b_id))
     cmp = selectors.compare_runs(a, b)
     lang = "zh" if request.LANGUAGE_CODE.startswith("zh") else "en"
     name = lambda cid: cmp["labels"].get(cid, {}).get(lang, cid)  # noqa: E731
@@ -229,10 +297,18 @@ def run_compare(request: HttpRequest) -> HttpResponse:
         c["name"] = labels.parameter_name(c["key"])
         c["a_text"] = labels.parameter_value(c["key"], c["a"], city_names) if c["a"] is not None else "—"
         c["b_text"] = labels.parameter_value(c["key"], c["b"], city_names) if c["b"] is not None else "—"
-    return render(request, "cities/run_compare.html", {
-        "a": a, "b": b, "cmp": cmp, "both": [name(i) for i in cmp["both"]],
-        "only_a": [name(i) for i in cmp["only_a"]], "only_b": [name(i) for i in cmp["only_b"]],
-    })
+    return render(
+        request,
+        "cities/run_compare.html",
+        {
+            "a": a,
+            "b": b,
+            "cmp": cmp,
+            "both": [name(i) for i in cmp["both"]],
+            "only_a": [name(i) for i in cmp["only_a"]],
+            "only_b": [name(i) for i in cmp["only_b"]],
+        },
+    )
 
 
 @login_required

@@ -144,8 +144,12 @@ def _org_fields(payload: OrganisationPatch, user) -> dict:
 
 @router.get("/organisations", response=list[OrganisationOut])
 @paginate(Pagination)
-def list_organisations(request: HttpRequest, q: str = Query("", max_length=100), type: OrgType | None = None,
-                       country: Country | None = None) -> QuerySet[Organisation]:
+def list_organisations(
+    request: HttpRequest,
+    q: str = Query("", max_length=100),
+    type: OrgType | None = None,
+    country: Country | None = None,
+) -> QuerySet[Organisation]:
     """Search by name in either language (`q`), filter by `type` and `country`."""
     return selectors.organisation_list(user=request.auth, q=q, type=type or "", country=country or "")
 
@@ -163,17 +167,21 @@ def get_organisation(request: HttpRequest, pk: int, response: HttpResponse) -> O
 
 
 @router.patch("/organisations/{id:pk}", response=OrganisationOut)
-def update_organisation(request: HttpRequest, pk: int, payload: OrganisationPatch,
-                        response: HttpResponse) -> Organisation:
+def update_organisation(
+    request: HttpRequest, pk: int, payload: OrganisationPatch, response: HttpResponse
+) -> Organisation:
     """Program staff change every field. Users scoped to the organisation (partners, solution providers, academy
     coordinators) change only `short_name_en`, `short_name_zh_hans` and `website`; another field with a new value is
     a 422 naming it. Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current
     values."""
     org = selectors.organisation_get(user=request.auth, pk=pk)
     with stale_as(OrganisationOut, request):
-        org = services.organisation_update(actor=request.auth, organisation=org,
-                                           expected_version=expected_version(request, payload.version),
-                                           **_org_fields(payload, request.auth))
+        org = services.organisation_update(
+            actor=request.auth,
+            organisation=org,
+            expected_version=expected_version(request, payload.version),
+            **_org_fields(payload, request.auth),
+        )
     etag(response, org)
     return org
 
@@ -273,8 +281,9 @@ def _person_fields(payload: PersonPatch, user) -> dict:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(Pagination)
-def list_people(request: HttpRequest, q: str = Query("", max_length=100),
-                organisation: Id | None = None) -> QuerySet[Person]:
+def list_people(
+    request: HttpRequest, q: str = Query("", max_length=100), organisation: Id | None = None
+) -> QuerySet[Person]:
     """Search by name in either language (`q`); filter by `organisation` id."""
     return selectors.person_list(user=request.auth, q=q, organisation=organisation)
 
@@ -296,9 +305,12 @@ def update_person(request: HttpRequest, pk: int, payload: PersonPatch, response:
     """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current values."""
     person = selectors.person_get(user=request.auth, pk=pk)
     with stale_as(PersonOut, request):
-        person = services.person_update(actor=request.auth, person=person,
-                                        expected_version=expected_version(request, payload.version),
-                                        **_person_fields(payload, request.auth))
+        person = services.person_update(
+            actor=request.auth,
+            person=person,
+            expected_version=expected_version(request, payload.version),
+            **_person_fields(payload, request.auth),
+        )
     etag(response, person)
     return person
 
@@ -325,8 +337,9 @@ def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"]
     `?format=xlsx` answers a workbook. Each export is recorded in the audit log."""
     person = _privacy_person(request, pk)
     if format == "xlsx":
-        return file_response(privacy.person_export_xlsx(actor=request.auth, person=person),
-                             f"person-{person.pk}-export.xlsx", XLSX)
+        return file_response(
+            privacy.person_export_xlsx(actor=request.auth, person=person), f"person-{person.pk}-export.xlsx", XLSX
+        )
     return privacy.person_export(actor=request.auth, person=person, format="json")
 
 
@@ -402,8 +415,9 @@ def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn) ->
         raise ValidationError({"role": _("This person has no sign-in yet; create one first.")})
     organisation = body_ref(selectors.organisation_get, "organisation_id", payload.organisation_id, user=request.auth)
     city = body_ref(city_get, "city_id", payload.city_id, user=request.auth)
-    membership = services.role_membership_add(actor=request.auth, user=account, role=payload.role,
-                                              organisation=organisation, city=city)
+    membership = services.role_membership_add(
+        actor=request.auth, user=account, role=payload.role, organisation=organisation, city=city
+    )
     return Status(201, selectors.role_membership_get(user=request.auth, person=person, pk=membership.pk))
 
 

@@ -33,8 +33,10 @@ class Versioned(models.Model):
 
 
 def stale_message() -> str:
-    return _("Someone else saved this record while you were editing it. Their values are shown next to yours; "
-             "review and save again.")
+    return _(
+        "Someone else saved this record while you were editing it. Their values are shown next to yours; "
+        "review and save again."
+    )
 
 
 class StaleEdit(ValidationError):
@@ -49,8 +51,9 @@ class StaleEdit(ValidationError):
 
 class VersionMissing(ValidationError):
     def __init__(self):
-        super().__init__({"version": _("Give the version of the record your edit started from.")},
-                         code="version_missing")
+        super().__init__(
+            {"version": _("Give the version of the record your edit started from.")}, code="version_missing"
+        )
 
 
 def claim_version(instance: Versioned, expected_version: int | None) -> None:
@@ -129,8 +132,9 @@ class VersionedForm(forms.Form):
         if version is None and instance is not None and instance.pk:
             version = instance.version
         if version is not None:
-            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1,
-                                                        initial=version, required=False)
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1, initial=version, required=False
+            )
 
     @property
     def expected_version(self) -> int | None:

@@ -8,6 +8,4 @@ our own label instead, as core/forms.py does for the password-reset e-mail.)"""
 
 from django.utils.translation import gettext_noop
 
-DJANGO_MESSAGES = (
-    gettext_noop("Enter a valid email address."),
-)
+DJANGO_MESSAGES = (gettext_noop("Enter a valid email address."),)

@@ -33,7 +33,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
 
-
 def has_control_characters(value: Any) -> bool:
     return isinstance(value, str) and CONTROL_RE.search(value) is not None
 
@@ -116,8 +115,7 @@ _BINARY_MAGIC = (b"PK\x03\x04", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"\x7fELF
 _SMALL_MEMBER = 1024 * 1024  # a member this small may compress well beyond the ratio without harm
 
 
-def zip_problem(fileobj, *, kind: str, max_unzipped: int, max_members: int, max_ratio: int
-                ) -> tuple[str, dict] | None:
+def zip_problem(fileobj, *, kind: str, max_unzipped: int, max_members: int, max_ratio: int) -> tuple[str, dict] | None:
     """Why a ZIP container must not be opened, from its central directory only (nothing is inflated):
     ``(code, params)`` or None. zipfile never returns more than a member's declared size, so these bounds hold."""
     try:
@@ -165,8 +163,9 @@ def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
     if not size:
         raise ValidationError(_("The file is empty."), code="empty")
     if size > limit:
-        raise ValidationError(_("The file is too large; the limit is %(max)s.") % {"max": filesizeformat(limit)},
-                              code="too_large")
+        raise ValidationError(
+            _("The file is too large; the limit is %(max)s.") % {"max": filesizeformat(limit)}, code="too_large"
+        )
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
     uploaded_file.seek(0)
@@ -176,28 +175,36 @@ def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
             if k not in ZIP_KINDS:
                 continue
             problem = zip_problem(
-                uploaded_file, kind=k, max_members=settings.CITYBRIDGE_MAX_ZIP_MEMBERS,
-                max_unzipped=settings.CITYBRIDGE_MAX_UNZIPPED_BYTES, max_ratio=settings.CITYBRIDGE_MAX_ZIP_RATIO)
+                uploaded_file,
+                kind=k,
+                max_members=settings.CITYBRIDGE_MAX_ZIP_MEMBERS,
+                max_unzipped=settings.CITYBRIDGE_MAX_UNZIPPED_BYTES,
+                max_ratio=settings.CITYBRIDGE_MAX_ZIP_RATIO,
+            )
             uploaded_file.seek(0)
             if problem is None:
                 kind = k
                 break
             code, params = problem
             if code == "too_many_members":
-                raise ValidationError(_("The file holds more than %(max)s parts; it cannot be opened safely.")
-                                      % params, code=code)
+                raise ValidationError(
+                    _("The file holds more than %(max)s parts; it cannot be opened safely.") % params, code=code
+                )
             if code == "ratio":
-                raise ValidationError(_("The file is compressed more than %(max)s to 1; it cannot be opened "
-                                        "safely.") % params, code=code)
+                raise ValidationError(
+                    _("The file is compressed more than %(max)s to 1; it cannot be opened safely.") % params, code=code
+                )
             if code == "unzipped_too_large":
-                raise ValidationError(_("The file unpacks to more than %(max)s; it cannot be opened safely.")
-                                      % {"max": filesizeformat(params["max"])}, code=code)
+                raise ValidationError(
+                    _("The file unpacks to more than %(max)s; it cannot be opened safely.")
+                    % {"max": filesizeformat(params["max"])},
+                    code=code,
+                )
     else:
         kind = next((k for k in kinds if any(head.startswith(m) for m in _MAGIC.get(k, ()))), None)
         if kind is None and "csv" in kinds and not head.startswith(_BINARY_MAGIC):
             kind = "csv"  # the CSV reader reports what is wrong inside
     if kind is None:
         names = ", ".join(k.upper() for k in kinds)
-        raise ValidationError(_("The file is not of an accepted type (%(kinds)s).") % {"kinds": names},
-                              code="type")
+        raise ValidationError(_("The file is not of an accepted type (%(kinds)s).") % {"kinds": names}, code="type")
     return kind

@@ -24,8 +24,10 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": _("Too many attempts for this account. Sign-in is paused for up to a minute: please wait "
-                       "and try again, or reset your password."),
+        "throttled": _(
+            "Too many attempts for this account. Sign-in is paused for up to a minute: please wait "
+            "and try again, or reset your password."
+        ),
     }
 
     def clean_username(self) -> str:
@@ -55,15 +57,25 @@ class QueuedPasswordResetForm(PasswordResetForm):
     The task gets the user's id, never a token or link (task arguments are stored in clear and shown in the
     admin): it makes the token itself when it sends the e-mail."""
 
-    email = forms.EmailField(label=_("E-mail"), max_length=254,
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data["email"])
 
-    def save(self, domain_override=None, subject_template_name=None, email_template_name=None, use_https=False,
-             token_generator=None, from_email=None, request=None, html_email_template_name=None,
-             extra_email_context=None) -> None:
+    def save(
+        self,
+        domain_override=None,
+        subject_template_name=None,
+        email_template_name=None,
+        use_https=False,
+        token_generator=None,
+        from_email=None,
+        request=None,
+        html_email_template_name=None,
+        extra_email_context=None,
+    ) -> None:
         from django.contrib.sites.shortcuts import get_current_site
         from django.utils.translation import get_language
 
@@ -71,8 +83,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
         domain = domain_override or get_current_site(request).domain
         for user in self.get_users(self.cleaned_data["email"]):
-            send_password_reset_email.enqueue(user_id=user.pk, domain=domain, use_https=use_https,
-                                              language=get_language() or "en")
+            send_password_reset_email.enqueue(
+                user_id=user.pk, domain=domain, use_https=use_https, language=get_language() or "en"
+            )
 
 
 def _bilingual_labels(form: forms.ModelForm, labels: dict[str, str]) -> None:
@@ -99,13 +112,15 @@ class ProvinceChoiceField(forms.ChoiceField):
 def province_field(instance=None, label=None) -> forms.ChoiceField:
     """A select of the controlled list (China's provinces, the US states), grouped by country, in the page's
     language. A province written before the list existed and not on it is named in the help text (it is kept)."""
-    field = ProvinceChoiceField(label=label or _("Province or state"), required=False,
-                              choices=[("", "—"), *provinces.grouped_choices()])
+    field = ProvinceChoiceField(
+        label=label or _("Province or state"), required=False, choices=[("", "—"), *provinces.grouped_choices()]
+    )
     if instance is not None and not instance.province_code:
         legacy = getattr(instance, "province_en", None) or getattr(instance, "province_zh_hans", None) or ""
         if legacy:
-            field.help_text = _("Recorded as “%(text)s”, which is not on the list: it is kept until you choose one.") % {
-                "text": legacy}
+            field.help_text = _(
+                "Recorded as “%(text)s”, which is not on the list: it is kept until you choose one."
+            ) % {"text": legacy}
     return field
 
 
@@ -116,8 +131,17 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         model = Organisation
         formfield_callback = _https_urls
         fields = [
-            "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
-            "province_code", "city_en", "city_zh_hans", "website", "parent",
+            "name_en",
+            "name_zh_hans",
+            "short_name_en",
+            "short_name_zh_hans",
+            "type",
+            "country",
+            "province_code",
+            "city_en",
+            "city_zh_hans",
+            "website",
+            "parent",
         ]
 
     def __init__(self, *args, fields=None, **kwargs):
@@ -127,12 +151,19 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
         if fields is not None:
             for name in [n for n in self.fields if n not in fields and n != "version"]:
                 del self.fields[name]
-        _bilingual_labels(self, {
-            "name_en": _("Name (English)"), "name_zh_hans": _("Name (Chinese)"),
-            "short_name_en": _("Short name (English)"), "short_name_zh_hans": _("Short name (Chinese)"),
-            "province_en": _("Province or state (English)"), "province_zh_hans": _("Province or state (Chinese)"),
-            "city_en": _("City (English)"), "city_zh_hans": _("City (Chinese)"),
-        })
+        _bilingual_labels(
+            self,
+            {
+                "name_en": _("Name (English)"),
+                "name_zh_hans": _("Name (Chinese)"),
+                "short_name_en": _("Short name (English)"),
+                "short_name_zh_hans": _("Short name (Chinese)"),
+                "province_en": _("Province or state (English)"),
+                "province_zh_hans": _("Province or state (Chinese)"),
+                "city_en": _("City (English)"),
+                "city_zh_hans": _("City (Chinese)"),
+            },
+        )
         if "parent" in self.fields:
             self.fields["parent"].queryset = Organisation.objects.only("id", "name_en", "name_zh_hans")
         if "name_en" in self.fields:
@@ -144,8 +175,11 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         """The service's name rule checked here too, so that it shows with the other fields' errors at once."""
         data = super().clean()
-        if "name_en" in self.fields and not (data.get("name_en") or data.get("name_zh_hans")) \
-                and "name_en" not in self.errors:
+        if (
+            "name_en" in self.fields
+            and not (data.get("name_en") or data.get("name_zh_hans"))
+            and "name_en" not in self.errors
+        ):
             self.add_error("name_en", _("Give the name in at least one language."))
         return data
 
@@ -154,18 +188,33 @@ class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en",
-            "title_zh_hans", "organisation", "email", "phone", "preferred_language", "notes",
+            "family_name_en",
+            "given_name_en",
+            "family_name_zh_hans",
+            "given_name_zh_hans",
+            "title_en",
+            "title_zh_hans",
+            "organisation",
+            "email",
+            "phone",
+            "preferred_language",
+            "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _bilingual_labels(self, {
-            "family_name_en": _("Family name (English)"), "given_name_en": _("Given name (English)"),
-            "family_name_zh_hans": _("Family name (Chinese)"), "given_name_zh_hans": _("Given name (Chinese)"),
-            "title_en": _("Title or position (English)"), "title_zh_hans": _("Title or position (Chinese)"),
-        })
+        _bilingual_labels(
+            self,
+            {
+                "family_name_en": _("Family name (English)"),
+                "given_name_en": _("Given name (English)"),
+                "family_name_zh_hans": _("Family name (Chinese)"),
+                "given_name_zh_hans": _("Given name (Chinese)"),
+                "title_en": _("Title or position (English)"),
+                "title_zh_hans": _("Title or position (Chinese)"),
+            },
+        )
         self.fields["organisation"].queryset = Organisation.objects.only("id", "name_en", "name_zh_hans")
         self.fields["family_name_en"].required = False
 
@@ -176,8 +225,10 @@ class ApiTokenForm(forms.Form):
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I understand: the names, e-mail, phone and notes of this person are removed everywhere, including "
-                "the change history, and cannot be restored."),
+        label=_(
+            "I understand: the names, e-mail, phone and notes of this person are removed everywhere, including "
+            "the change history, and cannot be restored."
+        ),
         required=True,
     )
 
@@ -186,10 +237,15 @@ class RoleMembershipForm(forms.Form):
     """A role and its scope. The scope is chosen from search results (radio buttons carrying the id), never typed."""
 
     role = forms.ChoiceField(label=_("Role"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          required=False, widget=forms.RadioSelect)
-    city = forms.ModelChoiceField(label=pgettext_lazy("place", "City"), queryset=Organisation.objects.none(),
-                                  required=False, widget=forms.RadioSelect)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, widget=forms.RadioSelect
+    )
+    city = forms.ModelChoiceField(
+        label=pgettext_lazy("place", "City"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         from citybridge.cities.models import City

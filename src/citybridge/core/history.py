@@ -79,26 +79,34 @@ def history_lines(model, queryset, *, limit: int = 10) -> list[HistoryLine]:
         previous = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if h.history_type == "~" and previous is not None:
-            changes = [c for c in h.diff_against(previous).changes
-                       if c.field not in SKIPPED and c.field not in translated]
+            changes = [
+                c for c in h.diff_against(previous).changes if c.field not in SKIPPED and c.field not in translated
+            ]
         pairs.append((h, changes))
     wanted: dict[type, set] = {}  # names of related records: one query per related model
     for _h, changes in pairs:
         for c in changes:
             if c.field in fk_names:
                 wanted.setdefault(model._meta.get_field(c.field).related_model, set()).update(
-                    v for v in (c.old, c.new) if v is not None)
+                    v for v in (c.old, c.new) if v is not None
+                )
     related = {(m, o.pk): o for m, ids in wanted.items() for o in m._default_manager.filter(pk__in=ids)}
     lines = []
     for h, changes in pairs:
         action = {"+": pgettext("history action", "created"), "-": pgettext("history action", "deleted")}.get(
-            h.history_type, pgettext("history action", "changed"))
+            h.history_type, pgettext("history action", "changed")
+        )
         texts = []
         for c in changes:
             label = _label(model, c.field)
             if label is not None:
-                texts.append(_("%(field)s: %(old)s → %(new)s") % {
-                    "field": label, "old": _value(model, c.field, c.old, related),
-                    "new": _value(model, c.field, c.new, related)})
+                texts.append(
+                    _("%(field)s: %(old)s → %(new)s")
+                    % {
+                        "field": label,
+                        "old": _value(model, c.field, c.old, related),
+                        "new": _value(model, c.field, c.new, related),
+                    }
+                )
         lines.append(HistoryLine(when=h.history_date, who=actor_name(h.history_user), action=action, changes=texts))
     return lines

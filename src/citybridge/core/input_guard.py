@@ -75,6 +75,11 @@ class ControlCharacterMiddleware:
             return self.get_response(request)
         message = _("Remove the control characters (invisible characters such as NUL) from this field.")
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": _("The request contains control characters."),
-                                 "errors": [{"field": field, "message": message}]}, status=422)
+            return JsonResponse(
+                {
+                    "detail": _("The request contains control characters."),
+                    "errors": [{"field": field, "message": message}],
+                },
+                status=422,
+            )
         return render(request, "core/control_characters.html", {"field": field}, status=400)

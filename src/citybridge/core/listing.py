@@ -5,6 +5,7 @@ reaches `order_by`: only the database fields listed under the key are used, and 
 tie-breaker. The view passes the returned `sort` to the template, where `{% sort_header "Name" "name" %}` (from
 `{% load listing %}`) draws a clickable column header with an arrow showing the direction.
 """
+
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
@@ -25,8 +26,9 @@ def sort_key(request, allowed: dict[str, tuple[str, ...]], default: str) -> str:
     return raw if raw.removeprefix("-") in allowed else default
 
 
-def sort_queryset(request, qs: QuerySet, allowed: dict[str, tuple[str, ...]], default: str,
-                  tiebreaker: str = "id") -> tuple[QuerySet, str]:
+def sort_queryset(
+    request, qs: QuerySet, allowed: dict[str, tuple[str, ...]], default: str, tiebreaker: str = "id"
+) -> tuple[QuerySet, str]:
     """Order `qs` by `?sort=` among `allowed` (key → database fields); returns the queryset and the sort applied.
 
     `tiebreaker` (a unique column, `id` unless the rows are unique by another) ends every order, so the pages of a

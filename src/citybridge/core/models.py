@@ -98,7 +98,11 @@ class Organisation(Versioned):
     city = models.CharField(pgettext_lazy("place", "city"), max_length=100, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("parent organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="children",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -111,7 +115,10 @@ class Organisation(Versioned):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_en", "id"]
-        indexes = [models.Index(fields=["type", "country"]), models.Index(fields=["name_en", "id"], name="core_org_name_idx")]
+        indexes = [
+            models.Index(fields=["type", "country"]),
+            models.Index(fields=["name_en", "id"], name="core_org_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name()
@@ -121,9 +128,15 @@ class Organisation(Versioned):
         super().save(*args, **kwargs)
 
     def display_province(self, language: str | None = None) -> str:
-        return provinces.province_name(self.province_code, language) or (
-            (self.province_zh_hans or self.province_en) if is_chinese(language) else
-            (self.province_en or self.province_zh_hans)) or ""
+        return (
+            provinces.province_name(self.province_code, language)
+            or (
+                (self.province_zh_hans or self.province_en)
+                if is_chinese(language)
+                else (self.province_en or self.province_zh_hans)
+            )
+            or ""
+        )
 
     def display_name(self, language: str | None = None) -> str:
         if is_chinese(language):
@@ -186,8 +199,9 @@ class PersonQuerySet(models.QuerySet):
         """Annotates `personal_data_visible` (bool) on each row, from personal_data_condition(user)."""
         if getattr(user, "is_authenticated", False) and user.is_active and user.is_program_staff:
             return self.annotate(personal_data_visible=Value(True, output_field=BooleanField()))
-        return self.annotate(personal_data_visible=ExpressionWrapper(
-            self.personal_data_condition(user), output_field=BooleanField()))
+        return self.annotate(
+            personal_data_visible=ExpressionWrapper(self.personal_data_condition(user), output_field=BooleanField())
+        )
 
     def search(self, q: str) -> PersonQuerySet:
         q = (q or "").strip()
@@ -212,7 +226,11 @@ class Person(Versioned):
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     title = models.CharField(_("title or position"), max_length=200, blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="people",
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -351,20 +369,33 @@ class RoleMembership(models.Model):
         verbose_name_plural = _("role memberships")
         constraints = [
             # one membership per user, role and scope (three partial indexes: SQLite has no NULLS NOT DISTINCT)
-            models.UniqueConstraint(fields=["user", "role", "organisation"], condition=Q(organisation__isnull=False),
-                                    name="core_rolemembership_unique_org"),
-            models.UniqueConstraint(fields=["user", "role", "city"], condition=Q(city__isnull=False),
-                                    name="core_rolemembership_unique_city"),
-            models.UniqueConstraint(fields=["user", "role"], condition=Q(organisation__isnull=True, city__isnull=True),
-                                    name="core_rolemembership_unique_global"),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="core_rolemembership_unique_org",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "city"], condition=Q(city__isnull=False), name="core_rolemembership_unique_city"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(organisation__isnull=True, city__isnull=True),
+                name="core_rolemembership_unique_global",
+            ),
             models.CheckConstraint(
                 name="core_rolemembership_scope",
                 condition=(
-                    Q(role__in=["academy_coordinator", "solution_provider", "partner"],
-                      organisation__isnull=False, city__isnull=True)
+                    Q(
+                        role__in=["academy_coordinator", "solution_provider", "partner"],
+                        organisation__isnull=False,
+                        city__isnull=True,
+                    )
                     | Q(role="city_coordinator", city__isnull=False, organisation__isnull=True)
-                    | Q(role__in=["program_staff", "lecturer", "translator", "expert"],
-                        organisation__isnull=True, city__isnull=True)
+                    | Q(
+                        role__in=["program_staff", "lecturer", "translator", "expert"],
+                        organisation__isnull=True,
+                        city__isnull=True,
+                    )
                 ),
             ),
         ]
@@ -416,8 +447,9 @@ class AuditAction(models.TextChoices):
 class AuditEvent(models.Model):
     """Who did what to whom, for actions that must be accountable (privacy requests). Never holds erased data."""
 
-    actor = models.ForeignKey(User, verbose_name=_("actor"), null=True, on_delete=models.PROTECT,
-                              related_name="audit_events")
+    actor = models.ForeignKey(
+        User, verbose_name=_("actor"), null=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
     action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
     target_type = models.CharField(_("target type"), max_length=100)
     target_id = models.PositiveBigIntegerField(_("target id"))

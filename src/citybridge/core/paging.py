@@ -28,8 +28,11 @@ def seekable(queryset) -> bool:
 
 
 def _has_subquery(queryset) -> bool:
-    return any(getattr(node, "subquery", False) for annotation in queryset.query.annotations.values()
-               for node in annotation.flatten())
+    return any(
+        getattr(node, "subquery", False)
+        for annotation in queryset.query.annotations.values()
+        for node in annotation.flatten()
+    )
 
 
 def seek_slice(queryset: QuerySet, offset: int, limit: int) -> QuerySet:
@@ -37,8 +40,8 @@ def seek_slice(queryset: QuerySet, offset: int, limit: int) -> QuerySet:
     ordering's index), with the original joins, annotations and ordering. Also on the first page when the rows
     carry a subquery (a count per row), which is then evaluated for the page's rows only."""
     if not seekable(queryset) or (offset <= 0 and not _has_subquery(queryset)):
-        return queryset[offset:offset + limit]
-    return queryset.filter(pk__in=queryset.values("pk")[offset:offset + limit])
+        return queryset[offset : offset + limit]
+    return queryset.filter(pk__in=queryset.values("pk")[offset : offset + limit])
 
 
 class SeekPaginator(Paginator):
@@ -67,6 +70,8 @@ def detail_urls(rows, viewname: str, attr: str = "url") -> None:
 def options_html(choices, selected: str) -> str:
     """The `<option>`s of a filter drop-down in one pass (a template loop costs a node render per option: the
     country list has 250)."""
-    return format_html_join("", '<option value="{}"{}>{}</option>',
-                            ((value, mark_safe(" selected") if value == selected else "", label)
-                             for value, label in choices))
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if value == selected else "", label) for value, label in choices),
+    )

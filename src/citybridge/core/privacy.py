@@ -39,22 +39,41 @@ Rows = list[dict]
 #: XLSX only (the JSON keeps its keys): a section's or a column's key in the reader's language. Each app adds its
 #: own (academy/privacy.py); an unknown key is shown as it is.
 EXPORT_LABELS: dict[str, object] = {
-    "person": gettext_lazy("Person"), "user_account": gettext_lazy("User account"), "role_memberships":
-    gettext_lazy("Roles"), "api_tokens": gettext_lazy("Personal access tokens"), "person_history":
-    gettext_lazy("Change history"),
-    "id": gettext_lazy("ID"), "family_name_en": gettext_lazy("Family name (English)"), "given_name_en":
-    gettext_lazy("Given name (English)"), "family_name_zh_hans": gettext_lazy("Family name (Chinese)"),
-    "given_name_zh_hans": gettext_lazy("Given name (Chinese)"), "title_en": gettext_lazy("Title or position (English)"),
-    "title_zh_hans": gettext_lazy("Title or position (Chinese)"), "organisation_id": gettext_lazy("Organisation (ID)"),
-    "organisation": gettext_lazy("Organisation"), "email": gettext_lazy("E-mail"), "phone": gettext_lazy("Phone"),
-    "preferred_language": gettext_lazy("Preferred language"), "notes": gettext_lazy("Notes"),
-    "created_at": gettext_lazy("Created"), "updated_at": gettext_lazy("Last changed"), "erased_at":
-    gettext_lazy("Erased"), "first_name": gettext_lazy("Given name"), "last_name": gettext_lazy("Family name"),
-    "is_active": gettext_lazy("Account active"), "date_joined": gettext_lazy("Account created"), "last_login":
-    gettext_lazy("Last sign-in"), "role": gettext_lazy("Role"), "city_id": gettext_lazy("City (ID)"),
-    "name": gettext_lazy("Name"), "prefix": gettext_lazy("Starts with"), "last_used_at": gettext_lazy("Last used"),
-    "revoked_at": gettext_lazy("Revoked"), "history_date": gettext_lazy("When"), "history_type":
-    gettext_lazy("What"), "changed_by": gettext_lazy("Who"),
+    "person": gettext_lazy("Person"),
+    "user_account": gettext_lazy("User account"),
+    "role_memberships": gettext_lazy("Roles"),
+    "api_tokens": gettext_lazy("Personal access tokens"),
+    "person_history": gettext_lazy("Change history"),
+    "id": gettext_lazy("ID"),
+    "family_name_en": gettext_lazy("Family name (English)"),
+    "given_name_en": gettext_lazy("Given name (English)"),
+    "family_name_zh_hans": gettext_lazy("Family name (Chinese)"),
+    "given_name_zh_hans": gettext_lazy("Given name (Chinese)"),
+    "title_en": gettext_lazy("Title or position (English)"),
+    "title_zh_hans": gettext_lazy("Title or position (Chinese)"),
+    "organisation_id": gettext_lazy("Organisation (ID)"),
+    "organisation": gettext_lazy("Organisation"),
+    "email": gettext_lazy("E-mail"),
+    "phone": gettext_lazy("Phone"),
+    "preferred_language": gettext_lazy("Preferred language"),
+    "notes": gettext_lazy("Notes"),
+    "created_at": gettext_lazy("Created"),
+    "updated_at": gettext_lazy("Last changed"),
+    "erased_at": gettext_lazy("Erased"),
+    "first_name": gettext_lazy("Given name"),
+    "last_name": gettext_lazy("Family name"),
+    "is_active": gettext_lazy("Account active"),
+    "date_joined": gettext_lazy("Account created"),
+    "last_login": gettext_lazy("Last sign-in"),
+    "role": gettext_lazy("Role"),
+    "city_id": gettext_lazy("City (ID)"),
+    "name": gettext_lazy("Name"),
+    "prefix": gettext_lazy("Starts with"),
+    "last_used_at": gettext_lazy("Last used"),
+    "revoked_at": gettext_lazy("Revoked"),
+    "history_date": gettext_lazy("When"),
+    "history_type": gettext_lazy("What"),
+    "changed_by": gettext_lazy("Who"),
 }
 
 
@@ -117,16 +136,45 @@ def row(obj, names) -> dict:
 # --------------------------------------------------------------------------- core's own part
 
 PERSON_EXPORT_FIELDS = (
-    "id", "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en",
-    "title_zh_hans", "organisation_id", "email", "phone", "preferred_language", "notes", "created_at", "updated_at",
+    "id",
+    "family_name_en",
+    "given_name_en",
+    "family_name_zh_hans",
+    "given_name_zh_hans",
+    "title_en",
+    "title_zh_hans",
+    "organisation_id",
+    "email",
+    "phone",
+    "preferred_language",
+    "notes",
+    "created_at",
+    "updated_at",
     "erased_at",
 )
 USER_EXPORT_FIELDS = (  # never the password hash
-    "id", "email", "first_name", "last_name", "preferred_language", "is_active", "date_joined", "last_login",
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "preferred_language",
+    "is_active",
+    "date_joined",
+    "last_login",
 )
 HISTORY_PERSON_FIELDS = (
-    "history_date", "history_type", "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans",
-    "title_en", "title_zh_hans", "organisation_id", "email", "phone", "notes",
+    "history_date",
+    "history_type",
+    "family_name_en",
+    "given_name_en",
+    "family_name_zh_hans",
+    "given_name_zh_hans",
+    "title_en",
+    "title_zh_hans",
+    "organisation_id",
+    "email",
+    "phone",
+    "notes",
 )
 
 
@@ -141,13 +189,18 @@ def _core_export(person) -> dict[str, Rows]:
     data["user_account"] = [row(user, USER_EXPORT_FIELDS)] if user else []
     if user:
         data["role_memberships"] = [
-            {"role": m.role, "organisation_id": m.organisation_id,
-             "organisation": m.organisation.display_name() if m.organisation_id else None,
-             "city_id": m.city_id, "created_at": plain(m.created_at)}
+            {
+                "role": m.role,
+                "organisation_id": m.organisation_id,
+                "organisation": m.organisation.display_name() if m.organisation_id else None,
+                "city_id": m.city_id,
+                "created_at": plain(m.created_at),
+            }
             for m in user.role_memberships.select_related("organisation")
         ]
-        data["api_tokens"] = [row(t, ("name", "prefix", "created_at", "last_used_at", "revoked_at"))
-                              for t in user.api_tokens.all()]
+        data["api_tokens"] = [
+            row(t, ("name", "prefix", "created_at", "last_used_at", "revoked_at")) for t in user.api_tokens.all()
+        ]
     else:
         data["role_memberships"], data["api_tokens"] = [], []
     data["person_history"] = [
@@ -161,17 +214,38 @@ def _core_erase(person) -> dict[str, int]:
     from .models import ApiToken, Person, User
 
     en, zh = ERASED_NAME_EN.format(id=person.pk), ERASED_NAME_ZH.format(id=person.pk)
-    blank = {"given_name_en": "", "given_name_zh_hans": "", "title_en": "", "title_zh_hans": "",
-             "email": "", "phone": "", "notes": ""}
+    blank = {
+        "given_name_en": "",
+        "given_name_zh_hans": "",
+        "title_en": "",
+        "title_zh_hans": "",
+        "email": "",
+        "phone": "",
+        "notes": "",
+    }
     # the person: names replaced, personal data cleared; rewrite(False) so the original columns that
     # modeltranslation keeps (family_name, given_name, title) are cleared too, not mapped to the active language
     Person.objects.filter(pk=person.pk).rewrite(False).update(
-        family_name=en, family_name_en=en, family_name_zh_hans=zh, given_name="", title="",
-        search_name=f"{zh} {en}", erased_at=timezone.now(), updated_at=timezone.now(), **blank)
+        family_name=en,
+        family_name_en=en,
+        family_name_zh_hans=zh,
+        given_name="",
+        title="",
+        search_name=f"{zh} {en}",
+        erased_at=timezone.now(),
+        updated_at=timezone.now(),
+        **blank,
+    )
     # history keeps no trace of what was erased
     history_rows = Person.history.filter(id=person.pk).update(
-        family_name=en, family_name_en=en, family_name_zh_hans=zh, given_name="", title="",
-        search_name=f"{zh} {en}", **blank)
+        family_name=en,
+        family_name_en=en,
+        family_name_zh_hans=zh,
+        given_name="",
+        title="",
+        search_name=f"{zh} {en}",
+        **blank,
+    )
     counts = {"person_history_rows_purged": history_rows}
     user = User.objects.filter(person=person).first()
     if user:
@@ -181,7 +255,8 @@ def _core_erase(person) -> dict[str, int]:
         user.first_name = user.last_name = ""
         user.save(update_fields=["is_active", "password", "email", "first_name", "last_name"])
         counts["api_tokens_revoked"] = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+            revoked_at=timezone.now()
+        )
         counts["user_deactivated"] = 1
     return counts
 
@@ -201,8 +276,9 @@ def _require_staff(actor) -> None:
 def _audit(*, actor, action: str, person, details: dict) -> None:
     from .models import AuditEvent
 
-    AuditEvent.objects.create(actor=actor, action=action, target_type="core.person", target_id=person.pk,
-                              details=details)
+    AuditEvent.objects.create(
+        actor=actor, action=action, target_type="core.person", target_id=person.pk, details=details
+    )
 
 
 def _collect(person) -> dict[str, Rows]:
@@ -220,8 +296,12 @@ def person_export(*, actor, person, format: str = "json") -> dict:
 
     _require_staff(actor)
     sections = _collect(person)
-    _audit(actor=actor, action=AuditAction.PRIVACY_EXPORT, person=person, details={
-        "format": format, "sections": {name: len(rows) for name, rows in sections.items()}})
+    _audit(
+        actor=actor,
+        action=AuditAction.PRIVACY_EXPORT,
+        person=person,
+        details={"format": format, "sections": {name: len(rows) for name, rows in sections.items()}},
+    )
     return {"person_id": person.pk, "exported_at": plain(timezone.now()), "sections": sections}
 
 

@@ -5,6 +5,7 @@ maps free text written either way — with or without 省 / 市 / 自治区 / "P
 "Guangxi Zhuang Autonomous Region", "Hebei Province", "河北", "加州", "CA" — to its code, or "" when it does not
 know the text (the caller keeps the text). No Django model: a code list changes only with the map of China.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,54 +34,120 @@ class Province:
 
 
 _CN = [
-    ("BJ", "Beijing", "北京市", ("Peking",)), ("TJ", "Tianjin", "天津市", ()), ("HE", "Hebei", "河北省", ()),
-    ("SX", "Shanxi", "山西省", ()), ("NM", "Inner Mongolia", "内蒙古自治区", ("Nei Mongol", "Neimenggu", "内蒙")),
-    ("LN", "Liaoning", "辽宁省", ()), ("JL", "Jilin", "吉林省", ()), ("HL", "Heilongjiang", "黑龙江省", ()),
-    ("SH", "Shanghai", "上海市", ()), ("JS", "Jiangsu", "江苏省", ()), ("ZJ", "Zhejiang", "浙江省", ()),
-    ("AH", "Anhui", "安徽省", ()), ("FJ", "Fujian", "福建省", ()), ("JX", "Jiangxi", "江西省", ()),
-    ("SD", "Shandong", "山东省", ()), ("HA", "Henan", "河南省", ()), ("HB", "Hubei", "湖北省", ()),
-    ("HN", "Hunan", "湖南省", ()), ("GD", "Guangdong", "广东省", ()), ("GX", "Guangxi", "广西壮族自治区", ()),
-    ("HI", "Hainan", "海南省", ()), ("CQ", "Chongqing", "重庆市", ()), ("SC", "Sichuan", "四川省", ()),
-    ("GZ", "Guizhou", "贵州省", ()), ("YN", "Yunnan", "云南省", ()), ("XZ", "Tibet", "西藏自治区", ("Xizang",)),
-    ("SN", "Shaanxi", "陕西省", ()), ("GS", "Gansu", "甘肃省", ()), ("QH", "Qinghai", "青海省", ()),
-    ("NX", "Ningxia", "宁夏回族自治区", ()), ("XJ", "Xinjiang", "新疆维吾尔自治区", ()),
-    ("TW", "Taiwan", "台湾省", ()), ("HK", "Hong Kong", "香港特别行政区", ("Hongkong",)),
+    ("BJ", "Beijing", "北京市", ("Peking",)),
+    ("TJ", "Tianjin", "天津市", ()),
+    ("HE", "Hebei", "河北省", ()),
+    ("SX", "Shanxi", "山西省", ()),
+    ("NM", "Inner Mongolia", "内蒙古自治区", ("Nei Mongol", "Neimenggu", "内蒙")),
+    ("LN", "Liaoning", "辽宁省", ()),
+    ("JL", "Jilin", "吉林省", ()),
+    ("HL", "Heilongjiang", "黑龙江省", ()),
+    ("SH", "Shanghai", "上海市", ()),
+    ("JS", "Jiangsu", "江苏省", ()),
+    ("ZJ", "Zhejiang", "浙江省", ()),
+    ("AH", "Anhui", "安徽省", ()),
+    ("FJ", "Fujian", "福建省", ()),
+    ("JX", "Jiangxi", "江西省", ()),
+    ("SD", "Shandong", "山东省", ()),
+    ("HA", "Henan", "河南省", ()),
+    ("HB", "Hubei", "湖北省", ()),
+    ("HN", "Hunan", "湖南省", ()),
+    ("GD", "Guangdong", "广东省", ()),
+    ("GX", "Guangxi", "广西壮族自治区", ()),
+    ("HI", "Hainan", "海南省", ()),
+    ("CQ", "Chongqing", "重庆市", ()),
+    ("SC", "Sichuan", "四川省", ()),
+    ("GZ", "Guizhou", "贵州省", ()),
+    ("YN", "Yunnan", "云南省", ()),
+    ("XZ", "Tibet", "西藏自治区", ("Xizang",)),
+    ("SN", "Shaanxi", "陕西省", ()),
+    ("GS", "Gansu", "甘肃省", ()),
+    ("QH", "Qinghai", "青海省", ()),
+    ("NX", "Ningxia", "宁夏回族自治区", ()),
+    ("XJ", "Xinjiang", "新疆维吾尔自治区", ()),
+    ("TW", "Taiwan", "台湾省", ()),
+    ("HK", "Hong Kong", "香港特别行政区", ("Hongkong",)),
     ("MO", "Macao", "澳门特别行政区", ("Macau",)),
 ]
 _US = [
-    ("AL", "Alabama", "亚拉巴马州", ("阿拉巴马州",)), ("AK", "Alaska", "阿拉斯加州", ()),
-    ("AZ", "Arizona", "亚利桑那州", ()), ("AR", "Arkansas", "阿肯色州", ()),
-    ("CA", "California", "加利福尼亚州", ("加州", "Calif")), ("CO", "Colorado", "科罗拉多州", ()),
-    ("CT", "Connecticut", "康涅狄格州", ()), ("DE", "Delaware", "特拉华州", ()), ("FL", "Florida", "佛罗里达州", ()),
-    ("GA", "Georgia", "佐治亚州", ()), ("HI", "Hawaii", "夏威夷州", ()), ("ID", "Idaho", "爱达荷州", ()),
-    ("IL", "Illinois", "伊利诺伊州", ()), ("IN", "Indiana", "印第安纳州", ()), ("IA", "Iowa", "艾奥瓦州", ("爱荷华州",)),
-    ("KS", "Kansas", "堪萨斯州", ()), ("KY", "Kentucky", "肯塔基州", ()), ("LA", "Louisiana", "路易斯安那州", ()),
-    ("ME", "Maine", "缅因州", ()), ("MD", "Maryland", "马里兰州", ()), ("MA", "Massachusetts", "马萨诸塞州", ("麻省",)),
-    ("MI", "Michigan", "密歇根州", ()), ("MN", "Minnesota", "明尼苏达州", ()), ("MS", "Mississippi", "密西西比州", ()),
-    ("MO", "Missouri", "密苏里州", ()), ("MT", "Montana", "蒙大拿州", ()), ("NE", "Nebraska", "内布拉斯加州", ()),
-    ("NV", "Nevada", "内华达州", ()), ("NH", "New Hampshire", "新罕布什尔州", ()), ("NJ", "New Jersey", "新泽西州", ()),
-    ("NM", "New Mexico", "新墨西哥州", ()), ("NY", "New York", "纽约州", ()),
-    ("NC", "North Carolina", "北卡罗来纳州", ()), ("ND", "North Dakota", "北达科他州", ()),
-    ("OH", "Ohio", "俄亥俄州", ()), ("OK", "Oklahoma", "俄克拉何马州", ()), ("OR", "Oregon", "俄勒冈州", ()),
-    ("PA", "Pennsylvania", "宾夕法尼亚州", ()), ("RI", "Rhode Island", "罗得岛州", ()),
-    ("SC", "South Carolina", "南卡罗来纳州", ()), ("SD", "South Dakota", "南达科他州", ()),
-    ("TN", "Tennessee", "田纳西州", ()), ("TX", "Texas", "得克萨斯州", ()), ("UT", "Utah", "犹他州", ()),
-    ("VT", "Vermont", "佛蒙特州", ()), ("VA", "Virginia", "弗吉尼亚州", ()), ("WA", "Washington", "华盛顿州", ()),
-    ("WV", "West Virginia", "西弗吉尼亚州", ()), ("WI", "Wisconsin", "威斯康星州", ()), ("WY", "Wyoming", "怀俄明州", ()),
+    ("AL", "Alabama", "亚拉巴马州", ("阿拉巴马州",)),
+    ("AK", "Alaska", "阿拉斯加州", ()),
+    ("AZ", "Arizona", "亚利桑那州", ()),
+    ("AR", "Arkansas", "阿肯色州", ()),
+    ("CA", "California", "加利福尼亚州", ("加州", "Calif")),
+    ("CO", "Colorado", "科罗拉多州", ()),
+    ("CT", "Connecticut", "康涅狄格州", ()),
+    ("DE", "Delaware", "特拉华州", ()),
+    ("FL", "Florida", "佛罗里达州", ()),
+    ("GA", "Georgia", "佐治亚州", ()),
+    ("HI", "Hawaii", "夏威夷州", ()),
+    ("ID", "Idaho", "爱达荷州", ()),
+    ("IL", "Illinois", "伊利诺伊州", ()),
+    ("IN", "Indiana", "印第安纳州", ()),
+    ("IA", "Iowa", "艾奥瓦州", ("爱荷华州",)),
+    ("KS", "Kansas", "堪萨斯州", ()),
+    ("KY", "Kentucky", "肯塔基州", ()),
+    ("LA", "Louisiana", "路易斯安那州", ()),
+    ("ME", "Maine", "缅因州", ()),
+    ("MD", "Maryland", "马里兰州", ()),
+    ("MA", "Massachusetts", "马萨诸塞州", ("麻省",)),
+    ("MI", "Michigan", "密歇根州", ()),
+    ("MN", "Minnesota", "明尼苏达州", ()),
+    ("MS", "Mississippi", "密西西比州", ()),
+    ("MO", "Missouri", "密苏里州", ()),
+    ("MT", "Montana", "蒙大拿州", ()),
+    ("NE", "Nebraska", "内布拉斯加州", ()),
+    ("NV", "Nevada", "内华达州", ()),
+    ("NH", "New Hampshire", "新罕布什尔州", ()),
+    ("NJ", "New Jersey", "新泽西州", ()),
+    ("NM", "New Mexico", "新墨西哥州", ()),
+    ("NY", "New York", "纽约州", ()),
+    ("NC", "North Carolina", "北卡罗来纳州", ()),
+    ("ND", "North Dakota", "北达科他州", ()),
+    ("OH", "Ohio", "俄亥俄州", ()),
+    ("OK", "Oklahoma", "俄克拉何马州", ()),
+    ("OR", "Oregon", "俄勒冈州", ()),
+    ("PA", "Pennsylvania", "宾夕法尼亚州", ()),
+    ("RI", "Rhode Island", "罗得岛州", ()),
+    ("SC", "South Carolina", "南卡罗来纳州", ()),
+    ("SD", "South Dakota", "南达科他州", ()),
+    ("TN", "Tennessee", "田纳西州", ()),
+    ("TX", "Texas", "得克萨斯州", ()),
+    ("UT", "Utah", "犹他州", ()),
+    ("VT", "Vermont", "佛蒙特州", ()),
+    ("VA", "Virginia", "弗吉尼亚州", ()),
+    ("WA", "Washington", "华盛顿州", ()),
+    ("WV", "West Virginia", "西弗吉尼亚州", ()),
+    ("WI", "Wisconsin", "威斯康星州", ()),
+    ("WY", "Wyoming", "怀俄明州", ()),
     ("DC", "District of Columbia", "哥伦比亚特区", ("Washington DC", "Washington D.C.", "华盛顿哥伦比亚特区")),
 ]
 
 PROVINCES: tuple[Province, ...] = tuple(
     [Province(f"CN-{c}", en, zh, aliases) for c, en, zh, aliases in _CN]
-    + [Province(f"US-{c}", en, zh, aliases + (c,)) for c, en, zh, aliases in _US])
+    + [Province(f"US-{c}", en, zh, aliases + (c,)) for c, en, zh, aliases in _US]
+)
 BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 CODE_MAX_LENGTH = 5
 
 # longest first, so "壮族自治区" goes before "自治区"
 _SUFFIXES_ZH = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市", "州")
-_SUFFIXES_EN = ("zhuangautonomousregion", "huiautonomousregion", "uygurautonomousregion", "uyghurautonomousregion",
-                "uighurautonomousregion", "autonomousregion", "specialadministrativeregion", "municipality",
-                "province", "sar", "state", "city", "shi", "sheng")
+_SUFFIXES_EN = (
+    "zhuangautonomousregion",
+    "huiautonomousregion",
+    "uygurautonomousregion",
+    "uyghurautonomousregion",
+    "uighurautonomousregion",
+    "autonomousregion",
+    "specialadministrativeregion",
+    "municipality",
+    "province",
+    "sar",
+    "state",
+    "city",
+    "shi",
+    "sheng",
+)
 
 
 def normalise(text: str) -> str:
@@ -117,7 +184,9 @@ def province_code(text: str, country: str = "") -> str:
         if len(codes) == 1:
             return codes[0]
         if codes and not country:  # "HI", "MO": a US postal code and no country to decide; prefer a name match
-            names = [c for c in codes if normalise(BY_CODE[c].name_en) == key or normalise(BY_CODE[c].name_zh_hans) == key]
+            names = [
+                c for c in codes if normalise(BY_CODE[c].name_en) == key or normalise(BY_CODE[c].name_zh_hans) == key
+            ]
             if len(names) == 1:
                 return names[0]
     return ""
@@ -159,8 +228,9 @@ def code_field() -> CharField:
     from django.db import models
     from django.utils.translation import gettext_lazy
 
-    return models.CharField(gettext_lazy("province or state (code)"), max_length=CODE_MAX_LENGTH, blank=True,
-                            db_index=True)
+    return models.CharField(
+        gettext_lazy("province or state (code)"), max_length=CODE_MAX_LENGTH, blank=True, db_index=True
+    )
 
 
 def fill_code(obj, *text_fields: str, kwargs: dict | None = None) -> None:
@@ -176,7 +246,9 @@ def fill_code(obj, *text_fields: str, kwargs: dict | None = None) -> None:
             kwargs["update_fields"] = fields | {"province_code"}
 
 
-def migrate_codes(model, text_fields: tuple[str, ...], country_field: str | None = "country", out=None) -> tuple[int, list]:
+def migrate_codes(
+    model, text_fields: tuple[str, ...], country_field: str | None = "country", out=None
+) -> tuple[int, list]:
     """For a data migration: set `province_code` on every row whose free text names a province; the text is never
     changed. Returns (rows mapped, distinct texts not mapped) and prints a one-line report when rows were seen."""
     import sys
@@ -202,5 +274,6 @@ def migrate_codes(model, text_fields: tuple[str, ...], country_field: str | None
         (out or sys.stdout).write(
             f"\n  {label}: {seen} rows with a province, {len(rows)} coded, "
             f"{len(unmapped)} distinct unmapped texts kept as written{': ' if unmapped else ''}"
-            f"{'; '.join(sorted(unmapped)[:50])}\n")
+            f"{'; '.join(sorted(unmapped)[:50])}\n"
+        )
     return len(rows), sorted(unmapped)

@@ -52,6 +52,8 @@ rules.add_perm("core.view_person", is_program_staff | is_own_person | can_see_pe
 rules.add_perm("core.add_person", is_program_staff)
 rules.add_perm("core.change_person", is_program_staff | is_own_person)
 rules.add_perm("core.delete_person", is_program_staff)
+
+
 @rules.predicate
 def may_read_personal_data(user, person) -> bool:
     """One rule with the lists: PersonQuerySet.personal_data_condition (selectors annotate it per row)."""

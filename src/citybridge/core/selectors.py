@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from .models import RoleMembership
 
 
-def organisation_list(*, user, q: str = "", type: str = "", country: str = "",
-                      province: str = "") -> QuerySet[Organisation]:
+def organisation_list(
+    *, user, q: str = "", type: str = "", country: str = "", province: str = ""
+) -> QuerySet[Organisation]:
     qs = Organisation.objects.visible_to(user).search(q).select_related("parent")
     if province:
         qs = qs.filter(province_code=province)
@@ -64,8 +65,9 @@ def role_memberships_for_person(*, user, person: Person) -> QuerySet[RoleMembers
     """The role memberships of the person's sign-in (empty when they have none), scope loaded in one pass."""
     from .models import RoleMembership
 
-    return (RoleMembership.objects.filter(user__person=person).select_related("organisation", "city")
-            .order_by("role", "id"))
+    return (
+        RoleMembership.objects.filter(user__person=person).select_related("organisation", "city").order_by("role", "id")
+    )
 
 
 def role_membership_get(*, user, person: Person, pk: int) -> RoleMembership:
@@ -80,8 +82,12 @@ def organisation_search(*, user, q: str, limit: int = 20) -> list[Organisation]:
     q = (q or "").strip()[:100]
     if not q:
         return []
-    return list(Organisation.objects.visible_to(user).search(q).only("id", "name_en", "name_zh_hans", "country")
-                .order_by("name_en", "id")[:limit])
+    return list(
+        Organisation.objects.visible_to(user)
+        .search(q)
+        .only("id", "name_en", "name_zh_hans", "country")
+        .order_by("name_en", "id")[:limit]
+    )
 
 
 def city_search(*, user, q: str, limit: int = 20) -> list:
@@ -93,6 +99,9 @@ def city_search(*, user, q: str, limit: int = 20) -> list:
     q = (q or "").strip()[:100]
     if not q:
         return []
-    return list(City.objects.visible_to(user).filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q))
-                .only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans")
-                .order_by("name_en", "id")[:limit])
+    return list(
+        City.objects.visible_to(user)
+        .filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q))
+        .only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans")
+        .order_by("name_en", "id")[:limit]
+    )

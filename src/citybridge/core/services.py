@@ -21,16 +21,36 @@ if TYPE_CHECKING:
     from .models import RoleMembership
 
 ORGANISATION_FIELDS = (
-    "name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "type", "country",
-    "province_en", "province_zh_hans", "city_en", "city_zh_hans", "website", "parent", "province_code",
+    "name_en",
+    "name_zh_hans",
+    "short_name_en",
+    "short_name_zh_hans",
+    "type",
+    "country",
+    "province_en",
+    "province_zh_hans",
+    "city_en",
+    "city_zh_hans",
+    "website",
+    "parent",
+    "province_code",
 )
 #: what users scoped to an organisation (partners, solution providers, academy coordinators) may change on its
 #: record: how it is written short and where to find it. Its name, type, country, place and parent organisation
 #: are its identity and place in the hierarchy, and are program staff's to change.
 ORGANISATION_SELF_SERVICE_FIELDS = ("short_name_en", "short_name_zh_hans", "website")
 PERSON_FIELDS = (
-    "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "title_en", "title_zh_hans",
-    "organisation", "email", "phone", "preferred_language", "notes",
+    "family_name_en",
+    "given_name_en",
+    "family_name_zh_hans",
+    "given_name_zh_hans",
+    "title_en",
+    "title_zh_hans",
+    "organisation",
+    "email",
+    "phone",
+    "preferred_language",
+    "notes",
 )
 
 
@@ -138,8 +158,10 @@ def _validate_organisation(org: Organisation) -> None:
     clash = Organisation.objects.filter(same_name, country=org.country).exclude(pk=org.pk).first()
     if clash:
         raise ValidationError(
-            {"name_en": _("An organisation with this name already exists in this country: %(name)s.")
-             % {"name": clash.display_name()}}
+            {
+                "name_en": _("An organisation with this name already exists in this country: %(name)s.")
+                % {"name": clash.display_name()}
+            }
         )
     ancestor, seen = org.parent, set()
     while ancestor is not None:
@@ -168,15 +190,19 @@ def organisation_fields_for(actor: User) -> tuple[str, ...]:
 
 
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, expected_version: int | None = None,
-                        **fields) -> Organisation:
+def organisation_update(
+    *, actor: User, organisation: Organisation, expected_version: int | None = None, **fields
+) -> Organisation:
     require(actor, "core.change_organisation", organisation)
     claim_version(organisation, expected_version)
     allowed = organisation_fields_for(actor)
     if allowed != ORGANISATION_FIELDS:
         current = Organisation.objects.get(pk=organisation.pk)
-        changed = {name for name in set(fields) - set(allowed)
-                   if name in ORGANISATION_FIELDS and _differs(getattr(current, name), fields[name])}
+        changed = {
+            name
+            for name in set(fields) - set(allowed)
+            if name in ORGANISATION_FIELDS and _differs(getattr(current, name), fields[name])
+        }
         if changed:
             raise ValidationError({name: _("Only program staff can change this field.") for name in sorted(changed)})
         fields = {k: v for k, v in fields.items() if k in allowed or k not in ORGANISATION_FIELDS}
@@ -234,8 +260,9 @@ def person_update(*, actor: User, person: Person, expected_version: int | None =
 @transaction.atomic
 def person_delete(*, actor: User, person: Person) -> None:
     require(actor, "core.delete_person", person)
-    _delete_or_refuse(person, _("This person cannot be deleted: %(records)s. Use a privacy erase to remove their "
-                                "personal data."))
+    _delete_or_refuse(
+        person, _("This person cannot be deleted: %(records)s. Use a privacy erase to remove their personal data.")
+    )
 
 
 @transaction.atomic
@@ -293,17 +320,23 @@ def role_membership_add(*, actor: User, user: User, role: str, organisation=None
         if organisation is None:
             raise ValidationError({"organisation": _("The role “%(role)s” needs an organisation.") % {"role": label}})
         if city is not None:
-            raise ValidationError({"city": _("The role “%(role)s” takes an organisation, not a city.")
-                                   % {"role": label}})
+            raise ValidationError(
+                {"city": _("The role “%(role)s” takes an organisation, not a city.") % {"role": label}}
+            )
     elif scope == "city":
         if city is None:
             raise ValidationError({"city": _("The role “%(role)s” needs a city.") % {"role": label}})
         if organisation is not None:
-            raise ValidationError({"organisation": _("The role “%(role)s” takes a city, not an organisation.")
-                                   % {"role": label}})
+            raise ValidationError(
+                {"organisation": _("The role “%(role)s” takes a city, not an organisation.") % {"role": label}}
+            )
     elif organisation is not None or city is not None:
-        raise ValidationError({"role": _("The role “%(role)s” applies everywhere; do not choose an organisation "
-                                         "or a city.") % {"role": label}})
+        raise ValidationError(
+            {
+                "role": _("The role “%(role)s” applies everywhere; do not choose an organisation or a city.")
+                % {"role": label}
+            }
+        )
     existing = RoleMembership.objects.filter(user=user, role=role, organisation=organisation, city=city)
     if existing.exists():
         raise ValidationError({"role": _("This user already has this role with this scope.")})
@@ -322,15 +355,17 @@ def role_membership_remove(*, actor: User, membership) -> None:
     if membership.user_id == actor.pk and membership.role == Role.PROGRAM_STAFF and not actor.is_superuser:
         others = RoleMembership.objects.filter(user=actor, role=Role.PROGRAM_STAFF).exclude(pk=membership.pk)
         if not others.exists():
-            raise ValidationError(_("You cannot remove your own last program-staff role. Ask another member of "
-                                    "program staff to do it."))
+            raise ValidationError(
+                _("You cannot remove your own last program-staff role. Ask another member of program staff to do it.")
+            )
     membership.delete()
     membership.user.__dict__.pop("_memberships_cache", None)
 
 
 @transaction.atomic
-def user_create_for_person(*, actor: User, person: Person, email: str = "", language: str = "",
-                           site_url: str = "") -> User:
+def user_create_for_person(
+    *, actor: User, person: Person, email: str = "", language: str = "", site_url: str = ""
+) -> User:
     """Create a sign-in for a person who has none. The account starts with a random password nobody knows; the
     person receives an e-mail with a link to choose one (the password-reset flow). The task takes the user's id,
     never a token."""
@@ -342,8 +377,7 @@ def user_create_for_person(*, actor: User, person: Person, email: str = "", lang
     if User.objects.filter(person=person).exists():
         raise ValidationError({"email": _("This person already has a sign-in.")})
     if person.erased_at:
-        raise ValidationError({"email": _("The personal data of this person was erased; a sign-in cannot be "
-                                          "created.")})
+        raise ValidationError({"email": _("The personal data of this person was erased; a sign-in cannot be created.")})
     email = (email or person.email or "").strip().lower()
     if not email:
         raise ValidationError({"email": _("Give an e-mail address.")})

@@ -106,8 +106,10 @@ def send_account_created_email(*, user_id: int, site_url: str = "") -> int:
         return 0
     site_url = (site_url or f"https://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
     context = {
-        "user_email": user.email, "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user), "site_url": site_url,
+        "user_email": user.email,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "site_url": site_url,
     }
     with translation.override(user.preferred_language or "en"):
         subject = "".join(render_to_string("core/email/account_created_subject.txt", context).splitlines())

@@ -1,5 +1,6 @@
 """Collect every validation error of a write, then raise them together: a form shows all its problems at once,
 each beside its field, instead of one per submit."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -64,13 +64,23 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        response.set_cookie(auth.DEVICE_COOKIE, auth.device_cookie_value(form.get_user().email),
-                            max_age=auth.DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
-                            secure=settings.SESSION_COOKIE_SECURE)
+        response.set_cookie(
+            auth.DEVICE_COOKIE,
+            auth.device_cookie_value(form.get_user().email),
+            max_age=auth.DEVICE_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         language = form.get_user().preferred_language
         if language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.SESSION_COOKIE_SECURE)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
         return response
 
     def form_invalid(self, form) -> HttpResponse:
@@ -120,9 +130,16 @@ def profile(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
     tokens = request.user.api_tokens.all()
     memberships = request.user.role_memberships.select_related("organisation", "city")
-    return render(request, "core/profile.html", {
-        "form": form, "tokens": tokens, "new_secret": new_secret, "memberships": memberships,
-    })
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_secret": new_secret,
+            "memberships": memberships,
+        },
+    )
 
 
 @login_required
@@ -144,24 +161,42 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     country = request.GET.get("country", "") if request.GET.get("country") in dict(COUNTRIES) else ""
     province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
     qs = selectors.organisation_list(user=request.user, q=q, type=type_, country=country, province=province)
-    qs, sort = sort_queryset(request, qs, {
-        "name": localized("name"), "type": ("type",), "country": ("country",), "province": localized("province"),
-        "parent": tuple(f"parent__{f}" for f in localized("name")),
-    }, "name")
+    qs, sort = sort_queryset(
+        request,
+        qs,
+        {
+            "name": localized("name"),
+            "type": ("type",),
+            "country": ("country",),
+            "province": localized("province"),
+            "parent": tuple(f"parent__{f}" for f in localized("name")),
+        },
+        "name",
+    )
     page = paginate(request, qs)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
     detail_urls(page["page_obj"].object_list, "organisation-detail")
-    return render(request, "core/organisation_list.html", {
-        **page, "q": q, "type": type_, "country": country, "sort": sort, "province": province,
-        "province_choices": provinces.grouped_choices(),
-        "types": OrganisationType.choices, "countries": COUNTRIES,
-        "type_options": options_html(OrganisationType.choices, type_),
-        "country_options": options_html(COUNTRIES, country),
-        "can_add": request.user.has_perm("core.add_organisation"),
-    })
+    return render(
+        request,
+        "core/organisation_list.html",
+        {
+            **page,
+            "q": q,
+            "type": type_,
+            "country": country,
+            "sort": sort,
+            "province": province,
+            "province_choices": provinces.grouped_choices(),
+            "types": OrganisationType.choices,
+            "countries": COUNTRIES,
+            "type_options": options_html(OrganisationType.choices, type_),
+            "country_options": options_html(COUNTRIES, country),
+            "can_add": request.user.has_perm("core.add_organisation"),
+        },
+    )
 
 
 @login_required
@@ -171,13 +206,23 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Organisation.DoesNotExist:
         raise Http404
     people = selectors.person_list(user=request.user, organisation=org.pk)[:100]
-    history = (history_lines(Organisation, org.history.select_related("history_user__person"))
-               if request.user.is_program_staff else [])
-    return render(request, "core/organisation_detail.html", {
-        "org": org, "children": org.children.all(), "people": people, "history": history,
-        "can_change": request.user.has_perm("core.change_organisation", org),
-        "can_delete": request.user.has_perm("core.delete_organisation", org),
-    })
+    history = (
+        history_lines(Organisation, org.history.select_related("history_user__person"))
+        if request.user.is_program_staff
+        else []
+    )
+    return render(
+        request,
+        "core/organisation_detail.html",
+        {
+            "org": org,
+            "children": org.children.all(),
+            "people": people,
+            "history": history,
+            "can_change": request.user.has_perm("core.change_organisation", org),
+            "can_delete": request.user.has_perm("core.delete_organisation", org),
+        },
+    )
 
 
 def _save_form(request, form, write, success_message: str):
@@ -205,8 +250,12 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
     if request.method == "POST":
-        org = _save_form(request, form, lambda **f: services.organisation_create(actor=request.user, **f),
-                         _("The organisation was created."))
+        org = _save_form(
+            request,
+            form,
+            lambda **f: services.organisation_create(actor=request.user, **f),
+            _("The organisation was created."),
+        )
         if org:
             return redirect("organisation-detail", pk=org.pk)
     return render(request, "core/form.html", {"form": form, "title": _("New organisation")})
@@ -217,16 +266,22 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organisation_get(user=request.user, pk=pk)
     if not request.user.has_perm("core.change_organisation", org):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=org,
-                            fields=services.organisation_fields_for(request.user))
+    form = OrganisationForm(request.POST or None, instance=org, fields=services.organisation_fields_for(request.user))
     if request.method == "POST":
-        saved = _save_form(request, form,
-                           lambda **f: services.organisation_update(actor=request.user, organisation=org, **f),
-                           _("The organisation was saved."))
+        saved = _save_form(
+            request,
+            form,
+            lambda **f: services.organisation_update(actor=request.user, organisation=org, **f),
+            _("The organisation was saved."),
+        )
         if saved:
             return redirect("organisation-detail", pk=org.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit organisation")},
-                  status=409 if getattr(form, "stale", False) else 200)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Edit organisation")},
+        status=409 if getattr(form, "stale", False) else 200,
+    )
 
 
 @login_required
@@ -239,13 +294,20 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         if not request.user.has_perm("core.delete_organisation", org):
             raise PermissionDenied
-        return render(request, "core/confirm.html", {
-            "title": _("Delete this organisation?"),
-            "question": _("Delete the organisation “%(name)s”?") % {"name": org.display_name()},
-            "consequence": _("This cannot be undone. If people's roles, academies or other records depend on it, "
-                             "the deletion is refused and you are told which."),
-            "action_label": _("Delete organisation"), "cancel_url": reverse("organisation-detail", args=[org.pk]),
-        })
+        return render(
+            request,
+            "core/confirm.html",
+            {
+                "title": _("Delete this organisation?"),
+                "question": _("Delete the organisation “%(name)s”?") % {"name": org.display_name()},
+                "consequence": _(
+                    "This cannot be undone. If people's roles, academies or other records depend on it, "
+                    "the deletion is refused and you are told which."
+                ),
+                "action_label": _("Delete organisation"),
+                "cancel_url": reverse("organisation-detail", args=[org.pk]),
+            },
+        )
     try:
         services.organisation_delete(actor=request.user, organisation=org)
     except services.DeleteRefused as exc:
@@ -262,15 +324,28 @@ def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     qs = selectors.person_list(user=request.user, q=q)
-    qs, sort = sort_queryset(request, qs, {
-        "name": localized("family_name", "given_name"), "title": localized("title"),
-        "organisation": tuple(f"organisation__{f}" for f in localized("name")),
-    }, "name")
+    qs, sort = sort_queryset(
+        request,
+        qs,
+        {
+            "name": localized("family_name", "given_name"),
+            "title": localized("title"),
+            "organisation": tuple(f"organisation__{f}" for f in localized("name")),
+        },
+        "name",
+    )
     page = paginate(request, qs)
     detail_urls(page["page_obj"].object_list, "person-detail")
-    return render(request, "core/person_list.html", {
-        **page, "q": q, "sort": sort, "can_add": request.user.has_perm("core.add_person"),
-    })
+    return render(
+        request,
+        "core/person_list.html",
+        {
+            **page,
+            "q": q,
+            "sort": sort,
+            "can_add": request.user.has_perm("core.add_person"),
+        },
+    )
 
 
 @login_required
@@ -279,13 +354,17 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         person = selectors.person_get(user=request.user, pk=pk)
     except Person.DoesNotExist:
         raise Http404
-    return render(request, "core/person_detail.html", {
-        "person": person,
-        "show_contact": request.user.has_perm("core.view_person_contact", person),
-        "can_change": request.user.has_perm("core.change_person", person),
-        "can_delete": request.user.has_perm("core.delete_person", person),
-        "can_privacy": request.user.has_perm("core.privacy_person"),
-    })
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "show_contact": request.user.has_perm("core.view_person_contact", person),
+            "can_change": request.user.has_perm("core.change_person", person),
+            "can_delete": request.user.has_perm("core.delete_person", person),
+            "can_privacy": request.user.has_perm("core.privacy_person"),
+        },
+    )
 
 
 @login_required
@@ -294,8 +373,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = PersonForm(request.POST or None)
     if request.method == "POST":
-        person = _save_form(request, form, lambda **f: services.person_create(actor=request.user, **f),
-                            _("The person was created."))
+        person = _save_form(
+            request, form, lambda **f: services.person_create(actor=request.user, **f), _("The person was created.")
+        )
         if person:
             return redirect("person-detail", pk=person.pk)
     return render(request, "core/form.html", {"form": form, "title": _("New person")})
@@ -310,13 +390,20 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_program_staff:
         form.fields.pop("organisation")
     if request.method == "POST":
-        saved = _save_form(request, form,
-                           lambda **f: services.person_update(actor=request.user, person=person, **f),
-                           _("The person was saved."))
+        saved = _save_form(
+            request,
+            form,
+            lambda **f: services.person_update(actor=request.user, person=person, **f),
+            _("The person was saved."),
+        )
         if saved:
             return redirect("person-detail", pk=person.pk)
-    return render(request, "core/form.html", {"form": form, "title": _("Edit person")},
-                  status=409 if getattr(form, "stale", False) else 200)
+    return render(
+        request,
+        "core/form.html",
+        {"form": form, "title": _("Edit person")},
+        status=409 if getattr(form, "stale", False) else 200,
+    )
 
 
 @login_required
@@ -329,13 +416,20 @@ def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         if not request.user.has_perm("core.delete_person", person):
             raise PermissionDenied
-        return render(request, "core/confirm.html", {
-            "title": _("Delete this person?"),
-            "question": _("Delete %(name)s?") % {"name": person.display_name()},
-            "consequence": _("This cannot be undone. If training records depend on this person, the deletion is "
-                             "refused; a privacy erase then removes their personal data instead."),
-            "action_label": _("Delete person"), "cancel_url": reverse("person-detail", args=[person.pk]),
-        })
+        return render(
+            request,
+            "core/confirm.html",
+            {
+                "title": _("Delete this person?"),
+                "question": _("Delete %(name)s?") % {"name": person.display_name()},
+                "consequence": _(
+                    "This cannot be undone. If training records depend on this person, the deletion is "
+                    "refused; a privacy erase then removes their personal data instead."
+                ),
+                "action_label": _("Delete person"),
+                "cancel_url": reverse("person-detail", args=[person.pk]),
+            },
+        )
     try:
         services.person_delete(actor=request.user, person=person)
     except services.DeleteRefused as exc:
@@ -373,8 +467,10 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         privacy.person_erase(actor=request.user, person=person)
-        messages.success(request, _("The personal data of this person was erased. Their training records were "
-                                    "kept without their name."))
+        messages.success(
+            request,
+            _("The personal data of this person was erased. Their training records were kept without their name."),
+        )
         return redirect("person-detail", pk=person.pk)
     return render(request, "core/person_erase.html", {"person": person, "form": form})
 
@@ -384,11 +480,15 @@ def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
 
 WORKER_STALE_AFTER = timedelta(seconds=30)
 
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database reachable, a worker seen in the last 30 seconds and no stuck work (leases expired, tasks
     running too long). 200 when all hold, else 503; the JSON says which."""
-    body: dict = {"database": {"ok": False}, "worker": {"ok": False, "last_seen": None},
-                  "stuck": {"ok": False, "counts": {}}}
+    body: dict = {
+        "database": {"ok": False},
+        "worker": {"ok": False, "last_seen": None},
+        "stuck": {"ok": False, "counts": {}},
+    }
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -396,8 +496,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
         if beat:
             age = (timezone.now() - beat.last_seen).total_seconds()
-            body["worker"] = {"ok": age <= WORKER_STALE_AFTER.total_seconds(), "last_seen": beat.last_seen.isoformat(),
-                              "age_seconds": round(age, 1), "name": beat.name}
+            body["worker"] = {
+                "ok": age <= WORKER_STALE_AFTER.total_seconds(),
+                "last_seen": beat.last_seen.isoformat(),
+                "age_seconds": round(age, 1),
+                "name": beat.name,
+            }
         counts = count_stuck_work()
         body["stuck"] = {"ok": not any(counts.values()), "counts": counts}
     except Exception as exc:  # report, never raise: this is what monitoring reads
@@ -417,7 +521,9 @@ def _api_error(request, status: int, detail: str) -> JsonResponse | None:
 
 
 def error_403(request, exception=None) -> HttpResponse:
-    return _api_error(request, 403, _("You do not have permission to do this.")) or render(request, "403.html", status=403)
+    return _api_error(request, 403, _("You do not have permission to do this.")) or render(
+        request, "403.html", status=403
+    )
 
 
 def error_404(request, exception=None) -> HttpResponse:
@@ -429,7 +535,8 @@ def error_500(request) -> HttpResponse:
     from django.template import loader
 
     return _api_error(request, 500, _("Something went wrong")) or HttpResponse(
-        loader.get_template("500.html").render({}), status=500)
+        loader.get_template("500.html").render({}), status=500
+    )
 
 
 def error_400(request, exception=None) -> HttpResponse:
@@ -439,7 +546,8 @@ def error_400(request, exception=None) -> HttpResponse:
 def csrf_failure(request, reason: str = "") -> HttpResponse:
     """A form sent without its security token (an old tab, a blocked cookie): say so and what to do."""
     return _api_error(request, 403, _("The security check of this form failed.")) or render(
-        request, "403_csrf.html", status=403)
+        request, "403_csrf.html", status=403
+    )
 
 
 # --------------------------------------------------------------------------- roles and sign-ins (program staff)
@@ -470,14 +578,20 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
         account_form = AccountCreateForm(request.POST)
         if account_form.is_valid():
             try:
-                services.user_create_for_person(actor=request.user, person=person,
-                                                email=account_form.cleaned_data["email"],
-                                                site_url=request.build_absolute_uri("/"))
+                services.user_create_for_person(
+                    actor=request.user,
+                    person=person,
+                    email=account_form.cleaned_data["email"],
+                    site_url=request.build_absolute_uri("/"),
+                )
             except ValidationError as exc:
                 account_form.add_error(None, exc.messages)
             else:
-                messages.success(request, _("The sign-in was created. An e-mail with a link to choose a password "
-                                            "was sent to %(email)s.") % {"email": account_form.cleaned_data["email"]})
+                messages.success(
+                    request,
+                    _("The sign-in was created. An e-mail with a link to choose a password was sent to %(email)s.")
+                    % {"email": account_form.cleaned_data["email"]},
+                )
                 return redirect("person-roles", pk=person.pk)
     elif request.method == "POST" and account is not None:
         role_form = RoleMembershipForm(request.POST, user=request.user)
@@ -486,9 +600,12 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
             scope = ROLE_SCOPE.get(data["role"])
             try:
                 services.role_membership_add(
-                    actor=request.user, user=account, role=data["role"],
+                    actor=request.user,
+                    user=account,
+                    role=data["role"],
                     organisation=data["organisation"] if scope == "organisation" else None,
-                    city=data["city"] if scope == "city" else None)
+                    city=data["city"] if scope == "city" else None,
+                )
             except ValidationError as exc:
                 role_form.add_error(None, exc.messages)  # scope errors name fields the page shows as one group
             else:
@@ -496,15 +613,23 @@ def person_roles(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("person-roles", pk=person.pk)
     organisation_q = request.GET.get("organisation_q", "")[:100]
     city_q = request.GET.get("city_q", "")[:100]
-    return render(request, "core/person_roles.html", {
-        "person": person, "account": account, "role_form": role_form, "account_form": account_form,
-        "memberships": selectors.role_memberships_for_person(user=request.user, person=person),
-        "roles": [(value, label, ROLE_SCOPE[Role(value)] or "") for value, label in Role.choices],
-        "organisation_q": organisation_q, "city_q": city_q,
-        "organisation_options": selectors.organisation_search(user=request.user, q=organisation_q),
-        "city_options": selectors.city_search(user=request.user, q=city_q),
-        "selected_role": request.POST.get("role") or request.GET.get("role", ""),
-    })
+    return render(
+        request,
+        "core/person_roles.html",
+        {
+            "person": person,
+            "account": account,
+            "role_form": role_form,
+            "account_form": account_form,
+            "memberships": selectors.role_memberships_for_person(user=request.user, person=person),
+            "roles": [(value, label, ROLE_SCOPE[Role(value)] or "") for value, label in Role.choices],
+            "organisation_q": organisation_q,
+            "city_q": city_q,
+            "organisation_options": selectors.organisation_search(user=request.user, q=organisation_q),
+            "city_options": selectors.city_search(user=request.user, q=city_q),
+            "selected_role": request.POST.get("role") or request.GET.get("role", ""),
+        },
+    )
 
 
 @login_required
@@ -525,21 +650,29 @@ def person_role_remove(request: HttpRequest, pk: int, membership_pk: int) -> Htt
         else:
             messages.success(request, _("The role was removed."))
         return redirect("person-roles", pk=person.pk)
-    return render(request, "core/confirm.html", {
-        "title": _("Remove this role?"),
-        "question": _("Remove the role “%(membership)s” from %(name)s?") % {
-            "membership": str(membership), "name": person.display_name()},
-        "consequence": _("They lose what this role lets them see and do at once. You can add the role again later."),
-        "action_label": _("Remove role"), "cancel_url": reverse("person-roles", args=[person.pk]),
-    })
+    return render(
+        request,
+        "core/confirm.html",
+        {
+            "title": _("Remove this role?"),
+            "question": _("Remove the role “%(membership)s” from %(name)s?")
+            % {"membership": str(membership), "name": person.display_name()},
+            "consequence": _(
+                "They lose what this role lets them see and do at once. You can add the role again later."
+            ),
+            "action_label": _("Remove role"),
+            "cancel_url": reverse("person-roles", args=[person.pk]),
+        },
+    )
 
 
 def _scope_options(request: HttpRequest, search, name: str) -> HttpResponse:
     if not request.user.is_program_staff:
         raise PermissionDenied
     q = request.GET.get(f"{name}_q", "")[:100]
-    return render(request, "core/_scope_options.html", {
-        "name": name, "q": q, "options": search(user=request.user, q=q)})
+    return render(
+        request, "core/_scope_options.html", {"name": name, "q": q, "options": search(user=request.user, q=q)}
+    )
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Configuration and helpers every service module shares."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -39,8 +38,11 @@ def check_dates(**dates) -> None:
     """Refuse dates outside the sane range (core.validators) with a translated message per field."""
     from citybridge.core.validators import MAX_DATE, MIN_DATE, date_in_range
 
-    bad = {name: _("Enter a date between %(min)s and %(max)s.") % {"min": MIN_DATE.isoformat(),
-                                                                     "max": MAX_DATE.isoformat()}
-           for name, value in dates.items() if not date_in_range(value)}
+    bad = {
+        name: _("Enter a date between %(min)s and %(max)s.")
+        % {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
+        for name, value in dates.items()
+        if not date_in_range(value)
+    }
     if bad:
         raise ValidationError(bad)

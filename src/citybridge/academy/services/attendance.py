@@ -1,6 +1,5 @@
 """Attendance marks and the attendance sheet import."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -48,8 +47,10 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
     seen: set[tuple[int, int]] = set()
     for m in marks:
         if (m.official_id, m.session_id) in seen:
-            errors.append(_("Official %(official)s is marked twice for session %(session)s.")
-                          % {"official": m.official_id, "session": m.session_id})
+            errors.append(
+                _("Official %(official)s is marked twice for session %(session)s.")
+                % {"official": m.official_id, "session": m.session_id}
+            )
             continue
         seen.add((m.official_id, m.session_id))
         if m.session_id not in sessions:
@@ -59,12 +60,19 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
         elif m.status and m.status not in AttendanceStatus.values:
             errors.append(_("“%(value)s” is not an attendance status.") % {"value": m.status})
         elif m.status and sessions[m.session_id].date > today:  # only sessions that have begun (removing is fine)
-            errors.append(_("Session %(id)s on %(date)s has not taken place yet: attendance is recorded from the "
-                            "day of the session.") % {"id": m.session_id, "date": sessions[m.session_id].date})
+            errors.append(
+                _(
+                    "Session %(id)s on %(date)s has not taken place yet: attendance is recorded from the "
+                    "day of the session."
+                )
+                % {"id": m.session_id, "date": sessions[m.session_id].date}
+            )
     if errors:
         raise ValidationError(errors[:20])
-    existing = {(a.official_id, a.session_id): a for a in Attendance.objects.filter(
-        session__course=course, official_id__in={m.official_id for m in marks})}
+    existing = {
+        (a.official_id, a.session_id): a
+        for a in Attendance.objects.filter(session__course=course, official_id__in={m.official_id for m in marks})
+    }
     create, update, delete = [], [], []
     for m in marks:
         a = existing.get((m.official_id, m.session_id))
@@ -72,8 +80,9 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
             if a:
                 delete.append(a.pk)
         elif a is None:
-            create.append(Attendance(official_id=m.official_id, session_id=m.session_id, status=m.status,
-                                     recorded_by=actor))
+            create.append(
+                Attendance(official_id=m.official_id, session_id=m.session_id, status=m.status, recorded_by=actor)
+            )
         elif a.status != m.status:
             a.status = m.status
             a.recorded_by = actor
@@ -102,8 +111,9 @@ def attendance_import(*, actor: User, course: Course, data: bytes) -> ImportRepo
     if report.errors:
         return report
     try:
-        report.enrolled = attendance_record(actor=actor, course=course,
-                                            marks=[Mark(o, s, st) for o, s, st in parsed.marks])
+        report.enrolled = attendance_record(
+            actor=actor, course=course, marks=[Mark(o, s, st) for o, s, st in parsed.marks]
+        )
     except ValidationError as exc:
         report.errors += [{"line": None, "column": "", "message": m} for m in exc.messages]
         return report

@@ -1,6 +1,5 @@
 """Certificates: issue, revoke, render."""
 
-
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -41,8 +40,10 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> Certificate:
         return existing
     days = course_training_days(enrolment)
     if days == 0:
-        raise ValidationError(_("%(name)s has no training day in this course, so no certificate can be issued.")
-                              % {"name": enrolment.official.person.display_name()})
+        raise ValidationError(
+            _("%(name)s has no training day in this course, so no certificate can be issued.")
+            % {"name": enrolment.official.person.display_name()}
+        )
     if existing:  # revoked: issue a fresh one with a new code
         existing.delete()
     code = cert_engine.new_verification_code()
@@ -60,7 +61,8 @@ def certificate_issue_all(*, actor: User, course: Course) -> tuple[int, int]:
         raise ValidationError(_("Certificates are issued once the course is completed."))
     issued = skipped = 0
     for enrolment in Enrolment.objects.filter(course_id=course.pk, status=EnrolmentStatus.CONFIRMED).select_related(
-            "course", "official__person"):
+        "course", "official__person"
+    ):
         try:
             certificate_issue(actor=actor, enrolment=enrolment)
             issued += 1
@@ -88,11 +90,18 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     course, person = enrolment.course, enrolment.official.person
     org = course.academy.organisation
     data = cert_engine.CertificateData(
-        name_en=person.full_name_en(), name_zh=person.full_name_zh(),
-        course_en=course.title_en or "", course_zh=course.title_zh_hans or "",
-        academy_en=org.name_en or "", academy_zh=org.name_zh_hans or "",
-        start=course.start_date, end=course.end_date, training_days=certificate.training_days,
-        issued_on=timezone.localtime(certificate.issued_at).date(), code=certificate.code, verify_url=verify_url,
+        name_en=person.full_name_en(),
+        name_zh=person.full_name_zh(),
+        course_en=course.title_en or "",
+        course_zh=course.title_zh_hans or "",
+        academy_en=org.name_en or "",
+        academy_zh=org.name_zh_hans or "",
+        start=course.start_date,
+        end=course.end_date,
+        training_days=certificate.training_days,
+        issued_on=timezone.localtime(certificate.issued_at).date(),
+        code=certificate.code,
+        verify_url=verify_url,
         revoked=not certificate.is_valid,
     )
     return cert_engine.certificate_pdf(data)

@@ -1,6 +1,5 @@
 """Courses: create, edit, change status."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -50,8 +49,14 @@ def course_create(*, actor: User, academy: Academy, modules: Iterable[Module] = 
 
 
 @transaction.atomic
-def course_update(*, actor: User, course: Course, modules: Iterable[Module] | None = None,
-                  expected_version: int | None = None, **fields) -> Course:
+def course_update(
+    *,
+    actor: User,
+    course: Course,
+    modules: Iterable[Module] | None = None,
+    expected_version: int | None = None,
+    **fields,
+) -> Course:
     require(actor, "academy.manage_course", course)
     if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled course cannot be changed."))
@@ -77,14 +82,16 @@ def _course_write(course: Course, fields: dict, modules) -> Course:
         with errors.check():
             _raise_problems(problems, "end_date")
     with errors.check():  # the dates constraint is reported above in words, not by its name
-        course.full_clean(exclude=["title", "location", "modules", "status"],
-                          validate_constraints=not errors.has("end_date"))
+        course.full_clean(
+            exclude=["title", "location", "modules", "status"], validate_constraints=not errors.has("end_date")
+        )
     errors.raise_if_any()
     course.save()
     if modules is not None:
         course.course_modules.all().delete()
         CourseModule.objects.bulk_create(
-            [CourseModule(course=course, module=m, order=i) for i, m in enumerate(modules)])
+            [CourseModule(course=course, module=m, order=i) for i, m in enumerate(modules)]
+        )
     return course
 
 
@@ -104,8 +111,12 @@ def course_set_status(*, actor: User, course: Course, status: str) -> Course:
     if course.status == CourseStatus.CANCELLED and status == CourseStatus.PLANNING and not actor.is_program_staff:
         raise ValidationError({"status": _("Only program staff can reopen a cancelled course.")})
     if status not in course_next_statuses(actor=actor, course=course):
-        raise ValidationError({"status": _("A course cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": course.get_status_display(), "new": dict(CourseStatus.choices).get(status, status)}})
+        raise ValidationError(
+            {
+                "status": _("A course cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": course.get_status_display(), "new": dict(CourseStatus.choices).get(status, status)}
+            }
+        )
     if status in (CourseStatus.OPEN, CourseStatus.RUNNING):
         _raise_problems([p for p in _course_problems(course) if p.code != "course.class_over_max"], "status")
     if status == CourseStatus.COMPLETED and course.end_date > timezone.localdate():

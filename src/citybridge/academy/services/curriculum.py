@@ -1,6 +1,5 @@
 """Academies, topics and modules."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,8 +23,14 @@ from ._common import _bilingual_required, _clean_str, _raise_problems, course_ru
 
 
 @transaction.atomic
-def academy_save(*, actor: User, organisation: Organisation, official: bool = True,
-                 managed_by_program: bool = False, expected_version: int | None = None) -> Academy:
+def academy_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    official: bool = True,
+    managed_by_program: bool = False,
+    expected_version: int | None = None,
+) -> Academy:
     """Creates the organisation's academy profile, or edits it (then `expected_version` is needed)."""
     require(actor, "academy.manage_curriculum")
     if organisation.type != "academy":
@@ -34,7 +39,8 @@ def academy_save(*, actor: User, organisation: Organisation, official: bool = Tr
     if existing is not None:
         claim_version(existing, expected_version)
     academy, _created = Academy.objects.update_or_create(
-        organisation=organisation, defaults={"official": official, "managed_by_program": managed_by_program})
+        organisation=organisation, defaults={"official": official, "managed_by_program": managed_by_program}
+    )
     return academy
 
 
@@ -47,9 +53,19 @@ def _validate_motivations(values) -> list[str]:
 
 
 @transaction.atomic
-def topic_save(*, actor: User, topic: Topic | None = None, slug: str, name_en: str = "", name_zh_hans: str = "",
-               description_en: str = "", description_zh_hans: str = "", motivations=(), order: int = 0,
-               expected_version: int | None = None) -> Topic:
+def topic_save(
+    *,
+    actor: User,
+    topic: Topic | None = None,
+    slug: str,
+    name_en: str = "",
+    name_zh_hans: str = "",
+    description_en: str = "",
+    description_zh_hans: str = "",
+    motivations=(),
+    order: int = 0,
+    expected_version: int | None = None,
+) -> Topic:
     require(actor, "academy.manage_curriculum")
     if topic is not None and topic.pk:
         claim_version(topic, expected_version)
@@ -67,9 +83,19 @@ def topic_save(*, actor: User, topic: Topic | None = None, slug: str, name_en: s
 
 
 @transaction.atomic
-def module_save(*, actor: User, module: Module | None = None, title_en: str = "", title_zh_hans: str = "",
-                objectives_en: str = "", objectives_zh_hans: str = "", days: int | None = None,
-                formats=(), topics: Iterable[Topic] = (), expected_version: int | None = None) -> Module:
+def module_save(
+    *,
+    actor: User,
+    module: Module | None = None,
+    title_en: str = "",
+    title_zh_hans: str = "",
+    objectives_en: str = "",
+    objectives_zh_hans: str = "",
+    days: int | None = None,
+    formats=(),
+    topics: Iterable[Topic] = (),
+    expected_version: int | None = None,
+) -> Module:
     require(actor, "academy.manage_curriculum")
     if module is not None and module.pk:
         claim_version(module, expected_version)

@@ -1,6 +1,5 @@
 """Possible duplicates found by coordinators' imports: program staff merge or dismiss them."""
 
-
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -66,8 +65,13 @@ def duplicate_merge(*, actor: User, duplicate: PossibleDuplicate) -> OfficialPro
         raise ValidationError(_("The new official no longer exists; dismiss this possible duplicate instead."))
     conflicts = _merge_conflicts(new, existing)
     if conflicts:
-        raise ValidationError(_("These officials cannot be merged: both are enrolled in %(courses)s. Withdraw and "
-                                "remove one of the enrolments first, or dismiss.") % {"courses": ", ".join(conflicts)})
+        raise ValidationError(
+            _(
+                "These officials cannot be merged: both are enrolled in %(courses)s. Withdraw and "
+                "remove one of the enrolments first, or dismiss."
+            )
+            % {"courses": ", ".join(conflicts)}
+        )
     for e in Enrolment.objects.filter(official=new):
         e.official = existing
         e.save()

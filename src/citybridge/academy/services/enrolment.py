@@ -1,6 +1,5 @@
 """Enrolment: enrol, withdraw, confirm from the waitlist."""
 
-
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -74,8 +73,11 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment, promote_waitlist: b
     enrolment.withdrawn_at = timezone.now()
     enrolment.save()
     promoted = None
-    if was_confirmed and promote_waitlist and course.status in (CourseStatus.PLANNING, CourseStatus.OPEN,
-                                                                 CourseStatus.RUNNING):
+    if (
+        was_confirmed
+        and promote_waitlist
+        and course.status in (CourseStatus.PLANNING, CourseStatus.OPEN, CourseStatus.RUNNING)
+    ):
         promoted = course.enrolments.filter(status=EnrolmentStatus.WAITLISTED).order_by("enrolled_at", "id").first()
         if promoted:
             promoted.status = EnrolmentStatus.CONFIRMED

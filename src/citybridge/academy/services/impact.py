@@ -3,7 +3,6 @@
 ``impact_refresh`` is a helper for the task, the demo and the generator (no request reaches it); pages and the
 API only read the stored snapshot (selectors.impact_dashboard)."""
 
-
 from __future__ import annotations
 
 from django.db import transaction
@@ -48,8 +47,10 @@ def impact_refresh() -> ImpactSnapshot:
     report = impact_engine.impact_report(impact_trainings(), selectors.impact_population_figures())
     data = selectors.impact_report_data(report)
     snap, _c = ImpactSnapshot.objects.update_or_create(
-        key="all", defaults={"data": data, "computed_at": timezone.now()}, create_defaults={
-            "data": data, "computed_at": timezone.now(), "stale": False})
+        key="all",
+        defaults={"data": data, "computed_at": timezone.now()},
+        create_defaults={"data": data, "computed_at": timezone.now(), "stale": False},
+    )
     return snap
 
 

@@ -1,6 +1,5 @@
 """Officials, their jurisdictions and population figures."""
 
-
 from __future__ import annotations
 
 from datetime import date
@@ -45,15 +44,21 @@ def _jurisdiction_get_or_create(*, name: str, province: str = "", country: str =
         return found
     prov_zh = any("\u4e00" <= ch <= "\u9fff" for ch in province)
     return Jurisdiction.objects.create(
-        name=name, name_en="" if is_zh else name, name_zh_hans=name if is_zh else "",
-        province=province, province_en="" if prov_zh else province, province_zh_hans=province if prov_zh else "",
-        country=country)
+        name=name,
+        name_en="" if is_zh else name,
+        name_zh_hans=name if is_zh else "",
+        province=province,
+        province_en="" if prov_zh else province,
+        province_zh_hans=province if prov_zh else "",
+        country=country,
+    )
 
 
 def _population_record(*, jurisdiction: Jurisdiction, population: int, valid_from: date, source: str = "") -> None:
     check_dates(population_date=valid_from)
     JurisdictionPopulation.objects.update_or_create(
-        jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population, "source": source})
+        jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population, "source": source}
+    )
     impact_mark_stale()
 
 
@@ -95,8 +100,9 @@ def official_create(*, actor: User, person: Person, **fields) -> OfficialProfile
 
 
 @transaction.atomic
-def official_update(*, actor: User, official: OfficialProfile, expected_version: int | None = None,
-                    **fields) -> OfficialProfile:
+def official_update(
+    *, actor: User, official: OfficialProfile, expected_version: int | None = None, **fields
+) -> OfficialProfile:
     require(actor, "academy.change_official", official)
     if expected_version is not _CLAIMED:
         claim_version(official, expected_version)
@@ -107,11 +113,25 @@ def official_update(*, actor: User, official: OfficialProfile, expected_version:
 
 @transaction.atomic
 def official_update_with_person(
-    *, actor: User, official: OfficialProfile, family_name_en: str = "", given_name_en: str = "",
-    family_name_zh_hans: str = "", given_name_zh_hans: str = "", organisation: Organisation | None = None,
-    email: str = "", phone: str = "", position: str, jurisdiction: str = "", province: str = "",
-    population: int | None = None, population_date: date | None = None, company: Organisation | None = None,
-    company_employees: int | None = None, service_start: date | None = None, expected_version: int | None = None,
+    *,
+    actor: User,
+    official: OfficialProfile,
+    family_name_en: str = "",
+    given_name_en: str = "",
+    family_name_zh_hans: str = "",
+    given_name_zh_hans: str = "",
+    organisation: Organisation | None = None,
+    email: str = "",
+    phone: str = "",
+    position: str,
+    jurisdiction: str = "",
+    province: str = "",
+    population: int | None = None,
+    population_date: date | None = None,
+    company: Organisation | None = None,
+    company_employees: int | None = None,
+    service_start: date | None = None,
+    expected_version: int | None = None,
     expected_person_version: int | None = None,
 ) -> OfficialProfile:
     """The official's page form: names and contact on the person, the rest on the profile, in one transaction.
@@ -126,25 +146,44 @@ def official_update_with_person(
         bump_version(official.person)
     check_dates(population_date=population_date, service_start=service_start)
     person_fields = dict(
-        family_name_en=family_name_en, given_name_en=given_name_en, family_name_zh_hans=family_name_zh_hans,
+        family_name_en=family_name_en,
+        given_name_en=given_name_en,
+        family_name_zh_hans=family_name_zh_hans,
         given_name_zh_hans=given_name_zh_hans,
-        organisation=organisation if actor.is_program_staff else official.person.organisation, email=email,
-        phone=phone)
-    if _person_changes(official.person, person_fields) and not actor.has_perm("academy.change_official_person",
-                                                                              official):
-        raise ValidationError(_("This person is also another record (for example a partner's contact or a user "
-                                "account): only program staff can change their names and contact details."))
-    _official_person_save(official.person, actor=actor, jurisdiction=jurisdiction, population=population,
-                          **person_fields)
-    j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
-                               population_date=population_date)
-    return official_update(actor=actor, official=official, position=position, jurisdiction=j, company=company,
-                           company_employees=company_employees, service_start=service_start,
-                           expected_version=_CLAIMED)
+        organisation=organisation if actor.is_program_staff else official.person.organisation,
+        email=email,
+        phone=phone,
+    )
+    if _person_changes(official.person, person_fields) and not actor.has_perm(
+        "academy.change_official_person", official
+    ):
+        raise ValidationError(
+            _(
+                "This person is also another record (for example a partner's contact or a user "
+                "account): only program staff can change their names and contact details."
+            )
+        )
+    _official_person_save(
+        official.person, actor=actor, jurisdiction=jurisdiction, population=population, **person_fields
+    )
+    j = _official_jurisdiction(
+        jurisdiction=jurisdiction, province=province, population=population, population_date=population_date
+    )
+    return official_update(
+        actor=actor,
+        official=official,
+        position=position,
+        jurisdiction=j,
+        company=company,
+        company_employees=company_employees,
+        service_start=service_start,
+        expected_version=_CLAIMED,
+    )
 
 
 def _person_changes(person: Person, fields: dict) -> bool:
     """Would saving these names, organisation and contact change the person record?"""
+
     def norm(v):
         return (v or "").strip() if isinstance(v, str) or v is None else v
 
@@ -162,9 +201,20 @@ def _email_scope(actor: User):
     return _match_scope(actor)
 
 
-def _official_person_save(person: Person, *, actor: User, family_name_en: str, given_name_en: str,
-                          family_name_zh_hans: str, given_name_zh_hans: str, organisation: Organisation | None,
-                          email: str, phone: str, jurisdiction: str, population: int | None) -> Person:
+def _official_person_save(
+    person: Person,
+    *,
+    actor: User,
+    family_name_en: str,
+    given_name_en: str,
+    family_name_zh_hans: str,
+    given_name_zh_hans: str,
+    organisation: Organisation | None,
+    email: str,
+    phone: str,
+    jurisdiction: str,
+    population: int | None,
+) -> Person:
     """Validate and save an official's person record (names in both languages, organisation, contact)."""
     if not ((family_name_en or "").strip() or (family_name_zh_hans or "").strip()):
         raise ValidationError({"family_name_en": _("Give the family name in at least one language.")})
@@ -172,8 +222,9 @@ def _official_person_save(person: Person, *, actor: User, family_name_en: str, g
     if email and _email_scope(actor).filter(email__iexact=email).exclude(pk=person.pk).exists():
         raise ValidationError({"email": _("A person with this e-mail address already exists.")})
     if population is not None and not (jurisdiction or "").strip():
-        raise ValidationError({"jurisdiction": _("A population is given but no jurisdiction: add the jurisdiction "
-                                                 "the official leads.")})
+        raise ValidationError(
+            {"jurisdiction": _("A population is given but no jurisdiction: add the jurisdiction the official leads.")}
+        )
     person.family_name_en, person.given_name_en = (family_name_en or "").strip(), (given_name_en or "").strip()
     person.family_name_zh_hans = (family_name_zh_hans or "").strip() or None
     person.given_name_zh_hans = (given_name_zh_hans or "").strip() or None
@@ -184,8 +235,9 @@ def _official_person_save(person: Person, *, actor: User, family_name_en: str, g
     return person
 
 
-def _official_jurisdiction(*, jurisdiction: str, province: str, population: int | None,
-                           population_date: date | None) -> Jurisdiction | None:
+def _official_jurisdiction(
+    *, jurisdiction: str, province: str, population: int | None, population_date: date | None
+) -> Jurisdiction | None:
     """The jurisdiction an official leads (found or created), with its population recorded when given."""
     j = _jurisdiction_get_or_create(name=jurisdiction, province=province) if (jurisdiction or "").strip() else None
     if j is not None and population is not None:
@@ -207,11 +259,25 @@ def _official_write(official: OfficialProfile, fields: dict) -> None:
 
 @transaction.atomic
 def official_create_with_person(
-    *, actor: User, family_name_en: str = "", given_name_en: str = "", family_name_zh_hans: str = "",
-    given_name_zh_hans: str = "", organisation: Organisation | None = None, email: str = "", phone: str = "",
-    position: str, jurisdiction: str = "", province: str = "", population: int | None = None,
-    population_date: date | None = None, company: Organisation | None = None, company_employees: int | None = None,
-    service_start: date | None = None, course: Course | None = None, waitlist: bool = False,
+    *,
+    actor: User,
+    family_name_en: str = "",
+    given_name_en: str = "",
+    family_name_zh_hans: str = "",
+    given_name_zh_hans: str = "",
+    organisation: Organisation | None = None,
+    email: str = "",
+    phone: str = "",
+    position: str,
+    jurisdiction: str = "",
+    province: str = "",
+    population: int | None = None,
+    population_date: date | None = None,
+    company: Organisation | None = None,
+    company_employees: int | None = None,
+    service_start: date | None = None,
+    course: Course | None = None,
+    waitlist: bool = False,
 ) -> OfficialProfile:
     """A new person with an official profile, enrolled in `course` when given, in one transaction.
 
@@ -224,13 +290,30 @@ def official_create_with_person(
         raise PermissionDenied(_("Add the official to one of your courses."))
     check_dates(population_date=population_date, service_start=service_start)
     person = _official_person_save(
-        Person(), actor=actor, family_name_en=family_name_en, given_name_en=given_name_en,
-        family_name_zh_hans=family_name_zh_hans, given_name_zh_hans=given_name_zh_hans, organisation=organisation,
-        email=email, phone=phone, jurisdiction=jurisdiction, population=population)
-    j = _official_jurisdiction(jurisdiction=jurisdiction, province=province, population=population,
-                               population_date=population_date)
-    official = official_create(actor=actor, person=person, position=position, jurisdiction=j, company=company,
-                               company_employees=company_employees, service_start=service_start)
+        Person(),
+        actor=actor,
+        family_name_en=family_name_en,
+        given_name_en=given_name_en,
+        family_name_zh_hans=family_name_zh_hans,
+        given_name_zh_hans=given_name_zh_hans,
+        organisation=organisation,
+        email=email,
+        phone=phone,
+        jurisdiction=jurisdiction,
+        population=population,
+    )
+    j = _official_jurisdiction(
+        jurisdiction=jurisdiction, province=province, population=population, population_date=population_date
+    )
+    official = official_create(
+        actor=actor,
+        person=person,
+        position=position,
+        jurisdiction=j,
+        company=company,
+        company_employees=company_employees,
+        service_start=service_start,
+    )
     _flag_outside_email(actor, official, course)
     if course is not None:
         enrolment_create(actor=actor, course=course, official=official, waitlist=waitlist)
@@ -243,8 +326,17 @@ def _flag_outside_email(actor: User, official: OfficialProfile, course: Course |
     email = official.person.email
     if actor.is_program_staff or not email:
         return
-    other = OfficialProfile.objects.filter(person__email__iexact=email).exclude(pk=official.pk).exclude(
-        person__in=_email_scope(actor)).first()
+    other = (
+        OfficialProfile.objects.filter(person__email__iexact=email)
+        .exclude(pk=official.pk)
+        .exclude(person__in=_email_scope(actor))
+        .first()
+    )
     if other is not None:
-        PossibleDuplicate.objects.create(new_official=official, existing_official=other,
-                                         reason=DuplicateReason.EMAIL, course=course, created_by=actor)
+        PossibleDuplicate.objects.create(
+            new_official=official,
+            existing_official=other,
+            reason=DuplicateReason.EMAIL,
+            course=course,
+            created_by=actor,
+        )

@@ -1,6 +1,5 @@
 """Roster import: match rows to officials, then enrol them, atomically."""
 
-
 from __future__ import annotations
 
 import hashlib
@@ -70,9 +69,16 @@ ALL_CHANGES = "all"
 CHANGE_FIELDS = ("email", "phone", "position", "organisation", "jurisdiction")
 
 
-def roster_import(*, actor: User, data: bytes, filename: str, course: Course | None = None,
-                  overflow_to_waitlist: bool = False, dry_run: bool = False,
-                  apply_changes: Collection[str] | str = ()) -> ImportReport:
+def roster_import(
+    *,
+    actor: User,
+    data: bytes,
+    filename: str,
+    course: Course | None = None,
+    overflow_to_waitlist: bool = False,
+    dry_run: bool = False,
+    apply_changes: Collection[str] | str = (),
+) -> ImportReport:
     """All rows or none. Matches existing people by e-mail, then by name (either language) and organisation.
 
     Rows already enrolled in `course` are reported and skipped. Changed details of a known official (those in
@@ -123,18 +129,26 @@ def _row_name(r) -> str:
 
 def _report_rows(report: ImportReport, items: list[_Item]) -> None:
     """The per-row report: each row's outcome and changes, and the rows with errors."""
-    rows = {i.row.line: {"line": i.row.line, "name": _row_name(i.row), "outcome": i.outcome, "message": "",
-                         "changes": i.changes} for i in items}
+    rows = {
+        i.row.line: {
+            "line": i.row.line,
+            "name": _row_name(i.row),
+            "outcome": i.outcome,
+            "message": "",
+            "changes": i.changes,
+        }
+        for i in items
+    }
     for e in report.errors:
         if e["line"] is not None:
             row = rows.setdefault(e["line"], {"line": e["line"], "name": "", "changes": []})
-            row.update(outcome="error", message=(row.get("message") + " " if row.get("message") else "")
-                       + e["message"])
+            row.update(outcome="error", message=(row.get("message") + " " if row.get("message") else "") + e["message"])
     report.rows = [rows[k] for k in sorted(rows)]
 
 
-def roster_upload_store(*, actor: User, data: bytes, filename: str, course: Course | None = None,
-                        overflow_to_waitlist: bool = False) -> RosterUpload:
+def roster_upload_store(
+    *, actor: User, data: bytes, filename: str, course: Course | None = None, overflow_to_waitlist: bool = False
+) -> RosterUpload:
     """Keep a previewed roster for its confirmation (in the database: any web node may receive the confirmation).
     Uploads older than a day are removed on the way."""
     if course is not None:
@@ -142,13 +156,19 @@ def roster_upload_store(*, actor: User, data: bytes, filename: str, course: Cour
     else:
         require(actor, "academy.add_official")
     RosterUpload.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
-    return RosterUpload.objects.create(created_by=actor, course=course, filename=filename[:255], data=data,
-                                       sha256=hashlib.sha256(data).hexdigest(),
-                                       overflow_to_waitlist=overflow_to_waitlist)
+    return RosterUpload.objects.create(
+        created_by=actor,
+        course=course,
+        filename=filename[:255],
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        overflow_to_waitlist=overflow_to_waitlist,
+    )
 
 
-def roster_upload_confirm(*, actor: User, upload: RosterUpload, sha256: str,
-                          apply_changes: Collection[str] | str = ()) -> ImportReport:
+def roster_upload_confirm(
+    *, actor: User, upload: RosterUpload, sha256: str, apply_changes: Collection[str] | str = ()
+) -> ImportReport:
     """Import a previewed roster: the same bytes (checked against the hash shown with the preview), the changes
     the actor confirmed. The stored upload is removed once imported."""
     data = bytes(upload.data)
@@ -156,8 +176,14 @@ def roster_upload_confirm(*, actor: User, upload: RosterUpload, sha256: str,
         raise ValidationError(_("This preview is not yours: upload the file again."))
     if sha256 != upload.sha256 or hashlib.sha256(data).hexdigest() != upload.sha256:
         raise ValidationError(_("The file is not the one previewed: upload it again."))
-    report = roster_import(actor=actor, data=data, filename=upload.filename, course=upload.course,
-                           overflow_to_waitlist=upload.overflow_to_waitlist, apply_changes=apply_changes)
+    report = roster_import(
+        actor=actor,
+        data=data,
+        filename=upload.filename,
+        course=upload.course,
+        overflow_to_waitlist=upload.overflow_to_waitlist,
+        apply_changes=apply_changes,
+    )
     if report.ok:
         upload.delete()
     return report
@@ -211,14 +237,15 @@ def _match_scope(actor) -> QuerySet[Person]:
     visible_officials = OfficialProfile.objects.visible_to(actor).values("pk")
     return Person.objects.filter(
         Q(pk__in=Person.objects.visible_to(actor).filter(official__isnull=True).values("pk"))
-        | Q(official__pk__in=visible_officials))
+        | Q(official__pk__in=visible_officials)
+    )
 
 
 def _email_index(qs: QuerySet[Person], rows) -> dict[str, Person]:
     emails = [r.email.lower() for r in rows if r.email]
     by_email: dict[str, Person] = {}
     for i in range(0, len(emails), 5000):
-        for p in qs.filter(email__in=emails[i:i + 5000]).select_related("official"):
+        for p in qs.filter(email__in=emails[i : i + 5000]).select_related("official"):
             by_email.setdefault(p.email.lower(), p)
     return by_email
 
@@ -232,8 +259,10 @@ def _name_index(qs: QuerySet[Person], rows, with_org: bool = True) -> dict[tuple
     by_name: dict[tuple, Person] = {}
     if not (fam_en or fam_zh):
         return by_name
-    qs = qs.filter(Q(family_name_en__in=fam_en, given_name_en__in=giv_en)
-                   | Q(family_name_zh_hans__in=fam_zh, given_name_zh_hans__in=giv_zh)).select_related("official")
+    qs = qs.filter(
+        Q(family_name_en__in=fam_en, given_name_en__in=giv_en)
+        | Q(family_name_zh_hans__in=fam_zh, given_name_zh_hans__in=giv_zh)
+    ).select_related("official")
     for p in qs.iterator(chunk_size=2000):
         en, zh = _name_index_key(p.family_name_en, p.given_name_en, p.family_name_zh_hans, p.given_name_zh_hans)
         org = p.organisation_id if with_org else None
@@ -246,8 +275,7 @@ def _name_index(qs: QuerySet[Person], rows, with_org: bool = True) -> dict[tuple
 
 def _by_name(index: dict[tuple, Person], r, org_id) -> Person | None:
     en, zh = _name_index_key(r.family_name_en, r.given_name_en, r.family_name_zh, r.given_name_zh)
-    for candidate in ((index.get(("zh", zh, org_id)) if zh else None),
-                      (index.get(("en", en, org_id)) if en else None)):
+    for candidate in ((index.get(("zh", zh, org_id)) if zh else None), (index.get(("en", en, org_id)) if en else None)):
         if candidate is not None and _same_names(candidate, en, zh):
             return candidate
     return None
@@ -275,8 +303,15 @@ def _match(actor, rows, err) -> list[_Item]:
             item.person = _by_name(by_name, r, org_ids.get(r.organisation))  # has nobody yet
         if item.person is not None:
             if item.person.pk in first_line:  # two rows naming the same person
-                err(r.line, "", roster_message(RosterError("roster.duplicate_in_file", r.line, None,
-                                                           {"first_line": first_line[item.person.pk]})))
+                err(
+                    r.line,
+                    "",
+                    roster_message(
+                        RosterError(
+                            "roster.duplicate_in_file", r.line, None, {"first_line": first_line[item.person.pk]}
+                        )
+                    ),
+                )
                 continue
             first_line[item.person.pk] = r.line
         else:
@@ -348,8 +383,8 @@ class _Lookups:
         if name not in self.orgs:
             is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
             self.orgs[name] = Organisation.objects.create(
-                name=name, name_en="" if is_zh else name, name_zh_hans=name if is_zh else None, type=kind,
-                country="CN")
+                name=name, name_en="" if is_zh else name, name_zh_hans=name if is_zh else None, type=kind, country="CN"
+            )
         return self.orgs[name]
 
     def jurisdiction(self, name: str, province: str) -> Jurisdiction | None:
@@ -405,8 +440,14 @@ def _changes(item: _Item, actor, org, jurisdiction, apply_changes, plan: _Plan):
     found: list[tuple[str, str, str, object]] = []  # field, old, new, value to set
     if profile.pk is not None:
         if r.position and r.position != profile.position:
-            found.append(("position", Position(profile.position).label if profile.position else "",
-                          Position(r.position).label, r.position))
+            found.append(
+                (
+                    "position",
+                    Position(profile.position).label if profile.position else "",
+                    Position(r.position).label,
+                    r.position,
+                )
+            )
         if jurisdiction is not None and jurisdiction.pk != profile.jurisdiction_id:
             old = profile.jurisdiction.display_name() if profile.jurisdiction_id else ""
             found.append(("jurisdiction", old, jurisdiction.display_name(), jurisdiction))
@@ -414,12 +455,19 @@ def _changes(item: _Item, actor, org, jurisdiction, apply_changes, plan: _Plan):
     contact = [("email", person.email or "", email)] if email and email.lower() != (person.email or "").lower() else []
     if phone and phone != (person.phone or "").strip():
         contact.append(("phone", person.phone or "", phone))
-    if contact and (actor.has_perm("academy.change_official_person", profile) if profile.pk is not None
-                    else actor.is_program_staff):
+    if contact and (
+        actor.has_perm("academy.change_official_person", profile) if profile.pk is not None else actor.is_program_staff
+    ):
         found += [(f, old, new, new) for f, old, new in contact]
     if org is not None and org.pk != person.organisation_id and actor.is_program_staff:  # as on the official's page
-        found.append(("organisation", person.organisation.display_name() if person.organisation_id else "",
-                      org.display_name(), org))
+        found.append(
+            (
+                "organisation",
+                person.organisation.display_name() if person.organisation_id else "",
+                org.display_name(),
+                org,
+            )
+        )
     person_changed = False
     for name, old, new, value in found:
         key = f"{r.line}:{name}"
@@ -439,16 +487,26 @@ def _changes(item: _Item, actor, org, jurisdiction, apply_changes, plan: _Plan):
 
 
 def _change_label(name: str) -> str:
-    return {"email": _("E-mail"), "phone": _("Phone"), "position": _("Position"), "organisation": _("Organisation"),
-            "jurisdiction": _("Jurisdiction")}[name]
+    return {
+        "email": _("E-mail"),
+        "phone": _("Phone"),
+        "position": _("Position"),
+        "organisation": _("Organisation"),
+        "jurisdiction": _("Jurisdiction"),
+    }[name]
 
 
 def _resolve_new(item: _Item, org: Organisation | None, plan: _Plan) -> None:
     r = item.row
     person = Person(
-        family_name=r.family_name_en or r.family_name_zh, family_name_en=r.family_name_en,
-        given_name_en=r.given_name_en, family_name_zh_hans=r.family_name_zh or None,
-        given_name_zh_hans=r.given_name_zh or None, organisation=org, email=r.email, phone=r.phone,
+        family_name=r.family_name_en or r.family_name_zh,
+        family_name_en=r.family_name_en,
+        given_name_en=r.given_name_en,
+        family_name_zh_hans=r.family_name_zh or None,
+        given_name_zh_hans=r.given_name_zh or None,
+        organisation=org,
+        email=r.email,
+        phone=r.phone,
         preferred_language="zh-hans" if r.family_name_zh else "en",
     )
     person.search_name = f"{person.full_name_zh()} {person.full_name_en()}".strip()
@@ -466,8 +524,11 @@ def _apply_row(profile: OfficialProfile, r, org, jurisdiction, company) -> None:
         profile.company_employees = r.company_size
     if r.service_start is not None:
         profile.service_start = r.service_start
-    profile.province = (jurisdiction.province_en or jurisdiction.province_zh_hans) if jurisdiction else (
-        r.province or (org.province_en if org else "") or "")
+    profile.province = (
+        (jurisdiction.province_en or jurisdiction.province_zh_hans)
+        if jurisdiction
+        else (r.province or (org.province_en if org else "") or "")
+    )
     provinces.fill_code(profile, "province")  # bulk writes skip save()
 
 
@@ -486,19 +547,32 @@ def _write(plan: _Plan) -> None:
     if plan.updated_people:
         bulk_update_with_history(plan.updated_people, Person, ["email", "phone", "organisation"], batch_size=500)
     if plan.updated_profiles:
-        bulk_update_with_history(plan.updated_profiles, OfficialProfile, [
-            "position", "jurisdiction", "company", "company_employees", "service_start", "province",
-            "province_code"], batch_size=500)
+        bulk_update_with_history(
+            plan.updated_profiles,
+            OfficialProfile,
+            ["position", "jurisdiction", "company", "company_employees", "service_start", "province", "province_code"],
+            batch_size=500,
+        )
     for jurisdiction, population, valid_from in plan.populations:
         JurisdictionPopulation.objects.update_or_create(
-            jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population})
+            jurisdiction=jurisdiction, valid_from=valid_from, defaults={"population": population}
+        )
     _add_prepared_years(list(plan.new_profiles))
 
 
 def _record_duplicates(actor, items: list[_Item], course) -> None:
     """For program staff only: the coordinator's report says nothing about these."""
-    rows = [PossibleDuplicate(new_official=i.profile, existing_official=i.duplicate[0], reason=i.duplicate[1],
-                              course=course, created_by=actor) for i in items if i.duplicate]
+    rows = [
+        PossibleDuplicate(
+            new_official=i.profile,
+            existing_official=i.duplicate[0],
+            reason=i.duplicate[1],
+            course=course,
+            created_by=actor,
+        )
+        for i in items
+        if i.duplicate
+    ]
     if rows:
         PossibleDuplicate.objects.bulk_create(rows)
 
@@ -535,8 +609,17 @@ def _enrol(course, items: list[_Item], overflow_to_waitlist: bool, report, err) 
     overflow = sum(1 for e in to_create if e.status == EnrolmentStatus.WAITLISTED)
     if overflow and not overflow_to_waitlist:
         already = confirmed - (len(to_create) - overflow)
-        err(None, "", problem_message(cr.Problem("enrolment.class_full", cr.Severity.ERROR, {
-            "count": already, "adding": len(to_create), "max": limit, "free": max(0, limit - already)})))
+        err(
+            None,
+            "",
+            problem_message(
+                cr.Problem(
+                    "enrolment.class_full",
+                    cr.Severity.ERROR,
+                    {"count": already, "adding": len(to_create), "max": limit, "free": max(0, limit - already)},
+                )
+            ),
+        )
     if report.errors:
         return
     fresh = [e for e in to_create if e.pk is None]
@@ -553,8 +636,9 @@ def _enrol(course, items: list[_Item], overflow_to_waitlist: bool, report, err) 
 
 def _same_names(person: Person, en: str, zh: str) -> bool:
     """A name match in one language counts only when the other language does not contradict it."""
-    p_en, p_zh = _name_index_key(person.family_name_en, person.given_name_en, person.family_name_zh_hans,
-                                 person.given_name_zh_hans)
+    p_en, p_zh = _name_index_key(
+        person.family_name_en, person.given_name_en, person.family_name_zh_hans, person.given_name_zh_hans
+    )
     return not ((en and p_en and en != p_en) or (zh and p_zh and zh != p_zh))
 
 
@@ -566,4 +650,3 @@ def _jurisdiction_lookup(index: dict[str, list[Jurisdiction]], name: str, provin
     j = _jurisdiction_get_or_create(name=name, province=province)
     index[name].append(j)
     return j
-

@@ -1,6 +1,5 @@
 """Sessions of a course."""
 
-
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -37,21 +36,38 @@ def _check_lecturer_and_partner(course: Course, session: Session) -> None:
     """Only re-checked when changed: a lecturer who later lost the role stays on the sessions they taught."""
     stored = Session.objects.filter(pk=session.pk).values("lecturer_id", "partner_id").first() if session.pk else {}
     stored = stored or {}
-    if session.lecturer_id and session.lecturer_id != stored.get("lecturer_id") and not \
-            session_lecturer_choices().filter(pk=session.lecturer_id).exists():
+    if (
+        session.lecturer_id
+        and session.lecturer_id != stored.get("lecturer_id")
+        and not session_lecturer_choices().filter(pk=session.lecturer_id).exists()
+    ):
         raise ValidationError({"lecturer": _("Select a lecturer: a person with a lecturer's account.")})
-    if session.partner_id and session.partner_id != stored.get("partner_id") and not \
-            session_partner_choices(course).filter(pk=session.partner_id).exists():
+    if (
+        session.partner_id
+        and session.partner_id != stored.get("partner_id")
+        and not session_partner_choices(course).filter(pk=session.partner_id).exists()
+    ):
         raise ValidationError({"partner": _("Select a partner organisation (not a training academy).")})
 
 
-SESSION_FIELDS = ("date", "start_time", "end_time", "format", "module", "title_en", "title_zh_hans", "lecturer",
-                  "site", "partner")
+SESSION_FIELDS = (
+    "date",
+    "start_time",
+    "end_time",
+    "format",
+    "module",
+    "title_en",
+    "title_zh_hans",
+    "lecturer",
+    "site",
+    "partner",
+)
 
 
 @transaction.atomic
-def session_save(*, actor: User, course: Course, session: Session | None = None, expected_version: int | None = None,
-                 **fields) -> Session:
+def session_save(
+    *, actor: User, course: Course, session: Session | None = None, expected_version: int | None = None, **fields
+) -> Session:
     """A new session (`session` None) or an edit, which needs the `expected_version` it started from."""
     require(actor, "academy.manage_course", course)
     if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
@@ -72,8 +88,11 @@ def session_save(*, actor: User, course: Course, session: Session | None = None,
     with errors.check():
         _check_lecturer_and_partner(course, session)
     if session.date and not (course.start_date <= session.date <= course.end_date):
-        errors.add("date", _("The date must be within the course (%(start)s – %(end)s).") % {
-            "start": course.start_date, "end": course.end_date})
+        errors.add(
+            "date",
+            _("The date must be within the course (%(start)s – %(end)s).")
+            % {"start": course.start_date, "end": course.end_date},
+        )
     if session.start_time and session.end_time and session.end_time <= session.start_time:
         errors.add("end_time", _("The session must end after it starts."))
     if session.module_id and not course.course_modules.filter(module_id=session.module_id).exists():
@@ -82,8 +101,9 @@ def session_save(*, actor: User, course: Course, session: Session | None = None,
         session.full_clean(exclude=["title", "course"])
     errors.raise_if_any()
     other_dates = list(course.sessions.exclude(pk=session.pk).values_list("date", flat=True))
-    _raise_problems(cr.check_rest_days(course.start_date, course.end_date, other_dates + [session.date],
-                                       course_rules()), "date")
+    _raise_problems(
+        cr.check_rest_days(course.start_date, course.end_date, other_dates + [session.date], course_rules()), "date"
+    )
     session.save()
     _refresh_course_officials(course, years={session.date.year})
     return session

@@ -4,7 +4,6 @@
 services that changed what a summary depends on (after their own check), by tasks and by management commands --
 never from a request directly. A request asks for a year through ``training_year_request`` (actor checked)."""
 
-
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -22,11 +21,28 @@ from .. import compliance as comp
 from ..compliance_data import compliance_inputs, compliance_rules
 from ..models import OfficialProfile, TrainingSummary, TrainingYear
 
-__all__ = ["compliance_inputs", "compliance_prepare_year", "compliance_refresh", "training_year_request",
-           "preparable_years"]
+__all__ = [
+    "compliance_inputs",
+    "compliance_prepare_year",
+    "compliance_refresh",
+    "training_year_request",
+    "preparable_years",
+]
 
-_FIELDS = ["academy_days", "external_days", "total_days", "required_days", "shortfall", "window_start",
-           "window_end", "window_days", "window_required", "window_gap", "behind_days", "detail"]
+_FIELDS = [
+    "academy_days",
+    "external_days",
+    "total_days",
+    "required_days",
+    "shortfall",
+    "window_start",
+    "window_end",
+    "window_days",
+    "window_required",
+    "window_gap",
+    "behind_days",
+    "detail",
+]
 
 
 def _sources(dates: Iterable[date], sources: dict[date, tuple[str, int | None]]) -> dict:
@@ -38,9 +54,14 @@ def _sources(dates: Iterable[date], sources: dict[date, tuple[str, int | None]])
     return {"courses": dict(courses), "external": dict(external)}
 
 
-def summary_values(year: int, inp: comp.OfficialInput, rules: comp.ComplianceRules,
-                   credited: list[date] | None = None, dates: list[date] | None = None,
-                   sources: dict | None = None) -> dict:
+def summary_values(
+    year: int,
+    inp: comp.OfficialInput,
+    rules: comp.ComplianceRules,
+    credited: list[date] | None = None,
+    dates: list[date] | None = None,
+    sources: dict | None = None,
+) -> dict:
     """The stored figures of one official in one year (the engine's, nothing added)."""
     if credited is None:
         credited = comp.credited_days(inp.marks, rules.day_rule)
@@ -48,11 +69,19 @@ def summary_values(year: int, inp: comp.OfficialInput, rules: comp.ComplianceRul
         dates = comp.all_training_dates(credited, inp.external, rules)
     yc = comp.year_compliance(year, credited, inp.external, rules, service_start=inp.service_start)
     ws = comp.window_standing(inp.service_start, year, dates, rules)
-    values = dict(academy_days=yc.academy_days, external_days=yc.external_days, total_days=yc.total,
-                  required_days=yc.required, shortfall=yc.shortfall,
-                  window_start=ws.window.start if ws else None, window_end=ws.window.end if ws else None,
-                  window_days=ws.days if ws else 0, window_required=ws.required if ws else 0,
-                  window_gap=ws.gap if ws else 0, behind_days=yc.shortfall + (ws.gap if ws else 0))
+    values = dict(
+        academy_days=yc.academy_days,
+        external_days=yc.external_days,
+        total_days=yc.total,
+        required_days=yc.required,
+        shortfall=yc.shortfall,
+        window_start=ws.window.start if ws else None,
+        window_end=ws.window.end if ws else None,
+        window_days=ws.days if ws else 0,
+        window_required=ws.required if ws else 0,
+        window_gap=ws.gap if ws else 0,
+        behind_days=yc.shortfall + (ws.gap if ws else 0),
+    )
     detail = {}
     if dates:
         if sources is None:
@@ -61,8 +90,9 @@ def summary_values(year: int, inp: comp.OfficialInput, rules: comp.ComplianceRul
         if year_dates:
             detail["year"] = _sources(year_dates, sources)
         if ws and ws.days:
-            detail["window"] = _sources([d for d in dates if ws.window.start <= d < ws.window.end and d.year <= year],
-                                        sources)
+            detail["window"] = _sources(
+                [d for d in dates if ws.window.start <= d < ws.window.end and d.year <= year], sources
+            )
     values["detail"] = detail
     return values
 
@@ -75,8 +105,9 @@ def _required(year: int, service_start: date | None) -> bool:
     return comp.required_in_year(year, service_start, comp.ComplianceRules(annual_required_days=1)) > 0
 
 
-def compliance_refresh(*, official_ids: Iterable[int], years: Iterable[int] | None = None,
-                       only_years: bool = False) -> None:
+def compliance_refresh(
+    *, official_ids: Iterable[int], years: Iterable[int] | None = None, only_years: bool = False
+) -> None:
     """Recompute the stored per-year summaries of these officials (a helper: the calling service checked the actor).
 
     A row exists for every year the official is required to train in (from the year service began) that is
@@ -90,7 +121,7 @@ def compliance_refresh(*, official_ids: Iterable[int], years: Iterable[int] | No
     prepared = set() if only_years else set(TrainingYear.objects.values_list("year", flat=True))
     given = set(years or ())
     for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
+        chunk = ids[i : i + 900]
         inputs = compliance_inputs(chunk)
         rows = TrainingSummary.objects.filter(official_id__in=chunk)
         existing = {(s.official_id, s.year): s for s in (rows.filter(year__in=given) if only_years else rows)}
@@ -127,8 +158,12 @@ def _add_prepared_years(profiles: list[OfficialProfile]) -> None:
     if not prepared or not profiles:
         return
     rules = compliance_rules()
-    rows = [TrainingSummary(official_id=p.pk, year=y, **_zero_values(y, p.service_start, rules))
-            for p in profiles for y in prepared if _required(y, p.service_start)]
+    rows = [
+        TrainingSummary(official_id=p.pk, year=y, **_zero_values(y, p.service_start, rules))
+        for p in profiles
+        for y in prepared
+        if _required(y, p.service_start)
+    ]
     TrainingSummary.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
 

@@ -1,4 +1,5 @@
 """`{{ field|accessible }}`: the widget with `aria-invalid` and `aria-describedby` naming its errors and help."""
+
 from __future__ import annotations
 
 from django import template

@@ -1,4 +1,5 @@
 """`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links."""
+
 from __future__ import annotations
 
 from django import template
@@ -40,7 +41,13 @@ def sort_header(context, label, key) -> SafeString:
         aria = "descending" if descending else "ascending"
         return format_html(
             '<th scope="col" aria-sort="{}"><a href="{}" class="sort-link active">{} <span aria-hidden="true">{}'
-            '</span><span class="visually-hidden">({})</span></a></th>', aria, href, label, arrow, state)
+            '</span><span class="visually-hidden">({})</span></a></th>',
+            aria,
+            href,
+            label,
+            arrow,
+            state,
+        )
     return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
 
 

@@ -54,7 +54,9 @@ def main(shared: Path) -> None:
         header, rows = extract_rows(shared / src, keep)
         write_csv(HERE / dst, header, rows)
         print(f"{dst}: {len(rows)} rows")
-    shutil.copyfile(shared / "ceads_290_chinese_cities_1997_2019.xlsx", HERE / "ceads_290_chinese_cities_1997_2019.xlsx")
+    shutil.copyfile(
+        shared / "ceads_290_chinese_cities_1997_2019.xlsx", HERE / "ceads_290_chinese_cities_1997_2019.xlsx"
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from citybridge.academy.generator import generate
 
-        result = generate(officials=options["officials"], attendance=options["attendance"], seed=options["seed"],
-                          stdout=self.stdout)
+        result = generate(
+            officials=options["officials"], attendance=options["attendance"], seed=options["seed"], stdout=self.stdout
+        )
         self.stdout.write(f"generated {result}")

@@ -13,8 +13,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--year", type=int, default=None)
-        parser.add_argument("--refresh-all", action="store_true",
-                            help="recompute the summaries of every official (window figures included)")
+        parser.add_argument(
+            "--refresh-all",
+            action="store_true",
+            help="recompute the summaries of every official (window figures included)",
+        )
         parser.add_argument("--impact", action="store_true", help="recompute the impact snapshot as well")
 
     def handle(self, *args, **options) -> None:
@@ -25,7 +28,7 @@ class Command(BaseCommand):
         if options["refresh_all"]:
             ids = list(OfficialProfile.objects.values_list("pk", flat=True))
             for i in range(0, len(ids), 5000):
-                compliance_refresh(official_ids=ids[i:i + 5000])
+                compliance_refresh(official_ids=ids[i : i + 5000])
             self.stdout.write(f"{len(ids)} officials' summaries recomputed")
         added = compliance_prepare_year(year=year)
         self.stdout.write(f"{year}: {added} summary rows added")
