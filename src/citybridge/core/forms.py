@@ -14,6 +14,7 @@ from . import provinces
 from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
 from .concurrency import VersionedForm
 from .models import Organisation, Person
+from .services import PERSON_FIELDS
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -187,19 +188,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
 class PersonForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Person
-        fields = [
-            "family_name_en",
-            "given_name_en",
-            "family_name_zh_hans",
-            "given_name_zh_hans",
-            "title_en",
-            "title_zh_hans",
-            "organisation",
-            "email",
-            "phone",
-            "preferred_language",
-            "notes",
-        ]
+        fields = list(PERSON_FIELDS)  # the fields the service accepts
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

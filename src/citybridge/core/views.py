@@ -201,10 +201,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        org = selectors.organisation_get(user=request.user, pk=pk)
-    except Organisation.DoesNotExist:
-        raise Http404
+    org = selectors.organisation_get(user=request.user, pk=pk)  # Http404 outside scope
     people = selectors.person_list(user=request.user, organisation=org.pk)[:100]
     history = (
         history_lines(Organisation, org.history.select_related("history_user__person"))
@@ -287,10 +284,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes (or explains what depends on the organisation)."""
-    try:
-        org = selectors.organisation_get(user=request.user, pk=pk)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+    org = selectors.organisation_get(user=request.user, pk=pk)  # Http404 outside scope
     if request.method != "POST":
         if not request.user.has_perm("core.delete_organisation", org):
             raise PermissionDenied
@@ -350,10 +344,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        person = selectors.person_get(user=request.user, pk=pk)
-    except Person.DoesNotExist:
-        raise Http404
+    person = selectors.person_get(user=request.user, pk=pk)  # Http404 outside scope
     return render(
         request,
         "core/person_detail.html",
@@ -409,10 +400,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes (or explains what depends on the person)."""
-    try:
-        person = selectors.person_get(user=request.user, pk=pk)
-    except Person.DoesNotExist:
-        raise Http404 from None
+    person = selectors.person_get(user=request.user, pk=pk)  # Http404 outside scope
     if request.method != "POST":
         if not request.user.has_perm("core.delete_person", person):
             raise PermissionDenied
@@ -555,10 +543,7 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
 
 def _person_for_staff(request: HttpRequest, pk: int) -> Person:
     """The person, through the scoped selector (outside scope: 404); their roles are program staff's to manage."""
-    try:
-        person = selectors.person_get(user=request.user, pk=pk)
-    except Person.DoesNotExist:
-        raise Http404 from None
+    person = selectors.person_get(user=request.user, pk=pk)  # Http404 outside scope
     if not request.user.is_program_staff:
         raise PermissionDenied
     return person
