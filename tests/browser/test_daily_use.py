@@ -140,14 +140,14 @@ def test_phone_width_signed_out_english(page):
 def test_long_unbroken_names_wrap(page, login, world):
     from citybridge.core.models import Organisation, Person
 
-    long_name = "A" * 200
+    long_name = "A" * 200  # the longest an organisation's name may be; a family name takes 100
     org = Organisation.objects.create(
         name=long_name, name_en=long_name, name_zh_hans="长" * 200, type="ngo", country="CN"
     )
     person = Person.objects.create(
-        family_name=long_name,
-        family_name_en=long_name,
-        family_name_zh_hans="长" * 200,
+        family_name=long_name[:100],
+        family_name_en=long_name[:100],
+        family_name_zh_hans="长" * 100,
         organisation=org,
         title_en="B" * 200,
     )
