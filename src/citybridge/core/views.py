@@ -281,34 +281,46 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirmed_delete(
+    request: HttpRequest, obj, *, perm: str, delete, detail: str, listing: str, confirm: dict, done: str
+) -> HttpResponse:
+    """GET asks for confirmation (core/confirm.html with `confirm`'s texts); POST deletes with `delete()`, or says
+    what depends on the record when the service refuses."""
+    if request.method != "POST":
+        if not request.user.has_perm(perm, obj):
+            raise PermissionDenied
+        return render(request, "core/confirm.html", {**confirm, "cancel_url": reverse(detail, args=[obj.pk])})
+    try:
+        delete()
+    except services.DeleteRefused as exc:
+        messages.error(request, exc.messages[0])
+        return redirect(detail, pk=obj.pk)
+    messages.success(request, done)
+    return redirect(listing)
+
+
 @login_required
 def organisation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes (or explains what depends on the organisation)."""
     org = selectors.organisation_get(user=request.user, pk=pk)  # Http404 outside scope
-    if request.method != "POST":
-        if not request.user.has_perm("core.delete_organisation", org):
-            raise PermissionDenied
-        return render(
-            request,
-            "core/confirm.html",
-            {
-                "title": _("Delete this organisation?"),
-                "question": _("Delete the organisation “%(name)s”?") % {"name": org.display_name()},
-                "consequence": _(
-                    "This cannot be undone. If people's roles, academies or other records depend on it, "
-                    "the deletion is refused and you are told which."
-                ),
-                "action_label": _("Delete organisation"),
-                "cancel_url": reverse("organisation-detail", args=[org.pk]),
-            },
-        )
-    try:
-        services.organisation_delete(actor=request.user, organisation=org)
-    except services.DeleteRefused as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("organisation-detail", pk=org.pk)
-    messages.success(request, _("The organisation was deleted."))
-    return redirect("organisation-list")
+    return _confirmed_delete(
+        request,
+        org,
+        perm="core.delete_organisation",
+        delete=lambda: services.organisation_delete(actor=request.user, organisation=org),
+        detail="organisation-detail",
+        listing="organisation-list",
+        done=_("The organisation was deleted."),
+        confirm={
+            "title": _("Delete this organisation?"),
+            "question": _("Delete the organisation “%(name)s”?") % {"name": org.display_name()},
+            "consequence": _(
+                "This cannot be undone. If people's roles, academies or other records depend on it, "
+                "the deletion is refused and you are told which."
+            ),
+            "action_label": _("Delete organisation"),
+        },
+    )
 
 
 # --------------------------------------------------------------------------- people
@@ -401,30 +413,24 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST deletes (or explains what depends on the person)."""
     person = selectors.person_get(user=request.user, pk=pk)  # Http404 outside scope
-    if request.method != "POST":
-        if not request.user.has_perm("core.delete_person", person):
-            raise PermissionDenied
-        return render(
-            request,
-            "core/confirm.html",
-            {
-                "title": _("Delete this person?"),
-                "question": _("Delete %(name)s?") % {"name": person.display_name()},
-                "consequence": _(
-                    "This cannot be undone. If training records depend on this person, the deletion is "
-                    "refused; a privacy erase then removes their personal data instead."
-                ),
-                "action_label": _("Delete person"),
-                "cancel_url": reverse("person-detail", args=[person.pk]),
-            },
-        )
-    try:
-        services.person_delete(actor=request.user, person=person)
-    except services.DeleteRefused as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("person-detail", pk=person.pk)
-    messages.success(request, _("The person was deleted."))
-    return redirect("person-list")
+    return _confirmed_delete(
+        request,
+        person,
+        perm="core.delete_person",
+        delete=lambda: services.person_delete(actor=request.user, person=person),
+        detail="person-detail",
+        listing="person-list",
+        done=_("The person was deleted."),
+        confirm={
+            "title": _("Delete this person?"),
+            "question": _("Delete %(name)s?") % {"name": person.display_name()},
+            "consequence": _(
+                "This cannot be undone. If training records depend on this person, the deletion is "
+                "refused; a privacy erase then removes their personal data instead."
+            ),
+            "action_label": _("Delete person"),
+        },
+    )
 
 
 def _privacy_person(request: HttpRequest, pk: int) -> Person:
