@@ -33,23 +33,15 @@ from .models import (
     Topic,
 )
 
+# data tables: one record a line reads better than one field a line
+# fmt: off
 # slug, English, Chinese, motivations
 TOPICS = [
     ("energy-master-planning", "Energy master planning", "能源总体规划", ["mandatory", "five_year_plan"]),
     ("smart-transportation", "Smart transportation", "智慧交通", ["local_growth", "community_health"]),
-    (
-        "waste-and-water",
-        "Municipal waste and water treatment",
-        "城市垃圾与污水处理",
-        ["five_year_plan", "community_health"],
-    ),
+    ("waste-and-water", "Municipal waste and water treatment", "城市垃圾与污水处理", ["five_year_plan", "community_health"]),
     ("eco-heritage-tourism", "Eco-heritage tourism", "生态遗产旅游", ["local_growth", "differentiation"]),
-    (
-        "climate-resilient-design",
-        "Climate resilient city design",
-        "气候适应型城市设计",
-        ["community_health", "differentiation"],
-    ),
+    ("climate-resilient-design", "Climate resilient city design", "气候适应型城市设计", ["community_health", "differentiation"]),
     ("pollution-reduction", "Pollution reduction", "污染减排", ["five_year_plan", "community_health"]),
     ("green-financing", "Green financing", "绿色金融", ["local_growth"]),
     ("clean-energy", "Clean energy", "清洁能源", ["five_year_plan", "local_growth"]),
@@ -72,43 +64,13 @@ ACADEMIES = [
 
 # English, Chinese, days, formats, topic slugs
 MODULES = [
-    (
-        "Energy Smart Cities",
-        "能源智慧城市",
-        5,
-        ["lecture", "site_visit", "workshop"],
-        ["energy-master-planning", "clean-energy"],
-    ),
+    ("Energy Smart Cities", "能源智慧城市", 5, ["lecture", "site_visit", "workshop"], ["energy-master-planning", "clean-energy"]),
     ("Green Buildings in Practice", "绿色建筑实践", 3, ["lecture", "site_visit"], ["green-buildings"]),
-    (
-        "Waste and Water: From Cost to Resource",
-        "垃圾与污水：变成本为资源",
-        4,
-        ["lecture", "site_visit", "dinner"],
-        ["waste-and-water", "circular-economy"],
-    ),
+    ("Waste and Water: From Cost to Resource", "垃圾与污水：变成本为资源", 4, ["lecture", "site_visit", "dinner"], ["waste-and-water", "circular-economy"]),
     ("Financing the Green City", "绿色城市融资", 2, ["lecture", "workshop"], ["green-financing"]),
-    (
-        "Smart Transportation and Clean Air",
-        "智慧交通与清洁空气",
-        4,
-        ["lecture", "site_visit"],
-        ["smart-transportation", "pollution-reduction"],
-    ),
-    (
-        "Eco-cities and Climate Resilience",
-        "生态城市与气候韧性",
-        5,
-        ["lecture", "workshop", "exhibition"],
-        ["eco-cities", "climate-resilient-design"],
-    ),
-    (
-        "Eco-heritage Tourism",
-        "生态遗产旅游",
-        3,
-        ["lecture", "site_visit", "lunch"],
-        ["eco-heritage-tourism", "sustainable-lifestyles"],
-    ),
+    ("Smart Transportation and Clean Air", "智慧交通与清洁空气", 4, ["lecture", "site_visit"], ["smart-transportation", "pollution-reduction"]),
+    ("Eco-cities and Climate Resilience", "生态城市与气候韧性", 5, ["lecture", "workshop", "exhibition"], ["eco-cities", "climate-resilient-design"]),
+    ("Eco-heritage Tourism", "生态遗产旅游", 3, ["lecture", "site_visit", "lunch"], ["eco-heritage-tourism", "sustainable-lifestyles"]),
 ]
 
 # title en, zh, academy index, start, status, module indexes
@@ -119,71 +81,22 @@ COURSES = [
     ("Low-carbon Cities 2024", "低碳城市 2024", 0, date(2024, 10, 14), "completed", [0, 5, 4]),
 ]
 
-CITIES = [
-    ("Zhenjiang", "镇江", "Jiangsu"),
-    ("Yangzhou", "扬州", "Jiangsu"),
-    ("Wuxi", "无锡", "Jiangsu"),
-    ("Baoding", "保定", "Hebei"),
-    ("Tangshan", "唐山", "Hebei"),
-    ("Shenzhen", "深圳", "Guangdong"),
-    ("Zhuhai", "珠海", "Guangdong"),
-    ("Chengdu", "成都", "Sichuan"),
-    ("Mianyang", "绵阳", "Sichuan"),
-    ("Hangzhou", "杭州", "Zhejiang"),
-    ("Ningbo", "宁波", "Zhejiang"),
-    ("Xiamen", "厦门", "Fujian"),
-    ("Qingdao", "青岛", "Shandong"),
-    ("Jinan", "济南", "Shandong"),
-    ("Kunming", "昆明", "Yunnan"),
-    ("Guiyang", "贵阳", "Guizhou"),
-    ("Lanzhou", "兰州", "Gansu"),
-    ("Taiyuan", "太原", "Shanxi"),
-]
-SURNAMES = [
-    ("王", "Wang"),
-    ("李", "Li"),
-    ("张", "Zhang"),
-    ("刘", "Liu"),
-    ("陈", "Chen"),
-    ("杨", "Yang"),
-    ("黄", "Huang"),
-    ("赵", "Zhao"),
-    ("吴", "Wu"),
-    ("周", "Zhou"),
-    ("徐", "Xu"),
-    ("孙", "Sun"),
-    ("马", "Ma"),
-    ("朱", "Zhu"),
-    ("胡", "Hu"),
-    ("郭", "Guo"),
-    ("何", "He"),
-    ("林", "Lin"),
-]
-GIVEN = [
-    ("伟", "Wei"),
-    ("芳", "Fang"),
-    ("娜", "Na"),
-    ("敏", "Min"),
-    ("静", "Jing"),
-    ("强", "Qiang"),
-    ("磊", "Lei"),
-    ("军", "Jun"),
-    ("洋", "Yang"),
-    ("勇", "Yong"),
-    ("艳", "Yan"),
-    ("杰", "Jie"),
-    ("涛", "Tao"),
-    ("明", "Ming"),
-    ("超", "Chao"),
-    ("华", "Hua"),
-    ("平", "Ping"),
-    ("刚", "Gang"),
-]
-SOES = [
-    ("State Grid Corporation of China", "国家电网有限公司", 1_500_000),
-    ("China Huaneng Group", "中国华能集团有限公司", 130_000),
-    ("China State Construction Engineering", "中国建筑集团有限公司", 380_000),
-]
+CITIES = [("Zhenjiang", "镇江", "Jiangsu"), ("Yangzhou", "扬州", "Jiangsu"), ("Wuxi", "无锡", "Jiangsu"),
+          ("Baoding", "保定", "Hebei"), ("Tangshan", "唐山", "Hebei"), ("Shenzhen", "深圳", "Guangdong"),
+          ("Zhuhai", "珠海", "Guangdong"), ("Chengdu", "成都", "Sichuan"), ("Mianyang", "绵阳", "Sichuan"),
+          ("Hangzhou", "杭州", "Zhejiang"), ("Ningbo", "宁波", "Zhejiang"), ("Xiamen", "厦门", "Fujian"),
+          ("Qingdao", "青岛", "Shandong"), ("Jinan", "济南", "Shandong"), ("Kunming", "昆明", "Yunnan"),
+          ("Guiyang", "贵阳", "Guizhou"), ("Lanzhou", "兰州", "Gansu"), ("Taiyuan", "太原", "Shanxi")]
+SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
+            ("黄", "Huang"), ("赵", "Zhao"), ("吴", "Wu"), ("周", "Zhou"), ("徐", "Xu"), ("孙", "Sun"),
+            ("马", "Ma"), ("朱", "Zhu"), ("胡", "Hu"), ("郭", "Guo"), ("何", "He"), ("林", "Lin")]
+GIVEN = [("伟", "Wei"), ("芳", "Fang"), ("娜", "Na"), ("敏", "Min"), ("静", "Jing"), ("强", "Qiang"),
+         ("磊", "Lei"), ("军", "Jun"), ("洋", "Yang"), ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"),
+         ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("华", "Hua"), ("平", "Ping"), ("刚", "Gang")]
+SOES = [("State Grid Corporation of China", "国家电网有限公司", 1_500_000),
+        ("China Huaneng Group", "中国华能集团有限公司", 130_000),
+        ("China State Construction Engineering", "中国建筑集团有限公司", 380_000)]
+# fmt: on
 
 LECTURER_EMAIL = "lecturer@citybridge.local"
 
