@@ -11,7 +11,12 @@ concurrent users with `wrk` (Debian package `wrk`; `make bench-system` installs 
 Prints req/s, p50, p95 and the share of the bare view's req/s measured in the same run: the machine is shared, the
 ratio is what counts. Targets (issue 9): signed-in home >= 50 % of bare; list pages and API lists >= 25 % with
 p95 < 100 ms; deep pages like first pages. Printed for reference only; the run fails on errors (non-2xx answers).
-Env: BENCH_SECONDS (per route), BENCH_USERS (connections, default 20), BENCH_WORKERS (default 3).
+Also prints, per route, the page's size (KB) and its number of SQL queries (a warm second request through Django's
+test client on the same database, before gunicorn starts).
+Env: BENCH_SECONDS (per route), BENCH_USERS (connections, default 20), BENCH_WORKERS (default 3),
+BENCH_ROUTES (a regular expression: only the routes whose name matches, the bare view always),
+BENCH_DATA (a directory that keeps the built database between runs: the next run only migrates it, so a short
+before/after comparison does not pay the build again; delete the directory to rebuild).
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from bench.harness import QUICK  # noqa: E402
 
-VAR_DIR = tempfile.mkdtemp(prefix="citybridge-load-")
+KEEP_DATA = os.environ.get("BENCH_DATA", "")
+VAR_DIR = os.path.abspath(KEEP_DATA) if KEEP_DATA else tempfile.mkdtemp(prefix="citybridge-load-")
+REUSE = bool(KEEP_DATA) and os.path.exists(os.path.join(VAR_DIR, "citybridge.sqlite3"))
+os.makedirs(VAR_DIR, exist_ok=True)
 os.environ["CITYBRIDGE_VAR_DIR"] = VAR_DIR
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load_settings"
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-load-secret-key-" + "x" * 40)
@@ -106,11 +114,14 @@ def build() -> tuple[str, str, dict[str, int]]:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("import_cities", stdout=open(os.devnull, "w"))
-    generate(officials=OFFICIALS, attendance=ATTENDANCE)
-    populate_people(N_ORGS, N_PEOPLE)
-    staff = User.objects.create_superuser("bench-load@example.org", "bench-password-123")
-    RoleMembership.objects.create(user=staff, role="program_staff")
+    if REUSE:
+        staff = User.objects.get(email="bench-load@example.org")
+    else:
+        call_command("import_cities", stdout=open(os.devnull, "w"))
+        generate(officials=OFFICIALS, attendance=ATTENDANCE)
+        populate_people(N_ORGS, N_PEOPLE)
+        staff = User.objects.create_superuser("bench-load@example.org", "bench-password-123")
+        RoleMembership.objects.create(user=staff, role="program_staff")
     client = Client()
     client.force_login(staff, backend="citybridge.core.auth.EmailBackend")
     _token, secret = api_token_create(actor=staff, name="bench-load")
@@ -125,11 +136,37 @@ def build() -> tuple[str, str, dict[str, int]]:
     print(
         f"data: {City.objects.count():,} cities, {OfficialProfile.objects.count():,} officials, "
         f"{Course.objects.count():,} courses, {Person.objects.count():,} people, "
-        f"{Organisation.objects.count():,} organisations; built in {time.perf_counter() - t0:.0f} s",
+        f"{Organisation.objects.count():,} organisations; {'reused' if REUSE else 'built'} in "
+        f"{time.perf_counter() - t0:.0f} s",
         flush=True,
     )
     connection.close()
     return client.cookies["sessionid"].value, secret, pages
+
+
+def page_costs(routes: list[tuple[str, str, dict[str, str]]], token: str) -> dict[str, tuple[float, int]]:
+    """Size (KB) and SQL queries of each route's answer: the second of two requests through Django's test client
+    (the first fills the per-process caches, as a gunicorn worker's first request does)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.harness import install_bare_page
+    from citybridge.core.models import User
+
+    install_bare_page()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email="bench-load@example.org"), backend="citybridge.core.auth.EmailBackend")
+    costs = {}
+    for _name, path, _headers in routes:
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code} through the test client")
+        costs[path] = (len(response.content) / 1024, len(queries))
+    connection.close()
+    return costs
 
 
 def free_port() -> int:
@@ -243,6 +280,9 @@ def main() -> int:
         ("API people", "/api/v1/people", api),
         ("API people, deep page", f"/api/v1/people?page={deep(pages['people'])}", api),
     ]
+    only = re.compile(os.environ.get("BENCH_ROUTES", ""))
+    routes = [r for i, r in enumerate(routes) if i == 0 or only.search(r[0])]
+    costs = page_costs(routes, token)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     script = Path(VAR_DIR) / "report.lua"
@@ -264,8 +304,9 @@ def main() -> int:
             raise SystemExit("routes that do not answer 200: " + "; ".join(failures))
         print(
             f"\nLoad: {USERS} users, {WORKERS} gunicorn workers, {SECONDS} s per route, SQLite "
-            f"({os.cpu_count()} CPUs)\n{'route':28} {'path':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'% of bare':>9}",
+            f"({os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())})\n"
+            f"{'route':28} {'path':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'% of bare':>9} {'KB':>6} "
+            f"{'queries':>7}",
             flush=True,
         )
         bare = None
@@ -277,16 +318,19 @@ def main() -> int:
             bare = bare or r["rps"]
             if r["errors"]:
                 failures.append(f"{path}: {r['errors']} errors in {r['requests']} requests")
+            kb, n_queries = costs[path]
             print(
                 f"{name:28} {path[:44]:44} {r['rps']:8.0f} {r['p50']:8.1f} {r['p95']:8.1f} "
-                f"{100 * r['rps'] / bare:8.1f}%",
+                f"{100 * r['rps'] / bare:8.1f}% {kb:6.1f} {n_queries:7d}",
                 flush=True,
             )
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         print(f"targets (for reference; a benchmark never fails on a time): {TARGETS}")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
-        shutil.rmtree(VAR_DIR, ignore_errors=True)
+        if not KEEP_DATA:
+            shutil.rmtree(VAR_DIR, ignore_errors=True)
     if failures:
         print("errors: " + "; ".join(failures), file=sys.stderr)
         return 1

@@ -330,6 +330,19 @@ def behind_rows(summaries: list[TrainingSummary]) -> list[BehindRow]:
     return [BehindRow(s, names((s.detail or {}).get("year")), names((s.detail or {}).get("window"))) for s in summaries]
 
 
+def behind_summary_get(*, user, pk: int) -> BehindRow:
+    """One row of "who is behind" with the names its days come from, for the row's explanation that the page loads
+    only when it is opened. Scoped as behind_list (a coordinator: officials enrolled at their academies);
+    Http404 outside."""
+    qs = TrainingSummary.objects.select_related("official__person")
+    if not user.is_program_staff:
+        ids = user.scoped_organisation_ids("academy_coordinator")
+        qs = qs.filter(
+            official_id__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id")
+        )
+    return behind_rows([_get(qs, pk)])[0]
+
+
 def behind_filter_choices(*, user) -> dict:
     academies = academy_list(user=user)
     if not user.is_program_staff:

@@ -1,16 +1,27 @@
-from django.urls import reverse
+from functools import cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 
-def navigation(request) -> dict[str, list[tuple[str, str]]]:
-    """The top navigation; each program's section is listed once its app provides pages."""
+@cache
+def _nav_items(signed_in: bool, script_prefix: str, urlconf: str) -> tuple[tuple[str, str], ...]:
+    """The items, URLs reversed once per process (per script prefix and URLconf) instead of five reverse() calls on
+    every page: the labels stay lazy, so each request still shows them in its own language."""
     items = [(_("Home"), reverse("home"))]
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    if signed_in:
         items += [
             (_("Government Training"), reverse("academy:index")),
             (_("Climate collaborative"), reverse("cities:index")),
             (_("Organisations"), reverse("organisation-list")),
             (_("People"), reverse("person-list")),
         ]
-    return {"nav_items": items}
+    return tuple(items)
+
+
+def navigation(request) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The top navigation; each program's section is listed once its app provides pages."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return {"nav_items": _nav_items(signed_in, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))}

@@ -117,7 +117,9 @@ class Organisation(Versioned):
         ordering = ["name_en", "id"]
         indexes = [
             models.Index(fields=["type", "country"]),
-            models.Index(fields=["name_en", "id"], name="core_org_name_idx"),
+            # the list's name sort in each language (core.listing.localized), read from the index alone
+            models.Index(fields=["name_en", "name_zh_hans", "id"], name="core_org_name_en_idx"),
+            models.Index(fields=["name_zh_hans", "name_en", "id"], name="core_org_name_zh_idx"),
         ]
 
     def __str__(self) -> str:
@@ -253,7 +255,19 @@ class Person(Versioned):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["family_name_en", "given_name_en", "id"]
-        indexes = [models.Index(fields=["family_name_en", "given_name_en", "id"], name="core_person_name_idx")]
+        # the name sort of the people and officials lists, one per language (core.listing.localized): every column
+        # of the ORDER BY is in the index, so a page's keys are read from the index alone (no table row, no sort
+        # of the rest); the officials list walks it and joins each person's official by its unique key
+        indexes = [
+            models.Index(
+                fields=["family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "id"],
+                name="core_person_name_en_idx",
+            ),
+            models.Index(
+                fields=["family_name_zh_hans", "given_name_zh_hans", "family_name_en", "given_name_en", "id"],
+                name="core_person_name_zh_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name()

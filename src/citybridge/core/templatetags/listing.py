@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from citybridge.core.listing import SORT_PARAM, page_window
+from citybridge.core.paging import options_html
 
 register = template.Library()
 
@@ -61,3 +62,10 @@ def page_url(context, number) -> str:
 def page_numbers(page_obj, radius=2) -> list[int]:
     """The window of page numbers around `page_obj.number`."""
     return page_window(page_obj.number, page_obj.paginator.num_pages, int(radius))
+
+
+@register.simple_tag
+def options(choices, selected) -> SafeString:
+    """`{% options choices selected %}`: the `<option>`s of a filter drop-down (value, label pairs; the one equal to
+    `selected`, compared as text, is selected) in one pass instead of a template loop with a node per option."""
+    return options_html(((str(value), label) for value, label in choices), "" if selected is None else str(selected))
