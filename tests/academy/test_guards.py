@@ -30,6 +30,7 @@ services/enrolment.py
   enrolment_confirm: require ............................ test_enrolment_confirm_needs_manage_course
   _check_open_for_enrolment (confirm) ................... test_no_confirmation_in_a_cancelled_course
   enrolment_confirm: already confirmed is a no-op ....... test_confirming_a_confirmed_enrolment_writes_nothing
+  enrolment_confirm: withdrawn enrolment ................ test_confirming_a_withdrawn_enrolment_is_refused
   enrolment_confirm: class full ......................... test_confirming_into_a_full_class_is_refused
 services/certificates.py
   certificate_issue: require ............................ test_certificate_issue_needs_manage_course
@@ -355,6 +356,17 @@ def test_confirming_a_confirmed_enrolment_writes_nothing(staff, course, make_off
     before = snapshot()
     assert services.enrolment_confirm(actor=staff, enrolment=enrolment).status == "confirmed"
     assert snapshot() == before
+
+
+def test_confirming_a_withdrawn_enrolment_is_refused(staff, course, make_official):
+    """A withdrawal is not undone by "confirm" (a stale page's button): bringing the official back is a new
+    enrolment, which checks the class like any other."""
+    enrolment = services.enrolment_create(actor=staff, course=course, official=make_official())
+    services.enrolment_withdraw(actor=staff, enrolment=enrolment)
+    # the caller's object may still say "waitlisted" or "confirmed": the service reads the row as it is now
+    exc = refused(ValidationError, services.enrolment_confirm, actor=staff, enrolment=enrolment)
+    assert "has withdrawn from this course" in " ".join(exc.messages)
+    assert Enrolment.objects.get(pk=enrolment.pk).status == "withdrawn"
 
 
 def test_confirming_into_a_full_class_is_refused(staff, course, make_official, settings):

@@ -63,6 +63,31 @@ def test_xlsx_export_in_chinese(training, api_for):
     assert [c.value for c in wb["人员"][1]][:3] == ["编号", "姓（英文）", "名（英文）"]
 
 
+def test_export_shows_stored_codes_as_words_in_the_readers_language(training, account, api_for):
+    """The JSON keeps each stored code (for machines) and adds its words; the XLSX shows only the words."""
+    url = f"/api/v1/people/{training.person.pk}/export"
+    en = api_for(training.staff).get(url).json()["sections"]
+    assert (en["enrolments"][0]["status"], en["enrolments"][0]["status_label"]) == ("confirmed", "Confirmed")
+    assert en["enrolments"][0]["position_label"] == "Mayor"
+    assert {a["status_label"] for a in en["attendance"]} == {"Present"}
+    assert en["official_profile"][0]["position_label"] == "Mayor"
+    assert en["role_memberships"][0]["role_label"] == "Lecturer"
+    assert en["person_history"][0]["history_type"] == "+" and en["person_history"][0]["history_type_label"] == "created"
+    zh = api_for(training.staff, language="zh-hans").get(url).json()["sections"]
+    assert zh["enrolments"][0]["status_label"] == "已确认"
+    assert {a["status_label"] for a in zh["attendance"]} == {"出席"}
+    assert zh["official_profile"][0]["position_label"] == "市长"
+    assert zh["role_memberships"][0]["role_label"] == "讲师"
+    assert zh["person_history"][0]["history_type_label"] == "创建"
+
+    r = api_for(training.staff, language="zh-hans").get(f"{url}?format=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    values = {c.value for ws in wb for row_ in ws.iter_rows() for c in row_}
+    assert {"已确认", "出席", "市长", "讲师", "创建"} <= values
+    # no stored code, no "…_label" column, no "+" history type (which would also have been quoted as a formula)
+    assert not values & {"confirmed", "present", "mayor", "lecturer", "+", "'+", "status_label", "position_label"}
+
+
 def test_page_export_is_a_post_for_staff(training, client_for):
     client = client_for(training.staff)
     page = client.get(f"/people/{training.person.pk}/").content.decode()

@@ -454,6 +454,14 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         return f"{self.official_id} @ {self.course_id} ({self.status})"
 
+    @property
+    def certificate(self) -> Certificate | None:
+        """The valid certificate, else the latest revoked one (a re-issue keeps the revoked certificate, whose code
+        then still verifies as revoked), else None; one query (list pages read `valid_certificate` and
+        `revoked_certificate_code` from academy.selectors.with_certificates instead)."""
+        certificates = sorted(self.certificates.all(), key=lambda c: (c.revoked_at is None, c.issued_at, c.pk))
+        return certificates[-1] if certificates else None
+
 
 class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
@@ -506,7 +514,9 @@ class ExternalTraining(models.Model):
 
 
 class Certificate(models.Model):
-    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="certificate")
+    # several per enrolment over time: re-issuing after a revocation adds a certificate with a new code and keeps
+    # the revoked one (its code verifies as revoked); at most one is not revoked (constraint below)
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
     code = models.CharField(_("verification code"), max_length=24, unique=True)
     training_days = models.PositiveSmallIntegerField(_("training days"))
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
@@ -519,6 +529,11 @@ class Certificate(models.Model):
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
         ordering = ["-issued_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"], condition=Q(revoked_at__isnull=True), name="academy_certificate_one_valid"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

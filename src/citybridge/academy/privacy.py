@@ -13,15 +13,17 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy
 
-from citybridge.core.privacy import EXPORT_LABELS, PrivacyPart, plain, registry, row
+from citybridge.core.privacy import EXPORT_LABELS, EXPORT_VALUE_LABELS, PrivacyPart, plain, registry, row
 
 from .models import (
     Attendance,
+    AttendanceStatus,
     Certificate,
     Enrolment,
     EnrolmentStatus,
     ExternalTraining,
     OfficialProfile,
+    Position,
     TrainingSummary,
 )
 
@@ -162,6 +164,16 @@ EXPORT_LABELS.update(
         "total_days": gettext_lazy("Total"),
         "required_days": gettext_lazy("Required"),
         "shortfall": gettext_lazy("Shortfall"),
+    }
+)
+
+# stored codes in the export shown as words (core/privacy.py with_value_labels)
+EXPORT_VALUE_LABELS.update(
+    {
+        "official_profile.position": lambda: Position.choices,
+        "enrolments.position": lambda: Position.choices,
+        "enrolments.status": lambda: EnrolmentStatus.choices,
+        "attendance.status": lambda: AttendanceStatus.choices,
     }
 )
 

@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.http import Http404
 from django.utils import timezone
 
@@ -141,9 +139,24 @@ def course_modules(*, course: Course) -> QuerySet[CourseModule]:
     return course.course_modules.select_related("module").prefetch_related("module__topics")
 
 
+def with_certificates(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Each enrolment's valid certificate as `valid_certificate` (None without one) and, when it has none, the code
+    of its latest revoked certificate as `revoked_certificate_code`: in the rows' own query (a join and a
+    subquery), not one more query."""
+    latest_revoked = (
+        Certificate.objects.filter(enrolment=OuterRef("pk"), revoked_at__isnull=False)
+        .order_by("-revoked_at", "-pk")
+        .values("code")[:1]
+    )
+    return qs.annotate(
+        valid_certificate=FilteredRelation("certificates", condition=Q(certificates__revoked_at__isnull=True)),
+        revoked_certificate_code=Subquery(latest_revoked),
+    ).select_related("valid_certificate")
+
+
 def course_enrolments(*, course: Course) -> QuerySet[Enrolment]:
-    return course.enrolments.select_related(
-        "official__person__organisation", "official__jurisdiction", "certificate"
+    return with_certificates(
+        course.enrolments.select_related("official__person__organisation", "official__jurisdiction")
     ).order_by("status", "official__person__family_name_en", "official__person__family_name_zh_hans", "id")
 
 
@@ -213,7 +226,7 @@ def official_history(*, official: OfficialProfile, as_of: date | None = None) ->
     inp = compliance_inputs([official.pk])[official.pk]
     result = comp.official_compliance(inp, as_of, rules)
     enrolments = list(
-        official.enrolments.select_related("course__academy__organisation", "certificate").order_by(
+        with_certificates(official.enrolments.select_related("course__academy__organisation")).order_by(
             "-course__start_date"
         )
     )
@@ -352,8 +365,8 @@ def behind_filter_choices(*, user) -> dict:
 
 
 #: the province and organisation drop-downs of "who is behind" are the same for everyone: kept in the shared cache
-#: (every worker reads the same entry), dropped when an organisation or jurisdiction is saved or deleted, and at
-#: most this many seconds old after a bulk write that sends no signal
+#: (every worker reads the same entry), dropped when an organisation or jurisdiction is saved or deleted
+#: (academy/signals.py), and at most this many seconds old after a bulk write that sends no signal
 BEHIND_FILTERS_TTL = 60
 _BEHIND_FILTERS_KEY = "academy:behind-filters:{}"
 
@@ -388,9 +401,8 @@ def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]]]:
     return lists
 
 
-@receiver([post_save, post_delete], sender=Organisation)
-@receiver([post_save, post_delete], sender=Jurisdiction)
-def _behind_filters_changed(**kwargs) -> None:
+def behind_filters_forget() -> None:
+    """Drop the cached drop-downs (academy/signals.py calls it when an organisation or jurisdiction changes)."""
     cache.delete_many([_BEHIND_FILTERS_KEY.format(code) for code, _name in settings.LANGUAGES])
 
 

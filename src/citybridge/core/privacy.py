@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 if TYPE_CHECKING:
     from .models import Person
@@ -75,6 +75,62 @@ EXPORT_LABELS: dict[str, object] = {
     "history_type": gettext_lazy("What"),
     "changed_by": gettext_lazy("Who"),
 }
+
+
+#: stored codes shown as words in the reader's language: "section.column" (or "column", for every section) →
+#: a function returning the (code, label) choices. The JSON keeps the code (stable, for machines) and adds
+#: "<column>_label" beside it; the XLSX shows only the words. Each app adds its own (academy/privacy.py).
+EXPORT_VALUE_LABELS: dict[str, Callable[[], object]] = {}
+
+
+def _history_types() -> list[tuple[str, object]]:
+    return [
+        ("+", pgettext_lazy("history action", "created")),
+        ("~", pgettext_lazy("history action", "changed")),
+        ("-", pgettext_lazy("history action", "deleted")),
+    ]
+
+
+def _roles() -> object:
+    from .models import Role
+
+    return Role.choices
+
+
+def _languages() -> object:
+    return [("en", gettext_lazy("English")), ("zh-hans", gettext_lazy("Simplified Chinese"))]
+
+
+EXPORT_VALUE_LABELS.update(
+    {
+        "role_memberships.role": _roles,
+        "preferred_language": _languages,
+        "person_history.history_type": _history_types,
+    }
+)
+
+
+def _value_labels() -> dict[str, dict[str, str]]:
+    """EXPORT_VALUE_LABELS resolved once per export, in the active language."""
+    return {key: {str(code): str(label) for code, label in choices()} for key, choices in EXPORT_VALUE_LABELS.items()}
+
+
+def with_value_labels(sections: dict[str, Rows]) -> dict[str, Rows]:
+    """Each coded value followed by "<column>_label": its words in the reader's language (codes it does not know
+    are left without a label)."""
+    labels = _value_labels()
+    out: dict[str, Rows] = {}
+    for section, rows in sections.items():
+        out[section] = []
+        for r in rows:
+            labelled = {}
+            for column, value in r.items():
+                labelled[column] = value
+                known = labels.get(f"{section}.{column}") or labels.get(column)
+                if known is not None and isinstance(value, str) and value in known:
+                    labelled[f"{column}_label"] = known[value]
+            out[section].append(labelled)
+    return out
 
 
 @dataclass(frozen=True)
@@ -295,7 +351,7 @@ def person_export(*, actor, person, format: str = "json") -> dict:
     from .models import AuditAction
 
     _require_staff(actor)
-    sections = _collect(person)
+    sections = with_value_labels(_collect(person))
     _audit(
         actor=actor,
         action=AuditAction.PRIVACY_EXPORT,
@@ -323,10 +379,11 @@ def person_export_xlsx(*, actor, person) -> bytes:
         ws = wb.create_sheet(title=str(EXPORT_LABELS.get(name, name))[:31])
         headers: list[str] = []
         for r in rows:
-            headers += [k for k in r if k not in headers]
+            # a coded column shows its words (with_value_labels), not the stored code beside them
+            headers += [k for k in r if k not in headers and not (k.endswith("_label") and k[: -len("_label")] in r)]
         append(ws, [str(EXPORT_LABELS.get(h, h)) for h in headers])
         for r in rows:
-            append(ws, [r.get(h) for h in headers])
+            append(ws, [r.get(f"{h}_label", r.get(h)) for h in headers])
     return xlsx_bytes(wb)
 
 

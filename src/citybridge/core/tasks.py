@@ -44,6 +44,32 @@ def reap_stuck_work(now: datetime | None = None) -> dict[str, int]:
     return {name: work.reap(now) for name, work in sorted(STUCK_WORK.items())}
 
 
+# --------------------------------------------------------------------------- housekeeping
+
+
+#: clean-ups the worker runs at start and then periodically, beside the reapers (core.management.commands.worker):
+#: name -> function(now) returning how many rows it removed. Filled by the apps' AppConfig.ready().
+HOUSEKEEPING: dict[str, Callable[[datetime], int]] = {}
+
+
+def register_housekeeping(name: str, clean: Callable[[datetime], int]) -> None:
+    HOUSEKEEPING[name] = clean
+
+
+def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
+    """Every registered clean-up, each on its own: one failing does not stop the others (it is logged)."""
+    import logging
+
+    now = now or timezone.now()
+    done = {}
+    for name, clean in sorted(HOUSEKEEPING.items()):
+        try:
+            done[name] = clean(now)
+        except Exception:  # the next beat tries again
+            logging.getLogger(__name__).exception("housekeeping %s failed", name)
+    return done
+
+
 #: a django-tasks database task still RUNNING after this long is stuck (its worker most likely died)
 TASK_STUCK_AFTER = timedelta(hours=1)
 

@@ -41,6 +41,7 @@ from .roster_import import (  # noqa: F401
     roster_import,
     roster_upload_confirm,
     roster_upload_store,
+    roster_uploads_purge,
 )
 from .sessions import (  # noqa: F401
     SESSION_FIELDS,

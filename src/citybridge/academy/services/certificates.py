@@ -35,8 +35,11 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> Certificate:
         raise ValidationError(_("Certificates are issued once the course is completed."))
     if enrolment.status != EnrolmentStatus.CONFIRMED:
         raise ValidationError(_("Only officials confirmed in the class receive a certificate."))
-    existing = Certificate.objects.filter(enrolment=enrolment).first()
-    if existing and existing.is_valid:
+    # the enrolment row locked first: two issues at once wait for each other instead of meeting the
+    # one-valid-certificate constraint
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).exists()
+    existing = Certificate.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
+    if existing:
         return existing
     days = course_training_days(enrolment)
     if days == 0:
@@ -44,8 +47,7 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> Certificate:
             _("%(name)s has no training day in this course, so no certificate can be issued.")
             % {"name": enrolment.official.person.display_name()}
         )
-    if existing:  # revoked: issue a fresh one with a new code
-        existing.delete()
+    # a revoked certificate stays (its code verifies as revoked); the new one gets a new code
     code = cert_engine.new_verification_code()
     while Certificate.objects.filter(code=code).exists():  # pragma: no cover - 2**75 codes
         code = cert_engine.new_verification_code()

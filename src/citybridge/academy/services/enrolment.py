@@ -90,11 +90,18 @@ def enrolment_withdraw(*, actor: User, enrolment: Enrolment, promote_waitlist: b
 
 @transaction.atomic
 def enrolment_confirm(*, actor: User, enrolment: Enrolment) -> Enrolment:
-    """Move a waitlisted official into the class, if there is room."""
+    """Move a waitlisted official into the class, if there is room. A withdrawn enrolment is refused: bringing
+    the official back is a new enrolment (enrolment_create), which checks the class size like any other."""
     course = enrolment.course
     require(actor, "academy.manage_course", course)
     Course.objects.select_for_update().get(pk=course.pk)
     _check_open_for_enrolment(course)
+    enrolment.refresh_from_db(fields=["status", "withdrawn_at"])  # as it is now, under the course's lock
+    if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        raise ValidationError(
+            _("%(name)s has withdrawn from this course, so there is nothing to confirm. Enrol them again to bring them back.")
+            % {"name": enrolment.official.person.display_name()}
+        )
     if enrolment.status == EnrolmentStatus.CONFIRMED:
         return enrolment
     confirmed = course.enrolments.filter(status=EnrolmentStatus.CONFIRMED).count()

@@ -6,7 +6,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -146,6 +146,18 @@ def _report_rows(report: ImportReport, items: list[_Item]) -> None:
     report.rows = [rows[k] for k in sorted(rows)]
 
 
+#: a previewed roster not confirmed within this long is removed (the worker's housekeeping, and on every preview)
+ROSTER_PREVIEW_KEPT = timedelta(days=1)
+
+
+def roster_uploads_purge(*, now: datetime | None = None) -> int:
+    """Remove previewed rosters older than ROSTER_PREVIEW_KEPT (their files hold personal data nobody confirmed);
+    housekeeping run by the worker (academy/apps.py), so no actor. Returns how many were removed."""
+    now = now or timezone.now()
+    deleted, _by_model = RosterUpload.objects.filter(created_at__lt=now - ROSTER_PREVIEW_KEPT).delete()
+    return deleted
+
+
 def roster_upload_store(
     *, actor: User, data: bytes, filename: str, course: Course | None = None, overflow_to_waitlist: bool = False
 ) -> RosterUpload:
@@ -155,7 +167,7 @@ def roster_upload_store(
         require(actor, "academy.manage_course", course)
     else:
         require(actor, "academy.add_official")
-    RosterUpload.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    roster_uploads_purge()
     return RosterUpload.objects.create(
         created_by=actor,
         course=course,

@@ -1,5 +1,6 @@
 """`citybridge worker`: django-tasks-db's worker plus a heartbeat row that /healthz reads, and a reaper that
-marks failed the work of dead workers (expired leases, core.tasks.reap_stuck_work)."""
+marks failed the work of dead workers (expired leases, core.tasks.reap_stuck_work) and runs the apps' periodic
+clean-ups (core.tasks.run_housekeeping: e.g. roster previews older than a day)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 HEARTBEAT_SECONDS = 5
-#: every this many beats (and at start) the worker reaps work whose lease expired (a dead worker's runs)
+#: every this many beats (and at start) the worker reaps work whose lease expired (a dead worker's runs) and runs
+#: the housekeeping
 REAP_EVERY_BEATS = 6
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def _beat(name: str, stop: threading.Event) -> None:
     from citybridge.core.models import WorkerHeartbeat
-    from citybridge.core.tasks import reap_stuck_work
+    from citybridge.core.tasks import reap_stuck_work, run_housekeeping
 
     beats = 0
     while not stop.is_set():
@@ -32,6 +34,9 @@ def _beat(name: str, stop: threading.Event) -> None:
                 reaped = {k: v for k, v in reap_stuck_work().items() if v}
                 if reaped:
                     logger.warning("marked failed, lease expired: %s", reaped)
+                cleaned = {k: v for k, v in run_housekeeping().items() if v}
+                if cleaned:
+                    logger.info("housekeeping removed: %s", cleaned)
         except Exception:  # the database may be briefly unavailable; try again on the next beat
             logger.debug("heartbeat or reaper failed", exc_info=True)
         beats += 1
