@@ -40,6 +40,7 @@ urlpatterns = [
     path("behind/", views.behind, name="behind"),
     path("behind.xlsx", views.behind_export, name="behind-export"),
     path("behind/prepare/", views.behind_prepare, name="behind-prepare"),
+    path("behind/<id:pk>/why/", views.behind_why, name="behind-why"),
     path("impact/", views.impact, name="impact"),
     path("impact.xlsx", views.impact_export, {"fmt": "xlsx"}, name="impact-xlsx"),
     path("impact.png", views.impact_export, {"fmt": "png"}, name="impact-png"),

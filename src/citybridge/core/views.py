@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -31,7 +32,7 @@ from .forms import (
 from .history import history_lines
 from .listing import localized, sort_queryset
 from .middleware import client_ip
-from .models import Organisation, OrganisationType, Person, WorkerHeartbeat
+from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual
 from .paging import SeekPaginator, detail_urls, options_html
 from .tasks import count_stuck_work
 from .validation import add_to_form
@@ -176,8 +177,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, qs)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
+    language = get_language()
     for org in page["page_obj"].object_list:
         org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
+        org.name_text, org.short_name_text = org.display_name(language), bilingual(org, "short_name", language)
+        org.province_text = org.display_province(language)
+        org.parent_text = org.parent.display_name(language) if org.parent_id else ""
     detail_urls(page["page_obj"].object_list, "organisation-detail")
     return render(
         request,
@@ -341,7 +346,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "name",
     )
     page = paginate(request, qs)
-    detail_urls(page["page_obj"].object_list, "person-detail")
+    rows = page["page_obj"].object_list
+    detail_urls(rows, "person-detail")
+    # names in the request's language worked out once per page, not by template lookups per row
+    language = get_language()
+    for p in rows:
+        p.name_text = p.display_name(language)
+        p.title_text = bilingual(p, "title", language)
+        p.organisation_text = p.organisation.display_name(language) if p.organisation_id else ""
     return render(
         request,
         "core/person_list.html",

@@ -99,7 +99,9 @@ def enrolment_confirm(*, actor: User, enrolment: Enrolment) -> Enrolment:
     enrolment.refresh_from_db(fields=["status", "withdrawn_at"])  # as it is now, under the course's lock
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         raise ValidationError(
-            _("%(name)s has withdrawn from this course, so there is nothing to confirm. Enrol them again to bring them back.")
+            _(
+                "%(name)s has withdrawn from this course, so there is nothing to confirm. Enrol them again to bring them back."
+            )
             % {"name": enrolment.official.person.display_name()}
         )
     if enrolment.status == EnrolmentStatus.CONFIRMED:

@@ -2,7 +2,7 @@
 selector, render. urls.py names every view through this package, so a new module adds its views here."""
 
 from .attendance import attendance, attendance_sheet
-from .behind import behind, behind_export, behind_prepare
+from .behind import behind, behind_export, behind_prepare, behind_why
 from .certificates import certificate_download, certificate_revoke, certificates_issue, verify
 from .courses import course_create, course_detail, course_edit, course_ics, course_status
 from .curriculum import academies, curriculum, module_edit, topic_edit
@@ -22,6 +22,7 @@ __all__ = [
     "behind",
     "behind_export",
     "behind_prepare",
+    "behind_why",
     "certificate_download",
     "certificate_revoke",
     "certificates_issue",

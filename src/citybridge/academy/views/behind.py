@@ -9,12 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import sort_queryset
+from citybridge.core.paging import detail_urls, seek_slice
 
 from .. import behind_exports, selectors, services
 from ..models import Position
@@ -76,6 +78,34 @@ BEHIND_SORTS = {
 }
 
 
+def _behind_page_rows(summaries: list) -> list:
+    """What each row shows, worked out here once per page instead of by template lookups per row: names in the
+    request's language, the position's label, and the two URLs (reversed once). The explanation of the figures
+    is not rendered here: the row's <details> loads it when opened (behind_why)."""
+    language = get_language()
+    positions = {value: str(label) for value, label in Position.choices}
+    detail_urls([s.official for s in summaries], "academy:official")
+    detail_urls(summaries, "academy:behind-why", attr="why_url")
+    for s in summaries:
+        o = s.official
+        s.official_name = o.person.display_name(language)
+        s.organisation_name = o.person.organisation.display_name(language) if o.person.organisation_id else ""
+        s.position_label = positions.get(o.position, o.position)
+        s.province_name = o.display_province(language)
+    return summaries
+
+
+@login_required
+def behind_why(request: HttpRequest, pk: int) -> HttpResponse:
+    """How one row's figures are counted (the courses and external training its days come from): the fragment
+    the row's <details> loads when opened, or a page of its own without JavaScript."""
+    if not request.user.has_perm("academy.view_compliance"):
+        raise PermissionDenied
+    row = selectors.behind_summary_get(user=request.user, pk=pk)  # Http404 outside the user's scope
+    template = "academy/_behind_why.html" if request.headers.get("HX-Request") else "academy/behind_why.html"
+    return render(request, template, {"r": row})
+
+
 @login_required
 def behind(request: HttpRequest) -> HttpResponse:
     params = _behind_params(request)
@@ -89,8 +119,9 @@ def behind(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     size = 50
-    chunk = list(qs[(number - 1) * size : number * size + 1]) if qs is not None else []
-    rows = selectors.behind_rows(chunk[:size])
+    # seek_slice: the page's keys walked through the rule's index, the rows (and their joins) for those only
+    chunk = list(seek_slice(qs, (number - 1) * size, size + 1)) if qs is not None else []
+    rows = _behind_page_rows(chunk[:size])
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()

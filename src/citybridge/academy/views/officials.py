@@ -8,15 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
-from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.listing import JoinedColumn, localized, sort_queryset
+from citybridge.core.paging import detail_urls
 from citybridge.core.views import paginate
 
 from .. import selectors, services
 from ..forms import ExternalTrainingForm, OfficialForm
-from ..models import OfficialProfile
+from ..models import OfficialProfile, Position
 from ._common import _course, _form_error, _form_page, _official
 
 
@@ -29,18 +31,31 @@ def official_list(request: HttpRequest) -> HttpResponse:
         request,
         selectors.official_list(user=request.user, q=q),
         {
-            "name": tuple(f"person__{f}" for f in localized("family_name", "given_name")),
+            # the person's name index (core_person_name_en_idx / _zh_idx) ends with the person's id: sorting by it
+            # next lets the database walk that index for any page (issue 9)
+            "name": (*(f"person__{f}" for f in localized("family_name", "given_name")), JoinedColumn("person__id")),
             "position": ("position",),
             "organisation": tuple(f"person__organisation__{f}" for f in localized("name")),
             "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
         },
         "name",
     )
+    page = paginate(request, qs)
+    # what each row shows, worked out once per page (labels, names in the request's language, URLs reversed once)
+    language = get_language()
+    positions = {value: str(label) for value, label in Position.choices}
+    rows = page["page_obj"].object_list
+    detail_urls(rows, "academy:official")
+    for o in rows:
+        o.name_text = o.person.display_name(language)
+        o.position_label = positions.get(o.position, o.position)
+        o.organisation_text = o.person.organisation.display_name(language) if o.person.organisation_id else ""
+        o.jurisdiction_text = o.jurisdiction.display_name(language) if o.jurisdiction_id else ""
     return render(
         request,
         "academy/official_list.html",
         {
-            **paginate(request, qs),
+            **page,
             "q": q,
             "sort": sort,
             "can_add": request.user.has_perm("academy.add_official"),
