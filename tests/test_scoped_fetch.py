@@ -35,6 +35,7 @@ KINDS = [
     (r"^(api/v1/)?academy/officials/", "official"),
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
+    (r"^academy/behind/<id:", "summary"),
     (r"^(api/v1/)?cities/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
@@ -74,6 +75,7 @@ def objects(make_user, staff):
         ExternalTraining,
         OfficialProfile,
         Session,
+        TrainingSummary,
     )
     from citybridge.core.models import ApiToken, Organisation, Person, RoleMembership
 
@@ -106,6 +108,7 @@ def objects(make_user, staff):
             official=official, provider="P", title="T", days=1, start_date=date(2024, 1, 1), end_date=date(2024, 1, 1)
         ).pk,
         "membership": (person.pk, RoleMembership.objects.get(user=account).pk),
+        "summary": TrainingSummary.objects.create(official=official, year=2025).pk,
     }
 
 

@@ -147,3 +147,42 @@ def test_behind_cache_receivers_live_in_the_app_signals_module():
             assert "citybridge.academy.signals" in modules
             assert "citybridge.academy.selectors" not in modules
     assert not hasattr(selectors, "_behind_filters_changed")
+
+
+# --------------------------------------------------------------------------- who is behind: explanation on demand
+
+
+@pytest.fixture
+def behind_world(completed):
+    """The completed course's official: 12 days in 2025, at risk in the window 2025–2029 (12 + 4 × 12 = 60 of 78);
+    summaries prepared for 2025 (the background task's work)."""
+    services.compliance_prepare_year(year=2025)
+    return completed
+
+
+def test_behind_list_loads_each_rows_explanation_only_when_opened(
+    behind_world, coordinator, other_coordinator, client_for
+):
+    from citybridge.academy.models import TrainingSummary
+
+    course_name = "Energy Smart Cities (2025-03-03)"
+    client = client_for(coordinator)
+    html = client.get("/academy/behind/?year=2025&rule=window").content.decode()
+    summary = TrainingSummary.objects.get(official=behind_world["official"], year=2025)
+    why = f"/academy/behind/{summary.pk}/why/"
+    # the row carries the link (htmx loads it into the <details> on first opening), not the explanation itself
+    assert f'hx-get="{why}"' in html and f'href="{why}"' in html and course_name not in html
+
+    fragment = client.get(why, HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in body
+    # 6 days × 2 sessions from 2025-03-03 (a rest day on the 7th): all attended, 12 training days in 2025
+    assert f"{course_name}: 12 days" in body and "2025: 12 training days (12 at academies, 0 external)" in body
+    page = client.get(why)  # without JavaScript: a page of its own, in the site's frame
+    assert page.status_code == 200 and "<html" in page.content.decode() and course_name in page.content.decode()
+    zh = client_for(coordinator, "zh-hans").get(why, HTTP_HX_REQUEST="true").content.decode()
+    assert "能源智慧城市" in zh or "Energy Smart Cities" in zh
+
+    # another academy's coordinator: not found (as the list leaves the row out)
+    assert client_for(other_coordinator).get(why).status_code == 404
+    assert client_for(None).get(why).status_code == 302  # sign in first
