@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -12,10 +14,15 @@ from citybridge.cities.api import router as cities_router
 from citybridge.core.api import router as core_router
 
 from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
+from .docs import LocalisedSwagger, localise_schema
 from .errors import install
 
 
 class CityBridgeAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
+        """The schema with its groups and operation summaries in the request's language (api/docs.py)."""
+        return localise_schema(super().get_openapi_schema(*args, **kwargs))
+
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """`citybridge_<app>_api_<function>`, whether the app's api is one module or a package of modules:
         splitting an api.py into files must not rename the operations clients were generated from."""
@@ -36,6 +43,7 @@ api = CityBridgeAPI(
     auth=API_AUTH,
     urls_namespace="api-1.0.0",
     docs_url="/docs",
+    docs=LocalisedSwagger(),
     throttle=[
         ClientAnonRateThrottle(settings.CITYBRIDGE_API_RATES[0]),
         ClientAuthRateThrottle(settings.CITYBRIDGE_API_RATES[1]),

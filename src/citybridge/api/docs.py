@@ -1,0 +1,118 @@
+"""The interactive API docs (/api/v1/docs) in the reader's language, as far as the tool allows.
+
+What is translated: the page's title and language, a note above the viewer, the API's title and description, the
+groups of operations (tags) and each operation's one-line summary (the `pgettext("API operation", …)` entries
+below, looked up when the schema is served). What is not: the viewer's own buttons and labels ("Try it out",
+"Execute", "Authorize", "Parameters", "Responses" …). Swagger UI has no translation support (its text is built into
+its JavaScript bundle), so those stay in English; the note above the viewer says so. The longer descriptions of
+the operations are the functions' docstrings and stay in English too.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from ninja.openapi.docs import Swagger
+
+#: the groups of the docs page: one per app (ninja names them after the app's router module)
+TAGS = {
+    "core": gettext_lazy("Organisations and people"),
+    "academy": gettext_lazy("Government Training"),
+    "cities": gettext_lazy("Climate collaborative"),
+}
+
+#: every operation's summary (ninja derives it from the function's name): the catalogue's entries; a summary
+#: missing here is shown as it is, in English (tests/test_chinese_everywhere.py lists any)
+SUMMARIES = (
+    pgettext_lazy("API operation", "Me"),
+    pgettext_lazy("API operation", "List Organisations"),
+    pgettext_lazy("API operation", "Create Organisation"),
+    pgettext_lazy("API operation", "Get Organisation"),
+    pgettext_lazy("API operation", "Update Organisation"),
+    pgettext_lazy("API operation", "Delete Organisation"),
+    pgettext_lazy("API operation", "List People"),
+    pgettext_lazy("API operation", "Create Person"),
+    pgettext_lazy("API operation", "Get Person"),
+    pgettext_lazy("API operation", "Update Person"),
+    pgettext_lazy("API operation", "Delete Person"),
+    pgettext_lazy("API operation", "Export Person"),
+    pgettext_lazy("API operation", "Erase Person"),
+    pgettext_lazy("API operation", "List Person Roles"),
+    pgettext_lazy("API operation", "Add Person Role"),
+    pgettext_lazy("API operation", "Remove Person Role"),
+    pgettext_lazy("API operation", "List Academies"),
+    pgettext_lazy("API operation", "List Topics"),
+    pgettext_lazy("API operation", "Create Topic"),
+    pgettext_lazy("API operation", "List Modules"),
+    pgettext_lazy("API operation", "Create Module"),
+    pgettext_lazy("API operation", "List Courses"),
+    pgettext_lazy("API operation", "Create Course"),
+    pgettext_lazy("API operation", "Get Course"),
+    pgettext_lazy("API operation", "Update Course"),
+    pgettext_lazy("API operation", "Set Course Status"),
+    pgettext_lazy("API operation", "Course Checks"),
+    pgettext_lazy("API operation", "List Sessions"),
+    pgettext_lazy("API operation", "Create Session"),
+    pgettext_lazy("API operation", "Update Session"),
+    pgettext_lazy("API operation", "Delete Session"),
+    pgettext_lazy("API operation", "List Enrolments"),
+    pgettext_lazy("API operation", "Enrol"),
+    pgettext_lazy("API operation", "Withdraw"),
+    pgettext_lazy("API operation", "Import Roster"),
+    pgettext_lazy("API operation", "Record Attendance"),
+    pgettext_lazy("API operation", "List Officials"),
+    pgettext_lazy("API operation", "Create Official"),
+    pgettext_lazy("API operation", "Get Official"),
+    pgettext_lazy("API operation", "Add External Training"),
+    pgettext_lazy("API operation", "Delete External Training"),
+    pgettext_lazy("API operation", "Who Is Behind"),
+    pgettext_lazy("API operation", "Prepare Behind Year"),
+    pgettext_lazy("API operation", "Impact"),
+    pgettext_lazy("API operation", "Verify Certificate"),
+    pgettext_lazy("API operation", "Issue Certificates"),
+    pgettext_lazy("API operation", "Revoke Certificate"),
+    pgettext_lazy("API operation", "List Duplicates"),
+    pgettext_lazy("API operation", "Dismiss Duplicate"),
+    pgettext_lazy("API operation", "Merge Duplicate"),
+    pgettext_lazy("API operation", "List Cities"),
+    pgettext_lazy("API operation", "Get City"),
+    pgettext_lazy("API operation", "List City Values"),
+    pgettext_lazy("API operation", "List Indicators"),
+    pgettext_lazy("API operation", "List Interests"),
+    pgettext_lazy("API operation", "Create Interest"),
+    pgettext_lazy("API operation", "List Runs"),
+    pgettext_lazy("API operation", "Create Run"),
+    pgettext_lazy("API operation", "Compare Runs"),
+    pgettext_lazy("API operation", "Get Run"),
+)
+
+
+@cache
+def _summaries() -> frozenset[str]:
+    """The English summaries SUMMARIES translates (read once, in English)."""
+    with translation.override("en"):
+        return frozenset(str(s) for s in SUMMARIES)
+
+
+def localise_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The operations' groups and summaries in the active language (the schema is built per request)."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            if "tags" in operation:
+                operation["tags"] = [str(TAGS.get(tag, tag)) for tag in operation["tags"]]
+            summary = operation.get("summary")
+            if summary in _summaries():
+                operation["summary"] = pgettext("API operation", summary)
+    return schema
+
+
+class LocalisedSwagger(Swagger):
+    """Swagger UI served from this host (ninja's files) in a page that says its language and explains what the
+    viewer leaves in English."""
+
+    template = "api/swagger.html"
