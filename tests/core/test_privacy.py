@@ -20,7 +20,7 @@ def account(training, make_user):
 
 
 def test_export_holds_the_training_record_and_no_password(training, account, api_for):
-    r = api_for(training.staff).get(f"/api/v1/people/{training.person.pk}/export")
+    r = api_for(training.staff).post(f"/api/v1/people/{training.person.pk}/export")
     assert r.status_code == 200, r.content
     sections = r.json()["sections"]
     assert sections["person"][0]["email"] == "zhang.wei@hangzhou.gov.cn"
@@ -46,7 +46,7 @@ def test_export_holds_the_training_record_and_no_password(training, account, api
 
 def test_xlsx_export_neutralises_formulas(training, api_for):
     Person.objects.filter(pk=training.person.pk).update(notes='=HYPERLINK("http://evil","x")')
-    r = api_for(training.staff).get(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
+    r = api_for(training.staff).post(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(io.BytesIO(r.content))
     assert {"Person", "Enrolments", "Attendance", "Certificates"} <= set(wb.sheetnames)
@@ -57,7 +57,7 @@ def test_xlsx_export_neutralises_formulas(training, api_for):
 
 
 def test_xlsx_export_in_chinese(training, api_for):
-    r = api_for(training.staff, language="zh-hans").get(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
+    r = api_for(training.staff, language="zh-hans").post(f"/api/v1/people/{training.person.pk}/export?format=xlsx")
     wb = load_workbook(io.BytesIO(r.content))
     assert {"人员", "报名记录", "考勤", "证书", "修改记录"} <= set(wb.sheetnames)
     assert [c.value for c in wb["人员"][1]][:3] == ["编号", "姓（英文）", "名（英文）"]
@@ -66,26 +66,39 @@ def test_xlsx_export_in_chinese(training, api_for):
 def test_export_shows_stored_codes_as_words_in_the_readers_language(training, account, api_for):
     """The JSON keeps each stored code (for machines) and adds its words; the XLSX shows only the words."""
     url = f"/api/v1/people/{training.person.pk}/export"
-    en = api_for(training.staff).get(url).json()["sections"]
+    en = api_for(training.staff).post(url).json()["sections"]
     assert (en["enrolments"][0]["status"], en["enrolments"][0]["status_label"]) == ("confirmed", "Confirmed")
     assert en["enrolments"][0]["position_label"] == "Mayor"
     assert {a["status_label"] for a in en["attendance"]} == {"Present"}
     assert en["official_profile"][0]["position_label"] == "Mayor"
     assert en["role_memberships"][0]["role_label"] == "Lecturer"
     assert en["person_history"][0]["history_type"] == "+" and en["person_history"][0]["history_type_label"] == "created"
-    zh = api_for(training.staff, language="zh-hans").get(url).json()["sections"]
+    zh = api_for(training.staff, language="zh-hans").post(url).json()["sections"]
     assert zh["enrolments"][0]["status_label"] == "已确认"
     assert {a["status_label"] for a in zh["attendance"]} == {"出席"}
     assert zh["official_profile"][0]["position_label"] == "市长"
     assert zh["role_memberships"][0]["role_label"] == "讲师"
     assert zh["person_history"][0]["history_type_label"] == "创建"
 
-    r = api_for(training.staff, language="zh-hans").get(f"{url}?format=xlsx")
+    r = api_for(training.staff, language="zh-hans").post(f"{url}?format=xlsx")
     wb = load_workbook(io.BytesIO(r.content))
     values = {c.value for ws in wb for row_ in ws.iter_rows() for c in row_}
     assert {"已确认", "出席", "市长", "讲师", "创建"} <= values
     # no stored code, no "…_label" column, no "+" history type (which would also have been quoted as a formula)
     assert not values & {"confirmed", "present", "mayor", "lecturer", "+", "'+", "status_label", "position_label"}
+
+
+def test_api_export_is_a_post_and_a_get_is_told_so_without_writing(training, api_for):
+    """Each export writes an audit row (the access log PIPL and CCPA expect), and a GET never writes: the export is
+    a POST, as on the person page; a GET answers 405 with the way to ask, and leaves no audit row."""
+    url = f"/api/v1/people/{training.person.pk}/export"
+    r = api_for(training.staff).get(url)
+    assert r.status_code == 405 and r["Allow"] == "POST"
+    assert f"POST /api/v1/people/{training.person.pk}/export" in r.json()["detail"] and r.json()["errors"] == []
+    assert "审计日志" in api_for(training.staff, language="zh-hans").get(url).json()["detail"]
+    assert not AuditEvent.objects.exists()
+    assert api_for(training.staff).post(url).status_code == 200
+    assert AuditEvent.objects.get().action == "privacy_export"
 
 
 def test_page_export_is_a_post_for_staff(training, client_for):
@@ -164,7 +177,7 @@ def test_non_staff_cannot_export_or_erase(training, api_for, client_for, who):
     # coordinator B does not see the person (404); the others see them but may not export or erase (403)
     refused = 404 if who == "coordinator_b" else 403
     api = api_for(user)
-    assert api.get(f"/api/v1/people/{pk}/export").status_code == refused
+    assert api.post(f"/api/v1/people/{pk}/export").status_code == refused
     assert api.post(f"/api/v1/people/{pk}/erase").status_code == refused
     client = client_for(user)
     assert client.post(f"/people/{pk}/export/", {"format": "json"}).status_code == refused
@@ -175,5 +188,5 @@ def test_non_staff_cannot_export_or_erase(training, api_for, client_for, who):
 
 
 def test_anonymous_cannot_export(training, api_for):
-    assert api_for(None).get(f"/api/v1/people/{training.person.pk}/export").status_code == 401
+    assert api_for(None).post(f"/api/v1/people/{training.person.pk}/export").status_code == 401
     assert User.objects.filter(is_active=False).count() == 0

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
@@ -330,17 +331,29 @@ def _privacy_person(request: HttpRequest, pk: int) -> Person:
     return person
 
 
-@router.get("/people/{id:pk}/export", response=dict)
+@router.post("/people/{id:pk}/export", response=dict)
 def export_person(request: HttpRequest, pk: int, format: Literal["json", "xlsx"] = "json") -> dict | HttpResponse:
     """Privacy export (program staff): everything held about the person — person, user account (no password), role
     memberships, official profile, enrolments, attendance, external training, certificates, history.
-    `?format=xlsx` answers a workbook. Each export is recorded in the audit log."""
+    `?format=xlsx` answers a workbook. Each export is recorded in the audit log (an access log of personal data,
+    as PIPL and CCPA expect), which is a write: so it is a POST, as on the person page; a GET answers 405."""
     person = _privacy_person(request, pk)
     if format == "xlsx":
         return file_response(
             privacy.person_export_xlsx(actor=request.auth, person=person), f"person-{person.pk}-export.xlsx", XLSX
         )
     return privacy.person_export(actor=request.auth, person=person, format="json")
+
+
+@router.get("/people/{id:pk}/export", include_in_schema=False)
+def export_person_get(request: HttpRequest, pk: int) -> HttpResponse:
+    """The export was a GET until it became a POST (a GET never writes, and each export writes an audit row):
+    405 with the way to ask, in the API's error format, for clients written against the old method."""
+    detail = _(
+        "The privacy export is recorded in the audit log, so it is asked for with POST, not GET: "
+        "POST /api/v1/people/%(id)s/export (add ?format=xlsx for a workbook)."
+    ) % {"id": pk}
+    return JsonResponse({"detail": detail, "errors": []}, status=405, headers={"Allow": "POST"})
 
 
 @router.post("/people/{id:pk}/erase", response=PersonOut)
@@ -405,7 +418,6 @@ def list_person_roles(request: HttpRequest, pk: int) -> list[RoleMembership]:
 def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn) -> Status[RoleMembership]:
     """Give the person's sign-in a role with the scope it takes (program staff). A wrong kind of scope is a 422."""
     from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
 
     from citybridge.cities.selectors import city_get
 
@@ -424,7 +436,6 @@ def add_person_role(request: HttpRequest, pk: int, payload: RoleMembershipIn) ->
 @router.delete("/people/{id:pk}/roles/{id:membership_id}", response={204: None})
 def remove_person_role(request: HttpRequest, pk: int, membership_id: int) -> Status[None]:
     """Remove one of the person's roles (program staff). Removing your own last program-staff role is a 422."""
-    from django.utils.translation import gettext as _
 
     from .models import RoleMembership
 
