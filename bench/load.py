@@ -11,9 +11,10 @@ concurrent users with `wrk` (Debian package `wrk`; `make bench-system` installs 
 Prints req/s, p50, p95 and the share of the bare view's req/s measured in the same run: the machine is shared, the
 ratio is what counts. Targets (issue 9): signed-in home >= 50 % of bare; list pages and API lists >= 25 % with
 p95 < 100 ms; deep pages like first pages. Printed for reference only; the run fails on errors (non-2xx answers).
-Also prints, per route, the page's size (KB) and its number of SQL queries (a warm second request through Django's
-test client on the same database, before gunicorn starts).
-Env: BENCH_SECONDS (per route), BENCH_USERS (connections, default 20), BENCH_WORKERS (default 3),
+Also prints, per route, the page's size (KB), its number of SQL queries and the CPU milliseconds one request costs
+in-process (Django's test client on the same database, before gunicorn starts), with the bare view's CPU time as a
+share of it ("bare/CPU"): on a shared machine req/s moves with everyone else's load, CPU time hardly does.
+Env: BENCH_SECONDS (per route; 0 = only the in-process costs, no load), BENCH_USERS (connections, default 20), BENCH_WORKERS (default 3),
 BENCH_ROUTES (a regular expression: only the routes whose name matches, the bare view always),
 BENCH_DATA (a directory that keeps the built database between runs: the next run only migrates it, so a short
 before/after comparison does not pay the build again; delete the directory to rebuild).
@@ -26,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,6 +52,7 @@ USERS = int(os.environ.get("BENCH_USERS", 20))
 WORKERS = os.environ.get("BENCH_WORKERS", "3")
 OFFICIALS, ATTENDANCE = (1_000, 10_000) if QUICK else (20_000, 200_000)
 N_ORGS, N_PEOPLE = (100, 600) if QUICK else (2_000, 10_000)
+COST_REPEAT = 3 if QUICK else 15
 TARGETS = "home >= 50 % of bare; lists >= 25 % of bare with p95 < 100 ms; deep pages as fast as first pages"
 
 # wrk prints these after its own summary: p50/p95 in microseconds and the non-2xx/3xx and socket error counts
@@ -144,12 +147,21 @@ def build() -> tuple[str, str, dict[str, int]]:
     return client.cookies["sessionid"].value, secret, pages
 
 
-def page_costs(routes: list[tuple[str, str, dict[str, str]]], token: str) -> dict[str, tuple[float, int]]:
-    """Size (KB) and SQL queries of each route's answer: the second of two requests through Django's test client
-    (the first fills the per-process caches, as a gunicorn worker's first request does)."""
+def _counting(queries: list[str]):
+    def wrapper(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+def page_costs(routes: list[tuple[str, str, dict[str, str]]], token: str) -> dict[str, tuple[float, int, float]]:
+    """Size (KB), SQL queries and CPU milliseconds of each route's answer through Django's test client, in this
+    process: queries of the second request (the first fills the per-process caches, as a gunicorn worker's first
+    request does), CPU time the median of COST_REPEAT more. CPU time is what 2 cores share out under load, and
+    unlike req/s it hardly moves when other programs load the machine."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from bench.harness import install_bare_page
     from citybridge.core.models import User
@@ -160,11 +172,17 @@ def page_costs(routes: list[tuple[str, str, dict[str, str]]], token: str) -> dic
     costs = {}
     for _name, path, _headers in routes:
         client.get(path)
-        with CaptureQueriesContext(connection) as queries:
+        queries: list[str] = []  # every execute, counted by a wrapper (the debug query log is capped)
+        with connection.execute_wrapper(_counting(queries)):
             response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path}: HTTP {response.status_code} through the test client")
-        costs[path] = (len(response.content) / 1024, len(queries))
+        cpu = []
+        for _ in range(COST_REPEAT):
+            t = time.process_time()
+            client.get(path)
+            cpu.append((time.process_time() - t) * 1000)
+        costs[path] = (len(response.content) / 1024, len(queries), statistics.median(cpu))
     connection.close()
     return costs
 
@@ -283,6 +301,16 @@ def main() -> int:
     only = re.compile(os.environ.get("BENCH_ROUTES", ""))
     routes = [r for i, r in enumerate(routes) if i == 0 or only.search(r[0])]
     costs = page_costs(routes, token)
+    if SECONDS == 0:  # the in-process costs only (no gunicorn, no wrk): for a machine too loaded to measure req/s
+        bare_cpu = costs[routes[0][1]][2]
+        print(f"\nIn-process costs (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
+        print(f"{'route':28} {'path':44} {'KB':>6} {'queries':>7} {'CPU ms':>7} {'bare/CPU':>8}")
+        for name, path, _headers in routes:
+            kb, n_queries, cpu = costs[path]
+            print(f"{name:28} {path[:44]:44} {kb:6.1f} {n_queries:7d} {cpu:7.1f} {100 * bare_cpu / cpu:7.1f}%")
+        if not KEEP_DATA:
+            shutil.rmtree(VAR_DIR, ignore_errors=True)
+        return 0
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     script = Path(VAR_DIR) / "report.lua"
@@ -306,7 +334,7 @@ def main() -> int:
             f"\nLoad: {USERS} users, {WORKERS} gunicorn workers, {SECONDS} s per route, SQLite "
             f"({os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())})\n"
             f"{'route':28} {'path':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'% of bare':>9} {'KB':>6} "
-            f"{'queries':>7}",
+            f"{'queries':>7} {'CPU ms':>7} {'bare/CPU':>8}",
             flush=True,
         )
         bare = None
@@ -318,10 +346,11 @@ def main() -> int:
             bare = bare or r["rps"]
             if r["errors"]:
                 failures.append(f"{path}: {r['errors']} errors in {r['requests']} requests")
-            kb, n_queries = costs[path]
+            kb, n_queries, cpu = costs[path]
+            bare_cpu = costs[routes[0][1]][2]
             print(
                 f"{name:28} {path[:44]:44} {r['rps']:8.0f} {r['p50']:8.1f} {r['p95']:8.1f} "
-                f"{100 * r['rps'] / bare:8.1f}% {kb:6.1f} {n_queries:7d}",
+                f"{100 * r['rps'] / bare:8.1f}% {kb:6.1f} {n_queries:7d} {cpu:7.1f} {100 * bare_cpu / cpu:7.1f}%",
                 flush=True,
             )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
