@@ -154,3 +154,40 @@ def test_behind_filter_lists_are_cached_and_dropped_on_write(staff, client_for):
     with CaptureQueriesContext(connection) as cached:
         client.get("/academy/behind/")
     assert len(cached.captured_queries) == len(first.captured_queries)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_officials_name_sort_reads_the_person_name_index(staff, client_for, language):
+    """The officials list sorted by name ends its order with the person's own key (core.listing.JoinedColumn), the
+    last column of the person name index, so the database walks that index instead of sorting; the order is the
+    names' then the person's id, on every page, in both directions."""
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from citybridge.academy import selectors
+    from citybridge.academy.models import OfficialProfile
+    from citybridge.core.listing import JoinedColumn, localized, sort_queryset
+    from citybridge.core.models import Person
+    from citybridge.core.paging import seek_slice
+
+    build(20)
+    for p in Person.objects.exclude(official__isnull=False):  # every person an official, names tied in sevens
+        OfficialProfile.objects.create(person=p, position="mayor", service_start=date(2015, 1, 1))
+    with translation.override(language):
+        fields = localized("family_name", "given_name")
+        allowed = {"name": (*(f"person__{f}" for f in fields), JoinedColumn("person__id"))}
+        for sort in ("name", "-name"):
+            request = RequestFactory().get("/", {"sort": sort})
+            qs, _sort = sort_queryset(request, selectors.official_list(user=staff), allowed, "name")
+            sql = str(seek_slice(qs, 5, 5).query)
+            assert '"core_person"."id"' in sql and '."person_id" ASC' not in sql.split("ORDER BY")[-1]
+            expected = sorted(
+                OfficialProfile.objects.select_related("person"),
+                key=lambda o: ([getattr(o.person, f) for f in fields], o.person_id),
+                reverse=sort.startswith("-"),
+            )
+            assert [o.pk for o in qs] == [o.pk for o in expected]
+            assert [o.pk for o in seek_slice(qs, 5, 5)] == [o.pk for o in expected[5:10]]
+    response = client_for(staff, language).get("/academy/officials/?sort=-name")
+    shown = [o.pk for o in response.context["page_obj"].object_list]
+    assert response.status_code == 200 and shown == [o.pk for o in expected][:50]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.paging import detail_urls
@@ -34,9 +35,12 @@ def index(request: HttpRequest) -> HttpResponse:
     addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
     page = paginate(request, qs)
     # status labels translated and the course URL reversed once per page, not once per row
-    status_labels = dict(CourseStatus.choices)
+    status_labels = {value: str(label) for value, label in CourseStatus.choices}  # translated once, not per row
+    language = get_language()
     for course in page["page_obj"].object_list:
         course.status_label = status_labels.get(course.status, course.status)
+        course.name_text = course.display_name(language)
+        course.academy_text = course.academy.display_name(language)
     detail_urls(page["page_obj"].object_list, "academy:course")
     return render(
         request,
