@@ -88,3 +88,26 @@ def test_people_list_pages_with_numbers_keeping_the_query(client_for, staff, lan
 def test_people_list_every_sort_key(client_for, staff, sort):
     Person.objects.create(family_name="X" * 100, family_name_en="X" * 100)
     assert client_for(staff).get("/people/", {"sort": sort}).status_code == 200
+
+
+def test_cached_options_mark_only_the_chosen_one_selected():
+    """Long drop-downs are rendered once (core.paging.options_html without a selection) and the page marks the
+    chosen option: exactly that one, matched as a whole value, escaped as the options are."""
+    from citybridge.core.paging import options_html
+    from citybridge.core.templatetags.listing import with_selected
+
+    html = str(options_html([(1, "One"), (12, "Twelve"), ("a&b", "<A & B>")], None))
+    assert "selected" not in html and "&lt;A &amp; B&gt;" in html
+    assert with_selected(html, 1).count(" selected") == 1 and '<option value="1" selected>One' in with_selected(html, 1)
+    assert '<option value="12" selected>' in with_selected(html, "12") and 'value="1" selected' not in with_selected(
+        html, "12"
+    )
+    assert '<option value="a&amp;b" selected>' in with_selected(html, "a&b")
+    assert with_selected(html, None) == html and with_selected(html, "") == html and with_selected(html, 99) == html
+
+
+@pytest.mark.django_db
+def test_organisation_list_marks_the_chosen_country(client_for, staff):
+    html = client_for(staff).get("/organisations/", {"country": "CN"}).content.decode()
+    assert html.count(" selected>") >= 1 and '<option value="CN" selected>' in html
+    assert '<option value="US" selected>' not in html

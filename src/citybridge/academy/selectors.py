@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from citybridge.core.models import Organisation, is_chinese
+from citybridge.core.paging import options_html
 
 from . import compliance as comp
 from . import impact as impact_engine
@@ -360,18 +361,25 @@ def behind_filter_choices(*, user) -> dict:
     academies = academy_list(user=user)
     if not user.is_program_staff:
         academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
-    provinces, organisations = _behind_filter_lists(is_chinese())
-    return {"academies": list(academies), "provinces": provinces, "organisations": organisations}
+    provinces, organisations, organisation_options = _behind_filter_lists(is_chinese())
+    return {
+        "academies": list(academies),
+        "provinces": provinces,
+        "organisations": organisations,
+        # the drop-down's <option>s, rendered once per cache fill (500 of them cost more than the rest of the
+        # page); the page marks the selected one ({% load listing %}: |with_selected)
+        "organisation_options": organisation_options,
+    }
 
 
 #: the province and organisation drop-downs of "who is behind" are the same for everyone: kept in the shared cache
 #: (every worker reads the same entry), dropped when an organisation or jurisdiction is saved or deleted
 #: (academy/signals.py), and at most this many seconds old after a bulk write that sends no signal
 BEHIND_FILTERS_TTL = 60
-_BEHIND_FILTERS_KEY = "academy:behind-filters:{}"
+_BEHIND_FILTERS_KEY = "academy:behind-filters:v2:{}"  # v2: with the organisations' rendered <option>s
 
 
-def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]]]:
+def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]], str]:
     key = _BEHIND_FILTERS_KEY.format("zh-hans" if zh else "en")
     cached = cache.get(key)
     if cached is not None:
@@ -396,7 +404,7 @@ def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]]]:
         .order_by("name_en")
         .values_list("pk", "name_en", "name_zh_hans")[:500]
     ]
-    lists = (provinces[:200], organisations)
+    lists = (provinces[:200], organisations, str(options_html(organisations, None)))
     cache.set(key, lists, BEHIND_FILTERS_TTL)
     return lists
 

@@ -67,11 +67,14 @@ def detail_urls(rows, viewname: str, attr: str = "url") -> None:
         setattr(row, attr, f"{prefix}{row.pk}{suffix}")
 
 
-def options_html(choices, selected: str) -> str:
+def options_html(choices, selected: str | None) -> str:
     """The `<option>`s of a filter drop-down in one pass (a template loop costs a node render per option: the
     country list has 250)."""
     return format_html_join(
         "",
         '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if value == selected else "", label) for value, label in choices),
+        (
+            (value, mark_safe(" selected") if selected is not None and value == selected else "", label)
+            for value, label in choices
+        ),
     )

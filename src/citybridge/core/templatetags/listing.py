@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from citybridge.core.listing import SORT_PARAM, page_window
-from citybridge.core.paging import options_html
 
 register = template.Library()
 
@@ -64,8 +63,12 @@ def page_numbers(page_obj, radius=2) -> list[int]:
     return page_window(page_obj.number, page_obj.paginator.num_pages, int(radius))
 
 
-@register.simple_tag
-def options(choices, selected) -> SafeString:
-    """`{% options choices selected %}`: the `<option>`s of a filter drop-down (value, label pairs; the one equal to
-    `selected`, compared as text, is selected) in one pass instead of a template loop with a node per option."""
-    return options_html(((str(value), label) for value, label in choices), "" if selected is None else str(selected))
+@register.filter
+def with_selected(options: str, value) -> SafeString:
+    """`{{ options|with_selected:value }}`: options_html rendered without a selection (e.g. cached), with the option
+    whose value is `value` marked selected (a string replacement, not a new pass over every option)."""
+    html = str(options)
+    if value not in (None, ""):
+        key = f'<option value="{conditional_escape(str(value))}"'
+        html = html.replace(f"{key}>", f"{key} selected>", 1)
+    return mark_safe(html)  # noqa: S308 - options_html escaped every value and label
