@@ -114,7 +114,7 @@ class Organisation(Versioned):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name_en", "id"]
+        ordering = ["name_en", "name_zh_hans", "id"]  # core_org_name_en_idx's columns, in its order
         indexes = [
             models.Index(fields=["type", "country"]),
             # the list's name sort in each language (core.listing.localized), read from the index alone
@@ -254,7 +254,9 @@ class Person(Versioned):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["family_name_en", "given_name_en", "id"]
+        # the columns of core_person_name_en_idx, in its order: a default-ordered list (the API's) reads its pages'
+        # keys from that index alone, as the page sorted by name does
+        ordering = ["family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "id"]
         # the name sort of the people and officials lists, one per language (core.listing.localized): every column
         # of the ORDER BY is in the index, so a page's keys are read from the index alone (no table row, no sort
         # of the rest); the officials list walks it and joins each person's official by its unique key

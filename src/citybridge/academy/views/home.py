@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.translation import get_language
 
 from citybridge.core.listing import localized, sort_queryset
@@ -37,10 +39,14 @@ def index(request: HttpRequest) -> HttpResponse:
     # status labels translated and the course URL reversed once per page, not once per row
     status_labels = {value: str(label) for value, label in CourseStatus.choices}  # translated once, not per row
     language = get_language()
+    date_format = get_format("DATE_FORMAT")  # looked up once, not per date
     for course in page["page_obj"].object_list:
         course.status_label = status_labels.get(course.status, course.status)
         course.name_text = course.display_name(language)
         course.academy_text = course.academy.display_name(language)
+        course.dates_text = (
+            f"{dateformat.format(course.start_date, date_format)} – {dateformat.format(course.end_date, date_format)}"
+        )
     detail_urls(page["page_obj"].object_list, "academy:course")
     return render(
         request,
