@@ -103,6 +103,12 @@ def test_coordinator_course_roster_attendance_behind_certificate(page, login, ma
     assert names == ["Na Li", "Wei Zhang"]
     shortfalls = page.locator("table.behind tbody tr td:nth-child(6)").all_inner_texts()
     assert shortfalls == ["12", "11"]
+    # the explanation of a row is loaded when it is opened (htmx), not rendered with the list
+    why = page.locator("table.behind tbody tr").nth(1).locator("details.why")
+    assert "Energy Smart Cities" not in why.inner_text()
+    why.locator("summary").click()
+    why.locator(".why-body ul li").first.wait_for(timeout=10_000)
+    assert "Energy Smart Cities" in why.locator(".why-body").inner_text()
 
     # 6. certificates, in Chinese
     page.goto(course_url)
