@@ -4,42 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_province_codes'),
+        ("core", "0007_province_codes"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='organisation',
-            options={'ordering': ['name_en', 'name_zh_hans', 'id'], 'verbose_name': 'organisation', 'verbose_name_plural': 'organisations'},
+            name="organisation",
+            options={
+                "ordering": ["name_en", "name_zh_hans", "id"],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+            },
         ),
         migrations.AlterModelOptions(
-            name='person',
-            options={'ordering': ['family_name_en', 'given_name_en', 'family_name_zh_hans', 'given_name_zh_hans', 'id'], 'verbose_name': 'person', 'verbose_name_plural': 'people'},
+            name="person",
+            options={
+                "ordering": ["family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "id"],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+            },
         ),
         migrations.RemoveIndex(
-            model_name='organisation',
-            name='core_org_name_idx',
+            model_name="organisation",
+            name="core_org_name_idx",
         ),
         migrations.RemoveIndex(
-            model_name='person',
-            name='core_person_name_idx',
+            model_name="person",
+            name="core_person_name_idx",
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['name_en', 'name_zh_hans', 'id'], name='core_org_name_en_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["name_en", "name_zh_hans", "id"], name="core_org_name_en_idx"),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['name_zh_hans', 'name_en', 'id'], name='core_org_name_zh_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["name_zh_hans", "name_en", "id"], name="core_org_name_zh_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name_en', 'given_name_en', 'family_name_zh_hans', 'given_name_zh_hans', 'id'], name='core_person_name_en_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "id"],
+                name="core_person_name_en_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['family_name_zh_hans', 'given_name_zh_hans', 'family_name_en', 'given_name_en', 'id'], name='core_person_name_zh_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["family_name_zh_hans", "given_name_zh_hans", "family_name_en", "given_name_en", "id"],
+                name="core_person_name_zh_idx",
+            ),
         ),
     ]
