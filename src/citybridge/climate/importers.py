@@ -184,8 +184,8 @@ class _Rows:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def add(self, code: str, row: int | None = None, fld: str = "", ref: str = "", **params: object) -> None:
-        self.issues.append(Issue(code, fld, params, ref, row))
+    def add(self, code: str, row: int | None = None, fld: str = "", line: str = "", **params: object) -> None:
+        self.issues.append(Issue(code, fld, params, line, row))
 
 
 def _text(value: object, out: _Rows, row: int, fld: str) -> str:
