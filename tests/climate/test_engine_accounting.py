@@ -391,3 +391,46 @@ def test_completeness_lists_required_lines_still_empty():
     assert "IV.1" in completeness(filled, "BASIC+") and "IV.1" not in missing
     with pytest.raises(ClimateError):
         completeness([], "EXPANDED")
+
+
+def test_the_fast_recompute_path_gives_the_same_numbers_as_the_explained_one():
+    # compute_inventory(explain=False) (the worker's path, cached plans) equals the path that writes the conversions
+    petrol = Entry(
+        "II.1.1",
+        activity_value=12_345.6,
+        activity_unit="gal",
+        density=prop("density-motor-gasoline"),
+        ncv=prop("ncv-motor-gasoline"),
+        factors=(seed("ipcc2006-road-road-co2-motor-gasoline-co2"), seed("ipcc2006-road-gas-diesel-oil-ch4")),
+    )
+    entries = [
+        petrol,
+        Entry("I.2.2", activity_value=777, activity_unit="MWh", factors=(seed("egrid2023-camx-co2"),)),
+        Entry(
+            "I.1.1", activity_value=5_000, activity_unit="therm", factors=(seed("epa-hub-natural-gas-stationary-co2"),)
+        ),
+        _t("III.4.1", 3.3, "N2O"),
+        Entry("I.6.1", "NE", "no data"),
+    ]
+    fast = compute_inventory(entries, "AR5", "BASIC", explain=False)
+    slow = compute_inventory(entries, "AR5", "BASIC", explain=True)
+    for a, b in zip(fast.entries, slow.entries, strict=True):
+        assert a.by_gas_t == pytest.approx(b.by_gas_t, rel=1e-12) and a.co2e_t == pytest.approx(b.co2e_t, rel=1e-12)
+        assert a.conversions == [] and (b.conversions or b.notation_key)
+    assert fast.totals.basic == pytest.approx(slow.totals.basic, rel=1e-12)
+
+
+def test_engine_modules_do_not_import_django():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import citybridge.climate.gpc, citybridge.climate.units, citybridge.climate.accounting, "
+        "citybridge.climate.ambition, citybridge.climate.importers, citybridge.climate.factors_seed; "
+        "citybridge.climate.importers.template_workbook(); "
+        "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
+    )
+    from pathlib import Path
+
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"), "PATH": "/usr/bin:/bin"}
+    assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

@@ -261,8 +261,12 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
 WARNING_CODES: frozenset[str] = frozenset({"ie_target_missing", "ie_target_is_notation_key"})
 
 
+_NUMBER_TYPES = (int, float)
+
+
 def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    # type(), not isinstance(): a bool is an int but never a quantity
+    return type(x) in _NUMBER_TYPES and math.isfinite(x)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=4096)
@@ -303,6 +307,19 @@ def _plan(activity_unit: str, den: str, density_unit: str | None, ncv_unit: str 
     err = IncompatibleUnits(activity_unit, den)
     err.params["needs"] = needs
     raise err
+
+
+@lru_cache(maxsize=4096)
+def _fast_plan(
+    activity_unit: str, density_unit: str | None, ncv_unit: str | None, factor_units: tuple[str, ...]
+) -> tuple[tuple[int, int, float], ...]:
+    """Per factor: (density power, NCV power, unit factor × factor-mass-to-tonnes)."""
+    out = []
+    for unit in factor_units:
+        num, den = _factor_unit_parts(unit) or ("", "")
+        d, n, k = _plan(activity_unit, den, density_unit, ncv_unit)
+        out.append((d, n, k * conversion_factor(num, "t")))
+    return tuple(out)
 
 
 def _what_is_missing(a: object, target: object) -> str:
@@ -371,80 +388,109 @@ def validate_entry(entry: Entry, *, index: int | None = None) -> list[Issue]:
             except UnknownUnit:
                 add("unknown_unit", fld, unit=str(amount.unit)[:64])
         return issues
-    # activity × factors
-    activity_ok = True
+    # activity × factors: the values here, the units / gases / bases once per shape (cached)
     if entry.activity_value is None:
         add("factor_needs_activity", "activity_value")
-        activity_ok = False
     elif not _is_number(entry.activity_value):
         add("not_a_number", "activity_value", value=str(entry.activity_value)[:32])
-        activity_ok = False
     elif entry.activity_value < 0:
         add("negative_activity", "activity_value", value=entry.activity_value)
-    try:
-        resolve_unit(entry.activity_unit)
-    except UnknownUnit:
-        add("unknown_unit", "activity_unit", unit=str(entry.activity_unit)[:64])
-        activity_ok = False
     if not entry.factors:
         add("activity_needs_factor", "factors")
     for name, prop in (("density", entry.density), ("ncv", entry.ncv)):
-        if prop is None:
-            continue
-        if not _is_number(prop.value) or prop.value <= 0:
+        if prop is not None and (not _is_number(prop.value) or prop.value <= 0):
             add("not_a_number", name, value=str(prop.value)[:32])
+    for i, f in enumerate(entry.factors):
+        if not _is_number(f.value):
+            add("not_a_number", f"factors[{i}].value", value=str(f.value)[:32])
+        elif f.value < 0:
+            add("negative_factor", f"factors[{i}].value", value=f.value, factor_id=f.id)
+    try:
+        shape = _shape_issues(
+            entry.activity_unit,
+            entry.density.unit if entry.density else None,
+            entry.ncv.unit if entry.ncv else None,
+            entry.activity_basis,
+            tuple((f.id, f.gas, f.unit, f.activity_unit, f.basis) for f in entry.factors),
+            entry.basis_ratio is not None,
+        )
+    except TypeError:  # an unhashable value where a unit belongs
+        shape = (("unknown_unit", "activity_unit", (("unit", str(entry.activity_unit)[:64]),)),)
+    for code, fld, params in shape:
+        add(code, fld, **dict(params))
+    return issues
+
+
+def _sig_str(x: object, n: int) -> str:
+    return str(x)[:n]
+
+
+@lru_cache(maxsize=8192)
+def _shape_issues(
+    activity_unit: str,
+    density_unit: str | None,
+    ncv_unit: str | None,
+    activity_basis: str | None,
+    sigs: tuple[tuple[str, str, str, str, str | None], ...],
+    has_ratio: bool,
+) -> tuple[tuple[str, str, tuple[tuple[str, object], ...]], ...]:
+    """Unit, gas and basis problems of an entry's shape (no values), as (code, field, params) triples."""
+    out: list[tuple[str, str, tuple[tuple[str, object], ...]]] = []
+
+    def add(code: str, fld: str, **params: object) -> None:
+        out.append((code, fld, tuple(params.items())))
+
+    activity_ok = True
+    try:
+        resolve_unit(activity_unit)
+    except UnknownUnit:
+        add("unknown_unit", "activity_unit", unit=_sig_str(activity_unit, 64))
+        activity_ok = False
+    for name, unit in (("density", density_unit), ("ncv", ncv_unit)):
+        if unit is None:
+            continue
         try:
-            resolve_unit(prop.unit)
+            resolve_unit(unit)
         except UnknownUnit:
-            add("unknown_unit", name, unit=str(prop.unit)[:64])
+            add("unknown_unit", name, unit=_sig_str(unit, 64))
             activity_ok = False
     seen_gases: set[str] = set()
-    bases: list[str | None] = [entry.activity_basis]
-    for i, f in enumerate(entry.factors):
+    bases: list[str | None] = [activity_basis]
+    for i, (fid, gas, unit, f_activity_unit, basis) in enumerate(sigs):
         fld = f"factors[{i}]"
-        if f.gas not in GASES:
-            add("unknown_gas", f"{fld}.gas", gas=str(f.gas)[:16])
-        elif f.gas in seen_gases:
-            add("duplicate_gas", f"{fld}.gas", gas=f.gas)
-        seen_gases.add(f.gas)
-        if not _is_number(f.value):
-            add("not_a_number", f"{fld}.value", value=str(f.value)[:32])
-        elif f.value < 0:
-            add("negative_factor", f"{fld}.value", value=f.value, factor_id=f.id)
-        if f.basis is not None and f.basis not in BASES:
-            add("unknown_basis", f"{fld}.basis", basis=str(f.basis)[:16])
+        if gas not in GASES:
+            add("unknown_gas", f"{fld}.gas", gas=_sig_str(gas, 16))
+        elif gas in seen_gases:
+            add("duplicate_gas", f"{fld}.gas", gas=gas)
+        seen_gases.add(gas)
+        if basis is not None and basis not in BASES:
+            add("unknown_basis", f"{fld}.basis", basis=_sig_str(basis, 16))
         else:
-            bases.append(f.basis)
+            bases.append(basis)
         try:
-            parts = _factor_unit_parts(f.unit)
+            parts = _factor_unit_parts(unit)
         except UnknownUnit:
-            add("unknown_unit", f"{fld}.unit", unit=str(f.unit)[:64])
+            add("unknown_unit", f"{fld}.unit", unit=_sig_str(unit, 64))
             continue
         if parts is None:
-            add("factor_unit_not_per_activity", f"{fld}.unit", unit=f.unit, factor_id=f.id)
+            add("factor_unit_not_per_activity", f"{fld}.unit", unit=unit, factor_id=fid)
             continue
-        if f.activity_unit and f.activity_unit != parts[1]:
+        if f_activity_unit and f_activity_unit != parts[1]:
             try:
-                if conversion_factor(f.activity_unit, parts[1]) <= 0:
-                    raise IncompatibleUnits(f.activity_unit, parts[1])
+                conversion_factor(f_activity_unit, parts[1])
             except (UnknownUnit, IncompatibleUnits):
-                add("factor_unit_not_per_activity", f"{fld}.activity_unit", unit=f.activity_unit, factor_id=f.id)
+                add("factor_unit_not_per_activity", f"{fld}.activity_unit", unit=f_activity_unit, factor_id=fid)
                 continue
         if activity_ok:
             try:
-                d, n, _k = _plan(
-                    entry.activity_unit,
-                    parts[1],
-                    entry.density.unit if entry.density else None,
-                    entry.ncv.unit if entry.ncv else None,
-                )
+                _d, n, _k = _plan(activity_unit, parts[1], density_unit, ncv_unit)
             except IncompatibleUnits as exc:
                 add(
                     "unit_mismatch",
                     "activity_unit",
-                    activity_unit=entry.activity_unit,
-                    factor_unit=f.unit,
-                    factor_id=f.id,
+                    activity_unit=activity_unit,
+                    factor_unit=unit,
+                    factor_id=fid,
                     needs=exc.params.get("needs", ""),
                 )
                 continue
@@ -452,12 +498,12 @@ def validate_entry(entry: Entry, *, index: int | None = None) -> list[Issue]:
                 # the NCV turned a mass into energy: that energy is on the NCV basis
                 bases.append("NCV")
     try:
-        common_basis(bases, entry.basis_ratio)
+        common_basis(bases, BasisRatio(1.0) if has_ratio else None)
     except BasisMismatch as exc:
         add("basis_mixed", "factors", bases=exc.params["bases"])
     except ClimateError:
         pass  # unknown bases reported above
-    return issues
+    return tuple(out)
 
 
 def validate_entries(entries: Sequence[Entry]) -> list[Issue]:
@@ -515,6 +561,23 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
             by_gas[gas] = by_gas.get(gas, 0.0) + t
             if explain and k != 1.0:
                 conversions.append(f"{gas}: {fmt(amount.value)} {amount.unit} × {fmt(k)} t/{amount.unit} = {fmt(t)} t")
+    elif not explain and entry.basis_ratio is None:
+        # the worker's recompute: one cached plan per shape, plain float arithmetic (validation has ruled out
+        # mixed bases without a ratio, so no basis step can occur here)
+        value = float(entry.activity_value or 0.0)
+        plan = _fast_plan(
+            entry.activity_unit,
+            entry.density.unit if entry.density else None,
+            entry.ncv.unit if entry.ncv else None,
+            tuple(f.unit for f in entry.factors),
+        )
+        for f, (d, n, kt) in zip(entry.factors, plan, strict=True):
+            amount = value * kt
+            if d:
+                amount *= entry.density.value**d  # type: ignore[union-attr]
+            if n:
+                amount *= entry.ncv.value**n  # type: ignore[union-attr]
+            by_gas[f.gas] = by_gas.get(f.gas, 0.0) + amount * f.value
     else:
         value = float(entry.activity_value or 0.0)
         density_unit = entry.density.unit if entry.density else None
@@ -598,46 +661,53 @@ RULES: dict[str, RuleNote] = {
 }
 
 
+@lru_cache(maxsize=256)
+def _cuts(ref: str) -> tuple[bool, bool, bool, str, str, int]:
+    line = gpc_line(ref)
+    return line.basic, line.basic_plus, line.territorial, line.sector_prefix, line.subsector_ref, line.scope
+
+
 def compute_totals(results: Iterable[EntryResult]) -> Totals:
     """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule. Notation-key lines add nothing."""
-    basic: list[float] = []
-    basic_plus: list[float] = []
-    territorial: list[float] = []
-    sector: dict[str, list[float]] = {}
-    subsector: dict[str, list[float]] = {}
-    scope: dict[int, list[float]] = {}
-    gas_t: dict[str, list[float]] = {}
-    gas_e: dict[str, list[float]] = {}
+    basic = basic_plus = territorial = 0.0
+    sector: dict[str, float] = {}
+    subsector: dict[str, float] = {}
+    scope: dict[int, float] = {}
+    gas_t: dict[str, float] = {}
+    gas_e: dict[str, float] = {}
     for r in results:
         if r.notation_key:
             continue
-        line = gpc_line(r.ref)
+        in_basic, in_plus, in_terr, sec, sub, sco = _cuts(r.ref)
         v = r.co2e_t
-        if line.basic:
-            basic.append(v)
-        if line.basic_plus:
-            basic_plus.append(v)
-        if line.territorial:
-            territorial.append(v)
-        sector.setdefault(line.sector_prefix, []).append(v)
-        subsector.setdefault(line.subsector_ref, []).append(v)
-        scope.setdefault(line.scope, []).append(v)
+        if in_basic:
+            basic += v
+        if in_plus:
+            basic_plus += v
+        if in_terr:
+            territorial += v
+        sector[sec] = sector.get(sec, 0.0) + v
+        subsector[sub] = subsector.get(sub, 0.0) + v
+        scope[sco] = scope.get(sco, 0.0) + v
         for g, t in r.by_gas_t.items():
-            gas_t.setdefault(g, []).append(t)
+            gas_t[g] = gas_t.get(g, 0.0) + t
         for g, e in r.by_gas_co2e.items():
-            gas_e.setdefault(g, []).append(e)
-    fs = math.fsum
+            gas_e[g] = gas_e.get(g, 0.0) + e
     return Totals(
-        basic=fs(basic),
-        basic_plus=fs(basic_plus),
-        territorial_scope1=fs(territorial),
-        by_sector={k: fs(v) for k, v in sorted(sector.items(), key=lambda kv: ref_sort_key(kv[0] + ".0"))},
-        by_subsector={k: fs(v) for k, v in sorted(subsector.items(), key=lambda kv: ref_sort_key(kv[0]))},
-        by_scope={k: fs(v) for k, v in sorted(scope.items())},
-        by_gas={k: fs(v) for k, v in gas_t.items()},
-        by_gas_co2e={k: fs(v) for k, v in gas_e.items()},
+        basic=basic,
+        basic_plus=basic_plus,
+        territorial_scope1=territorial,
+        by_sector={k: sector[k] for k in sorted(sector, key=_sector_order)},
+        by_subsector={k: subsector[k] for k in sorted(subsector, key=ref_sort_key)},
+        by_scope={k: scope[k] for k in sorted(scope)},
+        by_gas=gas_t,
+        by_gas_co2e=gas_e,
         rule_notes=dict(RULES),
     )
+
+
+def _sector_order(prefix: str) -> tuple[int, int, int]:
+    return ref_sort_key(prefix + ".0")
 
 
 def compute_inventory(

@@ -242,14 +242,17 @@ def dimensionality(text: str) -> str:
     return str(resolve_unit(text).dimensionality)
 
 
+@lru_cache(maxsize=4096)
 def is_energy(text: str) -> bool:
     return resolve_unit(text).check("[energy]")
 
 
+@lru_cache(maxsize=4096)
 def is_mass(text: str) -> bool:
     return resolve_unit(text).check("[mass]")
 
 
+@lru_cache(maxsize=4096)
 def is_volume(text: str) -> bool:
     return resolve_unit(text).check("[volume]")
 
@@ -315,6 +318,8 @@ def common_basis(bases: Iterable[str | None], ratio: BasisRatio | None = None, *
     caller converts the others with ``to_basis``.
     """
     seen = [b for b in bases if b]
+    if not seen:
+        return None
     for b in seen:
         if b not in BASES:
             raise ClimateError("unknown_basis", field=field, basis=str(b)[:16])
