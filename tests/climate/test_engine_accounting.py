@@ -434,3 +434,39 @@ def test_engine_modules_do_not_import_django():
 
     env = {"PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"), "PATH": "/usr/bin:/bin"}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
+
+
+def test_every_code_the_engine_emits_is_listed_for_translation():
+    import re
+    from pathlib import Path
+
+    from citybridge.climate import accounting, ambition, importers, units
+
+    root = Path(accounting.__file__).parent
+    pattern = re.compile(r'(?:\badd|Issue|ClimateError|out\.add)\(\s*"([a-z0-9_]+)"')
+    listed = {
+        "accounting.py": accounting.ISSUE_CODES,
+        "ambition.py": ambition.ISSUE_CODES,
+        "importers.py": importers.ISSUE_CODES,
+        "units.py": units.ISSUE_CODES,
+    }
+    for name, codes_ in listed.items():
+        used = set(pattern.findall((root / name).read_text(encoding="utf-8")))
+        assert used, name
+        assert used - set(codes_) - set(accounting.ISSUE_CODES) - set(units.ISSUE_CODES) == set(), name
+
+
+def test_land_may_report_a_net_removal_of_co2_other_lines_may_not():
+    # V.2 (land): −1,500 t CO2 (a sink) + 10 t N2O × 273 (AR6) = −1,500 + 2,730 = 1,230 t CO2e
+    land = Entry("V.2", emissions_by_gas={"CO2": Amount(-1500, "t"), "N2O": Amount(10, "t")})
+    assert validate_entry(land) == []
+    assert compute_entry(land, "AR6").co2e_t == pytest.approx(1230)
+    assert codes(validate_entry(Entry("V.1", emissions_by_gas={"CO2": Amount(-1, "t")}))) == ["negative_emissions"]
+    assert codes(validate_entry(Entry("V.2", emissions_by_gas={"CH4": Amount(-1, "t")}))) == ["negative_emissions"]
+
+
+def test_a_factor_marked_not_verified_travels_as_a_warning():
+    f = seed("ipcc2006-road-lpg-ch4")
+    assert f.status == "not_verified"
+    r = compute_entry(Entry("II.1.1", activity_value=1, activity_unit="TJ", factors=(f,)), "AR6")
+    assert [(w.code, w.params) for w in r.warnings] == [("factor_not_verified", {"factor_id": "ipcc2006-road-lpg-ch4"})]

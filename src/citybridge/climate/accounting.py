@@ -255,10 +255,13 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
     "unknown_gwp_set": ("gwp_set",),
     "unknown_level": ("level",),
     # warnings (never block a save)
+    "factor_not_verified": ("factor_id",),
     "ie_target_missing": ("ref", "included_in"),
     "ie_target_is_notation_key": ("ref", "included_in"),
 }
-WARNING_CODES: frozenset[str] = frozenset({"ie_target_missing", "ie_target_is_notation_key"})
+WARNING_CODES: frozenset[str] = frozenset({"ie_target_missing", "ie_target_is_notation_key", "factor_not_verified"})
+#: lines whose reported net CO2 may be negative: land (V.2) can be a net sink of CO2 (GPC v1.1 ch. 10, AFOLU)
+NET_REMOVAL_LINES: frozenset[str] = frozenset({"V.2"})
 
 
 _NUMBER_TYPES = (int, float)
@@ -380,7 +383,7 @@ def validate_entry(entry: Entry, *, index: int | None = None) -> list[Issue]:
                 add("unknown_gas", fld, gas=str(gas)[:16])
             if not _is_number(amount.value):
                 add("not_a_number", fld, value=str(amount.value)[:32])
-            elif amount.value < 0:
+            elif amount.value < 0 and not (gas == "CO2" and normalise_ref(ref) in NET_REMOVAL_LINES):
                 add("negative_emissions", fld, gas=gas, value=amount.value)
             try:
                 if not is_mass(amount.unit):
@@ -632,7 +635,12 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
     if explain:
         parts = [f"{fmt(t)} t {gas} × {fmt(gwp.values[gas])}" for gas, t in by_gas.items()]
         conversions.append(f"CO2e ({gwp.name}): " + " + ".join(parts) + f" = {fmt(co2e)} t CO2e")
-    return EntryResult(entry.ref, by_gas, co2e, conversions, [], None, by_gas_co2e)
+    warnings = [
+        Issue("factor_not_verified", f"factors[{i}]", {"factor_id": f.id}, entry.ref)
+        for i, f in enumerate(entry.factors)
+        if f.status == "not_verified"
+    ]
+    return EntryResult(entry.ref, by_gas, co2e, conversions, warnings, None, by_gas_co2e)
 
 
 RULES: dict[str, RuleNote] = {

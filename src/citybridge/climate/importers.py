@@ -372,7 +372,7 @@ def _template_row(raw: Mapping[str, object], r: int, out: _Rows) -> ImportedRow:
     )
 
 
-def template_workbook(rows: Iterable[ImportedRow] = ()) -> bytes:
+def template_workbook(rows: Iterable[ImportedRow] | None = None) -> bytes:
     """The bilingual template as XLSX bytes: English and Chinese header rows, then ``rows`` (may be empty), and a
     second sheet listing the GPC lines. Every text cell goes through core.files' formula neutraliser."""
     from openpyxl import Workbook
@@ -384,7 +384,7 @@ def template_workbook(rows: Iterable[ImportedRow] = ()) -> bytes:
     ws.title = "Inventory 清单"
     append(ws, [c.en for c in TEMPLATE_COLUMNS])
     append(ws, [c.zh for c in TEMPLATE_COLUMNS])
-    for row in rows:
+    for row in rows or ():
         gases = dict(row.emissions_by_gas or {})
         fac = {f.gas: f for f in row.factors}
         unit = row.factors[0].unit if row.factors else ""

@@ -28,6 +28,17 @@ Basis = Literal["NCV", "HHV"]
 BASES: tuple[str, ...] = ("NCV", "HHV")
 
 
+#: codes raised from this module (``ClimateError.code``) with their parameters
+ISSUE_CODES: dict[str, tuple[str, ...]] = {
+    "unknown_unit": ("unit",),
+    "incompatible_units": ("from_unit", "to_unit"),
+    "basis_mixed": ("bases",),
+    "unknown_basis": ("basis",),
+    "basis_ratio_out_of_range": ("ratio",),
+    "not_a_number": ("value",),
+}
+
+
 class ClimateError(Exception):
     """Base of every engine error: a stable ``code`` and its ``params``; the Django layer writes the sentence."""
 
