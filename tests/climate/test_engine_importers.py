@@ -344,3 +344,17 @@ def test_ecrf_without_its_header_falls_back_to_the_template_reader(tmp_path):
     assert res.format == "template" and _codes(res) == [("header_not_found", None, "")]
     assert parse_ecrf(_xlsx(tmp_path, [["nothing"]])).issues[0].code == "header_not_found"
     assert parse_any(b"\x00\x01", "x.bin").issues[0].code == "unknown_format"
+
+
+def test_blank_rows_are_bounded_too_and_a_broken_csv_is_one_issue(tmp_path, monkeypatch):
+    monkeypatch.setattr(importers, "MAX_SCAN_ROWS", 50)
+    monkeypatch.setattr(importers, "MAX_ROWS", 5)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(EN)
+    ws.cell(row=200, column=1, value="I.1.1")  # 198 blank rows in between
+    path = tmp_path / "blank.xlsx"
+    wb.save(path)
+    assert _codes(parse_template(path.read_bytes())) == [("too_many_rows", None, "")]
+    huge = b'"GPC Reference Number","Notation Key","Total Emissions"\n"' + b"x" * 200_000 + b'",NO,1\n'
+    assert _codes(parse_citycatalyst_csv(huge)) == [("unreadable_file", None, "")]
