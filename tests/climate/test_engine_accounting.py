@@ -470,3 +470,17 @@ def test_a_factor_marked_not_verified_travels_as_a_warning():
     assert f.status == "not_verified"
     r = compute_entry(Entry("II.1.1", activity_value=1, activity_unit="TJ", factors=(f,)), "AR6")
     assert [(w.code, w.params) for w in r.warnings] == [("factor_not_verified", {"factor_id": "ipcc2006-road-lpg-ch4"})]
+
+
+def test_energy_on_hhv_divided_by_an_ncv_needs_the_ratio_too():
+    # 1 TJ of gas metered on HHV against a per-tonne factor (2.693 t CO2/t, the sheet's derived natural-gas value):
+    # the NCV (48.0 TJ/Gg) may divide only NCV energy. With NCV/HHV = 0.9:
+    #   1 TJ × 0.9 = 0.9 TJ (NCV) ÷ 48 TJ/Gg = 0.01875 Gg = 18.75 t × 2.693 t/t = 50.49375 t CO2
+    f = Factor("ng-per-t", "CO2", 2.693, "t/t")
+    base = dict(activity_value=1, activity_unit="TJ", activity_basis="HHV", ncv=prop("ncv-natural-gas"), factors=(f,))
+    assert codes(validate_entry(Entry("I.1.1", **base))) == ["basis_mixed"]
+    r = compute_entry(Entry("I.1.1", **base, basis_ratio=BasisRatio(0.9)), "AR6")
+    assert r.co2e_t == pytest.approx(50.49375)
+    # on NCV no ratio is needed: 1 TJ ÷ 48 = 20.8333 t × 2.693 = 56.1042 t (= 1 TJ × 56,100 kg/TJ, to rounding)
+    ncv = dict(base, activity_basis="NCV")
+    assert compute_entry(Entry("I.1.1", **ncv), "AR6").co2e_t == pytest.approx(56.1041667, rel=1e-6)

@@ -497,8 +497,8 @@ def _shape_issues(
                     needs=exc.params.get("needs", ""),
                 )
                 continue
-            if n == 1:
-                # the NCV turned a mass into energy: that energy is on the NCV basis
+            if n:
+                # an NCV turned mass into energy (or energy into mass): that energy is on the NCV basis
                 bases.append("NCV")
     try:
         common_basis(bases, BasisRatio(1.0) if has_ratio else None)
@@ -595,7 +595,12 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
                 amount *= entry.ncv.value**n  # type: ignore[union-attr]
             activity_in_den = amount
             basis_step = ""
-            activity_basis = "NCV" if n == 1 else entry.activity_basis
+            if n == -1 and entry.activity_basis == "HHV":
+                # energy metered on HHV divided by an NCV: restate the energy on NCV first (explicit ratio)
+                conv = to_basis(amount, "HHV", "NCV", entry.basis_ratio)
+                amount = conv.value
+                basis_step = conv.explanation
+            activity_basis = "NCV" if n == 1 else (None if n == -1 else entry.activity_basis)
             if f.basis and activity_basis and f.basis != activity_basis:
                 conv = to_basis(amount, activity_basis, f.basis, entry.basis_ratio)
                 amount = conv.value
