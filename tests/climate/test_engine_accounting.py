@@ -484,3 +484,20 @@ def test_energy_on_hhv_divided_by_an_ncv_needs_the_ratio_too():
     # on NCV no ratio is needed: 1 TJ ÷ 48 = 20.8333 t × 2.693 = 56.1042 t (= 1 TJ × 56,100 kg/TJ, to rounding)
     ncv = dict(base, activity_basis="NCV")
     assert compute_entry(Entry("I.1.1", **ncv), "AR6").co2e_t == pytest.approx(56.1041667, rel=1e-6)
+
+
+def test_totals_from_stored_results_derive_co2e_by_gas_from_the_gwp_set():
+    from citybridge.climate.accounting import EntryResult, compute_totals
+
+    # a result rebuilt from storage without its CO2e split: 2 t CH4 × 28 (AR5) = 56 t CO2e; 100 t CO2 × 1 = 100
+    stored = [
+        EntryResult("III.1.1", {"CH4": 2.0}, 56.0, [], []),
+        EntryResult("I.1.1", {"CO2": 100.0}, 100.0, [], []),
+    ]
+    assert compute_totals(stored, "AR5").by_gas_co2e == {"CH4": 56.0, "CO2": 100.0}
+    assert compute_totals(stored).by_gas_co2e == {}  # without the set nothing is guessed
+
+
+def test_completeness_accepts_stubs_of_stored_lines():
+    missing = completeness([Entry("I.1.1"), Entry("I.2.1", "NO", "x")], "BASIC")
+    assert "I.1.1" not in missing and "I.2.1" not in missing and "I.3.1" in missing

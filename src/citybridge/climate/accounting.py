@@ -680,8 +680,12 @@ def _cuts(ref: str) -> tuple[bool, bool, bool, str, str, int]:
     return line.basic, line.basic_plus, line.territorial, line.sector_prefix, line.subsector_ref, line.scope
 
 
-def compute_totals(results: Iterable[EntryResult]) -> Totals:
-    """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule. Notation-key lines add nothing."""
+def compute_totals(results: Iterable[EntryResult], gwp: GwpSet | str | None = None) -> Totals:
+    """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule. Notation-key lines add nothing.
+
+    Results rebuilt from storage may lack ``by_gas_co2e``: pass the inventory's ``gwp`` and it is derived from
+    ``by_gas_t`` (tonnes × GWP), so the by-gas CO2e cut is never silently empty."""
+    gwp_values = gwp_set(gwp).values if gwp is not None else None
     basic = basic_plus = territorial = 0.0
     sector: dict[str, float] = {}
     subsector: dict[str, float] = {}
@@ -704,7 +708,10 @@ def compute_totals(results: Iterable[EntryResult]) -> Totals:
         scope[sco] = scope.get(sco, 0.0) + v
         for g, t in r.by_gas_t.items():
             gas_t[g] = gas_t.get(g, 0.0) + t
-        for g, e in r.by_gas_co2e.items():
+        by_gas_co2e = r.by_gas_co2e
+        if not by_gas_co2e and r.by_gas_t and gwp_values is not None:
+            by_gas_co2e = {g: t * gwp_values[g] for g, t in r.by_gas_t.items()}
+        for g, e in by_gas_co2e.items():
             gas_e[g] = gas_e.get(g, 0.0) + e
     return Totals(
         basic=basic,
@@ -745,12 +752,11 @@ def compute_inventory(
 
 
 def completeness(entries: Iterable[Entry], level: str) -> list[str]:
-    """References the level requires that have neither data nor a notation key, in GPC order."""
+    """References the level requires that have no entry yet, in GPC order.
+
+    Any listed entry fills its line (one with neither data nor a notation key is refused by ``validate_entry``, so it
+    cannot have been stored); a caller may therefore pass stubs ``Entry(ref)`` built from stored lines."""
     if level not in LEVELS:
         raise ClimateError("unknown_level", field="level", level=str(level)[:16])
-    filled = {
-        normalise_ref(e.ref)
-        for e in entries
-        if e.notation_key or e.activity_value is not None or e.factors or e.emissions_by_gas
-    }
+    filled = {normalise_ref(e.ref) for e in entries}
     return [ref for ref in refs_for_level(level) if ref not in filled]
