@@ -304,7 +304,7 @@ class _Model:
                 self._soft_course(course, teach, day_vars)
             self._symmetry(course)
 
-        for lid_d_s, vs in by_lecturer_slot.items():
+        for vs in by_lecturer_slot.values():
             if len(vs) > 1:
                 m.AddAtMostOne(vs)
         for (lid, _d), vs in by_lecturer_day.items():
