@@ -158,6 +158,8 @@ class Weights:
     topic_variety: int = 1
     #: per rest day (not a blackout day) not on the course's preferred rest weekday
     rest_weekday: int = 1
+    #: per rest day (not a blackout day) that falls inside a module, splitting it
+    module_breaks: int = 1
     #: re-plan: per session moved away from its previous placement
     moves: int = 20
 
