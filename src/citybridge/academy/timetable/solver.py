@@ -464,12 +464,15 @@ def solve(problem: Problem) -> Solution:
     if conflicts:
         return _empty("infeasible", t0, conflicts)
     model = _Model(problem, explain=False)
+    # a first timetable to start from: the previous one (re-plan), else the greedy baseline's when it finds one
     if problem.previous:
-        for key, pp in problem.previous.items():
-            for (i, k), v in model.x.get(key, {}).items():
-                c_days = model.days.get(pp.course_id)
-                hit = c_days is not None and c_days[i] == pp.day and SLOTS[k] is Slot(pp.slot)
-                model.m.AddHint(v, 1 if hit else 0)
+        _hint(model, problem.previous, {}, None)
+    else:
+        from .greedy import greedy
+
+        base = greedy(problem)
+        if base.ok:
+            _hint(model, base.placements, base.module_days, base.off_days)
     status = cp_model.INFEASIBLE
     if not model.infeasible_now:
         solver = _solver(problem, problem.time_limit_s)
@@ -480,6 +483,30 @@ def solve(problem: Problem) -> Solution:
         remaining = max(1.0, problem.time_limit_s - (_time.perf_counter() - t0))
         return _empty("infeasible", t0, explain(problem, remaining))
     return _empty("unknown", t0, (Conflict("no_solution_in_time", {"seconds": round(problem.time_limit_s)}),))
+
+
+def _hint(
+    model: _Model,
+    placements: dict[str, Placement],
+    module_days: dict[tuple[int, int], tuple[date, ...]],
+    off_days: dict[int, tuple[date, ...]] | None,
+) -> None:
+    m = model.m
+    for key, cand in model.x.items():
+        pp = placements.get(key)
+        for (i, k), v in cand.items():
+            if pp is None:
+                continue
+            c_days = model.days.get(pp.course_id)
+            hit = c_days is not None and i < len(c_days) and c_days[i] == pp.day and SLOTS[k] is Slot(pp.slot)
+            m.AddHint(v, 1 if hit else 0)
+    for (c, mid, i), y in model.y.items():
+        if (c, mid) in module_days and not isinstance(y, int) and y is not model.FALSE:
+            m.AddHint(y, 1 if model.days[c][i] in module_days[(c, mid)] else 0)
+    if off_days is not None:
+        for (c, i), t in model.teach.items():
+            if t is not model.FALSE and c in off_days:
+                m.AddHint(t, 0 if model.days[c][i] in off_days[c] else 1)
 
 
 def _extract(problem: Problem, model: _Model, solver: cp_model.CpSolver, status: int, t0: float) -> Solution:
