@@ -357,3 +357,36 @@ def test_greedy_fails_where_the_solver_succeeds() -> None:
     sol = solve(p)
     assert sol.status == "optimal" and check(p, sol) == []
     assert sol.module_days[(1, 2)] == (d(0), d(1)) and sol.module_days[(1, 1)] == (d(2), d(3))
+
+
+def test_explanation_names_a_host_shared_by_two_courses() -> None:
+    # Season mode: courses run side by side visit the same plant, open on Wednesday only and receiving one class
+    # at a time. Two courses fit (one in the morning, one in the afternoon); three cannot: 3 visits > 2 daytime
+    # slots on the one open day. The explanation names the host and its one open day.
+    from citybridge.academy.timetable import Host
+
+    plant = Host(9, "Shanghai recycling plant", frozenset({d(2)}))
+    courses = tuple(
+        CourseProblem(
+            c,
+            f"Course {c}",
+            d(0),
+            d(6),
+            (ModuleReq(c, "Waste", 2),),
+            (SessionReq(f"v{c}", c, "site_visit", f"Visit {c}", host_id=9),),
+        )
+        for c in (1, 2, 3)
+    )
+    p = Problem(courses=courses, lecturers=(), hosts=(plant,), time_limit_s=5.0)
+    ok = solve(replace(p, courses=courses[:2]))
+    assert ok.status == "optimal" and check(replace(p, courses=courses[:2]), ok) == []
+    assert {ok.placements["v1"].slot, ok.placements["v2"].slot} == {Slot.MORNING, Slot.AFTERNOON}
+    sol = solve(p)
+    assert sol.status == "infeasible"
+    [c] = sol.conflicts
+    assert c.code == "host_open_days"
+    assert c.params == {
+        "host": "Shanghai recycling plant",
+        "open_days": 1,
+        "sessions": ["Visit 1", "Visit 2", "Visit 3"],
+    }

@@ -315,9 +315,12 @@ class _Model:
             cap = self.lecturers[lid].max_per_day
             if len(vs) > cap:
                 self.guard(m.Add(sum(vs) <= cap), ("maxday", lid))
-        for vs in by_host_slot.values():
-            if len(vs) > 1:
-                m.AddAtMostOne(vs)
+        for (hid, _d, _k), vs in by_host_slot.items():
+            if len(vs) > 1:  # a host receives one class at a time
+                if self.explain:
+                    self.guard(m.Add(sum(vs) <= 1), ("host", hid))
+                else:
+                    m.AddAtMostOne(vs)
         if not self.explain:
             self._soft_global(by_lecturer_day)
             m.Minimize(sum(self.obj) + self.offset)
