@@ -177,6 +177,17 @@ def test_lecturer_with_too_few_days_for_a_module() -> None:
     )
 
 
+def test_lecturer_overbooked_across_modules() -> None:
+    # Ms Wang teaches 3 sessions in each of two modules and can come on 2 days, 2 sessions a day at most:
+    # 2 days × 2 = 4 < 6 sessions. Each module alone fits (3 sessions ≤ 4), so only the total tells.
+    wang = Lecturer(3, "Ms Wang", frozenset({d(0), d(1)}))
+    mods = (ModuleReq(1, "A", 2), ModuleReq(2, "B", 2))
+    course = CourseProblem(1, "C", d(0), d(6), mods, lectures(1, 3, 3) + lectures(2, 3, 3))
+    [c] = validate(problem(course, lecturers=(wang,)))
+    assert c.code == "lecturer_overbooked"
+    assert c.params == {"lecturer": "Ms Wang", "available_days": 2, "needed_sessions": 6, "max_per_day": 2}
+
+
 def test_module_longer_than_course_and_out_of_range() -> None:
     course = CourseProblem(1, "Short", d(0), d(2), (ModuleReq(1, "Long", 5), ModuleReq(2, "Tiny", 1)), ())
     got = codes(validate(problem(course)))
@@ -241,8 +252,9 @@ def test_explanation_names_lecturer_availability_and_module_order() -> None:
 
 def test_explanation_across_courses_shared_lecturer() -> None:
     # Season mode: Dr Chen teaches 2 sessions in each of two courses run side by side, and is free only on
-    # Monday. A day has 2 daytime slots and she cannot be in two places at once: 2 < 4 sessions.
-    chen = Lecturer(1, "Dr Chen", frozenset({d(0)}))
+    # Monday. She would teach 4 sessions a day (so the count in validate() passes: 1 day × 4 ≥ 4), but a day has
+    # 2 daytime slots and she cannot be in two places at once: 2 < 4 sessions.
+    chen = Lecturer(1, "Dr Chen", frozenset({d(0)}), max_per_day=4)
     a = CourseProblem(1, "Course A", d(0), d(6), (ModuleReq(1, "M", 2),), lectures(1, 2, 1, "a"))
     b = CourseProblem(2, "Course B", d(0), d(6), (ModuleReq(2, "M", 2),), lectures(2, 2, 1, "b"))
     p = problem(a, b, lecturers=(chen,))
@@ -253,6 +265,9 @@ def test_explanation_across_courses_shared_lecturer() -> None:
     assert c.code == "lecturer_unavailable"
     assert c.params["courses"] == ["Course A", "Course B"] and c.params["needed_sessions"] == 4
     assert c.params["available_days"] == 1
+    # with two a day at most, the count alone already says so, before solving: 1 day × 2 < 4 sessions
+    [v] = validate(problem(a, b, lecturers=(replace(chen, max_per_day=2),)))
+    assert v.code == "lecturer_overbooked" and (v.params["available_days"], v.params["needed_sessions"]) == (1, 4)
 
 
 def test_explanation_names_a_locked_session() -> None:
