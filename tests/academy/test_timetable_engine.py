@@ -405,3 +405,16 @@ def test_explanation_names_a_host_shared_by_two_courses() -> None:
         "open_days": 1,
         "sessions": ["Visit 1", "Visit 2", "Visit 3"],
     }
+
+
+def test_progress_reports_each_better_timetable() -> None:
+    from citybridge.academy.timetable.instances import planted
+
+    p = planted(3, courses=1, course_days=(14, 14), modules=(3, 3), lecturers=6).problem
+    seen: list[dict] = []
+    sol = solve(p, progress=seen.append)
+    assert sol.status == "optimal" and seen
+    # objectives only improve, and the last one reported is the optimum (CP-SAT's own value)
+    objs = [s["objective"] for s in seen]
+    assert objs == sorted(objs, reverse=True)
+    assert objs[-1] == sol.stats["cp_objective"] == sol.objective

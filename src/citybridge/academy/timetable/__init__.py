@@ -13,6 +13,8 @@ input is fine but no timetable exists, its conflicts are a small set of constrai
 (CP-SAT assumption literals). Conflict codes and their params: `CONFLICT_CODES`.
 """
 
+from collections.abc import Callable
+
 from .model import (
     CONFLICT_CODES,
     DAYTIME_SLOTS,
@@ -62,11 +64,11 @@ __all__ = [
 ]
 
 
-def solve(problem: Problem) -> Solution:
-    """CP-SAT timetable (see solver.py)."""
+def solve(problem: Problem, progress: Callable[[dict[str, float]], None] | None = None) -> Solution:
+    """CP-SAT timetable (see solver.py); `progress` gets {objective, bound, seconds} at each better timetable."""
     from .solver import solve as _solve
 
-    return _solve(problem)
+    return _solve(problem, progress)
 
 
 def check(problem: Problem, solution: Solution) -> list[Violation]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time as _time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -461,7 +462,20 @@ def _empty(status: str, t0: float, conflicts: tuple[Conflict, ...] = ()) -> Solu
     )
 
 
-def solve(problem: Problem) -> Solution:
+class _Progress(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[dict[str, float]], None]) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        self.report(
+            {"objective": self.ObjectiveValue(), "bound": self.BestObjectiveBound(), "seconds": self.WallTime()}
+        )
+
+
+def solve(problem: Problem, progress: Callable[[dict[str, float]], None] | None = None) -> Solution:
+    """`progress`, when given, is called with {objective, bound, seconds} each time a better timetable is found
+    (from the solver's thread: keep it short, e.g. store the figures for a progress bar)."""
     t0 = _time.perf_counter()
     conflicts = validate(problem)
     if conflicts:
@@ -479,7 +493,7 @@ def solve(problem: Problem) -> Solution:
     status = cp_model.INFEASIBLE
     if not model.infeasible_now:
         solver = _solver(problem, problem.time_limit_s)
-        status = solver.Solve(model.m)
+        status = solver.Solve(model.m, _Progress(progress) if progress else None)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _extract(problem, model, solver, status, t0)
     if status == cp_model.INFEASIBLE:
