@@ -18,7 +18,6 @@ from __future__ import annotations
 import time as _time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ortools.sat.python import cp_model
@@ -28,13 +27,6 @@ from .score import TRIP_GAP, even_share, score, weighted
 from .validate import course_days, validate
 
 Group = tuple  # ('lecturer', id) | ('maxday', id) | ('busy', id) | ('host', id) | ('locked', key) | …
-
-
-@dataclass
-class _Session:
-    req: object
-    course: CourseProblem
-    index: int  # position in the whole problem (stable order)
 
 
 def _predecessors(course: CourseProblem) -> dict[int, set[int]]:
