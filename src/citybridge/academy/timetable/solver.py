@@ -585,12 +585,12 @@ def explain(problem: Problem, time_limit: float = 10.0) -> tuple[Conflict, ...]:
         return (Conflict("no_solution_in_time", {"seconds": round(time_limit)}),)
     if problem.minimise_explanation:
         i = 0
-        core = sorted(core, key=_group_rank)
+        core = sorted(core, key=_group_rank, reverse=True)
         while i < len(core):
             trial = core[:i] + core[i + 1 :]
             still, sub = infeasible(trial)
             if still:
-                core = sorted(sub, key=_group_rank) if len(sub) < len(trial) else trial
+                core = sorted(sub, key=_group_rank, reverse=True) if len(sub) < len(trial) else trial
             else:
                 i += 1
     if not core:
