@@ -194,3 +194,22 @@ def render(pieces: list[Piece]) -> str:
     for tag in reversed(open_stack):
         out.append(tag.close())
     return "".join(out)
+
+
+def retag(tagged: str, source_tags: list[Tag], new_tags: list[Tag]) -> str:
+    """``tagged`` with each tag of ``source_tags`` replaced by the tag at the same position in ``new_tags``
+    (same names, other attributes: another link address or colour). Closing tags are unchanged."""
+    mapping: dict[Tag, Tag] = {}
+    for old, new in zip(source_tags, new_tags, strict=True):
+        mapping.setdefault(old, new)
+
+    def sub(m: re.Match) -> str:
+        if m.group(1):
+            return m.group(0)
+        try:
+            tag = _tag_of(m.group(2), m.group(3))
+        except TagError:
+            return m.group(0)
+        return mapping[tag].open() if tag in mapping else m.group(0)
+
+    return _TOKEN_RE.sub(sub, tagged)
