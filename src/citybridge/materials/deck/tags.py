@@ -163,7 +163,11 @@ def tag_list(tagged: str) -> list[Tag]:
 
 def compare(source: str, target: str, segment_id: str = "") -> None:
     """Raise ``TagError`` unless ``target`` parses and carries exactly the tags of ``source`` (any order)."""
-    parse(target) if target else None
+    try:
+        parse(target)
+    except TagError as e:
+        e.segment_id = segment_id
+        raise
     src = Counter(tag_list(source))
     tgt = Counter(tag_list(target))
     missing = src - tgt

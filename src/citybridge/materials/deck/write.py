@@ -332,7 +332,11 @@ def _fill(paragraph_texts: list[str], block: Block) -> float:
     usable_w = max(box.width - box.insets[0] - box.insets[1], 1)
     usable_h = max(box.height - box.insets[2] - box.insets[3], 1)
     lines = 0
+    widest = 0.0
     for text in paragraph_texts:
         for line in text.split("\n"):
-            lines += max(1, math.ceil(_width_em(line) * size / usable_w)) if box.wrap else 1
-    return round(lines * size * 1.2 / usable_h, 2)
+            width = _width_em(line) * size
+            widest = max(widest, width)
+            lines += max(1, math.ceil(width / usable_w)) if box.wrap else 1
+    # without word wrap (python-pptx's text boxes) a long line runs out of the box sideways
+    return round(max(lines * size * 1.2 / usable_h, 0.0 if box.wrap else widest / usable_w), 2)
