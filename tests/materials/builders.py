@@ -108,9 +108,11 @@ def add_smartart(slide, texts: list[str]) -> None:
     pts = ['<dgm:pt modelId="{00000000-0000-0000-0000-000000000000}" type="doc"><dgm:prSet/><dgm:spPr/></dgm:pt>']
     shapes = []
     for k, text in enumerate(texts, 1):
-        model = "{%08d-0000-0000-0000-000000000000}" % k
-        para = f"<a:p><a:r><a:rPr lang=\"en-US\" b=\"1\"/><a:t>{text}</a:t></a:r></a:p>"
-        pts.append(f'<dgm:pt modelId="{model}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/>{para}</dgm:t></dgm:pt>')
+        model = f"{{{k:08d}-0000-0000-0000-000000000000}}"
+        para = f'<a:p><a:r><a:rPr lang="en-US" b="1"/><a:t>{text}</a:t></a:r></a:p>'
+        pts.append(
+            f'<dgm:pt modelId="{model}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/>{para}</dgm:t></dgm:pt>'
+        )
         shapes.append(
             f'<dsp:sp modelId="{model}"><dsp:nvSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvSpPr/></dsp:nvSpPr>'
             f"<dsp:spPr/><dsp:txBody><a:bodyPr/><a:lstStyle/>{para}</dsp:txBody></dsp:sp>"
@@ -122,7 +124,7 @@ def add_smartart(slide, texts: list[str]) -> None:
         part.package,
         (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<dsp:drawing xmlns:dsp="{DSP}" xmlns:a="{A}">'
-            f"<dsp:spTree><dsp:nvGrpSpPr><dsp:cNvPr id=\"0\" name=\"\"/><dsp:cNvGrpSpPr/></dsp:nvGrpSpPr>"
+            f'<dsp:spTree><dsp:nvGrpSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvGrpSpPr/></dsp:nvGrpSpPr>'
             f"<dsp:grpSpPr/>{''.join(shapes)}</dsp:spTree></dsp:drawing>"
         ).encode(),
     )
@@ -134,7 +136,7 @@ def add_smartart(slide, texts: list[str]) -> None:
         (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<dgm:dataModel xmlns:dgm="{DGM}" xmlns:a="{A}" xmlns:r="{R}"><dgm:ptLst>{"".join(pts)}</dgm:ptLst>'
-            f"<dgm:cxnLst/><dgm:bg/><dgm:whole/><dgm:extLst><a:ext uri=\"http://schemas.microsoft.com/office/drawing/2008/diagram\">"
+            f'<dgm:cxnLst/><dgm:bg/><dgm:whole/><dgm:extLst><a:ext uri="http://schemas.microsoft.com/office/drawing/2008/diagram">'
             f'<dsp:dataModelExt xmlns:dsp="{DSP}" relId="{drawing_rid}" minVer="http://schemas.openxmlformats.org/drawingml/2006/diagram"/>'
             f"</a:ext></dgm:extLst></dgm:dataModel>"
         ).encode(),

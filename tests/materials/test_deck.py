@@ -120,7 +120,9 @@ def test_chinese_translation_gets_east_asian_font_and_keeps_runs(deck):
     assert (2, "细节", None, True, None, None) in runs
     box = Presentation(io.BytesIO(out)).slides[1].shapes[0]
     para = box.text_frame.paragraphs[0]
-    assert para.text == "绿色建筑可降低能耗 30%。 详见C40 指南的细节。"  # the space between the sentences is the source's
+    assert (
+        para.text == "绿色建筑可降低能耗 30%。 详见C40 指南的细节。"
+    )  # the space between the sentences is the source's
     eas = [r._r.find(f"{A}rPr/{A}ea") for r in para.runs]
     chinese = [e for e, r in zip(eas, para.runs, strict=True) if any("\u4e00" <= ch <= "\u9fff" for ch in r.text)]
     assert len(chinese) == 6 and all(e is not None and e.get("typeface") == "Microsoft YaHei" for e in chinese)
@@ -272,9 +274,9 @@ def test_control_characters_in_a_translation_do_not_break_the_file(deck):
 # --------------------------------------------------------------------------- property
 
 
-_TEXT = st.text(
-    alphabet=st.sampled_from(list("abcXYZ 01.,!?。，！？中文绿色&<>\"'")), min_size=1, max_size=30
-).filter(lambda s: s.strip())
+_TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ 01.,!?。，！？中文绿色&<>\"'")), min_size=1, max_size=30).filter(
+    lambda s: s.strip()
+)
 _RUN = st.tuples(_TEXT, st.fixed_dictionaries({"bold": st.booleans(), "italic": st.booleans()}))
 
 

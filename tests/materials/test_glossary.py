@@ -47,13 +47,21 @@ def test_english_lookup_is_case_insensitive_whole_words_and_plurals():
 
 
 def test_chinese_lookup_is_exact_and_longest_first():
-    g = Glossary([Term("energy", "能源"), Term("energy master planning", "能源总体规划"), Term("clean energy", "清洁能源")])
+    g = Glossary(
+        [Term("energy", "能源"), Term("energy master planning", "能源总体规划"), Term("clean energy", "清洁能源")]
+    )
     hits = g.find("能源总体规划和清洁能源", "zh")
-    assert [(h.found, h.targets) for h in hits] == [("能源总体规划", ("energy master planning",)), ("清洁能源", ("clean energy",))]
+    assert [(h.found, h.targets) for h in hits] == [
+        ("能源总体规划", ("energy master planning",)),
+        ("清洁能源", ("clean energy",)),
+    ]
 
 
 def test_csv_round_trip_and_formula_neutralised():
-    terms = [Term("energy master planning", "能源总体规划", "topic", "demo"), Term("=cmd|' /C calc'!A0", "公式", "", "")]
+    terms = [
+        Term("energy master planning", "能源总体规划", "topic", "demo"),
+        Term("=cmd|' /C calc'!A0", "公式", "", ""),
+    ]
     data = write_csv(terms)
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"'=cmd" in data  # a spreadsheet shows it as text
@@ -116,7 +124,12 @@ def test_tbx_v2_martif_is_read():
 
 def test_tbx_hostile_files_are_refused():
     laughs = b'<?xml version="1.0"?><!DOCTYPE tbx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><tbx>&b;</tbx>'
-    for data, code in ((laughs, "xml_doctype"), (b"<tbx><unclosed>", "not_tbx"), (b"<html/>", "not_tbx"), (b"", "empty")):
+    for data, code in (
+        (laughs, "xml_doctype"),
+        (b"<tbx><unclosed>", "not_tbx"),
+        (b"<html/>", "not_tbx"),
+        (b"", "empty"),
+    ):
         with pytest.raises(GlossaryError) as e:
             read_tbx(data)
         assert e.value.code == code

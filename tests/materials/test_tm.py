@@ -16,7 +16,7 @@ def tm() -> TranslationMemory:
     tm = TranslationMemory()
     tm.add("Green buildings <b>cut energy use</b> by 30%.", "绿色建筑<b>降低能耗</b> 30%。", key=1)
     tm.add("绿色建筑可以节能。", "Green buildings save energy.", key=2)
-    tm.add(f'See <a href="https://a.example/">the guide</a>.', '见<a href="https://a.example/">指南</a>。', key=3)
+    tm.add('See <a href="https://a.example/">the guide</a>.', '见<a href="https://a.example/">指南</a>。', key=3)
     tm.add("District heating serves the old town.", "集中供热覆盖老城区。", key=4)
     return tm
 

@@ -31,7 +31,15 @@ SEED = Path(__file__).parent / "data" / "glossary_seed.csv"
 MAX_TERM = 200
 MAX_NOTE = 1000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HEADERS = {"en": "en", "english": "en", "zh": "zh", "chinese": "zh", "zh-hans": "zh", "note": "note", "source": "source"}
+_HEADERS = {
+    "en": "en",
+    "english": "en",
+    "zh": "zh",
+    "chinese": "zh",
+    "zh-hans": "zh",
+    "note": "note",
+    "source": "source",
+}
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -92,7 +100,9 @@ class Glossary:
     def find(self, text: str, lang: str = "en") -> list[TermHit]:
         """The glossary's terms in ``text`` (a plain string in ``lang``), longest first, never overlapping."""
         regex, keys, index, other = (
-            (self._en_re, self._en_keys, self._en, "zh") if lang == "en" else (self._zh_re, self._zh_keys, self._zh, "en")
+            (self._en_re, self._en_keys, self._en, "zh")
+            if lang == "en"
+            else (self._zh_re, self._zh_keys, self._zh, "en")
         )
         if regex is None:
             return []
@@ -106,7 +116,9 @@ class Glossary:
     def has_target(self, text: str, target: str, lang: str) -> bool:
         """Does ``text`` (in ``lang``) contain the term ``target`` (with the same matching rules as ``find``)?"""
         if lang == "en":
-            return re.search(rf"(?<![\w-]){english_pattern(target.casefold())}(?![\w-])", text, re.IGNORECASE) is not None
+            return (
+                re.search(rf"(?<![\w-]){english_pattern(target.casefold())}(?![\w-])", text, re.IGNORECASE) is not None
+            )
         return target in text
 
 
@@ -144,12 +156,21 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
+def _cell(row: list[str], columns: dict[str, int], name: str) -> str:
+    return _clean(row[columns[name]]) if name in columns and columns[name] < len(row) else ""
+
+
 def _check(row: int, en: str, zh: str, note: str, source: str) -> RowProblem | None:
     if not en:
         return RowProblem(row, "missing_en", "en")
     if not zh:
         return RowProblem(row, "missing_zh", "zh")
-    for name, value, limit in (("en", en, MAX_TERM), ("zh", zh, MAX_TERM), ("note", note, MAX_NOTE), ("source", source, MAX_NOTE)):
+    for name, value, limit in (
+        ("en", en, MAX_TERM),
+        ("zh", zh, MAX_TERM),
+        ("note", note, MAX_NOTE),
+        ("source", source, MAX_NOTE),
+    ):
         if len(value) > limit:
             return RowProblem(row, "too_long", name)
         if _CONTROL.search(value):
@@ -179,7 +200,9 @@ def read_csv(
         header = next(reader)
     except (StopIteration, csv.Error):
         raise GlossaryError("no_header")
-    columns = {_HEADERS.get(h.strip().casefold()): i for i, h in enumerate(header) if _HEADERS.get(h.strip().casefold())}
+    columns = {
+        _HEADERS.get(h.strip().casefold()): i for i, h in enumerate(header) if _HEADERS.get(h.strip().casefold())
+    }
     if "en" not in columns or "zh" not in columns:
         raise GlossaryError("no_header")
     terms: list[Term] = []
@@ -191,8 +214,7 @@ def read_csv(
                 raise GlossaryError("too_many_rows", max=max_rows)
             if not any(cell.strip() for cell in row):
                 continue
-            get = lambda name: _clean(row[columns[name]]) if name in columns and columns[name] < len(row) else ""  # noqa: E731
-            en, zh, note, source = get("en"), get("zh"), get("note"), get("source")
+            en, zh, note, source = (_cell(row, columns, name) for name in ("en", "zh", "note", "source"))
             if en.startswith("'") and en[1:2] in ("=", "+", "-", "@"):
                 en = en[1:]  # our own export neutralised a formula-like cell; take the text back
             problem = _check(n, en, zh, note, source)
@@ -246,7 +268,9 @@ def _local(elm: etree._Element) -> str:
     return etree.QName(elm).localname if isinstance(elm.tag, str) else ""
 
 
-def read_tbx(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_rows: int = 20_000) -> tuple[list[Term], list[RowProblem]]:
+def read_tbx(
+    data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_rows: int = 20_000
+) -> tuple[list[Term], list[RowProblem]]:
     """Terms from TBX v3 (``conceptEntry``/``langSec``/``termSec``) or v2 (``termEntry``/``langSet``/``tig``).
     A DOCTYPE is refused before parsing (no entity can expand); the parser resolves no entities and no network."""
     if not data:
@@ -284,9 +308,7 @@ def read_tbx(data: bytes, *, max_bytes: int = 10 * 1024 * 1024, max_rows: int = 
                 lang = (child.get(XML_LANG) or child.get("lang") or "").casefold()
                 key = "zh" if lang.startswith("zh") else "en" if lang.startswith("en") else None
                 if key:
-                    by_lang[key].extend(
-                        _clean("".join(t.itertext())) for t in child.iter() if _local(t) == "term"
-                    )
+                    by_lang[key].extend(_clean("".join(t.itertext())) for t in child.iter() if _local(t) == "term")
         en = next((v for v in by_lang["en"] if v), "")
         zhs = [v for v in by_lang["zh"] if v] or [""]
         for zh in zhs:

@@ -7,20 +7,21 @@ to one private code point, so "cut energy use" vs "cut water use" is 1 word of 3
 A match's target comes back with the query's tags where the shapes agree (``tags_restored``).
 
 Index (fast at 50,000+ entries): a dict of normalised text for exact matches; for fuzzy ones an inverted index of
-units (characters or words) with **prefix filtering**: a candidate scoring ≥ c (0–1) shares at least
-t = ⌈c·L/(2−c)⌉ of the query's L units, so it must share one of the L − t + 1 rarest units of the query; only
-those units' postings are read, then lengths outside [L·c/(2−c), L·(2−c)/c] are dropped, and rapidfuzz scores
-what is left with ``score_cutoff``. The filter is exact: it never drops an entry that would reach ``min_score``.
+units (characters or words) as numpy arrays. For a query of L units, one ``bincount`` over the postings of its units
+gives each entry's count of shared units, an upper bound of their longest common subsequence; a score ≥ c (0–1)
+needs LCS ≥ c·(L + M)/2 and a length M within [L·c/(2−c), L·(2−c)/c], so every other entry is dropped before
+rapidfuzz scores what is left with ``score_cutoff``. The filter is exact: it never drops an entry that would reach
+``min_score`` (tests compare it with a scan of every entry).
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .deck.tags import escape, plain, retag, tag_list
@@ -54,29 +55,60 @@ class Match:
 
 
 class _Index:
-    """Units → entry ids, with unit frequencies; one for characters, one for words."""
+    """Units → entry ids (an id once per occurrence of the unit), entry lengths; numpy arrays built on first use
+    after an ``add``."""
+
+    common = 4  # a unit in more than 1/common of the entries counts as slack, not as postings (see candidates)
 
     def __init__(self) -> None:
-        self.postings: dict[str, list[int]] = defaultdict(list)
+        self._lists: dict[str, list[int]] = defaultdict(list)
         self.strings: list[str] = []
+        self.ids: list[int] = []  # the memory's entry number of each of this index's entries
+        self._arrays: dict[str, np.ndarray] | None = None
+        self._lengths: np.ndarray | None = None
 
-    def add(self, idx: int, units: str) -> None:
+    def add(self, entry: int, units: str) -> None:
+        idx = len(self.strings)
         self.strings.append(units)
-        for u in set(units):
-            self.postings[u].append(idx)
+        self.ids.append(entry)
+        for u in units:
+            self._lists[u].append(idx)
+        self._arrays = None
 
-    def candidates(self, units: str, cutoff: float) -> set[int]:
+    def _freeze(self) -> None:
+        if self._arrays is None:
+            self._arrays = {u: np.fromiter(ids, dtype=np.int32, count=len(ids)) for u, ids in self._lists.items()}
+            self._lengths = np.fromiter((len(s) for s in self.strings), dtype=np.float64, count=len(self.strings))
+
+    def candidates(self, units: str, cutoff: float) -> np.ndarray:
+        """Ids of the entries that may score ≥ ``cutoff`` (0–1): never drops one that does."""
         length = len(units)
-        if length == 0:
-            return set()
-        need = math.ceil(cutoff * length / (2 - cutoff) - 1e-9)
-        ordered = sorted(units, key=lambda u: len(self.postings.get(u, ())))
-        prefix = ordered[: max(1, length - need + 1)]
-        lo, hi = length * cutoff / (2 - cutoff), length * (2 - cutoff) / cutoff
-        found: set[int] = set()
-        for u in set(prefix):
-            found.update(self.postings.get(u, ()))
-        return {i for i in found if lo - 1e-9 <= len(self.strings[i]) <= hi + 1e-9}
+        if length == 0 or not self.strings:
+            return np.empty(0, dtype=np.int64)
+        self._freeze()
+        counts = Counter(units)
+        arrays, slack = [], 0
+        # very common units (in more than 1/common of the entries) are not counted: each adds at most
+        # its count in the query to any entry's overlap, so that count goes into the bound as ``slack`` instead
+        for u, m in counts.items():
+            posting = self._arrays.get(u)
+            if posting is None:
+                continue
+            if len(posting) * self.common > len(self.strings):
+                slack += m
+            else:
+                arrays.append(posting)
+        # shared[i] + slack ≥ the multiset overlap of query and entry i ≥ their LCS (an entry id is in a unit's
+        # postings once per occurrence); a ratio ≥ c needs LCS ≥ c·(L + M)/2 and M within [L·c/(2−c), L·(2−c)/c]
+        if arrays:
+            shared = np.bincount(np.concatenate(arrays), minlength=len(self.strings)) + slack
+        else:
+            shared = np.full(len(self.strings), slack)
+        lengths = self._lengths
+        ok = shared >= cutoff * (length + lengths) / 2 - 1e-9
+        ok &= lengths >= length * cutoff / (2 - cutoff) - 1e-9
+        ok &= lengths <= length * (2 - cutoff) / cutoff + 1e-9
+        return np.flatnonzero(ok)
 
 
 class TranslationMemory:
@@ -115,8 +147,10 @@ class TranslationMemory:
         self.entries.append(TMEntry(source, target, key))
         norm = normalise(source)
         self._exact[norm].append(idx)
-        self._chars.add(idx, self._chars_of(norm))
-        self._words.add(idx, self._words_of(norm, grow=True))
+        if is_chinese(norm):  # Chinese is compared on characters, the rest on words: each entry in one index
+            self._chars.add(idx, self._chars_of(norm))
+        else:
+            self._words.add(idx, self._words_of(norm, grow=True))
 
     def lookup(self, query: str, *, limit: int = 3, min_score: float = 70.0) -> list[Match]:
         """Best matches first: exact ones (score 100, or 99 when only case, width or spacing differ), then
@@ -139,9 +173,11 @@ class TranslationMemory:
         else:
             index, units = self._words, self._words_of(norm, grow=False)
         cutoff = min_score / 100
-        cands = index.candidates(units, cutoff) - taken
-        if cands:
-            choices = {i: index.strings[i] for i in cands}
+        choices = {}
+        for i in index.candidates(units, cutoff).tolist():
+            if index.ids[i] not in taken:
+                choices[index.ids[i]] = index.strings[i]
+        if choices:
             for _choice, score, idx in process.extract(
                 units, choices, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit - len(out)
             ):

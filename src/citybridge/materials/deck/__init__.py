@@ -1,8 +1,8 @@
 """PPTX text in and out, plain Python (python-pptx + lxml), no Django.
 
-    segments = extract(data, Limits(max_bytes=...))          # list[Segment], raises DeckError
-    out = write_translation(data, {seg.id: "<b>…</b> …"})    # bytes, raises TagError / DeckError
-    result = translate_deck(data, translations)              # .data, .overflows (heuristic), .applied, .unknown
+segments = extract(data, Limits(max_bytes=...))          # list[Segment], raises DeckError
+out = write_translation(data, {seg.id: "<b>…</b> …"})    # bytes, raises TagError / DeckError
+result = translate_deck(data, translations)              # .data, .overflows (heuristic), .applied, .unknown
 """
 
 from .extract import Segment, extract

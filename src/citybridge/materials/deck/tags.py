@@ -141,6 +141,8 @@ def parse(tagged: str) -> list[Piece]:
 
 def plain(tagged: str) -> str:
     """The text without tags (fields and line breaks dropped); lenient: never raises."""
+    if "<" not in tagged and "&" not in tagged:
+        return tagged
     try:
         return "".join(p.text for p in parse(tagged))
     except TagError:

@@ -10,7 +10,7 @@ breaks, fields and anything else a paragraph may hold (kept as it is).
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -185,7 +185,9 @@ def _chart(w: Walk, data: etree._Element, part: object, n: int, key: str, path: 
     for k, title in enumerate(root.iter(q("c:title"))):
         rich = title.find(f"{q('c:tx')}/{q('c:rich')}")
         if rich is not None:
-            w.blocks.append(Block(n, "chart", f"{key}/chart{k}", path, chart_part, rich.findall(q("a:p")), None, hidden=hidden))
+            w.blocks.append(
+                Block(n, "chart", f"{key}/chart{k}", path, chart_part, rich.findall(q("a:p")), None, hidden=hidden)
+            )
 
 
 def _diagram(w: Walk, data: etree._Element, part: object, n: int, key: str, path: str, hidden: bool) -> None:
@@ -228,7 +230,7 @@ def _int(value: str | None) -> int:
 
 def _tc_insets(tc: etree._Element) -> tuple[int, int, int, int]:
     pr = tc.find(q("a:tcPr"))
-    get = (lambda a, d: _int(pr.get(a)) if pr is not None and pr.get(a) is not None else d)  # noqa: E731
+    get = lambda a, d: _int(pr.get(a)) if pr is not None and pr.get(a) is not None else d  # noqa: E731
     return get("marL", 91440), get("marR", 91440), get("marT", 45720), get("marB", 45720)
 
 
@@ -253,7 +255,7 @@ def _box(sp: etree._Element, body: etree._Element, part: object) -> Box | None:
     if not width or not height:
         return None
     pr = body.find(q("a:bodyPr"))
-    attr = (lambda a, d: _int(pr.get(a)) if pr is not None and pr.get(a) is not None else d)  # noqa: E731
+    attr = lambda a, d: _int(pr.get(a)) if pr is not None and pr.get(a) is not None else d  # noqa: E731
     insets = (attr("lIns", 91440), attr("rIns", 91440), attr("tIns", 45720), attr("bIns", 45720))
     autofit = ""
     if pr is not None:
@@ -340,9 +342,16 @@ def href_of(rpr: etree._Element, part: object) -> str:
     return target if '"' not in target and "<" not in target and ">" not in target else ""
 
 
+# wide and full-width characters (Unicode East Asian Width W/F): Hangul, CJK, kana, full-width forms
+CJK_RE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+
+
 def is_cjk(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+    return CJK_RE.match(ch) is not None
 
 
 def has_cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)
+    return CJK_RE.search(text) is not None
