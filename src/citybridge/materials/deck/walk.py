@@ -10,6 +10,7 @@ breaks, fields and anything else a paragraph may hold (kept as it is).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ NS = {
 }
 
 
+@functools.cache
 def q(name: str) -> str:
     prefix, local = name.split(":")
     return f"{{{NS[prefix]}}}{local}"
