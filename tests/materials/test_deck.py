@@ -318,3 +318,31 @@ def test_hyperlink_relationship_survives_in_the_xml(deck):
     )
     assert prs.slides[1].part.rels[rid].target_ref == LINK
     assert etree.QName(link_run._r).localname == "r"
+
+
+def test_hidden_slides_are_extracted_and_marked():
+    prs = Presentation()
+    for text, hidden in (("Shown slide.", False), ("Hidden slide.", True)):
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        slide.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1)).text_frame.text = text
+        if hidden:
+            slide._element.set("show", "0")
+    segs = extract(save(prs))
+    assert [(s.text, s.slide, s.hidden) for s in segs] == [("Shown slide.", 1, False), ("Hidden slide.", 2, True)]
+
+
+def test_check_translations_lists_every_tag_problem_without_raising(deck):
+    from citybridge.materials.deck import check_translations
+
+    problems = check_translations(
+        deck,
+        {
+            "s2/sh0/p0/s0": "绿色建筑降低能耗 30%。",  # <b> and <c> lost
+            "s2/sh0/p1/s0": "<b>Green buildings</b> save energy.",  # fine
+            "s2/sh0/p1/s1": '<c val="FF0000">Questions</c> <b>welcome</b>!',  # <b> added
+        },
+    )
+    assert [(p.segment_id, p.code) for p in problems] == [
+        ("s2/sh0/p0/s0", "tag_missing"),
+        ("s2/sh0/p1/s1", "tag_extra"),
+    ]
