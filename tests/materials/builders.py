@@ -101,7 +101,7 @@ def rich_deck() -> bytes:
     return save(prs)
 
 
-def add_smartart(slide, texts: list[str]) -> None:
+def add_smartart(slide, texts: list[str], drawing_texts: list[str] | None = None) -> None:
     """A minimal SmartArt: a diagram data part (``dgm:dataModel`` with one ``dgm:pt`` per text, plus the document
     point) and its cached drawing part (``dsp:drawing``), related from the slide, and the ``graphicFrame``."""
     part = slide.part
@@ -113,6 +113,8 @@ def add_smartart(slide, texts: list[str]) -> None:
         pts.append(
             f'<dgm:pt modelId="{model}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/>{para}</dgm:t></dgm:pt>'
         )
+        if drawing_texts is not None:
+            para = f'<a:p><a:r><a:rPr lang="en-US" b="1"/><a:t>{drawing_texts[k - 1]}</a:t></a:r></a:p>'
         shapes.append(
             f'<dsp:sp modelId="{model}"><dsp:nvSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvSpPr/></dsp:nvSpPr>'
             f"<dsp:spPr/><dsp:txBody><a:bodyPr/><a:lstStyle/>{para}</dsp:txBody></dsp:sp>"

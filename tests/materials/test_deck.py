@@ -346,3 +346,20 @@ def test_check_translations_lists_every_tag_problem_without_raising(deck):
         ("s2/sh0/p0/s0", "tag_missing"),
         ("s2/sh0/p1/s1", "tag_extra"),
     ]
+
+
+def test_smartart_drawing_cache_with_other_text_is_left_alone():
+    from .builders import add_smartart
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    add_smartart(slide, ["Plan the grid"], drawing_texts=["Stale cached text"])
+    data = save(prs)
+    (seg,) = extract(data)  # the node's text; the cached drawing is never a segment
+    assert (seg.id, seg.source) == ("s1/sh0/dm1/p0/s0", "<b>Plan the grid</b>")
+    out = write_translation(data, {seg.id: "<b>规划电网</b>"})
+    parts = {str(p.partname): p.blob for p in Presentation(io.BytesIO(out)).part.package.iter_parts()}
+    data_xml = next(b for n, b in parts.items() if "/diagrams/data" in n)
+    drawing_xml = next(b for n, b in parts.items() if "/diagrams/drawing" in n)
+    assert "规划电网".encode() in data_xml
+    assert b"Stale cached text" in drawing_xml and "规划电网".encode() not in drawing_xml

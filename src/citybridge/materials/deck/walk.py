@@ -217,10 +217,17 @@ def _diagram(w: Walk, data: etree._Element, part: object, n: int, key: str, path
         if t is None:
             continue
         block_key = f"{key}/dm{k}"
-        w.blocks.append(Block(n, "smartart", block_key, path, data_part, t.findall(q("a:p")), None, hidden=hidden))
+        paragraphs = t.findall(q("a:p"))
+        w.blocks.append(Block(n, "smartart", block_key, path, data_part, paragraphs, None, hidden=hidden))
         if pt.get("modelId") in drawing:
             dpart, paras = drawing[pt.get("modelId")]
-            w.blocks.append(Block(n, "smartart", block_key, path, dpart, paras, None, mirror=True, hidden=hidden))
+            # the cached drawing is written like its node only when it shows the same text (else ids would not match)
+            if [_text(p) for p in paras] == [_text(p) for p in paragraphs]:
+                w.blocks.append(Block(n, "smartart", block_key, path, dpart, paras, None, mirror=True, hidden=hidden))
+
+
+def _text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(q("a:t")))
 
 
 def _int(value: str | None) -> int:
