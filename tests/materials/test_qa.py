@@ -40,6 +40,9 @@ def test_glossary_term_missing():
         ("12,000 people", "1.3万 人", False),
         ("in 2030", "在 2060 年", False),
         ("30% by 2030", "２０３０年前降低３０%", True),  # full-width digits
+        ("On 28 November 2026.", "2026年11月28日。", True),  # November = 11
+        ("On 28 Nov. 2026.", "2026年12月28日。", False),
+        ("Cities may join in 2027.", "城市可于 2027 年加入。", True),  # "may" is not May
     ],
 )
 def test_numbers(source, target, ok):

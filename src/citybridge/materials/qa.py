@@ -8,7 +8,8 @@ Codes (``severity`` "error" blocks a rebuild in the app, "warning" is shown to t
 - ``tag_reordered`` (warning): the same tags in another order (often right in Chinese, worth a look).
 - ``number_mismatch`` (error): the numbers differ. ``1,000`` = ``1000``; ``1.2万`` = ``12,000``; ``3亿`` =
   ``300 million``; ``5千`` = ``5 thousand``; full-width digits count. Not understood: numbers written in Chinese
-  characters (三十) or words (thirty), percentages spelled out (百分之三十), dates in different calendars.
+  characters (三十) or words (thirty), percentages spelled out (百分之三十), dates in different calendars. English month names (capitalised) count as their number, so
+  ``28 November 2026`` = ``2026年11月28日``.
 - ``glossary_missing`` (warning): a glossary term of the source whose target term(s) the target lacks.
 - ``untranslated`` (warning): the target's text equals the source's (case, width and spacing aside).
 """
@@ -41,6 +42,12 @@ _NUMBER_RE = re.compile(
 )
 
 
+_MONTHS = "January February March April May June July August September October November December".split()
+# a capitalised English month name counts as its number, so "28 November 2026" matches "2026年11月28日"
+_MONTH_RE = re.compile(r"\b(" + "|".join(m + "|" + m[:3] + r"\.?" for m in _MONTHS if m != "May") + r"|May)\b")
+_MONTH_NUMBER = {m: i for i, m in enumerate(_MONTHS, 1)} | {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
+
+
 @dataclass(frozen=True)
 class QAIssue:
     code: str
@@ -59,6 +66,8 @@ def numbers(text: str) -> Counter:
         if m.group(3):
             value *= _MULTIPLIERS[m.group(3).lower()]
         out[value.normalize()] += 1
+    for m in _MONTH_RE.finditer(text):
+        out[Decimal(_MONTH_NUMBER[m.group(1).rstrip(".")])] += 1
     return out
 
 
