@@ -363,3 +363,14 @@ def test_smartart_drawing_cache_with_other_text_is_left_alone():
     drawing_xml = next(b for n, b in parts.items() if "/diagrams/drawing" in n)
     assert "规划电网".encode() in data_xml
     assert b"Stale cached text" in drawing_xml and "规划电网".encode() not in drawing_xml
+
+
+@pytest.mark.parametrize("part", ["ppt/charts/chart1.xml", "ppt/diagrams/data258.xml", "ppt/diagrams/drawing258.xml"])
+def test_a_broken_part_read_late_is_a_typed_error(deck, part):
+    with zipfile.ZipFile(io.BytesIO(deck)) as z:
+        assert part in z.namelist()
+    broken = replace_member(deck, part, b"<c:chartSpace><not closed")
+    for call in (lambda: extract(broken), lambda: write_translation(broken, {})):
+        with pytest.raises(DeckError) as e:
+            call()
+        assert e.value.code == "corrupt"

@@ -101,6 +101,15 @@ def translate_deck(
     source. Raises ``TagError`` (``code`` tag_missing / tag_extra / tag_unbalanced / tag_malformed / tag_unknown,
     ``segment_id`` set) when a target's tags do not match its source's, ``DeckError`` for a bad deck."""
     prs = open_presentation(deck_bytes, limits)
+    try:
+        return _translate(prs, translations, east_asian_font)
+    except (T.TagError, DeckError):
+        raise
+    except Exception:  # noqa: BLE001 - a part python-pptx opens lazily (a chart, a diagram) may still be broken
+        raise DeckError("corrupt")
+
+
+def _translate(prs: object, translations: Mapping[str, str], east_asian_font: str | None) -> TranslatedDeck:
     w = walk(prs)
     seen: set[str] = set()
     applied: set[str] = set()
@@ -130,10 +139,7 @@ def translate_deck(
                 overflows.append(Overflow(block.slide, block.shape, block.context, src, tgt, block.box.autofit))
     w.flush()
     buf = io.BytesIO()
-    try:
-        prs.save(buf)
-    except Exception:  # noqa: BLE001 - a part that python-pptx read but cannot write back
-        raise DeckError("corrupt")
+    prs.save(buf)
     unknown = sorted(k for k in translations if k not in seen)
     return TranslatedDeck(buf.getvalue(), overflows, len(applied), unknown)
 
