@@ -374,3 +374,35 @@ def test_a_broken_part_read_late_is_a_typed_error(deck, part):
         with pytest.raises(DeckError) as e:
             call()
         assert e.value.code == "corrupt"
+
+
+def test_fields_and_line_breaks_are_kept():
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    p = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1)).text_frame.paragraphs[0]
+    p._p.append(etree.fromstring(f'<a:r xmlns:a="{A[1:-1]}"><a:t>This is slide </a:t></a:r>'))
+    p._p.append(
+        etree.fromstring(
+            f'<a:fld xmlns:a="{A[1:-1]}" id="{{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}}" type="slidenum">'
+            f"<a:rPr/><a:t>1</a:t></a:fld>"
+        )
+    )
+    p._p.append(etree.fromstring(f'<a:r xmlns:a="{A[1:-1]}"><a:t>.</a:t></a:r>'))
+    p._p.append(etree.fromstring(f'<a:br xmlns:a="{A[1:-1]}"/>'))
+    p._p.append(etree.fromstring(f'<a:r xmlns:a="{A[1:-1]}"><a:t>Second line</a:t></a:r>'))
+    data = save(prs)
+    segs = extract(data)
+    assert [(s.id, s.source) for s in segs] == [
+        ("s1/sh0/p0/s0", 'This is slide <fld id="0"/>.'),
+        ("s1/sh0/p0/s1", "Second line"),
+    ]
+    out = write_translation(data, {"s1/sh0/p0/s0": '这是第 <fld id="0"/> 页。', "s1/sh0/p0/s1": "第二行"})
+    para = Presentation(io.BytesIO(out)).slides[0].shapes[0].text_frame.paragraphs[0]._p
+    names = [etree.QName(c).localname for c in para if etree.QName(c).localname != "endParaRPr"]
+    assert names == ["r", "fld", "r", "br", "r"]
+    fld = para.find(f"{A}fld")
+    assert fld.get("type") == "slidenum" and fld.get("id") == "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+    assert [s.source for s in extract(out)] == ['这是第 <fld id="0"/> 页。', "第二行"]
+    with pytest.raises(TagError) as e:
+        write_translation(data, {"s1/sh0/p0/s0": "这是幻灯片。"})
+    assert (e.value.code, e.value.tag) == ("tag_missing", '<fld id="0"/>')
