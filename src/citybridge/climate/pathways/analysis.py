@@ -107,7 +107,9 @@ def rank_measures(w: Wedges, pw: Pathway, year: int | None = None) -> list[Contr
     years = pw.years
     y = int(years[-1]) if year is None else year
     if not (years[0] <= y <= years[-1]):
-        raise PathwayError("target_year_outside_projection", target_year=y, first_year=int(years[0]), last_year=int(years[-1]))
+        raise PathwayError(
+            "target_year_outside_projection", target_year=y, first_year=int(years[0]), last_year=int(years[-1])
+        )
     i = int(np.flatnonzero(years == y)[0])
     bm = w.by_measure  # (T, K)
     cum = bm.sum(axis=0)
@@ -148,7 +150,9 @@ def macc(
     y1 = int(years[-1]) if last_year is None else last_year
     sel = (years >= y0) & (years <= y1)
     if not sel.any():
-        raise PathwayError("target_year_outside_projection", target_year=y0, first_year=int(years[0]), last_year=int(years[-1]))
+        raise PathwayError(
+            "target_year_outside_projection", target_year=y0, first_year=int(years[0]), last_year=int(years[-1])
+        )
     disc = (1.0 + discount_rate) ** -(years - y0).astype(float)
     bars = []
     bm = w.by_measure

@@ -166,7 +166,9 @@ def _cn_ei(y: int) -> float:
     return known.get(y, -(1 - 0.865 ** (1 / 5)))
 
 
-def default_drivers(country: str, region: str | None, base_year: int, end_year: int, *, grid_rule: str = "hold") -> Drivers:
+def default_drivers(
+    country: str, region: str | None, base_year: int, end_year: int, *, grid_rule: str = "hold"
+) -> Drivers:
     """The default drivers for a city in ``country`` ("CN" or "US") and ``region`` (a province or state name in
     English, as in the keys above; None for the national set)."""
     years = range(base_year, end_year + 1)
