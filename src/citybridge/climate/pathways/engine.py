@@ -17,8 +17,14 @@ Order of application, in every city, year and sector (each step works on what th
    sector's remaining use displaces nothing: it is exported, not counted). Renewables avoid the grid factor left after
    step 3, so a cleaner grid lowers what they avoid: no double counting either.
 
-Emissions = D2 + M4 x F3. Every product is computed as exp(Σ log1p(-x)) with one batched matrix product per
-step (a measure's sector mask is a 0/1 matrix), and a 100 % cut gives exactly zero.
+Emissions = D2 + M4 x F3.
+
+How it is vectorised: a product Π_k (1 - x_k) is exp(Σ_k log1p(-x_k)), and a measure's uptake is 0 before its start,
+1 from its full year and only in between a curve. So the sums over measures are built from *events*: each
+(measure, sector) adds its constant log1p(-value) from its full year on (one scatter, then a cumulative sum over
+the years) and its curve values only in the years of its ramp (one scatter of those few values). No (city x year x
+measure) array is ever built, and the cost grows with the number of measures and ramp years, not with their
+product with the whole horizon. A 100 % cut is counted apart and gives exactly zero.
 """
 
 from __future__ import annotations
@@ -27,8 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bau import BauArrays
-from .measures import ACTIVITY, FUEL_SWITCH, GRID, METHANE, RENEWABLES, MeasureArrays, uptake_fraction
+from .measures import ACTIVITY, FUEL_SWITCH, GRID, METHANE, RENEWABLES, MeasureArrays, ramp_value, uptake_fraction
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,120 @@ class PlanArrays:
         return self.direct + self.electricity_mwh * self.factor
 
 
-def _survival(lx: np.ndarray, full: np.ndarray | None, w: np.ndarray) -> np.ndarray:
-    """Π_k (1 - x_k) ** w_ks for (C, T, K) log1p(-x) and (C, K, S') 0/1 weights -> (C, T, S')."""
-    out = np.exp(np.matmul(lx, w))
-    if full is not None:
-        hit = np.matmul(full, w)
-        out[hit > 0] = 0.0
-    return out
+def _segments(y0: float, T: int, start: np.ndarray, full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First year index of the ramp (uptake strictly between 0 and 1) and first index at full uptake (T = never)."""
+    t_full = np.clip(np.ceil(full - y0), 0, T).astype(np.int64)
+    t_lo = np.clip(np.floor(start - y0) + 1, 0, T).astype(np.int64)
+    t_lo = np.where(full - start <= 0, t_full, np.minimum(t_lo, t_full))
+    return t_lo, t_full
+
+
+def _columns(m: MeasureArrays, S: int) -> tuple[np.ndarray, ...]:
+    """Every (measure, output column) pair: rows (flat c*K + k), columns, coefficient, and whether the column sums
+    log1p(-x) (a product) or x x coefficient (a linear sum). Columns: [0, S) fuel survival, [S, 2S) electricity
+    survival, [2S, 3S) fuel-switch survival, [3S, 4S) grid survival, [4S, 5S) Σ x of fuel switches, [5S, 6S) Σ x mwh,
+    [6S, 7S) Σ x ratio."""
+    C, K = m.kind.shape
+    c, k, s = np.nonzero(m.sectors > 0)
+    row = c * K + k
+    kind = m.kind[c, k]
+    car = m.carrier[c, k]
+    parts = []
+
+    def add(mask: np.ndarray, offset: int, coef: np.ndarray | float, is_log: bool) -> None:
+        n = int(mask.sum())
+        if n:
+            co = np.broadcast_to(coef, mask.shape)[mask] if np.ndim(coef) else np.full(n, float(coef))
+            parts.append((row[mask], s[mask] + offset * S, co, np.full(n, is_log)))
+
+    act = kind == ACTIVITY
+    add((act & (car != 2)) | (kind == METHANE), 0, 1.0, True)
+    add(act & (car != 1), 1, 1.0, True)
+    fs = kind == FUEL_SWITCH
+    add(fs, 2, 1.0, True)
+    add(kind == GRID, 3, 1.0, True)
+    add(fs, 4, 1.0, False)
+    add(fs, 5, m.mwh_per_tco2[c, k], False)
+    add(fs, 6, m.emission_ratio[c, k], False)
+    if not parts:
+        e = np.zeros(0, dtype=np.int64)
+        return e, e, np.zeros(0), np.zeros(0, dtype=bool)
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
+
+
+def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(C, T, 7S) sums over measures (see ``_columns``) and (C, T, 4S) counts of 100 % cuts in the product columns."""
+    C, K = m.kind.shape
+    T = len(years)
+    G = 7 * S
+    y0 = float(years[0])
+    row, col, coef, is_log = _columns(m, S)
+    city = row // K
+    # per measure (not per column): its ramp and its constant
+    rows, inv = np.unique(row, return_inverse=True)
+    value = m.value.reshape(-1)[rows]
+    start = m.start.reshape(-1)[rows]
+    full = m.full.reshape(-1)[rows]
+    t_lo, t_full = _segments(y0, T, start, full)
+    full_hit = value >= 1.0
+    with np.errstate(divide="ignore"):
+        lconst = np.log1p(-np.where(full_hit, 0.0, value))
+    # constant part, from the full year on: one scatter, then a cumulative sum over the years
+    on = t_full[inv] < T
+    const = np.where(is_log, lconst[inv], value[inv] * coef)
+    idx = (city[on] * T + t_full[inv][on]) * G + col[on]
+    out = np.bincount(idx, weights=const[on], minlength=C * T * G).reshape(C, T, G)
+    np.cumsum(out, axis=1, out=out)
+    zeros = None
+    hit = on & is_log & full_hit[inv]
+    if hit.any():
+        zidx = (city[hit] * T + t_full[inv][hit]) * G + col[hit]
+        zeros = np.cumsum(np.bincount(zidx, minlength=C * T * G).reshape(C, T, G)[:, :, : 4 * S], axis=1)
+    # ramp part, only the years strictly between start and full: uptake once per measure and year ...
+    n = t_full - t_lo
+    total = int(n.sum())
+    if total:
+        first = np.cumsum(n) - n
+        j = np.repeat(np.arange(len(rows)), n)
+        t = t_lo[j] + (np.arange(total) - first[j])
+        tau = (years[t] - start[j]) / (full - start)[j]
+        np.clip(tau, 0.0, 1.0, out=tau)
+        u = ramp_value(tau, m.s_curve.reshape(-1)[rows][j], m.steepness.reshape(-1)[rows][j])
+        x = value[j] * u
+        lx = np.log1p(-x)
+        # ... then spread to each of the measure's columns
+        nc = n[inv]
+        jc = np.repeat(np.arange(len(row)), nc)
+        e = first[inv][jc] + (np.arange(int(nc.sum())) - np.repeat(np.cumsum(nc) - nc, nc))
+        w = np.where(is_log[jc], lx[e], x[e] * coef[jc])
+        out += np.bincount((city[jc] * T + t[e]) * G + col[jc], weights=w, minlength=C * T * G).reshape(C, T, G)
+    return out, zeros
+
+
+def _renewables(years: np.ndarray, m: MeasureArrays, electricity_mwh: np.ndarray, S: int) -> np.ndarray | None:
+    """(C, T, S) share of each sector's BAU electricity displaced, before the cap: each renewables measure's MWh x
+    uptake, split between its sectors in proportion to their BAU electricity use of the year."""
+    C, K = m.kind.shape
+    cs, ks = np.nonzero(m.kind == RENEWABLES)
+    if cs.size == 0:
+        return None
+    T = len(years)
+    u = uptake_fraction(
+        years.astype(float),
+        m.start[cs, ks][:, None],
+        m.full[cs, ks][:, None],
+        m.s_curve[cs, ks][:, None],
+        m.steepness[cs, ks][:, None],
+    )[:, :, 0]  # (R, T)
+    xr = u * m.value[cs, ks][:, None]
+    w = m.sectors[cs, ks]  # (R, S)
+    bau_c = cs if electricity_mwh.shape[0] > 1 else np.zeros_like(cs)
+    denom = np.einsum("rts,rs->rt", electricity_mwh[bau_c], w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        q = np.where(denom > 0, xr / denom, 0.0)
+    r, s = np.nonzero(w)
+    idx = ((cs[r] * T)[:, None] + np.arange(T)[None, :]) * S + s[:, None]
+    return np.bincount(idx.reshape(-1), weights=q[r].reshape(-1), minlength=C * T * S).reshape(C, T, S)
 
 
 def run_arrays(
@@ -60,76 +172,40 @@ def run_arrays(
     electricity_mwh: np.ndarray,
     grid: np.ndarray,
     measures: MeasureArrays,
-    uptake: np.ndarray | None = None,
 ) -> PlanArrays:
-    """The pathway for (C, T, S) BAU parts and (C, T) grid under (C, K) measures; ``uptake`` (C, T, K) may be passed
-    when it is already known (it depends only on the measures' years)."""
-    C, T, S = direct.shape
-    m = measures
-    if uptake is None:
-        uptake = uptake_fraction(years.astype(float), m.start, m.full, m.s_curve, m.steepness)
-    is_ren = m.kind == RENEWABLES
-    share_value = np.where(is_ren, 0.0, m.value)
-    xs = uptake * share_value[:, None, :]  # (C, T, K) shares reached this year
-
-    sect = m.sectors  # (C, K, S)
-    carrier = m.carrier
-    on_fuel = ((m.kind == ACTIVITY) & (carrier != 2)) | (m.kind == METHANE)
-    on_elec = (m.kind == ACTIVITY) & (carrier != 1)
-    w_log = np.concatenate(
-        [
-            sect * on_fuel[:, :, None],
-            sect * on_elec[:, :, None],
-            sect * (m.kind == FUEL_SWITCH)[:, :, None],
-            sect * (m.kind == GRID)[:, :, None],
-        ],
-        axis=2,
-    )  # (C, K, 4S)
-    full_mask = xs >= 1.0
-    if full_mask.any():
-        lx = np.log1p(-np.where(full_mask, 0.0, xs))
-        surv = _survival(lx, full_mask.astype(float), w_log)
-    else:
-        lx = np.log1p(-xs)
-        surv = _survival(lx, None, w_log)
+    """The pathway for (C, T, S) BAU parts and (C, T) grid under (C, K) measures. The BAU arrays may have one row
+    for many measure rows (every row then starts from the same BAU: how wedges evaluate subsets of a plan)."""
+    S = direct.shape[2]
+    years = np.asarray(years)
+    sums, zeros = _sums(years, measures, S)
+    surv = np.exp(sums[:, :, : 4 * S])
+    if zeros is not None:
+        surv[zeros > 0] = 0.0
     s_fuel, s_elec, s_switch, s_grid = (surv[:, :, i * S : (i + 1) * S] for i in range(4))
+    den, num_mwh, num_ratio = (sums[:, :, (4 + i) * S : (5 + i) * S] for i in range(3))
 
     # 1. activity / efficiency / methane capture
     d1 = direct * s_fuel
     m1 = electricity_mwh * s_elec
-    # 2. fuel switch
-    is_fs = m.kind == FUEL_SWITCH
-    if is_fs.any():
-        w_fs = sect * is_fs[:, :, None]
-        w_lin = np.concatenate(
-            [w_fs, w_fs * m.mwh_per_tco2[:, :, None], w_fs * m.emission_ratio[:, :, None]], axis=2
-        )  # (C, K, 3S)
-        lin = np.matmul(xs, w_lin)
-        den, num_mwh, num_ratio = lin[:, :, :S], lin[:, :, S : 2 * S], lin[:, :, 2 * S :]
-        d_keep = d1 * s_switch
-        removed = d1 - d_keep
-        with np.errstate(divide="ignore", invalid="ignore"):
-            per = np.where(den > 0, removed / den, 0.0)
-        d2 = d_keep + per * num_ratio
-        m2 = m1 + per * num_mwh
-    else:
-        d2, m2 = d1, m1
+    # 2. fuel switch: what leaves the fuel part, shared in proportion to x_k, comes back as electricity / other fuel
+    d_keep = d1 * s_switch
+    removed = d1 - d_keep
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per = np.where(den > 0, removed / den, 0.0)
+    d2 = d_keep + per * num_ratio
+    m2 = m1 + per * num_mwh
     # 3. grid factor
     factor = grid[:, :, None] * s_grid
     # 4. local renewables
-    if is_ren.any():
-        xr = uptake * np.where(is_ren, m.value, 0.0)[:, None, :]  # (C, T, K) MWh this year
-        w_ren = sect * is_ren[:, :, None]  # (C, K, S)
-        denom = np.matmul(electricity_mwh, np.swapaxes(w_ren, 1, 2))  # (C, T, K) BAU MWh of each measure's sectors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = np.where(denom > 0, xr / denom, 0.0)
-        alloc = electricity_mwh * np.matmul(q, w_ren)  # (C, T, S) MWh displaced, before the cap
+    share = _renewables(years, measures, electricity_mwh, S)
+    if share is not None:
+        alloc = electricity_mwh * share
         m4 = m2 - np.minimum(m2, alloc)
     else:
         m4 = m2
     return PlanArrays(direct=d2, electricity_mwh=m4, factor=factor)
 
 
-def run_plan(bau: BauArrays, measures: MeasureArrays) -> PlanArrays:
+def run_plan(bau, measures: MeasureArrays) -> PlanArrays:  # noqa: ANN001 (BauArrays: avoids an import cycle)
     """The pathway of every city of a BAU batch under its measures (rows aligned)."""
     return run_arrays(bau.years, bau.direct, bau.electricity_mwh, bau.grid, measures)

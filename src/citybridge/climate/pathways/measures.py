@@ -184,26 +184,36 @@ def pack_measures(plans: Sequence[Sequence[Measure]], k: int | None = None) -> M
     return MeasureArrays(kind, carrier, sectors, value, mwh, ratio, start, full, s_curve, steep)
 
 
+def ramp_value(tau: np.ndarray, s_curve: np.ndarray, steepness: np.ndarray) -> np.ndarray:
+    """Uptake for τ in [0, 1] (already clipped): τ itself (linear) or the normalised logistic S-curve where
+    ``s_curve``; ``s_curve`` and ``steepness`` have τ's shape (or broadcast to it). One formula for every caller, so
+    every path gives the same bits."""
+    s_curve = np.broadcast_to(s_curve, tau.shape)
+    if not s_curve.any():
+        return tau
+    idx = np.flatnonzero(s_curve)
+    k = np.broadcast_to(steepness, tau.shape).reshape(-1)[idx]
+    t = tau.reshape(-1)[idx]
+    lo = 1.0 / (1.0 + np.exp(k / 2))
+    hi = 1.0 / (1.0 + np.exp(-k / 2))
+    sig = 1.0 / (1.0 + np.exp(-k * (t - 0.5)))
+    out = tau.copy()
+    out.reshape(-1)[idx] = np.clip((sig - lo) / (hi - lo), 0.0, 1.0)
+    return out
+
+
 def uptake_fraction(
     years: np.ndarray, start: np.ndarray, full: np.ndarray, s_curve: np.ndarray, steepness: np.ndarray
 ) -> np.ndarray:
     """(C, T, K) fraction of the full effect reached in each year (see the module docstring)."""
     span = full - start
     step = span <= 0
-    # a step (start == full) behaves as a ramp over the half year before it: 0 before, exactly 1 from full
-    start_eff = np.where(step, full - 0.5, start)
-    inv = 1.0 / np.where(step, 0.5, span)
-    tau = (years[None, :, None] - start_eff[:, None, :]) * inv[:, None, :]
+    # a step (start == full) is 0 before the full year and 1 from it
+    safe = np.where(step, 1.0, span)
+    tau = (years[None, :, None] - start[:, None, :]) / safe[:, None, :]
     np.clip(tau, 0.0, 1.0, out=tau)
-    if s_curve.any():
-        k = steepness[:, None, :]
-        lo = 1.0 / (1.0 + np.exp(k / 2))
-        hi = 1.0 / (1.0 + np.exp(-k / 2))
-        sig = 1.0 / (1.0 + np.exp(-k * (tau - 0.5)))
-        s = (sig - lo) / (hi - lo)
-        np.clip(s, 0.0, 1.0, out=s)
-        tau = np.where(s_curve[:, None, :], s, tau)
-    return tau
+    tau = np.where(step[:, None, :], (years[None, :, None] >= full[:, None, :]).astype(float), tau)
+    return ramp_value(tau, s_curve[:, None, :], steepness[:, None, :])
 
 
 def uptake_of(m: Measure, years: Sequence[int]) -> np.ndarray:

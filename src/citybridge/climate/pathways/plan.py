@@ -71,7 +71,7 @@ class Pathway:
         """(B, T, S) emissions with only the measures where ``keep`` (B, K) is true."""
         a = self.bau.arrays
         ma = self.packed.take(np.zeros(keep.shape[0], dtype=int)).masked(keep.astype(float))
-        return run_arrays(a.years, a.direct, a.electricity_mwh, a.grid, ma, uptake=self.uptake).emissions
+        return run_arrays(a.years, a.direct, a.electricity_mwh, a.grid, ma).emissions
 
 
 def pathway(bau: Bau, measures: Sequence[Measure]) -> Pathway:
@@ -80,7 +80,7 @@ def pathway(bau: Bau, measures: Sequence[Measure]) -> Pathway:
     packed = pack_measures([ms])
     a = bau.arrays
     up = uptake_fraction(a.years.astype(float), packed.start, packed.full, packed.s_curve, packed.steepness)
-    plan = run_arrays(a.years, a.direct, a.electricity_mwh, a.grid, packed, uptake=up)
+    plan = run_arrays(a.years, a.direct, a.electricity_mwh, a.grid, packed)
     return Pathway(bau=bau, measures=ms, packed=packed, uptake=up, plan=plan)
 
 
