@@ -98,11 +98,15 @@ def _pairs(
     both = (e0 > 0) & (e1 > 0)
     lw = np.where(both, logmean(np.where(both, e1, 1.0), np.where(both, e0, 1.0)), 0.0)  # (P, S)
     safe = lambda x: np.where(both, x, 1.0)  # noqa: E731
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pop = lw * np.log(p1 / p0)[:, None]
-        gpc = lw * np.log((g1 / p1) / (g0 / p0))[:, None]
-        ei = lw * (np.log(safe(n1) / safe(n0)) - np.log(g1 / g0)[:, None])
-        ci = lw * (np.log(safe(e1) / safe(e0)) - np.log(safe(n1) / safe(n0)))
+    # differences of logarithms, never logarithms of ratios (a ratio of a tiny and a large value overflows)
+    lp = np.log(p1) - np.log(p0)
+    lg = np.log(g1) - np.log(g0)
+    ln_ = np.log(safe(n1)) - np.log(safe(n0))
+    le = np.log(safe(e1)) - np.log(safe(e0))
+    pop = lw * lp[:, None]
+    gpc = lw * (lg - lp)[:, None]
+    ei = lw * (ln_ - lg[:, None])
+    ci = lw * (le - ln_)
     out = np.stack([pop, gpc, ei, ci], axis=-1)
     out[~both] = 0.0
     appear = (e0 == 0) & (e1 > 0)
