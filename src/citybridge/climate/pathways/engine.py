@@ -59,30 +59,30 @@ def _segments(y0: float, T: int, start: np.ndarray, full: np.ndarray) -> tuple[n
 
 
 def _columns(m: MeasureArrays, S: int) -> tuple[np.ndarray, ...]:
-    """Every (measure, output column) pair: rows (flat c*K + k), columns, coefficient, and whether the column sums
-    log1p(-x) (a product) or x x coefficient (a linear sum). Columns: [0, S) fuel survival, [S, 2S) electricity
-    survival, [2S, 3S) fuel-switch survival, [3S, 4S) grid survival, [4S, 5S) Σ x of fuel switches, [5S, 6S) Σ x mwh,
-    [6S, 7S) Σ x ratio."""
+    """Every (measure, output column) pair of the measures with a non-zero value: rows (flat c*K + k), columns,
+    coefficient, and whether the column sums log1p(-x) (a product) or x x coefficient (a linear sum). Columns:
+    [0, S) fuel survival, [S, 2S) electricity survival, [2S, 3S) fuel-switch survival, [3S, 4S) grid survival,
+    [4S, 5S) Σ x of fuel switches, [5S, 6S) Σ x mwh, [6S, 7S) Σ x ratio."""
     C, K = m.kind.shape
-    c, k, s = np.nonzero(m.sectors > 0)
+    c, k, s = np.nonzero((m.sectors > 0) & (m.value > 0)[:, :, None])
     row = c * K + k
     kind = m.kind[c, k]
     car = m.carrier[c, k]
     parts = []
 
-    def add(mask: np.ndarray, offset: int, coef: np.ndarray | float, is_log: bool) -> None:
+    def add(mask: np.ndarray, offset: int, coef: np.ndarray | None, is_log: bool) -> None:
         n = int(mask.sum())
         if n:
-            co = np.broadcast_to(coef, mask.shape)[mask] if np.ndim(coef) else np.full(n, float(coef))
+            co = coef[mask] if coef is not None else np.ones(n)
             parts.append((row[mask], s[mask] + offset * S, co, np.full(n, is_log)))
 
     act = kind == ACTIVITY
-    add((act & (car != 2)) | (kind == METHANE), 0, 1.0, True)
-    add(act & (car != 1), 1, 1.0, True)
     fs = kind == FUEL_SWITCH
-    add(fs, 2, 1.0, True)
-    add(kind == GRID, 3, 1.0, True)
-    add(fs, 4, 1.0, False)
+    add((act & (car != 2)) | (kind == METHANE), 0, None, True)
+    add(act & (car != 1), 1, None, True)
+    add(fs, 2, None, True)
+    add(kind == GRID, 3, None, True)
+    add(fs, 4, None, False)
     add(fs, 5, m.mwh_per_tco2[c, k], False)
     add(fs, 6, m.emission_ratio[c, k], False)
     if not parts:
@@ -91,63 +91,70 @@ def _columns(m: MeasureArrays, S: int) -> tuple[np.ndarray, ...]:
     return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
 
 
-def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(C, T, 7S) sums over measures (see ``_columns``) and (C, T, 4S) counts of 100 % cuts in the product columns."""
+def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Sums over measures (see ``_columns``) for the columns some measure uses, (G', C, T); counts of 100 % cuts in
+    those columns (or None when there is none); and where each of the 7S columns is in them (-1: unused, so the sum
+    is 0)."""
     C, K = m.kind.shape
     T = len(years)
-    G = 7 * S
+    CT = C * T
     y0 = float(years[0])
-    row, col, coef, is_log = _columns(m, S)
+    row, col_full, coef, is_log = _columns(m, S)
+    used, col = np.unique(col_full, return_inverse=True)
+    where = np.full(7 * S, -1)
+    where[used] = np.arange(len(used))
+    G = len(used)
     city = row // K
     # per measure (not per column): its ramp and its constant
-    rows, inv = np.unique(row, return_inverse=True)
-    value = m.value.reshape(-1)[rows]
-    start = m.start.reshape(-1)[rows]
-    full = m.full.reshape(-1)[rows]
+    value = m.value.reshape(-1)
+    start = m.start.reshape(-1)
+    full = m.full.reshape(-1)
     t_lo, t_full = _segments(y0, T, start, full)
+    n = np.where(np.bincount(row, minlength=C * K) > 0, t_full - t_lo, 0)
     full_hit = value >= 1.0
     with np.errstate(divide="ignore"):
         lconst = np.log1p(-np.where(full_hit, 0.0, value))
     # constant part, from the full year on: one scatter, then a cumulative sum over the years
-    on = t_full[inv] < T
-    const = np.where(is_log, lconst[inv], value[inv] * coef)
-    idx = (city[on] * T + t_full[inv][on]) * G + col[on]
-    out = np.bincount(idx, weights=const[on], minlength=C * T * G).reshape(C, T, G)
-    np.cumsum(out, axis=1, out=out)
+    tf = t_full[row]
+    on = tf < T
+    const = np.where(is_log, lconst[row], value[row] * coef)
+    base = col * CT + city * T  # flat index of (column, city, year 0)
+    out = np.bincount(base[on] + tf[on], weights=const[on], minlength=G * CT).astype(float, copy=False)
+    out = out.reshape(G, C, T)
+    np.cumsum(out, axis=2, out=out)
     zeros = None
-    hit = on & is_log & full_hit[inv]
+    hit = on & is_log & full_hit[row]
     if hit.any():
-        zidx = (city[hit] * T + t_full[inv][hit]) * G + col[hit]
-        zeros = np.cumsum(np.bincount(zidx, minlength=C * T * G).reshape(C, T, G)[:, :, : 4 * S], axis=1)
+        zeros = np.cumsum(np.bincount(base[hit] + tf[hit], minlength=G * CT).reshape(G, C, T), axis=2)
     # ramp part, only the years strictly between start and full: uptake once per measure and year ...
-    n = t_full - t_lo
     total = int(n.sum())
     if total:
         first = np.cumsum(n) - n
-        j = np.repeat(np.arange(len(rows)), n)
+        j = np.repeat(np.arange(C * K), n)
         t = t_lo[j] + (np.arange(total) - first[j])
         tau = (years[t] - start[j]) / (full - start)[j]
         np.clip(tau, 0.0, 1.0, out=tau)
-        u = ramp_value(tau, m.s_curve.reshape(-1)[rows][j], m.steepness.reshape(-1)[rows][j])
+        u = ramp_value(tau, m.s_curve.reshape(-1)[j], m.steepness.reshape(-1)[j])
         x = value[j] * u
         lx = np.log1p(-x)
         # ... then spread to each of the measure's columns
-        nc = n[inv]
+        nc = n[row]
         jc = np.repeat(np.arange(len(row)), nc)
-        e = first[inv][jc] + (np.arange(int(nc.sum())) - np.repeat(np.cumsum(nc) - nc, nc))
+        e = np.repeat(first[row] - (np.cumsum(nc) - nc), nc) + np.arange(int(nc.sum()))
         w = np.where(is_log[jc], lx[e], x[e] * coef[jc])
-        out += np.bincount((city[jc] * T + t[e]) * G + col[jc], weights=w, minlength=C * T * G).reshape(C, T, G)
-    return out, zeros
+        out += np.bincount(base[jc] + t[e], weights=w, minlength=G * CT).reshape(G, C, T)
+    return out, zeros, where
 
 
-def _renewables(years: np.ndarray, m: MeasureArrays, electricity_mwh: np.ndarray, S: int) -> np.ndarray | None:
-    """(C, T, S) share of each sector's BAU electricity displaced, before the cap: each renewables measure's MWh x
-    uptake, split between its sectors in proportion to their BAU electricity use of the year."""
+def _renewables(years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray) -> np.ndarray | None:
+    """(S, C, T) share of each sector's BAU electricity (``mwh_t``, (S, C or 1, T)) displaced before the cap: each
+    renewables measure's MWh x uptake, split between its sectors in proportion to their BAU use of the year."""
     C, K = m.kind.shape
-    cs, ks = np.nonzero(m.kind == RENEWABLES)
+    S = mwh_t.shape[0]
+    T = len(years)
+    cs, ks = np.nonzero((m.kind == RENEWABLES) & (m.value > 0))
     if cs.size == 0:
         return None
-    T = len(years)
     u = uptake_fraction(
         years.astype(float),
         m.start[cs, ks][:, None],
@@ -156,14 +163,18 @@ def _renewables(years: np.ndarray, m: MeasureArrays, electricity_mwh: np.ndarray
         m.steepness[cs, ks][:, None],
     )[:, :, 0]  # (R, T)
     xr = u * m.value[cs, ks][:, None]
-    w = m.sectors[cs, ks]  # (R, S)
-    bau_c = cs if electricity_mwh.shape[0] > 1 else np.zeros_like(cs)
-    denom = np.einsum("rts,rs->rt", electricity_mwh[bau_c], w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q = np.where(denom > 0, xr / denom, 0.0)
-    r, s = np.nonzero(w)
-    idx = ((cs[r] * T)[:, None] + np.arange(T)[None, :]) * S + s[:, None]
-    return np.bincount(idx.reshape(-1), weights=q[r].reshape(-1), minlength=C * T * S).reshape(C, T, S)
+    r, s = np.nonzero(m.sectors[cs, ks] > 0)  # sorted by r
+    keep = np.bincount(r, minlength=len(cs)) > 0
+    bc = cs[r] if mwh_t.shape[1] > 1 else np.zeros_like(r)
+    use = mwh_t[s, bc]  # (nnz, T): BAU MWh of each (measure, sector)
+    starts = np.flatnonzero(np.diff(np.concatenate([[-1], r])))
+    denom = np.zeros((len(cs), T))
+    denom[keep] = np.add.reduceat(use, starts, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # capped so that a sector with no BAU electricity gets 0 x cap = 0, never 0 x inf
+        q = np.where(denom > 0, np.minimum(xr / denom, 1e300), 0.0)
+    idx = (s * (C * T) + cs[r] * T)[:, None] + np.arange(T)[None, :]
+    return np.bincount(idx.reshape(-1), weights=q[r].reshape(-1), minlength=S * C * T).reshape(S, C, T)
 
 
 def run_arrays(
@@ -174,36 +185,60 @@ def run_arrays(
     measures: MeasureArrays,
 ) -> PlanArrays:
     """The pathway for (C, T, S) BAU parts and (C, T) grid under (C, K) measures. The BAU arrays may have one row
-    for many measure rows (every row then starts from the same BAU: how wedges evaluate subsets of a plan)."""
+    for many measure rows (every row then starts from the same BAU: how wedges evaluate subsets of a plan).
+    The work is done sector-major, (S, C, T), so every slice is contiguous; the result is returned as (C, T, S)
+    views."""
     S = direct.shape[2]
+    C = max(direct.shape[0], measures.kind.shape[0])
+    T = len(years)
     years = np.asarray(years)
-    sums, zeros = _sums(years, measures, S)
-    surv = np.exp(sums[:, :, : 4 * S])
-    if zeros is not None:
-        surv[zeros > 0] = 0.0
-    s_fuel, s_elec, s_switch, s_grid = (surv[:, :, i * S : (i + 1) * S] for i in range(4))
-    den, num_mwh, num_ratio = (sums[:, :, (4 + i) * S : (5 + i) * S] for i in range(3))
+    sums, zeros, where = _sums(years, measures, S)
+
+    def group(g: int, log: bool) -> np.ndarray | float:
+        """(S, C, T) product (log columns) or sum of group ``g``; a scalar when no measure uses the group."""
+        idx = where[g * S : (g + 1) * S]
+        if (idx < 0).all():
+            return 1.0 if log else 0.0
+        out = np.full((S, C, T), 1.0 if log else 0.0)
+        for j in np.flatnonzero(idx >= 0):
+            if log:
+                out[j] = np.exp(sums[idx[j]])
+                if zeros is not None:
+                    out[j][zeros[idx[j]] > 0] = 0.0
+            else:
+                out[j] = sums[idx[j]]
+        return out
+
+    s_fuel, s_elec, s_switch, s_grid = (group(g, True) for g in range(4))
+    den, num_mwh, num_ratio = (group(g, False) for g in range(4, 7))
+    d0 = np.moveaxis(direct, 2, 0)
+    m0 = np.moveaxis(electricity_mwh, 2, 0)
 
     # 1. activity / efficiency / methane capture
-    d1 = direct * s_fuel
-    m1 = electricity_mwh * s_elec
+    d1 = d0 * s_fuel
+    m1 = m0 * s_elec
     # 2. fuel switch: what leaves the fuel part, shared in proportion to x_k, comes back as electricity / other fuel
     d_keep = d1 * s_switch
-    removed = d1 - d_keep
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per = np.where(den > 0, removed / den, 0.0)
-    d2 = d_keep + per * num_ratio
-    m2 = m1 + per * num_mwh
+    fs = np.asarray(den) > 0
+    if fs.any():
+        removed = d1 - d_keep
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per = np.where(fs, removed / den, 0.0)
+        d2 = d_keep + per * num_ratio
+        m2 = m1 + per * num_mwh
+    else:
+        d2, m2 = d_keep, m1
     # 3. grid factor
-    factor = grid[:, :, None] * s_grid
+    factor = np.broadcast_to(grid[None, :, :] * s_grid, (S, C, T))
     # 4. local renewables
-    share = _renewables(years, measures, electricity_mwh, S)
+    share = _renewables(years, measures, np.ascontiguousarray(m0))
     if share is not None:
-        alloc = electricity_mwh * share
-        m4 = m2 - np.minimum(m2, alloc)
+        m4 = m2 - np.minimum(m2, m0 * share)
     else:
         m4 = m2
-    return PlanArrays(direct=d2, electricity_mwh=m4, factor=factor)
+    d2 = np.broadcast_to(d2, (S, C, T))
+    m4 = np.broadcast_to(m4, (S, C, T))
+    return PlanArrays(direct=np.moveaxis(d2, 0, 2), electricity_mwh=np.moveaxis(m4, 0, 2), factor=np.moveaxis(factor, 0, 2))
 
 
 def run_plan(bau, measures: MeasureArrays) -> PlanArrays:  # noqa: ANN001 (BauArrays: avoids an import cycle)

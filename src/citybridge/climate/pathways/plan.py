@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -67,10 +67,18 @@ class Pathway:
         """(T,) BAU minus plan."""
         return self.bau_total - self.total
 
-    def evaluate(self, keep: np.ndarray) -> np.ndarray:
-        """(B, T, S) emissions with only the measures where ``keep`` (B, K) is true."""
+    def evaluate(self, keep: np.ndarray, players: list[int] | None = None, sector: int | None = None) -> np.ndarray:
+        """(B, T, S) emissions with only the measures where ``keep`` (B, K) is true; with ``players``, ``keep`` is
+        (B, len(players)) over those measures only; with ``sector``, only that sector's emissions are meaningful
+        (the other measures' effects elsewhere are skipped, which is what makes per-sector games cheap)."""
         a = self.bau.arrays
-        ma = self.packed.take(np.zeros(keep.shape[0], dtype=int)).masked(keep.astype(float))
+        cols = np.arange(len(self.measures)) if players is None else np.asarray(players)
+        ma = self.packed.take(np.zeros(keep.shape[0], dtype=int), cols).masked(keep.astype(float))
+        if sector is not None:
+            only = np.zeros(ma.sectors.shape[2])
+            only[sector] = 1.0
+            ren = (ma.kind == 4)[:, :, None]
+            ma = replace(ma, sectors=np.where(ren, ma.sectors, ma.sectors * only))
         return run_arrays(a.years, a.direct, a.electricity_mwh, a.grid, ma).emissions
 
 
@@ -118,9 +126,7 @@ def _shapley_exact(pw: Pathway, players: list[int], s: int) -> np.ndarray:
     K = len(pw.measures)
     masks = np.arange(1 << n)
     bits = ((masks[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)  # (2^n, n)
-    keep = np.zeros((1 << n, K), dtype=bool)
-    keep[:, players] = bits
-    e = pw.evaluate(keep)[:, :, s]  # (2^n, T)
+    e = pw.evaluate(bits, players, s)[:, :, s]  # (2^n, T)
     size = bits.sum(axis=1)
     weight = np.array([math.factorial(z) * math.factorial(n - z - 1) / math.factorial(n) for z in range(n)])
     out = np.zeros((e.shape[1], n))
@@ -138,13 +144,11 @@ def _shapley_sampled(pw: Pathway, players: list[int], s: int, permutations: int,
     half = max(1, permutations // 2)
     perms = [rng.permutation(n) for _ in range(half)]
     perms += [p[::-1] for p in perms]  # antithetic pairs
-    keep = np.zeros((len(perms) * (n + 1), K), dtype=bool)
+    keep = np.zeros((len(perms) * (n + 1), n), dtype=bool)
     prefix = np.arange(n)[None, :] < np.arange(n + 1)[:, None]  # (n+1, n): row j holds the first j of the order
-    cols = np.asarray(players)
     for r, p in enumerate(perms):
-        block = keep[r * (n + 1) : (r + 1) * (n + 1)]
-        block[:, cols[p]] = prefix
-    e = pw.evaluate(keep)[:, :, s].reshape(len(perms), n + 1, -1)  # (P, n+1, T)
+        keep[r * (n + 1) : (r + 1) * (n + 1), p] = prefix
+    e = pw.evaluate(keep, players, s)[:, :, s].reshape(len(perms), n + 1, -1)  # (P, n+1, T)
     out = np.zeros((e.shape[2], n))
     for r, p in enumerate(perms):
         marg = e[r, :-1] - e[r, 1:]  # (n, T)
