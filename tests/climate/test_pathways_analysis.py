@@ -64,7 +64,9 @@ def test_cumulative_avoided_and_ranking_hand_worked():
     # reduction: 2021-2025 10 t a year (50), 2026-2030 28 t a year (140): cumulative 190 t by 2030.
     # Shapley 2026+: A = (10 + (20 - 18)) / 2 = 6 ... check: alone A 10, B 20; together 28. A = (10 + 8) / 2 = 9,
     #   B = (20 + 18) / 2 = 19. Cumulative A = 50 + 5 x 9 = 95, B = 5 x 19 = 95: a tie, ranked by key.
-    pw = pathway(simple_bau(), [now("A", "activity", ("I",), 2021, share=0.1), now("B", "activity", ("I",), 2026, share=0.2)])
+    pw = pathway(
+        simple_bau(), [now("A", "activity", ("I",), 2021, share=0.1), now("B", "activity", ("I",), 2026, share=0.2)]
+    )
     cum = cumulative_avoided(pw)
     assert cum[-1] == pytest.approx(190.0) and cum[5] == pytest.approx(50.0)
     rows = rank_measures(wedges(pw, "shapley"), pw)
@@ -89,7 +91,11 @@ def test_macc_hand_worked():
     assert bars[1].cost_per_t == pytest.approx(500 / 90) and bars[1].x_start == pytest.approx(190.0)
     with pytest.raises(PathwayError) as e:
         macc(pw, wedges(pw, "shapley"), currency="CNY")
-    assert e.value.code == "currency_mismatch" and e.value.params == {"measure": "A", "currency": "USD", "expected": "CNY"}
+    assert e.value.code == "currency_mismatch" and e.value.params == {
+        "measure": "A",
+        "currency": "USD",
+        "expected": "CNY",
+    }
 
 
 def test_progress_against_actuals():

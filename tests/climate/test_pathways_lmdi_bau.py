@@ -57,7 +57,9 @@ def test_property_lmdi_identity_exact(pg, data):
     pop = np.array([p for p, _ in pg])
     gdp = np.array([g for _, g in pg])
     S = 3
-    energy = np.array([[data.draw(st.sampled_from([0.0, 1.0]) | st.floats(0, 1e6)) for _ in range(S)] for _ in range(T)])
+    energy = np.array(
+        [[data.draw(st.sampled_from([0.0, 1.0]) | st.floats(0, 1e6)) for _ in range(S)] for _ in range(T)]
+    )
     em = np.array([[data.draw(st.floats(0, 1e6)) if energy[t, s] > 0 else 0.0 for s in range(S)] for t in range(T)])
     res = lmdi(np.arange(2000, 2000 + T), pop, gdp, energy, em)
     scale = max(1.0, float(em.sum(axis=1).max()))
@@ -103,7 +105,9 @@ def test_default_grid_paths_carry_the_published_factors():
     step = (0.5306 / 0.5568) ** 0.5
     assert t[2025] == pytest.approx(0.5306 * step**2, rel=1e-12)
     # California (CAMX) eGRID2022 497.443 lb/MWh = 0.225636 t/MWh
-    assert default_drivers("US", "California", 2022, 2023).grid_factor.values[2022] == pytest.approx(0.2256363, rel=1e-6)
+    assert default_drivers("US", "California", 2022, 2023).grid_factor.values[2022] == pytest.approx(
+        0.2256363, rel=1e-6
+    )
 
 
 def test_driver_series_errors():

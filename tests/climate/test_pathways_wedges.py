@@ -59,7 +59,9 @@ def plans(draw, max_measures=7):
     n = draw(st.integers(0, max_measures))
     ms = [_measure(draw, i) for i in range(n)]
     rates = {k: draw(st.floats(-0.03, 0.06)) for k in ("population", "gdp", "energy_intensity")}
-    bau = project_bau(BaseInventory(2020, direct, elec), flat_drivers(2020, 2050, draw(st.floats(0.05, 1.0)), **rates), 2050)
+    bau = project_bau(
+        BaseInventory(2020, direct, elec), flat_drivers(2020, 2050, draw(st.floats(0.05, 1.0)), **rates), 2050
+    )
     return bau, ms
 
 

@@ -238,7 +238,9 @@ def run_arrays(
         m4 = m2
     d2 = np.broadcast_to(d2, (S, C, T))
     m4 = np.broadcast_to(m4, (S, C, T))
-    return PlanArrays(direct=np.moveaxis(d2, 0, 2), electricity_mwh=np.moveaxis(m4, 0, 2), factor=np.moveaxis(factor, 0, 2))
+    return PlanArrays(
+        direct=np.moveaxis(d2, 0, 2), electricity_mwh=np.moveaxis(m4, 0, 2), factor=np.moveaxis(factor, 0, 2)
+    )
 
 
 def run_plan(bau, measures: MeasureArrays) -> PlanArrays:  # noqa: ANN001 (BauArrays: avoids an import cycle)

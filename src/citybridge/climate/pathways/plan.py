@@ -123,7 +123,6 @@ def _sequential(pw: Pathway, order: Sequence[int]) -> np.ndarray:
 def _shapley_exact(pw: Pathway, players: list[int], s: int) -> np.ndarray:
     """(T, n) exact Shapley values of sector ``s`` for ``players``."""
     n = len(players)
-    K = len(pw.measures)
     masks = np.arange(1 << n)
     bits = ((masks[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)  # (2^n, n)
     e = pw.evaluate(bits, players, s)[:, :, s]  # (2^n, T)
@@ -139,7 +138,6 @@ def _shapley_exact(pw: Pathway, players: list[int], s: int) -> np.ndarray:
 
 def _shapley_sampled(pw: Pathway, players: list[int], s: int, permutations: int, seed: int) -> np.ndarray:
     n = len(players)
-    K = len(pw.measures)
     rng = np.random.default_rng(seed)
     half = max(1, permutations // 2)
     perms = [rng.permutation(n) for _ in range(half)]
@@ -162,7 +160,7 @@ def wedges(
     *,
     order: Sequence[str] | None = None,
     max_exact: int = 10,
-    permutations: int = 200,
+    permutations: int = 100,
     seed: int = 0,
 ) -> Wedges:
     """Attribute BAU minus plan to the measures, per year and sector (see the module docstring)."""
