@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +44,17 @@ YEARS = np.arange(2020, 2061)
 K = 40
 S = 5
 TARGETS = {"fleet": 200.0, "one_city": 20.0}
+
+
+def cpu_ms(fn, repeat: int) -> float:
+    """Median CPU time of ``fn`` in ms (process time: what this process computed, whatever else the machine runs)."""
+    fn()
+    runs = []
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        runs.append((time.process_time() - t) * 1000)
+    return sorted(runs)[len(runs) // 2]
 
 
 def fleet_inputs(rng: np.random.Generator):
@@ -128,6 +140,11 @@ def main() -> int:
     table.row("  same, against the stricter floor", e, "bare pass over (C,T,K)", f3)
     table.row("  floor: one bare pass Π over (C,T,S,K)", f4)
     table.row("  floor: one bare pass Π over (C,T,K)", f3)
+    ce, c4, c3 = cpu_ms(engine, 10), cpu_ms(floor4, 10), cpu_ms(floor3, 10)
+    print(
+        f"  CPU time (process_time, median of 10): engine {ce:.1f} ms, floor (C,T,S,K) {c4:.1f} ms "
+        f"(x{ce / c4:.1f}), floor (C,T,K) {c3:.1f} ms (x{ce / c3:.1f})"
+    )
     f = f4
     y4 = None  # noqa: F841 (frees 160 MB before the one-city figures)
 

@@ -58,92 +58,58 @@ def _segments(y0: float, T: int, start: np.ndarray, full: np.ndarray) -> tuple[n
     return t_lo, t_full
 
 
-def _columns(m: MeasureArrays, S: int) -> tuple[np.ndarray, ...]:
-    """Every (measure, output column) pair of the measures with a non-zero value: rows (flat c*K + k), columns,
-    coefficient, and whether the column sums log1p(-x) (a product) or x x coefficient (a linear sum). Columns:
-    [0, S) fuel survival, [S, 2S) electricity survival, [2S, 3S) fuel-switch survival, [3S, 4S) grid survival,
-    [4S, 5S) Σ x of fuel switches, [5S, 6S) Σ x mwh, [6S, 7S) Σ x ratio."""
-    C, K = m.kind.shape
-    c, k, s = np.nonzero((m.sectors > 0) & (m.value > 0)[:, :, None])
-    row = c * K + k
-    kind = m.kind[c, k]
-    car = m.carrier[c, k]
-    parts = []
-
-    def add(mask: np.ndarray, offset: int, coef: np.ndarray | None, is_log: bool) -> None:
-        n = int(mask.sum())
-        if n:
-            co = coef[mask] if coef is not None else np.ones(n)
-            parts.append((row[mask], s[mask] + offset * S, co, np.full(n, is_log)))
-
+def _weights(m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """(C, 4S, K) 0/1 weights of the product columns — [0, S) fuel survival, [S, 2S) electricity survival,
+    [2S, 3S) fuel-switch survival, [3S, 4S) grid survival — and, when some measure switches fuel, (C, 3S, K) weights
+    of the linear columns Σ x, Σ x mwh_per_tco2, Σ x emission_ratio over the fuel switches."""
+    kind, car = m.kind, m.carrier
     act = kind == ACTIVITY
     fs = kind == FUEL_SWITCH
-    add((act & (car != 2)) | (kind == METHANE), 0, None, True)
-    add(act & (car != 1), 1, None, True)
-    add(fs, 2, None, True)
-    add(kind == GRID, 3, None, True)
-    add(fs, 4, None, False)
-    add(fs, 5, m.mwh_per_tco2[c, k], False)
-    add(fs, 6, m.emission_ratio[c, k], False)
-    if not parts:
-        e = np.zeros(0, dtype=np.int64)
-        return e, e, np.zeros(0), np.zeros(0, dtype=bool)
-    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
+    sect = np.swapaxes(m.sectors, 1, 2)  # (C, S, K)
+    groups = ((act & (car != 2)) | (kind == METHANE), act & (car != 1), fs, kind == GRID)
+    w_log = np.concatenate([sect * g[:, None, :] for g in groups], axis=1)
+    if not fs.any():
+        return w_log, None
+    f = sect * fs[:, None, :]
+    w_lin = np.concatenate([f, f * m.mwh_per_tco2[:, None, :], f * m.emission_ratio[:, None, :]], axis=1)
+    return w_log, w_lin
 
 
-def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """Sums over measures (see ``_columns``) for the columns some measure uses, (G', C, T); counts of 100 % cuts in
-    those columns (or None when there is none); and where each of the 7S columns is in them (-1: unused, so the sum
-    is 0)."""
+def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """(C, 4S, T) Σ_k log1p(-x_k) of the product columns, (C, 4S, T) counts of 100 % cuts there (or None), and
+    (C, 3S, T) linear sums over fuel switches (or None); see ``_weights``."""
     C, K = m.kind.shape
     T = len(years)
-    CT = C * T
     y0 = float(years[0])
-    row, col_full, coef, is_log = _columns(m, S)
-    used, col = np.unique(col_full, return_inverse=True)
-    where = np.full(7 * S, -1)
-    where[used] = np.arange(len(used))
-    G = len(used)
-    city = row // K
-    # per measure (not per column): its ramp and its constant
-    value = m.value.reshape(-1)
-    start = m.start.reshape(-1)
-    full = m.full.reshape(-1)
-    t_lo, t_full = _segments(y0, T, start, full)
-    n = np.where(np.bincount(row, minlength=C * K) > 0, t_full - t_lo, 0)
+    value = np.where(m.kind == RENEWABLES, 0.0, m.value)
+    t_lo, t_full = _segments(y0, T, m.start, m.full)
     full_hit = value >= 1.0
-    with np.errstate(divide="ignore"):
-        lconst = np.log1p(-np.where(full_hit, 0.0, value))
-    # constant part, from the full year on: one scatter, then a cumulative sum over the years
-    tf = t_full[row]
-    on = tf < T
-    const = np.where(is_log, lconst[row], value[row] * coef)
-    base = col * CT + city * T  # flat index of (column, city, year 0)
-    out = np.bincount(base[on] + tf[on], weights=const[on], minlength=G * CT).astype(float, copy=False)
-    out = out.reshape(G, C, T)
-    np.cumsum(out, axis=2, out=out)
-    zeros = None
-    hit = on & is_log & full_hit[row]
-    if hit.any():
-        zeros = np.cumsum(np.bincount(base[hit] + tf[hit], minlength=G * CT).reshape(G, C, T), axis=2)
-    # ramp part, only the years strictly between start and full: uptake once per measure and year ...
+    lconst = np.log1p(-np.where(full_hit, 0.0, value))
+    after = np.arange(T)[None, None, :] >= t_full[:, :, None]  # (C, K, T): full uptake
+    lx = np.where(after, lconst[:, :, None], 0.0)
+    w_log, w_lin = _weights(m, S)
+    x = np.where(after, value[:, :, None], 0.0) if w_lin is not None else None
+    # the ramp: only the years strictly between start and full need the uptake curve
+    n = (t_full - t_lo).reshape(-1)
     total = int(n.sum())
     if total:
         first = np.cumsum(n) - n
         j = np.repeat(np.arange(C * K), n)
-        t = t_lo[j] + (np.arange(total) - first[j])
-        tau = (years[t] - start[j]) / (full - start)[j]
+        t = t_lo.reshape(-1)[j] + (np.arange(total) - first[j])
+        start = m.start.reshape(-1)[j]
+        tau = (years[t] - start) / (m.full.reshape(-1)[j] - start)
         np.clip(tau, 0.0, 1.0, out=tau)
-        u = ramp_value(tau, m.s_curve.reshape(-1)[j], m.steepness.reshape(-1)[j])
-        x = value[j] * u
-        lx = np.log1p(-x)
-        # ... then spread to each of the measure's columns
-        nc = n[row]
-        jc = np.repeat(np.arange(len(row)), nc)
-        e = np.repeat(first[row] - (np.cumsum(nc) - nc), nc) + np.arange(int(nc.sum()))
-        w = np.where(is_log[jc], lx[e], x[e] * coef[jc])
-        out += np.bincount(base[jc] + t[e], weights=w, minlength=G * CT).reshape(G, C, T)
-    return out, zeros, where
+        xr = value.reshape(-1)[j] * ramp_value(tau, m.s_curve.reshape(-1)[j], m.steepness.reshape(-1)[j])
+        flat = j * T + t
+        lx.reshape(-1)[flat] = np.log1p(-xr)
+        if x is not None:
+            x.reshape(-1)[flat] = xr
+    logs = np.matmul(w_log, lx)
+    zeros = None
+    if full_hit.any():
+        zeros = np.matmul(w_log, (after & full_hit[:, :, None]).astype(float))
+    lin = np.matmul(w_lin, x) if x is not None else None
+    return logs, zeros, lin
 
 
 def _renewables(years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray) -> np.ndarray | None:
@@ -192,25 +158,17 @@ def run_arrays(
     C = max(direct.shape[0], measures.kind.shape[0])
     T = len(years)
     years = np.asarray(years)
-    sums, zeros, where = _sums(years, measures, S)
-
-    def group(g: int, log: bool) -> np.ndarray | float:
-        """(S, C, T) product (log columns) or sum of group ``g``; a scalar when no measure uses the group."""
-        idx = where[g * S : (g + 1) * S]
-        if (idx < 0).all():
-            return 1.0 if log else 0.0
-        out = np.full((S, C, T), 1.0 if log else 0.0)
-        for j in np.flatnonzero(idx >= 0):
-            if log:
-                out[j] = np.exp(sums[idx[j]])
-                if zeros is not None:
-                    out[j][zeros[idx[j]] > 0] = 0.0
-            else:
-                out[j] = sums[idx[j]]
-        return out
-
-    s_fuel, s_elec, s_switch, s_grid = (group(g, True) for g in range(4))
-    den, num_mwh, num_ratio = (group(g, False) for g in range(4, 7))
+    logs, zeros, lin = _sums(years, measures, S)
+    surv = np.exp(logs)
+    if zeros is not None:
+        surv[zeros > 0] = 0.0
+    surv = np.moveaxis(surv, 1, 0)  # (4S, C, T)
+    s_fuel, s_elec, s_switch, s_grid = (surv[g * S : (g + 1) * S] for g in range(4))
+    if lin is not None:
+        lin = np.moveaxis(lin, 1, 0)
+        den, num_mwh, num_ratio = (lin[g * S : (g + 1) * S] for g in range(3))
+    else:
+        den = num_mwh = num_ratio = 0.0
     d0 = np.moveaxis(direct, 2, 0)
     m0 = np.moveaxis(electricity_mwh, 2, 0)
 

@@ -160,7 +160,7 @@ def wedges(
     *,
     order: Sequence[str] | None = None,
     max_exact: int = 10,
-    permutations: int = 100,
+    permutations: int = 40,
     seed: int = 0,
 ) -> Wedges:
     """Attribute BAU minus plan to the measures, per year and sector (see the module docstring)."""
