@@ -90,7 +90,7 @@ def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.n
     w_log, w_lin = _weights(m, S)
     x = np.where(after, value[:, :, None], 0.0) if w_lin is not None else None
     # the ramp: only the years strictly between start and full need the uptake curve
-    n = (t_full - t_lo).reshape(-1)
+    n = np.where(value > 0, t_full - t_lo, 0).reshape(-1)
     total = int(n.sum())
     if total:
         first = np.cumsum(n) - n
@@ -113,10 +113,10 @@ def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.n
 
 
 def _renewables(years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray) -> np.ndarray | None:
-    """(S, C, T) share of each sector's BAU electricity (``mwh_t``, (S, C or 1, T)) displaced before the cap: each
+    """(C, S, T) share of each sector's BAU electricity (``mwh_t``, (C or 1, S, T)) displaced before the cap: each
     renewables measure's MWh x uptake, split between its sectors in proportion to their BAU use of the year."""
     C, K = m.kind.shape
-    S = mwh_t.shape[0]
+    S = mwh_t.shape[1]
     T = len(years)
     cs, ks = np.nonzero((m.kind == RENEWABLES) & (m.value > 0))
     if cs.size == 0:
@@ -131,16 +131,16 @@ def _renewables(years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray) -> np.nd
     xr = u * m.value[cs, ks][:, None]
     r, s = np.nonzero(m.sectors[cs, ks] > 0)  # sorted by r
     keep = np.bincount(r, minlength=len(cs)) > 0
-    bc = cs[r] if mwh_t.shape[1] > 1 else np.zeros_like(r)
-    use = mwh_t[s, bc]  # (nnz, T): BAU MWh of each (measure, sector)
+    bc = cs[r] if mwh_t.shape[0] > 1 else np.zeros_like(r)
+    use = mwh_t[bc, s]  # (nnz, T): BAU MWh of each (measure, sector)
     starts = np.flatnonzero(np.diff(np.concatenate([[-1], r])))
     denom = np.zeros((len(cs), T))
     denom[keep] = np.add.reduceat(use, starts, axis=0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # capped so that a sector with no BAU electricity gets 0 x cap = 0, never 0 x inf
         q = np.where(denom > 0, np.minimum(xr / denom, 1e300), 0.0)
-    idx = (s * (C * T) + cs[r] * T)[:, None] + np.arange(T)[None, :]
-    return np.bincount(idx.reshape(-1), weights=q[r].reshape(-1), minlength=S * C * T).reshape(S, C, T)
+    idx = ((cs[r] * S + s) * T)[:, None] + np.arange(T)[None, :]
+    return np.bincount(idx.reshape(-1), weights=q[r].reshape(-1), minlength=C * S * T).reshape(C, S, T)
 
 
 def run_arrays(
@@ -152,8 +152,8 @@ def run_arrays(
 ) -> PlanArrays:
     """The pathway for (C, T, S) BAU parts and (C, T) grid under (C, K) measures. The BAU arrays may have one row
     for many measure rows (every row then starts from the same BAU: how wedges evaluate subsets of a plan).
-    The work is done sector-major, (S, C, T), so every slice is contiguous; the result is returned as (C, T, S)
-    views."""
+    The work is done in (C, S, T) layout, so every slice is contiguous along the years; the result is returned as
+    (C, T, S) views."""
     S = direct.shape[2]
     C = max(direct.shape[0], measures.kind.shape[0])
     T = len(years)
@@ -162,15 +162,13 @@ def run_arrays(
     surv = np.exp(logs)
     if zeros is not None:
         surv[zeros > 0] = 0.0
-    surv = np.moveaxis(surv, 1, 0)  # (4S, C, T)
-    s_fuel, s_elec, s_switch, s_grid = (surv[g * S : (g + 1) * S] for g in range(4))
+    s_fuel, s_elec, s_switch, s_grid = (surv[:, g * S : (g + 1) * S] for g in range(4))  # (C, S, T) each
     if lin is not None:
-        lin = np.moveaxis(lin, 1, 0)
-        den, num_mwh, num_ratio = (lin[g * S : (g + 1) * S] for g in range(3))
+        den, num_mwh, num_ratio = (lin[:, g * S : (g + 1) * S] for g in range(3))
     else:
         den = num_mwh = num_ratio = 0.0
-    d0 = np.moveaxis(direct, 2, 0)
-    m0 = np.moveaxis(electricity_mwh, 2, 0)
+    d0 = np.ascontiguousarray(np.swapaxes(direct, 1, 2))  # (C, S, T)
+    m0 = np.ascontiguousarray(np.swapaxes(electricity_mwh, 1, 2))
 
     # 1. activity / efficiency / methane capture
     d1 = d0 * s_fuel
@@ -187,17 +185,14 @@ def run_arrays(
     else:
         d2, m2 = d_keep, m1
     # 3. grid factor
-    factor = np.broadcast_to(grid[None, :, :] * s_grid, (S, C, T))
+    factor = np.broadcast_to(grid[:, None, :] * s_grid, (C, S, T))
     # 4. local renewables
-    share = _renewables(years, measures, np.ascontiguousarray(m0))
-    if share is not None:
-        m4 = m2 - np.minimum(m2, m0 * share)
-    else:
-        m4 = m2
-    d2 = np.broadcast_to(d2, (S, C, T))
-    m4 = np.broadcast_to(m4, (S, C, T))
+    share = _renewables(years, measures, m0)
+    m4 = m2 - np.minimum(m2, m0 * share) if share is not None else m2
+    d2 = np.broadcast_to(d2, (C, S, T))
+    m4 = np.broadcast_to(m4, (C, S, T))
     return PlanArrays(
-        direct=np.moveaxis(d2, 0, 2), electricity_mwh=np.moveaxis(m4, 0, 2), factor=np.moveaxis(factor, 0, 2)
+        direct=np.swapaxes(d2, 1, 2), electricity_mwh=np.swapaxes(m4, 1, 2), factor=np.swapaxes(factor, 1, 2)
     )
 
 
