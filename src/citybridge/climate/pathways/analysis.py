@@ -4,7 +4,7 @@ emissions, the measures ranked by contribution, and progress of actual inventori
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -233,7 +233,7 @@ def progress(
     return out
 
 
-def _judge(sector: str, series: Mapping[int, float], planned_of, tolerance: float) -> Progress:  # noqa: ANN001
+def _judge(sector: str, series: Mapping[int, float], planned_of: Callable[[int], float], tolerance: float) -> Progress:
     y = max(series)
     actual, planned = series[y], planned_of(y)
     params = {"year": y, "actual": actual, "planned": planned, "tolerance": tolerance}

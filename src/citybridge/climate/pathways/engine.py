@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bau import BauArrays
 from .measures import ACTIVITY, FUEL_SWITCH, GRID, METHANE, RENEWABLES, MeasureArrays, ramp_value, uptake_fraction
 
 
@@ -196,6 +197,6 @@ def run_arrays(
     )
 
 
-def run_plan(bau, measures: MeasureArrays) -> PlanArrays:  # noqa: ANN001 (BauArrays: avoids an import cycle)
+def run_plan(bau: BauArrays, measures: MeasureArrays) -> PlanArrays:
     """The pathway of every city of a BAU batch under its measures (rows aligned)."""
     return run_arrays(bau.years, bau.direct, bau.electricity_mwh, bau.grid, measures)
