@@ -1,13 +1,20 @@
 """Climate pathways engine (issue #12): BAU projection, measures, plan pathway, wedges, LMDI, gap to target, MACC,
-progress. Plain Python + NumPy, typed dataclasses in and out, no Django import.
+progress. Plain Python + NumPy, typed dataclasses in and out, no Django import; errors are :class:`PathwayError`
+(``code`` + ``params``, listed in ``ERROR_CODES``) for the Django side to translate.
 
     bau = project_bau(BaseInventory(2020, direct={"I": 5e6, "II": 3e6}, electricity={"I": 4e6}),
                       default_drivers("CN", "Guangdong", 2020, 2060), end_year=2060)
-    pw = pathway(bau, [catalogue_measure("led_streetlights"), ...])
+    pw = pathway(bau, [catalogue_measure("led_streetlights"), ...])   # climate.measures_catalogue
     w = wedges(pw, "shapley")          # (T, S, K), sums to BAU - plan in every year and sector
     gap_to_target(pw, Target(2030, base_year=2020, base_emissions=12e6, reduction_share=0.3))
+    macc(pw, w, currency="CNY"); cumulative_avoided(pw); rank_measures(w, pw); progress(pw, actuals)
+    bau_lmdi(bau) / lmdi(years, population, gdp, energy, emissions)   # why emissions move
+    fit_trend(years, mt_co2, first_year=2010)                           # CEADs calibration, R² and RMSE
 
-Arrays are (city, year, sector[, measure]) with sectors in GPC order I, II, III, IV, V and emissions in t CO2e.
+Many cities at once: ``project_bau_arrays`` and ``run_arrays`` / ``run_plan`` over (city, year, sector) arrays with
+``pack_measures`` (one list of measures per city, or one per scenario variant of a plan: comparing variants side by
+side is one batched call). Arrays are (city, year, sector[, measure]) with sectors in GPC order I, II, III, IV, V;
+emissions in t CO2e, electricity in MWh, grid factors in t CO2e/MWh, money in each measure's stated currency.
 """
 
 from .analysis import (

@@ -19,12 +19,13 @@ Order of application, in every city, year and sector (each step works on what th
 
 Emissions = D2 + M4 x F3.
 
-How it is vectorised: a product Π_k (1 - x_k) is exp(Σ_k log1p(-x_k)), and a measure's uptake is 0 before its start,
-1 from its full year and only in between a curve. So the sums over measures are built from *events*: each
-(measure, sector) adds its constant log1p(-value) from its full year on (one scatter, then a cumulative sum over
-the years) and its curve values only in the years of its ramp (one scatter of those few values). No (city x year x
-measure) array is ever built, and the cost grows with the number of measures and ramp years, not with their
-product with the whole horizon. A 100 % cut is counted apart and gives exactly zero.
+How it is vectorised: a product Π_k (1 - x_k) is exp(Σ_k log1p(-x_k)), and the sum over the measures acting on a
+sector is a matrix product of the (city, measure, year) array of log1p(-x) with the (city, column, measure) 0/1
+weights of the measures' sectors and mechanisms: one batched ``matmul`` for the products, one for the linear sums
+of fuel switching, no (city x year x sector x measure) array. A measure's uptake is 0 before its start and 1 from its
+full year, so its log-share there is a constant broadcast over the years; the uptake curve (and its logarithm) is
+computed only for the years of its ramp. Renewables work on their (measure, sector) pairs only. A 100 % cut is
+counted apart (its logarithm would be -inf) and gives exactly zero.
 """
 
 from __future__ import annotations
