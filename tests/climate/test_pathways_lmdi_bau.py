@@ -94,6 +94,7 @@ def test_default_drivers_have_sources_for_every_driver():
         assert d.version.startswith(country)
         bau = project_bau(BaseInventory(2020, {"I": 1.0}, {"I": 1.0}), d, 2060)
         assert np.isfinite(bau.total).all() and set(bau.sources) >= {"population", "gdp", "grid_factor"}
+        assert bau.drivers_version == d.version  # the BAU records which driver set produced it
     assert "Guangdong" in regions("CN") and len(regions("CN")) == 30 and regions("US") == ["California"]
 
 
