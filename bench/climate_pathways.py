@@ -166,10 +166,13 @@ def main() -> int:
     table.row("one city: + Shapley wedges (per sector, exact <= 10)", timed(lambda: wedges(pw, "shapley"), repeat=5))
     w = wedges(pw, "shapley")
     print(f"  Shapley methods by sector: {w.method_by_sector}")
-    ok = e.median_ms < TARGETS["fleet"] and e.median_ms < 3 * f.median_ms and one.median_ms < TARGETS["one_city"]
+    fleet_ok = e.median_ms < TARGETS["fleet"]
+    ratio_ok = e.median_ms < 3 * f.median_ms
+    one_ok = one.median_ms < TARGETS["one_city"]
     print(
-        f"targets: fleet < {TARGETS['fleet']:.0f} ms and < 3x floor; one city < {TARGETS['one_city']:.0f} ms -> "
-        f"{'met' if ok else 'NOT met'} (printed only; QUICK={QUICK})"
+        f"targets (printed only; QUICK={QUICK}): fleet < {TARGETS['fleet']:.0f} ms: {'met' if fleet_ok else 'NOT met'}; "
+        f"fleet < 3x the (C,T,S,K) floor: {'met' if ratio_ok else 'NOT met'}; "
+        f"one city < {TARGETS['one_city']:.0f} ms: {'met' if one_ok else 'NOT met'}"
     )
     return 0
 

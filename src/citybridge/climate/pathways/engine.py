@@ -68,12 +68,13 @@ def _weights(m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None]:
     act = kind == ACTIVITY
     fs = kind == FUEL_SWITCH
     sect = np.swapaxes(m.sectors, 1, 2)  # (C, S, K)
-    groups = ((act & (car != 2)) | (kind == METHANE), act & (car != 1), fs, kind == GRID)
-    w_log = np.concatenate([sect * g[:, None, :] for g in groups], axis=1)
+    C, S_, K = sect.shape
+    groups = np.stack([(act & (car != 2)) | (kind == METHANE), act & (car != 1), fs, kind == GRID], axis=1)
+    w_log = (groups[:, :, None, :] * sect[:, None, :, :]).reshape(C, 4 * S_, K)
     if not fs.any():
         return w_log, None
-    f = sect * fs[:, None, :]
-    w_lin = np.concatenate([f, f * m.mwh_per_tco2[:, None, :], f * m.emission_ratio[:, None, :]], axis=1)
+    coef = np.stack([fs.astype(float), fs * m.mwh_per_tco2, fs * m.emission_ratio], axis=1)  # (C, 3, K)
+    w_lin = (coef[:, :, None, :] * sect[:, None, :, :]).reshape(C, 3 * S_, K)
     return w_log, w_lin
 
 
