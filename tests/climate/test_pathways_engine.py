@@ -210,6 +210,9 @@ def test_errors_are_codes_with_params():
         pathway(bau, [Measure("m", "activity", ("I",), Uptake(2020, 2025), share=-0.1)])
     assert e.value.code == "measure_share_negative"
     with pytest.raises(PathwayError) as e:
+        pathway(bau, [Measure("m", "activity", ("I",), Uptake(-5, 2025), share=0.2)])
+    assert e.value.code == "uptake_year_invalid" and e.value.params["year"] == "-5"
+    with pytest.raises(PathwayError) as e:
         m = Measure("m", "activity", ("I",), Uptake(2020, 2025), share=0.1)
         pathway(bau, [m, m])
     assert e.value.code == "duplicate_measure"

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .bau import BauArrays
-from .measures import ACTIVITY, FUEL_SWITCH, GRID, METHANE, RENEWABLES, MeasureArrays, ramp_value, uptake_fraction
+from .measures import ACTIVITY, FUEL_SWITCH, GRID, METHANE, RENEWABLES, MeasureArrays, uptake_fraction
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,22 @@ def _segments(y0: float, T: int, start: np.ndarray, full: np.ndarray) -> tuple[n
     return t_lo, t_full
 
 
+def _curves(years: np.ndarray, m: MeasureArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Uptake curves computed once per distinct (start, full, shape, steepness): a (U, T) table and, for every
+    measure slot (flat c*K + k), its row in it. Plans share few distinct curves, so this is cheap. The key is
+    exact for whole years in 1900-2200, which ``validate_measure`` enforces."""
+    start = m.start.reshape(-1)
+    full = m.full.reshape(-1)
+    sc = m.s_curve.reshape(-1)
+    key = (start * 8192.0 + full) * 2.0 + sc + 1j * np.where(sc, m.steepness.reshape(-1), 0.0)
+    uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    table = uptake_fraction(
+        years.astype(float), start[first][None, :], full[first][None, :], sc[first][None, :],
+        m.steepness.reshape(-1)[first][None, :],
+    )[0].T  # fmt: skip
+    return np.ascontiguousarray(table), inv.reshape(-1)
+
+
 def _weights(m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None]:
     """(C, 4S, K) 0/1 weights of the product columns — [0, S) fuel survival, [S, 2S) electricity survival,
     [2S, 3S) fuel-switch survival, [3S, 4S) grid survival — and, when some measure switches fuel, (C, 3S, K) weights
@@ -78,7 +94,9 @@ def _weights(m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None]:
     return w_log, w_lin
 
 
-def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+def _sums(
+    years: np.ndarray, m: MeasureArrays, S: int, curves: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(C, 4S, T) Σ_k log1p(-x_k) of the product columns, (C, 4S, T) counts of 100 % cuts there (or None), and
     (C, 3S, T) linear sums over fuel switches (or None); see ``_weights``."""
     C, K = m.kind.shape
@@ -99,10 +117,8 @@ def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.n
         first = np.cumsum(n) - n
         j = np.repeat(np.arange(C * K), n)
         t = t_lo.reshape(-1)[j] + (np.arange(total) - first[j])
-        start = m.start.reshape(-1)[j]
-        tau = (years[t] - start) / (m.full.reshape(-1)[j] - start)
-        np.clip(tau, 0.0, 1.0, out=tau)
-        xr = value.reshape(-1)[j] * ramp_value(tau, m.s_curve.reshape(-1)[j], m.steepness.reshape(-1)[j])
+        table, combo = curves
+        xr = value.reshape(-1)[j] * table.reshape(-1)[combo[j] * T + t]
         flat = j * T + t
         lx.reshape(-1)[flat] = np.log1p(-xr)
         if x is not None:
@@ -115,7 +131,9 @@ def _sums(years: np.ndarray, m: MeasureArrays, S: int) -> tuple[np.ndarray, np.n
     return logs, zeros, lin
 
 
-def _renewables(years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray) -> np.ndarray | None:
+def _renewables(
+    years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray, curves: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray | None:
     """(C, S, T) share of each sector's BAU electricity (``mwh_t``, (C or 1, S, T)) displaced before the cap: each
     renewables measure's MWh x uptake, split between its sectors in proportion to their BAU use of the year."""
     C, K = m.kind.shape
@@ -124,13 +142,8 @@ def _renewables(years: np.ndarray, m: MeasureArrays, mwh_t: np.ndarray) -> np.nd
     cs, ks = np.nonzero((m.kind == RENEWABLES) & (m.value > 0))
     if cs.size == 0:
         return None
-    u = uptake_fraction(
-        years.astype(float),
-        m.start[cs, ks][:, None],
-        m.full[cs, ks][:, None],
-        m.s_curve[cs, ks][:, None],
-        m.steepness[cs, ks][:, None],
-    )[:, :, 0]  # (R, T)
+    table, combo = curves
+    u = table[combo[cs * K + ks]]  # (R, T)
     xr = u * m.value[cs, ks][:, None]
     r, s = np.nonzero(m.sectors[cs, ks] > 0)  # sorted by r
     keep = np.bincount(r, minlength=len(cs)) > 0
@@ -161,7 +174,8 @@ def run_arrays(
     C = max(direct.shape[0], measures.kind.shape[0])
     T = len(years)
     years = np.asarray(years)
-    logs, zeros, lin = _sums(years, measures, S)
+    curves = _curves(years, measures)
+    logs, zeros, lin = _sums(years, measures, S, curves)
     surv = np.exp(logs)
     if zeros is not None:
         surv[zeros > 0] = 0.0
@@ -190,7 +204,7 @@ def run_arrays(
     # 3. grid factor
     factor = np.broadcast_to(grid[:, None, :] * s_grid, (C, S, T))
     # 4. local renewables
-    share = _renewables(years, measures, m0)
+    share = _renewables(years, measures, m0, curves)
     m4 = m2 - np.minimum(m2, m0 * share) if share is not None else m2
     d2 = np.broadcast_to(d2, (C, S, T))
     m4 = np.broadcast_to(m4, (C, S, T))

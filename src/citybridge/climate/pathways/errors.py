@@ -20,6 +20,7 @@ ERROR_CODES: dict[str, tuple[str, ...]] = {
     "measure_no_sectors": ("measure",),
     "uptake_end_before_start": ("measure", "start_year", "full_year"),
     "uptake_steepness_invalid": ("measure", "steepness"),
+    "uptake_year_invalid": ("measure", "year"),  # not a whole year in 1900-2200
     "driver_series_gap": ("driver", "year"),  # a year of the projection is missing from a driver series
     "driver_value_invalid": ("driver", "year", "value"),  # NaN, infinite, or a grid factor below zero
     "negative_population": ("year", "value"),

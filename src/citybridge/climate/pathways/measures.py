@@ -37,6 +37,8 @@ CARRIERS: tuple[str, ...] = ("all", "fuel", "electricity")
 SHAPES: tuple[str, ...] = ("linear", "s_curve")
 KIND = {m: i for i, m in enumerate(MECHANISMS)}
 ACTIVITY, METHANE, FUEL_SWITCH, GRID, RENEWABLES = range(5)
+#: uptake years the engine accepts (whole years; the engine keys uptake curves on them)
+YEAR_MIN, YEAR_MAX = 1900, 2200
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ def validate_measure(m: Measure) -> None:
     u = m.uptake
     if u.shape not in SHAPES:
         raise PathwayError("unknown_mechanism", measure=m.key, mechanism=f"uptake:{u.shape}")
+    for y in (u.start_year, u.full_year):
+        if not (isinstance(y, int) and YEAR_MIN <= y <= YEAR_MAX):
+            raise PathwayError("uptake_year_invalid", measure=m.key, year=str(y))
     if u.full_year < u.start_year:
         raise PathwayError("uptake_end_before_start", measure=m.key, start_year=u.start_year, full_year=u.full_year)
     if not (math.isfinite(u.steepness) and u.steepness > 0):
