@@ -22,9 +22,8 @@ Emissions = D2 + M4 x F3.
 How it is vectorised: a product Π_k (1 - x_k) is exp(Σ_k log1p(-x_k)), and the sum over the measures acting on a
 sector is a matrix product of the (city, measure, year) array of log1p(-x) with the (city, column, measure) 0/1
 weights of the measures' sectors and mechanisms: one batched ``matmul`` for the products, one for the linear sums
-of fuel switching, no (city x year x sector x measure) array. A measure's uptake is 0 before its start and 1 from its
-full year, so its log-share there is a constant broadcast over the years; the uptake curve (and its logarithm) is
-computed only for the years of its ramp. Renewables work on their (measure, sector) pairs only. A 100 % cut is
+of fuel switching; no (city x year x sector x measure) array is built. Uptake curves are computed once per distinct
+(start, full, shape, steepness) and gathered. Renewables work on their (measure, sector) pairs only. A 100 % cut is
 counted apart (its logarithm would be -inf) and gives exactly zero.
 """
 
@@ -50,14 +49,6 @@ class PlanArrays:
     @property
     def emissions(self) -> np.ndarray:
         return self.direct + self.electricity_mwh * self.factor
-
-
-def _segments(y0: float, T: int, start: np.ndarray, full: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First year index of the ramp (uptake strictly between 0 and 1) and first index at full uptake (T = never)."""
-    t_full = np.clip(np.ceil(full - y0), 0, T).astype(np.int64)
-    t_lo = np.clip(np.floor(start - y0) + 1, 0, T).astype(np.int64)
-    t_lo = np.where(full - start <= 0, t_full, np.minimum(t_lo, t_full))
-    return t_lo, t_full
 
 
 def _curves(years: np.ndarray, m: MeasureArrays) -> tuple[np.ndarray, np.ndarray]:
@@ -100,33 +91,20 @@ def _sums(
     """(C, 4S, T) Σ_k log1p(-x_k) of the product columns, (C, 4S, T) counts of 100 % cuts there (or None), and
     (C, 3S, T) linear sums over fuel switches (or None); see ``_weights``."""
     C, K = m.kind.shape
-    T = len(years)
-    y0 = float(years[0])
     value = np.where(m.kind == RENEWABLES, 0.0, m.value)
-    t_lo, t_full = _segments(y0, T, m.start, m.full)
+    table, combo = curves
+    u = table[combo.reshape(C, K)]  # (C, K, T) uptake, from the table of distinct curves
+    with np.errstate(divide="ignore"):
+        lx = np.log1p(u * -value[:, :, None])
     full_hit = value >= 1.0
-    lconst = np.log1p(-np.where(full_hit, 0.0, value))
-    after = np.arange(T)[None, None, :] >= t_full[:, :, None]  # (C, K, T): full uptake
-    lx = np.where(after, lconst[:, :, None], 0.0)
     w_log, w_lin = _weights(m, S)
-    x = np.where(after, value[:, :, None], 0.0) if w_lin is not None else None
-    # the ramp: only the years strictly between start and full need the uptake curve
-    n = np.where(value > 0, t_full - t_lo, 0).reshape(-1)
-    total = int(n.sum())
-    if total:
-        first = np.cumsum(n) - n
-        j = np.repeat(np.arange(C * K), n)
-        t = t_lo.reshape(-1)[j] + (np.arange(total) - first[j])
-        table, combo = curves
-        xr = value.reshape(-1)[j] * table.reshape(-1)[combo[j] * T + t]
-        flat = j * T + t
-        lx.reshape(-1)[flat] = np.log1p(-xr)
-        if x is not None:
-            x.reshape(-1)[flat] = xr
-    logs = np.matmul(w_log, lx)
-    zeros = None
+    hit = None
     if full_hit.any():
-        zeros = np.matmul(w_log, (after & full_hit[:, :, None]).astype(float))
+        hit = (u >= 1.0) & full_hit[:, :, None]  # a 100 % cut reached: counted apart, its log set to 0
+        lx[hit] = 0.0
+    x = u * value[:, :, None] if w_lin is not None else None
+    logs = np.matmul(w_log, lx)
+    zeros = np.matmul(w_log, hit.astype(float)) if hit is not None else None
     lin = np.matmul(w_lin, x) if x is not None else None
     return logs, zeros, lin
 
