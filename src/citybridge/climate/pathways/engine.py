@@ -8,7 +8,10 @@ Order of application, in every city, year and sector (each step works on what th
 2. **Fuel switch** (``fuel_switch``): of the fuel left after step 1, Π_k (1 - x_k) stays; the part removed,
    R = D1 x (1 - Π_k (1 - x_k)), is shared between the switching measures in proportion to x_k and reappears as
    electricity (R_k x mwh_per_tco2_k MWh) and/or another fuel (R_k x emission_ratio_k t CO2e). So an efficiency
-   gain of step 1 shrinks the fuel that is switched: no double counting.
+   gain of step 1 shrinks the fuel that is switched: no double counting. Switches on one sector compete for the
+   same fuel: adding a second, less effective switch takes part of the fuel from the first (e.g. two 100 % switches
+   share the fuel half and half), so "a new measure never raises emissions" is promised for activity, methane, grid
+   and renewables measures and for a switch that is the sector's only one, not for a weaker competing switch.
 3. **Grid factor** (``grid``): the sector's grid factor is multiplied by Π_k (1 - x_k); it applies to all the
    electricity left after steps 1-2, including electricity added by fuel switching, and to nothing else.
 4. **Local renewables** (``renewables``): each measure's MWh of the year (MWh x uptake) is split between its sectors
