@@ -130,3 +130,20 @@ def test_shapley_symmetric_measures_get_equal_wedges():
     assert w[5, 0] == pytest.approx(w[5, 1], rel=1e-15)
     # 100 x (1 - 0.36) = 64 split in two
     assert w[5, 0] == pytest.approx(32.0, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), st.floats(0.01, 1.0), st.floats(0.0, 0.999), st.floats(0.0, 0.999), st.sampled_from(SECTORS))
+def test_property_a_cleaner_only_fuel_switch_never_raises_emissions(case, share, ratio, elec, sector):
+    # the sector's only switch, to a cleaner mix: each t CO2e of fuel becomes ratio t of fuel and electricity worth
+    # less than 1 - ratio t at the highest grid factor of the projection
+    bau, ms = case
+    ms = [m for m in ms if m.mechanism != "fuel_switch"]
+    top = float(bau.arrays.grid.max())
+    mwh = elec * (1 - ratio) / top if top > 0 else 0.0
+    up = Uptake(2022, 2035)
+    off = Measure("fs", "fuel_switch", (sector,), up, share=0.0, mwh_per_tco2=mwh, emission_ratio=ratio)
+    on = Measure("fs", "fuel_switch", (sector,), up, share=share, mwh_per_tco2=mwh, emission_ratio=ratio)
+    before = pathway(bau, ms + [off]).by_sector
+    after = pathway(bau, ms + [on]).by_sector
+    assert (after <= before * (1 + 1e-12) + 1e-9).all()
