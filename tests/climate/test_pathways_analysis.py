@@ -24,6 +24,7 @@ from citybridge.climate.pathways import (
     progress,
     project_bau,
     rank_measures,
+    summary,
     wedges,
 )
 
@@ -184,3 +185,20 @@ def test_fit_trend_on_a_real_ceads_city():
 def test_bau_stays_finite_for_long_horizons():
     bau = simple_bau({"I": 1.0}, end_year=2100)
     assert np.isfinite(bau.total).all() and len(bau.years) == 81
+
+
+def test_summary_is_json_ready_and_consistent():
+    import json
+
+    pw = pathway(
+        simple_bau(), [now("A", "activity", ("I",), 2021, share=0.1), now("B", "activity", ("I",), 2026, share=0.2)]
+    )
+    w = wedges(pw, "shapley")
+    out = summary(pw, w, Target(2030, base_year=2020, base_emissions=100.0, reduction_share=0.4))
+    json.dumps(out)  # plain lists and numbers only
+    assert out["years"][0] == 2020 and out["plan"][-1] == pytest.approx(72.0)
+    assert out["wedge_method"] == "shapley_exact" and set(out["wedges"]) == {"A", "B"}
+    # wedges add up to BAU - plan in every year
+    for t in range(len(out["years"])):
+        assert out["wedges"]["A"][t] + out["wedges"]["B"][t] == pytest.approx(out["bau"][t] - out["plan"][t], abs=1e-9)
+    assert out["target"]["level"] == pytest.approx(60.0) and out["target"]["gap_in_target_year"] == pytest.approx(12.0)

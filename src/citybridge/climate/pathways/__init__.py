@@ -28,6 +28,7 @@ from .analysis import (
     macc,
     progress,
     rank_measures,
+    summary,
 )
 from .bau import (
     DEFAULT_RESPONSES,
@@ -59,5 +60,5 @@ __all__ = [
     "SectorResponse", "Series", "Source", "Target", "TrendFit", "Uptake", "Wedges", "bau_lmdi", "cumulative_avoided",
     "default_drivers", "expand_grid", "fit_trend", "gap_to_target", "implied_intensity_change", "lmdi", "logmean",
     "macc", "pack_measures", "pathway", "progress", "project_bau", "project_bau_arrays", "rank_measures", "regions",
-    "run_arrays", "run_plan", "uptake_fraction", "wedges",
+    "run_arrays", "run_plan", "summary", "uptake_fraction", "wedges",
 ]  # fmt: skip

@@ -263,3 +263,35 @@ def _judge(sector: str, series: Mapping[int, float], planned_of: Callable[[int],
 def ensure_keys(keys: Sequence[str]) -> None:
     if len(set(keys)) != len(keys):
         raise PathwayError("duplicate_measure", measure=next(k for k in keys if list(keys).count(k) > 1))
+
+
+def summary(pw: Pathway, w: Wedges, target: Target | None = None) -> dict:
+    """Everything the plan page charts, as plain lists and numbers (JSON-ready, t CO2e): years, BAU and plan totals
+    and per sector, wedges per measure (summed over sectors) with the attribution method, cumulative avoided
+    emissions, the measures ranked, and the target path and gap when a target is given."""
+    gap = gap_to_target(pw, target) if target is not None else None
+    out = {
+        "unit": "t CO2e",
+        "years": [int(y) for y in pw.years],
+        "sectors": list(SECTORS),
+        "bau": pw.bau_total.tolist(),
+        "plan": pw.total.tolist(),
+        "bau_by_sector": pw.bau_by_sector.T.tolist(),
+        "plan_by_sector": pw.by_sector.T.tolist(),
+        "wedge_method": w.method,
+        "wedge_method_by_sector": dict(w.method_by_sector),
+        "wedges": {k: w.by_measure[:, j].tolist() for j, k in enumerate(w.keys)},
+        "cumulative_avoided": cumulative_avoided(pw).tolist(),
+        "ranking": [{"key": r.key, "cumulative": r.cumulative, "share": r.share} for r in rank_measures(w, pw)],
+        "drivers_version": pw.bau.drivers_version,
+    }
+    if gap is not None:
+        out["target"] = {
+            "year": gap.target_year,
+            "level": gap.target_level,
+            "path": [None if np.isnan(v) else float(v) for v in gap.target_path],
+            "gap": [None if np.isnan(v) else float(v) for v in gap.gap],
+            "gap_in_target_year": gap.gap_in_target_year,
+            "met": gap.met,
+        }
+    return out
