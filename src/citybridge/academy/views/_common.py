@@ -7,21 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from citybridge.core.concurrency import StaleEdit, current_values
+from citybridge.core.validation import add_to_form
 
 from .. import selectors
 from ..models import Course, OfficialProfile
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
 
 
 def _save(form, write) -> bool:
@@ -36,14 +25,14 @@ def _save(form, write) -> bool:
     except StaleEdit as exc:
         form.show_stale(exc, current_values(exc.instance, form.fields))
     except ValidationError as exc:
-        _form_error(form, exc)
+        add_to_form(form, exc)
     return False
 
 
 def _form_page(request, form, title, cancel_url) -> HttpResponse:
     return render(
         request,
-        "academy/form.html",
+        "core/form.html",
         {"form": form, "title": title, "cancel_url": cancel_url},
         status=409 if getattr(form, "stale", False) else 200,
     )

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core.files import file_response
+from citybridge.core.validation import add_to_form, add_to_messages
 
 from .. import selectors, services
 from ..forms import CourseForm, StatusForm
 from ..ics import CalendarSession, timetable_ics
 from ..messages import problem_message
 from ..models import Academy, CourseStatus, EnrolmentStatus
-from ._common import _course, _errors, _form_error, _form_page, _save
+from ._common import _course, _form_page, _save
 
 
 def _addable_academies(user):
@@ -41,9 +42,9 @@ def course_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The course was created."))
             return redirect("academy:course", pk=course.pk)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return render(
-        request, "academy/form.html", {"form": form, "title": _("New course"), "cancel_url": reverse("academy:index")}
+        request, "core/form.html", {"form": form, "title": _("New course"), "cancel_url": reverse("academy:index")}
     )
 
 
@@ -131,8 +132,7 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("The course status was changed."),
             )
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            add_to_messages(request, exc)
     return redirect("academy:course", pk=course.pk)
 
 

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
 from ..forms import ModuleForm, TopicForm
-from ._common import _errors, _form_page, _save
+from ._common import _form_page, _save
 
 
 @login_required
@@ -117,8 +118,7 @@ def academies(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            add_to_messages(request, exc)
         return redirect("academy:academies")
     rows = list(selectors.academy_list(user=request.user))
     coordinators: dict[int, list[str]] = {}

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
 from ..forms import RosterForm
 from ..roster import template_xlsx
-from ._common import _course, _errors
+from ._common import _course
 
 
 @login_required
@@ -67,8 +68,7 @@ def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
             actor=request.user, upload=upload, sha256=request.POST.get("sha256", ""), apply_changes=confirmed
         )
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
         return redirect(request.path)
     if not report.ok:
         return render(

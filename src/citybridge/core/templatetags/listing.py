@@ -51,12 +51,6 @@ def sort_header(context, label, key) -> SafeString:
     return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
 
 
-@register.simple_tag(takes_context=True)
-def page_url(context, number) -> str:
-    """`?…&page=N` keeping every other query parameter (filters, sort)."""
-    return "?" + _query(context["request"], page=str(number))
-
-
 @register.filter
 def page_numbers(page_obj, radius=2) -> list[int]:
     """The window of page numbers around `page_obj.number`."""
