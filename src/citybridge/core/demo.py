@@ -1,13 +1,15 @@
 """Demo data for the foundation: the real organisations named in the program texts (shared/seeds/).
 
 Chinese names are given only where they are certain (several appear in the seeds themselves); otherwise empty.
-Idempotent: run it again and it updates the same rows.
+Idempotent: run it again and it updates the same rows. Organisations and people go through the core services;
+the demo accounts are made directly (the first program-staff account is the actor of everything else).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from . import services
 from .models import Organisation, Person, Role, RoleMembership, User
 
 # data tables: one record a line reads better than one field a line
@@ -84,8 +86,21 @@ DEMO_USERS = [
 # fmt: on
 
 
+def _staff(email: str) -> User:
+    """The first program-staff account: the bootstrap every later write names as its actor (no service can create
+    the first actor, so this one account is made directly, like `createsuperuser`)."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, is_staff=True, is_superuser=True)
+    RoleMembership.objects.get_or_create(user=user, role=Role.PROGRAM_STAFF, organisation=None)
+    return user
+
+
 @transaction.atomic
 def load(stdout=None) -> dict[str, Organisation]:
+    """Organisations and people through the core services (their validation and history), in the name of the
+    program-staff demo account; found by name and updated when run again."""
+    staff = _staff(DEMO_USERS[0][0])
     orgs: dict[str, Organisation] = {}
     for (
         key,
@@ -102,38 +117,45 @@ def load(stdout=None) -> dict[str, Organisation]:
         web,
         parent,
     ) in ORGANISATIONS:
-        org, _ = Organisation.objects.update_or_create(
+        fields = dict(
             name_en=name_en,
+            name_zh_hans=name_zh,
+            short_name_en=short_en,
+            short_name_zh_hans=short_zh,
+            type=type_,
             country=country,
-            defaults=dict(
-                name_zh_hans=name_zh or None,
-                short_name_en=short_en,
-                short_name_zh_hans=short_zh,
-                type=type_,
-                province_en=prov_en,
-                province_zh_hans=prov_zh,
-                city_en=city_en,
-                city_zh_hans=city_zh,
-                website=web,
-                parent=orgs.get(parent) if parent else None,
-            ),
+            province_en=prov_en,
+            province_zh_hans=prov_zh,
+            city_en=city_en,
+            city_zh_hans=city_zh,
+            website=web,
+            parent=orgs.get(parent) if parent else None,
         )
+        org = Organisation.objects.filter(name_en=name_en, country=country).first()
+        if org is None:
+            org = services.organisation_create(actor=staff, **fields)
+        else:
+            org = services.organisation_update(actor=staff, organisation=org, expected_version=org.version, **fields)
         orgs[key] = org
     for _key, fam_en, giv_en, fam_zh, giv_zh, title_en, title_zh, org_key in PEOPLE:
-        Person.objects.update_or_create(
+        fields = dict(
             family_name_en=fam_en,
             given_name_en=giv_en,
+            family_name_zh_hans=fam_zh,
+            given_name_zh_hans=giv_zh,
+            title_en=title_en,
+            title_zh_hans=title_zh,
             organisation=orgs[org_key],
-            defaults=dict(
-                family_name_zh_hans=fam_zh, given_name_zh_hans=giv_zh, title_en=title_en, title_zh_hans=title_zh
-            ),
         )
-    for email, role, org_key, _label in DEMO_USERS:
+        person = Person.objects.filter(family_name_en=fam_en, given_name_en=giv_en, organisation=orgs[org_key]).first()
+        if person is None:
+            services.person_create(actor=staff, **fields)
+        else:
+            services.person_update(actor=staff, person=person, expected_version=person.version, **fields)
+    for email, role, org_key, _label in DEMO_USERS[1:]:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email, DEMO_PASSWORD, is_staff=(role == Role.PROGRAM_STAFF), is_superuser=(role == Role.PROGRAM_STAFF)
-            )
+            user = User.objects.create_user(email, DEMO_PASSWORD)
         RoleMembership.objects.get_or_create(user=user, role=role, organisation=orgs.get(org_key) if org_key else None)
     if stdout:
         stdout.write(f"core: {len(orgs)} organisations, {len(PEOPLE)} people, {len(DEMO_USERS)} demo users")
