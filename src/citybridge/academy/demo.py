@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +34,9 @@ from .models import (
     Module,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # data tables: one record a line reads better than one field a line
 # fmt: off
@@ -103,7 +107,9 @@ LECTURER_EMAIL = "lecturer@citybridge.local"
 STAFF_EMAIL = "staff@citybridge.local"
 
 
-def _academy(org_key, en, zh, managed, core_orgs) -> Academy:
+def _academy(
+    org_key: str | None, en: str, zh: str, managed: bool, core_orgs: dict[str, Organisation | None]
+) -> Academy:
     org = core_orgs.get(org_key) if org_key else None
     if org is None:
         org, _c = Organisation.objects.get_or_create(
@@ -177,7 +183,7 @@ def _demo_actor() -> User:
 
 
 @transaction.atomic
-def load(stdout=None) -> None:
+def load(stdout: TextIO | None = None) -> None:
     rnd = random.Random(2009)
     core_orgs = {
         k: Organisation.objects.filter(name_en=en).first()

@@ -7,10 +7,15 @@ the demo accounts are made directly (the first program-staff account is the acto
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from . import services
 from .models import Organisation, Person, Role, RoleMembership, User
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # data tables: one record a line reads better than one field a line
 # fmt: off
@@ -97,7 +102,7 @@ def _staff(email: str) -> User:
 
 
 @transaction.atomic
-def load(stdout=None) -> dict[str, Organisation]:
+def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
     """Organisations and people through the core services (their validation and history), in the name of the
     program-staff demo account; found by name and updated when run again."""
     staff = _staff(DEMO_USERS[0][0])

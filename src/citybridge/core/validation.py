@@ -19,7 +19,7 @@ class ErrorCollector:
     def __init__(self) -> None:
         self.errors: dict[str, list] = {}
 
-    def add(self, field: str | None, message) -> None:
+    def add(self, field: str | None, message: str) -> None:
         self.errors.setdefault(field or NON_FIELD_ERRORS, []).append(message)
 
     def merge(self, exc: ValidationError) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,8 +14,13 @@ from citybridge.core.validation import add_to_form
 from .. import selectors
 from ..models import Course, OfficialProfile
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _save(form, write) -> bool:
+    from citybridge.core.concurrency import VersionedForm
+
+
+def _save(form: VersionedForm, write: Callable[[dict], object]) -> bool:
     """Call `write(data)` with the form's data, plus the `expected_version` an edit started from. Errors land on the
     form; a stale edit keeps the user's input and shows the saved values beside it."""
     data = form.data_without_version()
@@ -29,7 +36,7 @@ def _save(form, write) -> bool:
     return False
 
 
-def _form_page(request, form, title, cancel_url) -> HttpResponse:
+def _form_page(request: HttpRequest, form: VersionedForm, title: str, cancel_url: str) -> HttpResponse:
     return render(
         request,
         "core/form.html",

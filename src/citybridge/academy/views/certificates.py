@@ -37,7 +37,7 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("academy:course", pk=course.pk)
 
 
-def _certificate(request, pk) -> Certificate:
+def _certificate(request: HttpRequest, pk: int) -> Certificate:
     cert = selectors.certificate_get(user=request.user, pk=pk)
     _course(request, cert.enrolment.course_id, "academy.manage_course")
     return cert

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +23,13 @@ from ..messages import problem_message
 from ..models import Academy, CourseStatus, EnrolmentStatus
 from ._common import _course, _form_page, _save
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _addable_academies(user):
+    from citybridge.core.models import User
+
+
+def _addable_academies(user: User) -> QuerySet[Academy]:
     ids = [a.pk for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
     return Academy.objects.filter(pk__in=ids).select_related("organisation")
 
@@ -64,7 +71,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         version=course.version,
     )
 
-    def write(data):
+    def write(data: dict) -> None:
         data.pop("academy")
         services.course_update(actor=request.user, course=course, modules=data.pop("modules"), **data)
 

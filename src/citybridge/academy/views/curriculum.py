@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,11 @@ from .. import selectors, services
 from ..forms import ModuleForm, TopicForm
 from ._common import _form_page, _save
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from citybridge.core.concurrency import VersionedForm
+
 
 @login_required
 def curriculum(request: HttpRequest) -> HttpResponse:
@@ -31,7 +38,16 @@ def curriculum(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_form(request, form_cls, initial, write, title, success, redirect_to, version=None):
+def _staff_form(
+    request: HttpRequest,
+    form_cls: type[VersionedForm],
+    initial: dict,
+    write: Callable[[dict], object],
+    title: str,
+    success: str,
+    redirect_to: str,
+    version: int | None = None,
+) -> HttpResponse:
     if not request.user.has_perm("academy.manage_curriculum"):
         raise PermissionDenied
     form = form_cls(request.POST or None, initial=initial, version=version)

@@ -41,7 +41,7 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("academy:course", pk=course.pk)
 
 
-def _enrolment(request, pk) -> Enrolment:
+def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
     enrolment = selectors.enrolment_get(user=request.user, pk=pk)
     _course(request, enrolment.course_id, "academy.manage_course")
     return enrolment

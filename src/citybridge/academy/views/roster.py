@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,9 @@ from .. import selectors, services
 from ..forms import RosterForm
 from ..roster import template_xlsx
 from ._common import _course
+
+if TYPE_CHECKING:
+    from ..models import Course
 
 
 @login_required
@@ -57,7 +62,7 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
+def _roster_confirm(request: HttpRequest, course: Course | None) -> HttpResponse:
     upload = selectors.roster_upload(user=request.user, pk=request.POST["upload"], course=course)
     if upload is None:
         messages.error(request, _("This preview has expired or was already imported: upload the file again."))
