@@ -128,26 +128,21 @@ def _timetable(actor: User, course: Course, modules: list[Module], lecturer: Per
         if day_index % 7 != 6:
             module = modules[mi % len(modules)]
             formats = module.formats or ["lecture"]
-            services.session_save(
-                actor=actor,
-                course=course,
-                date=d,
-                start_time=time(9),
-                end_time=time(12),
-                format="lecture",
-                module=module,
-                lecturer=lecturer if day_index % 3 == 0 else None,
-            )
-            services.session_save(
-                actor=actor,
-                course=course,
-                date=d,
-                start_time=time(14),
-                end_time=time(17),
-                format=formats[(day_index % len(formats))] if len(formats) > 1 else "lecture",
-                module=module,
-                site=course.location_en or "",
-            )
+            afternoon = formats[(day_index % len(formats))] if len(formats) > 1 else "lecture"
+            for start, end, format_, extra in (
+                (9, 12, "lecture", {"lecturer": lecturer if day_index % 3 == 0 else None}),
+                (14, 17, afternoon, {"site": course.location_en or ""}),
+            ):
+                services.session_save(
+                    actor=actor,
+                    course=course,
+                    date=d,
+                    start_time=time(start),
+                    end_time=time(end),
+                    format=format_,
+                    module=module,
+                    **extra,
+                )
             used += 1
             if used >= module.days:
                 mi, used = mi + 1, 0
@@ -309,18 +304,10 @@ def load(stdout: TextIO | None = None) -> None:
             services.certificate_issue_all(actor=staff, course=course)
     # an open course at NAMC in the coming months, with a timetable and a class still filling up
     upcoming_start = today + timedelta(days=(7 - today.weekday()) % 7 + 28)
-    course = services.course_create(
-        actor=staff,
-        academy=academies[0],
-        modules=[modules[5], modules[0]],
-        title_en="Climate Action Planning for City Leaders",
-        title_zh_hans="城市领导者气候行动规划",
-        start_date=upcoming_start,
-        end_date=upcoming_start + timedelta(days=13),
-        location_en="Beijing",
-        location_zh_hans="北京",
-    )
-    _timetable(staff, course, [modules[5], modules[0]], lecturer)
+    climate = [modules[5], modules[0]]
+    en, zh = "Climate Action Planning for City Leaders", "城市领导者气候行动规划"
+    course = _course(staff, academies[0], en, zh, upcoming_start, 13, climate)
+    _timetable(staff, course, climate, lecturer)
     services.course_set_status(actor=staff, course=course, status="open")
     for o in officials[:24]:
         services.enrolment_create(actor=staff, course=course, official=o)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from citybridge.core.concurrency import VersionedForm
+
+M = TypeVar("M")
 
 
 def _save(form: VersionedForm, write: Callable[[dict], object]) -> bool:
@@ -45,21 +47,21 @@ def _form_page(request: HttpRequest, form: VersionedForm, title: str, cancel_url
     )
 
 
-def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
+def _fetch(request: HttpRequest, get: Callable[..., M], pk: int, perm: str) -> M:
+    """The object through its scoped selector (missing or outside the user's scope: 404), if the user has `perm` on
+    it (else 403)."""
     try:
-        course = selectors.course_get(user=request.user, pk=pk)
-    except Course.DoesNotExist:
+        obj = get(user=request.user, pk=pk)
+    except ObjectDoesNotExist:
         raise Http404
-    if not request.user.has_perm(perm, course):
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-    return course
+    return obj
+
+
+def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
+    return _fetch(request, selectors.course_get, pk, perm)
 
 
 def _official(request: HttpRequest, pk: int, perm: str = "academy.view_official") -> OfficialProfile:
-    try:
-        official = selectors.official_get(user=request.user, pk=pk)
-    except OfficialProfile.DoesNotExist:
-        raise Http404
-    if not request.user.has_perm(perm, official):
-        raise PermissionDenied
-    return official
+    return _fetch(request, selectors.official_get, pk, perm)
