@@ -1,8 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def navigation(request) -> dict[str, list[tuple[str, str]]]:
+
+def navigation(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
     """The top navigation; each program's section is listed once its app provides pages."""
     items = [(_("Home"), reverse("home"))]
     user = getattr(request, "user", None)

@@ -8,26 +8,33 @@ tie-breaker. The view passes the returned `sort` to the template, where `{% sort
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import F, QuerySet
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import OrderBy
+    from django.http import HttpRequest
+
 
 SORT_PARAM = "sort"
 
 
-def _order(field: str, descending: bool):
+def _order(field: str, descending: bool) -> OrderBy:
     """`-field` in the whitelist means "descending when the column is ascending" (e.g. newest first)."""
     if field.startswith("-"):
         field, descending = field[1:], not descending
     return F(field).desc() if descending else F(field).asc()
 
 
-def sort_key(request, allowed: dict[str, tuple[str, ...]], default: str) -> str:
+def sort_key(request: HttpRequest, allowed: dict[str, tuple[str, ...]], default: str) -> str:
     """The requested sort if it is whitelisted (`key` or `-key`), else `default`."""
     raw = (request.GET.get(SORT_PARAM) or "").strip()[:50]
     return raw if raw.removeprefix("-") in allowed else default
 
 
 def sort_queryset(
-    request, qs: QuerySet, allowed: dict[str, tuple[str, ...]], default: str, tiebreaker: str = "id"
+    request: HttpRequest, qs: QuerySet, allowed: dict[str, tuple[str, ...]], default: str, tiebreaker: str = "id"
 ) -> tuple[QuerySet, str]:
     """Order `qs` by `?sort=` among `allowed` (key → database fields); returns the queryset and the sort applied.
 
