@@ -65,6 +65,7 @@ RAW = re.compile(r"<(script|style|pre|code)\b.*?</\1>", re.S | re.I)
 ATTR = re.compile(r"""\b(""" + "|".join(USER_ATTRS) + r""")\s*=\s*("[^"]*"|'[^']*')""", re.I)
 HTML_TAG = re.compile(r"<[^>]+>", re.S)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
+DJANGO_COMMENT = re.compile(r"{%\s*comment\b.*?%}.*?{%\s*endcomment\s*%}", re.S)  # never rendered
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 
 
@@ -77,7 +78,7 @@ def literal_words(text: str) -> list[str]:
 
 
 def untranslated(source: str) -> list[str]:
-    source = COMMENT.sub(" ", BLOCK.sub(" ", RAW.sub(" ", source)))
+    source = COMMENT.sub(" ", BLOCK.sub(" ", RAW.sub(" ", DJANGO_COMMENT.sub(" ", source))))
     found = []
     for match in ATTR.finditer(source):
         value = TAG.sub(" ", match.group(2)[1:-1])
@@ -98,6 +99,8 @@ def test_template_has_no_literal_english(template):
 
 def test_the_check_catches_literal_text():
     assert untranslated("<h1>Hello world</h1>") == ["Hello", "world"]
+    # a {% comment %} block is never rendered; text after it still counts
+    assert untranslated("{% comment %}Notes for developers{% endcomment %}<p>Hello</p>") == ["Hello"]
     assert untranslated('<input placeholder="Search here">') == ["Search", "here"]
     assert untranslated('<h1>{% translate "Hello" %}</h1>{{ name }}') == []
     assert untranslated("{% blocktranslate %}Hello {{ x }}{% endblocktranslate %}") == []

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 
-def _django():
+def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
     import django
 

@@ -22,6 +22,9 @@ def test_demo_loads_twice_and_is_consistent():
     for c in Course.objects.all():
         assert not [p for p in services.course_problems(c) if p.is_error], c
     assert TrainingSummary.objects.exists()
+    from .rules_audit import violations
+
+    assert violations() == []  # the demo holds nothing the services would refuse
     snap = services.impact_current().data["total"]
     from citybridge.academy.models import Enrolment
 

@@ -14,6 +14,7 @@ from citybridge.cities import models, selection, services
 from citybridge.cities.models import SelectionRun
 from citybridge.core.models import WorkerHeartbeat
 from citybridge.core.tasks import reap_stuck_work
+from tests.chinese import has_chinese
 
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
@@ -84,7 +85,7 @@ def test_dead_worker_run_is_shown_stuck_reaped_failed_and_offered_again(staff, c
     run.refresh_from_db()
     assert run.status == "failed" and run.finished_at and run.feasible is None and run.lease_expires_at is None
     assert "stopped before it finished" in run.error["en"][0]
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in run.error["zh-hans"][0])
+    assert has_chinese(run.error["zh-hans"][0])
     assert run.history.first().status == "failed"  # the state change is in the run's history
     assert reap_stuck_work() == {"selection_runs": 0, "tasks": 0}
 

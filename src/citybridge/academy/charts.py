@@ -6,8 +6,12 @@ Labels are translated in the active language; the data comes from selectors.impa
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 #: the font the project's PDFs use for Chinese (Debian/Ubuntu package fonts-wqy-zenhei)
 CJK_FONT_DIR = "/usr/share/fonts/truetype/wqy"
@@ -112,7 +116,7 @@ def impact_chart_sheet(ctx: dict, *, title: str, subtitle: str) -> dict:
     }
 
 
-def _vl_convert():
+def _vl_convert() -> ModuleType:
     """vl-convert with the CJK font registered once per process (it renders Vega-Lite with its own embedded
     engine: no browser, no network)."""
     global _fonts_registered

@@ -153,13 +153,6 @@ def all_training_dates(
     return sorted(dates)
 
 
-def days_by_year(dates: Iterable[date]) -> dict[int, int]:
-    out: dict[int, int] = defaultdict(int)
-    for d in dates:
-        out[d.year] += 1
-    return dict(out)
-
-
 # --------------------------------------------------------------------------- annual
 
 

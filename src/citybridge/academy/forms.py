@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,6 +24,11 @@ from .models import (
     SessionFormat,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from .models import Academy, Course
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -73,7 +80,7 @@ class CourseForm(VersionedForm):
         label=_("Modules"), queryset=Module.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, academies=None, **kwargs):
+    def __init__(self, *args, academies: QuerySet[Academy] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["academy"].queryset = academies
 
@@ -90,7 +97,7 @@ class SessionForm(VersionedForm):
     site = forms.CharField(label=_("Site"), max_length=200, required=False)
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Organisation.objects.none(), required=False)
 
-    def __init__(self, *args, course=None, **kwargs):
+    def __init__(self, *args, course: Course | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.filter(course_modules__course=course)
         from .services import session_lecturer_choices, session_partner_choices
@@ -165,7 +172,7 @@ class RosterForm(forms.Form):
         return self.cleaned_data["file"]
 
 
-def check_roster_upload(upload) -> None:
+def check_roster_upload(upload: UploadedFile) -> None:
     """Size, type (XLSX or CSV by content) and ZIP bounds, before the roster parser opens the file."""
     try:
         check_upload(upload, kinds=("xlsx", "csv"))

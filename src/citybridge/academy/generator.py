@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import time as _time
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,12 +33,17 @@ from .models import (
     TrainingSummary,
 )
 
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from django.db.models import Model
+
 CLASS_SIZE = 45
 SESSIONS_PER_DAY = 2
 COURSE_DAYS = 14  # 12 training days + 2 rest days
 
 
-def _raw_insert(model, rows: list[dict]) -> None:
+def _raw_insert(model: type[Model], rows: list[dict]) -> None:
     """INSERT rows (dicts of attname -> value) with every other column at its default: minutes faster than
     building ORM objects for 200,000 people, and the same rows."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -59,7 +65,7 @@ def _raw_insert(model, rows: list[dict]) -> None:
         cursor.executemany(f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES ({marks})', values)
 
 
-def _reset_sequences(models) -> None:
+def _reset_sequences(models: list[type[Model]]) -> None:
     from django.core.management.color import no_style
 
     statements = connection.ops.sequence_reset_sql(no_style(), models)
@@ -78,12 +84,14 @@ def _insert_attendance(rows: list[tuple]) -> None:
         )
 
 
-def _log(stdout, msg):
+def _log(stdout: TextIO | None, msg: str) -> None:
     if stdout:
         stdout.write(msg)
 
 
-def generate(*, officials: int = 200_000, attendance: int = 2_000_000, seed: int = 7, stdout=None) -> dict:
+def generate(
+    *, officials: int = 200_000, attendance: int = 2_000_000, seed: int = 7, stdout: TextIO | None = None
+) -> dict:
     rnd = random.Random(seed)
     t0 = _time.perf_counter()
     today = timezone.localdate()

@@ -4,6 +4,8 @@ cell goes through core.files.safe_cell. Reads only (the data comes from selector
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -12,6 +14,9 @@ from citybridge.core.files import append, xlsx_bytes
 
 from . import charts, selectors
 from . import impact as impact_engine
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def filter_description(ctx: dict, flt: selectors.ImpactFilter) -> str:
@@ -34,7 +39,7 @@ def _computed(ctx: dict) -> str:
     return timezone.localtime(snap.computed_at).strftime("%Y-%m-%d %H:%M") if snap and snap.computed_at else ""
 
 
-def _figure_rows(items, names: dict | None = None) -> list[list]:
+def _figure_rows(items: Iterable[tuple[str, dict]], names: dict | None = None) -> list[list]:
     return [
         [
             (names or {}).get(k, k) if names is not None else int(k),

@@ -3,6 +3,8 @@ external training, certificates, the per-official per-year compliance summary an
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,9 @@ from simple_history.models import HistoricalRecords
 from citybridge.core import provinces
 from citybridge.core.concurrency import Versioned
 from citybridge.core.models import Organisation, Person, bilingual
+
+if TYPE_CHECKING:
+    from citybridge.core.models import User
 
 # --------------------------------------------------------------------------- choices
 
@@ -75,11 +80,11 @@ class AttendanceStatus(models.TextChoices):
 # --------------------------------------------------------------------------- scope helpers
 
 
-def _academy_ids(user) -> set[int]:
+def _academy_ids(user: User) -> set[int]:
     return user.scoped_organisation_ids("academy_coordinator")
 
 
-def _is_lecturer(user) -> bool:
+def _is_lecturer(user: User) -> bool:
     return bool(user.person_id) and user.has_role("lecturer")
 
 
@@ -87,7 +92,7 @@ def _is_lecturer(user) -> bool:
 
 
 class AcademyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AcademyQuerySet:
+    def visible_to(self, user: User) -> AcademyQuerySet:
         return self if getattr(user, "is_authenticated", False) else self.none()
 
 
@@ -174,7 +179,7 @@ class Module(Versioned):
 
 
 class CourseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CourseQuerySet:
+    def visible_to(self, user: User) -> CourseQuerySet:
         """Staff: all. Academy coordinators: their academies' courses. Lecturers: courses they teach a session in."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -234,7 +239,7 @@ class CourseModule(models.Model):
 
 
 class SessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SessionQuerySet:
+    def visible_to(self, user: User) -> SessionQuerySet:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_program_staff:
@@ -336,7 +341,7 @@ class JurisdictionPopulation(models.Model):
 
 
 class OfficialQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OfficialQuerySet:
+    def visible_to(self, user: User) -> OfficialQuerySet:
         """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers:
         officials confirmed in a course where they teach (names only: views and API drop everything else for them)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -412,7 +417,7 @@ class OfficialProfile(Versioned):
 
 
 class EnrolmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EnrolmentQuerySet:
+    def visible_to(self, user: User) -> EnrolmentQuerySet:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if user.is_program_staff:
@@ -617,7 +622,7 @@ class DuplicateResolution(models.TextChoices):
 
 
 class PossibleDuplicateQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PossibleDuplicateQuerySet:
+    def visible_to(self, user: User) -> PossibleDuplicateQuerySet:
         """Program staff only: a coordinator never learns that someone outside their academy matched."""
         if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_program_staff:
             return self.none()

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy
 
@@ -27,12 +29,15 @@ from .models import (
     TrainingSummary,
 )
 
+if TYPE_CHECKING:
+    from citybridge.core.models import Person, User
+
 
 def restricted() -> Q:
     return Q(Exists(OfficialProfile.objects.filter(person=OuterRef("pk"))))
 
 
-def granted(user) -> Q | None:
+def granted(user: User) -> Q | None:
     ids = user.scoped_organisation_ids("academy_coordinator") if user.is_active else set()
     if not ids:
         return None
@@ -46,7 +51,7 @@ def granted(user) -> Q | None:
     )
 
 
-def export(person) -> dict[str, list[dict]]:
+def export(person: Person) -> dict[str, list[dict]]:
     official = OfficialProfile.objects.filter(person=person).select_related("jurisdiction", "company").first()
     if official is None:
         return {}
@@ -108,7 +113,7 @@ def export(person) -> dict[str, list[dict]]:
     }
 
 
-def erase(person) -> dict[str, int]:
+def erase(person: Person) -> dict[str, int]:
     official = OfficialProfile.objects.filter(person=person).first()
     if official is None:
         return {}

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from citybridge.core.rules import is_program_staff, is_signed_in
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _coordinated(user) -> set[int]:
+    from citybridge.core.models import Person, User
+
+    from .models import Academy, Course, ExternalTraining, OfficialProfile
+
+
+def _coordinated(user: User | AnonymousUser) -> set[int]:
     return user.scoped_organisation_ids("academy_coordinator") if is_signed_in(user) else set()
 
 
 @rules.predicate
-def is_academy_coordinator(user) -> bool:
+def is_academy_coordinator(user: User | AnonymousUser) -> bool:
     return bool(is_signed_in(user) and user.has_role("academy_coordinator") and _coordinated(user))
 
 
 @rules.predicate
-def coordinates_academy(user, academy) -> bool:
+def coordinates_academy(user: User | AnonymousUser, academy: Academy | Course | None) -> bool:
     """academy: an Academy, or a Course (its academy)."""
     if academy is None or not is_signed_in(user):
         return False
@@ -26,14 +35,14 @@ def coordinates_academy(user, academy) -> bool:
 
 
 @rules.predicate
-def teaches_in(user, course) -> bool:
+def teaches_in(user: User | AnonymousUser, course: Course | None) -> bool:
     if course is None or not is_signed_in(user) or not user.person_id or not user.has_role("lecturer"):
         return False
     return course.sessions.filter(lecturer_id=user.person_id).exists()
 
 
 @rules.predicate
-def coordinates_official(user, official) -> bool:
+def coordinates_official(user: User | AnonymousUser, official: OfficialProfile | None) -> bool:
     """The official has a current (not withdrawn) enrolment in a course of an academy the user coordinates."""
     if official is None or not is_signed_in(user):
         return False
@@ -50,12 +59,12 @@ def coordinates_official(user, official) -> bool:
 
 
 @rules.predicate
-def may_change_record_official(user, record) -> bool:
+def may_change_record_official(user: User | AnonymousUser, record: ExternalTraining | None) -> bool:
     """record: anything with an `official` (external training): who may edit the official may edit it."""
     return record is not None and bool((is_program_staff | coordinates_official).test(user, record.official))
 
 
-def person_is_shared(person) -> bool:
+def person_is_shared(person: Person | None) -> bool:
     """The person is also someone else's record: a user account, a lecturer, a partner's contact… (anything
     pointing at them other than their official profile and history)."""
     if person is None or person.pk is None:
@@ -70,7 +79,7 @@ def person_is_shared(person) -> bool:
 
 
 @rules.predicate
-def may_edit_official_person(user, official) -> bool:
+def may_edit_official_person(user: User | AnonymousUser, official: OfficialProfile | None) -> bool:
     """An official's names and contact: staff; a coordinator of the official only while the person is nobody
     else's record, unless core.change_person allows it."""
     if official is None or not is_signed_in(user):

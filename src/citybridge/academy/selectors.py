@@ -49,10 +49,14 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from citybridge.core.models import User
+
     from .models import RosterUpload
 
 
-def _get(queryset: QuerySet, pk):
+def _get(queryset: QuerySet, pk: int) -> Model:
     try:
         obj = queryset.filter(pk=pk).first()
     except (TypeError, ValueError):  # not an id at all (a form's or a body's value): not found either
@@ -62,33 +66,33 @@ def _get(queryset: QuerySet, pk):
     return obj
 
 
-def academy_list(*, user) -> QuerySet[Academy]:
+def academy_list(*, user: User) -> QuerySet[Academy]:
     return Academy.objects.visible_to(user).select_related("organisation")
 
 
-def academy_get(*, user, pk: int) -> Academy:
+def academy_get(*, user: User, pk: int) -> Academy:
     return _get(academy_list(user=user), pk)
 
 
-def topic_list(*, user) -> QuerySet[Topic]:
+def topic_list(*, user: User) -> QuerySet[Topic]:
     return Topic.objects.all() if getattr(user, "is_authenticated", False) else Topic.objects.none()
 
 
-def module_list(*, user) -> QuerySet[Module]:
+def module_list(*, user: User) -> QuerySet[Module]:
     if not getattr(user, "is_authenticated", False):
         return Module.objects.none()
     return Module.objects.prefetch_related("topics")
 
 
-def topic_get(*, user, pk: int) -> Topic:
+def topic_get(*, user: User, pk: int) -> Topic:
     return _get(topic_list(user=user), pk)
 
 
-def module_get(*, user, pk: int) -> Module:
+def module_get(*, user: User, pk: int) -> Module:
     return _get(module_list(user=user), pk)
 
 
-def course_list(*, user, status: str = "", academy: int | None = None) -> QuerySet[Course]:
+def course_list(*, user: User, status: str = "", academy: int | None = None) -> QuerySet[Course]:
     # the confirmed count as a subquery, not a JOIN + GROUP BY over every enrolment: core.paging fetches the page's
     # keys first and evaluates it for those 50 rows only
     confirmed = (
@@ -110,19 +114,19 @@ def course_list(*, user, status: str = "", academy: int | None = None) -> QueryS
     return qs
 
 
-def course_get(*, user, pk: int) -> Course:
+def course_get(*, user: User, pk: int) -> Course:
     return Course.objects.visible_to(user).select_related("academy__organisation").get(pk=pk)
 
 
-def session_get(*, user, pk: int) -> Session:
+def session_get(*, user: User, pk: int) -> Session:
     return _get(Session.objects.visible_to(user).select_related("course"), pk)
 
 
-def enrolment_get(*, user, pk: int) -> Enrolment:
+def enrolment_get(*, user: User, pk: int) -> Enrolment:
     return _get(Enrolment.objects.visible_to(user).select_related("course", "official__person"), pk)
 
 
-def certificate_get(*, user, pk: int) -> Certificate:
+def certificate_get(*, user: User, pk: int) -> Certificate:
     """A certificate of an enrolment the user can see."""
     return _get(
         Certificate.objects.filter(enrolment__in=Enrolment.objects.visible_to(user)).select_related(
@@ -161,7 +165,7 @@ def course_enrolments(*, course: Course) -> QuerySet[Enrolment]:
     ).order_by("status", "official__person__family_name_en", "official__person__family_name_zh_hans", "id")
 
 
-def lecturer_sessions(*, user) -> QuerySet[Session]:
+def lecturer_sessions(*, user: User) -> QuerySet[Session]:
     if not user.person_id:
         return Session.objects.none()
     return Session.objects.filter(lecturer_id=user.person_id).select_related("course__academy__organisation", "module")
@@ -170,7 +174,7 @@ def lecturer_sessions(*, user) -> QuerySet[Session]:
 # --------------------------------------------------------------------------- officials
 
 
-def _with_contact_flag(qs: QuerySet[OfficialProfile], user) -> QuerySet[OfficialProfile]:
+def _with_contact_flag(qs: QuerySet[OfficialProfile], user: User) -> QuerySet[OfficialProfile]:
     """Annotate `contact_ok`: may this user see the official's contact details and service dates (one pass)?"""
     if user.is_program_staff:
         return qs.annotate(contact_ok=Value(True, output_field=BooleanField()))
@@ -189,7 +193,7 @@ def contact_visible(official: OfficialProfile) -> bool:
     return bool(getattr(official, "contact_ok", False))
 
 
-def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
+def official_list(*, user: User, q: str = "") -> QuerySet[OfficialProfile]:
     qs = _with_contact_flag(
         OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction"), user
     )
@@ -202,13 +206,13 @@ def official_list(*, user, q: str = "") -> QuerySet[OfficialProfile]:
     return qs.order_by("person__family_name_en", "person__family_name_zh_hans", "id")
 
 
-def official_get(*, user, pk: int) -> OfficialProfile:
+def official_get(*, user: User, pk: int) -> OfficialProfile:
     return _with_contact_flag(
         OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction", "company"), user
     ).get(pk=pk)
 
 
-def external_training_get(*, user, pk: int) -> ExternalTraining:
+def external_training_get(*, user: User, pk: int) -> ExternalTraining:
     """External training of an official the user can see."""
     return _get(ExternalTraining.objects.filter(official__in=OfficialProfile.objects.visible_to(user)), pk)
 
@@ -258,7 +262,7 @@ def training_year_prepared(year: int) -> bool:
 
 def behind_list(
     *,
-    user,
+    user: User,
     year: int,
     academy: int | None = None,
     organisation: int | None = None,
@@ -344,7 +348,7 @@ def behind_rows(summaries: list[TrainingSummary]) -> list[BehindRow]:
     return [BehindRow(s, names((s.detail or {}).get("year")), names((s.detail or {}).get("window"))) for s in summaries]
 
 
-def behind_summary_get(*, user, pk: int) -> BehindRow:
+def behind_summary_get(*, user: User, pk: int) -> BehindRow:
     """One row of "who is behind" with the names its days come from, for the row's explanation that the page loads
     only when it is opened. Scoped as behind_list (a coordinator: officials enrolled at their academies);
     Http404 outside."""
@@ -357,7 +361,7 @@ def behind_summary_get(*, user, pk: int) -> BehindRow:
     return behind_rows([_get(qs, pk)])[0]
 
 
-def behind_filter_choices(*, user) -> dict:
+def behind_filter_choices(*, user: User) -> dict:
     academies = academy_list(user=user)
     if not user.is_program_staff:
         academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
@@ -479,7 +483,7 @@ class ImpactFilter:
         return self.year is None and self.academies is None and self.topic is None and not self.province
 
 
-def impact_academies(*, user) -> QuerySet[Academy]:
+def impact_academies(*, user: User) -> QuerySet[Academy]:
     """The academies whose figures the user may see: staff every one, a coordinator theirs."""
     qs = academy_list(user=user)
     if not getattr(user, "is_program_staff", False):
@@ -488,7 +492,7 @@ def impact_academies(*, user) -> QuerySet[Academy]:
 
 
 def impact_filter_for(
-    *, user, year: int | None = None, academy: int | None = None, topic: int | None = None, province: str = ""
+    *, user: User, year: int | None = None, academy: int | None = None, topic: int | None = None, province: str = ""
 ) -> ImpactFilter:
     """The filter the user may have: a coordinator is held to their own academies (asking for another one gives
     their own figures, never the other academy's)."""
@@ -657,7 +661,7 @@ def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
     return years, provinces[:200]
 
 
-def impact_filter_choices(*, user, dashboard: dict) -> dict:
+def impact_filter_choices(*, user: User, dashboard: dict) -> dict:
     """For the dashboard (impact_dashboard's result): academies the user may pick, topics, provinces (as on the
     who-is-behind page), years with completed courses; years and provinces are kept in the shared cache until the
     snapshot is next computed."""
@@ -676,7 +680,7 @@ def impact_filter_choices(*, user, dashboard: dict) -> dict:
 # --------------------------------------------------------------------------- possible duplicates
 
 
-def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
+def duplicate_list(*, user: User) -> QuerySet[PossibleDuplicate]:
     """Open possible duplicates (program staff only), both officials loaded in one pass."""
     return (
         PossibleDuplicate.objects.visible_to(user)
@@ -686,7 +690,7 @@ def duplicate_list(*, user) -> QuerySet[PossibleDuplicate]:
     )
 
 
-def roster_upload(*, user, pk, course=None) -> RosterUpload | None:
+def roster_upload(*, user: User, pk: int, course: Course | None = None) -> RosterUpload | None:
     """A roster previewed by this user for this course (or for no course), or None."""
     from .models import RosterUpload
 
@@ -697,6 +701,6 @@ def roster_upload(*, user, pk, course=None) -> RosterUpload | None:
     return RosterUpload.objects.filter(pk=pk, created_by=user, course=course).first()
 
 
-def duplicate_get(*, user, pk: int) -> PossibleDuplicate:
+def duplicate_get(*, user: User, pk: int) -> PossibleDuplicate:
     """An open possible duplicate (program staff only; anyone else gets Http404)."""
     return _get(duplicate_list(user=user), pk)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,6 +13,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from citybridge.core.concurrency import StaleEdit
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from django.http import HttpRequest, HttpResponse
+
+    from citybridge.core.models import User
 
 
 def _pydantic_message(error: dict) -> str:
@@ -60,7 +67,7 @@ def _pydantic_message(error: dict) -> str:
     return _("Enter a valid value.")
 
 
-def _is_pydantic_english(error) -> bool:
+def _is_pydantic_english(error: dict) -> bool:
     """A ValueError raised inside pydantic or a library (English), not one of our own translated messages."""
     return not isinstance(error, DjangoValidationError) and type(error).__module__.split(".")[0] in (
         "pydantic",
@@ -69,7 +76,7 @@ def _is_pydantic_english(error) -> bool:
     )
 
 
-def _field(loc) -> str:
+def _field(loc: Sequence[str | int]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
     return ".".join(parts) or "__all__"
 
@@ -84,7 +91,7 @@ def django_validation_errors(exc: DjangoValidationError) -> list[dict]:
     return [{"field": "__all__", "message": m} for m in exc.messages]
 
 
-def body_ref(get, field: str, pk, *, user) -> Any:
+def body_ref(get: Callable[..., Any], field: str, pk: int | None, *, user: User) -> Any:
     """Resolve an id sent in a request body through a scoped selector ``get(*, user, pk)``.
 
     The rule for ids in bodies (docs/architecture.md): one that does not exist or is outside the user's scope is a
@@ -100,16 +107,16 @@ def body_ref(get, field: str, pk, *, user) -> Any:
 
 
 def install(api: NinjaAPI) -> None:
-    def respond(request, status: int, detail: str, errors: list | None = None):
+    def respond(request: HttpRequest, status: int, detail: str, errors: list | None = None) -> HttpResponse:
         return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
     @api.exception_handler(NinjaValidationError)
-    def _invalid(request, exc):
+    def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors = [{"field": _field(e.get("loc", ())), "message": _pydantic_message(e)} for e in exc.errors]
         return respond(request, 422, _("The request has invalid fields."), errors)
 
     @api.exception_handler(StaleEdit)
-    def _stale(request, exc):
+    def _stale(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
         detail = _(
             "Someone else saved this record after the version you sent (%(sent)s). Its current values, at "
             "version %(version)s, are in “current”: review them and send your change again."
@@ -121,25 +128,25 @@ def install(api: NinjaAPI) -> None:
         return response
 
     @api.exception_handler(DjangoValidationError)
-    def _invalid_model(request, exc):
+    def _invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return respond(request, 422, _("The request has invalid fields."), django_validation_errors(exc))
 
     @api.exception_handler(AuthenticationError)
-    def _unauthenticated(request, exc):
+    def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(request, 401, _("Sign in or send a valid API token."))
 
     @api.exception_handler(PermissionDenied)
-    def _forbidden(request, exc):
+    def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return respond(request, 403, _("You do not have permission to do this."))
 
     @api.exception_handler(Http404)
-    def _not_found(request, exc):
+    def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return respond(request, 404, _("Not found."))
 
     @api.exception_handler(ObjectDoesNotExist)
-    def _does_not_exist(request, exc):
+    def _does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
         return respond(request, 404, _("Not found."))
 
     @api.exception_handler(HttpError)
-    def _http_error(request, exc):
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return respond(request, exc.status_code, str(exc))

@@ -6,10 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 
 from citybridge.core.concurrency import StaleEdit
+
+if TYPE_CHECKING:
+    from ninja import Schema
+
+    from citybridge.core.concurrency import Versioned
 
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,10})"?\s*$')
 
@@ -22,12 +28,12 @@ def expected_version(request: HttpRequest, body_version: int | None) -> int | No
     return int(match.group(1)) if match else None
 
 
-def etag(response: HttpResponse, obj) -> None:
+def etag(response: HttpResponse, obj: Versioned) -> None:
     response["ETag"] = f'"{obj.version}"'
 
 
 @contextmanager
-def stale_as(schema, request: HttpRequest) -> Iterator[None]:
+def stale_as(schema: type[Schema], request: HttpRequest) -> Iterator[None]:
     """A StaleEdit raised inside leaves with the record's current representation in `schema` (409 `current`)."""
     try:
         yield

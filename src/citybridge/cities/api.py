@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from citybridge.cities.models import DataSource, ReportedTarget
 from citybridge.core.api import Id, Pagination, Strict
 
 from . import selectors, services
@@ -57,19 +58,19 @@ class ValueOut(Schema):
     inputs: list
 
     @staticmethod
-    def resolve_indicator(obj) -> str:
+    def resolve_indicator(obj: IndicatorValue) -> str:
         return obj.indicator.code
 
     @staticmethod
-    def resolve_indicator_name(obj) -> str:
+    def resolve_indicator_name(obj: IndicatorValue) -> str:
         return obj.indicator.display_name()
 
     @staticmethod
-    def resolve_source(obj) -> str:
+    def resolve_source(obj: IndicatorValue) -> str:
         return obj.source.code
 
     @staticmethod
-    def resolve_method(obj) -> str:
+    def resolve_method(obj: IndicatorValue) -> str:
         return obj.display_method()
 
 
@@ -78,7 +79,7 @@ class TargetOut(Schema):
     target_type_label: str
 
     @staticmethod
-    def resolve_target_type_label(obj) -> str:
+    def resolve_target_type_label(obj: ReportedTarget) -> str:
         """CDP's category in the request's language (the reported text when it is not one of CDP's)."""
         return obj.display_target_type()
 
@@ -106,7 +107,7 @@ class SourceOut(Schema):
     licence: str
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: DataSource) -> str:
         return obj.display_name()
 
 
@@ -130,11 +131,11 @@ class IndicatorOut(Schema):
     description: str
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: IndicatorDefinition) -> str:
         return obj.display_name()
 
     @staticmethod
-    def resolve_description(obj) -> str:
+    def resolve_description(obj: IndicatorDefinition) -> str:
         from citybridge.core.models import bilingual
 
         return bilingual(obj, "description")
@@ -308,7 +309,7 @@ class RunOut(RunSummaryOut):
         return obj.error_messages()
 
 
-def _staff(request) -> None:
+def _staff(request: HttpRequest) -> None:
     if not request.auth.has_perm("cities.view_selection"):
         raise PermissionDenied
 

@@ -3,6 +3,8 @@ with reported data, a city-coordinator demo user, and one saved selection run. I
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -10,6 +12,9 @@ from citybridge.core.models import Role, RoleMembership, User
 
 from . import services
 from .models import CandidateCity, City, SelectionRun
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 DEMO_PASSWORD = "citybridge-demo-2026"
 COORDINATOR_EMAIL = "hayward@citybridge.local"
@@ -39,7 +44,7 @@ def default_parameters() -> dict:
 
 
 @transaction.atomic
-def load(stdout=None) -> None:
+def load(stdout: TextIO | None = None) -> None:
     # the import is skipped when nothing it reads has changed since the last one (a fingerprint)
     imported = services._import_registry_if_changed(stdout=None)
     if imported is not None or not CandidateCity.objects.exists():

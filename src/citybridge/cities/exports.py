@@ -354,7 +354,7 @@ def run_pdf(run: SelectionRun) -> bytes:
         Spacer(1, 4 * mm),
     ]
 
-    def both(key: str):
+    def both(key: str) -> None:
         story.append(Paragraph(escape(f"{en[1][key]} / {zh[1][key]}"), h2))
 
     both("selected")

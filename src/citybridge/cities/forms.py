@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .labels import group_label
 from .models import ClimateZone, DataAvailable, SizeClass
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from .models import IndicatorDefinition
 
 
 class InterestForm(forms.Form):
@@ -77,7 +84,7 @@ class SelectionForm(forms.Form):
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, initial=0)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
-    def __init__(self, *args, indicators=(), **kwargs):
+    def __init__(self, *args, indicators: Iterable[IndicatorDefinition] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for ind in self.indicators:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citybridge.core.provinces import province_code
 
@@ -27,6 +28,10 @@ from .models import (
     ReportedTarget,
 )
 from .selection import size_class
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TextIO
 
 METHOD_CEADS = (
     "CEADs territorial CO2 (energy and industrial processes), prefecture-level city; Mt × 10⁶ = t. Not a GPC inventory.",
@@ -225,7 +230,7 @@ def _run_city_ids() -> set[int]:
 
     found: set[int] = set()
 
-    def walk(x) -> None:
+    def walk(x: object) -> None:
         if isinstance(x, dict):
             for k, v in x.items():
                 if isinstance(k, str) and k.isdigit():
@@ -310,8 +315,8 @@ class _Values:
         source: DataSource,
         city: City,
         code: str,
-        year,
-        value,
+        year: int | None,
+        value: float | None,
         unit: str | None = None,
         method: tuple[str, str] = ("", ""),
         inputs: list | None = None,
@@ -339,7 +344,7 @@ class _Values:
         return row
 
 
-def import_all(stdout=None) -> ImportReport:
+def import_all(stdout: TextIO | None = None) -> ImportReport:
     """Runs inside the caller's transaction (services._import_registry)."""
     report = ImportReport()
     srcs, inds = _ensure_catalogue()
@@ -496,7 +501,14 @@ def _derive(vals: _Values, derived: DataSource, targets: list[ReportedTarget]) -
             [_inp(first), _inp(years[last])],
         )
 
-    def ratio(num_code: str, den_code: str, out_code: str, scale: float, unit_fn, text: tuple[str, str]):
+    def ratio(
+        num_code: str,
+        den_code: str,
+        out_code: str,
+        scale: float,
+        unit_fn: Callable[..., str | None],
+        text: tuple[str, str],
+    ) -> None:
         for (code, city_id), nums in list(by.items()):
             if code != num_code:
                 continue

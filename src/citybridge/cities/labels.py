@@ -3,12 +3,21 @@ areas, people, the history of a run.  Every function answers in the active langu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from citybridge.core.models import is_chinese
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import Model
+
+    from citybridge.core.models import User
+
+    from .models import City, IndicatorValue
 
 
 def group_label(group: str) -> str:
@@ -72,7 +81,7 @@ def population_basis(value: dict | None) -> str:
     }
 
 
-def person_label(user) -> str:
+def person_label(user: User) -> str:
     """A person's name for "by …": the linked person's name, else the user's own name; never the e-mail."""
     if user is None:
         return "—"
@@ -187,7 +196,7 @@ def parameter_rows(params: dict, city_names: dict[str, str] | None = None) -> li
 # --------------------------------------------------------------------------- history
 
 
-def history_lines(records) -> list[dict[str, str]]:
+def history_lines(records: Iterable[Model]) -> list[dict[str, str]]:
     """Each history record of a run (newest first) with the person and what changed, in words."""
     from .models import RunStatus
 
@@ -235,7 +244,7 @@ def history_lines(records) -> list[dict[str, str]]:
     return out
 
 
-def city_population_note(city) -> str:
+def city_population_note(city: City) -> str:
     """ "whole prefecture, 2020" / "area and year not stated by the source" for a city's registry population."""
     if not city.population_area and not city.population_year:
         return _("area and year not stated by the source")
@@ -243,7 +252,7 @@ def city_population_note(city) -> str:
     return _("%(area)s, %(year)s") % {"area": population_area_label(city.population_area), "year": year}
 
 
-def figure_note(value) -> str:
+def figure_note(value: IndicatorValue) -> str:
     """For a key figure: what its population covers (population values) or which population it was divided by
     (per-person values)."""
     code = value.indicator.code

@@ -6,6 +6,7 @@ The foundation defines City so role memberships can scope to it.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,9 +19,12 @@ from citybridge.core import provinces
 from citybridge.core.models import bilingual, is_chinese
 from citybridge.core.rules import is_program_staff
 
+if TYPE_CHECKING:
+    from citybridge.core.models import User
+
 
 class CityQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CityQuerySet:
+    def visible_to(self, user: User) -> CityQuerySet:
         """City records are public data: every signed-in user sees them."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -205,7 +209,7 @@ class DerivedIndicator(models.Model):
 
 
 class IndicatorValueQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IndicatorValueQuerySet:
+    def visible_to(self, user: User) -> IndicatorValueQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self
@@ -300,7 +304,7 @@ class InterestStatus(models.TextChoices):
 
 
 class ExpressionOfInterestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ExpressionOfInterestQuerySet:
+    def visible_to(self, user: User) -> ExpressionOfInterestQuerySet:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if is_program_staff(user):
@@ -364,10 +368,10 @@ RUN_LEASE_RENEW_EVERY = timedelta(seconds=20)
 
 
 class SelectionRunQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SelectionRunQuerySet:
+    def visible_to(self, user: User) -> SelectionRunQuerySet:
         return self if is_program_staff(user) else self.none()
 
-    def stuck(self, now=None) -> SelectionRunQuerySet:
+    def stuck(self, now: datetime | None = None) -> SelectionRunQuerySet:
         """Runs marked running whose worker's lease has expired (a run claimed before leases existed counts
         from its start)."""
         now = now or timezone.now()

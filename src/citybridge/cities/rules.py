@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from citybridge.core.rules import is_program_staff, is_signed_in
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from citybridge.core.models import User
+
+    from .models import City, ExpressionOfInterest
+
 
 @rules.predicate
-def coordinates_city(user, obj) -> bool:
+def coordinates_city(user: User | AnonymousUser, obj: City | ExpressionOfInterest | None) -> bool:
     """obj: a City, or anything with a city_id (an expression of interest)."""
     if obj is None or not is_signed_in(user) or not user.has_role("city_coordinator"):
         return False

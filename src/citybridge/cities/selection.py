@@ -445,7 +445,7 @@ class _Model:
         counts = constraints.counts
         self.total = sum(counts.values())
 
-        def family(name: str):
+        def family(name: str) -> Any:
             if not with_families:
                 return None
             lit = self.families.get(name)
@@ -454,7 +454,7 @@ class _Model:
                 self.families[name] = lit
             return lit
 
-        def add(ct, name: str) -> None:
+        def add(ct: cp_model.Constraint, name: str) -> None:
             lit = family(name)
             if lit is not None:
                 ct.only_enforce_if(lit)
@@ -511,7 +511,7 @@ class _Model:
         hint: Iterable[int] | None = None,
         fixed: dict[int, int] | None = None,
         presolve: bool = True,
-    ):
+    ) -> list[int] | None:
         self.model.clear_hints()
         if hint is not None:
             chosen = set(hint)

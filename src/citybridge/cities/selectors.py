@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -21,6 +22,14 @@ from .models import (
     ReportedTarget,
     SelectionRun,
 )
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from django.db.models import Model
+
+    from citybridge.core.models import User
+
 
 #: indicators shown as key figures on a profile, in this order
 KEY_FIGURES = (
@@ -45,7 +54,9 @@ KEY_FIGURES = (
 )
 
 
-def city_list(*, user, q: str = "", country: str = "", size_class: str = "", province: str = "") -> QuerySet[City]:
+def city_list(
+    *, user: User, q: str = "", country: str = "", size_class: str = "", province: str = ""
+) -> QuerySet[City]:
     qs = City.objects.visible_to(user).listed()
     if province:  # a code of core.provinces
         qs = qs.filter(province_code=province)
@@ -63,14 +74,14 @@ def city_list(*, user, q: str = "", country: str = "", size_class: str = "", pro
     return qs.order_by("-population", "id")
 
 
-def _get(queryset: QuerySet, pk):
+def _get(queryset: QuerySet, pk: int) -> Model:
     obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise Http404
     return obj
 
 
-def city_get(*, user, pk: int) -> City:
+def city_get(*, user: User, pk: int) -> City:
     return _get(City.objects.visible_to(user), pk)
 
 
@@ -108,7 +119,7 @@ def _latest(values: list[IndicatorValue]) -> dict[str, IndicatorValue]:
     return out
 
 
-def city_profile(*, user, city: City) -> CityProfile:
+def city_profile(*, user: User, city: City) -> CityProfile:
     values = list(IndicatorValue.objects.filter(city=city).select_related("indicator", "source").order_by("year", "id"))
     latest = _latest(values)
     figures = [KeyFigure(latest[c].indicator, latest[c]) for c in KEY_FIGURES if c in latest]
@@ -164,7 +175,7 @@ def indicators_with_data() -> list[IndicatorDefinition]:
     return [i for i in inds if i.ca or i.cn]
 
 
-def city_values(*, user, city: City) -> QuerySet[IndicatorValue]:
+def city_values(*, user: User, city: City) -> QuerySet[IndicatorValue]:
     return (
         IndicatorValue.objects.visible_to(user)
         .filter(city=city)
@@ -173,29 +184,29 @@ def city_values(*, user, city: City) -> QuerySet[IndicatorValue]:
     )
 
 
-def interest_list(*, user) -> QuerySet[ExpressionOfInterest]:
+def interest_list(*, user: User) -> QuerySet[ExpressionOfInterest]:
     return ExpressionOfInterest.objects.visible_to(user).select_related("city")
 
 
-def interest_get(*, user, pk: int) -> ExpressionOfInterest:
+def interest_get(*, user: User, pk: int) -> ExpressionOfInterest:
     return _get(interest_list(user=user), pk)
 
 
-def candidate_pool(*, user) -> QuerySet[CandidateCity]:
+def candidate_pool(*, user: User) -> QuerySet[CandidateCity]:
     if not user.has_perm("cities.manage_pool"):
         return CandidateCity.objects.none()
     return CandidateCity.objects.select_related("city")
 
 
-def run_list(*, user) -> QuerySet[SelectionRun]:
+def run_list(*, user: User) -> QuerySet[SelectionRun]:
     return SelectionRun.objects.visible_to(user).select_related("created_by").defer("result")
 
 
-def run_get(*, user, pk: int) -> SelectionRun:
+def run_get(*, user: User, pk: int) -> SelectionRun:
     return _get(SelectionRun.objects.visible_to(user).select_related("created_by"), pk)
 
 
-def done_run_get(*, user, pk: int) -> SelectionRun:
+def done_run_get(*, user: User, pk: int) -> SelectionRun:
     """A run the user can see that has a result (exports, comparison); Http404 otherwise."""
     run = run_get(user=user, pk=pk)
     if not run.is_done:
@@ -258,6 +269,6 @@ def compare_runs(a: SelectionRun, b: SelectionRun) -> dict:
     }
 
 
-def run_stuck_count(*, now=None) -> int:
+def run_stuck_count(*, now: datetime | None = None) -> int:
     """Runs still marked running whose worker's lease has expired (for /healthz; reading changes nothing)."""
     return SelectionRun.objects.stuck(now).count()

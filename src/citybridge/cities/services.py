@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +44,13 @@ from .models import (
     SizeClass,
 )
 
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import TextIO
+
+    from citybridge.core.models import User
+
+
 logger = logging.getLogger(__name__)
 
 GROUPS = ("CA", "CN")
@@ -54,7 +61,7 @@ MAX_PERTURBATIONS = 500
 # --------------------------------------------------------------------------- import
 
 
-def cities_import(*, actor, stdout=None) -> importer.ImportReport:
+def cities_import(*, actor: User, stdout: TextIO | None = None) -> importer.ImportReport:
     """Import the registry and every bundled dataset on behalf of ``actor`` (permission cities.import_registry):
     all rows or none; safe to run again."""
     require(actor, "cities.import_registry")
@@ -62,7 +69,7 @@ def cities_import(*, actor, stdout=None) -> importer.ImportReport:
 
 
 @transaction.atomic
-def _import_registry(*, stdout=None) -> importer.ImportReport:
+def _import_registry(*, stdout: TextIO | None = None) -> importer.ImportReport:
     """The import itself, with no permission check: for the console (`citybridge import cities`, whose operator
     already holds the server) and the demo loader only; anything reachable from a request calls cities_import.
     Always runs in full, and records the fingerprint of what it imported."""
@@ -73,7 +80,7 @@ def _import_registry(*, stdout=None) -> importer.ImportReport:
     return report
 
 
-def _import_registry_if_changed(*, stdout=None) -> importer.ImportReport | None:
+def _import_registry_if_changed(*, stdout: TextIO | None = None) -> importer.ImportReport | None:
     """The demo's import (no permission check, like _import_registry): skipped (None) when the recorded fingerprint
     matches the bundled files, code and package versions and the registry is there; otherwise a full import."""
     record = ImportRecord.objects.filter(name=importer.FINGERPRINT_NAME).first()
@@ -105,7 +112,7 @@ def _clean_text(value: Any, field: str, *, required: bool, max_length: int) -> s
 @transaction.atomic
 def expression_of_interest_submit(
     *,
-    actor,
+    actor: User,
     city: City,
     contact_name: str,
     contact_email: str,
@@ -143,7 +150,7 @@ def expression_of_interest_submit(
 
 
 @transaction.atomic
-def expression_of_interest_review(*, actor, interest: ExpressionOfInterest, status: str) -> ExpressionOfInterest:
+def expression_of_interest_review(*, actor: User, interest: ExpressionOfInterest, status: str) -> ExpressionOfInterest:
     """Staff accept (the city joins the candidate pool) or mark withdrawn."""
     require(actor, "cities.review_interest", interest)
     if status not in (InterestStatus.ACCEPTED, InterestStatus.WITHDRAWN):
@@ -158,7 +165,7 @@ def expression_of_interest_review(*, actor, interest: ExpressionOfInterest, stat
 
 
 @transaction.atomic
-def candidate_add(*, actor, city: City) -> CandidateCity:
+def candidate_add(*, actor: User, city: City) -> CandidateCity:
     require(actor, "cities.manage_pool")
     candidate, _created = CandidateCity.objects.get_or_create(
         city=city, defaults={"origin": CandidateCity.Origin.STAFF, "added_by": actor}
@@ -167,7 +174,7 @@ def candidate_add(*, actor, city: City) -> CandidateCity:
 
 
 @transaction.atomic
-def candidate_remove(*, actor, city: City) -> None:
+def candidate_remove(*, actor: User, city: City) -> None:
     require(actor, "cities.manage_pool")
     CandidateCity.objects.filter(city=city).delete()
 
@@ -430,7 +437,7 @@ def _enqueue(run_id: int) -> None:
 
 
 def selection_run_create(
-    *, actor, name: str, parameters: dict, notes: str = "", background: bool = True
+    *, actor: User, name: str, parameters: dict, notes: str = "", background: bool = True
 ) -> SelectionRun:
     """Validate, save the run as "queued" and hand it to the background task once the transaction commits.
     Bad input and conflicts a counting argument proves are refused at once (ValidationError) and nothing is
@@ -466,7 +473,7 @@ class _Lease:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.renewed_at = timezone.now()
 
-    def expiry(self, now):
+    def expiry(self, now: datetime) -> datetime:
         return now + RUN_LEASE
 
     def renew(self) -> None:
@@ -549,7 +556,7 @@ def _stuck_failure() -> SelectionFailed:
     )
 
 
-def selection_runs_reap(*, now=None, run_id: int | None = None) -> int:
+def selection_runs_reap(*, now: datetime | None = None, run_id: int | None = None) -> int:
     """Mark failed every running run whose worker's lease has expired (the worker died or hung), with a
     reason in every language, so it can be re-run. Called by the worker when it starts and periodically
     (core.tasks.reap_stuck_work), and for one run before it is re-run. Returns how many were marked."""
@@ -577,7 +584,7 @@ def selection_runs_reap(*, now=None, run_id: int | None = None) -> int:
     return reaped
 
 
-def selection_run_rerun(*, actor, run: SelectionRun) -> SelectionRun:
+def selection_run_rerun(*, actor: User, run: SelectionRun) -> SelectionRun:
     """Recompute a saved run from its stored parameters (same seed): the result is reproduced on the current data."""
     require(actor, "cities.run_selection")
     selection_runs_reap(run_id=run.pk)  # a stuck original is marked failed now, not left "running"
@@ -586,11 +593,11 @@ def selection_run_rerun(*, actor, run: SelectionRun) -> SelectionRun:
 
 
 @transaction.atomic
-def selection_run_delete(*, actor, run: SelectionRun) -> None:
+def selection_run_delete(*, actor: User, run: SelectionRun) -> None:
     require(actor, "cities.run_selection")
     run.delete()
 
 
-def ensure_staff(actor) -> None:
+def ensure_staff(actor: User) -> None:
     if not actor.has_perm("cities.run_selection"):
         raise PermissionDenied(_("You do not have permission to do this."))

@@ -697,7 +697,7 @@ def nangini_scope1_population(row: NanginiCity) -> tuple[Decimal | None, int | N
     return None, None, ""
 
 
-def extract_rows(src: Path, keep) -> tuple[list[str], list[list[str]]]:
+def extract_rows(src: Path, keep: Callable[[dict[str, str]], bool]) -> tuple[list[str], list[list[str]]]:
     """Filter a CSV, keeping the header and the rows for which ``keep(row_dict)`` is true."""
     with src.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)

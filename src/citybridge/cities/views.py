@@ -14,11 +14,12 @@ from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.paging import detail_urls
+from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
-from .models import ClimateZone, InterestStatus, RunStatus, SizeClass
+from .models import ClimateZone, RunStatus, SizeClass
 
 # Objects are fetched first, through the scoped selectors (Http404 outside the user's scope), and the permission
 # to act on them is checked after: 403 only for an object the user can see but may not change.
@@ -94,19 +95,11 @@ def interest_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.expression_of_interest_submit(actor=request.user, city=city, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The expression of interest was submitted."))
             return redirect("cities:city", pk=city.pk)
     return render(request, "cities/interest_form.html", {"form": form, "city": city})
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -220,7 +213,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
                 notes=form.cleaned_data.get("notes", ""),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, _("The selection was saved and is being computed in the background."))
             return redirect("cities:run", pk=run.pk)
@@ -321,7 +314,3 @@ def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.done_run_get(user=request.user, pk=pk)
     return file_response(exports.run_pdf(run), f"selection-{run.pk}-memo.pdf", "application/pdf")
-
-
-def interest_status_choices() -> list[tuple[str, str]]:
-    return InterestStatus.choices

@@ -1,6 +1,7 @@
 """API for organisations and people: /api/v1/organisations, /api/v1/people."""
 
 from datetime import datetime
+from types import TracebackType
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -49,7 +50,7 @@ class Pagination(PageNumberPagination):
     def __init__(self, **kwargs):
         super().__init__(page_size=50, max_page_size=200, **kwargs)
 
-    def paginate_queryset(self, queryset, pagination, request, **params) -> dict:
+    def paginate_queryset(self, queryset: QuerySet, pagination: Schema, request: HttpRequest, **params) -> dict:
         # a deep page costs what the first one does: the page's keys through the ordering's index (core.paging)
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
@@ -74,7 +75,7 @@ class MeOut(Schema):
     roles: list[MembershipOut]
 
     @staticmethod
-    def resolve_roles(obj) -> list:
+    def resolve_roles(obj: User) -> list:
         return obj.memberships
 
 
@@ -134,7 +135,7 @@ class OrganisationIn(OrganisationPatch):
     country: Country
 
 
-def _org_fields(payload: OrganisationPatch, user) -> dict:
+def _org_fields(payload: OrganisationPatch, user: User) -> dict:
     data = payload.model_dump(exclude_unset=True)
     data.pop("version", None)
     if "parent_id" in data:
@@ -201,7 +202,7 @@ class _refused_as_409:
     def __enter__(self):
         return self
 
-    def __exit__(self, kind, exc, tb):
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None):
         if isinstance(exc, services.DeleteRefused):
             raise HttpError(409, exc.messages[0]) from exc
         return False
@@ -239,20 +240,20 @@ class PersonOut(Schema):
         return obj.organisation.display_name() if obj.organisation_id else None
 
     @staticmethod
-    def _contact(obj: Person, context, field: str) -> str | None:
+    def _contact(obj: Person, context: dict, field: str) -> str | None:
         request = context["request"]
         return getattr(obj, field) if request.auth.has_perm("core.view_person_contact", obj) else None
 
     @staticmethod
-    def resolve_email(obj: Person, context) -> str | None:
+    def resolve_email(obj: Person, context: dict) -> str | None:
         return PersonOut._contact(obj, context, "email")
 
     @staticmethod
-    def resolve_phone(obj: Person, context) -> str | None:
+    def resolve_phone(obj: Person, context: dict) -> str | None:
         return PersonOut._contact(obj, context, "phone")
 
     @staticmethod
-    def resolve_notes(obj: Person, context) -> str | None:
+    def resolve_notes(obj: Person, context: dict) -> str | None:
         return PersonOut._contact(obj, context, "notes")
 
 
@@ -271,7 +272,7 @@ class PersonPatch(Strict):
     version: Version | None = None
 
 
-def _person_fields(payload: PersonPatch, user) -> dict:
+def _person_fields(payload: PersonPatch, user: User) -> dict:
     data = payload.model_dump(exclude_unset=True)
     data.pop("version", None)
     if "organisation_id" in data:
@@ -377,15 +378,15 @@ class RoleMembershipOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_role_label(obj) -> str:
+    def resolve_role_label(obj: RoleMembership) -> str:
         return str(obj.get_role_display())
 
     @staticmethod
-    def resolve_organisation_name(obj) -> str | None:
+    def resolve_organisation_name(obj: RoleMembership) -> str | None:
         return obj.organisation.display_name() if obj.organisation_id else None
 
     @staticmethod
-    def resolve_city_name(obj) -> str | None:
+    def resolve_city_name(obj: RoleMembership) -> str | None:
         return obj.city.display_name() if obj.city_id else None
 
 

@@ -13,17 +13,20 @@ from django.core.cache import cache
 from django.utils import timezone
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from .models import User
+
 
 TOKEN_PREFIX = "cb_"
 
 
-def normalise_email(value) -> str:
+def normalise_email(value: str | None) -> str:
     """The one form of an e-mail every sign-in counter and lookup uses: stripped and lower-cased."""
     return str(value or "").strip().lower()
 
 
-def axes_username(request, credentials=None) -> str:
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
     """AXES_USERNAME_CALLABLE: django-axes counts `Staff@X` and `staff@x ` as the same account."""
     field = settings.AXES_USERNAME_FORM_FIELD
     if credentials:
@@ -35,7 +38,9 @@ def axes_username(request, credentials=None) -> str:
 
 
 class EmailBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs) -> User | None:
+    def authenticate(
+        self, request: HttpRequest, username: str | None = None, password: str | None = None, **kwargs
+    ) -> User | None:
         from .models import User
 
         email = normalise_email(username or kwargs.get("email"))
@@ -132,7 +137,7 @@ def device_cookie_value(email: str) -> str:
     return signing.dumps(hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32], salt=_DEVICE_SALT)
 
 
-def is_known_device(request, email: str) -> bool:
+def is_known_device(request: HttpRequest, email: str) -> bool:
     from django.core import signing
 
     value = getattr(request, "COOKIES", {}).get(DEVICE_COOKIE, "")

@@ -85,7 +85,7 @@ def bump_version(instance: Versioned) -> None:
 # --------------------------------------------------------------------------- forms
 
 
-def _comparable(value):
+def _comparable(value: object) -> object:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, models.QuerySet | list | tuple | set):
@@ -99,7 +99,7 @@ def _comparable(value):
     return value
 
 
-def _shown(field: forms.Field, value) -> str:
+def _shown(field: forms.Field, value: object) -> str:
     if isinstance(value, models.QuerySet | list | tuple | set):
         items = [_shown(field, v) for v in value]
         return ", ".join(items) if items else _("(empty)")

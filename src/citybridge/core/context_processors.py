@@ -1,8 +1,14 @@
+from __future__ import annotations
+
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 @cache
@@ -20,7 +26,7 @@ def _nav_items(signed_in: bool, script_prefix: str, urlconf: str) -> tuple[tuple
     return tuple(items)
 
 
-def navigation(request) -> dict[str, tuple[tuple[str, str], ...]]:
+def navigation(request: HttpRequest) -> dict[str, tuple[tuple[str, str], ...]]:
     """The top navigation; each program's section is listed once its app provides pages."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated

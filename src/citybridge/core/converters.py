@@ -1,5 +1,7 @@
 """URL converter for database ids: at most 18 digits, so an absurd id is a 404, never an integer overflow."""
 
+from __future__ import annotations
+
 from django.urls import register_converter
 
 #: the largest id any URL, query or body may name (18 digits; SQLite and PostgreSQL integers hold 19)
@@ -12,7 +14,7 @@ class IdConverter:
     def to_python(self, value: str) -> int:
         return int(value)
 
-    def to_url(self, value) -> str:
+    def to_url(self, value: int) -> str:
         return str(int(value))
 
 

@@ -1,14 +1,21 @@
 """Demo data for the foundation: the real organisations named in the program texts (shared/seeds/).
 
 Chinese names are given only where they are certain (several appear in the seeds themselves); otherwise empty.
-Idempotent: run it again and it updates the same rows.
+Idempotent: run it again and it updates the same rows. Organisations and people go through the core services;
+the demo accounts are made directly (the first program-staff account is the actor of everything else).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
+from . import services
 from .models import Organisation, Person, Role, RoleMembership, User
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # data tables: one record a line reads better than one field a line
 # fmt: off
@@ -84,56 +91,49 @@ DEMO_USERS = [
 # fmt: on
 
 
+# the tables' columns between the key and the last (parent, organisation key): the services' first fields, in order
+ORGANISATION_COLUMNS = services.ORGANISATION_FIELDS[: services.ORGANISATION_FIELDS.index("website") + 1]
+PERSON_COLUMNS = services.PERSON_FIELDS[: services.PERSON_FIELDS.index("title_zh_hans") + 1]
+
+
+def _write(staff: User, found: Organisation | Person | None, entity: str, fields: dict) -> Organisation | Person:
+    """Create through the `<entity>_create` service, or update what an earlier run made (from its version)."""
+    if found is None:
+        return getattr(services, f"{entity}_create")(actor=staff, **fields)
+    update = getattr(services, f"{entity}_update")
+    return update(actor=staff, **{entity: found}, expected_version=found.version, **fields)
+
+
+def _staff(email: str) -> User:
+    """The first program-staff account: the bootstrap every later write names as its actor (no service can create
+    the first actor, so this one account is made directly, like `createsuperuser`)."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, DEMO_PASSWORD, is_staff=True, is_superuser=True)
+    RoleMembership.objects.get_or_create(user=user, role=Role.PROGRAM_STAFF, organisation=None)
+    return user
+
+
 @transaction.atomic
-def load(stdout=None) -> dict[str, Organisation]:
+def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
+    """Organisations and people through the core services (their validation and history), in the name of the
+    program-staff demo account; found by name and updated when run again."""
+    staff = _staff(DEMO_USERS[0][0])
     orgs: dict[str, Organisation] = {}
-    for (
-        key,
-        name_en,
-        name_zh,
-        short_en,
-        short_zh,
-        type_,
-        country,
-        prov_en,
-        prov_zh,
-        city_en,
-        city_zh,
-        web,
-        parent,
-    ) in ORGANISATIONS:
-        org, _ = Organisation.objects.update_or_create(
-            name_en=name_en,
-            country=country,
-            defaults=dict(
-                name_zh_hans=name_zh or None,
-                short_name_en=short_en,
-                short_name_zh_hans=short_zh,
-                type=type_,
-                province_en=prov_en,
-                province_zh_hans=prov_zh,
-                city_en=city_en,
-                city_zh_hans=city_zh,
-                website=web,
-                parent=orgs.get(parent) if parent else None,
-            ),
-        )
-        orgs[key] = org
-    for _key, fam_en, giv_en, fam_zh, giv_zh, title_en, title_zh, org_key in PEOPLE:
-        Person.objects.update_or_create(
-            family_name_en=fam_en,
-            given_name_en=giv_en,
-            organisation=orgs[org_key],
-            defaults=dict(
-                family_name_zh_hans=fam_zh, given_name_zh_hans=giv_zh, title_en=title_en, title_zh_hans=title_zh
-            ),
-        )
-    for email, role, org_key, _label in DEMO_USERS:
+    for key, *values, parent in ORGANISATIONS:
+        fields = dict(zip(ORGANISATION_COLUMNS, values, strict=True), parent=orgs.get(parent) if parent else None)
+        found = Organisation.objects.filter(name_en=fields["name_en"], country=fields["country"]).first()
+        orgs[key] = _write(staff, found, "organisation", fields)
+    for _key, *values, org_key in PEOPLE:
+        fields = dict(zip(PERSON_COLUMNS, values, strict=True), organisation=orgs[org_key])
+        found = Person.objects.filter(
+            family_name_en=fields["family_name_en"], given_name_en=fields["given_name_en"], organisation=orgs[org_key]
+        ).first()
+        _write(staff, found, "person", fields)
+    for email, role, org_key, _label in DEMO_USERS[1:]:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(
-                email, DEMO_PASSWORD, is_staff=(role == Role.PROGRAM_STAFF), is_superuser=(role == Role.PROGRAM_STAFF)
-            )
+            user = User.objects.create_user(email, DEMO_PASSWORD)
         RoleMembership.objects.get_or_create(user=user, role=role, organisation=orgs.get(org_key) if org_key else None)
     if stdout:
         stdout.write(f"core: {len(orgs)} organisations, {len(PEOPLE)} people, {len(DEMO_USERS)} demo users")

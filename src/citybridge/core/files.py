@@ -20,7 +20,13 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
+    from django.core.files.uploadedfile import UploadedFile
     from django.http import HttpResponse
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
 
 # refused on input: C0 controls except tab, newline and carriage return, and DEL (core/input_guard.py, imports)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -68,12 +74,12 @@ def safe_row(values: Iterable[Any]) -> list[Any]:
     return out
 
 
-def append(ws, values: Iterable[Any]) -> None:
+def append(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """``ws.append`` through ``safe_cell`` (also for write-only sheets)."""
     ws.append(safe_row(values))
 
 
-def xlsx_bytes(wb) -> bytes:
+def xlsx_bytes(wb: Workbook) -> bytes:
     """Save a workbook; every text cell of a regular sheet is passed through ``safe_cell`` first (cells written
     with ``ws.cell(...)`` included). Write-only sheets cannot be read back: fill them with ``append``."""
     if not getattr(wb, "write_only", False):
@@ -115,7 +121,9 @@ _BINARY_MAGIC = (b"PK\x03\x04", b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"\x7fELF
 _SMALL_MEMBER = 1024 * 1024  # a member this small may compress well beyond the ratio without harm
 
 
-def zip_problem(fileobj, *, kind: str, max_unzipped: int, max_members: int, max_ratio: int) -> tuple[str, dict] | None:
+def zip_problem(
+    fileobj: BinaryIO, *, kind: str, max_unzipped: int, max_members: int, max_ratio: int
+) -> tuple[str, dict] | None:
     """Why a ZIP container must not be opened, from its central directory only (nothing is inflated):
     ``(code, params)`` or None. zipfile never returns more than a member's declared size, so these bounds hold."""
     try:
@@ -143,7 +151,7 @@ def upload_limit() -> int:
     return settings.CITYBRIDGE_MAX_UPLOAD_BYTES
 
 
-def check_upload(uploaded_file, *, kinds: Iterable[str]) -> str:
+def check_upload(uploaded_file: UploadedFile, *, kinds: Iterable[str]) -> str:
     """Refuse an upload that is too large, not of one of ``kinds`` by content, or a ZIP bomb; return its kind.
 
     ``kinds``: "xlsx", "pptx", "docx" (ZIP-based OOXML), "pdf", "png", "jpeg", "csv" (any text file).

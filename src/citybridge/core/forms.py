@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
@@ -15,6 +15,15 @@ from .auth import account_attempt_allowed, account_failure, account_success, is_
 from .concurrency import VersionedForm
 from .models import Organisation, Person
 from .services import PERSON_FIELDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.contrib.auth.tokens import PasswordResetTokenGenerator
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    from .models import User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -67,15 +76,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(
         self,
-        domain_override=None,
-        subject_template_name=None,
-        email_template_name=None,
-        use_https=False,
-        token_generator=None,
-        from_email=None,
-        request=None,
-        html_email_template_name=None,
-        extra_email_context=None,
+        domain_override: str | None = None,
+        subject_template_name: str | None = None,
+        email_template_name: str | None = None,
+        use_https: bool = False,
+        token_generator: PasswordResetTokenGenerator | None = None,
+        from_email: str | None = None,
+        request: HttpRequest | None = None,
+        html_email_template_name: str | None = None,
+        extra_email_context: dict | None = None,
     ) -> None:
         from django.contrib.sites.shortcuts import get_current_site
         from django.utils.translation import get_language
@@ -95,7 +104,7 @@ def _bilingual_labels(form: forms.ModelForm, labels: dict[str, str]) -> None:
             form.fields[name].label = label
 
 
-def _https_urls(field, **kwargs):
+def _https_urls(field: models.Field, **kwargs) -> forms.Field | None:
     """URLs typed without a scheme get https:// (Django 6's default, chosen now)."""
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"
@@ -105,12 +114,12 @@ def _https_urls(field, **kwargs):
 class ProvinceChoiceField(forms.ChoiceField):
     """A select of province codes that also takes a name as typed ("江苏", "Hebei Province"): mapped to its code."""
 
-    def to_python(self, value) -> str:
+    def to_python(self, value: object) -> str:
         value = super().to_python(value)
         return provinces.province_code(value) or value if value else value
 
 
-def province_field(instance=None, label=None) -> forms.ChoiceField:
+def province_field(instance: Model | None = None, label: str | None = None) -> forms.ChoiceField:
     """A select of the controlled list (China's provinces, the US states), grouped by country, in the page's
     language. A province written before the list existed and not on it is named in the help text (it is kept)."""
     field = ProvinceChoiceField(
@@ -145,7 +154,7 @@ class OrganisationForm(VersionedForm, forms.ModelForm):
             "parent",
         ]
 
-    def __init__(self, *args, fields=None, **kwargs):
+    def __init__(self, *args, fields: Iterable[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if "province_code" in self.fields:
             self.fields["province_code"] = province_field(self.instance)
@@ -236,7 +245,7 @@ class RoleMembershipForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user: User | None = None, **kwargs):
         from citybridge.cities.models import City
 
         from .models import Role

@@ -4,10 +4,16 @@ change, each field by its verbose name with its old and new value as the page sh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+
+if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from .models import User
 
 #: bookkeeping columns nobody edits
 SKIPPED = {"id", "version", "created_at", "updated_at", "search_name"}
@@ -22,7 +28,7 @@ class HistoryLine:
     changes: list[str] = field(default_factory=list)
 
 
-def actor_name(user) -> str:
+def actor_name(user: User | None) -> str:
     """The name of the person behind an account; the e-mail only when the account has no person."""
     if user is None:
         return "—"
@@ -32,7 +38,7 @@ def actor_name(user) -> str:
     return user.get_full_name() or user.email
 
 
-def _label(model, name: str) -> str | None:
+def _label(model: type[Model], name: str) -> str | None:
     for suffix, language in LANGUAGE_SUFFIXES.items():
         if name.endswith(suffix):
             base = model._meta.get_field(name[: -len(suffix)]).verbose_name
@@ -46,7 +52,7 @@ def _label(model, name: str) -> str | None:
     return str(f.verbose_name)
 
 
-def _value(model, name: str, value, related: dict) -> str:
+def _value(model: type[Model], name: str, value: object, related: dict) -> str:
     if value in (None, ""):
         return _("(empty)")
     try:
@@ -63,7 +69,7 @@ def _value(model, name: str, value, related: dict) -> str:
     return str(value)
 
 
-def history_lines(model, queryset, *, limit: int = 10) -> list[HistoryLine]:
+def history_lines(model: type[Model], queryset: QuerySet, *, limit: int = 10) -> list[HistoryLine]:
     """The newest `limit` lines of a historical queryset (newest first). Fields that the model translates appear
     once per language; their untranslated copy is skipped."""
     from modeltranslation.translator import NotRegistered, translator

@@ -8,6 +8,7 @@ recursively. Under /api/ the answer is a 422 in the API's error format, elsewher
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -15,10 +16,15 @@ from django.utils.translation import gettext as _
 
 from .files import CONTROL_RE, has_control_characters
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.http import HttpRequest, HttpResponse, QueryDict
+
 _JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
-def _in_json(value, path: str) -> str | None:
+def _in_json(value: object, path: str) -> str | None:
     """The dotted path of the first key or string with a control character, or None."""
     if isinstance(value, str):
         return (path or "__all__") if has_control_characters(value) else None
@@ -38,7 +44,7 @@ def _in_json(value, path: str) -> str | None:
     return None
 
 
-def _in_query(query) -> str | None:
+def _in_query(query: QueryDict) -> str | None:
     for key, values in query.lists():
         if has_control_characters(key):
             return CONTROL_RE.sub("", key) or "__all__"
@@ -47,7 +53,7 @@ def _in_query(query) -> str | None:
     return None
 
 
-def offending_field(request) -> str | None:
+def offending_field(request: HttpRequest) -> str | None:
     """The first field (query, form or JSON) holding a control character, or None."""
     found = _in_query(request.GET)
     if found or request.method in ("GET", "HEAD", "OPTIONS"):
@@ -66,10 +72,10 @@ def offending_field(request) -> str | None:
 
 
 class ControlCharacterMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         field = offending_field(request)
         if field is None:
             return self.get_response(request)

@@ -8,9 +8,17 @@ tie-breaker. The view passes the returned `sort` to the template, where `{% sort
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import F, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import Col
+from django.db.models.sql import Query
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import OrderBy
+    from django.http import HttpRequest
+
 
 SORT_PARAM = "sort"
 
@@ -24,13 +32,18 @@ class JoinedColumn(F):
     the rows come straight from the index. Use it as the last field of a sort over a joined table's index."""
 
     def resolve_expression(
-        self, query=None, allow_joins: bool = True, reuse=None, summarize: bool = False, for_save: bool = False
+        self,
+        query: Query | None = None,
+        allow_joins: bool = True,
+        reuse: set[str] | None = None,
+        summarize: bool = False,
+        for_save: bool = False,
     ) -> Col:
         info = query.setup_joins(self.name.split(LOOKUP_SEP), query.get_meta(), query.get_initial_alias())
         return info.transform_function(info.targets[0], info.joins[-1])
 
 
-def _order(field: str | F, descending: bool):
+def _order(field: str | F, descending: bool) -> OrderBy:
     """`-field` in the whitelist means "descending when the column is ascending" (e.g. newest first)."""
     if isinstance(field, F):
         return field.desc() if descending else field.asc()
@@ -39,14 +52,14 @@ def _order(field: str | F, descending: bool):
     return F(field).desc() if descending else F(field).asc()
 
 
-def sort_key(request, allowed: dict[str, tuple[str | F, ...]], default: str) -> str:
+def sort_key(request: HttpRequest, allowed: dict[str, tuple[str | F, ...]], default: str) -> str:
     """The requested sort if it is whitelisted (`key` or `-key`), else `default`."""
     raw = (request.GET.get(SORT_PARAM) or "").strip()[:50]
     return raw if raw.removeprefix("-") in allowed else default
 
 
 def sort_queryset(
-    request, qs: QuerySet, allowed: dict[str, tuple[str | F, ...]], default: str, tiebreaker: str = "id"
+    request: HttpRequest, qs: QuerySet, allowed: dict[str, tuple[str | F, ...]], default: str, tiebreaker: str = "id"
 ) -> tuple[QuerySet, str]:
     """Order `qs` by `?sort=` among `allowed` (key → database fields); returns the queryset and the sort applied.
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+
+    from django.http import HttpRequest, HttpResponse
 
 CSP = "; ".join(
     [
@@ -44,13 +51,13 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def _trusted(address, networks) -> bool:
+def _trusted(address: IPv4Address | IPv6Address, networks: Iterable[IPv4Network | IPv6Network]) -> bool:
     if getattr(address, "ipv4_mapped", None):
         address = address.ipv4_mapped
     return any(address.version == net.version and address in net for net in networks)
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, unless it is one of `CITYBRIDGE_TRUSTED_PROXIES` (IPs or CIDRs).
 
     Only then is X-Forwarded-For read, from the right: each hop a trusted proxy added is skipped and the first
@@ -87,10 +94,10 @@ class SecurityHeadersMiddleware:
     signed-in user or to a request with credentials (pages, API, file downloads), so no browser or proxy cache
     keeps personal data. A response that declares itself `public` (static content) keeps its own caching."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
@@ -99,7 +106,7 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def _has_credentials(request) -> bool:
+def _has_credentials(request: HttpRequest) -> bool:
     if "HTTP_AUTHORIZATION" in request.META:
         return True
     user = getattr(request, "user", None)

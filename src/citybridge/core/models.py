@@ -19,7 +19,7 @@ def is_chinese(language: str | None = None) -> bool:
     return (language or get_language() or "en").lower().startswith("zh")
 
 
-def bilingual(obj, field: str, language: str | None = None) -> str:
+def bilingual(obj: object, field: str, language: str | None = None) -> str:
     """`obj.<field>_en` / `obj.<field>_zh_hans` in the requested (or active) language, else the other one."""
     en = getattr(obj, f"{field}_en", "") or ""
     zh = getattr(obj, f"{field}_zh_hans", "") or ""
@@ -70,7 +70,7 @@ class OrganisationType(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OrganisationQuerySet:
+    def visible_to(self, user: User) -> OrganisationQuerySet:
         """Organisations are public records inside the platform: every signed-in user sees them."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -157,7 +157,7 @@ CHINESE_COMPOUND_SURNAMES = frozenset(
 
 
 class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PersonQuerySet:
+    def visible_to(self, user: User) -> PersonQuerySet:
         """Staff see everyone; others see themselves, the people of organisations they are scoped to, and the
         people an app grants them personal-data access to (academy: officials enrolled at their academy)."""
         if not getattr(user, "is_authenticated", False):
@@ -173,7 +173,7 @@ class PersonQuerySet(models.QuerySet):
             cond |= granted
         return self.filter(cond)
 
-    def personal_data_condition(self, user) -> Q:
+    def personal_data_condition(self, user: User) -> Q:
         """Who may read a person's e-mail, phone and notes (one rule for pages, API and exports).
 
         Program staff: everyone. The person: themself. People whose data an app restricts (officials): only whom
@@ -197,7 +197,7 @@ class PersonQuerySet(models.QuerySet):
             cond |= granted
         return cond
 
-    def with_personal_data_access(self, user) -> PersonQuerySet:
+    def with_personal_data_access(self, user: User) -> PersonQuerySet:
         """Annotates `personal_data_visible` (bool) on each row, from personal_data_condition(user)."""
         if getattr(user, "is_authenticated", False) and user.is_active and user.is_program_staff:
             return self.annotate(personal_data_visible=Value(True, output_field=BooleanField()))
@@ -212,7 +212,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(search_name__icontains=q)
 
 
-def _granted(user) -> Q | None:
+def _granted(user: User) -> Q | None:
     from .privacy import registry
 
     return registry.granted_condition(user)

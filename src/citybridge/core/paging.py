@@ -10,6 +10,8 @@ Same number of queries as the plain slice; SQLite and PostgreSQL take LIMIT insi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -17,8 +19,13 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def seekable(queryset) -> bool:
+    from django.db.models import Model
+
+
+def seekable(queryset: QuerySet) -> bool:
     """A plain queryset of model rows: no GROUP BY (aggregate annotations), DISTINCT or set operation, which a
     primary-key query would change; those are sliced as before."""
     if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
@@ -27,7 +34,7 @@ def seekable(queryset) -> bool:
     return not (query.group_by or query.distinct or query.combinator or query.is_sliced)
 
 
-def _has_subquery(queryset) -> bool:
+def _has_subquery(queryset: QuerySet) -> bool:
     return any(
         getattr(node, "subquery", False)
         for annotation in queryset.query.annotations.values()
@@ -60,14 +67,14 @@ class SeekPaginator(Paginator):
 _MARK = 987654321987654321
 
 
-def detail_urls(rows, viewname: str, attr: str = "url") -> None:
+def detail_urls(rows: Iterable[Model], viewname: str, attr: str = "url") -> None:
     """`row.<attr> = reverse(viewname, args=[row.pk])` for each row, reversing once: only the key differs."""
     prefix, _, suffix = reverse(viewname, args=[_MARK]).partition(str(_MARK))
     for row in rows:
         setattr(row, attr, f"{prefix}{row.pk}{suffix}")
 
 
-def options_html(choices, selected: str | None) -> str:
+def options_html(choices: Iterable[tuple[str, str]], selected: str | None) -> str:
     """The `<option>`s of a filter drop-down in one pass (a template loop costs a node render per option: the
     country list has 250)."""
     return format_html_join(

@@ -29,7 +29,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 if TYPE_CHECKING:
-    from .models import Person
+    from collections.abc import Iterable
+
+    from django.db.models import Model
+
+    from .models import Person, User
+
 
 ERASED_NAME_EN = "Erased person #{id}"
 ERASED_NAME_ZH = "已删除的个人 #{id}"
@@ -156,7 +161,7 @@ class Registry:
     def restricted_conditions(self) -> list[Q]:
         return [p.restricted() for p in self._parts.values() if p.restricted]
 
-    def granted_condition(self, user) -> Q | None:
+    def granted_condition(self, user: User) -> Q | None:
         cond = None
         for part in self._parts.values():
             q = part.granted(user) if part.granted else None
@@ -174,7 +179,7 @@ registry = Registry()
 # --------------------------------------------------------------------------- values
 
 
-def plain(value) -> str | int | float | bool | None:
+def plain(value: object) -> str | int | float | bool | None:
     """A JSON-friendly value: dates as ISO 8601, None kept, model instances as their text."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -185,7 +190,7 @@ def plain(value) -> str | int | float | bool | None:
     return str(value)
 
 
-def row(obj, names) -> dict:
+def row(obj: Model, names: Iterable[str]) -> dict:
     return {name: plain(getattr(obj, name)) for name in names}
 
 
@@ -234,7 +239,7 @@ HISTORY_PERSON_FIELDS = (
 )
 
 
-def _core_export(person) -> dict[str, Rows]:
+def _core_export(person: Person) -> dict[str, Rows]:
     from .models import User
 
     data: dict[str, Rows] = {}
@@ -266,7 +271,7 @@ def _core_export(person) -> dict[str, Rows]:
     return data
 
 
-def _core_erase(person) -> dict[str, int]:
+def _core_erase(person: Person) -> dict[str, int]:
     from .models import ApiToken, Person, User
 
     en, zh = ERASED_NAME_EN.format(id=person.pk), ERASED_NAME_ZH.format(id=person.pk)
@@ -323,13 +328,13 @@ registry.register(PrivacyPart(key="core", export=_core_export, erase=_core_erase
 # --------------------------------------------------------------------------- services
 
 
-def _require_staff(actor) -> None:
+def _require_staff(actor: User) -> None:
     from .services import require
 
     require(actor, "core.privacy_person")
 
 
-def _audit(*, actor, action: str, person, details: dict) -> None:
+def _audit(*, actor: User, action: str, person: Person, details: dict) -> None:
     from .models import AuditEvent
 
     AuditEvent.objects.create(
@@ -337,7 +342,7 @@ def _audit(*, actor, action: str, person, details: dict) -> None:
     )
 
 
-def _collect(person) -> dict[str, Rows]:
+def _collect(person: Person) -> dict[str, Rows]:
     sections: dict[str, Rows] = {}
     for part in registry.parts():
         if part.export:
@@ -346,7 +351,7 @@ def _collect(person) -> dict[str, Rows]:
 
 
 @transaction.atomic
-def person_export(*, actor, person, format: str = "json") -> dict:
+def person_export(*, actor: User, person: Person, format: str = "json") -> dict:
     """Everything held about `person`, as {"person_id", "exported_at", "sections": {name: [rows]}}."""
     from .models import AuditAction
 
@@ -361,12 +366,12 @@ def person_export(*, actor, person, format: str = "json") -> dict:
     return {"person_id": person.pk, "exported_at": plain(timezone.now()), "sections": sections}
 
 
-def person_export_json(*, actor, person) -> bytes:
+def person_export_json(*, actor: User, person: Person) -> bytes:
     data = person_export(actor=actor, person=person, format="json")
     return json.dumps(data, ensure_ascii=False, indent=2).encode()
 
 
-def person_export_xlsx(*, actor, person) -> bytes:
+def person_export_xlsx(*, actor: User, person: Person) -> bytes:
     """The same export as an XLSX workbook: one sheet per section, a header row, one row per record."""
     from openpyxl import Workbook
 
@@ -388,7 +393,7 @@ def person_export_xlsx(*, actor, person) -> bytes:
 
 
 @transaction.atomic
-def person_erase(*, actor, person) -> Person:
+def person_erase(*, actor: User, person: Person) -> Person:
     """Anonymise the person everywhere (names, e-mail, phone, notes, title; their history rows; their sign-in),
     keeping every record and figure that depends on them. Returns the refreshed person."""
     from .models import AuditAction, Person

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from django.db.models import CharField
+    from collections.abc import Iterable
+    from typing import TextIO
+
+    from django.db.models import CharField, Model
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ def grouped_choices(language: str | None = None) -> list[tuple[str, list[tuple[s
     return [(_("China"), choices("CN", language)), (_("United States"), choices("US", language))]
 
 
-def map_values(values) -> tuple[dict[str, str], list[str]]:
+def map_values(values: Iterable[str | None]) -> tuple[dict[str, str], list[str]]:
     """{text: code} for the texts the list knows, and the texts it does not (for a migration's report)."""
     mapped, unmapped = {}, []
     for v in sorted({(v or "").strip() for v in values} - {""}):
@@ -233,7 +236,7 @@ def code_field() -> CharField:
     )
 
 
-def fill_code(obj, *text_fields: str, kwargs: dict | None = None) -> None:
+def fill_code(obj: Model, *text_fields: str, kwargs: dict | None = None) -> None:
     """Before a save: set `obj.province_code` from the free text (first field that maps, within `obj.country` if it
     has one). A text the list does not know clears the code; no text keeps it. Adds the column to update_fields."""
     texts = [getattr(obj, f, "") or "" for f in text_fields]
@@ -247,7 +250,7 @@ def fill_code(obj, *text_fields: str, kwargs: dict | None = None) -> None:
 
 
 def migrate_codes(
-    model, text_fields: tuple[str, ...], country_field: str | None = "country", out=None
+    model: type[Model], text_fields: tuple[str, ...], country_field: str | None = "country", out: TextIO | None = None
 ) -> tuple[int, list]:
     """For a data migration: set `province_code` on every row whose free text names a province; the text is never
     changed. Returns (rows mapped, distinct texts not mapped) and prints a one-line report when rows were seen."""

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from .models import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import Organisation, Person, User
+
 
 @rules.predicate
-def is_program_staff(user) -> bool:
+def is_program_staff(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_program_staff)
 
 
 @rules.predicate
-def is_signed_in(user) -> bool:
+def is_signed_in(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
 @rules.predicate
-def scoped_to_organisation(user, organisation) -> bool:
+def scoped_to_organisation(user: User | AnonymousUser, organisation: Organisation | None) -> bool:
     """Academy coordinators, partners and solution providers manage their own organisation's record."""
     if organisation is None or not is_signed_in(user):
         return False
@@ -26,18 +33,18 @@ def scoped_to_organisation(user, organisation) -> bool:
 
 
 @rules.predicate
-def is_own_person(user, person) -> bool:
+def is_own_person(user: User | AnonymousUser, person: Person | None) -> bool:
     return bool(person is not None and is_signed_in(user) and user.person_id == person.pk)
 
 
 @rules.predicate
-def can_see_person_in_scope(user, person) -> bool:
+def can_see_person_in_scope(user: User | AnonymousUser, person: Person | None) -> bool:
     return bool(person is not None and person.organisation_id and scoped_to_organisation(user, person.organisation))
 
 
 def has_role(role: Role) -> rules.Predicate:
     @rules.predicate(name=f"has_role_{role}")
-    def _has(user) -> bool:
+    def _has(user: User | AnonymousUser) -> bool:
         return bool(is_signed_in(user) and user.has_role(role))
 
     return _has
@@ -55,7 +62,7 @@ rules.add_perm("core.delete_person", is_program_staff)
 
 
 @rules.predicate
-def may_read_personal_data(user, person) -> bool:
+def may_read_personal_data(user: User | AnonymousUser, person: Person | None) -> bool:
     """One rule with the lists: PersonQuerySet.personal_data_condition (selectors annotate it per row)."""
     if person is None or not is_signed_in(user):
         return False

@@ -13,11 +13,13 @@ from django.http import Http404
 from .models import ApiToken, Organisation, Person
 
 if TYPE_CHECKING:
-    from .models import RoleMembership
+    from django.db.models import Model
+
+    from .models import RoleMembership, User
 
 
 def organisation_list(
-    *, user, q: str = "", type: str = "", country: str = "", province: str = ""
+    *, user: User, q: str = "", type: str = "", country: str = "", province: str = ""
 ) -> QuerySet[Organisation]:
     qs = Organisation.objects.visible_to(user).search(q).select_related("parent")
     if province:
@@ -29,14 +31,14 @@ def organisation_list(
     return qs
 
 
-def person_list(*, user, q: str = "", organisation: int | None = None) -> QuerySet[Person]:
+def person_list(*, user: User, q: str = "", organisation: int | None = None) -> QuerySet[Person]:
     qs = Person.objects.visible_to(user).search(q).select_related("organisation").with_personal_data_access(user)
     if organisation:
         qs = qs.filter(organisation_id=organisation)
     return qs
 
 
-def _get(queryset: QuerySet, pk):
+def _get(queryset: QuerySet, pk: int) -> Model:
     try:
         obj = queryset.filter(pk=pk).first()
     except (TypeError, ValueError):  # not an id at all (a form's or a body's value): not found either
@@ -46,22 +48,22 @@ def _get(queryset: QuerySet, pk):
     return obj
 
 
-def organisation_get(*, user, pk: int) -> Organisation:
+def organisation_get(*, user: User, pk: int) -> Organisation:
     return _get(Organisation.objects.visible_to(user).select_related("parent"), pk)
 
 
-def person_get(*, user, pk: int) -> Person:
+def person_get(*, user: User, pk: int) -> Person:
     return _get(Person.objects.visible_to(user).select_related("organisation").with_personal_data_access(user), pk)
 
 
-def api_token_get(*, user, pk: int) -> ApiToken:
+def api_token_get(*, user: User, pk: int) -> ApiToken:
     """One of the user's own API tokens; another user's token is not found."""
     if not getattr(user, "is_authenticated", False):
         raise Http404
     return _get(ApiToken.objects.filter(user=user), pk)
 
 
-def role_memberships_for_person(*, user, person: Person) -> QuerySet[RoleMembership]:
+def role_memberships_for_person(*, user: User, person: Person) -> QuerySet[RoleMembership]:
     """The role memberships of the person's sign-in (empty when they have none), scope loaded in one pass."""
     from .models import RoleMembership
 
@@ -70,14 +72,14 @@ def role_memberships_for_person(*, user, person: Person) -> QuerySet[RoleMembers
     )
 
 
-def role_membership_get(*, user, person: Person, pk: int) -> RoleMembership:
+def role_membership_get(*, user: User, person: Person, pk: int) -> RoleMembership:
     """One membership of this person's sign-in; another person's membership is not found (404)."""
     from .models import RoleMembership
 
     return RoleMembership.objects.select_related("user", "organisation", "city").get(pk=pk, user__person=person)
 
 
-def organisation_search(*, user, q: str, limit: int = 20) -> list[Organisation]:
+def organisation_search(*, user: User, q: str, limit: int = 20) -> list[Organisation]:
     """Organisations whose name (either language, or short name) contains `q`, for choosing a scope."""
     q = (q or "").strip()[:100]
     if not q:
@@ -90,7 +92,7 @@ def organisation_search(*, user, q: str, limit: int = 20) -> list[Organisation]:
     )
 
 
-def city_search(*, user, q: str, limit: int = 20) -> list:
+def city_search(*, user: User, q: str, limit: int = 20) -> list:
     """Cities whose name contains `q` in either language, for choosing a city coordinator's scope."""
     from django.db.models import Q
 

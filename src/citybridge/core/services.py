@@ -18,7 +18,12 @@ from .models import ApiToken, Organisation, Person, User
 from .validation import ErrorCollector
 
 if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
+    from citybridge.cities.models import City
+
     from .models import RoleMembership
+
 
 ORGANISATION_FIELDS = (
     "name_en",
@@ -54,7 +59,7 @@ PERSON_FIELDS = (
 )
 
 
-def require(actor, perm: str, obj=None) -> None:
+def require(actor: User, perm: str, obj: Model | None = None) -> None:
     """Every service's permission check: `PermissionDenied` (translated) unless `actor` has `perm` on `obj`."""
     if actor is None or not actor.has_perm(perm, obj):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -74,7 +79,7 @@ class DeleteRefused(ValidationError):
 _NOT_DEPENDING = (models.SET_NULL, models.SET_DEFAULT, models.DO_NOTHING)
 
 
-def dependants(obj, depth: int = 4) -> list[tuple[str, int]]:
+def dependants(obj: Model, depth: int = 4) -> list[tuple[str, int]]:
     """What depends on `obj` and would be deleted with it or blocks its deletion: [(model's plural name, count)],
     following reverse relations (not those that only set null) `depth` levels down. Computed summaries, which the
     registry marks as derived, are left out."""
@@ -83,7 +88,7 @@ def dependants(obj, depth: int = 4) -> list[tuple[str, int]]:
     derived = registry.derived_models()
     counts: dict[type, int] = {}
 
-    def walk(model, queryset, level: int) -> None:
+    def walk(model: type[Model], queryset: QuerySet, level: int) -> None:
         for rel in model._meta.related_objects:
             if rel.many_to_many or rel.on_delete in _NOT_DEPENDING:
                 continue
@@ -101,7 +106,7 @@ def dependants(obj, depth: int = 4) -> list[tuple[str, int]]:
     return [(str(m._meta.verbose_name_plural), n) for m, n in counts.items()]
 
 
-def _delete_or_refuse(obj, message: str) -> None:
+def _delete_or_refuse(obj: Model, message: str) -> None:
     """Delete `obj`, or raise DeleteRefused with `message` % {"records": "enrolments: 3, certificates: 1"} when
     records with history depend on it (on_delete=PROTECT, Django's ProtectedError / RestrictedError)."""
     try:
@@ -114,7 +119,7 @@ def _delete_or_refuse(obj, message: str) -> None:
         raise DeleteRefused(message % {"records": records}, found) from None
 
 
-def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
+def _apply(instance: Model, fields: dict, allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError({name: _("This field cannot be set.") for name in sorted(unknown)})
@@ -124,7 +129,9 @@ def _apply(instance, fields: dict, allowed: tuple[str, ...]) -> None:
         setattr(instance, name, "" if value is None and name not in ("parent", "organisation") else value)
 
 
-def apply_province_code(obj, code: str | None, *, text_fields=("province_en", "province_zh_hans")) -> None:
+def apply_province_code(
+    obj: Model, code: str | None, *, text_fields: tuple[str, ...] = ("province_en", "province_zh_hans")
+) -> None:
     """A code from the controlled list (`core.provinces`) writes the province in both languages; no code clears a
     province the list knows and keeps a text it does not know (nothing written before the list existed is lost).
     `obj.country`, when the model has one, must be the province's country."""
@@ -215,7 +222,7 @@ def organisation_update(
     return organisation
 
 
-def _differs(old, new) -> bool:
+def _differs(old: object, new: object) -> bool:
     if isinstance(new, str):
         new = new.strip()
     if old is None or new is None:
@@ -300,13 +307,15 @@ def user_set_language(*, actor: User, language: str) -> None:
 # --------------------------------------------------------------------------- roles and sign-ins (program staff)
 
 
-def _require_program_staff(actor) -> None:
+def _require_program_staff(actor: User) -> None:
     if not (getattr(actor, "is_authenticated", False) and actor.is_program_staff):
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
 @transaction.atomic
-def role_membership_add(*, actor: User, user: User, role: str, organisation=None, city=None) -> RoleMembership:
+def role_membership_add(
+    *, actor: User, user: User, role: str, organisation: Organisation | None = None, city: City | None = None
+) -> RoleMembership:
     """Give `user` a role with the scope that role takes (models.ROLE_SCOPE): an organisation for academy
     coordinators, partners and solution providers, a city for city coordinators, none for the others."""
     from .models import ROLE_SCOPE, Role, RoleMembership
@@ -346,7 +355,7 @@ def role_membership_add(*, actor: User, user: User, role: str, organisation=None
 
 
 @transaction.atomic
-def role_membership_remove(*, actor: User, membership) -> None:
+def role_membership_remove(*, actor: User, membership: RoleMembership) -> None:
     """Remove a role. Program staff may not remove their own last program-staff role (no one would be left to
     give it back)."""
     from .models import Role, RoleMembership

@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 # --------------------------------------------------------------------------- stuck work (leases)
 
@@ -74,7 +78,7 @@ def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
 TASK_STUCK_AFTER = timedelta(hours=1)
 
 
-def _stuck_tasks(now: datetime):
+def _stuck_tasks(now: datetime) -> QuerySet:
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 

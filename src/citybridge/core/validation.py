@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 
 
 class ErrorCollector:
@@ -16,7 +19,7 @@ class ErrorCollector:
     def __init__(self) -> None:
         self.errors: dict[str, list] = {}
 
-    def add(self, field: str | None, message) -> None:
+    def add(self, field: str | None, message: str) -> None:
         self.errors.setdefault(field or NON_FIELD_ERRORS, []).append(message)
 
     def merge(self, exc: ValidationError) -> None:
@@ -41,7 +44,7 @@ class ErrorCollector:
             raise ValidationError(self.errors)
 
 
-def add_to_form(form, exc: ValidationError) -> None:
+def add_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
     """A service's errors onto the form: each beside its field, the rest (and fields the form does not show) at
     the top."""
     if hasattr(exc, "error_dict"):
@@ -49,3 +52,10 @@ def add_to_form(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, exc)
+
+
+def add_to_messages(request: HttpRequest, exc: ValidationError) -> None:
+    """A service's errors as messages on the next page, one each (for a POST that redirects instead of showing a
+    form)."""
+    for message in exc.messages:
+        messages.error(request, message)

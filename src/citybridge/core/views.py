@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import functools
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -38,10 +39,17 @@ from .paging import SeekPaginator, detail_urls, options_html
 from .tasks import count_stuck_work
 from .validation import add_to_form
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django import forms
+    from django.db.models import Model, QuerySet
+
+
 PAGE_SIZE = 50
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> dict:
     """The page of rows and a query string without `page`, for the pagination links.
 
     `page_obj` is Django's Page (number, paginator.count, num_pages, has_next …); its rows are fetched by
@@ -64,7 +72,7 @@ class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
         response = super().form_valid(form)
         response.set_cookie(
             auth.DEVICE_COOKIE,
@@ -85,7 +93,7 @@ class LoginView(auth_views.LoginView):
             )
         return response
 
-    def form_invalid(self, form) -> HttpResponse:
+    def form_invalid(self, form: forms.BaseForm) -> HttpResponse:
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, "throttled"):
             response.status_code = 429  # the account's cool-off (core/auth.py); the page says to wait
@@ -100,7 +108,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "core/email/password_reset_email.txt"
     subject_template_name = "core/email/password_reset_subject.txt"
 
-    def form_valid(self, form) -> HttpResponse:
+    def form_valid(self, form: forms.BaseForm) -> HttpResponse:
         if not auth.password_reset_allowed(address=client_ip(self.request), email=form.cleaned_data["email"]):
             return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
@@ -234,7 +242,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _save_form(request, form, write, success_message: str):
+def _save_form(
+    request: HttpRequest, form: forms.BaseForm, write: Callable[..., Model], success_message: str
+) -> Model | None:
     """Validate the form, call the service; service errors land on the form. Returns the object or None."""
     if not form.is_valid():
         return None
@@ -294,7 +304,15 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _confirmed_delete(
-    request: HttpRequest, obj, *, perm: str, delete, detail: str, listing: str, confirm: dict, done: str
+    request: HttpRequest,
+    obj: Model,
+    *,
+    perm: str,
+    delete: Callable[[], None],
+    detail: str,
+    listing: str,
+    confirm: dict,
+    done: str,
 ) -> HttpResponse:
     """GET asks for confirmation (core/confirm.html with `confirm`'s texts); POST deletes with `delete()`, or says
     what depends on the record when the service refuses."""
@@ -536,24 +554,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # --------------------------------------------------------------------------- errors
 
 
-def _api_error(request, status: int, detail: str) -> JsonResponse | None:
+def _api_error(request: HttpRequest, status: int, detail: str) -> JsonResponse | None:
     """Under /api/ every answer is JSON in the API's one error format, even when no route matched."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": detail, "errors": []}, status=status)
     return None
 
 
-def error_403(request, exception=None) -> HttpResponse:
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 403, _("You do not have permission to do this.")) or render(
         request, "403.html", status=403
     )
 
 
-def error_404(request, exception=None) -> HttpResponse:
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 404, _("Not found.")) or render(request, "404.html", status=404)
 
 
-def error_500(request) -> HttpResponse:
+def error_500(request: HttpRequest) -> HttpResponse:
     """Rendered with no request context and no database: whatever broke may be the database or the session."""
     from django.template import loader
 
@@ -562,11 +580,11 @@ def error_500(request) -> HttpResponse:
     )
 
 
-def error_400(request, exception=None) -> HttpResponse:
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 400, _("Bad request.")) or render(request, "400.html", status=400)
 
 
-def csrf_failure(request, reason: str = "") -> HttpResponse:
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its security token (an old tab, a blocked cookie): say so and what to do."""
     return _api_error(request, 403, _("The security check of this form failed.")) or render(
         request, "403_csrf.html", status=403
@@ -686,7 +704,7 @@ def person_role_remove(request: HttpRequest, pk: int, membership_pk: int) -> Htt
     )
 
 
-def _scope_options(request: HttpRequest, search, name: str) -> HttpResponse:
+def _scope_options(request: HttpRequest, search: Callable[[str], list], name: str) -> HttpResponse:
     if not request.user.is_program_staff:
         raise PermissionDenied
     q = request.GET.get(f"{name}_q", "")[:100]

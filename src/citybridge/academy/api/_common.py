@@ -3,6 +3,7 @@
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from .. import selectors
 from ..models import AttendanceStatus, Course, CourseStatus, Motivation, Position, SessionFormat
@@ -22,7 +23,7 @@ MotivationLit = Literal[tuple(Motivation.values)]  # type: ignore[valid-type]
 MarkLit = Literal[tuple([""] + list(AttendanceStatus.values))]  # type: ignore[valid-type]
 
 
-def _course(request, pk: int, perm: str = "academy.view_course") -> Course:
+def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
     course = selectors.course_get(user=request.auth, pk=pk)
     if not request.auth.has_perm(perm, course):
         raise PermissionDenied

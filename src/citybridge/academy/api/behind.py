@@ -36,15 +36,15 @@ class BehindOut(Schema):
     behind_days: int
 
     @staticmethod
-    def resolve_name(obj) -> str:
+    def resolve_name(obj: TrainingSummary) -> str:
         return obj.official.person.display_name()
 
     @staticmethod
-    def resolve_position(obj) -> str:
+    def resolve_position(obj: TrainingSummary) -> str:
         return obj.official.position
 
     @staticmethod
-    def resolve_province(obj) -> str:
+    def resolve_province(obj: TrainingSummary) -> str:
         return obj.official.province
 
 

@@ -65,7 +65,7 @@ class CertificateOut(Schema):
     valid: bool
 
     @staticmethod
-    def resolve_valid(obj) -> bool:
+    def resolve_valid(obj: Certificate) -> bool:
         return obj.is_valid
 
 

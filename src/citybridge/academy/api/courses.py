@@ -1,5 +1,6 @@
 """Course endpoints: list, create, read, edit, status, checks."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import QuerySet
@@ -87,7 +88,7 @@ def list_courses(request: HttpRequest, status: StatusLit | None = None, academy:
     return selectors.course_list(user=request.auth, status=status or "", academy=academy)
 
 
-def _modules(ids) -> list[Module]:
+def _modules(ids: Iterable[int]) -> list[Module]:
     found = {m.pk: m for m in Module.objects.filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:

@@ -32,11 +32,11 @@ class DuplicateOut(Schema):
     existing_official: DuplicateOfficialOut
 
     @staticmethod
-    def resolve_new_official(obj) -> dict | None:
+    def resolve_new_official(obj: PossibleDuplicate) -> dict | None:
         return _dup_official(obj.new_official) if obj.new_official_id else None
 
     @staticmethod
-    def resolve_existing_official(obj) -> dict:
+    def resolve_existing_official(obj: PossibleDuplicate) -> dict:
         return _dup_official(obj.existing_official)
 
 
@@ -55,7 +55,7 @@ def _dup_official(o: OfficialProfile) -> dict:
     }
 
 
-def _duplicate(request, pk: int):
+def _duplicate(request: HttpRequest, pk: int) -> PossibleDuplicate:
     dup = selectors.duplicate_get(user=request.auth, pk=pk)
     if not request.auth.has_perm("academy.manage_duplicates"):
         raise PermissionDenied

@@ -1,6 +1,7 @@
 """Session endpoints: a course's sessions, edit and delete one."""
 
 from datetime import date, time
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Strict, Version
+from citybridge.core.models import User
 
 from .. import selectors, services
 from ..models import Session
@@ -33,11 +35,11 @@ class SessionOut(Schema):
     version: int
 
     @staticmethod
-    def resolve_title(obj) -> str:
+    def resolve_title(obj: Session) -> str:
         return obj.display_title()
 
     @staticmethod
-    def resolve_lecturer_name(obj) -> str | None:
+    def resolve_lecturer_name(obj: Session) -> str | None:
         return obj.lecturer.display_name() if obj.lecturer_id else None
 
 
@@ -69,7 +71,7 @@ def create_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status[
     )
 
 
-def _session_fields(payload: SessionIn, user) -> dict:
+def _session_fields(payload: SessionIn, user: User) -> dict:
     from citybridge.core.models import Organisation, Person
 
     data = payload.model_dump()
@@ -98,7 +100,7 @@ def _session_fields(payload: SessionIn, user) -> dict:
     return data
 
 
-def _or_invalid(obj, field: str, message: str):
+def _or_invalid(obj: Any, field: str, message: str) -> Any:
     if obj is None:
         from django.core.exceptions import ValidationError
 

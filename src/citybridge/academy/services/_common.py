@@ -30,7 +30,7 @@ def _bilingual_required(data: dict, base: str, label_field: str | None = None) -
         raise ValidationError({label_field or f"{base}_en": _("Give it in at least one language.")})
 
 
-def _clean_str(v):
+def _clean_str(v: object) -> object:
     return v.strip() if isinstance(v, str) else v
 
 

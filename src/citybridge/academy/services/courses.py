@@ -64,7 +64,7 @@ def course_update(
     return _course_write(course, fields, modules)
 
 
-def _course_write(course: Course, fields: dict, modules) -> Course:
+def _course_write(course: Course, fields: dict, modules: Iterable[Module] | None) -> Course:
     unknown = set(fields) - set(COURSE_FIELDS)
     if unknown:
         raise ValidationError({n: _("This field cannot be set.") for n in sorted(unknown)})

@@ -44,7 +44,7 @@ def academy_save(
     return academy
 
 
-def _validate_motivations(values) -> list[str]:
+def _validate_motivations(values: Iterable[str]) -> list[str]:
     values = list(values or [])
     bad = [v for v in values if v not in Motivation.values]
     if bad:
@@ -62,7 +62,7 @@ def topic_save(
     name_zh_hans: str = "",
     description_en: str = "",
     description_zh_hans: str = "",
-    motivations=(),
+    motivations: Iterable[str] = (),
     order: int = 0,
     expected_version: int | None = None,
 ) -> Topic:
@@ -92,7 +92,7 @@ def module_save(
     objectives_en: str = "",
     objectives_zh_hans: str = "",
     days: int | None = None,
-    formats=(),
+    formats: Iterable[str] = (),
     topics: Iterable[Topic] = (),
     expected_version: int | None = None,
 ) -> Module:

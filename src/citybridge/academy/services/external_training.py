@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,9 @@ from ..models import (
 from ._common import check_dates, require
 from .summaries import compliance_refresh
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
 
 @transaction.atomic
 def external_training_create(
@@ -29,7 +33,7 @@ def external_training_create(
     start_date: date,
     end_date: date,
     days: int,
-    evidence=None,
+    evidence: UploadedFile | None = None,
     evidence_reference: str = "",
 ) -> ExternalTraining:
     require(actor, "academy.add_external_training", official)

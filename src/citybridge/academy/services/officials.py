@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +29,9 @@ from ._common import check_dates, require
 from .enrolment import enrolment_create
 from .impact import impact_mark_stale
 from .summaries import _add_prepared_years, compliance_refresh
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 
 def _jurisdiction_get_or_create(*, name: str, province: str = "", country: str = "CN") -> Jurisdiction:
@@ -184,7 +188,7 @@ def official_update_with_person(
 def _person_changes(person: Person, fields: dict) -> bool:
     """Would saving these names, organisation and contact change the person record?"""
 
-    def norm(v):
+    def norm(v: object) -> object:
         return (v or "").strip() if isinstance(v, str) or v is None else v
 
     current = {k: getattr(person, k) for k in fields if k != "organisation"}
@@ -193,7 +197,7 @@ def _person_changes(person: Person, fields: dict) -> bool:
     return any(norm(current[k]) != norm(v) for k, v in fields.items() if k != "organisation")
 
 
-def _email_scope(actor: User):
+def _email_scope(actor: User) -> QuerySet[Person]:
     """Whose e-mail addresses an actor's input is checked against: staff, everyone; a coordinator, only the people
     in their scope (an address used outside it is never revealed to them)."""
     from .roster_import import _match_scope

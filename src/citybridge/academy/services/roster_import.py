@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +43,11 @@ from .impact import impact_mark_stale
 from .officials import _jurisdiction_get_or_create
 from .summaries import _add_prepared_years, compliance_refresh
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ..roster import RosterRow
+
 
 @dataclass
 class ImportReport:
@@ -57,7 +63,9 @@ class ImportReport:
     rows: list[dict] = field(default_factory=list)
 
 
-def _name_index_key(family_en, given_en, family_zh, given_zh) -> tuple[str, str]:
+def _name_index_key(
+    family_en: str | None, given_en: str | None, family_zh: str | None, given_zh: str | None
+) -> tuple[str, str]:
     en = f"{family_en or ''} {given_en or ''}".strip().lower()
     zh = f"{family_zh or ''}{given_zh or ''}".strip()
     return en, zh
@@ -93,7 +101,7 @@ def roster_import(
     parsed = parse_roster(data, filename, max_bytes=max_bytes, today=timezone.localdate())
     report = ImportReport(ok=False)
 
-    def err(line, column, message):
+    def err(line: int | None, column: str, message: str) -> None:
         report.errors.append({"line": line, "column": column, "message": message})
 
     for e in parsed.errors:
@@ -121,7 +129,7 @@ class _Rollback(Exception):
     pass
 
 
-def _row_name(r) -> str:
+def _row_name(r: RosterRow) -> str:
     zh = f"{r.family_name_zh}{r.given_name_zh}".strip()
     en = f"{r.given_name_en} {r.family_name_en}".strip()
     return (zh or en) if (get_language() or "").startswith("zh") else (en or zh)
@@ -225,7 +233,15 @@ class _Plan:
     populations: list[tuple[Jurisdiction, int, date]] = field(default_factory=list)
 
 
-def _roster_write(actor, rows, course, overflow_to_waitlist, report, err, apply_changes=()) -> list[_Item]:
+def _roster_write(
+    actor: User,
+    rows: list[RosterRow],
+    course: Course | None,
+    overflow_to_waitlist: bool,
+    report: ImportReport,
+    err: Callable[[int | None, str, str], None],
+    apply_changes: Collection[int] = (),
+) -> list[_Item]:
     """match → resolve → write → enrol; any error leaves report.errors set and the caller rolls back."""
     items = _match(actor, rows, err)
     if report.errors:
@@ -241,7 +257,7 @@ def _roster_write(actor, rows, course, overflow_to_waitlist, report, err, apply_
 # --------------------------------------------------------------------------- match
 
 
-def _match_scope(actor) -> QuerySet[Person]:
+def _match_scope(actor: User) -> QuerySet[Person]:
     """Who a row may be linked to: staff, anyone; others, the people and officials they already see (an official
     outside their scope is never linked, so never revealed or edited)."""
     if actor.is_program_staff:
@@ -253,7 +269,7 @@ def _match_scope(actor) -> QuerySet[Person]:
     )
 
 
-def _email_index(qs: QuerySet[Person], rows) -> dict[str, Person]:
+def _email_index(qs: QuerySet[Person], rows: list[RosterRow]) -> dict[str, Person]:
     emails = [r.email.lower() for r in rows if r.email]
     by_email: dict[str, Person] = {}
     for i in range(0, len(emails), 5000):
@@ -262,7 +278,7 @@ def _email_index(qs: QuerySet[Person], rows) -> dict[str, Person]:
     return by_email
 
 
-def _name_index(qs: QuerySet[Person], rows, with_org: bool = True) -> dict[tuple, Person]:
+def _name_index(qs: QuerySet[Person], rows: list[RosterRow], with_org: bool = True) -> dict[tuple, Person]:
     """Candidates: family AND given name both among the file's (a narrow set even with common surnames)."""
     fam_en = {r.family_name_en for r in rows if r.family_name_en}
     giv_en = {r.given_name_en for r in rows if r.family_name_en}
@@ -285,7 +301,7 @@ def _name_index(qs: QuerySet[Person], rows, with_org: bool = True) -> dict[tuple
     return by_name
 
 
-def _by_name(index: dict[tuple, Person], r, org_id) -> Person | None:
+def _by_name(index: dict[tuple, Person], r: RosterRow, org_id: int | None) -> Person | None:
     en, zh = _name_index_key(r.family_name_en, r.given_name_en, r.family_name_zh, r.given_name_zh)
     for candidate in ((index.get(("zh", zh, org_id)) if zh else None), (index.get(("en", en, org_id)) if en else None)):
         if candidate is not None and _same_names(candidate, en, zh):
@@ -293,7 +309,7 @@ def _by_name(index: dict[tuple, Person], r, org_id) -> Person | None:
     return None
 
 
-def _match(actor, rows, err) -> list[_Item]:
+def _match(actor: User, rows: list[RosterRow], err: Callable[[int | None, str, str], None]) -> list[_Item]:
     """Each row to an existing person in the actor's scope (e-mail, then name and organisation). For a coordinator,
     a row that may be an official outside their scope becomes a new official flagged for staff (`duplicate`)."""
     scope = _match_scope(actor)
@@ -332,7 +348,9 @@ def _match(actor, rows, err) -> list[_Item]:
     return items
 
 
-def _outside_match(by_email: dict[str, Person], by_name: dict[tuple, Person], r):
+def _outside_match(
+    by_email: dict[str, Person], by_name: dict[tuple, Person], r: RosterRow
+) -> tuple[OfficialProfile, str] | None:
     """(official, reason) when the row may be an official the actor does not see; None otherwise."""
     other = by_email.get(r.email.lower()) if r.email else None
     if other is not None:
@@ -351,7 +369,7 @@ def _organisation_ids(names: set[str]) -> dict[str, int]:
     return out
 
 
-def _row_dates_bad(r, err) -> bool:
+def _row_dates_bad(r: RosterRow, err: Callable[[int | None, str, str], None]) -> bool:
     from citybridge.core.validators import date_in_range
 
     from ..messages import column_label
@@ -373,7 +391,7 @@ def _row_dates_bad(r, err) -> bool:
 class _Lookups:
     """Organisations and jurisdictions named in the file, found once and created when missing."""
 
-    def __init__(self, rows):
+    def __init__(self, rows: list[RosterRow]):
         names = {r.organisation for r in rows if r.organisation} | {r.company for r in rows if r.company}
         self.orgs: dict[str, Organisation] = {}
         if names:
@@ -408,7 +426,9 @@ class _Lookups:
         return self.jur_cache[key]
 
 
-def _resolve(items: list[_Item], lookups: _Lookups, actor, report, apply_changes=()) -> _Plan:
+def _resolve(
+    items: list[_Item], lookups: _Lookups, actor: User, report: ImportReport, apply_changes: Collection[int] = ()
+) -> _Plan:
     """The profile each row becomes: the matched one (updated when the actor may), or a new person and profile."""
     plan = _Plan()
     today = timezone.localdate()
@@ -432,7 +452,7 @@ def _resolve(items: list[_Item], lookups: _Lookups, actor, report, apply_changes
     return plan
 
 
-def _resolve_matched(item: _Item, actor, plan: _Plan) -> None:
+def _resolve_matched(item: _Item, actor: User, plan: _Plan) -> None:
     person, r = item.person, item.row
     profile = getattr(person, "official", None) if hasattr(person, "official") else None
     if profile is None:
@@ -445,7 +465,14 @@ def _resolve_matched(item: _Item, actor, plan: _Plan) -> None:
     item.profile = profile
 
 
-def _changes(item: _Item, actor, org, jurisdiction, apply_changes, plan: _Plan):
+def _changes(
+    item: _Item,
+    actor: User,
+    org: Organisation | None,
+    jurisdiction: Jurisdiction | None,
+    apply_changes: Collection[int],
+    plan: _Plan,
+) -> Jurisdiction | None:
     """Record the row's differences from the known official the actor may change (`item.changes`) and apply the
     confirmed ones. Returns the jurisdiction the profile keeps."""
     person, profile, r = item.person, item.profile, item.row
@@ -527,7 +554,13 @@ def _resolve_new(item: _Item, org: Organisation | None, plan: _Plan) -> None:
     plan.new_profiles.append(item.profile)
 
 
-def _apply_row(profile: OfficialProfile, r, org, jurisdiction, company) -> None:
+def _apply_row(
+    profile: OfficialProfile,
+    r: RosterRow,
+    org: Organisation | None,
+    jurisdiction: Jurisdiction | None,
+    company: Organisation | None,
+) -> None:
     if jurisdiction is not None:
         profile.jurisdiction = jurisdiction
     if company is not None:
@@ -572,7 +605,7 @@ def _write(plan: _Plan) -> None:
     _add_prepared_years(list(plan.new_profiles))
 
 
-def _record_duplicates(actor, items: list[_Item], course) -> None:
+def _record_duplicates(actor: User, items: list[_Item], course: Course | None) -> None:
     """For program staff only: the coordinator's report says nothing about these."""
     rows = [
         PossibleDuplicate(
@@ -592,7 +625,13 @@ def _record_duplicates(actor, items: list[_Item], course) -> None:
 # --------------------------------------------------------------------------- enrol
 
 
-def _enrol(course, items: list[_Item], overflow_to_waitlist: bool, report, err) -> None:
+def _enrol(
+    course: Course | None,
+    items: list[_Item],
+    overflow_to_waitlist: bool,
+    report: ImportReport,
+    err: Callable[[int | None, str, str], None],
+) -> None:
     course = Course.objects.select_for_update().get(pk=course.pk)
     if course.status not in (CourseStatus.PLANNING, CourseStatus.OPEN, CourseStatus.RUNNING):
         err(None, "", _("Officials can be enrolled only while the course is being planned, open or running."))

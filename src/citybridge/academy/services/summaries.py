@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 from .. import compliance as comp
 from ..compliance_data import compliance_inputs, compliance_rules
 from ..models import OfficialProfile, TrainingSummary, TrainingYear
+
+if TYPE_CHECKING:
+    from citybridge.core.models import User
 
 __all__ = [
     "compliance_inputs",
@@ -207,7 +211,7 @@ def _enqueue_prepare(year: int) -> None:
     prepare_training_year.enqueue(year=year)
 
 
-def training_year_request(*, actor, year: int) -> None:
+def training_year_request(*, actor: User, year: int) -> None:
     """Program staff ask for a year to be prepared: validated here, done by the background task after commit."""
     if actor is None or not getattr(actor, "is_program_staff", False):
         raise PermissionDenied(_("You do not have permission to do this."))

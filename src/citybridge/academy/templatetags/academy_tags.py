@@ -1,14 +1,21 @@
 """Number formatting for figures: 12,345,678 in English, 12,345,678 in Chinese too (digits grouped by thousands)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import get_language
+
+if TYPE_CHECKING:
+    from datetime import date
 
 register = template.Library()
 
 
 @register.filter
-def thousands(value) -> str:
+def thousands(value: int | float | None) -> str:
     try:
         return f"{int(value):,}"
     except (TypeError, ValueError):
@@ -19,7 +26,7 @@ _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周
 
 
 @register.filter
-def short_day(value) -> str:
+def short_day(value: date | None) -> str:
     """A day of a timetable: “12月7日 周一” in Chinese, “Mon 7 Dec” in English."""
     if not value:
         return ""
@@ -29,7 +36,7 @@ def short_day(value) -> str:
 
 
 @register.filter
-def province_name(value) -> str:
+def province_name(value: str | None) -> str:
     """A Chinese province written in English (“Jiangsu”) in Chinese on a Chinese page (江苏); anything else as it is."""
     if not value or not (get_language() or "").lower().startswith("zh"):
         return value or ""

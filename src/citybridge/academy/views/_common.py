@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from citybridge.core.concurrency import StaleEdit, current_values
+from citybridge.core.validation import add_to_form
 
 from .. import selectors
 from ..models import Course, OfficialProfile
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _errors(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
+    from citybridge.core.concurrency import VersionedForm
 
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
+M = TypeVar("M")
 
 
-def _save(form, write) -> bool:
+def _save(form: VersionedForm, write: Callable[[dict], object]) -> bool:
     """Call `write(data)` with the form's data, plus the `expected_version` an edit started from. Errors land on the
     form; a stale edit keeps the user's input and shows the saved values beside it."""
     data = form.data_without_version()
@@ -36,34 +34,34 @@ def _save(form, write) -> bool:
     except StaleEdit as exc:
         form.show_stale(exc, current_values(exc.instance, form.fields))
     except ValidationError as exc:
-        _form_error(form, exc)
+        add_to_form(form, exc)
     return False
 
 
-def _form_page(request, form, title, cancel_url) -> HttpResponse:
+def _form_page(request: HttpRequest, form: VersionedForm, title: str, cancel_url: str) -> HttpResponse:
     return render(
         request,
-        "academy/form.html",
+        "core/form.html",
         {"form": form, "title": title, "cancel_url": cancel_url},
         status=409 if getattr(form, "stale", False) else 200,
     )
 
 
-def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
+def _fetch(request: HttpRequest, get: Callable[..., M], pk: int, perm: str) -> M:
+    """The object through its scoped selector (missing or outside the user's scope: 404), if the user has `perm` on
+    it (else 403)."""
     try:
-        course = selectors.course_get(user=request.user, pk=pk)
-    except Course.DoesNotExist:
+        obj = get(user=request.user, pk=pk)
+    except ObjectDoesNotExist:
         raise Http404
-    if not request.user.has_perm(perm, course):
+    if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-    return course
+    return obj
+
+
+def _course(request: HttpRequest, pk: int, perm: str = "academy.view_course") -> Course:
+    return _fetch(request, selectors.course_get, pk, perm)
 
 
 def _official(request: HttpRequest, pk: int, perm: str = "academy.view_official") -> OfficialProfile:
-    try:
-        official = selectors.official_get(user=request.user, pk=pk)
-    except OfficialProfile.DoesNotExist:
-        raise Http404
-    if not request.user.has_perm(perm, official):
-        raise PermissionDenied
-    return official
+    return _fetch(request, selectors.official_get, pk, perm)

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citybridge.core.files import XLSX, check_upload, file_response
+from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
 from ..forms import ATTENDANCE_CHOICES
 from ..models import CourseStatus
-from ._common import _course, _errors
+from ._common import _course
 
 
 @login_required
@@ -53,8 +54,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attendance saved (%(n)s changes).") % {"n": n})
             return redirect(f"{reverse('academy:attendance', args=[course.pk])}?week={week}")
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            add_to_messages(request, exc)
     rows = selectors.attendance_grid(course=course, sessions=sessions)
     days = []
     for s in sessions:
@@ -99,8 +99,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             check_upload(upload, kinds=("xlsx",))
         except ValidationError as exc:
-            for m in exc.messages:
-                messages.error(request, m)
+            add_to_messages(request, exc)
             return redirect("academy:attendance", pk=course.pk)
         report = services.attendance_import(actor=request.user, course=course, data=upload.read())
         if report.ok:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,8 +23,13 @@ from citybridge.core.paging import detail_urls, seek_slice
 from .. import behind_exports, selectors, services
 from ..models import Position
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
-def _behind_params(request):
+    from ..models import TrainingSummary
+
+
+def _behind_params(request: HttpRequest) -> dict:
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year))
@@ -31,7 +38,7 @@ def _behind_params(request):
     except ValueError:
         year = today.year
 
-    def int_or_none(name):
+    def int_or_none(name: str) -> int | None:
         try:
             return int(request.GET.get(name, "")) or None
         except ValueError:
@@ -49,7 +56,7 @@ def _behind_params(request):
     }
 
 
-def _behind_queryset(request, params):
+def _behind_queryset(request: HttpRequest, params: dict) -> QuerySet[TrainingSummary] | None:
     """Read only: a year nobody prepared yet lists nothing (the page says so and offers staff to prepare it)."""
     if not request.user.has_perm("academy.view_compliance"):
         raise PermissionDenied
@@ -58,7 +65,7 @@ def _behind_queryset(request, params):
     return selectors.behind_list(user=request.user, **params)
 
 
-def _behind_rule_choices():
+def _behind_rule_choices() -> list[tuple[str, str]]:
     return [
         ("any", _("Behind on either rule")),
         ("annual", _("Behind this year")),

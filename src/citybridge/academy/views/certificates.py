@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core.files import file_response
+from citybridge.core.validation import add_to_form, add_to_messages
 
 from .. import selectors, services
 from ..certificate import normalise_code
 from ..forms import RevokeForm
 from ..models import Certificate
-from ._common import _course, _errors, _form_error
+from ._common import _course
 
 
 @login_required
@@ -32,12 +33,11 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
             % {"issued": issued, "skipped": skipped},
         )
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course", pk=course.pk)
 
 
-def _certificate(request, pk) -> Certificate:
+def _certificate(request: HttpRequest, pk: int) -> Certificate:
     cert = selectors.certificate_get(user=request.user, pk=pk)
     _course(request, cert.enrolment.course_id, "academy.manage_course")
     return cert
@@ -62,10 +62,10 @@ def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The certificate was revoked."))
             return redirect("academy:course", pk=cert.enrolment.course_id)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return render(
         request,
-        "academy/form.html",
+        "core/form.html",
         {
             "form": form,
             "title": _("Revoke certificate %(code)s") % {"code": cert.code},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,16 +14,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core.files import file_response
+from citybridge.core.validation import add_to_form, add_to_messages
 
 from .. import selectors, services
 from ..forms import CourseForm, StatusForm
 from ..ics import CalendarSession, timetable_ics
 from ..messages import problem_message
 from ..models import Academy, CourseStatus, EnrolmentStatus
-from ._common import _course, _errors, _form_error, _form_page, _save
+from ._common import _course, _form_page, _save
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from citybridge.core.models import User
 
 
-def _addable_academies(user):
+def _addable_academies(user: User) -> QuerySet[Academy]:
     ids = [a.pk for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
     return Academy.objects.filter(pk__in=ids).select_related("organisation")
 
@@ -41,9 +49,9 @@ def course_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The course was created."))
             return redirect("academy:course", pk=course.pk)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return render(
-        request, "academy/form.html", {"form": form, "title": _("New course"), "cancel_url": reverse("academy:index")}
+        request, "core/form.html", {"form": form, "title": _("New course"), "cancel_url": reverse("academy:index")}
     )
 
 
@@ -63,7 +71,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         version=course.version,
     )
 
-    def write(data):
+    def write(data: dict) -> None:
         data.pop("academy")
         services.course_update(actor=request.user, course=course, modules=data.pop("modules"), **data)
 
@@ -131,8 +139,7 @@ def course_status(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("The course status was changed."),
             )
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            add_to_messages(request, exc)
     return redirect("academy:course", pk=course.pk)
 
 

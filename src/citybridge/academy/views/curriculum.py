@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
 from ..forms import ModuleForm, TopicForm
-from ._common import _errors, _form_page, _save
+from ._common import _form_page, _save
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from citybridge.core.concurrency import VersionedForm
 
 
 @login_required
@@ -30,7 +38,16 @@ def curriculum(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_form(request, form_cls, initial, write, title, success, redirect_to, version=None):
+def _staff_form(
+    request: HttpRequest,
+    form_cls: type[VersionedForm],
+    initial: dict,
+    write: Callable[[dict], object],
+    title: str,
+    success: str,
+    redirect_to: str,
+    version: int | None = None,
+) -> HttpResponse:
     if not request.user.has_perm("academy.manage_curriculum"):
         raise PermissionDenied
     form = form_cls(request.POST or None, initial=initial, version=version)
@@ -117,8 +134,7 @@ def academies(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            add_to_messages(request, exc)
         return redirect("academy:academies")
     rows = list(selectors.academy_list(user=request.user))
     coordinators: dict[int, list[str]] = {}

@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.validation import add_to_messages
 from citybridge.core.views import paginate
 
 from .. import selectors, services
-from ._common import _errors
 
 
 @login_required
@@ -37,6 +37,5 @@ def duplicate_resolve(request: HttpRequest, pk: int, action: str) -> HttpRespons
             services.duplicate_dismiss(actor=request.user, duplicate=dup)
             messages.success(request, _("The possible duplicate was dismissed."))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:duplicates")

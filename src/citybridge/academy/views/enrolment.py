@@ -10,10 +10,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.validation import add_to_messages
+
 from .. import selectors, services
 from ..forms import EnrolForm
 from ..models import Enrolment, EnrolmentStatus, OfficialProfile
-from ._common import _course, _errors
+from ._common import _course
 
 
 @login_required
@@ -35,12 +37,11 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("%(name)s was enrolled.") % {"name": official.person})
         except ValidationError as exc:
-            for m in _errors(exc):
-                messages.error(request, m)
+            add_to_messages(request, exc)
     return redirect("academy:course", pk=course.pk)
 
 
-def _enrolment(request, pk) -> Enrolment:
+def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
     enrolment = selectors.enrolment_get(user=request.user, pk=pk)
     _course(request, enrolment.course_id, "academy.manage_course")
     return enrolment
@@ -58,8 +59,7 @@ def enrolment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("%(name)s moved from the waitlist into the class.") % {"name": promoted.official.person}
             )
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course", pk=enrolment.course_id)
 
 
@@ -71,6 +71,5 @@ def enrolment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         services.enrolment_confirm(actor=request.user, enrolment=enrolment)
         messages.success(request, _("%(name)s was enrolled.") % {"name": enrolment.official.person})
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course", pk=enrolment.course_id)

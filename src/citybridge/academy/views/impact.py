@@ -17,7 +17,7 @@ def _impact_filter(request: HttpRequest) -> selectors.ImpactFilter:
     if not request.user.has_perm("academy.view_impact"):
         raise PermissionDenied
 
-    def int_or_none(name, low=1, high=10**9):
+    def int_or_none(name: str, low: int = 1, high: int = 10**9) -> int | None:
         try:
             value = int(request.GET.get(name, ""))
         except ValueError:

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.listing import JoinedColumn, localized, sort_queryset
 from citybridge.core.paging import detail_urls
+from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
 from .. import selectors, services
 from ..forms import ExternalTrainingForm, OfficialForm
 from ..models import OfficialProfile, Position
-from ._common import _course, _form_error, _form_page, _official
+from ._common import _course, _form_page, _official
 
 
 @login_required
@@ -85,9 +86,9 @@ def official_create(request: HttpRequest) -> HttpResponse:
                 return redirect("academy:course", pk=course.pk)
             return redirect("academy:official", pk=official.pk)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     cancel = reverse("academy:course", args=[course.pk]) if course else reverse("academy:officials")
-    return render(request, "academy/form.html", {"form": form, "title": _("New official"), "cancel_url": cancel})
+    return render(request, "core/form.html", {"form": form, "title": _("New official"), "cancel_url": cancel})
 
 
 @login_required
@@ -105,7 +106,7 @@ def official_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The external training was recorded."))
                 return redirect("academy:official", pk=official.pk)
             except ValidationError as exc:
-                _form_error(form, exc)
+                add_to_form(form, exc)
     history = selectors.official_history(official=official)
     return render(
         request,
@@ -171,5 +172,5 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.show_stale(StaleEdit(fresh, form.expected_version), _official_initial(fresh))
             form.data["person_version"] = fresh.person.version
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return _form_page(request, form, _("Edit official"), reverse("academy:official", args=[official.pk]))

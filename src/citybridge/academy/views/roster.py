@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,11 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
 from ..forms import RosterForm
 from ..roster import template_xlsx
-from ._common import _course, _errors
+from ._common import _course
+
+if TYPE_CHECKING:
+    from ..models import Course
 
 
 @login_required
@@ -56,7 +62,7 @@ def roster_import(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
+def _roster_confirm(request: HttpRequest, course: Course | None) -> HttpResponse:
     upload = selectors.roster_upload(user=request.user, pk=request.POST["upload"], course=course)
     if upload is None:
         messages.error(request, _("This preview has expired or was already imported: upload the file again."))
@@ -67,8 +73,7 @@ def _roster_confirm(request: HttpRequest, course) -> HttpResponse:
             actor=request.user, upload=upload, sha256=request.POST.get("sha256", ""), apply_changes=confirmed
         )
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
         return redirect(request.path)
     if not report.ok:
         return render(

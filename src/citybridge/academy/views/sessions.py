@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from citybridge.core.validation import add_to_messages
+
 from .. import selectors, services
 from ..forms import SessionForm
-from ._common import _course, _errors, _form_page, _save
+from ._common import _course, _form_page, _save
 
 
 @login_required
@@ -60,6 +62,5 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.session_delete(actor=request.user, session=session)
         messages.success(request, _("The session was deleted."))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course", pk=course.pk)

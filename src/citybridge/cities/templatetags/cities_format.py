@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from django import template
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from citybridge.core.models import User
+
+    from ..models import City
 
 register = template.Library()
 
 
 @register.filter
-def figure(value) -> str:
+def figure(value: float | int | None) -> str:
     if value is None or value == "":
         return "—"
     try:
@@ -28,7 +36,7 @@ def figure(value) -> str:
 
 
 @register.filter
-def unit(value) -> str:
+def unit(value: str | None) -> str:
     """A stored unit ("tCO2/person", "km2", "%/year" …) in the reader's language."""
     from citybridge.cities.labels import unit_label
 
@@ -36,7 +44,7 @@ def unit(value) -> str:
 
 
 @register.filter
-def population_note(city) -> str:
+def population_note(city: City) -> str:
     """What a city's population covers and its year, e.g. "whole prefecture, 2020"."""
     from citybridge.cities.labels import city_population_note
 
@@ -44,7 +52,7 @@ def population_note(city) -> str:
 
 
 @register.filter
-def words(values) -> str:
+def words(values: Iterable[str]) -> str:
     """The "data available" codes of an expression of interest as words."""
     from citybridge.cities.labels import data_available_labels
 
@@ -52,7 +60,7 @@ def words(values) -> str:
 
 
 @register.filter
-def person(user) -> str:
+def person(user: User) -> str:
     """A user's name (never the e-mail)."""
     from citybridge.cities.labels import person_label
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.safestring import SafeString
+
+if TYPE_CHECKING:
+    from django.forms import BoundField
 
 register = template.Library()
 
 
 @register.filter
-def accessible(field) -> SafeString:
+def accessible(field: BoundField) -> SafeString:
     ids, attrs = [], {}
     if field.errors:
         ids.append(f"{field.auto_id}_errors")

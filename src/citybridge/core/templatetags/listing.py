@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -9,10 +11,15 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.listing import SORT_PARAM, page_window
 
+if TYPE_CHECKING:
+    from django.core.paginator import Page
+    from django.http import HttpRequest
+    from django.template import Context
+
 register = template.Library()
 
 
-def _query(request, **changes) -> str:
+def _query(request: HttpRequest, **changes) -> str:
     params = request.GET.copy()
     for name, value in changes.items():
         if value is None:
@@ -23,7 +30,7 @@ def _query(request, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, label, key) -> SafeString:
+def sort_header(context: Context, label: str, key: str) -> SafeString:
     """A `<th>` with a link that sorts by `key`; the current column shows ▲ / ▼ and `aria-sort`.
 
     A second click reverses the direction; any other column starts ascending. The link keeps the filters and
@@ -51,20 +58,14 @@ def sort_header(context, label, key) -> SafeString:
     return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
 
 
-@register.simple_tag(takes_context=True)
-def page_url(context, number) -> str:
-    """`?…&page=N` keeping every other query parameter (filters, sort)."""
-    return "?" + _query(context["request"], page=str(number))
-
-
 @register.filter
-def page_numbers(page_obj, radius=2) -> list[int]:
+def page_numbers(page_obj: Page, radius: int = 2) -> list[int]:
     """The window of page numbers around `page_obj.number`."""
     return page_window(page_obj.number, page_obj.paginator.num_pages, int(radius))
 
 
 @register.filter
-def with_selected(options: str, value) -> SafeString:
+def with_selected(options: str, value: object) -> SafeString:
     """`{{ options|with_selected:value }}`: options_html rendered without a selection (e.g. cached), with the option
     whose value is `value` marked selected (a string replacement, not a new pass over every option)."""
     html = str(options)

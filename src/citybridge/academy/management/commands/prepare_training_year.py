@@ -4,14 +4,21 @@ January (cron) so "who is behind" lists the new year (pages never prepare a year
 ``--refresh-all`` recomputes every official's summaries (after migration 0004 added the window columns, or a change
 of CITYBRIDGE_ACADEMY_COMPLIANCE_RULES); ``--impact`` recomputes the impact snapshot too."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from argparse import ArgumentParser
 
 
 class Command(BaseCommand):
     help = "Prepare the per-official training summaries of a calendar year for the 'who is behind' list."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, default=None)
         parser.add_argument(
             "--refresh-all",

@@ -1,0 +1,19 @@
+import pytest
+
+from citybridge.core import demo
+from citybridge.core.models import Organisation, Person, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_core_demo_goes_through_the_services_and_loads_twice():
+    orgs = demo.load()
+    demo.load()  # idempotent: found by name and updated
+    assert Organisation.objects.count() == len(demo.ORGANISATIONS) == len(orgs)
+    assert Person.objects.count() == len(demo.PEOPLE)
+    assert User.objects.filter(email__in=[u[0] for u in demo.DEMO_USERS]).count() == len(demo.DEMO_USERS)
+    # the actor of every write is the program-staff demo account
+    staff = User.objects.get(email=demo.DEMO_USERS[0][0])
+    assert staff.is_program_staff
+    for org in Organisation.objects.all():
+        org.full_clean()  # the model's own rules hold too
