@@ -41,3 +41,25 @@ def issue_message(code: str, params: dict[str, Any] | None = None) -> str:
         return template() % params
     except (KeyError, ValueError, TypeError):
         return template().split("%(")[0].strip() or code
+
+
+RULES: dict[str, Callable[[], str]] = {
+    "basic": lambda: _(
+        "BASIC: scope 1 and scope 2 of stationary energy and transportation, and scope 1 and 3 of waste generated "
+        "in the city; generation supplied to the grid (I.4.4) is excluded (GPC v1.1, chapter 3 and table 3.3)."
+    ),
+    "basic_plus": lambda: _(
+        "BASIC+: BASIC plus IPPU, AFOLU, transboundary transport and transmission and distribution losses (scope 3) "
+        "(GPC v1.1, chapter 3 and table 3.3)."
+    ),
+    "territorial_scope1": lambda: _(
+        "Territorial total: every scope 1 emission in the boundary, including generation supplied to the grid and "
+        "waste from outside treated inside (GPC v1.1, table 3.3)."
+    ),
+}
+
+
+def rule_label(code: str) -> str:
+    """The sentence for a totals rule the engine cites; an unknown code is shown as it is."""
+    template = RULES.get(code)
+    return template() if template else code
