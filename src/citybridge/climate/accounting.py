@@ -6,12 +6,30 @@ sentences; the Django layer translates them (``ISSUE_CODES`` lists every code th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import lru_cache
 from typing import Literal
 
-from citybridge.climate.units import BasisRatio, ClimateError
+from citybridge.climate.gpc import gpc_line, is_gpc_ref, normalise_ref, ref_sort_key, refs_for_level
+from citybridge.climate.units import (
+    BASES,
+    BasisMismatch,
+    BasisRatio,
+    ClimateError,
+    IncompatibleUnits,
+    UnknownUnit,
+    common_basis,
+    conversion_factor,
+    fmt,
+    is_mass,
+    resolve_unit,
+    split_ratio,
+    to_basis,
+    ureg,
+)
 
 NotationKey = Literal["NO", "IE", "NE", "C"]
 NOTATION_KEYS: tuple[str, ...] = ("NO", "IE", "NE", "C")
@@ -23,6 +41,11 @@ LEVELS: tuple[str, ...] = ("BASIC", "BASIC+")
 
 # --- GWP-100 sets --------------------------------------------------------------------------------------------------
 
+#: gases an entry may carry. 'CH4' is generic / non-fossil methane, 'CH4_fossil' fossil methane (AR5 and AR6 give
+#: fossil CH4 its own value); 'CO2e' is an amount already expressed in CO2e (an eGRID CO2e rate, HFCs or PFCs
+#: reported as a CO2e sum, a CDP total) and counts with 1 in every set.
+GASES: tuple[str, ...] = ("CO2", "CH4", "CH4_fossil", "N2O", "HFC-134a", "SF6", "NF3", "CO2e")
+
 
 @dataclass(frozen=True, slots=True)
 class GwpSet:
@@ -33,12 +56,53 @@ class GwpSet:
     source: str
 
     def gwp(self, gas: str) -> float:
-        raise NotImplementedError
+        try:
+            return self.values[gas]
+        except KeyError:
+            raise ClimateError("unknown_gas", field="gas", gas=gas) from None
 
 
-def gwp_set(name: str) -> GwpSet:
+# Values from citybridge/data/EMISSION_FACTORS.md §1 (each ✔✔ there) except NF3, which that sheet does not list and
+# which is taken from the same IPCC tables (AR4 17,200; AR5 16,100; AR6 17,400) [single: check against the PDFs].
+GWP_SETS: dict[str, GwpSet] = {
+    "AR4": GwpSet(
+        "AR4",
+        {"CO2": 1, "CH4": 25, "CH4_fossil": 25, "N2O": 298, "HFC-134a": 1430, "SF6": 22800, "NF3": 17200, "CO2e": 1},
+        "IPCC AR4 WG1 (2007), Chapter 2, Table 2.14, GWP for a 100-year horizon (one CH4 value, fossil and "
+        "non-fossil alike).",
+    ),
+    "AR5": GwpSet(
+        "AR5",
+        {"CO2": 1, "CH4": 28, "CH4_fossil": 30, "N2O": 265, "HFC-134a": 1300, "SF6": 23500, "NF3": 16100, "CO2e": 1},
+        "IPCC AR5 WG1 (2013), Chapter 8, Appendix 8.A, Table 8.A.1, GWP100 without climate-carbon feedback "
+        "(CH4 28; fossil CH4 30).",
+    ),
+    "AR6": GwpSet(
+        "AR6",
+        {
+            "CO2": 1,
+            "CH4": 27.0,
+            "CH4_fossil": 29.8,
+            "N2O": 273,
+            "HFC-134a": 1530,
+            "SF6": 25200,
+            "NF3": 17400,
+            "CO2e": 1,
+        },
+        "IPCC AR6 WG1 (2021), Chapter 7, Table 7.15 (CH4 non-fossil 27.0, fossil 29.8, N2O 273) and Table 7.SM.7 "
+        "(halogenated gases), GWP-100.",
+    ),
+}
+
+
+def gwp_set(name: str | GwpSet) -> GwpSet:
     """'AR4' | 'AR5' | 'AR6'; ``ClimateError('unknown_gwp_set')`` otherwise."""
-    raise NotImplementedError
+    if isinstance(name, GwpSet):
+        return name
+    try:
+        return GWP_SETS[name]
+    except (KeyError, TypeError):
+        raise ClimateError("unknown_gwp_set", field="gwp_set", gwp_set=str(name)[:16]) from None
 
 
 # --- inputs ----------------------------------------------------------------------------------------------------------
@@ -124,6 +188,8 @@ class EntryResult:
     conversions: list[str]
     warnings: list[Issue]
     notation_key: str | None = None
+    #: t CO2e of each gas (tonnes × the set's GWP)
+    by_gas_co2e: dict[str, float] = dc_field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,36 +223,451 @@ class InventoryResult:
     warnings: tuple[Issue, ...] = ()
 
 
-# --- functions -----------------------------------------------------------------------------------------------------
+# --- validation ----------------------------------------------------------------------------------------------------
+
+#: every code this module emits, with the parameters the message may use (the Django layer translates them)
+ISSUE_CODES: dict[str, tuple[str, ...]] = {
+    "unknown_ref": ("ref",),
+    "duplicate_ref": ("ref", "first_index"),
+    "unknown_notation_key": ("key",),
+    "notation_key_needs_explanation": ("key",),
+    "ie_needs_included_in": (),
+    "ie_included_in_itself": ("ref",),
+    "notation_key_with_data": ("key",),
+    "no_data": (),
+    "activity_and_emissions": (),
+    "activity_needs_factor": (),
+    "factor_needs_activity": (),
+    "not_a_number": ("value",),
+    "negative_activity": ("value",),
+    "negative_factor": ("value", "factor_id"),
+    "negative_emissions": ("gas", "value"),
+    "unknown_unit": ("unit",),
+    "factor_unit_not_per_activity": ("unit", "factor_id"),
+    "emissions_unit_not_mass": ("unit", "gas"),
+    "unit_mismatch": ("activity_unit", "factor_unit", "factor_id", "needs"),
+    "unknown_gas": ("gas",),
+    "duplicate_gas": ("gas",),
+    "unknown_basis": ("basis",),
+    "basis_mixed": ("bases",),
+    "basis_ratio_out_of_range": ("ratio",),
+    "unknown_data_quality": ("value",),
+    "unknown_gwp_set": ("gwp_set",),
+    "unknown_level": ("level",),
+    # warnings (never block a save)
+    "ie_target_missing": ("ref", "included_in"),
+    "ie_target_is_notation_key": ("ref", "included_in"),
+}
+WARNING_CODES: frozenset[str] = frozenset({"ie_target_missing", "ie_target_is_notation_key"})
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+@lru_cache(maxsize=4096)
+def _factor_unit_parts(unit: str) -> tuple[str, str] | None:
+    """('kg', 'kWh') for a mass-per-activity factor unit; None when it is not one. Raises UnknownUnit."""
+    if "/" not in unit:
+        resolve_unit(unit)
+        return None
+    num, den = split_ratio(unit)
+    if not is_mass(num):
+        return None
+    resolve_unit(den)
+    return num, den
+
+
+@lru_cache(maxsize=4096)
+def _plan(activity_unit: str, den: str, density_unit: str | None, ncv_unit: str | None) -> tuple[int, int, float]:
+    """How to bring an activity in ``activity_unit`` to the factor's ``den``: (density power, NCV power, unit factor).
+
+    Tried in order: directly; through the density; through the NCV; through both. Raises ``IncompatibleUnits``
+    (with ``needs``) when no path exists with the properties given.
+    """
+    a = resolve_unit(activity_unit)
+    target = resolve_unit(den)
+    options: list[tuple[int, int]] = [(0, 0)]
+    options += [(d, 0) for d in (1, -1)] + [(0, n) for n in (1, -1)] + [(d, n) for d in (1, -1) for n in (1, -1)]
+    for d, n in options:
+        if d and density_unit is None or n and ncv_unit is None:
+            continue
+        q = a
+        if d:
+            q = q * resolve_unit(density_unit) ** d
+        if n:
+            q = q * resolve_unit(ncv_unit) ** n
+        if q.dimensionality == target.dimensionality:
+            return d, n, float((q / target).to("dimensionless").magnitude)
+    needs = _what_is_missing(a, target)
+    err = IncompatibleUnits(activity_unit, den)
+    err.params["needs"] = needs
+    raise err
+
+
+def _what_is_missing(a: object, target: object) -> str:
+    a_dim, t_dim = a.dimensionality, target.dimensionality  # type: ignore[attr-defined]
+    vol, mass, energy = ureg.liter.dimensionality, ureg.kg.dimensionality, ureg.joule.dimensionality
+    pair = {a_dim, t_dim}
+    if pair == {vol, mass}:
+        return "density"
+    if pair == {mass, energy}:
+        return "ncv"
+    if pair == {vol, energy}:
+        return "density_and_ncv"
+    return ""
 
 
 def validate_entry(entry: Entry, *, index: int | None = None) -> list[Issue]:
     """Every problem of one entry on its own (unknown ref, notation-key rules, units, negative values, bases)."""
-    raise NotImplementedError
+    issues: list[Issue] = []
+    ref = entry.ref
+
+    def add(code: str, fld: str = "", **params: object) -> None:
+        issues.append(Issue(code, fld, params, ref, index))
+
+    if not is_gpc_ref(ref):
+        add("unknown_ref", "gpc_ref", ref=str(ref)[:32])
+    if entry.data_quality and entry.data_quality not in DATA_QUALITIES:
+        add("unknown_data_quality", "data_quality", value=str(entry.data_quality)[:16])
+    has_activity = entry.activity_value is not None or bool(entry.factors)
+    has_emissions = entry.emissions_by_gas is not None and len(entry.emissions_by_gas) > 0
+    key = entry.notation_key
+    if key:
+        if key not in NOTATION_KEYS:
+            add("unknown_notation_key", "notation_key", key=str(key)[:16])
+        if not (entry.explanation or "").strip():
+            add("notation_key_needs_explanation", "explanation", key=key)
+        if key == "IE":
+            target = (entry.included_in or "").strip()
+            if not target:
+                add("ie_needs_included_in", "included_in")
+            elif not is_gpc_ref(target):
+                add("unknown_ref", "included_in", ref=target[:32])
+            elif normalise_ref(target) == normalise_ref(ref):
+                add("ie_included_in_itself", "included_in", ref=target)
+        if has_activity or has_emissions:
+            add("notation_key_with_data", "notation_key", key=key)
+        return issues
+    if has_activity and has_emissions:
+        add("activity_and_emissions", "emissions")
+        return issues
+    if not has_activity and not has_emissions:
+        add("no_data", "activity_value")
+        return issues
+    if has_emissions:
+        assert entry.emissions_by_gas is not None
+        for gas, amount in entry.emissions_by_gas.items():
+            fld = f"emissions.{gas}"
+            if gas not in GASES:
+                add("unknown_gas", fld, gas=str(gas)[:16])
+            if not _is_number(amount.value):
+                add("not_a_number", fld, value=str(amount.value)[:32])
+            elif amount.value < 0:
+                add("negative_emissions", fld, gas=gas, value=amount.value)
+            try:
+                if not is_mass(amount.unit):
+                    add("emissions_unit_not_mass", fld, unit=amount.unit, gas=gas)
+            except UnknownUnit:
+                add("unknown_unit", fld, unit=str(amount.unit)[:64])
+        return issues
+    # activity × factors
+    activity_ok = True
+    if entry.activity_value is None:
+        add("factor_needs_activity", "activity_value")
+        activity_ok = False
+    elif not _is_number(entry.activity_value):
+        add("not_a_number", "activity_value", value=str(entry.activity_value)[:32])
+        activity_ok = False
+    elif entry.activity_value < 0:
+        add("negative_activity", "activity_value", value=entry.activity_value)
+    try:
+        resolve_unit(entry.activity_unit)
+    except UnknownUnit:
+        add("unknown_unit", "activity_unit", unit=str(entry.activity_unit)[:64])
+        activity_ok = False
+    if not entry.factors:
+        add("activity_needs_factor", "factors")
+    for name, prop in (("density", entry.density), ("ncv", entry.ncv)):
+        if prop is None:
+            continue
+        if not _is_number(prop.value) or prop.value <= 0:
+            add("not_a_number", name, value=str(prop.value)[:32])
+        try:
+            resolve_unit(prop.unit)
+        except UnknownUnit:
+            add("unknown_unit", name, unit=str(prop.unit)[:64])
+            activity_ok = False
+    seen_gases: set[str] = set()
+    bases: list[str | None] = [entry.activity_basis]
+    for i, f in enumerate(entry.factors):
+        fld = f"factors[{i}]"
+        if f.gas not in GASES:
+            add("unknown_gas", f"{fld}.gas", gas=str(f.gas)[:16])
+        elif f.gas in seen_gases:
+            add("duplicate_gas", f"{fld}.gas", gas=f.gas)
+        seen_gases.add(f.gas)
+        if not _is_number(f.value):
+            add("not_a_number", f"{fld}.value", value=str(f.value)[:32])
+        elif f.value < 0:
+            add("negative_factor", f"{fld}.value", value=f.value, factor_id=f.id)
+        if f.basis is not None and f.basis not in BASES:
+            add("unknown_basis", f"{fld}.basis", basis=str(f.basis)[:16])
+        else:
+            bases.append(f.basis)
+        try:
+            parts = _factor_unit_parts(f.unit)
+        except UnknownUnit:
+            add("unknown_unit", f"{fld}.unit", unit=str(f.unit)[:64])
+            continue
+        if parts is None:
+            add("factor_unit_not_per_activity", f"{fld}.unit", unit=f.unit, factor_id=f.id)
+            continue
+        if f.activity_unit and f.activity_unit != parts[1]:
+            try:
+                if conversion_factor(f.activity_unit, parts[1]) <= 0:
+                    raise IncompatibleUnits(f.activity_unit, parts[1])
+            except (UnknownUnit, IncompatibleUnits):
+                add("factor_unit_not_per_activity", f"{fld}.activity_unit", unit=f.activity_unit, factor_id=f.id)
+                continue
+        if activity_ok:
+            try:
+                d, n, _k = _plan(
+                    entry.activity_unit,
+                    parts[1],
+                    entry.density.unit if entry.density else None,
+                    entry.ncv.unit if entry.ncv else None,
+                )
+            except IncompatibleUnits as exc:
+                add(
+                    "unit_mismatch",
+                    "activity_unit",
+                    activity_unit=entry.activity_unit,
+                    factor_unit=f.unit,
+                    factor_id=f.id,
+                    needs=exc.params.get("needs", ""),
+                )
+                continue
+            if n == 1:
+                # the NCV turned a mass into energy: that energy is on the NCV basis
+                bases.append("NCV")
+    try:
+        common_basis(bases, entry.basis_ratio)
+    except BasisMismatch as exc:
+        add("basis_mixed", "factors", bases=exc.params["bases"])
+    except ClimateError:
+        pass  # unknown bases reported above
+    return issues
 
 
 def validate_entries(entries: Sequence[Entry]) -> list[Issue]:
-    """``validate_entry`` for each, plus duplicates and IE targets across the inventory."""
-    raise NotImplementedError
+    """``validate_entry`` for each, plus duplicates and IE targets across the inventory (those two are warnings
+    when the target is missing or itself a notation key)."""
+    issues: list[Issue] = []
+    first: dict[str, int] = {}
+    by_ref: dict[str, Entry] = {}
+    for i, entry in enumerate(entries):
+        issues.extend(validate_entry(entry, index=i))
+        ref = normalise_ref(entry.ref)
+        if ref in first:
+            issues.append(Issue("duplicate_ref", "gpc_ref", {"ref": ref, "first_index": first[ref]}, entry.ref, i))
+        else:
+            first[ref] = i
+            by_ref[ref] = entry
+    for i, entry in enumerate(entries):
+        if entry.notation_key == "IE" and entry.included_in and is_gpc_ref(entry.included_in):
+            target = by_ref.get(normalise_ref(entry.included_in))
+            params = {"ref": entry.ref, "included_in": normalise_ref(entry.included_in)}
+            if target is None:
+                issues.append(Issue("ie_target_missing", "included_in", params, entry.ref, i))
+            elif target.notation_key:
+                issues.append(Issue("ie_target_is_notation_key", "included_in", params, entry.ref, i))
+    return issues
 
 
-def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True) -> EntryResult:
-    """Emissions by gas (t) and t CO2e of one entry; ``InvalidEntries`` when it does not validate."""
-    raise NotImplementedError
+def _errors(issues: Iterable[Issue]) -> list[Issue]:
+    return [i for i in issues if i.code not in WARNING_CODES]
+
+
+# --- computing -----------------------------------------------------------------------------------------------------
+
+
+def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, validate: bool = True) -> EntryResult:
+    """Emissions by gas (t) and t CO2e of one entry; ``InvalidEntries`` when it does not validate.
+
+    A notation-key entry gives zero of every gas. With activity: activity (converted to each factor's activity unit,
+    through density and NCV when given) × factor, in tonnes of the factor's gas. With reported emissions: each gas
+    converted to tonnes. CO2e = Σ tonnes × GWP of the set.
+    """
+    gwp = gwp_set(gwp)
+    if validate:
+        errors = _errors(validate_entry(entry))
+        if errors:
+            raise InvalidEntries(errors)
+    by_gas: dict[str, float] = {}
+    conversions: list[str] = []
+    if entry.notation_key:
+        return EntryResult(entry.ref, by_gas, 0.0, conversions, [], entry.notation_key)
+    if entry.emissions_by_gas:
+        for gas, amount in entry.emissions_by_gas.items():
+            k = conversion_factor(amount.unit, "t")
+            t = amount.value * k
+            by_gas[gas] = by_gas.get(gas, 0.0) + t
+            if explain and k != 1.0:
+                conversions.append(f"{gas}: {fmt(amount.value)} {amount.unit} × {fmt(k)} t/{amount.unit} = {fmt(t)} t")
+    else:
+        value = float(entry.activity_value or 0.0)
+        density_unit = entry.density.unit if entry.density else None
+        ncv_unit = entry.ncv.unit if entry.ncv else None
+        for f in entry.factors:
+            num, den = _factor_unit_parts(f.unit) or ("", "")
+            d, n, k = _plan(entry.activity_unit, den, density_unit, ncv_unit)
+            amount = value * k
+            if d:
+                amount *= entry.density.value**d  # type: ignore[union-attr]
+            if n:
+                amount *= entry.ncv.value**n  # type: ignore[union-attr]
+            activity_in_den = amount
+            basis_step = ""
+            activity_basis = "NCV" if n == 1 else entry.activity_basis
+            if f.basis and activity_basis and f.basis != activity_basis:
+                conv = to_basis(amount, activity_basis, f.basis, entry.basis_ratio)
+                amount = conv.value
+                basis_step = conv.explanation
+            to_t = conversion_factor(num, "t")
+            t = amount * f.value * to_t
+            by_gas[f.gas] = by_gas.get(f.gas, 0.0) + t
+            if explain:
+                if d or n or k != 1.0:
+                    chain = f"{fmt(value)} {entry.activity_unit}"
+                    if d:
+                        chain += (
+                            f" × {fmt(entry.density.value)} {entry.density.unit}"
+                            if d == 1
+                            else f" ÷ {fmt(entry.density.value)} {entry.density.unit}"
+                        )  # type: ignore[union-attr]  # noqa: E501
+                    if n:
+                        chain += (
+                            f" × {fmt(entry.ncv.value)} {entry.ncv.unit}"
+                            if n == 1
+                            else f" ÷ {fmt(entry.ncv.value)} {entry.ncv.unit}"
+                        )  # type: ignore[union-attr]  # noqa: E501
+                    if k != 1.0:
+                        chain += f" × {fmt(k)}"
+                    line_text = f"{chain} = {fmt(activity_in_den)} {den}"
+                    if line_text not in conversions:
+                        conversions.append(line_text)
+                if basis_step:
+                    conversions.append(basis_step)
+                conversions.append(
+                    f"{f.gas}: {fmt(amount)} {den} × {fmt(f.value)} {f.unit}"
+                    + (f" × {fmt(to_t)} t/{num}" if to_t != 1.0 else "")
+                    + f" = {fmt(t)} t"
+                )
+    by_gas_co2e = {gas: t * gwp.values[gas] for gas, t in by_gas.items()}
+    co2e = math.fsum(by_gas_co2e.values())
+    if explain:
+        parts = [f"{fmt(t)} t {gas} × {fmt(gwp.values[gas])}" for gas, t in by_gas.items()]
+        conversions.append(f"CO2e ({gwp.name}): " + " + ".join(parts) + f" = {fmt(co2e)} t CO2e")
+    return EntryResult(entry.ref, by_gas, co2e, conversions, [], None, by_gas_co2e)
+
+
+RULES: dict[str, RuleNote] = {
+    "basic": RuleNote(
+        "gpc_basic",
+        "GPC v1.1 ch. 3 (inventory boundary, city-induced framework) and ch. 4 (reporting requirements): BASIC = "
+        "scope 1 and 2 of Stationary Energy and Transportation plus scope 1 and 3 of Waste; excludes energy "
+        "generation supplied to the grid (I.4.4, ch. 6) and waste imported from outside the city (III.x.3, ch. 8), "
+        "which count only in the scope-1 territorial total.",
+    ),
+    "basic_plus": RuleNote(
+        "gpc_basic_plus",
+        "GPC v1.1 ch. 3 and ch. 4: BASIC+ = BASIC plus IPPU (IV), AFOLU (V) and the scope-3 lines of Stationary "
+        "Energy and Transportation (transmission and distribution losses, transboundary journeys); I.4.4, III.x.3 "
+        "and Other Scope 3 (VI.1) stay outside.",
+    ),
+    "territorial_scope1": RuleNote(
+        "gpc_territorial",
+        "GPC v1.1 ch. 3 (scopes framework): the territorial total is every scope-1 line, including energy "
+        "generation supplied to the grid (I.4.4) and waste from outside the city treated inside (III.x.3).",
+    ),
+    "by_sector": RuleNote("sum_all_lines", "Sum of every entry of the sector, every scope (GPC v1.1 ch. 4)."),
+    "by_subsector": RuleNote("sum_all_lines", "Sum of every entry of the sub-sector, every scope (GPC v1.1 ch. 4)."),
+    "by_scope": RuleNote("sum_all_lines", "Sum of every entry of the scope (GPC v1.1 ch. 3, scopes framework)."),
+    "by_gas": RuleNote("sum_all_lines", "Sum of every entry, gas by gas; CO2e with the inventory's one GWP set."),
+}
 
 
 def compute_totals(results: Iterable[EntryResult]) -> Totals:
-    """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule."""
-    raise NotImplementedError
+    """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule. Notation-key lines add nothing."""
+    basic: list[float] = []
+    basic_plus: list[float] = []
+    territorial: list[float] = []
+    sector: dict[str, list[float]] = {}
+    subsector: dict[str, list[float]] = {}
+    scope: dict[int, list[float]] = {}
+    gas_t: dict[str, list[float]] = {}
+    gas_e: dict[str, list[float]] = {}
+    for r in results:
+        if r.notation_key:
+            continue
+        line = gpc_line(r.ref)
+        v = r.co2e_t
+        if line.basic:
+            basic.append(v)
+        if line.basic_plus:
+            basic_plus.append(v)
+        if line.territorial:
+            territorial.append(v)
+        sector.setdefault(line.sector_prefix, []).append(v)
+        subsector.setdefault(line.subsector_ref, []).append(v)
+        scope.setdefault(line.scope, []).append(v)
+        for g, t in r.by_gas_t.items():
+            gas_t.setdefault(g, []).append(t)
+        for g, e in r.by_gas_co2e.items():
+            gas_e.setdefault(g, []).append(e)
+    fs = math.fsum
+    return Totals(
+        basic=fs(basic),
+        basic_plus=fs(basic_plus),
+        territorial_scope1=fs(territorial),
+        by_sector={k: fs(v) for k, v in sorted(sector.items(), key=lambda kv: ref_sort_key(kv[0] + ".0"))},
+        by_subsector={k: fs(v) for k, v in sorted(subsector.items(), key=lambda kv: ref_sort_key(kv[0]))},
+        by_scope={k: fs(v) for k, v in sorted(scope.items())},
+        by_gas={k: fs(v) for k, v in gas_t.items()},
+        by_gas_co2e={k: fs(v) for k, v in gas_e.items()},
+        rule_notes=dict(RULES),
+    )
 
 
 def compute_inventory(
     entries: Sequence[Entry], gwp: GwpSet | str, level: str, *, explain: bool = True
 ) -> InventoryResult:
-    """Validate all, compute all, total; ``InvalidEntries`` with every issue when anything is wrong."""
-    raise NotImplementedError
+    """Validate all, compute all, total; ``InvalidEntries`` with every error when anything is wrong (warnings such
+    as an IE pointing at a line with no entry travel in ``warnings``)."""
+    gwp = gwp_set(gwp)
+    if level not in LEVELS:
+        raise ClimateError("unknown_level", field="level", level=str(level)[:16])
+    issues = validate_entries(entries)
+    errors = _errors(issues)
+    if errors:
+        raise InvalidEntries(errors)
+    results = tuple(compute_entry(e, gwp, explain=explain, validate=False) for e in entries)
+    return InventoryResult(
+        entries=results,
+        totals=compute_totals(results),
+        missing=tuple(completeness(entries, level)),
+        warnings=tuple(i for i in issues if i.code in WARNING_CODES),
+    )
 
 
 def completeness(entries: Iterable[Entry], level: str) -> list[str]:
     """References the level requires that have neither data nor a notation key, in GPC order."""
-    raise NotImplementedError
+    if level not in LEVELS:
+        raise ClimateError("unknown_level", field="level", level=str(level)[:16])
+    filled = {
+        normalise_ref(e.ref)
+        for e in entries
+        if e.notation_key or e.activity_value is not None or e.factors or e.emissions_by_gas
+    }
+    return [ref for ref in refs_for_level(level) if ref not in filled]
