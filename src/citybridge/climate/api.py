@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Query, Router, Schema, Status
@@ -116,7 +115,11 @@ class InventorySummaryOut(Schema):
 
     @staticmethod
     def resolve_totals(obj: Inventory) -> dict:
-        return {"basic": obj.total_basic, "basic_plus": obj.total_basic_plus, "territorial_scope1": obj.total_territorial}
+        return {
+            "basic": obj.total_basic,
+            "basic_plus": obj.total_basic_plus,
+            "territorial_scope1": obj.total_territorial,
+        }
 
 
 class InventoryOut(InventorySummaryOut):
@@ -207,7 +210,9 @@ def update_inventory(request: HttpRequest, pk: int, payload: InventoryPatch, res
 def _step(request: HttpRequest, pk: int, payload: StepIn, service, response: HttpResponse) -> Inventory:  # noqa: ANN001
     inventory = selectors.inventory_get(user=request.auth, pk=pk)
     with stale_as(InventoryOut, request):
-        inventory = service(actor=request.auth, inventory=inventory, expected_version=expected_version(request, payload.version))
+        inventory = service(
+            actor=request.auth, inventory=inventory, expected_version=expected_version(request, payload.version)
+        )
     etag(response, inventory)
     return inventory
 
@@ -255,6 +260,8 @@ class EntryIn(Strict):
     activity_value: float | None = None
     activity_unit: str | None = Field(None, max_length=30)
     factor_id: Id | None = None
+    #: several library factors at once (one per gas), e.g. an eGRID CO2, CH4 and N2O trio
+    factor_ids: list[Id] | None = Field(None, max_length=20)
     factors: list[OwnFactorIn] | None = Field(None, max_length=20)
     emissions: list[GasAmountIn] | None = Field(None, max_length=20)
     data_quality: Literal["high", "medium", "low", ""] | None = None
@@ -309,7 +316,7 @@ def entry_data(payload: Strict) -> dict:
     data.pop("version", None)
     factor_id = data.pop("factor_id", None)
     if factor_id is not None:
-        data["factor_ids"] = [factor_id]
+        data["factor_ids"] = [factor_id, *(data.get("factor_ids") or [])]
     return {k: v for k, v in data.items() if v is not None}
 
 
@@ -333,7 +340,9 @@ class EntryPut(EntryIn):
 
 
 @router.put("/inventories/{id:pk}/entries/{entry_id}", response=EntryOut)
-def update_entry(request: HttpRequest, pk: int, entry_id: Id, payload: EntryPut, response: HttpResponse) -> InventoryEntry:
+def update_entry(
+    request: HttpRequest, pk: int, entry_id: Id, payload: EntryPut, response: HttpResponse
+) -> InventoryEntry:
     inventory = selectors.inventory_get(user=request.auth, pk=pk)
     entry = selectors.entry_get(user=request.auth, inventory=inventory, pk=entry_id)
     with stale_as(EntryOut, request):
@@ -453,7 +462,3 @@ def get_target(request: HttpRequest, pk: int, response: HttpResponse) -> Target:
     target = selectors.target_get(user=request.auth, pk=pk)
     etag(response, target)
     return target
-
-
-def _unused(*_args: object) -> None:  # keeps ValidationError imported for type checkers of callers
-    raise ValidationError("")

@@ -101,7 +101,10 @@ def _rows(path: Path | None) -> list[dict[str, str]]:
 
 def _matched_cities(source: str, names: list[str]) -> dict[str, City]:
     aliases = sources.read_aliases()
-    by_gid = {c.geonames_id: c for c in City.objects.filter(geonames_id__isnull=False).only("id", "geonames_id", "name_en", "name_zh_hans")}
+    by_gid = {
+        c.geonames_id: c
+        for c in City.objects.filter(geonames_id__isnull=False).only("id", "geonames_id", "name_en", "name_zh_hans")
+    }
     match = sources.match(source, names, aliases, set(by_gid))
     return {name: by_gid[gid] for name, gid in match.matched.items()}
 
@@ -186,7 +189,9 @@ def _import_targets(*, path: Path | None = None) -> CdpReport:
             report.skipped.append((name, _("not matched to a city in the registry")))
             continue
         if kind is None:
-            report.skipped.append((name, _("type of target not imported: %(type)s") % {"type": row.get("Type.of.target")}))
+            report.skipped.append(
+                (name, _("type of target not imported: %(type)s") % {"type": row.get("Type.of.target")})
+            )
             continue
         level = _num(row.get("Target.year.absolute.emissions..metric.tonnes.CO2e."))
         data = {

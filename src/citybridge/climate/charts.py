@@ -62,9 +62,20 @@ def series_spec(points: list[dict]) -> dict:
         "data": {"values": values},
         "mark": {"type": "line", "point": True},
         "encoding": {
-            "x": {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}, "scale": {"zero": False}},
+            "x": {
+                "field": "year",
+                "type": "quantitative",
+                "title": _("Year"),
+                "axis": {"format": "d"},
+                "scale": {"zero": False},
+            },
             "y": {"field": "value", "type": "quantitative", "title": _("Tonnes")},
-            "color": {"field": "series", "type": "nominal", "title": _("Series"), "legend": {"orient": "bottom", "labelLimit": 400}},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": _("Series"),
+                "legend": {"orient": "bottom", "labelLimit": 400},
+            },
             "strokeDash": {"field": "series", "type": "nominal", "legend": None},
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": _("Series")},

@@ -25,11 +25,16 @@ FIELD_NAMES = {
     "emissions_by_gas": "emissions",
     "activity_value": "activity_value",
     "activity_unit": "activity_unit",
+    "population": "target_population",
+    "gdp": "target_gdp",
+    "target_level": "target_value",
+    "base_emissions": "base_emissions_t",
 }
 
 
 def field_name(engine_field: str) -> str:
-    head, _sep, rest = (engine_field or "").partition(".")
+    engine_field = (engine_field or "").replace("[", ".").replace("]", "")
+    head, _sep, rest = engine_field.partition(".")
     name = FIELD_NAMES.get(head, head) or "__all__"
     return f"{name}.{rest}" if rest else name
 
@@ -77,7 +82,9 @@ def engine_entry(clean: CleanEntry) -> accounting.Entry:
     factors: list[accounting.Factor] = [engine_factor(f) for f in clean.library]
     for i, f in enumerate(clean.own_factors):
         factors.append(
-            accounting.Factor(id=f"own-{i}", gas=f["gas"], value=f["value"], unit=f["unit"], source=f.get("citation", ""))
+            accounting.Factor(
+                id=f"own-{i}", gas=f["gas"], value=f["value"], unit=f["unit"], source=f.get("citation", "")
+            )
         )
     reported = None
     if clean.reported:
@@ -179,7 +186,9 @@ def target_ambition(target: Target) -> dict[str, Any]:
         reduction_pct=target.reduction_pct,
         target_level=target.target_value,
         coverage=tuple(target.coverage or ()),
-        milestones=tuple(ambition.Milestone(year=m["year"], reduction_pct=m["reduction_pct"]) for m in target.milestones),
+        milestones=tuple(
+            ambition.Milestone(year=m["year"], reduction_pct=m["reduction_pct"]) for m in target.milestones
+        ),
     )
     try:
         result = ambition.ambition(

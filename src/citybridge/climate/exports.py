@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-
-from django.utils.translation import gettext as _
 
 from citybridge.core.files import append, xlsx_bytes
 
@@ -29,7 +28,16 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
     gases = sorted({g for e in entries for g in e.by_gas})
     append(
         ws,
-        [_("GPC reference number"), _("Sector"), _("Sub-sector"), _("Scope"), "BASIC", "BASIC+", _("notation key"), _("explanation")]
+        [
+            _("GPC reference number"),
+            _("Sector"),
+            _("Sub-sector"),
+            _("Scope"),
+            "BASIC",
+            "BASIC+",
+            _("notation key"),
+            _("explanation"),
+        ]
         + [_("t %(gas)s") % {"gas": g} for g in gases]
         + [_("t CO2e"), _("data quality"), _("data source")],
     )
@@ -38,15 +46,31 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
         e = by_ref.get(line.ref)
         append(
             ws,
-            [line.ref, sector_label(line.ref.split(".")[0]), subsector_label(line), line.scope, _("yes") if line.basic else "", _("yes") if line.basic_plus else "",
-             e.notation_key if e else "", e.explanation if e else ""]
+            [
+                line.ref,
+                sector_label(line.ref.split(".")[0]),
+                subsector_label(line),
+                line.scope,
+                _("yes") if line.basic else "",
+                _("yes") if line.basic_plus else "",
+                e.notation_key if e else "",
+                e.explanation if e else "",
+            ]
             + [(e.by_gas.get(g) if e else None) for g in gases]
-            + [e.co2e if e and not e.notation_key else None, e.get_data_quality_display() if e else "", e.source if e else ""],
+            + [
+                e.co2e if e and not e.notation_key else None,
+                e.get_data_quality_display() if e else "",
+                e.source if e else "",
+            ],
         )
     ws2 = wb.create_sheet(_("Totals")[:31])
     append(ws2, [_("Total"), _("t CO2e")])
     _bold(ws2)
-    for label, value in (("BASIC", inventory.total_basic), ("BASIC+", inventory.total_basic_plus), (_("Territorial scope 1"), inventory.total_territorial)):
+    for label, value in (
+        ("BASIC", inventory.total_basic),
+        ("BASIC+", inventory.total_basic_plus),
+        (_("Territorial scope 1"), inventory.total_territorial),
+    ):
         append(ws2, [label, value])
     append(ws2, [])
     append(ws2, [_("City"), inventory.city.display_name()])
@@ -80,7 +104,13 @@ def cdp_summary_xlsx(inventory: Inventory) -> bytes:
     append(ws, [_("Accounting year"), inventory.year])
     append(ws, [_("Primary protocol"), "GPC"])
     append(ws, [_("GWP set"), inventory.gwp_set])
-    append(ws, [_("Notation keys used"), ", ".join(sorted({e.notation_key for e in inventory.entries.all() if e.notation_key}))])
+    append(
+        ws,
+        [
+            _("Notation keys used"),
+            ", ".join(sorted({e.notation_key for e in inventory.entries.all() if e.notation_key})),
+        ],
+    )
     return xlsx_bytes(wb)
 
 

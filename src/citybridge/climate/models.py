@@ -26,9 +26,7 @@ def _signed_in(user) -> bool:  # noqa: ANN001
 
 def participates(user) -> bool:  # noqa: ANN001
     """Who takes part in the peer exchange and sees published inventories: staff, city coordinators, experts."""
-    return _signed_in(user) and (
-        is_program_staff(user) or user.has_role("city_coordinator") or user.has_role("expert")
-    )
+    return _signed_in(user) and (is_program_staff(user) or user.has_role("city_coordinator") or user.has_role("expert"))
 
 
 class GwpSet(models.TextChoices):
@@ -47,6 +45,7 @@ class Verification(models.TextChoices):
     TWO_SOURCES = "two_sources", _("Two sources")
     SINGLE_SOURCE = "single_source", _("Single source")
     DERIVED = "derived", _("Derived")
+    NOT_VERIFIED = "not_verified", _("Not verified")
 
 
 class Gas(models.TextChoices):
@@ -107,7 +106,9 @@ class EmissionFactor(Versioned):
         on_delete=models.PROTECT,
         related_name="climate_factors",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = EmissionFactorQuerySet.as_manager()
@@ -181,9 +182,7 @@ class InventoryQuerySet(models.QuerySet):
         if user.has_role("city_coordinator"):
             cond |= Q(city_id__in=user.scoped_city_ids())
         if user.has_role("expert"):
-            cond |= Q(
-                status__in=[Status.SUBMITTED, Status.REVIEWED, Status.PUBLISHED], review_requests__expert=user
-            )
+            cond |= Q(status__in=[Status.SUBMITTED, Status.REVIEWED, Status.PUBLISHED], review_requests__expert=user)
         return self.filter(cond).distinct() if user.has_role("expert") else self.filter(cond)
 
 
@@ -191,7 +190,12 @@ class Inventory(Versioned):
     """A city's GPC inventory for one year. ``revision`` numbers the chain of corrections: a published inventory is
     frozen, and a correction is a new draft with ``previous`` pointing to it (the diff is shown)."""
 
-    city = models.ForeignKey("cities.City", verbose_name=pgettext_lazy("place", "city"), on_delete=models.PROTECT, related_name="climate_inventories")
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=pgettext_lazy("place", "city"),
+        on_delete=models.PROTECT,
+        related_name="climate_inventories",
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     gwp_set = models.CharField(_("GWP set"), max_length=3, choices=GwpSet.choices, default=GwpSet.AR5)
     level = models.CharField(_("level"), max_length=6, choices=Level.choices, default=Level.BASIC)
@@ -200,7 +204,12 @@ class Inventory(Versioned):
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.ENTERED)
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     previous = models.OneToOneField(
-        "self", verbose_name=_("previous revision"), null=True, blank=True, on_delete=models.PROTECT, related_name="next"
+        "self",
+        verbose_name=_("previous revision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next",
     )
     #: the reported source of an inventory imported as reported (CDP 2021), with CDP's attribution
     reported_source = models.TextField(_("reported source"), blank=True)
@@ -211,7 +220,9 @@ class Inventory(Versioned):
     total_basic_plus = models.FloatField(_("BASIC+ total (t CO2e)"), null=True, blank=True)
     total_territorial = models.FloatField(_("territorial scope 1 total (t CO2e)"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
@@ -247,17 +258,23 @@ class InventoryEntry(Versioned):
 
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="entries")
     gpc_ref = models.CharField(_("GPC reference number"), max_length=10)
-    notation_key = models.CharField(_("notation key"), max_length=2, choices=NotationKey.choices, blank=True, default="")
+    notation_key = models.CharField(
+        _("notation key"), max_length=2, choices=NotationKey.choices, blank=True, default=""
+    )
     explanation = models.TextField(_("explanation"), blank=True)
     included_in = models.CharField(_("where included"), max_length=200, blank=True)
     activity_value = models.FloatField(_("activity value"), null=True, blank=True)
     activity_unit = models.CharField(_("activity unit"), max_length=30, blank=True)
-    factors = models.ManyToManyField(EmissionFactor, verbose_name=_("emission factors"), blank=True, related_name="entries")
+    factors = models.ManyToManyField(
+        EmissionFactor, verbose_name=_("emission factors"), blank=True, related_name="entries"
+    )
     #: the city's own factors: [{"gas", "value", "unit", "citation"}]; unit like "kg/TJ"
     own_factors = models.JSONField(_("own factors"), default=list, blank=True)
     #: emissions reported directly: [{"gas", "value", "unit"}]
     reported = models.JSONField(_("reported emissions"), default=list, blank=True)
-    data_quality = models.CharField(_("data quality"), max_length=6, choices=DataQuality.choices, blank=True, default="")
+    data_quality = models.CharField(
+        _("data quality"), max_length=6, choices=DataQuality.choices, blank=True, default=""
+    )
     source = models.TextField(_("data source"), blank=True)
     by_gas = models.JSONField(_("emissions by gas (t)"), default=dict, blank=True)
     co2e = models.FloatField(_("t CO2e"), default=0.0)
@@ -313,7 +330,12 @@ class TargetQuerySet(models.QuerySet):
 
 
 class Target(Versioned):
-    city = models.ForeignKey("cities.City", verbose_name=pgettext_lazy("place", "city"), on_delete=models.PROTECT, related_name="climate_targets")
+    city = models.ForeignKey(
+        "cities.City",
+        verbose_name=pgettext_lazy("place", "city"),
+        on_delete=models.PROTECT,
+        related_name="climate_targets",
+    )
     kind = models.CharField(_("type of target"), max_length=12, choices=TargetKind.choices)
     #: [] = all sectors; else GPC sector numbers ("I", "II", …)
     coverage = models.JSONField(_("coverage"), default=list, blank=True)
@@ -334,7 +356,9 @@ class Target(Versioned):
     source = models.CharField(_("source"), max_length=20, default="entered")
     #: stored engine result (ambition.py): implied annual rate, per-capita in target year, benchmark comparison
     ambition = models.JSONField(_("ambition"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = TargetQuerySet.as_manager()
@@ -376,7 +400,9 @@ class RecomputeRun(models.Model):
     """Recompute the inventories that use a factor (or every inventory): queued → running (with a lease renewed
     while it works, progress in ``done``/``total``) → done or failed (``error`` in every language)."""
 
-    factor = models.ForeignKey(EmissionFactor, null=True, blank=True, on_delete=models.SET_NULL, related_name="recompute_runs")
+    factor = models.ForeignKey(
+        EmissionFactor, null=True, blank=True, on_delete=models.SET_NULL, related_name="recompute_runs"
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)

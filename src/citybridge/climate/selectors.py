@@ -56,7 +56,9 @@ def factor_inventories(*, user, factor: EmissionFactor) -> QuerySet[Inventory]: 
 # --------------------------------------------------------------------------- inventories
 
 
-def inventory_list(*, user, city_id: int | None = None, year: int | None = None, status: str = "") -> QuerySet[Inventory]:  # noqa: ANN001
+def inventory_list(
+    *, user, city_id: int | None = None, year: int | None = None, status: str = ""
+) -> QuerySet[Inventory]:  # noqa: ANN001
     qs = Inventory.objects.visible_to(user).select_related("city").defer("totals")
     if city_id:
         qs = qs.filter(city_id=city_id)
@@ -73,7 +75,14 @@ def inventory_get(*, user, pk: Any) -> Inventory:  # noqa: ANN001
 
 def entry_list(*, inventory: Inventory) -> list[InventoryEntry]:
     entries = list(
-        inventory.entries.prefetch_related(Prefetch("factors", queryset=EmissionFactor.objects.only("id", "code", "gas", "version", "name_en", "name_zh_hans", "value", "unit", "activity_unit")))
+        inventory.entries.prefetch_related(
+            Prefetch(
+                "factors",
+                queryset=EmissionFactor.objects.only(
+                    "id", "code", "gas", "version", "name_en", "name_zh_hans", "value", "unit", "activity_unit"
+                ),
+            )
+        )
     )
     entries.sort(key=lambda e: gpc.ref_sort_key(e.gpc_ref))
     return entries
@@ -107,8 +116,16 @@ def inventory_page(*, user, inventory: Inventory) -> InventoryPage:  # noqa: ANN
     by_ref = {e.gpc_ref: e for e in entries}
     required = set(gpc.refs_for_level(inventory.level))
     lines = [Line(line, by_ref.get(line.ref), line.ref in required) for line in gpc.gpc_lines()]
-    missing = [gpc.gpc_line(ref) for ref in compute.missing_lines(inventory, entries)] if inventory.origin == Origin.ENTERED else []
-    diff = inventory_diff(previous=inventory.previous, current=inventory, current_entries=entries) if inventory.previous_id else []
+    missing = (
+        [gpc.gpc_line(ref) for ref in compute.missing_lines(inventory, entries)]
+        if inventory.origin == Origin.ENTERED
+        else []
+    )
+    diff = (
+        inventory_diff(previous=inventory.previous, current=inventory, current_entries=entries)
+        if inventory.previous_id
+        else []
+    )
     return InventoryPage(
         inventory=inventory,
         lines=lines,
@@ -119,14 +136,21 @@ def inventory_page(*, user, inventory: Inventory) -> InventoryPage:  # noqa: ANN
     )
 
 
-def inventory_diff(*, previous: Inventory, current: Inventory, current_entries: list[InventoryEntry] | None = None) -> list[dict]:
+def inventory_diff(
+    *, previous: Inventory, current: Inventory, current_entries: list[InventoryEntry] | None = None
+) -> list[dict]:
     """What changed line by line from the previous revision: added, removed, changed (t CO2e or notation key)."""
     old = {e.gpc_ref: e for e in previous.entries.all()}
     new = {e.gpc_ref: e for e in (current_entries if current_entries is not None else current.entries.all())}
     out = []
     for ref in sorted(set(old) | set(new), key=gpc.ref_sort_key):
         a, b = old.get(ref), new.get(ref)
-        if a and b and (a.co2e, a.notation_key, a.activity_value, a.activity_unit) == (b.co2e, b.notation_key, b.activity_value, b.activity_unit):
+        if (
+            a
+            and b
+            and (a.co2e, a.notation_key, a.activity_value, a.activity_unit)
+            == (b.co2e, b.notation_key, b.activity_value, b.activity_unit)
+        ):
             continue
         out.append(
             {
@@ -147,7 +171,11 @@ def city_series(*, user, city: City) -> list[dict]:  # noqa: ANN001
     reported scope-1 figure."""
     points: list[dict] = []
     newest: dict[int, Inventory] = {}
-    for inv in Inventory.objects.visible_to(user).filter(city=city).only("id", "year", "revision", "total_basic", "origin", "city_id", "status"):
+    for inv in (
+        Inventory.objects.visible_to(user)
+        .filter(city=city)
+        .only("id", "year", "revision", "total_basic", "origin", "city_id", "status")
+    ):
         if inv.origin != Origin.ENTERED:
             continue
         if inv.year not in newest or inv.revision > newest[inv.year].revision:
@@ -155,14 +183,18 @@ def city_series(*, user, city: City) -> list[dict]:  # noqa: ANN001
     for year, inv in sorted(newest.items()):
         if inv.total_basic is not None:
             points.append({"year": year, "value": inv.total_basic, "series": "inventory"})
-    for code, year, value in IndicatorValue.objects.filter(city=city, indicator__code__in=["ceads_co2", "cdp_scope1"]).values_list("indicator__code", "year", "value"):
+    for code, year, value in IndicatorValue.objects.filter(
+        city=city, indicator__code__in=["ceads_co2", "cdp_scope1"]
+    ).values_list("indicator__code", "year", "value"):
         if year is not None:
             points.append({"year": year, "value": value, "series": "ceads" if code == "ceads_co2" else "cdp"})
     return points
 
 
 def review_inventories(*, user) -> QuerySet[Inventory]:  # noqa: ANN001
-    return Inventory.objects.filter(review_requests__expert=user, status__in=[Status.SUBMITTED, Status.REVIEWED]).select_related("city")
+    return Inventory.objects.filter(
+        review_requests__expert=user, status__in=[Status.SUBMITTED, Status.REVIEWED]
+    ).select_related("city")
 
 
 # --------------------------------------------------------------------------- targets

@@ -171,7 +171,9 @@ def _clean_factor(data: dict, *, local: bool) -> dict:
     clean["method_note_zh_hans"] = _text(data.get("method_note_zh_hans"), "method_note_zh_hans", errors)
     clean["citation"] = _text(data.get("citation"), "citation", errors, required=True)
     default_status = Verification.SINGLE_SOURCE if local else None
-    clean["verification"] = _choice(data.get("verification") or default_status, "verification", errors, Verification.values)
+    clean["verification"] = _choice(
+        data.get("verification") or default_status, "verification", errors, Verification.values
+    )
     errors.raise_if_any()
     return clean
 
@@ -222,7 +224,13 @@ def _clean_inventory_fields(data: dict, errors: ErrorCollector) -> dict:
 
 @transaction.atomic
 def inventory_create(
-    *, actor, city, year: Any, gwp_set: str = GwpSet.AR5, level: str = Level.BASIC, boundary: str = ""  # noqa: ANN001
+    *,
+    actor,
+    city,
+    year: Any,
+    gwp_set: str = GwpSet.AR5,
+    level: str = Level.BASIC,
+    boundary: str = "",  # noqa: ANN001
 ) -> Inventory:
     require(actor, "climate.add_inventory", city)
     errors = ErrorCollector()
@@ -231,7 +239,10 @@ def inventory_create(
     errors.raise_if_any()
     if Inventory.objects.filter(city=city, year=year).exists():
         raise ValidationError(
-            {"year": _("This city already has an inventory for %(year)s; open it, or make a new revision.") % {"year": year}}
+            {
+                "year": _("This city already has an inventory for %(year)s; open it, or make a new revision.")
+                % {"year": year}
+            }
         )
     inventory = Inventory.objects.create(city=city, year=year, created_by=actor, **clean)
     compute.store_totals(inventory, [])
@@ -275,7 +286,10 @@ def _transition(inventory: Inventory, expected_version: int | None, source: tupl
         raise ValidationError({"__all__": _("This inventory was imported as reported; its status cannot change.")})
     if inventory.status not in source:
         raise ValidationError(
-            {"status": _("This inventory is %(status)s; that step is not possible now.") % {"status": inventory.get_status_display()}}
+            {
+                "status": _("This inventory is %(status)s; that step is not possible now.")
+                % {"status": inventory.get_status_display()}
+            }
         )
     inventory.status = target
     stamp = {Status.SUBMITTED: "submitted_at", Status.REVIEWED: "reviewed_at", Status.PUBLISHED: "published_at"}
@@ -294,7 +308,9 @@ def inventory_submit(*, actor, inventory: Inventory, expected_version: int | Non
 @transaction.atomic
 def inventory_return(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
     """A reviewer (or the city) sends a submitted inventory back to draft for changes."""
-    if not (actor.has_perm("climate.review_inventory", inventory) or actor.has_perm("climate.change_inventory", inventory)):
+    if not (
+        actor.has_perm("climate.review_inventory", inventory) or actor.has_perm("climate.change_inventory", inventory)
+    ):
         require(actor, "climate.review_inventory", inventory)
     _transition(inventory, expected_version, (Status.SUBMITTED, Status.REVIEWED), Status.DRAFT)
     return inventory
@@ -519,7 +535,12 @@ def _library_getter(actor, inventory: Inventory):  # noqa: ANN001, ANN202
 
 @transaction.atomic
 def entry_save(
-    *, actor, inventory: Inventory, data: dict, entry: InventoryEntry | None = None, expected_version: int | None = None  # noqa: ANN001
+    *,
+    actor,
+    inventory: Inventory,
+    data: dict,
+    entry: InventoryEntry | None = None,
+    expected_version: int | None = None,  # noqa: ANN001
 ) -> InventoryEntry:
     """Create (``entry`` None) or edit one GPC line of a draft, compute it with the engine, recompute the totals."""
     require(actor, "climate.change_inventory", inventory)
@@ -532,7 +553,9 @@ def entry_save(
     if entry is not None:
         clash = clash.exclude(pk=entry.pk)
     if clash.exists():
-        raise ValidationError({"gpc_ref": _("Line %(ref)s is already in this inventory; edit it instead.") % {"ref": clean.gpc_ref}})
+        raise ValidationError(
+            {"gpc_ref": _("Line %(ref)s is already in this inventory; edit it instead.") % {"ref": clean.gpc_ref}}
+        )
     entry = entry or InventoryEntry(inventory=inventory)
     _store_entry(entry, clean, inventory)
     recompute_totals(inventory)
@@ -602,7 +625,11 @@ def _enqueue_recompute(run_id: int) -> None:
 def inventories_using(factor: EmissionFactor):  # noqa: ANN201
     """Unfrozen entered inventories with an entry computed with any version of ``factor``'s code."""
     codes = EmissionFactor.objects.filter(code=factor.code).values("pk")
-    return Inventory.objects.filter(origin=Origin.ENTERED, entries__factors__in=codes).exclude(status=Status.PUBLISHED).distinct()
+    return (
+        Inventory.objects.filter(origin=Origin.ENTERED, entries__factors__in=codes)
+        .exclude(status=Status.PUBLISHED)
+        .distinct()
+    )
 
 
 def recompute_run_create(*, actor, factor: EmissionFactor | None = None) -> RecomputeRun:  # noqa: ANN001
@@ -610,7 +637,11 @@ def recompute_run_create(*, actor, factor: EmissionFactor | None = None) -> Reco
     worker computes it (tasks.recompute_inventories), the factor page shows its progress."""
     require(actor, "climate.recompute")
     with transaction.atomic():
-        qs = inventories_using(factor) if factor else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
+        qs = (
+            inventories_using(factor)
+            if factor
+            else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
+        )
         run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=qs.count())
         transaction.on_commit(partial(_enqueue_recompute, run.pk))
     run.refresh_from_db()
@@ -655,11 +686,17 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
             return run
         lease = _Lease(run_id)
         RecomputeRun.objects.filter(pk=run_id).update(
-            status=RunStatus.RUNNING, started_at=lease.renewed_at, lease_owner=lease.owner,
+            status=RunStatus.RUNNING,
+            started_at=lease.renewed_at,
+            lease_owner=lease.owner,
             lease_expires_at=lease.renewed_at + RUN_LEASE,
         )
     factor = run.factor
-    qs = inventories_using(factor) if factor else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
+    qs = (
+        inventories_using(factor)
+        if factor
+        else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
+    )
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
     RecomputeRun.objects.filter(pk=run_id).update(total=len(ids))
     done = changed = 0
@@ -675,7 +712,11 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
         return RecomputeRun.objects.filter(pk=run_id).first()
     except Exception:
         logger.exception("recompute run %s failed", run_id)
-        error = _by_language(lambda: [_("The recomputation stopped because of an unexpected error. Try again, or tell the program team.")])
+        error = _by_language(
+            lambda: [
+                _("The recomputation stopped because of an unexpected error. Try again, or tell the program team.")
+            ]
+        )
         RecomputeRun.objects.filter(pk=run_id, lease_owner=lease.owner).update(
             status=RunStatus.FAILED, error=error, finished_at=timezone.now(), lease_expires_at=None, done=done
         )
@@ -689,8 +730,14 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
 def recompute_runs_reap(*, now=None) -> int:  # noqa: ANN001
     """Mark failed the running recompute runs whose worker's lease expired (core.tasks stuck-work registry)."""
     now = now or timezone.now()
-    error = _by_language(lambda: [_("The worker stopped before it finished (it no longer renewed its lease). Start the recomputation again.")])
-    return RecomputeRun.objects.stuck(now).update(status=RunStatus.FAILED, error=error, finished_at=now, lease_expires_at=None)
+    error = _by_language(
+        lambda: [
+            _("The worker stopped before it finished (it no longer renewed its lease). Start the recomputation again.")
+        ]
+    )
+    return RecomputeRun.objects.stuck(now).update(
+        status=RunStatus.FAILED, error=error, finished_at=now, lease_expires_at=None
+    )
 
 
 # --------------------------------------------------------------------------- targets
@@ -754,28 +801,18 @@ def clean_target(data: dict) -> dict:
             errors.add(f"milestones.{i}.year", _("A milestone falls between the base year and the target year."))
         clean_ms.append({"year": year, "reduction_pct": pct})
     c["milestones"] = sorted(clean_ms, key=lambda m: m["year"] or 0)
-    kind = c["kind"]
     if c["base_year"] and c["target_year"] and c["target_year"] <= c["base_year"]:
-        errors.add("target_year", _("The target year must come after the base year (%(year)s).") % {"year": c["base_year"]})
-    needs_base = kind in (TargetKind.BASE_YEAR, TargetKind.INTENSITY)
-    if needs_base:
-        for name in ("base_year", "base_emissions_t", "reduction_pct"):
-            if c[name] is None and not errors.has(name):
-                errors.add(name, _("This type of target needs this field."))
-    if kind in (TargetKind.FIXED_LEVEL, TargetKind.PER_CAPITA) and c["target_value"] is None and not errors.has("target_value"):
-        errors.add("target_value", _("This type of target needs this field."))
-    if kind == TargetKind.PER_CAPITA and c["target_population"] is None and not errors.has("target_population"):
-        errors.add("target_population", _("A per-capita target needs the population in the target year."))
-    if kind == TargetKind.INTENSITY:
-        for name in ("base_gdp", "target_gdp"):
-            if c[name] is None and not errors.has(name):
-                errors.add(name, _("An intensity target needs the GDP of the base year and of the target year."))
+        errors.add(
+            "target_year", _("The target year must come after the base year (%(year)s).") % {"year": c["base_year"]}
+        )
     errors.raise_if_any()
     return c
 
 
 @transaction.atomic
-def target_save(*, actor, city, data: dict, target: Target | None = None, expected_version: int | None = None) -> Target:  # noqa: ANN001
+def target_save(
+    *, actor, city, data: dict, target: Target | None = None, expected_version: int | None = None
+) -> Target:  # noqa: ANN001
     """Create or edit a city's target; its ambition figures are computed by the engine (ambition.py) and stored."""
     if target is not None:
         city = target.city

@@ -131,7 +131,8 @@ def inventory_import(*, actor, inventory: Inventory, uploaded) -> ImportReport: 
             if factor is None:
                 rep.status = "error"
                 rep.messages.append(
-                    _("%(field)s: %(message)s") % {"field": "factor", "message": _("No factor %(ref)s in the library.") % {"ref": row.factor_id}}
+                    _("%(field)s: %(message)s")
+                    % {"field": "factor", "message": _("No factor %(ref)s in the library.") % {"ref": row.factor_id}}
                 )
                 continue
             data_in["factor_ids"] = [factor.pk]
@@ -146,12 +147,17 @@ def inventory_import(*, actor, inventory: Inventory, uploaded) -> ImportReport: 
             continue
         if clean.gpc_ref in seen:
             rep.status = "error"
-            rep.messages.append(_("Line %(ref)s appears twice (rows %(first)s and %(second)s).") % {"ref": clean.gpc_ref, "first": seen[clean.gpc_ref], "second": row.row})
+            rep.messages.append(
+                _("Line %(ref)s appears twice (rows %(first)s and %(second)s).")
+                % {"ref": clean.gpc_ref, "first": seen[clean.gpc_ref], "second": row.row}
+            )
             continue
         seen[clean.gpc_ref] = row.row
         if clean.gpc_ref in existing:
             rep.status = "error"
-            rep.messages.append(_("Line %(ref)s is already in this inventory; edit it instead.") % {"ref": clean.gpc_ref})
+            rep.messages.append(
+                _("Line %(ref)s is already in this inventory; edit it instead.") % {"ref": clean.gpc_ref}
+            )
             continue
         ready.append((clean, result))
     report.rows = sorted(by_row.values(), key=lambda r: r.row)

@@ -51,7 +51,9 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
             "year": year or "",
             "statuses": Status.choices,
             "can_create": request.user.has_perm("climate.create_anything"),
-            "reviews": list(selectors.review_inventories(user=request.user)[:20]) if request.user.has_role("expert") else [],
+            "reviews": list(selectors.review_inventories(user=request.user)[:20])
+            if request.user.has_role("expert")
+            else [],
         },
     )
 
@@ -78,7 +80,13 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = selectors.inventory_get(user=request.user, pk=pk)
     page = selectors.inventory_page(user=request.user, inventory=inventory)
     totals = inventory.totals or {}
-    sector_rows = [(sector_label(k), v) for k, v in sorted((totals.get("by_sector") or {}).items(), key=lambda kv: list(SECTORS).index(kv[0]) if kv[0] in SECTORS else 99)]
+    sector_rows = [
+        (sector_label(k), v)
+        for k, v in sorted(
+            (totals.get("by_sector") or {}).items(),
+            key=lambda kv: list(SECTORS).index(kv[0]) if kv[0] in SECTORS else 99,
+        )
+    ]
     user = request.user
     return render(
         request,
@@ -99,8 +107,11 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": inventory.is_editable and user.has_perm("climate.change_inventory", inventory),
             "can_submit": inventory.is_editable and user.has_perm("climate.submit_inventory", inventory),
             "can_review": inventory.status == Status.SUBMITTED and user.has_perm("climate.review_inventory", inventory),
-            "can_publish": inventory.status == Status.REVIEWED and user.has_perm("climate.publish_inventory", inventory),
-            "can_revise": inventory.status == Status.PUBLISHED and inventory.origin == "entered" and user.has_perm("climate.change_inventory", inventory),
+            "can_publish": inventory.status == Status.REVIEWED
+            and user.has_perm("climate.publish_inventory", inventory),
+            "can_revise": inventory.status == Status.PUBLISHED
+            and inventory.origin == "entered"
+            and user.has_perm("climate.change_inventory", inventory),
             "history": inventory.history.select_related("history_user").order_by("-history_date")[:10],
         },
     )
@@ -120,7 +131,10 @@ def inventory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.inventory_update(
-                actor=request.user, inventory=inventory, expected_version=form.expected_version, data=form.data_without_version()
+                actor=request.user,
+                inventory=inventory,
+                expected_version=form.expected_version,
+                data=form.data_without_version(),
             )
         except StaleEdit as exc:
             form.show_stale(exc, current_values(exc.instance, ("gwp_set", "level", "boundary")))
@@ -130,7 +144,9 @@ def inventory_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved; the entries were recomputed."))
             return redirect("climate:inventory", pk=inventory.pk)
-    return render(request, "climate/form.html", {"form": form, "title": _("Edit the inventory"), "back": inventory}, status=status)
+    return render(
+        request, "climate/form.html", {"form": form, "title": _("Edit the inventory"), "back": inventory}, status=status
+    )
 
 
 STEPS = {
@@ -158,7 +174,11 @@ def inventory_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     service, done = STEPS[step]
     version = request.POST.get("version", "")
     try:
-        service(actor=request.user, inventory=inventory, expected_version=int(version) if version.isdigit() and len(version) < 10 else None)
+        service(
+            actor=request.user,
+            inventory=inventory,
+            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -172,7 +192,12 @@ def inventory_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def _factor_choices(user, inventory) -> object:  # noqa: ANN001
     from django.db.models import Q
 
-    return EmissionFactor.objects.visible_to(user).current().filter(Q(city__isnull=True) | Q(city=inventory.city_id)).order_by("code")
+    return (
+        EmissionFactor.objects.visible_to(user)
+        .current()
+        .filter(Q(city__isnull=True) | Q(city=inventory.city_id))
+        .order_by("code")
+    )
 
 
 @login_required
@@ -182,12 +207,21 @@ def entry_form(request: HttpRequest, pk: int, entry_id: int | None = None) -> Ht
     if not request.user.has_perm("climate.change_inventory", inventory):
         raise PermissionDenied
     initial = EntryForm.initial_for(entry) if entry else {"gpc_ref": request.GET.get("ref", "")[:10]}
-    form = EntryForm(request.POST or None, initial=initial, factors=_factor_choices(request.user, inventory), version=entry.version if entry else None)
+    form = EntryForm(
+        request.POST or None,
+        initial=initial,
+        factors=_factor_choices(request.user, inventory),
+        version=entry.version if entry else None,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_save(
-                actor=request.user, inventory=inventory, entry=entry, expected_version=form.expected_version, data=form.entry_data()
+                actor=request.user,
+                inventory=inventory,
+                entry=entry,
+                expected_version=form.expected_version,
+                data=form.entry_data(),
             )
         except StaleEdit as exc:
             form.show_stale(exc, EntryForm.initial_for(exc.instance))
@@ -199,7 +233,12 @@ def entry_form(request: HttpRequest, pk: int, entry_id: int | None = None) -> Ht
             messages.success(request, _("Line %(ref)s was saved.") % {"ref": form.cleaned_data["gpc_ref"]})
             return redirect("climate:inventory", pk=inventory.pk)
     title = _("Edit line %(line)s") % {"line": line_label(entry.gpc_ref)} if entry else _("New line")
-    return render(request, "climate/entry_form.html", {"form": form, "title": title, "inventory": inventory, "entry": entry}, status=status)
+    return render(
+        request,
+        "climate/entry_form.html",
+        {"form": form, "title": title, "inventory": inventory, "entry": entry},
+        status=status,
+    )
 
 
 _ENTRY_FIELD_MAP = {"factor_id": "factor", "factors": "own_unit", "emissions": "reported_co2"}
@@ -239,7 +278,9 @@ def inventory_import(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            report = uploads.inventory_import(actor=request.user, inventory=inventory, uploaded=form.cleaned_data["file"])
+            report = uploads.inventory_import(
+                actor=request.user, inventory=inventory, uploaded=form.cleaned_data["file"]
+            )
         except ValidationError as exc:
             add_to_form(form, exc)
             status = 422
@@ -248,7 +289,9 @@ def inventory_import(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%(n)s lines were imported.") % {"n": report.imported})
             else:
                 status = 422
-    return render(request, "climate/import.html", {"form": form, "inventory": inventory, "report": report}, status=status)
+    return render(
+        request, "climate/import.html", {"form": form, "inventory": inventory, "report": report}, status=status
+    )
 
 
 @login_required
@@ -260,13 +303,19 @@ def template_download(request: HttpRequest) -> HttpResponse:
 def inventory_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = selectors.inventory_get(user=request.user, pk=pk)
     entries = selectors.entry_list(inventory=inventory)
-    return file_response(exports.gpc_table_xlsx(inventory, entries), f"gpc-{inventory.city_id}-{inventory.year}-r{inventory.revision}.xlsx", XLSX)
+    return file_response(
+        exports.gpc_table_xlsx(inventory, entries),
+        f"gpc-{inventory.city_id}-{inventory.year}-r{inventory.revision}.xlsx",
+        XLSX,
+    )
 
 
 @login_required
 def inventory_cdp(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = selectors.inventory_get(user=request.user, pk=pk)
-    return file_response(exports.cdp_summary_xlsx(inventory), f"cdp-summary-{inventory.city_id}-{inventory.year}.xlsx", XLSX)
+    return file_response(
+        exports.cdp_summary_xlsx(inventory), f"cdp-summary-{inventory.city_id}-{inventory.year}.xlsx", XLSX
+    )
 
 
 # --------------------------------------------------------------------------- factors
@@ -280,7 +329,13 @@ def factor_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "climate/factor_list.html",
-        {**page, "q": q, "gas": gas, "gases": Gas.choices, "can_manage": request.user.has_perm("climate.manage_factors")},
+        {
+            **page,
+            "q": q,
+            "gas": gas,
+            "gases": Gas.choices,
+            "can_manage": request.user.has_perm("climate.manage_factors"),
+        },
     )
 
 
@@ -312,7 +367,10 @@ def factor_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 new = services.factor_supersede(
-                    actor=request.user, factor=factor, expected_version=form.expected_version, data=form.data_without_version()
+                    actor=request.user,
+                    factor=factor,
+                    expected_version=form.expected_version,
+                    data=form.data_without_version(),
                 )
             except StaleEdit as exc:
                 form.show_stale(exc, current_values(exc.instance, services.FACTOR_FIELDS))
@@ -321,7 +379,9 @@ def factor_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 add_to_form(form, exc)
                 status = 422
             else:
-                messages.success(request, _("A new version was saved; the old one stays. Recompute the inventories that use it."))
+                messages.success(
+                    request, _("A new version was saved; the old one stays. Recompute the inventories that use it.")
+                )
                 return redirect("climate:factor", pk=new.pk)
     elif request.method == "POST":
         raise PermissionDenied
@@ -366,7 +426,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
     kinds = dict(TargetKind.choices)
     for t in page["page_obj"].object_list:
         t.kind_label = kinds.get(t.kind, t.kind)
-    return render(request, "climate/target_list.html", {**page, "can_create": request.user.has_perm("climate.create_anything")})
+    return render(
+        request, "climate/target_list.html", {**page, "can_create": request.user.has_perm("climate.create_anything")}
+    )
 
 
 @login_required
@@ -383,12 +445,21 @@ def target_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if target.milestones:
             initial["milestone_year"] = target.milestones[0]["year"]
             initial["milestone_pct"] = target.milestones[0]["reduction_pct"]
-    form = TargetForm(request.POST or None, initial=initial, cities=selectors.city_choices(user=request.user), version=target.version if target else None)
+    form = TargetForm(
+        request.POST or None,
+        initial=initial,
+        cities=selectors.city_choices(user=request.user),
+        version=target.version if target else None,
+    )
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.target_save(
-                actor=request.user, city=form.cleaned_data["city"], target=target, expected_version=form.expected_version, data=form.target_data()
+                actor=request.user,
+                city=form.cleaned_data["city"],
+                target=target,
+                expected_version=form.expected_version,
+                data=form.target_data(),
             )
         except StaleEdit as exc:
             form.show_stale(exc, current_values(exc.instance, services.TARGET_FIELDS))
