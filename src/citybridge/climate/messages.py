@@ -45,8 +45,8 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "factor_unit_not_per_activity": lambda: _("The factor's unit %(unit)s is not a mass per unit of activity."),
     "emissions_unit_not_mass": lambda: _("The unit of %(gas)s emissions, %(unit)s, is not a unit of mass."),
     "unit_mismatch": lambda: _(
-        "The activity is in %(activity_unit)s but the factor is per %(factor_unit)s: give the activity in a unit "
-        "of %(needs)s, or choose a factor that fits it."
+        "The activity is in %(activity_unit)s but the factor is in %(factor_unit)s: give the activity in a unit "
+        "the factor is per, or choose a factor that fits it."
     ),
     "unknown_gas": lambda: _("“%(gas)s” is not a gas this tool knows."),
     "duplicate_gas": lambda: _("%(gas)s appears twice; give each gas once."),
@@ -116,15 +116,15 @@ def issue_message(code: str, params: dict[str, Any] | None = None) -> str:
 
 
 RULES: dict[str, Callable[[], str]] = {
-    "basic": lambda: _(
+    "gpc_basic": lambda: _(
         "BASIC: scope 1 and scope 2 of stationary energy and transportation, and scope 1 and 3 of waste generated "
         "in the city; generation supplied to the grid (I.4.4) is excluded (GPC v1.1, chapter 3 and table 3.3)."
     ),
-    "basic_plus": lambda: _(
+    "gpc_basic_plus": lambda: _(
         "BASIC+: BASIC plus IPPU, AFOLU, transboundary transport and transmission and distribution losses (scope 3) "
         "(GPC v1.1, chapter 3 and table 3.3)."
     ),
-    "territorial_scope1": lambda: _(
+    "gpc_territorial": lambda: _(
         "Territorial total: every scope 1 emission in the boundary, including generation supplied to the grid and "
         "waste from outside treated inside (GPC v1.1, table 3.3)."
     ),
