@@ -1,6 +1,5 @@
 """API of the climate collaborative: /api/v1/climate/… (paths fixed by issue #10; other tools rely on them)."""
 
-from __future__ import annotations
 
 from typing import Literal
 
