@@ -12,8 +12,16 @@ def cities(db):
 
     def city(gid, en, zh, country, p_en, p_zh, pop):
         return City.objects.create(
-            geonames_id=gid, name=en, name_en=en, name_zh_hans=zh, country=country, province=p_en, province_en=p_en,
-            province_zh_hans=p_zh, population=pop, timezone="UTC",
+            geonames_id=gid,
+            name=en,
+            name_en=en,
+            name_zh_hans=zh,
+            country=country,
+            province=p_en,
+            province_en=p_en,
+            province_zh_hans=p_zh,
+            population=pop,
+            timezone="UTC",
         )
 
     return {
@@ -57,21 +65,38 @@ def _factor(code, gas, value, unit, activity_unit, **extra):
     from citybridge.climate.models import EmissionFactor
 
     defaults = {
-        "name_en": code, "name_zh_hans": code, "region": extra.pop("region", ""), "citation": "EMISSION_FACTORS.md",
+        "name_en": code,
+        "name_zh_hans": code,
+        "region": extra.pop("region", ""),
+        "citation": "EMISSION_FACTORS.md",
         "verification": "two_sources",
     }
     defaults.update(extra)
-    return EmissionFactor.objects.create(code=code, gas=gas, value=value, unit=unit, activity_unit=activity_unit, **defaults)
+    return EmissionFactor.objects.create(
+        code=code, gas=gas, value=value, unit=unit, activity_unit=activity_unit, **defaults
+    )
 
 
 @pytest.fixture
 def factors(db):
     """Real values from EMISSION_FACTORS.md (eGRID2022 CAMX; MEE/NBS 2023 East China grid; IPCC 2006 natural gas)."""
     return {
-        "camx_co2": _factor("egrid2022-camx-co2", "CO2", 497.443, "lb", "MWh", region="California/WECC (CAMX)", year=2022),
+        "camx_co2": _factor(
+            "egrid2022-camx-co2", "CO2", 497.443, "lb", "MWh", region="California/WECC (CAMX)", year=2022
+        ),
         "camx_ch4": _factor("egrid2022-camx-ch4", "CH4", 0.03, "lb", "MWh", region="California/WECC (CAMX)", year=2022),
-        "camx_n2o": _factor("egrid2022-camx-n2o", "N2O", 0.004, "lb", "MWh", region="California/WECC (CAMX)", year=2022),
-        "east_china": _factor("mee-nbs-2023-china-east-china-grid", "CO2", 0.55, "kg", "kWh", region="China East China 华东 grid", year=2023),
+        "camx_n2o": _factor(
+            "egrid2022-camx-n2o", "N2O", 0.004, "lb", "MWh", region="California/WECC (CAMX)", year=2022
+        ),
+        "east_china": _factor(
+            "mee-nbs-2023-china-east-china-grid",
+            "CO2",
+            0.55,
+            "kg",
+            "kWh",
+            region="China East China 华东 grid",
+            year=2023,
+        ),
         "ng_co2": _factor("ipcc2006-co2-natural-gas", "CO2", 56100.0, "kg", "TJ", heating_basis="NCV"),
         "ng_ch4": _factor("ipcc2006-residential-natural-gas-ch4", "CH4", 5.0, "kg", "TJ", heating_basis="NCV"),
         "ng_n2o": _factor("ipcc2006-residential-natural-gas-n2o", "N2O", 0.1, "kg", "TJ", heating_basis="NCV"),

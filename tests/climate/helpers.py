@@ -33,6 +33,8 @@ def rows(n: int, unit: str = "MWh", factor_id: str = "") -> list[importers.Impor
 
     refs = [line.ref for line in gpc.gpc_lines()][:n]
     return [
-        importers.ImportedRow(row=i + 3, ref=ref, activity_value=10.0 * (i + 1), activity_unit=unit, factor_id=factor_id, source="test")
+        importers.ImportedRow(
+            row=i + 3, ref=ref, activity_value=10.0 * (i + 1), activity_unit=unit, factor_id=factor_id, source="test"
+        )
         for i, ref in enumerate(refs)
     ]

@@ -33,10 +33,17 @@ def test_create_inventory_and_entry_and_read_totals(api_for, coordinator, haywar
     r = post(
         api,
         f"{BASE}/inventories/{inv_id}/entries",
-        {"gpc_ref": "I.1.1", "activity_value": 10, "activity_unit": "TJ", "factors": [
-            {"gas": "CO2", "value": 56100, "unit": "kg/TJ", "citation": "IPCC 2006 Vol 2 Table 1.4"},
-            {"gas": "CH4", "value": 5, "unit": "kg/TJ", "citation": "IPCC 2006 Vol 2 Table 2.5"},
-        ], "data_quality": "high", "source": "gas utility"},
+        {
+            "gpc_ref": "I.1.1",
+            "activity_value": 10,
+            "activity_unit": "TJ",
+            "factors": [
+                {"gas": "CO2", "value": 56100, "unit": "kg/TJ", "citation": "IPCC 2006 Vol 2 Table 1.4"},
+                {"gas": "CH4", "value": 5, "unit": "kg/TJ", "citation": "IPCC 2006 Vol 2 Table 2.5"},
+            ],
+            "data_quality": "high",
+            "source": "gas utility",
+        },
     )
     assert r.status_code == 201, r.content
     body = r.json()
@@ -52,7 +59,11 @@ def test_create_inventory_and_entry_and_read_totals(api_for, coordinator, haywar
     assert data["by_scope"] == {"1": pytest.approx(562.35)}
     assert data["by_gas"]["CO2"] == pytest.approx(561.0)
     assert r["ETag"] == f'"{data["version"]}"'
-    r = post(api, f"{BASE}/inventories/{inv_id}/entries", {"gpc_ref": "I.1.2", "factor_id": factors["east_china"].pk, "activity_value": 1, "activity_unit": "MWh"})
+    r = post(
+        api,
+        f"{BASE}/inventories/{inv_id}/entries",
+        {"gpc_ref": "I.1.2", "factor_id": factors["east_china"].pk, "activity_value": 1, "activity_unit": "MWh"},
+    )
     assert r.status_code == 201 and r.json()["factor_ids"] == [factors["east_china"].pk]
     assert api.get(f"{BASE}/inventories/{inv_id}/entries").json()["count"] == 2
     assert api.get(f"{BASE}/inventories").json()["count"] == 1
@@ -61,8 +72,14 @@ def test_create_inventory_and_entry_and_read_totals(api_for, coordinator, haywar
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"gpc_ref": "I.1.2", "activity_value": -1, "activity_unit": "MWh", "factor_key": "east_china"}, "activity_value"),
-        ({"gpc_ref": "I.1.2", "activity_value": 1, "activity_unit": "parsecs", "factor_key": "east_china"}, "activity_unit"),
+        (
+            {"gpc_ref": "I.1.2", "activity_value": -1, "activity_unit": "MWh", "factor_key": "east_china"},
+            "activity_value",
+        ),
+        (
+            {"gpc_ref": "I.1.2", "activity_value": 1, "activity_unit": "parsecs", "factor_key": "east_china"},
+            "activity_unit",
+        ),
         ({"gpc_ref": "I.1.2", "activity_value": 1, "activity_unit": "kWh", "factor_key": "diesel_l"}, "activity_unit"),
         ({"gpc_ref": "I.1.1", "notation_key": "NO"}, "explanation"),
         ({"gpc_ref": "X.1", "notation_key": "NO", "explanation": "x"}, "gpc_ref"),
@@ -84,7 +101,11 @@ def test_bad_entry_422_on_field_nothing_written(api_for, coordinator, inventory,
 
 
 def test_errors_in_chinese(api_for, coordinator, inventory):
-    r = post(api_for(coordinator, "zh-hans"), f"{BASE}/inventories/{inventory.pk}/entries", {"gpc_ref": "I.1.1", "notation_key": "NE"})
+    r = post(
+        api_for(coordinator, "zh-hans"),
+        f"{BASE}/inventories/{inventory.pk}/entries",
+        {"gpc_ref": "I.1.1", "notation_key": "NE"},
+    )
     assert r.status_code == 422
     message = next(e["message"] for e in r.json()["errors"] if e["field"] == "explanation")
     assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
@@ -104,10 +125,22 @@ def test_wrong_users(api_for, coordinator, other_coordinator, outsider, expert, 
     # another city's draft: 404 on every route naming it
     assert other.get(f"{BASE}/inventories/{inventory.pk}").status_code == 404
     assert other.get(f"{BASE}/inventories/{inventory.pk}/entries").status_code == 404
-    assert post(other, f"{BASE}/inventories/{inventory.pk}/entries", {"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "x"}).status_code == 404
+    assert (
+        post(
+            other,
+            f"{BASE}/inventories/{inventory.pk}/entries",
+            {"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "x"},
+        ).status_code
+        == 404
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    assert other.post(f"{BASE}/inventories/{inventory.pk}/import", {"file": SimpleUploadedFile("t.xlsx", template([]))}).status_code == 404
+    assert (
+        other.post(
+            f"{BASE}/inventories/{inventory.pk}/import", {"file": SimpleUploadedFile("t.xlsx", template([]))}
+        ).status_code
+        == 404
+    )
     assert post(other, f"{BASE}/inventories/{inventory.pk}/submit", {}).status_code == 404
     # creating for a city that is not theirs: 403 (the city is public, the permission is not)
     r = post(other, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 2020, "gwp_set": "AR5", "level": "BASIC"})
@@ -128,11 +161,26 @@ def test_wrong_users(api_for, coordinator, other_coordinator, outsider, expert, 
 
 def test_inventory_create_bad_input(api_for, coordinator, hayward):
     api = api_for(coordinator)
-    assert post(api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 2021, "gwp_set": "AR9", "level": "BASIC"}).status_code == 422
+    assert (
+        post(
+            api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 2021, "gwp_set": "AR9", "level": "BASIC"}
+        ).status_code
+        == 422
+    )
     r = post(api, f"{BASE}/inventories", {"city_id": 10**15, "year": 2021, "gwp_set": "AR5", "level": "BASIC"})
     assert r.status_code == 422 and "city_id" in fields(r)
-    assert post(api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 1500, "gwp_set": "AR5", "level": "BASIC"}).status_code == 422
-    assert post(api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 2021, "gwp_set": "AR5", "level": "BASIC"}).status_code == 201
+    assert (
+        post(
+            api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 1500, "gwp_set": "AR5", "level": "BASIC"}
+        ).status_code
+        == 422
+    )
+    assert (
+        post(
+            api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 2021, "gwp_set": "AR5", "level": "BASIC"}
+        ).status_code
+        == 201
+    )
     r = post(api, f"{BASE}/inventories", {"city_id": hayward.pk, "year": 2021, "gwp_set": "AR5", "level": "BASIC"})
     assert r.status_code == 422 and "year" in fields(r)
     assert Inventory.objects.count() == 1
@@ -151,17 +199,32 @@ def test_stale_patch_409_with_current(api_for, coordinator, inventory):
 
 def test_import_endpoint(api_for, coordinator, inventory, factors):
     api = api_for(coordinator)
-    good = template([importers.ImportedRow(row=3, ref="I.1.2", activity_value=100.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk))])
+    good = template(
+        [
+            importers.ImportedRow(
+                row=3, ref="I.1.2", activity_value=100.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)
+            )
+        ]
+    )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     r = api.post(f"{BASE}/inventories/{inventory.pk}/import", {"file": SimpleUploadedFile("t.xlsx", good)})
     assert r.status_code == 200, r.content
     assert r.json()["imported"] == 1 and r.json()["rows"][0]["status"] == "ok"
-    bad = template([importers.ImportedRow(row=3, ref="I.2.2", activity_value=-5.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk))])
+    bad = template(
+        [
+            importers.ImportedRow(
+                row=3, ref="I.2.2", activity_value=-5.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)
+            )
+        ]
+    )
     r = api.post(f"{BASE}/inventories/{inventory.pk}/import", {"file": SimpleUploadedFile("t.xlsx", bad)})
     assert r.status_code == 422
     assert r.json()["rows"][0]["row"] == 3 and r.json()["rows"][0]["status"] == "error"
-    r = api.post(f"{BASE}/inventories/{inventory.pk}/import", {"file": SimpleUploadedFile("t.xlsx", b"MZ\x90\x00 not a workbook")})
+    r = api.post(
+        f"{BASE}/inventories/{inventory.pk}/import",
+        {"file": SimpleUploadedFile("t.xlsx", b"MZ\x90\x00 not a workbook")},
+    )
     assert r.status_code == 422 and "file" in fields(r)
     assert InventoryEntry.objects.filter(inventory=inventory).count() == 1
 
@@ -177,7 +240,14 @@ def test_factors_endpoint(api_for, coordinator, factors):
 
 def test_targets_endpoint(api_for, coordinator, other_coordinator, hayward):
     api = api_for(coordinator)
-    body = {"city_id": hayward.pk, "kind": "base_year", "base_year": 2005, "base_emissions_t": 1_000_000, "reduction_pct": 40, "target_year": 2030}
+    body = {
+        "city_id": hayward.pk,
+        "kind": "base_year",
+        "base_year": 2005,
+        "base_emissions_t": 1_000_000,
+        "reduction_pct": 40,
+        "target_year": 2030,
+    }
     r = post(api, f"{BASE}/targets", body)
     assert r.status_code == 201, r.content
     # 40 % below 2005 by 2030: 600,000 t; compound 1 − 0.6^(1/25)
@@ -186,7 +256,11 @@ def test_targets_endpoint(api_for, coordinator, other_coordinator, hayward):
     assert api_for(other_coordinator).get(f"{BASE}/targets").json()["count"] == 1  # peers read targets
     r = post(api, f"{BASE}/targets", {**body, "target_year": 2000})
     assert r.status_code == 422 and "target_year" in fields(r)
-    r = post(api, f"{BASE}/targets", {"city_id": hayward.pk, "kind": "per_capita", "base_year": 2005, "target_year": 2030, "target_value": 2.0})
+    r = post(
+        api,
+        f"{BASE}/targets",
+        {"city_id": hayward.pk, "kind": "per_capita", "base_year": 2005, "target_year": 2030, "target_value": 2.0},
+    )
     assert r.status_code == 422 and "target_population" in fields(r)
     assert Target.objects.count() == 1
 
@@ -196,7 +270,11 @@ def test_published_inventory_visible_to_peers_and_frozen(api_for, coordinator, o
     services.inventory_review(actor=staff, inventory=inventory)
     services.inventory_publish(actor=staff, inventory=inventory)
     assert api_for(other_coordinator).get(f"{BASE}/inventories/{inventory.pk}").status_code == 200
-    r = post(api_for(coordinator), f"{BASE}/inventories/{inventory.pk}/entries", {"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "x"})
+    r = post(
+        api_for(coordinator),
+        f"{BASE}/inventories/{inventory.pk}/entries",
+        {"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "x"},
+    )
     assert r.status_code == 422
     r = api_for(coordinator).post(f"{BASE}/inventories/{inventory.pk}/revisions")
     assert r.status_code == 201 and r.json()["revision"] == 2 and r.json()["previous_id"] == inventory.pk

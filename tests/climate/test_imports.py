@@ -23,7 +23,14 @@ def _row(row, ref, **kw):
 def test_template_import_computes_every_row(coordinator, inventory, factors):
     data = template(
         [
-            _row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk), source="utility"),
+            _row(
+                3,
+                "I.1.2",
+                activity_value=1000.0,
+                activity_unit="MWh",
+                factor_id=str(factors["east_china"].pk),
+                source="utility",
+            ),
             _row(4, "I.1.1", notation_key="NO", explanation="no fuel"),
             _row(5, "II.1.1", emissions_by_gas={"CO2": importers.Amount(250.0, "t")}),
         ]
@@ -34,12 +41,18 @@ def test_template_import_computes_every_row(coordinator, inventory, factors):
     inventory.refresh_from_db()
     # 1,000 MWh × 0.55 kg/kWh = 550 t; + 250 t reported directly; the NO line adds nothing: BASIC 800 t
     assert inventory.total_basic == pytest.approx(800.0)
-    assert set(InventoryEntry.objects.filter(inventory=inventory).values_list("gpc_ref", flat=True)) == {"I.1.1", "I.1.2", "II.1.1"}
+    assert set(InventoryEntry.objects.filter(inventory=inventory).values_list("gpc_ref", flat=True)) == {
+        "I.1.1",
+        "I.1.2",
+        "II.1.1",
+    }
     assert inventory.history.count() >= 1 and InventoryEntry.history.count() == 3
 
 
 def test_shifted_columns_refused_naming_the_column_nothing_written(coordinator, inventory, factors, snapshot):
-    data = template([_row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk))])
+    data = template(
+        [_row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk))]
+    )
     # the data row moved one column right of its headers (a cell inserted on the row, not the whole column)
     shifted = edit(data, lambda ws: ws.move_range(f"A3:{ws.cell(row=3, column=ws.max_column).coordinate}", cols=1))
     before = snapshot()
@@ -63,7 +76,9 @@ def test_text_in_numeric_cell_names_row_and_field(coordinator, inventory, factor
         ws.cell(row=4, column=5).value = "about a thousand"
 
     before = snapshot()
-    report = uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(edit(data, text_in_value)))
+    report = uploads.inventory_import(
+        actor=coordinator, inventory=inventory, uploaded=upload(edit(data, text_in_value))
+    )
     assert not report.ok
     bad = [r for r in report.rows if r.status == "error"]
     assert [r.row for r in bad] == [4]
@@ -104,7 +119,9 @@ def test_citycatalyst_csv_gas_sum_mismatch_is_a_warning(coordinator, inventory):
     header = "GPC Reference Number,Notation Key,Total Emissions,Total Emission Units,Activity Type,Activity Value,Activity Units,Emission Factor - CO2,Emission Factor - CH4,Emission Factor - N2O,Emission Factor - Unit,CO2 Emissions,CH4 Emissions,N2O Emissions,Data Source Name"
     # per-gas columns are kg CO2e: 100,000 + 1,000 = 101,000 kg = 101 t, but the total says 120 t
     line = "II.1.1,,120,tCO2e,fuel,,,,,,,100000,1000,0,state fuel sales"
-    report = uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(f"{header}\n{line}\n".encode(), "inventory.csv"))
+    report = uploads.inventory_import(
+        actor=coordinator, inventory=inventory, uploaded=upload(f"{header}\n{line}\n".encode(), "inventory.csv")
+    )
     assert report.ok, report.as_dict()
     assert [r.status for r in report.rows] == ["warning"]
     assert InventoryEntry.objects.filter(inventory=inventory).count() == 1

@@ -16,7 +16,11 @@ def fill(coordinator, inventory, factors, n):
 
     refs = [line.ref for line in gpc.gpc_lines()][:n]
     for ref in refs:
-        services.entry_save(actor=coordinator, inventory=inventory, data={"gpc_ref": ref, "emissions": [{"gas": "CO2", "value": 10, "unit": "t"}]})
+        services.entry_save(
+            actor=coordinator,
+            inventory=inventory,
+            data={"gpc_ref": ref, "emissions": [{"gas": "CO2", "value": 10, "unit": "t"}]},
+        )
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -24,7 +28,9 @@ def test_coordinator_pages_render(client_for, coordinator, inventory, factors, l
     fill(coordinator, inventory, factors, 5)
     client = client_for(coordinator, language)
     entry = inventory.entries.first()
-    target = services.target_save(actor=coordinator, city=inventory.city, data={"kind": "net_zero", "target_year": 2045})
+    target = services.target_save(
+        actor=coordinator, city=inventory.city, data={"kind": "net_zero", "target_year": 2045}
+    )
     for url in (
         "/climate/",
         "/climate/inventories/new/",
@@ -42,13 +48,26 @@ def test_coordinator_pages_render(client_for, coordinator, inventory, factors, l
     ):
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
-    for url in (f"/climate/inventories/{inventory.pk}/gpc-table.xlsx", f"/climate/inventories/{inventory.pk}/cdp-summary.xlsx", "/climate/template.xlsx"):
+    for url in (
+        f"/climate/inventories/{inventory.pk}/gpc-table.xlsx",
+        f"/climate/inventories/{inventory.pk}/cdp-summary.xlsx",
+        "/climate/template.xlsx",
+    ):
         r = client.get(url)
         assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment"), url
 
 
 def test_inventory_page_shows_totals_rule_missing_lines_and_chart(client_for, coordinator, inventory, factors):
-    services.entry_save(actor=coordinator, inventory=inventory, data={"gpc_ref": "I.1.2", "activity_value": 100, "activity_unit": "MWh", "factor_ids": [factors["east_china"].pk]})
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={
+            "gpc_ref": "I.1.2",
+            "activity_value": 100,
+            "activity_unit": "MWh",
+            "factor_ids": [factors["east_china"].pk],
+        },
+    )
     html = client_for(coordinator).get(f"/climate/inventories/{inventory.pk}/").content.decode()
     assert "55" in html  # 100 MWh × 0.55 kg/kWh = 55 t
     assert "GPC v1.1" in html  # the rule cited beside the totals
@@ -80,16 +99,26 @@ def test_wrong_users_on_pages(client_for, other_coordinator, outsider, coordinat
 
 
 def test_entry_form_refuses_on_the_field(client_for, coordinator, inventory):
-    r = client_for(coordinator).post(f"/climate/inventories/{inventory.pk}/entries/new/", {"gpc_ref": "I.1.1", "notation_key": "NE"})
+    r = client_for(coordinator).post(
+        f"/climate/inventories/{inventory.pk}/entries/new/", {"gpc_ref": "I.1.1", "notation_key": "NE"}
+    )
     assert r.status_code == 422
     assert "A notation key needs its explanation." in r.content.decode()
     assert InventoryEntry.objects.count() == 0
 
 
 def test_stale_entry_form_409(client_for, coordinator, inventory):
-    entry = services.entry_save(actor=coordinator, inventory=inventory, data={"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "first"})
+    entry = services.entry_save(
+        actor=coordinator, inventory=inventory, data={"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "first"}
+    )
     old_version = entry.version
-    services.entry_save(actor=coordinator, inventory=inventory, entry=entry, expected_version=old_version, data={"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "second"})
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        entry=entry,
+        expected_version=old_version,
+        data={"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "second"},
+    )
     r = client_for(coordinator).post(
         f"/climate/inventories/{inventory.pk}/entries/{entry.pk}/",
         {"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "third", "version": old_version},
@@ -113,10 +142,14 @@ LIMITS = {
 
 @pytest.mark.parametrize("n", [3, 30])
 @pytest.mark.parametrize("path", list(LIMITS))
-def test_query_counts_flat(n, path, coordinator, inventory, factors, client_for, api_for, django_assert_max_num_queries):
+def test_query_counts_flat(
+    n, path, coordinator, inventory, factors, client_for, api_for, django_assert_max_num_queries
+):
     fill(coordinator, inventory, factors, n)
     for i in range(n):
-        services.target_save(actor=coordinator, city=inventory.city, data={"kind": "net_zero", "target_year": 2040 + i % 10})
+        services.target_save(
+            actor=coordinator, city=inventory.city, data={"kind": "net_zero", "target_year": 2040 + i % 10}
+        )
     url = path.format(inv=inventory.pk)
     client = api_for(coordinator) if url.startswith("/api/") else client_for(coordinator)
     client.get(url)

@@ -1,6 +1,5 @@
 """API of the climate collaborative: /api/v1/climate/… (paths fixed by issue #10; other tools rely on them)."""
 
-
 from typing import Literal
 
 from django.db.models import QuerySet

@@ -522,10 +522,14 @@ def _store_entry(entry: InventoryEntry, clean: CleanEntry, inventory: Inventory)
 
 
 def _library_getter(actor, inventory: Inventory):  # noqa: ANN001, ANN202
+    cache: dict[int, EmissionFactor | None] = {}
+
     def get(pk: Any) -> EmissionFactor | None:
         if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk < 2**63:
             return None
-        factor = EmissionFactor.objects.visible_to(actor).filter(pk=pk).first()
+        if pk not in cache:
+            cache[pk] = EmissionFactor.objects.visible_to(actor).filter(pk=pk).first()
+        factor = cache[pk]
         if factor is None or (factor.city_id is not None and factor.city_id != inventory.city_id):
             return None
         return factor
@@ -575,16 +579,50 @@ def recompute_totals(inventory: Inventory) -> None:
     compute.store_totals(inventory, list(inventory.entries.all()))
 
 
-def recompute_inventory(*, inventory: Inventory) -> bool:
+def _write_results(entries: list[InventoryEntry]) -> None:
+    """Store recomputed results: one prepared UPDATE run for every entry (Django's bulk_update builds a CASE per
+    row and field, which cost more than the arithmetic), then their history rows in one insert."""
+    import json
+
+    from django.db import connection
+
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(InventoryEntry._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET by_gas = %s{cast}, co2e = %s, factor_versions = %s{cast}, conversion = %s{cast} "
+        "WHERE id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (json.dumps(e.by_gas), e.co2e, json.dumps(e.factor_versions), json.dumps(e.conversion), e.pk)
+                for e in entries
+            ],
+        )
+    InventoryEntry.history.bulk_history_create(entries, update=True)
+
+
+def current_factors(codes: Iterable[str]) -> dict[str, EmissionFactor]:
+    """The current (not superseded) version of each factor code, in one query."""
+    return {f.code: f for f in EmissionFactor.objects.current().filter(code__in=set(codes))}
+
+
+def recompute_inventory(*, inventory: Inventory, current: dict[str, EmissionFactor] | None = None) -> bool:
     """Recompute every entry with the current version of its factors and the inventory's GWP set, then the totals.
-    A published inventory is frozen: it is left as it is (False). Returns whether anything changed."""
+    A published inventory is frozen: it is left as it is (False). Entries whose result did not change are not
+    written; changed ones are written in bulk, with their history. Returns whether anything changed."""
     if inventory.is_frozen:
         return False
     entries = list(inventory.entries.prefetch_related("factors"))
+    if current is None:
+        current = current_factors(f.code for e in entries for f in e.factors.all())
     before = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
-    changed = False
+    changed_entries: list[InventoryEntry] = []
+    relinks: dict[int, list[EmissionFactor]] = {}
     for entry in entries:
-        library = [_newest(f) for f in entry.factors.all()]
+        old_factors = list(entry.factors.all())
+        library = [current.get(f.code, f) for f in old_factors]
         clean = CleanEntry(
             gpc_ref=entry.gpc_ref,
             notation_key=entry.notation_key,
@@ -598,19 +636,28 @@ def recompute_inventory(*, inventory: Inventory) -> bool:
             data_quality=entry.data_quality,
             source=entry.source,
         )
-        old = (entry.co2e, entry.factor_versions)
-        _store_entry(entry, clean, inventory)
-        changed |= old != (entry.co2e, entry.factor_versions)
+        result = compute.entry_result(inventory, clean)
+        if (entry.by_gas, entry.co2e, entry.factor_versions) == (result.by_gas, result.co2e, result.factor_versions):
+            continue
+        entry.by_gas, entry.co2e = result.by_gas, result.co2e
+        entry.factor_versions, entry.conversion = result.factor_versions, result.conversion
+        changed_entries.append(entry)
+        if [f.pk for f in library] != [f.pk for f in old_factors]:
+            relinks[entry.pk] = library
+    if changed_entries:
+        _write_results(changed_entries)
+    if relinks:
+        through = InventoryEntry.factors.through
+        through.objects.filter(inventoryentry_id__in=list(relinks)).delete()
+        through.objects.bulk_create(
+            [through(inventoryentry_id=pk, emissionfactor_id=f.pk) for pk, fs in relinks.items() for f in fs]
+        )
     compute.store_totals(inventory, entries)
-    return changed or before != (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
-
-
-def _newest(factor: EmissionFactor) -> EmissionFactor:
-    seen = 0
-    while factor.superseded_by_id is not None and seen < 100:
-        factor = factor.superseded_by
-        seen += 1
-    return factor
+    return bool(changed_entries) or before != (
+        inventory.total_basic,
+        inventory.total_basic_plus,
+        inventory.total_territorial,
+    )
 
 
 # --------------------------------------------------------------------------- recompute runs
@@ -699,12 +746,13 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
     )
     ids = list(qs.order_by("pk").values_list("pk", flat=True))
     RecomputeRun.objects.filter(pk=run_id).update(total=len(ids))
+    current = {f.code: f for f in EmissionFactor.objects.current()}
     done = changed = 0
     try:
         for start in range(0, len(ids), batch):
             with transaction.atomic():
                 for inventory in Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update():
-                    changed += recompute_inventory(inventory=inventory)
+                    changed += recompute_inventory(inventory=inventory, current=current)
                     done += 1
             lease.renew(done, changed)
     except LeaseLost:
