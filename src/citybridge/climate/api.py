@@ -337,9 +337,9 @@ class EntryPut(EntryIn):
     version: Version | None = None
 
 
-@router.put("/inventories/{id:pk}/entries/{entry_id}", response=EntryOut)
+@router.put("/inventories/{id:pk}/entries/{id:entry_id}", response=EntryOut)
 def update_entry(
-    request: HttpRequest, pk: int, entry_id: Id, payload: EntryPut, response: HttpResponse
+    request: HttpRequest, pk: int, entry_id: int, payload: EntryPut, response: HttpResponse
 ) -> InventoryEntry:
     inventory = selectors.inventory_get(user=request.auth, pk=pk)
     entry = selectors.entry_get(user=request.auth, inventory=inventory, pk=entry_id)
@@ -355,8 +355,8 @@ def update_entry(
     return entry
 
 
-@router.delete("/inventories/{id:pk}/entries/{entry_id}", response={204: None})
-def delete_entry(request: HttpRequest, pk: int, entry_id: Id) -> Status[None]:
+@router.delete("/inventories/{id:pk}/entries/{id:entry_id}", response={204: None})
+def delete_entry(request: HttpRequest, pk: int, entry_id: int) -> Status[None]:
     inventory = selectors.inventory_get(user=request.auth, pk=pk)
     entry = selectors.entry_get(user=request.auth, inventory=inventory, pk=entry_id)
     services.entry_delete(actor=request.auth, entry=entry)
