@@ -255,14 +255,21 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
     "unknown_gwp_set": ("gwp_set",),
     "unknown_level": ("level",),
     # warnings (never block a save)
+    "factor_not_verified": ("factor_id",),
     "ie_target_missing": ("ref", "included_in"),
     "ie_target_is_notation_key": ("ref", "included_in"),
 }
-WARNING_CODES: frozenset[str] = frozenset({"ie_target_missing", "ie_target_is_notation_key"})
+WARNING_CODES: frozenset[str] = frozenset({"ie_target_missing", "ie_target_is_notation_key", "factor_not_verified"})
+#: lines whose reported net CO2 may be negative: land (V.2) can be a net sink of CO2 (GPC v1.1 ch. 10, AFOLU)
+NET_REMOVAL_LINES: frozenset[str] = frozenset({"V.2"})
+
+
+_NUMBER_TYPES = (int, float)
 
 
 def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    # type(), not isinstance(): a bool is an int but never a quantity
+    return type(x) in _NUMBER_TYPES and math.isfinite(x)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=4096)
@@ -303,6 +310,19 @@ def _plan(activity_unit: str, den: str, density_unit: str | None, ncv_unit: str 
     err = IncompatibleUnits(activity_unit, den)
     err.params["needs"] = needs
     raise err
+
+
+@lru_cache(maxsize=4096)
+def _fast_plan(
+    activity_unit: str, density_unit: str | None, ncv_unit: str | None, factor_units: tuple[str, ...]
+) -> tuple[tuple[int, int, float], ...]:
+    """Per factor: (density power, NCV power, unit factor × factor-mass-to-tonnes)."""
+    out = []
+    for unit in factor_units:
+        num, den = _factor_unit_parts(unit) or ("", "")
+        d, n, k = _plan(activity_unit, den, density_unit, ncv_unit)
+        out.append((d, n, k * conversion_factor(num, "t")))
+    return tuple(out)
 
 
 def _what_is_missing(a: object, target: object) -> str:
@@ -363,7 +383,7 @@ def validate_entry(entry: Entry, *, index: int | None = None) -> list[Issue]:
                 add("unknown_gas", fld, gas=str(gas)[:16])
             if not _is_number(amount.value):
                 add("not_a_number", fld, value=str(amount.value)[:32])
-            elif amount.value < 0:
+            elif amount.value < 0 and not (gas == "CO2" and normalise_ref(ref) in NET_REMOVAL_LINES):
                 add("negative_emissions", fld, gas=gas, value=amount.value)
             try:
                 if not is_mass(amount.unit):
@@ -371,93 +391,122 @@ def validate_entry(entry: Entry, *, index: int | None = None) -> list[Issue]:
             except UnknownUnit:
                 add("unknown_unit", fld, unit=str(amount.unit)[:64])
         return issues
-    # activity × factors
-    activity_ok = True
+    # activity × factors: the values here, the units / gases / bases once per shape (cached)
     if entry.activity_value is None:
         add("factor_needs_activity", "activity_value")
-        activity_ok = False
     elif not _is_number(entry.activity_value):
         add("not_a_number", "activity_value", value=str(entry.activity_value)[:32])
-        activity_ok = False
     elif entry.activity_value < 0:
         add("negative_activity", "activity_value", value=entry.activity_value)
-    try:
-        resolve_unit(entry.activity_unit)
-    except UnknownUnit:
-        add("unknown_unit", "activity_unit", unit=str(entry.activity_unit)[:64])
-        activity_ok = False
     if not entry.factors:
         add("activity_needs_factor", "factors")
     for name, prop in (("density", entry.density), ("ncv", entry.ncv)):
-        if prop is None:
-            continue
-        if not _is_number(prop.value) or prop.value <= 0:
+        if prop is not None and (not _is_number(prop.value) or prop.value <= 0):
             add("not_a_number", name, value=str(prop.value)[:32])
+    for i, f in enumerate(entry.factors):
+        if not _is_number(f.value):
+            add("not_a_number", f"factors[{i}].value", value=str(f.value)[:32])
+        elif f.value < 0:
+            add("negative_factor", f"factors[{i}].value", value=f.value, factor_id=f.id)
+    try:
+        shape = _shape_issues(
+            entry.activity_unit,
+            entry.density.unit if entry.density else None,
+            entry.ncv.unit if entry.ncv else None,
+            entry.activity_basis,
+            tuple((f.id, f.gas, f.unit, f.activity_unit, f.basis) for f in entry.factors),
+            entry.basis_ratio is not None,
+        )
+    except TypeError:  # an unhashable value where a unit belongs
+        shape = (("unknown_unit", "activity_unit", (("unit", str(entry.activity_unit)[:64]),)),)
+    for code, fld, params in shape:
+        add(code, fld, **dict(params))
+    return issues
+
+
+def _sig_str(x: object, n: int) -> str:
+    return str(x)[:n]
+
+
+@lru_cache(maxsize=8192)
+def _shape_issues(
+    activity_unit: str,
+    density_unit: str | None,
+    ncv_unit: str | None,
+    activity_basis: str | None,
+    sigs: tuple[tuple[str, str, str, str, str | None], ...],
+    has_ratio: bool,
+) -> tuple[tuple[str, str, tuple[tuple[str, object], ...]], ...]:
+    """Unit, gas and basis problems of an entry's shape (no values), as (code, field, params) triples."""
+    out: list[tuple[str, str, tuple[tuple[str, object], ...]]] = []
+
+    def add(code: str, fld: str, **params: object) -> None:
+        out.append((code, fld, tuple(params.items())))
+
+    activity_ok = True
+    try:
+        resolve_unit(activity_unit)
+    except UnknownUnit:
+        add("unknown_unit", "activity_unit", unit=_sig_str(activity_unit, 64))
+        activity_ok = False
+    for name, unit in (("density", density_unit), ("ncv", ncv_unit)):
+        if unit is None:
+            continue
         try:
-            resolve_unit(prop.unit)
+            resolve_unit(unit)
         except UnknownUnit:
-            add("unknown_unit", name, unit=str(prop.unit)[:64])
+            add("unknown_unit", name, unit=_sig_str(unit, 64))
             activity_ok = False
     seen_gases: set[str] = set()
-    bases: list[str | None] = [entry.activity_basis]
-    for i, f in enumerate(entry.factors):
+    bases: list[str | None] = [activity_basis]
+    for i, (fid, gas, unit, f_activity_unit, basis) in enumerate(sigs):
         fld = f"factors[{i}]"
-        if f.gas not in GASES:
-            add("unknown_gas", f"{fld}.gas", gas=str(f.gas)[:16])
-        elif f.gas in seen_gases:
-            add("duplicate_gas", f"{fld}.gas", gas=f.gas)
-        seen_gases.add(f.gas)
-        if not _is_number(f.value):
-            add("not_a_number", f"{fld}.value", value=str(f.value)[:32])
-        elif f.value < 0:
-            add("negative_factor", f"{fld}.value", value=f.value, factor_id=f.id)
-        if f.basis is not None and f.basis not in BASES:
-            add("unknown_basis", f"{fld}.basis", basis=str(f.basis)[:16])
+        if gas not in GASES:
+            add("unknown_gas", f"{fld}.gas", gas=_sig_str(gas, 16))
+        elif gas in seen_gases:
+            add("duplicate_gas", f"{fld}.gas", gas=gas)
+        seen_gases.add(gas)
+        if basis is not None and basis not in BASES:
+            add("unknown_basis", f"{fld}.basis", basis=_sig_str(basis, 16))
         else:
-            bases.append(f.basis)
+            bases.append(basis)
         try:
-            parts = _factor_unit_parts(f.unit)
+            parts = _factor_unit_parts(unit)
         except UnknownUnit:
-            add("unknown_unit", f"{fld}.unit", unit=str(f.unit)[:64])
+            add("unknown_unit", f"{fld}.unit", unit=_sig_str(unit, 64))
             continue
         if parts is None:
-            add("factor_unit_not_per_activity", f"{fld}.unit", unit=f.unit, factor_id=f.id)
+            add("factor_unit_not_per_activity", f"{fld}.unit", unit=unit, factor_id=fid)
             continue
-        if f.activity_unit and f.activity_unit != parts[1]:
+        if f_activity_unit and f_activity_unit != parts[1]:
             try:
-                if conversion_factor(f.activity_unit, parts[1]) <= 0:
-                    raise IncompatibleUnits(f.activity_unit, parts[1])
+                conversion_factor(f_activity_unit, parts[1])
             except (UnknownUnit, IncompatibleUnits):
-                add("factor_unit_not_per_activity", f"{fld}.activity_unit", unit=f.activity_unit, factor_id=f.id)
+                add("factor_unit_not_per_activity", f"{fld}.activity_unit", unit=f_activity_unit, factor_id=fid)
                 continue
         if activity_ok:
             try:
-                d, n, _k = _plan(
-                    entry.activity_unit,
-                    parts[1],
-                    entry.density.unit if entry.density else None,
-                    entry.ncv.unit if entry.ncv else None,
-                )
+                _d, n, _k = _plan(activity_unit, parts[1], density_unit, ncv_unit)
             except IncompatibleUnits as exc:
                 add(
                     "unit_mismatch",
                     "activity_unit",
-                    activity_unit=entry.activity_unit,
-                    factor_unit=f.unit,
-                    factor_id=f.id,
+                    activity_unit=activity_unit,
+                    factor_unit=unit,
+                    factor_id=fid,
                     needs=exc.params.get("needs", ""),
                 )
                 continue
-            if n == 1:
-                # the NCV turned a mass into energy: that energy is on the NCV basis
+            if n:
+                # an NCV turned mass into energy (or energy into mass): that energy is on the NCV basis
                 bases.append("NCV")
     try:
-        common_basis(bases, entry.basis_ratio)
+        common_basis(bases, BasisRatio(1.0) if has_ratio else None)
     except BasisMismatch as exc:
         add("basis_mixed", "factors", bases=exc.params["bases"])
     except ClimateError:
         pass  # unknown bases reported above
-    return issues
+    return tuple(out)
 
 
 def validate_entries(entries: Sequence[Entry]) -> list[Issue]:
@@ -515,6 +564,23 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
             by_gas[gas] = by_gas.get(gas, 0.0) + t
             if explain and k != 1.0:
                 conversions.append(f"{gas}: {fmt(amount.value)} {amount.unit} × {fmt(k)} t/{amount.unit} = {fmt(t)} t")
+    elif not explain and entry.basis_ratio is None:
+        # the worker's recompute: one cached plan per shape, plain float arithmetic (validation has ruled out
+        # mixed bases without a ratio, so no basis step can occur here)
+        value = float(entry.activity_value or 0.0)
+        plan = _fast_plan(
+            entry.activity_unit,
+            entry.density.unit if entry.density else None,
+            entry.ncv.unit if entry.ncv else None,
+            tuple(f.unit for f in entry.factors),
+        )
+        for f, (d, n, kt) in zip(entry.factors, plan, strict=True):
+            amount = value * kt
+            if d:
+                amount *= entry.density.value**d  # type: ignore[union-attr]
+            if n:
+                amount *= entry.ncv.value**n  # type: ignore[union-attr]
+            by_gas[f.gas] = by_gas.get(f.gas, 0.0) + amount * f.value
     else:
         value = float(entry.activity_value or 0.0)
         density_unit = entry.density.unit if entry.density else None
@@ -529,7 +595,12 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
                 amount *= entry.ncv.value**n  # type: ignore[union-attr]
             activity_in_den = amount
             basis_step = ""
-            activity_basis = "NCV" if n == 1 else entry.activity_basis
+            if n == -1 and entry.activity_basis == "HHV":
+                # energy metered on HHV divided by an NCV: restate the energy on NCV first (explicit ratio)
+                conv = to_basis(amount, "HHV", "NCV", entry.basis_ratio)
+                amount = conv.value
+                basis_step = conv.explanation
+            activity_basis = "NCV" if n == 1 else (None if n == -1 else entry.activity_basis)
             if f.basis and activity_basis and f.basis != activity_basis:
                 conv = to_basis(amount, activity_basis, f.basis, entry.basis_ratio)
                 amount = conv.value
@@ -569,7 +640,12 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
     if explain:
         parts = [f"{fmt(t)} t {gas} × {fmt(gwp.values[gas])}" for gas, t in by_gas.items()]
         conversions.append(f"CO2e ({gwp.name}): " + " + ".join(parts) + f" = {fmt(co2e)} t CO2e")
-    return EntryResult(entry.ref, by_gas, co2e, conversions, [], None, by_gas_co2e)
+    warnings = [
+        Issue("factor_not_verified", f"factors[{i}]", {"factor_id": f.id}, entry.ref)
+        for i, f in enumerate(entry.factors)
+        if f.status == "not_verified"
+    ]
+    return EntryResult(entry.ref, by_gas, co2e, conversions, warnings, None, by_gas_co2e)
 
 
 RULES: dict[str, RuleNote] = {
@@ -598,46 +674,60 @@ RULES: dict[str, RuleNote] = {
 }
 
 
-def compute_totals(results: Iterable[EntryResult]) -> Totals:
-    """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule. Notation-key lines add nothing."""
-    basic: list[float] = []
-    basic_plus: list[float] = []
-    territorial: list[float] = []
-    sector: dict[str, list[float]] = {}
-    subsector: dict[str, list[float]] = {}
-    scope: dict[int, list[float]] = {}
-    gas_t: dict[str, list[float]] = {}
-    gas_e: dict[str, list[float]] = {}
+@lru_cache(maxsize=256)
+def _cuts(ref: str) -> tuple[bool, bool, bool, str, str, int]:
+    line = gpc_line(ref)
+    return line.basic, line.basic_plus, line.territorial, line.sector_prefix, line.subsector_ref, line.scope
+
+
+def compute_totals(results: Iterable[EntryResult], gwp: GwpSet | str | None = None) -> Totals:
+    """BASIC, BASIC+, territorial scope-1 and every cut, each with its rule. Notation-key lines add nothing.
+
+    Results rebuilt from storage may lack ``by_gas_co2e``: pass the inventory's ``gwp`` and it is derived from
+    ``by_gas_t`` (tonnes × GWP), so the by-gas CO2e cut is never silently empty."""
+    gwp_values = gwp_set(gwp).values if gwp is not None else None
+    basic = basic_plus = territorial = 0.0
+    sector: dict[str, float] = {}
+    subsector: dict[str, float] = {}
+    scope: dict[int, float] = {}
+    gas_t: dict[str, float] = {}
+    gas_e: dict[str, float] = {}
     for r in results:
         if r.notation_key:
             continue
-        line = gpc_line(r.ref)
+        in_basic, in_plus, in_terr, sec, sub, sco = _cuts(r.ref)
         v = r.co2e_t
-        if line.basic:
-            basic.append(v)
-        if line.basic_plus:
-            basic_plus.append(v)
-        if line.territorial:
-            territorial.append(v)
-        sector.setdefault(line.sector_prefix, []).append(v)
-        subsector.setdefault(line.subsector_ref, []).append(v)
-        scope.setdefault(line.scope, []).append(v)
+        if in_basic:
+            basic += v
+        if in_plus:
+            basic_plus += v
+        if in_terr:
+            territorial += v
+        sector[sec] = sector.get(sec, 0.0) + v
+        subsector[sub] = subsector.get(sub, 0.0) + v
+        scope[sco] = scope.get(sco, 0.0) + v
         for g, t in r.by_gas_t.items():
-            gas_t.setdefault(g, []).append(t)
-        for g, e in r.by_gas_co2e.items():
-            gas_e.setdefault(g, []).append(e)
-    fs = math.fsum
+            gas_t[g] = gas_t.get(g, 0.0) + t
+        by_gas_co2e = r.by_gas_co2e
+        if not by_gas_co2e and r.by_gas_t and gwp_values is not None:
+            by_gas_co2e = {g: t * gwp_values[g] for g, t in r.by_gas_t.items()}
+        for g, e in by_gas_co2e.items():
+            gas_e[g] = gas_e.get(g, 0.0) + e
     return Totals(
-        basic=fs(basic),
-        basic_plus=fs(basic_plus),
-        territorial_scope1=fs(territorial),
-        by_sector={k: fs(v) for k, v in sorted(sector.items(), key=lambda kv: ref_sort_key(kv[0] + ".0"))},
-        by_subsector={k: fs(v) for k, v in sorted(subsector.items(), key=lambda kv: ref_sort_key(kv[0]))},
-        by_scope={k: fs(v) for k, v in sorted(scope.items())},
-        by_gas={k: fs(v) for k, v in gas_t.items()},
-        by_gas_co2e={k: fs(v) for k, v in gas_e.items()},
+        basic=basic,
+        basic_plus=basic_plus,
+        territorial_scope1=territorial,
+        by_sector={k: sector[k] for k in sorted(sector, key=_sector_order)},
+        by_subsector={k: subsector[k] for k in sorted(subsector, key=ref_sort_key)},
+        by_scope={k: scope[k] for k in sorted(scope)},
+        by_gas=gas_t,
+        by_gas_co2e=gas_e,
         rule_notes=dict(RULES),
     )
+
+
+def _sector_order(prefix: str) -> tuple[int, int, int]:
+    return ref_sort_key(prefix + ".0")
 
 
 def compute_inventory(
@@ -662,12 +752,11 @@ def compute_inventory(
 
 
 def completeness(entries: Iterable[Entry], level: str) -> list[str]:
-    """References the level requires that have neither data nor a notation key, in GPC order."""
+    """References the level requires that have no entry yet, in GPC order.
+
+    Any listed entry fills its line (one with neither data nor a notation key is refused by ``validate_entry``, so it
+    cannot have been stored); a caller may therefore pass stubs ``Entry(ref)`` built from stored lines."""
     if level not in LEVELS:
         raise ClimateError("unknown_level", field="level", level=str(level)[:16])
-    filled = {
-        normalise_ref(e.ref)
-        for e in entries
-        if e.notation_key or e.activity_value is not None or e.factors or e.emissions_by_gas
-    }
+    filled = {normalise_ref(e.ref) for e in entries}
     return [ref for ref in refs_for_level(level) if ref not in filled]

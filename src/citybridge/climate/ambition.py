@@ -84,6 +84,32 @@ class InvalidTarget(ClimateError):
 
 MILESTONES: tuple[tuple[int, float], ...] = ((2010, 1.0), (2030, 0.55), (2050, 0.0))
 MIN_YEAR, MAX_YEAR = 1990, 2100
+
+#: every code validate_target raises and every note ambition() returns, with the parameters a message may use
+ISSUE_CODES: dict[str, tuple[str, ...]] = {
+    "unknown_target_kind": ("kind",),
+    "year_out_of_range": ("value", "min", "max"),
+    "target_year_before_base_year": ("base_year", "target_year"),
+    "not_a_non_negative_number": ("value",),
+    "reduction_pct_out_of_range": ("value",),
+    "reduction_pct_required": (),
+    "base_year_required": (),
+    "base_emissions_required": (),
+    "target_level_required": (),
+    "reduction_or_level_required": (),
+    "population_required": (),
+    "base_population_required": (),
+    "gdp_required": (),
+    "base_gdp_required": (),
+    "milestone_out_of_range": ("year",),
+    # notes on a computed ambition (not errors)
+    "peak_year_not_quantified": (),
+    "no_base_year_no_rate": (),
+    "base_emissions_zero": (),
+    "compound_rate_undefined_at_zero": (),
+    "target_above_base": ("ratio",),
+    "base_year_after_benchmark_net_zero": ("base_year",),
+}
 _EPS = 1e-9
 
 

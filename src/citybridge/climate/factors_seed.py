@@ -314,8 +314,8 @@ def _california() -> list[SeedFactor]:
                     basis=None,
                     region="California",
                     year=int(year_m.group(1)) if year_m else None,
-                    method_note=f"{name}" + (f" ({item})" if name != item else "") + f". {t.heading}",
-                    source=src if status != "not_verified" else f"{value}. {src}",
+                    method_note=f"{name}" + (f" ({item})" if name != item else "") + f": {value}. {t.heading}",
+                    source=src,
                     status=status,
                     section="3b",
                 )

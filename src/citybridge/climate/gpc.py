@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 GPC_CSV = Path(__file__).resolve().parent.parent / "data" / "gpc_1.1_reference_numbers.csv"
@@ -102,24 +102,31 @@ def _by_ref() -> dict[str, GpcLine]:
 
 def normalise_ref(ref: str) -> str:
     """Trim and upper-case a reference as typed ('i.1.1 ' -> 'I.1.1'); no other guessing."""
+    if ref in _by_ref():
+        return ref
     return str(ref).strip().upper()
 
 
 def gpc_line(ref: str) -> GpcLine:
     """The line for ``ref``; raises ``UnknownGpcRef`` (a KeyError) for anything not in the table."""
+    table = _by_ref()
+    if ref in table:
+        return table[ref]
     try:
-        return _by_ref()[normalise_ref(ref)]
+        return table[normalise_ref(ref)]
     except KeyError:
         raise UnknownGpcRef(str(ref)) from None
 
 
 def is_gpc_ref(ref: str) -> bool:
-    return normalise_ref(ref) in _by_ref()
+    table = _by_ref()
+    return ref in table or (isinstance(ref, str) and normalise_ref(ref) in table)
 
 
+@lru_cache(maxsize=1024)
 def ref_sort_key(ref: str) -> tuple[int, int, int]:
     """GPC order: sector (I…VI), sub-sector, scope line. Unparseable references sort last."""
-    m = _REF_RE.match(normalise_ref(ref))
+    m = _REF_RE.match(str(ref).strip().upper())
     if not m:
         return (99, 99, 99)
     return (_ROMAN[m.group(1)], int(m.group(2)), int(m.group(3) or 0))
@@ -133,6 +140,7 @@ def sector_name(prefix: str) -> str:
     raise UnknownGpcRef(prefix)
 
 
+@cache
 def refs_for_level(level: str) -> tuple[str, ...]:
     """Lines a BASIC or BASIC+ inventory must fill (a value or a notation key), in GPC order."""
     if level == "BASIC":

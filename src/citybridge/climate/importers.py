@@ -34,6 +34,8 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
 MAX_CELL = 2000
 MAX_COLUMNS = 80
+#: rows read at most, blank ones included (a sheet of a million empty rows is refused, not walked)
+MAX_SCAN_ROWS = 5000
 #: per-gas sum vs total: equal within this relative tolerance (or 0.001 t)
 SUM_TOLERANCE = 1e-6
 
@@ -43,6 +45,7 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
     "too_many_rows": ("max_rows",),
     "not_xlsx": (),
     "not_utf8": (),
+    "unreadable_file": (),
     "unknown_format": ("filename",),
     "header_not_found": ("expected",),
     "missing_column": ("column",),
@@ -184,8 +187,8 @@ class _Rows:
     def __init__(self) -> None:
         self.issues: list[Issue] = []
 
-    def add(self, code: str, row: int | None = None, fld: str = "", ref: str = "", **params: object) -> None:
-        self.issues.append(Issue(code, fld, params, ref, row))
+    def add(self, code: str, row: int | None = None, fld: str = "", line: str = "", **params: object) -> None:
+        self.issues.append(Issue(code, fld, params, line, row))
 
 
 def _text(value: object, out: _Rows, row: int, fld: str) -> str:
@@ -293,6 +296,9 @@ def parse_template(data: bytes) -> ParseResult:
         rows: list[ImportedRow] = []
         data_rows = 0
         for r, values in enumerate(rows_iter, start=1):
+            if r > max(MAX_SCAN_ROWS, MAX_ROWS + 10):
+                out.add("too_many_rows", max_rows=MAX_ROWS)
+                return ParseResult("template", [], out.issues)
             cells = list(values)
             if not header:
                 labels = [_norm_header(v) for v in cells]
@@ -372,7 +378,7 @@ def _template_row(raw: Mapping[str, object], r: int, out: _Rows) -> ImportedRow:
     )
 
 
-def template_workbook(rows: Iterable[ImportedRow] = ()) -> bytes:
+def template_workbook(rows: Iterable[ImportedRow] | None = None) -> bytes:
     """The bilingual template as XLSX bytes: English and Chinese header rows, then ``rows`` (may be empty), and a
     second sheet listing the GPC lines. Every text cell goes through core.files' formula neutraliser."""
     from openpyxl import Workbook
@@ -384,7 +390,7 @@ def template_workbook(rows: Iterable[ImportedRow] = ()) -> bytes:
     ws.title = "Inventory 清单"
     append(ws, [c.en for c in TEMPLATE_COLUMNS])
     append(ws, [c.zh for c in TEMPLATE_COLUMNS])
-    for row in rows:
+    for row in rows or ():
         gases = dict(row.emissions_by_gas or {})
         fac = {f.gas: f for f in row.factors}
         unit = row.factors[0].unit if row.factors else ""
@@ -559,6 +565,9 @@ def parse_ecrf(data: bytes) -> ParseResult:
             header: dict[int, str] = {}
             count = 0
             for r, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+                if r > max(MAX_SCAN_ROWS, MAX_ROWS + 10):
+                    out.add("too_many_rows", max_rows=MAX_ROWS)
+                    return ParseResult("ecrf", [], out.issues)
                 if not header:
                     cand = _header_map(values, _ECRF_COLUMNS)
                     if "gpc_ref" in cand.values():
@@ -622,7 +631,7 @@ def parse_citycatalyst_csv(data: bytes) -> ParseResult:
             if row is not None:
                 rows.append(row)
     except csv.Error:
-        out.add("not_utf8")
+        out.add("unreadable_file")
         return ParseResult("citycatalyst", [], out.issues)
     if not header:
         out.add("header_not_found", expected="GPC Reference Number")

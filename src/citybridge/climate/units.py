@@ -28,6 +28,17 @@ Basis = Literal["NCV", "HHV"]
 BASES: tuple[str, ...] = ("NCV", "HHV")
 
 
+#: codes raised from this module (``ClimateError.code``) with their parameters
+ISSUE_CODES: dict[str, tuple[str, ...]] = {
+    "unknown_unit": ("unit",),
+    "incompatible_units": ("from_unit", "to_unit"),
+    "basis_mixed": ("bases",),
+    "unknown_basis": ("basis",),
+    "basis_ratio_out_of_range": ("ratio",),
+    "not_a_number": ("value",),
+}
+
+
 class ClimateError(Exception):
     """Base of every engine error: a stable ``code`` and its ``params``; the Django layer writes the sentence."""
 
@@ -242,14 +253,17 @@ def dimensionality(text: str) -> str:
     return str(resolve_unit(text).dimensionality)
 
 
+@lru_cache(maxsize=4096)
 def is_energy(text: str) -> bool:
     return resolve_unit(text).check("[energy]")
 
 
+@lru_cache(maxsize=4096)
 def is_mass(text: str) -> bool:
     return resolve_unit(text).check("[mass]")
 
 
+@lru_cache(maxsize=4096)
 def is_volume(text: str) -> bool:
     return resolve_unit(text).check("[volume]")
 
@@ -315,6 +329,8 @@ def common_basis(bases: Iterable[str | None], ratio: BasisRatio | None = None, *
     caller converts the others with ``to_basis``.
     """
     seen = [b for b in bases if b]
+    if not seen:
+        return None
     for b in seen:
         if b not in BASES:
             raise ClimateError("unknown_basis", field=field, basis=str(b)[:16])
