@@ -278,3 +278,15 @@ def test_published_inventory_visible_to_peers_and_frozen(api_for, coordinator, o
     assert r.status_code == 422
     r = api_for(coordinator).post(f"{BASE}/inventories/{inventory.pk}/revisions")
     assert r.status_code == 201 and r.json()["revision"] == 2 and r.json()["previous_id"] == inventory.pk
+
+
+def test_review_request_endpoint(api_for, staff, coordinator, expert, inventory):
+    url = f"{BASE}/inventories/{inventory.pk}/review-requests"
+    assert post(api_for(coordinator), url, {"expert_id": expert.pk}).status_code == 403
+    r = post(api_for(staff), url, {"expert_id": coordinator.pk})
+    assert r.status_code == 422 and "expert_id" in fields(r)
+    assert post(api_for(staff), url, {"expert_id": expert.pk}).status_code == 201
+    services.inventory_submit(actor=coordinator, inventory=inventory)
+    assert api_for(expert).get(f"{BASE}/inventories/{inventory.pk}").status_code == 200
+    r = post(api_for(expert), f"{BASE}/inventories/{inventory.pk}/review", {})
+    assert r.status_code == 200 and r.json()["status"] == "reviewed"

@@ -334,3 +334,41 @@ def test_target_ambition(coordinator, hayward):
     assert target.ambition["target_emissions_t"] == pytest.approx(500_000)
     assert target.ambition["annual_rate"] == pytest.approx(1 - 0.5**0.1)
     assert "1.5" in target.ambition["benchmark"]["definition"]
+
+
+def test_gasoline_in_litres_through_density_and_ncv(coordinator, inventory):
+    entry = services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={
+            "gpc_ref": "II.1.1",
+            "activity_value": 1000,
+            "activity_unit": "L",
+            "factors": [{"gas": "CO2", "value": 69300, "unit": "kg/TJ", "citation": "IPCC 2006 Vol 2 Table 1.4"}],
+            "density": {"value": 0.74, "unit": "kg/L"},
+            "ncv": {"value": 44.3, "unit": "TJ/Gg"},
+        },
+    )
+    # 1,000 L × 0.74 kg/L = 740 kg = 0.00074 Gg × 44.3 TJ/Gg = 0.032782 TJ × 69,300 kg/TJ = 2,271.79 kg = 2.27179 t
+    assert entry.co2e == pytest.approx(2.2717926)
+    assert entry.fuel_properties == {
+        "density": {"value": 0.74, "unit": "kg/L"},
+        "ncv": {"value": 44.3, "unit": "TJ/Gg"},
+    }
+
+
+def test_gasoline_in_litres_without_fuel_properties_is_refused(coordinator, inventory, snapshot):
+    before = snapshot()
+    with pytest.raises(ValidationError) as exc:
+        services.entry_save(
+            actor=coordinator,
+            inventory=inventory,
+            data={
+                "gpc_ref": "II.1.1",
+                "activity_value": 1000,
+                "activity_unit": "L",
+                "factors": [{"gas": "CO2", "value": 69300, "unit": "kg/TJ", "citation": "IPCC"}],
+            },
+        )
+    assert "activity_unit" in exc.value.message_dict
+    assert snapshot() == before

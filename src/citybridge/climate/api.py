@@ -246,6 +246,11 @@ class GasAmountIn(Strict):
     unit: str = Field(..., max_length=40)
 
 
+class AmountIn(Strict):
+    value: float
+    unit: str = Field(..., max_length=40)
+
+
 class OwnFactorIn(GasAmountIn):
     citation: str = Field("", max_length=1000)
 
@@ -264,6 +269,10 @@ class EntryIn(Strict):
     emissions: list[GasAmountIn] | None = Field(None, max_length=20)
     data_quality: Literal["high", "medium", "low", ""] | None = None
     source: str | None = Field(None, max_length=5000)
+    #: fuel properties for litres or m³ against a per-energy factor, e.g. {"value": 0.74, "unit": "kg/L"} and
+    #: {"value": 44.3, "unit": "TJ/Gg"} for motor gasoline (IPCC 2006)
+    density: AmountIn | None = None
+    ncv: AmountIn | None = None
 
 
 class EntryOut(Schema):
@@ -280,6 +289,7 @@ class EntryOut(Schema):
     emissions: list[dict]
     data_quality: str
     source: str
+    fuel_properties: dict
     #: tonnes of each gas
     emissions_by_gas: dict[str, float]
     #: tonnes CO2e with the inventory's GWP set
@@ -361,6 +371,27 @@ def delete_entry(request: HttpRequest, pk: int, entry_id: int) -> Status[None]:
     entry = selectors.entry_get(user=request.auth, inventory=inventory, pk=entry_id)
     services.entry_delete(actor=request.auth, entry=entry)
     return Status(204, None)
+
+
+class ReviewRequestIn(Strict):
+    expert_id: Id
+
+
+class ReviewRequestOut(Schema):
+    id: int
+    inventory_id: int
+    expert_id: int
+
+
+@router.post("/inventories/{id:pk}/review-requests", response={201: ReviewRequestOut})
+def request_review(request: HttpRequest, pk: int, payload: ReviewRequestIn) -> Status:
+    """Program staff ask an expert (a user with the expert role) to review a submitted inventory; the expert then
+    reads it and may mark it reviewed."""
+    from citybridge.core.models import User
+
+    inventory = selectors.inventory_get(user=request.auth, pk=pk)
+    expert = User.objects.filter(pk=payload.expert_id, is_active=True).first()
+    return Status(201, services.review_request_add(actor=request.auth, inventory=inventory, expert=expert))
 
 
 class RowReportOut(Schema):

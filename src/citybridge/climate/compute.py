@@ -100,7 +100,13 @@ def engine_entry(clean: CleanEntry) -> accounting.Entry:
         emissions_by_gas=reported,
         data_quality=clean.data_quality,
         source=clean.source,
+        density=_amount(clean.fuel_properties.get("density")),
+        ncv=_amount(clean.fuel_properties.get("ncv")),
     )
+
+
+def _amount(value: dict | None) -> accounting.Amount | None:
+    return accounting.Amount(value["value"], value["unit"]) if value else None
 
 
 @dataclass

@@ -73,6 +73,10 @@ class EntryForm(VersionedForm):
     reported_ch4 = _num(_("reported emissions: t CH4"))
     reported_n2o = _num(_("reported emissions: t N2O"))
     reported_co2e = _num(_("reported emissions: t CO2e (gases not split)"))
+    density_value = _num(_("fuel density"))
+    density_unit = forms.CharField(label=_("unit of the density"), required=False, max_length=40, initial="kg/L")
+    ncv_value = _num(_("net calorific value of the fuel"))
+    ncv_unit = forms.CharField(label=_("unit of the calorific value"), required=False, max_length=40, initial="TJ/Gg")
     data_quality = forms.ChoiceField(label=_("data quality"), choices=DataQuality.choices, required=False)
     source = forms.CharField(
         label=_("data source"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
@@ -120,6 +124,9 @@ class EntryForm(VersionedForm):
         ]
         if reported:
             data["emissions"] = reported
+        for prop in ("density", "ncv"):
+            if d.get(f"{prop}_value") is not None:
+                data[prop] = {"value": d[f"{prop}_value"], "unit": d.get(f"{prop}_unit") or ""}
         return {k: v for k, v in data.items() if v not in (None, "")}
 
     @staticmethod
@@ -145,6 +152,8 @@ class EntryForm(VersionedForm):
             initial["own_citation"] = f.get("citation", "")
         for r in entry.reported:
             initial[f"reported_{r['gas'].lower()}"] = r["value"]
+        for prop, amount in (entry.fuel_properties or {}).items():
+            initial[f"{prop}_value"], initial[f"{prop}_unit"] = amount["value"], amount["unit"]
         return initial
 
 

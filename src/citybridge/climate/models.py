@@ -272,6 +272,8 @@ class InventoryEntry(Versioned):
     own_factors = models.JSONField(_("own factors"), default=list, blank=True)
     #: emissions reported directly: [{"gas", "value", "unit"}]
     reported = models.JSONField(_("reported emissions"), default=list, blank=True)
+    #: fuel properties bridging volume or mass to energy: {"density": {"value", "unit"}, "ncv": {"value", "unit"}}
+    fuel_properties = models.JSONField(_("fuel properties"), default=dict, blank=True)
     data_quality = models.CharField(
         _("data quality"), max_length=6, choices=DataQuality.choices, blank=True, default=""
     )

@@ -390,6 +390,8 @@ ENTRY_FIELDS = (
     "emissions",
     "data_quality",
     "source",
+    "density",
+    "ncv",
 )
 
 
@@ -406,6 +408,23 @@ class CleanEntry:
     reported: list[dict] = field(default_factory=list)
     data_quality: str = ""
     source: str = ""
+    fuel_properties: dict = field(default_factory=dict)
+
+
+def _amount(value: Any, name: str, errors: ErrorCollector) -> dict | None:
+    """A fuel property {"value", "unit"}: a positive number and a known unit (density kg/L, NCV TJ/Gg …)."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dict):
+        errors.add(name, _("Give the gas, the value and the unit."))
+        return None
+    number = _number(value.get("value"), f"{name}.value", errors, required=True, minimum=0)
+    unit = _text(value.get("unit"), f"{name}.unit", errors, required=True, max_length=40)
+    if unit and not errors.has(f"{name}.unit"):
+        problem = compute.unit_problem(unit, mass=False)
+        if problem:
+            errors.add(f"{name}.unit", problem)
+    return {"value": number, "unit": unit}
 
 
 def _gas_rows(rows: Any, name: str, errors: ErrorCollector, *, citation: bool) -> list[dict]:
@@ -459,6 +478,10 @@ def clean_entry(data: dict, *, library_get) -> CleanEntry:  # noqa: ANN001
     entry.activity_unit = _text(data.get("activity_unit"), "activity_unit", errors, max_length=30)
     entry.own_factors = _gas_rows(data.get("factors"), "factors", errors, citation=True)
     entry.reported = _gas_rows(data.get("emissions"), "emissions", errors, citation=False)
+    for prop in ("density", "ncv"):
+        amount = _amount(data.get(prop), prop, errors)
+        if amount is not None:
+            entry.fuel_properties[prop] = amount
     ids = data.get("factor_ids") or []
     if not isinstance(ids, list) or len(ids) > 20:
         errors.add("factor_id", _("Select a valid choice. That choice is not one of the available choices."))
@@ -513,6 +536,7 @@ def _store_entry(entry: InventoryEntry, clean: CleanEntry, inventory: Inventory)
     entry.reported = clean.reported
     entry.data_quality = clean.data_quality
     entry.source = clean.source
+    entry.fuel_properties = clean.fuel_properties
     entry.by_gas = result.by_gas
     entry.co2e = result.co2e
     entry.factor_versions = result.factor_versions
@@ -635,6 +659,7 @@ def recompute_inventory(*, inventory: Inventory, current: dict[str, EmissionFact
             reported=entry.reported,
             data_quality=entry.data_quality,
             source=entry.source,
+            fuel_properties=entry.fuel_properties,
         )
         result = compute.entry_result(inventory, clean)
         if (entry.by_gas, entry.co2e, entry.factor_versions) == (result.by_gas, result.co2e, result.factor_versions):

@@ -182,6 +182,7 @@ def inventory_import(*, actor, inventory: Inventory, uploaded) -> ImportReport: 
                 reported=clean.reported,
                 data_quality=clean.data_quality,
                 source=clean.source,
+                fuel_properties=clean.fuel_properties,
                 by_gas=result.by_gas,
                 co2e=result.co2e,
                 factor_versions=result.factor_versions,

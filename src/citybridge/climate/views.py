@@ -241,7 +241,13 @@ def entry_form(request: HttpRequest, pk: int, entry_id: int | None = None) -> Ht
     )
 
 
-_ENTRY_FIELD_MAP = {"factor_id": "factor", "factors": "own_unit", "emissions": "reported_co2"}
+_ENTRY_FIELD_MAP = {
+    "factor_id": "factor",
+    "factors": "own_unit",
+    "emissions": "reported_co2",
+    "density": "density_value",
+    "ncv": "ncv_value",
+}
 
 
 def _entry_errors(form: EntryForm, exc: ValidationError) -> None:
