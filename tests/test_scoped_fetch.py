@@ -123,6 +123,7 @@ BODIES = {
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
     "certificates/<id:pk>/revoke": {"reason": "Test"},
+    "inventories/<id:pk>/review-requests": {"expert_id": 1},
     "officials/<id:pk>/external-training": {
         "provider": "P",
         "title": "T",
