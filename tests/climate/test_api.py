@@ -58,6 +58,8 @@ def test_create_inventory_and_entry_and_read_totals(api_for, coordinator, haywar
     assert data["by_sector"] == {"I": pytest.approx(562.35)}
     assert data["by_scope"] == {"1": pytest.approx(562.35)}
     assert data["by_gas"]["CO2"] == pytest.approx(561.0)
+    # by gas in t CO2e: CO2 561; CH4 0.05 t × 27.0 (AR6) = 1.35
+    assert data["by_gas_co2e"] == {"CO2": pytest.approx(561.0), "CH4": pytest.approx(1.35)}
     assert r["ETag"] == f'"{data["version"]}"'
     r = post(
         api,

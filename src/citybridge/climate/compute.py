@@ -142,8 +142,8 @@ def _result_of(entry: InventoryEntry) -> accounting.EntryResult:
     )
 
 
-def totals_of(entries: Sequence[InventoryEntry]) -> dict[str, Any]:
-    totals = accounting.compute_totals([_result_of(e) for e in entries])
+def totals_of(entries: Sequence[InventoryEntry], gwp: str | None = None) -> dict[str, Any]:
+    totals = accounting.compute_totals([_result_of(e) for e in entries], gwp)
     return {
         "basic": totals.basic,
         "basic_plus": totals.basic_plus,
@@ -162,7 +162,7 @@ def store_totals(inventory: Inventory, entries: Sequence[InventoryEntry]) -> Non
     derived, not an edit, so they neither bump the version nor fill the history)."""
     from .models import Inventory as InventoryModel
 
-    data = totals_of(entries)
+    data = totals_of(entries, inventory.gwp_set)
     inventory.totals = data
     inventory.total_basic = data["basic"]
     inventory.total_basic_plus = data["basic_plus"]
