@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,7 @@ from . import charts, exports, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
 from .labels import SECTORS, line_label, sector_label
 from .messages import rule_label
-from .models import EmissionFactor, Gas, Status, TargetKind
+from .models import DataQuality, EmissionFactor, Gas, Status, TargetKind
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -79,6 +80,13 @@ def inventory_create(request: HttpRequest) -> HttpResponse:
 def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = selectors.inventory_get(user=request.user, pk=pk)
     page = selectors.inventory_page(user=request.user, inventory=inventory)
+    # per-row labels and links set once here, not by {% url %} / get_FOO_display in the row loop
+    quality = dict(DataQuality.choices)
+    base = reverse("climate:inventory", args=[inventory.pk])
+    for row in page.lines:
+        if row.entry is not None:
+            row.entry.quality_label = quality.get(row.entry.data_quality, "")
+            row.entry.edit_url = f"{base}entries/{row.entry.pk}/"
     totals = inventory.totals or {}
     sector_rows = [
         (sector_label(k), v)
