@@ -57,7 +57,7 @@ def factor_inventories(*, user, factor: EmissionFactor) -> QuerySet[Inventory]: 
 
 
 def inventory_list(
-    *, user, city_id: int | None = None, year: int | None = None, status: str = ""
+    *, user: Any, city_id: int | None = None, year: int | None = None, status: str = ""
 ) -> QuerySet[Inventory]:  # noqa: ANN001
     qs = Inventory.objects.visible_to(user).select_related("city").defer("totals")
     if city_id:

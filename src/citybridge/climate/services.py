@@ -192,7 +192,7 @@ def factor_add(*, actor, data: dict, city=None) -> EmissionFactor:  # noqa: ANN0
 
 
 @transaction.atomic
-def factor_supersede(*, actor, factor: EmissionFactor, expected_version: int | None, data: dict) -> EmissionFactor:
+def factor_supersede(*, actor: Any, factor: EmissionFactor, expected_version: int | None, data: dict) -> EmissionFactor:
     """A new version of ``factor`` (same code); the old one stays, pointing to it. Entries keep the version they
     were computed with until they are recomputed (``recompute_run_create``)."""
     require(actor, "climate.manage_factors" if factor.city_id is None else "climate.add_local_factor", factor.city)
@@ -225,8 +225,8 @@ def _clean_inventory_fields(data: dict, errors: ErrorCollector) -> dict:
 @transaction.atomic
 def inventory_create(
     *,
-    actor,
-    city,
+    actor: Any,
+    city: Any,
     year: Any,
     gwp_set: str = GwpSet.AR5,
     level: str = Level.BASIC,
@@ -564,7 +564,7 @@ def _library_getter(actor, inventory: Inventory):  # noqa: ANN001, ANN202
 @transaction.atomic
 def entry_save(
     *,
-    actor,
+    actor: Any,
     inventory: Inventory,
     data: dict,
     entry: InventoryEntry | None = None,
@@ -884,7 +884,7 @@ def clean_target(data: dict) -> dict:
 
 @transaction.atomic
 def target_save(
-    *, actor, city, data: dict, target: Target | None = None, expected_version: int | None = None
+    *, actor: Any, city: Any, data: dict, target: Target | None = None, expected_version: int | None = None
 ) -> Target:  # noqa: ANN001
     """Create or edit a city's target; its ambition figures are computed by the engine (ambition.py) and stored."""
     if target is not None:
