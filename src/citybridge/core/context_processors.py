@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -20,6 +21,7 @@ def _nav_items(signed_in: bool, script_prefix: str, urlconf: str) -> tuple[tuple
         items += [
             (_("Government Training"), reverse("academy:index")),
             (_("Climate collaborative"), reverse("cities:index")),
+            (pgettext_lazy("navigation", "Climate"), reverse("climate:inventories")),
             (_("Organisations"), reverse("organisation-list")),
             (_("People"), reverse("person-list")),
         ]
