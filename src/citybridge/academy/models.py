@@ -901,7 +901,9 @@ class SiteHost(Versioned):
 class PartnerEvent(Versioned):
     """A partner's event in a course (a dinner, a lunch, an exhibition) with the date it asked for."""
 
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="partner_events")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="partner_events"
+    )
     partner = models.ForeignKey(Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
     format = models.CharField(_("format"), max_length=20, choices=SessionFormat.choices, default=SessionFormat.DINNER)
     title = models.CharField(_("title"), max_length=200, blank=True)

@@ -41,7 +41,6 @@ class JurisdictionTranslation(TranslationOptions):
     fields = ("name", "province")
 
 
-
 @register(LecturerProfile)
 class LecturerProfileTranslation(TranslationOptions):
     fields = ("bio",)
