@@ -58,3 +58,18 @@ def add_need(course, actor, module_index=0, **fields):
     fields.setdefault("format", "lecture")
     fields.setdefault("count", 2)
     return need_save(actor=actor, course_module=cm, **fields)
+
+
+@pytest.fixture
+def generate(django_capture_on_commit_callbacks):
+    """services.timetable.timetable_run_create through the real path: saved "queued", enqueued on commit, solved by
+    the ImmediateBackend (tests' task backend); returns the run as stored afterwards."""
+    from citybridge.academy.services.timetable import timetable_run_create
+
+    def _generate(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = timetable_run_create(**kwargs)
+        run.refresh_from_db()
+        return run
+
+    return _generate
