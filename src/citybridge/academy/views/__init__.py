@@ -1,0 +1,54 @@
+"""Government Training pages, one module per entity (as services/ is). Thin: parse input, call one service or
+selector, render. urls.py names every view through this package, so a new module adds its views here."""
+
+from .attendance import attendance, attendance_sheet
+from .behind import behind, behind_export, behind_prepare
+from .certificates import certificate_download, certificate_revoke, certificates_issue, verify
+from .courses import course_create, course_detail, course_edit, course_ics, course_status
+from .curriculum import academies, curriculum, module_edit, topic_edit
+from .duplicates import duplicate_resolve, duplicates
+from .enrolment import enrol, enrolment_confirm, enrolment_withdraw
+from .external_training import external_training_delete
+from .home import index
+from .impact import impact, impact_export
+from .officials import official_create, official_detail, official_edit, official_list
+from .roster import roster_import, roster_template
+from .sessions import session_delete, session_edit
+
+__all__ = [
+    "academies",
+    "attendance",
+    "attendance_sheet",
+    "behind",
+    "behind_export",
+    "behind_prepare",
+    "certificate_download",
+    "certificate_revoke",
+    "certificates_issue",
+    "course_create",
+    "course_detail",
+    "course_edit",
+    "course_ics",
+    "course_status",
+    "curriculum",
+    "duplicate_resolve",
+    "duplicates",
+    "enrol",
+    "enrolment_confirm",
+    "enrolment_withdraw",
+    "external_training_delete",
+    "impact",
+    "impact_export",
+    "index",
+    "module_edit",
+    "official_create",
+    "official_detail",
+    "official_edit",
+    "official_list",
+    "roster_import",
+    "roster_template",
+    "session_delete",
+    "session_edit",
+    "topic_edit",
+    "verify",
+]
