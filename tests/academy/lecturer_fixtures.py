@@ -45,7 +45,9 @@ def plan_course(academy, staff):
         status="planning",
     )
     m1 = Module.objects.create(title="Green finance", title_en="Green finance", title_zh_hans="绿色金融", days=3)
-    m2 = Module.objects.create(title="Buildings", title_en="Energy-efficient buildings", title_zh_hans="节能建筑", days=4)
+    m2 = Module.objects.create(
+        title="Buildings", title_en="Energy-efficient buildings", title_zh_hans="节能建筑", days=4
+    )
     CourseModule.objects.create(course=course, module=m1, order=1)
     CourseModule.objects.create(course=course, module=m2, order=2)
     return course

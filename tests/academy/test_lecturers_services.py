@@ -103,7 +103,12 @@ def test_windows_are_saved_edited_with_their_version_and_deleted(profile, lectur
     )
     assert w.weekdays == [0, 2]
     svc.availability_save(
-        actor=lecturer, lecturer=profile, window=w, expected_version=1, start_date=date(2026, 3, 2), end_date=date(2026, 3, 9)
+        actor=lecturer,
+        lecturer=profile,
+        window=w,
+        expected_version=1,
+        start_date=date(2026, 3, 2),
+        end_date=date(2026, 3, 9),
     )
     w.refresh_from_db()
     assert (w.end_date, w.version) == (date(2026, 3, 9), 2)
@@ -113,10 +118,17 @@ def test_windows_are_saved_edited_with_their_version_and_deleted(profile, lectur
 
 def test_a_window_of_another_lecturer_cannot_be_edited_through_mine(profile, other_lecturer, staff):
     theirs = LecturerProfile.objects.get(person=other_lecturer.person)
-    w = svc.availability_save(actor=other_lecturer, lecturer=theirs, start_date=date(2026, 3, 2), end_date=date(2026, 3, 8))
+    w = svc.availability_save(
+        actor=other_lecturer, lecturer=theirs, start_date=date(2026, 3, 2), end_date=date(2026, 3, 8)
+    )
     with pytest.raises(ValidationError):
         svc.availability_save(
-            actor=staff, lecturer=profile, window=w, expected_version=1, start_date=date(2026, 1, 1), end_date=date(2026, 1, 2)
+            actor=staff,
+            lecturer=profile,
+            window=w,
+            expected_version=1,
+            start_date=date(2026, 1, 1),
+            end_date=date(2026, 1, 2),
         )
     w.refresh_from_db()
     assert w.start_date == date(2026, 3, 2)
@@ -135,9 +147,15 @@ def test_donated_days_count_days_taught(profile, lecturer, course, make_official
     later = Course.objects.create(
         academy=course.academy, title_en="Later", start_date=date(2099, 12, 20), end_date=date(2099, 12, 31)
     )
-    s4 = Session.objects.create(course=later, date=date(2099, 12, 20), start_time=time(9), end_time=time(12), lecturer=p)
+    s4 = Session.objects.create(
+        course=later, date=date(2099, 12, 20), start_time=time(9), end_time=time(12), lecturer=p
+    )
     cancelled = Course.objects.create(
-        academy=course.academy, title_en="Off", start_date=date(2025, 3, 1), end_date=date(2025, 3, 9), status="cancelled"
+        academy=course.academy,
+        title_en="Off",
+        start_date=date(2025, 3, 1),
+        end_date=date(2025, 3, 9),
+        status="cancelled",
     )
     Session.objects.create(course=cancelled, date=date(2025, 3, 5), start_time=time(9), end_time=time(12), lecturer=p)
     assert sel.donated_days(lecturer=profile) == 2

@@ -47,7 +47,9 @@ def test_problem_holds_modules_needs_availability_busy_and_holidays(plan_course,
     other = Course.objects.create(
         academy=academy, title_en="Other", start_date=date(2026, 3, 1), end_date=date(2026, 3, 20), status="open"
     )
-    Session.objects.create(course=other, date=date(2026, 3, 4), start_time=time(9), end_time=time(12), lecturer=lecturer.person)
+    Session.objects.create(
+        course=other, date=date(2026, 3, 4), start_time=time(9), end_time=time(12), lecturer=lecturer.person
+    )
     svc.blackout_save(actor=staff, academy=academy, day=date(2026, 3, 10), reason_en="Staff day")
     loaded = svc.load_problem([plan_course])
     p = loaded.problem
@@ -66,8 +68,12 @@ def test_spring_festival_with_too_few_working_days_is_refused_and_nothing_saved(
     """12 – 25 Feb 2026 (14 days). Public holidays 15 – 23 Feb (9 days, chinesecalendar); 14 Feb is an adjusted
     working day. Left: 12, 13, 14, 24, 25 Feb = 5 days, and 7 teaching days are needed (modules of 3 + 4)."""
     course = Course.objects.create(
-        academy=academy, title_en="Winter course", title_zh_hans="冬季班", start_date=date(2026, 2, 12),
-        end_date=date(2026, 2, 25), status="planning",
+        academy=academy,
+        title_en="Winter course",
+        title_zh_hans="冬季班",
+        start_date=date(2026, 2, 12),
+        end_date=date(2026, 2, 25),
+        status="planning",
     )
     for i, days in enumerate((3, 4)):
         m = Module.objects.create(title_en=f"M{i}", title_zh_hans=f"模块{i}", days=days)
@@ -109,7 +115,12 @@ def test_a_lecturer_in_two_locked_sessions_at_once_is_refused(plan_course, acade
     svc.need_save(actor=staff, course_module=cm, count=1)
     for c, title in ((plan_course, "Opening lecture"), (second, "Keynote")):
         s = Session.objects.create(
-            course=c, date=date(2026, 3, 3), start_time=time(9), end_time=time(12), lecturer=lecturer.person, title_en=title
+            course=c,
+            date=date(2026, 3, 3),
+            start_time=time(9),
+            end_time=time(12),
+            lecturer=lecturer.person,
+            title_en=title,
         )
         svc.session_lock(actor=staff, session=s, locked=True)
     before = _snapshot()
@@ -142,7 +153,9 @@ def test_generate_preview_accept_end_to_end(plan_course, profile, lecturer, staf
     """The ImmediateBackend runs the task on commit: the run is done when create returns."""
     lsvc.availability_save(actor=lecturer, lecturer=profile, start_date=date(2026, 3, 2), end_date=date(2026, 3, 15))
     _plan(plan_course, staff, lecturer)
-    Session.objects.create(course=plan_course, date=date(2026, 3, 2), start_time=time(9), end_time=time(12), title_en="Typed by hand")
+    Session.objects.create(
+        course=plan_course, date=date(2026, 3, 2), start_time=time(9), end_time=time(12), title_en="Typed by hand"
+    )
     run = generate(actor=coordinator, course=plan_course)
     assert run.status == "done", run.error
     assert run.progress == 100
@@ -151,12 +164,22 @@ def test_generate_preview_accept_end_to_end(plan_course, profile, lecturer, staf
     assert sol["status"] in ("optimal", "feasible") and sol["solve_seconds"] >= 0
     # the independent checker agrees with what was stored
     problem = svc.load_problem([plan_course]).problem
-    placements = {k: tt.Placement(v["course"], date.fromisoformat(v["day"]), tt.Slot(v["slot"])) for k, v in sol["placements"].items()}
+    placements = {
+        k: tt.Placement(v["course"], date.fromisoformat(v["day"]), tt.Slot(v["slot"]))
+        for k, v in sol["placements"].items()
+    }
     solution = tt.Solution(
-        status=sol["status"], placements=placements,
-        module_days={tuple(int(x) for x in k.split(":")): tuple(date.fromisoformat(d) for d in v) for k, v in sol["module_days"].items()},
+        status=sol["status"],
+        placements=placements,
+        module_days={
+            tuple(int(x) for x in k.split(":")): tuple(date.fromisoformat(d) for d in v)
+            for k, v in sol["module_days"].items()
+        },
         off_days={int(k): tuple(date.fromisoformat(d) for d in v) for k, v in sol["off_days"].items()},
-        objective=sol["objective"], objective_parts=sol["objective_parts"], bound=sol["bound"], gap=sol["gap"],
+        objective=sol["objective"],
+        objective_parts=sol["objective_parts"],
+        bound=sol["bound"],
+        gap=sol["gap"],
         solve_seconds=sol["solve_seconds"],
     )
     assert tt.check(problem, solution) == []
@@ -196,7 +219,9 @@ def test_discard_keeps_the_sessions(plan_course, profile, lecturer, staff, gener
     assert _snapshot()[1:] == before[1:]
 
 
-def test_infeasible_run_explains_in_both_languages_then_relaxing_solves(plan_course, profile, lecturer, staff, generate):
+def test_infeasible_run_explains_in_both_languages_then_relaxing_solves(
+    plan_course, profile, lecturer, staff, generate
+):
     """Steve is available on 1 day (Mon 2 March) but his module needs 3 of his sessions, at most 2 a day: the
     run is refused at once with the sentence; a wider window makes it solvable."""
     w = lsvc.availability_save(actor=lecturer, lecturer=profile, start_date=date(2026, 3, 2), end_date=date(2026, 3, 2))
@@ -209,7 +234,12 @@ def test_infeasible_run_explains_in_both_languages_then_relaxing_solves(plan_cou
         svc.timetable_run_create(actor=staff, course=plan_course)
     assert any("史蒂夫" in m or "Steve Hammer" in m for m in exc.value.messages)
     lsvc.availability_save(
-        actor=lecturer, lecturer=profile, window=w, expected_version=1, start_date=date(2026, 3, 2), end_date=date(2026, 3, 15)
+        actor=lecturer,
+        lecturer=profile,
+        window=w,
+        expected_version=1,
+        start_date=date(2026, 3, 2),
+        end_date=date(2026, 3, 15),
     )
     run = generate(actor=staff, course=plan_course)
     assert run.status == "done"
@@ -277,6 +307,8 @@ def test_lock_and_blackout_and_need_guards(plan_course, staff, other_coordinator
         svc.blackout_save(actor=staff, academy=academy, day=date(2026, 3, 3))
     cm = plan_course.course_modules.first()
     with pytest.raises(ValidationError) as exc:
-        svc.need_save(actor=staff, course_module=cm, format="lecture", count=0, evening=False, host=academy.organisation)
+        svc.need_save(
+            actor=staff, course_module=cm, format="lecture", count=0, evening=False, host=academy.organisation
+        )
     assert {"count", "host"} <= set(exc.value.message_dict)
     assert not cm.needs.exists()

@@ -87,3 +87,29 @@ def lecturer_sessions(*, lecturer: LecturerProfile, upcoming_only: bool = False)
 
 def donated_days(*, lecturer: LecturerProfile, today: date | None = None) -> int:
     return taught_sessions(today=today).filter(lecturer_id=lecturer.person_id).values("date").distinct().count()
+
+
+def lecturer_calendar(*, lecturer: LecturerProfile, host: str = "citybridge") -> bytes:
+    """The lecturer's booked sessions as an iCalendar file (academy/ics.py): stable UIDs, so re-importing
+    updates events. Times are the courses' local times (Asia/Shanghai unless a course says otherwise)."""
+    from django.utils.translation import gettext as _
+
+    from .ics import CalendarSession, timetable_ics
+
+    sessions = list(lecturer_sessions(lecturer=lecturer))
+    items = [
+        CalendarSession(
+            uid=f"academy-session-{s.pk}@{host}",
+            day=s.date,
+            start=s.start_time,
+            end=s.end_time,
+            summary=f"{s.display_title()} · {s.get_format_display()}",
+            location=s.site or s.course.location or "",
+            description=_("Course: %(course)s (%(academy)s)")
+            % {"course": s.course.display_name(), "academy": s.course.academy.display_name()},
+        )
+        for s in sessions
+    ]
+    tz = sessions[0].course.timezone if sessions else "Asia/Shanghai"
+    name = _("Sessions of %(name)s") % {"name": lecturer.display_name()}
+    return timetable_ics(items, calendar_name=name, tz=tz)

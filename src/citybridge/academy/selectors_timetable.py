@@ -108,7 +108,9 @@ def _name(names: dict, token: str | None, zh: bool) -> str:
     if not token:
         return ""
     entry = names.get(token) or {}
-    return (entry.get("zh-hans") or entry.get("en") or token) if zh else (entry.get("en") or entry.get("zh-hans") or token)
+    return (
+        (entry.get("zh-hans") or entry.get("en") or token) if zh else (entry.get("en") or entry.get("zh-hans") or token)
+    )
 
 
 def run_preview(*, run: TimetableRun) -> list[CoursePreview]:
@@ -220,3 +222,41 @@ def run_figures(*, run: TimetableRun) -> dict:
         "moved": len(sol.get("moved", [])),
         "stats": sol.get("stats", {}),
     }
+
+
+def _planned_courses(user) -> QuerySet[Course]:
+    return Course.objects.visible_to(user)
+
+
+def need_get(*, user, pk: int) -> ModuleSessionNeed:
+    return _get(
+        ModuleSessionNeed.objects.filter(course_module__course__in=_planned_courses(user)).select_related(
+            "course_module__course__academy__organisation"
+        ),
+        pk,
+    )
+
+
+def partner_event_get(*, user, pk: int) -> PartnerEvent:
+    return _get(
+        PartnerEvent.objects.filter(course__in=_planned_courses(user)).select_related("course__academy__organisation"),
+        pk,
+    )
+
+
+def blackout_get(*, user, pk: int) -> BlackoutDate:
+    """An academy's blackout date: program staff, or a coordinator of that academy (others: not found)."""
+    qs = BlackoutDate.objects.select_related("academy__organisation")
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        qs = qs.none()
+    elif not user.is_program_staff:
+        qs = qs.filter(academy__organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
+    return _get(qs, pk)
+
+
+def course_sessions_with_locks(*, course: Course) -> list:
+    sessions = list(course.sessions.select_related("module", "lecturer", "plan"))
+    for s in sessions:
+        plan = getattr(s, "plan", None)
+        s.is_locked = bool(plan and plan.locked)
+    return sessions
