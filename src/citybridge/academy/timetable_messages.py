@@ -66,7 +66,7 @@ SENTENCES = {
     ),
     "lecturer_busy_elsewhere": _("%(lecturer)s is already booked elsewhere: %(bookings)s."),
     "module_length": _("Module “%(module)s” of “%(course)s” cannot get its %(days)s days in a row."),
-    "module_order": _("The modules of “%(course)s” cannot all run in their order."),
+    "module_order": _("The modules of “%(course)s” cannot all be held in their order."),
     "rest_day": _("Course “%(course)s” needs a day off in every %(rest_every)s days."),
     "blackout": _("Course “%(course)s” loses %(days)s days to holidays and closures (%(first)s – %(last)s)."),
     "host_open_days": _("%(host)s receives a class on %(open_days)s days, too few for %(sessions)s."),

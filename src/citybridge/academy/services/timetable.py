@@ -659,7 +659,7 @@ def timetable_run_create(
         courses = _season_courses(season_start, season_end)
         if not courses:
             raise ValidationError(
-                {"season_start": _("No course of the managed academies in planning or open runs in these dates.")}
+                {"season_start": _("No course of the managed academies in planning or open for enrolment falls in these dates.")}
             )
         if len(courses) > MAX_SEASON_COURSES:
             raise ValidationError(
