@@ -113,7 +113,7 @@ def lecturer_create(*, actor: User, person: Person, **fields) -> LecturerProfile
     require(actor, "academy.manage_lecturers")
     if LecturerProfile.objects.filter(person=person).exists():
         raise ValidationError({"person": _("This person already has a lecturer profile.")})
-    profile = LecturerProfile(person=person, organisation=person.organisation)
+    profile = LecturerProfile(person=person, organisation=person.organisation, bio_en="", bio_zh_hans="")
     errors = ErrorCollector()
     topics = _apply_profile(profile, fields, errors)
     errors.raise_if_any()
