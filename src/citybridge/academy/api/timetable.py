@@ -5,13 +5,11 @@ language, placements with what changes), accept or discard it."""
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Router, Schema, Status
 
 from citybridge.api.errors import body_ref
-from citybridge.core.api import Id, Pagination, Strict
+from citybridge.core.api import Id, Strict
 from citybridge.core.selectors import person_get
 
 from .. import selectors_timetable as tsel
@@ -95,30 +93,25 @@ class RunOut(Schema):
     placements: list[PlacementOut] = []
     changes: list[ChangeOut] = []
 
-    @staticmethod
-    def resolve_course_ids(obj: TimetableRun) -> list[int]:
-        return sorted(c.pk for c in obj.courses.all())
-
-    @staticmethod
-    def resolve_status_label(obj: TimetableRun) -> str:
-        return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_stage(obj: TimetableRun) -> str:
-        return (obj.progress_note or {}).get("stage", "")
-
-    @staticmethod
-    def resolve_created_by(obj: TimetableRun) -> str | None:
-        return obj.created_by.email if obj.created_by_id else None
-
-    @staticmethod
-    def resolve_decided_by(obj: TimetableRun) -> str | None:
-        return obj.decided_by.email if obj.decided_by_id else None
-
 
 def _out(run: TimetableRun, *, full: bool) -> dict:
-    data = RunOut.from_orm(run).model_dump()
     sol = run.solution or {}
+    data = {
+        "id": run.pk,
+        "kind": run.kind,
+        "course_id": run.course_id,
+        "course_ids": sorted(c.pk for c in run.courses.all()),
+        "season_start": run.season_start,
+        "season_end": run.season_end,
+        "status": run.status,
+        "status_label": str(run.get_status_display()),
+        "progress": run.progress,
+        "stage": (run.progress_note or {}).get("stage", ""),
+        "created_at": run.created_at,
+        "created_by": run.created_by.email if run.created_by_id else None,
+        "decided_by": run.decided_by.email if run.decided_by_id else None,
+        "decided_at": run.decided_at,
+    }
     data.update(
         result=sol.get("status") or None,
         objective=sol.get("objective"),
@@ -172,11 +165,20 @@ def _weights(w: Weights | None) -> dict:
     return {k: v for k, v in (w.model_dump() if w else {}).items() if v is not None}
 
 
-@router.get("/courses/{id:pk}/timetable-runs", response=list[RunOut])
-@paginate(Pagination)
-def list_runs(request: HttpRequest, pk: int) -> QuerySet[TimetableRun]:
+class RunsPage(Schema):
+    items: list[RunOut]
+    count: int
+
+
+@router.get("/courses/{id:pk}/timetable-runs", response=RunsPage)
+def list_runs(
+    request: HttpRequest, pk: int, page: int = Query(1, ge=1, le=100_000), page_size: int = Query(50, ge=1, le=200)
+) -> dict:
+    """The course's runs, newest first (?page=&page_size=, {"items", "count"}), without their placements."""
     course = _course(request, pk, "academy.plan_course")
-    return tsel.run_list(user=request.auth, course=course).prefetch_related("courses")
+    qs = tsel.run_list(user=request.auth, course=course).prefetch_related("courses")
+    rows = list(qs[(page - 1) * page_size : page * page_size])
+    return {"items": [_out(r, full=False) for r in rows], "count": qs.count()}
 
 
 @router.post("/courses/{id:pk}/timetable-runs", response={202: RunOut})

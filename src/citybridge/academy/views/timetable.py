@@ -95,7 +95,8 @@ def need_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = NeedForm(request.POST, course_modules=cms)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        cm = next(cm for cm in cms if cm.pk == data.pop("course_module"))
+        cm_id = data.pop("course_module")
+        cm = next(cm for cm in cms if cm.pk == cm_id)
         try:
             svc.need_save(actor=request.user, course_module=cm, **data)
             messages.success(request, _("The need was added."))
