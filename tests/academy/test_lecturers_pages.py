@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from lecturer_fixtures are redefined as test arguments)
 """Lecturer pages and API (issue #11): what staff and a lecturer can do, and the wrong user on every page and
 endpoint (another lecturer, a coordinator, a signed-out visitor)."""
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from lecturer_fixtures are redefined as test arguments)
 """Lecturer services and selectors (issue #11): profile, availability windows, preferences, donated days, scope."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from lecturer_fixtures are redefined as test arguments)
 """The course's Timetable tab, a run's page, the season page and the timetable API (issue #11): the coordinator's
 flow end to end in the browser's pages, and the wrong user on every page and endpoint."""
 

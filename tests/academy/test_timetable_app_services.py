@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from lecturer_fixtures are redefined as test arguments)
 """The timetable service (issue #11): loading a course into the engine's Problem, refusing bad input with a
 translated sentence and saving nothing, the run end to end with the ImmediateBackend (tests' task backend),
 accept / discard, re-plan with few moves, season mode, the stuck-run reaper."""

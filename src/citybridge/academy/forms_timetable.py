@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -77,7 +79,7 @@ class NeedForm(forms.Form):
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.all(), required=False)
     evening = forms.BooleanField(label=_("In the evening"), required=False)
 
-    def __init__(self, *args, course_modules=(), **kwargs) -> None:
+    def __init__(self, *args, course_modules: Iterable = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["course_module"].choices = [(cm.pk, cm.module.display_name()) for cm in course_modules]
 

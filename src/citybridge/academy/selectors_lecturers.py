@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from citybridge.core.models import User
+
 from .models import Attendance, CourseStatus, LecturerAvailability, LecturerProfile, Session
 from .selectors import _get
 
@@ -37,7 +39,7 @@ def _donated_days_subquery(today: date | None = None) -> Subquery:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def lecturer_list(*, user, q: str = "", topic: int | None = None) -> QuerySet[LecturerProfile]:
+def lecturer_list(*, user: User, q: str = "", topic: int | None = None) -> QuerySet[LecturerProfile]:
     qs = (
         LecturerProfile.objects.visible_to(user)
         .select_related("person", "organisation")
@@ -56,11 +58,11 @@ def lecturer_list(*, user, q: str = "", topic: int | None = None) -> QuerySet[Le
     return qs
 
 
-def lecturer_get(*, user, pk: int) -> LecturerProfile:
+def lecturer_get(*, user: User, pk: int) -> LecturerProfile:
     return _get(lecturer_list(user=user), pk)
 
 
-def lecturer_own(*, user) -> LecturerProfile | None:
+def lecturer_own(*, user: User) -> LecturerProfile | None:
     """The signed-in user's own profile (None when they have none)."""
     if not getattr(user, "person_id", None):
         return None
@@ -71,7 +73,7 @@ def lecturer_availability(*, lecturer: LecturerProfile) -> QuerySet[LecturerAvai
     return lecturer.availability.order_by("start_date", "id")
 
 
-def availability_get(*, user, pk: int) -> LecturerAvailability:
+def availability_get(*, user: User, pk: int) -> LecturerAvailability:
     return _get(LecturerAvailability.objects.visible_to(user).select_related("lecturer__person"), pk)
 
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import get_language
 
-from citybridge.core.models import is_chinese
+from citybridge.core.models import User, is_chinese
 
 from . import holidays
 from .models import (
@@ -21,6 +21,7 @@ from .models import (
     CoursePlanning,
     ModuleSessionNeed,
     PartnerEvent,
+    Session,
     SessionFormat,
     TimetableRun,
     TimetableRunKind,
@@ -31,7 +32,7 @@ from .timetable_messages import SLOT_LABELS, conflict_sentences
 SLOT_ORDER = ("morning", "afternoon", "evening")
 
 
-def run_list(*, user, course: Course | None = None, kind: str = "") -> QuerySet[TimetableRun]:
+def run_list(*, user: User, course: Course | None = None, kind: str = "") -> QuerySet[TimetableRun]:
     qs = TimetableRun.objects.visible_to(user).select_related("course", "created_by", "decided_by")
     if course is not None:
         qs = qs.filter(course=course)
@@ -40,11 +41,11 @@ def run_list(*, user, course: Course | None = None, kind: str = "") -> QuerySet[
     return qs
 
 
-def run_get(*, user, pk: int) -> TimetableRun:
+def run_get(*, user: User, pk: int) -> TimetableRun:
     return _get(run_list(user=user), pk)
 
 
-def season_runs(*, user) -> QuerySet[TimetableRun]:
+def season_runs(*, user: User) -> QuerySet[TimetableRun]:
     return run_list(user=user, kind=TimetableRunKind.SEASON)
 
 
@@ -184,13 +185,13 @@ def run_preview(*, run: TimetableRun) -> list[CoursePreview]:
     return out
 
 
-def _slot(session) -> str:
+def _slot(session: Session) -> str:
     from .services.timetable import slot_of
 
     return slot_of(session.start_time).value
 
 
-def _fixed(session) -> bool:
+def _fixed(session: Session) -> bool:
     plan = getattr(session, "plan", None)
     return bool(plan and plan.locked) or session.attendance.exists()
 
@@ -224,11 +225,11 @@ def run_figures(*, run: TimetableRun) -> dict:
     }
 
 
-def _planned_courses(user) -> QuerySet[Course]:
+def _planned_courses(user: User) -> QuerySet[Course]:
     return Course.objects.visible_to(user)
 
 
-def need_get(*, user, pk: int) -> ModuleSessionNeed:
+def need_get(*, user: User, pk: int) -> ModuleSessionNeed:
     return _get(
         ModuleSessionNeed.objects.filter(course_module__course__in=_planned_courses(user)).select_related(
             "course_module__course__academy__organisation"
@@ -237,14 +238,14 @@ def need_get(*, user, pk: int) -> ModuleSessionNeed:
     )
 
 
-def partner_event_get(*, user, pk: int) -> PartnerEvent:
+def partner_event_get(*, user: User, pk: int) -> PartnerEvent:
     return _get(
         PartnerEvent.objects.filter(course__in=_planned_courses(user)).select_related("course__academy__organisation"),
         pk,
     )
 
 
-def blackout_get(*, user, pk: int) -> BlackoutDate:
+def blackout_get(*, user: User, pk: int) -> BlackoutDate:
     """An academy's blackout date: program staff, or a coordinator of that academy (others: not found)."""
     qs = BlackoutDate.objects.select_related("academy__organisation")
     if not (getattr(user, "is_authenticated", False) and user.is_active):

@@ -14,6 +14,7 @@ from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Pagination, Strict, Version
 from citybridge.core.files import file_response
+from citybridge.core.models import User
 
 from .. import selectors
 from .. import selectors_lecturers as sel
@@ -137,11 +138,11 @@ def _lecturer(request: HttpRequest, pk: int, perm: str = "academy.view_lecturer"
     return lecturer
 
 
-def _topic_get(*, user, pk: int) -> Topic:
+def _topic_get(*, user: User, pk: int) -> Topic:
     return selectors.topic_get(user=user, pk=pk)
 
 
-def _fields(payload: LecturerPatch, user) -> dict:
+def _fields(payload: LecturerPatch, user: User) -> dict:
     data = payload.model_dump(exclude_unset=True)
     data.pop("version", None)
     data.pop("person_id", None)

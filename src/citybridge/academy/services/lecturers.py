@@ -139,7 +139,7 @@ def lecturer_update(
     return lecturer
 
 
-def _check_window(start: date | None, end: date | None, weekdays, errors: ErrorCollector) -> list[int]:
+def _check_window(start: date | None, end: date | None, weekdays: Iterable | None, errors: ErrorCollector) -> list[int]:
     if start is None:
         errors.add("start_date", _("This field is required."))
     if end is None:

@@ -26,7 +26,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -308,7 +308,7 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _names(obj, field: str = "title") -> dict:
+def _names(obj: object, field: str = "title") -> dict:
     return {"en": getattr(obj, f"{field}_en", "") or "", "zh-hans": getattr(obj, f"{field}_zh_hans", "") or ""}
 
 
@@ -659,7 +659,11 @@ def timetable_run_create(
         courses = _season_courses(season_start, season_end)
         if not courses:
             raise ValidationError(
-                {"season_start": _("No course of the managed academies in planning or open for enrolment falls in these dates.")}
+                {
+                    "season_start": _(
+                        "No course of the managed academies in planning or open for enrolment falls in these dates."
+                    )
+                }
             )
         if len(courses) > MAX_SEASON_COURSES:
             raise ValidationError(
@@ -848,7 +852,7 @@ def timetable_run_execute(*, run_id: int) -> TimetableRun | None:
     return current
 
 
-def timetable_runs_reap(*, now=None) -> int:
+def timetable_runs_reap(*, now: datetime | None = None) -> int:
     """Mark failed every running run whose worker's lease expired (core.tasks stuck-work registry)."""
     now = now or timezone.now()
     error = {}
@@ -945,7 +949,9 @@ def timetable_run_accept(*, actor: User, run: TimetableRun) -> TimetableRun:
     return run
 
 
-def _new_session(course, key, info, day, start, end, needs, events) -> Session:
+def _new_session(
+    course: Course, key: str, info: dict, day: date, start: time, end: time, needs: dict, events: dict
+) -> Session:
     s = Session(course=course, date=day, start_time=start, end_time=end, format=info["format"])
     if key.startswith("n"):
         need = needs.get(int(key[1:].split("-")[0]))

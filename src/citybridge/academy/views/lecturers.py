@@ -111,7 +111,12 @@ def lecturer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Edit the profile"), reverse("academy:lecturer", args=[lecturer.pk]))
 
 
-def _availability_page(request, lecturer, form, window=None) -> HttpResponse:
+def _availability_page(
+    request: HttpRequest,
+    lecturer: LecturerProfile,
+    form: AvailabilityForm,
+    window: LecturerAvailability | None = None,
+) -> HttpResponse:
     return render(
         request,
         "academy/lecturer_availability.html",
