@@ -154,7 +154,7 @@ def greedy(problem: Problem) -> Solution:
     elapsed = _time.perf_counter() - t0
     if failed:
         return Solution("infeasible", {}, {}, {}, 0, {}, 0.0, 0.0, elapsed)
-    counts, stats, moved = score(problem, placements, teaching_all)
+    counts, stats, moved = score(problem, placements, teaching_all, module_days)
     parts = weighted(problem, counts)
     return Solution(
         status="feasible",

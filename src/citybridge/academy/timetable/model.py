@@ -158,6 +158,8 @@ class Weights:
     topic_variety: int = 1
     #: per rest day (not a blackout day) not on the course's preferred rest weekday
     rest_weekday: int = 1
+    #: per rest day (not a blackout day) that falls inside a module, splitting it
+    module_breaks: int = 1
     #: re-plan: per session moved away from its previous placement
     moves: int = 20
 
@@ -238,6 +240,7 @@ CONFLICT_CODES: dict[str, tuple[str, ...]] = {
     "locked_lecturer_unavailable": ("lecturer", "session", "day"),
     "locked_host_closed": ("host", "session", "day"),
     "lecturer_too_few_days": ("lecturer", "available_days", "needed_sessions", "module", "course", "max_per_day"),
+    "lecturer_overbooked": ("lecturer", "available_days", "needed_sessions", "max_per_day"),
     "host_closed": ("host", "session", "course", "open_days"),
     # --- found by the solver (a small set of constraint groups that cannot all hold)
     "lecturer_unavailable": ("lecturer", "available_days", "needed_sessions", "modules", "courses"),

@@ -9,7 +9,16 @@ from datetime import date, timedelta
 
 from .model import Placement, Problem, Slot
 
-PARTS = ("preferred_days", "trips", "partner_dates", "even_load", "topic_variety", "rest_weekday", "moves")
+PARTS = (
+    "preferred_days",
+    "trips",
+    "partner_dates",
+    "even_load",
+    "topic_variety",
+    "rest_weekday",
+    "module_breaks",
+    "moves",
+)
 
 #: a visiting lecturer's new trip starts on a teaching day unless they also taught on one of the previous
 #: TRIP_GAP days (a one-day gap, typically the class's rest day, is a stay-over, not a flight home and back)
@@ -26,7 +35,10 @@ def trip_count(days: set[date]) -> int:
 
 
 def score(
-    problem: Problem, placements: dict[str, Placement], teaching: dict[int, set[date]]
+    problem: Problem,
+    placements: dict[str, Placement],
+    teaching: dict[int, set[date]],
+    module_days: dict[tuple[int, int], tuple[date, ...]],
 ) -> tuple[dict[str, int], dict[str, int], tuple[str, ...]]:
     """(unweighted counts per part, figures for the report, moved session keys). `teaching`: course → teaching days."""
     lecturers = {lec.id: lec for lec in problem.lecturers}
@@ -44,7 +56,7 @@ def score(
     for course in problem.courses:
         load: dict[date, int] = defaultdict(int)
         topics: dict[date, set[str]] = defaultdict(set)
-        module_days = sum(m.days for m in course.modules)
+        n_module_days = sum(m.days for m in course.modules)
         for s in course.sessions:
             p = placements.get(s.key)
             if p is None:
@@ -68,10 +80,16 @@ def score(
                     stats["partner_requests_met"] += 1
                 else:
                     counts["partner_dates"] += 1
-        share = even_share(len(course.sessions), module_days)
+        share = even_share(len(course.sessions), n_module_days)
         counts["even_load"] += sum(max(0, n - share) for n in load.values())
         for d, ts in topics.items():
             counts["topic_variety"] += len(ts & topics.get(d + timedelta(days=1), set()))
+        for m in course.modules:
+            md = sorted(module_days.get((course.id, m.id), ()))
+            if md:
+                inside = (md[-1] - md[0]).days + 1
+                black = sum(1 for i in range(inside) if course.is_blackout(md[0] + timedelta(days=i)))
+                counts["module_breaks"] += inside - black - len(md)
         if course.rest_weekday is not None:
             counts["rest_weekday"] += sum(
                 1

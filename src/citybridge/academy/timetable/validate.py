@@ -218,6 +218,33 @@ def validate(problem: Problem) -> tuple[Conflict, ...]:
                         )
                     )
 
+    # a lecturer's sessions across every course against their available teaching days × sessions a day
+    named = {c.params["lecturer"] for c in out if c.code == "lecturer_too_few_days"}
+    need: dict[int, int] = defaultdict(int)
+    usable: dict[int, set[date]] = defaultdict(set)
+    for course in problem.courses:
+        if course.end < course.start:
+            continue
+        for s in course.sessions:
+            lec = lecturers.get(s.lecturer_id) if s.lecturer_id is not None else None
+            if lec is not None:
+                need[lec.id] += 1
+                usable[lec.id] |= {d for d in course_days(course) if d in lec.available and not course.is_blackout(d)}
+    for lid, n in sorted(need.items()):
+        lec = lecturers[lid]
+        if lec.name not in named and len(usable[lid]) * lec.max_per_day < n:
+            out.append(
+                Conflict(
+                    "lecturer_overbooked",
+                    {
+                        "lecturer": lec.name,
+                        "available_days": len(usable[lid]),
+                        "needed_sessions": n,
+                        "max_per_day": lec.max_per_day,
+                    },
+                )
+            )
+
     for (lid, day, slot), titles in sorted(locked_by_lecturer.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         if len(titles) > 1:
             out.append(
