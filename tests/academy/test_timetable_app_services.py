@@ -313,3 +313,38 @@ def test_lock_and_blackout_and_need_guards(plan_course, staff, other_coordinator
         )
     assert {"count", "host"} <= set(exc.value.message_dict)
     assert not cm.needs.exists()
+
+
+def test_a_run_the_solver_finds_infeasible_stores_the_explanation_in_both_languages(
+    plan_course, academy, profile, lecturer, staff, generate
+):
+    """Steve is free on the course's days (no window), but his sessions in another course fill every morning and
+    afternoon of 2 – 15 March except 2 March: his 3 lecture sessions of "Green finance" (at most 2 a day) cannot
+    all be held. The input checks pass (they do not look at other courses), the solver proves it impossible, and
+    the run keeps the reason as sentences that name him."""
+    add_need(plan_course, staff, 0, count=3, lecturer=lecturer.person)
+    add_need(plan_course, staff, 1, count=1)
+    other = Course.objects.create(
+        academy=academy, title_en="Elsewhere", start_date=date(2026, 3, 1), end_date=date(2026, 3, 20), status="open"
+    )
+    for i in range(1, 14):  # 3 – 15 March, morning and afternoon
+        for start, end in ((time(9), time(12)), (time(14), time(17))):
+            Session.objects.create(
+                course=other,
+                date=date(2026, 3, 2) + timedelta(days=i),
+                start_time=start,
+                end_time=end,
+                lecturer=lecturer.person,
+            )
+    run = generate(actor=staff, course=plan_course)
+    assert run.status == "infeasible"
+    assert run.solution["conflicts"], run.solution
+    assert any("Steve Hammer" in m for m in run.error["en"]), run.error
+    assert any("Steve Hammer" in m for m in run.error["zh-hans"])
+    assert not any("lecturer:" in m for m in run.error["en"] + run.error["zh-hans"])  # no token left unnamed
+    with translation.override("zh-hans"):
+        assert tsel.run_messages(run=run) == run.error["zh-hans"]
+    before = _snapshot()
+    with pytest.raises(ValidationError):
+        svc.timetable_run_accept(actor=staff, run=run)
+    assert _snapshot() == before

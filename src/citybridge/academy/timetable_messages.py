@@ -64,7 +64,10 @@ SENTENCES = {
     "lecturer_max_per_day": _(
         "%(lecturer)s teaches at most %(max_per_day)s sessions a day, too few for their %(needed_sessions)s sessions."
     ),
-    "lecturer_busy_elsewhere": _("%(lecturer)s is already booked elsewhere: %(bookings)s."),
+    "lecturer_busy_elsewhere": _(
+        "%(lecturer)s already has %(bookings)s sessions in other courses or academies in these dates, which leave "
+        "too few free days for the sessions asked of them here."
+    ),
     "module_length": _("Module “%(module)s” of “%(course)s” cannot get its %(days)s days in a row."),
     "module_order": _("The modules of “%(course)s” cannot all be held in their order."),
     "rest_day": _("Course “%(course)s” needs a day off in every %(rest_every)s days."),
@@ -105,6 +108,9 @@ def _value(key: str, value: object, names: dict, zh: bool) -> str:
                 return value
         if value in names:
             return _name(value, names, zh)
+        parts = value.split(", ")
+        if len(parts) > 1 and all(p in names for p in parts):  # several tokens joined by the engine
+            return ("、" if zh else ", ").join(_name(p, names, zh) for p in parts)
         return value
     if isinstance(value, dict):
         return ("、" if zh else ", ").join(
