@@ -49,6 +49,7 @@ def test_coordinator_plans_generates_previews_and_accepts_on_the_pages(
     assert r["Location"] == f"/academy/timetable/runs/{run.pk}/"
     page = c.get(r["Location"]).content.decode()
     assert "Ready to review" in page and "New: 5" in page and "Steve Hammer" in page
+    assert "Trips of visiting lecturers: 0" in page and "Weights (penalty per unit)" in page
     status = c.get(f"/academy/timetable/runs/{run.pk}/status/")
     assert status.status_code == 200 and "hx-get" not in status.content.decode()  # finished: no more polling
     assert c.post(f"/academy/timetable/runs/{run.pk}/accept/").status_code == 302

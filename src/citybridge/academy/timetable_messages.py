@@ -21,6 +21,23 @@ SLOT_LABELS = {
     "evening": pgettext_lazy("timetable slot", "evening"),
 }
 
+#: the soft goals (timetable.Weights) by name, for the objective's parts on the run page and the API
+PART_LABELS = {
+    "preferred_days": _("Lecturers' preferred weekdays"),
+    "trips": _("Trips of visiting lecturers"),
+    "partner_dates": _("Partners' requested dates"),
+    "even_load": _("Even daily load"),
+    "topic_variety": _("Topic variety on consecutive days"),
+    "rest_weekday": _("Rest day on the preferred weekday"),
+    "module_breaks": _("Modules not split by a rest day"),
+    "moves": _("Sessions moved (re-plan)"),
+}
+
+
+def part_label(name: str) -> str:
+    return str(PART_LABELS.get(name, name))
+
+
 #: one sentence per engine conflict code (academy.timetable.CONFLICT_CODES)
 SENTENCES = {
     "window_reversed": _("Course “%(course)s” ends (%(end)s) before it starts (%(start)s)."),

@@ -26,6 +26,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
@@ -788,6 +789,7 @@ def _solution_json(sol: tt.Solution, loaded: Loaded) -> dict:
         "stats": dict(sol.stats),
         "names": loaded.names,
         "notes": loaded.notes,
+        "weights": asdict(loaded.problem.weights),
     }
 
 

@@ -20,6 +20,7 @@ from .. import selectors_timetable as tsel
 from ..forms_timetable import BlackoutForm, NeedForm, PartnerEventForm, PlanningForm, ReplanForm, SeasonForm
 from ..models import Course, CoursePlanning, SessionPlan, TimetableRun, TimetableRunKind
 from ..services import timetable as svc
+from ..timetable_messages import part_label
 from ._common import _course, _errors, _form_error
 
 STAGES = {
@@ -248,7 +249,8 @@ def timetable_run(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **_run_context(run),
             "figures": figures,
-            "parts": sorted(figures["objective_parts"].items()),
+            "parts": [(part_label(k), v) for k, v in sorted(figures["objective_parts"].items())],
+            "weights": [(part_label(k), v) for k, v in sorted((run.solution or {}).get("weights", {}).items())],
             "messages_list": tsel.run_messages(run=run) if run.status in ("infeasible", "failed") else [],
             "notes": tsel.run_notes(run=run),
             "preview": tsel.run_preview(run=run) if run.status in ("done", "accepted", "discarded") else [],
