@@ -195,3 +195,26 @@ def test_api_wrong_users(planned, run, other_coordinator, lecturer, coordinator,
     run.refresh_from_db()
     assert run.status == "done" and TimetableRun.objects.count() == 1
     assert svc  # the service module the endpoints call
+
+
+def test_site_hosts_page_and_a_site_visit_only_on_open_days(plan_course, staff, coordinator, client_for, generate):
+    """The host receives a class on Thursdays only: in 2 – 15 March 2026 those are 5 and 12 March; the one site
+    visit of "Green finance" lands on one of them."""
+    from citybridge.core.models import Organisation
+
+    host = Organisation.objects.create(name_en="Shanghai Tower", name_zh_hans="上海中心", type="company", country="CN")
+    assert client_for(coordinator).get("/academy/timetable/hosts/").status_code == 403
+    r = client_for(staff).post("/academy/timetable/hosts/", {"organisation": host.pk, "weekdays": ["3"]})
+    assert r.status_code == 302
+    page = client_for(staff, language="zh-hans").get("/academy/timetable/hosts/").content.decode()
+    assert "上海中心" in page and "周四" in page
+    bad = client_for(staff).post(
+        "/academy/timetable/hosts/", {"organisation": host.pk, "open_from": "2026-03-09", "open_until": "2026-03-01"}
+    )
+    assert bad.status_code == 422
+    add_need(plan_course, staff, 0, format="site_visit", count=1, host=host)
+    add_need(plan_course, staff, 1, count=1)
+    run = generate(actor=staff, course=plan_course)
+    assert run.status == "done", run.error
+    (visit,) = [k for k, v in run.solution["sessions"].items() if v["host"] == host.pk]
+    assert run.solution["placements"][visit]["day"] in ("2026-03-05", "2026-03-12")

@@ -129,3 +129,12 @@ class ReplanForm(forms.Form):
 class SeasonForm(forms.Form):
     season_start = forms.DateField(label=_("Season starts"), widget=DATE)
     season_end = forms.DateField(label=_("Season ends"), widget=DATE)
+
+
+class SiteHostForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.exclude(type="academy")
+    )
+    weekdays = WeekdaysField(label=_("Receives a class on"), help_text=_("None ticked: every day."))
+    open_from = forms.DateField(label=_("From"), widget=DATE, required=False)
+    open_until = forms.DateField(label=_("Until"), widget=DATE, required=False)

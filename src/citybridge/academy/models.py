@@ -897,6 +897,10 @@ class SiteHost(Versioned):
     def __str__(self) -> str:
         return self.organisation.display_name()
 
+    def weekday_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels[d]) for d in self.weekdays if d in labels]
+
 
 class PartnerEvent(Versioned):
     """A partner's event in a course (a dinner, a lunch, an exhibition) with the date it asked for."""

@@ -23,6 +23,7 @@ from .models import (
     PartnerEvent,
     Session,
     SessionFormat,
+    SiteHost,
     TimetableRun,
     TimetableRunKind,
 )
@@ -261,3 +262,10 @@ def course_sessions_with_locks(*, course: Course) -> list:
         plan = getattr(s, "plan", None)
         s.is_locked = bool(plan and plan.locked)
     return sessions
+
+
+def site_host_list(*, user: User) -> QuerySet[SiteHost]:
+    """Site-visit hosts and their days: program staff (hosts are shared by every academy)."""
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_program_staff):
+        return SiteHost.objects.none()
+    return SiteHost.objects.select_related("organisation")

@@ -79,4 +79,5 @@ urlpatterns = [
         name="timetable-run-discard",
     ),
     path("timetable/season/", views.timetable_season, name="timetable-season"),
+    path("timetable/hosts/", views.site_hosts, name="site-hosts"),
 ]

@@ -17,8 +17,16 @@ from citybridge.core.views import paginate
 
 from .. import selectors
 from .. import selectors_timetable as tsel
-from ..forms_timetable import BlackoutForm, NeedForm, PartnerEventForm, PlanningForm, ReplanForm, SeasonForm
-from ..models import Course, CoursePlanning, SessionPlan, TimetableRun, TimetableRunKind
+from ..forms_timetable import (
+    BlackoutForm,
+    NeedForm,
+    PartnerEventForm,
+    PlanningForm,
+    ReplanForm,
+    SeasonForm,
+    SiteHostForm,
+)
+from ..models import Course, CoursePlanning, SessionPlan, SiteHost, TimetableRun, TimetableRunKind
 from ..services import timetable as svc
 from ..timetable_messages import part_label
 from ._common import _course, _errors, _form_error
@@ -303,3 +311,31 @@ def timetable_season(request: HttpRequest) -> HttpResponse:
     return render(
         request, "academy/timetable_season.html", {**ctx, "form": form, "generate_errors": errors}, status=status
     )
+
+
+@login_required
+def site_hosts(request: HttpRequest) -> HttpResponse:
+    """Site-visit hosts and the days they receive a class (program staff): a list and a form that adds a host or
+    replaces an existing host's days."""
+    if not request.user.has_perm("academy.manage_site_hosts"):
+        raise PermissionDenied
+    form = SiteHostForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        existing = SiteHost.objects.filter(organisation=d["organisation"]).first()
+        try:
+            svc.site_host_save(
+                actor=request.user,
+                organisation=d["organisation"],
+                weekdays=d["weekdays"],
+                open_from=d["open_from"],
+                open_until=d["open_until"],
+                expected_version=existing.version if existing else None,
+            )
+            messages.success(request, _("The site-visit host was saved."))
+            return redirect("academy:site-hosts")
+        except ValidationError as exc:
+            _form_error(form, exc)
+    ctx = paginate(request, tsel.site_host_list(user=request.user))
+    status = 422 if request.method == "POST" else 200
+    return render(request, "academy/site_hosts.html", {**ctx, "form": form}, status=status)
