@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from citybridge.academy.api import router as academy_router
 from citybridge.cities.api import router as cities_router
@@ -13,7 +14,18 @@ from citybridge.core.api import router as core_router
 from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
 from .errors import install
 
-api = NinjaAPI(
+
+class CityBridgeAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """`citybridge_<app>_api_<function>`, whether the app's api is one module or a package of modules:
+        splitting an api.py into files must not rename the operations clients were generated from."""
+        module = operation.view_func.__module__.split(".")
+        if len(module) > 3 and module[2] == "api":
+            module = module[:3]
+        return "_".join([*module, operation.view_func.__name__])
+
+
+api = CityBridgeAPI(
     title=gettext_lazy("CityBridge API"),  # lazy: the docs page and schema speak the request's language
     version="1.0.0",
     description=gettext_lazy(
