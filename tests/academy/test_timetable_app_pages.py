@@ -55,6 +55,13 @@ def test_coordinator_plans_generates_previews_and_accepts_on_the_pages(
     assert c.post(f"/academy/timetable/runs/{run.pk}/accept/").status_code == 302
     run.refresh_from_db()
     assert run.status == "accepted" and plan_course.sessions.count() == 5
+    # the lecturer, signed in, sees the two sessions the timetable booked for them, in their .ics feed too
+    lc = client_for(lecturer)
+    nav = lc.get("/academy/").content.decode()
+    assert "/academy/lecturers/me/" in nav
+    ics = lc.get(f"/academy/lecturers/{profile.pk}/sessions.ics").content.decode()
+    assert ics.count("BEGIN:VEVENT") == 2 and "Low-carbon cities" in ics
+    assert "Plan the timetable" in c.get(f"/academy/courses/{plan_course.pk}/").content.decode()
 
 
 def test_infeasible_input_is_shown_as_sentences_in_chinese_and_nothing_saved(plan_course, coordinator, client_for):
