@@ -225,3 +225,26 @@ def test_site_hosts_page_and_a_site_visit_only_on_open_days(plan_course, staff, 
     assert run.status == "done", run.error
     (visit,) = [k for k, v in run.solution["sessions"].items() if v["host"] == host.pk]
     assert run.solution["placements"][visit]["day"] in ("2026-03-05", "2026-03-12")
+
+
+def test_weights_are_edited_on_the_tab_with_the_version_and_used_by_the_run(planned, coordinator, client_for, generate):
+    c = client_for(coordinator)
+    tab = c.get(f"/academy/courses/{planned.pk}/timetable/").content.decode()
+    assert 'name="weight_trips"' in tab and 'value="6"' in tab  # the engine's default
+    r = c.post(f"/academy/courses/{planned.pk}/timetable/settings/", {"rest_weekday": "5", "weight_trips": "40"})
+    assert r.status_code == 302
+    from citybridge.academy.models import CoursePlanning
+
+    planning = CoursePlanning.objects.get(course=planned)
+    assert planning.rest_weekday == 5 and planning.weights["trips"] == 40
+    stale = c.post(f"/academy/courses/{planned.pk}/timetable/settings/", {"weight_trips": "1", "version": "0"})
+    assert stale.status_code == 422  # version 0 is not a version
+    ok = c.post(f"/academy/courses/{planned.pk}/timetable/settings/", {"weight_trips": "40", "version": "1"})
+    assert ok.status_code == 302  # version 1 -> 2
+    stale = c.post(f"/academy/courses/{planned.pk}/timetable/settings/", {"weight_trips": "1", "version": "1"})
+    assert stale.status_code == 409 and "Someone else saved this record" in stale.content.decode()
+    bad = c.post(f"/academy/courses/{planned.pk}/timetable/settings/", {"weight_trips": "-3", "version": "2"})
+    assert bad.status_code == 422
+    assert CoursePlanning.objects.get(course=planned).weights["trips"] == 40
+    run = generate(actor=coordinator, course=planned)
+    assert run.solution["weights"]["trips"] == 40

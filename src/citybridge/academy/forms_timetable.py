@@ -105,6 +105,29 @@ class PlanningForm(VersionedForm):
         required=False,
     )
 
+    def __init__(self, *args, weights: dict | None = None, **kwargs) -> None:
+        """One whole-number field per soft goal (timetable.Weights), showing the course's weight or the default."""
+        from .timetable import Weights
+        from .timetable_messages import PART_LABELS
+
+        super().__init__(*args, **kwargs)
+        defaults = Weights()
+        for name in Weights.__dataclass_fields__:
+            self.fields[f"weight_{name}"] = forms.IntegerField(
+                label=PART_LABELS.get(name, name),
+                min_value=0,
+                max_value=1000,
+                required=False,
+                initial=(weights or {}).get(name, getattr(defaults, name)),
+            )
+
+    def weights(self) -> dict:
+        return {
+            k.removeprefix("weight_"): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("weight_") and v is not None
+        }
+
 
 class BlackoutForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DATE)

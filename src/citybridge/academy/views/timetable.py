@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from citybridge.core.concurrency import StaleEdit
 from citybridge.core.views import paginate
 
 from .. import selectors
@@ -59,6 +60,7 @@ def _tab(request: HttpRequest, course: Course, *, status: int = 200, **forms) ->
         or PlanningForm(
             initial={"rest_weekday": planning.rest_weekday if planning else None},
             version=planning.version if planning else None,
+            weights=planning.weights if planning else None,
         ),
         "blackout_form": forms.get("blackout_form") or BlackoutForm(),
         "replan_form": forms.get("replan_form") or ReplanForm(),
@@ -163,18 +165,23 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def timetable_settings(request: HttpRequest, pk: int) -> HttpResponse:
     course = _plan_course(request, pk)
     planning = CoursePlanning.objects.filter(course=course).first()
-    form = PlanningForm(request.POST, version=planning.version if planning else None)
+    form = PlanningForm(
+        request.POST, version=planning.version if planning else None, weights=planning.weights if planning else None
+    )
     if form.is_valid():
         try:
             svc.planning_save(
                 actor=request.user,
                 course=course,
                 rest_weekday=form.cleaned_data["rest_weekday"],
-                weights=planning.weights if planning else {},
+                weights=form.weights(),
                 expected_version=form.expected_version,
             )
             messages.success(request, _("The timetable settings were saved."))
             return redirect("academy:course-timetable", pk=course.pk)
+        except StaleEdit as exc:
+            form.show_stale(exc, {"rest_weekday": exc.instance.rest_weekday})
+            return _tab(request, course, status=409, planning_form=form)
         except ValidationError as exc:
             _form_error(form, exc)
     return _tab(request, course, status=422, planning_form=form)
