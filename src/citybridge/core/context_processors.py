@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def navigation(request) -> dict[str, list[tuple[str, str]]]:
@@ -10,6 +11,7 @@ def navigation(request) -> dict[str, list[tuple[str, str]]]:
         items += [
             (_("Government Training"), reverse("academy:index")),
             (_("Climate collaborative"), reverse("cities:index")),
+            (pgettext_lazy("navigation", "Climate"), reverse("climate:inventories")),
             (_("Organisations"), reverse("organisation-list")),
             (_("People"), reverse("person-list")),
         ]
