@@ -26,3 +26,14 @@ def template(key):
     from citybridge.climate.plan_models import MeasureTemplate
 
     return MeasureTemplate.objects.get(key=key)
+
+
+def make_plan(coordinator, city, *, end_year=2040, target=None, name="Plan A"):
+    """A plan on a computed 2022 inventory (I = 1000 t, II = 500 t) with flat drivers."""
+    from citybridge.climate import plan_services
+
+    base = computed_inventory(coordinator, city, 2022, {"I": 1000.0, "II": 500.0})
+    plan_services.driver_set_save(actor=coordinator, city=city, series=FLAT, base_year=2022)
+    return plan_services.plan_create(
+        actor=coordinator, city=city, name=name, base_inventory=base, target=target, end_year=end_year
+    )

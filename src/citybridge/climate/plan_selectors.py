@@ -67,7 +67,10 @@ def plan_run(plan: ActionPlan, measures: list[PlanMeasure] | None = None, *, met
 
 
 def base_inventory_choices(*, user: Any, city: Any) -> QuerySet[Inventory]:
-    return Inventory.objects.visible_to(user).filter(city=city).order_by("-year", "-revision")
+    qs = Inventory.objects.visible_to(user)
+    if city is not None:
+        qs = qs.filter(city=city)
+    return qs.order_by("-year", "-revision")
 
 
 def actuals_of(plan: ActionPlan) -> dict[str, dict[int, float]]:
