@@ -210,14 +210,14 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_compare(request: HttpRequest) -> HttpResponse:
     """Two plans side by side (each must be visible to the user: 404 otherwise)."""
     sides = []
-    for key in ("a", "b"):
+    for i, key in enumerate(("a", "b"), start=1):
         plan = plan_selectors.plan_get(user=request.user, pk=_int(request.GET.get(key)) or 0)
         measures = plan_selectors.plan_measures(plan)
         try:
             ctx = plan_context(plan, measures, plan_selectors.plan_run(plan, measures))
         except PathwayError as exc:
             ctx = {"errors": _errors(plan_services.engine_error(exc))}
-        sides.append({"plan": plan, "measures": measures, **ctx})
+        sides.append({"plan": plan, "measures": measures, "chart_id": f"chart-cmp-{i}", **ctx})
     return render(request, "climate/plans/compare.html", {"sides": sides})
 
 
