@@ -44,8 +44,12 @@ def test_create_plan_and_measure_and_read_summary(api_for, coordinator, hayward)
     pk = r.json()["id"]
     m = template("landfill_gas_capture").pk
     # no sector III in the base inventory: the measure avoids nothing; congestion pricing on II 10 % step in 2025
-    r = send(api, "post", f"{BASE}/plans/{pk}/measures",
-             {"measure_id": template("congestion_pricing").pk, "share": 0.1, "start_year": 2025, "full_year": 2025})
+    r = send(
+        api,
+        "post",
+        f"{BASE}/plans/{pk}/measures",
+        {"measure_id": template("congestion_pricing").pk, "share": 0.1, "start_year": 2025, "full_year": 2025},
+    )
     assert r.status_code == 201, r.content
     r = send(api, "post", f"{BASE}/plans/{pk}/measures", {"measure_id": m})
     assert r.status_code == 201
@@ -82,8 +86,9 @@ def test_bad_input_each_endpoint(api_for, coordinator, hayward, other_coordinato
     assert r.status_code == 422 and "measure_id" in fields(r)
     r = send(api, "post", f"{BASE}/plans/{plan.pk}/measures", {"measure_id": m, "bogus": 1})
     assert r.status_code == 422
-    r = send(api, "put", f"{BASE}/drivers/{hayward.pk}",
-             {"series": {"population": {"2030": 0.0}}, "version": 1})  # gap: 2031 onwards missing after merge
+    r = send(
+        api, "put", f"{BASE}/drivers/{hayward.pk}", {"series": {"population": {"2030": 0.0}}, "version": 1}
+    )  # gap: 2031 onwards missing after merge
     assert r.status_code == 422 and "series" in fields(r)
     r = send(api, "patch", f"{BASE}/plans/{plan.pk}", {"end_year": 2500, "version": plan.version})
     assert r.status_code == 422
@@ -102,12 +107,20 @@ def test_wrong_user_each_endpoint(api_for, other_coordinator, expert, outsider, 
         assert send(api, "patch", f"{BASE}/plans/{plan.pk}", {"name": "x", "version": 1}).status_code == 404
         assert send(api, "post", f"{BASE}/plans/{plan.pk}/copy", {"name": "x"}).status_code == 404
         assert send(api, "post", f"{BASE}/plans/{plan.pk}/publish", {"version": 1}).status_code == 404
-        assert send(api, "put", f"{BASE}/plans/{plan.pk}/measures/{pm.pk}", {"share": 0.1, "version": 1}).status_code == 404
+        assert (
+            send(api, "put", f"{BASE}/plans/{plan.pk}/measures/{pm.pk}", {"share": 0.1, "version": 1}).status_code
+            == 404
+        )
         assert api.delete(f"{BASE}/plans/{plan.pk}/measures/{pm.pk}").status_code == 404
         assert api.get(f"{BASE}/plans").json()["count"] == 0
         r = send(api, "put", f"{BASE}/drivers/{hayward.pk}", {"series": {}, "version": 1})
         assert r.status_code in (403, 404), (user, r.status_code)
-        r = send(api, "post", f"{BASE}/plans", {"name": "P", "city_id": hayward.pk, "base_inventory_id": plan.base_inventory_id})
+        r = send(
+            api,
+            "post",
+            f"{BASE}/plans",
+            {"name": "P", "city_id": hayward.pk, "base_inventory_id": plan.base_inventory_id},
+        )
         assert r.status_code in (403, 422), (user, r.status_code)
     assert snap() == before
 

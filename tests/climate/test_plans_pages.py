@@ -108,7 +108,9 @@ def test_create_page_refuses_missing_base_inventory(client_for, coordinator, hay
     assert r.status_code == 422 and "base" in r.content.decode().lower()
     assert not ActionPlan.objects.exists()
     inv = computed_inventory(coordinator, hayward, 2022, {"I": 100.0})
-    r = c.post("/climate/plans/new/", {"name": "P", "city_id": hayward.pk, "base_inventory_id": inv.pk, "end_year": "2050"})
+    r = c.post(
+        "/climate/plans/new/", {"name": "P", "city_id": hayward.pk, "base_inventory_id": inv.pk, "end_year": "2050"}
+    )
     assert r.status_code == 302
     assert ActionPlan.objects.get().base_inventory_id == inv.pk
 

@@ -149,7 +149,9 @@ def test_target_year_outside_projection(coordinator, hayward, base, flat):
 def test_bad_driver_series_refused(coordinator, hayward, flat, series, needle):
     before = snap()
     with pytest.raises(ValidationError) as exc:
-        plan_services.driver_set_save(actor=coordinator, city=hayward, series=series, expected_version=1, base_year=2022)
+        plan_services.driver_set_save(
+            actor=coordinator, city=hayward, series=series, expected_version=1, base_year=2022
+        )
     assert needle in " ".join(exc.value.message_dict["series"])
     assert snap() == before
 
@@ -169,7 +171,7 @@ def test_every_engine_code_has_a_sentence():
         with translation.override(lang):
             for code, params in ERROR_CODES.items():
                 err = plan_services.engine_error(PathwayError(code, **{p: "P" for p in params}))
-                (field, msgs), = err.message_dict.items()
+                ((field, msgs),) = err.message_dict.items()
                 assert msgs[0] and "%(" not in msgs[0], code
                 if lang == "zh-hans":
                     assert any("\u4e00" <= c <= "\u9fff" for c in msgs[0]), code

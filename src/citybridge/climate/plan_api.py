@@ -2,7 +2,6 @@
 with the stored pathway summary, update with version, copy, publish), plan measures, the measures catalogue,
 drivers per city, progress."""
 
-
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -224,7 +223,9 @@ def plan_progress(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 
 
 @router.get("/plans/{id:pk}/pathway")
-def plan_pathway(request: HttpRequest, pk: int, method: Literal["proportional", "sequential", "shapley"] = "shapley") -> dict:
+def plan_pathway(
+    request: HttpRequest, pk: int, method: Literal["proportional", "sequential", "shapley"] = "shapley"
+) -> dict:
     """The pathway recomputed now with the attribution asked for, plus MACC and LMDI rows."""
     plan = plan_selectors.plan_get(user=request.auth, pk=pk)
     measures = plan_selectors.plan_measures(plan)

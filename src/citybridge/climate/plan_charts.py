@@ -76,7 +76,8 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
     if target:
         series += [{"year": y, "value": v, "series": _("Target path")} for y, v in zip(years, target["path"],
                    strict=True) if v is not None]  # fmt: skip
-        gap_rows = [{"year": y, "gap": g, "plan": p, "path": t}
+        gap_rows = [{"year": y, "gap": g, "plan": p, "path": t, "gap_text": f"{g:,.0f}", "plan_text": f"{p:,.0f}",
+                     "path_text": f"{t:,.0f}"}
                     for y, g, p, t in zip(years, target["gap"], s["plan"], target["path"], strict=True)
                     if g is not None]  # fmt: skip
     wedge_values = [

@@ -157,7 +157,9 @@ def progress_pdf(ctx: dict) -> bytes:
     for r in ctx["rows"]:
         p = r["progress"]
         c.setFont(zh, 10)
-        c.drawString(40, y, f"{_both(lambda p=p: sector_name(p.sector))}: {_both(lambda p=p: status_label(p.status))}"[:120])
+        c.drawString(
+            40, y, f"{_both(lambda p=p: sector_name(p.sector))}: {_both(lambda p=p: status_label(p.status))}"[:120]
+        )
         y -= 13
         for code in ("en", "zh-hans"):
             with translation.override(code):

@@ -35,7 +35,8 @@ def plan_get(*, user: Any, pk: int) -> ActionPlan:
 
 
 def plan_measures(plan: ActionPlan) -> list[PlanMeasure]:
-    return list(plan.measures.select_related("measure"))
+    """The plan's measures with their catalogue rows (without the columns the page never shows)."""
+    return list(plan.measures.select_related("measure").defer("measure__sources", "measure__cost_notes"))
 
 
 def plan_measure_get(*, user: Any, plan: ActionPlan, pk: int) -> PlanMeasure:
@@ -47,6 +48,11 @@ def plan_measure_get(*, user: Any, plan: ActionPlan, pk: int) -> PlanMeasure:
 
 def catalogue_list() -> QuerySet[MeasureTemplate]:
     return MeasureTemplate.objects.order_by("topic", "key")
+
+
+def catalogue_choices() -> list[tuple[int, str, str]]:
+    """(pk, English name, Chinese name) of every catalogue measure, for the "add a measure" menu."""
+    return list(MeasureTemplate.objects.order_by("topic", "key").values_list("pk", "name_en", "name_zh_hans"))
 
 
 def catalogue_get(*, pk: int) -> MeasureTemplate:

@@ -172,11 +172,7 @@ def drivers_of(driver_set: DriverSet | None, city: Any, base_year: int, end_year
 
 def engine_measure(pm: PlanMeasure) -> Measure:
     t = pm.measure
-    costs = (
-        Costs(pm.currency, pm.capital, pm.operating_per_year, pm.savings_per_year)
-        if pm.currency
-        else None
-    )
+    costs = Costs(pm.currency, pm.capital, pm.operating_per_year, pm.savings_per_year) if pm.currency else None
     return Measure(
         key=t.key,
         mechanism=t.mechanism,
@@ -245,8 +241,11 @@ def _run_or_raise(plan: ActionPlan, measures: list[PlanMeasure], field: str | No
 
 
 def _store(plan: ActionPlan, run: Run) -> None:
+    """Store the summary on the plan; the run stays on the instance (``plan.last_run``) so the page that answers the
+    save shows it without running the engine again."""
     ActionPlan.objects.filter(pk=plan.pk).update(summary=run.summary, drivers_label=run.drivers_label)
     plan.summary, plan.drivers_label = run.summary, run.drivers_label
+    plan.last_run = run
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -323,8 +322,9 @@ def _check_target_year(run: Run) -> None:
     first, last = int(run.bau.years[0]), int(run.bau.years[-1])
     if not first <= run.target.target_year <= last:
         raise engine_error(
-            PathwayError("target_year_outside_projection", target_year=run.target.target_year, first_year=first,
-                         last_year=last)  # fmt: skip
+            PathwayError(
+                "target_year_outside_projection", target_year=run.target.target_year, first_year=first, last_year=last
+            )  # fmt: skip
         )
 
 

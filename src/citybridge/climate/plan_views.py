@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,7 +68,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
             .select_related("city")
             .first()
         )
-        city = inventory.city if inventory else next((c for c in cities if c.pk == _int(request.POST.get("city_id"))), None)
+        city = (
+            inventory.city
+            if inventory
+            else next((c for c in cities if c.pk == _int(request.POST.get("city_id"))), None)
+        )
         try:
             if city is None:
                 raise ValidationError({"city_id": [_("Select a valid choice.")]})
@@ -92,17 +97,26 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 
 def _page_context(request: HttpRequest, plan, errors: list[str] | None = None) -> dict:  # noqa: ANN001
+    """After a save the service's run (Shapley wedges) is shown as is; a plain view runs the engine live
+    (proportional wedges). The method shown is named on the page."""
     measures = plan_selectors.plan_measures(plan)
     ctx = {"plan": plan, "measures": measures, "errors": errors or []}
     try:
-        run = plan_selectors.plan_run(plan, measures)
+        run = getattr(plan, "last_run", None) or plan_selectors.plan_run(plan, measures)
         ctx.update(plan_context(plan, measures, run))
     except PathwayError as exc:
         ctx["errors"] = ctx["errors"] + _errors(plan_services.engine_error(exc))
     ctx["can_edit"] = plan.status == PlanStatus.DRAFT and request.user.has_perm("climate.change_plan", plan)
     ctx["can_copy"] = request.user.has_perm("climate.change_plan", plan.city)
     used = {pm.measure_id for pm in measures}
-    ctx["catalogue"] = [m for m in plan_selectors.catalogue_list() if m.pk not in used] if ctx["can_edit"] else []
+    zh = translation.get_language().startswith("zh")
+    ctx["catalogue"] = (
+        [(pk, (zh and name_zh) or name_en) for pk, name_en, name_zh in plan_selectors.catalogue_choices()
+         if pk not in used]
+        if ctx["can_edit"]
+        else []
+    )  # fmt: skip
+    ctx["measure_url"] = reverse("climate:plans") + f"{plan.pk}/measures/"
     ctx["stored_method"] = plan.summary.get("wedge_method", "")
     return ctx
 
@@ -135,7 +149,6 @@ def plan_measure_add(request: HttpRequest, pk: int) -> HttpResponse:
         plan_services.plan_measure_save(actor=request.user, plan=plan, template=template, data={})
     except ValidationError as exc:
         return _body(request, plan, _errors(exc), 422)
-    plan.refresh_from_db()
     return _body(request, plan, [])
 
 
@@ -162,10 +175,11 @@ def plan_measure_edit(request: HttpRequest, pk: int, measure_id: int) -> HttpRes
             expected_version=_int(request.POST.get("version")),
         )  # fmt: skip
     except StaleEdit:
-        return _body(request, plan, [_("Someone else changed this measure meanwhile; the page now shows their values.")], 409)
+        return _body(
+            request, plan, [_("Someone else changed this measure meanwhile; the page now shows their values.")], 409
+        )
     except ValidationError as exc:
         return _body(request, plan, _errors(exc), 422)
-    plan.refresh_from_db()
     return _body(request, plan, [])
 
 
@@ -178,7 +192,6 @@ def plan_measure_delete(request: HttpRequest, pk: int, measure_id: int) -> HttpR
         plan_services.plan_measure_delete(actor=request.user, plan_measure=pm)
     except ValidationError as exc:
         return _body(request, plan, _errors(exc), 422)
-    plan.refresh_from_db()
     return _body(request, plan, [])
 
 
@@ -188,7 +201,9 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
     try:
         copy = plan_services.plan_copy(
-            actor=request.user, plan=plan, name=request.POST.get("name") or _("%(name)s (variant)") % {"name": plan.name}
+            actor=request.user,
+            plan=plan,
+            name=request.POST.get("name") or _("%(name)s (variant)") % {"name": plan.name},
         )
     except ValidationError as exc:
         return _body(request, plan, _errors(exc), 422)
