@@ -634,41 +634,64 @@ def current_factors(codes: Iterable[str]) -> dict[str, EmissionFactor]:
 
 def recompute_inventory(*, inventory: Inventory, current: dict[str, EmissionFactor] | None = None) -> bool:
     """Recompute every entry with the current version of its factors and the inventory's GWP set, then the totals.
-    A published inventory is frozen: it is left as it is (False). Entries whose result did not change are not
-    written; changed ones are written in bulk, with their history. Returns whether anything changed."""
-    if inventory.is_frozen:
-        return False
-    entries = list(inventory.entries.prefetch_related("factors"))
+    A published inventory is frozen: it is left as it is (False). Returns whether anything changed."""
+    return bool(recompute_inventories_batch([inventory], current=current))
+
+
+def recompute_inventories_batch(
+    inventories: list[Inventory], *, current: dict[str, EmissionFactor] | None = None
+) -> int:
+    """Recompute several inventories with shared reads and writes: their entries and factors in two queries, the
+    changed entries in one prepared UPDATE and one history insert, then each inventory's totals. Frozen
+    (published or reported) inventories are skipped. Returns how many inventories changed."""
+    live = [inv for inv in inventories if not inv.is_frozen]
+    if not live:
+        return 0
+    by_inventory: dict[int, list[InventoryEntry]] = {inv.pk: [] for inv in live}
+    for entry in InventoryEntry.objects.filter(inventory_id__in=list(by_inventory)).prefetch_related("factors"):
+        by_inventory[entry.inventory_id].append(entry)
     if current is None:
-        current = current_factors(f.code for e in entries for f in e.factors.all())
-    before = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
+        current = current_factors(f.code for es in by_inventory.values() for e in es for f in e.factors.all())
     changed_entries: list[InventoryEntry] = []
     relinks: dict[int, list[EmissionFactor]] = {}
-    for entry in entries:
-        old_factors = list(entry.factors.all())
-        library = [current.get(f.code, f) for f in old_factors]
-        clean = CleanEntry(
-            gpc_ref=entry.gpc_ref,
-            notation_key=entry.notation_key,
-            explanation=entry.explanation,
-            included_in=entry.included_in,
-            activity_value=entry.activity_value,
-            activity_unit=entry.activity_unit,
-            library=library,
-            own_factors=entry.own_factors,
-            reported=entry.reported,
-            data_quality=entry.data_quality,
-            source=entry.source,
-            fuel_properties=entry.fuel_properties,
-        )
-        result = compute.entry_result(inventory, clean)
-        if (entry.by_gas, entry.co2e, entry.factor_versions) == (result.by_gas, result.co2e, result.factor_versions):
-            continue
-        entry.by_gas, entry.co2e = result.by_gas, result.co2e
-        entry.factor_versions, entry.conversion = result.factor_versions, result.conversion
-        changed_entries.append(entry)
-        if [f.pk for f in library] != [f.pk for f in old_factors]:
-            relinks[entry.pk] = library
+    changed_inventories = 0
+    for inventory in live:
+        entries = by_inventory[inventory.pk]
+        before = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
+        changed_here = False
+        for entry in entries:
+            old_factors = list(entry.factors.all())
+            library = [current.get(f.code, f) for f in old_factors]
+            clean = CleanEntry(
+                gpc_ref=entry.gpc_ref,
+                notation_key=entry.notation_key,
+                explanation=entry.explanation,
+                included_in=entry.included_in,
+                activity_value=entry.activity_value,
+                activity_unit=entry.activity_unit,
+                library=library,
+                own_factors=entry.own_factors,
+                reported=entry.reported,
+                data_quality=entry.data_quality,
+                source=entry.source,
+                fuel_properties=entry.fuel_properties,
+            )
+            result = compute.entry_result(inventory, clean)
+            if (entry.by_gas, entry.co2e, entry.factor_versions) == (
+                result.by_gas,
+                result.co2e,
+                result.factor_versions,
+            ):
+                continue
+            entry.by_gas, entry.co2e = result.by_gas, result.co2e
+            entry.factor_versions, entry.conversion = result.factor_versions, result.conversion
+            changed_entries.append(entry)
+            changed_here = True
+            if [f.pk for f in library] != [f.pk for f in old_factors]:
+                relinks[entry.pk] = library
+        compute.store_totals(inventory, entries)
+        after = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
+        changed_inventories += changed_here or before != after
     if changed_entries:
         _write_results(changed_entries)
     if relinks:
@@ -677,12 +700,7 @@ def recompute_inventory(*, inventory: Inventory, current: dict[str, EmissionFact
         through.objects.bulk_create(
             [through(inventoryentry_id=pk, emissionfactor_id=f.pk) for pk, fs in relinks.items() for f in fs]
         )
-    compute.store_totals(inventory, entries)
-    return bool(changed_entries) or before != (
-        inventory.total_basic,
-        inventory.total_basic_plus,
-        inventory.total_territorial,
-    )
+    return changed_inventories
 
 
 # --------------------------------------------------------------------------- recompute runs
@@ -776,9 +794,9 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
     try:
         for start in range(0, len(ids), batch):
             with transaction.atomic():
-                for inventory in Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update():
-                    changed += recompute_inventory(inventory=inventory, current=current)
-                    done += 1
+                chunk = list(Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update())
+                changed += recompute_inventories_batch(chunk, current=current)
+                done += len(chunk)
             lease.renew(done, changed)
     except LeaseLost:
         logger.warning("recompute run %s: lease lost; abandoned", run_id)
