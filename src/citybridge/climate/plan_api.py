@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -58,7 +59,7 @@ class PlanPatch(Strict):
 
 
 class CopyIn(Strict):
-    name: str = Field(..., max_length=200)
+    name: str = Field("", max_length=200, description="the variant's name (default: the plan's, marked variant)")
 
 
 class VersionIn(Strict):
@@ -134,7 +135,7 @@ class DriversOut(Schema):
 
 
 class DriversIn(Strict):
-    series: dict[Literal["population", "gdp", "energy_intensity", "grid_factor"], dict[str, float]]
+    series: dict[Literal["population", "gdp", "energy_intensity", "grid_factor"], dict[str, float]] = {}
     version: Version | None = None
 
 
@@ -196,7 +197,8 @@ def update_plan(request: HttpRequest, pk: int, payload: PlanPatch, response: Htt
 @router.post("/plans/{id:pk}/copy", response={201: PlanOut})
 def copy_plan(request: HttpRequest, pk: int, payload: CopyIn) -> Status[ActionPlan]:
     plan = plan_selectors.plan_get(user=request.auth, pk=pk)
-    return Status(201, plan_services.plan_copy(actor=request.auth, plan=plan, name=payload.name))
+    name = payload.name or _("%(name)s (variant)") % {"name": plan.name}
+    return Status(201, plan_services.plan_copy(actor=request.auth, plan=plan, name=name))
 
 
 @router.post("/plans/{id:pk}/publish", response=PlanOut)
