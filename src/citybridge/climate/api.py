@@ -491,3 +491,7 @@ def get_target(request: HttpRequest, pk: int, response: HttpResponse) -> Target:
     target = selectors.target_get(user=request.auth, pk=pk)
     etag(response, target)
     return target
+
+from .plan_api import router as plan_router  # noqa: E402  (issue #12: action plans, /api/v1/climate/plans …)
+
+router.add_router("", plan_router)

@@ -47,3 +47,5 @@ rules.add_perm("climate.import_cdp", is_program_staff)
 rules.add_perm("climate.change_target", is_program_staff | coordinates_city)
 # pages offering the "new" buttons
 rules.add_perm("climate.create_anything", is_program_staff | is_coordinator)
+# action plans (issue #12; obj: the city when creating, the plan otherwise)
+rules.add_perm("climate.change_plan", is_program_staff | coordinates_city)

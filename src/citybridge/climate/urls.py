@@ -26,3 +26,20 @@ urlpatterns = [
     path("targets/<id:pk>/", views.target_detail, name="target"),
     path("targets/<id:pk>/edit/", views.target_form, name="target-edit"),
 ]
+
+from . import plan_views  # noqa: E402  (issue #12: action plans)
+
+urlpatterns += [
+    path("plans/", plan_views.plan_list, name="plans"),
+    path("plans/new/", plan_views.plan_create, name="plan-new"),
+    path("plans/compare/", plan_views.plan_compare, name="plan-compare"),
+    path("plans/<id:pk>/", plan_views.plan_detail, name="plan"),
+    path("plans/<id:pk>/measures/add/", plan_views.plan_measure_add, name="plan-measure-add"),
+    path("plans/<id:pk>/measures/<id:measure_id>/", plan_views.plan_measure_edit, name="plan-measure"),
+    path("plans/<id:pk>/measures/<id:measure_id>/delete/", plan_views.plan_measure_delete, name="plan-measure-delete"),
+    path("plans/<id:pk>/copy/", plan_views.plan_copy, name="plan-copy"),
+    path("plans/<id:pk>/publish/", plan_views.plan_publish, name="plan-publish"),
+    path("plans/<id:pk>/progress/", plan_views.plan_progress, name="plan-progress"),
+    path("plans/<id:pk>/progress.xlsx", plan_views.plan_progress_xlsx, name="plan-progress-xlsx"),
+    path("plans/<id:pk>/progress.pdf", plan_views.plan_progress_pdf, name="plan-progress-pdf"),
+]

@@ -1,0 +1,265 @@
+"""Pages of action plans (issue #12): list, new plan, the plan page (htmx: a parameter change saves and swaps the
+results), variants and comparison, progress with its XLSX and PDF report.
+
+Objects come from the scoped selectors first (404 outside the user's scope); permission to act is checked by the
+service (403); each view calls one service or selector and renders."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from citybridge.cities.models import City
+from citybridge.core.concurrency import StaleEdit
+from citybridge.core.files import XLSX, file_response
+from citybridge.core.views import paginate
+
+from . import plan_exports, plan_selectors, plan_services
+from .models import Target
+from .pathways import PathwayError
+from .plan_charts import plan_context, sector_name
+from .plan_models import PlanStatus
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{k}: {m}" if k != "__all__" else str(m) for k, v in exc.message_dict.items() for m in v]
+    return list(exc.messages)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") if request.GET.get("status") in PlanStatus.values else ""
+    qs = plan_selectors.plan_list(user=request.user, status=status)
+    return render(
+        request,
+        "climate/plans/list.html",
+        {**paginate(request, qs), "status": status, "can_create": request.user.has_perm("climate.create_anything")},
+    )
+
+
+def _creatable_cities(user) -> list[City]:  # noqa: ANN001
+    if user.is_program_staff:
+        return list(City.objects.filter(climate_inventories__isnull=False).distinct().order_by("name_en")[:500])
+    return list(City.objects.filter(pk__in=user.scoped_city_ids()).order_by("name_en"))
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("climate.create_anything"):
+        raise PermissionDenied
+    cities = _creatable_cities(request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        inventory = (
+            plan_selectors.base_inventory_choices(user=request.user, city=None)
+            .filter(city__in=cities, pk=_int(request.POST.get("base_inventory_id")) or 0)
+            .select_related("city")
+            .first()
+        )
+        city = (
+            inventory.city
+            if inventory
+            else next((c for c in cities if c.pk == _int(request.POST.get("city_id"))), None)
+        )
+        try:
+            if city is None:
+                raise ValidationError({"city_id": [_("Select a valid choice.")]})
+            target = Target.objects.visible_to(request.user).filter(
+                city=city, pk=_int(request.POST.get("target_id")) or 0
+            ).first()  # fmt: skip
+            plan = plan_services.plan_create(
+                actor=request.user, city=city, name=request.POST.get("name", ""), base_inventory=inventory,
+                target=target, end_year=request.POST.get("end_year") or 2060,
+            )  # fmt: skip
+            return redirect("climate:plan", pk=plan.pk)
+        except ValidationError as exc:
+            errors = _errors(exc)
+    inventories = [(c, list(plan_selectors.base_inventory_choices(user=request.user, city=c)[:20])) for c in cities]
+    targets = list(Target.objects.visible_to(request.user).filter(city__in=cities))
+    return render(
+        request,
+        "climate/plans/new.html",
+        {"cities": inventories, "targets": targets, "errors": errors, "data": request.POST},
+        status=422 if errors else 200,
+    )
+
+
+def _page_context(request: HttpRequest, plan, errors: list[str] | None = None) -> dict:  # noqa: ANN001
+    """After a save the service's run (Shapley wedges) is shown as is; a plain view runs the engine live
+    (proportional wedges). The method shown is named on the page."""
+    measures = plan_selectors.plan_measures(plan)
+    ctx = {"plan": plan, "measures": measures, "errors": errors or []}
+    try:
+        run = getattr(plan, "last_run", None) or plan_selectors.plan_run(plan, measures)
+        ctx.update(plan_context(plan, measures, run))
+    except PathwayError as exc:
+        ctx["errors"] = ctx["errors"] + _errors(plan_services.engine_error(exc))
+    ctx["can_edit"] = plan.status == PlanStatus.DRAFT and request.user.has_perm("climate.change_plan", plan)
+    ctx["can_copy"] = request.user.has_perm("climate.change_plan", plan.city)
+    used = {pm.measure_id for pm in measures}
+    zh = translation.get_language().startswith("zh")
+    ctx["catalogue"] = (
+        [(pk, (zh and name_zh) or name_en) for pk, name_en, name_zh in plan_selectors.catalogue_choices()
+         if pk not in used]
+        if ctx["can_edit"]
+        else []
+    )  # fmt: skip
+    ctx["measure_url"] = reverse("climate:plans") + f"{plan.pk}/measures/"
+    ctx["stored_method"] = plan.summary.get("wedge_method", "")
+    return ctx
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    return render(request, "climate/plans/detail.html", _page_context(request, plan))
+
+
+def _body(request: HttpRequest, plan, errors: list[str], status: int = 200) -> HttpResponse:  # noqa: ANN001
+    """After a change: the htmx request gets the page body (measures and results); a plain form post is
+    redirected back to the page (or shown with its errors)."""
+    ctx = _page_context(request, plan, errors)
+    if request.headers.get("HX-Request"):
+        return render(request, "climate/plans/_body.html", ctx, status=status)
+    if errors:
+        return render(request, "climate/plans/detail.html", ctx, status=status)
+    return redirect("climate:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    template = plan_selectors.catalogue_list().filter(pk=_int(request.POST.get("measure_id")) or 0).first()
+    try:
+        if template is None:
+            raise ValidationError({"measure_id": [_("Select a valid choice.")]})
+        plan_services.plan_measure_save(actor=request.user, plan=plan, template=template, data={})
+    except ValidationError as exc:
+        return _body(request, plan, _errors(exc), 422)
+    return _body(request, plan, [])
+
+
+MEASURE_INPUTS = ("share", "start_year", "full_year", "shape", "mwh_per_year", "currency", "capital",
+                  "operating_per_year", "savings_per_year")  # fmt: skip
+
+
+@login_required
+@require_POST
+def plan_measure_edit(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+    """A parameter change (htmx on change): save through the service, answer the refreshed body. The share is
+    entered in per cent."""
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    pm = plan_selectors.plan_measure_get(user=request.user, plan=plan, pk=measure_id)
+    data = {k: request.POST[k] for k in MEASURE_INPUTS if k in request.POST}
+    if "share" in data:
+        try:
+            data["share"] = float(data["share"]) / 100.0
+        except (TypeError, ValueError):
+            pass
+    try:
+        plan_services.plan_measure_save(
+            actor=request.user, plan=plan, template=pm.measure, data=data, plan_measure=pm,
+            expected_version=_int(request.POST.get("version")),
+        )  # fmt: skip
+    except StaleEdit:
+        return _body(
+            request, plan, [_("Someone else changed this measure meanwhile; the page now shows their values.")], 409
+        )
+    except ValidationError as exc:
+        return _body(request, plan, _errors(exc), 422)
+    return _body(request, plan, [])
+
+
+@login_required
+@require_POST
+def plan_measure_delete(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    pm = plan_selectors.plan_measure_get(user=request.user, plan=plan, pk=measure_id)
+    try:
+        plan_services.plan_measure_delete(actor=request.user, plan_measure=pm)
+    except ValidationError as exc:
+        return _body(request, plan, _errors(exc), 422)
+    return _body(request, plan, [])
+
+
+@login_required
+@require_POST
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    try:
+        copy = plan_services.plan_copy(
+            actor=request.user,
+            plan=plan,
+            name=request.POST.get("name") or _("%(name)s (variant)") % {"name": plan.name},
+        )
+    except ValidationError as exc:
+        return _body(request, plan, _errors(exc), 422)
+    return redirect(reverse("climate:plan-compare") + f"?a={plan.pk}&b={copy.pk}")
+
+
+@login_required
+@require_POST
+def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    try:
+        plan_services.plan_publish(actor=request.user, plan=plan, expected_version=_int(request.POST.get("version")))
+    except ValidationError as exc:
+        return _body(request, plan, _errors(exc), 409 if isinstance(exc, StaleEdit) else 422)
+    return redirect("climate:plan", pk=plan.pk)
+
+
+@login_required
+def plan_compare(request: HttpRequest) -> HttpResponse:
+    """Two plans side by side (each must be visible to the user: 404 otherwise)."""
+    sides = []
+    for i, key in enumerate(("a", "b"), start=1):
+        plan = plan_selectors.plan_get(user=request.user, pk=_int(request.GET.get(key)) or 0)
+        measures = plan_selectors.plan_measures(plan)
+        try:
+            ctx = plan_context(plan, measures, plan_selectors.plan_run(plan, measures))
+        except PathwayError as exc:
+            ctx = {"errors": _errors(plan_services.engine_error(exc))}
+        sides.append({"plan": plan, "measures": measures, "chart_id": f"chart-cmp-{i}", **ctx})
+    return render(request, "climate/plans/compare.html", {"sides": sides})
+
+
+def _progress(request: HttpRequest, pk: int) -> dict:
+    plan = plan_selectors.plan_get(user=request.user, pk=pk)
+    measures = plan_selectors.plan_measures(plan)
+    run = plan_selectors.plan_run(plan, measures)
+    ctx = plan_context(plan, measures, run)
+    rows = plan_exports.progress_rows(plan_selectors.plan_progress(plan, run))
+    actuals = plan_selectors.actuals_of(plan)
+    return {"plan": plan, "measures": measures, "rows": rows, "actuals": actuals, **ctx,
+            "progress_spec": plan_exports.progress_spec(ctx, actuals)}  # fmt: skip
+
+
+@login_required
+def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = _progress(request, pk)
+    return render(request, "climate/plans/progress.html", {**ctx, "sector_name": sector_name})
+
+
+@login_required
+def plan_progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = _progress(request, pk)
+    return file_response(plan_exports.progress_xlsx(ctx), f"plan-{ctx['plan'].pk}-progress.xlsx", XLSX)
+
+
+@login_required
+def plan_progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    ctx = _progress(request, pk)
+    return file_response(plan_exports.progress_pdf(ctx), f"plan-{ctx['plan'].pk}-progress.pdf", "application/pdf")
