@@ -36,6 +36,7 @@ KINDS = [
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?cities/", None),
+    (r"^(api/v1/)?climate/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -122,6 +123,7 @@ BODIES = {
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
     "certificates/<id:pk>/revoke": {"reason": "Test"},
+    "inventories/<id:pk>/review-requests": {"expert_id": 1},
     "officials/<id:pk>/external-training": {
         "provider": "P",
         "title": "T",
@@ -134,7 +136,7 @@ BODIES = {
 
 
 def _ask(client, method, url, api, route=""):
-    if api and route.endswith("/roster") and method == "post":
+    if api and route.endswith(("/roster", "/import")) and method == "post":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return client.post(url, {"file": SimpleUploadedFile("r.xlsx", b"PK", content_type="application/zip")})

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -17,6 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
         items += [
             (_("Government Training"), reverse("academy:index")),
             (_("Climate collaborative"), reverse("cities:index")),
+            (pgettext_lazy("navigation", "Climate"), reverse("climate:inventories")),
             (_("Organisations"), reverse("organisation-list")),
             (_("People"), reverse("person-list")),
         ]

@@ -1,0 +1,117 @@
+"""Exports: the GPC reporting table (XLSX) and a CDP-style summary; every cell through core.files (safe_cell)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from citybridge.core.files import append, xlsx_bytes
+
+from . import gpc
+from .labels import sector_label, subsector_label
+from .models import Inventory, InventoryEntry, NotationKey, Status
+
+
+def _bold(ws) -> None:  # noqa: ANN001
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+
+
+def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes:
+    """One row per GPC line (all 53, in GPC order): scope, whether BASIC / BASIC+ count it, notation key, emissions
+    by gas and t CO2e, data quality, source; then the totals with the rule each follows."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("GPC reporting table")[:31]
+    by_ref = {e.gpc_ref: e for e in entries}
+    gases = sorted({g for e in entries for g in e.by_gas})
+    append(
+        ws,
+        [
+            _("GPC reference number"),
+            _("Sector"),
+            _("Sub-sector"),
+            _("Scope"),
+            "BASIC",
+            "BASIC+",
+            _("notation key"),
+            _("explanation"),
+        ]
+        + [_("t %(gas)s") % {"gas": g} for g in gases]
+        + [_("t CO2e"), _("data quality"), _("data source")],
+    )
+    _bold(ws)
+    for line in gpc.gpc_lines():
+        e = by_ref.get(line.ref)
+        append(
+            ws,
+            [
+                line.ref,
+                sector_label(line.ref.split(".")[0]),
+                subsector_label(line),
+                line.scope,
+                _("yes") if line.basic else "",
+                _("yes") if line.basic_plus else "",
+                e.notation_key if e else "",
+                e.explanation if e else "",
+            ]
+            + [(e.by_gas.get(g) if e else None) for g in gases]
+            + [
+                e.co2e if e and not e.notation_key else None,
+                e.get_data_quality_display() if e else "",
+                e.source if e else "",
+            ],
+        )
+    ws2 = wb.create_sheet(_("Totals")[:31])
+    append(ws2, [_("Total"), _("t CO2e")])
+    _bold(ws2)
+    for label, value in (
+        ("BASIC", inventory.total_basic),
+        ("BASIC+", inventory.total_basic_plus),
+        (_("Territorial scope 1"), inventory.total_territorial),
+    ):
+        append(ws2, [label, value])
+    append(ws2, [])
+    append(ws2, [_("City"), inventory.city.display_name()])
+    append(ws2, [_("year"), inventory.year])
+    append(ws2, [_("GWP set"), inventory.gwp_set])
+    append(ws2, [_("revision"), inventory.revision])
+    append(ws2, [_("status"), str(dict(Status.choices).get(inventory.status, inventory.status))])
+    append(ws2, [_("Source of the GPC table"), gpc.GPC_CITATION])
+    return xlsx_bytes(wb)
+
+
+def cdp_summary_xlsx(inventory: Inventory) -> bytes:
+    """The figures CDP's city questionnaire asks for: scope 1, 2, 3 and the BASIC / BASIC+ totals, in t CO2e."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("CDP-style summary")[:31]
+    totals = inventory.totals or {}
+    scope = totals.get("by_scope") or {}
+    append(ws, [_("Figure"), _("t CO2e")])
+    _bold(ws)
+    for label, value in (
+        (_("TOTAL Scope 1 Emissions"), scope.get("1")),
+        (_("TOTAL Scope 2 Emissions"), scope.get("2")),
+        (_("TOTAL Scope 3 Emissions"), scope.get("3")),
+        (_("TOTAL BASIC Emissions (GPC)"), inventory.total_basic),
+        (_("TOTAL BASIC+ Emissions (GPC)"), inventory.total_basic_plus),
+    ):
+        append(ws, [label, value])
+    append(ws, [])
+    append(ws, [_("City"), inventory.city.display_name()])
+    append(ws, [_("Accounting year"), inventory.year])
+    append(ws, [_("Primary protocol"), "GPC"])
+    append(ws, [_("GWP set"), inventory.gwp_set])
+    append(
+        ws,
+        [
+            _("Notation keys used"),
+            ", ".join(sorted({e.notation_key for e in inventory.entries.all() if e.notation_key})),
+        ],
+    )
+    return xlsx_bytes(wb)
+
+
+__all__ = ["NotationKey", "cdp_summary_xlsx", "gpc_table_xlsx"]

@@ -1,0 +1,63 @@
+"""GPC sector and sub-sector names in the user's language (the engine's table keeps the GPC's English)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from . import gpc
+
+SECTORS = {
+    "I": _("Stationary energy"),
+    "II": pgettext_lazy("GPC sector", "Transportation"),
+    "III": pgettext_lazy("GPC sector", "Waste"),
+    "IV": _("Industrial processes and product use (IPPU)"),
+    "V": _("Agriculture, forestry and other land use (AFOLU)"),
+    "VI": _("Other scope 3"),
+}
+
+SUBSECTORS = {
+    "Residential buildings": _("Residential buildings"),
+    "Commercial and institutional buildings and facilities": _("Commercial and institutional buildings and facilities"),
+    "Manufacturing industries and construction": _("Manufacturing industries and construction"),
+    "Energy industries": _("Energy industries"),
+    "Agriculture, forestry and fishing activities": _("Agriculture, forestry and fishing activities"),
+    "Non-specified sources": _("Non-specified sources"),
+    "Fugitive emissions from mining, processing, storage, and transportation of coal": _(
+        "Fugitive emissions from mining, processing, storage and transportation of coal"
+    ),
+    "Fugitive emissions from oil and natural gas systems": _("Fugitive emissions from oil and natural gas systems"),
+    "On-road transportation": _("On-road transportation"),
+    "Railways": _("Railways"),
+    "Waterborne navigation": _("Waterborne navigation"),
+    "Aviation": _("Aviation"),
+    "Off-road transportation": _("Off-road transportation"),
+    "Solid waste disposal": _("Solid waste disposal"),
+    "Biological treatment of waste": _("Biological treatment of waste"),
+    "Incineration and open burning": _("Incineration and open burning"),
+    "Wastewater treatment and discharge": _("Wastewater treatment and discharge"),
+    "Emissions from industrial processes occurring within the city boundary": _("Industrial processes"),
+    "Emissions from product use occurring within the city boundary": _("Product use"),
+    "Emissions from livestock within the city boundary": _("Livestock"),
+    "Emissions from land within the city boundary": _("Land"),
+    "Emissions from aggregate sources and non-CO2 emission sources on land within the city boundary": _(
+        "Aggregate sources and non-CO2 emission sources on land"
+    ),
+    "Other Scope 3": _("Other scope 3"),
+}
+
+
+def sector_label(prefix: str) -> str:
+    return str(SECTORS.get(prefix, prefix))
+
+
+def subsector_label(line: gpc.GpcLine) -> str:
+    return str(SUBSECTORS.get(line.subsector, line.subsector))
+
+
+def line_label(ref: str) -> str:
+    try:
+        line = gpc.gpc_line(ref)
+    except KeyError:
+        return ref
+    return f"{line.ref} {subsector_label(line)}"

@@ -1,0 +1,229 @@
+"""Reads for the climate screens and API, scoped by ``visible_to(user)``; ``<entity>_get`` raises Http404 for an
+object that is missing or outside the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from citybridge.cities.models import City, IndicatorValue
+
+from . import compute, gpc
+from .models import EmissionFactor, Inventory, InventoryEntry, Origin, RecomputeRun, Status, Target
+
+
+def _get(queryset: QuerySet, pk: Any) -> Any:
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+# --------------------------------------------------------------------------- factors
+
+
+def factor_list(*, user, q: str = "", gas: str = "", current_only: bool = True) -> QuerySet[EmissionFactor]:  # noqa: ANN001
+    qs = EmissionFactor.objects.visible_to(user).select_related("city")
+    if current_only:
+        qs = qs.current()
+    if gas:
+        qs = qs.filter(gas=gas)
+    if q:
+        qs = qs.filter(
+            Q(code__icontains=q) | Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q) | Q(region__icontains=q)
+        )
+    return qs.order_by("code", "gas", "id")
+
+
+def factor_get(*, user, pk: Any) -> EmissionFactor:  # noqa: ANN001
+    return _get(EmissionFactor.objects.visible_to(user).select_related("city", "superseded_by"), pk)
+
+
+def factor_versions(*, factor: EmissionFactor) -> list[EmissionFactor]:
+    return list(EmissionFactor.objects.filter(code=factor.code).order_by("-id"))
+
+
+def factor_inventories(*, user, factor: EmissionFactor) -> QuerySet[Inventory]:  # noqa: ANN001
+    """The inventories (visible to the user) with an entry computed with any version of this factor."""
+    codes = EmissionFactor.objects.filter(code=factor.code).values("pk")
+    ids = InventoryEntry.objects.filter(factors__in=codes).values("inventory_id")
+    return Inventory.objects.visible_to(user).filter(pk__in=ids).select_related("city").order_by("-year", "id")
+
+
+# --------------------------------------------------------------------------- inventories
+
+
+def inventory_list(
+    *, user: Any, city_id: int | None = None, year: int | None = None, status: str = ""
+) -> QuerySet[Inventory]:  # noqa: ANN001
+    qs = Inventory.objects.visible_to(user).select_related("city").defer("totals")
+    if city_id:
+        qs = qs.filter(city_id=city_id)
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-year", "city_id", "-revision", "-id")
+
+
+def inventory_get(*, user, pk: Any) -> Inventory:  # noqa: ANN001
+    return _get(Inventory.objects.visible_to(user).select_related("city", "previous"), pk)
+
+
+def entry_list(*, inventory: Inventory) -> list[InventoryEntry]:
+    entries = list(
+        inventory.entries.prefetch_related(
+            Prefetch(
+                "factors",
+                queryset=EmissionFactor.objects.only(
+                    "id", "code", "gas", "version", "name_en", "name_zh_hans", "value", "unit", "activity_unit"
+                ),
+            )
+        )
+    )
+    entries.sort(key=lambda e: gpc.ref_sort_key(e.gpc_ref))
+    return entries
+
+
+def entry_get(*, user, inventory: Inventory, pk: Any) -> InventoryEntry:  # noqa: ANN001
+    return _get(inventory.entries.all(), pk)
+
+
+@dataclass
+class Line:
+    """A GPC line on the inventory page: its reference data and the entry for it (if any)."""
+
+    line: gpc.GpcLine
+    entry: InventoryEntry | None
+    required: bool
+
+
+@dataclass
+class InventoryPage:
+    inventory: Inventory
+    lines: list[Line]
+    entries: list[InventoryEntry]
+    missing: list[gpc.GpcLine]
+    series: list[dict] = field(default_factory=list)
+    diff: list[dict] = field(default_factory=list)
+
+
+def inventory_page(*, user, inventory: Inventory) -> InventoryPage:  # noqa: ANN001
+    entries = entry_list(inventory=inventory)
+    by_ref = {e.gpc_ref: e for e in entries}
+    required = set(gpc.refs_for_level(inventory.level))
+    lines = [Line(line, by_ref.get(line.ref), line.ref in required) for line in gpc.gpc_lines()]
+    missing = (
+        [gpc.gpc_line(ref) for ref in compute.missing_lines(inventory, entries)]
+        if inventory.origin == Origin.ENTERED
+        else []
+    )
+    diff = (
+        inventory_diff(previous=inventory.previous, current=inventory, current_entries=entries)
+        if inventory.previous_id
+        else []
+    )
+    return InventoryPage(
+        inventory=inventory,
+        lines=lines,
+        entries=entries,
+        missing=missing,
+        series=city_series(user=user, city=inventory.city),
+        diff=diff,
+    )
+
+
+def inventory_diff(
+    *, previous: Inventory, current: Inventory, current_entries: list[InventoryEntry] | None = None
+) -> list[dict]:
+    """What changed line by line from the previous revision: added, removed, changed (t CO2e or notation key)."""
+    old = {e.gpc_ref: e for e in previous.entries.all()}
+    new = {e.gpc_ref: e for e in (current_entries if current_entries is not None else current.entries.all())}
+    out = []
+    for ref in sorted(set(old) | set(new), key=gpc.ref_sort_key):
+        a, b = old.get(ref), new.get(ref)
+        if (
+            a
+            and b
+            and (a.co2e, a.notation_key, a.activity_value, a.activity_unit)
+            == (b.co2e, b.notation_key, b.activity_value, b.activity_unit)
+        ):
+            continue
+        out.append(
+            {
+                "ref": ref,
+                "change": "added" if a is None else "removed" if b is None else "changed",
+                "before": a.co2e if a else None,
+                "after": b.co2e if b else None,
+                "before_key": a.notation_key if a else "",
+                "after_key": b.notation_key if b else "",
+            }
+        )
+    return out
+
+
+def city_series(*, user, city: City) -> list[dict]:  # noqa: ANN001
+    """The city's inventories over the years (the newest visible revision of each year, BASIC total) and its
+    reference figures: CEADs territorial CO2 (energy and industrial processes, not a GPC inventory) and the CDP 2021
+    reported scope-1 figure."""
+    points: list[dict] = []
+    newest: dict[int, Inventory] = {}
+    for inv in (
+        Inventory.objects.visible_to(user)
+        .filter(city=city)
+        .only("id", "year", "revision", "total_basic", "origin", "city_id", "status")
+    ):
+        if inv.origin != Origin.ENTERED:
+            continue
+        if inv.year not in newest or inv.revision > newest[inv.year].revision:
+            newest[inv.year] = inv
+    for year, inv in sorted(newest.items()):
+        if inv.total_basic is not None:
+            points.append({"year": year, "value": inv.total_basic, "series": "inventory"})
+    for code, year, value in IndicatorValue.objects.filter(
+        city=city, indicator__code__in=["ceads_co2", "cdp_scope1"]
+    ).values_list("indicator__code", "year", "value"):
+        if year is not None:
+            points.append({"year": year, "value": value, "series": "ceads" if code == "ceads_co2" else "cdp"})
+    return points
+
+
+def review_inventories(*, user) -> QuerySet[Inventory]:  # noqa: ANN001
+    return Inventory.objects.filter(
+        review_requests__expert=user, status__in=[Status.SUBMITTED, Status.REVIEWED]
+    ).select_related("city")
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def target_list(*, user, city_id: int | None = None) -> QuerySet[Target]:  # noqa: ANN001
+    qs = Target.objects.visible_to(user).select_related("city")
+    if city_id:
+        qs = qs.filter(city_id=city_id)
+    return qs.order_by("city_id", "target_year", "id")
+
+
+def target_get(*, user, pk: Any) -> Target:  # noqa: ANN001
+    return _get(Target.objects.visible_to(user).select_related("city"), pk)
+
+
+# --------------------------------------------------------------------------- recompute runs
+
+
+def run_get(*, user, pk: Any) -> RecomputeRun:  # noqa: ANN001
+    return _get(RecomputeRun.objects.visible_to(user).select_related("factor"), pk)
+
+
+def runs_for(*, user, factor: EmissionFactor) -> list[RecomputeRun]:  # noqa: ANN001
+    return list(RecomputeRun.objects.visible_to(user).filter(factor__code=factor.code)[:5])
+
+
+def city_choices(*, user) -> QuerySet[City]:  # noqa: ANN001
+    """Cities the user may create inventories and targets for."""
+    if user.is_program_staff:
+        return City.objects.listed().filter(country__in=("US", "CN")).annotate(n=Count("climate_inventories"))
+    return City.objects.filter(pk__in=user.scoped_city_ids())

@@ -1,0 +1,925 @@
+"""Every write of the climate app: factors, inventories and their entries, review requests, targets, recompute runs,
+imports. Keyword-only arguments; validate (all errors at once where it can), check permission with ``require``,
+run in a transaction; history is recorded by django-simple-history (translation.py)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import socket
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from citybridge.core.concurrency import claim_version
+from citybridge.core.services import require
+from citybridge.core.validation import ErrorCollector
+
+from . import compute
+from .models import (
+    RUN_LEASE,
+    RUN_LEASE_RENEW_EVERY,
+    DataQuality,
+    EmissionFactor,
+    Gas,
+    GwpSet,
+    HeatingBasis,
+    Inventory,
+    InventoryEntry,
+    Level,
+    NotationKey,
+    Origin,
+    RecomputeRun,
+    ReviewRequest,
+    RunStatus,
+    Status,
+    Target,
+    TargetKind,
+    Verification,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 5000
+MIN_YEAR, MAX_YEAR = 1990, 2100
+MAX_NUMBER = 1e15
+
+
+# --------------------------------------------------------------------------- small validators
+
+
+def _text(value: Any, field: str, errors: ErrorCollector, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, _("Enter text."))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.add(field, _("This field is required."))
+    elif len(value) > max_length:
+        errors.add(field, _("Ensure this value has at most %(max)s characters.") % {"max": max_length})
+        return value[:max_length]
+    return value
+
+
+def _number(
+    value: Any, field: str, errors: ErrorCollector, *, required: bool = False, minimum: float | None = None
+) -> float | None:
+    if value is None or value == "":
+        if required:
+            errors.add(field, _("This field is required."))
+        return None
+    if isinstance(value, bool):
+        errors.add(field, _("Enter a number."))
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        errors.add(field, _("Enter a number."))
+        return None
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        errors.add(field, _("Enter a number."))
+        return None
+    if minimum is not None and number < minimum:
+        errors.add(field, _("Ensure this value is greater than or equal to %(limit)s.") % {"limit": minimum})
+        return None
+    return number
+
+
+def _year(value: Any, field: str, errors: ErrorCollector, *, required: bool = True) -> int | None:
+    if value is None or value == "":
+        if required:
+            errors.add(field, _("This field is required."))
+        return None
+    if isinstance(value, bool):
+        errors.add(field, _("Enter a whole number."))
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, _("Enter a whole number."))
+        return None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        errors.add(field, _("Enter a year between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+        return None
+    return year
+
+
+def _choice(value: Any, field: str, errors: ErrorCollector, choices: Iterable[str]) -> str:
+    if value is None:
+        value = ""
+    if value not in list(choices):
+        errors.add(field, _("Select a valid choice. That choice is not one of the available choices."))
+        return ""
+    return value
+
+
+# --------------------------------------------------------------------------- factors
+
+
+FACTOR_FIELDS = (
+    "code",
+    "name_en",
+    "name_zh_hans",
+    "gas",
+    "value",
+    "unit",
+    "activity_unit",
+    "region",
+    "year",
+    "heating_basis",
+    "method_note_en",
+    "method_note_zh_hans",
+    "citation",
+    "verification",
+)
+
+
+def _clean_factor(data: dict, *, local: bool) -> dict:
+    errors = ErrorCollector()
+    clean: dict[str, Any] = {}
+    clean["code"] = _text(data.get("code"), "code", errors, required=True, max_length=80)
+    if clean["code"] and not all(c.isalnum() or c in "-_" for c in clean["code"]):
+        errors.add("code", _("Use letters, numbers, hyphens and underscores only."))
+    clean["name_en"] = _text(data.get("name_en"), "name_en", errors, max_length=200)
+    clean["name_zh_hans"] = _text(data.get("name_zh_hans"), "name_zh_hans", errors, max_length=200)
+    if not clean["name_en"] and not clean["name_zh_hans"] and not errors.has("name_en"):
+        errors.add("name_en", _("Give the name in at least one language."))
+    clean["gas"] = _choice(data.get("gas"), "gas", errors, Gas.values)
+    clean["value"] = _number(data.get("value"), "value", errors, required=True, minimum=0)
+    clean["unit"] = _text(data.get("unit"), "unit", errors, required=True, max_length=20)
+    clean["activity_unit"] = _text(data.get("activity_unit"), "activity_unit", errors, required=True, max_length=30)
+    for name in ("unit", "activity_unit"):
+        if clean[name] and not errors.has(name):
+            problem = compute.unit_problem(clean[name], mass=name == "unit")
+            if problem:
+                errors.add(name, problem)
+    clean["region"] = _text(data.get("region"), "region", errors, max_length=100)
+    clean["year"] = _year(data.get("year"), "year", errors, required=False)
+    clean["heating_basis"] = _choice(data.get("heating_basis") or "", "heating_basis", errors, HeatingBasis.values)
+    clean["method_note_en"] = _text(data.get("method_note_en"), "method_note_en", errors)
+    clean["method_note_zh_hans"] = _text(data.get("method_note_zh_hans"), "method_note_zh_hans", errors)
+    clean["citation"] = _text(data.get("citation"), "citation", errors, required=True)
+    default_status = Verification.SINGLE_SOURCE if local else None
+    clean["verification"] = _choice(
+        data.get("verification") or default_status, "verification", errors, Verification.values
+    )
+    errors.raise_if_any()
+    return clean
+
+
+@transaction.atomic
+def factor_add(*, actor, data: dict, city=None) -> EmissionFactor:  # noqa: ANN001
+    """Staff add a library factor; a coordinator adds a local factor for their city (``city``), with its citation."""
+    if city is None:
+        require(actor, "climate.manage_factors")
+    else:
+        require(actor, "climate.add_local_factor", city)
+    clean = _clean_factor(data, local=city is not None)
+    if EmissionFactor.objects.filter(code=clean["code"]).exists():
+        raise ValidationError({"code": _("A factor with this code exists; supersede it instead.")})
+    return EmissionFactor.objects.create(**clean, city=city, created_by=actor)
+
+
+@transaction.atomic
+def factor_supersede(*, actor: Any, factor: EmissionFactor, expected_version: int | None, data: dict) -> EmissionFactor:
+    """A new version of ``factor`` (same code); the old one stays, pointing to it. Entries keep the version they
+    were computed with until they are recomputed (``recompute_run_create``)."""
+    require(actor, "climate.manage_factors" if factor.city_id is None else "climate.add_local_factor", factor.city)
+    claim_version(factor, expected_version)
+    if factor.superseded_by_id is not None:
+        raise ValidationError({"__all__": _("This factor has already been superseded; supersede its newest version.")})
+    merged = {name: getattr(factor, name) for name in FACTOR_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in FACTOR_FIELDS and k != "code"})
+    clean = _clean_factor(merged, local=factor.city_id is not None)
+    new = EmissionFactor.objects.create(**clean, city=factor.city, created_by=actor)
+    factor.superseded_by = new
+    factor.save(update_fields=["superseded_by", "version"])
+    return new
+
+
+# --------------------------------------------------------------------------- inventories
+
+
+def _clean_inventory_fields(data: dict, errors: ErrorCollector) -> dict:
+    clean: dict[str, Any] = {}
+    if "gwp_set" in data:
+        clean["gwp_set"] = _choice(data["gwp_set"], "gwp_set", errors, GwpSet.values)
+    if "level" in data:
+        clean["level"] = _choice(data["level"], "level", errors, Level.values)
+    if "boundary" in data:
+        clean["boundary"] = _text(data["boundary"], "boundary", errors)
+    return clean
+
+
+@transaction.atomic
+def inventory_create(
+    *,
+    actor: Any,
+    city: Any,
+    year: Any,
+    gwp_set: str = GwpSet.AR5,
+    level: str = Level.BASIC,
+    boundary: str = "",  # noqa: ANN001
+) -> Inventory:
+    require(actor, "climate.add_inventory", city)
+    errors = ErrorCollector()
+    year = _year(year, "year", errors)
+    clean = _clean_inventory_fields({"gwp_set": gwp_set, "level": level, "boundary": boundary}, errors)
+    errors.raise_if_any()
+    if Inventory.objects.filter(city=city, year=year).exists():
+        raise ValidationError(
+            {
+                "year": _("This city already has an inventory for %(year)s; open it, or make a new revision.")
+                % {"year": year}
+            }
+        )
+    inventory = Inventory.objects.create(city=city, year=year, created_by=actor, **clean)
+    compute.store_totals(inventory, [])
+    return inventory
+
+
+def _editable(inventory: Inventory) -> None:
+    if inventory.origin != Origin.ENTERED:
+        raise ValidationError({"__all__": _("This inventory was imported as reported; it cannot be edited.")})
+    if inventory.status == Status.PUBLISHED:
+        raise ValidationError(
+            {"__all__": _("This inventory is published and frozen. Make a new revision to correct it.")}
+        )
+    if inventory.status != Status.DRAFT:
+        raise ValidationError({"__all__": _("Only a draft can be changed; this inventory has been submitted.")})
+
+
+@transaction.atomic
+def inventory_update(*, actor, inventory: Inventory, expected_version: int | None, data: dict) -> Inventory:  # noqa: ANN001
+    """Change the GWP set, level or boundary of a draft; entries and totals are recomputed with the new set."""
+    require(actor, "climate.change_inventory", inventory)
+    claim_version(inventory, expected_version)
+    _editable(inventory)
+    errors = ErrorCollector()
+    clean = _clean_inventory_fields(data, errors)
+    errors.raise_if_any()
+    for name, value in clean.items():
+        setattr(inventory, name, value)
+    inventory.save()
+    recompute_inventory(inventory=inventory)
+    return inventory
+
+
+def _transition(inventory: Inventory, expected_version: int | None, source: tuple[str, ...], target: str) -> None:
+    if expected_version is not None:
+        claim_version(inventory, expected_version)
+    else:
+        locked = Inventory.objects.select_for_update().get(pk=inventory.pk)
+        inventory.status = locked.status
+    if inventory.origin != Origin.ENTERED:
+        raise ValidationError({"__all__": _("This inventory was imported as reported; its status cannot change.")})
+    if inventory.status not in source:
+        raise ValidationError(
+            {
+                "status": _("This inventory is %(status)s; that step is not possible now.")
+                % {"status": inventory.get_status_display()}
+            }
+        )
+    inventory.status = target
+    stamp = {Status.SUBMITTED: "submitted_at", Status.REVIEWED: "reviewed_at", Status.PUBLISHED: "published_at"}
+    if target in stamp:
+        setattr(inventory, stamp[target], timezone.now())
+    inventory.save()
+
+
+@transaction.atomic
+def inventory_submit(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+    require(actor, "climate.submit_inventory", inventory)
+    _transition(inventory, expected_version, (Status.DRAFT,), Status.SUBMITTED)
+    return inventory
+
+
+@transaction.atomic
+def inventory_return(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+    """A reviewer (or the city) sends a submitted inventory back to draft for changes."""
+    if not (
+        actor.has_perm("climate.review_inventory", inventory) or actor.has_perm("climate.change_inventory", inventory)
+    ):
+        require(actor, "climate.review_inventory", inventory)
+    _transition(inventory, expected_version, (Status.SUBMITTED, Status.REVIEWED), Status.DRAFT)
+    return inventory
+
+
+@transaction.atomic
+def inventory_review(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+    require(actor, "climate.review_inventory", inventory)
+    _transition(inventory, expected_version, (Status.SUBMITTED,), Status.REVIEWED)
+    return inventory
+
+
+@transaction.atomic
+def inventory_publish(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+    require(actor, "climate.publish_inventory", inventory)
+    _transition(inventory, expected_version, (Status.REVIEWED,), Status.PUBLISHED)
+    return inventory
+
+
+@transaction.atomic
+def inventory_new_version(*, actor, inventory: Inventory) -> Inventory:  # noqa: ANN001
+    """A correction of a published inventory: a new draft revision with the same entries, ``previous`` pointing to
+    the published one (which stays frozen)."""
+    require(actor, "climate.change_inventory", inventory)
+    locked = Inventory.objects.select_for_update().get(pk=inventory.pk)
+    if locked.origin != Origin.ENTERED or locked.status != Status.PUBLISHED:
+        raise ValidationError({"__all__": _("Only a published inventory is corrected by a new revision.")})
+    if Inventory.objects.filter(previous=locked).exists():
+        raise ValidationError({"__all__": _("This inventory already has a newer revision.")})
+    newest = Inventory.objects.filter(city=locked.city, year=locked.year).order_by("-revision").first()
+    new = Inventory.objects.create(
+        city=locked.city,
+        year=locked.year,
+        gwp_set=locked.gwp_set,
+        level=locked.level,
+        boundary=locked.boundary,
+        revision=newest.revision + 1,
+        previous=locked,
+        created_by=actor,
+        totals=locked.totals,
+        total_basic=locked.total_basic,
+        total_basic_plus=locked.total_basic_plus,
+        total_territorial=locked.total_territorial,
+        computed_at=locked.computed_at,
+    )
+    for entry in locked.entries.prefetch_related("factors"):
+        factors = list(entry.factors.all())
+        entry.pk, entry.id, entry.inventory, entry.version = None, None, new, 1
+        entry._state.adding = True
+        entry.save()
+        entry.factors.set(factors)
+    return new
+
+
+@transaction.atomic
+def review_request_add(*, actor, inventory: Inventory, expert) -> ReviewRequest:  # noqa: ANN001
+    require(actor, "climate.request_review", inventory)
+    if expert is None or not expert.has_role("expert"):
+        raise ValidationError({"expert_id": _("Choose a user who holds the expert role.")})
+    request, _created = ReviewRequest.objects.get_or_create(
+        inventory=inventory, expert=expert, defaults={"requested_by": actor}
+    )
+    return request
+
+
+# --------------------------------------------------------------------------- entries
+
+ENTRY_FIELDS = (
+    "gpc_ref",
+    "notation_key",
+    "explanation",
+    "included_in",
+    "activity_value",
+    "activity_unit",
+    "factor_ids",
+    "factors",
+    "emissions",
+    "data_quality",
+    "source",
+    "density",
+    "ncv",
+)
+
+
+@dataclass
+class CleanEntry:
+    gpc_ref: str
+    notation_key: str = ""
+    explanation: str = ""
+    included_in: str = ""
+    activity_value: float | None = None
+    activity_unit: str = ""
+    library: list[EmissionFactor] = field(default_factory=list)
+    own_factors: list[dict] = field(default_factory=list)
+    reported: list[dict] = field(default_factory=list)
+    data_quality: str = ""
+    source: str = ""
+    fuel_properties: dict = field(default_factory=dict)
+
+
+def _amount(value: Any, name: str, errors: ErrorCollector) -> dict | None:
+    """A fuel property {"value", "unit"}: a positive number and a known unit (density kg/L, NCV TJ/Gg …)."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dict):
+        errors.add(name, _("Give the gas, the value and the unit."))
+        return None
+    number = _number(value.get("value"), f"{name}.value", errors, required=True, minimum=0)
+    unit = _text(value.get("unit"), f"{name}.unit", errors, required=True, max_length=40)
+    if unit and not errors.has(f"{name}.unit"):
+        problem = compute.unit_problem(unit, mass=False)
+        if problem:
+            errors.add(f"{name}.unit", problem)
+    return {"value": number, "unit": unit}
+
+
+def _gas_rows(rows: Any, name: str, errors: ErrorCollector, *, citation: bool) -> list[dict]:
+    if rows in (None, ""):
+        return []
+    if not isinstance(rows, list) or len(rows) > 20:
+        errors.add(name, _("Give a list of gases with value and unit."))
+        return []
+    out = []
+    seen = set()
+    for i, row in enumerate(rows):
+        key = f"{name}.{i}"
+        if not isinstance(row, dict):
+            errors.add(key, _("Give the gas, the value and the unit."))
+            continue
+        gas = _choice(row.get("gas"), f"{key}.gas", errors, Gas.values)
+        value = _number(row.get("value"), f"{key}.value", errors, required=True, minimum=0)
+        unit = _text(row.get("unit"), f"{key}.unit", errors, required=True, max_length=40)
+        if gas and gas in seen:
+            errors.add(f"{key}.gas", _("Each gas once."))
+        seen.add(gas)
+        clean = {"gas": gas, "value": value, "unit": unit}
+        if citation:
+            clean["citation"] = _text(row.get("citation"), f"{key}.citation", errors, max_length=1000)
+        out.append(clean)
+    return out
+
+
+def clean_entry(data: dict, *, library_get) -> CleanEntry:  # noqa: ANN001
+    """Validate one entry's input (the form, the API and every import row come through here). ``library_get(pk)``
+    returns a visible library factor or None. All errors at once, each on its field."""
+    from . import gpc
+
+    errors = ErrorCollector()
+    unknown = set(data) - set(ENTRY_FIELDS) - {"version"}
+    for name in sorted(unknown):
+        errors.add(name, _("Unknown field."))
+    ref = _text(data.get("gpc_ref"), "gpc_ref", errors, required=True, max_length=10)
+    if ref:
+        try:
+            ref = gpc.gpc_line(ref).ref
+        except KeyError:
+            errors.add("gpc_ref", _("%(ref)s is not a GPC reference number.") % {"ref": ref})
+    entry = CleanEntry(gpc_ref=ref)
+    entry.notation_key = _choice(data.get("notation_key") or "", "notation_key", errors, NotationKey.values)
+    entry.explanation = _text(data.get("explanation"), "explanation", errors)
+    entry.included_in = _text(data.get("included_in"), "included_in", errors, max_length=200)
+    entry.data_quality = _choice(data.get("data_quality") or "", "data_quality", errors, DataQuality.values)
+    entry.source = _text(data.get("source"), "source", errors)
+    entry.activity_value = _number(data.get("activity_value"), "activity_value", errors, minimum=0)
+    entry.activity_unit = _text(data.get("activity_unit"), "activity_unit", errors, max_length=30)
+    entry.own_factors = _gas_rows(data.get("factors"), "factors", errors, citation=True)
+    entry.reported = _gas_rows(data.get("emissions"), "emissions", errors, citation=False)
+    for prop in ("density", "ncv"):
+        amount = _amount(data.get(prop), prop, errors)
+        if amount is not None:
+            entry.fuel_properties[prop] = amount
+    ids = data.get("factor_ids") or []
+    if not isinstance(ids, list) or len(ids) > 20:
+        errors.add("factor_id", _("Select a valid choice. That choice is not one of the available choices."))
+        ids = []
+    for pk in ids:
+        factor = library_get(pk)
+        if factor is None:
+            errors.add("factor_id", _("Select a valid choice. That choice is not one of the available choices."))
+        else:
+            entry.library.append(factor)
+    if entry.notation_key:
+        if not entry.explanation and not errors.has("explanation"):
+            errors.add("explanation", _("A notation key needs its explanation."))
+        if entry.notation_key == "IE" and not entry.included_in:
+            errors.add("included_in", _("Say where the emissions of this line are included."))
+        if entry.activity_value is not None or entry.reported or entry.library or entry.own_factors:
+            errors.add("notation_key", _("A line with a notation key has no activity data or emissions."))
+    elif not errors.errors:
+        computes = entry.activity_value is not None or entry.library or entry.own_factors
+        if entry.reported and computes:
+            errors.add("emissions", _("Give either emissions reported by gas or activity data with factors, not both."))
+        elif not entry.reported and not computes:
+            errors.add("activity_value", _("Give activity data with factors, emissions by gas, or a notation key."))
+        elif computes:
+            if entry.activity_value is None:
+                errors.add("activity_value", _("This field is required."))
+            if not entry.activity_unit:
+                errors.add("activity_unit", _("This field is required."))
+            if not entry.library and not entry.own_factors:
+                errors.add("factor_id", _("Choose a factor from the library or give your own factors."))
+            if entry.library and entry.own_factors:
+                errors.add("factors", _("Use library factors or your own factors, not both."))
+            gases = [f.gas for f in entry.library] + [f["gas"] for f in entry.own_factors]
+            if len(gases) != len(set(gases)):
+                errors.add("factor_id", _("Each gas once."))
+            missing_citation = [f for f in entry.own_factors if not f.get("citation")]
+            if missing_citation:
+                errors.add("factors", _("Give the source of each of your own factors."))
+    errors.raise_if_any()
+    return entry
+
+
+def _store_entry(entry: InventoryEntry, clean: CleanEntry, inventory: Inventory) -> None:
+    result = compute.entry_result(inventory, clean)
+    entry.gpc_ref = clean.gpc_ref
+    entry.notation_key = clean.notation_key
+    entry.explanation = clean.explanation
+    entry.included_in = clean.included_in if clean.notation_key == "IE" else ""
+    entry.activity_value = clean.activity_value
+    entry.activity_unit = clean.activity_unit
+    entry.own_factors = clean.own_factors
+    entry.reported = clean.reported
+    entry.data_quality = clean.data_quality
+    entry.source = clean.source
+    entry.fuel_properties = clean.fuel_properties
+    entry.by_gas = result.by_gas
+    entry.co2e = result.co2e
+    entry.factor_versions = result.factor_versions
+    entry.conversion = result.conversion
+    entry.save()
+    entry.factors.set(clean.library)
+
+
+def _library_getter(actor, inventory: Inventory):  # noqa: ANN001, ANN202
+    cache: dict[int, EmissionFactor | None] = {}
+
+    def get(pk: Any) -> EmissionFactor | None:
+        if isinstance(pk, bool) or not isinstance(pk, int) or not 0 < pk < 2**63:
+            return None
+        if pk not in cache:
+            cache[pk] = EmissionFactor.objects.visible_to(actor).filter(pk=pk).first()
+        factor = cache[pk]
+        if factor is None or (factor.city_id is not None and factor.city_id != inventory.city_id):
+            return None
+        return factor
+
+    return get
+
+
+@transaction.atomic
+def entry_save(
+    *,
+    actor: Any,
+    inventory: Inventory,
+    data: dict,
+    entry: InventoryEntry | None = None,
+    expected_version: int | None = None,  # noqa: ANN001
+) -> InventoryEntry:
+    """Create (``entry`` None) or edit one GPC line of a draft, compute it with the engine, recompute the totals."""
+    require(actor, "climate.change_inventory", inventory)
+    if entry is not None:
+        claim_version(entry, expected_version)
+    Inventory.objects.select_for_update().filter(pk=inventory.pk).first()
+    _editable(inventory)
+    clean = clean_entry(data, library_get=_library_getter(actor, inventory))
+    clash = InventoryEntry.objects.filter(inventory=inventory, gpc_ref=clean.gpc_ref)
+    if entry is not None:
+        clash = clash.exclude(pk=entry.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"gpc_ref": _("Line %(ref)s is already in this inventory; edit it instead.") % {"ref": clean.gpc_ref}}
+        )
+    entry = entry or InventoryEntry(inventory=inventory)
+    _store_entry(entry, clean, inventory)
+    recompute_totals(inventory)
+    return entry
+
+
+@transaction.atomic
+def entry_delete(*, actor, entry: InventoryEntry) -> None:  # noqa: ANN001
+    inventory = entry.inventory
+    require(actor, "climate.change_inventory", inventory)
+    _editable(inventory)
+    entry.delete()
+    recompute_totals(inventory)
+
+
+def recompute_totals(inventory: Inventory) -> None:
+    compute.store_totals(inventory, list(inventory.entries.all()))
+
+
+def _write_results(entries: list[InventoryEntry]) -> None:
+    """Store recomputed results: one prepared UPDATE run for every entry (Django's bulk_update builds a CASE per
+    row and field, which cost more than the arithmetic), then their history rows in one insert."""
+    import json
+
+    from django.db import connection
+
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(InventoryEntry._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET by_gas = %s{cast}, co2e = %s, factor_versions = %s{cast}, conversion = %s{cast} "
+        "WHERE id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                (json.dumps(e.by_gas), e.co2e, json.dumps(e.factor_versions), json.dumps(e.conversion), e.pk)
+                for e in entries
+            ],
+        )
+    InventoryEntry.history.bulk_history_create(entries, update=True)
+
+
+def current_factors(codes: Iterable[str]) -> dict[str, EmissionFactor]:
+    """The current (not superseded) version of each factor code, in one query."""
+    return {f.code: f for f in EmissionFactor.objects.current().filter(code__in=set(codes))}
+
+
+def recompute_inventory(*, inventory: Inventory, current: dict[str, EmissionFactor] | None = None) -> bool:
+    """Recompute every entry with the current version of its factors and the inventory's GWP set, then the totals.
+    A published inventory is frozen: it is left as it is (False). Returns whether anything changed."""
+    return bool(recompute_inventories_batch([inventory], current=current))
+
+
+def recompute_inventories_batch(
+    inventories: list[Inventory], *, current: dict[str, EmissionFactor] | None = None
+) -> int:
+    """Recompute several inventories with shared reads and writes: their entries and factors in two queries, the
+    changed entries in one prepared UPDATE and one history insert, then each inventory's totals. Frozen
+    (published or reported) inventories are skipped. Returns how many inventories changed."""
+    live = [inv for inv in inventories if not inv.is_frozen]
+    if not live:
+        return 0
+    by_inventory: dict[int, list[InventoryEntry]] = {inv.pk: [] for inv in live}
+    for entry in InventoryEntry.objects.filter(inventory_id__in=list(by_inventory)).prefetch_related("factors"):
+        by_inventory[entry.inventory_id].append(entry)
+    if current is None:
+        current = current_factors(f.code for es in by_inventory.values() for e in es for f in e.factors.all())
+    changed_entries: list[InventoryEntry] = []
+    relinks: dict[int, list[EmissionFactor]] = {}
+    changed_inventories = 0
+    for inventory in live:
+        entries = by_inventory[inventory.pk]
+        before = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
+        changed_here = False
+        for entry in entries:
+            old_factors = list(entry.factors.all())
+            library = [current.get(f.code, f) for f in old_factors]
+            clean = CleanEntry(
+                gpc_ref=entry.gpc_ref,
+                notation_key=entry.notation_key,
+                explanation=entry.explanation,
+                included_in=entry.included_in,
+                activity_value=entry.activity_value,
+                activity_unit=entry.activity_unit,
+                library=library,
+                own_factors=entry.own_factors,
+                reported=entry.reported,
+                data_quality=entry.data_quality,
+                source=entry.source,
+                fuel_properties=entry.fuel_properties,
+            )
+            result = compute.entry_result(inventory, clean)
+            if (entry.by_gas, entry.co2e, entry.factor_versions) == (
+                result.by_gas,
+                result.co2e,
+                result.factor_versions,
+            ):
+                continue
+            entry.by_gas, entry.co2e = result.by_gas, result.co2e
+            entry.factor_versions, entry.conversion = result.factor_versions, result.conversion
+            changed_entries.append(entry)
+            changed_here = True
+            if [f.pk for f in library] != [f.pk for f in old_factors]:
+                relinks[entry.pk] = library
+        compute.store_totals(inventory, entries)
+        after = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
+        changed_inventories += changed_here or before != after
+    if changed_entries:
+        _write_results(changed_entries)
+    if relinks:
+        through = InventoryEntry.factors.through
+        through.objects.filter(inventoryentry_id__in=list(relinks)).delete()
+        through.objects.bulk_create(
+            [through(inventoryentry_id=pk, emissionfactor_id=f.pk) for pk, fs in relinks.items() for f in fs]
+        )
+    return changed_inventories
+
+
+# --------------------------------------------------------------------------- recompute runs
+
+
+def _enqueue_recompute(run_id: int) -> None:
+    from .tasks import recompute_inventories
+
+    recompute_inventories.enqueue(run_id=run_id)
+
+
+def inventories_using(factor: EmissionFactor):  # noqa: ANN201
+    """Unfrozen entered inventories with an entry computed with any version of ``factor``'s code."""
+    codes = EmissionFactor.objects.filter(code=factor.code).values("pk")
+    return (
+        Inventory.objects.filter(origin=Origin.ENTERED, entries__factors__in=codes)
+        .exclude(status=Status.PUBLISHED)
+        .distinct()
+    )
+
+
+def recompute_run_create(*, actor, factor: EmissionFactor | None = None) -> RecomputeRun:  # noqa: ANN001
+    """Queue the recomputation of the inventories that use ``factor`` (every unfrozen inventory when None); the
+    worker computes it (tasks.recompute_inventories), the factor page shows its progress."""
+    require(actor, "climate.recompute")
+    with transaction.atomic():
+        qs = (
+            inventories_using(factor)
+            if factor
+            else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
+        )
+        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=qs.count())
+        transaction.on_commit(partial(_enqueue_recompute, run.pk))
+    run.refresh_from_db()
+    return run
+
+
+class LeaseLost(Exception):
+    pass
+
+
+class _Lease:
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.renewed_at = timezone.now()
+
+    def renew(self, done: int, changed: int) -> None:
+        now = timezone.now()
+        held = RecomputeRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING, lease_owner=self.owner)
+        if now - self.renewed_at < RUN_LEASE_RENEW_EVERY:
+            held.update(done=done, changed=changed)
+            return
+        if not held.update(done=done, changed=changed, lease_expires_at=now + RUN_LEASE):
+            raise LeaseLost
+        self.renewed_at = now
+
+
+def _by_language(render) -> dict[str, list[str]]:  # noqa: ANN001
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = [str(m) for m in render()]
+    return out
+
+
+def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | None:
+    """The worker's body: claim the run under a lease, recompute each inventory in its own transaction (progress in
+    ``done``), then done; an error marks it failed with the message in every language."""
+    with transaction.atomic():
+        run = RecomputeRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.QUEUED:
+            return run
+        lease = _Lease(run_id)
+        RecomputeRun.objects.filter(pk=run_id).update(
+            status=RunStatus.RUNNING,
+            started_at=lease.renewed_at,
+            lease_owner=lease.owner,
+            lease_expires_at=lease.renewed_at + RUN_LEASE,
+        )
+    factor = run.factor
+    qs = (
+        inventories_using(factor)
+        if factor
+        else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
+    )
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    RecomputeRun.objects.filter(pk=run_id).update(total=len(ids))
+    current = {f.code: f for f in EmissionFactor.objects.current()}
+    done = changed = 0
+    try:
+        for start in range(0, len(ids), batch):
+            with transaction.atomic():
+                chunk = list(Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update())
+                changed += recompute_inventories_batch(chunk, current=current)
+                done += len(chunk)
+            lease.renew(done, changed)
+    except LeaseLost:
+        logger.warning("recompute run %s: lease lost; abandoned", run_id)
+        return RecomputeRun.objects.filter(pk=run_id).first()
+    except Exception:
+        logger.exception("recompute run %s failed", run_id)
+        error = _by_language(
+            lambda: [
+                _("The recomputation stopped because of an unexpected error. Try again, or tell the program team.")
+            ]
+        )
+        RecomputeRun.objects.filter(pk=run_id, lease_owner=lease.owner).update(
+            status=RunStatus.FAILED, error=error, finished_at=timezone.now(), lease_expires_at=None, done=done
+        )
+        return RecomputeRun.objects.filter(pk=run_id).first()
+    RecomputeRun.objects.filter(pk=run_id, lease_owner=lease.owner, status=RunStatus.RUNNING).update(
+        status=RunStatus.DONE, done=done, changed=changed, finished_at=timezone.now(), lease_expires_at=None
+    )
+    return RecomputeRun.objects.filter(pk=run_id).first()
+
+
+def recompute_runs_reap(*, now=None) -> int:  # noqa: ANN001
+    """Mark failed the running recompute runs whose worker's lease expired (core.tasks stuck-work registry)."""
+    now = now or timezone.now()
+    error = _by_language(
+        lambda: [
+            _("The worker stopped before it finished (it no longer renewed its lease). Start the recomputation again.")
+        ]
+    )
+    return RecomputeRun.objects.stuck(now).update(
+        status=RunStatus.FAILED, error=error, finished_at=now, lease_expires_at=None
+    )
+
+
+# --------------------------------------------------------------------------- targets
+
+TARGET_FIELDS = (
+    "kind",
+    "coverage",
+    "base_year",
+    "base_emissions_t",
+    "target_year",
+    "reduction_pct",
+    "target_value",
+    "base_population",
+    "target_population",
+    "base_gdp",
+    "target_gdp",
+    "gdp_unit",
+    "milestones",
+    "description",
+)
+SECTORS = ("I", "II", "III", "IV", "V")
+
+
+def clean_target(data: dict) -> dict:
+    errors = ErrorCollector()
+    for name in sorted(set(data) - set(TARGET_FIELDS) - {"version", "city_id"}):
+        errors.add(name, _("Unknown field."))
+    c: dict[str, Any] = {}
+    c["kind"] = _choice(data.get("kind"), "kind", errors, TargetKind.values)
+    coverage = data.get("coverage") or []
+    if not isinstance(coverage, list) or any(s not in SECTORS for s in coverage):
+        errors.add("coverage", _("Select valid choices from the list."))
+        coverage = []
+    c["coverage"] = sorted(set(coverage), key=SECTORS.index)
+    c["base_year"] = _year(data.get("base_year"), "base_year", errors, required=False)
+    c["target_year"] = _year(data.get("target_year"), "target_year", errors)
+    c["base_emissions_t"] = _number(data.get("base_emissions_t"), "base_emissions_t", errors, minimum=0)
+    c["reduction_pct"] = _number(data.get("reduction_pct"), "reduction_pct", errors, minimum=0)
+    if c["reduction_pct"] is not None and c["reduction_pct"] > 100:
+        errors.add("reduction_pct", _("Ensure this value is less than or equal to %(limit)s.") % {"limit": 100})
+    c["target_value"] = _number(data.get("target_value"), "target_value", errors, minimum=0)
+    for name in ("base_population", "target_population"):
+        value = _number(data.get(name), name, errors, minimum=1)
+        c[name] = int(value) if value is not None else None
+    c["base_gdp"] = _number(data.get("base_gdp"), "base_gdp", errors, minimum=0)
+    c["target_gdp"] = _number(data.get("target_gdp"), "target_gdp", errors, minimum=0)
+    c["gdp_unit"] = _text(data.get("gdp_unit"), "gdp_unit", errors, max_length=40)
+    c["description"] = _text(data.get("description"), "description", errors)
+    milestones = data.get("milestones") or []
+    clean_ms = []
+    if not isinstance(milestones, list) or len(milestones) > 20:
+        errors.add("milestones", _("Give a list of milestones (year and reduction)."))
+        milestones = []
+    for i, m in enumerate(milestones):
+        if not isinstance(m, dict):
+            errors.add(f"milestones.{i}", _("Give a list of milestones (year and reduction)."))
+            continue
+        year = _year(m.get("year"), f"milestones.{i}.year", errors)
+        pct = _number(m.get("reduction_pct"), f"milestones.{i}.reduction_pct", errors, required=True, minimum=0)
+        if year and c["base_year"] and c["target_year"] and not c["base_year"] < year < c["target_year"]:
+            errors.add(f"milestones.{i}.year", _("A milestone falls between the base year and the target year."))
+        clean_ms.append({"year": year, "reduction_pct": pct})
+    c["milestones"] = sorted(clean_ms, key=lambda m: m["year"] or 0)
+    if c["base_year"] and c["target_year"] and c["target_year"] <= c["base_year"]:
+        errors.add(
+            "target_year", _("The target year must come after the base year (%(year)s).") % {"year": c["base_year"]}
+        )
+    errors.raise_if_any()
+    return c
+
+
+@transaction.atomic
+def target_save(
+    *, actor: Any, city: Any, data: dict, target: Target | None = None, expected_version: int | None = None
+) -> Target:  # noqa: ANN001
+    """Create or edit a city's target; its ambition figures are computed by the engine (ambition.py) and stored."""
+    if target is not None:
+        city = target.city
+    require(actor, "climate.change_target", city)
+    if target is not None:
+        claim_version(target, expected_version)
+    clean = clean_target(data)
+    target = target or Target(city=city, created_by=actor)
+    for name, value in clean.items():
+        setattr(target, name, value)
+    target.ambition = compute.target_ambition(target)
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_delete(*, actor, target: Target) -> None:  # noqa: ANN001
+    require(actor, "climate.change_target", target.city)
+    target.delete()

@@ -1,0 +1,502 @@
+"""Pages of the climate collaborative: factor library, inventories and their entries, imports, exports, targets.
+
+Objects come from the scoped selectors first (404 outside the user's scope); permission to act is checked after
+(403), then one service is called."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from citybridge.core.concurrency import StaleEdit, current_values
+from citybridge.core.files import XLSX, file_response
+from citybridge.core.validation import add_to_form
+from citybridge.core.views import paginate
+
+from . import charts, exports, importers, selectors, services, uploads
+from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
+from .labels import SECTORS, line_label, sector_label
+from .messages import rule_label
+from .models import DataQuality, EmissionFactor, Gas, Status, TargetKind
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+# --------------------------------------------------------------------------- inventories
+
+
+@login_required
+def inventory_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "") if request.GET.get("status") in Status.values else ""
+    year = _int_param(request, "year")
+    qs = selectors.inventory_list(user=request.user, year=year, status=status)
+    page = paginate(request, qs)
+    labels = dict(Status.choices)
+    for inv in page["page_obj"].object_list:
+        inv.status_label = labels.get(inv.status, inv.status)
+    return render(
+        request,
+        "climate/inventory_list.html",
+        {
+            **page,
+            "status": status,
+            "year": year or "",
+            "statuses": Status.choices,
+            "can_create": request.user.has_perm("climate.create_anything"),
+            "reviews": list(selectors.review_inventories(user=request.user)[:20])
+            if request.user.has_role("expert")
+            else [],
+        },
+    )
+
+
+@login_required
+def inventory_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("climate.create_anything"):
+        raise PermissionDenied
+    form = InventoryCreateForm(request.POST or None, cities=selectors.city_choices(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            inventory = services.inventory_create(actor=request.user, **data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The inventory was created. Add its lines below."))
+            return redirect("climate:inventory", pk=inventory.pk)
+    return render(request, "climate/form.html", {"form": form, "title": _("New GHG inventory")})
+
+
+@login_required
+def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    page = selectors.inventory_page(user=request.user, inventory=inventory)
+    # per-row labels and links set once here, not by {% url %} / get_FOO_display in the row loop
+    quality = dict(DataQuality.choices)
+    base = reverse("climate:inventory", args=[inventory.pk])
+    for row in page.lines:
+        if row.entry is not None:
+            row.entry.quality_label = quality.get(row.entry.data_quality, "")
+            row.entry.edit_url = f"{base}entries/{row.entry.pk}/"
+    totals = inventory.totals or {}
+    sector_rows = [
+        (sector_label(k), v)
+        for k, v in sorted(
+            (totals.get("by_sector") or {}).items(),
+            key=lambda kv: list(SECTORS).index(kv[0]) if kv[0] in SECTORS else 99,
+        )
+    ]
+    user = request.user
+    return render(
+        request,
+        "climate/inventory_detail.html",
+        {
+            "inventory": inventory,
+            "page": page,
+            "status_label": dict(Status.choices).get(inventory.status),
+            "sector_rows": sector_rows,
+            "scope_rows": sorted((totals.get("by_scope") or {}).items()),
+            "gas_rows": sorted((totals.get("by_gas") or {}).items()),
+            "gas_co2e": totals.get("by_gas_co2e") or {},
+            "rules": {k: rule_label(v.get("code", "")) for k, v in (totals.get("rules") or {}).items()},
+            "citations": {k: v.get("citation", "") for k, v in (totals.get("rules") or {}).items()},
+            "reported": totals.get("reported") or {},
+            "breakdown_spec": charts.breakdown_spec(page.entries) if page.entries else None,
+            "series_spec": charts.series_spec(page.series) if page.series else None,
+            "can_edit": inventory.is_editable and user.has_perm("climate.change_inventory", inventory),
+            "can_submit": inventory.is_editable and user.has_perm("climate.submit_inventory", inventory),
+            "can_review": inventory.status == Status.SUBMITTED and user.has_perm("climate.review_inventory", inventory),
+            "can_publish": inventory.status == Status.REVIEWED
+            and user.has_perm("climate.publish_inventory", inventory),
+            "can_revise": inventory.status == Status.PUBLISHED
+            and inventory.origin == "entered"
+            and user.has_perm("climate.change_inventory", inventory),
+            "history": inventory.history.select_related("history_user").order_by("-history_date")[:10],
+        },
+    )
+
+
+@login_required
+def inventory_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    if not request.user.has_perm("climate.change_inventory", inventory):
+        raise PermissionDenied
+    form = InventoryEditForm(
+        request.POST or None,
+        version=inventory.version,
+        initial={"gwp_set": inventory.gwp_set, "level": inventory.level, "boundary": inventory.boundary},
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inventory_update(
+                actor=request.user,
+                inventory=inventory,
+                expected_version=form.expected_version,
+                data=form.data_without_version(),
+            )
+        except StaleEdit as exc:
+            form.show_stale(exc, current_values(exc.instance, ("gwp_set", "level", "boundary")))
+            status = 409
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Saved; the entries were recomputed."))
+            return redirect("climate:inventory", pk=inventory.pk)
+    return render(
+        request, "climate/form.html", {"form": form, "title": _("Edit the inventory"), "back": inventory}, status=status
+    )
+
+
+STEPS = {
+    "submit": (services.inventory_submit, _("The inventory was submitted for review.")),
+    "review": (services.inventory_review, _("The inventory was marked as reviewed.")),
+    "return": (services.inventory_return, _("The inventory was returned to draft.")),
+    "publish": (services.inventory_publish, _("The inventory was published; it is now frozen.")),
+}
+
+
+@login_required
+@require_POST
+def inventory_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    if step == "revise":
+        try:
+            new = services.inventory_new_version(actor=request.user, inventory=inventory)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("climate:inventory", pk=inventory.pk)
+        messages.success(request, _("A new revision was made; correct it, then submit it."))
+        return redirect("climate:inventory", pk=new.pk)
+    if step not in STEPS:
+        raise Http404
+    service, done = STEPS[step]
+    version = request.POST.get("version", "")
+    try:
+        service(
+            actor=request.user,
+            inventory=inventory,
+            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("climate:inventory", pk=inventory.pk)
+
+
+# --------------------------------------------------------------------------- entries
+
+
+def _factor_choices(user, inventory) -> object:  # noqa: ANN001
+    from django.db.models import Q
+
+    return (
+        EmissionFactor.objects.visible_to(user)
+        .current()
+        .filter(Q(city__isnull=True) | Q(city=inventory.city_id))
+        .order_by("code")
+    )
+
+
+@login_required
+def entry_form(request: HttpRequest, pk: int, entry_id: int | None = None) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    entry = selectors.entry_get(user=request.user, inventory=inventory, pk=entry_id) if entry_id else None
+    if not request.user.has_perm("climate.change_inventory", inventory):
+        raise PermissionDenied
+    initial = EntryForm.initial_for(entry) if entry else {"gpc_ref": request.GET.get("ref", "")[:10]}
+    form = EntryForm(
+        request.POST or None,
+        initial=initial,
+        factors=_factor_choices(request.user, inventory),
+        version=entry.version if entry else None,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_save(
+                actor=request.user,
+                inventory=inventory,
+                entry=entry,
+                expected_version=form.expected_version,
+                data=form.entry_data(),
+            )
+        except StaleEdit as exc:
+            form.show_stale(exc, EntryForm.initial_for(exc.instance))
+            status = 409
+        except ValidationError as exc:
+            _entry_errors(form, exc)
+            status = 422
+        else:
+            messages.success(request, _("Line %(ref)s was saved.") % {"ref": form.cleaned_data["gpc_ref"]})
+            return redirect("climate:inventory", pk=inventory.pk)
+    title = _("Edit line %(line)s") % {"line": line_label(entry.gpc_ref)} if entry else _("New line")
+    return render(
+        request,
+        "climate/entry_form.html",
+        {"form": form, "title": title, "inventory": inventory, "entry": entry},
+        status=status,
+    )
+
+
+_ENTRY_FIELD_MAP = {
+    "factor_id": "factor",
+    "factors": "own_unit",
+    "emissions": "reported_co2",
+    "density": "density_value",
+    "ncv": "ncv_value",
+}
+
+
+def _entry_errors(form: EntryForm, exc: ValidationError) -> None:
+    for name, errs in exc.message_dict.items():
+        head = name.split(".")[0]
+        target = _ENTRY_FIELD_MAP.get(head, head)
+        form.add_error(target if target in form.fields else None, errs)
+
+
+@login_required
+@require_POST
+def entry_delete(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    entry = selectors.entry_get(user=request.user, inventory=inventory, pk=entry_id)
+    try:
+        services.entry_delete(actor=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The line was removed."))
+    return redirect("climate:inventory", pk=inventory.pk)
+
+
+# --------------------------------------------------------------------------- imports and exports
+
+
+@login_required
+def inventory_import(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    if not request.user.has_perm("climate.change_inventory", inventory):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = uploads.inventory_import(
+                actor=request.user, inventory=inventory, uploaded=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            add_to_form(form, exc)
+            status = 422
+        else:
+            if report.ok:
+                messages.success(request, _("%(n)s lines were imported.") % {"n": report.imported})
+            else:
+                status = 422
+    return render(
+        request, "climate/import.html", {"form": form, "inventory": inventory, "report": report}, status=status
+    )
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    return file_response(importers.template_workbook(), "gpc-inventory-template.xlsx", XLSX)
+
+
+@login_required
+def inventory_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    entries = selectors.entry_list(inventory=inventory)
+    return file_response(
+        exports.gpc_table_xlsx(inventory, entries),
+        f"gpc-{inventory.city_id}-{inventory.year}-r{inventory.revision}.xlsx",
+        XLSX,
+    )
+
+
+@login_required
+def inventory_cdp(request: HttpRequest, pk: int) -> HttpResponse:
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    return file_response(
+        exports.cdp_summary_xlsx(inventory), f"cdp-summary-{inventory.city_id}-{inventory.year}.xlsx", XLSX
+    )
+
+
+# --------------------------------------------------------------------------- factors
+
+
+@login_required
+def factor_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    gas = request.GET.get("gas", "") if request.GET.get("gas") in Gas.values else ""
+    page = paginate(request, selectors.factor_list(user=request.user, q=q, gas=gas))
+    return render(
+        request,
+        "climate/factor_list.html",
+        {
+            **page,
+            "q": q,
+            "gas": gas,
+            "gases": Gas.choices,
+            "can_manage": request.user.has_perm("climate.manage_factors"),
+        },
+    )
+
+
+@login_required
+def factor_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("climate.manage_factors"):
+        raise PermissionDenied
+    form = FactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            factor = services.factor_add(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("The factor was added to the library."))
+            return redirect("climate:factor", pk=factor.pk)
+    return render(request, "climate/form.html", {"form": form, "title": _("New emission factor")})
+
+
+@login_required
+def factor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    factor = selectors.factor_get(user=request.user, pk=pk)
+    can_manage = request.user.has_perm("climate.manage_factors")
+    form = None
+    status = 200
+    if can_manage and factor.is_current:
+        initial = {name: getattr(factor, name) for name in services.FACTOR_FIELDS if name != "code"}
+        form = SupersedeForm(request.POST or None, initial=initial, version=factor.version)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.factor_supersede(
+                    actor=request.user,
+                    factor=factor,
+                    expected_version=form.expected_version,
+                    data=form.data_without_version(),
+                )
+            except StaleEdit as exc:
+                form.show_stale(exc, current_values(exc.instance, services.FACTOR_FIELDS))
+                status = 409
+            except ValidationError as exc:
+                add_to_form(form, exc)
+                status = 422
+            else:
+                messages.success(
+                    request, _("A new version was saved; the old one stays. Recompute the inventories that use it.")
+                )
+                return redirect("climate:factor", pk=new.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "climate/factor_detail.html",
+        {
+            "factor": factor,
+            "versions": selectors.factor_versions(factor=factor),
+            "inventories": selectors.factor_inventories(user=request.user, factor=factor)[:100],
+            "form": form,
+            "runs": selectors.runs_for(user=request.user, factor=factor) if can_manage else [],
+            "can_recompute": request.user.has_perm("climate.recompute"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def factor_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    factor = selectors.factor_get(user=request.user, pk=pk)
+    if not request.user.has_perm("climate.recompute"):
+        raise PermissionDenied
+    run = services.recompute_run_create(actor=request.user, factor=factor)
+    messages.success(request, _("The recomputation of %(n)s inventories was queued.") % {"n": run.total})
+    return redirect("climate:factor", pk=factor.pk)
+
+
+@login_required
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, pk=pk)
+    return render(request, "climate/_run_status.html", {"run": run})
+
+
+# --------------------------------------------------------------------------- targets
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.target_list(user=request.user))
+    kinds = dict(TargetKind.choices)
+    for t in page["page_obj"].object_list:
+        t.kind_label = kinds.get(t.kind, t.kind)
+    return render(
+        request, "climate/target_list.html", {**page, "can_create": request.user.has_perm("climate.create_anything")}
+    )
+
+
+@login_required
+def target_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    target = selectors.target_get(user=request.user, pk=pk) if pk else None
+    if target is not None and not request.user.has_perm("climate.change_target", target.city):
+        raise PermissionDenied
+    if target is None and not request.user.has_perm("climate.create_anything"):
+        raise PermissionDenied
+    initial = {}
+    if target:
+        initial = {name: getattr(target, name) for name in services.TARGET_FIELDS if name != "milestones"}
+        initial["city"] = target.city_id
+        if target.milestones:
+            initial["milestone_year"] = target.milestones[0]["year"]
+            initial["milestone_pct"] = target.milestones[0]["reduction_pct"]
+    form = TargetForm(
+        request.POST or None,
+        initial=initial,
+        cities=selectors.city_choices(user=request.user),
+        version=target.version if target else None,
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.target_save(
+                actor=request.user,
+                city=form.cleaned_data["city"],
+                target=target,
+                expected_version=form.expected_version,
+                data=form.target_data(),
+            )
+        except StaleEdit as exc:
+            form.show_stale(exc, current_values(exc.instance, services.TARGET_FIELDS))
+            status = 409
+        except ValidationError as exc:
+            add_to_form(form, exc)
+            status = 422
+        else:
+            messages.success(request, _("The target was saved with its ambition figures."))
+            return redirect("climate:target", pk=saved.pk)
+    return render(request, "climate/form.html", {"form": form, "title": _("Target")}, status=status)
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = selectors.target_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "climate/target_detail.html",
+        {
+            "target": target,
+            "kind_label": dict(TargetKind.choices).get(target.kind, target.kind),
+            "coverage": [str(SECTORS.get(s, s)) for s in target.coverage],
+            "can_edit": request.user.has_perm("climate.change_target", target.city),
+        },
+    )

@@ -1,0 +1,158 @@
+"""Imports: the template, shifted columns, text in numeric cells, duplicates, wrong user; CDP 2021 inventories and
+targets equal the published figures."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from citybridge.climate import cdp, importers, uploads
+from citybridge.climate.models import Inventory, InventoryEntry, Target
+
+from .helpers import edit, template, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(row, ref, **kw):
+    return importers.ImportedRow(row=row, ref=ref, **kw)
+
+
+def test_template_import_computes_every_row(coordinator, inventory, factors):
+    data = template(
+        [
+            _row(
+                3,
+                "I.1.2",
+                activity_value=1000.0,
+                activity_unit="MWh",
+                factor_id=str(factors["east_china"].pk),
+                source="utility",
+            ),
+            _row(4, "I.1.1", notation_key="NO", explanation="no fuel"),
+            _row(5, "II.1.1", emissions_by_gas={"CO2": importers.Amount(250.0, "t")}),
+        ]
+    )
+    report = uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(data))
+    assert report.ok, report.as_dict()
+    assert report.imported == 3
+    inventory.refresh_from_db()
+    # 1,000 MWh × 0.55 kg/kWh = 550 t; + 250 t reported directly; the NO line adds nothing: BASIC 800 t
+    assert inventory.total_basic == pytest.approx(800.0)
+    assert set(InventoryEntry.objects.filter(inventory=inventory).values_list("gpc_ref", flat=True)) == {
+        "I.1.1",
+        "I.1.2",
+        "II.1.1",
+    }
+    assert inventory.history.count() >= 1 and InventoryEntry.history.count() == 3
+
+
+def test_shifted_columns_refused_naming_the_column_nothing_written(coordinator, inventory, factors, snapshot):
+    data = template(
+        [_row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk))]
+    )
+    # the data row moved one column right of its headers (a cell inserted on the row, not the whole column)
+    shifted = edit(data, lambda ws: ws.move_range(f"A3:{ws.cell(row=3, column=ws.max_column).coordinate}", cols=1))
+    before = snapshot()
+    report = uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(shifted))
+    assert not report.ok
+    text = " ".join([e["message"] for e in report.errors] + [m for r in report.rows for m in r.messages])
+    assert [r.row for r in report.rows if r.status == "error"] == [3], report.as_dict()
+    assert text, report.as_dict()
+    assert snapshot() == before
+
+
+def test_text_in_numeric_cell_names_row_and_field(coordinator, inventory, factors, snapshot):
+    data = template(
+        [
+            _row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)),
+            _row(4, "I.2.2", activity_value=5.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)),
+        ]
+    )
+
+    def text_in_value(ws):
+        ws.cell(row=4, column=5).value = "about a thousand"
+
+    before = snapshot()
+    report = uploads.inventory_import(
+        actor=coordinator, inventory=inventory, uploaded=upload(edit(data, text_in_value))
+    )
+    assert not report.ok
+    bad = [r for r in report.rows if r.status == "error"]
+    assert [r.row for r in bad] == [4]
+    assert any("activity_value" in m and "about a thousand" in m for m in bad[0].messages), bad[0].messages
+    assert snapshot() == before
+
+
+def test_row_errors_from_validation_name_the_row(coordinator, inventory, factors, snapshot):
+    data = template(
+        [
+            _row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)),
+            _row(4, "I.2.2", activity_value=5.0, activity_unit="kWh", factor_id=str(factors["diesel_l"].pk)),
+            _row(5, "I.1.1", notation_key="NE"),
+            _row(6, "I.1.2", notation_key="NO", explanation="dup"),
+        ]
+    )
+    before = snapshot()
+    report = uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(data))
+    by_row = {r.row: r for r in report.rows}
+    assert by_row[3].status == "ok"
+    assert by_row[4].status == "error" and any("activity_unit" in m for m in by_row[4].messages)
+    assert by_row[5].status == "error" and any("explanation" in m for m in by_row[5].messages)
+    assert by_row[6].status == "error"
+    assert snapshot() == before
+
+
+def test_import_wrong_user_and_not_a_spreadsheet(other_coordinator, coordinator, inventory, snapshot):
+    before = snapshot()
+    with pytest.raises(PermissionDenied):
+        uploads.inventory_import(actor=other_coordinator, inventory=inventory, uploaded=upload(template([])))
+    with pytest.raises(ValidationError) as exc:
+        uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(b"\x7fELF binary", "x.xlsx"))
+    assert "file" in exc.value.message_dict
+    assert snapshot() == before
+
+
+def test_citycatalyst_csv_gas_sum_mismatch_is_a_warning(coordinator, inventory):
+    header = "GPC Reference Number,Notation Key,Total Emissions,Total Emission Units,Activity Type,Activity Value,Activity Units,Emission Factor - CO2,Emission Factor - CH4,Emission Factor - N2O,Emission Factor - Unit,CO2 Emissions,CH4 Emissions,N2O Emissions,Data Source Name"
+    # per-gas columns are kg CO2e: 100,000 + 1,000 = 101,000 kg = 101 t, but the total says 120 t
+    line = "II.1.1,,120,tCO2e,fuel,,,,,,,100000,1000,0,state fuel sales"
+    report = uploads.inventory_import(
+        actor=coordinator, inventory=inventory, uploaded=upload(f"{header}\n{line}\n".encode(), "inventory.csv")
+    )
+    assert report.ok, report.as_dict()
+    assert [r.status for r in report.rows] == ["warning"]
+    assert InventoryEntry.objects.filter(inventory=inventory).count() == 1
+
+
+def test_cdp_inventories_equal_the_published_figures(staff, cities):
+    report = cdp.cdp_inventories_import(actor=staff)
+    assert report.created >= 1
+    with (cdp.sources.DATA_DIR / cdp.sources.CDP_EMISSIONS_FILE).open(encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["Organization"] == "City of Hayward, CA")
+    inv = Inventory.objects.get(city=cities["hayward"], origin="cdp2021")
+    # the published Hayward 2019 figure, scope 1 excluding generation: 797,588.59 t CO2e
+    assert row[cdp.COLUMNS["scope1_excl_generation"]] == "797588.59"
+    assert inv.year == 2019 and inv.status == "published" and inv.is_frozen
+    assert inv.totals["reported"]["scope1_excl_generation"] == 797588.59
+    assert inv.totals["by_scope"]["1"] == 797588.59
+    for key, column in cdp.COLUMNS.items():
+        published = row[column].strip()
+        stored = inv.totals["reported"][key]
+        assert (stored is None) if published in ("", "NA") else stored == float(published), key
+    # again: refreshed, not doubled
+    again = cdp.cdp_inventories_import(actor=staff)
+    assert again.created == 0 and Inventory.objects.filter(origin="cdp2021").count() == report.created
+
+
+def test_cdp_import_refused_to_coordinator(coordinator):
+    with pytest.raises(PermissionDenied):
+        cdp.cdp_inventories_import(actor=coordinator)
+
+
+def test_cdp_targets_become_targets(staff, cities):
+    report = cdp.cdp_targets_import(actor=staff)
+    assert Target.objects.filter(source="cdp2021").count() == report.created
+    assert report.skipped  # intensity / BAU targets and unmatched cities are reported, not guessed

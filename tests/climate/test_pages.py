@@ -1,0 +1,158 @@
+"""Pages: each renders for the right user in both languages, the wrong user gets 404 (outside scope) or 403, forms
+refuse bad input on the field, query counts stay flat as rows grow."""
+
+from __future__ import annotations
+
+import pytest
+
+from citybridge.climate import services
+from citybridge.climate.models import InventoryEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(coordinator, inventory, factors, n):
+    from citybridge.climate import gpc
+
+    refs = [line.ref for line in gpc.gpc_lines()][:n]
+    for ref in refs:
+        services.entry_save(
+            actor=coordinator,
+            inventory=inventory,
+            data={"gpc_ref": ref, "emissions": [{"gas": "CO2", "value": 10, "unit": "t"}]},
+        )
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_coordinator_pages_render(client_for, coordinator, inventory, factors, language):
+    fill(coordinator, inventory, factors, 5)
+    client = client_for(coordinator, language)
+    entry = inventory.entries.first()
+    target = services.target_save(
+        actor=coordinator, city=inventory.city, data={"kind": "net_zero", "target_year": 2045}
+    )
+    for url in (
+        "/climate/",
+        "/climate/inventories/new/",
+        f"/climate/inventories/{inventory.pk}/",
+        f"/climate/inventories/{inventory.pk}/edit/",
+        f"/climate/inventories/{inventory.pk}/entries/new/",
+        f"/climate/inventories/{inventory.pk}/entries/{entry.pk}/",
+        f"/climate/inventories/{inventory.pk}/import/",
+        "/climate/factors/",
+        f"/climate/factors/{factors['east_china'].pk}/",
+        "/climate/targets/",
+        "/climate/targets/new/",
+        f"/climate/targets/{target.pk}/",
+        f"/climate/targets/{target.pk}/edit/",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+    for url in (
+        f"/climate/inventories/{inventory.pk}/gpc-table.xlsx",
+        f"/climate/inventories/{inventory.pk}/cdp-summary.xlsx",
+        "/climate/template.xlsx",
+    ):
+        r = client.get(url)
+        assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment"), url
+
+
+def test_inventory_page_shows_totals_rule_missing_lines_and_chart(client_for, coordinator, inventory, factors):
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={
+            "gpc_ref": "I.1.2",
+            "activity_value": 100,
+            "activity_unit": "MWh",
+            "factor_ids": [factors["east_china"].pk],
+        },
+    )
+    html = client_for(coordinator).get(f"/climate/inventories/{inventory.pk}/").content.decode()
+    assert "55" in html  # 100 MWh × 0.55 kg/kWh = 55 t
+    assert "GPC v1.1" in html  # the rule cited beside the totals
+    assert "Still empty" in html and "I.1.1" in html
+    assert 'data-vega-spec="chart-breakdown"' in html
+
+
+def test_wrong_users_on_pages(client_for, other_coordinator, outsider, coordinator, inventory, factors):
+    fill(coordinator, inventory, factors, 1)
+    entry = inventory.entries.first()
+    other = client_for(other_coordinator)
+    for url in (
+        f"/climate/inventories/{inventory.pk}/",
+        f"/climate/inventories/{inventory.pk}/edit/",
+        f"/climate/inventories/{inventory.pk}/entries/new/",
+        f"/climate/inventories/{inventory.pk}/entries/{entry.pk}/",
+        f"/climate/inventories/{inventory.pk}/import/",
+        f"/climate/inventories/{inventory.pk}/gpc-table.xlsx",
+    ):
+        assert other.get(url).status_code == 404, url
+    assert other.post(f"/climate/inventories/{inventory.pk}/step/submit/").status_code == 404
+    assert other.post(f"/climate/inventories/{inventory.pk}/entries/{entry.pk}/delete/").status_code == 404
+    # coordinators cannot add or supersede library factors, nor start a recompute
+    client = client_for(coordinator)
+    assert client.get("/climate/factors/new/").status_code == 403
+    assert client.post(f"/climate/factors/{factors['east_china'].pk}/recompute/").status_code == 403
+    assert client_for(outsider).get("/climate/inventories/new/").status_code == 403
+    assert InventoryEntry.objects.count() == 1
+
+
+def test_entry_form_refuses_on_the_field(client_for, coordinator, inventory):
+    r = client_for(coordinator).post(
+        f"/climate/inventories/{inventory.pk}/entries/new/", {"gpc_ref": "I.1.1", "notation_key": "NE"}
+    )
+    assert r.status_code == 422
+    assert "A notation key needs its explanation." in r.content.decode()
+    assert InventoryEntry.objects.count() == 0
+
+
+def test_stale_entry_form_409(client_for, coordinator, inventory):
+    entry = services.entry_save(
+        actor=coordinator, inventory=inventory, data={"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "first"}
+    )
+    old_version = entry.version
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        entry=entry,
+        expected_version=old_version,
+        data={"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "second"},
+    )
+    r = client_for(coordinator).post(
+        f"/climate/inventories/{inventory.pk}/entries/{entry.pk}/",
+        {"gpc_ref": "I.1.1", "notation_key": "NO", "explanation": "third", "version": old_version},
+    )
+    assert r.status_code == 409
+    entry.refresh_from_db()
+    assert entry.explanation == "second"
+
+
+LIMITS = {
+    "/climate/": 8,
+    "/climate/inventories/{inv}/": 16,
+    "/api/v1/climate/inventories": 6,
+    "/api/v1/climate/inventories/{inv}": 6,
+    "/api/v1/climate/inventories/{inv}/entries": 7,
+    "/climate/factors/": 7,
+    "/api/v1/climate/factors": 6,
+    "/api/v1/climate/targets": 6,
+}
+
+
+@pytest.mark.parametrize("n", [3, 30])
+@pytest.mark.parametrize("path", list(LIMITS))
+def test_query_counts_flat(
+    n, path, coordinator, inventory, factors, client_for, api_for, django_assert_max_num_queries
+):
+    fill(coordinator, inventory, factors, n)
+    for i in range(n):
+        services.target_save(
+            actor=coordinator, city=inventory.city, data={"kind": "net_zero", "target_year": 2040 + i % 10}
+        )
+    url = path.format(inv=inventory.pk)
+    client = api_for(coordinator) if url.startswith("/api/") else client_for(coordinator)
+    client.get(url)
+    with django_assert_max_num_queries(LIMITS[path]):
+        r = client.get(url)
+    assert r.status_code == 200
