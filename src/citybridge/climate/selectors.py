@@ -222,6 +222,14 @@ def runs_for(*, user, factor: EmissionFactor) -> list[RecomputeRun]:  # noqa: AN
     return list(RecomputeRun.objects.visible_to(user).filter(factor__code=factor.code)[:5])
 
 
+def inventory_runs(*, user, inventory: Inventory) -> list[RecomputeRun]:  # noqa: ANN001
+    """The recompute runs that changed this inventory (its history of factor changes: one record per run, not a
+    history row per entry). ``inventory`` comes from ``inventory_get``, so it is already in the user's scope."""
+    return list(
+        inventory.recompute_runs.filter(status="done").select_related("created_by").order_by("-finished_at")[:10]
+    )
+
+
 def city_choices(*, user) -> QuerySet[City]:  # noqa: ANN001
     """Cities the user may create inventories and targets for."""
     if user.is_program_staff:
