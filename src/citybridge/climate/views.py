@@ -5,6 +5,9 @@ Objects come from the scoped selectors first (404 outside the user's scope); per
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +18,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
@@ -113,6 +117,8 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "lines_html": _lines_html(inventory, page, can_edit) if inventory.origin == "entered" else "",
             "can_submit": inventory.is_editable and user.has_perm("climate.submit_inventory", inventory),
+            "can_ask_review": inventory.status == Status.SUBMITTED
+            and user.has_perm("climate.request_review", inventory),
             "can_review": inventory.status == Status.SUBMITTED and user.has_perm("climate.review_inventory", inventory),
             "can_publish": inventory.status == Status.REVIEWED
             and user.has_perm("climate.publish_inventory", inventory),
@@ -475,6 +481,49 @@ def factor_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
     return render(request, "climate/_run_status.html", {"run": run})
+
+
+class ReviewRequestForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_lazy("expert"), queryset=None, empty_label=None)
+
+    def __init__(self, *args: Any, experts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+
+
+@login_required
+def review_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff ask an expert to review a submitted inventory (the same service as POST .../review-requests)."""
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    if not request.user.has_perm("climate.request_review", inventory):
+        raise PermissionDenied
+    experts = selectors.expert_choices(user=request.user)
+    form = ReviewRequestForm(request.POST or None, experts=experts)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_request_add(actor=request.user, inventory=inventory, expert=form.cleaned_data["expert"])
+            except ValidationError as exc:
+                add_to_form(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("The expert was asked to review this inventory."))
+                return redirect("climate:inventory-review-requests", pk=inventory.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "climate/review_requests.html",
+        {
+            "inventory": inventory,
+            "form": form,
+            "requests": selectors.review_requests_for(user=request.user, inventory=inventory),
+            "submitted": inventory.status == Status.SUBMITTED,
+            "has_experts": experts.exists(),
+        },
+        status=status,
+    )
 
 
 # --------------------------------------------------------------------------- targets
