@@ -858,11 +858,21 @@ def recompute_inventories_batch(  # noqa: C901, PLR0912, PLR0915
     if total_writes:
         _write_totals(total_writes)
     if relinks:
-        through.objects.filter(inventoryentry_id__in=list(relinks)).delete()
-        through.objects.bulk_create(
-            [through(inventoryentry_id=pk, emissionfactor_id=f.pk) for pk, fs in relinks.items() for f in fs]
-        )
+        _relink(through, relinks)
     return result
+
+
+def _relink(through: Any, relinks: dict[int, list[EmissionFactor]]) -> None:
+    """Point entries at the current factor versions: one DELETE, one prepared INSERT (no model instances)."""
+    from django.db import connection
+
+    through.objects.filter(inventoryentry_id__in=list(relinks)).delete()
+    table = connection.ops.quote_name(through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (inventoryentry_id, emissionfactor_id) VALUES (%s, %s)",
+            [(pk, f.pk) for pk, fs in relinks.items() for f in fs],
+        )
 
 
 # --------------------------------------------------------------------------- recompute runs
