@@ -32,6 +32,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+
 def cpu_ms(fn, repeat: int = 3) -> float:  # noqa: ANN001
     """Median CPU time (time.process_time) of ``fn`` in ms: on a shared, loaded machine wall time also counts waits."""
     import statistics

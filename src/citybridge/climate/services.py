@@ -811,7 +811,7 @@ def recompute_inventories_batch(  # noqa: C901, PLR0912, PLR0915
             raise compute.as_validation_error(exc) from None
         relinked = [f.pk for f in library] != [f.pk for f in old]
         new_by_gas = dict(res.by_gas_t)
-        if not relinked and not explain and (by_gas, co2e) == (new_by_gas, res.co2e_t):
+        if not relinked and (by_gas, co2e) == (new_by_gas, res.co2e_t):  # same factors, same result
             continue
         touched.add(inv_id)
         stored[1], stored[2] = new_by_gas, res.co2e_t
