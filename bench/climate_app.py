@@ -32,6 +32,20 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+
+def cpu_ms(fn, repeat: int = 3) -> float:  # noqa: ANN001
+    """Median CPU time (time.process_time) of ``fn`` in ms: on a shared, loaded machine wall time also counts waits."""
+    import statistics
+    import time
+
+    samples = []
+    for _ in range(repeat):
+        t = time.process_time()
+        fn()
+        samples.append((time.process_time() - t) * 1000)
+    return statistics.median(samples)
+
+
 INVENTORIES = int(os.environ.get("BENCH_INVENTORIES", 20 if QUICK else 200))
 ENTRIES_PER_INVENTORY = 60
 PAGE_ENTRIES = 200
@@ -116,6 +130,11 @@ def main() -> int:  # noqa: PLR0915
     floor_page = timed(lambda: client.get(bare))
     page = timed(lambda: client.get(f"/climate/inventories/{page_inv.pk}/"))
     table.row(f"inventory page, {n_entries} entries (target < 100 ms)", page, "bare page", floor_page)
+    print(
+        f"  CPU: inventory page {cpu_ms(lambda: client.get(f'/climate/inventories/{page_inv.pk}/'), 10):.1f} ms, "
+        f"bare page {cpu_ms(lambda: client.get(bare), 10):.1f} ms; load average {os.getloadavg()}",
+        flush=True,
+    )
     api = timed(lambda: client.get(f"/api/v1/climate/inventories/{page_inv.pk}"))
     table.row("GET /api/v1/climate/inventories/{id}", api, "bare page", floor_page)
     listing = timed(lambda: client.get("/climate/"))
@@ -155,6 +174,7 @@ def main() -> int:  # noqa: PLR0915
 
     imp = timed(do_import, repeat=SOLVE_REPEAT, warmup=1)
     table.row(f"XLSX import, {IMPORT_ROWS} rows in {len(files)} files (target < 3 s)", imp)
+    print(f"  CPU: import {cpu_ms(do_import, 2):.0f} ms; load average {os.getloadavg()}", flush=True)
 
     engine_entries = [
         engine_entry(services.CleanEntry(gpc_ref=r, activity_value=1000.0, activity_unit="MWh", library=[factor]))
@@ -184,6 +204,12 @@ def main() -> int:  # noqa: PLR0915
         rec,
         "engine only, one inventory",
         floor_engine,
+    )
+    rec_cpu = cpu_ms(recompute, 1)
+    print(
+        f"  CPU: recompute {rec_cpu:.0f} ms ({rec_cpu / INVENTORIES:.1f} ms per inventory → 12,500 ≈ "
+        f"{rec_cpu * 12_500 / INVENTORIES / 1000:.0f} s CPU); load average {os.getloadavg()}",
+        flush=True,
     )
     per = rec.median_ms / INVENTORIES
     print(

@@ -4,6 +4,8 @@ one draft inventory for the demo city coordinator (Hayward). Idempotent."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -22,6 +24,125 @@ def _name(seed: factors_seed.SeedFactor) -> str:
     return f"{head} ({seed.gas}, {seed.region})"[:200]
 
 
+# --- Chinese names of the seeded factors (docs/glossary.md: 排放因子, 电网排放因子; fuels by their usual names) ---
+
+_FUELS_ZH = (  # most specific first: the first fragment found in the English head names the fuel
+    ("Coal (anthracite", "煤炭"),
+    ("Oil (gasoline", "油品"),
+    ("Coke oven coke / lignite coke", "焦炉焦炭/褐煤焦炭"),
+    ("Other bituminous coal", "其他烟煤"),
+    ("Sub-bituminous coal", "次烟煤"),
+    ("Coking coal", "炼焦煤"),
+    ("Anthracite", "无烟煤"),
+    ("Lignite", "褐煤"),
+    ("Motor gasoline", "车用汽油"),
+    ("Gas/diesel oil", "柴油"),
+    ("Diesel", "柴油"),
+    ("Residual fuel oil", "残渣燃料油"),
+    ("Jet kerosene", "航空煤油"),
+    ("Other kerosene", "其他煤油"),
+    ("Wood / wood waste", "木材/木材废料"),
+    ("Wood", "木材"),
+    ("LPG", "液化石油气"),
+    ("CNG", "压缩天然气"),
+    ("Natural gas", "天然气"),
+    ("Coal", "煤炭"),
+    ("Oil", "油品"),
+    ("Gasoline", "汽油"),
+)
+_USES_ZH = (
+    ("Energy industries", "能源工业"),
+    ("Commercial / institutional", "商业/机构"),
+    ("Residential", "居民生活"),
+    ("Road", "道路交通"),
+    ("2c. Mobile (road)", "道路交通"),
+    ("stationary", "固定源"),
+)
+_VARIANTS_ZH = (
+    ("uncontrolled", "无控制"),
+    ("oxidation catalyst", "氧化催化器"),
+    ("low-mileage light-duty vehicles, 1995 or later", "低里程轻型车，1995年及以后"),
+)
+_PROVINCES_ZH = {
+    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西", "Inner Mongolia": "内蒙古",
+    "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江", "Shanghai": "上海", "Jiangsu": "江苏",
+    "Zhejiang": "浙江", "Anhui": "安徽", "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
+    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西", "Hainan": "海南", "Chongqing": "重庆",
+    "Sichuan": "四川", "Guizhou": "贵州", "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
+    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆",
+}  # fmt: skip
+_UTILITIES = ("PG&E", "SCE", "SDG&E", "LADWP", "SMUD")
+
+
+def _region_zh(region: str) -> str:
+    if region == "IPCC default":
+        return "IPCC缺省值"
+    if region == "US":
+        return "美国"
+    if region.startswith("California/WECC"):
+        return "加州/WECC（CAMX）"
+    if region == "California":
+        return "加州"
+    if region.startswith("China (national ETS"):
+        return "全国碳市场/企业报告"
+    if region.startswith("China (national)"):
+        return "全国"
+    grid = re.search(r"[\u4e00-\u9fff]+", region)
+    if grid:
+        return f"{grid.group(0)}区域电网"
+    name = region.removeprefix("China ").strip()
+    return _PROVINCES_ZH.get(name, name)
+
+
+def _name_zh(seed: factors_seed.SeedFactor) -> str:
+    """The factor's Chinese name, built from the same seed fields as the English one (fuel or grid, gas, region)."""
+    head = seed.method_note.split(":")[0].strip() or seed.key
+    region = _region_zh(seed.region)
+    year = f"{seed.year}年" if seed.year else ""
+    if (
+        "electricity" in head
+        or "eGRID" in head
+        or seed.region.startswith(("California", "China"))
+        or any(head.startswith(u) for u in _UTILITIES)
+    ):
+        if "unspecified imports" in head:
+            what = "未指定来源进口电力排放因子（CARB MRR §95111）"
+        elif "Statewide" in head:
+            what = "全州平均零售电力排放因子"
+        elif any(head.startswith(u) for u in _UTILITIES):
+            utility = head.split(" (")[0].split(" delivered")[0].removesuffix(" bundled")
+            what = f"{utility}电力排放因子"
+        elif "eGRID" in head:
+            what = "电网排放因子（eGRID" + re.search(r"eGRID(\d{4})", head).group(1) + "）"
+        elif "national fossil-fuel" in head:
+            what = "全国化石能源电力排放因子"
+        elif "excl. market-traded" in head:
+            what = "全国电力排放因子（不含市场化交易非化石能源电量）"
+        elif "enterprise reporting" in head:
+            what = "全国电网排放因子（企业温室气体排放报告）"
+        else:
+            what = "电网排放因子"
+        if "US average" in head:
+            region = "美国平均"
+        return f"{what}（{seed.gas}，{region}，{year or '—'}）"[:200]
+    fuel = next((zh for en, zh in _FUELS_ZH if en.lower() in head.lower()), "")
+    use = next((zh for en, zh in _USES_ZH if en.lower() in head.lower()), "")
+    variant = next((zh for en, zh in _VARIANTS_ZH if en in head), "")
+    parts = "，".join(p for p in (use, variant) if p)
+    label = f"{fuel}（{parts}）" if parts else fuel or head
+    return f"{label}排放因子（{seed.gas}，{region}）"[:200]
+
+
+def _fill_chinese_names() -> int:
+    """Give the seeded factors that lack one their Chinese name (libraries seeded before the names existed)."""
+    seeds = {s.key[:80]: s for s in factors_seed.seed_factors()}
+    missing = list(EmissionFactor.objects.filter(code__in=list(seeds), name_zh_hans__in=["", None]))
+    for factor in missing:
+        factor.name_zh_hans = _name_zh(seeds[factor.code])
+    EmissionFactor.objects.bulk_update(missing, ["name_zh_hans"], batch_size=200)
+    return len(missing)
+
+
 def seed_library() -> int:
     """Create the factors of the seed that are not in the library yet (matched by code); returns how many."""
     present = set(EmissionFactor.objects.values_list("code", flat=True))
@@ -35,6 +156,7 @@ def seed_library() -> int:
             EmissionFactor(
                 code=seed.key[:80],
                 name_en=_name(seed),
+                name_zh_hans=_name_zh(seed),
                 gas=seed.gas,
                 value=seed.value,
                 unit=mass,
@@ -49,6 +171,7 @@ def seed_library() -> int:
         )
         present.add(seed.key)
     bulk_create_with_history(rows, EmissionFactor)
+    _fill_chinese_names()
     return len(rows)
 
 

@@ -100,6 +100,22 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "gdp_required": lambda: _("An intensity target needs the GDP in the target year."),
     "base_gdp_required": lambda: _("An intensity reduction needs the GDP in the base year."),
     "milestone_out_of_range": lambda: _("A milestone falls between the base year and the target year."),
+    # notes on a computed ambition (ambition.py; not errors, shown on the target page)
+    "peak_year_not_quantified": lambda: _(
+        "A peak-year target sets no level, so no emissions in the target year or reduction rate can be computed."
+    ),
+    "no_base_year_no_rate": lambda: _("Without a base year, no annual reduction rate can be computed."),
+    "base_emissions_zero": lambda: _("The base-year emissions are zero, so no reduction rate can be computed."),
+    "compound_rate_undefined_at_zero": lambda: _(
+        "The target reaches zero emissions: the compound annual rate is not defined; the linear rate is shown."
+    ),
+    "target_above_base": lambda: _(
+        "The target allows more emissions than the base year (%(ratio)s times the base-year level): it is not a "
+        "reduction."
+    ),
+    "base_year_after_benchmark_net_zero": lambda: _(
+        "The base year %(base_year)s is after the benchmark's net-zero year, so the benchmark is zero emissions."
+    ),
 }
 
 

@@ -416,6 +416,12 @@ class RecomputeRun(models.Model):
     error = models.JSONField(_("error"), default=dict, blank=True)
     lease_owner = models.CharField(_("lease owner"), max_length=200, blank=True)
     lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    # the run record (docs/architecture.md, climate: one record per run instead of a history row per entry)
+    factor_versions = models.JSONField(_("factor versions"), default=list, blank=True)
+    inventories = models.ManyToManyField(
+        "Inventory", blank=True, related_name="recompute_runs", verbose_name=_("inventories changed")
+    )
+    frozen_would_change = models.JSONField(_("published inventories that would change"), default=list, blank=True)
 
     objects = RecomputeRunQuerySet.as_manager()
 

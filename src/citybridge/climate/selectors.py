@@ -12,7 +12,7 @@ from django.http import Http404
 from citybridge.cities.models import City, IndicatorValue
 
 from . import compute, gpc
-from .models import EmissionFactor, Inventory, InventoryEntry, Origin, RecomputeRun, Status, Target
+from .models import EmissionFactor, Inventory, InventoryEntry, Origin, RecomputeRun, ReviewRequest, Status, Target
 
 
 def _get(queryset: QuerySet, pk: Any) -> Any:
@@ -220,6 +220,32 @@ def run_get(*, user, pk: Any) -> RecomputeRun:  # noqa: ANN001
 
 def runs_for(*, user, factor: EmissionFactor) -> list[RecomputeRun]:  # noqa: ANN001
     return list(RecomputeRun.objects.visible_to(user).filter(factor__code=factor.code)[:5])
+
+
+def inventory_runs(*, user, inventory: Inventory) -> list[RecomputeRun]:  # noqa: ANN001
+    """The recompute runs that changed this inventory (its history of factor changes: one record per run, not a
+    history row per entry). ``inventory`` comes from ``inventory_get``, so it is already in the user's scope."""
+    return list(
+        inventory.recompute_runs.filter(status="done").select_related("created_by").order_by("-finished_at")[:10]
+    )
+
+
+def expert_choices(*, user) -> QuerySet:  # noqa: ANN001
+    """Active users holding the expert role (whom staff may ask to review an inventory)."""
+    from citybridge.core.models import User
+
+    return (
+        User.objects.filter(is_active=True, role_memberships__role="expert").distinct().order_by("email")
+        if user.is_program_staff
+        else User.objects.none()
+    )
+
+
+def review_requests_for(*, user, inventory: Inventory) -> list[ReviewRequest]:  # noqa: ANN001
+    """Who was asked to review this inventory (staff see them; ``inventory`` comes from ``inventory_get``)."""
+    if not user.is_program_staff:
+        return []
+    return list(inventory.review_requests.select_related("expert", "requested_by").order_by("created_at"))
 
 
 def city_choices(*, user) -> QuerySet[City]:  # noqa: ANN001

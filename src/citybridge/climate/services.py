@@ -4,6 +4,7 @@ run in a transaction; history is recorded by django-simple-history (translation.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -603,28 +604,60 @@ def recompute_totals(inventory: Inventory) -> None:
     compute.store_totals(inventory, list(inventory.entries.all()))
 
 
-def _write_results(entries: list[InventoryEntry]) -> None:
-    """Store recomputed results: one prepared UPDATE run for every entry (Django's bulk_update builds a CASE per
-    row and field, which cost more than the arithmetic), then their history rows in one insert."""
+def _write_results(full: list[tuple], values: list[tuple]) -> None:
+    """Store recomputed results with prepared UPDATEs (Django's bulk_update builds a CASE per row and field, which
+    cost more than the arithmetic), JSON already encoded. ``full``: (by_gas, co2e, factor_versions, conversion or
+    None to keep it, pk); ``values``: (by_gas, co2e, pk). No history row per entry: a recompute is recorded once
+    on its RecomputeRun (docs/architecture.md, climate)."""
+    from django.db import connection
+
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    table = connection.ops.quote_name(InventoryEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        keep = [r[:3] + r[4:] for r in full if r[3] is None]
+        rewrite = [r for r in full if r[3] is not None]
+        if rewrite:
+            cursor.executemany(
+                f"UPDATE {table} SET by_gas = %s{cast}, co2e = %s, factor_versions = %s{cast}, "
+                f"conversion = %s{cast} WHERE id = %s",
+                rewrite,
+            )
+        if keep:
+            cursor.executemany(
+                f"UPDATE {table} SET by_gas = %s{cast}, co2e = %s, factor_versions = %s{cast} WHERE id = %s", keep
+            )
+        if values:
+            cursor.executemany(f"UPDATE {table} SET by_gas = %s{cast}, co2e = %s WHERE id = %s", values)
+
+
+def _write_totals(rows: list[tuple[int, dict]]) -> None:
+    """Store recomputed inventory totals in one prepared UPDATE (derived data: no version bump, no history)."""
     import json
 
     from django.db import connection
 
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    table = connection.ops.quote_name(InventoryEntry._meta.db_table)
+    table = connection.ops.quote_name(Inventory._meta.db_table)
+    now = timezone.now()
     sql = (
-        f"UPDATE {table} SET by_gas = %s{cast}, co2e = %s, factor_versions = %s{cast}, conversion = %s{cast} "
-        "WHERE id = %s"
+        f"UPDATE {table} SET totals = %s{cast}, total_basic = %s, total_basic_plus = %s, total_territorial = %s, "
+        "computed_at = %s WHERE id = %s"
     )
     with connection.cursor() as cursor:
         cursor.executemany(
             sql,
             [
-                (json.dumps(e.by_gas), e.co2e, json.dumps(e.factor_versions), json.dumps(e.conversion), e.pk)
-                for e in entries
+                (
+                    json.dumps(t),
+                    t["basic"],
+                    t["basic_plus"],
+                    t["territorial_scope1"],
+                    connection.ops.adapt_datetimefield_value(now),
+                    pk,
+                )
+                for pk, t in rows
             ],
         )
-    InventoryEntry.history.bulk_history_create(entries, update=True)
 
 
 def current_factors(codes: Iterable[str]) -> dict[str, EmissionFactor]:
@@ -635,72 +668,211 @@ def current_factors(codes: Iterable[str]) -> dict[str, EmissionFactor]:
 def recompute_inventory(*, inventory: Inventory, current: dict[str, EmissionFactor] | None = None) -> bool:
     """Recompute every entry with the current version of its factors and the inventory's GWP set, then the totals.
     A published inventory is frozen: it is left as it is (False). Returns whether anything changed."""
-    return bool(recompute_inventories_batch([inventory], current=current))
+    return bool(recompute_inventories_batch([inventory], current=current).changed)
 
 
-def recompute_inventories_batch(
-    inventories: list[Inventory], *, current: dict[str, EmissionFactor] | None = None
-) -> int:
-    """Recompute several inventories with shared reads and writes: their entries and factors in two queries, the
-    changed entries in one prepared UPDATE and one history insert, then each inventory's totals. Frozen
-    (published or reported) inventories are skipped. Returns how many inventories changed."""
-    live = [inv for inv in inventories if not inv.is_frozen]
-    if not live:
-        return 0
-    by_inventory: dict[int, list[InventoryEntry]] = {inv.pk: [] for inv in live}
-    for entry in InventoryEntry.objects.filter(inventory_id__in=list(by_inventory)).prefetch_related("factors"):
-        by_inventory[entry.inventory_id].append(entry)
+@dataclass
+class BatchResult:
+    changed: list[int] = field(default_factory=list)  # inventories whose entries or totals were rewritten
+    frozen_would_change: list[int] = field(default_factory=list)  # published: would change, left as they are
+
+
+_ENTRY_FIELDS = (
+    "id",
+    "inventory_id",
+    "gpc_ref",
+    "notation_key",
+    "explanation",
+    "included_in",
+    "activity_value",
+    "activity_unit",
+    "own_factors",
+    "reported",
+    "data_quality",
+    "source",
+    "fuel_properties",
+    "by_gas",
+    "co2e",
+)
+
+
+_JSON_COLUMNS = tuple(
+    i for i, name in enumerate(_ENTRY_FIELDS) if name in ("own_factors", "reported", "fuel_properties", "by_gas")
+)
+_EMPTY_JSON = {"[]": [], "{}": {}, "null": None}
+
+
+def _raw_rows(queryset: Any) -> list[list]:
+    """The queryset's rows straight from the cursor, JSON columns decoded here (empty ones without the decoder):
+    Django's per-field converters cost more than the arithmetic on a recompute of every entry."""
+    import json
+
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(r) for r in cursor.fetchall()]
+    for row in rows:
+        for i in _JSON_COLUMNS:
+            value = row[i]
+            if isinstance(value, bytes | str):
+                empty = _EMPTY_JSON.get(value, ...)
+                row[i] = json.loads(value) if empty is ... else type(empty)() if empty is not None else None
+    return rows
+
+
+def _same_units(a: EmissionFactor, b: EmissionFactor) -> bool:
+    return (a.unit, a.activity_unit, a.heating_basis, a.gas) == (b.unit, b.activity_unit, b.heating_basis, b.gas)
+
+
+def recompute_inventories_batch(  # noqa: C901, PLR0912, PLR0915
+    inventories: list[Inventory],
+    *,
+    current: dict[str, EmissionFactor] | None = None,
+    codes: set[str] | None = None,
+) -> BatchResult:
+    """Recompute several inventories with shared reads and writes, in a number of queries that does not grow with
+    the entries: the entries (as plain rows) and their factor links in two queries, the factors once, then the
+    changed entries in one prepared UPDATE, the totals in another, the relinks in two.
+
+    ``codes``: recompute only the entries computed with a factor of one of these codes (None: every entry). Each
+    entry goes through the engine's fast path (no conversion text) unless its factor's units changed. Frozen
+    (published or reported) inventories are computed but never written: they are listed in ``frozen_would_change``
+    when a revision would change them."""
+    result = BatchResult()
+    if not inventories:
+        return result
+    by_pk = {inv.pk: inv for inv in inventories}
+    rows = _raw_rows(InventoryEntry.objects.filter(inventory_id__in=list(by_pk)).values_list(*_ENTRY_FIELDS))
+    through = InventoryEntry.factors.through
+    links: dict[int, list[int]] = {}
+    for entry_id, factor_id in (
+        through.objects.filter(inventoryentry__inventory_id__in=list(by_pk))
+        .order_by("id")
+        .values_list("inventoryentry_id", "emissionfactor_id")
+    ):
+        links.setdefault(entry_id, []).append(factor_id)
+    factor_ids = {fid for fids in links.values() for fid in fids}
+    factors = {f.pk: f for f in EmissionFactor.objects.filter(pk__in=factor_ids)} if factor_ids else {}
     if current is None:
-        current = current_factors(f.code for es in by_inventory.values() for e in es for f in e.factors.all())
-    changed_entries: list[InventoryEntry] = []
+        current = current_factors(f.code for f in factors.values())
+    for f in current.values():
+        factors.setdefault(f.pk, f)
+    engine_factors: dict[int, Any] = {}
+
+    def engine_factor(f: EmissionFactor) -> Any:
+        if f.pk not in engine_factors:
+            engine_factors[f.pk] = compute.engine_factor(f)
+        return engine_factors[f.pk]
+
+    per_inventory: dict[int, list[list]] = {pk: [] for pk in by_pk}
+    full_writes: list[tuple] = []
+    value_writes: list[tuple] = []
+    versions_json: dict[tuple, str] = {}
     relinks: dict[int, list[EmissionFactor]] = {}
-    changed_inventories = 0
-    for inventory in live:
-        entries = by_inventory[inventory.pk]
-        before = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
-        changed_here = False
-        for entry in entries:
-            old_factors = list(entry.factors.all())
-            library = [current.get(f.code, f) for f in old_factors]
-            clean = CleanEntry(
-                gpc_ref=entry.gpc_ref,
-                notation_key=entry.notation_key,
-                explanation=entry.explanation,
-                included_in=entry.included_in,
-                activity_value=entry.activity_value,
-                activity_unit=entry.activity_unit,
-                library=library,
-                own_factors=entry.own_factors,
-                reported=entry.reported,
-                data_quality=entry.data_quality,
-                source=entry.source,
-                fuel_properties=entry.fuel_properties,
+    touched: set[int] = set()
+    for row in rows:
+        (pk, inv_id, ref, key, expl, incl, act, unit, own, reported, quality, source, fuel, by_gas, co2e) = row
+        stored = [ref, by_gas, co2e, key]
+        per_inventory[inv_id].append(stored)
+        old = [factors[fid] for fid in links.get(pk, ())]
+        if codes is not None and not any(f.code in codes for f in old):
+            continue
+        library = [current.get(f.code, f) for f in old]
+        inventory = by_pk[inv_id]
+        explain = codes is None or any(not _same_units(a, b) for a, b in zip(old, library, strict=True))
+        factors_t = [engine_factor(f) for f in library]
+        for i, f in enumerate(own or ()):
+            factors_t.append(
+                compute.accounting.Factor(
+                    id=f"own-{i}", gas=f["gas"], value=f["value"], unit=f["unit"], source=f.get("citation", "")
+                )
             )
-            result = compute.entry_result(inventory, clean)
-            if (entry.by_gas, entry.co2e, entry.factor_versions) == (
-                result.by_gas,
-                result.co2e,
-                result.factor_versions,
-            ):
-                continue
-            entry.by_gas, entry.co2e = result.by_gas, result.co2e
-            entry.factor_versions, entry.conversion = result.factor_versions, result.conversion
-            changed_entries.append(entry)
-            changed_here = True
-            if [f.pk for f in library] != [f.pk for f in old_factors]:
-                relinks[entry.pk] = library
-        compute.store_totals(inventory, entries)
-        after = (inventory.total_basic, inventory.total_basic_plus, inventory.total_territorial)
-        changed_inventories += changed_here or before != after
-    if changed_entries:
-        _write_results(changed_entries)
-    if relinks:
-        through = InventoryEntry.factors.through
-        through.objects.filter(inventoryentry_id__in=list(relinks)).delete()
-        through.objects.bulk_create(
-            [through(inventoryentry_id=pk, emissionfactor_id=f.pk) for pk, fs in relinks.items() for f in fs]
+        engine = compute.accounting.Entry(
+            ref=ref,
+            notation_key=key or None,
+            explanation=expl,
+            included_in=incl,
+            activity_value=act,
+            activity_unit=unit,
+            factors=tuple(factors_t),
+            emissions_by_gas=(
+                {r["gas"]: compute.accounting.Amount(r["value"], r["unit"]) for r in reported} if reported else None
+            ),
+            data_quality=quality,
+            source=source,
+            density=compute._amount((fuel or {}).get("density")),
+            ncv=compute._amount((fuel or {}).get("ncv")),
         )
-    return changed_inventories
+        try:
+            res = compute.accounting.compute_entry(engine, inventory.gwp_set, explain=explain, validate=explain)
+        except compute.units.ClimateError as exc:
+            raise compute.as_validation_error(exc) from None
+        relinked = [f.pk for f in library] != [f.pk for f in old]
+        new_by_gas = dict(res.by_gas_t)
+        if not relinked and (by_gas, co2e) == (new_by_gas, res.co2e_t):  # same factors, same result
+            continue
+        touched.add(inv_id)
+        stored[1], stored[2] = new_by_gas, res.co2e_t
+        if inventory.is_frozen:
+            continue
+        if relinked or explain:
+            key_pks = tuple(f.pk for f in library)
+            if key_pks not in versions_json:
+                versions_json[key_pks] = json.dumps(
+                    [{"id": f.pk, "code": f.code, "version": f.version} for f in library]
+                )
+            conv = json.dumps([str(c) for c in res.conversions]) if explain else None
+            full_writes.append((json.dumps(new_by_gas), res.co2e_t, versions_json[key_pks], conv, pk))
+        else:
+            value_writes.append((json.dumps(new_by_gas), res.co2e_t, pk))
+        if relinked:
+            relinks[pk] = library
+    total_writes: list[tuple[int, dict]] = []
+    for inv_id, stored_rows in per_inventory.items():
+        inventory = by_pk[inv_id]
+        if inv_id not in touched and codes is not None:
+            continue
+        totals = compute.totals_of_rows(stored_rows, inventory.gwp_set)
+        changed = inv_id in touched or (
+            inventory.total_basic,
+            inventory.total_basic_plus,
+            inventory.total_territorial,
+        ) != (
+            totals["basic"],
+            totals["basic_plus"],
+            totals["territorial_scope1"],
+        )
+        if inventory.is_frozen:
+            if changed:
+                result.frozen_would_change.append(inv_id)
+            continue
+        total_writes.append((inv_id, totals))
+        inventory.totals = totals
+        inventory.total_basic, inventory.total_basic_plus = totals["basic"], totals["basic_plus"]
+        inventory.total_territorial = totals["territorial_scope1"]
+        if changed:
+            result.changed.append(inv_id)
+    _write_results(full_writes, value_writes)
+    if total_writes:
+        _write_totals(total_writes)
+    if relinks:
+        _relink(through, relinks)
+    return result
+
+
+def _relink(through: Any, relinks: dict[int, list[EmissionFactor]]) -> None:
+    """Point entries at the current factor versions: one DELETE, one prepared INSERT (no model instances)."""
+    from django.db import connection
+
+    through.objects.filter(inventoryentry_id__in=list(relinks)).delete()
+    table = connection.ops.quote_name(through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (inventoryentry_id, emissionfactor_id) VALUES (%s, %s)",
+            [(pk, f.pk) for pk, fs in relinks.items() for f in fs],
+        )
 
 
 # --------------------------------------------------------------------------- recompute runs
@@ -713,26 +885,22 @@ def _enqueue_recompute(run_id: int) -> None:
 
 
 def inventories_using(factor: EmissionFactor):  # noqa: ANN201
-    """Unfrozen entered inventories with an entry computed with any version of ``factor``'s code."""
+    """Entered inventories with an entry computed with any version of ``factor``'s code, published ones included
+    (a run lists those as "would change; publish a revision" and never writes them)."""
     codes = EmissionFactor.objects.filter(code=factor.code).values("pk")
-    return (
-        Inventory.objects.filter(origin=Origin.ENTERED, entries__factors__in=codes)
-        .exclude(status=Status.PUBLISHED)
-        .distinct()
-    )
+    return Inventory.objects.filter(origin=Origin.ENTERED, entries__factors__in=codes).distinct()
+
+
+def _run_inventories(factor: EmissionFactor | None):  # noqa: ANN202
+    return inventories_using(factor) if factor else Inventory.objects.filter(origin=Origin.ENTERED)
 
 
 def recompute_run_create(*, actor, factor: EmissionFactor | None = None) -> RecomputeRun:  # noqa: ANN001
-    """Queue the recomputation of the inventories that use ``factor`` (every unfrozen inventory when None); the
+    """Queue the recomputation of the inventories that use ``factor`` (every entered inventory when None); the
     worker computes it (tasks.recompute_inventories), the factor page shows its progress."""
     require(actor, "climate.recompute")
     with transaction.atomic():
-        qs = (
-            inventories_using(factor)
-            if factor
-            else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
-        )
-        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=qs.count())
+        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=_run_inventories(factor).count())
         transaction.on_commit(partial(_enqueue_recompute, run.pk))
     run.refresh_from_db()
     return run
@@ -782,20 +950,29 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
             lease_expires_at=lease.renewed_at + RUN_LEASE,
         )
     factor = run.factor
-    qs = (
-        inventories_using(factor)
-        if factor
-        else Inventory.objects.filter(origin=Origin.ENTERED).exclude(status=Status.PUBLISHED)
-    )
-    ids = list(qs.order_by("pk").values_list("pk", flat=True))
-    RecomputeRun.objects.filter(pk=run_id).update(total=len(ids))
+    ids = list(_run_inventories(factor).order_by("pk").values_list("pk", flat=True))
     current = {f.code: f for f in EmissionFactor.objects.current()}
+    codes = {factor.code} if factor else None
+    versions = sorted(
+        (
+            {"id": f.pk, "code": f.code, "version": f.version}
+            for f in current.values()
+            if codes is None or f.code in codes
+        ),
+        key=lambda v: v["code"],
+    )
+    RecomputeRun.objects.filter(pk=run_id).update(total=len(ids), factor_versions=versions)
+    through = RecomputeRun.inventories.through
     done = changed = 0
+    frozen: list[int] = []
     try:
         for start in range(0, len(ids), batch):
             with transaction.atomic():
                 chunk = list(Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update())
-                changed += recompute_inventories_batch(chunk, current=current)
+                out = recompute_inventories_batch(chunk, current=current, codes=codes)
+                through.objects.bulk_create([through(recomputerun_id=run_id, inventory_id=pk) for pk in out.changed])
+                changed += len(out.changed)
+                frozen += out.frozen_would_change
                 done += len(chunk)
             lease.renew(done, changed)
     except LeaseLost:
@@ -813,7 +990,12 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
         )
         return RecomputeRun.objects.filter(pk=run_id).first()
     RecomputeRun.objects.filter(pk=run_id, lease_owner=lease.owner, status=RunStatus.RUNNING).update(
-        status=RunStatus.DONE, done=done, changed=changed, finished_at=timezone.now(), lease_expires_at=None
+        status=RunStatus.DONE,
+        done=done,
+        changed=changed,
+        frozen_would_change=sorted(frozen),
+        finished_at=timezone.now(),
+        lease_expires_at=None,
     )
     return RecomputeRun.objects.filter(pk=run_id).first()
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("inventories/<id:pk>/entries/new/", views.entry_form, name="entry-new"),
     path("inventories/<id:pk>/entries/<id:entry_id>/", views.entry_form, name="entry-edit"),
     path("inventories/<id:pk>/entries/<id:entry_id>/delete/", views.entry_delete, name="entry-delete"),
+    path("inventories/<id:pk>/review-requests/", views.review_requests, name="inventory-review-requests"),
     path("inventories/<id:pk>/import/", views.inventory_import, name="inventory-import"),
     path("inventories/<id:pk>/gpc-table.xlsx", views.inventory_xlsx, name="inventory-xlsx"),
     path("inventories/<id:pk>/cdp-summary.xlsx", views.inventory_cdp, name="inventory-cdp"),

@@ -5,13 +5,20 @@ Objects come from the scoped selectors first (404 outside the user's scope); per
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
@@ -22,7 +29,7 @@ from citybridge.core.views import paginate
 from . import charts, exports, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
 from .labels import SECTORS, line_label, sector_label
-from .messages import rule_label
+from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Status, TargetKind
 
 
@@ -81,12 +88,8 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inventory = selectors.inventory_get(user=request.user, pk=pk)
     page = selectors.inventory_page(user=request.user, inventory=inventory)
     # per-row labels and links set once here, not by {% url %} / get_FOO_display in the row loop
-    quality = dict(DataQuality.choices)
-    base = reverse("climate:inventory", args=[inventory.pk])
-    for row in page.lines:
-        if row.entry is not None:
-            row.entry.quality_label = quality.get(row.entry.data_quality, "")
-            row.entry.edit_url = f"{base}entries/{row.entry.pk}/"
+    user = request.user
+    can_edit = inventory.is_editable and user.has_perm("climate.change_inventory", inventory)
     totals = inventory.totals or {}
     sector_rows = [
         (sector_label(k), v)
@@ -95,7 +98,6 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             key=lambda kv: list(SECTORS).index(kv[0]) if kv[0] in SECTORS else 99,
         )
     ]
-    user = request.user
     return render(
         request,
         "climate/inventory_detail.html",
@@ -112,8 +114,11 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reported": totals.get("reported") or {},
             "breakdown_spec": charts.breakdown_spec(page.entries) if page.entries else None,
             "series_spec": charts.series_spec(page.series) if page.series else None,
-            "can_edit": inventory.is_editable and user.has_perm("climate.change_inventory", inventory),
+            "can_edit": can_edit,
+            "lines_html": _lines_html(inventory, page, can_edit) if inventory.origin == "entered" else "",
             "can_submit": inventory.is_editable and user.has_perm("climate.submit_inventory", inventory),
+            "can_ask_review": inventory.status == Status.SUBMITTED
+            and user.has_perm("climate.request_review", inventory),
             "can_review": inventory.status == Status.SUBMITTED and user.has_perm("climate.review_inventory", inventory),
             "can_publish": inventory.status == Status.REVIEWED
             and user.has_perm("climate.publish_inventory", inventory),
@@ -121,8 +126,55 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and inventory.origin == "entered"
             and user.has_perm("climate.change_inventory", inventory),
             "history": inventory.history.select_related("history_user").order_by("-history_date")[:10],
+            "runs": selectors.inventory_runs(user=user, inventory=inventory),
         },
     )
+
+
+def _lines_html(inventory: object, page: selectors.InventoryPage, can_edit: bool) -> str:
+    """The rows of the "Lines by GPC reference number" table, built here in one pass: with every GPC line filled,
+    the template's per-row tag and variable lookups were most of the page's time (docs/architecture.md, climate)."""
+    quality = dict(DataQuality.choices)
+    base = reverse("climate:inventory", args=[inventory.pk])
+    empty = format_html('<span class="muted">{}</span>', _("empty"))
+    by_gas = _("reported by gas")
+    edit = _("Edit")
+    rows = []
+    for row in page.lines:
+        entry = row.entry
+        if entry is None and not row.required:
+            continue
+        if entry is None:
+            cell = empty
+        else:
+            if entry.notation_key:
+                cell = format_html("<strong>{}</strong>: {}", entry.notation_key, entry.explanation)
+                if entry.included_in:
+                    cell += format_html(" ({})", entry.included_in)
+            elif entry.activity_value is not None:
+                cell = format_html("{} {}", floatformat(entry.activity_value, "-4g"), entry.activity_unit)
+                cell += format_html_join(
+                    "", " × {} (v{})", ((f.display_name(), f.version) for f in entry.factors.all())
+                )
+                cell += format_html_join("", "<br><small>{}</small>", ((c,) for c in entry.conversion or ()))
+            else:
+                cell = conditional_escape(by_gas)
+            if entry.source:
+                cell += format_html("<br><small>{}</small>", entry.source)
+            if can_edit:
+                cell += format_html('<br><a href="{}entries/{}/">{}</a>', base, entry.pk, edit)
+        rows.append(
+            format_html(
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                row.line.ref,
+                mark_safe(" <small>*</small>") if row.required else "",  # noqa: S308 (a constant)
+                row.line.scope,
+                cell,
+                floatformat(entry.co2e, "2g") if entry is not None and not entry.notation_key else "",
+                quality.get(entry.data_quality, "") if entry is not None else "",
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (each row built by format_html)
 
 
 @login_required
@@ -431,6 +483,49 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "climate/_run_status.html", {"run": run})
 
 
+class ReviewRequestForm(forms.Form):
+    expert = forms.ModelChoiceField(label=_lazy("expert"), queryset=None, empty_label=None)
+
+    def __init__(self, *args: Any, experts: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = experts
+
+
+@login_required
+def review_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff ask an expert to review a submitted inventory (the same service as POST .../review-requests)."""
+    inventory = selectors.inventory_get(user=request.user, pk=pk)
+    if not request.user.has_perm("climate.request_review", inventory):
+        raise PermissionDenied
+    experts = selectors.expert_choices(user=request.user)
+    form = ReviewRequestForm(request.POST or None, experts=experts)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.review_request_add(actor=request.user, inventory=inventory, expert=form.cleaned_data["expert"])
+            except ValidationError as exc:
+                add_to_form(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("The expert was asked to review this inventory."))
+                return redirect("climate:inventory-review-requests", pk=inventory.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "climate/review_requests.html",
+        {
+            "inventory": inventory,
+            "form": form,
+            "requests": selectors.review_requests_for(user=request.user, inventory=inventory),
+            "submitted": inventory.status == Status.SUBMITTED,
+            "has_experts": experts.exists(),
+        },
+        status=status,
+    )
+
+
 # --------------------------------------------------------------------------- targets
 
 
@@ -498,5 +593,17 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kind_label": dict(TargetKind.choices).get(target.kind, target.kind),
             "coverage": [str(SECTORS.get(s, s)) for s in target.coverage],
             "can_edit": request.user.has_perm("climate.change_target", target.city),
+            "notes": _ambition_notes(target.ambition),
         },
     )
+
+
+def _ambition_notes(ambition: dict | None) -> list[str]:
+    """The ambition engine's notes on the stored result, as sentences in the user's language."""
+    notes = []
+    for note in (ambition or {}).get("notes") or []:
+        params = dict(note.get("params") or {})
+        if isinstance(params.get("ratio"), float):
+            params["ratio"] = f"{params['ratio']:.2f}"
+        notes.append(issue_message(note.get("code", ""), params))
+    return notes
