@@ -35,6 +35,12 @@ KINDS = [
     (r"^(api/v1/)?academy/officials/", "official"),
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
+    (r"^(api/v1/)?academy/lecturers/", "lecturer"),
+    (r"^(api/v1/)?academy/availability/", "window"),
+    (r"^academy/timetable/needs/", "need"),
+    (r"^academy/timetable/events/", "event"),
+    (r"^academy/timetable/blackouts/", "blackout"),
+    (r"^(api/v1/)?academy/timetable(-runs|/runs)/", "run"),
     (r"^(api/v1/)?cities/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
@@ -93,7 +99,9 @@ def objects(make_user, staff):
     enrolment = Enrolment.objects.create(course=course, official=official, position="mayor")
     account = make_user("partner", organisation=a.organisation, person=person)
     token = ApiToken.objects.create(user=staff, name="t", prefix="cb_x", key_hash="0" * 64)
+    timetable = _timetable_objects(a, course, make_user)
     return {
+        **timetable,
         "outsider": make_user("academy_coordinator", organisation=b.organisation),
         "course": course.pk,
         "session": session.pk,
@@ -109,6 +117,39 @@ def objects(make_user, staff):
     }
 
 
+def _timetable_objects(academy, course, make_user) -> dict:
+    """Issue #11: a lecturer (with a sign-in and a window), a need, a partner event, a blackout date and a run of
+    academy A's course."""
+    from citybridge.academy.models import (
+        BlackoutDate,
+        CourseModule,
+        LecturerAvailability,
+        LecturerProfile,
+        Module,
+        ModuleSessionNeed,
+        PartnerEvent,
+        TimetableRun,
+    )
+    from citybridge.core.models import Organisation, Person
+
+    person = Person.objects.create(family_name="Chen", family_name_en="Chen")
+    make_user("lecturer", person=person)
+    lecturer = LecturerProfile.objects.create(person=person, bio_en="", bio_zh_hans="")
+    window = LecturerAvailability.objects.create(
+        lecturer=lecturer, start_date=date(2025, 3, 1), end_date=date(2025, 3, 9)
+    )
+    cm = CourseModule.objects.create(course=course, module=Module.objects.create(title_en="M", days=2))
+    partner = Organisation.objects.create(name="P", name_en="P", type="other", country="CN")
+    return {
+        "lecturer": lecturer.pk,
+        "window": window.pk,
+        "need": ModuleSessionNeed.objects.create(course_module=cm, count=1).pk,
+        "event": PartnerEvent.objects.create(course=course, partner=partner).pk,
+        "blackout": BlackoutDate.objects.create(academy=academy, date=date(2025, 3, 5)).pk,
+        "run": TimetableRun.objects.create(course=course, status="done").pk,
+    }
+
+
 def _url(route, ids):
     names = ID.findall(route)
     values = list(ids) if isinstance(ids, tuple) else [ids] * len(names)
@@ -121,6 +162,8 @@ def _url(route, ids):
 BODIES = {
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
+    "lecturers/<id:pk>/availability": {"start_date": "2025-03-01", "end_date": "2025-03-02"},
+    "availability/<id:pk>": {"start_date": "2025-03-01", "end_date": "2025-03-02"},
     "certificates/<id:pk>/revoke": {"reason": "Test"},
     "officials/<id:pk>/external-training": {
         "provider": "P",

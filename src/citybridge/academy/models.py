@@ -3,6 +3,7 @@ external training, certificates, the per-official per-year compliance summary an
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -669,3 +670,391 @@ class RosterUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.sha256[:12]})"
+
+
+# --------------------------------------------------------------------------- lecturers (issue #11)
+
+#: weekday numbers as Python's date.weekday(): 0 = Monday … 6 = Sunday
+WEEKDAYS = (
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+)
+
+
+class LecturerLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    CHINESE = "zh", _("Chinese (Mandarin)")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    SPANISH = "es", _("Spanish")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN = "ko", _("Korean")
+
+
+class LecturerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LecturerQuerySet:
+        """Program staff: every lecturer. A lecturer: their own profile only. Nobody else."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        if _is_lecturer(user):
+            return self.filter(person_id=user.person_id)
+        return self.none()
+
+
+class LecturerProfile(Versioned):
+    """A donated-time speaker: a Person with what the timetable needs to know about them."""
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="lecturer_profile"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lecturers",
+    )
+    bio = models.TextField(_("biography"), blank=True, max_length=4000)
+    topics = models.ManyToManyField(Topic, verbose_name=_("expertise"), related_name="lecturers", blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    needs_interpretation = models.BooleanField(_("needs interpretation"), default=False)
+    home_timezone = models.CharField(_("home time zone"), max_length=50, default="Asia/Shanghai")
+    visiting = models.BooleanField(
+        _("visiting"), default=False, help_text=_("Travels to the course: their sessions are best grouped.")
+    )
+    preferred_weekdays = models.JSONField(_("preferred weekdays"), default=list, blank=True)
+    max_sessions_per_day = models.PositiveSmallIntegerField(_("most sessions a day"), default=2)
+    group_sessions = models.BooleanField(_("group my sessions on consecutive days"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # history: registered in translation.py (bio is bilingual)
+
+    objects = LecturerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturers")
+        ordering = ["person__family_name_en", "person__given_name_en", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_sessions_per_day__gte=1, max_sessions_per_day__lte=4),
+                name="academy_lecturer_max_sessions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.person.display_name()
+
+    def display_name(self, language: str | None = None) -> str:
+        return self.person.display_name(language)
+
+    def display_bio(self, language: str | None = None) -> str:
+        return bilingual(self, "bio", language)
+
+    def language_labels(self) -> list[str]:
+        labels = dict(LecturerLanguage.choices)
+        return [str(labels[c]) for c in self.languages if c in labels]
+
+    def weekday_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels[d]) for d in self.preferred_weekdays if d in labels]
+
+
+class AvailabilityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AvailabilityQuerySet:
+        return self.filter(lecturer__in=LecturerProfile.objects.visible_to(user))
+
+
+class LecturerAvailability(Versioned):
+    """A window in which the lecturer can teach: a date range, and within it the weekdays (none listed: every
+    day)."""
+
+    lecturer = models.ForeignKey(
+        LecturerProfile, verbose_name=_("lecturer"), on_delete=models.CASCADE, related_name="availability"
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = AvailabilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("availability window")
+        verbose_name_plural = _("availability windows")
+        ordering = ["lecturer", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="academy_availability_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lecturer_id}: {self.start_date} – {self.end_date}"
+
+    def weekday_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels[d]) for d in self.weekdays if d in labels]
+
+
+# --------------------------------------------------------------------------- planning inputs (issue #11)
+
+
+class ModuleSessionNeed(Versioned):
+    """What one module of a course needs: ``count`` sessions of a format, optionally by a lecturer, at a site
+    visit host, on a topic, in the evening."""
+
+    course_module = models.ForeignKey(
+        CourseModule, verbose_name=_("module"), on_delete=models.CASCADE, related_name="needs"
+    )
+    format = models.CharField(_("format"), max_length=20, choices=SessionFormat.choices, default=SessionFormat.LECTURE)
+    count = models.PositiveSmallIntegerField(_("sessions"), default=1)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    lecturer = models.ForeignKey(
+        Person, verbose_name=_("lecturer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    host = models.ForeignKey(
+        Organisation,
+        verbose_name=_("site-visit host"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evening = models.BooleanField(_("in the evening"), default=False)
+
+    class Meta:
+        verbose_name = _("session need")
+        verbose_name_plural = _("session needs")
+        ordering = ["course_module__order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gte=1, count__lte=20), name="academy_need_count"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_module_id}: {self.count} × {self.format}"
+
+
+class CoursePlanning(Versioned):
+    """A course's timetable settings: the preferred rest weekday and the soft-goal weights."""
+
+    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="planning")
+    rest_weekday = models.PositiveSmallIntegerField(_("preferred rest day"), null=True, blank=True, choices=WEEKDAYS)
+    weights = models.JSONField(_("weights"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timetable settings")
+        verbose_name_plural = _("timetable settings")
+
+    def __str__(self) -> str:
+        return f"{self.course_id}"
+
+
+class BlackoutDate(Versioned):
+    """A day an academy holds no class (its own closure), besides China's public holidays."""
+
+    academy = models.ForeignKey(
+        Academy, verbose_name=_("academy"), on_delete=models.CASCADE, related_name="blackout_dates"
+    )
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("blackout date")
+        verbose_name_plural = _("blackout dates")
+        ordering = ["date", "id"]
+        constraints = [models.UniqueConstraint(fields=["academy", "date"], name="academy_blackout_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.academy_id}: {self.date}"
+
+
+class SiteHost(Versioned):
+    """An organisation that receives a class on a site visit, and on which weekdays (none listed: every day),
+    between optional dates."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="site_host"
+    )
+    weekdays = models.JSONField(_("receives a class on"), default=list, blank=True)
+    open_from = models.DateField(_("from"), null=True, blank=True)
+    open_until = models.DateField(_("until"), null=True, blank=True)
+    closed_dates = models.JSONField(_("closed on"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("site-visit host")
+        verbose_name_plural = _("site-visit hosts")
+        ordering = ["organisation__name_en", "id"]
+
+    def __str__(self) -> str:
+        return self.organisation.display_name()
+
+    def weekday_labels(self) -> list[str]:
+        labels = dict(WEEKDAYS)
+        return [str(labels[d]) for d in self.weekdays if d in labels]
+
+
+class PartnerEvent(Versioned):
+    """A partner's event in a course (a dinner, a lunch, an exhibition) with the date it asked for."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="partner_events"
+    )
+    partner = models.ForeignKey(Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(_("format"), max_length=20, choices=SessionFormat.choices, default=SessionFormat.DINNER)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    requested_date = models.DateField(_("requested date"), null=True, blank=True)
+    evening = models.BooleanField(_("in the evening"), default=True)
+
+    class Meta:
+        verbose_name = _("partner event")
+        verbose_name_plural = _("partner events")
+        ordering = ["course", "requested_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}: {self.partner_id} {self.format}"
+
+
+class SessionPlan(models.Model):
+    """How a session relates to the timetable: which required session it places (``key``, the engine's id,
+    kept so a re-plan knows where each session was) and whether the user locked it."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="plan")
+    key = models.CharField(max_length=100, blank=True, db_index=True)
+    locked = models.BooleanField(_("locked"), default=False)
+    locked_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.key}{' (locked)' if self.locked else ''}"
+
+
+# --------------------------------------------------------------------------- timetable runs (issue #11)
+
+#: a worker renews its claim on a running timetable at least this often; a lease this old was left by a dead worker
+TIMETABLE_LEASE = timedelta(seconds=120)
+TIMETABLE_LEASE_RENEW_EVERY = timedelta(seconds=20)
+
+
+class TimetableRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("computation state", "Running")
+    DONE = "done", _("Ready to review")
+    INFEASIBLE = "infeasible", _("No timetable possible")
+    FAILED = "failed", _("Failed")
+    ACCEPTED = "accepted", _("Accepted")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class TimetableRunKind(models.TextChoices):
+    COURSE = "course", _("One course")
+    REPLAN = "replan", _("Re-plan")
+    SEASON = "season", _("Season")
+
+
+class TimetableRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TimetableRunQuerySet:
+        """Staff: every run. Academy coordinators: the runs of their academies' courses (never a season run)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        ids = _academy_ids(user)
+        if not ids:
+            return self.none()
+        return self.filter(kind__in=[TimetableRunKind.COURSE, TimetableRunKind.REPLAN]).filter(
+            course__academy__organisation_id__in=ids
+        )
+
+    def stuck(self, now=None) -> TimetableRunQuerySet:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.filter(status=TimetableRunStatus.RUNNING).filter(
+            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=now - TIMETABLE_LEASE)
+        )
+
+
+class TimetableRun(models.Model):
+    """One "Generate timetable": queued → running (progress, lease) → done / infeasible / failed; a done run is
+    then accepted (its sessions written) or discarded."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=TimetableRunKind.choices, default=TimetableRunKind.COURSE)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.CASCADE, related_name="timetable_runs"
+    )
+    season_start = models.DateField(_("season starts"), null=True, blank=True)
+    season_end = models.DateField(_("season ends"), null=True, blank=True)
+    courses = models.ManyToManyField(Course, verbose_name=_("courses"), related_name="+", blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=TimetableRunStatus.choices, default=TimetableRunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    progress_note = models.JSONField(default=dict, blank=True)
+    #: the courses' sessions when the run was created: accepting refuses if they changed meanwhile
+    base_fingerprint = models.CharField(max_length=64, blank=True)
+    solution = models.JSONField(_("solution"), default=dict, blank=True)
+    error = models.JSONField(_("error"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "core.User", verbose_name=_("started by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "core.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    #: who started, accepted or discarded what (the solution itself is not copied into every history row)
+    history = HistoricalRecords(
+        excluded_fields=["solution", "progress", "progress_note", "lease_owner", "lease_expires_at", "parameters"]
+    )
+
+    objects = TimetableRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("timetable run")
+        verbose_name_plural = _("timetable runs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["course", "status"]), models.Index(fields=["status", "lease_expires_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="academy_ttrun_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (TimetableRunStatus.QUEUED, TimetableRunStatus.RUNNING)
+
+    @property
+    def can_decide(self) -> bool:
+        return self.status == TimetableRunStatus.DONE
+
+    @property
+    def is_stuck(self) -> bool:
+        from django.utils import timezone
+
+        expiry = self.lease_expires_at or (self.started_at + TIMETABLE_LEASE if self.started_at else None)
+        return self.status == TimetableRunStatus.RUNNING and expiry is not None and expiry < timezone.now()
+
+    def error_messages(self, language: str | None = None) -> list[str]:
+        from citybridge.core.models import is_chinese
+
+        key = "zh-hans" if is_chinese(language) else "en"
+        return list(self.error.get(key) or self.error.get("en") or [])

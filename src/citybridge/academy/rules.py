@@ -106,3 +106,25 @@ rules.add_perm("academy.change_official_person", may_edit_official_person)
 rules.add_perm("academy.add_external_training", is_program_staff | coordinates_official)  # obj: the official
 rules.add_perm("academy.delete_external_training", may_change_record_official)  # obj: the record
 rules.add_perm("academy.manage_duplicates", is_program_staff)
+
+
+# --------------------------------------------------------------------------- lecturers and timetables (issue #11)
+
+
+@rules.predicate
+def is_the_lecturer(user, lecturer) -> bool:
+    """lecturer: a LecturerProfile, or anything with a ``lecturer`` (an availability window): the user is them."""
+    if lecturer is None or not is_signed_in(user) or not user.person_id or not user.has_role("lecturer"):
+        return False
+    profile = getattr(lecturer, "lecturer", lecturer)
+    return profile.person_id == user.person_id
+
+
+rules.add_perm("academy.manage_lecturers", is_program_staff)  # the list, creating profiles
+rules.add_perm("academy.view_lecturer", is_program_staff | is_the_lecturer)
+rules.add_perm("academy.change_lecturer", is_program_staff | is_the_lecturer)  # also their availability
+#: planning inputs and "Generate timetable" of one course: who manages the course
+rules.add_perm("academy.plan_course", is_program_staff | coordinates_academy)
+#: a season run spans academies: program staff only; so do the shared site-visit hosts
+rules.add_perm("academy.plan_season", is_program_staff)
+rules.add_perm("academy.manage_site_hosts", is_program_staff)

@@ -20,3 +20,12 @@ def refresh_impact() -> str | None:
 
     snap = impact_refresh_if_stale()
     return snap.computed_at.isoformat() if snap and snap.computed_at else None
+
+
+@task()
+def generate_timetable(*, run_id: int) -> str | None:
+    """Solve a queued timetable run (services.timetable.timetable_run_execute); returns its final state."""
+    from .services.timetable import timetable_run_execute
+
+    run = timetable_run_execute(run_id=run_id)
+    return run.status if run else None

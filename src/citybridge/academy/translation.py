@@ -3,7 +3,17 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from .models import Course, Jurisdiction, Module, Session, Topic
+from .models import (
+    BlackoutDate,
+    Course,
+    Jurisdiction,
+    LecturerProfile,
+    Module,
+    ModuleSessionNeed,
+    PartnerEvent,
+    Session,
+    Topic,
+)
 
 
 @register(Topic)
@@ -31,7 +41,28 @@ class JurisdictionTranslation(TranslationOptions):
     fields = ("name", "province")
 
 
+@register(LecturerProfile)
+class LecturerProfileTranslation(TranslationOptions):
+    fields = ("bio",)
+
+
+@register(ModuleSessionNeed)
+class ModuleSessionNeedTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(BlackoutDate)
+class BlackoutDateTranslation(TranslationOptions):
+    fields = ("reason",)
+
+
+@register(PartnerEvent)
+class PartnerEventTranslation(TranslationOptions):
+    fields = ("title",)
+
+
 register_history(Topic, app=__package__)
 register_history(Module, app=__package__)
 register_history(Course, app=__package__)
 register_history(Session, app=__package__)
+register_history(LecturerProfile, app=__package__)

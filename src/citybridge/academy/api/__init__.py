@@ -14,9 +14,11 @@ from . import (
     enrolment,
     external_training,
     impact,
+    lecturers,
     officials,
     roster,
     sessions,
+    timetable,
 )
 
 ROUTERS = [
@@ -32,6 +34,8 @@ ROUTERS = [
     impact,
     certificates,
     duplicates,
+    lecturers,
+    timetable,
 ]
 
 router = Router(tags=["academy"])
