@@ -24,6 +24,8 @@ import hashlib
 import logging
 import os
 import socket
+import threading
+import time as _time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -72,6 +74,8 @@ logger = logging.getLogger(__name__)
 PLANNABLE = (CourseStatus.PLANNING, CourseStatus.OPEN)
 COURSE_TIME_LIMIT_S = 10.0
 SEASON_TIME_LIMIT_S = 60.0
+#: while the engine solves, the run's progress is written (and its lease renewed) at most once per this many seconds
+PROGRESS_EVERY_S = 1.0
 MAX_SEASON_COURSES = 40
 MAX_SEASON_DAYS = 366
 WEIGHT_NAMES = tuple(f for f in tt.Weights.__dataclass_fields__)
@@ -729,15 +733,70 @@ class _Lease:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.renewed_at = timezone.now()
 
-    def progress(self, percent: int, stage: str) -> None:
-        """Report progress (a plain UPDATE, no history row) and renew the lease; LeaseLost if no longer ours."""
+    def progress(self, percent: int, stage: str, figures: dict | None = None) -> None:
+        """Report progress (a plain UPDATE, no history row) and renew the lease; LeaseLost if no longer ours.
+        figures: the engine's latest {objective, bound, seconds}, kept in the progress note."""
         now = timezone.now()
+        note = {"stage": stage, **(figures or {})}
         held = TimetableRun.objects.filter(
             pk=self.run_id, status=TimetableRunStatus.RUNNING, lease_owner=self.owner
-        ).update(progress=percent, progress_note={"stage": stage}, lease_expires_at=now + TIMETABLE_LEASE)
+        ).update(progress=percent, progress_note=note, lease_expires_at=now + TIMETABLE_LEASE)
         if not held:
             raise LeaseLost
         self.renewed_at = now
+
+
+class _SolveProgress:
+    """Carries the engine's progress reports (called from the solver's thread, so they only store the figures)
+    to the run: this thread writes them at most once per PROGRESS_EVERY_S and renews the lease at each write,
+    also while no better timetable turns up (a long solve, or the explanation of an infeasible one)."""
+
+    def __init__(self, lease: _Lease, time_limit_s: float) -> None:
+        self.lease = lease
+        self.time_limit_s = max(time_limit_s, 0.001)
+        self.started = _time.monotonic()
+        self.writes = 0
+        self._lock = threading.Lock()
+        self._figures: dict = {}
+
+    def report(self, figures: dict[str, float]) -> None:
+        """The engine's callback (solver thread): keep the latest figures, no database access here."""
+        clean = {k: round(float(v), 3) for k, v in figures.items() if k in ("objective", "bound", "seconds")}
+        with self._lock:
+            self._figures = clean
+
+    def write(self) -> None:
+        """Progress 20 → 90 % with the share of the time limit spent (the solver stops at it at the latest)."""
+        elapsed = _time.monotonic() - self.started
+        percent = 20 + min(69, int(70 * elapsed / self.time_limit_s))
+        with self._lock:
+            figures = dict(self._figures)
+        self.lease.progress(percent, "solving", figures)
+        self.writes += 1
+
+
+def _solve_with_progress(problem: tt.Problem, lease: _Lease) -> tt.Solution:
+    """tt.solve in a worker thread (it holds no database connection) while this thread reports its progress and
+    renews the lease; LeaseLost stops the waiting (the abandoned solve ends at its time limit, storing nothing)."""
+    progress = _SolveProgress(lease, problem.time_limit_s)
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["solution"] = tt.solve(problem, progress=progress.report)
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"timetable-run-{lease.run_id}", daemon=True)
+    worker.start()
+    while True:
+        worker.join(PROGRESS_EVERY_S)
+        if not worker.is_alive():
+            break
+        progress.write()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["solution"]
 
 
 def _claim(run_id: int) -> tuple[TimetableRun | None, _Lease | None]:
@@ -820,7 +879,7 @@ def timetable_run_execute(*, run_id: int) -> TimetableRun | None:
             time_limit_s=SEASON_TIME_LIMIT_S if run.kind == TimetableRunKind.SEASON else COURSE_TIME_LIMIT_S,
         )
         lease.progress(20, "solving")
-        sol = tt.solve(loaded.problem)
+        sol = _solve_with_progress(loaded.problem, lease)
         lease.progress(90, "storing")
         data = _solution_json(sol, loaded)
         if sol.ok:
