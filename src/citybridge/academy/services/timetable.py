@@ -183,10 +183,20 @@ def _clean_weights(weights: dict, errors: ErrorCollector, field: str = "weights"
 
 @transaction.atomic
 def blackout_save(
-    *, actor: User, academy: Academy, day: date | None, reason_en: str = "", reason_zh_hans: str = ""
+    *,
+    actor: User,
+    academy: Academy,
+    day: date | None,
+    reason_en: str = "",
+    reason_zh_hans: str = "",
+    blackout: BlackoutDate | None = None,
+    expected_version: int | None = None,
 ) -> BlackoutDate:
-    """An academy's own closure day (besides China's public holidays, which come from chinesecalendar)."""
+    """An academy's own closure day (besides China's public holidays, which come from chinesecalendar); with
+    ``blackout``, that day changed (from the version the user read)."""
     require(actor, "academy.plan_course", academy)
+    if blackout is not None and blackout.academy_id != academy.pk:
+        raise ValidationError(_("This blackout date belongs to another academy."))
     if day is None:
         raise ValidationError({"date": _("This field is required.")})
     with transaction.atomic():
@@ -194,11 +204,19 @@ def blackout_save(
         reason_en, reason_zh_hans = _clean_str(reason_en) or "", _clean_str(reason_zh_hans) or ""
         if len(reason_en) > 200 or len(reason_zh_hans) > 200:
             raise ValidationError({"reason_en": _("Write at most %(n)d characters.") % {"n": 200}})
-        if BlackoutDate.objects.filter(academy=academy, date=day).exists():
+        taken = BlackoutDate.objects.filter(academy=academy, date=day)
+        if blackout is not None:
+            taken = taken.exclude(pk=blackout.pk)
+        if taken.exists():
             raise ValidationError({"date": _("This day is already a blackout date of the academy.")})
-        return BlackoutDate.objects.create(
-            academy=academy, date=day, reason_en=reason_en, reason_zh_hans=reason_zh_hans
-        )
+        if blackout is None:
+            return BlackoutDate.objects.create(
+                academy=academy, date=day, reason_en=reason_en, reason_zh_hans=reason_zh_hans
+            )
+        claim_version(blackout, expected_version)
+        blackout.date, blackout.reason_en, blackout.reason_zh_hans = day, reason_en, reason_zh_hans
+        blackout.save()
+        return blackout
 
 
 @transaction.atomic
@@ -240,6 +258,13 @@ def site_host_save(
     return host
 
 
+@transaction.atomic
+def site_host_delete(*, actor: User, host: SiteHost) -> None:
+    """The organisation no longer receives site visits of the timetable (its needs keep the organisation)."""
+    require(actor, "academy.manage_site_hosts")
+    host.delete()
+
+
 EVENT_FORMATS = (SessionFormat.DINNER, SessionFormat.LUNCH, SessionFormat.EXHIBITION, SessionFormat.WORKSHOP)
 
 
@@ -254,8 +279,13 @@ def partner_event_save(
     title_zh_hans: str = "",
     requested_date: date | None = None,
     evening: bool = True,
+    event: PartnerEvent | None = None,
+    expected_version: int | None = None,
 ) -> PartnerEvent:
+    """A partner's event in the course; with ``event``, that event changed (from the version the user read)."""
     _plannable(actor, course)
+    if event is not None and event.course_id != course.pk:
+        raise ValidationError(_("This partner event belongs to another course."))
     errors = ErrorCollector()
     if format not in EVENT_FORMATS:
         errors.add("format", _("Select a valid choice."))
@@ -271,15 +301,21 @@ def partner_event_save(
     if len(title_en) > 200 or len(title_zh_hans) > 200:
         errors.add("title_en", _("Write at most %(n)d characters.") % {"n": 200})
     errors.raise_if_any()
-    return PartnerEvent.objects.create(
-        course=course,
-        partner=partner,
-        format=format,
-        title_en=title_en,
-        title_zh_hans=title_zh_hans,
-        requested_date=requested_date,
-        evening=bool(evening),
-    )
+    if event is None:
+        return PartnerEvent.objects.create(
+            course=course,
+            partner=partner,
+            format=format,
+            title_en=title_en,
+            title_zh_hans=title_zh_hans,
+            requested_date=requested_date,
+            evening=bool(evening),
+        )
+    claim_version(event, expected_version)
+    event.partner, event.format, event.requested_date, event.evening = partner, format, requested_date, bool(evening)
+    event.title_en, event.title_zh_hans = title_en, title_zh_hans
+    event.save()
+    return event
 
 
 @transaction.atomic
