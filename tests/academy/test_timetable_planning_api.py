@@ -110,7 +110,7 @@ def test_blackout_dates_crud(plan_course, coordinator, other_coordinator, api_fo
     assert r.status_code == 201, r.content
     b = r.json()
     dup = api.post(base, {"date": "2026-03-10"}, content_type=J)  # the same day twice
-    assert dup.status_code == 422 and _field(dup) == "date" and "学院" in dup.content.decode()
+    assert dup.status_code == 422 and _field(dup) == "date" and "学院" in dup.json()["errors"][0]["message"]
     assert api.post(base, {"date": "not a date"}, content_type=J).status_code == 422
     assert api.post(base, {"date": "2026-03-11", "reason_en": "x" * 201}, content_type=J).status_code == 422
     assert BlackoutDate.objects.count() == 1
