@@ -103,6 +103,37 @@ SOES = [("State Grid Corporation of China", "国家电网有限公司", 1_500_00
         ("China State Construction Engineering", "中国建筑集团有限公司", 380_000)]
 # fmt: on
 
+# Lecturers (issue #11): the program's texts (shared/seeds/002_…) name the kinds of people who lecture -- heads of
+# sustainability in New York City and Seoul, a former deputy mayor of London, the US EPA, the US DOE, the World
+# Bank, McKinsey, professors from top universities, Lawrence Berkeley National Lab. The people below are fictional
+# stand-ins of those kinds, at the organisations the core demo holds (Steve Hammer is the core demo's own lecturer).
+# fmt: off
+# family en, given en, family zh, given zh, title en, title zh, organisation (name_en), home time zone, visiting,
+# preferred weekdays (0 = Monday), topic slugs
+LECTURERS = [
+    ("Hammer", "Steve", "海默", "史蒂夫", "", "", "Columbia University", "America/New_York", False, [0, 1, 2],
+     ["energy-master-planning", "eco-cities"]),
+    ("Carver", "Dana", "卡弗", "达娜", "Head of sustainability (demo)", "可持续发展主管（演示）", "City of New York",
+     "America/New_York", True, [1, 2], ["green-buildings", "climate-resilient-design"]),
+    ("Han", "Soo-min", "韩", "秀敏", "Head of sustainability (demo)", "可持续发展主管（演示）",
+     "Seoul Metropolitan Government", "Asia/Seoul", True, [2, 3], ["smart-transportation", "eco-cities"]),
+    ("Ashby", "Margaret", "阿什比", "玛格丽特", "Former deputy mayor (demo)", "前副市长（演示）",
+     "Greater London Authority", "Europe/London", True, [0, 1], ["pollution-reduction", "smart-transportation"]),
+    ("Reyes", "Daniel", "雷耶斯", "丹尼尔", "Senior adviser (demo)", "高级顾问（演示）",
+     "US Environmental Protection Agency", "America/New_York", True, [], ["pollution-reduction", "waste-and-water"]),
+    ("Okafor", "Grace", "奥卡福", "格蕾丝", "Program manager (demo)", "项目经理（演示）", "US Department of Energy",
+     "America/New_York", True, [3, 4], ["energy-master-planning", "clean-energy"]),
+    ("Lindqvist", "Erik", "林德奎斯特", "埃里克", "Urban finance specialist (demo)", "城市金融专家（演示）", "World Bank",
+     "America/New_York", True, [0, 1], ["green-financing"]),
+    ("Zhou", "Wen", "周", "文", "Partner (demo)", "合伙人（演示）", "McKinsey & Company", "Asia/Shanghai", False,
+     [], ["green-financing", "circular-economy"]),
+    ("Lin", "Hui", "林", "慧", "Professor (demo)", "教授（演示）", "Tongji University", "Asia/Shanghai", False,
+     [1, 3], ["green-buildings", "eco-cities"]),
+    ("Moreau", "Claire", "莫罗", "克莱尔", "Staff scientist (demo)", "研究员（演示）",
+     "Lawrence Berkeley National Laboratory", "America/Los_Angeles", True, [2, 3], ["green-buildings", "clean-energy"]),
+]
+# fmt: on
+
 LECTURER_EMAIL = "lecturer@citybridge.local"
 STAFF_EMAIL = "staff@citybridge.local"
 
@@ -164,6 +195,110 @@ def _course(actor: User, academy: Academy, en: str, zh: str, start: date, days: 
         location_en=org.city_en or "",
         location_zh_hans=org.city_zh_hans or "",
     )
+
+
+def _lecturers(staff: User, topics: dict[str, Topic]) -> dict[str, Person]:
+    """Lecturer profiles, through the core and lecturer services; keyed by English family name."""
+    from citybridge.core import services as core_services
+
+    from .services import lecturers as lsvc
+
+    out = {}
+    for fam, given, fam_zh, given_zh, title, title_zh, org_en, tz, visiting, weekdays, slugs in LECTURERS:
+        org = Organisation.objects.filter(name_en=org_en).first()
+        person = Person.objects.filter(family_name_en=fam, given_name_en=given).first()
+        if person is None:
+            person = core_services.person_create(
+                actor=staff,
+                family_name_en=fam,
+                given_name_en=given,
+                family_name_zh_hans=fam_zh,
+                given_name_zh_hans=given_zh,
+                title_en=title,
+                title_zh_hans=title_zh,
+                organisation=org,
+            )
+        if not hasattr(person, "lecturer_profile"):
+            lsvc.lecturer_create(
+                actor=staff,
+                person=person,
+                home_timezone=tz,
+                visiting=visiting,
+                group_sessions=visiting,
+                preferred_weekdays=weekdays,
+                languages=["zh"] if tz == "Asia/Shanghai" else ["en"],
+                needs_interpretation=tz != "Asia/Shanghai",
+                topics=[topics[t] for t in slugs],
+            )
+        out[fam] = person
+    return out
+
+
+def _planning_course(
+    staff: User, academy: Academy, modules: list[Module], lecturers: dict[str, Person], start: date
+) -> Course:
+    """A course in planning that is ready for "Generate timetable": its modules' session needs (with lecturers and a
+    site-visit host), the lecturers' availability windows, a partner dinner and an academy closure day; no sessions
+    yet -- the timetable engine places them."""
+    from .services import lecturers as lsvc
+    from .services import timetable as tsvc
+
+    course = _course(
+        staff,
+        academy,
+        "Energy Master Planning for City Leaders",
+        "城市领导者能源总体规划",
+        start,
+        13,
+        modules,
+    )
+    end = course.end_date
+    for person in lecturers.values():
+        profile = person.lecturer_profile
+        # the visiting lecturers come for the course's two weeks on their working days; the others any day
+        weekdays = [0, 1, 2, 3, 4] if profile.visiting else []
+        lsvc.availability_save(
+            actor=staff, lecturer=profile, start_date=start - timedelta(days=7), end_date=end, weekdays=weekdays
+        )
+    grid = Organisation.objects.get(name_en="State Grid Corporation of China")
+    host = tsvc.site_host_save(actor=staff, organisation=grid, weekdays=[0, 1, 2, 3, 4])
+    shui_on = Organisation.objects.filter(name_en="Shui On Land").first()
+    cms = list(course.course_modules.select_related("module").order_by("order", "id"))
+    # module → (format, count, lecturer family name or None, host); sessions fit the module's days (2 a day)
+    needs = {
+        0: [("lecture", 2, "Okafor", None), ("lecture", 1, "Moreau", None), ("lecture", 1, "Hammer", None),
+            ("site_visit", 2, None, host), ("workshop", 1, "Han", None)],
+        1: [("lecture", 1, "Lin", None), ("lecture", 1, "Carver", None), ("site_visit", 1, None, None)],
+        2: [("lecture", 1, "Lindqvist", None), ("lecture", 1, "Zhou", None), ("workshop", 1, "Ashby", None)],
+    }  # fmt: skip
+    for i, cm in enumerate(cms):
+        for format_, count, fam, site in needs.get(i, []):
+            tsvc.need_save(
+                actor=staff,
+                course_module=cm,
+                format=format_,
+                count=count,
+                lecturer=lecturers[fam] if fam else None,
+                host=site.organisation if site else None,
+            )
+    if shui_on is not None:
+        tsvc.partner_event_save(
+            actor=staff,
+            course=course,
+            partner=shui_on,
+            format="dinner",
+            title_en="Partners' welcome dinner",
+            title_zh_hans="合作伙伴欢迎晚宴",
+            requested_date=start + timedelta(days=1),
+        )
+    tsvc.blackout_save(
+        actor=staff,
+        academy=academy,
+        day=start + timedelta(days=9),
+        reason_en="Academy staff day",
+        reason_zh_hans="学院职工日",
+    )
+    return course
 
 
 def _demo_actor() -> User:
@@ -311,6 +446,11 @@ def load(stdout: TextIO | None = None) -> None:
     services.course_set_status(actor=staff, course=course, status="open")
     for o in officials[:24]:
         services.enrolment_create(actor=staff, course=course, official=o)
+
+    # lecturer profiles and a course in planning whose timetable the engine makes ("Generate timetable")
+    lecturers = _lecturers(staff, topics)
+    plan_modules = [modules[0], modules[1], modules[3]]  # 5 + 3 + 2 = 10 teaching days in 14
+    _planning_course(staff, academies[0], plan_modules, lecturers, upcoming_start + timedelta(days=21))
 
     # the stored summaries are kept by the services above; "who is behind" lists a year once it is prepared
     services.compliance_prepare_year(year=today.year)

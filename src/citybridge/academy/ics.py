@@ -1,7 +1,8 @@
 """A course timetable as an iCalendar (.ics) file. Plain Python, no Django.
 
 Times are local to the course (default Asia/Shanghai) and written with a TZID, so calendar programs in California
-and in China both show them correctly. UIDs are stable per session, so importing an updated file updates events
+and in China both show them correctly. Each session may carry its own zone (a lecturer's calendar spans courses in
+several zones): every event then has its own TZID, and the file one VTIMEZONE per zone used. UIDs are stable per session, so importing an updated file updates events
 instead of duplicating them.
 """
 
@@ -22,6 +23,8 @@ class CalendarSession:
     summary: str
     location: str = ""
     description: str = ""
+    #: the session's own time zone (a course's); None: the calendar's ``tz``
+    tz: str | None = None
 
 
 def timetable_ics(
@@ -34,7 +37,7 @@ def timetable_ics(
 ) -> bytes:
     from icalendar import Calendar, Event
 
-    zone = ZoneInfo(tz)
+    zones = {tz: ZoneInfo(tz)}
     cal = Calendar()
     cal.add("prodid", "-//CityBridge//Government Training//EN")
     cal.add("version", "2.0")
@@ -44,6 +47,7 @@ def timetable_ics(
     cal.add("x-wr-timezone", tz)
     stamp = stamp or datetime.now(ZoneInfo("UTC"))
     for s in sorted(sessions, key=lambda s: (s.day, s.start, s.uid)):
+        zone = zones.get(s.tz or tz) or zones.setdefault(s.tz, ZoneInfo(s.tz))
         ev = Event()
         ev.add("uid", s.uid)
         ev.add("dtstamp", stamp)

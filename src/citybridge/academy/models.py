@@ -3,7 +3,7 @@ external training, certificates, the per-official per-year compliance summary an
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -712,7 +712,7 @@ class LecturerLanguage(models.TextChoices):
 
 
 class LecturerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> LecturerQuerySet:
+    def visible_to(self, user: User) -> LecturerQuerySet:
         """Program staff: every lecturer. A lecturer: their own profile only. Nobody else."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -784,7 +784,7 @@ class LecturerProfile(Versioned):
 
 
 class AvailabilityQuerySet(models.QuerySet):
-    def visible_to(self, user) -> AvailabilityQuerySet:
+    def visible_to(self, user: User) -> AvailabilityQuerySet:
         return self.filter(lecturer__in=LecturerProfile.objects.visible_to(user))
 
 
@@ -979,7 +979,7 @@ class TimetableRunKind(models.TextChoices):
 
 
 class TimetableRunQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TimetableRunQuerySet:
+    def visible_to(self, user: User) -> TimetableRunQuerySet:
         """Staff: every run. Academy coordinators: the runs of their academies' courses (never a season run)."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -992,7 +992,7 @@ class TimetableRunQuerySet(models.QuerySet):
             course__academy__organisation_id__in=ids
         )
 
-    def stuck(self, now=None) -> TimetableRunQuerySet:
+    def stuck(self, now: datetime | None = None) -> TimetableRunQuerySet:
         from django.utils import timezone
 
         now = now or timezone.now()

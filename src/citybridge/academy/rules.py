@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from citybridge.core.models import Person, User
 
-    from .models import Academy, Course, ExternalTraining, OfficialProfile
+    from .models import Academy, Course, ExternalTraining, LecturerAvailability, LecturerProfile, OfficialProfile
 
 
 def _coordinated(user: User | AnonymousUser) -> set[int]:
@@ -112,7 +112,7 @@ rules.add_perm("academy.manage_duplicates", is_program_staff)
 
 
 @rules.predicate
-def is_the_lecturer(user, lecturer) -> bool:
+def is_the_lecturer(user: User | AnonymousUser, lecturer: LecturerProfile | LecturerAvailability | None) -> bool:
     """lecturer: a LecturerProfile, or anything with a ``lecturer`` (an availability window): the user is them."""
     if lecturer is None or not is_signed_in(user) or not user.person_id or not user.has_role("lecturer"):
         return False

@@ -93,7 +93,7 @@ def donated_days(*, lecturer: LecturerProfile, today: date | None = None) -> int
 
 def lecturer_calendar(*, lecturer: LecturerProfile, host: str = "citybridge") -> bytes:
     """The lecturer's booked sessions as an iCalendar file (academy/ics.py): stable UIDs, so re-importing
-    updates events. Times are the courses' local times (Asia/Shanghai unless a course says otherwise)."""
+    updates events. Times are each course's local time (Asia/Shanghai unless a course says otherwise), one TZID per event."""
     from django.utils.translation import gettext as _
 
     from .ics import CalendarSession, timetable_ics
@@ -109,9 +109,11 @@ def lecturer_calendar(*, lecturer: LecturerProfile, host: str = "citybridge") ->
             location=s.site or s.course.location or "",
             description=_("Course: %(course)s (%(academy)s)")
             % {"course": s.course.display_name(), "academy": s.course.academy.display_name()},
+            tz=s.course.timezone or "Asia/Shanghai",
         )
         for s in sessions
     ]
-    tz = sessions[0].course.timezone if sessions else "Asia/Shanghai"
+    # each event in its own course's zone (TZID per event); the calendar's default zone is the lecturer's home
+    tz = lecturer.home_timezone or "Asia/Shanghai"
     name = _("Sessions of %(name)s") % {"name": lecturer.display_name()}
     return timetable_ics(items, calendar_name=name, tz=tz)

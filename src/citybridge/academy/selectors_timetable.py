@@ -269,3 +269,19 @@ def site_host_list(*, user: User) -> QuerySet[SiteHost]:
     if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_program_staff):
         return SiteHost.objects.none()
     return SiteHost.objects.select_related("organisation")
+
+
+def site_host_get(*, user: User, pk: int) -> SiteHost:
+    return _get(site_host_list(user=user), pk)
+
+
+def course_needs(*, course: Course) -> QuerySet[ModuleSessionNeed]:
+    return ModuleSessionNeed.objects.filter(course_module__course=course).order_by("course_module__order", "id")
+
+
+def course_partner_events(*, course: Course) -> QuerySet[PartnerEvent]:
+    return PartnerEvent.objects.filter(course=course).order_by("requested_date", "id")
+
+
+def academy_blackouts(*, course: Course) -> QuerySet[BlackoutDate]:
+    return BlackoutDate.objects.filter(academy_id=course.academy_id).order_by("date", "id")

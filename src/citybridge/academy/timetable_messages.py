@@ -71,6 +71,10 @@ SENTENCES = {
         "%(lecturer)s is available on %(available_days)s days of module “%(module)s” (“%(course)s”) but the module "
         "needs %(needed_sessions)s of their sessions, at most %(max_per_day)s a day."
     ),
+    "lecturer_overbooked": _(
+        "%(lecturer)s is available on %(available_days)s days but the courses need %(needed_sessions)s of their "
+        "sessions, at most %(max_per_day)s a day."
+    ),
     "host_closed": _(
         "%(host)s receives a class on %(open_days)s days of course “%(course)s”, not enough for “%(session)s”."
     ),

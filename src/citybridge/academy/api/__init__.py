@@ -16,6 +16,7 @@ from . import (
     impact,
     lecturers,
     officials,
+    planning,
     roster,
     sessions,
     timetable,
@@ -36,6 +37,7 @@ ROUTERS = [
     duplicates,
     lecturers,
     timetable,
+    planning,
 ]
 
 router = Router(tags=["academy"])

@@ -27,6 +27,7 @@ class Weights(Strict):
     even_load: int | None = Field(None, ge=0, le=1000)
     topic_variety: int | None = Field(None, ge=0, le=1000)
     rest_weekday: int | None = Field(None, ge=0, le=1000)
+    module_breaks: int | None = Field(None, ge=0, le=1000)
     moves: int | None = Field(None, ge=0, le=1000)
 
 

@@ -24,6 +24,8 @@ import hashlib
 import logging
 import os
 import socket
+import threading
+import time as _time
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -72,6 +74,8 @@ logger = logging.getLogger(__name__)
 PLANNABLE = (CourseStatus.PLANNING, CourseStatus.OPEN)
 COURSE_TIME_LIMIT_S = 10.0
 SEASON_TIME_LIMIT_S = 60.0
+#: while the engine solves, the run's progress is written (and its lease renewed) at most once per this many seconds
+PROGRESS_EVERY_S = 1.0
 MAX_SEASON_COURSES = 40
 MAX_SEASON_DAYS = 366
 WEIGHT_NAMES = tuple(f for f in tt.Weights.__dataclass_fields__)
@@ -179,10 +183,20 @@ def _clean_weights(weights: dict, errors: ErrorCollector, field: str = "weights"
 
 @transaction.atomic
 def blackout_save(
-    *, actor: User, academy: Academy, day: date | None, reason_en: str = "", reason_zh_hans: str = ""
+    *,
+    actor: User,
+    academy: Academy,
+    day: date | None,
+    reason_en: str = "",
+    reason_zh_hans: str = "",
+    blackout: BlackoutDate | None = None,
+    expected_version: int | None = None,
 ) -> BlackoutDate:
-    """An academy's own closure day (besides China's public holidays, which come from chinesecalendar)."""
+    """An academy's own closure day (besides China's public holidays, which come from chinesecalendar); with
+    ``blackout``, that day changed (from the version the user read)."""
     require(actor, "academy.plan_course", academy)
+    if blackout is not None and blackout.academy_id != academy.pk:
+        raise ValidationError(_("This blackout date belongs to another academy."))
     if day is None:
         raise ValidationError({"date": _("This field is required.")})
     with transaction.atomic():
@@ -190,11 +204,19 @@ def blackout_save(
         reason_en, reason_zh_hans = _clean_str(reason_en) or "", _clean_str(reason_zh_hans) or ""
         if len(reason_en) > 200 or len(reason_zh_hans) > 200:
             raise ValidationError({"reason_en": _("Write at most %(n)d characters.") % {"n": 200}})
-        if BlackoutDate.objects.filter(academy=academy, date=day).exists():
+        taken = BlackoutDate.objects.filter(academy=academy, date=day)
+        if blackout is not None:
+            taken = taken.exclude(pk=blackout.pk)
+        if taken.exists():
             raise ValidationError({"date": _("This day is already a blackout date of the academy.")})
-        return BlackoutDate.objects.create(
-            academy=academy, date=day, reason_en=reason_en, reason_zh_hans=reason_zh_hans
-        )
+        if blackout is None:
+            return BlackoutDate.objects.create(
+                academy=academy, date=day, reason_en=reason_en, reason_zh_hans=reason_zh_hans
+            )
+        claim_version(blackout, expected_version)
+        blackout.date, blackout.reason_en, blackout.reason_zh_hans = day, reason_en, reason_zh_hans
+        blackout.save()
+        return blackout
 
 
 @transaction.atomic
@@ -236,6 +258,13 @@ def site_host_save(
     return host
 
 
+@transaction.atomic
+def site_host_delete(*, actor: User, host: SiteHost) -> None:
+    """The organisation no longer receives site visits of the timetable (its needs keep the organisation)."""
+    require(actor, "academy.manage_site_hosts")
+    host.delete()
+
+
 EVENT_FORMATS = (SessionFormat.DINNER, SessionFormat.LUNCH, SessionFormat.EXHIBITION, SessionFormat.WORKSHOP)
 
 
@@ -250,8 +279,13 @@ def partner_event_save(
     title_zh_hans: str = "",
     requested_date: date | None = None,
     evening: bool = True,
+    event: PartnerEvent | None = None,
+    expected_version: int | None = None,
 ) -> PartnerEvent:
+    """A partner's event in the course; with ``event``, that event changed (from the version the user read)."""
     _plannable(actor, course)
+    if event is not None and event.course_id != course.pk:
+        raise ValidationError(_("This partner event belongs to another course."))
     errors = ErrorCollector()
     if format not in EVENT_FORMATS:
         errors.add("format", _("Select a valid choice."))
@@ -267,15 +301,21 @@ def partner_event_save(
     if len(title_en) > 200 or len(title_zh_hans) > 200:
         errors.add("title_en", _("Write at most %(n)d characters.") % {"n": 200})
     errors.raise_if_any()
-    return PartnerEvent.objects.create(
-        course=course,
-        partner=partner,
-        format=format,
-        title_en=title_en,
-        title_zh_hans=title_zh_hans,
-        requested_date=requested_date,
-        evening=bool(evening),
-    )
+    if event is None:
+        return PartnerEvent.objects.create(
+            course=course,
+            partner=partner,
+            format=format,
+            title_en=title_en,
+            title_zh_hans=title_zh_hans,
+            requested_date=requested_date,
+            evening=bool(evening),
+        )
+    claim_version(event, expected_version)
+    event.partner, event.format, event.requested_date, event.evening = partner, format, requested_date, bool(evening)
+    event.title_en, event.title_zh_hans = title_en, title_zh_hans
+    event.save()
+    return event
 
 
 @transaction.atomic
@@ -729,15 +769,70 @@ class _Lease:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.renewed_at = timezone.now()
 
-    def progress(self, percent: int, stage: str) -> None:
-        """Report progress (a plain UPDATE, no history row) and renew the lease; LeaseLost if no longer ours."""
+    def progress(self, percent: int, stage: str, figures: dict | None = None) -> None:
+        """Report progress (a plain UPDATE, no history row) and renew the lease; LeaseLost if no longer ours.
+        figures: the engine's latest {objective, bound, seconds}, kept in the progress note."""
         now = timezone.now()
+        note = {"stage": stage, **(figures or {})}
         held = TimetableRun.objects.filter(
             pk=self.run_id, status=TimetableRunStatus.RUNNING, lease_owner=self.owner
-        ).update(progress=percent, progress_note={"stage": stage}, lease_expires_at=now + TIMETABLE_LEASE)
+        ).update(progress=percent, progress_note=note, lease_expires_at=now + TIMETABLE_LEASE)
         if not held:
             raise LeaseLost
         self.renewed_at = now
+
+
+class _SolveProgress:
+    """Carries the engine's progress reports (called from the solver's thread, so they only store the figures)
+    to the run: this thread writes them at most once per PROGRESS_EVERY_S and renews the lease at each write,
+    also while no better timetable turns up (a long solve, or the explanation of an infeasible one)."""
+
+    def __init__(self, lease: _Lease, time_limit_s: float) -> None:
+        self.lease = lease
+        self.time_limit_s = max(time_limit_s, 0.001)
+        self.started = _time.monotonic()
+        self.writes = 0
+        self._lock = threading.Lock()
+        self._figures: dict = {}
+
+    def report(self, figures: dict[str, float]) -> None:
+        """The engine's callback (solver thread): keep the latest figures, no database access here."""
+        clean = {k: round(float(v), 3) for k, v in figures.items() if k in ("objective", "bound", "seconds")}
+        with self._lock:
+            self._figures = clean
+
+    def write(self) -> None:
+        """Progress 20 → 90 % with the share of the time limit spent (the solver stops at it at the latest)."""
+        elapsed = _time.monotonic() - self.started
+        percent = 20 + min(69, int(70 * elapsed / self.time_limit_s))
+        with self._lock:
+            figures = dict(self._figures)
+        self.lease.progress(percent, "solving", figures)
+        self.writes += 1
+
+
+def _solve_with_progress(problem: tt.Problem, lease: _Lease) -> tt.Solution:
+    """tt.solve in a worker thread (it holds no database connection) while this thread reports its progress and
+    renews the lease; LeaseLost stops the waiting (the abandoned solve ends at its time limit, storing nothing)."""
+    progress = _SolveProgress(lease, problem.time_limit_s)
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["solution"] = tt.solve(problem, progress=progress.report)
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name=f"timetable-run-{lease.run_id}", daemon=True)
+    worker.start()
+    while True:
+        worker.join(PROGRESS_EVERY_S)
+        if not worker.is_alive():
+            break
+        progress.write()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["solution"]
 
 
 def _claim(run_id: int) -> tuple[TimetableRun | None, _Lease | None]:
@@ -820,7 +915,7 @@ def timetable_run_execute(*, run_id: int) -> TimetableRun | None:
             time_limit_s=SEASON_TIME_LIMIT_S if run.kind == TimetableRunKind.SEASON else COURSE_TIME_LIMIT_S,
         )
         lease.progress(20, "solving")
-        sol = tt.solve(loaded.problem)
+        sol = _solve_with_progress(loaded.problem, lease)
         lease.progress(90, "storing")
         data = _solution_json(sol, loaded)
         if sol.ok:

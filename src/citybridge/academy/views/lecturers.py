@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core.files import file_response
 from citybridge.core.paging import detail_urls
+from citybridge.core.validation import add_to_messages
 from citybridge.core.views import paginate
 
 from .. import selectors_lecturers as sel
 from ..forms_timetable import AvailabilityForm, LecturerCreateForm, LecturerForm
 from ..models import LecturerAvailability, LecturerProfile
 from ..services import lecturers as svc
-from ._common import _errors, _form_page, _save
+from ._common import _form_page, _save
 
 
 def _lecturer(request: HttpRequest, pk: int, perm: str = "academy.view_lecturer") -> LecturerProfile:
@@ -176,8 +177,7 @@ def availability_delete(request: HttpRequest, pk: int) -> HttpResponse:
         svc.availability_delete(actor=request.user, window=window)
         messages.success(request, _("The availability window was deleted."))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:lecturer-availability", pk=window.lecturer_id)
 
 

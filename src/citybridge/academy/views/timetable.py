@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.validation import add_to_form, add_to_messages
 from citybridge.core.views import paginate
 
 from .. import selectors
@@ -30,7 +31,7 @@ from ..forms_timetable import (
 from ..models import Course, CoursePlanning, SessionPlan, SiteHost, TimetableRun, TimetableRunKind
 from ..services import timetable as svc
 from ..timetable_messages import part_label
-from ._common import _course, _errors, _form_error
+from ._common import _course
 
 STAGES = {
     "queued": gettext_lazy("Waiting for the background worker"),
@@ -93,8 +94,10 @@ def timetable_generate(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         if replan:
-            _form_error(form, exc)
-        return _tab(request, course, status=422, replan_form=form if replan else None, generate_errors=_errors(exc))
+            add_to_form(form, exc)
+        return _tab(
+            request, course, status=422, replan_form=form if replan else None, generate_errors=list(exc.messages)
+        )
     return redirect("academy:timetable-run", pk=run.pk)
 
 
@@ -113,7 +116,7 @@ def need_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The need was added."))
             return redirect("academy:course-timetable", pk=course.pk)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return _tab(request, course, status=422, need_form=form)
 
 
@@ -126,8 +129,7 @@ def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
         svc.need_delete(actor=request.user, need=need)
         messages.success(request, _("The need was removed."))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course-timetable", pk=course.pk)
 
 
@@ -142,7 +144,7 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The partner event was added."))
             return redirect("academy:course-timetable", pk=course.pk)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return _tab(request, course, status=422, event_form=form)
 
 
@@ -155,8 +157,7 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
         svc.partner_event_delete(actor=request.user, event=event)
         messages.success(request, _("The partner event was removed."))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course-timetable", pk=course.pk)
 
 
@@ -183,7 +184,7 @@ def timetable_settings(request: HttpRequest, pk: int) -> HttpResponse:
             form.show_stale(exc, {"rest_weekday": exc.instance.rest_weekday})
             return _tab(request, course, status=409, planning_form=form)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return _tab(request, course, status=422, planning_form=form)
 
 
@@ -205,7 +206,7 @@ def blackout_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The blackout date was added."))
             return redirect("academy:course-timetable", pk=course.pk)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     return _tab(request, course, status=422, blackout_form=form)
 
 
@@ -231,8 +232,7 @@ def session_lock(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         svc.session_lock(actor=request.user, session=session, locked=request.POST.get("locked") == "1")
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:course-timetable", pk=course.pk)
 
 
@@ -293,8 +293,7 @@ def timetable_run_decide(request: HttpRequest, pk: int, action: str) -> HttpResp
             svc.timetable_run_discard(actor=request.user, run=run)
             messages.success(request, _("The timetable was discarded; the sessions are unchanged."))
     except ValidationError as exc:
-        for m in _errors(exc):
-            messages.error(request, m)
+        add_to_messages(request, exc)
     return redirect("academy:timetable-run", pk=run.pk)
 
 
@@ -310,9 +309,9 @@ def timetable_season(request: HttpRequest) -> HttpResponse:
             return redirect("academy:timetable-run", pk=run.pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                _form_error(form, exc)
+                add_to_form(form, exc)
             else:
-                errors = _errors(exc)
+                errors = list(exc.messages)
     ctx = paginate(request, tsel.season_runs(user=request.user))
     status = 422 if request.method == "POST" else 200
     return render(
@@ -342,7 +341,7 @@ def site_hosts(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The site-visit host was saved."))
             return redirect("academy:site-hosts")
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_to_form(form, exc)
     ctx = paginate(request, tsel.site_host_list(user=request.user))
     status = 422 if request.method == "POST" else 200
     return render(request, "academy/site_hosts.html", {**ctx, "form": form}, status=status)
