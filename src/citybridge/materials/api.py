@@ -1,6 +1,5 @@
 """Lecture materials API at /api/v1/materials/: materials, versions, segments, TM lookup, glossary, build."""
 
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Literal
