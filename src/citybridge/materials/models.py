@@ -147,7 +147,7 @@ class Segment(Versioned):
     sid = models.CharField(_("segment id"), max_length=200)
     position = models.PositiveIntegerField()
     source = models.TextField(_("source"), max_length=20000)
-    target = models.TextField(_("target"), blank=True, max_length=20000)
+    target = models.TextField(_("translation"), blank=True, max_length=20000)
     status = models.CharField(
         _("status"), max_length=20, choices=SegmentStatus.choices, default=SegmentStatus.UNTRANSLATED
     )
