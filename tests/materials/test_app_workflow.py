@@ -280,10 +280,12 @@ def test_glossary_import_errors_per_row_and_atomic(world, client_for, api_for):
     # lecturers may read the glossary but not import into it
     assert api_for(world["lecturer"]).post("/api/v1/materials/glossary/import", {"file": upload(good, "g.csv")}).status_code == 403
     tbx = client_for(world["lecturer"]).get("/materials/glossary/export.tbx")
-    assert tbx.status_code == 200 and "热泵" in b"".join(tbx).decode() if hasattr(tbx, "streaming_content") else "热泵" in tbx.content.decode()
+    assert tbx.status_code == 200
+    body = b"".join(tbx.streaming_content) if hasattr(tbx, "streaming_content") else tbx.content
+    assert "热泵" in body.decode() and b"conceptEntry" in body
 
 
-def test_translated_deck_built_downloaded_and_reopened(world, client_for):
+def test_translated_deck_built_downloaded_and_reopened(world, client_for, django_capture_on_commit_callbacks):
     m = _create(world)
     _to_translation(world, m)
     targets = {SENTENCES[0]: "城市排放了世界上大部分的碳。", SENTENCES[1]: "区域供热使燃煤使用减少30%。"}
@@ -291,7 +293,7 @@ def test_translated_deck_built_downloaded_and_reopened(world, client_for):
         services.segment_save(actor=world["translator"], segment=seg, target=targets[seg.source], status="reviewed", expected_version=seg.version)
     v = m.versions.get()
     c = client_for(world["translator"])
-    with pytest.MonkeyPatch.context():
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs inline (ImmediateBackend)
         r = c.post(f"/materials/versions/{v.pk}/build/")
     assert r.status_code == 302
     v.refresh_from_db()
@@ -302,3 +304,10 @@ def test_translated_deck_built_downloaded_and_reopened(world, client_for):
     prs = Presentation(io.BytesIO(data))
     texts = [sh.text_frame.text for s in prs.slides for sh in s.shapes if sh.has_text_frame]
     assert texts == [targets[SENTENCES[0]], targets[SENTENCES[1]]]
+    # the Chinese runs carry an East Asian font (a:ea)
+    ea = prs.slides[0].shapes[0].text_frame.paragraphs[0].runs[0]._r.xpath("./a:rPr/a:ea")
+    assert ea and ea[0].get("typeface")
+    # the original stays downloadable, unchanged
+    orig = client_for(world["lecturer"]).get(f"/materials/versions/{v.pk}/original/")
+    odata = b"".join(orig.streaming_content) if hasattr(orig, "streaming_content") else orig.content
+    assert [sh.text_frame.text for s in Presentation(io.BytesIO(odata)).slides for sh in s.shapes] == SENTENCES
