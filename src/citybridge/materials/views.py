@@ -100,7 +100,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_upload": u.has_perm("materials.upload_version", material) and material.state != State.DELIVERED,
         "may_manage": u.has_perm("materials.manage_material", material),
         "may_edit": u.has_perm("materials.edit_segments", material),
-        "translators": User.objects.filter(memberships__role="translator", is_active=True).distinct().order_by("email")
+        "translators": User.objects.filter(role_memberships__role="translator", is_active=True).distinct().order_by("email")
         if u.has_perm("materials.manage_material", material)
         else [],
         "version_form": VersionForm(),
