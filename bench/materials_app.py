@@ -50,14 +50,24 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     demo.load()
-    org = Organisation.objects.create(name="NAMC", name_en="NAMC", name_zh_hans="全国市长研修学院", type="academy", country="CN")
+    org = Organisation.objects.create(
+        name="NAMC", name_en="NAMC", name_zh_hans="全国市长研修学院", type="academy", country="CN"
+    )
     academy = Academy.objects.create(organisation=org, official=True, managed_by_program=True)
     course = Course.objects.create(
-        academy=academy, title="Energy", title_en="Energy", start_date=datetime.date(2026, 3, 2), end_date=datetime.date(2026, 3, 13)
+        academy=academy,
+        title="Energy",
+        title_en="Energy",
+        start_date=datetime.date(2026, 3, 2),
+        end_date=datetime.date(2026, 3, 13),
     )
     person = Person.objects.create(family_name="Hammer", family_name_en="Hammer", given_name_en="Steve")
     session = Session.objects.create(
-        course=course, date=datetime.date(2026, 3, 2), start_time=datetime.time(9), end_time=datetime.time(12), lecturer=person
+        course=course,
+        date=datetime.date(2026, 3, 2),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        lecturer=person,
     )
     staff = User.objects.create_user(email="staff@bench.local", password="x")
     RoleMembership.objects.create(user=staff, role="program_staff")
@@ -78,8 +88,15 @@ def main() -> int:
     # the first deck translated and reviewed: its 2,000 segments form the TM, plus EXTRA_TM other reviewed segments
     Segment.objects.filter(doc_version=v1).update(target="译文。", status=SegmentStatus.REVIEWED)
     Segment.objects.bulk_create(
-        Segment(doc_version=v1, sid=f"x{i}", position=10_000 + i, source=f"Other sentence {i} on transit {i % 97} lines.",
-                target=f"关于公交第 {i} 句。", status=SegmentStatus.REVIEWED, context="slide")
+        Segment(
+            doc_version=v1,
+            sid=f"x{i}",
+            position=10_000 + i,
+            source=f"Other sentence {i} on transit {i % 97} lines.",
+            target=f"关于公交第 {i} 句。",
+            status=SegmentStatus.REVIEWED,
+            context="slide",
+        )
         for i in range(EXTRA_TM)
     )
     services.bump_counter("tm")
@@ -101,9 +118,21 @@ def main() -> int:
     floor = timed(lambda: get(bare))
     table.row("floor: bare signed-in page", floor)
     last = (n_segments + 49) // 50
-    table.row("editor page 1 (50 segments, TM + glossary + QA)", timed(lambda: get(f"/materials/{second.pk}/editor/")), "bare page", floor)
-    table.row(f"editor page {last}", timed(lambda: get(f"/materials/{second.pk}/editor/?page={last}")), "bare page", floor)
-    table.row("segment list API (page of 50)", timed(lambda: get(f"/api/v1/materials/versions/{v2.pk}/segments")), "bare page", floor)
+    table.row(
+        "editor page 1 (50 segments, TM + glossary + QA)",
+        timed(lambda: get(f"/materials/{second.pk}/editor/")),
+        "bare page",
+        floor,
+    )
+    table.row(
+        f"editor page {last}", timed(lambda: get(f"/materials/{second.pk}/editor/?page={last}")), "bare page", floor
+    )
+    table.row(
+        "segment list API (page of 50)",
+        timed(lambda: get(f"/api/v1/materials/versions/{v2.pk}/segments")),
+        "bare page",
+        floor,
+    )
     table.row("material list page", timed(lambda: get("/materials/")), "bare page", floor)
 
     def rebuild() -> None:
@@ -117,13 +146,21 @@ def main() -> int:
     tm = selectors.project_tm()
     plain = {e.source: e.target for e in tm.entries}
     dict_floor = timed(lambda: [plain.get(s) for s in sources], repeat=SOLVE_REPEAT)
-    table.row(f"TM lookup of all {len(sources)} segments", timed(lambda: [tm.lookup(s) for s in sources], repeat=SOLVE_REPEAT), "dict lookup", dict_floor)
+    table.row(
+        f"TM lookup of all {len(sources)} segments",
+        timed(lambda: [tm.lookup(s) for s in sources], repeat=SOLVE_REPEAT),
+        "dict lookup",
+        dict_floor,
+    )
     glossary = selectors.project_glossary()
     table.row(
         f"QA of all {len(sources)} segments (glossary of {len(glossary)})",
         timed(lambda: [selectors.qa_of(s, "译文。", glossary) for s in sources], repeat=SOLVE_REPEAT),
     )
-    table.row("translated deck built (task body)", timed(lambda: services.version_build(version_id=v1.pk), repeat=SOLVE_REPEAT, warmup=0))
+    table.row(
+        "translated deck built (task body)",
+        timed(lambda: services.version_build(version_id=v1.pk), repeat=SOLVE_REPEAT, warmup=0),
+    )
     return 0
 
 

@@ -33,17 +33,28 @@ def world(db, make_user, staff):
     from citybridge.academy.models import Academy, Course, Session
     from citybridge.core.models import Organisation, Person
 
-    org = Organisation.objects.create(name="NAMC", name_en="NAMC", name_zh_hans="全国市长研修学院", type="academy", country="CN")
-    other_org = Organisation.objects.create(name="CELAP", name_en="CELAP", name_zh_hans="浦东干部学院", type="academy", country="CN")
+    org = Organisation.objects.create(
+        name="NAMC", name_en="NAMC", name_zh_hans="全国市长研修学院", type="academy", country="CN"
+    )
+    other_org = Organisation.objects.create(
+        name="CELAP", name_en="CELAP", name_zh_hans="浦东干部学院", type="academy", country="CN"
+    )
     academy = Academy.objects.create(organisation=org, official=True, managed_by_program=True)
     Academy.objects.create(organisation=other_org, official=True, managed_by_program=True)
     course = Course.objects.create(
-        academy=academy, title="Energy", title_en="Energy", title_zh_hans="能源", start_date=date(2026, 3, 2),
-        end_date=date(2026, 3, 13), status="open",
+        academy=academy,
+        title="Energy",
+        title_en="Energy",
+        title_zh_hans="能源",
+        start_date=date(2026, 3, 2),
+        end_date=date(2026, 3, 13),
+        status="open",
     )
     person = Person.objects.create(family_name="Hammer", family_name_en="Hammer", given_name_en="Steve")
     other_person = Person.objects.create(family_name="Lee", family_name_en="Lee", given_name_en="Ann")
-    session = Session.objects.create(course=course, date=date(2026, 3, 2), start_time=time(9), end_time=time(12), lecturer=person)
+    session = Session.objects.create(
+        course=course, date=date(2026, 3, 2), start_time=time(9), end_time=time(12), lecturer=person
+    )
     other_session = Session.objects.create(
         course=course, date=date(2026, 3, 3), start_time=time(9), end_time=time(12), lecturer=other_person
     )

@@ -17,7 +17,11 @@ def test_api_upload_transition_segments_tm(world, api_for, django_capture_on_com
     lect = api_for(world["lecturer"])
     r = lect.post(
         "/api/v1/materials/materials",
-        {"title": "Sponge cities", "session_id": world["session"].pk, "file": upload(deck_bytes(["Sponge cities absorb rain."]))},
+        {
+            "title": "Sponge cities",
+            "session_id": world["session"].pk,
+            "file": upload(deck_bytes(["Sponge cities absorb rain."])),
+        },
     )
     assert r.status_code == 201, r.content
     mid = r.json()["id"]
@@ -31,18 +35,50 @@ def test_api_upload_transition_segments_tm(world, api_for, django_capture_on_com
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "session_id"
     staff = api_for(world["staff"])
     # the lecturer may not advance the workflow: 403; staff with a stale If-Match: 409
-    assert lect.post(f"/api/v1/materials/materials/{mid}/transition", {"to_state": "adaptation", "version": 1}, content_type="application/json").status_code == 403
-    assert staff.post(f"/api/v1/materials/materials/{mid}/transition", {"to_state": "adaptation"}, content_type="application/json", HTTP_IF_MATCH='"7"').status_code == 409
-    r = staff.post(f"/api/v1/materials/materials/{mid}/transition", {"to_state": "adaptation"}, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert (
+        lect.post(
+            f"/api/v1/materials/materials/{mid}/transition",
+            {"to_state": "adaptation", "version": 1},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    assert (
+        staff.post(
+            f"/api/v1/materials/materials/{mid}/transition",
+            {"to_state": "adaptation"},
+            content_type="application/json",
+            HTTP_IF_MATCH='"7"',
+        ).status_code
+        == 409
+    )
+    r = staff.post(
+        f"/api/v1/materials/materials/{mid}/transition",
+        {"to_state": "adaptation"},
+        content_type="application/json",
+        HTTP_IF_MATCH='"1"',
+    )
     assert r.status_code == 200 and r.json()["version"] == 2 and r.headers["ETag"] == '"2"'
-    r = staff.post(f"/api/v1/materials/materials/{mid}/translator", {"translator_id": world["translator"].pk, "version": 2}, content_type="application/json")
+    r = staff.post(
+        f"/api/v1/materials/materials/{mid}/translator",
+        {"translator_id": world["translator"].pk, "version": 2},
+        content_type="application/json",
+    )
     assert r.status_code == 200
-    r = staff.post(f"/api/v1/materials/materials/{mid}/transition", {"to_state": "translation", "version": 3}, content_type="application/json")
+    r = staff.post(
+        f"/api/v1/materials/materials/{mid}/transition",
+        {"to_state": "translation", "version": 3},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["state"] == "translation"
     tr = api_for(world["translator"])
     versions = tr.get(f"/api/v1/materials/materials/{mid}/versions").json()
     seg = tr.get(f"/api/v1/materials/versions/{versions[0]['id']}/segments").json()["items"][0]
-    r = tr.patch(f"/api/v1/materials/segments/{seg['id']}", {"target": "海绵城市吸收雨水。", "status": "reviewed", "version": seg["version"]}, content_type="application/json")
+    r = tr.patch(
+        f"/api/v1/materials/segments/{seg['id']}",
+        {"target": "海绵城市吸收雨水。", "status": "reviewed", "version": seg["version"]},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["status"] == "reviewed"
     r = tr.get("/api/v1/materials/tm", {"q": "Sponge cities absorb rain."})
     assert r.status_code == 200 and r.json()[0]["target"] == "海绵城市吸收雨水。" and r.json()[0]["score"] == 100.0
@@ -78,7 +114,12 @@ def test_pages_in_chinese(world, client_for):
     from citybridge.materials import demo, services
 
     demo.load()
-    m = services.material_create(actor=world["lecturer"], title="Heat", session=world["session"], uploaded_file=upload(deck_bytes(["Energy master planning matters."])))
+    m = services.material_create(
+        actor=world["lecturer"],
+        title="Heat",
+        session=world["session"],
+        uploaded_file=upload(deck_bytes(["Energy master planning matters."])),
+    )
     c = client_for(world["staff"], language="zh-hans")
     html = c.get(f"/materials/{m.pk}/").content.decode()
     assert "已提交" in html and "转至：本土化审阅" in html

@@ -23,14 +23,27 @@ LIMITS = {
 
 def build(n: int, world) -> Material:
     first = services.material_create(
-        actor=world["lecturer"], title="Deck", session=world["session"], uploaded_file=upload(deck_bytes(["Cities emit carbon."]))
+        actor=world["lecturer"],
+        title="Deck",
+        session=world["session"],
+        uploaded_file=upload(deck_bytes(["Cities emit carbon."])),
     )
     for i in range(n - 1):
-        Material.objects.create(title=f"Deck {i}", lecturer=first.lecturer, session=first.session, translator=world["translator"])
+        Material.objects.create(
+            title=f"Deck {i}", lecturer=first.lecturer, session=first.session, translator=world["translator"]
+        )
     version = first.versions.get()
     Segment.objects.bulk_create(
-        Segment(doc_version=version, sid=f"s{i + 2}/sh1/p0/s0", position=i + 1, source=f"Heat pump number {i} saves energy.",
-                target=f"第 {i} 台热泵节能。" if i % 2 else "", status="draft" if i % 2 else "untranslated", context="slide", slide=i + 2)
+        Segment(
+            doc_version=version,
+            sid=f"s{i + 2}/sh1/p0/s0",
+            position=i + 1,
+            source=f"Heat pump number {i} saves energy.",
+            target=f"第 {i} 台热泵节能。" if i % 2 else "",
+            status="draft" if i % 2 else "untranslated",
+            context="slide",
+            slide=i + 2,
+        )
         for i in range(n - 1)
     )
     from citybridge.materials.models import GlossaryTerm

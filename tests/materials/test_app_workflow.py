@@ -51,7 +51,10 @@ def test_upload_extracts_segments_into_rows(world):
 def test_lecturer_cannot_upload_for_another_lecturers_session(world):
     with pytest.raises(ValidationError) as e:
         services.material_create(
-            actor=world["lecturer"], title="X", session=world["other_session"], uploaded_file=upload(deck_bytes(["A b."]))
+            actor=world["lecturer"],
+            title="X",
+            session=world["other_session"],
+            uploaded_file=upload(deck_bytes(["A b."])),
         )
     assert "session_id" in e.value.message_dict
     assert Material.objects.count() == 0
@@ -67,7 +70,9 @@ def test_workflow_through_every_state_with_refusals(world):
     with pytest.raises(ValidationError):  # no translator yet
         _move(world, m, "staff", "translation")
     m.refresh_from_db()
-    services.material_assign_translator(actor=world["staff"], material=m, translator=world["translator"], expected_version=m.version)
+    services.material_assign_translator(
+        actor=world["staff"], material=m, translator=world["translator"], expected_version=m.version
+    )
     _move(world, m, "staff", "translation")
     # translator: segments must be translated before approval
     with pytest.raises(ValidationError):
@@ -75,7 +80,13 @@ def test_workflow_through_every_state_with_refusals(world):
     with pytest.raises(PermissionDenied):
         _move(world, m, "other_translator", "approval")
     for seg in Segment.objects.filter(doc_version__material=m):
-        services.segment_save(actor=world["translator"], segment=seg, target="城市。" if "Cities" in seg.source else "区域供热使燃煤减少30 percent。", status="reviewed", expected_version=seg.version)
+        services.segment_save(
+            actor=world["translator"],
+            segment=seg,
+            target="城市。" if "Cities" in seg.source else "区域供热使燃煤减少30 percent。",
+            status="reviewed",
+            expected_version=seg.version,
+        )
     _move(world, m, "translator", "approval")
     # the other academy's coordinator does not even see it; this academy's coordinator returns it with a comment
     assert not Material.objects.visible_to(world["other_coordinator"]).filter(pk=m.pk).exists()
@@ -108,7 +119,9 @@ def test_stale_transition_refused(world):
     old = m.version
     _move(world, m, "staff", "adaptation")
     with pytest.raises(StaleEdit):
-        services.material_transition(actor=world["staff"], material=m, to_state="submitted", comment="x", expected_version=old)
+        services.material_transition(
+            actor=world["staff"], material=m, to_state="submitted", comment="x", expected_version=old
+        )
 
 
 def test_visibility_per_role(world):
@@ -134,11 +147,18 @@ def test_pages_and_api_404_for_wrong_user(world, client_for, api_for):
         for url in (f"/materials/{m.pk}/", f"/materials/{m.pk}/editor/", f"/materials/versions/{v.pk}/original/"):
             assert c.get(url).status_code == 404, (user, url)
         assert c.post(f"/materials/{m.pk}/transition/", {"to_state": "adaptation", "version": 1}).status_code == 404
-        assert c.post(f"/materials/segments/{seg.pk}/save/", {"target": "x", "status": "draft", "version": 1}).status_code == 404
+        assert (
+            c.post(f"/materials/segments/{seg.pk}/save/", {"target": "x", "status": "draft", "version": 1}).status_code
+            == 404
+        )
         api = api_for(world[user])
         assert api.get(f"/api/v1/materials/materials/{m.pk}").status_code == 404
         assert api.get(f"/api/v1/materials/versions/{v.pk}/segments").status_code == 404
-        r = api.patch(f"/api/v1/materials/segments/{seg.pk}", {"target": "x", "status": "draft", "version": 1}, content_type="application/json")
+        r = api.patch(
+            f"/api/v1/materials/segments/{seg.pk}",
+            {"target": "x", "status": "draft", "version": 1},
+            content_type="application/json",
+        )
         assert r.status_code == 404
     assert client_for(world["lecturer"]).get(f"/materials/{m.pk}/").status_code == 200
     assert client_for(world["coordinator"]).get(f"/materials/{m.pk}/").status_code == 200
@@ -158,7 +178,9 @@ def _zip_bomb() -> bytes:
 def _docx() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr(
+            "[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+        )
         z.writestr("word/document.xml", "<w:document/>")
     return buf.getvalue()
 
@@ -180,7 +202,9 @@ def test_hostile_upload_refused_translated(world, api_for, data, zh_words):
 
 def test_renamed_docx_is_accepted_only_as_an_attachment(world, client_for):
     # a DOCX renamed .pptx is taken by content as a DOCX attachment: no segments, never parsed as a deck
-    m = services.material_create(actor=world["lecturer"], title="Notes", session=world["session"], uploaded_file=upload(_docx(), "slides.pptx"))
+    m = services.material_create(
+        actor=world["lecturer"], title="Notes", session=world["session"], uploaded_file=upload(_docx(), "slides.pptx")
+    )
     v = m.versions.get()
     assert v.kind == "docx" and v.segments.count() == 0
     assert client_for(world["staff"]).get(f"/materials/{m.pk}/editor/").status_code == 404
@@ -198,7 +222,9 @@ def test_pptx_with_docx_content_type_refused_in_chinese(world, client_for):
         z.writestr("ppt/presentation.xml", "<p/>")
         z.writestr("word/document.xml", "<w/>")
     c = client_for(world["lecturer"], language="zh-hans")
-    r = c.post("/materials/new/", {"title": "T", "session": world["session"].pk, "file": upload(buf.getvalue(), "x.pptx")})
+    r = c.post(
+        "/materials/new/", {"title": "T", "session": world["session"].pk, "file": upload(buf.getvalue(), "x.pptx")}
+    )
     assert r.status_code == 422
     assert "DOCX" in r.content.decode() and Material.objects.count() == 0
 
@@ -206,7 +232,9 @@ def test_pptx_with_docx_content_type_refused_in_chinese(world, client_for):
 def _to_translation(world, m):
     _move(world, m, "staff", "adaptation")
     m.refresh_from_db()
-    services.material_assign_translator(actor=world["staff"], material=m, translator=world["translator"], expected_version=m.version)
+    services.material_assign_translator(
+        actor=world["staff"], material=m, translator=world["translator"], expected_version=m.version
+    )
     _move(world, m, "staff", "translation")
 
 
@@ -215,19 +243,31 @@ def test_editor_save_with_stale_version_refused(world, client_for, api_for):
     _to_translation(world, m)
     seg = Segment.objects.filter(doc_version__material=m).first()
     c = client_for(world["translator"])
-    ok = c.post(f"/materials/segments/{seg.pk}/save/", {"target": "城市排放最多。", "status": "draft", "version": seg.version}, HTTP_ACCEPT="application/json")
+    ok = c.post(
+        f"/materials/segments/{seg.pk}/save/",
+        {"target": "城市排放最多。", "status": "draft", "version": seg.version},
+        HTTP_ACCEPT="application/json",
+    )
     assert ok.status_code == 200 and ok.json()["version"] == seg.version + 1
-    stale = c.post(f"/materials/segments/{seg.pk}/save/", {"target": "别的。", "status": "draft", "version": seg.version}, HTTP_ACCEPT="application/json")
+    stale = c.post(
+        f"/materials/segments/{seg.pk}/save/",
+        {"target": "别的。", "status": "draft", "version": seg.version},
+        HTTP_ACCEPT="application/json",
+    )
     assert stale.status_code == 409 and stale.json()["current"]["target"] == "城市排放最多。"
     r = api_for(world["translator"]).patch(
-        f"/api/v1/materials/segments/{seg.pk}", {"target": "别的。", "status": "draft", "version": seg.version}, content_type="application/json"
+        f"/api/v1/materials/segments/{seg.pk}",
+        {"target": "别的。", "status": "draft", "version": seg.version},
+        content_type="application/json",
     )
     assert r.status_code == 409 and r.json()["current"]["target"] == "城市排放最多。"
     seg.refresh_from_db()
     assert seg.target == "城市排放最多。"
     # a tag lost is refused on the field, translated
     bad = api_for(world["translator"], language="zh-hans").patch(
-        f"/api/v1/materials/segments/{seg.pk}", {"target": "<b>城市", "status": "draft", "version": seg.version}, content_type="application/json"
+        f"/api/v1/materials/segments/{seg.pk}",
+        {"target": "<b>城市", "status": "draft", "version": seg.version},
+        content_type="application/json",
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "target"
 
@@ -236,7 +276,13 @@ def test_tm_suggestion_for_repeated_sentence_in_second_deck(world, client_for):
     m1 = _create(world)
     _to_translation(world, m1)
     seg = Segment.objects.get(doc_version__material=m1, source=SENTENCES[0])
-    services.segment_save(actor=world["translator"], segment=seg, target="城市排放了世界上大部分的碳。", status="reviewed", expected_version=seg.version)
+    services.segment_save(
+        actor=world["translator"],
+        segment=seg,
+        target="城市排放了世界上大部分的碳。",
+        status="reviewed",
+        expected_version=seg.version,
+    )
     m2 = _create(world, [SENTENCES[0], "A new sentence about trams."])
     _to_translation(world, m2)
     page = client_for(world["translator"]).get(f"/materials/{m2.pk}/editor/")
@@ -252,9 +298,19 @@ def test_new_version_carries_unchanged_targets(world):
     m = _create(world)
     _to_translation(world, m)
     for seg in Segment.objects.filter(doc_version__material=m):
-        services.segment_save(actor=world["translator"], segment=seg, target="译文" + seg.sid[-1] + "。", status="draft", expected_version=seg.version)
+        services.segment_save(
+            actor=world["translator"],
+            segment=seg,
+            target="译文" + seg.sid[-1] + "。",
+            status="draft",
+            expected_version=seg.version,
+        )
     m.refresh_from_db()
-    v2 = services.material_version_add(actor=world["lecturer"], material=m, uploaded_file=upload(deck_bytes([SENTENCES[0], "Heat pumps replace boilers."])))
+    v2 = services.material_version_add(
+        actor=world["lecturer"],
+        material=m,
+        uploaded_file=upload(deck_bytes([SENTENCES[0], "Heat pumps replace boilers."])),
+    )
     rows = {s.source: s for s in v2.segments.all()}
     assert rows[SENTENCES[0]].target.startswith("译文") and not rows[SENTENCES[0]].changed
     assert rows["Heat pumps replace boilers."].target == "" and rows["Heat pumps replace boilers."].changed
@@ -264,7 +320,9 @@ def test_glossary_import_errors_per_row_and_atomic(world, client_for, api_for):
     from citybridge.materials.models import GlossaryTerm
 
     csv = "en,zh,note\nheat pump,热泵,\n,区域供热,\nsponge city,,\nheat pump,热泵,\n".encode()
-    r = api_for(world["translator"], language="zh-hans").post("/api/v1/materials/glossary/import", {"file": upload(csv, "g.csv")})
+    r = api_for(world["translator"], language="zh-hans").post(
+        "/api/v1/materials/glossary/import", {"file": upload(csv, "g.csv")}
+    )
     assert r.status_code == 422
     errors = r.json()["errors"]
     # row 2 lacks English, row 3 lacks Chinese, row 4 repeats row 1
@@ -278,7 +336,12 @@ def test_glossary_import_errors_per_row_and_atomic(world, client_for, api_for):
     r = api_for(world["translator"]).post("/api/v1/materials/glossary/import", {"file": upload(good, "g.csv")})
     assert r.status_code == 200 and r.json()["created"] == 1
     # lecturers may read the glossary but not import into it
-    assert api_for(world["lecturer"]).post("/api/v1/materials/glossary/import", {"file": upload(good, "g.csv")}).status_code == 403
+    assert (
+        api_for(world["lecturer"])
+        .post("/api/v1/materials/glossary/import", {"file": upload(good, "g.csv")})
+        .status_code
+        == 403
+    )
     tbx = client_for(world["lecturer"]).get("/materials/glossary/export.tbx")
     assert tbx.status_code == 200
     body = b"".join(tbx.streaming_content) if hasattr(tbx, "streaming_content") else tbx.content
@@ -290,7 +353,13 @@ def test_translated_deck_built_downloaded_and_reopened(world, client_for, django
     _to_translation(world, m)
     targets = {SENTENCES[0]: "城市排放了世界上大部分的碳。", SENTENCES[1]: "区域供热使燃煤使用减少30%。"}
     for seg in Segment.objects.filter(doc_version__material=m):
-        services.segment_save(actor=world["translator"], segment=seg, target=targets[seg.source], status="reviewed", expected_version=seg.version)
+        services.segment_save(
+            actor=world["translator"],
+            segment=seg,
+            target=targets[seg.source],
+            status="reviewed",
+            expected_version=seg.version,
+        )
     v = m.versions.get()
     c = client_for(world["translator"])
     with django_capture_on_commit_callbacks(execute=True):  # the worker's task runs inline (ImmediateBackend)

@@ -1,6 +1,5 @@
 """Lecture materials API at /api/v1/materials/: materials, versions, segments, TM lookup, glossary, build."""
 
-
 from datetime import date, datetime
 from typing import Literal
 
@@ -243,7 +242,9 @@ def list_glossary(request: HttpRequest, q: str = Query("", max_length=200)):  # 
 @router.post("/glossary/import", response={200: ImportOut, 422: ImportOut})
 def import_glossary(request: HttpRequest, file: UploadedFile = File(...)) -> Status:  # noqa: B008
     report = services.glossary_import(actor=request.auth, uploaded_file=file)
-    return Status(200 if report.ok else 422, {"created": report.created, "skipped": report.skipped, "errors": report.errors})
+    return Status(
+        200 if report.ok else 422, {"created": report.created, "skipped": report.skipped, "errors": report.errors}
+    )
 
 
 @router.get("/glossary/export")

@@ -11,8 +11,7 @@ def deck_error(code: str, params: dict | None = None) -> str:
     kind = str(params.get("kind", "")).upper()
     messages = {
         "empty": _("The file is empty."),
-        "too_large": _("The deck is too large; the limit is %(max)s.")
-        % {"max": filesizeformat(params.get("max", 0))},
+        "too_large": _("The deck is too large; the limit is %(max)s.") % {"max": filesizeformat(params.get("max", 0))},
         "encrypted": _("The deck is password-protected or a legacy .ppt file; save it as an unprotected .pptx."),
         "not_zip": _("The file is not a PowerPoint deck (.pptx)."),
         "too_many_parts": _("The deck holds too many parts; it cannot be opened safely."),

@@ -81,9 +81,7 @@ class MaterialQuerySet(models.QuerySet):
 
 class Material(Versioned):
     title = models.CharField(_("title"), max_length=200)
-    lecturer = models.ForeignKey(
-        Person, verbose_name=_("lecturer"), on_delete=models.PROTECT, related_name="materials"
-    )
+    lecturer = models.ForeignKey(Person, verbose_name=_("lecturer"), on_delete=models.PROTECT, related_name="materials")
     session = models.ForeignKey(
         "academy.Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="materials"
     )
@@ -141,6 +139,9 @@ class MaterialVersion(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["material", "number"], name="material_version_number")]
 
+    def __str__(self) -> str:
+        return f"{self.material_id} v{self.number}"
+
 
 class Segment(Versioned):
     doc_version = models.ForeignKey(MaterialVersion, on_delete=models.CASCADE, related_name="segments")
@@ -161,6 +162,9 @@ class Segment(Versioned):
         constraints = [models.UniqueConstraint(fields=["doc_version", "sid"], name="segment_version_sid")]
         indexes = [models.Index(fields=["status"])]
 
+    def __str__(self) -> str:
+        return self.sid
+
 
 class MaterialEvent(models.Model):
     """One step of the workflow's history: from → to, who, when, comment."""
@@ -176,6 +180,9 @@ class MaterialEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.from_state} → {self.to_state}"
+
 
 class GlossaryTerm(models.Model):
     en = models.CharField(_("English"), max_length=200)
@@ -187,9 +194,15 @@ class GlossaryTerm(models.Model):
         ordering = ["en", "id"]
         constraints = [models.UniqueConstraint(fields=["en", "zh"], name="glossary_en_zh")]
 
+    def __str__(self) -> str:
+        return f"{self.en} = {self.zh}"
+
 
 class Counter(models.Model):
     """Named generation counters (``tm``: reviewed segments changed; ``glossary``: terms changed)."""
 
     name = models.CharField(max_length=40, unique=True)
     value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -9,9 +9,10 @@ from citybridge.core.rules import is_program_staff, is_signed_in
 
 @rules.predicate
 def is_lecturer_of(user, material) -> bool:
-    return bool(
-        material is not None and is_signed_in(user) and user.person_id and user.has_role("lecturer")
-    ) and material.lecturer_id == user.person_id
+    return (
+        bool(material is not None and is_signed_in(user) and user.person_id and user.has_role("lecturer"))
+        and material.lecturer_id == user.person_id
+    )
 
 
 @rules.predicate

@@ -125,7 +125,9 @@ def project_glossary() -> Glossary:
         if _GLOSSARY.generation != gen or _GLOSSARY.value is None:
             _GLOSSARY.value = Glossary(
                 Term(en, zh, note, source)
-                for en, zh, note, source in GlossaryTerm.objects.order_by("id").values_list("en", "zh", "note", "source")
+                for en, zh, note, source in GlossaryTerm.objects.order_by("id").values_list(
+                    "en", "zh", "note", "source"
+                )
             )
             _GLOSSARY.generation = gen
         return _GLOSSARY.value

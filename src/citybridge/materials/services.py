@@ -206,7 +206,9 @@ def _store_version(material: Material, actor, uploaded_file, kind: str, data: by
     return version
 
 
-def material_transition(*, actor, material: Material, to_state: str, comment: str = "", expected_version=None) -> Material:
+def material_transition(
+    *, actor, material: Material, to_state: str, comment: str = "", expected_version=None
+) -> Material:
     """Move the material one step (or return it with a comment) if the actor owns that step."""
     rule = TRANSITIONS.get((material.state, to_state))
     if rule is None:
@@ -386,7 +388,9 @@ def version_build(*, version_id: int) -> dict:
     except DeckError as exc:
         report = {"state": "failed", "code": exc.code}
     else:
-        version.translated_file.save(f"{version.material_id}-v{version.number}-zh.pptx", ContentFile(result.data), save=False)
+        version.translated_file.save(
+            f"{version.material_id}-v{version.number}-zh.pptx", ContentFile(result.data), save=False
+        )
         version.translated_at = timezone.now()
         report = {
             "state": "done",

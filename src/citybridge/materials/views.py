@@ -71,7 +71,9 @@ def material_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             for name, errs in exc.message_dict.items():
                 form.add_error({"session_id": "session"}.get(name, name) if name != "__all__" else None, errs)
-    return render(request, "materials/form.html", {"form": form, "title": _("New material")}, status=422 if form.errors else 200)
+    return render(
+        request, "materials/form.html", {"form": form, "title": _("New material")}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -100,7 +102,9 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_upload": u.has_perm("materials.upload_version", material) and material.state != State.DELIVERED,
         "may_manage": u.has_perm("materials.manage_material", material),
         "may_edit": u.has_perm("materials.edit_segments", material),
-        "translators": User.objects.filter(role_memberships__role="translator", is_active=True).distinct().order_by("email")
+        "translators": User.objects.filter(role_memberships__role="translator", is_active=True)
+        .distinct()
+        .order_by("email")
         if u.has_perm("materials.manage_material", material)
         else [],
         "version_form": VersionForm(),
@@ -180,7 +184,9 @@ def version_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _after(
         request,
         pk,
-        lambda: services.material_version_add(actor=request.user, material=material, uploaded_file=request.FILES["file"]),
+        lambda: services.material_version_add(
+            actor=request.user, material=material, uploaded_file=request.FILES["file"]
+        ),
     )
 
 
@@ -192,16 +198,24 @@ def version_download(request: HttpRequest, pk: int, which: str = "original") -> 
         raise Http404
     with f.open("rb") as fh:
         data = fh.read()
-    types = {"pptx": PPTX_TYPE, "pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    types = {
+        "pptx": PPTX_TYPE,
+        "pdf": "application/pdf",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
     suffix = "" if which == "original" else "-zh"
-    return file_response(data, f"material-{version.material_id}-v{version.number}{suffix}.{version.kind}", types[version.kind])
+    return file_response(
+        data, f"material-{version.material_id}-v{version.number}{suffix}.{version.kind}", types[version.kind]
+    )
 
 
 @login_required
 @require_POST
 def version_build(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.version_get(user=request.user, pk=pk)
-    return _after(request, version.material_id, lambda: services.version_build_request(actor=request.user, version=version))
+    return _after(
+        request, version.material_id, lambda: services.version_build_request(actor=request.user, version=version)
+    )
 
 
 @login_required
@@ -244,7 +258,10 @@ def segment_save(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleEdit as exc:
         if wants_json:
             return JsonResponse(
-                {"detail": _messages(exc)[0], "current": {"target": exc.instance.target, "version": exc.instance.version}},
+                {
+                    "detail": _messages(exc)[0],
+                    "current": {"target": exc.instance.target, "version": exc.instance.version},
+                },
                 status=409,
             )
         flash.error(request, _messages(exc)[0])
