@@ -36,6 +36,7 @@ KINDS = [
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?cities/", None),
+    (r"^(api/v1/)?materials/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -130,11 +131,14 @@ BODIES = {
         "days": 1,
         "evidence_reference": "R",
     },
+    "materials/<id:pk>/transition": {"to_state": "adaptation"},
+    "materials/<id:pk>/translator": {"translator_id": 1},
+    "segments/<id:pk>": {"target": "x", "status": "draft"},
 }
 
 
 def _ask(client, method, url, api, route=""):
-    if api and route.endswith("/roster") and method == "post":
+    if api and route.endswith(("/roster", "/versions")) and method == "post":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return client.post(url, {"file": SimpleUploadedFile("r.xlsx", b"PK", content_type="application/zip")})
