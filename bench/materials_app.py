@@ -140,6 +140,30 @@ def main() -> int:
         selectors.project_tm()
 
     table.row("TM rebuilt after a reviewed segment changed", timed(rebuild, repeat=SOLVE_REPEAT, warmup=0))
+    seg = v2.segments.order_by("position").first()
+
+    def add_one() -> None:  # the translator marks one more segment reviewed; the next page adds it to the memory
+        fresh = Segment.objects.get(pk=seg.pk)
+        services.segment_save(
+            actor=staff, segment=fresh, target="新译文。", status="draft", expected_version=fresh.version
+        )
+        fresh.refresh_from_db()
+        services.segment_save(
+            actor=staff, segment=fresh, target="新译文。", status="reviewed", expected_version=fresh.version
+        )
+
+    add_one()
+    selectors.project_tm()
+
+    def add_and_lookup() -> None:
+        Segment.objects.filter(pk=seg.pk).update(status="draft")  # back to draft without a rebuild, to repeat
+        fresh = Segment.objects.get(pk=seg.pk)
+        services.segment_save(
+            actor=staff, segment=fresh, target="新译文。", status="reviewed", expected_version=fresh.version
+        )
+        selectors.project_tm()
+
+    table.row("segment saved as reviewed + TM brought up to date", timed(add_and_lookup, repeat=SOLVE_REPEAT))
     table.row("TM cached (one counter query)", timed(selectors.project_tm))
 
     sources = list(v2.segments.order_by("position").values_list("source", flat=True))

@@ -69,3 +69,14 @@ def world(db, make_user, staff):
         "coordinator": make_user("academy_coordinator", organisation=org, email="co@example.org"),
         "other_coordinator": make_user("academy_coordinator", organisation=other_org, email="co2@example.org"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """The per-process TM and glossary caches hold the generation counters of a database that each test rolls back:
+    start every test empty, as a new process would."""
+    from citybridge.materials import selectors
+
+    selectors._TM.value = None
+    selectors._GLOSSARY.value = None
+    yield

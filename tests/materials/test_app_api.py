@@ -129,3 +129,34 @@ def test_pages_in_chinese(world, client_for):
     html = client_for(world["translator"], language="zh-hans").get(f"/materials/{m.pk}/editor/").content.decode()
     # the glossary term is highlighted with its Chinese rendering; the keys are explained
     assert "<mark>Energy master planning</mark>" in html and "能源总体规划" in html and "Ctrl+Enter" in html
+
+
+def test_tm_cache_follows_reviewed_segments(world, django_assert_num_queries):
+    """A segment made reviewed is added to the cached memory; un-reviewing it rebuilds the memory without it; with
+    no change, one query (the counters)."""
+    from citybridge.materials import selectors, services
+    from citybridge.materials.models import Segment
+
+    m = services.material_create(
+        actor=world["lecturer"],
+        title="T",
+        session=world["session"],
+        uploaded_file=upload(deck_bytes(["Trams are quiet."])),
+    )
+    Material.objects.filter(pk=m.pk).update(state="translation", translator=world["translator"])
+    assert selectors.tm_lookup("Trams are quiet.") == []
+    seg = Segment.objects.get(doc_version__material=m)
+    seg = services.segment_save(
+        actor=world["translator"],
+        segment=seg,
+        target="有轨电车很安静。",
+        status="reviewed",
+        expected_version=seg.version,
+    )
+    assert selectors.tm_lookup("Trams are quiet.")[0]["target"] == "有轨电车很安静。"
+    with django_assert_num_queries(1):
+        selectors.project_tm()
+    services.segment_save(
+        actor=world["translator"], segment=seg, target="有轨电车很安静。", status="draft", expected_version=seg.version
+    )
+    assert selectors.tm_lookup("Trams are quiet.") == []

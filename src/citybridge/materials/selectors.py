@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import threading
 from dataclasses import dataclass, field
 
@@ -97,26 +98,46 @@ def _generation(name: str) -> int:
     return Counter.objects.filter(name=name).values_list("value", flat=True).first() or 0
 
 
+def _reviewed_rows(since=None):  # noqa: ANN001, ANN202
+    qs = Segment.objects.filter(status=SegmentStatus.REVIEWED).exclude(target="")
+    if since is not None:
+        qs = qs.filter(updated_at__gte=since)
+    return qs.order_by("id").values_list("pk", "source", "target", "updated_at").iterator(chunk_size=2000)
+
+
 def project_tm() -> TranslationMemory:
-    """The translation memory of every reviewed segment, cached per process and rebuilt when the ``tm`` counter
-    (bumped by every write that changes a reviewed segment) moved: one query per request when nothing changed."""
-    gen = _generation("tm")
+    """The translation memory of every reviewed segment, cached per process.
+
+    Two counters say what changed since this process built it: ``tm`` (a reviewed segment was changed or
+    un-reviewed: rebuild from scratch) and ``tm_add`` (segments became reviewed: add those updated since the last
+    build, with a 60 s overlap for transactions that committed late; rows already in are skipped by id). When
+    neither moved, this costs one query."""
+    gens = dict(Counter.objects.filter(name__in=("tm", "tm_add")).values_list("name", "value"))
+    full, add = gens.get("tm", 0), gens.get("tm_add", 0)
     with _TM.lock:
-        if _TM.generation != gen or _TM.value is None:
-            tm = TranslationMemory()
-            seen: set[tuple[str, str]] = set()
-            for pk, source, target in (
-                Segment.objects.filter(status=SegmentStatus.REVIEWED)
-                .exclude(target="")
-                .order_by("-id")
-                .values_list("pk", "source", "target")
-                .iterator(chunk_size=2000)
-            ):
-                if (source, target) not in seen:
-                    seen.add((source, target))
+        state = _TM.value
+        if state is None or state["full"] != full:
+            tm, seen, latest = TranslationMemory(), set(), None
+            pairs: set[tuple[str, str]] = set()
+            for pk, source, target, updated in _reviewed_rows():
+                seen.add(pk)
+                latest = updated if latest is None or updated > latest else latest
+                if (source, target) not in pairs:
+                    pairs.add((source, target))
                     tm.add(source, target, key=pk)
-            _TM.value, _TM.generation = tm, gen
-        return _TM.value
+            _TM.value = {"tm": tm, "full": full, "add": add, "seen": seen, "pairs": pairs, "latest": latest}
+        elif state["add"] != add:
+            since = state["latest"] - datetime.timedelta(seconds=60) if state["latest"] else None
+            for pk, source, target, updated in _reviewed_rows(since):
+                if pk in state["seen"]:
+                    continue
+                state["seen"].add(pk)
+                state["latest"] = updated if state["latest"] is None or updated > state["latest"] else state["latest"]
+                if (source, target) not in state["pairs"]:
+                    state["pairs"].add((source, target))
+                    state["tm"].add(source, target, key=pk)
+            state["add"] = add
+        return _TM.value["tm"]
 
 
 def project_glossary() -> Glossary:

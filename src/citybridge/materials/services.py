@@ -202,7 +202,7 @@ def _store_version(material: Material, actor, uploaded_file, kind: str, data: by
             )
         Segment.objects.bulk_create(rows, batch_size=500)
         if any(r.status == SegmentStatus.REVIEWED for r in rows):
-            bump_counter("tm")
+            bump_counter("tm_add")
     return version
 
 
@@ -293,8 +293,10 @@ def segment_save(*, actor, segment: Segment, target: str, status: str, expected_
         claim_version(segment, expected_version)
         segment.target, segment.status = target, status
         segment.save(update_fields=["target", "status", "version", "updated_at"])
-        if was_reviewed or status == SegmentStatus.REVIEWED:
+        if was_reviewed:  # a reviewed unit changed or left the memory: each process rebuilds it
             bump_counter("tm")
+        elif status == SegmentStatus.REVIEWED:  # a new reviewed unit: each process adds it
+            bump_counter("tm_add")
     return segment
 
 
