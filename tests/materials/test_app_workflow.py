@@ -200,10 +200,19 @@ def test_hostile_upload_refused_translated(world, api_for, data, zh_words):
     assert Material.objects.count() == 0
 
 
-def test_renamed_docx_is_accepted_only_as_an_attachment(world, client_for):
-    # a DOCX renamed .pptx is taken by content as a DOCX attachment: no segments, never parsed as a deck
+def test_renamed_docx_refused_and_real_docx_kept_as_attachment(world, api_for, client_for):
+    # a DOCX renamed .pptx: refused by content, in the user's language, nothing written
+    r = api_for(world["lecturer"], language="zh-hans").post(
+        "/api/v1/materials/materials",
+        {"title": "Notes", "session_id": world["session"].pk, "file": upload(_docx(), "slides.pptx")},
+    )
+    assert r.status_code == 422
+    message = r.json()["errors"][0]["message"]
+    assert r.json()["errors"][0]["field"] == "file" and "DOCX" in message and "改了扩展名" in message
+    assert Material.objects.count() == 0
+    # the same file named .docx is accepted as an attachment: stored, never parsed as a deck, no editor
     m = services.material_create(
-        actor=world["lecturer"], title="Notes", session=world["session"], uploaded_file=upload(_docx(), "slides.pptx")
+        actor=world["lecturer"], title="Notes", session=world["session"], uploaded_file=upload(_docx(), "notes.docx")
     )
     v = m.versions.get()
     assert v.kind == "docx" and v.segments.count() == 0

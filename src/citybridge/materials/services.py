@@ -86,6 +86,16 @@ def _read_upload(uploaded_file) -> tuple[str, bytes, list]:
         kind = check_upload(uploaded_file, kinds=ATTACHMENT_KINDS)
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages}) from None
+    suffix = os.path.splitext(getattr(uploaded_file, "name", "") or "")[1].lower().lstrip(".")
+    if suffix == "pptx" and kind != "pptx":  # a DOCX renamed .pptx: refused, it is not what the name says
+        raise ValidationError({"file": messages.deck_error("not_pptx", {"kind": kind})})
+    if suffix in ATTACHMENT_KINDS and suffix != kind:
+        raise ValidationError(
+            {
+                "file": _("The file's content is %(kind)s, not what its name says; check the file.")
+                % {"kind": kind.upper()}
+            }
+        )
     data = uploaded_file.read()
     uploaded_file.seek(0)
     segments: list = []
