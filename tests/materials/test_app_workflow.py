@@ -334,6 +334,7 @@ def test_glossary_import_errors_per_row_and_atomic(world, client_for, api_for):
     )
     assert r.status_code == 422
     errors = r.json()["errors"]
+    assert r.json()["detail"] == "未导入任何内容。请更正以下各行后重新上传文件："
     # row 2 lacks English, row 3 lacks Chinese, row 4 repeats row 1
     assert [(e["row"], e["field"]) for e in errors] == [(2, "en"), (3, "zh"), (4, "en")]
     assert errors[0]["message"] == "缺少英文术语。"

@@ -99,6 +99,7 @@ class TermOut(Schema):
 
 
 class ImportOut(Schema):
+    detail: str = ""
     created: int
     skipped: int
     errors: list[dict]
@@ -241,10 +242,12 @@ def list_glossary(request: HttpRequest, q: str = Query("", max_length=200)):  # 
 
 @router.post("/glossary/import", response={200: ImportOut, 422: ImportOut})
 def import_glossary(request: HttpRequest, file: UploadedFile = File(...)) -> Status:  # noqa: B008
+    from django.utils.translation import gettext as _
+
     report = services.glossary_import(actor=request.auth, uploaded_file=file)
-    return Status(
-        200 if report.ok else 422, {"created": report.created, "skipped": report.skipped, "errors": report.errors}
-    )
+    detail = "" if report.ok else _("Nothing was imported. Correct these rows and upload the file again:")
+    body = {"detail": detail, "created": report.created, "skipped": report.skipped, "errors": report.errors}
+    return Status(200 if report.ok else 422, body)
 
 
 @router.get("/glossary/export")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from citybridge.core.concurrency import Versioned
-from citybridge.core.models import Person
+from citybridge.core.models import Person, User
 
 
 class State(models.TextChoices):
@@ -56,12 +56,12 @@ class FileKind(models.TextChoices):
     DOCX = "docx", "DOCX"
 
 
-def _coordinated(user) -> set[int]:
+def _coordinated(user: User) -> set[int]:
     return user.scoped_organisation_ids("academy_coordinator")
 
 
 class MaterialQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MaterialQuerySet:
+    def visible_to(self, user: User) -> MaterialQuerySet:
         """Staff: all. Lecturers: their own. Translators: materials in translation assigned to them. Academy
         coordinators: materials of sessions of their academies' courses."""
         if not user or not user.is_authenticated:

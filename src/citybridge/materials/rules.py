@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import rules
 
+from citybridge.core.models import User
 from citybridge.core.rules import is_program_staff, is_signed_in
+
+from .models import Material
 
 
 @rules.predicate
-def is_lecturer_of(user, material) -> bool:
+def is_lecturer_of(user: User, material: Material | None) -> bool:
     return (
         bool(material is not None and is_signed_in(user) and user.person_id and user.has_role("lecturer"))
         and material.lecturer_id == user.person_id
@@ -16,7 +19,7 @@ def is_lecturer_of(user, material) -> bool:
 
 
 @rules.predicate
-def is_assigned_translator(user, material) -> bool:
+def is_assigned_translator(user: User, material: Material | None) -> bool:
     return (
         material is not None
         and is_signed_in(user)
@@ -27,19 +30,19 @@ def is_assigned_translator(user, material) -> bool:
 
 
 @rules.predicate
-def coordinates_material(user, material) -> bool:
+def coordinates_material(user: User, material: Material | None) -> bool:
     if material is None or not is_signed_in(user):
         return False
     return material.session.course.academy.organisation_id in user.scoped_organisation_ids("academy_coordinator")
 
 
 @rules.predicate
-def is_lecturer(user) -> bool:
+def is_lecturer(user: User) -> bool:
     return bool(is_signed_in(user) and user.person_id and user.has_role("lecturer"))
 
 
 @rules.predicate
-def is_translator(user) -> bool:
+def is_translator(user: User) -> bool:
     return bool(is_signed_in(user) and user.has_role("translator"))
 
 

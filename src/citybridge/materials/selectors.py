@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from citybridge.core.models import User
+
 from . import messages
 from .glossary import Glossary, Term
 from .models import Counter, FileKind, GlossaryTerm, Material, MaterialVersion, Segment, SegmentStatus
@@ -23,14 +25,14 @@ def _get(qs: QuerySet, pk: int):  # noqa: ANN202
     return obj
 
 
-def material_list(*, user, state: str = "") -> QuerySet[Material]:
+def material_list(*, user: User, state: str = "") -> QuerySet[Material]:
     qs = Material.objects.visible_to(user).select_related("lecturer", "session__course", "translator")
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-id")
 
 
-def material_get(*, user, pk: int) -> Material:
+def material_get(*, user: User, pk: int) -> Material:
     return _get(
         Material.objects.visible_to(user).select_related(
             "lecturer", "session__course__academy", "module", "translator"
@@ -39,7 +41,7 @@ def material_get(*, user, pk: int) -> Material:
     )
 
 
-def version_get(*, user, pk: int) -> MaterialVersion:
+def version_get(*, user: User, pk: int) -> MaterialVersion:
     return _get(
         MaterialVersion.objects.filter(material__in=Material.objects.visible_to(user)).select_related(
             "material__session__course__academy"
@@ -48,7 +50,7 @@ def version_get(*, user, pk: int) -> MaterialVersion:
     )
 
 
-def segment_get(*, user, pk: int) -> Segment:
+def segment_get(*, user: User, pk: int) -> Segment:
     return _get(
         Segment.objects.filter(doc_version__material__in=Material.objects.visible_to(user)).select_related(
             "doc_version__material__session__course__academy"

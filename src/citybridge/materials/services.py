@@ -10,13 +10,16 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citybridge.academy.models import Module, Session
 from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
+from citybridge.core.models import User
 from citybridge.core.services import require
 
 from . import messages
@@ -80,7 +83,7 @@ def bump_counter(name: str) -> None:
         Counter.objects.get_or_create(name=name, defaults={"value": 1})
 
 
-def _read_upload(uploaded_file) -> tuple[str, bytes, list]:
+def _read_upload(uploaded_file: UploadedFile) -> tuple[str, bytes, list]:
     """Bounded and typed before parsing: core.files.check_upload, then the engine's check_deck and extract."""
     try:
         kind = check_upload(uploaded_file, kinds=ATTACHMENT_KINDS)
@@ -110,7 +113,9 @@ def _read_upload(uploaded_file) -> tuple[str, bytes, list]:
     return kind, data, segments
 
 
-def _event(material: Material, actor, action: str, from_state: str, to_state: str, comment: str = "") -> None:
+def _event(
+    material: Material, actor: User | None, action: str, from_state: str, to_state: str, comment: str = ""
+) -> None:
     MaterialEvent.objects.create(
         material=material, actor=actor, action=action, from_state=from_state, to_state=to_state, comment=comment
     )
@@ -125,7 +130,9 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def material_create(*, actor, title: str, session, uploaded_file, module=None) -> Material:
+def material_create(
+    *, actor: User, title: str, session: Session, uploaded_file: UploadedFile, module: Module | None = None
+) -> Material:
     """A lecturer's new material for one of their sessions (staff: any session with a lecturer), first version."""
     require(actor, "materials.upload_material")
     title = _clean_title(title)
@@ -149,7 +156,7 @@ def material_create(*, actor, title: str, session, uploaded_file, module=None) -
     return material
 
 
-def material_version_add(*, actor, material: Material, uploaded_file) -> MaterialVersion:
+def material_version_add(*, actor: User, material: Material, uploaded_file: UploadedFile) -> MaterialVersion:
     """A new version of the deck: its segments, with the targets of unchanged segments carried over."""
     require(actor, "materials.upload_version", material)
     if material.state == State.DELIVERED:
@@ -161,7 +168,9 @@ def material_version_add(*, actor, material: Material, uploaded_file) -> Materia
     return version
 
 
-def _store_version(material: Material, actor, uploaded_file, kind: str, data: bytes, segments: list) -> MaterialVersion:
+def _store_version(
+    material: Material, actor: User, uploaded_file: UploadedFile, kind: str, data: bytes, segments: list
+) -> MaterialVersion:
     last = material.versions.order_by("-number").first()
     previous = (
         MaterialVersion.objects.filter(material=material, kind=FileKind.PPTX).order_by("-number").first()
@@ -217,7 +226,7 @@ def _store_version(material: Material, actor, uploaded_file, kind: str, data: by
 
 
 def material_transition(
-    *, actor, material: Material, to_state: str, comment: str = "", expected_version=None
+    *, actor: User, material: Material, to_state: str, comment: str = "", expected_version: int | None = None
 ) -> Material:
     """Move the material one step (or return it with a comment) if the actor owns that step."""
     rule = TRANSITIONS.get((material.state, to_state))
@@ -246,7 +255,9 @@ def material_transition(
     return material
 
 
-def material_assign_translator(*, actor, material: Material, translator, expected_version=None) -> Material:
+def material_assign_translator(
+    *, actor: User, material: Material, translator: User | None, expected_version: int | None = None
+) -> Material:
     require(actor, "materials.manage_material", material)
     if translator is None or not translator.is_active or not translator.has_role("translator"):
         raise ValidationError({"translator_id": _("Select a valid choice.")})
@@ -259,7 +270,13 @@ def material_assign_translator(*, actor, material: Material, translator, expecte
 
 
 def material_update_adaptation(
-    *, actor, material: Material, adaptation_notes: str, local_examples: str, case_links: str, expected_version=None
+    *,
+    actor: User,
+    material: Material,
+    adaptation_notes: str,
+    local_examples: str,
+    case_links: str,
+    expected_version: int | None = None,
 ) -> Material:
     """The adaptation review's notes: applicability to China, local examples and data, links to cases."""
     require(actor, "materials.manage_material", material)
@@ -276,7 +293,9 @@ def material_update_adaptation(
     return material
 
 
-def segment_save(*, actor, segment: Segment, target: str, status: str, expected_version=None) -> Segment:
+def segment_save(
+    *, actor: User, segment: Segment, target: str, status: str, expected_version: int | None = None
+) -> Segment:
     """The translator's save of one segment: tags checked against the source, the version it started from."""
     material = segment.doc_version.material
     require(actor, "materials.edit_segments", material)
@@ -324,7 +343,7 @@ class ImportReport:
         return not self.errors
 
 
-def glossary_import(*, actor, uploaded_file) -> ImportReport:
+def glossary_import(*, actor: User, uploaded_file: UploadedFile) -> ImportReport:
     """CSV (UTF-8) or TBX: all rows or none; each refused row with its number, field and message."""
     require(actor, "materials.manage_glossary")
     report = ImportReport()
@@ -375,7 +394,7 @@ def glossary_seed(terms: list[Term]) -> int:
 # --------------------------------------------------------------------------- translated deck
 
 
-def version_build_request(*, actor, version: MaterialVersion) -> None:
+def version_build_request(*, actor: User, version: MaterialVersion) -> None:
     """Queue the translated deck's build (worker task) for a PPTX version."""
     require(actor, "materials.edit_segments", version.material)
     if version.kind != FileKind.PPTX:
