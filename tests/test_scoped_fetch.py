@@ -44,6 +44,7 @@ KINDS = [
     (r"^(api/v1/)?academy/timetable(-runs|/runs)/", "run"),
     (r"^(api/v1/)?cities/", None),
     (r"^(api/v1/)?climate/", None),
+    (r"^(api/v1/)?materials/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -178,11 +179,14 @@ BODIES = {
         "days": 1,
         "evidence_reference": "R",
     },
+    "materials/<id:pk>/transition": {"to_state": "adaptation"},
+    "materials/<id:pk>/translator": {"translator_id": 1},
+    "segments/<id:pk>": {"target": "x", "status": "draft"},
 }
 
 
 def _ask(client, method, url, api, route=""):
-    if api and route.endswith(("/roster", "/import")) and method == "post":
+    if api and route.endswith(("/roster", "/import", "/versions")) and method == "post":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return client.post(url, {"file": SimpleUploadedFile("r.xlsx", b"PK", content_type="application/zip")})

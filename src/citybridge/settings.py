@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "citybridge.cities",
     "citybridge.academy",
     "citybridge.climate",
+    "citybridge.materials",
     "django.contrib.admin",  # after our apps, so our registration/ templates win over the admin's
 ]
 

@@ -41,6 +41,7 @@ urlpatterns = [
     path("academy/", include("citybridge.academy.urls")),
     path("cities/", include("citybridge.cities.urls")),
     path("climate/", include("citybridge.climate.urls")),
+    path("materials/", include("citybridge.materials.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

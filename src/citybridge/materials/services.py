@@ -1,0 +1,439 @@
+"""Every write of the materials app: upload, versions, workflow transitions, segment saves, glossary import, build.
+
+Each service checks permission with ``require``, validates, runs in a transaction and records history."""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citybridge.academy.models import Module, Session
+from citybridge.core.concurrency import claim_version
+from citybridge.core.files import check_upload
+from citybridge.core.models import User
+from citybridge.core.services import require
+
+from . import messages
+from .deck import DeckError, Limits, TagError, check_deck, compare, extract, translate_deck
+from .glossary import GlossaryError, Term, read_csv, read_tbx
+from .models import (
+    DEFAULT_LEAD_DAYS,
+    OWNER_ROLE,
+    Counter,
+    FileKind,
+    GlossaryTerm,
+    Material,
+    MaterialEvent,
+    MaterialVersion,
+    Segment,
+    SegmentStatus,
+    State,
+)
+from .tm import normalise
+
+#: (from, to) → (permission, is_return). A return needs a comment and goes back to the step that can fix it.
+TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
+    ("submitted", "adaptation"): ("materials.manage_material", False),
+    ("adaptation", "translation"): ("materials.manage_material", False),
+    ("adaptation", "submitted"): ("materials.manage_material", True),
+    ("translation", "approval"): ("materials.edit_segments", False),
+    ("translation", "adaptation"): ("materials.manage_material", True),
+    ("approval", "style"): ("materials.approve_material", False),
+    ("approval", "translation"): ("materials.approve_material", True),
+    ("style", "ready"): ("materials.manage_material", False),
+    ("style", "translation"): ("materials.manage_material", True),
+    ("ready", "delivered"): ("materials.manage_material", False),
+}
+ATTACHMENT_KINDS = ("pptx", "pdf", "docx")
+
+
+def lead_days() -> dict[str, int]:
+    return {**DEFAULT_LEAD_DAYS, **getattr(settings, "CITYBRIDGE_MATERIALS_LEAD_DAYS", {})}
+
+
+def due_for(material: Material, state: str) -> datetime.date | None:
+    """The step's due date: the session's date less the step's lead time (none after ready)."""
+    days = lead_days().get(state)
+    if days is None or material.session.date is None:
+        return None
+    return material.session.date - datetime.timedelta(days=days)
+
+
+def deck_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.CITYBRIDGE_MAX_UPLOAD_BYTES,
+        max_unzipped=settings.CITYBRIDGE_MAX_UNZIPPED_BYTES,
+        max_parts=settings.CITYBRIDGE_MAX_ZIP_MEMBERS,
+        max_ratio=settings.CITYBRIDGE_MAX_ZIP_RATIO,
+    )
+
+
+def bump_counter(name: str) -> None:
+    updated = Counter.objects.filter(name=name).update(value=F("value") + 1)
+    if not updated:
+        Counter.objects.get_or_create(name=name, defaults={"value": 1})
+
+
+def _read_upload(uploaded_file: UploadedFile) -> tuple[str, bytes, list]:
+    """Bounded and typed before parsing: core.files.check_upload, then the engine's check_deck and extract."""
+    try:
+        kind = check_upload(uploaded_file, kinds=ATTACHMENT_KINDS)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    suffix = os.path.splitext(getattr(uploaded_file, "name", "") or "")[1].lower().lstrip(".")
+    if suffix == "pptx" and kind != "pptx":  # a DOCX renamed .pptx: refused, it is not what the name says
+        raise ValidationError({"file": messages.deck_error("not_pptx", {"kind": kind})})
+    if suffix in ATTACHMENT_KINDS and suffix != kind:
+        raise ValidationError(
+            {
+                "file": _("The file's content is %(kind)s, not what its name says; check the file.")
+                % {"kind": kind.upper()}
+            }
+        )
+    data = uploaded_file.read()
+    uploaded_file.seek(0)
+    segments: list = []
+    if kind == "pptx":
+        try:
+            check_deck(data, deck_limits())
+            segments = extract(data, deck_limits())
+        except DeckError as exc:
+            raise ValidationError({"file": messages.deck_error(exc.code, exc.params)}) from None
+        if not segments:
+            raise ValidationError({"file": messages.deck_error("no_text")})
+    return kind, data, segments
+
+
+def _event(
+    material: Material, actor: User | None, action: str, from_state: str, to_state: str, comment: str = ""
+) -> None:
+    MaterialEvent.objects.create(
+        material=material, actor=actor, action=action, from_state=from_state, to_state=to_state, comment=comment
+    )
+
+
+def _clean_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the material a title.")})
+    if len(title) > 200:
+        raise ValidationError({"title": _("The title is longer than 200 characters.")})
+    return title
+
+
+def material_create(
+    *, actor: User, title: str, session: Session, uploaded_file: UploadedFile, module: Module | None = None
+) -> Material:
+    """A lecturer's new material for one of their sessions (staff: any session with a lecturer), first version."""
+    require(actor, "materials.upload_material")
+    title = _clean_title(title)
+    if session.lecturer_id is None:
+        raise ValidationError({"session_id": _("The session has no lecturer yet.")})
+    if not actor.is_program_staff and session.lecturer_id != actor.person_id:
+        raise ValidationError({"session_id": _("Select a valid choice.")})
+    kind, data, segments = _read_upload(uploaded_file)
+    with transaction.atomic():
+        material = Material(
+            title=title,
+            lecturer_id=session.lecturer_id,
+            session=session,
+            module=module or session.module,
+            created_by=actor,
+        )
+        material.due_date = due_for(material, State.SUBMITTED)
+        material.save()
+        _event(material, actor, "submit", "", State.SUBMITTED)
+        _store_version(material, actor, uploaded_file, kind, data, segments)
+    return material
+
+
+def material_version_add(*, actor: User, material: Material, uploaded_file: UploadedFile) -> MaterialVersion:
+    """A new version of the deck: its segments, with the targets of unchanged segments carried over."""
+    require(actor, "materials.upload_version", material)
+    if material.state == State.DELIVERED:
+        raise ValidationError({"file": _("The material has been delivered; it takes no new version.")})
+    kind, data, segments = _read_upload(uploaded_file)
+    with transaction.atomic():
+        version = _store_version(material, actor, uploaded_file, kind, data, segments)
+        _event(material, actor, "upload", material.state, material.state, _("Version %(n)s") % {"n": version.number})
+    return version
+
+
+def _store_version(
+    material: Material, actor: User, uploaded_file: UploadedFile, kind: str, data: bytes, segments: list
+) -> MaterialVersion:
+    last = material.versions.order_by("-number").first()
+    previous = (
+        MaterialVersion.objects.filter(material=material, kind=FileKind.PPTX).order_by("-number").first()
+        if kind == FileKind.PPTX
+        else None
+    )
+    name = os.path.basename(getattr(uploaded_file, "name", "") or f"deck.{kind}")[:200]
+    version = MaterialVersion(
+        material=material,
+        number=(last.number + 1) if last else 1,
+        kind=kind,
+        original_name=name,
+        size=len(data),
+        uploaded_by=actor,
+    )
+    version.file.save(f"{material.pk}-v{version.number}.{kind}", ContentFile(data), save=False)
+    version.save()
+    if segments:
+        before: dict[str, tuple[str, str, str]] = {}
+        by_source: dict[str, tuple[str, str]] = {}
+        if previous is not None:
+            for sid, source, target, status in previous.segments.values_list("sid", "source", "target", "status"):
+                before[sid] = (source, target, status)
+                if target:
+                    by_source.setdefault(normalise(source), (target, status))
+        rows = []
+        for n, seg in enumerate(segments):
+            old = before.get(seg.id)
+            target, status, changed = "", SegmentStatus.UNTRANSLATED, previous is not None
+            if old is not None and old[0] == seg.source:
+                target, status, changed = old[1], old[2], False
+            elif previous is not None and normalise(seg.source) in by_source:
+                # the same sentence moved elsewhere in the deck: an exact match of the previous version's memory
+                target, status = by_source[normalise(seg.source)]
+                changed = False
+            rows.append(
+                Segment(
+                    doc_version=version,
+                    sid=seg.id,
+                    position=n,
+                    source=seg.source,
+                    target=target,
+                    status=status,
+                    context=seg.context,
+                    slide=seg.slide,
+                    changed=changed,
+                )
+            )
+        Segment.objects.bulk_create(rows, batch_size=500)
+        if any(r.status == SegmentStatus.REVIEWED for r in rows):
+            bump_counter("tm_add")
+    return version
+
+
+def material_transition(
+    *, actor: User, material: Material, to_state: str, comment: str = "", expected_version: int | None = None
+) -> Material:
+    """Move the material one step (or return it with a comment) if the actor owns that step."""
+    rule = TRANSITIONS.get((material.state, to_state))
+    if rule is None:
+        raise ValidationError({"to_state": _("The material cannot go from this step to that one.")})
+    perm, is_return = rule
+    require(actor, perm, material)
+    comment = (comment or "").strip()
+    if len(comment) > 4000:
+        raise ValidationError({"comment": _("The comment is longer than 4,000 characters.")})
+    if is_return and not comment:
+        raise ValidationError({"comment": _("Say why the material is returned.")})
+    if to_state == State.TRANSLATION and not is_return and material.translator_id is None:
+        raise ValidationError({"to_state": _("Assign a translator first.")})
+    if material.state == State.TRANSLATION and to_state == State.APPROVAL:
+        latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").first()
+        if latest is not None and latest.segments.filter(target="").exists():
+            raise ValidationError({"to_state": _("Translate every segment of the latest deck first.")})
+    with transaction.atomic():
+        claim_version(material, expected_version)
+        from_state = material.state
+        material.state = to_state
+        material.due_date = due_for(material, to_state)
+        material.save(update_fields=["state", "due_date", "version"])
+        _event(material, actor, "return" if is_return else "advance", from_state, to_state, comment)
+    return material
+
+
+def material_assign_translator(
+    *, actor: User, material: Material, translator: User | None, expected_version: int | None = None
+) -> Material:
+    require(actor, "materials.manage_material", material)
+    if translator is None or not translator.is_active or not translator.has_role("translator"):
+        raise ValidationError({"translator_id": _("Select a valid choice.")})
+    with transaction.atomic():
+        claim_version(material, expected_version)
+        material.translator = translator
+        material.save(update_fields=["translator", "version"])
+        _event(material, actor, "assign", material.state, material.state, str(translator.email))
+    return material
+
+
+def material_update_adaptation(
+    *,
+    actor: User,
+    material: Material,
+    adaptation_notes: str,
+    local_examples: str,
+    case_links: str,
+    expected_version: int | None = None,
+) -> Material:
+    """The adaptation review's notes: applicability to China, local examples and data, links to cases."""
+    require(actor, "materials.manage_material", material)
+    fields = {"adaptation_notes": adaptation_notes, "local_examples": local_examples, "case_links": case_links}
+    for name, value in fields.items():
+        limit = 4000 if name == "case_links" else 10000
+        if len(value or "") > limit:
+            raise ValidationError({name: _("The text is longer than %(max)s characters.") % {"max": limit}})
+    with transaction.atomic():
+        claim_version(material, expected_version)
+        for name, value in fields.items():
+            setattr(material, name, (value or "").strip())
+        material.save(update_fields=[*fields, "version"])
+    return material
+
+
+def segment_save(
+    *, actor: User, segment: Segment, target: str, status: str, expected_version: int | None = None
+) -> Segment:
+    """The translator's save of one segment: tags checked against the source, the version it started from."""
+    material = segment.doc_version.material
+    require(actor, "materials.edit_segments", material)
+    if status not in SegmentStatus.values:
+        raise ValidationError({"status": _("Select a valid choice.")})
+    target = (target or "").strip()
+    if len(target) > 20000:
+        raise ValidationError({"target": _("The translation is longer than 20,000 characters.")})
+    latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").values_list("pk", flat=True).first()
+    if segment.doc_version_id != latest:
+        raise ValidationError({"target": _("This segment belongs to an older version of the deck.")})
+    if target:
+        try:
+            compare(segment.source, target, segment.sid)
+        except TagError as exc:
+            raise ValidationError({"target": messages.tag_error(exc.code, exc.tag)}) from None
+    else:
+        if status != SegmentStatus.UNTRANSLATED:
+            raise ValidationError({"target": _("An empty translation can only be untranslated.")})
+    if target and status == SegmentStatus.UNTRANSLATED:
+        status = SegmentStatus.DRAFT
+    with transaction.atomic():
+        was_reviewed = segment.status == SegmentStatus.REVIEWED
+        claim_version(segment, expected_version)
+        segment.target, segment.status = target, status
+        segment.save(update_fields=["target", "status", "version", "updated_at"])
+        if was_reviewed:  # a reviewed unit changed or left the memory: each process rebuilds it
+            bump_counter("tm")
+        elif status == SegmentStatus.REVIEWED:  # a new reviewed unit: each process adds it
+            bump_counter("tm_add")
+    return segment
+
+
+# --------------------------------------------------------------------------- glossary
+
+
+class ImportReport:
+    def __init__(self) -> None:
+        self.created = 0
+        self.skipped = 0
+        self.errors: list[dict] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def glossary_import(*, actor: User, uploaded_file: UploadedFile) -> ImportReport:
+    """CSV (UTF-8) or TBX: all rows or none; each refused row with its number, field and message."""
+    require(actor, "materials.manage_glossary")
+    report = ImportReport()
+    try:
+        check_upload(uploaded_file, kinds=("csv",))
+    except ValidationError as exc:
+        report.errors.append({"row": 0, "field": "file", "message": " ".join(exc.messages)})
+        return report
+    data = uploaded_file.read()
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:200]
+    try:
+        if head.startswith(b"<"):
+            terms, problems = read_tbx(data, max_bytes=settings.CITYBRIDGE_MAX_UPLOAD_BYTES)
+        else:
+            terms, problems = read_csv(data, max_bytes=settings.CITYBRIDGE_MAX_UPLOAD_BYTES)
+    except GlossaryError as exc:
+        report.errors.append({"row": 0, "field": "file", "message": messages.glossary_error(exc.code, exc.params)})
+        return report
+    for p in problems:
+        report.errors.append({"row": p.row, "field": p.field, "message": messages.row_problem(p.code, p.field)})
+    if report.errors:
+        return report
+    if not terms:
+        report.errors.append({"row": 0, "field": "file", "message": _("The file holds no terms.")})
+        return report
+    existing = set(GlossaryTerm.objects.values_list("en", "zh"))
+    new = [t for t in terms if (t.en, t.zh) not in existing]
+    report.skipped = len(terms) - len(new)
+    with transaction.atomic():
+        GlossaryTerm.objects.bulk_create(
+            [GlossaryTerm(en=t.en, zh=t.zh, note=t.note, source=t.source) for t in new], batch_size=500
+        )
+        bump_counter("glossary")
+    report.created = len(new)
+    return report
+
+
+def glossary_seed(terms: list[Term]) -> int:
+    """The demo's starter glossary (no actor: called by demo.load)."""
+    existing = set(GlossaryTerm.objects.values_list("en", "zh"))
+    new = [GlossaryTerm(en=t.en, zh=t.zh, note=t.note, source=t.source) for t in terms if (t.en, t.zh) not in existing]
+    with transaction.atomic():
+        GlossaryTerm.objects.bulk_create(new)
+        bump_counter("glossary")
+    return len(new)
+
+
+# --------------------------------------------------------------------------- translated deck
+
+
+def version_build_request(*, actor: User, version: MaterialVersion) -> None:
+    """Queue the translated deck's build (worker task) for a PPTX version."""
+    require(actor, "materials.edit_segments", version.material)
+    if version.kind != FileKind.PPTX:
+        raise ValidationError({"version": _("Only a PowerPoint deck can be translated.")})
+    from .tasks import build_translated_deck
+
+    version.build_report = {"state": "queued"}
+    version.save(update_fields=["build_report"])
+    transaction.on_commit(lambda: build_translated_deck.enqueue(version_id=version.pk))
+
+
+def version_build(*, version_id: int) -> dict:
+    """The worker's part: the targets written into the deck (translate_deck), stored as a file, overflows kept."""
+    version = MaterialVersion.objects.get(pk=version_id)
+    translations = dict(version.segments.exclude(target="").values_list("sid", "target"))
+    with version.file.open("rb") as f:
+        data = f.read()
+    try:
+        result = translate_deck(data, translations, limits=deck_limits())
+    except TagError as exc:
+        report = {"state": "failed", "code": exc.code, "tag": exc.tag, "segment": exc.segment_id}
+    except DeckError as exc:
+        report = {"state": "failed", "code": exc.code}
+    else:
+        version.translated_file.save(
+            f"{version.material_id}-v{version.number}-zh.pptx", ContentFile(result.data), save=False
+        )
+        version.translated_at = timezone.now()
+        report = {
+            "state": "done",
+            "applied": result.applied,
+            "overflows": [
+                {"slide": o.slide, "shape": o.shape, "context": o.context, "fill": round(o.target_fill, 2)}
+                for o in result.overflows
+            ],
+        }
+    version.build_report = report
+    version.save(update_fields=["translated_file", "translated_at", "build_report"])
+    return report
+
+
+__all__ = ["OWNER_ROLE", "TRANSITIONS"]
