@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "citybridge.api",
     "citybridge.cities",
     "citybridge.academy",
+    "citybridge.outreach",
     "django.contrib.admin",  # after our apps, so our registration/ templates win over the admin's
 ]
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("people/scope-search/cities/", views.scope_search_cities, name="scope-search-cities"),
     path("academy/", include("citybridge.academy.urls")),
     path("cities/", include("citybridge.cities.urls")),
+    path("outreach/", include("citybridge.outreach.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

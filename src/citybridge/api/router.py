@@ -10,6 +10,7 @@ from ninja.operation import Operation
 from citybridge.academy.api import router as academy_router
 from citybridge.cities.api import router as cities_router
 from citybridge.core.api import router as core_router
+from citybridge.outreach.api import router as outreach_router
 
 from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
 from .errors import install
@@ -45,3 +46,4 @@ install(api)
 api.add_router("/", core_router)
 api.add_router("/academy/", academy_router)
 api.add_router("/cities/", cities_router)
+api.add_router("/outreach/", outreach_router)

@@ -10,6 +10,7 @@ def navigation(request) -> dict[str, list[tuple[str, str]]]:
         items += [
             (_("Government Training"), reverse("academy:index")),
             (_("Climate collaborative"), reverse("cities:index")),
+            (_("Outreach"), reverse("outreach:index")),
             (_("Organisations"), reverse("organisation-list")),
             (_("People"), reverse("person-list")),
         ]

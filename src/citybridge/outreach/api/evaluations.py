@@ -1,0 +1,7 @@
+"""Evaluations API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Outreach tables, one module per area: evaluations, follow-ups (activities); partners, engagements, events and the
+public record live in their own modules. A new module: add its import line here (and `__all__` stays implicit)."""
+
+from .activities import *  # noqa: F401,F403
+from .evaluations import *  # noqa: F401,F403

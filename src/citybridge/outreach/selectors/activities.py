@@ -1,0 +1,3 @@
+"""Follow-up (activity) selectors."""
+
+from __future__ import annotations

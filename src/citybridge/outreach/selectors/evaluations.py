@@ -1,0 +1,3 @@
+"""Evaluation selectors."""
+
+from __future__ import annotations

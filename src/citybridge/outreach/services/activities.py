@@ -1,0 +1,3 @@
+"""Follow-up (activity) services."""
+
+from __future__ import annotations

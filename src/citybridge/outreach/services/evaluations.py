@@ -1,0 +1,3 @@
+"""Evaluation services."""
+
+from __future__ import annotations

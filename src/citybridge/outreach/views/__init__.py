@@ -1,0 +1,6 @@
+"""Outreach pages, one module per entity. Each module defines its own `urlpatterns`; urls.py includes every module
+listed in MODULES, so a new module is one import + one list entry here."""
+
+from . import activities, evaluations, home
+
+MODULES = [home, evaluations, activities]

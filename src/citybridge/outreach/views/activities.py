@@ -1,0 +1,5 @@
+"""Activities pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Evaluations pages."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,27 @@
+"""The Outreach home page: one link per section the user may open. A new section: one entry in SECTIONS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+#: (label, url name, who sees the link); each page checks its own permission again
+SECTIONS: list[tuple[str, str, Callable]] = [
+    (_("Evaluation results"), "outreach:results", lambda u: u.has_perm("outreach.view_results")),
+    (_("My follow-ups"), "outreach:my-activities", lambda u: u.is_authenticated),
+    (_("All follow-ups"), "outreach:activities", lambda u: u.has_perm("outreach.manage_activities")),
+]
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    links = [(label, reverse(name)) for label, name, may in SECTIONS if may(request.user)]
+    return render(request, "outreach/index.html", {"links": links})
+
+
+urlpatterns = [path("", index, name="index")]
