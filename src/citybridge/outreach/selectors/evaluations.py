@@ -10,7 +10,6 @@ from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from citybridge.academy import selectors as academy_selectors
 from citybridge.academy.models import Academy, Course, Module, Session, SessionFormat
 from citybridge.core.models import Person
 
@@ -30,6 +29,7 @@ __all__ = [
     "link_by_key",
     "program_by_year",
     "results_for",
+    "results_overview",
 ]
 
 #: sessions an official is asked about (meals are not evaluated)
@@ -263,5 +263,37 @@ def results_for(*, user, kind: str, pk: int, comments: int = 50) -> Results:
     )
 
 
-def course_for_results(*, user, pk: int) -> Course:
-    return academy_selectors.course_get(user=user, pk=pk)
+def results_overview(*, user, limit: int = 100) -> dict[str, list[engine.Group]] | None:
+    """Staff and coordinators: per kind (lecturer, academy, course, module) the subjects in scope with their answer
+    count and means, most answered first. None for a user who is only a lecturer (they see their own page)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_program_staff:
+        base = EvaluationAnswer.objects.all()
+    else:
+        coordinated = user.scoped_organisation_ids("academy_coordinator")
+        if not coordinated:
+            return None
+        base = EvaluationAnswer.objects.filter(academy__organisation_id__in=coordinated)
+    out: dict[str, list[engine.Group]] = {}
+    models_for = {
+        "lecturer": (Person.objects.all(), "lecturer_id"),
+        "academy": (Academy.objects.select_related("organisation"), "academy_id"),
+        "course": (Course.objects.all(), "course_id"),
+        "module": (Module.objects.all(), "module_id"),
+    }
+    for kind, (qs, key) in models_for.items():
+        rows = list(base.exclude(**{key: None}).values(key).annotate(**_AGG).order_by("-n", key)[:limit])
+        names = {o.pk: o.display_name() for o in qs.filter(pk__in=[r[key] for r in rows])}
+        out[kind] = [
+            engine.Group(
+                key=r[key],
+                label=names.get(r[key], ""),
+                n=r["n"],
+                relevance=_r(r["relevance"]),
+                delivery=_r(r["delivery"]),
+                expectations=_r(r["expectations"]),
+            )
+            for r in rows
+        ]
+    return out

@@ -170,9 +170,7 @@ def activity_complete(*, actor: User, activity: Activity, expected_version: int 
 def activity_from_evaluation(*, evaluation_id: int) -> Activity | None:
     """The follow-up an evaluation asks for ("I want follow-up on …"): one per evaluation, created after the
     evaluation commits, assigned to whoever typed in the paper form (unassigned for online answers: staff triage)."""
-    evaluation = (
-        Evaluation.objects.select_related("course", "official", "entered_by").filter(pk=evaluation_id).first()
-    )
+    evaluation = Evaluation.objects.select_related("course", "official", "entered_by").filter(pk=evaluation_id).first()
     if evaluation is None or evaluation.activities.exists():
         return None
     topics = list(evaluation.followup_topics.all())

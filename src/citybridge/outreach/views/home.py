@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.academy.models import Course
+
 #: (label, url name, who sees the link); each page checks its own permission again
 SECTIONS: list[tuple[str, str, Callable]] = [
     (_("Evaluation results"), "outreach:results", lambda u: u.has_perm("outreach.view_results")),
@@ -21,7 +23,15 @@ SECTIONS: list[tuple[str, str, Callable]] = [
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     links = [(label, reverse(name)) for label, name, may in SECTIONS if may(request.user)]
-    return render(request, "outreach/index.html", {"links": links})
+    courses = []
+    user = request.user
+    if user.is_program_staff or user.scoped_organisation_ids("academy_coordinator"):
+        courses = list(
+            Course.objects.visible_to(user)
+            .exclude(status__in=["planning", "cancelled"])
+            .order_by("-start_date", "id")[:30]
+        )
+    return render(request, "outreach/index.html", {"links": links, "courses": courses})
 
 
 urlpatterns = [path("", index, name="index")]
