@@ -147,9 +147,9 @@ def answer_get(*, user, pk: int) -> EvaluationAnswer:
 
 _AGG = {
     "n": Count("id"),
-    "relevance": Avg("relevance"),
-    "delivery": Avg("delivery"),
-    "expectations": Avg("expectations"),
+    "avg_relevance": Avg("relevance"),
+    "avg_delivery": Avg("delivery"),
+    "avg_expectations": Avg("expectations"),
     "n_relevance": Count("relevance"),
     "n_delivery": Count("delivery"),
     "n_expectations": Count("expectations"),
@@ -165,9 +165,9 @@ def _groups(qs: QuerySet, key: str, labels: dict | None = None) -> list[engine.G
                 key=k,
                 label=str(labels.get(k, k)) if labels is not None else str(k),
                 n=row["n"],
-                relevance=_r(row["relevance"]),
-                delivery=_r(row["delivery"]),
-                expectations=_r(row["expectations"]),
+                relevance=_r(row["avg_relevance"]),
+                delivery=_r(row["avg_delivery"]),
+                expectations=_r(row["avg_expectations"]),
                 counts={f: row[f"n_{f}"] for f in engine.SCALE_FIELDS},
             )
         )
@@ -290,9 +290,9 @@ def results_overview(*, user, limit: int = 100) -> dict[str, list[engine.Group]]
                 key=r[key],
                 label=names.get(r[key], ""),
                 n=r["n"],
-                relevance=_r(r["relevance"]),
-                delivery=_r(r["delivery"]),
-                expectations=_r(r["expectations"]),
+                relevance=_r(r["avg_relevance"]),
+                delivery=_r(r["avg_delivery"]),
+                expectations=_r(r["avg_expectations"]),
             )
             for r in rows
         ]
