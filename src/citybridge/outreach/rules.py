@@ -44,3 +44,23 @@ rules.add_perm("outreach.manage_activities", is_program_staff)
 rules.add_perm("outreach.add_activity", is_program_staff)
 rules.add_perm("outreach.view_activity", is_program_staff | is_assignee)
 rules.add_perm("outreach.change_activity", is_program_staff | is_assignee)
+
+
+# --------------------------------------------------------------------------- partners, events, public record
+# Partners: staff manage everything; a partner's users (RoleMembership role "partner" scoped to the organisation)
+# see their own partner record and engagements with aggregated attendance, never officials' names or contacts.
+
+
+@rules.predicate
+def is_partner_of(user, obj) -> bool:
+    """obj: a Partner or an Engagement (its partner)."""
+    if obj is None or not is_signed_in(user):
+        return False
+    partner = getattr(obj, "partner", obj)
+    return partner.organisation_id in user.scoped_organisation_ids("partner")
+
+
+rules.add_perm("outreach.manage_partners", is_program_staff)
+rules.add_perm("outreach.view_partner", is_program_staff | is_partner_of)
+rules.add_perm("outreach.manage_events", is_program_staff)
+rules.add_perm("outreach.manage_public_record", is_program_staff)

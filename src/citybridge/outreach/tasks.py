@@ -56,3 +56,11 @@ def followup_reminders(*, today: date | None = None, site_url: str = "") -> int:
 def send_followup_reminders(*, site_url: str = "") -> int:
     """Queued daily (`citybridge manage outreach_reminders`, e.g. from cron)."""
     return followup_reminders(site_url=site_url)
+
+
+@task()
+def refresh_public_impact() -> str | None:
+    """Recompute the public "Our impact" figures (queued whenever the academy's impact snapshot is saved)."""
+    from .services.public import public_impact_refresh
+
+    return public_impact_refresh().computed_at.isoformat()

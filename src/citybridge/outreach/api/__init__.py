@@ -5,11 +5,13 @@ one module: ninja answers 405 for a method another router owns)."""
 from ninja import Router
 
 from . import activities, evaluations
+from . import events, partners, public
 
 ROUTERS = [
     evaluations,
     activities,
 ]
+ROUTERS += [partners, events, public]
 
 router = Router(tags=["outreach"])
 for module in ROUTERS:

@@ -3,3 +3,6 @@ public record live in their own modules. A new module: add its import line here 
 
 from .activities import *  # noqa: F401,F403
 from .evaluations import *  # noqa: F401,F403
+from .events import *  # noqa: F401,F403
+from .partners import *  # noqa: F401,F403
+from .public import *  # noqa: F401,F403

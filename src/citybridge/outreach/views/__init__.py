@@ -2,5 +2,7 @@
 listed in MODULES, so a new module is one import + one list entry here."""
 
 from . import activities, evaluations, home
+from . import events, partners, public
 
 MODULES = [home, evaluations, activities]
+MODULES += [partners, events, public]
