@@ -86,7 +86,12 @@ def main() -> int:
     table.row("floor: raw SQL reading the stored row", floor_sql)
     page = timed(lambda: get(anonymous, "/outreach/impact/"))
     table.row("public impact page, anonymous, English", page, "bare page", floor_page)
-    table.row("public impact page, anonymous, Chinese", timed(lambda: get(chinese, "/outreach/impact/")), "bare page", floor_page)
+    table.row(
+        "public impact page, anonymous, Chinese",
+        timed(lambda: get(chinese, "/outreach/impact/")),
+        "bare page",
+        floor_page,
+    )
     table.row("public impact API", timed(lambda: get(anonymous, "/api/v1/outreach/impact")), "raw SQL", floor_sql)
     print(f"target: public impact page < {TARGET_MS:.0f} ms (median {page.median_ms:.1f} ms)")
     return 0

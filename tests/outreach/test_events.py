@@ -40,8 +40,12 @@ def speaker(partner):
     from citybridge.core.models import Person
 
     return Person.objects.create(
-        family_name="Chu", family_name_en="Chu", given_name_en="Steven", family_name_zh_hans="朱",
-        given_name_zh_hans="棣文", organisation=partner.organisation,
+        family_name="Chu",
+        family_name_en="Chu",
+        given_name_en="Steven",
+        family_name_zh_hans="朱",
+        given_name_zh_hans="棣文",
+        organisation=partner.organisation,
     )
 
 
@@ -49,13 +53,25 @@ def speaker(partner):
 def programme(staff, event, speaker, partner):
     return [
         services.event_session_add(
-            actor=staff, event=event, date=date(2025, 6, 10), start_time=time(9), end_time=time(10, 30),
-            title_en="Opening: low-carbon cities", title_zh_hans="开幕：低碳城市", room="Hall A",
-            speakers=[speaker], speaker_organisations=[partner.organisation],
+            actor=staff,
+            event=event,
+            date=date(2025, 6, 10),
+            start_time=time(9),
+            end_time=time(10, 30),
+            title_en="Opening: low-carbon cities",
+            title_zh_hans="开幕：低碳城市",
+            room="Hall A",
+            speakers=[speaker],
+            speaker_organisations=[partner.organisation],
         ),
         services.event_session_add(
-            actor=staff, event=event, date=date(2025, 6, 11), start_time=time(14), end_time=time(15),
-            title_en="Heat pumps in northern China", title_zh_hans="中国北方的热泵",
+            actor=staff,
+            event=event,
+            date=date(2025, 6, 11),
+            start_time=time(14),
+            end_time=time(15),
+            title_en="Heat pumps in northern China",
+            title_zh_hans="中国北方的热泵",
         ),
     ]
 
@@ -105,14 +121,18 @@ def test_partner_cannot_manage_events(partner_user, event, speaker):
     with pytest.raises(PermissionDenied):
         services.registration_create(actor=partner_user, event=event, person=speaker)
     with pytest.raises(PermissionDenied):
-        services.event_create(actor=partner_user, title_en="x", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 1), venue="v")
+        services.event_create(
+            actor=partner_user, title_en="x", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 1), venue="v"
+        )
 
 
 def test_events_and_courses_share_people(staff, event, programme, speaker, pcourse):
     """The speaker is a core Person who can also lecture in a course's session."""
     from citybridge.academy.models import Session
 
-    Session.objects.create(course=pcourse, date=date(2025, 3, 3), start_time=time(9), end_time=time(10), lecturer=speaker)
+    Session.objects.create(
+        course=pcourse, date=date(2025, 3, 3), start_time=time(9), end_time=time(10), lecturer=speaker
+    )
     assert speaker.event_talks.count() == 1 and speaker.lectures.count() == 1
 
 
@@ -124,8 +144,18 @@ def test_programme_pdf_bilingual(client_for, staff, event, programme, tmp_path):
     p = tmp_path / "p.pdf"
     p.write_bytes(r.content)
     text = subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, check=True, text=True).stdout
-    for s in ("China Energy Forum 2025", "2025 中国能源论坛", "开幕：低碳城市", "Heat pumps in northern China",
-              "09:00–10:30", "Steven Chu", "朱棣文", "飞利浦照明", "2025年6月10日", "Hall A"):
+    for s in (
+        "China Energy Forum 2025",
+        "2025 中国能源论坛",
+        "开幕：低碳城市",
+        "Heat pumps in northern China",
+        "09:00–10:30",
+        "Steven Chu",
+        "朱棣文",
+        "飞利浦照明",
+        "2025年6月10日",
+        "Hall A",
+    ):
         assert s in text, s
 
 
@@ -153,7 +183,10 @@ def test_pages_as_each_role(client_for, staff, partner_user, event, programme, s
     assert r.status_code == 200
     assert "Mark as attended" not in r.content.decode()
     assert client_for(partner_user).get("/outreach/events/new/").status_code == 403
-    assert client_for(partner_user).post(f"/outreach/events/{event.pk}/registrations/", {"person": speaker.pk}).status_code == 403
+    assert (
+        client_for(partner_user).post(f"/outreach/events/{event.pk}/registrations/", {"person": speaker.pk}).status_code
+        == 403
+    )
     assert client_for(None).get(f"/outreach/events/{event.pk}/").status_code == 302
     assert client_for(staff).get("/outreach/events/999999/").status_code == 404
 
@@ -182,13 +215,33 @@ def test_api_events(api_for, staff, partner_user, event, programme, speaker):
     r = _post(s, f"/api/v1/outreach/events/{event.pk}/registrations", {"person_id": 99999999})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "person_id"
     reg = s.get(f"/api/v1/outreach/events/{event.pk}/registrations").json()["items"][0]
-    r = s.patch(f"/api/v1/outreach/registrations/{reg['id']}", json.dumps({"attended": True}), content_type="application/json")
+    r = s.patch(
+        f"/api/v1/outreach/registrations/{reg['id']}", json.dumps({"attended": True}), content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["attended"] is True
     p = api_for(partner_user)
     assert p.get(f"/api/v1/outreach/events/{event.pk}/registrations").status_code == 403
-    assert p.patch(f"/api/v1/outreach/registrations/{reg['id']}", json.dumps({"attended": False}), content_type="application/json").status_code == 404
-    assert _post(p, "/api/v1/outreach/events", {"title_en": "x", "starts_on": "2025-01-01", "ends_on": "2025-01-01", "venue": "v"}).status_code == 403
-    r = _post(s, f"/api/v1/outreach/events/{event.pk}/sessions", {"date": "2025-07-01", "start_time": "09:00", "end_time": "10:00", "title_en": "x"})
+    assert (
+        p.patch(
+            f"/api/v1/outreach/registrations/{reg['id']}",
+            json.dumps({"attended": False}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert (
+        _post(
+            p,
+            "/api/v1/outreach/events",
+            {"title_en": "x", "starts_on": "2025-01-01", "ends_on": "2025-01-01", "venue": "v"},
+        ).status_code
+        == 403
+    )
+    r = _post(
+        s,
+        f"/api/v1/outreach/events/{event.pk}/sessions",
+        {"date": "2025-07-01", "start_time": "09:00", "end_time": "10:00", "title_en": "x"},
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "date"
 
 
@@ -196,7 +249,9 @@ def test_api_events(api_for, staff, partner_user, event, programme, speaker):
 @pytest.mark.parametrize("path", ["/outreach/events/", "/api/v1/outreach/events"])
 def test_query_counts(n, path, staff, client_for, api_for, django_assert_max_num_queries):
     for i in range(n):
-        services.event_create(actor=staff, title_en=f"Forum {i}", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 2), venue="v")
+        services.event_create(
+            actor=staff, title_en=f"Forum {i}", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 2), venue="v"
+        )
     client = api_for(staff) if path.startswith("/api/") else client_for(staff)
     client.get(path)
     with django_assert_max_num_queries(7):

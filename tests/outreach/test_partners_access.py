@@ -30,9 +30,11 @@ def _patch(client, url: str, body: dict):
 
 
 def test_staff_partner_page_shows_contacts_and_officials(client_for, staff, partner, engagement, officials, host):
+    partner.contacts.add(host)
     html = client_for(staff).get(f"/outreach/partners/{partner.pk}/").content.decode()
     assert "Jansen" in html and "Dinner with Philips" in html
     html = client_for(staff).get(f"/outreach/engagements/{engagement.pk}/").content.decode()
+    assert "Jansen" in html  # the host
     for o in officials:
         assert o.person.family_name_en in html
 
@@ -62,7 +64,9 @@ def test_other_partner_gets_404(client_for, other_partner_user, engagement, part
     c = client_for(other_partner_user)
     assert c.get(f"/outreach/engagements/{engagement.pk}/").status_code == 404
     assert c.get(f"/outreach/partners/{partner.pk}/").status_code == 404
-    assert c.post(f"/outreach/engagements/{engagement.pk}/move/", {"status": "proposed", "version": 1}).status_code == 404
+    assert (
+        c.post(f"/outreach/engagements/{engagement.pk}/move/", {"status": "proposed", "version": 1}).status_code == 404
+    )
     html = c.get("/outreach/engagements/").content.decode()
     assert "Dinner with Philips" not in html
 
@@ -83,7 +87,9 @@ def test_anonymous_redirected_to_sign_in(client_for, engagement):
 
 
 def test_partner_cannot_move_the_pipeline(client_for, partner_user, engagement):
-    r = client_for(partner_user).post(f"/outreach/engagements/{engagement.pk}/move/", {"status": "proposed", "version": 1})
+    r = client_for(partner_user).post(
+        f"/outreach/engagements/{engagement.pk}/move/", {"status": "proposed", "version": 1}
+    )
     assert r.status_code == 403
     engagement.refresh_from_db()
     assert engagement.status == "interested"
@@ -96,7 +102,9 @@ def test_staff_moves_pipeline_on_the_page(client_for, staff, engagement):
     engagement.refresh_from_db()
     assert engagement.status == "proposed"
     # a skipped step is refused with a message
-    r = c.post(f"/outreach/engagements/{engagement.pk}/move/", {"status": "held", "version": engagement.version}, follow=True)
+    r = c.post(
+        f"/outreach/engagements/{engagement.pk}/move/", {"status": "held", "version": engagement.version}, follow=True
+    )
     assert "cannot become" in r.content.decode()
 
 
@@ -104,8 +112,15 @@ def test_new_engagement_form_outside_course_dates(client_for, staff, partner, pc
     before = rows()
     r = client_for(staff, language="zh-hans").post(
         f"/outreach/partners/{partner.pk}/engagements/new/",
-        {"course": pcourse.pk, "kind": "lunch", "title": "Lunch", "date": "2025-04-01", "start_time": "12:00",
-         "end_time": "13:00", "status": "interested"},
+        {
+            "course": pcourse.pk,
+            "kind": "lunch",
+            "title": "Lunch",
+            "date": "2025-04-01",
+            "start_time": "12:00",
+            "end_time": "13:00",
+            "status": "interested",
+        },
     )
     assert r.status_code == 422
     assert "合作活动必须在其课程日期之内" in r.content.decode()
@@ -115,8 +130,17 @@ def test_new_engagement_form_outside_course_dates(client_for, staff, partner, pc
 def test_new_engagement_form_creates_timetable_session(client_for, staff, partner, pcourse):
     r = client_for(staff).post(
         f"/outreach/partners/{partner.pk}/engagements/new/",
-        {"course": pcourse.pk, "kind": "lunch", "title": "Lunch with Philips", "date": "2025-03-05",
-         "start_time": "12:00", "end_time": "13:00", "status": "proposed", "cost": "800", "cost_currency": "CNY"},
+        {
+            "course": pcourse.pk,
+            "kind": "lunch",
+            "title": "Lunch with Philips",
+            "date": "2025-03-05",
+            "start_time": "12:00",
+            "end_time": "13:00",
+            "status": "proposed",
+            "cost": "800",
+            "cost_currency": "CNY",
+        },
     )
     assert r.status_code == 302
     assert pcourse.sessions.filter(format="lunch", partner=partner.organisation, date=date(2025, 3, 5)).count() == 1
@@ -168,20 +192,43 @@ def test_api_staff_sees_official_ids(api_for, staff, engagement, officials):
 
 def test_api_partner_cannot_write(api_for, partner_user, engagement, partner, pcourse):
     c = api_for(partner_user)
-    assert _post(c, f"/api/v1/outreach/engagements/{engagement.pk}/transition", {"status": "proposed"}).status_code == 403
-    r = _post(c, "/api/v1/outreach/engagements", {
-        "partner_id": partner.pk, "course_id": pcourse.pk, "kind": "lunch", "title": "x", "date": "2025-03-04",
-        "start_time": "12:00", "end_time": "13:00"})
+    assert (
+        _post(c, f"/api/v1/outreach/engagements/{engagement.pk}/transition", {"status": "proposed"}).status_code == 403
+    )
+    r = _post(
+        c,
+        "/api/v1/outreach/engagements",
+        {
+            "partner_id": partner.pk,
+            "course_id": pcourse.pk,
+            "kind": "lunch",
+            "title": "x",
+            "date": "2025-03-04",
+            "start_time": "12:00",
+            "end_time": "13:00",
+        },
+    )
     assert r.status_code == 403
-    r = _post(c, f"/api/v1/outreach/partners/{partner.pk}/contributions", {
-        "kind": "money", "description": "x", "amount": "1", "currency": "USD", "received_on": "2025-01-01"})
+    r = _post(
+        c,
+        f"/api/v1/outreach/partners/{partner.pk}/contributions",
+        {"kind": "money", "description": "x", "amount": "1", "currency": "USD", "received_on": "2025-01-01"},
+    )
     assert r.status_code == 403
 
 
 def test_api_create_engagement_and_errors(api_for, staff, partner, pcourse, officials):
     c = api_for(staff, language="zh-hans")
-    body = {"partner_id": partner.pk, "course_id": pcourse.pk, "kind": "workshop", "title": "LED workshop",
-            "date": "2025-03-09", "start_time": "09:00", "end_time": "11:00", "official_ids": [officials[0].pk]}
+    body = {
+        "partner_id": partner.pk,
+        "course_id": pcourse.pk,
+        "kind": "workshop",
+        "title": "LED workshop",
+        "date": "2025-03-09",
+        "start_time": "09:00",
+        "end_time": "11:00",
+        "official_ids": [officials[0].pk],
+    }
     before = rows()
     r = _post(c, "/api/v1/outreach/engagements", body)
     assert r.status_code == 422
@@ -222,7 +269,9 @@ def test_api_followup_from_engagement(api_for, staff, engagement):
     c = api_for(staff)
     v = engagement.version
     for s in ("proposed", "confirmed", "held"):
-        v = _post(c, f"/api/v1/outreach/engagements/{engagement.pk}/transition", {"status": s, "version": v}).json()["version"]
+        v = _post(c, f"/api/v1/outreach/engagements/{engagement.pk}/transition", {"status": s, "version": v}).json()[
+            "version"
+        ]
     r = _post(c, f"/api/v1/outreach/engagements/{engagement.pk}/follow-ups", {"subject": "Send the case study"})
     assert r.status_code == 201
     detail = c.get(f"/api/v1/outreach/engagements/{engagement.pk}").json()
@@ -235,8 +284,15 @@ def test_api_followup_from_engagement(api_for, staff, engagement):
 def _many(n: int, staff, partner, pcourse, officials) -> None:
     for i in range(n):
         services.engagement_create(
-            actor=staff, partner=partner, course=pcourse, kind="lunch", title=f"Lunch {i}", date=date(2025, 3, 3 + i % 5),
-            start_time=time(12), end_time=time(13), officials=officials,
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title=f"Lunch {i}",
+            date=date(2025, 3, 3 + i % 5),
+            start_time=time(12),
+            end_time=time(13),
+            officials=officials,
         )
 
 
@@ -260,7 +316,9 @@ def test_query_counts(n, path, staff, partner, pcourse, officials, client_for, a
 
 
 @pytest.mark.parametrize("n", [2, 20])
-def test_query_counts_partner_detail(n, staff, partner, partner_user, pcourse, officials, client_for, django_assert_max_num_queries):
+def test_query_counts_partner_detail(
+    n, staff, partner, partner_user, pcourse, officials, client_for, django_assert_max_num_queries
+):
     _many(n, staff, partner, pcourse, officials)
     client = client_for(partner_user)
     client.get(f"/outreach/partners/{partner.pk}/")

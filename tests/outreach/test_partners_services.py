@@ -45,8 +45,13 @@ def test_partner_user_cannot_create(partner_user):
 
 def test_contribution_money_with_currency(staff, partner):
     c = services.contribution_add(
-        actor=staff, partner=partner, kind="money", description="Dinner sponsorship", amount="15000.00",
-        currency="cny", received_on=date(2025, 1, 10),
+        actor=staff,
+        partner=partner,
+        kind="money",
+        description="Dinner sponsorship",
+        amount="15000.00",
+        currency="cny",
+        received_on=date(2025, 1, 10),
     )
     assert (c.amount, c.currency) == (Decimal("15000.00"), "CNY")
 
@@ -67,7 +72,12 @@ def test_contribution_bad_input_refused_and_nothing_saved(staff, partner, amount
     before = rows()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         services.contribution_add(
-            actor=staff, partner=partner, kind="in_kind", description="Lamps", amount=amount, currency=currency,
+            actor=staff,
+            partner=partner,
+            kind="in_kind",
+            description="Lamps",
+            amount=amount,
+            currency=currency,
             received_on=date(2025, 1, 10),
         )
     assert field in _errors(exc)
@@ -89,8 +99,14 @@ def test_engagement_outside_course_dates_refused(staff, partner, pcourse, day):
     before = rows()
     with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
         services.engagement_create(
-            actor=staff, partner=partner, course=pcourse, kind="lunch", title="Lunch", date=day,
-            start_time=time(12), end_time=time(13),
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title="Lunch",
+            date=day,
+            start_time=time(12),
+            end_time=time(13),
         )
     assert "date" in _errors(exc)
     assert "课程" in _errors(exc)["date"][0]
@@ -101,14 +117,29 @@ def test_engagement_cost_needs_currency_and_no_negative(staff, partner, pcourse)
     before = rows()
     with pytest.raises(ValidationError) as exc:
         services.engagement_create(
-            actor=staff, partner=partner, course=pcourse, kind="lunch", title="Lunch", date=date(2025, 3, 4),
-            start_time=time(13), end_time=time(12), cost="-1", cost_currency="",
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title="Lunch",
+            date=date(2025, 3, 4),
+            start_time=time(13),
+            end_time=time(12),
+            cost="-1",
+            cost_currency="",
         )
     assert {"cost", "end_time"} <= set(_errors(exc))
     with pytest.raises(ValidationError) as exc:
         services.engagement_create(
-            actor=staff, partner=partner, course=pcourse, kind="lunch", title="Lunch", date=date(2025, 3, 4),
-            start_time=time(12), end_time=time(13), cost="300",
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title="Lunch",
+            date=date(2025, 3, 4),
+            start_time=time(12),
+            end_time=time(13),
+            cost="300",
         )
     assert "cost_currency" in _errors(exc)
     assert rows() == before
@@ -142,12 +173,23 @@ def test_held_not_before_its_day(staff, partner, academy):
     from citybridge.academy.models import Course
 
     future = Course.objects.create(
-        academy=academy, title="F", title_en="F", start_date=date(2099, 1, 5), end_date=date(2099, 1, 9),
+        academy=academy,
+        title="F",
+        title_en="F",
+        start_date=date(2099, 1, 5),
+        end_date=date(2099, 1, 9),
         status="open",
     )
     e = services.engagement_create(
-        actor=staff, partner=partner, course=future, kind="workshop", title="W", date=date(2099, 1, 6),
-        start_time=time(9), end_time=time(10), status="confirmed",
+        actor=staff,
+        partner=partner,
+        course=future,
+        kind="workshop",
+        title="W",
+        date=date(2099, 1, 6),
+        start_time=time(9),
+        end_time=time(10),
+        status="confirmed",
     )
     with pytest.raises(ValidationError):
         services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status="held")
@@ -155,7 +197,9 @@ def test_held_not_before_its_day(staff, partner, academy):
 
 def test_cancel_takes_it_out_of_the_timetable(staff, engagement, pcourse):
     session_id = engagement.session_id
-    services.engagement_transition(actor=staff, engagement=engagement, expected_version=engagement.version, status="cancelled")
+    services.engagement_transition(
+        actor=staff, engagement=engagement, expected_version=engagement.version, status="cancelled"
+    )
     assert not pcourse.sessions.filter(pk=session_id).exists()
     engagement.refresh_from_db()
     assert engagement.status == "cancelled" and engagement.session_id is None
@@ -187,7 +231,10 @@ def test_followup_before_held_refused(staff, engagement):
 
 def test_update_moves_the_session_and_checks_dates(staff, engagement):
     e = services.engagement_update(
-        actor=staff, engagement=engagement, expected_version=engagement.version, date=date(2025, 3, 6),
+        actor=staff,
+        engagement=engagement,
+        expected_version=engagement.version,
+        date=date(2025, 3, 6),
         outcomes="Two mayors asked for a retrofit proposal.",
     )
     e.session.refresh_from_db()
@@ -211,8 +258,15 @@ def test_attendance_is_aggregated(engagement):
 
 def test_partner_attendance_counts_each_official_once(staff, engagement, partner, pcourse, officials):
     services.engagement_create(
-        actor=staff, partner=partner, course=pcourse, kind="exhibition", title="Expo", date=date(2025, 3, 6),
-        start_time=time(9), end_time=time(11), officials=officials[:2],
+        actor=staff,
+        partner=partner,
+        course=pcourse,
+        kind="exhibition",
+        title="Expo",
+        date=date(2025, 3, 6),
+        start_time=time(9),
+        end_time=time(11),
+        officials=officials[:2],
     )
     # officials 1 and 2 came twice, official 3 once: 3 distinct officials
     assert selectors.partner_attendance(partner=partner).officials == 3

@@ -40,8 +40,12 @@ def test_press_link_http_https_only(staff, url):
 
 def test_press_created_and_needs_title_and_past_date(staff):
     p = services.press_create(
-        actor=staff, title_en="Mayors learn", title_zh_hans="市长们在学习", outlet="China Daily",
-        published_on=date(2024, 5, 1), url="https://www.chinadaily.com.cn/a/1",
+        actor=staff,
+        title_en="Mayors learn",
+        title_zh_hans="市长们在学习",
+        outlet="China Daily",
+        published_on=date(2024, 5, 1),
+        url="https://www.chinadaily.com.cn/a/1",
     )
     assert p.display_title("zh-hans") == "市长们在学习"
     with pytest.raises(ValidationError) as exc:
@@ -75,7 +79,7 @@ def test_consent_then_publish_then_withdraw(staff, quoted):
     assert t.consent_on == timezone.localdate() and not t.published
     t = services.testimonial_set_published(actor=staff, testimonial=t, published=True)
     assert t.published
-    t = services.testimonial_set_published(actor=staff, testimonial=t, published=True, consent=False)
+    t = services.testimonial_set_published(actor=staff, testimonial=t, published=False, consent=False)
     assert not t.published and not t.consent  # withdrawn consent takes it off the page
     # the database refuses a published row without consent too
     from django.db import IntegrityError, transaction
@@ -101,9 +105,17 @@ def test_api_testimonials(api_for, staff, partner_user, quoted):
     hidden = services.testimonial_create(actor=staff, person=quoted, quote_en="Not yet public")
     p = api_for(partner_user)
     assert [t["quote_en"] for t in p.get("/api/v1/outreach/testimonials").json()["items"]] == ["Useful"]
-    r = p.post(f"/api/v1/outreach/testimonials/{hidden.pk}/publish", json.dumps({"published": True}), content_type="application/json")
+    r = p.post(
+        f"/api/v1/outreach/testimonials/{hidden.pk}/publish",
+        json.dumps({"published": True}),
+        content_type="application/json",
+    )
     assert r.status_code == 404
-    r = c.post(f"/api/v1/outreach/testimonials/{hidden.pk}/publish", json.dumps({"published": True}), content_type="application/json")
+    r = c.post(
+        f"/api/v1/outreach/testimonials/{hidden.pk}/publish",
+        json.dumps({"published": True}),
+        content_type="application/json",
+    )
     assert r.status_code == 422
 
 
@@ -139,8 +151,12 @@ def test_document_upload_bounded(staff, tmp_path, settings):
 
 def test_document_download_public_or_staff(client_for, staff, partner_user, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path)
-    pub = services.document_upload(actor=staff, file=SimpleUploadedFile("a.pdf", _pdf()), title_en="A", language="en", public=True)
-    private = services.document_upload(actor=staff, file=SimpleUploadedFile("b.pdf", _pdf()), title_en="B", language="en")
+    pub = services.document_upload(
+        actor=staff, file=SimpleUploadedFile("a.pdf", _pdf()), title_en="A", language="en", public=True
+    )
+    private = services.document_upload(
+        actor=staff, file=SimpleUploadedFile("b.pdf", _pdf()), title_en="B", language="en"
+    )
     r = client_for(None).get(f"/outreach/documents/{pub.pk}/")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     assert client_for(None).get(f"/outreach/documents/{private.pk}/").status_code == 404
@@ -153,9 +169,14 @@ def test_record_pages_staff_only(client_for, staff, partner_user, quoted):
     assert client_for(partner_user).get("/outreach/record/press/new/").status_code == 403
     assert client_for(None).get("/outreach/record/").status_code == 302
     assert client_for(staff).get("/outreach/record/").status_code == 200
-    r = client_for(staff).post("/outreach/record/testimonials/new/", {"person": quoted.pk, "quote_en": "Great", "published": "on"})
+    r = client_for(staff).post(
+        "/outreach/record/testimonials/new/", {"person": quoted.pk, "quote_en": "Great", "published": "on"}
+    )
     assert r.status_code == 422 and "consent" in r.content.decode()
-    r = client_for(staff).post("/outreach/record/press/new/", {"title_en": "T", "outlet": "O", "published_on": "2024-01-01", "url": "javascript:x"})
+    r = client_for(staff).post(
+        "/outreach/record/press/new/",
+        {"title_en": "T", "outlet": "O", "published_on": "2024-01-01", "url": "javascript:x"},
+    )
     assert r.status_code == 422
 
 
@@ -163,7 +184,7 @@ def test_record_pages_staff_only(client_for, staff, partner_user, quoted):
 
 
 @pytest.fixture
-def trained(academy, make_official, staff):  # noqa: F811
+def trained(academy, make_official, staff, django_capture_on_commit_callbacks):  # noqa: F811
     """Hand-worked records for the impact figures.
 
     Course A (completed, 2024): mayor M1 and vice mayor V1 of Baoding (population 11,000,000 from 2020), mayor M2 of
@@ -192,11 +213,38 @@ def trained(academy, make_official, staff):  # noqa: F811
         JurisdictionPopulation.objects.create(jurisdiction=j, population=pop, valid_from=date(2020, 1, 1))
         juris[name] = j
     L1, L2, L3 = (Person.objects.create(family_name=n, family_name_en=n) for n in ("L1", "L2", "L3"))
-    A = Course.objects.create(academy=academy, title="A", title_en="A", start_date=date(2024, 5, 6), end_date=date(2024, 5, 8), status="completed")
-    B = Course.objects.create(academy=academy2, title="B", title_en="B", start_date=date(2024, 9, 2), end_date=date(2024, 9, 3), status="completed")
-    C = Course.objects.create(academy=academy, title="C", title_en="C", start_date=date(2025, 3, 3), end_date=date(2025, 3, 7), status="running")
-    for course, d, h, who in ((A, date(2024, 5, 6), 9, L1), (A, date(2024, 5, 6), 14, L1), (A, date(2024, 5, 7), 9, L1),
-                              (A, date(2024, 5, 7), 14, L2), (B, date(2024, 9, 2), 9, L1), (C, date(2025, 3, 3), 9, L3)):
+    A = Course.objects.create(
+        academy=academy,
+        title="A",
+        title_en="A",
+        start_date=date(2024, 5, 6),
+        end_date=date(2024, 5, 8),
+        status="completed",
+    )
+    B = Course.objects.create(
+        academy=academy2,
+        title="B",
+        title_en="B",
+        start_date=date(2024, 9, 2),
+        end_date=date(2024, 9, 3),
+        status="completed",
+    )
+    C = Course.objects.create(
+        academy=academy,
+        title="C",
+        title_en="C",
+        start_date=date(2025, 3, 3),
+        end_date=date(2025, 3, 7),
+        status="running",
+    )
+    for course, d, h, who in (
+        (A, date(2024, 5, 6), 9, L1),
+        (A, date(2024, 5, 6), 14, L1),
+        (A, date(2024, 5, 7), 9, L1),
+        (A, date(2024, 5, 7), 14, L2),
+        (B, date(2024, 9, 2), 9, L1),
+        (C, date(2025, 3, 3), 9, L3),
+    ):
         Session.objects.create(course=course, date=d, start_time=time(h), end_time=time(h + 2), lecturer=who)
     M1 = make_official("mayor", jurisdiction=juris["Baoding"])
     V1 = make_official("vice_mayor", jurisdiction=juris["Baoding"])
@@ -206,8 +254,14 @@ def trained(academy, make_official, staff):  # noqa: F811
     E2 = make_official("soe_executive", company=company)
 
     def enrol(course, o):
-        Enrolment.objects.create(course=course, official=o, status="confirmed", position=o.position,
-                                 jurisdiction=o.jurisdiction, company=o.company)
+        Enrolment.objects.create(
+            course=course,
+            official=o,
+            status="confirmed",
+            position=o.position,
+            jurisdiction=o.jurisdiction,
+            company=o.company,
+        )
 
     for o in (M1, V1, M2, E1):
         enrol(A, o)
@@ -216,10 +270,19 @@ def trained(academy, make_official, staff):  # noqa: F811
     enrol(C, M3)
     from citybridge.academy.services.impact import impact_refresh
 
-    impact_refresh()  # the worker's job; its save queues refresh_public_impact (run inline in tests)
+    with django_capture_on_commit_callbacks(execute=True):
+        impact_refresh()  # the worker's job; its save queues refresh_public_impact after the commit
 
 
-EXPECTED = {"officials": 5, "population": 20_000_000, "companies": 1, "courses": 2, "academies": 2, "lecturers": 2, "donated_days": 4}
+EXPECTED = {
+    "officials": 5,
+    "population": 20_000_000,
+    "companies": 1,
+    "courses": 2,
+    "academies": 2,
+    "lecturers": 2,
+    "donated_days": 4,
+}
 
 
 def test_public_figures_computed_from_records(trained):
@@ -251,13 +314,15 @@ def test_impact_page_before_any_computation(client_for, db):
 
 
 def test_impact_page_shows_published_testimonials_only(trained, staff, client_for, officials):
-    services.testimonial_create(actor=staff, person=officials[0].person, quote_en="Published quote", consent=True, published=True)
+    services.testimonial_create(
+        actor=staff, person=officials[0].person, quote_en="Published quote", consent=True, published=True
+    )
     services.testimonial_create(actor=staff, person=officials[1].person, quote_en="Private quote", consent=True)
     html = client_for(None).get("/outreach/impact/").content.decode()
     assert "Published quote" in html and "Private quote" not in html
 
 
-def test_stale_after_a_write_and_refreshed_by_the_worker(trained, staff):
+def test_stale_after_a_write_and_refreshed_by_the_worker(trained, staff, django_capture_on_commit_callbacks):
     """A course completed later: the academy marks the snapshots stale and its worker refresh queues ours."""
     from citybridge.academy.models import Course
     from citybridge.academy.services.impact import impact_mark_stale, impact_refresh_if_stale
@@ -266,10 +331,18 @@ def test_stale_after_a_write_and_refreshed_by_the_worker(trained, staff):
     Course.objects.filter(title_en="C").update(status="completed")
     impact_mark_stale()
     assert selectors.public_impact().updating
-    impact_refresh_if_stale()
+    with django_capture_on_commit_callbacks(execute=True):
+        impact_refresh_if_stale()
     figures = selectors.public_impact().figures
     # + M3 of Tangshan (7,000,000), + course C, + lecturer L3 teaching one day
-    assert figures == {**EXPECTED, "officials": 6, "population": 27_000_000, "courses": 3, "lecturers": 3, "donated_days": 5}
+    assert figures == {
+        **EXPECTED,
+        "officials": 6,
+        "population": 27_000_000,
+        "courses": 3,
+        "lecturers": 3,
+        "donated_days": 5,
+    }
 
 
 def test_api_public_impact(trained, api_for):

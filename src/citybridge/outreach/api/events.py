@@ -1,7 +1,6 @@
 """Event endpoints: events with their programme (signed-in users), creating events, programme sessions and
 registrations, marking attendance (staff). Registering a person twice: 422 on `person_id`."""
 
-from __future__ import annotations
 
 from datetime import date as Date
 from datetime import time as Time
@@ -147,7 +146,9 @@ def add_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status:
     event = selectors.event_get(user=user, pk=pk)
     require(user, "outreach.manage_events")
     data = payload.model_dump()
-    data["speakers"] = [body_ref(core_selectors.person_get, "speaker_ids", i, user=user) for i in data.pop("speaker_ids")]
+    data["speakers"] = [
+        body_ref(core_selectors.person_get, "speaker_ids", i, user=user) for i in data.pop("speaker_ids")
+    ]
     data["speaker_organisations"] = [
         body_ref(core_selectors.organisation_get, "speaker_organisation_ids", i, user=user)
         for i in data.pop("speaker_organisation_ids")

@@ -1,7 +1,6 @@
 """Partner and engagement endpoints. Staff: everything. A partner's users: their own partner and engagements,
 attendance as aggregates; `official_ids` is null for anyone but staff. Ids in bodies outside scope: 422."""
 
-from __future__ import annotations
 
 from datetime import date as Date
 from datetime import datetime
@@ -103,9 +102,9 @@ class PartnerDetailOut(PartnerOut):
 
 @router.get("/partners", response=list[PartnerOut])
 @paginate(Pagination)
-def list_partners(request: HttpRequest, q: str = Field("", max_length=100)) -> QuerySet[Partner]:
+def list_partners(request: HttpRequest, q: str = "") -> QuerySet[Partner]:
     """Staff: every partner; a partner's users: their own."""
-    return selectors.partner_list(user=request.auth, q=q)
+    return selectors.partner_list(user=request.auth, q=q[:100])
 
 
 class PartnerIn(Strict):
@@ -294,9 +293,7 @@ class TransitionIn(Strict):
 
 
 @router.post("/engagements/{id:pk}/transition", response=EngagementDetailOut)
-def transition_engagement(
-    request: HttpRequest, pk: int, payload: TransitionIn, response: HttpResponse
-) -> Engagement:
+def transition_engagement(request: HttpRequest, pk: int, payload: TransitionIn, response: HttpResponse) -> Engagement:
     """interested → proposed → confirmed → held → followed up (or cancelled before it is held); 422 otherwise."""
     engagement = selectors.engagement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")

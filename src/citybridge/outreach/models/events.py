@@ -74,7 +74,9 @@ class EventSession(models.Model):
         verbose_name_plural = _("programme items")
         ordering = ["date", "start_time", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="outreach_eventsession_times"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="outreach_eventsession_times"
+            ),
         ]
 
     def __str__(self) -> str:

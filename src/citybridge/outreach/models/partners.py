@@ -86,7 +86,8 @@ class Agreement(models.Model):
         ordering = ["-starts_on", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="outreach_agreement_dates"
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="outreach_agreement_dates",
             )
         ]
 
@@ -164,7 +165,9 @@ class EngagementQuerySet(models.QuerySet):
 
 
 class Engagement(Versioned):
-    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="engagements")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="engagements"
+    )
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="engagements")
     #: the timetable row of the engagement (format = kind, partner = the partner's organisation)
     session = models.OneToOneField(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ..models import Event, EventSession, Registration
@@ -11,10 +11,14 @@ __all__ = ["event_get", "event_list", "event_programme", "registration_get", "re
 
 
 def event_list(*, user) -> QuerySet[Event]:
-    return Event.objects.visible_to(user).annotate(
-        registered=Count("registrations", distinct=True),
-        attended=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
-    ).order_by("-starts_on", "id")
+    return (
+        Event.objects.visible_to(user)
+        .annotate(
+            registered=Count("registrations", distinct=True),
+            attended=Count("registrations", filter=Q(registrations__attended=True), distinct=True),
+        )
+        .order_by("-starts_on", "id")
+    )
 
 
 def event_get(*, user, pk: int) -> Event:

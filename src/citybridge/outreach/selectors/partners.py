@@ -26,8 +26,10 @@ __all__ = [
 
 
 def partner_list(*, user, q: str = "") -> QuerySet[Partner]:
-    qs = Partner.objects.visible_to(user).select_related("organisation").annotate(
-        engagement_count=Count("engagements", distinct=True)
+    qs = (
+        Partner.objects.visible_to(user)
+        .select_related("organisation")
+        .annotate(engagement_count=Count("engagements", distinct=True))
     )
     if q:
         qs = qs.filter(Q(organisation__name_en__icontains=q[:100]) | Q(organisation__name_zh_hans__icontains=q[:100]))
@@ -35,8 +37,10 @@ def partner_list(*, user, q: str = "") -> QuerySet[Partner]:
 
 
 def partner_get(*, user, pk: int) -> Partner:
-    qs = Partner.objects.visible_to(user).select_related("organisation").prefetch_related(
-        "topics", "agreements", "contributions"
+    qs = (
+        Partner.objects.visible_to(user)
+        .select_related("organisation")
+        .prefetch_related("topics", "agreements", "contributions")
     )
     if user.has_perm("outreach.manage_partners"):
         qs = qs.prefetch_related("contacts")

@@ -105,9 +105,11 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
         venue=str(merged["venue"] or ""),
         capacity=merged["capacity"],  # type: ignore[arg-type]
     )
-    if merged["starts_on"] and merged["ends_on"] and event.sessions.exclude(
-        date__range=(merged["starts_on"], merged["ends_on"])
-    ).exists():
+    if (
+        merged["starts_on"]
+        and merged["ends_on"]
+        and event.sessions.exclude(date__range=(merged["starts_on"], merged["ends_on"])).exists()
+    ):
         errors.add("starts_on", _("Some programme items would fall outside the event's days."))
     errors.raise_if_any()
     for name, value in merged.items():
@@ -152,7 +154,12 @@ def event_session_add(
         errors.add("room", _("Keep this under %(limit)s characters.") % {"limit": 100})
     errors.raise_if_any()
     session = EventSession.objects.create(
-        event=event, date=date, start_time=start_time, end_time=end_time, title_en=en, title_zh_hans=zh,
+        event=event,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        title_en=en,
+        title_zh_hans=zh,
         room=(room or "").strip(),
     )
     if speakers:

@@ -139,8 +139,11 @@ def agreement_add(
     elif ends_on is not None and ends_on < starts_on:
         errors.add("ends_on", _("The last day cannot be before the first day."))
     if document is not None:
-        with errors.check():
+        try:
             check_upload(document, kinds=("pdf", "docx"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("document", message)
     errors.raise_if_any()
     agreement = Agreement(partner=partner, title=title, starts_on=starts_on, ends_on=ends_on)
     if document is not None:

@@ -184,8 +184,11 @@ def document_upload(
     if file is None:
         errors.add("file", _("This field is required."))
     else:
-        with errors.check():
+        try:
             kind = check_upload(file, kinds=("pdf", "docx", "pptx"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("file", message)
     errors.raise_if_any()
     doc = ReferenceDocument(title_en=en, title_zh_hans=zh, language=language, public=bool(public), uploaded_by=actor)
     doc.file.save(f"reference.{kind}", file, save=False)

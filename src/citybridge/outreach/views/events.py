@@ -10,9 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.core import selectors as core_selectors
@@ -172,9 +171,7 @@ def programme_of(event: Event) -> Programme:
                 title_en=s.title_en or s.title_zh_hans,
                 title_zh=s.title_zh_hans,
                 room=s.room,
-                speakers_en=tuple(
-                    [p.display_name("en") for p in people] + [o.display_name("en") for o in orgs]
-                ),
+                speakers_en=tuple([p.display_name("en") for p in people] + [o.display_name("en") for o in orgs]),
                 speakers_zh=tuple(
                     [p.display_name("zh-hans") for p in people] + [o.display_name("zh-hans") for o in orgs]
                 ),

@@ -63,7 +63,9 @@ class PartnerForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(partner_record__isnull=True).order_by(
             "name_en", "id"
         )
-        self.fields["contacts"].queryset = Person.objects.filter(erased_at__isnull=True).order_by("family_name_en", "id")
+        self.fields["contacts"].queryset = Person.objects.filter(erased_at__isnull=True).order_by(
+            "family_name_en", "id"
+        )
 
 
 class ContributionForm(forms.Form):
@@ -112,9 +114,7 @@ class FollowupForm(forms.Form):
 
 
 def _form(request: HttpRequest, form: forms.Form, title: str, back: str, status: int = 200) -> HttpResponse:
-    return render(
-        request, "outreach/partners/form.html", {"form": form, "title": title, "back": back}, status=status
-    )
+    return render(request, "outreach/partners/form.html", {"form": form, "title": title, "back": back}, status=status)
 
 
 @login_required
@@ -247,7 +247,9 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manage": manage,
             "show_officials": request.user.has_perm("outreach.view_official_data"),
             "attendance": selectors.engagement_attendance(engagement=engagement),
-            "next_steps": [(s, labels[s]) for s in EngagementStatus.values if s in ENGAGEMENT_TRANSITIONS[engagement.status]]
+            "next_steps": [
+                (s, labels[s]) for s in EngagementStatus.values if s in ENGAGEMENT_TRANSITIONS[engagement.status]
+            ]
             if manage
             else [],
             "followup_form": FollowupForm() if manage and engagement.status in ("held", "followed_up") else None,

@@ -108,7 +108,9 @@ class PressForm(forms.Form):
 
 class TestimonialForm(forms.Form):
     person = forms.IntegerField(label=gettext_lazy("Person (number)"), min_value=1, max_value=10**17)
-    quote_en = forms.CharField(label=gettext_lazy("Quote (English)"), max_length=2000, required=False, widget=forms.Textarea)
+    quote_en = forms.CharField(
+        label=gettext_lazy("Quote (English)"), max_length=2000, required=False, widget=forms.Textarea
+    )
     quote_zh_hans = forms.CharField(
         label=gettext_lazy("Quote (Chinese)"), max_length=2000, required=False, widget=forms.Textarea
     )
