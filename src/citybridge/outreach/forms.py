@@ -5,6 +5,7 @@ providers)."""
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.academy.models import OfficialProfile
@@ -56,9 +57,11 @@ class ActivityForm(VersionedForm):
                 del self.fields[name]
             return
         self.fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("email")
-        self.fields["person"].queryset = Person.objects.filter(lectures__isnull=False).distinct().order_by(
-            "family_name_en", "id"
-        ) | Person.objects.filter(pk=getattr(instance, "person_id", None))
+        self.fields["person"].queryset = (
+            Person.objects.filter(Q(lectures__isnull=False) | Q(pk=getattr(instance, "person_id", None)))
+            .distinct()
+            .order_by("family_name_en", "id")
+        )
         self.fields["organisation"].queryset = Organisation.objects.filter(type__in=PARTNER_TYPES).order_by(
             "name_en", "id"
         )
