@@ -36,6 +36,7 @@ KINDS = [
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?cities/", None),
+    (r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials)/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 

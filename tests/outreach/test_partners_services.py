@@ -278,3 +278,55 @@ def test_visible_to(partner_user, other_partner_user, engagement, other_engageme
     assert list(Engagement.objects.visible_to(partner_user)) == [engagement]
     assert list(Engagement.objects.visible_to(other_partner_user)) == [other_engagement]
     assert Engagement.objects.visible_to(staff).count() == 2
+
+
+def _pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(100, 700, "Memorandum of understanding")
+    c.save()
+    return buf.getvalue()
+
+
+def test_agreement_with_document_bounded(staff, partner, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    a = services.agreement_add(
+        actor=staff,
+        partner=partner,
+        title="MoU 2025",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+        document=SimpleUploadedFile("mou.pdf", _pdf()),
+    )
+    with a.document.open("rb") as f:
+        assert f.read(5) == b"%PDF-"
+    before = rows()
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_add(
+            actor=staff,
+            partner=partner,
+            title="Fake",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2024, 1, 1),
+            document=SimpleUploadedFile("mou.pdf", b"MZ not a pdf"),
+        )
+    assert {"ends_on", "document"} <= set(exc.value.message_dict)
+    assert rows() == before
+
+
+def test_agreement_page(client_for, staff, partner_user, partner, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    url = f"/outreach/partners/{partner.pk}/agreements/new/"
+    assert client_for(partner_user).get(url).status_code == 403
+    r = client_for(staff).post(
+        url, {"title": "MoU", "starts_on": "2025-01-01", "document": SimpleUploadedFile("m.pdf", _pdf())}
+    )
+    assert r.status_code == 302 and partner.agreements.get().title == "MoU"

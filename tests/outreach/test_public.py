@@ -352,3 +352,18 @@ def test_api_public_impact(trained, api_for):
     assert figures == EXPECTED
     assert all(f["how_counted"] for f in r.json()["figures"])
     assert r.json()["figures"][0]["label"] == "受训官员"
+
+
+def test_supporter_thanked_on_the_public_page(staff, client_for, partner):
+    services.supporter_create(
+        actor=staff,
+        organisation=partner.organisation,
+        thanks_en="For the LED retrofit dinners.",
+        thanks_zh_hans="感谢您支持 LED 改造晚宴。",
+    )
+    html = client_for(None).get("/outreach/impact/").content.decode()
+    assert "Philips Lighting" in html and "For the LED retrofit dinners." in html
+    zh = client_for(None, language="zh-hans").get("/outreach/impact/").content.decode()
+    assert "飞利浦照明" in zh and "感谢您支持 LED 改造晚宴。" in zh
+    with pytest.raises(ValidationError):
+        services.supporter_create(actor=staff)  # no name at all

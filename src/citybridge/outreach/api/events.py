@@ -1,7 +1,6 @@
 """Event endpoints: events with their programme (signed-in users), creating events, programme sessions and
 registrations, marking attendance (staff). Registering a person twice: 422 on `person_id`."""
 
-
 from datetime import date as Date
 from datetime import time as Time
 

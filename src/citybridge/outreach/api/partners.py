@@ -1,7 +1,6 @@
 """Partner and engagement endpoints. Staff: everything. A partner's users: their own partner and engagements,
 attendance as aggregates; `official_ids` is null for anyone but staff. Ids in bodies outside scope: 422."""
 
-
 from datetime import date as Date
 from datetime import datetime
 from datetime import time as Time

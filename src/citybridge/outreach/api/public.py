@@ -1,7 +1,6 @@
 """Public record endpoints: the public impact figures (no sign-in), press mentions (public list; staff create),
 testimonials (published ones for everyone signed in; staff see all, create and publish: never without consent)."""
 
-
 from datetime import date as Date
 from datetime import datetime
 

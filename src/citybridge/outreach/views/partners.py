@@ -78,6 +78,15 @@ class ContributionForm(forms.Form):
     received_on = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class AgreementForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    starts_on = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    document = forms.FileField(label=gettext_lazy("Signed document (PDF or DOCX)"), required=False)
+
+
 class EngagementForm(forms.Form):
     course = _Choice(label=gettext_lazy("Course"), queryset=Course.objects.none())
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=EngagementKind.choices)
@@ -188,6 +197,22 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_to_form(form, exc)
     return _form(request, form, _("New contribution"), "outreach:partners", status=422)
+
+
+@login_required
+def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    partner = selectors.partner_get(user=request.user, pk=pk)
+    if not request.user.has_perm("outreach.manage_partners"):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_add(actor=request.user, partner=partner, **form.cleaned_data)
+            messages.success(request, _("The agreement was saved."))
+            return redirect("outreach:partner", pk=partner.pk)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+    return _form(request, form, _("New agreement"), "outreach:partners", status=422 if form.errors else 200)
 
 
 def _labels(rows: list) -> None:
@@ -304,6 +329,7 @@ urlpatterns = [
     path("partners/new/", partner_create, name="partner-create"),
     path("partners/<id:pk>/", partner_detail, name="partner"),
     path("partners/<id:pk>/contributions/", contribution_add, name="contribution-add"),
+    path("partners/<id:pk>/agreements/new/", agreement_add, name="agreement-add"),
     path("partners/<id:pk>/engagements/new/", engagement_create, name="engagement-create"),
     path("engagements/", engagement_list, name="engagements"),
     path("engagements/<id:pk>/", engagement_detail, name="engagement"),

@@ -118,6 +118,20 @@ class TestimonialForm(forms.Form):
     published = forms.BooleanField(label=gettext_lazy("Publish"), required=False)
 
 
+class SupporterForm(forms.Form):
+    name_en = forms.CharField(label=gettext_lazy("Name (English)"), max_length=200, required=False)
+    name_zh_hans = forms.CharField(label=gettext_lazy("Name (Chinese)"), max_length=200, required=False)
+    thanks_en = forms.CharField(
+        label=gettext_lazy("Thank-you (English)"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    thanks_zh_hans = forms.CharField(
+        label=gettext_lazy("Thank-you (Chinese)"), max_length=2000, required=False, widget=forms.Textarea
+    )
+    since = forms.DateField(
+        label=gettext_lazy("Supporting since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class DocumentForm(forms.Form):
     title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=300, required=False)
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=300, required=False)
@@ -198,6 +212,20 @@ def testimonial_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def supporter_create(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = SupporterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.supporter_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The supporter was saved."))
+            return redirect("outreach:record")
+        except ValidationError as exc:
+            add_to_form(form, exc)
+    return _form(request, form, _("New supporter"), "outreach:record", status=422 if form.errors else 200)
+
+
+@login_required
 def document_upload(request: HttpRequest) -> HttpResponse:
     _staff(request)
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -219,4 +247,5 @@ urlpatterns = [
     path("record/testimonials/new/", testimonial_create, name="testimonial-create"),
     path("record/testimonials/<id:pk>/publish/", testimonial_publish, name="testimonial-publish"),
     path("record/documents/new/", document_upload, name="document-upload"),
+    path("record/supporters/new/", supporter_create, name="supporter-create"),
 ]
