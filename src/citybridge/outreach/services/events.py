@@ -96,7 +96,11 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     claim_version(event, expected_version)
     merged = {name: changes.get(name, getattr(event, name)) for name in _EVENT_FIELDS}
+    for name in ("title_en", "title_zh_hans", "venue", "city"):  # an explicit null is an empty text
+        merged[name] = merged[name] or ""
     errors = ErrorCollector()
+    if len(str(merged["city"]).strip()) > 100:
+        errors.add("city", _("Keep this under %(limit)s characters.") % {"limit": 100})
     merged["title_en"], merged["title_zh_hans"] = _titles(errors, merged["title_en"], merged["title_zh_hans"])  # type: ignore[arg-type]
     _check_event(
         errors,
