@@ -37,6 +37,8 @@ KINDS = [
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?cities/", None),
     (r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials)/", None),
+    (r"^(api/v1/)?outreach/courses/", "course"),
+    (r"^(api/v1/)?outreach/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -131,6 +133,21 @@ BODIES = {
         "days": 1,
         "evidence_reference": "R",
     },
+    # outreach: partners, engagements, events, public record
+    "partners/<id:pk>/contributions": {
+        "kind": "money",
+        "description": "D",
+        "amount": "1.00",
+        "currency": "USD",
+        "received_on": "2024-01-01",
+    },
+    "engagements/<id:pk>/transition": {"status": "proposed"},
+    "engagements/<id:pk>/follow-ups": {"subject": "S"},
+    "events/<id:pk>/sessions": {"date": "2024-01-01", "start_time": "09:00", "end_time": "10:00", "title_en": "T"},
+    "registrations/<id:pk>": {"attended": True},
+    "testimonials/<id:pk>/publish": {"published": False},
+    "answers/<id:pk>/translation": {"comment_translation": "T"},
+    "activities/<id:pk>/complete": {"outcome": "O"},
 }
 
 

@@ -324,3 +324,11 @@ def test_query_counts_partner_detail(
     client.get(f"/outreach/partners/{partner.pk}/")
     with django_assert_max_num_queries(12):
         assert client.get(f"/outreach/partners/{partner.pk}/").status_code == 200
+
+
+def test_outreach_home_links_by_role(client_for, staff, partner_user):
+    html = client_for(partner_user).get("/outreach/").content.decode()
+    assert "/outreach/partners/" in html and "/outreach/engagements/" in html and "/outreach/impact/" in html
+    assert "/outreach/record/" not in html
+    html = client_for(staff).get("/outreach/").content.decode()
+    assert "/outreach/record/" in html

@@ -38,8 +38,16 @@ urlpatterns = [path("", index, name="index")]
 
 # partners, events and the public record (views/partners.py, events.py, public.py)
 SECTIONS += [
-    (_("Partners"), "outreach:partners", lambda u: u.has_perm("outreach.manage_partners") or bool(u.scoped_organisation_ids("partner"))),
-    (_("Engagements"), "outreach:engagements", lambda u: u.has_perm("outreach.manage_partners") or bool(u.scoped_organisation_ids("partner"))),
+    (
+        _("Partners"),
+        "outreach:partners",
+        lambda u: u.has_perm("outreach.manage_partners") or bool(u.scoped_organisation_ids("partner")),
+    ),
+    (
+        _("Engagements"),
+        "outreach:engagements",
+        lambda u: u.has_perm("outreach.manage_partners") or bool(u.scoped_organisation_ids("partner")),
+    ),
     (_("Forums and events"), "outreach:events", lambda u: u.is_authenticated),
     (_("Public record"), "outreach:record", lambda u: u.has_perm("outreach.manage_public_record")),
     (_("Our impact"), "outreach:impact", lambda u: True),
