@@ -332,3 +332,12 @@ def test_outreach_home_links_by_role(client_for, staff, partner_user):
     assert "/outreach/record/" not in html
     html = client_for(staff).get("/outreach/").content.decode()
     assert "/outreach/record/" in html
+
+
+def test_engagement_in_the_course_timetable_page_and_ics(client_for, staff, engagement, pcourse):
+    from icalendar import Calendar
+
+    html = client_for(staff).get(f"/academy/courses/{pcourse.pk}/").content.decode()
+    assert "Dinner with Philips" in html
+    cal = Calendar.from_ical(client_for(staff).get(f"/academy/courses/{pcourse.pk}/timetable.ics").content)
+    assert any("Dinner with Philips" in str(e["summary"]) for e in cal.walk("VEVENT"))
