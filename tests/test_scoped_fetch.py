@@ -36,6 +36,10 @@ KINDS = [
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?cities/", None),
+    (r"^(api/v1/)?outreach/(evaluations/)?courses/<id:pk>", "course"),
+    (r"^outreach/evaluation-links/", "evallink"),
+    (r"^(api/v1/)?outreach/(evaluations/)?answers/", "answer"),
+    (r"^(api/v1/)?outreach/(follow-ups|activities)/", "activity"),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -106,6 +110,21 @@ def objects(make_user, staff):
             official=official, provider="P", title="T", days=1, start_date=date(2024, 1, 1), end_date=date(2024, 1, 1)
         ).pk,
         "membership": (person.pk, RoleMembership.objects.get(user=account).pk),
+        **_outreach(staff, course, session),
+    }
+
+
+def _outreach(staff, course, session):
+    from citybridge.outreach.models import Activity, Evaluation, EvaluationAnswer, EvaluationLink
+
+    ev = Evaluation.objects.create(course=course, source="paper")
+    answer = EvaluationAnswer.objects.create(
+        evaluation=ev, session=session, course=course, academy=course.academy, year=2025, relevance=3, comment="c"
+    )
+    return {
+        "evallink": EvaluationLink.objects.create(course=course, key="k" * 43).pk,
+        "answer": answer.pk,
+        "activity": Activity.objects.create(type="call", subject="S", assignee=staff).pk,
     }
 
 
@@ -119,6 +138,8 @@ def _url(route, ids):
 
 # valid bodies for the endpoints that check the body before the object: the lookup is what is tested
 BODIES = {
+    "answers/<id:pk>/translation": {"comment_translation": "x"},
+    "activities/<id:pk>/complete": {"outcome": "x"},
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
     "certificates/<id:pk>/revoke": {"reason": "Test"},
