@@ -36,9 +36,11 @@ KINDS = [
     (r"^(api/v1/)?academy/external-training/", "external"),
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?cities/", None),
+    (r"^(api/v1/)?outreach/(evaluations/)?courses/<id:pk>", "course"),
+    (r"^outreach/evaluation-links/", "evallink"),
+    (r"^(api/v1/)?outreach/(evaluations/)?answers/", "answer"),
+    (r"^(api/v1/)?outreach/(follow-ups|activities)/", "activity"),
     (r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials)/", None),
-    (r"^(api/v1/)?outreach/courses/", "course"),
-    (r"^(api/v1/)?outreach/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -109,6 +111,21 @@ def objects(make_user, staff):
             official=official, provider="P", title="T", days=1, start_date=date(2024, 1, 1), end_date=date(2024, 1, 1)
         ).pk,
         "membership": (person.pk, RoleMembership.objects.get(user=account).pk),
+        **_outreach(staff, course, session),
+    }
+
+
+def _outreach(staff, course, session):
+    from citybridge.outreach.models import Activity, Evaluation, EvaluationAnswer, EvaluationLink
+
+    ev = Evaluation.objects.create(course=course, source="paper")
+    answer = EvaluationAnswer.objects.create(
+        evaluation=ev, session=session, course=course, academy=course.academy, year=2025, relevance=3, comment="c"
+    )
+    return {
+        "evallink": EvaluationLink.objects.create(course=course, key="k" * 43).pk,
+        "answer": answer.pk,
+        "activity": Activity.objects.create(type="call", subject="S", assignee=staff).pk,
     }
 
 
@@ -122,6 +139,8 @@ def _url(route, ids):
 
 # valid bodies for the endpoints that check the body before the object: the lookup is what is tested
 BODIES = {
+    "answers/<id:pk>/translation": {"comment_translation": "x"},
+    "activities/<id:pk>/complete": {"outcome": "x"},
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
     "certificates/<id:pk>/revoke": {"reason": "Test"},
@@ -146,8 +165,6 @@ BODIES = {
     "events/<id:pk>/sessions": {"date": "2024-01-01", "start_time": "09:00", "end_time": "10:00", "title_en": "T"},
     "registrations/<id:pk>": {"attended": True},
     "testimonials/<id:pk>/publish": {"published": False},
-    "answers/<id:pk>/translation": {"comment_translation": "T"},
-    "activities/<id:pk>/complete": {"outcome": "O"},
 }
 
 

@@ -22,7 +22,9 @@ from tests.academy.conftest import (  # noqa: F401  (fixtures)
 def other_lecturer(make_user, db):
     from citybridge.core.models import Person
 
-    person = Person.objects.create(family_name="Li", family_name_en="Li", given_name_en="Wei", family_name_zh_hans="李", given_name_zh_hans="伟")
+    person = Person.objects.create(
+        family_name="Li", family_name_en="Li", given_name_en="Wei", family_name_zh_hans="李", given_name_zh_hans="伟"
+    )
     return make_user("lecturer", person=person, email="lecturer2@example.org")
 
 
@@ -37,7 +39,7 @@ def topics(db):
 
 
 @pytest.fixture
-def ecourse(academy, lecturer, other_lecturer):
+def ecourse(academy, lecturer, other_lecturer):  # noqa: F811
     """A running course: sessions s1, s2 (lecturer), s3 (other lecturer), a dinner (not evaluated)."""
     from citybridge.academy.models import Course, Session
 
@@ -67,7 +69,7 @@ def ecourse(academy, lecturer, other_lecturer):
 
 
 @pytest.fixture
-def other_course(other_academy, lecturer):
+def other_course(other_academy, lecturer):  # noqa: F811
     from citybridge.academy.models import Course, Session
 
     course = Course.objects.create(
@@ -79,7 +81,12 @@ def other_course(other_academy, lecturer):
         status="completed",
     )
     Session.objects.create(
-        course=course, date=date(2024, 5, 6), start_time=time(9), end_time=time(12), title_en="Elsewhere", lecturer=lecturer.person
+        course=course,
+        date=date(2024, 5, 6),
+        start_time=time(9),
+        end_time=time(12),
+        title_en="Elsewhere",
+        lecturer=lecturer.person,
     )
     return course
 
@@ -99,7 +106,10 @@ def answers(course, scores, comment=""):
     from citybridge.outreach.services import AnswerIn
 
     s = sessions(course)
-    return [AnswerIn(session_id=s[i].pk, relevance=r, delivery=d, expectations=e, comment=comment) for i, (r, d, e) in scores.items()]
+    return [
+        AnswerIn(session_id=s[i].pk, relevance=r, delivery=d, expectations=e, comment=comment)
+        for i, (r, d, e) in scores.items()
+    ]
 
 
 def snapshot():

@@ -37,13 +37,23 @@ def test_staff_list_and_create(staff, lecturer, make_official, client_for):
     page = c.get(f"/outreach/follow-ups/new/?official={o.pk}").content.decode()
     assert o.person.display_name() in page
     today = timezone.localdate()
-    bad = c.post("/outreach/follow-ups/new/", {"type": "call", "subject": "x", "status": "open",
-                                               "due_date": (today - timedelta(days=1)).isoformat()})
+    bad = c.post(
+        "/outreach/follow-ups/new/",
+        {"type": "call", "subject": "x", "status": "open", "due_date": (today - timedelta(days=1)).isoformat()},
+    )
     assert bad.status_code == 422 and "cannot be due before" in bad.content.decode()
     assert not Activity.objects.exists()
-    ok = c.post(f"/outreach/follow-ups/new/?official={o.pk}", {
-        "type": "meeting", "subject": "Meet the vice mayor", "status": "open", "due_date": today.isoformat(),
-        "assignee": str(lecturer.pk), "officials": [str(o.pk)]})
+    ok = c.post(
+        f"/outreach/follow-ups/new/?official={o.pk}",
+        {
+            "type": "meeting",
+            "subject": "Meet the vice mayor",
+            "status": "open",
+            "due_date": today.isoformat(),
+            "assignee": str(lecturer.pk),
+            "officials": [str(o.pk)],
+        },
+    )
     assert ok.status_code == 302
     a = Activity.objects.get()
     assert list(a.officials.all()) == [o] and a.assignee == lecturer
@@ -77,26 +87,47 @@ def test_api_create_update_complete(staff, lecturer, make_official, api_for):
     o = make_official()
     c = api_for(staff, "zh-hans")
     today = timezone.localdate()
-    r = c.post(API, json.dumps({"type": "call", "subject": "x", "due_date": (today - timedelta(days=1)).isoformat()}),
-               content_type="application/json")
+    r = c.post(
+        API,
+        json.dumps({"type": "call", "subject": "x", "due_date": (today - timedelta(days=1)).isoformat()}),
+        content_type="application/json",
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "due_date"
     assert "截止日期不能早于创建日期" in r.json()["errors"][0]["message"]
     r = c.post(API, json.dumps({"type": "call", "subject": "x", "assignee_id": 10**9}), content_type="application/json")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "assignee_id"
     assert not Activity.objects.exists()
-    r = c.post(API, json.dumps({"type": "introduction", "subject": "Introduce to supplier", "assignee_id": lecturer.pk,
-                                "official_ids": [o.pk], "due_date": today.isoformat()}), content_type="application/json")
+    r = c.post(
+        API,
+        json.dumps(
+            {
+                "type": "introduction",
+                "subject": "Introduce to supplier",
+                "assignee_id": lecturer.pk,
+                "official_ids": [o.pk],
+                "due_date": today.isoformat(),
+            }
+        ),
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["official_ids"] == [o.pk]
     pk = r.json()["id"]
     lc = api_for(lecturer)
     got = lc.get(f"{API}/{pk}").json()
     assert got["official_ids"] is None  # not staff
-    assert lc.patch(f"{API}/{pk}", json.dumps({"subject": "mine now", "version": 1}), content_type="application/json").status_code == 403
+    assert (
+        lc.patch(
+            f"{API}/{pk}", json.dumps({"subject": "mine now", "version": 1}), content_type="application/json"
+        ).status_code
+        == 403
+    )
     r = lc.patch(f"{API}/{pk}", json.dumps({"outcome": "Called", "version": 1}), content_type="application/json")
     assert r.status_code == 200 and r.json()["version"] == 2
     r = lc.patch(f"{API}/{pk}", json.dumps({"outcome": "Stale", "version": 1}), content_type="application/json")
     assert r.status_code == 409 and r.json()["current"]["outcome"] == "Called"
-    r = lc.post(f"{API}/{pk}/complete", json.dumps({"outcome": "Introduced", "version": 2}), content_type="application/json")
+    r = lc.post(
+        f"{API}/{pk}/complete", json.dumps({"outcome": "Introduced", "version": 2}), content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["status"] == "done"
     mine = lc.get(f"{API}/mine?include_closed=true").json()
     assert mine["count"] == 1
@@ -108,8 +139,16 @@ def test_api_wrong_users(staff, lecturer, other_lecturer, coordinator, api_for):
     for user in (other_lecturer, coordinator):
         c = api_for(user)
         assert c.get(f"{API}/{a.pk}").status_code == 404
-        assert c.patch(f"{API}/{a.pk}", json.dumps({"outcome": "x", "version": 1}), content_type="application/json").status_code == 404
-        assert c.post(API, json.dumps({"type": "call", "subject": "x"}), content_type="application/json").status_code == 403
+        assert (
+            c.patch(
+                f"{API}/{a.pk}", json.dumps({"outcome": "x", "version": 1}), content_type="application/json"
+            ).status_code
+            == 404
+        )
+        assert (
+            c.post(API, json.dumps({"type": "call", "subject": "x"}), content_type="application/json").status_code
+            == 403
+        )
         assert c.get(API).json()["count"] == 0
     assert api_for(None).get(f"{API}/mine").status_code == 401
     assert snapshot() == before

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from citybridge.outreach import services
-from citybridge.outreach.models import Evaluation
 
 from ._eval_fixtures import *  # noqa: F403
 from ._eval_fixtures import answers, enrol, sessions, snapshot
@@ -55,7 +54,9 @@ def test_staff_entry_and_bad_input(staff, ecourse, other_course, make_official, 
 def test_list_hides_official_from_coordinator(staff, coordinator, ecourse, make_official, api_for):
     o = make_official()
     enrol(ecourse, o)
-    services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (4, 4, 4)}), official=o, contact="x@y.cn")
+    services.evaluation_enter(
+        actor=staff, course=ecourse, answers=answers(ecourse, {0: (4, 4, 4)}), official=o, contact="x@y.cn"
+    )
     url = f"{BASE}/courses/{ecourse.pk}/submissions"
     staff_item = api_for(staff).get(url).json()["items"][0]
     coord_item = api_for(coordinator).get(url).json()["items"][0]
@@ -73,8 +74,19 @@ def test_wrong_users(staff, ecourse, other_coordinator, lecturer, api_for):
     for client, expected in ((oc, 404), (lc, 403)):
         assert client.get(f"{BASE}/courses/{ecourse.pk}/form").status_code == expected
         assert client.get(f"{BASE}/courses/{ecourse.pk}/submissions").status_code == expected
-        assert _post(client, f"{BASE}/courses/{ecourse.pk}/submissions", {"answers": [{"session_id": s[0].pk, "relevance": 3}]}).status_code == expected
-        r = client.put(f"{BASE}/answers/{a.pk}/translation", json.dumps({"comment_translation": "x", "version": 1}), content_type="application/json")
+        assert (
+            _post(
+                client,
+                f"{BASE}/courses/{ecourse.pk}/submissions",
+                {"answers": [{"session_id": s[0].pk, "relevance": 3}]},
+            ).status_code
+            == expected
+        )
+        r = client.put(
+            f"{BASE}/answers/{a.pk}/translation",
+            json.dumps({"comment_translation": "x", "version": 1}),
+            content_type="application/json",
+        )
         assert r.status_code == 404
         assert client.get(f"{BASE}/results/course/{ecourse.pk}").status_code == 404
     assert api_for(None).get(f"{BASE}/results/course/{ecourse.pk}").status_code == 401
@@ -82,7 +94,9 @@ def test_wrong_users(staff, ecourse, other_coordinator, lecturer, api_for):
 
 
 def test_translation_with_version(staff, ecourse, api_for):
-    ev = services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (4, 4, 4)}, comment="讲得很好"))
+    ev = services.evaluation_enter(
+        actor=staff, course=ecourse, answers=answers(ecourse, {0: (4, 4, 4)}, comment="讲得很好")
+    )
     a = ev.answers.get()
     c = api_for(staff)
     url = f"{BASE}/answers/{a.pk}/translation"
@@ -97,7 +111,9 @@ def test_translation_with_version(staff, ecourse, api_for):
 def test_results_per_kind(staff, ecourse, lecturer, other_lecturer, api_for):
     # lecturer sessions: s0 answers 5,4,3 -> mean 4.0 ; other lecturer s2: 2,2,2 -> 2.0
     for score in (5, 4, 3):
-        services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (score, score, score), 2: (2, 2, 2)}))
+        services.evaluation_enter(
+            actor=staff, course=ecourse, answers=answers(ecourse, {0: (score, score, score), 2: (2, 2, 2)})
+        )
     c = api_for(staff)
     r = c.get(f"{BASE}/results/lecturer/{lecturer.person_id}").json()
     assert r["overall"]["n"] == 3 and r["overall"]["relevance"] == 4.0

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from citybridge.outreach import services
-from citybridge.outreach.models import Activity, Evaluation, EvaluationAnswer, EvaluationLink
+from citybridge.outreach.models import Activity, Evaluation, EvaluationLink
 
 from ._eval_fixtures import *  # noqa: F403
 from ._eval_fixtures import answers, enrol, sessions, snapshot
@@ -199,7 +199,11 @@ def test_lecturer_results_page_shows_aggregates_only(staff, ecourse, lecturer, m
         services.evaluation_enter(
             actor=staff,
             course=ecourse,
-            answers=answers(ecourse, {0: (score, score, score), 1: (1, 1, 1)} if i == 0 else {0: (score, score, score)}, comment=f"note {i}"),
+            answers=answers(
+                ecourse,
+                {0: (score, score, score), 1: (1, 1, 1)} if i == 0 else {0: (score, score, score)},
+                comment=f"note {i}",
+            ),
             official=o if i == 0 else None,
             contact="secret-contact@example.cn" if i == 0 else "",
         )
@@ -221,7 +225,9 @@ def test_coordinator_sees_answers_without_official_staff_sees_official(
 ):
     o = make_official()
     enrol(ecourse, o)
-    services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 5, 5)}, comment="Great"), official=o)
+    services.evaluation_enter(
+        actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 5, 5)}, comment="Great"), official=o
+    )
     url = f"/outreach/courses/{ecourse.pk}/evaluations/"
     coord_page = client_for(coordinator).get(url).content.decode()
     assert "Great" in coord_page and o.person.display_name() not in coord_page
@@ -229,7 +235,9 @@ def test_coordinator_sees_answers_without_official_staff_sees_official(
 
 
 def test_translate_comment_page(staff, coordinator, ecourse, client_for):
-    ev = services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 5, 5)}, comment="讲得很好"))
+    ev = services.evaluation_enter(
+        actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 5, 5)}, comment="讲得很好")
+    )
     a = ev.answers.get()
     c = client_for(coordinator)
     url = f"/outreach/answers/{a.pk}/translate/"

@@ -44,7 +44,12 @@ def build(n, staff, ecourse, make_official, topics):
             followup_topics=[topics[i % 2].pk],
         )
         a = services.activity_create(
-            actor=staff, type="call", subject=f"Call {i}", assignee=staff, officials=[o], due_date=today + timedelta(days=i)
+            actor=staff,
+            type="call",
+            subject=f"Call {i}",
+            assignee=staff,
+            officials=[o],
+            due_date=today + timedelta(days=i),
         )
         a.topics.set(topics)
 
@@ -64,7 +69,9 @@ def test_query_count_does_not_grow(
 
 
 @pytest.mark.parametrize("n", [3, 30])
-def test_lecturer_own_results_query_count(n, staff, ecourse, lecturer, make_official, topics, client_for, django_assert_max_num_queries):
+def test_lecturer_own_results_query_count(
+    n, staff, ecourse, lecturer, make_official, topics, client_for, django_assert_max_num_queries
+):
     build(n, staff, ecourse, make_official, topics)
     client = client_for(lecturer)
     url = f"/outreach/results/lecturer/{lecturer.person_id}/"

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_entry_saves_answers_with_denormalised_lecturer_and_year(staff, ecourse, lecturer):
-    ev = services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 4, 3), 2: (2, 2, None)}))
+    ev = services.evaluation_enter(
+        actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 4, 3), 2: (2, 2, None)})
+    )
     rows = list(ev.answers.order_by("session__date"))
     assert [(r.relevance, r.delivery, r.expectations) for r in rows] == [(5, 4, 3), (2, 2, None)]
     assert rows[0].lecturer_id == lecturer.person_id and rows[0].year == 2025
@@ -80,14 +82,18 @@ def test_dinner_is_not_evaluated_and_a_session_twice_is_refused(staff, ecourse):
 
 def test_an_empty_form_is_refused(staff, ecourse):
     with pytest.raises(ValidationError) as exc:
-        services.evaluation_enter(actor=staff, course=ecourse, answers=[services.AnswerIn(session_id=sessions(ecourse)[0].pk)])
+        services.evaluation_enter(
+            actor=staff, course=ecourse, answers=[services.AnswerIn(session_id=sessions(ecourse)[0].pk)]
+        )
     assert exc.value.message_dict["answers"] == ["Answer at least one question."]
 
 
 def test_official_must_be_enrolled(staff, ecourse, make_official):
     stranger = make_official()
     with pytest.raises(ValidationError) as exc:
-        services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (3, 3, 3)}), official=stranger)
+        services.evaluation_enter(
+            actor=staff, course=ecourse, answers=answers(ecourse, {0: (3, 3, 3)}), official=stranger
+        )
     assert "official" in exc.value.message_dict
     o = make_official()
     enrol(ecourse, o)
@@ -136,7 +142,9 @@ def test_link_for_a_planned_course_is_refused(staff, ecourse):
         services.evaluation_link_create(actor=staff, course=ecourse)
 
 
-def test_followup_request_creates_an_activity_on_commit(staff, ecourse, topics, make_official, django_capture_on_commit_callbacks):
+def test_followup_request_creates_an_activity_on_commit(
+    staff, ecourse, topics, make_official, django_capture_on_commit_callbacks
+):
     o = make_official()
     enrol(ecourse, o)
     with django_capture_on_commit_callbacks(execute=True):
@@ -163,7 +171,9 @@ def test_no_followup_request_no_activity(staff, ecourse, django_capture_on_commi
 
 def test_unknown_topic_refused(staff, ecourse):
     with pytest.raises(ValidationError) as exc:
-        services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 5, 5)}), followup_topics=[999999])
+        services.evaluation_enter(
+            actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 5, 5)}), followup_topics=[999999]
+        )
     assert "followup_topics" in exc.value.message_dict
     assert not Evaluation.objects.exists()
 
@@ -239,7 +249,9 @@ def test_coordinator_sees_own_academy_only(staff, ecourse, other_course, coordin
     _fill(staff, ecourse, [{0: (5, 5, 5)}])
     services.evaluation_enter(actor=staff, course=other_course, answers=answers(other_course, {0: (1, 1, 1)}))
     res = selectors.results_for(user=coordinator, kind="lecturer", pk=lecturer.person_id)
-    assert [(g.key, g.n, g.relevance) for g in res.by_year] == [(2025, 1, 5.0)]  # the 2024 answer elsewhere is not theirs
+    assert [(g.key, g.n, g.relevance) for g in res.by_year] == [
+        (2025, 1, 5.0)
+    ]  # the 2024 answer elsewhere is not theirs
     with pytest.raises(Http404):
         selectors.results_for(user=other_coordinator, kind="course", pk=ecourse.pk)
     # the lecturer's own view spans both academies: 2024 n=1 and 2025 n=1 are both under 3 -> hidden
@@ -254,3 +266,15 @@ def test_program_comparison(staff, ecourse, lecturer, other_lecturer):
     res = selectors.results_for(user=lecturer, kind="lecturer", pk=lecturer.person_id)
     assert [(d.key, d.relevance) for d in res.versus_program] == [(2025, 1.5)]
     assert EvaluationAnswer.objects.count() == 6
+
+
+def test_program_totals_kept_by_services_equal_a_rebuild(staff, ecourse, other_course):
+    # 2025: relevance 5, 4 and (blank); delivery 1, 2, 3 -> n=3, relevance 9/2 = 4.5, delivery 6/3 = 2.0
+    services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: (5, 1, None), 1: (4, 2, None)}))
+    services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {2: (None, 3, None)}))
+    services.evaluation_enter(actor=staff, course=other_course, answers=answers(other_course, {0: (1, 1, 1)}))
+    kept = selectors.program_by_year()
+    assert (kept[2025].n, kept[2025].relevance, kept[2025].delivery, kept[2025].expectations) == (3, 4.5, 2.0, None)
+    assert (kept[2024].n, kept[2024].relevance) == (1, 1.0)
+    selectors.program_totals_rebuild()
+    assert selectors.program_by_year() == kept

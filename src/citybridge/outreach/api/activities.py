@@ -1,7 +1,6 @@
 """Follow-up endpoints: list (staff: all, with filters), mine (overdue first), create (staff), one, update with
 `version` (staff: everything; the assignee: status and outcome), complete."""
 
-
 from datetime import date, datetime
 from typing import Literal
 

@@ -2,7 +2,6 @@
 academy's coordinators; the official only for staff), translating a comment, results per lecturer, module,
 course and academy (a lecturer: their own, aggregated)."""
 
-
 from datetime import datetime
 from typing import Literal
 

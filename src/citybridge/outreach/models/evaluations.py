@@ -21,6 +21,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationLink",
     "EvaluationSource",
+    "ProgramYearTotals",
 ]
 
 #: every question is answered on one 1–5 scale (1 = poor, 5 = excellent)
@@ -200,3 +201,24 @@ class EvaluationAnswer(Versioned):
 
     def __str__(self) -> str:
         return f"{self.evaluation_id}/{self.session_id or '-'}"
+
+
+class ProgramYearTotals(models.Model):
+    """Sums and counts of every answer per year, kept by the evaluation services in the same transaction (one row
+    per year): the program mean each result is compared with, without a GROUP BY over every answer."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    n = models.PositiveIntegerField(default=0)
+    sum_relevance = models.PositiveIntegerField(default=0)
+    cnt_relevance = models.PositiveIntegerField(default=0)
+    sum_delivery = models.PositiveIntegerField(default=0)
+    cnt_delivery = models.PositiveIntegerField(default=0)
+    sum_expectations = models.PositiveIntegerField(default=0)
+    cnt_expectations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("program totals per year")
+        verbose_name_plural = _("program totals per year")
+
+    def __str__(self) -> str:
+        return str(self.year)

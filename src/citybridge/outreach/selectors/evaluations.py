@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,7 +13,7 @@ from citybridge.academy.models import Academy, Course, Module, Session, SessionF
 from citybridge.core.models import Person
 
 from .. import results as engine
-from ..models import Evaluation, EvaluationAnswer, EvaluationLink
+from ..models import Evaluation, EvaluationAnswer, EvaluationLink, ProgramYearTotals
 
 __all__ = [
     "EVALUATED_FORMATS",
@@ -28,6 +27,7 @@ __all__ = [
     "form_items",
     "link_by_key",
     "program_by_year",
+    "program_totals_rebuild",
     "results_for",
     "results_overview",
 ]
@@ -35,7 +35,6 @@ __all__ = [
 #: sessions an official is asked about (meals are not evaluated)
 EVALUATED_FORMATS = (SessionFormat.LECTURE, SessionFormat.WORKSHOP, SessionFormat.SITE_VISIT, SessionFormat.EXHIBITION)
 RESULT_KINDS = ("lecturer", "module", "course", "academy")
-PROGRAM_CACHE_KEY = "outreach:program-by-year"
 
 
 @dataclass(frozen=True)
@@ -179,12 +178,45 @@ def _r(value: float | None) -> float | None:
 
 
 def program_by_year() -> dict[int, engine.Group]:
-    """Every answer's means per year (the comparison line). Cached; evaluation writes drop the cache."""
-    cached = cache.get(PROGRAM_CACHE_KEY)
-    if cached is None:
-        cached = {g.key: g for g in _groups(EvaluationAnswer.objects.all(), "year")}
-        cache.set(PROGRAM_CACHE_KEY, cached, 300)
-    return cached
+    """Every answer's means per year (the comparison line), from the totals the services keep."""
+    out = {}
+    for t in ProgramYearTotals.objects.all():
+        means = {
+            f: round(getattr(t, f"sum_{f}") / getattr(t, f"cnt_{f}"), 2) if getattr(t, f"cnt_{f}") else None
+            for f in engine.SCALE_FIELDS
+        }
+        out[t.year] = engine.Group(
+            key=t.year,
+            label=str(t.year),
+            n=t.n,
+            counts={f: getattr(t, f"cnt_{f}") for f in engine.SCALE_FIELDS},
+            **means,
+        )
+    return out
+
+
+def program_totals_rebuild() -> int:
+    """Recompute ProgramYearTotals from every answer (after bulk loads that bypass the services)."""
+    from django.db.models import Sum
+
+    agg = {"n": Count("id")}
+    for f in engine.SCALE_FIELDS:
+        agg[f"s_{f}"] = Sum(f)
+        agg[f"c_{f}"] = Count(f)
+    rows = list(EvaluationAnswer.objects.values("year").annotate(**agg).order_by("year"))
+    ProgramYearTotals.objects.all().delete()
+    ProgramYearTotals.objects.bulk_create(
+        [
+            ProgramYearTotals(
+                year=r["year"],
+                n=r["n"],
+                **{f"sum_{f}": r[f"s_{f}"] or 0 for f in engine.SCALE_FIELDS},
+                **{f"cnt_{f}": r[f"c_{f}"] for f in engine.SCALE_FIELDS},
+            )
+            for r in rows
+        ]
+    )
+    return len(rows)
 
 
 @dataclass

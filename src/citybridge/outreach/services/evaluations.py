@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from citybridge.academy.models import Course, CourseStatus, OfficialProfile, Topic
@@ -29,8 +29,9 @@ from ..models import (
     EvaluationAnswer,
     EvaluationLink,
     EvaluationSource,
+    ProgramYearTotals,
 )
-from ..selectors.evaluations import PROGRAM_CACHE_KEY, form_items
+from ..selectors.evaluations import form_items
 
 __all__ = [
     "AnswerIn",
@@ -191,12 +192,33 @@ def _save(evaluation: Evaluation, rows: list[EvaluationAnswer], topics: list[Top
     EvaluationAnswer.objects.bulk_create(rows)
     if topics:
         evaluation.followup_topics.set(topics)
-    cache.delete(PROGRAM_CACHE_KEY)
+    _totals_add(rows)
     if topics or evaluation.followup_note:
         from .activities import activity_from_evaluation
 
         transaction.on_commit(partial(activity_from_evaluation, evaluation_id=evaluation.pk))
     return evaluation
+
+
+def _totals_add(rows: list[EvaluationAnswer]) -> None:
+    """Add the new answers to the per-year program totals (same transaction)."""
+    per_year: dict[int, dict[str, int]] = {}
+    for r in rows:
+        t = per_year.setdefault(r.year, {"n": 0})
+        t["n"] += 1
+        for name, _label in SCALES:
+            v = getattr(r, name)
+            if v is not None:
+                t[f"sum_{name}"] = t.get(f"sum_{name}", 0) + v
+                t[f"cnt_{name}"] = t.get(f"cnt_{name}", 0) + 1
+    for year, t in per_year.items():
+        if not ProgramYearTotals.objects.filter(year=year).exists():
+            try:
+                with transaction.atomic():
+                    ProgramYearTotals.objects.create(year=year)
+            except IntegrityError:
+                pass  # created by a concurrent evaluation: add to it
+        ProgramYearTotals.objects.filter(year=year).update(**{k: F(k) + v for k, v in t.items()})
 
 
 def _followup(followup_note: str, contact: str, errors: ErrorCollector) -> tuple[str, str]:
