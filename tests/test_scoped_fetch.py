@@ -45,6 +45,11 @@ KINDS = [
     (r"^(api/v1/)?cities/", None),
     (r"^(api/v1/)?climate/", None),
     (r"^(api/v1/)?materials/", None),
+    (r"^(api/v1/)?outreach/(evaluations/)?courses/<id:pk>", "course"),
+    (r"^outreach/evaluation-links/", "evallink"),
+    (r"^(api/v1/)?outreach/(evaluations/)?answers/", "answer"),
+    (r"^(api/v1/)?outreach/(follow-ups|activities)/", "activity"),
+    (r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials)/", None),
 ]
 ID = re.compile(r"<id:(\w+)>")
 
@@ -119,6 +124,7 @@ def objects(make_user, staff):
         ).pk,
         "membership": (person.pk, RoleMembership.objects.get(user=account).pk),
         "summary": TrainingSummary.objects.create(official=official, year=2025).pk,
+        **_outreach(staff, course, session),
     }
 
 
@@ -155,6 +161,20 @@ def _timetable_objects(academy, course, make_user) -> dict:
     }
 
 
+def _outreach(staff, course, session):
+    from citybridge.outreach.models import Activity, Evaluation, EvaluationAnswer, EvaluationLink
+
+    ev = Evaluation.objects.create(course=course, source="paper")
+    answer = EvaluationAnswer.objects.create(
+        evaluation=ev, session=session, course=course, academy=course.academy, year=2025, relevance=3, comment="c"
+    )
+    return {
+        "evallink": EvaluationLink.objects.create(course=course, key="k" * 43).pk,
+        "answer": answer.pk,
+        "activity": Activity.objects.create(type="call", subject="S", assignee=staff).pk,
+    }
+
+
 def _url(route, ids):
     names = ID.findall(route)
     values = list(ids) if isinstance(ids, tuple) else [ids] * len(names)
@@ -165,6 +185,8 @@ def _url(route, ids):
 
 # valid bodies for the endpoints that check the body before the object: the lookup is what is tested
 BODIES = {
+    "answers/<id:pk>/translation": {"comment_translation": "x"},
+    "activities/<id:pk>/complete": {"outcome": "x"},
     "courses/<id:pk>/status": {"status": "cancelled"},
     "courses/<id:pk>/attendance": {"marks": []},
     "lecturers/<id:pk>/availability": {"start_date": "2025-03-01", "end_date": "2025-03-02"},
@@ -182,6 +204,19 @@ BODIES = {
     "materials/<id:pk>/transition": {"to_state": "adaptation"},
     "materials/<id:pk>/translator": {"translator_id": 1},
     "segments/<id:pk>": {"target": "x", "status": "draft"},
+    # outreach: partners, engagements, events, public record
+    "partners/<id:pk>/contributions": {
+        "kind": "money",
+        "description": "D",
+        "amount": "1.00",
+        "currency": "USD",
+        "received_on": "2024-01-01",
+    },
+    "engagements/<id:pk>/transition": {"status": "proposed"},
+    "engagements/<id:pk>/follow-ups": {"subject": "S"},
+    "events/<id:pk>/sessions": {"date": "2024-01-01", "start_time": "09:00", "end_time": "10:00", "title_en": "T"},
+    "registrations/<id:pk>": {"attended": True},
+    "testimonials/<id:pk>/publish": {"published": False},
 }
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "citybridge.academy",
     "citybridge.climate",
     "citybridge.materials",
+    "citybridge.outreach",
     "django.contrib.admin",  # after our apps, so our registration/ templates win over the admin's
 ]
 

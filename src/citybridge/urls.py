@@ -42,6 +42,7 @@ urlpatterns = [
     path("cities/", include("citybridge.cities.urls")),
     path("climate/", include("citybridge.climate.urls")),
     path("materials/", include("citybridge.materials.urls")),
+    path("outreach/", include("citybridge.outreach.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from citybridge.cities.api import router as cities_router
 from citybridge.climate.api import router as climate_router
 from citybridge.core.api import router as core_router
 from citybridge.materials.api import router as materials_router
+from citybridge.outreach.api import router as outreach_router
 
 from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
 from .docs import LocalisedSwagger, localise_schema
@@ -57,3 +58,4 @@ api.add_router("/academy/", academy_router)
 api.add_router("/cities/", cities_router)
 api.add_router("/climate/", climate_router)
 api.add_router("/materials/", materials_router)
+api.add_router("/outreach/", outreach_router)

@@ -492,6 +492,7 @@ def get_target(request: HttpRequest, pk: int, response: HttpResponse) -> Target:
     etag(response, target)
     return target
 
+
 from .plan_api import router as plan_router  # noqa: E402  (issue #12: action plans, /api/v1/climate/plans …)
 
 router.add_router("", plan_router)

@@ -444,4 +444,6 @@ class RecomputeRun(models.Model):
     def error_messages(self, language: str | None = None) -> list[str]:
         key = "zh-hans" if is_chinese(language) else "en"
         return list(self.error.get(key) or self.error.get("en") or [])
+
+
 from .plan_models import *  # noqa

@@ -23,6 +23,7 @@ def _nav_items(signed_in: bool, script_prefix: str, urlconf: str) -> tuple[tuple
             (_("Climate collaborative"), reverse("cities:index")),
             (pgettext_lazy("navigation", "Climate"), reverse("climate:inventories")),
             (_("Materials"), reverse("materials:list")),
+            (_("Outreach"), reverse("outreach:index")),
             (_("Organisations"), reverse("organisation-list")),
             (_("People"), reverse("person-list")),
         ]

@@ -1,0 +1,116 @@
+"""Follow-ups (activities): calls, meetings, e-mails, site visits and introductions with officials, about a
+lecturer, a partner or a solution, assigned to a user, with a due date, an outcome and a parent (chains)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from citybridge.academy.models import Course, OfficialProfile, Topic
+from citybridge.core.concurrency import Versioned
+from citybridge.core.models import Organisation, Person
+
+from .evaluations import Evaluation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from citybridge.core.models import User
+
+
+__all__ = ["Activity", "ActivityStatus", "ActivityType"]
+
+
+class ActivityType(models.TextChoices):
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    EMAIL = "email", pgettext_lazy("activity type", "E-mail")
+    SITE_VISIT = "site_visit", pgettext_lazy("activity type", "Site visit")
+    INTRODUCTION = "introduction", _("Introduction")
+
+
+class ActivityStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("follow-up status", "Open")
+    DONE = "done", pgettext_lazy("follow-up status", "Done")
+    CANCELLED = "cancelled", pgettext_lazy("follow-up status", "Cancelled")
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> ActivityQuerySet:
+        """Staff: all. Anyone else: the follow-ups assigned to them."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        return self.filter(assignee_id=user.pk)
+
+
+class Activity(Versioned):
+    type = models.CharField(_("type"), max_length=20, choices=ActivityType.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    officials = models.ManyToManyField(
+        OfficialProfile, verbose_name=_("officials"), blank=True, related_name="outreach_activities"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("lecturer or person concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outreach_activities",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner or solution provider concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outreach_activities",
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="+")
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outreach_activities",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.OPEN)
+    outcome = models.TextField(_("outcome"), max_length=4000, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("follows"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,221 @@
+"""Corporate partners (an organisation with contacts, interests, agreements and contributions) and their
+engagements with officials during a course: dinners, lunches, site visits, workshops and exhibitions, each tied to
+a session of the course (so it appears in the course's timetable) and moved along a pipeline."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
+
+from citybridge.academy.models import Course, OfficialProfile, Session, Topic
+from citybridge.core.concurrency import Versioned
+from citybridge.core.models import Organisation, Person
+
+from .activities import Activity
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from citybridge.core.models import User
+
+
+__all__ = [
+    "ENGAGEMENT_TRANSITIONS",
+    "Agreement",
+    "Contribution",
+    "ContributionKind",
+    "Engagement",
+    "EngagementKind",
+    "EngagementStatus",
+    "Partner",
+]
+
+
+def _partner_scope(user: User | AnonymousUser) -> Q | None:
+    """None: everything (staff); Q(pk__in=[]) for nobody."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_program_staff:
+        return None
+    return Q(organisation_id__in=user.scoped_organisation_ids("partner"))
+
+
+class PartnerQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> PartnerQuerySet:
+        """Staff: all partners. A partner's users: their own organisation's partner record. Others: none."""
+        scope = _partner_scope(user)
+        return self if scope is None else self.filter(scope)
+
+
+class Partner(Versioned):
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="partner_record"
+    )
+    contacts = models.ManyToManyField(Person, verbose_name=_("contacts"), blank=True, related_name="partner_contacts")
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics of interest"), blank=True, related_name="+")
+    #: technologies of interest as tags, lower case, comma-separated ("heat pumps, led lighting")
+    technologies = models.CharField(_("technologies of interest"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def technology_tags(self) -> list[str]:
+        return [t for t in (s.strip() for s in self.technologies.split(",")) if t]
+
+
+class Agreement(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="agreements")
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    document = models.FileField(_("document"), upload_to="outreach/agreements/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="outreach_agreement_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ContributionKind(models.TextChoices):
+    MONEY = "money", _("Money")
+    IN_KIND = "in_kind", _("In kind")
+
+
+class Contribution(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contributions")
+    kind = models.CharField(_("kind"), max_length=10, choices=ContributionKind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    #: money given, or the value of what was given in kind; always with its currency (ISO 4217)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    received_on = models.DateField(_("received on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["-received_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="outreach_contribution_amount"),
+            models.CheckConstraint(condition=~Q(currency=""), name="outreach_contribution_currency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.amount} {self.currency}"
+
+
+class EngagementKind(models.TextChoices):
+    """The session formats an engagement takes (academy.SessionFormat without the lecture)."""
+
+    DINNER = "dinner", _("Dinner")
+    LUNCH = "lunch", _("Lunch")
+    SITE_VISIT = "site_visit", _("Site visit")
+    WORKSHOP = "workshop", _("Workshop")
+    EXHIBITION = "exhibition", _("Exhibition")
+
+
+class EngagementStatus(models.TextChoices):
+    INTERESTED = "interested", _("Interested contact")
+    PROPOSED = "proposed", pgettext_lazy("engagement status", "Proposed")
+    CONFIRMED = "confirmed", pgettext_lazy("engagement status", "Confirmed")
+    HELD = "held", pgettext_lazy("engagement status", "Held")
+    FOLLOWED_UP = "followed_up", pgettext_lazy("engagement status", "Followed up")
+    CANCELLED = "cancelled", pgettext_lazy("engagement status", "Cancelled")
+
+
+#: the pipeline: interested contact → proposed → confirmed → held → followed up (cancel before it is held)
+ENGAGEMENT_TRANSITIONS: dict[str, set[str]] = {
+    EngagementStatus.INTERESTED: {EngagementStatus.PROPOSED, EngagementStatus.CANCELLED},
+    EngagementStatus.PROPOSED: {EngagementStatus.CONFIRMED, EngagementStatus.INTERESTED, EngagementStatus.CANCELLED},
+    EngagementStatus.CONFIRMED: {EngagementStatus.HELD, EngagementStatus.CANCELLED},
+    EngagementStatus.HELD: {EngagementStatus.FOLLOWED_UP},
+    EngagementStatus.FOLLOWED_UP: set(),
+    EngagementStatus.CANCELLED: set(),
+}
+
+
+class EngagementQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> EngagementQuerySet:
+        """Staff: all. A partner's users: their organisation's engagements. Others: none."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_program_staff:
+            return self
+        return self.filter(partner__organisation_id__in=user.scoped_organisation_ids("partner"))
+
+
+class Engagement(Versioned):
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="engagements"
+    )
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="engagements")
+    #: the timetable row of the engagement (format = kind, partner = the partner's organisation)
+    session = models.OneToOneField(
+        Session, verbose_name=_("session"), null=True, blank=True, on_delete=models.SET_NULL, related_name="engagement"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    hosts = models.ManyToManyField(Person, verbose_name=_("hosts"), blank=True, related_name="hosted_engagements")
+    officials = models.ManyToManyField(
+        OfficialProfile, verbose_name=_("officials who attended"), blank=True, related_name="partner_engagements"
+    )
+    cost = models.DecimalField(_("cost"), max_digits=14, decimal_places=2, null=True, blank=True)
+    cost_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=EngagementStatus.choices, default=EngagementStatus.INTERESTED
+    )
+    outcomes = models.TextField(_("outcomes"), max_length=4000, blank=True)
+    #: follow-ups created from this engagement (outreach activities)
+    followups = models.ManyToManyField(Activity, verbose_name=_("follow-ups"), blank=True, related_name="engagements")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = EngagementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("engagement")
+        verbose_name_plural = _("engagements")
+        ordering = ["-date", "id"]
+        indexes = [models.Index(fields=["partner", "date"]), models.Index(fields=["status", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="outreach_engagement_times"),
+            models.CheckConstraint(condition=Q(cost__isnull=True) | Q(cost__gte=0), name="outreach_engagement_cost"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,203 @@
+"""Event writes (staff): events, programme sessions with speakers, registrations (once per person) and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from citybridge.core.concurrency import claim_version
+from citybridge.core.models import Organisation, Person, User
+from citybridge.core.services import require
+from citybridge.core.validation import ErrorCollector
+
+from ..models import Event, EventSession, Registration
+
+__all__ = [
+    "event_create",
+    "event_session_add",
+    "event_update",
+    "registration_create",
+    "registration_set_attended",
+]
+
+
+def _titles(errors: ErrorCollector, title_en: str, title_zh_hans: str, limit: int = 200) -> tuple[str, str]:
+    en, zh = (title_en or "").strip(), (title_zh_hans or "").strip()
+    if not en and not zh:
+        errors.add("title_en", _("Give a title in English or Chinese."))
+    for field, text in (("title_en", en), ("title_zh_hans", zh)):
+        if len(text) > limit:
+            errors.add(field, _("Keep this under %(limit)s characters.") % {"limit": limit})
+    return en[:limit], zh[:limit]
+
+
+def _check_event(
+    errors: ErrorCollector, *, starts_on: date | None, ends_on: date | None, venue: str, capacity: int | None
+) -> None:
+    if starts_on is None:
+        errors.add("starts_on", _("This field is required."))
+    if ends_on is None:
+        errors.add("ends_on", _("This field is required."))
+    elif starts_on is not None and ends_on < starts_on:
+        errors.add("ends_on", _("The last day cannot be before the first day."))
+    if not (venue or "").strip():
+        errors.add("venue", _("This field is required."))
+    elif len(venue.strip()) > 200:
+        errors.add("venue", _("Keep this under %(limit)s characters.") % {"limit": 200})
+    if capacity is not None and not (0 < capacity <= 100000):
+        errors.add("capacity", _("Give a capacity between 1 and 100,000."))
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    title_en: str = "",
+    title_zh_hans: str = "",
+    starts_on: date | None,
+    ends_on: date | None,
+    venue: str,
+    city: str = "",
+    capacity: int | None = None,
+    organisers: list[Organisation] | None = None,
+) -> Event:
+    require(actor, "outreach.manage_events")
+    errors = ErrorCollector()
+    en, zh = _titles(errors, title_en, title_zh_hans)
+    _check_event(errors, starts_on=starts_on, ends_on=ends_on, venue=venue, capacity=capacity)
+    if len((city or "").strip()) > 100:
+        errors.add("city", _("Keep this under %(limit)s characters.") % {"limit": 100})
+    errors.raise_if_any()
+    event = Event.objects.create(
+        title_en=en,
+        title_zh_hans=zh,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue.strip(),
+        city=(city or "").strip(),
+        capacity=capacity,
+    )
+    if organisers:
+        event.organisers.set(organisers)
+    return event
+
+
+_EVENT_FIELDS = ("title_en", "title_zh_hans", "starts_on", "ends_on", "venue", "city", "capacity")
+
+
+@transaction.atomic
+def event_update(*, actor: User, event: Event, expected_version: int | None, **changes: object) -> Event:
+    require(actor, "outreach.manage_events")
+    unknown = set(changes) - set(_EVENT_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    claim_version(event, expected_version)
+    merged = {name: changes.get(name, getattr(event, name)) for name in _EVENT_FIELDS}
+    for name in ("title_en", "title_zh_hans", "venue", "city"):  # an explicit null is an empty text
+        merged[name] = merged[name] or ""
+    errors = ErrorCollector()
+    if len(str(merged["city"]).strip()) > 100:
+        errors.add("city", _("Keep this under %(limit)s characters.") % {"limit": 100})
+    merged["title_en"], merged["title_zh_hans"] = _titles(errors, merged["title_en"], merged["title_zh_hans"])  # type: ignore[arg-type]
+    _check_event(
+        errors,
+        starts_on=merged["starts_on"],  # type: ignore[arg-type]
+        ends_on=merged["ends_on"],  # type: ignore[arg-type]
+        venue=str(merged["venue"] or ""),
+        capacity=merged["capacity"],  # type: ignore[arg-type]
+    )
+    if (
+        merged["starts_on"]
+        and merged["ends_on"]
+        and event.sessions.exclude(date__range=(merged["starts_on"], merged["ends_on"])).exists()
+    ):
+        errors.add("starts_on", _("Some programme items would fall outside the event's days."))
+    errors.raise_if_any()
+    for name, value in merged.items():
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_session_add(
+    *,
+    actor: User,
+    event: Event,
+    date: date | None,
+    start_time: time | None,
+    end_time: time | None,
+    title_en: str = "",
+    title_zh_hans: str = "",
+    room: str = "",
+    speakers: list[Person] | None = None,
+    speaker_organisations: list[Organisation] | None = None,
+) -> EventSession:
+    """A programme session inside the event's days; speakers are core people and organisations."""
+    require(actor, "outreach.manage_events")
+    errors = ErrorCollector()
+    en, zh = _titles(errors, title_en, title_zh_hans)
+    if date is None:
+        errors.add("date", _("This field is required."))
+    elif not (event.starts_on <= date <= event.ends_on):
+        errors.add(
+            "date",
+            _("A programme item must fall within the event's days (%(start)s to %(end)s).")
+            % {"start": event.starts_on.isoformat(), "end": event.ends_on.isoformat()},
+        )
+    if start_time is None:
+        errors.add("start_time", _("This field is required."))
+    if end_time is None:
+        errors.add("end_time", _("This field is required."))
+    elif start_time is not None and end_time <= start_time:
+        errors.add("end_time", _("It must end after it starts."))
+    if len((room or "").strip()) > 100:
+        errors.add("room", _("Keep this under %(limit)s characters.") % {"limit": 100})
+    errors.raise_if_any()
+    session = EventSession.objects.create(
+        event=event,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        title_en=en,
+        title_zh_hans=zh,
+        room=(room or "").strip(),
+    )
+    if speakers:
+        session.speakers.set(speakers)
+    if speaker_organisations:
+        session.speaker_organisations.set(speaker_organisations)
+    return session
+
+
+def registration_create(
+    *, actor: User, event: Event, person: Person, organisation: Organisation | None = None
+) -> Registration:
+    """Register a person (with the organisation they come from: theirs unless given). Twice is refused."""
+    require(actor, "outreach.manage_events")
+    duplicate = ValidationError({"person": _("This person is already registered for this event.")})
+    if Registration.objects.filter(event=event, person=person).exists():
+        raise duplicate
+    if event.capacity is not None and event.registrations.count() >= event.capacity:
+        raise ValidationError({"event": _("This event is full.")})
+    try:
+        with transaction.atomic():
+            return Registration.objects.create(
+                event=event,
+                person=person,
+                organisation=organisation or person.organisation,
+                registered_by=actor,
+            )
+    except IntegrityError:  # a concurrent registration of the same person won the race
+        raise duplicate from None
+
+
+@transaction.atomic
+def registration_set_attended(*, actor: User, registration: Registration, attended: bool) -> Registration:
+    require(actor, "outreach.manage_events")
+    registration.attended = bool(attended)
+    registration.save(update_fields=["attended"])
+    return registration

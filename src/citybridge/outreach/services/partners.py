@@ -1,0 +1,401 @@
+"""Partner and engagement writes (staff): partners, agreements, contributions, engagements tied to a course session
+(the session is created in the course's timetable with the partner as host), the pipeline, follow-ups."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from citybridge.academy.models import Course, OfficialProfile, Session, Topic
+from citybridge.core.concurrency import claim_version
+from citybridge.core.files import check_upload
+from citybridge.core.models import Organisation, Person, User
+from citybridge.core.services import require
+from citybridge.core.validation import ErrorCollector
+
+from ..models import (
+    ENGAGEMENT_TRANSITIONS,
+    Activity,
+    Agreement,
+    Contribution,
+    ContributionKind,
+    Engagement,
+    EngagementKind,
+    EngagementStatus,
+    Partner,
+)
+
+__all__ = [
+    "agreement_add",
+    "clean_amount",
+    "clean_currency",
+    "contribution_add",
+    "engagement_create",
+    "engagement_followup",
+    "engagement_transition",
+    "engagement_update",
+    "partner_create",
+]
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_MAX_AMOUNT = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
+
+
+def clean_currency(errors: ErrorCollector, field: str, value: object, *, required: bool = True) -> str:
+    """An ISO 4217 code, three capital letters ("CNY", "USD"); blank only when not required."""
+    text = str(value or "").strip().upper()
+    if not text:
+        if required:
+            errors.add(field, _("Give the currency as an ISO code, for example CNY or USD."))
+        return ""
+    if not _CURRENCY.match(text):
+        errors.add(field, _("A currency is a three-letter ISO code, for example CNY or USD."))
+        return ""
+    return text
+
+
+def clean_amount(errors: ErrorCollector, field: str, value: object, *, required: bool = True) -> Decimal | None:
+    """A non-negative amount with at most two decimals."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors.add(field, _("Give an amount."))
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors.add(field, _("Enter a number."))
+        return None
+    if not amount.is_finite():
+        errors.add(field, _("Enter a number."))
+        return None
+    if amount < 0:
+        errors.add(field, _("An amount cannot be negative."))
+        return None
+    if amount.as_tuple().exponent < -2 or amount > _MAX_AMOUNT:  # type: ignore[operator]
+        errors.add(field, _("Give the amount with at most two decimals and under a trillion."))
+        return None
+    return amount
+
+
+def _text(errors: ErrorCollector, field: str, value: object, limit: int, *, required: bool = True) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        errors.add(field, _("This field is required."))
+    elif len(text) > limit:
+        errors.add(field, _("Keep this under %(limit)s characters.") % {"limit": limit})
+    return text[:limit]
+
+
+@transaction.atomic
+def partner_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    contacts: list[Person] | None = None,
+    topics: list[Topic] | None = None,
+    technologies: str = "",
+    notes: str = "",
+) -> Partner:
+    require(actor, "outreach.manage_partners")
+    errors = ErrorCollector()
+    if Partner.objects.filter(organisation=organisation).exists():
+        errors.add("organisation", _("This organisation is already a partner."))
+    tags = ", ".join(dict.fromkeys(t.strip().lower() for t in (technologies or "").split(",") if t.strip()))
+    if len(tags) > 500:
+        errors.add("technologies", _("Keep this under %(limit)s characters.") % {"limit": 500})
+    notes = _text(errors, "notes", notes, 4000, required=False)
+    errors.raise_if_any()
+    partner = Partner.objects.create(organisation=organisation, technologies=tags, notes=notes)
+    if contacts:
+        partner.contacts.set(contacts)
+    if topics:
+        partner.topics.set(topics)
+    return partner
+
+
+@transaction.atomic
+def agreement_add(
+    *,
+    actor: User,
+    partner: Partner,
+    title: str,
+    starts_on: date | None,
+    ends_on: date | None = None,
+    document: object = None,
+) -> Agreement:
+    """A signed agreement; its document (PDF or DOCX) is bounded by core.files.check_upload before it is kept."""
+    require(actor, "outreach.manage_partners")
+    errors = ErrorCollector()
+    title = _text(errors, "title", title, 200)
+    if starts_on is None:
+        errors.add("starts_on", _("This field is required."))
+    elif ends_on is not None and ends_on < starts_on:
+        errors.add("ends_on", _("The last day cannot be before the first day."))
+    if document is not None:
+        try:
+            check_upload(document, kinds=("pdf", "docx"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("document", message)
+    errors.raise_if_any()
+    agreement = Agreement(partner=partner, title=title, starts_on=starts_on, ends_on=ends_on)
+    if document is not None:
+        agreement.document.save(f"agreement-{partner.pk}.{_ext(document)}", document, save=False)
+    agreement.save()
+    return agreement
+
+
+def _ext(f: object) -> str:
+    name = str(getattr(f, "name", "") or "")
+    return "docx" if name.lower().endswith(".docx") else "pdf"
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    actor: User,
+    partner: Partner,
+    kind: str,
+    description: str,
+    amount: object,
+    currency: object,
+    received_on: date | None,
+) -> Contribution:
+    """Money or in kind; the amount (or the value in kind) always with its ISO currency; never negative."""
+    require(actor, "outreach.manage_partners")
+    errors = ErrorCollector()
+    if kind not in ContributionKind.values:
+        errors.add("kind", _("Select a valid choice. That choice is not one of the available choices."))
+    description = _text(errors, "description", description, 300)
+    value = clean_amount(errors, "amount", amount)
+    code = clean_currency(errors, "currency", currency)
+    if received_on is None:
+        errors.add("received_on", _("This field is required."))
+    errors.raise_if_any()
+    return Contribution.objects.create(
+        partner=partner, kind=kind, description=description, amount=value, currency=code, received_on=received_on
+    )
+
+
+def _check_engagement(
+    errors: ErrorCollector,
+    *,
+    course: Course,
+    kind: str,
+    on: date | None,
+    start_time: time | None,
+    end_time: time | None,
+) -> None:
+    if kind not in EngagementKind.values:
+        errors.add("kind", _("Select a valid choice. That choice is not one of the available choices."))
+    if on is None:
+        errors.add("date", _("This field is required."))
+    elif not (course.start_date <= on <= course.end_date):
+        errors.add(
+            "date",
+            _("An engagement must fall within its course's dates (%(start)s to %(end)s).")
+            % {"start": course.start_date.isoformat(), "end": course.end_date.isoformat()},
+        )
+    if start_time is None:
+        errors.add("start_time", _("This field is required."))
+    if end_time is None:
+        errors.add("end_time", _("This field is required."))
+    elif start_time is not None and end_time <= start_time:
+        errors.add("end_time", _("It must end after it starts."))
+
+
+@transaction.atomic
+def engagement_create(
+    *,
+    actor: User,
+    partner: Partner,
+    course: Course,
+    kind: str,
+    title: str,
+    date: date | None,
+    start_time: time | None,
+    end_time: time | None,
+    venue: str = "",
+    hosts: list[Person] | None = None,
+    officials: list[OfficialProfile] | None = None,
+    cost: object = None,
+    cost_currency: object = "",
+    status: str = EngagementStatus.INTERESTED,
+) -> Engagement:
+    """An engagement and its timetable row: a Session of the course on that day, of the engagement's kind, with the
+    partner's organisation as host. Refused outside the course's dates."""
+    require(actor, "outreach.manage_partners")
+    errors = ErrorCollector()
+    title = _text(errors, "title", title, 200)
+    venue = _text(errors, "venue", venue, 200, required=False)
+    _check_engagement(errors, course=course, kind=kind, on=date, start_time=start_time, end_time=end_time)
+    amount = clean_amount(errors, "cost", cost, required=False)
+    code = clean_currency(errors, "cost_currency", cost_currency, required=amount is not None)
+    if status not in (EngagementStatus.INTERESTED, EngagementStatus.PROPOSED, EngagementStatus.CONFIRMED):
+        errors.add("status", _("A new engagement starts as an interested contact, proposed or confirmed."))
+    if course.status == "cancelled":
+        errors.add("course", _("This course was cancelled."))
+    errors.raise_if_any()
+    session = Session.objects.create(
+        course=course,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        format=kind,
+        title_en=title,
+        title_zh_hans=title,
+        site=venue,
+        partner=partner.organisation,
+    )
+    engagement = Engagement.objects.create(
+        partner=partner,
+        course=course,
+        session=session,
+        kind=kind,
+        title=title,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        venue=venue,
+        cost=amount,
+        cost_currency=code,
+        status=status,
+        created_by=actor,
+    )
+    if hosts:
+        engagement.hosts.set(hosts)
+    if officials:
+        engagement.officials.set(officials)
+    return engagement
+
+
+_EDITABLE = ("title", "date", "start_time", "end_time", "venue", "cost", "cost_currency", "outcomes")
+
+
+@transaction.atomic
+def engagement_update(
+    *, actor: User, engagement: Engagement, expected_version: int | None, **changes: object
+) -> Engagement:
+    """Change the title, day, times, venue, cost, outcomes, hosts or officials (with the version the edit read);
+    the timetable session follows."""
+    require(actor, "outreach.manage_partners")
+    unknown = set(changes) - set(_EDITABLE) - {"hosts", "officials"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    claim_version(engagement, expected_version)
+    merged = {name: changes.get(name, getattr(engagement, name)) for name in _EDITABLE}
+    errors = ErrorCollector()
+    merged["title"] = _text(errors, "title", merged["title"], 200)
+    merged["venue"] = _text(errors, "venue", merged["venue"], 200, required=False)
+    merged["outcomes"] = _text(errors, "outcomes", merged["outcomes"], 4000, required=False)
+    _check_engagement(
+        errors,
+        course=engagement.course,
+        kind=engagement.kind,
+        on=merged["date"],  # type: ignore[arg-type]
+        start_time=merged["start_time"],  # type: ignore[arg-type]
+        end_time=merged["end_time"],  # type: ignore[arg-type]
+    )
+    merged["cost"] = clean_amount(errors, "cost", merged["cost"], required=False)
+    merged["cost_currency"] = clean_currency(
+        errors, "cost_currency", merged["cost_currency"], required=merged["cost"] is not None
+    )
+    errors.raise_if_any()
+    for name, value in merged.items():
+        setattr(engagement, name, value)
+    engagement.save()
+    if engagement.session_id:
+        Session.objects.filter(pk=engagement.session_id).update(
+            date=engagement.date,
+            start_time=engagement.start_time,
+            end_time=engagement.end_time,
+            title_en=engagement.title,
+            title_zh_hans=engagement.title,
+            site=engagement.venue,
+        )
+    if "hosts" in changes:
+        engagement.hosts.set(changes["hosts"] or [])  # type: ignore[arg-type]
+    if "officials" in changes:
+        engagement.officials.set(changes["officials"] or [])  # type: ignore[arg-type]
+    return engagement
+
+
+@transaction.atomic
+def engagement_transition(
+    *, actor: User, engagement: Engagement, expected_version: int | None, status: str, outcomes: str | None = None
+) -> Engagement:
+    """Move along the pipeline (ENGAGEMENT_TRANSITIONS); every step is a history row. "Held" needs the day to have
+    come; "followed up" needs at least one follow-up (engagement_followup moves it there itself)."""
+    require(actor, "outreach.manage_partners")
+    if status not in EngagementStatus.values:
+        raise ValidationError({"status": _("Select a valid choice. That choice is not one of the available choices.")})
+    if status not in ENGAGEMENT_TRANSITIONS.get(engagement.status, set()):
+        labels = dict(EngagementStatus.choices)
+        raise ValidationError(
+            {
+                "status": _("An engagement that is “%(current)s” cannot become “%(new)s”.")
+                % {"current": labels[engagement.status], "new": labels[status]}
+            }
+        )
+    from django.utils import timezone
+
+    if status == EngagementStatus.HELD and engagement.date > timezone.localdate():
+        raise ValidationError({"status": _("An engagement cannot be held before its day.")})
+    if status == EngagementStatus.FOLLOWED_UP and not engagement.followups.exists():
+        raise ValidationError({"status": _("Create a follow-up from this engagement first.")})
+    claim_version(engagement, expected_version)
+    engagement.status = status
+    if outcomes is not None:
+        errors = ErrorCollector()
+        engagement.outcomes = _text(errors, "outcomes", outcomes, 4000, required=False)
+        errors.raise_if_any()
+    engagement.save()
+    if status == EngagementStatus.CANCELLED and engagement.session_id:
+        # the dinner is off: take it out of the timetable (the engagement and its history stay)
+        session_id = engagement.session_id
+        engagement.session = None
+        engagement.save(update_fields=["session"])
+        Session.objects.filter(pk=session_id, attendance__isnull=True).delete()
+    return engagement
+
+
+@transaction.atomic
+def engagement_followup(
+    *,
+    actor: User,
+    engagement: Engagement,
+    subject: str,
+    due_date: date | None = None,
+    assignee: User | None = None,
+    type: str = "meeting",
+) -> Activity:
+    """A follow-up (outreach Activity) from a held engagement: about the partner's organisation, with the officials
+    who attended and the course; the engagement becomes "followed up"."""
+    require(actor, "outreach.manage_partners")
+    if engagement.status not in (EngagementStatus.HELD, EngagementStatus.FOLLOWED_UP):
+        raise ValidationError({"status": _("Follow-ups come after the engagement was held.")})
+    from .activities import activity_create
+
+    activity = activity_create(
+        actor=actor,
+        type=type,
+        subject=subject,
+        due_date=due_date,
+        assignee=assignee,
+        officials=list(engagement.officials.all()),
+        organisation=engagement.partner.organisation,
+    )
+    Activity.objects.filter(pk=activity.pk).update(course=engagement.course)
+    engagement.followups.add(activity)
+    if engagement.status == EngagementStatus.HELD:
+        engagement.status = EngagementStatus.FOLLOWED_UP
+        engagement.version += 1
+        engagement.save()
+    return activity

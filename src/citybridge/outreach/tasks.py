@@ -1,0 +1,66 @@
+"""Background jobs of Outreach: follow-up reminder e-mails, each in its recipient's language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django_tasks import task
+
+#: remind an assignee of open follow-ups due within this many days (and of every overdue one)
+REMIND_DAYS_AHEAD = 1
+
+
+def followup_reminders(*, today: date | None = None, site_url: str = "") -> int:
+    """One e-mail per assignee listing their open follow-ups that are overdue or due by tomorrow, in the assignee's
+    language; each follow-up is reminded of at most once a day. Returns the number of e-mails sent."""
+    from .models import Activity, ActivityStatus
+
+    today = today or timezone.localdate()
+    due = (
+        Activity.objects.filter(
+            status=ActivityStatus.OPEN,
+            assignee__is_active=True,
+            due_date__lte=today + timedelta(days=REMIND_DAYS_AHEAD),
+        )
+        .exclude(reminded_on=today)
+        .exclude(assignee__email="")
+        .select_related("assignee")
+        .order_by("assignee_id", "due_date", "id")
+    )
+    by_user = defaultdict(list)
+    for activity in due:
+        by_user[activity.assignee].append(activity)
+    site_url = (site_url or f"https://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
+    sent = 0
+    for user, items in by_user.items():
+        context = {
+            "items": items,
+            "today": today,
+            "site_url": site_url,
+            "overdue": sum(a.due_date < today for a in items),
+        }
+        with translation.override(user.preferred_language or "en"):
+            subject = "".join(render_to_string("outreach/email/reminder_subject.txt", context).splitlines())
+            body = render_to_string("outreach/email/reminder_email.txt", context)
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        Activity.objects.filter(pk__in=[a.pk for a in items]).update(reminded_on=today)
+    return sent
+
+
+@task()
+def send_followup_reminders(*, site_url: str = "") -> int:
+    """Queued daily (`citybridge manage outreach_reminders`, e.g. from cron)."""
+    return followup_reminders(site_url=site_url)
+
+
+@task()
+def refresh_public_impact() -> str | None:
+    """Recompute the public "Our impact" figures (queued whenever the academy's impact snapshot is saved)."""
+    from .services.public import public_impact_refresh
+
+    return public_impact_refresh().computed_at.isoformat()

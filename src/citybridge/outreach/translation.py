@@ -1,0 +1,1 @@
+"""Per-language columns (django-modeltranslation), then history, so historical rows keep both languages."""

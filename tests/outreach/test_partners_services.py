@@ -1,0 +1,332 @@
+"""Partner and engagement services: contributions with currency, negative amounts, engagements inside the course's
+dates and in its timetable, the pipeline with history, follow-ups from an engagement, aggregated attendance."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from citybridge.outreach import selectors, services
+
+from ._part_fixtures import *  # noqa: F401,F403
+from ._part_fixtures import rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _errors(exc: pytest.ExceptionInfo) -> dict:
+    return exc.value.message_dict
+
+
+def test_partner_create_tags_and_duplicate(staff, other_partner):
+    from citybridge.core.models import Organisation
+
+    org = Organisation.objects.create(name="Siemens", name_en="Siemens", type="company", country="DE")
+    p = services.partner_create(actor=staff, organisation=org, technologies=" Heat Pumps, LED lighting,heat pumps ,")
+    assert p.technology_tags() == ["heat pumps", "led lighting"]
+    before = rows()
+    with pytest.raises(ValidationError) as exc:
+        services.partner_create(actor=staff, organisation=other_partner.organisation)
+    assert "organisation" in _errors(exc)
+    assert rows() == before
+
+
+def test_partner_user_cannot_create(partner_user):
+    from citybridge.core.models import Organisation
+
+    org = Organisation.objects.create(name="X", name_en="X", type="company", country="CN")
+    with pytest.raises(PermissionDenied):
+        services.partner_create(actor=partner_user, organisation=org)
+
+
+def test_contribution_money_with_currency(staff, partner):
+    c = services.contribution_add(
+        actor=staff,
+        partner=partner,
+        kind="money",
+        description="Dinner sponsorship",
+        amount="15000.00",
+        currency="cny",
+        received_on=date(2025, 1, 10),
+    )
+    assert (c.amount, c.currency) == (Decimal("15000.00"), "CNY")
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "field", "zh"),
+    [
+        ("100", "", "currency", "请以 ISO 代码填写货币"),
+        ("-5", "USD", "amount", "金额不能为负数"),
+        ("1.005", "USD", "amount", None),
+        ("abc", "USD", "amount", None),
+        ("NaN", "USD", "amount", None),
+        ("10", "US", "currency", None),
+        ("10", "$$$", "currency", None),
+    ],
+)
+def test_contribution_bad_input_refused_and_nothing_saved(staff, partner, amount, currency, field, zh):
+    before = rows()
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        services.contribution_add(
+            actor=staff,
+            partner=partner,
+            kind="in_kind",
+            description="Lamps",
+            amount=amount,
+            currency=currency,
+            received_on=date(2025, 1, 10),
+        )
+    assert field in _errors(exc)
+    if zh:
+        assert zh in _errors(exc)[field][0]
+    assert rows() == before
+
+
+def test_engagement_is_in_the_course_timetable(engagement, pcourse, partner):
+    s = engagement.session
+    assert s.course_id == pcourse.pk and s.format == "dinner" and s.partner_id == partner.organisation_id
+    assert (s.date, s.start_time, s.end_time, s.site) == (date(2025, 3, 4), time(18), time(20), "Beijing Hotel")
+    assert list(pcourse.sessions.filter(partner=partner.organisation)) == [s]
+    assert engagement.cost == Decimal("1200.50") and engagement.cost_currency == "CNY"
+
+
+@pytest.mark.parametrize("day", [date(2025, 3, 2), date(2025, 3, 8), date(2030, 1, 1)])
+def test_engagement_outside_course_dates_refused(staff, partner, pcourse, day):
+    before = rows()
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        services.engagement_create(
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title="Lunch",
+            date=day,
+            start_time=time(12),
+            end_time=time(13),
+        )
+    assert "date" in _errors(exc)
+    assert "课程" in _errors(exc)["date"][0]
+    assert rows() == before  # no session left behind either
+
+
+def test_engagement_cost_needs_currency_and_no_negative(staff, partner, pcourse):
+    before = rows()
+    with pytest.raises(ValidationError) as exc:
+        services.engagement_create(
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title="Lunch",
+            date=date(2025, 3, 4),
+            start_time=time(13),
+            end_time=time(12),
+            cost="-1",
+            cost_currency="",
+        )
+    assert {"cost", "end_time"} <= set(_errors(exc))
+    with pytest.raises(ValidationError) as exc:
+        services.engagement_create(
+            actor=staff,
+            partner=partner,
+            course=pcourse,
+            kind="lunch",
+            title="Lunch",
+            date=date(2025, 3, 4),
+            start_time=time(12),
+            end_time=time(13),
+            cost="300",
+        )
+    assert "cost_currency" in _errors(exc)
+    assert rows() == before
+
+
+def test_pipeline_enforced_with_history(staff, engagement):
+    e = engagement
+    with pytest.raises(ValidationError) as exc:  # interested → held skips two steps
+        services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status="held")
+    assert "status" in _errors(exc)
+    for status in ("proposed", "confirmed", "held"):
+        e = services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status=status)
+    # followed up needs a follow-up first
+    with pytest.raises(ValidationError):
+        services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status="followed_up")
+    assert [h.status for h in e.history.order_by("history_id")] == ["interested", "proposed", "confirmed", "held"]
+    with pytest.raises(ValidationError):  # held cannot be cancelled
+        services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status="cancelled")
+
+
+def test_stale_transition_refused(staff, engagement):
+    from citybridge.core.concurrency import StaleEdit
+
+    old = engagement.version
+    services.engagement_transition(actor=staff, engagement=engagement, expected_version=old, status="proposed")
+    with pytest.raises(StaleEdit):
+        services.engagement_transition(actor=staff, engagement=engagement, expected_version=old, status="confirmed")
+
+
+def test_held_not_before_its_day(staff, partner, academy):
+    from citybridge.academy.models import Course
+
+    future = Course.objects.create(
+        academy=academy,
+        title="F",
+        title_en="F",
+        start_date=date(2099, 1, 5),
+        end_date=date(2099, 1, 9),
+        status="open",
+    )
+    e = services.engagement_create(
+        actor=staff,
+        partner=partner,
+        course=future,
+        kind="workshop",
+        title="W",
+        date=date(2099, 1, 6),
+        start_time=time(9),
+        end_time=time(10),
+        status="confirmed",
+    )
+    with pytest.raises(ValidationError):
+        services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status="held")
+
+
+def test_cancel_takes_it_out_of_the_timetable(staff, engagement, pcourse):
+    session_id = engagement.session_id
+    services.engagement_transition(
+        actor=staff, engagement=engagement, expected_version=engagement.version, status="cancelled"
+    )
+    assert not pcourse.sessions.filter(pk=session_id).exists()
+    engagement.refresh_from_db()
+    assert engagement.status == "cancelled" and engagement.session_id is None
+
+
+def test_followup_from_engagement(staff, engagement, officials, partner, pcourse):
+    e = engagement
+    for status in ("proposed", "confirmed", "held"):
+        e = services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status=status)
+    activity = services.engagement_followup(
+        actor=staff, engagement=e, subject="Send the LED retrofit case study", due_date=date(2099, 1, 1)
+    )
+    e.refresh_from_db()
+    assert e.status == "followed_up"
+    assert list(e.followups.all()) == [activity]
+    assert set(activity.officials.all()) == set(officials)
+    assert activity.organisation_id == partner.organisation_id
+    activity.refresh_from_db()
+    assert activity.course_id == pcourse.pk
+
+
+def test_followup_before_held_refused(staff, engagement):
+    from citybridge.outreach.models import Activity
+
+    with pytest.raises(ValidationError):
+        services.engagement_followup(actor=staff, engagement=engagement, subject="Too early")
+    assert Activity.objects.count() == 0
+
+
+def test_update_moves_the_session_and_checks_dates(staff, engagement):
+    e = services.engagement_update(
+        actor=staff,
+        engagement=engagement,
+        expected_version=engagement.version,
+        date=date(2025, 3, 6),
+        outcomes="Two mayors asked for a retrofit proposal.",
+    )
+    e.session.refresh_from_db()
+    assert e.session.date == date(2025, 3, 6)
+    before = rows()
+    with pytest.raises(ValidationError) as exc:
+        services.engagement_update(actor=staff, engagement=e, expected_version=e.version, date=date(2025, 4, 1))
+    assert "date" in _errors(exc)
+    assert rows() == before
+
+
+def test_attendance_is_aggregated(engagement):
+    # three officials: two mayors and a vice mayor; "Hebei" and "河北" are the same province (HE), Guangdong (GD)
+    with translation.override("en"):
+        a = selectors.engagement_attendance(engagement=engagement)
+    assert a.officials == 3
+    assert a.by_position == [("Mayor", 2), ("Vice mayor", 1)]
+    assert [n for _label, n in a.by_province] == [2, 1]
+    assert "Official" not in repr(a) and "@" not in repr(a)
+
+
+def test_partner_attendance_counts_each_official_once(staff, engagement, partner, pcourse, officials):
+    services.engagement_create(
+        actor=staff,
+        partner=partner,
+        course=pcourse,
+        kind="exhibition",
+        title="Expo",
+        date=date(2025, 3, 6),
+        start_time=time(9),
+        end_time=time(11),
+        officials=officials[:2],
+    )
+    # officials 1 and 2 came twice, official 3 once: 3 distinct officials
+    assert selectors.partner_attendance(partner=partner).officials == 3
+
+
+def test_visible_to(partner_user, other_partner_user, engagement, other_engagement, staff):
+    from citybridge.outreach.models import Engagement
+
+    assert list(Engagement.objects.visible_to(partner_user)) == [engagement]
+    assert list(Engagement.objects.visible_to(other_partner_user)) == [other_engagement]
+    assert Engagement.objects.visible_to(staff).count() == 2
+
+
+def _pdf() -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(100, 700, "Memorandum of understanding")
+    c.save()
+    return buf.getvalue()
+
+
+def test_agreement_with_document_bounded(staff, partner, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    a = services.agreement_add(
+        actor=staff,
+        partner=partner,
+        title="MoU 2025",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2027, 12, 31),
+        document=SimpleUploadedFile("mou.pdf", _pdf()),
+    )
+    with a.document.open("rb") as f:
+        assert f.read(5) == b"%PDF-"
+    before = rows()
+    with pytest.raises(ValidationError) as exc:
+        services.agreement_add(
+            actor=staff,
+            partner=partner,
+            title="Fake",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2024, 1, 1),
+            document=SimpleUploadedFile("mou.pdf", b"MZ not a pdf"),
+        )
+    assert {"ends_on", "document"} <= set(exc.value.message_dict)
+    assert rows() == before
+
+
+def test_agreement_page(client_for, staff, partner_user, partner, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    url = f"/outreach/partners/{partner.pk}/agreements/new/"
+    assert client_for(partner_user).get(url).status_code == 403
+    r = client_for(staff).post(
+        url, {"title": "MoU", "starts_on": "2025-01-01", "document": SimpleUploadedFile("m.pdf", _pdf())}
+    )
+    assert r.status_code == 302 and partner.agreements.get().title == "MoU"
