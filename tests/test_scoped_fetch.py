@@ -37,9 +37,10 @@ KINDS = [
     (r"^(api/v1/)?academy/duplicates/", None),
     (r"^(api/v1/)?academy/lecturers/", "lecturer"),
     (r"^(api/v1/)?academy/availability/", "window"),
-    (r"^academy/timetable/needs/", "need"),
-    (r"^academy/timetable/events/", "event"),
-    (r"^academy/timetable/blackouts/", "blackout"),
+    (r"^(api/v1/academy|academy/timetable)/needs/", "need"),
+    (r"^(api/v1/academy/partner-events|academy/timetable/events)/", "event"),
+    (r"^(api/v1/academy/blackout-dates|academy/timetable/blackouts)/", "blackout"),
+    (r"^(api/v1/)?academy/(timetable/)?site-hosts/", None),
     (r"^(api/v1/)?academy/timetable(-runs|/runs)/", "run"),
     (r"^(api/v1/)?cities/", None),
 ]

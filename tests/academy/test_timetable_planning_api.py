@@ -151,7 +151,8 @@ def test_site_hosts_open_days_staff_only(staff, coordinator, partner, api_for):
     assert api.put(url, {"weekdays": [2], "version": 1}, content_type=J).status_code == 409
     coord = api_for(coordinator)
     assert coord.get("/api/v1/academy/site-hosts").json() == []
-    assert coord.put(url, {"weekdays": [2], "version": 2}, content_type=J).status_code == 403
-    assert coord.delete(url).status_code == 403
+    assert coord.put(url, {"weekdays": [2], "version": 2}, content_type=J).status_code == 404
+    assert coord.delete(url).status_code == 404
+    assert coord.post("/api/v1/academy/site-hosts", {"organisation_id": partner.pk}, content_type=J).status_code == 403
     assert SiteHost.objects.get().weekdays == [1]
     assert api.delete(url).status_code == 204 and not SiteHost.objects.exists()

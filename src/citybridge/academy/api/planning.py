@@ -340,8 +340,8 @@ def add_host(request: HttpRequest, payload: HostNew) -> Status[SiteHost]:
 
 @router.put("/site-hosts/{id:pk}", response=HostOut)
 def update_host(request: HttpRequest, pk: int, payload: HostIn, response: HttpResponse) -> SiteHost:
+    host = tsel.site_host_get(user=request.auth, pk=pk)  # program staff only: others get 404
     _hosts_allowed(request)
-    host = tsel.site_host_get(user=request.auth, pk=pk)
     with stale_as(HostOut, request):
         host = svc.site_host_save(
             actor=request.auth,
@@ -355,6 +355,7 @@ def update_host(request: HttpRequest, pk: int, payload: HostIn, response: HttpRe
 
 @router.delete("/site-hosts/{id:pk}", response={204: None})
 def delete_host(request: HttpRequest, pk: int) -> Status[None]:
+    host = tsel.site_host_get(user=request.auth, pk=pk)
     _hosts_allowed(request)
-    svc.site_host_delete(actor=request.auth, host=tsel.site_host_get(user=request.auth, pk=pk))
+    svc.site_host_delete(actor=request.auth, host=host)
     return Status(204, None)
