@@ -38,8 +38,8 @@ class NeedOut(Schema):
     module_id: int
     format: str
     count: int
-    title_en: str
-    title_zh_hans: str
+    title_en: str | None
+    title_zh_hans: str | None
     lecturer_id: int | None
     host_id: int | None
     topic_id: int | None
@@ -153,8 +153,8 @@ class EventOut(Schema):
     course_id: int
     partner_id: int
     format: str
-    title_en: str
-    title_zh_hans: str
+    title_en: str | None
+    title_zh_hans: str | None
     requested_date: date | None
     evening: bool
     version: int
@@ -223,8 +223,8 @@ class BlackoutOut(Schema):
     id: int
     academy_id: int
     date: date
-    reason_en: str
-    reason_zh_hans: str
+    reason_en: str | None
+    reason_zh_hans: str | None
     version: int
 
 
