@@ -151,7 +151,48 @@ def test_site_hosts_open_days_staff_only(staff, coordinator, partner, api_for):
     assert api.put(url, {"weekdays": [2], "version": 1}, content_type=J).status_code == 409
     coord = api_for(coordinator)
     assert coord.get("/api/v1/academy/site-hosts").json() == []
-    assert coord.put(url, {"weekdays": [2], "version": 2}, content_type=J).status_code == 403
-    assert coord.delete(url).status_code == 403
+    assert coord.put(url, {"weekdays": [2], "version": 2}, content_type=J).status_code == 404
+    assert coord.delete(url).status_code == 404
+    assert coord.post("/api/v1/academy/site-hosts", {"organisation_id": partner.pk}, content_type=J).status_code == 403
     assert SiteHost.objects.get().weekdays == [1]
     assert api.delete(url).status_code == 204 and not SiteHost.objects.exists()
+
+
+def test_list_endpoints_query_counts_do_not_grow_with_rows(plan_course, coordinator, staff, partner, api_for):
+    """1 row and 6 rows of each list: the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from citybridge.academy.services import timetable as svc
+
+    cm = plan_course.course_modules.first()
+    coord, boss = api_for(coordinator), api_for(staff)
+    urls = [
+        (coord, f"/api/v1/academy/courses/{plan_course.pk}/needs"),
+        (coord, f"/api/v1/academy/courses/{plan_course.pk}/partner-events"),
+        (coord, f"/api/v1/academy/courses/{plan_course.pk}/blackout-dates"),
+        (boss, "/api/v1/academy/site-hosts"),
+    ]
+
+    def counts():
+        out = []
+        for client, url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    def add(i):
+        svc.need_save(actor=staff, course_module=cm, format="lecture", count=1)
+        svc.partner_event_save(actor=staff, course=plan_course, partner=partner)
+        svc.blackout_save(actor=staff, academy=plan_course.academy, day=date(2026, 3, 2 + i))
+        org = Organisation.objects.create(name=f"Host {i}", name_en=f"Host {i}", type="company", country="CN")
+        svc.site_host_save(actor=staff, organisation=org, weekdays=[0])
+
+    add(0)
+    counts()  # warm: the first requests fill per-process caches (content types, the token's user)
+    one = counts()
+    for i in range(1, 6):
+        add(i)
+    assert counts() == one
+    assert ModuleSessionNeed.objects.count() == 6 and SiteHost.objects.count() == 6

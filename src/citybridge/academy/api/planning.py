@@ -38,8 +38,8 @@ class NeedOut(Schema):
     module_id: int
     format: str
     count: int
-    title_en: str
-    title_zh_hans: str
+    title_en: str | None
+    title_zh_hans: str | None
     lecturer_id: int | None
     host_id: int | None
     topic_id: int | None
@@ -153,8 +153,8 @@ class EventOut(Schema):
     course_id: int
     partner_id: int
     format: str
-    title_en: str
-    title_zh_hans: str
+    title_en: str | None
+    title_zh_hans: str | None
     requested_date: date | None
     evening: bool
     version: int
@@ -223,8 +223,8 @@ class BlackoutOut(Schema):
     id: int
     academy_id: int
     date: date
-    reason_en: str
-    reason_zh_hans: str
+    reason_en: str | None
+    reason_zh_hans: str | None
     version: int
 
 
@@ -340,8 +340,8 @@ def add_host(request: HttpRequest, payload: HostNew) -> Status[SiteHost]:
 
 @router.put("/site-hosts/{id:pk}", response=HostOut)
 def update_host(request: HttpRequest, pk: int, payload: HostIn, response: HttpResponse) -> SiteHost:
+    host = tsel.site_host_get(user=request.auth, pk=pk)  # program staff only: others get 404
     _hosts_allowed(request)
-    host = tsel.site_host_get(user=request.auth, pk=pk)
     with stale_as(HostOut, request):
         host = svc.site_host_save(
             actor=request.auth,
@@ -355,6 +355,7 @@ def update_host(request: HttpRequest, pk: int, payload: HostIn, response: HttpRe
 
 @router.delete("/site-hosts/{id:pk}", response={204: None})
 def delete_host(request: HttpRequest, pk: int) -> Status[None]:
+    host = tsel.site_host_get(user=request.auth, pk=pk)
     _hosts_allowed(request)
-    svc.site_host_delete(actor=request.auth, host=tsel.site_host_get(user=request.auth, pk=pk))
+    svc.site_host_delete(actor=request.auth, host=host)
     return Status(204, None)
