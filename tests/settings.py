@@ -3,7 +3,9 @@
 import os
 import tempfile
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", os.path.join(tempfile.gettempdir(), "citybridge-test-var"))
+# one private directory per test process: CI runs the SQLite and PostgreSQL suites side by side
+_TMP = tempfile.mkdtemp(prefix="citybridge-test-")
+os.environ.setdefault("CITYBRIDGE_VAR_DIR", os.path.join(_TMP, "var"))
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
 
 from citybridge.settings import *  # noqa: E402,F403
@@ -13,7 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CITYBRIDGE_API_RATES = ("100000/m", "100000/m")
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "citybridge-test-media")
+MEDIA_ROOT = os.path.join(_TMP, "media")
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The real settings share the database cache between workers (tests/core/test_security.py checks it); tests use
 # memory so query counts pin only the view's own queries. tests/conftest.py clears it between tests.
