@@ -84,22 +84,22 @@ def test_impact_page_shows_the_stored_snapshot_and_never_recomputes(
     assert r.status_code == 200 and writes == [] and not ImpactSnapshot.objects.exists()
     assert "computed for the first time" in r.content.decode()
     services.impact_refresh()
-    computed_at = ImpactSnapshot.objects.get().computed_at
+    computed_at = ImpactSnapshot.objects.get(key="all").computed_at
     o = make_official()
     services.enrolment_create(actor=staff, course=course, official=o)  # on_commit not run: the task is pending
-    assert ImpactSnapshot.objects.get().stale
+    assert ImpactSnapshot.objects.get(key="all").stale
     r, writes = _writes(lambda: client_for(staff).get("/academy/impact/"))
     assert writes == [] and "Being updated" in r.content.decode()
     r, writes = _writes(lambda: api_for(staff).get("/api/v1/academy/impact"))
     assert writes == [] and r.json()["stale"] is True
-    snap = ImpactSnapshot.objects.get()
+    snap = ImpactSnapshot.objects.get(key="all")
     assert (snap.computed_at, snap.stale) == (computed_at, True)
     # the write's commit queues the background refresh
     Course.objects.filter(pk=course.pk).update(status="running")
     course.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.course_set_status(actor=staff, course=course, status="completed")
-    snap = ImpactSnapshot.objects.get()
+    snap = ImpactSnapshot.objects.get(key="all")
     assert not snap.stale and snap.computed_at > computed_at and snap.data["total"]["officials"] == 1
     assert "Being updated" not in client_for(staff).get("/academy/impact/").content.decode()
 

@@ -78,16 +78,18 @@ def test_dead_worker_run_is_shown_stuck_reaped_failed_and_offered_again(staff, c
     # /healthz says so: 503, with the count
     health = _healthz(client_for)
     assert health.status_code == 503 and health.json()["worker"]["ok"] and health.json()["database"]["ok"]
-    assert health.json()["stuck"] == {"ok": False, "counts": {"selection_runs": 1, "tasks": 0}}
+    stuck = health.json()["stuck"]  # other apps' leased work (timetable, climate recompute) counts too: none here
+    assert stuck["ok"] is False and stuck["counts"]["selection_runs"] == 1 and sum(stuck["counts"].values()) == 1
 
     # the worker's reaper marks it failed, with the reason in both languages
-    assert reap_stuck_work() == {"selection_runs": 1, "tasks": 0}
+    reaped = reap_stuck_work()
+    assert reaped["selection_runs"] == 1 and sum(reaped.values()) == 1
     run.refresh_from_db()
     assert run.status == "failed" and run.finished_at and run.feasible is None and run.lease_expires_at is None
     assert "stopped before it finished" in run.error["en"][0]
     assert has_chinese(run.error["zh-hans"][0])
     assert run.history.first().status == "failed"  # the state change is in the run's history
-    assert reap_stuck_work() == {"selection_runs": 0, "tasks": 0}
+    assert set(reap_stuck_work().values()) == {0}
 
     health = _healthz(client_for)
     assert health.status_code == 200 and health.json()["stuck"]["ok"]
@@ -113,7 +115,7 @@ def test_rerun_of_a_stuck_run_marks_the_original_failed_first(staff, client_for,
 
 def test_a_live_lease_is_not_reaped_and_no_rerun_is_offered(staff, client_for, api_for, queued_run):
     run = _as_running(queued_run, expires_in=timedelta(minutes=1))
-    assert not run.is_stuck and reap_stuck_work() == {"selection_runs": 0, "tasks": 0}
+    assert not run.is_stuck and set(reap_stuck_work().values()) == {0}
     html = client_for(staff).get(f"/cities/selection/{run.pk}/").content.decode()
     assert "Computing since" in html and "/rerun/" not in html and 'hx-trigger="every 2s"' in html
     assert api_for(staff).get(f"/api/v1/cities/selection-runs/{run.pk}").json()["stuck"] is False
