@@ -111,3 +111,14 @@ def test_organisation_list_marks_the_chosen_country(client_for, staff):
     html = client_for(staff).get("/organisations/", {"country": "CN"}).content.decode()
     assert html.count(" selected>") >= 1 and '<option value="CN" selected>' in html
     assert '<option value="US" selected>' not in html
+
+
+def test_words_joins_with_the_enumeration_comma_in_chinese():
+    from django.utils import translation
+
+    from citybridge.core.templatetags.listing import words
+
+    assert words(["Green buildings", "Clean energy"]) == "Green buildings, Clean energy"
+    with translation.override("zh-hans"):
+        assert words(["绿色建筑", "清洁能源"]) == "绿色建筑、清洁能源"
+    assert words([]) == ""

@@ -774,6 +774,10 @@ class LecturerProfile(Versioned):
     def display_bio(self, language: str | None = None) -> str:
         return bilingual(self, "bio", language)
 
+    def topic_names(self) -> list[str]:
+        """The expertise topics' names (uses the prefetched topics when the list loaded them)."""
+        return [t.display_name() for t in self.topics.all()]
+
     def language_labels(self) -> list[str]:
         labels = dict(LecturerLanguage.choices)
         return [str(labels[c]) for c in self.languages if c in labels]

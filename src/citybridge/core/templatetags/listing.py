@@ -1,4 +1,5 @@
-"""`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links."""
+"""`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links;
+`{{ items|words }}`: a list in running text."""
 
 from __future__ import annotations
 
@@ -7,16 +8,26 @@ from typing import TYPE_CHECKING
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citybridge.core.listing import SORT_PARAM, page_window
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.core.paginator import Page
     from django.http import HttpRequest
     from django.template import Context
 
 register = template.Library()
+
+
+@register.filter
+def words(items: Iterable[object]) -> str:
+    """Items in running text: "a, b" in English, "a、b" in Chinese (the enumeration comma, never a half-width one)."""
+    separator = "、" if (get_language() or "").startswith("zh") else ", "
+    return separator.join(str(item) for item in items)
 
 
 def _query(request: HttpRequest, **changes) -> str:
