@@ -1,5 +1,6 @@
 """API of the climate collaborative: /api/v1/climate/… (paths fixed by issue #10; other tools rely on them)."""
 
+from collections.abc import Callable
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -205,7 +206,9 @@ def update_inventory(request: HttpRequest, pk: int, payload: InventoryPatch, res
     return inventory
 
 
-def _step(request: HttpRequest, pk: int, payload: StepIn, service, response: HttpResponse) -> Inventory:  # noqa: ANN001
+def _step(
+    request: HttpRequest, pk: int, payload: StepIn, service: Callable[..., Inventory], response: HttpResponse
+) -> Inventory:
     inventory = selectors.inventory_get(user=request.auth, pk=pk)
     with stale_as(InventoryOut, request):
         inventory = service(

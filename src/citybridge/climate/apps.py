@@ -1,14 +1,16 @@
+from datetime import datetime
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _count_stuck(now) -> int:  # noqa: ANN001
+def _count_stuck(now: datetime | None) -> int:
     from .models import RecomputeRun
 
     return RecomputeRun.objects.stuck(now).count()
 
 
-def _reap_stuck(now) -> int:  # noqa: ANN001
+def _reap_stuck(now: datetime | None) -> int:
     from .services import recompute_runs_reap
 
     return recompute_runs_reap(now=now)

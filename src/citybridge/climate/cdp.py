@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.cities import sources
 from citybridge.cities.models import City
+from citybridge.core.models import User
 from citybridge.core.services import require
 
 from .models import Inventory, Origin, Status, Target, TargetKind
@@ -109,7 +110,7 @@ def _matched_cities(source: str, names: list[str]) -> dict[str, City]:
     return {name: by_gid[gid] for name, gid in match.matched.items()}
 
 
-def cdp_inventories_import(*, actor, path: Path | None = None) -> CdpReport:  # noqa: ANN001
+def cdp_inventories_import(*, actor: User, path: Path | None = None) -> CdpReport:
     require(actor, "climate.import_cdp")
     return _import_inventories(path=path)
 
@@ -164,7 +165,7 @@ TARGET_KINDS = {
 }
 
 
-def cdp_targets_import(*, actor, path: Path | None = None) -> CdpReport:  # noqa: ANN001
+def cdp_targets_import(*, actor: User, path: Path | None = None) -> CdpReport:
     require(actor, "climate.import_cdp")
     return _import_targets(path=path)
 

@@ -5,6 +5,7 @@ one draft inventory for the demo city coordinator (Hayward). Idempotent."""
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -236,7 +237,7 @@ def _demo_inventory(user: User, city: City) -> None:
 
 
 @transaction.atomic
-def load(stdout=None) -> None:  # noqa: ANN001
+def load(stdout: TextIO | None = None) -> None:
     created = seed_library()
     inventories = cdp._import_inventories()
     targets = cdp._import_targets() if not cdp.Target.objects.filter(source="cdp2021").exists() else None

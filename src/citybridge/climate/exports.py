@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from citybridge.core.files import append, xlsx_bytes
 
@@ -13,7 +14,7 @@ from .labels import sector_label, subsector_label
 from .models import Inventory, InventoryEntry, NotationKey, Status
 
 
-def _bold(ws) -> None:  # noqa: ANN001
+def _bold(ws: Worksheet) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
 

@@ -7,6 +7,7 @@ these tables store their inputs and, on the inventory and its entries, their res
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -19,12 +20,17 @@ from citybridge.core.concurrency import Versioned
 from citybridge.core.models import bilingual, is_chinese
 from citybridge.core.rules import is_program_staff
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def _signed_in(user) -> bool:  # noqa: ANN001
+    from citybridge.core.models import User
+
+
+def _signed_in(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def participates(user) -> bool:  # noqa: ANN001
+def participates(user: User | AnonymousUser) -> bool:
     """Who takes part in the peer exchange and sees published inventories: staff, city coordinators, experts."""
     return _signed_in(user) and (is_program_staff(user) or user.has_role("city_coordinator") or user.has_role("expert"))
 
@@ -62,7 +68,7 @@ class Gas(models.TextChoices):
 
 
 class EmissionFactorQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EmissionFactorQuerySet:  # noqa: ANN001
+    def visible_to(self, user: User | AnonymousUser) -> EmissionFactorQuerySet:
         """The library is shared reference data: every signed-in user reads it (city-local factors included,
         since published inventories cite them)."""
         return self if _signed_in(user) else self.none()
@@ -169,7 +175,7 @@ class DataQuality(models.TextChoices):
 
 
 class InventoryQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InventoryQuerySet:  # noqa: ANN001
+    def visible_to(self, user: User | AnonymousUser) -> InventoryQuerySet:
         """Staff: all. Coordinators: their city's, any status. Every participant (coordinators, experts): published.
         Experts: submitted or reviewed inventories they were asked to review."""
         if not _signed_in(user):
@@ -326,7 +332,7 @@ class TargetKind(models.TextChoices):
 
 
 class TargetQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TargetQuerySet:  # noqa: ANN001
+    def visible_to(self, user: User | AnonymousUser) -> TargetQuerySet:
         """Targets are the city's public commitments: every participant reads them; coordinators edit their city's."""
         return self if participates(user) else self.none()
 
@@ -388,7 +394,7 @@ class RunStatus(models.TextChoices):
 
 
 class RecomputeRunQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RecomputeRunQuerySet:  # noqa: ANN001
+    def visible_to(self, user: User | AnonymousUser) -> RecomputeRunQuerySet:
         return self if is_program_staff(user) else self.none()
 
     def stuck(self, now: datetime | None = None) -> RecomputeRunQuerySet:

@@ -6,6 +6,8 @@ summary stored at save time (Shapley wedges). Imported by ``climate/models.py`` 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,14 +19,19 @@ from citybridge.core.concurrency import Versioned
 from citybridge.core.models import is_chinese
 from citybridge.core.rules import is_program_staff
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from citybridge.core.models import User
+
 __all__ = ["ActionPlan", "DriverSet", "MeasureTemplate", "PlanMeasure", "PlanStatus"]
 
 
-def _signed_in(user) -> bool:  # noqa: ANN001
+def _signed_in(user: User | AnonymousUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
-def _participates(user) -> bool:  # noqa: ANN001
+def _participates(user: User | AnonymousUser) -> bool:
     return _signed_in(user) and (is_program_staff(user) or user.has_role("city_coordinator") or user.has_role("expert"))
 
 
@@ -74,7 +81,7 @@ class MeasureTemplate(models.Model):
 
 
 class DriverSetQuerySet(models.QuerySet):
-    def visible_to(self, user) -> DriverSetQuerySet:  # noqa: ANN001
+    def visible_to(self, user: User | AnonymousUser) -> DriverSetQuerySet:
         """Drivers are shown with every plan: every participant reads them."""
         return self if _participates(user) else self.none()
 
@@ -113,7 +120,7 @@ class PlanStatus(models.TextChoices):
 
 
 class ActionPlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ActionPlanQuerySet:  # noqa: ANN001
+    def visible_to(self, user: User | AnonymousUser) -> ActionPlanQuerySet:
         """Staff: all. Coordinators: their city's plans at any status. Participants (coordinators, experts):
         published plans."""
         if not _signed_in(user):

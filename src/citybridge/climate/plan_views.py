@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from citybridge.cities.models import City
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.models import User
 from citybridge.core.views import paginate
 
 from . import plan_exports, plan_selectors, plan_services
-from .models import Target
+from .models import ActionPlan, Target
 from .pathways import PathwayError
 from .plan_charts import plan_context, sector_name
 from .plan_models import PlanStatus
@@ -49,7 +50,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _creatable_cities(user) -> list[City]:  # noqa: ANN001
+def _creatable_cities(user: User) -> list[City]:
     if user.is_program_staff:
         return list(City.objects.filter(climate_inventories__isnull=False).distinct().order_by("name_en")[:500])
     return list(City.objects.filter(pk__in=user.scoped_city_ids()).order_by("name_en"))
@@ -96,7 +97,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _page_context(request: HttpRequest, plan, errors: list[str] | None = None) -> dict:  # noqa: ANN001
+def _page_context(request: HttpRequest, plan: ActionPlan, errors: list[str] | None = None) -> dict:
     """After a save the service's run (Shapley wedges) is shown as is; a plain view runs the engine live
     (proportional wedges). The method shown is named on the page."""
     measures = plan_selectors.plan_measures(plan)
@@ -127,7 +128,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "climate/plans/detail.html", _page_context(request, plan))
 
 
-def _body(request: HttpRequest, plan, errors: list[str], status: int = 200) -> HttpResponse:  # noqa: ANN001
+def _body(request: HttpRequest, plan: ActionPlan, errors: list[str], status: int = 200) -> HttpResponse:
     """After a change: the htmx request gets the page body (measures and results); a plain form post is
     redirected back to the page (or shown with its errors)."""
     ctx = _page_context(request, plan, errors)

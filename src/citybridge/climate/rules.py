@@ -4,13 +4,22 @@ Object scope for reads is in the querysets' ``visible_to(user)``; these say who 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from citybridge.core.rules import is_program_staff, is_signed_in
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from citybridge.core.models import User
+
+    from .models import Inventory
+
 
 @rules.predicate
-def coordinates_city(user, obj) -> bool:  # noqa: ANN001
+def coordinates_city(user: User | AnonymousUser, obj: object) -> bool:
     """obj: a City, or anything with a city_id (an inventory, a target), or an entry (its inventory's city)."""
     if obj is None or not is_signed_in(user) or not user.has_role("city_coordinator"):
         return False
@@ -23,7 +32,7 @@ def coordinates_city(user, obj) -> bool:  # noqa: ANN001
 
 
 @rules.predicate
-def asked_to_review(user, inventory) -> bool:  # noqa: ANN001
+def asked_to_review(user: User | AnonymousUser, inventory: Inventory | None) -> bool:
     if inventory is None or not is_signed_in(user) or not user.has_role("expert"):
         return False
     return inventory.review_requests.filter(expert=user).exists()

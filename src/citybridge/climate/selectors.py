@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from citybridge.cities.models import City, IndicatorValue
+from citybridge.core.models import User
 
 from . import compute, gpc
 from .models import EmissionFactor, Inventory, InventoryEntry, Origin, RecomputeRun, ReviewRequest, Status, Target
@@ -25,7 +26,7 @@ def _get(queryset: QuerySet, pk: Any) -> Any:
 # --------------------------------------------------------------------------- factors
 
 
-def factor_list(*, user, q: str = "", gas: str = "", current_only: bool = True) -> QuerySet[EmissionFactor]:  # noqa: ANN001
+def factor_list(*, user: User, q: str = "", gas: str = "", current_only: bool = True) -> QuerySet[EmissionFactor]:
     qs = EmissionFactor.objects.visible_to(user).select_related("city")
     if current_only:
         qs = qs.current()
@@ -38,7 +39,7 @@ def factor_list(*, user, q: str = "", gas: str = "", current_only: bool = True) 
     return qs.order_by("code", "gas", "id")
 
 
-def factor_get(*, user, pk: Any) -> EmissionFactor:  # noqa: ANN001
+def factor_get(*, user: User, pk: Any) -> EmissionFactor:
     return _get(EmissionFactor.objects.visible_to(user).select_related("city", "superseded_by"), pk)
 
 
@@ -46,7 +47,7 @@ def factor_versions(*, factor: EmissionFactor) -> list[EmissionFactor]:
     return list(EmissionFactor.objects.filter(code=factor.code).order_by("-id"))
 
 
-def factor_inventories(*, user, factor: EmissionFactor) -> QuerySet[Inventory]:  # noqa: ANN001
+def factor_inventories(*, user: User, factor: EmissionFactor) -> QuerySet[Inventory]:
     """The inventories (visible to the user) with an entry computed with any version of this factor."""
     codes = EmissionFactor.objects.filter(code=factor.code).values("pk")
     ids = InventoryEntry.objects.filter(factors__in=codes).values("inventory_id")
@@ -58,7 +59,7 @@ def factor_inventories(*, user, factor: EmissionFactor) -> QuerySet[Inventory]: 
 
 def inventory_list(
     *, user: Any, city_id: int | None = None, year: int | None = None, status: str = ""
-) -> QuerySet[Inventory]:  # noqa: ANN001
+) -> QuerySet[Inventory]:
     qs = Inventory.objects.visible_to(user).select_related("city").defer("totals")
     if city_id:
         qs = qs.filter(city_id=city_id)
@@ -69,7 +70,7 @@ def inventory_list(
     return qs.order_by("-year", "city_id", "-revision", "-id")
 
 
-def inventory_get(*, user, pk: Any) -> Inventory:  # noqa: ANN001
+def inventory_get(*, user: User, pk: Any) -> Inventory:
     return _get(Inventory.objects.visible_to(user).select_related("city", "previous"), pk)
 
 
@@ -88,7 +89,7 @@ def entry_list(*, inventory: Inventory) -> list[InventoryEntry]:
     return entries
 
 
-def entry_get(*, user, inventory: Inventory, pk: Any) -> InventoryEntry:  # noqa: ANN001
+def entry_get(*, user: User, inventory: Inventory, pk: Any) -> InventoryEntry:
     return _get(inventory.entries.all(), pk)
 
 
@@ -111,7 +112,7 @@ class InventoryPage:
     diff: list[dict] = field(default_factory=list)
 
 
-def inventory_page(*, user, inventory: Inventory) -> InventoryPage:  # noqa: ANN001
+def inventory_page(*, user: User, inventory: Inventory) -> InventoryPage:
     entries = entry_list(inventory=inventory)
     by_ref = {e.gpc_ref: e for e in entries}
     required = set(gpc.refs_for_level(inventory.level))
@@ -165,7 +166,7 @@ def inventory_diff(
     return out
 
 
-def city_series(*, user, city: City) -> list[dict]:  # noqa: ANN001
+def city_series(*, user: User, city: City) -> list[dict]:
     """The city's inventories over the years (the newest visible revision of each year, BASIC total) and its
     reference figures: CEADs territorial CO2 (energy and industrial processes, not a GPC inventory) and the CDP 2021
     reported scope-1 figure."""
@@ -191,7 +192,7 @@ def city_series(*, user, city: City) -> list[dict]:  # noqa: ANN001
     return points
 
 
-def review_inventories(*, user) -> QuerySet[Inventory]:  # noqa: ANN001
+def review_inventories(*, user: User) -> QuerySet[Inventory]:
     return Inventory.objects.filter(
         review_requests__expert=user, status__in=[Status.SUBMITTED, Status.REVIEWED]
     ).select_related("city")
@@ -200,29 +201,29 @@ def review_inventories(*, user) -> QuerySet[Inventory]:  # noqa: ANN001
 # --------------------------------------------------------------------------- targets
 
 
-def target_list(*, user, city_id: int | None = None) -> QuerySet[Target]:  # noqa: ANN001
+def target_list(*, user: User, city_id: int | None = None) -> QuerySet[Target]:
     qs = Target.objects.visible_to(user).select_related("city")
     if city_id:
         qs = qs.filter(city_id=city_id)
     return qs.order_by("city_id", "target_year", "id")
 
 
-def target_get(*, user, pk: Any) -> Target:  # noqa: ANN001
+def target_get(*, user: User, pk: Any) -> Target:
     return _get(Target.objects.visible_to(user).select_related("city"), pk)
 
 
 # --------------------------------------------------------------------------- recompute runs
 
 
-def run_get(*, user, pk: Any) -> RecomputeRun:  # noqa: ANN001
+def run_get(*, user: User, pk: Any) -> RecomputeRun:
     return _get(RecomputeRun.objects.visible_to(user).select_related("factor"), pk)
 
 
-def runs_for(*, user, factor: EmissionFactor) -> list[RecomputeRun]:  # noqa: ANN001
+def runs_for(*, user: User, factor: EmissionFactor) -> list[RecomputeRun]:
     return list(RecomputeRun.objects.visible_to(user).filter(factor__code=factor.code)[:5])
 
 
-def inventory_runs(*, user, inventory: Inventory) -> list[RecomputeRun]:  # noqa: ANN001
+def inventory_runs(*, user: User, inventory: Inventory) -> list[RecomputeRun]:
     """The recompute runs that changed this inventory (its history of factor changes: one record per run, not a
     history row per entry). ``inventory`` comes from ``inventory_get``, so it is already in the user's scope."""
     return list(
@@ -230,7 +231,7 @@ def inventory_runs(*, user, inventory: Inventory) -> list[RecomputeRun]:  # noqa
     )
 
 
-def expert_choices(*, user) -> QuerySet:  # noqa: ANN001
+def expert_choices(*, user: User) -> QuerySet:
     """Active users holding the expert role (whom staff may ask to review an inventory)."""
     from citybridge.core.models import User
 
@@ -241,14 +242,14 @@ def expert_choices(*, user) -> QuerySet:  # noqa: ANN001
     )
 
 
-def review_requests_for(*, user, inventory: Inventory) -> list[ReviewRequest]:  # noqa: ANN001
+def review_requests_for(*, user: User, inventory: Inventory) -> list[ReviewRequest]:
     """Who was asked to review this inventory (staff see them; ``inventory`` comes from ``inventory_get``)."""
     if not user.is_program_staff:
         return []
     return list(inventory.review_requests.select_related("expert", "requested_by").order_by("created_at"))
 
 
-def city_choices(*, user) -> QuerySet[City]:  # noqa: ANN001
+def city_choices(*, user: User) -> QuerySet[City]:
     """Cities the user may create inventories and targets for."""
     if user.is_program_staff:
         return City.objects.listed().filter(country__in=("US", "CN")).annotate(n=Count("climate_inventories"))

@@ -10,8 +10,9 @@ import math
 import os
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -21,7 +22,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from citybridge.cities.models import City
 from citybridge.core.concurrency import claim_version
+from citybridge.core.models import User
 from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector
 
@@ -180,7 +183,7 @@ def _clean_factor(data: dict, *, local: bool) -> dict:
 
 
 @transaction.atomic
-def factor_add(*, actor, data: dict, city=None) -> EmissionFactor:  # noqa: ANN001
+def factor_add(*, actor: User, data: dict, city: City | None = None) -> EmissionFactor:
     """Staff add a library factor; a coordinator adds a local factor for their city (``city``), with its citation."""
     if city is None:
         require(actor, "climate.manage_factors")
@@ -231,7 +234,7 @@ def inventory_create(
     year: Any,
     gwp_set: str = GwpSet.AR5,
     level: str = Level.BASIC,
-    boundary: str = "",  # noqa: ANN001
+    boundary: str = "",
 ) -> Inventory:
     require(actor, "climate.add_inventory", city)
     errors = ErrorCollector()
@@ -262,7 +265,7 @@ def _editable(inventory: Inventory) -> None:
 
 
 @transaction.atomic
-def inventory_update(*, actor, inventory: Inventory, expected_version: int | None, data: dict) -> Inventory:  # noqa: ANN001
+def inventory_update(*, actor: User, inventory: Inventory, expected_version: int | None, data: dict) -> Inventory:
     """Change the GWP set, level or boundary of a draft; entries and totals are recomputed with the new set."""
     require(actor, "climate.change_inventory", inventory)
     claim_version(inventory, expected_version)
@@ -300,14 +303,14 @@ def _transition(inventory: Inventory, expected_version: int | None, source: tupl
 
 
 @transaction.atomic
-def inventory_submit(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+def inventory_submit(*, actor: User, inventory: Inventory, expected_version: int | None = None) -> Inventory:
     require(actor, "climate.submit_inventory", inventory)
     _transition(inventory, expected_version, (Status.DRAFT,), Status.SUBMITTED)
     return inventory
 
 
 @transaction.atomic
-def inventory_return(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+def inventory_return(*, actor: User, inventory: Inventory, expected_version: int | None = None) -> Inventory:
     """A reviewer (or the city) sends a submitted inventory back to draft for changes."""
     if not (
         actor.has_perm("climate.review_inventory", inventory) or actor.has_perm("climate.change_inventory", inventory)
@@ -318,21 +321,21 @@ def inventory_return(*, actor, inventory: Inventory, expected_version: int | Non
 
 
 @transaction.atomic
-def inventory_review(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+def inventory_review(*, actor: User, inventory: Inventory, expected_version: int | None = None) -> Inventory:
     require(actor, "climate.review_inventory", inventory)
     _transition(inventory, expected_version, (Status.SUBMITTED,), Status.REVIEWED)
     return inventory
 
 
 @transaction.atomic
-def inventory_publish(*, actor, inventory: Inventory, expected_version: int | None = None) -> Inventory:  # noqa: ANN001
+def inventory_publish(*, actor: User, inventory: Inventory, expected_version: int | None = None) -> Inventory:
     require(actor, "climate.publish_inventory", inventory)
     _transition(inventory, expected_version, (Status.REVIEWED,), Status.PUBLISHED)
     return inventory
 
 
 @transaction.atomic
-def inventory_new_version(*, actor, inventory: Inventory) -> Inventory:  # noqa: ANN001
+def inventory_new_version(*, actor: User, inventory: Inventory) -> Inventory:
     """A correction of a published inventory: a new draft revision with the same entries, ``previous`` pointing to
     the published one (which stays frozen)."""
     require(actor, "climate.change_inventory", inventory)
@@ -367,7 +370,7 @@ def inventory_new_version(*, actor, inventory: Inventory) -> Inventory:  # noqa:
 
 
 @transaction.atomic
-def review_request_add(*, actor, inventory: Inventory, expert) -> ReviewRequest:  # noqa: ANN001
+def review_request_add(*, actor: User, inventory: Inventory, expert: User) -> ReviewRequest:
     require(actor, "climate.request_review", inventory)
     if expert is None or not expert.has_role("expert"):
         raise ValidationError({"expert_id": _("Choose a user who holds the expert role.")})
@@ -454,7 +457,7 @@ def _gas_rows(rows: Any, name: str, errors: ErrorCollector, *, citation: bool) -
     return out
 
 
-def clean_entry(data: dict, *, library_get) -> CleanEntry:  # noqa: ANN001
+def clean_entry(data: dict, *, library_get: Callable[[int], EmissionFactor | None]) -> CleanEntry:
     """Validate one entry's input (the form, the API and every import row come through here). ``library_get(pk)``
     returns a visible library factor or None. All errors at once, each on its field."""
     from . import gpc
@@ -546,7 +549,7 @@ def _store_entry(entry: InventoryEntry, clean: CleanEntry, inventory: Inventory)
     entry.factors.set(clean.library)
 
 
-def _library_getter(actor, inventory: Inventory):  # noqa: ANN001, ANN202
+def _library_getter(actor: User, inventory: Inventory):  # noqa: ANN202
     cache: dict[int, EmissionFactor | None] = {}
 
     def get(pk: Any) -> EmissionFactor | None:
@@ -569,7 +572,7 @@ def entry_save(
     inventory: Inventory,
     data: dict,
     entry: InventoryEntry | None = None,
-    expected_version: int | None = None,  # noqa: ANN001
+    expected_version: int | None = None,
 ) -> InventoryEntry:
     """Create (``entry`` None) or edit one GPC line of a draft, compute it with the engine, recompute the totals."""
     require(actor, "climate.change_inventory", inventory)
@@ -592,7 +595,7 @@ def entry_save(
 
 
 @transaction.atomic
-def entry_delete(*, actor, entry: InventoryEntry) -> None:  # noqa: ANN001
+def entry_delete(*, actor: User, entry: InventoryEntry) -> None:
     inventory = entry.inventory
     require(actor, "climate.change_inventory", inventory)
     _editable(inventory)
@@ -895,7 +898,7 @@ def _run_inventories(factor: EmissionFactor | None):  # noqa: ANN202
     return inventories_using(factor) if factor else Inventory.objects.filter(origin=Origin.ENTERED)
 
 
-def recompute_run_create(*, actor, factor: EmissionFactor | None = None) -> RecomputeRun:  # noqa: ANN001
+def recompute_run_create(*, actor: User, factor: EmissionFactor | None = None) -> RecomputeRun:
     """Queue the recomputation of the inventories that use ``factor`` (every entered inventory when None); the
     worker computes it (tasks.recompute_inventories), the factor page shows its progress."""
     require(actor, "climate.recompute")
@@ -927,7 +930,7 @@ class _Lease:
         self.renewed_at = now
 
 
-def _by_language(render) -> dict[str, list[str]]:  # noqa: ANN001
+def _by_language(render: Callable[[], Iterable[object]]) -> dict[str, list[str]]:
     out = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
@@ -1000,7 +1003,7 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
     return RecomputeRun.objects.filter(pk=run_id).first()
 
 
-def recompute_runs_reap(*, now=None) -> int:  # noqa: ANN001
+def recompute_runs_reap(*, now: datetime | None = None) -> int:
     """Mark failed the running recompute runs whose worker's lease expired (core.tasks stuck-work registry)."""
     now = now or timezone.now()
     error = _by_language(
@@ -1085,7 +1088,7 @@ def clean_target(data: dict) -> dict:
 @transaction.atomic
 def target_save(
     *, actor: Any, city: Any, data: dict, target: Target | None = None, expected_version: int | None = None
-) -> Target:  # noqa: ANN001
+) -> Target:
     """Create or edit a city's target; its ambition figures are computed by the engine (ambition.py) and stored."""
     if target is not None:
         city = target.city
@@ -1102,6 +1105,6 @@ def target_save(
 
 
 @transaction.atomic
-def target_delete(*, actor, target: Target) -> None:  # noqa: ANN001
+def target_delete(*, actor: User, target: Target) -> None:
     require(actor, "climate.change_target", target.city)
     target.delete()

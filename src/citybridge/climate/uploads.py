@@ -4,15 +4,18 @@ naming the row and the field."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from citybridge.core.files import check_upload
+from citybridge.core.models import User
 from citybridge.core.services import require
 
 from . import compute, importers
@@ -75,7 +78,7 @@ def row_data(row: importers.ImportedRow) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "")}
 
 
-def _resolve_factor(ref: str, get) -> EmissionFactor | None:  # noqa: ANN001
+def _resolve_factor(ref: str, get: Callable[[int], EmissionFactor | None]) -> EmissionFactor | None:
     """A template's factor column: a library id, or a code (its current version)."""
     ref = (ref or "").strip()
     if not ref:
@@ -86,7 +89,7 @@ def _resolve_factor(ref: str, get) -> EmissionFactor | None:  # noqa: ANN001
     return get(factor.pk) if factor else None
 
 
-def inventory_import(*, actor, inventory: Inventory, uploaded) -> ImportReport:  # noqa: ANN001
+def inventory_import(*, actor: User, inventory: Inventory, uploaded: UploadedFile) -> ImportReport:
     """Check permission and the file, parse it, validate and compute every row; write all rows or none."""
     require(actor, "climate.change_inventory", inventory)
     _editable(inventory)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.models import User
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -30,7 +31,7 @@ from . import charts, exports, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
 from .labels import SECTORS, line_label, sector_label
 from .messages import issue_message, rule_label
-from .models import DataQuality, EmissionFactor, Gas, Status, TargetKind
+from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
@@ -249,7 +250,7 @@ def inventory_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 # --------------------------------------------------------------------------- entries
 
 
-def _factor_choices(user, inventory) -> object:  # noqa: ANN001
+def _factor_choices(user: User, inventory: Inventory | None) -> object:
     from django.db.models import Q
 
     return (

@@ -16,7 +16,7 @@ from citybridge.core.files import file_response
 
 from . import selectors, services
 from .glossary import Term, write_csv, write_tbx
-from .models import SegmentStatus, State
+from .models import MaterialVersion, SegmentStatus, State
 
 router = Router(tags=["materials"])
 StateLit = Literal[tuple(State.values)]  # type: ignore[valid-type]
@@ -49,7 +49,7 @@ class VersionOut(Schema):
     build_report: dict
 
     @staticmethod
-    def resolve_translated(obj) -> bool:  # noqa: ANN001
+    def resolve_translated(obj: MaterialVersion) -> bool:
         return bool(obj.translated_file)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from .glossary import SEED, read_csv
 from .services import glossary_seed
 
 
-def load(stdout: object = None) -> None:
+def load(stdout: TextIO | None = None) -> None:
     terms, _problems = read_csv(SEED.read_bytes())
     n = glossary_seed(terms)
     if stdout is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -17,8 +19,10 @@ from .models import Counter, FileKind, GlossaryTerm, Material, MaterialVersion, 
 from .qa import check_segment
 from .tm import TranslationMemory
 
+M = TypeVar("M")
 
-def _get(qs: QuerySet, pk: int):  # noqa: ANN202
+
+def _get(qs: QuerySet[M], pk: int) -> M:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -100,7 +104,7 @@ def _generation(name: str) -> int:
     return Counter.objects.filter(name=name).values_list("value", flat=True).first() or 0
 
 
-def _reviewed_rows(since=None):  # noqa: ANN001, ANN202
+def _reviewed_rows(since: datetime.datetime | None = None) -> Iterator[tuple[int, str, str, datetime.datetime]]:
     qs = Segment.objects.filter(status=SegmentStatus.REVIEWED).exclude(target="")
     if since is not None:
         qs = qs.filter(updated_at__gte=since)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +50,7 @@ def material_list(request: HttpRequest) -> HttpResponse:
     return render(request, "materials/list.html", ctx)
 
 
-def _sessions_for(user: User):  # noqa: ANN202
+def _sessions_for(user: User) -> QuerySet[Session]:
     qs = Session.objects.visible_to(user).filter(lecturer__isnull=False).select_related("course")
     if not user.is_program_staff:
         qs = qs.filter(lecturer_id=user.person_id)
@@ -112,7 +115,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "materials/detail.html", ctx)
 
 
-def _after(request: HttpRequest, pk: int, write) -> HttpResponse:  # noqa: ANN001
+def _after(request: HttpRequest, pk: int, write: Callable[[], object]) -> HttpResponse:
     try:
         write()
         flash.success(request, _("Saved."))
