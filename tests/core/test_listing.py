@@ -113,12 +113,12 @@ def test_organisation_list_marks_the_chosen_country(client_for, staff):
     assert '<option value="US" selected>' not in html
 
 
-def test_words_joins_with_the_enumeration_comma_in_chinese():
+def test_listed_joins_with_the_enumeration_comma_in_chinese():
     from django.utils import translation
 
-    from citybridge.core.templatetags.listing import words
+    from citybridge.core.templatetags.listing import listed
 
-    assert words(["Green buildings", "Clean energy"]) == "Green buildings, Clean energy"
+    assert listed(["Green buildings", "Clean energy"]) == "Green buildings, Clean energy"
     with translation.override("zh-hans"):
-        assert words(["绿色建筑", "清洁能源"]) == "绿色建筑、清洁能源"
-    assert words([]) == ""
+        assert listed(["绿色建筑", "清洁能源"]) == "绿色建筑、清洁能源"
+    assert listed([]) == ""

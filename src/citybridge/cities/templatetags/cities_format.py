@@ -55,8 +55,9 @@ def population_note(city: City) -> str:
 def words(values: Iterable[str]) -> str:
     """The "data available" codes of an expression of interest as words."""
     from citybridge.cities.labels import data_available_labels
+    from citybridge.core.templatetags.listing import listed
 
-    return ", ".join(data_available_labels(list(values or [])))
+    return listed(data_available_labels(list(values or [])))
 
 
 @register.filter

@@ -1,5 +1,5 @@
 """`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links;
-`{{ items|words }}`: a list in running text."""
+`{{ items|listed }}`: a list in running text."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ register = template.Library()
 
 
 @register.filter
-def words(items: Iterable[object]) -> str:
+def listed(items: Iterable[object]) -> str:
     """Items in running text: "a, b" in English, "a、b" in Chinese (the enumeration comma, never a half-width one)."""
     separator = "、" if (get_language() or "").startswith("zh") else ", "
     return separator.join(str(item) for item in items)
