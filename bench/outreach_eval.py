@@ -138,7 +138,7 @@ def generate(rng: random.Random) -> dict:
 def main() -> int:
     from django.db import connection, transaction
 
-    from citybridge.outreach import selectors
+    from citybridge.outreach import selectors, services
     from citybridge.outreach.models import Activity, EvaluationAnswer
 
     call_command("migrate", verbosity=0)
@@ -150,7 +150,7 @@ def main() -> int:
             flush=True,
         )
         who = generate(rng)
-        selectors.program_totals_rebuild()  # bulk_create bypassed the services that keep the per-year totals
+        services.program_totals_rebuild()  # bulk_create bypassed the services that keep the per-year totals
         with connection.cursor() as cur:
             cur.execute("ANALYZE") if connection.vendor == "sqlite" else cur.execute(
                 "ANALYZE outreach_evaluationanswer"

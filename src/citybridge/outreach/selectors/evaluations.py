@@ -32,7 +32,6 @@ __all__ = [
     "form_items",
     "link_by_key",
     "program_by_year",
-    "program_totals_rebuild",
     "results_for",
     "results_overview",
 ]
@@ -198,30 +197,6 @@ def program_by_year() -> dict[int, engine.Group]:
             **means,
         )
     return out
-
-
-def program_totals_rebuild() -> int:
-    """Recompute ProgramYearTotals from every answer (after bulk loads that bypass the services)."""
-    from django.db.models import Sum
-
-    agg = {"n": Count("id")}
-    for f in engine.SCALE_FIELDS:
-        agg[f"s_{f}"] = Sum(f)
-        agg[f"c_{f}"] = Count(f)
-    rows = list(EvaluationAnswer.objects.values("year").annotate(**agg).order_by("year"))
-    ProgramYearTotals.objects.all().delete()
-    ProgramYearTotals.objects.bulk_create(
-        [
-            ProgramYearTotals(
-                year=r["year"],
-                n=r["n"],
-                **{f"sum_{f}": r[f"s_{f}"] or 0 for f in engine.SCALE_FIELDS},
-                **{f"cnt_{f}": r[f"c_{f}"] for f in engine.SCALE_FIELDS},
-            )
-            for r in rows
-        ]
-    )
-    return len(rows)
 
 
 @dataclass

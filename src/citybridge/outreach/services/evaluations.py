@@ -11,7 +11,7 @@ from functools import partial
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from citybridge.academy.models import Course, CourseStatus, OfficialProfile, Topic
@@ -20,6 +20,7 @@ from citybridge.core.models import User
 from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector
 
+from .. import results as engine
 from ..models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -34,6 +35,7 @@ from ..models import (
 from ..selectors.evaluations import form_items
 
 __all__ = [
+    "program_totals_rebuild",
     "AnswerIn",
     "TICKET_MAX_AGE",
     "answer_translate",
@@ -319,3 +321,26 @@ def answer_translate(*, actor: User, answer: EvaluationAnswer, text: str, expect
     claim_version(answer, expected_version)
     answer.comment_translation = text
     answer.save(update_fields=["comment_translation", "version"])
+
+
+@transaction.atomic
+def program_totals_rebuild() -> int:
+    """Recompute ProgramYearTotals from every answer (after bulk loads that bypass the services)."""
+    agg = {"n": Count("id")}
+    for f in engine.SCALE_FIELDS:
+        agg[f"s_{f}"] = Sum(f)
+        agg[f"c_{f}"] = Count(f)
+    rows = list(EvaluationAnswer.objects.values("year").annotate(**agg).order_by("year"))
+    ProgramYearTotals.objects.all().delete()
+    ProgramYearTotals.objects.bulk_create(
+        [
+            ProgramYearTotals(
+                year=r["year"],
+                n=r["n"],
+                **{f"sum_{f}": r[f"s_{f}"] or 0 for f in engine.SCALE_FIELDS},
+                **{f"cnt_{f}": r[f"c_{f}"] for f in engine.SCALE_FIELDS},
+            )
+            for r in rows
+        ]
+    )
+    return len(rows)
