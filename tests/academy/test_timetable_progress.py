@@ -80,6 +80,39 @@ def test_a_run_whose_lease_was_taken_stops_waiting(plan_course, profile, lecture
     assert row.lease_owner == "someone-else:1:abc" and row.progress == 5  # nothing written by the lost worker
 
 
+def test_a_lost_lease_stops_the_solver_itself_not_only_the_waiting(plan_course, profile, lecturer, staff, monkeypatch):
+    """The abandoned solve must not keep a core busy until its time limit: the solver thread ends within moments."""
+    import threading
+
+    run, lease = _claimed_run(plan_course, staff, lecturer)
+    monkeypatch.setattr(svc, "PROGRESS_EVERY_S", 0.05)
+    TimetableRun.objects.filter(pk=run.pk).update(lease_owner="someone-else:1:abc")
+    # a hard instance with a long limit: without the stop it would run for the whole 60 s
+    problem = planted(5, courses=4, parallel=4, lecturers=14, course_days=(21, 28), time_limit_s=60.0).problem
+    t0 = _time.monotonic()
+    with pytest.raises(svc.LeaseLost):
+        svc._solve_with_progress(problem, lease)
+    assert _time.monotonic() - t0 < 20  # greedy start + model build + stop; far below the 60 s limit
+    assert not [t for t in threading.enumerate() if t.name == f"timetable-run-{run.pk}" and t.is_alive()]
+
+
+def test_the_engine_stops_when_asked_before_or_during_the_search():
+    import threading
+
+    problem = planted(5, courses=4, parallel=4, lecturers=14, course_days=(21, 28), time_limit_s=60.0).problem
+    stop = threading.Event()
+    stop.set()
+    assert tt.solve(problem, stop=stop).status == "stopped"  # set before: no search at all
+    stop = threading.Event()
+    threading.Timer(1.0, stop.set).start()
+    t0 = _time.monotonic()
+    sol = tt.solve(problem, stop=stop)
+    assert _time.monotonic() - t0 < 20
+    assert sol.status in ("stopped", "feasible", "optimal")  # the best timetable so far is kept when there is one
+    if sol.ok:
+        assert tt.check(problem, sol) == []
+
+
 def test_execute_ends_with_the_stored_solution_after_progress(plan_course, profile, lecturer, staff, monkeypatch):
     """Through timetable_run_execute (the task's body): the run finishes done at 100 % with the note 'finished'."""
     from citybridge.academy.services import lecturers as lsvc

@@ -813,13 +813,14 @@ class _SolveProgress:
 
 def _solve_with_progress(problem: tt.Problem, lease: _Lease) -> tt.Solution:
     """tt.solve in a worker thread (it holds no database connection) while this thread reports its progress and
-    renews the lease; LeaseLost stops the waiting (the abandoned solve ends at its time limit, storing nothing)."""
+    renews the lease; LeaseLost stops the solver too (within moments, storing nothing) and is raised."""
     progress = _SolveProgress(lease, problem.time_limit_s)
     outcome: dict = {}
+    stop = threading.Event()
 
     def work() -> None:
         try:
-            outcome["solution"] = tt.solve(problem, progress=progress.report)
+            outcome["solution"] = tt.solve(problem, progress=progress.report, stop=stop)
         except BaseException as exc:  # handed to the waiting thread, which raises it
             outcome["error"] = exc
 
@@ -829,7 +830,12 @@ def _solve_with_progress(problem: tt.Problem, lease: _Lease) -> tt.Solution:
         worker.join(PROGRESS_EVERY_S)
         if not worker.is_alive():
             break
-        progress.write()
+        try:
+            progress.write()
+        except LeaseLost:
+            stop.set()  # the abandoned solve would otherwise keep a core busy until its time limit
+            worker.join()
+            raise
     if "error" in outcome:
         raise outcome["error"]
     return outcome["solution"]

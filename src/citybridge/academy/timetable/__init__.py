@@ -28,6 +28,7 @@ Solution
 `instances.planted(seed, ...)` generates random instances that are feasible by design (tests, benchmark, demos).
 """
 
+import threading
 from collections.abc import Callable
 
 from .model import (
@@ -79,11 +80,16 @@ __all__ = [
 ]
 
 
-def solve(problem: Problem, progress: Callable[[dict[str, float]], None] | None = None) -> Solution:
-    """CP-SAT timetable (see solver.py); `progress` gets {objective, bound, seconds} at each better timetable."""
+def solve(
+    problem: Problem,
+    progress: Callable[[dict[str, float]], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Solution:
+    """CP-SAT timetable (see solver.py); `progress` gets {objective, bound, seconds} at each better timetable;
+    setting `stop` ends the search early (status "stopped" when no timetable was found yet)."""
     from .solver import solve as _solve
 
-    return _solve(problem, progress)
+    return _solve(problem, progress, stop)
 
 
 def check(problem: Problem, solution: Solution) -> list[Violation]:

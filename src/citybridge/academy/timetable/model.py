@@ -199,7 +199,7 @@ class Violation:
 
 @dataclass(frozen=True)
 class Solution:
-    status: str  # 'optimal' | 'feasible' | 'infeasible' | 'unknown'
+    status: str  # 'optimal' | 'feasible' | 'infeasible' | 'unknown' | 'stopped'
     placements: dict[str, Placement]
     module_days: dict[tuple[int, int], tuple[date, ...]]
     #: per course: its off days (blackout and rest days) in order

@@ -15,6 +15,7 @@ to a minimal set, and each group becomes a Conflict with the figures a user need
 
 from __future__ import annotations
 
+import threading
 import time as _time
 from collections import defaultdict
 from collections.abc import Callable
@@ -465,9 +466,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         )
 
 
-def solve(problem: Problem, progress: Callable[[dict[str, float]], None] | None = None) -> Solution:
+def solve(
+    problem: Problem,
+    progress: Callable[[dict[str, float]], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Solution:
     """`progress`, when given, is called with {objective, bound, seconds} each time a better timetable is found
-    (from the solver's thread: keep it short, e.g. store the figures for a progress bar)."""
+    (from the solver's thread: keep it short, e.g. store the figures for a progress bar). Setting `stop` (from any
+    thread) ends the search within moments: the best timetable so far is returned, else status "stopped"."""
     t0 = _time.perf_counter()
     conflicts = validate(problem)
     if conflicts:
@@ -483,15 +489,47 @@ def solve(problem: Problem, progress: Callable[[dict[str, float]], None] | None 
         if base.ok:
             _hint(model, base.placements, base.module_days, base.off_days)
     status = cp_model.INFEASIBLE
+    if stop is not None and stop.is_set():
+        return _empty("stopped", t0)
     if not model.infeasible_now:
         solver = _solver(problem, problem.time_limit_s)
-        status = solver.Solve(model.m, _Progress(progress) if progress else None)
+        watcher = _stop_watcher(solver, stop) if stop is not None else None
+        try:
+            status = solver.Solve(model.m, _Progress(progress) if progress else None)
+        finally:
+            if watcher is not None:
+                watcher.finish()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _extract(problem, model, solver, status, t0)
+    if stop is not None and stop.is_set():
+        return _empty("stopped", t0)
     if status == cp_model.INFEASIBLE:
         remaining = max(1.0, problem.time_limit_s - (_time.perf_counter() - t0))
         return _empty("infeasible", t0, explain(problem, remaining))
     return _empty("unknown", t0, (Conflict("no_solution_in_time", {"seconds": round(problem.time_limit_s)}),))
+
+
+class _StopWatcher:
+    """A thread that calls `solver.stop_search()` (safe from another thread) once `stop` is set."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: threading.Event) -> None:
+        self.solver, self.stop, self.done = solver, stop, threading.Event()
+        self.thread = threading.Thread(target=self._watch, name="timetable-stop", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while not self.done.is_set():
+            if self.stop.wait(0.05):
+                self.solver.stop_search()
+                return
+
+    def finish(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def _stop_watcher(solver: cp_model.CpSolver, stop: threading.Event) -> _StopWatcher:
+    return _StopWatcher(solver, stop)
 
 
 def _hint(
