@@ -218,6 +218,7 @@ BODIES = {
     "events/<id:pk>/sessions": {"date": "2024-01-01", "start_time": "09:00", "end_time": "10:00", "title_en": "T"},
     "registrations/<id:pk>": {"attended": True},
     "testimonials/<id:pk>/publish": {"published": False},
+    "sessions/<id:pk>/lock": {"locked": False},
 }
 
 

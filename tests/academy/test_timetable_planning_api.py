@@ -196,3 +196,66 @@ def test_list_endpoints_query_counts_do_not_grow_with_rows(plan_course, coordina
         add(i)
     assert counts() == one
     assert ModuleSessionNeed.objects.count() == 6 and SiteHost.objects.count() == 6
+
+
+def test_timetable_settings_read_and_replace_with_version_and_scope(
+    plan_course, coordinator, other_coordinator, api_for
+):
+    """The Timetable tab's rest weekday and weights through the API: version 0 before the first save, then the
+    version claimed like every edit; bad input a 422 on its field; another academy's coordinator 404."""
+    from citybridge.academy.models import CoursePlanning
+
+    api = api_for(coordinator, language="zh-hans")
+    url = f"/api/v1/academy/courses/{plan_course.pk}/timetable-settings"
+    first = api.get(url)
+    assert first.status_code == 200 and first.json() == {
+        "course_id": plan_course.pk,
+        "rest_weekday": None,
+        "weights": {},
+        "version": 0,
+    }
+    r = api.put(url, {"rest_weekday": 6, "weights": {"trips": 50}}, content_type=J)
+    assert r.status_code == 200, r.content
+    assert r.json()["rest_weekday"] == 6 and r.json()["weights"] == {"trips": 50} and r["ETag"] == '"1"'
+    # the next save must name the version it started from: a stale one is 409 with the current values
+    ok = api.put(url, {"rest_weekday": 0}, content_type=J, HTTP_IF_MATCH='"1"')
+    assert ok.status_code == 200 and ok.json()["rest_weekday"] == 0 and ok.json()["version"] == 2
+    stale = api.put(url, {"rest_weekday": 3, "version": 1}, content_type=J)
+    assert stale.status_code == 409 and stale.json()["current"]["rest_weekday"] == 0
+    for bad, field in (({"rest_weekday": 7, "version": 2}, "rest_weekday"), ({"weights": {"trips": 1001}}, "trips")):
+        resp = api.put(url, bad, content_type=J)
+        assert resp.status_code == 422 and field in resp.json()["errors"][0]["field"], resp.content
+    assert api.put(url, {"weights": {"no_such_goal": 1}, "version": 2}, content_type=J).status_code == 422
+    other = api_for(other_coordinator)
+    assert other.get(url).status_code == 404
+    assert other.put(url, {"rest_weekday": 3, "version": 2}, content_type=J).status_code == 404
+    planning = CoursePlanning.objects.get(course=plan_course)
+    assert (planning.rest_weekday, planning.version) == (0, 2)
+
+
+def test_session_lock_through_the_api(plan_course, coordinator, other_coordinator, lecturer, api_for):
+    from citybridge.academy.models import SessionPlan
+
+    from datetime import time
+
+    from citybridge.academy.models import Session
+
+    session = Session.objects.create(course=plan_course, date=date(2026, 3, 3), start_time=time(9), end_time=time(12))
+    api = api_for(coordinator)
+    url = f"/api/v1/academy/sessions/{session.pk}/lock"
+    r = api.put(url, {"locked": True}, content_type=J)
+    assert r.status_code == 200, r.content
+    assert r.json()["session_id"] == session.pk and r.json()["locked"] is True and r.json()["locked_by"]
+    from citybridge.core.history import actor_name
+
+    assert r.json()["locked_by"] == actor_name(coordinator)  # the name the history lines show
+    assert SessionPlan.objects.get(session=session).locked
+    assert api.put(url, {"locked": "yes please"}, content_type=J).status_code == 422
+    assert api_for(other_coordinator).put(url, {"locked": False}, content_type=J).status_code == 404
+    assert api_for(lecturer).put(url, {"locked": False}, content_type=J).status_code in (403, 404)
+    assert SessionPlan.objects.get(session=session).locked
+    assert api.put(url, {"locked": False}, content_type=J).json() == {
+        "session_id": session.pk,
+        "locked": False,
+        "locked_by": None,
+    }

@@ -50,6 +50,11 @@ def season_runs(*, user: User) -> QuerySet[TimetableRun]:
     return run_list(user=user, kind=TimetableRunKind.SEASON)
 
 
+def planning_settings(*, course: Course) -> CoursePlanning | None:
+    """The course's saved timetable settings, or None when never saved (the caller checked the scope)."""
+    return CoursePlanning.objects.filter(course=course).first()
+
+
 def course_planning(*, course: Course) -> dict:
     """Everything the Timetable tab shows as inputs, each list in one query."""
     planning = CoursePlanning.objects.filter(course=course).first()

@@ -14,14 +14,26 @@ from ninja import Field, Router, Schema, Status
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Strict, Version
+from citybridge.core.concurrency import StaleEdit
+from citybridge.core.history import actor_name
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.selectors import organisation_get
 
 from .. import selectors
 from .. import selectors_timetable as tsel
-from ..models import BlackoutDate, CourseModule, ModuleSessionNeed, PartnerEvent, SessionFormat, SiteHost, Topic
+from ..models import (
+    BlackoutDate,
+    CourseModule,
+    CoursePlanning,
+    ModuleSessionNeed,
+    PartnerEvent,
+    SessionFormat,
+    SiteHost,
+    Topic,
+)
 from ..services import timetable as svc
 from ._common import _course
+from .timetable import Weights
 
 router = Router()
 
@@ -284,6 +296,89 @@ def update_blackout(request: HttpRequest, pk: int, payload: BlackoutIn, response
 def delete_blackout(request: HttpRequest, pk: int) -> Status[None]:
     svc.blackout_delete(actor=request.auth, blackout=_blackout(request, pk))
     return Status(204, None)
+
+
+# --------------------------------------------------------------------------- timetable settings and locks
+
+
+class SettingsOut(Schema):
+    course_id: int
+    #: 0 = Monday … 6 = Sunday; null: no preference
+    rest_weekday: int | None
+    #: the soft goals' weights (0 – 1000) that differ from the engine's defaults
+    weights: dict[str, int]
+    version: int
+
+
+class SettingsIn(Strict):
+    rest_weekday: int | None = Field(None, ge=0, le=6)
+    weights: Weights | None = None
+    #: the version you read (or `If-Match`); not needed the first time a course's settings are saved
+    version: Version | None = None
+
+
+def _settings_out(planning: CoursePlanning | None, course_id: int) -> dict:
+    if planning is None:
+        return {"course_id": course_id, "rest_weekday": None, "weights": {}, "version": 0}
+    return {
+        "course_id": course_id,
+        "rest_weekday": planning.rest_weekday,
+        "weights": dict(planning.weights or {}),
+        "version": planning.version,
+    }
+
+
+@router.get("/courses/{id:pk}/timetable-settings", response=SettingsOut)
+def get_timetable_settings(request: HttpRequest, pk: int, response: HttpResponse) -> dict:
+    """The course's preferred rest weekday and soft-goal weights, as on the Timetable tab (version 0: never saved)."""
+    course = _course(request, pk, PLAN)
+    out = _settings_out(tsel.planning_settings(course=course), course.pk)
+    response["ETag"] = f'"{out["version"]}"'
+    return out
+
+
+@router.put("/courses/{id:pk}/timetable-settings", response=SettingsOut)
+def save_timetable_settings(request: HttpRequest, pk: int, payload: SettingsIn, response: HttpResponse) -> dict:
+    """Replace the settings. Send the `version` you read; a stale one is answered 409 with the current values."""
+    course = _course(request, pk, PLAN)
+    weights = {k: v for k, v in (payload.weights.model_dump() if payload.weights else {}).items() if v is not None}
+    try:
+        planning = svc.planning_save(
+            actor=request.auth,
+            course=course,
+            rest_weekday=payload.rest_weekday,
+            weights=weights,
+            expected_version=expected_version(request, payload.version),
+        )
+    except StaleEdit as exc:
+        exc.representation = _settings_out(exc.instance, course.pk)
+        raise
+    out = _settings_out(planning, course.pk)
+    response["ETag"] = f'"{out["version"]}"'
+    return out
+
+
+class LockIn(Strict):
+    locked: bool
+
+
+class LockOut(Schema):
+    session_id: int
+    locked: bool
+    locked_by: str | None
+
+
+@router.put("/sessions/{id:pk}/lock", response=LockOut)
+def lock_session(request: HttpRequest, pk: int, payload: LockIn) -> dict:
+    """Lock a session where it is (generating or re-planning keeps it) or unlock it, as on the Timetable tab."""
+    session = selectors.session_get(user=request.auth, pk=pk)
+    _course(request, session.course_id, PLAN)
+    plan = svc.session_lock(actor=request.auth, session=session, locked=payload.locked)
+    return {
+        "session_id": session.pk,
+        "locked": plan.locked,
+        "locked_by": actor_name(plan.locked_by) if plan.locked_by else None,
+    }
 
 
 # --------------------------------------------------------------------------- site-visit hosts' open days
