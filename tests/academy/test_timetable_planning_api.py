@@ -234,11 +234,9 @@ def test_timetable_settings_read_and_replace_with_version_and_scope(
 
 
 def test_session_lock_through_the_api(plan_course, coordinator, other_coordinator, lecturer, api_for):
-    from citybridge.academy.models import SessionPlan
-
     from datetime import time
 
-    from citybridge.academy.models import Session
+    from citybridge.academy.models import Session, SessionPlan
 
     session = Session.objects.create(course=plan_course, date=date(2026, 3, 3), start_time=time(9), end_time=time(12))
     api = api_for(coordinator)
