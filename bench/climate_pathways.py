@@ -150,7 +150,6 @@ def main() -> int:
         f"  CPU time (process_time, median of 15): engine {ce:.1f} ms; floor F1 multiply-add {c1:.1f} ms "
         f"(engine x{ce / c1:.1f}); floor F2 product {c2:.1f} ms (engine x{ce / c2:.1f})"
     )
-    f = f2
     y4 = None  # noqa: F841 (frees 160 MB before the one-city figures)
 
     bau, ms = one_city()

@@ -275,7 +275,6 @@ def test_a_full_cut_gives_exactly_zero_and_a_later_measure_cannot_revive_it():
 def test_inserting_a_reducing_measure_anywhere_never_raises_emissions_exactly():
     # the direct product is monotone after rounding: a factor <= 1 inserted anywhere never raises a result
     years, direct, mwh, grid, ma = _random_fleet(200, 10, seed=9)
-    base = run_arrays(years, direct, mwh, grid, ma).emissions
     from dataclasses import replace
 
     rng = np.random.default_rng(3)
