@@ -8,7 +8,9 @@ translated ``ValidationError``\\ s on the field that caused them (``engine_error
 
 from __future__ import annotations
 
+import json
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,12 +223,40 @@ class Run:
     drivers_label: str
 
 
+#: BAU projections by (inventory, its version and totals, drivers and their version, end year): a parameter change
+#: of a measure does not move the BAU, so the plan page's update reuses it (a small per-process LRU; the key holds
+#: everything the projection reads, so a stale entry is never used — it is only never hit again)
+_BAU_CACHE: OrderedDict[tuple, tuple[pathways.Bau, str]] = OrderedDict()
+_BAU_CACHE_SIZE = 64
+
+
+def bau_of(plan: ActionPlan, driver_set: DriverSet | None) -> tuple[pathways.Bau, str]:
+    """The plan's BAU and the label of the drivers (set, version) that produced it; raises PathwayError."""
+    inv = plan.base_inventory
+    city = plan.city
+    drivers_key = (
+        ("set", driver_set.pk, driver_set.version, driver_set.label)
+        if driver_set is not None
+        else ("default", city.country, getattr(city, "province_en", "") or city.province)
+    )
+    key = (inv.pk, inv.version, json.dumps(inv.totals, sort_keys=True, default=str), drivers_key, plan.end_year)
+    hit = _BAU_CACHE.get(key)
+    if hit is not None:
+        _BAU_CACHE.move_to_end(key)
+        return hit
+    base = base_of(inv)
+    drivers, label = drivers_of(driver_set, city, base.base_year, plan.end_year)
+    out = (pathways.project_bau(base, drivers, plan.end_year), label)
+    _BAU_CACHE[key] = out
+    if len(_BAU_CACHE) > _BAU_CACHE_SIZE:
+        _BAU_CACHE.popitem(last=False)
+    return out
+
+
 def run_plan(plan: ActionPlan, measures: list[PlanMeasure], *, method: str = "proportional",
              driver_set: DriverSet | None = None) -> Run:  # fmt: skip
     """Raises PathwayError for input the engine refuses."""
-    base = base_of(plan.base_inventory)
-    drivers, label = drivers_of(driver_set, plan.city, base.base_year, plan.end_year)
-    bau = pathways.project_bau(base, drivers, plan.end_year)
+    bau, label = bau_of(plan, driver_set)
     pw = pathways.pathway(bau, [engine_measure(pm) for pm in measures])
     w = pathways.wedges(pw, method)
     target = engine_target(plan.target, bau)
