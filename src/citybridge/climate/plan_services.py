@@ -489,10 +489,11 @@ def plan_measure_delete(*, actor: Any, plan_measure: PlanMeasure) -> None:
 
 @transaction.atomic
 def driver_set_save(*, actor: Any, city: Any, series: dict, expected_version: int | None = None,
-                    base_year: int = 2020, end_year: int = 2060) -> DriverSet:  # fmt: skip
+                    base_year: int = 2020, end_year: int = 2060, cell_fields: bool = False) -> DriverSet:  # fmt: skip
     """Store the city's edited drivers (``{"population": {"2021": -0.005, …}, …}``; a missing driver keeps the
     default). Checked by the engine over base_year..end_year: a gap, a NaN, negative population, or a negative grid
-    factor is refused and nothing is written."""
+    factor is refused and nothing is written. With ``cell_fields`` (the drivers page) an error the engine ties to
+    a driver and a year is reported on the field ``<driver>-<year>`` (the page's input), else on ``series``."""
     require(actor, "climate.change_plan", city)
     current = DriverSet.objects.filter(city=city).first()
     if current is not None:
@@ -530,7 +531,12 @@ def driver_set_save(*, actor: Any, city: Any, series: dict, expected_version: in
         drivers, _label = drivers_of(ds, city, base_year, end_year)
         pathways.project_bau(pathways.BaseInventory(base_year, direct={"I": 1.0}), drivers, end_year)
     except PathwayError as exc:
-        raise engine_error(exc, "series") from exc
+        field = "series"
+        if cell_fields and "year" in exc.params:
+            driver = "population" if exc.code == "negative_population" else exc.params.get("driver", "")
+            if driver in DRIVER_NAMES:
+                field = f"{driver}-{exc.params['year']}"
+        raise engine_error(exc, field) from exc
     ds.save()
     return ds
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.cities.models import City
+from citybridge.cities.selectors import city_get
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.models import User
@@ -264,3 +265,108 @@ def plan_progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _progress(request, pk)
     return file_response(plan_exports.progress_pdf(ctx), f"plan-{ctx['plan'].pk}-progress.pdf", "application/pdf")
+
+
+# --------------------------------------------------------------------------- drivers per city
+
+#: the page's columns: driver, whether it is a yearly growth (entered in per cent) or a level, its unit
+DRIVER_COLUMNS = (("population", True), ("gdp", True), ("energy_intensity", True), ("grid_factor", False))
+DRIVER_YEARS = (2020, 2060)
+
+
+def driver_label(name: str) -> str:
+    return {
+        "population": _("Population growth (% per year)"),
+        "gdp": _("GDP growth, real (% per year)"),
+        "energy_intensity": _("Energy intensity trend (% per year)"),
+        "grid_factor": _("Grid emission factor (t CO2e/MWh)"),
+    }[name]
+
+
+def _driver_number(text: str) -> float | None:
+    text = (text or "").strip().replace(",", ".").replace("\uff0c", ".")
+    if not text or len(text) > 30:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+@login_required
+def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
+    """The city's BAU drivers, one row per year, editable by staff and the city's coordinator (growth rates in per
+    cent, the grid factor in t CO2e/MWh). An empty cell is a gap, refused with the engine's check; a form carries
+    the set's version (no lost update). Other users who can see the city get 403."""
+    city = city_get(user=request.user, pk=city_id)
+    if not request.user.has_perm("climate.change_plan", city):
+        raise PermissionDenied
+    base, end = DRIVER_YEARS
+    field_errors: dict[str, list[str]] = {}
+    errors: list[str] = []
+    posted: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        series: dict[str, dict[str, float]] = {}
+        for name, growth in DRIVER_COLUMNS:
+            values: dict[str, float] = {}
+            for year in range(base + 1 if growth else base, end + 1):
+                key = f"{name}-{year}"
+                raw = request.POST.get(key, "")
+                posted[key] = raw[:30]
+                if not raw.strip():
+                    continue  # a gap: the engine names the first missing year
+                value = _driver_number(raw)
+                if value is None:
+                    field_errors.setdefault(key, []).append(_("Enter a number."))
+                    continue
+                values[str(year)] = value / 100.0 if growth else value
+            series[name] = values
+        if not field_errors:
+            try:
+                plan_services.driver_set_save(
+                    actor=request.user, city=city, series=series, expected_version=_int(request.POST.get("version")),
+                    base_year=base, end_year=end, cell_fields=True,
+                )  # fmt: skip
+                return redirect("climate:plan-drivers", city_id=city.pk)
+            except StaleEdit:
+                errors.append(_("Someone else changed these drivers meanwhile; the page now shows their values."))
+                posted = {}
+                status = 409
+            except ValidationError as exc:
+                for key, msgs in exc.message_dict.items():
+                    field_errors.setdefault(key, []).extend(msgs)
+        if field_errors:
+            status = 422
+            errors.append(_("Nothing was saved: correct the values marked below."))
+    view = plan_selectors.drivers_view(city, base, end)
+    rows = []
+    for year in range(base, end + 1):
+        cells = []
+        for name, growth in DRIVER_COLUMNS:
+            key = f"{name}-{year}"
+            if growth and year == base:
+                cells.append({"key": key, "base": True})
+                continue
+            stored = view["series"].get(name, {}).get(str(year))
+            shown = posted[key] if key in posted else (
+                "" if stored is None else f"{stored * 100:.6g}" if growth else f"{stored:.6g}"
+            )  # fmt: skip
+            cells.append({"key": key, "value": shown, "errors": field_errors.get(key, [])})
+        rows.append({"year": year, "cells": cells})
+    sources = [
+        (driver_label(name), src.get("label", ""), src.get("url", ""), src.get("status", ""))
+        for name, _growth in DRIVER_COLUMNS
+        if (src := view["sources"].get(name))
+    ]
+    return render(
+        request,
+        "climate/plans/drivers.html",
+        {
+            "city": city, "rows": rows, "columns": [driver_label(n) for n, _g in DRIVER_COLUMNS], "errors": errors,
+            "other_errors": field_errors.get("series", []), "label": view["label"], "driver_set": view["driver_set"],
+            "history": view["history"], "sources": sources,
+        },
+        status=status,
+    )  # fmt: skip

@@ -34,6 +34,7 @@ urlpatterns += [
     path("plans/", plan_views.plan_list, name="plans"),
     path("plans/new/", plan_views.plan_create, name="plan-new"),
     path("plans/compare/", plan_views.plan_compare, name="plan-compare"),
+    path("plans/drivers/<id:city_id>/", plan_views.drivers_edit, name="plan-drivers"),
     path("plans/<id:pk>/", plan_views.plan_detail, name="plan"),
     path("plans/<id:pk>/measures/add/", plan_views.plan_measure_add, name="plan-measure-add"),
     path("plans/<id:pk>/measures/<id:measure_id>/", plan_views.plan_measure_edit, name="plan-measure"),
