@@ -51,8 +51,13 @@ def catalogue_list() -> QuerySet[MeasureTemplate]:
 
 
 def catalogue_choices() -> list[tuple[int, str, str]]:
-    """(pk, English name, Chinese name) of every catalogue measure, for the "add a measure" menu."""
-    return list(MeasureTemplate.objects.order_by("topic", "key").values_list("pk", "name_en", "name_zh_hans"))
+    """(pk, English name, Chinese name) of every catalogue measure still offered (not retired), for the "add a
+    measure" menu."""
+    return list(
+        MeasureTemplate.objects.filter(retired=False)
+        .order_by("topic", "key")
+        .values_list("pk", "name_en", "name_zh_hans")
+    )
 
 
 def catalogue_get(*, pk: int) -> MeasureTemplate:

@@ -27,6 +27,7 @@ from . import gpc, pathways
 from .measures_catalogue import load_catalogue
 from .models import Inventory, Target, TargetKind
 from .pathways import Costs, Measure, PathwayError, Uptake
+from .pathways.measures import validate_measure
 from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure, PlanStatus
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -462,6 +463,8 @@ def plan_measure_save(*, actor: Any, plan: ActionPlan, template: MeasureTemplate
         claim_version(plan_measure, expected_version)
     elif plan.measures.filter(measure=template).exists():
         raise ValidationError({"measure_id": [_("This measure is already in the plan.")]})
+    elif template.retired:
+        raise ValidationError({"measure_id": [_("This measure has been retired from the catalogue.")]})
     errors = ErrorCollector()
     clean = _clean_measure(data, template, errors)
     errors.raise_if_any()
@@ -564,3 +567,127 @@ def catalogue_seed() -> int:
         )  # fmt: skip
         made += created
     return made
+
+
+# --------------------------------------------------------------------------- catalogue edited by staff
+
+CO_BENEFITS = ("air_quality", "health", "jobs", "energy_bills", "energy_security", "safety", "resilience", "noise",
+               "congestion", "soil", "circular_economy")  # fmt: skip
+SOURCE_STATUSES = ("two sources", "single source", "derived", "assumption")
+
+
+def _text(data: dict, field: str, errors: ErrorCollector, *, limit: int, required: bool = False) -> str:
+    text = str(data.get(field) or "").strip()
+    if required and not text:
+        errors.add(field, _("This field is required."))
+    elif len(text) > limit or any(ord(c) < 32 and c not in "\n\r\t" for c in text) or "\x00" in text:
+        errors.add(field, _("Enter at most %(n)s characters, without control characters.") % {"n": limit})
+        return ""
+    return text
+
+
+def _sources(raw: Any, errors: ErrorCollector) -> list[dict]:
+    """One source a line: ``label | url | status`` (url and status optional; status one of SOURCE_STATUSES)."""
+    lines = [ln.strip() for ln in str(raw or "").splitlines() if ln.strip()]
+    if not lines:
+        errors.add("sources", _("Cite at least one source for the typical effect."))
+        return []
+    if len(lines) > 10 or len(str(raw)) > 5000:
+        errors.add("sources", _("Enter at most 10 sources."))
+        return []
+    out = []
+    for ln in lines:
+        parts = [p.strip() for p in ln.split("|")]
+        label, url, status = (parts + ["", ""])[:3]
+        if not label or (url and not url.startswith(("http://", "https://"))) or any(ord(c) < 32 for c in ln):
+            errors.add("sources", _("Each line: a description, then | and an http(s) address (optional)."))
+            return []
+        out.append({"label": label, "url": url, "status": status if status in SOURCE_STATUSES else "single source"})
+    return out
+
+
+@transaction.atomic
+def catalogue_measure_save(*, actor: Any, data: dict, template: MeasureTemplate | None = None,
+                           expected_version: int | None = None) -> MeasureTemplate:  # fmt: skip
+    """Add a measure to the catalogue or edit one (staff; send the version you read). Shares are fractions of 1
+    (the page enters per cent). Refused, nothing written: a reduction above 100 %, full uptake before the start, no
+    sector, no source, a name missing in either language, a key already used."""
+    from .measures_catalogue import TOPICS
+
+    require(actor, "climate.change_catalogue")
+    if template is not None:
+        claim_version(template, expected_version)
+    errors = ErrorCollector()
+    out: dict[str, Any] = {}
+    if template is None:
+        key = str(data.get("key") or "").strip().lower()
+        if not key or len(key) > 60 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+            errors.add("key", _("Enter a key of letters, digits, - and _ (at most 60)."))
+        elif MeasureTemplate.objects.filter(key=key).exists():
+            errors.add("key", _("This key is already in the catalogue."))
+        out["key"] = key
+    topic = str(data.get("topic") or "")
+    if topic not in TOPICS:
+        errors.add("topic", _("Select a valid choice."))
+    out["topic"] = topic
+    out["name_en"] = _text(data, "name_en", errors, limit=200, required=True)
+    out["name_zh_hans"] = _text(data, "name_zh_hans", errors, limit=200, required=True)
+    out["effect_en"] = _text(data, "effect_en", errors, limit=4000)
+    out["effect_zh_hans"] = _text(data, "effect_zh_hans", errors, limit=4000)
+    out["cost_notes"] = _text(data, "cost_notes", errors, limit=4000)
+    mechanism = str(data.get("mechanism") or "")
+    if mechanism not in pathways.MECHANISMS:
+        errors.add("mechanism", _("Select a valid choice."))
+    out["mechanism"] = mechanism
+    carrier = str(data.get("carrier") or "all")
+    if carrier not in pathways.CARRIERS:
+        errors.add("carrier", _("Select a valid choice."))
+    out["carrier"] = carrier
+    sectors = data.get("sectors") or []
+    sectors = [sectors] if isinstance(sectors, str) else list(sectors)
+    if not sectors or not set(sectors) <= set(pathways.SECTORS):
+        errors.add("sectors", _("Choose at least one GPC sector."))
+    out["sectors"] = [s for s in pathways.SECTORS if s in sectors]
+    benefits = data.get("co_benefits") or []
+    benefits = [benefits] if isinstance(benefits, str) else list(benefits)
+    if not set(benefits) <= set(CO_BENEFITS):
+        errors.add("co_benefits", _("Select a valid choice."))
+    out["co_benefits"] = [b for b in CO_BENEFITS if b in benefits]
+    out["share"] = _float(data.get("share", 0) or 0, "share", errors, hi=1.0)
+    out["methane_fraction"] = _float(data.get("methane_fraction", 1) or 0, "methane_fraction", errors, hi=1.0)
+    for name in ("mwh_per_tco2", "emission_ratio", "mwh_per_year"):
+        out[name] = _float(data.get(name, 0) or 0, name, errors)
+    out["start_year"] = _int(data.get("start_year"), "start_year", errors)
+    out["full_year"] = _int(data.get("full_year"), "full_year", errors)
+    if out["start_year"] and out["full_year"] and out["full_year"] < out["start_year"]:
+        errors.add("full_year", _("The year of full uptake cannot come before the start year."))
+    shape = str(data.get("shape") or "linear")
+    if shape not in SHAPES:
+        errors.add("shape", _("Choose linear or S-curve."))
+    out["shape"] = shape
+    out["sources"] = _sources(data.get("sources"), errors)
+    errors.raise_if_any()
+    m = template or MeasureTemplate(bundled=False)
+    for k, v in out.items():
+        setattr(m, k, v)
+    try:  # the engine's own check of what it will be asked to run
+        validate_measure(
+            Measure(m.key, m.mechanism, tuple(m.sectors), Uptake(m.start_year, m.full_year, m.shape), share=m.share,
+                    carrier=m.carrier, methane_fraction=m.methane_fraction, mwh_per_tco2=m.mwh_per_tco2,
+                    emission_ratio=m.emission_ratio, mwh_per_year=m.mwh_per_year)
+        )  # fmt: skip
+    except PathwayError as exc:
+        raise engine_error(exc) from exc
+    m.save()
+    return m
+
+
+@transaction.atomic
+def catalogue_measure_retire(*, actor: Any, template: MeasureTemplate, expected_version: int | None,
+                             retired: bool = True) -> MeasureTemplate:  # fmt: skip
+    """Retire a measure (no longer offered to plans; the plans that use it keep it) or bring it back."""
+    require(actor, "climate.change_catalogue")
+    claim_version(template, expected_version)
+    template.retired = retired
+    template.save(update_fields=["retired", "version"])
+    return template

@@ -24,7 +24,7 @@ from citybridge.core.views import paginate
 
 from . import plan_exports, plan_selectors, plan_services
 from .models import ActionPlan, Target
-from .pathways import PathwayError
+from .pathways import SECTORS, PathwayError
 from .plan_charts import plan_context, sector_name
 from .plan_models import PlanStatus
 
@@ -370,3 +370,150 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
         },
         status=status,
     )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the catalogue, edited by staff
+
+CATALOGUE_FIELDS = ("key", "topic", "name_en", "name_zh_hans", "effect_en", "effect_zh_hans", "mechanism", "carrier",
+                    "share", "methane_fraction", "mwh_per_tco2", "emission_ratio", "mwh_per_year", "start_year",
+                    "full_year", "shape", "sources", "cost_notes")  # fmt: skip
+PERCENT_FIELDS = ("share", "methane_fraction")
+
+
+def _percent(value: str) -> str | float:
+    try:
+        return float(value) / 100.0
+    except (TypeError, ValueError):
+        return value  # the service reports it
+
+
+@login_required
+def catalogue_list(request: HttpRequest) -> HttpResponse:
+    """Every catalogue measure (retired ones marked); staff get the add, edit and retire buttons."""
+    if not request.user.has_perm("climate.create_anything") and not request.user.has_perm("climate.change_catalogue"):
+        raise PermissionDenied
+    zh = translation.get_language().startswith("zh")
+    rows = [
+        {"m": m, "name": m.display_name("zh-hans" if zh else "en"), "effect": m.display_effect("zh-hans" if zh else "en"),
+         "topic": topic_label(m.topic), "benefits": ("、" if zh else ", ").join(co_benefit_label(b) for b in m.co_benefits),
+         "sectors": "、".join(sector_name(s) for s in m.sectors) if zh else ", ".join(sector_name(s) for s in m.sectors)}
+        for m in plan_selectors.catalogue_list()
+    ]  # fmt: skip
+    return render(
+        request,
+        "climate/plans/catalogue.html",
+        {"rows": rows, "can_edit": request.user.has_perm("climate.change_catalogue")},
+    )
+
+
+@login_required
+def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (no pk) or edit a catalogue measure: staff only (403 for anyone else). Shares in per cent."""
+    if not request.user.has_perm("climate.change_catalogue"):
+        raise PermissionDenied
+    template = plan_selectors.catalogue_get(pk=pk) if pk is not None else None
+    from .measures_catalogue import TOPICS
+
+    field_errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        data: dict = {k: request.POST.get(k, "") for k in CATALOGUE_FIELDS}
+        data["sectors"] = request.POST.getlist("sectors")[:10]
+        data["co_benefits"] = request.POST.getlist("co_benefits")[:20]
+        for k in PERCENT_FIELDS:
+            data[k] = _percent(data[k]) if data[k] != "" else data[k]
+        try:
+            saved = plan_services.catalogue_measure_save(
+                actor=request.user, data=data, template=template, expected_version=_int(request.POST.get("version"))
+            )
+            return redirect(reverse("climate:plan-catalogue") + f"#m-{saved.pk}")
+        except StaleEdit:
+            template = plan_selectors.catalogue_get(pk=pk)
+            field_errors["__all__"] = [
+                _("Someone else changed this measure meanwhile; the form now shows their values.")
+            ]
+            status = 409
+        except ValidationError as exc:
+            field_errors = exc.message_dict
+            status = 422
+        values = {k: request.POST.get(k, "")[:5000] for k in CATALOGUE_FIELDS}
+        values["sectors"] = request.POST.getlist("sectors")
+        values["co_benefits"] = request.POST.getlist("co_benefits")
+        if status == 409:
+            values = None
+    else:
+        values = None
+    if values is None:
+        t = template
+        values = {
+            k: ("" if t is None else getattr(t, k)) for k in CATALOGUE_FIELDS if k not in ("sources", *PERCENT_FIELDS)
+        }
+        for k in PERCENT_FIELDS:
+            values[k] = "" if t is None else f"{getattr(t, k) * 100:g}"
+        values["sources"] = "" if t is None else "\n".join(
+            " | ".join(x for x in (s.get("label", ""), s.get("url", ""), s.get("status", "")) if x) for s in t.sources
+        )  # fmt: skip
+        values["sectors"] = [] if t is None else list(t.sectors)
+        values["co_benefits"] = [] if t is None else list(t.co_benefits)
+        if t is None:
+            values.update(carrier="all", shape="linear", methane_fraction="100", start_year="2025", full_year="2035")
+    return render(
+        request,
+        "climate/plans/catalogue_form.html",
+        {
+            "template": template, "values": values, "errors": field_errors,
+            "topics": [(t, topic_label(t)) for t in TOPICS],
+            "mechanisms": pathways_choices("mechanism"), "carriers": pathways_choices("carrier"),
+            "sectors": [(s, sector_name(s)) for s in SECTORS], "co_benefits": [(b, co_benefit_label(b)) for b in plan_services.CO_BENEFITS],
+            "shapes": pathways_choices("shape"),
+        },
+        status=status,
+    )  # fmt: skip
+
+
+def topic_label(key: str) -> str:
+    return {
+        "energy_master_planning": _("Energy master planning"), "green_buildings": _("Green buildings"),
+        "clean_energy": _("Clean energy"), "smart_transportation": _("Smart transportation"),
+        "waste_and_water": _("Waste and water"), "circular_economy": _("Circular economy"),
+    }.get(key, key)  # fmt: skip
+
+
+def co_benefit_label(key: str) -> str:
+    return {
+        "air_quality": _("Air quality"), "health": _("Health"), "jobs": _("Jobs"), "energy_bills": _("Energy bills"),
+        "energy_security": _("Energy security"), "safety": _("Safety"), "resilience": _("Resilience"),
+        "noise": _("Less noise"), "congestion": _("Less congestion"), "soil": _("Soil"),
+        "circular_economy": _("Circular economy"),
+    }.get(key, key)  # fmt: skip
+
+
+def pathways_choices(kind: str) -> list[tuple[str, str]]:
+    """Translated labels of the engine's mechanisms, carriers and uptake shapes."""
+    labels = {
+        "mechanism": {
+            "activity": _("Reduce activity or energy use by a share"), "methane": _("Capture methane"),
+            "fuel_switch": _("Switch fuel (to electricity or another fuel)"), "grid": _("Lower the grid factor"),
+            "renewables": _("Add local renewable generation"),
+        },
+        "carrier": {"all": _("Fuels and electricity"), "fuel": _("Fuels only"), "electricity": _("Electricity only")},
+        "shape": {"linear": _("Linear"), "s_curve": _("S-curve")},
+    }[kind]  # fmt: skip
+    return list(labels.items())
+
+
+@login_required
+@require_POST
+def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Retire (or, with ``restore``, bring back) a catalogue measure: staff only."""
+    if not request.user.has_perm("climate.change_catalogue"):
+        raise PermissionDenied
+    template = plan_selectors.catalogue_get(pk=pk)
+    try:
+        plan_services.catalogue_measure_retire(
+            actor=request.user, template=template, expected_version=_int(request.POST.get("version")),
+            retired=not request.POST.get("restore"),
+        )  # fmt: skip
+    except StaleEdit:
+        return HttpResponse(_("Someone else changed this measure meanwhile; reload the page."), status=409)
+    return redirect(reverse("climate:plan-catalogue") + f"#m-{template.pk}")
