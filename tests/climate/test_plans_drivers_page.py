@@ -35,7 +35,7 @@ def test_defaults_shown_with_sources_both_languages(client_for, coordinator, hay
     assert 'name="population-2020"' not in body  # a growth series has no value in its base year
     c.cookies["django_language"] = "zh-hans"
     zh = c.get(f"/climate/plans/drivers/{hayward.pk}/").content.decode()
-    assert "电网排放因子" in zh and "保存" in zh
+    assert "电网排放因子" in zh and "保存驱动因素" in zh
 
 
 def test_save_edits_records_history_and_the_bau_label(client_for, coordinator, hayward):

@@ -193,23 +193,71 @@ def engine_measure(pm: PlanMeasure) -> Measure:
     )
 
 
-def engine_target(target: Target | None, bau: pathways.Bau) -> pathways.Target | None:
-    """Base-year and fixed-level targets map onto the engine; net zero is a fixed level of 0; other kinds (per
-    capita, intensity, peak year) are not drawn as a path (the page says so)."""
+def engine_target(
+    target: Target | None, bau: pathways.Bau, city: Any = None
+) -> tuple[pathways.Target | None, pathways.Conversion | None, str]:
+    """The plan's target for the engine, how it was converted, and why it is not drawn (empty when it is).
+
+    Base-year and fixed-level targets map directly; net zero is a fixed level of 0. Per-capita and intensity targets
+    are converted with the BAU's population and GDP drivers (``pathways.converted_target``): the population (GDP)
+    entered with the target for its target year if any, else its base-year value projected with the driver index,
+    else — per capita only — the city's registry population at the BAU's first year; a peak year becomes a cap at
+    the BAU's emissions of that year from then on."""
     if target is None:
-        return None
+        return None, None, ""
     if target.kind == TargetKind.BASE_YEAR and target.reduction_pct is not None:
         base_emissions = target.base_emissions_t
         if base_emissions is None and target.base_year == int(bau.years[0]):
             base_emissions = float(bau.total[0])
-        return pathways.Target(
-            target.target_year, target.base_year, base_emissions, float(target.reduction_pct) / 100.0
+        return (
+            pathways.Target(target.target_year, target.base_year, base_emissions, float(target.reduction_pct) / 100.0),
+            None,
+            "",
         )
     if target.kind == TargetKind.FIXED_LEVEL and target.target_value is not None:
-        return pathways.Target(target.target_year, fixed_level=float(target.target_value))
+        return pathways.Target(target.target_year, fixed_level=float(target.target_value)), None, ""
     if target.kind == TargetKind.NET_ZERO:
-        return pathways.Target(target.target_year, fixed_level=0.0)
-    return None
+        return pathways.Target(target.target_year, fixed_level=0.0), None, ""
+    first, last = int(bau.years[0]), int(bau.years[-1])
+    kw: dict[str, Any] = {}
+    if target.kind == TargetKind.PER_CAPITA:
+        kw = {"value": target.target_value, "target_driver": target.target_population}
+        if target.base_population and target.base_year and first <= target.base_year <= last:
+            kw.update(anchor_year=target.base_year, anchor_value=float(target.base_population))
+        elif getattr(city, "population", None):
+            kw.update(anchor_year=first, anchor_value=float(city.population))
+    elif target.kind == TargetKind.INTENSITY:
+        kw = {"value": target.target_value, "target_driver": target.target_gdp}
+        if target.base_gdp and target.base_year and first <= target.base_year <= last:
+            kw.update(anchor_year=target.base_year, anchor_value=float(target.base_gdp))
+    elif target.kind != TargetKind.PEAK_YEAR:
+        return None, None, _("This target has no value to draw.")
+    try:
+        t, conv = pathways.converted_target(bau, target.kind, target.target_year, **kw)
+    except PathwayError as exc:
+        return None, None, " ".join(engine_error(exc).messages)
+    return t, conv, ""
+
+
+def conversion_text(conv: dict, unit: str = "") -> str:
+    """One sentence saying how a target was converted into a path, with which driver (stored in the summary)."""
+    level = f"{conv['level']:,.0f}"
+    value = f"{conv['driver_value']:,.0f}"
+    if conv["kind"] == "peak_year":
+        return _("Peak-year target drawn as a cap from that year at the business-as-usual emissions of the year: "
+                 "%(level)s t CO2e.") % {"level": level}  # fmt: skip
+    what = _("population") if conv["driver"] == "population" else _("GDP")
+    if conv["origin"] == "entered":
+        origin = _("as entered with the target")
+    else:
+        origin = _("projected from %(year)s with the drivers %(drivers)s") % {
+            "year": conv["anchor_year"], "drivers": conv.get("drivers", "")
+        }  # fmt: skip
+    kind = _("Per-capita target") if conv["kind"] == "per_capita" else _("Intensity target")
+    return _(
+        "%(kind)s converted into emissions: the value × the %(what)s of the target year, %(value)s %(unit)s "
+        "(%(origin)s) = %(level)s t CO2e; after that year the path follows the %(what)s."
+    ) % {"kind": kind, "what": what, "value": value, "unit": unit, "origin": origin, "level": level}
 
 
 @dataclass(frozen=True)
@@ -222,6 +270,7 @@ class Run:
     target: pathways.Target | None
     summary: dict
     drivers_label: str
+    target_note: str = ""
 
 
 #: BAU projections by (inventory, its version and totals, drivers and their version, end year): a parameter change
@@ -260,8 +309,15 @@ def run_plan(plan: ActionPlan, measures: list[PlanMeasure], *, method: str = "pr
     bau, label = bau_of(plan, driver_set)
     pw = pathways.pathway(bau, [engine_measure(pm) for pm in measures])
     w = pathways.wedges(pw, method)
-    target = engine_target(plan.target, bau)
-    return Run(bau, pw, w, target, pathways.summary(pw, w, target), label)
+    target, conversion, note = engine_target(plan.target, bau, plan.city)
+    summary = pathways.summary(pw, w, target)
+    if conversion is not None and "target" in summary:
+        summary["target"]["conversion"] = {
+            "kind": conversion.kind, "driver": conversion.driver, "driver_value": conversion.driver_value,
+            "origin": conversion.origin, "anchor_year": conversion.anchor_year, "level": conversion.level,
+            "drivers": label, "gdp_unit": getattr(plan.target, "gdp_unit", "") or "",
+        }  # fmt: skip
+    return Run(bau, pw, w, target, summary, label, note)
 
 
 def _run_or_raise(plan: ActionPlan, measures: list[PlanMeasure], field: str | None = None) -> Run:
@@ -342,20 +398,19 @@ def plan_create(*, actor: Any, city: Any, name: str, base_inventory: Inventory |
     plan = ActionPlan(city=city, name=name, base_inventory=base_inventory, target=target, end_year=end,
                       created_by=actor)  # fmt: skip
     run = _run_or_raise(plan, [])
-    if run.target is not None:
-        _check_target_year(run)
+    if plan.target is not None:
+        _check_target_year(run, plan.target.target_year)
     plan.save()
     _store(plan, run)
     return plan
 
 
-def _check_target_year(run: Run) -> None:
+def _check_target_year(run: Run, target_year: int) -> None:
+    """Any kind of target (converted or not) must fall inside the projection."""
     first, last = int(run.bau.years[0]), int(run.bau.years[-1])
-    if not first <= run.target.target_year <= last:
+    if not first <= target_year <= last:
         raise engine_error(
-            PathwayError(
-                "target_year_outside_projection", target_year=run.target.target_year, first_year=first, last_year=last
-            )  # fmt: skip
+            PathwayError("target_year_outside_projection", target_year=target_year, first_year=first, last_year=last)
         )
 
 
@@ -378,8 +433,8 @@ def plan_update(*, actor: Any, plan: ActionPlan, expected_version: int | None, d
         plan.target = target
     errors.raise_if_any()
     run = _run_or_raise(plan, list(plan.measures.select_related("measure")))
-    if run.target is not None:
-        _check_target_year(run)
+    if plan.target is not None:
+        _check_target_year(run, plan.target.target_year)
     plan.save()
     _store(plan, run)
     return plan
