@@ -256,7 +256,13 @@ def test_intensity_target_times_projected_gdp_hand_worked():
 
 def test_peak_year_is_a_cap_from_that_year():
     from citybridge.climate.pathways import (
-        BaseInventory, Drivers, Series, converted_target, gap_to_target, pathway, project_bau,
+        BaseInventory,
+        Drivers,
+        Series,
+        converted_target,
+        gap_to_target,
+        pathway,
+        project_bau,
     )  # fmt: skip
 
     years = range(2020, 2041)
