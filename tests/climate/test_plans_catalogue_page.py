@@ -128,3 +128,34 @@ def test_a_retired_measure_stays_on_its_plans_and_is_no_longer_offered(client_fo
     assert f'value="{other.pk}"' not in page  # no longer in the "add a measure" menu
     r = client_for(coordinator).post(f"/climate/plans/{plan.pk}/measures/add/", {"measure_id": other.pk})
     assert r.status_code == 422 and not plan.measures.filter(measure=other).exists()
+
+
+def test_catalogue_and_drivers_pages_query_counts_are_pinned(client_for, staff, coordinator, hayward):
+    # the catalogue list: the same number of queries with 21 or 41 measures; the drivers page: the same with 0 or 5
+    # history rows
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .plan_helpers import FLAT
+
+    c = client_for(staff)
+    counts = []
+    for n in (0, 20):
+        for i in range(n):
+            plan_services.catalogue_measure_save(
+                actor=staff, data={**_form(key=f"extra_{i}"), "share": 0.1, "methane_fraction": 1.0}
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/climate/plans/catalogue/").status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] <= 8, counts
+    counts = []
+    version = None
+    for n in (1, 5):
+        while (version or 0) < n:
+            ds = plan_services.driver_set_save(actor=coordinator, city=hayward, series=FLAT, expected_version=version)
+            version = ds.version
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(f"/climate/plans/drivers/{hayward.pk}/").status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1] <= 8, counts
