@@ -5,7 +5,8 @@
 One city (Hayward, CA: default US/California drivers 2022-2060) with a computed base inventory (five sectors) and
 a plan of 12 catalogue measures. Figures: the htmx POST that changes one measure's share (service: validate, run the
 engine with Shapley wedges, save; then the page body re-rendered with the live proportional run, six Vega-Lite
-specs, MACC and LMDI) — target < 150 ms; the engine alone for the same plan (proportional and Shapley) — target
+specs, MACC and LMDI; the BAU comes from a per-process cache keyed by inventory version and drivers version) —
+target < 150 ms, printed as wall time and as CPU time of the request in-process; the engine alone for the same plan (proportional and Shapley) — target
 < 20 ms; the GET of the full plan page. Floor: a bare signed-in page through the same middleware.
 Data go to SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-cplan), created once and reused.
 """
@@ -90,7 +91,21 @@ def main() -> int:
     t.row("engine: one city's pathway, proportional wedges", timed(lambda: plan_selectors.plan_run(plan, measures)))
     t.row("engine: one city's pathway, Shapley wedges",
           timed(lambda: plan_selectors.plan_run(plan, measures, method="shapley")))  # fmt: skip
-    print("targets: page update < 150 ms end to end; engine < 20 ms")
+    import time
+
+    def cpu(fn: object, n: int = 15) -> float:
+        runs = []
+        for _ in range(n):
+            t0 = time.process_time()
+            fn()
+            runs.append((time.process_time() - t0) * 1000)
+        return sorted(runs)[n // 2]
+
+    print(
+        f"  CPU time in-process (process_time, median of 15; the request, middleware to rendered body): "
+        f"update {cpu(change):.1f} ms, GET {cpu(page):.1f} ms, bare page {cpu(lambda: c.get(bare)):.1f} ms"
+    )
+    print("targets: page update < 150 ms end to end; engine < 20 ms (wall above, CPU here: read CPU on a busy machine)")
     return 0
 
 

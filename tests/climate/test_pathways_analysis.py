@@ -202,3 +202,95 @@ def test_summary_is_json_ready_and_consistent():
     for t in range(len(out["years"])):
         assert out["wedges"]["A"][t] + out["wedges"]["B"][t] == pytest.approx(out["bau"][t] - out["plan"][t], abs=1e-9)
     assert out["target"]["level"] == pytest.approx(60.0) and out["target"]["gap_in_target_year"] == pytest.approx(12.0)
+
+
+# --- per-capita, intensity and peak-year targets converted into a path (issue 12)
+
+
+def _growing_bau():
+    """I = 100 t fuel in 2020; population +1 %/yr, GDP +3 %/yr, energy intensity chosen so that emissions stay at
+    100 t (1.03 x (1/1.03) = 1): only the drivers grow."""
+    from citybridge.climate.pathways import BaseInventory, Drivers, Series, project_bau
+
+    years = range(2020, 2041)
+    d = Drivers(
+        population=Series({y: 0.01 for y in years}), gdp=Series({y: 0.03 for y in years}),
+        energy_intensity=Series({y: 1 / 1.03 - 1 for y in years}), grid_factor=Series({y: 0.5 for y in years}, "level"),
+    )  # fmt: skip
+    return project_bau(BaseInventory(2020, direct={"I": 100.0}), d, 2040)
+
+
+def test_per_capita_target_times_projected_population_hand_worked():
+    from citybridge.climate.pathways import converted_target, gap_to_target, pathway
+
+    bau = _growing_bau()
+    # 1,000 people in 2020, +1 %/yr: 2030 -> 1000 x 1.01^10 = 1104.622; 0.05 t/person -> level 55.231 t
+    t, conv = converted_target(bau, "per_capita", 2030, value=0.05, anchor_year=2020, anchor_value=1000.0)
+    assert conv.driver == "population" and conv.origin == "projected" and conv.anchor_year == 2020
+    assert conv.driver_value == pytest.approx(1000 * 1.01**10, rel=1e-12)
+    assert conv.level == pytest.approx(0.05 * 1000 * 1.01**10, rel=1e-12)
+    g = gap_to_target(pathway(bau, []), t)
+    years = list(bau.years)
+    # before 2030: a straight line from the BAU's first year (100 t) to 55.231; after: 0.05 x population(t)
+    assert g.target_path[years.index(2025)] == pytest.approx(100 + (conv.level - 100) / 2, rel=1e-12)
+    assert g.target_path[years.index(2040)] == pytest.approx(0.05 * 1000 * 1.01**20, rel=1e-12)
+    assert g.gap_in_target_year == pytest.approx(100 - conv.level, rel=1e-9)  # BAU stays at 100 t
+
+
+def test_per_capita_target_with_the_population_entered_for_the_target_year():
+    from citybridge.climate.pathways import converted_target
+
+    # the target states 1,200 people in 2030: level 0.05 x 1200 = 60 t; 2040 scales by the driver: 1200 x 1.01^10
+    t, conv = converted_target(_growing_bau(), "per_capita", 2030, value=0.05, target_driver=1200.0)
+    assert conv.origin == "entered" and conv.level == pytest.approx(60.0, rel=1e-12)
+    assert t.hold[-1] == pytest.approx(0.05 * 1200 * 1.01**10, rel=1e-12)
+
+
+def test_intensity_target_times_projected_gdp_hand_worked():
+    from citybridge.climate.pathways import converted_target
+
+    # GDP 100 (bn) in 2020, +3 %/yr: 2030 -> 134.392; 0.5 t per unit -> 67.196 t
+    t, conv = converted_target(_growing_bau(), "intensity", 2030, value=0.5, anchor_year=2020, anchor_value=100.0)
+    assert conv.driver == "gdp" and conv.level == pytest.approx(0.5 * 100 * 1.03**10, rel=1e-12)
+
+
+def test_peak_year_is_a_cap_from_that_year():
+    from citybridge.climate.pathways import (
+        BaseInventory,
+        Drivers,
+        Series,
+        converted_target,
+        gap_to_target,
+        pathway,
+        project_bau,
+    )  # fmt: skip
+
+    years = range(2020, 2041)
+    d = Drivers(population=Series({y: 0.0 for y in years}), gdp=Series({y: 0.02 for y in years}),
+                energy_intensity=Series({y: 0.0 for y in years}), grid_factor=Series({y: 0.5 for y in years}, "level"))  # fmt: skip
+    bau = project_bau(BaseInventory(2020, direct={"I": 100.0}), d, 2040)  # I grows 2 %/yr with GDP
+    t, conv = converted_target(bau, "peak_year", 2028)
+    # the cap is the BAU of 2028: 100 x 1.02^8 = 117.166 t, from 2028 on; no path before
+    assert conv.level == pytest.approx(100 * 1.02**8, rel=1e-12) and t.cap_only
+    g = gap_to_target(pathway(bau, []), t)
+    assert np.isnan(g.target_path[:8]).all() and (g.target_path[8:] == conv.level).all()
+    assert g.gap[-1] == pytest.approx(100 * 1.02**20 - conv.level, rel=1e-12)  # BAU keeps rising: above the cap
+
+
+@pytest.mark.parametrize(
+    ("kind", "kw", "code"),
+    [
+        ("per_capita", {"value": 0.05}, "target_invalid"),  # no population to convert with
+        ("per_capita", {"value": -1.0, "target_driver": 10.0}, "target_invalid"),
+        ("intensity", {"value": 0.5, "anchor_year": 2010, "anchor_value": 100.0}, "target_invalid"),  # anchor outside
+        ("intensity", {"value": 0.5, "target_driver": 0.0}, "target_invalid"),
+        ("peak_year", {}, "target_year_outside_projection"),
+    ],
+)
+def test_conversion_refuses_what_it_cannot_convert(kind, kw, code):
+    from citybridge.climate.pathways import PathwayError, converted_target
+
+    year = 2050 if kind == "peak_year" else 2030
+    with pytest.raises(PathwayError) as e:
+        converted_target(_growing_bau(), kind, year, **kw)
+    assert e.value.code == code

@@ -216,3 +216,75 @@ def test_errors_are_codes_with_params():
         m = Measure("m", "activity", ("I",), Uptake(2020, 2025), share=0.1)
         pathway(bau, [m, m])
     assert e.value.code == "duplicate_measure"
+
+
+def _random_fleet(cities: int, k: int, seed: int):
+    """A seeded fleet of random plans over every mechanism (the benchmark's generator, smaller)."""
+    from citybridge.climate.pathways import MeasureArrays
+
+    rng = np.random.default_rng(seed)
+    years = np.arange(2020, 2041)
+    T, S = len(years), 5
+    direct = rng.uniform(1e5, 5e6, (cities, 1, S)) * np.linspace(1.0, 1.4, T)[None, :, None]
+    mwh = rng.uniform(1e5, 8e6, (cities, 1, S)) * np.linspace(1.0, 1.5, T)[None, :, None]
+    grid = rng.uniform(0.2, 0.7, (cities, 1)) * np.linspace(1.0, 0.8, T)[None, :]
+    kind = rng.integers(0, 5, (cities, k))
+    sectors = (rng.random((cities, k, S)) < 0.2).astype(float)
+    sectors[np.arange(cities)[:, None], np.arange(k)[None, :], rng.integers(0, S, (cities, k))] = 1.0
+    value = np.where(kind == 4, rng.uniform(1e4, 5e5, (cities, k)), rng.uniform(0.0, 1.0, (cities, k)))
+    value[rng.random((cities, k)) < 0.05] = 1.0  # some 100 % cuts
+    start = rng.integers(2020, 2030, (cities, k)).astype(float)
+    ma = MeasureArrays(
+        kind=kind, carrier=rng.integers(0, 3, (cities, k)), sectors=sectors, value=value,
+        mwh_per_tco2=rng.uniform(0.5, 2.0, (cities, k)), emission_ratio=rng.uniform(0.0, 0.6, (cities, k)),
+        start=start, full=start + rng.integers(0, 10, (cities, k)), s_curve=rng.random((cities, k)) < 0.5,
+        steepness=np.full((cities, k), 10.0),
+    )  # fmt: skip
+    return years, direct, mwh, grid, ma
+
+
+def test_blocks_of_cities_give_the_same_bits(monkeypatch):
+    # the engine works by blocks of BLOCK cities; a city's result depends only on its own rows, so any block size
+    # gives the same bytes — and each city computed alone gives them too
+    from citybridge.climate.pathways import engine
+
+    years, direct, mwh, grid, ma = _random_fleet(300, 12, seed=5)
+    ref = run_arrays(years, direct, mwh, grid, ma).emissions.copy()
+    for block in (1, 7, 10_000):
+        monkeypatch.setattr(engine, "BLOCK", block)
+        assert run_arrays(years, direct, mwh, grid, ma).emissions.tobytes() == ref.tobytes()
+    for c in (0, 137, 299):
+        one = run_arrays(years, direct[c : c + 1], mwh[c : c + 1], grid[c : c + 1], ma.rows(c, c + 1)).emissions
+        assert one.tobytes() == ref[c : c + 1].tobytes()
+
+
+def test_the_product_is_taken_in_the_plan_order_bit_for_bit():
+    # three cuts on I at full uptake: the engine multiplies 100 x (1 - a) x (1 - b) x (1 - c) in the plan's order,
+    # the same float operations as this line of Python (no logarithms: exactly these bits)
+    a, b, c = 0.1, 0.37, 0.213
+    plan = [now("a", "activity", ("I",), share=a), now("b", "activity", ("I",), share=b),
+            now("c", "methane", ("I",), share=c)]  # fmt: skip
+    assert pathway(simple_bau(), plan).by_sector[5, 0] == 100.0 * ((1 - a) * (1 - b) * (1 - c))
+
+
+def test_a_full_cut_gives_exactly_zero_and_a_later_measure_cannot_revive_it():
+    plan = [now("all", "activity", ("I",), share=1.0), now("half", "activity", ("I",), share=0.5)]
+    assert pathway(simple_bau(), plan).by_sector[:, 0].tolist() == [0.0] * 11
+
+
+def test_inserting_a_reducing_measure_anywhere_never_raises_emissions_exactly():
+    # the direct product is monotone after rounding: a factor <= 1 inserted anywhere never raises a result
+    years, direct, mwh, grid, ma = _random_fleet(200, 10, seed=9)
+    from dataclasses import replace
+
+    rng = np.random.default_rng(3)
+    for pos in (0, 4, 9):
+        kind = ma.kind.copy()
+        kind[:, pos] = 0  # an activity cut replaces a measure with value 0 ...
+        value = ma.value.copy()
+        value[:, pos] = 0.0
+        without = run_arrays(years, direct, mwh, grid, replace(ma, kind=kind, value=value)).emissions
+        value[:, pos] = rng.uniform(0.0, 1.0, value.shape[0])  # ... then gets a share: never more emissions
+        with_cut = run_arrays(years, direct, mwh, grid, replace(ma, kind=kind, value=value)).emissions
+        switch = (ma.kind == 2).any(axis=1)  # a competing fuel switch may lose fuel to it (engine docstring)
+        assert (with_cut[~switch] <= without[~switch]).all()

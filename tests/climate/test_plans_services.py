@@ -208,3 +208,53 @@ def test_copy_and_publish_and_scope(coordinator, other_coordinator, expert, plan
     with pytest.raises(ValidationError):
         plan_services.plan_measure_save(actor=coordinator, plan=plan, template=template("heat_pumps"), data={})
     assert plan.history.count() >= 2
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_per_capita_target_drawn_on_the_plan_page(client_for, coordinator, hayward, base, flat, lang):
+    # 0.004 t/person x 200,000 people entered for 2030 = 800 t; the BAU (I 1000 + II 500 t, flat drivers) is 1500 t:
+    # a gap of 700 t in 2030
+    from citybridge.climate import services
+
+    t = services.target_save(
+        actor=coordinator, city=hayward,
+        data={"kind": "per_capita", "base_year": 2022, "base_population": 190000, "target_population": 200000,
+              "target_year": 2030, "target_value": 0.004},
+    )  # fmt: skip
+    plan = plan_services.plan_create(
+        actor=coordinator, city=hayward, name="PC", base_inventory=base, target=t, end_year=2040
+    )
+    conv = plan.summary["target"]["conversion"]
+    assert conv["driver"] == "population" and conv["origin"] == "entered"
+    assert plan.summary["target"]["level"] == pytest.approx(800.0)
+    assert plan.summary["target"]["gap_in_target_year"] == pytest.approx(700.0)
+    c = client_for(coordinator)
+    c.cookies["django_language"] = lang
+    body = c.get(f"/climate/plans/{plan.pk}/").content.decode()
+    assert "target-conversion" in body and "200,000" in body
+    assert ("人均目标已换算为排放量" in body) if lang == "zh-hans" else ("Per-capita target converted" in body)
+
+
+def test_intensity_and_peak_year_targets_drawn_and_a_year_outside_refused(coordinator, hayward, base, flat):
+    from citybridge.climate import services
+
+    # 5 t per USD bn x 150 USD bn entered for 2030 = 750 t (flat GDP driver: 750 t held after 2030)
+    t = services.target_save(
+        actor=coordinator, city=hayward,
+        data={"kind": "intensity", "base_year": 2022, "base_gdp": 140, "target_gdp": 150, "target_year": 2030,
+              "target_value": 5, "gdp_unit": "USD bn"},
+    )  # fmt: skip
+    plan = plan_services.plan_create(actor=coordinator, city=hayward, name="I", base_inventory=base, target=t)
+    tgt = plan.summary["target"]
+    assert tgt["level"] == pytest.approx(750.0) and tgt["path"][-1] == pytest.approx(750.0)
+    assert tgt["conversion"]["driver"] == "gdp" and tgt["conversion"]["gdp_unit"] == "USD bn"
+    # peak year 2028: a cap at the BAU of 2028 (1500 t, flat drivers), no path before
+    p = services.target_save(actor=coordinator, city=hayward, data={"kind": "peak_year", "target_year": 2028})
+    plan2 = plan_services.plan_create(actor=coordinator, city=hayward, name="P", base_inventory=base, target=p)
+    path = plan2.summary["target"]["path"]
+    assert path[:6] == [None] * 6 and path[6] == pytest.approx(1500.0)  # 2022-2027 none; 2028 on: 1500 t
+    late = services.target_save(actor=coordinator, city=hayward, data={"kind": "peak_year", "target_year": 2070})
+    with pytest.raises(ValidationError) as e:
+        plan_services.plan_create(actor=coordinator, city=hayward, name="L", base_inventory=base, target=late,
+                                  end_year=2060)  # fmt: skip
+    assert "target_id" in e.value.message_dict

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from citybridge.core.models import is_chinese
 
@@ -61,6 +62,17 @@ def _line(values: list[dict], title: str, y_title: str, height: int = 260) -> di
             ],
         },
     }  # fmt: skip
+
+
+def _conversion(target: dict | None) -> str:
+    """The sentence saying how a per-capita, intensity or peak-year target was drawn (empty for the others)."""
+    from .plan_services import conversion_text
+
+    conv = (target or {}).get("conversion")
+    if not conv:
+        return ""
+    unit = pgettext("population unit", "people") if conv["driver"] == "population" else conv.get("gdp_unit", "")
+    return conversion_text(conv, unit)
 
 
 def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dict[str, Any]:
@@ -180,6 +192,8 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
         "gap_rows": gap_rows,
         "target": target,
         "target_unsupported": plan.target_id is not None and run.target is None,
+        "target_note": run.target_note,
+        "target_conversion": _conversion(target),
         "sector_rows": [
             {"name": sector_name(code), "bau": s["bau_by_sector"][i][-1], "plan": s["plan_by_sector"][i][-1]}
             for i, code in enumerate(SECTORS)

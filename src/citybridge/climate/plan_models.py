@@ -35,9 +35,10 @@ def _participates(user: User | AnonymousUser) -> bool:
     return _signed_in(user) and (is_program_staff(user) or user.has_role("city_coordinator") or user.has_role("expert"))
 
 
-class MeasureTemplate(models.Model):
-    """A catalogue measure (seeded from data/measures_catalogue.json; staff add their own). Typical values; a plan
-    sets its own share, years and costs per measure."""
+class MeasureTemplate(Versioned):
+    """A catalogue measure (seeded from data/measures_catalogue.json; staff add and edit their own on the catalogue
+    page). Typical values; a plan sets its own share, years and costs per measure. A retired measure is no longer
+    offered to plans but stays on the plans that use it."""
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
     topic = models.CharField(_("topic"), max_length=40)
@@ -60,6 +61,7 @@ class MeasureTemplate(models.Model):
     sources = models.JSONField(_("sources"), default=list)
     cost_notes = models.TextField(_("cost notes"), blank=True)
     bundled = models.BooleanField(_("from the bundled catalogue"), default=False)
+    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         verbose_name = _("catalogue measure")

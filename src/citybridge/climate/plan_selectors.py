@@ -51,8 +51,13 @@ def catalogue_list() -> QuerySet[MeasureTemplate]:
 
 
 def catalogue_choices() -> list[tuple[int, str, str]]:
-    """(pk, English name, Chinese name) of every catalogue measure, for the "add a measure" menu."""
-    return list(MeasureTemplate.objects.order_by("topic", "key").values_list("pk", "name_en", "name_zh_hans"))
+    """(pk, English name, Chinese name) of every catalogue measure still offered (not retired), for the "add a
+    measure" menu."""
+    return list(
+        MeasureTemplate.objects.filter(retired=False)
+        .order_by("topic", "key")
+        .values_list("pk", "name_en", "name_zh_hans")
+    )
 
 
 def catalogue_get(*, pk: int) -> MeasureTemplate:
@@ -104,3 +109,18 @@ def plan_progress(plan: ActionPlan, run: Run) -> list[pathways.Progress]:
 
 
 __all__ = ["base_of"]
+
+
+def drivers_view(city: Any, base_year: int = 2020, end_year: int = 2060) -> dict:
+    """The city's drivers as the page shows them: its stored set or the defaults, the label the BAU records, the
+    sources, and the last changes (history rows, newest first)."""
+    from .plan_services import default_series
+
+    ds = driver_set_for(city)
+    if ds is None:
+        version, series, sources = default_series(city, base_year, end_year)
+        label, history = f"{version}/default", []
+    else:
+        series, sources, label = ds.series, ds.sources, ds.label
+        history = list(ds.history.select_related("history_user").order_by("-history_date", "-history_id")[:20])
+    return {"driver_set": ds, "series": series, "sources": sources, "label": label, "history": history}

@@ -8,7 +8,9 @@ translated ``ValidationError``\\ s on the field that caused them (``engine_error
 
 from __future__ import annotations
 
+import json
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,7 @@ from . import gpc, pathways
 from .measures_catalogue import load_catalogue
 from .models import Inventory, Target, TargetKind
 from .pathways import Costs, Measure, PathwayError, Uptake
+from .pathways.measures import validate_measure
 from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure, PlanStatus
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -190,23 +193,71 @@ def engine_measure(pm: PlanMeasure) -> Measure:
     )
 
 
-def engine_target(target: Target | None, bau: pathways.Bau) -> pathways.Target | None:
-    """Base-year and fixed-level targets map onto the engine; net zero is a fixed level of 0; other kinds (per
-    capita, intensity, peak year) are not drawn as a path (the page says so)."""
+def engine_target(
+    target: Target | None, bau: pathways.Bau, city: Any = None
+) -> tuple[pathways.Target | None, pathways.Conversion | None, str]:
+    """The plan's target for the engine, how it was converted, and why it is not drawn (empty when it is).
+
+    Base-year and fixed-level targets map directly; net zero is a fixed level of 0. Per-capita and intensity targets
+    are converted with the BAU's population and GDP drivers (``pathways.converted_target``): the population (GDP)
+    entered with the target for its target year if any, else its base-year value projected with the driver index,
+    else — per capita only — the city's registry population at the BAU's first year; a peak year becomes a cap at
+    the BAU's emissions of that year from then on."""
     if target is None:
-        return None
+        return None, None, ""
     if target.kind == TargetKind.BASE_YEAR and target.reduction_pct is not None:
         base_emissions = target.base_emissions_t
         if base_emissions is None and target.base_year == int(bau.years[0]):
             base_emissions = float(bau.total[0])
-        return pathways.Target(
-            target.target_year, target.base_year, base_emissions, float(target.reduction_pct) / 100.0
+        return (
+            pathways.Target(target.target_year, target.base_year, base_emissions, float(target.reduction_pct) / 100.0),
+            None,
+            "",
         )
     if target.kind == TargetKind.FIXED_LEVEL and target.target_value is not None:
-        return pathways.Target(target.target_year, fixed_level=float(target.target_value))
+        return pathways.Target(target.target_year, fixed_level=float(target.target_value)), None, ""
     if target.kind == TargetKind.NET_ZERO:
-        return pathways.Target(target.target_year, fixed_level=0.0)
-    return None
+        return pathways.Target(target.target_year, fixed_level=0.0), None, ""
+    first, last = int(bau.years[0]), int(bau.years[-1])
+    kw: dict[str, Any] = {}
+    if target.kind == TargetKind.PER_CAPITA:
+        kw = {"value": target.target_value, "target_driver": target.target_population}
+        if target.base_population and target.base_year and first <= target.base_year <= last:
+            kw.update(anchor_year=target.base_year, anchor_value=float(target.base_population))
+        elif getattr(city, "population", None):
+            kw.update(anchor_year=first, anchor_value=float(city.population))
+    elif target.kind == TargetKind.INTENSITY:
+        kw = {"value": target.target_value, "target_driver": target.target_gdp}
+        if target.base_gdp and target.base_year and first <= target.base_year <= last:
+            kw.update(anchor_year=target.base_year, anchor_value=float(target.base_gdp))
+    elif target.kind != TargetKind.PEAK_YEAR:
+        return None, None, _("This target has no value to draw.")
+    try:
+        t, conv = pathways.converted_target(bau, target.kind, target.target_year, **kw)
+    except PathwayError as exc:
+        return None, None, " ".join(engine_error(exc).messages)
+    return t, conv, ""
+
+
+def conversion_text(conv: dict, unit: str = "") -> str:
+    """One sentence saying how a target was converted into a path, with which driver (stored in the summary)."""
+    level = f"{conv['level']:,.0f}"
+    value = f"{conv['driver_value']:,.0f}"
+    if conv["kind"] == "peak_year":
+        return _("Peak-year target drawn as a cap from that year at the business-as-usual emissions of the year: "
+                 "%(level)s t CO2e.") % {"level": level}  # fmt: skip
+    what = _("population") if conv["driver"] == "population" else _("GDP")
+    if conv["origin"] == "entered":
+        origin = _("as entered with the target")
+    else:
+        origin = _("projected from %(year)s with the drivers %(drivers)s") % {
+            "year": conv["anchor_year"], "drivers": conv.get("drivers", "")
+        }  # fmt: skip
+    kind = _("Per-capita target") if conv["kind"] == "per_capita" else _("Intensity target")
+    return _(
+        "%(kind)s converted into emissions: the value × the %(what)s of the target year, %(value)s %(unit)s "
+        "(%(origin)s) = %(level)s t CO2e; after that year the path follows the %(what)s."
+    ) % {"kind": kind, "what": what, "value": value, "unit": unit, "origin": origin, "level": level}
 
 
 @dataclass(frozen=True)
@@ -219,18 +270,54 @@ class Run:
     target: pathways.Target | None
     summary: dict
     drivers_label: str
+    target_note: str = ""
+
+
+#: BAU projections by (inventory, its version and totals, drivers and their version, end year): a parameter change
+#: of a measure does not move the BAU, so the plan page's update reuses it (a small per-process LRU; the key holds
+#: everything the projection reads, so a stale entry is never used — it is only never hit again)
+_BAU_CACHE: OrderedDict[tuple, tuple[pathways.Bau, str]] = OrderedDict()
+_BAU_CACHE_SIZE = 64
+
+
+def bau_of(plan: ActionPlan, driver_set: DriverSet | None) -> tuple[pathways.Bau, str]:
+    """The plan's BAU and the label of the drivers (set, version) that produced it; raises PathwayError."""
+    inv = plan.base_inventory
+    city = plan.city
+    drivers_key = (
+        ("set", driver_set.pk, driver_set.version, driver_set.label)
+        if driver_set is not None
+        else ("default", city.country, getattr(city, "province_en", "") or city.province)
+    )
+    key = (inv.pk, inv.version, json.dumps(inv.totals, sort_keys=True, default=str), drivers_key, plan.end_year)
+    hit = _BAU_CACHE.get(key)
+    if hit is not None:
+        _BAU_CACHE.move_to_end(key)
+        return hit
+    base = base_of(inv)
+    drivers, label = drivers_of(driver_set, city, base.base_year, plan.end_year)
+    out = (pathways.project_bau(base, drivers, plan.end_year), label)
+    _BAU_CACHE[key] = out
+    if len(_BAU_CACHE) > _BAU_CACHE_SIZE:
+        _BAU_CACHE.popitem(last=False)
+    return out
 
 
 def run_plan(plan: ActionPlan, measures: list[PlanMeasure], *, method: str = "proportional",
              driver_set: DriverSet | None = None) -> Run:  # fmt: skip
     """Raises PathwayError for input the engine refuses."""
-    base = base_of(plan.base_inventory)
-    drivers, label = drivers_of(driver_set, plan.city, base.base_year, plan.end_year)
-    bau = pathways.project_bau(base, drivers, plan.end_year)
+    bau, label = bau_of(plan, driver_set)
     pw = pathways.pathway(bau, [engine_measure(pm) for pm in measures])
     w = pathways.wedges(pw, method)
-    target = engine_target(plan.target, bau)
-    return Run(bau, pw, w, target, pathways.summary(pw, w, target), label)
+    target, conversion, note = engine_target(plan.target, bau, plan.city)
+    summary = pathways.summary(pw, w, target)
+    if conversion is not None and "target" in summary:
+        summary["target"]["conversion"] = {
+            "kind": conversion.kind, "driver": conversion.driver, "driver_value": conversion.driver_value,
+            "origin": conversion.origin, "anchor_year": conversion.anchor_year, "level": conversion.level,
+            "drivers": label, "gdp_unit": getattr(plan.target, "gdp_unit", "") or "",
+        }  # fmt: skip
+    return Run(bau, pw, w, target, summary, label, note)
 
 
 def _run_or_raise(plan: ActionPlan, measures: list[PlanMeasure], field: str | None = None) -> Run:
@@ -311,20 +398,19 @@ def plan_create(*, actor: Any, city: Any, name: str, base_inventory: Inventory |
     plan = ActionPlan(city=city, name=name, base_inventory=base_inventory, target=target, end_year=end,
                       created_by=actor)  # fmt: skip
     run = _run_or_raise(plan, [])
-    if run.target is not None:
-        _check_target_year(run)
+    if plan.target is not None:
+        _check_target_year(run, plan.target.target_year)
     plan.save()
     _store(plan, run)
     return plan
 
 
-def _check_target_year(run: Run) -> None:
+def _check_target_year(run: Run, target_year: int) -> None:
+    """Any kind of target (converted or not) must fall inside the projection."""
     first, last = int(run.bau.years[0]), int(run.bau.years[-1])
-    if not first <= run.target.target_year <= last:
+    if not first <= target_year <= last:
         raise engine_error(
-            PathwayError(
-                "target_year_outside_projection", target_year=run.target.target_year, first_year=first, last_year=last
-            )  # fmt: skip
+            PathwayError("target_year_outside_projection", target_year=target_year, first_year=first, last_year=last)
         )
 
 
@@ -347,8 +433,8 @@ def plan_update(*, actor: Any, plan: ActionPlan, expected_version: int | None, d
         plan.target = target
     errors.raise_if_any()
     run = _run_or_raise(plan, list(plan.measures.select_related("measure")))
-    if run.target is not None:
-        _check_target_year(run)
+    if plan.target is not None:
+        _check_target_year(run, plan.target.target_year)
     plan.save()
     _store(plan, run)
     return plan
@@ -432,6 +518,8 @@ def plan_measure_save(*, actor: Any, plan: ActionPlan, template: MeasureTemplate
         claim_version(plan_measure, expected_version)
     elif plan.measures.filter(measure=template).exists():
         raise ValidationError({"measure_id": [_("This measure is already in the plan.")]})
+    elif template.retired:
+        raise ValidationError({"measure_id": [_("This measure has been retired from the catalogue.")]})
     errors = ErrorCollector()
     clean = _clean_measure(data, template, errors)
     errors.raise_if_any()
@@ -459,10 +547,11 @@ def plan_measure_delete(*, actor: Any, plan_measure: PlanMeasure) -> None:
 
 @transaction.atomic
 def driver_set_save(*, actor: Any, city: Any, series: dict, expected_version: int | None = None,
-                    base_year: int = 2020, end_year: int = 2060) -> DriverSet:  # fmt: skip
+                    base_year: int = 2020, end_year: int = 2060, cell_fields: bool = False) -> DriverSet:  # fmt: skip
     """Store the city's edited drivers (``{"population": {"2021": -0.005, …}, …}``; a missing driver keeps the
     default). Checked by the engine over base_year..end_year: a gap, a NaN, negative population, or a negative grid
-    factor is refused and nothing is written."""
+    factor is refused and nothing is written. With ``cell_fields`` (the drivers page) an error the engine ties to
+    a driver and a year is reported on the field ``<driver>-<year>`` (the page's input), else on ``series``."""
     require(actor, "climate.change_plan", city)
     current = DriverSet.objects.filter(city=city).first()
     if current is not None:
@@ -500,7 +589,12 @@ def driver_set_save(*, actor: Any, city: Any, series: dict, expected_version: in
         drivers, _label = drivers_of(ds, city, base_year, end_year)
         pathways.project_bau(pathways.BaseInventory(base_year, direct={"I": 1.0}), drivers, end_year)
     except PathwayError as exc:
-        raise engine_error(exc, "series") from exc
+        field = "series"
+        if cell_fields and "year" in exc.params:
+            driver = "population" if exc.code == "negative_population" else exc.params.get("driver", "")
+            if driver in DRIVER_NAMES:
+                field = f"{driver}-{exc.params['year']}"
+        raise engine_error(exc, field) from exc
     ds.save()
     return ds
 
@@ -528,3 +622,127 @@ def catalogue_seed() -> int:
         )  # fmt: skip
         made += created
     return made
+
+
+# --------------------------------------------------------------------------- catalogue edited by staff
+
+CO_BENEFITS = ("air_quality", "health", "jobs", "energy_bills", "energy_security", "safety", "resilience", "noise",
+               "congestion", "soil", "circular_economy")  # fmt: skip
+SOURCE_STATUSES = ("two sources", "single source", "derived", "assumption")
+
+
+def _text(data: dict, field: str, errors: ErrorCollector, *, limit: int, required: bool = False) -> str:
+    text = str(data.get(field) or "").strip()
+    if required and not text:
+        errors.add(field, _("This field is required."))
+    elif len(text) > limit or any(ord(c) < 32 and c not in "\n\r\t" for c in text) or "\x00" in text:
+        errors.add(field, _("Enter at most %(n)s characters, without control characters.") % {"n": limit})
+        return ""
+    return text
+
+
+def _sources(raw: Any, errors: ErrorCollector) -> list[dict]:
+    """One source a line: ``label | url | status`` (url and status optional; status one of SOURCE_STATUSES)."""
+    lines = [ln.strip() for ln in str(raw or "").splitlines() if ln.strip()]
+    if not lines:
+        errors.add("sources", _("Cite at least one source for the typical effect."))
+        return []
+    if len(lines) > 10 or len(str(raw)) > 5000:
+        errors.add("sources", _("Enter at most 10 sources."))
+        return []
+    out = []
+    for ln in lines:
+        parts = [p.strip() for p in ln.split("|")]
+        label, url, status = (parts + ["", ""])[:3]
+        if not label or (url and not url.startswith(("http://", "https://"))) or any(ord(c) < 32 for c in ln):
+            errors.add("sources", _("Each line: a description, then | and an http(s) address (optional)."))
+            return []
+        out.append({"label": label, "url": url, "status": status if status in SOURCE_STATUSES else "single source"})
+    return out
+
+
+@transaction.atomic
+def catalogue_measure_save(*, actor: Any, data: dict, template: MeasureTemplate | None = None,
+                           expected_version: int | None = None) -> MeasureTemplate:  # fmt: skip
+    """Add a measure to the catalogue or edit one (staff; send the version you read). Shares are fractions of 1
+    (the page enters per cent). Refused, nothing written: a reduction above 100 %, full uptake before the start, no
+    sector, no source, a name missing in either language, a key already used."""
+    from .measures_catalogue import TOPICS
+
+    require(actor, "climate.change_catalogue")
+    if template is not None:
+        claim_version(template, expected_version)
+    errors = ErrorCollector()
+    out: dict[str, Any] = {}
+    if template is None:
+        key = str(data.get("key") or "").strip().lower()
+        if not key or len(key) > 60 or not all(c.isascii() and (c.isalnum() or c in "_-") for c in key):
+            errors.add("key", _("Enter a key of letters, digits, - and _ (at most 60)."))
+        elif MeasureTemplate.objects.filter(key=key).exists():
+            errors.add("key", _("This key is already in the catalogue."))
+        out["key"] = key
+    topic = str(data.get("topic") or "")
+    if topic not in TOPICS:
+        errors.add("topic", _("Select a valid choice."))
+    out["topic"] = topic
+    out["name_en"] = _text(data, "name_en", errors, limit=200, required=True)
+    out["name_zh_hans"] = _text(data, "name_zh_hans", errors, limit=200, required=True)
+    out["effect_en"] = _text(data, "effect_en", errors, limit=4000)
+    out["effect_zh_hans"] = _text(data, "effect_zh_hans", errors, limit=4000)
+    out["cost_notes"] = _text(data, "cost_notes", errors, limit=4000)
+    mechanism = str(data.get("mechanism") or "")
+    if mechanism not in pathways.MECHANISMS:
+        errors.add("mechanism", _("Select a valid choice."))
+    out["mechanism"] = mechanism
+    carrier = str(data.get("carrier") or "all")
+    if carrier not in pathways.CARRIERS:
+        errors.add("carrier", _("Select a valid choice."))
+    out["carrier"] = carrier
+    sectors = data.get("sectors") or []
+    sectors = [sectors] if isinstance(sectors, str) else list(sectors)
+    if not sectors or not set(sectors) <= set(pathways.SECTORS):
+        errors.add("sectors", _("Choose at least one GPC sector."))
+    out["sectors"] = [s for s in pathways.SECTORS if s in sectors]
+    benefits = data.get("co_benefits") or []
+    benefits = [benefits] if isinstance(benefits, str) else list(benefits)
+    if not set(benefits) <= set(CO_BENEFITS):
+        errors.add("co_benefits", _("Select a valid choice."))
+    out["co_benefits"] = [b for b in CO_BENEFITS if b in benefits]
+    out["share"] = _float(data.get("share", 0) or 0, "share", errors, hi=1.0)
+    out["methane_fraction"] = _float(data.get("methane_fraction", 1) or 0, "methane_fraction", errors, hi=1.0)
+    for name in ("mwh_per_tco2", "emission_ratio", "mwh_per_year"):
+        out[name] = _float(data.get(name, 0) or 0, name, errors)
+    out["start_year"] = _int(data.get("start_year"), "start_year", errors)
+    out["full_year"] = _int(data.get("full_year"), "full_year", errors)
+    if out["start_year"] and out["full_year"] and out["full_year"] < out["start_year"]:
+        errors.add("full_year", _("The year of full uptake cannot come before the start year."))
+    shape = str(data.get("shape") or "linear")
+    if shape not in SHAPES:
+        errors.add("shape", _("Choose linear or S-curve."))
+    out["shape"] = shape
+    out["sources"] = _sources(data.get("sources"), errors)
+    errors.raise_if_any()
+    m = template or MeasureTemplate(bundled=False)
+    for k, v in out.items():
+        setattr(m, k, v)
+    try:  # the engine's own check of what it will be asked to run
+        validate_measure(
+            Measure(m.key, m.mechanism, tuple(m.sectors), Uptake(m.start_year, m.full_year, m.shape), share=m.share,
+                    carrier=m.carrier, methane_fraction=m.methane_fraction, mwh_per_tco2=m.mwh_per_tco2,
+                    emission_ratio=m.emission_ratio, mwh_per_year=m.mwh_per_year)
+        )  # fmt: skip
+    except PathwayError as exc:
+        raise engine_error(exc) from exc
+    m.save()
+    return m
+
+
+@transaction.atomic
+def catalogue_measure_retire(*, actor: Any, template: MeasureTemplate, expected_version: int | None,
+                             retired: bool = True) -> MeasureTemplate:  # fmt: skip
+    """Retire a measure (no longer offered to plans; the plans that use it keep it) or bring it back."""
+    require(actor, "climate.change_catalogue")
+    claim_version(template, expected_version)
+    template.retired = retired
+    template.save(update_fields=["retired", "version"])
+    return template

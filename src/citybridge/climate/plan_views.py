@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.cities.models import City
+from citybridge.cities.selectors import city_get
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.models import User
@@ -23,7 +24,7 @@ from citybridge.core.views import paginate
 
 from . import plan_exports, plan_selectors, plan_services
 from .models import ActionPlan, Target
-from .pathways import PathwayError
+from .pathways import SECTORS, PathwayError
 from .plan_charts import plan_context, sector_name
 from .plan_models import PlanStatus
 
@@ -264,3 +265,255 @@ def plan_progress_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_progress_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _progress(request, pk)
     return file_response(plan_exports.progress_pdf(ctx), f"plan-{ctx['plan'].pk}-progress.pdf", "application/pdf")
+
+
+# --------------------------------------------------------------------------- drivers per city
+
+#: the page's columns: driver, whether it is a yearly growth (entered in per cent) or a level, its unit
+DRIVER_COLUMNS = (("population", True), ("gdp", True), ("energy_intensity", True), ("grid_factor", False))
+DRIVER_YEARS = (2020, 2060)
+
+
+def driver_label(name: str) -> str:
+    return {
+        "population": _("Population growth (% per year)"),
+        "gdp": _("GDP growth, real (% per year)"),
+        "energy_intensity": _("Energy intensity trend (% per year)"),
+        "grid_factor": _("Grid emission factor (t CO2e/MWh)"),
+    }[name]
+
+
+def _driver_number(text: str) -> float | None:
+    text = (text or "").strip().replace(",", ".").replace("\uff0c", ".")
+    if not text or len(text) > 30:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+@login_required
+def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
+    """The city's BAU drivers, one row per year, editable by staff and the city's coordinator (growth rates in per
+    cent, the grid factor in t CO2e/MWh). An empty cell is a gap, refused with the engine's check; a form carries
+    the set's version (no lost update). Other users who can see the city get 403."""
+    city = city_get(user=request.user, pk=city_id)
+    if not request.user.has_perm("climate.change_plan", city):
+        raise PermissionDenied
+    base, end = DRIVER_YEARS
+    field_errors: dict[str, list[str]] = {}
+    errors: list[str] = []
+    posted: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        series: dict[str, dict[str, float]] = {}
+        for name, growth in DRIVER_COLUMNS:
+            values: dict[str, float] = {}
+            for year in range(base + 1 if growth else base, end + 1):
+                key = f"{name}-{year}"
+                raw = request.POST.get(key, "")
+                posted[key] = raw[:30]
+                if not raw.strip():
+                    continue  # a gap: the engine names the first missing year
+                value = _driver_number(raw)
+                if value is None:
+                    field_errors.setdefault(key, []).append(_("Enter a number."))
+                    continue
+                values[str(year)] = value / 100.0 if growth else value
+            series[name] = values
+        if not field_errors:
+            try:
+                plan_services.driver_set_save(
+                    actor=request.user, city=city, series=series, expected_version=_int(request.POST.get("version")),
+                    base_year=base, end_year=end, cell_fields=True,
+                )  # fmt: skip
+                return redirect("climate:plan-drivers", city_id=city.pk)
+            except StaleEdit:
+                errors.append(_("Someone else changed these drivers meanwhile; the page now shows their values."))
+                posted = {}
+                status = 409
+            except ValidationError as exc:
+                for key, msgs in exc.message_dict.items():
+                    field_errors.setdefault(key, []).extend(msgs)
+        if field_errors:
+            status = 422
+            errors.append(_("Nothing was saved: correct the values marked below."))
+    view = plan_selectors.drivers_view(city, base, end)
+    rows = []
+    for year in range(base, end + 1):
+        cells = []
+        for name, growth in DRIVER_COLUMNS:
+            key = f"{name}-{year}"
+            if growth and year == base:
+                cells.append({"key": key, "base": True})
+                continue
+            stored = view["series"].get(name, {}).get(str(year))
+            shown = posted[key] if key in posted else (
+                "" if stored is None else f"{stored * 100:.6g}" if growth else f"{stored:.6g}"
+            )  # fmt: skip
+            cells.append({"key": key, "value": shown, "errors": field_errors.get(key, [])})
+        rows.append({"year": year, "cells": cells})
+    sources = [
+        (driver_label(name), src.get("label", ""), src.get("url", ""), src.get("status", ""))
+        for name, _growth in DRIVER_COLUMNS
+        if (src := view["sources"].get(name))
+    ]
+    return render(
+        request,
+        "climate/plans/drivers.html",
+        {
+            "city": city, "rows": rows, "columns": [driver_label(n) for n, _g in DRIVER_COLUMNS], "errors": errors,
+            "other_errors": field_errors.get("series", []), "label": view["label"], "driver_set": view["driver_set"],
+            "history": view["history"], "sources": sources,
+        },
+        status=status,
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- the catalogue, edited by staff
+
+CATALOGUE_FIELDS = ("key", "topic", "name_en", "name_zh_hans", "effect_en", "effect_zh_hans", "mechanism", "carrier",
+                    "share", "methane_fraction", "mwh_per_tco2", "emission_ratio", "mwh_per_year", "start_year",
+                    "full_year", "shape", "sources", "cost_notes")  # fmt: skip
+PERCENT_FIELDS = ("share", "methane_fraction")
+
+
+def _percent(value: str) -> str | float:
+    try:
+        return float(value) / 100.0
+    except (TypeError, ValueError):
+        return value  # the service reports it
+
+
+@login_required
+def catalogue_list(request: HttpRequest) -> HttpResponse:
+    """Every catalogue measure (retired ones marked); staff get the add, edit and retire buttons."""
+    if not request.user.has_perm("climate.create_anything") and not request.user.has_perm("climate.change_catalogue"):
+        raise PermissionDenied
+    zh = translation.get_language().startswith("zh")
+    rows = [
+        {"m": m, "name": m.display_name("zh-hans" if zh else "en"), "effect": m.display_effect("zh-hans" if zh else "en"),
+         "topic": topic_label(m.topic), "benefits": ("、" if zh else ", ").join(co_benefit_label(b) for b in m.co_benefits),
+         "sectors": "、".join(sector_name(s) for s in m.sectors) if zh else ", ".join(sector_name(s) for s in m.sectors)}
+        for m in plan_selectors.catalogue_list()
+    ]  # fmt: skip
+    return render(
+        request,
+        "climate/plans/catalogue.html",
+        {"rows": rows, "can_edit": request.user.has_perm("climate.change_catalogue")},
+    )
+
+
+@login_required
+def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (no pk) or edit a catalogue measure: staff only (403 for anyone else). Shares in per cent."""
+    if not request.user.has_perm("climate.change_catalogue"):
+        raise PermissionDenied
+    template = plan_selectors.catalogue_get(pk=pk) if pk is not None else None
+    from .measures_catalogue import TOPICS
+
+    field_errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        data: dict = {k: request.POST.get(k, "") for k in CATALOGUE_FIELDS}
+        data["sectors"] = request.POST.getlist("sectors")[:10]
+        data["co_benefits"] = request.POST.getlist("co_benefits")[:20]
+        for k in PERCENT_FIELDS:
+            data[k] = _percent(data[k]) if data[k] != "" else data[k]
+        try:
+            saved = plan_services.catalogue_measure_save(
+                actor=request.user, data=data, template=template, expected_version=_int(request.POST.get("version"))
+            )
+            return redirect(reverse("climate:plan-catalogue") + f"#m-{saved.pk}")
+        except StaleEdit:
+            template = plan_selectors.catalogue_get(pk=pk)
+            field_errors["__all__"] = [
+                _("Someone else changed this measure meanwhile; the form now shows their values.")
+            ]
+            status = 409
+        except ValidationError as exc:
+            field_errors = exc.message_dict
+            status = 422
+        values = {k: request.POST.get(k, "")[:5000] for k in CATALOGUE_FIELDS}
+        values["sectors"] = request.POST.getlist("sectors")
+        values["co_benefits"] = request.POST.getlist("co_benefits")
+        if status == 409:
+            values = None
+    else:
+        values = None
+    if values is None:
+        t = template
+        values = {
+            k: ("" if t is None else getattr(t, k)) for k in CATALOGUE_FIELDS if k not in ("sources", *PERCENT_FIELDS)
+        }
+        for k in PERCENT_FIELDS:
+            values[k] = "" if t is None else f"{getattr(t, k) * 100:g}"
+        values["sources"] = "" if t is None else "\n".join(
+            " | ".join(x for x in (s.get("label", ""), s.get("url", ""), s.get("status", "")) if x) for s in t.sources
+        )  # fmt: skip
+        values["sectors"] = [] if t is None else list(t.sectors)
+        values["co_benefits"] = [] if t is None else list(t.co_benefits)
+        if t is None:
+            values.update(carrier="all", shape="linear", methane_fraction="100", start_year="2025", full_year="2035")
+    return render(
+        request,
+        "climate/plans/catalogue_form.html",
+        {
+            "template": template, "values": values, "errors": field_errors,
+            "topics": [(t, topic_label(t)) for t in TOPICS],
+            "mechanisms": pathways_choices("mechanism"), "carriers": pathways_choices("carrier"),
+            "sectors": [(s, sector_name(s)) for s in SECTORS], "co_benefits": [(b, co_benefit_label(b)) for b in plan_services.CO_BENEFITS],
+            "shapes": pathways_choices("shape"),
+        },
+        status=status,
+    )  # fmt: skip
+
+
+def topic_label(key: str) -> str:
+    return {
+        "energy_master_planning": _("Energy master planning"), "green_buildings": _("Green buildings"),
+        "clean_energy": _("Clean energy"), "smart_transportation": _("Smart transportation"),
+        "waste_and_water": _("Waste and water"), "circular_economy": _("Circular economy"),
+    }.get(key, key)  # fmt: skip
+
+
+def co_benefit_label(key: str) -> str:
+    return {
+        "air_quality": _("Air quality"), "health": _("Health"), "jobs": _("Jobs"), "energy_bills": _("Energy bills"),
+        "energy_security": _("Energy security"), "safety": _("Safety"), "resilience": _("Resilience"),
+        "noise": _("Less noise"), "congestion": _("Less congestion"), "soil": _("Soil"),
+        "circular_economy": _("Circular economy"),
+    }.get(key, key)  # fmt: skip
+
+
+def pathways_choices(kind: str) -> list[tuple[str, str]]:
+    """Translated labels of the engine's mechanisms, carriers and uptake shapes."""
+    labels = {
+        "mechanism": {
+            "activity": _("Reduce activity or energy use by a share"), "methane": _("Capture methane"),
+            "fuel_switch": _("Switch fuel (to electricity or another fuel)"), "grid": _("Lower the grid factor"),
+            "renewables": _("Add local renewable generation"),
+        },
+        "carrier": {"all": _("Fuels and electricity"), "fuel": _("Fuels only"), "electricity": _("Electricity only")},
+        "shape": {"linear": _("Linear"), "s_curve": _("S-curve")},
+    }[kind]  # fmt: skip
+    return list(labels.items())
+
+
+@login_required
+@require_POST
+def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    """Retire (or, with ``restore``, bring back) a catalogue measure: staff only."""
+    if not request.user.has_perm("climate.change_catalogue"):
+        raise PermissionDenied
+    template = plan_selectors.catalogue_get(pk=pk)
+    try:
+        plan_services.catalogue_measure_retire(
+            actor=request.user, template=template, expected_version=_int(request.POST.get("version")),
+            retired=not request.POST.get("restore"),
+        )  # fmt: skip
+    except StaleEdit:
+        return HttpResponse(_("Someone else changed this measure meanwhile; reload the page."), status=409)
+    return redirect(reverse("climate:plan-catalogue") + f"#m-{template.pk}")

@@ -19,10 +19,12 @@ emissions in t CO2e, electricity in MWh, grid factors in t CO2e/MWh, money in ea
 
 from .analysis import (
     Contribution,
+    Conversion,
     Gap,
     MaccBar,
     Progress,
     Target,
+    converted_target,
     cumulative_avoided,
     gap_to_target,
     macc,
@@ -55,7 +57,8 @@ from .plan import WEDGE_METHODS, Pathway, Wedges, pathway, wedges
 
 __all__ = [
     "CARRIERS", "DEFAULT_RESPONSES", "ERROR_CODES", "FACTORS", "FACTOR_NAMES", "MECHANISMS", "SECTORS",
-    "SECTOR_NAMES", "UNIT", "WEDGE_METHODS", "BaseInventory", "Bau", "BauArrays", "Contribution", "Costs", "Drivers",
+    "SECTOR_NAMES", "UNIT", "WEDGE_METHODS", "BaseInventory", "Bau", "BauArrays", "Contribution", "Conversion", "Costs",
+    "Drivers", "converted_target",
     "Gap", "Lmdi", "MaccBar", "Measure", "MeasureArrays", "PathwayError", "Pathway", "PlanArrays", "Progress",
     "SectorResponse", "Series", "Source", "Target", "TrendFit", "Uptake", "Wedges", "bau_lmdi", "cumulative_avoided",
     "default_drivers", "expand_grid", "fit_trend", "gap_to_target", "implied_intensity_change", "lmdi", "logmean",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bau import SECTOR_INDEX, SECTORS
+from .bau import SECTOR_INDEX, SECTORS, Bau
 from .errors import PathwayError
 from .measures import uptake_of
 from .plan import Pathway, Wedges
@@ -26,6 +26,11 @@ class Target:
     base_emissions: float | None = None
     reduction_share: float | None = None
     fixed_level: float | None = None
+    #: (T,) levels from the target year on, for targets converted with a driver (``converted_target``): per capita x
+    #: projected population, intensity x projected GDP; None: the level held flat
+    hold: tuple[float, ...] | None = None
+    #: a cap from the target year on with no path before it (a peak year)
+    cap_only: bool = False
 
     def level(self) -> float:
         if self.fixed_level is not None:
@@ -42,6 +47,81 @@ class Target:
         if not math.isfinite(b) or b <= 0:
             raise PathwayError("target_invalid", field="base_emissions", value=str(self.base_emissions))
         return b * (1.0 - r)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """How a per-capita, intensity or peak-year target became an emissions path: the kind, the driver used
+    (``population``, ``gdp`` or ``bau``), the driver's value in the target year and where it came from
+    (``entered`` with the target, or ``projected`` from an anchor year with the BAU's driver index)."""
+
+    kind: str
+    driver: str
+    driver_value: float
+    origin: str
+    anchor_year: int | None
+    level: float
+
+
+def converted_target(
+    bau: Bau,
+    kind: str,
+    target_year: int,
+    *,
+    value: float | None = None,
+    anchor_year: int | None = None,
+    anchor_value: float | None = None,
+    target_driver: float | None = None,
+) -> tuple[Target, Conversion]:
+    """A per-capita (t CO2e per person), intensity (t CO2e per unit GDP) or peak-year target as an emissions path:
+
+    * ``per_capita``: level(t) = value x population(t) from the target year on; population(t) = ``anchor_value``
+      (people in ``anchor_year``) x population index(t) / index(anchor_year) — the BAU's population driver — or, in
+      the target year, ``target_driver`` when the target states its own population for that year (it then scales the
+      later years by the driver index too).
+    * ``intensity``: the same with GDP (``anchor_value`` in the target's GDP unit, the BAU's GDP driver).
+    * ``peak_year``: a cap from ``target_year`` on at the BAU's emissions in that year (emissions must not rise
+      above where business as usual would be when they peak); no path before it.
+
+    Before the target year, per-capita and intensity paths run straight from the BAU's first year, as a fixed level
+    does. Raises PathwayError when the year is outside the projection or an input is missing or not positive."""
+    years = bau.years
+    first, last = int(years[0]), int(years[-1])
+    if not (first <= target_year <= last):
+        raise PathwayError("target_year_outside_projection", target_year=target_year, first_year=first, last_year=last)
+    it = int(np.flatnonzero(years == target_year)[0])
+    if kind == "peak_year":
+        level = float(bau.total[it])
+        return Target(target_year, fixed_level=level, cap_only=True), Conversion(
+            kind, "bau", level, "projected", None, level
+        )
+    if kind not in ("per_capita", "intensity"):
+        raise PathwayError("target_invalid", field="kind", value=kind)
+    driver = "population" if kind == "per_capita" else "gdp"
+    index = bau.arrays.population_index[0] if kind == "per_capita" else bau.arrays.gdp_index[0]
+    v = float(value) if value is not None else float("nan")
+    if not (math.isfinite(v) and v >= 0):
+        raise PathwayError("target_invalid", field="target_value", value=str(value))
+    if target_driver is not None:
+        d_t = float(target_driver)
+        if not (math.isfinite(d_t) and d_t > 0):
+            raise PathwayError("target_invalid", field=f"target_{driver}", value=str(target_driver))
+        scale = d_t / float(index[it])
+        origin, anchor = "entered", target_year
+    else:
+        if anchor_year is None or anchor_value is None or not (first <= anchor_year <= last):
+            raise PathwayError("target_invalid", field=f"base_{driver}", value=str(anchor_value))
+        a = float(anchor_value)
+        if not (math.isfinite(a) and a > 0):
+            raise PathwayError("target_invalid", field=f"base_{driver}", value=str(anchor_value))
+        scale = a / float(index[int(np.flatnonzero(years == anchor_year)[0])])
+        origin, anchor = "projected", anchor_year
+    projected = scale * index  # (T,) people, or GDP in the target's unit
+    hold = v * projected
+    level = float(hold[it])
+    return Target(target_year, fixed_level=level, hold=tuple(float(h) for h in hold)), Conversion(
+        kind, driver, float(projected[it]), origin, anchor, level
+    )
 
 
 @dataclass(frozen=True)
@@ -73,6 +153,12 @@ def gap_to_target(pw: Pathway, target: Target) -> Gap:
     yt = target.target_year
     path = np.where(years >= yt, level, e0 + (level - e0) * (years - y0) / max(yt - y0, 1))
     path = np.where(years < y0, np.nan, path)
+    if target.cap_only:
+        path = np.where(years >= yt, level, np.nan)
+    if target.hold is not None:
+        if len(target.hold) != len(years):
+            raise PathwayError("shape_mismatch", name="target.hold", expected=len(years), got=len(target.hold))
+        path = np.where(years >= yt, np.asarray(target.hold, dtype=float), path)
     gap = pw.total - path
     i = int(np.flatnonzero(years == yt)[0])
     return Gap(

@@ -141,6 +141,10 @@ class MeasureArrays:
         sel = (lambda a: a[rows][:, cols]) if cols is not None else (lambda a: a[rows])
         return MeasureArrays(**{f: sel(getattr(self, f)) for f in self.__dataclass_fields__})
 
+    def rows(self, start: int, stop: int) -> MeasureArrays:
+        """Cities ``start:stop`` of these arrays, as views (no copy)."""
+        return MeasureArrays(**{f: getattr(self, f)[start:stop] for f in self.__dataclass_fields__})
+
     def masked(self, keep: np.ndarray) -> MeasureArrays:
         """The same slots with ``value`` zeroed where ``keep`` (C, K) is false: those measures have no effect."""
         return MeasureArrays(
