@@ -67,6 +67,15 @@ def daily_followup_reminders(today: date) -> str:
 
 
 @task()
+def apply_session_expectations(*, session_ids: list[int]) -> int:
+    """After an evaluation: judge each answered session's "expectations met" figures and tell the materials
+    workflow (services.session_expectations_apply). Returns the number of sessions with a verdict."""
+    from .services.evaluations import session_expectations_apply
+
+    return sum(session_expectations_apply(session_id=pk) is not None for pk in session_ids)
+
+
+@task()
 def refresh_public_impact() -> str | None:
     """Recompute the public "Our impact" figures (queued whenever the academy's impact snapshot is saved)."""
     from .services.public import public_impact_refresh
