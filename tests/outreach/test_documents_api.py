@@ -98,6 +98,23 @@ def test_agreement_document_upload_bounded(api_for, staff, partner):
     ok = api.post(f"{A}/{a.pk}/document", {"version": "1", "document": f})
     assert ok.status_code == 200, ok.content
     assert ok.json()["has_document"] is True and ok.json()["version"] == 2
+    download = api.get(f"{A}/{a.pk}/document")
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    assert download["Content-Disposition"].startswith("attachment")
+
+
+def test_agreement_document_download_scope(api_for, staff, partner, partner_user, other_partner_user):
+    from datetime import date
+
+    from citybridge.outreach import services
+
+    a = services.agreement_add(actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1))
+    assert api_for(partner_user).get(f"{A}/{a.pk}/document").status_code == 404  # none attached
+    f = io.BytesIO(_pdf())
+    f.name = "mou.pdf"
+    assert api_for(staff).post(f"{A}/{a.pk}/document", {"version": "1", "document": f}).status_code == 200
+    assert api_for(partner_user).get(f"{A}/{a.pk}/document").status_code == 200
+    assert api_for(other_partner_user).get(f"{A}/{a.pk}/document").status_code == 404
 
 
 def test_documents_upload_list_scope_update(api_for, staff, partner_user):

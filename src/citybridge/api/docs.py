@@ -210,6 +210,7 @@ SUMMARIES = (
     pgettext_lazy("API operation", "Get Agreement"),
     pgettext_lazy("API operation", "Update Agreement"),
     pgettext_lazy("API operation", "Attach Agreement Document"),
+    pgettext_lazy("API operation", "Download Agreement Document"),
     pgettext_lazy("API operation", "List Documents"),
     pgettext_lazy("API operation", "Upload Document"),
     pgettext_lazy("API operation", "Get Document"),

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -22,6 +22,7 @@ from ninja.pagination import paginate
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Pagination, Strict, Version
+from citybridge.core.files import file_response
 from citybridge.core.services import require
 
 from .. import selectors, services
@@ -128,6 +129,23 @@ def attach_agreement_document(
     agreement = selectors.agreement_get(user=request.auth, pk=pk)
     etag(response, agreement)
     return agreement
+
+
+@router.get("/agreements/{id:pk}/document", response={200: None})
+def download_agreement_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed document (staff and the partner's own users); 404 when none is attached."""
+    agreement = selectors.agreement_get(user=request.auth, pk=pk)
+    if not agreement.document:
+        raise Http404
+    with agreement.document.open("rb") as f:
+        content = f.read()
+    kind = "docx" if agreement.document.name.lower().endswith(".docx") else "pdf"
+    content_type = (
+        "application/pdf"
+        if kind == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return file_response(content, f"agreement-{agreement.pk}.{kind}", content_type)
 
 
 class DocumentOut(Schema):
