@@ -42,7 +42,9 @@ def _fields(response) -> set[str]:
 
 def test_agreement_create_list_update_with_version(api_for, staff, partner):
     api = api_for(staff)
-    created = _post(api, A, {"partner_id": partner.pk, "title": "MoU", "scope": "Two dinners", "starts_on": "2025-01-01"})
+    created = _post(
+        api, A, {"partner_id": partner.pk, "title": "MoU", "scope": "Two dinners", "starts_on": "2025-01-01"}
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert (body["title"], body["scope"], body["version"], body["has_document"]) == ("MoU", "Two dinners", 1, False)
@@ -58,7 +60,11 @@ def test_agreement_create_list_update_with_version(api_for, staff, partner):
 
 def test_agreement_bad_input_is_422_on_field_nothing_saved(api_for, staff, partner, other_partner_user, other_partner):
     before = rows()
-    bad = _post(api_for(staff), A, {"partner_id": partner.pk, "title": "MoU", "starts_on": "2025-05-01", "ends_on": "2025-01-01"})
+    bad = _post(
+        api_for(staff),
+        A,
+        {"partner_id": partner.pk, "title": "MoU", "starts_on": "2025-05-01", "ends_on": "2025-01-01"},
+    )
     assert bad.status_code == 422 and _fields(bad) == {"ends_on"}
     # a partner id outside the caller's scope is a 422 on that field (the partner user may not create anyway: 403)
     assert _post(api_for(staff), A, {"partner_id": 10**12, "title": "x", "starts_on": "2025-01-01"}).status_code == 422
@@ -72,8 +78,9 @@ def test_agreement_bad_input_is_422_on_field_nothing_saved(api_for, staff, partn
 
 
 def test_agreement_scope_for_partners(api_for, staff, partner, other_partner, partner_user, other_partner_user):
-    from citybridge.outreach import services
     from datetime import date
+
+    from citybridge.outreach import services
 
     mine = services.agreement_add(actor=staff, partner=partner, title="Philips MoU", starts_on=date(2025, 1, 1))
     services.agreement_add(actor=staff, partner=other_partner, title="Honeywell MoU", starts_on=date(2025, 1, 1))
@@ -82,12 +89,16 @@ def test_agreement_scope_for_partners(api_for, staff, partner, other_partner, pa
     assert api_for(other_partner_user).get(f"{A}/{mine.pk}").status_code == 404
     assert api_for(partner_user).get(f"{A}/{mine.pk}").status_code == 200
     assert _patch(api_for(partner_user), f"{A}/{mine.pk}", {"title": "x", "version": 1}).status_code == 403
-    assert _post(api_for(partner_user), A, {"partner_id": partner.pk, "title": "x", "starts_on": "2025-01-01"}).status_code == 403
+    assert (
+        _post(api_for(partner_user), A, {"partner_id": partner.pk, "title": "x", "starts_on": "2025-01-01"}).status_code
+        == 403
+    )
 
 
 def test_agreement_document_upload_bounded(api_for, staff, partner):
-    from citybridge.outreach import services
     from datetime import date
+
+    from citybridge.outreach import services
 
     a = services.agreement_add(actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1))
     api = api_for(staff)

@@ -75,7 +75,9 @@ def test_agreement_edit_scope_and_dates(client_for, staff, partner, partner_user
     client = client_for(staff)
     bad = client.post(url, {"version": "1", "title": "MoU", "starts_on": "2025-01-01", "ends_on": "2024-12-31"})
     assert bad.status_code == 422 and 'id="id_ends_on_errors"' in bad.content.decode()
-    ok = client.post(url, {"version": "1", "title": "MoU 2025", "scope": "Two dinners a year", "starts_on": "2025-01-01"})
+    ok = client.post(
+        url, {"version": "1", "title": "MoU 2025", "scope": "Two dinners a year", "starts_on": "2025-01-01"}
+    )
     assert ok.status_code == 302
     agreement.refresh_from_db()
     assert (agreement.title, agreement.scope, agreement.version) == ("MoU 2025", "Two dinners a year", 2)
@@ -149,7 +151,11 @@ def test_partner_user_cannot_edit_engagement(client_for, partner_user, other_par
 
 def test_event_edit(client_for, staff, partner_user):
     event = services.event_create(
-        actor=staff, title_en="China Energy Forum", starts_on=date(2025, 6, 1), ends_on=date(2025, 6, 2), venue="Tsinghua"
+        actor=staff,
+        title_en="China Energy Forum",
+        starts_on=date(2025, 6, 1),
+        ends_on=date(2025, 6, 2),
+        venue="Tsinghua",
     )
     url = f"/outreach/events/{event.pk}/edit/"
     client = client_for(staff)
@@ -158,7 +164,13 @@ def test_event_edit(client_for, staff, partner_user):
     assert bad.status_code == 422 and 'id="id_ends_on_errors"' in bad.content.decode()
     ok = client.post(
         url,
-        {"version": "1", "title_zh_hans": "中国能源论坛", "starts_on": "2025-06-01", "ends_on": "2025-06-03", "venue": "PKU"},
+        {
+            "version": "1",
+            "title_zh_hans": "中国能源论坛",
+            "starts_on": "2025-06-01",
+            "ends_on": "2025-06-03",
+            "venue": "PKU",
+        },
     )
     assert ok.status_code == 302
     event.refresh_from_db()

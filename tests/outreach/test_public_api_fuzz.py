@@ -12,7 +12,9 @@ from schemathesis.checks import not_a_server_error
 
 from tests.api.test_fuzz import error_format, keep_test_connection, staff_token  # noqa: F401  (fixtures)
 
-MINE = re.compile(r"^/api/v1/outreach/(partners|engagements|events|registrations|press|testimonials|impact|agreements|documents)")
+MINE = re.compile(
+    r"^/api/v1/outreach/(partners|engagements|events|registrations|press|testimonials|impact|agreements|documents)"
+)
 
 
 def test_outreach_operations_never_answer_with_a_server_error(db, staff_token, keep_test_connection):  # noqa: F811

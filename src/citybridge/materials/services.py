@@ -269,9 +269,7 @@ def material_evaluation_verdict(*, session_id: int, met: bool, comment: str) -> 
     touched = 0
     with transaction.atomic():
         for material in Material.objects.select_for_update().filter(session_id=session_id).order_by("id"):
-            last = (
-                material.events.filter(action__in=(EVALUATION_MET, EVALUATION_FLAG)).order_by("-at", "-id").first()
-            )
+            last = material.events.filter(action__in=(EVALUATION_MET, EVALUATION_FLAG)).order_by("-at", "-id").first()
             if last is not None and last.action == action and last.comment == comment:
                 continue
             from_state = material.state

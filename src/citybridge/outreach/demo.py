@@ -215,7 +215,10 @@ def load(stdout: TextIO | None = None) -> None:
         status="confirmed",
     )
     dinner = services.engagement_transition(
-        actor=staff, engagement=dinner, expected_version=dinner.version, status="held",
+        actor=staff,
+        engagement=dinner,
+        expected_version=dinner.version,
+        status="held",
         outcomes="Three mayors asked for street-lighting retrofit figures.",
     )
     services.engagement_followup(
@@ -317,8 +320,18 @@ def load(stdout: TextIO | None = None) -> None:
 
     # --- the public record
     for en, zh, outlet, on in (
-        ("Mayors study low-carbon city planning", "市长们学习低碳城市规划", "City Energy Review (demo)", date(2024, 10, 30)),
-        ("A forum on financing clean energy in cities", "城市清洁能源融资论坛", "Urban Times (demo)", date(2024, 11, 20)),
+        (
+            "Mayors study low-carbon city planning",
+            "市长们学习低碳城市规划",
+            "City Energy Review (demo)",
+            date(2024, 10, 30),
+        ),
+        (
+            "A forum on financing clean energy in cities",
+            "城市清洁能源融资论坛",
+            "Urban Times (demo)",
+            date(2024, 11, 20),
+        ),
     ):
         services.press_create(
             actor=staff, title_en=en, title_zh_hans=zh, outlet=outlet, published_on=on, url="https://example.org/"
@@ -338,7 +351,10 @@ def load(stdout: TextIO | None = None) -> None:
         since=date(2022, 6, 1),
     )
     quotes = [
-        ("The site visits showed us what our city can do in five years.", "实地考察让我们看到了城市五年内能做到的事情。"),
+        (
+            "The site visits showed us what our city can do in five years.",
+            "实地考察让我们看到了城市五年内能做到的事情。",
+        ),
         ("I came back with three projects for our next five-year plan.", "我带回了三个可以写进下一个五年规划的项目。"),
     ]
     for official, (en, zh) in zip(attended[1:3], quotes, strict=False):

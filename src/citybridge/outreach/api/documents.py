@@ -123,9 +123,7 @@ def attach_agreement_document(
     agreement = selectors.agreement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")
     with stale_as(AgreementOut, request):
-        services.agreement_update(
-            actor=request.auth, agreement=agreement, expected_version=version, document=document
-        )
+        services.agreement_update(actor=request.auth, agreement=agreement, expected_version=version, document=document)
     agreement = selectors.agreement_get(user=request.auth, pk=pk)
     etag(response, agreement)
     return agreement
@@ -203,9 +201,7 @@ class DocumentPatch(Strict):
 
 
 @router.patch("/documents/{id:pk}", response=DocumentOut)
-def update_document(
-    request: HttpRequest, pk: int, payload: DocumentPatch, response: HttpResponse
-) -> ReferenceDocument:
+def update_document(request: HttpRequest, pk: int, payload: DocumentPatch, response: HttpResponse) -> ReferenceDocument:
     """Staff. Titles, language and scope (`public`); send the `version` you read."""
     doc = selectors.document_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_public_record")

@@ -118,9 +118,7 @@ def partner_attendance(*, partner: Partner, language: str | None = None) -> Atte
 
 def agreement_list(*, user: User, partner: Partner | None = None) -> QuerySet[Agreement]:
     """Agreements of the partners the user sees (staff: all; a partner's users: their own)."""
-    qs = Agreement.objects.filter(partner__in=Partner.objects.visible_to(user)).select_related(
-        "partner__organisation"
-    )
+    qs = Agreement.objects.filter(partner__in=Partner.objects.visible_to(user)).select_related("partner__organisation")
     if partner is not None:
         qs = qs.filter(partner=partner)
     return qs.order_by("-starts_on", "id")

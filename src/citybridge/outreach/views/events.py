@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import selectors as core_selectors
-from citybridge.core.models import Organisation, Person
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.models import Organisation, Person
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.academy.models import Course, OfficialProfile, Topic
-from citybridge.core.models import Organisation, Person, User
 from citybridge.core.concurrency import StaleEdit, VersionedForm, current_values
+from citybridge.core.models import Organisation, Person, User
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -64,9 +64,9 @@ class PartnerForm(VersionedForm):
         if editing:  # the organisation is the partner's identity: chosen once
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                partner_record__isnull=True
-            ).order_by("name_en", "id")
+            self.fields["organisation"].queryset = Organisation.objects.filter(partner_record__isnull=True).order_by(
+                "name_en", "id"
+            )
         self.fields["contacts"].queryset = Person.objects.filter(erased_at__isnull=True).order_by(
             "family_name_en", "id"
         )
@@ -118,9 +118,7 @@ class EngagementForm(VersionedForm):
         label=gettext_lazy("Outcomes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(
-        self, *args: object, partner: Partner, user: User, editing: bool = False, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: object, partner: Partner, user: User, editing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["hosts"].queryset = Person.objects.filter(organisation_id=partner.organisation_id)
         if editing:  # the course and kind are fixed once the session is in the timetable; status moves by steps
@@ -419,9 +417,7 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
             def save(version: int | None, data: dict) -> None:
                 data["hosts"] = list(data["hosts"])
-                services.engagement_update(
-                    actor=request.user, engagement=engagement, expected_version=version, **data
-                )
+                services.engagement_update(actor=request.user, engagement=engagement, expected_version=version, **data)
 
             saved, status = _save_edit(form, save)
             if saved:
