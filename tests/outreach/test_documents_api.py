@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from citybridge.outreach import services
+
 from ._part_fixtures import *  # noqa: F401,F403
 from ._part_fixtures import rows
 
@@ -160,3 +162,21 @@ def test_partner_patch_with_version(api_for, staff, partner, partner_user, host)
     bad = _patch(api, url, {"contact_ids": [10**12], "version": 2})
     assert bad.status_code == 422 and _fields(bad) == {"contact_ids"}
     assert _patch(api_for(partner_user), url, {"notes": "x", "version": 2}).status_code == 403
+
+
+@pytest.mark.parametrize("n", [2, 20])
+@pytest.mark.parametrize("path", ["/api/v1/outreach/agreements", "/api/v1/outreach/documents"])
+def test_query_counts(n, path, staff, partner, api_for, django_assert_max_num_queries):
+    """The same number of queries at 2 and at 20 rows (pinned: auth, the count, the page)."""
+    from datetime import date
+
+    from citybridge.outreach.models import ReferenceDocument
+
+    for i in range(n):
+        services.agreement_add(actor=staff, partner=partner, title=f"MoU {i}", starts_on=date(2025, 1, 1))
+        ReferenceDocument.objects.create(title_en=f"Plan {i}", language="en", file="outreach/documents/x.pdf")
+    api = api_for(staff)
+    api.get(path)
+    with django_assert_max_num_queries(6):
+        r = api.get(path)
+    assert r.status_code == 200 and r.json()["count"] == n
