@@ -51,7 +51,7 @@ KINDS = [
     (r"^(api/v1/)?outreach/(evaluations/)?answers/", "answer"),
     (r"^(api/v1/)?outreach/(follow-ups|activities)/", "activity"),
     (
-        r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials|agreements)/",
+        r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials|agreements|programme-items)/",
         None,
     ),
 ]

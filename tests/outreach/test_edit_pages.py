@@ -5,7 +5,7 @@ partner's user, 404 for another partner's records)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
@@ -176,5 +176,44 @@ def test_event_edit(client_for, staff, partner_user):
     event.refresh_from_db()
     assert (event.title_zh_hans, event.venue, event.version) == ("中国能源论坛", "PKU", 2)
     stale = client.post(url, {"version": "1", "starts_on": "2025-06-01", "ends_on": "2025-06-02", "venue": "X"})
+    assert stale.status_code == 409
+    assert client_for(partner_user).get(url).status_code == 403
+
+
+def test_programme_item_edit(client_for, staff, partner_user, host):
+    event = services.event_create(
+        actor=staff, title_en="China Energy Forum", starts_on=date(2025, 6, 1), ends_on=date(2025, 6, 2), venue="PKU"
+    )
+    item = services.event_session_add(
+        actor=staff, event=event, date=date(2025, 6, 1), start_time=time(9), end_time=time(10), title_en="Opening"
+    )
+    url = f"/outreach/programme-items/{item.pk}/edit/"
+    client = client_for(staff)
+    assert f"/outreach/programme-items/{item.pk}/edit/" in client.get(f"/outreach/events/{event.pk}/").content.decode()
+    before = rows()
+    outside = client.post(
+        url, {"version": "1", "date": "2025-06-05", "start_time": "09:00", "end_time": "10:00", "title_en": "Opening"}
+    )
+    assert outside.status_code == 422 and 'id="id_date_errors"' in outside.content.decode()
+    assert rows() == before
+    ok = client.post(
+        url,
+        {
+            "version": "1",
+            "date": "2025-06-02",
+            "start_time": "09:30",
+            "end_time": "10:30",
+            "title_en": "Opening",
+            "title_zh_hans": "开幕",
+            "speakers": [host.pk],
+        },
+    )
+    assert ok.status_code == 302
+    item.refresh_from_db()
+    assert (item.date, item.start_time, item.version) == (date(2025, 6, 2), time(9, 30), 2)
+    assert list(item.speakers.all()) == [host]
+    stale = client.post(
+        url, {"version": "1", "date": "2025-06-01", "start_time": "09:00", "end_time": "10:00", "title_en": "Old"}
+    )
     assert stale.status_code == 409
     assert client_for(partner_user).get(url).status_code == 403

@@ -36,7 +36,7 @@ class EventForm(VersionedForm):
     capacity = forms.IntegerField(label=gettext_lazy("Capacity"), required=False, min_value=1, max_value=100000)
 
 
-class EventSessionForm(forms.Form):
+class EventSessionForm(VersionedForm):
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -151,6 +151,33 @@ def event_session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def event_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: a programme item's day (within the event), times, titles, room and speakers, with the version read."""
+    item = selectors.event_session_get(user=request.user, pk=pk)
+    _staff(request)
+    names = ("date", "start_time", "end_time", "title_en", "title_zh_hans", "room")
+    initial = {n: getattr(item, n) for n in names}
+    initial["speakers"] = list(item.speakers.all())
+    initial["speaker_organisations"] = list(item.speaker_organisations.all())
+    form = EventSessionForm(request.POST or None, initial=initial, version=item.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+
+            def save(version: int | None, data: dict) -> None:
+                data["speakers"] = list(data["speakers"])
+                data["speaker_organisations"] = list(data["speaker_organisations"])
+                services.event_session_update(actor=request.user, session=item, expected_version=version, **data)
+
+            saved, status = _save_edit(form, save)
+            if saved:
+                messages.success(request, _("The programme item was saved."))
+                return redirect("outreach:event", pk=item.event_id)
+    return _form(request, form, _("Edit programme item"), "outreach:event", status=status, back_pk=item.event_id)
+
+
+@login_required
 @require_POST
 def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
@@ -235,6 +262,7 @@ urlpatterns = [
     path("events/new/", event_create, name="event-create"),
     path("events/<id:pk>/", event_detail, name="event"),
     path("events/<id:pk>/edit/", event_edit, name="event-edit"),
+    path("programme-items/<id:pk>/edit/", event_session_edit, name="event-session-edit"),
     path("events/<id:pk>/sessions/new/", event_session_add, name="event-session-add"),
     path("events/<id:pk>/registrations/", registration_create, name="registration-create"),
     path("events/<id:pk>/programme.pdf", event_pdf, name="event-pdf"),
