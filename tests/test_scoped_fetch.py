@@ -50,7 +50,10 @@ KINDS = [
     (r"^outreach/evaluation-links/", "evallink"),
     (r"^(api/v1/)?outreach/(evaluations/)?answers/", "answer"),
     (r"^(api/v1/)?outreach/(follow-ups|activities)/", "activity"),
-    (r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials)/", None),
+    (
+        r"^(api/v1/)?outreach/(partners|engagements|events|registrations|documents|record|testimonials|agreements|programme-items)/",
+        None,
+    ),
 ]
 ID = re.compile(r"<id:(\w+)>")
 

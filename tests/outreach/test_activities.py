@@ -141,3 +141,22 @@ def test_reminders_in_each_recipients_language_once_a_day(staff, make_user):
     assert "https://cb.example/outreach/follow-ups/" in by_to["zh@example.org"].body
     # the same day again: nothing new
     assert followup_reminders(today=today, site_url="https://cb.example") == 0
+
+
+def test_worker_daily_tick_sends_reminders_once_a_day_without_cron(staff, make_user):
+    """The outreach reminders are registered with core's daily tick: the worker's beat (run_daily) sends them on
+    the first beat of the day; a second beat (or a second worker) the same day sends nothing more."""
+    from citybridge.core.models import DailyRun
+    from citybridge.core.tasks import DAILY, run_daily
+
+    assert "outreach_followup_reminders" in DAILY
+    user = make_user("lecturer", email="tick@example.org", preferred_language="en")
+    a = _new(staff, assignee=user, subject="Call the vice mayor")
+    Activity.objects.filter(pk=a.pk).update(due_date=timezone.localdate() - timedelta(days=2))  # overdue
+    now = timezone.now()
+    done = run_daily(now)
+    assert "outreach_followup_reminders" in done
+    assert [m.to for m in mail.outbox] == [["tick@example.org"]]
+    assert DailyRun.objects.filter(name="outreach_followup_reminders", day=timezone.localdate(now)).count() == 1
+    assert "outreach_followup_reminders" not in run_daily(now)  # the same day: claimed already
+    assert len(mail.outbox) == 1

@@ -1,6 +1,6 @@
-"""Schemathesis over the partner, engagement, event, registration, press, testimonial and impact operations only
-(tests/api/test_fuzz.py drives the whole schema; this one runs in the outreach area's own test time): generated,
-often hostile input never makes a server error, and every 4xx carries the one error format."""
+"""Schemathesis over the partner, engagement, event, registration, press, testimonial, impact, agreement and
+document operations only (tests/api/test_fuzz.py drives the whole schema; this one runs in the outreach area's own
+test time): generated, often hostile input never makes a server error, and every 4xx carries the one error format."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from schemathesis.checks import not_a_server_error
 
 from tests.api.test_fuzz import error_format, keep_test_connection, staff_token  # noqa: F401  (fixtures)
 
-MINE = re.compile(r"^/api/v1/outreach/(partners|engagements|events|registrations|press|testimonials|impact)")
+MINE = re.compile(
+    r"^/api/v1/outreach/(partners|engagements|events|registrations|press|testimonials|impact|agreements|documents)"
+)
 
 
 def test_outreach_operations_never_answer_with_a_server_error(db, staff_token, keep_test_connection):  # noqa: F811

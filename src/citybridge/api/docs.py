@@ -207,6 +207,17 @@ SUMMARIES = (
     pgettext_lazy("API operation", "List Testimonials"),
     pgettext_lazy("API operation", "Create Testimonial"),
     pgettext_lazy("API operation", "Publish Testimonial"),
+    pgettext_lazy("API operation", "Update Partner"),
+    pgettext_lazy("API operation", "List Agreements"),
+    pgettext_lazy("API operation", "Create Agreement"),
+    pgettext_lazy("API operation", "Get Agreement"),
+    pgettext_lazy("API operation", "Update Agreement"),
+    pgettext_lazy("API operation", "Attach Agreement Document"),
+    pgettext_lazy("API operation", "Download Agreement Document"),
+    pgettext_lazy("API operation", "List Documents"),
+    pgettext_lazy("API operation", "Upload Document"),
+    pgettext_lazy("API operation", "Get Document"),
+    pgettext_lazy("API operation", "Update Document"),
 )
 
 

@@ -255,6 +255,34 @@ def material_transition(
     return material
 
 
+#: MaterialEvent actions written by material_evaluation_verdict (outreach evaluations of the session)
+EVALUATION_MET, EVALUATION_FLAG = "evaluation_met", "evaluation_flag"
+
+
+def material_evaluation_verdict(*, session_id: int, met: bool, comment: str) -> int:
+    """The officials' evaluations of a session reached a verdict (computed by outreach.expectations): each material
+    of that session gets a history entry with the figures. Met: a material at the "style and acceptability" step is
+    closed (moved to "ready", with its new due date); not met: the entry flags it for review (state unchanged).
+    Called by the outreach app's task, not by a user (no actor). Idempotent: a material whose latest verdict entry
+    says the same is left alone. Returns the number of materials that got an entry."""
+    action = EVALUATION_MET if met else EVALUATION_FLAG
+    touched = 0
+    with transaction.atomic():
+        for material in Material.objects.select_for_update().filter(session_id=session_id).order_by("id"):
+            last = material.events.filter(action__in=(EVALUATION_MET, EVALUATION_FLAG)).order_by("-at", "-id").first()
+            if last is not None and last.action == action and last.comment == comment:
+                continue
+            from_state = material.state
+            if met and from_state == State.STYLE:
+                material.state = State.READY
+                material.due_date = due_for(material, State.READY)
+                material.version = F("version") + 1
+                material.save(update_fields=["state", "due_date", "version"])
+            _event(material, None, action, from_state, material.state, comment[:4000])
+            touched += 1
+    return touched
+
+
 def material_assign_translator(
     *, actor: User, material: Material, translator: User | None, expected_version: int | None = None
 ) -> Material:

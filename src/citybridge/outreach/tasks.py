@@ -54,8 +54,25 @@ def followup_reminders(*, today: date | None = None, site_url: str = "") -> int:
 
 @task()
 def send_followup_reminders(*, site_url: str = "") -> int:
-    """Queued daily (`citybridge manage outreach_reminders`, e.g. from cron)."""
+    """Queued once a day by the worker (daily_followup_reminders, registered with core.tasks.register_daily), or by
+    hand with `citybridge manage outreach_reminders`."""
     return followup_reminders(site_url=site_url)
+
+
+def daily_followup_reminders(today: date) -> str:
+    """The daily job (core.tasks.run_daily calls it once per local day, whatever the number of workers): queue the
+    reminder e-mails; the task itself skips follow-ups already reminded of today."""
+    result = send_followup_reminders.enqueue()
+    return f"queued {result.id}"
+
+
+@task()
+def apply_session_expectations(*, session_ids: list[int]) -> int:
+    """After an evaluation: judge each answered session's "expectations met" figures and tell the materials
+    workflow (services.session_expectations_apply). Returns the number of sessions with a verdict."""
+    from .services.evaluations import session_expectations_apply
+
+    return sum(session_expectations_apply(session_id=pk) is not None for pk in session_ids)
 
 
 @task()

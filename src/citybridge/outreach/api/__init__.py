@@ -4,13 +4,13 @@ one module: ninja answers 405 for a method another router owns)."""
 
 from ninja import Router
 
-from . import activities, evaluations, events, partners, public
+from . import activities, documents, evaluations, events, partners, public
 
 ROUTERS = [
     evaluations,
     activities,
 ]
-ROUTERS += [partners, events, public]
+ROUTERS += [partners, events, public, documents]
 
 router = Router(tags=["outreach"])
 for module in ROUTERS:

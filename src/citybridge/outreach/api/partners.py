@@ -130,8 +130,44 @@ def create_partner(request: HttpRequest, payload: PartnerIn) -> Status[Partner]:
 
 
 @router.get("/partners/{id:pk}", response=PartnerDetailOut)
-def get_partner(request: HttpRequest, pk: int) -> Partner:
-    return selectors.partner_get(user=request.auth, pk=pk)
+def get_partner(request: HttpRequest, pk: int, response: HttpResponse) -> Partner:
+    partner = selectors.partner_get(user=request.auth, pk=pk)
+    etag(response, partner)
+    return partner
+
+
+class PartnerPatch(Strict):
+    contact_ids: list[Id] | None = Field(None, max_length=50)
+    topic_ids: list[Id] | None = Field(None, max_length=50)
+    technologies: str | None = Field(None, max_length=500)
+    notes: str | None = Field(None, max_length=4000)
+    version: Version | None = None
+
+
+@router.patch("/partners/{id:pk}", response=PartnerDetailOut)
+def update_partner(request: HttpRequest, pk: int, payload: PartnerPatch, response: HttpResponse) -> Partner:
+    """Staff. Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current
+    record. The organisation cannot be changed."""
+    user = request.auth
+    partner = selectors.partner_get(user=user, pk=pk)
+    require(user, "outreach.manage_partners")
+    data = payload.model_dump(exclude_unset=True, exclude={"version"})
+    if "contact_ids" in data:
+        ids = data.pop("contact_ids") or []
+        data["contacts"] = [body_ref(core_selectors.person_get, "contact_ids", i, user=user) for i in ids]
+    if "topic_ids" in data:
+        ids = data.pop("topic_ids") or []
+        data["topics"] = [body_ref(academy_selectors.topic_get, "topic_ids", i, user=user) for i in ids]
+    for name in ("technologies", "notes"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    with stale_as(PartnerDetailOut, request):
+        services.partner_update(
+            actor=user, partner=partner, expected_version=expected_version(request, payload.version), **data
+        )
+    partner = selectors.partner_get(user=user, pk=pk)
+    etag(response, partner)
+    return partner
 
 
 class ContributionIn(Strict):

@@ -63,7 +63,7 @@ class Event(Versioned):
         return bilingual(self, "title", language)
 
 
-class EventSession(models.Model):
+class EventSession(Versioned):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"))

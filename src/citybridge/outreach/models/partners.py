@@ -79,9 +79,11 @@ class Partner(Versioned):
         return [t for t in (s.strip() for s in self.technologies.split(",")) if t]
 
 
-class Agreement(models.Model):
+class Agreement(Versioned):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="agreements")
     title = models.CharField(_("title"), max_length=200)
+    #: what the agreement covers (engagements per year, topics, sponsorship of a forum …)
+    scope = models.TextField(_("scope"), max_length=2000, blank=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"), null=True, blank=True)
     document = models.FileField(_("document"), upload_to="outreach/agreements/", blank=True)

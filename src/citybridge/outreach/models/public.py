@@ -98,7 +98,7 @@ class Testimonial(Versioned):
         return bilingual(self, "quote", language)
 
 
-class ReferenceDocument(models.Model):
+class ReferenceDocument(Versioned):
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_zh_hans = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")])

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from citybridge.core.models import User
 
 
-__all__ = ["event_get", "event_list", "event_programme", "registration_get", "registration_list"]
+__all__ = ["event_get", "event_list", "event_programme", "event_session_get", "registration_get", "registration_list"]
 
 
 def event_list(*, user: User) -> QuerySet[Event]:
@@ -51,3 +51,10 @@ def registration_get(*, user: User, pk: int) -> Registration:
     if not user.has_perm("outreach.manage_events"):
         qs = qs.none()
     return get_object_or_404(qs, pk=pk)
+
+
+def event_session_get(*, user: User, pk: int) -> EventSession:
+    """A programme item of an event the user sees, else 404."""
+    return get_object_or_404(
+        EventSession.objects.filter(event__in=Event.objects.visible_to(user)).select_related("event"), pk=pk
+    )

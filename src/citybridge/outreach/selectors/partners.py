@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from citybridge.academy.models import OfficialProfile, Position
 from citybridge.core import provinces
 
-from ..models import Engagement, Partner
+from ..models import Agreement, Engagement, Partner
 
 if TYPE_CHECKING:
     from citybridge.core.models import User
@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Attendance",
+    "agreement_get",
+    "agreement_list",
     "engagement_attendance",
     "engagement_get",
     "engagement_list",
     "partner_attendance",
     "partner_get",
+    "partner_history",
     "partner_list",
 ]
 
@@ -111,3 +114,20 @@ def partner_attendance(*, partner: Partner, language: str | None = None) -> Atte
         .values_list("position", "province_code", "province")
     )
     return _attendance(rows, language)
+
+
+def agreement_list(*, user: User, partner: Partner | None = None) -> QuerySet[Agreement]:
+    """Agreements of the partners the user sees (staff: all; a partner's users: their own)."""
+    qs = Agreement.objects.filter(partner__in=Partner.objects.visible_to(user)).select_related("partner__organisation")
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    return qs.order_by("-starts_on", "id")
+
+
+def agreement_get(*, user: User, pk: int) -> Agreement:
+    return get_object_or_404(agreement_list(user=user), pk=pk)
+
+
+def partner_history(*, partner: Partner, limit: int = 50) -> list:
+    """The partner's saved versions, newest first, with who saved them (staff pages only)."""
+    return list(partner.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PublicImpact",
+    "document_get",
     "document_list",
     "press_get",
     "press_list",
@@ -80,3 +81,8 @@ def document_list(*, user: User) -> QuerySet[ReferenceDocument]:
     if not (getattr(user, "is_authenticated", False) and user.has_perm("outreach.manage_public_record")):
         qs = qs.filter(public=True)
     return qs.order_by("-uploaded_at", "id")
+
+
+def document_get(*, user: User, pk: int) -> ReferenceDocument:
+    """A reference document in the user's scope (staff: all; others: public ones), else 404."""
+    return get_object_or_404(document_list(user=user), pk=pk)

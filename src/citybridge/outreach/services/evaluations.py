@@ -21,6 +21,7 @@ from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector
 
 from .. import results as engine
+from ..expectations import SessionFigures, Verdict, judge
 from ..models import (
     SCALE_MAX,
     SCALE_MIN,
@@ -39,6 +40,7 @@ __all__ = [
     "AnswerIn",
     "TICKET_MAX_AGE",
     "answer_translate",
+    "session_expectations_apply",
     "evaluation_enter",
     "evaluation_link_close",
     "evaluation_link_create",
@@ -195,6 +197,11 @@ def _save(evaluation: Evaluation, rows: list[EvaluationAnswer], topics: list[Top
     if topics:
         evaluation.followup_topics.set(topics)
     _totals_add(rows)
+    session_ids = sorted({r.session_id for r in rows if r.session_id and r.expectations is not None})
+    if session_ids:
+        from ..tasks import apply_session_expectations
+
+        transaction.on_commit(partial(apply_session_expectations.enqueue, session_ids=session_ids))
     if topics or evaluation.followup_note:
         from .activities import activity_from_evaluation
 
@@ -321,6 +328,27 @@ def answer_translate(*, actor: User, answer: EvaluationAnswer, text: str, expect
     claim_version(answer, expected_version)
     answer.comment_translation = text
     answer.save(update_fields=["comment_translation", "version"])
+
+
+def session_expectations_apply(*, session_id: int) -> Verdict | None:
+    """The "meets expectations" step of the lecturer's material for this session (materials app, when installed):
+    the session's "expectations met" answers are judged by outreach.expectations (at least 3 answers; mean at
+    least 3.5 / 5 → met) and the verdict is handed to materials.services.material_evaluation_verdict, which writes
+    the history entry and closes the "style and acceptability" step or flags the material for review. No verdict
+    yet (too few answers): nothing is written. Run by the worker after each evaluation (tasks.py)."""
+    agg = EvaluationAnswer.objects.filter(session_id=session_id, expectations__isnull=False).aggregate(
+        n=Count("id"), total=Sum("expectations")
+    )
+    verdict = judge(SessionFigures(session_id=session_id, answers=agg["n"] or 0, total=agg["total"] or 0))
+    if verdict is None:
+        return None
+    from django.apps import apps
+
+    if apps.is_installed("citybridge.materials"):
+        from citybridge.materials.services import material_evaluation_verdict
+
+        material_evaluation_verdict(session_id=session_id, met=verdict.met, comment=verdict.comment())
+    return verdict
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from ..models import Event, EventSession, Registration
 __all__ = [
     "event_create",
     "event_session_add",
+    "event_session_update",
     "event_update",
     "registration_create",
     "registration_set_attended",
@@ -122,6 +123,66 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
     return event
 
 
+def _check_programme_item(
+    errors: ErrorCollector, *, event: Event, on: date | None, start_time: time | None, end_time: time | None, room: str
+) -> None:
+    if on is None:
+        errors.add("date", _("This field is required."))
+    elif not (event.starts_on <= on <= event.ends_on):
+        errors.add(
+            "date",
+            _("A programme item must fall within the event's days (%(start)s to %(end)s).")
+            % {"start": event.starts_on.isoformat(), "end": event.ends_on.isoformat()},
+        )
+    if start_time is None:
+        errors.add("start_time", _("This field is required."))
+    if end_time is None:
+        errors.add("end_time", _("This field is required."))
+    elif start_time is not None and end_time <= start_time:
+        errors.add("end_time", _("It must end after it starts."))
+    if len((room or "").strip()) > 100:
+        errors.add("room", _("Keep this under %(limit)s characters.") % {"limit": 100})
+
+
+_ITEM_FIELDS = ("date", "start_time", "end_time", "title_en", "title_zh_hans", "room")
+
+
+@transaction.atomic
+def event_session_update(
+    *, actor: User, session: EventSession, expected_version: int | None, **changes: object
+) -> EventSession:
+    """Change a programme item (day within the event, times, titles, room, speakers and speaking organisations),
+    with the version the edit read."""
+    require(actor, "outreach.manage_events")
+    unknown = set(changes) - set(_ITEM_FIELDS) - {"speakers", "speaker_organisations"}
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    claim_version(session, expected_version)
+    merged = {name: changes.get(name, getattr(session, name)) for name in _ITEM_FIELDS}
+    errors = ErrorCollector()
+    merged["title_en"], merged["title_zh_hans"] = _titles(
+        errors, str(merged["title_en"] or ""), str(merged["title_zh_hans"] or "")
+    )
+    merged["room"] = str(merged["room"] or "").strip()
+    _check_programme_item(
+        errors,
+        event=session.event,
+        on=merged["date"],  # type: ignore[arg-type]
+        start_time=merged["start_time"],  # type: ignore[arg-type]
+        end_time=merged["end_time"],  # type: ignore[arg-type]
+        room=merged["room"],  # type: ignore[arg-type]
+    )
+    errors.raise_if_any()
+    for name, value in merged.items():
+        setattr(session, name, value)
+    session.save()
+    if "speakers" in changes:
+        session.speakers.set(changes["speakers"] or [])  # type: ignore[arg-type]
+    if "speaker_organisations" in changes:
+        session.speaker_organisations.set(changes["speaker_organisations"] or [])  # type: ignore[arg-type]
+    return session
+
+
 @transaction.atomic
 def event_session_add(
     *,
@@ -140,22 +201,7 @@ def event_session_add(
     require(actor, "outreach.manage_events")
     errors = ErrorCollector()
     en, zh = _titles(errors, title_en, title_zh_hans)
-    if date is None:
-        errors.add("date", _("This field is required."))
-    elif not (event.starts_on <= date <= event.ends_on):
-        errors.add(
-            "date",
-            _("A programme item must fall within the event's days (%(start)s to %(end)s).")
-            % {"start": event.starts_on.isoformat(), "end": event.ends_on.isoformat()},
-        )
-    if start_time is None:
-        errors.add("start_time", _("This field is required."))
-    if end_time is None:
-        errors.add("end_time", _("This field is required."))
-    elif start_time is not None and end_time <= start_time:
-        errors.add("end_time", _("It must end after it starts."))
-    if len((room or "").strip()) > 100:
-        errors.add("room", _("Keep this under %(limit)s characters.") % {"limit": 100})
+    _check_programme_item(errors, event=event, on=date, start_time=start_time, end_time=end_time, room=room)
     errors.raise_if_any()
     session = EventSession.objects.create(
         event=event,

@@ -39,7 +39,9 @@ __all__ = [
     "engagement_followup",
     "engagement_transition",
     "engagement_update",
+    "agreement_update",
     "partner_create",
+    "partner_update",
 ]
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -120,6 +122,39 @@ def partner_create(
     return partner
 
 
+_PARTNER_FIELDS = ("contacts", "topics", "technologies", "notes")
+
+
+@transaction.atomic
+def partner_update(*, actor: User, partner: Partner, expected_version: int | None, **changes: object) -> Partner:
+    """Change a partner's contacts, topics, technologies or notes, with the version the edit read (a stale edit is a
+    StaleEdit carrying the record as saved now). The organisation is the partner's identity: not changed here.
+    Every save is a history row (django-simple-history, with the actor)."""
+    require(actor, "outreach.manage_partners", partner)
+    unknown = set(changes) - set(_PARTNER_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    claim_version(partner, expected_version)
+    errors = ErrorCollector()
+    if "technologies" in changes:
+        tags = ", ".join(
+            dict.fromkeys(t.strip().lower() for t in str(changes["technologies"] or "").split(",") if t.strip())
+        )
+        if len(tags) > 500:
+            errors.add("technologies", _("Keep this under %(limit)s characters.") % {"limit": 500})
+        partner.technologies = tags[:500]
+    if "notes" in changes:
+        partner.notes = _text(errors, "notes", changes["notes"], 4000, required=False)
+    errors.raise_if_any()
+    partner._history_user = actor
+    partner.save()
+    if "contacts" in changes:
+        partner.contacts.set(changes["contacts"] or [])  # type: ignore[arg-type]
+    if "topics" in changes:
+        partner.topics.set(changes["topics"] or [])  # type: ignore[arg-type]
+    return partner
+
+
 @transaction.atomic
 def agreement_add(
     *,
@@ -129,11 +164,13 @@ def agreement_add(
     starts_on: date | None,
     ends_on: date | None = None,
     document: object = None,
+    scope: str = "",
 ) -> Agreement:
     """A signed agreement; its document (PDF or DOCX) is bounded by core.files.check_upload before it is kept."""
     require(actor, "outreach.manage_partners")
     errors = ErrorCollector()
     title = _text(errors, "title", title, 200)
+    scope = _text(errors, "scope", scope, 2000, required=False)
     if starts_on is None:
         errors.add("starts_on", _("This field is required."))
     elif ends_on is not None and ends_on < starts_on:
@@ -145,9 +182,46 @@ def agreement_add(
             for message in exc.messages:
                 errors.add("document", message)
     errors.raise_if_any()
-    agreement = Agreement(partner=partner, title=title, starts_on=starts_on, ends_on=ends_on)
+    agreement = Agreement(partner=partner, title=title, scope=scope, starts_on=starts_on, ends_on=ends_on)
     if document is not None:
         agreement.document.save(f"agreement-{partner.pk}.{_ext(document)}", document, save=False)
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(
+    *, actor: User, agreement: Agreement, expected_version: int | None, **changes: object
+) -> Agreement:
+    """Change an agreement's title, scope or days (with the version the edit read); a new document replaces the
+    old one after check_upload."""
+    require(actor, "outreach.manage_partners")
+    allowed = {"title", "scope", "starts_on", "ends_on", "document"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    claim_version(agreement, expected_version)
+    errors = ErrorCollector()
+    title = _text(errors, "title", changes.get("title", agreement.title), 200)
+    scope = _text(errors, "scope", changes.get("scope", agreement.scope), 2000, required=False)
+    starts_on = changes.get("starts_on", agreement.starts_on)
+    ends_on = changes.get("ends_on", agreement.ends_on)
+    if starts_on is None:
+        errors.add("starts_on", _("This field is required."))
+    elif ends_on is not None and ends_on < starts_on:  # type: ignore[operator]
+        errors.add("ends_on", _("The last day cannot be before the first day."))
+    document = changes.get("document")
+    if document is not None:
+        try:
+            check_upload(document, kinds=("pdf", "docx"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.add("document", message)
+    errors.raise_if_any()
+    agreement.title, agreement.scope, agreement.starts_on, agreement.ends_on = title, scope, starts_on, ends_on
+    if document is not None:
+        agreement.document.save(f"agreement-{agreement.partner_id}.{_ext(document)}", document, save=False)
+    agreement._history_user = actor
     agreement.save()
     return agreement
 

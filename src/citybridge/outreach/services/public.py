@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citybridge.academy.models import Course, CourseStatus, ImpactSnapshot, Session
+from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.services import require
@@ -28,6 +29,7 @@ from ..models import PressMention, ReferenceDocument, Supporter, Testimonial
 
 __all__ = [
     "PUBLIC_KEY",
+    "document_update",
     "document_upload",
     "press_create",
     "public_impact_refresh",
@@ -194,6 +196,38 @@ def document_upload(
     doc.file.save(f"reference.{kind}", file, save=False)
     doc.save()
     return doc
+
+
+@transaction.atomic
+def document_update(
+    *, actor: User, document: ReferenceDocument, expected_version: int | None, **changes: object
+) -> ReferenceDocument:
+    """Change a reference document's titles, language or scope (public or staff only), with the version the edit
+    read. The file itself is not replaced here: upload a new document."""
+    require(actor, "outreach.manage_public_record")
+    allowed = {"title_en", "title_zh_hans", "language", "public"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
+    claim_version(document, expected_version)
+    errors = ErrorCollector()
+    en, zh = _bilingual(
+        errors,
+        "title",
+        str(changes.get("title_en", document.title_en) or ""),
+        str(changes.get("title_zh_hans", document.title_zh_hans) or ""),
+        300,
+    )
+    language = changes.get("language", document.language)
+    if language not in ("en", "zh-hans"):
+        errors.add("language", _("Select a valid choice. That choice is not one of the available choices."))
+    errors.raise_if_any()
+    document.title_en, document.title_zh_hans, document.language = en, zh, language
+    if "public" in changes:
+        document.public = bool(changes["public"])
+    document._history_user = actor
+    document.save()
+    return document
 
 
 def public_impact_counts() -> dict[str, int]:

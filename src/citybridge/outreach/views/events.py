@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import selectors as core_selectors
+from citybridge.core.concurrency import VersionedForm
 from citybridge.core.models import Organisation, Person
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
@@ -22,10 +23,10 @@ from citybridge.core.views import paginate
 from .. import selectors, services
 from ..models import Event
 from ..programme import Programme, ProgrammeItem, programme_ics, programme_pdf
-from .partners import _form, _Multi
+from .partners import _form, _Multi, _save_edit
 
 
-class EventForm(forms.Form):
+class EventForm(VersionedForm):
     title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
     starts_on = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -35,7 +36,7 @@ class EventForm(forms.Form):
     capacity = forms.IntegerField(label=gettext_lazy("Capacity"), required=False, min_value=1, max_value=100000)
 
 
-class EventSessionForm(forms.Form):
+class EventSessionForm(VersionedForm):
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
@@ -88,6 +89,30 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: titles, days, venue, city, capacity with the version read; days that would leave programme items
+    outside the event are refused on the field."""
+    event = selectors.event_get(user=request.user, pk=pk)
+    _staff(request)
+    names = ("title_en", "title_zh_hans", "starts_on", "ends_on", "venue", "city", "capacity")
+    form = EventForm(request.POST or None, initial={n: getattr(event, n) for n in names}, version=event.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+
+            def save(version: int | None, data: dict) -> None:
+                services.event_update(actor=request.user, event=event, expected_version=version, **data)
+
+            saved, status = _save_edit(form, save)
+            if saved:
+                messages.success(request, _("The event was saved."))
+                return redirect("outreach:event", pk=event.pk)
+    title = _("Edit event: %(title)s") % {"title": event.display_title()}
+    return _form(request, form, title, "outreach:event", status=status, back_pk=event.pk)
+
+
+@login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
     manage = request.user.has_perm("outreach.manage_events")
@@ -123,6 +148,33 @@ def event_session_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_to_form(form, exc)
     return _form(request, form, _("New programme item"), "outreach:events", status=422 if form.errors else 200)
+
+
+@login_required
+def event_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: a programme item's day (within the event), times, titles, room and speakers, with the version read."""
+    item = selectors.event_session_get(user=request.user, pk=pk)
+    _staff(request)
+    names = ("date", "start_time", "end_time", "title_en", "title_zh_hans", "room")
+    initial = {n: getattr(item, n) for n in names}
+    initial["speakers"] = list(item.speakers.all())
+    initial["speaker_organisations"] = list(item.speaker_organisations.all())
+    form = EventSessionForm(request.POST or None, initial=initial, version=item.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+
+            def save(version: int | None, data: dict) -> None:
+                data["speakers"] = list(data["speakers"])
+                data["speaker_organisations"] = list(data["speaker_organisations"])
+                services.event_session_update(actor=request.user, session=item, expected_version=version, **data)
+
+            saved, status = _save_edit(form, save)
+            if saved:
+                messages.success(request, _("The programme item was saved."))
+                return redirect("outreach:event", pk=item.event_id)
+    return _form(request, form, _("Edit programme item"), "outreach:event", status=status, back_pk=item.event_id)
 
 
 @login_required
@@ -209,6 +261,8 @@ urlpatterns = [
     path("events/", event_list, name="events"),
     path("events/new/", event_create, name="event-create"),
     path("events/<id:pk>/", event_detail, name="event"),
+    path("events/<id:pk>/edit/", event_edit, name="event-edit"),
+    path("programme-items/<id:pk>/edit/", event_session_edit, name="event-session-edit"),
     path("events/<id:pk>/sessions/new/", event_session_add, name="event-session-add"),
     path("events/<id:pk>/registrations/", registration_create, name="registration-create"),
     path("events/<id:pk>/programme.pdf", event_pdf, name="event-pdf"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.academy.models import Course, OfficialProfile, Topic
+from citybridge.core.concurrency import StaleEdit, VersionedForm, current_values
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
@@ -46,7 +47,7 @@ def _date() -> forms.DateField:
     return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(VersionedForm):
     organisation = _Choice(label=gettext_lazy("Organisation"), queryset=Organisation.objects.none())
     contacts = _Multi(label=gettext_lazy("Contacts"), queryset=Person.objects.none(), required=False)
     topics = _Multi(label=gettext_lazy("Topics of interest"), queryset=Topic.objects.all(), required=False)
@@ -58,11 +59,14 @@ class PartnerForm(forms.Form):
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), max_length=4000, required=False, widget=forms.Textarea)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(partner_record__isnull=True).order_by(
-            "name_en", "id"
-        )
+        if editing:  # the organisation is the partner's identity: chosen once
+            del self.fields["organisation"]
+        else:
+            self.fields["organisation"].queryset = Organisation.objects.filter(partner_record__isnull=True).order_by(
+                "name_en", "id"
+            )
         self.fields["contacts"].queryset = Person.objects.filter(erased_at__isnull=True).order_by(
             "family_name_en", "id"
         )
@@ -78,8 +82,15 @@ class ContributionForm(forms.Form):
     received_on = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(VersionedForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    scope = forms.CharField(
+        label=gettext_lazy("Scope"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What the agreement covers: engagements, topics, sponsorship."),
+    )
     starts_on = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(
         label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -87,7 +98,7 @@ class AgreementForm(forms.Form):
     document = forms.FileField(label=gettext_lazy("Signed document (PDF or DOCX)"), required=False)
 
 
-class EngagementForm(forms.Form):
+class EngagementForm(VersionedForm):
     course = _Choice(label=gettext_lazy("Course"), queryset=Course.objects.none())
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=EngagementKind.choices)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
@@ -103,10 +114,19 @@ class EngagementForm(forms.Form):
         choices=[(k, v) for k, v in EngagementStatus.choices if k in ("interested", "proposed", "confirmed")],
     )
 
-    def __init__(self, *args: object, partner: Partner, user: User, **kwargs: object) -> None:
+    outcomes = forms.CharField(
+        label=gettext_lazy("Outcomes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: object, partner: Partner, user: User, editing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].queryset = Course.objects.visible_to(user).exclude(status="cancelled")
         self.fields["hosts"].queryset = Person.objects.filter(organisation_id=partner.organisation_id)
+        if editing:  # the course and kind are fixed once the session is in the timetable; status moves by steps
+            for name in ("course", "kind", "status"):
+                del self.fields[name]
+        else:
+            del self.fields["outcomes"]
+            self.fields["course"].queryset = Course.objects.visible_to(user).exclude(status="cancelled")
 
 
 class FollowupForm(forms.Form):
@@ -122,8 +142,35 @@ class FollowupForm(forms.Form):
         self.fields["assignee"].label_from_instance = lambda u: u.email
 
 
-def _form(request: HttpRequest, form: forms.Form, title: str, back: str, status: int = 200) -> HttpResponse:
-    return render(request, "outreach/partners/form.html", {"form": form, "title": title, "back": back}, status=status)
+def _form(
+    request: HttpRequest,
+    form: forms.Form,
+    title: str,
+    back: str,
+    status: int = 200,
+    back_pk: int | None = None,
+    extra: dict | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "outreach/partners/form.html",
+        {"form": form, "title": title, "back": back, "back_pk": back_pk, **(extra or {})},
+        status=status,
+    )
+
+
+def _save_edit(form: VersionedForm, save: object) -> tuple[bool, int]:
+    """Run an edit service with the form's data; (saved, status): 409 on a stale edit (the form shows the saved
+    values beside the user's input), 422 on a validation error (beside its field)."""
+    try:
+        save(form.expected_version, form.data_without_version())  # type: ignore[operator]
+        return True, 200
+    except StaleEdit as exc:
+        form.show_stale(exc, current_values(exc.instance, form.fields))
+        return False, 409
+    except ValidationError as exc:
+        add_to_form(form, exc)
+        return False, 422
 
 
 @login_required
@@ -179,6 +226,68 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contribution_form": ContributionForm() if manage else None,
         },
     )
+
+
+@login_required
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: contacts, interests and notes, with the version read (no lost update); the partner's history below."""
+    partner = selectors.partner_get(user=request.user, pk=pk)
+    if not request.user.has_perm("outreach.manage_partners"):
+        raise PermissionDenied
+    initial = {
+        "contacts": list(partner.contacts.all()),
+        "topics": list(partner.topics.all()),
+        "technologies": partner.technologies,
+        "notes": partner.notes,
+    }
+    form = PartnerForm(request.POST or None, editing=True, initial=initial, version=partner.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+
+            def save(version: int | None, data: dict) -> None:
+                data["contacts"], data["topics"] = list(data["contacts"]), list(data["topics"])
+                services.partner_update(actor=request.user, partner=partner, expected_version=version, **data)
+
+            saved, status = _save_edit(form, save)
+            if saved:
+                messages.success(request, _("The partner was saved."))
+                return redirect("outreach:partner", pk=partner.pk)
+    title = _("Edit partner: %(name)s") % {"name": partner.organisation.display_name()}
+    return _form(
+        request,
+        form,
+        title,
+        "outreach:partner",
+        status=status,
+        back_pk=partner.pk,
+        extra={"history": selectors.partner_history(partner=partner)},
+    )
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    if not request.user.has_perm("outreach.manage_partners"):
+        raise PermissionDenied
+    initial = {n: getattr(agreement, n) for n in ("title", "scope", "starts_on", "ends_on")}
+    form = AgreementForm(request.POST or None, request.FILES or None, initial=initial, version=agreement.version)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+
+            def save(version: int | None, data: dict) -> None:
+                if data.get("document") in (None, False):
+                    data.pop("document", None)
+                services.agreement_update(actor=request.user, agreement=agreement, expected_version=version, **data)
+
+            saved, status = _save_edit(form, save)
+            if saved:
+                messages.success(request, _("The agreement was saved."))
+                return redirect("outreach:partner", pk=agreement.partner_id)
+    return _form(request, form, _("Edit agreement"), "outreach:partner", status=status, back_pk=agreement.partner_id)
 
 
 @login_required
@@ -282,6 +391,42 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff: day (within the course's dates, else an error on the date), times, venue, hosts, cost, outcomes;
+    the timetable session follows. With the version read."""
+    engagement = selectors.engagement_get(user=request.user, pk=pk)
+    if not request.user.has_perm("outreach.manage_partners"):
+        raise PermissionDenied
+    names = ("title", "date", "start_time", "end_time", "venue", "cost", "cost_currency", "outcomes")
+    initial = {n: getattr(engagement, n) for n in names}
+    initial["cost"] = "" if engagement.cost is None else str(engagement.cost)
+    initial["hosts"] = list(engagement.hosts.all())
+    form = EngagementForm(
+        request.POST or None,
+        partner=engagement.partner,
+        user=request.user,
+        editing=True,
+        initial=initial,
+        version=engagement.version,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+
+            def save(version: int | None, data: dict) -> None:
+                data["hosts"] = list(data["hosts"])
+                services.engagement_update(actor=request.user, engagement=engagement, expected_version=version, **data)
+
+            saved, status = _save_edit(form, save)
+            if saved:
+                messages.success(request, _("The engagement was saved."))
+                return redirect("outreach:engagement", pk=engagement.pk)
+    title = _("Edit engagement: %(title)s") % {"title": engagement.title}
+    return _form(request, form, title, "outreach:engagement", status=status, back_pk=engagement.pk)
+
+
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
     for msgs in error_dict(exc).values():
         for m in msgs:
@@ -328,6 +473,9 @@ urlpatterns = [
     path("partners/", partner_list, name="partners"),
     path("partners/new/", partner_create, name="partner-create"),
     path("partners/<id:pk>/", partner_detail, name="partner"),
+    path("partners/<id:pk>/edit/", partner_edit, name="partner-edit"),
+    path("agreements/<id:pk>/edit/", agreement_edit, name="agreement-edit"),
+    path("engagements/<id:pk>/edit/", engagement_edit, name="engagement-edit"),
     path("partners/<id:pk>/contributions/", contribution_add, name="contribution-add"),
     path("partners/<id:pk>/agreements/new/", agreement_add, name="agreement-add"),
     path("partners/<id:pk>/engagements/new/", engagement_create, name="engagement-create"),
