@@ -64,6 +64,37 @@ def cpu_ms(fn, repeat: int = 3) -> float:  # noqa: ANN001
     return statistics.median(samples)
 
 
+def costs(label: str, fn, repeat: int = 5) -> None:  # noqa: ANN001
+    """Where the wall time goes beyond CPU: median CPU and wall of ``fn``, its SQL queries, and the process's
+    context switches and block I/O during the runs. Voluntary switches and block writes would mean waiting on the
+    disk (an fsync per commit); involuntary switches mean the scheduler gave the core to another process (a loaded
+    machine). SQLite runs in WAL mode with synchronous=NORMAL (settings.py): a commit does not fsync."""
+    import resource
+    import statistics
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cpu, wall = [], []
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            c, w = time.process_time(), time.perf_counter()
+            fn()
+            cpu.append((time.process_time() - c) * 1000)
+            wall.append((time.perf_counter() - w) * 1000)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        f"  {label}: CPU {statistics.median(cpu):.1f} ms, wall {statistics.median(wall):.1f} ms, "
+        f"{len(queries)} SQL queries; per run: {(after.ru_nvcsw - before.ru_nvcsw) / repeat:.1f} voluntary and "
+        f"{(after.ru_nivcsw - before.ru_nivcsw) / repeat:.1f} involuntary context switches, "
+        f"{(after.ru_inblock - before.ru_inblock) / repeat:.0f} blocks read, "
+        f"{(after.ru_oublock - before.ru_oublock) / repeat:.0f} blocks written; load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
 INVENTORIES = int(os.environ.get("BENCH_INVENTORIES", 20 if QUICK else 200))
 ENTRIES_PER_INVENTORY = 60
 PAGE_ENTRIES = 200
@@ -153,6 +184,7 @@ def main() -> int:  # noqa: PLR0915
         f"bare page {cpu_ms(lambda: client.get(bare), 10):.1f} ms; load average {os.getloadavg()}",
         flush=True,
     )
+    costs(f"inventory page ({n_entries} entries)", lambda: client.get(f"/climate/inventories/{page_inv.pk}/"), 10)
     api = timed(lambda: client.get(f"/api/v1/climate/inventories/{page_inv.pk}"))
     table.row("GET /api/v1/climate/inventories/{id}", api, "bare page", floor_page)
     listing = timed(lambda: client.get("/climate/"))
@@ -193,6 +225,7 @@ def main() -> int:  # noqa: PLR0915
     imp = timed(do_import, repeat=SOLVE_REPEAT, warmup=1)
     table.row(f"XLSX import, {IMPORT_ROWS} rows in {len(files)} files (target < 3 s)", imp)
     print(f"  CPU: import {cpu_ms(do_import, 2):.0f} ms; load average {os.getloadavg()}", flush=True)
+    costs(f"XLSX import ({IMPORT_ROWS} rows)", do_import, 2)
 
     engine_entries = [
         engine_entry(services.CleanEntry(gpc_ref=r, activity_value=1000.0, activity_unit="MWh", library=[factor]))

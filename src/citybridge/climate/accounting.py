@@ -695,6 +695,11 @@ def co2e_of(by_gas: Mapping[str, float], gwp: GwpSet | str) -> float:
     return math.fsum([t * values[gas] for gas, t in by_gas.items()])
 
 
+#: The citations stay at chapter level on purpose. Issue 10 asks for sections ("GPC v1.1, §6.3, Table 6.2"), but the
+#: section and table numbers could not be confirmed with the sources at hand (the GPC table in shared/data cites the
+#: document, not its sections; no copy of the GPC v1.1 PDF or of its table of contents was found with the search
+#: tools on 2026-11-28), and a section number is never guessed. To refine: check BASIC / BASIC+ (ch. 3 and 4),
+#: scope 1 territorial (ch. 3), notation keys (ch. 2) and scope 2 location-based (ch. 6) against the PDF.
 RULES: dict[str, RuleNote] = {
     "basic": RuleNote(
         "gpc_basic",

@@ -131,6 +131,8 @@ def issue_message(code: str, params: dict[str, Any] | None = None) -> str:
         return template().split("%(")[0].strip() or code
 
 
+#: "table 3.3" was written in an earlier round and is kept; the sections behind these rules could not be confirmed
+#: (see the comment above accounting.RULES), so they are not cited by section.
 RULES: dict[str, Callable[[], str]] = {
     "gpc_basic": lambda: _(
         "BASIC: scope 1 and scope 2 of stationary energy and transportation, and scope 1 and 3 of waste generated "
