@@ -15,7 +15,7 @@ from citybridge.climate.models import EmissionFactor
 
 #: two lower-case English words in a row: any English sentence or phrase has them ("emission factor", "data year",
 #: "not included"); citations (capitalised titles, table numbers, URLs, [single]) do not
-ENGLISH_PHRASE = re.compile(r"\b[a-z]{2,}[ ,-]+[a-z]{2,}\b")
+ENGLISH_PHRASE = re.compile(r"\b[a-z]{2,}[ ,]+[a-z]{2,}\b")
 URL = re.compile(r"https?://\S+")
 
 
@@ -24,9 +24,11 @@ def english_phrases(text: str) -> list[str]:
 
 
 def test_the_check_finds_english():
-    # the English notes fail the check, so the check can fail
+    # the English notes fail the check, so the check can fail (factor codes like "natural-gas" do not)
     notes = {s.method_note for s in factors_seed.seed_factors()}
-    assert all(english_phrases(n) for n in notes)
+    assert sum(bool(english_phrases(n)) for n in notes) > len(notes) * 0.7
+    assert english_phrases("Natural gas: IPCC 2006 Vol 2 Table 1.4 default CO2 emission factor") == ["emission factor"]
+    assert english_phrases("ipcc2006-co2-natural-gas") == []
 
 
 def test_every_seeded_note_has_a_chinese_translation_without_english_sentences():
@@ -54,7 +56,7 @@ def test_hand_checked_notes():
     assert method_note_zh(by_key["mee-nbs-2023-china-guangdong"]) == (
         "MEE/NBS 电力CO2排放因子，省级，数据年份2023（基于地理位置的排放因子，仅含CO2）。"
     )
-    assert "**未经核实**" in method_note_zh(by_key["ca-carb-mrr-default-factor-for-unspecified-imports-co2e"])
+    assert "**未经核实**" in method_note_zh(by_key["ca-carb-mrr-default-factor-for-unspecified-imports-95111-co2e"])
 
 
 def test_regions_in_chinese():

@@ -25,9 +25,11 @@ def _run(staff, new, django_capture_on_commit_callbacks):  # noqa: ANN001, ANN20
     return run
 
 
-def test_bulk_path_equals_the_engine_with_fuel_properties_and_own_factors(
+def test_bulk_path_equals_the_engine_with_fuel_properties_and_two_factors(
     coordinator, staff, hayward, gasoline, factors, django_capture_on_commit_callbacks
 ):
+    # IPCC 2006 V2 Table 3.2.2, gasoline with an oxidation catalyst: 25 kg CH4/TJ (EMISSION_FACTORS.md 2c)
+    gasoline_ch4 = _factor("ipcc2006-road-gasoline-ch4", "CH4", 25.0, "kg", "TJ", heating_basis="NCV")
     inventory = services.inventory_create(actor=coordinator, city=hayward, year=2022)
     entry = services.entry_save(
         actor=coordinator,
@@ -38,8 +40,7 @@ def test_bulk_path_equals_the_engine_with_fuel_properties_and_own_factors(
             "activity_unit": "L",
             "density": {"value": 0.74, "unit": "kg/L"},
             "ncv": {"value": 44.3, "unit": "TJ/Gg"},
-            "factor_ids": [gasoline.pk],
-            "factors": [{"gas": "CH4", "value": 25, "unit": "kg/TJ", "citation": "IPCC 2006 V2 Table 3.2.2"}],
+            "factor_ids": [gasoline.pk, gasoline_ch4.pk],
         },
     )
     other = services.entry_save(
@@ -62,12 +63,15 @@ def test_bulk_path_equals_the_engine_with_fuel_properties_and_own_factors(
     entry = InventoryEntry.objects.get(pk=entry.pk)
     # 1000 L × 0.74 kg/L = 740 kg = 0.00074 Gg; × 44.3 TJ/Gg = 0.032782 TJ
     # CO2: 0.032782 TJ × 70,000 kg/TJ = 2,294.74 kg = 2.29474 t
-    # CH4 (own factor): 0.032782 TJ × 25 kg/TJ = 0.81955 kg = 0.00081955 t; × 28 (AR5) = 0.0229474 t CO2e
+    # CH4 (unchanged factor): 0.032782 TJ × 25 kg/TJ = 0.81955 kg = 0.00081955 t; × 28 (AR5) = 0.0229474 t CO2e
     assert entry.by_gas["CO2"] == pytest.approx(2.29474)
     assert entry.by_gas["CH4"] == pytest.approx(0.00081955)
     assert entry.co2e == pytest.approx(2.29474 + 0.0229474)
-    assert list(entry.factors.all()) == [new]
-    assert entry.factor_versions == [{"id": new.pk, "code": new.code, "version": new.version}]
+    assert list(entry.factors.order_by("pk")) == [gasoline_ch4, new]
+    assert entry.factor_versions == [
+        {"id": new.pk, "code": new.code, "version": new.version},
+        {"id": gasoline_ch4.pk, "code": gasoline_ch4.code, "version": gasoline_ch4.version},
+    ]
     # exactly the engine's own result for the same entry (same arithmetic, not just close)
     engine = accounting.compute_entry(
         accounting.Entry(
@@ -76,7 +80,7 @@ def test_bulk_path_equals_the_engine_with_fuel_properties_and_own_factors(
             activity_unit="L",
             factors=(
                 compute.engine_factor(new),
-                accounting.Factor(id="own-0", gas="CH4", value=25.0, unit="kg/TJ"),
+                compute.engine_factor(gasoline_ch4),
             ),
             density=accounting.Amount(0.74, "kg/L"),
             ncv=accounting.Amount(44.3, "TJ/Gg"),

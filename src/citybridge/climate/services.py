@@ -991,8 +991,10 @@ def _factor_change_batch(  # noqa: C901, PLR0912, PLR0915
             if shape is None:
                 per_inventory[inv_id].append([ref, by_gas, co2e, key])
                 continue
-            engine_factors, density, ncv, plan, relinked, versions, pairs = shape
             inventory = by_pk[inv_id]
+            if inv_id in differs and inventory.is_frozen:
+                continue  # a published inventory already known to change: it is never written, nothing more to learn
+            engine_factors, density, ncv, plan, relinked, versions, pairs = shape
             new = planned_by_gas(value, density, ncv, engine_factors, plan)
             gwp = gwp_values[inventory.gwp_set]
             new_co2e = fsum([t * gwp[g] for g, t in new.items()])  # as accounting.compute_entry sums it
@@ -1099,7 +1101,9 @@ def recompute_run_create(*, actor: User, factor: EmissionFactor | None = None) -
     worker computes it (tasks.recompute_inventories), the factor page shows its progress."""
     require(actor, "climate.recompute")
     with transaction.atomic():
-        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=_run_inventories(factor).count())
+        # the number of inventories is counted by the worker when it claims the run (counting them here, through
+        # every entry's factor links, cost seconds in the request at the issue's size)
+        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=0)
         transaction.on_commit(partial(_enqueue_recompute, run.pk))
     run.refresh_from_db()
     return run
@@ -1167,7 +1171,11 @@ def recompute_run_execute(*, run_id: int, batch: int = 200) -> RecomputeRun | No
     try:
         for start in range(0, len(ids), batch):
             with transaction.atomic():
-                chunk = list(Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update())
+                chunk = list(
+                    Inventory.objects.filter(pk__in=ids[start : start + batch])
+                    .only("id", "status", "origin", "gwp_set", "total_basic", "total_basic_plus", "total_territorial")
+                    .select_for_update()
+                )
                 out = recompute_inventories_batch(chunk, current=current, codes=codes)
                 through.objects.bulk_create([through(recomputerun_id=run_id, inventory_id=pk) for pk in out.changed])
                 changed += len(out.changed)
