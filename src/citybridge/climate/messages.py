@@ -81,6 +81,9 @@ MESSAGES: dict[str, Callable[[], str]] = {
         "The emissions by gas add up to %(sum_t)s t CO2e, not the total of %(total_t)s t CO2e given in the row."
     ),
     "rows_merged": lambda: _("Rows %(rows)s for line %(ref)s were merged."),
+    "ref_from_sector": lambda: _(
+        "The GPC reference number was empty; line %(ref)s was found from the sector, sub-sector and scope columns."
+    ),
     "row_without_data": lambda: _("Line %(ref)s has no data; it was left out."),
     # ambition.py
     "unknown_target_kind": lambda: _("“%(kind)s” is not a type of target."),

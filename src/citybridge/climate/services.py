@@ -970,7 +970,7 @@ def _factor_change_batch(  # noqa: C901, PLR0912, PLR0915
     value_writes: list[tuple] = []
     touched: set[int] = set()
     differs: set[int] = set()
-    moves: set[tuple[int, int]] = set()
+    moved_pairs: set[tuple[int, int]] = set()
     other_moves: dict[tuple[int, int], list[int]] = {}
     planned_by_gas, fsum = accounting.planned_by_gas, math.fsum
     gwp_values = {inv.gwp_set: accounting.gwp_set(inv.gwp_set).values for inv in inventories}
@@ -1014,7 +1014,7 @@ def _factor_change_batch(  # noqa: C901, PLR0912, PLR0915
                 full_writes.append((text, new_co2e, versions, None, pk))
                 for pair in pairs:
                     if pair[0] in affected_ids:
-                        moves.add(pair)  # every entry linked to it is affected: moved in one UPDATE
+                        moved_pairs.add(pair)  # every entry linked to it is affected: moved in one UPDATE
                     else:
                         other_moves.setdefault(pair, []).append(pk)  # an outdated factor of another code
             else:
@@ -1039,10 +1039,10 @@ def _factor_change_batch(  # noqa: C901, PLR0912, PLR0915
     if total_writes:
         _write_totals(total_writes)
     writable = [pk for pk, inv in by_pk.items() if not inv.is_frozen]
-    if moves and writable:
+    if moved_pairs and writable:
         in_writable = ", ".join(["%s"] * len(writable))
         with connection.cursor() as cursor:
-            for old_id, new_id in sorted(moves):
+            for old_id, new_id in sorted(moved_pairs):
                 cursor.execute(
                     f"UPDATE {link_table} SET emissionfactor_id = %s WHERE emissionfactor_id = %s AND "
                     f"inventoryentry_id IN (SELECT id FROM {entry_table} WHERE inventory_id IN ({in_writable}))",
@@ -1138,7 +1138,7 @@ def _by_language(render: Callable[[], Iterable[object]]) -> dict[str, list[str]]
     return out
 
 
-def recompute_run_execute(*, run_id: int, batch: int = 200) -> RecomputeRun | None:
+def recompute_run_execute(*, run_id: int, batch: int = 500) -> RecomputeRun | None:
     """The worker's body: claim the run under a lease, recompute each inventory in its own transaction (progress in
     ``done``), then done; an error marks it failed with the message in every language."""
     with transaction.atomic():
