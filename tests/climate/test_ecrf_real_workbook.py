@@ -58,13 +58,19 @@ def test_ecrf_ref_mapping():
 
 
 @pytest.mark.django_db
-def test_real_workbook_imports_with_per_row_report(coordinator, inventory):
+def test_real_workbook_import_is_refused_row_by_row_where_it_lacks_data(coordinator, inventory):
+    # What the real file holds and the product's rules refuse, line by line: grid electricity (I.1.2, II.1.2 …) as
+    # activity with neither a factor nor emissions, and notation keys (NE) without the explanation the GPC asks
+    # for. The import is atomic: nothing is written, and the report names each line and its reason.
     report = uploads.inventory_import(
         actor=coordinator, inventory=inventory, uploaded=upload(WORKBOOK.read_bytes(), "nyc_ecrf.xlsx")
     )
-    assert report.ok, report.as_dict()
-    entry = InventoryEntry.objects.get(inventory=inventory, gpc_ref="I.1.1")
-    assert entry.co2e == pytest.approx(9_525_342.6288944)
-    first = next(r for r in report.rows if r.row == 2)
-    assert first.status == "warning"
-    assert any("found from the sector, sub-sector and scope columns" in m for m in first.messages), first.messages
+    assert not report.ok and report.imported == 0
+    assert InventoryEntry.objects.filter(inventory=inventory).count() == 0
+    errors = {r.gpc_ref: r.messages for r in report.rows if r.status == "error"}
+    assert any(m.startswith("activity_value:") for m in errors["I.1.2"]), errors["I.1.2"]
+    assert any("explanation" in m for m in errors["II.2.1"]), errors["II.2.1"]
+    # the lines with reported emissions pass, with the warnings that say where their line number came from
+    assert "I.1.1" not in errors and "III.1.1" not in errors
+    i_1_1 = [m for r in report.rows if r.gpc_ref == "I.1.1" for m in r.messages]
+    assert any("found from the sector, sub-sector and scope columns" in m for m in i_1_1), i_1_1
