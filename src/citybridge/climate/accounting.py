@@ -567,20 +567,13 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
     elif not explain and entry.basis_ratio is None:
         # the worker's recompute: one cached plan per shape, plain float arithmetic (validation has ruled out
         # mixed bases without a ratio, so no basis step can occur here)
-        value = float(entry.activity_value or 0.0)
-        plan = _fast_plan(
+        by_gas = activity_by_gas(
+            entry.activity_value,
             entry.activity_unit,
-            entry.density.unit if entry.density else None,
-            entry.ncv.unit if entry.ncv else None,
-            tuple(f.unit for f in entry.factors),
+            (entry.density.value, entry.density.unit) if entry.density else None,
+            (entry.ncv.value, entry.ncv.unit) if entry.ncv else None,
+            tuple((f.gas, f.value, f.unit) for f in entry.factors),
         )
-        for f, (d, n, kt) in zip(entry.factors, plan, strict=True):
-            amount = value * kt
-            if d:
-                amount *= entry.density.value**d  # type: ignore[union-attr]
-            if n:
-                amount *= entry.ncv.value**n  # type: ignore[union-attr]
-            by_gas[f.gas] = by_gas.get(f.gas, 0.0) + amount * f.value
     else:
         value = float(entry.activity_value or 0.0)
         density_unit = entry.density.unit if entry.density else None
@@ -648,6 +641,65 @@ def compute_entry(entry: Entry, gwp: GwpSet | str, *, explain: bool = True, vali
     return EntryResult(entry.ref, by_gas, co2e, conversions, warnings, None, by_gas_co2e)
 
 
+def activity_by_gas(
+    activity_value: float | None,
+    activity_unit: str,
+    density: tuple[float, str] | None,
+    ncv: tuple[float, str] | None,
+    factors: tuple[tuple[str, float, str], ...],
+) -> dict[str, float]:
+    """Tonnes of each gas of activity × factors, ``factors`` as (gas, value, unit) of an entry that validated: the
+    arithmetic of ``compute_entry`` without the explanation (one cached plan per shape). The recompute calls it for
+    many entries in a row, without building an ``Entry`` for each."""
+    plan = _fast_plan(activity_unit, density[1] if density else None, ncv[1] if ncv else None, _units(factors))
+    return planned_by_gas(activity_value, density, ncv, factors, plan)
+
+
+def planned_by_gas(
+    activity_value: float | None,
+    density: tuple[float, str] | None,
+    ncv: tuple[float, str] | None,
+    factors: tuple[tuple[str, float, str], ...],
+    plan: tuple[tuple[int, int, float], ...],
+) -> dict[str, float]:
+    """``activity_by_gas`` with the plan given (``fast_plan``): a caller with many entries of one shape plans once."""
+    value = float(activity_value or 0.0)
+    by_gas: dict[str, float] = {}
+    for (gas, factor_value, _unit), (d, n, kt) in zip(factors, plan, strict=True):
+        amount = value * kt
+        if d:
+            amount *= density[0] ** d  # type: ignore[index]
+        if n:
+            amount *= ncv[0] ** n  # type: ignore[index]
+        by_gas[gas] = by_gas.get(gas, 0.0) + amount * factor_value
+    return by_gas
+
+
+def _units(factors: tuple[tuple[str, float, str], ...]) -> tuple[str, ...]:
+    return tuple(f[2] for f in factors)
+
+
+def fast_plan(
+    activity_unit: str,
+    density: tuple[float, str] | None,
+    ncv: tuple[float, str] | None,
+    factors: tuple[tuple[str, float, str], ...],
+) -> tuple[tuple[int, int, float], ...]:
+    """The conversion plan ``planned_by_gas`` follows for one shape of entry (cached)."""
+    return _fast_plan(activity_unit, density[1] if density else None, ncv[1] if ncv else None, _units(factors))
+
+
+def co2e_of(by_gas: Mapping[str, float], gwp: GwpSet | str) -> float:
+    """t CO2e of tonnes by gas with one GWP set, summed as ``compute_entry`` sums them."""
+    values = gwp_set(gwp).values
+    return math.fsum([t * values[gas] for gas, t in by_gas.items()])
+
+
+#: The citations stay at chapter level on purpose. Issue 10 asks for sections ("GPC v1.1, §6.3, Table 6.2"), but the
+#: section and table numbers could not be confirmed with the sources at hand (the GPC table in shared/data cites the
+#: document, not its sections; no copy of the GPC v1.1 PDF or of its table of contents was found with the search
+#: tools on 2026-11-28), and a section number is never guessed. To refine: check BASIC / BASIC+ (ch. 3 and 4),
+#: scope 1 territorial (ch. 3), notation keys (ch. 2) and scope 2 location-based (ch. 6) against the PDF.
 RULES: dict[str, RuleNote] = {
     "basic": RuleNote(
         "gpc_basic",
@@ -685,6 +737,15 @@ def compute_totals(results: Iterable[EntryResult], gwp: GwpSet | str | None = No
 
     Results rebuilt from storage may lack ``by_gas_co2e``: pass the inventory's ``gwp`` and it is derived from
     ``by_gas_t`` (tonnes × GWP), so the by-gas CO2e cut is never silently empty."""
+    return totals_of_rows(((r.ref, r.by_gas_t, r.co2e_t, r.notation_key, r.by_gas_co2e) for r in results), gwp)
+
+
+def totals_of_rows(
+    rows: Iterable[tuple[str, Mapping[str, float], float, str | None, Mapping[str, float] | None]],
+    gwp: GwpSet | str | None = None,
+) -> Totals:
+    """``compute_totals`` over plain rows (ref, tonnes by gas, t CO2e, notation key, t CO2e by gas or None): the
+    recompute totals stored results this way, without building an ``EntryResult`` per entry."""
     gwp_values = gwp_set(gwp).values if gwp is not None else None
     basic = basic_plus = territorial = 0.0
     sector: dict[str, float] = {}
@@ -692,11 +753,10 @@ def compute_totals(results: Iterable[EntryResult], gwp: GwpSet | str | None = No
     scope: dict[int, float] = {}
     gas_t: dict[str, float] = {}
     gas_e: dict[str, float] = {}
-    for r in results:
-        if r.notation_key:
+    for ref, by_gas_t, v, notation_key, by_gas_co2e in rows:
+        if notation_key:
             continue
-        in_basic, in_plus, in_terr, sec, sub, sco = _cuts(r.ref)
-        v = r.co2e_t
+        in_basic, in_plus, in_terr, sec, sub, sco = _cuts(ref)
         if in_basic:
             basic += v
         if in_plus:
@@ -706,12 +766,11 @@ def compute_totals(results: Iterable[EntryResult], gwp: GwpSet | str | None = No
         sector[sec] = sector.get(sec, 0.0) + v
         subsector[sub] = subsector.get(sub, 0.0) + v
         scope[sco] = scope.get(sco, 0.0) + v
-        for g, t in r.by_gas_t.items():
+        for g, t in by_gas_t.items():
             gas_t[g] = gas_t.get(g, 0.0) + t
-        by_gas_co2e = r.by_gas_co2e
-        if not by_gas_co2e and r.by_gas_t and gwp_values is not None:
-            by_gas_co2e = {g: t * gwp_values[g] for g, t in r.by_gas_t.items()}
-        for g, e in by_gas_co2e.items():
+        if not by_gas_co2e and by_gas_t and gwp_values is not None:
+            by_gas_co2e = {g: t * gwp_values[g] for g, t in by_gas_t.items()}
+        for g, e in (by_gas_co2e or {}).items():
             gas_e[g] = gas_e.get(g, 0.0) + e
     return Totals(
         basic=basic,

@@ -149,11 +149,7 @@ def totals_of(entries: Sequence[InventoryEntry], gwp: str | None = None) -> dict
 def totals_of_rows(rows: Sequence[Sequence[Any]], gwp: str | None = None) -> dict[str, Any]:
     """``totals_of`` for stored results as plain rows (gpc_ref, by_gas, co2e, notation_key): the recompute's path,
     which reads entries as values, not model instances."""
-    return _totals_dict(
-        accounting.compute_totals(
-            [accounting.EntryResult(ref, dict(g), c, [], [], k or None) for ref, g, c, k in rows], gwp
-        )
-    )
+    return _totals_dict(accounting.totals_of_rows(((ref, g, c, k, None) for ref, g, c, k in rows), gwp))
 
 
 def _totals_dict(totals: accounting.Totals) -> dict[str, Any]:

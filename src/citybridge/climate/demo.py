@@ -14,6 +14,7 @@ from citybridge.cities.models import City
 from citybridge.core.models import User
 
 from . import cdp, factors_seed, services
+from .factor_notes_zh import method_note_zh, region_zh
 from .models import EmissionFactor, Inventory, Verification
 
 COORDINATOR_EMAIL = "hayward@citybridge.local"
@@ -64,35 +65,10 @@ _VARIANTS_ZH = (
     ("oxidation catalyst", "氧化催化器"),
     ("low-mileage light-duty vehicles, 1995 or later", "低里程轻型车，1995年及以后"),
 )
-_PROVINCES_ZH = {
-    "Beijing": "北京", "Tianjin": "天津", "Hebei": "河北", "Shanxi": "山西", "Inner Mongolia": "内蒙古",
-    "Liaoning": "辽宁", "Jilin": "吉林", "Heilongjiang": "黑龙江", "Shanghai": "上海", "Jiangsu": "江苏",
-    "Zhejiang": "浙江", "Anhui": "安徽", "Fujian": "福建", "Jiangxi": "江西", "Shandong": "山东", "Henan": "河南",
-    "Hubei": "湖北", "Hunan": "湖南", "Guangdong": "广东", "Guangxi": "广西", "Hainan": "海南", "Chongqing": "重庆",
-    "Sichuan": "四川", "Guizhou": "贵州", "Yunnan": "云南", "Tibet": "西藏", "Shaanxi": "陕西", "Gansu": "甘肃",
-    "Qinghai": "青海", "Ningxia": "宁夏", "Xinjiang": "新疆",
-}  # fmt: skip
 _UTILITIES = ("PG&E", "SCE", "SDG&E", "LADWP", "SMUD")
 
 
-def _region_zh(region: str) -> str:
-    if region == "IPCC default":
-        return "IPCC缺省值"
-    if region == "US":
-        return "美国"
-    if region.startswith("California/WECC"):
-        return "加州/WECC（CAMX）"
-    if region == "California":
-        return "加州"
-    if region.startswith("China (national ETS"):
-        return "全国碳市场/企业报告"
-    if region.startswith("China (national)"):
-        return "全国"
-    grid = re.search(r"[\u4e00-\u9fff]+", region)
-    if grid:
-        return f"{grid.group(0)}区域电网"
-    name = region.removeprefix("China ").strip()
-    return _PROVINCES_ZH.get(name, name)
+_region_zh = region_zh
 
 
 def _name_zh(seed: factors_seed.SeedFactor) -> str:
@@ -135,12 +111,25 @@ def _name_zh(seed: factors_seed.SeedFactor) -> str:
 
 
 def _fill_chinese_names() -> int:
-    """Give the seeded factors that lack one their Chinese name (libraries seeded before the names existed)."""
+    """Give the seeded factors that lack one their Chinese name and method note (libraries seeded before they
+    existed). Only the seed's own text is filled: a note staff wrote stays."""
+    from django.db.models import Q
+
     seeds = {s.key[:80]: s for s in factors_seed.seed_factors()}
-    missing = list(EmissionFactor.objects.filter(code__in=list(seeds), name_zh_hans__in=["", None]))
+    missing = list(
+        EmissionFactor.objects.filter(code__in=list(seeds)).filter(
+            Q(name_zh_hans__isnull=True)
+            | Q(name_zh_hans="")
+            | Q(method_note_zh_hans__isnull=True)
+            | Q(method_note_zh_hans="")
+        )
+    )
     for factor in missing:
-        factor.name_zh_hans = _name_zh(seeds[factor.code])
-    EmissionFactor.objects.bulk_update(missing, ["name_zh_hans"], batch_size=200)
+        seed = seeds[factor.code]
+        factor.name_zh_hans = factor.name_zh_hans or _name_zh(seed)
+        if factor.method_note_en == seed.method_note:
+            factor.method_note_zh_hans = factor.method_note_zh_hans or method_note_zh(seed) or None
+    EmissionFactor.objects.bulk_update(missing, ["name_zh_hans", "method_note_zh_hans"], batch_size=200)
     return len(missing)
 
 
@@ -166,6 +155,7 @@ def seed_library() -> int:
                 year=seed.year,
                 heating_basis=seed.basis or "",
                 method_note_en=seed.method_note,
+                method_note_zh_hans=method_note_zh(seed) or None,
                 citation=seed.source,
                 verification=status,
             )

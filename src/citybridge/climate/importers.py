@@ -64,11 +64,19 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
     "foreign_notation_key": ("key",),
     "gas_sum_mismatch": ("sum_t", "total_t"),
     "rows_merged": ("ref", "rows"),
+    "ref_from_sector": ("ref",),
     "row_without_data": ("ref",),
     "unknown_data_quality": ("value",),
 }
 WARNING_CODES: frozenset[str] = frozenset(
-    {"foreign_notation_key", "gas_sum_mismatch", "rows_merged", "row_without_data", "unknown_data_quality"}
+    {
+        "foreign_notation_key",
+        "gas_sum_mismatch",
+        "rows_merged",
+        "ref_from_sector",
+        "row_without_data",
+        "unknown_data_quality",
+    }
 )
 
 _DATA_QUALITY = {
@@ -451,7 +459,58 @@ _ECRF_COLUMNS: dict[str, str] = {
     "ghgs (metric tonnes co2e) - ch4": "co2e_CH4",
     "ghgs (metric tonnes co2e) - n2o": "co2e_N2O",
     "ghgs (metric tonnes co2e) - total co2e": "total",
+    # workbooks that leave "GPC ref. no." empty (CityCatalyst's CRF-format exports): the line is found from these
+    "crf - sector": "crf_sector",
+    "crf - sub-sector": "crf_subsector",
+    "scope": "crf_scope",
 }
+
+#: eCRF sector / sub-sector names (lower case; the CRF export's and the GPC's own) -> GPC sub-sector reference
+_ECRF_SUBSECTORS: dict[str, dict[str, str]] = {
+    "stationary energy": {
+        "residential buildings": "I.1",
+        "commercial buildings & facilities": "I.2",
+        "institutional buildings & facilities": "I.2",
+        "commercial and institutional buildings and facilities": "I.2",
+        "industrial buildings & facilities": "I.3",
+        "manufacturing industries and construction": "I.3",
+        "energy industries": "I.4",
+        "agriculture": "I.5",
+        "agriculture, forestry and fishing activities": "I.5",
+        "non-specified sources": "I.6",
+    },
+    "transportation": {"on-road": "II.1", "rail": "II.2", "waterborne": "II.3", "aviation": "II.4", "off-road": "II.5"},
+    "waste": {
+        "solid waste disposal": "III.1",
+        "biological treatment": "III.2",
+        "incineration and open burning": "III.3",
+        "wastewater": "III.4",
+    },
+}
+
+
+def ecrf_ref(sector: object, subsector: object, scope: object) -> str:
+    """The GPC line of an eCRF row from its sector, sub-sector and scope columns ("" when they do not name one):
+    "Direct emissions" is scope 1, "Indirect emissions" scope 2, emissions outside the boundary scope 3; a
+    sub-sector's detail after ">" ("On-road > Bus") stays within its sub-sector."""
+    subsectors = _ECRF_SUBSECTORS.get(_norm_header(sector), {})
+    name = _norm_header(subsector).split(">")[0].strip()
+    sub = subsectors.get(name) or next((v for k, v in subsectors.items() if name.startswith(k)), "")
+    label = _norm_header(scope)
+    number = (
+        "1"
+        if label.startswith("direct")
+        else "2"
+        if label.startswith("indirect")
+        else "3"
+        if "outside" in label or label.startswith("other indirect")
+        else label
+        if label in ("1", "2", "3")
+        else ""
+    )
+    ref = f"{sub}.{number}" if sub and number else ""
+    return ref if ref and is_gpc_ref(ref) else ""
+
 
 _CC_COLUMNS: dict[str, str] = {
     "gpc reference number": "gpc_ref",
@@ -581,6 +640,12 @@ def parse_ecrf(data: bytes) -> ParseResult:
                     return ParseResult("ecrf", [], out.issues)
                 raw = {key: values[i] for i, key in header.items() if i < len(values)}
                 raw = {k: (None if isinstance(v, str) and v.startswith("{{") else v) for k, v in raw.items()}
+                crf = (raw.pop("crf_sector", None), raw.pop("crf_subsector", None), raw.pop("crf_scope", None))
+                if raw.get("gpc_ref") in (None, "") and any(raw.get(k) not in (None, "") for k in raw):
+                    derived = ecrf_ref(*crf)
+                    if derived:
+                        raw["gpc_ref"] = derived
+                        out.add("ref_from_sector", r, "gpc_ref", derived, ref=derived)
                 row = _foreign_row(raw, r, out, per_gas_unit_to_t=1.0)
                 if row is not None:
                     rows.append(row)

@@ -81,6 +81,9 @@ MESSAGES: dict[str, Callable[[], str]] = {
         "The emissions by gas add up to %(sum_t)s t CO2e, not the total of %(total_t)s t CO2e given in the row."
     ),
     "rows_merged": lambda: _("Rows %(rows)s for line %(ref)s were merged."),
+    "ref_from_sector": lambda: _(
+        "The GPC reference number was empty; line %(ref)s was found from the sector, sub-sector and scope columns."
+    ),
     "row_without_data": lambda: _("Line %(ref)s has no data; it was left out."),
     # ambition.py
     "unknown_target_kind": lambda: _("“%(kind)s” is not a type of target."),
@@ -131,6 +134,8 @@ def issue_message(code: str, params: dict[str, Any] | None = None) -> str:
         return template().split("%(")[0].strip() or code
 
 
+#: "table 3.3" was written in an earlier round and is kept; the sections behind these rules could not be confirmed
+#: (see the comment above accounting.RULES), so they are not cited by section.
 RULES: dict[str, Callable[[], str]] = {
     "gpc_basic": lambda: _(
         "BASIC: scope 1 and scope 2 of stationary energy and transportation, and scope 1 and 3 of waste generated "

@@ -134,6 +134,13 @@ class EmissionFactor(Versioned):
     def display_method(self, language: str | None = None) -> str:
         return bilingual(self, "method_note", language)
 
+    def display_region(self, language: str | None = None) -> str:
+        """The region in the user's language: the seeded regions have a Chinese name (factor_notes_zh); any other
+        region text is shown as it was written."""
+        from .factor_notes_zh import region_zh
+
+        return region_zh(self.region) if is_chinese(language) else self.region
+
     @property
     def is_current(self) -> bool:
         return self.superseded_by_id is None

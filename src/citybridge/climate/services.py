@@ -746,6 +746,10 @@ def recompute_inventories_batch(  # noqa: C901, PLR0912, PLR0915
     result = BatchResult()
     if not inventories:
         return result
+    if codes is not None:
+        fast = _factor_change_batch(inventories, current=current, codes=codes)
+        if fast is not None:
+            return fast
     by_pk = {inv.pk: inv for inv in inventories}
     rows = _raw_rows(InventoryEntry.objects.filter(inventory_id__in=list(by_pk)).values_list(*_ENTRY_FIELDS))
     through = InventoryEntry.factors.through
@@ -865,6 +869,200 @@ def recompute_inventories_batch(  # noqa: C901, PLR0912, PLR0915
     return result
 
 
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+_EMPTY_TEXT = ("", "[]", "{}", "null")
+
+
+def _gas_json(by_gas: dict[str, float]) -> str:
+    """``json.dumps`` of tonnes by gas (gas codes are plain ASCII; floats in repr, as json writes finite ones)."""
+    if all(math.isfinite(t) for t in by_gas.values()):
+        return "{" + ", ".join([f'"{g}": {t!r}' for g, t in by_gas.items()]) + "}"
+    return json.dumps(by_gas)
+
+
+def _factor_change_batch(  # noqa: C901, PLR0912, PLR0915
+    inventories: list[Inventory], *, current: dict[str, EmissionFactor] | None, codes: set[str]
+) -> BatchResult | None:
+    """``recompute_inventories_batch`` after a factor change whose units did not change (the worker's case): the
+    entries and their factor links read as plain rows in two queries, the entries that use a factor of ``codes``
+    computed by the engine in bulk (``accounting.activity_by_gas``, one plan per shape of entry), the changed ones
+    written with one prepared UPDATE each (executemany), the links moved to the current versions with one UPDATE
+    per superseded version, the totals of the inventories touched rewritten with one prepared UPDATE each.
+    None when the batch needs the explaining path (a factor's units changed, or an affected entry is not plain
+    activity × factors): the caller then takes it."""
+    from django.db import connection
+
+    accounting = compute.accounting
+    by_pk = {inv.pk: inv for inv in inventories}
+    ids = list(by_pk)
+    quote = connection.ops.quote_name
+    entry_table = quote(InventoryEntry._meta.db_table)
+    through = InventoryEntry.factors.through
+    link_table = quote(through._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    links: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT l.inventoryentry_id, l.emissionfactor_id FROM {link_table} l "
+            f"JOIN {entry_table} e ON e.id = l.inventoryentry_id WHERE e.inventory_id IN ({marks}) ORDER BY l.id",
+            ids,
+        )
+        for entry_id, factor_id in cursor.fetchall():
+            links.setdefault(entry_id, []).append(factor_id)
+        cursor.execute(
+            "SELECT id, inventory_id, gpc_ref, notation_key, activity_value, activity_unit, own_factors, reported, "
+            f"fuel_properties, by_gas, co2e FROM {entry_table} WHERE inventory_id IN ({marks})",
+            ids,
+        )
+        rows = cursor.fetchall()
+    factor_ids = {fid for fids in links.values() for fid in fids}
+    factors = {f.pk: f for f in (current or {}).values() if f.pk in factor_ids}
+    missing = factor_ids - set(factors)
+    if missing:
+        factors.update({f.pk: f for f in EmissionFactor.objects.filter(pk__in=missing)})
+    if current is None:
+        current = current_factors(f.code for f in factors.values())
+    successor = {pk: current.get(f.code, f) for pk, f in factors.items()}
+    for pk, new in successor.items():
+        if new.pk != pk and factors[pk].code in codes and not _same_units(factors[pk], new):
+            return None  # the units changed: the explaining path writes the new conversion text
+    affected_ids = {pk for pk, f in factors.items() if f.code in codes}
+
+    # one shape per (factors, unit, own factors, fuel properties): the engine's factor tuples, the versions JSON
+    shapes: dict[tuple, tuple | None] = {}
+
+    def shape_of(fids: list[int], unit: str, own: Any, fuel: Any, reported: Any, key: str) -> tuple | None:
+        if not any(fid in affected_ids for fid in fids):
+            return None
+        if key or _json_text(reported) not in _EMPTY_TEXT:
+            raise _NeedsExplainingPath
+        own = json.loads(own) if isinstance(own, str) else own
+        fuel = json.loads(fuel) if isinstance(fuel, str) else fuel
+        library = [successor[fid] for fid in fids]
+        engine_factors = tuple((f.gas, f.value, f"{f.unit}/{f.activity_unit}") for f in library) + tuple(
+            (f["gas"], f["value"], f["unit"]) for f in own or ()
+        )
+        density, ncv = (fuel or {}).get("density"), (fuel or {}).get("ncv")
+        relinked = [f.pk for f in library] != fids
+        versions = json.dumps([{"id": f.pk, "code": f.code, "version": f.version} for f in library])
+        density = (density["value"], density["unit"]) if density else None
+        ncv = (ncv["value"], ncv["unit"]) if ncv else None
+        try:
+            plan = accounting.fast_plan(unit, density, ncv, engine_factors)
+        except compute.units.ClimateError:
+            raise _NeedsExplainingPath from None
+        return (
+            engine_factors,
+            density,
+            ncv,
+            plan,
+            relinked,
+            versions,
+            [(old, f.pk) for old, f in zip(fids, library, strict=True) if old != f.pk],
+        )
+
+    result = BatchResult()
+    per_inventory: dict[int, list[list]] = {pk: [] for pk in by_pk}
+    full_writes: list[tuple] = []
+    value_writes: list[tuple] = []
+    touched: set[int] = set()
+    differs: set[int] = set()
+    moved_pairs: set[tuple[int, int]] = set()
+    other_moves: dict[tuple[int, int], list[int]] = {}
+    planned_by_gas, fsum = accounting.planned_by_gas, math.fsum
+    gwp_values = {inv.gwp_set: accounting.gwp_set(inv.gwp_set).values for inv in inventories}
+    try:
+        for pk, inv_id, ref, key, value, unit, own, reported, fuel, by_gas, co2e in rows:
+            fids = links.get(pk)
+            shape = None
+            if fids:
+                skey = (tuple(fids), unit, own, fuel, reported, key)
+                try:
+                    shape = shapes[skey]
+                except KeyError:
+                    shape = shapes[skey] = shape_of(fids, unit, own, fuel, reported, key)
+                except TypeError:  # JSON decoded by the driver (unhashable): key on its text
+                    skey = (tuple(fids), unit, _json_text(own), _json_text(fuel), _json_text(reported), key)
+                    shape = shapes.get(skey) or shape_of(fids, unit, own, fuel, reported, key)
+                    shapes[skey] = shape
+            if shape is None:
+                per_inventory[inv_id].append([ref, by_gas, co2e, key])
+                continue
+            inventory = by_pk[inv_id]
+            if inv_id in differs and inventory.is_frozen:
+                continue  # a published inventory already known to change: it is never written, nothing more to learn
+            engine_factors, density, ncv, plan, relinked, versions, pairs = shape
+            new = planned_by_gas(value, density, ncv, engine_factors, plan)
+            gwp = gwp_values[inventory.gwp_set]
+            new_co2e = fsum([t * gwp[g] for g, t in new.items()])  # as accounting.compute_entry sums it
+            text = _gas_json(new)
+            same = new_co2e == co2e and (
+                text == by_gas or (json.loads(by_gas) if isinstance(by_gas, str) else by_gas) == new
+            )
+            per_inventory[inv_id].append([ref, new, new_co2e, key])
+            if same and not relinked:
+                continue
+            touched.add(inv_id)
+            if not same:
+                differs.add(inv_id)
+            if inventory.is_frozen:
+                continue
+            if relinked:
+                full_writes.append((text, new_co2e, versions, None, pk))
+                for pair in pairs:
+                    if pair[0] in affected_ids:
+                        moved_pairs.add(pair)  # every entry linked to it is affected: moved in one UPDATE
+                    else:
+                        other_moves.setdefault(pair, []).append(pk)  # an outdated factor of another code
+            else:
+                value_writes.append((text, new_co2e, pk))
+    except _NeedsExplainingPath:
+        return None
+    total_writes: list[tuple[int, dict]] = []
+    for inv_id in sorted(touched):
+        inventory = by_pk[inv_id]
+        stored = per_inventory[inv_id]
+        for row in stored:
+            if isinstance(row[1], str):
+                row[1] = json.loads(row[1])
+        totals = compute.totals_of_rows(stored, inventory.gwp_set)
+        if inventory.is_frozen:
+            if inv_id in differs:
+                result.frozen_would_change.append(inv_id)
+            continue
+        total_writes.append((inv_id, totals))
+        result.changed.append(inv_id)
+    _write_results(full_writes, value_writes)
+    if total_writes:
+        _write_totals(total_writes)
+    writable = [pk for pk, inv in by_pk.items() if not inv.is_frozen]
+    if moved_pairs and writable:
+        in_writable = ", ".join(["%s"] * len(writable))
+        with connection.cursor() as cursor:
+            for old_id, new_id in sorted(moved_pairs):
+                cursor.execute(
+                    f"UPDATE {link_table} SET emissionfactor_id = %s WHERE emissionfactor_id = %s AND "
+                    f"inventoryentry_id IN (SELECT id FROM {entry_table} WHERE inventory_id IN ({in_writable}))",
+                    [new_id, old_id, *writable],
+                )
+    if other_moves:
+        with connection.cursor() as cursor:
+            for (old_id, new_id), entry_ids in sorted(other_moves.items()):
+                cursor.execute(
+                    f"UPDATE {link_table} SET emissionfactor_id = %s WHERE emissionfactor_id = %s AND "
+                    f"inventoryentry_id IN ({', '.join(['%s'] * len(entry_ids))})",
+                    [new_id, old_id, *entry_ids],
+                )
+    return result
+
+
+class _NeedsExplainingPath(Exception):
+    pass
+
+
 def _relink(through: Any, relinks: dict[int, list[EmissionFactor]]) -> None:
     """Point entries at the current factor versions: one DELETE, one prepared INSERT (no model instances)."""
     from django.db import connection
@@ -903,7 +1101,9 @@ def recompute_run_create(*, actor: User, factor: EmissionFactor | None = None) -
     worker computes it (tasks.recompute_inventories), the factor page shows its progress."""
     require(actor, "climate.recompute")
     with transaction.atomic():
-        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=_run_inventories(factor).count())
+        # the number of inventories is counted by the worker when it claims the run (counting them here, through
+        # every entry's factor links, cost seconds in the request at the issue's size)
+        run = RecomputeRun.objects.create(factor=factor, created_by=actor, total=0)
         transaction.on_commit(partial(_enqueue_recompute, run.pk))
     run.refresh_from_db()
     return run
@@ -938,7 +1138,7 @@ def _by_language(render: Callable[[], Iterable[object]]) -> dict[str, list[str]]
     return out
 
 
-def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | None:
+def recompute_run_execute(*, run_id: int, batch: int = 500) -> RecomputeRun | None:
     """The worker's body: claim the run under a lease, recompute each inventory in its own transaction (progress in
     ``done``), then done; an error marks it failed with the message in every language."""
     with transaction.atomic():
@@ -971,7 +1171,11 @@ def recompute_run_execute(*, run_id: int, batch: int = 50) -> RecomputeRun | Non
     try:
         for start in range(0, len(ids), batch):
             with transaction.atomic():
-                chunk = list(Inventory.objects.filter(pk__in=ids[start : start + batch]).select_for_update())
+                chunk = list(
+                    Inventory.objects.filter(pk__in=ids[start : start + batch])
+                    .only("id", "status", "origin", "gwp_set", "total_basic", "total_basic_plus", "total_territorial")
+                    .select_for_update()
+                )
                 out = recompute_inventories_batch(chunk, current=current, codes=codes)
                 through.objects.bulk_create([through(recomputerun_id=run_id, inventory_id=pk) for pk in out.changed])
                 changed += len(out.changed)
