@@ -455,6 +455,22 @@ class WorkerHeartbeat(models.Model):
         return self.name
 
 
+class DailyRun(models.Model):
+    """One row per daily job and day: the claim a worker inserts before running the job (core.tasks.run_daily).
+    The unique constraint lets exactly one of several workers run a job on a given day."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now)
+    result = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="core_dailyrun_name_day")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"
+
+
 class AuditAction(models.TextChoices):
     PRIVACY_EXPORT = "privacy_export", _("Personal data exported")
     PRIVACY_ERASE = "privacy_erase", _("Personal data erased")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -71,6 +71,52 @@ def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
             done[name] = clean(now)
         except Exception:  # the next beat tries again
             logging.getLogger(__name__).exception("housekeeping %s failed", name)
+    return done
+
+
+# --------------------------------------------------------------------------- daily tick
+
+#: jobs the worker runs once a day (the first beat of each local day), however many workers run:
+#: name -> function(today) returning something short to record (a count). Filled by the apps' AppConfig.ready();
+#: a job that sends mail usually just enqueues its task (``lambda today: send_x.enqueue() and 0``).
+DAILY: dict[str, Callable[[date], object]] = {}
+
+
+def register_daily(name: str, job: Callable[[date], object]) -> None:
+    DAILY[name] = job
+
+
+def run_daily(now: datetime | None = None) -> dict[str, object]:
+    """Run each registered daily job not yet run today. A worker first claims (job, day) by inserting a
+    ``DailyRun`` row under a unique constraint: of two workers beating at once exactly one gets the row and runs
+    the job, the other skips it. A job that raises gives its claim back (the row is deleted), so a later beat
+    tries again; the others still run. Returns what each job run now returned."""
+    import logging
+
+    from django.db import IntegrityError, transaction
+
+    from .models import DailyRun
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    done: dict[str, object] = {}
+    claimed = set(DailyRun.objects.filter(day=today, name__in=list(DAILY)).values_list("name", flat=True))
+    for name, job in sorted(DAILY.items()):
+        if name in claimed:
+            continue
+        try:
+            with transaction.atomic():
+                run = DailyRun.objects.create(name=name, day=today, started_at=now)
+        except IntegrityError:  # another worker claimed it first
+            continue
+        try:
+            result = job(today)
+        except Exception:
+            logging.getLogger(__name__).exception("daily job %s failed", name)
+            DailyRun.objects.filter(pk=run.pk).delete()
+            continue
+        DailyRun.objects.filter(pk=run.pk).update(result=str(result)[:200])
+        done[name] = result
     return done
 
 

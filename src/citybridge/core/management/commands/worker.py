@@ -1,6 +1,7 @@
 """`citybridge worker`: django-tasks-db's worker plus a heartbeat row that /healthz reads, and a reaper that
 marks failed the work of dead workers (expired leases, core.tasks.reap_stuck_work) and runs the apps' periodic
-clean-ups (core.tasks.run_housekeeping: e.g. roster previews older than a day)."""
+clean-ups (core.tasks.run_housekeeping: e.g. roster previews older than a day) and, once a day whatever the number
+of workers, the daily jobs (core.tasks.run_daily: e.g. overdue reminders)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def _beat(name: str, stop: threading.Event) -> None:
     from citybridge.core.models import WorkerHeartbeat
-    from citybridge.core.tasks import reap_stuck_work, run_housekeeping
+    from citybridge.core.tasks import reap_stuck_work, run_daily, run_housekeeping
 
     beats = 0
     while not stop.is_set():
@@ -37,6 +38,9 @@ def _beat(name: str, stop: threading.Event) -> None:
                 cleaned = {k: v for k, v in run_housekeeping().items() if v}
                 if cleaned:
                     logger.info("housekeeping removed: %s", cleaned)
+                daily = run_daily()
+                if daily:
+                    logger.info("daily jobs run: %s", daily)
         except Exception:  # the database may be briefly unavailable; try again on the next beat
             logger.debug("heartbeat or reaper failed", exc_info=True)
         beats += 1
