@@ -220,6 +220,54 @@ def download_translated(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class XliffImportOut(Schema):
+    detail: str = ""
+    updated: int
+    unchanged: int
+    errors: list[dict]
+    warnings: list[dict]
+
+
+def _segment_editor(request: HttpRequest, pk: int) -> MaterialVersion:
+    from django.core.exceptions import PermissionDenied
+
+    version = selectors.version_get(user=request.auth, pk=pk)
+    if not request.auth.has_perm("materials.edit_segments", version.material):
+        raise PermissionDenied
+    return version
+
+
+@router.get("/versions/{id:pk}/xliff")
+def export_xliff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deck version's segments as an XLIFF 2.0 file (units with source, target and state; tags as pc/ph)."""
+    from ninja.errors import HttpError
+
+    version = _segment_editor(request, pk)
+    if version.kind != "pptx":
+        raise HttpError(404, "Not Found")
+    return file_response(
+        selectors.version_xliff(version=version), selectors.xliff_filename(version), "application/xliff+xml"
+    )
+
+
+@router.post("/versions/{id:pk}/xliff", response={200: XliffImportOut, 422: XliffImportOut})
+def import_xliff(request: HttpRequest, pk: int, file: UploadedFile = File(...)) -> Status:  # noqa: B008
+    """Translations from an XLIFF 2.0 file of this version: every unit or none; errors per unit (422)."""
+    from django.utils.translation import gettext as _
+
+    version = _segment_editor(request, pk)
+    report = services.version_xliff_import(actor=request.auth, version=version, uploaded_file=file)
+    detail = "" if report.ok else _("Nothing was imported. Correct these units and upload the file again:")
+    body = {
+        "detail": detail,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": report.errors,
+        "warnings": report.warnings,
+    }
+    return Status(200 if report.ok else 422, body)
+
+
 class TMQuery(Schema):
     q: str = Field(..., min_length=1, max_length=2000)
     limit: int = Field(3, ge=1, le=10)

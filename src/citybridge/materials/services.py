@@ -391,6 +391,106 @@ def glossary_seed(terms: list[Term]) -> int:
     return len(new)
 
 
+# --------------------------------------------------------------------------- XLIFF
+
+
+class XliffReport:
+    """What an XLIFF import did: ``updated`` segments, ``unchanged`` ones, ``errors`` (one per refused unit, or
+    one for the file: ``{"unit", "slide", "message"}``) and ``warnings`` (tags in another order)."""
+
+    def __init__(self) -> None:
+        self.updated = 0
+        self.unchanged = 0
+        self.errors: list[dict] = []
+        self.warnings: list[dict] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def version_xliff_import(*, actor: User, version: MaterialVersion, uploaded_file: UploadedFile) -> XliffReport:
+    """Translations from an XLIFF 2.0 file (an outside translator's, a CAT tool's) into the deck version's segments.
+
+    All units or none: a file for another deck or version, malformed XML, an unknown unit, lost or extra tags — the
+    report lists every problem (per unit) and nothing is written. Segments are locked while written and each one's
+    ``version`` moves on, so an editor open on them gets a stale-edit answer rather than overwriting the import."""
+    from .selectors import xliff_key
+    from .xliff import XliffError, read
+
+    material = version.material
+    require(actor, "materials.edit_segments", material)
+    report = XliffReport()
+    latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").values_list("pk", flat=True).first()
+    if version.kind != FileKind.PPTX or version.pk != latest:
+        report.errors.append(
+            {"unit": "", "slide": None, "message": _("Import translations into the latest deck version only.")}
+        )
+        return report
+    try:
+        check_upload(uploaded_file, kinds=("csv",))  # size and "a text file", before any parser sees it
+    except ValidationError as exc:
+        report.errors.append({"unit": "", "slide": None, "message": " ".join(exc.messages)})
+        return report
+    data = uploaded_file.read()
+    rows = {
+        sid: (pk, source, target, status, slide)
+        for pk, sid, source, target, status, slide in version.segments.values_list(
+            "pk", "sid", "source", "target", "status", "slide"
+        )
+    }
+    try:
+        result = read(
+            data,
+            deck_key=xliff_key(version),
+            sources={sid: row[1] for sid, row in rows.items()},
+            max_bytes=settings.CITYBRIDGE_MAX_UPLOAD_BYTES,
+        )
+    except XliffError as exc:
+        report.errors.append({"unit": "", "slide": None, "message": messages.xliff_error(exc.code, exc.params)})
+        return report
+    for p in result.problems:
+        slide = rows[p.unit][4] if p.unit in rows else None
+        report.errors.append({"unit": p.unit, "slide": slide, "message": messages.xliff_unit_problem(p.code, p.detail)})
+    if report.errors:
+        return report
+    changes = {}
+    for unit in result.units:
+        _pk, _source, target, status, slide = rows[unit.sid]
+        if unit.reordered:
+            report.warnings.append(
+                {"unit": unit.sid, "slide": slide, "message": messages.qa_message("tag_reordered", "")}
+            )
+        if (unit.target, unit.status) == (target, status):
+            report.unchanged += 1
+        else:
+            changes[rows[unit.sid][0]] = unit
+    with transaction.atomic():
+        touched_reviewed = made_reviewed = False
+        segments = list(Segment.objects.select_for_update().filter(pk__in=list(changes)))
+        for seg in segments:
+            unit = changes[seg.pk]
+            touched_reviewed |= seg.status == SegmentStatus.REVIEWED
+            made_reviewed |= unit.status == SegmentStatus.REVIEWED
+            seg.target, seg.status, seg.version = unit.target, unit.status, seg.version + 1
+            seg.updated_at = timezone.now()
+        Segment.objects.bulk_update(segments, ["target", "status", "version", "updated_at"], batch_size=500)
+        if touched_reviewed:
+            bump_counter("tm")
+        elif made_reviewed:
+            bump_counter("tm_add")
+        report.updated = len(segments)
+        _event(
+            material,
+            actor,
+            "xliff",
+            material.state,
+            material.state,
+            _("XLIFF import: %(n)s segments updated") % {"n": report.updated},
+        )
+    return report
+
+
 # --------------------------------------------------------------------------- translated deck
 
 

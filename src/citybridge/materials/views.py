@@ -21,7 +21,7 @@ from citybridge.core.models import User
 from citybridge.core.views import paginate
 
 from . import selectors, services
-from .forms import GlossaryImportForm, MaterialForm, VersionForm
+from .forms import GlossaryImportForm, MaterialForm, VersionForm, XliffImportForm
 from .glossary import Term, write_csv, write_tbx
 from .models import OWNER_ROLE, SegmentStatus, State
 
@@ -285,6 +285,39 @@ def segment_save(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             )
     return redirect(reverse("materials:editor", args=[segment.doc_version.material_id]) + f"#seg-{segment.pk}")
+
+
+@login_required
+def version_xliff_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deck version's segments as XLIFF 2.0, for an outside translator or a CAT tool."""
+    version = selectors.version_get(user=request.user, pk=pk)
+    if not request.user.has_perm("materials.edit_segments", version.material):
+        raise PermissionDenied
+    if version.kind != "pptx":
+        raise Http404
+    return file_response(
+        selectors.version_xliff(version=version), selectors.xliff_filename(version), "application/xliff+xml"
+    )
+
+
+@login_required
+def version_xliff_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a translated XLIFF 2.0 file: all units or none, with a report per unit."""
+    version = selectors.version_get(user=request.user, pk=pk)
+    if not request.user.has_perm("materials.edit_segments", version.material):
+        raise PermissionDenied
+    form = XliffImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.version_xliff_import(
+            actor=request.user, version=version, uploaded_file=form.cleaned_data["file"]
+        )
+    return render(
+        request,
+        "materials/xliff_import.html",
+        {"form": form, "report": report, "version": version, "material": version.material},
+        status=422 if (report and not report.ok) or form.errors else 200,
+    )
 
 
 @login_required
