@@ -63,7 +63,14 @@ def test_export_of_a_rich_deck_is_xliff_2_with_pc_and_ph_and_stable_ids():
 def test_round_trip_reads_back_targets_states_and_tags_by_id():
     units = [
         xliff.Unit("s1/sh1/p0/s0", "Green buildings <b>cut energy use</b> by 30%.", "", "untranslated", 1, "slide"),
-        xliff.Unit("s1/sh1/p1/s0", 'Slide <fld id="0"/><br/>of the <a href="https://c40.org">C40</a> guide.', "", "untranslated", 1, "slide"),
+        xliff.Unit(
+            "s1/sh1/p1/s0",
+            'Slide <fld id="0"/><br/>of the <a href="https://c40.org">C40</a> guide.',
+            "",
+            "untranslated",
+            1,
+            "slide",
+        ),
         xliff.Unit("s2/notes/sh1/p0/s0", "Ask about local examples.", "询问本地案例。", "reviewed", 2, "notes"),
     ]
     root = _doc(xliff.export(units, deck_key="k", original="k.pptx"))
@@ -117,7 +124,9 @@ def test_link_address_comes_from_the_source_not_the_file():
 def test_units_with_lost_or_foreign_inline_codes_are_refused(target, code):
     units = [xliff.Unit("s1/p0/s0", "A <b>bold</b> claim.", "", "untranslated", 1, "slide")]
     data = xliff.export(units, deck_key="k", original="k.pptx").decode()
-    data = data.replace("</source>", f'</source><target>{target}</target>').replace('state="initial"', 'state="translated"')
+    data = data.replace("</source>", f"</source><target>{target}</target>").replace(
+        'state="initial"', 'state="translated"'
+    )
     result = xliff.read(data.encode(), deck_key="k", sources={u.sid: u.source for u in units})
     assert [(p.unit, p.code) for p in result.problems] == [("s1/p0/s0", code)]
     assert result.units == []
@@ -127,16 +136,23 @@ def test_reordered_tags_are_accepted_with_a_warning_flag():
     units = [xliff.Unit("s1/p0/s0", "<b>Bold</b> then <i>italic</i>.", "", "untranslated", 1, "slide")]
     data = xliff.export(units, deck_key="k", original="k.pptx").decode()
     data = data.replace("</source>", '</source><target><pc id="2">斜体</pc>在<pc id="1">粗体</pc>之后。</target>')
-    result = xliff.read(data.replace('state="initial"', 'state="reviewed"').encode(), deck_key="k",
-                        sources={u.sid: u.source for u in units})
-    assert [(u.target, u.status, u.reordered) for u in result.units] == [("<i>斜体</i>在<b>粗体</b>之后。", "reviewed", True)]
+    result = xliff.read(
+        data.replace('state="initial"', 'state="reviewed"').encode(),
+        deck_key="k",
+        sources={u.sid: u.source for u in units},
+    )
+    assert [(u.target, u.status, u.reordered) for u in result.units] == [
+        ("<i>斜体</i>在<b>粗体</b>之后。", "reviewed", True)
+    ]
 
 
 def test_unknown_and_duplicate_units_are_reported_per_unit():
     units = [xliff.Unit("s1/p0/s0", "One.", "一。", "draft", 1, "slide")]
     data = xliff.export(units, deck_key="k", original="k.pptx").decode()
     unit = data[data.index("<unit") : data.index("</unit>") + 7]
-    data = data.replace(unit, unit + unit + unit.replace('id="s1_p0_s0" name="s1/p0/s0"', 'id="s9_p0_s0" name="s9/p0/s0"'))
+    data = data.replace(
+        unit, unit + unit + unit.replace('id="s1_p0_s0" name="s1/p0/s0"', 'id="s9_p0_s0" name="s9/p0/s0"')
+    )
     result = xliff.read(data.encode(), deck_key="k", sources={"s1/p0/s0": "One."})
     assert [(p.unit, p.code) for p in result.problems] == [("s1/p0/s0", "duplicate_unit"), ("s9/p0/s0", "unknown_unit")]
 
@@ -159,12 +175,20 @@ source-language="en" target-language="zh-CN" datatype="plaintext"><body/></file>
         (b"en,zh\ncity,\xe5\x9f\x8e\xe5\xb8\x82\n", "not_xliff"),
         (b"<html><body>hello</body></html>", "not_xliff"),
         (XLIFF12, "version"),
-        (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="zh-CN">'
-         b'<file id="material-1-version-2"/></xliff>', "other_deck"),
-        (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="fr">'
-         b'<file id="k"/></xliff>', "languages"),
-        (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="zh-CN"/>',
-         "structure"),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="zh-CN">'
+            b'<file id="material-1-version-2"/></xliff>',
+            "other_deck",
+        ),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="fr">'
+            b'<file id="k"/></xliff>',
+            "languages",
+        ),
+        (
+            b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="zh-CN"/>',
+            "structure",
+        ),
     ],
 )
 def test_whole_file_refusals(data, code):
@@ -224,8 +248,14 @@ def test_export_edit_import_and_the_editor_shows_the_translations(world, client_
     assert f"/materials/versions/{v.pk}/xliff/" in detail and f"/materials/versions/{v.pk}/xliff/import/" in detail
     exported = c.get(f"/materials/versions/{v.pk}/xliff/")
     assert exported.status_code == 200 and exported["Content-Type"].startswith("application/xliff+xml")
-    filled = _fill(_body(exported), {"Cities emit most carbon.": "城市排放了大部分碳。",
-                                     "District heating cuts coal use.": "区域供热减少燃煤使用。"}, "reviewed")
+    filled = _fill(
+        _body(exported),
+        {
+            "Cities emit most carbon.": "城市排放了大部分碳。",
+            "District heating cuts coal use.": "区域供热减少燃煤使用。",
+        },
+        "reviewed",
+    )
     seg_versions = dict(Segment.objects.filter(doc_version=v).values_list("sid", "version"))
     r = c.post(f"/materials/versions/{v.pk}/xliff/import/", {"file": SimpleUploadedFile("t.xlf", filled)})
     assert r.status_code == 200, r.content.decode()[:2000]

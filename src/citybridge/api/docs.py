@@ -169,6 +169,7 @@ SUMMARIES = (
     pgettext_lazy("API operation", "Download Translated"),
     pgettext_lazy("API operation", "Export Xliff"),
     pgettext_lazy("API operation", "Import Xliff"),
+    pgettext_lazy("API operation", "Machine Translate Segment"),
     pgettext_lazy("API operation", "Tm Lookup"),
     pgettext_lazy("API operation", "List Glossary"),
     pgettext_lazy("API operation", "Import Glossary"),

@@ -63,6 +63,7 @@ class SegmentOut(Schema):
     context: str
     slide: int
     changed: bool
+    machine: bool
     version: int
 
 
@@ -191,6 +192,23 @@ def patch_segment(request: HttpRequest, pk: int, payload: SegmentPatch, response
             target=payload.target,
             status=payload.status,
             expected_version=expected_version(request, payload.version),
+        )
+    etag(response, segment)
+    return segment
+
+
+class MachineIn(Strict):
+    version: Version | None = None
+
+
+@router.post("/segments/{id:pk}/machine-translation", response=SegmentOut)
+def machine_translate_segment(request: HttpRequest, pk: int, payload: MachineIn, response: HttpResponse) -> object:
+    """Fill the segment with the configured machine-translation backend's answer: a draft marked ``machine``
+    (never reviewed). 422 when no backend is configured, the segment is reviewed or the backend fails."""
+    segment = selectors.segment_get(user=request.auth, pk=pk)
+    with stale_as(SegmentOut, request):
+        segment = services.segment_machine_translate(
+            actor=request.auth, segment=segment, expected_version=expected_version(request, payload.version)
         )
     etag(response, segment)
     return segment

@@ -155,6 +155,8 @@ class Segment(Versioned):
     context = models.CharField(_("context"), max_length=20)
     slide = models.PositiveIntegerField(default=0)
     changed = models.BooleanField(_("changed since the previous version"), default=False)
+    #: the target is a machine translation no person has edited yet (materials/mt.py); never stored as reviewed
+    machine = models.BooleanField(_("machine translation"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

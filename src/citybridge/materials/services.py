@@ -38,6 +38,7 @@ from .models import (
     SegmentStatus,
     State,
 )
+from .mt import MachineTranslator
 from .tm import normalise
 
 #: (from, to) → (permission, is_return). A return needs a comment and goes back to the step that can fix it.
@@ -320,12 +321,59 @@ def segment_save(
     with transaction.atomic():
         was_reviewed = segment.status == SegmentStatus.REVIEWED
         claim_version(segment, expected_version)
+        if target != segment.target:  # a person edited the text: it is theirs now, no longer the machine's
+            segment.machine = False
         segment.target, segment.status = target, status
-        segment.save(update_fields=["target", "status", "version", "updated_at"])
+        segment.save(update_fields=["target", "status", "machine", "version", "updated_at"])
         if was_reviewed:  # a reviewed unit changed or left the memory: each process rebuilds it
             bump_counter("tm")
         elif status == SegmentStatus.REVIEWED:  # a new reviewed unit: each process adds it
             bump_counter("tm_add")
+    return segment
+
+
+def mt_backend() -> MachineTranslator | None:
+    """The configured machine-translation backend (``CITYBRIDGE_MT_BACKEND``, a dotted path), or None."""
+    path = getattr(settings, "CITYBRIDGE_MT_BACKEND", None)
+    if not path:
+        return None
+    from django.utils.module_loading import import_string
+
+    backend = import_string(path)()
+    if not isinstance(backend, MachineTranslator):
+        raise TypeError(f"{path} has no translate(texts, *, source_lang, target_lang) method")
+    return backend
+
+
+def segment_machine_translate(*, actor: User, segment: Segment, expected_version: int | None = None) -> Segment:
+    """Ask the machine-translation backend for one segment: the answer (plain text, escaped) becomes the target as a
+    *draft* marked ``machine``; a reviewed segment is left alone. Nothing is stored when the backend fails."""
+    from .mt import MTError, suggest
+
+    material = segment.doc_version.material
+    require(actor, "materials.edit_segments", material)
+    backend = mt_backend()
+    if backend is None:
+        raise ValidationError({"target": _("No machine translation is configured.")})
+    latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").values_list("pk", flat=True).first()
+    if segment.doc_version_id != latest:
+        raise ValidationError({"target": _("This segment belongs to an older version of the deck.")})
+    if segment.status == SegmentStatus.REVIEWED:
+        raise ValidationError({"target": _("The segment is reviewed; a machine translation would not replace it.")})
+    try:
+        (suggestion,) = suggest(backend, [segment.source])
+    except MTError as exc:
+        if exc.code == "bad_answer":
+            raise ValidationError({"target": _("The machine translation service gave an unusable answer.")}) from None
+        raise ValidationError(
+            {"target": _("The machine translation service did not answer; try again later.")}
+        ) from None
+    if not suggestion.target:
+        raise ValidationError({"target": _("The machine translation service gave an unusable answer.")})
+    with transaction.atomic():
+        claim_version(segment, expected_version)
+        segment.target, segment.status, segment.machine = suggestion.target, SegmentStatus.DRAFT, True
+        segment.save(update_fields=["target", "status", "machine", "version", "updated_at"])
     return segment
 
 
@@ -473,8 +521,9 @@ def version_xliff_import(*, actor: User, version: MaterialVersion, uploaded_file
             touched_reviewed |= seg.status == SegmentStatus.REVIEWED
             made_reviewed |= unit.status == SegmentStatus.REVIEWED
             seg.target, seg.status, seg.version = unit.target, unit.status, seg.version + 1
+            seg.machine = seg.machine and unit.target == seg.target
             seg.updated_at = timezone.now()
-        Segment.objects.bulk_update(segments, ["target", "status", "version", "updated_at"], batch_size=500)
+        Segment.objects.bulk_update(segments, ["target", "status", "machine", "version", "updated_at"], batch_size=500)
         if touched_reviewed:
             bump_counter("tm")
         elif made_reviewed:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("versions/<id:pk>/xliff/", views.version_xliff_export, name="xliff-export"),
     path("versions/<id:pk>/xliff/import/", views.version_xliff_import, name="xliff-import"),
     path("segments/<id:pk>/save/", views.segment_save, name="segment-save"),
+    path("segments/<id:pk>/mt/", views.segment_machine_translate, name="segment-mt"),
     path("glossary/", views.glossary, name="glossary"),
     path("glossary/import/", views.glossary_import, name="glossary-import"),
     path("glossary/export.csv", views.glossary_export, {"fmt": "csv"}, name="glossary-export-csv"),

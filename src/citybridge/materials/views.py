@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -241,6 +242,7 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
         status_labels=labels,
         status=status,
         progress=selectors.progress(deck),
+        mt_enabled=bool(settings.CITYBRIDGE_MT_BACKEND),
     )
     return render(request, "materials/editor.html", ctx)
 
@@ -281,6 +283,7 @@ def segment_save(request: HttpRequest, pk: int) -> HttpResponse:
                     "version": segment.version,
                     "status": segment.status,
                     "status_label": dict(SegmentStatus.choices)[segment.status],
+                    "machine": segment.machine,
                     "qa": selectors.qa_of(segment.source, segment.target, glossary),
                 }
             )
@@ -318,6 +321,35 @@ def version_xliff_import(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "report": report, "version": version, "material": version.material},
         status=422 if (report and not report.ok) or form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def segment_machine_translate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "MT suggestion" button: the backend's answer stored as a draft marked machine translation."""
+    segment = selectors.segment_get(user=request.user, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        segment = services.segment_machine_translate(
+            actor=request.user, segment=segment, expected_version=request.POST.get("version")
+        )
+    except ValidationError as exc:
+        if wants_json:
+            return JsonResponse({"detail": " ".join(_messages(exc))}, status=409 if isinstance(exc, StaleEdit) else 422)
+        for m in _messages(exc):
+            flash.error(request, m)
+    else:
+        if wants_json:
+            return JsonResponse(
+                {
+                    "target": segment.target,
+                    "version": segment.version,
+                    "status": segment.status,
+                    "machine": segment.machine,
+                    "label": _("Machine translation"),
+                }
+            )
+    return redirect(reverse("materials:editor", args=[segment.doc_version.material_id]) + f"#seg-{segment.pk}")
 
 
 @login_required
