@@ -208,3 +208,19 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class OverdueNotice(models.Model):
+    """One overdue reminder e-mail: to whom, for which day, about which materials. Unique per recipient and day, so
+    the worker sends each owner at most one a day, even with two workers (the row is claimed before sending)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    materials = models.JSONField(default=list)  # ids of the overdue materials the e-mail listed
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="materials_overdue_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.day}"
