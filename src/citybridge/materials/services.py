@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -515,15 +515,22 @@ def version_xliff_import(*, actor: User, version: MaterialVersion, uploaded_file
             changes[rows[unit.sid][0]] = unit
     with transaction.atomic():
         touched_reviewed = made_reviewed = False
-        segments = list(Segment.objects.select_for_update().filter(pk__in=list(changes)))
-        for seg in segments:
-            unit = changes[seg.pk]
-            touched_reviewed |= seg.status == SegmentStatus.REVIEWED
+        current = Segment.objects.select_for_update().filter(pk__in=list(changes))
+        rows = []
+        now = Segment._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+        for pk, status, target, machine in current.values_list("pk", "status", "target", "machine"):
+            unit = changes[pk]
+            touched_reviewed |= status == SegmentStatus.REVIEWED
             made_reviewed |= unit.status == SegmentStatus.REVIEWED
-            seg.target, seg.status, seg.version = unit.target, unit.status, seg.version + 1
-            seg.machine = seg.machine and unit.target == seg.target
-            seg.updated_at = timezone.now()
-        Segment.objects.bulk_update(segments, ["target", "status", "machine", "version", "updated_at"], batch_size=500)
+            rows.append((unit.target, unit.status, machine and unit.target == target, now, pk))
+        # one prepared UPDATE for all rows (Django's bulk_update builds a CASE per field and row: seconds for 2,000)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Segment._meta.db_table} SET target = %s, status = %s, machine = %s, "
+                "version = version + 1, updated_at = %s WHERE id = %s",
+                rows,
+            )
+        segments = rows
         if touched_reviewed:
             bump_counter("tm")
         elif made_reviewed:
