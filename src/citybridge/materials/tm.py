@@ -34,8 +34,12 @@ def normalise(tagged: str) -> str:
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", plain(tagged))).strip().casefold()
 
 
+_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 def is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    """Holds a CJK ideograph (the unified block or extension A); one regex search, not a loop per character."""
+    return _CJK_RE.search(text) is not None
 
 
 @dataclass(frozen=True)
