@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('materials', '0001_initial'),
+        ("materials", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='segment',
-            name='machine',
-            field=models.BooleanField(default=False, verbose_name='machine translation'),
+            model_name="segment",
+            name="machine",
+            field=models.BooleanField(default=False, verbose_name="machine translation"),
         ),
     ]
