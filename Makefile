@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CB := $(VENV)/bin/citybridge
-SYSTEM_PACKAGES := chromium gettext fonts-wqy-zenhei poppler-utils
+SYSTEM_PACKAGES := chromium gettext fonts-wqy-zenhei poppler-utils libreoffice-impress
 export PYTHONDONTWRITEBYTECODE = 1
 
 .PHONY: demo test test-suite system bench-system venv messages lint bench bench-quick mutation lock clean

@@ -36,6 +36,19 @@ SLIDES = 20 if QUICK else 100
 EXTRA_TM = 2_000 if QUICK else 20_000
 
 
+def cpu_row(name: str, fn: object, repeat: int = SOLVE_REPEAT) -> None:
+    """The median CPU time of this process for ``fn`` (on a loaded machine the wall time follows the others)."""
+    import statistics
+    import time
+
+    runs = []
+    for _ in range(repeat):
+        c = time.process_time()
+        fn()
+        runs.append((time.process_time() - c) * 1000)
+    print(f"{'  CPU ' + name:58} {statistics.median(runs):9.2f} {'':9} {repeat:5d}", flush=True)
+
+
 def main() -> int:
     import datetime
 
@@ -140,6 +153,7 @@ def main() -> int:
         selectors.project_tm()
 
     table.row("TM rebuilt after a reviewed segment changed", timed(rebuild, repeat=SOLVE_REPEAT, warmup=0))
+    cpu_row("TM rebuilt after a reviewed segment changed", rebuild)
     seg = v2.segments.order_by("position").first()
 
     def add_one() -> None:  # the translator marks one more segment reviewed; the next page adds it to the memory
@@ -176,6 +190,7 @@ def main() -> int:
         "dict lookup",
         dict_floor,
     )
+    cpu_row(f"TM lookup of all {len(sources)} segments", lambda: [tm.lookup(s) for s in sources])
     glossary = selectors.project_glossary()
     table.row(
         f"QA of all {len(sources)} segments (glossary of {len(glossary)})",
@@ -185,6 +200,38 @@ def main() -> int:
         "translated deck built (task body)",
         timed(lambda: services.version_build(version_id=v1.pk), repeat=SOLVE_REPEAT, warmup=0),
     )
+    cpu_row("translated deck built (task body)", lambda: services.version_build(version_id=v1.pk))
+
+    # XLIFF 2.0: export the deck's segments; import the file back with every target filled (rolled back)
+    from lxml import etree
+
+    from citybridge.materials import xliff
+
+    exported = selectors.version_xliff(version=v2)
+    table.row(
+        f"XLIFF export ({n_segments} units)", timed(lambda: selectors.version_xliff(version=v2), repeat=SOLVE_REPEAT)
+    )
+    root = etree.fromstring(exported, xliff.parser())
+    for seg_el in root.iter(f"{{{xliff.NS}}}segment"):
+        source_el = seg_el.find(f"{{{xliff.NS}}}source")
+        target_el = etree.SubElement(seg_el, f"{{{xliff.NS}}}target")
+        target_el.text = source_el.text
+        for child in source_el:
+            target_el.append(etree.fromstring(etree.tostring(child, with_tail=False)))
+            target_el[-1].tail = child.tail
+        seg_el.set("state", "translated")
+    filled = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+    def import_rolled_back() -> None:
+        with transaction.atomic():
+            report = services.version_xliff_import(
+                actor=staff, version=v2, uploaded_file=SimpleUploadedFile("t.xlf", filled)
+            )
+            assert report.ok and report.updated == n_segments, report.errors[:3]
+            transaction.set_rollback(True)
+
+    table.row(f"XLIFF import ({n_segments} units, all updated)", timed(import_rolled_back, repeat=SOLVE_REPEAT))
+    cpu_row(f"XLIFF import ({n_segments} units, all updated)", import_rolled_back)
     return 0
 
 

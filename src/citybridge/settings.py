@@ -36,6 +36,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed",
     ),
     "CITYBRIDGE_CACHE_URL": (str, "", "shared cache; empty = the database, redis://host:6379/0 for Redis"),
+    "CITYBRIDGE_MT_BACKEND": (
+        str,
+        "",
+        "dotted path of a machine-translation class (materials.mt.MachineTranslator); empty = no MT, no network call",
+    ),
 }
 
 
@@ -243,6 +248,8 @@ CITYBRIDGE_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 CITYBRIDGE_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 CITYBRIDGE_MAX_ZIP_MEMBERS = 2000
 CITYBRIDGE_MAX_ZIP_RATIO = 100
+#: lecturers' decks: a machine-translation backend (dotted path to a class, materials/mt.py); None = none
+CITYBRIDGE_MT_BACKEND = env("CITYBRIDGE_MT_BACKEND") or None
 
 # E-mail: the console in the demo, SMTP in production.
 _email = env("CITYBRIDGE_EMAIL_URL")

@@ -63,6 +63,7 @@ class SegmentOut(Schema):
     context: str
     slide: int
     changed: bool
+    machine: bool
     version: int
 
 
@@ -196,6 +197,23 @@ def patch_segment(request: HttpRequest, pk: int, payload: SegmentPatch, response
     return segment
 
 
+class MachineIn(Strict):
+    version: Version | None = None
+
+
+@router.post("/segments/{id:pk}/machine-translation", response=SegmentOut)
+def machine_translate_segment(request: HttpRequest, pk: int, payload: MachineIn, response: HttpResponse) -> object:
+    """Fill the segment with the configured machine-translation backend's answer: a draft marked ``machine``
+    (never reviewed). 422 when no backend is configured, the segment is reviewed or the backend fails."""
+    segment = selectors.segment_get(user=request.auth, pk=pk)
+    with stale_as(SegmentOut, request):
+        segment = services.segment_machine_translate(
+            actor=request.auth, segment=segment, expected_version=expected_version(request, payload.version)
+        )
+    etag(response, segment)
+    return segment
+
+
 @router.post("/versions/{id:pk}/build", response={202: VersionOut})
 def build_version(request: HttpRequest, pk: int) -> Status:
     version = selectors.version_get(user=request.auth, pk=pk)
@@ -218,6 +236,54 @@ def download_translated(request: HttpRequest, pk: int) -> HttpResponse:
         f"material-{version.material_id}-v{version.number}-zh.pptx",
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     )
+
+
+class XliffImportOut(Schema):
+    detail: str = ""
+    updated: int
+    unchanged: int
+    errors: list[dict]
+    warnings: list[dict]
+
+
+def _segment_editor(request: HttpRequest, pk: int) -> MaterialVersion:
+    from django.core.exceptions import PermissionDenied
+
+    version = selectors.version_get(user=request.auth, pk=pk)
+    if not request.auth.has_perm("materials.edit_segments", version.material):
+        raise PermissionDenied
+    return version
+
+
+@router.get("/versions/{id:pk}/xliff")
+def export_xliff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deck version's segments as an XLIFF 2.0 file (units with source, target and state; tags as pc/ph)."""
+    from ninja.errors import HttpError
+
+    version = _segment_editor(request, pk)
+    if version.kind != "pptx":
+        raise HttpError(404, "Not Found")
+    return file_response(
+        selectors.version_xliff(version=version), selectors.xliff_filename(version), "application/xliff+xml"
+    )
+
+
+@router.post("/versions/{id:pk}/xliff", response={200: XliffImportOut, 422: XliffImportOut})
+def import_xliff(request: HttpRequest, pk: int, file: UploadedFile = File(...)) -> Status:  # noqa: B008
+    """Translations from an XLIFF 2.0 file of this version: every unit or none; errors per unit (422)."""
+    from django.utils.translation import gettext as _
+
+    version = _segment_editor(request, pk)
+    report = services.version_xliff_import(actor=request.auth, version=version, uploaded_file=file)
+    detail = "" if report.ok else _("Nothing was imported. Correct these units and upload the file again:")
+    body = {
+        "detail": detail,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": report.errors,
+        "warnings": report.warnings,
+    }
+    return Status(200 if report.ok else 422, body)
 
 
 class TMQuery(Schema):

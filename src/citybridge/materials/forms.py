@@ -20,3 +20,7 @@ class VersionForm(forms.Form):
 
 class GlossaryImportForm(forms.Form):
     file = forms.FileField(label=_("Glossary file (CSV UTF-8 or TBX)"))
+
+
+class XliffImportForm(forms.Form):
+    file = forms.FileField(label=_("Translated XLIFF 2.0 file of this deck version"))

@@ -79,3 +79,41 @@ def row_problem(code: str, field: str = "") -> str:
         "malformed": _("This row cannot be read."),
     }
     return messages.get(code, _("This row cannot be read."))
+
+
+def xliff_error(code: str, params: dict | None = None) -> str:
+    """A whole XLIFF file refused (``xliff.XliffError`` codes)."""
+    params = params or {}
+    messages = {
+        "malformed": _("The file is not well-formed XML (or declares a document type or entities); it cannot be read."),
+        "not_xliff": _("The file is not an XLIFF 2 document."),
+        "version": _("The file is XLIFF version %(found)s; export the deck again and use XLIFF 2.0.")
+        % {"found": params.get("found", "")},
+        "structure": _("The XLIFF file lacks a required part: %(where)s") % {"where": params.get("where", "")},
+        "other_deck": _(
+            "The XLIFF file belongs to another deck or another version (%(found)s, this one is %(expected)s); "
+            "export this version's file and translate that."
+        )
+        % {"found": params.get("found", ""), "expected": params.get("expected", "")},
+        "languages": _("The file's languages are %(found)s; this deck is translated from English to Chinese.")
+        % {"found": params.get("found", "")},
+        "too_large": _("The XLIFF file is too large; the limit is %(max)s.")
+        % {"max": filesizeformat(params.get("max", 0))},
+    }
+    return messages.get(code, _("The XLIFF file cannot be read."))
+
+
+def xliff_unit_problem(code: str, detail: str = "") -> str:
+    """One unit of an XLIFF file refused (``xliff.UnitProblem`` codes, and the tag codes)."""
+    if code.startswith("tag_"):
+        return tag_error(code, detail)
+    messages = {
+        "unknown_unit": _("This unit is not a segment of this deck version."),
+        "duplicate_unit": _("This unit appears twice in the file."),
+        "source_changed": _("The unit's source text is not the deck's; translate the exported file as it is."),
+        "no_segment": _("The unit must hold exactly one segment with its source."),
+        "bad_state": _("The segment's state is not an XLIFF 2 state: %(detail)s") % {"detail": detail},
+        "inline_unknown": _("An inline code is not one of the source's: %(detail)s") % {"detail": detail},
+        "inline_unsupported": _("This inline element cannot be imported: %(detail)s") % {"detail": detail},
+    }
+    return messages.get(code, _("This unit cannot be imported."))

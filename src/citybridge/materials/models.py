@@ -155,6 +155,8 @@ class Segment(Versioned):
     context = models.CharField(_("context"), max_length=20)
     slide = models.PositiveIntegerField(default=0)
     changed = models.BooleanField(_("changed since the previous version"), default=False)
+    #: the target is a machine translation no person has edited yet (materials/mt.py); never stored as reviewed
+    machine = models.BooleanField(_("machine translation"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -206,3 +208,19 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class OverdueNotice(models.Model):
+    """One overdue reminder e-mail: to whom, for which day, about which materials. Unique per recipient and day, so
+    the worker sends each owner at most one a day, even with two workers (the row is claimed before sending)."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    materials = models.JSONField(default=list)  # ids of the overdue materials the e-mail listed
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="materials_overdue_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.day}"

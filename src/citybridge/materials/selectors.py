@@ -206,3 +206,25 @@ def editor_rows(segments: list[Segment], *, with_tm: bool = True) -> list[dict]:
             }
         )
     return rows
+
+
+def version_xliff(*, version: MaterialVersion) -> bytes:
+    """The version's segments as an XLIFF 2.0 document (the export; a read, nothing written)."""
+    from .xliff import Unit, export
+
+    units = [
+        Unit(sid, source, target, status, slide, context)
+        for sid, source, target, status, slide, context in Segment.objects.filter(doc_version=version)
+        .order_by("position", "id")
+        .values_list("sid", "source", "target", "status", "slide", "context")
+    ]
+    return export(units, deck_key=xliff_key(version), original=xliff_filename(version).replace(".xlf", ".pptx"))
+
+
+def xliff_key(version: MaterialVersion) -> str:
+    """The XLIFF file id of a deck version: names the material and the version, so a file for another is refused."""
+    return f"material-{version.material_id}-version-{version.pk}"
+
+
+def xliff_filename(version: MaterialVersion) -> str:
+    return f"material-{version.material_id}-v{version.number}.xlf"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from .models import (
     SegmentStatus,
     State,
 )
+from .mt import MachineTranslator
 from .tm import normalise
 
 #: (from, to) → (permission, is_return). A return needs a comment and goes back to the step that can fix it.
@@ -348,12 +349,59 @@ def segment_save(
     with transaction.atomic():
         was_reviewed = segment.status == SegmentStatus.REVIEWED
         claim_version(segment, expected_version)
+        if target != segment.target:  # a person edited the text: it is theirs now, no longer the machine's
+            segment.machine = False
         segment.target, segment.status = target, status
-        segment.save(update_fields=["target", "status", "version", "updated_at"])
+        segment.save(update_fields=["target", "status", "machine", "version", "updated_at"])
         if was_reviewed:  # a reviewed unit changed or left the memory: each process rebuilds it
             bump_counter("tm")
         elif status == SegmentStatus.REVIEWED:  # a new reviewed unit: each process adds it
             bump_counter("tm_add")
+    return segment
+
+
+def mt_backend() -> MachineTranslator | None:
+    """The configured machine-translation backend (``CITYBRIDGE_MT_BACKEND``, a dotted path), or None."""
+    path = getattr(settings, "CITYBRIDGE_MT_BACKEND", None)
+    if not path:
+        return None
+    from django.utils.module_loading import import_string
+
+    backend = import_string(path)()
+    if not isinstance(backend, MachineTranslator):
+        raise TypeError(f"{path} has no translate(texts, *, source_lang, target_lang) method")
+    return backend
+
+
+def segment_machine_translate(*, actor: User, segment: Segment, expected_version: int | None = None) -> Segment:
+    """Ask the machine-translation backend for one segment: the answer (plain text, escaped) becomes the target as a
+    *draft* marked ``machine``; a reviewed segment is left alone. Nothing is stored when the backend fails."""
+    from .mt import MTError, suggest
+
+    material = segment.doc_version.material
+    require(actor, "materials.edit_segments", material)
+    backend = mt_backend()
+    if backend is None:
+        raise ValidationError({"target": _("No machine translation is configured.")})
+    latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").values_list("pk", flat=True).first()
+    if segment.doc_version_id != latest:
+        raise ValidationError({"target": _("This segment belongs to an older version of the deck.")})
+    if segment.status == SegmentStatus.REVIEWED:
+        raise ValidationError({"target": _("The segment is reviewed; a machine translation would not replace it.")})
+    try:
+        (suggestion,) = suggest(backend, [segment.source])
+    except MTError as exc:
+        if exc.code == "bad_answer":
+            raise ValidationError({"target": _("The machine translation service gave an unusable answer.")}) from None
+        raise ValidationError(
+            {"target": _("The machine translation service did not answer; try again later.")}
+        ) from None
+    if not suggestion.target:
+        raise ValidationError({"target": _("The machine translation service gave an unusable answer.")})
+    with transaction.atomic():
+        claim_version(segment, expected_version)
+        segment.target, segment.status, segment.machine = suggestion.target, SegmentStatus.DRAFT, True
+        segment.save(update_fields=["target", "status", "machine", "version", "updated_at"])
     return segment
 
 
@@ -417,6 +465,114 @@ def glossary_seed(terms: list[Term]) -> int:
         GlossaryTerm.objects.bulk_create(new)
         bump_counter("glossary")
     return len(new)
+
+
+# --------------------------------------------------------------------------- XLIFF
+
+
+class XliffReport:
+    """What an XLIFF import did: ``updated`` segments, ``unchanged`` ones, ``errors`` (one per refused unit, or
+    one for the file: ``{"unit", "slide", "message"}``) and ``warnings`` (tags in another order)."""
+
+    def __init__(self) -> None:
+        self.updated = 0
+        self.unchanged = 0
+        self.errors: list[dict] = []
+        self.warnings: list[dict] = []
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def version_xliff_import(*, actor: User, version: MaterialVersion, uploaded_file: UploadedFile) -> XliffReport:
+    """Translations from an XLIFF 2.0 file (an outside translator's, a CAT tool's) into the deck version's segments.
+
+    All units or none: a file for another deck or version, malformed XML, an unknown unit, lost or extra tags — the
+    report lists every problem (per unit) and nothing is written. Segments are locked while written and each one's
+    ``version`` moves on, so an editor open on them gets a stale-edit answer rather than overwriting the import."""
+    from .selectors import xliff_key
+    from .xliff import XliffError, read
+
+    material = version.material
+    require(actor, "materials.edit_segments", material)
+    report = XliffReport()
+    latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").values_list("pk", flat=True).first()
+    if version.kind != FileKind.PPTX or version.pk != latest:
+        report.errors.append(
+            {"unit": "", "slide": None, "message": _("Import translations into the latest deck version only.")}
+        )
+        return report
+    try:
+        check_upload(uploaded_file, kinds=("csv",))  # size and "a text file", before any parser sees it
+    except ValidationError as exc:
+        report.errors.append({"unit": "", "slide": None, "message": " ".join(exc.messages)})
+        return report
+    data = uploaded_file.read()
+    rows = {
+        sid: (pk, source, target, status, slide)
+        for pk, sid, source, target, status, slide in version.segments.values_list(
+            "pk", "sid", "source", "target", "status", "slide"
+        )
+    }
+    try:
+        result = read(
+            data,
+            deck_key=xliff_key(version),
+            sources={sid: row[1] for sid, row in rows.items()},
+            max_bytes=settings.CITYBRIDGE_MAX_UPLOAD_BYTES,
+        )
+    except XliffError as exc:
+        report.errors.append({"unit": "", "slide": None, "message": messages.xliff_error(exc.code, exc.params)})
+        return report
+    for p in result.problems:
+        slide = rows[p.unit][4] if p.unit in rows else None
+        report.errors.append({"unit": p.unit, "slide": slide, "message": messages.xliff_unit_problem(p.code, p.detail)})
+    if report.errors:
+        return report
+    changes = {}
+    for unit in result.units:
+        _pk, _source, target, status, slide = rows[unit.sid]
+        if unit.reordered:
+            report.warnings.append(
+                {"unit": unit.sid, "slide": slide, "message": messages.qa_message("tag_reordered", "")}
+            )
+        if (unit.target, unit.status) == (target, status):
+            report.unchanged += 1
+        else:
+            changes[rows[unit.sid][0]] = unit
+    with transaction.atomic():
+        touched_reviewed = made_reviewed = False
+        current = Segment.objects.select_for_update().filter(pk__in=list(changes))
+        rows = []
+        now = Segment._meta.get_field("updated_at").get_db_prep_value(timezone.now(), connection)
+        for pk, status, target, machine in current.values_list("pk", "status", "target", "machine"):
+            unit = changes[pk]
+            touched_reviewed |= status == SegmentStatus.REVIEWED
+            made_reviewed |= unit.status == SegmentStatus.REVIEWED
+            rows.append((unit.target, unit.status, machine and unit.target == target, now, pk))
+        # one prepared UPDATE for all rows (Django's bulk_update builds a CASE per field and row: seconds for 2,000)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Segment._meta.db_table} SET target = %s, status = %s, machine = %s, "
+                "version = version + 1, updated_at = %s WHERE id = %s",
+                rows,
+            )
+        segments = rows
+        if touched_reviewed:
+            bump_counter("tm")
+        elif made_reviewed:
+            bump_counter("tm_add")
+        report.updated = len(segments)
+        _event(
+            material,
+            actor,
+            "xliff",
+            material.state,
+            material.state,
+            _("XLIFF import: %(n)s segments updated") % {"n": report.updated},
+        )
+    return report
 
 
 # --------------------------------------------------------------------------- translated deck

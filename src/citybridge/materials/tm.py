@@ -34,8 +34,12 @@ def normalise(tagged: str) -> str:
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", plain(tagged))).strip().casefold()
 
 
+_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
 def is_chinese(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+    """Holds a CJK ideograph (the unified block or extension A); one regex search, not a loop per character."""
+    return _CJK_RE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class _Index:
         self.ids: list[int] = []  # the memory's entry number of each of this index's entries
         self._arrays: dict[str, np.ndarray] | None = None
         self._lengths: np.ndarray | None = None
+        self._ids: np.ndarray | None = None
+        self._strings: np.ndarray | None = None
 
     def add(self, entry: int, units: str) -> None:
         idx = len(self.strings)
@@ -79,6 +85,19 @@ class _Index:
         if self._arrays is None:
             self._arrays = {u: np.fromiter(ids, dtype=np.int32, count=len(ids)) for u, ids in self._lists.items()}
             self._lengths = np.fromiter((len(s) for s in self.strings), dtype=np.float64, count=len(self.strings))
+            self._ids = np.asarray(self.ids, dtype=np.int64)
+            self._strings = np.asarray(self.strings, dtype=object)
+
+    def shortlist(self, units: str, cutoff: float, exclude: set[int]) -> tuple[np.ndarray, list[str]]:
+        """The memory's entry numbers and unit strings of ``candidates``, without the entries in ``exclude``."""
+        found = self.candidates(units, cutoff)
+        if not len(found):
+            return found, []
+        ids = self._ids[found]
+        if exclude:
+            keep = ~np.isin(ids, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
+            found, ids = found[keep], ids[keep]
+        return ids, self._strings[found].tolist()
 
     def candidates(self, units: str, cutoff: float) -> np.ndarray:
         """Ids of the entries that may score ≥ ``cutoff`` (0–1): never drops one that does."""
@@ -86,24 +105,31 @@ class _Index:
         if length == 0 or not self.strings:
             return np.empty(0, dtype=np.int64)
         self._freeze()
-        counts = Counter(units)
-        arrays, slack = [], 0
-        # very common units (in more than 1/common of the entries) are not counted: each adds at most
-        # its count in the query to any entry's overlap, so that count goes into the bound as ``slack`` instead
-        for u, m in counts.items():
+        n = len(self.strings)
+        # a ratio ≥ c needs LCS ≥ c·(L + M)/2 ≥ c·L/(2 − c) (the shortest M allowed): the least overlap any
+        # candidate has with the query
+        least = cutoff * length / (2 - cutoff)
+        found = []
+        for u, m in Counter(units).items():
             posting = self._arrays.get(u)
-            if posting is None:
-                continue
-            if len(posting) * self.common > len(self.strings):
+            if posting is not None:
+                found.append((len(posting), m, posting))
+        found.sort(key=lambda t: -t[0])
+        arrays, slack = [], 0
+        # a very common unit (in more than 1/common of the entries) is not counted but added to every entry's bound
+        # as ``slack`` (its count in the query), as long as the slack stays below the least overlap (an entry
+        # sharing only slack units could not qualify): the long postings are skipped, the filter stays tight
+        for size, m, posting in found:
+            if size * self.common > n and slack + m <= least - 1:
                 slack += m
             else:
                 arrays.append(posting)
         # shared[i] + slack ≥ the multiset overlap of query and entry i ≥ their LCS (an entry id is in a unit's
         # postings once per occurrence); a ratio ≥ c needs LCS ≥ c·(L + M)/2 and M within [L·c/(2−c), L·(2−c)/c]
         if arrays:
-            shared = np.bincount(np.concatenate(arrays), minlength=len(self.strings)) + slack
+            shared = np.bincount(np.concatenate(arrays), minlength=n) + slack
         else:
-            shared = np.full(len(self.strings), slack)
+            shared = np.full(n, slack)
         lengths = self._lengths
         ok = shared >= cutoff * (length + lengths) / 2 - 1e-9
         ok &= lengths >= length * cutoff / (2 - cutoff) - 1e-9
@@ -172,16 +198,12 @@ class TranslationMemory:
             index, units = self._chars, self._chars_of(norm)
         else:
             index, units = self._words, self._words_of(norm, grow=False)
-        cutoff = min_score / 100
-        choices = {}
-        for i in index.candidates(units, cutoff).tolist():
-            if index.ids[i] not in taken:
-                choices[index.ids[i]] = index.strings[i]
-        if choices:
-            for _choice, score, idx in process.extract(
-                units, choices, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit - len(out)
+        ids, strings = index.shortlist(units, min_score / 100, taken)
+        if strings:
+            for _choice, score, k in process.extract(
+                units, strings, scorer=fuzz.ratio, score_cutoff=min_score, limit=limit - len(out)
             ):
-                out.append(self._match(self.entries[idx], query, round(score, 1), False))
+                out.append(self._match(self.entries[int(ids[k])], query, round(score, 1), False))
         out.sort(key=lambda m: (-m.score, m.entry.source))
         return out[:limit]
 

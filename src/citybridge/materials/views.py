@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from citybridge.core.models import User
 from citybridge.core.views import paginate
 
 from . import selectors, services
-from .forms import GlossaryImportForm, MaterialForm, VersionForm
+from .forms import GlossaryImportForm, MaterialForm, VersionForm, XliffImportForm
 from .glossary import Term, write_csv, write_tbx
 from .models import OWNER_ROLE, SegmentStatus, State
 
@@ -241,6 +242,7 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
         status_labels=labels,
         status=status,
         progress=selectors.progress(deck),
+        mt_enabled=bool(settings.CITYBRIDGE_MT_BACKEND),
     )
     return render(request, "materials/editor.html", ctx)
 
@@ -281,7 +283,70 @@ def segment_save(request: HttpRequest, pk: int) -> HttpResponse:
                     "version": segment.version,
                     "status": segment.status,
                     "status_label": dict(SegmentStatus.choices)[segment.status],
+                    "machine": segment.machine,
                     "qa": selectors.qa_of(segment.source, segment.target, glossary),
+                }
+            )
+    return redirect(reverse("materials:editor", args=[segment.doc_version.material_id]) + f"#seg-{segment.pk}")
+
+
+@login_required
+def version_xliff_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The deck version's segments as XLIFF 2.0, for an outside translator or a CAT tool."""
+    version = selectors.version_get(user=request.user, pk=pk)
+    if not request.user.has_perm("materials.edit_segments", version.material):
+        raise PermissionDenied
+    if version.kind != "pptx":
+        raise Http404
+    return file_response(
+        selectors.version_xliff(version=version), selectors.xliff_filename(version), "application/xliff+xml"
+    )
+
+
+@login_required
+def version_xliff_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a translated XLIFF 2.0 file: all units or none, with a report per unit."""
+    version = selectors.version_get(user=request.user, pk=pk)
+    if not request.user.has_perm("materials.edit_segments", version.material):
+        raise PermissionDenied
+    form = XliffImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.version_xliff_import(
+            actor=request.user, version=version, uploaded_file=form.cleaned_data["file"]
+        )
+    return render(
+        request,
+        "materials/xliff_import.html",
+        {"form": form, "report": report, "version": version, "material": version.material},
+        status=422 if (report and not report.ok) or form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def segment_machine_translate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "MT suggestion" button: the backend's answer stored as a draft marked machine translation."""
+    segment = selectors.segment_get(user=request.user, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        segment = services.segment_machine_translate(
+            actor=request.user, segment=segment, expected_version=request.POST.get("version")
+        )
+    except ValidationError as exc:
+        if wants_json:
+            return JsonResponse({"detail": " ".join(_messages(exc))}, status=409 if isinstance(exc, StaleEdit) else 422)
+        for m in _messages(exc):
+            flash.error(request, m)
+    else:
+        if wants_json:
+            return JsonResponse(
+                {
+                    "target": segment.target,
+                    "version": segment.version,
+                    "status": segment.status,
+                    "machine": segment.machine,
+                    "label": _("Machine translation"),
                 }
             )
     return redirect(reverse("materials:editor", args=[segment.doc_version.material_id]) + f"#seg-{segment.pk}")

@@ -5,23 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_list_sort_indexes'),
+        ("core", "0008_list_sort_indexes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyRun',
+            name="DailyRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('day', models.DateField()),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('result', models.CharField(blank=True, max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100)),
+                ("day", models.DateField()),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("result", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('name', 'day'), name='core_dailyrun_name_day')],
+                "constraints": [models.UniqueConstraint(fields=("name", "day"), name="core_dailyrun_name_day")],
             },
         ),
     ]

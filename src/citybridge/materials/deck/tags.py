@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: canonical nesting order, outermost first
 ORDER = ("a", "c", "b", "i", "u")
@@ -103,6 +104,17 @@ def _tag_of(name: str, attrs: str) -> Tag:
 def parse(tagged: str) -> list[Piece]:
     """Tagged text → pieces. Raises ``TagError`` on an unknown tag, a bad attribute, a stray ``<`` or ``&``,
     a closing tag that does not close the innermost open tag, or a tag left open."""
+    return list(_parse_cached(tagged))
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(tagged: str) -> tuple[Piece, ...]:
+    """``parse``, remembered: a deck's rebuild parses each target several times (compare, rewrite, text);
+    pieces are frozen, so sharing them is safe. A failing text raises each time (exceptions are not cached)."""
+    return tuple(_parse(tagged))
+
+
+def _parse(tagged: str) -> list[Piece]:
     pieces: list[Piece] = []
     stack: list[Tag] = []
     pos = 0
@@ -151,6 +163,13 @@ def plain(tagged: str) -> str:
 
 def tag_list(tagged: str) -> list[Tag]:
     """Every tag in order of opening (paired tags once, at their start; empty tags where they are)."""
+    if "<" not in tagged:
+        return []
+    return list(_tag_list_cached(tagged))
+
+
+@lru_cache(maxsize=8192)
+def _tag_list_cached(tagged: str) -> tuple[Tag, ...]:
     out: list[Tag] = []
     for m in _TOKEN_RE.finditer(tagged):
         if m.group(1):
@@ -160,7 +179,7 @@ def tag_list(tagged: str) -> list[Tag]:
             out.append(_tag_of(name, m.group(3)))
         except TagError:
             out.append(Tag(name, m.group(3).strip()))
-    return out
+    return tuple(out)
 
 
 def compare(source: str, target: str, segment_id: str = "") -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -246,6 +247,33 @@ def _tc_insets(tc: etree._Element) -> tuple[int, int, int, int]:
 _PH_SIZES = {"title": 44.0, "ctrTitle": 44.0, "subTitle": 24.0, "body": 28.0, "obj": 28.0}
 
 
+#: inherited placeholder sizes per layout part (weakly held: gone with the presentation), keyed by the
+#: placeholder's type and index; python-pptx finds a layout's placeholder with an XPath per shape, which was most of
+#: a 100-slide deck's walk
+_INHERITED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _inherited_size(sp: etree._Element, ph: etree._Element, part: object) -> tuple[int, int]:
+    try:
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        layout = part.part_related_by(RT.SLIDE_LAYOUT)
+        sizes = _INHERITED.setdefault(layout, {})
+    except Exception:  # noqa: BLE001 - a notes page, a broken relationship: no cache, compute it
+        layout, sizes = None, {}
+    key = (ph.get("type") or "body", ph.get("idx") or "0", ph.get("orient") or "", ph.get("sz") or "")
+    if key not in sizes:
+        try:
+            from pptx.shapes.shapetree import SlideShapeFactory
+
+            shape = SlideShapeFactory(sp, None)
+            shape._parent = type("P", (), {"part": part})()
+            sizes[key] = (int(shape.width or 0), int(shape.height or 0))
+        except Exception:  # noqa: BLE001 - geometry is only for a heuristic; a hostile layout must not stop it
+            sizes[key] = (0, 0)
+    return sizes[key]
+
+
 def _box(sp: etree._Element, body: etree._Element, part: object) -> Box | None:
     ext = sp.find(f"{q('p:spPr')}/{q('a:xfrm')}/{q('a:ext')}")
     ph = sp.find(f"{q('p:nvSpPr')}/{q('p:nvPr')}/{q('p:ph')}")
@@ -253,14 +281,7 @@ def _box(sp: etree._Element, body: etree._Element, part: object) -> Box | None:
     if ext is not None:
         width, height = _int(ext.get("cx")), _int(ext.get("cy"))
     elif ph is not None:  # a placeholder inherits its position from its layout placeholder
-        try:
-            from pptx.shapes.shapetree import SlideShapeFactory
-
-            shape = SlideShapeFactory(sp, None)
-            shape._parent = type("P", (), {"part": part})()
-            width, height = int(shape.width or 0), int(shape.height or 0)
-        except Exception:  # noqa: BLE001 - geometry is only for a heuristic; a hostile layout must not stop it
-            width = height = 0
+        width, height = _inherited_size(sp, ph, part)
     if not width or not height:
         return None
     pr = body.find(q("a:bodyPr"))
