@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.utils.functional import Promise
 
+#: Django's forms end a label with _(":"), which Django's own Chinese catalogue leaves half-width (新版本:); the core
+#: catalogue translates it as "：" (app catalogues override Django's). Named here so `makemessages` keeps it.
+LABEL_SUFFIX = _(":")
+
 #: (label, href, sub-items); a menu with sub-items is shown as a drop-down whose label opens it.
 NavItem = tuple["str | Promise", str, tuple[tuple["str | Promise", str], ...]]
 
