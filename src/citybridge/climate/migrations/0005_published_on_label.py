@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('climate', '0004_recompute_run_record'),
+        ("climate", "0004_recompute_run_record"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='actionplan',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Published on'),
+            model_name="actionplan",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="Published on"),
         ),
         migrations.AlterField(
-            model_name='historicalactionplan',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Published on'),
+            model_name="historicalactionplan",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="Published on"),
         ),
         migrations.AlterField(
-            model_name='historicalinventory',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Published on'),
+            model_name="historicalinventory",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="Published on"),
         ),
         migrations.AlterField(
-            model_name='inventory',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Published on'),
+            model_name="inventory",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="Published on"),
         ),
     ]
