@@ -239,7 +239,7 @@ class Inventory(Versioned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("date", "Published on"), null=True, blank=True)
 
     objects = InventoryQuerySet.as_manager()
 

@@ -160,7 +160,7 @@ class ActionPlan(Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("date", "Published on"), null=True, blank=True)
 
     objects = ActionPlanQuerySet.as_manager()
 

@@ -1,5 +1,7 @@
 """`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links;
-`{{ items|listed }}`: a list in running text."""
+`{{ items|listed }}`: a list in running text; `{% colon %}` after a label; `{% comma %}` between
+the items of a list written out in a loop; `{% lparen %}…{% rparen %}` around an aside — each with Chinese
+punctuation in Chinese."""
 
 from __future__ import annotations
 
@@ -23,11 +25,41 @@ if TYPE_CHECKING:
 register = template.Library()
 
 
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
 @register.filter
 def listed(items: Iterable[object]) -> str:
     """Items in running text: "a, b" in English, "a、b" in Chinese (the enumeration comma, never a half-width one)."""
     separator = "、" if (get_language() or "").startswith("zh") else ", "
     return separator.join(str(item) for item in items)
+
+
+@register.simple_tag
+def colon() -> str:
+    """After a label ("Course: …"): the full-width colon in Chinese (课程：…), ": " in English."""
+    return "：" if _chinese() else ": "
+
+
+@register.simple_tag
+def comma(kind: str = "list") -> str:
+    """Between list items written out one by one (links): "、" in Chinese, ", " in English (as `listed`);
+    `{% comma "clause" %}` between parts of a phrase that are not a list (西藏，86,280 人): "，"."""
+    if _chinese():
+        return "，" if kind == "clause" else "、"
+    return ", "
+
+
+@register.simple_tag
+def lparen() -> str:
+    """An aside's opening parenthesis: "（" in Chinese, " (" in English; `{% rparen %}` closes it."""
+    return "（" if _chinese() else " ("
+
+
+@register.simple_tag
+def rparen() -> str:
+    return "）" if _chinese() else ")"
 
 
 def _query(request: HttpRequest, **changes) -> str:
@@ -59,12 +91,14 @@ def sort_header(context: Context, label: str, key: str) -> SafeString:
         aria = "descending" if descending else "ascending"
         return format_html(
             '<th scope="col" aria-sort="{}"><a href="{}" class="sort-link active">{} <span aria-hidden="true">{}'
-            '</span><span class="visually-hidden">({})</span></a></th>',
+            '</span><span class="visually-hidden">{}{}{}</span></a></th>',
             aria,
             href,
             label,
             arrow,
+            lparen(),
             state,
+            rparen(),
         )
     return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
 
