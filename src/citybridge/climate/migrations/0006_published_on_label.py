@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("climate", "0004_recompute_run_record"),
+        ("climate", "0005_historicalmeasuretemplate_retired_and_more"),
     ]
 
     operations = [
