@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.formats import date_format
 
 from citybridge.academy.models import Academy, Course, Module, Session, SessionFormat
 from citybridge.core.models import Person
@@ -246,7 +247,7 @@ def results_for(*, user: User, kind: str, pk: int, comments: int = 50) -> Result
         raw = _groups(qs.exclude(session=None), "session_id")
         shown, hidden = engine.suppress(raw, min_n)
         labels = {
-            s.pk: f"{s.date:%Y-%m-%d} {s.display_title()}"
+            s.pk: f"{date_format(s.date, 'DATE_FORMAT')} {s.display_title()}"
             for s in Session.objects.filter(pk__in=[g.key for g in shown]).select_related("module")
         }
         breakdown = [engine.Group(**{**g.__dict__, "label": labels.get(g.key, "")}) for g in shown]
