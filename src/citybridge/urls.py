@@ -38,6 +38,7 @@ urlpatterns = [
     path("people/<id:pk>/roles/<id:membership_pk>/remove/", views.person_role_remove, name="person-role-remove"),
     path("people/scope-search/organisations/", views.scope_search_organisations, name="scope-search-organisations"),
     path("people/scope-search/cities/", views.scope_search_cities, name="scope-search-cities"),
+    path("people/scope-search/people/", views.scope_search_people, name="scope-search-people"),
     path("academy/", include("citybridge.academy.urls")),
     path("cities/", include("citybridge.cities.urls")),
     path("climate/", include("citybridge.climate.urls")),

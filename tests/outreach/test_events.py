@@ -256,3 +256,27 @@ def test_query_counts(n, path, staff, client_for, api_for, django_assert_max_num
     client.get(path)
     with django_assert_max_num_queries(7):
         assert client.get(path).status_code == 200
+
+
+def test_registering_someone_on_the_page_is_by_searching_their_name(staff, event, speaker, partner_user, client_for):
+    """Issue #9: a person is picked by searching their name (either language), never by typing a number; a
+    missing choice is an error next to the search, in the user's language, with what was typed kept."""
+    from citybridge.outreach.models import Registration
+
+    page = client_for(staff, language="zh-hans")
+    detail = page.get(f"/outreach/events/{event.pk}/")
+    assert detail.status_code == 200 and 'id="person-q"' in detail.content.decode()
+    assert "人员编号" not in detail.content.decode()
+    found = page.get("/people/scope-search/people/", {"person_q": "棣文"})
+    assert found.status_code == 200 and f'value="{speaker.pk}"' in found.content.decode()
+    assert "飞利浦照明" in found.content.decode()  # the organisation tells namesakes apart
+    assert f'value="{speaker.pk}"' in page.get("/people/scope-search/people/", {"person_q": "steven"}).content.decode()
+    missing = page.post(f"/outreach/events/{event.pk}/registrations/", {"person_q": "朱"})
+    body = missing.content.decode()
+    assert missing.status_code == 422 and "请按姓名搜索" in body and 'value="朱"' in body
+    assert f'value="{speaker.pk}"' in body  # the options for what was typed are shown again
+    assert not Registration.objects.exists()
+    ok = page.post(f"/outreach/events/{event.pk}/registrations/", {"person_q": "朱", "person": speaker.pk})
+    assert ok.status_code == 302 and Registration.objects.get().person == speaker
+    # the search is for program staff only
+    assert client_for(partner_user).get("/people/scope-search/people/", {"person_q": "朱"}).status_code == 403

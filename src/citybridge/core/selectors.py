@@ -92,6 +92,17 @@ def organisation_search(*, user: User, q: str, limit: int = 20) -> list[Organisa
     )
 
 
+def person_search(*, user: User, q: str, limit: int = 20) -> list[Person]:
+    """People the user may see whose name (either language) contains `q`, with their organisation, for picking a
+    person by name instead of by number (e.g. registering someone for an event)."""
+    q = (q or "").strip()[:100]
+    if not q:
+        return []
+    return list(
+        Person.objects.visible_to(user).search(q).select_related("organisation").order_by("search_name", "id")[:limit]
+    )
+
+
 def city_search(*, user: User, q: str, limit: int = 20) -> list:
     """Cities whose name contains `q` in either language, for choosing a city coordinator's scope."""
     from django.db.models import Q

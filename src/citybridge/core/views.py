@@ -720,6 +720,12 @@ def scope_search_organisations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def scope_search_people(request: HttpRequest) -> HttpResponse:
+    """htmx: people matching ?person_q= (either language), as radio options with their organisation."""
+    return _scope_options(request, selectors.person_search, "person")
+
+
+@login_required
 def scope_search_cities(request: HttpRequest) -> HttpResponse:
     """htmx: cities matching ?city_q= (either language), as radio options."""
     return _scope_options(request, selectors.city_search, "city")

@@ -56,7 +56,13 @@ class EventSessionForm(VersionedForm):
 
 
 class RegistrationForm(forms.Form):
-    person = forms.IntegerField(label=gettext_lazy("Person (number)"), min_value=1, max_value=10**17)
+    #: chosen by searching names (the radio options of core's person search), never typed as a number
+    person = forms.IntegerField(
+        label=gettext_lazy("Person"),
+        min_value=1,
+        max_value=10**17,
+        error_messages={"required": gettext_lazy("Search for the person by name and choose them.")},
+    )
 
 
 def _staff(request: HttpRequest) -> None:
@@ -115,8 +121,13 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(user=request.user, pk=pk)
+    return _detail(request, event, RegistrationForm())
+
+
+def _detail(request: HttpRequest, event: Event, registration_form: RegistrationForm, status: int = 200) -> HttpResponse:
     manage = request.user.has_perm("outreach.manage_events")
     registrations = list(selectors.registration_list(user=request.user, event=event)[:500])
+    person_q = request.POST.get("person_q", "")[:100] if request.method == "POST" and manage else ""
     return render(
         request,
         "outreach/events/detail.html",
@@ -127,8 +138,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "registrations": registrations,
             "registered": event.registrations.count(),
             "attended": event.registrations.filter(attended=True).count(),
-            "registration_form": RegistrationForm() if manage else None,
+            "registration_form": registration_form if manage else None,
+            "person_q": person_q,
+            "person_options": core_selectors.person_search(user=request.user, q=person_q) if person_q else [],
         },
+        status=status,
     )
 
 
@@ -195,7 +209,7 @@ def registration_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("outreach:event", pk=event.pk)
             except ValidationError as exc:
                 add_to_form(form, exc)
-    return _form(request, form, _("New registration"), "outreach:events", status=422)
+    return _detail(request, event, form, status=422)
 
 
 @login_required
