@@ -17,3 +17,17 @@ def test_core_demo_goes_through_the_services_and_loads_twice():
     assert staff.is_program_staff
     for org in Organisation.objects.all():
         org.full_clean()  # the model's own rules hold too
+
+
+def test_the_demo_staff_sign_in_has_a_name_for_history_lines():
+    from django.utils import translation
+
+    from citybridge.core.history import actor_name
+
+    demo.load()
+    staff = User.objects.get(email=demo.DEMO_USERS[0][0])
+    assert staff.person is not None
+    with translation.override("zh-hans"):
+        assert actor_name(staff) == "陈琳"
+    with translation.override("en"):
+        assert actor_name(staff) == "Lin Chen"

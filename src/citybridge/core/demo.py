@@ -81,6 +81,8 @@ PEOPLE = [
     ("liu", "Liu", "Peggy", "刘", "佩琪", "Founder and Chair", "创始人、主席", "juccce"),
     ("hammer", "Hammer", "Steve", "海默", "史蒂夫", "Professor; director of the mayoral training program",
      "教授，市长培训项目负责人", "columbia"),
+    # the demo's program-staff sign-in belongs to this person, so history lines say who did what by name
+    ("officer", "Chen", "Lin", "陈", "琳", "Program officer (demo)", "项目官员（演示）", "juccce"),
 ]
 
 DEMO_PASSWORD = "citybridge-demo-2026"
@@ -129,7 +131,10 @@ def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
         found = Person.objects.filter(
             family_name_en=fields["family_name_en"], given_name_en=fields["given_name_en"], organisation=orgs[org_key]
         ).first()
-        _write(staff, found, "person", fields)
+        person = _write(staff, found, "person", fields)
+        if _key == "officer" and staff.person_id is None:
+            staff.person = person
+            staff.save(update_fields=["person"])
     for email, role, org_key, _label in DEMO_USERS[1:]:
         user = User.objects.filter(email=email).first()
         if user is None:
