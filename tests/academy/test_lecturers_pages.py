@@ -197,3 +197,12 @@ def test_api_only_staff_create_profiles(lecturer, staff, make_user, api_for):
     assert r.status_code == 201 and r.json()["visiting"] is True and r.json()["donated_days"] == 0
     r = api_for(staff).post("/api/v1/academy/lecturers", {"person_id": 999999}, content_type="application/json")
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "person_id"
+
+
+def test_a_time_zone_is_shown_with_its_offset_not_as_a_bare_code():
+    from citybridge.academy.templatetags.academy_tags import time_zone
+
+    assert time_zone("Asia/Shanghai") == "UTC+08:00 · Asia/Shanghai"  # China keeps no summer time
+    assert time_zone("America/New_York") in ("UTC−05:00 · America/New_York", "UTC−04:00 · America/New_York")
+    assert time_zone("Asia/Kolkata") == "UTC+05:30 · Asia/Kolkata"
+    assert time_zone("Not/AZone") == "Not/AZone" and time_zone("") == ""

@@ -44,3 +44,24 @@ def province_name(value: str | None) -> str:
 
     names = {en.lower(): zh for en, zh in CN_PROVINCES.values()}
     return names.get(str(value).strip().lower(), value)
+
+
+@register.filter
+def time_zone(name: str | None) -> str:
+    """A lecturer's home time zone as a reader can place it: its offset from UTC today, then the IANA name
+    (“UTC−05:00 · America/New_York”); the name alone when it is unknown."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not name:
+        return ""
+    try:
+        offset = datetime.now(ZoneInfo(name)).utcoffset()
+    except (ZoneInfoNotFoundError, ValueError):
+        return name
+    if offset is None:
+        return name
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d} · {name}"
