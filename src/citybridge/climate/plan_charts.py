@@ -64,6 +64,28 @@ def _line(values: list[dict], title: str, y_title: str, height: int = 260) -> di
     }  # fmt: skip
 
 
+def drivers_words(label: str) -> str:
+    """The recorded drivers' label (``US/California/2025-11/hold/default``, ``CN/national/2025-11/trend/edited/v3``)
+    in the reader's words: whose drivers, for where, which edition, and what the grid factor does after its data."""
+    parts = (label or "").split("/")
+    if len(parts) < 5:
+        return label or "—"
+    country, region, edition, rule, *rest = parts
+    place = _("China") if country == "CN" else _("United States") if country == "US" else country
+    if region and region != "national":
+        from citybridge.core import provinces
+
+        place = f"{provinces.province_name(provinces.province_code(region, country)) or region}{'，' if is_chinese() else ', '}{place}"
+    grid = _("grid factor held after its last year") if rule == "hold" else _("grid factor's trend continued")
+    if rest[:1] == ["default"]:
+        whose = _("Default drivers")
+    else:
+        version = rest[-1].lstrip("v") if rest and rest[-1].startswith("v") else ""
+        whose = _("The city's own drivers, version %(version)s") % {"version": version}
+    sep = "；" if is_chinese() else "; "
+    return sep.join([whose, place, _("edition %(edition)s") % {"edition": edition}, grid])
+
+
 def _conversion(target: dict | None) -> str:
     """The sentence saying how a per-capita, intensity or peak-year target was drawn (empty for the others)."""
     from .plan_services import conversion_text
@@ -201,5 +223,6 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
         ],
         "last_year": years[-1],
         "drivers_label": run.drivers_label,
+        "drivers_words": drivers_words(run.drivers_label),
         "sources": run.bau.sources,
     }
