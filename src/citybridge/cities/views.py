@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
-from citybridge.core.paging import detail_urls
+from citybridge.core.paging import detail_urls, province_options
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -59,7 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "q": q,
             "sort": sort,
             "province": province,
-            "province_choices": provinces.grouped_choices(),
+            "province_options": province_options(),
             "country": country,
             "size": size,
             "sizes": SizeClass.choices,

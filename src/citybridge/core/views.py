@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,7 +36,7 @@ from .history import history_lines
 from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual
-from .paging import SeekPaginator, detail_url_parts, detail_urls, options_html
+from .paging import SeekPaginator, detail_url_parts, detail_urls, options_html, province_options
 from .rows import Row, html_rows, row_class
 from .tasks import count_stuck_work
 from .validation import add_to_form
@@ -174,6 +175,22 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- organisations
 
 
+_OrganisationRow = row_class(Organisation, "display_name", "display_province")
+ORGANISATION_ROW_FIELDS = (
+    "id",
+    *localized("name", "short_name", "province", language="en"),
+    "type",
+    "country",
+    "province_code",
+    "parent__id",
+    *(f"parent__{f}" for f in localized("name", language="en")),
+)
+ORGANISATION_ROW_HTML = (
+    '<tr><td><a href="{url}">{name}</a>{short_name}</td><td>{type}</td><td>{country}</td><td>{province}</td>'
+    "<td>{parent}</td></tr>"
+)
+
+
 @functools.lru_cache(maxsize=8)
 def _country_options(language: str) -> str:
     """The 250 countries' <option>s in one language, rendered once per process (they are a fixed list)."""
@@ -199,27 +216,40 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         },
         "name",
     )
-    page = paginate(request, qs)
-    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
+    page = paginate(request, qs, values=ORGANISATION_ROW_FIELDS, row_class=_OrganisationRow)
+    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call); the
+    # rows are values (core.rows) and their HTML one pass (core.rows.html_rows)
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     language = get_language()
-    for org in page["page_obj"].object_list:
-        org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
-        org.name_text, org.short_name_text = org.display_name(language), bilingual(org, "short_name", language)
-        org.province_text = org.display_province(language)
-        org.parent_text = org.parent.display_name(language) if org.parent_id else ""
-    detail_urls(page["page_obj"].object_list, "organisation-detail")
+    url_prefix, url_suffix = detail_url_parts("organisation-detail")
+    rows_html = html_rows(
+        ORGANISATION_ROW_HTML,
+        (
+            {
+                "url": f"{url_prefix}{org.id}{url_suffix}",
+                "name": org.display_name(language),
+                "short_name": format_html(' <span class="muted">({})</span>', short) if short else "",
+                "type": type_labels.get(org.type, org.type),
+                "country": country_labels.get(org.country, org.country),
+                "province": org.display_province(language),
+                "parent": parent.display_name(language) if (parent := org.related("parent", _OrganisationRow)) else "",
+            }
+            for org in page["page_obj"].object_list
+            for short in [bilingual(org, "short_name", language)]
+        ),
+    )
     return render(
         request,
         "core/organisation_list.html",
         {
             **page,
+            "rows_html": rows_html,
             "q": q,
             "type": type_,
             "country": country,
             "sort": sort,
             "province": province,
-            "province_choices": provinces.grouped_choices(),
+            "province_options": province_options(),
             "types": OrganisationType.choices,
             "countries": COUNTRIES,
             "type_options": options_html(OrganisationType.choices, type_),
@@ -376,7 +406,6 @@ PERSON_ROW_FIELDS = (
 
 PERSON_ROW_HTML = '<tr><td><a href="{url}">{name}</a></td><td>{title}</td><td>{organisation}</td></tr>'
 _PersonRow = row_class(Person, "display_name", "full_name_en", "full_name_zh")
-_OrganisationRow = row_class(Organisation, "display_name", "display_province")
 
 
 @login_required

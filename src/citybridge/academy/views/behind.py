@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import sort_queryset
-from citybridge.core.paging import detail_urls, seek_slice
+from citybridge.core.paging import detail_urls, province_options, seek_slice
 
 from .. import behind_exports, selectors, services
 from ..models import Position
@@ -148,7 +148,7 @@ def behind(request: HttpRequest) -> HttpResponse:
             "prepared": qs is not None,
             "can_prepare": request.user.is_program_staff,
             **selectors.behind_filter_choices(user=request.user),
-            "province_choices": [provinces.grouped_choices()[0]],
+            "province_options": province_options(("CN",)),
             "years": range(today.year + 1, today.year - 10, -1),
             "rules": selectors.compliance_rules(),
         },

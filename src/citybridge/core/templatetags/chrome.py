@@ -18,7 +18,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -87,3 +87,15 @@ def asset(path: str) -> str:
     """`{% static path %}`, looked up once per process: the manifest (hashed names) is read at start-up and a new
     one needs a restart anyway. Under DEBUG, looked up each time as `{% static %}` does."""
     return static(path) if settings.DEBUG else _asset(path)
+
+
+@functools.lru_cache(maxsize=512)
+def _url(name: str, script_prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def url_once(name: str) -> str:
+    """`{% url name %}` for a view without arguments, reversed once per process (per script prefix and URLconf):
+    the same string every time. For the section menus, whose ten links were ten reverses on every page."""
+    return _url(name, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
