@@ -7,7 +7,7 @@ a plan of 12 catalogue measures. Figures: the htmx POST that changes one measure
 engine with Shapley wedges, save; then the page body re-rendered with the live proportional run, six Vega-Lite
 specs, MACC and LMDI) — target < 150 ms; the engine alone for the same plan (proportional and Shapley) — target
 < 20 ms; the GET of the full plan page. Floor: a bare signed-in page through the same middleware.
-Data go to SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-cplan), created once and reused.
+Data go to SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-cplan-<hash of the migration names>), created once and reused.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import Table, install_bare_page, timed  # noqa: E402
+from bench.harness import Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-cplan")
+os.environ.setdefault("CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-cplan"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 
