@@ -47,13 +47,16 @@ def _has_subquery(queryset: QuerySet) -> bool:
     )
 
 
-def seek_slice(queryset: QuerySet, offset: int, limit: int) -> QuerySet:
+def seek_slice(queryset: QuerySet, offset: int, limit: int, *, values: tuple[str, ...] = ()) -> QuerySet:
     """`queryset[offset:offset + limit]`, in one query: the rows whose keys are on the page (walked through the
     ordering's index), with the original joins, annotations and ordering. Also on the first page when the rows
-    carry a subquery (a count per row), which is then evaluated for the page's rows only."""
+    carry a subquery (a count per row), which is then evaluated for the page's rows only. With `values`, the rows
+    are `.values(*values)` dicts; the keys are still walked on `queryset` itself, whose key query has only the joins
+    its filters and ordering need (the related columns of `values` would join their tables into it too)."""
+    rows = queryset.values(*values) if values else queryset
     if not seekable(queryset) or (offset <= 0 and not _has_subquery(queryset)):
-        return queryset[offset : offset + limit]
-    return queryset.filter(pk__in=queryset.values("pk")[offset : offset + limit])
+        return rows[offset : offset + limit]
+    return rows.filter(pk__in=queryset.values("pk")[offset : offset + limit])
 
 
 class SeekPaginator(Paginator):
@@ -82,8 +85,7 @@ class SeekPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        queryset = self.object_list.values(*self.values) if self.values else self.object_list
-        rows = seek_slice(queryset, bottom, top - bottom)
+        rows = seek_slice(self.object_list, bottom, top - bottom, values=self.values)
         if self.row_class is not None:
             rows = [self.row_class(values) for values in rows]
         return self._get_page(rows, number, self)
