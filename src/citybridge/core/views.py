@@ -36,7 +36,7 @@ from .history import history_lines
 from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual
-from .paging import SeekPaginator, detail_url_parts, detail_urls, options_html, province_options
+from .paging import SeekPaginator, detail_url_parts, options_html, province_options
 from .rows import Row, html_rows, row_class
 from .tasks import count_stuck_work
 from .validation import add_to_form
