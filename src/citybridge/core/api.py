@@ -1,8 +1,9 @@
 """API for organisations and people: /api/v1/organisations, /api/v1/people."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -11,7 +12,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import ConfigDict
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
@@ -40,6 +42,45 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+class RowDict(dict):
+    """A list item already shaped as its response schema (`RowSchema.row`): validated as plain data."""
+
+
+class RowSchema(Schema):
+    """A list endpoint's item schema that can also be filled from `.values()` rows (`ListRows`).
+
+    Ninja validates each item of a response by wrapping it in a `DjangoGetter` and reading every field through
+    Python (resolver lookup, Manager / callable / file checks): 17 fields × 50 cities was 855 getter calls, a third
+    of the API list's CPU time (issue 9). A `RowDict` built by `row()` from the columns in `row_fields` (the
+    resolved fields worked out there, by the same model methods) goes straight to pydantic's validator; any
+    other object (a model instance: the detail, create and update answers) takes ninja's usual path."""
+
+    row_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def row(cls, values: dict[str, Any]) -> RowDict:
+        return RowDict(values)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo) -> Any:  # noqa: ANN401
+        if type(values) is RowDict:
+            return handler(values)
+        # as ninja.Schema does
+        if cls.model_config.get("extra") == "forbid" or cls.model_config.get("validate_assignment", False):
+            handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+@dataclass(frozen=True)
+class ListRows:
+    """What a paginated list endpoint returns to have its page read as `schema.row_fields` values and turned
+    into items by `schema.row` (see RowSchema), instead of model instances validated field by field."""
+
+    queryset: QuerySet
+    schema: type[RowSchema]
+
+
 class Pagination(PageNumberPagination):
     """?page=N&page_size=M (at most 200); answers {"items": [...], "count": N}."""
 
@@ -54,6 +95,10 @@ class Pagination(PageNumberPagination):
         # a deep page costs what the first one does: the page's keys through the ordering's index (core.paging)
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        if isinstance(queryset, ListRows):
+            schema, queryset = queryset.schema, queryset.queryset
+            rows = seek_slice(queryset, offset, page_size, values=schema.row_fields)
+            return {self.items_attribute: [schema.row(v) for v in rows], "count": self._items_count(queryset)}
         return {self.items_attribute: seek_slice(queryset, offset, page_size), "count": self._items_count(queryset)}
 
 
