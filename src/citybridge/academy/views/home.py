@@ -49,7 +49,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "-dates",
     )
     user = request.user
-    addable = [a for a in selectors.academy_list(user=user) if user.has_perm("academy.add_course", a)]
+    # whether any academy takes a new course from this user: stops at the first one (the academies are read one by
+    # one, not all built first)
+    can_add_course = any(
+        user.has_perm("academy.add_course", a) for a in selectors.academy_list(user=user).iterator(chunk_size=100)
+    )
     page = paginate(request, qs, values=COURSE_ROW_FIELDS, row_class=_CourseRow)
     # status labels translated and the course URL reversed once per page, not once per row; the rows are values
     # (core.rows: no Course, Academy and Organisation instance per row) and their HTML one pass
@@ -79,7 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": CourseStatus.choices,
             "sort": sort,
-            "can_add_course": bool(addable),
+            "can_add_course": can_add_course,
             "can_see_compliance": user.has_perm("academy.view_compliance"),
             "can_see_impact": user.has_perm("academy.view_impact"),
             "can_add_official": user.has_perm("academy.add_official"),
