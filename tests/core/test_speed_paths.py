@@ -121,9 +121,10 @@ def test_header_is_per_request_where_it_must_be(db, staff, client_for):
     assert '<li><a href="/people/" aria-current="page">People</a></li>' in body
     # the language switch returns to this very address, escaped
     assert '<input name="next" type="hidden" value="/people/?q=a%22b">' in body
-    # every form carries this request's CSRF token, never the placeholder
-    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+    # both forms (sign out, language) carry this request's CSRF token, the one htmx sends, never the placeholder
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     assert len(tokens) == 2 and "cbchrome" not in body
+    assert f'"X-CSRFToken": "{tokens[0]}"' in body and tokens[0] == tokens[1]
     other = client.get("/organisations/").content.decode()
     assert '<li><a href="/organisations/" aria-current="page">Organisations</a></li>' in other
     zh = client_for(staff, language="zh-hans").get("/people/").content.decode()
