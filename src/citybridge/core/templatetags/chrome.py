@@ -23,6 +23,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from citybridge.core.context_processors import _nav_items
+
 if TYPE_CHECKING:
     from django.template import Context
 
@@ -37,7 +39,7 @@ _built: dict[tuple[str, str, bool, str, str], str] = {}
 
 def _chrome(name: str, context: Context) -> str:
     request = context.get("request")
-    user = context.get("user")
+    user = context.get("user") or getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     language = get_language() or settings.LANGUAGE_CODE
     key = (name, language, signed_in, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
@@ -48,7 +50,9 @@ def _chrome(name: str, context: Context) -> str:
             {
                 "signed_in": signed_in,
                 "LANGUAGE_CODE": language,
-                "nav_items": context.get("nav_items", ()),
+                # from the items themselves, not the context: a page rendered without the context processors (the
+                # 500 page) must not leave its empty navigation in the string every page then uses
+                "nav_items": _nav_items(signed_in, key[3], key[4]),
                 "csrf_token": _CSRF,
                 "next_path": _NEXT,
             },
