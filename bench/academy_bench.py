@@ -3,7 +3,7 @@
     .venv/bin/python bench/academy_bench.py            # 200,000 officials, 2,000,000 attendance records
     BENCH_OFFICIALS=20000 BENCH_ATTENDANCE=200000 .venv/bin/python bench/academy_bench.py   # quicker
 
-Data go to a separate database: SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-academy), or
+Data go to a separate database: SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-academy-<hash of the migration names>), or
 PostgreSQL when CITYBRIDGE_DATABASE_URL is set. The data are generated once (bulk inserts) and reused by later runs.
 Targets (issue 3): who-is-behind first page < 300 ms, roster import of 5,000 rows < 10 s, dashboard < 500 ms.
 Floors printed beside the figures: a bare signed-in page, and the raw SQL of "who is behind" (its first 50 rows).
@@ -18,9 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, timed  # noqa: E402
+from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-academy" + ("-quick" if QUICK else ""))
+os.environ.setdefault(
+    "CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-academy" + ("-quick" if QUICK else ""))
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 

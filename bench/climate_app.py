@@ -3,7 +3,7 @@
     .venv/bin/python bench/climate_app.py                         # 200 inventories × 60 entries to recompute
     BENCH_INVENTORIES=2000 .venv/bin/python bench/climate_app.py  # closer to the issue's 2,500 cities × 5 years
 
-Data go to a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-climate), built once.
+Data go to a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-climate-<hash of the migration names>), built once.
 Targets (issue 10): inventory page with 200 entries < 100 ms; 500-row XLSX import < 3 s; recompute of every inventory
 after a factor change (2,500 cities × 5 years × 60 entries) < 30 s in the worker. The recompute figure is measured
 on BENCH_INVENTORIES inventories and printed per inventory, so the full size can be read off it.
@@ -32,14 +32,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, timed  # noqa: E402
+from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
 FULL = os.environ.get("BENCH_RECOMPUTE") == "full"
 if FULL:
     os.environ["CITYBRIDGE_VAR_DIR"] = os.path.abspath(
         os.environ.get("BENCH_DATA", "/tmp/citybridge-bench-climate-full")
     )
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-climate" + ("-quick" if QUICK else ""))
+os.environ.setdefault(
+    "CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-climate" + ("-quick" if QUICK else ""))
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 

@@ -8,7 +8,7 @@ engine with Shapley wedges, save; then the page body re-rendered with the live p
 specs, MACC and LMDI; the BAU comes from a per-process cache keyed by inventory version and drivers version) —
 target < 150 ms, printed as wall time and as CPU time of the request in-process; the engine alone for the same plan (proportional and Shapley) — target
 < 20 ms; the GET of the full plan page. Floor: a bare signed-in page through the same middleware.
-Data go to SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-cplan), created once and reused.
+Data go to SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-cplan-<hash of the migration names>), created once and reused.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import Table, install_bare_page, timed  # noqa: E402
+from bench.harness import Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-cplan")
+os.environ.setdefault("CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-cplan"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 

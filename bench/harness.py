@@ -9,16 +9,28 @@ so a slow machine and a slow feature can be told apart.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 #: repeats: at least 30 for fast paths, at least 5 for solves (fewer in quick mode, which checks only that it runs)
 FAST_REPEAT = 5 if QUICK else 30
 SOLVE_REPEAT = 2 if QUICK else 5
+
+
+def kept_data_dir(base: str) -> str:
+    """`base` + a short hash of the set of migration names (every app's `migrations/*.py`): the directory where a
+    benchmark keeps its built database between runs. A renamed, removed or re-chained migration gives another
+    directory, so the database is built afresh instead of `migrate` failing on a history it cannot follow (an
+    added migration changes it too: a rebuild, never a half-migrated database)."""
+    src = Path(__file__).resolve().parent.parent / "src" / "citybridge"
+    names = sorted(f"{p.parent.parent.name}/{p.stem}" for p in src.glob("*/migrations/[0-9]*.py"))
+    return f"{base}-{hashlib.sha256(chr(10).join(names).encode()).hexdigest()[:10]}"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
     .venv/bin/python bench/materials_app.py       # a 100-slide deck of 2,000 segments; TM of 2,000 reviewed + 20,000
     BENCH_QUICK=1 .venv/bin/python bench/materials_app.py   # 20 slides, TM of 400 + 2,000
 
-Data go to a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-materials), rebuilt
+Data go to a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-materials-<hash of the migration names>), rebuilt
 each run. Floors printed beside the figures: a bare signed-in page; for the TM, a plain dict lookup of the same
 2,000 segments (exact matches only), as issue #13 asks.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, timed  # noqa: E402
+from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-VAR = "/tmp/citybridge-bench-materials" + ("-quick" if QUICK else "")
+VAR = kept_data_dir("/tmp/citybridge-bench-materials" + ("-quick" if QUICK else ""))
 shutil.rmtree(VAR, ignore_errors=True)
 os.environ.setdefault("CITYBRIDGE_VAR_DIR", VAR)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")

@@ -5,7 +5,7 @@
     BENCH_QUICK=1 .venv/bin/python bench/outreach_eval.py   # 20,000 answers, 5,000 activities
 
 Data are generated with bulk_create inside a transaction that is rolled back at the end (as academy_bench.py does
-for its import), in a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-outreach)
+for its import), in a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-outreach-<hash of the migration names>)
 or PostgreSQL when CITYBRIDGE_DATABASE_URL is set. Floors printed beside the figures: a bare signed-in page and
 the raw SQL of the lecturer's per-year GROUP BY / of the first page of "my follow-ups".
 """
@@ -20,9 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import QUICK, Table, install_bare_page, timed  # noqa: E402
+from bench.harness import QUICK, Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-outreach" + ("-quick" if QUICK else ""))
+os.environ.setdefault(
+    "CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-outreach" + ("-quick" if QUICK else ""))
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 

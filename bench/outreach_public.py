@@ -6,7 +6,7 @@
 
 The page reads one stored row (the figures the worker computed from the records), so its cost does not grow with
 the officials; the worker's two refreshes (academy impact snapshot, then the public figures) are timed too.
-Data: SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-outreach-public), generated once by the
+Data: SQLite under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-outreach-public-<hash of the migration names>), generated once by the
 academy generator and reused. Floors: a bare signed-in page and the raw SQL reading the stored row.
 """
 
@@ -18,9 +18,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, timed  # noqa: E402
+from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-outreach-public" + ("-quick" if QUICK else ""))
+os.environ.setdefault(
+    "CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-outreach-public" + ("-quick" if QUICK else ""))
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 

@@ -11,7 +11,7 @@ timetable_run_execute: load + solve with progress + storing the solution), and t
 the engine's solve for the run. The 4-week course is the engine benchmark's COURSE instance
 (instances.planted, bench/timetable.py) written into models: modules, lecturers with availability windows,
 site-visit hosts' open days, session needs, partner events and academy closure days.
-Data go to a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-timetable-app);
+Data go to a separate SQLite database under $CITYBRIDGE_VAR_DIR (default /tmp/citybridge-bench-timetable-app-<hash of the migration names>);
 the demo is loaded once (about a minute) and reused.
 """
 
@@ -25,9 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, timed  # noqa: E402
+from bench.harness import QUICK, SOLVE_REPEAT, Table, install_bare_page, kept_data_dir, timed  # noqa: E402
 
-os.environ.setdefault("CITYBRIDGE_VAR_DIR", "/tmp/citybridge-bench-timetable-app")
+os.environ.setdefault("CITYBRIDGE_VAR_DIR", kept_data_dir("/tmp/citybridge-bench-timetable-app"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
 

@@ -1,16 +1,18 @@
 """API for the city registry and cohort selection: /api/v1/cities/…"""
 
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from citybridge.cities.models import DataSource, ReportedTarget
-from citybridge.core.api import Id, Pagination, Strict
+from citybridge.core.api import Id, ListRows, Pagination, RowDict, RowSchema, Strict
+from citybridge.core.models import is_chinese
 
 from . import selectors, services
 from .models import City, ExpressionOfInterest, IndicatorDefinition, IndicatorValue, SelectionRun
@@ -18,7 +20,7 @@ from .models import City, ExpressionOfInterest, IndicatorDefinition, IndicatorVa
 router = Router(tags=["cities"])
 
 
-class CityOut(Schema):
+class CityOut(RowSchema):
     id: int
     geonames_id: int | None
     name: str
@@ -43,6 +45,36 @@ class CityOut(Schema):
     @staticmethod
     def resolve_name(obj: City) -> str:
         return obj.display_name()
+
+    #: the columns of a list page's rows (ListRows): every field but `name`, which `row` works out
+    row_fields: ClassVar[tuple[str, ...]] = (
+        "id",
+        "geonames_id",
+        "name_en",
+        "name_zh_hans",
+        "country",
+        "province_en",
+        "province_zh_hans",
+        "population",
+        "population_area",
+        "population_year",
+        "admin_level",
+        "latitude",
+        "longitude",
+        "timezone",
+        "size_class",
+        "climate_zone",
+    )
+
+    @classmethod
+    def row(cls, values: dict[str, Any]) -> RowDict:
+        language = get_language()
+        name = (
+            (values["name_zh_hans"] or values["name_en"])
+            if is_chinese(language)
+            else (values["name_en"] or values["name_zh_hans"])
+        )
+        return RowDict(values, name=name or "")  # as City.display_name
 
 
 class ValueOut(Schema):
@@ -145,10 +177,10 @@ class IndicatorOut(Schema):
 @paginate(Pagination)
 def list_cities(
     request: HttpRequest, q: str = Query("", max_length=100), country: Literal["US", "CN"] | None = None
-) -> QuerySet[City]:
+) -> ListRows:
     """California (`US`) cities above 15,000 people and Chinese (`CN`) municipalities and prefecture-level cities,
     largest first; `q` searches both languages."""
-    return selectors.city_list(user=request.auth, q=q, country=country or "")
+    return ListRows(selectors.city_list(user=request.auth, q=q, country=country or ""), CityOut)
 
 
 @router.get("/cities/{id:pk}", response=ProfileOut)

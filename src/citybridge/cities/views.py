@@ -7,19 +7,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
-from citybridge.core.paging import detail_urls
+from citybridge.core.paging import detail_url_parts, province_options
+from citybridge.core.rows import html_rows, row_class
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
 from .forms import InterestForm, PoolAddForm, SelectionForm
-from .models import ClimateZone, RunStatus, SizeClass
+from .labels import city_population_note
+from .models import City, ClimateZone, RunStatus, SizeClass
+from .templatetags.cities_format import figure
+
+_CityRow = row_class(City, "display_name", "display_province")
+CITY_ROW_FIELDS = (
+    "id",
+    *localized("name", "province", language="en"),
+    "population",
+    "population_area",
+    "population_year",
+    "size_class",
+    "climate_zone",
+)
+CITY_ROW_HTML = (
+    '<tr><td><a href="{url}">{name}</a></td><td>{province}</td>'
+    '\n      <td>{population}<br><small class="muted">{note}</small></td><td>{size}</td><td>{climate}</td></tr>'
+)
 
 # Objects are fetched first, through the scoped selectors (Http404 outside the user's scope), and the permission
 # to act on them is checked after: 403 only for an object the user can see but may not change.
@@ -44,22 +63,37 @@ def index(request: HttpRequest) -> HttpResponse:
         },
         "-population",
     )
-    page = paginate(request, qs)
-    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
+    page = paginate(request, qs, values=CITY_ROW_FIELDS, row_class=_CityRow)
+    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call); the
+    # rows are values (core.rows: no City instance per row) and their HTML one pass (core.rows.html_rows)
     size_labels, zone_labels = dict(SizeClass.choices), dict(ClimateZone.choices)
-    for city in page["page_obj"].object_list:
-        city.size_class_label = size_labels.get(city.size_class, city.size_class)
-        city.climate_zone_label = zone_labels.get(city.climate_zone, city.climate_zone)
-    detail_urls(page["page_obj"].object_list, "cities:city")
+    language = get_language()
+    url_prefix, url_suffix = detail_url_parts("cities:city")
+    rows_html = html_rows(
+        CITY_ROW_HTML,
+        (
+            {
+                "url": f"{url_prefix}{city.id}{url_suffix}",
+                "name": city.display_name(language),
+                "province": city.display_province(language),
+                "population": figure(city.population),
+                "note": city_population_note(city),
+                "size": size_labels.get(city.size_class, city.size_class),
+                "climate": zone_labels.get(city.climate_zone, city.climate_zone) or "—",
+            }
+            for city in page["page_obj"].object_list
+        ),
+    )
     return render(
         request,
         "cities/index.html",
         {
             **page,
+            "rows_html": rows_html,
             "q": q,
             "sort": sort,
             "province": province,
-            "province_choices": provinces.grouped_choices(),
+            "province_options": province_options(),
             "country": country,
             "size": size,
             "sizes": SizeClass.choices,

@@ -1,8 +1,10 @@
 """API for organisations and people: /api/v1/organisations, /api/v1/people."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -11,7 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import ConfigDict
+from ninja.schema import DjangoGetter
+from pydantic import ConfigDict, ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
@@ -22,6 +25,7 @@ from .countries import COUNTRIES
 from .files import XLSX, file_response
 from .models import Organisation, OrganisationType, Person, RoleMembership, User
 from .paging import seek_slice
+from .rows import row_class
 
 router = Router(tags=["core"])
 
@@ -40,6 +44,48 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+class RowDict(dict):
+    """A list item already shaped as its response schema (`RowSchema.row`): validated as plain data."""
+
+
+class RowSchema(Schema):
+    """A list endpoint's item schema that can also be filled from `.values()` rows (`ListRows`).
+
+    Ninja validates each item of a response by wrapping it in a `DjangoGetter` and reading every field through
+    Python (resolver lookup, Manager / callable / file checks): 17 fields × 50 cities was 855 getter calls, a third
+    of the API list's CPU time (issue 9). A `RowDict` built by `row()` from the columns in `row_fields` (the
+    resolved fields worked out there, by the same model methods) goes straight to pydantic's validator; any
+    other object (a model instance: the detail, create and update answers) takes ninja's usual path."""
+
+    row_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def row(cls, values: dict[str, Any]) -> RowDict:
+        return RowDict(values)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: ModelWrapValidatorHandler, info: ValidationInfo) -> Any:  # noqa: ANN401
+        if type(values) is RowDict:
+            return handler(values)
+        # as ninja.Schema does
+        if cls.model_config.get("extra") == "forbid" or cls.model_config.get("validate_assignment", False):
+            handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
+
+
+@dataclass(frozen=True)
+class ListRows:
+    """What a paginated list endpoint returns to have its page read as `schema.row_fields` values and turned
+    into items by `schema.row` (see RowSchema), instead of model instances validated field by field."""
+
+    queryset: QuerySet
+    schema: type[RowSchema]
+    #: turns one row's values into the item; `schema.row` when not given (a closure when the item depends on the
+    #: caller, e.g. which contact details they may read)
+    row: Callable[[dict[str, Any]], RowDict] | None = None
+
+
 class Pagination(PageNumberPagination):
     """?page=N&page_size=M (at most 200); answers {"items": [...], "count": N}."""
 
@@ -54,6 +100,12 @@ class Pagination(PageNumberPagination):
         # a deep page costs what the first one does: the page's keys through the ordering's index (core.paging)
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        if isinstance(queryset, ListRows):
+            rows_of = queryset
+            schema, queryset = rows_of.schema, rows_of.queryset
+            rows = seek_slice(queryset, offset, page_size, values=schema.row_fields)
+            row = rows_of.row or schema.row
+            return {self.items_attribute: [row(v) for v in rows], "count": self._items_count(queryset)}
         return {self.items_attribute: seek_slice(queryset, offset, page_size), "count": self._items_count(queryset)}
 
 
@@ -211,7 +263,7 @@ class _refused_as_409:
 # --------------------------------------------------------------------------- people
 
 
-class PersonOut(Schema):
+class PersonOut(RowSchema):
     id: int
     name: str
     family_name_en: str | None
@@ -256,6 +308,50 @@ class PersonOut(Schema):
     def resolve_notes(obj: Person, context: dict) -> str | None:
         return PersonOut._contact(obj, context, "notes")
 
+    row_fields: ClassVar[tuple[str, ...]] = (
+        "id",
+        "family_name_en",
+        "given_name_en",
+        "family_name_zh_hans",
+        "given_name_zh_hans",
+        "title_en",
+        "title_zh_hans",
+        "organisation_id",
+        "preferred_language",
+        "erased_at",
+        "email",
+        "phone",
+        "notes",
+        "version",
+        "personal_data_visible",  # selectors.person_list annotates it: the contact rule reads it (core/rules.py)
+        "organisation__id",
+        "organisation__name_en",
+        "organisation__name_zh_hans",
+    )
+
+    @classmethod
+    def row_for(cls, values: dict[str, Any], user: User) -> RowDict:
+        """The item of a list row, as the resolvers above make it of a Person: the same model methods and the same
+        permission check (the rule reads the row's `personal_data_visible` and its key)."""
+        person = _PersonRow(values)
+        organisation = person.related("organisation", _OrganisationRow)
+        contact = user.has_perm("core.view_person_contact", person)
+        return RowDict(
+            {k: values[k] for k in cls.row_fields if k not in _PERSON_ROW_ONLY},
+            name=person.display_name(),
+            organisation_name=organisation.display_name() if organisation else None,
+            email=values["email"] if contact else None,
+            phone=values["phone"] if contact else None,
+            notes=values["notes"] if contact else None,
+        )
+
+
+_PersonRow = row_class(Person, "display_name", "full_name_en", "full_name_zh")
+_OrganisationRow = row_class(Organisation, "display_name")
+_PERSON_ROW_ONLY = frozenset(
+    {"personal_data_visible", "organisation__id", "organisation__name_en", "organisation__name_zh_hans"}
+)
+
 
 class PersonPatch(Strict):
     family_name_en: str | None = Field(None, max_length=100)
@@ -283,11 +379,11 @@ def _person_fields(payload: PersonPatch, user: User) -> dict:
 
 @router.get("/people", response=list[PersonOut])
 @paginate(Pagination)
-def list_people(
-    request: HttpRequest, q: str = Query("", max_length=100), organisation: Id | None = None
-) -> QuerySet[Person]:
+def list_people(request: HttpRequest, q: str = Query("", max_length=100), organisation: Id | None = None) -> ListRows:
     """Search by name in either language (`q`); filter by `organisation` id."""
-    return selectors.person_list(user=request.auth, q=q, organisation=organisation)
+    user = request.auth
+    qs = selectors.person_list(user=user, q=q, organisation=organisation)
+    return ListRows(qs, PersonOut, row=lambda values: PersonOut.row_for(values, user))
 
 
 @router.post("/people", response={201: PersonOut})

@@ -10,25 +10,30 @@ Same number of queries as the plain slice; SQLite and PostgreSQL take LIMIT insi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, ValuesIterable
 from django.urls import reverse
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from django.db.models import Model
 
+    from .rows import Row
+
 
 def seekable(queryset: QuerySet) -> bool:
-    """A plain queryset of model rows: no GROUP BY (aggregate annotations), DISTINCT or set operation, which a
-    primary-key query would change; those are sliced as before."""
-    if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+    """A plain queryset of model rows or of `.values()` dicts (core.rows; modeltranslation's subclasses too): no GROUP BY (aggregate annotations),
+    DISTINCT or set operation, which a primary-key query would change; those are sliced as before."""
+    if not isinstance(queryset, QuerySet) or not issubclass(queryset._iterable_class, (ModelIterable, ValuesIterable)):
         return False
     query = queryset.query
     return not (query.group_by or query.distinct or query.combinator or query.is_sliced)
@@ -42,17 +47,37 @@ def _has_subquery(queryset: QuerySet) -> bool:
     )
 
 
-def seek_slice(queryset: QuerySet, offset: int, limit: int) -> QuerySet:
+def seek_slice(queryset: QuerySet, offset: int, limit: int, *, values: tuple[str, ...] = ()) -> QuerySet:
     """`queryset[offset:offset + limit]`, in one query: the rows whose keys are on the page (walked through the
     ordering's index), with the original joins, annotations and ordering. Also on the first page when the rows
-    carry a subquery (a count per row), which is then evaluated for the page's rows only."""
+    carry a subquery (a count per row), which is then evaluated for the page's rows only. With `values`, the rows
+    are `.values(*values)` dicts; the keys are still walked on `queryset` itself, whose key query has only the joins
+    its filters and ordering need (the related columns of `values` would join their tables into it too)."""
+    rows = queryset.values(*values) if values else queryset
     if not seekable(queryset) or (offset <= 0 and not _has_subquery(queryset)):
-        return queryset[offset : offset + limit]
-    return queryset.filter(pk__in=queryset.values("pk")[offset : offset + limit])
+        return rows[offset : offset + limit]
+    return rows.filter(pk__in=queryset.values("pk")[offset : offset + limit])
 
 
 class SeekPaginator(Paginator):
-    """Django's Paginator (same Page objects, same count, same orphans) whose pages are fetched by seek_slice."""
+    """Django's Paginator (same Page objects, same count, same orphans) whose pages are fetched by seek_slice.
+
+    With `values` (column names), a page's rows are `.values(*values)` dicts, turned into `row_class` objects
+    (core.rows) when given, while the count stays on the queryset itself: `.values()` over a related column joins
+    that table, and a join makes SQLite count every row of it (30,000 people: 2.6 ms, against 0.02 ms for the
+    table alone, which SQLite counts from its smallest index)."""
+
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        values: tuple[str, ...] = (),
+        row_class: type[Row] | None = None,
+        **kwargs: Any,  # noqa: ANN401 - Paginator's own keywords
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.values, self.row_class = values, row_class
 
     def page(self, number: int | str) -> Page:
         number = self.validate_number(number)
@@ -60,16 +85,25 @@ class SeekPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(seek_slice(self.object_list, bottom, top - bottom), number, self)
+        rows = seek_slice(self.object_list, bottom, top - bottom, values=self.values)
+        if self.row_class is not None:
+            rows = [self.row_class(values) for values in rows]
+        return self._get_page(rows, number, self)
 
 
 #: a primary key no table reaches (the `id` converter takes at most 18 digits), replaced by each row's own
 _MARK = 987654321987654321
 
 
+def detail_url_parts(viewname: str) -> tuple[str, str]:
+    """What comes before and after the key in `reverse(viewname, args=[key])`: one reverse for a page of rows."""
+    prefix, _, suffix = reverse(viewname, args=[_MARK]).partition(str(_MARK))
+    return prefix, suffix
+
+
 def detail_urls(rows: Iterable[Model], viewname: str, attr: str = "url") -> None:
     """`row.<attr> = reverse(viewname, args=[row.pk])` for each row, reversing once: only the key differs."""
-    prefix, _, suffix = reverse(viewname, args=[_MARK]).partition(str(_MARK))
+    prefix, suffix = detail_url_parts(viewname)
     for row in rows:
         setattr(row, attr, f"{prefix}{row.pk}{suffix}")
 
@@ -85,3 +119,24 @@ def options_html(choices: Iterable[tuple[str, str]], selected: str | None) -> st
             for value, label in choices
         ),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _province_options(language: str, countries: tuple[str, ...]) -> str:
+    from django.utils.translation import gettext as _
+
+    from . import provinces
+
+    labels = {"CN": _("China"), "US": _("United States")}  # as provinces.grouped_choices labels them
+    return format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        ((labels[country], options_html(provinces.choices(country, language), None)) for country in countries),
+    )
+
+
+def province_options(countries: tuple[str, ...] = ("CN", "US")) -> SafeString:
+    """The province `<optgroup>`s of a filter (China's, then the US's), built once per process and language: the
+    85 options were a template loop on every list page that filters by province. The template marks the
+    selected one with `with_selected` (core.templatetags.listing)."""
+    return mark_safe(_province_options(get_language() or settings.LANGUAGE_CODE, countries))  # noqa: S308

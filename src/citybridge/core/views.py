@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,8 +35,9 @@ from .forms import (
 from .history import history_lines
 from .listing import localized, sort_queryset
 from .middleware import client_ip
-from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual
-from .paging import SeekPaginator, detail_urls, options_html
+from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual, is_chinese
+from .paging import SeekPaginator, detail_url_parts, options_html, province_options
+from .rows import Row, html_rows, row_class
 from .tasks import count_stuck_work
 from .validation import add_to_form
 
@@ -49,12 +51,21 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> dict:
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet,
+    per_page: int = PAGE_SIZE,
+    *,
+    values: tuple[str, ...] = (),
+    row_class: type[Row] | None = None,
+) -> dict:
     """The page of rows and a query string without `page`, for the pagination links.
 
     `page_obj` is Django's Page (number, paginator.count, num_pages, has_next …); its rows are fetched by
-    core.paging.SeekPaginator, so a deep page costs what the first one does."""
-    page_obj = SeekPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    core.paging.SeekPaginator, so a deep page costs what the first one does. With `values`, the rows are those
+    columns only, as `row_class` objects (core.rows): no model instance per row."""
+    paginator = SeekPaginator(queryset, per_page, values=values, row_class=row_class)
+    page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     encoded = params.urlencode()
@@ -164,6 +175,25 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- organisations
 
 
+_OrganisationRow = row_class(Organisation, "display_name", "display_province")
+ORGANISATION_ROW_FIELDS = (
+    "id",
+    *localized("name", "short_name", "province", language="en"),
+    "type",
+    "country",
+    "province_code",
+    "parent__id",
+    *(f"parent__{f}" for f in localized("name", language="en")),
+)
+# an organisation's short name as an aside: full-width parentheses in Chinese (issue 9)
+_SHORT_NAME_EN = ' <span class="muted">({})</span>'
+_SHORT_NAME_ZH = '<span class="muted">（{}）</span>'
+ORGANISATION_ROW_HTML = (
+    '<tr><td><a href="{url}">{name}</a>{short_name}</td><td>{type}</td><td>{country}</td><td>{province}</td>'
+    "<td>{parent}</td></tr>"
+)
+
+
 @functools.lru_cache(maxsize=8)
 def _country_options(language: str) -> str:
     """The 250 countries' <option>s in one language, rendered once per process (they are a fixed list)."""
@@ -189,27 +219,42 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         },
         "name",
     )
-    page = paginate(request, qs)
-    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call)
+    page = paginate(request, qs, values=ORGANISATION_ROW_FIELDS, row_class=_OrganisationRow)
+    # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call); the
+    # rows are values (core.rows) and their HTML one pass (core.rows.html_rows)
     type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
     language = get_language()
-    for org in page["page_obj"].object_list:
-        org.type_label, org.country_label = type_labels[org.type], country_labels.get(org.country, org.country)
-        org.name_text, org.short_name_text = org.display_name(language), bilingual(org, "short_name", language)
-        org.province_text = org.display_province(language)
-        org.parent_text = org.parent.display_name(language) if org.parent_id else ""
-    detail_urls(page["page_obj"].object_list, "organisation-detail")
+    url_prefix, url_suffix = detail_url_parts("organisation-detail")
+    rows_html = html_rows(
+        ORGANISATION_ROW_HTML,
+        (
+            {
+                "url": f"{url_prefix}{org.id}{url_suffix}",
+                "name": org.display_name(language),
+                "short_name": format_html(_SHORT_NAME_ZH if is_chinese(language) else _SHORT_NAME_EN, short)
+                if short
+                else "",
+                "type": type_labels.get(org.type, org.type),
+                "country": country_labels.get(org.country, org.country),
+                "province": org.display_province(language),
+                "parent": parent.display_name(language) if (parent := org.related("parent", _OrganisationRow)) else "",
+            }
+            for org in page["page_obj"].object_list
+            for short in [bilingual(org, "short_name", language)]
+        ),
+    )
     return render(
         request,
         "core/organisation_list.html",
         {
             **page,
+            "rows_html": rows_html,
             "q": q,
             "type": type_,
             "country": country,
             "sort": sort,
             "province": province,
-            "province_choices": provinces.grouped_choices(),
+            "province_options": province_options(),
             "types": OrganisationType.choices,
             "countries": COUNTRIES,
             "type_options": options_html(OrganisationType.choices, type_),
@@ -364,12 +409,14 @@ PERSON_ROW_FIELDS = (
 )
 
 
+PERSON_ROW_HTML = '<tr><td><a href="{url}">{name}</a></td><td>{title}</td><td>{organisation}</td></tr>'
+_PersonRow = row_class(Person, "display_name", "full_name_en", "full_name_zh")
+
+
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
-    # only the columns the rows show: a person and an organisation have about twenty each, and building them is
-    # most of the page's cost after the template
-    qs = selectors.person_list(user=request.user, q=q).only(*PERSON_ROW_FIELDS)
+    qs = selectors.person_list(user=request.user, q=q)
     qs, sort = sort_queryset(
         request,
         qs,
@@ -380,20 +427,31 @@ def person_list(request: HttpRequest) -> HttpResponse:
         },
         "name",
     )
-    page = paginate(request, qs)
+    # only the columns the rows show, as values (core.rows): a person and its organisation built as two model
+    # instances per row were most of the page's cost after the template
+    page = paginate(request, qs, values=PERSON_ROW_FIELDS, row_class=_PersonRow)
     rows = page["page_obj"].object_list
-    detail_urls(rows, "person-detail")
-    # names in the request's language worked out once per page, not by template lookups per row
+    url_prefix, url_suffix = detail_url_parts("person-detail")
+    # names in the request's language worked out once per page, the rows' HTML in one pass (core.rows.html_rows)
     language = get_language()
-    for p in rows:
-        p.name_text = p.display_name(language)
-        p.title_text = bilingual(p, "title", language)
-        p.organisation_text = p.organisation.display_name(language) if p.organisation_id else ""
+    rows_html = html_rows(
+        PERSON_ROW_HTML,
+        (
+            {
+                "url": f"{url_prefix}{p.id}{url_suffix}",
+                "name": p.display_name(language),
+                "title": bilingual(p, "title", language),
+                "organisation": o.display_name(language) if (o := p.related("organisation", _OrganisationRow)) else "",
+            }
+            for p in rows
+        ),
+    )
     return render(
         request,
         "core/person_list.html",
         {
             **page,
+            "rows_html": rows_html,
             "q": q,
             "sort": sort,
             "can_add": request.user.has_perm("core.add_person"),

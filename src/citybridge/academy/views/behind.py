@@ -11,20 +11,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
-from citybridge.core.listing import sort_queryset
-from citybridge.core.paging import detail_urls, seek_slice
+from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.models import Person, bilingual
+from citybridge.core.paging import detail_url_parts, province_options, seek_slice
+from citybridge.core.rows import Row, html_rows, row_class
 
 from .. import behind_exports, selectors, services
 from ..models import Position
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django.utils.safestring import SafeString
 
     from ..models import TrainingSummary
 
@@ -85,21 +90,71 @@ BEHIND_SORTS = {
 }
 
 
-def _behind_page_rows(summaries: list) -> list:
+_PersonRow = row_class(Person, "display_name", "full_name_en", "full_name_zh")
+BEHIND_ROW_FIELDS = (
+    "id",
+    "official_id",
+    "official__position",
+    "official__province",
+    "official__province_code",
+    "official__person__id",
+    *(f"official__person__{f}" for f in localized("family_name", "given_name", language="en")),
+    *(f"official__person__organisation__{f}" for f in localized("name", language="en")),
+    "total_days",
+    "required_days",
+    "shortfall",
+    "window_start",
+    "window_days",
+    "window_required",
+    "window_gap",
+)
+BEHIND_ROW_HTML = (
+    '<tr><td><a href="{url}">{name}</a></td><td>{position}</td><td>{organisation}</td><td>{province}</td>'
+    "\n    <td>{total_days} / {required_days}</td><td><strong>{shortfall}</strong></td>"
+    '\n    <td>{window}\n      <details class="why" hx-get="{why_url}" hx-trigger="toggle once" hx-target="find .why-body">'
+    '<summary>{why_label}</summary><div class="why-body"><a href="{why_url}">{why_open}</a></div></details></td></tr>'
+)
+
+
+def _window_cell(s: Row, at_risk: str) -> SafeString | str:
+    """The five-year window's days (integers), and the days at risk when there are any."""
+    if not s.window_start:
+        return "–"
+    risk = f' <small class="at-risk">{escape(at_risk % {"n": s.window_gap})}</small>' if s.window_gap else ""
+    return mark_safe(f"{int(s.window_days)} / {int(s.window_required)}{risk}")  # noqa: S308 - integers, escaped text
+
+
+def _behind_rows_html(summaries: list[Row]) -> SafeString:
     """What each row shows, worked out here once per page instead of by template lookups per row: names in the
-    request's language, the position's label, and the two URLs (reversed once). The explanation of the figures
-    is not rendered here: the row's <details> loads it when opened (behind_why)."""
+    request's language, the position's label, and the two URLs (reversed once), the rows' HTML in one pass
+    (core.rows.html_rows; the rows are values, not a summary, official, person and organisation instance each). The
+    explanation of the figures is not rendered here: the row's <details> loads it when opened (behind_why)."""
     language = get_language()
     positions = {value: str(label) for value, label in Position.choices}
-    detail_urls([s.official for s in summaries], "academy:official")
-    detail_urls(summaries, "academy:behind-why", attr="why_url")
-    for s in summaries:
-        o = s.official
-        s.official_name = o.person.display_name(language)
-        s.organisation_name = o.person.organisation.display_name(language) if o.person.organisation_id else ""
-        s.position_label = positions.get(o.position, o.position)
-        s.province_name = o.display_province(language)
-    return summaries
+    official_prefix, official_suffix = detail_url_parts("academy:official")
+    why_prefix, why_suffix = detail_url_parts("academy:behind-why")
+    why_label, why_open = _("How these figures are counted"), _("Show the courses and training these days come from")
+    at_risk = _("(at risk: %(n)s days beyond the annual pace)")
+    return html_rows(
+        BEHIND_ROW_HTML,
+        (
+            {
+                "url": f"{official_prefix}{s.official_id}{official_suffix}",
+                "name": s.related("official__person", _PersonRow).display_name(language),
+                "position": positions.get(s.official__position, s.official__position),
+                "organisation": bilingual(s, "official__person__organisation__name", language),
+                "province": provinces.province_name(s.official__province_code, language) or s.official__province,
+                "total_days": s.total_days,
+                "required_days": s.required_days,
+                "shortfall": s.shortfall,
+                "window": _window_cell(s, at_risk),
+                "why_url": f"{why_prefix}{s.id}{why_suffix}",
+                "why_label": why_label,
+                "why_open": why_open,
+            }
+            for s in summaries
+        ),
+    )
 
 
 @login_required
@@ -127,8 +182,12 @@ def behind(request: HttpRequest) -> HttpResponse:
         number = 1
     size = 50
     # seek_slice: the page's keys walked through the rule's index, the rows (and their joins) for those only
-    chunk = list(seek_slice(qs, (number - 1) * size, size + 1)) if qs is not None else []
-    rows = _behind_page_rows(chunk[:size])
+    chunk = (
+        [Row(v) for v in seek_slice(qs, (number - 1) * size, size + 1, values=BEHIND_ROW_FIELDS)]
+        if qs is not None
+        else []
+    )
+    rows = chunk[:size]
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
@@ -137,6 +196,7 @@ def behind(request: HttpRequest) -> HttpResponse:
         "academy/behind.html",
         {
             "rows": rows,
+            "rows_html": _behind_rows_html(rows),
             "page_number": number,
             "sort": sort,
             "has_next": len(chunk) > size,
@@ -148,7 +208,7 @@ def behind(request: HttpRequest) -> HttpResponse:
             "prepared": qs is not None,
             "can_prepare": request.user.is_program_staff,
             **selectors.behind_filter_choices(user=request.user),
-            "province_choices": [provinces.grouped_choices()[0]],
+            "province_options": province_options(("CN",)),
             "years": range(today.year + 1, today.year - 10, -1),
             "rules": selectors.compliance_rules(),
         },

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.listing import JoinedColumn, localized, sort_queryset
-from citybridge.core.paging import detail_urls
+from citybridge.core.models import Person, bilingual
+from citybridge.core.paging import detail_url_parts
+from citybridge.core.rows import Row, html_rows, row_class
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -21,6 +23,19 @@ from .. import selectors, services
 from ..forms import ExternalTrainingForm, OfficialForm
 from ..models import OfficialProfile, Position
 from ._common import _course, _form_page, _official
+
+_PersonRow = row_class(Person, "display_name", "full_name_en", "full_name_zh")
+OFFICIAL_ROW_FIELDS = (
+    "id",
+    "position",
+    "person__id",
+    *(f"person__{f}" for f in localized("family_name", "given_name", language="en")),
+    *(f"person__organisation__{f}" for f in localized("name", language="en")),
+    *(f"jurisdiction__{f}" for f in localized("name", language="en")),
+)
+OFFICIAL_ROW_HTML = (
+    '<tr><td><a href="{url}">{name}</a></td><td>{position}</td><td>{organisation}</td><td>{jurisdiction}</td></tr>'
+)
 
 
 @login_required
@@ -41,22 +56,32 @@ def official_list(request: HttpRequest) -> HttpResponse:
         },
         "name",
     )
-    page = paginate(request, qs)
-    # what each row shows, worked out once per page (labels, names in the request's language, URLs reversed once)
+    page = paginate(request, qs, values=OFFICIAL_ROW_FIELDS, row_class=Row)
+    # what each row shows, worked out once per page (labels, names in the request's language, URLs reversed once);
+    # the rows are values (core.rows: no official, person, organisation and jurisdiction instance per row) and their
+    # HTML one pass
     language = get_language()
     positions = {value: str(label) for value, label in Position.choices}
-    rows = page["page_obj"].object_list
-    detail_urls(rows, "academy:official")
-    for o in rows:
-        o.name_text = o.person.display_name(language)
-        o.position_label = positions.get(o.position, o.position)
-        o.organisation_text = o.person.organisation.display_name(language) if o.person.organisation_id else ""
-        o.jurisdiction_text = o.jurisdiction.display_name(language) if o.jurisdiction_id else ""
+    url_prefix, url_suffix = detail_url_parts("academy:official")
+    rows_html = html_rows(
+        OFFICIAL_ROW_HTML,
+        (
+            {
+                "url": f"{url_prefix}{o.id}{url_suffix}",
+                "name": o.related("person", _PersonRow).display_name(language),
+                "position": positions.get(o.position, o.position),
+                "organisation": bilingual(o, "person__organisation__name", language),
+                "jurisdiction": bilingual(o, "jurisdiction__name", language),
+            }
+            for o in page["page_obj"].object_list
+        ),
+    )
     return render(
         request,
         "academy/official_list.html",
         {
             **page,
+            "rows_html": rows_html,
             "q": q,
             "sort": sort,
             "can_add": request.user.has_perm("academy.add_official"),

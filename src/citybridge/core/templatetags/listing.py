@@ -6,6 +6,7 @@ punctuation in Chinese."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import conditional_escape, format_html
@@ -62,14 +63,18 @@ def rparen() -> str:
     return "）" if _chinese() else ")"
 
 
-def _query(request: HttpRequest, **changes) -> str:
-    params = request.GET.copy()
+def _query(request: HttpRequest, **changes: str | None) -> str:
+    """The request's query string with `changes` (None drops a parameter), as `QueryDict.urlencode()` writes it.
+
+    Not through `request.GET.copy()`: a QueryDict copy is a deepcopy, and a list page asks for one per sortable
+    column."""
+    params = dict(request.GET.lists())
     for name, value in changes.items():
         if value is None:
             params.pop(name, None)
         else:
-            params[name] = value
-    return params.urlencode()
+            params[name] = [value]
+    return "&".join(urlencode({key: value}) for key, values in params.items() for value in values)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,75 @@
+"""Rows of a list page read with `.values()` instead of model instances.
+
+A model instance costs a list page most of its time after the template: `Model.__init__` walks every field,
+sends `pre_init`/`post_init` (simple_history and modeltranslation listen), and a `select_related` row builds one
+instance per joined table (a person and its organisation: two). A page of 50 people as instances took 3.1 ms of
+CPU, the same 50 rows as `.values()` dicts 0.8 ms (issue 9). A `Row` keeps what the templates and views use: the
+columns as attributes (`row.title_en`, `row.organisation__name_en`), `row.pk`, and the display methods of the
+model it stands for, borrowed unchanged (`row_class(Person, "display_name", "full_name_en", "full_name_zh")`), so
+a name is still put together by the one method that knows how.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.utils import dateformat
+from django.utils.formats import get_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.db.models import Model
+
+
+class Row:
+    """One `.values()` row: its keys as attributes; `pk` is `id`."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    @property
+    def pk(self) -> Any:  # noqa: ANN401 - whatever the primary key is
+        return self.id
+
+    def related(self, prefix: str, cls: type[Row]) -> Row | None:
+        """The joined row under `prefix__` (e.g. `organisation`) as a `cls`; None when its key is null."""
+        start = f"{prefix}__"
+        values = {k.removeprefix(start): v for k, v in self.__dict__.items() if k.startswith(start)}
+        return cls(values) if values.get("id") is not None else None
+
+
+def row_class(model: type[Model], *methods: str) -> type[Row]:
+    """A Row class for `model` that borrows the model's `methods` (they may read only the columns selected)."""
+    return type(f"{model.__name__}Row", (Row,), {name: model.__dict__[name] for name in methods})
+
+
+def rows(values: Iterable[dict[str, Any]], cls: type[Row] = Row) -> list[Row]:
+    return [cls(v) for v in values]
+
+
+def html_rows(row_html: str, cells: Iterable[dict[str, Any]]) -> SafeString:
+    """`row_html.format(**cells)` for each row, every value escaped (a SafeString stays as it is).
+
+    A `{% for %}` over 50 rows of four `{{ }}` each was about half of a list page's template time (each variable
+    goes through the template engine's lookup, localisation and escaping); the row's HTML is a constant next to
+    the view that fills it."""
+    return mark_safe(  # noqa: S308 - every value is escaped here
+        "".join(row_html.format_map({k: conditional_escape(v) for k, v in row.items()}) for row in cells)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: date, language: str) -> str:
+    return dateformat.format(value, get_format("DATE_FORMAT", lang=language))
+
+
+def date_text(value: date | None, language: str) -> str:
+    """A date as `{{ value }}` shows it in `language` (DATE_FORMAT), remembered per (date, language): Django's
+    dateformat builds a formatter object and walks the format string on every call (40 µs; a list page has 100
+    dates). The same date and language always give the same text."""
+    return _date_text(value, language) if value is not None else ""
