@@ -409,9 +409,9 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add (no pk) or edit a catalogue measure: staff only (403 for anyone else). Shares in per cent."""
+    template = plan_selectors.catalogue_get(pk=pk) if pk is not None else None  # no such measure: 404 first
     if not request.user.has_perm("climate.change_catalogue"):
         raise PermissionDenied
-    template = plan_selectors.catalogue_get(pk=pk) if pk is not None else None
     from .measures_catalogue import TOPICS
 
     field_errors: dict[str, list[str]] = {}
@@ -506,9 +506,9 @@ def pathways_choices(kind: str) -> list[tuple[str, str]]:
 @require_POST
 def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
     """Retire (or, with ``restore``, bring back) a catalogue measure: staff only."""
+    template = plan_selectors.catalogue_get(pk=pk)  # no such measure: 404 first (the catalogue is readable by all)
     if not request.user.has_perm("climate.change_catalogue"):
         raise PermissionDenied
-    template = plan_selectors.catalogue_get(pk=pk)
     try:
         plan_services.catalogue_measure_retire(
             actor=request.user, template=template, expected_version=_int(request.POST.get("version")),
