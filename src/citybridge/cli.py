@@ -59,6 +59,7 @@ def demo(argv: list[str]) -> int:
     """Set up everything, then serve the demo with a worker beside it, until Ctrl-C."""
     prepare()
     bind = os.environ.get("CITYBRIDGE_BIND", "127.0.0.1:8000")
+    os.environ.setdefault("CITYBRIDGE_SITE_URL", f"http://{bind}")  # links in the demo's e-mails lead back here
     worker_proc = subprocess.Popen([sys.executable, "-m", "citybridge.cli", "worker"])
     print(f"\nCityBridge is running on http://{bind}/  (Ctrl-C stops it)\n", flush=True)
     try:

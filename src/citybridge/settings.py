@@ -36,6 +36,11 @@ VARIABLES: dict[str, tuple[type, object, str]] = {
         "comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed",
     ),
     "CITYBRIDGE_CACHE_URL": (str, "", "shared cache; empty = the database, redis://host:6379/0 for Redis"),
+    "CITYBRIDGE_SITE_URL": (
+        str,
+        "",
+        "the address links in e-mails start with, e.g. https://citybridge.example.org; empty = https://<first allowed host>",
+    ),
     "CITYBRIDGE_MT_BACKEND": (
         str,
         "",
@@ -71,6 +76,8 @@ def _local_secret_key() -> str:
 DEBUG = env("CITYBRIDGE_DEBUG")
 SECRET_KEY = env("CITYBRIDGE_SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = env("CITYBRIDGE_ALLOWED_HOSTS")
+# links in e-mails sent by the worker (no request to take the address from): core.tasks.site_url
+SITE_URL = (env("CITYBRIDGE_SITE_URL") or f"https://{ALLOWED_HOSTS[0]}").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env("CITYBRIDGE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

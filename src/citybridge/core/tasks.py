@@ -167,6 +167,12 @@ def send_password_reset_email(*, user_id: int, domain: str, use_https: bool = Fa
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
+def site_url_of(given: str = "") -> str:
+    """The address links in a worker's e-mail start with: the one the caller knows (a request's), else the
+    CITYBRIDGE_SITE_URL setting (the demo sets it to where it serves), else https://<first allowed host>."""
+    return (given or settings.SITE_URL).rstrip("/")
+
+
 @task()
 def send_account_created_email(*, user_id: int, site_url: str = "") -> int:
     """Tell a new user their sign-in exists, with a link to choose a password. The one-time token is made here,
@@ -180,7 +186,7 @@ def send_account_created_email(*, user_id: int, site_url: str = "") -> int:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return 0
-    site_url = (site_url or f"https://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
+    site_url = site_url_of(site_url)
     context = {
         "user_email": user.email,
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),

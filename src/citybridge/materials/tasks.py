@@ -70,10 +70,12 @@ def overdue_reminders(*, today: date | None = None, site_url: str = "") -> int:
     from django.template.loader import render_to_string
     from django.utils import timezone, translation
 
+    from citybridge.core.tasks import site_url_of
+
     from .models import OverdueNotice, State
 
     today = today or timezone.localdate()
-    site_url = (site_url or f"https://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
+    site_url = site_url_of(site_url)
     labels = dict(State.choices)
     sent = 0
     for user, items in overdue_owners(today).items():

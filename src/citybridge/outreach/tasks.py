@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from citybridge.core.tasks import site_url_of
+
 #: remind an assignee of open follow-ups due within this many days (and of every overdue one)
 REMIND_DAYS_AHEAD = 1
 
@@ -35,7 +37,7 @@ def followup_reminders(*, today: date | None = None, site_url: str = "") -> int:
     by_user = defaultdict(list)
     for activity in due:
         by_user[activity.assignee].append(activity)
-    site_url = (site_url or f"https://{settings.ALLOWED_HOSTS[0]}").rstrip("/")
+    site_url = site_url_of(site_url)
     sent = 0
     for user, items in by_user.items():
         context = {
