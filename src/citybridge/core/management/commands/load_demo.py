@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 from django.apps import apps
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             module.load(stdout=self.stdout)
         from citybridge.core.demo import DEMO_PASSWORD, DEMO_USERS
 
-        self.stdout.write("\nSign in at http://127.0.0.1:8000/accounts/login/ with:")
+        bind = os.environ.get("CITYBRIDGE_BIND", "127.0.0.1:8000")
+        self.stdout.write(f"\nSign in at http://{bind}/accounts/login/ with:")
         for email, _role, _org, label in DEMO_USERS:
             self.stdout.write(f"  {label:32} {email}  /  {DEMO_PASSWORD}")
