@@ -14,6 +14,7 @@ from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector
 
 from ..models import Event, EventSession, Registration
+from ._slots import check_slot
 
 __all__ = [
     "event_create",
@@ -126,20 +127,15 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
 def _check_programme_item(
     errors: ErrorCollector, *, event: Event, on: date | None, start_time: time | None, end_time: time | None, room: str
 ) -> None:
-    if on is None:
-        errors.add("date", _("This field is required."))
-    elif not (event.starts_on <= on <= event.ends_on):
-        errors.add(
-            "date",
-            _("A programme item must fall within the event's days (%(start)s to %(end)s).")
-            % {"start": event.starts_on.isoformat(), "end": event.ends_on.isoformat()},
-        )
-    if start_time is None:
-        errors.add("start_time", _("This field is required."))
-    if end_time is None:
-        errors.add("end_time", _("This field is required."))
-    elif start_time is not None and end_time <= start_time:
-        errors.add("end_time", _("It must end after it starts."))
+    check_slot(
+        errors,
+        on=on,
+        first=event.starts_on,
+        last=event.ends_on,
+        outside=_("A programme item must fall within the event's days (%(start)s to %(end)s)."),
+        start_time=start_time,
+        end_time=end_time,
+    )
     if len((room or "").strip()) > 100:
         errors.add("room", _("Keep this under %(limit)s characters.") % {"limit": 100})
 

@@ -29,6 +29,7 @@ from ..models import (
     EngagementStatus,
     Partner,
 )
+from ._slots import check_slot
 
 __all__ = [
     "agreement_add",
@@ -269,20 +270,15 @@ def _check_engagement(
 ) -> None:
     if kind not in EngagementKind.values:
         errors.add("kind", _("Select a valid choice. That choice is not one of the available choices."))
-    if on is None:
-        errors.add("date", _("This field is required."))
-    elif not (course.start_date <= on <= course.end_date):
-        errors.add(
-            "date",
-            _("An engagement must fall within its course's dates (%(start)s to %(end)s).")
-            % {"start": course.start_date.isoformat(), "end": course.end_date.isoformat()},
-        )
-    if start_time is None:
-        errors.add("start_time", _("This field is required."))
-    if end_time is None:
-        errors.add("end_time", _("This field is required."))
-    elif start_time is not None and end_time <= start_time:
-        errors.add("end_time", _("It must end after it starts."))
+    check_slot(
+        errors,
+        on=on,
+        first=course.start_date,
+        last=course.end_date,
+        outside=_("An engagement must fall within its course's dates (%(start)s to %(end)s)."),
+        start_time=start_time,
+        end_time=end_time,
+    )
 
 
 @transaction.atomic
