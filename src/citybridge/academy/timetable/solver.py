@@ -493,7 +493,7 @@ def solve(
         return _empty("stopped", t0)
     if not model.infeasible_now:
         solver = _solver(problem, problem.time_limit_s)
-        watcher = _stop_watcher(solver, stop) if stop is not None else None
+        watcher = _StopWatcher(solver, stop) if stop is not None else None
         try:
             status = solver.Solve(model.m, _Progress(progress) if progress else None)
         finally:
@@ -526,10 +526,6 @@ class _StopWatcher:
     def finish(self) -> None:
         self.done.set()
         self.thread.join()
-
-
-def _stop_watcher(solver: cp_model.CpSolver, stop: threading.Event) -> _StopWatcher:
-    return _StopWatcher(solver, stop)
 
 
 def _hint(
