@@ -11,7 +11,7 @@ from django.core import mail
 from citybridge.core.models import DailyRun
 from citybridge.core.tasks import run_daily
 from citybridge.materials.models import Material, OverdueNotice
-from citybridge.materials.tasks import overdue_reminders
+from citybridge.materials.services import overdue_reminders
 from tests.chinese import has_chinese
 
 from .test_xliff import _in_translation
