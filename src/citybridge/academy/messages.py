@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from citybridge.core.rows import date_text
+from citybridge.core.validators import MAX_DATE, MIN_DATE
 
 from .course_rules import Problem
 from .roster import COLUMNS, RosterError
 
 
 def _fmt(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: (formats.date_format(v, "DATE_FORMAT") if isinstance(v, date) else v) for k, v in params.items()}
+    return {k: (date_text(v) if isinstance(v, date) else v) for k, v in params.items()}
 
 
 def problem_message(problem: Problem) -> str:
@@ -102,6 +104,8 @@ def roster_message(err: RosterError) -> str:
             )
             % p
         )
+    if code == "roster.bad_date" and isinstance(err.params.get("value"), date):  # a real date outside the bounds
+        return _("Enter a date between %(min)s and %(max)s.") % {"min": date_text(MIN_DATE), "max": date_text(MAX_DATE)}
     if code == "roster.bad_date":
         return _("“%(value)s” in “%(column)s” is not a valid date; write it as YYYY-MM-DD.") % {**p, "column": col}
     if code == "roster.date_in_future":

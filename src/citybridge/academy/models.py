@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from citybridge.core import provinces
 from citybridge.core.concurrency import Versioned
 from citybridge.core.models import Organisation, Person, bilingual
+from citybridge.core.rows import date_text
 
 if TYPE_CHECKING:
     from citybridge.core.models import User
@@ -286,7 +287,7 @@ class Session(Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.start_time:%H:%M} {self.display_title()}"
+        return f"{date_text(self.date)} {self.start_time:%H:%M} {self.display_title()}"
 
     def display_title(self, language: str | None = None) -> str:
         if self.title_en or self.title_zh_hans:

@@ -445,10 +445,11 @@ def _parse_row(line: int, cells: dict[str, Any], today: date) -> tuple[RosterRow
             errs.append(RosterError("roster.bad_date", line, key, {"value": _text(cells.get(key))}))
             continue
         if d is not None and d > today:
-            errs.append(RosterError("roster.date_in_future", line, key, {"value": d.isoformat()}))
+            errs.append(RosterError("roster.date_in_future", line, key, {"value": d}))  # messages.py writes the date
             continue
         if not date_in_range(d):  # the bounds every date input shares (core.validators)
-            errs.append(RosterError("roster.bad_date", line, key, {"value": d.isoformat()}))
+            # a real date out of range (not a typing error): messages.py names the bounds
+            errs.append(RosterError("roster.bad_date", line, key, {"value": d}))
             continue
         setattr(row, key, d)
     for key in ("population", "company_size"):

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from citybridge.core.models import Organisation, is_chinese
 from citybridge.core.paging import options_html
+from citybridge.core.rows import date_text
 
 from . import compliance as comp
 from . import impact as impact_engine
@@ -325,7 +326,7 @@ def behind_rows(summaries: list[TrainingSummary]) -> list[BehindRow]:
             course_ids.update(int(k) for k in part.get("courses", {}) if k.isdigit())
             ext_ids.update(int(k) for k in part.get("external", {}) if k.isdigit())
     courses = (
-        {str(c.pk): f"{c.display_name()} ({c.start_date:%Y-%m-%d})" for c in Course.objects.filter(pk__in=course_ids)}
+        {str(c.pk): f"{c.display_name()} ({date_text(c.start_date)})" for c in Course.objects.filter(pk__in=course_ids)}
         if course_ids
         else {}
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import formats
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core.models import is_chinese
+from citybridge.core.rows import date_text
 
 SLOT_LABELS = {
     "morning": pgettext_lazy("timetable slot", "morning"),
@@ -124,7 +124,7 @@ def _value(key: str, value: object, names: dict, zh: bool) -> str:
             return str(SLOT_LABELS[value])
         if key in ("day", "start", "end", "first", "last") and len(value) == 10:
             try:
-                return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+                return date_text(date.fromisoformat(value))
             except ValueError:
                 return value
         if value in names:

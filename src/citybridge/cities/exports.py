@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from citybridge.core.models import is_chinese
+from citybridge.core.rows import date_text
 
 from .models import IndicatorDefinition, SelectionRun
 
@@ -348,9 +350,10 @@ def run_pdf(run: SelectionRun) -> bytes:
             with translation.override(lang):
                 names.append(_group_name(group))
         groups[group] = " / ".join(dict.fromkeys(names))
+    day = timezone.localtime(run.created_at).date()  # the bilingual report writes it both ways
     story = [
         Paragraph(escape(f"{en[1]['title']} · {zh[1]['title']}"), h1),
-        Paragraph(escape(f"{run.name} — {run.created_at:%Y-%m-%d}"), body),
+        Paragraph(escape(f"{run.name} — {date_text(day, 'en')} · {date_text(day, 'zh-hans')}"), body),
         Spacer(1, 4 * mm),
     ]
 

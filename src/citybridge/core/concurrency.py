@@ -22,6 +22,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .rows import date_text
+
 
 class Versioned(models.Model):
     """Abstract: the version an edit started from travels with the form or request and is checked on save."""
@@ -115,8 +117,8 @@ def _shown(field: forms.Field, value: object) -> str:
             return str(labels[str(value)])
     if isinstance(value, datetime.time):
         return value.strftime("%H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    if isinstance(value, datetime.date):  # and datetime: written as the pages write it, in the reader's language
+        return date_text(value)
     return str(value)
 
 

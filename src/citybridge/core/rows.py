@@ -12,13 +12,15 @@ a name is still put together by the one method that knows how.
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.utils import dateformat
+from django.conf import settings
+from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,8 +70,18 @@ def _date_text(value: date, language: str) -> str:
     return dateformat.format(value, get_format("DATE_FORMAT", lang=language))
 
 
-def date_text(value: date | None, language: str) -> str:
-    """A date as `{{ value }}` shows it in `language` (DATE_FORMAT), remembered per (date, language): Django's
-    dateformat builds a formatter object and walks the format string on every call (40 µs; a list page has 100
-    dates). The same date and language always give the same text."""
-    return _date_text(value, language) if value is not None else ""
+def date_text(value: date | None, language: str | None = None) -> str:
+    """A date as `{{ value }}` shows it in `language` (DATE_FORMAT; default: the active language): 2026年11月28日,
+    Nov. 28, 2026. The one helper for a date inside a sentence (messages, labels, e-mails, exports written for a
+    reader; machine-read fields stay ISO). A datetime is shown in the current time zone with DATETIME_FORMAT.
+
+    Dates are remembered per (date, language): Django's dateformat builds a formatter object and walks the format
+    string on every call (40 µs; a list page has 100 dates). The same date and language always give the same text."""
+    if value is None:
+        return ""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return dateformat.format(value, get_format("DATETIME_FORMAT", lang=language))
+    return _date_text(value, language)

@@ -36,11 +36,11 @@ def _clean_str(v: object) -> object:
 
 def check_dates(**dates) -> None:
     """Refuse dates outside the sane range (core.validators) with a translated message per field."""
+    from citybridge.core.rows import date_text
     from citybridge.core.validators import MAX_DATE, MIN_DATE, date_in_range
 
     bad = {
-        name: _("Enter a date between %(min)s and %(max)s.")
-        % {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
+        name: _("Enter a date between %(min)s and %(max)s.") % {"min": date_text(MIN_DATE), "max": date_text(MAX_DATE)}
         for name, value in dates.items()
         if not date_in_range(value)
     }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.files import upload_limit
 from citybridge.core.models import User
+from citybridge.core.rows import date_text
 
 from ..messages import roster_message
 from ..models import (
@@ -65,7 +66,7 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
                     "Session %(id)s on %(date)s has not taken place yet: attendance is recorded from the "
                     "day of the session."
                 )
-                % {"id": m.session_id, "date": sessions[m.session_id].date}
+                % {"id": m.session_id, "date": date_text(sessions[m.session_id].date)}
             )
     if errors:
         raise ValidationError(errors[:20])

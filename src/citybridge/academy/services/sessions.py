@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.rows import date_text
 from citybridge.core.validation import ErrorCollector
 
 from .. import course_rules as cr
@@ -91,7 +92,7 @@ def session_save(
         errors.add(
             "date",
             _("The date must be within the course (%(start)s – %(end)s).")
-            % {"start": course.start_date, "end": course.end_date},
+            % {"start": date_text(course.start_date), "end": date_text(course.end_date)},
         )
     if session.start_time and session.end_time and session.end_time <= session.start_time:
         errors.add("end_time", _("The session must end after it starts."))

@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.rows import date_text
 from citybridge.core.validation import ErrorCollector
 
 from .. import holidays
@@ -295,7 +296,7 @@ def partner_event_save(
         errors.add(
             "requested_date",
             _("The date must be within the course (%(start)s – %(end)s).")
-            % {"start": course.start_date, "end": course.end_date},
+            % {"start": date_text(course.start_date), "end": date_text(course.end_date)},
         )
     title_en, title_zh_hans = _clean_str(title_en) or "", _clean_str(title_zh_hans) or ""
     if len(title_en) > 200 or len(title_zh_hans) > 200:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.formats import date_format
 
 from citybridge.academy.models import Academy, Course, Module, Session, SessionFormat
 from citybridge.core.models import Person
+from citybridge.core.rows import date_text
 
 from .. import results as engine
 from ..models import Evaluation, EvaluationAnswer, EvaluationLink, ProgramYearTotals
@@ -79,7 +79,7 @@ def form_items(course: Course) -> list[FormItem]:
                 session_id=s.pk,
                 module_id=s.module_id,
                 lecturer_id=s.lecturer_id,
-                label_en=f"{s.date:%Y-%m-%d} {s.display_title('en')}{who_en}",
+                label_en=f"{date_text(s.date, 'en')} {s.display_title('en')}{who_en}",
                 label_zh=f"{s.date.month}月{s.date.day}日 {s.display_title('zh-hans')}{who_zh}",
                 date=s.date,
             )
@@ -247,7 +247,7 @@ def results_for(*, user: User, kind: str, pk: int, comments: int = 50) -> Result
         raw = _groups(qs.exclude(session=None), "session_id")
         shown, hidden = engine.suppress(raw, min_n)
         labels = {
-            s.pk: f"{date_format(s.date, 'DATE_FORMAT')} {s.display_title()}"
+            s.pk: f"{date_text(s.date)} {s.display_title()}"
             for s in Session.objects.filter(pk__in=[g.key for g in shown]).select_related("module")
         }
         breakdown = [engine.Group(**{**g.__dict__, "label": labels.get(g.key, "")}) for g in shown]

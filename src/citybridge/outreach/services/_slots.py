@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from citybridge.core.rows import date_text
+
 if TYPE_CHECKING:
     from datetime import date, time
 
@@ -27,7 +29,7 @@ def check_slot(
     if on is None:
         errors.add("date", _("This field is required."))
     elif not (first <= on <= last):
-        errors.add("date", outside % {"start": first.isoformat(), "end": last.isoformat()})
+        errors.add("date", outside % {"start": date_text(first), "end": date_text(last)})
     if start_time is None:
         errors.add("start_time", _("This field is required."))
     if end_time is None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from citybridge.academy.models import OfficialProfile, Topic
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.rows import date_text
 from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector
 
@@ -56,7 +57,7 @@ def _check(
     if due_date is not None and due_date < created_on:
         errors.add(
             "due_date",
-            _("A follow-up cannot be due before the day it was created (%(day)s).") % {"day": created_on.isoformat()},
+            _("A follow-up cannot be due before the day it was created (%(day)s).") % {"day": date_text(created_on)},
         )
     if parent is not None and instance is not None:
         node, hops = parent, 0
