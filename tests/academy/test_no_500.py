@@ -150,14 +150,14 @@ def test_course_dates_out_of_range_api_and_page(world, api_for, client_for):
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["message"] == _zh("Enter a date between %(min)s and %(max)s.") % {
-        "min": "1950-01-01",
-        "max": "2100-12-31",
+        "min": "1950年1月1日",
+        "max": "2100年12月31日",
     }
     r = client_for(world["coordinator"]).post(
         "/academy/courses/new/",
         {"academy": academy.pk, "title_en": "Future", "start_date": "2200-01-01", "end_date": "2200-01-20"},
     )
-    assert r.status_code == 200 and "between 1950-01-01 and 2100-12-31" in r.content.decode()
+    assert r.status_code == 200 and "between Jan. 1, 1950 and Dec. 31, 2100" in r.content.decode()
     assert Course.objects.count() == 1
 
 
@@ -222,4 +222,4 @@ def test_roster_service_start_out_of_range(world):
         filename="r.csv",
         data=rows_to_csv([{"family_name_en": "Old", "position": "mayor", "service_start": "1949-12-31"}]),
     )
-    assert not report.ok and report.errors[0]["line"] == 2 and "1949-12-31" in report.errors[0]["message"]
+    assert not report.ok and report.errors[0]["line"] == 2 and "Jan. 1, 1950" in report.errors[0]["message"]

@@ -100,7 +100,7 @@ def test_engagement_edit_outside_course_dates_is_error_on_date(client_for, staff
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert 'id="id_date_errors"' in html and "2025-03-03 to 2025-03-07" in html
+    assert 'id="id_date_errors"' in html and "March 3, 2025 to March 7, 2025" in html
     assert "Dinner moved" in html
     assert rows() == before
 
