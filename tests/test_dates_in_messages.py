@@ -170,7 +170,9 @@ def test_stale_edit_note_writes_the_saved_date(client_for, staff, engagement, la
     html = r.content.decode()
     note = re.search(r'id="id_date_stale"><mark>([^<]*)</mark>', html)
     assert note, html
-    assert note.group(1) == {"en": "Saved by someone else: March 6, 2025", "zh-hans": "其他人保存的值：2025年3月6日"}[lang]
+    assert (
+        note.group(1) == {"en": "Saved by someone else: March 6, 2025", "zh-hans": "其他人保存的值：2025年3月6日"}[lang]
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
