@@ -12,12 +12,12 @@ a name is still put together by the one method that knows how.
 from __future__ import annotations
 
 import functools
+import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import dateformat
 from django.utils.formats import get_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
@@ -59,8 +59,17 @@ def html_rows(row_html: str, cells: Iterable[dict[str, Any]]) -> SafeString:
     goes through the template engine's lookup, localisation and escaping); the row's HTML is a constant next to
     the view that fills it."""
     return mark_safe(  # noqa: S308 - every value is escaped here
-        "".join(row_html.format_map({k: conditional_escape(v) for k, v in row.items()}) for row in cells)
+        "".join(row_html.format_map({k: _escaped(v) for k, v in row.items()}) for row in cells)
     )
+
+
+def _escaped(value: object) -> str:
+    """`conditional_escape(value)`, the same text: HTML (`__html__`) as it is, anything else `str()`-ed and escaped
+    by `html.escape`, as Django's `escape` does, without its lazy-argument check and SafeString per cell (a list page
+    escapes 250-350 cells)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 @functools.lru_cache(maxsize=4096)
