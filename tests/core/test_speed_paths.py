@@ -181,3 +181,16 @@ def test_a_gunicorn_worker_freezes_what_it_loaded_at_start_up():
     assert views_loaded == "True"
     assert int(frozen) > 100_000  # Django, the apps and their views
     assert int(still_tracked) < int(frozen) / 10  # what the collector still walks is a small rest
+
+
+def test_row_cells_are_escaped_exactly_as_conditional_escape_does():
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy, override
+
+    from citybridge.core.rows import _escaped
+
+    with override("zh-hans"):
+        for value in ['<b>"O\'Neil" & co</b>', mark_safe("<i>kept</i>"), gettext_lazy("People"), 42, None, 1.5, ""]:
+            assert _escaped(value) == str(conditional_escape(value))
+        assert _escaped(gettext_lazy("People")) == "人员"  # a lazy label in the active language
