@@ -52,6 +52,12 @@ def rows(values: Iterable[dict[str, Any]], cls: type[Row] = Row) -> list[Row]:
     return [cls(v) for v in values]
 
 
+def choice_labels(choices: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """A choice list's labels translated once, into the active language, for a page of rows: a lazy label is
+    translated again each time it is turned into text (once per row and column otherwise)."""
+    return {value: str(label) for value, label in choices}
+
+
 def html_rows(row_html: str, cells: Iterable[dict[str, Any]]) -> SafeString:
     """`row_html.format(**cells)` for each row, every value escaped (a SafeString stays as it is).
 

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from citybridge.core.listing import SORT_PARAM, localized, sort_queryset
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts
-from citybridge.core.rows import date_text, html_rows, row_class
+from citybridge.core.rows import choice_labels, date_text, html_rows, row_class
 from citybridge.core.views import paginate
 
 from .. import selectors
@@ -63,7 +63,7 @@ def index(request: HttpRequest) -> HttpResponse:
     confirmed = {} if by_confirmed else selectors.confirmed_counts(c.id for c in rows)
     # status labels translated and the course URL reversed once per page, not once per row; the rows are values
     # (core.rows: no Course, Academy and Organisation instance per row) and their HTML one pass
-    status_labels = {value: str(label) for value, label in CourseStatus.choices}  # translated once, not per row
+    status_labels = choice_labels(CourseStatus.choices)
     language = get_language()
     url_prefix, url_suffix = detail_url_parts("academy:course")
     rows_html = html_rows(
