@@ -22,6 +22,7 @@ before/after comparison does not pay the build again; delete the directory to re
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -169,9 +170,12 @@ def page_costs(routes: list[tuple[str, str, dict[str, str]]], token: str) -> dic
     install_bare_page()
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(email="bench-load@example.org"), backend="citybridge.core.auth.EmailBackend")
-    costs = {}
     for _name, path, _headers in routes:
         client.get(path)
+    gc.collect()  # as citybridge.wsgi does in each gunicorn worker: what is loaded now is out of the collector's reach
+    gc.freeze()
+    costs = {}
+    for _name, path, _headers in routes:
         queries: list[str] = []  # every execute, counted by a wrapper (the debug query log is capped)
         with connection.execute_wrapper(_counting(queries)):
             response = client.get(path)

@@ -80,6 +80,11 @@ def test_people_list_pages_with_numbers_keeping_the_query(client_for, staff, lan
     assert {"1", "2", "4", "5", "6"} <= pages  # first, previous, window, next, last
     assert "…" in html
     assert ("Last" if language == "en" else "末页") in html
+    assert ("Page 3 of 6" if language == "en" else "第 3 页，共 6 页") in html
+    assert (
+        'href="?q=P&amp;sort=-name&amp;page=2" rel="prev"' in html
+        and '<a aria-current="page" class="current">3</a>' in html
+    )
     rows = re.findall(r"<tr><td><a href=\"/people/\d+/\">([^<]+)</a>", html)
     assert rows[0] == ("P159" if language == "en" else "人159")  # descending, page 3 of 50 rows
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -93,26 +93,41 @@ def module_get(*, user: User, pk: int) -> Module:
     return _get(module_list(user=user), pk)
 
 
-def course_list(*, user: User, status: str = "", academy: int | None = None) -> QuerySet[Course]:
-    # the confirmed count as a subquery, not a JOIN + GROUP BY over every enrolment: core.paging fetches the page's
-    # keys first and evaluates it for those 50 rows only
-    confirmed = (
-        Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED)
-        .order_by()
-        .values("course")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    qs = (
-        Course.objects.visible_to(user)
-        .select_related("academy__organisation")
-        .annotate(confirmed=Coalesce(Subquery(confirmed), 0))
-    )
+def course_list(
+    *, user: User, status: str = "", academy: int | None = None, count_confirmed: bool = True
+) -> QuerySet[Course]:
+    """The courses the user may see, each with `confirmed` (its confirmed enrolments) unless `count_confirmed` is
+    false: a list that only shows the count (not sorts by it) asks confirmed_counts for its page's rows instead,
+    which spares building the count's subquery into every page query."""
+    qs = Course.objects.visible_to(user).select_related("academy__organisation")
+    if count_confirmed:
+        # a subquery, not a JOIN + GROUP BY over every enrolment: core.paging fetches the page's keys first and
+        # evaluates it for those 50 rows only
+        confirmed = (
+            Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED)
+            .order_by()
+            .values("course")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        qs = qs.annotate(confirmed=Coalesce(Subquery(confirmed), 0))
     if status:
         qs = qs.filter(status=status)
     if academy:
         qs = qs.filter(academy_id=academy)
     return qs
+
+
+def confirmed_counts(course_ids: Iterable[int]) -> dict[int, int]:
+    """Confirmed enrolments per course, for courses already read through course_list (a course with none is
+    absent: count 0)."""
+    return dict(
+        Enrolment.objects.filter(course_id__in=list(course_ids), status=EnrolmentStatus.CONFIRMED)
+        .order_by()
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values_list("course_id", "n")
+    )
 
 
 def course_get(*, user: User, pk: int) -> Course:

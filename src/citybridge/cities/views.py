@@ -15,7 +15,7 @@ from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.paging import detail_url_parts, province_options
-from citybridge.core.rows import html_rows, row_class
+from citybridge.core.rows import Row, choice_labels, html_rows, row_class
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -66,7 +66,15 @@ def index(request: HttpRequest) -> HttpResponse:
     page = paginate(request, qs, values=CITY_ROW_FIELDS, row_class=_CityRow)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call); the
     # rows are values (core.rows: no City instance per row) and their HTML one pass (core.rows.html_rows)
-    size_labels, zone_labels = dict(SizeClass.choices), dict(ClimateZone.choices)
+    size_labels, zone_labels = choice_labels(SizeClass.choices), choice_labels(ClimateZone.choices)
+    notes: dict[tuple[str, int | None], str] = {}  # the population note per (area, year): a page has a handful
+
+    def note(city: Row) -> str:
+        key = (city.population_area, city.population_year)
+        if key not in notes:
+            notes[key] = city_population_note(city)
+        return notes[key]
+
     language = get_language()
     url_prefix, url_suffix = detail_url_parts("cities:city")
     rows_html = html_rows(
@@ -77,7 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "name": city.display_name(language),
                 "province": city.display_province(language),
                 "population": figure(city.population),
-                "note": city_population_note(city),
+                "note": note(city),
                 "size": size_labels.get(city.size_class, city.size_class),
                 "climate": zone_labels.get(city.climate_zone, city.climate_zone) or "—",
             }

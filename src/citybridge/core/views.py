@@ -37,7 +37,7 @@ from .listing import localized, sort_queryset
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual, is_chinese
 from .paging import SeekPaginator, detail_url_parts, options_html, province_options
-from .rows import Row, html_rows, row_class
+from .rows import Row, choice_labels, html_rows, row_class
 from .tasks import count_stuck_work
 from .validation import add_to_form
 
@@ -222,7 +222,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, qs, values=ORGANISATION_ROW_FIELDS, row_class=_OrganisationRow)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call); the
     # rows are values (core.rows) and their HTML one pass (core.rows.html_rows)
-    type_labels, country_labels = dict(OrganisationType.choices), dict(COUNTRIES)
+    type_labels, country_labels = choice_labels(OrganisationType.choices), choice_labels(COUNTRIES)
     language = get_language()
     url_prefix, url_suffix = detail_url_parts("organisation-detail")
     rows_html = html_rows(

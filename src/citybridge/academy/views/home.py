@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.listing import SORT_PARAM, localized, sort_queryset
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts
-from citybridge.core.rows import date_text, html_rows, row_class
+from citybridge.core.rows import choice_labels, date_text, html_rows, row_class
 from citybridge.core.views import paginate
 
 from .. import selectors
@@ -23,8 +23,8 @@ COURSE_ROW_FIELDS = (
     "start_date",
     "end_date",
     "status",
-    "confirmed",
     *(f"academy__organisation__{f}" for f in localized("name", language="en")),
+    "confirmed",  # last: left out when the count is read for the page's rows (index below)
 )
 COURSE_ROW_HTML = (
     '<tr><td><a href="{url}">{name}</a></td><td>{academy}</td><td>{dates}</td><td>{status}</td>'
@@ -35,7 +35,10 @@ COURSE_ROW_HTML = (
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
-    qs = selectors.course_list(user=request.user, status=status)
+    # the confirmed count is part of the page query only when the list is sorted by it; otherwise one small query
+    # counts it for the page's rows
+    by_confirmed = request.GET.get(SORT_PARAM, "").strip().removeprefix("-") == "confirmed"
+    qs = selectors.course_list(user=request.user, status=status, count_confirmed=by_confirmed)
     qs, sort = sort_queryset(
         request,
         qs,
@@ -51,13 +54,16 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     # whether any academy takes a new course from this user: stops at the first one (the academies are read one by
     # one, not all built first)
-    can_add_course = any(
-        user.has_perm("academy.add_course", a) for a in selectors.academy_list(user=user).iterator(chunk_size=100)
+    academies = selectors.academy_list(user=user).select_related(None).only("organisation_id")  # what the rule reads
+    can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
+    page = paginate(
+        request, qs, values=COURSE_ROW_FIELDS if by_confirmed else COURSE_ROW_FIELDS[:-1], row_class=_CourseRow
     )
-    page = paginate(request, qs, values=COURSE_ROW_FIELDS, row_class=_CourseRow)
+    rows = page["page_obj"].object_list
+    confirmed = {} if by_confirmed else selectors.confirmed_counts(c.id for c in rows)
     # status labels translated and the course URL reversed once per page, not once per row; the rows are values
     # (core.rows: no Course, Academy and Organisation instance per row) and their HTML one pass
-    status_labels = {value: str(label) for value, label in CourseStatus.choices}  # translated once, not per row
+    status_labels = choice_labels(CourseStatus.choices)
     language = get_language()
     url_prefix, url_suffix = detail_url_parts("academy:course")
     rows_html = html_rows(
@@ -69,9 +75,9 @@ def index(request: HttpRequest) -> HttpResponse:
                 "academy": bilingual(c, "academy__organisation__name", language),
                 "dates": f"{date_text(c.start_date, language)} – {date_text(c.end_date, language)}",
                 "status": status_labels.get(c.status, c.status),
-                "confirmed": c.confirmed,
+                "confirmed": c.confirmed if by_confirmed else confirmed.get(c.id, 0),
             }
-            for c in page["page_obj"].object_list
+            for c in rows
         ),
     )
     return render(
@@ -87,6 +93,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_see_compliance": user.has_perm("academy.view_compliance"),
             "can_see_impact": user.has_perm("academy.view_impact"),
             "can_add_official": user.has_perm("academy.add_official"),
-            "my_sessions": selectors.lecturer_sessions(user=user)[:50] if user.has_role("lecturer") else [],
+            "my_sessions": list(selectors.lecturer_sessions(user=user)[:50])
+            if user.person_id and user.has_role("lecturer")
+            else [],
         },
     )

@@ -15,7 +15,7 @@ from citybridge.core.concurrency import StaleEdit
 from citybridge.core.listing import JoinedColumn, localized, sort_queryset
 from citybridge.core.models import Person, bilingual
 from citybridge.core.paging import detail_url_parts
-from citybridge.core.rows import Row, html_rows, row_class
+from citybridge.core.rows import Row, choice_labels, html_rows, row_class
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -61,7 +61,7 @@ def official_list(request: HttpRequest) -> HttpResponse:
     # the rows are values (core.rows: no official, person, organisation and jurisdiction instance per row) and their
     # HTML one pass
     language = get_language()
-    positions = {value: str(label) for value, label in Position.choices}
+    positions = choice_labels(Position.choices)
     url_prefix, url_suffix = detail_url_parts("academy:official")
     rows_html = html_rows(
         OFFICIAL_ROW_HTML,

@@ -19,7 +19,6 @@ from citybridge.core.listing import SORT_PARAM, page_window
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from django.core.paginator import Page
     from django.http import HttpRequest
     from django.template import Context
 
@@ -78,6 +77,45 @@ def _query(request: HttpRequest, **changes: str | None) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def page_links(context: Context) -> SafeString:
+    """The numbered pagination of a list (`page_obj`, `querystring_without_page` from core.views.paginate): first,
+    previous, the page numbers around the current one, next, last and "page N of M"; nothing for a single page.
+    Built in one pass (as a template it cost a node render per link on every list page)."""
+    page = context.get("page_obj")
+    if page is None or page.paginator.num_pages <= 1:
+        return mark_safe("")  # noqa: S308 - empty
+    query = conditional_escape(context.get("querystring_without_page", ""))
+    number, last = page.number, page.paginator.num_pages
+
+    def link(target: int, text: str, extra: str = "") -> str:
+        return f'<li><a href="?{query}page={target}"{extra}>{text}</a></li>'
+
+    items = []
+    if page.has_previous():
+        items.append(
+            link(1, f"« {conditional_escape(_('First'))}", f' aria-label="{conditional_escape(_("First page"))}"')
+        )
+        items.append(link(number - 1, f"‹ {conditional_escape(_('Previous'))}", ' rel="prev"'))
+    window = page_window(number, last)
+    gap = '<li><span aria-hidden="true">…</span></li>'
+    if window[0] > 1:
+        items.append(gap)
+    for n in window:
+        items.append(f'<li><a aria-current="page" class="current">{n}</a></li>' if n == number else link(n, str(n)))
+    if window[-1] < last:
+        items.append(gap)
+    if page.has_next():
+        items.append(link(number + 1, f"{conditional_escape(_('Next'))} ›", ' rel="next"'))
+        items.append(
+            link(last, f"{conditional_escape(_('Last'))} »", f' aria-label="{conditional_escape(_("Last page"))}"')
+        )
+    status = conditional_escape(_("Page %(number)s of %(total)s") % {"number": number, "total": last})
+    items.append(f'<li><span class="muted">{status}</span></li>')
+    label = conditional_escape(_("Pages"))
+    return mark_safe(f'<nav class="pagination" aria-label="{label}"><ul>{"".join(items)}</ul></nav>')  # noqa: S308 - every part escaped above
+
+
+@register.simple_tag(takes_context=True)
 def sort_header(context: Context, label: str, key: str) -> SafeString:
     """A `<th>` with a link that sorts by `key`; the current column shows ▲ / ▼ and `aria-sort`.
 
@@ -106,12 +144,6 @@ def sort_header(context: Context, label: str, key: str) -> SafeString:
             rparen(),
         )
     return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
-
-
-@register.filter
-def page_numbers(page_obj: Page, radius: int = 2) -> list[int]:
-    """The window of page numbers around `page_obj.number`."""
-    return page_window(page_obj.number, page_obj.paginator.num_pages, int(radius))
 
 
 @register.filter
