@@ -274,3 +274,46 @@ def test_the_view_sorts_by_the_copies_and_walks_the_official_index(five, staff):
                         plan = " ".join(str(r) for r in cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
                     assert f"COVERING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
                 assert [o.pk for o in seek_slice(qs, 2, 2)] == person_order(language, sort == "-name")[2:4]
+
+
+def _many(n: int) -> list[OfficialProfile]:
+    people = Person.objects.bulk_create(
+        [
+            Person(family_name_en=f"F{i % 7}", given_name_en=f"G{i}", family_name_zh_hans="王李张"[i % 3])
+            for i in range(n)
+        ]
+    )
+    return OfficialProfile.objects.bulk_create([OfficialProfile(person=p, position="other") for p in people])
+
+
+@pytest.mark.parametrize("n", [60, 160])
+def test_deep_pages_cost_the_queries_of_the_first(n, staff, client_for, django_assert_max_num_queries):
+    """Same query count on page 1 and the last page, at two sizes, in both languages and directions."""
+    from django.test.utils import CaptureQueriesContext
+
+    _many(n)
+    last = -(-n // 50)
+    for language in ("en", "zh-hans"):
+        client = client_for(staff, language)
+        for sort in ("name", "-name"):
+            client.get(f"/academy/officials/?sort={sort}")
+            counts = []
+            for page in (1, last):
+                with django_assert_max_num_queries(7), CaptureQueriesContext(connection) as queries:
+                    ids = shown(client, sort, page)
+                counts.append(len(queries.captured_queries))
+                assert ids == person_order(language, sort == "-name")[(page - 1) * 50 : page * 50]
+            assert counts[0] == counts[1]
+
+
+def test_a_coordinator_pages_through_their_own_officials_only(staff, coordinator, course, client_for):
+    """Scope unchanged: the sort keys are the official's, the filter is still visible_to (enrolled at their
+    academy, not withdrawn)."""
+    officials = _many(110)  # 55 enrolled: a full class
+    for o in officials[::2]:
+        services.enrolment_create(actor=staff, course=course, official=o)
+    mine = set(o.pk for o in officials[::2])
+    client = client_for(coordinator, "zh-hans")
+    seen = shown(client, "-name", 1) + shown(client, "-name", 2)
+    assert set(seen) == mine and len(seen) == 55
+    assert seen == [pk for pk in person_order("zh-hans", True) if pk in mine]
