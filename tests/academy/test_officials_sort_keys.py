@@ -317,3 +317,21 @@ def test_a_coordinator_pages_through_their_own_officials_only(staff, coordinator
     seen = shown(client, "-name", 1) + shown(client, "-name", 2)
     assert set(seen) == mine and len(seen) == 55
     assert seen == [pk for pk in person_order("zh-hans", True) if pk in mine]
+
+
+def test_the_api_lists_officials_in_the_pages_english_name_order_at_any_depth(staff, api_for):
+    """/api/v1/academy/officials orders by the same index (it sorted every official by family names and id before:
+    no index held that order). Same query count on the first and the last page."""
+    from django.test.utils import CaptureQueriesContext
+
+    _many(130)
+    api = api_for(staff, "zh-hans")  # the API's order does not depend on the language
+    expected = person_order("en", False)
+    counts = []
+    for page in (1, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"/api/v1/academy/officials?page={page}&page_size=50")
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+        assert [item["id"] for item in response.json()["items"]] == expected[(page - 1) * 50 : page * 50]
+    assert counts[0] == counts[1]
