@@ -327,6 +327,7 @@ def test_the_api_lists_officials_in_the_pages_english_name_order_at_any_depth(st
     _many(130)
     api = api_for(staff, "zh-hans")  # the API's order does not depend on the language
     expected = person_order("en", False)
+    api.get("/api/v1/academy/officials")  # warm: the token's first use is recorded once
     counts = []
     for page in (1, 3):
         with CaptureQueriesContext(connection) as queries:
