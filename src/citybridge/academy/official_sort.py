@@ -20,10 +20,12 @@ of the official fires the official's trigger, which then finds nothing to do). P
 sets the row's copies from the person.
 
 Django's SQLite schema editor rebuilds a table (new table, copy, drop, rename) for many `ALTER`s, e.g. adding a
-NOT NULL column to `core_person` or `academy_officialprofile`, and the rebuild drops that table's triggers. So
-`ensure()` runs after every `migrate` (post_migrate, `AcademyConfig.ready`): when a trigger is missing, it creates
-them again and copies every official's names from its person (one UPDATE), so a migration can never leave the
-keys stale. `tests/academy/test_officials_sort_keys.py` changes a name by each path and checks the list's order.
+NOT NULL column to `core_person` or `academy_officialprofile`: the rebuild drops that table's triggers, and the
+rename fails while the other table's triggers name the dropped table. So on SQLite the triggers live outside
+migrations: `drop_before_migrate()` (pre_migrate) drops them when `migrate` has something to apply, and `ensure()`
+(post_migrate, both connected in `AcademyConfig.ready`) creates them again when any is missing and copies the names
+of every official whose copies differ (one UPDATE), so a migration can neither fail on them nor leave a key stale.
+PostgreSQL keeps its triggers through any ALTER; `ensure()` checks them too. `tests/academy/test_officials_sort_keys.py` changes a name by each path and checks the list's order.
 """
 
 from __future__ import annotations
@@ -45,10 +47,17 @@ _new_copies = ", ".join(f"NEW.{c}" for c in COPIES)
 _new_names = ", ".join(f"NEW.{c}" for c in NAMES)
 _person_of_new = f"(SELECT {_names} FROM {PERSON} WHERE id = NEW.person_id)"
 
-#: every official's copies read again from its person (after a trigger was missing, and in the migration)
-BACKFILL = (
-    f"UPDATE {OFFICIAL} SET ({_copies}) = (SELECT {_names} FROM {PERSON} WHERE {PERSON}.id = {OFFICIAL}.person_id)"
-)
+_p_names = ", ".join(f"p.{c}" for c in NAMES)
+#: the officials whose copies differ from their person's names get them again (after a trigger was missing, and in
+#: the migration); rows already in step are not written
+BACKFILL = {
+    "sqlite": f"""
+        UPDATE {OFFICIAL} SET ({_copies}) = (SELECT {_p_names} FROM {PERSON} p WHERE p.id = {OFFICIAL}.person_id)
+        WHERE ({_copies}) IS NOT (SELECT {_p_names} FROM {PERSON} p WHERE p.id = {OFFICIAL}.person_id)""",
+    "postgresql": f"""
+        UPDATE {OFFICIAL} o SET ({_copies}) = ({_p_names}) FROM {PERSON} p
+        WHERE p.id = o.person_id AND ({", ".join(f"o.{c}" for c in COPIES)}) IS DISTINCT FROM ({_p_names})""",
+}
 
 SQLITE: dict[str, str] = {
     "academy_official_names_insert": f"""
@@ -143,7 +152,7 @@ def install(connection: BaseDatabaseWrapper) -> None:
                 + (f" ON {_TABLE_OF[name]}" if connection.vendor == "postgresql" else "")
             )
             cursor.execute(sql)
-        cursor.execute(BACKFILL)
+        cursor.execute(BACKFILL[connection.vendor])
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:
@@ -158,6 +167,25 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(
                 "DROP FUNCTION IF EXISTS academy_official_names_fill(); DROP FUNCTION IF EXISTS academy_person_names_copy();"
             )
+
+
+def backfill(connection: BaseDatabaseWrapper) -> None:
+    """Copy the names of every official whose copies differ from its person's."""
+    with connection.cursor() as cursor:
+        cursor.execute(BACKFILL[connection.vendor])
+
+
+def drop_before_migrate(*, using: str = "default", plan: list | None = None, **kwargs: Any) -> None:  # noqa: ANN401
+    """Before `migrate` applies anything on SQLite (pre_migrate): drop the triggers; post_migrate (`ensure`) puts
+    them back and catches the copies up. A SQLite table rebuild (Django's schema editor: new table, copy, DROP, then
+    RENAME) fails while a trigger on another table names the dropped table in its body (`ALTER TABLE … RENAME`
+    re-checks every trigger), so with them in place no later migration could rebuild `core_person` or
+    `academy_officialprofile`. PostgreSQL alters tables in place: its triggers stay."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite" and plan:
+        uninstall(connection)
 
 
 def ensure(*, using: str = "default", **kwargs: Any) -> bool:  # noqa: ANN401 - post_migrate's keywords

@@ -2,10 +2,11 @@
 
 """Officials' copies of their person's names, for the list's name sort (issue 9, "Fast at any depth").
 
-The triggers that keep them equal to the person's names are created (and the copies filled) by
-academy.official_sort.install: SQLite and PostgreSQL each get their own SQL; any other database is refused.
-They are the current definition on purpose: `official_sort.ensure` re-installs them after every migrate when one is
-missing (a SQLite table rebuild drops a table's triggers), so there is one definition to keep right.
+The copies are filled here. The triggers that keep them equal to the person's names (academy.official_sort) are
+created here on PostgreSQL; on SQLite by `official_sort.ensure` once `migrate` has finished (post_migrate), because a
+SQLite table rebuild in a later migration of the same run would fail while they exist (see official_sort). They are
+the current definition on purpose: `ensure` re-installs them whenever one is missing, one definition to keep right.
+Any other database is refused.
 """
 
 from django.db import migrations, models
@@ -14,7 +15,12 @@ from django.db import migrations, models
 def install(apps, schema_editor):
     from citybridge.academy import official_sort
 
-    official_sort.install(schema_editor.connection)
+    connection = schema_editor.connection
+    official_sort.triggers(connection)  # refuses a database it has no triggers for
+    if connection.vendor == "postgresql":
+        official_sort.install(connection)
+    else:
+        official_sort.backfill(connection)
 
 
 def uninstall(apps, schema_editor):
