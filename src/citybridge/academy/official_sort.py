@@ -25,7 +25,8 @@ rename fails while the other table's triggers name the dropped table. So on SQLi
 migrations: `drop_before_migrate()` (pre_migrate) drops them when `migrate` has something to apply, and `ensure()`
 (post_migrate, both connected in `AcademyConfig.ready`) creates them again when any is missing and copies the names
 of every official whose copies differ (one UPDATE), so a migration can neither fail on them nor leave a key stale.
-PostgreSQL keeps its triggers through any ALTER; `ensure()` checks them too. `tests/academy/test_officials_sort_keys.py` changes a name by each path and checks the list's order.
+PostgreSQL keeps its triggers through any ALTER; `ensure()` checks them too.
+`tests/academy/test_officials_sort_keys.py` changes a name by each path and checks the list's order.
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ def drop_before_migrate(*, using: str = "default", plan: list | None = None, **k
 
 def ensure(*, using: str = "default", **kwargs: Any) -> bool:  # noqa: ANN401 - post_migrate's keywords
     """After `migrate` (post_migrate): install the triggers again if any is missing (a SQLite table rebuild drops
-    them) and copy every official's names. True when they had to be installed."""
+    them) and copy the names of the officials whose copies differ. True when they had to be installed."""
     from django.db import connections
 
     connection = connections[using]
