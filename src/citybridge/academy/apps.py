@@ -28,11 +28,17 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Government Training")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate, pre_migrate
+
         from citybridge.core.tasks import register_housekeeping, register_stuck_work
 
-        from . import signals
+        from . import official_sort, signals
 
         signals.connect()
+        # the officials' sort-name triggers: on SQLite dropped while migrations run (a table rebuild fails with them),
+        # installed again afterwards, the copies caught up (academy/official_sort.py)
+        pre_migrate.connect(official_sort.drop_before_migrate, sender=self, dispatch_uid="academy_official_sort_drop")
+        post_migrate.connect(official_sort.ensure, sender=self, dispatch_uid="academy_official_sort_names")
         # roster previews nobody confirmed hold personal data: the worker removes them after a day
         register_housekeeping("roster_previews", _purge_roster_previews)
 

@@ -342,6 +342,10 @@ class JurisdictionPopulation(models.Model):
         return f"{self.jurisdiction_id} {self.valid_from}: {self.population}"
 
 
+#: OfficialProfile's copies of its person's names, kept by the database (academy/official_sort.py)
+SORT_NAME_FIELDS = ["sort_family_name_en", "sort_given_name_en", "sort_family_name_zh_hans", "sort_given_name_zh_hans"]
+
+
 class OfficialQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> OfficialQuerySet:
         """Staff: all. Coordinators: officials with a current (not withdrawn) enrolment at their academy. Lecturers:
@@ -394,7 +398,15 @@ class OfficialProfile(Versioned):
     service_start = models.DateField(_("service began"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    #: the person's names copied for the list's name sort (issue 9, "Fast at any depth"): with them and the two
+    #: indexes below, a page's keys are read from one covering index of this table instead of walking the person
+    #: name index and probing each person's official. Kept equal to the person's columns by the database itself
+    #: (triggers on both tables, academy/official_sort.py), whatever writes them: never write them in Python.
+    sort_family_name_en = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    sort_given_name_en = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    sort_family_name_zh_hans = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    sort_given_name_zh_hans = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=SORT_NAME_FIELDS)
 
     objects = OfficialQuerySet.as_manager()
 
@@ -402,7 +414,34 @@ class OfficialProfile(Versioned):
         verbose_name = _("official")
         verbose_name_plural = _("officials")
         ordering = ["person__family_name_en", "id"]
-        indexes = [models.Index(fields=["position"])]
+        indexes = [
+            models.Index(fields=["position"]),
+            # the officials list's name sort in each language (core.listing.localized order), then the person's key
+            # (the order the list had when it sorted through the person name index: ties of equal names keep
+            # their order) and the official's own
+            models.Index(
+                fields=[
+                    "sort_family_name_en",
+                    "sort_given_name_en",
+                    "sort_family_name_zh_hans",
+                    "sort_given_name_zh_hans",
+                    "person",
+                    "id",
+                ],
+                name="academy_official_name_en_idx",
+            ),
+            models.Index(
+                fields=[
+                    "sort_family_name_zh_hans",
+                    "sort_given_name_zh_hans",
+                    "sort_family_name_en",
+                    "sort_given_name_en",
+                    "person",
+                    "id",
+                ],
+                name="academy_official_name_zh_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.person.display_name()

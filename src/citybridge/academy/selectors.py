@@ -209,6 +209,18 @@ def contact_visible(official: OfficialProfile) -> bool:
     return bool(getattr(official, "contact_ok", False))
 
 
+#: the columns of academy_official_name_en_idx, in its order (a copy of the person's names, then the person's and the
+#: official's keys)
+OFFICIAL_NAME_ORDER = (
+    "sort_family_name_en",
+    "sort_given_name_en",
+    "sort_family_name_zh_hans",
+    "sort_given_name_zh_hans",
+    "person_id",
+    "id",
+)
+
+
 def official_list(*, user: User, q: str = "") -> QuerySet[OfficialProfile]:
     qs = _with_contact_flag(
         OfficialProfile.objects.visible_to(user).select_related("person__organisation", "jurisdiction"), user
@@ -219,7 +231,10 @@ def official_list(*, user: User, q: str = "") -> QuerySet[OfficialProfile]:
         for f in ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "search_name"):
             cond |= Q(**{f"person__{f}__icontains": q})
         qs = qs.filter(cond)
-    return qs.order_by("person__family_name_en", "person__family_name_zh_hans", "id")
+    # the English name order of the officials page, through the official's own copies of the names and their index
+    # (academy_official_name_en_idx): the API's pages, deep ones too, read their keys from one covering index
+    # (issue 9). It was (family names, id): no index held that order, so every page sorted all the officials.
+    return qs.order_by(*OFFICIAL_NAME_ORDER)
 
 
 def official_get(*, user: User, pk: int) -> OfficialProfile:
