@@ -17,7 +17,7 @@ from django.utils import translation
 
 from citybridge.academy import official_sort, selectors, services
 from citybridge.academy.models import OfficialProfile
-from citybridge.core.listing import JoinedColumn, localized, sort_queryset
+from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.models import Person
 from citybridge.core.paging import seek_slice
 
@@ -35,7 +35,7 @@ def copies_in_step() -> list[tuple]:
 def person_order(language: str, descending: bool) -> list[int]:
     """The list's order as it was before the copies: the person's names, then the person's key (the oracle)."""
     with translation.override(language):
-        order = [F(f"person__{f}") for f in localized("family_name", "given_name")] + [JoinedColumn("person__id")]
+        order = [F(f"person__{f}") for f in localized("family_name", "given_name")] + [F("person__id")]
     qs = OfficialProfile.objects.order_by(*[o.desc() if descending else o.asc() for o in order])
     return list(qs.values_list("pk", flat=True))
 

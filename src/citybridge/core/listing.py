@@ -11,9 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import F, QuerySet
-from django.db.models.constants import LOOKUP_SEP
-from django.db.models.expressions import Col
-from django.db.models.sql import Query
 
 if TYPE_CHECKING:
     from django.db.models.expressions import OrderBy
@@ -21,26 +18,6 @@ if TYPE_CHECKING:
 
 
 SORT_PARAM = "sort"
-
-
-class JoinedColumn(F):
-    """`F("person__id")` that reads the column from the joined table instead of the foreign key beside it.
-
-    Django turns `person__id` into `official.person_id` (it saves the join). In an ORDER BY that loses the index:
-    a list of officials sorted by their person's name and then `official.person_id` makes SQLite sort every
-    name group again (`USE TEMP B-TREE`), while `person.id` is the last column of the person's name index, so
-    the rows come straight from the index. Use it as the last field of a sort over a joined table's index."""
-
-    def resolve_expression(
-        self,
-        query: Query | None = None,
-        allow_joins: bool = True,
-        reuse: set[str] | None = None,
-        summarize: bool = False,
-        for_save: bool = False,
-    ) -> Col:
-        info = query.setup_joins(self.name.split(LOOKUP_SEP), query.get_meta(), query.get_initial_alias())
-        return info.transform_function(info.targets[0], info.joins[-1])
 
 
 def _order(field: str | F, descending: bool) -> OrderBy:
