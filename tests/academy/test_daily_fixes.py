@@ -165,7 +165,7 @@ def test_behind_list_loads_each_rows_explanation_only_when_opened(
 ):
     from citybridge.academy.models import TrainingSummary
 
-    course_name = "Energy Smart Cities (2025-03-03)"
+    course_name = "Energy Smart Cities (March 3, 2025)"  # the course named by its start, as the pages write dates
     client = client_for(coordinator)
     html = client.get("/academy/behind/?year=2025&rule=window").content.decode()
     summary = TrainingSummary.objects.get(official=behind_world["official"], year=2025)
