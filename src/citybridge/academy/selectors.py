@@ -362,12 +362,26 @@ def behind_summary_get(*, user: User, pk: int) -> BehindRow:
 
 
 def behind_filter_choices(*, user: User) -> dict:
-    academies = academy_list(user=user)
+    """The data-dependent drop-downs of "who is behind" as rendered `<option>`s (the page marks the selected one with
+    `with_selected`, core.templatetags.listing): the academies the user may filter by, read on every request (one
+    small query, exact), and the organisations (500 of them), kept in the shared cache (_behind_filter_lists)."""
+    # the academies' keys and names only, sorted here as Academy.Meta.ordering sorts them (organisation name, id):
+    # ORDER BY a joined column made SQLite walk every organisation by name to find the few that are academies, and
+    # 8 model instances (with their organisations) cost more than the rest of the drop-downs together
+    academies = Academy.objects.visible_to(user).order_by()
     if not user.is_program_staff:
         academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
-    provinces, organisations, organisation_options = _behind_filter_lists(is_chinese())
+    zh = is_chinese()
+    academy_names = [
+        (pk, (name_zh or name_en or "") if zh else (name_en or name_zh or ""))
+        for pk, name_en, name_zh in sorted(
+            academies.values_list("pk", "organisation__name_en", "organisation__name_zh_hans"),
+            key=lambda row: (row[1] or "", row[0]),
+        )
+    ]
+    provinces, organisations, organisation_options = _behind_filter_lists(zh)
     return {
-        "academies": list(academies),
+        "academy_options": options_html(academy_names, None),
         "provinces": provinces,
         "organisations": organisations,
         # the drop-down's <option>s, rendered once per cache fill (500 of them cost more than the rest of the
