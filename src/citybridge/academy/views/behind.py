@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -27,6 +28,7 @@ from citybridge.core.paging import detail_url_parts, options_html, province_opti
 from citybridge.core.rows import row_class
 
 from .. import behind_exports, selectors, services
+from ..compliance import ComplianceRules
 from ..models import Position, TrainingSummary
 
 if TYPE_CHECKING:
@@ -62,11 +64,15 @@ def _behind_params(request: HttpRequest) -> dict:
     }
 
 
-def _behind_queryset(request: HttpRequest, params: dict) -> QuerySet[TrainingSummary] | None:
-    """Read only: a year nobody prepared yet lists nothing (the page says so and offers staff to prepare it)."""
+def _behind_queryset(
+    request: HttpRequest, params: dict, prepared_years: frozenset[int] | None = None
+) -> QuerySet[TrainingSummary] | None:
+    """Read only: a year nobody prepared yet lists nothing (the page says so and offers staff to prepare it).
+    `prepared_years`: the page's, read with its drop-downs (selectors.behind_filter_choices); else asked here."""
     if not request.user.has_perm("academy.view_compliance"):
         raise PermissionDenied
-    if not selectors.training_year_prepared(params["year"]):
+    year = params["year"]
+    if not (year in prepared_years if prepared_years is not None else selectors.training_year_prepared(year)):
         return None
     return selectors.behind_list(user=request.user, **params)
 
@@ -88,17 +94,29 @@ class _FixedOptions:
     rules: str
     years: str
     positions: str
+    province_select: str  # the whole <select> (core/_province_select.html), China's provinces
 
 
 @functools.lru_cache(maxsize=8)
 def _fixed_options(language: str, this_year: int) -> _FixedOptions:
     """Built once per process, language and calendar year (called with `language` active): the rules, the years
-    from next year back ten, the positions. Four template loops of 30 options on every request before."""
+    from next year back ten, the positions, China's provinces. Four template loops of 30 options and an include on
+    every request before."""
     return _FixedOptions(
         rules=options_html(_behind_rule_choices(), None),
         years=options_html(((y, y) for y in range(this_year + 1, this_year - 10, -1)), None),
         positions=options_html(Position.choices, None),
+        province_select=render_to_string(
+            "core/_province_select.html", {"name": "province", "selected": None, "options": province_options(("CN",))}
+        ),
     )
+
+
+@functools.lru_cache(maxsize=8)
+def _counting_rules_html(language: str, rules: ComplianceRules) -> SafeString:
+    """The page's explanation of how days are counted: a dozen translated paragraphs that depend only on the language
+    and the rules (settings), rendered once per process and language instead of on every request."""
+    return mark_safe(render_to_string("academy/_counting_rules.html", {"rules": rules}))  # noqa: S308 - a template
 
 
 BEHIND_SORTS = {
@@ -258,8 +276,11 @@ def behind_why(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def behind(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("academy.view_compliance"):
+        raise PermissionDenied
     params = _behind_params(request)
-    qs, sort = _behind_queryset(request, params), ""
+    choices = selectors.behind_filter_choices(user=request.user)
+    qs, sort = _behind_queryset(request, params, choices["prepared_years"]), ""
     if qs is not None and request.GET.get("sort"):  # else the rule's own order, which its index serves
         qs, sort = sort_queryset(request, qs, BEHIND_SORTS, "-shortfall", tiebreaker="official_id")
     # no COUNT(*): at 200,000 officials a filtered count costs more than the page itself; fetch one row more
@@ -273,6 +294,7 @@ def behind(request: HttpRequest) -> HttpResponse:
     rows = chunk[:size]
     query = request.GET.copy()
     query.pop("page", None)
+    rules = selectors.compliance_rules()
     return render(
         request,
         "academy/behind.html",
@@ -288,9 +310,9 @@ def behind(request: HttpRequest) -> HttpResponse:
             "fixed_options": _fixed_options(get_language(), timezone.localdate().year),
             "prepared": qs is not None,
             "can_prepare": request.user.is_program_staff,
-            **selectors.behind_filter_choices(user=request.user),
-            "province_options": province_options(("CN",)),
-            "rules": selectors.compliance_rules(),
+            **choices,
+            "rules": rules,
+            "counting_rules_html": _counting_rules_html(get_language(), rules),
         },
     )
 
