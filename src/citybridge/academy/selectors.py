@@ -19,6 +19,7 @@ from django.db.models import BooleanField, Count, Exists, FilteredRelation, Oute
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from citybridge.core.models import Organisation, is_chinese
 from citybridge.core.paging import options_html
@@ -373,7 +374,7 @@ def behind_filter_choices(*, user: User) -> dict:
         ids = user.scoped_organisation_ids("academy_coordinator")
         academies = [a for a in academies if a[1] in ids]
     return {
-        "academy_options": options_html(((pk, name) for pk, _org, name in academies), None),
+        "academy_options": mark_safe("".join(option for _pk, _org, option in academies)),  # noqa: S308 - options_html
         "provinces": lists.provinces,
         "organisations": lists.organisations,
         # the drop-down's <option>s, rendered once per cache fill (500 of them cost more than the rest of the
@@ -387,7 +388,7 @@ class BehindFilterLists(NamedTuple):
     provinces: list[str]
     organisations: list[tuple[int, str]]
     organisation_options: str  # the organisations' <option>s, none selected
-    academies: list[tuple[int, int, str]]  # (academy, its organisation, name), as Academy.Meta.ordering sorts them
+    academies: list[tuple[int, int, str]]  # (academy, its organisation, its <option>), as Academy.Meta.ordering sorts
     prepared_years: frozenset[int]  # the years with a TrainingYear row (training_year_prepared)
 
 
@@ -397,7 +398,7 @@ class BehindFilterLists(NamedTuple):
 #: signals.py, again when the write commits), and at most this many seconds old after a bulk write that sends no
 #: signal (a training year is only ever created by compliance_prepare_year, which sends one)
 BEHIND_FILTERS_TTL = 60
-_BEHIND_FILTERS_KEY = "academy:behind-filters:v4:{}"  # v4: with the academies and the prepared years
+_BEHIND_FILTERS_KEY = "academy:behind-filters:v5:{}"  # v5: with the academies' <option>s and the prepared years
 
 
 def _behind_filter_lists(zh: bool) -> BehindFilterLists:
@@ -429,7 +430,7 @@ def _behind_filter_lists(zh: bool) -> BehindFilterLists:
     # them, sorted here as Academy.Meta.ordering does (organisation name, id): ORDER BY the joined name made SQLite
     # walk every organisation by name to find the few that are academies
     academies = [
-        (pk, org, (name_zh or name_en or "") if zh else (name_en or name_zh or ""))
+        (pk, org, str(options_html([(pk, (name_zh or name_en or "") if zh else (name_en or name_zh or ""))], None)))
         for pk, org, name_en, name_zh in sorted(
             Academy.objects.order_by().values_list(
                 "pk", "organisation_id", "organisation__name_en", "organisation__name_zh_hans"

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.models import Person, is_chinese
 from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import row_class
+from citybridge.core.templatetags.listing import with_selected
 
 from .. import behind_exports, selectors, services
 from ..compliance import ComplianceRules
@@ -109,6 +111,27 @@ def _fixed_options(language: str, this_year: int) -> _FixedOptions:
             "core/_province_select.html", {"name": "province", "selected": None, "options": province_options(("CN",))}
         ),
     )
+
+
+_FILTER_SLOTS = ("rules", "years", "academies", "organisations", "provinces", "positions", "sort")
+
+
+@functools.lru_cache(maxsize=8)
+def _filters_skeleton(language: str) -> str:
+    """academy/_behind_filters.html rendered once per process and language (called with `language` active), each
+    of its slots (_FILTER_SLOTS) left as a marker that no option or label contains: its ten labels were template
+    nodes on every request."""
+    return render_to_string(
+        "academy/_behind_filters.html", {slot: mark_safe(f"\x00{slot}\x00") for slot in _FILTER_SLOTS}
+    )
+
+
+def _filters_html(language: str, slots: dict[str, str]) -> SafeString:
+    """The filter form: the skeleton with each slot's HTML (escaped or built from escaped parts) put in."""
+    html = _filters_skeleton(language)
+    for slot in _FILTER_SLOTS:
+        html = html.replace(f"\x00{slot}\x00", slots[slot], 1)
+    return mark_safe(html)  # noqa: S308 - a rendered template and the escaped slots
 
 
 @functools.lru_cache(maxsize=8)
@@ -299,6 +322,8 @@ def behind(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     rules = selectors.compliance_rules()
+    language = get_language()
+    fixed = _fixed_options(language, timezone.localdate().year)
     return render(
         request,
         "academy/behind.html",
@@ -311,12 +336,23 @@ def behind(request: HttpRequest) -> HttpResponse:
             "has_previous": number > 1,
             "querystring_without_page": f"{query.urlencode()}&" if query else "",
             **params,
-            "fixed_options": _fixed_options(get_language(), timezone.localdate().year),
+            "filters_html": _filters_html(
+                language,
+                {
+                    "rules": with_selected(fixed.rules, params["rule"]),
+                    "years": with_selected(fixed.years, params["year"]),
+                    "academies": with_selected(choices["academy_options"], params["academy"]),
+                    "organisations": with_selected(choices["organisation_options"], params["organisation"]),
+                    "provinces": with_selected(fixed.province_select, params["province"]),
+                    "positions": with_selected(fixed.positions, params["position"]),
+                    "sort": format_html('<input type="hidden" name="sort" value="{}">', sort) if sort else "",
+                },
+            ),
             "prepared": qs is not None,
             "can_prepare": request.user.is_program_staff,
             **choices,
             "rules": rules,
-            "counting_rules_html": _counting_rules_html(get_language(), rules),
+            "counting_rules_html": _counting_rules_html(language, rules),
         },
     )
 
