@@ -117,21 +117,21 @@ _FILTER_SLOTS = ("rules", "years", "academies", "organisations", "provinces", "p
 
 
 @functools.lru_cache(maxsize=8)
-def _filters_skeleton(language: str) -> str:
-    """academy/_behind_filters.html rendered once per process and language (called with `language` active), each
-    of its slots (_FILTER_SLOTS) left as a marker that no option or label contains: its ten labels were template
-    nodes on every request."""
-    return render_to_string(
+def _filters_skeleton(language: str) -> tuple[str, ...]:
+    """academy/_behind_filters.html rendered once per process and language (called with `language` active), cut at
+    its slots (_FILTER_SLOTS): (text, slot name, text, …, text). Its ten labels were template nodes on every
+    request."""
+    html = render_to_string(
         "academy/_behind_filters.html", {slot: mark_safe(f"\x00{slot}\x00") for slot in _FILTER_SLOTS}
     )
+    return tuple(html.split("\x00"))
 
 
 def _filters_html(language: str, slots: dict[str, str]) -> SafeString:
-    """The filter form: the skeleton with each slot's HTML (escaped or built from escaped parts) put in."""
-    html = _filters_skeleton(language)
-    for slot in _FILTER_SLOTS:
-        html = html.replace(f"\x00{slot}\x00", slots[slot], 1)
-    return mark_safe(html)  # noqa: S308 - a rendered template and the escaped slots
+    """The filter form: the skeleton's texts with each slot's HTML (escaped, or built from escaped parts) between
+    them; the slots' contents are never searched, whatever they hold."""
+    pieces = _filters_skeleton(language)
+    return mark_safe("".join(slots[p] if i % 2 else p for i, p in enumerate(pieces)))  # noqa: S308 - see above
 
 
 @functools.lru_cache(maxsize=8)
