@@ -271,15 +271,22 @@ def behind_list(
     position: str = "",
     include_on_track: bool = False,
     rule: str = "any",
+    base: QuerySet[TrainingSummary] | None = None,
 ) -> QuerySet[TrainingSummary]:
     """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
 
     ``rule``: "annual" (days short this year, sorted by them), "window" (at risk in the 5-year window, sorted by the
     window gap), "both" (behind on both), "any" (behind on either; sorted by shortfall + window gap). Each is one
-    walk of a (year, -key, official) index."""
-    qs = TrainingSummary.objects.filter(year=year).select_related(
-        "official__person__organisation", "official__jurisdiction"
-    )
+    walk of a (year, -key, official) index.
+
+    ``base``: the summaries to filter instead of all of them as model instances, e.g. a ``.values()`` queryset the
+    caller built once (its columns are resolved once per process, not on every request)."""
+    if base is None:
+        qs = TrainingSummary.objects.filter(year=year).select_related(
+            "official__person__organisation", "official__jurisdiction"
+        )
+    else:
+        qs = base.filter(year=year)
     # "IN (officials enrolled at …)" rather than EXISTS per row: the database reads the academy's enrolments once
     # and then walks the (year, shortfall) index, which keeps the count and the first page fast at 200,000 officials
     if not user.is_program_staff:
