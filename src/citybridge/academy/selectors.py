@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +19,7 @@ from django.db.models import BooleanField, Count, Exists, FilteredRelation, Oute
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from citybridge.core.models import Organisation, is_chinese
 from citybridge.core.paging import options_html
@@ -301,15 +302,22 @@ def behind_list(
     position: str = "",
     include_on_track: bool = False,
     rule: str = "any",
+    base: QuerySet[TrainingSummary] | None = None,
 ) -> QuerySet[TrainingSummary]:
     """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
 
     ``rule``: "annual" (days short this year, sorted by them), "window" (at risk in the 5-year window, sorted by the
     window gap), "both" (behind on both), "any" (behind on either; sorted by shortfall + window gap). Each is one
-    walk of a (year, -key, official) index."""
-    qs = TrainingSummary.objects.filter(year=year).select_related(
-        "official__person__organisation", "official__jurisdiction"
-    )
+    walk of a (year, -key, official) index.
+
+    ``base``: the summaries to filter instead of all of them as model instances, e.g. a ``.values()`` queryset the
+    caller built once (its columns are resolved once per process, not on every request)."""
+    if base is None:
+        qs = TrainingSummary.objects.filter(year=year).select_related(
+            "official__person__organisation", "official__jurisdiction"
+        )
+    else:
+        qs = base.filter(year=year)
     # "IN (officials enrolled at …)" rather than EXISTS per row: the database reads the academy's enrolments once
     # and then walks the (year, shortfall) index, which keeps the count and the first page fast at 200,000 officials
     if not user.is_program_staff:
@@ -393,32 +401,49 @@ def behind_summary_get(*, user: User, pk: int) -> BehindRow:
 
 
 def behind_filter_choices(*, user: User) -> dict:
-    academies = academy_list(user=user)
+    """The data-dependent drop-downs of "who is behind": the academies the user may filter by (program staff: all;
+    a coordinator: those of their organisations) and the organisations, as rendered `<option>`s (the page marks the
+    selected one with `with_selected`, core.templatetags.listing), and the prepared years (training_year_prepared).
+    All come from one shared cache entry (_behind_filter_lists): one small read per request instead of a query for
+    the academies, one for the prepared year and one for the cache."""
+    lists = _behind_filter_lists(is_chinese())
+    academies = lists.academies
     if not user.is_program_staff:
-        academies = academies.filter(organisation_id__in=user.scoped_organisation_ids("academy_coordinator"))
-    provinces, organisations, organisation_options = _behind_filter_lists(is_chinese())
+        ids = user.scoped_organisation_ids("academy_coordinator")
+        academies = [a for a in academies if a[1] in ids]
     return {
-        "academies": list(academies),
-        "provinces": provinces,
-        "organisations": organisations,
+        "academy_options": mark_safe("".join(option for _pk, _org, option in academies)),  # noqa: S308 - options_html
+        "provinces": lists.provinces,
+        "organisations": lists.organisations,
         # the drop-down's <option>s, rendered once per cache fill (500 of them cost more than the rest of the
         # page); the page marks the selected one ({% load listing %}: |with_selected)
-        "organisation_options": organisation_options,
+        "organisation_options": lists.organisation_options,
+        "prepared_years": lists.prepared_years,
     }
 
 
-#: the province and organisation drop-downs of "who is behind" are the same for everyone: kept in the shared cache
-#: (every worker reads the same entry), dropped when an organisation or jurisdiction is saved or deleted
-#: (academy/signals.py), and at most this many seconds old after a bulk write that sends no signal
+class BehindFilterLists(NamedTuple):
+    provinces: list[str]
+    organisations: list[tuple[int, str]]
+    organisation_options: str  # the organisations' <option>s, none selected
+    academies: list[tuple[int, int, str]]  # (academy, its organisation, its <option>), as Academy.Meta.ordering sorts
+    prepared_years: frozenset[int]  # the years with a TrainingYear row (training_year_prepared)
+
+
+#: the drop-downs of "who is behind" (provinces, organisations, academies) and its prepared years are the same for
+#: everyone (a coordinator's academies are picked from the list): kept in the shared cache (every worker reads the
+#: same entry), dropped when an organisation, academy, jurisdiction or training year is saved or deleted (academy/
+#: signals.py, again when the write commits), and at most this many seconds old after a bulk write that sends no
+#: signal (a training year is only ever created by compliance_prepare_year, which sends one)
 BEHIND_FILTERS_TTL = 60
-_BEHIND_FILTERS_KEY = "academy:behind-filters:v2:{}"  # v2: with the organisations' rendered <option>s
+_BEHIND_FILTERS_KEY = "academy:behind-filters:v5:{}"  # v5: with the academies' <option>s and the prepared years
 
 
-def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]], str]:
+def _behind_filter_lists(zh: bool) -> BehindFilterLists:
     key = _BEHIND_FILTERS_KEY.format("zh-hans" if zh else "en")
     cached = cache.get(key)
     if cached is not None:
-        return cached
+        return BehindFilterLists(*cached)
     # an official's province comes from their jurisdiction or organisation: list those (small tables), not the
     # distinct values of 200,000 profiles; order_by() so the default ordering's columns do not defeat DISTINCT
     provinces = sorted(
@@ -439,8 +464,23 @@ def _behind_filter_lists(zh: bool) -> tuple[list[str], list[tuple[int, str]], st
         .order_by("name_en")
         .values_list("pk", "name_en", "name_zh_hans")[:500]
     ]
-    lists = (provinces[:200], organisations, str(options_html(organisations, None)))
-    cache.set(key, lists, BEHIND_FILTERS_TTL)
+    # every academy (Academy.visible_to lets any signed-in user list them all), as Organisation.display_name names
+    # them, sorted here as Academy.Meta.ordering does (organisation name, id): ORDER BY the joined name made SQLite
+    # walk every organisation by name to find the few that are academies
+    academies = [
+        (pk, org, str(options_html([(pk, (name_zh or name_en or "") if zh else (name_en or name_zh or ""))], None)))
+        for pk, org, name_en, name_zh in sorted(
+            Academy.objects.order_by().values_list(
+                "pk", "organisation_id", "organisation__name_en", "organisation__name_zh_hans"
+            ),
+            key=lambda row: (row[2] or "", row[0]),
+        )
+    ]
+    prepared = frozenset(TrainingYear.objects.values_list("year", flat=True))
+    lists = BehindFilterLists(
+        provinces[:200], organisations, str(options_html(organisations, None)), academies, prepared
+    )
+    cache.set(key, tuple(lists), BEHIND_FILTERS_TTL)
     return lists
 
 

@@ -1,0 +1,208 @@
+"""Who is behind (/academy/behind/): what a row shows, escaping, the pages past the first and sorted by a column,
+the scope of a coordinator on every page, the drop-downs (fixed ones built once per language, data ones from the
+shared cache and dropped on write) and the query count, the same for 3 officials and for 30."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from datetime import date
+
+import pytest
+
+from citybridge.academy import selectors, services
+from citybridge.academy.models import Academy, Enrolment
+from citybridge.core.models import Organisation
+
+from .conftest import fill_timetable
+
+pytestmark = pytest.mark.django_db
+
+behind_views = importlib.import_module("citybridge.academy.views.behind")  # the package exports the view
+OFFICIAL_LINK = re.compile(r'<a href="/academy/officials/(\d+)/">')
+
+
+def _attend_first_days(staff, course, sessions, official, days: int) -> None:
+    """Enrol `official` and mark them present at both sessions of the course's first `days` days."""
+    services.enrolment_create(actor=staff, course=course, official=official)
+    dates = sorted({s.date for s in sessions})[:days]
+    marks = [services.Mark(official.pk, s.pk, "present") for s in sessions if s.date in dates]
+    if marks:
+        services.attendance_record(actor=staff, course=course, marks=marks)
+
+
+@pytest.fixture
+def trained(staff, course, make_official):
+    """Six officials enrolled in the course (2025-03-03 to 03-16, two sessions a day, a rest day every 7th: 12
+    days), official k present on the first k days (k = 0..5); 2025 prepared."""
+    sessions = fill_timetable(course)
+    Enrolment.objects.all().delete()
+    officials = [make_official() for _ in range(6)]
+    services.course_set_status(actor=staff, course=course, status="running")
+    for k, official in enumerate(officials):
+        _attend_first_days(staff, course, sessions, official, k)
+    services.compliance_prepare_year(year=2025)
+    return officials
+
+
+def _row_of(html: str, official_id: int) -> str:
+    start = html.index(f'<a href="/academy/officials/{official_id}/">')
+    return html[html.rindex("<tr>", 0, start) : html.index("</tr>", start)]
+
+
+def test_a_row_shows_the_stored_figures_worked_by_hand(trained, coordinator, client_for):
+    official = trained[4]  # present on the first 4 days: 4 training days in 2025
+    html = client_for(coordinator).get("/academy/behind/?year=2025").content.decode()
+    row = _row_of(html, official.pk)
+    # annual: 4 of 12 days, 12 - 4 = 8 short
+    assert "<td>4 / 12</td><td><strong>8</strong></td>" in row
+    # window 2025-2029 (service since 2015-01-01: windows 2015-19, 2020-24, 2025-29): 4 of 78 days; at the annual
+    # pace the official reaches 4 + (12 - 4) + 4 × 12 = 60 days by 2029, 78 - 60 = 18 short
+    assert '<td>4 / 78 <small class="at-risk">(at risk: 18 days beyond the annual pace)</small>' in row
+    assert f">Test Official{official.person.family_name_en.removeprefix('Official')}</a>" in row
+    assert "<td>Mayor</td>" in row
+
+    zh = client_for(coordinator, "zh-hans").get("/academy/behind/?year=2025").content.decode()
+    zh_row = _row_of(zh, official.pk)
+    # a Chinese name family-first without a space, the position and the at-risk note in Chinese
+    assert f">官员{official.person.family_name_en.removeprefix('Official')}</a>" in zh_row
+    assert "<td>市长</td>" in zh_row
+    assert "（有风险：按年度进度仍缺 18 天）" in zh_row
+
+
+def test_hostile_names_are_escaped(staff, make_official, client_for):
+    org = Organisation.objects.create(
+        name="A & B <b>", name_en="A & B <b>", type="city_government", country="CN", province_en="Hebei"
+    )
+    official = make_official(organisation=org)
+    official.person.family_name_en = '<script>alert("x")</script>'
+    official.person.save()
+    services.compliance_prepare_year(year=2025)
+    html = client_for(staff).get("/academy/behind/?year=2025").content.decode()
+    row = _row_of(html, official.pk)
+    assert "<script>" not in row and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row
+    assert "<td>A &amp; B &lt;b&gt;</td>" in row
+    # the organisation drop-down escapes it too
+    assert f'<option value="{org.pk}">A &amp; B &lt;b&gt;</option>' in html
+
+
+@pytest.mark.parametrize("rule", ["any", "annual", "window", "both"])
+@pytest.mark.parametrize("sort", ["", "official", "-position", "organisation", "province", "days", "-shortfall", "gap"])
+def test_every_page_and_sort_is_the_plain_slice(trained, staff, make_official, rule, sort):
+    """The pages read by key (past the first, or sorted by a column) hold the rows, in the order, of the plain
+    OFFSET slice of the same query: 6 trained officials and 4 without training (ties broken by the official)."""
+    from django.test import RequestFactory
+
+    from citybridge.core.listing import sort_queryset
+
+    untrained = [make_official(position="vice_mayor") for _ in range(4)]
+    services.compliance_refresh(official_ids=[o.pk for o in trained + untrained], years=[2025])
+    services.compliance_prepare_year(year=2026)  # only 2025 is read below; a second year must not leak in
+    qs = selectors.behind_list(user=staff, year=2025, rule=rule)
+    if sort:
+        request = RequestFactory().get("/academy/behind/", {"sort": sort})
+        qs, _key = sort_queryset(request, qs, behind_views.BEHIND_SORTS, "-shortfall", tiebreaker="official_id")
+    everything = list(qs.values(*behind_views.BEHIND_ROW_FIELDS))
+    assert everything, "the rule lists somebody"
+    for offset in (0, 1, 3, 4, 9):
+        page = behind_views._rows_by_keys(qs, offset, 3)
+        assert page == everything[offset : offset + 3], (offset, rule, sort)
+    if not sort:  # the first page in the rule's order, read from the rows' columns resolved once per process
+        params = {"year": 2025, "academy": None, "organisation": None, "province": "", "position": "", "rule": rule}
+        assert behind_views._first_rows(staff, params, 3) == everything[:3]
+
+
+def test_a_coordinator_sees_only_their_officials_on_every_page_and_sort(
+    trained, staff, other_academy, other_coordinator, make_official, client_for
+):
+    from citybridge.academy.models import Course
+
+    other_course = Course.objects.create(
+        academy=other_academy, title="Other", title_en="Other", start_date=date(2025, 5, 5), end_date=date(2025, 5, 9)
+    )
+    outsiders = [make_official() for _ in range(3)]
+    for o in outsiders:
+        services.enrolment_create(actor=staff, course=other_course, official=o)
+    services.compliance_refresh(official_ids=[o.pk for o in outsiders], years=[2025])
+    mine = {o.pk for o in outsiders}
+    client = client_for(other_coordinator)
+    for sort in ("", "official", "-shortfall", "province", "gap"):
+        for page in (1, 2):
+            html = client.get("/academy/behind/", {"year": 2025, "sort": sort, "page": page}).content.decode()
+            shown = {int(pk) for pk in OFFICIAL_LINK.findall(html)}
+            assert shown == (mine if page == 1 else set()), (sort, page)
+
+
+def test_drop_downs_mark_the_request_and_follow_writes(trained, staff, coordinator, academy, other_academy, client_for):
+    client = client_for(staff)
+    url = "/academy/behind/"
+    query = {"year": 2025, "rule": "window", "academy": academy.pk, "province": "CN-HE", "position": "mayor"}
+    html = client.get(url, query).content.decode()
+    assert '<option value="window" selected>At risk in the 5-year window</option>' in html
+    assert '<option value="2025" selected>2025</option>' in html
+    assert f'<option value="{academy.pk}" selected>National Academy for Mayors of China</option>' in html
+    assert f'<option value="{other_academy.pk}">China Executive Leadership Academy Pudong</option>' in html
+    assert '<option value="CN-HE" selected>' in html and '<option value="mayor" selected>Mayor</option>' in html
+    assert html.count(" selected>") == 5 + 1  # the five above and the language switch
+
+    # a coordinator is offered their own academy only
+    mine = client_for(coordinator).get(url, {"year": 2025}).content.decode()
+    assert f'<option value="{academy.pk}">' in mine and f'<option value="{other_academy.pk}">' not in mine
+
+    # in Chinese: the fixed vocabularies and the academies' names in Chinese (each language built once)
+    zh = client_for(staff, "zh-hans").get(url, query).content.decode()
+    assert '<option value="window" selected>五年周期内有风险</option>' in zh
+    assert f'<option value="{academy.pk}" selected>全国市长研修学院</option>' in zh
+    assert '<option value="mayor" selected>市长</option>' in zh
+    assert (
+        '<option value="window" selected>At risk in the 5-year window</option>'
+        in client.get(url, query).content.decode()
+    )
+
+    # written after the lists were cached: a new academy and a renamed one appear on the next request
+    org = Organisation.objects.create(name="Zhejiang Academy", name_en="Zhejiang Academy", type="academy", country="CN")
+    added = Academy.objects.create(organisation=org)
+    other_academy.organisation.name_en = "CELAP (renamed)"
+    other_academy.organisation.save()
+    html = client.get(url, {"year": 2025}).content.decode()
+    assert f'<option value="{added.pk}">Zhejiang Academy</option>' in html
+    assert f'<option value="{other_academy.pk}">CELAP (renamed)</option>' in html
+    # sorted by the organisation's name, as Academy.Meta.ordering: CELAP, National, Zhejiang
+    names = re.findall(r'<select name="academy">(.*?)</select>', html)[0]
+    assert names.index("CELAP") < names.index("National Academy") < names.index("Zhejiang Academy")
+
+
+def test_a_year_prepared_after_the_page_was_cached_is_listed(
+    staff, make_official, client_for, django_capture_on_commit_callbacks
+):
+    make_official()
+    client = client_for(staff)
+    first = client.get("/academy/behind/?year=2024").content.decode()
+    assert 'data-testid="not-prepared"' in first  # and the prepared years are now cached
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.compliance_prepare_year(year=2024)
+    assert callbacks  # dropped again when the write commits
+    after = client.get("/academy/behind/?year=2024").content.decode()
+    assert 'data-testid="not-prepared"' not in after and len(OFFICIAL_LINK.findall(after)) == 1
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_query_count_is_pinned(n, staff, coordinator, course, make_official, client_for, django_assert_num_queries):
+    """Staff and a coordinator, the first page, a page past it and a sorted page: the same queries whatever the
+    number of officials: the session, the user, their role memberships and the page's rows (the drop-downs and the
+    prepared years come from the cache, in memory here); a coordinator's navigation also asks Django's model
+    backend for the permissions their roles do not grant (user and group permissions: 2). Before: 6 for staff (the
+    prepared year and the academies were a query each)."""
+    for _ in range(n):
+        services.enrolment_create(actor=staff, course=course, official=make_official())
+    services.compliance_prepare_year(year=2025)
+    for user, expected in ((staff, 4), (coordinator, 6)):
+        client = client_for(user)
+        for path in (
+            "/academy/behind/?year=2025",
+            "/academy/behind/?year=2025&page=2",
+            "/academy/behind/?year=2025&sort=official",
+        ):
+            client.get(path)  # warm (the shared cache); the page itself writes nothing
+            with django_assert_num_queries(expected):
+                assert client.get(path).status_code == 200
