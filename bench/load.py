@@ -109,9 +109,11 @@ def build() -> tuple[str, str, dict[str, int]]:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+    from django.utils import timezone
 
     from citybridge.academy.generator import generate
-    from citybridge.academy.models import Course, OfficialProfile, TrainingSummary
+    from citybridge.academy.models import Course, OfficialProfile
+    from citybridge.academy.selectors import behind_list
     from citybridge.cities.models import City
     from citybridge.core.models import Organisation, Person, RoleMembership, User
     from citybridge.core.services import api_token_create
@@ -135,7 +137,8 @@ def build() -> tuple[str, str, dict[str, int]]:
         "courses": Course.objects.count() // 50,
         "officials": OfficialProfile.objects.count() // 50,
         "cities": City.objects.count() // 50,
-        "behind": TrainingSummary.objects.filter(shortfall__gt=0).count() // 50,
+        # the page's own list (this year, behind on either rule), as /academy/behind/ counts it
+        "behind": behind_list(user=staff, year=timezone.localdate().year).count() // 50,
     }
     print(
         f"data: {City.objects.count():,} cities, {OfficialProfile.objects.count():,} officials, "
