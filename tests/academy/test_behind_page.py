@@ -82,8 +82,50 @@ def test_hostile_names_are_escaped(staff, make_official, client_for):
     row = _row_of(html, official.pk)
     assert "<script>" not in row and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in row
     assert "<td>A &amp; B &lt;b&gt;</td>" in row
-    # the organisation drop-down escapes it too
-    assert f'<option value="{org.pk}">A &amp; B &lt;b&gt;</option>' in html
+    # an organisation picked by key is shown chosen, escaped; a search is kept in its box, escaped
+    picked = client_for(staff).get(f"/academy/behind/?year=2025&organisation={org.pk}").content.decode()
+    assert f'<option value="{org.pk}" selected>A &amp; B &lt;b&gt;</option>' in picked
+    searched = client_for(staff).get("/academy/behind/", {"year": 2025, "organisation_q": '"><b>x'}).content.decode()
+    assert 'name="organisation_q" value="&quot;&gt;&lt;b&gt;x"' in searched and "<b>x" not in searched
+
+
+def test_organisations_are_found_by_part_of_their_name_in_either_language(staff, make_official, client_for):
+    """Past the first 500 organisations too (a drop-down offered only those): 520 governments, the official's the
+    last by name; the search matches part of the English or the Chinese name, case aside, and nothing else."""
+    Organisation.objects.bulk_create(
+        [
+            Organisation(name=f"A{i:03d} Government", name_en=f"A{i:03d} Government", type="city_government")
+            for i in range(520)
+        ]
+    )
+    far = Organisation.objects.create(
+        name="Zhoushan Municipal Government",
+        name_en="Zhoushan Municipal Government",
+        name_zh_hans="舟山市人民政府",
+        type="city_government",
+        country="CN",
+    )
+    theirs, other = make_official(organisation=far), make_official()
+    services.compliance_prepare_year(year=2025)
+    for language, q in (("en", "zhoushan"), ("zh-hans", "舟山"), ("en", "Municipal Gov")):
+        html = client_for(staff, language).get("/academy/behind/", {"year": 2025, "organisation_q": q}).content.decode()
+        assert set(OFFICIAL_LINK.findall(html)) == {str(theirs.pk)}, (language, q)
+        assert f'name="organisation_q" value="{q}"' in html
+    html = client_for(staff).get("/academy/behind/", {"year": 2025, "organisation_q": "Nowhere"}).content.decode()
+    assert not OFFICIAL_LINK.findall(html)
+    everyone = client_for(staff).get("/academy/behind/", {"year": 2025}).content.decode()
+    assert {str(theirs.pk), str(other.pk)} <= set(OFFICIAL_LINK.findall(everyone))
+    zh = client_for(staff, "zh-hans").get("/academy/behind/", {"year": 2025}).content.decode()
+    assert 'placeholder="名称的一部分，中文或英文均可"' in zh
+    # the export lists what the page lists
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    export = client_for(staff).get("/academy/behind.xlsx", {"year": 2025, "organisation_q": "舟山"})
+    cells = {str(c.value) for row in load_workbook(BytesIO(export.content)).active.iter_rows() for c in row}
+    assert any(theirs.person.family_name_en in c for c in cells)
+    assert not any(other.person.family_name_en == c or f" {other.person.family_name_en}" in c for c in cells)
 
 
 @pytest.mark.parametrize("rule", ["any", "annual", "window", "both"])

@@ -303,6 +303,7 @@ def behind_list(
     include_on_track: bool = False,
     rule: str = "any",
     base: QuerySet[TrainingSummary] | None = None,
+    organisation_q: str = "",
 ) -> QuerySet[TrainingSummary]:
     """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
 
@@ -311,7 +312,10 @@ def behind_list(
     walk of a (year, -key, official) index.
 
     ``base``: the summaries to filter instead of all of them as model instances, e.g. a ``.values()`` queryset the
-    caller built once (its columns are resolved once per process, not on every request)."""
+    caller built once (its columns are resolved once per process, not on every request).
+
+    ``organisation_q``: part of the official's organisation's name, in English or Chinese (the page's search; the
+    ``organisation`` key picks one organisation exactly)."""
     if base is None:
         qs = TrainingSummary.objects.filter(year=year).select_related(
             "official__person__organisation", "official__jurisdiction"
@@ -335,6 +339,11 @@ def behind_list(
         qs = qs.filter(official_id__in=Enrolment.objects.filter(course__academy_id=academy).values("official_id"))
     if organisation:
         qs = qs.filter(official__person__organisation_id=organisation)
+    if organisation_q:
+        qs = qs.filter(
+            Q(official__person__organisation__name_en__icontains=organisation_q)
+            | Q(official__person__organisation__name_zh_hans__icontains=organisation_q)
+        )
     if province:  # a code of core.provinces: "Hebei" and "河北省" are one province
         qs = qs.filter(official__province_code=province)
     if position:
@@ -402,8 +411,9 @@ def behind_summary_get(*, user: User, pk: int) -> BehindRow:
 
 def behind_filter_choices(*, user: User) -> dict:
     """The data-dependent drop-downs of "who is behind": the academies the user may filter by (program staff: all;
-    a coordinator: those of their organisations) and the organisations, as rendered `<option>`s (the page marks the
-    selected one with `with_selected`, core.templatetags.listing), and the prepared years (training_year_prepared).
+    a coordinator: those of their organisations), as rendered `<option>`s (the page marks the selected one with
+    `with_selected`, core.templatetags.listing), and the prepared years (training_year_prepared). Organisations are
+    searched by name (behind_list's `organisation_q`): thousands of them make no usable drop-down.
     All come from one shared cache entry (_behind_filter_lists): one small read per request instead of a query for
     the academies, one for the prepared year and one for the cache."""
     lists = _behind_filter_lists(is_chinese())
@@ -414,29 +424,23 @@ def behind_filter_choices(*, user: User) -> dict:
     return {
         "academy_options": mark_safe("".join(option for _pk, _org, option in academies)),  # noqa: S308 - options_html
         "provinces": lists.provinces,
-        "organisations": lists.organisations,
-        # the drop-down's <option>s, rendered once per cache fill (500 of them cost more than the rest of the
-        # page); the page marks the selected one ({% load listing %}: |with_selected)
-        "organisation_options": lists.organisation_options,
         "prepared_years": lists.prepared_years,
     }
 
 
 class BehindFilterLists(NamedTuple):
     provinces: list[str]
-    organisations: list[tuple[int, str]]
-    organisation_options: str  # the organisations' <option>s, none selected
     academies: list[tuple[int, int, str]]  # (academy, its organisation, its <option>), as Academy.Meta.ordering sorts
     prepared_years: frozenset[int]  # the years with a TrainingYear row (training_year_prepared)
 
 
-#: the drop-downs of "who is behind" (provinces, organisations, academies) and its prepared years are the same for
+#: the drop-downs of "who is behind" (provinces, academies) and its prepared years are the same for
 #: everyone (a coordinator's academies are picked from the list): kept in the shared cache (every worker reads the
 #: same entry), dropped when an organisation, academy, jurisdiction or training year is saved or deleted (academy/
 #: signals.py, again when the write commits), and at most this many seconds old after a bulk write that sends no
 #: signal (a training year is only ever created by compliance_prepare_year, which sends one)
 BEHIND_FILTERS_TTL = 60
-_BEHIND_FILTERS_KEY = "academy:behind-filters:v5:{}"  # v5: with the academies' <option>s and the prepared years
+_BEHIND_FILTERS_KEY = "academy:behind-filters:v6:{}"  # v6: organisations searched by name, not listed
 
 
 def _behind_filter_lists(zh: bool) -> BehindFilterLists:
@@ -457,13 +461,6 @@ def _behind_filter_lists(zh: bool) -> BehindFilterLists:
             if p
         }
     )
-    # the kinds of organisation officials work for (checking which ones have officials costs a scan of all of them)
-    organisations = [
-        (pk, (name_zh or name_en) if zh else (name_en or name_zh))
-        for pk, name_en, name_zh in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
-        .order_by("name_en")
-        .values_list("pk", "name_en", "name_zh_hans")[:500]
-    ]
     # every academy (Academy.visible_to lets any signed-in user list them all), as Organisation.display_name names
     # them, sorted here as Academy.Meta.ordering does (organisation name, id): ORDER BY the joined name made SQLite
     # walk every organisation by name to find the few that are academies
@@ -477,9 +474,7 @@ def _behind_filter_lists(zh: bool) -> BehindFilterLists:
         )
     ]
     prepared = frozenset(TrainingYear.objects.values_list("year", flat=True))
-    lists = BehindFilterLists(
-        provinces[:200], organisations, str(options_html(organisations, None)), academies, prepared
-    )
+    lists = BehindFilterLists(provinces[:200], academies, prepared)
     cache.set(key, tuple(lists), BEHIND_FILTERS_TTL)
     return lists
 

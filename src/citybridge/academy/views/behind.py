@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
-from citybridge.core.models import Person, is_chinese
+from citybridge.core.models import Organisation, Person, is_chinese
 from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import row_class
 from citybridge.core.templatetags.listing import with_selected
@@ -61,6 +61,7 @@ def _behind_params(request: HttpRequest) -> dict:
         "year": year,
         "academy": int_or_none("academy"),
         "organisation": int_or_none("organisation"),
+        "organisation_q": request.GET.get("organisation_q", "").strip()[:100],
         "province": request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else "",
         "position": position,
         "rule": rule,
@@ -267,6 +268,28 @@ def _window_cell(has_window: bool, days: int, required: int, gap: int, at_risk: 
     return f"{int(days)} / {int(required)}{risk}"
 
 
+def _organisation_filter(params: dict) -> SafeString:
+    """The organisation filter: a search by part of the name, in either language (there are thousands of
+    organisations: a drop-down could only offer some). An organisation picked by key (`?organisation=`, a link)
+    is shown chosen, with "All" beside it to drop it."""
+    if params["organisation"]:
+        names = Organisation.objects.filter(pk=params["organisation"]).values_list("name_en", "name_zh_hans").first()
+        if names:
+            en, zh = names[0] or "", names[1] or ""
+            return format_html(
+                '<select name="organisation"><option value="">{}</option><option value="{}" selected>{}</option>'
+                "</select>",
+                _("All"),
+                params["organisation"],
+                (zh or en) if is_chinese() else (en or zh),
+            )
+    return format_html(
+        '<input type="search" name="organisation_q" value="{}" maxlength="100" placeholder="{}">',
+        params["organisation_q"],
+        _("Part of the name, in English or Chinese"),
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _rows_base() -> QuerySet[TrainingSummary]:
     """All summaries as BEHIND_ROW_FIELDS dicts, built once per process and only ever filtered (a filter clones it;
@@ -350,7 +373,7 @@ def behind(request: HttpRequest) -> HttpResponse:
                     "rules": with_selected(fixed.rules, params["rule"]),
                     "years": with_selected(fixed.years, params["year"]),
                     "academies": with_selected(choices["academy_options"], params["academy"]),
-                    "organisations": with_selected(choices["organisation_options"], params["organisation"]),
+                    "organisations": _organisation_filter(params),
                     "provinces": with_selected(fixed.province_select, params["province"]),
                     "positions": with_selected(fixed.positions, params["position"]),
                     "sort": format_html('<input type="hidden" name="sort" value="{}">', sort) if sort else "",
