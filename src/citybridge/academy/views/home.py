@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from citybridge.core.listing import SORT_PARAM, localized, sort_queryset
+from citybridge.core.listing import localized, sort_key, sort_queryset
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts
 from citybridge.core.rows import choice_labels, date_text, html_rows, row_class
@@ -35,22 +35,18 @@ COURSE_ROW_HTML = (
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
+    sorts = {
+        "title": localized("title"),
+        "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
+        "dates": ("start_date", "end_date"),
+        "status": ("status",),
+        "confirmed": ("confirmed",),
+    }
     # the confirmed count is part of the page query only when the list is sorted by it; otherwise one small query
     # counts it for the page's rows
-    by_confirmed = request.GET.get(SORT_PARAM, "").strip().removeprefix("-") == "confirmed"
+    by_confirmed = sort_key(request, sorts, "-dates").removeprefix("-") == "confirmed"
     qs = selectors.course_list(user=request.user, status=status, count_confirmed=by_confirmed)
-    qs, sort = sort_queryset(
-        request,
-        qs,
-        {
-            "title": localized("title"),
-            "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
-            "dates": ("start_date", "end_date"),
-            "status": ("status",),
-            "confirmed": ("confirmed",),
-        },
-        "-dates",
-    )
+    qs, sort = sort_queryset(request, qs, sorts, "-dates")
     user = request.user
     # whether any academy takes a new course from this user: stops at the first one (the academies are read one by
     # one, not all built first)
