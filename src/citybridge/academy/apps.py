@@ -26,6 +26,15 @@ class AcademyConfig(AppConfig):
     name = "citybridge.academy"
     label = "academy"
     verbose_name = _("Government Training")
+    #: what the section menu (_nav.html, core.templatetags.chrome.section_nav) shows depends on these only
+    nav_perms = (
+        "academy.view_compliance",
+        "academy.manage_duplicates",
+        "academy.manage_lecturers",
+        "academy.view_own_lecturer_profile",
+        "academy.plan_season",
+        "academy.view_impact",
+    )
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate, pre_migrate

@@ -121,6 +121,15 @@ def is_the_lecturer(user: User | AnonymousUser, lecturer: LecturerProfile | Lect
 
 
 rules.add_perm("academy.manage_lecturers", is_program_staff)  # the list, creating profiles
+
+
+@rules.predicate
+def has_lecturer_role(user: User | AnonymousUser) -> bool:
+    return bool(is_signed_in(user) and user.has_role("lecturer"))
+
+
+#: the menu's "My lecturer profile" (the page itself answers 404 to a lecturer without a profile)
+rules.add_perm("academy.view_own_lecturer_profile", has_lecturer_role)
 rules.add_perm("academy.view_lecturer", is_program_staff | is_the_lecturer)
 rules.add_perm("academy.change_lecturer", is_program_staff | is_the_lecturer)  # also their availability
 #: planning inputs and "Generate timetable" of one course: who manages the course

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import BooleanField, Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -121,14 +122,19 @@ def course_list(
 
 def confirmed_counts(course_ids: Iterable[int]) -> dict[int, int]:
     """Confirmed enrolments per course, for courses already read through course_list (a course with none is
-    absent: count 0)."""
-    return dict(
-        Enrolment.objects.filter(course_id__in=list(course_ids), status=EnrolmentStatus.CONFIRMED)
-        .order_by()
-        .values("course_id")
-        .annotate(n=Count("pk"))
-        .values_list("course_id", "n")
-    )
+    absent: count 0). Plain SQL through the course-and-status index: for a page of 50 courses the ORM spent three
+    times the database's time preparing the 50 keys and the query (issue 9)."""
+    ids = [int(pk) for pk in course_ids]
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(Enrolment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT course_id, COUNT(*) FROM {table} "  # noqa: S608 - the table's own name; the values are parameters
+            f"WHERE course_id IN ({', '.join(['%s'] * len(ids))}) AND status = %s GROUP BY course_id",
+            [*ids, EnrolmentStatus.CONFIRMED],
+        )
+        return dict(cursor.fetchall())
 
 
 def course_get(*, user: User, pk: int) -> Course:

@@ -48,10 +48,13 @@ def index(request: HttpRequest) -> HttpResponse:
     qs = selectors.course_list(user=request.user, status=status, count_confirmed=by_confirmed)
     qs, sort = sort_queryset(request, qs, sorts, "-dates")
     user = request.user
-    # whether any academy takes a new course from this user: stops at the first one (the academies are read one by
-    # one, not all built first)
+    # whether any academy takes a new course from this user: program staff any academy at all (one EXISTS); others
+    # the first academy the rule allows (read one by one, not all built first)
     academies = selectors.academy_list(user=user).select_related(None).only("organisation_id")  # what the rule reads
-    can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
+    if user.has_perm("academy.add_course"):  # without an academy: program staff (academy.rules)
+        can_add_course = academies.exists()
+    else:
+        can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
     page = paginate(
         request, qs, values=COURSE_ROW_FIELDS if by_confirmed else COURSE_ROW_FIELDS[:-1], row_class=_CourseRow
     )

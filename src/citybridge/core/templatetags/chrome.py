@@ -14,7 +14,9 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
+import rules
 from django import template
+from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -83,6 +85,30 @@ def site_header(context: Context) -> SafeString:
 @register.simple_tag(takes_context=True)
 def site_footer(context: Context) -> SafeString:
     return mark_safe(_chrome("footer", context))  # noqa: S308 - rendered by the template engine (escaped)
+
+
+_navs: dict[tuple[str, str, str, str, frozenset[str]], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def section_nav(context: Context, app_label: str) -> SafeString:
+    """A section's menu (`<app>/_nav.html`), rendered once per process for each (language, script prefix, URLconf,
+    set of the permissions it asks about that the user has) and kept as a string, as the header is. The app names
+    the permissions its menu depends on in its AppConfig's `nav_perms`; the template sees only `allowed` (the
+    ones the user has), so nothing else about the user can make two users' menus differ."""
+    user = context.get("user")
+    perms = getattr(apps.get_app_config(app_label), "nav_perms", ())
+    if user is not None and user.is_active and user.is_superuser:
+        allowed = frozenset(perms)  # as User.has_perm answers a superuser
+    else:  # the rules themselves: User.has_perm would ask the model backend's permission tables (two queries) too
+        allowed = frozenset(p for p in perms if user is not None and rules.has_perm(p, user))
+    language = get_language() or settings.LANGUAGE_CODE
+    key = (app_label, language, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), allowed)
+    html = None if settings.DEBUG else _navs.get(key)
+    if html is None:
+        html = render_to_string(f"{app_label}/_nav.html", {"allowed": allowed})
+        _navs[key] = html
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine (escaped)
 
 
 @functools.lru_cache(maxsize=64)
