@@ -236,13 +236,16 @@ def test_signed_in_requests_are_not_counted_against_the_address(limits, staff, a
 
 
 @pytest.mark.django_db
-def test_a_signed_in_api_list_request_costs_one_query_for_its_rate_limit(staff, api_for, django_assert_num_queries):
+def test_a_signed_in_api_list_request_costs_one_query_for_its_rate_limit(
+    limits, staff, api_for, django_assert_num_queries
+):
     """Under the real settings' database cache (which the throttle no longer uses): the token, the rate count's one
-    statement, the user's roles, the page, the count. Before: ninja's throttle cost 5 of them on that cache (the
-    entry, COUNT(*) of the cache table for culling, BEGIN, SELECT, UPDATE, COMMIT minus the transaction's own
-    bookkeeping); bench/load.py's /api/v1/people (a superuser, no roles query): 8 → 4."""
+    statement, the user's roles, the page, the count. Before, ninja's throttle on that cache cost 5 (read the
+    entry, COUNT(*) of the cache table for culling, then SELECT and UPDATE between BEGIN and COMMIT); on
+    bench/load.py's /api/v1/people (its user has no roles to read) the request went from 8 queries to 4."""
     import citybridge.settings as real
 
+    limits(anon=60, auth=1200)  # the production rates (tests/settings.py counts nothing)
     client = api_for(staff)
     with override_settings(CACHES=real.CACHES):
         client.get("/api/v1/people")
@@ -251,6 +254,15 @@ def test_a_signed_in_api_list_request_costs_one_query_for_its_rate_limit(staff, 
     sql = [q["sql"] for q in captured.captured_queries]
     assert sum('"core_ratecount"' in s for s in sql) == 1 and not any("citybridge_cache" in s for s in sql)
     assert sql[1].startswith('INSERT INTO "core_ratecount"')
+
+
+@pytest.mark.django_db
+def test_a_rate_of_none_limits_nothing_and_counts_nothing(staff, api_for, client_for):
+    """tests/settings.py sets both rates to None, so the query counts other tests pin are the views' own."""
+    assert ClientAnonRateThrottle(None).allow_request(_request("198.51.100.7"))
+    assert api_for(staff).get("/api/v1/people").status_code == 200
+    assert client_for(None).get("/api/v1/outreach/impact").status_code == 200
+    assert not RateCount.objects.exists()
 
 
 # --------------------------------------------------------------------------- bounded: the daily prune
