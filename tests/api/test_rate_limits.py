@@ -408,7 +408,11 @@ def test_what_wait_needs_is_kept_per_thread():
     assert throttle.wait() == pytest.approx(90)  # 1 served at T0 + 30: next at the end of window 1001, T0 + 120
 
 
+@pytest.mark.django_db
 def test_the_statement_is_built_once_per_database_vendor():
     ratelimit._STATEMENTS.clear()
-    sql = ratelimit._statement(connection)
-    assert "ON CONFLICT" in sql and "RETURNING" in sql and sql.count("%s") == 22
+    hit(T0)
+    built = ratelimit._STATEMENTS[connection.vendor]
+    hit(T0)
+    assert ratelimit._STATEMENTS[connection.vendor] is built
+    assert "ON CONFLICT" in built and "RETURNING" in built and built.count("%s") == 22
