@@ -4,6 +4,7 @@ and rewritten on every request), with the history lengths that throttle reached.
 
     .venv/bin/python bench/api_rate_limit.py
     BENCH_QUICK=1 .venv/bin/python bench/api_rate_limit.py   # fewer repeats (CI: fails on an error, never a time)
+    BENCH_DATABASE_URL=postgres://…/<empty db> .venv/bin/python bench/api_rate_limit.py   # on PostgreSQL
 
 Data: a fresh SQLite file under a temporary $CITYBRIDGE_VAR_DIR with only the two tables it needs (the counter's and
 the cache's), the project's real settings (WAL, the database cache). Floor: the cheapest single write on the same
@@ -28,7 +29,10 @@ VAR_DIR = tempfile.mkdtemp(prefix="citybridge-bench-rate-")
 os.environ["CITYBRIDGE_VAR_DIR"] = VAR_DIR
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citybridge.settings")
 os.environ.setdefault("CITYBRIDGE_SECRET_KEY", "bench-secret-key-" + "x" * 40)
-os.environ.pop("CITYBRIDGE_DATABASE_URL", None)  # SQLite, as bench/load.py measures
+if not os.environ.get("BENCH_DATABASE_URL"):
+    os.environ.pop("CITYBRIDGE_DATABASE_URL", None)  # SQLite, as bench/load.py measures
+else:  # an empty PostgreSQL database of yours: the two tables are created and dropped again
+    os.environ["CITYBRIDGE_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
 os.environ.pop("CITYBRIDGE_CACHE_URL", None)  # the database cache, the default the old throttle used
 
 import django  # noqa: E402
@@ -73,7 +77,7 @@ def main() -> int:
     request = RequestFactory().get("/api/v1/people", REMOTE_ADDR="198.51.100.7")
     request.auth = BenchUser()
 
-    table = Table(f"API rate limit per request ({connection.vendor}, WAL; {REPEAT} runs each)")
+    table = Table(f"API rate limit per request ({connection.vendor}; {REPEAT} runs each)")
     RateCount.objects.create(key="floor", duration=60, period=0)
 
     def floor_write() -> None:
@@ -100,6 +104,10 @@ def main() -> int:
         n = queries_per_call(lambda: old.allow_request(request))
         t = timed(lambda: old.allow_request(request), repeat=REPEAT)
         table.row(f"before: ninja, {length:,} stamps in the db cache ({n} queries)", t, "one UPDATE", floor)
+    if connection.vendor != "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute('DROP TABLE "core_ratecount"')
+            cursor.execute('DROP TABLE "citybridge_cache"')
     return 0
 
 
