@@ -9,11 +9,13 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.test import RequestFactory, override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citybridge.api.auth import ClientAnonRateThrottle, ClientAuthRateThrottle
 from citybridge.core import ratelimit
 from citybridge.core.models import RateCount
-from citybridge.core.ratelimit import Count, count_request, prune, rate_key, retry_after, window_of
+from citybridge.core.ratelimit import Count, allowed, count_request, prune, rate_key, retry_after, window_of
 
 PROXY = "10.0.0.5"
 #: the start of window 1000 of one minute (60,000 s after the epoch): the fake clock's zero
@@ -120,6 +122,43 @@ def test_one_statement_per_request(django_assert_num_queries):
         hit(T0 + 61)
     with django_assert_num_queries(1):
         assert hit(T0 + 61).refused  # a refusal too
+
+
+class Model:
+    """The counter in plain Python, from `window_of` and `allowed` alone: what the statement must agree with."""
+
+    def __init__(self) -> None:
+        self.period, self.count, self.previous = None, 0, 0
+
+    def hit(self, now: float, limit: int, duration: int) -> Count:
+        period, elapsed_ms = window_of(now, duration)
+        if self.period is None or self.period < period - 1:
+            self.period, self.count, self.previous = period, 0, 0
+        elif self.period == period - 1:
+            self.period, self.count, self.previous = period, 0, self.count
+        served = allowed(
+            previous=self.previous, count=self.count, limit=limit, duration=duration, elapsed_ms=elapsed_ms
+        )
+        self.count += served
+        return Count(self.period, self.count, self.previous, not served)
+
+
+_keys = iter(range(10**9))
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    limit=st.integers(min_value=0, max_value=6),
+    steps=st.lists(st.integers(min_value=0, max_value=100_000), min_size=1, max_size=40),  # ms between requests
+)
+def test_the_statement_agrees_with_the_rule_in_python(limit, steps):
+    """Any sequence of requests (0 to 100 s apart, to the millisecond) gives the same rows in the database as the
+    rule computed in Python: window roll-over, the weighted previous window, refusals not counted."""
+    key, model, now = f"model-{next(_keys)}", Model(), T0
+    for step in steps:
+        now += step / 1000
+        assert hit(now, key=key, limit=limit) == model.hit(now, limit, 60)
 
 
 # --------------------------------------------------------------------------- the API: 429, Retry-After, languages

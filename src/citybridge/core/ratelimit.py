@@ -9,10 +9,10 @@ window's length D, a request at `elapsed` seconds into window w is served when
 previous window's requests are assumed spread evenly and the part of them still inside the last D seconds counts.
 A client cannot double its allowance at a window boundary, as it could with a fixed window.
 
-**Refused requests are not counted** (as ninja's and DRF's throttles did before): the limit is on requests served,
+**Refused requests are not counted** (nor did ninja's throttle before, nor DRF's): the limit is on requests served,
 Retry-After names the moment a request will be served again, and a client retrying too early, or a stranger at the
 same address (anonymous clients are counted per address), does not push that moment further out. Each refusal
-still costs its one statement (it records `refused`), never a response body.
+still costs its one statement (it records `refused`).
 
 The statement is `INSERT … ON CONFLICT (key) DO UPDATE SET … RETURNING …` (SQLite ≥ 3.35, PostgreSQL ≥ 9.5):
 it rolls the row to the request's window (count → previous, or both to 0 after a silent window), decides, counts
