@@ -12,7 +12,7 @@ from citybridge.settings import *  # noqa: E402,F403
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CITYBRIDGE_API_RATES = ("100000/m", "100000/m")
+CITYBRIDGE_API_RATES = (None, None)  # no API rate limit, nothing counted (tests/api/test_rate_limits.py sets them)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = os.path.join(_TMP, "media")

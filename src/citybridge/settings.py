@@ -309,7 +309,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("CITYBRIDGE_LOG_LEVEL")},
 }
 
-#: API rate limits (anonymous per client address, signed-in per user), counted in the shared cache
+#: API rate limits (anonymous per client address, signed-in per user), counted in the database (core/ratelimit.py)
 CITYBRIDGE_API_RATES = ("60/m", "1200/m")
 
 # Program rules (DOMAIN.md). Empty = the defaults in academy/course_rules.py (CourseRules) and

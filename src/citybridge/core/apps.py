@@ -11,5 +11,10 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import privacy  # noqa: F401  (core's own part of the privacy registry)
+        from .ratelimit import prune
+        from .tasks import register_daily
+
+        # the API rate counts of windows that can no longer count (core/ratelimit.py), once a day by the worker
+        register_daily("api_rate_counts_prune", lambda today: prune())
 
         autodiscover_modules("privacy")  # each app's part: <app>/privacy.py

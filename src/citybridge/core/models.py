@@ -496,3 +496,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class RateCount(models.Model):
+    """The API rate limits' counter (core/ratelimit.py): one row per throttle scope and client (a hash of scope,
+    window length and user id or client address) with the requests served in the current fixed window and in the
+    one before it. Written by one `INSERT … ON CONFLICT DO UPDATE … RETURNING` per request, atomic on SQLite and
+    PostgreSQL; rows whose window is older than the previous one are deleted by the worker's daily tick."""
+
+    key = models.CharField(max_length=32, primary_key=True)
+    duration = models.PositiveIntegerField()  # the window's length in seconds (fixed per key: it is in the hash)
+    period = models.BigIntegerField()  # the window: epoch seconds // duration
+    count = models.PositiveIntegerField(default=0)  # requests served in that window
+    previous = models.PositiveIntegerField(default=0)  # requests served in the window before it
+    refused = models.BooleanField(default=False)  # whether the latest request was refused (refusals are not counted)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.period}: {self.previous} + {self.count}"
