@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from citybridge.core import services
@@ -112,6 +113,38 @@ def test_tokens_are_stored_hashed_and_revocable(staff):
     assert user_for_token(secret) == staff
     services.api_token_revoke(actor=staff, token=token)
     assert user_for_token(secret) is None
+
+
+def test_a_token_records_its_use_at_most_once_a_minute_and_dies_with_its_user(staff, make_user):
+    """Every API request signs in through user_for_token: its last use is written at most once a minute (not a write
+    per request), and a revoked or unknown token or a deactivated owner signs nobody in."""
+    from datetime import timedelta
+
+    from citybridge.core.auth import user_for_token
+    from citybridge.core.models import ApiToken
+
+    token, secret = services.api_token_create(actor=staff, name="script")
+    assert token.last_used_at is None
+    assert user_for_token(secret) == staff
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None and abs((timezone.now() - first).total_seconds()) < 5
+    assert user_for_token(secret) == staff
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # within the minute: not written again
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(seconds=61))
+    assert user_for_token(secret) == staff
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first  # a minute later: recorded
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(seconds=59))
+    before = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert user_for_token(secret) == staff and ApiToken.objects.get(pk=token.pk).last_used_at == before
+    # another user's token, a wrong secret, an unknown one, a deactivated owner
+    other = make_user()
+    _other_token, other_secret = services.api_token_create(actor=other, name="theirs")
+    assert user_for_token(other_secret) == other
+    assert user_for_token(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+    assert user_for_token("cb_" + "x" * 40) is None and user_for_token("") is None
+    other.is_active = False
+    other.save(update_fields=["is_active"])
+    assert user_for_token(other_secret) is None
 
 
 def test_a_role_is_held_once_per_scope(make_user, organisation):
