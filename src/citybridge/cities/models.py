@@ -106,7 +106,12 @@ class City(models.Model):
         verbose_name = pgettext_lazy("place", "city")
         verbose_name_plural = _("cities")
         ordering = ["country", "name_en", "id"]
-        indexes = [models.Index(fields=["country", "population"])]
+        indexes = [
+            models.Index(fields=["country", "population"]),
+            # the registry's default order (cities.selectors.city_list: listed cities, largest first, then key): a
+            # page's keys walk this index instead of sorting every listed city (0.8 ms of the list's 778)
+            models.Index(fields=["merged_into", "-population", "id"], name="cities_city_listed_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name()
