@@ -1,6 +1,6 @@
 import pytest
-from django.utils import timezone
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from citybridge.core import services
 from citybridge.core.models import Organisation, Person, RoleMembership
