@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
-from citybridge.core.paging import detail_url_parts, province_options
+from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import Row, choice_labels, html_rows, row_class
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
@@ -104,7 +104,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "province_options": province_options(),
             "country": country,
             "size": size,
-            "sizes": SizeClass.choices,
+            "size_options": options_html(SizeClass.choices, size),
             "can_select": request.user.has_perm("cities.run_selection"),
         },
     )

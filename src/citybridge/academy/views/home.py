@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 
 from citybridge.core.listing import localized, sort_key, sort_queryset
 from citybridge.core.models import bilingual
-from citybridge.core.paging import detail_url_parts
+from citybridge.core.paging import detail_url_parts, options_html
 from citybridge.core.rows import choice_labels, date_text, html_rows, row_class
 from citybridge.core.views import paginate
 
@@ -86,7 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
             **page,
             "rows_html": rows_html,
             "status": status,
-            "statuses": CourseStatus.choices,
+            "status_options": options_html(CourseStatus.choices, status),
             "sort": sort,
             "can_add_course": can_add_course,
             "can_see_compliance": user.has_perm("academy.view_compliance"),
