@@ -115,13 +115,15 @@ def build() -> tuple[str, str, dict[str, int]]:
     from citybridge.academy.models import Course, OfficialProfile
     from citybridge.academy.selectors import behind_list
     from citybridge.cities.models import City
-    from citybridge.core.models import Organisation, Person, RoleMembership, User
-    from citybridge.core.services import api_token_create
+    from citybridge.core.models import ApiToken, Organisation, Person, RoleMembership, User
+    from citybridge.core.services import api_token_create, api_token_revoke
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     if REUSE:
         staff = User.objects.get(email="bench-load@example.org")
+        for token in ApiToken.objects.filter(user=staff, revoked_at__isnull=True):  # a user holds at most 20
+            api_token_revoke(actor=staff, token=token)
     else:
         call_command("import_cities", stdout=open(os.devnull, "w"))
         generate(officials=OFFICIALS, attendance=ATTENDANCE)
