@@ -57,3 +57,17 @@ def test_a_role_granted_shows_its_items_on_the_next_page(make_user, academy, cli
     assert set(menu(client)) == EVERYONE
     RoleMembership.objects.create(user=user, role="academy_coordinator", organisation=academy.organisation)
     assert set(menu(client)) == EVERYONE | COMPLIANCE | {"/academy/impact/"}
+
+
+def test_a_coordinators_academy_pages_ask_no_permission_tables(
+    coordinator, course, client_for, django_assert_num_queries
+):
+    """The menu and "New course" ask the rules (academy/rules.py), never Django's model backend, which reads the
+    user's and groups' permission tables for every permission the rules refuse: the course list is the session, the
+    user, their roles, the academies ("New course"), the count, the page and its confirmed counts."""
+    client = client_for(coordinator)
+    client.get("/academy/")
+    with django_assert_num_queries(7) as captured:
+        html = client.get("/academy/").content.decode()
+    assert not any("permission" in q["sql"] for q in captured.captured_queries)
+    assert 'href="/academy/courses/new/"' in html  # their academy takes a new course from them

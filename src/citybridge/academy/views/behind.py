@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
+from citybridge.core import selectors as core_selectors
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
-from citybridge.core.models import Organisation, Person, is_chinese
+from citybridge.core.models import Person, is_chinese
 from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import row_class
 from citybridge.core.templatetags.listing import with_selected
@@ -268,20 +269,22 @@ def _window_cell(has_window: bool, days: int, required: int, gap: int, at_risk: 
     return f"{int(days)} / {int(required)}{risk}"
 
 
-def _organisation_filter(params: dict) -> SafeString:
+def _organisation_filter(params: dict, user: User) -> SafeString:
     """The organisation filter: a search by part of the name, in either language (there are thousands of
     organisations: a drop-down could only offer some). An organisation picked by key (`?organisation=`, a link)
     is shown chosen, with "All" beside it to drop it."""
     if params["organisation"]:
-        names = Organisation.objects.filter(pk=params["organisation"]).values_list("name_en", "name_zh_hans").first()
-        if names:
-            en, zh = names[0] or "", names[1] or ""
+        try:
+            organisation = core_selectors.organisation_get(user=user, pk=params["organisation"])
+        except Http404:
+            organisation = None
+        if organisation is not None:
             return format_html(
                 '<select name="organisation"><option value="">{}</option><option value="{}" selected>{}</option>'
                 "</select>",
                 _("All"),
-                params["organisation"],
-                (zh or en) if is_chinese() else (en or zh),
+                organisation.pk,
+                organisation.display_name(),
             )
     return format_html(
         '<input type="search" name="organisation_q" value="{}" maxlength="100" placeholder="{}">',
@@ -373,7 +376,7 @@ def behind(request: HttpRequest) -> HttpResponse:
                     "rules": with_selected(fixed.rules, params["rule"]),
                     "years": with_selected(fixed.years, params["year"]),
                     "academies": with_selected(choices["academy_options"], params["academy"]),
-                    "organisations": _organisation_filter(params),
+                    "organisations": _organisation_filter(params, request.user),
                     "provinces": with_selected(fixed.province_select, params["province"]),
                     "positions": with_selected(fixed.positions, params["position"]),
                     "sort": format_html('<input type="hidden" name="sort" value="{}">', sort) if sort else "",

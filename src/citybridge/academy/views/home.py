@@ -51,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # whether any academy takes a new course from this user: program staff any academy at all (one EXISTS); others
     # the first academy the rule allows (read one by one, not all built first)
     academies = selectors.academy_list(user=user).select_related(None).only("organisation_id")  # what the rule reads
-    if user.has_perm("academy.add_course"):  # without an academy: program staff (academy.rules)
+    if user.is_program_staff:  # academy.add_course: program staff for any academy (academy.rules)
         can_add_course = academies.exists()
     else:
         can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
