@@ -128,6 +128,60 @@ def test_deep_page_has_the_rows_offset_gives(staff):
     assert (page.number, page.paginator.num_pages, page.has_next(), page.paginator.count) == (3, 3, False, 130)
 
 
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("family_name_en", "given_name_en", "id"),  # ties on the family name, broken by the key
+        ("-family_name_en", "given_name_en", "-id"),
+        ("organisation__name_en", "pk"),  # a joined column
+        ("-title_en", "-pk"),  # every title empty: all tie but the key
+    ],
+)
+def test_back_half_pages_walked_from_the_end_are_the_offset_pages(staff, order):
+    """A page in the back half is walked backwards through the reversed ordering (core.paging.seek_slice): every
+    page, first to past the end, holds exactly the rows LIMIT/OFFSET gives, in the same order."""
+    from django.db.models import F
+
+    from citybridge.core import selectors
+    from citybridge.core.paging import SeekPaginator, seek_slice
+
+    build(130)
+    qs = selectors.person_list(user=staff).order_by(*order)
+    count = qs.count()
+    for offset in (0, 1, 49, 50, 64, 65, 66, 80, 100, 110, 129, 130, 131):
+        expected = [p.pk for p in qs[offset : offset + 50]]
+        assert [p.pk for p in seek_slice(qs, offset, 50, count=count)] == expected, offset
+        rows = seek_slice(qs, offset, 50, values=("id", "family_name_en"), count=count)
+        assert [r["id"] for r in rows] == expected, offset
+    pages = SeekPaginator(qs, 20, orphans=5)
+    walked = [p.pk for n in pages.page_range for p in pages.page(n).object_list]
+    assert walked == [p.pk for p in qs]
+    # an ordering written as expressions, as core.listing.sort_queryset writes it
+    qs = selectors.person_list(user=staff).order_by(F("family_name_en").desc(nulls_last=True), F("id").asc())
+    assert [p.pk for p in seek_slice(qs, 120, 50, count=count)] == [p.pk for p in qs[120:170]]
+
+
+def test_only_an_order_that_ends_with_the_key_is_walked_backwards(staff):
+    """Rows that tie in the ordering may come back in another order backwards, so without the key at the end the
+    back half is walked forwards, as before; with it, the key query reads the reversed order."""
+    from citybridge.core import selectors
+    from citybridge.core.paging import seek_slice
+
+    build(130)
+    qs = selectors.person_list(user=staff)
+
+    def key_query(queryset) -> str:
+        with CaptureQueriesContext(connection) as ctx:
+            list(seek_slice(queryset, 100, 20, count=130))
+        (sql,) = [q["sql"] for q in ctx.captured_queries]
+        return sql[sql.index("IN (SELECT") :]
+
+    backwards = key_query(qs.order_by("family_name_en", "id"))
+    assert re.search(r'ORDER BY .*"family_name_en" DESC, .*"id" DESC LIMIT 20 OFFSET 10\b', backwards), backwards
+    forwards = key_query(qs.order_by("family_name_en"))
+    assert re.search(r'ORDER BY .*"family_name_en" ASC LIMIT 20 OFFSET 100\b', forwards), forwards
+
+
 def test_course_counts_are_those_of_the_page_rows(staff, client_for):
     build(60)
     from citybridge.academy import selectors

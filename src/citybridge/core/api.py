@@ -100,13 +100,16 @@ class Pagination(PageNumberPagination):
         # a deep page costs what the first one does: the page's keys through the ordering's index (core.paging)
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
-        if isinstance(queryset, ListRows):
-            rows_of = queryset
-            schema, queryset = rows_of.schema, rows_of.queryset
-            rows = seek_slice(queryset, offset, page_size, values=schema.row_fields)
-            row = rows_of.row or schema.row
-            return {self.items_attribute: [row(v) for v in rows], "count": self._items_count(queryset)}
-        return {self.items_attribute: seek_slice(queryset, offset, page_size), "count": self._items_count(queryset)}
+        rows_of = queryset if isinstance(queryset, ListRows) else None
+        if rows_of is not None:
+            queryset = rows_of.queryset
+        count = self._items_count(queryset)  # first: a page in the back half is walked from the end
+        if rows_of is None:
+            return {self.items_attribute: seek_slice(queryset, offset, page_size, count=count), "count": count}
+        schema = rows_of.schema
+        rows = seek_slice(queryset, offset, page_size, values=schema.row_fields, count=count)
+        row = rows_of.row or schema.row
+        return {self.items_attribute: [row(v) for v in rows], "count": count}
 
 
 # --------------------------------------------------------------------------- the caller

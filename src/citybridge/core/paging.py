@@ -6,6 +6,8 @@ by a narrow query that selects only the primary key, which SQLite and PostgreSQL
 ordering (`core_person_name_idx` …) without touching the table, as a subquery (`WHERE id IN (SELECT id … LIMIT 50
 OFFSET 9900)`) of the original query, whose joins, annotations and ordering then apply to the page's 50 rows only.
 Same number of queries as the plain slice; SQLite and PostgreSQL take LIMIT inside IN (MySQL would not).
+A page in the back half of a list whose order ends with the key is walked from the end instead (seek_slice),
+so the deepest walk is the middle page's, half the list.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -47,16 +49,44 @@ def _has_subquery(queryset: QuerySet) -> bool:
     )
 
 
-def seek_slice(queryset: QuerySet, offset: int, limit: int, *, values: tuple[str, ...] = ()) -> QuerySet:
+def _ends_with_key(queryset: QuerySet) -> bool:
+    """Whether the ordering ends with the primary key, so no two rows tie and the reversed ordering lists exactly
+    the same rows backwards (core.listing.sort_queryset ends every order so)."""
+    query = queryset.query
+    ordering = query.order_by or (query.get_meta().ordering if query.default_ordering else ())
+    if not ordering or query.extra_order_by:
+        return False
+    last = ordering[-1]
+    if isinstance(last, OrderBy):
+        last = last.expression
+    if isinstance(last, F):
+        last = last.name
+    pk = query.get_meta().pk
+    return isinstance(last, str) and last.removeprefix("-") in ("pk", pk.name, pk.attname)
+
+
+def seek_slice(
+    queryset: QuerySet, offset: int, limit: int, *, values: tuple[str, ...] = (), count: int | None = None
+) -> QuerySet:
     """`queryset[offset:offset + limit]`, in one query: the rows whose keys are on the page (walked through the
     ordering's index), with the original joins, annotations and ordering. Also on the first page when the rows
     carry a subquery (a count per row), which is then evaluated for the page's rows only. With `values`, the rows
     are `.values(*values)` dicts; the keys are still walked on `queryset` itself, whose key query has only the joins
-    its filters and ordering need (the related columns of `values` would join their tables into it too)."""
+    its filters and ordering need (the related columns of `values` would join their tables into it too).
+
+    With `count` (the number of rows, which a paginator knows already), a page in the back half is walked from
+    the end: the keys through the reversed ordering, which the database reads from the same index backwards, so
+    the last pages cost what the first ones do and the middle one is the deepest walk (half the list). Only when
+    the ordering ends with the primary key: then no rows tie, and backwards is exactly the same list reversed."""
     rows = queryset.values(*values) if values else queryset
     if not seekable(queryset) or (offset <= 0 and not _has_subquery(queryset)):
         return rows[offset : offset + limit]
-    return rows.filter(pk__in=queryset.values("pk")[offset : offset + limit])
+    if count is not None and count // 2 < offset < count and _ends_with_key(queryset):
+        end = min(offset + limit, count)
+        keys = queryset.reverse().values("pk")[count - end : count - offset]
+    else:
+        keys = queryset.values("pk")[offset : offset + limit]
+    return rows.filter(pk__in=keys)
 
 
 class SeekPaginator(Paginator):
@@ -85,7 +115,7 @@ class SeekPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = seek_slice(self.object_list, bottom, top - bottom, values=self.values)
+        rows = seek_slice(self.object_list, bottom, top - bottom, values=self.values, count=self.count)
         if self.row_class is not None:
             rows = [self.row_class(values) for values in rows]
         return self._get_page(rows, number, self)
