@@ -290,6 +290,12 @@ def main() -> int:
     api = {"Authorization": f"Bearer {token}"}
 
     def deep(n: int) -> int:
+        """The page whose keys take the longest walk: the middle one, since core.paging walks a page in the back
+        half of a list from its end (the last pages cost what the first do)."""
+        return max(1, (n + 1) // 2)
+
+    def last(n: int) -> int:
+        """The last full page: who-is-behind counts no rows (core.paging cannot walk it from the end)."""
         return max(1, n - 1)
 
     routes = [
@@ -304,7 +310,7 @@ def main() -> int:
         ("officials", "/academy/officials/", browser),
         ("officials, deep page", f"/academy/officials/?page={deep(pages['officials'])}", browser),
         ("who is behind", "/academy/behind/", browser),
-        ("who is behind, deep page", f"/academy/behind/?page={deep(pages['behind'])}", browser),
+        ("who is behind, deep page", f"/academy/behind/?page={last(pages['behind'])}", browser),
         ("cities", "/cities/", browser),
         ("cities, deep page", f"/cities/?page={deep(pages['cities'])}", browser),
         ("API cities", "/api/v1/cities/cities", api),
