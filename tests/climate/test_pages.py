@@ -75,6 +75,31 @@ def test_inventory_page_shows_totals_rule_missing_lines_and_chart(client_for, co
     assert 'data-vega-spec="chart-breakdown"' in html
 
 
+def test_inventory_totals_rules_are_one_sentence_in_the_readers_language(client_for, coordinator, inventory, factors):
+    """Each total's rule is the translated sentence alone: the engine's English citation (still in the API's
+    `rules`) said the same, and showed a Chinese reader an English paragraph. Figures and codes never break."""
+    import re
+
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={
+            "gpc_ref": "I.1.2",
+            "activity_value": 1_234_567,
+            "activity_unit": "MWh",
+            "factor_ids": [factors["east_china"].pk],
+        },
+    )
+    html = client_for(coordinator, "zh-hans").get(f"/climate/inventories/{inventory.pk}/").content.decode()
+    totals = html[html.index("<h2>总量</h2>") : html.index("</table>", html.index("<h2>总量</h2>"))]
+    assert "不计入，只计入辖区总量（GPC v1.1 第 3、4 章及表 3.3）" in totals
+    assert "在城内处理的外来废弃物（III.x.3）（GPC v1.1 第 3 章及表 3.3）" in totals
+    assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", totals.replace("GPC v1.1", "")), "English sentence in the totals"
+    assert '<td class="num">679,011.85</td>' in totals  # 1,234,567 MWh × 0.55 t/MWh
+    english = client_for(coordinator, "en").get(f"/climate/inventories/{inventory.pk}/").content.decode()
+    assert english.count("III.x.3") >= 3 and "city-induced framework" not in english  # one sentence per rule
+
+
 def test_wrong_users_on_pages(client_for, other_coordinator, outsider, coordinator, inventory, factors):
     fill(coordinator, inventory, factors, 1)
     entry = inventory.entries.first()

@@ -134,20 +134,25 @@ def issue_message(code: str, params: dict[str, Any] | None = None) -> str:
         return template().split("%(")[0].strip() or code
 
 
-#: "table 3.3" was written in an earlier round and is kept; the sections behind these rules could not be confirmed
-#: (see the comment above accounting.RULES), so they are not cited by section.
+#: One sentence per totals rule, in the reader's language: what the total holds and what stays out, and where the
+#: GPC says so. It says everything the engine's own English citation (accounting.RULES, kept in the API's `rules`)
+#: says, so the page shows this sentence alone. "table 3.3" was written in an earlier round and is kept; the sections
+#: behind these rules could not be confirmed (see the comment above accounting.RULES), so they are not cited by
+#: section.
 RULES: dict[str, Callable[[], str]] = {
     "gpc_basic": lambda: _(
         "BASIC: scope 1 and scope 2 of stationary energy and transportation, and scope 1 and 3 of waste generated "
-        "in the city; generation supplied to the grid (I.4.4) is excluded (GPC v1.1, chapter 3 and table 3.3)."
+        "in the city. Generation supplied to the grid (I.4.4) and waste from outside the city treated inside "
+        "(III.x.3) are excluded: they count only in the territorial total (GPC v1.1, chapters 3 and 4, table 3.3)."
     ),
     "gpc_basic_plus": lambda: _(
-        "BASIC+: BASIC plus IPPU, AFOLU, transboundary transport and transmission and distribution losses (scope 3) "
-        "(GPC v1.1, chapter 3 and table 3.3)."
+        "BASIC+: BASIC plus IPPU (IV), AFOLU (V), transboundary transport and transmission and distribution losses "
+        "(scope 3 of stationary energy and transportation). I.4.4, III.x.3 and other scope 3 (VI.1) stay outside "
+        "(GPC v1.1, chapters 3 and 4, table 3.3)."
     ),
     "gpc_territorial": lambda: _(
-        "Territorial total: every scope 1 emission in the boundary, including generation supplied to the grid and "
-        "waste from outside treated inside (GPC v1.1, table 3.3)."
+        "Territorial total: every scope 1 emission in the boundary, including generation supplied to the grid "
+        "(I.4.4) and waste from outside the city treated inside (III.x.3) (GPC v1.1, chapter 3 and table 3.3)."
     ),
 }
 

@@ -111,7 +111,6 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "gas_rows": sorted((totals.get("by_gas") or {}).items()),
             "gas_co2e": totals.get("by_gas_co2e") or {},
             "rules": {k: rule_label(v.get("code", "")) for k, v in (totals.get("rules") or {}).items()},
-            "citations": {k: v.get("citation", "") for k, v in (totals.get("rules") or {}).items()},
             "reported": totals.get("reported") or {},
             "breakdown_spec": charts.breakdown_spec(page.entries) if page.entries else None,
             "series_spec": charts.series_spec(page.series) if page.series else None,
@@ -166,7 +165,7 @@ def _lines_html(inventory: object, page: selectors.InventoryPage, can_edit: bool
                 cell += format_html('<br><a href="{}entries/{}/">{}</a>', base, entry.pk, edit)
         rows.append(
             format_html(
-                "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                '<tr><td class="num">{}{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td>{}</td></tr>',
                 row.line.ref,
                 mark_safe(" <small>*</small>") if row.required else "",  # noqa: S308 (a constant)
                 row.line.scope,
