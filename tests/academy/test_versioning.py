@@ -334,3 +334,20 @@ def test_editing_without_a_version_is_refused_and_changes_nothing(staff, course)
     session.refresh_from_db()
     assert (session.date, session.version) == (date(2025, 3, 3), 1)
     assert Academy.objects.get(pk=course.academy_id).version == 1
+
+
+def test_academies_page_names_its_coordinators(client_for, make_user):
+    """Coordinators are listed by name with their sign-in e-mail (issue 9: people are named, not shown by e-mail)."""
+    from citybridge.academy.models import Academy
+    from citybridge.core.models import Organisation, Person, User
+
+    org = Organisation.objects.create(name_en="NAMC", name_zh_hans="全国市长研修学院", type="academy", country="CN")
+    Academy.objects.create(organisation=org, official=True)
+    person = Person.objects.create(
+        family_name_en="Li", given_name_en="Na", family_name_zh_hans="李", given_name_zh_hans="娜"
+    )
+    make_user("academy_coordinator", organisation=org, email="li@example.org", person=person)
+    make_user("academy_coordinator", organisation=org, email="desk@example.org")
+    staff = User.objects.filter(role_memberships__role="program_staff").first() or make_user("program_staff")
+    html = client_for(staff, "zh-hans").get("/academy/academies/").content.decode()
+    assert "李娜（li@example.org）" in html and "desk@example.org" in html

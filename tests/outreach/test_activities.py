@@ -160,3 +160,28 @@ def test_worker_daily_tick_sends_reminders_once_a_day_without_cron(staff, make_u
     assert DailyRun.objects.filter(name="outreach_followup_reminders", day=timezone.localdate(now)).count() == 1
     assert "outreach_followup_reminders" not in run_daily(now)  # the same day: claimed already
     assert len(mail.outbox) == 1
+
+
+def test_assignees_are_named_not_shown_by_email(staff, make_user, client_for):
+    """The follow-up list names the assignee; the assignee drop-downs show the name with the sign-in e-mail beside
+    it (namesakes), and the e-mail alone only for an account that belongs to nobody (issue 9)."""
+    from citybridge.core.models import Person
+
+    person = Person.objects.create(
+        family_name_en="Chen", given_name_en="Lin", family_name_zh_hans="陈", given_name_zh_hans="琳"
+    )
+    named = make_user("lecturer", email="chen@example.org", person=person)
+    _new(staff, assignee=named, subject="Call the mayor")
+    _new(staff, assignee=make_user("lecturer", email="nobody@example.org"), subject="Send the cases")
+
+    html = client_for(staff, "zh-hans").get("/outreach/follow-ups/").content.decode()
+    assert "<td>陈琳</td>" in html and "<td>nobody@example.org</td>" in html
+    assert "chen@example.org" not in html
+    assert "<td>Lin Chen</td>" in client_for(staff).get("/outreach/follow-ups/").content.decode()
+    for url in (
+        "/outreach/follow-ups/new/",
+        f"/outreach/follow-ups/{Activity.objects.get(subject='Call the mayor').pk}/",
+    ):
+        form = client_for(staff, "zh-hans").get(url).content.decode()
+        assert ">陈琳（chen@example.org）</option>" in form, url
+        assert ">nobody@example.org</option>" in form, url

@@ -38,6 +38,14 @@ def actor_name(user: User | None) -> str:
     return user.get_full_name() or user.email
 
 
+def account_label(user: User) -> str:
+    """An account among others (a drop-down of assignees, a list of coordinators): the person's name with the
+    sign-in e-mail, which tells namesakes' accounts apart; the e-mail alone when the account has no name. Read
+    the users with `select_related("person")`."""
+    name = actor_name(user)
+    return name if name == user.email else _("%(name)s (%(email)s)") % {"name": name, "email": user.email}
+
+
 def _label(model: type[Model], name: str) -> str | None:
     for suffix, language in LANGUAGE_SUFFIXES.items():
         if name.endswith(suffix):

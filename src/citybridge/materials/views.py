@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from citybridge.academy.models import Session
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.files import file_response
+from citybridge.core.history import account_label
 from citybridge.core.models import User
 from citybridge.core.views import paginate
 
@@ -91,7 +92,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     deck = selectors.latest_deck(material)
     labels = dict(State.choices)
-    events = list(material.events.select_related("actor"))
+    events = list(material.events.select_related("actor__person"))
     for e in events:
         e.from_label, e.to_label = labels.get(e.from_state, ""), labels.get(e.to_state, e.to_state)
     ctx = {
@@ -106,9 +107,13 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_upload": u.has_perm("materials.upload_version", material) and material.state != State.DELIVERED,
         "may_manage": u.has_perm("materials.manage_material", material),
         "may_edit": u.has_perm("materials.edit_segments", material),
-        "translators": User.objects.filter(role_memberships__role="translator", is_active=True)
-        .distinct()
-        .order_by("email")
+        "translators": [
+            {"pk": t.pk, "label": account_label(t)}
+            for t in User.objects.filter(role_memberships__role="translator", is_active=True)
+            .select_related("person")
+            .distinct()
+            .order_by("email")
+        ]
         if u.has_perm("materials.manage_material", material)
         else [],
         "version_form": VersionForm(),

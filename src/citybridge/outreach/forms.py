@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citybridge.academy.models import OfficialProfile
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.history import account_label
 from citybridge.core.models import Organisation, Person, User
 
 from .models import Activity, ActivityStatus, ActivityType
@@ -56,7 +57,10 @@ class ActivityForm(VersionedForm):
             for name in ("type", "subject", "due_date", "assignee", "person", "organisation", "officials", "parent"):
                 del self.fields[name]
             return
-        self.fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("email")
+        self.fields["assignee"].queryset = (
+            User.objects.filter(is_active=True).select_related("person").order_by("email")
+        )
+        self.fields["assignee"].label_from_instance = account_label
         self.fields["person"].queryset = (
             Person.objects.filter(Q(lectures__isnull=False) | Q(pk=getattr(instance, "person_id", None)))
             .distinct()

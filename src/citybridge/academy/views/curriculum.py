@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.history import account_label
 from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
@@ -141,10 +142,10 @@ def academies(request: HttpRequest) -> HttpResponse:
     if can_manage:
         from citybridge.core.models import RoleMembership
 
-        for m in RoleMembership.objects.filter(role="academy_coordinator").select_related("user"):
-            coordinators.setdefault(m.organisation_id, []).append(m.user.email)
+        for m in RoleMembership.objects.filter(role="academy_coordinator").select_related("user__person"):
+            coordinators.setdefault(m.organisation_id, []).append(account_label(m.user))
     for a in rows:
-        a.coordinator_emails = coordinators.get(a.organisation_id, [])
+        a.coordinators = coordinators.get(a.organisation_id, [])
     return render(
         request,
         "academy/academies.html",

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from citybridge.core.history import actor_name
 from citybridge.core.listing import SORT_PARAM, page_window
 
 if TYPE_CHECKING:
@@ -22,11 +23,20 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.template import Context
 
+    from citybridge.core.models import User
+
 register = template.Library()
 
 
 def _chinese() -> bool:
     return (get_language() or "").startswith("zh")
+
+
+@register.filter
+def actor(user: User | None) -> str:
+    """`{{ user|actor }}`: who did or does something, by name (core.history.actor_name); never an e-mail when the
+    account belongs to a person."""
+    return actor_name(user)
 
 
 @register.filter

@@ -20,7 +20,7 @@ __all__ = ["activity_get", "activity_list", "my_activities"]
 
 
 def _with_related(qs: QuerySet[Activity], user: User) -> QuerySet[Activity]:
-    qs = qs.select_related("assignee", "person", "organisation", "course", "parent")
+    qs = qs.select_related("assignee__person", "person", "organisation", "course", "parent")
     if user.has_perm("outreach.view_official_data"):  # officials' names: staff only
         qs = qs.prefetch_related(Prefetch("officials", OfficialProfile.objects.select_related("person")))
     return qs

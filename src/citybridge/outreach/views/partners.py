@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.academy.models import Course, OfficialProfile, Topic
 from citybridge.core.concurrency import StaleEdit, VersionedForm, current_values
+from citybridge.core.history import account_label
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
@@ -138,8 +139,10 @@ class FollowupForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = User.objects.filter(is_active=True).order_by("email")
-        self.fields["assignee"].label_from_instance = lambda u: u.email
+        self.fields["assignee"].queryset = (
+            User.objects.filter(is_active=True).select_related("person").order_by("email")
+        )
+        self.fields["assignee"].label_from_instance = account_label
 
 
 def _form(
