@@ -18,19 +18,27 @@ LABEL_SUFFIX = _(":")
 #: (label, href, sub-items); a menu with sub-items is shown as a drop-down whose label opens it.
 NavItem = tuple["str | Promise", str, tuple[tuple["str | Promise", str], ...]]
 
+#: the permissions an item of the navigation needs (every other item opens for anyone signed in); the header is
+#: built once per set of these a user has (core.templatetags.chrome)
+NAV_PERMS = ("cities.run_selection",)
+
 
 @cache
-def _nav_items(signed_in: bool, script_prefix: str, urlconf: str) -> tuple[NavItem, ...]:
+def _nav_items(
+    signed_in: bool, script_prefix: str, urlconf: str, allowed: frozenset[str] = frozenset(NAV_PERMS)
+) -> tuple[NavItem, ...]:
     """The items, URLs reversed once per process (per script prefix and URLconf) instead of a dozen reverse() calls
-    on every page: the labels stay lazy, so each request still shows them in its own language.
+    on every page: the labels stay lazy, so each request still shows them in its own language. An item that needs
+    one of NAV_PERMS is left out unless it is `allowed`: a menu never leads to "permission denied".
 
     The climate collaborative is one menu: its cohort selection (cities app) and its inventories, targets and plans
     (climate app) are sub-items, every URL unchanged."""
     items: list[NavItem] = [(_("Home"), reverse("home"), ())]
     if signed_in:
+        selection = ((_("Cohort selection"), reverse("cities:runs")),) if "cities.run_selection" in allowed else ()
         climate = (
             (_("Cities"), reverse("cities:index")),
-            (_("Cohort selection"), reverse("cities:runs")),
+            *selection,
             (_("GHG inventories"), reverse("climate:inventories")),
             (_("Emission factor library"), reverse("climate:factors")),
             (_("Targets and ambition"), reverse("climate:targets")),

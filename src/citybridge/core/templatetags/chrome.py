@@ -1,9 +1,10 @@
 """`{% site_header %}` and `{% site_footer %}`: the page's header (navigation, sign-out, language switch) and footer,
-rendered from their templates once per process for each (language, signed in or not, script prefix, URLconf) and
-kept as a string; each request only puts in its own CSRF token, the path the language switch returns to, and
-`aria-current` on the navigation item of the page it is on.
+rendered from their templates once per process for each (language, signed in or not, script prefix, URLconf, which
+of the navigation's permissions the user has: core.context_processors.NAV_PERMS) and kept as a string; each request
+only puts in its own CSRF token, the path the language switch returns to, and `aria-current` on the navigation item
+of the page it is on.
 
-They are the same on every page and depend on nothing else (no name, no role, no data): a template pass over them
+They are the same on every page and depend on nothing else (no name, no data, of the roles only those permissions): a template pass over them
 (eight navigation items, five `{% url %}`, two language options, three CSRF tokens) was most of what the signed-in
 home cost beyond a bare view (issue 9). The labels are translated when the string is built, in the language it is
 built for, so a string never serves another language.
@@ -25,7 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from citybridge.core.context_processors import _nav_items
+from citybridge.core.context_processors import NAV_PERMS, _nav_items
 
 if TYPE_CHECKING:
     from django.template import Context
@@ -36,7 +37,17 @@ register = template.Library()
 _CSRF = "cbchromecsrftoken"
 _NEXT = "cbchromenextpath"
 
-_built: dict[tuple[str, str, bool, str, str], str] = {}
+_built: dict[tuple[str, str, bool, str, str, frozenset[str]], str] = {}
+
+
+def _allowed(user: object, perms: tuple[str, ...]) -> frozenset[str]:
+    """Which of `perms` the user has, asked of the rules (a superuser has all, as User.has_perm answers; User.has_perm
+    itself would also ask the model backend's permission tables: two queries)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_active and user.is_superuser:
+        return frozenset(perms)
+    return frozenset(p for p in perms if rules.has_perm(p, user))
 
 
 def _chrome(name: str, context: Context) -> str:
@@ -44,7 +55,8 @@ def _chrome(name: str, context: Context) -> str:
     user = context.get("user") or getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
     language = get_language() or settings.LANGUAGE_CODE
-    key = (name, language, signed_in, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    allowed = _allowed(user, NAV_PERMS) if name == "header" else frozenset()
+    key = (name, language, signed_in, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), allowed)
     html = None if settings.DEBUG else _built.get(key)  # DEBUG: templates edited while the server runs show
     if html is None:
         html = render_to_string(
@@ -54,7 +66,7 @@ def _chrome(name: str, context: Context) -> str:
                 "LANGUAGE_CODE": language,
                 # from the items themselves, not the context: a page rendered without the context processors (the
                 # 500 page) must not leave its empty navigation in the string every page then uses
-                "nav_items": _nav_items(signed_in, key[3], key[4]),
+                "nav_items": _nav_items(signed_in, key[3], key[4], allowed),
                 "csrf_token": _CSRF,
                 "next_path": _NEXT,
             },
@@ -96,12 +108,7 @@ def section_nav(context: Context, app_label: str) -> SafeString:
     set of the permissions it asks about that the user has) and kept as a string, as the header is. The app names
     the permissions its menu depends on in its AppConfig's `nav_perms`; the template sees only `allowed` (the
     ones the user has), so nothing else about the user can make two users' menus differ."""
-    user = context.get("user")
-    perms = getattr(apps.get_app_config(app_label), "nav_perms", ())
-    if user is not None and user.is_active and user.is_superuser:
-        allowed = frozenset(perms)  # as User.has_perm answers a superuser
-    else:  # the rules themselves: User.has_perm would ask the model backend's permission tables (two queries) too
-        allowed = frozenset(p for p in perms if user is not None and rules.has_perm(p, user))
+    allowed = _allowed(context.get("user"), getattr(apps.get_app_config(app_label), "nav_perms", ()))
     language = get_language() or settings.LANGUAGE_CODE
     key = (app_label, language, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), allowed)
     html = None if settings.DEBUG else _navs.get(key)
