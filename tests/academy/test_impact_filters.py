@@ -222,3 +222,25 @@ def test_out_of_range_filters_are_refused_or_ignored(impact_world, staff, api_fo
         assert api_for(staff).get(f"/api/v1/academy/impact{query}").status_code == 422
         assert client_for(staff).get(f"/academy/impact/{query}").status_code == 200  # ignored by the page
     assert 'data-figure="officials">4<' in client_for(staff).get("/academy/impact/?year=99999").content.decode()
+
+
+def test_province_is_one_of_the_controlled_list_in_either_language(impact_world, staff, api_for, client_for):
+    """Issue 9: "Hebei" and "河北省" are one province. The API takes the code or either name and answers the code;
+    a province it does not know is refused in the caller's language, never read as "everything". The page offers
+    the controlled list in the reader's language and its exports name the province in it."""
+    for q in ("?province=CN-HE", "?province=Hebei", "?province=%E6%B2%B3%E5%8C%97%E7%9C%81", "?province=hebei"):
+        body = api(api_for, staff, q)
+        assert headline(body) == (2, 6_000_000, 1) and body["filter"]["province"] == "CN-HE", q  # A's mayor at 6M
+    r = api_for(staff, "zh-hans").get("/api/v1/academy/impact?province=Atlantis")
+    assert r.status_code == 422 and r.json()["errors"] == [{"field": "province", "message": "未知的省份或州：Atlantis。"}]
+
+    html = client_for(staff, "zh-hans").get("/academy/impact/?province=CN-HE").content.decode()
+    assert (
+        '<option value="CN-HE" selected>河北省</option>' in html
+        and '<option value="US-CA">加利福尼亚州</option>' in html
+    )
+    assert 'data-figure="officials">2<' in html
+    assert 'data-figure="officials">4<' in client_for(staff).get("/academy/impact/?province=Atlantis").content.decode()
+    ws = load_workbook(io.BytesIO(client_for(staff, "zh-hans").get("/academy/impact.xlsx?province=CN-HE").content))
+    cells = [c for row in ws.worksheets[0].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any("河北省" in c for c in cells), cells

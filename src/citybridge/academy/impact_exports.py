@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from citybridge.core import provinces
 from citybridge.core.files import append, xlsx_bytes
 
 from . import charts, selectors
@@ -30,7 +31,7 @@ def filter_description(ctx: dict, flt: selectors.ImpactFilter) -> str:
     if flt.topic is not None:
         parts.append(_("Topic: %(name)s") % {"name": ctx["topic_names"].get(str(flt.topic), str(flt.topic))})
     if flt.province:
-        parts.append(_("Province: %(name)s") % {"name": flt.province})
+        parts.append(_("Province: %(name)s") % {"name": provinces.province_name(flt.province)})
     return " · ".join(parts) or _("All records")
 
 

@@ -22,7 +22,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from citybridge.core.models import Organisation, is_chinese
+from citybridge.core import provinces as province_list
+from citybridge.core.models import is_chinese
 from citybridge.core.paging import options_html
 from citybridge.core.rows import date_text
 
@@ -40,7 +41,6 @@ from .models import (
     EnrolmentStatus,
     ExternalTraining,
     ImpactSnapshot,
-    Jurisdiction,
     JurisdictionPopulation,
     Module,
     OfficialProfile,
@@ -429,24 +429,22 @@ def behind_filter_choices(*, user: User) -> dict:
         academies = [a for a in academies if a[1] in ids]
     return {
         "academy_options": mark_safe("".join(option for _pk, _org, option in academies)),  # noqa: S308 - options_html
-        "provinces": lists.provinces,
         "prepared_years": lists.prepared_years,
     }
 
 
 class BehindFilterLists(NamedTuple):
-    provinces: list[str]
     academies: list[tuple[int, int, str]]  # (academy, its organisation, its <option>), as Academy.Meta.ordering sorts
     prepared_years: frozenset[int]  # the years with a TrainingYear row (training_year_prepared)
 
 
-#: the drop-downs of "who is behind" (provinces, academies) and its prepared years are the same for
+#: the academies drop-down of "who is behind" and its prepared years are the same for
 #: everyone (a coordinator's academies are picked from the list): kept in the shared cache (every worker reads the
 #: same entry), dropped when an organisation, academy, jurisdiction or training year is saved or deleted (academy/
 #: signals.py, again when the write commits), and at most this many seconds old after a bulk write that sends no
 #: signal (a training year is only ever created by compliance_prepare_year, which sends one)
 BEHIND_FILTERS_TTL = 60
-_BEHIND_FILTERS_KEY = "academy:behind-filters:v6:{}"  # v6: organisations searched by name, not listed
+_BEHIND_FILTERS_KEY = "academy:behind-filters:v7:{}"  # v7: provinces are the controlled list (core.provinces)
 
 
 def _behind_filter_lists(zh: bool) -> BehindFilterLists:
@@ -454,19 +452,6 @@ def _behind_filter_lists(zh: bool) -> BehindFilterLists:
     cached = cache.get(key)
     if cached is not None:
         return BehindFilterLists(*cached)
-    # an official's province comes from their jurisdiction or organisation: list those (small tables), not the
-    # distinct values of 200,000 profiles; order_by() so the default ordering's columns do not defeat DISTINCT
-    provinces = sorted(
-        {p for p in Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct() if p}
-        | {
-            p
-            for p in Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
-            .order_by()
-            .values_list("province_en", flat=True)
-            .distinct()
-            if p
-        }
-    )
     # every academy (Academy.visible_to lets any signed-in user list them all), as Organisation.display_name names
     # them, sorted here as Academy.Meta.ordering does (organisation name, id): ORDER BY the joined name made SQLite
     # walk every organisation by name to find the few that are academies
@@ -480,7 +465,7 @@ def _behind_filter_lists(zh: bool) -> BehindFilterLists:
         )
     ]
     prepared = frozenset(TrainingYear.objects.values_list("year", flat=True))
-    lists = BehindFilterLists(provinces[:200], academies, prepared)
+    lists = BehindFilterLists(academies, prepared)
     cache.set(key, tuple(lists), BEHIND_FILTERS_TTL)
     return lists
 
@@ -567,13 +552,15 @@ def impact_filter_for(
     *, user: User, year: int | None = None, academy: int | None = None, topic: int | None = None, province: str = ""
 ) -> ImpactFilter:
     """The filter the user may have: a coordinator is held to their own academies (asking for another one gives
-    their own figures, never the other academy's)."""
+    their own figures, never the other academy's). `province` is a code of core.provinces or a name of one in
+    English or Chinese ("CN-HE", "Hebei", "河北省": one province); one it does not know filters nothing (the API
+    refuses it first)."""
     if getattr(user, "is_program_staff", False):
         academies = (academy,) if academy else None
     else:
         own = sorted(impact_academies(user=user).values_list("pk", flat=True))
         academies = (academy,) if academy in own else tuple(own)
-    return ImpactFilter(year=year, academies=academies, topic=topic, province=(province or "")[:100])
+    return ImpactFilter(year=year, academies=academies, topic=topic, province=province_list.province_code(province))
 
 
 def impact_trainings(flt: ImpactFilter | None = None) -> list[impact_engine.Training]:
@@ -599,7 +586,7 @@ def impact_trainings(flt: ImpactFilter | None = None) -> list[impact_engine.Trai
     empty: frozenset[int] = frozenset()
     rows = Enrolment.objects.filter(status=EnrolmentStatus.CONFIRMED, course__in=courses)
     if flt is not None and flt.province:
-        rows = rows.filter(official__province=flt.province)
+        rows = rows.filter(official__province_code=flt.province)
     return [
         impact_engine.Training(off, end, academy, course, frozen.get(course, empty), pos, jur, comp_, size)
         for off, end, academy, course, pos, jur, comp_, size in rows.values_list(
@@ -704,7 +691,7 @@ def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) 
             Exists(CourseModule.objects.filter(course_id=OuterRef("course_id"), module__topics=flt.topic))
         )
     if flt.province:
-        rows = rows.filter(official__province=flt.province)
+        rows = rows.filter(official__province_code=flt.province)
     return (
         rows.select_related("course__academy__organisation", "official__person", "jurisdiction", "company")
         .order_by("course__end_date", "course_id", "id")[:limit]
@@ -712,41 +699,24 @@ def impact_training_rows(flt: ImpactFilter, *, limit: int = IMPACT_EXPORT_ROWS) 
     )
 
 
-def _impact_years_and_provinces() -> tuple[list[int], list[str]]:
-    years = sorted(
+def _impact_years() -> list[int]:
+    return sorted(
         {d.year for d in Course.objects.filter(status=CourseStatus.COMPLETED).dates("end_date", "year")}, reverse=True
     )
-    # the provinces the who-is-behind page offers (jurisdictions' and employers'), without the models' ordering
-    # in the DISTINCT
-    provinces = sorted(
-        (
-            set(Jurisdiction.objects.order_by().values_list("province_en", flat=True).distinct())
-            | set(
-                Organisation.objects.filter(type__in=["city_government", "ministry", "soe"])
-                .order_by()
-                .values_list("province_en", flat=True)
-                .distinct()
-            )
-        )
-        - {"", None}
-    )
-    return years, provinces[:200]
 
 
 def impact_filter_choices(*, user: User, dashboard: dict) -> dict:
-    """For the dashboard (impact_dashboard's result): academies the user may pick, topics, provinces (as on the
-    who-is-behind page), years with completed courses; years and provinces are kept in the shared cache until the
-    snapshot is next computed."""
+    """For the dashboard (impact_dashboard's result): academies the user may pick, topics, years with completed
+    courses (kept in the shared cache until the snapshot is next computed). Provinces are the controlled list's
+    (core.paging.province_options), as on the other filters."""
     snapshot = dashboard["snapshot"]
     version = snapshot.computed_at.timestamp() if snapshot and snapshot.computed_at else 0
-    years, provinces = cache.get_or_set(
-        f"academy:impact:choices:{version}", _impact_years_and_provinces, IMPACT_CACHE_SECONDS
-    )
+    years = cache.get_or_set(f"academy:impact:years:{version}", _impact_years, IMPACT_CACHE_SECONDS)
     academies = dashboard["academy_rows"]
     if not getattr(user, "is_program_staff", False):
         own = user.scoped_organisation_ids("academy_coordinator")
         academies = [a for a in academies if a.organisation_id in own]
-    return {"academies": academies, "topics": dashboard["topic_rows"], "provinces": provinces, "years": years}
+    return {"academies": academies, "topics": dashboard["topic_rows"], "years": years}
 
 
 # --------------------------------------------------------------------------- possible duplicates

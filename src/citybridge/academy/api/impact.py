@@ -1,9 +1,11 @@
 """Impact endpoint."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from citybridge.core import provinces
 from citybridge.core.api import Id
 
 from .. import selectors
@@ -21,11 +23,14 @@ def impact(
 ) -> dict:
     """The impact figures computed from records (total, by year, cumulative, by academy, by topic). Unfiltered:
     as last computed by the background worker; `stale` is true while a change is being taken into account.
-    Filtered by `year`, `academy`, `topic`, `province`: computed from records (cached a few minutes). A
+    Filtered by `year`, `academy`, `topic`, `province` (a code such as `CN-HE`, or the name in English or Chinese:
+    "Hebei", "河北省"; `filter.province` answers the code): computed from records (cached a few minutes). A
     coordinator's figures are always their own academies' (another academy asked for is ignored); `filter` says
     what was counted."""
     if not request.auth.has_perm("academy.view_impact"):
         raise PermissionDenied
+    if province and not provinces.province_code(province):
+        raise ValidationError({"province": _("Unknown province or state: %(name)s.") % {"name": province}})
     flt = selectors.impact_filter_for(user=request.auth, year=year, academy=academy, topic=topic, province=province)
     ctx = selectors.impact_dashboard(flt)
     snap = ctx["snapshot"]

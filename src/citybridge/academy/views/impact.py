@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.paging import province_options
 
 from .. import charts, impact_exports, selectors
 
@@ -60,6 +61,7 @@ def impact(request: HttpRequest) -> HttpResponse:
             "selected_academy": flt.academies[0] if flt.academies and len(flt.academies) == 1 else None,
             "can_pick_any_academy": request.user.is_program_staff,
             "export_query": f"?{query}" if query else "",
+            "province_options": province_options(),
         },
     )
 
