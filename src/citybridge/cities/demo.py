@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 DEMO_PASSWORD = "citybridge-demo-2026"
 COORDINATOR_EMAIL = "hayward@citybridge.local"
-RUN_NAME = "Demo: default criteria, 10 + 10"
+RUN_NAME = "Demo: default criteria, 10 + 10 / 演示：默认标准，10 + 10"  # data, not UI: named in both languages
 
 
 def default_parameters() -> dict:
