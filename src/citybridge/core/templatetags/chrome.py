@@ -4,9 +4,9 @@ of the navigation's permissions the user has: core.context_processors.NAV_PERMS)
 only puts in its own CSRF token, the path the language switch returns to, and `aria-current` on the navigation item
 of the page it is on.
 
-They are the same on every page and depend on nothing else (no name, no data, of the roles only those permissions): a template pass over them
-(eight navigation items, five `{% url %}`, two language options, three CSRF tokens) was most of what the signed-in
-home cost beyond a bare view (issue 9). The labels are translated when the string is built, in the language it is
+They are the same on every page and depend on nothing else (no name, no data; of the roles, only those
+permissions): a template pass over them (eight navigation items, five `{% url %}`, two language options, three CSRF
+tokens) was most of what the signed-in home cost beyond a bare view (issue 9). The labels are translated when the string is built, in the language it is
 built for, so a string never serves another language.
 """
 
