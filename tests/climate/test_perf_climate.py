@@ -74,7 +74,7 @@ def test_inventory_page_rows_show_every_entry(coordinator, inventory, factors, c
     fill(inventory, factors["east_china"], len(LINES))
     html = client_for(coordinator).get(f"/climate/inventories/{inventory.pk}/").content.decode()
     # every line: 10 MWh × 0.55 kg/kWh = 5.5 t; the row shows the factor and the edit link (draft, own city)
-    rows = re.findall(r"<td>5\.50</td><td>[^<]*</td></tr>", html)  # t CO2e, then the data quality
+    rows = re.findall(r'<td class="num">5\.50</td><td>[^<]*</td></tr>', html)  # t CO2e, then the data quality
     assert len(rows) == len(LINES)
     first = inventory.entries.order_by("pk").first()
     assert f'/climate/inventories/{inventory.pk}/entries/{first.pk}/"' in html
