@@ -232,7 +232,9 @@ def test_province_is_one_of_the_controlled_list_in_either_language(impact_world,
         body = api(api_for, staff, q)
         assert headline(body) == (2, 6_000_000, 1) and body["filter"]["province"] == "CN-HE", q  # A's mayor at 6M
     r = api_for(staff, "zh-hans").get("/api/v1/academy/impact?province=Atlantis")
-    assert r.status_code == 422 and r.json()["errors"] == [{"field": "province", "message": "未知的省份或州：Atlantis。"}]
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"field": "province", "message": "未知的省份或州：Atlantis。"}
+    ]
 
     html = client_for(staff, "zh-hans").get("/academy/impact/?province=CN-HE").content.decode()
     assert (
