@@ -31,3 +31,24 @@ def test_the_demo_staff_sign_in_has_a_name_for_history_lines():
         assert actor_name(staff) == "陈琳"
     with translation.override("en"):
         assert actor_name(staff) == "Lin Chen"
+
+
+def test_the_demo_prints_a_sign_in_for_each_role_it_made():
+    """`make demo` lists every demo account with its roles and scopes, so each role can be tried at once."""
+    from citybridge.cities.models import City
+    from citybridge.core.models import RoleMembership
+
+    demo.load()
+    city = City.objects.create(name_en="Hayward", name_zh_hans="海沃德", country="US")
+    lecturer = User.objects.create_user("lecturer@citybridge.local", demo.DEMO_PASSWORD)
+    RoleMembership.objects.create(user=lecturer, role="lecturer")
+    coordinator = User.objects.create_user("hayward@citybridge.local", demo.DEMO_PASSWORD)
+    RoleMembership.objects.create(user=coordinator, role="city_coordinator", city=city)
+    User.objects.create_user("norole@citybridge.local", demo.DEMO_PASSWORD)  # no role: nothing to try
+    User.objects.create_user("someone@example.org", "x" * 12)  # not a demo account
+    assert demo.sign_ins() == [
+        ("Program staff", "staff@citybridge.local"),
+        ("Academy coordinator (NAMC)", "namc@citybridge.local"),
+        ("City coordinator (Hayward)", "hayward@citybridge.local"),
+        ("Lecturer", "lecturer@citybridge.local"),
+    ]

@@ -143,3 +143,31 @@ def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
     if stdout:
         stdout.write(f"core: {len(orgs)} organisations, {len(PEOPLE)} people, {len(DEMO_USERS)} demo users")
     return orgs
+
+
+def sign_ins() -> list[tuple[str, str]]:
+    """(label, e-mail) of every demo account, all with DEMO_PASSWORD: DEMO_USERS first, then each account the
+    apps' demos made (a lecturer, a city coordinator, a partner …) labelled by its roles and their scopes, so
+    whoever tries the demo can act as each role without asking staff to make accounts first."""
+    from django.db.models import Prefetch
+
+    listed = {email for email, *_rest in DEMO_USERS}
+    lines = [(label, email) for email, _role, _org, label in DEMO_USERS]
+    others = (
+        User.objects.filter(email__endswith="@citybridge.local", is_active=True)
+        .exclude(email__in=listed)
+        .prefetch_related(
+            Prefetch("role_memberships", RoleMembership.objects.select_related("organisation", "city").order_by("role"))
+        )
+        .order_by("email")
+    )
+    for user in others:
+        roles = [
+            f"{Role(m.role).label} ({scope.display_name('en')})"
+            if (scope := m.organisation or m.city)
+            else str(Role(m.role).label)
+            for m in user.role_memberships.all()
+        ]
+        if roles:
+            lines.append(("; ".join(roles), user.email))
+    return lines

@@ -23,9 +23,9 @@ class Command(BaseCommand):
                     raise
                 continue
             module.load(stdout=self.stdout)
-        from citybridge.core.demo import DEMO_PASSWORD, DEMO_USERS
+        from citybridge.core.demo import DEMO_PASSWORD, sign_ins
 
         bind = os.environ.get("CITYBRIDGE_BIND", "127.0.0.1:8000")
         self.stdout.write(f"\nSign in at http://{bind}/accounts/login/ with:")
-        for email, _role, _org, label in DEMO_USERS:
-            self.stdout.write(f"  {label:32} {email}  /  {DEMO_PASSWORD}")
+        for label, email in sign_ins():
+            self.stdout.write(f"  {label:40} {email}  /  {DEMO_PASSWORD}")
