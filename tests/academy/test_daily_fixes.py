@@ -138,14 +138,16 @@ def _receiver_modules(signal, sender) -> set[str]:
 
 def test_behind_cache_receivers_live_in_the_app_signals_module():
     from citybridge.academy import selectors
-    from citybridge.academy.models import Jurisdiction
+    from citybridge.academy.models import Academy, Jurisdiction, TrainingYear
     from citybridge.core.models import Organisation
 
-    for sender in (Organisation, Jurisdiction):
+    for sender in (Organisation, Academy, TrainingYear):
         for signal in (post_save, post_delete):
             modules = _receiver_modules(signal, sender)
             assert "citybridge.academy.signals" in modules
             assert "citybridge.academy.selectors" not in modules
+    # jurisdictions no longer feed the cached lists (provinces are the controlled list): saving one drops nothing
+    assert "citybridge.academy.signals" not in _receiver_modules(post_save, Jurisdiction)
     assert not hasattr(selectors, "_behind_filters_changed")
 
 

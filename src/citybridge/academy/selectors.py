@@ -440,7 +440,7 @@ class BehindFilterLists(NamedTuple):
 
 #: the academies drop-down of "who is behind" and its prepared years are the same for
 #: everyone (a coordinator's academies are picked from the list): kept in the shared cache (every worker reads the
-#: same entry), dropped when an organisation, academy, jurisdiction or training year is saved or deleted (academy/
+#: same entry), dropped when an organisation, academy or training year is saved or deleted (academy/
 #: signals.py, again when the write commits), and at most this many seconds old after a bulk write that sends no
 #: signal (a training year is only ever created by compliance_prepare_year, which sends one)
 BEHIND_FILTERS_TTL = 60

@@ -18,13 +18,13 @@ def _behind_filters_changed(**kwargs) -> None:
 
 
 def connect() -> None:
-    """The who-is-behind drop-downs (organisations, academies, provinces) and prepared years are cached: saving or
-    deleting an organisation, an academy, a jurisdiction or a training year drops them."""
+    """The who-is-behind academies drop-down (named by their organisations) and prepared years are cached: saving or
+    deleting an organisation, an academy or a training year drops them."""
     from citybridge.core.models import Organisation
 
-    from .models import Academy, Jurisdiction, TrainingYear
+    from .models import Academy, TrainingYear
 
-    for sender in (Organisation, Academy, Jurisdiction, TrainingYear):
+    for sender in (Organisation, Academy, TrainingYear):
         for signal in (post_save, post_delete):
             signal.connect(
                 _behind_filters_changed, sender=sender, dispatch_uid=f"academy-behind-filters-{sender.__name__}"
