@@ -56,7 +56,22 @@ def test_hand_checked_notes():
     assert method_note_zh(by_key["mee-nbs-2023-china-guangdong"]) == (
         "MEE/NBS 电力CO2排放因子，省级，数据年份2023（基于地理位置的排放因子，仅含CO2）。"
     )
-    assert "**未经核实**" in method_note_zh(by_key["ca-carb-mrr-default-factor-for-unspecified-imports-95111-co2e"])
+    carb = by_key["ca-carb-mrr-default-factor-for-unspecified-imports-95111-co2e"]
+    assert "0.428 t CO2e/MWh，未经核实。" in method_note_zh(carb)
+    assert "0.428 t CO2e/MWh, not verified." in carb.method_note
+    # a name without a year has no empty year slot
+    assert demo._name_zh(carb) == "未指定来源进口电力排放因子（CARB MRR §95111）（CO2e，加州）"
+
+
+def test_pages_show_no_markdown_marks():
+    """The facts sheet is Markdown; the factor pages show its text as text: no **bold**, *italic* or `code` marks
+    in any seeded name, method note or source, in either language."""
+    assert factors_seed.plain("**0.5703 t CO2/MWh**, sheet *Stationary Combustion*, `fuel-type-cng`, 2 * 3") == (
+        "0.5703 t CO2/MWh, sheet Stationary Combustion, fuel-type-cng, 2 * 3"
+    )
+    for s in factors_seed.seed_factors():
+        for text in (s.method_note, s.source, method_note_zh(s), demo._name(s), demo._name_zh(s)):
+            assert not re.search(r"\*\*|`|(?<![\w*])\*\w", text), (s.key, text)
 
 
 def test_regions_in_chinese():

@@ -101,7 +101,7 @@ def _name_zh(seed: factors_seed.SeedFactor) -> str:
             what = "电网排放因子"
         if "US average" in head:
             region = "美国平均"
-        return f"{what}（{seed.gas}，{region}，{year or '—'}）"[:200]
+        return f"{what}（{seed.gas}，{region}{'，' + year if year else ''}）"[:200]
     fuel = next((zh for en, zh in _FUELS_ZH if en.lower() in head.lower()), "")
     use = next((zh for en, zh in _USES_ZH if en.lower() in head.lower()), "")
     variant = next((zh for en, zh in _VARIANTS_ZH if en in head), "")

@@ -210,7 +210,7 @@ def _california(note: str, seed: SeedFactor) -> str:
         label = f"{CALIFORNIA_ITEMS_ZH.get(name, name)}（{CALIFORNIA_ITEMS_ZH[item]}）"
     else:
         label = CALIFORNIA_ITEMS_ZH[head]
-    value = value.replace(", **not verified**", "，**未经核实**")
+    value = value.replace(", not verified", "，未经核实")
     return f"{label}：{value}。{_heading(seed)}"
 
 

@@ -9,7 +9,7 @@ Figures are read from the .md (never retyped here); this module only knows which
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -58,6 +58,16 @@ class _Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     after: str  # the text between this table and the next heading
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(\S(?:[^*]*?\S)?)\*(?![\w*])")
+_CODE = re.compile(r"`([^`]*)`")
+
+
+def plain(text: str) -> str:
+    """The facts sheet's text without its Markdown marks (**bold**, *italic*, `code`): the pages show it as text."""
+    return _CODE.sub(r"\1", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text)))
 
 
 def _cells(line: str) -> tuple[str, ...]:
@@ -450,7 +460,7 @@ def seed_factors() -> tuple[SeedFactor, ...]:
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
         raise ValueError(f"duplicate factor keys: {sorted(dupes)}")
-    return tuple(rows)
+    return tuple(replace(r, method_note=plain(r.method_note), source=plain(r.source)) for r in rows)
 
 
 @cache

@@ -58,7 +58,9 @@ def _user(email: str) -> User:
     return user
 
 
-def _contact(org: Organisation, family: str, given: str, family_zh: str, given_zh: str, title: str) -> Person:
+def _contact(
+    org: Organisation, family: str, given: str, family_zh: str, given_zh: str, title: str, title_zh: str
+) -> Person:
     person = Person.objects.filter(organisation=org, family_name_en=family, given_name_en=given).first()
     if person is None:
         person = Person.objects.create(
@@ -68,6 +70,7 @@ def _contact(org: Organisation, family: str, given: str, family_zh: str, given_z
             family_name_zh_hans=family_zh,
             given_name_zh_hans=given_zh,
             title_en=title,
+            title_zh_hans=title_zh,
             organisation=org,
         )
     return person
@@ -142,8 +145,18 @@ def load(stdout: TextIO | None = None) -> None:
 
     # --- partners
     hosts = {
-        philips: _contact(philips, "de Vries", "Anna", "德弗里斯", "安娜", "Director, Government Relations China"),
-        ge: _contact(ge, "Chen", "Wei", "陈", "伟", "Head of Power Solutions, Greater China"),
+        philips: _contact(
+            philips,
+            "de Vries",
+            "Anna",
+            "德弗里斯",
+            "安娜",
+            "Director, Government Relations China",
+            "中国区政府关系总监",
+        ),
+        ge: _contact(
+            ge, "Chen", "Wei", "陈", "伟", "Head of Power Solutions, Greater China", "大中华区电力解决方案负责人"
+        ),
     }
     topics = {t.slug: t for t in Topic.objects.all()}
     p_philips = services.partner_create(

@@ -62,6 +62,13 @@ def comma(kind: str = "list") -> str:
 
 
 @register.simple_tag
+def semicolon() -> str:
+    """Between the parts of a line that are lists themselves (topics; technologies): "；" in Chinese, "; " in
+    English."""
+    return "；" if _chinese() else "; "
+
+
+@register.simple_tag
 def lparen() -> str:
     """An aside's opening parenthesis: "（" in Chinese, " (" in English; `{% rparen %}` closes it."""
     return "（" if _chinese() else " ("
