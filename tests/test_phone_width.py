@@ -162,3 +162,40 @@ def test_climate_collaborative_is_one_menu_with_sub_items(page, login, world):
     page.click("header nav details.nav-menu a:has-text('城市遴选')")
     page.wait_for_load_state()
     assert page.url.endswith("/cities/selection/")
+
+
+def test_follow_ups_are_cards_on_a_phone_and_a_table_on_a_laptop(page, login, world):
+    """The follow-up list on a phone: one card a follow-up, each field under its heading's name (截止日期, 负责人 …),
+    the subject across the screen; an empty field takes no line. On a laptop it is the table with its headings."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from citybridge.outreach import services
+
+    subject = "Send the LED retrofit case studies to the three mayors who asked at the dinner"
+    services.activity_create(
+        actor=world["staff"],
+        type="call",
+        subject=subject,
+        due_date=timezone.localdate() + timedelta(days=3),
+        assignee=world["staff"],
+    )
+    page.set_default_timeout(60_000)
+    page.set_viewport_size(PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": page.base_url}])
+    login(page, world["staff"])
+    page.goto(page.base_url + "/outreach/follow-ups/")
+    assert not page.locator("table.cards thead").is_visible()
+    link = page.locator("table.cards a", has_text="LED retrofit")
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["width"] > PHONE["width"] * 0.6  # the subject runs across the card, not three words a line
+    cells = page.locator("table.cards tbody tr").first.locator("td")
+    labels = [c.evaluate("el => getComputedStyle(el, '::before').content") for c in cells.all() if c.is_visible()]
+    assert '"截止日期\u00a0\u00a0"' in labels and '"负责人\u00a0\u00a0"' in labels, labels
+    assert page.locator("table.cards td[data-label='学员']").first.is_hidden()  # no officials: no empty line
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.locator("table.cards thead").is_visible()
+    assert page.locator("table.cards th", has_text="截止日期").is_visible()
