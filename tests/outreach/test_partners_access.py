@@ -57,19 +57,23 @@ def test_partner_sees_own_engagement_aggregated_without_names(client_for, partne
 
 def test_partner_page_punctuation_follows_the_language(client_for, staff, partner, host):
     """A contact's title and the interests' two lists are joined with the reader's punctuation: full-width in
-    Chinese (彼得·扬森，中国区总监), never a half-width comma or semicolon."""
+    Chinese (彼得·扬森，中国区总监), never a half-width comma or semicolon. Amounts read 150,000.00."""
     from citybridge.academy.models import Topic
 
     host.title_en, host.title_zh_hans = "Director, China", "中国区总监"
     host.save()
     partner.contacts.add(host)
     partner.topics.add(Topic.objects.create(name_en="Green buildings", name_zh_hans="绿色建筑", slug="gb"))
+    partner.contributions.create(
+        kind="money", description="Forum", amount="150000", currency="CNY", received_on=date(2024, 9, 1)
+    )
     html = client_for(staff, language="zh-hans").get(f"/outreach/partners/{partner.pk}/").content.decode()
     assert "，中国区总监" in html and ", 中国区总监" not in html
     assert "绿色建筑；led lighting" in html
     html = client_for(staff).get(f"/outreach/partners/{partner.pk}/").content.decode()
     assert "Pieter Jansen, Director, China" in html
     assert "Green buildings; led lighting" in html
+    assert '<td class="num">150,000.00 CNY</td>' in html  # an amount with its thousands separated
 
 
 def test_partner_page_in_chinese(client_for, partner_user, engagement):
