@@ -127,3 +127,30 @@ def test_listed_joins_with_the_enumeration_comma_in_chinese():
     with translation.override("zh-hans"):
         assert listed(["绿色建筑", "清洁能源"]) == "绿色建筑、清洁能源"
     assert listed([]) == ""
+
+
+@pytest.mark.django_db
+def test_organisation_list_shows_a_short_name_only_when_it_differs(client_for, staff):
+    """聚思 is the name and the short name in Chinese: the row reads 聚思, not 聚思（聚思）; NAMC's aside stays."""
+    Organisation.objects.create(
+        name="JUCCCE",
+        name_en="Joint US-China Collaboration on Clean Energy",
+        name_zh_hans="聚思",
+        short_name_en="JUCCCE",
+        short_name_zh_hans="聚思",
+        type="ngo",
+        country="CN",
+    )
+    Organisation.objects.create(
+        name="NAMC",
+        name_en="National Academy for Mayors of China",
+        name_zh_hans="全国市长研修学院",
+        short_name_en="NAMC",
+        type="academy",
+        country="CN",
+    )
+    html = client_for(staff, language="zh-hans").get("/organisations/").content.decode()
+    assert "聚思</a></td>" in html and "（聚思）" not in html
+    assert '全国市长研修学院</a><span class="muted">（NAMC）</span>' in html
+    html = client_for(staff).get("/organisations/").content.decode()
+    assert 'Clean Energy</a> <span class="muted">(JUCCCE)</span>' in html

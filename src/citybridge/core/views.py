@@ -230,9 +230,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         (
             {
                 "url": f"{url_prefix}{org.id}{url_suffix}",
-                "name": org.display_name(language),
+                "name": name,
                 "short_name": format_html(_SHORT_NAME_ZH if is_chinese(language) else _SHORT_NAME_EN, short)
-                if short
+                if short and short != name
                 else "",
                 "type": type_labels.get(org.type, org.type),
                 "country": country_labels.get(org.country, org.country),
@@ -240,7 +240,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
                 "parent": parent.display_name(language) if (parent := org.related("parent", _OrganisationRow)) else "",
             }
             for org in page["page_obj"].object_list
-            for short in [bilingual(org, "short_name", language)]
+            for name, short in [(org.display_name(language), bilingual(org, "short_name", language))]
         ),
     )
     return render(
