@@ -86,6 +86,12 @@ def test_the_tab_shows_holidays_from_chinesecalendar_with_the_source(plan_course
     Course.objects.filter(pk=plan_course.pk).update(start_date=date(2026, 9, 28), end_date=date(2026, 10, 11))
     html = client_for(coordinator).get(f"/academy/courses/{plan_course.pk}/timetable/").content.decode()
     assert "National Day" in html and "chinesecalendar" in html
+    assert "State Council General Office&#x27;s notices on public holiday arrangements" in html
+    # in Chinese the notices are named as the State Council names them, and the holiday too
+    html = client_for(coordinator, language="zh-hans").get(f"/academy/courses/{plan_course.pk}/timetable/").content
+    html = html.decode()
+    assert "据国务院办公厅关于部分节假日安排的通知" in html and "国庆节" in html
+    assert "State Council" not in html
 
 
 ID_PAGES = [

@@ -16,7 +16,12 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-SOURCE = "chinesecalendar (https://github.com/LKI/chinese-calendar), State Council holiday notices"
+#: where the days come from, as each language names the State Council's notices
+SOURCE = {
+    "en": "chinesecalendar (https://github.com/LKI/chinese-calendar), from the State Council General Office's notices "
+    "on public holiday arrangements",
+    "zh-hans": "chinesecalendar（https://github.com/LKI/chinese-calendar），据国务院办公厅关于部分节假日安排的通知",
+}
 
 
 @dataclass(frozen=True)

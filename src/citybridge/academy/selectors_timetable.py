@@ -79,7 +79,7 @@ def course_planning(*, course: Course) -> dict:
         "public_days": public,
         "holiday_gaps": holidays.holiday_coverage_gaps(course.start_date, course.end_date),
         "locked": locked,
-        "holiday_source": holidays.SOURCE,
+        "holiday_source": holidays.SOURCE["zh-hans" if is_chinese() else "en"],
     }
 
 
