@@ -22,10 +22,21 @@ def test_profile_chart_and_selection_in_chinese(page, login, make_user, small_re
     page.fill("#id_count_cn", "2")
     page.fill("#id_perturbations", "10")
     page.fill("#id_max_per_province_cn", "")
-    page.click("main form[method=post] button[type=submit]")
+    # a city that must be in the cohort, found by its Chinese name as one types (htmx) and ticked; no number typed
+    page.fill("#must_include-q", "合肥")
+    box = page.locator(f"#must_include-options input[value='{small_registry['Hefei'].pk}']")
+    box.check()
+    assert page.locator("[data-picked] input:checked").count() == 1  # moved to the chosen ones
+    page.fill("#must_include-q", "北京")  # a second search keeps Hefei ticked
+    page.locator("#must_include-options input").first.wait_for()
+    assert page.locator("[data-picked] input:checked").count() == 1
+    page.locator("#id_seed").press("Enter")  # Enter in a field computes, as the button does
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "浏览器测试"
     assert "入选城市及原因" in page.content() and "北京" in page.content()
+    from citybridge.cities.models import SelectionRun
+
+    assert SelectionRun.objects.get(name="浏览器测试").parameters["must_include"] == [small_registry["Hefei"].pk]
 
     hosts = {urlparse(u).hostname for u in page.requested_urls if u.startswith("http")}
     assert hosts <= {"127.0.0.1", "localhost"}, hosts
@@ -48,7 +59,7 @@ def test_queued_run_page_polls_until_the_worker_finishes(page, login, make_user,
         page.fill("#id_count_cn", "2")
         page.fill("#id_perturbations", "10")
         page.fill("#id_max_per_province_cn", "")
-        page.click("main form[method=post] button[type=submit]")
+        page.click("main form[method=post] button[type=submit]:not([name=find])")
         page.wait_for_selector("#run-status[data-status=queued]")
         run = SelectionRun.objects.get(name="Polled run")
         assert run.status == "queued"

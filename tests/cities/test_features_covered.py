@@ -37,17 +37,35 @@ def test_staff_removes_and_adds_a_city_on_its_page(client_for, staff, small_regi
     assert CandidateCity.objects.filter(city=oakland).count() == 1
 
 
-def test_staff_adds_a_city_by_id_on_the_pool_page(client_for, staff, small_registry):
+def test_staff_find_a_city_by_name_and_add_it_on_the_pool_page(client_for, staff, small_registry):
+    """The pool page picks a city by its name in either language (issue 9: never by typing a number): the search
+    lists matches to choose, without JS by posting the form back; the city's key is what the choice sends."""
     hefei = small_registry["Hefei"]
     CandidateCity.objects.filter(city=hefei).delete()
-    client = client_for(staff)
-    assert client.get("/cities/pool/").status_code == 200
+    client = client_for(staff, language="zh-hans")
+    html = client.get("/cities/pool/").content.decode()
+    assert "按中文或英文名称搜索城市" in html and "（编号）" not in html and "#" + str(hefei.pk) not in html
+    # the search (no JS: the form posted back with `find`) lists Hefei to choose, in Chinese, and adds nothing
+    r = client.post("/cities/pool/", {"find": "city", "city_q": "合肥"})
+    html = r.content.decode()
+    assert r.status_code == 200 and f'name="city" value="{hefei.pk}"' in html and "合肥" in html
+    assert not CandidateCity.objects.filter(city=hefei).exists()
+    # the live search (htmx) answers the same options
+    html = client.get("/cities/pick/", {"name": "city", "city_q": "hefei"}).content.decode()
+    assert f'type="radio" name="city" value="{hefei.pk}"' in html
     r = client.post("/cities/pool/", {"city": hefei.pk})
     assert r.status_code == 302 and r.url == "/cities/pool/"
     assert CandidateCity.objects.filter(city=hefei, origin="staff").exists()
-    r = client.post("/cities/pool/", {"city": 2**31 - 1})
-    assert r.status_code == 200 and "No city has this id" in r.content.decode()
+    for bad in (2**31 - 1, "x", ""):
+        r = client.post("/cities/pool/", {"city": bad})
+        assert r.status_code == 200, bad
+        assert "请从搜索结果中选择城市。" in r.content.decode() or "请按名称搜索城市并选择。" in r.content.decode(), bad
     assert CandidateCity.objects.count() == 6
+
+
+def test_city_search_endpoint_is_for_selection_staff_and_refuses_unknown_pickers(client_for, staff, coordinator):
+    assert client_for(coordinator).get("/cities/pick/", {"name": "city", "city_q": "he"}).status_code == 403
+    assert client_for(staff).get("/cities/pick/", {"name": "evil", "evil_q": "he"}).status_code == 400
 
 
 @pytest.mark.parametrize("action", ["add", "remove"])

@@ -201,7 +201,34 @@ def test_selection_form_runs_and_reports_bad_input(staff, client_for, small_regi
     assert bad.status_code == 200 and "权重为负数" in bad.content.decode()
     too_many = zh.post("/cities/selection/", {**base, "count_cn": 7})
     assert too_many.status_code == 200 and "只有 3 个符合条件" in too_many.content.decode()
+    # cities to include or leave out are ticked by name, never typed as numbers; a forged key is refused in Chinese,
+    # the ticked cities and every other field come back as they were, nothing saved
+    html = zh.get("/cities/selection/").content.decode()
+    assert "城市编号" not in html and "按中文或英文名称搜索城市" in html
+    hefei = small_registry["Hefei"]
+    for forged in ("x", str(2**31 - 1), "1; DROP TABLE"):
+        r = zh.post("/cities/selection/", {**base, "must_include": [hefei.pk, forged]})
+        text = r.content.decode()
+        assert r.status_code == 200 and "请从搜索结果中选择城市。" in text, forged
+        assert f'name="must_include" value="{hefei.pk}" checked' in text and 'value="Form run"' in text
+    from django import forms
+    from django.utils import translation
+
+    from citybridge.cities.forms import CitiesField
+
+    with translation.override("zh-hans"), pytest.raises(forms.ValidationError, match="最多选择 200 个城市。"):
+        CitiesField(required=False).clean([str(n) for n in range(1, 202)])  # refused before any query
+    # the search without JS: the form comes back with the matches to tick and every field kept, no error shown
+    r = zh.post("/cities/selection/", {**base, "find": "must_exclude", "must_exclude_q": "合肥"})
+    text = r.content.decode()
+    assert f'type="checkbox" name="must_exclude" value="{hefei.pk}"' in text and 'value="Form run"' in text
+    assert 'role="alert"' not in text
     assert SelectionRun.objects.count() == 1
+    with on_commit():
+        response = client.post("/cities/selection/", {**base, "name": "With Hefei", "must_include": [hefei.pk]})
+    assert response.status_code == 302
+    assert SelectionRun.objects.get(name="With Hefei").parameters["must_include"] == [hefei.pk]
+    SelectionRun.objects.filter(name="With Hefei").delete()
     other = create_run(
         actor=staff,
         name="Only CO2",

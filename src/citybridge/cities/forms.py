@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .labels import group_label
-from .models import ClimateZone, DataAvailable, SizeClass
+from .models import City, ClimateZone, DataAvailable, SizeClass
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -36,8 +36,30 @@ class InterestForm(forms.Form):
     )
 
 
+CITY_ERRORS = {
+    "required": _("Search for a city by name and choose it."),
+    "invalid_choice": _("Choose a city from the search results."),
+    "invalid_pk_value": _("Choose a city from the search results."),
+}
+
+
+class CitiesField(forms.ModelMultipleChoiceField):
+    """Cities chosen by name in the city picker (cities/_city_picker.html): their keys, each ticked box one value.
+    At most MAX, so a forged post cannot make one query of thousands."""
+
+    MAX = 200
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(queryset=City.objects.all(), error_messages=CITY_ERRORS, **kwargs)
+
+    def clean(self, value: object) -> object:
+        if value and len(value) > self.MAX:
+            raise forms.ValidationError(_("Choose at most %(n)d cities.") % {"n": self.MAX})
+        return super().clean(value)
+
+
 class PoolAddForm(forms.Form):
-    city = forms.IntegerField(label=_("City (id)"), min_value=1, max_value=2**31 - 1)
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all(), error_messages=CITY_ERRORS)
 
 
 NORMALISATION_CHOICES = [
@@ -76,8 +98,8 @@ class SelectionForm(forms.Form):
     max_per_province_cn = forms.IntegerField(
         label=_("At most this many Chinese cities per province"), min_value=1, max_value=500, required=False, initial=2
     )
-    must_include = forms.CharField(label=_("Must include (city ids, comma-separated)"), required=False, max_length=2000)
-    must_exclude = forms.CharField(label=_("Must exclude (city ids, comma-separated)"), required=False, max_length=2000)
+    must_include = CitiesField(label=_("Must include"), required=False)
+    must_exclude = CitiesField(label=_("Must exclude"), required=False)
     perturbations = forms.IntegerField(
         label=_("Weight perturbations for robustness (±20%)"), min_value=0, max_value=500, initial=200
     )
@@ -124,18 +146,6 @@ class SelectionForm(forms.Form):
             if name.startswith("max_") and name.endswith("_CN") and name != "max_per_province_cn"
         ]
 
-    def _ids(self, name: str) -> list[int]:
-        text = self.cleaned_data.get(name) or ""
-        out = []
-        for part in text.replace("，", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            if not part.isdigit():
-                raise forms.ValidationError({name: _("Enter city ids separated by commas.")})
-            out.append(int(part))
-        return out
-
     def parameters(self) -> dict:
         d = self.cleaned_data
         criteria = []
@@ -163,8 +173,8 @@ class SelectionForm(forms.Form):
             "counts": {"CA": d["count_ca"], "CN": d["count_cn"]},
             "max_per_province_cn": d.get("max_per_province_cn"),
             "bounds": bounds,
-            "must_include": self._ids("must_include"),
-            "must_exclude": self._ids("must_exclude"),
+            "must_include": [c.pk for c in d.get("must_include") or ()],
+            "must_exclude": [c.pk for c in d.get("must_exclude") or ()],
             "perturbations": d["perturbations"],
             "seed": d["seed"],
         }

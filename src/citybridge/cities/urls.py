@@ -12,6 +12,7 @@ urlpatterns = [
     path("interests/<id:pk>/review/", views.interest_review, name="interest-review"),
     path("pool/", views.pool, name="pool"),
     path("selection/", views.run_list, name="runs"),
+    path("pick/", views.pick, name="pick"),
     path("selection/compare/", views.run_compare, name="compare"),
     path("selection/<id:pk>/", views.run_detail, name="run"),
     path("selection/<id:pk>/status/", views.run_status, name="run-status"),

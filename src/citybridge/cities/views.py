@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
+from citybridge.core import selectors as core_selectors
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, sort_queryset
 from citybridge.core.paging import detail_url_parts, options_html, province_options
@@ -20,10 +23,13 @@ from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
-from .forms import InterestForm, PoolAddForm, SelectionForm
+from .forms import CITY_ERRORS, CitiesField, InterestForm, PoolAddForm, SelectionForm
 from .labels import city_population_note
 from .models import City, ClimateZone, RunStatus, SizeClass
 from .templatetags.cities_format import figure
+
+if TYPE_CHECKING:
+    from django.forms import Form
 
 _CityRow = row_class(City, "display_name", "display_province")
 CITY_ROW_FIELDS = (
@@ -185,16 +191,60 @@ def interest_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cities:interests")
 
 
+PICKER_NAMES = ("city", "must_include", "must_exclude")
+
+
+def _picker(request: HttpRequest, name: str, form: Form, *, multiple: bool, label: str) -> dict:
+    """What cities/_city_picker.html shows for `name`: the cities ticked in the post (kept when the form comes back
+    with errors or after a search), the search text and its results (the user's scope: core.selectors)."""
+    keys = [k for k in request.POST.getlist(name)[: CitiesField.MAX] if k.isdigit() and len(k) < 19]
+    chosen = list(City.objects.visible_to(request.user).filter(pk__in=keys).order_by("name_en", "id")) if keys else []
+    q = (request.POST.get(f"{name}_q") or "")[:100]
+    found = [c for c in core_selectors.city_search(user=request.user, q=q) if c not in chosen]
+    errors = form.errors.get(name, []) if form.is_bound else []
+    return {
+        "name": name,
+        "label": label,
+        "multiple": multiple,
+        "chosen": chosen,
+        "q": q,
+        "options": found,
+        "errors": errors,
+    }
+
+
+@login_required
+def pick(request: HttpRequest) -> HttpResponse:
+    """htmx: the cities whose name (either language) contains ?<name>_q=, as boxes to tick for the picker `name`."""
+    if not (request.user.has_perm("cities.run_selection") or request.user.has_perm("cities.manage_pool")):
+        raise PermissionDenied
+    name = request.GET.get("name", "")
+    if name not in PICKER_NAMES:
+        return HttpResponse(status=400)
+    q = (request.GET.get(f"{name}_q") or "")[:100]
+    return render(
+        request,
+        "cities/_city_options.html",
+        {
+            "name": name,
+            "q": q,
+            "multiple": request.GET.get("multiple") == "1",
+            "options": core_selectors.city_search(user=request.user, q=q),
+        },
+    )
+
+
 @login_required
 def pool(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("cities.manage_pool"):
         raise PermissionDenied
-    form = PoolAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    searching = request.method == "POST" and "find" in request.POST
+    form = PoolAddForm(None if searching else request.POST or None)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
-            city = selectors.city_get(user=request.user, pk=form.cleaned_data["city"])
+            city = selectors.city_get(user=request.user, pk=form.cleaned_data["city"].pk)
         except Http404:
-            form.add_error("city", _("No city has this id."))
+            form.add_error("city", CITY_ERRORS["invalid_choice"])
         else:
             services.candidate_add(actor=request.user, city=city)
             messages.success(request, _("%(city)s was added to the candidate pool.") % {"city": city.display_name()})
@@ -210,7 +260,8 @@ def pool(request: HttpRequest) -> HttpResponse:
         },
         "city",
     )
-    return render(request, "cities/pool.html", {**paginate(request, qs), "form": form, "sort": sort})
+    picker = _picker(request, "city", form, multiple=False, label=_("City to add"))
+    return render(request, "cities/pool.html", {**paginate(request, qs), "picker": picker, "sort": sort})
 
 
 @login_required
@@ -244,8 +295,12 @@ def run_list(request: HttpRequest) -> HttpResponse:
         },
         "-created",
     )
-    form = SelectionForm(request.POST or None, indicators=indicators)
-    if request.method == "POST" and form.is_valid():
+    searching = request.method == "POST" and "find" in request.POST  # a city search without JS: all else kept
+    if searching:
+        form = SelectionForm(initial=request.POST.dict(), indicators=indicators)
+    else:
+        form = SelectionForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
             params = form.parameters()
             run = services.selection_run_create(
@@ -266,6 +321,10 @@ def run_list(request: HttpRequest) -> HttpResponse:
             **paginate(request, run_qs),
             "form": form,
             "sort": sort,
+            "pickers": [
+                _picker(request, name, form, multiple=True, label=form.fields[name].label)
+                for name in ("must_include", "must_exclude")
+            ],
         },
     )
 

@@ -24,3 +24,22 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-scope-select]").forEach(citybridgeScopeFields);
 });
+// City picker (cities/_city_picker.html): Enter in its search box searches (htmx) rather than sending the form, and a
+// ticked result joins the chosen cities, so the next search does not take it away. Without JS the search button
+// posts the form back with the results.
+// Enter in another field of the form sends it with its own button, not with a picker's search button (the first
+// in the form); without JS that Enter searches, and the form comes back with everything kept.
+document.addEventListener("keydown", function (event) {
+  var el = event.target;
+  if (event.key !== "Enter" || !el.form || !el.form.querySelector("[data-city-picker]") || el.matches("textarea, button")) return;
+  event.preventDefault();
+  if (el.matches("[data-pick-search]")) el.dispatchEvent(new Event("search"));
+  else el.form.requestSubmit(el.form.querySelector("button[type=submit]:not([name=find])"));
+});
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.matches("[data-pick-options] input")) return;
+  var picked = box.closest("[data-city-picker]").querySelector("[data-picked]");
+  if (box.type === "radio") picked.replaceChildren();
+  if (box.checked) picked.appendChild(box.closest("label"));
+});
