@@ -157,3 +157,13 @@ def test_rerun_is_staff_only_and_post_only(client_for, staff, coordinator, small
     assert client_for(staff).get(f"/cities/selection/{first.pk}/rerun/").status_code == 405
     assert client_for(staff).post(f"/cities/selection/{first.pk + 1000}/rerun/").status_code == 404
     assert SelectionRun.objects.count() == 1
+
+
+def test_city_search_puts_names_that_start_with_the_text_first(staff, small_registry):
+    from citybridge.cities.models import City
+    from citybridge.core.selectors import city_search
+
+    for en, zh in (("Changchun", "长春"), ("Hangzhou", "杭州"), ("Zhanghang", "张杭")):
+        City.objects.create(name=en, name_en=en, name_zh_hans=zh, country="CN")
+    assert [c.name_en for c in city_search(user=staff, q="hang")] == ["Hangzhou", "Changchun", "Zhanghang"]
+    assert [c.name_en for c in city_search(user=staff, q="杭")] == ["Hangzhou", "Zhanghang"]

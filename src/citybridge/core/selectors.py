@@ -104,17 +104,20 @@ def person_search(*, user: User, q: str, limit: int = 20) -> list[Person]:
 
 
 def city_search(*, user: User, q: str, limit: int = 20) -> list:
-    """Cities whose name contains `q` in either language, for choosing a city coordinator's scope."""
-    from django.db.models import Q
+    """Cities whose name contains `q` in either language, those whose name starts with it first ("hang": Hangzhou
+    before Changchun), for picking a city by name (a city coordinator's scope, a selection's cities)."""
+    from django.db.models import Case, IntegerField, Q, Value, When
 
     from citybridge.cities.models import City
 
     q = (q or "").strip()[:100]
     if not q:
         return []
+    starts = Q(name_en__istartswith=q) | Q(name_zh_hans__startswith=q)
     return list(
         City.objects.visible_to(user)
         .filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q))
+        .annotate(starts=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans")
-        .order_by("name_en", "id")[:limit]
+        .order_by("starts", "name_en", "id")[:limit]
     )
