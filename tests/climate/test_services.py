@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from citybridge.climate import selectors, services
-from citybridge.climate.models import Inventory, RecomputeRun, Status
+from citybridge.climate.models import EmissionFactor, Inventory, RecomputeRun, Status
 from citybridge.core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
@@ -292,6 +292,36 @@ def test_supersede_factor_keeps_old_and_recompute_run_updates_inventory(
     # 100 MWh × 0.6 kg/kWh = 60 t
     assert entry.co2e == pytest.approx(60.0)
     assert entry.factor_versions[0]["id"] == new.pk
+
+
+def test_a_finished_run_names_its_inventories_and_factors(
+    client_for, coordinator, staff, inventory, factors, django_capture_on_commit_callbacks
+):
+    """The run's summary names what it changed, the city and year of each inventory and each factor by its name
+    (issue 9: internal codes never reach a user), not "#12" or "ca-carb-…-co2e v2"; a long list ends "and N more"."""
+    old = factors["east_china"]
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={"gpc_ref": "I.1.2", "activity_value": 100, "activity_unit": "MWh", "factor_ids": [old.pk]},
+    )
+    new = services.factor_supersede(actor=staff, factor=old, expected_version=old.version, data={"value": 0.6})
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.recompute_run_create(actor=staff, factor=new)
+    EmissionFactor.objects.filter(pk=new.pk).update(name_en="East China grid", name_zh_hans="华东区域电网")
+    new.refresh_from_db()
+    html = client_for(staff, language="zh-hans").get(f"/climate/runs/{run.pk}/status/").content.decode()
+    city = inventory.city.display_name("zh-hans")
+    assert f'">{city} {inventory.year}</a>' in html and f">#{inventory.pk}<" not in html
+    assert f'">华东区域电网</a> v{new.version}' in html and new.code not in html
+    assert "另有" not in html
+    RecomputeRun.objects.filter(pk=run.pk).update(
+        changed=13, factor_versions=[{"id": new.pk, "code": new.code, "version": new.version}] * 12
+    )
+    html = client_for(staff, language="zh-hans").get(f"/climate/runs/{run.pk}/status/").content.decode()
+    assert "，另有 3 项" in html and "，另有 2 项" in html
+    html = client_for(staff).get(f"/climate/runs/{run.pk}/status/").content.decode()
+    assert " and 3 more" in html
 
 
 def test_recompute_refused_to_coordinator(coordinator, factors):

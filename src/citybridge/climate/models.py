@@ -7,7 +7,7 @@ these tables store their inputs and, on the inventory and its entries, their res
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.db import models
@@ -457,6 +457,33 @@ class RecomputeRun(models.Model):
     def error_messages(self, language: str | None = None) -> list[str]:
         key = "zh-hans" if is_chinese(language) else "en"
         return list(self.error.get(key) or self.error.get("en") or [])
+
+    #: how many inventories and factors a run's page names (a run over every factor used 149)
+    SHOWN = 10
+
+    def changed_inventories(self) -> Shown:
+        """The inventories the run changed, with their city, to name them (the city and year) on the page."""
+        rows = self.inventories.select_related("city").order_by("city__name_en", "-year", "id")[: self.SHOWN]
+        return Shown(list(rows), max(0, self.changed - self.SHOWN))
+
+    def frozen_inventories(self) -> Shown:
+        """The published inventories the run would have changed (left as they are), with their city."""
+        keys = [k for k in self.frozen_would_change if isinstance(k, int)]
+        rows = Inventory.objects.filter(pk__in=keys[: self.SHOWN]).select_related("city").order_by("city__name_en")
+        return Shown(list(rows), max(0, len(keys) - self.SHOWN))
+
+    def factors_used(self) -> Shown:
+        """The factor versions the run computed with, as factors (named on the page, not by their codes)."""
+        keys = [v["id"] for v in self.factor_versions if isinstance(v, dict) and isinstance(v.get("id"), int)]
+        rows = EmissionFactor.objects.filter(pk__in=keys[: self.SHOWN]).order_by("code", "id")
+        return Shown(list(rows), max(0, len(keys) - self.SHOWN))
+
+
+class Shown(NamedTuple):
+    """The first rows of a longer list, and how many more there are."""
+
+    rows: list
+    more: int
 
 
 from .plan_models import *  # noqa
