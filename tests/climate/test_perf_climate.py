@@ -202,10 +202,11 @@ def test_run_record_on_factor_and_inventory_pages(
     with django_capture_on_commit_callbacks(execute=True):
         services.recompute_run_create(actor=staff, factor=new)
     factor_page = client_for(staff).get(f"/climate/factors/{new.pk}/").content.decode()
-    assert f"{new.code} v{new.version}" in factor_page
+    assert f'/climate/factors/{new.pk}/">{new.display_name()}</a> v{new.version}' in factor_page  # named, linked
     assert f'href="/climate/inventories/{inventory.pk}/"' in factor_page
     inv_page = client_for(coordinator).get(f"/climate/inventories/{inventory.pk}/").content.decode()
-    assert "Recomputed after factor changes" in inv_page and f"{new.code} v{new.version}" in inv_page
+    assert "Recomputed after factor changes" in inv_page
+    assert f'/climate/factors/{new.pk}/">{new.display_name()}</a> v{new.version}' in inv_page
 
 
 # --------------------------------------------------------------------------- gaps

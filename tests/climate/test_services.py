@@ -315,6 +315,13 @@ def test_a_finished_run_names_its_inventories_and_factors(
     assert f'">{city} {inventory.year}</a>' in html and f">#{inventory.pk}<" not in html
     assert f'">华东区域电网</a> v{new.version}' in html and new.code not in html
     assert "另有" not in html
+    # the inventory's own page says who recomputed it, by name, and with which factor, by its name
+    staff.first_name, staff.last_name = "Lin", "Chen"
+    staff.save()
+    page = client_for(staff, language="zh-hans").get(f"/climate/inventories/{inventory.pk}/").content.decode()
+    line = page[page.index("重新计算，使用的排放因子版本") - 80 :][:400]
+    assert "华东区域电网</a>" in line and new.code not in line
+    assert "由 Lin Chen 重新计算" in line and staff.email not in line
     RecomputeRun.objects.filter(pk=run.pk).update(
         changed=13, factor_versions=[{"id": new.pk, "code": new.code, "version": new.version}] * 12
     )

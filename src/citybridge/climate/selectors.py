@@ -227,7 +227,9 @@ def inventory_runs(*, user: User, inventory: Inventory) -> list[RecomputeRun]:
     """The recompute runs that changed this inventory (its history of factor changes: one record per run, not a
     history row per entry). ``inventory`` comes from ``inventory_get``, so it is already in the user's scope."""
     return list(
-        inventory.recompute_runs.filter(status="done").select_related("created_by").order_by("-finished_at")[:10]
+        inventory.recompute_runs.filter(status="done")
+        .select_related("created_by__person")
+        .order_by("-finished_at")[:10]
     )
 
 

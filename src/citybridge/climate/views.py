@@ -125,7 +125,7 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_revise": inventory.status == Status.PUBLISHED
             and inventory.origin == "entered"
             and user.has_perm("climate.change_inventory", inventory),
-            "history": inventory.history.select_related("history_user").order_by("-history_date")[:10],
+            "history": inventory.history.select_related("history_user__person").order_by("-history_date")[:10],
             "runs": selectors.inventory_runs(user=user, inventory=inventory),
         },
     )
