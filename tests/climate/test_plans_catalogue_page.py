@@ -45,6 +45,10 @@ def test_staff_adds_and_edits_a_measure(client_for, staff):
     c.cookies["django_language"] = "zh-hans"
     zh = c.get("/climate/plans/catalogue/").content.decode()
     assert "冷屋顶" in zh and "措施目录" in zh
+    # the edit page is headed by the measure's name in the reader's language, not its key
+    edit = c.get(f"/climate/plans/catalogue/{m.pk}/").content.decode()
+    assert "<h1>编辑目录中的措施：冷屋顶</h1>" in edit
+    assert "cool_roofs</h1>" not in edit
 
 
 @pytest.mark.parametrize(
