@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_partner_edit_saves_with_version_and_history(client_for, staff, partner, host):
+    staff.first_name, staff.last_name = "Lin", "Chen"
+    staff.save()
     client = client_for(staff)
     page = client.get(f"/outreach/partners/{partner.pk}/edit/")
     assert page.status_code == 200
@@ -32,7 +34,7 @@ def test_partner_edit_saves_with_version_and_history(client_for, staff, partner,
     assert partner.technologies == "heat pumps, led lighting"  # lower case, duplicates dropped
     assert list(partner.contacts.all()) == [host]
     history = client.get(f"/outreach/partners/{partner.pk}/edit/").content.decode()
-    assert staff.email in history  # the history row names who saved it
+    assert "<td>Lin Chen</td>" in history and staff.email not in history  # who saved it, by name
 
 
 def test_partner_edit_stale_is_409_with_input_kept(client_for, staff, partner):

@@ -122,5 +122,5 @@ def drivers_view(city: Any, base_year: int = 2020, end_year: int = 2060) -> dict
         label, history = f"{version}/default", []
     else:
         series, sources, label = ds.series, ds.sources, ds.label
-        history = list(ds.history.select_related("history_user").order_by("-history_date", "-history_id")[:20])
+        history = list(ds.history.select_related("history_user__person").order_by("-history_date", "-history_id")[:20])
     return {"driver_set": ds, "series": series, "sources": sources, "label": label, "history": history}

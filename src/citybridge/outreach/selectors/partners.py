@@ -130,4 +130,4 @@ def agreement_get(*, user: User, pk: int) -> Agreement:
 
 def partner_history(*, partner: Partner, limit: int = 50) -> list:
     """The partner's saved versions, newest first, with who saved them (staff pages only)."""
-    return list(partner.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    return list(partner.history.select_related("history_user__person").order_by("-history_date", "-history_id")[:limit])
