@@ -390,3 +390,15 @@ def test_translated_deck_built_downloaded_and_reopened(world, client_for, django
     orig = client_for(world["lecturer"]).get(f"/materials/versions/{v.pk}/original/")
     odata = b"".join(orig.streaming_content) if hasattr(orig, "streaming_content") else orig.content
     assert [sh.text_frame.text for s in Presentation(io.BytesIO(odata)).slides for sh in s.shapes] == SENTENCES
+
+
+def test_glossary_page_is_cards_on_a_phone_with_each_field_named(world, client_for):
+    """The glossary is a table.cards (core/site.css): on a phone each term is a card whose fields carry their
+    heading's name in the reader's language; a Chinese term stays on one line on a laptop."""
+    from citybridge.materials.models import GlossaryTerm
+
+    GlossaryTerm.objects.create(en="climate action planning", zh="气候行动规划", note="规划 as in 能源总体规划")
+    html = client_for(world["translator"], language="zh-hans").get("/materials/glossary/").content.decode()
+    assert '<table class="cards">' in html
+    assert '<td lang="zh-Hans" data-label="中文" class="nowrap">气候行动规划</td>' in html
+    assert 'data-label="备注">规划 as in 能源总体规划</td>' in html
