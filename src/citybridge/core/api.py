@@ -9,6 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -333,16 +334,17 @@ class PersonOut(RowSchema):
     )
 
     @classmethod
-    def row_for(cls, values: dict[str, Any], user: User) -> RowDict:
+    def row_for(cls, values: dict[str, Any], user: User, language: str) -> RowDict:
         """The item of a list row, as the resolvers above make it of a Person: the same model methods and the same
-        permission check (the rule reads the row's `personal_data_visible` and its key)."""
+        permission check (the rule reads the row's `personal_data_visible` and its key). `language`: the request's,
+        read once per page (each read goes through the translation's context-local)."""
         person = _PersonRow(values)
         organisation = person.related("organisation", _OrganisationRow)
         contact = user.has_perm("core.view_person_contact", person)
         return RowDict(
             {k: values[k] for k in cls.row_fields if k not in _PERSON_ROW_ONLY},
-            name=person.display_name(),
-            organisation_name=organisation.display_name() if organisation else None,
+            name=person.display_name(language),
+            organisation_name=organisation.display_name(language) if organisation else None,
             email=values["email"] if contact else None,
             phone=values["phone"] if contact else None,
             notes=values["notes"] if contact else None,
@@ -386,7 +388,8 @@ def list_people(request: HttpRequest, q: str = Query("", max_length=100), organi
     """Search by name in either language (`q`); filter by `organisation` id."""
     user = request.auth
     qs = selectors.person_list(user=user, q=q, organisation=organisation)
-    return ListRows(qs, PersonOut, row=lambda values: PersonOut.row_for(values, user))
+    language = get_language()
+    return ListRows(qs, PersonOut, row=lambda values: PersonOut.row_for(values, user, language))
 
 
 @router.post("/people", response={201: PersonOut})
