@@ -167,3 +167,20 @@ def test_city_search_puts_names_that_start_with_the_text_first(staff, small_regi
         City.objects.create(name=en, name_en=en, name_zh_hans=zh, country="CN")
     assert [c.name_en for c in city_search(user=staff, q="hang")] == ["Hangzhou", "Changchun", "Zhanghang"]
     assert [c.name_en for c in city_search(user=staff, q="杭")] == ["Hangzhou", "Zhanghang"]
+
+
+def test_a_place_folded_into_its_city_cannot_be_picked(client_for, staff, small_registry):
+    """A district folded into its prefecture city (issue 9: Shanghai's districts are not cities) is found by no
+    city search and refused by the pool and the selection form, as it is absent from the registry's list."""
+    from citybridge.cities.models import City
+    from citybridge.core.selectors import city_search
+
+    district = City.objects.create(
+        name="Shushan", name_en="Shushan", name_zh_hans="蜀山", country="CN", merged_into=small_registry["Hefei"]
+    )
+    assert city_search(user=staff, q="蜀山") == [] and city_search(user=staff, q="Shushan") == []
+    html = client_for(staff).get("/cities/pick/", {"name": "city", "city_q": "shushan"}).content.decode()
+    assert f'value="{district.pk}"' not in html
+    r = client_for(staff, language="zh-hans").post("/cities/pool/", {"city": district.pk})
+    assert r.status_code == 200 and "请从搜索结果中选择城市。" in r.content.decode()
+    assert not CandidateCity.objects.filter(city=district).exists()

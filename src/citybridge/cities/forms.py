@@ -50,7 +50,7 @@ class CitiesField(forms.ModelMultipleChoiceField):
     MAX = 200
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(queryset=City.objects.all(), error_messages=CITY_ERRORS, **kwargs)
+        super().__init__(queryset=City.objects.listed(), error_messages=CITY_ERRORS, **kwargs)
 
     def clean(self, value: object) -> object:
         if value and len(value) > self.MAX:
@@ -59,7 +59,7 @@ class CitiesField(forms.ModelMultipleChoiceField):
 
 
 class PoolAddForm(forms.Form):
-    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all(), error_messages=CITY_ERRORS)
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.listed(), error_messages=CITY_ERRORS)
 
 
 NORMALISATION_CHOICES = [

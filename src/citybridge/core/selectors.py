@@ -116,6 +116,7 @@ def city_search(*, user: User, q: str, limit: int = 20) -> list:
     starts = Q(name_en__istartswith=q) | Q(name_zh_hans__startswith=q)
     return list(
         City.objects.visible_to(user)
+        .listed()  # a place folded into its prefecture city is not a city to pick
         .filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q))
         .annotate(starts=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans")
