@@ -143,7 +143,7 @@ def test_every_page_and_sort_is_the_plain_slice(trained, staff, make_official, r
     qs = selectors.behind_list(user=staff, year=2025, rule=rule)
     if sort:
         request = RequestFactory().get("/academy/behind/", {"sort": sort})
-        qs, _key = sort_queryset(request, qs, behind_views.BEHIND_SORTS, "-shortfall", tiebreaker="official_id")
+        qs, _key = sort_queryset(request, qs, behind_views.behind_sorts(), "-shortfall", tiebreaker="official_id")
     everything = list(qs.values(*behind_views.BEHIND_ROW_FIELDS))
     assert everything, "the rule lists somebody"
     for offset in (0, 1, 3, 4, 9):

@@ -17,25 +17,27 @@ from django.utils import translation
 
 from citybridge.academy import official_sort, selectors, services
 from citybridge.academy.models import OfficialProfile
-from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.listing import name_order, sort_queryset
 from citybridge.core.models import Person
 from citybridge.core.paging import seek_slice
 
 pytestmark = pytest.mark.django_db
 
-NAMES = ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans")
+NAMES = official_sort.NAMES  # the four names and the name in pinyin (core.pinyin)
 
 
 def copies_in_step() -> list[tuple]:
     """Officials whose copies differ from their person's names (empty when in step)."""
     rows = OfficialProfile.objects.values_list("pk", *official_sort.COPIES, *(f"person__{n}" for n in NAMES))
-    return [r for r in rows if r[1:5] != r[5:9]]
+    n = len(NAMES)
+    return [r for r in rows if r[1 : 1 + n] != r[1 + n :]]
 
 
 def person_order(language: str, descending: bool) -> list[int]:
-    """The list's order as it was before the copies: the person's names, then the person's key (the oracle)."""
+    """The list's order as it was before the copies: the person's names (in Chinese their pinyin first), then the
+    person's key (the oracle)."""
     with translation.override(language):
-        order = [F(f"person__{f}") for f in localized("family_name", "given_name")] + [F("person__id")]
+        order = [F(f) for f in name_order("family_name", "given_name", prefix="person__")] + [F("person__id")]
     qs = OfficialProfile.objects.order_by(*[o.desc() if descending else o.asc() for o in order])
     return list(qs.values_list("pk", flat=True))
 
@@ -46,8 +48,14 @@ def shown(client, sort: str = "name", page: int = 1) -> list[int]:
     return [row.id for row in response.context["page_obj"].object_list]
 
 
+def stale_pinyin() -> list[tuple]:
+    """People whose name in pinyin is not their names' (core.pinyin; empty when every path kept it)."""
+    return [(p.pk, p.pinyin_name) for p in Person.objects.all() if p.pinyin_name != p.pinyin_key()]
+
+
 def assert_list_follows(client_en, client_zh) -> None:
     assert copies_in_step() == []
+    assert stale_pinyin() == []
     for language, client in (("en", client_en), ("zh-hans", client_zh)):
         for sort in ("name", "-name"):
             assert shown(client, sort) == person_order(language, sort.startswith("-"))[:50], (language, sort)
@@ -97,10 +105,10 @@ def test_hand_worked_order_in_both_languages_and_directions(five, clients):
     assert copies_in_step() == []
     assert shown(en) == [ids["chen_b"], ids["chen_a"], ids["li"], ids["smith"], ids["zhao"]]
     assert shown(en, "-name") == [ids["zhao"], ids["smith"], ids["li"], ids["chen_a"], ids["chen_b"]]
-    # 李 (U+674E) < 赵 (U+8D75) < 陈 (U+9648) by code point in both databases' test collations
-    chinese = [ids["li"], ids["zhao"], ids["chen_b"], ids["chen_a"]]
-    nulls_first = connection.vendor == "sqlite"
-    assert shown(zh) == ([ids["smith"], *chinese] if nulls_first else [*chinese, ids["smith"]])
+    # by pinyin (core.pinyin): chen2jing4, li3na4, smithanna (no Chinese name: by its letters), zhao4lei3; by code
+    # point 李 (U+674E) < 赵 (U+8D75) < 陈 (U+9648), as the list was before
+    assert shown(zh) == [ids["chen_b"], ids["chen_a"], ids["li"], ids["smith"], ids["zhao"]]
+    assert shown(zh, "-name") == [ids["zhao"], ids["smith"], ids["li"], ids["chen_a"], ids["chen_b"]]
     assert_list_follows(en, zh)
 
 
@@ -262,7 +270,8 @@ def test_the_view_sorts_by_the_copies_and_walks_the_official_index(five, staff):
     """The key query of a deep page reads the official's table alone, through its name index (no person join)."""
     for language, index in (("en", "academy_official_name_en_idx"), ("zh-hans", "academy_official_name_zh_idx")):
         with translation.override(language):
-            allowed = {"name": (*localized("sort_family_name", "sort_given_name"), "person_id", "id")}
+            names = name_order("sort_family_name", "sort_given_name", pinyin="sort_pinyin_name")
+            allowed = {"name": (*names, "person_id", "id")}
             for sort in ("name", "-name"):
                 request = RequestFactory().get("/", {"sort": sort})
                 qs, _sort = sort_queryset(request, selectors.official_list(user=staff), allowed, "name")

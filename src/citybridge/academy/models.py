@@ -349,7 +349,10 @@ class JurisdictionPopulation(models.Model):
 
 
 #: OfficialProfile's copies of its person's names, kept by the database (academy/official_sort.py)
-SORT_NAME_FIELDS = ["sort_family_name_en", "sort_given_name_en", "sort_family_name_zh_hans", "sort_given_name_zh_hans"]
+SORT_NAME_FIELDS = [
+    "sort_family_name_en", "sort_given_name_en", "sort_family_name_zh_hans", "sort_given_name_zh_hans",
+    "sort_pinyin_name",
+]  # fmt: skip
 
 
 class OfficialQuerySet(models.QuerySet):
@@ -412,6 +415,7 @@ class OfficialProfile(Versioned):
     sort_given_name_en = models.CharField(max_length=100, null=True, blank=True, editable=False)
     sort_family_name_zh_hans = models.CharField(max_length=100, null=True, blank=True, editable=False)
     sort_given_name_zh_hans = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    sort_pinyin_name = models.CharField(max_length=255, null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=SORT_NAME_FIELDS)
 
     objects = OfficialQuerySet.as_manager()
@@ -438,6 +442,7 @@ class OfficialProfile(Versioned):
             ),
             models.Index(
                 fields=[
+                    "sort_pinyin_name",
                     "sort_family_name_zh_hans",
                     "sort_given_name_zh_hans",
                     "sort_family_name_en",

@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 
 OFFICIAL = "academy_officialprofile"
 PERSON = "core_person"
-#: the person's columns and their copies on the official, in the same order
-NAMES = ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans")
+#: the person's columns and their copies on the official, in the same order (the pinyin key, core.pinyin, orders the
+#: list in Chinese)
+NAMES = ("family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "pinyin_name")
 COPIES = tuple(f"sort_{c}" for c in NAMES)
 
 _names = ", ".join(NAMES)
@@ -176,6 +177,32 @@ def backfill(connection: BaseDatabaseWrapper) -> None:
         cursor.execute(BACKFILL[connection.vendor])
 
 
+def _columns_ready(connection: BaseDatabaseWrapper) -> bool:
+    """Whether both tables have every column of the current definition (not before the migration that adds the
+    last copy, nor after a migrate back to an earlier state)."""
+    tables = connection.introspection.table_names()
+    if OFFICIAL not in tables or PERSON not in tables:
+        return False
+    with connection.cursor() as cursor:
+        official = {c.name for c in connection.introspection.get_table_description(cursor, OFFICIAL)}
+        person = {c.name for c in connection.introspection.get_table_description(cursor, PERSON)}
+    return set(COPIES) <= official and set(NAMES) <= person
+
+
+def migrate(apps: Any, schema_editor: Any) -> None:  # noqa: ANN401 - RunPython's arguments
+    """The migrations that add copies (RunPython): on PostgreSQL install the current triggers and fill the copies;
+    on SQLite fill them (`ensure` installs the triggers after `migrate`). An earlier migration on a new database,
+    before the last copy's column exists, leaves it to the migration that adds it. Any other database is refused."""
+    connection = schema_editor.connection
+    triggers(connection)  # refuses a database it has no triggers for
+    if not _columns_ready(connection):
+        return
+    if connection.vendor == "postgresql":
+        install(connection)
+    else:
+        backfill(connection)
+
+
 def drop_before_migrate(*, using: str = "default", plan: list | None = None, **kwargs: Any) -> None:  # noqa: ANN401
     """Before `migrate` applies anything on SQLite (pre_migrate): drop the triggers; post_migrate (`ensure`) puts
     them back and catches the copies up. A SQLite table rebuild (Django's schema editor: new table, copy, DROP, then
@@ -195,15 +222,7 @@ def ensure(*, using: str = "default", **kwargs: Any) -> bool:  # noqa: ANN401 - 
     from django.db import connections
 
     connection = connections[using]
-    if connection.vendor not in ("sqlite", "postgresql"):
-        return False
-    tables = connection.introspection.table_names()
-    if OFFICIAL not in tables or PERSON not in tables:
-        return False
-    # only once the migration that adds the columns has run (a migrate back to an earlier state has none)
-    with connection.cursor() as cursor:
-        columns = {c.name for c in connection.introspection.get_table_description(cursor, OFFICIAL)}
-    if not set(COPIES) <= columns:
+    if connection.vendor not in ("sqlite", "postgresql") or not _columns_ready(connection):
         return False
     if installed(connection) == set(triggers(connection)):
         return False

@@ -15,15 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from citybridge.core import provinces
-from citybridge.core.models import bilingual, is_chinese
+from citybridge.core import pinyin, provinces
+from citybridge.core.models import PinyinNamed, PinyinNamedQuerySet, bilingual, is_chinese
 from citybridge.core.rules import is_program_staff
 
 if TYPE_CHECKING:
     from citybridge.core.models import User
 
 
-class CityQuerySet(models.QuerySet):
+class CityQuerySet(PinyinNamedQuerySet):
     def visible_to(self, user: User) -> CityQuerySet:
         """City records are public data: every signed-in user sees them."""
         if not getattr(user, "is_authenticated", False):
@@ -71,7 +71,9 @@ class SizeClass(models.TextChoices):
     TOWN = "town", _("Town (under 100,000)")
 
 
-class City(models.Model):
+class City(PinyinNamed):
+    PINYIN_SOURCES = ("name", "name_en", "name_zh_hans")
+
     geonames_id = models.PositiveIntegerField(_("GeoNames id"), unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2)
@@ -119,6 +121,9 @@ class City(models.Model):
     def save(self, *args, **kwargs) -> None:
         provinces.fill_code(self, "province_en", "province_zh_hans", kwargs=kwargs)
         super().save(*args, **kwargs)
+
+    def pinyin_key(self) -> str:
+        return pinyin.first_key(self.name_zh_hans, self.name_en, self.name)
 
     def display_name(self, language: str | None = None) -> str:
         if is_chinese(language):

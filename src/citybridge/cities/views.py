@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core import selectors as core_selectors
 from citybridge.core.files import XLSX, file_response
-from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import Row, choice_labels, html_rows, row_class
 from citybridge.core.validation import add_to_form
@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         qs,
         {
-            "name": localized("name"),
+            "name": name_order("name"),
             "province": localized("province"),
             "population": ("population",),
             "size": ("size_class",),
@@ -156,7 +156,7 @@ def interest_list(request: HttpRequest) -> HttpResponse:
         request,
         selectors.interest_list(user=request.user),
         {
-            "city": tuple(f"city__{f}" for f in localized("name")),
+            "city": name_order("name", prefix="city__"),
             "submitted": ("submitted_at",),
             "contact": ("contact_name",),
             "status": ("status",),
@@ -254,7 +254,7 @@ def pool(request: HttpRequest) -> HttpResponse:
         request,
         selectors.candidate_pool(user=request.user),
         {
-            "city": tuple(f"city__{f}" for f in localized("name")),
+            "city": name_order("name", prefix="city__"),
             "province": tuple(f"city__{f}" for f in localized("province")),
             "origin": ("origin",),
             "added": ("added_at",),

@@ -66,3 +66,18 @@ def localized(*fields: str, language: str | None = None) -> tuple[str, ...]:
 
     first, second = ("zh_hans", "en") if is_chinese(language) else ("en", "zh_hans")
     return tuple(f"{f}_{first}" for f in fields) + tuple(f"{f}_{second}" for f in fields)
+
+
+def name_order(
+    *fields: str, prefix: str = "", pinyin: str = "pinyin_name", language: str | None = None
+) -> tuple[str, ...]:
+    """A name sort's columns (`prefix` for a related row's, e.g. `organisation__`): in Chinese the name in pinyin
+    first (core.pinyin: 张 after 李, as Chinese users sort), then the columns as `localized` orders them."""
+    from .models import is_chinese
+
+    columns = (
+        (pinyin, *localized(*fields, language=language))
+        if is_chinese(language)
+        else localized(*fields, language=language)
+    )
+    return tuple(f"{prefix}{c}" for c in columns)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.db import models, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import provinces
+from . import pinyin, provinces
 from .concurrency import Versioned
 from .countries import COUNTRIES
 
@@ -56,6 +58,60 @@ ROLE_SCOPE = {
 # --------------------------------------------------------------------------- organisations
 
 
+class PinyinNamedQuerySet(models.QuerySet):
+    """bulk_create, bulk_update and update, which skip save(), set `pinyin_name` as save() does (PinyinNamed)."""
+
+    def bulk_create(self, objs: Iterable[PinyinNamed], *args, **kwargs) -> list[PinyinNamed]:  # noqa: ANN002, ANN003
+        objs = list(objs)
+        for obj in objs:
+            obj.pinyin_name = obj.pinyin_key()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Iterable[PinyinNamed], fields: Iterable[str], *args, **kwargs) -> int:  # noqa: ANN002, ANN003
+        objs, fields = list(objs), list(fields)
+        if set(fields) & set(self.model.PINYIN_SOURCES):
+            for obj in objs:
+                obj.pinyin_name = obj.pinyin_key()
+            fields = [*fields, "pinyin_name"] if "pinyin_name" not in fields else fields
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs) -> int:  # noqa: ANN003 - QuerySet.update's
+        """An update of a name column sets the rows' names in pinyin again from what it wrote."""
+        if not set(kwargs) & set(self.model.PINYIN_SOURCES):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            keys = list(self.values_list("pk", flat=True))  # before: the filter may read the columns written
+            count = super().update(**kwargs)
+            rows = list(self.model._base_manager.using(self.db).filter(pk__in=keys))
+            for row in rows:
+                row.pinyin_name = row.pinyin_key()
+            self.model._base_manager.using(self.db).bulk_update(rows, ["pinyin_name"], batch_size=1000)
+        return count
+
+
+class PinyinNamed(models.Model):
+    """A model whose lists sort by name in Chinese by `pinyin_name`: core.pinyin's key of its name (`zhang1wei3`),
+    set by save() from `pinyin_key()`, and by bulk_create, bulk_update and update (its queryset is a
+    PinyinNamedQuerySet). Raw SQL that writes names sets it from the same method (academy.generator)."""
+
+    pinyin_name = models.CharField(_("name in pinyin"), max_length=255, blank=True, editable=False)
+    #: the columns the key is read from: a save(update_fields=…) naming one of them saves the key too
+    PINYIN_SOURCES: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.pinyin_name = self.pinyin_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.PINYIN_SOURCES):
+            kwargs["update_fields"] = {*update_fields, "pinyin_name"}
+        super().save(*args, **kwargs)
+
+    def pinyin_key(self) -> str:
+        raise NotImplementedError
+
+
 class OrganisationType(models.TextChoices):
     MINISTRY = "ministry", _("National ministry or department")
     ACADEMY = "academy", _("Training academy")
@@ -69,7 +125,7 @@ class OrganisationType(models.TextChoices):
     MEDIA = "media", _("Media outlet")
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(PinyinNamedQuerySet):
     def visible_to(self, user: User) -> OrganisationQuerySet:
         """Organisations are public records inside the platform: every signed-in user sees them."""
         if not getattr(user, "is_authenticated", False):
@@ -88,7 +144,9 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
 
-class Organisation(Versioned):
+class Organisation(PinyinNamed, Versioned):
+    PINYIN_SOURCES = ("name", "name_en", "name_zh_hans")
+
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=OrganisationType.choices)
@@ -117,9 +175,9 @@ class Organisation(Versioned):
         ordering = ["name_en", "name_zh_hans", "id"]  # core_org_name_en_idx's columns, in its order
         indexes = [
             models.Index(fields=["type", "country"]),
-            # the list's name sort in each language (core.listing.localized), read from the index alone
+            # the list's name sort in each language (core.listing.name_order), read from the index alone
             models.Index(fields=["name_en", "name_zh_hans", "id"], name="core_org_name_en_idx"),
-            models.Index(fields=["name_zh_hans", "name_en", "id"], name="core_org_name_zh_idx"),
+            models.Index(fields=["pinyin_name", "name_zh_hans", "name_en", "id"], name="core_org_name_zh_idx"),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +186,9 @@ class Organisation(Versioned):
     def save(self, *args, **kwargs) -> None:
         provinces.fill_code(self, "province_en", "province_zh_hans", kwargs=kwargs)
         super().save(*args, **kwargs)
+
+    def pinyin_key(self) -> str:
+        return pinyin.first_key(self.name_zh_hans, self.name_en, self.name)
 
     def display_province(self, language: str | None = None) -> str:
         return (
@@ -156,7 +217,7 @@ CHINESE_COMPOUND_SURNAMES = frozenset(
 )
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(PinyinNamedQuerySet):
     def visible_to(self, user: User) -> PersonQuerySet:
         """Staff see everyone; others see themselves, the people of organisations they are scoped to, and the
         people an app grants them personal-data access to (academy: officials enrolled at their academy)."""
@@ -218,11 +279,14 @@ def _granted(user: User) -> Q | None:
     return registry.granted_condition(user)
 
 
-class Person(Versioned):
+class Person(PinyinNamed, Versioned):
     """Anyone the programs deal with; most never sign in. Names as each language writes them."""
 
     #: fields that are personal data, for privacy export and erasure
     PERSONAL_DATA_FIELDS = ("email", "phone", "notes")
+    PINYIN_SOURCES = (
+        "family_name", "given_name", "family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans"
+    )  # fmt: skip
 
     family_name = models.CharField(_("family name"), max_length=100)
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
@@ -257,7 +321,7 @@ class Person(Versioned):
         # the columns of core_person_name_en_idx, in its order: a default-ordered list (the API's) reads its pages'
         # keys from that index alone, as the page sorted by name does
         ordering = ["family_name_en", "given_name_en", "family_name_zh_hans", "given_name_zh_hans", "id"]
-        # the name sort of the people and officials lists, one per language (core.listing.localized): every column
+        # the name sort of the people and officials lists, one per language (core.listing.name_order): every column
         # of the ORDER BY is in the index, so a page's keys are read from the index alone (no table row, no sort
         # of the rest); the officials list walks it and joins each person's official by its unique key
         indexes = [
@@ -266,17 +330,34 @@ class Person(Versioned):
                 name="core_person_name_en_idx",
             ),
             models.Index(
-                fields=["family_name_zh_hans", "given_name_zh_hans", "family_name_en", "given_name_en", "id"],
+                fields=[
+                    "pinyin_name",
+                    "family_name_zh_hans",
+                    "given_name_zh_hans",
+                    "family_name_en",
+                    "given_name_en",
+                    "id",
+                ],
                 name="core_person_name_zh_idx",
-            ),
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
         return self.display_name()
 
     def save(self, *args, **kwargs) -> None:
-        self.search_name = f"{self.full_name_zh()} {self.full_name_en()}".strip()
+        self.search_name = self.search_key()
         super().save(*args, **kwargs)
+
+    def search_key(self) -> str:
+        """Both languages' full names, as `search_name` holds them."""
+        return f"{self.full_name_zh()} {self.full_name_en()}".strip()
+
+    def pinyin_key(self) -> str:
+        return pinyin.name_sort_key(
+            self.family_name_zh_hans or "", self.given_name_zh_hans or "", self.family_name_en or "",
+            self.given_name_en or "",
+        )  # fmt: skip
 
     def full_name_en(self) -> str:
         return " ".join(p for p in (self.given_name_en, self.family_name_en) if p)

@@ -16,5 +16,5 @@ class PersonTranslation(TranslationOptions):
     fields = ("family_name", "given_name", "title")
 
 
-register_history(Organisation, app=__package__)
-register_history(Person, app=__package__)
+register_history(Organisation, app=__package__, excluded_fields=["pinyin_name"])  # derived from the name
+register_history(Person, app=__package__, excluded_fields=["pinyin_name"])

@@ -33,7 +33,7 @@ from .forms import (
     QueuedPasswordResetForm,
 )
 from .history import history_lines
-from .listing import localized, sort_queryset
+from .listing import localized, name_order, sort_queryset
 from .middleware import client_ip
 from .models import Organisation, OrganisationType, Person, WorkerHeartbeat, bilingual, is_chinese
 from .paging import SeekPaginator, detail_url_parts, options_html, province_options
@@ -211,11 +211,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         request,
         qs,
         {
-            "name": localized("name"),
+            "name": name_order("name"),
             "type": ("type",),
             "country": ("country",),
             "province": localized("province"),
-            "parent": tuple(f"parent__{f}" for f in localized("name")),
+            "parent": name_order("name", prefix="parent__"),
         },
         "name",
     )
@@ -421,9 +421,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request,
         qs,
         {
-            "name": localized("family_name", "given_name"),
+            "name": name_order("family_name", "given_name"),
             "title": localized("title"),
-            "organisation": tuple(f"organisation__{f}" for f in localized("name")),
+            "organisation": name_order("name", prefix="organisation__"),
         },
         "name",
     )

@@ -5,27 +5,17 @@
 The copies are filled here. The triggers that keep them equal to the person's names (academy.official_sort) are
 created here on PostgreSQL; on SQLite by `official_sort.ensure` once `migrate` has finished (post_migrate), because a
 SQLite table rebuild in a later migration of the same run would fail while they exist (see official_sort). They are
-the current definition on purpose: `ensure` re-installs them whenever one is missing, one definition to keep right.
-Any other database is refused.
+the current definition on purpose: `ensure` re-installs them whenever one is missing, one definition to keep right
+(on a new database, where a later copy's column does not exist yet, the migration adding it installs them:
+0012_official_pinyin_name). Any other database is refused.
 """
 
 from django.db import migrations, models
 
-
-def install(apps, schema_editor):
-    from citybridge.academy import official_sort
-
-    connection = schema_editor.connection
-    official_sort.triggers(connection)  # refuses a database it has no triggers for
-    if connection.vendor == "postgresql":
-        official_sort.install(connection)
-    else:
-        official_sort.backfill(connection)
+from citybridge.academy import official_sort
 
 
 def uninstall(apps, schema_editor):
-    from citybridge.academy import official_sort
-
     official_sort.uninstall(schema_editor.connection)
 
 
@@ -57,7 +47,7 @@ class Migration(migrations.Migration):
             name='sort_given_name_zh_hans',
             field=models.CharField(blank=True, editable=False, max_length=100, null=True),
         ),
-        migrations.RunPython(install, uninstall, elidable=False),
+        migrations.RunPython(official_sort.migrate, uninstall, elidable=False),
         migrations.AddIndex(
             model_name='officialprofile',
             index=models.Index(fields=['sort_family_name_en', 'sort_given_name_en', 'sort_family_name_zh_hans', 'sort_given_name_zh_hans', 'person', 'id'], name='academy_official_name_en_idx'),

@@ -548,7 +548,7 @@ def _resolve_new(item: _Item, org: Organisation | None, plan: _Plan) -> None:
         phone=r.phone,
         preferred_language="zh-hans" if r.family_name_zh else "en",
     )
-    person.search_name = f"{person.full_name_zh()} {person.full_name_en()}".strip()
+    person.search_name = person.search_key()  # bulk_create skips save()
     plan.new_people.append(person)
     item.profile = OfficialProfile(person=person, position=r.position)
     plan.new_profiles.append(item.profile)

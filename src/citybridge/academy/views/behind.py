@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from citybridge.core import provinces
 from citybridge.core import selectors as core_selectors
 from citybridge.core.files import XLSX, file_response
-from citybridge.core.listing import localized, sort_queryset
+from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import Person, is_chinese
 from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import row_class
@@ -141,15 +141,17 @@ def _counting_rules_html(language: str, rules: ComplianceRules) -> SafeString:
     return mark_safe(render_to_string("academy/_counting_rules.html", {"rules": rules}))  # noqa: S308 - a template
 
 
-BEHIND_SORTS = {
-    "official": ("official__person__family_name_en", "official__person__given_name_en"),
-    "position": ("official__position",),
-    "organisation": ("official__person__organisation__name_en",),
-    "province": ("official__province_code", "official__province"),
-    "days": ("total_days",),
-    "shortfall": ("shortfall",),
-    "gap": ("window_gap",),
-}
+def behind_sorts() -> dict[str, tuple[str, ...]]:
+    """The list's sorts in the request's language (names in Chinese by pinyin, core.listing.name_order)."""
+    return {
+        "official": name_order("sort_family_name", "sort_given_name", prefix="official__", pinyin="sort_pinyin_name"),
+        "position": ("official__position",),
+        "organisation": name_order("name", prefix="official__person__organisation__"),
+        "province": ("official__province_code", "official__province"),
+        "days": ("total_days",),
+        "shortfall": ("shortfall",),
+        "gap": ("window_gap",),
+    }
 
 
 _PersonRow = row_class(Person, "display_name", "full_name_en", "full_name_zh")
@@ -348,7 +350,7 @@ def behind(request: HttpRequest) -> HttpResponse:
     if prepared and (number > 1 or request.GET.get("sort")):
         qs = selectors.behind_list(user=request.user, **params)
         if request.GET.get("sort"):  # else the rule's own order, which its index serves
-            qs, sort = sort_queryset(request, qs, BEHIND_SORTS, "-shortfall", tiebreaker="official_id")
+            qs, sort = sort_queryset(request, qs, behind_sorts(), "-shortfall", tiebreaker="official_id")
         chunk = _rows_by_keys(qs, (number - 1) * size, size + 1)
     elif prepared:
         chunk = _first_rows(request.user, params, size + 1)

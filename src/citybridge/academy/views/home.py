@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from citybridge.core.listing import localized, sort_key, sort_queryset
+from citybridge.core.listing import localized, name_order, sort_key, sort_queryset
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts, options_html
 from citybridge.core.rows import choice_labels, date_text, html_rows, row_class
@@ -37,7 +37,7 @@ def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
     sorts = {
         "title": localized("title"),
-        "academy": tuple(f"academy__organisation__{f}" for f in localized("name")),
+        "academy": name_order("name", prefix="academy__organisation__"),
         "dates": ("start_date", "end_date"),
         "status": ("status",),
         "confirmed": ("confirmed",),
