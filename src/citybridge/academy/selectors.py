@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from citybridge.core import provinces as province_list
+from citybridge.core.listing import name_order
 from citybridge.core.models import is_chinese
 from citybridge.core.paging import options_html
 from citybridge.core.rows import date_text
@@ -185,7 +186,7 @@ def with_certificates(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
 def course_enrolments(*, course: Course) -> QuerySet[Enrolment]:
     return with_certificates(
         course.enrolments.select_related("official__person__organisation", "official__jurisdiction")
-    ).order_by("status", "official__person__family_name_en", "official__person__family_name_zh_hans", "id")
+    ).order_by("status", *name_order("family_name", "given_name", prefix="official__person__"), "id")
 
 
 def lecturer_sessions(*, user: User) -> QuerySet[Session]:
@@ -488,7 +489,7 @@ def attendance_grid(*, course: Course, sessions: list[Session]) -> list[GridRow]
     enrolments = list(
         course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED)
         .select_related("official__person__organisation", "official__jurisdiction")
-        .order_by("official__person__family_name_en", "official__person__family_name_zh_hans", "id")
+        .order_by(*name_order("family_name", "given_name", prefix="official__person__"), "id")
     )
     marks: dict[int, dict[int, str]] = {}
     for off, sid, st in Attendance.objects.filter(session__in=[s.pk for s in sessions]).values_list(

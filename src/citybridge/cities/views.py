@@ -199,7 +199,7 @@ def _picker(request: HttpRequest, name: str, form: Form, *, multiple: bool, labe
     with errors or after a search), the search text and its results (the user's scope: core.selectors)."""
     keys = [k for k in request.POST.getlist(name)[: CitiesField.MAX] if k.isdigit() and len(k) < 19]
     cities = City.objects.visible_to(request.user).listed()
-    chosen = list(cities.filter(pk__in=keys).order_by("name_en", "id")) if keys else []
+    chosen = list(cities.filter(pk__in=keys).order_by(*name_order("name"), "id")) if keys else []
     q = (request.POST.get(f"{name}_q") or "")[:100]
     found = [c for c in core_selectors.city_search(user=request.user, q=q) if c not in chosen]
     errors = form.errors.get(name, []) if form.is_bound else []

@@ -19,6 +19,7 @@ from citybridge.cities.models import City
 from citybridge.cities.selectors import city_get
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.files import XLSX, file_response
+from citybridge.core.listing import name_order
 from citybridge.core.models import User
 from citybridge.core.views import paginate
 
@@ -53,8 +54,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 def _creatable_cities(user: User) -> list[City]:
     if user.is_program_staff:
-        return list(City.objects.filter(climate_inventories__isnull=False).distinct().order_by("name_en")[:500])
-    return list(City.objects.filter(pk__in=user.scoped_city_ids()).order_by("name_en"))
+        return list(
+            City.objects.filter(climate_inventories__isnull=False).distinct().order_by(*name_order("name"))[:500]
+        )
+    return list(City.objects.filter(pk__in=user.scoped_city_ids()).order_by(*name_order("name")))
 
 
 @login_required

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
+from .listing import name_order
 from .models import ApiToken, Organisation, Person
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def organisation_search(*, user: User, q: str, limit: int = 20) -> list[Organisa
         Organisation.objects.visible_to(user)
         .search(q)
         .only("id", "name_en", "name_zh_hans", "country")
-        .order_by("name_en", "id")[:limit]
+        .order_by(*name_order("name"), "id")[:limit]
     )
 
 
@@ -99,7 +100,10 @@ def person_search(*, user: User, q: str, limit: int = 20) -> list[Person]:
     if not q:
         return []
     return list(
-        Person.objects.visible_to(user).search(q).select_related("organisation").order_by("search_name", "id")[:limit]
+        Person.objects.visible_to(user)
+        .search(q)
+        .select_related("organisation")
+        .order_by(*name_order("family_name", "given_name"), "id")[:limit]
     )
 
 
@@ -120,5 +124,5 @@ def city_search(*, user: User, q: str, limit: int = 20) -> list:
         .filter(Q(name_en__icontains=q) | Q(name_zh_hans__icontains=q))
         .annotate(starts=Case(When(starts, then=Value(0)), default=Value(1), output_field=IntegerField()))
         .only("id", "name_en", "name_zh_hans", "country", "province_en", "province_zh_hans")
-        .order_by("starts", "name_en", "id")[:limit]
+        .order_by("starts", *name_order("name"), "id")[:limit]
     )

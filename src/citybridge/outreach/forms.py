@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from citybridge.academy.models import OfficialProfile
 from citybridge.core.concurrency import VersionedForm
 from citybridge.core.history import account_label
+from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person, User
 
 from .models import Activity, ActivityStatus, ActivityType
@@ -64,10 +65,10 @@ class ActivityForm(VersionedForm):
         self.fields["person"].queryset = (
             Person.objects.filter(Q(lectures__isnull=False) | Q(pk=getattr(instance, "person_id", None)))
             .distinct()
-            .order_by("family_name_en", "id")
+            .order_by(*name_order("family_name", "given_name"), "id")
         )
         self.fields["organisation"].queryset = Organisation.objects.filter(type__in=PARTNER_TYPES).order_by(
-            "name_en", "id"
+            *name_order("name"), "id"
         )
         ids = set(official_ids)
         if instance is not None and instance.pk:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from citybridge.academy.models import OfficialProfile, Position
 from citybridge.core import provinces
+from citybridge.core.listing import name_order
 
 from ..models import Agreement, Engagement, Partner
 
@@ -41,7 +42,7 @@ def partner_list(*, user: User, q: str = "") -> QuerySet[Partner]:
     )
     if q:
         qs = qs.filter(Q(organisation__name_en__icontains=q[:100]) | Q(organisation__name_zh_hans__icontains=q[:100]))
-    return qs.order_by("organisation__name_en", "id")
+    return qs.order_by(*name_order("name", prefix="organisation__"), "id")
 
 
 def partner_get(*, user: User, pk: int) -> Partner:

@@ -17,6 +17,7 @@ from citybridge.academy import selectors as academy_selectors
 from citybridge.academy.models import Course, EnrolmentStatus, OfficialProfile, Topic
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.files import file_response
+from citybridge.core.listing import name_order
 from citybridge.core.middleware import client_ip
 from citybridge.core.models import is_chinese
 from citybridge.core.rows import date_text
@@ -174,7 +175,7 @@ def evaluation_enter(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(enrolments__status=EnrolmentStatus.WITHDRAWN)
         .select_related("person")
         .distinct()
-        .order_by("person__family_name_en", "id")
+        .order_by(*name_order("family_name", "given_name", prefix="person__"), "id")
         if request.user.has_perm("outreach.view_official_data")
         else OfficialProfile.objects.none()
     )

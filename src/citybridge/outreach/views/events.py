@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core import selectors as core_selectors
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
@@ -52,7 +53,7 @@ class EventSessionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         # speakers are people who are not officials (lecturers, partners' hosts, experts)
         self.fields["speakers"].queryset = Person.objects.filter(official__isnull=True, erased_at__isnull=True)
-        self.fields["speaker_organisations"].queryset = Organisation.objects.order_by("name_en", "id")
+        self.fields["speaker_organisations"].queryset = Organisation.objects.order_by(*name_order("name"), "id")
 
 
 class RegistrationForm(forms.Form):

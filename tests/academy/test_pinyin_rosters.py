@@ -1,0 +1,64 @@
+"""A class's roster and attendance grid, and the partners list, in Chinese follow the pinyin order of names
+(core.pinyin) like every list of names; in English the Latin names' order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from citybridge.academy import selectors
+from citybridge.academy.models import Enrolment, OfficialProfile
+from citybridge.core.models import Organisation, Person
+
+pytestmark = pytest.mark.django_db
+
+# (English family, given; Chinese family, given): 单 is the surname Shàn, 曾 Zēng
+NAMES = {
+    "zhang": ("Zhang", "Wei", "张", "伟"),
+    "shan": ("Shan", "Li", "单", "丽"),
+    "li": ("Li", "Na", "李", "娜"),
+    "zeng": ("Zeng", "Hua", "曾", "华"),
+    "ou": ("Aubert", "Paul", "欧贝尔", "保罗"),  # a French name in Chinese: 欧 ōu, sorted by its family name
+}
+
+
+@pytest.fixture
+def enrolled(course):
+    made = {}
+    for key, (fe, ge, fz, gz) in NAMES.items():
+        person = Person.objects.create(
+            family_name=fe, family_name_en=fe, given_name_en=ge, family_name_zh_hans=fz, given_name_zh_hans=gz
+        )
+        official = OfficialProfile.objects.create(person=person, position="mayor", service_start=date(2015, 1, 1))
+        made[key] = Enrolment.objects.create(course=course, official=official, status="confirmed", position="mayor")
+    return {k: e.pk for k, e in made.items()}
+
+
+def test_roster_and_attendance_grid_in_both_languages(course, enrolled):
+    chinese = [enrolled[k] for k in ("li", "ou", "shan", "zeng", "zhang")]  # li3 ou1 shan4 zeng1 zhang1
+    english = [enrolled[k] for k in ("ou", "li", "shan", "zeng", "zhang")]  # Aubert, Li, Shan, Zeng, Zhang
+    for language, expected in (("zh-hans", chinese), ("en", english)):
+        with translation.override(language):
+            assert [e.pk for e in selectors.course_enrolments(course=course)] == expected, language
+            grid = selectors.attendance_grid(course=course, sessions=[])
+            assert [row.enrolment.pk for row in grid] == expected, language
+
+
+def test_partners_list_in_chinese_by_pinyin(staff):
+    from citybridge.outreach.models import Partner
+    from citybridge.outreach.selectors.partners import partner_list
+
+    names = [("Tongji University", "同济大学"), ("Philips Lighting", "飞利浦照明"), ("Arup", "奥雅纳")]
+    for en, zh in names:
+        org = Organisation.objects.create(name=en, name_en=en, name_zh_hans=zh, type="company", country="CN")
+        Partner.objects.create(organisation=org)
+    with translation.override("zh-hans"):
+        assert [p.organisation.name_zh_hans for p in partner_list(user=staff)] == ["奥雅纳", "飞利浦照明", "同济大学"]
+    with translation.override("en"):
+        assert [p.organisation.name_en for p in partner_list(user=staff)] == [
+            "Arup",
+            "Philips Lighting",
+            "Tongji University",
+        ]
