@@ -162,7 +162,7 @@ def _timetable(actor: User, course: Course, modules: list[Module], lecturer: Per
             afternoon = formats[(day_index % len(formats))] if len(formats) > 1 else "lecture"
             for start, end, format_, extra in (
                 (9, 12, "lecture", {"lecturer": lecturer if day_index % 3 == 0 else None}),
-                (14, 17, afternoon, {"site": course.location_en or ""}),
+                (14, 17, afternoon, {}),  # at the course's location (its page's heading names it): no site
             ):
                 services.session_save(
                     actor=actor,

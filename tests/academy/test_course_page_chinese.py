@@ -1,5 +1,6 @@
 """A class's roster and attendance grid, and the partners list, in Chinese follow the pinyin order of names
-(core.pinyin) like every list of names; in English the Latin names' order."""
+(core.pinyin) like every list of names; in English the Latin names' order. The timetable's site and host read in
+the page's language's punctuation."""
 
 from __future__ import annotations
 
@@ -62,3 +63,20 @@ def test_partners_list_in_chinese_by_pinyin(staff):
             "Philips Lighting",
             "Tongji University",
         ]
+
+
+def test_timetable_site_and_host_in_each_languages_punctuation(course, staff, client_for):
+    from datetime import time
+
+    from citybridge.academy.models import Session
+
+    host = Organisation.objects.create(name="Tongji University", name_en="Tongji University",
+                                       name_zh_hans="同济大学", type="university", country="CN")  # fmt: skip
+    Session.objects.create(course=course, date=course.start_date, start_time=time(9), end_time=time(12),
+                           title_en="Visit", format="site_visit", site="Room 101", partner=host)  # fmt: skip
+    Session.objects.create(course=course, date=course.start_date, start_time=time(14), end_time=time(17),
+                           title_en="Visit 2", format="site_visit", partner=host)  # fmt: skip
+    zh = client_for(staff, "zh-hans").get(f"/academy/courses/{course.pk}/").content.decode()
+    en = client_for(staff, "en").get(f"/academy/courses/{course.pk}/").content.decode()
+    assert "<td>Room 101（同济大学）</td>" in zh and "<td>同济大学</td>" in zh
+    assert "<td>Room 101 (Tongji University)</td>" in en and "<td>Tongji University</td>" in en
