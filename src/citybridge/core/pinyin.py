@@ -4,9 +4,9 @@ follows the radical-and-stroke order of the CJK block: 张, 李, 王.
 
 `sort_key("重庆")` is `chong2qing4`: each character's reading with its tone number, with nothing between them, then
 any Latin letters and digits in lower case without their accents, spaces or punctuation (`Ürümqi` → `urumqi`). Keys
-compare the same way under every collation the databases use (only `a`–`z` and `0`–`9`, in lower case), and a
-tone number ends each syllable, so 西安 (`xi1an1`) comes before 夏 (`xia4`) as in a dictionary, and a name before
-the longer names it begins. A name in Latin letters only sorts among the Chinese ones by its letters. A character
+compare the same way under every collation the databases use (`a`–`z` and `0`–`9` in lower case, bar the rare
+character without a reading), and a tone number ends each syllable, so 西安 (`xi1an1`) comes before 夏 (`xia4`) as
+in a dictionary, and a name before the longer names it begins. A name in Latin letters only sorts among the Chinese ones by its letters. A character
 without a reading in the table (outside the Basic Multilingual Plane's CJK blocks) stays as it is, after the rest.
 
 The readings are each character's first (most common) one, from pinyin-data (data/pinyin/README.md). Surnames and
@@ -50,12 +50,12 @@ PLACES = {
 CHARACTERS = {"什": "shi2", "勒": "le4", "佛": "fo2"}
 
 _PLACE_RE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
-_KEEP = re.compile(r"[\W_]+")  # what a key leaves out: spaces, punctuation, symbols
+_DROP = re.compile(r"[\W_]+")  # what a key leaves out: spaces, punctuation, symbols
 
 
 @functools.cache
 def _table() -> dict[int, str]:
-    """Character code → reading, read from the table once per process (about 2 MB)."""
+    """Character code → reading, read from the table once per process (about 3 MB, 0.05 s)."""
     table: dict[int, str] = {}
     for line in READINGS.read_text(encoding="utf-8").splitlines():
         reading, _, chars = line.partition("\t")
@@ -74,7 +74,7 @@ def sort_key(text: str, *, surname: bool = False) -> str:
         if head in SURNAMES:
             return SURNAMES[head] + sort_key(text[len(head) :])
     text = _PLACE_RE.sub(lambda m: PLACES[m.group(0)], text)
-    return _KEEP.sub("", text.translate(_table())).casefold()
+    return _DROP.sub("", text.translate(_table())).casefold()
 
 
 def first_key(*texts: str | None, limit: int = 255) -> str:
