@@ -8,11 +8,12 @@ from django.db import migrations, models
 def fill(apps, schema_editor):
     from citybridge.core.pinyin import first_key
 
-    City = apps.get_model("cities", "City")
-    rows = list(City.objects.all())
-    for row in rows:
-        row.pinyin_name = first_key(row.name_zh_hans, row.name_en, row.name)
-    City.objects.bulk_update(rows, ["pinyin_name"], batch_size=1000)
+    cities = apps.get_model("cities", "City").objects.values_list("id", "name_zh_hans", "name_en", "name")
+    with schema_editor.connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE cities_city SET pinyin_name = %s WHERE id = %s",
+            [(first_key(zh, en, name), pk) for pk, zh, en, name in cities.iterator()],
+        )
 
 
 class Migration(migrations.Migration):
