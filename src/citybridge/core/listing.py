@@ -75,9 +75,7 @@ def name_order(
     first (core.pinyin: 张 after 李, as Chinese users sort), then the columns as `localized` orders them."""
     from .models import is_chinese
 
-    columns = (
-        (pinyin, *localized(*fields, language=language))
-        if is_chinese(language)
-        else localized(*fields, language=language)
-    )
+    columns = localized(*fields, language=language)
+    if is_chinese(language):
+        columns = (pinyin, *columns)
     return tuple(f"{prefix}{c}" for c in columns)

@@ -6,8 +6,9 @@ follows the radical-and-stroke order of the CJK block: 张, 李, 王.
 any Latin letters and digits in lower case without their accents, spaces or punctuation (`Ürümqi` → `urumqi`). Keys
 compare the same way under every collation the databases use (`a`–`z` and `0`–`9` in lower case, bar the rare
 character without a reading), and a tone number ends each syllable, so 西安 (`xi1an1`) comes before 夏 (`xia4`) as
-in a dictionary, and a name before the longer names it begins. A name in Latin letters only sorts among the Chinese ones by its letters. A character
-without a reading in the table (outside the Basic Multilingual Plane's CJK blocks) stays as it is, after the rest.
+in a dictionary, and a name before the longer names it begins. A name in Latin letters only sorts among the Chinese
+ones by its letters. A character without a reading in the table (outside the Basic Multilingual Plane's CJK blocks)
+stays as it is, after the rest.
 
 The readings are each character's first (most common) one, from pinyin-data (data/pinyin/README.md). Surnames and
 place names that read otherwise are corrected here: 单 is the surname Shàn, 曾 Zēng; 重庆 is Chóngqìng, 厦门 Xiàmén.
