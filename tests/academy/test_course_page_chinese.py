@@ -80,3 +80,41 @@ def test_timetable_site_and_host_in_each_languages_punctuation(course, staff, cl
     en = client_for(staff, "en").get(f"/academy/courses/{course.pk}/").content.decode()
     assert "<td>Room 101（同济大学）</td>" in zh and "<td>同济大学</td>" in zh
     assert "<td>Room 101 (Tongji University)</td>" in en and "<td>Tongji University</td>" in en
+
+
+def test_course_list_by_title_in_pinyin_in_chinese(academy, staff, client_for):
+    """The course list sorted by title: in Chinese by the title in pinyin (重庆 chóng, 长沙 cháng as places read),
+    both directions; in English by the English title. The key follows every way a title is written."""
+    import re
+
+    from citybridge.academy.models import Course
+
+    titles = [("Urban renewal", "城市更新"), ("Zero-carbon parks", "零碳园区"), ("Chongqing field study", "重庆实地考察"),
+              ("Aging cities", "安居与养老"), ("Changsha water", "长沙海绵城市")]  # fmt: skip
+    made = {}
+    for en, zh in titles:
+        made[en] = Course.objects.create(academy=academy, title=en, title_en=en, title_zh_hans=zh,
+                                         start_date=date(2025, 3, 3), end_date=date(2025, 3, 4))  # fmt: skip
+
+    def listed(language, sort):
+        html = client_for(staff, language).get(f"/academy/?sort={sort}").content.decode()
+        return [int(pk) for pk in re.findall(r'<tr><td><a href="/academy/courses/(\d+)/">', html)]
+
+    # an1ju1 < chang2sha1 < cheng2shi4 < chong2qing4 < ling2tan4 (the fixture's 能源 neng2 among them)
+    chinese = ["Aging cities", "Changsha water", "Urban renewal", "Chongqing field study", "Zero-carbon parks"]
+    got = [pk for pk in listed("zh-hans", "title") if pk in {c.pk for c in made.values()}]
+    assert got == [made[t].pk for t in chinese]
+    got = [pk for pk in listed("zh-hans", "-title") if pk in {c.pk for c in made.values()}]
+    assert got == [made[t].pk for t in reversed(chinese)]
+    got = [pk for pk in listed("en", "title") if pk in {c.pk for c in made.values()}]
+    assert got == [made[t].pk for t in sorted(made)]
+
+    course = made["Urban renewal"]
+    course.title_zh_hans = "安全韧性城市"
+    course.save(update_fields=["title_zh_hans"])
+    assert Course.objects.get(pk=course.pk).pinyin_name == "an1quan2ren4xing4cheng2shi4"
+    Course.objects.filter(pk=course.pk).update(title_zh_hans="城市更新")
+    assert Course.objects.get(pk=course.pk).pinyin_name == "cheng2shi4geng4xin1"
+    made_in_bulk = Course.objects.bulk_create([Course(academy=academy, title="X", title_en="X", title_zh_hans="北京",
+                                                      start_date=date(2025, 3, 3), end_date=date(2025, 3, 4))])  # fmt: skip
+    assert Course.objects.get(pk=made_in_bulk[0].pk).pinyin_name == "bei3jing1"

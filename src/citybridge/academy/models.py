@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from citybridge.core import provinces
+from citybridge.core import pinyin, provinces
 from citybridge.core.concurrency import Versioned
-from citybridge.core.models import Organisation, Person, bilingual
+from citybridge.core.models import Organisation, Person, PinyinNamed, PinyinNamedQuerySet, bilingual
 from citybridge.core.rows import date_text
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class Module(Versioned):
 # --------------------------------------------------------------------------- courses and sessions
 
 
-class CourseQuerySet(models.QuerySet):
+class CourseQuerySet(PinyinNamedQuerySet):
     def visible_to(self, user: User) -> CourseQuerySet:
         """Staff: all. Academy coordinators: their academies' courses. Lecturers: courses they teach a session in."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -193,7 +193,11 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(cond)
 
 
-class Course(Versioned):
+class Course(PinyinNamed, Versioned):
+    """`pinyin_name` is the title's key (core.pinyin), the order of the course list by title in Chinese."""
+
+    PINYIN_SOURCES = ("title", "title_en", "title_zh_hans")
+
     academy = models.ForeignKey(Academy, verbose_name=_("academy"), on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("first day"))
@@ -227,6 +231,9 @@ class Course(Versioned):
 
     def display_name(self, language: str | None = None) -> str:
         return bilingual(self, "title", language)
+
+    def pinyin_key(self) -> str:
+        return pinyin.first_key(self.title_zh_hans, self.title_en, self.title)
 
     @property
     def days(self) -> int:

@@ -36,7 +36,7 @@ COURSE_ROW_HTML = (
 def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
     sorts = {
-        "title": localized("title"),
+        "title": name_order("title"),  # in Chinese by the title in pinyin (Course.pinyin_name)
         "academy": name_order("name", prefix="academy__organisation__"),
         "dates": ("start_date", "end_date"),
         "status": ("status",),
