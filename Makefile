@@ -43,7 +43,7 @@ venv: system
 	@# a virtualenv made from another interpreter than BASE_PYTHON (an older checkout's) is made again
 	@if [ -f $(VENV)/pyvenv.cfg ] && [ "$$($(PY) -c 'import os, sys; print(os.path.realpath(sys._base_executable))')" != "$$($(BASE_PYTHON) -c 'import os, sys; print(os.path.realpath(sys.executable))')" ]; then \
 	  echo "Making $(VENV) again from $(BASE_PYTHON)"; rm -rf $(VENV); fi
-	@$(MAKE) --no-print-directory $(VENV)/.installed
+	@$(MAKE) --no-print-directory -q $(VENV)/.installed || $(MAKE) --no-print-directory $(VENV)/.installed
 
 # requirements.lock: what production installs (no test tools); requirements-dev.lock: that plus the test tools.
 # Both pin exact versions with hashes; `make lock` regenerates them from pyproject.toml.
