@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -37,7 +39,23 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
     return normalise_email(value)
 
 
+def user_by_pk(pk: int) -> User | None:
+    """The user with this key, or None, in one parameterised statement: every signed-in request and every API
+    call loads its user, and the ORM's `get(pk=…)` builds and compiles that query anew each time (issue 9: about
+    0.2 ms of CPU, a sixth of a bare signed-in page)."""
+    from .models import User
+
+    quote = connection.ops.quote_name
+    sql = f"SELECT * FROM {quote(User._meta.db_table)} WHERE {quote(User._meta.pk.column)} = %s"  # noqa: S608 - the model's names
+    return next(iter(User._default_manager.raw(sql, [pk])), None)
+
+
 class EmailBackend(ModelBackend):
+    def get_user(self, user_id: int) -> User | None:
+        """As Django's ModelBackend: the active user of a session (user_by_pk)."""
+        user = user_by_pk(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def authenticate(
         self, request: HttpRequest, username: str | None = None, password: str | None = None, **kwargs
     ) -> User | None:
@@ -65,22 +83,31 @@ def new_token_secret() -> str:
 
 
 def user_for_token(secret: str) -> User | None:
-    """The active user owning this token, or None. Records when the token was last used (at most once a minute)."""
-    from .models import ApiToken
+    """The active user owning this token, or None. Records when the token was last used (at most once a minute).
+    One parameterised statement reads the user with its token's key and whether that record is a minute old, as a
+    session's user is read (user_by_pk): the ORM's join compiled anew on every API call cost 0.7 ms of CPU."""
+    from .models import ApiToken, User
 
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    quote = connection.ops.quote_name
+    user_key, token_key = (f"{quote(model._meta.db_table)}.{quote('id')}" for model in (User, ApiToken))
+    token = quote(ApiToken._meta.db_table)
+    sql = (
+        f"SELECT {quote(User._meta.db_table)}.*, {token_key} AS cb_token_id, ({token}.{quote('last_used_at')} "  # noqa: S608 - the models' names; the values are parameters
+        f"IS NULL OR {token}.{quote('last_used_at')} < %s) AS cb_token_stale "
+        f"FROM {token} INNER JOIN {quote(User._meta.db_table)} ON {token}.{quote('user_id')} = {user_key} "
+        f"WHERE {token}.{quote('key_hash')} = %s AND {token}.{quote('revoked_at')} IS NULL"
     )
-    if token is None:
-        return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    minute_ago = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
+    user = next(iter(User._default_manager.raw(sql, [minute_ago, hash_token(secret)])), None)
+    if user is None or not user.is_active:
+        return None
+    token_id, stale = user.__dict__.pop("cb_token_id"), user.__dict__.pop("cb_token_stale")
+    if stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    return user
 
 
 # --------------------------------------------------------------------------- per-account sign-in cool-off
