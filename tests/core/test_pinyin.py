@@ -33,6 +33,38 @@ def test_hand_worked_keys(text, surname, key):
     assert pinyin.sort_key(text, surname=surname) == key
 
 
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("中国银行", "zhong1guo2yin2hang2"),  # 行 is xíng as a word of its own, háng in 银行
+        ("中国银行行长", "zhong1guo2yin2hang2hang2zhang3"),
+        ("城市更新", "cheng2shi4geng1xin1"),  # 更 gèng ("more") is gēng in 更新
+        ("气候适应", "qi4hou4shi4ying4"),
+        ("长期规划", "chang2qi1gui1hua4"),  # 长 zhǎng is cháng in 长期
+        ("市长期望", "shi4zhang3qi1wang4"),  # 市长 + 期望, not 市 + 长期
+        ("进行业务", "jin4xing2ye4wu4"),  # 进行 + 业务, not 进 + 行业
+        ("社会计划", "she4hui4ji4hua4"),  # 社会 + 计划, not 社 + 会计
+        ("会计师事务所", "kuai4ji4shi1shi4wu4suo3"),
+        ("给水排水", "ji3shui3pai2shui3"),
+        ("首都", "shou3du1"),
+        ("西藏", "xi1zang4"),
+        ("长滩", "chang2tan1"),  # Long Beach
+    ],
+)
+def test_words_read_as_words(text, key):
+    assert pinyin.sort_key(text) == key
+
+
+def test_words_put_chinese_lists_in_dictionary_order():
+    """银行 yínháng before 银联 yínlián; 西宁 before 西藏 (xīzàng, not xīcáng); 长滩 (cháng) among the c's."""
+    assert sorted(["中国银联", "中国银行"], key=pinyin.sort_key) == ["中国银行", "中国银联"]
+    assert sorted(["西藏", "西宁", "西安"], key=pinyin.sort_key) == ["西安", "西宁", "西藏"]
+    assert sorted(["张家口", "长滩", "成都"], key=pinyin.sort_key) == ["长滩", "成都", "张家口"]
+    assert set(pinyin.WORDS).isdisjoint(pinyin.PLACES)
+    assert all(re.fullmatch(r"([a-z]+[1-5])+", reading) for reading in {**pinyin.WORDS, **pinyin.PLACES}.values())
+    assert all(len(word) == len(re.findall(r"[1-5]", reading)) for word, reading in pinyin.WORDS.items())
+
+
 def test_dictionary_order_and_prefixes():
     """A tone number ends each syllable: 西安 xī'ān before 夏 xià (as a dictionary has it), a name before the
     longer names it begins, and a name in Latin letters among the Chinese ones by its letters."""
@@ -150,3 +182,37 @@ def test_organisations_and_cities_in_chinese_sort_by_pinyin(staff, client_for):
     mine = set(by_city.values())
     expected = [by_city[n] for n in ("Beijing", "Changsha", "Chongqing", "Xiamen")]
     assert [i for i in _ids(zh, "/cities/?sort=name") if i in mine] == expected
+
+
+@pytest.mark.django_db
+def test_the_migration_reads_every_stale_key_again():
+    """core 0012 gives every row the key the words give it (written only where it changes), as save() would."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from citybridge.academy.models import Academy, Course
+    from citybridge.cities.models import City
+
+    refill = importlib.import_module("citybridge.core.migrations.0012_pinyin_words").refill
+    org = Organisation.objects.create(name="Bank of China", name_en="Bank of China", name_zh_hans="中国银行")
+    person = Person.objects.create(family_name_en="Wang", given_name_en="Changjiang", family_name_zh_hans="王",
+                                   given_name_zh_hans="长江")  # fmt: skip
+    city = City.objects.create(name="Long Beach", name_en="Long Beach", name_zh_hans="长滩", country="US")
+    academy = Academy.objects.create(organisation=Organisation.objects.create(name="Academy", type="academy"))
+    course = Course.objects.create(academy=academy, title="Urban renewal", title_en="Urban renewal",
+                                   title_zh_hans="城市更新", start_date="2026-03-02", end_date="2026-03-06")  # fmt: skip
+    stale = [(org, "zhong1guo2yin2xing2"), (person, "wang2zhang3jiang1"), (city, "zhang3tan1"),
+             (course, "cheng2shi4geng4xin1")]  # fmt: skip
+    with connection.cursor() as cursor:  # as the keys were before the words (raw: save() would key them again)
+        for row, key in stale:
+            cursor.execute(f"UPDATE {row._meta.db_table} SET pinyin_name = %s WHERE id = %s", [key, row.pk])
+    refill(apps, SimpleNamespace(connection=connection))  # only its connection is used
+    for row, _key in stale:
+        row.refresh_from_db()
+        assert row.pinyin_name == row.pinyin_key() != _key
+    assert [org.pinyin_name, person.pinyin_name, city.pinyin_name, course.pinyin_name] == [
+        "zhong1guo2yin2hang2", "wang2chang2jiang1", "chang2tan1", "cheng2shi4geng1xin1"
+    ]  # fmt: skip

@@ -10,8 +10,9 @@ in a dictionary, and a name before the longer names it begins. A name in Latin l
 ones by its letters. A character without a reading in the table (outside the Basic Multilingual Plane's CJK blocks)
 stays as it is, after the rest.
 
-The readings are each character's first (most common) one, from pinyin-data (data/pinyin/README.md). Surnames and
-place names that read otherwise are corrected here: 单 is the surname Shàn, 曾 Zēng; 重庆 is Chóngqìng, 厦门 Xiàmén.
+The readings are each character's first (most common) one, from pinyin-data (data/pinyin/README.md). Surnames,
+place names and words that read otherwise are corrected here: 单 is the surname Shàn, 曾 Zēng; 重庆 is Chóngqìng,
+厦门 Xiàmén; 银行 is yínháng, 城市更新 chéngshì gēngxīn.
 Plain Python, no Django import (DESIGN.md, engines).
 """
 
@@ -43,14 +44,44 @@ PLACES = {
     "六安": "lu4an1", "蚌埠": "beng4bu4", "成都": "cheng2du1", "都匀": "du1yun2", "昌都": "chang1du1",
     "那曲": "na4qu1", "乐山": "le4shan1", "丽水": "li2shui3", "台州": "tai1zhou1", "东莞": "dong1guan3",
     "朝阳": "chao2yang2", "莘县": "shen1xian4", "番禺": "pan1yu2", "铅山": "yan2shan1", "蔚县": "yu4xian4",
-    "乐清": "yue4qing1", "涡阳": "guo1yang2", "洪洞": "hong2tong2",
+    "乐清": "yue4qing1", "涡阳": "guo1yang2", "洪洞": "hong2tong2", "西藏": "xi1zang4",
+    "都江堰": "du1jiang1yan4", "长滩": "chang2tan1", "都伯林": "du1bo2lin2", "喜瑞都": "xi3rui4du1",
+}  # fmt: skip
+
+#: words of organisations' names and course titles (banks, accounting firms, urban renewal, climate adaptation …)
+#: whose characters' first readings are not the word's (行 xíng, 长 zhǎng, 都 dōu, 调 diào, 会 huì, 重 zhòng,
+#: 更 gèng, 应 yīng, 处 chù, 给 gěi, 乐 lè). Readings from 《现代汉语词典》 (7th edition). The second group keeps
+#: the first reading but is listed so the text is cut into words where it should be: 市长期望 is 市长 + 期望, not
+#: 市 + 长期, and 进行业务 is 进行 + 业务.
+WORDS = {
+    "银行": "yin2hang2", "行业": "hang2ye4", "行长": "hang2zhang3", "分行": "fen1hang2", "支行": "zhi1hang2",
+    "总行": "zong3hang2", "央行": "yang1hang2", "投行": "tou2hang2", "长期": "chang2qi1", "长江": "chang2jiang1",
+    "长城": "chang2cheng2", "长效": "chang2xiao4", "长远": "chang2yuan3", "长度": "chang2du4", "长途": "chang2tu2",
+    "延长": "yan2chang2", "长三角": "chang2san1jiao3", "首都": "shou3du1", "都市": "du1shi4", "都会": "du1hui4",
+    "古都": "gu3du1", "调整": "tiao2zheng3", "调节": "tiao2jie2", "调控": "tiao2kong4", "协调": "xie2tiao2",
+    "空调": "kong1tiao2", "会计": "kuai4ji4", "重建": "chong2jian4", "重新": "chong2xin1", "重组": "chong2zu3",
+    "重复": "chong2fu4", "更新": "geng1xin1", "变更": "bian4geng1", "适应": "shi4ying4", "应对": "ying4dui4",
+    "应用": "ying4yong4", "应急": "ying4ji2", "供应": "gong1ying4", "响应": "xiang3ying4", "效应": "xiao4ying4",
+    "相应": "xiang1ying4", "处理": "chu3li3", "处置": "chu3zhi4", "测量": "ce4liang2", "参与": "can1yu4",
+    "供给": "gong1ji3", "给水": "ji3shui3", "自给": "zi4ji3", "音乐": "yin1yue4", "行为": "xing2wei2",
+    "作为": "zuo4wei2", "成为": "cheng2wei2",
+    "成长": "cheng2zhang3", "增长": "zeng1zhang3", "生长": "sheng1zhang3", "市长": "shi4zhang3",
+    "部长": "bu4zhang3", "局长": "ju2zhang3", "省长": "sheng3zhang3", "县长": "xian4zhang3", "校长": "xiao4zhang3",
+    "院长": "yuan4zhang3", "处长": "chu4zhang3", "厅长": "ting1zhang3", "会长": "hui4zhang3", "董事长": "dong3shi4zhang3",
+    "进行": "jin4xing2", "执行": "zhi2xing2", "运行": "yun4xing2", "实行": "shi2xing2", "发行": "fa1xing2",
+    "可行": "ke3xing2", "推行": "tui1xing2", "出行": "chu1xing2", "步行": "bu4xing2", "履行": "lv3xing2",
+    "强调": "qiang2diao4", "严重": "yan2zhong4", "尊重": "zun1zhong4", "注重": "zhu4zhong4", "着重": "zhuo2zhong4",
+    "比重": "bi3zhong4", "社会": "she4hui4", "协会": "xie2hui4", "学会": "xue2hui4", "大会": "da4hui4",
+    "机会": "ji1hui4", "商会": "shang1hui4", "年会": "nian2hui4",
 }  # fmt: skip
 
 #: characters whose first reading is not the one they take in names, places and transliterations (什 shén is
 #: 什么's; 阿什兰, 喀什 read shí)
 CHARACTERS = {"什": "shi2", "勒": "le4", "佛": "fo2"}
 
-_PLACE_RE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
+#: places and words, each read as a whole; the longest first where two begin at the same character
+_WHOLE = {**WORDS, **PLACES}
+_WHOLE_RE = re.compile("|".join(sorted(_WHOLE, key=len, reverse=True)))
 _DROP = re.compile(r"[\W_]+")  # what a key leaves out: spaces, punctuation, symbols
 
 
@@ -74,7 +105,7 @@ def sort_key(text: str, *, surname: bool = False) -> str:
         head = text[:2] if text[:2] in SURNAMES else text[:1]
         if head in SURNAMES:
             return SURNAMES[head] + sort_key(text[len(head) :])
-    text = _PLACE_RE.sub(lambda m: PLACES[m.group(0)], text)
+    text = _WHOLE_RE.sub(lambda m: _WHOLE[m.group(0)], text)
     return _DROP.sub("", text.translate(_table())).casefold()
 
 
