@@ -119,3 +119,70 @@ def test_course_list_by_title_in_pinyin_in_chinese(academy, staff, client_for):
     made_in_bulk = Course.objects.bulk_create([Course(academy=academy, title="X", title_en="X", title_zh_hans="北京",
                                                       start_date=date(2025, 3, 3), end_date=date(2025, 3, 4))])  # fmt: skip
     assert Course.objects.get(pk=made_in_bulk[0].pk).pinyin_name == "bei3jing1"
+
+
+def test_a_sessions_site_in_each_language(course, staff, coordinator, client_for, api_for):
+    """A session's site is entered in English and Chinese, as its title is: each timetable shows its own language
+    (the other when one is missing); the API reads and writes both, and `site` alone writes the request's language
+    only."""
+    from datetime import time
+
+    from citybridge.academy.models import Session
+
+    session = Session.objects.create(course=course, date=course.start_date, start_time=time(9), end_time=time(12),
+                                     title_en="Visit", format="site_visit")  # fmt: skip
+    form = client_for(coordinator, "zh-hans").get(f"/academy/sessions/{session.pk}/edit/").content.decode()
+    assert "场地（英文）" in form and "场地（中文）" in form and 'name="site"' not in form
+    r = client_for(coordinator, "zh-hans").post(f"/academy/sessions/{session.pk}/edit/", {
+        "date": session.date.isoformat(), "start_time": "09:00", "end_time": "12:00", "format": "site_visit",
+        "title_en": "Visit", "site_en": "Pudong Exhibition Hall", "site_zh_hans": "浦东展览馆", "version": "1"})  # fmt: skip
+    assert r.status_code == 302
+    session.refresh_from_db()
+    assert (session.site_en, session.site_zh_hans) == ("Pudong Exhibition Hall", "浦东展览馆")
+    zh = client_for(staff, "zh-hans").get(f"/academy/courses/{course.pk}/").content.decode()
+    en = client_for(staff, "en").get(f"/academy/courses/{course.pk}/").content.decode()
+    assert "<td>浦东展览馆</td>" in zh and "Pudong Exhibition Hall" not in zh
+    assert "<td>Pudong Exhibition Hall</td>" in en and "浦东展览馆" not in en
+
+    url = f"/api/v1/academy/sessions/{session.pk}"
+    body = {"date": session.date.isoformat(), "start_time": "09:00", "end_time": "12:00", "format": "site_visit",
+            "title_en": "Visit"}  # fmt: skip
+    api = api_for(coordinator, language="zh-hans")
+    out = api.put(url, {**body, "site": "世博园", "version": 2}, content_type="application/json").json()
+    assert (out["site"], out["site_en"], out["site_zh_hans"]) == ("世博园", "Pudong Exhibition Hall", "世博园")
+    out = api.put(url, {**body, "site_en": "Expo Park", "site_zh_hans": "", "version": 3},
+                  content_type="application/json").json()  # fmt: skip
+    assert (out["site"], out["site_en"], out["site_zh_hans"]) == ("Expo Park", "Expo Park", "")  # the other language
+    assert (
+        api.put(url, {**body, "site_en": "x" * 201, "version": 4}, content_type="application/json").status_code == 422
+    )
+    session.refresh_from_db()
+    assert (session.site_en, session.site_zh_hans, session.version) == ("Expo Park", "", 4)
+
+
+def test_the_migration_puts_a_typed_site_in_the_language_it_is_written_in(course):
+    import importlib
+    from datetime import time
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from citybridge.academy.models import Session
+
+    # the models as the migration sees them (no per-language rewriting of `site`)
+    apps = MigrationExecutor(connection).loader.project_state(("academy", "0014_session_site_translations")).apps
+    split = importlib.import_module("citybridge.academy.migrations.0014_session_site_translations").split
+    made = [Session.objects.create(course=course, date=course.start_date, start_time=time(h), end_time=time(h + 1),
+                                   title_en="S", format="lecture") for h in (9, 10, 11)]  # fmt: skip
+    with connection.cursor() as cursor:  # as the column held them before the two languages
+        for session, site in zip(made, ("Room 101", "浦东新区会议中心 Hall B", ""), strict=True):
+            cursor.execute("UPDATE academy_session SET site = %s, site_en = NULL, site_zh_hans = NULL WHERE id = %s",
+                           [site, session.pk])  # fmt: skip
+    split(apps, SimpleNamespace(connection=connection))
+    rows = Session.objects.filter(pk__in=[s.pk for s in made]).order_by("start_time")
+    assert [(s.site_en, s.site_zh_hans) for s in rows] == [
+        ("Room 101", None),
+        (None, "浦东新区会议中心 Hall B"),
+        (None, None),
+    ]

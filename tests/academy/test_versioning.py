@@ -53,7 +53,8 @@ def _session_form(session, **changes):
         "format": session.format,
         "title_en": session.title_en,
         "title_zh_hans": session.title_zh_hans or "",
-        "site": session.site,
+        "site_en": session.site_en or "",
+        "site_zh_hans": session.site_zh_hans or "",
     }
     data.update(changes)
     return data
@@ -122,7 +123,7 @@ def test_session_page_stale_save_is_refused(client_for, coordinator, staff, cour
         course=course,
         session=Session.objects.get(pk=session.pk),
         expected_version=1,
-        **{**_session_fields(session), "site": "Room 101"},
+        **{**_session_fields(session), "site_en": "Room 101"},
     )
     r = client.post(f"/academy/sessions/{session.pk}/edit/", _session_form(session, version=1, format="workshop"))
     body = r.content.decode()
@@ -130,7 +131,7 @@ def test_session_page_stale_save_is_refused(client_for, coordinator, staff, cour
     session.refresh_from_db()
     assert (session.format, session.site, session.version) == ("lecture", "Room 101", 2)
     r = client.post(
-        f"/academy/sessions/{session.pk}/edit/", _session_form(session, version=2, format="workshop", site="Room 101")
+        f"/academy/sessions/{session.pk}/edit/", _session_form(session, version=2, format="workshop", site_en="Room 101")
     )
     assert r.status_code == 302
     session.refresh_from_db()
@@ -144,7 +145,8 @@ def _session_fields(session):
         "end_time": session.end_time,
         "format": session.format,
         "title_en": session.title_en,
-        "site": session.site,
+        "site_en": session.site_en,
+        "site_zh_hans": session.site_zh_hans,
     }
 
 

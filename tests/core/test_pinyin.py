@@ -190,8 +190,8 @@ def test_the_migration_reads_every_stale_key_again():
     import importlib
     from types import SimpleNamespace
 
-    from django.apps import apps
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     from citybridge.academy.models import Academy, Course
     from citybridge.cities.models import City
@@ -209,6 +209,7 @@ def test_the_migration_reads_every_stale_key_again():
     with connection.cursor() as cursor:  # as the keys were before the words (raw: save() would key them again)
         for row, key in stale:
             cursor.execute(f"UPDATE {row._meta.db_table} SET pinyin_name = %s WHERE id = %s", [key, row.pk])
+    apps = MigrationExecutor(connection).loader.project_state(("core", "0012_pinyin_words")).apps  # as migrate has them
     refill(apps, SimpleNamespace(connection=connection))  # only its connection is used
     for row, _key in stale:
         row.refresh_from_db()

@@ -94,7 +94,8 @@ class SessionForm(VersionedForm):
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
     lecturer = forms.ModelChoiceField(label=_("Lecturer"), queryset=Person.objects.none(), required=False)
-    site = forms.CharField(label=_("Site"), max_length=200, required=False)
+    site_en = forms.CharField(label=_("Site (English)"), max_length=200, required=False)
+    site_zh_hans = forms.CharField(label=_("Site (Chinese)"), max_length=200, required=False)
     partner = forms.ModelChoiceField(label=_("Partner"), queryset=Organisation.objects.none(), required=False)
 
     def __init__(self, *args, course: Course | None = None, **kwargs):

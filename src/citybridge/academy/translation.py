@@ -33,7 +33,7 @@ class CourseTranslation(TranslationOptions):
 
 @register(Session)
 class SessionTranslation(TranslationOptions):
-    fields = ("title",)
+    fields = ("title", "site")
 
 
 @register(Jurisdiction)

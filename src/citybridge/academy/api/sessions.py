@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Strict, Version
+from citybridge.core.listing import localized
 from citybridge.core.models import User
 
 from .. import selectors, services
@@ -30,13 +31,23 @@ class SessionOut(Schema):
     title: str
     lecturer_id: int | None
     lecturer_name: str | None
-    site: str
+    site: str  # in the request's language (else the other)
+    site_en: str
+    site_zh_hans: str
     partner_id: int | None
     version: int
 
     @staticmethod
     def resolve_title(obj: Session) -> str:
         return obj.display_title()
+
+    @staticmethod
+    def resolve_site_en(obj: Session) -> str:
+        return obj.site_en or ""
+
+    @staticmethod
+    def resolve_site_zh_hans(obj: Session) -> str:
+        return obj.site_zh_hans or ""
 
     @staticmethod
     def resolve_lecturer_name(obj: Session) -> str | None:
@@ -52,7 +63,10 @@ class SessionIn(Strict):
     title_en: str = Field("", max_length=200)
     title_zh_hans: str = Field("", max_length=200)
     lecturer_id: Id | None = None
-    site: str = Field("", max_length=200)
+    site_en: str | None = Field(None, max_length=200)
+    site_zh_hans: str | None = Field(None, max_length=200)
+    #: the site in the request's language only (the other language's is kept), when neither of the two is sent
+    site: str | None = Field(None, max_length=200)
     partner_id: Id | None = None
     #: replacing a session: the version you read (or send `If-Match: "<version>"`); ignored when adding one
     version: Version | None = None
@@ -76,6 +90,11 @@ def _session_fields(payload: SessionIn, user: User) -> dict:
 
     data = payload.model_dump()
     data.pop("version", None)
+    site, site_en, site_zh_hans = data.pop("site"), data.pop("site_en"), data.pop("site_zh_hans")
+    if site is not None and site_en is None and site_zh_hans is None:
+        data[localized("site")[0]] = site
+    else:
+        data["site_en"], data["site_zh_hans"] = site_en or "", site_zh_hans or ""
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = body_ref(selectors.module_get, "module_id", module_id, user=user) if module_id else None
     # an unknown id gets the same answer as a person who is not a lecturer: the service checks both

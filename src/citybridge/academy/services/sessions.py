@@ -60,7 +60,8 @@ SESSION_FIELDS = (
     "title_en",
     "title_zh_hans",
     "lecturer",
-    "site",
+    "site_en",
+    "site_zh_hans",
     "partner",
 )
 
@@ -82,7 +83,7 @@ def session_save(
     if session.pk:
         claim_version(session, expected_version)
     for k, v in fields.items():
-        setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site")) else "")
+        setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site_en", "site_zh_hans")) else "")
     errors = ErrorCollector()  # every problem at once, each on its field
     with errors.check():
         check_dates(date=session.date)

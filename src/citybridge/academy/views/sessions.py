@@ -33,7 +33,8 @@ def session_edit(request: HttpRequest, pk: int | None = None, course_pk: int | N
             "title_en": session.title_en,
             "title_zh_hans": session.title_zh_hans,
             "lecturer": session.lecturer_id,
-            "site": session.site,
+            "site_en": session.site_en,
+            "site_zh_hans": session.site_zh_hans,
             "partner": session.partner_id,
         }
     else:
