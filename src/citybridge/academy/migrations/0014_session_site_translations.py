@@ -19,31 +19,30 @@ def split(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('academy', '0013_course_pinyin_name'),
+        ("academy", "0013_course_pinyin_name"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsession',
-            name='site_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='site'),
+            model_name="historicalsession",
+            name="site_en",
+            field=models.CharField(blank=True, max_length=200, null=True, verbose_name="site"),
         ),
         migrations.AddField(
-            model_name='historicalsession',
-            name='site_zh_hans',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='site'),
+            model_name="historicalsession",
+            name="site_zh_hans",
+            field=models.CharField(blank=True, max_length=200, null=True, verbose_name="site"),
         ),
         migrations.AddField(
-            model_name='session',
-            name='site_en',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='site'),
+            model_name="session",
+            name="site_en",
+            field=models.CharField(blank=True, max_length=200, null=True, verbose_name="site"),
         ),
         migrations.AddField(
-            model_name='session',
-            name='site_zh_hans',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='site'),
+            model_name="session",
+            name="site_zh_hans",
+            field=models.CharField(blank=True, max_length=200, null=True, verbose_name="site"),
         ),
         migrations.RunPython(split, migrations.RunPython.noop),
     ]

@@ -64,6 +64,8 @@ SESSION_FIELDS = (
     "site_zh_hans",
     "partner",
 )
+#: the texts a None empties
+_TEXT_FIELDS = ("title_en", "title_zh_hans", "site_en", "site_zh_hans")
 
 
 @transaction.atomic
@@ -83,7 +85,7 @@ def session_save(
     if session.pk:
         claim_version(session, expected_version)
     for k, v in fields.items():
-        setattr(session, k, _clean_str(v) if not (v is None and k in ("title_en", "title_zh_hans", "site_en", "site_zh_hans")) else "")
+        setattr(session, k, "" if v is None and k in _TEXT_FIELDS else _clean_str(v))
     errors = ErrorCollector()  # every problem at once, each on its field
     with errors.check():
         check_dates(date=session.date)
