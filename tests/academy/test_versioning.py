@@ -131,7 +131,8 @@ def test_session_page_stale_save_is_refused(client_for, coordinator, staff, cour
     session.refresh_from_db()
     assert (session.format, session.site, session.version) == ("lecture", "Room 101", 2)
     r = client.post(
-        f"/academy/sessions/{session.pk}/edit/", _session_form(session, version=2, format="workshop", site_en="Room 101")
+        f"/academy/sessions/{session.pk}/edit/",
+        _session_form(session, version=2, format="workshop", site_en="Room 101"),
     )
     assert r.status_code == 302
     session.refresh_from_db()

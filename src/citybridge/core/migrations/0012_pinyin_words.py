@@ -9,17 +9,14 @@ from django.db import migrations
 def refill(apps, schema_editor):
     from citybridge.core.pinyin import first_key, name_sort_key
 
-    def first(zh, en, name):
-        return first_key(zh, en, name)
-
     def person(fz, gz, fe, ge):
         return name_sort_key(fz or "", gz or "", fe or "", ge or "")
 
     tables = (
         ("core", "Person", ("family_name_zh_hans", "given_name_zh_hans", "family_name_en", "given_name_en"), person),
-        ("core", "Organisation", ("name_zh_hans", "name_en", "name"), first),
-        ("cities", "City", ("name_zh_hans", "name_en", "name"), first),
-        ("academy", "Course", ("title_zh_hans", "title_en", "title"), first),
+        ("core", "Organisation", ("name_zh_hans", "name_en", "name"), first_key),
+        ("cities", "City", ("name_zh_hans", "name_en", "name"), first_key),
+        ("academy", "Course", ("title_zh_hans", "title_en", "title"), first_key),
     )
     with schema_editor.connection.cursor() as cursor:
         for app, name, columns, key in tables:
