@@ -229,6 +229,16 @@ def test_followup_before_held_refused(staff, engagement):
     assert Activity.objects.count() == 0
 
 
+def test_a_new_venue_reaches_the_session_in_both_languages(staff, engagement):
+    """The venue is one text, shown by both timetables: an edit made in Chinese leaves no old English venue behind."""
+    assert (engagement.session.site_en, engagement.session.site_zh_hans) == ("Beijing Hotel", "Beijing Hotel")
+    with translation.override("zh-hans"):
+        e = services.engagement_update(actor=staff, engagement=engagement, expected_version=engagement.version,
+                                       venue="国贸大酒店")  # fmt: skip
+    e.session.refresh_from_db()
+    assert (e.session.site_en, e.session.site_zh_hans) == ("国贸大酒店", "国贸大酒店")
+
+
 def test_update_moves_the_session_and_checks_dates(staff, engagement):
     e = services.engagement_update(
         actor=staff,

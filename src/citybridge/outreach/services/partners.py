@@ -321,7 +321,8 @@ def engagement_create(
         format=kind,
         title_en=title,
         title_zh_hans=title,
-        site=venue,
+        site_en=venue,  # the venue is one text: both languages show it, as they do the title
+        site_zh_hans=venue,
         partner=partner.organisation,
     )
     engagement = Engagement.objects.create(
@@ -388,7 +389,8 @@ def engagement_update(
             end_time=engagement.end_time,
             title_en=engagement.title,
             title_zh_hans=engagement.title,
-            site=engagement.venue,
+            site_en=engagement.venue,
+            site_zh_hans=engagement.venue,
         )
     if "hosts" in changes:
         engagement.hosts.set(changes["hosts"] or [])  # type: ignore[arg-type]
