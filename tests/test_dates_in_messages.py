@@ -97,7 +97,7 @@ def test_engagement_outside_its_course_names_the_course_dates(staff, partner, pc
             partner=partner,
             course=pcourse,
             kind="lunch",
-            title="Lunch",
+            title_en="Lunch",
             date=date(2025, 3, 9),
             start_time=time(12),
             end_time=time(13),
@@ -134,7 +134,7 @@ def test_programme_item_outside_the_event_names_its_days(staff, lang):
     from citybridge.outreach import services
 
     event = services.event_create(
-        actor=staff, title_en="China Energy Forum", starts_on=date(2025, 3, 3), ends_on=date(2025, 3, 7), venue="X"
+        actor=staff, title_en="China Energy Forum", starts_on=date(2025, 3, 3), ends_on=date(2025, 3, 7), venue_en="X"
     )
     with translation.override(lang), pytest.raises(ValidationError) as exc:
         services.event_session_add(
@@ -164,7 +164,7 @@ def test_stale_edit_note_writes_the_saved_date(client_for, staff, engagement, la
     services.engagement_update(actor=staff, engagement=engagement, expected_version=1, date=date(2025, 3, 6))
     r = client_for(staff, lang).post(
         f"/outreach/engagements/{engagement.pk}/edit/",
-        {"version": "1", "title": "Dinner", "date": "2025-03-04", "start_time": "18:00", "end_time": "20:00"},
+        {"version": "1", "title_en": "Dinner", "date": "2025-03-04", "start_time": "18:00", "end_time": "20:00"},
     )
     assert r.status_code == 409
     html = r.content.decode()

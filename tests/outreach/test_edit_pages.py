@@ -94,7 +94,7 @@ def test_engagement_edit_outside_course_dates_is_error_on_date(client_for, staff
         url,
         {
             "version": str(engagement.version),
-            "title": "Dinner moved",
+            "title_en": "Dinner moved",
             "date": "2025-03-09",  # the course runs 3–7 March 2025
             "start_time": "18:00",
             "end_time": "20:00",
@@ -112,7 +112,7 @@ def test_engagement_edit_moves_the_timetable_session(client_for, staff, engageme
         f"/outreach/engagements/{engagement.pk}/edit/",
         {
             "version": str(engagement.version),
-            "title": "Dinner moved",
+            "title_en": "Dinner moved",
             "date": "2025-03-06",
             "start_time": "19:00",
             "end_time": "21:00",
@@ -130,11 +130,11 @@ def test_engagement_edit_moves_the_timetable_session(client_for, staff, engageme
 
 def test_engagement_edit_stale(client_for, staff, engagement):
     services.engagement_update(
-        actor=staff, engagement=engagement, expected_version=engagement.version, venue="Kerry Hotel"
+        actor=staff, engagement=engagement, expected_version=engagement.version, venue_en="Kerry Hotel"
     )
     response = client_for(staff).post(
         f"/outreach/engagements/{engagement.pk}/edit/",
-        {"version": "1", "title": "Dinner", "date": "2025-03-04", "start_time": "18:00", "end_time": "20:00"},
+        {"version": "1", "title_en": "Dinner", "date": "2025-03-04", "start_time": "18:00", "end_time": "20:00"},
     )
     assert response.status_code == 409
     assert "Saved by someone else: Kerry Hotel" in response.content.decode()
@@ -157,12 +157,12 @@ def test_event_edit(client_for, staff, partner_user):
         title_en="China Energy Forum",
         starts_on=date(2025, 6, 1),
         ends_on=date(2025, 6, 2),
-        venue="Tsinghua",
+        venue_en="Tsinghua",
     )
     url = f"/outreach/events/{event.pk}/edit/"
     client = client_for(staff)
     assert 'name="version" value="1"' in client.get(url).content.decode()
-    bad = client.post(url, {"version": "1", "starts_on": "2025-06-03", "ends_on": "2025-06-02", "venue": "Tsinghua"})
+    bad = client.post(url, {"version": "1", "starts_on": "2025-06-03", "ends_on": "2025-06-02", "venue_en": "Tsinghua"})
     assert bad.status_code == 422 and 'id="id_ends_on_errors"' in bad.content.decode()
     ok = client.post(
         url,
@@ -171,20 +171,20 @@ def test_event_edit(client_for, staff, partner_user):
             "title_zh_hans": "中国能源论坛",
             "starts_on": "2025-06-01",
             "ends_on": "2025-06-03",
-            "venue": "PKU",
+            "venue_en": "PKU",
         },
     )
     assert ok.status_code == 302
     event.refresh_from_db()
-    assert (event.title_zh_hans, event.venue, event.version) == ("中国能源论坛", "PKU", 2)
-    stale = client.post(url, {"version": "1", "starts_on": "2025-06-01", "ends_on": "2025-06-02", "venue": "X"})
+    assert (event.title_zh_hans, event.venue_en, event.version) == ("中国能源论坛", "PKU", 2)
+    stale = client.post(url, {"version": "1", "starts_on": "2025-06-01", "ends_on": "2025-06-02", "venue_en": "X"})
     assert stale.status_code == 409
     assert client_for(partner_user).get(url).status_code == 403
 
 
 def test_programme_item_edit(client_for, staff, partner_user, host):
     event = services.event_create(
-        actor=staff, title_en="China Energy Forum", starts_on=date(2025, 6, 1), ends_on=date(2025, 6, 2), venue="PKU"
+        actor=staff, title_en="China Energy Forum", starts_on=date(2025, 6, 1), ends_on=date(2025, 6, 2), venue_en="PKU"
     )
     item = services.event_session_add(
         actor=staff, event=event, date=date(2025, 6, 1), start_time=time(9), end_time=time(10), title_en="Opening"

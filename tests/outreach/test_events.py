@@ -29,8 +29,10 @@ def event(staff):
         title_zh_hans="2025 中国能源论坛",
         starts_on=date(2025, 6, 10),
         ends_on=date(2025, 6, 11),
-        venue="Beijing International Hotel",
-        city="Beijing",
+        venue_en="Beijing International Hotel",
+        venue_zh_hans="北京国际饭店",
+        city_en="Beijing",
+        city_zh_hans="北京",
         capacity=3,
     )
 
@@ -90,8 +92,8 @@ def test_session_outside_event_days_refused(staff, event):
 def test_event_needs_a_title_and_ordered_dates(staff):
     before = rows()
     with pytest.raises(ValidationError) as exc:
-        services.event_create(actor=staff, starts_on=date(2025, 6, 10), ends_on=date(2025, 6, 9), venue="")
-    assert {"title_en", "ends_on", "venue"} <= set(exc.value.message_dict)
+        services.event_create(actor=staff, starts_on=date(2025, 6, 10), ends_on=date(2025, 6, 9), venue_en="")
+    assert {"title_en", "ends_on", "venue_en"} <= set(exc.value.message_dict)
     assert rows() == before
 
 
@@ -122,7 +124,7 @@ def test_partner_cannot_manage_events(partner_user, event, speaker):
         services.registration_create(actor=partner_user, event=event, person=speaker)
     with pytest.raises(PermissionDenied):
         services.event_create(
-            actor=partner_user, title_en="x", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 1), venue="v"
+            actor=partner_user, title_en="x", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 1), venue_en="v"
         )
 
 
@@ -155,6 +157,8 @@ def test_programme_pdf_bilingual(client_for, staff, event, programme, tmp_path):
         "飞利浦照明",
         "2025年6月10日",
         "Hall A",
+        "Beijing International Hotel, Beijing",  # the English line has the English venue and city,
+        "北京国际饭店，北京",  # the Chinese line the Chinese ones
     ):
         assert s in text, s
 
@@ -170,7 +174,7 @@ def test_programme_ics(client_for, staff, event, programme):
     first = events[0]
     assert first.decoded("dtstart").isoformat() == "2025-06-10T09:00:00+08:00"
     assert first.decoded("dtend").isoformat() == "2025-06-10T10:30:00+08:00"
-    assert "Hall A" in str(first["location"]) and "朱棣文" in str(first["description"])
+    assert str(first["location"]) == "Hall A，北京国际饭店，北京" and "朱棣文" in str(first["description"])
     assert str(cal["x-wr-calname"]) == "2025 中国能源论坛"
 
 
@@ -250,7 +254,7 @@ def test_api_events(api_for, staff, partner_user, event, programme, speaker):
 def test_query_counts(n, path, staff, client_for, api_for, django_assert_max_num_queries):
     for i in range(n):
         services.event_create(
-            actor=staff, title_en=f"Forum {i}", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 2), venue="v"
+            actor=staff, title_en=f"Forum {i}", starts_on=date(2025, 1, 1), ends_on=date(2025, 1, 2), venue_en="v"
         )
     client = api_for(staff) if path.startswith("/api/") else client_for(staff)
     client.get(path)

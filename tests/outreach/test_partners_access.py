@@ -136,7 +136,7 @@ def test_new_engagement_form_outside_course_dates(client_for, staff, partner, pc
         {
             "course": pcourse.pk,
             "kind": "lunch",
-            "title": "Lunch",
+            "title_en": "Lunch",
             "date": "2025-04-01",
             "start_time": "12:00",
             "end_time": "13:00",
@@ -154,7 +154,7 @@ def test_new_engagement_form_creates_timetable_session(client_for, staff, partne
         {
             "course": pcourse.pk,
             "kind": "lunch",
-            "title": "Lunch with Philips",
+            "title_en": "Lunch with Philips",
             "date": "2025-03-05",
             "start_time": "12:00",
             "end_time": "13:00",
@@ -309,7 +309,7 @@ def _many(n: int, staff, partner, pcourse, officials) -> None:
             partner=partner,
             course=pcourse,
             kind="lunch",
-            title=f"Lunch {i}",
+            title_en=f"Lunch {i}",
             date=date(2025, 3, 3 + i % 5),
             start_time=time(12),
             end_time=time(13),

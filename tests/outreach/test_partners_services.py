@@ -103,7 +103,7 @@ def test_engagement_outside_course_dates_refused(staff, partner, pcourse, day):
             partner=partner,
             course=pcourse,
             kind="lunch",
-            title="Lunch",
+            title_en="Lunch",
             date=day,
             start_time=time(12),
             end_time=time(13),
@@ -121,7 +121,7 @@ def test_engagement_cost_needs_currency_and_no_negative(staff, partner, pcourse)
             partner=partner,
             course=pcourse,
             kind="lunch",
-            title="Lunch",
+            title_en="Lunch",
             date=date(2025, 3, 4),
             start_time=time(13),
             end_time=time(12),
@@ -135,7 +135,7 @@ def test_engagement_cost_needs_currency_and_no_negative(staff, partner, pcourse)
             partner=partner,
             course=pcourse,
             kind="lunch",
-            title="Lunch",
+            title_en="Lunch",
             date=date(2025, 3, 4),
             start_time=time(12),
             end_time=time(13),
@@ -185,7 +185,7 @@ def test_held_not_before_its_day(staff, partner, academy):
         partner=partner,
         course=future,
         kind="workshop",
-        title="W",
+        title_en="W",
         date=date(2099, 1, 6),
         start_time=time(9),
         end_time=time(10),
@@ -229,14 +229,25 @@ def test_followup_before_held_refused(staff, engagement):
     assert Activity.objects.count() == 0
 
 
-def test_a_new_venue_reaches_the_session_in_both_languages(staff, engagement):
-    """The venue is one text, shown by both timetables: an edit made in Chinese leaves no old English venue behind."""
-    assert (engagement.session.site_en, engagement.session.site_zh_hans) == ("Beijing Hotel", "Beijing Hotel")
+def test_the_session_takes_the_engagement_language_by_language(staff, engagement):
+    """The timetable session has the engagement's title and venue in each language; a page in a language left empty
+    shows the other one, on the session as on the engagement. An edit in Chinese keeps the English texts."""
+    s = engagement.session
+    assert (s.title_en, s.title_zh_hans, s.site_en, s.site_zh_hans) == ("Dinner with Philips", "", "Beijing Hotel", "")
     with translation.override("zh-hans"):
+        assert (engagement.display_title(), s.display_title()) == ("Dinner with Philips", "Dinner with Philips")
         e = services.engagement_update(actor=staff, engagement=engagement, expected_version=engagement.version,
-                                       venue="国贸大酒店")  # fmt: skip
+                                       title_zh_hans="飞利浦晚宴", venue_zh_hans="国贸大酒店")  # fmt: skip
+        assert (e.display_title(), e.display_venue()) == ("飞利浦晚宴", "国贸大酒店")
     e.session.refresh_from_db()
-    assert (e.session.site_en, e.session.site_zh_hans) == ("国贸大酒店", "国贸大酒店")
+    assert (e.session.title_en, e.session.title_zh_hans) == ("Dinner with Philips", "飞利浦晚宴")
+    assert (e.session.site_en, e.session.site_zh_hans) == ("Beijing Hotel", "国贸大酒店")
+    assert (e.display_title("en"), e.display_venue("en")) == ("Dinner with Philips", "Beijing Hotel")
+    with pytest.raises(ValidationError) as exc:  # a title in neither language
+        services.engagement_update(
+            actor=staff, engagement=e, expected_version=e.version, title_en="", title_zh_hans=" "
+        )
+    assert "title_en" in exc.value.message_dict
 
 
 def test_update_moves_the_session_and_checks_dates(staff, engagement):
@@ -272,7 +283,7 @@ def test_partner_attendance_counts_each_official_once(staff, engagement, partner
         partner=partner,
         course=pcourse,
         kind="exhibition",
-        title="Expo",
+        title_en="Expo",
         date=date(2025, 3, 6),
         start_time=time(9),
         end_time=time(11),

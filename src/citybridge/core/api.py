@@ -24,6 +24,7 @@ from . import privacy, selectors, services
 from .converters import MAX_ID
 from .countries import COUNTRIES
 from .files import XLSX, file_response
+from .listing import localized
 from .models import Organisation, OrganisationType, Person, RoleMembership, User
 from .paging import seek_slice
 from .rows import row_class
@@ -37,6 +38,19 @@ Language = Literal["en", "zh-hans"]
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def language_texts(data: dict, *fields: str) -> dict:
+    """A request body's texts kept in both languages: `<field>_en` and `<field>_zh_hans` as sent; `<field>` alone
+    (neither of the two sent, or both null) is the text in the request's language, the other language's left as
+    it is. What clients written before a text became two send."""
+    for field in fields:
+        one, pair = data.pop(field, None), (f"{field}_en", f"{field}_zh_hans")
+        if one is not None and all(data.get(name) is None for name in pair):
+            for name in pair:
+                data.pop(name, None)
+            data[localized(field)[0]] = one
+    return data
 
 
 #: a database id in a query or body: bounded so no number can overflow the database's integer

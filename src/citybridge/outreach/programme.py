@@ -28,7 +28,9 @@ class ProgrammeItem:
 class Programme:
     title_en: str
     title_zh: str
-    venue: str
+    #: the venue (and city) in each language, as the reader sees them
+    venue_en: str
+    venue_zh: str
     starts_on: date
     ends_on: date
     items: list[ProgrammeItem] = field(default_factory=list)
@@ -68,8 +70,8 @@ def programme_pdf(p: Programme, *, font_path: str = DEFAULT_CJK_FONT) -> bytes:
 
     line(p.title_en, 16, gap=8 * mm)
     line(p.title_zh, 16, gap=8 * mm)
-    line(f"{_en_date(p.starts_on)} – {_en_date(p.ends_on)} · {p.venue}", 10)
-    line(f"{_zh_date(p.starts_on)}至{_zh_date(p.ends_on)}，{p.venue}", 10, gap=10 * mm)
+    line(f"{_en_date(p.starts_on)} – {_en_date(p.ends_on)} · {p.venue_en}", 10)
+    line(f"{_zh_date(p.starts_on)}至{_zh_date(p.ends_on)}，{p.venue_zh}", 10, gap=10 * mm)
     day = None
     for it in sorted(p.items, key=lambda i: (i.day, i.start, i.uid)):
         if it.day != day:
@@ -99,7 +101,7 @@ def programme_ics(p: Programme, *, language: str = "en") -> bytes:
             start=it.start,
             end=it.end,
             summary=(it.title_zh or it.title_en) if zh else (it.title_en or it.title_zh),
-            location=", ".join(x for x in (it.room, p.venue) if x),
+            location=("，" if zh else ", ").join(x for x in (it.room, p.venue_zh if zh else p.venue_en) if x),
             description=("；" if zh else "; ").join(it.speakers_zh if zh else it.speakers_en),
         )
         for it in p.items

@@ -10,8 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
-from citybridge.core.api import Id, Strict, Version
-from citybridge.core.listing import localized
+from citybridge.core.api import Id, Strict, Version, language_texts
 from citybridge.core.models import User
 
 from .. import selectors, services
@@ -90,11 +89,7 @@ def _session_fields(payload: SessionIn, user: User) -> dict:
 
     data = payload.model_dump()
     data.pop("version", None)
-    site, site_en, site_zh_hans = data.pop("site"), data.pop("site_en"), data.pop("site_zh_hans")
-    if site is not None and site_en is None and site_zh_hans is None:
-        data[localized("site")[0]] = site
-    else:
-        data["site_en"], data["site_zh_hans"] = site_en or "", site_zh_hans or ""
+    language_texts(data, "site")
     module_id, lecturer_id, partner_id = (data.pop(k) for k in ("module_id", "lecturer_id", "partner_id"))
     data["module"] = body_ref(selectors.module_get, "module_id", module_id, user=user) if module_id else None
     # an unknown id gets the same answer as a person who is not a lecturer: the service checks both

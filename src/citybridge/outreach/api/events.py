@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core import selectors as core_selectors
-from citybridge.core.api import Id, Pagination, Strict, Version
+from citybridge.core.api import Id, Pagination, Strict, Version, language_texts
 from citybridge.core.services import require
 
 from .. import selectors, services
@@ -47,12 +47,24 @@ class EventOut(Schema):
     title_zh_hans: str
     starts_on: Date
     ends_on: Date
-    venue: str
+    venue: str  # in the request's language (else the other), as `city`
+    venue_en: str
+    venue_zh_hans: str
     city: str
+    city_en: str
+    city_zh_hans: str
     capacity: int | None
     registered: int | None = None
     attended: int | None = None
     version: int
+
+    @staticmethod
+    def resolve_venue(obj: Event) -> str:
+        return obj.display_venue()
+
+    @staticmethod
+    def resolve_city(obj: Event) -> str:
+        return obj.display_city()
 
 
 class EventDetailOut(EventOut):
@@ -74,7 +86,13 @@ class EventPatch(Strict):
     title_zh_hans: str | None = Field(None, max_length=200)
     starts_on: Date | None = None
     ends_on: Date | None = None
+    venue_en: str | None = Field(None, max_length=200)
+    venue_zh_hans: str | None = Field(None, max_length=200)
+    #: the venue in the request's language only (the other language's is kept), when neither of the two is sent
     venue: str | None = Field(None, max_length=200)
+    city_en: str | None = Field(None, max_length=100)
+    city_zh_hans: str | None = Field(None, max_length=100)
+    #: as `venue`
     city: str | None = Field(None, max_length=100)
     capacity: int | None = Field(None, ge=1, le=100000)
     version: Version | None = None
@@ -85,8 +103,13 @@ class EventIn(Strict):
     title_zh_hans: str = Field("", max_length=200)
     starts_on: Date
     ends_on: Date
-    venue: str = Field(..., max_length=200)
-    city: str = Field("", max_length=100)
+    #: the venue (in at least one language) and the city; `venue` / `city` alone: in the request's language
+    venue_en: str | None = Field(None, max_length=200)
+    venue_zh_hans: str | None = Field(None, max_length=200)
+    venue: str | None = Field(None, max_length=200)
+    city_en: str | None = Field(None, max_length=100)
+    city_zh_hans: str | None = Field(None, max_length=100)
+    city: str | None = Field(None, max_length=100)
     capacity: int | None = Field(None, ge=1, le=100000)
     organiser_ids: list[Id] = Field(default_factory=list, max_length=20)
 
@@ -95,7 +118,7 @@ class EventIn(Strict):
 def create_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
     user = request.auth
     require(user, "outreach.manage_events")
-    data = payload.model_dump()
+    data = language_texts(payload.model_dump(), "venue", "city")
     data["organisers"] = [
         body_ref(core_selectors.organisation_get, "organiser_ids", i, user=user) for i in data.pop("organiser_ids")
     ]
@@ -119,7 +142,7 @@ def update_event(request: HttpRequest, pk: int, payload: EventPatch, response: H
             actor=request.auth,
             event=event,
             expected_version=expected_version(request, payload.version),
-            **payload.model_dump(exclude_unset=True, exclude={"version"}),
+            **language_texts(payload.model_dump(exclude_unset=True, exclude={"version"}), "venue", "city"),
         )
     event = selectors.event_get(user=request.auth, pk=pk)
     etag(response, event)

@@ -16,7 +16,7 @@ from citybridge.academy import selectors as academy_selectors
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core import selectors as core_selectors
-from citybridge.core.api import Id, Pagination, Strict, Version
+from citybridge.core.api import Id, Pagination, Strict, Version, language_texts
 from citybridge.core.models import User
 from citybridge.core.services import require
 
@@ -192,11 +192,15 @@ class EngagementOut(Schema):
     course_id: int
     session_id: int | None
     kind: str
-    title: str
+    title: str  # in the request's language (else the other), as `venue`
+    title_en: str
+    title_zh_hans: str
     date: Date
     start_time: Time
     end_time: Time
     venue: str
+    venue_en: str
+    venue_zh_hans: str
     status: str
     cost: Decimal | None
     cost_currency: str
@@ -204,6 +208,14 @@ class EngagementOut(Schema):
     official_count: int | None = None
     created_at: datetime
     version: int
+
+    @staticmethod
+    def resolve_title(obj: Engagement) -> str:
+        return obj.display_title()
+
+    @staticmethod
+    def resolve_venue(obj: Engagement) -> str:
+        return obj.display_venue()
 
 
 class EngagementDetailOut(EngagementOut):
@@ -244,10 +256,16 @@ def list_engagements(
 
 
 class EngagementPatch(Strict):
+    title_en: str | None = Field(None, max_length=200)
+    title_zh_hans: str | None = Field(None, max_length=200)
+    #: the title in the request's language only (the other language's is kept), when neither of the two is sent
     title: str | None = Field(None, max_length=200)
     date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
+    venue_en: str | None = Field(None, max_length=200)
+    venue_zh_hans: str | None = Field(None, max_length=200)
+    #: as `title`
     venue: str | None = Field(None, max_length=200)
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str | None = Field(None, max_length=3)
@@ -261,11 +279,16 @@ class EngagementIn(Strict):
     partner_id: Id
     course_id: Id
     kind: KindLit
-    title: str = Field(..., max_length=200)
+    #: the title (in at least one language) and the venue; `title` / `venue` alone: in the request's language
+    title_en: str | None = Field(None, max_length=200)
+    title_zh_hans: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=200)
     date: Date
     start_time: Time
     end_time: Time
-    venue: str = Field("", max_length=200)
+    venue_en: str | None = Field(None, max_length=200)
+    venue_zh_hans: str | None = Field(None, max_length=200)
+    venue: str | None = Field(None, max_length=200)
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str = Field("", max_length=3)
     status: Literal["interested", "proposed", "confirmed"] = "interested"
@@ -289,7 +312,7 @@ def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[Eng
     """Staff. Outside its course's dates: 422 on `date`. The course's timetable gains the session."""
     user = request.auth
     require(user, "outreach.manage_partners")
-    data = payload.model_dump()
+    data = language_texts(payload.model_dump(), "title", "venue")
     data["partner"] = body_ref(selectors.partner_get, "partner_id", data.pop("partner_id"), user=user)
     data["course"] = body_ref(academy_selectors.course_get, "course_id", data.pop("course_id"), user=user)
     engagement = services.engagement_create(actor=user, **_people(request, data))
@@ -308,7 +331,9 @@ def update_engagement(request: HttpRequest, pk: int, payload: EngagementPatch, r
     """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current record."""
     engagement = selectors.engagement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")
-    data = _people(request, payload.model_dump(exclude_unset=True, exclude={"version"}))
+    data = _people(
+        request, language_texts(payload.model_dump(exclude_unset=True, exclude={"version"}), "title", "venue")
+    )
     with stale_as(EngagementDetailOut, request):
         services.engagement_update(
             actor=request.auth,

@@ -1,7 +1,8 @@
 """Forums and events (China Energy Forum–style): dates, venue, a programme of sessions with speakers (people and
 organisations), registrations and attendance. Events share core people and organisations with the courses.
 
-Titles are bilingual as two explicit columns (``title_en``, ``title_zh_hans``) shown with ``core.models.bilingual``."""
+Titles, venues and cities are bilingual as two explicit columns (``title_en``, ``title_zh_hans`` …) shown with
+``core.models.bilingual``: the reader's language, else the other."""
 
 from __future__ import annotations
 
@@ -39,8 +40,10 @@ class Event(Versioned):
     title_zh_hans = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    venue = models.CharField(_("venue"), max_length=200)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    venue_en = models.CharField(_("venue (English)"), max_length=200, blank=True)
+    venue_zh_hans = models.CharField(_("venue (Chinese)"), max_length=200, blank=True)
+    city_en = models.CharField(_("city (English)"), max_length=100, blank=True)
+    city_zh_hans = models.CharField(_("city (Chinese)"), max_length=100, blank=True)
     organisers = models.ManyToManyField(Organisation, verbose_name=_("organisers"), blank=True, related_name="+")
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,6 +64,12 @@ class Event(Versioned):
 
     def display_title(self, language: str | None = None) -> str:
         return bilingual(self, "title", language)
+
+    def display_venue(self, language: str | None = None) -> str:
+        return bilingual(self, "venue", language)
+
+    def display_city(self, language: str | None = None) -> str:
+        return bilingual(self, "city", language)
 
 
 class EventSession(Versioned):

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from citybridge.academy.models import Course, OfficialProfile, Session, Topic
 from citybridge.core.concurrency import Versioned
-from citybridge.core.models import Organisation, Person
+from citybridge.core.models import Organisation, Person, bilingual
 
 from .activities import Activity
 
@@ -184,11 +184,14 @@ class Engagement(Versioned):
         Session, verbose_name=_("session"), null=True, blank=True, on_delete=models.SET_NULL, related_name="engagement"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    #: title and venue in each language (one may be empty), shown and copied to the session as `bilingual` reads them
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_zh_hans = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_en = models.CharField(_("venue (English)"), max_length=200, blank=True)
+    venue_zh_hans = models.CharField(_("venue (Chinese)"), max_length=200, blank=True)
     hosts = models.ManyToManyField(Person, verbose_name=_("hosts"), blank=True, related_name="hosted_engagements")
     officials = models.ManyToManyField(
         OfficialProfile, verbose_name=_("officials who attended"), blank=True, related_name="partner_engagements"
@@ -220,4 +223,10 @@ class Engagement(Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title()
+
+    def display_title(self, language: str | None = None) -> str:
+        return bilingual(self, "title", language)
+
+    def display_venue(self, language: str | None = None) -> str:
+        return bilingual(self, "venue", language)

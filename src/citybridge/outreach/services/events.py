@@ -15,6 +15,7 @@ from citybridge.core.validation import ErrorCollector
 
 from ..models import Event, EventSession, Registration
 from ._slots import check_slot
+from ._texts import text_pair
 
 __all__ = [
     "event_create",
@@ -26,29 +27,26 @@ __all__ = [
 ]
 
 
-def _titles(errors: ErrorCollector, title_en: str, title_zh_hans: str, limit: int = 200) -> tuple[str, str]:
-    en, zh = (title_en or "").strip(), (title_zh_hans or "").strip()
-    if not en and not zh:
-        errors.add("title_en", _("Give a title in English or Chinese."))
-    for field, text in (("title_en", en), ("title_zh_hans", zh)):
-        if len(text) > limit:
-            errors.add(field, _("Keep this under %(limit)s characters.") % {"limit": limit})
-    return en[:limit], zh[:limit]
+def _titles(errors: ErrorCollector, title_en: object, title_zh_hans: object) -> tuple[str, str]:
+    return text_pair(errors, "title", title_en, title_zh_hans, missing=_("Give a title in English or Chinese."))
 
 
-def _check_event(
-    errors: ErrorCollector, *, starts_on: date | None, ends_on: date | None, venue: str, capacity: int | None
-) -> None:
+def _places(errors: ErrorCollector, texts: dict) -> dict[str, str]:
+    """An event's venue (required, in either language) and city, from `texts`' four per-language values."""
+    venue = text_pair(
+        errors, "venue", texts["venue_en"], texts["venue_zh_hans"], missing=_("Give a venue in English or Chinese.")
+    )
+    city = text_pair(errors, "city", texts["city_en"], texts["city_zh_hans"], 100)
+    return dict(zip(_PLACES, (*venue, *city), strict=True))
+
+
+def _check_event(errors: ErrorCollector, *, starts_on: date | None, ends_on: date | None, capacity: int | None) -> None:
     if starts_on is None:
         errors.add("starts_on", _("This field is required."))
     if ends_on is None:
         errors.add("ends_on", _("This field is required."))
     elif starts_on is not None and ends_on < starts_on:
         errors.add("ends_on", _("The last day cannot be before the first day."))
-    if not (venue or "").strip():
-        errors.add("venue", _("This field is required."))
-    elif len(venue.strip()) > 200:
-        errors.add("venue", _("Keep this under %(limit)s characters.") % {"limit": 200})
     if capacity is not None and not (0 < capacity <= 100000):
         errors.add("capacity", _("Give a capacity between 1 and 100,000."))
 
@@ -61,33 +59,31 @@ def event_create(
     title_zh_hans: str = "",
     starts_on: date | None,
     ends_on: date | None,
-    venue: str,
-    city: str = "",
+    venue_en: str = "",
+    venue_zh_hans: str = "",
+    city_en: str = "",
+    city_zh_hans: str = "",
     capacity: int | None = None,
     organisers: list[Organisation] | None = None,
 ) -> Event:
     require(actor, "outreach.manage_events")
     errors = ErrorCollector()
     en, zh = _titles(errors, title_en, title_zh_hans)
-    _check_event(errors, starts_on=starts_on, ends_on=ends_on, venue=venue, capacity=capacity)
-    if len((city or "").strip()) > 100:
-        errors.add("city", _("Keep this under %(limit)s characters.") % {"limit": 100})
+    places = _places(
+        errors, {"venue_en": venue_en, "venue_zh_hans": venue_zh_hans, "city_en": city_en, "city_zh_hans": city_zh_hans}
+    )
+    _check_event(errors, starts_on=starts_on, ends_on=ends_on, capacity=capacity)
     errors.raise_if_any()
     event = Event.objects.create(
-        title_en=en,
-        title_zh_hans=zh,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        venue=venue.strip(),
-        city=(city or "").strip(),
-        capacity=capacity,
+        title_en=en, title_zh_hans=zh, starts_on=starts_on, ends_on=ends_on, capacity=capacity, **places
     )
     if organisers:
         event.organisers.set(organisers)
     return event
 
 
-_EVENT_FIELDS = ("title_en", "title_zh_hans", "starts_on", "ends_on", "venue", "city", "capacity")
+_PLACES = ("venue_en", "venue_zh_hans", "city_en", "city_zh_hans")
+_EVENT_FIELDS = ("title_en", "title_zh_hans", "starts_on", "ends_on", *_PLACES, "capacity")
 
 
 @transaction.atomic
@@ -98,17 +94,13 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     claim_version(event, expected_version)
     merged = {name: changes.get(name, getattr(event, name)) for name in _EVENT_FIELDS}
-    for name in ("title_en", "title_zh_hans", "venue", "city"):  # an explicit null is an empty text
-        merged[name] = merged[name] or ""
-    errors = ErrorCollector()
-    if len(str(merged["city"]).strip()) > 100:
-        errors.add("city", _("Keep this under %(limit)s characters.") % {"limit": 100})
-    merged["title_en"], merged["title_zh_hans"] = _titles(errors, merged["title_en"], merged["title_zh_hans"])  # type: ignore[arg-type]
+    errors = ErrorCollector()  # text_pair reads an explicit null as an empty text
+    merged["title_en"], merged["title_zh_hans"] = _titles(errors, merged["title_en"], merged["title_zh_hans"])
+    merged.update(_places(errors, merged))
     _check_event(
         errors,
         starts_on=merged["starts_on"],  # type: ignore[arg-type]
         ends_on=merged["ends_on"],  # type: ignore[arg-type]
-        venue=str(merged["venue"] or ""),
         capacity=merged["capacity"],  # type: ignore[arg-type]
     )
     if (
@@ -119,7 +111,7 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
         errors.add("starts_on", _("Some programme items would fall outside the event's days."))
     errors.raise_if_any()
     for name, value in merged.items():
-        setattr(event, name, value.strip() if isinstance(value, str) else value)
+        setattr(event, name, value)
     event.save()
     return event
 
@@ -156,9 +148,7 @@ def event_session_update(
     claim_version(session, expected_version)
     merged = {name: changes.get(name, getattr(session, name)) for name in _ITEM_FIELDS}
     errors = ErrorCollector()
-    merged["title_en"], merged["title_zh_hans"] = _titles(
-        errors, str(merged["title_en"] or ""), str(merged["title_zh_hans"] or "")
-    )
+    merged["title_en"], merged["title_zh_hans"] = _titles(errors, merged["title_en"], merged["title_zh_hans"])
     merged["room"] = str(merged["room"] or "").strip()
     _check_programme_item(
         errors,

@@ -30,6 +30,7 @@ from ..models import (
     Partner,
 )
 from ._slots import check_slot
+from ._texts import text_pair
 
 __all__ = [
     "agreement_add",
@@ -288,11 +289,13 @@ def engagement_create(
     partner: Partner,
     course: Course,
     kind: str,
-    title: str,
+    title_en: str = "",
+    title_zh_hans: str = "",
     date: date | None,
     start_time: time | None,
     end_time: time | None,
-    venue: str = "",
+    venue_en: str = "",
+    venue_zh_hans: str = "",
     hosts: list[Person] | None = None,
     officials: list[OfficialProfile] | None = None,
     cost: object = None,
@@ -303,8 +306,7 @@ def engagement_create(
     partner's organisation as host. Refused outside the course's dates."""
     require(actor, "outreach.manage_partners")
     errors = ErrorCollector()
-    title = _text(errors, "title", title, 200)
-    venue = _text(errors, "venue", venue, 200, required=False)
+    texts = _texts(errors, title_en, title_zh_hans, venue_en, venue_zh_hans)
     _check_engagement(errors, course=course, kind=kind, on=date, start_time=start_time, end_time=end_time)
     amount = clean_amount(errors, "cost", cost, required=False)
     code = clean_currency(errors, "cost_currency", cost_currency, required=amount is not None)
@@ -319,26 +321,22 @@ def engagement_create(
         start_time=start_time,
         end_time=end_time,
         format=kind,
-        title_en=title,
-        title_zh_hans=title,
-        site_en=venue,  # the venue is one text: both languages show it, as they do the title
-        site_zh_hans=venue,
         partner=partner.organisation,
+        **_session_texts(texts),
     )
     engagement = Engagement.objects.create(
         partner=partner,
         course=course,
         session=session,
         kind=kind,
-        title=title,
         date=date,
         start_time=start_time,
         end_time=end_time,
-        venue=venue,
         cost=amount,
         cost_currency=code,
         status=status,
         created_by=actor,
+        **texts,
     )
     if hosts:
         engagement.hosts.set(hosts)
@@ -347,7 +345,24 @@ def engagement_create(
     return engagement
 
 
-_EDITABLE = ("title", "date", "start_time", "end_time", "venue", "cost", "cost_currency", "outcomes")
+_TEXTS = ("title_en", "title_zh_hans", "venue_en", "venue_zh_hans")
+_EDITABLE = (*_TEXTS, "date", "start_time", "end_time", "cost", "cost_currency", "outcomes")
+
+
+def _texts(
+    errors: ErrorCollector, title_en: object, title_zh_hans: object, venue_en: object, venue_zh_hans: object
+) -> dict:
+    """An engagement's title (required, in either language) and venue, each in both languages."""
+    title = text_pair(errors, "title", title_en, title_zh_hans, missing=_("Give a title in English or Chinese."))
+    venue = text_pair(errors, "venue", venue_en, venue_zh_hans)
+    return dict(zip(_TEXTS, (*title, *venue), strict=True))
+
+
+def _session_texts(texts: dict) -> dict:
+    """The timetable session's title and site: the engagement's title and venue, language by language (the
+    session shows the other language where one is empty, as the engagement does)."""
+    return {"title_en": texts["title_en"], "title_zh_hans": texts["title_zh_hans"],
+            "site_en": texts["venue_en"], "site_zh_hans": texts["venue_zh_hans"]}  # fmt: skip
 
 
 @transaction.atomic
@@ -363,8 +378,7 @@ def engagement_update(
     claim_version(engagement, expected_version)
     merged = {name: changes.get(name, getattr(engagement, name)) for name in _EDITABLE}
     errors = ErrorCollector()
-    merged["title"] = _text(errors, "title", merged["title"], 200)
-    merged["venue"] = _text(errors, "venue", merged["venue"], 200, required=False)
+    merged.update(_texts(errors, *(merged[name] for name in _TEXTS)))
     merged["outcomes"] = _text(errors, "outcomes", merged["outcomes"], 4000, required=False)
     _check_engagement(
         errors,
@@ -387,10 +401,7 @@ def engagement_update(
             date=engagement.date,
             start_time=engagement.start_time,
             end_time=engagement.end_time,
-            title_en=engagement.title,
-            title_zh_hans=engagement.title,
-            site_en=engagement.venue,
-            site_zh_hans=engagement.venue,
+            **_session_texts({name: merged[name] for name in _TEXTS}),
         )
     if "hosts" in changes:
         engagement.hosts.set(changes["hosts"] or [])  # type: ignore[arg-type]

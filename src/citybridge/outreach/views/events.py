@@ -32,8 +32,10 @@ class EventForm(VersionedForm):
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
     starts_on = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
-    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200)
-    city = forms.CharField(label=gettext_lazy("City"), max_length=100, required=False)
+    venue_en = forms.CharField(label=gettext_lazy("Venue (English)"), max_length=200, required=False)
+    venue_zh_hans = forms.CharField(label=gettext_lazy("Venue (Chinese)"), max_length=200, required=False)
+    city_en = forms.CharField(label=gettext_lazy("City (English)"), max_length=100, required=False)
+    city_zh_hans = forms.CharField(label=gettext_lazy("City (Chinese)"), max_length=100, required=False)
     capacity = forms.IntegerField(label=gettext_lazy("Capacity"), required=False, min_value=1, max_value=100000)
 
 
@@ -97,12 +99,12 @@ def event_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff: titles, days, venue, city, capacity with the version read; days that would leave programme items
+    """Staff: titles, days, venues, cities, capacity with the version read; days that would leave programme items
     outside the event are refused on the field."""
     event = selectors.event_get(user=request.user, pk=pk)
     _staff(request)
-    names = ("title_en", "title_zh_hans", "starts_on", "ends_on", "venue", "city", "capacity")
-    form = EventForm(request.POST or None, initial={n: getattr(event, n) for n in names}, version=event.version)
+    initial = {name: getattr(event, name) for name in EventForm.base_fields}
+    form = EventForm(request.POST or None, initial=initial, version=event.version)
     status = 200
     if request.method == "POST":
         status = 422
@@ -247,7 +249,8 @@ def programme_of(event: Event) -> Programme:
     return Programme(
         title_en=event.title_en or event.title_zh_hans,
         title_zh=event.title_zh_hans or event.title_en,
-        venue=event.venue,
+        venue_en=", ".join(x for x in (event.display_venue("en"), event.display_city("en")) if x),
+        venue_zh="，".join(x for x in (event.display_venue("zh-hans"), event.display_city("zh-hans")) if x),
         starts_on=event.starts_on,
         ends_on=event.ends_on,
         items=items,

@@ -102,11 +102,13 @@ class AgreementForm(VersionedForm):
 class EngagementForm(VersionedForm):
     course = _Choice(label=gettext_lazy("Course"), queryset=Course.objects.none())
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=EngagementKind.choices)
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
+    title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
     date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
-    venue = forms.CharField(label=gettext_lazy("Venue"), max_length=200, required=False)
+    venue_en = forms.CharField(label=gettext_lazy("Venue (English)"), max_length=200, required=False)
+    venue_zh_hans = forms.CharField(label=gettext_lazy("Venue (Chinese)"), max_length=200, required=False)
     hosts = _Multi(label=gettext_lazy("Hosts"), queryset=Person.objects.none(), required=False)
     cost = forms.CharField(label=gettext_lazy("Cost"), max_length=30, required=False)
     cost_currency = forms.CharField(label=gettext_lazy("Currency"), max_length=3, required=False)
@@ -396,13 +398,13 @@ def engagement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff: day (within the course's dates, else an error on the date), times, venue, hosts, cost, outcomes;
+    """Staff: titles, day (within the course's dates, else an error on the date), times, venues, hosts, cost, outcomes;
     the timetable session follows. With the version read."""
     engagement = selectors.engagement_get(user=request.user, pk=pk)
     if not request.user.has_perm("outreach.manage_partners"):
         raise PermissionDenied
-    names = ("title", "date", "start_time", "end_time", "venue", "cost", "cost_currency", "outcomes")
-    initial = {n: getattr(engagement, n) for n in names}
+    names = ("title_en", "title_zh_hans", "date", "start_time", "end_time", "venue_en", "venue_zh_hans")
+    initial = {n: getattr(engagement, n) for n in (*names, "cost_currency", "outcomes")}
     initial["cost"] = "" if engagement.cost is None else str(engagement.cost)
     initial["hosts"] = list(engagement.hosts.all())
     form = EngagementForm(
@@ -426,7 +428,7 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if saved:
                 messages.success(request, _("The engagement was saved."))
                 return redirect("outreach:engagement", pk=engagement.pk)
-    title = _("Edit engagement: %(title)s") % {"title": engagement.title}
+    title = _("Edit engagement: %(title)s") % {"title": engagement.display_title()}
     return _form(request, form, title, "outreach:engagement", status=status, back_pk=engagement.pk)
 
 
