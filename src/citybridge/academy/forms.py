@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from citybridge.core import provinces
 from citybridge.core.concurrency import VersionedForm
 from citybridge.core.files import check_upload
-from citybridge.core.forms import ProvinceChoiceField
+from citybridge.core.forms import DATE, TIME, ProvinceChoiceField
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from .models import Academy, Course
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class TopicForm(VersionedForm):

@@ -8,11 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.forms import DATE
 from citybridge.core.models import Organisation, Person
 
 from .models import WEEKDAYS, LecturerLanguage, SessionFormat, Topic
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEEKDAY_CHOICES = [(str(n), label) for n, label in WEEKDAYS]
 
 

@@ -26,6 +26,12 @@ if TYPE_CHECKING:
     from .models import User
 
 
+#: the widgets of every date and time field: the browser's picker, given ISO values in every language (with the
+#: Chinese input formats a date would be written 2024/10/16, which a date input cannot read: it showed empty)
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class EmailAuthenticationForm(AuthenticationForm):
     """Sign-in by e-mail. The e-mail is normalised (stripped, lower-cased) before django-axes or the per-account
     cool-off sees it, so changing its letter case gives a guesser no fresh attempts."""

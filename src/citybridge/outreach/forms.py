@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citybridge.academy.models import OfficialProfile
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.forms import DATE
 from citybridge.core.history import account_label
 from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person, User
@@ -32,7 +33,7 @@ class _Multi(forms.ModelMultipleChoiceField):
 class ActivityForm(VersionedForm):
     type = forms.ChoiceField(label=_("Type"), choices=ActivityType.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices, initial=ActivityStatus.OPEN)
     assignee = _Choice(label=_("Assignee"), queryset=User.objects.none(), required=False)
     person = _Choice(label=_("Lecturer or person concerned"), queryset=Person.objects.none(), required=False)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core import selectors as core_selectors
 from citybridge.core.concurrency import VersionedForm
+from citybridge.core.forms import DATE, TIME
 from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person
 from citybridge.core.validation import add_to_form
@@ -30,8 +31,8 @@ from .partners import _form, _Multi, _save_edit
 class EventForm(VersionedForm):
     title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
-    starts_on = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=gettext_lazy("First day"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("Last day"), widget=DATE)
     venue_en = forms.CharField(label=gettext_lazy("Venue (English)"), max_length=200, required=False)
     venue_zh_hans = forms.CharField(label=gettext_lazy("Venue (Chinese)"), max_length=200, required=False)
     city_en = forms.CharField(label=gettext_lazy("City (English)"), max_length=100, required=False)
@@ -40,9 +41,9 @@ class EventForm(VersionedForm):
 
 
 class EventSessionForm(VersionedForm):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=TIME)
+    end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=TIME)
     title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
     room = forms.CharField(label=gettext_lazy("Room"), max_length=100, required=False)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.academy.models import Course, OfficialProfile, Topic
 from citybridge.core.concurrency import StaleEdit, VersionedForm, current_values
+from citybridge.core.forms import DATE, TIME
 from citybridge.core.history import account_label
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.validation import add_to_form
@@ -45,7 +46,7 @@ class _Multi(_Choice, forms.ModelMultipleChoiceField):
 
 
 def _date() -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(widget=DATE)
 
 
 class PartnerForm(VersionedForm):
@@ -80,7 +81,7 @@ class ContributionForm(forms.Form):
     currency = forms.CharField(
         label=gettext_lazy("Currency"), max_length=3, required=False, help_text=gettext_lazy("ISO code: CNY, USD, EUR…")
     )
-    received_on = forms.DateField(label=gettext_lazy("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=gettext_lazy("Received on"), widget=DATE)
 
 
 class AgreementForm(VersionedForm):
@@ -92,10 +93,8 @@ class AgreementForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("What the agreement covers: engagements, topics, sponsorship."),
     )
-    starts_on = forms.DateField(label=gettext_lazy("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
-        label=gettext_lazy("Last day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    starts_on = forms.DateField(label=gettext_lazy("First day"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("Last day"), required=False, widget=DATE)
     document = forms.FileField(label=gettext_lazy("Signed document (PDF or DOCX)"), required=False)
 
 
@@ -104,9 +103,9 @@ class EngagementForm(VersionedForm):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=EngagementKind.choices)
     title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
-    end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)
+    start_time = forms.TimeField(label=gettext_lazy("Starts"), widget=TIME)
+    end_time = forms.TimeField(label=gettext_lazy("Ends"), widget=TIME)
     venue_en = forms.CharField(label=gettext_lazy("Venue (English)"), max_length=200, required=False)
     venue_zh_hans = forms.CharField(label=gettext_lazy("Venue (Chinese)"), max_length=200, required=False)
     hosts = _Multi(label=gettext_lazy("Hosts"), queryset=Person.objects.none(), required=False)
@@ -134,9 +133,7 @@ class EngagementForm(VersionedForm):
 
 class FollowupForm(forms.Form):
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
-    due_date = forms.DateField(
-        label=gettext_lazy("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_date = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=DATE)
     assignee = _Choice(label=gettext_lazy("Assignee"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core import selectors as core_selectors
 from citybridge.core.files import file_response
+from citybridge.core.forms import DATE
 from citybridge.core.models import Person
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
@@ -102,7 +103,7 @@ class PressForm(forms.Form):
     title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=300, required=False)
     title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=300, required=False)
     outlet = forms.CharField(label=gettext_lazy("Outlet"), max_length=200)
-    published_on = forms.DateField(label=gettext_lazy("Published on"), widget=forms.DateInput(attrs={"type": "date"}))
+    published_on = forms.DateField(label=gettext_lazy("Published on"), widget=DATE)
     url = forms.CharField(label=gettext_lazy("Link"), max_length=500, required=False)
 
 
@@ -127,9 +128,7 @@ class SupporterForm(forms.Form):
     thanks_zh_hans = forms.CharField(
         label=gettext_lazy("Thank-you (Chinese)"), max_length=2000, required=False, widget=forms.Textarea
     )
-    since = forms.DateField(
-        label=gettext_lazy("Supporting since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=gettext_lazy("Supporting since"), required=False, widget=DATE)
 
 
 class DocumentForm(forms.Form):
