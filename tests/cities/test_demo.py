@@ -16,7 +16,7 @@ from citybridge.cities.models import CandidateCity, City, ImportRecord, Indicato
 def test_demo_runs_once_in_full_then_skips_the_unchanged_import(make_user, monkeypatch):
     make_user("program_staff", email="staff@citybridge.local")
     demo.load()
-    assert City.objects.count() == 778 and CandidateCity.objects.count() == 105
+    assert City.objects.count() == 727 and CandidateCity.objects.count() == 105
     run = SelectionRun.objects.get(name=demo.RUN_NAME)
     assert run.status == "done" and len(run.result["selected"]) == 20  # computed in place, no worker needed
     assert ImportRecord.objects.get(name="cities").fingerprint == importer.fingerprint()

@@ -27,16 +27,20 @@ def test_import_reproduces_source_sums_and_is_idempotent():
     out = io.StringIO()
     call_command("import_cities", stdout=out)
     text = out.getvalue()
-    # 452 California cities + 326 Chinese entries of prefectures.csv (4 municipalities, 292 prefecture-level
-    # cities, 24 seats of autonomous prefectures/leagues/regions, 4 province-administered county-level cities and
-    # 2 former prefecture-level cities, all with CEADs or prefecture status); the other 1,780 Chinese GeoNames
-    # places above 15,000 (districts such as 浦东新, counties, towns) are folded into them
-    assert "cities: 778 created, 0 updated" in text
-    assert "Chinese GeoNames places folded into their prefecture city: 1780" in text
+    # 401 California cities (452 GeoNames places less the 51 neighbourhoods of california_sections.csv) + 326
+    # Chinese entries of prefectures.csv (4 municipalities, 292 prefecture-level cities, 24 seats of autonomous
+    # prefectures/leagues/regions, 4 province-administered county-level cities and 2 former prefecture-level
+    # cities, all with CEADs or prefecture status); the other 1,780 Chinese GeoNames places above 15,000 (districts
+    # such as 浦东新, counties, towns) and the 51 sections are folded into them
+    assert "cities: 727 created, 0 updated" in text
+    folded = (
+        "GeoNames places folded into their city (Chinese districts, counties and towns; California's city sections)"
+    )
+    assert f"{folded}: 1831" in text
     assert "override 吴忠 Wuzhong population: 7202654 -> 1382713" in text
     assert "ceads: 290 matched, 0 unmatched" in text
     assert "unmatched: Hong Kong (Hong Kong SAR is outside the mainland-China registry)" in text
-    assert City.objects.filter(country="US").count() == 452 and City.objects.filter(country="CN").count() == 326
+    assert City.objects.filter(country="US").count() == 401 and City.objects.filter(country="CN").count() == 326
 
     # CEADs: the DB total equals the published workbook's total (Mt x 10^6), value for value
     wb = openpyxl.load_workbook(sources.DATA_DIR / "ceads_290_chinese_cities_1997_2019.xlsx", read_only=True)
@@ -182,3 +186,33 @@ def test_import_folds_stale_district_rows_without_losing_references(make_user):
     assert "stale rows: 0 deleted, 0 archived, 0 references moved" in out2.getvalue()
     pudong.refresh_from_db()
     assert pudong.merged_into == shanghai
+
+
+@pytest.mark.django_db
+def test_import_folds_california_neighbourhood_rows_into_their_city(make_user):
+    """Rows of the earlier registry for Los Angeles neighbourhoods: the coordinator's role moves to Los Angeles;
+    Koreatown, which has a climate inventory of its own, is kept archived (the inventory is the neighbourhood's,
+    not the city's); Van Nuys, referenced by nothing, is removed."""
+    from citybridge.climate.models import Inventory
+    from citybridge.core.models import RoleMembership
+
+    def place(gid, en, pop, lat, lon):
+        return City.objects.create(geonames_id=gid, name=en, name_en=en, country="US", province="California",
+                                   province_en="California", province_zh_hans="加利福尼亚州", population=pop,
+                                   latitude=lat, longitude=lon, size_class="large")  # fmt: skip
+
+    koreatown = place(5363748, "Koreatown", 124281, 34.05779, -118.30091)
+    van_nuys = place(5405693, "Van Nuys", 136443, 34.18667, -118.44897)
+    coordinator = make_user("city_coordinator", city=van_nuys)
+    Inventory.objects.create(city=koreatown, year=2020)
+    out = io.StringIO()
+    call_command("import_cities", stdout=out)
+    assert "stale rows: 1 deleted, 1 archived, 1 references moved" in out.getvalue()
+    los_angeles = City.objects.get(geonames_id=5368361)
+    koreatown.refresh_from_db()
+    assert koreatown.merged_into == los_angeles and Inventory.objects.get().city == koreatown
+    assert not City.objects.filter(geonames_id=5405693).exists()
+    assert RoleMembership.objects.get(user=coordinator).city == los_angeles
+    listed = set(City.objects.listed().values_list("name_en", flat=True))
+    assert {"Los Angeles", "San Francisco", "Irvine", "Culver City", "West Hollywood"} <= listed
+    assert not listed & {"Koreatown", "Van Nuys", "Hollywood", "Mission District", "La Jolla", "Woodbridge"}

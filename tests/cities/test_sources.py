@@ -66,7 +66,7 @@ def test_geonames_names_converted_where_only_traditional_is_listed(geo):
 
 def test_geonames_counts_and_provinces(geo):
     counts = Counter(g.country for g in geo)
-    assert counts == {"US": 452, "CN": 326}  # CN: the entries of prefectures.csv (2,106 GeoNames places before)
+    assert counts == {"US": 401, "CN": 326}  # CN: the entries of prefectures.csv (2,106 GeoNames places before)
     assert all(g.population >= 15000 for g in geo)
     assert all(g.province_en for g in geo), "every admin1 code has a province name"
     by_name = {(g.country, g.name_en): g for g in geo}
@@ -244,7 +244,9 @@ def test_every_ceads_cdp_and_nangini_city_is_listed(aliases):
 
 def test_shanghai_districts_and_county_level_places_fold_into_their_city(geo_and_folded):
     listed, folded = geo_and_folded
-    assert len(folded) == 1780 and len([g for g in listed if g.country == "CN"]) == 326
+    assert (
+        len([g for g in folded if g.country == "CN"]) == 1780 and len([g for g in listed if g.country == "CN"]) == 326
+    )
     keyed = [(g.geonames_id, g.province_code, g.latitude, g.longitude) for g in listed if g.country == "CN"]
     by_name = {g.name_en: g for g in folded}
 
@@ -311,3 +313,36 @@ def test_nangini_population_areas_and_scope1_denominator():
     us = next(r for r in rows.values() if r.country == "USA" and r.scope1_source == "CDP")
     pop, _year, area = sources.nangini_scope1_population(us)
     assert pop == us.cdp_population and area == "reporting"
+
+
+def test_california_sections_fold_into_their_city_and_cities_stay(geo_and_folded):
+    """Neighbourhoods inside an incorporated city are not cities (Koreatown, Van Nuys, Hollywood in Los Angeles;
+    the Mission District in San Francisco; La Jolla in San Diego; Irvine's villages); each row names its city and
+    cites it. Places GeoNames codes as sections by mistake are incorporated cities and stay listed, and so do
+    census-designated places outside any city."""
+    listed, folded = geo_and_folded
+    sections = sources.read_california_sections()
+    california = {g.geonames_id: g for g in listed if g.country == "US"}
+    folded_ca = {g.geonames_id: g for g in folded if g.country == "US"}
+    assert len(sections) == 51 and set(folded_ca) == set(sections)
+    assert set(sections.values()) <= set(california)  # every target is a listed California city
+    assert not set(sections) & set(california)
+    names = {g.name_en for g in california.values()}
+    assert {"Culver City", "West Hollywood", "San Fernando", "Newark", "East Los Angeles", "Arden-Arcade"} <= names
+    assert not names & {"Koreatown", "Van Nuys", "Hollywood", "Mission District", "La Jolla", "Woodbridge", "Valencia"}
+    city_of = {folded_ca[gid].name_en: california[target].name_en for gid, target in sections.items()}
+    assert city_of["Koreatown"] == city_of["Hollywood"] == city_of["Brentwood"] == "Los Angeles"
+    assert (city_of["Mission District"], city_of["La Jolla"], city_of["Valencia"]) == (
+        "San Francisco", "San Diego", "Santa Clarita")  # fmt: skip
+    assert (city_of["Woodbridge"], city_of["Sun City"], city_of["Laguna"]) == ("Irvine", "Menifee", "Elk Grove")
+    # Brentwood (Contra Costa County) is a city; Brentwood (Los Angeles) is a neighbourhood
+    assert any(g.name_en == "Brentwood" and g.latitude > 37 for g in california.values())
+    for gid, target in sections.items():  # a section lies within 50 km of its city's centre (Los Angeles is wide)
+        s, c = folded_ca[gid], california[target]
+        assert sources._km(s.latitude, s.longitude, c.latitude, c.longitude) < 50, s.name_en
+
+
+def test_every_california_cdp_and_nangini_city_is_listed(aliases, geo):
+    sections = set(sources.read_california_sections())
+    matched = {a.geonames_id for a in aliases.values()}
+    assert not matched & sections

