@@ -81,35 +81,32 @@ def list_events(request: HttpRequest) -> QuerySet[Event]:
     return selectors.event_list(user=request.auth)
 
 
-class EventPatch(Strict):
+class _Places(Strict):
+    """The venue (a new event's in at least one language) and the city; `venue` or `city` alone, when neither of
+    its two is sent, is the text in the request's language (the other language's is kept)."""
+
+    venue_en: str | None = Field(None, max_length=200)
+    venue_zh_hans: str | None = Field(None, max_length=200)
+    venue: str | None = Field(None, max_length=200)
+    city_en: str | None = Field(None, max_length=100)
+    city_zh_hans: str | None = Field(None, max_length=100)
+    city: str | None = Field(None, max_length=100)
+
+
+class EventPatch(_Places):
     title_en: str | None = Field(None, max_length=200)
     title_zh_hans: str | None = Field(None, max_length=200)
     starts_on: Date | None = None
     ends_on: Date | None = None
-    venue_en: str | None = Field(None, max_length=200)
-    venue_zh_hans: str | None = Field(None, max_length=200)
-    #: the venue in the request's language only (the other language's is kept), when neither of the two is sent
-    venue: str | None = Field(None, max_length=200)
-    city_en: str | None = Field(None, max_length=100)
-    city_zh_hans: str | None = Field(None, max_length=100)
-    #: as `venue`
-    city: str | None = Field(None, max_length=100)
     capacity: int | None = Field(None, ge=1, le=100000)
     version: Version | None = None
 
 
-class EventIn(Strict):
+class EventIn(_Places):
     title_en: str = Field("", max_length=200)
     title_zh_hans: str = Field("", max_length=200)
     starts_on: Date
     ends_on: Date
-    #: the venue (in at least one language) and the city; `venue` / `city` alone: in the request's language
-    venue_en: str | None = Field(None, max_length=200)
-    venue_zh_hans: str | None = Field(None, max_length=200)
-    venue: str | None = Field(None, max_length=200)
-    city_en: str | None = Field(None, max_length=100)
-    city_zh_hans: str | None = Field(None, max_length=100)
-    city: str | None = Field(None, max_length=100)
     capacity: int | None = Field(None, ge=1, le=100000)
     organiser_ids: list[Id] = Field(default_factory=list, max_length=20)
 

@@ -255,18 +255,22 @@ def list_engagements(
     return qs.filter(partner_id=partner) if partner else qs
 
 
-class EngagementPatch(Strict):
+class _Texts(Strict):
+    """The title (a new engagement's in at least one language) and the venue; `title` or `venue` alone, when
+    neither of its two is sent, is the text in the request's language (the other language's is kept)."""
+
     title_en: str | None = Field(None, max_length=200)
     title_zh_hans: str | None = Field(None, max_length=200)
-    #: the title in the request's language only (the other language's is kept), when neither of the two is sent
     title: str | None = Field(None, max_length=200)
+    venue_en: str | None = Field(None, max_length=200)
+    venue_zh_hans: str | None = Field(None, max_length=200)
+    venue: str | None = Field(None, max_length=200)
+
+
+class EngagementPatch(_Texts):
     date: Date | None = None
     start_time: Time | None = None
     end_time: Time | None = None
-    venue_en: str | None = Field(None, max_length=200)
-    venue_zh_hans: str | None = Field(None, max_length=200)
-    #: as `title`
-    venue: str | None = Field(None, max_length=200)
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str | None = Field(None, max_length=3)
     outcomes: str | None = Field(None, max_length=4000)
@@ -275,20 +279,13 @@ class EngagementPatch(Strict):
     version: Version | None = None
 
 
-class EngagementIn(Strict):
+class EngagementIn(_Texts):
     partner_id: Id
     course_id: Id
     kind: KindLit
-    #: the title (in at least one language) and the venue; `title` / `venue` alone: in the request's language
-    title_en: str | None = Field(None, max_length=200)
-    title_zh_hans: str | None = Field(None, max_length=200)
-    title: str | None = Field(None, max_length=200)
     date: Date
     start_time: Time
     end_time: Time
-    venue_en: str | None = Field(None, max_length=200)
-    venue_zh_hans: str | None = Field(None, max_length=200)
-    venue: str | None = Field(None, max_length=200)
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str = Field("", max_length=3)
     status: Literal["interested", "proposed", "confirmed"] = "interested"

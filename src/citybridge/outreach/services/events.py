@@ -31,12 +31,12 @@ def _titles(errors: ErrorCollector, title_en: object, title_zh_hans: object) -> 
     return text_pair(errors, "title", title_en, title_zh_hans, missing=_("Give a title in English or Chinese."))
 
 
-def _places(errors: ErrorCollector, texts: dict) -> dict[str, str]:
-    """An event's venue (required, in either language) and city, from `texts`' four per-language values."""
-    venue = text_pair(
-        errors, "venue", texts["venue_en"], texts["venue_zh_hans"], missing=_("Give a venue in English or Chinese.")
-    )
-    city = text_pair(errors, "city", texts["city_en"], texts["city_zh_hans"], 100)
+def _places(
+    errors: ErrorCollector, venue_en: object, venue_zh_hans: object, city_en: object, city_zh_hans: object
+) -> dict:
+    """An event's venue (required, in either language) and city, each in both languages."""
+    venue = text_pair(errors, "venue", venue_en, venue_zh_hans, missing=_("Give a venue in English or Chinese."))
+    city = text_pair(errors, "city", city_en, city_zh_hans, 100)
     return dict(zip(_PLACES, (*venue, *city), strict=True))
 
 
@@ -69,9 +69,7 @@ def event_create(
     require(actor, "outreach.manage_events")
     errors = ErrorCollector()
     en, zh = _titles(errors, title_en, title_zh_hans)
-    places = _places(
-        errors, {"venue_en": venue_en, "venue_zh_hans": venue_zh_hans, "city_en": city_en, "city_zh_hans": city_zh_hans}
-    )
+    places = _places(errors, venue_en, venue_zh_hans, city_en, city_zh_hans)
     _check_event(errors, starts_on=starts_on, ends_on=ends_on, capacity=capacity)
     errors.raise_if_any()
     event = Event.objects.create(
@@ -96,7 +94,7 @@ def event_update(*, actor: User, event: Event, expected_version: int | None, **c
     merged = {name: changes.get(name, getattr(event, name)) for name in _EVENT_FIELDS}
     errors = ErrorCollector()  # text_pair reads an explicit null as an empty text
     merged["title_en"], merged["title_zh_hans"] = _titles(errors, merged["title_en"], merged["title_zh_hans"])
-    merged.update(_places(errors, merged))
+    merged.update(_places(errors, *(merged[name] for name in _PLACES)))
     _check_event(
         errors,
         starts_on=merged["starts_on"],  # type: ignore[arg-type]
