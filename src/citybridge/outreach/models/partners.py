@@ -184,7 +184,7 @@ class Engagement(Versioned):
         Session, verbose_name=_("session"), null=True, blank=True, on_delete=models.SET_NULL, related_name="engagement"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EngagementKind.choices)
-    #: title and venue in each language (one may be empty), shown and copied to the session as `bilingual` reads them
+    #: title and venue in each language (either may be empty: pages show the other); the session takes them as they are
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     title_zh_hans = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     date = models.DateField(_("date"))
