@@ -111,6 +111,25 @@ def other_engagement(staff, other_partner, pcourse):
     )
 
 
+@pytest.fixture
+def event(staff):
+    """A two-day forum with its venue and city in both languages."""
+    from citybridge.outreach import services
+
+    return services.event_create(
+        actor=staff,
+        title_en="China Energy Forum 2025",
+        title_zh_hans="2025 中国能源论坛",
+        starts_on=date(2025, 6, 10),
+        ends_on=date(2025, 6, 11),
+        venue_en="Beijing International Hotel",
+        venue_zh_hans="北京国际饭店",
+        city_en="Beijing",
+        city_zh_hans="北京",
+        capacity=3,
+    )
+
+
 def rows():
     """Every row the partner, event and public-record services write, to show a refused write changed nothing."""
     from citybridge.academy.models import Session

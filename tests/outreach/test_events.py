@@ -22,22 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def event(staff):
-    return services.event_create(
-        actor=staff,
-        title_en="China Energy Forum 2025",
-        title_zh_hans="2025 中国能源论坛",
-        starts_on=date(2025, 6, 10),
-        ends_on=date(2025, 6, 11),
-        venue_en="Beijing International Hotel",
-        venue_zh_hans="北京国际饭店",
-        city_en="Beijing",
-        city_zh_hans="北京",
-        capacity=3,
-    )
-
-
-@pytest.fixture
 def speaker(partner):
     from citybridge.core.models import Person
 

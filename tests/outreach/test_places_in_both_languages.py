@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import importlib
 import json
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from citybridge.outreach import services
 from citybridge.outreach.models import Engagement, Event
 
 from ._part_fixtures import *  # noqa: F401,F403
@@ -27,21 +25,6 @@ _MIGRATION = "0005_bilingual_engagements_and_event_places"
 
 def _json(client, method, url, body):
     return getattr(client, method)(url, json.dumps(body), content_type="application/json")
-
-
-@pytest.fixture
-def forum(staff):
-    return services.event_create(
-        actor=staff,
-        title_en="China Energy Forum",
-        title_zh_hans="中国能源论坛",
-        starts_on=date(2025, 6, 10),
-        ends_on=date(2025, 6, 11),
-        venue_en="Beijing International Hotel",
-        venue_zh_hans="北京国际饭店",
-        city_en="Beijing",
-        city_zh_hans="北京",
-    )
 
 
 # --------------------------------------------------------------------------- events
@@ -78,29 +61,29 @@ def test_the_event_form_asks_for_each_language_and_the_pages_show_the_readers(cl
     assert "上海国际会议中心" in client_for(partner_user).get("/outreach/events/").content.decode()
 
 
-def test_the_event_edit_form_keeps_the_other_language(client_for, staff, forum):
+def test_the_event_edit_form_keeps_the_other_language(client_for, staff, event):
     zh = client_for(staff, language="zh-hans")
-    url = f"/outreach/events/{forum.pk}/edit/"
+    url = f"/outreach/events/{event.pk}/edit/"
     page = zh.get(url).content.decode()
     assert 'value="北京国际饭店"' in page and 'value="Beijing International Hotel"' in page
     data = {"version": "1", "title_en": "China Energy Forum", "title_zh_hans": "中国能源论坛",
             "starts_on": "2025-06-10", "ends_on": "2025-06-11", "venue_en": "Beijing International Hotel",
             "venue_zh_hans": "北京国际大酒店", "city_en": "Beijing", "city_zh_hans": "北京"}  # fmt: skip
     assert zh.post(url, data).status_code == 302
-    forum.refresh_from_db()
-    assert (forum.venue_en, forum.venue_zh_hans, forum.version) == ("Beijing International Hotel", "北京国际大酒店", 2)
+    event.refresh_from_db()
+    assert (event.venue_en, event.venue_zh_hans, event.version) == ("Beijing International Hotel", "北京国际大酒店", 2)
 
 
-def test_the_event_api_in_both_languages(api_for, staff, forum):
+def test_the_event_api_in_both_languages(api_for, staff, event):
     en, zh = api_for(staff), api_for(staff, "zh-hans")
-    body = en.get(f"/api/v1/outreach/events/{forum.pk}").json()
+    body = en.get(f"/api/v1/outreach/events/{event.pk}").json()
     assert (body["venue"], body["venue_en"], body["venue_zh_hans"]) == (
         "Beijing International Hotel", "Beijing International Hotel", "北京国际饭店")  # fmt: skip
     assert (body["city"], body["city_en"], body["city_zh_hans"]) == ("Beijing", "Beijing", "北京")
     listed = zh.get("/api/v1/outreach/events").json()["items"][0]
     assert (listed["venue"], listed["city"]) == ("北京国际饭店", "北京")
     # `venue` alone, in a Chinese request: the Chinese venue only; the English one stays
-    r = _json(zh, "patch", f"/api/v1/outreach/events/{forum.pk}", {"venue": "国家会议中心", "version": 1})
+    r = _json(zh, "patch", f"/api/v1/outreach/events/{event.pk}", {"venue": "国家会议中心", "version": 1})
     assert r.status_code == 200, r.content
     assert (r.json()["venue_en"], r.json()["venue_zh_hans"], r.json()["venue"]) == (
         "Beijing International Hotel", "国家会议中心", "国家会议中心")  # fmt: skip
@@ -188,20 +171,20 @@ def test_the_engagement_api_in_both_languages(api_for, staff, engagement, partne
 # --------------------------------------------------------------------------- the migration
 
 
-def test_the_migration_puts_each_typed_text_in_the_language_it_is_written_in(staff, engagement, forum):
+def test_the_migration_puts_each_typed_text_in_the_language_it_is_written_in(staff, engagement, event):
     apps = MigrationExecutor(connection).loader.project_state(("outreach", _MIGRATION)).apps
     migration = importlib.import_module(f"citybridge.outreach.migrations.{_MIGRATION}")
     # as the rename left them: every text in the English column
     Engagement.objects.filter(pk=engagement.pk).update(title_en="国贸晚宴 (CWTC)", venue_en="Kerry Hotel")
-    Event.objects.filter(pk=forum.pk).update(
+    Event.objects.filter(pk=event.pk).update(
         venue_en="北京国际饭店", venue_zh_hans="", city_en="Beijing", city_zh_hans=""
     )
     migration.split(apps, SimpleNamespace(connection=connection))
     engagement.refresh_from_db()
-    forum.refresh_from_db()
+    event.refresh_from_db()
     assert (engagement.title_en, engagement.title_zh_hans) == ("", "国贸晚宴 (CWTC)")
     assert (engagement.venue_en, engagement.venue_zh_hans) == ("Kerry Hotel", "")
-    assert (forum.venue_en, forum.venue_zh_hans, forum.city_en, forum.city_zh_hans) == (
+    assert (event.venue_en, event.venue_zh_hans, event.city_en, event.city_zh_hans) == (
         "",
         "北京国际饭店",
         "Beijing",
@@ -210,5 +193,5 @@ def test_the_migration_puts_each_typed_text_in_the_language_it_is_written_in(sta
     # back to one column: the English text, else the Chinese one
     migration.join(apps, SimpleNamespace(connection=connection))
     engagement.refresh_from_db()
-    forum.refresh_from_db()
-    assert (engagement.title_en, forum.venue_en, forum.city_en) == ("国贸晚宴 (CWTC)", "北京国际饭店", "Beijing")
+    event.refresh_from_db()
+    assert (engagement.title_en, event.venue_en, event.city_en) == ("国贸晚宴 (CWTC)", "北京国际饭店", "Beijing")

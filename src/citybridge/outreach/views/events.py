@@ -248,8 +248,8 @@ def programme_of(event: Event) -> Programme:
             )
         )
     return Programme(
-        title_en=event.title_en or event.title_zh_hans,
-        title_zh=event.title_zh_hans or event.title_en,
+        title_en=event.display_title("en"),
+        title_zh=event.display_title("zh-hans"),
         venue_en=", ".join(x for x in (event.display_venue("en"), event.display_city("en")) if x),
         venue_zh="，".join(x for x in (event.display_venue("zh-hans"), event.display_city("zh-hans")) if x),
         starts_on=event.starts_on,
