@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .han import has_han
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import TextIO
@@ -156,7 +158,7 @@ _SUFFIXES_EN = (
 def normalise(text: str) -> str:
     """Lower case without spaces, punctuation or the administrative suffix ("Hebei Province", "河北省" → hebei, 河北)."""
     s = re.sub(r"[\s\-'’.,()（）·]", "", (text or "").strip().lower())
-    for suffix in _SUFFIXES_ZH if re.search(r"[\u4e00-\u9fff]", s) else _SUFFIXES_EN:
+    for suffix in _SUFFIXES_ZH if has_han(s) else _SUFFIXES_EN:
         if s.endswith(suffix) and len(s) > len(suffix) + 1:
             return s[: -len(suffix)]
     return s

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from citybridge.core.han import has_han
+
 from .deck.tags import escape, plain, retag, tag_list
 
 _WORD_RE = re.compile(r"\w+")
@@ -32,14 +34,6 @@ _SPACE_RE = re.compile(r"\s+")
 
 def normalise(tagged: str) -> str:
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", plain(tagged))).strip().casefold()
-
-
-_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
-
-
-def is_chinese(text: str) -> bool:
-    """Holds a CJK ideograph (the unified block or extension A); one regex search, not a loop per character."""
-    return _CJK_RE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -173,7 +167,7 @@ class TranslationMemory:
         self.entries.append(TMEntry(source, target, key))
         norm = normalise(source)
         self._exact[norm].append(idx)
-        if is_chinese(norm):  # Chinese is compared on characters, the rest on words: each entry in one index
+        if has_han(norm):  # Chinese is compared on characters, the rest on words: each entry in one index
             self._chars.add(idx, self._chars_of(norm))
         else:
             self._words.add(idx, self._words_of(norm, grow=True))
@@ -194,7 +188,7 @@ class TranslationMemory:
             taken.add(idx)
         if len(out) >= limit:
             return sorted(out, key=lambda m: -m.score)[:limit]
-        if is_chinese(norm):
+        if has_han(norm):
             index, units = self._chars, self._chars_of(norm)
         else:
             index, units = self._words, self._words_of(norm, grow=False)
@@ -234,7 +228,7 @@ def restore_tags(query: str, entry_source: str, entry_target: str) -> tuple[str,
 def similarity(a: str, b: str) -> float:
     """The score ``lookup`` gives for ``a`` against ``b`` (characters for Chinese, words otherwise)."""
     na, nb = normalise(a), normalise(b)
-    if is_chinese(na) or is_chinese(nb):
+    if has_han(na) or has_han(nb):
         return round(fuzz.ratio(na.replace(" ", ""), nb.replace(" ", "")), 1)
     vocab: dict[str, str] = {}
     enc = ["".join(vocab.setdefault(w, chr(0x10000 + len(vocab))) for w in _WORD_RE.findall(s)) for s in (na, nb)]

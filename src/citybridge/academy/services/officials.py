@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import bump_version, claim_version
+from citybridge.core.han import has_han
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.provinces import province_code
 from citybridge.core.validation import ErrorCollector
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 def _jurisdiction_get_or_create(*, name: str, province: str = "", country: str = "CN") -> Jurisdiction:
     """Match by name in either language within the province (either language); create otherwise."""
     name, province = (name or "").strip(), (province or "").strip()
-    is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
+    is_zh = has_han(name)
     qs = Jurisdiction.objects.filter(Q(name_en__iexact=name) | Q(name_zh_hans=name), country=country)
     if province:  # "Hebei", "河北省" and "Hebei Province" are one province (core.provinces)
         code = province_code(province, country)
@@ -46,7 +47,7 @@ def _jurisdiction_get_or_create(*, name: str, province: str = "", country: str =
     found = qs.first()
     if found:
         return found
-    prov_zh = any("\u4e00" <= ch <= "\u9fff" for ch in province)
+    prov_zh = has_han(province)
     return Jurisdiction.objects.create(
         name=name,
         name_en="" if is_zh else name,

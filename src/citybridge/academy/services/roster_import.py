@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from citybridge.core import provinces
 from citybridge.core.files import upload_limit
+from citybridge.core.han import has_han
 from citybridge.core.models import Organisation, Person, User
 
 from .. import course_rules as cr
@@ -411,7 +412,7 @@ class _Lookups:
         if not name:
             return None
         if name not in self.orgs:
-            is_zh = any("\u4e00" <= ch <= "\u9fff" for ch in name)
+            is_zh = has_han(name)
             self.orgs[name] = Organisation.objects.create(
                 name=name, name_en="" if is_zh else name, name_zh_hans=name if is_zh else None, type=kind, country="CN"
             )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.academy.models import Course, CourseStatus, OfficialProfile, Topic
 from citybridge.core.concurrency import claim_version
+from citybridge.core.han import han_count
 from citybridge.core.models import User
 from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector
@@ -111,7 +112,7 @@ def _ticket_nonce(link: EvaluationLink, ticket: str) -> str:
 def _comment_language(text: str) -> str:
     if not text:
         return ""
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    cjk = han_count(text)
     return CommentLanguage.ZH_HANS if cjk * 4 >= len(text.strip()) or cjk >= 10 else CommentLanguage.EN
 
 
