@@ -49,10 +49,15 @@ def test_outreach_demo_populates_every_page_and_is_idempotent(client_for, django
     assert Testimonial.objects.filter(published=True, consent=True).count() == 2
     assert not Testimonial.objects.filter(published=True, consent=False).exists()
     assert Registration.objects.filter(attended=True).count() >= 10
-    # every engagement is a session of its course's timetable, within the course's dates
+    # an engagement is a session of its course's timetable unless the course was completed (closed), within the
+    # course's dates
     for e in Engagement.objects.select_related("course", "session"):
-        assert e.session is not None and e.session.course_id == e.course_id
+        if e.course.status == "completed":
+            assert e.session is None
+        else:
+            assert e.session is not None and e.session.course_id == e.course_id
         assert e.course.start_date <= e.date <= e.course.end_date
+    assert Engagement.objects.filter(session__isnull=False).count() == 1  # the workshop of the coming course
     # idempotent
     demo.load()
     assert Engagement.objects.count() == 3 and EvaluationAnswer.objects.count() == counts["EvaluationAnswer"]

@@ -1,7 +1,7 @@
 """Demo data of Outreach, so that a newcomer sees every outreach page populated: evaluations with answers for the
 academy demo's courses (some asking for follow-up, which become follow-ups by themselves), follow-ups by hand (some
 overdue), two corporate partners (Philips Lighting and GE, organisations of the core demo) with contacts, interests,
-agreements, contributions and engagements tied to sessions of the demo courses (they appear in the timetables), a
+agreements, contributions and engagements of the demo courses (the coming course's appears in its timetable), a
 China Energy Forum-style event with its programme, registrations and attendance, and the public record (press
 mentions, supporters with thank-yous, testimonials with consent, the public impact figures).
 
@@ -208,8 +208,10 @@ def load(stdout: TextIO | None = None) -> None:
         received_on=date(2023, 4, 20),
     )
 
-    # --- engagements tied to sessions of the demo courses (each becomes a session of the course's timetable)
+    # --- engagements: the dinner and the visit of past courses are recorded with the partner (a completed course's
+    # timetable is closed); the workshop proposed for the coming course becomes a session of its timetable
     latest, previous = courses[-1], courses[-2]
+    coming = Course.objects.filter(title_en=_COMING_COURSE).first()
     attended = [e.official for e in Enrolment.objects.filter(course=latest).select_related("official")[:14]]
     dinner = services.engagement_create(
         actor=staff,
@@ -264,11 +266,11 @@ def load(stdout: TextIO | None = None) -> None:
     services.engagement_create(
         actor=staff,
         partner=p_philips,
-        course=latest,
+        course=coming or latest,
         kind="workshop",
         title_en="Smart lighting controls workshop",
         title_zh_hans="智能照明控制研讨会",
-        date=_sessions_day(latest, 9),
+        date=_sessions_day(coming or latest, 9),
         start_time=time(19),
         end_time=time(20, 30),
         status="proposed",
@@ -406,6 +408,7 @@ def load(stdout: TextIO | None = None) -> None:
         )
 
 
+_COMING_COURSE = "Climate Action Planning for City Leaders"  # the academy demo's open course
 _COURSE_TITLES = [
     "Energy Smart Cities 2019",
     "Sustainable Urbanisation 2021",

@@ -45,6 +45,7 @@ from .roster_import import (  # noqa: F401
 )
 from .sessions import (  # noqa: F401
     SESSION_FIELDS,
+    course_compliance_refresh,
     session_delete,
     session_lecturer_choices,
     session_partner_choices,

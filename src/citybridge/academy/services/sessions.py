@@ -109,7 +109,7 @@ def session_save(
         cr.check_rest_days(course.start_date, course.end_date, other_dates + [session.date], course_rules()), "date"
     )
     session.save()
-    _refresh_course_officials(course, years={session.date.year})
+    course_compliance_refresh(course, years={session.date.year})
     return session
 
 
@@ -121,10 +121,12 @@ def session_delete(*, actor: User, session: Session) -> None:
         raise ValidationError(_("A completed or cancelled course cannot be changed."))
     year = session.date.year
     session.delete()
-    _refresh_course_officials(course, years={year})
+    course_compliance_refresh(course, years={year})
 
 
-def _refresh_course_officials(course: Course, years: set[int]) -> None:
+def course_compliance_refresh(course: Course, years: set[int]) -> None:
+    """Recompute the stored summaries of everyone enrolled in `course` (waitlist aside) for `years`: after any
+    write that adds, moves or removes one of its sessions (here, the timetable engine, a partner's engagement)."""
     ids = list(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).values_list("official_id", flat=True))
     if ids:
         compliance_refresh(official_ids=ids, years=years)

@@ -68,7 +68,7 @@ from ..models import (
 from ..timetable_messages import conflict_sentences
 from ._common import _clean_str, check_dates, require
 from .lecturers import clean_weekdays
-from .sessions import _refresh_course_officials
+from .sessions import course_compliance_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -1046,7 +1046,7 @@ def timetable_run_accept(*, actor: User, run: TimetableRun) -> TimetableRun:
             s.save()
             SessionPlan.objects.update_or_create(session=s, defaults={"key": key})
         years = {course.start_date.year, course.end_date.year}
-        _refresh_course_officials(course, years=years)
+        course_compliance_refresh(course, years=years)
     run.status, run.decided_by, run.decided_at = TimetableRunStatus.ACCEPTED, actor, timezone.now()
     run._history_user = actor
     run.save(update_fields=["status", "decided_by", "decided_at"])

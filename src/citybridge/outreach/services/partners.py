@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from citybridge.academy.models import Course, OfficialProfile, Session, Topic
+from citybridge.academy.models import Course, CourseStatus, OfficialProfile, Session, Topic
+from citybridge.academy.services import course_compliance_refresh
 from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person, User
@@ -282,6 +283,13 @@ def _check_engagement(
     )
 
 
+def _timetable_open(course: Course) -> bool:
+    """Whether an engagement's session may be added to, moved in or taken out of the course's timetable. A
+    completed course's timetable is closed (academy's session_save refuses it too): a session added there afterwards,
+    which nobody has a mark for, would take training days from everyone confirmed in the course."""
+    return course.status not in (CourseStatus.COMPLETED, CourseStatus.CANCELLED)
+
+
 @transaction.atomic
 def engagement_create(
     *,
@@ -303,7 +311,8 @@ def engagement_create(
     status: str = EngagementStatus.INTERESTED,
 ) -> Engagement:
     """An engagement and its timetable row: a Session of the course on that day, of the engagement's kind, with the
-    partner's organisation as host. Refused outside the course's dates."""
+    partner's organisation as host. Refused outside the course's dates. On a completed course the engagement is
+    recorded without a session (_timetable_open)."""
     require(actor, "outreach.manage_partners")
     errors = ErrorCollector()
     texts = _texts(errors, title_en, title_zh_hans, venue_en, venue_zh_hans)
@@ -315,15 +324,18 @@ def engagement_create(
     if course.status == "cancelled":
         errors.add("course", _("This course was cancelled."))
     errors.raise_if_any()
-    session = Session.objects.create(
-        course=course,
-        date=date,
-        start_time=start_time,
-        end_time=end_time,
-        format=kind,
-        partner=partner.organisation,
-        **_session_texts(texts),
-    )
+    session = None
+    if _timetable_open(course):
+        session = Session.objects.create(
+            course=course,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            format=kind,
+            partner=partner.organisation,
+            **_session_texts(texts),
+        )
+        course_compliance_refresh(course, years={date.year})
     engagement = Engagement.objects.create(
         partner=partner,
         course=course,
@@ -388,21 +400,28 @@ def engagement_update(
         start_time=merged["start_time"],  # type: ignore[arg-type]
         end_time=merged["end_time"],  # type: ignore[arg-type]
     )
+    if engagement.session_id and not _timetable_open(engagement.course):
+        for name in ("date", "start_time", "end_time"):
+            if merged[name] != getattr(engagement, name):
+                errors.add(name, _("The course is completed: its timetable cannot be changed."))
     merged["cost"] = clean_amount(errors, "cost", merged["cost"], required=False)
     merged["cost_currency"] = clean_currency(
         errors, "cost_currency", merged["cost_currency"], required=merged["cost"] is not None
     )
     errors.raise_if_any()
+    moved_from = engagement.date
     for name, value in merged.items():
         setattr(engagement, name, value)
     engagement.save()
-    if engagement.session_id:
+    if engagement.session_id and _timetable_open(engagement.course):
         Session.objects.filter(pk=engagement.session_id).update(
             date=engagement.date,
             start_time=engagement.start_time,
             end_time=engagement.end_time,
             **_session_texts({name: merged[name] for name in _TEXTS}),
         )
+        if engagement.date != moved_from:
+            course_compliance_refresh(engagement.course, years={moved_from.year, engagement.date.year})
     if "hosts" in changes:
         engagement.hosts.set(changes["hosts"] or [])  # type: ignore[arg-type]
     if "officials" in changes:
@@ -440,12 +459,13 @@ def engagement_transition(
         engagement.outcomes = _text(errors, "outcomes", outcomes, 4000, required=False)
         errors.raise_if_any()
     engagement.save()
-    if status == EngagementStatus.CANCELLED and engagement.session_id:
+    if status == EngagementStatus.CANCELLED and engagement.session_id and _timetable_open(engagement.course):
         # the dinner is off: take it out of the timetable (the engagement and its history stay)
         session_id = engagement.session_id
         engagement.session = None
         engagement.save(update_fields=["session"])
         Session.objects.filter(pk=session_id, attendance__isnull=True).delete()
+        course_compliance_refresh(engagement.course, years={engagement.date.year})
     return engagement
 
 
