@@ -156,3 +156,58 @@ def test_cdp_targets_become_targets(staff, cities):
     report = cdp.cdp_targets_import(actor=staff)
     assert Target.objects.filter(source="cdp2021").count() == report.created
     assert report.skipped  # intensity / BAU targets and unmatched cities are reported, not guessed
+
+
+def _published_row(organisation: str) -> dict[str, str]:
+    with (cdp.sources.DATA_DIR / cdp.sources.CDP_EMISSIONS_FILE).open(encoding="utf-8") as fh:
+        return next(r for r in csv.DictReader(fh) if r["Organization"] == organisation)
+
+
+@pytest.mark.parametrize(
+    ("organisation", "excluding", "generation", "scope1"),
+    [
+        # CDP 2021 rows whose TOTAL Scope 1 is blank but whose two parts are published, hand-added (t CO2e)
+        ("City of Los Angeles, CA", 18_683_071, 1_329_146, 20_012_217),
+        ("City of Long Beach, CA", 2_216_935, 1_931_098, 4_148_033),
+        ("City of San José, CA", 4_527_608, 1_097_853, 5_625_461),
+        ("City of San Diego, CA", 5_500_228, 43_698, 5_543_926),
+    ],
+)
+def test_cdp_scope1_holds_the_generation_of_grid_energy(organisation, excluding, generation, scope1):
+    """GPC's scope 1 is every direct emission in the boundary; generation supplied to the grid (I.4.4) is left out
+    of BASIC only. A row without CDP's TOTAL column is the sum of its parts, not the part without generation."""
+    row = _published_row(organisation)
+    assert row[cdp.COLUMNS["total_scope1"]].strip() in ("", "NA")
+    totals = cdp.reported_totals(row)
+    assert totals["reported"]["scope1_excl_generation"] == excluding
+    assert totals["reported"]["scope1_generation"] == generation
+    assert totals["by_scope"]["1"] == totals["territorial_scope1"] == scope1 == excluding + generation
+
+
+def test_cdp_scope1_without_the_generation_reported():
+    """Hayward reports only the part without generation: that is its scope 1, and its territorial total is unknown."""
+    totals = cdp.reported_totals(_published_row("City of Hayward, CA"))
+    assert totals["by_scope"]["1"] == 797588.59
+    assert totals["territorial_scope1"] is None
+
+
+def test_migration_rewrites_stored_cdp_scope_totals(staff, cities):
+    """climate 0007: an inventory imported under the old rule (scope 1 = the part without generation) takes the
+    sum from the published figures it keeps; backwards restores the old figures."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("citybridge.climate.migrations.0007_cdp_scope_totals")
+    cdp.cdp_inventories_import(actor=staff)
+    inv = Inventory.objects.get(city=cities["hayward"], origin="cdp2021")
+    reported = {**inv.totals["reported"], "scope1_generation": 1000.5, "total_scope1": None}
+    Inventory.objects.filter(pk=inv.pk).update(
+        totals={**inv.totals, "reported": reported, "by_scope": {"1": 797588.59}}, total_territorial=None
+    )
+    migration._rewrite(apps, True)
+    inv.refresh_from_db()
+    assert inv.totals["by_scope"]["1"] == inv.totals["territorial_scope1"] == inv.total_territorial == 798589.09
+    migration._rewrite(apps, False)
+    inv.refresh_from_db()
+    assert inv.totals["by_scope"]["1"] == 797588.59 and inv.total_territorial is None

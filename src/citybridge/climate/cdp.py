@@ -70,20 +70,31 @@ class CdpReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _scope_total(reported: dict, scope: str) -> float | None:
+    """A scope's total: CDP's TOTAL column, or else the sum of the two parts the row reports, the emissions
+    excluding the generation of grid-supplied energy and those of that generation (GPC's scope 1 holds both: the
+    generation, I.4.4, is left out of BASIC only). Where only one part is reported, that part."""
+    total = reported[f"total_scope{scope}"]
+    if total is not None:
+        return total
+    parts = [
+        v for v in (reported[f"scope{scope}_excl_generation"], reported[f"scope{scope}_generation"]) if v is not None
+    ]
+    return float(sum(Decimal(str(v)) for v in parts)) if parts else None  # exact: 797588.59 + … stays 2 decimals
+
+
 def reported_totals(row: dict[str, str]) -> dict:
-    """The inventory totals of one CDP row: the published figures, unchanged (None where not reported)."""
+    """The inventory totals of one CDP row: the published figures, unchanged (None where not reported), and each
+    scope's total (_scope_total)."""
     reported = {key: _num(row.get(column)) for key, column in COLUMNS.items()}
-    scope1 = reported["total_scope1"]
-    if scope1 is None:
-        scope1 = reported["scope1_excl_generation"]
-    scope2 = reported["total_scope2"] if reported["total_scope2"] is not None else reported["scope2_excl_generation"]
-    scope3 = reported["total_scope3"] if reported["total_scope3"] is not None else reported["scope3_excl_generation"]
-    by_scope = {k: v for k, v in (("1", scope1), ("2", scope2), ("3", scope3)) if v is not None}
+    by_scope = {k: v for k in "123" if (v := _scope_total(reported, k)) is not None}
+    generation_known = reported["total_scope1"] is not None or reported["scope1_generation"] is not None
     return {
         "basic": reported["basic"],
         "basic_plus": reported["basic_plus"],
         # GPC territorial scope-1 total: every scope-1 emission in the boundary, incl. generation supplied to the grid
-        "territorial_scope1": reported["total_scope1"],
+        # (not known when the row reports neither the total nor the generation)
+        "territorial_scope1": by_scope.get("1") if generation_known else None,
         "by_sector": {},
         "by_subsector": {},
         "by_scope": by_scope,

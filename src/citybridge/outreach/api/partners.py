@@ -306,7 +306,8 @@ def _people(request: HttpRequest, data: dict) -> dict:
 
 @router.post("/engagements", response={201: EngagementDetailOut})
 def create_engagement(request: HttpRequest, payload: EngagementIn) -> Status[Engagement]:
-    """Staff. Outside its course's dates: 422 on `date`. The course's timetable gains the session."""
+    """Staff. Outside its course's dates: 422 on `date`. The course's timetable gains the session, unless the course
+    is completed (its timetable is closed: the engagement is kept with the partner, without a session)."""
     user = request.auth
     require(user, "outreach.manage_partners")
     data = language_texts(payload.model_dump(), "title", "venue")
