@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from citybridge.cities.models import City
 from citybridge.cities.selectors import city_get
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import name_order
 from citybridge.core.models import User
@@ -28,11 +29,6 @@ from .models import ActionPlan, Target
 from .pathways import SECTORS, PathwayError
 from .plan_charts import plan_context, sector_name
 from .plan_models import PlanStatus
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -69,20 +65,20 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         inventory = (
             plan_selectors.base_inventory_choices(user=request.user, city=None)
-            .filter(city__in=cities, pk=_int(request.POST.get("base_inventory_id")) or 0)
+            .filter(city__in=cities, pk=whole_number(request.POST.get("base_inventory_id")) or 0)
             .select_related("city")
             .first()
         )
         city = (
             inventory.city
             if inventory
-            else next((c for c in cities if c.pk == _int(request.POST.get("city_id"))), None)
+            else next((c for c in cities if c.pk == whole_number(request.POST.get("city_id"))), None)
         )
         try:
             if city is None:
                 raise ValidationError({"city_id": [_("Select a valid choice.")]})
             target = Target.objects.visible_to(request.user).filter(
-                city=city, pk=_int(request.POST.get("target_id")) or 0
+                city=city, pk=whole_number(request.POST.get("target_id")) or 0
             ).first()  # fmt: skip
             plan = plan_services.plan_create(
                 actor=request.user, city=city, name=request.POST.get("name", ""), base_inventory=inventory,
@@ -147,7 +143,7 @@ def _body(request: HttpRequest, plan: ActionPlan, errors: list[str], status: int
 @require_POST
 def plan_measure_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
-    template = plan_selectors.catalogue_list().filter(pk=_int(request.POST.get("measure_id")) or 0).first()
+    template = plan_selectors.catalogue_list().filter(pk=whole_number(request.POST.get("measure_id")) or 0).first()
     try:
         if template is None:
             raise ValidationError({"measure_id": [_("Select a valid choice.")]})
@@ -177,7 +173,7 @@ def plan_measure_edit(request: HttpRequest, pk: int, measure_id: int) -> HttpRes
     try:
         plan_services.plan_measure_save(
             actor=request.user, plan=plan, template=pm.measure, data=data, plan_measure=pm,
-            expected_version=_int(request.POST.get("version")),
+            expected_version=whole_number(request.POST.get("version")),
         )  # fmt: skip
     except StaleEdit:
         return _body(
@@ -220,7 +216,9 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
     try:
-        plan_services.plan_publish(actor=request.user, plan=plan, expected_version=_int(request.POST.get("version")))
+        plan_services.plan_publish(
+            actor=request.user, plan=plan, expected_version=whole_number(request.POST.get("version"))
+        )
     except ValidationError as exc:
         return _body(request, plan, _errors(exc), 409 if isinstance(exc, StaleEdit) else 422)
     return redirect("climate:plan", pk=plan.pk)
@@ -231,7 +229,7 @@ def plan_compare(request: HttpRequest) -> HttpResponse:
     """Two plans side by side (each must be visible to the user: 404 otherwise)."""
     sides = []
     for i, key in enumerate(("a", "b"), start=1):
-        plan = plan_selectors.plan_get(user=request.user, pk=_int(request.GET.get(key)) or 0)
+        plan = plan_selectors.plan_get(user=request.user, pk=whole_number(request.GET.get(key)) or 0)
         measures = plan_selectors.plan_measures(plan)
         try:
             ctx = plan_context(plan, measures, plan_selectors.plan_run(plan, measures))
@@ -329,7 +327,7 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
         if not field_errors:
             try:
                 plan_services.driver_set_save(
-                    actor=request.user, city=city, series=series, expected_version=_int(request.POST.get("version")),
+                    actor=request.user, city=city, series=series, expected_version=whole_number(request.POST.get("version")),
                     base_year=base, end_year=end, cell_fields=True,
                 )  # fmt: skip
                 return redirect("climate:plan-drivers", city_id=city.pk)
@@ -427,7 +425,10 @@ def catalogue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             data[k] = _percent(data[k]) if data[k] != "" else data[k]
         try:
             saved = plan_services.catalogue_measure_save(
-                actor=request.user, data=data, template=template, expected_version=_int(request.POST.get("version"))
+                actor=request.user,
+                data=data,
+                template=template,
+                expected_version=whole_number(request.POST.get("version")),
             )
             return redirect(reverse("climate:plan-catalogue") + f"#m-{saved.pk}")
         except StaleEdit:
@@ -514,7 +515,7 @@ def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     try:
         plan_services.catalogue_measure_retire(
-            actor=request.user, template=template, expected_version=_int(request.POST.get("version")),
+            actor=request.user, template=template, expected_version=whole_number(request.POST.get("version")),
             retired=not request.POST.get("restore"),
         )  # fmt: skip
     except StaleEdit:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit, current_values
+from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.models import User
 from citybridge.core.validation import add_to_form
@@ -33,19 +34,13 @@ from .labels import SECTORS, line_label, sector_label
 from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
-
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
-
-
 # --------------------------------------------------------------------------- inventories
 
 
 @login_required
 def inventory_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "") if request.GET.get("status") in Status.values else ""
-    year = _int_param(request, "year")
+    year = whole_number(request.GET.get("year"))
     qs = selectors.inventory_list(user=request.user, year=year, status=status)
     page = paginate(request, qs)
     labels = dict(Status.choices)

@@ -19,3 +19,11 @@ class IdConverter:
 
 
 register_converter(IdConverter, "id")
+
+
+def whole_number(value: str | None) -> int | None:
+    """A whole number typed in a query string or a form field (`?academy=3`, a posted id or version): None unless it
+    is ASCII digits, at most 18 of them (MAX_ID), so an absurd number finds nothing instead of overflowing the
+    database's integer (a 500)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.academy.models import Session
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.converters import whole_number
 from citybridge.core.files import file_response
 from citybridge.core.history import account_label
 from citybridge.core.models import User
@@ -155,7 +156,7 @@ def material_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("materials.manage_material", material):
         raise PermissionDenied
     raw = request.POST.get("translator", "")
-    translator = User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 18 else None
+    translator = User.objects.filter(pk=number).first() if (number := whole_number(raw)) is not None else None
     return _after(
         request,
         pk,

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
 from citybridge.core import selectors as core_selectors
+from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import Person, is_chinese
@@ -50,18 +51,12 @@ def _behind_params(request: HttpRequest) -> dict:
     except ValueError:
         year = today.year
 
-    def int_or_none(name: str) -> int | None:
-        try:
-            return int(request.GET.get(name, "")) or None
-        except ValueError:
-            return None
-
     position = request.GET.get("position", "") if request.GET.get("position") in Position.values else ""
     rule = request.GET.get("rule", "any") if request.GET.get("rule") in selectors.BEHIND_RULES else "any"
     return {
         "year": year,
-        "academy": int_or_none("academy"),
-        "organisation": int_or_none("organisation"),
+        "academy": whole_number(request.GET.get("academy")) or None,
+        "organisation": whole_number(request.GET.get("organisation")) or None,
         "organisation_q": request.GET.get("organisation_q", "").strip()[:100],
         "province": request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else "",
         "position": position,

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.paging import province_options
 
@@ -18,18 +19,12 @@ def _impact_filter(request: HttpRequest) -> selectors.ImpactFilter:
     if not request.user.has_perm("academy.view_impact"):
         raise PermissionDenied
 
-    def int_or_none(name: str, low: int = 1, high: int = 10**9) -> int | None:
-        try:
-            value = int(request.GET.get(name, ""))
-        except ValueError:
-            return None
-        return value if low <= value <= high else None
-
+    year = whole_number(request.GET.get("year"))
     return selectors.impact_filter_for(
         user=request.user,
-        year=int_or_none("year", 1990, 2100),
-        academy=int_or_none("academy"),
-        topic=int_or_none("topic"),
+        year=year if year is not None and 1990 <= year <= 2100 else None,
+        academy=whole_number(request.GET.get("academy")) or None,
+        topic=whole_number(request.GET.get("topic")) or None,
         province=request.GET.get("province", ""),
     )
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from citybridge.academy import selectors as academy_selectors
 from citybridge.academy.models import Course, EnrolmentStatus, OfficialProfile, Topic
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.converters import whole_number
 from citybridge.core.files import file_response
 from citybridge.core.listing import name_order
 from citybridge.core.middleware import client_ip
@@ -184,9 +185,7 @@ def evaluation_enter(request: HttpRequest, pk: int) -> HttpResponse:
         official = None
         raw = request.POST.get("official", "")
         if raw:
-            official = (
-                officials.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
-            )
+            official = officials.filter(pk=number).first() if (number := whole_number(raw)) is not None else None
             if official is None:
                 errors["official"] = [_("Select a valid choice. That choice is not one of the available choices.")]
         if not errors:
