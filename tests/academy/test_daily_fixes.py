@@ -162,6 +162,21 @@ def behind_world(completed):
     return completed
 
 
+def test_the_official_page_writes_a_window_to_its_last_day_as_who_is_behind_does(behind_world, staff, client_for):
+    """A window is [start, start + 5 years): the pages write its last day, Dec. 31, 2029, not the exclusive end (the
+    official's page wrote Jan. 1, 2030 where who-is-behind, its XLSX and its explanation wrote Dec. 31, 2029)."""
+    from citybridge.academy.models import TrainingSummary
+
+    official = behind_world["official"]
+    page = client_for(staff).get(f"/academy/officials/{official.pk}/").content.decode()
+    why = TrainingSummary.objects.get(official=official, year=2025).pk
+    explanation = client_for(staff).get(f"/academy/behind/{why}/why/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Jan. 1, 2025 – Dec. 31, 2029" in page and "Jan. 1, 2030" not in page
+    assert "Jan. 1, 2025 – Dec. 31, 2029" in explanation
+    zh = client_for(staff, "zh-hans").get(f"/academy/officials/{official.pk}/").content.decode()
+    assert "2025年1月1日 – 2029年12月31日" in zh
+
+
 def test_behind_list_loads_each_rows_explanation_only_when_opened(
     behind_world, coordinator, other_coordinator, client_for
 ):

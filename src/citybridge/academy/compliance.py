@@ -237,6 +237,11 @@ class ServiceWindow:
     start: date  # inclusive
     end: date  # exclusive
 
+    @property
+    def last_day(self) -> date:
+        """The window's last day, as pages write a period (2023-10-01 – 2028-09-30)."""
+        return self.end - timedelta(days=1)
+
 
 def service_windows(service_start: date, as_of: date, rules: ComplianceRules | None = None) -> list[ServiceWindow]:
     """Windows from service start up to and including the one containing ``as_of``."""
