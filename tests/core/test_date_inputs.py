@@ -4,36 +4,19 @@ lost its date. Every form in the project gives its date and time inputs `core.fo
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from datetime import date, time
 
 import pytest
-from django import forms
 from django.utils import translation
 
-import citybridge
 from citybridge.core.forms import DATE, TIME
 
 from ..outreach._part_fixtures import *  # noqa: F401,F403
-
-
-def _forms() -> list[type[forms.BaseForm]]:
-    for module in pkgutil.walk_packages(citybridge.__path__, "citybridge."):
-        leaf = module.name.rsplit(".", 1)[-1]
-        if leaf.startswith(("forms", "views")) or ".views." in module.name:
-            importlib.import_module(module.name)
-    found, todo = [], [forms.BaseForm]
-    while todo:
-        cls = todo.pop()
-        todo.extend(cls.__subclasses__())
-        if cls.__module__.startswith("citybridge."):
-            found.append(cls)
-    return found
+from ._forms import project_forms
 
 
 def test_every_date_and_time_input_writes_iso_values():
-    classes = _forms()
+    classes = project_forms()
     assert len(classes) > 40  # the walk found the project's forms
     wrong = []
     for cls in classes:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from citybridge.core import provinces
 from citybridge.core.concurrency import VersionedForm
 from citybridge.core.files import check_upload
-from citybridge.core.forms import DATE, TIME, ProvinceChoiceField
+from citybridge.core.forms import DATE, TIME, ModelMultipleChoiceField, ProvinceChoiceField
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -60,7 +60,7 @@ class ModuleForm(VersionedForm):
     formats = forms.MultipleChoiceField(
         label=_("Formats"), choices=SessionFormat.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -73,7 +73,7 @@ class CourseForm(VersionedForm):
     end_date = forms.DateField(label=_("Last day"), widget=DATE)
     location_en = forms.CharField(label=_("Location (English)"), max_length=200, required=False)
     location_zh_hans = forms.CharField(label=_("Location (Chinese)"), max_length=200, required=False)
-    modules = forms.ModelMultipleChoiceField(
+    modules = ModelMultipleChoiceField(
         label=_("Modules"), queryset=Module.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core.concurrency import VersionedForm
-from citybridge.core.forms import DATE
+from citybridge.core.forms import DATE, ModelMultipleChoiceField
 from citybridge.core.models import Organisation, Person
 
 from .models import WEEKDAYS, LecturerLanguage, SessionFormat, Topic
@@ -35,7 +35,7 @@ class LecturerForm(VersionedForm):
     bio_zh_hans = forms.CharField(
         label=_("Biography (Chinese)"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=4000
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ModelMultipleChoiceField(
         label=_("Expertise"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
     languages = forms.MultipleChoiceField(

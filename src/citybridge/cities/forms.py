@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.core.forms import ModelMultipleChoiceField
+
 from .labels import group_label
 from .models import City, ClimateZone, DataAvailable, SizeClass
 
@@ -43,7 +45,7 @@ CITY_ERRORS = {
 }
 
 
-class CitiesField(forms.ModelMultipleChoiceField):
+class CitiesField(ModelMultipleChoiceField):
     """Cities chosen by name in the city picker (cities/_city_picker.html): their keys, each ticked box one value.
     At most MAX, so a forged post cannot make one query of thousands."""
 

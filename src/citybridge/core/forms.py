@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from . import provinces
 from .auth import account_attempt_allowed, account_failure, account_success, is_known_device, normalise_email
 from .concurrency import VersionedForm
+from .converters import whole_number
 from .models import Organisation, Person
 from .services import PERSON_FIELDS
 
@@ -30,6 +31,22 @@ if TYPE_CHECKING:
 #: Chinese input formats a date would be written 2024/10/16, which a date input cannot read: it showed empty)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but a key that is not a whole number of at most 18 digits (core.converters.MAX_ID) is an invalid
+    choice before any query: Django looks the posted keys up with `pk__in`, and one above 2**63 overflowed the
+    database's integer (a 500 on every form with a multi-select). Every multi-select of the project is one of
+    these (tests/core/test_form_keys.py)."""
+
+    def _check_values(self, value: Any) -> Any:  # noqa: ANN401 - Django's signature
+        if (self.to_field_name or "pk") == "pk" and isinstance(value, (list, tuple)):
+            for key in value:
+                if whole_number(str(key)) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                    )
+        return super()._check_values(value)
 
 
 class EmailAuthenticationForm(AuthenticationForm):

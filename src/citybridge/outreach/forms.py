@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citybridge.academy.models import OfficialProfile
 from citybridge.core.concurrency import VersionedForm
-from citybridge.core.forms import DATE
+from citybridge.core.forms import DATE, ModelMultipleChoiceField
 from citybridge.core.history import account_label
 from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person, User
@@ -25,7 +25,7 @@ class _Choice(forms.ModelChoiceField):
         return obj.display_name() if hasattr(obj, "display_name") else str(obj)
 
 
-class _Multi(forms.ModelMultipleChoiceField):
+class _Multi(ModelMultipleChoiceField):
     def label_from_instance(self, obj: object) -> str:
         return obj.person.display_name() if hasattr(obj, "person") else str(obj)
 

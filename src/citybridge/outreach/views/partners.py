@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.academy.models import Course, OfficialProfile, Topic
 from citybridge.core.concurrency import StaleEdit, VersionedForm, current_values
-from citybridge.core.forms import DATE, TIME
+from citybridge.core.forms import DATE, TIME, ModelMultipleChoiceField
 from citybridge.core.history import account_label
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.validation import add_to_form
@@ -41,7 +41,7 @@ class _Choice(forms.ModelChoiceField):
         return obj.display_name() if hasattr(obj, "display_name") else str(obj)
 
 
-class _Multi(_Choice, forms.ModelMultipleChoiceField):
+class _Multi(_Choice, ModelMultipleChoiceField):
     pass
 
 
