@@ -8,7 +8,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from citybridge.academy.models import Attendance, Certificate, Enrolment, TrainingSummary
+from citybridge.academy.models import Attendance, Certificate, Enrolment, OfficialProfile, TrainingSummary
 from citybridge.core.models import AuditEvent, Person, User
 
 NAMES = ("Zhang", "Wei", "张", "伟")
@@ -190,3 +190,30 @@ def test_non_staff_cannot_export_or_erase(training, api_for, client_for, who):
 def test_anonymous_cannot_export(training, api_for):
     assert api_for(None).post(f"/api/v1/people/{training.person.pk}/export").status_code == 401
     assert User.objects.filter(is_active=False).count() == 0
+
+
+def test_an_erased_person_cannot_be_given_a_name_and_contact_again(training, api_for, client_for):
+    """Found by a hostile-input walk: after an erase, PATCH /api/v1/people/{id} wrote a real name and e-mail back."""
+    person = training.person
+    assert api_for(training.staff).post(f"/api/v1/people/{person.pk}/erase").status_code == 200
+    fresh = Person.objects.get(pk=person.pk)
+    r = api_for(training.staff, "zh-hans").patch(
+        f"/api/v1/people/{person.pk}",
+        {"family_name_en": "Zhang", "email": "zhang.wei@hangzhou.gov.cn", "version": fresh.version},
+        content_type="application/json",
+    )
+    assert r.status_code == 422, r.content
+    assert "此人员的个人数据已被删除，其记录不能再编辑。" in json.dumps(r.json(), ensure_ascii=False)
+    after = Person.objects.get(pk=person.pk)
+    assert (after.family_name_en, after.email, after.version) == (fresh.family_name_en, "", fresh.version)
+    # nor through the official's page form (names and contact on the person)
+    from django.core.exceptions import ValidationError
+
+    from citybridge.academy.services import official_update_with_person
+
+    official = OfficialProfile.objects.get(pk=training.official.pk)
+    with pytest.raises(ValidationError):
+        official_update_with_person(
+            actor=training.staff, official=official, family_name_en="Zhang", position=official.position
+        )
+    assert Person.objects.get(pk=person.pk).family_name_en == fresh.family_name_en

@@ -30,6 +30,8 @@ def test_whole_number(text, expected):
         f"/climate/?year={HUGE}",
         f"/climate/?year={'9' * 18}",
         f"/climate/plans/compare/?a={HUGE}&b=1",
+        "/academy/officials/new/?course=²",  # a digit to str.isdigit(), not to int() (a 500 before)
+        f"/academy/officials/new/?course={HUGE}",
     ],
 )
 def test_absurd_numbers_in_a_query_are_no_error(client_for, staff, path):

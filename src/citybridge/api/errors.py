@@ -24,12 +24,19 @@ if TYPE_CHECKING:
     from citybridge.core.models import User
 
 
+#: what django-ninja answers to a request body it cannot parse (ninja/params/models.py)
+NINJA_UNPARSABLE = "Cannot parse request body"
+
+
 def _pydantic_message(error: dict) -> str:
     """Pydantic's English messages, re-worded through gettext so they reach the user in their language."""
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
+    if kind == "too_long" and ctx.get("field_type") != "Value":  # a list, set or tuple with too many items
+        limit = ctx.get("max_length", 0)
+        return ngettext("Give at most %(max)s item.", "Give at most %(max)s items.", limit) % {"max": limit}
     if kind in ("string_too_long", "too_long"):
         return _("Ensure this value has at most %(max)s characters.") % {"max": ctx.get("max_length", "?")}
     if kind in ("string_too_short", "too_short"):
@@ -60,6 +67,8 @@ def _pydantic_message(error: dict) -> str:
         return _("Enter a list.")
     if kind in ("url_parsing", "url_type", "url_scheme", "url_syntax_violation"):
         return _("Enter a valid URL.")
+    if kind == "time_of_day":
+        return _("Enter a time of day as HH:MM, without a time zone.")
     if kind in ("uuid_parsing", "uuid_type", "string_pattern_mismatch", "time_parsing", "time_type"):
         return _("Enter a valid value.")
     if kind == "value_error" and "email" in str(ctx.get("reason", ctx.get("error", ""))).lower() + kind:
@@ -164,4 +173,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, str(exc))
+        message = str(exc)
+        if message == NINJA_UNPARSABLE:  # ninja's own words, in English: a body that is not JSON (or not UTF-8)
+            message = _("The request body is not valid JSON of the expected shape.")
+        return respond(request, exc.status_code, message)

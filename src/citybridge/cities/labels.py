@@ -133,7 +133,7 @@ def _city_names(ids: list, city_names: dict[str, str] | None) -> str:
     if not ids:
         return _("none")
     found = dict(city_names or {})
-    unknown = [int(i) for i in ids if str(i) not in found and str(i).isdigit()]
+    unknown = [int(i) for i in ids if str(i) not in found and str(i).isascii() and str(i).isdigit()]
     if unknown:
         from .models import City
 

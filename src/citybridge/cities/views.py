@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
 from citybridge.core import selectors as core_selectors
+from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.paging import detail_url_parts, options_html, province_options
@@ -197,7 +198,7 @@ PICKER_NAMES = ("city", "must_include", "must_exclude")
 def _picker(request: HttpRequest, name: str, form: Form, *, multiple: bool, label: str) -> dict:
     """What cities/_city_picker.html shows for `name`: the cities ticked in the post (kept when the form comes back
     with errors or after a search), the search text and its results (the user's scope: core.selectors)."""
-    keys = [k for k in request.POST.getlist(name)[: CitiesField.MAX] if k.isdigit() and len(k) < 19]
+    keys = [k for k in request.POST.getlist(name)[: CitiesField.MAX] if whole_number(k) is not None]
     cities = City.objects.visible_to(request.user).listed()
     chosen = list(cities.filter(pk__in=keys).order_by(*name_order("name"), "id")) if keys else []
     q = (request.POST.get(f"{name}_q") or "")[:100]

@@ -83,7 +83,7 @@ def _resolve_factor(ref: str, get: Callable[[int], EmissionFactor | None]) -> Em
     ref = (ref or "").strip()
     if not ref:
         return None
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():
         return get(int(ref))
     factor = EmissionFactor.objects.current().filter(code=ref).first()
     return get(factor.pk) if factor else None

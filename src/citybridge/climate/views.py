@@ -232,7 +232,7 @@ def inventory_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         service(
             actor=request.user,
             inventory=inventory,
-            expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+            expected_version=whole_number(version),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

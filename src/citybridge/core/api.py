@@ -1,8 +1,9 @@
 """API for organisations and people: /api/v1/organisations, /api/v1/people."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from types import TracebackType
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -15,7 +16,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.schema import DjangoGetter
-from pydantic import ConfigDict, ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic import BeforeValidator, ConfigDict, ModelWrapValidatorHandler, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
@@ -55,6 +57,22 @@ def language_texts(data: dict, *fields: str) -> dict:
 
 #: a database id in a query or body: bounded so no number can overflow the database's integer
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+_TIME_OF_DAY = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?")
+
+
+def _time_of_day(value: object) -> object:
+    """A time of day as the pages take it: "HH:MM" or "HH:MM:SS", local to the course or event. Pydantic's own
+    `time` also takes a zone ("09:00+08:00", "09:00Z") and numbers of seconds (3600, 1.5) as times in UTC, which
+    the services could not compare with the naive times they hold (a 500), nor SQLite store."""
+    if isinstance(value, time) and value.tzinfo is None:
+        return value
+    if isinstance(value, str) and _TIME_OF_DAY.fullmatch(value.strip()):
+        return value.strip()
+    raise PydanticCustomError("time_of_day", "a time of day as HH:MM")
+
+
+#: a time of day in a request body: "HH:MM" or "HH:MM:SS", no time zone (_time_of_day)
+TimeOfDay = Annotated[time, BeforeValidator(_time_of_day)]
 #: the version an edit started from (also accepted as `If-Match: "<version>"`); returned as `version` and `ETag`
 Version = Annotated[int, Field(ge=1, le=2**31 - 1)]
 

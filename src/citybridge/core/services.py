@@ -253,8 +253,16 @@ def person_create(*, actor: User, **fields) -> Person:
 
 
 @transaction.atomic
+def refuse_if_erased(person: Person) -> None:
+    """A person whose personal data was erased (privacy.person_erase) keeps only a placeholder: entering names or
+    contact details again would undo the erasure, so their record is not edited (a new person is added instead)."""
+    if person.erased_at:
+        raise ValidationError(_("The personal data of this person was erased: their record cannot be edited."))
+
+
 def person_update(*, actor: User, person: Person, expected_version: int | None = None, **fields) -> Person:
     require(actor, "core.change_person", person)
+    refuse_if_erased(person)
     claim_version(person, expected_version)
     if not actor.is_program_staff:
         fields.pop("organisation", None)  # only staff move people between organisations

@@ -266,7 +266,7 @@ class _Inline:
         return "".join(out)
 
     def _tag(self, raw_id: str, *, paired: bool, element: str) -> Tag | None:
-        if not raw_id.isdigit() or not 1 <= int(raw_id) <= len(self.tags):
+        if not (raw_id.isascii() and raw_id.isdigit()) or not 1 <= int(raw_id) <= len(self.tags):
             self.problem = ("inline_unknown", f'<{element} id="{raw_id[:20]}">')
             return None
         tag = self.tags[int(raw_id) - 1]

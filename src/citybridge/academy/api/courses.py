@@ -67,7 +67,7 @@ class CoursePatch(Strict):
     end_date: date | None = None
     location_en: str | None = Field(None, max_length=200)
     location_zh_hans: str | None = Field(None, max_length=200)
-    module_ids: list[int] | None = None
+    module_ids: list[Id] | None = Field(None, max_length=50)
     #: the version you read (or send `If-Match: "<version>"`)
     version: Version | None = None
 

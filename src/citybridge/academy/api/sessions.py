@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
-from citybridge.core.api import Id, Strict, Version, language_texts
+from citybridge.core.api import Id, Strict, TimeOfDay, Version, language_texts
 from citybridge.core.models import User
 
 from .. import selectors, services
@@ -55,8 +55,8 @@ class SessionOut(Schema):
 
 class SessionIn(Strict):
     date: date
-    start_time: time
-    end_time: time
+    start_time: TimeOfDay
+    end_time: TimeOfDay
     format: FormatLit = "lecture"
     module_id: Id | None = None
     title_en: str = Field("", max_length=200)

@@ -45,7 +45,13 @@ def clean_weekdays(values: Iterable | None, field: str, errors: ErrorCollector) 
     """Weekday numbers 0 (Monday) … 6 (Sunday), each once, in order."""
     out: set[int] = set()
     for v in list(values or []):
-        if isinstance(v, bool) or not isinstance(v, int | str) or not str(v).strip().isdigit() or int(v) > 6:
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int | str)
+            or not str(v).strip().isascii()
+            or not str(v).strip().isdigit()
+            or int(v) > 6
+        ):
             errors.add(field, _("Choose weekdays from Monday to Sunday."))
             return []
         out.add(int(v))

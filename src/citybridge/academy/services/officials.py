@@ -15,6 +15,7 @@ from citybridge.core.concurrency import bump_version, claim_version
 from citybridge.core.han import has_han
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.provinces import province_code
+from citybridge.core.services import refuse_if_erased
 from citybridge.core.validation import ErrorCollector
 
 from ..models import (
@@ -159,6 +160,8 @@ def official_update_with_person(
         email=email,
         phone=phone,
     )
+    if _person_changes(official.person, person_fields):
+        refuse_if_erased(official.person)
     if _person_changes(official.person, person_fields) and not actor.has_perm(
         "academy.change_official_person", official
     ):

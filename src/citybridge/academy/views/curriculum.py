@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.converters import whole_number
 from citybridge.core.history import account_label
 from citybridge.core.validation import add_to_messages
 
@@ -123,7 +124,7 @@ def academies(request: HttpRequest) -> HttpResponse:
                 organisation=academy.organisation,
                 official=bool(request.POST.get("official")),
                 managed_by_program=bool(request.POST.get("managed_by_program")),
-                expected_version=int(version) if version.isdigit() else None,
+                expected_version=whole_number(version),
             )
             messages.success(request, _("The academy was saved."))
         except StaleEdit:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.converters import whole_number
 from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import Person, bilingual
 from citybridge.core.paging import detail_url_parts
@@ -99,8 +100,8 @@ def official_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("academy.add_official"):
         raise PermissionDenied
     course = None
-    if request.GET.get("course", "").isdigit():
-        course = _course(request, int(request.GET["course"]), "academy.manage_course")
+    if (course_id := whole_number(request.GET.get("course"))) is not None:
+        course = _course(request, course_id, "academy.manage_course")
     elif not request.user.is_program_staff:
         raise PermissionDenied
     form = OfficialForm(request.POST or None)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.converters import whole_number
 from citybridge.core.validation import add_to_form, add_to_messages
 from citybridge.core.views import paginate
 
@@ -218,9 +219,8 @@ def blackout_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     svc.blackout_delete(actor=request.user, blackout=blackout)
     messages.success(request, _("The blackout date was removed."))
-    course_id = request.POST.get("course", "")
-    if course_id.isdigit() and len(course_id) < 19:
-        return redirect("academy:course-timetable", pk=int(course_id))
+    if (course_id := whole_number(request.POST.get("course"))) is not None:
+        return redirect("academy:course-timetable", pk=course_id)
     return redirect("academy:index")
 
 

@@ -2,7 +2,6 @@
 registrations, marking attendance (staff). Registering a person twice: 422 on `person_id`."""
 
 from datetime import date as Date
-from datetime import time as Time
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +11,7 @@ from ninja.pagination import paginate
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core import selectors as core_selectors
-from citybridge.core.api import Id, Pagination, Strict, Version, language_texts
+from citybridge.core.api import Id, Pagination, Strict, TimeOfDay, Version, language_texts
 from citybridge.core.services import require
 
 from .. import selectors, services
@@ -24,8 +23,8 @@ router = Router()
 class ProgrammeSessionOut(Schema):
     id: int
     date: Date
-    start_time: Time
-    end_time: Time
+    start_time: TimeOfDay
+    end_time: TimeOfDay
     title_en: str
     title_zh_hans: str
     room: str
@@ -148,8 +147,8 @@ def update_event(request: HttpRequest, pk: int, payload: EventPatch, response: H
 
 class SessionIn(Strict):
     date: Date
-    start_time: Time
-    end_time: Time
+    start_time: TimeOfDay
+    end_time: TimeOfDay
     title_en: str = Field("", max_length=200)
     title_zh_hans: str = Field("", max_length=200)
     room: str = Field("", max_length=100)

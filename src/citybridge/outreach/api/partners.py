@@ -3,7 +3,6 @@ attendance as aggregates; `official_ids` is null for anyone but staff. Ids in bo
 
 from datetime import date as Date
 from datetime import datetime
-from datetime import time as Time
 from decimal import Decimal
 from typing import Literal
 
@@ -16,7 +15,7 @@ from citybridge.academy import selectors as academy_selectors
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core import selectors as core_selectors
-from citybridge.core.api import Id, Pagination, Strict, Version, language_texts
+from citybridge.core.api import Id, Pagination, Strict, TimeOfDay, Version, language_texts
 from citybridge.core.models import User
 from citybridge.core.services import require
 
@@ -196,8 +195,8 @@ class EngagementOut(Schema):
     title_en: str
     title_zh_hans: str
     date: Date
-    start_time: Time
-    end_time: Time
+    start_time: TimeOfDay
+    end_time: TimeOfDay
     venue: str
     venue_en: str
     venue_zh_hans: str
@@ -269,8 +268,8 @@ class _Texts(Strict):
 
 class EngagementPatch(_Texts):
     date: Date | None = None
-    start_time: Time | None = None
-    end_time: Time | None = None
+    start_time: TimeOfDay | None = None
+    end_time: TimeOfDay | None = None
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str | None = Field(None, max_length=3)
     outcomes: str | None = Field(None, max_length=4000)
@@ -284,8 +283,8 @@ class EngagementIn(_Texts):
     course_id: Id
     kind: KindLit
     date: Date
-    start_time: Time
-    end_time: Time
+    start_time: TimeOfDay
+    end_time: TimeOfDay
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str = Field("", max_length=3)
     status: Literal["interested", "proposed", "confirmed"] = "interested"

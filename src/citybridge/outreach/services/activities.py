@@ -132,6 +132,8 @@ def activity_update(*, actor: User, activity: Activity, expected_version: int | 
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     claim_version(activity, expected_version)
     merged = {name: changes.get(name, getattr(activity, name)) for name in _EDITABLE}
+    if merged["outcome"] is None:  # cleared (an API client's null): no outcome, as an empty text
+        merged["outcome"] = ""
     errors = ErrorCollector()
     due_changed = "due_date" in changes and changes["due_date"] != activity.due_date
     _check(
