@@ -325,3 +325,23 @@ def test_who_may_export_and_import(world, client_for, api_for):
     )
     assert r.status_code == 403
     assert api_for(world["staff"]).get(f"/api/v1/materials/versions/{v.pk}/xliff").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_over_long_translation_is_refused_as_the_editor_refuses_it(world, api_for):
+    """Found by a hostile-input walk: a 2,000,000-character <target> was stored (the editor page grew to 6 MB),
+    though the editor's own save refuses more than 20,000 characters."""
+    m = _in_translation(world)
+    v = m.versions.get()
+    tr = api_for(world["translator"], "zh-hans")
+    data = _body(tr.get(f"/api/v1/materials/versions/{v.pk}/xliff"))
+    filled = _fill(data, {"Cities emit most carbon.": "城" * (services.MAX_TRANSLATION + 1)})
+    r = tr.post(f"/api/v1/materials/versions/{v.pk}/xliff", {"file": SimpleUploadedFile("t.xlf", filled)})
+    assert r.status_code == 422
+    assert r.json()["updated"] == 0 and [e["message"] for e in r.json()["errors"]] == ["译文超过 20,000 个字符。"]
+    assert not Segment.objects.exclude(target="").exists()
+    exactly = _fill(data, {"Cities emit most carbon.": "城" * services.MAX_TRANSLATION})
+    assert (
+        tr.post(f"/api/v1/materials/versions/{v.pk}/xliff", {"file": SimpleUploadedFile("t.xlf", exactly)}).status_code
+        == 200
+    )

@@ -56,6 +56,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, bool]] = {
 }
 ATTACHMENT_KINDS = ("pptx", "pdf", "docx")
 
+#: the longest translation of one segment, in characters (the editor and an XLIFF import alike)
+MAX_TRANSLATION = 20_000
+
 
 def lead_days() -> dict[str, int]:
     return {**DEFAULT_LEAD_DAYS, **getattr(settings, "CITYBRIDGE_MATERIALS_LEAD_DAYS", {})}
@@ -331,7 +334,7 @@ def segment_save(
     if status not in SegmentStatus.values:
         raise ValidationError({"status": _("Select a valid choice.")})
     target = (target or "").strip()
-    if len(target) > 20000:
+    if len(target) > MAX_TRANSLATION:
         raise ValidationError({"target": _("The translation is longer than 20,000 characters.")})
     latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").values_list("pk", flat=True).first()
     if segment.doc_version_id != latest:
@@ -528,6 +531,15 @@ def version_xliff_import(*, actor: User, version: MaterialVersion, uploaded_file
     for p in result.problems:
         slide = rows[p.unit][4] if p.unit in rows else None
         report.errors.append({"unit": p.unit, "slide": slide, "message": messages.xliff_unit_problem(p.code, p.detail)})
+    for unit in result.units:  # as the editor's save (segment_save) allows
+        if len(unit.target) > MAX_TRANSLATION:
+            report.errors.append(
+                {
+                    "unit": unit.sid,
+                    "slide": rows[unit.sid][4],
+                    "message": _("The translation is longer than 20,000 characters."),
+                }
+            )
     if report.errors:
         return report
     changes = {}
