@@ -149,3 +149,19 @@ def test_progress_and_drivers(api_for, coordinator, hayward, plan):
     assert rows["III"]["status"] == "no_data"
     d = api.get(f"{BASE}/drivers/{hayward.pk}").json()
     assert d["source"] == "edited" and d["series"]["grid_factor"]["2030"] == 0.2
+
+
+@pytest.mark.parametrize(("driver", "value"), [("population", 1e308), ("grid_factor", 1e16), ("gdp", True)])
+def test_drivers_refuse_what_the_drivers_page_could_not_save_back(api_for, coordinator, hayward, driver, value):
+    """Found by a hostile-input walk: 1e308 and true were stored; the drivers page then showed "inf", and saving
+    it unchanged failed, so nobody could save the city's drivers until they found the value."""
+    series = {**FLAT, driver: {**FLAT[driver], "2030": value}}
+    before = snap()
+    r = send(api_for(coordinator, "zh-hans"), "put", f"{BASE}/drivers/{hayward.pk}", {"series": series})
+    assert r.status_code == 422, r.content
+    # named by the schema (a JSON number is expected) or by the service (out of range), in Chinese either way
+    assert any(
+        e["field"] == f"series.{driver}.2030" or ("2030" in e["message"] and driver in e["message"])
+        for e in r.json()["errors"]
+    ), r.json()
+    assert snap() == before

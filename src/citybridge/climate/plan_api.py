@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import StrictFloat
 
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
@@ -135,7 +136,8 @@ class DriversOut(Schema):
 
 
 class DriversIn(Strict):
-    series: dict[Literal["population", "gdp", "energy_intensity", "grid_factor"], dict[str, float]] = {}
+    #: yearly values as JSON numbers (true or "0.5" is no number: pydantic's lax float read true as 1.0)
+    series: dict[Literal["population", "gdp", "energy_intensity", "grid_factor"], dict[str, StrictFloat]] = {}
     version: Version | None = None
 
 

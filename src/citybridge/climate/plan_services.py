@@ -33,6 +33,8 @@ from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure, Pl
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 SHAPES = ("linear", "s_curve")
 DRIVER_NAMES = ("population", "gdp", "energy_intensity", "grid_factor")
+#: the largest driver value taken (a population, a GDP in currency units, a grid factor): far above any real one
+MAX_DRIVER_VALUE = 1e15
 
 # --------------------------------------------------------------------------- engine errors, translated
 
@@ -578,6 +580,11 @@ def driver_set_save(*, actor: Any, city: Any, series: dict, expected_version: in
                 continue
             if not FIRST_YEAR <= year <= LAST_YEAR:
                 errors.add("series", _("Enter a year between %(lo)s and %(hi)s.") % {"lo": FIRST_YEAR, "hi": LAST_YEAR})
+                continue
+            if isinstance(v, bool) or not math.isfinite(value) or abs(value) > MAX_DRIVER_VALUE:
+                # true is no number, and 1e308 would reach the drivers page as "inf", which it cannot save back
+                errors.add("series", _("Driver %(driver)s in %(year)s: %(value)s is not a valid value.") %
+                           {"driver": name, "year": year, "value": str(v)[:20]})  # fmt: skip
                 continue
             clean[str(year)] = value
         merged[name] = clean
