@@ -39,6 +39,12 @@ def real_xlsx(rows=(("a", 1),)) -> bytes:
     return buf.getvalue()
 
 
+def test_bidi_controls_are_stripped_from_cells():
+    """Text stored before the bidi controls were refused at input reaches an export in its stored order."""
+    assert safe_cell("\u202eAcme Bank\u202c gnp.exe") == "Acme Bank gnp.exe"
+    assert safe_cell("Li\u2067Wei\u2069") == "LiWei"
+
+
 @pytest.mark.parametrize("value", HOSTILE)
 def test_formula_like_text_is_neutralised(value):
     out = safe_cell(value)

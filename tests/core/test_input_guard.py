@@ -15,7 +15,10 @@ def post_json(client, url, body, method="post"):
     return getattr(client, method)(url, json.dumps(body), content_type="application/json")
 
 
-@pytest.mark.parametrize("name", ["Wang\x00", "\x1bFang", "Li\x7f", "Zhao\x0b", "X\x1f"])
+@pytest.mark.parametrize(
+    "name",
+    ["Wang\x00", "\x1bFang", "Li\x7f", "Zhao\x0b", "X\x1f", "\u202eAcme Bank\u202c gnp.exe", "Li\u2067Wei\u2069"],
+)  # the last two: bidi overrides and isolates, which make a name display reversed
 def test_api_refuses_control_characters_with_422_in_the_error_format(staff, api_for, name):
     before = Person.objects.count()
     r = post_json(api_for(staff), "/api/v1/people", {"family_name_en": name})

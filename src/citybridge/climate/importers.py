@@ -29,6 +29,7 @@ from dataclasses import field as dc_field
 
 from citybridge.climate.accounting import NOTATION_KEYS, Amount, Entry, Factor, Issue
 from citybridge.climate.gpc import gpc_lines, is_gpc_ref, normalise_ref, ref_sort_key
+from citybridge.core.files import CONTROL_RE, has_control_characters  # plain Python, no Django
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -91,7 +92,6 @@ _DATA_QUALITY = {
     "低": "low",
 }
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d+)?$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +208,9 @@ def _text(value: object, out: _Rows, row: int, fld: str) -> str:
     if len(text) > MAX_CELL:
         out.add("cell_too_long", row, fld, max=MAX_CELL)
         return text[:MAX_CELL]
-    if _CONTROL_RE.search(text):
+    if has_control_characters(text):
         out.add("control_characters", row, fld)
-        return _CONTROL_RE.sub("", text)
+        return CONTROL_RE.sub("", text)
     return text
 
 

@@ -28,10 +28,14 @@ if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 
-# refused on input: C0 controls except tab, newline and carriage return, and DEL (core/input_guard.py, imports)
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# stripped on output: C0 controls except tab and newline, and DEL (openpyxl refuses most of them)
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: the bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, and they make
+#: text display in an order other than the one stored ("\u202eAcme Bank\u202c gnp.exe" shows as "…exe.png")
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+# refused on input: C0 controls except tab, newline and carriage return, DEL and the bidi controls
+# (core/input_guard.py, imports)
+CONTROL_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_BIDI}]")
+# stripped on output: C0 controls except tab and newline, DEL (openpyxl refuses most of them) and the bidi controls
+_CONTROL_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f{_BIDI}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER_RE = re.compile(r"[+-]?(\d+([.,]\d*)?|\.\d+)([eE][+-]?\d+)?")
 
