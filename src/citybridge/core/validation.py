@@ -59,3 +59,20 @@ def add_to_messages(request: HttpRequest, exc: ValidationError) -> None:
     form)."""
     for message in exc.messages:
         messages.error(request, message)
+
+
+def check_dates(**dates) -> None:
+    """Refuse dates outside the sane range (core.validators, 1950–2100) with a translated message per field: every
+    app's date inputs (a year 1 or 9999 is a typing error, and breaks date arithmetic and exports)."""
+    from django.utils.translation import gettext as _
+
+    from .rows import date_text
+    from .validators import MAX_DATE, MIN_DATE, date_in_range
+
+    bad = {
+        name: _("Enter a date between %(min)s and %(max)s.") % {"min": date_text(MIN_DATE), "max": date_text(MAX_DATE)}
+        for name, value in dates.items()
+        if not date_in_range(value)
+    }
+    if bad:
+        raise ValidationError(bad)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from citybridge.core.services import require  # noqa: F401  (the one permission check; modules import it from here)
+from citybridge.core.validation import check_dates  # noqa: F401  (the academy's services import it from here)
 
 from .. import course_rules as cr
 from ..compliance_data import compliance_rules  # noqa: F401  (re-exported: services import it from here)
@@ -32,17 +33,3 @@ def _bilingual_required(data: dict, base: str, label_field: str | None = None) -
 
 def _clean_str(v: object) -> object:
     return v.strip() if isinstance(v, str) else v
-
-
-def check_dates(**dates) -> None:
-    """Refuse dates outside the sane range (core.validators) with a translated message per field."""
-    from citybridge.core.rows import date_text
-    from citybridge.core.validators import MAX_DATE, MIN_DATE, date_in_range
-
-    bad = {
-        name: _("Enter a date between %(min)s and %(max)s.") % {"min": date_text(MIN_DATE), "max": date_text(MAX_DATE)}
-        for name, value in dates.items()
-        if not date_in_range(value)
-    }
-    if bad:
-        raise ValidationError(bad)

@@ -241,6 +241,8 @@ def site_host_save(
     require(actor, "academy.manage_site_hosts")
     errors = ErrorCollector()
     days = clean_weekdays(weekdays, "weekdays", errors)
+    with errors.check():
+        check_dates(open_from=open_from, open_until=open_until)
     if open_from and open_until and open_until < open_from:
         errors.add("open_until", _("The window must end on or after the day it starts."))
     closed = sorted({d for d in closed_dates})

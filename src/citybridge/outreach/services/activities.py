@@ -15,7 +15,7 @@ from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.rows import date_text
 from citybridge.core.services import require
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import Activity, ActivityStatus, ActivityType, Evaluation
 
@@ -54,6 +54,8 @@ def _check(
         errors.add("status", _("Select a valid choice. That choice is not one of the available choices."))
     if len(outcome or "") > 4000:
         errors.add("outcome", _("Keep the outcome under 4,000 characters."))
+    with errors.check():
+        check_dates(due_date=due_date)
     if due_date is not None and due_date < created_on:
         errors.add(
             "due_date",

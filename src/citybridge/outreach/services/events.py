@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.services import require
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import Event, EventSession, Registration
 from ._slots import check_slot
@@ -41,6 +41,8 @@ def _places(
 
 
 def _check_event(errors: ErrorCollector, *, starts_on: date | None, ends_on: date | None, capacity: int | None) -> None:
+    with errors.check():
+        check_dates(starts_on=starts_on, ends_on=ends_on)
     if starts_on is None:
         errors.add("starts_on", _("This field is required."))
     if ends_on is None:

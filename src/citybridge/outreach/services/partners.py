@@ -17,7 +17,7 @@ from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.services import require
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import (
     ENGAGEMENT_TRANSITIONS,
@@ -174,6 +174,8 @@ def agreement_add(
     errors = ErrorCollector()
     title = _text(errors, "title", title, 200)
     scope = _text(errors, "scope", scope, 2000, required=False)
+    with errors.check():
+        check_dates(starts_on=starts_on, ends_on=ends_on)
     if starts_on is None:
         errors.add("starts_on", _("This field is required."))
     elif ends_on is not None and ends_on < starts_on:
@@ -209,6 +211,8 @@ def agreement_update(
     scope = _text(errors, "scope", changes.get("scope", agreement.scope), 2000, required=False)
     starts_on = changes.get("starts_on", agreement.starts_on)
     ends_on = changes.get("ends_on", agreement.ends_on)
+    with errors.check():
+        check_dates(starts_on=starts_on, ends_on=ends_on)
     if starts_on is None:
         errors.add("starts_on", _("This field is required."))
     elif ends_on is not None and ends_on < starts_on:  # type: ignore[operator]
@@ -255,6 +259,8 @@ def contribution_add(
     code = clean_currency(errors, "currency", currency)
     if received_on is None:
         errors.add("received_on", _("This field is required."))
+    with errors.check():
+        check_dates(received_on=received_on)
     errors.raise_if_any()
     return Contribution.objects.create(
         partner=partner, kind=kind, description=description, amount=value, currency=code, received_on=received_on

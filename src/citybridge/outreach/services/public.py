@@ -23,7 +23,7 @@ from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.services import require
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import PressMention, ReferenceDocument, Supporter, Testimonial
 
@@ -78,6 +78,8 @@ def press_create(
         errors.add("outlet", _("This field is required."))
     elif len(outlet) > 200:
         errors.add("outlet", _("Keep this under %(limit)s characters.") % {"limit": 200})
+    with errors.check():
+        check_dates(published_on=published_on)
     if published_on is None:
         errors.add("published_on", _("This field is required."))
     elif published_on > timezone.localdate():
