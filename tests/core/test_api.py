@@ -74,6 +74,31 @@ def test_errors_come_in_the_request_language(api_for, staff):
     assert r.status_code == 422 and "该国家已有同名机构" in r.json()["errors"][0]["message"]
 
 
+@pytest.mark.parametrize(
+    "same",
+    ["Alliance  to Save Energy", "Alliance to Save Energy\u200b", "\u200bAlliance to Save Energy",
+     "Ａｌｌｉａｎｃｅ to Save Energy", "alliance\u3000to save energy"],
+)  # fmt: skip
+def test_a_name_that_reads_the_same_is_the_same_organisation(api_for, staff, same):
+    """Found by a hostile-input walk: a double space, a zero-width space or full-width letters got past the check."""
+    from citybridge.core.models import Organisation
+
+    api = api_for(staff, language="zh-hans")
+    body = {"type": "ngo", "country": "US"}
+    assert post(api, "/api/v1/organisations", {**body, "name_en": "Alliance to Save Energy"}).status_code == 201
+    r = post(api, "/api/v1/organisations", {**body, "name_en": same})
+    assert r.status_code == 422 and "该国家已有同名机构" in r.json()["errors"][0]["message"]
+    assert Organisation.objects.count() == 1
+
+
+def test_an_invisible_name_is_no_name_and_names_are_kept_tidy(api_for, staff):
+    api = api_for(staff)
+    r = post(api, "/api/v1/organisations", {"type": "ngo", "country": "US", "name_en": "\u200b"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "name_en"
+    r = post(api, "/api/v1/organisations", {"type": "ngo", "country": "US", "name_en": " Energy\u200b  Foundation "})
+    assert r.status_code == 201 and r.json()["name_en"] == "Energy Foundation"
+
+
 def test_anonymous_and_bad_token_get_401(db, client_for):
     assert client_for(None).get("/api/v1/organisations").status_code == 401
     r = client_for(None).get("/api/v1/people", HTTP_AUTHORIZATION="Bearer cb_nonsense")

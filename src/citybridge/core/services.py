@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -151,19 +152,38 @@ def apply_province_code(
             setattr(obj, name, "")
 
 
+#: characters that show as nothing: zero-width space, joiners, word joiner, byte-order mark
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def tidy_name(text: str | None) -> str:
+    """A name as typed, without invisible characters and with each run of spaces (full-width, no-break …) one
+    space: "Alliance  to Save Energy\u200b" is "Alliance to Save Energy"."""
+    return " ".join((text or "").translate(_INVISIBLE).split())
+
+
+def _name_key(text: str) -> str:
+    """What two names that read alike share: full-width letters as ASCII (NFKC), case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def _validate_organisation(org: Organisation) -> None:
     errors = ErrorCollector()  # every problem at once, each on its field
+    org.name_en, org.name_zh_hans = tidy_name(org.name_en), tidy_name(org.name_zh_hans)
     if not (org.name_en or org.name_zh_hans):
         errors.add("name_en", _("Give the name in at least one language."))
     with errors.check():
         org.full_clean(exclude=["name"])
     errors.raise_if_any()
-    names = [n for n in (org.name_en, org.name_zh_hans) if n]
-    same_name = Q()
-    for n in names:
-        same_name |= Q(name_en__iexact=n) | Q(name_zh_hans__iexact=n)
-    clash = Organisation.objects.filter(same_name, country=org.country).exclude(pk=org.pk).first()
-    if clash:
+    keys = {_name_key(n) for n in (org.name_en, org.name_zh_hans) if n}
+    others = (
+        Organisation.objects.filter(country=org.country).exclude(pk=org.pk).values_list("pk", "name_en", "name_zh_hans")
+    )
+    clash_pk = next(
+        (pk for pk, *names in others.iterator() if keys & {_name_key(tidy_name(n)) for n in names if n}), None
+    )
+    if clash_pk is not None:
+        clash = Organisation.objects.get(pk=clash_pk)
         raise ValidationError(
             {
                 "name_en": _("An organisation with this name already exists in this country: %(name)s.")
