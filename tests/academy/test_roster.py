@@ -177,3 +177,21 @@ def test_template_round_trip():
     wb.save(buf)
     res = parse_roster(buf.getvalue(), "t.xlsx", today=TODAY)
     assert res.ok and res.rows[0].family_name_zh == "张"
+
+
+def test_a_long_cell_and_control_characters_are_named_not_called_no_spreadsheet():
+    """Found by a hostile-input walk: a valid CSV with a 1,000,000-character name, or a cell holding NUL and ESC,
+    was reported as "not a spreadsheet"."""
+    from django.utils import translation
+
+    from citybridge.academy.messages import roster_message
+
+    header = ",".join(c.header for c in COLUMNS[:5])
+    long = parse_roster(f"{header}\n{'Z' * 1_000_000},Wei,张,伟,副市长\n".encode(), "r.csv", today=TODAY)
+    assert [e.code for e in long.errors] == ["roster.cell_too_long"]
+    with translation.override("zh-hans"):
+        assert roster_message(long.errors[0]) == "文件中有单元格超过 131,072 个字符。"
+    control = parse_roster(f"{header}\nA\x00B\x1bC,Wei,张,伟,副市长\n".encode(), "r.csv", today=TODAY)
+    assert [(e.code, e.line, e.column) for e in control.errors] == [("roster.control_characters", 2, "family_name_en")]
+    # a binary file is still no spreadsheet
+    assert parse_roster(bytes(range(256)) * 40, "r.csv", today=TODAY).errors[0].code == "roster.not_spreadsheet"

@@ -80,6 +80,8 @@ def roster_message(err: RosterError) -> str:
         return _("The file has more than %(max)s rows; split it into smaller files.") % p
     if code == "roster.not_spreadsheet":
         return _("This file is not a spreadsheet. Upload an XLSX or CSV file (the template is one).")
+    if code == "roster.cell_too_long":
+        return _("A cell of the file is longer than %(max)s characters.") % {"max": f"{p['max']:,}"}
     if code == "roster.xls_not_supported":
         return _("Old Excel files (.xls) are not supported: save the file as .xlsx or .csv and upload it again.")
     if code == "roster.no_known_columns":

@@ -230,12 +230,19 @@ class _FileProblem(Exception):
         self.params = params
 
 
+#: how common binary files begin (PDF, PNG, JPEG, GIF)
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+
+
 def _looks_binary(data: bytes) -> bool:
+    """A known binary format, a NUL in the first line, or more than 1 % control bytes: a binary file or UTF-16.
+    A few control bytes in the rows are cells with control characters, which the rows report
+    (roster.control_characters) instead of calling the file no spreadsheet."""
     sample = data[:8192]
-    if b"\x00" in sample:
+    if sample.startswith(_BINARY_MAGIC) or b"\x00" in sample.split(b"\n", 1)[0]:
         return True
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return control > len(sample) // 100
+    return control > max(len(sample) // 100, 8)
 
 
 def _read_csv(data: bytes) -> Iterator[list[Any]]:
@@ -254,7 +261,9 @@ def _read_csv(data: bytes) -> Iterator[list[Any]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         yield from reader
-    except csv.Error:
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # a cell of more than 131,072 characters
+            raise _FileProblem("roster.cell_too_long", max=csv.field_size_limit())
         raise _FileProblem("roster.not_spreadsheet")
 
 
