@@ -45,16 +45,11 @@ def clean_weekdays(values: Iterable | None, field: str, errors: ErrorCollector) 
     """Weekday numbers 0 (Monday) … 6 (Sunday), each once, in order."""
     out: set[int] = set()
     for v in list(values or []):
-        if (
-            isinstance(v, bool)
-            or not isinstance(v, int | str)
-            or not str(v).strip().isascii()
-            or not str(v).strip().isdigit()
-            or int(v) > 6
-        ):
+        text = str(v).strip() if isinstance(v, int | str) and not isinstance(v, bool) else ""
+        if not (text.isascii() and text.isdigit()) or int(text) > 6:  # "²" is a digit to isdigit(), not to int()
             errors.add(field, _("Choose weekdays from Monday to Sunday."))
             return []
-        out.add(int(v))
+        out.add(int(text))
     return sorted(out)
 
 

@@ -162,15 +162,13 @@ def official_update_with_person(
     )
     if _person_changes(official.person, person_fields):
         refuse_if_erased(official.person)
-    if _person_changes(official.person, person_fields) and not actor.has_perm(
-        "academy.change_official_person", official
-    ):
-        raise ValidationError(
-            _(
-                "This person is also another record (for example a partner's contact or a user "
-                "account): only program staff can change their names and contact details."
+        if not actor.has_perm("academy.change_official_person", official):
+            raise ValidationError(
+                _(
+                    "This person is also another record (for example a partner's contact or a user "
+                    "account): only program staff can change their names and contact details."
+                )
             )
-        )
     _official_person_save(
         official.person, actor=actor, jurisdiction=jurisdiction, population=population, **person_fields
     )
