@@ -180,3 +180,27 @@ def test_query_counts(n, path, staff, partner, api_for, django_assert_max_num_qu
     with django_assert_max_num_queries(6):
         r = api.get(path)
     assert r.status_code == 200 and r.json()["count"] == n
+
+
+def test_a_broken_deck_is_refused_as_lecture_materials_refuse_it(api_for, staff):
+    """Found by a hostile-input walk: a ZIP holding a presentation part that is not XML was kept as a PPTX here,
+    while the materials upload refused it."""
+    import zipfile
+
+    from citybridge.outreach.models import ReferenceDocument
+    from tests.materials.conftest import deck_bytes
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("ppt/presentation.xml", "<not xml")
+    broken = io.BytesIO(buf.getvalue())
+    broken.name = "deck.pptx"
+    api = api_for(staff, "zh-hans")
+    r = api.post(D, {"language": "en", "title_en": "Deck", "file": broken})
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"] == [{"field": "file", "message": "该文件不是 PowerPoint 演示文稿（.pptx）。"}]
+    assert not ReferenceDocument.objects.exists()
+    deck = io.BytesIO(deck_bytes(["District heating cuts coal use."]))
+    deck.name = "deck.pptx"
+    assert api.post(D, {"language": "en", "title_en": "Deck", "file": deck}).status_code == 201

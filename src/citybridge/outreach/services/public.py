@@ -24,6 +24,9 @@ from citybridge.core.files import check_upload
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector, check_dates
+from citybridge.materials.deck.safety import DeckError, check_deck
+from citybridge.materials.messages import deck_error
+from citybridge.materials.services import deck_limits
 
 from ..models import PressMention, ReferenceDocument, Supporter, Testimonial
 
@@ -178,7 +181,8 @@ def testimonial_set_published(
 def document_upload(
     *, actor: User, file: object, title_en: str = "", title_zh_hans: str = "", language: str, public: bool = False
 ) -> ReferenceDocument:
-    """A reference document (PDF, DOCX or PPTX), bounded by core.files.check_upload before anything opens it."""
+    """A reference document (PDF, DOCX or PPTX), bounded by core.files.check_upload before anything opens it; a
+    PPTX's parts are then checked as lecture decks are (materials.deck.safety.check_deck)."""
     require(actor, "outreach.manage_public_record")
     errors = ErrorCollector()
     en, zh = _bilingual(errors, "title", title_en, title_zh_hans, 300)
@@ -193,6 +197,13 @@ def document_upload(
         except ValidationError as exc:
             for message in exc.messages:
                 errors.add("file", message)
+        if kind == "pptx":  # a deck's parts read as lecture materials read them: a broken one is no deck
+            try:
+                check_deck(file.read(), deck_limits())
+            except DeckError as exc:
+                errors.add("file", deck_error(exc.code, exc.params))
+            finally:
+                file.seek(0)
     errors.raise_if_any()
     doc = ReferenceDocument(title_en=en, title_zh_hans=zh, language=language, public=bool(public), uploaded_by=actor)
     doc.file.save(f"reference.{kind}", file, save=False)
