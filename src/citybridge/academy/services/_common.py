@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from citybridge.core.services import require  # noqa: F401  (the one permission check; modules import it from here)
-from citybridge.core.validation import check_dates  # noqa: F401  (the academy's services import it from here)
 
 from .. import course_rules as cr
 from ..compliance_data import compliance_rules  # noqa: F401  (re-exported: services import it from here)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import User
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from .. import course_rules as cr
 from ..models import (
@@ -23,7 +23,7 @@ from ..models import (
     EnrolmentStatus,
     Module,
 )
-from ._common import _bilingual_required, _clean_str, _raise_problems, check_dates, course_rules, require
+from ._common import _bilingual_required, _clean_str, _raise_problems, course_rules, require
 from .impact import impact_mark_stale
 
 COURSE_FIELDS = ("title_en", "title_zh_hans", "start_date", "end_date", "location_en", "location_zh_hans", "timezone")

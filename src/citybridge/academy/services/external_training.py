@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citybridge.core.models import User
+from citybridge.core.validation import check_dates
 
 from ..models import (
     ExternalTraining,
     OfficialProfile,
 )
-from ._common import check_dates, require
+from ._common import require
 from .summaries import compliance_refresh
 
 if TYPE_CHECKING:

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import LecturerAvailability, LecturerLanguage, LecturerProfile, Topic
-from ._common import _clean_str, check_dates, require
+from ._common import _clean_str, require
 
 #: the fields a profile write takes (the page form and the API)
 LECTURER_FIELDS = (

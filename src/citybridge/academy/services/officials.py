@@ -16,7 +16,7 @@ from citybridge.core.han import has_han
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.provinces import province_code
 from citybridge.core.services import refuse_if_erased
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import (
     Course,
@@ -27,7 +27,7 @@ from ..models import (
     Position,
     PossibleDuplicate,
 )
-from ._common import check_dates, require
+from ._common import require
 from .enrolment import enrolment_create
 from .impact import impact_mark_stale
 from .summaries import _add_prepared_years, compliance_refresh

@@ -21,6 +21,7 @@ from citybridge.core import provinces
 from citybridge.core.files import upload_limit
 from citybridge.core.han import has_han
 from citybridge.core.models import Organisation, Person, User
+from citybridge.core.validation import check_dates
 
 from .. import course_rules as cr
 from ..messages import problem_message, roster_message
@@ -38,7 +39,7 @@ from ..models import (
     RosterUpload,
 )
 from ..roster import RosterError, parse_roster
-from ._common import check_dates, course_rules, require
+from ._common import course_rules, require
 from .enrolment import _course_years, _snapshot
 from .impact import impact_mark_stale
 from .officials import _jurisdiction_get_or_create

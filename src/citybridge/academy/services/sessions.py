@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.rows import date_text
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from .. import course_rules as cr
 from ..models import (
@@ -19,7 +19,7 @@ from ..models import (
     EnrolmentStatus,
     Session,
 )
-from ._common import _clean_str, _raise_problems, check_dates, course_rules, require
+from ._common import _clean_str, _raise_problems, course_rules, require
 from .summaries import compliance_refresh
 
 

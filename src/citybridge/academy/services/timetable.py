@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.rows import date_text
-from citybridge.core.validation import ErrorCollector
+from citybridge.core.validation import ErrorCollector, check_dates
 
 from .. import holidays
 from .. import timetable as tt
@@ -66,7 +66,7 @@ from ..models import (
     TimetableRunStatus,
 )
 from ..timetable_messages import conflict_sentences
-from ._common import _clean_str, check_dates, require
+from ._common import _clean_str, require
 from .lecturers import clean_weekdays
 from .sessions import course_compliance_refresh
 
