@@ -86,6 +86,34 @@ def test_text_in_numeric_cell_names_row_and_field(coordinator, inventory, factor
     assert snapshot() == before
 
 
+def test_a_refused_cell_is_reported_once(coordinator, inventory, factors, snapshot):
+    """The parser's refusal is the row's one message for that field: a negative value is not also "required", an
+    unknown reference not named twice; the warning in a refused file does not claim the row was kept."""
+    data = template(
+        [
+            _row(3, "I.1.2", activity_value=1000.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)),
+            _row(4, "I.2.2", activity_value=5.0, activity_unit="MWh", factor_id=str(factors["east_china"].pk)),
+            _row(5, "I.1.1", notation_key="NO", explanation="none"),
+            _row(6, "I.3.2", activity_value=1e30, activity_unit="MWh", factor_id=str(factors["east_china"].pk)),
+        ]
+    )
+
+    def spoil(ws):
+        ws.cell(row=3, column=5).value = -5
+        ws.cell(row=4, column=1).value = "ZZ.9.9"
+        ws.cell(row=5, column=2).value = "ZZ"
+
+    before = snapshot()
+    report = uploads.inventory_import(actor=coordinator, inventory=inventory, uploaded=upload(edit(data, spoil)))
+    by_row = {r.row: r.messages for r in report.rows}
+    assert not report.ok and report.imported == 0
+    assert len(by_row[3]) == 1 and "-5" in by_row[3][0] and "activity_value" in by_row[3][0], by_row[3]
+    assert len(by_row[4]) == 1 and "ZZ.9.9" in by_row[4][0], by_row[4]
+    assert any("the import keeps it as given" in m for m in by_row[5]), by_row[5]
+    assert by_row[6] == ["activity_value: The number is too large: at most 1,000,000,000,000,000 either way."]
+    assert snapshot() == before
+
+
 def test_row_errors_from_validation_name_the_row(coordinator, inventory, factors, snapshot):
     data = template(
         [

@@ -76,15 +76,17 @@ MESSAGES: dict[str, Callable[[], str]] = {
     "control_characters": lambda: _("A cell holds control characters."),
     "missing_ref": lambda: _("The GPC reference number is missing."),
     "unknown_factor": lambda: _("No factor %(factor_id)s in the library."),
-    "foreign_notation_key": lambda: _("The notation key “%(key)s” is not one of the GPC's; it was kept as given."),
+    "foreign_notation_key": lambda: _(
+        "The notation key “%(key)s” is not one of the GPC's; the import keeps it as given."
+    ),
     "gas_sum_mismatch": lambda: _(
         "The emissions by gas add up to %(sum_t)s t CO2e, not the total of %(total_t)s t CO2e given in the row."
     ),
-    "rows_merged": lambda: _("Rows %(rows)s for line %(ref)s were merged."),
+    "rows_merged": lambda: _("Rows %(rows)s for line %(ref)s are merged into one line."),
     "ref_from_sector": lambda: _(
         "The GPC reference number was empty; line %(ref)s was found from the sector, sub-sector and scope columns."
     ),
-    "row_without_data": lambda: _("Line %(ref)s has no data; it was left out."),
+    "row_without_data": lambda: _("Line %(ref)s has no data; the import leaves it out."),
     # ambition.py
     "unknown_target_kind": lambda: _("“%(kind)s” is not a type of target."),
     "year_out_of_range": lambda: _("Enter a year between %(min)s and %(max)s."),

@@ -91,8 +91,11 @@ def _number(
     except (TypeError, ValueError):
         errors.add(field, _("Enter a number."))
         return None
-    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+    if not math.isfinite(number):
         errors.add(field, _("Enter a number."))
+        return None
+    if abs(number) > MAX_NUMBER:
+        errors.add(field, _("The number is too large: at most 1,000,000,000,000,000 either way."))
         return None
     if minimum is not None and number < minimum:
         errors.add(field, _("Ensure this value is greater than or equal to %(limit)s.") % {"limit": minimum})

@@ -56,7 +56,8 @@ class ImportReport:
 
 
 def _field_label(name: str) -> str:
-    return name.split(".")[0]
+    """A field's name without its part (`emissions.CO2`, `factors[0].value`: `emissions`, `factors`)."""
+    return name.split(".")[0].split("[")[0]
 
 
 def row_data(row: importers.ImportedRow) -> dict[str, Any]:
@@ -106,6 +107,9 @@ def inventory_import(*, actor: User, inventory: Inventory, uploaded: UploadedFil
         raise ValidationError({"file": issue_message(code, dict(getattr(exc, "params", {}) or {}))}) from None
     report = ImportReport(format=parsed.format)
     by_row: dict[int, RowReport] = {}
+    #: per row, the fields the parser already refused: the entry check would report them again ("required" for a
+    #: negative value the parser dropped, an unknown reference twice)
+    refused: dict[int, set[str]] = {}
     for issue in parsed.issues:
         row_no = issue.index or 0
         message = issue_message(issue.code, dict(issue.params))
@@ -117,6 +121,7 @@ def inventory_import(*, actor: User, inventory: Inventory, uploaded: UploadedFil
             rep.messages.append(message)
             if not warning:
                 rep.status = "error"
+                refused.setdefault(row_no, set()).add(_field_label(issue.field or ""))
             elif rep.status == "ok":
                 rep.status = "warning"
         elif not warning:
@@ -145,6 +150,8 @@ def inventory_import(*, actor: User, inventory: Inventory, uploaded: UploadedFil
         except ValidationError as exc:
             rep.status = "error"
             for fname, msgs in exc.message_dict.items():
+                if _field_label(fname) in refused.get(row.row, ()):
+                    continue
                 for m in msgs:
                     rep.messages.append(_("%(field)s: %(message)s") % {"field": fname, "message": m})
             continue
