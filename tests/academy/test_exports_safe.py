@@ -13,6 +13,7 @@ from citybridge.academy import services
 from citybridge.academy.models import Attendance, Enrolment, ExternalTraining, OfficialProfile
 from citybridge.core.models import Person
 from tests.core.zipbombs import xlsx_bomb
+from tests.pdfs import real_pdf
 
 from .conftest import fill_timetable
 
@@ -181,7 +182,7 @@ def test_external_training_evidence_is_checked_by_content(staff, client_for, mak
     r = client_for(staff).post(url, {**form, "evidence": SimpleUploadedFile("cert.pdf", b"<html><script>x")})
     assert r.status_code == 422 and "not of an accepted type" in r.content.decode()
     assert not ExternalTraining.objects.exists()
-    r = client_for(staff).post(url, {**form, "evidence": SimpleUploadedFile("cert.pdf", b"%PDF-1.4\n%...")})
+    r = client_for(staff).post(url, {**form, "evidence": SimpleUploadedFile("cert.pdf", real_pdf("Certificate"))})
     assert r.status_code == 302
     assert ExternalTraining.objects.get().evidence.name.endswith(".pdf")
     assert not Enrolment.objects.exists()

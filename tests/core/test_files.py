@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from citybridge.core.files import check_upload, csv_bytes, file_response, safe_cell, xlsx_bytes
+from tests.pdfs import real_pdf
 
 from .zipbombs import xlsx_bomb
 
@@ -146,7 +147,7 @@ def test_zip_limits_name_the_limit_in_chinese():
 
 
 def test_type_is_judged_by_content_not_name():
-    xlsx, pdf = real_xlsx(), b"%PDF-1.7\n..."
+    xlsx, pdf = real_xlsx(), real_pdf()
     assert check_upload(upload(xlsx, "renamed.pdf"), kinds=("pdf", "xlsx")) == "xlsx"
     assert check_upload(upload(pdf, "evidence.docx"), kinds=("pdf", "docx")) == "pdf"
     assert check_upload(upload(b"\x89PNG\r\n\x1a\n...", "a.pdf"), kinds=("pdf", "png")) == "png"
@@ -158,10 +159,16 @@ def test_type_is_judged_by_content_not_name():
         (pdf, ("xlsx", "csv")),
         (xlsx, ("docx", "pptx")),
         (b"PK\x03\x04 truncated", ("xlsx",)),
+        (b"%PDF-1.7\n...", ("pdf",)),  # begins as a PDF and is nothing more
+        (pdf[: len(pdf) // 2], ("pdf",)),  # cut short: no startxref and %%EOF at its end
+        (pdf.replace(b"startxref", b"startxxxx"), ("pdf",)),
     ):
         with pytest.raises(ValidationError) as exc:
             check_upload(upload(data, "x.pdf"), kinds=kinds)
         assert exc.value.code == "type"
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        check_upload(upload(pdf[:-40], "cut.pdf"), kinds=("pdf",))
+    assert exc.value.messages == ["该文件不是完整的 PDF：可能在保存或发送时被截断了。"]
     with pytest.raises(ValidationError) as exc:
         check_upload(upload(b"", "x.csv"), kinds=("csv",))
     assert exc.value.code == "empty"

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from citybridge.outreach import services
+from tests.pdfs import real_pdf
 
 from ._part_fixtures import *  # noqa: F401,F403
 from ._part_fixtures import rows
@@ -26,16 +27,6 @@ def _post(client, url: str, body: dict):
 
 def _patch(client, url: str, body: dict, **headers):
     return client.patch(url, json.dumps(body), content_type="application/json", **headers)
-
-
-def _pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(100, 700, "Memorandum of understanding")
-    c.save()
-    return buf.getvalue()
 
 
 def _fields(response) -> set[str]:
@@ -106,7 +97,7 @@ def test_agreement_document_upload_bounded(api_for, staff, partner):
     api = api_for(staff)
     bad = api.post(f"{A}/{a.pk}/document", {"version": "1", "document": io.BytesIO(b"not a pdf")})
     assert bad.status_code == 422 and _fields(bad) == {"document"}
-    f = io.BytesIO(_pdf())
+    f = io.BytesIO(real_pdf())
     f.name = "mou.pdf"
     ok = api.post(f"{A}/{a.pk}/document", {"version": "1", "document": f})
     assert ok.status_code == 200, ok.content
@@ -123,7 +114,7 @@ def test_agreement_document_download_scope(api_for, staff, partner, partner_user
 
     a = services.agreement_add(actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1))
     assert api_for(partner_user).get(f"{A}/{a.pk}/document").status_code == 404  # none attached
-    f = io.BytesIO(_pdf())
+    f = io.BytesIO(real_pdf())
     f.name = "mou.pdf"
     assert api_for(staff).post(f"{A}/{a.pk}/document", {"version": "1", "document": f}).status_code == 200
     assert api_for(partner_user).get(f"{A}/{a.pk}/document").status_code == 200
@@ -132,7 +123,7 @@ def test_agreement_document_download_scope(api_for, staff, partner, partner_user
 
 def test_documents_upload_list_scope_update(api_for, staff, partner_user):
     api = api_for(staff)
-    f = io.BytesIO(_pdf())
+    f = io.BytesIO(real_pdf())
     f.name = "plan.pdf"
     created = api.post(D, {"language": "zh-hans", "title_zh_hans": "保定市规划（译本）", "file": f})
     assert created.status_code == 201, created.content

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from citybridge.outreach import selectors, services
+from tests.pdfs import real_pdf
 
 from ._part_fixtures import *  # noqa: F401,F403
 from ._part_fixtures import rows
@@ -301,18 +302,6 @@ def test_visible_to(partner_user, other_partner_user, engagement, other_engageme
     assert Engagement.objects.visible_to(staff).count() == 2
 
 
-def _pdf() -> bytes:
-    import io
-
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(100, 700, "Memorandum of understanding")
-    c.save()
-    return buf.getvalue()
-
-
 def test_agreement_with_document_bounded(staff, partner, tmp_path, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -323,7 +312,7 @@ def test_agreement_with_document_bounded(staff, partner, tmp_path, settings):
         title="MoU 2025",
         starts_on=date(2025, 1, 1),
         ends_on=date(2027, 12, 31),
-        document=SimpleUploadedFile("mou.pdf", _pdf()),
+        document=SimpleUploadedFile("mou.pdf", real_pdf()),
     )
     with a.document.open("rb") as f:
         assert f.read(5) == b"%PDF-"
@@ -348,6 +337,6 @@ def test_agreement_page(client_for, staff, partner_user, partner, tmp_path, sett
     url = f"/outreach/partners/{partner.pk}/agreements/new/"
     assert client_for(partner_user).get(url).status_code == 403
     r = client_for(staff).post(
-        url, {"title": "MoU", "starts_on": "2025-01-01", "document": SimpleUploadedFile("m.pdf", _pdf())}
+        url, {"title": "MoU", "starts_on": "2025-01-01", "document": SimpleUploadedFile("m.pdf", real_pdf())}
     )
     assert r.status_code == 302 and partner.agreements.get().title == "MoU"

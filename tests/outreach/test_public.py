@@ -4,7 +4,6 @@ records by the worker (hand-worked below), a GET that writes nothing, query coun
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date, time, timedelta
 
@@ -15,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from citybridge.outreach import services
+from tests.pdfs import real_pdf
 
 from ._part_fixtures import *  # noqa: F401,F403
 from ._part_fixtures import rows
@@ -122,20 +122,14 @@ def test_api_testimonials(api_for, staff, partner_user, quoted):
 # --------------------------------------------------------------------------- reference documents
 
 
-def _pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(100, 700, "Baoding city plan (translated)")
-    c.save()
-    return buf.getvalue()
-
-
 def test_document_upload_bounded(staff, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path)
     doc = services.document_upload(
-        actor=staff, file=SimpleUploadedFile("plan.pdf", _pdf()), title_en="Baoding plan", language="en", public=True
+        actor=staff,
+        file=SimpleUploadedFile("plan.pdf", real_pdf()),
+        title_en="Baoding plan",
+        language="en",
+        public=True,
     )
     with doc.file.open("rb") as f:
         assert f.read(5) == b"%PDF-"
@@ -144,7 +138,7 @@ def test_document_upload_bounded(staff, tmp_path, settings):
         services.document_upload(actor=staff, file=SimpleUploadedFile("x.pdf", b"hello"), title_en="x", language="en")
     assert "file" in exc.value.message_dict
     with override_settings(CITYBRIDGE_MAX_UPLOAD_BYTES=100), pytest.raises(ValidationError) as exc:
-        services.document_upload(actor=staff, file=SimpleUploadedFile("p.pdf", _pdf()), title_en="x", language="en")
+        services.document_upload(actor=staff, file=SimpleUploadedFile("p.pdf", real_pdf()), title_en="x", language="en")
     assert "file" in exc.value.message_dict
     assert rows() == before
 
@@ -152,10 +146,10 @@ def test_document_upload_bounded(staff, tmp_path, settings):
 def test_document_download_public_or_staff(client_for, staff, partner_user, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path)
     pub = services.document_upload(
-        actor=staff, file=SimpleUploadedFile("a.pdf", _pdf()), title_en="A", language="en", public=True
+        actor=staff, file=SimpleUploadedFile("a.pdf", real_pdf()), title_en="A", language="en", public=True
     )
     private = services.document_upload(
-        actor=staff, file=SimpleUploadedFile("b.pdf", _pdf()), title_en="B", language="en"
+        actor=staff, file=SimpleUploadedFile("b.pdf", real_pdf()), title_en="B", language="en"
     )
     r = client_for(None).get(f"/outreach/documents/{pub.pk}/")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")

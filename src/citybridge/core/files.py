@@ -219,4 +219,25 @@ def check_upload(uploaded_file: UploadedFile, *, kinds: Iterable[str]) -> str:
     if kind is None:
         names = ", ".join(k.upper() for k in kinds)
         raise ValidationError(_("The file is not of an accepted type (%(kinds)s).") % {"kinds": names}, code="type")
+    if kind == "pdf" and not pdf_complete(uploaded_file, size):
+        raise ValidationError(
+            _("The file is not a complete PDF: it may have been cut short when it was saved or sent."), code="type"
+        )
     return kind
+
+
+_PDF_TAIL = 1024
+_STARTXREF_RE = re.compile(rb"startxref\s+(\d{1,18})\s+%%EOF")
+
+
+def pdf_complete(fileobj: BinaryIO, size: int) -> bool:
+    """Whether a file that begins like a PDF also ends like one: ISO 32000-1 §7.5.5 ends every PDF with
+    `startxref`, the byte offset of its last cross-reference section, and the `%%EOF` line; readers look for them
+    in the last 1,024 bytes. A file cut short, or a few bytes that only begin with `%PDF-`, has neither. Leaves the
+    file at position 0."""
+    fileobj.seek(max(size - _PDF_TAIL, 0))
+    tail = fileobj.read(_PDF_TAIL)
+    fileobj.seek(0)
+    end = tail.rfind(b"startxref")
+    match = _STARTXREF_RE.match(tail, end) if end >= 0 else None
+    return match is not None and 0 < int(match.group(1)) < size
