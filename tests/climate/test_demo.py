@@ -1,5 +1,5 @@
 """The demo loader: the factor library from EMISSION_FACTORS.md with citations, CDP inventories and targets, a
-coordinator's draft inventory; loading twice changes nothing."""
+coordinator's draft inventory and a draft plan on it; loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from citybridge.climate import demo, factors_seed
 from citybridge.climate.models import EmissionFactor, Inventory, Target
+from citybridge.climate.plan_models import ActionPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,8 @@ def counts():
         Inventory.objects.count(),
         Target.objects.count(),
         sum(i.entries.count() for i in Inventory.objects.all()),
+        ActionPlan.objects.count(),
+        sum(p.measures.count() for p in ActionPlan.objects.all()),
     )
 
 
@@ -34,6 +37,12 @@ def test_demo_is_idempotent_and_cites_every_factor(make_user, hayward):
     draft = Inventory.objects.get(city=hayward, year=demo.DEMO_YEAR)
     assert draft.entries.count() == 5 and draft.total_basic > 0
     assert Inventory.objects.filter(city=hayward, origin="cdp2021").exists()
+    plan = ActionPlan.objects.get(city=hayward)
+    assert plan.base_inventory == draft and plan.status == "draft"
+    # Hayward's CDP 2021 target: 55 % below its 2005 emissions (1,082,891 t CO2e) by 2030
+    assert (plan.target.target_year, plan.target.base_year, float(plan.target.reduction_pct)) == (2030, 2005, 55.0)
+    assert list(plan.measures.order_by("position").values_list("measure__key", flat=True)) == list(demo.DEMO_MEASURES)
+    assert plan.summary and plan.drivers_label
     demo.load(io.StringIO())
     assert counts() == first
     assert "climate:" in out.getvalue()

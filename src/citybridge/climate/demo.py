@@ -1,6 +1,8 @@
 """Demo data for the climate app: the factor library seeded from the engine's factors_seed (EMISSION_FACTORS.md,
 each row with its citation and status), the CDP 2021 city-wide inventories and targets of the registry's cities, and
-one draft inventory for the demo city coordinator (Hayward). Idempotent."""
+one draft inventory for the demo city coordinator (Hayward) and a draft action plan on it: Hayward's CDP target
+(55 % below 2005 by 2030), the sourced default drivers and five catalogue measures at their catalogue settings.
+Idempotent."""
 
 from __future__ import annotations
 
@@ -13,12 +15,21 @@ from simple_history.utils import bulk_create_with_history
 from citybridge.cities.models import City
 from citybridge.core.models import User
 
-from . import cdp, factors_seed, services
+from . import cdp, factors_seed, plan_services, services
 from .factor_notes_zh import method_note_zh, region_zh
-from .models import EmissionFactor, Inventory, Verification
+from .models import EmissionFactor, Inventory, Target, Verification
+from .plan_models import ActionPlan, MeasureTemplate
 
 COORDINATOR_EMAIL = "hayward@citybridge.local"
 DEMO_YEAR = 2022
+#: the demo plan's measures (catalogue keys): buildings, electricity, transport and waste
+DEMO_MEASURES = (
+    "building_benchmarking",
+    "heat_pumps",
+    "clean_electricity_standard",
+    "electric_cars",
+    "food_waste_diversion",
+)
 
 
 def _name(seed: factors_seed.SeedFactor) -> str:
@@ -226,6 +237,23 @@ def _demo_inventory(user: User, city: City) -> None:
         services.entry_save(actor=user, inventory=inventory, data=data)
 
 
+def _demo_plan(user: User, city: City) -> None:
+    """A draft plan on the demo inventory, towards the city's CDP 2030 target, with the catalogue's measures as the
+    catalogue sets them (shares, years, sources), so the pathway, wedges and gap pages have something to show."""
+    inventory = Inventory.objects.filter(city=city, year=DEMO_YEAR).first()
+    if inventory is None or ActionPlan.objects.filter(city=city).exists():
+        return
+    target = Target.objects.filter(city=city, source="cdp2021", target_year=2030).order_by("pk").first()
+    plan = plan_services.plan_create(
+        actor=user, city=city, name="Hayward climate action plan (demo)", base_inventory=inventory, target=target,
+        end_year=2050,
+    )  # fmt: skip
+    for template in sorted(
+        MeasureTemplate.objects.filter(key__in=DEMO_MEASURES), key=lambda t: DEMO_MEASURES.index(t.key)
+    ):
+        plan_services.plan_measure_save(actor=user, plan=plan, template=template, data={})
+
+
 @transaction.atomic
 def load(stdout: TextIO | None = None) -> None:
     created = seed_library()
@@ -235,6 +263,7 @@ def load(stdout: TextIO | None = None) -> None:
     city = City.objects.filter(country="US", name_en="Hayward").first()
     if user and city and user.has_perm("climate.add_inventory", city):
         _demo_inventory(user, city)
+        _demo_plan(user, city)
     if stdout:
         stdout.write(
             f"climate: {EmissionFactor.objects.count()} factors ({created} new), "
