@@ -371,3 +371,22 @@ def test_selection_memo_pdf_writes_its_day_both_ways(client_for, staff, small_re
     assert en_date(day) in text
     assert f"{day.year}年{day.month}月{day.day}日" in re.sub(r"\s+", "", text)  # pdftotext spaces CJK and digits
     assert day.isoformat() not in text
+
+
+def test_a_date_in_one_language_written_while_another_is_active():
+    """A bilingual PDF writes its English line while the reader's Chinese is active, and the other way round: the
+    month names are those of the language asked for, and what one request writes is not what the next one reads
+    (the helper remembers its dates; it once kept "十一月 30, 2026" for English)."""
+    from citybridge.core.rows import date_text
+
+    day = date(2031, 11, 30)  # a date no other test writes, so the first writing is this test's
+    with translation.override("zh-hans"):
+        assert date_text(day, "en") == "Nov. 30, 2031"
+        assert date_text(day, "zh-hans") == "2031年11月30日"
+    with translation.override("en"):
+        assert date_text(day, "en") == "Nov. 30, 2031"
+        assert date_text(day, "zh-hans") == "2031年11月30日"
+        noon = timezone.make_aware(timezone.datetime(2031, 11, 30, 12, 0))
+        assert "十一月" not in date_text(noon, "zh-hans") and "2031年11月30日" in date_text(noon, "zh-hans")
+    with translation.override("zh-hans"):
+        assert "Nov." in date_text(noon, "en")

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -82,7 +82,15 @@ def _escaped(value: object) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _date_text(value: date, language: str) -> str:
-    return dateformat.format(value, get_format("DATE_FORMAT", lang=language))
+    return _formatted(value, "DATE_FORMAT", language)
+
+
+def _formatted(value: date, format_name: str, language: str) -> str:
+    """`value` in `language`'s format, with that language's month and weekday names: dateformat takes the names
+    from the active language, so an English date written during a Chinese request read "十一月 30, 2026" (and,
+    remembered, stayed so for every later reader)."""
+    with translation.override(language):
+        return dateformat.format(value, get_format(format_name, lang=language))
 
 
 def date_text(value: date | None, language: str | None = None) -> str:
@@ -98,5 +106,5 @@ def date_text(value: date | None, language: str | None = None) -> str:
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return dateformat.format(value, get_format("DATETIME_FORMAT", lang=language))
+        return _formatted(value, "DATETIME_FORMAT", language)
     return _date_text(value, language)
