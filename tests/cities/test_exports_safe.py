@@ -23,6 +23,6 @@ def test_selection_xlsx_writes_formula_like_names_as_text(staff, client_for, sma
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     a1 = wb["Selection"]["A1"]
-    assert a1.data_type == "s" and a1.value == '\'=HYPERLINK("http://x")'
-    values = {c.value for c in cells}
-    assert "'=cmd|' /C calc'!A0" in values and "'@SUM(1)" in values
+    assert a1.data_type == "s" and a1.quotePrefix and a1.value == '=HYPERLINK("http://x")'
+    quoted = {c.value for c in cells if c.quotePrefix}
+    assert "=cmd|' /C calc'!A0" in quoted and "@SUM(1)" in quoted

@@ -84,7 +84,7 @@ def test_template_round_trip_and_the_entries_it_makes(tmp_path):
     assert [r.ref for r in res.rows] == ["I.1.2", "I.1.1", "III.1.1", "I.3.1"]
     assert [r.row for r in res.rows] == [3, 4, 5, 6]  # English header, Chinese header, then data
     assert res.rows[0].factor_id == "mee-nbs-2023-china-guangdong" and res.rows[0].data_quality == "high"
-    assert res.rows[2].source == "'=HYPERLINK()"  # the export neutralised the formula; it comes back as text
+    assert res.rows[2].source == "=HYPERLINK()"  # written as quoted text, never a formula; it comes back as written
     # entries: the library factor is resolved by id; an unknown id is a row issue
     lib = {"mee-nbs-2023-china-guangdong": [Factor("mee-nbs-2023-china-guangdong", "CO2", 0.4419, "kg/kWh")]}
     entries = [to_entry(r, lib) for r in res.rows]

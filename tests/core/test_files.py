@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
 
-from citybridge.core.files import check_upload, csv_bytes, file_response, safe_cell, xlsx_bytes
+from citybridge.core.files import append, check_upload, csv_bytes, file_response, safe_cell, xlsx_bytes
 from tests.pdfs import real_pdf
 
 from .zipbombs import xlsx_bomb
@@ -87,9 +87,21 @@ def test_xlsx_bytes_writes_text_never_formulas():
         wb.active.cell(row=i, column=1, value=v.replace("\x00", ""))  # written without the helper: swept on save
     wb.active.cell(row=1, column=2, value=-5)
     ws = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(wb))).active
-    for (cell,) in ws.iter_rows(min_col=1, max_col=1):
-        assert cell.data_type == "s" and cell.value.startswith("'"), cell.value
+    for (cell,), value in zip(ws.iter_rows(min_col=1, max_col=1), HOSTILE, strict=True):
+        # the text as it was (no quote added, controls gone), stored as a string with the quote prefix
+        assert cell.data_type == "s" and cell.quotePrefix, cell.value
+        assert cell.value == value.replace("\x00", "").lstrip("\t\r"), cell.value
     assert ws["B1"].value == -5 and ws["B1"].data_type == "n"
+
+
+def test_xlsx_keeps_a_phone_number_as_written():
+    """A phone number begins with "+": the workbook shows it as typed, never as "'+86 …" nor as a formula."""
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("People")
+    append(ws, ["+86 10 6512 3456", "-", "Wang Fang", 3])
+    cells = next(openpyxl.load_workbook(io.BytesIO(xlsx_bytes(wb))).active.iter_rows())
+    assert [c.value for c in cells] == ["+86 10 6512 3456", "-", "Wang Fang", 3]
+    assert cells[0].data_type == "s" and cells[0].quotePrefix and not cells[2].quotePrefix
 
 
 def test_csv_bytes_neutralises_and_has_bom():

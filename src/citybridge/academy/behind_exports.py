@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from citybridge.core.files import append, safe_cell, xlsx_bytes
+from citybridge.core.files import append, xlsx_bytes
 
 from .selectors import BehindRow
 
@@ -41,7 +41,7 @@ def behind_xlsx(rows: list[BehindRow]) -> bytes:
     ws = wb.create_sheet(_("Who is behind"))
     cells = []
     for h in behind_header():
-        c = WriteOnlyCell(ws, value=safe_cell(h))
+        c = WriteOnlyCell(ws, value=h)
         c.font = Font(bold=True)
         cells.append(c)
     ws.append(cells)

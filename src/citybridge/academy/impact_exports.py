@@ -1,6 +1,6 @@
 """Impact exports: the figures and their training records as XLSX, the charts as PNG or PDF (rendered on the
 server by vl-convert, no browser). Headers, sheet names and chart labels are in the active language; every XLSX
-cell goes through core.files.safe_cell. Reads only (the data comes from selectors)."""
+cell goes through core.files.text_cell. Reads only (the data comes from selectors)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exports: the GPC reporting table (XLSX) and a CDP-style summary; every cell through core.files (safe_cell)."""
+"""Exports: the GPC reporting table (XLSX) and a CDP-style summary; every cell made safe by core.files (text_cell)."""
 
 from __future__ import annotations
 

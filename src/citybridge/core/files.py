@@ -1,12 +1,14 @@
-"""Files in and out: every export cell goes through ``safe_cell``, every upload through ``check_upload``.
+"""Files in and out: every export cell is made safe (``text_cell``, ``safe_cell``), every upload goes through
+``check_upload``.
 
-Out: ``safe_cell`` neutralises formula-like text (OWASP CSV injection) and strips control characters;
-``append`` / ``xlsx_bytes`` / ``csv_bytes`` write workbooks and CSV through it; ``file_response`` is the one
+Out: formula-like text (OWASP CSV injection) never becomes a formula and control characters are stripped. In a
+workbook (``append``, ``xlsx_bytes``) the text stays as it is, stored as a string with the quote prefix
+(``text_cell``); in a CSV (``csv_bytes``) it gets a leading ``'`` (``safe_cell``). ``file_response`` is the one
 download response. In: ``check_upload`` bounds size and type (by content, never by name) and, for ZIP containers
 (XLSX, PPTX, DOCX), the members, uncompressed size and ratio read from the central directory, before any parser
 opens the file.
 
-``safe_cell``, ``append``, ``xlsx_bytes``, ``csv_bytes`` and ``zip_problem`` are plain Python so engines can use
+``safe_cell``, ``text_cell``, ``append``, ``xlsx_bytes``, ``csv_bytes`` and ``zip_problem`` are plain Python so engines can use
 them; Django is imported only inside ``check_upload`` and ``file_response``.
 """
 
@@ -51,7 +53,8 @@ def has_control_characters(value: Any) -> bool:
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell value that a spreadsheet shows as the text it is: never a formula, no control characters.
+    """A CSV cell value that a spreadsheet shows as the text it is: never a formula, no control characters.
+    (A workbook keeps its text as it is: ``text_cell``.)
 
     Text beginning with ``= + - @`` (or a tab / carriage return) gets a leading ``'``; numbers, dates and
     text that is just a number ("-12.5") pass unchanged. Idempotent.
@@ -66,32 +69,49 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def safe_row(values: Iterable[Any]) -> list[Any]:
-    """``safe_cell`` over a row; openpyxl cells (e.g. a styled ``WriteOnlyCell``) get their value made safe."""
-    out = []
-    for v in values:
-        if hasattr(v, "value") and hasattr(v, "font"):
-            v.value = safe_cell(v.value)
-            out.append(v)
-        else:
-            out.append(safe_cell(v))
-    return out
+def _formula_like(value: str) -> bool:
+    return value.lstrip("\t\r").startswith(_FORMULA_START) and not _NUMBER_RE.fullmatch(value)
+
+
+def text_cell(cell: Any) -> None:  # noqa: ANN401 - an openpyxl Cell or WriteOnlyCell
+    """Make an XLSX cell's text safe in place, keeping the text as it is: no control characters, and text that a
+    spreadsheet would read as a formula (``= + - @``) is stored as a string with the cell's quote prefix, which
+    Excel and LibreOffice show without the quote and keep as text when the cell is edited. A phone number
+    "+86 10 6512 3456" stays that; the CSV's leading ``'`` (``safe_cell``) would show in a workbook."""
+    if not isinstance(cell.value, str):
+        return
+    value = _CONTROL_RE.sub("", cell.value)
+    if _formula_like(cell.value):
+        value = value.lstrip("\t\r")
+        cell.value = value
+        cell.data_type = "s"  # openpyxl makes text beginning with "=" a formula
+        cell.quotePrefix = True
+    else:
+        cell.value = value
 
 
 def append(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
-    """``ws.append`` through ``safe_cell`` (also for write-only sheets)."""
-    ws.append(safe_row(values))
+    """``ws.append`` with every text made safe by ``text_cell`` (regular and write-only sheets alike)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for v in values:
+        if isinstance(v, str):
+            v = WriteOnlyCell(ws, value=_CONTROL_RE.sub("", v))  # openpyxl refuses a control character
+        if hasattr(v, "value") and hasattr(v, "font"):
+            text_cell(v)
+        row.append(v)
+    ws.append(row)
 
 
 def xlsx_bytes(wb: Workbook) -> bytes:
-    """Save a workbook; every text cell of a regular sheet is passed through ``safe_cell`` first (cells written
-    with ``ws.cell(...)`` included). Write-only sheets cannot be read back: fill them with ``append``."""
+    """Save a workbook; every text cell of a regular sheet goes through ``text_cell`` first (cells written with
+    ``ws.cell(...)`` included). Write-only sheets cannot be read back: fill them with ``append``."""
     if not getattr(wb, "write_only", False):
         for ws in wb.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
-                    if isinstance(cell.value, str):
-                        cell.value = safe_cell(cell.value)
+                    text_cell(cell)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
