@@ -163,8 +163,9 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
         "encoding": {
             "x": {"field": "x", "type": "quantitative", "title": _("Cumulative t CO2e avoided")},
             "x2": {"field": "x2"},
-            "y": {"datum": 0, "type": "quantitative"},
-            "y2": {"field": "cost_per_t"},
+            # the bar from the cost down (or up) to 0; Vega-Lite 6 fails on a datum `y` with a field `y2`
+            "y": {"field": "cost_per_t", "type": "quantitative"},
+            "y2": {"datum": 0},
             "color": {"field": "name", "type": "nominal", "title": _("Measure"), "legend": {"orient": "bottom"}},
             "tooltip": [
                 {"field": "name", "type": "nominal", "title": _("Measure")},

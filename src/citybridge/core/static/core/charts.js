@@ -7,19 +7,31 @@
       if (!source || el.dataset.rendered) return;
       el.dataset.rendered = "1";
       var spec = JSON.parse(source.textContent);
-      // the chart's own words in the page's language: the actions menu (core/_chart_i18n.html) and its label
-      var words = document.getElementById("chart-i18n");
+      // the chart's own words in the page's language (core/_vega.html): the actions menu, its label, the failure
+      var wordsEl = document.getElementById("chart-i18n");
+      var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
       if (spec.description && !el.hasAttribute("aria-label")) {
         el.setAttribute("role", "img");
         el.setAttribute("aria-label", spec.description);
       }
+      // the chart is one image named by its translated description: Vega's own ARIA sentences for axes and
+      // marks are English ("X-axis titled …") and read raw numbers, so they are left out
+      spec.config = Object.assign({ aria: false }, spec.config);
       vegaEmbed(el, spec, {
         actions: { export: true, source: false, compiled: false, editor: false },
-        i18n: words ? JSON.parse(words.textContent) : undefined,
+        i18n: words,
         ast: true,
         expr: vega.expressionInterpreter,
         renderer: "svg",
-      }).catch(function (err) { el.textContent = String(err); });
+      }).then(function () {
+        var menu = el.querySelector("summary");
+        if (menu && words.CLICK_TO_VIEW_ACTIONS) menu.setAttribute("aria-label", words.CLICK_TO_VIEW_ACTIONS);
+      }).catch(function (err) {
+        console.error(err);
+        el.dataset.chartError = String(err);
+        el.textContent = words.CHART_FAILED || "";
+        el.classList.add("chart-failed");
+      });
     });
   }
   document.addEventListener("DOMContentLoaded", render);
