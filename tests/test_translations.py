@@ -48,3 +48,23 @@ def test_a_page_is_served_in_chinese(client_for, staff):
     assert response.status_code == 200
     html = response.content.decode()
     assert "机构" in html and 'lang="zh-Hans"' in html
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_our_chinese_is_what_the_user_sees(app):
+    """Django merges every installed app's catalogue and the first app in INSTALLED_APPS that translates a message
+    wins: contrib.sessions once turned our "Sessions" (a course's classes, 课次) into 会话 (a browser session),
+    and other libraries our 创建时间 into 已创建 and 首页 into 主页. Each of our messages reads at run time as our
+    catalogue translates it."""
+    from django.utils import translation
+
+    po = polib.pofile(str(SRC / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    shadowed = []
+    with translation.override("zh-hans"):
+        for e in po:
+            if e.obsolete or e.msgid_plural or not e.msgstr:
+                continue
+            got = translation.pgettext(e.msgctxt, e.msgid) if e.msgctxt else translation.gettext(e.msgid)
+            if got != e.msgstr:
+                shadowed.append(f"{e.msgid!r}: {got} (ours: {e.msgstr})")
+    assert not shadowed, shadowed

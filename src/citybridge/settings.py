@@ -82,6 +82,15 @@ CSRF_TRUSTED_ORIGINS = env("CITYBRIDGE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin
+    # our apps before Django's and the libraries': the first app that translates a message gives its Chinese, and
+    # ours must win (contrib.sessions translates "session" as 会话, a browser session; ours is a class, 课次)
+    "citybridge.core",
+    "citybridge.api",
+    "citybridge.cities",
+    "citybridge.academy",
+    "citybridge.climate",
+    "citybridge.materials",
+    "citybridge.outreach",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -93,13 +102,6 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    "citybridge.core",
-    "citybridge.api",
-    "citybridge.cities",
-    "citybridge.academy",
-    "citybridge.climate",
-    "citybridge.materials",
-    "citybridge.outreach",
     "django.contrib.admin",  # after our apps, so our registration/ templates win over the admin's
 ]
 
