@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from citybridge.outreach import results as engine
 from citybridge.outreach import selectors, services
@@ -158,6 +159,14 @@ def test_followup_request_creates_an_activity_on_commit(
     act = Activity.objects.get(evaluation=ev)
     assert act.assignee == staff and act.course == ecourse and list(act.officials.all()) == [o]
     assert "Heat pumps" in act.subject and "热泵" in act.subject and act.status == "open"
+    # the reader sees the subject in their language: Chinese alone on a Chinese page, English alone on an English one
+    with translation.override("zh-hans"):
+        assert act.shown_subject == "跟进请求：热泵"
+    with translation.override("en"):
+        assert act.shown_subject == "Follow-up requested: Heat pumps"
+    Activity.objects.filter(pk=act.pk).update(subject="Call about heat pumps / 热泵")  # typed by a person: as typed
+    with translation.override("zh-hans"):
+        assert Activity.objects.get(pk=act.pk).shown_subject == "Call about heat pumps / 热泵"
     # running it again (a retried task) does not duplicate
     assert services.activity_from_evaluation(evaluation_id=ev.pk) is None
     assert Activity.objects.count() == 1

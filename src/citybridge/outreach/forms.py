@@ -78,4 +78,4 @@ class ActivityForm(VersionedForm):
         else:
             self.fields["parent"].queryset = Activity.objects.order_by("-id")
         self.fields["officials"].queryset = OfficialProfile.objects.filter(pk__in=ids).select_related("person")
-        self.fields["parent"].label_from_instance = lambda a: f"#{a.pk} {a.subject}"
+        self.fields["parent"].label_from_instance = lambda a: f"#{a.pk} {a.shown_subject}"

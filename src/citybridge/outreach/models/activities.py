@@ -7,15 +7,20 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from citybridge.academy.models import Course, OfficialProfile, Topic
 from citybridge.core.concurrency import Versioned
-from citybridge.core.models import Organisation, Person
+from citybridge.core.models import Organisation, Person, is_chinese
 
 from .evaluations import Evaluation
+
+#: a follow-up an evaluation asks for is named in both languages (services.activities.activity_from_evaluation)
+FOLLOWUP_SUBJECT_EN = "Follow-up requested: {}"
+FOLLOWUP_SUBJECT_ZH = "跟进请求：{}"
+FOLLOWUP_SUBJECT_SEPARATOR = " / " + FOLLOWUP_SUBJECT_ZH.format("")
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -114,3 +119,12 @@ class Activity(Versioned):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the reader's language when the program wrote it in both (a follow-up an evaluation asked
+        for: "Follow-up requested: … / 跟进请求：…"); what a person typed, as typed."""
+        en, sep, zh = self.subject.partition(FOLLOWUP_SUBJECT_SEPARATOR)
+        if not sep or not self.evaluation_id:
+            return self.subject
+        return FOLLOWUP_SUBJECT_ZH.format(zh) if is_chinese(get_language()) else en

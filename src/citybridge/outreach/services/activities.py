@@ -18,6 +18,7 @@ from citybridge.core.services import require
 from citybridge.core.validation import ErrorCollector, check_dates
 
 from ..models import Activity, ActivityStatus, ActivityType, Evaluation
+from ..models.activities import FOLLOWUP_SUBJECT_EN, FOLLOWUP_SUBJECT_ZH
 
 __all__ = [
     "FOLLOWUP_DUE_DAYS",
@@ -185,7 +186,7 @@ def activity_from_evaluation(*, evaluation_id: int) -> Activity | None:
         note = evaluation.followup_note[:100]
         en = ", ".join(t.display_name("en") for t in topics) or note
         zh = "、".join(t.display_name("zh-hans") for t in topics) or note
-        subject = f"Follow-up requested: {en} / 跟进请求：{zh}"[:300]
+        subject = f"{FOLLOWUP_SUBJECT_EN.format(en)} / {FOLLOWUP_SUBJECT_ZH.format(zh)}"[:300]
         activity = Activity.objects.create(
             type=ActivityType.CALL,
             subject=subject,
