@@ -36,6 +36,15 @@ def test_round_trip_with_aliases_and_blanks():
     assert sorted(res.marks) == [(5, 17, "late"), (5, 18, "present"), (9, 17, "absent"), (9, 18, "excused")]
 
 
+def test_a_chinese_sheet_writes_chinese_marks_and_reads_back():
+    """For a reader of Chinese the marks and the drop-down are 出席/迟到/请假/缺席, and the file imports unchanged."""
+    data = attendance_xlsx(OFFICIALS, SESSIONS, {(5, 17): "late", (9, 18): "excused"}, chinese=True)
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert (ws["C2"].value, ws["D3"].value) == ("迟到", "请假")
+    assert ws.data_validations.dataValidation[0].formula1 == '"出席,迟到,请假,缺席"'
+    assert sorted(parse_attendance_xlsx(data).marks) == [(5, 17, "late"), (9, 18, "excused")]
+
+
 def test_bad_cells_reported_by_line():
     filled = _fill(attendance_xlsx(OFFICIALS, SESSIONS, {}), {(2, 3): "asleep", (3, 1): "Li"})
     res = parse_attendance_xlsx(filled)

@@ -249,3 +249,18 @@ def test_query_count_is_pinned(n, staff, coordinator, course, make_official, cli
             client.get(path)  # warm (the shared cache); the page itself writes nothing
             with django_assert_num_queries(expected):
                 assert client.get(path).status_code == 200
+
+
+def test_the_export_names_provinces_in_the_reader_language(staff, client_for, make_official):
+    """The XLSX writes an official's province as the page does: 河北省 in Chinese, Hebei in English (the stored
+    text was written raw, so a Chinese sheet read "Hebei")."""
+    import io
+
+    import openpyxl
+
+    make_official(province="Hebei", province_code="CN-HE")
+    services.compliance_prepare_year(year=2025)
+    for language, expected in (("zh-hans", "河北省"), ("en", "Hebei")):
+        r = client_for(staff, language=language).get("/academy/behind.xlsx?year=2025")
+        header, row = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(max_row=2, values_only=True))
+        assert row[header.index("省份" if language == "zh-hans" else "Province")] == expected

@@ -33,6 +33,8 @@ STATUS_ALIASES = {
     "缺席": "absent",
     "✗": "absent",
 }
+#: the marks as a Chinese sheet writes them (the parser reads these and the English codes alike)
+STATUS_WORDS_ZH = {"present": "出席", "late": "迟到", "excused": "请假", "absent": "缺席"}
 _SESSION_RE = re.compile(r"#(\d+)\s*$")
 _OFFICIAL_RE = re.compile(r"^\s*#?(\d+)\s*$")
 
@@ -66,8 +68,15 @@ class SheetResult:
 
 
 def attendance_xlsx(
-    officials: list[SheetOfficial], sessions: list[SheetSession], marks: dict[tuple[int, int], str], *, title: str = ""
+    officials: list[SheetOfficial],
+    sessions: list[SheetSession],
+    marks: dict[tuple[int, int], str],
+    *,
+    title: str = "",
+    chinese: bool = False,
 ) -> bytes:
+    """The sheet to fill in. `chinese`: the marks and the drop-down in Chinese words (出席, 迟到 …), for a reader of
+    Chinese; the headers and the instructions are bilingual either way."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -83,12 +92,16 @@ def attendance_xlsx(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for o in officials:
-        append(ws, [o.id, o.name] + [marks.get((o.id, s.id), "") for s in sessions])
+        row = [marks.get((o.id, s.id), "") for s in sessions]
+        append(ws, [o.id, o.name] + ([STATUS_WORDS_ZH.get(m, m) for m in row] if chinese else row))
     ws.freeze_panes = "C2"
     ws.column_dimensions["B"].width = 24
     if sessions and officials:
         dv = DataValidation(
-            type="list", formula1='"present,late,excused,absent"', allow_blank=True, showErrorMessage=False
+            type="list",
+            formula1='"{}"'.format(",".join(STATUS_WORDS_ZH.values() if chinese else STATUS_WORDS_ZH)),
+            allow_blank=True,
+            showErrorMessage=False,
         )
         ws.add_data_validation(dv)
         from openpyxl.utils import get_column_letter

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from citybridge.core import provinces
 from citybridge.core.files import append, xlsx_bytes
 
 from .selectors import BehindRow
@@ -54,7 +55,7 @@ def behind_xlsx(rows: list[BehindRow]) -> bytes:
                 o.person.full_name_zh(),
                 o.get_position_display(),
                 o.person.organisation.display_name() if o.person.organisation_id else "",
-                o.province,
+                provinces.province_name(o.province_code) or o.province,  # in the reader's language, as the page
                 s.year,
                 s.total_days,
                 s.required_days,

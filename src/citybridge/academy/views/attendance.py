@@ -11,9 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from citybridge.core.files import XLSX, check_upload, file_response
+from citybridge.core.models import is_chinese
 from citybridge.core.validation import add_to_messages
 
 from .. import selectors, services
@@ -121,5 +123,6 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         [SheetSession(s.pk, s.date, s.start_time, s.display_title()) for s in sessions],
         {(r.enrolment.official_id, sid): st for r in rows for sid, st in r.marks.items()},
         title=course.display_name(),
+        chinese=is_chinese(get_language()),
     )
     return file_response(data, f"attendance-{course.pk}.xlsx", XLSX)
