@@ -181,3 +181,42 @@ def test_query_counts_flat(
     with django_assert_max_num_queries(LIMITS[path]):
         r = client.get(url)
     assert r.status_code == 200
+
+
+def test_exports_carry_activity_factors_and_sources(client_for, coordinator, staff, inventory, factors, cities):
+    """The GPC table gives each line's activity data, its factors with version and citation, and the calculation,
+    as the inventory page does; a CDP-reported inventory's summary carries CDP's citation instead of claiming GPC."""
+    import io
+
+    import openpyxl
+
+    from citybridge.climate import cdp
+    from citybridge.climate.models import Inventory
+
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={
+            "gpc_ref": "I.1.2",
+            "activity_value": 1000,
+            "activity_unit": "MWh",
+            "factor_ids": [factors["east_china"].pk],
+        },
+    )
+    r = client_for(coordinator, "zh-hans").get(f"/climate/inventories/{inventory.pk}/gpc-table.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0].iter_rows(values_only=True))
+    header, line = rows[0], next(row for row in rows if row[0] == "I.1.2")
+    assert "活动水平数值" in header and "注释键" in header and "数据质量" in header
+    assert line[header.index("活动水平数值")] == 1000 and line[header.index("活动水平单位")] == "MWh"
+    cited = line[header.index("排放因子（版本、来源）")]
+    assert "(v1)" in cited and factors["east_china"].citation in cited
+    assert line[header.index("计算过程")]
+
+    cdp._import_inventories()
+    reported = Inventory.objects.filter(origin="cdp2021").exclude(reported_source="").first()
+    summary = client_for(staff).get(f"/climate/inventories/{reported.pk}/cdp-summary.xlsx")
+    cells = dict(
+        (row[0], row[1])
+        for row in openpyxl.load_workbook(io.BytesIO(summary.content)).active.iter_rows(values_only=True)
+    )
+    assert "Primary protocol" not in cells and cells["Data source"] == reported.reported_source

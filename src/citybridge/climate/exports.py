@@ -11,7 +11,7 @@ from citybridge.core.files import append, xlsx_bytes
 
 from . import gpc
 from .labels import sector_label, subsector_label
-from .models import Inventory, InventoryEntry, NotationKey, Status
+from .models import Inventory, InventoryEntry, NotationKey, Origin, Status
 
 
 def _bold(ws: Worksheet) -> None:
@@ -36,11 +36,15 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
             _("Scope"),
             "BASIC",
             "BASIC+",
-            _("notation key"),
-            _("explanation"),
+            _("Notation key"),
+            _("Explanation"),
+            _("Activity value"),
+            _("Activity unit"),
+            _("Emission factors (version, source)"),
+            _("Calculation"),
         ]
         + [_("t %(gas)s") % {"gas": g} for g in gases]
-        + [_("t CO2e"), _("data quality"), _("data source")],
+        + [_("t CO2e"), _("Data quality"), _("Data source")],
     )
     _bold(ws)
     for line in gpc.gpc_lines():
@@ -56,6 +60,7 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
                 _("yes") if line.basic_plus else "",
                 e.notation_key if e else "",
                 e.explanation if e else "",
+                *_activity(e),
             ]
             + [(e.by_gas.get(g) if e else None) for g in gases]
             + [
@@ -75,12 +80,35 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
         append(ws2, [label, value])
     append(ws2, [])
     append(ws2, [_("City"), inventory.city.display_name()])
-    append(ws2, [_("year"), inventory.year])
+    append(ws2, [_("Year"), inventory.year])
     append(ws2, [_("GWP set"), inventory.gwp_set])
-    append(ws2, [_("revision"), inventory.revision])
-    append(ws2, [_("status"), str(dict(Status.choices).get(inventory.status, inventory.status))])
+    append(ws2, [_("Revision"), inventory.revision])
+    append(ws2, [_("Status"), str(dict(Status.choices).get(inventory.status, inventory.status))])
+    _provenance(ws2, inventory)
     append(ws2, [_("Source of the GPC table"), gpc.GPC_CITATION])
     return xlsx_bytes(wb)
+
+
+def _activity(entry: InventoryEntry | None) -> list[object]:
+    """A line's activity data, its factors (name, version and citation, as the inventory page cites them) and the
+    conversions of its calculation; empty for a notation key or emissions reported by gas."""
+    if entry is None or entry.notation_key or entry.activity_value is None:
+        return [None, "", "", ""]
+    factors = [f"{f.display_name()} (v{f.version}) — {f.citation}" for f in entry.factors.all()]
+    factors += [
+        f"{f.get('gas', '')} {f.get('value', '')} {f.get('unit', '')} — {f.get('citation', '')}"
+        for f in entry.own_factors or ()
+    ]
+    return [entry.activity_value, entry.activity_unit, "\n".join(factors), "\n".join(entry.conversion or ())]
+
+
+def _provenance(ws: Worksheet, inventory: Inventory) -> None:
+    """Where a reported inventory's figures come from (CDP's citation, "self-reported, unverified", the protocol)
+    and its boundary, as the inventory page shows them."""
+    if inventory.reported_source:
+        append(ws, [_("Data source"), inventory.reported_source])
+    if inventory.boundary:
+        append(ws, [_("Boundary"), inventory.boundary])
 
 
 def cdp_summary_xlsx(inventory: Inventory) -> bytes:
@@ -103,8 +131,10 @@ def cdp_summary_xlsx(inventory: Inventory) -> bytes:
     append(ws, [])
     append(ws, [_("City"), inventory.city.display_name()])
     append(ws, [_("Accounting year"), inventory.year])
-    append(ws, [_("Primary protocol"), "GPC"])
+    if inventory.origin == Origin.ENTERED:  # computed here, by the GPC; a reported one names its own protocol
+        append(ws, [_("Primary protocol"), "GPC"])
     append(ws, [_("GWP set"), inventory.gwp_set])
+    _provenance(ws, inventory)
     append(
         ws,
         [

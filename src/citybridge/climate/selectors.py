@@ -80,7 +80,16 @@ def entry_list(*, inventory: Inventory) -> list[InventoryEntry]:
             Prefetch(
                 "factors",
                 queryset=EmissionFactor.objects.only(
-                    "id", "code", "gas", "version", "name_en", "name_zh_hans", "value", "unit", "activity_unit"
+                    "id",
+                    "code",
+                    "gas",
+                    "version",
+                    "name_en",
+                    "name_zh_hans",
+                    "value",
+                    "unit",
+                    "activity_unit",
+                    "citation",
                 ),
             )
         )
