@@ -137,20 +137,26 @@ def test_progress_and_exports(client_for, coordinator, hayward, plan, tmp_path):
     x = c.get(f"/climate/plans/{plan.pk}/progress.xlsx")
     assert x.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(x.content))
-    rows = list(wb["Progress"].iter_rows(values_only=True))
+    rows = list(wb["Progress 进展"].iter_rows(values_only=True))
     assert rows[3][0] == "Sector / 部门" or "/" in rows[3][0]
     by_sector = {r[0].split(" / ")[0]: r for r in rows[4:] if r and r[0]}
     assert by_sector["Stationary energy"][1].startswith("Behind / ")
     assert by_sector["Stationary energy"][3] == pytest.approx(1100.0)
     assert by_sector["Stationary energy"][4] == pytest.approx(1000.0)
     assert by_sector["Transportation"][1].startswith("Ahead / ")
-    assert wb["Chart"]._images
+    assert wb["Chart 图表"]._images
+    # the drivers in words, in both languages (never the internal label "US/California/2025-11/hold/default")
+    drivers = rows[1][1]
+    assert drivers.count(" / ") == 1 and "/default" not in drivers and "drivers" in drivers.lower(), drivers
+    pathway = list(wb["Pathway 路径"].iter_rows(values_only=True))
+    assert all("(t CO2e)" in h for h in pathway[0][1:]), pathway[0]
     p = c.get(f"/climate/plans/{plan.pk}/progress.pdf")
     assert p.status_code == 200 and p.content.startswith(b"%PDF")
     f = tmp_path / "report.pdf"
     f.write_bytes(p.content)
     text = subprocess.run(["pdftotext", str(f), "-"], capture_output=True, check=True, text=True).stdout
     assert "Progress report" in text and "Behind" in text and "落后" in text
+    assert plan.drivers_label not in text
     assert len(re.findall(rb"/Subtype\s*/Image", p.content)) >= 2
 
 

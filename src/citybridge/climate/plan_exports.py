@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from citybridge.core.files import append, xlsx_bytes
 
 from .pathways import Progress
-from .plan_charts import _line, sector_name
+from .plan_charts import _line, drivers_words, sector_name
 
 
 def status_label(status: str) -> str:
@@ -92,9 +92,9 @@ def progress_xlsx(ctx: dict) -> bytes:
     plan = ctx["plan"]
     wb = Workbook()
     ws = wb.active
-    ws.title = "Progress"
+    ws.title = "Progress 进展"
     append(ws, [_both(lambda: _("Progress report")), plan.name, plan.city.display_name()])
-    append(ws, [_both(lambda: _("Drivers used")), ctx["drivers_label"]])
+    append(ws, [_both(lambda: _("Drivers used")), _both(lambda: drivers_words(ctx["drivers_label"]))])
     append(ws, [])
     append(ws, [_both(lambda: _("Sector")), _both(lambda: _("Status")), _both(lambda: _("Year")),
                 _both(lambda: _("Actual (t CO2e)")), _both(lambda: _("Planned (t CO2e)")),
@@ -104,26 +104,26 @@ def progress_xlsx(ctx: dict) -> bytes:
         append(ws, [_both(lambda p=p: sector_name(p.sector)), _both(lambda p=p: status_label(p.status)),
                     p.params.get("year"), p.params.get("actual"), p.params.get("planned"),
                     _both(lambda p=p: reason_text(p))])  # fmt: skip
-    ps = wb.create_sheet("Pathway")
+    ps = wb.create_sheet("Pathway 路径")
     s = ctx["summary"]
     target = ctx.get("target") or {}
-    append(ps, [_both(lambda: _("Year")), _both(lambda: _("Business as usual")), _both(lambda: _("Plan")),
-                _both(lambda: _("Target path")), _both(lambda: _("Gap to target (t CO2e)")),
-                _both(lambda: _("Cumulative emissions avoided"))])  # fmt: skip
+    append(ps, [_both(lambda: _("Year")), _both(lambda: _("Business as usual (t CO2e)")),
+                _both(lambda: _("Plan (t CO2e)")), _both(lambda: _("Target path (t CO2e)")),
+                _both(lambda: _("Gap to target (t CO2e)")), _both(lambda: _("Cumulative emissions avoided (t CO2e)"))])  # fmt: skip
     for i, y in enumerate(s["years"]):
         append(ps, [y, s["bau"][i], s["plan"][i], (target.get("path") or [None] * len(s["years"]))[i],
                     (target.get("gap") or [None] * len(s["years"]))[i], s["cumulative_avoided"][i]])  # fmt: skip
-    ms = wb.create_sheet("Measures")
-    append(ms, [_both(lambda: _("Measure")), _both(lambda: _("Share of the reduction")),
+    ms = wb.create_sheet("Measures 措施")
+    append(ms, [_both(lambda: _("Measure")), _both(lambda: _("Share of the reduction (%)")),
                 _both(lambda: _("Cumulative t CO2e avoided"))])  # fmt: skip
     names = {pm.measure.key: f"{pm.measure.name_en} / {pm.measure.name_zh_hans}" for pm in ctx["measures"]}
     for r in ctx["ranking"]:
-        append(ms, [names.get(r["key"], r["key"]), r["share"], r["cumulative"]])
+        append(ms, [names.get(r["key"], r["key"]), round(100 * r["share"], 1), r["cumulative"]])
     png = _png(ctx["progress_spec"])
     if png:
         img = Image(io.BytesIO(png))
         img.width, img.height = img.width // 2, img.height // 2
-        wb.create_sheet("Chart").add_image(img, "A1")
+        wb.create_sheet("Chart 图表").add_image(img, "A1")
     return xlsx_bytes(wb)
 
 
@@ -152,8 +152,14 @@ def progress_pdf(ctx: dict) -> bytes:
     c.setFont(zh, 11)
     c.drawString(40, y, f"{plan.name} · {plan.city.name_en} / {plan.city.name_zh_hans}")
     y -= 16
-    c.drawString(40, y, f"{_both(lambda: _('Drivers used'))}: {ctx['drivers_label']}"[:110])
-    y -= 24
+    c.drawString(40, y, f"{_both(lambda: _('Drivers used'))}:")
+    c.setFont(zh, 9)
+    for code in ("en", "zh-hans"):  # one line per language: the two together are wider than the page
+        y -= 13
+        with translation.override(code):
+            c.drawString(52, y, drivers_words(ctx["drivers_label"])[:130])
+    c.setFont(zh, 11)
+    y -= 22
     for r in ctx["rows"]:
         p = r["progress"]
         c.setFont(zh, 10)
