@@ -106,6 +106,11 @@ def test_create_page_refuses_missing_base_inventory(client_for, coordinator, hay
     c = client_for(coordinator)
     r = c.post("/climate/plans/new/", {"name": "P", "city_id": hayward.pk, "base_inventory_id": "", "end_year": "2050"})
     assert r.status_code == 422 and "base" in r.content.decode().lower()
+    assert "City and base inventory: " in r.content.decode() and "base_inventory_id:" not in r.content.decode()
+    zh = client_for(coordinator, "zh-hans").post(
+        "/climate/plans/new/", {"name": "P", "city_id": hayward.pk, "base_inventory_id": "", "end_year": "2050"}
+    )
+    assert "城市与基准清单：" in zh.content.decode()
     assert not ActionPlan.objects.exists()
     inv = computed_inventory(coordinator, hayward, 2022, {"I": 100.0})
     r = c.post(

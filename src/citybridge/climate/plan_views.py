@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from citybridge.cities.models import City
@@ -31,10 +32,33 @@ from .plan_charts import plan_context, sector_name
 from .plan_models import PlanStatus
 
 
+def _field_labels() -> dict[str, str]:
+    """The plan pages' inputs by name, as their labels read (the pages are plain forms, not Django forms)."""
+    return {
+        "name": pgettext("plan", "Name"),
+        "base_inventory_id": _("City and base inventory"),
+        "city_id": _("City"),
+        "target_id": _("Target (optional)"),
+        "end_year": _("Last year of the projection"),
+        "share": _("Reduction at full uptake (%)"),
+        "start_year": _("Uptake start"),
+        "full_year": _("Full uptake"),
+        "shape": _("Curve"),
+        "mwh_per_year": _("MWh per year"),
+    }
+
+
 def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [f"{k}: {m}" if k != "__all__" else str(m) for k, v in exc.message_dict.items() for m in v]
-    return list(exc.messages)
+    """Each message with the label of its input ("City and base inventory: …"), never the input's name; a message
+    about no one input (or an input the page does not name) alone."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    labels = _field_labels()
+    return [
+        _("%(field)s: %(message)s") % {"field": labels[k], "message": m} if k in labels else str(m)
+        for k, v in exc.message_dict.items()
+        for m in v
+    ]
 
 
 @login_required
