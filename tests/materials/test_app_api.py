@@ -129,6 +129,16 @@ def test_pages_in_chinese(world, client_for):
     html = client_for(world["translator"], language="zh-hans").get(f"/materials/{m.pk}/editor/").content.decode()
     # the glossary term is highlighted with its Chinese rendering; the keys are explained
     assert "<mark>Energy master planning</mark>" in html and "能源总体规划" in html and "Ctrl+Enter" in html
+    # at adaptation review with no translator on the books: a way forward instead of an empty drop-down
+    from citybridge.core.models import RoleMembership
+
+    RoleMembership.objects.filter(role="translator").delete()
+    Material.objects.filter(pk=m.pk).update(state="adaptation")
+    html = c.get(f"/materials/{m.pk}/").content.decode()
+    assert 'id="no-translators"' in html and "尚无任何人拥有译员角色" in html and 'name="translator"' not in html
+    # academy approval is called so on its button
+    Material.objects.filter(pk=m.pk).update(state="approval")
+    assert "学院批准，并转至：风格与适用性检查" in c.get(f"/materials/{m.pk}/").content.decode()
 
 
 def test_tm_cache_follows_reviewed_segments(world, django_assert_num_queries):

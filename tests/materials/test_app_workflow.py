@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from pptx import Presentation
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.history import account_label
 from citybridge.materials import selectors, services
 from citybridge.materials.models import Material, MaterialEvent, Segment
 
@@ -103,9 +106,20 @@ def test_workflow_through_every_state_with_refusals(world):
     _move(world, m, "staff", "ready")
     with pytest.raises(ValidationError):
         _move(world, m, "staff", "submitted")  # not an allowed transition
+    # delivered on the session's day or after it, never before
+    from citybridge.academy.models import Session
+
+    held_on = world["session"].date
+    Session.objects.filter(pk=world["session"].pk).update(date=timezone.localdate() + timedelta(days=30))
+    with pytest.raises(ValidationError) as e:
+        _move(world, m, "staff", "delivered")
+    assert "to_state" in e.value.message_dict
+    Session.objects.filter(pk=world["session"].pk).update(date=held_on)
     _move(world, m, "staff", "delivered")
     m.refresh_from_db()
     assert m.state == "delivered" and m.due_date is None
+    # the translator's assignment reads as one, by name, not as a move from a step to itself
+    assert MaterialEvent.objects.get(material=m, action="assign").comment == account_label(world["translator"])
     history = list(MaterialEvent.objects.filter(material=m).values_list("from_state", "to_state", "action"))
     assert history[0] == ("", "submitted", "submit")
     assert ("approval", "translation", "return") in history

@@ -40,7 +40,7 @@ def _field_labels() -> dict[str, str]:
         "city_id": _("City"),
         "target_id": _("Target (optional)"),
         "end_year": _("Last year of the projection"),
-        "share": _("Reduction at full uptake (%)"),
+        "share": _("Reduction at full uptake"),
         "start_year": _("Uptake start"),
         "full_year": _("Full uptake"),
         "shape": _("Curve"),

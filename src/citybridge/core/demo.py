@@ -83,6 +83,8 @@ PEOPLE = [
      "教授，市长培训项目负责人", "columbia"),
     # the demo's program-staff sign-in belongs to this person, so history lines say who did what by name
     ("officer", "Chen", "Lin", "陈", "琳", "Program officer (demo)", "项目官员（演示）", "juccce"),
+    # and the academy coordinator's to this one
+    ("coordinator", "Zhao", "Min", "赵", "敏", "Training coordinator (demo)", "培训协调员（演示）", "namc"),
 ]
 
 DEMO_PASSWORD = "citybridge-demo-2026"
@@ -122,6 +124,7 @@ def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
     program-staff demo account; found by name and updated when run again."""
     staff = _staff(DEMO_USERS[0][0])
     orgs: dict[str, Organisation] = {}
+    people: dict[str, Person] = {}
     for key, *values, parent in ORGANISATIONS:
         fields = dict(zip(ORGANISATION_COLUMNS, values, strict=True), parent=orgs.get(parent) if parent else None)
         found = Organisation.objects.filter(name_en=fields["name_en"], country=fields["country"]).first()
@@ -131,7 +134,7 @@ def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
         found = Person.objects.filter(
             family_name_en=fields["family_name_en"], given_name_en=fields["given_name_en"], organisation=orgs[org_key]
         ).first()
-        person = _write(staff, found, "person", fields)
+        people[_key] = person = _write(staff, found, "person", fields)
         if _key == "officer" and staff.person_id is None:
             staff.person = person
             staff.save(update_fields=["person"])
@@ -139,6 +142,9 @@ def load(stdout: TextIO | None = None) -> dict[str, Organisation]:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email, DEMO_PASSWORD)
+        if role == Role.ACADEMY_COORDINATOR and user.person_id is None:  # history lines name them too
+            user.person = people["coordinator"]
+            user.save(update_fields=["person"])
         RoleMembership.objects.get_or_create(user=user, role=role, organisation=orgs.get(org_key) if org_key else None)
     if stdout:
         stdout.write(f"core: {len(orgs)} organisations, {len(PEOPLE)} people, {len(DEMO_USERS)} demo users")

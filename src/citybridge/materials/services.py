@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from citybridge.academy.models import Module, Session
 from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
+from citybridge.core.history import account_label
 from citybridge.core.models import User
+from citybridge.core.rows import date_text
 from citybridge.core.services import require
 
 from . import messages
@@ -245,6 +247,13 @@ def material_transition(
         raise ValidationError({"comment": _("Say why the material is returned.")})
     if to_state == State.TRANSLATION and not is_return and material.translator_id is None:
         raise ValidationError({"to_state": _("Assign a translator first.")})
+    if to_state == State.DELIVERED and material.session.date > timezone.localdate():
+        raise ValidationError(
+            {
+                "to_state": _("The session is on %(date)s: a deck is delivered on that day or after it.")
+                % {"date": date_text(material.session.date)}
+            }
+        )
     if material.state == State.TRANSLATION and to_state == State.APPROVAL:
         latest = material.versions.filter(kind=FileKind.PPTX).order_by("-number").first()
         if latest is not None and latest.segments.filter(target="").exists():
@@ -297,7 +306,7 @@ def material_assign_translator(
         claim_version(material, expected_version)
         material.translator = translator
         material.save(update_fields=["translator", "version"])
-        _event(material, actor, "assign", material.state, material.state, str(translator.email))
+        _event(material, actor, "assign", material.state, material.state, account_label(translator))
     return material
 
 

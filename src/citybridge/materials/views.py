@@ -87,7 +87,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     material = selectors.material_get(user=request.user, pk=pk)
     u = request.user
     moves = [
-        {"to": to, "label": dict(State.choices)[to], "is_return": ret}
+        {"to": to, "label": dict(State.choices)[to], "is_return": ret, "approves": frm == State.APPROVAL and not ret}
         for (frm, to), (perm, ret) in services.TRANSITIONS.items()
         if frm == material.state and u.has_perm(perm, material)
     ]
