@@ -542,7 +542,7 @@ def test_no_attendance_before_the_course_opens(staff, taught):
     _set_status(taught["course"], "planning")
     mark = services.Mark(taught["official"].pk, taught["sessions"][0].pk, "absent")
     exc = refused(ValidationError, services.attendance_record, actor=staff, course=taught["course"], marks=[mark])
-    assert "once the course is open" in " ".join(exc.messages)
+    assert "once the course is “Open for enrolment” or later" in " ".join(exc.messages)
 
 
 def test_attendance_for_a_session_of_another_course(staff, taught, academy):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from citybridge.academy import services
-from citybridge.academy.models import Enrolment, Session
+from citybridge.academy.models import Course, Enrolment, Session
 
 from .conftest import fill_timetable
 
@@ -330,3 +330,15 @@ def test_coordinator_adds_a_new_official_to_their_open_course(coordinator, cours
     e = Enrolment.objects.get(course=course)
     assert e.official.person.full_name_zh() == "赵敏" and e.status == "confirmed"
     assert client_for(coordinator).get(f"/academy/officials/{e.official_id}/").status_code == 200
+
+
+def test_enrolling_from_a_search_keeps_the_search(world, client_for, make_official):
+    """A coordinator enrolling several officials found by one search comes back to that search's results."""
+    o = make_official()
+    course = world["course"]
+    Course.objects.filter(pk=course.pk).update(status="open")  # enrolment takes an open course
+    r = client_for(world["staff"]).post(f"/academy/courses/{course.pk}/enrol/", {"official": o.pk, "q": "Official"})
+    assert r.status_code == 302 and r["Location"] == f"/academy/courses/{course.pk}/?q=Official"
+    assert Enrolment.objects.filter(course=course, official=o).exists()
+    r = client_for(world["staff"]).post(f"/academy/courses/{course.pk}/enrol/", {"official": o.pk})
+    assert r["Location"] == f"/academy/courses/{course.pk}/"

@@ -39,7 +39,11 @@ def attendance_record(*, actor: User, course: Course, marks: Iterable[Mark]) -> 
     """Save marks for a course's sessions; only officials enrolled (not waitlisted) may be marked. Returns changes."""
     require(actor, "academy.manage_course", course)
     if course.status not in (CourseStatus.OPEN, CourseStatus.RUNNING, CourseStatus.COMPLETED):
-        raise ValidationError(_("Attendance can be recorded once the course is open."))
+        raise ValidationError(
+            _(
+                "Attendance can be recorded once the course is “Open for enrolment” or later: change its status on the course page."
+            )
+        )
     marks = list(marks)
     sessions = {s.pk: s for s in course.sessions.all()}
     allowed = set(course.enrolments.exclude(status=EnrolmentStatus.WAITLISTED).values_list("official_id", flat=True))

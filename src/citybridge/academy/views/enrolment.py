@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +41,10 @@ def enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%(name)s was enrolled.") % {"name": official.person})
         except ValidationError as exc:
             add_to_messages(request, exc)
-    return redirect("academy:course", pk=course.pk)
+    # back to the search the official was found by, to enrol the next one from the same results
+    q = request.POST.get("q", "")[:100].strip()
+    url = reverse("academy:course", args=[course.pk])
+    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
 
 
 def _enrolment(request: HttpRequest, pk: int) -> Enrolment:
