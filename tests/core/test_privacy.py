@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -55,6 +57,10 @@ def test_xlsx_export_neutralises_formulas(training, api_for):
     # written as typed, as quoted text (never a formula)
     assert [c.quotePrefix for c in cells if c.value == '=HYPERLINK("http://evil","x")'] == [True]
     assert not any(c.data_type == "f" for c in cells)
+    # times and dates are date cells in the site's time zone, not ISO text with a UTC offset and microseconds
+    assert not [v for v in values if re.fullmatch(r"\d{4}-\d{2}-\d{2}(T.*)?", v)]
+    person_sheet = wb["Person"] if "Person" in wb.sheetnames else wb.worksheets[0]
+    assert any(isinstance(c.value, datetime.datetime) for row_ in person_sheet.iter_rows(min_row=2) for c in row_)
     assert training.certificate.code in values
 
 

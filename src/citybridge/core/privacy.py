@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -388,8 +389,33 @@ def person_export_xlsx(*, actor: User, person: Person) -> bytes:
             headers += [k for k in r if k not in headers and not (k.endswith("_label") and k[: -len("_label")] in r)]
         append(ws, [str(EXPORT_LABELS.get(h, h)) for h in headers])
         for r in rows:
-            append(ws, [r.get(f"{h}_label", r.get(h)) for h in headers])
+            append(ws, [_sheet_value(r.get(f"{h}_label", r.get(h))) for h in headers])
+        for column in ws.iter_cols(min_row=2):
+            for cell in column:
+                if isinstance(cell.value, dt.datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                elif isinstance(cell.value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
     return xlsx_bytes(wb)
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?")
+
+
+def _sheet_value(value: object) -> object:
+    """A value of the export as a spreadsheet cell: the ISO dates and times the JSON export writes become date
+    cells, times in the site's time zone (a spreadsheet cell has no zone), to the minute."""
+    from django.utils import timezone
+
+    if isinstance(value, str) and _ISO_DATETIME.fullmatch(value):
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return moment.replace(tzinfo=None, second=0, microsecond=0)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    return value
 
 
 @transaction.atomic

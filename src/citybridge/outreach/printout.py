@@ -7,12 +7,36 @@ widget (ISO/IEC 18004), so no extra dependency."""
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from citybridge.academy.certificate import register_cjk_font
 
 #: the questions as printed: (English, Chinese)
 QUESTIONS = (("Relevance to China", "与中国的相关性"), ("Delivery", "授课质量"), ("Expectations met", "达到预期"))
+
+
+_TOKENS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+")
+
+
+def wrap(text: str, measure: Callable[[str], float], width: float) -> list[str]:
+    """`text` in lines no wider than `width` (by `measure`): English breaks between words, Chinese between any two
+    characters; a word wider than the line is cut."""
+    out, line = [], ""
+    for token in _TOKENS.findall(text):
+        if measure(line + token) <= width or not line.strip():
+            line += token
+            while measure(line) > width and len(line) > 1:  # one word wider than the line
+                cut = max(i for i in range(1, len(line) + 1) if measure(line[:i]) <= width or i == 1)
+                out.append(line[:cut])
+                line = line[cut:]
+        else:
+            out.append(line.rstrip())
+            line = token.lstrip()
+    if line.strip():
+        out.append(line.rstrip())
+    return out
 
 
 @dataclass(frozen=True)
@@ -59,34 +83,40 @@ def form_pdf(form: PrintForm, *, font_path: str | None = None) -> bytes:
     width, height = A4
     margin = 40
 
+    def lines(text: str, size: float, x: float, y: float, leading: float, right: float = width - margin) -> float:
+        """Draw `text` from (x, y), wrapped within `right`; return the y below its last line."""
+        c.setFont(font, size)
+        for line in wrap(text, lambda t: c.stringWidth(t, font, size), right - x):
+            c.drawString(x, y, line)
+            y -= leading
+        return y
+
     def header() -> float:
-        c.setFont(font, 14)
-        c.drawString(margin, height - 50, f"Course evaluation / 课程评价：{form.course_zh or form.course_en}")
-        c.setFont(font, 10)
-        c.drawString(margin, height - 66, f"{form.course_en}  ·  {form.dates}")
-        c.drawString(
-            margin,
-            height - 82,
-            "Anonymous: do not write your name unless you want us to follow up. "
-            "匿名填写：如需我们跟进，请留下姓名和联系方式。",
+        beside_qr = width - margin - (80 if form.link_url else 0)  # the text keeps clear of the QR code
+        y = lines(
+            f"Course evaluation / 课程评价：{form.course_zh or form.course_en}", 14, margin, height - 50, 17, beside_qr
         )
-        c.drawString(margin, height - 96, "1 = poor / 差   …   5 = excellent / 优秀")
+        y = lines(f"{form.course_en}  ·  {form.dates}", 10, margin, y + 1, 13, beside_qr)
+        y = lines(
+            "Anonymous: do not write your name unless you want us to follow up.", 10, margin, y - 2, 13, beside_qr
+        )
+        y = lines("匿名填写：如需我们跟进，请留下姓名和联系方式。", 10, margin, y, 13, beside_qr)
+        y = lines("1 = poor / 差   …   5 = excellent / 优秀", 10, margin, y, 13, beside_qr)
         if form.link_url:
             widget = QrCodeWidget(form.link_url, barLevel="M")
             x0, y0, x1, y1 = widget.getBounds()
             d = Drawing(70, 70, transform=[70 / (x1 - x0), 0, 0, 70 / (y1 - y0), 0, 0])
             d.add(widget)
             renderPDF.draw(d, c, width - margin - 70, height - 110)
-        return height - 120
+        return min(y - 8, height - 120)
 
     y = header()
     for item in form.items:
         if y < 150:
             c.showPage()
             y = header()
-        c.setFont(font, 11)
-        c.drawString(margin, y, f"{item.label_zh}  /  {item.label_en}"[:110])
-        y -= 16
+        y = lines(item.label_zh, 11, margin, y, 14)  # each language on its own lines, wrapped within the page
+        y = lines(item.label_en, 11, margin, y, 14) - 2
         c.setFont(font, 9)
         for en, zh in QUESTIONS:
             c.drawString(margin + 10, y, f"{zh} / {en}")
