@@ -211,6 +211,10 @@ def test_exports_carry_activity_factors_and_sources(client_for, coordinator, sta
     cited = line[header.index("排放因子（版本、来源）")]
     assert "(v1)" in cited and factors["east_china"].citation in cited
     assert line[header.index("计算过程")]
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
+    row_no = next(i for i, row in enumerate(rows, start=1) if row[0] == "I.1.2")
+    t_co2e = sheet.cell(row=row_no, column=header.index("吨二氧化碳当量") + 1)
+    assert t_co2e.value == 550 and t_co2e.number_format == "#,##0.00"  # shown rounded, stored exact
 
     cdp._import_inventories()
     reported = Inventory.objects.filter(origin="cdp2021").exclude(reported_source="").first()

@@ -209,7 +209,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from citybridge.core.files import append, xlsx_bytes
+    from citybridge.core.files import append, number_format, xlsx_bytes
 
     report = run_report(run)
     wb = Workbook()
@@ -244,6 +244,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
                     *[round(by.get(c["code"], 0.0), 6) for c in report.criteria],
                 ],
             )
+    number_format(ws, "0%", 6, min_row=ws.max_row - sum(len(rows) for _group, rows in report.groups) + 1)
     ws2 = wb.create_sheet(pgettext("sheet name", "Criteria"))
     append(ws2, [_("Indicator"), _("Weight given"), _("Weight used"), _("Direction")])
     for c in report.criteria:
@@ -282,6 +283,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
                 r["robustness"] if r["robustness"] is not None else "",
             ],
         )
+    number_format(ws3, "0%", 7)
     ws5 = wb.create_sheet(pgettext("sheet name", "Sources"))
     append(ws5, [_("Source"), _("Citation"), _("Licence and terms")])
     for src in report.sources:

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from citybridge.core.files import append, xlsx_bytes
+from citybridge.core.files import append, number_format, xlsx_bytes
 
 from . import gpc
 from .labels import sector_label, subsector_label
@@ -69,6 +69,10 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
                 e.source if e else "",
             ],
         )
+    first_gas = 13  # the columns: reference … calculation (12), then one per gas, t CO2e, quality, source
+    number_format(ws, "#,##0.####", 9)
+    number_format(ws, "#,##0.0000", *range(first_gas, first_gas + len(gases)))
+    number_format(ws, "#,##0.00", first_gas + len(gases))
     ws2 = wb.create_sheet(_("Totals")[:31])
     append(ws2, [_("Total"), _("t CO2e")])
     _bold(ws2)
@@ -78,6 +82,7 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
         (_("Territorial scope 1"), inventory.total_territorial),
     ):
         append(ws2, [label, value])
+    number_format(ws2, "#,##0.00", 2, min_row=2)
     append(ws2, [])
     append(ws2, [_("City"), inventory.city.display_name()])
     append(ws2, [_("Year"), inventory.year])
@@ -128,6 +133,7 @@ def cdp_summary_xlsx(inventory: Inventory) -> bytes:
         (_("TOTAL BASIC+ Emissions (GPC)"), inventory.total_basic_plus),
     ):
         append(ws, [label, value])
+    number_format(ws, "#,##0.00", 2)
     append(ws, [])
     append(ws, [_("City"), inventory.city.display_name()])
     append(ws, [_("Accounting year"), inventory.year])

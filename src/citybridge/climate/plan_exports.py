@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from citybridge.core.files import append, xlsx_bytes
+from citybridge.core.files import append, number_format, xlsx_bytes
 
 from .pathways import Progress
 from .plan_charts import _line, drivers_words, sector_name
@@ -113,12 +113,14 @@ def progress_xlsx(ctx: dict) -> bytes:
     for i, y in enumerate(s["years"]):
         append(ps, [y, s["bau"][i], s["plan"][i], (target.get("path") or [None] * len(s["years"]))[i],
                     (target.get("gap") or [None] * len(s["years"]))[i], s["cumulative_avoided"][i]])  # fmt: skip
+    number_format(ps, "#,##0", 2, 3, 4, 5, 6)
     ms = wb.create_sheet("Measures 措施")
     append(ms, [_both(lambda: _("Measure")), _both(lambda: _("Share of the reduction (%)")),
                 _both(lambda: _("Cumulative t CO2e avoided"))])  # fmt: skip
     names = {pm.measure.key: f"{pm.measure.name_en} / {pm.measure.name_zh_hans}" for pm in ctx["measures"]}
     for r in ctx["ranking"]:
         append(ms, [names.get(r["key"], r["key"]), round(100 * r["share"], 1), r["cumulative"]])
+    number_format(ms, "#,##0", 3)
     png = _png(ctx["progress_spec"])
     if png:
         img = Image(io.BytesIO(png))

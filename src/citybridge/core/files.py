@@ -104,6 +104,15 @@ def append(ws: WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     ws.append(row)
 
 
+def number_format(ws: Any, fmt: str, *columns: int, min_row: int = 2) -> None:  # noqa: ANN401 - a Worksheet
+    """Show the numbers of `columns` (1-based) from `min_row` down with `fmt` ("#,##0.00", "0%"): the stored value
+    stays exact, the reader sees it rounded and grouped instead of 661730.8850947153."""
+    for column in columns:
+        for (cell,) in ws.iter_rows(min_row=min_row, min_col=column, max_col=column):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = fmt
+
+
 def xlsx_bytes(wb: Workbook) -> bytes:
     """Save a workbook; every text cell of a regular sheet goes through ``text_cell`` first (cells written with
     ``ws.cell(...)`` included). Write-only sheets cannot be read back: fill them with ``append``."""
