@@ -18,6 +18,20 @@ def test_selection_xlsx_in_chinese(staff, client_for, small_registry, create_run
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["遴选结果", "指标", "候补城市", "数据来源", "参数"]
     assert [c.value for c in wb["指标"][1]] == ["指标", "给定权重", "实际权重", "方向"]
+    terms = {row[2] for row in wb["数据来源"].iter_rows(min_row=2, values_only=True)}
+    assert "Attribution required" not in terms and (not terms - {"", None} or terms & {"须注明出处", "CC BY 4.0"})
+
+
+def test_licence_terms_read_in_the_reader_language():
+    from django.utils import translation
+
+    from citybridge.cities.models import DataSource
+
+    cdp, cc = DataSource(licence="Attribution required"), DataSource(licence="CC BY 4.0")
+    with translation.override("zh-hans"):
+        assert (cdp.display_licence(), cc.display_licence()) == ("须注明出处", "CC BY 4.0")
+    with translation.override("en"):
+        assert cdp.display_licence() == "Attribution required"
 
 
 @pytest.mark.django_db

@@ -287,7 +287,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     ws5 = wb.create_sheet(pgettext("sheet name", "Sources"))
     append(ws5, [_("Source"), _("Citation"), _("Licence and terms")])
     for src in report.sources:
-        append(ws5, [src.display_name(), src.citation, src.licence])
+        append(ws5, [src.display_name(), src.citation, src.display_licence()])
     ws4 = wb.create_sheet(pgettext("sheet name", "Parameters"))
     from .labels import parameter_rows
 

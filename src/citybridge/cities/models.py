@@ -159,6 +159,18 @@ class DataSource(models.Model):
     def display_name(self, language: str | None = None) -> str:
         return bilingual(self, "name", language)
 
+    def display_licence(self) -> str:
+        """The licence and terms in the reader's language: the catalogue's plain-language terms translated, a
+        licence's own name (CC BY 4.0) as it is."""
+        return str(LICENCE_TERMS.get(self.licence, self.licence))
+
+
+#: the plain-language terms of the bundled sources (cities.catalogue)
+LICENCE_TERMS = {
+    "Attribution required": _("Attribution required"),
+    "Freely available; credit CEADs": _("Freely available; credit CEADs"),
+}
+
 
 class IndicatorCategory(models.TextChoices):
     EMISSIONS = "emissions", _("Emissions")
