@@ -41,6 +41,12 @@ def test_a_timetable_day_in_both_languages():
         assert template.render(Context({"d": date(2026, 12, 7)})) == "12月7日 周一"
     with translation.override("en"):
         assert template.render(Context({"d": date(2026, 12, 7)})) == "Mon 7 Dec"
+    # in a list that spans years (a lecturer's sessions, 2019–2027) the day carries its year
+    template = Template("{% load academy_tags %}{{ d|day_and_year }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"d": date(2019, 5, 6)})) == "2019年5月6日 周一"
+    with translation.override("en"):
+        assert template.render(Context({"d": date(2019, 5, 6)})) == "Mon 6 May 2019"
 
 
 @pytest.mark.parametrize(

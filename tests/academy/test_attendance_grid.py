@@ -73,6 +73,7 @@ def test_grid_shows_unit_city_legend_and_future_sessions_disabled(
     assert "<kbd>P</kbd> / <kbd>1</kbd>" in html
     zh = client_for(coordinator, "zh-hans").get(f"/academy/courses/{course.pk}/attendance/").content.decode()
     assert "全部出席" in zh and "单位0 · 苏州" in zh and "中文输入法" in zh
+    assert "<kbd>P</kbd>" not in zh and "<kbd>1</kbd> 出席" in zh  # the letters stand for English words
 
 
 def test_an_unchanged_or_empty_cell_is_not_a_mark(staff, coordinator, course, make_official, client_for):

@@ -36,6 +36,16 @@ def short_day(value: date | None) -> str:
 
 
 @register.filter
+def day_and_year(value: date | None) -> str:
+    """A day in a list that spans years: “2019年5月6日 周一” in Chinese, “Mon 6 May 2019” in English."""
+    if not value:
+        return ""
+    if (get_language() or "").lower().startswith("zh"):
+        return f"{date_format(value, 'DATE_FORMAT')} {_WEEKDAYS_ZH[value.weekday()]}"
+    return date_format(value, "D j M Y")
+
+
+@register.filter
 def province_name(value: str | None) -> str:
     """A Chinese province written in English (“Jiangsu”) in Chinese on a Chinese page (江苏); anything else as it is."""
     if not value or not (get_language() or "").lower().startswith("zh"):
