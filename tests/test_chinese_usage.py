@@ -75,3 +75,24 @@ def test_provinces_written_in_english_are_shown_in_chinese():
         assert template.render(Context({"p": "California"})) == "California"
     with translation.override("en"):
         assert template.render(Context({"p": "Jiangsu"})) == "Jiangsu"
+
+
+def test_money_and_currencies_as_a_reader_writes_them():
+    """150,000.00元 and 以美元计 in Chinese, CNY 150,000.00 and USD in English (never "150,000.00 CNY")."""
+    template = Template("{% load listing %}{% money amount code %}|{{ code|currency_word }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"amount": 150000, "code": "CNY"})) == "150,000.00元|人民币"
+        assert template.render(Context({"amount": 1200.5, "code": "usd"})) == "1,200.50美元|美元"
+        assert template.render(Context({"amount": 10, "code": "CHF"})) == "CHF 10.00|CHF"
+    with translation.override("en"):
+        assert template.render(Context({"amount": 150000, "code": "CNY"})) == "CNY 150,000.00|CNY"
+        assert template.render(Context({"amount": None, "code": "CNY"})) == "|CNY"
+
+
+def test_a_cdp_boundary_reads_in_the_reader_language():
+    from citybridge.climate.models import Inventory
+
+    inventory = Inventory(boundary="Same – covers entire city and nothing else")
+    with translation.override("zh-hans"):
+        assert inventory.display_boundary() == "相同：覆盖全市，且不含市外区域"
+    assert Inventory(boundary="Our own words").display_boundary() == "Our own words"

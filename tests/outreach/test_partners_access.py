@@ -73,7 +73,9 @@ def test_partner_page_punctuation_follows_the_language(client_for, staff, partne
     html = client_for(staff).get(f"/outreach/partners/{partner.pk}/").content.decode()
     assert "Pieter Jansen, Director, China" in html
     assert "Green buildings; led lighting" in html
-    assert '<td class="num">150,000.00 CNY</td>' in html  # an amount with its thousands separated
+    assert '<td class="num">CNY 150,000.00</td>' in html  # an amount with its thousands separated
+    zh = client_for(staff, language="zh-hans").get(f"/outreach/partners/{partner.pk}/").content.decode()
+    assert '<td class="num">150,000.00元</td>' in zh  # as Chinese writes an amount in yuan
 
 
 def test_partner_page_in_chinese(client_for, partner_user, engagement):

@@ -113,7 +113,7 @@ def _provenance(ws: Worksheet, inventory: Inventory) -> None:
     if inventory.reported_source:
         append(ws, [_("Data source"), inventory.reported_source])
     if inventory.boundary:
-        append(ws, [_("Boundary"), inventory.boundary])
+        append(ws, [_("Boundary"), inventory.display_boundary()])
 
 
 def cdp_summary_xlsx(inventory: Inventory) -> bytes:

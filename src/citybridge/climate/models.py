@@ -199,6 +199,16 @@ class InventoryQuerySet(models.QuerySet):
         return self.filter(cond).distinct() if user.has_role("expert") else self.filter(cond)
 
 
+#: CDP's questionnaire answers for an inventory's boundary against the administrative one (2021 city-wide file,
+#: "Inventory boundary (compared to Administrative city boundary)"; the last is cut short in the file itself)
+CDP_BOUNDARIES = {
+    "Same – covers entire city and nothing else": _("Same: covers the entire city and nothing else"),
+    "Larger – covers the whole city and adjoining areas": _("Larger: covers the whole city and adjoining areas"),
+    "Smaller – covers only part of the city": _("Smaller: covers only part of the city"),
+    "Partial – covers part of the city and adjoining ar": _("Partial: covers part of the city and adjoining areas"),
+}
+
+
 class Inventory(Versioned):
     """A city's GPC inventory for one year. ``revision`` numbers the chain of corrections: a published inventory is
     frozen, and a correction is a new draft with ``previous`` pointing to it (the diff is shown)."""
@@ -253,6 +263,10 @@ class Inventory(Versioned):
 
     def __str__(self) -> str:
         return f"{self.city} {self.year} (r{self.revision})"
+
+    def display_boundary(self) -> str:
+        """The boundary as written, or CDP's fixed answer in the reader's words (CDP_BOUNDARIES)."""
+        return str(CDP_BOUNDARIES.get(self.boundary, self.boundary))
 
     @property
     def is_frozen(self) -> bool:

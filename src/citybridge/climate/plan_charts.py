@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from citybridge.core.models import is_chinese
+from citybridge.core.templatetags.listing import currency_word
 
 from . import pathways
 from .pathways import FACTOR_NAMES, FACTORS, SECTOR_NAMES, SECTORS, PathwayError
@@ -151,7 +152,7 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
                       "x2": b.x_start + max(b.abatement_t, 0.0)} for b in bars]  # fmt: skip
     except PathwayError as exc:
         macc_error = engine_error(exc).messages[0]
-    cost_title = _("Net cost per t CO2e (%(currency)s)") % {"currency": currency}
+    cost_title = _("Net cost per t CO2e (%(currency)s)") % {"currency": currency_word(currency)}
     macc_spec = {
         "$schema": SCHEMA,
         "description": _("Marginal abatement cost curve: width is the tonnes avoided, height the net cost per tonne"),

@@ -1,5 +1,6 @@
 """`{% sort_header label key %}`: a sortable column header; `{% page_links %}`: numbered pagination links;
-`{{ items|listed }}`: a list in running text; `{% colon %}` after a label; `{% comma %}` between
+`{{ items|listed }}`: a list in running text; `{% money amount code %}` and `{{ code|currency_word }}`;
+`{% colon %}` after a label; `{% comma %}` between
 the items of a list written out in a loop; `{% lparen %}…{% rparen %}` around an aside — each with Chinese
 punctuation in Chinese."""
 
@@ -37,6 +38,33 @@ def actor(user: User | None) -> str:
     """`{{ user|actor }}`: who did or does something, by name (core.history.actor_name); never an e-mail when the
     account belongs to a person."""
     return actor_name(user)
+
+
+#: currencies as Chinese text names them (150,000.00元, 以美元计); other codes stay ISO 4217 codes
+_CURRENCY_ZH = {"CNY": "元", "RMB": "元", "USD": "美元", "EUR": "欧元", "GBP": "英镑", "HKD": "港元", "JPY": "日元"}
+
+
+@register.filter
+def currency_word(code: str | None) -> str:
+    """A currency as a sentence names it: 美元 in Chinese ("以美元计"), the ISO code (USD) in English."""
+    code = (code or "").upper()
+    if _chinese() and code in _CURRENCY_ZH:
+        return "人民币" if _CURRENCY_ZH[code] == "元" else _CURRENCY_ZH[code]
+    return code
+
+
+@register.simple_tag
+def money(amount: object, code: str | None) -> str:
+    """An amount with its currency as a reader writes it: “150,000.00元”, “1,200.00美元” in Chinese, “CNY 150,000.00”
+    in English; nothing when there is no amount."""
+    from django.template.defaultfilters import floatformat
+
+    if amount is None or amount == "":
+        return ""
+    number, code = floatformat(amount, "2g"), (code or "").upper()
+    if _chinese() and code in _CURRENCY_ZH:
+        return f"{number}{_CURRENCY_ZH[code]}"
+    return f"{code} {number}".strip()
 
 
 @register.filter
