@@ -201,8 +201,17 @@ def test_png_is_a_real_png(impact_world, coordinator, client_for):
 @pytest.mark.parametrize(
     "language,words",
     [
-        ("en", ["Impact", "Officials trained by academy", "National Academy for Mayors of China", "Year: 2019"]),
-        ("zh-hans", ["成效", "受训官员", "全国市长研修学院", "年份：2019"]),
+        (
+            "en",
+            [
+                "Impact",
+                "Officials trained by academy",
+                "National Academy for Mayors of China",
+                "Year: 2019",
+                "Computed",
+            ],
+        ),
+        ("zh-hans", ["成效", "受训官员", "全国市长研修学院", "年份：2019", "的记录计算"]),
     ],
 )
 def test_pdf_has_the_labels(impact_world, coordinator, client_for, language, words):

@@ -342,3 +342,10 @@ def test_enrolling_from_a_search_keeps_the_search(world, client_for, make_offici
     assert Enrolment.objects.filter(course=course, official=o).exists()
     r = client_for(world["staff"]).post(f"/academy/courses/{course.pk}/enrol/", {"official": o.pk})
     assert r["Location"] == f"/academy/courses/{course.pk}/"
+
+
+def test_curriculum_puts_the_reader_language_first(world, client_for):
+    zh = client_for(world["staff"], "zh-hans").get("/academy/curriculum/").content.decode()
+    assert zh.index("主题（中文）") < zh.index("主题（英文）")
+    en = client_for(world["staff"]).get("/academy/curriculum/").content.decode()
+    assert en.index("Topic (English)") < en.index("Topic (Chinese)")

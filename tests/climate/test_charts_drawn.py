@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_plan_and_inventory_charts_are_drawn_in_chinese(page, login, coordinator, hayward):
+    plan_services.catalogue_seed()  # a transactional test may run after a flush emptied the seeded catalogue
     plan = make_plan(coordinator, hayward)
     for key in ("deep_retrofit", "electric_buses"):
         plan_services.plan_measure_save(actor=coordinator, plan=plan, template=template(key), data={})

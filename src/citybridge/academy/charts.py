@@ -92,7 +92,7 @@ def _captions() -> dict[str, str]:
     }
 
 
-def impact_chart_sheet(ctx: dict, *, title: str, subtitle: str) -> dict:
+def impact_chart_sheet(ctx: dict, *, title: str, subtitle: str | list[str]) -> dict:
     """All four charts on one sheet (titled with the filter), fixed sizes, the CJK font: for PNG and PDF."""
     specs = impact_specs(ctx, width=460, height=200)
     captions = _captions()

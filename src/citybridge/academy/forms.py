@@ -13,6 +13,7 @@ from citybridge.core import provinces
 from citybridge.core.concurrency import VersionedForm
 from citybridge.core.files import check_upload
 from citybridge.core.forms import DATE, TIME, ModelMultipleChoiceField, ProvinceChoiceField
+from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person
 
 from .models import (
@@ -101,7 +102,8 @@ class SessionForm(VersionedForm):
         from .services import session_lecturer_choices, session_partner_choices
 
         self.fields["lecturer"].queryset = session_lecturer_choices()
-        self.fields["partner"].queryset = session_partner_choices(course)
+        # in the reader's order: pinyin in Chinese, the English name in English (core.listing.name_order)
+        self.fields["partner"].queryset = session_partner_choices(course).order_by(*name_order("name"), "pk")
 
 
 class StatusForm(forms.Form):

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from citybridge.core import provinces
 from citybridge.core.files import append, xlsx_bytes
+from citybridge.core.rows import date_text
 
 from . import charts, selectors
 from . import impact as impact_engine
@@ -191,7 +192,14 @@ def impact_chart_spec(ctx: dict, flt: selectors.ImpactFilter) -> dict:
             _("Population led: %(n)s") % {"n": f"{t['population']:,}"},
         ]
     )
-    return charts.impact_chart_sheet(ctx, title=_("Impact"), subtitle=subtitle)
+    snap = ctx["snapshot"]
+    computed = snap.computed_at if flt.is_everything and snap and snap.computed_at else timezone.now()
+    method = _(
+        "Computed from the records on %(when)s: officials confirmed in completed courses; each jurisdiction counted "
+        "once, with the population in force when its official was trained."
+    ) % {"when": date_text(computed)}
+    # the chart travels without its page: it carries how its figures were computed, as the page and the XLSX do
+    return charts.impact_chart_sheet(ctx, title=_("Impact"), subtitle=[subtitle, method])
 
 
 def impact_png(ctx: dict, flt: selectors.ImpactFilter) -> bytes:
