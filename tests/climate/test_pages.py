@@ -224,3 +224,15 @@ def test_exports_carry_activity_factors_and_sources(client_for, coordinator, sta
         for row in openpyxl.load_workbook(io.BytesIO(summary.content)).active.iter_rows(values_only=True)
     )
     assert "Primary protocol" not in cells and cells["Data source"] == reported.reported_source
+
+
+def test_template_reference_sheet_names_lines_in_chinese(client_for, coordinator):
+    import io
+
+    import openpyxl
+
+    r = client_for(coordinator).get("/climate/template.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content))["GPC lines 编号"].iter_rows(values_only=True))
+    header, line = rows[0], next(row for row in rows if row[0] == "I.1.1")
+    assert header[-2:] == ("部门", "子部门")
+    assert line[1] == "Stationary Energy" and line[-2] == "固定能源" and line[-1] == "居住建筑"

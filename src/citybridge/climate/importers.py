@@ -386,9 +386,12 @@ def _template_row(raw: Mapping[str, object], r: int, out: _Rows) -> ImportedRow:
     )
 
 
-def template_workbook(rows: Iterable[ImportedRow] | None = None) -> bytes:
+def template_workbook(
+    rows: Iterable[ImportedRow] | None = None, names_zh: Mapping[str, tuple[str, str]] | None = None
+) -> bytes:
     """The bilingual template as XLSX bytes: English and Chinese header rows, then ``rows`` (may be empty), and a
-    second sheet listing the GPC lines. Every text cell goes through core.files' formula neutraliser."""
+    second sheet listing the GPC lines, with each line's sector and sub-sector in Chinese from ``names_zh``
+    (reference → (sector, sub-sector); the caller translates). Every text cell goes through core.files."""
     from openpyxl import Workbook
 
     from citybridge.core.files import append, xlsx_bytes
@@ -424,8 +427,13 @@ def template_workbook(rows: Iterable[ImportedRow] | None = None) -> bytes:
             ],
         )
     ref_ws = wb.create_sheet("GPC lines 编号")
-    append(ref_ws, ["GPC reference number", "Sector", "Sub-sector", "Scope", "BASIC", "BASIC+", "Description"])
+    append(
+        ref_ws,
+        ["GPC reference number", "Sector", "Sub-sector", "Scope", "BASIC", "BASIC+", "Description", "部门", "子部门"],
+    )
+    append(ref_ws, ["GPC 编号", "", "", "范围", "", "", "说明（英文）", "", ""])
     for line in gpc_lines():
+        zh = (names_zh or {}).get(line.ref, ("", ""))
         append(
             ref_ws,
             [
@@ -436,6 +444,7 @@ def template_workbook(rows: Iterable[ImportedRow] | None = None) -> bytes:
                 "Y" if line.basic else "",
                 "Y" if line.basic_plus else "",
                 line.description,
+                *zh,
             ],
         )
     return xlsx_bytes(wb)

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -28,9 +29,9 @@ from citybridge.core.models import User
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
-from . import charts, exports, importers, selectors, services, uploads
+from . import charts, exports, gpc, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
-from .labels import SECTORS, line_label, sector_label
+from .labels import SECTORS, line_label, sector_label, subsector_label
 from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
@@ -357,7 +358,9 @@ def inventory_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def template_download(request: HttpRequest) -> HttpResponse:
-    return file_response(importers.template_workbook(), "gpc-inventory-template.xlsx", XLSX)
+    with translation.override("zh-hans"):
+        names_zh = {line.ref: (sector_label(line.sector_prefix), subsector_label(line)) for line in gpc.gpc_lines()}
+    return file_response(importers.template_workbook(names_zh=names_zh), "gpc-inventory-template.xlsx", XLSX)
 
 
 @login_required
