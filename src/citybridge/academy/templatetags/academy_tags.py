@@ -25,24 +25,24 @@ def thousands(value: int | float | None) -> str:
 _WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
-@register.filter
-def short_day(value: date | None) -> str:
-    """A day of a timetable: “12月7日 周一” in Chinese, “Mon 7 Dec” in English."""
+def _day_with_weekday(value: date | None, zh_format: str, en_format: str) -> str:
     if not value:
         return ""
     if (get_language() or "").lower().startswith("zh"):
-        return f"{date_format(value, 'MONTH_DAY_FORMAT')} {_WEEKDAYS_ZH[value.weekday()]}"
-    return date_format(value, "D j M")
+        return f"{date_format(value, zh_format)} {_WEEKDAYS_ZH[value.weekday()]}"
+    return date_format(value, en_format)
+
+
+@register.filter
+def short_day(value: date | None) -> str:
+    """A day of a timetable: “12月7日 周一” in Chinese, “Mon 7 Dec” in English."""
+    return _day_with_weekday(value, "MONTH_DAY_FORMAT", "D j M")
 
 
 @register.filter
 def day_and_year(value: date | None) -> str:
     """A day in a list that spans years: “2019年5月6日 周一” in Chinese, “Mon 6 May 2019” in English."""
-    if not value:
-        return ""
-    if (get_language() or "").lower().startswith("zh"):
-        return f"{date_format(value, 'DATE_FORMAT')} {_WEEKDAYS_ZH[value.weekday()]}"
-    return date_format(value, "D j M Y")
+    return _day_with_weekday(value, "DATE_FORMAT", "D j M Y")
 
 
 @register.filter
