@@ -165,7 +165,7 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
             "x": {"field": "x", "type": "quantitative", "title": _("Cumulative t CO2e avoided")},
             "x2": {"field": "x2"},
             # the bar from the cost down (or up) to 0; Vega-Lite 6 fails on a datum `y` with a field `y2`
-            "y": {"field": "cost_per_t", "type": "quantitative"},
+            "y": {"field": "cost_per_t", "type": "quantitative", "axis": {"format": ",.0f"}},
             "y2": {"datum": 0},
             "color": {"field": "name", "type": "nominal", "title": _("Measure"), "legend": {"orient": "bottom"}},
             "tooltip": [
