@@ -139,6 +139,10 @@ def test_pages_in_chinese(world, client_for):
     # academy approval is called so on its button
     Material.objects.filter(pk=m.pk).update(state="approval")
     assert "学院批准，并转至：风格与适用性检查" in c.get(f"/materials/{m.pk}/").content.decode()
+    # a step past its due date says so, on the page and in the list
+    Material.objects.filter(pk=m.pk).update(due_date="2020-01-06")
+    assert "<mark>已逾期</mark>" in c.get(f"/materials/{m.pk}/").content.decode()
+    assert "<mark>已逾期</mark>" in c.get("/materials/").content.decode()
 
 
 def test_tm_cache_follows_reviewed_segments(world, django_assert_num_queries):

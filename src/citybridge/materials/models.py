@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -120,6 +121,11 @@ class Material(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Its step's due date has passed (a step's due date is none once it is ready or delivered)."""
+        return self.due_date is not None and self.due_date < timezone.localdate()
 
 
 class MaterialVersion(models.Model):
