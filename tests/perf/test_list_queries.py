@@ -13,22 +13,23 @@ from django.test.utils import CaptureQueriesContext
 pytestmark = pytest.mark.django_db
 
 #: route -> queries (staff user; a signed-in page also reads the session and the user); a deep page costs the
-#: same number as the first (its keys are a subquery of the page's query, core.paging)
+#: same number as the first. A list of `.values()` rows (core.paging.SeekRows) is three: its count, the page's
+#: keys, the rows by those keys.
 LIMITS = {
-    "/people/": 5,
-    "/people/?page={last}": 5,
-    "/organisations/": 5,
-    "/organisations/?page={last}": 5,
-    "/cities/": 5,
-    "/cities/?page={last}": 5,
-    "/academy/": 7,  # one counts the confirmed enrolments of the page's courses only
-    "/academy/?page={last}": 7,
-    "/academy/?sort=confirmed": 6,  # sorted by that count: it is part of the page query
-    "/academy/?sort=confirmed&page={last}": 6,
-    "/api/v1/people": 4,
-    "/api/v1/people?page={last}": 4,
-    "/api/v1/cities/cities": 3,
-    "/api/v1/cities/cities?page={last}": 3,
+    "/people/": 6,
+    "/people/?page={last}": 6,
+    "/organisations/": 6,
+    "/organisations/?page={last}": 6,
+    "/cities/": 6,
+    "/cities/?page={last}": 6,
+    "/academy/": 8,  # one counts the confirmed enrolments of the page's courses only
+    "/academy/?page={last}": 8,
+    "/academy/?sort=confirmed": 8,  # sorted by that count: it is part of the keys query only
+    "/academy/?sort=confirmed&page={last}": 8,
+    "/api/v1/people": 5,
+    "/api/v1/people?page={last}": 5,
+    "/api/v1/cities/cities": 4,
+    "/api/v1/cities/cities?page={last}": 4,
     "/api/v1/academy/courses": 4,
     "/api/v1/academy/courses?page={last}": 4,
 }

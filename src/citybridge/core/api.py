@@ -28,7 +28,7 @@ from .countries import COUNTRIES
 from .files import XLSX, file_response
 from .listing import localized
 from .models import Organisation, OrganisationType, Person, RoleMembership, User
-from .paging import seek_slice
+from .paging import SeekRows
 from .rows import row_class
 
 router = Router(tags=["core"])
@@ -133,16 +133,13 @@ class Pagination(PageNumberPagination):
         # a deep page costs what the first one does: the page's keys through the ordering's index (core.paging)
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
-        rows_of = queryset if isinstance(queryset, ListRows) else None
-        if rows_of is not None:
-            queryset = rows_of.queryset
-        count = self._items_count(queryset)  # first: a page in the back half is walked from the end
-        if rows_of is None:
-            return {self.items_attribute: seek_slice(queryset, offset, page_size, count=count), "count": count}
-        schema = rows_of.schema
-        rows = seek_slice(queryset, offset, page_size, values=schema.row_fields, count=count)
-        row = rows_of.row or schema.row
-        return {self.items_attribute: [row(v) for v in rows], "count": count}
+        if not isinstance(queryset, ListRows):
+            rows = SeekRows(queryset)
+            return {self.items_attribute: rows.page(offset, page_size), "count": rows.count}
+        schema = queryset.schema
+        rows = SeekRows(queryset.queryset, schema.row_fields)
+        row = queryset.row or schema.row
+        return {self.items_attribute: [row(v) for v in rows.page(offset, page_size)], "count": rows.count}
 
 
 # --------------------------------------------------------------------------- the caller

@@ -24,7 +24,6 @@ COURSE_ROW_FIELDS = (
     "end_date",
     "status",
     *(f"academy__organisation__{f}" for f in localized("name", language="en")),
-    "confirmed",  # last: left out when the count is read for the page's rows (index below)
 )
 COURSE_ROW_HTML = (
     '<tr><td><a href="{url}">{name}</a></td><td>{academy}</td><td>{dates}</td><td>{status}</td>'
@@ -42,8 +41,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "status": ("status",),
         "confirmed": ("confirmed",),
     }
-    # the confirmed count is part of the page query only when the list is sorted by it; otherwise one small query
-    # counts it for the page's rows
+    # the confirmed count is part of the list's query only when the list is sorted by it; the page's counts are one
+    # small query for its rows
     by_confirmed = sort_key(request, sorts, "-dates").removeprefix("-") == "confirmed"
     qs = selectors.course_list(user=request.user, status=status, count_confirmed=by_confirmed)
     qs, sort = sort_queryset(request, qs, sorts, "-dates")
@@ -55,11 +54,9 @@ def index(request: HttpRequest) -> HttpResponse:
         can_add_course = academies.exists()
     else:
         can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
-    page = paginate(
-        request, qs, values=COURSE_ROW_FIELDS if by_confirmed else COURSE_ROW_FIELDS[:-1], row_class=_CourseRow
-    )
+    page = paginate(request, qs, values=COURSE_ROW_FIELDS, row_class=_CourseRow)
     rows = page["page_obj"].object_list
-    confirmed = {} if by_confirmed else selectors.confirmed_counts(c.id for c in rows)
+    confirmed = selectors.confirmed_counts(c.id for c in rows)
     # status labels translated and the course URL reversed once per page, not once per row; the rows are values
     # (core.rows: no Course, Academy and Organisation instance per row) and their HTML one pass
     status_labels = choice_labels(CourseStatus.choices)
@@ -74,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "academy": bilingual(c, "academy__organisation__name", language),
                 "dates": f"{date_text(c.start_date, language)} – {date_text(c.end_date, language)}",
                 "status": status_labels.get(c.status, c.status),
-                "confirmed": c.confirmed if by_confirmed else confirmed.get(c.id, 0),
+                "confirmed": confirmed.get(c.id, 0),
             }
             for c in rows
         ),
