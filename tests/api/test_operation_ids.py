@@ -16,3 +16,24 @@ def test_operation_ids_are_app_level_and_unique():
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"citybridge_[a-z]+_([a-z]+_)?api_[a-z0-9_]+", i) for i in ids), ids
     assert "citybridge_academy_api_list_academies" in ids  # a function of academy/api/curriculum.py
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [c for sub in cls.__subclasses__() for c in (sub, *_subclasses(sub))]
+
+
+def test_schema_names_are_unique():
+    """The OpenAPI document keeps one component per class name: two apps' `SessionIn` (a course's session, an
+    event's programme session) documented one body for both, and a client built from it sent bodies the other
+    endpoint refused."""
+    from ninja import Schema
+
+    by_name: dict[str, set[str]] = {}
+    for cls in _subclasses(Schema):
+        if cls.__module__.startswith("citybridge."):
+            by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: places for name, places in by_name.items() if len(places) > 1} == {}
+    components = api.get_openapi_schema()["components"]["schemas"]
+    session = components["SessionIn"]["properties"]  # the academy's session, as POST …/sessions takes it
+    assert "lecturer_id" in session and "speaker_ids" not in session
+    assert "speaker_ids" in components["EventSessionIn"]["properties"]

@@ -10,12 +10,22 @@ FLAT = {
 }
 
 
-def computed_inventory(actor, city, year, by_sector, status="draft"):
-    """An inventory whose stored totals (as climate.compute.store_totals writes them) have these sector sums."""
-    from citybridge.climate import services
-    from citybridge.climate.models import Inventory
+#: a BASIC line of each GPC sector (IV and V are BASIC+ lines only)
+SECTOR_LINE = {"I": "I.1.1", "II": "II.1.1", "III": "III.1.1", "IV": "IV.1", "V": "V.1"}
 
-    inv = services.inventory_create(actor=actor, city=city, year=year, gwp_set="AR5", level="BASIC")
+
+def computed_inventory(actor, city, year, by_sector, status="draft"):
+    """An inventory with one scope-1 line per sector of these t CO2e, and stored totals (as
+    climate.compute.store_totals writes them) with these sector sums."""
+    from citybridge.climate import services
+    from citybridge.climate.models import Inventory, InventoryEntry
+
+    level = "BASIC+" if {"IV", "V"} & set(by_sector) else "BASIC"
+    inv = services.inventory_create(actor=actor, city=city, year=year, gwp_set="AR5", level=level)
+    InventoryEntry.objects.bulk_create(
+        InventoryEntry(inventory=inv, gpc_ref=SECTOR_LINE[sector], co2e=t, by_gas={"CO2": t})
+        for sector, t in by_sector.items()
+    )
     totals = {"basic": sum(by_sector.values()), "by_sector": by_sector}
     Inventory.objects.filter(pk=inv.pk).update(totals=totals, total_basic=totals["basic"], status=status)
     inv.refresh_from_db()

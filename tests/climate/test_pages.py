@@ -153,6 +153,36 @@ def test_stale_entry_form_409(client_for, coordinator, inventory):
     assert entry.explanation == "second"
 
 
+def test_editing_a_line_keeps_every_library_factor(client_for, coordinator, inventory, factors):
+    """A grid-electricity line has three library factors (CO2, CH4, N2O); the edit form offered one, so changing
+    only the activity value dropped two of them (86,069 t became 152 t in the demo). Hand-worked, eGRID2022 CAMX,
+    AR5: 400,000 MWh × (497.443 + 0.03 × 28 + 0.004 × 265) lb/MWh × 0.00045359237 t/lb = 90,599.27 t CO2e."""
+    camx = [factors["camx_co2"], factors["camx_ch4"], factors["camx_n2o"]]
+    entry = services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={"gpc_ref": "I.1.2", "activity_value": 380000, "activity_unit": "MWh",
+              "factor_ids": [f.pk for f in camx]},
+    )  # fmt: skip
+    client = client_for(coordinator)
+    url = f"/climate/inventories/{inventory.pk}/entries/{entry.pk}/"
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    assert {data["factor"], data["factor_2"], data["factor_3"]} == {f.pk for f in camx}
+    r = client.post(url, {**data, "activity_value": 400000, "version": entry.version})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    entry.refresh_from_db()
+    assert set(entry.factors.values_list("pk", flat=True)) == {f.pk for f in camx}
+    assert entry.co2e == pytest.approx(90599.27, abs=0.01)
+    # two factors of one gas are refused on the field, nothing changed
+    co2 = next(name for name in ("factor", "factor_2", "factor_3") if data[name] == factors["camx_co2"].pk)
+    other = {"factor": data["factor"], "factor_2": data["factor_2"], "factor_3": data["factor_3"]}
+    other["factor_3" if co2 != "factor_3" else "factor_2"] = factors["east_china"].pk  # also CO2
+    r = client.post(url, {**data, **other, "version": entry.version})
+    assert r.status_code == 422 and "one library factor per gas" in r.content.decode()
+    assert entry.co2e == pytest.approx(90599.27, abs=0.01) and entry.factors.count() == 3
+
+
 LIMITS = {
     "/climate/": 8,
     "/climate/inventories/{inv}/": 16,

@@ -112,6 +112,35 @@ def test_bad_measure_refused_nothing_written(coordinator, plan, data, field):
     assert snap() == before
 
 
+@pytest.mark.parametrize("level", ["BASIC", "BASIC+"])
+def test_the_plan_starts_from_the_inventorys_own_total(coordinator, hayward, flat, level):
+    """Business as usual starts from the inventory's BASIC (or BASIC+) total, not from the sum of every line: I.4.4
+    (generation supplied to the grid) is in no city total, a scope-3 line only in BASIC+. Hand-worked: BASIC =
+    1,000 (I.1.1) + 100 (I.1.2, grid) + 500 (II.1.1) = 1,600 t; BASIC+ adds II.1.3's 200 t = 1,800 t."""
+    from citybridge.climate import services
+    from citybridge.climate.models import InventoryEntry
+
+    def inventory(year):
+        inv = services.inventory_create(actor=coordinator, city=hayward, year=year, gwp_set="AR5", level=level)
+        lines = {"I.1.1": 1000.0, "I.1.2": 100.0, "I.4.4": 300.0, "II.1.1": 500.0, "II.1.3": 200.0}
+        InventoryEntry.objects.bulk_create(
+            InventoryEntry(inventory=inv, gpc_ref=ref, co2e=t, by_gas={"CO2": t}) for ref, t in lines.items()
+        )
+        return inv
+
+    base = plan_services.base_of(inventory(2022))
+    expected = 1600.0 if level == "BASIC" else 1800.0
+    assert base.electricity == {"I": 100.0}
+    assert base.direct == {"I": 1000.0, "II": 500.0 if level == "BASIC" else 700.0}
+    assert sum(base.direct.values()) + sum(base.electricity.values()) == expected
+    plan = plan_services.plan_create(
+        actor=coordinator, city=hayward, name="P", base_inventory=inventory(2021), end_year=2030
+    )
+    inventory(2024)
+    actuals = plan_selectors.actuals_of(plan)
+    assert actuals["I"][2024] + actuals["II"][2024] == expected
+
+
 def test_plan_without_base_inventory_refused(coordinator, hayward, flat):
     with translation.override("zh-hans"):
         with pytest.raises(ValidationError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -210,6 +211,31 @@ def test_deleting_an_organisation_keeps_role_memberships(training, api_for):
     r = api_for(training.staff).delete(f"/api/v1/organisations/{org.pk}")
     assert r.status_code == 409 and "role memberships: 2" in r.json()["detail"]
     assert RoleMembership.objects.filter(organisation=org).count() == 2
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_organisation_with_people_or_child_organisations_is_not_deleted(language, api_for, client_for, staff):
+    """Its people and child organisations kept their link set to null, silently, with no history (the API answered
+    204): the delete is refused with what depends on it, and nothing changes."""
+    org = Organisation.objects.create(name_en="Audit Org", type="ngo", country="US")
+    person = Person.objects.create(family_name_en="Audit", given_name_en="Del", organisation=org)
+    child = Organisation.objects.create(name_en="Audit Branch", type="ngo", country="US", parent=org)
+    r = api_for(staff, language=language).delete(f"/api/v1/organisations/{org.pk}")
+    assert r.status_code == 409, r.content
+    detail = r.json()["detail"]
+    if language == "en":
+        assert "This organisation cannot be deleted" in detail and "people: 1" in detail, detail
+        assert "organisations: 1" in detail, detail
+    else:
+        assert "无法删除" in detail and "1" in detail and not re.search("[A-Za-z]", detail), detail
+    r = client_for(staff, language).post(f"/organisations/{org.pk}/delete/", follow=True)
+    assert r.status_code == 200
+    person.refresh_from_db()
+    child.refresh_from_db()
+    assert person.organisation_id == org.pk and person.version == 1 and child.parent_id == org.pk
+    person.delete()
+    child.delete()
+    assert api_for(staff).delete(f"/api/v1/organisations/{org.pk}").status_code == 204
 
 
 def test_a_person_nothing_depends_on_is_deleted(training, api_for):

@@ -792,7 +792,7 @@ class LecturerProfile(Versioned):
         verbose_name=_("organisation"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="lecturers",
     )
     bio = models.TextField(_("biography"), blank=True, max_length=4000)

@@ -106,7 +106,7 @@ class ValueOut(Schema):
         return obj.display_method()
 
 
-class TargetOut(Schema):
+class CdpTargetOut(Schema):
     target_type: str
     target_type_label: str
 
@@ -147,7 +147,7 @@ class ProfileOut(Schema):
     city: CityOut
     key_figures: list[ValueOut]
     emissions_trend_mt: list[dict]
-    targets: list[TargetOut]
+    targets: list[CdpTargetOut]
     peers: list[PeerOut]
     sources: list[SourceOut]
 
@@ -275,7 +275,7 @@ class CountsIn(Strict):
     CN: int = Field(10, ge=0, le=500)
 
 
-class RunIn(Strict):
+class SelectionRunIn(Strict):
     name: str = Field(..., max_length=200)
     notes: str = Field("", max_length=5000)
     pool: Literal["candidates", "all"] = "candidates"
@@ -303,7 +303,7 @@ class RunSummaryOut(Schema):
         return obj.created_at.isoformat()
 
 
-class RunOut(RunSummaryOut):
+class SelectionRunOut(RunSummaryOut):
     """``result`` is empty until ``status`` is "done"; ``errors`` (in the request's language) say why a
     "failed" run could not be computed; ``stuck`` is true for a "running" run whose worker's lease expired
     (the worker died): the worker's reaper marks it "failed", and it can be re-run."""
@@ -353,8 +353,8 @@ def list_runs(request: HttpRequest) -> QuerySet[SelectionRun]:
     return selectors.run_list(user=request.auth)
 
 
-@router.post("/selection-runs", response={202: RunOut})
-def create_run(request: HttpRequest, payload: RunIn) -> Status[SelectionRun]:
+@router.post("/selection-runs", response={202: SelectionRunOut})
+def create_run(request: HttpRequest, payload: SelectionRunIn) -> Status[SelectionRun]:
     """Validate and queue a selection run; it is computed in the background (poll `GET selection-runs/{id}`
     until `status` is "done" or "failed"). Bad input and constraints that provably conflict are refused at
     once: 422 with a translated message, nothing saved."""
@@ -376,7 +376,7 @@ def compare_runs(request: HttpRequest, a: Id, b: Id) -> dict:
     return selectors.compare_runs(run_a, run_b)
 
 
-@router.get("/selection-runs/{id:pk}", response=RunOut)
+@router.get("/selection-runs/{id:pk}", response=SelectionRunOut)
 def get_run(request: HttpRequest, pk: int) -> SelectionRun:
     """A run with its state ("queued", "running", "done", "failed") and, once done, its result."""
     return selectors.run_get(user=request.auth, pk=pk)

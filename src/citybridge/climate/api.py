@@ -404,7 +404,7 @@ class RowReportOut(Schema):
     messages: list[str]
 
 
-class ImportOut(Schema):
+class InventoryImportOut(Schema):
     format: str
     imported: int
     ok: bool
@@ -412,7 +412,7 @@ class ImportOut(Schema):
     errors: list[dict]
 
 
-@router.post("/inventories/{id:pk}/import", response={200: ImportOut, 422: ImportOut})
+@router.post("/inventories/{id:pk}/import", response={200: InventoryImportOut, 422: InventoryImportOut})
 def import_entries(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status[dict]:
     """The XLSX template, an eCRF workbook or a CityCatalyst CSV: all rows or none, with a per-row report (422 and
     nothing written when any row is wrong; warnings do not stop an import)."""

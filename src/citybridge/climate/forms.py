@@ -16,6 +16,8 @@ from .models import DataQuality, Gas, GwpSet, HeatingBasis, Level, NotationKey, 
 
 REPORTED_GASES = ("CO2", "CH4", "N2O", "CO2e")
 FACTOR_GASES = ("CO2", "CH4", "N2O")
+#: the entry form's library factors: one per gas, as many as the gases of FACTOR_GASES
+FACTOR_FIELDS = ("factor", "factor_2", "factor_3")
 
 
 def _num(label: Any, **kwargs: Any) -> forms.FloatField:
@@ -59,6 +61,12 @@ class EntryForm(VersionedForm):
         help_text=_("For example kWh, MWh, GJ, TJ, therm, MMBtu, tce, toe, L, US gallon, m3, t, vehicle-km."),
     )
     factor = forms.ModelChoiceField(label=_("factor from the library"), queryset=None, required=False)
+    factor_2 = forms.ModelChoiceField(
+        label=_("another factor from the library (another gas)"), queryset=None, required=False
+    )
+    factor_3 = forms.ModelChoiceField(
+        label=_("a third factor from the library (another gas)"), queryset=None, required=False
+    )
     own_unit = forms.CharField(
         label=_("unit of your own factors"),
         required=False,
@@ -85,7 +93,13 @@ class EntryForm(VersionedForm):
     def __init__(self, *args: Any, factors: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["gpc_ref"].choices = [(line.ref, line_label(line.ref)) for line in gpc.gpc_lines()]
-        self.fields["factor"].queryset = factors
+        for name in self.initial:  # a line with more library factors than FACTOR_FIELDS keeps every one
+            if name.startswith("factor_") and name not in self.fields:
+                self.fields[name] = forms.ModelChoiceField(label=self.fields["factor_2"].label, required=False,
+                                                           queryset=None)  # fmt: skip
+        self.factor_fields = [name for name in self.fields if name == "factor" or name.startswith("factor_")]
+        for name in self.factor_fields:
+            self.fields[name].queryset = factors
 
     def entry_data(self) -> dict:
         """The cleaned form as the service's entry input (the same shape as the API body)."""
@@ -103,8 +117,10 @@ class EntryForm(VersionedForm):
                 "source",
             )
         }
-        if d.get("factor"):
-            data["factor_ids"] = [d["factor"].pk]
+        # one library factor per gas (grid electricity: CO2, CH4 and N2O); an edit keeps every one the line had
+        chosen = list(dict.fromkeys(d[name].pk for name in self.factor_fields if d.get(name)))
+        if chosen:
+            data["factor_ids"] = chosen
         own = [
             {
                 "gas": gas,
@@ -144,8 +160,9 @@ class EntryForm(VersionedForm):
                 "source",
             )
         }
-        first = entry.factors.first()
-        initial["factor"] = first.pk if first else None
+        library = list(entry.factors.order_by("gas", "pk").values_list("pk", flat=True))
+        names = (*FACTOR_FIELDS, *(f"factor_{i}" for i in range(len(FACTOR_FIELDS) + 1, len(library) + 1)))
+        initial.update(zip(names, library, strict=False))
         for f in entry.own_factors:
             initial[f"own_{f['gas'].lower()}"] = f["value"]
             initial["own_unit"] = f["unit"]

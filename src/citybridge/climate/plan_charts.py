@@ -202,6 +202,7 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
         "years": years,
         "summary": s,
         "method_label": method_label(s["wedge_method"]),
+        "bau_start_text": f"{s['bau'][0]:,.0f}" if s["bau"] else "0",  # the base inventory's BASIC or BASIC+ total
         "pathway_spec": _line(series, _("Business as usual, plan and target"), t_co2e),
         "wedges_spec": wedges_spec,
         "cumulative_spec": _line(cum, _("Cumulative emissions avoided"), t_co2e, 200),

@@ -11,7 +11,7 @@ from django.http import Http404
 from . import pathways
 from .models import Inventory, Status
 from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure
-from .plan_services import Run, base_of, run_plan
+from .plan_services import Run, base_of, level_sectors, run_plan
 
 
 def plan_list(*, user: Any, city_id: int | None = None, status: str = "") -> QuerySet[ActionPlan]:
@@ -97,10 +97,11 @@ def actuals_of(plan: ActionPlan) -> dict[str, dict[int, float]]:
     for inv in rows:
         if inv.year not in best or inv.status == Status.PUBLISHED or best[inv.year].status != Status.PUBLISHED:
             best[inv.year] = inv
+    level = plan.base_inventory.level  # later years counted as the plan's base year is (plan_services.base_of)
     for year, inv in best.items():
-        for s, v in (inv.totals or {}).get("by_sector", {}).items():
-            if s in pathways.SECTORS and v is not None:
-                out.setdefault(s, {})[year] = float(v)
+        direct, electricity = level_sectors(inv, level)
+        for s, v in direct.items():
+            out.setdefault(s, {})[year] = v + electricity.get(s, 0.0)
     return out
 
 

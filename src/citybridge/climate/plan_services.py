@@ -25,7 +25,7 @@ from citybridge.core.validation import ErrorCollector
 
 from . import gpc, pathways
 from .measures_catalogue import load_catalogue
-from .models import Inventory, Target, TargetKind
+from .models import Inventory, Origin, Target, TargetKind
 from .pathways import Costs, Measure, PathwayError, Uptake
 from .pathways.measures import validate_measure
 from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure, PlanStatus
@@ -122,20 +122,31 @@ def _fmt(value: Any) -> str:
 # --------------------------------------------------------------------------- engine inputs
 
 
-def base_of(inventory: Inventory) -> pathways.BaseInventory:
-    """Sector totals of the inventory (stored by climate.compute) split into direct and scope-2 electricity (from
-    its entries' GPC scope), t CO2e."""
-    by_sector = {k: float(v) for k, v in (inventory.totals or {}).get("by_sector", {}).items() if k in pathways.SECTORS}
+def level_sectors(inventory: Inventory, level: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
+    """t CO2e by GPC sector of the lines the inventory's BASIC or BASIC+ total counts (`level`, its own by default),
+    split into direct emissions and scope-2 grid energy. The by-sector totals stored with an inventory sum every
+    line, including those no city total counts: I.4.4 (generation supplied to the grid, counted in its scope-2
+    users' lines) and the scope-3 lines of a BASIC inventory, which made a plan start above its inventory's total.
+    An inventory imported as reported (CDP) has no lines: its reported sector totals, all as direct emissions."""
+    if inventory.origin != Origin.ENTERED:
+        by_sector = (inventory.totals or {}).get("by_sector", {})
+        return {k: float(v) for k, v in by_sector.items() if k in pathways.SECTORS and v is not None}, {}
+    included = set(gpc.refs_for_level(level or inventory.level))
+    direct: dict[str, float] = {}
     electricity: dict[str, float] = {}
     for ref, co2e in inventory.entries.values_list("gpc_ref", "co2e"):
-        try:
-            line = gpc.gpc_line(ref)
-        except KeyError:
-            continue
         sector = ref.split(".")[0]
-        if line.scope == 2 and sector in by_sector and co2e:
-            electricity[sector] = electricity.get(sector, 0.0) + float(co2e)
-    direct = {k: max(v - electricity.get(k, 0.0), 0.0) for k, v in by_sector.items()}
+        if ref not in included or not co2e or sector not in pathways.SECTORS:
+            continue
+        into = electricity if gpc.gpc_line(ref).scope == 2 else direct
+        into[sector] = into.get(sector, 0.0) + float(co2e)
+    return {s: direct.get(s, 0.0) for s in pathways.SECTORS if s in direct or s in electricity}, electricity
+
+
+def base_of(inventory: Inventory) -> pathways.BaseInventory:
+    """The inventory's BASIC or BASIC+ total (its level) by sector, split into direct and scope-2 grid energy (from
+    its lines' GPC scope), t CO2e: the year a plan's business as usual starts from."""
+    direct, electricity = level_sectors(inventory)
     return pathways.BaseInventory(inventory.year, direct=direct, electricity=electricity)
 
 

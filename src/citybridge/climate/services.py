@@ -499,6 +499,8 @@ def clean_entry(data: dict, *, library_get: Callable[[int], EmissionFactor | Non
             errors.add("factor_id", _("Select a valid choice. That choice is not one of the available choices."))
         else:
             entry.library.append(factor)
+    if len({f.gas for f in entry.library}) < len(entry.library):
+        errors.add("factor_id", _("Choose one library factor per gas: two of these factors are for the same gas."))
     if entry.notation_key:
         if not entry.explanation and not errors.has("explanation"):
             errors.add("explanation", _("A notation key needs its explanation."))

@@ -206,10 +206,10 @@ def inventory_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 STEPS = {
-    "submit": (services.inventory_submit, _("The inventory was submitted for review.")),
-    "review": (services.inventory_review, _("The inventory was marked as reviewed.")),
-    "return": (services.inventory_return, _("The inventory was returned to draft.")),
-    "publish": (services.inventory_publish, _("The inventory was published; it is now frozen.")),
+    "submit": (services.inventory_submit, _lazy("The inventory was submitted for review.")),
+    "review": (services.inventory_review, _lazy("The inventory was marked as reviewed.")),
+    "return": (services.inventory_return, _lazy("The inventory was returned to draft.")),
+    "publish": (services.inventory_publish, _lazy("The inventory was published; it is now frozen.")),
 }
 
 

@@ -160,7 +160,7 @@ class Organisation(PinyinNamed, Versioned):
         verbose_name=_("parent organisation"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # a child organisation is not cut loose silently (services.organisation_delete)
         related_name="children",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -296,7 +296,7 @@ class Person(PinyinNamed, Versioned):
         verbose_name=_("organisation"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # its people are not cut loose silently (services.organisation_delete)
         related_name="people",
     )
     email = models.EmailField(_("e-mail"), blank=True)

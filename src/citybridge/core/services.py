@@ -90,8 +90,11 @@ def dependants(obj: Model, depth: int = 4) -> list[tuple[str, int]]:
     counts: dict[type, int] = {}
 
     def walk(model: type[Model], queryset: QuerySet, level: int) -> None:
-        for rel in model._meta.related_objects:
-            if rel.many_to_many or rel.on_delete in _NOT_DEPENDING:
+        # hidden relations too (related_name="+", e.g. an event registration's organisation): they block a delete
+        for rel in model._meta.get_fields(include_hidden=True):
+            if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+                continue
+            if rel.on_delete in _NOT_DEPENDING:
                 continue
             child_model = rel.related_model
             if child_model._meta.label in derived:

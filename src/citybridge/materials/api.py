@@ -99,7 +99,7 @@ class TermOut(Schema):
     source: str
 
 
-class ImportOut(Schema):
+class GlossaryImportOut(Schema):
     detail: str = ""
     created: int
     skipped: int
@@ -306,7 +306,7 @@ def list_glossary(request: HttpRequest, q: str = Query("", max_length=200)):  # 
     return selectors.glossary_list(q=q)
 
 
-@router.post("/glossary/import", response={200: ImportOut, 422: ImportOut})
+@router.post("/glossary/import", response={200: GlossaryImportOut, 422: GlossaryImportOut})
 def import_glossary(request: HttpRequest, file: UploadedFile = File(...)) -> Status:  # noqa: B008
     from django.utils.translation import gettext as _
 

@@ -88,7 +88,7 @@ class LecturerIn(LecturerPatch):
     person_id: Id
 
 
-class WindowOut(Schema):
+class AvailabilityWindowOut(Schema):
     id: int
     lecturer_id: int
     start_date: date
@@ -208,12 +208,12 @@ def update_lecturer(request: HttpRequest, pk: int, payload: LecturerPatch, respo
     return lecturer
 
 
-@router.get("/lecturers/{id:pk}/availability", response=list[WindowOut])
+@router.get("/lecturers/{id:pk}/availability", response=list[AvailabilityWindowOut])
 def list_windows(request: HttpRequest, pk: int) -> QuerySet[LecturerAvailability]:
     return sel.lecturer_availability(lecturer=_lecturer(request, pk))
 
 
-@router.post("/lecturers/{id:pk}/availability", response={201: WindowOut})
+@router.post("/lecturers/{id:pk}/availability", response={201: AvailabilityWindowOut})
 def add_window(request: HttpRequest, pk: int, payload: WindowIn) -> Status[LecturerAvailability]:
     lecturer = _lecturer(request, pk, "academy.change_lecturer")
     data = payload.model_dump()
@@ -228,12 +228,12 @@ def _window(request: HttpRequest, pk: int) -> LecturerAvailability:
     return window
 
 
-@router.put("/availability/{id:pk}", response=WindowOut)
+@router.put("/availability/{id:pk}", response=AvailabilityWindowOut)
 def update_window(request: HttpRequest, pk: int, payload: WindowIn, response: HttpResponse) -> LecturerAvailability:
     window = _window(request, pk)
     data = payload.model_dump()
     data.pop("version", None)
-    with stale_as(WindowOut, request):
+    with stale_as(AvailabilityWindowOut, request):
         window = svc.availability_save(
             actor=request.auth,
             lecturer=window.lecturer,

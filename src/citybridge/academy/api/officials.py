@@ -65,7 +65,7 @@ class YearOut(Schema):
     shortfall: int
 
 
-class WindowOut(Schema):
+class ComplianceWindowOut(Schema):
     start: date
     end: date
     days: int
@@ -76,7 +76,7 @@ class WindowOut(Schema):
 
 class OfficialDetailOut(OfficialOut):
     years: list[YearOut]
-    windows: list[WindowOut]
+    windows: list[ComplianceWindowOut]
 
 
 class OfficialIn(Strict):

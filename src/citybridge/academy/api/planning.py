@@ -160,7 +160,7 @@ def delete_need(request: HttpRequest, pk: int) -> Status[None]:
 # --------------------------------------------------------------------------- partner events
 
 
-class EventOut(Schema):
+class PartnerEventOut(Schema):
     id: int
     course_id: int
     partner_id: int
@@ -172,7 +172,7 @@ class EventOut(Schema):
     version: int
 
 
-class EventIn(Strict):
+class PartnerEventIn(Strict):
     partner_id: Id
     format: Literal["dinner", "lunch", "exhibition", "workshop"] = "dinner"
     title_en: str = Field("", max_length=200)
@@ -182,19 +182,19 @@ class EventIn(Strict):
     version: Version | None = None
 
 
-def _event_fields(payload: EventIn, user: User) -> dict:
+def _event_fields(payload: PartnerEventIn, user: User) -> dict:
     data = payload.model_dump(exclude={"partner_id", "version"})
     data["partner"] = body_ref(_host_org, "partner_id", payload.partner_id, user=user)
     return data
 
 
-@router.get("/courses/{id:pk}/partner-events", response=list[EventOut])
+@router.get("/courses/{id:pk}/partner-events", response=list[PartnerEventOut])
 def list_events(request: HttpRequest, pk: int) -> QuerySet[PartnerEvent]:
     return tsel.course_partner_events(course=_course(request, pk, PLAN))
 
 
-@router.post("/courses/{id:pk}/partner-events", response={201: EventOut})
-def add_event(request: HttpRequest, pk: int, payload: EventIn) -> Status[PartnerEvent]:
+@router.post("/courses/{id:pk}/partner-events", response={201: PartnerEventOut})
+def add_event(request: HttpRequest, pk: int, payload: PartnerEventIn) -> Status[PartnerEvent]:
     course = _course(request, pk, PLAN)
     return Status(
         201, svc.partner_event_save(actor=request.auth, course=course, **_event_fields(payload, request.auth))
@@ -207,10 +207,10 @@ def _event(request: HttpRequest, pk: int) -> PartnerEvent:
     return event
 
 
-@router.put("/partner-events/{id:pk}", response=EventOut)
-def update_event(request: HttpRequest, pk: int, payload: EventIn, response: HttpResponse) -> PartnerEvent:
+@router.put("/partner-events/{id:pk}", response=PartnerEventOut)
+def update_event(request: HttpRequest, pk: int, payload: PartnerEventIn, response: HttpResponse) -> PartnerEvent:
     event = _event(request, pk)
-    with stale_as(EventOut, request):
+    with stale_as(PartnerEventOut, request):
         event = svc.partner_event_save(
             actor=request.auth,
             course=event.course,

@@ -31,7 +31,7 @@ class Weights(Strict):
     moves: int | None = Field(None, ge=0, le=1000)
 
 
-class RunIn(Strict):
+class TimetableRunIn(Strict):
     #: move as few sessions of the accepted timetable as possible
     replan: bool = False
     weights: Weights | None = None
@@ -67,7 +67,7 @@ class ChangeOut(Schema):
     removed: int
 
 
-class RunOut(Schema):
+class TimetableRunOut(Schema):
     id: int
     kind: str
     course_id: int | None
@@ -167,7 +167,7 @@ def _weights(w: Weights | None) -> dict:
 
 
 class RunsPage(Schema):
-    items: list[RunOut]
+    items: list[TimetableRunOut]
     count: int
 
 
@@ -182,8 +182,8 @@ def list_runs(
     return {"items": [_out(r, full=False) for r in rows], "count": qs.count()}
 
 
-@router.post("/courses/{id:pk}/timetable-runs", response={202: RunOut})
-def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Status[dict]:
+@router.post("/courses/{id:pk}/timetable-runs", response={202: TimetableRunOut})
+def start_run(request: HttpRequest, pk: int, payload: TimetableRunIn) -> Status[dict]:
     """Queue "Generate timetable" (or a re-plan). Inputs the engine refuses are a 422 with each reason as a
     sentence in the caller's language, and nothing is saved. Poll GET /timetable-runs/{id} for the progress."""
     course = _course(request, pk, "academy.plan_course")
@@ -197,7 +197,7 @@ def start_run(request: HttpRequest, pk: int, payload: RunIn) -> Status[dict]:
     return Status(202, _out(run, full=False))
 
 
-@router.post("/timetable-runs/season", response={202: RunOut})
+@router.post("/timetable-runs/season", response={202: TimetableRunOut})
 def start_season(request: HttpRequest, payload: SeasonIn) -> Status[dict]:
     """All planning/open courses of the managed academies in the season's dates, in one solve (program staff)."""
     if not request.auth.has_perm("academy.plan_season"):
@@ -211,18 +211,18 @@ def start_season(request: HttpRequest, payload: SeasonIn) -> Status[dict]:
     return Status(202, _out(run, full=False))
 
 
-@router.get("/timetable-runs/{id:pk}", response=RunOut)
+@router.get("/timetable-runs/{id:pk}", response=TimetableRunOut)
 def get_run(request: HttpRequest, pk: int) -> dict:
     return _out(_run(request, pk), full=True)
 
 
-@router.post("/timetable-runs/{id:pk}/accept", response=RunOut)
+@router.post("/timetable-runs/{id:pk}/accept", response=TimetableRunOut)
 def accept_run(request: HttpRequest, pk: int) -> dict:
     run = svc.timetable_run_accept(actor=request.auth, run=_run(request, pk))
     return _out(run, full=True)
 
 
-@router.post("/timetable-runs/{id:pk}/discard", response=RunOut)
+@router.post("/timetable-runs/{id:pk}/discard", response=TimetableRunOut)
 def discard_run(request: HttpRequest, pk: int) -> dict:
     run = svc.timetable_run_discard(actor=request.auth, run=_run(request, pk))
     return _out(run, full=True)

@@ -145,7 +145,7 @@ def update_event(request: HttpRequest, pk: int, payload: EventPatch, response: H
     return event
 
 
-class SessionIn(Strict):
+class EventSessionIn(Strict):
     date: Date
     start_time: TimeOfDay
     end_time: TimeOfDay
@@ -157,7 +157,7 @@ class SessionIn(Strict):
 
 
 @router.post("/events/{id:pk}/sessions", response={201: ProgrammeSessionOut})
-def add_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status:
+def add_session(request: HttpRequest, pk: int, payload: EventSessionIn) -> Status:
     """A programme session inside the event's days (422 on `date` otherwise); speakers are people and
     organisations shared with the courses."""
     user = request.auth

@@ -34,7 +34,7 @@ class CountOut(Schema):
     officials: int
 
 
-class AttendanceOut(Schema):
+class EngagementAttendanceOut(Schema):
     officials: int
     by_position: list[CountOut]
     by_province: list[CountOut]
@@ -87,7 +87,7 @@ class PartnerOut(Schema):
 
 class PartnerDetailOut(PartnerOut):
     contributions: list[ContributionOut]
-    attendance: AttendanceOut
+    attendance: EngagementAttendanceOut
 
     @staticmethod
     def resolve_contributions(obj: Partner) -> list:
@@ -221,7 +221,7 @@ class EngagementDetailOut(EngagementOut):
     host_ids: list[int]
     followup_ids: list[int]
     official_ids: list[int] | None = None
-    attendance: AttendanceOut
+    attendance: EngagementAttendanceOut
 
     @staticmethod
     def resolve_host_ids(obj: Engagement) -> list[int]:
@@ -343,14 +343,16 @@ def update_engagement(request: HttpRequest, pk: int, payload: EngagementPatch, r
     return engagement
 
 
-class TransitionIn(Strict):
+class EngagementTransitionIn(Strict):
     status: StatusLit
     outcomes: str | None = Field(None, max_length=4000)
     version: Version | None = None
 
 
 @router.post("/engagements/{id:pk}/transition", response=EngagementDetailOut)
-def transition_engagement(request: HttpRequest, pk: int, payload: TransitionIn, response: HttpResponse) -> Engagement:
+def transition_engagement(
+    request: HttpRequest, pk: int, payload: EngagementTransitionIn, response: HttpResponse
+) -> Engagement:
     """interested → proposed → confirmed → held → followed up (or cancelled before it is held); 422 otherwise."""
     engagement = selectors.engagement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")

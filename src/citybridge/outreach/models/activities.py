@@ -74,7 +74,7 @@ class Activity(Versioned):
         verbose_name=_("partner or solution provider concerned"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="outreach_activities",
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="+")
