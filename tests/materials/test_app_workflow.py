@@ -339,6 +339,40 @@ def test_new_version_carries_unchanged_targets(world):
     assert rows["Heat pumps replace boilers."].target == "" and rows["Heat pumps replace boilers."].changed
 
 
+@pytest.mark.parametrize("step", ["approval", "style", "ready"])
+def test_after_approval_a_new_deck_goes_back_to_translation_and_the_translation_is_locked(world, step):
+    """A lecturer replaced an approved deck and it stayed "Ready", untranslated and never approved; staff could still
+    change the approved translation. Now: the approved translation is closed to edits, and a new version sends the
+    material back to translation (the academy approves the new deck)."""
+    m = _create(world)
+    _to_translation(world, m)
+    for seg in Segment.objects.filter(doc_version__material=m):
+        services.segment_save(
+            actor=world["translator"], segment=seg, target="译文。", status="reviewed", expected_version=seg.version
+        )
+    _move(world, m, "translator", "approval")
+    if step in ("style", "ready"):
+        _move(world, m, "coordinator", "style")
+    if step == "ready":
+        _move(world, m, "staff", "ready")
+    seg = Segment.objects.filter(doc_version__material=m).first()
+    for user in ("staff", "translator"):
+        with pytest.raises(PermissionDenied):
+            services.segment_save(
+                actor=world[user], segment=seg, target="改了。", status="reviewed", expected_version=seg.version
+            )
+    m.refresh_from_db()
+    services.material_version_add(
+        actor=world["lecturer"], material=m, uploaded_file=upload(deck_bytes([SENTENCES[0], "Heat pumps."]))
+    )
+    m.refresh_from_db()
+    assert m.state == "translation"
+    event = MaterialEvent.objects.filter(material=m, action="upload").latest("id")
+    assert (event.from_state, event.to_state) == (step, "translation") and "approve" in event.comment
+    with pytest.raises(ValidationError):  # the new sentence is not translated yet
+        _move(world, m, "translator", "approval")
+
+
 def test_glossary_import_errors_per_row_and_atomic(world, client_for, api_for):
     from citybridge.materials.models import GlossaryTerm
 

@@ -37,6 +37,13 @@ def coordinates_material(user: User, material: Material | None) -> bool:
 
 
 @rules.predicate
+def before_approval(user: User, material: Material | None) -> bool:
+    """The translation is still open: once the academy approves it (or later), what it approved stays as it was; a
+    change goes back through translation (a new version of the deck does that itself)."""
+    return material is not None and material.state in ("submitted", "adaptation", "translation")
+
+
+@rules.predicate
 def is_lecturer(user: User) -> bool:
     return bool(is_signed_in(user) and user.person_id and user.has_role("lecturer"))
 
@@ -49,7 +56,7 @@ def is_translator(user: User) -> bool:
 rules.add_perm("materials.upload_material", is_program_staff | is_lecturer)
 rules.add_perm("materials.upload_version", is_program_staff | is_lecturer_of)
 rules.add_perm("materials.manage_material", is_program_staff)
-rules.add_perm("materials.edit_segments", is_program_staff | is_assigned_translator)
+rules.add_perm("materials.edit_segments", (is_program_staff & before_approval) | is_assigned_translator)
 rules.add_perm("materials.approve_material", is_program_staff | coordinates_material)
 rules.add_perm("materials.view_glossary", is_signed_in)
 rules.add_perm("materials.manage_glossary", is_program_staff | is_translator)

@@ -29,6 +29,7 @@ from .deck import DeckError, Limits, TagError, check_deck, compare, extract, tra
 from .glossary import GlossaryError, Term, read_csv, read_tbx
 from .models import (
     DEFAULT_LEAD_DAYS,
+    ORDER,
     OWNER_ROLE,
     Counter,
     FileKind,
@@ -170,7 +171,18 @@ def material_version_add(*, actor: User, material: Material, uploaded_file: Uplo
     kind, data, segments = _read_upload(uploaded_file)
     with transaction.atomic():
         version = _store_version(material, actor, uploaded_file, kind, data, segments)
-        _event(material, actor, "upload", material.state, material.state, _("Version %(n)s") % {"n": version.number})
+        from_state, comment = material.state, _("Version %(n)s") % {"n": version.number}
+        if ORDER.index(from_state) > ORDER.index(State.TRANSLATION):
+            # the academy approved another deck: the new one is translated (what changed) and approved again
+            material.state = State.TRANSLATION
+            material.due_date = due_for(material, State.TRANSLATION)
+            material.version = F("version") + 1
+            material.save(update_fields=["state", "due_date", "version"])
+            material.refresh_from_db(fields=["version"])
+            comment = _("Version %(n)s: back to translation, for the academy to approve the new deck.") % {
+                "n": version.number
+            }
+        _event(material, actor, "upload", from_state, material.state, comment)
     return version
 
 
