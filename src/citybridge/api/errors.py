@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from citybridge.core.concurrency import StaleEdit
+from citybridge.core.validation import without_constraint_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -26,6 +28,17 @@ if TYPE_CHECKING:
 
 #: what django-ninja answers to a request body it cannot parse (ninja/params/models.py)
 NINJA_UNPARSABLE = "Cannot parse request body"
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's "'AR4', 'AR5' or 'AR6'" as the user's language joins a list ('AR4'、'AR5' 或 'AR6')."""
+    items = re.split(r", | or ", expected)
+    if len(items) < 2:
+        return expected
+    return pgettext("list of choices", "%(items)s or %(last)s") % {
+        "items": pgettext("list of choices", ", ").join(items[:-1]),
+        "last": items[-1],
+    }
 
 
 def _pydantic_message(error: dict) -> str:
@@ -54,7 +67,7 @@ def _pydantic_message(error: dict) -> str:
     if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
         return _("Enter a valid date and time.")
     if kind in ("literal_error", "enum"):
-        return _("Select a valid choice. Allowed: %(choices)s.") % {"choices": ctx.get("expected", "")}
+        return _("Select a valid choice. Allowed: %(choices)s.") % {"choices": _choices(str(ctx.get("expected", "")))}
     if kind == "extra_forbidden":
         return _("This field is not allowed.")
     if kind in ("greater_than_equal", "greater_than"):
@@ -93,6 +106,7 @@ def _field(loc: Sequence[str | int]) -> str:
 
 
 def django_validation_errors(exc: DjangoValidationError) -> list[dict]:
+    exc = without_constraint_names(exc)
     if hasattr(exc, "error_dict"):
         return [
             {"field": "__all__" if field == "__all__" else field, "message": message}

@@ -90,7 +90,7 @@ def client_ip(request: HttpRequest) -> str:
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy, Permissions-Policy, and `Cache-Control: no-store, private` on every response to a
+    """A 405 answered in the user's language (core.views.error_405); Content-Security-Policy, Permissions-Policy, and `Cache-Control: no-store, private` on every response to a
     signed-in user or to a request with credentials (pages, API, file downloads), so no browser or proxy cache
     keeps personal data. A response that declares itself `public` (static content) keeps its own caching."""
 
@@ -99,6 +99,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
+        if response.status_code == 405 and not response.headers.get("Content-Type", "").startswith("application/json"):
+            from .views import error_405
+
+            response = error_405(request, response)  # a page or the API's error format, in the user's language
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if _has_credentials(request) and "public" not in response.headers.get("Cache-Control", "").lower():

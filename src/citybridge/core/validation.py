@@ -44,9 +44,31 @@ class ErrorCollector:
             raise ValidationError(self.errors)
 
 
+def without_constraint_names(exc: ValidationError) -> ValidationError:
+    """`exc` without Django's "Constraint “academy_session_times” is violated.", which names a database constraint:
+    left out beside the field errors that already say what is wrong (a check like "ends after it starts" is checked
+    on its field first), and said in words when it is the only error."""
+    from django.db.models.constraints import BaseConstraint
+    from django.utils.translation import gettext as _
+
+    before, _name, after = str(BaseConstraint.default_violation_error_message).partition("%(name)s")
+
+    def named(message: str) -> bool:
+        return bool(_name) and message.startswith(before) and message.endswith(after)
+
+    if not hasattr(exc, "error_dict"):
+        return exc
+    errors = {field: [m for m in texts if not named(m)] for field, texts in exc.message_dict.items()}
+    errors = {field: texts for field, texts in errors.items() if texts}
+    if not errors:
+        errors = {NON_FIELD_ERRORS: [_("These values do not fit together; check them and try again.")]}
+    return ValidationError(errors)
+
+
 def add_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
     """A service's errors onto the form: each beside its field, the rest (and fields the form does not show) at
     the top."""
+    exc = without_constraint_names(exc)
     if hasattr(exc, "error_dict"):
         for field, errs in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errs)

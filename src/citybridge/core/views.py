@@ -625,6 +625,20 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def error_405(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A method an address does not take (Django's and ninja's answer is a bare English "Method not allowed"): under
+    /api/ the API's error format, else a page saying what happened; the `Allow` header is kept."""
+    allowed = response.headers.get("Allow", "")
+    detail = _("This address does not take a %(method)s request; it takes: %(allowed)s.") % {
+        "method": request.method,
+        "allowed": allowed,
+    }
+    answer = _api_error(request, 405, detail) or render(request, "405.html", status=405)
+    if allowed:
+        answer.headers["Allow"] = allowed
+    return answer
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _api_error(request, 404, _("Not found.")) or render(request, "404.html", status=404)
 
