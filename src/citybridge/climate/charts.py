@@ -8,6 +8,9 @@ from . import gpc
 from .labels import sector_label
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+#: a legend under the chart, one entry a row: a row of entries does not wrap, so on a phone (a 350 px chart) the
+#: entries past the first few were drawn outside the chart
+LEGEND = {"orient": "bottom", "columns": 1, "labelLimit": 320}
 
 
 def breakdown_spec(entries: list) -> dict:
@@ -74,7 +77,7 @@ def series_spec(points: list[dict]) -> dict:
                 "field": "series",
                 "type": "nominal",
                 "title": _("Series"),
-                "legend": {"orient": "bottom", "labelLimit": 400},
+                "legend": LEGEND,
             },
             "strokeDash": {"field": "series", "type": "nominal", "legend": None},
             "tooltip": [

@@ -13,11 +13,10 @@ from citybridge.core.models import is_chinese
 from citybridge.core.templatetags.listing import currency_word
 
 from . import pathways
+from .charts import LEGEND, SCHEMA
 from .pathways import FACTOR_NAMES, FACTORS, SECTOR_NAMES, SECTORS, PathwayError
 from .plan_models import ActionPlan, PlanMeasure
 from .plan_services import Run, engine_error
-
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 
 
 def sector_name(code: str) -> str:
@@ -54,7 +53,7 @@ def _line(values: list[dict], title: str, y_title: str, height: int = 260) -> di
                   "scale": {"zero": False}},
             "y": {"field": "value", "type": "quantitative", "title": y_title},
             "color": {"field": "series", "type": "nominal", "title": _("Series"), "sort": None,
-                      "legend": {"orient": "bottom", "labelLimit": 400}},
+                      "legend": LEGEND},
             "strokeDash": {"field": "series", "type": "nominal", "legend": None, "sort": None},
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": _("Series")},
@@ -132,7 +131,7 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
             "x": {"field": "year", "type": "quantitative", "title": _("Year"), "axis": {"format": "d"}},
             "y": {"field": "value", "type": "quantitative", "title": t_co2e, "stack": "zero"},
             "color": {"field": "series", "type": "nominal", "title": _("Measure"),
-                      "legend": {"orient": "bottom", "labelLimit": 400, "columns": 2}},
+                      "legend": LEGEND},
             "tooltip": [
                 {"field": "series", "type": "nominal", "title": _("Measure")},
                 {"field": "year", "type": "quantitative", "title": _("Year"), "format": "d"},
@@ -167,7 +166,7 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
             # the bar from the cost down (or up) to 0; Vega-Lite 6 fails on a datum `y` with a field `y2`
             "y": {"field": "cost_per_t", "type": "quantitative", "axis": {"format": ",.0f"}},
             "y2": {"datum": 0},
-            "color": {"field": "name", "type": "nominal", "title": _("Measure"), "legend": {"orient": "bottom"}},
+            "color": {"field": "name", "type": "nominal", "title": _("Measure"), "legend": LEGEND},
             "tooltip": [
                 {"field": "name", "type": "nominal", "title": _("Measure")},
                 {"field": "cost_per_t", "type": "quantitative", "title": cost_title, "format": ",.1f"},
