@@ -214,7 +214,7 @@ def test_timetable_settings_read_and_replace_with_version_and_scope(
         "weights": {},
         "version": 0,
     }
-    r = api.put(url, {"rest_weekday": 6, "weights": {"trips": 50}}, content_type=J)
+    r = api.put(url, {"rest_weekday": 6, "weights": {"trips": 50}, "version": 0}, content_type=J)  # version 0, as read
     assert r.status_code == 200, r.content
     assert r.json()["rest_weekday"] == 6 and r.json()["weights"] == {"trips": 50} and r["ETag"] == '"1"'
     # the next save must name the version it started from: a stale one is 409 with the current values

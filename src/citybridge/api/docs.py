@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from ninja.openapi.docs import Swagger
 
@@ -242,6 +243,59 @@ def localise_schema(schema: dict[str, Any]) -> dict[str, Any]:
             summary = operation.get("summary")
             if summary in _summaries():
                 operation["summary"] = pgettext("API operation", summary)
+    return schema
+
+
+#: the API's one error body (api/errors.py), as every operation's error answers name it
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "ErrorOut",
+    "type": "object",
+    "required": ["detail", "errors"],
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+        "current": {"type": "object", "description": "409 only: the record as it is now"},
+    },
+}
+
+
+def with_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Each operation's error answers, in the one error format (ErrorOut): 401 and 403 when it needs a sign-in,
+    404 when its path names a record, 409 for a write that claims a version, 422 for input, 429 for the rate
+    limits. An answer the operation documents itself is kept."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
+    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+    texts = {
+        "401": _("Not signed in: no session and no valid API token."),
+        "403": _("Signed in, but not allowed to do this."),
+        "404": _("Not found, or outside what the caller may see."),
+        "409": _("The version sent is not the current one (`current` holds the record now), or the record cannot "
+                 "be deleted while others depend on it."),
+        "422": _("The input is not valid: each error names its field."),
+        "429": _("Too many requests: wait and try again."),
+    }  # fmt: skip
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict):
+                continue
+            codes = ["422", "429"]
+            if operation.get("security"):
+                codes += ["401", "403"]
+            if "{" in path:
+                codes.append("404")
+            if method in ("put", "patch", "delete"):
+                codes.append("409")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                if code not in responses and int(code) not in responses:  # ninja's own keys are numbers
+                    responses[code] = {"description": texts[code], **ref}
     return schema
 
 

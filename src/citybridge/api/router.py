@@ -17,14 +17,15 @@ from citybridge.materials.api import router as materials_router
 from citybridge.outreach.api import router as outreach_router
 
 from .auth import API_AUTH, ClientAnonRateThrottle, ClientAuthRateThrottle
-from .docs import LocalisedSwagger, localise_schema
+from .docs import LocalisedSwagger, localise_schema, with_error_responses
 from .errors import install
 
 
 class CityBridgeAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict:
-        """The schema with its groups and operation summaries in the request's language (api/docs.py)."""
-        return localise_schema(super().get_openapi_schema(*args, **kwargs))
+        """The schema with its groups and operation summaries in the request's language, and every operation's error
+        answers (api/docs.py)."""
+        return with_error_responses(localise_schema(super().get_openapi_schema(*args, **kwargs)))
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """`citybridge_<app>_api_<function>`, whether the app's api is one module or a package of modules:

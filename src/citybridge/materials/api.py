@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from citybridge.academy import selectors as academy_selectors
+from citybridge.academy.api.sessions import LECTURER_ID
 from citybridge.api.errors import body_ref
 from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.core.api import Id, Pagination, Strict, Version
@@ -26,7 +27,7 @@ StatusLit = Literal[tuple(SegmentStatus.values)]  # type: ignore[valid-type]
 class MaterialOut(Schema):
     id: int
     title: str
-    lecturer_id: int
+    lecturer_id: int = Field(description=LECTURER_ID)
     session_id: int
     module_id: int | None
     state: str

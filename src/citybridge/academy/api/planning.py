@@ -313,8 +313,8 @@ class SettingsOut(Schema):
 class SettingsIn(Strict):
     rest_weekday: int | None = Field(None, ge=0, le=6)
     weights: Weights | None = None
-    #: the version you read (or `If-Match`); not needed the first time a course's settings are saved
-    version: Version | None = None
+    #: the version you read (or `If-Match`): 0 for settings never saved, as the GET answers; not needed the first time
+    version: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
 def _settings_out(planning: CoursePlanning | None, course_id: int) -> dict:

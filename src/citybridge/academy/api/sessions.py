@@ -1,8 +1,11 @@
 """Session endpoints: a course's sessions, edit and delete one."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -19,6 +22,13 @@ from ._common import FormatLit, _course
 
 router = Router()
 
+LECTURER_ID = (
+    "The lecturer's person id: `person_id` in GET /academy/lecturers (not that list's `id`, which is the lecturer's "
+    "profile)."
+)
+#: the service's names for what the body gives as ids
+_BODY_FIELDS = {"lecturer": "lecturer_id", "partner": "partner_id", "module": "module_id"}
+
 
 class SessionOut(Schema):
     id: int
@@ -28,7 +38,7 @@ class SessionOut(Schema):
     format: str
     module_id: int | None
     title: str
-    lecturer_id: int | None
+    lecturer_id: int | None = Field(description=LECTURER_ID)
     lecturer_name: str | None
     site: str  # in the request's language (else the other)
     site_en: str
@@ -61,7 +71,7 @@ class SessionIn(Strict):
     module_id: Id | None = None
     title_en: str = Field("", max_length=200)
     title_zh_hans: str = Field("", max_length=200)
-    lecturer_id: Id | None = None
+    lecturer_id: Id | None = Field(None, description=LECTURER_ID)
     site_en: str | None = Field(None, max_length=200)
     site_zh_hans: str | None = Field(None, max_length=200)
     #: the site in the request's language only (the other language's is kept), when neither of the two is sent
@@ -79,9 +89,9 @@ def list_sessions(request: HttpRequest, pk: int) -> QuerySet[Session]:
 @router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
 def create_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status[Session]:
     course = _course(request, pk, "academy.manage_course")
-    return Status(
-        201, services.session_save(actor=request.auth, course=course, **_session_fields(payload, request.auth))
-    )
+    with _as_body_fields():
+        session = services.session_save(actor=request.auth, course=course, **_session_fields(payload, request.auth))
+    return Status(201, session)
 
 
 def _session_fields(payload: SessionIn, user: User) -> dict:
@@ -114,10 +124,19 @@ def _session_fields(payload: SessionIn, user: User) -> dict:
     return data
 
 
+@contextmanager
+def _as_body_fields() -> Iterator[None]:
+    """The service's errors under the body's field names (`lecturer_id`, not `lecturer`)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({_BODY_FIELDS.get(k, k): v for k, v in exc.error_dict.items()}) from None
+
+
 def _or_invalid(obj: Any, field: str, message: str) -> Any:
     if obj is None:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({field: message})
     return obj
 
@@ -128,7 +147,7 @@ def update_session(request: HttpRequest, pk: int, payload: SessionIn, response: 
     read (body or `If-Match`); a stale one is answered 409 with the current session."""
     session = selectors.session_get(user=request.auth, pk=pk)
     course = _course(request, session.course_id, "academy.manage_course")
-    with stale_as(SessionOut, request):
+    with stale_as(SessionOut, request), _as_body_fields():
         session = services.session_save(
             actor=request.auth,
             course=course,
