@@ -223,6 +223,9 @@ def test_import_endpoint(api_for, coordinator, inventory, factors):
     r = api.post(f"{BASE}/inventories/{inventory.pk}/import", {"file": SimpleUploadedFile("t.xlsx", bad)})
     assert r.status_code == 422
     assert r.json()["rows"][0]["row"] == 3 and r.json()["rows"][0]["status"] == "error"
+    assert r.json()["detail"].startswith("Nothing was imported")  # the one error format: a sentence, then errors
+    r = api.post(f"{BASE}/inventories/{inventory.pk}/import", {})
+    assert r.status_code == 422 and fields(r) == {"file"}  # was "file.file"
     r = api.post(
         f"{BASE}/inventories/{inventory.pk}/import",
         {"file": SimpleUploadedFile("t.xlsx", b"MZ\x90\x00 not a workbook")},

@@ -102,6 +102,7 @@ def _is_pydantic_english(error: dict) -> bool:
 
 def _field(loc: Sequence[str | int]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    parts = [p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]]  # an upload's "file.file" is "file"
     return ".".join(parts) or "__all__"
 
 

@@ -405,6 +405,7 @@ class RowReportOut(Schema):
 
 
 class InventoryImportOut(Schema):
+    detail: str
     format: str
     imported: int
     ok: bool

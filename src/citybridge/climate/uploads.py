@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from citybridge.core.files import check_upload
@@ -46,7 +47,13 @@ class ImportReport:
         return not self.errors and all(r.status != "error" for r in self.rows)
 
     def as_dict(self) -> dict[str, Any]:
+        detail = (
+            ngettext("%(n)s line imported.", "%(n)s lines imported.", self.imported) % {"n": self.imported}
+            if self.ok
+            else _("Nothing was imported: correct the rows marked as errors and import the file again.")
+        )
         return {
+            "detail": detail,  # the API's one error format: a sentence, and the errors under "errors"
             "format": self.format,
             "imported": self.imported,
             "ok": self.ok,

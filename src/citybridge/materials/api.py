@@ -281,7 +281,7 @@ def import_xliff(request: HttpRequest, pk: int, file: UploadedFile = File(...)) 
         "detail": detail,
         "updated": report.updated,
         "unchanged": report.unchanged,
-        "errors": report.errors,
+        "errors": [{"field": "file", **e} for e in report.errors],  # the one error format: each names its field
         "warnings": report.warnings,
     }
     return Status(200 if report.ok else 422, body)

@@ -1,6 +1,8 @@
 """Roster import endpoint."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -12,6 +14,7 @@ router = Router()
 
 
 class RosterReportOut(Schema):
+    detail: str
     ok: bool
     created: int
     matched: int
@@ -53,4 +56,15 @@ def import_roster(
         dry_run=dry_run,
         apply_changes=changes,
     )
-    return Status(200 if report.ok else 422, dict(report.__dict__, dry_run=dry_run))
+    if report.ok:
+        detail = _("Imported %(rows)s officials: %(created)s new, %(matched)s already known.") % {
+            "rows": report.created + report.matched,
+            "created": report.created,
+            "matched": report.matched,
+        }
+    else:  # the API's one error format: a sentence, and each error under "errors" with its field (the file)
+        n = len(report.errors)
+        detail = ngettext("The file was not imported: %(n)s problem", "The file was not imported: %(n)s problems", n)
+        detail = detail % {"n": n}
+    errors = [{"field": "file", **e} for e in report.errors]
+    return Status(200 if report.ok else 422, dict(report.__dict__, dry_run=dry_run, detail=detail, errors=errors))
