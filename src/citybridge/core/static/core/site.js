@@ -6,6 +6,22 @@ document.addEventListener("click", function (event) {
   var el = event.target.closest("[data-confirm]");
   if (el && !window.confirm(el.dataset.confirm)) event.preventDefault();
 });
+// A list drawn as cards on a phone (table.cards, site.css): each cell named by its column's heading, unless the
+// template named it already (data-label). Without JS the cards show the values without their names.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("table.cards").forEach(function (table) {
+    var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      var copy = th.cloneNode(true);
+      copy.querySelectorAll(".visually-hidden").forEach(function (el) { el.remove(); });
+      return copy.textContent.replace(/\s+/g, " ").trim();
+    });
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) {
+        if (names[i] && !td.hasAttribute("data-label")) td.setAttribute("data-label", names[i]);
+      });
+    });
+  });
+});
 // Role form: show only the scope the chosen role takes (organisation, city or none). Without JS all are shown.
 function citybridgeScopeFields(select) {
   var option = select.options[select.selectedIndex];
