@@ -199,3 +199,28 @@ def test_follow_ups_are_cards_on_a_phone_and_a_table_on_a_laptop(page, login, wo
     page.set_viewport_size({"width": 1366, "height": 900})
     assert page.locator("table.cards thead").is_visible()
     assert page.locator("table.cards th", has_text="截止日期").is_visible()
+
+
+def test_lists_people_act_on_are_cards_on_a_phone_with_every_value_named(page, login, world):
+    """The course list's dates, status and confirmed count and a timetable's time and format were hidden to the side
+    of a scrolling table on a phone: they are cards, each value named by its column (filled in by site.js from the
+    heading), all on screen; a sortable list keeps its sort links above the cards."""
+    page.set_default_timeout(60_000)
+    page.set_viewport_size(PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": page.base_url}])
+    login(page, world["staff"])
+    for url, names, sortable in (
+        ("/academy/", {"课程", "学院", "日期", "状态", "已确认"}, True),
+        (f"/academy/courses/{world['course'].pk}/", {"日期", "时间", "课次"}, False),
+    ):
+        page.goto(page.base_url + url)
+        table = page.locator("table.cards").first
+        assert table.locator("thead").is_visible() == sortable, url
+        shown = {}
+        for cell in table.locator("tbody tr").first.locator("td").all():
+            if cell.is_visible():
+                box = cell.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, (url, box)
+                shown[cell.get_attribute("data-label")] = cell.inner_text()
+        assert names <= set(shown), (url, shown)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1

@@ -12,7 +12,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("table.cards").forEach(function (table) {
     var names = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       var copy = th.cloneNode(true);
-      copy.querySelectorAll(".visually-hidden").forEach(function (el) { el.remove(); });
+      copy.querySelectorAll(".visually-hidden, [aria-hidden=true]").forEach(function (el) { el.remove(); });
       return copy.textContent.replace(/\s+/g, " ").trim();
     });
     table.querySelectorAll("tbody tr").forEach(function (tr) {
