@@ -273,9 +273,18 @@ def test_attendance_is_aggregated(engagement):
     with translation.override("en"):
         a = selectors.engagement_attendance(engagement=engagement)
     assert a.officials == 3
-    assert a.by_position == [("Mayor", 2), ("Vice mayor", 1)]
-    assert [n for _label, n in a.by_province] == [2, 1]
+    # groups of fewer than 3 (results.MIN_GROUP) are one "other" row: "Vice mayor: 1" points at one person
+    assert a.by_position == [("Other (groups of fewer than 3)", 3)]
+    assert a.by_province == [("Other (groups of fewer than 3)", 3)]
     assert "Official" not in repr(a) and "@" not in repr(a)
+    from citybridge.outreach.selectors.partners import _attendance
+
+    with translation.override("zh-hans"):
+        rows = [("mayor", "CN-HE", "")] * 3 + [("vice_mayor", "CN-GD", ""), ("mayor", "", "")]
+        b = _attendance(rows, "zh-hans")
+    assert b.officials == 5
+    assert b.by_position == [("市长", 4), ("其他（不足 3 人的组合并）", 1)]
+    assert b.by_province == [("河北省", 3), ("其他（不足 3 人的组合并）", 2)]
 
 
 def test_partner_attendance_counts_each_official_once(staff, engagement, partner, pcourse, officials):

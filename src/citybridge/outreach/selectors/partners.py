@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from citybridge.academy.models import OfficialProfile, Position
 from citybridge.core import provinces
 from citybridge.core.listing import name_order
 
 from ..models import Agreement, Engagement, Partner
+from ..results import MIN_GROUP
 
 if TYPE_CHECKING:
     from citybridge.core.models import User
@@ -86,15 +88,21 @@ class Attendance:
     by_province: list[tuple[str, int]] = field(default_factory=list)
 
 
+def _groups(counts: Counter) -> list[tuple[str, int]]:
+    """Largest first; the groups of fewer than MIN_GROUP officials as one "other" row, as evaluation results hide
+    small groups: "central-government bureau officer: 1" beside a course's dinner points at one person."""
+    small = sum(v for v in counts.values() if v < MIN_GROUP)
+    rows = sorted(((str(k), v) for k, v in counts.items() if v >= MIN_GROUP), key=lambda kv: (-kv[1], kv[0]))
+    if small:
+        rows.append((_("Other (groups of fewer than %(n)s)") % {"n": MIN_GROUP}, small))
+    return rows
+
+
 def _attendance(rows: list[tuple[str, str, str]], language: str | None = None) -> Attendance:
     positions = dict(Position.choices)
     pos = Counter(positions.get(p, p) for p, _c, _t in rows)
-    prov = Counter((provinces.province_name(c, language) or t or "—") for _p, c, t in rows)
-    return Attendance(
-        officials=len(rows),
-        by_position=sorted(((str(k), v) for k, v in pos.items()), key=lambda kv: (-kv[1], kv[0])),
-        by_province=sorted(prov.items(), key=lambda kv: (-kv[1], kv[0])),
-    )
+    prov = Counter((provinces.province_name(c, language) or t or _("not recorded")) for _p, c, t in rows)
+    return Attendance(officials=len(rows), by_position=_groups(pos), by_province=_groups(prov))
 
 
 def engagement_attendance(*, engagement: Engagement, language: str | None = None) -> Attendance:
