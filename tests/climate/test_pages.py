@@ -266,3 +266,39 @@ def test_template_reference_sheet_names_lines_in_chinese(client_for, coordinator
     header, line = rows[0], next(row for row in rows if row[0] == "I.1.1")
     assert header[-2:] == ("部门", "子部门")
     assert line[1] == "Stationary Energy" and line[-2] == "固定能源" and line[-1] == "居住建筑"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_targets_yearly_reduction_is_one_percent_figure_named_by_its_definition(
+    client_for, coordinator, hayward, language
+):
+    """Hayward's "55 % below 2005 by 2030" read "3 %" in the list, "0.0314" on its page and "2.20 %/year" on the
+    city page. Hand-worked: compound 1 − 0.45^(1/25) = 3.14 %; average 55 / 25 = 2.20 %."""
+    target = services.target_save(
+        actor=coordinator,
+        city=hayward,
+        data={"kind": "base_year", "base_year": 2005, "base_emissions_t": 1000.0, "target_year": 2030,
+              "reduction_pct": 55.0},
+    )  # fmt: skip
+    client = client_for(coordinator, language)
+    page = client.get(f"/climate/targets/{target.pk}/").content.decode()
+    assert "3.1 %" in page and "2.2 %" in page and "0.0314" not in page
+    assert ("compound" if language == "en" else "复合") in page
+    assert "3.1 %" in client.get("/climate/targets/").content.decode()
+
+
+@pytest.mark.parametrize(("language", "gallon"), [("en", "US gallon"), ("zh-hans", "美制加仑")])
+def test_a_line_shows_units_in_words_and_the_source_of_its_own_factors(
+    client_for, coordinator, inventory, language, gallon
+):
+    """The page showed "40000000 US_gallon" and "kg/US_gallon" (the unit registry's codes), and not the source a
+    city gave for its own factors."""
+    services.entry_save(
+        actor=coordinator,
+        inventory=inventory,
+        data={"gpc_ref": "II.1.1", "activity_value": 1000, "activity_unit": "US_gallon",
+              "factors": [{"gas": "CO2", "value": 8.78, "unit": "kg/US_gallon", "citation": "EPA GHG Hub 2025"}]},
+    )  # fmt: skip
+    page = client_for(coordinator, language).get(f"/climate/inventories/{inventory.pk}/").content.decode()
+    assert f"1000 {gallon}" in page and "US_gallon" not in page
+    assert "EPA GHG Hub 2025" in page

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from . import gpc
 
@@ -61,3 +63,16 @@ def line_label(ref: str) -> str:
     except KeyError:
         return ref
     return f"{line.ref} {subsector_label(line)}"
+
+
+#: the unit registry's codes written with an underscore (climate/units.py), as a reader writes them
+_UNIT_WORDS = {"US_gallon": ("US gallon", "美制加仑"), "US_gal": ("US gallon", "美制加仑"),
+               "cubic_meter": ("m3", "立方米"), "metric_ton": ("t", "吨")}  # fmt: skip
+_UNIT_CODE = re.compile(r"\b(" + "|".join(_UNIT_WORDS) + r")\b")
+
+
+def unit_words(text: str, language: str | None = None) -> str:
+    """`text` (a unit, or a line of a calculation) with the registry's codes in words: "kg/US_gallon" is
+    "kg/US gallon" in English and "kg/美制加仑" in Chinese."""
+    chinese = (language or get_language() or "").startswith("zh")
+    return _UNIT_CODE.sub(lambda m: _UNIT_WORDS[m.group(1)][1 if chinese else 0], text or "")

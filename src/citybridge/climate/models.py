@@ -126,7 +126,9 @@ class EmissionFactor(Versioned):
         indexes = [models.Index(fields=["code", "superseded_by"])]
 
     def __str__(self) -> str:
-        return f"{self.display_name()} ({self.gas}, {self.value:g} {self.unit}/{self.activity_unit})"
+        from .labels import unit_words
+
+        return f"{self.display_name()} ({self.gas}, {self.value:g} {unit_words(f'{self.unit}/{self.activity_unit}')})"
 
     def display_name(self, language: str | None = None) -> str:
         return bilingual(self, "name", language) or self.code

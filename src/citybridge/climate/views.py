@@ -26,12 +26,13 @@ from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.models import User
+from citybridge.core.templatetags.listing import colon, lparen, rparen
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
 from . import charts, exports, gpc, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
-from .labels import SECTORS, line_label, sector_label, subsector_label
+from .labels import SECTORS, line_label, sector_label, subsector_label, unit_words
 from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
@@ -144,15 +145,22 @@ def _lines_html(inventory: object, page: selectors.InventoryPage, can_edit: bool
             cell = empty
         else:
             if entry.notation_key:
-                cell = format_html("<strong>{}</strong>: {}", entry.notation_key, entry.explanation)
+                cell = format_html("<strong>{}</strong>{}{}", entry.notation_key, colon(), entry.explanation)
                 if entry.included_in:
-                    cell += format_html(" ({})", entry.included_in)
+                    cell += format_html("{}{}{}", lparen(), entry.included_in, rparen())
             elif entry.activity_value is not None:
-                cell = format_html("{} {}", floatformat(entry.activity_value, "-4g"), entry.activity_unit)
+                cell = format_html("{} {}", floatformat(entry.activity_value, "-4g"), unit_words(entry.activity_unit))
                 cell += format_html_join(
                     "", " × {} (v{})", ((f.display_name(), f.version) for f in entry.factors.all())
                 )
-                cell += format_html_join("", "<br><small>{}</small>", ((c,) for c in entry.conversion or ()))
+                cell += format_html_join(
+                    "", "<br><small>{}</small>", ((unit_words(c),) for c in entry.conversion or ())
+                )
+                # the city's own factors say where they come from, as the library's do on their own pages
+                cited = dict.fromkeys(f.get("citation", "") for f in entry.own_factors or () if f.get("citation"))
+                cell += format_html_join(
+                    "", "<br><small>{}{}{}</small>", ((_("source of your factors"), colon(), c) for c in cited)
+                )
             else:
                 cell = conditional_escape(by_gas)
             if entry.source:

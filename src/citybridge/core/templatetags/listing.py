@@ -68,6 +68,17 @@ def money(amount: object, code: str | None) -> str:
 
 
 @register.filter
+def percent(fraction: object) -> str:
+    """A rate kept as a fraction (0.0314) as a reader writes it: "3.1 %"; "—" when there is none."""
+    if fraction is None or fraction == "":
+        return "—"
+    try:
+        return f"{float(fraction) * 100:.1f} %"
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
 def listed(items: Iterable[object]) -> str:
     """Items in running text: "a, b" in English, "a、b" in Chinese (the enumeration comma, never a half-width one)."""
     separator = "、" if (get_language() or "").startswith("zh") else ", "
