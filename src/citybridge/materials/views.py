@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,8 +56,8 @@ def material_list(request: HttpRequest) -> HttpResponse:
 
 def _sessions_for(user: User) -> QuerySet[Session]:
     qs = Session.objects.visible_to(user).filter(lecturer__isnull=False).select_related("course")
-    if not user.is_program_staff:
-        qs = qs.filter(lecturer_id=user.person_id)
+    if not user.is_program_staff:  # a lecturer's sessions still to come, soonest first (not every one since 2019)
+        return qs.filter(lecturer_id=user.person_id, date__gte=timezone.localdate()).order_by("date", "start_time")
     return qs.order_by("-date")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from citybridge.core.listing import localized, name_order, sort_key, sort_queryset
@@ -89,7 +90,12 @@ def index(request: HttpRequest) -> HttpResponse:
             "can_see_compliance": user.has_perm("academy.view_compliance"),
             "can_see_impact": user.has_perm("academy.view_impact"),
             "can_add_official": user.has_perm("academy.add_official"),
-            "my_sessions": list(selectors.lecturer_sessions(user=user)[:50])
+            # the sessions still to teach, soonest first (every one since 2019, undated by year, hid the next one)
+            "my_sessions": list(
+                selectors.lecturer_sessions(user=user)
+                .filter(date__gte=timezone.localdate())
+                .order_by("date", "start_time", "id")[:50]
+            )
             if user.person_id and user.has_role("lecturer")
             else [],
         },

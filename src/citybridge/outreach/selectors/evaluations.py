@@ -79,8 +79,9 @@ def form_items(course: Course) -> list[FormItem]:
                 session_id=s.pk,
                 module_id=s.module_id,
                 lecturer_id=s.lecturer_id,
-                label_en=f"{date_text(s.date, 'en')} {s.display_title('en')}{who_en}",
-                label_zh=f"{s.date.month}月{s.date.day}日 {s.display_title('zh-hans')}{who_zh}",
+                # the start time tells a morning session from an afternoon one of the same day and title
+                label_en=f"{date_text(s.date, 'en')} {s.start_time:%H:%M} {s.display_title('en')}{who_en}",
+                label_zh=f"{s.date.month}月{s.date.day}日 {s.start_time:%H:%M} {s.display_title('zh-hans')}{who_zh}",
                 date=s.date,
             )
         )
