@@ -38,3 +38,17 @@ def rows(n: int, unit: str = "MWh", factor_id: str = "") -> list[importers.Impor
         )
         for i, ref in enumerate(refs)
     ]
+
+
+def complete(inventory) -> None:  # noqa: ANN001
+    """Every line the inventory's level still lacks as "not occurring" (NO), so it can be submitted."""
+    from citybridge.climate import compute
+    from citybridge.climate.models import InventoryEntry
+
+    missing = compute.missing_lines(inventory, list(inventory.entries.all()))
+    InventoryEntry.objects.bulk_create(
+        InventoryEntry(
+            inventory=inventory, gpc_ref=ref, notation_key="NO", explanation="Not occurring in the test city."
+        )
+        for ref in missing
+    )

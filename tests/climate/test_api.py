@@ -9,7 +9,7 @@ import pytest
 from citybridge.climate import importers, services
 from citybridge.climate.models import Inventory, InventoryEntry, Target
 
-from .helpers import template
+from .helpers import complete, template
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +271,7 @@ def test_targets_endpoint(api_for, coordinator, other_coordinator, hayward):
 
 
 def test_published_inventory_visible_to_peers_and_frozen(api_for, coordinator, other_coordinator, staff, inventory):
+    complete(inventory)
     services.inventory_submit(actor=coordinator, inventory=inventory)
     services.inventory_review(actor=staff, inventory=inventory)
     services.inventory_publish(actor=staff, inventory=inventory)
@@ -291,6 +292,7 @@ def test_review_request_endpoint(api_for, staff, coordinator, expert, inventory)
     r = post(api_for(staff), url, {"expert_id": coordinator.pk})
     assert r.status_code == 422 and "expert_id" in fields(r)
     assert post(api_for(staff), url, {"expert_id": expert.pk}).status_code == 201
+    complete(inventory)
     services.inventory_submit(actor=coordinator, inventory=inventory)
     assert api_for(expert).get(f"{BASE}/inventories/{inventory.pk}").status_code == 200
     r = post(api_for(expert), f"{BASE}/inventories/{inventory.pk}/review", {})

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from citybridge.climate import accounting, compute, demo, factors_seed, gpc, importers, services, uploads
 from citybridge.climate.models import EmissionFactor, Inventory, InventoryEntry, RecomputeRun, ReviewRequest
 
-from .helpers import template, upload
+from .helpers import complete, template, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +143,7 @@ def test_recompute_changes_only_affected_entries_and_keeps_published_frozen(
             inventory=inv,
             data={"gpc_ref": "I.2.1", "activity_value": 2, "activity_unit": "TJ", "factor_ids": [gas.pk]},
         )
+    complete(published)
     for step in (services.inventory_submit, services.inventory_review, services.inventory_publish):
         published.refresh_from_db()
         step(actor=staff, inventory=published, expected_version=published.version)
@@ -214,6 +215,7 @@ def test_run_record_on_factor_and_inventory_pages(
 
 def test_review_request_page(staff, coordinator, expert, inventory, client_for):
     url = f"/climate/inventories/{inventory.pk}/review-requests/"
+    complete(inventory)
     services.inventory_submit(actor=coordinator, inventory=inventory, expected_version=inventory.version)
     # wrong users: the city's coordinator (403), the expert (404: not asked yet, cannot see it)
     assert client_for(coordinator).get(url).status_code == 403

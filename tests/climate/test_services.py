@@ -10,6 +10,8 @@ from citybridge.climate import selectors, services
 from citybridge.climate.models import EmissionFactor, Inventory, RecomputeRun, Status
 from citybridge.core.concurrency import StaleEdit
 
+from .helpers import complete
+
 pytestmark = pytest.mark.django_db
 
 
@@ -210,6 +212,13 @@ def test_workflow_visibility_frozen_and_revision_with_diff(
     # a draft: the city and staff see it, another city and an expert do not
     assert Inventory.objects.visible_to(other_coordinator).filter(pk=inventory.pk).count() == 0
     assert Inventory.objects.visible_to(expert).filter(pk=inventory.pk).count() == 0
+    # BASIC lines still empty: not submitted, and the refusal names them
+    with pytest.raises(ValidationError) as exc:
+        services.inventory_submit(actor=coordinator, inventory=inventory)
+    assert "still empty" in exc.value.messages[0] and "I.1.1" in exc.value.messages[0]
+    inventory.refresh_from_db()
+    assert inventory.status == Status.DRAFT
+    complete(inventory)
     services.inventory_submit(actor=coordinator, inventory=inventory)
     with pytest.raises(PermissionDenied):
         services.inventory_review(actor=expert, inventory=inventory)

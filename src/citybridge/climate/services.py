@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from citybridge.cities.models import City
 from citybridge.core.concurrency import claim_version
@@ -307,7 +308,24 @@ def _transition(inventory: Inventory, expected_version: int | None, source: tupl
 
 @transaction.atomic
 def inventory_submit(*, actor: User, inventory: Inventory, expected_version: int | None = None) -> Inventory:
+    """To review: every line the inventory's level (BASIC or BASIC+) requires has a figure or a notation key, as the
+    GPC asks of a complete inventory (an empty line is neither "not occurring" nor "included elsewhere")."""
     require(actor, "climate.submit_inventory", inventory)
+    missing = compute.missing_lines(inventory, list(inventory.entries.only("gpc_ref", "notation_key")))
+    if missing and inventory.origin == Origin.ENTERED:
+        shown = pgettext("list separator", ", ").join(missing[:6]) + ("…" if len(missing) > 6 else "")
+        raise ValidationError(
+            {
+                "__all__": ngettext(
+                    "%(n)s line that %(level)s requires is still empty (%(lines)s): give it a figure or a notation "
+                    "key (NO, IE, NE or C), then submit the inventory.",
+                    "%(n)s lines that %(level)s requires are still empty (%(lines)s): give each a figure or a "
+                    "notation key (NO, IE, NE or C), then submit the inventory.",
+                    len(missing),
+                )
+                % {"n": len(missing), "level": inventory.level, "lines": shown}
+            }
+        )
     _transition(inventory, expected_version, (Status.DRAFT,), Status.SUBMITTED)
     return inventory
 
