@@ -68,6 +68,7 @@ def test_a_real_lecturer_and_partner_are_accepted(world, client_for, api_for, ho
     if how == "api":
         r = _api_session(api_for, world["coordinator"], world["course"], lecturer_id=lecturer.pk, partner_id=company.pk)
         assert r.status_code == 201 and r.json()["lecturer_name"] == lecturer.display_name()
+        assert r["ETag"] == f'"{r.json()["version"]}"'  # the version the next edit starts from
     else:
         r = _page_session(client_for, world["coordinator"], world["course"], lecturer=lecturer.pk, partner=company.pk)
         assert r.status_code == 302

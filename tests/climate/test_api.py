@@ -255,6 +255,7 @@ def test_targets_endpoint(api_for, coordinator, other_coordinator, hayward):
     }
     r = post(api, f"{BASE}/targets", body)
     assert r.status_code == 201, r.content
+    assert r["ETag"] == f'"{r.json()["version"]}"'
     # 40 % below 2005 by 2030: 600,000 t; compound 1 − 0.6^(1/25)
     assert r.json()["ambition"]["target_emissions_t"] == pytest.approx(600_000)
     assert r.json()["ambition"]["annual_rate"] == pytest.approx(1 - 0.6 ** (1 / 25))

@@ -482,12 +482,14 @@ def list_targets(request: HttpRequest, city_id: Id | None = None) -> QuerySet[Ta
 
 
 @router.post("/targets", response={201: TargetOut})
-def create_target(request: HttpRequest, payload: TargetIn) -> Status[Target]:
+def create_target(request: HttpRequest, payload: TargetIn, response: HttpResponse) -> Status[Target]:
     """A target with its ambition figures (implied annual reduction, per capita in the target year, comparison with
     the 1.5 °C benchmark, whose definition and source are in `ambition.benchmark.definition`)."""
     data = payload.model_dump()
     city = body_ref(city_get, "city_id", data.pop("city_id"), user=request.auth)
-    return Status(201, services.target_save(actor=request.auth, city=city, data=data))
+    target = services.target_save(actor=request.auth, city=city, data=data)
+    etag(response, target)  # the version the next edit starts from, as every answer carrying a version
+    return Status(201, target)
 
 
 @router.get("/targets/{id:pk}", response=TargetOut)

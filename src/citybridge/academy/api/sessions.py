@@ -87,10 +87,11 @@ def list_sessions(request: HttpRequest, pk: int) -> QuerySet[Session]:
 
 
 @router.post("/courses/{id:pk}/sessions", response={201: SessionOut})
-def create_session(request: HttpRequest, pk: int, payload: SessionIn) -> Status[Session]:
+def create_session(request: HttpRequest, pk: int, payload: SessionIn, response: HttpResponse) -> Status[Session]:
     course = _course(request, pk, "academy.manage_course")
     with _as_body_fields():
         session = services.session_save(actor=request.auth, course=course, **_session_fields(payload, request.auth))
+    etag(response, session)
     return Status(201, session)
 
 
