@@ -273,7 +273,7 @@ def with_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
     schema.setdefault("components", {}).setdefault("schemas", {})["ErrorOut"] = ERROR_SCHEMA
     ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
     texts = {
-        "401": _("Not signed in: no session and no valid API token."),
+        "401": _("Not signed in: neither a browser sign-in nor a valid API token."),
         "403": _("Signed in, but not allowed to do this."),
         "404": _("Not found, or outside what the caller may see."),
         "409": _("The version sent is not the current one (`current` holds the record now), or the record cannot "
