@@ -187,8 +187,10 @@ def test_evaluation_form_labels_sessions_by_their_date(lang, academy, lecturer):
         course=c, date=date(2025, 9, 7), start_time=time(9), end_time=time(12), title_en="Heat pumps"
     )
     (item,) = [i for i in form_items(c) if i.session_id]
-    assert item.label_en == "Sept. 7, 2025 Heat pumps"  # was "2025-09-07 Heat pumps"
-    assert item.label_zh.startswith("9月7日")
+    # the date as the reader writes it (was "2025-09-07 Heat pumps"), then the start time, which tells a morning
+    # session from an afternoon one of the same day
+    assert item.label_en == "Sept. 7, 2025 09:00 Heat pumps"
+    assert item.label_zh.startswith("9月7日 09:00")
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
