@@ -40,7 +40,7 @@ MEASURES = ("deep_retrofit", "heat_pumps", "led_building_lighting", "rooftop_sol
 def main() -> int:
     from citybridge.cities.models import City
     from citybridge.climate import plan_selectors, plan_services
-    from citybridge.climate.models import Inventory
+    from citybridge.climate.models import Inventory, InventoryEntry
     from citybridge.climate.plan_models import ActionPlan, MeasureTemplate, PlanMeasure
     from citybridge.core.models import RoleMembership, User
 
@@ -58,8 +58,13 @@ def main() -> int:
     if plan is None:
         from citybridge.climate import services
 
-        inv = services.inventory_create(actor=user, city=city, year=2022, gwp_set="AR5", level="BASIC")
-        by_sector = {"I": 420_000.0, "II": 510_000.0, "III": 60_000.0, "IV": 30_000.0, "V": 5_000.0}
+        # one line per sector (IV and V are BASIC+ lines): a plan starts from the lines its inventory's total counts
+        inv = services.inventory_create(actor=user, city=city, year=2022, gwp_set="AR5", level="BASIC+")
+        lines = {"I.1.1": 420_000.0, "II.1.1": 510_000.0, "III.1.1": 60_000.0, "IV.1": 30_000.0, "V.1": 5_000.0}
+        InventoryEntry.objects.bulk_create(
+            InventoryEntry(inventory=inv, gpc_ref=ref, co2e=t, by_gas={"CO2": t}) for ref, t in lines.items()
+        )
+        by_sector = {ref.split(".")[0]: t for ref, t in lines.items()}
         Inventory.objects.filter(pk=inv.pk).update(totals={"by_sector": by_sector}, total_basic=sum(by_sector.values()))
         inv.refresh_from_db()
         plan = plan_services.plan_create(actor=user, city=city, name="Bench plan", base_inventory=inv, end_year=2060)
