@@ -44,7 +44,7 @@ def test_partner_sees_own_engagement_aggregated_without_names(client_for, partne
     assert response.status_code == 200
     html = response.content.decode()
     assert "3 officials attended." in html
-    assert "Other (groups of fewer than 3)" in html and "Vice mayor" not in html  # no group of one or two
+    assert "Other (combined so that no group of fewer than 3 shows)" in html and "Vice mayor" not in html  # no group of one or two
     for o in officials:
         assert o.person.family_name_en not in html
         assert o.person.email not in html
@@ -80,7 +80,7 @@ def test_partner_page_punctuation_follows_the_language(client_for, staff, partne
 
 def test_partner_page_in_chinese(client_for, partner_user, engagement):
     html = client_for(partner_user, language="zh-hans").get(f"/outreach/engagements/{engagement.pk}/").content.decode()
-    assert "3 名学员出席。" in html and "按职务" in html and "其他（不足 3 人的组合并）" in html
+    assert "3 名学员出席。" in html and "按职务" in html and "其他（合并显示，不单列不足 3 人的组）" in html
 
 
 def test_other_partner_gets_404(client_for, other_partner_user, engagement, partner):
@@ -199,7 +199,7 @@ def test_api_partner_sees_own_only_and_no_official_ids(api_for, partner_user, en
     detail = c.get(f"/api/v1/outreach/engagements/{engagement.pk}").json()
     assert detail["official_ids"] is None
     assert detail["attendance"]["officials"] == 3
-    assert detail["attendance"]["by_position"] == [{"label": "Other (groups of fewer than 3)", "officials": 3}]
+    assert detail["attendance"]["by_position"] == [{"label": "Other (combined so that no group of fewer than 3 shows)", "officials": 3}]
     text = json.dumps(detail)
     assert all(o.person.family_name_en not in text and o.person.email not in text for o in officials)
     assert c.get(f"/api/v1/outreach/engagements/{other_engagement.pk}").status_code == 404

@@ -274,8 +274,8 @@ def test_attendance_is_aggregated(engagement):
         a = selectors.engagement_attendance(engagement=engagement)
     assert a.officials == 3
     # groups of fewer than 3 (results.MIN_GROUP) are one "other" row: "Vice mayor: 1" points at one person
-    assert a.by_position == [("Other (groups of fewer than 3)", 3)]
-    assert a.by_province == [("Other (groups of fewer than 3)", 3)]
+    assert a.by_position == [("Other (combined so that no group of fewer than 3 shows)", 3)]
+    assert a.by_province == [("Other (combined so that no group of fewer than 3 shows)", 3)]
     assert "Official" not in repr(a) and "@" not in repr(a)
     from citybridge.outreach.selectors.partners import _attendance
 
@@ -283,8 +283,31 @@ def test_attendance_is_aggregated(engagement):
         rows = [("mayor", "CN-HE", "")] * 3 + [("vice_mayor", "CN-GD", ""), ("mayor", "", "")]
         b = _attendance(rows, "zh-hans")
     assert b.officials == 5
-    assert b.by_position == [("市长", 4), ("其他（不足 3 人的组合并）", 1)]
-    assert b.by_province == [("河北省", 3), ("其他（不足 3 人的组合并）", 2)]
+    # "市长 4" beside a total of 5 would say the fifth is not a mayor: the other row is never 1 or 2, so the
+    # smallest group shown joins it (complementary suppression)
+    other = "其他（合并显示，不单列不足 3 人的组）"
+    assert b.by_position == [(other, 5)]
+    assert b.by_province == [(other, 5)]
+    # worked by hand: mayors 6, vice mayors 3, bureau officers 1 → other 1 < 3, so the vice mayors (the smallest
+    # shown) join it: mayors 6, other 4; provinces: Hebei 5, Guangdong 3, none recorded 2 → other 2, Guangdong joins
+    rows = (
+        [("mayor", "CN-HE", "")] * 5
+        + [("mayor", "CN-GD", "")]
+        + [("vice_mayor", "CN-GD", "")] * 2
+        + [("vice_mayor", "", "")]
+        + [("bureau_officer", "", "")]
+    )
+    c = _attendance(rows, "en")
+    assert c.officials == 10
+    assert c.by_position == [("Mayor", 6), ("Other (combined so that no group of fewer than 3 shows)", 4)]
+    assert c.by_province == [("Hebei", 5), ("Other (combined so that no group of fewer than 3 shows)", 5)]
+    # the labels follow the language asked for, not the active one ("not recorded" included)
+    with translation.override("zh-hans"):
+        d = _attendance([("mayor", "", "")] * 3, "en")
+    assert d.by_position == [("Mayor", 3)] and d.by_province == [("not recorded", 3)]
+    # every group large enough: no other row
+    e = _attendance([("mayor", "CN-HE", "")] * 3 + [("vice_mayor", "CN-HE", "")] * 3, "en")
+    assert e.by_position == [("Mayor", 3), ("Vice mayor", 3)] and e.by_province == [("Hebei", 6)]
 
 
 def test_partner_attendance_counts_each_official_once(staff, engagement, partner, pcourse, officials):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from citybridge.academy.models import OfficialProfile, Position
@@ -90,19 +91,27 @@ class Attendance:
 
 def _groups(counts: Counter) -> list[tuple[str, int]]:
     """Largest first; the groups of fewer than MIN_GROUP officials as one "other" row, as evaluation results hide
-    small groups: "central-government bureau officer: 1" beside a course's dinner points at one person."""
-    small = sum(v for v in counts.values() if v < MIN_GROUP)
+    small groups: "central-government bureau officer: 1" beside a course's dinner points at one person.
+
+    The total is shown too, so the "other" row is the total minus the groups shown: it must itself be none or at
+    least MIN_GROUP. While it is smaller, the smallest group shown joins it ("Mayor: 4, other: 1" would still say
+    that the fifth official is not a mayor)."""
     rows = sorted(((str(k), v) for k, v in counts.items() if v >= MIN_GROUP), key=lambda kv: (-kv[1], kv[0]))
-    if small:
-        rows.append((_("Other (groups of fewer than %(n)s)") % {"n": MIN_GROUP}, small))
+    other = sum(v for v in counts.values() if v < MIN_GROUP)
+    while 0 < other < MIN_GROUP and rows:
+        other += rows.pop()[1]
+    if other:
+        rows.append((_("Other (combined so that no group of fewer than %(n)s shows)") % {"n": MIN_GROUP}, other))
     return rows
 
 
 def _attendance(rows: list[tuple[str, str, str]], language: str | None = None) -> Attendance:
-    positions = dict(Position.choices)
-    pos = Counter(positions.get(p, p) for p, _c, _t in rows)
-    prov = Counter((provinces.province_name(c, language) or t or _("not recorded")) for _p, c, t in rows)
-    return Attendance(officials=len(rows), by_position=_groups(pos), by_province=_groups(prov))
+    """The counts, with every label in `language` (default: the active one)."""
+    with translation.override(language or translation.get_language()):
+        positions = dict(Position.choices)
+        pos = Counter(str(positions.get(p, p)) for p, _c, _t in rows)
+        prov = Counter((provinces.province_name(c, language) or t or _("not recorded")) for _p, c, t in rows)
+        return Attendance(officials=len(rows), by_position=_groups(pos), by_province=_groups(prov))
 
 
 def engagement_attendance(*, engagement: Engagement, language: str | None = None) -> Attendance:
