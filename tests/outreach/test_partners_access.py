@@ -44,7 +44,9 @@ def test_partner_sees_own_engagement_aggregated_without_names(client_for, partne
     assert response.status_code == 200
     html = response.content.decode()
     assert "3 officials attended." in html
-    assert "Other (combined so that no group of fewer than 3 shows)" in html and "Vice mayor" not in html  # no group of one or two
+    assert (
+        "Other (combined so that no group of fewer than 3 shows)" in html and "Vice mayor" not in html
+    )  # no group of one or two
     for o in officials:
         assert o.person.family_name_en not in html
         assert o.person.email not in html
@@ -199,7 +201,9 @@ def test_api_partner_sees_own_only_and_no_official_ids(api_for, partner_user, en
     detail = c.get(f"/api/v1/outreach/engagements/{engagement.pk}").json()
     assert detail["official_ids"] is None
     assert detail["attendance"]["officials"] == 3
-    assert detail["attendance"]["by_position"] == [{"label": "Other (combined so that no group of fewer than 3 shows)", "officials": 3}]
+    assert detail["attendance"]["by_position"] == [
+        {"label": "Other (combined so that no group of fewer than 3 shows)", "officials": 3}
+    ]
     text = json.dumps(detail)
     assert all(o.person.family_name_en not in text and o.person.email not in text for o in officials)
     assert c.get(f"/api/v1/outreach/engagements/{other_engagement.pk}").status_code == 404
