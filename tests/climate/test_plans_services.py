@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from citybridge.climate import plan_selectors, plan_services
@@ -139,6 +141,13 @@ def test_the_plan_starts_from_the_inventorys_own_total(coordinator, hayward, fla
     inventory(2024)
     actuals = plan_selectors.actuals_of(plan)
     assert actuals["I"][2024] + actuals["II"][2024] == expected
+    # every later year's lines in one query: two queries whether one later year or three
+    inventory(2025)
+    inventory(2026)
+    with CaptureQueriesContext(connection) as queries:
+        actuals = plan_selectors.actuals_of(plan)
+    assert len(queries) == 2
+    assert [actuals["I"][y] + actuals["II"][y] for y in (2024, 2025, 2026)] == [expected] * 3
 
 
 def test_plan_without_base_inventory_refused(coordinator, hayward, flat):

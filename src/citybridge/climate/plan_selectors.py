@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from . import pathways
-from .models import Inventory, Status
+from .models import Inventory, InventoryEntry, Status
 from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure
 from .plan_services import Run, base_of, level_sectors, run_plan
 
@@ -98,8 +98,13 @@ def actuals_of(plan: ActionPlan) -> dict[str, dict[int, float]]:
         if inv.year not in best or inv.status == Status.PUBLISHED or best[inv.year].status != Status.PUBLISHED:
             best[inv.year] = inv
     level = plan.base_inventory.level  # later years counted as the plan's base year is (plan_services.base_of)
+    lines: dict[int, list[tuple[str, Any]]] = {inv.pk: [] for inv in best.values()}
+    for inventory_id, ref, co2e in InventoryEntry.objects.filter(inventory_id__in=lines).values_list(
+        "inventory_id", "gpc_ref", "co2e"
+    ):  # every year's lines in one query
+        lines[inventory_id].append((ref, co2e))
     for year, inv in best.items():
-        direct, electricity = level_sectors(inv, level)
+        direct, electricity = level_sectors(inv, level, lines[inv.pk])
         for s, v in direct.items():
             out.setdefault(s, {})[year] = v + electricity.get(s, 0.0)
     return out

@@ -12,7 +12,7 @@ import json
 import math
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ from .models import Inventory, Origin, Target, TargetKind
 from .pathways import Costs, Measure, PathwayError, Uptake
 from .pathways.measures import validate_measure
 from .plan_models import ActionPlan, DriverSet, MeasureTemplate, PlanMeasure, PlanStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 SHAPES = ("linear", "s_curve")
@@ -122,19 +125,25 @@ def _fmt(value: Any) -> str:
 # --------------------------------------------------------------------------- engine inputs
 
 
-def level_sectors(inventory: Inventory, level: str | None = None) -> tuple[dict[str, float], dict[str, float]]:
+def level_sectors(
+    inventory: Inventory, level: str | None = None, entries: Iterable[tuple[str, Any]] | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
     """t CO2e by GPC sector of the lines the inventory's BASIC or BASIC+ total counts (`level`, its own by default),
     split into direct emissions and scope-2 grid energy. The by-sector totals stored with an inventory sum every
     line, including those no city total counts: I.4.4 (generation supplied to the grid, counted in its scope-2
     users' lines) and the scope-3 lines of a BASIC inventory, which made a plan start above its inventory's total.
-    An inventory imported as reported (CDP) has no lines: its reported sector totals, all as direct emissions."""
+    An inventory imported as reported (CDP) has no lines: its reported sector totals, all as direct emissions.
+    `entries` are its lines' (GPC reference, t CO2e) when the caller has read them already (several inventories in
+    one query); by default they are read here."""
     if inventory.origin != Origin.ENTERED:
         by_sector = (inventory.totals or {}).get("by_sector", {})
         return {k: float(v) for k, v in by_sector.items() if k in pathways.SECTORS and v is not None}, {}
     included = set(gpc.refs_for_level(level or inventory.level))
     direct: dict[str, float] = {}
     electricity: dict[str, float] = {}
-    for ref, co2e in inventory.entries.values_list("gpc_ref", "co2e"):
+    if entries is None:
+        entries = inventory.entries.values_list("gpc_ref", "co2e")
+    for ref, co2e in entries:
         sector = ref.split(".")[0]
         if ref not in included or not co2e or sector not in pathways.SECTORS:
             continue
