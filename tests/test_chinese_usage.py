@@ -96,3 +96,26 @@ def test_a_cdp_boundary_reads_in_the_reader_language():
     with translation.override("zh-hans"):
         assert inventory.display_boundary() == "相同：覆盖全市，且不含市外区域"
     assert Inventory(boundary="Our own words").display_boundary() == "Our own words"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "en", "zh"),
+    [
+        # the year and month both ends share are written once; Chinese joins with 至
+        (date(2027, 1, 18), date(2027, 1, 31), "Jan. 18 – 31, 2027", "2027年1月18日至31日"),
+        (date(2027, 1, 18), date(2027, 2, 2), "Jan. 18 – Feb. 2, 2027", "2027年1月18日至2月2日"),
+        (date(2026, 12, 28), date(2027, 1, 10), "Dec. 28, 2026 – Jan. 10, 2027", "2026年12月28日至2027年1月10日"),
+        (date(2027, 1, 18), date(2027, 1, 18), "Jan. 18, 2027", "2027年1月18日"),
+        (date(2027, 1, 18), None, "Jan. 18, 2027", "2027年1月18日"),
+    ],
+)
+def test_a_period_is_written_one_way_per_language(start, end, en, zh):
+    from citybridge.core.rows import date_range_text
+
+    assert date_range_text(start, end, "en") == en
+    assert date_range_text(start, end, "zh-hans") == zh
+    with translation.override("zh-hans"):
+        html = Template("{% load listing %}{{ a|date_range:b }}").render(Context({"a": start, "b": end}))
+    # on a page each date is kept on one line (a Chinese date otherwise breaks between any two characters)
+    parts = zh.split("至")
+    assert html == "至".join(f'<span class="nowrap">{p}</span>' for p in parts)

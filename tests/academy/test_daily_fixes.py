@@ -171,10 +171,11 @@ def test_the_official_page_writes_a_window_to_its_last_day_as_who_is_behind_does
     page = client_for(staff).get(f"/academy/officials/{official.pk}/").content.decode()
     why = TrainingSummary.objects.get(official=official, year=2025).pk
     explanation = client_for(staff).get(f"/academy/behind/{why}/why/", HTTP_HX_REQUEST="true").content.decode()
-    assert "Jan. 1, 2025 – Dec. 31, 2029" in page and "Jan. 1, 2030" not in page
+    period = '<span class="nowrap">Jan. 1, 2025</span> – <span class="nowrap">Dec. 31, 2029</span>'
+    assert period in page and "Jan. 1, 2030" not in page
     assert "Jan. 1, 2025 – Dec. 31, 2029" in explanation
     zh = client_for(staff, "zh-hans").get(f"/academy/officials/{official.pk}/").content.decode()
-    assert "2025年1月1日 – 2029年12月31日" in zh
+    assert '五年周期：<span class="nowrap">2025年1月1日</span>至<span class="nowrap">2029年12月31日</span>' in zh
 
 
 def test_behind_list_loads_each_rows_explanation_only_when_opened(

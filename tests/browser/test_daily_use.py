@@ -218,3 +218,33 @@ def test_screenshots(page, login, world):
                     page.fill("#city-q", "杭" if language == "zh-hans" else "Ha")
                     page.locator("#city-options input[name=city]").first.wait_for()
                 page.screenshot(path=os.path.join(out, f"{name}-{language}-{width}.png"), full_page=True)
+
+
+def test_switching_language_asks_before_dropping_typed_input(page, login, world):
+    """The header's language switch reloads the page: with something typed into a form it asks first, in the page's
+    language, and keeps the page (and the typing) when told no."""
+    login(page, world["staff"])  # prefers Chinese
+    page.goto(page.base_url + "/organisations/new/")
+    page.fill("#id_name_en", "Suzhou Industrial Park")
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, False))
+    page.select_option("#language-select", "en")
+    page.wait_for_timeout(300)
+    assert questions == ["切换语言会重新加载页面，此处已输入的内容将会丢失。仍要切换吗？"]
+    assert page.input_value("#id_name_en") == "Suzhou Industrial Park"
+    assert page.input_value("#language-select") == "zh-hans"
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.once("dialog", lambda d: answer(d, True))
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    # nothing typed: the switch goes at once, no question
+    page.goto(page.base_url + "/organisations/new/")
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
+    assert len(questions) == 2 and page.locator("html").get_attribute("lang") == "zh-Hans"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import dateformat, timezone, translation
 from django.utils.formats import get_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -108,3 +109,44 @@ def date_text(value: date | None, language: str | None = None) -> str:
             value = timezone.localtime(value)
         return _formatted(value, "DATETIME_FORMAT", language)
     return _date_text(value, language)
+
+
+def _date_range_parts(start: date, end: date, language: str) -> tuple[str, str, str]:
+    """(first, joiner, second) of a period, as each language writes one: the year and month the two ends share are
+    written once. Chinese joins with 至 (2027年1月18日至31日, 2026年12月28日至2027年1月10日), English with an en
+    dash (Jan. 18 – 31, 2027)."""
+    if language.lower().startswith("zh"):
+        if (start.year, start.month) == (end.year, end.month):
+            second = _formatted(end, "j日", language)
+        elif start.year == end.year:
+            second = _formatted(end, "MONTH_DAY_FORMAT", language)
+        else:
+            second = date_text(end, language)
+        return date_text(start, language), "至", second
+    if start.year != end.year:
+        first, second = date_text(start, language), date_text(end, language)
+    else:
+        first = _formatted(start, "N j", language)
+        second = _formatted(end, "j, Y" if start.month == end.month else "N j, Y", language)
+    return first, " – ", second
+
+
+def date_range_text(start: date | None, end: date | None, language: str | None = None) -> str:
+    """A period from `start` to `end` (dates) in `language` (default: the active one), for text (PDFs, messages);
+    one day is that date, an open end is the other date alone. Pages use `date_range_html`, which keeps each date on
+    one line."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if start is None or end is None or start == end:
+        return date_text(start or end, language)
+    first, joiner, second = _date_range_parts(start, end, language)
+    return f"{first}{joiner}{second}"
+
+
+def date_range_html(start: date | None, end: date | None, language: str | None = None) -> SafeString:
+    """`date_range_text` for a page: each end a `nowrap` span, so a date never breaks inside itself (a Chinese date
+    breaks between any two characters otherwise: 2027年1 / 月10日)."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    if start is None or end is None or start == end:
+        return format_html('<span class="nowrap">{}</span>', date_text(start or end, language))
+    first, joiner, second = _date_range_parts(start, end, language)
+    return format_html('<span class="nowrap">{}</span>{}<span class="nowrap">{}</span>', first, joiner, second)

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from citybridge.core.listing import localized, name_order, sort_key, sort_queryset
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts, options_html
-from citybridge.core.rows import choice_labels, date_text, html_rows, row_class
+from citybridge.core.rows import choice_labels, date_range_html, html_rows, row_class
 from citybridge.core.views import paginate
 
 from .. import selectors
@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "url": f"{url_prefix}{c.id}{url_suffix}",
                 "name": c.display_name(language),
                 "academy": bilingual(c, "academy__organisation__name", language),
-                "dates": f"{date_text(c.start_date, language)} – {date_text(c.end_date, language)}",
+                "dates": date_range_html(c.start_date, c.end_date, language),
                 "status": status_labels.get(c.status, c.status),
                 "confirmed": confirmed.get(c.id, 0),
             }

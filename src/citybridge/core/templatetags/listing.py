@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.history import actor_name
 from citybridge.core.listing import SORT_PARAM, page_window
+from citybridge.core.rows import date_range_html
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from datetime import date
 
     from django.http import HttpRequest
     from django.template import Context
@@ -211,3 +213,10 @@ def with_selected(options: str, value: object) -> SafeString:
         key = f'<option value="{conditional_escape(str(value))}"'
         html = html.replace(f"{key}>", f"{key} selected>", 1)
     return mark_safe(html)  # noqa: S308 - options_html escaped every value and label
+
+
+@register.filter
+def date_range(start: date | None, end: date | None) -> SafeString:
+    """`{{ start|date_range:end }}`: the period as core.rows.date_range_html writes it (至 in Chinese, one year and
+    month where both ends share them, no break inside a date)."""
+    return date_range_html(start, end)

@@ -1,6 +1,23 @@
 // Small behaviours shared by every page (no inline scripts: the CSP forbids them).
+// A form someone has typed into (any but the header's language switch) is "unsaved" until it is sent: switching the
+// language reloads the page and would drop what was typed, so the switch asks first (data-unsaved: the question in
+// the page's language) and, if told no, keeps the language as it was.
+var citybridgeUnsaved = false;
+document.addEventListener("input", function (event) {
+  var form = event.target.form;
+  if (form && form.id !== "lang-switch" && form.method === "post") citybridgeUnsaved = true;
+});
+document.addEventListener("submit", function (event) {
+  if (event.target.id !== "lang-switch") citybridgeUnsaved = false;
+});
 document.addEventListener("change", function (event) {
-  if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+  var el = event.target;
+  if (!el.matches("[data-autosubmit]")) return;
+  if (el.dataset.unsaved && citybridgeUnsaved && !window.confirm(el.dataset.unsaved)) {
+    el.value = Array.prototype.find.call(el.options, function (o) { return o.defaultSelected; }).value;
+    return;
+  }
+  el.form.submit();
 });
 document.addEventListener("click", function (event) {
   var el = event.target.closest("[data-confirm]");
