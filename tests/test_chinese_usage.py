@@ -17,6 +17,8 @@ from citybridge.core.models import Person
         ("张", "伟", "Zhang", "Wei", "张伟"),  # Chinese: family first, no space
         ("欧阳", "修", "Ouyang", "Xiu", "欧阳修"),  # compound surname stays Chinese
         ("海默", "史蒂夫", "Hammer", "Steve", "史蒂夫·海默"),  # Western name in Chinese: given · family
+        ("左丘", "明", "Zuoqiu", "Ming", "左丘明"),  # a compound surname the list lacks: its pinyin is the English name
+        ("海默", "史蒂夫", "", "Steve", "史蒂夫·海默"),  # no English family name to tell by: as before
         ("", "", "Hammer", "Steve", "Steve Hammer"),  # only English names: shown as written
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -215,6 +216,7 @@ CHINESE_COMPOUND_SURNAMES = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 司空 夏侯 轩辕 令狐 钟离 闾丘 独孤 南宫 万俟 端木 申屠 西门"
     " 呼延 澹台 公冶 太史 濮阳 淳于 单于 赫连 拓跋".split()
 )
+_TONES = re.compile(r"\d")  # core.pinyin's keys carry the tone (zuo3qiu1); a name written in English does not
 
 
 class PersonQuerySet(PinyinNamedQuerySet):
@@ -365,10 +367,13 @@ class Person(PinyinNamed, Versioned):
     def full_name_zh(self) -> str:
         """Chinese usage: a Chinese name family-first with no space (张伟); a Western name written in Chinese
         characters given name · family name (史蒂夫·海默). A family name of one character, or a two-character
-        Chinese compound surname, is Chinese; a longer transliterated family name is Western."""
+        Chinese compound surname, is Chinese; so is a longer one whose pinyin is the English family name (左丘,
+        Zuoqiu: a rare compound surname the list lacks). Any other longer family name is a transliteration."""
         family, given = self.family_name_zh_hans or "", self.given_name_zh_hans or ""
         if family and given and len(family) > 1 and family not in CHINESE_COMPOUND_SURNAMES:
-            return f"{given}·{family}"
+            written = "".join(ch for ch in (self.family_name_en or "").casefold() if ch.isalpha())
+            if not written or _TONES.sub("", pinyin.sort_key(family, surname=True)) != written:
+                return f"{given}·{family}"
         return f"{family}{given}"
 
     def display_name(self, language: str | None = None) -> str:
