@@ -192,3 +192,10 @@ def test_engines_stay_free_of_django():
         "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd="src").returncode == 0
+
+
+def test_wrong_type_names_the_accepted_kinds_as_each_language_lists_them():
+    for language, kinds in (("en", "(PPTX, PDF, DOCX)"), ("zh-hans", "（PPTX、PDF、DOCX）")):
+        with translation.override(language), pytest.raises(ValidationError) as exc:
+            check_upload(SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100), kinds=("pptx", "pdf", "docx"))
+        assert kinds in exc.value.messages[0]

@@ -195,6 +195,8 @@ def check_upload(uploaded_file: UploadedFile, *, kinds: Iterable[str]) -> str:
     from django.template.defaultfilters import filesizeformat
     from django.utils.translation import gettext as _
 
+    from .listing import listed
+
     kinds = tuple(kinds)
     limit = upload_limit()
     size = getattr(uploaded_file, "size", None)
@@ -246,7 +248,7 @@ def check_upload(uploaded_file: UploadedFile, *, kinds: Iterable[str]) -> str:
         if kind is None and "csv" in kinds and not head.startswith(_BINARY_MAGIC):
             kind = "csv"  # the CSV reader reports what is wrong inside
     if kind is None:
-        names = ", ".join(k.upper() for k in kinds)
+        names = listed(k.upper() for k in kinds)  # PPTX, PDF / PPTX、PDF
         raise ValidationError(_("The file is not of an accepted type (%(kinds)s).") % {"kinds": names}, code="type")
     if kind == "pdf" and not pdf_complete(uploaded_file, size):
         raise ValidationError(

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from django.db.models import F, QuerySet
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.db.models.expressions import OrderBy
     from django.http import HttpRequest
 
@@ -79,3 +81,11 @@ def name_order(
     if is_chinese(language):
         columns = (pinyin, *columns)
     return tuple(f"{prefix}{c}" for c in columns)
+
+
+def listed(items: Iterable[object], language: str | None = None) -> str:
+    """Items in running text: "a, b" in English, "a、b" in Chinese (the enumeration comma, never a half-width one);
+    `language` defaults to the active one. The `|listed` filter of `{% load listing %}` is this."""
+    from .models import is_chinese
+
+    return ("、" if is_chinese(language) else ", ").join(str(item) for item in items)

@@ -15,12 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from citybridge.core import listing
 from citybridge.core.history import actor_name
 from citybridge.core.listing import SORT_PARAM, page_window
 from citybridge.core.rows import date_range_html
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
     from datetime import date
 
     from django.http import HttpRequest
@@ -80,11 +80,7 @@ def percent(fraction: object) -> str:
         return "—"
 
 
-@register.filter
-def listed(items: Iterable[object]) -> str:
-    """Items in running text: "a, b" in English, "a、b" in Chinese (the enumeration comma, never a half-width one)."""
-    separator = "、" if (get_language() or "").startswith("zh") else ", "
-    return separator.join(str(item) for item in items)
+listed = register.filter("listed", listing.listed)  # `{{ items|listed }}`: "a, b" / "a、b"
 
 
 @register.simple_tag
