@@ -113,6 +113,17 @@ def test_booked_sessions_and_ics_feed(profile, lecturer, course, client_for):
     )
     page = client_for(lecturer).get(f"/academy/lecturers/{profile.pk}/").content.decode()
     assert "Building codes" in page and "Energy Smart Cities" in page
+    # the hours are Beijing time, and a lecturer at home in New York sees them in New York time too: 09:00 on
+    # Tue 4 March 2025 in Beijing is 20:00 on Mon 3 March in New York (EST, UTC−5; summer time began 9 March)
+    assert "Time (Beijing time)" in page and "Home time (America/New_York)" in page
+    assert '<td class="nowrap">20:00–23:00 · Mon 3 Mar</td>' in page
+    zh = client_for(lecturer, "zh-hans").get(f"/academy/lecturers/{profile.pk}/").content.decode()
+    assert "时间（北京时间）" in zh and "常驻地时间（America/New_York）" in zh and "20:00–23:00 · 3月3日 周一" in zh
+    # a lecturer whose home keeps Beijing's hours gets no second column
+    profile.home_timezone = "Asia/Shanghai"
+    profile.save()
+    page = client_for(lecturer).get(f"/academy/lecturers/{profile.pk}/").content.decode()
+    assert "Home time (" not in page and "Time (Beijing time)" in page
     ics = client_for(lecturer).get(f"/academy/lecturers/{profile.pk}/sessions.ics")
     body = ics.content.decode()
     assert ics["Content-Type"].startswith("text/calendar")

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 if TYPE_CHECKING:
     from datetime import date
 
+    from citybridge.academy.models import Session
+
 register = template.Library()
 
 
@@ -75,3 +77,38 @@ def time_zone(name: str | None) -> str:
     sign = "+" if minutes >= 0 else "−"
     hours, mins = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{mins:02d} · {name}"
+
+
+def other_zone(name: str | None) -> bool:
+    """Whether a lecturer's home time zone keeps other hours than the academies' (settings.TIME_ZONE, Beijing time,
+    in which every session is held) today: then the lecturer's pages show each session in it too."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    try:
+        home = ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    now = timezone.now()
+    return (
+        home is not None
+        and now.astimezone(home).utcoffset() != now.astimezone(ZoneInfo(settings.TIME_ZONE)).utcoffset()
+    )
+
+
+@register.filter
+def home_time(session: Session, zone: str) -> str:
+    """A session's hours in `zone` (a lecturer's home time zone), with that day where it is another one there:
+    “20:00–23:00 · Sun 5 May” for a morning session in Beijing seen from New York."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    held, home = ZoneInfo(settings.TIME_ZONE), ZoneInfo(zone)
+    start = datetime.combine(session.date, session.start_time, held).astimezone(home)
+    end = datetime.combine(session.date, session.end_time, held).astimezone(home)
+    hours = f"{start:%H:%M}–{end:%H:%M}"
+    return hours if start.date() == session.date else f"{hours} · {short_day(start.date())}"

@@ -22,6 +22,7 @@ from .. import selectors_lecturers as sel
 from ..forms_timetable import AvailabilityForm, LecturerCreateForm, LecturerForm
 from ..models import LecturerAvailability, LecturerProfile
 from ..services import lecturers as svc
+from ..templatetags.academy_tags import other_zone
 from ._common import _form_page, _save
 
 
@@ -61,6 +62,7 @@ def lecturer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lecturer": lecturer,
             "windows": sel.lecturer_availability(lecturer=lecturer),
             "sessions": sel.lecturer_sessions(lecturer=lecturer),
+            "other_zone": other_zone(lecturer.home_timezone),
             "can_edit": request.user.has_perm("academy.change_lecturer", lecturer),
         },
     )
