@@ -121,3 +121,11 @@ def test_a_period_is_written_one_way_per_language(start, end, en, zh):
     # on a page each date is kept on one line (a Chinese date otherwise breaks between any two characters)
     parts = zh.split("至")
     assert html == "至".join(f'<span class="nowrap">{p}</span>' for p in parts)
+
+
+@pytest.mark.django_db
+def test_no_space_after_a_chinese_full_stop_in_the_footer(client):
+    zh = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    en = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "合作的开源软件。<a" in zh and "。 <a" not in zh
+    assert "collaboration. <a" in en

@@ -262,3 +262,31 @@ def test_results_index_for_staff_and_coordinator(staff, coordinator, other_coord
 def test_index_and_navigation(staff, client_for, ecourse):
     body = client_for(staff, "zh-hans").get("/outreach/").content.decode()
     assert "对外联络" in body and "我的跟进" in body and "评价结果" in body and "能源智慧城市" in body
+
+
+def _two_evaluations(staff, ecourse):
+    """Lecture 1 (the lecturer): (5, 4, 4) and (4, 4, 4); Lecture 3 (the other lecturer): (3, 4, 5) and (4, 4, 5).
+    The lecturer's 2025 means 4.5 / 4.0 / 4.0 against the program's 4.0 / 4.0 / 4.5: +0.5, 0, −0.5."""
+    for first, third in (((5, 4, 4), (3, 4, 5)), ((4, 4, 4), (4, 4, 5))):
+        services.evaluation_enter(actor=staff, course=ecourse, answers=answers(ecourse, {0: first, 2: third}))
+
+
+def test_results_means_two_decimals_and_differences_signed(staff, ecourse, lecturer, client_for):
+    _two_evaluations(staff, ecourse)
+    url = f"/outreach/results/lecturer/{lecturer.person_id}/"
+    for language in ("en", "zh-hans"):
+        page = client_for(staff, language).get(url).content.decode()
+        assert "<td>2</td><td>4.50</td><td>4.00</td><td>4.00</td>" in page  # overall, the year, the session
+        assert "<td>+0.50 / 0.00 / \u22120.50</td>" in page  # the minus sign, not a hyphen
+        assert "-0.5" not in page and ">4.5<" not in page
+    index = client_for(staff).get("/outreach/results/").content.decode()
+    assert "<td>4.50</td><td>4.00</td><td>4.00</td>" in index and ">4.5<" not in index
+
+
+def test_results_sentences_read_right_in_both_languages(staff, ecourse, lecturer, client_for):
+    _two_evaluations(staff, ecourse)
+    url = f"/outreach/results/lecturer/{lecturer.person_id}/"
+    en = client_for(lecturer).get(url).content.decode()
+    assert "blank answers are not counted. Groups with fewer than 3 answers are not shown" in en
+    zh = client_for(lecturer, "zh-hans").get(url).content.decode()
+    assert "空白答案不计入。少于 3 个答案的分组不予显示" in zh

@@ -361,3 +361,48 @@ def test_supporter_thanked_on_the_public_page(staff, client_for, partner):
     assert "飞利浦照明" in zh and "感谢您支持 LED 改造晚宴。" in zh
     with pytest.raises(ValidationError):
         services.supporter_create(actor=staff)  # no name at all
+
+
+def _computed(at, *, stale: bool):
+    from citybridge.academy.models import ImpactSnapshot
+    from citybridge.outreach.services.public import PUBLIC_KEY
+
+    ImpactSnapshot.objects.create(key=PUBLIC_KEY, data={}, computed_at=at, stale=stale)
+
+
+def _intro(html: str) -> str:
+    return html.split("<h1>", 1)[1].split("<p>", 1)[1].split("</p>", 1)[0]
+
+
+def test_impact_page_sentences_read_right_in_both_languages(client_for, db):
+    """English: a space between sentences and one full stop after a time written "3:27 a.m." (never "a.m.."); Chinese:
+    nothing after "。" (the stray space a template line break or a space-join leaves)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    _computed(datetime(2026, 11, 30, 3, 27, tzinfo=ZoneInfo("Asia/Shanghai")), stale=True)
+    en = _intro(client_for(None).get("/outreach/impact/").content.decode())
+    assert en == (
+        "Every figure below is counted from our training records, never typed in. Last computed at 3:27 a.m. on "
+        "Nov. 30, 2026. Recent changes are being counted."
+    )
+    zh = _intro(client_for(None, language="zh-hans").get("/outreach/impact/").content.decode())
+    assert zh == "以下每个数字均根据培训记录统计，从不手工填写。最近计算：2026年11月30日 03:27。最近的更改正在统计中。"
+
+
+def test_impact_page_before_computation_reads_right_in_chinese(client_for, db):
+    zh = _intro(client_for(None, language="zh-hans").get("/outreach/impact/").content.decode())
+    assert zh == "以下每个数字均根据培训记录统计，从不手工填写。数字尚未计算。"
+
+
+def test_supporters_thanked_with_the_colon_of_each_language(staff, client_for, partner):
+    services.supporter_create(
+        actor=staff,
+        organisation=partner.organisation,
+        thanks_en="Thank you for sponsoring the China Energy Forum.",
+        thanks_zh_hans="感谢您赞助中国能源论坛。",
+    )
+    en = client_for(None).get("/outreach/impact/").content.decode()
+    assert "<strong>Philips Lighting</strong>: Thank you for sponsoring" in en
+    zh = client_for(None, language="zh-hans").get("/outreach/impact/").content.decode()
+    assert "<strong>飞利浦照明</strong>：感谢您赞助中国能源论坛。" in zh

@@ -116,6 +116,14 @@ def rparen() -> str:
     return "）" if _chinese() else ")"
 
 
+@register.simple_tag
+def sentence_space() -> str:
+    """Between two sentences: a space in English; nothing in Chinese, whose "。" carries its own width (a space
+    after it reads as a stray gap: "从不手工填写。 最近计算"). The sentences go on one template line, so that no
+    line break adds the space back."""
+    return "" if _chinese() else " "
+
+
 def _query(request: HttpRequest, **changes: str | None) -> str:
     """The request's query string with `changes` (None drops a parameter), as `QueryDict.urlencode()` writes it.
 

@@ -165,11 +165,20 @@ def activity_update(*, actor: User, activity: Activity, expected_version: int | 
     return activity
 
 
-def activity_complete(*, actor: User, activity: Activity, expected_version: int | None, outcome: str) -> Activity:
+def activity_complete(
+    *, actor: User, activity: Activity, expected_version: int | None, outcome: str, **changes: object
+) -> Activity:
+    """Done, with what came of it. `changes`: other edits saved at the same time (the follow-up page marks it done
+    from its one form, so that staff lose nothing they changed beside the outcome)."""
     if not (outcome or "").strip():
         raise ValidationError({"outcome": _("Say what came of it before marking it done.")})
     return activity_update(
-        actor=actor, activity=activity, expected_version=expected_version, status=ActivityStatus.DONE, outcome=outcome
+        actor=actor,
+        activity=activity,
+        expected_version=expected_version,
+        **changes,
+        status=ActivityStatus.DONE,
+        outcome=outcome,
     )
 
 

@@ -1,5 +1,6 @@
 """Follow-up pages: my follow-ups (overdue first), all follow-ups (staff), new, one follow-up (edit with version,
-complete)."""
+complete). One follow-up's page says what it concerns (due date, engagement, person, partner, course) and has one
+form with one outcome: "Save" keeps the chosen status, "Mark as done" closes it with that outcome."""
 
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 def _form_page(
     request: HttpRequest, form: ActivityForm, title: str, activity: object = None, status: int = 200
 ) -> HttpResponse:
+    manager = request.user.has_perm("outreach.manage_activities")
     return render(
         request,
         "outreach/activity_form.html",
@@ -90,6 +92,7 @@ def _form_page(
             "title": title,
             "activity": activity,
             "show_officials": request.user.has_perm("outreach.view_official_data"),
+            "back": "outreach:activities" if manager else "outreach:my-activities",
         },
         status=status,
     )
@@ -116,7 +119,8 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One follow-up; staff edit everything, the assignee its status and outcome."""
+    """One follow-up; staff edit everything, the assignee its status and outcome. "Mark as done" (`done` posted)
+    saves the same form as done, with the outcome required (services.activity_complete)."""
     activity = selectors.activity_get(user=request.user, pk=pk)
     if not request.user.has_perm("outreach.change_activity", activity):
         raise PermissionDenied
@@ -135,11 +139,13 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.data_without_version()
             if "officials" in data:
                 data["officials"] = list(data["officials"])
+            done = request.POST.get("done") == "1"
+            if done:
+                data.pop("status", None)
+            save = services.activity_complete if done else services.activity_update
             try:
-                services.activity_update(
-                    actor=request.user, activity=activity, expected_version=form.expected_version, **data
-                )
-                messages.success(request, _("The follow-up was saved."))
+                save(actor=request.user, activity=activity, expected_version=form.expected_version, **data)
+                messages.success(request, _("The follow-up is done.") if done else _("The follow-up was saved."))
                 return redirect("outreach:activity", pk=activity.pk)
             except StaleEdit as exc:
                 form.show_stale(exc, current_values(exc.instance, form.fields))
@@ -150,6 +156,11 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 422
     _labels([activity])
     activity.visible_children = list(selectors.activity_list(user=request.user).filter(parent=activity))
+    # the engagements it follows: named for the assignee, a link for whoever may open them
+    activity.shown_engagements = [
+        (e, request.user.has_perm("outreach.view_partner", e))
+        for e in activity.engagements.select_related("partner").order_by("date", "id")
+    ]
     return _form_page(request, form, _("Follow-up"), activity=activity, status=status)
 
 
