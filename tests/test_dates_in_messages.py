@@ -200,7 +200,7 @@ def test_evaluation_printout_writes_the_course_dates(client_for, staff, pcourse,
     pdf = tmp_path / "form.pdf"
     pdf.write_bytes(r.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "March 3, 2025 – March 7, 2025" in text
+    assert "March 3 – 7, 2025" in text  # one year and month where both dates share them
     assert not ISO.search(text)
 
 

@@ -31,18 +31,12 @@ class Programme:
     #: the venue (and city) in each language, as the reader sees them
     venue_en: str
     venue_zh: str
-    starts_on: date
-    ends_on: date
+    #: the event's dates, and each day of the programme, as the web pages write them in each language (the caller
+    #: formats them: core.rows.date_range_text, date_text), so the printout reads like the site
+    period_en: str
+    period_zh: str
+    day_labels: dict[date, tuple[str, str]] = field(default_factory=dict)
     items: list[ProgrammeItem] = field(default_factory=list)
-
-
-def _zh_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def _en_date(d: date) -> str:
-    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-    return f"{d.day} {months[d.month - 1]} {d.year}"
 
 
 def programme_pdf(p: Programme, *, font_path: str = DEFAULT_CJK_FONT) -> bytes:
@@ -70,13 +64,13 @@ def programme_pdf(p: Programme, *, font_path: str = DEFAULT_CJK_FONT) -> bytes:
 
     line(p.title_en, 16, gap=8 * mm)
     line(p.title_zh, 16, gap=8 * mm)
-    line(f"{_en_date(p.starts_on)} – {_en_date(p.ends_on)} · {p.venue_en}", 10)
-    line(f"{_zh_date(p.starts_on)}至{_zh_date(p.ends_on)}，{p.venue_zh}", 10, gap=10 * mm)
+    line(f"{p.period_en} · {p.venue_en}", 10)
+    line(f"{p.period_zh}，{p.venue_zh}", 10, gap=10 * mm)
     day = None
     for it in sorted(p.items, key=lambda i: (i.day, i.start, i.uid)):
         if it.day != day:
             day = it.day
-            line(f"{_en_date(day)} / {_zh_date(day)}", 12, gap=7 * mm)
+            line(" / ".join(p.day_labels.get(day, (day.isoformat(),) * 2)), 12, gap=7 * mm)
         line(f"{it.start:%H:%M}–{it.end:%H:%M}  {it.title_en}", 10, gap=5 * mm)
         if it.title_zh:
             line(it.title_zh, 10, x=left + 24 * mm, gap=5 * mm)

@@ -21,7 +21,7 @@ from citybridge.core.files import file_response
 from citybridge.core.listing import name_order
 from citybridge.core.middleware import client_ip
 from citybridge.core.models import is_chinese
-from citybridge.core.rows import date_text
+from citybridge.core.rows import date_range_text
 
 from .. import printout, selectors, services
 from ..models import SCALE_MAX, SCALE_MIN, SCALES
@@ -158,7 +158,7 @@ def form_printout(request: HttpRequest, pk: int) -> HttpResponse:
     data = printout.PrintForm(
         course_en=course.display_name("en"),
         course_zh=course.display_name("zh-hans"),
-        dates=f"{date_text(course.start_date, 'en')} – {date_text(course.end_date, 'en')}",  # on the English line
+        dates=date_range_text(course.start_date, course.end_date, "en"),  # on the English line
         items=[printout.PrintItem(i.label_en, i.label_zh) for i in items],
         topics=[(t.display_name("en"), t.display_name("zh-hans")) for t in Topic.objects.order_by("order", "slug")],
         link_url=request.build_absolute_uri(reverse("outreach:public-form", args=[link.key])) if link else "",

@@ -19,6 +19,7 @@ from citybridge.core.concurrency import VersionedForm
 from citybridge.core.forms import DATE, TIME
 from citybridge.core.listing import name_order
 from citybridge.core.models import Organisation, Person
+from citybridge.core.rows import date_range_text, date_text
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -227,6 +228,11 @@ def registration_attended(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("outreach:event", pk=registration.event_id)
 
 
+def _venue_zh(venue: str, city: str) -> str:
+    """A place as Chinese writes it, the city first and no comma (上海会议中心), the city once (北京国际饭店)."""
+    return venue if city in venue else f"{city}{venue}"
+
+
 def programme_of(event: Event) -> Programme:
     items = []
     for s in selectors.event_programme(event=event):
@@ -251,9 +257,10 @@ def programme_of(event: Event) -> Programme:
         title_en=event.display_title("en"),
         title_zh=event.display_title("zh-hans"),
         venue_en=", ".join(x for x in (event.display_venue("en"), event.display_city("en")) if x),
-        venue_zh="，".join(x for x in (event.display_venue("zh-hans"), event.display_city("zh-hans")) if x),
-        starts_on=event.starts_on,
-        ends_on=event.ends_on,
+        venue_zh=_venue_zh(event.display_venue("zh-hans"), event.display_city("zh-hans")),
+        period_en=date_range_text(event.starts_on, event.ends_on, "en"),
+        period_zh=date_range_text(event.starts_on, event.ends_on, "zh-hans"),
+        day_labels={i.day: (date_text(i.day, "en"), date_text(i.day, "zh-hans")) for i in items},
         items=items,
     )
 
