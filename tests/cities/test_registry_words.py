@@ -99,7 +99,7 @@ def test_run_page_names_parameters_history_and_people_in_words(named_staff, clie
     assert "state Running → Done" in history and "result stored" in history
     assert "How cities are scored" in page
     zh = client_for(named_staff, language="zh-hans").get(f"/cities/selection/{run.pk}/").content.decode()
-    assert "林梅" in zh and "加州 2, 中国 2" in zh and "人均范围一排放（CDP 2021）" in zh
+    assert "林梅" in zh and "加州 2、中国 2" in zh and "人均范围一排放（CDP 2021）" in zh
     assert "城市如何评分" in zh and "状态" in zh
     runs = client_for(named_staff).get("/cities/selection/").content.decode()
     assert "<td>Mei Lin</td>" in runs and "mei.lin@example.org" not in runs

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from citybridge.core.models import is_chinese
 from citybridge.core.rows import date_text
+from citybridge.core.templatetags.listing import listed
 
 from .models import IndicatorDefinition, SelectionRun
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 
@@ -27,6 +32,8 @@ class Row:
     robustness: float | None
     contributions: list[dict]
     top_reason: str
+    #: why better-ranked cities of the group just above this one were not selected (the rank jumps there)
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -95,6 +102,10 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
                     top["name"] if top else "",
                 )
             )
+        ranked = {s["rank_in_group"]: cid for cid, s in res["scores"].items() if s["group"] == group}
+        _explain_skipped_ranks(
+            rows, ranked, res.get("runners_up", []), params.get("max_per_province_cn"), label, province
+        )
         if rows or params["counts"].get(group):
             groups.append((group, rows))
     criteria = [
@@ -190,6 +201,48 @@ def run_report(run: SelectionRun, language: str | None = None) -> Report:
     )
 
 
+def _explain_skipped_ranks(
+    rows: list[Row],
+    ranked: dict[int, str],
+    runners_up: list[dict],
+    cap: int | None,
+    label: Callable[[str], str],
+    province: Callable[[str], str],
+) -> None:
+    """Fill each row's ``left_out``: where the selected list jumps from rank 6 to rank 8, rank 7 scored higher but a
+    rule (most often the per-province cap) kept it out. Saying so on the row itself spares the reader wondering
+    whether a city is missing from the list; the runners-up table further down has the detail."""
+    blocking = {r["id"]: r["blocking_constraint"] for r in runners_up}
+    previous = 0
+    for row in rows:
+        for rank in range(previous + 1, row.rank):
+            cid = ranked.get(rank)
+            if cid is None:  # not kept with the stored result (more than the runners-up listed were skipped)
+                row.left_out.append(_("Rank %(rank)s in group was left out by the selection's rules.") % {"rank": rank})
+                continue
+            rule = blocking.get(cid)
+            if rule == "max_per_province" and cap:
+                note = ngettext(
+                    "Rank %(rank)s in group, %(city)s (%(province)s), was left out: at most %(cap)s city per province.",
+                    "Rank %(rank)s in group, %(city)s (%(province)s), was left out: at most %(cap)s cities per "
+                    "province.",
+                    cap,
+                ) % {"rank": rank, "city": label(cid), "province": province(cid), "cap": cap}
+            elif rule:
+                note = _("Rank %(rank)s in group, %(city)s, was left out by this rule: %(rule)s.") % {
+                    "rank": rank,
+                    "city": label(cid),
+                    "rule": _constraint(rule),
+                }
+            else:
+                note = _("Rank %(rank)s in group, %(city)s, was left out by the selection's rules.") % {
+                    "rank": rank,
+                    "city": label(cid),
+                }
+            row.left_out.append(note)
+        previous = row.rank
+
+
 def _group_name(group: str) -> str:
     from .labels import group_label
 
@@ -278,7 +331,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
                 r["name"],
                 round(r["score"], 6),
                 round(r["gain_needed"], 6) if r["gain_needed"] is not None else "",
-                ", ".join(r["displaced"]),
+                listed(r["displaced"]),
                 r["blocking_label"],
                 r["robustness"] if r["robustness"] is not None else "",
             ],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from citybridge.core.models import is_chinese
+from citybridge.core.templatetags.listing import colon, comma, listed, semicolon
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -138,7 +139,7 @@ def _city_names(ids: list, city_names: dict[str, str] | None) -> str:
         from .models import City
 
         found.update({str(c.pk): c.display_name() for c in City.objects.filter(pk__in=unknown)})
-    return ", ".join(found.get(str(i), _("city no longer in the registry")) for i in ids)
+    return listed(found.get(str(i), _("city no longer in the registry")) for i in ids)
 
 
 def _bound(b: dict) -> str:
@@ -152,7 +153,11 @@ def _bound(b: dict) -> str:
         parts.append(_("at least %(n)s") % {"n": b["min"]})
     if b.get("max") is not None:
         parts.append(_("at most %(n)s") % {"n": b["max"]})
-    return _("%(value)s in %(where)s: %(limits)s") % {"value": value, "where": where, "limits": ", ".join(parts)}
+    return _("%(value)s in %(where)s: %(limits)s") % {
+        "value": value,
+        "where": where,
+        "limits": comma("clause").join(parts),
+    }
 
 
 def parameter_value(key: str, value: Any, city_names: dict[str, str] | None = None) -> str:
@@ -160,13 +165,14 @@ def parameter_value(key: str, value: Any, city_names: dict[str, str] | None = No
     if key in ("pool", "normalisation", "missing"):
         return _choice(value)
     if key == "criteria":
-        return "; ".join(f"{indicator_label(c['code'])}: {c['weight']:g}" for c in value or []) or _("none")
+        weights = [f"{indicator_label(c['code'])}{colon()}{c['weight']:g}" for c in value or []]
+        return semicolon().join(weights) or _("none")
     if key == "counts":
-        return ", ".join(f"{group_label(g)} {n}" for g, n in sorted((value or {}).items())) or _("none")
+        return listed(f"{group_label(g)} {n}" for g, n in sorted((value or {}).items())) or _("none")
     if key in ("must_include", "must_exclude"):
         return _city_names(list(value or []), city_names)
     if key == "bounds":
-        return "; ".join(_bound(b) for b in value or []) or _("none")
+        return semicolon().join(_bound(b) for b in value or []) or _("none")
     if key in ("max_per_province_cn", "min_reporting"):
         return _("no limit") if not value else str(value)
     if value is None or value == "":
@@ -233,7 +239,11 @@ def history_lines(records: Iterable[Model]) -> list[dict[str, str]]:
                             changes.append(_("error recorded"))
                         elif f not in ("result", "error", "feasible"):
                             changes.append(_("%(field)s changed") % {"field": label})
-            what = (_("Changed: %(list)s.") % {"list": "; ".join(changes)}) if changes else _("Saved without changes.")
+            what = (
+                (_("Changed: %(list)s.") % {"list": semicolon().join(changes)})
+                if changes
+                else _("Saved without changes.")
+            )
         out.append(
             {
                 "date": rec.history_date,

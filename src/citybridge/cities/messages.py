@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from citybridge.core.templatetags.listing import listed, semicolon
+
 from .labels import group_label, indicator_label
 
 
@@ -28,7 +30,7 @@ def _bound_value(attribute: str, value: str) -> str:
 
 
 def _ids(params: dict, labels: dict[str, str]) -> str:
-    return ", ".join(labels.get(str(i), str(i)) for i in params.get("ids", []))
+    return listed(labels.get(str(i), str(i)) for i in params.get("ids", []))
 
 
 def constraint_label(key: str) -> str:
@@ -111,7 +113,7 @@ def conflict_message(code: str, params: dict, constraints: list[str], labels: di
             "cities of %(group)s, leaving %(remaining)s of the %(count)s needed: they lack %(criteria)s. "
             "Choose “penalise” or “impute”, remove the criterion, or leave it out of groups where few cities "
             "report it."
-        ) % {**p, "criteria": ", ".join(f"“{indicator_label(c)}”" for c in p["criteria"])}
+        ) % {**p, "criteria": listed(f"“{indicator_label(c)}”" for c in p["criteria"])}
     if code == "must_include_exceeds_count":
         return _("%(group)s needs %(required)s cities but %(included)s are required to be included.") % p
     if code == "province_cap_too_tight":
@@ -162,6 +164,6 @@ def conflict_message(code: str, params: dict, constraints: list[str], labels: di
         )
     if code == "constraints_conflict":
         return _("These constraints cannot all hold together: %(list)s.") % {
-            "list": "; ".join(constraint_label(c) for c in constraints)
+            "list": semicolon().join(constraint_label(c) for c in constraints)
         }
     return code

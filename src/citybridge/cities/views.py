@@ -20,6 +20,7 @@ from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.paging import detail_url_parts, options_html, province_options
 from citybridge.core.rows import Row, choice_labels, html_rows, row_class
+from citybridge.core.templatetags.listing import sentence_space
 from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
@@ -186,7 +187,7 @@ def interest_review(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, interest=interest, status=request.POST.get("status", "")
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, sentence_space().join(exc.messages))
     else:
         messages.success(request, _("The expression of interest was updated."))
     return redirect("cities:interests")
@@ -365,7 +366,7 @@ def run_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = services.selection_run_rerun(actor=request.user, run=run)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, sentence_space().join(exc.messages))
         return redirect("cities:run", pk=run.pk)
     messages.success(request, _("The run was queued again with its saved parameters."))
     return redirect("cities:run", pk=new.pk)
