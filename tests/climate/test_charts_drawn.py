@@ -17,8 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_plan_and_inventory_charts_are_drawn_in_chinese(page, login, coordinator, hayward):
     plan_services.catalogue_seed()  # a transactional test may run after a flush emptied the seeded catalogue
     plan = make_plan(coordinator, hayward)
-    for key in ("deep_retrofit", "electric_buses"):
-        plan_services.plan_measure_save(actor=coordinator, plan=plan, template=template(key), data={})
+    # one measure with costs: without any, the cost curve is said in words instead of drawn (test_audit_wording)
+    for key, data in (("deep_retrofit", {"currency": "USD", "capital": 1_000_000.0}), ("electric_buses", {})):
+        plan_services.plan_measure_save(actor=coordinator, plan=plan, template=template(key), data=data)
     login(page, coordinator)
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": page.base_url}])
     inventory = f"/climate/inventories/{plan.base_inventory_id}/"

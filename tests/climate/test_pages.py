@@ -239,7 +239,7 @@ def test_exports_carry_activity_factors_and_sources(client_for, coordinator, sta
     assert "活动水平数值" in header and "注释键" in header and "数据质量" in header
     assert line[header.index("活动水平数值")] == 1000 and line[header.index("活动水平单位")] == "MWh"
     cited = line[header.index("排放因子（版本、来源）")]
-    assert "(v1)" in cited and factors["east_china"].citation in cited
+    assert "（v1）" in cited and factors["east_china"].citation in cited
     assert line[header.index("计算过程")]
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
     row_no = next(i for i, row in enumerate(rows, start=1) if row[0] == "I.1.2")

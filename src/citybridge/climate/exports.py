@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from citybridge.core.files import append, number_format, xlsx_bytes
+from citybridge.core.templatetags.listing import lparen, rparen
 
 from . import gpc
 from .labels import sector_label, subsector_label
@@ -99,7 +100,7 @@ def _activity(entry: InventoryEntry | None) -> list[object]:
     conversions of its calculation; empty for a notation key or emissions reported by gas."""
     if entry is None or entry.notation_key or entry.activity_value is None:
         return [None, "", "", ""]
-    factors = [f"{f.display_name()} (v{f.version}) — {f.citation}" for f in entry.factors.all()]
+    factors = [f"{f.display_name()}{lparen()}v{f.version}{rparen()} — {f.citation}" for f in entry.factors.all()]
     factors += [
         f"{f.get('gas', '')} {f.get('value', '')} {f.get('unit', '')} — {f.get('citation', '')}"
         for f in entry.own_factors or ()

@@ -9,6 +9,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from citybridge.core.listing import listed
 from citybridge.core.models import is_chinese
 from citybridge.core.templatetags.listing import currency_word
 
@@ -95,6 +96,19 @@ def _conversion(target: dict | None) -> str:
         return ""
     unit = pgettext("population unit", "people") if conv["driver"] == "population" else conv.get("gdp_unit", "")
     return conversion_text(conv, unit)
+
+
+def _avoids_nothing(run: Run) -> dict[str, str]:
+    """Per measure whose every sector is empty in the base inventory (no waste reported, say): why it avoids 0 t,
+    said beside it, so the zero does not read as a fault of the measure or of the engine."""
+    base = run.bau.base
+    empty = {code for code in SECTORS if not (base.direct.get(code) or base.electricity.get(code))}
+    return {
+        m.key: _("Avoids nothing: the base inventory has no emissions in %(sectors)s.")
+        % {"sectors": listed(sector_name(code) for code in m.sectors)}
+        for m in run.pathway.measures
+        if m.sectors and set(m.sectors) <= empty
+    }
 
 
 def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dict[str, Any]:
@@ -196,7 +210,11 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
             ],
         },
     }  # fmt: skip
-    ranking = [{"name": names.get(r["key"], r["key"]), **r} for r in s["ranking"]]
+    notes = _avoids_nothing(run)
+    ranking = [
+        {"name": names.get(r["key"], r["key"]), "note": notes.get(r["key"], "") if not r["cumulative"] else "", **r}
+        for r in s["ranking"]
+    ]
     return {
         "years": years,
         "summary": s,
@@ -207,6 +225,8 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
         "cumulative_spec": _line(cum, _("Cumulative emissions avoided"), t_co2e, 200),
         "macc_spec": macc_spec,
         "macc_rows": macc_rows,
+        # every bar 0 high (no measure has costs yet): the page says so instead of drawing an empty chart
+        "macc_has_costs": any(r["cost_per_t"] for r in macc_rows),
         "macc_error": macc_error,
         "currency": currency,
         "lmdi_spec": lmdi_spec,

@@ -28,7 +28,7 @@ from citybridge.core.views import paginate
 from . import plan_exports, plan_selectors, plan_services
 from .models import ActionPlan, Target
 from .pathways import SECTORS, PathwayError
-from .plan_charts import plan_context, sector_name
+from .plan_charts import drivers_words, plan_context, sector_name
 from .plan_models import PlanStatus
 
 
@@ -390,7 +390,8 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
         "climate/plans/drivers.html",
         {
             "city": city, "rows": rows, "columns": [driver_label(n) for n, _g in DRIVER_COLUMNS], "errors": errors,
-            "other_errors": field_errors.get("series", []), "label": view["label"], "driver_set": view["driver_set"],
+            "other_errors": field_errors.get("series", []), "label_words": drivers_words(view["label"]),
+            "driver_set": view["driver_set"],
             "history": view["history"], "sources": sources,
         },
         status=status,

@@ -32,7 +32,7 @@ from citybridge.core.views import paginate
 
 from . import charts, exports, gpc, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
-from .labels import SECTORS, line_label, sector_label, subsector_label, unit_words
+from .labels import SECTORS, city_time_zone, line_label, sector_label, subsector_label, unit_words
 from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
@@ -123,6 +123,8 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and inventory.origin == "entered"
             and user.has_perm("climate.change_inventory", inventory),
             "history": inventory.history.select_related("history_user__person").order_by("-history_date")[:10],
+            # the history's times in the city's own zone, named once above them
+            "history_zone": city_time_zone(inventory.city),
             "runs": selectors.inventory_runs(user=user, inventory=inventory),
         },
     )
@@ -151,7 +153,7 @@ def _lines_html(inventory: object, page: selectors.InventoryPage, can_edit: bool
             elif entry.activity_value is not None:
                 cell = format_html("{} {}", floatformat(entry.activity_value, "-4g"), unit_words(entry.activity_unit))
                 cell += format_html_join(
-                    "", " × {} (v{})", ((f.display_name(), f.version) for f in entry.factors.all())
+                    "", " × {}{}v{}{}", ((f.display_name(), lparen(), f.version, rparen()) for f in entry.factors.all())
                 )
                 cell += format_html_join(
                     "", "<br><small>{}</small>", ((unit_words(c),) for c in entry.conversion or ())
