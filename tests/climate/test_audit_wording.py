@@ -160,9 +160,9 @@ def test_measure_table_css_keeps_the_curve_select_readable():
 
 def test_no_costs_says_so_instead_of_an_empty_cost_curve(client_for, coordinator, plan):
     en = _page(client_for, coordinator, f"/climate/plans/{plan.pk}/")
-    assert "Add costs to the measures to see the cost curve." in en and "chart-macc" not in en
+    assert "Enter the costs of the measures in the table above to see the cost curve." in en and "chart-macc" not in en
     zh = _page(client_for, coordinator, f"/climate/plans/{plan.pk}/", "zh-hans")
-    assert "为措施填写成本后，即可查看成本曲线。" in zh
+    assert "在上表中填写各项措施的成本后，即可查看成本曲线。" in zh
 
 
 def test_with_costs_the_cost_curve_is_drawn(client_for, coordinator, plan):
@@ -173,7 +173,35 @@ def test_with_costs_the_cost_curve_is_drawn(client_for, coordinator, plan):
               "capital": 100000.0},
     )  # fmt: skip
     en = _page(client_for, coordinator, f"/climate/plans/{plan.pk}/")
-    assert "chart-macc" in en and "Add costs to the measures" not in en
+    assert "chart-macc" in en and "Enter the costs of the measures" not in en
+
+
+def test_costs_typed_on_the_page_are_in_the_plans_currency_and_draw_the_curve(client_for, coordinator, plan):
+    """The measure table takes the costs (the page had no place for them): typed in the plan's one currency, which
+    the headings name (a Californian city: USD)."""
+    pm = plan.measures.get()
+    page = _page(client_for, coordinator, f"/climate/plans/{plan.pk}/")
+    assert "Capital cost (USD)" in page and "Savings a year (USD)" in page
+    r = client_for(coordinator).post(
+        f"/climate/plans/{plan.pk}/measures/{pm.pk}/",
+        {"version": pm.version, "capital": "250000", "operating_per_year": "1000", "savings_per_year": "30000"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 200
+    pm.refresh_from_db()
+    assert (pm.currency, pm.capital, pm.operating_per_year, pm.savings_per_year) == ("USD", 250000, 1000, 30000)
+    assert "chart-macc" in r.content.decode()
+    zh = _page(client_for, coordinator, f"/climate/plans/{plan.pk}/", "zh-hans")
+    assert "投资成本（美元）" in zh
+    # a negative cost is refused on its field, nothing saved
+    r = client_for(coordinator).post(
+        f"/climate/plans/{plan.pk}/measures/{pm.pk}/",
+        {"version": pm.version, "capital": "-5"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert r.status_code == 422
+    pm.refresh_from_db()
+    assert pm.capital == 250000
 
 
 def test_a_measure_on_an_empty_sector_says_why_it_avoids_nothing(client_for, coordinator, plan):

@@ -51,7 +51,9 @@ def test_save_edits_records_history_and_the_bau_label(client_for, coordinator, h
     assert ds.series["gdp"]["2040"] == pytest.approx(0.02) and ds.version == 2
     page = c.get(f"/climate/plans/drivers/{hayward.pk}/").content.decode()
     # the set named in words (its recorded label is not shown), two history rows
-    assert "own drivers, version 2" in page and page.count("<td>edited</td>") == 2
+    assert "own drivers, version 2" in page and page.count("<td>edited for the city</td>") == 2
+    zh = client_for(coordinator, "zh-hans").get(f"/climate/plans/drivers/{hayward.pk}/").content.decode()
+    assert zh.count("<td>为本市编辑</td>") == 2
     # a plan of the city records which drivers (set and version) produced its BAU
     inv = computed_inventory(coordinator, hayward, 2022, {"I": 1000.0})
     plan = plan_services.plan_create(actor=coordinator, city=hayward, name="P", base_inventory=inv, end_year=2040)

@@ -17,7 +17,7 @@ from . import pathways
 from .charts import LEGEND, SCHEMA
 from .pathways import FACTOR_NAMES, FACTORS, SECTOR_NAMES, SECTORS, PathwayError
 from .plan_models import ActionPlan, PlanMeasure
-from .plan_services import Run, engine_error
+from .plan_services import Run, engine_error, plan_currency
 
 
 def sector_name(code: str) -> str:
@@ -155,8 +155,7 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
     }  # fmt: skip
     cum = [{"year": y, "value": v, "series": _("Cumulative emissions avoided")}
            for y, v in zip(years, s["cumulative_avoided"], strict=True)]  # fmt: skip
-    # MACC: one currency for the plan (the first measure's with costs; the city's country otherwise)
-    currency = next((pm.currency for pm in measures if pm.currency), "CNY" if plan.city.country == "CN" else "USD")
+    currency = plan_currency(plan, measures)  # the cost curve's one currency
     macc_rows, macc_error = [], ""
     try:
         bars = pathways.macc(run.pathway, run.wedges, currency=currency)

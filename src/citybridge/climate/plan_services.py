@@ -195,6 +195,12 @@ def drivers_of(driver_set: DriverSet | None, city: Any, base_year: int, end_year
     return d, label
 
 
+def plan_currency(plan: ActionPlan, measures: list[PlanMeasure]) -> str:
+    """The one currency of a plan's costs: the first measure's that has costs, else the city's country's (CNY in
+    China, USD elsewhere). The engine's cost curve takes a single currency (pathways.macc)."""
+    return next((pm.currency for pm in measures if pm.currency), "CNY" if plan.city.country == "CN" else "USD")
+
+
 def engine_measure(pm: PlanMeasure) -> Measure:
     t = pm.measure
     costs = Costs(pm.currency, pm.capital, pm.operating_per_year, pm.savings_per_year) if pm.currency else None

@@ -179,6 +179,7 @@ def plan_measure_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 MEASURE_INPUTS = ("share", "start_year", "full_year", "shape", "mwh_per_year", "currency", "capital",
                   "operating_per_year", "savings_per_year")  # fmt: skip
+COST_INPUTS = ("capital", "operating_per_year", "savings_per_year")
 
 
 @login_required
@@ -189,6 +190,9 @@ def plan_measure_edit(request: HttpRequest, pk: int, measure_id: int) -> HttpRes
     plan = plan_selectors.plan_get(user=request.user, pk=pk)
     pm = plan_selectors.plan_measure_get(user=request.user, plan=plan, pk=measure_id)
     data = {k: request.POST[k] for k in MEASURE_INPUTS if k in request.POST}
+    if not pm.currency and "currency" not in data and any(k in data for k in COST_INPUTS):
+        # costs typed on the page are in the plan's one currency (the column headings name it)
+        data["currency"] = plan_services.plan_currency(plan, list(plan.measures.all()))
     if "share" in data:
         try:
             data["share"] = float(data["share"]) / 100.0

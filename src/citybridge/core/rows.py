@@ -111,10 +111,12 @@ def date_text(value: date | None, language: str | None = None) -> str:
     return _date_text(value, language)
 
 
+@functools.lru_cache(maxsize=4096)
 def _date_range_parts(start: date, end: date, language: str) -> tuple[str, str, str]:
     """(first, joiner, second) of a period, as each language writes one: the year and month the two ends share are
     written once. Chinese joins with 至 (2027年1月18日至31日, 2026年12月28日至2027年1月10日), English with an en
-    dash (Jan. 18 – 31, 2027)."""
+    dash (Jan. 18 – 31, 2027). Remembered per (start, end, language), as date_text is: the course list writes
+    50 periods a page."""
     if language.lower().startswith("zh"):
         if (start.year, start.month) == (end.year, end.month):
             second = _formatted(end, "j日", language)
