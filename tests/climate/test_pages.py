@@ -282,9 +282,9 @@ def test_a_targets_yearly_reduction_is_one_percent_figure_named_by_its_definitio
     )  # fmt: skip
     client = client_for(coordinator, language)
     page = client.get(f"/climate/targets/{target.pk}/").content.decode()
-    assert "3.1 %" in page and "2.2 %" in page and "0.0314" not in page
+    assert "3.1\u00a0%" in page and "2.2\u00a0%" in page and "0.0314" not in page
     assert ("compound" if language == "en" else "复合") in page
-    assert "3.1 %" in client.get("/climate/targets/").content.decode()
+    assert "3.1\u00a0%" in client.get("/climate/targets/").content.decode()
 
 
 @pytest.mark.parametrize(("language", "gallon"), [("en", "US gallon"), ("zh-hans", "美制加仑")])

@@ -86,15 +86,10 @@ def _deck_in_translation(staff: User, translator: User) -> Material | None:
         return None
     upload = SimpleUploadedFile("retrofitting-public-buildings.pptx", _deck())
     material = material_create(actor=staff, title=DECK_TITLE, session=session, uploaded_file=upload)
-    for step in (
-        lambda m: material_transition(actor=staff, material=m, to_state=State.ADAPTATION, expected_version=m.version),
-        lambda m: material_assign_translator(
-            actor=staff, material=m, translator=translator, expected_version=m.version
-        ),
-        lambda m: material_transition(actor=staff, material=m, to_state=State.TRANSLATION, expected_version=m.version),
-    ):
-        material = step(material)
-        material.refresh_from_db()  # the version each step claimed
+    # each step claims the version the one before left on `material` (core.concurrency.claim_version)
+    material_transition(actor=staff, material=material, to_state=State.ADAPTATION, expected_version=material.version)
+    material_assign_translator(actor=staff, material=material, translator=translator, expected_version=material.version)
+    material_transition(actor=staff, material=material, to_state=State.TRANSLATION, expected_version=material.version)
     return material
 
 

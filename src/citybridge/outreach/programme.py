@@ -35,7 +35,7 @@ class Programme:
     #: formats them: core.rows.date_range_text, date_text), so the printout reads like the site
     period_en: str
     period_zh: str
-    day_labels: dict[date, tuple[str, str]] = field(default_factory=dict)
+    day_labels: dict[date, tuple[str, str]]
     items: list[ProgrammeItem] = field(default_factory=list)
 
 
@@ -70,7 +70,7 @@ def programme_pdf(p: Programme, *, font_path: str = DEFAULT_CJK_FONT) -> bytes:
     for it in sorted(p.items, key=lambda i: (i.day, i.start, i.uid)):
         if it.day != day:
             day = it.day
-            line(" / ".join(p.day_labels.get(day, (day.isoformat(),) * 2)), 12, gap=7 * mm)
+            line(" / ".join(p.day_labels[day]), 12, gap=7 * mm)
         line(f"{it.start:%H:%M}–{it.end:%H:%M}  {it.title_en}", 10, gap=5 * mm)
         if it.title_zh:
             line(it.title_zh, 10, x=left + 24 * mm, gap=5 * mm)

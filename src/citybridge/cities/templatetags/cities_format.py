@@ -36,15 +36,6 @@ def figure(value: float | int | None) -> str:
 
 
 @register.filter
-def share(fraction: float | None) -> str:
-    """A share (0.97) as a whole percentage, "97 %", with a no-break space so that the number and its unit stay on
-    one line in a narrow column (a phone at 390 px broke "100 %" in two); "—" when there is none."""
-    if fraction is None or fraction == "":
-        return "—"
-    return f"{round(float(fraction) * 100)}\u00a0%"
-
-
-@register.filter
 def unit(value: str | None) -> str:
     """A stored unit ("tCO2/person", "km2", "%/year" …) in the reader's language."""
     from citybridge.cities.labels import unit_label

@@ -70,12 +70,13 @@ def money(amount: object, code: str | None) -> str:
 
 
 @register.filter
-def percent(fraction: object) -> str:
-    """A rate kept as a fraction (0.0314) as a reader writes it: "3.1 %"; "—" when there is none."""
+def percent(fraction: object, digits: int = 1) -> str:
+    """A rate or share kept as a fraction (0.0314) as a reader writes it: "3.1 %" (`|percent:0`: "97 %"), the number
+    and its unit joined by a no-break space so that a narrow column never splits them; "—" when there is none."""
     if fraction is None or fraction == "":
         return "—"
     try:
-        return f"{float(fraction) * 100:.1f} %"
+        return f"{float(fraction) * 100:.{int(digits)}f}\u00a0%"
     except (TypeError, ValueError):
         return "—"
 
