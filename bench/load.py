@@ -138,15 +138,20 @@ def build() -> tuple[str, str, dict[str, int]]:
     client = Client()
     client.force_login(staff, backend="citybridge.core.auth.EmailBackend")
     _token, secret = api_token_create(actor=staff, name="bench-load")
+    behind = behind_list(user=staff, year=timezone.localdate().year)  # this year, behind on either rule
     pages = {
         "people": Person.objects.count() // 50,
         "organisations": Organisation.objects.count() // 50,
         "courses": Course.objects.count() // 50,
         "officials": OfficialProfile.objects.count() // 50,
         "cities": City.objects.count() // 50,
-        # the page's own list (this year, behind on either rule), as /academy/behind/ counts it
-        "behind": behind_list(user=staff, year=timezone.localdate().year).count() // 50,
+        "behind": behind.count() // 50,
     }
+    # who-is-behind counts no rows: its last full page, reached by Next from the page before it, whose link
+    # carries that page's last row (academy.selectors.behind_seek)
+    deep = max(2, pages["behind"] - 1)
+    days, official = behind.values_list("behind_days", "official_id")[(deep - 1) * 50 - 1]
+    behind_deep = f"/academy/behind/?page={deep}&after={days},{official}"
     print(
         f"data: {City.objects.count():,} cities, {OfficialProfile.objects.count():,} officials, "
         f"{Course.objects.count():,} courses, {Person.objects.count():,} people, "
@@ -155,7 +160,7 @@ def build() -> tuple[str, str, dict[str, int]]:
         flush=True,
     )
     connection.close()
-    return client.cookies["sessionid"].value, secret, pages
+    return client.cookies["sessionid"].value, secret, pages, behind_deep
 
 
 def _counting(queries: list[str]):
@@ -285,7 +290,7 @@ def main() -> int:
         print("wrk is missing: `make bench-system` (or apt-get install wrk) installs it", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` stops gunicorn and removes the data too
-    session, token, pages = build()
+    session, token, pages, behind_deep = build()
     browser = {"Cookie": f"sessionid={session}"}
     api = {"Authorization": f"Bearer {token}"}
 
@@ -293,10 +298,6 @@ def main() -> int:
         """The page whose keys take the longest walk: the middle one, since core.paging walks a page in the back
         half of a list from its end (the last pages cost what the first do)."""
         return max(1, (n + 1) // 2)
-
-    def last(n: int) -> int:
-        """The last full page: who-is-behind counts no rows (core.paging cannot walk it from the end)."""
-        return max(1, n - 1)
 
     routes = [
         ("bare signed-in view", "/bench/bare/", browser),
@@ -310,7 +311,7 @@ def main() -> int:
         ("officials", "/academy/officials/", browser),
         ("officials, deep page", f"/academy/officials/?page={deep(pages['officials'])}", browser),
         ("who is behind", "/academy/behind/", browser),
-        ("who is behind, deep page", f"/academy/behind/?page={last(pages['behind'])}", browser),
+        ("who is behind, deep page", behind_deep, browser),
         ("cities", "/cities/", browser),
         ("cities, deep page", f"/cities/?page={deep(pages['cities'])}", browser),
         ("API cities", "/api/v1/cities/cities", api),

@@ -154,6 +154,56 @@ def test_every_page_and_sort_is_the_plain_slice(trained, staff, make_official, r
         assert behind_views._first_rows(staff, params, 3) == everything[:3]
 
 
+@pytest.mark.parametrize("rule", ["any", "annual", "window", "both"])
+def test_next_and_previous_follow_the_rows_they_were_clicked_beside(
+    trained, staff, make_official, client_for, monkeypatch, rule
+):
+    """Pages of 3: following Next from the first page lists every row once, in the rule's order (4 untrained
+    officials tie with the one who trained 0 days: the cursor breaks ties by official), each link carrying the last
+    row's cursor; following Previous back shows the same pages. A page asked for by number still works."""
+    monkeypatch.setattr(behind_views, "PAGE_SIZE", 3)
+    untrained = [make_official() for _ in range(4)]
+    services.compliance_refresh(official_ids=[o.pk for o in trained + untrained], years=[2025])
+    everything = [s.official_id for s in selectors.behind_list(user=staff, year=2025, rule=rule)]
+    assert len(everything) > 6, "several pages, with ties"
+    client, pages, url = client_for(staff), [], f"/academy/behind/?year=2025&rule={rule}"
+    next_link = re.compile(r'<a href="([^"]*)">Next</a>')
+    while True:
+        html = client.get(url).content.decode()
+        pages.append([int(pk) for pk in OFFICIAL_LINK.findall(html)])
+        found = next_link.search(html)
+        if not found:
+            break
+        url = "/academy/behind/" + found.group(1).replace("&amp;", "&")
+        assert len(pages) == 1 or "after=" in url, url
+    assert [pk for page in pages for pk in page] == everything
+    assert all(len(page) == 3 for page in pages[:-1])
+    previous_link = re.compile(r'<a href="([^"]*)">Previous</a>')
+    for expected in reversed(pages[:-1]):
+        url = "/academy/behind/" + previous_link.search(html).group(1).replace("&amp;", "&")
+        html = client.get(url).content.decode()
+        assert [int(pk) for pk in OFFICIAL_LINK.findall(html)] == expected, url
+    assert not previous_link.search(html), "the first page has no Previous"
+    # page 2 by its number (a bookmark, a typed URL) and a cursor that is not one: found by the number
+    for query in ("&page=2", "&page=2&after=x,1", "&page=2&before=-1,2"):
+        html = client.get(f"/academy/behind/?year=2025&rule={rule}{query}").content.decode()
+        assert [int(pk) for pk in OFFICIAL_LINK.findall(html)] == pages[1], query
+
+
+@pytest.mark.parametrize("rule", ["any", "annual", "window", "both"])
+def test_behind_seek_is_the_plain_slice_on_either_side_of_every_row(trained, staff, make_official, rule):
+    untrained = [make_official() for _ in range(4)]
+    services.compliance_refresh(official_ids=[o.pk for o in trained + untrained], years=[2025])
+    qs = selectors.behind_list(user=staff, year=2025, rule=rule)
+    everything = list(qs)
+    key = selectors.behind_key(rule)
+    for i, row in enumerate(everything):
+        cursor = (getattr(row, key), row.official_id)
+        assert selectors.behind_seek(qs, rule=rule, cursor=cursor, limit=3) == everything[i + 1 : i + 4]
+        back = selectors.behind_seek(qs, rule=rule, cursor=cursor, limit=3, backwards=True)
+        assert back == everything[max(0, i - 3) : i], i
+
+
 def test_a_coordinator_sees_only_their_officials_on_every_page_and_sort(
     trained, staff, other_academy, other_coordinator, make_official, client_for
 ):
@@ -173,6 +223,10 @@ def test_a_coordinator_sees_only_their_officials_on_every_page_and_sort(
             html = client.get("/academy/behind/", {"year": 2025, "sort": sort, "page": page}).content.decode()
             shown = {int(pk) for pk in OFFICIAL_LINK.findall(html)}
             assert shown == (mine if page == 1 else set()), (sort, page)
+    # Next's cursor (before everybody's rows) and Previous's (after them): still only the coordinator's officials
+    for cursor in ({"after": "999,0"}, {"before": "0,999999"}):
+        html = client.get("/academy/behind/", {"year": 2025, "page": 3, **cursor}).content.decode()
+        assert {int(pk) for pk in OFFICIAL_LINK.findall(html)} == mine, cursor
 
 
 def test_drop_downs_mark_the_request_and_follow_writes(trained, staff, coordinator, academy, other_academy, client_for):
@@ -245,6 +299,8 @@ def test_query_count_is_pinned(n, staff, coordinator, course, make_official, cli
         for path, expected in (
             ("/academy/behind/?year=2025", 4),
             ("/academy/behind/?year=2025&page=2", 4),  # past the last row here: no keys, no rows to read
+            # Next: the rows tied with the cursor past its official, then the rows of the next values
+            ("/academy/behind/?year=2025&page=2&after=1,1", 5),
             ("/academy/behind/?year=2025&sort=official", 5),
         ):
             client.get(path)  # warm (the shared cache); the page itself writes nothing

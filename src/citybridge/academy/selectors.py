@@ -336,7 +336,7 @@ def behind_list(
         qs = qs.filter(
             official_id__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id")
         )
-    key = {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
+    key = behind_key(rule)
     if not include_on_track:
         if rule == "both":
             qs = qs.filter(shortfall__gt=0, window_gap__gt=0)
@@ -356,6 +356,34 @@ def behind_list(
     if position:
         qs = qs.filter(official__position=position)
     return qs.order_by(f"-{key}", "official_id")
+
+
+def behind_key(rule: str) -> str:
+    """The column a rule lists by, most days missing first (then by official)."""
+    return {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
+
+
+def behind_seek(
+    qs: QuerySet[TrainingSummary], *, rule: str, cursor: tuple[int, int], limit: int, backwards: bool = False
+) -> list:
+    """The `limit` rows of a behind_list queryset (in its rule's order, unsorted) right after the row `cursor` (its
+    key value and official), or right before it with `backwards` (still in the rule's order): what Next and Previous
+    show. Each reads only the rows it returns, at any depth, where `OFFSET` walks every row before the page (page
+    399 of 20,000 officials walked 19,900 index entries). Two short walks down the rule's index: the rows tied with
+    the cursor's value past its official, then the rows of the next values (a single `key < v OR (key = v AND
+    official > o)` is not one range of the index, and the database would read and sort every row after it)."""
+    key = behind_key(rule)
+    value, official = cursor
+    if backwards:
+        ties = qs.filter(**{key: value, "official_id__lt": official}).order_by("-official_id")
+        rest = qs.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
+    else:
+        ties = qs.filter(**{key: value, "official_id__gt": official})
+        rest = qs.filter(**{f"{key}__lt": value})
+    rows = list(ties[:limit])
+    if len(rows) < limit:
+        rows += rest[: limit - len(rows)]
+    return rows[::-1] if backwards else rows
 
 
 @dataclass

@@ -169,6 +169,7 @@ BEHIND_ROW_FIELDS = (
     "window_days",
     "window_required",
     "window_gap",
+    "behind_days",  # the "either rule" order's key (a page's Next and Previous carry it)
 )
 BEHIND_ROW_HTML = (
     '<tr><td><a href="{url}">{name}</a></td><td>{position}</td><td>{organisation}</td><td>{province}</td>'
@@ -302,6 +303,17 @@ def _first_rows(user: User, params: dict, limit: int) -> list[dict[str, Any]]:
     return list(selectors.behind_list(user=user, **params, base=_rows_base())[:limit])
 
 
+PAGE_SIZE = 50
+
+
+def _cursor(value: str | None) -> tuple[int, int] | None:
+    """`?after=` or `?before=`: "<the rule's key value>,<official>" of the row a page starts after or ends before;
+    None when it is anything else (the page is then found by its number)."""
+    value, _, official = (value or "").partition(",")
+    value, official = whole_number(value), whole_number(official)
+    return None if value is None or official is None else (value, official)
+
+
 def _rows_by_keys(qs: QuerySet[TrainingSummary], offset: int, limit: int) -> list[dict[str, Any]]:
     """`qs[offset:offset + limit]` as BEHIND_ROW_FIELDS dicts, for a page past the first or sorted by a column
     (`?sort=`, no index for it under the rule's filter): the page's keys are found by a narrow query, then the rows
@@ -340,17 +352,36 @@ def behind(request: HttpRequest) -> HttpResponse:
         number = max(1, min(int(request.GET.get("page", "1")), 100_000))
     except ValueError:
         number = 1
-    size, sort, chunk = 50, "", []
-    if prepared and (number > 1 or request.GET.get("sort")):
+    size, sort, chunk = PAGE_SIZE, "", []
+    after, before = _cursor(request.GET.get("after")), _cursor(request.GET.get("before"))
+    backwards = before is not None and after is None
+    if prepared and request.GET.get("sort"):  # no index for a column under the rule's filter: keys by offset
         qs = selectors.behind_list(user=request.user, **params)
-        if request.GET.get("sort"):  # else the rule's own order, which its index serves
-            qs, sort = sort_queryset(request, qs, behind_sorts(), "-shortfall", tiebreaker="official_id")
+        qs, sort = sort_queryset(request, qs, behind_sorts(), "-shortfall", tiebreaker="official_id")
         chunk = _rows_by_keys(qs, (number - 1) * size, size + 1)
+    elif prepared and number > 1 and (after or before):  # Next or Previous: from the row they were clicked beside
+        qs = selectors.behind_list(user=request.user, **params, base=_rows_base())
+        chunk = selectors.behind_seek(
+            qs, rule=params["rule"], cursor=after or before, limit=size + 1, backwards=backwards
+        )
+    elif prepared and number > 1:  # a page asked for by its number: its keys walked by offset
+        chunk = _rows_by_keys(selectors.behind_list(user=request.user, **params), (number - 1) * size, size + 1)
     elif prepared:
         chunk = _first_rows(request.user, params, size + 1)
-    rows = chunk[:size]
+    if backwards and not sort and number > 1:  # read backwards: the extra row says whether a page comes before
+        rows, has_previous, has_next = chunk[-size:], len(chunk) > size, True
+    else:
+        rows, has_previous, has_next = chunk[:size], number > 1, len(chunk) > size
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
+    pages = f"?{query.urlencode()}&" if query else "?"
+    previous_url, next_url = f"{pages}page={number - 1}", f"{pages}page={number + 1}"
+    if rows and not sort:  # the first or last row's cursor: the next step reads only its own rows (behind_seek)
+        key, first, last = selectors.behind_key(params["rule"]), rows[0], rows[-1]
+        if number > 2:
+            previous_url += f"&before={first[key]},{first['official_id']}"
+        next_url += f"&after={last[key]},{last['official_id']}"
     rules = selectors.compliance_rules()
     language = get_language()
     fixed = _fixed_options(language, timezone.localdate().year)
@@ -362,8 +393,10 @@ def behind(request: HttpRequest) -> HttpResponse:
             "rows_html": _behind_rows_html(rows),
             "page_number": number,
             "sort": sort,
-            "has_next": len(chunk) > size,
-            "has_previous": number > 1,
+            "has_next": has_next,
+            "has_previous": has_previous,
+            "previous_url": previous_url,
+            "next_url": next_url,
             "querystring_without_page": f"{query.urlencode()}&" if query else "",
             **params,
             "filters_html": _filters_html(
