@@ -199,8 +199,9 @@ def test_behind_seek_is_the_plain_slice_on_either_side_of_every_row(trained, sta
     key = selectors.behind_key(rule)
     for i, row in enumerate(everything):
         cursor = (getattr(row, key), row.official_id)
-        assert selectors.behind_seek(qs, rule=rule, cursor=cursor, limit=3) == everything[i + 1 : i + 4]
-        back = selectors.behind_seek(qs, rule=rule, cursor=cursor, limit=3, backwards=True)
+        params = {"user": staff, "year": 2025, "rule": rule}
+        assert selectors.behind_seek(**params, cursor=cursor, limit=3) == everything[i + 1 : i + 4]
+        back = selectors.behind_seek(**params, cursor=cursor, limit=3, backwards=True)
         assert back == everything[max(0, i - 3) : i], i
 
 

@@ -311,6 +311,7 @@ def behind_list(
     rule: str = "any",
     base: QuerySet[TrainingSummary] | None = None,
     organisation_q: str = "",
+    key_equals: int | None = None,
 ) -> QuerySet[TrainingSummary]:
     """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
 
@@ -322,7 +323,10 @@ def behind_list(
     caller built once (its columns are resolved once per process, not on every request).
 
     ``organisation_q``: part of the official's organisation's name, in English or Chinese (the page's search; the
-    ``organisation`` key picks one organisation exactly)."""
+    ``organisation`` key picks one organisation exactly).
+
+    ``key_equals``: only the rows whose value of the rule's key is this one (> 0), instead of every row where it is
+    above 0 (behind_seek's rows tied with a cursor)."""
     if base is None:
         qs = TrainingSummary.objects.filter(year=year).select_related(
             "official__person__organisation", "official__jurisdiction"
@@ -337,7 +341,9 @@ def behind_list(
             official_id__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id")
         )
     key = behind_key(rule)
-    if not include_on_track:
+    if key_equals is not None:  # alone: beside `key > 0`, SQLite's planner walks that range, not the equal rows
+        qs = qs.filter(**{key: key_equals}, **({"shortfall__gt": 0, "window_gap__gt": 0} if rule == "both" else {}))
+    elif not include_on_track:
         if rule == "both":
             qs = qs.filter(shortfall__gt=0, window_gap__gt=0)
         else:
@@ -363,24 +369,28 @@ def behind_key(rule: str) -> str:
     return {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
 
 
-def behind_seek(
-    qs: QuerySet[TrainingSummary], *, rule: str, cursor: tuple[int, int], limit: int, backwards: bool = False
-) -> list:
-    """The `limit` rows of a behind_list queryset (in its rule's order, unsorted) right after the row `cursor` (its
-    key value and official), or right before it with `backwards` (still in the rule's order): what Next and Previous
-    show. Each reads only the rows it returns, at any depth, where `OFFSET` walks every row before the page (page
-    399 of 20,000 officials walked 19,900 index entries). Two short walks down the rule's index: the rows tied with
-    the cursor's value past its official, then the rows of the next values (a single `key < v OR (key = v AND
-    official > o)` is not one range of the index, and the database would read and sort every row after it)."""
-    key = behind_key(rule)
+def behind_seek(*, cursor: tuple[int, int], limit: int, backwards: bool = False, **params: object) -> list:
+    """The `limit` rows of `behind_list(**params)` (in its rule's order) right after the row `cursor` (its key value
+    and official), or right before it with `backwards` (still in the rule's order): what Next and Previous show.
+    Each reads only the rows it returns, at any depth, where `OFFSET` walks every row before the page (page 399 of
+    20,000 officials walked 19,900 index entries). Two short walks down the rule's index: the rows tied with the
+    cursor's value past its official, then the rows of the next values (a single `key < v OR (key = v AND
+    official > o)` is not one range of the index: the database would read and sort every row after it)."""
+    key = behind_key(str(params.get("rule", "any")))
     value, official = cursor
+    rest = behind_list(**params)
     if backwards:
-        ties = qs.filter(**{key: value, "official_id__lt": official}).order_by("-official_id")
-        rest = qs.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
+        rest = rest.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
     else:
-        ties = qs.filter(**{key: value, "official_id__gt": official})
-        rest = qs.filter(**{f"{key}__lt": value})
-    rows = list(ties[:limit])
+        rest = rest.filter(**{f"{key}__lt": value})
+    rows = []
+    if value > 0:  # a listed row's value (0 is on track)
+        ties = behind_list(**params, key_equals=value)
+        if backwards:
+            ties = ties.filter(official_id__lt=official).order_by("-official_id")
+        else:
+            ties = ties.filter(official_id__gt=official)
+        rows = list(ties[:limit])
     if len(rows) < limit:
         rows += rest[: limit - len(rows)]
     return rows[::-1] if backwards else rows

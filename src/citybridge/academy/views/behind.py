@@ -360,9 +360,13 @@ def behind(request: HttpRequest) -> HttpResponse:
         qs, sort = sort_queryset(request, qs, behind_sorts(), "-shortfall", tiebreaker="official_id")
         chunk = _rows_by_keys(qs, (number - 1) * size, size + 1)
     elif prepared and number > 1 and (after or before):  # Next or Previous: from the row they were clicked beside
-        qs = selectors.behind_list(user=request.user, **params, base=_rows_base())
         chunk = selectors.behind_seek(
-            qs, rule=params["rule"], cursor=after or before, limit=size + 1, backwards=backwards
+            user=request.user,
+            **params,
+            base=_rows_base(),
+            cursor=after or before,
+            limit=size + 1,
+            backwards=backwards,
         )
     elif prepared and number > 1:  # a page asked for by its number: its keys walked by offset
         chunk = _rows_by_keys(selectors.behind_list(user=request.user, **params), (number - 1) * size, size + 1)
