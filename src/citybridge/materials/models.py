@@ -182,6 +182,11 @@ class MaterialEvent(models.Model):
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
     action = models.CharField(max_length=20)  # submit, advance, return, assign, upload
+    # "assign": the translator assigned, named at display time in the reader's language (a stored label was in the
+    # language of whoever assigned, with the e-mail)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     comment = models.TextField(blank=True, max_length=4000)
     at = models.DateTimeField(auto_now_add=True)
 

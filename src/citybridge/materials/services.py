@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from citybridge.academy.models import Module, Session
 from citybridge.core.concurrency import claim_version
 from citybridge.core.files import check_upload
-from citybridge.core.history import account_label
 from citybridge.core.models import User
 from citybridge.core.rows import date_text
 from citybridge.core.services import require
@@ -121,10 +120,22 @@ def _read_upload(uploaded_file: UploadedFile) -> tuple[str, bytes, list]:
 
 
 def _event(
-    material: Material, actor: User | None, action: str, from_state: str, to_state: str, comment: str = ""
+    material: Material,
+    actor: User | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    comment: str = "",
+    assignee: User | None = None,
 ) -> None:
     MaterialEvent.objects.create(
-        material=material, actor=actor, action=action, from_state=from_state, to_state=to_state, comment=comment
+        material=material,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        assignee=assignee,
     )
 
 
@@ -318,7 +329,7 @@ def material_assign_translator(
         claim_version(material, expected_version)
         material.translator = translator
         material.save(update_fields=["translator", "version"])
-        _event(material, actor, "assign", material.state, material.state, account_label(translator))
+        _event(material, actor, "assign", material.state, material.state, assignee=translator)
     return material
 
 

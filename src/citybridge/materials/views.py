@@ -94,7 +94,7 @@ def material_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     deck = selectors.latest_deck(material)
     labels = dict(State.choices)
-    events = list(material.events.select_related("actor__person"))
+    events = list(material.events.select_related("actor__person", "assignee__person"))
     for e in events:
         e.from_label, e.to_label = labels.get(e.from_state, ""), labels.get(e.to_state, e.to_state)
     ctx = {
