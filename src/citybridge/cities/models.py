@@ -159,6 +159,18 @@ class DataSource(models.Model):
     def display_name(self, language: str | None = None) -> str:
         return bilingual(self, "name", language)
 
+    def display_citation(self, language: str | None = None) -> str:
+        """The citation in the reader's language: for a Chinese reader the catalogue's Chinese version where it has
+        explanatory words (the derived values' note, GeoNames' distribution, CDP's "self-reported"); a publication's
+        citation, or one changed since it was imported, as written."""
+        if is_chinese(language):
+            from .catalogue import SOURCES
+
+            src = next((s for s in SOURCES if s.code == self.code), None)
+            if src is not None and src.citation_zh and self.citation == src.citation:
+                return src.citation_zh
+        return self.citation
+
     def display_licence(self) -> str:
         """The licence and terms in the reader's language: the catalogue's plain-language terms translated, a
         licence's own name (CC BY 4.0) as it is."""

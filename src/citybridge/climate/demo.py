@@ -16,6 +16,7 @@ from citybridge.cities.models import City
 from citybridge.core.models import User
 
 from . import cdp, factors_seed, plan_services, services
+from .factor_citations import citation
 from .factor_notes_zh import method_note_zh, region_zh
 from .models import EmissionFactor, Inventory, Target, Verification
 from .plan_models import ActionPlan, MeasureTemplate
@@ -144,6 +145,22 @@ def _fill_chinese_names() -> int:
     return len(missing)
 
 
+def _fill_citations() -> int:
+    """Libraries seeded before the citations named their publications carry the facts sheet's verification record
+    as citation ("✔✔ a secondary source (EPA Hub 2025: …); a secondary source"): give each the seed's citation
+    (factor_citations). A citation staff wrote stays."""
+    seeds = {s.key[:80]: s for s in factors_seed.seed_factors()}
+    stale = [
+        f
+        for f in EmissionFactor.objects.filter(code__in=list(seeds)).only("id", "code", "citation")
+        if f.citation == seeds[f.code].source
+    ]
+    for factor in stale:
+        factor.citation = citation(seeds[factor.code])
+    EmissionFactor.objects.bulk_update(stale, ["citation"], batch_size=200)
+    return len(stale)
+
+
 def seed_library() -> int:
     """Create the factors of the seed that are not in the library yet (matched by code); returns how many."""
     present = set(EmissionFactor.objects.values_list("code", flat=True))
@@ -167,13 +184,14 @@ def seed_library() -> int:
                 heating_basis=seed.basis or "",
                 method_note_en=seed.method_note,
                 method_note_zh_hans=method_note_zh(seed) or None,
-                citation=seed.source,
+                citation=citation(seed),
                 verification=status,
             )
         )
         present.add(seed.key)
     bulk_create_with_history(rows, EmissionFactor)
     _fill_chinese_names()
+    _fill_citations()
     return len(rows)
 
 

@@ -11,7 +11,7 @@ from citybridge.core.files import append, number_format, xlsx_bytes
 from citybridge.core.templatetags.listing import lparen, rparen
 
 from . import gpc
-from .labels import sector_label, subsector_label
+from .labels import sector_label, source_text, subsector_label
 from .models import Inventory, InventoryEntry, NotationKey, Origin, Status
 
 
@@ -91,7 +91,7 @@ def gpc_table_xlsx(inventory: Inventory, entries: list[InventoryEntry]) -> bytes
     append(ws2, [_("Revision"), inventory.revision])
     append(ws2, [_("Status"), str(dict(Status.choices).get(inventory.status, inventory.status))])
     _provenance(ws2, inventory)
-    append(ws2, [_("Source of the GPC table"), gpc.GPC_CITATION])
+    append(ws2, [_("Source of the GPC table"), source_text(gpc.GPC_CITATION)])
     return xlsx_bytes(wb)
 
 
@@ -100,7 +100,9 @@ def _activity(entry: InventoryEntry | None) -> list[object]:
     conversions of its calculation; empty for a notation key or emissions reported by gas."""
     if entry is None or entry.notation_key or entry.activity_value is None:
         return [None, "", "", ""]
-    factors = [f"{f.display_name()}{lparen()}v{f.version}{rparen()} — {f.citation}" for f in entry.factors.all()]
+    factors = [
+        f"{f.display_name()}{lparen()}v{f.version}{rparen()} — {f.display_citation()}" for f in entry.factors.all()
+    ]
     factors += [
         f"{f.get('gas', '')} {f.get('value', '')} {f.get('unit', '')} — {f.get('citation', '')}"
         for f in entry.own_factors or ()

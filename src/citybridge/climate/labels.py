@@ -7,7 +7,10 @@ import re
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from citybridge.core.models import is_chinese
+
 from . import gpc
+from .sources_zh import text_zh
 
 SECTORS = {
     "I": _("Stationary energy"),
@@ -101,3 +104,24 @@ def city_time_zone(city: object) -> tuple[str, str]:
     except (ZoneInfoNotFoundError, ValueError):
         zone = settings.TIME_ZONE
     return zone, str(_ZONE_NAMES.get(zone, zone))
+
+
+def source_text(text: str, language: str | None = None) -> str:
+    """A source text an engine writes in English (a default driver's source, the 1.5 °C benchmark's, the GPC
+    table's) in the reader's language (sources_zh); any other text, such as a source a city typed, as written."""
+    if text and is_chinese(language):
+        return text_zh(text) or text
+    return text or ""
+
+
+#: how well a driver's or a measure's source was checked (pathways.Source.status)
+_SOURCE_STATUSES = {
+    "two sources": _("Two sources"),
+    "single source": _("Single source"),
+    "derived": _("Derived"),
+    "assumption": pgettext_lazy("source status", "Assumption"),
+}
+
+
+def source_status_label(status: str) -> str:
+    return str(_SOURCE_STATUSES.get(status, status))

@@ -136,6 +136,15 @@ class EmissionFactor(Versioned):
     def display_method(self, language: str | None = None) -> str:
         return bilingual(self, "method_note", language)
 
+    def display_citation(self, language: str | None = None) -> str:
+        """The source for the reader: a seeded factor's citation with its connecting words in Chinese for a Chinese
+        reader (titles, tables and URLs as published; factor_citations); any other citation as it was written."""
+        if is_chinese(language):
+            from .factor_citations import chinese_by_english
+
+            return chinese_by_english().get(self.citation, self.citation)
+        return self.citation
+
     def display_region(self, language: str | None = None) -> str:
         """The region in the user's language: the seeded regions have a Chinese name (factor_notes_zh); any other
         region text is shown as it was written."""

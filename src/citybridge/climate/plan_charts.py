@@ -15,6 +15,7 @@ from citybridge.core.templatetags.listing import currency_word
 
 from . import pathways
 from .charts import LEGEND, SCHEMA
+from .labels import source_text
 from .pathways import FACTOR_NAMES, FACTORS, SECTOR_NAMES, SECTORS, PathwayError
 from .plan_models import ActionPlan, PlanMeasure
 from .plan_services import Run, engine_error, plan_currency
@@ -245,5 +246,9 @@ def plan_context(plan: ActionPlan, measures: list[PlanMeasure], run: Run) -> dic
         "last_year": years[-1],
         "drivers_label": run.drivers_label,
         "drivers_words": drivers_words(run.drivers_label),
-        "sources": run.bau.sources,
+        # each driver's source in the reader's language (the defaults' texts have a Chinese version: sources_zh)
+        "sources": {
+            name: {"label": source_text(src.label), "url": source_text(src.url)}
+            for name, src in run.bau.sources.items()
+        },
     }

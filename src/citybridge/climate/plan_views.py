@@ -26,6 +26,7 @@ from citybridge.core.models import User
 from citybridge.core.views import paginate
 
 from . import plan_exports, plan_selectors, plan_services
+from .labels import source_status_label, source_text
 from .models import ActionPlan, Target
 from .pathways import SECTORS, PathwayError
 from .plan_charts import drivers_words, plan_context, sector_name
@@ -385,7 +386,12 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
             cells.append({"key": key, "value": shown, "errors": field_errors.get(key, [])})
         rows.append({"year": year, "cells": cells})
     sources = [
-        (driver_label(name), src.get("label", ""), src.get("url", ""), src.get("status", ""))
+        (
+            driver_label(name),
+            source_text(src.get("label", "")),
+            source_text(src.get("url", "")),
+            source_status_label(src.get("status", "")),
+        )
         for name, _growth in DRIVER_COLUMNS
         if (src := view["sources"].get(name))
     ]

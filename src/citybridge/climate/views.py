@@ -32,7 +32,7 @@ from citybridge.core.views import paginate
 
 from . import charts, exports, gpc, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
-from .labels import SECTORS, city_time_zone, line_label, sector_label, subsector_label, unit_words
+from .labels import SECTORS, city_time_zone, line_label, sector_label, source_text, subsector_label, unit_words
 from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
@@ -113,6 +113,7 @@ def inventory_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "series_spec": charts.series_spec(page.series) if page.series else None,
             "can_edit": can_edit,
             "lines_html": _lines_html(inventory, page, can_edit) if inventory.origin == "entered" else "",
+            "gpc_citation": source_text(gpc.GPC_CITATION),
             "can_submit": inventory.is_editable and user.has_perm("climate.submit_inventory", inventory),
             "can_ask_review": inventory.status == Status.SUBMITTED
             and user.has_perm("climate.request_review", inventory),
@@ -138,6 +139,7 @@ def _lines_html(inventory: object, page: selectors.InventoryPage, can_edit: bool
     empty = format_html('<span class="muted">{}</span>', _("empty"))
     by_gas = _("reported by gas")
     edit = _("Edit")
+    source = _("Emission factor source")
     rows = []
     for row in page.lines:
         entry = row.entry
@@ -158,7 +160,10 @@ def _lines_html(inventory: object, page: selectors.InventoryPage, can_edit: bool
                 cell += format_html_join(
                     "", "<br><small>{}</small>", ((unit_words(c),) for c in entry.conversion or ())
                 )
-                # the city's own factors say where they come from, as the library's do on their own pages
+                # every factor says where it comes from: the library's by their citation (once for the gases of
+                # one publication), the city's own by the source the city gave
+                library = dict.fromkeys(f.display_citation() for f in entry.factors.all() if f.citation)
+                cell += format_html_join("", "<br><small>{}{}{}</small>", ((source, colon(), c) for c in library))
                 cited = dict.fromkeys(f.get("citation", "") for f in entry.own_factors or () if f.get("citation"))
                 cell += format_html_join(
                     "", "<br><small>{}{}{}</small>", ((_("source of your factors"), colon(), c) for c in cited)
@@ -602,6 +607,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "coverage": [str(SECTORS.get(s, s)) for s in target.coverage],
             "can_edit": request.user.has_perm("climate.change_target", target.city),
             "notes": _ambition_notes(target.ambition),
+            "benchmark_source": source_text(((target.ambition or {}).get("benchmark") or {}).get("definition", "")),
         },
     )
 
