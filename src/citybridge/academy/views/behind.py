@@ -354,12 +354,14 @@ def behind(request: HttpRequest) -> HttpResponse:
         number = 1
     size, sort, chunk = PAGE_SIZE, "", []
     after, before = _cursor(request.GET.get("after")), _cursor(request.GET.get("before"))
-    backwards = before is not None and after is None
-    if prepared and request.GET.get("sort"):  # no index for a column under the rule's filter: keys by offset
+    sorted_by = prepared and bool(request.GET.get("sort"))
+    seeking = prepared and not sorted_by and number > 1 and bool(after or before)
+    backwards = seeking and after is None
+    if sorted_by:  # no index for a column under the rule's filter: keys by offset
         qs = selectors.behind_list(user=request.user, **params)
         qs, sort = sort_queryset(request, qs, behind_sorts(), "-shortfall", tiebreaker="official_id")
         chunk = _rows_by_keys(qs, (number - 1) * size, size + 1)
-    elif prepared and number > 1 and (after or before):  # Next or Previous: from the row they were clicked beside
+    elif seeking:  # Next or Previous: from the row they were clicked beside
         chunk = selectors.behind_seek(
             user=request.user,
             **params,
@@ -372,7 +374,7 @@ def behind(request: HttpRequest) -> HttpResponse:
         chunk = _rows_by_keys(selectors.behind_list(user=request.user, **params), (number - 1) * size, size + 1)
     elif prepared:
         chunk = _first_rows(request.user, params, size + 1)
-    if backwards and not sort and number > 1:  # read backwards: the extra row says whether a page comes before
+    if backwards:  # read backwards: the extra row says whether a page comes before
         rows, has_previous, has_next = chunk[-size:], len(chunk) > size, True
     else:
         rows, has_previous, has_next = chunk[:size], number > 1, len(chunk) > size
