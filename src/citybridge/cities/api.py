@@ -1,21 +1,24 @@
 """API for the city registry and cohort selection: /api/v1/cities/…"""
 
+from datetime import date
 from typing import Any, ClassVar, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from citybridge.api.errors import body_ref
+from citybridge.api.versioning import etag, expected_version, stale_as
 from citybridge.cities.models import DataSource, ReportedTarget
-from citybridge.core.api import Id, ListRows, Pagination, RowDict, RowSchema, Strict
+from citybridge.core.api import Id, ListRows, Pagination, RowDict, RowSchema, Strict, Version
 from citybridge.core.models import is_chinese
 
 from . import selectors, services
-from .models import City, ExpressionOfInterest, IndicatorDefinition, IndicatorValue, SelectionRun
+from .models import City, CityPair, ExpressionOfInterest, IndicatorDefinition, IndicatorValue, SelectionRun
 
 router = Router(tags=["cities"])
 
@@ -380,3 +383,121 @@ def compare_runs(request: HttpRequest, a: Id, b: Id) -> dict:
 def get_run(request: HttpRequest, pk: int) -> SelectionRun:
     """A run with its state ("queued", "running", "done", "failed") and, once done, its result."""
     return selectors.run_get(user=request.auth, pk=pk)
+
+
+# --------------------------------------------------------------------------- paired cities
+
+
+class PairOut(Schema):
+    """A California city paired with a Chinese city; `ended_on` is null while the pair is active. Names in both
+    languages; `note` in the request's language (either language's when only one was written)."""
+
+    id: int
+    us_city_id: int
+    us_city_name_en: str
+    us_city_name_zh_hans: str
+    cn_city_id: int
+    cn_city_name_en: str
+    cn_city_name_zh_hans: str
+    started_on: date
+    ended_on: date | None
+    note: str
+    note_en: str
+    note_zh_hans: str
+    version: int
+
+    @staticmethod
+    def resolve_us_city_name_en(obj: CityPair) -> str:
+        return obj.us_city.name_en or ""
+
+    @staticmethod
+    def resolve_us_city_name_zh_hans(obj: CityPair) -> str:
+        return obj.us_city.name_zh_hans or ""
+
+    @staticmethod
+    def resolve_cn_city_name_en(obj: CityPair) -> str:
+        return obj.cn_city.name_en or ""
+
+    @staticmethod
+    def resolve_cn_city_name_zh_hans(obj: CityPair) -> str:
+        return obj.cn_city.name_zh_hans or ""
+
+    @staticmethod
+    def resolve_note(obj: CityPair) -> str:
+        return obj.display_note()
+
+    @staticmethod
+    def resolve_note_en(obj: CityPair) -> str:
+        return obj.note_en or ""
+
+    @staticmethod
+    def resolve_note_zh_hans(obj: CityPair) -> str:
+        return obj.note_zh_hans or ""
+
+
+class PairIn(Strict):
+    us_city_id: Id
+    cn_city_id: Id
+    started_on: date
+    note_en: str = Field("", max_length=500)
+    note_zh_hans: str = Field("", max_length=500)
+
+
+class PairEndIn(Strict):
+    ended_on: date | None = None
+    #: the version of the pair the caller read (or `If-Match`)
+    version: Version | None = None
+
+
+@router.get("/pairs", response=list[PairOut])
+@paginate(Pagination)
+def list_pairs(request: HttpRequest) -> QuerySet[CityPair]:
+    """Every pair, active first (newest first), then ended ones."""
+    if not request.auth.has_perm("cities.view_pairs"):
+        raise PermissionDenied
+    return selectors.pair_list(user=request.auth)
+
+
+@router.post("/pairs", response={201: PairOut})
+def create_pair(request: HttpRequest, response: HttpResponse, payload: PairIn) -> Status[CityPair]:
+    """Pair a California (`US`) city with a Chinese (`CN`) one (program staff). A city on the wrong side, a city
+    already in an active pair, or a start more than a year ahead: 422 naming the field."""
+    if not request.auth.has_perm("cities.manage_pairs"):
+        raise PermissionDenied
+    data = payload.model_dump()
+    us_city = body_ref(selectors.city_get, "us_city_id", data.pop("us_city_id"), user=request.auth)
+    cn_city = body_ref(selectors.city_get, "cn_city_id", data.pop("cn_city_id"), user=request.auth)
+    try:
+        pair = services.city_pair_create(actor=request.auth, us_city=us_city, cn_city=cn_city, **data)
+    except ValidationError as exc:
+        raise _as_sent(exc) from None
+    etag(response, pair)
+    return Status(201, pair)
+
+
+def _as_sent(exc: ValidationError) -> ValidationError:
+    """The service's field names as the API's body names them (`us_city` is sent as `us_city_id`)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    names = {"us_city": "us_city_id", "cn_city": "cn_city_id"}
+    return ValidationError({names.get(k, k): v for k, v in exc.error_dict.items()})
+
+
+@router.post("/pairs/{id:pk}/end", response=PairOut)
+def end_pair(request: HttpRequest, response: HttpResponse, pk: int, payload: PairEndIn) -> CityPair:
+    """End an active pair (program staff): `ended_on` defaults to today; send the `version` you read (or
+    `If-Match`): a stale one is answered 409 with the current pair. The pair stays listed as history."""
+    from django.utils import timezone
+
+    pair = selectors.pair_get(user=request.auth, pk=pk)
+    if not request.auth.has_perm("cities.manage_pairs", pair):
+        raise PermissionDenied
+    with stale_as(PairOut, request):
+        pair = services.city_pair_end(
+            actor=request.auth,
+            pair=pair,
+            ended_on=payload.ended_on or timezone.localdate(),
+            expected_version=expected_version(request, payload.version),
+        )
+    etag(response, pair)
+    return pair

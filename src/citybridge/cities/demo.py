@@ -1,8 +1,10 @@
 """Demo data for the climate collaborative: the real registry and indicators, a candidate pool of the cities
-with reported data, a city-coordinator demo user, and one saved selection run. Idempotent."""
+with reported data, a city-coordinator demo user, one saved selection run, and Hayward paired with a Chinese city.
+Idempotent."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -11,13 +13,18 @@ from simple_history.utils import bulk_create_with_history
 from citybridge.core.models import Role, RoleMembership, User
 
 from . import services
-from .models import CandidateCity, City, SelectionRun
+from .models import CandidateCity, City, CityPair, SelectionRun
 
 if TYPE_CHECKING:
     from typing import TextIO
 
 DEMO_PASSWORD = "citybridge-demo-2026"
 COORDINATOR_EMAIL = "hayward@citybridge.local"
+#: the Chinese city the demo pairs with Hayward: the first of these in the registry without an active pair
+PAIR_PARTNERS = ("Hefei", "Zhuhai", "Shenzhen")
+PAIR_STARTED_ON = date(2025, 6, 1)
+PAIR_NOTE_EN = "Demo pair: peer exchange on building energy and GHG inventories."  # data, not UI: both languages
+PAIR_NOTE_ZH = "演示结对：在建筑能效和温室气体清单方面开展同行交流。"
 RUN_NAME = "Demo: default criteria, 10 + 10 / 演示：默认标准，10 + 10"  # data, not UI: named in both languages
 
 
@@ -70,8 +77,36 @@ def load(stdout: TextIO | None = None) -> None:
     if staff and not SelectionRun.objects.filter(name=RUN_NAME).exists():
         # computed here, not queued: the demo must not depend on a running worker
         services.selection_run_create(actor=staff, name=RUN_NAME, parameters=default_parameters(), background=False)
+    if staff and hayward:
+        _pair_hayward(staff, hayward)
     if stdout:
         stdout.write(
             f"cities: {City.objects.count()} cities, {CandidateCity.objects.count()} candidates, "
-            f"{SelectionRun.objects.count()} selection runs"
+            f"{SelectionRun.objects.count()} selection runs, {CityPair.objects.count()} city pairs"
         )
+
+
+def _pair_hayward(staff: User, hayward: City) -> CityPair | None:
+    """Hayward (the demo coordinator's city, which has climate records) paired with a Chinese city, through the
+    service; nothing when Hayward was ever paired (the demo keeps what users changed) or no partner is free."""
+    if CityPair.objects.filter(us_city=hayward).exists():
+        return None
+    busy = CityPair.objects.active().values("cn_city_id")
+    partner = next(
+        (
+            c
+            for name in PAIR_PARTNERS
+            for c in City.objects.listed().filter(country="CN", name_en=name).exclude(pk__in=busy)[:1]
+        ),
+        None,
+    )
+    if partner is None:
+        return None
+    return services.city_pair_create(
+        actor=staff,
+        us_city=hayward,
+        cn_city=partner,
+        started_on=PAIR_STARTED_ON,
+        note_en=PAIR_NOTE_EN,
+        note_zh_hans=PAIR_NOTE_ZH,
+    )

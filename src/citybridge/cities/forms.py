@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from citybridge.core.forms import ModelMultipleChoiceField
+from citybridge.core.concurrency import VersionedForm
+from citybridge.core.forms import DATE, ModelMultipleChoiceField
 
 from .labels import group_label
 from .models import City, ClimateZone, DataAvailable, SizeClass
@@ -62,6 +63,26 @@ class CitiesField(ModelMultipleChoiceField):
 
 class PoolAddForm(forms.Form):
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.listed(), error_messages=CITY_ERRORS)
+
+
+class PairForm(forms.Form):
+    """A new pair: both cities picked by name (cities/_city_picker.html), the start date, a note in each language."""
+
+    us_city = forms.ModelChoiceField(
+        label=_("California city"), queryset=City.objects.listed(), error_messages=CITY_ERRORS
+    )
+    cn_city = forms.ModelChoiceField(
+        label=_("Chinese city"), queryset=City.objects.listed(), error_messages=CITY_ERRORS
+    )
+    started_on = forms.DateField(label=_("Paired since"), widget=DATE)
+    note_en = forms.CharField(label=_("Note in English"), required=False, max_length=500)
+    note_zh_hans = forms.CharField(label=_("Note in Chinese"), required=False, max_length=500)
+
+
+class PairEndForm(VersionedForm):
+    """Ending a pair: the date it ended and, hidden, the version of the pair the confirmation page showed."""
+
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE)
 
 
 NORMALISATION_CHOICES = [

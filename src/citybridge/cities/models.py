@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from citybridge.core import pinyin, provinces
+from citybridge.core.concurrency import Versioned
 from citybridge.core.models import PinyinNamed, PinyinNamedQuerySet, bilingual, is_chinese
 from citybridge.core.rules import is_program_staff
 
@@ -493,3 +494,73 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.fingerprint[:12]}"
+
+
+# --------------------------------------------------------------------------- paired cities
+
+
+#: how far ahead a pair's start may be set (a pair agreed for a signing next spring)
+PAIR_START_AHEAD = timedelta(days=365)
+
+
+class CityPairQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CityPairQuerySet:
+        """Pairs are public within the collaborative, like the city pages: every signed-in user sees them."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self
+
+    def active(self) -> CityPairQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+
+class CityPair(Versioned):
+    """A Californian city paired with a Chinese city for peer-to-peer exchange. An ended pair is kept as history
+    (``ended_on`` set); a city is in at most one active pair at a time (the partial unique constraints below; the
+    service says so in the user's language first)."""
+
+    us_city = models.ForeignKey(
+        City, verbose_name=_("California city"), on_delete=models.PROTECT, related_name="pairs_as_us"
+    )
+    cn_city = models.ForeignKey(
+        City, verbose_name=_("Chinese city"), on_delete=models.PROTECT, related_name="pairs_as_cn"
+    )
+    started_on = models.DateField(_("paired since"))
+    ended_on = models.DateField(_("paired until"), null=True, blank=True)
+    #: a short note, one column per language (translation.py)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CityPairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("city pair")
+        verbose_name_plural = _("city pairs")
+        ordering = [models.F("ended_on").desc(nulls_first=True), "-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["us_city"], condition=Q(ended_on__isnull=True), name="cities_pair_one_active_us"
+            ),
+            models.UniqueConstraint(
+                fields=["cn_city"], condition=Q(ended_on__isnull=True), name="cities_pair_one_active_cn"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="cities_pair_ends_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(us_city=models.F("cn_city")), name="cities_pair_two_cities"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.us_city} – {self.cn_city}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    def partner_of(self, city: City) -> City:
+        return self.cn_city if city.pk == self.us_city_id else self.us_city
+
+    def display_note(self, language: str | None = None) -> str:
+        return bilingual(self, "note", language)

@@ -15,6 +15,7 @@ from django.http import Http404
 from .models import (
     CandidateCity,
     City,
+    CityPair,
     DataSource,
     ExpressionOfInterest,
     IndicatorDefinition,
@@ -98,6 +99,20 @@ class KeyFigure:
         return figure_note(self.value)
 
 
+def pair_list(*, user: User) -> QuerySet[CityPair]:
+    """Pairs the user can see, active first (newest first), then ended ones; both cities in the same query."""
+    return CityPair.objects.visible_to(user).select_related("us_city", "cn_city").order_by(*CityPair._meta.ordering)
+
+
+def pair_get(*, user: User, pk: int) -> CityPair:
+    return _get(pair_list(user=user), pk)
+
+
+def city_active_pair(*, user: User, city: City) -> CityPair | None:
+    """The city's active pair (a city is in at most one), with both cities, or None."""
+    return pair_list(user=user).active().filter(Q(us_city=city) | Q(cn_city=city)).first()
+
+
 @dataclass
 class CityProfile:
     city: City
@@ -108,6 +123,7 @@ class CityProfile:
     sources: list[DataSource]
     candidate: bool
     interests: list[ExpressionOfInterest] = field(default_factory=list)
+    pair: CityPair | None = None
 
 
 def _latest(values: list[IndicatorValue]) -> dict[str, IndicatorValue]:
@@ -139,6 +155,7 @@ def city_profile(*, user: User, city: City) -> CityProfile:
         sources=sorted(used.values(), key=lambda s: s.code),
         candidate=CandidateCity.objects.filter(city=city).exists(),
         interests=interests,
+        pair=city_active_pair(user=user, city=city),
     )
 
 

@@ -19,19 +19,24 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from citybridge.core.concurrency import claim_version
+from citybridge.core.rows import date_text
 from citybridge.core.services import require
+from citybridge.core.validation import check_dates
 
 from . import importer, selection
 from .messages import conflict_message, error_message
 from .models import (
+    PAIR_START_AHEAD,
     RUN_LEASE,
     RUN_LEASE_RENEW_EVERY,
     CandidateCity,
     City,
+    CityPair,
     ClimateZone,
     DataAvailable,
     ExpressionOfInterest,
@@ -45,7 +50,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
     from typing import TextIO
 
     from citybridge.core.models import User
@@ -601,3 +606,108 @@ def selection_run_delete(*, actor: User, run: SelectionRun) -> None:
 def ensure_staff(actor: User) -> None:
     if not actor.has_perm("cities.run_selection"):
         raise PermissionDenied(_("You do not have permission to do this."))
+
+
+# --------------------------------------------------------------------------- paired cities
+
+MAX_PAIR_NOTE = 500
+
+
+def _already_paired(city: City, pair: CityPair) -> str:
+    return _("%(city)s is already paired with %(other)s since %(date)s; end that pair first.") % {
+        "city": city.display_name(),
+        "other": pair.partner_of(city).display_name(),
+        "date": date_text(pair.started_on),
+    }
+
+
+def _dates_ok(*, errors: dict[str, str], **dates: date) -> bool:
+    try:
+        check_dates(**dates)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        return False
+    return True
+
+
+def _pair_errors(*, us_city: City | None, cn_city: City | None, started_on: date | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if us_city is None:
+        errors["us_city"] = _("Search for a city by name and choose it.")
+    elif us_city.country != "US":
+        errors["us_city"] = _("Choose a California city: a pair joins one city in California and one in China.")
+    if cn_city is None:
+        errors["cn_city"] = _("Search for a city by name and choose it.")
+    elif cn_city.country != "CN":
+        errors["cn_city"] = _("Choose a Chinese city: a pair joins one city in California and one in China.")
+    if started_on is None:
+        errors["started_on"] = _("This field is required.")
+    elif not _dates_ok(started_on=started_on, errors=errors):
+        pass
+    elif started_on > timezone.localdate() + PAIR_START_AHEAD:
+        errors["started_on"] = _("A pair cannot start more than a year from today.")
+    for field, city in (("us_city", us_city), ("cn_city", cn_city)):
+        if field in errors or city is None:
+            continue
+        current = CityPair.objects.active().filter(**{field: city}).select_related("us_city", "cn_city").first()
+        if current is not None:
+            errors[field] = _already_paired(city, current)
+    return errors
+
+
+def city_pair_create(
+    *,
+    actor: User,
+    us_city: City | None,
+    cn_city: City | None,
+    started_on: date | None,
+    note_en: str = "",
+    note_zh_hans: str = "",
+) -> CityPair:
+    """Pair a California city with a Chinese city (permission cities.manage_pairs). Refused with a message per
+    field: a city on the wrong side, a city already in an active pair, a start more than a year ahead."""
+    require(actor, "cities.manage_pairs")
+    errors: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    for field, raw in (("note_en", note_en), ("note_zh_hans", note_zh_hans)):
+        try:
+            notes[field] = _clean_text(raw, field, required=False, max_length=MAX_PAIR_NOTE)
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    with transaction.atomic():
+        errors.update(_pair_errors(us_city=us_city, cn_city=cn_city, started_on=started_on))
+        if errors:
+            raise ValidationError(errors)
+        try:
+            with transaction.atomic():  # a pair saved meanwhile by someone else: the constraint answers
+                return CityPair.objects.create(
+                    us_city=us_city, cn_city=cn_city, started_on=started_on, created_by=actor, **notes
+                )
+        except IntegrityError:
+            errors = _pair_errors(us_city=us_city, cn_city=cn_city, started_on=started_on)
+            raise ValidationError(errors or {"__all__": _("One of these cities was just paired; reload the page.")})
+
+
+@transaction.atomic
+def city_pair_end(*, actor: User, pair: CityPair, ended_on: date | None, expected_version: int | None) -> CityPair:
+    """End an active pair (permission cities.manage_pairs); it stays in the list as history. ``expected_version``
+    is the version the user saw: a pair changed meanwhile is refused (StaleEdit)."""
+    require(actor, "cities.manage_pairs", pair)
+    claim_version(pair, expected_version)
+    pair.refresh_from_db()
+    if pair.ended_on is not None:
+        raise ValidationError({"__all__": _("This pair has already ended.")})
+    if ended_on is None:
+        raise ValidationError({"ended_on": _("This field is required.")})
+    errors: dict[str, str] = {}
+    if not _dates_ok(ended_on=ended_on, errors=errors):
+        raise ValidationError(errors)
+    if ended_on < pair.started_on:
+        raise ValidationError(
+            {"ended_on": _("A pair cannot end before it started (%(date)s).") % {"date": date_text(pair.started_on)}}
+        )
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
+    pair.ended_on = ended_on
+    pair.save(update_fields=["ended_on"])
+    return pair

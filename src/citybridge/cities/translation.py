@@ -6,6 +6,7 @@ from simple_history import register as register_history
 from .models import (
     CandidateCity,
     City,
+    CityPair,
     DataSource,
     ExpressionOfInterest,
     IndicatorDefinition,
@@ -34,6 +35,12 @@ class IndicatorValueTranslation(TranslationOptions):
     fields = ("method",)
 
 
+@register(CityPair)
+class CityPairTranslation(TranslationOptions):
+    fields = ("note",)
+
+
 register_history(ExpressionOfInterest, app=__package__)
 register_history(CandidateCity, app=__package__)
 register_history(SelectionRun, app=__package__)
+register_history(CityPair, app=__package__)

@@ -9,12 +9,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from citybridge.core import provinces
 from citybridge.core import selectors as core_selectors
+from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, name_order, sort_queryset
@@ -25,7 +29,7 @@ from citybridge.core.validation import add_to_form
 from citybridge.core.views import paginate
 
 from . import charts, exports, labels, selectors, services
-from .forms import CITY_ERRORS, CitiesField, InterestForm, PoolAddForm, SelectionForm
+from .forms import CITY_ERRORS, CitiesField, InterestForm, PairEndForm, PairForm, PoolAddForm, SelectionForm
 from .labels import city_population_note
 from .models import City, ClimateZone, RunStatus, SizeClass
 from .templatetags.cities_format import figure
@@ -122,6 +126,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
     city = selectors.city_get(user=request.user, pk=pk)
     profile = selectors.city_profile(user=request.user, city=city)
+    partner = profile.pair.partner_of(city) if profile.pair else None
     return render(
         request,
         "cities/city_detail.html",
@@ -131,6 +136,12 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trend_spec": charts.trend_spec(profile.trend) if profile.trend else None,
             "can_submit": request.user.has_perm("cities.submit_interest", city),
             "can_manage_pool": request.user.has_perm("cities.manage_pool"),
+            # the partner's name as a link, put into the translated sentence "Paired with … since …"
+            "partner_link": format_html(
+                '<a href="{}">{}</a>', reverse("cities:city", args=[partner.pk]), partner.display_name()
+            )
+            if partner
+            else None,
         },
     )
 
@@ -193,7 +204,7 @@ def interest_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cities:interests")
 
 
-PICKER_NAMES = ("city", "must_include", "must_exclude")
+PICKER_NAMES = ("city", "must_include", "must_exclude", "us_city", "cn_city")
 
 
 def _picker(request: HttpRequest, name: str, form: Form, *, multiple: bool, label: str) -> dict:
@@ -219,7 +230,9 @@ def _picker(request: HttpRequest, name: str, form: Form, *, multiple: bool, labe
 @login_required
 def pick(request: HttpRequest) -> HttpResponse:
     """htmx: the cities whose name (either language) contains ?<name>_q=, as boxes to tick for the picker `name`."""
-    if not (request.user.has_perm("cities.run_selection") or request.user.has_perm("cities.manage_pool")):
+    if not any(
+        request.user.has_perm(perm) for perm in ("cities.run_selection", "cities.manage_pool", "cities.manage_pairs")
+    ):
         raise PermissionDenied
     name = request.GET.get("name", "")
     if name not in PICKER_NAMES:
@@ -418,3 +431,101 @@ def run_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def run_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.done_run_get(user=request.user, pk=pk)
     return file_response(exports.run_pdf(run), f"selection-{run.pk}-memo.pdf", "application/pdf")
+
+
+# --------------------------------------------------------------------------- paired cities
+
+
+@login_required
+def pair_list(request: HttpRequest) -> HttpResponse:
+    """Every pair, active first, then ended ones kept as history; staff see "New pair" and "End"."""
+    if not request.user.has_perm("cities.view_pairs"):
+        raise PermissionDenied
+    return render(
+        request,
+        "cities/pair_list.html",
+        {
+            **paginate(request, selectors.pair_list(user=request.user)),
+            "can_manage": request.user.has_perm("cities.manage_pairs"),
+        },
+    )
+
+
+@login_required
+def pair_create(request: HttpRequest) -> HttpResponse:
+    """Both cities are picked by searching their name in either language; without JS the search posts back."""
+    if not request.user.has_perm("cities.manage_pairs"):
+        raise PermissionDenied
+    searching = request.method == "POST" and "find" in request.POST
+    if searching:
+        form = PairForm(initial=request.POST.dict())
+    else:
+        form = PairForm(request.POST or None, initial={"started_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST" and not searching:
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            cities = {}
+            for field in ("us_city", "cn_city"):
+                try:
+                    cities[field] = selectors.city_get(user=request.user, pk=data.pop(field).pk)
+                except Http404:
+                    form.add_error(field, CITY_ERRORS["invalid_choice"])
+            if not form.errors:
+                try:
+                    pair = services.city_pair_create(actor=request.user, **cities, **data)
+                except ValidationError as exc:
+                    add_to_form(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(us)s and %(cn)s are now paired.")
+                        % {"us": pair.us_city.display_name(), "cn": pair.cn_city.display_name()},
+                    )
+                    return redirect("cities:pairs")
+        status = 422
+    pickers = [
+        _picker(request, name, form, multiple=False, label=form.fields[name].label) for name in ("us_city", "cn_city")
+    ]
+    return render(request, "cities/pair_form.html", {"form": form, "pickers": pickers}, status=status)
+
+
+@login_required
+def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation (with the end date, today by default); POST ends the pair. The version the page
+    showed travels with the form: a pair changed meanwhile is refused (409) with its current state."""
+    pair = selectors.pair_get(user=request.user, pk=pk)
+    if not request.user.has_perm("cities.manage_pairs", pair):
+        raise PermissionDenied
+    if not pair.is_active:
+        messages.error(request, _("This pair has already ended."))
+        return redirect("cities:pairs")
+    status = 200
+    if request.method == "POST":
+        form = PairEndForm(request.POST, version=pair.version)
+        if form.is_valid():
+            try:
+                services.city_pair_end(
+                    actor=request.user,
+                    pair=pair,
+                    ended_on=form.cleaned_data["ended_on"],
+                    expected_version=form.expected_version,
+                )
+            except StaleEdit as exc:
+                form.show_stale(exc, current_values(exc.instance, form.fields))
+                status = 409
+            except ValidationError as exc:
+                add_to_form(form, exc)
+                status = 422
+            else:
+                messages.success(
+                    request,
+                    _("The pair of %(us)s and %(cn)s has ended; it stays in the list as history.")
+                    % {"us": pair.us_city.display_name(), "cn": pair.cn_city.display_name()},
+                )
+                return redirect("cities:pairs")
+        else:
+            status = 422
+    else:
+        form = PairEndForm(version=pair.version, initial={"ended_on": timezone.localdate()})
+    return render(request, "cities/pair_end.html", {"form": form, "pair": pair}, status=status)
