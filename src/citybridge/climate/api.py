@@ -499,6 +499,52 @@ def get_target(request: HttpRequest, pk: int, response: HttpResponse) -> Target:
     return target
 
 
+# --------------------------------------------------------------------------- ambition compared among peers
+
+TargetKindName = Literal["base_year", "fixed_level", "per_capita", "intensity", "peak_year", "net_zero"]
+
+
+class AmbitionOut(Schema):
+    rank: int = Field(..., description="competition rank: cities with the same rate share it (1, 2, 2, 4)")
+    city_id: int
+    city_name_en: str
+    city_name_zh_hans: str
+    country: str
+    target_id: int = Field(..., description="the city's most ambitious target that gives a rate")
+    kind: str
+    base_year: int | None
+    target_year: int
+    reduction_pct: float | None = Field(..., description="reduction from the base year, %: stated or implied")
+    annual_rate_pct: float = Field(..., description="implied annual reduction, % a year, compound")
+    aligned: bool | None = Field(..., description="aligned with the 1.5 °C benchmark")
+
+
+@router.get("/ambition", response=list[AmbitionOut])
+@paginate(Pagination)
+def ambition_ranking(
+    request: HttpRequest, country: Literal["US", "CN"] | None = None, kind: TargetKindName | None = None
+) -> list[dict]:
+    """Cities ranked by their most ambitious comparable target (the highest implied compound annual reduction)."""
+    board = selectors.ambition_board(user=request.auth, country=country or "", kind=kind or "")
+    return [
+        {
+            "rank": row.rank,
+            "city_id": row.city.pk,
+            "city_name_en": row.city.name_en or "",
+            "city_name_zh_hans": row.city.name_zh_hans or "",
+            "country": row.city.country,
+            "target_id": row.target.pk,
+            "kind": row.target.kind,
+            "base_year": row.target.base_year,
+            "target_year": row.target.target_year,
+            "reduction_pct": row.reduction_pct,
+            "annual_rate_pct": round(row.annual_rate * 100, 4),
+            "aligned": row.aligned,
+        }
+        for row in board.rows
+    ]
+
+
 from .plan_api import router as plan_router  # noqa: E402  (issue #12: action plans, /api/v1/climate/plans …)
 
 router.add_router("", plan_router)

@@ -118,6 +118,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
         "The target allows more emissions than the base year (%(ratio)s times the base-year level): it is not a "
         "reduction."
     ),
+    "ambition_not_computed": lambda: _("This target's ambition has not been computed, so it has no reduction rate."),
     "base_year_after_benchmark_net_zero": lambda: _(
         "The base year %(base_year)s is after the benchmark's net-zero year, so the benchmark is zero emissions."
     ),

@@ -14,6 +14,7 @@ from citybridge.core.models import User
 
 from . import compute, gpc
 from .models import EmissionFactor, Inventory, InventoryEntry, Origin, RecomputeRun, ReviewRequest, Status, Target
+from .ranking import Candidate, benchmark_compound_rate, rank_cities
 
 
 def _get(queryset: QuerySet, pk: Any) -> Any:
@@ -219,6 +220,118 @@ def target_list(*, user: User, city_id: int | None = None) -> QuerySet[Target]:
 
 def target_get(*, user: User, pk: Any) -> Target:
     return _get(Target.objects.visible_to(user).select_related("city"), pk)
+
+
+# --------------------------------------------------------------------------- ambition compared among peers
+
+#: the countries the ambition ranking filters on
+AMBITION_COUNTRIES: tuple[str, ...] = ("US", "CN")
+
+
+@dataclass
+class AmbitionRow:
+    """A ranked city: its rank, its most ambitious comparable target (with its city) and that target's rate."""
+
+    rank: int
+    target: Target
+    annual_rate: float
+    is_benchmark: bool = False
+
+    @property
+    def city(self) -> City:
+        return self.target.city
+
+    @property
+    def aligned(self) -> bool | None:
+        return ((self.target.ambition or {}).get("benchmark") or {}).get("aligned")
+
+    @property
+    def reduction_pct(self) -> float | None:
+        return target_reduction_pct(self.target)
+
+
+@dataclass
+class AmbitionBoard:
+    """Cities ranked by their most ambitious comparable target (engine: ranking.rank_cities)."""
+
+    rows: list[AmbitionRow]
+    #: (target, reason codes) of cities none of whose targets has a rate
+    unranked: list[tuple[Target, tuple[str, ...]]]
+    median: float | None
+    benchmark_rate: float
+    #: where the benchmark's reference row goes among ``rows``
+    benchmark_at: int
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    def of_city(self, city_id: int) -> AmbitionRow | None:
+        return next((r for r in self.rows if r.target.city_id == city_id), None)
+
+
+def target_reduction_pct(target: Target) -> float | None:
+    """The reduction from the base year in percent: as stated, else implied by the target-year emissions."""
+    if target.reduction_pct is not None:
+        return target.reduction_pct
+    emissions = (target.ambition or {}).get("target_emissions_t")
+    if emissions is None or not target.base_emissions_t:
+        return None
+    return 100 * (1 - emissions / target.base_emissions_t)
+
+
+def _board(targets: list[Target]) -> AmbitionBoard:
+    by_id = {t.pk: t for t in targets}
+    ranking = rank_cities(
+        Candidate(
+            city_id=t.city_id,
+            target_id=t.pk,
+            annual_rate=(t.ambition or {}).get("annual_rate"),
+            notes=tuple(n.get("code", "") for n in (t.ambition or {}).get("notes") or [] if isinstance(n, dict)),
+            sort_name=t.city.name_en or "",
+        )
+        for t in targets
+    )
+    bench = benchmark_compound_rate()
+    return AmbitionBoard(
+        rows=[AmbitionRow(r.rank, by_id[r.target_id], r.annual_rate) for r in ranking.ranked],
+        unranked=[(by_id[u.target_id], u.reasons) for u in ranking.unranked],
+        median=ranking.median,
+        benchmark_rate=bench,
+        benchmark_at=ranking.position_of(bench),
+    )
+
+
+def _ambition_targets(*, user: User, country: str = "", kind: str = "") -> list[Target]:
+    qs = Target.objects.visible_to(user).select_related("city")
+    if country:
+        qs = qs.filter(city__country=country)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs.order_by("city_id", "id"))
+
+
+def ambition_board(*, user: User, country: str = "", kind: str = "") -> AmbitionBoard:
+    """Every visible target read in one query, cities ranked by the engine (filters: country, type of target)."""
+    return _board(_ambition_targets(user=user, country=country, kind=kind))
+
+
+@dataclass
+class Peers:
+    """A city compared with its peers: its place among every ranked city and among those of its country."""
+
+    everywhere: AmbitionBoard
+    in_country: AmbitionBoard
+    row: AmbitionRow | None
+    country_row: AmbitionRow | None
+
+
+def ambition_peers(*, user: User, city: City) -> Peers:
+    """The target page's comparison, from one query of every visible target."""
+    targets = _ambition_targets(user=user)
+    everywhere = _board(targets)
+    in_country = _board([t for t in targets if t.city.country == city.country])
+    return Peers(everywhere, in_country, everywhere.of_city(city.pk), in_country.of_city(city.pk))
 
 
 # --------------------------------------------------------------------------- recompute runs

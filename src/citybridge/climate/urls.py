@@ -22,6 +22,7 @@ urlpatterns = [
     path("factors/<id:pk>/", views.factor_detail, name="factor"),
     path("factors/<id:pk>/recompute/", views.factor_recompute, name="factor-recompute"),
     path("runs/<id:pk>/status/", views.run_status, name="run-status"),
+    path("ambition/", views.ambition, name="ambition"),
     path("targets/", views.target_list, name="targets"),
     path("targets/new/", views.target_form, name="target-new"),
     path("targets/<id:pk>/", views.target_detail, name="target"),

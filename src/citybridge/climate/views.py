@@ -553,6 +553,59 @@ def target_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _countries() -> dict[str, str]:
+    return {"US": _("United States"), "CN": _("China")}
+
+
+@login_required
+def ambition(request: HttpRequest) -> HttpResponse:
+    """Cities ranked by their most ambitious comparable target, with the 1.5 °C benchmark as a reference row; read by
+    every participant, as the targets list (Target.objects.visible_to)."""
+    country = request.GET.get("country", "")
+    country = country if country in selectors.AMBITION_COUNTRIES else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in TargetKind.values else ""
+    board = selectors.ambition_board(user=request.user, country=country, kind=kind)
+    kinds = dict(TargetKind.choices)
+    countries = _countries()
+    mine = request.user.scoped_city_ids() if request.user.has_role("city_coordinator") else set()
+    lines: list[Any] = []
+    for i, row in enumerate(board.rows):
+        if i == board.benchmark_at:
+            lines.append({"is_benchmark": True})
+        row.kind_label = kinds.get(row.target.kind, row.target.kind)
+        row.country_label = countries.get(row.city.country, row.city.country)
+        row.mine = row.target.city_id in mine
+        lines.append(row)
+    if board.benchmark_at >= len(board.rows):
+        lines.append({"is_benchmark": True})
+    unranked = [
+        {
+            "target": t,
+            "kind_label": kinds.get(t.kind, t.kind),
+            "country_label": countries.get(t.city.country, t.city.country),
+            "mine": t.city_id in mine,
+            "reasons": [issue_message(code) for code in codes],
+        }
+        for t, codes in board.unranked
+    ]
+    return render(
+        request,
+        "climate/ambition.html",
+        {
+            "board": board,
+            "lines": lines,
+            "unranked": unranked,
+            "own": [row for row in board.rows if row.target.city_id in mine],
+            "is_coordinator": bool(mine),
+            "country": country,
+            "kind": kind,
+            "countries": list(countries.items()),
+            "kinds": list(TargetKind.choices),
+        },
+    )
+
+
 @login_required
 def target_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     target = selectors.target_get(user=request.user, pk=pk) if pk else None
@@ -608,6 +661,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.user.has_perm("climate.change_target", target.city),
             "notes": _ambition_notes(target.ambition),
             "benchmark_source": source_text(((target.ambition or {}).get("benchmark") or {}).get("definition", "")),
+            "peers": selectors.ambition_peers(user=request.user, city=target.city),
+            "country_label": _countries().get(target.city.country, target.city.country),
         },
     )
 
