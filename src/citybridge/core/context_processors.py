@@ -38,6 +38,7 @@ def _nav_items(
         selection = ((_("Cohort selection"), reverse("cities:runs")),) if "cities.run_selection" in allowed else ()
         climate = (
             (_("Cities"), reverse("cities:index")),
+            (_("City pairs"), reverse("cities:pairs")),
             *selection,
             (_("GHG inventories"), reverse("climate:inventories")),
             (_("Emission factor library"), reverse("climate:factors")),
