@@ -20,7 +20,7 @@ def _org(name_en: str, name_zh: str, kind: str = "company"):
 def partner(db):
     from citybridge.outreach.models import Partner
 
-    return Partner.objects.create(organisation=_org("Philips Lighting", "飞利浦照明"), technologies="led lighting")
+    return Partner.objects.create(organisation=_org("Philips Lighting", "飞利浦照明"), technologies_en="led lighting")
 
 
 @pytest.fixture

@@ -25,10 +25,10 @@ def test_outreach_dates_outside_the_range_are_refused_in_the_users_language(staf
     writes = {
         "starts_on": lambda: services.event_create(actor=staff, title_en="Forum", starts_on=absurd, ends_on=absurd),
         "ends_on": lambda: services.agreement_add(
-            actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1), ends_on=absurd
+            actor=staff, partner=partner, title_en="MoU", starts_on=date(2025, 1, 1), ends_on=absurd
         ),
         "received_on": lambda: services.contribution_add(
-            actor=staff, partner=partner, kind="money", description="Grant", amount="10", currency="USD",
+            actor=staff, partner=partner, kind="money", description_en="Grant", amount="10", currency="USD",
             received_on=absurd,
         ),
         "published_on": lambda: services.press_create(

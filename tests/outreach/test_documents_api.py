@@ -75,8 +75,8 @@ def test_agreement_scope_for_partners(api_for, staff, partner, other_partner, pa
 
     from citybridge.outreach import services
 
-    mine = services.agreement_add(actor=staff, partner=partner, title="Philips MoU", starts_on=date(2025, 1, 1))
-    services.agreement_add(actor=staff, partner=other_partner, title="Honeywell MoU", starts_on=date(2025, 1, 1))
+    mine = services.agreement_add(actor=staff, partner=partner, title_en="Philips MoU", starts_on=date(2025, 1, 1))
+    services.agreement_add(actor=staff, partner=other_partner, title_en="Honeywell MoU", starts_on=date(2025, 1, 1))
     items = api_for(partner_user).get(A).json()["items"]
     assert [a["title"] for a in items] == ["Philips MoU"]
     assert api_for(other_partner_user).get(f"{A}/{mine.pk}").status_code == 404
@@ -93,7 +93,7 @@ def test_agreement_document_upload_bounded(api_for, staff, partner):
 
     from citybridge.outreach import services
 
-    a = services.agreement_add(actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1))
+    a = services.agreement_add(actor=staff, partner=partner, title_en="MoU", starts_on=date(2025, 1, 1))
     api = api_for(staff)
     bad = api.post(f"{A}/{a.pk}/document", {"version": "1", "document": io.BytesIO(b"not a pdf")})
     assert bad.status_code == 422 and _fields(bad) == {"document"}
@@ -112,7 +112,7 @@ def test_agreement_document_download_scope(api_for, staff, partner, partner_user
 
     from citybridge.outreach import services
 
-    a = services.agreement_add(actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1))
+    a = services.agreement_add(actor=staff, partner=partner, title_en="MoU", starts_on=date(2025, 1, 1))
     assert api_for(partner_user).get(f"{A}/{a.pk}/document").status_code == 404  # none attached
     f = io.BytesIO(real_pdf())
     f.name = "mou.pdf"
@@ -164,7 +164,7 @@ def test_query_counts(n, path, staff, partner, api_for, django_assert_max_num_qu
     from citybridge.outreach.models import ReferenceDocument
 
     for i in range(n):
-        services.agreement_add(actor=staff, partner=partner, title=f"MoU {i}", starts_on=date(2025, 1, 1))
+        services.agreement_add(actor=staff, partner=partner, title_en=f"MoU {i}", starts_on=date(2025, 1, 1))
         ReferenceDocument.objects.create(title_en=f"Plan {i}", language="en", file="outreach/documents/x.pdf")
     api = api_for(staff)
     api.get(path)

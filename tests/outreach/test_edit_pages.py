@@ -26,21 +26,26 @@ def test_partner_edit_saves_with_version_and_history(client_for, staff, partner,
     assert 'name="version" value="1"' in page.content.decode()
     response = client.post(
         f"/outreach/partners/{partner.pk}/edit/",
-        {"version": "1", "contacts": [host.pk], "technologies": "Heat Pumps, LED lighting, heat pumps", "notes": "x"},
+        {
+            "version": "1",
+            "contacts": [host.pk],
+            "technologies_en": "Heat Pumps, LED lighting, heat pumps",
+            "notes_en": "x",
+        },
     )
     assert response.status_code == 302
     partner.refresh_from_db()
     assert partner.version == 2
-    assert partner.technologies == "heat pumps, led lighting"  # lower case, duplicates dropped
+    assert partner.technologies_en == "heat pumps, LED lighting"  # lower case but for abbreviations, duplicates dropped
     assert list(partner.contacts.all()) == [host]
     history = client.get(f"/outreach/partners/{partner.pk}/edit/").content.decode()
     assert "<td>Lin Chen</td>" in history and staff.email not in history  # who saved it, by name
 
 
 def test_partner_edit_stale_is_409_with_input_kept(client_for, staff, partner):
-    services.partner_update(actor=staff, partner=partner, expected_version=1, notes="Saved first")
+    services.partner_update(actor=staff, partner=partner, expected_version=1, notes_en="Saved first")
     response = client_for(staff).post(
-        f"/outreach/partners/{partner.pk}/edit/", {"version": "1", "technologies": "", "notes": "Mine"}
+        f"/outreach/partners/{partner.pk}/edit/", {"version": "1", "technologies_en": "", "notes_en": "Mine"}
     )
     assert response.status_code == 409
     html = response.content.decode()
@@ -48,17 +53,17 @@ def test_partner_edit_stale_is_409_with_input_kept(client_for, staff, partner):
     assert "Saved by someone else: Saved first" in html
     assert 'name="version" value="2"' in html  # saving again after review goes through
     partner.refresh_from_db()
-    assert partner.notes == "Saved first"
+    assert partner.notes_en == "Saved first"
 
 
 def test_partner_edit_error_beside_field_in_chinese(client_for, staff, partner):
     before = rows()
     response = client_for(staff, language="zh-hans").post(
-        f"/outreach/partners/{partner.pk}/edit/", {"version": "1", "technologies": "a" * 501, "notes": "kept"}
+        f"/outreach/partners/{partner.pk}/edit/", {"version": "1", "technologies_en": "a" * 501, "notes_en": "kept"}
     )
     assert response.status_code == 422
     html = response.content.decode()
-    assert 'id="id_technologies_errors"' in html and "请" in html
+    assert 'id="id_technologies_en_errors"' in html and "请" in html
     assert "kept" in html
     assert rows() == before
 
@@ -67,22 +72,22 @@ def test_partner_user_cannot_edit_and_other_partner_gets_404(client_for, partner
     assert client_for(partner_user).get(f"/outreach/partners/{partner.pk}/edit/").status_code == 403
     assert client_for(partner_user).get(f"/outreach/partners/{other_partner.pk}/edit/").status_code == 404
     before = rows()
-    assert client_for(partner_user).post(f"/outreach/partners/{partner.pk}/edit/", {"notes": "x"}).status_code == 403
+    assert client_for(partner_user).post(f"/outreach/partners/{partner.pk}/edit/", {"notes_en": "x"}).status_code == 403
     assert rows() == before
 
 
 def test_agreement_edit_scope_and_dates(client_for, staff, partner, partner_user, other_partner_user):
-    agreement = services.agreement_add(actor=staff, partner=partner, title="MoU", starts_on=date(2025, 1, 1))
+    agreement = services.agreement_add(actor=staff, partner=partner, title_en="MoU", starts_on=date(2025, 1, 1))
     url = f"/outreach/agreements/{agreement.pk}/edit/"
     client = client_for(staff)
-    bad = client.post(url, {"version": "1", "title": "MoU", "starts_on": "2025-01-01", "ends_on": "2024-12-31"})
+    bad = client.post(url, {"version": "1", "title_en": "MoU", "starts_on": "2025-01-01", "ends_on": "2024-12-31"})
     assert bad.status_code == 422 and 'id="id_ends_on_errors"' in bad.content.decode()
     ok = client.post(
-        url, {"version": "1", "title": "MoU 2025", "scope": "Two dinners a year", "starts_on": "2025-01-01"}
+        url, {"version": "1", "title_en": "MoU 2025", "scope_en": "Two dinners a year", "starts_on": "2025-01-01"}
     )
     assert ok.status_code == 302
     agreement.refresh_from_db()
-    assert (agreement.title, agreement.scope, agreement.version) == ("MoU 2025", "Two dinners a year", 2)
+    assert (agreement.title_en, agreement.scope_en, agreement.version) == ("MoU 2025", "Two dinners a year", 2)
     assert client_for(partner_user).get(url).status_code == 403
     assert client_for(other_partner_user).get(url).status_code == 404
 
@@ -118,14 +123,14 @@ def test_engagement_edit_moves_the_timetable_session(client_for, staff, engageme
             "end_time": "21:00",
             "cost": "900",
             "cost_currency": "cny",
-            "outcomes": "Two cities asked for a site visit.",
+            "outcomes_en": "Two cities asked for a site visit.",
         },
     )
     assert response.status_code == 302
     engagement.refresh_from_db()
     engagement.session.refresh_from_db()
     assert engagement.session.date == date(2025, 3, 6) and engagement.session.title_en == "Dinner moved"
-    assert engagement.cost_currency == "CNY" and engagement.outcomes.startswith("Two cities")
+    assert engagement.cost_currency == "CNY" and engagement.outcomes_en.startswith("Two cities")
 
 
 def test_engagement_edit_stale(client_for, staff, engagement):

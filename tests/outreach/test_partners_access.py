@@ -67,7 +67,7 @@ def test_partner_page_punctuation_follows_the_language(client_for, staff, partne
     partner.contacts.add(host)
     partner.topics.add(Topic.objects.create(name_en="Green buildings", name_zh_hans="绿色建筑", slug="gb"))
     partner.contributions.create(
-        kind="money", description="Forum", amount="150000", currency="CNY", received_on=date(2024, 9, 1)
+        kind="money", description_en="Forum", amount="150000", currency="CNY", received_on=date(2024, 9, 1)
     )
     html = client_for(staff, language="zh-hans").get(f"/outreach/partners/{partner.pk}/").content.decode()
     assert "，中国区总监" in html and ", 中国区总监" not in html
@@ -175,7 +175,7 @@ def test_contribution_form_refuses_missing_currency(client_for, staff, partner):
     before = rows()
     r = client_for(staff).post(
         f"/outreach/partners/{partner.pk}/contributions/",
-        {"kind": "money", "description": "Gift", "amount": "100", "currency": "", "received_on": "2025-01-01"},
+        {"kind": "money", "description_en": "Gift", "amount": "100", "currency": "", "received_on": "2025-01-01"},
     )
     assert r.status_code == 422 and "ISO code" in r.content.decode()
     assert rows() == before
@@ -186,7 +186,7 @@ def test_new_partner_page(client_for, staff, partner_user):
 
     org = Organisation.objects.create(name="Siemens", name_en="Siemens", type="company", country="DE")
     assert client_for(partner_user).get("/outreach/partners/new/").status_code == 403
-    r = client_for(staff).post("/outreach/partners/new/", {"organisation": org.pk, "technologies": "smart grid"})
+    r = client_for(staff).post("/outreach/partners/new/", {"organisation": org.pk, "technologies_en": "smart grid"})
     assert r.status_code == 302
     assert org.partner_record.technology_tags() == ["smart grid"]
 

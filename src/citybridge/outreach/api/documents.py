@@ -27,6 +27,7 @@ from citybridge.core.services import require
 
 from .. import selectors, services
 from ..models import Agreement, ReferenceDocument
+from ._texts import errors_as_sent, texts_in_languages
 
 router = Router()
 
@@ -34,8 +35,12 @@ router = Router()
 class AgreementOut(Schema):
     id: int
     partner_id: int
-    title: str
+    title: str  # in the request's language (else the other), as `scope`
+    title_en: str
+    title_zh_hans: str
     scope: str
+    scope_en: str
+    scope_zh_hans: str
     starts_on: Date
     ends_on: Date | None
     has_document: bool
@@ -44,6 +49,14 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_has_document(obj: Agreement) -> bool:
         return bool(obj.document)
+
+    @staticmethod
+    def resolve_title(obj: Agreement) -> str:
+        return obj.display_title()
+
+    @staticmethod
+    def resolve_scope(obj: Agreement) -> str:
+        return obj.display_scope()
 
 
 @router.get("/agreements", response=list[AgreementOut])
@@ -57,10 +70,21 @@ def list_agreements(request: HttpRequest, partner_id: Id | None = None) -> Query
     return selectors.agreement_list(user=user, partner=partner)
 
 
+#: an agreement's texts kept in both languages (`<name>_en`, `<name>_zh_hans`; `<name>` alone: the request's language)
+_AGREEMENT_TEXTS = ("title", "scope")
+
+
 class AgreementIn(Strict):
+    """The title in one language at least (`title_en`, `title_zh_hans`, or `title` alone: the request's language);
+    the scope likewise, or none."""
+
     partner_id: Id
-    title: str = Field(..., max_length=200)
+    title: str | None = Field(None, max_length=200)
+    title_en: str | None = Field(None, max_length=200)
+    title_zh_hans: str | None = Field(None, max_length=200)
     scope: str = Field("", max_length=2000)
+    scope_en: str | None = Field(None, max_length=2000)
+    scope_zh_hans: str | None = Field(None, max_length=2000)
     starts_on: Date
     ends_on: Date | None = None
 
@@ -70,9 +94,12 @@ def create_agreement(request: HttpRequest, payload: AgreementIn) -> Status:
     """Staff. The last day before the first is a 422 on `ends_on`; nothing is saved."""
     user = request.auth
     require(user, "outreach.manage_partners")
-    data = payload.model_dump()
-    partner = body_ref(selectors.partner_get, "partner_id", data.pop("partner_id"), user=user)
-    agreement = services.agreement_add(actor=user, partner=partner, **data)
+    sent = payload.model_dump()
+    partner = body_ref(selectors.partner_get, "partner_id", sent.pop("partner_id"), user=user)
+    with errors_as_sent(sent, *_AGREEMENT_TEXTS):
+        agreement = services.agreement_add(
+            actor=user, partner=partner, **texts_in_languages(dict(sent), *_AGREEMENT_TEXTS)
+        )
     return Status(201, agreement)
 
 
@@ -84,8 +111,14 @@ def get_agreement(request: HttpRequest, pk: int, response: HttpResponse) -> Agre
 
 
 class AgreementPatch(Strict):
+    """Texts as on create; a text not sent is kept (`title` or `scope` alone changes the request's language's)."""
+
     title: str | None = Field(None, max_length=200)
+    title_en: str | None = Field(None, max_length=200)
+    title_zh_hans: str | None = Field(None, max_length=200)
     scope: str | None = Field(None, max_length=2000)
+    scope_en: str | None = Field(None, max_length=2000)
+    scope_zh_hans: str | None = Field(None, max_length=2000)
     starts_on: Date | None = None
     ends_on: Date | None = None
     version: Version | None = None
@@ -96,10 +129,9 @@ def update_agreement(request: HttpRequest, pk: int, payload: AgreementPatch, res
     """Staff. Send the `version` you read; a stale one is answered 409 with the current record."""
     agreement = selectors.agreement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")
-    data = payload.model_dump(exclude_unset=True, exclude={"version"})
-    if "scope" in data and data["scope"] is None:
-        data["scope"] = ""
-    with stale_as(AgreementOut, request):
+    sent = payload.model_dump(exclude_unset=True, exclude={"version"})
+    data = texts_in_languages(dict(sent), *_AGREEMENT_TEXTS, null_empties=True)
+    with stale_as(AgreementOut, request), errors_as_sent(sent, *_AGREEMENT_TEXTS):
         services.agreement_update(
             actor=request.auth,
             agreement=agreement,

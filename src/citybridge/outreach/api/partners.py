@@ -20,9 +20,13 @@ from citybridge.core.models import User
 from citybridge.core.services import require
 
 from .. import selectors, services
-from ..models import ContributionKind, Engagement, EngagementKind, EngagementStatus, Partner
+from ..models import Contribution, ContributionKind, Engagement, EngagementKind, EngagementStatus, Partner, split_tags
+from ._texts import errors_as_sent, pair_names, texts_in_languages
 
 router = Router()
+
+#: texts kept in both languages (`<name>_en`, `<name>_zh_hans`; `<name>` alone: the request's language)
+_PARTNER_TEXTS = ("technologies", "notes")
 
 KindLit = Literal[tuple(EngagementKind.values)]  # type: ignore[valid-type]
 StatusLit = Literal[tuple(EngagementStatus.values)]  # type: ignore[valid-type]
@@ -51,19 +55,35 @@ def _attendance(a: selectors.Attendance) -> dict:
 class ContributionOut(Schema):
     id: int
     kind: str
-    description: str
+    description: str  # in the request's language (else the other)
+    description_en: str
+    description_zh_hans: str
     amount: Decimal
     currency: str
     received_on: Date
+
+    @staticmethod
+    def resolve_description(obj: Contribution) -> str:
+        return obj.display_description()
+
+
+def _manages(context: dict) -> bool:
+    return context["request"].auth.has_perm("outreach.manage_partners")
 
 
 class PartnerOut(Schema):
     id: int
     organisation_id: int
     organisation_name: str
-    technologies: list[str]
+    technologies: list[str]  # the tags in the request's language (else the other's), as `notes`
+    technologies_en: list[str]
+    technologies_zh_hans: list[str]
     topic_ids: list[int] | None = None
     contact_ids: list[int] | None = None
+    #: staff only (the partner page shows them to staff), null for a partner's users
+    notes: str | None = None
+    notes_en: str | None = None
+    notes_zh_hans: str | None = None
     version: int
 
     @staticmethod
@@ -73,6 +93,26 @@ class PartnerOut(Schema):
     @staticmethod
     def resolve_technologies(obj: Partner) -> list[str]:
         return obj.technology_tags()
+
+    @staticmethod
+    def resolve_technologies_en(obj: Partner) -> list[str]:
+        return split_tags(obj.technologies_en)
+
+    @staticmethod
+    def resolve_technologies_zh_hans(obj: Partner) -> list[str]:
+        return split_tags(obj.technologies_zh_hans)
+
+    @staticmethod
+    def resolve_notes(obj: Partner, context: dict) -> str | None:
+        return obj.display_notes() if _manages(context) else None
+
+    @staticmethod
+    def resolve_notes_en(obj: Partner, context: dict) -> str | None:
+        return obj.notes_en if _manages(context) else None
+
+    @staticmethod
+    def resolve_notes_zh_hans(obj: Partner, context: dict) -> str | None:
+        return obj.notes_zh_hans if _manages(context) else None
 
     @staticmethod
     def resolve_topic_ids(obj: Partner) -> list[int] | None:
@@ -109,22 +149,32 @@ class PartnerIn(Strict):
     organisation_id: Id
     contact_ids: list[Id] = Field(default_factory=list, max_length=50)
     topic_ids: list[Id] = Field(default_factory=list, max_length=50)
+    #: `technologies` (comma-separated tags) or `notes` alone, when neither of its two is sent, is the text in the
+    #: request's language
     technologies: str = Field("", max_length=500)
+    technologies_en: str | None = Field(None, max_length=500)
+    technologies_zh_hans: str | None = Field(None, max_length=500)
     notes: str = Field("", max_length=4000)
+    notes_en: str | None = Field(None, max_length=4000)
+    notes_zh_hans: str | None = Field(None, max_length=4000)
 
 
 @router.post("/partners", response={201: PartnerDetailOut})
 def create_partner(request: HttpRequest, payload: PartnerIn) -> Status[Partner]:
     user = request.auth
     require(user, "outreach.manage_partners")
-    partner = services.partner_create(
-        actor=user,
-        organisation=body_ref(core_selectors.organisation_get, "organisation_id", payload.organisation_id, user=user),
-        contacts=[body_ref(core_selectors.person_get, "contact_ids", i, user=user) for i in payload.contact_ids],
-        topics=[body_ref(academy_selectors.topic_get, "topic_ids", i, user=user) for i in payload.topic_ids],
-        technologies=payload.technologies,
-        notes=payload.notes,
-    )
+    organisation = body_ref(core_selectors.organisation_get, "organisation_id", payload.organisation_id, user=user)
+    contacts = [body_ref(core_selectors.person_get, "contact_ids", i, user=user) for i in payload.contact_ids]
+    topics = [body_ref(academy_selectors.topic_get, "topic_ids", i, user=user) for i in payload.topic_ids]
+    sent = payload.model_dump(include=pair_names(*_PARTNER_TEXTS))
+    with errors_as_sent(sent, *_PARTNER_TEXTS):
+        partner = services.partner_create(
+            actor=user,
+            organisation=organisation,
+            contacts=contacts,
+            topics=topics,
+            **texts_in_languages(dict(sent), *_PARTNER_TEXTS),
+        )
     return Status(201, selectors.partner_get(user=user, pk=partner.pk))
 
 
@@ -139,7 +189,11 @@ class PartnerPatch(Strict):
     contact_ids: list[Id] | None = Field(None, max_length=50)
     topic_ids: list[Id] | None = Field(None, max_length=50)
     technologies: str | None = Field(None, max_length=500)
+    technologies_en: str | None = Field(None, max_length=500)
+    technologies_zh_hans: str | None = Field(None, max_length=500)
     notes: str | None = Field(None, max_length=4000)
+    notes_en: str | None = Field(None, max_length=4000)
+    notes_zh_hans: str | None = Field(None, max_length=4000)
     version: Version | None = None
 
 
@@ -157,10 +211,9 @@ def update_partner(request: HttpRequest, pk: int, payload: PartnerPatch, respons
     if "topic_ids" in data:
         ids = data.pop("topic_ids") or []
         data["topics"] = [body_ref(academy_selectors.topic_get, "topic_ids", i, user=user) for i in ids]
-    for name in ("technologies", "notes"):
-        if name in data and data[name] is None:
-            data[name] = ""
-    with stale_as(PartnerDetailOut, request):
+    sent = dict(data)
+    data = texts_in_languages(data, *_PARTNER_TEXTS, null_empties=True)
+    with stale_as(PartnerDetailOut, request), errors_as_sent(sent, *_PARTNER_TEXTS):
         services.partner_update(
             actor=user, partner=partner, expected_version=expected_version(request, payload.version), **data
         )
@@ -170,8 +223,13 @@ def update_partner(request: HttpRequest, pk: int, payload: PartnerPatch, respons
 
 
 class ContributionIn(Strict):
+    """The description in one language at least: `description_en`, `description_zh_hans`, or `description` alone
+    (the request's language)."""
+
     kind: ContribLit
-    description: str = Field(..., max_length=300)
+    description: str | None = Field(None, max_length=300)
+    description_en: str | None = Field(None, max_length=300)
+    description_zh_hans: str | None = Field(None, max_length=300)
     amount: Decimal = Field(..., max_digits=14, decimal_places=2)
     currency: str = Field("", max_length=3)
     received_on: Date
@@ -182,7 +240,12 @@ def add_contribution(request: HttpRequest, pk: int, payload: ContributionIn) -> 
     """A negative amount or a missing currency is a 422 on that field; nothing is saved."""
     partner = selectors.partner_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")
-    return Status(201, services.contribution_add(actor=request.auth, partner=partner, **payload.model_dump()))
+    sent = payload.model_dump()
+    with errors_as_sent(sent, "description"):
+        contribution = services.contribution_add(
+            actor=request.auth, partner=partner, **texts_in_languages(dict(sent), "description")
+        )
+    return Status(201, contribution)
 
 
 class EngagementOut(Schema):
@@ -203,7 +266,9 @@ class EngagementOut(Schema):
     status: str
     cost: Decimal | None
     cost_currency: str
-    outcomes: str
+    outcomes: str  # in the request's language (else the other), as `title`
+    outcomes_en: str
+    outcomes_zh_hans: str
     official_count: int | None = None
     created_at: datetime
     version: int
@@ -215,6 +280,10 @@ class EngagementOut(Schema):
     @staticmethod
     def resolve_venue(obj: Engagement) -> str:
         return obj.display_venue()
+
+    @staticmethod
+    def resolve_outcomes(obj: Engagement) -> str:
+        return obj.display_outcomes()
 
 
 class EngagementDetailOut(EngagementOut):
@@ -272,7 +341,9 @@ class EngagementPatch(_Texts):
     end_time: TimeOfDay | None = None
     cost: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     cost_currency: str | None = Field(None, max_length=3)
-    outcomes: str | None = Field(None, max_length=4000)
+    outcomes: str | None = Field(None, max_length=4000)  # alone: the request's language (null empties it)
+    outcomes_en: str | None = Field(None, max_length=4000)
+    outcomes_zh_hans: str | None = Field(None, max_length=4000)
     host_ids: list[Id] | None = Field(None, max_length=50)
     official_ids: list[Id] | None = Field(None, max_length=500)
     version: Version | None = None
@@ -328,10 +399,10 @@ def update_engagement(request: HttpRequest, pk: int, payload: EngagementPatch, r
     """Send the `version` you read (body or `If-Match`); a stale one is answered 409 with the current record."""
     engagement = selectors.engagement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")
-    data = _people(
-        request, language_texts(payload.model_dump(exclude_unset=True, exclude={"version"}), "title", "venue")
-    )
-    with stale_as(EngagementDetailOut, request):
+    sent = payload.model_dump(exclude_unset=True, exclude={"version"})
+    texts = texts_in_languages(language_texts(dict(sent), "title", "venue"), "outcomes", null_empties=True)
+    data = _people(request, texts)
+    with stale_as(EngagementDetailOut, request), errors_as_sent(sent, "outcomes"):
         services.engagement_update(
             actor=request.auth,
             engagement=engagement,
@@ -345,7 +416,10 @@ def update_engagement(request: HttpRequest, pk: int, payload: EngagementPatch, r
 
 class EngagementTransitionIn(Strict):
     status: StatusLit
+    #: written with the step when sent (`outcomes` alone: in the request's language); kept when not
     outcomes: str | None = Field(None, max_length=4000)
+    outcomes_en: str | None = Field(None, max_length=4000)
+    outcomes_zh_hans: str | None = Field(None, max_length=4000)
     version: Version | None = None
 
 
@@ -356,13 +430,16 @@ def transition_engagement(
     """interested → proposed → confirmed → held → followed up (or cancelled before it is held); 422 otherwise."""
     engagement = selectors.engagement_get(user=request.auth, pk=pk)
     require(request.auth, "outreach.manage_partners")
-    with stale_as(EngagementDetailOut, request):
+    sent = payload.model_dump(include=pair_names("outcomes"))
+    outcomes = texts_in_languages(dict(sent), "outcomes")
+    with stale_as(EngagementDetailOut, request), errors_as_sent(sent, "outcomes"):
         services.engagement_transition(
             actor=request.auth,
             engagement=engagement,
             expected_version=expected_version(request, payload.version),
             status=payload.status,
-            outcomes=payload.outcomes,
+            outcomes_en=outcomes.get("outcomes_en"),
+            outcomes_zh_hans=outcomes.get("outcomes_zh_hans"),
         )
     engagement = selectors.engagement_get(user=request.auth, pk=pk)
     etag(response, engagement)

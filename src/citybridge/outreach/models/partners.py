@@ -4,6 +4,7 @@ a session of the course (so it appears in the course's timetable) and moved alon
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -34,6 +35,7 @@ __all__ = [
     "EngagementKind",
     "EngagementStatus",
     "Partner",
+    "split_tags",
 ]
 
 
@@ -59,9 +61,13 @@ class Partner(Versioned):
     )
     contacts = models.ManyToManyField(Person, verbose_name=_("contacts"), blank=True, related_name="partner_contacts")
     topics = models.ManyToManyField(Topic, verbose_name=_("topics of interest"), blank=True, related_name="+")
-    #: technologies of interest as tags, lower case, comma-separated ("heat pumps, led lighting")
-    technologies = models.CharField(_("technologies of interest"), max_length=500, blank=True)
-    notes = models.TextField(_("notes"), max_length=4000, blank=True)
+    #: technologies of interest as tags in each language, comma-separated, lower case but for abbreviations
+    #: ("heat pumps, LED lighting" / "热泵, LED照明"); either may be empty: pages show the other
+    technologies_en = models.CharField(_("technologies of interest (English)"), max_length=500, blank=True)
+    technologies_zh_hans = models.CharField(_("technologies of interest (Chinese)"), max_length=500, blank=True)
+    #: notes about the partner in each language (either may be empty: pages show the other)
+    notes_en = models.TextField(_("notes (English)"), max_length=4000, blank=True)
+    notes_zh_hans = models.TextField(_("notes (Chinese)"), max_length=4000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -75,15 +81,31 @@ class Partner(Versioned):
     def __str__(self) -> str:
         return str(self.organisation)
 
-    def technology_tags(self) -> list[str]:
-        return [t for t in (s.strip() for s in self.technologies.split(",")) if t]
+    def technology_tags(self, language: str | None = None) -> list[str]:
+        """The tags in the requested (or active) language, else the other language's."""
+        return split_tags(bilingual(self, "technologies", language))
+
+    def display_notes(self, language: str | None = None) -> str:
+        return bilingual(self, "notes", language)
+
+
+#: what separates two tags as typed: a comma, half- or full-width, or the Chinese enumeration comma (、)
+TAG_SEPARATORS = re.compile("[,，、]")
+
+
+def split_tags(text: str | None) -> list[str]:
+    """Tags kept as comma-separated text, as a list (empty ones dropped)."""
+    return [t for t in (s.strip() for s in TAG_SEPARATORS.split(text or "")) if t]
 
 
 class Agreement(Versioned):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="agreements")
-    title = models.CharField(_("title"), max_length=200)
+    #: title (required in one language at least) and scope in each language; pages show the reader's, else the other
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_zh_hans = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     #: what the agreement covers (engagements per year, topics, sponsorship of a forum …)
-    scope = models.TextField(_("scope"), max_length=2000, blank=True)
+    scope_en = models.TextField(_("scope (English)"), max_length=2000, blank=True)
+    scope_zh_hans = models.TextField(_("scope (Chinese)"), max_length=2000, blank=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"), null=True, blank=True)
     document = models.FileField(_("document"), upload_to="outreach/agreements/", blank=True)
@@ -102,7 +124,13 @@ class Agreement(Versioned):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title()
+
+    def display_title(self, language: str | None = None) -> str:
+        return bilingual(self, "title", language)
+
+    def display_scope(self, language: str | None = None) -> str:
+        return bilingual(self, "scope", language)
 
 
 class ContributionKind(models.TextChoices):
@@ -113,7 +141,9 @@ class ContributionKind(models.TextChoices):
 class Contribution(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contributions")
     kind = models.CharField(_("kind"), max_length=10, choices=ContributionKind.choices)
-    description = models.CharField(_("description"), max_length=300)
+    #: what was given, in each language (one at least; pages show the reader's, else the other)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    description_zh_hans = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
     #: money given, or the value of what was given in kind; always with its currency (ISO 4217)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
@@ -131,7 +161,10 @@ class Contribution(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.description} {self.amount} {self.currency}"
+        return f"{self.display_description()} {self.amount} {self.currency}"
+
+    def display_description(self, language: str | None = None) -> str:
+        return bilingual(self, "description", language)
 
 
 class EngagementKind(models.TextChoices):
@@ -201,7 +234,9 @@ class Engagement(Versioned):
     status = models.CharField(
         _("status"), max_length=12, choices=EngagementStatus.choices, default=EngagementStatus.INTERESTED
     )
-    outcomes = models.TextField(_("outcomes"), max_length=4000, blank=True)
+    #: what came of it, in each language (either may be empty: pages show the other)
+    outcomes_en = models.TextField(_("outcomes (English)"), max_length=4000, blank=True)
+    outcomes_zh_hans = models.TextField(_("outcomes (Chinese)"), max_length=4000, blank=True)
     #: follow-ups created from this engagement (outreach activities)
     followups = models.ManyToManyField(Activity, verbose_name=_("follow-ups"), blank=True, related_name="engagements")
     created_by = models.ForeignKey(
@@ -230,3 +265,6 @@ class Engagement(Versioned):
 
     def display_venue(self, language: str | None = None) -> str:
         return bilingual(self, "venue", language)
+
+    def display_outcomes(self, language: str | None = None) -> str:
+        return bilingual(self, "outcomes", language)

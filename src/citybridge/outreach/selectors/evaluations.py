@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -15,7 +15,7 @@ from citybridge.core.models import Person
 from citybridge.core.rows import date_text
 
 from .. import results as engine
-from ..models import Evaluation, EvaluationAnswer, EvaluationLink, ProgramYearTotals
+from ..models import CommentLanguage, Evaluation, EvaluationAnswer, EvaluationLink, ProgramYearTotals
 
 if TYPE_CHECKING:
     from citybridge.core.models import User
@@ -25,7 +25,9 @@ __all__ = [
     "EVALUATED_FORMATS",
     "FormItem",
     "Results",
+    "AWAITING_TRANSLATION",
     "answer_get",
+    "awaiting_translation_by_course",
     "evaluation_get",
     "evaluation_link_get",
     "evaluation_link_list",
@@ -123,14 +125,46 @@ def evaluation_link_get(*, user: User, pk: int) -> EvaluationLink:
     return get_object_or_404(EvaluationLink.objects.visible_to(user).select_related("course__academy"), pk=pk)
 
 
+#: a comment its lecturer cannot read yet: written in Chinese, not translated, about a lecturer whose profile says
+#: they need interpretation (the lecturers who do not speak Chinese); staff are asked to translate these first
+AWAITING_TRANSLATION = Q(
+    lecturer__lecturer_profile__needs_interpretation=True,
+    comment_language=CommentLanguage.ZH_HANS,
+    comment_translation="",
+) & ~Q(comment="")
+
+
+def _with_awaiting(qs: QuerySet[EvaluationAnswer]) -> QuerySet[EvaluationAnswer]:
+    """Each answer with `awaits_translation` (AWAITING_TRANSLATION), in the same query."""
+    return qs.annotate(awaits_translation=ExpressionWrapper(AWAITING_TRANSLATION, output_field=BooleanField()))
+
+
 def evaluation_list(*, user: User, course: Course | None = None) -> QuerySet[Evaluation]:
     qs = Evaluation.objects.visible_to(user).select_related("course", "official__person")
     if course is not None:
         qs = qs.filter(course=course)
     return qs.prefetch_related(
-        Prefetch("answers", EvaluationAnswer.objects.select_related("session__module", "module")),
+        Prefetch(
+            "answers", _with_awaiting(EvaluationAnswer.objects.select_related("session__module", "module", "lecturer"))
+        ),
         "followup_topics",
     )
+
+
+def awaiting_translation_by_course(*, user: User) -> list[tuple[Course, int]]:
+    """Courses with comments awaiting translation for their lecturer (AWAITING_TRANSLATION) among the evaluations
+    the user may read, and how many, most first (one query; each course carries its titles only)."""
+    rows = (
+        EvaluationAnswer.objects.filter(evaluation__in=Evaluation.objects.visible_to(user))
+        .filter(AWAITING_TRANSLATION)
+        .values("course_id", "course__title_en", "course__title_zh_hans")
+        .annotate(n=Count("id"))
+        .order_by("-n", "course_id")
+    )
+    return [
+        (Course(pk=r["course_id"], title_en=r["course__title_en"], title_zh_hans=r["course__title_zh_hans"]), r["n"])
+        for r in rows
+    ]
 
 
 def evaluation_get(*, user: User, pk: int) -> Evaluation:
@@ -271,7 +305,9 @@ def results_for(*, user: User, kind: str, pk: int, comments: int = 50) -> Result
         versus_program=engine.compare(by_year, program_by_year()),
         breakdown=breakdown,
         hidden_groups=hidden + hidden_years,
-        comments=list(text.only("id", "comment", "comment_language", "comment_translation", "version")[:comments]),
+        comments=list(
+            _with_awaiting(text.only("id", "comment", "comment_language", "comment_translation", "version"))[:comments]
+        ),
         min_group=min_n,
         aggregated_only=aggregated_only,
     )

@@ -29,6 +29,7 @@ from ..models import (
     EngagementKind,
     EngagementStatus,
     Partner,
+    split_tags,
 )
 from ._slots import check_slot
 from ._texts import text_pair
@@ -89,13 +90,38 @@ def clean_amount(errors: ErrorCollector, field: str, value: object, *, required:
     return amount
 
 
-def _text(errors: ErrorCollector, field: str, value: object, limit: int, *, required: bool = True) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        errors.add(field, _("This field is required."))
-    elif len(text) > limit:
+_WORD = re.compile(r"\w+")
+
+
+def _tag_case(tag: str) -> str:
+    """A tag in lower case, but for the words written in capitals (LED, HVAC, CO2, 5G), kept as they are."""
+    return _WORD.sub(lambda m: m.group() if len(m.group()) > 1 and m.group().isupper() else m.group().lower(), tag)
+
+
+def _tags(errors: ErrorCollector, field: str, value: object, limit: int = 500) -> str:
+    """Comma-separated tags (a Chinese comma or 、 separates them too): stripped, in lower case but for
+    abbreviations, each once (whatever its case), joined by ", "."""
+    once: dict[str, str] = {}
+    for tag in split_tags(str(value or "")):
+        once.setdefault(tag.casefold(), _tag_case(tag))
+    text = ", ".join(once.values())
+    if len(text) > limit:
         errors.add(field, _("Keep this under %(limit)s characters.") % {"limit": limit})
     return text[:limit]
+
+
+_PARTNER_TEXTS = ("technologies_en", "technologies_zh_hans", "notes_en", "notes_zh_hans")
+
+
+def _partner_texts(errors: ErrorCollector, values: dict) -> dict:
+    """A partner's technologies (tags) and notes, each in both languages; any may be empty."""
+    notes = text_pair(errors, "notes", values.get("notes_en"), values.get("notes_zh_hans"), 4000)
+    return {
+        "technologies_en": _tags(errors, "technologies_en", values.get("technologies_en")),
+        "technologies_zh_hans": _tags(errors, "technologies_zh_hans", values.get("technologies_zh_hans")),
+        "notes_en": notes[0],
+        "notes_zh_hans": notes[1],
+    }
 
 
 @transaction.atomic
@@ -105,19 +131,24 @@ def partner_create(
     organisation: Organisation,
     contacts: list[Person] | None = None,
     topics: list[Topic] | None = None,
-    technologies: str = "",
-    notes: str = "",
+    technologies_en: str | None = "",
+    technologies_zh_hans: str | None = "",
+    notes_en: str | None = "",
+    notes_zh_hans: str | None = "",
 ) -> Partner:
+    """A partner record for an organisation; technologies (comma-separated tags) and notes in either language or
+    both (pages show the reader's language, else the other)."""
     require(actor, "outreach.manage_partners")
     errors = ErrorCollector()
     if Partner.objects.filter(organisation=organisation).exists():
         errors.add("organisation", _("This organisation is already a partner."))
-    tags = ", ".join(dict.fromkeys(t.strip().lower() for t in (technologies or "").split(",") if t.strip()))
-    if len(tags) > 500:
-        errors.add("technologies", _("Keep this under %(limit)s characters.") % {"limit": 500})
-    notes = _text(errors, "notes", notes, 4000, required=False)
+    texts = _partner_texts(
+        errors,
+        {"technologies_en": technologies_en, "technologies_zh_hans": technologies_zh_hans,
+         "notes_en": notes_en, "notes_zh_hans": notes_zh_hans},
+    )  # fmt: skip
     errors.raise_if_any()
-    partner = Partner.objects.create(organisation=organisation, technologies=tags, notes=notes)
+    partner = Partner.objects.create(organisation=organisation, **texts)
     if contacts:
         partner.contacts.set(contacts)
     if topics:
@@ -125,30 +156,25 @@ def partner_create(
     return partner
 
 
-_PARTNER_FIELDS = ("contacts", "topics", "technologies", "notes")
+_PARTNER_FIELDS = ("contacts", "topics", *_PARTNER_TEXTS)
 
 
 @transaction.atomic
 def partner_update(*, actor: User, partner: Partner, expected_version: int | None, **changes: object) -> Partner:
-    """Change a partner's contacts, topics, technologies or notes, with the version the edit read (a stale edit is a
-    StaleEdit carrying the record as saved now). The organisation is the partner's identity: not changed here.
-    Every save is a history row (django-simple-history, with the actor)."""
+    """Change a partner's contacts, topics, technologies or notes (each text in either language; one not given is
+    kept), with the version the edit read (a stale edit is a StaleEdit carrying the record as saved now). The
+    organisation is the partner's identity: not changed here. Every save is a history row (django-simple-history,
+    with the actor)."""
     require(actor, "outreach.manage_partners", partner)
     unknown = set(changes) - set(_PARTNER_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     claim_version(partner, expected_version)
     errors = ErrorCollector()
-    if "technologies" in changes:
-        tags = ", ".join(
-            dict.fromkeys(t.strip().lower() for t in str(changes["technologies"] or "").split(",") if t.strip())
-        )
-        if len(tags) > 500:
-            errors.add("technologies", _("Keep this under %(limit)s characters.") % {"limit": 500})
-        partner.technologies = tags[:500]
-    if "notes" in changes:
-        partner.notes = _text(errors, "notes", changes["notes"], 4000, required=False)
+    texts = _partner_texts(errors, {name: changes.get(name, getattr(partner, name)) for name in _PARTNER_TEXTS})
     errors.raise_if_any()
+    for name, value in texts.items():
+        setattr(partner, name, value)
     partner._history_user = actor
     partner.save()
     if "contacts" in changes:
@@ -158,27 +184,24 @@ def partner_update(*, actor: User, partner: Partner, expected_version: int | Non
     return partner
 
 
-@transaction.atomic
-def agreement_add(
-    *,
-    actor: User,
-    partner: Partner,
-    title: str,
-    starts_on: date | None,
-    ends_on: date | None = None,
-    document: object = None,
-    scope: str = "",
-) -> Agreement:
-    """A signed agreement; its document (PDF or DOCX) is bounded by core.files.check_upload before it is kept."""
-    require(actor, "outreach.manage_partners")
-    errors = ErrorCollector()
-    title = _text(errors, "title", title, 200)
-    scope = _text(errors, "scope", scope, 2000, required=False)
+def _agreement_texts(
+    errors: ErrorCollector, title_en: object, title_zh_hans: object, scope_en: object, scope_zh_hans: object
+) -> dict:
+    """An agreement's title (required, in either language) and scope, each in both languages."""
+    title = text_pair(errors, "title", title_en, title_zh_hans, missing=_("Give a title in English or Chinese."))
+    scope = text_pair(errors, "scope", scope_en, scope_zh_hans, 2000)
+    return {"title_en": title[0], "title_zh_hans": title[1], "scope_en": scope[0], "scope_zh_hans": scope[1]}
+
+
+_AGREEMENT_TEXTS = ("title_en", "title_zh_hans", "scope_en", "scope_zh_hans")
+
+
+def _check_agreement(errors: ErrorCollector, starts_on: object, ends_on: object, document: object) -> None:
     with errors.check():
         check_dates(starts_on=starts_on, ends_on=ends_on)
     if starts_on is None:
         errors.add("starts_on", _("This field is required."))
-    elif ends_on is not None and ends_on < starts_on:
+    elif ends_on is not None and ends_on < starts_on:  # type: ignore[operator]
         errors.add("ends_on", _("The last day cannot be before the first day."))
     if document is not None:
         try:
@@ -186,8 +209,29 @@ def agreement_add(
         except ValidationError as exc:
             for message in exc.messages:
                 errors.add("document", message)
+
+
+@transaction.atomic
+def agreement_add(
+    *,
+    actor: User,
+    partner: Partner,
+    title_en: str | None = "",
+    title_zh_hans: str | None = "",
+    starts_on: date | None,
+    ends_on: date | None = None,
+    document: object = None,
+    scope_en: str | None = "",
+    scope_zh_hans: str | None = "",
+) -> Agreement:
+    """A signed agreement, its title (in one language at least) and scope in both languages; its document (PDF or
+    DOCX) is bounded by core.files.check_upload before it is kept."""
+    require(actor, "outreach.manage_partners")
+    errors = ErrorCollector()
+    texts = _agreement_texts(errors, title_en, title_zh_hans, scope_en, scope_zh_hans)
+    _check_agreement(errors, starts_on, ends_on, document)
     errors.raise_if_any()
-    agreement = Agreement(partner=partner, title=title, scope=scope, starts_on=starts_on, ends_on=ends_on)
+    agreement = Agreement(partner=partner, starts_on=starts_on, ends_on=ends_on, **texts)
     if document is not None:
         agreement.document.save(f"agreement-{partner.pk}.{_ext(document)}", document, save=False)
     agreement.save()
@@ -198,34 +242,24 @@ def agreement_add(
 def agreement_update(
     *, actor: User, agreement: Agreement, expected_version: int | None, **changes: object
 ) -> Agreement:
-    """Change an agreement's title, scope or days (with the version the edit read); a new document replaces the
-    old one after check_upload."""
+    """Change an agreement's title, scope (each in either language; one not given is kept) or days (with the version
+    the edit read); a new document replaces the old one after check_upload."""
     require(actor, "outreach.manage_partners")
-    allowed = {"title", "scope", "starts_on", "ends_on", "document"}
+    allowed = {*_AGREEMENT_TEXTS, "starts_on", "ends_on", "document"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({name: _("This field cannot be changed.") for name in sorted(unknown)})
     claim_version(agreement, expected_version)
     errors = ErrorCollector()
-    title = _text(errors, "title", changes.get("title", agreement.title), 200)
-    scope = _text(errors, "scope", changes.get("scope", agreement.scope), 2000, required=False)
+    texts = _agreement_texts(errors, *(changes.get(name, getattr(agreement, name)) for name in _AGREEMENT_TEXTS))
     starts_on = changes.get("starts_on", agreement.starts_on)
     ends_on = changes.get("ends_on", agreement.ends_on)
-    with errors.check():
-        check_dates(starts_on=starts_on, ends_on=ends_on)
-    if starts_on is None:
-        errors.add("starts_on", _("This field is required."))
-    elif ends_on is not None and ends_on < starts_on:  # type: ignore[operator]
-        errors.add("ends_on", _("The last day cannot be before the first day."))
     document = changes.get("document")
-    if document is not None:
-        try:
-            check_upload(document, kinds=("pdf", "docx"))
-        except ValidationError as exc:
-            for message in exc.messages:
-                errors.add("document", message)
+    _check_agreement(errors, starts_on, ends_on, document)
     errors.raise_if_any()
-    agreement.title, agreement.scope, agreement.starts_on, agreement.ends_on = title, scope, starts_on, ends_on
+    for name, value in texts.items():
+        setattr(agreement, name, value)
+    agreement.starts_on, agreement.ends_on = starts_on, ends_on
     if document is not None:
         agreement.document.save(f"agreement-{agreement.partner_id}.{_ext(document)}", document, save=False)
     agreement._history_user = actor
@@ -244,17 +278,26 @@ def contribution_add(
     actor: User,
     partner: Partner,
     kind: str,
-    description: str,
+    description_en: str | None = "",
+    description_zh_hans: str | None = "",
     amount: object,
     currency: object,
     received_on: date | None,
 ) -> Contribution:
-    """Money or in kind; the amount (or the value in kind) always with its ISO currency; never negative."""
+    """Money or in kind, described in one language at least; the amount (or the value in kind) always with its ISO
+    currency; never negative."""
     require(actor, "outreach.manage_partners")
     errors = ErrorCollector()
     if kind not in ContributionKind.values:
         errors.add("kind", _("Select a valid choice. That choice is not one of the available choices."))
-    description = _text(errors, "description", description, 300)
+    description = text_pair(
+        errors,
+        "description",
+        description_en,
+        description_zh_hans,
+        300,
+        missing=_("Give a description in English or Chinese."),
+    )
     value = clean_amount(errors, "amount", amount)
     code = clean_currency(errors, "currency", currency)
     if received_on is None:
@@ -263,7 +306,13 @@ def contribution_add(
         check_dates(received_on=received_on)
     errors.raise_if_any()
     return Contribution.objects.create(
-        partner=partner, kind=kind, description=description, amount=value, currency=code, received_on=received_on
+        partner=partner,
+        kind=kind,
+        description_en=description[0],
+        description_zh_hans=description[1],
+        amount=value,
+        currency=code,
+        received_on=received_on,
     )
 
 
@@ -364,7 +413,8 @@ def engagement_create(
 
 
 _TEXTS = ("title_en", "title_zh_hans", "venue_en", "venue_zh_hans")
-_EDITABLE = (*_TEXTS, "date", "start_time", "end_time", "cost", "cost_currency", "outcomes")
+_OUTCOMES = ("outcomes_en", "outcomes_zh_hans")
+_EDITABLE = (*_TEXTS, "date", "start_time", "end_time", "cost", "cost_currency", *_OUTCOMES)
 
 
 def _texts(
@@ -374,6 +424,11 @@ def _texts(
     title = text_pair(errors, "title", title_en, title_zh_hans, missing=_("Give a title in English or Chinese."))
     venue = text_pair(errors, "venue", venue_en, venue_zh_hans)
     return dict(zip(_TEXTS, (*title, *venue), strict=True))
+
+
+def _outcomes(errors: ErrorCollector, en: object, zh: object) -> dict:
+    """What came of an engagement, in both languages (either may be empty)."""
+    return dict(zip(_OUTCOMES, text_pair(errors, "outcomes", en, zh, 4000), strict=True))
 
 
 def _session_texts(texts: dict) -> dict:
@@ -397,7 +452,7 @@ def engagement_update(
     merged = {name: changes.get(name, getattr(engagement, name)) for name in _EDITABLE}
     errors = ErrorCollector()
     merged.update(_texts(errors, *(merged[name] for name in _TEXTS)))
-    merged["outcomes"] = _text(errors, "outcomes", merged["outcomes"], 4000, required=False)
+    merged.update(_outcomes(errors, merged["outcomes_en"], merged["outcomes_zh_hans"]))
     _check_engagement(
         errors,
         course=engagement.course,
@@ -437,10 +492,17 @@ def engagement_update(
 
 @transaction.atomic
 def engagement_transition(
-    *, actor: User, engagement: Engagement, expected_version: int | None, status: str, outcomes: str | None = None
+    *,
+    actor: User,
+    engagement: Engagement,
+    expected_version: int | None,
+    status: str,
+    outcomes_en: str | None = None,
+    outcomes_zh_hans: str | None = None,
 ) -> Engagement:
     """Move along the pipeline (ENGAGEMENT_TRANSITIONS); every step is a history row. "Held" needs the day to have
-    come; "followed up" needs at least one follow-up (engagement_followup moves it there itself)."""
+    come; "followed up" needs at least one follow-up (engagement_followup moves it there itself). The outcomes, in
+    either language, are written with the step (None: kept as they are)."""
     require(actor, "outreach.manage_partners")
     if status not in EngagementStatus.values:
         raise ValidationError({"status": _("Select a valid choice. That choice is not one of the available choices.")})
@@ -460,10 +522,16 @@ def engagement_transition(
         raise ValidationError({"status": _("Create a follow-up from this engagement first.")})
     claim_version(engagement, expected_version)
     engagement.status = status
-    if outcomes is not None:
+    if outcomes_en is not None or outcomes_zh_hans is not None:
         errors = ErrorCollector()
-        engagement.outcomes = _text(errors, "outcomes", outcomes, 4000, required=False)
+        texts = _outcomes(
+            errors,
+            engagement.outcomes_en if outcomes_en is None else outcomes_en,
+            engagement.outcomes_zh_hans if outcomes_zh_hans is None else outcomes_zh_hans,
+        )
         errors.raise_if_any()
+        for name, value in texts.items():
+            setattr(engagement, name, value)
     engagement.save()
     if status == EngagementStatus.CANCELLED and engagement.session_id and _timetable_open(engagement.course):
         # the dinner is off: take it out of the timetable (the engagement and its history stay)

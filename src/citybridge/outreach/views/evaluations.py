@@ -100,6 +100,8 @@ def _form_context(items: list, errors: dict, data: dict) -> dict:
 def course_evaluations(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk, "outreach.view_evaluations")
     evaluations = list(selectors.evaluation_list(user=request.user, course=course)[:200])
+    # the comments that wait for a translation before their lecturer can read them, oldest first (no query more)
+    awaiting = sorted((a for ev in evaluations for a in ev.answers.all() if a.awaits_translation), key=lambda a: a.pk)
     links = list(selectors.evaluation_link_list(user=request.user, course=course))
     for link in links:
         link.url = request.build_absolute_uri(reverse("outreach:public-form", args=[link.key]))
@@ -109,6 +111,7 @@ def course_evaluations(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "course": course,
             "evaluations": evaluations,
+            "awaiting": awaiting,
             "links": links,
             "can_enter": request.user.has_perm("outreach.enter_evaluation", course),
             "can_links": request.user.has_perm("outreach.manage_links", course),

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from citybridge.academy.models import Course
 
+from .. import selectors
+
 #: (label, url name, who sees the link); each page checks its own permission again
 SECTIONS: list[tuple[str, str, Callable]] = [
     (_("Evaluation results"), "outreach:results", lambda u: u.has_perm("outreach.view_results")),
@@ -23,7 +25,7 @@ SECTIONS: list[tuple[str, str, Callable]] = [
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     links = [(label, reverse(name)) for label, name, may in SECTIONS if may(request.user)]
-    courses = []
+    courses, awaiting = [], []
     user = request.user
     if user.is_program_staff or user.scoped_organisation_ids("academy_coordinator"):
         courses = list(
@@ -31,7 +33,13 @@ def index(request: HttpRequest) -> HttpResponse:
             .exclude(status__in=["planning", "cancelled"])
             .order_by("-start_date", "id")[:30]
         )
-    return render(request, "outreach/index.html", {"links": links, "courses": courses})
+        # comments their lecturer cannot read until staff translate them, per course (staff and coordinators)
+        awaiting = selectors.awaiting_translation_by_course(user=user)
+    return render(
+        request,
+        "outreach/index.html",
+        {"links": links, "courses": courses, "awaiting": awaiting, "awaiting_total": sum(n for _c, n in awaiting)},
+    )
 
 
 urlpatterns = [path("", index, name="index")]

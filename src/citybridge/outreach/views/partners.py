@@ -33,6 +33,9 @@ from ..models import (
 )
 from ._common import error_dict, int_or_raw
 
+#: a partner's texts, each in both languages (the form's fields and the service's arguments)
+PARTNER_TEXTS = ("technologies_en", "technologies_zh_hans", "notes_en", "notes_zh_hans")
+
 
 class _Choice(forms.ModelChoiceField):
     def label_from_instance(self, obj: object) -> str:
@@ -53,13 +56,24 @@ class PartnerForm(VersionedForm):
     organisation = _Choice(label=gettext_lazy("Organisation"), queryset=Organisation.objects.none())
     contacts = _Multi(label=gettext_lazy("Contacts"), queryset=Person.objects.none(), required=False)
     topics = _Multi(label=gettext_lazy("Topics of interest"), queryset=Topic.objects.all(), required=False)
-    technologies = forms.CharField(
-        label=gettext_lazy("Technologies of interest"),
+    technologies_en = forms.CharField(
+        label=gettext_lazy("Technologies of interest (English)"),
         max_length=500,
         required=False,
         help_text=gettext_lazy("Separate them with commas."),
     )
-    notes = forms.CharField(label=gettext_lazy("Notes"), max_length=4000, required=False, widget=forms.Textarea)
+    technologies_zh_hans = forms.CharField(
+        label=gettext_lazy("Technologies of interest (Chinese)"),
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Separate them with commas."),
+    )
+    notes_en = forms.CharField(
+        label=gettext_lazy("Notes (English)"), max_length=4000, required=False, widget=forms.Textarea
+    )
+    notes_zh_hans = forms.CharField(
+        label=gettext_lazy("Notes (Chinese)"), max_length=4000, required=False, widget=forms.Textarea
+    )
 
     def __init__(self, *args: object, editing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -76,7 +90,8 @@ class PartnerForm(VersionedForm):
 
 class ContributionForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ContributionKind.choices)
-    description = forms.CharField(label=gettext_lazy("Description"), max_length=300)
+    description_en = forms.CharField(label=gettext_lazy("Description (English)"), max_length=300, required=False)
+    description_zh_hans = forms.CharField(label=gettext_lazy("Description (Chinese)"), max_length=300, required=False)
     amount = forms.CharField(label=gettext_lazy("Amount or value"), max_length=30)
     currency = forms.CharField(
         label=gettext_lazy("Currency"), max_length=3, required=False, help_text=gettext_lazy("ISO code: CNY, USD, EUR…")
@@ -85,13 +100,17 @@ class ContributionForm(forms.Form):
 
 
 class AgreementForm(VersionedForm):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    scope = forms.CharField(
-        label=gettext_lazy("Scope"),
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200, required=False)
+    title_zh_hans = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200, required=False)
+    scope_en = forms.CharField(
+        label=gettext_lazy("Scope (English)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("What the agreement covers: engagements, topics, sponsorship."),
+    )
+    scope_zh_hans = forms.CharField(
+        label=gettext_lazy("Scope (Chinese)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     starts_on = forms.DateField(label=gettext_lazy("First day"), widget=DATE)
     ends_on = forms.DateField(label=gettext_lazy("Last day"), required=False, widget=DATE)
@@ -116,8 +135,17 @@ class EngagementForm(VersionedForm):
         choices=[(k, v) for k, v in EngagementStatus.choices if k in ("interested", "proposed", "confirmed")],
     )
 
-    outcomes = forms.CharField(
-        label=gettext_lazy("Outcomes"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    outcomes_en = forms.CharField(
+        label=gettext_lazy("Outcomes (English)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    outcomes_zh_hans = forms.CharField(
+        label=gettext_lazy("Outcomes (Chinese)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: object, partner: Partner, user: User, editing: bool = False, **kwargs: object) -> None:
@@ -127,7 +155,7 @@ class EngagementForm(VersionedForm):
             for name in ("course", "kind", "status"):
                 del self.fields[name]
         else:
-            del self.fields["outcomes"]
+            del self.fields["outcomes_en"], self.fields["outcomes_zh_hans"]
             self.fields["course"].queryset = Course.objects.visible_to(user).exclude(status="cancelled")
 
 
@@ -201,8 +229,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
                 organisation=data["organisation"],
                 contacts=list(data["contacts"]),
                 topics=list(data["topics"]),
-                technologies=data["technologies"],
-                notes=data["notes"],
+                **{name: data[name] for name in PARTNER_TEXTS},
             )
             messages.success(request, _("The partner was saved."))
             return redirect("outreach:partner", pk=partner.pk)
@@ -239,8 +266,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "contacts": list(partner.contacts.all()),
         "topics": list(partner.topics.all()),
-        "technologies": partner.technologies,
-        "notes": partner.notes,
+        **{name: getattr(partner, name) for name in PARTNER_TEXTS},
     }
     form = PartnerForm(request.POST or None, editing=True, initial=initial, version=partner.version)
     status = 200
@@ -273,7 +299,8 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=pk)
     if not request.user.has_perm("outreach.manage_partners"):
         raise PermissionDenied
-    initial = {n: getattr(agreement, n) for n in ("title", "scope", "starts_on", "ends_on")}
+    names = ("title_en", "title_zh_hans", "scope_en", "scope_zh_hans", "starts_on", "ends_on")
+    initial = {n: getattr(agreement, n) for n in names}
     form = AgreementForm(request.POST or None, request.FILES or None, initial=initial, version=agreement.version)
     status = 200
     if request.method == "POST":
@@ -401,7 +428,7 @@ def engagement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("outreach.manage_partners"):
         raise PermissionDenied
     names = ("title_en", "title_zh_hans", "date", "start_time", "end_time", "venue_en", "venue_zh_hans")
-    initial = {n: getattr(engagement, n) for n in (*names, "cost_currency", "outcomes")}
+    initial = {n: getattr(engagement, n) for n in (*names, "cost_currency", "outcomes_en", "outcomes_zh_hans")}
     initial["cost"] = "" if engagement.cost is None else str(engagement.cost)
     initial["hosts"] = list(engagement.hosts.all())
     form = EngagementForm(
