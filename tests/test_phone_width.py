@@ -128,7 +128,7 @@ def test_main_pages_fit_a_phone_in_chinese(page, login, world):
 
 
 def test_climate_collaborative_is_one_menu_with_sub_items(page, login, world):
-    """气候合作 opens on a phone with the cohort selection (cities app) and the inventories, factors, targets and
+    """气候合作 opens on a phone with the city pairs and the cohort selection (cities app) and the inventories, factors, targets and
     plans (climate app) as sub-items, all on screen; there is no separate 气候 item any more."""
     page.set_default_timeout(60_000)
     page.set_viewport_size(PHONE)
@@ -143,6 +143,7 @@ def test_climate_collaborative_is_one_menu_with_sub_items(page, login, world):
     page.click("header nav details.nav-menu summary")
     expected = {
         "城市": "/cities/",
+        "结对城市": "/cities/pairs/",
         "城市遴选": "/cities/selection/",
         "温室气体清单": "/climate/",
         "排放因子库": "/climate/factors/",
