@@ -35,9 +35,9 @@ system:  ## Debian packages the project needs (root; skipped when present)
 	  if [ -n "$$lean" ]; then DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$lean >/dev/null; fi; \
 	fi
 
-bench-system:  ## Debian packages only the benchmarks need (wrk drives bench/load.py; root; skipped when present)
-	@dpkg -s wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+bench-system:  ## Debian packages only the benchmarks need (wrk drives bench/load.py, valgrind counts bench/instructions.py; root; skipped when present)
+	@dpkg -s wrk valgrind >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk valgrind >/dev/null; }
 
 venv: system
 	@# a virtualenv made from another interpreter than BASE_PYTHON (an older checkout's) is made again

@@ -196,7 +196,7 @@ def rows_by_keys(db: str, model: type[Model], columns: tuple[str, ...], keys: li
     left out), with that query compiled once per process. `columns` must pass `_key_columns`."""
     compiled = _ROWS_BY_KEYS.get((db, model, columns))
     if compiled is None:
-        query = model._base_manager.db_manager(db).filter(pk__in=[0]).values(*columns).query
+        query = model._base_manager.db_manager(db).filter(pk__in=[0]).order_by().values(*columns).query
         compiler = query.get_compiler(db)
         sql, params = compiler.as_sql()
         before, after = sql.split("%s")  # the one parameter, the key: ValueError if the query had another

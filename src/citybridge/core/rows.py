@@ -147,7 +147,13 @@ def date_range_text(start: date | None, end: date | None, language: str | None =
 def date_range_html(start: date | None, end: date | None, language: str | None = None) -> SafeString:
     """`date_range_text` for a page: each end a `nowrap` span, so a date never breaks inside itself (a Chinese date
     breaks between any two characters otherwise: 2027年1 / 月10日)."""
-    language = language or get_language() or settings.LANGUAGE_CODE
+    return _date_range_html(start, end, language or get_language() or settings.LANGUAGE_CODE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_range_html(start: date | None, end: date | None, language: str) -> SafeString:
+    """Remembered per (start, end, language) as the parts are: `format_html` escapes each part anew (the course
+    list's 50 periods were a tenth of its CPU)."""
     if start is None or end is None or start == end:
         return format_html('<span class="nowrap">{}</span>', date_text(start or end, language))
     first, joiner, second = _date_range_parts(start, end, language)

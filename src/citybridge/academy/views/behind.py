@@ -29,7 +29,7 @@ from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import Person, is_chinese
 from citybridge.core.paging import detail_url_parts, options_html, province_options, rows_by_keys
 from citybridge.core.rows import row_class
-from citybridge.core.templatetags.listing import with_selected
+from citybridge.core.templatetags.listing import province_select, with_selected
 
 from .. import behind_exports, selectors, services
 from ..compliance import ComplianceRules
@@ -90,7 +90,7 @@ class _FixedOptions:
     rules: str
     years: str
     positions: str
-    province_select: str  # the whole <select> (core/_province_select.html), China's provinces
+    province_select: str  # the whole <select> ({% province_select %}), China's provinces
 
 
 @functools.lru_cache(maxsize=8)
@@ -102,9 +102,7 @@ def _fixed_options(language: str, this_year: int) -> _FixedOptions:
         rules=options_html(_behind_rule_choices(), None),
         years=options_html(((y, y) for y in range(this_year + 1, this_year - 10, -1)), None),
         positions=options_html(Position.choices, None),
-        province_select=render_to_string(
-            "core/_province_select.html", {"name": "province", "selected": None, "options": province_options(("CN",))}
-        ),
+        province_select=province_select("province", "", province_options(("CN",))),
     )
 
 

@@ -99,6 +99,22 @@ def site_footer(context: Context) -> SafeString:
     return mark_safe(_chrome("footer", context))  # noqa: S308 - rendered by the template engine (escaped)
 
 
+_heads: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def site_head() -> SafeString:
+    """The page's start up to its `<title>` (`core/_site_head.html`: `<html lang>`, the stylesheets and scripts),
+    rendered once per process for each (language, static URL prefix) and kept, as the header is: it holds nothing
+    else (issue 9: base.html's nine nodes before the title were rendered on every page)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    key = (language, settings.STATIC_URL)
+    html = None if settings.DEBUG else _heads.get(key)
+    if html is None:
+        html = _heads[key] = render_to_string("core/_site_head.html", {"LANGUAGE_CODE": language})
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine (escaped)
+
+
 _navs: dict[tuple[str, str, str, str, frozenset[str]], str] = {}
 
 

@@ -220,6 +220,20 @@ def with_selected(options: str, value: object) -> SafeString:
     return mark_safe(html)  # noqa: S308 - options_html escaped every value and label
 
 
+@register.simple_tag
+def province_select(name: str, selected: str, options: str) -> SafeString:
+    """`{% province_select "province" selected options %}`: a filter's province drop-down (the options from
+    core.paging.province_options, `selected` marked), with its label and "all" option; a tag, not an included
+    template (an include looked the template up and rendered its nodes on every list page that filters by it)."""
+    return format_html(
+        '<select name="{}" aria-label="{}"><option value="">{}</option>{}</select>',
+        name,
+        _("Province or state"),
+        _("All provinces and states"),
+        with_selected(options, selected),
+    )
+
+
 @register.filter
 def date_range(start: date | None, end: date | None) -> SafeString:
     """`{{ start|date_range:end }}`: the period as core.rows.date_range_html writes it (至 in Chinese, one year and
