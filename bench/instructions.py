@@ -1,32 +1,37 @@
 """Instructions per request of each list route, counted by valgrind: a figure that does not drift with the machine.
 
-    BENCH_DATA=/tmp/cb-load .venv/bin/python bench/load.py               # builds the data once (and measures req/s)
-    BENCH_DATA=/tmp/cb-load .venv/bin/python bench/instructions.py       # then this, any number of times
+    BENCH_DATA=/tmp/cb-load .venv/bin/python bench/instructions.py       # builds the data once (bench/load.py's)
+    BENCH_QUICK=1 .venv/bin/python bench/instructions.py                 # tiny data, two routes (CI: fails on an error)
 
 On the shared 2-core machine req/s and CPU time move by a third within a minute, so a change worth 3 % cannot be
 seen in them. Here each route is requested N times in a Python process run under valgrind's cachegrind (Debian
 package `valgrind`; `make bench-system` installs it) and once more with no request: the difference over N is the
 instructions one request executes (Django's test client in-process, on the database bench/load.py built, with the
-garbage collector frozen as citybridge.wsgi freezes it). Repeated runs agree within about 1 %. Printed beside the
-bare signed-in view's count: the ratio is what the issue-9 share under load follows, but it is not that share (the
+garbage collector frozen as citybridge.wsgi freezes it). Runs back to back on the same database agree within about
+1 %; compare two versions in one sitting (the database moves the figure by a few per cent). Printed beside the bare
+signed-in view's count: the ratio is what the issue-9 share under load follows, but it is not that share (the
 load share also holds gunicorn's and wrk's own work per request, about the bare view's again, and instructions in
 SQLite run faster than instructions in the template engine).
-Env: BENCH_DATA (required: the directory bench/load.py keeps its database in), BENCH_REQUESTS (N, default 30),
-BENCH_ROUTES (a regular expression on the route names; the bare view always).
+Env: BENCH_DATA (the directory bench/load.py keeps its database in; built there by `bench/load.py` with
+BENCH_SECONDS=0 when it holds none; default: a temporary directory), BENCH_REQUESTS (N, default 30; 3 with
+BENCH_QUICK), BENCH_ROUTES (a regular expression on the route names; the bare view always; with BENCH_QUICK the
+people list only).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = os.environ.get("BENCH_DATA", "")
-N = int(os.environ.get("BENCH_REQUESTS", 30))
+QUICK = bool(os.environ.get("BENCH_QUICK"))
+N = int(os.environ.get("BENCH_REQUESTS", 3 if QUICK else 30))
 ROUTES = [
     ("bare signed-in view", "/bench/bare/"),
     ("signed-in home", "/"),
@@ -77,15 +82,26 @@ def instructions(path: str, n: int, env: dict[str, str]) -> int:
 
 
 def main() -> int:
-    if not DATA or not os.path.exists(os.path.join(DATA, "citybridge.sqlite3")):
-        print("BENCH_DATA must name the directory of a database bench/load.py built", file=sys.stderr)
-        return 1
-    if subprocess.run(["which", "valgrind"], capture_output=True, check=False).returncode:
+    if not shutil.which("valgrind"):
         print("valgrind is missing: `make bench-system` (or apt-get install valgrind) installs it", file=sys.stderr)
         return 1
+    data = os.environ.get("BENCH_DATA") or tempfile.mkdtemp(prefix="citybridge-instructions-")
+    try:
+        return measure(data)
+    finally:
+        if not os.environ.get("BENCH_DATA"):
+            shutil.rmtree(data, ignore_errors=True)
+
+
+def measure(data: str) -> int:
+    if not os.path.exists(os.path.join(data, "citybridge.sqlite3")):  # bench/load.py's data, built without a load run
+        env = {**os.environ, "BENCH_DATA": data, "BENCH_SECONDS": "0"}
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "load.py")], env=env, check=True, stdout=subprocess.DEVNULL
+        )
     env = {
         **os.environ,
-        "CITYBRIDGE_VAR_DIR": os.path.abspath(DATA),
+        "CITYBRIDGE_VAR_DIR": os.path.abspath(data),
         "DJANGO_SETTINGS_MODULE": "bench.load_settings",
         "PYTHONHASHSEED": "0",  # the same dict and set layouts in every run
     }
@@ -100,7 +116,7 @@ def main() -> int:
 
     staff = User.objects.get(email="bench-load@example.org")
     token, env["BENCH_TOKEN"] = api_token_create(actor=staff, name="bench-instructions")
-    only = re.compile(os.environ.get("BENCH_ROUTES", ""))
+    only = re.compile(os.environ.get("BENCH_ROUTES", "^people$" if QUICK else ""))
     routes = [r for i, r in enumerate(ROUTES) if i == 0 or only.search(r[0])]
     try:
         jobs = [(path, n) for _name, path in routes for n in (0, N)]
