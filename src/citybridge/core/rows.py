@@ -152,8 +152,8 @@ def date_range_html(start: date | None, end: date | None, language: str | None =
 
 @functools.lru_cache(maxsize=4096)
 def _date_range_html(start: date | None, end: date | None, language: str) -> SafeString:
-    """Remembered per (start, end, language) as the parts are: `format_html` escapes each part anew (the course
-    list's 50 periods were a tenth of its CPU)."""
+    """Remembered per (start, end, language), as the parts are: the course list writes 50 periods a page, and
+    `format_html` escapes each part anew on every call."""
     if start is None or end is None or start == end:
         return format_html('<span class="nowrap">{}</span>', date_text(start or end, language))
     first, joiner, second = _date_range_parts(start, end, language)
