@@ -29,6 +29,8 @@ from django.utils.translation import get_language
 from citybridge.core.context_processors import NAV_PERMS, _nav_items
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.template import Context
 
 register = template.Library()
@@ -50,6 +52,17 @@ def _allowed(user: object, perms: tuple[str, ...]) -> frozenset[str]:
     return frozenset(p for p in perms if rules.has_perm(p, user))
 
 
+def _kept(store: dict, key: tuple, build: Callable[[], str]) -> str:
+    """`store[key]`, built by `build()` the first time; under DEBUG built every time (templates edited while the
+    server runs show)."""
+    if settings.DEBUG:
+        return build()
+    html = store.get(key)
+    if html is None:
+        html = store[key] = build()
+    return html
+
+
 def _chrome(name: str, context: Context) -> str:
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
@@ -57,9 +70,10 @@ def _chrome(name: str, context: Context) -> str:
     language = get_language() or settings.LANGUAGE_CODE
     allowed = _allowed(user, NAV_PERMS) if name == "header" else frozenset()
     key = (name, language, signed_in, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), allowed)
-    html = None if settings.DEBUG else _built.get(key)  # DEBUG: templates edited while the server runs show
-    if html is None:
-        html = render_to_string(
+    html = _kept(
+        _built,
+        key,
+        lambda: render_to_string(
             f"core/_site_{name}.html",
             {
                 "signed_in": signed_in,
@@ -70,8 +84,8 @@ def _chrome(name: str, context: Context) -> str:
                 "csrf_token": _CSRF,
                 "next_path": _NEXT,
             },
-        )
-        _built[key] = html
+        ),
+    )
     if name == "header" and request is not None:
         path = escape(request.path)
         html = html.replace(f'<li><a href="{path}">', f'<li><a href="{path}" aria-current="page">')
@@ -108,10 +122,11 @@ def site_head() -> SafeString:
     rendered once per process for each (language, static URL prefix) and kept, as the header is: it holds nothing
     else (issue 9: base.html's nine nodes before the title were rendered on every page)."""
     language = get_language() or settings.LANGUAGE_CODE
-    key = (language, settings.STATIC_URL)
-    html = None if settings.DEBUG else _heads.get(key)
-    if html is None:
-        html = _heads[key] = render_to_string("core/_site_head.html", {"LANGUAGE_CODE": language})
+    html = _kept(
+        _heads,
+        (language, settings.STATIC_URL),
+        lambda: render_to_string("core/_site_head.html", {"LANGUAGE_CODE": language}),
+    )
     return mark_safe(html)  # noqa: S308 - rendered by the template engine (escaped)
 
 
@@ -127,10 +142,7 @@ def section_nav(context: Context, app_label: str) -> SafeString:
     allowed = _allowed(context.get("user"), getattr(apps.get_app_config(app_label), "nav_perms", ()))
     language = get_language() or settings.LANGUAGE_CODE
     key = (app_label, language, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF), allowed)
-    html = None if settings.DEBUG else _navs.get(key)
-    if html is None:
-        html = render_to_string(f"{app_label}/_nav.html", {"allowed": allowed})
-        _navs[key] = html
+    html = _kept(_navs, key, lambda: render_to_string(f"{app_label}/_nav.html", {"allowed": allowed}))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine (escaped)
 
 
