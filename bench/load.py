@@ -291,7 +291,11 @@ def main() -> int:
         return 1
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` stops gunicorn and removes the data too
     session, token, pages, behind_deep = build()
-    browser = {"Cookie": f"sessionid={session}"}
+    # a browser sends back the CSRF cookie its first signed-in page set (without it each page would draw a new secret
+    # and set the cookie again); its value is any CSRF secret, as Django would draw it
+    from django.middleware.csrf import _get_new_csrf_string
+
+    browser = {"Cookie": f"sessionid={session}; csrftoken={_get_new_csrf_string()}"}
     api = {"Authorization": f"Bearer {token}"}
 
     def deep(n: int) -> int:

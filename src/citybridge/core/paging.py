@@ -22,7 +22,7 @@ from django.db import connections
 from django.db.models import F, OrderBy, QuerySet, Value
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query import ModelIterable, ValuesIterable
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -262,8 +262,14 @@ _MARK = 987654321987654321
 
 
 def detail_url_parts(viewname: str) -> tuple[str, str]:
-    """What comes before and after the key in `reverse(viewname, args=[key])`: one reverse for a page of rows."""
-    prefix, _, suffix = reverse(viewname, args=[_MARK]).partition(str(_MARK))
+    """What comes before and after the key in `reverse(viewname, args=[key])`, reversed once per process (per script
+    prefix and URLconf, as `{% url_once %}` is): a reverse cost a list page 2-3 % of its time (issue 9)."""
+    return _detail_url_parts(viewname, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+
+
+@functools.lru_cache(maxsize=256)
+def _detail_url_parts(viewname: str, script_prefix: str, urlconf: str) -> tuple[str, str]:
+    prefix, _, suffix = reverse(viewname, args=[_MARK], urlconf=urlconf).partition(str(_MARK))
     return prefix, suffix
 
 
