@@ -64,10 +64,11 @@ def test_a_coordinators_academy_pages_ask_no_permission_tables(
 ):
     """The menu and "New course" ask the rules (academy/rules.py), never Django's model backend, which reads the
     user's and groups' permission tables for every permission the rules refuse: the course list is the session, the
-    user, their roles, the academies ("New course"), the count, the page's keys, its rows and their confirmed counts."""
+    user, their roles, the academies ("New course"), the count, the page's keys and its rows (their confirmed counts
+    among the columns)."""
     client = client_for(coordinator)
     client.get("/academy/")
-    with django_assert_num_queries(8) as captured:
+    with django_assert_num_queries(7) as captured:
         html = client.get("/academy/").content.decode()
     assert not any("permission" in q["sql"] for q in captured.captured_queries)
     assert 'href="/academy/courses/new/"' in html  # their academy takes a new course from them

@@ -41,13 +41,15 @@ class AcademyConfig(AppConfig):
 
         from citybridge.core.tasks import register_housekeeping, register_stuck_work
 
-        from . import official_sort, signals
+        from . import confirmed_count, official_sort, signals
 
         signals.connect()
-        # the officials' sort-name triggers: on SQLite dropped while migrations run (a table rebuild fails with them),
-        # installed again afterwards, the copies caught up (academy/official_sort.py)
-        pre_migrate.connect(official_sort.drop_before_migrate, sender=self, dispatch_uid="academy_official_sort_drop")
-        post_migrate.connect(official_sort.ensure, sender=self, dispatch_uid="academy_official_sort_names")
+        # the columns the database keeps (the officials' sort names, the courses' confirmed counts): on SQLite their
+        # triggers are dropped while migrations run (a table rebuild fails with them), installed again afterwards and
+        # the values caught up (core/db_triggers.py)
+        for name, kept in (("official_sort", official_sort.KEPT), ("confirmed_count", confirmed_count.KEPT)):
+            pre_migrate.connect(kept.drop_before_migrate, sender=self, dispatch_uid=f"academy_{name}_drop", weak=False)
+            post_migrate.connect(kept.ensure, sender=self, dispatch_uid=f"academy_{name}_ensure", weak=False)
         # roster previews nobody confirmed hold personal data: the worker removes them after a day
         register_housekeeping("roster_previews", _purge_roster_previews)
 

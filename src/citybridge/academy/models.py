@@ -206,6 +206,8 @@ class Course(PinyinNamed, Versioned):
     status = models.CharField(_("status"), max_length=20, choices=CourseStatus.choices, default=CourseStatus.PLANNING)
     modules = models.ManyToManyField(Module, through="CourseModule", verbose_name=_("modules"), related_name="courses")
     timezone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
+    #: its confirmed enrolments, kept by database triggers (academy/confirmed_count.py): never written by Python
+    confirmed_count = models.PositiveIntegerField(_("confirmed enrolments"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -221,6 +223,8 @@ class Course(PinyinNamed, Versioned):
             # the course list's default order (latest first: academy.views.home, sort "-dates", then key): a page
             # walks this index instead of sorting every course
             models.Index(fields=["-start_date", "-end_date", "id"], name="academy_course_dates_idx"),
+            # sorted by class size (confirmed_count, academy/confirmed_count.py)
+            models.Index(fields=["confirmed_count", "id"], name="academy_course_confirmed_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="academy_course_dates"),

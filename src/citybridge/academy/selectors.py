@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import BooleanField, Count, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -96,46 +94,15 @@ def module_get(*, user: User, pk: int) -> Module:
     return _get(module_list(user=user), pk)
 
 
-def course_list(
-    *, user: User, status: str = "", academy: int | None = None, count_confirmed: bool = True
-) -> QuerySet[Course]:
-    """The courses the user may see, each with `confirmed` (its confirmed enrolments) unless `count_confirmed` is
-    false: a list that only shows the count (not sorts by it) asks confirmed_counts for its page's rows instead,
-    which spares building the count's subquery into every page query."""
+def course_list(*, user: User, status: str = "", academy: int | None = None) -> QuerySet[Course]:
+    """The courses the user may see (each carries `confirmed_count`, its confirmed enrolments, kept by the database:
+    academy/confirmed_count.py)."""
     qs = Course.objects.visible_to(user).select_related("academy__organisation")
-    if count_confirmed:
-        # a subquery, not a JOIN + GROUP BY over every enrolment: core.paging fetches the page's keys first and
-        # evaluates it for those 50 rows only
-        confirmed = (
-            Enrolment.objects.filter(course=OuterRef("pk"), status=EnrolmentStatus.CONFIRMED)
-            .order_by()
-            .values("course")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        qs = qs.annotate(confirmed=Coalesce(Subquery(confirmed), 0))
     if status:
         qs = qs.filter(status=status)
     if academy:
         qs = qs.filter(academy_id=academy)
     return qs
-
-
-def confirmed_counts(course_ids: Iterable[int]) -> dict[int, int]:
-    """Confirmed enrolments per course, for courses already read through course_list (a course with none is
-    absent: count 0). Plain SQL through the course-and-status index: for a page of 50 courses the ORM spent three
-    times the database's time preparing the 50 keys and the query (issue 9)."""
-    ids = [int(pk) for pk in course_ids]
-    if not ids:
-        return {}
-    table = connection.ops.quote_name(Enrolment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT course_id, COUNT(*) FROM {table} "  # noqa: S608 - the table's own name; the values are parameters
-            f"WHERE course_id IN ({', '.join(['%s'] * len(ids))}) AND status = %s GROUP BY course_id",
-            [*ids, EnrolmentStatus.CONFIRMED],
-        )
-        return dict(cursor.fetchall())
 
 
 def course_get(*, user: User, pk: int) -> Course:

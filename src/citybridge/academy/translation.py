@@ -63,6 +63,8 @@ class PartnerEventTranslation(TranslationOptions):
 
 register_history(Topic, app=__package__)
 register_history(Module, app=__package__)
-register_history(Course, app=__package__, excluded_fields=["pinyin_name"])  # derived from the title
+register_history(
+    Course, app=__package__, excluded_fields=["pinyin_name", "confirmed_count"]
+)  # derived: the title's key, the count
 register_history(Session, app=__package__)
 register_history(LecturerProfile, app=__package__)

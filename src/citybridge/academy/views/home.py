@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from citybridge.core.listing import localized, name_order, sort_key, sort_queryset
+from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts, options_html
 from citybridge.core.rows import choice_labels, date_range_html, html_rows, row_class
@@ -24,6 +24,7 @@ COURSE_ROW_FIELDS = (
     "start_date",
     "end_date",
     "status",
+    "confirmed_count",
     *(f"academy__organisation__{f}" for f in localized("name", language="en")),
 )
 COURSE_ROW_HTML = (
@@ -40,12 +41,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "academy": name_order("name", prefix="academy__organisation__"),
         "dates": ("start_date", "end_date"),
         "status": ("status",),
-        "confirmed": ("confirmed",),
+        "confirmed": ("confirmed_count",),  # kept by the database (academy/confirmed_count.py)
     }
-    # the confirmed count is part of the list's query only when the list is sorted by it; the page's counts are one
-    # small query for its rows
-    by_confirmed = sort_key(request, sorts, "-dates").removeprefix("-") == "confirmed"
-    qs = selectors.course_list(user=request.user, status=status, count_confirmed=by_confirmed)
+    qs = selectors.course_list(user=request.user, status=status)
     qs, sort = sort_queryset(request, qs, sorts, "-dates")
     user = request.user
     # whether any academy takes a new course from this user: program staff any academy at all (one EXISTS); others
@@ -57,7 +55,6 @@ def index(request: HttpRequest) -> HttpResponse:
         can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
     page = paginate(request, qs, values=COURSE_ROW_FIELDS, row_class=_CourseRow)
     rows = page["page_obj"].object_list
-    confirmed = selectors.confirmed_counts(c.id for c in rows)
     # status labels translated and the course URL reversed once per page, not once per row; the rows are values
     # (core.rows: no Course, Academy and Organisation instance per row) and their HTML one pass
     status_labels = choice_labels(CourseStatus.choices)
@@ -72,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "academy": bilingual(c, "academy__organisation__name", language),
                 "dates": date_range_html(c.start_date, c.end_date, language),
                 "status": status_labels.get(c.status, c.status),
-                "confirmed": confirmed.get(c.id, 0),
+                "confirmed": c.confirmed_count,
             }
             for c in rows
         ),
