@@ -189,9 +189,31 @@ def test_row_cells_are_escaped_exactly_as_conditional_escape_does():
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy, override
 
-    from citybridge.core.rows import _escaped
+    from citybridge.core.rows import escaped
 
     with override("zh-hans"):
         for value in ['<b>"O\'Neil" & co</b>', mark_safe("<i>kept</i>"), gettext_lazy("People"), 42, None, 1.5, ""]:
-            assert _escaped(value) == str(conditional_escape(value))
-        assert _escaped(gettext_lazy("People")) == "人员"  # a lazy label in the active language
+            assert escaped(value) == str(conditional_escape(value))
+        assert escaped(gettext_lazy("People")) == "人员"  # a lazy label in the active language
+
+
+def test_filter_options_are_what_format_html_join_made():
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy, override
+
+    from citybridge.core.paging import options_html
+
+    choices = [("a&b", '<b>"x"</b>'), ("people", gettext_lazy("People")), (3, 3), ("safe", mark_safe("<i>s</i>"))]
+    with override("zh-hans"):
+        for selected in (None, "a&b", "people", 3, "none of them"):
+            before = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (v, mark_safe(" selected") if selected is not None and v == selected else "", label)
+                    for v, label in choices
+                ),
+            )
+            assert options_html(choices, selected) == before, selected
+        assert ">人员</option>" in options_html(choices, None)

@@ -27,6 +27,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from .rows import escaped
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -280,16 +282,16 @@ def detail_urls(rows: Iterable[Model], viewname: str, attr: str = "url") -> None
         setattr(row, attr, f"{prefix}{row.pk}{suffix}")
 
 
-def options_html(choices: Iterable[tuple[str, str]], selected: str | None) -> str:
+def options_html(choices: Iterable[tuple[Any, Any]], selected: str | None) -> SafeString:
     """The `<option>`s of a filter drop-down in one pass (a template loop costs a node render per option: the
-    country list has 250)."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if selected is not None and value == selected else "", label)
+    country list has 250), each value and label escaped as `conditional_escape` escapes them (core.rows.escaped;
+    `format_html` per option cost 3-4 µs, issue 9)."""
+    return mark_safe(  # noqa: S308 - every value and label is escaped here
+        "".join(
+            f'<option value="{escaped(value)}"{" selected" if selected is not None and value == selected else ""}>'
+            f"{escaped(label)}</option>"
             for value, label in choices
-        ),
+        )
     )
 
 

@@ -68,11 +68,11 @@ def html_rows(row_html: str, cells: Iterable[dict[str, Any]]) -> SafeString:
     goes through the template engine's lookup, localisation and escaping); the row's HTML is a constant next to
     the view that fills it."""
     return mark_safe(  # noqa: S308 - every value is escaped here
-        "".join(row_html.format_map({k: _escaped(v) for k, v in row.items()}) for row in cells)
+        "".join(row_html.format_map({k: escaped(v) for k, v in row.items()}) for row in cells)
     )
 
 
-def _escaped(value: object) -> str:
+def escaped(value: object) -> str:
     """`conditional_escape(value)`, the same text: HTML (`__html__`) as it is, anything else `str()`-ed and escaped
     by `html.escape`, as Django's `escape` does, without its lazy-argument check and SafeString per cell (a list page
     escapes 250-350 cells)."""
