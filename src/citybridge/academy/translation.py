@@ -63,8 +63,7 @@ class PartnerEventTranslation(TranslationOptions):
 
 register_history(Topic, app=__package__)
 register_history(Module, app=__package__)
-register_history(
-    Course, app=__package__, excluded_fields=["pinyin_name", "confirmed_count"]
-)  # derived: the title's key, the count
+# derived columns: the title's key (core.pinyin) and the confirmed count (academy/confirmed_count.py)
+register_history(Course, app=__package__, excluded_fields=["pinyin_name", "confirmed_count"])
 register_history(Session, app=__package__)
 register_history(LecturerProfile, app=__package__)
