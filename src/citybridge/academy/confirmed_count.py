@@ -28,53 +28,68 @@ def _count(course_id: str) -> str:
     return f"(SELECT COUNT(*) FROM {ENROLMENT} e WHERE e.course_id = {course_id} AND e.status = '{CONFIRMED}')"
 
 
-#: an update of an enrolment that changes neither its status nor its course changes no count (Django's save() writes
-#: every column, so UPDATE OF status fires on each save)
-_moved = "(OLD.status IS NOT NEW.status OR OLD.course_id IS NOT NEW.course_id)"
+def _moved(differs: str) -> str:
+    """An update of an enrolment that changes neither its status nor its course changes no count (Django's save()
+    writes every column, so UPDATE OF status fires on each save). `differs`: the database's null-safe "not equal"
+    (SQLite `IS NOT`, PostgreSQL `IS DISTINCT FROM`)."""
+    return f"(OLD.status {differs} NEW.status OR OLD.course_id {differs} NEW.course_id)"
+
+
 _involved = f"(OLD.status = '{CONFIRMED}' OR NEW.status = '{CONFIRMED}')"
 
-_sqlite = {
-    "academy_confirmed_enrolment_insert": (
-        ENROLMENT,
-        f"""CREATE TRIGGER academy_confirmed_enrolment_insert AFTER INSERT ON {ENROLMENT}
-        WHEN NEW.status = '{CONFIRMED}'
-        BEGIN
-            UPDATE {COURSE} SET confirmed_count = {_count("NEW.course_id")} WHERE id = NEW.course_id;
-        END""",
-    ),
-    "academy_confirmed_enrolment_update": (
-        ENROLMENT,
-        f"""CREATE TRIGGER academy_confirmed_enrolment_update AFTER UPDATE OF status, course_id ON {ENROLMENT}
-        WHEN {_moved} AND {_involved}
-        BEGIN
-            UPDATE {COURSE} SET confirmed_count = {_count(f"{COURSE}.id")} WHERE id IN (OLD.course_id, NEW.course_id);
-        END""",
-    ),
-    "academy_confirmed_enrolment_delete": (
-        ENROLMENT,
-        f"""CREATE TRIGGER academy_confirmed_enrolment_delete AFTER DELETE ON {ENROLMENT}
-        WHEN OLD.status = '{CONFIRMED}'
-        BEGIN
-            UPDATE {COURSE} SET confirmed_count = {_count("OLD.course_id")} WHERE id = OLD.course_id;
-        END""",
-    ),
-    "academy_confirmed_course_insert": (
-        COURSE,
-        f"""CREATE TRIGGER academy_confirmed_course_insert AFTER INSERT ON {COURSE}
-        WHEN NEW.confirmed_count IS NOT {_count("NEW.id")}
-        BEGIN
-            UPDATE {COURSE} SET confirmed_count = {_count("NEW.id")} WHERE id = NEW.id;
-        END""",
-    ),
-    "academy_confirmed_course_update": (
-        COURSE,
-        f"""CREATE TRIGGER academy_confirmed_course_update AFTER UPDATE OF confirmed_count ON {COURSE}
-        WHEN NEW.confirmed_count IS NOT {_count("NEW.id")}
-        BEGIN
-            UPDATE {COURSE} SET confirmed_count = {_count("NEW.id")} WHERE id = NEW.id;
-        END""",
-    ),
-}
+
+def _sqlite_trigger(name: str, *, after: str, on: str, when: str, where: str, key: str) -> tuple[str, tuple[str, str]]:
+    """An AFTER trigger that, when `when` holds, sets the count of the courses `where` selects to the recount of the
+    course whose key is `key`."""
+    sql = (
+        f"CREATE TRIGGER {name} AFTER {after} ON {on} WHEN {when} "
+        f"BEGIN UPDATE {COURSE} SET confirmed_count = {_count(key)} WHERE {where}; END"
+    )
+    return name, (on, sql)
+
+
+_stale = f"NEW.confirmed_count IS NOT {_count('NEW.id')}"
+_sqlite = dict(
+    [
+        _sqlite_trigger(
+            "academy_confirmed_enrolment_insert",
+            after="INSERT",
+            on=ENROLMENT,
+            when=f"NEW.status = '{CONFIRMED}'",
+            where="id = NEW.course_id",
+            key="NEW.course_id",
+        ),
+        _sqlite_trigger(
+            "academy_confirmed_enrolment_update",
+            after="UPDATE OF status, course_id",
+            on=ENROLMENT,
+            when=f"{_moved('IS NOT')} AND {_involved}",
+            where="id IN (OLD.course_id, NEW.course_id)",
+            key=f"{COURSE}.id",
+        ),
+        _sqlite_trigger(
+            "academy_confirmed_enrolment_delete",
+            after="DELETE",
+            on=ENROLMENT,
+            when=f"OLD.status = '{CONFIRMED}'",
+            where="id = OLD.course_id",
+            key="OLD.course_id",
+        ),
+        # a write of the count itself (an insert, a stale object's save(), an update) is corrected; the WHEN ends the
+        # chain (the correction's own update finds nothing to do)
+        _sqlite_trigger(
+            "academy_confirmed_course_insert", after="INSERT", on=COURSE, when=_stale, where="id = NEW.id", key="NEW.id"
+        ),
+        _sqlite_trigger(
+            "academy_confirmed_course_update",
+            after="UPDATE OF confirmed_count",
+            on=COURSE,
+            when=_stale,
+            where="id = NEW.id",
+            key="NEW.id",
+        ),
+    ]
+)
 
 _postgresql_functions = {
     "academy_confirmed_course_fill": f"""
@@ -94,7 +109,7 @@ _postgresql_functions = {
                 IF OLD.status = '{CONFIRMED}' THEN
                     UPDATE {COURSE} SET confirmed_count = {_count("OLD.course_id")} WHERE id = OLD.course_id;
                 END IF;
-            ELSIF {_moved.replace("IS NOT", "IS DISTINCT FROM")} AND {_involved} THEN
+            ELSIF {_moved("IS DISTINCT FROM")} AND {_involved} THEN
                 UPDATE {COURSE} SET confirmed_count = {_count(f"{COURSE}.id")} WHERE id IN (OLD.course_id, NEW.course_id);
             END IF;
             RETURN NULL;
@@ -115,10 +130,12 @@ _postgresql = {
     ),
 }
 
-#: every course whose count is not its confirmed enrolments' gets the recount (courses in step are not written)
-_backfill = f"""
-    UPDATE {COURSE} SET confirmed_count = {_count(f"{COURSE}.id")}
-    WHERE confirmed_count IS DISTINCT FROM {_count(f"{COURSE}.id")}"""
+
+def _backfill(differs: str) -> str:
+    """Every course whose count is not its confirmed enrolments' gets the recount (courses in step are not written)."""
+    recount = _count(f"{COURSE}.id")
+    return f"UPDATE {COURSE} SET confirmed_count = {recount} WHERE confirmed_count {differs} {recount}"
+
 
 KEPT = KeptColumns(
     label="course confirmed counts",
@@ -126,5 +143,5 @@ KEPT = KeptColumns(
     sqlite=_sqlite,
     postgresql=_postgresql,
     postgresql_functions=_postgresql_functions,
-    backfill_sql={"sqlite": _backfill.replace("IS DISTINCT FROM", "IS NOT"), "postgresql": _backfill},
+    backfill_sql={"sqlite": _backfill("IS NOT"), "postgresql": _backfill("IS DISTINCT FROM")},
 )
