@@ -126,7 +126,9 @@ WSGI_APPLICATION = "citybridge.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, each render's context let go once the page is rendered (core/template_backend.py)
+        "BACKEND": "citybridge.core.template_backend.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {

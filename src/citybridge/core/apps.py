@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
-        from . import csrf, privacy  # noqa: F401 - privacy: core's own part of the privacy registry
+        from . import csrf, privacy, translated_querysets  # noqa: F401 - privacy: core's own part of the privacy registry
         from .ratelimit import prune
         from .tasks import register_daily
 
@@ -18,4 +18,5 @@ class CoreConfig(AppConfig):
         register_daily("api_rate_counts_prune", lambda today: prune())
 
         csrf.install()  # Django's CSRF masks drawn with one os.urandom call (core/csrf.py)
+        translated_querysets.install()  # modeltranslation's queryset class made once per class
         autodiscover_modules("privacy")  # each app's part: <app>/privacy.py
