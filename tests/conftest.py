@@ -10,6 +10,40 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 CHROMIUM = "/usr/bin/chromium"
 
+#: the fixtures through which a test reaches the database (pytest-django's)
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the database may use every database: on SQLite the API rate counts have one of their own
+    (core/routers.py), which any API request writes. pytest-django otherwise allows `default` only, and creates
+    test databases only for the aliases tests ask for."""
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None:
+            transaction, reset_sequences, databases, serialized_rollback, available_apps = validate_django_db(marker)
+            if databases is not None:
+                continue
+        elif _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            transaction = reset_sequences = serialized_rollback = False  # the fixtures still decide
+            available_apps = None
+        else:
+            continue
+        item.add_marker(
+            pytest.mark.django_db(
+                transaction=transaction,
+                reset_sequences=reset_sequences,
+                databases="__all__",
+                serialized_rollback=serialized_rollback,
+                available_apps=available_apps,
+            ),
+            append=False,
+        )
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

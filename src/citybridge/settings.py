@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from pathlib import Path
 
@@ -165,6 +166,10 @@ else:
             "CONN_HEALTH_CHECKS": True,
         }
     }
+    # the API rate counts in a file of their own: a write to the main file would make every other worker drop its
+    # page cache (core/routers.py); `migrate` migrates both
+    DATABASES["counters"] = {**copy.deepcopy(DATABASES["default"]), "NAME": VAR_DIR / "counters.sqlite3"}
+DATABASE_ROUTERS = ["citybridge.core.routers.CountersRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -114,11 +114,13 @@ def count_request(
 ) -> Count:
     """Count one request of `key` at `now` (epoch seconds) against `limit` per `duration` seconds, in one
     statement, and return the row: `refused` says whether it was served. Runs in autocommit (or in the caller's
-    transaction), on the default database unless a connection is given."""
+    transaction), on RateCount's database (core/routers.py) unless a connection is given."""
     if connection is None:
-        from django.db import connection as default
+        from django.db import connections, router
 
-        connection = default
+        from .models import RateCount
+
+        connection = connections[router.db_for_write(RateCount)]  # on SQLite a database of its own (core/routers.py)
     sql = _STATEMENTS.get(connection.vendor)
     if sql is None:
         sql = _STATEMENTS[connection.vendor] = _statement(connection)
