@@ -167,7 +167,7 @@ else:
         }
     }
     # the API rate counts in a file of their own: a write to the main file would make every other worker drop its
-    # page cache (core/routers.py); `migrate` migrates both
+    # page cache (core/routers.py); `migrate` makes both
     DATABASES["counters"] = {**copy.deepcopy(DATABASES["default"]), "NAME": VAR_DIR / "counters.sqlite3"}
 DATABASE_ROUTERS = ["citybridge.core.routers.CountersRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

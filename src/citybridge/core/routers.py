@@ -3,15 +3,15 @@
 Every API request writes its rate count (core/ratelimit.py: one `INSERT … ON CONFLICT … RETURNING`). On SQLite a
 write to a database file makes every other connection to that file drop its whole page cache at its next read, so
 each gunicorn worker re-read the pages of its next list from the operating system after any other worker's API
-request. Measured under bench/load.py's load (20 users, 3 workers), API lists served 12-19 % fewer requests, and
-their workers spent twice the system time, as with the counts in a file of their own.
+request. Under bench/load.py's load (20 users, 3 workers) the API lists served 12-19 % fewer requests than with
+the counts in a file of their own, and their workers spent twice the system time.
 
 So when the `counters` database is configured (settings: the SQLite setup, `counters.sqlite3` beside the main
 file), `core.RateCount` is read and written there and its table exists there only (`migrate` creates it from the
-model: ensure_counters_database), and nothing else is there.
-The counts are short-lived (two windows of a minute or an hour) and reference nothing, so no foreign key or
-transaction has to span the two files. PostgreSQL keeps one database: its readers do not lose their cache to
-another session's write, and the router leaves every model where Django puts it.
+model: ensure_counters_database), and nothing else is there. The counts are short-lived (two windows of a minute
+or an hour) and reference nothing, so no foreign key or transaction has to span the two files. PostgreSQL keeps
+one database: its readers do not lose their cache to another session's write, and the router leaves every model
+where Django puts it.
 """
 
 from __future__ import annotations
