@@ -21,11 +21,11 @@ from typing import Any
 from django.conf import settings
 
 COUNTERS = "counters"
-_COUNTER_MODELS = frozenset({("core", "ratecount")})
+_COUNTS = ("core", "ratecount")  # (app label, model name) of core.RateCount
 
 
 def _counted(app_label: str, model_name: str | None) -> bool:
-    return (app_label, model_name) in _COUNTER_MODELS
+    return (app_label, model_name) == _COUNTS
 
 
 class CountersRouter:
@@ -43,31 +43,28 @@ class CountersRouter:
     def allow_migrate(self, db: str, app_label: str, model_name: str | None = None, **hints: Any) -> bool | None:  # noqa: ANN401
         if COUNTERS not in settings.DATABASES:
             return None
-        # the counters' tables only in `counters`, and only they there (data migrations, RunSQL: model_name None)
+        # the counts' table only in `counters`, and only it there (data migrations, RunSQL: model_name None)
         return _counted(app_label, model_name) == (db == COUNTERS)
 
 
-def counter_models() -> list[type]:
-    from django.apps import apps
-
-    return [apps.get_model(app_label, model_name) for app_label, model_name in sorted(_COUNTER_MODELS)]
-
-
 def ensure_counters_database(alias: str = COUNTERS) -> None:
-    """Create the counters' tables in `alias` from their models, or recreate one whose columns differ from its
-    model's. The counters database is not migrated: Django's `migrate` walks every migration's state even where
-    the router applies nothing, 20 s for this one table. What it holds lives a minute or an hour, so a changed
-    table simply starts again (a client gets at most one window's requests extra)."""
+    """Create the counts' table in `alias` from the model, or again when its columns differ from the model's. The
+    counters database is not migrated: Django's `migrate` walks every migration's state even where the router
+    applies nothing, 20 s for this one table. What it holds lives a minute or an hour, so a changed table simply
+    starts again (a client gets at most one window's requests extra)."""
     from django.db import connections
 
+    from .models import RateCount
+
     connection = connections[alias]
+    table = RateCount._meta.db_table
+    columns = None
+    if table in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+    if columns == {field.column for field in RateCount._meta.local_fields}:
+        return
     with connection.schema_editor() as editor:
-        for model in counter_models():
-            table = model._meta.db_table
-            if table in connection.introspection.table_names():
-                with connection.cursor() as cursor:
-                    columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
-                if columns == {field.column for field in model._meta.local_fields}:
-                    continue
-                editor.delete_model(model)
-            editor.create_model(model)
+        if columns is not None:
+            editor.delete_model(RateCount)
+        editor.create_model(RateCount)
