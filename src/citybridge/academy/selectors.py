@@ -345,11 +345,6 @@ def behind_seek(*, cursor: tuple[int, int], limit: int, backwards: bool = False,
     official > o)` is not one range of the index: the database would read and sort every row after it)."""
     key = behind_key(str(params.get("rule", "any")))
     value, official = cursor
-    rest = behind_list(**params)
-    if backwards:
-        rest = rest.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
-    else:
-        rest = rest.filter(**{f"{key}__lt": value})
     rows = []
     if value > 0:  # a listed row's value (0 is on track)
         ties = behind_list(**params, key_equals=value)
@@ -358,7 +353,12 @@ def behind_seek(*, cursor: tuple[int, int], limit: int, backwards: bool = False,
         else:
             ties = ties.filter(official_id__gt=official)
         rows = list(ties[:limit])
-    if len(rows) < limit:
+    if len(rows) < limit:  # built only when the ties do not fill the page
+        rest = behind_list(**params)
+        if backwards:
+            rest = rest.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
+        else:
+            rest = rest.filter(**{f"{key}__lt": value})
         rows += rest[: limit - len(rows)]
     return rows[::-1] if backwards else rows
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -125,20 +125,6 @@ def sentence_space() -> str:
     return "" if _chinese() else " "
 
 
-def _query(request: HttpRequest, **changes: str | None) -> str:
-    """The request's query string with `changes` (None drops a parameter), as `QueryDict.urlencode()` writes it.
-
-    Not through `request.GET.copy()`: a QueryDict copy is a deepcopy, and a list page asks for one per sortable
-    column."""
-    params = dict(request.GET.lists())
-    for name, value in changes.items():
-        if value is None:
-            params.pop(name, None)
-        else:
-            params[name] = [value]
-    return "&".join(urlencode({key: value}) for key, values in params.items() for value in values)
-
-
 @register.simple_tag(takes_context=True)
 def page_links(context: Context) -> SafeString:
     """The numbered pagination of a list (`page_obj`, `querystring_without_page` from core.views.paginate): first,
@@ -178,6 +164,25 @@ def page_links(context: Context) -> SafeString:
     return mark_safe(f'<nav class="pagination" aria-label="{label}"><ul>{"".join(items)}</ul></nav>')  # noqa: S308 - every part escaped above
 
 
+def _sort_query_parts(request: HttpRequest) -> tuple[str, str]:
+    """The request's query string without `page`, encoded once per request and cut where `sort` stands (at the end
+    when there is none): each sortable column's link puts its own `sort` between the two parts, so that it reads as
+    `QueryDict.urlencode()` writes the query with `sort` set and `page` dropped. A page has up to seven sortable
+    columns; a QueryDict copy per column was a deepcopy each."""
+    parts = request.__dict__.get("_sort_query_parts")
+    if parts is None:
+        before: list[str] = []
+        after: list[str] = []
+        seen = False
+        for key, values in request.GET.lists():
+            if key == SORT_PARAM:
+                seen = True
+            elif key != "page":
+                (after if seen else before).extend(urlencode({key: value}) for value in values)
+        parts = request.__dict__["_sort_query_parts"] = ("&".join(before), "&".join(after))
+    return parts
+
+
 @register.simple_tag(takes_context=True)
 def sort_header(context: Context, label: str, key: str) -> SafeString:
     """A `<th>` with a link that sorts by `key`; the current column shows ▲ / ▼ and `aria-sort`.
@@ -185,28 +190,23 @@ def sort_header(context: Context, label: str, key: str) -> SafeString:
     A second click reverses the direction; any other column starts ascending. The link keeps the filters and
     drops `page` (a new order starts at page one).
     """
-    request = context["request"]
     current = context.get("sort") or ""
     active = current.removeprefix("-") == key
     descending = active and current.startswith("-")
     target = (key if descending else f"-{key}") if active else key
-    href = "?" + _query(request, **{SORT_PARAM: target, "page": None})
+    before, after = _sort_query_parts(context["request"])
+    href = escape("?" + "&".join(part for part in (before, urlencode({SORT_PARAM: target}), after) if part))
+    label = conditional_escape(label)
     if active:
         arrow = "▼" if descending else "▲"
-        state = _("sorted descending") if descending else _("sorted ascending")
+        state = escape(_("sorted descending") if descending else _("sorted ascending"))
         aria = "descending" if descending else "ascending"
-        return format_html(
-            '<th scope="col" aria-sort="{}"><a href="{}" class="sort-link active">{} <span aria-hidden="true">{}'
-            '</span><span class="visually-hidden">{}{}{}</span></a></th>',
-            aria,
-            href,
-            label,
-            arrow,
-            lparen(),
-            state,
-            rparen(),
+        return mark_safe(  # noqa: S308 - the link and every text escaped above
+            f'<th scope="col" aria-sort="{aria}"><a href="{href}" class="sort-link active">{label} '
+            f'<span aria-hidden="true">{arrow}</span><span class="visually-hidden">{lparen()}{state}{rparen()}</span>'
+            "</a></th>"
         )
-    return format_html('<th scope="col"><a href="{}" class="sort-link">{}</a></th>', href, label)
+    return mark_safe(f'<th scope="col"><a href="{href}" class="sort-link">{label}</a></th>')  # noqa: S308 - escaped
 
 
 @register.filter
