@@ -12,8 +12,27 @@ from django.test import Client, RequestFactory
 from citybridge.core import csrf
 
 
-def test_django_draws_its_csrf_strings_with_ours():
+def test_django_draws_its_csrf_strings_and_masks_with_ours():
     assert django_csrf._get_new_csrf_string is csrf.random_csrf_string
+    assert django_csrf._mask_cipher_secret is csrf.mask_cipher_secret
+
+
+def test_our_mask_is_django_s_cipher():
+    """Django's own unmasking gives the secret back, and with the same mask our cipher is Django's, character for
+    character (Django's function as it reads: each position shifted by the mask's, modulo 62)."""
+    chars = django_csrf.CSRF_ALLOWED_CHARS
+    for _ in range(500):
+        secret = csrf.random_csrf_string()
+        token = csrf.mask_cipher_secret(secret)
+        assert len(token) == 2 * django_csrf.CSRF_SECRET_LENGTH and set(token) <= set(chars)
+        assert django_csrf._unmask_cipher_token(token) == secret
+        mask = token[: django_csrf.CSRF_SECRET_LENGTH]
+        expected = "".join(
+            chars[(chars.index(x) + chars.index(y)) % len(chars)] for x, y in zip(secret, mask, strict=False)
+        )
+        assert token[django_csrf.CSRF_SECRET_LENGTH :] == expected
+    edge = chars[-1] * django_csrf.CSRF_SECRET_LENGTH  # the largest shift wraps round
+    assert django_csrf._unmask_cipher_token(csrf.mask_cipher_secret(edge)) == edge
 
 
 def test_every_character_is_equally_likely():

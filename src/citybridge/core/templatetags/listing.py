@@ -6,10 +6,12 @@ punctuation in Chinese."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -125,6 +127,23 @@ def sentence_space() -> str:
     return "" if _chinese() else " "
 
 
+@functools.lru_cache(maxsize=8)
+def _page_link_words(language: str) -> dict[str, str]:
+    """The pagination's words, translated and escaped once per process and language (called with `language` active):
+    nine lookups and escapes on every list page before."""
+    words = {
+        "first": _("First"),
+        "first_page": _("First page"),
+        "previous": _("Previous"),
+        "next": _("Next"),
+        "last": _("Last"),
+        "last_page": _("Last page"),
+        "status": _("Page %(number)s of %(total)s"),  # escaped before the numbers go in: digits need no escaping
+        "pages": _("Pages"),
+    }
+    return {key: escape(word) for key, word in words.items()}
+
+
 @register.simple_tag(takes_context=True)
 def page_links(context: Context) -> SafeString:
     """The numbered pagination of a list (`page_obj`, `querystring_without_page` from core.views.paginate): first,
@@ -135,16 +154,15 @@ def page_links(context: Context) -> SafeString:
         return mark_safe("")  # noqa: S308 - empty
     query = conditional_escape(context.get("querystring_without_page", ""))
     number, last = page.number, page.paginator.num_pages
+    words = _page_link_words(get_language() or settings.LANGUAGE_CODE)
 
     def link(target: int, text: str, extra: str = "") -> str:
         return f'<li><a href="?{query}page={target}"{extra}>{text}</a></li>'
 
     items = []
-    if page.has_previous():
-        items.append(
-            link(1, f"« {conditional_escape(_('First'))}", f' aria-label="{conditional_escape(_("First page"))}"')
-        )
-        items.append(link(number - 1, f"‹ {conditional_escape(_('Previous'))}", ' rel="prev"'))
+    if number > 1:
+        items.append(link(1, f"« {words['first']}", f' aria-label="{words["first_page"]}"'))
+        items.append(link(number - 1, f"‹ {words['previous']}", ' rel="prev"'))
     window = page_window(number, last)
     gap = '<li><span aria-hidden="true">…</span></li>'
     if window[0] > 1:
@@ -153,15 +171,12 @@ def page_links(context: Context) -> SafeString:
         items.append(f'<li><a aria-current="page" class="current">{n}</a></li>' if n == number else link(n, str(n)))
     if window[-1] < last:
         items.append(gap)
-    if page.has_next():
-        items.append(link(number + 1, f"{conditional_escape(_('Next'))} ›", ' rel="next"'))
-        items.append(
-            link(last, f"{conditional_escape(_('Last'))} »", f' aria-label="{conditional_escape(_("Last page"))}"')
-        )
-    status = conditional_escape(_("Page %(number)s of %(total)s") % {"number": number, "total": last})
+    if number < last:
+        items.append(link(number + 1, f"{words['next']} ›", ' rel="next"'))
+        items.append(link(last, f"{words['last']} »", f' aria-label="{words["last_page"]}"'))
+    status = words["status"] % {"number": int(number), "total": int(last)}
     items.append(f'<li><span class="muted">{status}</span></li>')
-    label = conditional_escape(_("Pages"))
-    return mark_safe(f'<nav class="pagination" aria-label="{label}"><ul>{"".join(items)}</ul></nav>')  # noqa: S308 - every part escaped above
+    return mark_safe(f'<nav class="pagination" aria-label="{words["pages"]}"><ul>{"".join(items)}</ul></nav>')  # noqa: S308 - every part escaped above
 
 
 def _sort_query_parts(request: HttpRequest) -> tuple[str, str]:
