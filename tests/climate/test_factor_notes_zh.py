@@ -124,3 +124,19 @@ def test_factor_list_and_pages_in_chinese_show_no_english_sentence(coordinator, 
     # the English page still shows the English note
     en = client_for(coordinator).get(f"/climate/factors/{factor.pk}/").content.decode()
     assert html.escape(factor.method_note_en, quote=True)[:40] in en or factor.method_note_en[:40] in en
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "gallon"), [("en", "kg/US gallon"), ("zh-hans", "kg/美制加仑")])
+def test_factor_units_in_words_and_values_without_trailing_zeros(coordinator, client_for, language, gallon):
+    """Units show the registry's codes in words (climate.labels.unit_words), never `US_gallon`; a value shows no
+    zeros after its last digit (10.21, not 10.210000)."""
+    demo.seed_library()
+    client = client_for(coordinator, language=language)
+    pages = [client.get(f"/climate/factors/?page={n}").content.decode() for n in (1, 2, 3, 4)]
+    gallon_factor = EmissionFactor.objects.filter(activity_unit__icontains="gallon").order_by("pk").first()
+    pages.append(client.get(f"/climate/factors/{gallon_factor.pk}/").content.decode())
+    text = "".join(pages)
+    assert gallon in text
+    assert not re.search(r"\b(US_gallon|US_gal|cubic_meter|metric_ton)\b", text)
+    assert not re.search(r'class="num">[\d,]*\.\d*0 ', text)

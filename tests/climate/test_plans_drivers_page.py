@@ -33,9 +33,12 @@ def test_defaults_shown_with_sources_both_languages(client_for, coordinator, hay
     body = r.content.decode()
     assert "Default drivers" in body and 'name="population-2021"' in body and 'name="grid_factor-2020"' in body
     assert 'name="population-2020"' not in body  # a growth series has no value in its base year
+    assert 'aria-label="population-' not in body and 'aria-label="Grid emission factor (t CO2e/MWh), 2020"' in body
     c.cookies["django_language"] = "zh-hans"
     zh = c.get(f"/climate/plans/drivers/{hayward.pk}/").content.decode()
     assert "电网排放因子" in zh and "保存驱动因素" in zh
+    # each field is named for a screen reader by its driver and year, in the page's language, never by its code
+    assert 'aria-label="2020年电网排放因子（吨二氧化碳当量/兆瓦时）"' in zh and 'aria-label="grid_factor' not in zh
 
 
 def test_save_edits_records_history_and_the_bau_label(client_for, coordinator, hayward):
@@ -66,8 +69,8 @@ def test_a_gap_is_refused_on_its_field_and_nothing_written(client_for, coordinat
     assert r.status_code == 422
     body = r.content.decode()
     assert (
-        'name="gdp-2035" value="" inputmode="decimal" maxlength="30" size="8" aria-label="gdp-2035" aria-invalid'
-        in body
+        'name="gdp-2035" value="" inputmode="decimal" maxlength="30" size="8" aria-label="GDP growth, real (% per year), 2035" '
+        "aria-invalid" in body
     )
     assert "2035" in body and not DriverSet.objects.filter(city=hayward).exists()
 
@@ -79,7 +82,8 @@ def test_negative_population_is_refused_on_its_field(client_for, coordinator, ha
     r = c.post(f"/climate/plans/drivers/{hayward.pk}/", _form(None, **{"population-2031": "-150"}))
     assert r.status_code == 422
     body = r.content.decode()
-    assert 'aria-label="population-2031" aria-invalid="true"' in body
+    assert 'name="population-2031" value="-150"' in body
+    assert 'aria-label="2031年人口增长率（每年 %）" aria-invalid="true"' in body
     assert "人口" in body and "未保存" in body
     assert not DriverSet.objects.filter(city=hayward).exists()
 
@@ -89,7 +93,8 @@ def test_non_numbers_are_refused(client_for, coordinator, hayward, bad):
     c = client_for(coordinator)
     r = c.post(f"/climate/plans/drivers/{hayward.pk}/", _form(None, **{"energy_intensity-2050": bad}))
     assert r.status_code == 422
-    assert 'aria-label="energy_intensity-2050" aria-invalid="true"' in r.content.decode()
+    assert 'name="energy_intensity-2050" value="' in r.content.decode()
+    assert 'aria-label="Energy intensity trend (% per year), 2050" aria-invalid="true"' in r.content.decode()
     assert not DriverSet.objects.filter(city=hayward).exists()
 
 

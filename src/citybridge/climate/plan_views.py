@@ -371,11 +371,14 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
             status = 422
             errors.append(_("Nothing was saved: correct the values marked below."))
     view = plan_selectors.drivers_view(city, base, end)
+    labels = {name: driver_label(name) for name, _growth in DRIVER_COLUMNS}
     rows = []
     for year in range(base, end + 1):
         cells = []
         for name, growth in DRIVER_COLUMNS:
             key = f"{name}-{year}"
+            # what a screen reader says for the field: the driver and the year, never the field's name
+            label = _("%(driver)s, %(year)s") % {"driver": labels[name], "year": year}
             if growth and year == base:
                 cells.append({"key": key, "base": True})
                 continue
@@ -383,7 +386,7 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
             shown = posted[key] if key in posted else (
                 "" if stored is None else f"{stored * 100:.6g}" if growth else f"{stored:.6g}"
             )  # fmt: skip
-            cells.append({"key": key, "value": shown, "errors": field_errors.get(key, [])})
+            cells.append({"key": key, "label": label, "value": shown, "errors": field_errors.get(key, [])})
         rows.append({"year": year, "cells": cells})
     sources = [
         (
@@ -399,7 +402,7 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
         request,
         "climate/plans/drivers.html",
         {
-            "city": city, "rows": rows, "columns": [driver_label(n) for n, _g in DRIVER_COLUMNS], "errors": errors,
+            "city": city, "rows": rows, "columns": list(labels.values()), "errors": errors,
             "other_errors": field_errors.get("series", []), "label_words": drivers_words(view["label"]),
             "driver_set": view["driver_set"],
             "history": view["history"], "sources": sources,

@@ -1,5 +1,6 @@
 // Destructive actions ask first, in a <dialog> (no inline scripts: the CSP forbids them).
-// Mark a submit button or link: data-confirm="Question?" data-confirm-yes="Withdraw" data-confirm-no="Go back".
+// Mark a submit button or link: data-confirm="Question?" data-confirm-yes="Withdraw" data-confirm-no="Go back", each
+// translated in the template (tests/core/test_confirm_labels.py checks every data-confirm has its data-confirm-no).
 // Capture phase: this runs before the older window.confirm handler in site.js and stops it.
 (function () {
   "use strict";
@@ -26,7 +27,8 @@
     no.type = "button";
     no.className = "secondary";
     no.dataset.confirmAnswer = "no";
-    no.textContent = el.dataset.confirmNo || "Cancel";
+    // a template that forgot its label still shows the page's language, never English on a Chinese page
+    no.textContent = el.dataset.confirmNo || (document.documentElement.lang.indexOf("zh") === 0 ? "返回" : "Go back");
     var yes = document.createElement("button");
     yes.type = "button";
     yes.className = "outline contrast";
