@@ -355,3 +355,13 @@ def test_a_short_new_password_is_refused_in_the_user_s_language(make_user, clien
     )
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_the_reset_e_mail_reads_as_chinese_text(make_user, client_for):
+    """The reset e-mail is plain text in the reader's language: the address inside the sentence, in full-width
+    parentheses, ending with 。 (it read "…账户密码 (someone@example.org).")."""
+    make_user(email="o'brien&co@example.org")
+    client_for(None, language="zh-hans").post("/accounts/password-reset/", {"email": "o'brien&co@example.org"})
+    body = mail.outbox[-1].body
+    assert "有人申请重置您的 CityBridge 账户（o'brien&co@example.org）的密码。" in body
+    assert "&#x27;" not in body and "&amp;" not in body

@@ -143,6 +143,22 @@ def test_reminders_in_each_recipients_language_once_a_day(staff, make_user):
     assert followup_reminders(today=today, site_url="https://cb.example") == 0
 
 
+def test_reminder_e_mails_are_plain_text_with_the_reader_s_punctuation(staff, make_user):
+    """An e-mail is text, not HTML: a subject's apostrophe and ampersand arrive as typed (they arrived as &#x27; and
+    &amp;); a Chinese e-mail's asides are in full-width parentheses (（已逾期）, not " (已逾期)")."""
+    today = date(2026, 3, 10)
+    for language in ("en", "zh-hans"):
+        user = make_user("lecturer", email=f"{language}@example.org", preferred_language=language)
+        a = _new(staff, assignee=user, subject="Introduce Baoding to GE's grid & storage team <now>")
+        Activity.objects.filter(pk=a.pk).update(due_date=today - timedelta(days=1))
+    assert followup_reminders(today=today, site_url="https://cb.example") == 2
+    by_to = {m.to[0]: m for m in mail.outbox}
+    for body in (by_to["en@example.org"].body, by_to["zh-hans@example.org"].body):
+        assert "GE's grid & storage team <now>" in body and "&#x27;" not in body and "&amp;" not in body
+    assert " (overdue)" in by_to["en@example.org"].body
+    assert "（已逾期）" in by_to["zh-hans@example.org"].body and " (" not in by_to["zh-hans@example.org"].body
+
+
 def test_worker_daily_tick_sends_reminders_once_a_day_without_cron(staff, make_user):
     """The outreach reminders are registered with core's daily tick: the worker's beat (run_daily) sends them on
     the first beat of the day; a second beat (or a second worker) the same day sends nothing more."""
