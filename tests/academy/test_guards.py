@@ -59,6 +59,7 @@ services/sessions.py
   session_save: rest day ................................ existing: test_no_rest_day_refused
   session_delete: require ............................... test_session_delete_needs_manage_course
   session_delete: completed / cancelled course .......... test_no_session_changes_in_a_completed_course
+  session_delete: a lecturer's material depends on it ... test_a_session_with_a_material_is_not_deleted
 services/attendance.py
   attendance_record: require ............................ test_attendance_needs_manage_course
   attendance_record: course not open yet ................ test_no_attendance_before_the_course_opens
@@ -526,6 +527,21 @@ def test_session_delete_needs_manage_course(other_coordinator, lecturer, course)
     session = fill_timetable(course, lecturer_person=lecturer.person)[0]
     for actor in (other_coordinator, lecturer):
         refused(PermissionDenied, services.session_delete, actor=actor, session=session)
+
+
+def test_a_session_with_a_material_is_not_deleted(staff, lecturer, course, client_for):
+    """Material.session is protected: the deletion is refused with the records named, in the user's language, on
+    the service and on the page (it was a server error), and the session and its material stay."""
+    from citybridge.materials.models import Material
+
+    session = fill_timetable(course, lecturer_person=lecturer.person)[0]
+    material = Material.objects.create(title="Deck", lecturer=lecturer.person, session=session)
+    exc = refused(ValidationError, services.session_delete, actor=staff, session=session)
+    assert "This session cannot be deleted" in exc.messages[0] and "materials: 1" in exc.messages[0]
+    response = client_for(staff, language="zh-hans").post(f"/academy/sessions/{session.pk}/delete/", follow=True)
+    assert response.status_code == 200
+    assert "无法删除此课次" in response.content.decode()
+    assert Session.objects.filter(pk=session.pk).exists() and Material.objects.filter(pk=material.pk).exists()
 
 
 # --------------------------------------------------------------------------- attendance

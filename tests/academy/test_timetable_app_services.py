@@ -199,6 +199,29 @@ def test_generate_preview_accept_end_to_end(plan_course, profile, lecturer, staf
         svc.timetable_run_accept(actor=coordinator, run=run)
 
 
+def test_a_session_with_a_lecturer_s_material_stays_where_it_is(
+    plan_course, profile, lecturer, staff, coordinator, generate
+):
+    """A session with a deck tied to it is kept in place like one with attendance (Material.session is
+    protected: accepting a timetable that removed it was a server error)."""
+    from citybridge.materials.models import Material
+
+    lsvc.availability_save(actor=lecturer, lecturer=profile, start_date=date(2026, 3, 2), end_date=date(2026, 3, 15))
+    _plan(plan_course, staff, lecturer)
+    typed = Session.objects.create(
+        course=plan_course, date=date(2026, 3, 2), start_time=time(9), end_time=time(12), title_en="Deck in progress"
+    )
+    Material.objects.create(title="Deck", lecturer=lecturer.person, session=typed)
+    run = generate(actor=coordinator, course=plan_course)
+    assert run.status == "done", run.error
+    (preview,) = tsel.run_preview(run=run)
+    assert preview.counts["removed"] == 0 and preview.counts["new"] == 6
+    svc.timetable_run_accept(actor=coordinator, run=run)
+    typed.refresh_from_db()
+    assert (typed.date, typed.start_time, typed.end_time) == (date(2026, 3, 2), time(9), time(12))
+    assert plan_course.sessions.count() == 7
+
+
 def test_accept_refuses_when_sessions_changed_meanwhile(plan_course, profile, lecturer, staff, generate):
     _plan(plan_course, staff, lecturer)
     run = generate(actor=staff, course=plan_course)

@@ -123,3 +123,20 @@ def test_a_completed_course_keeps_its_timetable(staff, partner, pcourse, day_of_
     )
     assert set(Session.objects.values_list("pk", "date")) == sessions
     assert _stored_is_current(day_of_two) == before
+
+
+def test_a_cancelled_engagement_keeps_a_session_a_lecturer_s_material_is_tied_to(staff, partner, pcourse):
+    """The session is taken out of the timetable only when nothing depends on it: a material tied to it keeps it
+    (Material.session is protected: the cancellation was a server error), and the cancellation still goes through."""
+    from citybridge.academy.models import Session
+    from citybridge.core.models import Person
+    from citybridge.materials.models import Material
+    from citybridge.outreach import services
+
+    e = _engagement(staff, partner, pcourse)
+    speaker = Person.objects.create(family_name_en="Hammer", given_name_en="Steve")
+    Material.objects.create(title="Deck", lecturer=speaker, session=e.session)
+    session_id = e.session_id
+    e = services.engagement_transition(actor=staff, engagement=e, expected_version=e.version, status="cancelled")
+    assert e.status == "cancelled" and e.session is None
+    assert Session.objects.filter(pk=session_id).exists()

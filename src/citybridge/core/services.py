@@ -110,7 +110,7 @@ def dependants(obj: Model, depth: int = 4) -> list[tuple[str, int]]:
     return [(str(m._meta.verbose_name_plural), n) for m, n in counts.items()]
 
 
-def _delete_or_refuse(obj: Model, message: str) -> None:
+def delete_or_refuse(obj: Model, message: str) -> None:
     """Delete `obj`, or raise DeleteRefused with `message` % {"records": "enrolments: 3, certificates: 1"} when
     records with history depend on it (on_delete=PROTECT, Django's ProtectedError / RestrictedError)."""
     try:
@@ -256,7 +256,7 @@ def _differs(old: object, new: object) -> bool:
 @transaction.atomic
 def organisation_delete(*, actor: User, organisation: Organisation) -> None:
     require(actor, "core.delete_organisation", organisation)
-    _delete_or_refuse(organisation, _("This organisation cannot be deleted: %(records)s depend on it."))
+    delete_or_refuse(organisation, _("This organisation cannot be deleted: %(records)s depend on it."))
 
 
 def _validate_person(person: Person) -> None:
@@ -298,7 +298,7 @@ def person_update(*, actor: User, person: Person, expected_version: int | None =
 @transaction.atomic
 def person_delete(*, actor: User, person: Person) -> None:
     require(actor, "core.delete_person", person)
-    _delete_or_refuse(
+    delete_or_refuse(
         person, _("This person cannot be deleted: %(records)s. Use a privacy erase to remove their personal data.")
     )
 

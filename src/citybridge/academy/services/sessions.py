@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from citybridge.core.concurrency import claim_version
 from citybridge.core.models import Organisation, Person, User
 from citybridge.core.rows import date_text
+from citybridge.core.services import delete_or_refuse
 from citybridge.core.validation import ErrorCollector, check_dates
 
 from .. import course_rules as cr
@@ -120,7 +121,8 @@ def session_delete(*, actor: User, session: Session) -> None:
     if course.status in (CourseStatus.COMPLETED, CourseStatus.CANCELLED):
         raise ValidationError(_("A completed or cancelled course cannot be changed."))
     year = session.date.year
-    session.delete()
+    # a session with lecture materials (their decks are tied to it) is refused, naming them, never a server error
+    delete_or_refuse(session, _("This session cannot be deleted: %(records)s depend on it."))
     course_compliance_refresh(course, years={year})
 
 

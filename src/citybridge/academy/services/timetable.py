@@ -32,6 +32,7 @@ from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -365,8 +366,15 @@ def _org_names(org: Organisation) -> dict:
 
 
 def _fixed_sessions(course: Course) -> Q:
-    """Sessions the timetable keeps where they are: locked by hand, or with attendance already recorded."""
-    return Q(plan__locked=True) | Exists(Attendance.objects.filter(session=OuterRef("pk")))
+    """Sessions the timetable keeps where they are: locked by hand, with attendance already recorded, or with a
+    lecturer's material tied to them (a deck is prepared for its session; the session cannot be removed under it,
+    Material.session is protected)."""
+    material = apps.get_model("materials", "Material")  # the materials app builds on this one: no import of it here
+    return (
+        Q(plan__locked=True)
+        | Exists(Attendance.objects.filter(session=OuterRef("pk")))
+        | Exists(material._base_manager.filter(session=OuterRef("pk")))
+    )
 
 
 class Loaded:

@@ -538,7 +538,8 @@ def engagement_transition(
         session_id = engagement.session_id
         engagement.session = None
         engagement.save(update_fields=["session"])
-        Session.objects.filter(pk=session_id, attendance__isnull=True).delete()
+        # kept when attendance was taken or a lecturer's material is tied to it (neither may lose its session)
+        Session.objects.filter(pk=session_id, attendance__isnull=True, materials__isnull=True).delete()
         course_compliance_refresh(engagement.course, years={engagement.date.year})
     return engagement
 
