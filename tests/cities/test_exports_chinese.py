@@ -38,4 +38,5 @@ def test_licence_terms_read_in_the_reader_language():
 def test_city_page_uses_full_width_punctuation(staff, client_for, small_registry):
     city = small_registry["Beijing"]
     html = client_for(staff, language="zh-hans").get(f"/cities/{city.pk}/").content.decode()
-    assert "，中国" in html and "规模等级：" in html and "时区：" in html
+    assert "，中国" in html and "规模等级：" in html and "时区：北京时间" in html
+    assert "Asia/Shanghai" not in html  # a zone is named as its readers name it, never by its database code

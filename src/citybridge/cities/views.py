@@ -33,6 +33,7 @@ from .forms import CITY_ERRORS, CitiesField, InterestForm, PairEndForm, PairForm
 from .labels import city_population_note
 from .models import City, ClimateZone, RunStatus, SizeClass
 from .templatetags.cities_format import figure
+from .zones import city_time_zone
 
 if TYPE_CHECKING:
     from django.forms import Form
@@ -133,6 +134,7 @@ def city_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "city": city,
             "profile": profile,
+            "time_zone": city_time_zone(city)[1],  # Beijing time, Pacific time: never Asia/Shanghai
             "trend_spec": charts.trend_spec(profile.trend) if profile.trend else None,
             "can_submit": request.user.has_perm("cities.submit_interest", city),
             "can_manage_pool": request.user.has_perm("cities.manage_pool"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from citybridge.cities.zones import city_time_zone
 from citybridge.core.concurrency import StaleEdit, current_values
 from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
@@ -32,7 +33,7 @@ from citybridge.core.views import paginate
 
 from . import charts, exports, gpc, importers, selectors, services, uploads
 from .forms import EntryForm, FactorForm, ImportForm, InventoryCreateForm, InventoryEditForm, SupersedeForm, TargetForm
-from .labels import SECTORS, city_time_zone, line_label, sector_label, source_text, subsector_label, unit_words
+from .labels import SECTORS, line_label, sector_label, source_text, subsector_label, unit_words
 from .messages import issue_message, rule_label
 from .models import DataQuality, EmissionFactor, Gas, Inventory, Status, TargetKind
 
