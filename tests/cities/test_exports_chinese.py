@@ -18,6 +18,8 @@ def test_selection_xlsx_in_chinese(staff, client_for, small_registry, create_run
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["遴选结果", "指标", "候补城市", "数据来源", "参数"]
     assert [c.value for c in wb["指标"][1]] == ["指标", "给定权重", "实际权重", "方向"]
+    created = wb["遴选结果"]["B2"].value  # in the site's time and the reader's words, as the pages date it
+    assert wb["遴选结果"]["A2"].value == "创建时间" and "年" in created and "UTC" not in created
     terms = {row[2] for row in wb["数据来源"].iter_rows(min_row=2, values_only=True)}
     assert "Attribution required" not in terms and (not terms - {"", None} or terms & {"须注明出处", "CC BY 4.0"})
 

@@ -48,6 +48,9 @@ def test_coordinator_pages_render(client_for, coordinator, inventory, factors, l
     ):
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
+    listing = client.get("/climate/").content.decode()
+    unit = "BASIC（吨二氧化碳当量）" if language == "zh-hans" else "BASIC (t CO2e)"
+    assert unit in listing  # the totals' unit in the reader's words and punctuation
     for url in (
         f"/climate/inventories/{inventory.pk}/gpc-table.xlsx",
         f"/climate/inventories/{inventory.pk}/cdp-summary.xlsx",

@@ -271,7 +271,7 @@ def run_xlsx(run: SelectionRun) -> bytes:
     bold = Font(bold=True)
     append(ws, [run.name])
     ws["A1"].font = bold
-    append(ws, [_("Created"), run.created_at.strftime("%Y-%m-%d %H:%M UTC")])
+    append(ws, [_("Created"), date_text(run.created_at)])  # the site's time, as the pages show it (it said UTC)
     append(ws, [_("Objective (sum of scores)"), round(report.objective, 6)])
     append(ws, [_("Cities in the pool"), report.pool_size])
     for n in report.notes:
