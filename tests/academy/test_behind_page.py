@@ -230,6 +230,38 @@ def test_a_coordinator_sees_only_their_officials_on_every_page_and_sort(
         assert {int(pk) for pk in OFFICIAL_LINK.findall(html)} == mine, cursor
 
 
+def test_a_withdrawn_official_leaves_the_coordinator_s_list_everywhere(
+    trained, staff, other_academy, other_coordinator, make_official, client_for, api_for
+):
+    """A withdrawn enrolment no longer gives access to the official (OfficialProfile.visible_to): not on the page,
+    in its export, in its API or in a row's explanation, as on the official's own page (they were listed)."""
+    import io
+
+    import openpyxl
+
+    from citybridge.academy.models import Course, TrainingSummary
+
+    other_course = Course.objects.create(
+        academy=other_academy, title="Other", title_en="Other", start_date=date(2025, 5, 5), end_date=date(2025, 5, 9)
+    )
+    kept, gone = make_official(), make_official()
+    for o in (kept, gone):
+        services.enrolment_create(actor=staff, course=other_course, official=o)
+    services.enrolment_withdraw(actor=staff, enrolment=Enrolment.objects.get(official=gone, course=other_course))
+    services.compliance_refresh(official_ids=[kept.pk, gone.pk], years=[2025])
+    client = client_for(other_coordinator)
+    html = client.get("/academy/behind/", {"year": 2025}).content.decode()
+    assert {int(pk) for pk in OFFICIAL_LINK.findall(html)} == {kept.pk}
+    assert client.get(f"/academy/officials/{gone.pk}/").status_code == 404
+    api = api_for(other_coordinator).get("/api/v1/academy/behind", {"year": 2025}).json()
+    assert {row["official_id"] for row in api["items"]} == {kept.pk}
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/academy/behind.xlsx", {"year": 2025}).content)).active
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert gone.person.display_name() not in text and kept.person.display_name() in text
+    summary = TrainingSummary.objects.get(official=gone, year=2025)
+    assert client.get(f"/academy/behind/{summary.pk}/why/").status_code == 404
+
+
 def test_drop_downs_mark_the_request_and_follow_writes(trained, staff, coordinator, academy, other_academy, client_for):
     client = client_for(staff)
     url = "/academy/behind/"

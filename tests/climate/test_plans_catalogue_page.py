@@ -135,6 +135,20 @@ def test_a_retired_measure_stays_on_its_plans_and_is_no_longer_offered(client_fo
     assert r.status_code == 422 and not plan.measures.filter(measure=other).exists()
 
 
+@pytest.mark.parametrize("version", [None, "", "abc", "-1", "99999999999999999999"])
+def test_retiring_without_a_usable_version_is_refused_on_the_page(client_for, staff, version):
+    """No version, or one that is not a whole number: the catalogue says so in the user's language and nothing
+    changes (it was a server error)."""
+    measure = template("heat_pumps")
+    c = client_for(staff, language="zh-hans")
+    r = c.post(f"/climate/plans/catalogue/{measure.pk}/retire/", {} if version is None else {"version": version})
+    assert r.status_code == 302
+    page = c.get(r["Location"]).content.decode()
+    assert "请提供您开始编辑时该记录的版本。" in page
+    measure.refresh_from_db()
+    assert not measure.retired and measure.version == 1
+
+
 def test_catalogue_and_drivers_pages_query_counts_are_pinned(client_for, staff, coordinator, hayward):
     # the catalogue list: the same number of queries with 21 or 41 measures; the drivers page: the same with 0 or 5
     # history rows

@@ -266,6 +266,18 @@ def training_year_prepared(year: int) -> bool:
     return TrainingYear.objects.filter(year=year).exists()
 
 
+def _coordinated_officials(user: User) -> QuerySet[Enrolment]:
+    """The keys of the officials an academy coordinator may see, as a subquery: a current (not withdrawn) enrolment
+    at one of their academies, OfficialProfile.visible_to's rule. "IN (…)" rather than EXISTS per row: the database
+    reads the academy's enrolments once, then walks the summaries' index."""
+    ids = user.scoped_organisation_ids("academy_coordinator")
+    return (
+        Enrolment.objects.filter(course__academy__organisation_id__in=ids)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .values("official_id")
+    )
+
+
 def behind_list(
     *,
     user: User,
@@ -300,13 +312,8 @@ def behind_list(
         )
     else:
         qs = base.filter(year=year)
-    # "IN (officials enrolled at …)" rather than EXISTS per row: the database reads the academy's enrolments once
-    # and then walks the (year, shortfall) index, which keeps the count and the first page fast at 200,000 officials
-    if not user.is_program_staff:
-        ids = user.scoped_organisation_ids("academy_coordinator")
-        qs = qs.filter(
-            official_id__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id")
-        )
+    if not user.is_program_staff:  # an IN subquery keeps the count and the first page fast at 200,000 officials
+        qs = qs.filter(official_id__in=_coordinated_officials(user))
     key = behind_key(rule)
     if key_equals is not None:  # alone: beside `key > 0`, SQLite's planner walks that range, not the equal rows
         qs = qs.filter(**{key: key_equals}, **({"shortfall__gt": 0, "window_gap__gt": 0} if rule == "both" else {}))
@@ -414,10 +421,7 @@ def behind_summary_get(*, user: User, pk: int) -> BehindRow:
     Http404 outside."""
     qs = TrainingSummary.objects.select_related("official__person")
     if not user.is_program_staff:
-        ids = user.scoped_organisation_ids("academy_coordinator")
-        qs = qs.filter(
-            official_id__in=Enrolment.objects.filter(course__academy__organisation_id__in=ids).values("official_id")
-        )
+        qs = qs.filter(official_id__in=_coordinated_officials(user))
     return behind_rows([_get(qs, pk)])[0]
 
 

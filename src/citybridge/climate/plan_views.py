@@ -23,6 +23,7 @@ from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import name_order
 from citybridge.core.models import User
+from citybridge.core.validation import add_to_messages
 from citybridge.core.views import paginate
 
 from . import plan_exports, plan_selectors, plan_services
@@ -558,4 +559,6 @@ def catalogue_retire(request: HttpRequest, pk: int) -> HttpResponse:
         )  # fmt: skip
     except StaleEdit:
         return HttpResponse(_("Someone else changed this measure meanwhile; reload the page."), status=409)
+    except ValidationError as exc:  # no version, or not a number: said on the catalogue page, nothing changed
+        add_to_messages(request, exc)
     return redirect(reverse("climate:plan-catalogue") + f"#m-{template.pk}")
