@@ -9,8 +9,9 @@ does (3 sync workers, the real WSGI application and settings; bench/load_wsgi.py
 page, bench/load_settings.py only raises the API rate limits), signs in with a session cookie and drives 20
 concurrent users with `wrk` (Debian package `wrk`; `make bench-system` installs it) for N seconds per route.
 Prints req/s, p50, p95 and the share of the bare view's req/s: each route runs in 3 rounds, each right after a
-short run of the bare view, and the median of the rounds' shares is printed beside the bare figure (the machine is
-shared and its speed drifts within a minute; the ratio is what counts). Targets (issue 9): signed-in home >= 50 % of bare; list pages and API lists >= 25 % with p95 < 100 ms;
+short run of the bare view, a round going through every route before the next starts (so that each route is
+measured early, midway and late in the run), and the median of the rounds' shares is printed beside the bare figure
+(the machine is shared and its speed drifts within a minute; the ratio is what counts). Targets (issue 9): signed-in home >= 50 % of bare; list pages and API lists >= 25 % with p95 < 100 ms;
 deep pages like first pages. Printed for reference only; the run fails on errors (non-2xx answers).
 Also prints, per route, the page's size (KB), its number of SQL queries and the CPU milliseconds one request costs
 in-process (Django's test client on the same database, before gunicorn starts), with the bare view's CPU time as a
@@ -358,10 +359,12 @@ def main() -> int:
         print(
             f"\nLoad: {USERS} users, {WORKERS} gunicorn workers, {ROUNDS} × {ROUND_SECONDS} s per route, SQLite "
             f"({os.cpu_count()} CPUs; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())})\n"
-            f"Each route runs in {ROUNDS} rounds, each right after {BARE_SECONDS} s of the bare view: '% of bare' is "
-            f"the median of the rounds' shares, 'bare req/s' the bare view's mean beside it, p50 and p95 the median "
-            f"of the rounds'. This machine's speed drifts by a third within a minute, so one bare figure for the run "
-            f"would not say what the machine gave each route.\n"
+            f"Each route runs in {ROUNDS} rounds, each right after {BARE_SECONDS} s of the bare view, and a round goes "
+            f"through every route before the next one starts: '% of bare' is the median of the rounds' shares, 'bare "
+            f"req/s' the bare view's mean beside it, p50 and p95 the median of the rounds'. This machine's speed "
+            f"drifts by a third within a minute, and it slows as a run goes on: one bare figure for the run would not "
+            f"say what the machine gave each route, and routes measured one after the other would leave the last "
+            f"ones the slowest minutes.\n"
             f"{'route':28} {'path':44} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'bare req/s':>10} {'% of bare':>9} "
             f"{'KB':>6} {'queries':>7} {'CPU ms':>7} {'bare/CPU':>8}",
             flush=True,
@@ -369,23 +372,25 @@ def main() -> int:
         bare_path = routes[0][1]
         bare_cpu = costs[bare_path][2]
         first_bare = 0.0  # quick mode: the bare view's row, the floor of every route
-        for name, path, headers in routes:
-            settle(base, browser)
-            if not QUICK:
-                wrk(base, path, headers, 1, str(script))  # warm-up: every worker has the route's code and caches
-            rounds = []  # (bare req/s, the route's wrk figures)
-            for _ in range(ROUNDS):
+        rounds: dict[str, list] = {path: [] for _name, path, _headers in routes}  # (bare req/s, the route's figures)
+        for number in range(ROUNDS):
+            for _name, path, headers in routes:
+                settle(base, browser)
+                if number == 0 and not QUICK:
+                    wrk(base, path, headers, 1, str(script))  # warm-up: every worker has the route's code and caches
                 # quick mode (CI) checks only that every route answers: the share is of the bare view's own row
                 bare = first_bare if QUICK else wrk(base, bare_path, browser, BARE_SECONDS, str(script))["rps"]
                 r = wrk(base, path, headers, ROUND_SECONDS, str(script))
                 if r["errors"]:
                     failures.append(f"{path}: {r['errors']} errors in {r['requests']} requests")
-                rounds.append((r["rps"] if path == bare_path else bare, r))
-            rps = statistics.mean(r["rps"] for _b, r in rounds)
-            share = statistics.median(100 * r["rps"] / b for b, r in rounds)
-            p50, p95 = (statistics.median(r[k] for _b, r in rounds) for k in ("p50", "p95"))
-            bare_rps = statistics.mean(b for b, _r in rounds)
-            first_bare = first_bare or bare_rps
+                rounds[path].append((r["rps"] if path == bare_path else bare, r))
+                first_bare = first_bare or r["rps"]  # the bare view is the first route
+        for name, path, _headers in routes:
+            measured = rounds[path]
+            rps = statistics.mean(r["rps"] for _b, r in measured)
+            share = statistics.median(100 * r["rps"] / b for b, r in measured)
+            p50, p95 = (statistics.median(r[k] for _b, r in measured) for k in ("p50", "p95"))
+            bare_rps = statistics.mean(b for b, _r in measured)
             kb, n_queries, cpu = costs[path]
             print(
                 f"{name:28} {path[:44]:44} {rps:8.0f} {p50:8.1f} {p95:8.1f} {bare_rps:10.0f} {share:8.1f}% "
