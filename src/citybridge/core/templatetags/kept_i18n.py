@@ -7,12 +7,12 @@ escapes the result on every render: 5-6 µs, and the first of a request 15 µs. 
 of its time. The result depends only on the active language and on whether the template autoescapes, so a node whose
 message (and context, if any) is a literal with no filter keeps it per (language, autoescape) and renders that.
 Everything else (a variable, a filter, a variable message context) is Django's node as it is.
+Under DEBUG nothing is kept (a catalogue recompiled while the server runs shows, as chrome.py's header does);
+a change of LANGUAGES, LANGUAGE_CODE or LOCALE_PATHS (tests' override_settings) starts every node afresh.
 
 A `{% blocktranslate %}` joined its message ids from the template's tokens again on every render and wrote each value
 through Django's general localisation path: 14-18 µs for a "Page {{ number }}" or an "{{ counter }} people", with a
-list page carrying one to three (KeptBlockTranslateNode).
-Under DEBUG nothing is kept (a catalogue recompiled while the server runs shows, as chrome.py's header does);
-a change of LANGUAGES, LANGUAGE_CODE or LOCALE_PATHS (tests' override_settings) starts every node afresh.
+list page carrying one to three (KeptBlockTranslateNode; it keeps nothing between renders).
 """
 
 from __future__ import annotations
