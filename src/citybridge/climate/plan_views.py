@@ -378,11 +378,11 @@ def drivers_edit(request: HttpRequest, city_id: int) -> HttpResponse:
         cells = []
         for name, growth in DRIVER_COLUMNS:
             key = f"{name}-{year}"
-            # what a screen reader says for the field: the driver and the year, never the field's name
-            label = _("%(driver)s, %(year)s") % {"driver": labels[name], "year": year}
             if growth and year == base:
                 cells.append({"key": key, "base": True})
                 continue
+            # what a screen reader says for the field: the driver and the year, never the field's name
+            label = _("%(driver)s, %(year)s") % {"driver": labels[name], "year": year}
             stored = view["series"].get(name, {}).get(str(year))
             shown = posted[key] if key in posted else (
                 "" if stored is None else f"{stored * 100:.6g}" if growth else f"{stored:.6g}"

@@ -27,8 +27,7 @@
     no.type = "button";
     no.className = "secondary";
     no.dataset.confirmAnswer = "no";
-    // a template that forgot its label still shows the page's language, never English on a Chinese page
-    no.textContent = el.dataset.confirmNo || (document.documentElement.lang.indexOf("zh") === 0 ? "返回" : "Go back");
+    no.textContent = el.dataset.confirmNo;
     var yes = document.createElement("button");
     yes.type = "button";
     yes.className = "outline contrast";
@@ -52,7 +51,9 @@
     if (!el) return;
     event.preventDefault();
     event.stopPropagation();
-    if (typeof HTMLDialogElement !== "function") {
+    // no dialog, or no translated label for its safe answer: the browser's own confirm(), in the browser's language
+    // (this script holds no words of its own)
+    if (typeof HTMLDialogElement !== "function" || !el.dataset.confirmNo) {
       if (window.confirm(el.dataset.confirm)) proceed(el);
       return;
     }
