@@ -159,7 +159,7 @@ class Module(Versioned):
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="modules", blank=True)
     days = models.PositiveSmallIntegerField(_("length in days"))
     formats = models.JSONField(_("formats"), default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("module")
@@ -208,8 +208,8 @@ class Course(PinyinNamed, Versioned):
     timezone = models.CharField(_("time zone"), max_length=50, default="Asia/Shanghai")
     #: its confirmed enrolments, kept by database triggers (academy/confirmed_count.py): never written by Python
     confirmed_count = models.PositiveIntegerField(_("confirmed enrolments"), default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CourseQuerySet.as_manager()
 
@@ -245,11 +245,17 @@ class Course(PinyinNamed, Versioned):
 
 
 class CourseModule(models.Model):
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="course_modules")
-    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="course_modules")
-    order = models.PositiveSmallIntegerField(default=0)
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="course_modules"
+    )
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="course_modules"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
+        verbose_name = _("course module")
+        verbose_name_plural = _("course modules")
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["course", "module"], name="academy_coursemodule_unique")]
 
@@ -342,7 +348,9 @@ class Jurisdiction(models.Model):
 
 
 class JurisdictionPopulation(models.Model):
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="populations")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("jurisdiction"), on_delete=models.CASCADE, related_name="populations"
+    )
     population = models.PositiveBigIntegerField(_("population"))
     valid_from = models.DateField(_("valid from"))
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -416,17 +424,27 @@ class OfficialProfile(Versioned):
     )
     company_employees = models.PositiveIntegerField(_("company employees"), null=True, blank=True)
     service_start = models.DateField(_("service began"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     #: the person's names copied for the list's name sort (issue 9, "Fast at any depth"): with them and the two
     #: indexes below, a page's keys are read from one covering index of this table instead of walking the person
     #: name index and probing each person's official. Kept equal to the person's columns by the database itself
     #: (triggers on both tables, academy/official_sort.py), whatever writes them: never write them in Python.
-    sort_family_name_en = models.CharField(max_length=100, null=True, blank=True, editable=False)
-    sort_given_name_en = models.CharField(max_length=100, null=True, blank=True, editable=False)
-    sort_family_name_zh_hans = models.CharField(max_length=100, null=True, blank=True, editable=False)
-    sort_given_name_zh_hans = models.CharField(max_length=100, null=True, blank=True, editable=False)
-    sort_pinyin_name = models.CharField(max_length=255, null=True, blank=True, editable=False)
+    sort_family_name_en = models.CharField(
+        _("family name for sorting (English)"), max_length=100, null=True, blank=True, editable=False
+    )
+    sort_given_name_en = models.CharField(
+        _("given name for sorting (English)"), max_length=100, null=True, blank=True, editable=False
+    )
+    sort_family_name_zh_hans = models.CharField(
+        _("family name for sorting (Chinese)"), max_length=100, null=True, blank=True, editable=False
+    )
+    sort_given_name_zh_hans = models.CharField(
+        _("given name for sorting (Chinese)"), max_length=100, null=True, blank=True, editable=False
+    )
+    sort_pinyin_name = models.CharField(
+        _("name in pinyin for sorting"), max_length=255, null=True, blank=True, editable=False
+    )
     history = HistoricalRecords(excluded_fields=SORT_NAME_FIELDS)
 
     objects = OfficialQuerySet.as_manager()
@@ -503,9 +521,18 @@ class Enrolment(models.Model):
     )
     # what the official led when enrolling: the impact figures count this, not today's profile
     position = models.CharField(_("position"), max_length=20, choices=Position.choices)
-    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    company = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    company_employees = models.PositiveIntegerField(null=True, blank=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("jurisdiction led"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    company = models.ForeignKey(
+        Organisation, verbose_name=_("company"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    company_employees = models.PositiveIntegerField(_("company employees"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     history = HistoricalRecords()
@@ -532,11 +559,15 @@ class Enrolment(models.Model):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
-    official = models.ForeignKey(OfficialProfile, on_delete=models.PROTECT, related_name="attendance")
+    session = models.ForeignKey(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance")
+    official = models.ForeignKey(
+        OfficialProfile, verbose_name=_("official"), on_delete=models.PROTECT, related_name="attendance"
+    )
     status = models.CharField(_("status"), max_length=10, choices=AttendanceStatus.choices)
-    recorded_at = models.DateTimeField(auto_now=True)
-    recorded_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+    recorded_by = models.ForeignKey(
+        "core.User", verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("attendance")
@@ -551,7 +582,9 @@ class Attendance(models.Model):
 class ExternalTraining(models.Model):
     """Training taken at another academy or institution; counts towards compliance when evidence is attached."""
 
-    official = models.ForeignKey(OfficialProfile, on_delete=models.PROTECT, related_name="external_training")
+    official = models.ForeignKey(
+        OfficialProfile, verbose_name=_("official"), on_delete=models.PROTECT, related_name="external_training"
+    )
     provider = models.CharField(_("provider"), max_length=200)
     title = models.CharField(_("title"), max_length=200)
     start_date = models.DateField(_("first day"))
@@ -564,8 +597,10 @@ class ExternalTraining(models.Model):
         blank=True,
         help_text=_("For example the number of the other academy's certificate."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "core.User", verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -584,11 +619,15 @@ class ExternalTraining(models.Model):
 class Certificate(models.Model):
     # several per enrolment over time: re-issuing after a revocation adds a certificate with a new code and keeps
     # the revoked one (its code verifies as revoked); at most one is not revoked (constraint below)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="certificates")
+    enrolment = models.ForeignKey(
+        Enrolment, verbose_name=_("enrolment"), on_delete=models.PROTECT, related_name="certificates"
+    )
     code = models.CharField(_("verification code"), max_length=24, unique=True)
     training_days = models.PositiveSmallIntegerField(_("training days"))
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
-    issued_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by = models.ForeignKey(
+        "core.User", verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revocation"), max_length=500, blank=True)
     history = HistoricalRecords()
@@ -617,8 +656,12 @@ class Certificate(models.Model):
 class TrainingYear(models.Model):
     """A calendar year whose summary rows exist for every official (see services.compliance_prepare_year)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    prepared_at = models.DateTimeField(auto_now_add=True)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    prepared_at = models.DateTimeField(_("summaries prepared"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training year")
+        verbose_name_plural = _("training years")
 
     def __str__(self) -> str:
         return str(self.year)
@@ -629,25 +672,31 @@ class TrainingSummary(models.Model):
 
     "Who is behind" sorts these rows instead of counting attendance on every request."""
 
-    official = models.ForeignKey(OfficialProfile, on_delete=models.CASCADE, related_name="summaries")
-    year = models.PositiveSmallIntegerField()
-    academy_days = models.PositiveSmallIntegerField(default=0)
-    external_days = models.PositiveSmallIntegerField(default=0)
-    total_days = models.PositiveSmallIntegerField(default=0)
-    required_days = models.PositiveSmallIntegerField(default=12)
-    shortfall = models.PositiveSmallIntegerField(default=12)
+    official = models.ForeignKey(
+        OfficialProfile, verbose_name=_("official"), on_delete=models.CASCADE, related_name="summaries"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    academy_days = models.PositiveSmallIntegerField(_("days at academies"), default=0)
+    external_days = models.PositiveSmallIntegerField(_("days of external training"), default=0)
+    total_days = models.PositiveSmallIntegerField(_("total training days"), default=0)
+    required_days = models.PositiveSmallIntegerField(_("required training days"), default=12)
+    shortfall = models.PositiveSmallIntegerField(_("shortfall"), default=12)
     # the 5-year window in force on 1 January of the year (or when service began), see compliance.window_standing
-    window_start = models.DateField(null=True, blank=True)
-    window_end = models.DateField(null=True, blank=True)  # exclusive
-    window_days = models.PositiveSmallIntegerField(default=0)
-    window_required = models.PositiveSmallIntegerField(default=0)
-    window_gap = models.PositiveSmallIntegerField(default=0)  # > 0: at risk (the annual pace cannot reach it)
-    behind_days = models.PositiveSmallIntegerField(default=0)  # shortfall + window_gap: the "either rule" sort key
+    window_start = models.DateField(_("five-year period starts"), null=True, blank=True)
+    window_end = models.DateField(_("five-year period ends (exclusive)"), null=True, blank=True)  # exclusive
+    window_days = models.PositiveSmallIntegerField(_("training days in the five-year period"), default=0)
+    window_required = models.PositiveSmallIntegerField(_("training days required in the five-year period"), default=0)
+    # > 0: at risk (the annual pace cannot reach it)
+    window_gap = models.PositiveSmallIntegerField(_("days short of the five-year pace"), default=0)
+    # shortfall + window_gap: the "either rule" sort key
+    behind_days = models.PositiveSmallIntegerField(_("days behind"), default=0)
     # where the days come from, for the explanation on the page: {"year"|"window": {"courses"|"external": {id: n}}}
-    detail = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    detail = models.JSONField(_("breakdown"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("training summary")
+        verbose_name_plural = _("training summaries")
         constraints = [models.UniqueConstraint(fields=["official", "year"], name="academy_summary_unique")]
         indexes = [
             models.Index(fields=["year", "-shortfall", "official"], name="academy_summary_behind"),
@@ -662,10 +711,14 @@ class TrainingSummary(models.Model):
 class ImpactSnapshot(models.Model):
     """The impact report computed from records, cached until a write that changes it marks it stale."""
 
-    key = models.CharField(max_length=20, unique=True, default="all")
-    data = models.JSONField(default=dict)
-    computed_at = models.DateTimeField(null=True, blank=True)
-    stale = models.BooleanField(default=True)
+    key = models.CharField(_("snapshot key"), max_length=20, unique=True, default="all")
+    data = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    stale = models.BooleanField(_("out of date"), default=True)
+
+    class Meta:
+        verbose_name = _("impact snapshot")
+        verbose_name_plural = _("impact snapshots")
 
     def __str__(self) -> str:
         return self.key
@@ -715,10 +768,14 @@ class PossibleDuplicate(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=10, choices=DuplicateReason.choices)
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
-    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        "core.User", verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolution = models.CharField(_("resolution"), max_length=10, choices=DuplicateResolution.choices, blank=True)
-    resolved_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        "core.User", verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = PossibleDuplicateQuerySet.as_manager()
 
@@ -737,13 +794,21 @@ class RosterUpload(models.Model):
     confirmation); the bytes are checked against their hash before they are imported. Removed once imported, and
     after a day."""
 
-    created_by = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
-    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255)
-    data = models.BinaryField()
-    sha256 = models.CharField(max_length=64)
-    overflow_to_waitlist = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        "core.User", verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file content"))
+    sha256 = models.CharField(_("SHA-256 hash"), max_length=64)
+    overflow_to_waitlist = models.BooleanField(_("put officials beyond the class size on the waitlist"), default=False)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("roster upload")
+        verbose_name_plural = _("roster uploads")
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.sha256[:12]})"
@@ -810,8 +875,8 @@ class LecturerProfile(Versioned):
     preferred_weekdays = models.JSONField(_("preferred weekdays"), default=list, blank=True)
     max_sessions_per_day = models.PositiveSmallIntegerField(_("most sessions a day"), default=2)
     group_sessions = models.BooleanField(_("group my sessions on consecutive days"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # history: registered in translation.py (bio is bilingual)
 
     objects = LecturerQuerySet.as_manager()
@@ -931,7 +996,7 @@ class ModuleSessionNeed(Versioned):
 class CoursePlanning(Versioned):
     """A course's timetable settings: the preferred rest weekday and the soft-goal weights."""
 
-    course = models.OneToOneField(Course, on_delete=models.CASCADE, related_name="planning")
+    course = models.OneToOneField(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="planning")
     rest_weekday = models.PositiveSmallIntegerField(_("preferred rest day"), null=True, blank=True, choices=WEEKDAYS)
     weights = models.JSONField(_("weights"), default=dict, blank=True)
 
@@ -1012,10 +1077,16 @@ class SessionPlan(models.Model):
     """How a session relates to the timetable: which required session it places (``key``, the engine's id,
     kept so a re-plan knows where each session was) and whether the user locked it."""
 
-    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="plan")
-    key = models.CharField(max_length=100, blank=True, db_index=True)
+    session = models.OneToOneField(Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="plan")
+    key = models.CharField(_("timetable key"), max_length=100, blank=True, db_index=True)
     locked = models.BooleanField(_("locked"), default=False)
-    locked_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    locked_by = models.ForeignKey(
+        "core.User", verbose_name=_("locked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("session plan")
+        verbose_name_plural = _("session plans")
 
     def __str__(self) -> str:
         return f"{self.session_id}: {self.key}{' (locked)' if self.locked else ''}"
@@ -1083,9 +1154,9 @@ class TimetableRun(models.Model):
         _("status"), max_length=12, choices=TimetableRunStatus.choices, default=TimetableRunStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
-    progress_note = models.JSONField(default=dict, blank=True)
+    progress_note = models.JSONField(_("progress note"), default=dict, blank=True)
     #: the courses' sessions when the run was created: accepting refuses if they changed meanwhile
-    base_fingerprint = models.CharField(max_length=64, blank=True)
+    base_fingerprint = models.CharField(_("fingerprint of the sessions"), max_length=64, blank=True)
     solution = models.JSONField(_("solution"), default=dict, blank=True)
     error = models.JSONField(_("error"), default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -1098,8 +1169,8 @@ class TimetableRun(models.Model):
         "core.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    lease_owner = models.CharField(max_length=200, blank=True)
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(_("lease owner"), max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
     #: who started, accepted or discarded what (the solution itself is not copied into every history row)
     history = HistoricalRecords(
         excluded_fields=["solution", "progress", "progress_note", "lease_owner", "lease_expires_at", "parameters"]

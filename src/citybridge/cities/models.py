@@ -224,13 +224,25 @@ class DerivedIndicator(models.Model):
         TREND = "trend", _("Average annual change over N years")
         ANNUAL_RATE = "annual_rate", _("Average annual reduction implied by a target")
 
-    indicator = models.OneToOneField(IndicatorDefinition, on_delete=models.CASCADE, related_name="derivation")
+    indicator = models.OneToOneField(
+        IndicatorDefinition, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="derivation"
+    )
     formula = models.CharField(_("formula"), max_length=20, choices=Formula.choices)
     numerator = models.ForeignKey(
-        IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        IndicatorDefinition,
+        verbose_name=_("numerator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     denominator = models.ForeignKey(
-        IndicatorDefinition, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        IndicatorDefinition,
+        verbose_name=_("denominator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
     scale = models.FloatField(_("scale factor"), default=1.0)
@@ -251,12 +263,18 @@ class IndicatorValueQuerySet(models.QuerySet):
 
 
 class IndicatorValue(models.Model):
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="indicator_values")
-    indicator = models.ForeignKey(IndicatorDefinition, on_delete=models.CASCADE, related_name="values")
+    city = models.ForeignKey(
+        City, verbose_name=pgettext_lazy("place", "city"), on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    indicator = models.ForeignKey(
+        IndicatorDefinition, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     value = models.FloatField(_("value"))
     unit = models.CharField(_("unit"), max_length=40)
-    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="values")
+    source = models.ForeignKey(
+        DataSource, verbose_name=_("data source"), on_delete=models.PROTECT, related_name="values"
+    )
     method = models.CharField(_("method"), max_length=300, blank=True)
     #: populations (and per-person values): the area the population covers (PopulationArea; blank: not stated)
     area = models.CharField(_("area covered"), max_length=20, choices=PopulationArea.choices, blank=True)
@@ -294,9 +312,13 @@ CDP_TARGET_TYPES = {
 class ReportedTarget(models.Model):
     """An emission-reduction target as the city reported it to CDP in 2021 (self-reported, unverified)."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="reported_targets")
-    source = models.ForeignKey(DataSource, on_delete=models.PROTECT, related_name="targets")
-    row_key = models.CharField(max_length=64)
+    city = models.ForeignKey(
+        City, verbose_name=pgettext_lazy("place", "city"), on_delete=models.CASCADE, related_name="reported_targets"
+    )
+    source = models.ForeignKey(
+        DataSource, verbose_name=_("data source"), on_delete=models.PROTECT, related_name="targets"
+    )
+    row_key = models.CharField(_("row key in the source"), max_length=64)
     target_type = models.CharField(_("type of target"), max_length=200, blank=True)
     sector = models.CharField(_("sector"), max_length=300, blank=True)
     base_year = models.PositiveSmallIntegerField(_("base year"), null=True, blank=True)
@@ -349,8 +371,15 @@ class ExpressionOfInterestQuerySet(models.QuerySet):
 
 
 class ExpressionOfInterest(models.Model):
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="expressions_of_interest")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    city = models.ForeignKey(
+        City,
+        verbose_name=pgettext_lazy("place", "city"),
+        on_delete=models.CASCADE,
+        related_name="expressions_of_interest",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     contact_name = models.CharField(_("contact name"), max_length=200)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -379,9 +408,13 @@ class CandidateCity(models.Model):
         APPLIED = "applied", _("Applied")
         STAFF = "staff", _("Added by staff")
 
-    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="candidacy")
+    city = models.OneToOneField(
+        City, verbose_name=pgettext_lazy("place", "city"), on_delete=models.CASCADE, related_name="candidacy"
+    )
     origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -428,7 +461,9 @@ class SelectionRun(models.Model):
     error in every language (``error`` = {"en": [...], "zh-hans": [...]})."""
 
     name = models.CharField(_("name"), max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     parameters = models.JSONField(_("parameters"))
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -529,7 +564,9 @@ class CityPair(Versioned):
     ended_on = models.DateField(_("paired until"), null=True, blank=True)
     #: a short note, one column per language (translation.py)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = CityPairQuerySet.as_manager()

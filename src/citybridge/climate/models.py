@@ -113,7 +113,12 @@ class EmissionFactor(Versioned):
         related_name="climate_factors",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -255,7 +260,12 @@ class Inventory(Versioned):
     total_territorial = models.FloatField(_("territorial scope 1 total (t CO2e)"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -294,7 +304,9 @@ class InventoryEntry(Versioned):
     gas), ``co2e`` (t CO2e with the inventory's GWP set), ``factor_versions`` and ``conversion`` are the stored
     engine result."""
 
-    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="entries")
+    inventory = models.ForeignKey(
+        Inventory, verbose_name=_("inventory"), on_delete=models.CASCADE, related_name="entries"
+    )
     gpc_ref = models.CharField(_("GPC reference number"), max_length=10)
     notation_key = models.CharField(
         _("notation key"), max_length=2, choices=NotationKey.choices, blank=True, default=""
@@ -337,9 +349,15 @@ class InventoryEntry(Versioned):
 class ReviewRequest(models.Model):
     """An expert asked to review a submitted inventory: they may read it (and mark it reviewed)."""
 
-    inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="review_requests")
-    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="climate_reviews")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    inventory = models.ForeignKey(
+        Inventory, verbose_name=_("inventory"), on_delete=models.CASCADE, related_name="review_requests"
+    )
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("expert"), on_delete=models.CASCADE, related_name="climate_reviews"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
 
     class Meta:
@@ -397,7 +415,12 @@ class Target(Versioned):
     #: stored engine result (ambition.py): implied annual rate, per-capita in target year, benchmark comparison
     ambition = models.JSONField(_("ambition"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -441,9 +464,16 @@ class RecomputeRun(models.Model):
     while it works, progress in ``done``/``total``) → done or failed (``error`` in every language)."""
 
     factor = models.ForeignKey(
-        EmissionFactor, null=True, blank=True, on_delete=models.SET_NULL, related_name="recompute_runs"
+        EmissionFactor,
+        verbose_name=_("emission factor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recompute_runs",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     total = models.PositiveIntegerField(_("inventories"), default=0)

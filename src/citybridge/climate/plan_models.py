@@ -157,7 +157,12 @@ class ActionPlan(Versioned):
     summary = models.JSONField(_("pathway summary"), default=dict, blank=True)
     drivers_label = models.CharField(_("drivers used"), max_length=120, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(pgettext_lazy("date", "Published on"), null=True, blank=True)
@@ -174,7 +179,9 @@ class ActionPlan(Versioned):
 
 
 class PlanMeasure(Versioned):
-    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="measures")
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.CASCADE, related_name="measures"
+    )
     measure = models.ForeignKey(MeasureTemplate, verbose_name=_("measure"), on_delete=models.PROTECT, related_name="+")
     share = models.FloatField(_("reduction share"))
     start_year = models.PositiveSmallIntegerField(_("uptake start year"))

@@ -164,8 +164,8 @@ class Organisation(PinyinNamed, Versioned):
         on_delete=models.PROTECT,  # a child organisation is not cut loose silently (services.organisation_delete)
         related_name="children",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # history: registered in translation.py, after the per-language columns exist
 
     objects = OrganisationQuerySet.as_manager()
@@ -310,9 +310,9 @@ class Person(PinyinNamed, Versioned):
     #: set by a privacy erase (core.privacy.person_erase): names replaced, personal data cleared
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     #: both languages' full names, for search ("张伟 Wei Zhang"); kept up to date by save()
-    search_name = models.CharField(max_length=420, blank=True, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.CharField(_("names for search"), max_length=420, blank=True, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # history: registered in translation.py, after the per-language columns exist
 
     objects = PersonQuerySet.as_manager()
@@ -454,7 +454,7 @@ class User(AbstractUser):
 class RoleMembership(models.Model):
     """A user's role, scoped to an organisation (academy, company, partner) or a city where the role needs it."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_memberships")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     # PROTECT: deleting an organisation or city must not silently take people's roles (and their history) with it
     organisation = models.ForeignKey(
@@ -463,7 +463,7 @@ class RoleMembership(models.Model):
     city = models.ForeignKey(
         "cities.City", verbose_name=pgettext_lazy("place", "city"), null=True, blank=True, on_delete=models.PROTECT
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -510,13 +510,13 @@ class RoleMembership(models.Model):
 class ApiToken(models.Model):
     """A personal access token. Only its SHA-256 is stored; the secret is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
-    prefix = models.CharField(max_length=12, db_index=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    prefix = models.CharField(_("token prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")
@@ -534,8 +534,12 @@ class ApiToken(models.Model):
 class WorkerHeartbeat(models.Model):
     """Written every few seconds by each running `citybridge worker`; read by /healthz."""
 
-    name = models.CharField(max_length=200, unique=True)
-    last_seen = models.DateTimeField(default=timezone.now)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    last_seen = models.DateTimeField(_("last heartbeat"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
         return self.name
@@ -545,12 +549,14 @@ class DailyRun(models.Model):
     """One row per daily job and day: the claim a worker inserts before running the job (core.tasks.run_daily).
     The unique constraint lets exactly one of several workers run a job on a given day."""
 
-    name = models.CharField(max_length=100)
-    day = models.DateField()
-    started_at = models.DateTimeField(default=timezone.now)
-    result = models.CharField(max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    result = models.CharField(_("result"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("daily job")
+        verbose_name_plural = _("daily jobs")
         constraints = [models.UniqueConstraint(fields=["name", "day"], name="core_dailyrun_name_day")]
 
     def __str__(self) -> str:
@@ -590,12 +596,19 @@ class RateCount(models.Model):
     one before it. Written by one `INSERT … ON CONFLICT DO UPDATE … RETURNING` per request, atomic on SQLite and
     PostgreSQL; rows whose window is older than the previous one are deleted by the worker's daily tick."""
 
-    key = models.CharField(max_length=32, primary_key=True)
-    duration = models.PositiveIntegerField()  # the window's length in seconds (fixed per key: it is in the hash)
-    period = models.BigIntegerField()  # the window: epoch seconds // duration
-    count = models.PositiveIntegerField(default=0)  # requests served in that window
-    previous = models.PositiveIntegerField(default=0)  # requests served in the window before it
-    refused = models.BooleanField(default=False)  # whether the latest request was refused (refusals are not counted)
+    key = models.CharField(_("client key"), max_length=32, primary_key=True)
+    # the window's length in seconds (fixed per key: it is in the hash)
+    duration = models.PositiveIntegerField(_("window length (seconds)"))
+    period = models.BigIntegerField(_("window number"))  # the window: epoch seconds // duration
+    count = models.PositiveIntegerField(_("requests in this window"), default=0)  # requests served in that window
+    # requests served in the window before it
+    previous = models.PositiveIntegerField(_("requests in the previous window"), default=0)
+    # whether the latest request was refused (refusals are not counted)
+    refused = models.BooleanField(_("latest request refused"), default=False)
+
+    class Meta:
+        verbose_name = _("API request count")
+        verbose_name_plural = _("API request counts")
 
     def __str__(self) -> str:
         return f"{self.key} {self.period}: {self.previous} + {self.count}"

@@ -108,13 +108,19 @@ class Material(Versioned):
     local_examples = models.TextField(_("suggested local examples and data"), blank=True, max_length=10000)
     case_links = models.TextField(_("links to cases"), blank=True, max_length=4000)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="materials_created"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="materials_created",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = MaterialQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lecture material")
+        verbose_name_plural = _("lecture materials")
         ordering = ["-id"]
         indexes = [models.Index(fields=["state", "due_date"])]
         permissions = [("view_material_scoped", "May see materials in scope")]
@@ -129,19 +135,28 @@ class Material(Versioned):
 
 
 class MaterialVersion(models.Model):
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="versions")
+    material = models.ForeignKey(
+        Material, verbose_name=_("lecture material"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version number"))
     kind = models.CharField(_("kind"), max_length=8, choices=FileKind.choices)
     file = models.FileField(_("file"), upload_to="materials/%Y/%m/", max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    translated_file = models.FileField(upload_to="materials/translated/%Y/%m/", blank=True, max_length=300)
-    translated_at = models.DateTimeField(null=True, blank=True)
-    build_report = models.JSONField(default=dict, blank=True)  # applied, overflows [{slide, shape, fill}], error
+    size = models.PositiveIntegerField(_("file size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    translated_file = models.FileField(
+        _("translated deck"), upload_to="materials/translated/%Y/%m/", blank=True, max_length=300
+    )
+    translated_at = models.DateTimeField(_("translated deck built"), null=True, blank=True)
+    # applied, overflows [{slide, shape, fill}], error
+    build_report = models.JSONField(_("translated deck build report"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("material version")
+        verbose_name_plural = _("material versions")
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["material", "number"], name="material_version_number")]
 
@@ -150,22 +165,26 @@ class MaterialVersion(models.Model):
 
 
 class Segment(Versioned):
-    doc_version = models.ForeignKey(MaterialVersion, on_delete=models.CASCADE, related_name="segments")
+    doc_version = models.ForeignKey(
+        MaterialVersion, verbose_name=_("deck version"), on_delete=models.CASCADE, related_name="segments"
+    )
     sid = models.CharField(_("segment id"), max_length=200)
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(_("order"))
     source = models.TextField(_("source"), max_length=20000)
     target = models.TextField(_("translation"), blank=True, max_length=20000)
     status = models.CharField(
         _("status"), max_length=20, choices=SegmentStatus.choices, default=SegmentStatus.UNTRANSLATED
     )
     context = models.CharField(_("context"), max_length=20)
-    slide = models.PositiveIntegerField(default=0)
+    slide = models.PositiveIntegerField(_("slide number"), default=0)
     changed = models.BooleanField(_("changed since the previous version"), default=False)
     #: the target is a machine translation no person has edited yet (materials/mt.py); never stored as reviewed
     machine = models.BooleanField(_("machine translation"), default=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["doc_version", "sid"], name="segment_version_sid")]
         indexes = [models.Index(fields=["status"])]
@@ -177,20 +196,31 @@ class Segment(Versioned):
 class MaterialEvent(models.Model):
     """One step of the workflow's history: from → to, who, when, comment."""
 
-    material = models.ForeignKey(Material, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    action = models.CharField(max_length=20)  # submit, advance, return, assign, upload
+    material = models.ForeignKey(
+        Material, verbose_name=_("lecture material"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(_("previous step"), max_length=20, blank=True)
+    to_state = models.CharField(_("new step"), max_length=20)
+    action = models.CharField(_("action"), max_length=20)  # submit, advance, return, assign, upload
     # "assign": the translator assigned, named at display time in the reader's language (a stored label was in the
     # language of whoever assigned, with the e-mail)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned translator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    comment = models.TextField(blank=True, max_length=4000)
-    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("material history entry")
+        verbose_name_plural = _("material history entries")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -204,6 +234,8 @@ class GlossaryTerm(models.Model):
     source = models.CharField(_("source"), max_length=1000, blank=True)
 
     class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
         ordering = ["en", "id"]
         constraints = [models.UniqueConstraint(fields=["en", "zh"], name="glossary_en_zh")]
 
@@ -214,8 +246,12 @@ class GlossaryTerm(models.Model):
 class Counter(models.Model):
     """Named generation counters (``tm``: reviewed segments changed; ``glossary``: terms changed)."""
 
-    name = models.CharField(max_length=40, unique=True)
-    value = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    value = models.PositiveBigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("generation counter")
+        verbose_name_plural = _("generation counters")
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
@@ -225,12 +261,16 @@ class OverdueNotice(models.Model):
     """One overdue reminder e-mail: to whom, for which day, about which materials. Unique per recipient and day, so
     the worker sends each owner at most one a day, even with two workers (the row is claimed before sending)."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    materials = models.JSONField(default=list)  # ids of the overdue materials the e-mail listed
-    sent_at = models.DateTimeField(auto_now_add=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    materials = models.JSONField(_("lecture materials"), default=list)  # ids of the overdue materials the e-mail listed
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("overdue notice")
+        verbose_name_plural = _("overdue notices")
         constraints = [models.UniqueConstraint(fields=["recipient", "day"], name="materials_overdue_once_a_day")]
 
     def __str__(self) -> str:

@@ -82,7 +82,12 @@ class Activity(Versioned):
         Course, verbose_name=_("course"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     evaluation = models.ForeignKey(
-        Evaluation, null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
+        Evaluation,
+        verbose_name=_("evaluation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,11 +104,16 @@ class Activity(Versioned):
         "self", verbose_name=_("follows"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    reminded_on = models.DateField(_("reminder sent on"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = ActivityQuerySet.as_manager()

@@ -70,10 +70,12 @@ class EvaluationLink(models.Model):
     carries a signed one-time ticket, and one evaluation is accepted per ticket."""
 
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="eval_links")
-    key = models.CharField(max_length=64, unique=True, editable=False)
+    key = models.CharField(_("link key"), max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("open for answers"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = EvaluationLinkQuerySet.as_manager()
 
@@ -101,9 +103,16 @@ class Evaluation(models.Model):
 
     course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="evaluations")
     source = models.CharField(_("source"), max_length=10, choices=EvaluationSource.choices)
-    link = models.ForeignKey(EvaluationLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    link = models.ForeignKey(
+        EvaluationLink,
+        verbose_name=_("evaluation link"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     #: the one-time ticket the link issued (online only); unique, so a ticket is used once
-    ticket = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    ticket = models.CharField(_("one-time ticket"), max_length=64, null=True, blank=True, unique=True, editable=False)
     #: who filled it in, when staff know (paper form with a name). Personal data: staff only.
     official = models.ForeignKey(
         OfficialProfile,
@@ -119,9 +128,14 @@ class Evaluation(models.Model):
     )
     followup_note = models.TextField(_("follow-up request"), max_length=2000, blank=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -156,7 +170,9 @@ class EvaluationAnswer(Versioned):
     """The answers about one session (or module, or the course overall when both are empty). Course, academy,
     lecturer and year are copied from the session when saved so results are one indexed GROUP BY."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="answers"
+    )
     session = models.ForeignKey(
         Session, verbose_name=_("session"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,8 +182,8 @@ class EvaluationAnswer(Versioned):
     lecturer = models.ForeignKey(
         Person, verbose_name=_("lecturer"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
-    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="+")
+    academy = models.ForeignKey(Academy, verbose_name=_("academy"), on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     relevance = models.PositiveSmallIntegerField(_("Relevance to China"), null=True, blank=True)
     delivery = models.PositiveSmallIntegerField(_("Delivery"), null=True, blank=True)
@@ -215,14 +231,14 @@ class ProgramYearTotals(models.Model):
     """Sums and counts of every answer per year, kept by the evaluation services in the same transaction (one row
     per year): the program mean each result is compared with, without a GROUP BY over every answer."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    n = models.PositiveIntegerField(default=0)
-    sum_relevance = models.PositiveIntegerField(default=0)
-    cnt_relevance = models.PositiveIntegerField(default=0)
-    sum_delivery = models.PositiveIntegerField(default=0)
-    cnt_delivery = models.PositiveIntegerField(default=0)
-    sum_expectations = models.PositiveIntegerField(default=0)
-    cnt_expectations = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    n = models.PositiveIntegerField(_("answers"), default=0)
+    sum_relevance = models.PositiveIntegerField(_("relevance to China: total of scores"), default=0)
+    cnt_relevance = models.PositiveIntegerField(_("relevance to China: scores given"), default=0)
+    sum_delivery = models.PositiveIntegerField(_("delivery: total of scores"), default=0)
+    cnt_delivery = models.PositiveIntegerField(_("delivery: scores given"), default=0)
+    sum_expectations = models.PositiveIntegerField(_("expectations met: total of scores"), default=0)
+    cnt_expectations = models.PositiveIntegerField(_("expectations met: scores given"), default=0)
 
     class Meta:
         verbose_name = _("program totals per year")

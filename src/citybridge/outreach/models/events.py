@@ -46,7 +46,7 @@ class Event(Versioned):
     city_zh_hans = models.CharField(_("city (Chinese)"), max_length=100, blank=True)
     organisers = models.ManyToManyField(Organisation, verbose_name=_("organisers"), blank=True, related_name="+")
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     objects = EventQuerySet.as_manager()
@@ -73,7 +73,7 @@ class Event(Versioned):
 
 
 class EventSession(Versioned):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("starts"))
     end_time = models.TimeField(_("ends"))
@@ -104,15 +104,20 @@ class EventSession(Versioned):
 
 
 class Registration(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations")
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     attended = models.BooleanField(_("attended"), default=False)
-    registered_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 

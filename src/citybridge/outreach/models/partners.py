@@ -68,7 +68,7 @@ class Partner(Versioned):
     #: notes about the partner in each language (either may be empty: pages show the other)
     notes_en = models.TextField(_("notes (English)"), max_length=4000, blank=True)
     notes_zh_hans = models.TextField(_("notes (Chinese)"), max_length=4000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     objects = PartnerQuerySet.as_manager()
@@ -99,7 +99,7 @@ def split_tags(text: str | None) -> list[str]:
 
 
 class Agreement(Versioned):
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="agreements")
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="agreements")
     #: title (required in one language at least) and scope in each language; pages show the reader's, else the other
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     title_zh_hans = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
@@ -109,7 +109,7 @@ class Agreement(Versioned):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"), null=True, blank=True)
     document = models.FileField(_("document"), upload_to="outreach/agreements/", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -139,7 +139,9 @@ class ContributionKind(models.TextChoices):
 
 
 class Contribution(models.Model):
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contributions")
+    partner = models.ForeignKey(
+        Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="contributions"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=ContributionKind.choices)
     #: what was given, in each language (one at least; pages show the reader's, else the other)
     description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
@@ -148,7 +150,7 @@ class Contribution(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
     received_on = models.DateField(_("received on"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -240,9 +242,14 @@ class Engagement(Versioned):
     #: follow-ups created from this engagement (outreach activities)
     followups = models.ManyToManyField(Activity, verbose_name=_("follow-ups"), blank=True, related_name="engagements")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
     objects = EngagementQuerySet.as_manager()

@@ -77,7 +77,12 @@ class Testimonial(Versioned):
     consent_on = models.DateField(_("consent given on"), null=True, blank=True)
     published = models.BooleanField(_("published"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -104,9 +109,14 @@ class ReferenceDocument(Versioned):
     language = models.CharField(_("language"), max_length=10, choices=[("en", "English"), ("zh-hans", "简体中文")])
     file = models.FileField(_("file"), upload_to="outreach/documents/")
     public = models.BooleanField(_("public"), default=False)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
