@@ -149,3 +149,9 @@ def test_admin_candidate_cities_read_in_chinese(admin_client):
     html = admin_client.get("/admin/cities/candidatecity/add/").content.decode()
     assert _label(html, "added_by").startswith("添加人")
     assert "Added by" not in html
+
+
+def test_admin_user_form_sections_read_in_chinese(admin_client, staff):
+    html = admin_client.get(f"/admin/core/user/{staff.pk}/change/").content.decode()
+    headings = [" ".join(h.split()) for h in re.findall(r"<h2[^>]*>([^<]*)</h2>", html)]
+    assert "权限" in headings and "Permissions" not in headings, headings
