@@ -217,7 +217,7 @@ def test_behind_filter_lists_are_cached_and_dropped_on_write(staff, client_for):
     assert len(cached.captured_queries) == len(first.captured_queries)
 
 
-def test_a_kept_order_by_is_the_one_django_compiles(staff, client_for, api_for, monkeypatch):
+def test_a_kept_order_by_is_the_one_django_compiles(staff, make_user, client_for, api_for, monkeypatch):
     """core.paging keeps the ORDER BY of a key query ordered by the model's own columns per process
     (`_order_by_sql`) instead of compiling it on every request. On every list that reads its rows by key, every
     sort, both directions, both languages, first and back-half pages (walked backwards), and a coordinator's
@@ -225,21 +225,22 @@ def test_a_kept_order_by_is_the_one_django_compiles(staff, client_for, api_for, 
     from citybridge.core import paging
 
     build(130)
-    compiled = paging.SeekRows._sql
-    kept = []
+    kept_sql, kept = paging.keys_sql, []
 
-    def checked(self, backwards):
-        sql, params = paging.SeekRows._keys_ordered_unchecked(self, backwards)
-        queryset = self.queryset.reverse() if backwards else self.queryset
-        assert (sql, params) == compiled(self, queryset.values("pk")), queryset.query.order_by
-        kept.append(paging._column_ordering(self.queryset) is not None)
+    def checked(queryset, *, backwards=False, unordered=None):
+        sql, params = kept_sql(queryset, backwards=backwards, unordered=unordered)
+        compiled = paging.compiled((queryset.reverse() if backwards else queryset).values("pk"))
+        assert (sql, params) == compiled, queryset.query.order_by
+        kept.append(paging._column_ordering(queryset) is not None)
         return sql, params
 
-    monkeypatch.setattr(paging.SeekRows, "_keys_ordered_unchecked", paging.SeekRows._keys_ordered, raising=False)
-    monkeypatch.setattr(paging.SeekRows, "_keys_ordered", checked)
+    monkeypatch.setattr(paging, "keys_sql", checked)
+    from citybridge.academy.models import Academy
+
+    coordinator = make_user("academy_coordinator", organisation=Academy.objects.get().organisation)
     pages = ["/people/", "/organisations/", "/cities/", "/academy/", "/academy/officials/"]
-    for language in ("en", "zh-hans"):
-        client = client_for(staff, language)
+    for user, language in ((staff, "en"), (staff, "zh-hans"), (coordinator, "zh-hans")):
+        client = client_for(user, language)
         for page in pages:
             sorts = set(re.findall(r'href="\?[^"]*sort=(-?\w+)', client.get(page).content.decode()))
             assert sorts, page
@@ -248,7 +249,7 @@ def test_a_kept_order_by_is_the_one_django_compiles(staff, client_for, api_for, 
             ):
                 for number in (1, 3):
                     assert client.get(f"{page}?sort={sort}&page={number}").status_code == 200, (page, sort)
-        api = api_for(staff, language)
+        api = api_for(user, language)
         for path in ("/api/v1/people", "/api/v1/cities/cities"):
             for number in (1, 3):
                 assert api.get(f"{path}?page={number}").status_code == 200, path

@@ -128,22 +128,7 @@ class SeekRows:
     @functools.cached_property
     def _keys_unordered(self) -> tuple[str | None, tuple]:
         """The key query without ORDER BY: the count's, and a page's when its ordering is plain columns."""
-        return self._sql(self.queryset.values("pk").order_by())
-
-    def _keys_ordered(self, backwards: bool) -> tuple[str | None, tuple]:
-        """The key query in the list's order (reversed with `backwards`). An ordering of the model's own columns
-        by name is the unordered query's SQL and an ORDER BY kept per process (`_order_by_sql`): Django resolves
-        every name of an ORDER BY on each compile (0.1 ms for a list's six name columns, the largest part of
-        compiling the key query); their text depends only on the model, the names and the direction."""
-        queryset = self.queryset
-        names = _column_ordering(queryset)
-        if names is None:
-            return self._sql((queryset.reverse() if backwards else queryset).values("pk"))
-        sql, params = self._keys_unordered
-        if sql is None:
-            return None, ()
-        ascending = queryset.query.standard_ordering != backwards
-        return f"{sql} ORDER BY {_order_by_sql(queryset.db, queryset.model, names, ascending)}", params
+        return compiled(self.queryset.values("pk").order_by())
 
     def page(self, offset: int, limit: int) -> QuerySet | list:
         """The rows `offset` to `offset + limit`: `.values()` dicts with `values`, else what seek_slice gives."""
@@ -154,7 +139,7 @@ class SeekRows:
         if backwards:
             end = min(offset + limit, count)
             offset, limit = count - end, end - offset
-        sql, params = self._keys_ordered(backwards)
+        sql, params = keys_sql(queryset, backwards=backwards, unordered=self._keys_unordered)
         if sql is None or limit <= 0:
             return []
         keys = [key for (key,) in self._fetch(f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset))]
@@ -172,16 +157,47 @@ class SeekRows:
                     row.update(extra)
         return rows
 
-    def _sql(self, queryset: QuerySet) -> tuple[str | None, tuple]:
-        try:
-            return queryset.query.get_compiler(self.queryset.db).as_sql()
-        except EmptyResultSet:  # e.g. `pk__in=[]`: no rows, nothing to ask
-            return None, ()
-
     def _fetch(self, sql: str, params: tuple) -> list[tuple]:
         with connections[self.queryset.db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+def compiled(queryset: QuerySet) -> tuple[str | None, tuple]:
+    """The queryset's SQL and parameters; None when it can have no rows (e.g. `pk__in=[]`)."""
+    try:
+        return queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        return None, ()
+
+
+def keys_sql(
+    queryset: QuerySet, *, backwards: bool = False, unordered: tuple[str | None, tuple] | None = None
+) -> tuple[str | None, tuple]:
+    """The SQL of `queryset.values("pk")` in the queryset's order (reversed with `backwards`); `unordered`, the
+    same without ORDER BY if the caller has it. An ordering of the model's own columns is the unordered SQL and an
+    ORDER BY kept per process (`_order_by_sql`): Django resolves every name of an ORDER BY on each compile (0.1 ms
+    for a list's six name columns, the largest part of compiling a key query); their text depends only on the
+    model, the names and the direction."""
+    names = _column_ordering(queryset)
+    if names is None:
+        return compiled((queryset.reverse() if backwards else queryset).values("pk"))
+    sql, params = unordered or compiled(queryset.values("pk").order_by())
+    if sql is None:
+        return None, ()
+    ascending = queryset.query.standard_ordering != backwards
+    return f"{sql} ORDER BY {_order_by_sql(queryset.db, queryset.model, names, ascending)}", params
+
+
+def read_keys(queryset: QuerySet, offset: int, limit: int) -> list:
+    """The keys of `queryset[offset:offset + limit]`, in one narrow query (keys_sql): read the rows by them with
+    `rows_by_keys`."""
+    sql, params = keys_sql(queryset)
+    if sql is None or limit <= 0:
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset))
+        return [key for (key,) in cursor.fetchall()]
 
 
 def _column_ordering(queryset: QuerySet) -> tuple[str, ...] | None:

@@ -27,7 +27,7 @@ from citybridge.core.converters import whole_number
 from citybridge.core.files import XLSX, file_response
 from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import Person, is_chinese
-from citybridge.core.paging import detail_url_parts, options_html, province_options, rows_by_keys
+from citybridge.core.paging import detail_url_parts, options_html, province_options, read_keys, rows_by_keys
 from citybridge.core.rows import row_class
 from citybridge.core.templatetags.listing import province_select, with_selected
 
@@ -321,8 +321,8 @@ def _rows_by_keys(qs: QuerySet[TrainingSummary], offset: int, limit: int) -> lis
     - sorted by a column, the database sorts every behind row's key and sort value instead of every row with its
       17 columns and joins (sorted by shortfall, days or window: 2-3 times faster; by name, organisation or
       province, the sort needs the joins either way and costs the same).
-    The keys carry every filter, the user's scope and the order."""
-    keys = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+    The keys carry every filter, the user's scope and the order (core.paging.read_keys)."""
+    keys = read_keys(qs, offset, limit)
     return rows_by_keys(qs.db, TrainingSummary, BEHIND_ROW_FIELDS, keys)
 
 
