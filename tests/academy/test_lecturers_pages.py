@@ -4,6 +4,7 @@ endpoint (another lecturer, a coordinator, a signed-out visitor)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
@@ -115,10 +116,13 @@ def test_booked_sessions_and_ics_feed(profile, lecturer, course, client_for):
     assert "Building codes" in page and "Energy Smart Cities" in page
     # the hours are Beijing time, and a lecturer at home in New York sees them in New York time too: 09:00 on
     # Tue 4 March 2025 in Beijing is 20:00 on Mon 3 March in New York (EST, UTC−5; summer time began 9 March)
-    assert "Time (Beijing time)" in page and "Home time (America/New_York)" in page
+    # (the zone named by the CLDR, never by its code: core.zone_names)
+    assert "Time (Beijing time)" in page and "Home time (New York)" in page and "America/New_York" not in page
+    assert re.search(r"UTC−0[45]:00 · Eastern Time \(New York\)</dd>", page)
     assert '<td class="nowrap">20:00–23:00 · Mon 3 Mar</td>' in page
     zh = client_for(lecturer, "zh-hans").get(f"/academy/lecturers/{profile.pk}/").content.decode()
-    assert "时间（北京时间）" in zh and "常驻地时间（America/New_York）" in zh and "20:00–23:00 · 3月3日 周一" in zh
+    assert "时间（北京时间）" in zh and "常驻地时间（纽约）" in zh and "20:00–23:00 · 3月3日 周一" in zh
+    assert re.search(r"UTC−0[45]:00 · 北美东部时间（纽约）</dd>", zh) and "America/New_York" not in zh
     # a lecturer whose home keeps Beijing's hours gets no second column
     profile.home_timezone = "Asia/Shanghai"
     profile.save()
@@ -210,10 +214,24 @@ def test_api_only_staff_create_profiles(lecturer, staff, make_user, api_for):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "person_id"
 
 
-def test_a_time_zone_is_shown_with_its_offset_not_as_a_bare_code():
-    from citybridge.academy.templatetags.academy_tags import time_zone
+def test_a_time_zone_is_shown_with_its_offset_and_its_name_in_the_reader_s_language():
+    """Its offset today, then its name as the CLDR gives it in the reader's language (core.zone_names), or as the
+    collaborative says it (Beijing time); a zone with no CLDR name by its IANA name, anything else as entered."""
+    from django.utils import translation
 
-    assert time_zone("Asia/Shanghai") == "UTC+08:00 · Asia/Shanghai"  # China keeps no summer time
-    assert time_zone("America/New_York") in ("UTC−05:00 · America/New_York", "UTC−04:00 · America/New_York")
-    assert time_zone("Asia/Kolkata") == "UTC+05:30 · Asia/Kolkata"
+    from citybridge.academy.templatetags.academy_tags import time_zone, zone_name
+
+    new_york = time_zone("America/New_York")
+    assert new_york in ("UTC−05:00 · Eastern Time (New York)", "UTC−04:00 · Eastern Time (New York)")
+    assert time_zone("Asia/Shanghai") == "UTC+08:00 · Beijing time"  # China keeps no summer time
+    assert time_zone("Asia/Kolkata") == "UTC+05:30 · India Time (Kolkata)"
+    assert time_zone("Europe/London").endswith(" · United Kingdom Time (London)")
     assert time_zone("Not/AZone") == "Not/AZone" and time_zone("") == ""
+    assert time_zone("Etc/GMT+5") == "UTC−05:00 · Etc/GMT+5"  # a real zone the CLDR does not name
+    assert zone_name("America/New_York", "short") == "New York" and zone_name("Asia/Tokyo") == "Japan Time (Tokyo)"
+    with translation.override("zh-hans"):
+        assert time_zone("America/New_York").endswith(" · 北美东部时间（纽约）")
+        assert time_zone("Asia/Shanghai") == "UTC+08:00 · 北京时间"
+        assert time_zone("Asia/Kolkata") == "UTC+05:30 · 印度时间"  # the CLDR has no Chinese name for Kolkata
+        assert time_zone("Australia/Sydney").endswith(" · 澳大利亚东部时间（悉尼）")
+        assert zone_name("America/New_York", "short") == "纽约" and zone_name("UTC") == "协调世界时（UTC）"

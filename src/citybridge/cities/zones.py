@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-#: the zones of the collaborative's cities as their readers name them; any other zone is shown by its IANA name
+from citybridge.core.models import is_chinese
+from citybridge.core.zone_names import zone_words
+
+#: the zones of the collaborative's cities as their readers name them; any other as the CLDR names it (zone_name)
 _ZONE_NAMES = {
     "Asia/Shanghai": _("Beijing time"),
     "America/Los_Angeles": _("Pacific time"),
@@ -26,4 +29,13 @@ def city_time_zone(city: object) -> tuple[str, str]:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
         zone = settings.TIME_ZONE
-    return zone, str(_ZONE_NAMES.get(zone, zone))
+    return zone, zone_name(zone)
+
+
+def zone_name(zone: str, *, short: bool = False) -> str:
+    """A time zone as the reader names it, in their language: the collaborative's own zones as their readers say
+    them (Beijing time, 北京时间), any other as the CLDR names it (core.zone_names: Eastern Time (New York),
+    北美东部时间（纽约）; `short`, its city: 纽约); the IANA name when neither does."""
+    if zone in _ZONE_NAMES:
+        return str(_ZONE_NAMES[zone])
+    return zone_words(zone, is_chinese(), short=short) or zone

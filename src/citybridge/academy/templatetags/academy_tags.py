@@ -59,9 +59,18 @@ def province_name(value: str | None) -> str:
 
 
 @register.filter
+def zone_name(name: str | None, short: str = "") -> str:
+    """A time zone as the reader names it (cities.zones.zone_name): “Eastern Time (New York)”, “北美东部时间（纽约）”;
+    `zone_name:"short"` its city where it has one (纽约)."""
+    from citybridge.cities.zones import zone_name as named
+
+    return named(name, short=bool(short)) if name else ""
+
+
+@register.filter
 def time_zone(name: str | None) -> str:
-    """A lecturer's home time zone as a reader can place it: its offset from UTC today, then the IANA name
-    (“UTC−05:00 · America/New_York”); the name alone when it is unknown."""
+    """A lecturer's home time zone as a reader can place it: its offset from UTC today, then its name
+    (“UTC−05:00 · Eastern Time (New York)”, zone_name); what was entered when it is no zone."""
     from datetime import datetime
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,7 +85,7 @@ def time_zone(name: str | None) -> str:
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
     hours, mins = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours:02d}:{mins:02d} · {name}"
+    return f"UTC{sign}{hours:02d}:{mins:02d} · {zone_name(name)}"
 
 
 def other_zone(name: str | None) -> bool:
