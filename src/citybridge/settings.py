@@ -100,9 +100,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "ninja",  # its Swagger UI templates and static files, served locally
-    "axes",
+    "citybridge.core.library_apps.AxesConfig",  # axes, named in the reader's language
     "django_tasks",
-    "django_tasks_db",
+    "citybridge.core.library_apps.TasksDatabaseConfig",  # django_tasks_db, likewise
     "django.contrib.admin",  # after our apps, so our registration/ templates win over the admin's
 ]
 

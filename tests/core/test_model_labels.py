@@ -155,3 +155,30 @@ def test_admin_user_form_sections_read_in_chinese(admin_client, staff):
     html = admin_client.get(f"/admin/core/user/{staff.pk}/change/").content.decode()
     headings = [" ".join(h.split()) for h in re.findall(r"<h2[^>]*>([^<]*)</h2>", html)]
     assert "权限" in headings and "Permissions" not in headings, headings
+
+
+def test_the_libraries_read_in_chinese_in_the_admin(admin_client):
+    """django-axes and django-tasks-db ship no Chinese: their app names (core/library_apps.py) and their models'
+    labels (core/django_wording.py) are ours."""
+    index = admin_client.get("/admin/").content.decode()
+    for chinese in ("登录锁定", "登录尝试", "登录失败记录", "登录日志", "后台任务", "任务结果"):
+        assert chinese in index, chinese
+    for english in (
+        "Axes",
+        "Access attempts",
+        "Access failures",
+        "Access logs",
+        "Tasks Database Backend",
+        "Task Results",
+    ):
+        assert english not in index, english
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="someone@example.org", ip_address="192.0.2.1", user_agent="x", http_accept="*/*", path_info="/",
+        get_data="", post_data="", failures_since_start=3,
+    )  # fmt: skip
+    attempts = admin_client.get("/admin/axes/accessattempt/").content.decode()
+    assert "IP 地址" in attempts and "登录失败次数" in attempts and "IP Address" not in attempts
+    tasks = admin_client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
+    assert "任务结果" in tasks and "Task Result" not in tasks
