@@ -64,25 +64,7 @@ ZONES: dict[str, tuple[str, str, str, str]] = {{
 '''
     )
     out.write("\n".join(rows))
-    out.write(
-        '''
-}
-
-
-def zone_words(zone: str, chinese: bool, *, short: bool = False) -> str | None:
-    """A zone as a reader names it: "Eastern Time (New York)", "北美东部时间（纽约）"; with `short`, its city alone
-    where it has one ("New York", "纽约"). None for a zone CLDR does not name (the caller shows the IANA name)."""
-    found = ZONES.get(zone)
-    if found is None:
-        return None
-    name, city = found[2:] if chinese else found[:2]
-    if not city:
-        return name
-    if short:
-        return city
-    return f"{name}（{city}）" if chinese else f"{name} ({city})"
-'''
-    )
+    out.write("\n}\n")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from citybridge.core.models import is_chinese
-from citybridge.core.zone_names import zone_words
+from citybridge.core.zone_names import ZONES
 
 #: the zones of the collaborative's cities as their readers name them; any other as the CLDR names it (zone_name)
 _ZONE_NAMES = {
@@ -34,8 +34,17 @@ def city_time_zone(city: object) -> tuple[str, str]:
 
 def zone_name(zone: str, *, short: bool = False) -> str:
     """A time zone as the reader names it, in their language: the collaborative's own zones as their readers say
-    them (Beijing time, 北京时间), any other as the CLDR names it (core.zone_names: Eastern Time (New York),
-    北美东部时间（纽约）; `short`, its city: 纽约); the IANA name when neither does."""
+    them (Beijing time, 北京时间), any other as the CLDR names it (core.zone_names): its name and city, Eastern Time
+    (New York), 北美东部时间（纽约）, or with `short` the city alone (纽约); the name alone when it says the place
+    already (Japan Time). The IANA name when neither names the zone."""
     if zone in _ZONE_NAMES:
         return str(_ZONE_NAMES[zone])
-    return zone_words(zone, is_chinese(), short=short) or zone
+    if (names := ZONES.get(zone)) is None:
+        return zone
+    chinese = is_chinese()
+    name, city = names[2:] if chinese else names[:2]
+    if not city:
+        return name
+    if short:
+        return city
+    return f"{name}（{city}）" if chinese else f"{name} ({city})"
