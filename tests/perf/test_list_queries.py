@@ -254,3 +254,31 @@ def test_a_kept_order_by_is_the_one_django_compiles(staff, make_user, client_for
             for number in (1, 3):
                 assert api.get(f"{path}?page={number}").status_code == 200, path
     assert kept and sum(kept) / len(kept) > 0.5, kept  # the name, date and number sorts of own columns
+
+
+@pytest.mark.parametrize(
+    ("order", "statements"),
+    [
+        (("-id",), 1),  # whole numbers: one statement, the order put back in Python
+        (("pk",), 1),
+        (("-organisation_id", "id"), 2),  # a column that may be null: keys, then rows by key
+        (("family_name_en", "id"), 2),  # text follows the database's collation
+        (("organisation__name_en", "id"), 2),  # a joined column
+    ],
+)
+def test_first_rows_are_the_slice_in_its_order(staff, order, statements):
+    """core.paging.first_rows: the first rows of a queryset, in its order, as `.values()` gives them."""
+    from citybridge.core import selectors
+    from citybridge.core.paging import first_rows
+
+    build(130)
+    columns = ("id", "organisation_id", "family_name_en")
+    for qs in (
+        selectors.person_list(user=staff).order_by(*order),
+        selectors.person_list(user=staff).order_by(*order).reverse(),
+    ):
+        for limit in (0, 1, 50, 200):
+            with CaptureQueriesContext(connection) as ctx:
+                rows = first_rows(qs, columns, limit)
+            assert rows == list(qs.values(*columns)[:limit]), (order, limit)
+            assert len(ctx.captured_queries) == (statements if limit else len(ctx.captured_queries))

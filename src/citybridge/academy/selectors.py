@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from citybridge.core import provinces as province_list
 from citybridge.core.listing import name_order
 from citybridge.core.models import is_chinese
-from citybridge.core.paging import options_html
+from citybridge.core.paging import first_rows, options_html
 from citybridge.core.rows import date_text
 
 from . import compliance as comp
@@ -288,7 +288,6 @@ def behind_list(
     position: str = "",
     include_on_track: bool = False,
     rule: str = "any",
-    base: QuerySet[TrainingSummary] | None = None,
     organisation_q: str = "",
     key_equals: int | None = None,
 ) -> QuerySet[TrainingSummary]:
@@ -298,20 +297,14 @@ def behind_list(
     window gap), "both" (behind on both), "any" (behind on either; sorted by shortfall + window gap). Each is one
     walk of a (year, -key, official) index.
 
-    ``base``: the summaries to filter instead of all of them as model instances, e.g. a ``.values()`` queryset the
-    caller built once (its columns are resolved once per process, not on every request).
-
     ``organisation_q``: part of the official's organisation's name, in English or Chinese (the page's search; the
     ``organisation`` key picks one organisation exactly).
 
     ``key_equals``: only the rows whose value of the rule's key is this one (> 0), instead of every row where it is
     above 0 (behind_seek's rows tied with a cursor)."""
-    if base is None:
-        qs = TrainingSummary.objects.filter(year=year).select_related(
-            "official__person__organisation", "official__jurisdiction"
-        )
-    else:
-        qs = base.filter(year=year)
+    qs = TrainingSummary.objects.filter(year=year).select_related(
+        "official__person__organisation", "official__jurisdiction"
+    )
     if not user.is_program_staff:  # an IN subquery keeps the count and the first page fast at 200,000 officials
         qs = qs.filter(official_id__in=_coordinated_officials(user))
     key = behind_key(rule)
@@ -343,9 +336,12 @@ def behind_key(rule: str) -> str:
     return {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
 
 
-def behind_seek(*, cursor: tuple[int, int], limit: int, backwards: bool = False, **params: object) -> list:
-    """The `limit` rows of `behind_list(**params)` (in its rule's order) right after the row `cursor` (its key value
-    and official), or right before it with `backwards` (still in the rule's order): what Next and Previous show.
+def behind_seek(
+    *, cursor: tuple[int, int], limit: int, columns: tuple[str, ...], backwards: bool = False, **params: object
+) -> list[dict]:
+    """The `limit` rows of `behind_list(**params)` as `columns` dicts (in its rule's order: `columns` hold the
+    rule's key and the official) right after the row `cursor` (its key value and official), or right before it
+    with `backwards` (still in the rule's order): what Next and Previous show.
     Each reads only the rows it returns, at any depth, where `OFFSET` walks every row before the page (page 399 of
     20,000 officials walked 19,900 index entries). Two short walks down the rule's index: the rows tied with the
     cursor's value past its official, then the rows of the next values (a single `key < v OR (key = v AND
@@ -359,14 +355,14 @@ def behind_seek(*, cursor: tuple[int, int], limit: int, backwards: bool = False,
             ties = ties.filter(official_id__lt=official).order_by("-official_id")
         else:
             ties = ties.filter(official_id__gt=official)
-        rows = list(ties[:limit])
+        rows = first_rows(ties, columns, limit)
     if len(rows) < limit:  # built only when the ties do not fill the page
         rest = behind_list(**params)
         if backwards:
             rest = rest.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
         else:
             rest = rest.filter(**{f"{key}__lt": value})
-        rows += rest[: limit - len(rows)]
+        rows += first_rows(rest, columns, limit - len(rows))
     return rows[::-1] if backwards else rows
 
 

@@ -278,6 +278,51 @@ _ROWS_BY_KEYS: dict[tuple, tuple] = {}
 def rows_by_keys(db: str, model: type[Model], columns: tuple[str, ...], keys: list) -> list[dict[str, Any]]:
     """`model._base_manager.filter(pk__in=keys).values(*columns)` in the order of `keys` (a key without a row is
     left out), with that query compiled once per process. `columns` must pass `_key_columns`."""
+    before, after, names, converters = _rows_by_keys_query(db, model, columns)
+    if not keys:
+        return []
+    rows = _fetch_rows(db, before + ", ".join(["%s"] * len(keys)) + after, keys, names, converters)
+    key_at = model._meta.pk.attname
+    by_key = {row[key_at]: row for row in rows}
+    return [by_key[key] for key in keys if key in by_key]  # a row deleted between the two reads is left out
+
+
+def first_rows(queryset: QuerySet, columns: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """`queryset.values(*columns)[:limit]` in one statement: the rows by key (`rows_by_keys`' query, compiled once
+    per process) of the key query (`keys_sql`, its ORDER BY kept per process) inside its IN (…), put back in the
+    queryset's order in Python. For an ordering of the model's own whole-number or date columns, all among
+    `columns` (integers and dates sort alike in Python and in every database; text follows the database's
+    collation); anything else reads the keys, then the rows by them (two statements)."""
+    names = _column_ordering(queryset)
+    if names is None or not _sortable_here(queryset.model, names, columns):
+        return rows_by_keys(queryset.db, queryset.model, columns, read_keys(queryset, 0, limit))
+    sql, params = keys_sql(queryset)
+    if sql is None or limit <= 0:
+        return []
+    before, after, row_names, converters = _rows_by_keys_query(queryset.db, queryset.model, columns)
+    rows = _fetch_rows(queryset.db, f"{before}{sql} LIMIT %s{after}", (*params, limit), row_names, converters)
+    ascending = queryset.query.standard_ordering
+    for name in reversed(names):  # stable sorts, the last column first
+        column = name.removeprefix("-")
+        column = queryset.model._meta.pk.attname if column == "pk" else column
+        rows.sort(key=lambda row, c=column: row[c], reverse=name.startswith("-") == ascending)
+    return rows
+
+
+@functools.lru_cache(maxsize=256)
+def _sortable_here(model: type[Model], names: tuple[str, ...], columns: tuple[str, ...]) -> bool:
+    """Whether the rows can be put in the order of `names` in Python: each a non-null whole-number or date column
+    of `model` among `columns`."""
+    for name in names:
+        name = name.removeprefix("-")
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        kind = (field.target_field if field.is_relation else field).get_internal_type()
+        if field.null or field.attname not in columns or not kind.endswith(("IntegerField", "AutoField", "DateField")):
+            return False
+    return True
+
+
+def _rows_by_keys_query(db: str, model: type[Model], columns: tuple[str, ...]) -> tuple:
     compiled = _ROWS_BY_KEYS.get((db, model, columns))
     if compiled is None:
         query = model._base_manager.db_manager(db).filter(pk__in=[0]).order_by().values(*columns).query
@@ -287,23 +332,23 @@ def rows_by_keys(db: str, model: type[Model], columns: tuple[str, ...], keys: li
         names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
         converters = list(compiler.get_converters([column for column, _, _ in compiler.select]).items())
         compiled = _ROWS_BY_KEYS[(db, model, columns)] = (before, after, names, converters)
-    before, after, names, converters = compiled
-    if not keys:
-        return []
+    return compiled
+
+
+def _fetch_rows(db: str, sql: str, params: Iterable, names: list[str], converters: list) -> list[dict[str, Any]]:
     connection = connections[db]
     with connection.cursor() as cursor:
-        cursor.execute(before + ", ".join(["%s"] * len(keys)) + after, keys)
+        cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    key_at = names.index(model._meta.pk.attname)
-    rows = {}
+    rows = []
     for values in fetched:
         if converters:
             values = list(values)
             for position, (functions, expression) in converters:
                 for function in functions:
                     values[position] = function(values[position], expression, connection)
-        rows[values[key_at]] = dict(zip(names, values, strict=True))
-    return [rows[key] for key in keys if key in rows]  # a row deleted between the two reads is left out
+        rows.append(dict(zip(names, values, strict=True)))
+    return rows
 
 
 class SeekPaginator(Paginator):
