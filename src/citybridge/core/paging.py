@@ -323,19 +323,22 @@ def _sortable_here(model: type[Model], names: tuple[str, ...], columns: tuple[st
 
 
 def _rows_by_keys_query(db: str, model: type[Model], columns: tuple[str, ...]) -> tuple:
-    compiled = _ROWS_BY_KEYS.get((db, model, columns))
-    if compiled is None:
+    """The query of `rows_by_keys`, compiled once per process: its SQL before and after the keys, the names of its
+    columns and their converters."""
+    kept = _ROWS_BY_KEYS.get((db, model, columns))
+    if kept is None:
         query = model._base_manager.db_manager(db).filter(pk__in=[0]).order_by().values(*columns).query
         compiler = query.get_compiler(db)
         sql, params = compiler.as_sql()
         before, after = sql.split("%s")  # the one parameter, the key: ValueError if the query had another
         names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
         converters = list(compiler.get_converters([column for column, _, _ in compiler.select]).items())
-        compiled = _ROWS_BY_KEYS[(db, model, columns)] = (before, after, names, converters)
-    return compiled
+        kept = _ROWS_BY_KEYS[(db, model, columns)] = (before, after, names, converters)
+    return kept
 
 
 def _fetch_rows(db: str, sql: str, params: Iterable, names: list[str], converters: list) -> list[dict[str, Any]]:
+    """The rows of `sql` as dicts of `names`, each value through its column's converters (dates, booleans …)."""
     connection = connections[db]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
