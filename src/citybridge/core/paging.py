@@ -139,10 +139,7 @@ class SeekRows:
         if backwards:
             end = min(offset + limit, count)
             offset, limit = count - end, end - offset
-        sql, params = keys_sql(queryset, backwards=backwards, unordered=self._keys_unordered)
-        if sql is None or limit <= 0:
-            return []
-        keys = [key for (key,) in self._fetch(f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset))]
+        keys = read_keys(queryset, offset, limit, backwards=backwards, unordered=self._keys_unordered)
         if backwards:
             keys.reverse()
         if not keys:
@@ -189,10 +186,17 @@ def keys_sql(
     return f"{sql} ORDER BY {_order_by_sql(queryset.db, queryset.model, names, ascending)}", params
 
 
-def read_keys(queryset: QuerySet, offset: int, limit: int) -> list:
-    """The keys of `queryset[offset:offset + limit]`, in one narrow query (keys_sql): read the rows by them with
-    `rows_by_keys`."""
-    sql, params = keys_sql(queryset)
+def read_keys(
+    queryset: QuerySet,
+    offset: int,
+    limit: int,
+    *,
+    backwards: bool = False,
+    unordered: tuple[str | None, tuple] | None = None,
+) -> list:
+    """The keys of `queryset[offset:offset + limit]` (of its reversed order with `backwards`), in one narrow query
+    (keys_sql, which takes `unordered`): read the rows by them with `rows_by_keys`."""
+    sql, params = keys_sql(queryset, backwards=backwards, unordered=unordered)
     if sql is None or limit <= 0:
         return []
     with connections[queryset.db].cursor() as cursor:
@@ -292,7 +296,8 @@ def first_rows(queryset: QuerySet, columns: tuple[str, ...], limit: int) -> list
     per process) of the key query (`keys_sql`, its ORDER BY kept per process) inside its IN (…), put back in the
     queryset's order in Python. For an ordering of the model's own whole-number or date columns, all among
     `columns` (integers and dates sort alike in Python and in every database; text follows the database's
-    collation); anything else reads the keys, then the rows by them (two statements)."""
+    collation); anything else reads the keys, then the rows by them (two statements). `columns` must pass
+    `_key_columns`, as for `rows_by_keys`."""
     names = _column_ordering(queryset)
     if names is None or not _sortable_here(queryset.model, names, columns):
         return rows_by_keys(queryset.db, queryset.model, columns, read_keys(queryset, 0, limit))
