@@ -282,3 +282,91 @@ def test_first_rows_are_the_slice_in_its_order(staff, order, statements):
                 rows = first_rows(qs, columns, limit)
             assert rows == list(qs.values(*columns)[:limit]), (order, limit)
             assert len(ctx.captured_queries) == (statements if limit else len(ctx.captured_queries))
+
+
+def _people_after(*, organisation: int | None, after: int, family: str, descending: bool):
+    """A builder for kept_first_rows: people of an organisation (or all), past a key, of a family name."""
+    from citybridge.core.models import Person
+
+    people = Person.objects.filter(id__gt=after, family_name_en=family)
+    if organisation is not None:
+        people = people.filter(organisation_id=organisation)
+    return people.order_by("-id" if descending else "id")
+
+
+def _people_after_shifted(*, after: int, family: str):
+    """Not keepable: the value goes into the query after arithmetic."""
+    from citybridge.core.models import Person
+
+    return Person.objects.filter(id__gt=after - 1, family_name_en=family).order_by("id")
+
+
+def _people_after_written(*, after: int, family: str):
+    """Not keepable: the value is written into the SQL's text."""
+    from django.db.models.expressions import RawSQL
+
+    from citybridge.core.models import Person
+
+    inner = RawSQL(f"SELECT id FROM core_person WHERE id > {int(after)}", [])  # noqa: S611 - an int, the test's own
+    return Person.objects.filter(id__in=inner, family_name_en=family).order_by("id")
+
+
+def test_kept_first_rows_are_first_rows_whatever_the_numbers(staff, monkeypatch):
+    """core.paging.kept_first_rows: the rows first_rows gives, for every value of a shape's numbers, in one
+    statement; a shape is compiled on its first call only (twice: with stand-ins and with its values). A shape
+    whose numbers are not plain parameters (arithmetic, written into the SQL) is compiled on every call and still
+    right; so is a number too large for a parameter, or out of a column's range."""
+    from citybridge.core import paging
+    from citybridge.core.models import Organisation, Person
+
+    build(130)
+    organisation = Organisation.objects.order_by("id")[3].pk
+    Person.objects.filter(id__in=Person.objects.order_by("id").values("id")[:40]).update(organisation_id=organisation)
+    columns = ("id", "organisation_id", "family_name_en")
+    compiles = []
+    real_of = paging._FirstRows.of.__func__
+    monkeypatch.setattr(paging._FirstRows, "of", classmethod(lambda cls, *a: compiles.append(1) or real_of(cls, *a)))
+    monkeypatch.setattr(paging, "_KEPT_FIRST_ROWS", {})
+    first_id = Person.objects.order_by("id").first().pk
+    afters = [first_id + n for n in (0, 7, 35, 90, 200)] + [40_000, 2**31 - 1, 2**31, 2**70]
+    for builder, shapes in (
+        (_people_after, [{"organisation": o, "descending": d} for o in (None, organisation) for d in (False, True)]),
+        (_people_after_shifted, [{}]),
+        (_people_after_written, [{}]),
+    ):
+        for shape in shapes:
+            for family in ("Family3", "Family5"):
+                for after in afters:
+                    values = {**shape, "family": family, "after": after}
+                    expected = list(builder(**values).values(*columns)[:9])
+                    with CaptureQueriesContext(connection) as ctx:
+                        rows = paging.kept_first_rows(builder, values, columns, 9)
+                    assert rows == expected, (builder.__name__, values)
+                    assert len(ctx.captured_queries) <= 1, values
+    with_parameter = {k for k in paging._KEPT_FIRST_ROWS if any(value is None for _name, value in k[2])}
+    kept = {k for k in with_parameter if paging._KEPT_FIRST_ROWS[k] is not None}
+    assert {k[0] for k in kept} == {_people_after}, "arithmetic and SQL text are never kept"
+    assert {k[0] for k in with_parameter - kept} == {_people_after_shifted, _people_after_written}
+    # a kept shape is compiled on its first call only, whatever its numbers; the others on every call
+    compiles.clear()
+    for after in afters:
+        values = {"organisation": organisation, "descending": True, "family": "Family3", "after": after}
+        assert paging.kept_first_rows(_people_after, values, columns, 9) == list(
+            _people_after(**values).values(*columns)[:9]
+        )
+    assert not compiles
+    paging.kept_first_rows(_people_after_shifted, {"after": first_id + 3, "family": "Family3"}, columns, 9)
+    assert len(compiles) == 1
+
+
+def test_kept_first_rows_keeps_at_most_so_many_shapes(staff, monkeypatch):
+    from citybridge.core import paging
+
+    build(10)
+    monkeypatch.setattr(paging, "_KEPT_FIRST_ROWS", {})
+    monkeypatch.setattr(paging, "_KEPT_SHAPES", 3)
+    for n in range(6):
+        paging.kept_first_rows(
+            _people_after, {"organisation": None, "after": 1, "family": f"F{n}", "descending": False}, ("id",), 5
+        )
+    assert [k[2][2][1][0] for k in paging._KEPT_FIRST_ROWS] == ["F3", "F4", "F5"], "the oldest left"

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from citybridge.core import provinces as province_list
 from citybridge.core.listing import name_order
 from citybridge.core.models import is_chinese
-from citybridge.core.paging import first_rows, options_html
+from citybridge.core.paging import kept_first_rows, options_html
 from citybridge.core.rows import date_text
 
 from . import compliance as comp
@@ -266,21 +266,32 @@ def training_year_prepared(year: int) -> bool:
     return TrainingYear.objects.filter(year=year).exists()
 
 
-def _coordinated_officials(user: User) -> QuerySet[Enrolment]:
-    """The keys of the officials an academy coordinator may see, as a subquery: a current (not withdrawn) enrolment
-    at one of their academies, OfficialProfile.visible_to's rule. "IN (…)" rather than EXISTS per row: the database
-    reads the academy's enrolments once, then walks the summaries' index."""
-    ids = user.scoped_organisation_ids("academy_coordinator")
+def behind_scope(user: User) -> tuple[int, ...] | None:
+    """Whose summaries a user may list: None for program staff (everyone's), else the organisations whose academies
+    they coordinate (an official enrolled there, not withdrawn: OfficialProfile.visible_to's rule)."""
+    return None if user.is_program_staff else tuple(sorted(user.scoped_organisation_ids("academy_coordinator")))
+
+
+def _coordinated_officials(organisations: tuple[int, ...]) -> QuerySet[Enrolment]:
+    """The keys of the officials with a current (not withdrawn) enrolment at the academies of `organisations`, as a
+    subquery. "IN (…)" rather than EXISTS per row: the database reads the academy's enrolments once, then walks
+    the summaries' index."""
     return (
-        Enrolment.objects.filter(course__academy__organisation_id__in=ids)
+        Enrolment.objects.filter(course__academy__organisation_id__in=organisations)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .values("official_id")
     )
 
 
-def behind_list(
+def behind_list(*, user: User, **params: Any) -> QuerySet[TrainingSummary]:
+    """Stored per-year summaries of the officials `user` may see, most days missing first (_behind_summaries has
+    the parameters)."""
+    return _behind_summaries(scope=behind_scope(user), **params)
+
+
+def _behind_summaries(
     *,
-    user: User,
+    scope: tuple[int, ...] | None,
     year: int,
     academy: int | None = None,
     organisation: int | None = None,
@@ -291,7 +302,7 @@ def behind_list(
     organisation_q: str = "",
     key_equals: int | None = None,
 ) -> QuerySet[TrainingSummary]:
-    """Stored per-year summaries, most days missing first. Officials the user may not see are left out.
+    """Stored per-year summaries, most days missing first, of the officials in `scope` (behind_scope).
 
     ``rule``: "annual" (days short this year, sorted by them), "window" (at risk in the 5-year window, sorted by the
     window gap), "both" (behind on both), "any" (behind on either; sorted by shortfall + window gap). Each is one
@@ -305,8 +316,8 @@ def behind_list(
     qs = TrainingSummary.objects.filter(year=year).select_related(
         "official__person__organisation", "official__jurisdiction"
     )
-    if not user.is_program_staff:  # an IN subquery keeps the count and the first page fast at 200,000 officials
-        qs = qs.filter(official_id__in=_coordinated_officials(user))
+    if scope is not None:  # an IN subquery keeps the count and the first page fast at 200,000 officials
+        qs = qs.filter(official_id__in=_coordinated_officials(scope))
     key = behind_key(rule)
     if key_equals is not None:  # alone: beside `key > 0`, SQLite's planner walks that range, not the equal rows
         qs = qs.filter(**{key: key_equals}, **({"shortfall__gt": 0, "window_gap__gt": 0} if rule == "both" else {}))
@@ -336,34 +347,55 @@ def behind_key(rule: str) -> str:
     return {"annual": "shortfall", "window": "window_gap"}.get(rule, "behind_days")
 
 
+def behind_first(*, user: User, columns: tuple[str, ...], limit: int, **params: Any) -> list[dict]:
+    """The first `limit` rows of `behind_list(user=user, **params)` as `columns` dicts (holding the rule's key and
+    the official), in one statement compiled once per process for the filters' shape (core.paging.kept_first_rows)."""
+    return kept_first_rows(_behind_summaries, {**params, "scope": behind_scope(user)}, columns, limit)
+
+
 def behind_seek(
-    *, cursor: tuple[int, int], limit: int, columns: tuple[str, ...], backwards: bool = False, **params: object
+    *,
+    user: User,
+    cursor: tuple[int, int],
+    limit: int,
+    columns: tuple[str, ...],
+    backwards: bool = False,
+    **params: Any,
 ) -> list[dict]:
-    """The `limit` rows of `behind_list(**params)` as `columns` dicts (in its rule's order: `columns` hold the
-    rule's key and the official) right after the row `cursor` (its key value and official), or right before it
-    with `backwards` (still in the rule's order): what Next and Previous show.
+    """The `limit` rows of `behind_list(user=user, **params)` as `columns` dicts (in its rule's order: `columns`
+    hold the rule's key and the official) right after the row `cursor` (its key value and official), or right
+    before it with `backwards` (still in the rule's order): what Next and Previous show.
     Each reads only the rows it returns, at any depth, where `OFFSET` walks every row before the page (page 399 of
     20,000 officials walked 19,900 index entries). Two short walks down the rule's index: the rows tied with the
     cursor's value past its official, then the rows of the next values (a single `key < v OR (key = v AND
-    official > o)` is not one range of the index: the database would read and sort every row after it)."""
-    key = behind_key(str(params.get("rule", "any")))
+    official > o)` is not one range of the index: the database would read and sort every row after it). Each walk
+    is one statement compiled once per process for the filters' shape (core.paging.kept_first_rows)."""
     value, official = cursor
+    params = {**params, "scope": behind_scope(user), "value": value, "backwards": backwards}
     rows = []
     if value > 0:  # a listed row's value (0 is on track)
-        ties = behind_list(**params, key_equals=value)
-        if backwards:
-            ties = ties.filter(official_id__lt=official).order_by("-official_id")
-        else:
-            ties = ties.filter(official_id__gt=official)
-        rows = first_rows(ties, columns, limit)
-    if len(rows) < limit:  # built only when the ties do not fill the page
-        rest = behind_list(**params)
-        if backwards:
-            rest = rest.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
-        else:
-            rest = rest.filter(**{f"{key}__lt": value})
-        rows += first_rows(rest, columns, limit - len(rows))
+        rows = kept_first_rows(_behind_ties, {**params, "official": official}, columns, limit)
+    if len(rows) < limit:  # read only when the ties do not fill the page
+        rows += kept_first_rows(_behind_beyond, params, columns, limit - len(rows))
     return rows[::-1] if backwards else rows
+
+
+def _behind_ties(*, value: int, official: int, backwards: bool, **params: Any) -> QuerySet[TrainingSummary]:
+    """behind_seek's rows tied with the cursor's value, past its official (before it, nearest first, with
+    `backwards`)."""
+    ties = _behind_summaries(**params, key_equals=value)
+    if backwards:
+        return ties.filter(official_id__lt=official).order_by("-official_id")
+    return ties.filter(official_id__gt=official)
+
+
+def _behind_beyond(*, value: int, backwards: bool, **params: Any) -> QuerySet[TrainingSummary]:
+    """behind_seek's rows of the values after the cursor's (before it, nearest first, with `backwards`)."""
+    key = behind_key(str(params.get("rule", "any")))
+    rows = _behind_summaries(**params)
+    if backwards:
+        return rows.filter(**{f"{key}__gt": value}).order_by(key, "-official_id")
+    return rows.filter(**{f"{key}__lt": value})
 
 
 @dataclass
@@ -416,8 +448,8 @@ def behind_summary_get(*, user: User, pk: int) -> BehindRow:
     only when it is opened. Scoped as behind_list (a coordinator: officials enrolled at their academies);
     Http404 outside."""
     qs = TrainingSummary.objects.select_related("official__person")
-    if not user.is_program_staff:
-        qs = qs.filter(official_id__in=_coordinated_officials(user))
+    if (scope := behind_scope(user)) is not None:
+        qs = qs.filter(official_id__in=_coordinated_officials(scope))
     return behind_rows([_get(qs, pk)])[0]
 
 

@@ -29,7 +29,6 @@ from citybridge.core.listing import localized, name_order, sort_queryset
 from citybridge.core.models import Person, is_chinese
 from citybridge.core.paging import (
     detail_url_parts,
-    first_rows,
     options_html,
     province_options,
     read_keys,
@@ -296,12 +295,6 @@ def _organisation_filter(params: dict, user: User) -> SafeString:
     )
 
 
-def _first_rows(user: User, params: dict, limit: int) -> list[dict[str, Any]]:
-    """The first page in the rule's own order, in one statement (core.paging.first_rows: its keys down the rule's
-    index inside the rows' IN (…), its 17 columns and their joins compiled once per process)."""
-    return first_rows(selectors.behind_list(user=user, **params), BEHIND_ROW_FIELDS, limit)
-
-
 PAGE_SIZE = 50
 
 
@@ -372,7 +365,7 @@ def behind(request: HttpRequest) -> HttpResponse:
     elif prepared and number > 1:  # a page asked for by its number: its keys walked by offset
         chunk = _rows_by_keys(selectors.behind_list(user=request.user, **params), (number - 1) * size, size + 1)
     elif prepared:
-        chunk = _first_rows(request.user, params, size + 1)
+        chunk = selectors.behind_first(user=request.user, **params, columns=BEHIND_ROW_FIELDS, limit=size + 1)
     if backwards:  # read backwards: the extra row says whether a page comes before
         rows, has_previous, has_next = chunk[-size:], len(chunk) > size, True
     else:
