@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from citybridge.core import provinces as province_list
 from citybridge.core.listing import name_order
 from citybridge.core.models import is_chinese
-from citybridge.core.paging import kept_first_rows, options_html
+from citybridge.core.paging import Kept, kept_first_rows, options_html
 from citybridge.core.rows import date_text
 
 from . import compliance as comp
@@ -350,7 +350,7 @@ def behind_key(rule: str) -> str:
 def behind_first(*, user: User, columns: tuple[str, ...], limit: int, **params: Any) -> list[dict]:
     """The first `limit` rows of `behind_list(user=user, **params)` as `columns` dicts (holding the rule's key and
     the official), in one statement compiled once per process for the filters' shape (core.paging.kept_first_rows)."""
-    return kept_first_rows(_behind_summaries, {**params, "scope": behind_scope(user)}, columns, limit)
+    return kept_first_rows(Kept(_behind_summaries, {**params, "scope": behind_scope(user)}), columns, limit)
 
 
 def behind_seek(
@@ -374,9 +374,9 @@ def behind_seek(
     params = {**params, "scope": behind_scope(user), "value": value, "backwards": backwards}
     rows = []
     if value > 0:  # a listed row's value (0 is on track)
-        rows = kept_first_rows(_behind_ties, {**params, "official": official}, columns, limit)
+        rows = kept_first_rows(Kept(_behind_ties, {**params, "official": official}), columns, limit)
     if len(rows) < limit:  # read only when the ties do not fill the page
-        rows += kept_first_rows(_behind_beyond, params, columns, limit - len(rows))
+        rows += kept_first_rows(Kept(_behind_beyond, params), columns, limit - len(rows))
     return rows[::-1] if backwards else rows
 
 

@@ -26,7 +26,7 @@ from citybridge.core.paging import detail_url_parts, options_html, province_opti
 from citybridge.core.rows import Row, choice_labels, html_rows, row_class
 from citybridge.core.templatetags.listing import sentence_space
 from citybridge.core.validation import add_to_form
-from citybridge.core.views import paginate
+from citybridge.core.views import paginate, paginate_sorted
 
 from . import charts, exports, labels, selectors, services
 from .forms import CITY_ERRORS, CitiesField, InterestForm, PairEndForm, PairForm, PoolAddForm, SelectionForm
@@ -57,26 +57,31 @@ CITY_ROW_HTML = (
 # to act on them is checked after: 403 only for an object the user can see but may not change.
 
 
+def _city_sorts() -> dict[str, tuple[str, ...]]:
+    return {
+        "name": name_order("name"),
+        "province": localized("province"),
+        "population": ("population",),
+        "size": ("size_class",),
+        "climate": ("climate_zone",),
+    }
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     country = request.GET.get("country", "") if request.GET.get("country") in ("US", "CN") else ""
     size = request.GET.get("size", "") if request.GET.get("size") in SizeClass.values else ""
     province = request.GET.get("province", "") if request.GET.get("province") in provinces.BY_CODE else ""
-    qs = selectors.city_list(user=request.user, q=q, country=country, size_class=size, province=province)
-    qs, sort = sort_queryset(
+    page = paginate_sorted(
         request,
-        qs,
-        {
-            "name": name_order("name"),
-            "province": localized("province"),
-            "population": ("population",),
-            "size": ("size_class",),
-            "climate": ("climate_zone",),
-        },
+        selectors.city_list,
+        {"q": q, "country": country, "size_class": size, "province": province},
+        _city_sorts,
         "-population",
+        values=CITY_ROW_FIELDS,
+        row_class=_CityRow,
     )
-    page = paginate(request, qs, values=CITY_ROW_FIELDS, row_class=_CityRow)
     # labels translated once per page, not once per row (get_FOO_display hashes every lazy label on each call); the
     # rows are values (core.rows: no City instance per row) and their HTML one pass (core.rows.html_rows)
     size_labels, zone_labels = choice_labels(SizeClass.choices), choice_labels(ClimateZone.choices)
@@ -112,7 +117,6 @@ def index(request: HttpRequest) -> HttpResponse:
             **page,
             "rows_html": rows_html,
             "q": q,
-            "sort": sort,
             "province": province,
             "province_options": province_options(),
             "country": country,

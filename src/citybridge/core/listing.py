@@ -8,15 +8,17 @@ tie-breaker. The view passes the returned `sort` to the template, where `{% sort
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, QuerySet
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from django.db.models.expressions import OrderBy
     from django.http import HttpRequest
+
+    from .models import User
 
 
 SORT_PARAM = "sort"
@@ -46,12 +48,31 @@ def sort_queryset(
     list never repeat or skip a row whose sort values tie.
     """
     key = sort_key(request, allowed, default)
+    return sorted_by(qs, allowed, key, tiebreaker), key
+
+
+def sorted_list(
+    *,
+    user: User,
+    selector: Callable[..., QuerySet],
+    sorts: Callable[[], dict],
+    sort: str,
+    tiebreaker: str = "id",
+    **filters: Any,
+) -> QuerySet:
+    """`selector(user=user, **filters)` ordered by `sort` among `sorts()`: a list page's queryset, built by
+    core.views.paginate_sorted through core.paging.Kept (so `selector` must be a builder as Kept describes)."""
+    return sorted_by(selector(user=user, **filters), sorts(), sort, tiebreaker)
+
+
+def sorted_by(qs: QuerySet, allowed: dict[str, tuple[str | F, ...]], key: str, tiebreaker: str = "id") -> QuerySet:
+    """`qs` ordered by `key` (`sort_key`'s) as sort_queryset orders it."""
     descending = key.startswith("-")
     fields = allowed[key.removeprefix("-")]
     order = [_order(f, descending) for f in fields]
     if tiebreaker not in fields:
         order.append(F(tiebreaker).asc())  # always ascending: matches the indexes that end with the id
-    return qs.order_by(*order), key
+    return qs.order_by(*order)
 
 
 def page_window(number: int, num_pages: int, radius: int = 2) -> list[int]:

@@ -30,11 +30,16 @@ from django.utils.translation import get_language
 from .rows import escaped
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Hashable, Iterable
 
     from django.db.models import Model
 
+    from .models import User
     from .rows import Row
+
+    #: make(queryset) -> (what must be equal between two compiles, what is kept, its parts' (SQL, parameters)), or
+    #: None (_kept)
+    _Make = Callable[[QuerySet], tuple[Any, Any, tuple[tuple[str | None, tuple], ...]] | None]
 
 
 def seekable(queryset: QuerySet) -> bool:
@@ -104,21 +109,36 @@ class SeekRows:
     process (`rows_by_keys`). The ORM compiled a count and the page's query (with the keys query inside) on each
     request: at 30,000 people, 2.4 ms of CPU on the first page and 4.2 ms on page 300, against 1.6 and 2.5 this
     way (issue 9). Columns that are annotations of the list (a permission per row, a count) are read for the
-    page's keys by the list's own queryset; a constant one is set on each row. Anything else (model instances, GROUP BY, DISTINCT, a set operation,
-    a many-valued column) is counted and sliced as before (seek_slice)."""
+    page's keys by the list's own queryset; a constant one is set on each row. Anything else (model instances,
+    GROUP BY, DISTINCT, a set operation, a many-valued column) is counted and sliced as before (seek_slice).
+    Given as a `Kept` builder, a list read by key with no per-row annotation has its three key queries (the count's,
+    its order's and the reverse's) kept per process and shape (`_kept`): a request of a shape seen before builds
+    no queryset and compiles nothing."""
 
-    def __init__(self, queryset: QuerySet | list, values: tuple[str, ...] = ()) -> None:
-        self.queryset, self.values = queryset, values
+    def __init__(self, queryset: QuerySet | list | Kept, values: tuple[str, ...] = ()) -> None:
+        self.values = values
+        self._ordered: dict[bool, tuple[str | None, tuple]] = {}  # backwards -> the ordered key query
+        if isinstance(queryset, Kept):  # its key queries kept per shape (_kept), else built as before
+            kept = _kept(("keys", values), queryset, functools.partial(_key_parts, values=values))
+            if kept is not None:
+                (self.db, self.model, self.columns, constants, self.ends_with_key), parts = kept
+                self.queryset, self.constants, self.annotations, self.by_keys = None, dict(constants), (), True
+                self._keys_unordered, self._ordered[False], self._ordered[True] = parts
+                return
+            queryset = queryset.queryset()
+        self.queryset = queryset
         annotations = queryset.query.annotations if isinstance(queryset, QuerySet) else {}
         self.columns = tuple(v for v in values if v not in annotations)
         # a constant (e.g. "may see personal data" for program staff) is set on each row, not read
         self.constants = {v: annotations[v].value for v in values if isinstance(annotations.get(v), Value)}
         self.annotations = tuple(v for v in values if v in annotations and v not in self.constants)
         self.by_keys = bool(values) and seekable(queryset) and _key_columns(queryset.model, self.columns)
+        if self.by_keys:
+            self.db, self.model, self.ends_with_key = queryset.db, queryset.model, _ends_with_key(queryset)
 
     @functools.cached_property
     def count(self) -> int:
-        if not isinstance(self.queryset, QuerySet):
+        if self.queryset is not None and not isinstance(self.queryset, QuerySet):
             return len(self.queryset)
         if not self.by_keys:
             return self.queryset.count()
@@ -130,34 +150,50 @@ class SeekRows:
         """The key query without ORDER BY: the count's, and a page's when its ordering is plain columns."""
         return compiled(self.queryset.values("pk").order_by())
 
+    def _keys(self, backwards: bool) -> tuple[str | None, tuple]:  # noqa: FBT001
+        """The key query in the list's order (reversed with `backwards`)."""
+        if backwards not in self._ordered:
+            self._ordered[backwards] = keys_sql(self.queryset, backwards=backwards, unordered=self._keys_unordered)
+        return self._ordered[backwards]
+
     def page(self, offset: int, limit: int) -> QuerySet | list:
         """The rows `offset` to `offset + limit`: `.values()` dicts with `values`, else what seek_slice gives."""
         if not self.by_keys:
             return seek_slice(self.queryset, offset, limit, values=self.values, count=self.count)
-        count, queryset = self.count, self.queryset
-        backwards = count // 2 < offset < count and _ends_with_key(queryset)
+        count = self.count
+        backwards = count // 2 < offset < count and self.ends_with_key
         if backwards:
             end = min(offset + limit, count)
             offset, limit = count - end, end - offset
-        keys = read_keys(queryset, offset, limit, backwards=backwards, unordered=self._keys_unordered)
+        keys = _keys_at(self.db, *self._keys(backwards), offset, limit)
         if backwards:
             keys.reverse()
         if not keys:
             return []
-        rows = rows_by_keys(queryset.db, queryset.model, self.columns, keys)
+        rows = rows_by_keys(self.db, self.model, self.columns, keys)
         for row in rows if self.constants else ():
             row.update(self.constants)
         if self.annotations:
-            by_key = {row[queryset.model._meta.pk.attname]: row for row in rows}
-            for extra in queryset.filter(pk__in=keys).order_by().values("pk", *self.annotations):
+            by_key = {row[self.model._meta.pk.attname]: row for row in rows}
+            for extra in self.queryset.filter(pk__in=keys).order_by().values("pk", *self.annotations):
                 if (row := by_key.get(extra.pop("pk"))) is not None:
                     row.update(extra)
         return rows
 
     def _fetch(self, sql: str, params: tuple) -> list[tuple]:
-        with connections[self.queryset.db].cursor() as cursor:
+        with connections[self.db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+def _key_parts(queryset: QuerySet, values: tuple[str, ...]) -> tuple | None:
+    """SeekRows' key queries for `_kept`: the count's (unordered), the list's order and its reverse; None for a
+    list whose rows are not read by key or that has a column read per row (an annotation)."""
+    rows = SeekRows(queryset, values)
+    if not rows.by_keys or rows.annotations:
+        return None
+    same = (rows.db, rows.model, rows.columns, tuple(rows.constants.items()), rows.ends_with_key)
+    return same, same, (rows._keys_unordered, rows._keys(backwards=False), rows._keys(backwards=True))
 
 
 def compiled(queryset: QuerySet) -> tuple[str | None, tuple]:
@@ -196,10 +232,14 @@ def read_keys(
 ) -> list:
     """The keys of `queryset[offset:offset + limit]` (of its reversed order with `backwards`), in one narrow query
     (keys_sql, which takes `unordered`): read the rows by them with `rows_by_keys`."""
-    sql, params = keys_sql(queryset, backwards=backwards, unordered=unordered)
+    return _keys_at(queryset.db, *keys_sql(queryset, backwards=backwards, unordered=unordered), offset, limit)
+
+
+def _keys_at(db: str, sql: str | None, params: tuple, offset: int, limit: int) -> list:
+    """The keys of a key query's rows `offset` to `offset + limit`."""
     if sql is None or limit <= 0:
         return []
-    with connections[queryset.db].cursor() as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(f"{sql} LIMIT %s OFFSET %s", (*params, limit, offset))
         return [key for (key,) in cursor.fetchall()]
 
@@ -340,10 +380,39 @@ class _FirstRows(NamedTuple):
         return rows
 
 
-#: kept_first_rows' statements: (build, columns, the values' shape) -> (the statement, where each value goes among
-#: its parameters), or None for a shape whose statement is not its values put in (compiled on every call).
-#: At most _KEPT_SHAPES of them; the oldest leaves first.
-_KEPT_FIRST_ROWS: dict[tuple, tuple[_FirstRows, tuple[str | None, ...]] | None] = {}
+class Kept(NamedTuple):
+    """A list's queryset as `build(**args)` (with `user=user` when there is a user), for statements kept per process
+    and shape (`kept_first_rows`, `SeekRows`): the builder must depend on nothing but its arguments and the active
+    language, read nothing from the database while it builds, and use a positive whole number only as a lookup's
+    value (not in an `if` beyond whether it is there, not in arithmetic). It may read of the user only what
+    `scope_key` holds."""
+
+    build: Callable[..., QuerySet]
+    args: dict[str, Any]
+    user: User | None = None
+
+    def queryset(self, **replaced: Any) -> QuerySet:  # noqa: ANN401 - whatever the builder takes
+        user = {} if self.user is None else {"user": self.user}
+        return self.build(**{**self.args, **replaced}, **user)
+
+
+def scope_key(user: User) -> tuple:
+    """Everything of a user that decides which rows they may list (their key, whether they are active, staff or
+    superuser, their person and every role with its scope): a statement kept for one user serves only a user equal
+    in all of these, and a changed role is another shape. An active superuser may list every row: their roles are
+    not read (that would be a query on each of their requests)."""
+    everything = user.is_active and user.is_superuser
+    roles = (
+        () if everything else tuple(sorted((m.role, m.organisation_id or 0, m.city_id or 0) for m in user.memberships))
+    )
+    return (user.pk, user.is_active, user.is_superuser, user.person_id, roles)
+
+
+#: _kept's statements: (kind, builder, language, user's scope, the arguments' shape) -> (what the statement is,
+#: its SQL and parameters, where each argument goes among each part's parameters), or None for a shape whose
+#: statement is not its arguments put in (compiled on every call). At most _KEPT_SHAPES: when full, all are let go
+#: and kept again as requests ask for them.
+_KEPT: dict[tuple, tuple | None] = {}
 _KEPT_SHAPES = 512
 #: the stand-ins for a shape's whole numbers while its statement is compiled: positive, within every integer
 #: column's range (Django turns a value out of a column's range into "no rows", which would change the SQL)
@@ -351,56 +420,73 @@ _STAND_IN = 32_001
 _MISSING = object()
 
 
-def kept_first_rows(
-    build: Callable[..., QuerySet], values: dict[str, Any], columns: tuple[str, ...], limit: int
-) -> list[dict[str, Any]]:
-    """`first_rows(build(**values), columns, limit)`, with its statement compiled once per process for `build`,
-    `columns` and the values' shape: Django builds and compiles a list's query on every request (0.2 ms for
-    who-is-behind's, twice on a Next page: a quarter of the page's CPU), though only its numbers change.
-    The shape is every value as it is, except positive whole numbers below 2³¹ (years, keys, cursors), which are
-    the statement's parameters. On the first call of a shape, the statement is compiled twice: with a stand-in for
-    each such number, to find where each goes among the parameters, and with the values themselves; it is kept
-    only if the two are the same SQL and putting the values in place of the stand-ins gives the very parameters
-    Django gave (a value written into the SQL's text, transformed, or steering the query otherwise is caught
-    here, and that shape is compiled on every call).
-    `build` must depend on nothing but its arguments, and use a whole number only as a lookup's value (not in an
-    `if` beyond whether it is there, not in arithmetic): a user's scope is passed in, not read from the user."""
-    slots = {name: value for name, value in values.items() if type(value) is int and 0 < value < 2**31}
+def _kept(kind: Hashable, source: Kept, make: _Make) -> tuple[Any, tuple[tuple[str | None, tuple], ...]] | None:
+    """`make(source.queryset())`'s kept part and its parts' SQL and parameters, compiled once per process for the
+    shape of `source`: Django builds and compiles a list's query on every request (0.2 ms for who-is-behind's, the
+    officials' or the cities'), though between two requests only its numbers change.
+    The shape is every argument as it is, except positive whole numbers below 2³¹ (years, keys, cursors), which are
+    parameters, with the builder, the active language and the user's `scope_key`. On the first call of a shape the
+    statement is compiled twice: with a stand-in for each such number, to find where each goes among the
+    parameters, and with the arguments themselves; it is kept only if the two are the same SQL and putting the
+    numbers in place of the stand-ins gives the very parameters Django gave (a number written into the SQL's
+    text, transformed, or steering the query otherwise is caught here, and that shape is compiled on every call:
+    None is returned, and the caller builds the queryset as before)."""
+    args = source.args
+    slots = {name: value for name, value in args.items() if type(value) is int and 0 < value < 2**31}
     shape = (
-        build,
-        columns,
-        tuple(sorted((name, None if name in slots else (value,)) for name, value in values.items())),
+        kind,
+        source.build,
+        get_language(),
+        None if source.user is None else scope_key(source.user),
+        tuple(sorted((name, None if name in slots else (value,)) for name, value in args.items())),
     )
-    kept = _KEPT_FIRST_ROWS.get(shape, _MISSING)
+    kept = _KEPT.get(shape, _MISSING)
     if kept is _MISSING:
-        kept = _keep_first_rows(build, values, slots, columns)
-        if len(_KEPT_FIRST_ROWS) >= _KEPT_SHAPES:
-            del _KEPT_FIRST_ROWS[next(iter(_KEPT_FIRST_ROWS))]
-        _KEPT_FIRST_ROWS[shape] = kept
+        kept = _keep(source, slots, make)
+        if len(_KEPT) >= _KEPT_SHAPES:  # all at once: no order to keep between threads
+            _KEPT.clear()
+        _KEPT[shape] = kept
     if kept is None:
-        return first_rows(build(**values), columns, limit)
-    statement, at = kept
-    return statement.run(
-        tuple(param if name is None else slots[name] for param, name in zip(statement.params, at, strict=True)), limit
+        return None
+    payload, parts, at = kept
+    return payload, tuple(
+        (sql, tuple(param if name is None else slots[name] for param, name in zip(params, where, strict=True)))
+        for (sql, params), where in zip(parts, at, strict=True)
     )
 
 
-def _keep_first_rows(
-    build: Callable[..., QuerySet], values: dict[str, Any], slots: dict[str, int], columns: tuple[str, ...]
-) -> tuple[_FirstRows, tuple[str | None, ...]] | None:
-    """A shape's statement and, for each of its parameters, the value that goes there (None: a fixed one); None
-    when the shape's statement cannot be kept (kept_first_rows)."""
+def _keep(source: Kept, slots: dict[str, int], make: _Make) -> tuple | None:
+    """A shape's kept part, its parts and, for each parameter of each part, the argument that goes there (None: a
+    fixed one); None when the shape's statement cannot be kept (_kept)."""
     stand_ins = {name: _STAND_IN + i for i, name in enumerate(sorted(slots))}
-    probe = _FirstRows.of(build(**{**values, **stand_ins}), columns)
-    real = _FirstRows.of(build(**values), columns)
-    if probe is None or real is None or probe.sql != real.sql or probe.order != real.order:
+    probe, real = make(source.queryset(**stand_ins)), make(source.queryset())
+    if probe is None or real is None or probe[0] != real[0]:
         return None
     names = {number: name for name, number in stand_ins.items()}
-    at = tuple(names.get(param) if type(param) is int else None for param in probe.params)
-    put_in = tuple(param if name is None else slots[name] for param, name in zip(probe.params, at, strict=True))
-    if put_in != tuple(real.params):
+    at = []
+    for (sql, params), (real_sql, real_params) in zip(probe[2], real[2], strict=True):
+        where = tuple(names.get(param) if type(param) is int else None for param in params)
+        put_in = tuple(param if name is None else slots[name] for param, name in zip(params, where, strict=True))
+        if sql != real_sql or put_in != tuple(real_params):
+            return None
+        at.append(where)
+    return probe[1], probe[2], tuple(at)
+
+
+def kept_first_rows(source: Kept, columns: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """`first_rows(source.queryset(), columns, limit)`, its statement kept per process and shape (`_kept`)."""
+    found = _kept(("first rows", columns), source, functools.partial(_first_rows_parts, columns=columns))
+    if found is None:
+        return first_rows(source.queryset(), columns, limit)
+    statement, ((_sql, params),) = found
+    return statement.run(params, limit)
+
+
+def _first_rows_parts(queryset: QuerySet, columns: tuple[str, ...]) -> tuple | None:
+    statement = _FirstRows.of(queryset, columns)
+    if statement is None:
         return None
-    return probe, at
+    return (statement.db, statement.order, statement.names), statement, ((statement.sql, statement.params),)
 
 
 @functools.lru_cache(maxsize=256)

@@ -8,11 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from citybridge.core.listing import localized, name_order, sort_queryset
+from citybridge.core.listing import localized, name_order
 from citybridge.core.models import bilingual
 from citybridge.core.paging import detail_url_parts, options_html
 from citybridge.core.rows import choice_labels, date_range_html, html_rows, row_class
-from citybridge.core.views import paginate
+from citybridge.core.views import paginate_sorted
 
 from .. import selectors
 from ..models import Course, CourseStatus
@@ -33,18 +33,19 @@ COURSE_ROW_HTML = (
 )
 
 
-@login_required
-def index(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
-    sorts = {
+def _course_sorts() -> dict[str, tuple[str, ...]]:
+    return {
         "title": name_order("title"),  # in Chinese by the title in pinyin (Course.pinyin_name)
         "academy": name_order("name", prefix="academy__organisation__"),
         "dates": ("start_date", "end_date"),
         "status": ("status",),
         "confirmed": ("confirmed_count",),  # kept by the database (academy/confirmed_count.py)
     }
-    qs = selectors.course_list(user=request.user, status=status)
-    qs, sort = sort_queryset(request, qs, sorts, "-dates")
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "") if request.GET.get("status") in CourseStatus.values else ""
     user = request.user
     # whether any academy takes a new course from this user: program staff any academy at all (one EXISTS); others
     # the first academy the rule allows (read one by one, not all built first)
@@ -53,7 +54,15 @@ def index(request: HttpRequest) -> HttpResponse:
         can_add_course = academies.exists()
     else:
         can_add_course = any(user.has_perm("academy.add_course", a) for a in academies.iterator(chunk_size=100))
-    page = paginate(request, qs, values=COURSE_ROW_FIELDS, row_class=_CourseRow)
+    page = paginate_sorted(
+        request,
+        selectors.course_list,
+        {"status": status},
+        _course_sorts,
+        "-dates",
+        values=COURSE_ROW_FIELDS,
+        row_class=_CourseRow,
+    )
     rows = page["page_obj"].object_list
     # status labels translated and the course URL reversed once per page, not once per row; the rows are values
     # (core.rows: no Course, Academy and Organisation instance per row) and their HTML one pass
@@ -82,7 +91,6 @@ def index(request: HttpRequest) -> HttpResponse:
             "rows_html": rows_html,
             "status": status,
             "status_options": options_html(CourseStatus.choices, status),
-            "sort": sort,
             "can_add_course": can_add_course,
             "can_see_compliance": user.has_perm("academy.view_compliance"),
             "can_see_impact": user.has_perm("academy.view_impact"),

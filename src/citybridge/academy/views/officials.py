@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from citybridge.core.concurrency import StaleEdit
 from citybridge.core.converters import whole_number
-from citybridge.core.listing import localized, name_order, sort_queryset
+from citybridge.core.listing import localized, name_order
 from citybridge.core.models import Person, bilingual
 from citybridge.core.paging import detail_url_parts
 from citybridge.core.rows import Row, choice_labels, html_rows, row_class
 from citybridge.core.validation import add_to_form
-from citybridge.core.views import paginate
+from citybridge.core.views import paginate_sorted
 
 from .. import selectors, services
 from ..forms import ExternalTrainingForm, OfficialForm
@@ -39,28 +39,28 @@ OFFICIAL_ROW_HTML = (
 )
 
 
+def _official_sorts() -> dict[str, tuple[str, ...]]:
+    return {
+        # the official's own copies of the person's names (kept by database triggers, academy/official_sort.py) in
+        # the order of academy_official_name_en_idx / _zh_idx, then the person's key (so equal names keep the order
+        # they had when the list walked the person name index) and the official's: a page's keys come from that
+        # one covering index, page 399 at the cost of page 1 (issue 9). Walking the person name index instead
+        # (30,000 people) probed each person's official by its unique key: 2 to 3 times page 1's time
+        "name": (*name_order("sort_family_name", "sort_given_name", pinyin="sort_pinyin_name"), "person_id", "id"),
+        "position": ("position",),
+        "organisation": name_order("name", prefix="person__organisation__"),
+        "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
+    }
+
+
 @login_required
 def official_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_program_staff or request.user.has_perm("academy.view_compliance")):
         raise PermissionDenied
     q = request.GET.get("q", "")[:100]
-    qs, sort = sort_queryset(
-        request,
-        selectors.official_list(user=request.user, q=q),
-        {
-            # the official's own copies of the person's names (kept by database triggers, academy/official_sort.py)
-            # in the order of academy_official_name_en_idx / _zh_idx, then the person's key (so equal names keep
-            # the order they had when the list walked the person name index) and the official's: a page's keys come
-            # from that one covering index, page 399 at the cost of page 1 (issue 9). Walking the person name index
-            # instead (30,000 people) probed each person's official by its unique key: 2 to 3 times page 1's time
-            "name": (*name_order("sort_family_name", "sort_given_name", pinyin="sort_pinyin_name"), "person_id", "id"),
-            "position": ("position",),
-            "organisation": name_order("name", prefix="person__organisation__"),
-            "jurisdiction": tuple(f"jurisdiction__{f}" for f in localized("name")),
-        },
-        "name",
+    page = paginate_sorted(
+        request, selectors.official_list, {"q": q}, _official_sorts, "name", values=OFFICIAL_ROW_FIELDS, row_class=Row
     )
-    page = paginate(request, qs, values=OFFICIAL_ROW_FIELDS, row_class=Row)
     # what each row shows, worked out once per page (labels, names in the request's language, URLs reversed once);
     # the rows are values (core.rows: no official, person, organisation and jurisdiction instance per row) and their
     # HTML one pass
@@ -87,7 +87,6 @@ def official_list(request: HttpRequest) -> HttpResponse:
             **page,
             "rows_html": rows_html,
             "q": q,
-            "sort": sort,
             "can_add": request.user.has_perm("academy.add_official"),
         },
     )
