@@ -371,10 +371,10 @@ def test_kept_statements_are_at_most_so_many(staff, monkeypatch):
     assert [dict(k[4])["family"] for k in paging._KEPT] == [("F3",), ("F4",), ("F5",)], "let go when full"
 
 
-def test_kept_lists_follow_each_user_and_their_roles(staff, make_user, client_for):
-    """The list pages keep their key queries per shape and user (core.paging.Kept, scope_key): in one process,
-    a user sees only their own scope's rows after another user's wider list was kept, a role moved to another
-    organisation takes effect on the next request, and a superuser sees everyone."""
+def test_kept_lists_follow_each_user_and_their_roles(staff, make_user, client_for, api_for):
+    """The list pages and the people API keep their key queries per shape and user (core.paging.Kept,
+    scope_key): in one process, a user sees only their own scope's rows after another user's wider list was kept,
+    a role moved to another organisation takes effect on the next request, and a superuser sees everyone."""
     from citybridge.core.models import Organisation, Person, RoleMembership
 
     build(30)
@@ -386,7 +386,10 @@ def test_kept_lists_follow_each_user_and_their_roles(staff, make_user, client_fo
     link = re.compile(r'<a href="/people/(\d+)/">')
 
     def listed(user) -> set[int]:
-        return {int(pk) for pk in link.findall(client_for(user).get("/people/?sort=-name").content.decode())}
+        page = {int(pk) for pk in link.findall(client_for(user).get("/people/?sort=-name").content.decode())}
+        api = {item["id"] for item in api_for(user).get("/api/v1/people").json()["items"]}
+        assert api == page, user
+        return page
 
     of = lambda organisation: set(Person.objects.filter(organisation=organisation).values_list("pk", flat=True))  # noqa: E731
     for _ in range(2):  # the second time from the kept statements

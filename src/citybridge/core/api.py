@@ -28,7 +28,7 @@ from .countries import COUNTRIES
 from .files import XLSX, file_response
 from .listing import localized
 from .models import Organisation, OrganisationType, Person, RoleMembership, User
-from .paging import SeekRows
+from .paging import Kept, SeekRows
 from .rows import row_class
 
 router = Router(tags=["core"])
@@ -112,7 +112,7 @@ class ListRows:
     """What a paginated list endpoint returns to have its page read as `schema.row_fields` values and turned
     into items by `schema.row` (see RowSchema), instead of model instances validated field by field."""
 
-    queryset: QuerySet
+    queryset: QuerySet | Kept  # as a Kept builder, its key queries are kept per shape (core.paging.SeekRows)
     schema: type[RowSchema]
     #: turns one row's values into the item; `schema.row` when not given (a closure when the item depends on the
     #: caller, e.g. which contact details they may read)
@@ -432,9 +432,9 @@ def _person_fields(payload: PersonPatch, user: User) -> dict:
 def list_people(request: HttpRequest, q: str = Query("", max_length=100), organisation: Id | None = None) -> ListRows:
     """Search by name in either language (`q`); filter by `organisation` id."""
     user = request.auth
-    qs = selectors.person_list(user=user, q=q, organisation=organisation)
+    people = Kept(selectors.person_list, {"q": q, "organisation": organisation}, user)
     has_perm, language = user.has_perm, get_language()
-    return ListRows(qs, PersonOut, row=lambda values: PersonOut.row_for(values, has_perm, language))
+    return ListRows(people, PersonOut, row=lambda values: PersonOut.row_for(values, has_perm, language))
 
 
 @router.post("/people", response={201: PersonOut})

@@ -150,7 +150,7 @@ class SeekRows:
         """The key query without ORDER BY: the count's, and a page's when its ordering is plain columns."""
         return compiled(self.queryset.values("pk").order_by())
 
-    def _keys(self, backwards: bool) -> tuple[str | None, tuple]:  # noqa: FBT001
+    def _keys(self, backwards: bool) -> tuple[str | None, tuple]:
         """The key query in the list's order (reversed with `backwards`)."""
         if backwards not in self._ordered:
             self._ordered[backwards] = keys_sql(self.queryset, backwards=backwards, unordered=self._keys_unordered)
