@@ -373,8 +373,8 @@ def test_kept_statements_are_at_most_so_many(staff, monkeypatch):
 
 def test_kept_lists_follow_each_user_and_their_roles(staff, make_user, client_for, api_for):
     """The list pages and the people API keep their key queries per shape and user (core.paging.Kept,
-    scope_key): in one process, a user sees only their own scope's rows after another user's wider list was kept,
-    a role moved to another organisation takes effect on the next request, and a superuser sees everyone."""
+    User.scope_key): in one process, a user sees only their own scope's rows after another user's wider list was
+    kept, a role moved to another organisation takes effect on the next request, and a superuser sees everyone."""
     from citybridge.core.models import Organisation, Person, RoleMembership
 
     build(30)

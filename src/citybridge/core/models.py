@@ -444,6 +444,19 @@ class User(AbstractUser):
     def roles(self) -> set[str]:
         return {m.role for m in self.memberships}
 
+    def scope_key(self) -> tuple:
+        """Everything of the user that decides which rows they may list (their key, whether they are active or
+        superuser, their person and every role with its scope): a list statement kept for one user serves only a
+        user equal in all of these (core.paging.Kept), and a changed role is another key. An active superuser may
+        list every row: their roles are not read (that would be a query on each of their requests)."""
+        everything = self.is_active and self.is_superuser
+        roles = (
+            ()
+            if everything
+            else tuple(sorted((m.role, m.organisation_id or 0, m.city_id or 0) for m in self.memberships))
+        )
+        return (self.pk, self.is_active, self.is_superuser, self.person_id, roles)
+
     def scoped_organisation_ids(self, role: str | None = None) -> set[int]:
         return {m.organisation_id for m in self.memberships if m.organisation_id and (role is None or m.role == role)}
 

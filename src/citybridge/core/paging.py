@@ -222,17 +222,10 @@ def keys_sql(
     return f"{sql} ORDER BY {_order_by_sql(queryset.db, queryset.model, names, ascending)}", params
 
 
-def read_keys(
-    queryset: QuerySet,
-    offset: int,
-    limit: int,
-    *,
-    backwards: bool = False,
-    unordered: tuple[str | None, tuple] | None = None,
-) -> list:
-    """The keys of `queryset[offset:offset + limit]` (of its reversed order with `backwards`), in one narrow query
-    (keys_sql, which takes `unordered`): read the rows by them with `rows_by_keys`."""
-    return _keys_at(queryset.db, *keys_sql(queryset, backwards=backwards, unordered=unordered), offset, limit)
+def read_keys(queryset: QuerySet, offset: int, limit: int) -> list:
+    """The keys of `queryset[offset:offset + limit]`, in one narrow query (keys_sql): read the rows by them with
+    `rows_by_keys`."""
+    return _keys_at(queryset.db, *keys_sql(queryset), offset, limit)
 
 
 def _keys_at(db: str, sql: str | None, params: tuple, offset: int, limit: int) -> list:
@@ -385,7 +378,7 @@ class Kept(NamedTuple):
     and shape (`kept_first_rows`, `SeekRows`): the builder must depend on nothing but its arguments and the active
     language, read nothing from the database while it builds, and use a positive whole number only as a lookup's
     value (not in an `if` beyond whether it is there, not in arithmetic). It may read of the user only what
-    `scope_key` holds."""
+    `User.scope_key` holds."""
 
     build: Callable[..., QuerySet]
     args: dict[str, Any]
@@ -394,18 +387,6 @@ class Kept(NamedTuple):
     def queryset(self, **replaced: Any) -> QuerySet:  # noqa: ANN401 - whatever the builder takes
         user = {} if self.user is None else {"user": self.user}
         return self.build(**{**self.args, **replaced}, **user)
-
-
-def scope_key(user: User) -> tuple:
-    """Everything of a user that decides which rows they may list (their key, whether they are active, staff or
-    superuser, their person and every role with its scope): a statement kept for one user serves only a user equal
-    in all of these, and a changed role is another shape. An active superuser may list every row: their roles are
-    not read (that would be a query on each of their requests)."""
-    everything = user.is_active and user.is_superuser
-    roles = (
-        () if everything else tuple(sorted((m.role, m.organisation_id or 0, m.city_id or 0) for m in user.memberships))
-    )
-    return (user.pk, user.is_active, user.is_superuser, user.person_id, roles)
 
 
 #: _kept's statements: (kind, builder, language, user's scope, the arguments' shape) -> (what the statement is,
@@ -425,7 +406,7 @@ def _kept(kind: Hashable, source: Kept, make: _Make) -> tuple[Any, tuple[tuple[s
     shape of `source`: Django builds and compiles a list's query on every request (0.2 ms for who-is-behind's, the
     officials' or the cities'), though between two requests only its numbers change.
     The shape is every argument as it is, except positive whole numbers below 2³¹ (years, keys, cursors), which are
-    parameters, with the builder, the active language and the user's `scope_key`. On the first call of a shape the
+    parameters, with the builder, the active language and `User.scope_key`. On the first call of a shape the
     statement is compiled twice: with a stand-in for each such number, to find where each goes among the
     parameters, and with the arguments themselves; it is kept only if the two are the same SQL and putting the
     numbers in place of the stand-ins gives the very parameters Django gave (a number written into the SQL's
@@ -437,7 +418,7 @@ def _kept(kind: Hashable, source: Kept, make: _Make) -> tuple[Any, tuple[tuple[s
         kind,
         source.build,
         get_language(),
-        None if source.user is None else scope_key(source.user),
+        None if source.user is None else source.user.scope_key(),
         tuple(sorted((name, None if name in slots else (value,)) for name, value in args.items())),
     )
     kept = _KEPT.get(shape, _MISSING)
